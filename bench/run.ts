@@ -1,0 +1,29 @@
+// `npm run bench`: every benchmark, each figure next to its peer measured in the same run, written to
+// bench/results/results.json. Needs `npm run build` first (activation loads dist/extension.js).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { runActivationBench } from './activation';
+import { runDiscoveryBench } from './discovery';
+import { printFigures, type BenchFigure } from './figures';
+import { runLatencyOverheadBench } from './latency-overhead';
+
+async function main(): Promise<void> {
+  const results: Record<string, BenchFigure[]> = {};
+  results.activation = runActivationBench();
+  printFigures('Activation', results.activation);
+  results.discovery = await runDiscoveryBench();
+  printFigures('Discovery', results.discovery);
+  results.latencyOverhead = await runLatencyOverheadBench();
+  printFigures('Latency harness overhead', results.latencyOverhead);
+  const dir = join(__dirname, 'results');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'results.json');
+  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, results }, null, 2));
+  console.log(`\nWrote ${file}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

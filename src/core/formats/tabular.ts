@@ -1,0 +1,750 @@
+// Tabular data files: CSV/TSV (RFC 4180), JSON Lines and Parquet. Metadata comes from a sample of the first records
+// (text formats) or the footer (Parquet); row counts of text files are a separate streaming byte scan.
+
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
+import type { AsyncBuffer, Compressors, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
+import { fileSystemError, formatBytes, openRandomAccess } from './randomAccess';
+import type { RandomAccessFile } from './randomAccess';
+import { FormatError } from './types';
+import type { ColumnSchema, ColumnType, DataFormat, MetadataProperty, TabularMetadata } from './types';
+
+/** Records sampled from text files for schema inference. */
+export const SAMPLE_RECORDS = 1000;
+const MAX_SAMPLE_BYTES = 16 * 1024 * 1024;
+const MAX_WARNINGS = 20;
+const CHUNK = 64 * 1024;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Streaming helpers
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    return s.size;
+  } catch (err) {
+    throw fileSystemError(path, err);
+  }
+}
+
+async function* readChunks(path: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  const stream = createReadStream(path, { highWaterMark: CHUNK });
+  try {
+    for await (const chunk of stream) {
+      signal?.throwIfAborted();
+      yield chunk as Buffer;
+    }
+  } catch (err) {
+    if (err instanceof Error && err.name === 'AbortError') throw err;
+    throw fileSystemError(path, err);
+  } finally {
+    stream.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// CSV parsing (RFC 4180: quoted fields, "" escapes, CRLF/LF, newlines inside quotes, BOM)
+
+export interface CsvRecord {
+  fields: string[];
+  /** 1-based physical line where the record starts. */
+  line: number;
+}
+
+/** Incremental RFC 4180 parser: feed text with push(), call end() at EOF. Blank lines are skipped. */
+export class CsvParser {
+  readonly records: CsvRecord[] = [];
+  readonly warnings: string[] = [];
+  /** Line-ending style seen: counts of CRLF and bare LF record ends. */
+  crlf = 0;
+  lf = 0;
+  private field = '';
+  private fields: string[] = [];
+  private inQuotes = false;
+  private afterQuote = false;
+  private fieldQuoted = false;
+  private pendingCR = false;
+  private line = 1;
+  private recordLine = 1;
+  private quoteLine = 1;
+  private started = false;
+
+  constructor(private readonly delimiter = ',') {
+    if (delimiter.length !== 1) throw new FormatError(`CSV delimiter must be one character, got ${JSON.stringify(delimiter)}`);
+  }
+
+  private warn(message: string): void {
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(message);
+  }
+
+  private endField(): void {
+    this.fields.push(this.field);
+    this.field = '';
+    this.fieldQuoted = false;
+    this.afterQuote = false;
+  }
+
+  private endRecord(): void {
+    const blank = this.fields.length === 0 && this.field === '' && !this.fieldQuoted;
+    if (!blank) {
+      this.endField();
+      this.records.push({ fields: this.fields, line: this.recordLine });
+    }
+    this.fields = [];
+    this.field = '';
+    this.fieldQuoted = false;
+    this.afterQuote = false;
+  }
+
+  push(text: string): void {
+    const d = this.delimiter;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i] as string;
+      if (!this.started) {
+        this.started = true;
+        if (c === '\uFEFF') continue;
+      }
+      if (this.pendingCR) {
+        this.pendingCR = false;
+        if (c === '\n') {
+          this.line++;
+          this.recordLine = this.line;
+          this.crlf++;
+          continue;
+        }
+        this.recordLine = this.line;
+      }
+      if (this.inQuotes) {
+        if (c === '"') {
+          this.inQuotes = false;
+          this.afterQuote = true;
+        } else {
+          if (c === '\n') this.line++;
+          this.field += c;
+        }
+        continue;
+      }
+      if (this.afterQuote && c === '"') {
+        // "" inside a quoted field: a literal quote, and the field continues quoted.
+        this.field += '"';
+        this.inQuotes = true;
+        this.afterQuote = false;
+        continue;
+      }
+      if (c === d) {
+        this.endField();
+      } else if (c === '\n') {
+        this.endRecord();
+        this.lf++;
+        this.line++;
+        this.recordLine = this.line;
+      } else if (c === '\r') {
+        this.endRecord();
+        this.pendingCR = true;
+      } else if (c === '"' && this.field === '' && !this.fieldQuoted) {
+        this.inQuotes = true;
+        this.fieldQuoted = true;
+        this.quoteLine = this.line;
+        if (this.fields.length === 0) this.recordLine = this.line;
+      } else {
+        if (this.afterQuote) {
+          this.warn(`line ${this.line}: text after a closing quote`);
+          this.afterQuote = false;
+        }
+        this.field += c;
+      }
+    }
+  }
+
+  /** True when the parser is between records (not inside a record or a quoted field). */
+  get atRecordBoundary(): boolean {
+    return !this.inQuotes && this.fields.length === 0 && this.field === '' && !this.fieldQuoted;
+  }
+
+  end(): void {
+    if (this.inQuotes) this.warn(`line ${this.quoteLine}: unterminated quoted field (the file ends inside quotes)`);
+    this.inQuotes = false;
+    this.endRecord();
+  }
+}
+
+/** Parses a whole CSV string (for small inputs and tests). */
+export function parseCsv(text: string, delimiter = ','): string[][] {
+  const p = new CsvParser(delimiter);
+  p.push(text);
+  p.end();
+  return p.records.map((r) => r.fields);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Type inference
+
+const NULL_TOKENS = new Set(['', 'NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A']);
+const INTEGER = /^[+-]?\d+$/;
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const SPECIAL_NUMBER = /^[+-]?(?:inf|Infinity|INF)$/;
+const BOOLEAN = /^(?:true|false|True|False|TRUE|FALSE)$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+
+function validDate(m: RegExpExecArray): boolean {
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+/** Type of one text value (CSV cell), or 'null' for a missing value. */
+export function inferValueType(value: string): ColumnType {
+  const v = value.trim();
+  if (NULL_TOKENS.has(v)) return 'null';
+  if (INTEGER.test(v)) return 'integer';
+  if (NUMBER.test(v) || SPECIAL_NUMBER.test(v)) return 'number';
+  if (BOOLEAN.test(v)) return 'boolean';
+  const d = DATE.exec(v);
+  if (d && validDate(d)) return 'date';
+  const dt = DATETIME.exec(v);
+  if (dt && validDate(dt) && Number(dt[4]) < 24 && Number(dt[5]) < 60) return 'datetime';
+  return 'string';
+}
+
+/** Combines the types seen in one column: integer+number → number, date+datetime → datetime, else mixed. */
+export function combineTypes(types: Iterable<ColumnType>): { type: ColumnType; nullable: boolean } {
+  const set = new Set(types);
+  const nullable = set.delete('null');
+  if (set.size === 0) return { type: 'null', nullable: true };
+  if (set.size === 1) return { type: [...set][0] as ColumnType, nullable };
+  if (set.size === 2 && set.has('integer') && set.has('number')) return { type: 'number', nullable };
+  if (set.size === 2 && set.has('date') && set.has('datetime')) return { type: 'datetime', nullable };
+  return { type: 'mixed', nullable };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// CSV / TSV
+
+export interface CsvOptions {
+  /** Field delimiter (default ','; '\t' for TSV). */
+  delimiter?: string;
+  /** Records to sample after the header (default 1,000). */
+  sampleRows?: number;
+  signal?: AbortSignal;
+}
+
+interface CsvSample {
+  header: string[];
+  /** The first `sampleRows` data records. */
+  records: CsvRecord[];
+  /** Data records in the whole file, when the whole file was parsed. */
+  totalRecords?: number;
+  warnings: string[];
+  bom: boolean;
+  crlf: number;
+  lf: number;
+  bytesRead: number;
+}
+
+async function sampleCsv(path: string, delimiter: string, sampleRows: number, signal?: AbortSignal): Promise<CsvSample> {
+  const size = await fileSize(path);
+  const label = delimiter === '\t' ? 'TSV' : 'CSV';
+  if (size === 0) throw new FormatError(`Empty file: 0 bytes — no header row in this ${label} file`, path);
+  const parser = new CsvParser(delimiter);
+  const decoder = new StringDecoder('utf8');
+  let bytesRead = 0;
+  let eof = true;
+  let bom = false;
+  let first = true;
+  for await (const chunk of readChunks(path, signal)) {
+    if (first) {
+      bom = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+      first = false;
+    }
+    bytesRead += chunk.length;
+    parser.push(decoder.write(chunk));
+    // parser.records only ever holds complete records (a partial one stays inside the parser).
+    if (parser.records.length > sampleRows || bytesRead >= MAX_SAMPLE_BYTES) {
+      eof = bytesRead >= size;
+      break;
+    }
+  }
+  if (eof) {
+    parser.push(decoder.end());
+    parser.end();
+  }
+  const [headerRec, ...rest] = parser.records;
+  if (!headerRec) {
+    throw new FormatError(
+      eof ? `Empty file: no header row in this ${label} file (only blank lines)` : `No complete ${label} record in the first ${formatBytes(bytesRead)} bytes — is a quote left open?`,
+      path,
+    );
+  }
+  const sample: CsvSample = {
+    header: headerRec.fields,
+    records: rest.slice(0, sampleRows),
+    warnings: parser.warnings,
+    bom,
+    crlf: parser.crlf,
+    lf: parser.lf,
+    bytesRead,
+  };
+  if (eof) sample.totalRecords = rest.length;
+  return sample;
+}
+
+function columnNames(header: string[], width: number): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < width; i++) {
+    const h = (header[i] ?? '').trim();
+    names.push(h || `column_${i + 1}`);
+  }
+  return names;
+}
+
+const DELIMITER_NAMES: Readonly<Record<string, string>> = { ',': 'comma', '\t': 'tab', ';': 'semicolon', '|': 'pipe', ' ': 'space' };
+
+/** Header and column types from the first records of a CSV/TSV file. `rows` is set only when the whole file fit. */
+export async function readCsvMetadata(path: string, options: CsvOptions = {}): Promise<TabularMetadata> {
+  const delimiter = options.delimiter ?? ',';
+  const sampleRows = options.sampleRows ?? SAMPLE_RECORDS;
+  const sample = await sampleCsv(path, delimiter, sampleRows, options.signal);
+  const warnings = [...sample.warnings];
+
+  const width = Math.max(sample.header.length, ...sample.records.map((r) => r.fields.length));
+  const names = columnNames(sample.header, width);
+  let ragged = 0;
+  let firstRagged: CsvRecord | undefined;
+  for (const r of sample.records) {
+    if (r.fields.length !== sample.header.length) {
+      ragged++;
+      firstRagged ??= r;
+    }
+  }
+  if (ragged && firstRagged) {
+    warnings.unshift(
+      `${formatBytes(ragged)} ${ragged === 1 ? 'row has' : 'rows have'} a different number of fields than the header (${sample.header.length}); first at line ${firstRagged.line} with ${firstRagged.fields.length}`,
+    );
+  }
+  const dupes = names.filter((n, i) => names.indexOf(n) !== i);
+  if (dupes.length) warnings.push(`duplicate column names: ${[...new Set(dupes)].join(', ')}`);
+  if (width === 1 && delimiter !== '\t') {
+    const h = sample.header[0] ?? '';
+    const guess = [';', '\t', '|'].find((c) => h.includes(c));
+    if (guess) warnings.push(`only one column found; the delimiter may be ${DELIMITER_NAMES[guess] ?? guess} rather than ${DELIMITER_NAMES[delimiter] ?? delimiter}`);
+  }
+
+  const columns: ColumnSchema[] = names.map((name, i) => {
+    const types = sample.records.map((r) => (i < r.fields.length ? inferValueType(r.fields[i] as string) : 'null'));
+    const { type, nullable } = combineTypes(types);
+    return { name, type, nullable };
+  });
+
+  const props: MetadataProperty[] = [
+    { label: 'Delimiter', value: DELIMITER_NAMES[delimiter] ?? JSON.stringify(delimiter) },
+    { label: 'Columns', value: formatBytes(columns.length) },
+  ];
+  if (sample.totalRecords !== undefined) props.push({ label: 'Rows', value: formatBytes(sample.totalRecords) });
+  if (sample.totalRecords === undefined || sample.totalRecords > sample.records.length) {
+    props.push({ label: 'Sampled rows', value: `${formatBytes(sample.records.length)} (first ${formatBytes(sample.bytesRead)} bytes)` });
+  }
+  if (sample.crlf || sample.lf) props.push({ label: 'Line endings', value: sample.crlf && sample.lf ? 'mixed CRLF and LF' : sample.crlf ? 'CRLF' : 'LF' });
+  if (sample.bom) props.push({ label: 'Encoding', value: 'UTF-8 with BOM' });
+  for (const w of warnings) props.push({ label: 'Warning', value: w });
+
+  const result: TabularMetadata = { format: delimiter === '\t' ? 'tsv' : 'csv', columns, properties: props };
+  if (sample.totalRecords !== undefined) result.rows = sample.totalRecords;
+  return result;
+}
+
+export interface CountOptions {
+  delimiter?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Counts data rows (records after the header) of a CSV/TSV file by scanning bytes for newlines outside quotes. Blank
+ * lines are not counted. `delimiter` does not affect counting (quotes and newlines do) and is accepted for symmetry.
+ */
+export async function countCsvRows(path: string, options: CountOptions = {}): Promise<number> {
+  await fileSize(path);
+  let inQuotes = false;
+  let records = 0;
+  let lineLen = 0;
+  let lastByte = -1;
+  for await (const buf of readChunks(path, options.signal)) {
+    const n = buf.length;
+    let pos = 0;
+    let nextQ = -2;
+    let nextNL = -2;
+    while (pos < n) {
+      if (nextQ !== -1 && nextQ < pos) nextQ = buf.indexOf(0x22, pos);
+      if (inQuotes) {
+        if (nextQ < 0) {
+          lineLen += n - pos;
+          pos = n;
+          break;
+        }
+        lineLen += nextQ + 1 - pos;
+        pos = nextQ + 1;
+        inQuotes = false;
+        continue;
+      }
+      if (nextNL !== -1 && nextNL < pos) nextNL = buf.indexOf(0x0a, pos);
+      if (nextNL >= 0 && (nextQ < 0 || nextNL < nextQ)) {
+        const seg = lineLen + (nextNL - pos);
+        const before = nextNL > 0 ? (buf[nextNL - 1] as number) : lastByte;
+        if (seg > 1 || (seg === 1 && before !== 0x0d)) records++;
+        lineLen = 0;
+        pos = nextNL + 1;
+        continue;
+      }
+      if (nextQ >= 0) {
+        lineLen += nextQ + 1 - pos;
+        pos = nextQ + 1;
+        inQuotes = true;
+        continue;
+      }
+      lineLen += n - pos;
+      pos = n;
+    }
+    if (n) lastByte = buf[n - 1] as number;
+  }
+  if (lineLen > 1 || (lineLen === 1 && lastByte !== 0x0d)) records++;
+  return Math.max(0, records - 1);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON Lines
+
+export interface JsonlOptions {
+  /** Lines to sample (default 1,000). */
+  sampleRows?: number;
+  signal?: AbortSignal;
+}
+
+function jsonValueType(v: unknown): ColumnType {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return 'boolean';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  if (typeof v === 'string') {
+    const t = inferValueType(v);
+    return t === 'date' || t === 'datetime' ? t : 'string';
+  }
+  if (Array.isArray(v)) return 'list';
+  return 'struct';
+}
+
+interface JsonlLine {
+  line: number;
+  text: string;
+}
+
+async function sampleLines(path: string, maxLines: number, signal?: AbortSignal): Promise<{ lines: JsonlLine[]; complete: boolean; bytesRead: number }> {
+  const size = await fileSize(path);
+  if (size === 0) throw new FormatError('Empty file: 0 bytes — no JSON lines', path);
+  const decoder = new StringDecoder('utf8');
+  const lines: JsonlLine[] = [];
+  let pending = '';
+  let lineNo = 0;
+  let bytesRead = 0;
+  let complete = true;
+  for await (const chunk of readChunks(path, signal)) {
+    bytesRead += chunk.length;
+    const text = pending + decoder.write(chunk);
+    let start = 0;
+    let nl = text.indexOf('\n', start);
+    while (nl >= 0) {
+      lineNo++;
+      const t = text.slice(start, nl).replace(/\r$/, '');
+      if (t.trim()) lines.push({ line: lineNo, text: t });
+      start = nl + 1;
+      if (lines.length >= maxLines) break;
+      nl = text.indexOf('\n', start);
+    }
+    pending = text.slice(start);
+    if (lines.length >= maxLines || bytesRead >= MAX_SAMPLE_BYTES) {
+      complete = bytesRead >= size && !pending.trim();
+      return { lines, complete, bytesRead };
+    }
+  }
+  pending += decoder.end();
+  if (pending.replace(/\r$/, '').trim()) lines.push({ line: lineNo + 1, text: pending.replace(/\r$/, '') });
+  return { lines, complete, bytesRead };
+}
+
+/** Columns (union of keys) and types from the first lines of a JSON Lines file; bad lines become warnings. */
+export async function readJsonlMetadata(path: string, options: JsonlOptions = {}): Promise<TabularMetadata> {
+  const sample = await sampleLines(path, options.sampleRows ?? SAMPLE_RECORDS, options.signal);
+  if (sample.lines.length === 0) throw new FormatError('Empty file: no JSON lines (only blank lines)', path);
+  if (sample.lines[0]) sample.lines[0].text = sample.lines[0].text.replace(/^\uFEFF/, '');
+
+  const warnings: string[] = [];
+  let badLines = 0;
+  let parsedCount = 0;
+  let firstError = '';
+  const order: string[] = [];
+  const types = new Map<string, ColumnType[]>();
+  let objects = 0;
+  for (const { line, text } of sample.lines) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      badLines++;
+      const reason = err instanceof Error ? err.message : String(err);
+      firstError ||= `line ${line}: ${reason}`;
+      if (warnings.length < MAX_WARNINGS) warnings.push(`line ${line}: invalid JSON (${reason})`);
+      continue;
+    }
+    parsedCount++;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      if (warnings.length < MAX_WARNINGS) warnings.push(`line ${line}: not a JSON object`);
+      continue;
+    }
+    const rec = value as Record<string, unknown>;
+    for (const key of Object.keys(rec)) {
+      if (!types.has(key)) {
+        order.push(key);
+        // Records before this one lacked the key.
+        types.set(key, objects > 0 ? ['null'] : []);
+      }
+    }
+    for (const key of order) (types.get(key) as ColumnType[]).push(key in rec ? jsonValueType(rec[key]) : 'null');
+    objects++;
+  }
+  if (parsedCount === 0) {
+    throw new FormatError(
+      `Not valid JSON Lines: none of the first ${formatBytes(sample.lines.length)} non-blank lines parse as JSON (${firstError})`,
+      path,
+    );
+  }
+
+  const columns: ColumnSchema[] = order.map((name) => {
+    const { type, nullable } = combineTypes(types.get(name) ?? []);
+    return { name, type, nullable };
+  });
+  const props: MetadataProperty[] = [{ label: 'Columns', value: formatBytes(columns.length) }];
+  if (sample.complete) props.push({ label: 'Rows', value: formatBytes(sample.lines.length) });
+  else props.push({ label: 'Sampled rows', value: `${formatBytes(sample.lines.length)} (first ${formatBytes(sample.bytesRead)} bytes)` });
+  if (badLines) props.push({ label: 'Invalid lines', value: `${formatBytes(badLines)} of ${formatBytes(sample.lines.length)} sampled` });
+  for (const w of warnings) props.push({ label: 'Warning', value: w });
+
+  const result: TabularMetadata = { format: 'jsonl', columns, properties: props };
+  if (sample.complete) result.rows = sample.lines.length;
+  return result;
+}
+
+/** Counts non-blank lines of a JSON Lines file with a streaming byte scan. */
+export async function countJsonlRows(path: string, options: { signal?: AbortSignal } = {}): Promise<number> {
+  await fileSize(path);
+  let rows = 0;
+  let lineLen = 0;
+  let lastByte = -1;
+  for await (const buf of readChunks(path, options.signal)) {
+    let pos = 0;
+    let nl = buf.indexOf(0x0a, pos);
+    while (nl >= 0) {
+      const seg = lineLen + (nl - pos);
+      const before = nl > 0 ? (buf[nl - 1] as number) : lastByte;
+      if (seg > 1 || (seg === 1 && before !== 0x0d)) rows++;
+      lineLen = 0;
+      pos = nl + 1;
+      nl = buf.indexOf(0x0a, pos);
+    }
+    lineLen += buf.length - pos;
+    if (buf.length) lastByte = buf[buf.length - 1] as number;
+  }
+  if (lineLen > 1 || (lineLen === 1 && lastByte !== 0x0d)) rows++;
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parquet
+
+function asyncBufferOf(file: RandomAccessFile): AsyncBuffer {
+  return {
+    byteLength: file.size,
+    async slice(start: number, end?: number): Promise<ArrayBuffer> {
+      const e = Math.min(end ?? file.size, file.size);
+      const b = await file.read(start, Math.max(0, e - start));
+      const out = new ArrayBuffer(b.length);
+      new Uint8Array(out).set(b);
+      return out;
+    },
+  };
+}
+
+async function withParquet<T>(path: string, fn: (file: RandomAccessFile, meta: FileMetaData) => T | Promise<T>): Promise<T> {
+  const file = await openRandomAccess(path, { label: 'Parquet' });
+  try {
+    if (file.size === 0) throw new FormatError('Empty file: 0 bytes — not a Parquet file', path);
+    if (file.size < 12) {
+      throw new FormatError(`Not a Parquet file: ${file.size} bytes is too small (a Parquet file has 'PAR1' at both ends and a footer)`, path);
+    }
+    const head = await file.read(0, 4);
+    const tail = await file.read(file.size - 4, 4);
+    const show = (b: Buffer): string => JSON.stringify(b.toString('latin1').replace(/[^\x20-\x7e]/g, '.'));
+    if (tail.toString('latin1') !== 'PAR1') {
+      if (head.toString('latin1') === 'PAR1') {
+        throw new FormatError(`Truncated Parquet file: it starts with 'PAR1' but does not end with it (ends with ${show(tail)}) — the file is incomplete; re-export or re-download it`, path);
+      }
+      if (tail.toString('latin1') === 'PARE') throw new FormatError('Unsupported Parquet file: the footer is encrypted (PARE)', path);
+      throw new FormatError(`Not a Parquet file: expected magic 'PAR1' at the start and end, found ${show(head)} and ${show(tail)}`, path);
+    }
+    let meta: FileMetaData;
+    try {
+      meta = await parquetMetadataAsync(asyncBufferOf(file), { initialFetchSize: Math.min(file.size, 512 * 1024) });
+    } catch (err) {
+      if (err instanceof FormatError) throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new FormatError(`Invalid Parquet footer: ${reason}`, path);
+    }
+    return await fn(file, meta);
+  } finally {
+    await file.close();
+  }
+}
+
+function parquetAnnotation(el: SchemaElement): string | undefined {
+  const lt = el.logical_type;
+  if (lt) {
+    switch (lt.type) {
+      case 'TIMESTAMP':
+      case 'TIME':
+        return `${lt.type}(${lt.unit}${lt.isAdjustedToUTC ? ', UTC' : ''})`;
+      case 'INTEGER':
+        return `${lt.isSigned ? 'INT' : 'UINT'}(${lt.bitWidth})`;
+      case 'DECIMAL':
+        return `DECIMAL(${lt.precision}, ${lt.scale})`;
+      default:
+        return lt.type;
+    }
+  }
+  return el.converted_type;
+}
+
+function parquetColumnType(node: SchemaTree): ColumnType {
+  const el = node.element;
+  const lt = el.logical_type?.type;
+  const ct = el.converted_type;
+  if (node.children.length > 0) {
+    if (lt === 'LIST' || ct === 'LIST') return 'list';
+    return 'struct';
+  }
+  if (el.repetition_type === 'REPEATED') return 'list';
+  if (lt === 'STRING' || lt === 'ENUM' || lt === 'JSON' || lt === 'UUID' || ct === 'UTF8' || ct === 'ENUM' || ct === 'JSON') return 'string';
+  if (lt === 'DATE' || ct === 'DATE') return 'date';
+  if (lt === 'TIMESTAMP' || ct === 'TIMESTAMP_MILLIS' || ct === 'TIMESTAMP_MICROS' || el.type === 'INT96') return 'datetime';
+  if (lt === 'TIME' || ct === 'TIME_MILLIS' || ct === 'TIME_MICROS') return 'string';
+  if (lt === 'DECIMAL' || ct === 'DECIMAL' || lt === 'FLOAT16') return 'number';
+  if (lt === 'NULL') return 'null';
+  if (lt === 'BSON' || ct === 'BSON') return 'binary';
+  switch (el.type) {
+    case 'BOOLEAN':
+      return 'boolean';
+    case 'INT32':
+    case 'INT64':
+      return 'integer';
+    case 'FLOAT':
+    case 'DOUBLE':
+      return 'number';
+    default:
+      return 'binary';
+  }
+}
+
+/** Schema, row count and row-group facts from a Parquet footer (only the footer is read). */
+export async function readParquetMetadata(path: string): Promise<TabularMetadata> {
+  return withParquet(path, (_file, meta) => {
+    const tree = parquetSchema(meta);
+    const columns: ColumnSchema[] = tree.children.map((node) => {
+      const el = node.element;
+      const note = parquetAnnotation(el);
+      const physical = node.children.length ? (note ?? 'GROUP') : `${el.type ?? 'GROUP'}${note ? ` (${note})` : ''}`;
+      return { name: el.name, type: parquetColumnType(node), physicalType: physical, nullable: el.repetition_type !== 'REQUIRED' };
+    });
+    const rows = Number(meta.num_rows);
+    const codecs = new Set<string>();
+    let compressed = 0n;
+    let uncompressed = 0n;
+    for (const rg of meta.row_groups) {
+      for (const c of rg.columns) {
+        if (!c.meta_data) continue;
+        codecs.add(c.meta_data.codec);
+        compressed += c.meta_data.total_compressed_size;
+        uncompressed += c.meta_data.total_uncompressed_size;
+      }
+    }
+    const props: MetadataProperty[] = [
+      { label: 'Rows', value: formatBytes(rows) },
+      { label: 'Columns', value: formatBytes(columns.length) },
+      { label: 'Row groups', value: formatBytes(meta.row_groups.length) },
+    ];
+    if (codecs.size) props.push({ label: 'Compression', value: [...codecs].join(', ') });
+    if (meta.created_by) props.push({ label: 'Created by', value: meta.created_by });
+    props.push({ label: 'Format version', value: String(meta.version) });
+    if (uncompressed > 0n) props.push({ label: 'Data size', value: `${formatBytes(Number(compressed))} bytes compressed, ${formatBytes(Number(uncompressed))} uncompressed` });
+    props.push({ label: 'Footer', value: `${formatBytes(meta.metadata_length)} bytes` });
+    const kv = meta.key_value_metadata?.map((k) => k.key) ?? [];
+    if (kv.length) props.push({ label: 'Key/value metadata', value: kv.join(', ') });
+    return { format: 'parquet', columns, rows, properties: props };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// First rows as objects (for benchmarks and previews)
+
+const COMPRESSORS: Compressors = {
+  GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
+  BROTLI: (input: Uint8Array) => new Uint8Array(brotliDecompressSync(input)),
+};
+
+function typedCell(value: string | undefined, type: ColumnType): unknown {
+  if (value === undefined) return null;
+  const t = inferValueType(value);
+  if (t === 'null') return null;
+  if ((type === 'integer' || type === 'number') && (t === 'integer' || t === 'number')) return Number(value.trim());
+  if (type === 'boolean' && t === 'boolean') return value.trim().toLowerCase() === 'true';
+  return value;
+}
+
+function plainValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+  return v;
+}
+
+/**
+ * The first `limit` data rows as objects keyed by column name. CSV/TSV numbers and booleans are converted using the
+ * column types inferred from the sample; Parquet int64 values become numbers when exact.
+ */
+export async function readSnapshotRows(path: string, format: DataFormat, limit: number): Promise<Record<string, unknown>[]> {
+  const n = Math.max(0, Math.floor(limit));
+  if (format === 'parquet') {
+    return withParquet(path, async (file, meta) => {
+      const rowEnd = Math.min(n, Number(meta.num_rows));
+      if (rowEnd === 0) return [];
+      const rows = await parquetReadObjects({ file: asyncBufferOf(file), metadata: meta, rowStart: 0, rowEnd, compressors: COMPRESSORS });
+      return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plainValue(v)])));
+    });
+  }
+  if (format === 'jsonl') {
+    const sample = await sampleLines(path, n);
+    const out: Record<string, unknown>[] = [];
+    for (const { text } of sample.lines) {
+      try {
+        const v: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
+        if (typeof v === 'object' && v !== null && !Array.isArray(v)) out.push(v as Record<string, unknown>);
+      } catch {
+        // Invalid lines are reported by readJsonlMetadata; rows skip them.
+      }
+    }
+    return out;
+  }
+  const delimiter = format === 'tsv' ? '\t' : ',';
+  const sample = await sampleCsv(path, delimiter, Math.max(n, 1));
+  const names = columnNames(sample.header, sample.header.length);
+  const records = sample.records.slice(0, n);
+  const types = names.map((_, i) => combineTypes(records.map((r) => inferValueType(r.fields[i] ?? ''))).type);
+  return records.map((r) => Object.fromEntries(names.map((name, i) => [name, typedCell(r.fields[i], types[i] as ColumnType)])));
+}

@@ -1,0 +1,35 @@
+// Short, consistent text for tree labels, tooltips and the details panel.
+import type { TensorSpec } from '../formats/types';
+
+export function formatShape(shape: TensorSpec['shape']): string {
+  if (shape === null) return '[?]';
+  return `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
+}
+
+export function formatTensor(t: TensorSpec): string {
+  return `${t.dtype} ${formatShape(t.shape)}`;
+}
+
+export function formatNumber(n: number): string {
+  if (Number.isInteger(n)) return n.toLocaleString('en-US');
+  const abs = Math.abs(n);
+  return abs !== 0 && (abs < 0.001 || abs >= 1e6) ? n.toExponential(3) : Number(n.toPrecision(4)).toString();
+}
+
+export function formatDate(iso: string | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+}
+
+export function compactCount(n: number): string {
+  if (n < 1000) return String(n);
+  const units = ['K', 'M', 'B', 'T'];
+  let v = n;
+  let i = -1;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)}${units[i]}`;
+}

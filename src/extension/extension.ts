@@ -1,0 +1,51 @@
+// Activation: registers views, commands and the details panel, then starts discovery in the background. Nothing heavy
+// happens here: onnxruntime-node loads only when a benchmark runs.
+import * as vscode from 'vscode';
+import { isOnnxRuntimeLoaded } from '../core/inference/benchmark';
+import type { Catalog } from '../core/registry/types';
+import { CatalogService } from './catalogService';
+import { Commands } from './commands';
+import { DETAILS_VIEW_TYPE, DetailsPanel } from './detailsPanel';
+import { log } from './log';
+import { ModelsTreeProvider } from './modelsTree';
+import { SnapshotsTreeProvider } from './snapshotsTree';
+
+/** What the extension returns from activate(): used by tests and benchmarks. */
+export interface MlshipApi {
+  activationMs: number;
+  onnxRuntimeLoadedAtActivation: boolean;
+  catalogs(): Catalog[];
+  whenIdle(): Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): MlshipApi {
+  const started = performance.now();
+  const channel = log();
+  context.subscriptions.push(channel);
+  const service = new CatalogService();
+  const modelsProvider = new ModelsTreeProvider(service);
+  const snapshotsProvider = new SnapshotsTreeProvider(service);
+  const modelsView = vscode.window.createTreeView('mlship.models', { treeDataProvider: modelsProvider, showCollapseAll: true });
+  const snapshotsView = vscode.window.createTreeView('mlship.snapshots', { treeDataProvider: snapshotsProvider, showCollapseAll: true });
+  const commands = new Commands(context.extensionUri, service, { provider: modelsProvider, view: modelsView }, { provider: snapshotsProvider, view: snapshotsView });
+  context.subscriptions.push(
+    service,
+    modelsView,
+    snapshotsView,
+    ...commands.register(),
+    vscode.window.registerWebviewPanelSerializer(DETAILS_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state: unknown) => DetailsPanel.revive(panel, context.extensionUri, commands, state),
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => service.refresh()),
+  );
+  // Discovery runs after activation returns.
+  setTimeout(() => service.start(), 0);
+  const activationMs = performance.now() - started;
+  const onnxLoaded = isOnnxRuntimeLoaded();
+  channel.info(`MLShip activated in ${activationMs.toFixed(1)} ms; onnxruntime loaded: ${onnxLoaded}; workspace trusted: ${vscode.workspace.isTrusted}.`);
+  return { activationMs, onnxRuntimeLoadedAtActivation: onnxLoaded, catalogs: () => service.all, whenIdle: () => service.whenIdle() };
+}
+
+export function deactivate(): void {
+  /* disposables registered on the context are released by VS Code */
+}

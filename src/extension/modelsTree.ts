@@ -1,0 +1,228 @@
+// The Models view: model → versions (newest first, aliases/stage as description) → details.
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { formatBytes, sha256Dir, sha256File, shortHash } from '../core/util/hash';
+import { compactCount, formatDate, formatNumber, formatTensor } from '../core/present/format';
+import type { Catalog, ModelEntry, ModelVersionEntry, ProblemInfo } from '../core/registry/types';
+import type { CatalogService } from './catalogService';
+
+export type ModelsNode =
+  | { kind: 'folder'; id: string; catalog: Catalog }
+  | { kind: 'model'; id: string; model: ModelEntry; parent?: ModelsNode }
+  | { kind: 'version'; id: string; version: ModelVersionEntry; parent: ModelsNode }
+  | { kind: 'group'; id: string; label: string; icon: string; items: DetailLeaf[]; expanded: boolean; parent: ModelsNode }
+  | ({ kind: 'detail'; id: string; parent: ModelsNode } & DetailLeaf);
+
+/** A collapsible list of details under a version or snapshot. */
+export interface DetailGroup {
+  label: string;
+  icon: string;
+  items: DetailLeaf[];
+  expanded: boolean;
+}
+
+export interface DetailLeaf {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon?: string;
+  color?: string;
+  command?: vscode.Command;
+  contextValue?: string;
+}
+
+const FORMAT_ICON: Record<string, string> = { onnx: 'circuit-board', safetensors: 'package', gguf: 'hubot', savedmodel: 'layers', huggingface: 'hubot', pickle: 'warning' };
+
+export function problemTooltip(p: ProblemInfo): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${p.message.replace(/[*_`]/g, '\\$&')}**\n\n`);
+  if (p.detail) md.appendText(`${p.detail}\n\n`);
+  md.appendText(`${p.file}${p.line ? `:${p.line}` : ''}`);
+  return md;
+}
+
+export function versionLabel(v: ModelVersionEntry, source: ModelEntry['source']): string {
+  if (source === 'mlflow') return `version ${v.version}`;
+  return v.version;
+}
+
+export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
+  private readonly changed = new vscode.EventEmitter<ModelsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly nodes = new Map<string, ModelsNode>();
+
+  constructor(private readonly service: CatalogService) {
+    service.onDidChange(() => {
+      this.nodes.clear();
+      this.changed.fire(undefined);
+    });
+  }
+
+  private remember<T extends ModelsNode>(node: T): T {
+    const existing = this.nodes.get(node.id);
+    if (existing) return existing as T;
+    this.nodes.set(node.id, node);
+    return node;
+  }
+
+  getParent(node: ModelsNode): ModelsNode | undefined {
+    return node.kind === 'folder' ? undefined : node.parent;
+  }
+
+  /** The node of a version id, creating the chain of parents so `TreeView.reveal` can find it. */
+  versionNode(versionId: string): ModelsNode | undefined {
+    for (const root of this.roots()) {
+      const models = root.kind === 'folder' ? this.modelNodes(root.catalog, root) : [root];
+      for (const m of models) {
+        if (m.kind !== 'model') continue;
+        for (const v of this.versionNodes(m)) if (v.kind === 'version' && v.version.id === versionId) return v;
+      }
+    }
+    return undefined;
+  }
+
+  private roots(): ModelsNode[] {
+    const catalogs = this.service.all;
+    if (catalogs.length === 1) return this.modelNodes(catalogs[0] as Catalog, undefined);
+    return catalogs.map((c) => this.remember({ kind: 'folder', id: `folder:${c.root}`, catalog: c }));
+  }
+
+  private modelNodes(catalog: Catalog, parent: ModelsNode | undefined): ModelsNode[] {
+    return catalog.models.map((m) => this.remember({ kind: 'model', id: `${catalog.root}|${m.id}`, model: m, ...(parent ? { parent } : {}) }));
+  }
+
+  private versionNodes(node: ModelsNode & { kind: 'model' }): ModelsNode[] {
+    return node.model.versions.map((v) => this.remember({ kind: 'version', id: `${node.id}|${v.id}`, version: v, parent: node }));
+  }
+
+  async getChildren(node?: ModelsNode): Promise<ModelsNode[]> {
+    if (!node) return this.service.discovered ? this.roots() : [];
+    switch (node.kind) {
+      case 'folder':
+        return this.modelNodes(node.catalog, node);
+      case 'model':
+        if (node.model.error && node.model.versions.length === 0) {
+          return [this.remember({ kind: 'detail', id: `${node.id}|error`, parent: node, label: node.model.error.message, icon: 'error', color: 'errorForeground', tooltip: node.model.error.detail ?? node.model.error.file })];
+        }
+        return this.versionNodes(node);
+      case 'version':
+        return (await this.versionDetails(node.version)).map((d, i) =>
+          'items' in d ? this.remember({ kind: 'group', id: `${node.id}|g${i}`, ...d, parent: node }) : this.remember({ kind: 'detail', id: `${node.id}|d${i}`, parent: node, ...d }),
+        );
+      case 'group':
+        return node.items.map((d, i) => this.remember({ kind: 'detail', id: `${node.id}|${i}`, parent: node, ...d }));
+      case 'detail':
+        return [];
+    }
+  }
+
+  private async versionDetails(v: ModelVersionEntry): Promise<(DetailLeaf | DetailGroup)[]> {
+    const out: (DetailLeaf | DetailGroup)[] = [];
+    if (v.error) out.push({ label: v.error.message, icon: 'error', color: 'errorForeground', tooltip: `${v.error.detail ?? ''}\n${v.error.file}`.trim(), contextValue: 'mlship.error' });
+    if (v.metadata?.unsafe) out.push({ label: 'Unsafe to load from untrusted sources', description: 'pickle-based', icon: 'warning', color: 'list.warningForeground', tooltip: v.metadata.unsafe });
+    const md = v.metadata;
+    out.push({ label: 'Format', description: [md?.formatLabel ?? v.format ?? 'unknown', v.size !== undefined ? formatBytes(v.size) : undefined].filter(Boolean).join(' · '), icon: 'file-binary' });
+    const hashTarget = v.modelFile ?? v.path;
+    try {
+      const hex = v.format === 'huggingface' || (v.format === 'savedmodel' && !v.modelFile) ? await sha256Dir(hashTarget) : await sha256File(hashTarget);
+      out.push({ label: 'Hash', description: `sha256:${shortHash(hex)}`, tooltip: `sha256:${hex}`, icon: 'key' });
+    } catch {
+      /* unreadable: the error node already says why */
+    }
+    if (v.created) out.push({ label: 'Created', description: formatDate(v.created), icon: 'calendar' });
+    if (v.stage) out.push({ label: 'Stage', description: v.stage, icon: 'milestone' });
+    const inputs = md?.inputs.length ? md.inputs : (v.signature?.inputs ?? []);
+    const outputs = md?.outputs.length ? md.outputs : (v.signature?.outputs ?? []);
+    if (inputs.length) out.push({ label: 'Inputs', icon: 'arrow-right', expanded: true, items: inputs.map((t) => ({ label: t.name, description: formatTensor(t), icon: 'symbol-field' })) });
+    if (outputs.length) out.push({ label: 'Outputs', icon: 'arrow-left', expanded: true, items: outputs.map((t) => ({ label: t.name, description: formatTensor(t), icon: 'symbol-field' })) });
+    const metrics = Object.entries(v.metrics);
+    if (metrics.length) out.push({ label: 'Metrics', icon: 'graph', expanded: true, items: metrics.map(([k, n]) => ({ label: k, description: formatNumber(n), icon: 'symbol-number' })) });
+    if (v.lineage.length) {
+      out.push({
+        label: 'Lineage',
+        icon: 'git-merge',
+        expanded: true,
+        items: v.lineage.map((l) => ({
+          label: l.label,
+          description: l.relPath ?? l.digest ?? '',
+          icon: l.snapshotId ? 'database' : 'question',
+          tooltip: l.snapshotId ? `Trained on ${l.relPath}. Click to reveal the snapshot.` : `Recorded training data ${l.relPath ?? l.digest ?? ''} is not in this workspace.`,
+          ...(l.snapshotId ? { command: { command: 'mlship.revealSnapshot', title: 'Reveal Data Snapshot', arguments: [l.snapshotId] }, contextValue: 'mlship.lineage' } : {}),
+        })),
+      });
+    }
+    const facts: DetailLeaf[] = (md?.properties ?? []).map((p) => ({ label: p.label, description: p.value, tooltip: `${p.label}: ${p.value}`, icon: 'symbol-property' }));
+    if (md?.parameterCount && !facts.some((f) => f.label === 'Parameters')) facts.push({ label: 'Parameters', description: compactCount(md.parameterCount), tooltip: md.parameterCount.toLocaleString('en-US'), icon: 'symbol-numeric' });
+    if (facts.length) out.push({ label: `${md?.formatLabel ?? 'Format'} details`, icon: 'list-tree', expanded: false, items: facts });
+    if (v.otherFiles.length) out.push({ label: 'Other files', icon: 'files', expanded: false, items: v.otherFiles.map((f) => ({ label: basename(f), icon: 'file', tooltip: f })) });
+    return out;
+  }
+
+  getTreeItem(node: ModelsNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'folder': {
+        const item = new vscode.TreeItem(basename(node.catalog.root), vscode.TreeItemCollapsibleState.Expanded);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('root-folder');
+        item.description = `${node.catalog.models.length} models`;
+        return item;
+      }
+      case 'model': {
+        const m = node.model;
+        const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        const sourceLabel = m.source === 'mlflow' ? 'MLflow registry' : m.source === 'folder' ? 'versioned folder' : (m.versions[0]?.metadata?.formatLabel ?? m.versions[0]?.format ?? 'file');
+        const broken = m.error ?? (m.versions.length === 1 ? m.versions[0]?.error : undefined);
+        item.description = broken ? broken.message : m.source === 'file' ? sourceLabel : `${m.versions.length} version${m.versions.length === 1 ? '' : 's'} · ${sourceLabel}`;
+        item.iconPath = broken ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon(m.source === 'mlflow' ? 'beaker' : m.source === 'folder' ? 'versions' : FORMAT_ICON[m.versions[0]?.format ?? ''] ?? 'symbol-file');
+        item.tooltip = broken ? problemTooltip(broken) : `${m.name}\n${m.path}`;
+        item.resourceUri = vscode.Uri.file(m.path);
+        item.contextValue = 'mlship.model';
+        return item;
+      }
+      case 'version': {
+        const v = node.version;
+        const model = node.parent.kind === 'model' ? node.parent.model : undefined;
+        const item = new vscode.TreeItem(versionLabel(v, model?.source ?? 'file'), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        const tags = [...v.aliases.map((a) => `@${a}`), ...(v.stage ? [v.stage] : [])];
+        item.description = v.error ? v.error.message : [...tags, v.metadata?.formatLabel ?? v.format].filter(Boolean).join(' · ');
+        item.iconPath = v.error
+          ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+          : v.metadata?.unsafe
+            ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+            : new vscode.ThemeIcon(v.aliases.length ? 'star-full' : 'tag');
+        if (v.error) item.tooltip = problemTooltip(v.error);
+        else {
+          const md = new vscode.MarkdownString(`**${v.modelName}** ${item.label as string}${tags.length ? ` — ${tags.join(', ')}` : ''}\n\n`);
+          md.appendText(`${v.reference}\n${v.path}`);
+          if (v.metadata?.unsafe) md.appendMarkdown(`\n\n$(warning) ${v.metadata.unsafe}`);
+          md.supportThemeIcons = true;
+          item.tooltip = md;
+        }
+        const benchmarkable = !v.error && v.format === 'onnx' && v.modelFile;
+        item.contextValue = `mlship.version${benchmarkable ? '.benchmarkable' : ''}`;
+        item.resourceUri = vscode.Uri.file(v.modelFile ?? v.path);
+        item.command = undefined;
+        return item;
+      }
+      case 'group': {
+        const item = new vscode.TreeItem(node.label, node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.description = String(node.items.length);
+        return item;
+      }
+      case 'detail': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        if (node.description) item.description = node.description;
+        if (node.tooltip) item.tooltip = node.tooltip;
+        if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
+        if (node.command) item.command = node.command;
+        item.contextValue = node.contextValue ?? 'mlship.detail';
+        return item;
+      }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+// Starts a real VS Code (code-server 4.100.3) with the packaged MLShip VSIX installed, on 127.0.0.1, and drives it
+// with playwright-core in Debian's Chromium. Screenshots go to test-results/.
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+// @ts-expect-error plain ESM helper shared with `npm start`
+import { ensureCodeServer, freePort, installExtension, startCodeServer } from '../../scripts/code-server.mjs';
+
+export const repoRoot = resolve(__dirname, '..', '..');
+export const resultsDir = join(repoRoot, 'test-results');
+
+export interface VsCodeSession {
+  page: Page;
+  workspace: string;
+  url: string;
+  screenshot(name: string): Promise<string>;
+  /** Runs a command from the Command Palette by its title. */
+  runCommand(title: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface CodeServerHandle {
+  child: { kill(signal?: string): boolean; exitCode: number | null };
+  url: string;
+  log: string[];
+}
+
+async function findVsix(): Promise<string> {
+  const dir = join(repoRoot, 'out');
+  const vsix = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.vsix')).sort().pop();
+  if (!vsix) throw new Error('No VSIX in out/: run `npm run package` first (npm test does).');
+  return join(dir, vsix);
+}
+
+/** Copies the sample workspace to a temp folder so tests never dirty the repository. */
+export async function startVsCode(options: { settings?: Record<string, unknown>; prepareWorkspace?: (dir: string) => Promise<void> } = {}): Promise<VsCodeSession> {
+  (ensureCodeServer as () => string)();
+  const base = await mkdtemp(join(tmpdir(), 'mlship-e2e-'));
+  const workspace = join(base, 'samples');
+  await cp(join(repoRoot, 'samples'), workspace, { recursive: true });
+  await options.prepareWorkspace?.(workspace);
+  const userDataDir = join(base, 'user-data');
+  const extensionsDir = join(base, 'extensions');
+  await mkdir(join(userDataDir, 'User'), { recursive: true });
+  await writeFile(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'workbench.colorTheme': 'Default Dark Modern',
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'update.mode': 'none',
+    'chat.commandCenter.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    ...options.settings,
+  }, null, 2));
+  (installExtension as (v: string, e: string, u: string) => void)(await findVsix(), extensionsDir, userDataDir);
+  const port = await (freePort as () => Promise<number>)();
+  const server = (await (startCodeServer as (o: object) => Promise<CodeServerHandle>)({ port, extensionsDir, userDataDir, workspace, logFile: join(base, 'code-server.log') }));
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      headless: true,
+    });
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1100 } });
+    const page = await context.newPage();
+    const url = `${server.url}?folder=${encodeURIComponent(workspace)}`;
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await mkdir(resultsDir, { recursive: true });
+    const b = browser;
+    return {
+      page,
+      workspace,
+      url,
+      async screenshot(name) {
+        const file = join(resultsDir, `${name}.png`);
+        await page.screenshot({ path: file });
+        return file;
+      },
+      async runCommand(title) {
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor();
+        await input.fill(`>${title}`);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+        await page.keyboard.press('Enter');
+      },
+      async close() {
+        await b.close();
+        server.child.kill('SIGTERM');
+        await rm(base, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await browser?.close();
+    server.child.kill('SIGTERM');
+    throw err;
+  }
+}

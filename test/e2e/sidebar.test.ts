@@ -1,0 +1,120 @@
+// e2e: MLShip in a real VS Code (code-server) on the sample workspace.
+import assert from 'node:assert/strict';
+import { after, before, describe, test as nodeTest } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { startVsCode, type VsCodeSession } from './harness';
+
+function view(page: Page, title: string): Locator {
+  return page.locator('.pane', { has: page.locator(`.pane-header[aria-label^="${title}"]`) });
+}
+
+async function collapseAll(page: Page, title: string): Promise<void> {
+  const header = page.locator(`.pane-header[aria-label^="${title}"]`);
+  await header.hover();
+  await header.locator('.action-label[aria-label^="Collapse All"]').click();
+}
+
+function row(scope: Locator, text: string | RegExp): Locator {
+  return scope.locator('.monaco-list-row', { hasText: text }).first();
+}
+
+async function expand(scope: Locator, text: string | RegExp): Promise<void> {
+  const r = row(scope, text);
+  await r.waitFor({ timeout: 30_000 });
+  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+  await scope.page().waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await r.elementHandle(), { timeout: 10_000 });
+}
+
+describe('MLShip sidebar in code-server', () => {
+  let vs: VsCodeSession;
+  let page: Page;
+  /** A test that saves a screenshot of the workbench when it fails. */
+  const test = (name: string, fn: () => Promise<void>): void =>
+    void nodeTest(name, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        await vs?.screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+        throw err;
+      }
+    });
+
+  before(async () => {
+    vs = await startVsCode();
+    page = vs.page;
+    await page.getByRole('tab', { name: /^MLShip/ }).click();
+    await view(page, 'Models').locator('.monaco-list-row').first().waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    await vs?.close();
+  });
+
+  test('shows the MLShip container with the sample models, aliases and a version signature', async () => {
+    const models = view(page, 'Models');
+    for (const name of ['credit-risk', 'delivery-eta', 'churn-gbt', 'image-tagger', 'sentiment-distilbert', 'tinyllama-q4']) {
+      await row(models, name).waitFor({ timeout: 30_000 });
+    }
+    await expand(models, /^credit-risk\s*2 versions/);
+    const champion = row(models, /version 2.*@champion/);
+    await champion.waitFor();
+    assert.match(await champion.innerText(), /@champion/);
+    assert.match(await row(models, /version 1/).innerText(), /@challenger/);
+    await expand(models, /version 2.*@champion/);
+    await row(models, 'float_input').waitFor();
+    assert.match(await row(models, 'float_input').innerText(), /float32 \[N, 6\]/);
+    assert.match(await row(models, 'probabilities').innerText(), /float32 \[N, 2\]/);
+    await vs.screenshot('01-models-version-signature');
+  });
+
+  test('shows an error node for the corrupt model and marks pickle files unsafe', async () => {
+    const models = view(page, 'Models');
+    await collapseAll(page, 'Models');
+    const broken = row(models, 'credit-risk-truncated');
+    await broken.waitFor();
+    assert.match(await broken.innerText(), /Truncated/i);
+    assert.equal(await broken.locator('.codicon-error').count(), 1);
+    const pickle = row(models, 'credit_model');
+    await pickle.waitFor();
+    await vs.screenshot('02-models-error-node');
+  });
+
+  test('shows the data snapshots, grouped by dataset, and the DVC-tracked file that is not pulled', async () => {
+    const snapshots = view(page, 'Data Snapshots');
+    await expand(snapshots, /^applications/);
+    await row(snapshots, /2025-11.*rows/).waitFor();
+    await row(snapshots, /2025-10.*rows/).waitFor();
+    assert.match(await row(snapshots, /2025-10/).innerText(), /2,000 rows/);
+    await expand(snapshots, /^transactions/);
+    const dvc = row(snapshots, /transactions\.csv/);
+    assert.match(await dvc.innerText(), /DVC · not pulled/);
+    await vs.screenshot('03-data-snapshots');
+  });
+
+  test('Benchmark Latency runs onnxruntime on a sample model and shows percentiles', async () => {
+    const models = view(page, 'Models');
+    await collapseAll(page, 'Models');
+    await expand(models, /^credit-risk\s*2 versions/);
+    await row(models, /version 2.*@champion/).click();
+    await vs.runCommand('MLShip: Benchmark Latency');
+    const toast = page.locator('.notification-toast', { hasText: /p50 .* p95 .* p99/ });
+    await toast.waitFor({ timeout: 120_000 });
+    const text = await toast.innerText();
+    assert.match(text, /credit-risk 2/);
+    assert.match(text, /inferences\/s/);
+    assert.match(text, /budget/);
+    // The details panel shows the percentile table.
+    const frame = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+    await frame.locator('table', { hasText: 'p95' }).waitFor({ timeout: 30_000 });
+    assert.match(await frame.locator('h1').innerText(), /credit-risk — version 2/);
+    await vs.screenshot('04-benchmark-latency');
+  });
+
+  test('activation did not load onnxruntime', async () => {
+    await vs.runCommand('MLShip: Show Log');
+    const line = page.locator('.view-line', { hasText: 'MLShip activated in' });
+    await line.waitFor({ timeout: 30_000 });
+    assert.match(await line.innerText(), /onnxruntime loaded: false/);
+    await vs.screenshot('05-log');
+  });
+});

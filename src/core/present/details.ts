@@ -19,6 +19,7 @@ export function describeVersion(model: ModelEntry, v: ModelVersionEntry, extras:
   const sections: DetailsSection[] = [];
   if (v.error) sections.push({ kind: 'text', title: 'Problem', text: `${v.error.message}${v.error.detail ? `\n${v.error.detail}` : ''}\n${v.error.file}${v.error.line ? `:${v.error.line}` : ''}`, tone: 'error' });
   if (md?.unsafe) sections.push({ kind: 'text', title: 'Unsafe to load', text: md.unsafe, tone: 'warning' });
+  if (extras.benchmark) sections.push(...benchmarkSections(extras.benchmark, extras.latencyBudgetMs));
   const overview: [string, string][] = [
     ['Model', model.name],
     ['Version', v.version],
@@ -53,7 +54,6 @@ export function describeVersion(model: ModelEntry, v: ModelVersionEntry, extras:
   if (metadata.length) sections.push({ kind: 'table', title: 'Metadata', columns: ['Key', 'Value'], rows: metadata.map(([k, val]) => [k, val]) });
   const tags = Object.entries(v.tags).filter(([k]) => !k.startsWith('mlflow.log-model'));
   if (tags.length) sections.push({ kind: 'table', title: 'Tags', columns: ['Tag', 'Value'], rows: tags.map(([k, val]) => [k, val]) });
-  if (extras.benchmark) sections.push(...benchmarkSections(extras.benchmark, extras.latencyBudgetMs));
   const badges: DetailsView['badges'] = v.aliases.map((a) => ({ text: `@${a}`, tone: 'ok' as const }));
   if (v.stage) badges.push({ text: v.stage, tone: 'info' });
   if (v.error) badges.push({ text: 'unreadable', tone: 'error' });

@@ -13,7 +13,7 @@ import { readPickleInfo } from '../formats/pickle';
 import { readSafetensorsMetadata } from '../formats/safetensors';
 import { readSavedModelMetadata } from '../formats/savedmodel';
 import { readCsvMetadata, readJsonlMetadata, readParquetMetadata } from '../formats/tabular';
-import { FormatError, type DataFormat, type ModelFormat, type ModelMetadata } from '../formats/types';
+import { FormatError, LocatedFormatError, type DataFormat, type ModelFormat, type ModelMetadata } from '../formats/types';
 import { errorMessage, mapLimit } from '../util/concurrency';
 import { compareVersions, isVersionName, splitVersionedStem, stemOf } from './naming';
 import type { Catalog, DatasetEntry, LineageLink, ModelEntry, ModelVersionEntry, ProblemInfo, SnapshotEntry } from './types';
@@ -46,6 +46,7 @@ export interface DiscoveryOptions {
 }
 
 function toProblem(err: unknown, file: string): ProblemInfo {
+  if (err instanceof LocatedFormatError) return { message: err.message, ...(err.detail ? { detail: err.detail } : {}), file, ...(err.line !== undefined ? { line: err.line } : {}) };
   if (err instanceof FormatError) return { message: err.message, ...(err.detail ? { detail: err.detail } : {}), file };
   const message = errorMessage(err);
   const code = (err as { code?: string }).code;

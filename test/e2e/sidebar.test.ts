@@ -44,6 +44,14 @@ describe('MLShip sidebar in code-server', () => {
     page = vs.page;
     await page.getByRole('tab', { name: /^MLShip/ }).click();
     await view(page, 'Models').locator('.monaco-list-row').first().waitFor({ timeout: 60_000 });
+    // A wider sidebar, so descriptions are readable in the screenshots.
+    const box = await page.locator('.part.sidebar').boundingBox();
+    if (box) {
+      await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width + 260, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.up();
+    }
   });
 
   after(async () => {
@@ -88,7 +96,24 @@ describe('MLShip sidebar in code-server', () => {
     await expand(snapshots, /^transactions/);
     const dvc = row(snapshots, /transactions\.csv/);
     assert.match(await dvc.innerText(), /DVC · not pulled/);
+    await expand(snapshots, /^2025-10/);
+    assert.match(await row(snapshots, /^Rows/).innerText(), /2,000/);
+    assert.match(await row(snapshots, /^Columns/).innerText(), /10/);
     await vs.screenshot('03-data-snapshots');
+  });
+
+  test('a version\'s lineage link reveals the training snapshot in Data Snapshots', async () => {
+    await collapseAll(page, 'Data Snapshots');
+    const models = view(page, 'Models');
+    await collapseAll(page, 'Models');
+    await expand(models, /^credit-risk\s*2 versions/);
+    await expand(models, /version 2.*@champion/);
+    await expand(models, /^Lineage/);
+    await row(models, /applications-2025-10\s*data\/credit-risk/).click();
+    const selected = view(page, 'Data Snapshots').locator('.monaco-list-row[aria-selected="true"]');
+    await selected.waitFor({ timeout: 10_000 });
+    assert.match(await selected.innerText(), /2025-10/);
+    await vs.screenshot('04-lineage-reveal');
   });
 
   test('Benchmark Latency runs onnxruntime on a sample model and shows percentiles', async () => {
@@ -112,7 +137,7 @@ describe('MLShip sidebar in code-server', () => {
     for (const p of ['p50', 'p95', 'p99', 'throughput', 'cold start (session)']) assert.ok(cells.includes(p), `${p} row`);
     assert.match(await frame.locator('.section', { hasText: 'Latency budget' }).innerText(), /within the 50.0 ms budget/);
     await page.locator('.notification-toast', { hasText: 'Benchmarking' }).waitFor({ state: 'detached', timeout: 30_000 });
-    await vs.screenshot('04-benchmark-latency');
+    await vs.screenshot('05-benchmark-latency');
   });
 
   test('activation did not load onnxruntime', async () => {
@@ -121,6 +146,6 @@ describe('MLShip sidebar in code-server', () => {
     await line.waitFor({ timeout: 30_000 });
     // Monaco renders spaces as no-break spaces.
     assert.match((await line.innerText()).replace(/\s+/g, ' '), /onnxruntime loaded: false/);
-    await vs.screenshot('05-log');
+    await vs.screenshot('06-log');
   });
 });

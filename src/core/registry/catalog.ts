@@ -194,7 +194,7 @@ async function assembleFileModels(root: string, units: ModelUnit[], files: Walke
   const out: ModelEntry[] = [];
 
   for (const [modelDir, { name, versions }] of byModel) {
-    const modelId = `folder:${modelDir}`;
+    const modelId = `folder:${join(root, modelDir)}`;
     const entries = await mapLimit([...versions.entries()], 4, async ([version, vunits]) => {
       vunits.sort((a, b) => FORMAT_RANK.indexOf(a.kind) - FORMAT_RANK.indexOf(b.kind));
       const primary = vunits[0] as ModelUnit;
@@ -219,7 +219,7 @@ async function assembleFileModels(root: string, units: ModelUnit[], files: Walke
 
   const singles = await mapLimit(standalone, 8, async (u) => {
     const name = u.kind === 'savedmodel' || u.kind === 'huggingface' ? posix.basename(u.relPath) : stemOf(posix.basename(u.relPath));
-    const modelId = `file:${u.relPath}`;
+    const modelId = `file:${join(root, u.relPath)}`;
     const v = await describeUnit(root, u, { modelId, modelName: name, version: posix.basename(u.relPath), path: join(root, u.relPath) });
     v.reference = u.relPath;
     const cardRel = posix.join(posix.dirname(u.relPath), 'model_card.json');
@@ -268,9 +268,8 @@ async function describeUnit(root: string, unit: ModelUnit, base: { modelId: stri
 async function discoverMlflow(root: string, mlrunsDir: string, problems: ProblemInfo[]): Promise<ModelEntry[]> {
   const registry = await readMlflowRegistry(mlrunsDir);
   problems.push(...registry.problems, ...registry.models.flatMap((m) => m.versions.flatMap((v) => v.warnings)));
-  const rel = toPosix(relative(root, mlrunsDir)) || '.';
   return mapLimit(registry.models, 4, async (m) => {
-    const modelId = `mlflow:${rel}:${m.name}`;
+    const modelId = `mlflow:${mlrunsDir}:${m.name}`;
     const versions = await mapLimit(m.versions, 4, (mv) => describeMlflowVersion(root, modelId, m.name, mv));
     versions.sort((a, b) => compareVersions(b.version, a.version));
     const entry: ModelEntry = { id: modelId, name: m.name, source: 'mlflow', path: join(mlrunsDir, 'models', m.name), versions };
@@ -340,7 +339,7 @@ async function discoverSnapshots(root: string, files: WalkedFile[], modelDirs: S
   await mapLimit(dataFiles, 8, async (f) => {
     const abs = join(root, f.relPath);
     const format = DATA_EXT[extOf(f.name)] as DataFormat;
-    const s: SnapshotEntry = { id: `snapshot:${f.relPath}`, datasetId: '', label: f.name, path: abs, relPath: f.relPath, format, present: true };
+    const s: SnapshotEntry = { id: `snapshot:${abs}`, datasetId: '', label: f.name, path: abs, relPath: f.relPath, format, present: true };
     const st = await fileStat(abs);
     if (st) {
       s.size = st.size;
@@ -365,7 +364,7 @@ async function discoverSnapshots(root: string, files: WalkedFile[], modelDirs: S
     const name = posix.basename(relPath);
     const format = dvc.isDir ? 'directory' : DATA_EXT[extOf(name)];
     if (!format) return; // a tracked model or other artifact: not a data snapshot
-    byPath.set(relPath, { id: `snapshot:${relPath}`, datasetId: '', label: name, path: join(root, relPath), relPath, format, present: false, ...(dvc.size !== undefined ? { size: dvc.size } : {}), dvc });
+    byPath.set(relPath, { id: `snapshot:${join(root, relPath)}`, datasetId: '', label: name, path: join(root, relPath), relPath, format, present: false, ...(dvc.size !== undefined ? { size: dvc.size } : {}), dvc });
   };
   for (const f of files) {
     const abs = join(root, f.relPath);
@@ -402,7 +401,7 @@ async function discoverSnapshots(root: string, files: WalkedFile[], modelDirs: S
     const dir = posix.dirname(s.relPath);
     const { base, version } = splitVersionedStem(stemOf(posix.basename(s.relPath)));
     const name = base || posix.basename(dir === '.' ? root : dir);
-    const id = `dataset:${dir}/${name}`;
+    const id = `dataset:${join(root, dir)}:${name}`;
     const g = groups.get(id) ?? { id, name, dir, snapshots: [] };
     s.datasetId = id;
     if (version) s.label = version;

@@ -36,7 +36,7 @@ describe('details views', () => {
     assert.deepEqual(inputs.rows, [['float_input', 'float32', '[N, 6]']]);
     const lineage = section(view.sections, 'Lineage');
     assert.ok(lineage.kind === 'links');
-    assert.equal(lineage.links[0]?.targetId, 'snapshot:data/credit-risk/applications-2025-10.parquet');
+    assert.equal(lineage.links[0]?.targetId, `snapshot:${join(samples, 'data/credit-risk/applications-2025-10.parquet')}`);
     const overview = section(view.sections, 'Overview');
     assert.ok(overview.kind === 'properties');
     assert.ok(overview.rows.some(([k, val]) => k === 'SHA-256' && val === 'ab'.repeat(32)));

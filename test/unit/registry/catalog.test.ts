@@ -44,7 +44,7 @@ describe('discoverCatalog on the sample workspace', () => {
     assert.equal(v2?.metrics.auc?.toFixed(4), "0.7971");
     assert.ok(v2?.modelFile?.startsWith(join(samples, 'mlruns', '1')), 're-rooted onto the local mlruns');
     assert.equal(v2?.lineage[0]?.relPath, 'data/credit-risk/applications-2025-10.parquet');
-    assert.equal(v2?.lineage[0]?.snapshotId, 'snapshot:data/credit-risk/applications-2025-10.parquet');
+    assert.equal(v2?.lineage[0]?.snapshotId, `snapshot:${join(samples, 'data/credit-risk/applications-2025-10.parquet')}`);
   });
 
   test('versioned folders with model cards', () => {
@@ -53,7 +53,7 @@ describe('discoverCatalog on the sample workspace', () => {
     assert.deepEqual(m.versions.map((v) => v.version), ['v2', 'v1']);
     assert.equal(m.versions[0]?.metadata?.inputs[0]?.shape?.[1], 5);
     assert.ok(Object.keys(m.versions[0]?.metrics ?? {}).includes('mae'));
-    assert.equal(m.versions[0]?.lineage[0]?.snapshotId, 'snapshot:data/deliveries.csv');
+    assert.equal(m.versions[0]?.lineage[0]?.snapshotId, `snapshot:${join(samples, 'data/deliveries.csv')}`);
     const tagger = model(c, 'image-tagger');
     assert.equal(tagger.versions[0]?.format, 'savedmodel');
     assert.deepEqual(tagger.versions[0]?.metadata?.inputs[0]?.shape, [null, 224, 224, 3]);

@@ -25,7 +25,7 @@ const userDataDir = join(demo, 'user-data');
 mkdirSync(join(userDataDir, 'User'), { recursive: true });
 const settings = join(userDataDir, 'User', 'settings.json');
 if (!existsSync(settings)) {
-  writeFileSync(settings, JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'update.mode': 'none' }, null, 2));
+  writeFileSync(settings, JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'update.mode': 'none', 'git.openRepositoryInParentFolders': 'never' }, null, 2));
 }
 installExtension(join(root, 'out', vsix), extensionsDir, userDataDir);
 const wanted = Number(process.env.MLSHIP_PORT ?? 8090);

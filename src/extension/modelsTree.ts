@@ -3,43 +3,18 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes, sha256Dir, sha256File, shortHash } from '../core/util/hash';
 import { compactCount, formatDate, formatNumber, formatTensor } from '../core/present/format';
-import type { Catalog, ModelEntry, ModelVersionEntry, ProblemInfo } from '../core/registry/types';
+import type { Catalog, ModelEntry, ModelVersionEntry } from '../core/registry/types';
 import type { CatalogService } from './catalogService';
+import { detailItem, detailNodes, groupChildren, groupItem, NodeCache, problemLeaf, problemTooltip, rootFolderItem, type DetailGroup, type DetailLeaf, type DetailNode, type GroupNode } from './treeParts';
 
 export type ModelsNode =
   | { kind: 'folder'; id: string; catalog: Catalog }
   | { kind: 'model'; id: string; model: ModelEntry; parent?: ModelsNode }
   | { kind: 'version'; id: string; version: ModelVersionEntry; parent: ModelsNode }
-  | { kind: 'group'; id: string; label: string; icon: string; items: DetailLeaf[]; expanded: boolean; parent: ModelsNode }
-  | ({ kind: 'detail'; id: string; parent: ModelsNode } & DetailLeaf);
-
-/** A collapsible list of details under a version or snapshot. */
-export interface DetailGroup {
-  label: string;
-  icon: string;
-  items: DetailLeaf[];
-  expanded: boolean;
-}
-
-export interface DetailLeaf {
-  label: string;
-  description?: string;
-  tooltip?: string;
-  icon?: string;
-  color?: string;
-  command?: vscode.Command;
-  contextValue?: string;
-}
+  | GroupNode<ModelsNode>
+  | DetailNode<ModelsNode>;
 
 const FORMAT_ICON: Record<string, string> = { onnx: 'circuit-board', safetensors: 'package', gguf: 'hubot', savedmodel: 'layers', huggingface: 'hubot', pickle: 'warning' };
-
-export function problemTooltip(p: ProblemInfo): vscode.MarkdownString {
-  const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${p.message.replace(/[*_`]/g, '\\$&')}**\n\n`);
-  if (p.detail) md.appendText(`${p.detail}\n\n`);
-  md.appendText(`${p.file}${p.line ? `:${p.line}` : ''}`);
-  return md;
-}
 
 export function versionLabel(v: ModelVersionEntry, source: ModelEntry['source']): string {
   if (source === 'mlflow') return `version ${v.version}`;
@@ -49,7 +24,7 @@ export function versionLabel(v: ModelVersionEntry, source: ModelEntry['source'])
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
   private readonly changed = new vscode.EventEmitter<ModelsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly nodes = new Map<string, ModelsNode>();
+  private readonly nodes = new NodeCache<ModelsNode>();
 
   constructor(private readonly service: CatalogService) {
     service.onDidChange(() => {
@@ -59,10 +34,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
   }
 
   private remember<T extends ModelsNode>(node: T): T {
-    const existing = this.nodes.get(node.id);
-    if (existing) return existing as T;
-    this.nodes.set(node.id, node);
-    return node;
+    return this.nodes.get(node);
   }
 
   getParent(node: ModelsNode): ModelsNode | undefined {
@@ -101,16 +73,12 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
       case 'folder':
         return this.modelNodes(node.catalog, node);
       case 'model':
-        if (node.model.error && node.model.versions.length === 0) {
-          return [this.remember({ kind: 'detail', id: `${node.id}|error`, parent: node, label: node.model.error.message, icon: 'error', color: 'errorForeground', tooltip: node.model.error.detail ?? node.model.error.file })];
-        }
+        if (node.model.error && node.model.versions.length === 0) return detailNodes(this.nodes, node, [problemLeaf(node.model.error)]);
         return this.versionNodes(node);
       case 'version':
-        return (await this.versionDetails(node.version)).map((d, i) =>
-          'items' in d ? this.remember({ kind: 'group', id: `${node.id}|g${i}`, ...d, parent: node }) : this.remember({ kind: 'detail', id: `${node.id}|d${i}`, parent: node, ...d }),
-        );
+        return detailNodes(this.nodes, node, await this.versionDetails(node.version));
       case 'group':
-        return node.items.map((d, i) => this.remember({ kind: 'detail', id: `${node.id}|${i}`, parent: node, ...d }));
+        return groupChildren(this.nodes, node);
       case 'detail':
         return [];
     }
@@ -118,7 +86,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
 
   private async versionDetails(v: ModelVersionEntry): Promise<(DetailLeaf | DetailGroup)[]> {
     const out: (DetailLeaf | DetailGroup)[] = [];
-    if (v.error) out.push({ label: v.error.message, icon: 'error', color: 'errorForeground', tooltip: `${v.error.detail ?? ''}\n${v.error.file}`.trim(), contextValue: 'mlship.error' });
+    if (v.error) out.push(problemLeaf(v.error));
     if (v.metadata?.unsafe) out.push({ label: 'Unsafe to load from untrusted sources', description: 'pickle-based', icon: 'warning', color: 'list.warningForeground', tooltip: v.metadata.unsafe });
     const md = v.metadata;
     out.push({ label: 'Format', description: [md?.formatLabel ?? v.format ?? 'unknown', v.size !== undefined ? formatBytes(v.size) : undefined].filter(Boolean).join(' · '), icon: 'file-binary' });
@@ -160,13 +128,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
 
   getTreeItem(node: ModelsNode): vscode.TreeItem {
     switch (node.kind) {
-      case 'folder': {
-        const item = new vscode.TreeItem(basename(node.catalog.root), vscode.TreeItemCollapsibleState.Expanded);
-        item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon('root-folder');
-        item.description = `${node.catalog.models.length} models`;
-        return item;
-      }
+      case 'folder':
+        return rootFolderItem(node.id, basename(node.catalog.root), `${node.catalog.models.length} models`);
       case 'model': {
         const m = node.model;
         const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.Collapsed);
@@ -206,23 +169,10 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
         item.command = undefined;
         return item;
       }
-      case 'group': {
-        const item = new vscode.TreeItem(node.label, node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon(node.icon);
-        item.description = String(node.items.length);
-        return item;
-      }
-      case 'detail': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        item.id = node.id;
-        if (node.description) item.description = node.description;
-        if (node.tooltip) item.tooltip = node.tooltip;
-        if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
-        if (node.command) item.command = node.command;
-        item.contextValue = node.contextValue ?? 'mlship.detail';
-        return item;
-      }
+      case 'group':
+        return groupItem(node);
+      case 'detail':
+        return detailItem(node);
     }
   }
 }

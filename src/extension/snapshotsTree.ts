@@ -7,14 +7,14 @@ import type { Catalog, DatasetEntry, SnapshotEntry } from '../core/registry/type
 import { formatBytes, sha256File, shortHash } from '../core/util/hash';
 import { errorMessage } from '../core/util/concurrency';
 import type { CatalogService } from './catalogService';
-import { problemTooltip, type DetailGroup, type DetailLeaf } from './modelsTree';
+import { detailItem, detailNodes, groupChildren, groupItem, NodeCache, problemLeaf, problemTooltip, rootFolderItem, type DetailGroup, type DetailLeaf, type DetailNode, type GroupNode } from './treeParts';
 
 export type SnapshotsNode =
   | { kind: 'folder'; id: string; catalog: Catalog }
   | { kind: 'dataset'; id: string; dataset: DatasetEntry; parent?: SnapshotsNode }
   | { kind: 'snapshot'; id: string; snapshot: SnapshotEntry; parent: SnapshotsNode }
-  | { kind: 'group'; id: string; label: string; icon: string; items: DetailLeaf[]; expanded: boolean; parent: SnapshotsNode }
-  | ({ kind: 'detail'; id: string; parent: SnapshotsNode } & DetailLeaf);
+  | GroupNode<SnapshotsNode>
+  | DetailNode<SnapshotsNode>;
 
 const rowCounts = new Map<string, { key: string; rows: number }>();
 
@@ -44,7 +44,7 @@ export function snapshotDescription(s: SnapshotEntry): string {
 export class SnapshotsTreeProvider implements vscode.TreeDataProvider<SnapshotsNode> {
   private readonly changed = new vscode.EventEmitter<SnapshotsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly nodes = new Map<string, SnapshotsNode>();
+  private readonly nodes = new NodeCache<SnapshotsNode>();
 
   constructor(private readonly service: CatalogService) {
     service.onDidChange(() => {
@@ -54,10 +54,7 @@ export class SnapshotsTreeProvider implements vscode.TreeDataProvider<SnapshotsN
   }
 
   private remember<T extends SnapshotsNode>(node: T): T {
-    const existing = this.nodes.get(node.id);
-    if (existing) return existing as T;
-    this.nodes.set(node.id, node);
-    return node;
+    return this.nodes.get(node);
   }
 
   getParent(node: SnapshotsNode): SnapshotsNode | undefined {
@@ -98,11 +95,9 @@ export class SnapshotsTreeProvider implements vscode.TreeDataProvider<SnapshotsN
       case 'dataset':
         return this.snapshotNodes(node);
       case 'snapshot':
-        return (await this.details(node.snapshot)).map((d, i) =>
-          'items' in d ? this.remember({ kind: 'group', id: `${node.id}|g${i}`, ...d, parent: node }) : this.remember({ kind: 'detail', id: `${node.id}|d${i}`, parent: node, ...d }),
-        );
+        return detailNodes(this.nodes, node, await this.details(node.snapshot));
       case 'group':
-        return node.items.map((d, i) => this.remember({ kind: 'detail', id: `${node.id}|${i}`, parent: node, ...d }));
+        return groupChildren(this.nodes, node);
       case 'detail':
         return [];
     }
@@ -110,7 +105,7 @@ export class SnapshotsTreeProvider implements vscode.TreeDataProvider<SnapshotsN
 
   private async details(s: SnapshotEntry): Promise<(DetailLeaf | DetailGroup)[]> {
     const out: (DetailLeaf | DetailGroup)[] = [];
-    if (s.error) out.push({ label: s.error.message, icon: 'error', color: 'errorForeground', tooltip: `${s.error.detail ?? ''}\n${s.error.file}`.trim() });
+    if (s.error) out.push(problemLeaf(s.error));
     out.push({ label: 'Format', description: s.format === 'directory' ? 'directory' : s.format.toUpperCase(), icon: 'file' });
     try {
       const rows = await snapshotRows(s);
@@ -144,12 +139,8 @@ export class SnapshotsTreeProvider implements vscode.TreeDataProvider<SnapshotsN
 
   getTreeItem(node: SnapshotsNode): vscode.TreeItem {
     switch (node.kind) {
-      case 'folder': {
-        const item = new vscode.TreeItem(basename(node.catalog.root), vscode.TreeItemCollapsibleState.Expanded);
-        item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon('root-folder');
-        return item;
-      }
+      case 'folder':
+        return rootFolderItem(node.id, basename(node.catalog.root));
       case 'dataset': {
         const d = node.dataset;
         const item = new vscode.TreeItem(d.name, vscode.TreeItemCollapsibleState.Collapsed);
@@ -172,22 +163,10 @@ export class SnapshotsTreeProvider implements vscode.TreeDataProvider<SnapshotsN
         item.contextValue = `mlship.snapshot${s.present ? '.present' : ''}`;
         return item;
       }
-      case 'group': {
-        const item = new vscode.TreeItem(node.label, node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon(node.icon);
-        item.description = String(node.items.length);
-        return item;
-      }
-      case 'detail': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        item.id = node.id;
-        if (node.description) item.description = node.description;
-        if (node.tooltip) item.tooltip = node.tooltip;
-        if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
-        item.contextValue = 'mlship.detail';
-        return item;
-      }
+      case 'group':
+        return groupItem(node);
+      case 'detail':
+        return detailItem(node);
     }
   }
 }

@@ -53,6 +53,7 @@ export async function startVsCode(options: { settings?: Record<string, unknown>;
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'update.mode': 'none',
+    'git.openRepositoryInParentFolders': 'never',
     'chat.commandCenter.enabled': false,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...options.settings,

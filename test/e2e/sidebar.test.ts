@@ -1,5 +1,7 @@
 // e2e: MLShip in a real VS Code (code-server) on the sample workspace.
 import assert from 'node:assert/strict';
+import { copyFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test as nodeTest } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { startVsCode, type VsCodeSession } from './harness';
@@ -147,5 +149,19 @@ describe('MLShip sidebar in code-server', () => {
     // Monaco renders spaces as no-break spaces.
     assert.match((await line.innerText()).replace(/\s+/g, ' '), /onnxruntime loaded: false/);
     await vs.screenshot('06-log');
+  });
+
+  test('refreshes by itself when a model is added, and reports an invalid mlship.yaml in Problems', async () => {
+    const models = view(page, 'Models');
+    await collapseAll(page, 'Models');
+    await copyFile(join(vs.workspace, 'models', 'churn-gbt.onnx'), join(vs.workspace, 'models', 'fraud-screen.onnx'));
+    await row(models, /^fraud-screen/).waitFor({ timeout: 30_000 });
+    await writeFile(join(vs.workspace, 'mlship.yaml'), 'version: 1\nmodels: [models/]\ndeployments:\n  - name: prod\n    budgets: { latency_p95_ms: -5 }\n');
+    await vs.runCommand('View: Focus Problems');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'latency_p95_ms' });
+    await problem.waitFor({ timeout: 30_000 });
+    assert.match(await problem.innerText(), /must be > 0/);
+    assert.match(await problem.innerText(), /Ln 5/);
+    await vs.screenshot('07-refresh-and-manifest-problem');
   });
 });

@@ -557,24 +557,22 @@ function mlmodelFromHistory(run: RunInfo, source: string | undefined): MlmodelIn
 // ---------------------------------------------------------------------------------------------------------------
 // Registry
 
+function versionNumber(dirName: string): number {
+  return Number(dirName.slice('version-'.length));
+}
+
+/** A version with nothing read yet: the registry folder and its aliases. */
+function blankVersion(registryDir: string, aliases: string[]): MlflowModelVersion {
+  return {
+    version: versionNumber(registryDir.slice(registryDir.lastIndexOf(sep) + 1)),
+    stage: 'None', status: '', registryDir, aliases, tags: {}, metrics: {}, params: {}, runTags: {}, flavors: [], modelMetadata: {}, datasets: [], warnings: [],
+  };
+}
+
 async function readVersion(ctx: Context, modelDir: string, dirName: string, aliasesByVersion: Map<number, string[]>): Promise<MlflowModelVersion | undefined> {
   const dir = join(modelDir, dirName);
   const metaPath = join(dir, 'meta.yaml');
-  const v: MlflowModelVersion = {
-    version: Number(dirName.slice('version-'.length)),
-    stage: 'None',
-    status: '',
-    registryDir: dir,
-    aliases: [],
-    tags: {},
-    metrics: {},
-    params: {},
-    runTags: {},
-    flavors: [],
-    modelMetadata: {},
-    datasets: [],
-    warnings: [],
-  };
+  const v = blankVersion(dir, []);
   let meta: Record<string, unknown>;
   try {
     const file = await readYamlFile(metaPath, display(ctx.mlrunsDir, metaPath));
@@ -694,23 +692,9 @@ async function readModel(ctx: Context, name: string): Promise<MlflowRegisteredMo
       if (v) model.versions.push(v);
     } catch (err) {
       // Unexpected failures stay with the version.
-      const version = Number(d.slice('version-'.length));
-      model.versions.push({
-        version,
-        stage: 'None',
-        status: '',
-        registryDir: join(dir, d),
-        aliases: byVersion.get(version) ?? [],
-        tags: {},
-        metrics: {},
-        params: {},
-        runTags: {},
-        flavors: [],
-        modelMetadata: {},
-        datasets: [],
-        warnings: [],
-        error: problemOf(err, join(dir, d, 'meta.yaml')),
-      });
+      const version = blankVersion(join(dir, d), byVersion.get(versionNumber(d)) ?? []);
+      version.error = problemOf(err, join(dir, d, 'meta.yaml'));
+      model.versions.push(version);
     }
   }
   model.versions.sort((a, b) => a.version - b.version);

@@ -1,28 +1,41 @@
-// One bundle per process. Native and wasm dependencies (onnxruntime-node) stay external and ship under node_modules.
+// One bundle per process: the extension host, the language server, the CLI (node/cjs) and the webview (browser).
+// Native and wasm dependencies stay external: onnxruntime-node ships under node_modules; tree-sitter's wasm files are
+// copied to dist/grammars.
 import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
+const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
+const WASM = [
+  'web-tree-sitter/tree-sitter.wasm',
+  'tree-sitter-python/tree-sitter-python.wasm',
+  'tree-sitter-typescript/tree-sitter-typescript.wasm',
+  'tree-sitter-typescript/tree-sitter-tsx.wasm',
+  'tree-sitter-javascript/tree-sitter-javascript.wasm',
+];
+
+function copyWasm() {
+  mkdirSync('dist/grammars', { recursive: true });
+  for (const w of WASM) copyFileSync(require.resolve(w), `dist/grammars/${w.split('/').pop()}`);
+}
+
+// web-tree-sitter's ESM build locates its wasm through import.meta.url, which a CJS bundle lacks: use its CJS build.
+const node = { platform: 'node', format: 'cjs', target: 'node20', alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' } };
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
-  {
-    entryPoints: { extension: 'src/extension/extension.ts' },
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode', 'onnxruntime-node'],
-  },
-  {
-    entryPoints: { 'webview/details': 'webview/details/main.ts' },
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-  },
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode', 'onnxruntime-node'] },
+  { ...node, entryPoints: { server: 'src/server/server.ts' } },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: { 'webview/details': 'webview/details/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
 const common = { bundle: true, outdir: 'dist', sourcemap: production ? false : 'linked', minify: production, logLevel: 'info' };
 
+copyWasm();
 if (watch) {
   for (const b of builds) await (await esbuild.context({ ...common, ...b })).watch();
 } else {

@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { runActivationBench } from './activation';
+import { runAnalysisBench } from './analysis';
 import { runDiscoveryBench } from './discovery';
 import { printFigures, type BenchFigure } from './figures';
 import { runLatencyOverheadBench } from './latency-overhead';
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   printFigures('Discovery', results.discovery);
   results.latencyOverhead = await runLatencyOverheadBench();
   printFigures('Latency harness overhead', results.latencyOverhead);
+  results.analysis = await runAnalysisBench();
+  printFigures('Analysis', results.analysis);
   const dir = join(__dirname, 'results');
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'results.json');

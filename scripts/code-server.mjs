@@ -85,7 +85,15 @@ export async function startCodeServer({ port, extensionsDir, userDataDir, worksp
     '--disable-workspace-trust', '--disable-getting-started-override', '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, workspace];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   const log = [];
-  const keep = (d) => { log.push(d.toString()); if (logFile) writeFileSync(logFile, log.join('')); };
+  const keep = (d) => {
+    log.push(d.toString());
+    if (!logFile) return;
+    try {
+      writeFileSync(logFile, log.join(''));
+    } catch {
+      /* the folder is gone once the session is closed */
+    }
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const url = `http://127.0.0.1:${port}/`;

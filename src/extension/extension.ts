@@ -6,7 +6,9 @@ import type { Catalog } from '../core/registry/types';
 import { CatalogService } from './catalogService';
 import { Commands } from './commands';
 import { DETAILS_VIEW_TYPE, DetailsPanel } from './detailsPanel';
+import { startLanguageClient } from './languageClient';
 import { log } from './log';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelsTreeProvider } from './modelsTree';
 import { SnapshotsTreeProvider } from './snapshotsTree';
 
@@ -16,6 +18,7 @@ export interface MlshipApi {
   onnxRuntimeLoadedAtActivation: boolean;
   catalogs(): Catalog[];
   whenIdle(): Promise<void>;
+  languageClient(): Promise<LanguageClient | undefined>;
 }
 
 export function activate(context: vscode.ExtensionContext): MlshipApi {
@@ -38,14 +41,33 @@ export function activate(context: vscode.ExtensionContext): MlshipApi {
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => service.refresh()),
   );
-  // Discovery runs after activation returns.
+  // Discovery and the language server start after activation returns.
   setTimeout(() => service.start(), 0);
+  const startClient = () =>
+    startLanguageClient(context).then(
+      (c) => (client = c),
+      (err: unknown) => {
+        log().error(`The MLShip language server did not start: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      },
+    );
+  let clientReady = new Promise<LanguageClient | undefined>((resolve) => setTimeout(() => resolve(startClient()), 0));
+  context.subscriptions.push(
+    vscode.commands.registerCommand('mlship.restartLanguageServer', async () => {
+      await client?.stop();
+      client = undefined;
+      clientReady = startClient();
+      await clientReady;
+    }),
+  );
   const activationMs = performance.now() - started;
   const onnxLoaded = isOnnxRuntimeLoaded();
   channel.info(`MLShip activated in ${activationMs.toFixed(1)} ms; onnxruntime loaded: ${onnxLoaded}; workspace trusted: ${vscode.workspace.isTrusted}.`);
-  return { activationMs, onnxRuntimeLoadedAtActivation: onnxLoaded, catalogs: () => service.all, whenIdle: () => service.whenIdle() };
+  return { activationMs, onnxRuntimeLoadedAtActivation: onnxLoaded, catalogs: () => service.all, whenIdle: () => service.whenIdle(), languageClient: () => clientReady };
 }
 
-export function deactivate(): void {
-  /* disposables registered on the context are released by VS Code */
+let client: LanguageClient | undefined;
+
+export function deactivate(): Promise<void> | undefined {
+  return client?.stop();
 }

@@ -3,7 +3,8 @@
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { test as nodeTest } from 'node:test';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { ensureCodeServer, freePort, installExtension, startCodeServer } from '../../scripts/code-server.mjs';
 
@@ -21,7 +22,7 @@ export interface VsCodeSession {
 }
 
 interface CodeServerHandle {
-  child: { kill(signal?: string): boolean; exitCode: number | null };
+  child: { kill(signal?: string): boolean; exitCode: number | null; once(event: 'exit', fn: (...args: unknown[]) => void): void };
   url: string;
   log: string[];
 }
@@ -94,7 +95,9 @@ export async function startVsCode(options: { settings?: Record<string, unknown>;
       },
       async close() {
         await b.close();
+        const exited = new Promise((r) => (server.child.exitCode !== null ? r(null) : server.child.once('exit', r)));
         server.child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         await rm(base, { recursive: true, force: true });
       },
     };
@@ -103,4 +106,21 @@ export async function startVsCode(options: { settings?: Record<string, unknown>;
     server.child.kill('SIGTERM');
     throw err;
   }
+}
+
+/** A node:test test that saves a screenshot of the workbench when it fails. */
+export function e2eTest(session: () => VsCodeSession | undefined, name: string, fn: () => Promise<void>): void {
+  void nodeTest(name, async () => {
+    try {
+      await fn();
+    } catch (err) {
+      await session()?.screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+      throw err;
+    }
+  });
+}
+
+/** The first list row (tree, problems, quick pick…) in `scope` whose text matches. */
+export function row(scope: Locator | Page, text: string | RegExp): Locator {
+  return scope.locator('.monaco-list-row', { hasText: text }).first();
 }

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test as nodeTest } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { startVsCode, type VsCodeSession } from './harness';
+import { e2eTest, row, startVsCode, type VsCodeSession } from './harness';
 
 function view(page: Page, title: string): Locator {
   return page.locator('.pane', { has: page.locator(`.pane-header[aria-label^="${title}"]`) });
@@ -14,10 +14,6 @@ async function collapseAll(page: Page, title: string): Promise<void> {
   const header = page.locator(`.pane-header[aria-label^="${title}"]`);
   await header.hover();
   await header.locator('.action-label[aria-label^="Collapse All"]').click();
-}
-
-function row(scope: Locator, text: string | RegExp): Locator {
-  return scope.locator('.monaco-list-row', { hasText: text }).first();
 }
 
 async function expand(scope: Locator, text: string | RegExp): Promise<void> {
@@ -30,16 +26,7 @@ async function expand(scope: Locator, text: string | RegExp): Promise<void> {
 describe('MLShip sidebar in code-server', () => {
   let vs: VsCodeSession;
   let page: Page;
-  /** A test that saves a screenshot of the workbench when it fails. */
-  const test = (name: string, fn: () => Promise<void>): void =>
-    void nodeTest(name, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        await vs?.screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
-        throw err;
-      }
-    });
+  const test = (name: string, fn: () => Promise<void>): void => e2eTest(() => vs, name, fn);
 
   before(async () => {
     vs = await startVsCode();

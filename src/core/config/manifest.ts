@@ -16,6 +16,14 @@ export interface DeploymentConfig {
   budgets?: { latency_p95_ms?: number; drift_psi?: number; fallback_rate?: number };
 }
 
+export interface AnalysisManifest {
+  severity?: Record<string, string>;
+  fallbackWrappers?: string[];
+  predictPatterns?: { callee: string; kind: 'local' | 'remote' }[];
+  confidenceThreshold?: number;
+  exclude?: string[];
+}
+
 export interface Manifest {
   version: 1;
   models?: string[];
@@ -24,6 +32,7 @@ export interface Manifest {
   mlflow?: { trackingUri: string };
   deployments?: DeploymentConfig[];
   flags?: string;
+  analysis?: AnalysisManifest;
 }
 
 export interface ManifestIssue {

@@ -1,0 +1,597 @@
+// Analysis engine benchmarks, each figure next to a peer measured in the same run on the same text:
+//  a. full analysis of a generated 10,000-line Python / TypeScript file vs a bare tree-sitter parse of it;
+//  b. incremental reanalysis after one-line edits of a 2,000-line Python file vs full reanalysis of the same texts;
+//  c. a `mlship check`-style scan (sequential read + analyze) of a generated 130k-line workspace, in lines/s;
+//  d. the same Python text checked by pyflakes (a subprocess, with and without interpreter start) and by Ruff's
+//     wasm build (in-process).
+// Run standalone: node --import tsx bench/analysis.ts  (prints, writes bench/results/analysis.json)
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { PositionEncoding, Workspace } from '@astral-sh/ruff-wasm-nodejs';
+import type { Tree } from 'web-tree-sitter';
+import { analyzeSource } from '../src/core/analysis/engine';
+import { languageForPath, loadGrammars, parse } from '../src/core/analysis/parser';
+import { DEFAULT_CONFIG, type Language } from '../src/core/analysis/types';
+import { median, printFigures, type BenchFigure } from './figures';
+
+const ROOT = resolve(__dirname, '..');
+const PYTHON = '/usr/bin/python3';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Generated service code
+
+type Rng = () => number;
+
+function mulberry32(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)] as T;
+const NOUNS = ['churn', 'fraud', 'eta', 'ranking', 'spam', 'credit', 'demand', 'price', 'intent', 'toxicity', 'lead', 'return', 'delivery', 'upsell', 'risk', 'match'];
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+function corpusSnippets(ext: string[]): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (ext.some((x) => e.name.endsWith(x))) out.push(readFileSync(join(d, e.name), 'utf8'));
+    }
+  };
+  walk(join(ROOT, 'test', 'corpus', ext[0] === '.py' ? 'python' : 'js'));
+  return out;
+}
+
+/**
+ * A corpus snippet made fit to sit in a big file with others: its imports taken out (to be hoisted and deduplicated at
+ * the top) and its module-level names (functions, classes, variables) suffixed with `_k`, so that the file does not
+ * redefine the same names hundreds of times.
+ */
+function adapt(snippet: string, k: number, lang: 'python' | 'typescript', imports: Set<string>): string {
+  const lines = snippet.replace(/\r\n/g, '\n').split('\n');
+  const body: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const isImport = lang === 'python' ? /^(import\s|from\s+\S+\s+import\s)/.test(line) : /^import\s/.test(line);
+    if (!isImport) {
+      body.push(line);
+      continue;
+    }
+    // Multi-line imports: `from x import (` … `)` / `import {` … `} from 'x';`
+    let stmt = line;
+    const open = lang === 'python' ? line.includes('(') && !line.includes(')') : line.includes('{') && !line.includes('}');
+    while (open && i + 1 < lines.length && !(lang === 'python' ? stmt.includes(')') : stmt.includes('}'))) stmt += `\n${lines[++i] ?? ''}`;
+    if (!stmt.includes('__future__')) imports.add(stmt);
+  }
+  const defs = lang === 'python'
+    ? /^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)|^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?!=)/gm
+    : /^(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:function\*?|class|const|let|var|interface|type|enum)\s+([A-Za-z_$][\w$]*)/gm;
+  let out = body.join('\n');
+  const names = new Set<string>();
+  for (const m of out.matchAll(defs)) {
+    const name = m[1] ?? m[2];
+    if (name && name !== '__all__' && !name.startsWith('__')) names.add(name);
+  }
+  for (const n of names) out = out.replace(new RegExp(`(?<![\\w$])${n.replace(/\$/g, '\\$')}(?![\\w$])`, 'g'), `${n}_${k}`);
+  return out;
+}
+
+const PY_HEADER = `"""Prediction service: scoring endpoints, remote model clients and batch jobs."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pickle
+from dataclasses import dataclass, field
+
+import httpx
+import joblib
+import numpy as np
+import onnxruntime as ort
+import requests
+import torch
+
+logger = logging.getLogger(__name__)
+MODEL_VERSION = os.environ.get("MODEL_VERSION", "dev")
+BASE_URL = os.environ.get("INFERENCE_URL", "http://inference.internal")
+`;
+
+function pyBlock(rng: Rng, k: number): string {
+  const n = pick(rng, NOUNS);
+  const N = cap(n);
+  const model = `${n}_model_${k}`;
+  const t = (0.5 + rng() * 0.4).toFixed(2);
+  switch (Math.floor(rng() * 9)) {
+    case 0:
+      return `${model} = joblib.load(os.path.join("models", "${n}-${k}.joblib"))
+
+
+def score_${n}_${k}(features, threshold=${t}):
+    """Score one ${n} request."""
+    x = np.asarray(features, dtype=np.float32).reshape(1, -1)
+    try:
+        proba = ${model}.predict_proba(x)[0][1]
+    except Exception as exc:  # model errors must not reach the caller
+        logger.warning("fallback for ${n}: %s", exc)
+        return {"label": None, "fallback": True}
+    if proba < threshold:
+        return {"label": None, "abstained": True}
+    logger.info("prediction", extra={"model_version": MODEL_VERSION, "p": float(proba)})
+    return {"label": int(proba > 0.5), "model_version": MODEL_VERSION}
+`;
+    case 1:
+      return `def classify_${n}_${k}(rows):
+    labels = ${model}.predict(rows)
+    out = []
+    for row, label in zip(rows, labels):
+        out.append({"id": row["id"], "label": int(label)})
+    return out
+`;
+    case 2:
+      return `def call_${n}_${k}(payload: dict) -> dict:
+    url = f"{BASE_URL}/v1/models/${n}:predict"
+    resp = requests.post(url, json={"instances": [payload]}${rng() < 0.5 ? ', timeout=0.2' : ''})
+    resp.raise_for_status()
+    body = resp.json()
+    return {"prediction": body["predictions"][0], "model_version": body.get("model_version")}
+`;
+    case 3:
+      return `class ${N}Service${k}:
+    """ONNX Runtime session for the ${n} model."""
+
+    def __init__(self, path: str) -> None:
+        self.session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+        self.input_name = self.session.get_inputs()[0].name
+        self.version = os.environ.get("${n.toUpperCase()}_VERSION", "dev")
+
+    def predict(self, batch: np.ndarray) -> np.ndarray:
+        outputs = self.session.run(None, {self.input_name: batch.astype(np.float32)})
+        return outputs[0].argmax(axis=1)
+
+    def health(self) -> dict:
+        return {"ok": True, "version": self.version}
+`;
+    case 4:
+      return `def normalize_${n}_${k}(record: dict) -> dict:
+    out = {}
+    for key, value in record.items():
+        if value is None:
+            continue
+        if isinstance(value, str):
+            value = value.strip().lower()
+        elif isinstance(value, (int, float)):
+            value = float(value) / ${(rng() * 100 + 1).toFixed(1)}
+        out[key.replace("-", "_")] = value
+    return {k: v for k, v in sorted(out.items()) if k not in ("debug", "trace")}
+`;
+    case 5:
+      return `@dataclass
+class ${N}Config${k}:
+    name: str = "${n}"
+    threshold: float = ${t}
+    batch_size: int = ${Math.floor(rng() * 256) + 1}
+    tags: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps({"name": self.name, "threshold": self.threshold, "tags": self.tags})
+`;
+    case 6:
+      return `def embed_${n}_${k}(net, tokens):
+    net.eval()
+    with torch.no_grad():
+        logits = net(torch.tensor(tokens))
+    return logits.softmax(-1).tolist()
+`;
+    case 7:
+      return `def load_${n}_${k}(path):
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
+
+
+async def fetch_${n}_${k}(client: httpx.AsyncClient, item: dict):
+    r = await client.post(f"{BASE_URL}/${n}", json=item, timeout=1.0)
+    return r.json()
+`;
+    default:
+      return `def batch_${n}_${k}(items, size=${Math.floor(rng() * 64) + 8}):
+    results = []
+    for start in range(0, len(items), size):
+        chunk = items[start : start + size]
+        try:
+            scores = ${model}.decision_function(chunk)
+        except ValueError:
+            scores = [0.0] * len(chunk)
+        results.extend(float(s) for s in scores)
+    return results
+`;
+  }
+}
+
+const TS_HEADER = `// Prediction service: scoring handlers, remote model clients and batch jobs.
+import * as ort from 'onnxruntime-node';
+import * as tf from '@tensorflow/tfjs-node';
+import { pipeline } from '@xenova/transformers';
+import express, { type Request, type Response } from 'express';
+
+const MODEL_VERSION = process.env.MODEL_VERSION ?? 'dev';
+const BASE_URL = process.env.INFERENCE_URL ?? 'http://inference.internal';
+const app = express();
+`;
+
+function tsBlock(rng: Rng, k: number): string {
+  const n = pick(rng, NOUNS);
+  const N = cap(n);
+  const t = (0.5 + rng() * 0.4).toFixed(2);
+  switch (Math.floor(rng() * 8)) {
+    case 0:
+      return `const ${n}Session${k} = await ort.InferenceSession.create('models/${n}-${k}.onnx');
+
+export async function score${N}${k}(features: Float32Array): Promise<{ label: number | null; modelVersion: string }> {
+  try {
+    const out = await ${n}Session${k}.run({ input: new ort.Tensor('float32', features, [1, features.length]) });
+    const probs = out.probabilities.data as Float32Array;
+    const p = probs[1] ?? 0;
+    if (p < ${t}) return { label: null, modelVersion: MODEL_VERSION };
+    return { label: p > 0.5 ? 1 : 0, modelVersion: MODEL_VERSION };
+  } catch (err) {
+    console.warn('fallback for ${n}', err);
+    return { label: null, modelVersion: MODEL_VERSION };
+  }
+}
+`;
+    case 1:
+      return `export async function call${N}${k}(payload: Record<string, unknown>): Promise<unknown> {
+  const res = await fetch(\`\${BASE_URL}/v1/models/${n}:predict\`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ instances: [payload] }),${rng() < 0.5 ? '\n    signal: AbortSignal.timeout(200),' : ''}
+  });
+  const body = (await res.json()) as { predictions: unknown[] };
+  return body.predictions[0];
+}
+`;
+    case 2:
+      return `export interface ${N}Row${k} {
+  id: string;
+  values: number[];
+  tags?: string[];
+}
+
+export function normalize${N}${k}(rows: ${N}Row${k}[]): ${N}Row${k}[] {
+  return rows
+    .filter((r) => r.values.length > 0)
+    .map((r) => ({ ...r, values: r.values.map((v) => v / ${(rng() * 100 + 1).toFixed(1)}), tags: (r.tags ?? []).map((t) => t.toLowerCase()) }));
+}
+`;
+    case 3:
+      return `class ${N}Model${k} {
+  private model: tf.LayersModel | undefined;
+
+  async load(): Promise<void> {
+    this.model = await tf.loadLayersModel('file://models/${n}-${k}/model.json');
+  }
+
+  predict(input: number[][]): number[] {
+    const t = tf.tensor2d(input);
+    const y = this.model!.predict(t) as tf.Tensor;
+    return Array.from(y.argMax(-1).dataSync());
+  }
+}
+`;
+    case 4:
+      return `app.post('/${n}/${k}', async (req: Request, res: Response) => {
+  const classifier = await pipeline('text-classification', 'Xenova/${n}-${k}');
+  const [top] = (await classifier(String(req.body.text))) as { label: string; score: number }[];
+  res.json({ label: top?.label, score: top?.score, modelVersion: MODEL_VERSION });
+});
+`;
+    case 5:
+      return `type ${N}Event${k} = { kind: 'hit' | 'miss'; at: number; weight?: number };
+
+export function summarize${N}${k}(events: ${N}Event${k}[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const e of events) {
+    const key = \`\${e.kind}:\${Math.floor(e.at / 3600)}\`;
+    out.set(key, (out.get(key) ?? 0) + (e.weight ?? 1));
+  }
+  return out;
+}
+`;
+    case 6:
+      return `export async function batch${N}${k}(session: ort.InferenceSession, items: Float32Array[], size = ${Math.floor(rng() * 64) + 8}): Promise<number[]> {
+  const results: number[] = [];
+  for (let i = 0; i < items.length; i += size) {
+    const chunk = items.slice(i, i + size);
+    const feeds = { input: new ort.Tensor('float32', concat(chunk), [chunk.length, chunk[0]?.length ?? 0]) };
+    const out = await session.run(feeds);
+    results.push(...Array.from(out.scores.data as Float32Array));
+  }
+  return results;
+}
+`;
+    default:
+      return `export const ${n}Defaults${k} = {
+  name: '${n}',
+  threshold: ${t},
+  batchSize: ${Math.floor(rng() * 256) + 1},
+} as const;
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+`;
+  }
+}
+
+/** A realistic file of about `lines` lines: templates of service code mixed with adapted corpus snippets. */
+export function generateSource(lang: 'python' | 'typescript', lines: number, seed: number): string {
+  const rng = mulberry32(seed);
+  const snippets = lang === 'python' ? corpusSnippets(['.py']) : corpusSnippets(['.ts', '.js']);
+  const header = lang === 'python' ? PY_HEADER : TS_HEADER;
+  const imports = new Set<string>();
+  const parts: string[] = [];
+  let count = header.split('\n').length;
+  for (let k = 0; count < lines; k++) {
+    const block = snippets.length > 0 && rng() < 0.35 ? adapt(pick(rng, snippets), k, lang, imports) : lang === 'python' ? pyBlock(rng, k) : tsBlock(rng, k);
+    parts.push(block.endsWith('\n') ? `${block}\n` : `${block}\n\n`);
+    count += block.split('\n').length + 1;
+  }
+  const head = `${header}${[...imports].filter((i) => !header.includes(i)).join('\n')}\n\n`;
+  return `${`${head}${parts.join('\n')}`.split('\n').slice(0, lines).join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Measurements
+
+function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
+}
+
+function time(fn: () => void): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
+/** Full analysis vs bare parse of the same text, alternating, medians after warm-up. */
+function analyzeVsParse(source: string, lang: Language, repetitions: number): { analyze: number; parse: number } {
+  const doAnalyze = () => analyzeSource(source, lang, DEFAULT_CONFIG).tree.delete();
+  const doParse = () => parse(source, lang).delete();
+  for (let i = 0; i < 3; i++) {
+    doAnalyze();
+    doParse();
+  }
+  const a: number[] = [];
+  const p: number[] = [];
+  for (let r = 0; r < repetitions; r++) {
+    if (r % 2 === 0) {
+      a.push(time(doAnalyze));
+      p.push(time(doParse));
+    } else {
+      p.push(time(doParse));
+      a.push(time(doAnalyze));
+    }
+  }
+  return { analyze: median(a), parse: median(p) };
+}
+
+/** 200 one-line edits (rename an identifier or add a character), each reanalyzed incrementally and from scratch. */
+function incrementalEdits(source: string, edits: number, seed: number): { inc: number[]; full: number[] } {
+  const rng = mulberry32(seed);
+  let text = source;
+  let tree: Tree = analyzeSource(text, 'python', DEFAULT_CONFIG).tree;
+  const inc: number[] = [];
+  const full: number[] = [];
+  for (let i = 0; i < edits + 5; i++) {
+    const lines = text.split('\n');
+    let row = Math.floor(rng() * (lines.length - 1));
+    while (!(lines[row] ?? '').trim()) row = (row + 1) % (lines.length - 1);
+    const line = lines[row] ?? '';
+    const ids = [...line.matchAll(/[A-Za-z_]\w*/g)];
+    const m = ids.length > 0 ? pick(rng, ids) : undefined;
+    // Rename an identifier (replace it), or type one character at the end of the line.
+    const [column, removed, inserted] = m && rng() < 0.6 ? [m.index, m[0].length, `${m[0]}_v${i}`] : [line.length, 0, rng() < 0.5 ? ' ' : '#'];
+    const lineStart = lines.slice(0, row).reduce((s, l) => s + l.length + 1, 0);
+    const startIndex = lineStart + column;
+    const next = text.slice(0, startIndex) + inserted + text.slice(startIndex + removed);
+    const t0 = performance.now();
+    tree.edit({
+      startIndex, oldEndIndex: startIndex + removed, newEndIndex: startIndex + inserted.length,
+      startPosition: { row, column }, oldEndPosition: { row, column: column + removed }, newEndPosition: { row, column: column + inserted.length },
+    });
+    const out = analyzeSource(next, 'python', DEFAULT_CONFIG, tree);
+    const ti = performance.now() - t0;
+    tree.delete();
+    tree = out.tree;
+    const tf = time(() => analyzeSource(next, 'python', DEFAULT_CONFIG).tree.delete());
+    if (i >= 5) {
+      inc.push(ti);
+      full.push(tf);
+    }
+    text = next;
+  }
+  tree.delete();
+  return { inc, full };
+}
+
+interface ScanFile {
+  path: string;
+  lang: Language;
+  lines: number;
+}
+
+async function generateWorkspace(pyFiles: number, tsFiles: number, linesPerFile: number): Promise<{ root: string; files: ScanFile[] }> {
+  const root = await mkdtemp(join(tmpdir(), 'mlship-bench-analysis-'));
+  const files: ScanFile[] = [];
+  for (let i = 0; i < pyFiles + tsFiles; i++) {
+    const py = i < pyFiles;
+    const rel = py ? `services/svc${i % 10}/module_${i}.py` : `web/src/pkg${i % 5}/handler${i}.ts`;
+    const path = join(root, rel);
+    await mkdir(join(path, '..'), { recursive: true });
+    const text = generateSource(py ? 'python' : 'typescript', linesPerFile, 1000 + i);
+    await writeFile(path, text);
+    files.push({ path, lang: languageForPath(path) ?? 'python', lines: text.split('\n').length - 1 });
+  }
+  return { root, files };
+}
+
+/** `mlship check`'s loop: read each file, analyze it, free the tree. */
+async function scan(files: readonly ScanFile[]): Promise<number> {
+  const t = performance.now();
+  for (const f of files) {
+    const text = await readFile(f.path, 'utf8');
+    analyzeSource(text, f.lang, DEFAULT_CONFIG).tree.delete();
+  }
+  return performance.now() - t;
+}
+
+async function readAndParse(files: readonly ScanFile[]): Promise<number> {
+  const t = performance.now();
+  for (const f of files) parse(await readFile(f.path, 'utf8'), f.lang).delete();
+  return performance.now() - t;
+}
+
+function wall(cmd: string, args: string[]): number {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - t;
+  // pyflakes exits 1 when it reports problems; anything else (missing module, crash) is an error.
+  if (r.error || (r.status !== 0 && r.status !== 1)) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')} failed: ${r.error?.message ?? r.stderr.toString()}`);
+  return ms;
+}
+
+function medianOf(n: number, fn: () => number): number {
+  fn();
+  return median(Array.from({ length: n }, fn));
+}
+
+async function ruffScan(ws: Workspace, files: readonly ScanFile[]): Promise<number> {
+  const t = performance.now();
+  for (const f of files) ws.check(await readFile(f.path, 'utf8'));
+  return performance.now() - t;
+}
+
+export async function runAnalysisBench(opts: { repetitions?: number; verbose?: boolean } = {}): Promise<BenchFigure[]> {
+  const reps = Math.max(7, opts.repetitions ?? 9);
+  const log = (s: string) => {
+    if (opts.verbose !== false) console.log(`  ${s}`);
+  };
+  await loadGrammars();
+  const figures: BenchFigure[] = [];
+
+  // a. 10,000-line files: analysis vs parse.
+  const py10k = generateSource('python', 10_000, 1);
+  const ts10k = generateSource('typescript', 10_000, 2);
+  for (const [lang, text] of [['python', py10k], ['typescript', ts10k]] as const) {
+    const { result, tree } = analyzeSource(text, lang, DEFAULT_CONFIG);
+    tree.delete();
+    log(`${lang} 10k: ${text.split('\n').length - 1} lines, ${text.length} chars, ${result.calls.length} predict calls, ${result.findings.length} findings`);
+    const m = analyzeVsParse(text, lang, reps);
+    figures.push({ name: `analyzeSource, 10,000-line ${lang} file`, value: m.analyze, unit: 'ms', peer: { name: 'bare tree-sitter parse', value: m.parse }, ratio: m.analyze / m.parse, goal: '≤ 1.3' });
+  }
+
+  // b. Incremental reanalysis after one-line edits of a 2,000-line Python file.
+  const py2k = generateSource('python', 2_000, 3);
+  const { inc, full } = incrementalEdits(py2k, 200, 4);
+  figures.push({ name: 'incremental reanalysis after a one-line edit, 2,000-line Python file (200 edits), p50', value: median(inc), unit: 'ms', peer: { name: 'full analyzeSource of the same texts, p50', value: median(full) }, ratio: median(inc) / median(full) });
+  figures.push({ name: 'incremental reanalysis, p95', value: quantile(inc, 0.95), unit: 'ms', peer: { name: 'full analyzeSource, p95', value: quantile(full, 0.95) }, ratio: quantile(inc, 0.95) / quantile(full, 0.95) });
+
+  // c. Workspace scan.
+  const { root, files } = await generateWorkspace(100, 30, 1_000);
+  try {
+    const pyFiles = files.filter((f) => f.lang === 'python');
+    const totalLines = files.reduce((s, f) => s + f.lines, 0);
+    const pyLines = pyFiles.reduce((s, f) => s + f.lines, 0);
+    log(`workspace: ${pyFiles.length} Python files + ${files.length - pyFiles.length} TypeScript files, ${totalLines} lines`);
+    await scan(files);
+    await readAndParse(files);
+    const scanMs: number[] = [];
+    const parseMs: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      scanMs.push(await scan(files));
+      parseMs.push(await readAndParse(files));
+    }
+    const s = median(scanMs);
+    const p = median(parseMs);
+    figures.push({ name: `workspace scan (read + analyze), ${totalLines} lines in ${files.length} files`, value: totalLines / (s / 1000), unit: 'lines/s', peer: { name: 'read + bare parse', value: totalLines / (p / 1000) }, ratio: p / s });
+
+    // d. pyflakes and Ruff (wasm) on the same Python text.
+    const pyOnly: number[] = [];
+    for (let r = 0; r < 5; r++) pyOnly.push(await scan(pyFiles));
+    const mlshipScan = median(pyOnly);
+    const py10kPath = join(root, 'service_10k.py');
+    await writeFile(py10kPath, py10k);
+    const mlship10k = figures[0]?.value ?? NaN;
+
+    const start = medianOf(7, () => wall(PYTHON, ['-c', 'pass']));
+    const flakes10k = medianOf(5, () => wall(PYTHON, ['-m', 'pyflakes', py10kPath]));
+    const flakesScan = medianOf(3, () => wall(PYTHON, ['-m', 'pyflakes', ...pyFiles.map((f) => f.path)]));
+    const emptyPath = join(root, 'empty.py');
+    await writeFile(emptyPath, '');
+    const flakesEmpty = medianOf(5, () => wall(PYTHON, ['-m', 'pyflakes', emptyPath]));
+    log(`python3 -c pass: ${start.toFixed(1)} ms; pyflakes on an empty file: ${flakesEmpty.toFixed(1)} ms`);
+
+    const ws = new Workspace({}, PositionEncoding.Utf16);
+    const ruffDiagnostics: unknown = ws.check(py10k);
+    log(`ruff ${Workspace.version()} (wasm, default rules): ${Array.isArray(ruffDiagnostics) ? ruffDiagnostics.length : '?'} diagnostics on the 10k file`);
+    const ruff10k = medianOf(reps, () => time(() => {
+      ws.check(py10k);
+    }));
+    await ruffScan(ws, pyFiles);
+    const ruffScanMs: number[] = [];
+    for (let r = 0; r < 5; r++) ruffScanMs.push(await ruffScan(ws, pyFiles));
+    const ruffScanMed = median(ruffScanMs);
+    ws.free();
+
+    figures.push({ name: 'MLShip analyzeSource, 10,000-line Python file', value: mlship10k, unit: 'ms', peer: { name: 'pyflakes (subprocess, incl. interpreter start)', value: flakes10k }, ratio: mlship10k / flakes10k });
+    figures.push({ name: 'MLShip analyzeSource, 10,000-line Python file', value: mlship10k, unit: 'ms', peer: { name: 'pyflakes minus python3 start', value: flakes10k - start }, ratio: mlship10k / (flakes10k - start) });
+    figures.push({ name: 'MLShip analyzeSource, 10,000-line Python file', value: mlship10k, unit: 'ms', peer: { name: 'ruff check (wasm, in-process)', value: ruff10k }, ratio: mlship10k / ruff10k });
+    figures.push({ name: `MLShip scan (read + analyze), ${pyLines} Python lines in ${pyFiles.length} files`, value: mlshipScan, unit: 'ms', peer: { name: 'pyflakes (one subprocess, incl. interpreter start)', value: flakesScan }, ratio: mlshipScan / flakesScan });
+    figures.push({ name: `MLShip scan (read + analyze), ${pyLines} Python lines`, value: mlshipScan, unit: 'ms', peer: { name: 'pyflakes minus python3 start', value: flakesScan - start }, ratio: mlshipScan / (flakesScan - start) });
+    figures.push({ name: `MLShip scan (read + analyze), ${pyLines} Python lines`, value: mlshipScan, unit: 'ms', peer: { name: 'ruff check (wasm, read + check)', value: ruffScanMed }, ratio: mlshipScan / ruffScanMed });
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+  return figures;
+}
+
+async function main(): Promise<void> {
+  const figures = await runAnalysisBench({ verbose: true });
+  printFigures('Analysis', figures);
+  const dir = join(ROOT, 'bench', 'results');
+  await mkdir(dir, { recursive: true });
+  const out = join(dir, 'analysis.json');
+  await writeFile(out, `${JSON.stringify({ bench: 'analysis', date: new Date().toISOString(), node: process.version, cpus: cpus().length, figures }, null, 2)}\n`);
+  console.log(`\nwrote ${relative(process.cwd(), out)}`);
+}
+
+if (process.argv[1] !== undefined && /analysis\.[cm]?[jt]s$/.test(process.argv[1])) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

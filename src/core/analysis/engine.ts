@@ -1,0 +1,68 @@
+// The analysis engine: parse → language analyzer → severities and suppressions. Pure and synchronous once
+// `loadGrammars()` has resolved; the language server keeps the returned tree for incremental reparsing.
+import type { Tree } from 'web-tree-sitter';
+import { jsAnalyzer } from './js/analyzer';
+import { parse } from './parser';
+import { pythonAnalyzer } from './python/analyzer';
+import { RULES } from './rules';
+import { isSuppressed, readSuppressions } from './suppressions';
+import type { AnalysisConfig, AnalysisResult, CodeFix, Finding, Language, PredictCall, RuleId } from './types';
+
+/** What a language analyzer reports before severities and suppressions are applied. */
+export interface RawFinding {
+  rule: RuleId;
+  range: Finding['range'];
+  callIndex?: number;
+  /** Overrides the rule's standard message when a more specific one helps (e.g. names the library). */
+  message?: string;
+  fix?: Finding['fix'];
+}
+
+export interface LanguageAnalyzer {
+  analyze(tree: Tree, source: string, config: AnalysisConfig): { calls: PredictCall[]; findings: RawFinding[] };
+  /** Quick fixes for one finding of this file (produced by `analyze` on the same source). */
+  fixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig): CodeFix[];
+}
+
+const CHECK_OF: Partial<Record<RuleId, keyof PredictCall['checks']>> = {
+  'no-fallback': 'fallback',
+  'no-confidence': 'confidence',
+  'no-timeout': 'timeout',
+  'untraced-prediction': 'trace',
+};
+
+export function analyzerFor(lang: Language): LanguageAnalyzer {
+  return lang === 'python' ? pythonAnalyzer : jsAnalyzer;
+}
+
+export interface AnalysisOutput {
+  result: AnalysisResult;
+  tree: Tree;
+}
+
+/** Analyzes one file. `oldTree` (already `edit`ed to match `source`) makes the parse incremental. */
+export function analyzeSource(source: string, lang: Language, config: AnalysisConfig, oldTree?: Tree | null): AnalysisOutput {
+  const tree = parse(source, lang, oldTree);
+  const raw = analyzerFor(lang).analyze(tree, source, config);
+  const suppressions = readSuppressions(source, lang === 'python' ? 'python' : 'js');
+  const findings: Finding[] = [];
+  for (const f of raw.findings) {
+    const severity = config.severity[f.rule];
+    const check = CHECK_OF[f.rule];
+    const call = f.callIndex !== undefined ? raw.calls[f.callIndex] : undefined;
+    if (isSuppressed(suppressions, f)) {
+      if (call && check) call.checks[check] = 'suppressed';
+      continue;
+    }
+    if (severity === 'off') continue;
+    findings.push({ rule: f.rule, severity, message: f.message ?? RULES[f.rule].message, range: f.range, ...(f.callIndex !== undefined ? { callIndex: f.callIndex } : {}), ...(f.fix ? { fix: f.fix } : {}) });
+  }
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+  return { result: { language: lang, calls: raw.calls, findings }, tree };
+}
+
+/** Quick fixes for a finding of `source`. */
+export function fixesFor(finding: Finding, source: string, lang: Language, config: AnalysisConfig, tree?: Tree): CodeFix[] {
+  const t = tree ?? parse(source, lang);
+  return analyzerFor(lang).fixes(finding, source, t, config);
+}

@@ -1,0 +1,841 @@
+// The four checks of a predict call: fallback (try/catch, promise .catch, wrappers, guarded callers), confidence
+// (argmax / hard labels without a threshold), timeout (remote calls) and trace (model version recorded).
+import type { AnalysisConfig, CheckState, PredictChecks } from '../types';
+import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, outerValue, propName, stringValue, subtree, text, unwrap, within } from './ast';
+import { calleeText, type Detected, type DetectEnv } from './detect';
+import { argsOf, type Binding, type Resolver } from './resolve';
+
+const CALLBACK_METHODS = new Set(['map', 'flatMap', 'then', 'forEach', 'filter', 'reduce', 'some', 'every', 'find', 'findIndex', 'all', 'allSettled', 'race', 'any']);
+const SYNC_ONLY_CALLBACKS = new Set(['forEach', 'filter', 'reduce', 'some', 'every', 'find', 'findIndex']);
+const RELATIONAL = new Set(['<', '<=', '>', '>=']);
+const SCORE_RE = /score|prob|confid|certain|likelihood|softmax|logit/i;
+const THRESH_RE = /thresh|cutoff|^min|_min|min_|minimum|floor|limit|margin|tolerance/i;
+const RECORDER_OBJ_RE = /^(console|logger|log|metrics|telemetry|span|activeSpan|tracer|analytics|statsd|monitor|audit)$|logger$/i;
+const RECORDER_FN_RE = /^(log|record|emit|track|setAttributes?$|addEvent$)/i;
+
+export interface UnitFacts {
+  nodes: JNode[];
+  argmax: JNode[];
+  comparisons: JNode[];
+  /** declarators, assignments, for-of loops and member calls with callbacks: where values flow. */
+  flows: JNode[];
+  /** recorder calls whose arguments mention a version. */
+  versionRecorded: boolean;
+  labelPatterns: JNode[];
+  labelReads: JNode[];
+  /** Comparisons inside an argmax (a reduce callback): not thresholds. */
+  argmaxComparisons: Set<JNode>;
+}
+
+export class Checker {
+  private readonly facts = new Map<JNode, UnitFacts>();
+  private readonly ids = new Map<JNode, string[]>();
+  private readonly bound = new Map<JNode, string[]>();
+  private readonly sides = new Map<JNode, SideInfo>();
+  private readonly callerMemo = new Map<string, boolean>();
+  private readonly defaultsTimeout: boolean;
+
+  constructor(
+    readonly env: DetectEnv,
+    readonly config: AnalysisConfig,
+  ) {
+    this.defaultsTimeout = (env.r.members.get('timeout') ?? []).some((m) => {
+      const obj = child(m, 'object');
+      return obj !== undefined && propName(env.ast, child(unwrap(obj), 'property')) === 'defaults' && m.parent?.type === 'assignment_expression' && m.field === 'left';
+    });
+  }
+
+  get ast(): Ast {
+    return this.env.ast;
+  }
+
+  get r(): Resolver {
+    return this.env.r;
+  }
+
+  checks(d: Detected): PredictChecks {
+    return {
+      fallback: this.guarded(d.node, d.promise, 0) ? 'pass' : 'fail',
+      confidence: this.confidence(d),
+      timeout: this.timeout(d),
+      trace: this.trace(d),
+    };
+  }
+
+  // ---------------------------------------------------------------- fallback
+
+  /** Whether an exception (or rejection) of `node` is handled by something other than a rethrow. */
+  guarded(node: JNode, promise: boolean, depth: number): boolean {
+    if (this.chainCaught(node)) return true;
+    let awaited = false;
+    let prev = node;
+    for (let p = node.parent; p; prev = p, p = p.parent) {
+      if (p.type === 'await_expression') awaited = true;
+      else if (p.type === 'try_statement') {
+        if (prev.field === 'body') {
+          const h = child(p, 'handler');
+          if (h && !this.catchRethrows(h) && (awaited || !promise)) return true;
+        }
+      } else if (p.type === 'call_expression' && prev.type === 'arguments') {
+        if (this.isWrapper(p) || this.chainCaught(p)) return true;
+      } else if (FUNCTION_TYPES.has(p.type)) {
+        if (this.wrappedFunction(p)) return true;
+        const cbCall = callbackCall(p);
+        const method = cbCall ? this.calleeLast(cbCall) : undefined;
+        if (cbCall && method !== undefined && CALLBACK_METHODS.has(method) && !(SYNC_ONLY_CALLBACKS.has(method) && isAsyncFn(this.ast, p))) {
+          awaited = false;
+          continue;
+        }
+        if (depth >= 3) return false;
+        return this.callersGuarded(p, promise || isAsyncFn(this.ast, p), depth + 1);
+      } else if (p.type === 'class_body' || p.type === 'program') return false;
+    }
+    return false;
+  }
+
+  private calleeLast(call: JNode): string | undefined {
+    const f = child(call, 'function');
+    if (!f) return undefined;
+    const u = unwrap(f);
+    if (u.type === 'identifier') return text(this.ast, u);
+    if (u.type === 'member_expression') return propName(this.ast, child(u, 'property'));
+    return undefined;
+  }
+
+  isWrapper(call: JNode): boolean {
+    const wrappers = this.config.fallbackWrappers;
+    if (wrappers.length === 0) return false;
+    const f = child(call, 'function');
+    if (!f) return false;
+    const t = calleeText(this.ast, unwrap(f));
+    return wrappers.some((w) => t === w || t.endsWith('.' + w));
+  }
+
+  /** A function passed to a fallback wrapper, or a method decorated with one. */
+  private wrappedFunction(fn: JNode): boolean {
+    const cb = callbackCall(fn);
+    if (cb && this.isWrapper(cb)) return true;
+    if (this.config.fallbackWrappers.length === 0) return false;
+    const decorators: JNode[] = fn.children.filter((c) => c.type === 'decorator');
+    for (let s = prevSibling(fn); s && s.type === 'decorator'; s = prevSibling(s)) decorators.push(s);
+    for (const d of decorators) {
+      const e = namedKids(d)[0];
+      if (!e) continue;
+      const target = e.type === 'call_expression' ? child(e, 'function') : e;
+      if (!target) continue;
+      const t = calleeText(this.ast, target);
+      if (this.config.fallbackWrappers.some((w) => t === w || t.endsWith('.' + w))) return true;
+    }
+    return false;
+  }
+
+  /** `x.then(...).catch(handler)` / `.then(ok, onError)` later in the promise chain, with a handler that does not rethrow. */
+  chainCaught(node: JNode): boolean {
+    let cur = node;
+    for (let i = 0; i < 30; i++) {
+      let p = cur.parent;
+      while (p && (p.type === 'parenthesized_expression' || p.type === 'non_null_expression' || p.type === 'as_expression')) {
+        cur = p;
+        p = p.parent;
+      }
+      if (!p || p.type !== 'member_expression' || cur.field !== 'object') return false;
+      const call = p.parent;
+      if (!call || call.type !== 'call_expression' || p.field !== 'function') return false;
+      const name = propName(this.ast, child(p, 'property'));
+      const args = argsOf(call);
+      if (name === 'catch' && args[0] && !this.handlerRethrows(args[0])) return true;
+      if (name === 'then' && args[1] && !this.handlerRethrows(args[1])) return true;
+      if (name !== 'then' && name !== 'catch' && name !== 'finally') return false;
+      cur = call;
+    }
+    return false;
+  }
+
+  private handlerRethrows(h: JNode): boolean {
+    const fn = unwrap(h);
+    if (fn.type === 'arrow_function' || fn.type === 'function_expression' || fn.type === 'function') {
+      const body = child(fn, 'body');
+      if (!body) return false;
+      if (body.type === 'statement_block') return this.blockRethrows(body);
+      return this.isRejectCall(unwrap(body));
+    }
+    return false;
+  }
+
+  private isRejectCall(n: JNode): boolean {
+    if (n.type !== 'call_expression') return false;
+    const f = child(n, 'function');
+    if (!f) return false;
+    const t = calleeText(this.ast, unwrap(f));
+    return t === 'Promise.reject' || t === 'reject';
+  }
+
+  catchRethrows(handler: JNode): boolean {
+    const body = child(handler, 'body');
+    return body ? this.blockRethrows(body) : false;
+  }
+
+  /** A block that always ends by throwing (a rethrow, even after logging) and never returns a value. */
+  private blockRethrows(block: JNode): boolean {
+    const stmts = namedKids(block);
+    const throws = stmts.some((s) => {
+      if (s.type === 'throw_statement') return true;
+      const e = namedKids(s)[0];
+      if (s.type === 'return_statement' && e) return this.isRejectCall(unwrap(e));
+      if (s.type === 'expression_statement' && e) return this.isRejectCall(unwrap(e));
+      return false;
+    });
+    if (!throws) return false;
+    for (const n of subtree(this.ast, block)) {
+      if (n.type !== 'return_statement') continue;
+      if (enclosingFnWithin(n, block)) continue;
+      const e = namedKids(n)[0];
+      if (e && this.isRejectCall(unwrap(e))) continue;
+      return false;
+    }
+    return true;
+  }
+
+  /** Every in-file caller of `fn` (at least one) is itself guarded. */
+  private callersGuarded(fn: JNode, promise: boolean, depth: number): boolean {
+    const key = `${fn.idx}:${promise}:${depth}`;
+    const known = this.callerMemo.get(key);
+    if (known !== undefined) return known;
+    this.callerMemo.set(key, false);
+    const sites = this.callSites(fn);
+    const ok = !!sites && sites.length > 0 && sites.every((s) => this.guarded(s, promise, depth));
+    this.callerMemo.set(key, ok);
+    return ok;
+  }
+
+  /** Calls of `fn` in this file, or undefined when it is also referenced in other ways (passed as a callback…). */
+  callSites(fn: JNode): JNode[] | undefined {
+    const ast = this.ast;
+    const r = this.r;
+    let binding: Binding | undefined;
+    let member: string | undefined;
+    const parent = fn.parent;
+    if (fn.type === 'function_declaration' || fn.type === 'generator_function_declaration') {
+      const name = child(fn, 'name');
+      if (name) binding = r.lookup(text(ast, name), name);
+    } else if (parent?.type === 'variable_declarator' && fn.field === 'value') {
+      const name = child(parent, 'name');
+      if (name?.type === 'identifier') binding = r.lookup(text(ast, name), name);
+    } else if (fn.type === 'method_definition') {
+      member = propName(ast, child(fn, 'name'));
+    } else if ((parent?.type === 'public_field_definition' || parent?.type === 'field_definition' || parent?.type === 'pair') && fn.field === 'value') {
+      member = propName(ast, child(parent, 'name') ?? child(parent, 'property') ?? child(parent, 'key'));
+    }
+    const sites: JNode[] = [];
+    if (binding) {
+      const b = binding;
+      for (const ref of r.idents.get(b.name) ?? []) {
+        if (ref === b.decl || ref.field === 'name') continue;
+        if (r.lookup(b.name, ref) !== b) continue;
+        if (ref.parent?.type === 'export_specifier') continue;
+        const call = ref.parent;
+        if (call?.type === 'call_expression' && ref.field === 'function') sites.push(call);
+        else return undefined;
+      }
+      return sites;
+    }
+    if (member !== undefined) {
+      // The object or class that owns the method: only calls through it (or through an unknown receiver) count.
+      const owner = fn.type === 'method_definition' ? parent : parent?.parent;
+      const ownerNode = owner?.type === 'class_body' ? owner.parent : owner;
+      for (const m of r.members.get(member) ?? []) {
+        const recv = child(m, 'object');
+        if (!recv || !ownerNode || !this.receiverMayBe(recv, ownerNode)) continue;
+        const call = m.parent;
+        if (call?.type === 'call_expression' && m.field === 'function') sites.push(call);
+        else if (m.parent?.type === 'assignment_expression' && m.field === 'left') continue;
+        else return undefined;
+      }
+      return sites;
+    }
+    return undefined;
+  }
+
+  /** Whether `recv.method` may be the method of `owner` (a class or object literal): `this` inside it, an instance, or unknown. */
+  private receiverMayBe(recv: JNode, owner: JNode): boolean {
+    const u = unwrap(recv);
+    if (u.type === 'this') return this.r.thisTarget(u) === owner;
+    const v = this.r.eval(u);
+    switch (v.k) {
+      case 'unknown':
+        return true;
+      case 'inst':
+        return v.cls === owner;
+      case 'class':
+      case 'objlit':
+        return v.node === owner;
+      default:
+        return false;
+    }
+  }
+
+  // ---------------------------------------------------------------- units
+
+  /** The function whose body a check looks at: the nearest function, through inline callbacks (map/then/wrappers). */
+  unitOf(node: JNode): JNode {
+    let fn = enclosingFunction(node);
+    for (let i = 0; fn && i < 5; i++) {
+      const cb = callbackCall(fn);
+      const m = cb ? this.calleeLast(cb) : undefined;
+      if (!cb || !((m !== undefined && CALLBACK_METHODS.has(m)) || this.isWrapper(cb))) break;
+      fn = enclosingFunction(fn);
+    }
+    return fn ?? this.ast.root;
+  }
+
+  unitFacts(unit: JNode): UnitFacts {
+    let f = this.facts.get(unit);
+    if (f) return f;
+    const ast = this.ast;
+    const nodes = subtree(ast, unit);
+    f = { nodes, argmax: [], comparisons: [], flows: [], versionRecorded: false, labelPatterns: [], labelReads: [], argmaxComparisons: new Set() };
+    for (const n of nodes) {
+      switch (n.type) {
+        case 'call_expression': {
+          if (this.isArgmax(n)) f.argmax.push(n);
+          const fnode = child(n, 'function');
+          if (fnode && unwrap(fnode).type === 'member_expression' && argsOf(n).some((a) => FUNCTION_TYPES.has(unwrap(a).type))) f.flows.push(n);
+          if (!f.versionRecorded && fnode && this.isRecorder(unwrap(fnode))) {
+            const a = child(n, 'arguments');
+            if (a && /version/i.test(text(ast, a))) f.versionRecorded = true;
+          }
+          break;
+        }
+        case 'binary_expression': {
+          const op = child(n, 'operator');
+          if (op && RELATIONAL.has(text(ast, op))) f.comparisons.push(n);
+          break;
+        }
+        case 'variable_declarator':
+        case 'assignment_expression':
+          f.flows.push(n);
+          break;
+        case 'for_in_statement':
+          f.flows.push(n);
+          break;
+        case 'object_pattern':
+          if (n.children.some((c) => /^(label|output_label)$/.test(patternKey(ast, c) ?? ''))) f.labelPatterns.push(n);
+          break;
+        case 'member_expression': {
+          const p = propName(ast, child(n, 'property'));
+          if (p === 'label' || p === 'output_label') f.labelReads.push(n);
+          break;
+        }
+        case 'subscript_expression': {
+          const idx = child(n, 'index');
+          const s = idx ? stringValue(ast, unwrap(idx)) : undefined;
+          if (s === 'label' || s === 'output_label') f.labelReads.push(n);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    for (const a of f.argmax) for (const n of subtree(ast, a)) if (n.type === 'binary_expression') f.argmaxComparisons.add(n);
+    this.facts.set(unit, f);
+    return f;
+  }
+
+  private isRecorder(callee: JNode): boolean {
+    const segs: string[] = [];
+    let cur: JNode | undefined = callee;
+    for (let i = 0; cur && i < 10; i++) {
+      const u: JNode = unwrap(cur);
+      if (u.type === 'identifier' || u.type === 'this') {
+        segs.unshift(text(this.ast, u));
+        break;
+      }
+      if (u.type === 'member_expression') {
+        segs.unshift(propName(this.ast, child(u, 'property')) ?? '');
+        cur = child(u, 'object');
+      } else if (u.type === 'call_expression') {
+        cur = child(u, 'function');
+      } else break;
+    }
+    const last = segs[segs.length - 1] ?? '';
+    if (RECORDER_FN_RE.test(last)) return true;
+    return segs.slice(0, -1).some((s) => RECORDER_OBJ_RE.test(s));
+  }
+
+  /** argMax()/argmax(), x.indexOf(Math.max(...x)), or a reduce that keeps the index of the largest value. */
+  isArgmax(call: JNode): boolean {
+    const ast = this.ast;
+    const f = child(call, 'function');
+    if (!f) return false;
+    const u = unwrap(f);
+    const name = u.type === 'identifier' ? text(ast, u) : u.type === 'member_expression' ? propName(ast, child(u, 'property')) : undefined;
+    if (name === undefined) return false;
+    if (/^arg_?max$/i.test(name)) return true;
+    const args = argsOf(call);
+    if (name === 'indexOf' && args[0]) {
+      const a = unwrap(args[0]);
+      if (a.type === 'call_expression') {
+        const af = child(a, 'function');
+        if (af && calleeText(ast, af) === 'Math.max') return true;
+      }
+    }
+    if (name === 'reduce' && args.length >= 2) {
+      const cb = unwrap(args[0] as JNode);
+      const params = child(cb, 'parameters');
+      const init = unwrap(args[1] as JNode);
+      if (FUNCTION_TYPES.has(cb.type) && params && namedKids(params).length >= 3 && init.type === 'number' && text(ast, init) === '0') {
+        return subtree(ast, cb).some((n) => n.type === 'binary_expression' && RELATIONAL.has(text(ast, child(n, 'operator') ?? n)));
+      }
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- confidence
+
+  /** Identifier names in a subtree (cached: flows and comparisons are looked at for every call of their unit). */
+  private idsOf(n: JNode): string[] {
+    let ids = this.ids.get(n);
+    if (!ids) {
+      ids = [];
+      for (const x of subtree(this.ast, n)) if (x.type === 'identifier' || x.type === 'shorthand_property_identifier') ids.push(text(this.ast, x));
+      this.ids.set(n, ids);
+    }
+    return ids;
+  }
+
+  /** Names a pattern binds (cached). */
+  private boundNames(pat: JNode): string[] {
+    let names = this.bound.get(pat);
+    if (!names) {
+      const set = new Set<string>();
+      patternNames(this.ast, pat, set);
+      names = [...set];
+      this.bound.set(pat, names);
+    }
+    return names;
+  }
+
+  /** Flow sites, comparisons, label reads… of a unit that may concern a call: from the call on, at most WINDOW of them. */
+  private window(list: JNode[], from: number): JNode[] {
+    const lo = lowerBound(list, from);
+    return list.slice(lo, lo + WINDOW);
+  }
+
+  /** Names bound to the call's result and to values derived from it, and which of them are argmax indexes. */
+  taint(d: Detected, facts: UnitFacts): { values: Set<string>; indexes: Set<string> } {
+    const ast = this.ast;
+    const values = new Set<string>();
+    const indexes = new Set<string>();
+    const outer = outerValue(d.node);
+    const p = outer.parent;
+    if (p?.type === 'variable_declarator' && outer.field === 'value') patternNames(ast, child(p, 'name'), values);
+    else if ((p?.type === 'assignment_expression' || p?.type === 'augmented_assignment_expression') && outer.field === 'right') patternNames(ast, child(p, 'left'), values);
+    // x.then((out) => …)
+    let cur = d.node;
+    for (let i = 0; i < 10; i++) {
+      const m = cur.parent;
+      if (m?.type !== 'member_expression' || cur.field !== 'object') break;
+      const call = m.parent;
+      if (call?.type !== 'call_expression') break;
+      if (propName(ast, child(m, 'property')) === 'then') {
+        const cb = argsOf(call)[0];
+        if (cb) addParams(ast, unwrap(cb), values);
+      }
+      cur = call;
+    }
+    // Flow sites around the call (declarations it initialises, chains it starts), then the ones after it.
+    const flows: JNode[] = [];
+    const unitNode = facts.nodes[0];
+    for (let a = d.node.parent, i = 0; a && a !== unitNode && i < 200; a = a.parent, i++) if (FLOW_TYPES.has(a.type)) flows.unshift(a);
+    flows.push(...this.window(facts.flows, d.node.end));
+    const mentions = (n: JNode | undefined): boolean => !!n && (within(d.node, n) || this.idsOf(n).some((x) => values.has(x)));
+    const bind = (pat: JNode | undefined, target: Set<string>): void => {
+      if (pat) for (const x of this.boundNames(pat)) target.add(x);
+    };
+    const containsArgmax = (n: JNode): boolean => {
+      const first = facts.argmax[lowerBound(facts.argmax, n.start)];
+      return first !== undefined && within(first, n);
+    };
+    for (let round = 0; round < 3; round++) {
+      const before = values.size + indexes.size;
+      for (const f of flows) {
+        if (f.type === 'variable_declarator') {
+          const v = child(f, 'value');
+          if (v && mentions(v)) bind(child(f, 'name'), containsArgmax(v) ? indexes : values);
+        } else if (f.type === 'assignment_expression') {
+          const v = child(f, 'right');
+          if (v && mentions(v)) bind(child(f, 'left'), containsArgmax(v) ? indexes : values);
+        } else if (f.type === 'for_in_statement') {
+          if (mentions(child(f, 'right'))) bind(child(f, 'left'), values);
+        } else if (f.type === 'call_expression') {
+          const fn = child(f, 'function');
+          const recv = fn && unwrap(fn).type === 'member_expression' ? child(unwrap(fn), 'object') : undefined;
+          if (recv && mentions(recv)) for (const a of argsOf(f)) addParams(ast, unwrap(a), values);
+        }
+      }
+      for (const i of indexes) values.delete(i);
+      if (values.size + indexes.size === before) break;
+    }
+    return { values, indexes };
+  }
+
+  private confidence(d: Detected): CheckState {
+    const unit = this.unitOf(d.node);
+    const facts = this.unitFacts(unit);
+    let argmax = false;
+    for (let i = facts.argmax.length - 1; i >= 0 && !argmax; i--) if ((facts.argmax[i] as JNode).end >= d.node.start) argmax = true;
+    const labels = d.kind === 'hf-pipeline' || d.kind === 'onnxruntime';
+    if (!argmax && (!labels || (facts.labelReads.length === 0 && facts.labelPatterns.length === 0))) return 'n/a';
+    const t = this.taint(d, facts);
+    const mentionsCall = (n: JNode | undefined): boolean => !!n && (within(d.node, n) || this.idsOf(n).some((x) => t.values.has(x)));
+    const from = statementStart(d.node);
+    let hardLabel = argmax;
+    if (!hardLabel && labels) {
+      hardLabel = this.window(facts.labelReads, from).some((m) => mentionsCall(child(m, 'object')));
+      if (!hardLabel) {
+        hardLabel = this.window(facts.labelPatterns, from).some((pat) => {
+          const decl = pat.parent;
+          if (decl?.type === 'variable_declarator' && pat.field === 'name') return mentionsCall(child(decl, 'value'));
+          return patternInCallbackOf(pat, (recv) => mentionsCall(recv));
+        });
+      }
+    }
+    if (!hardLabel) return 'n/a';
+    return this.hasThreshold(facts, t, from) ? 'pass' : 'fail';
+  }
+
+  hasThreshold(facts: UnitFacts, t: { values: Set<string>; indexes: Set<string> }, from: number): boolean {
+    for (const cmp of this.window(facts.comparisons, from)) {
+      if (facts.argmaxComparisons.has(cmp)) continue;
+      const l = child(cmp, 'left');
+      const r = child(cmp, 'right');
+      if (!l || !r) continue;
+      const ls = this.side(l, t);
+      const rs = this.side(r, t);
+      if ((ls === 'score' && rs === 'threshold') || (ls === 'threshold' && rs === 'score')) return true;
+    }
+    return false;
+  }
+
+  /** What one side of a comparison is made of, independent of the call (cached). */
+  private sideInfo(n: JNode): SideInfo {
+    let info = this.sides.get(n);
+    if (info) return info;
+    const ast = this.ast;
+    const u = unwrap(n);
+    info = { number: u.type === 'number' || (u.type === 'unary_expression' && namedKids(u)[0]?.type === 'number'), length: false, thresh: false, score: false, names: [], simple: u.type === 'identifier' || u.type === 'member_expression' };
+    if (!info.number) {
+      for (const x of subtree(ast, u)) {
+        if (x.type !== 'identifier' && x.type !== 'property_identifier' && x.type !== 'shorthand_property_identifier') continue;
+        const name = text(ast, x);
+        if (name === 'length' || name === 'size') info.length = true;
+        else if (THRESH_RE.test(name)) info.thresh = true;
+        else if (SCORE_RE.test(name) || (name === 'max' && x.type === 'property_identifier')) info.score = true;
+        else info.names.push(name);
+        if (info.names.length > 50) break;
+      }
+    }
+    this.sides.set(n, info);
+    return info;
+  }
+
+  /** Classifies one side of a comparison: a score/probability, a threshold, or neither. */
+  private side(n: JNode, t: { values: Set<string>; indexes: Set<string> }): 'score' | 'threshold' | 'other' {
+    const info = this.sideInfo(n);
+    if (info.number) return 'threshold';
+    if (info.length) return 'other';
+    if (info.thresh) return 'threshold';
+    if (info.score || info.names.some((x) => t.values.has(x))) return 'score';
+    if (info.names.some((x) => t.indexes.has(x))) return 'other';
+    return info.simple ? 'threshold' : 'other';
+  }
+
+  // ---------------------------------------------------------------- timeout
+
+  private timeout(d: Detected): CheckState {
+    if (d.kind !== 'remote' && d.kind !== 'sagemaker' && !(d.kind === 'custom' && d.pattern?.kind === 'remote')) return 'n/a';
+    if (this.inRace(d.node)) return 'pass';
+    const args = argsOf(d.node);
+    const yes = (v: Tri): CheckState => (v === 'no' ? 'fail' : 'pass');
+    switch (d.client) {
+      case 'fetch':
+        return args[1] ? yes(this.hasKeys(args[1], ['signal'], false)) : 'fail';
+      case 'axios': {
+        const cfg = this.axiosConfig(d, args);
+        const own = cfg ? this.hasKeys(cfg, ['timeout', 'signal'], false) : 'no';
+        if (own !== 'no') return 'pass';
+        if (d.via?.k === 'obj') {
+          if (d.via.typed) return 'pass';
+          if (d.via.cfg.some((c) => this.hasKeys(c, ['timeout'], false) !== 'no')) return 'pass';
+        }
+        return this.defaultsTimeout ? 'pass' : 'fail';
+      }
+      case 'got': {
+        const first = args[0] ? unwrap(args[0]) : undefined;
+        const opts = first && this.r.eval(first).k === 'objlit' ? first : args[1];
+        if (opts && this.hasKeys(opts, ['timeout', 'signal'], false) !== 'no') return 'pass';
+        if (d.via?.k === 'obj' && d.via.cfg.some((c) => this.hasKeys(c, ['timeout'], false) !== 'no')) return 'pass';
+        return 'fail';
+      }
+      case 'undici-request':
+        return args[1] ? yes(this.hasKeys(args[1], ['headersTimeout', 'bodyTimeout', 'signal'], false)) : 'fail';
+      case 'sagemaker':
+      case 'sagemaker-v2': {
+        if (args[1] && this.hasKeys(args[1], ['abortSignal'], false) === 'yes') return 'pass';
+        const via = d.via;
+        if (!via || via.k !== 'obj' || via.typed || (via.what !== 'sm-client' && via.what !== 'sm-runtime' && via.what !== 'sm-v2')) return 'pass';
+        const cfg = via.cfg[0];
+        if (!cfg) return 'fail';
+        return yes(this.hasKeys(cfg, d.client === 'sagemaker-v2' ? ['timeout'] : ['requestTimeout'], true));
+      }
+      case 'custom':
+        return args.some((a) => this.hasKeys(a, ['timeout', 'signal', 'abortSignal'], false) === 'yes') ? 'pass' : 'fail';
+      default:
+        return 'n/a';
+    }
+  }
+
+  /** `Promise.race([call, timeout(ms)])`: the caller stops waiting after a timer. */
+  private inRace(call: JNode): boolean {
+    let cur = call;
+    for (let i = 0; i < 12 && cur.parent; i++) {
+      const p: JNode = cur.parent;
+      if (p.type === 'call_expression' && cur.type === 'arguments') {
+        const f = child(p, 'function');
+        return !!f && calleeText(this.ast, f) === 'Promise.race';
+      }
+      if (!['arguments', 'array', 'await_expression', 'parenthesized_expression', 'member_expression', 'call_expression', 'as_expression', 'non_null_expression'].includes(p.type)) return false;
+      if (p.type === 'member_expression' && cur.field !== 'object') return false;
+      cur = p;
+    }
+    return false;
+  }
+
+  axiosConfig(d: Detected, args: JNode[]): JNode | undefined {
+    const m = d.method ?? '';
+    if (m === '') {
+      const first = args[0] ? this.r.eval(args[0]) : undefined;
+      return first?.k === 'str' ? args[1] : args[0];
+    }
+    if (m === 'request') return args[0];
+    if (/^(post|put|patch)(Form)?$/.test(m)) return args[2];
+    return args[1];
+  }
+
+  /** Whether an options object has one of `keys` (spreads and identifiers followed; `deep` looks into nested objects and `new X({...})`). */
+  hasKeys(n: JNode, keys: string[], deep: boolean, depth = 0): Tri {
+    if (depth > 6) return 'unknown';
+    const ast = this.ast;
+    const u = unwrap(n);
+    if (u.type === 'object') {
+      let unknown = false;
+      for (const c of u.children) {
+        if (c.type === 'pair') {
+          const k = propName(ast, child(c, 'key'));
+          if (k !== undefined && keys.includes(k)) return 'yes';
+          const v = child(c, 'value');
+          if (deep && v) {
+            const r = this.hasKeys(v, keys, deep, depth + 1);
+            if (r === 'yes') return 'yes';
+          }
+        } else if (c.type === 'shorthand_property_identifier') {
+          if (keys.includes(text(ast, c))) return 'yes';
+          if (deep && this.hasKeys(c, keys, deep, depth + 1) === 'yes') return 'yes';
+        } else if (c.type === 'spread_element') {
+          const inner = namedKids(c)[0];
+          const r = inner ? this.hasKeys(inner, keys, deep, depth + 1) : 'unknown';
+          if (r === 'yes') return 'yes';
+          if (r === 'unknown') unknown = true;
+        }
+      }
+      return unknown ? 'unknown' : 'no';
+    }
+    if (u.type === 'new_expression' || u.type === 'call_expression') {
+      if (!deep) return 'unknown';
+      let unknown = false;
+      for (const a of argsOf(u)) {
+        const r = this.hasKeys(a, keys, deep, depth + 1);
+        if (r === 'yes') return 'yes';
+        if (r === 'unknown') unknown = true;
+      }
+      return unknown ? 'unknown' : 'no';
+    }
+    if (u.type === 'identifier' || u.type === 'member_expression' || u.type === 'shorthand_property_identifier') {
+      const v = this.r.eval(u);
+      if (v.k === 'objlit') return this.hasKeys(v.node, keys, deep, depth + 1);
+      if (deep && u.type !== 'member_expression') {
+        const b = this.r.lookup(text(ast, u), u);
+        const e = b?.defs.find((x) => x.expr && x.path.length === 0)?.expr;
+        if (e) return this.hasKeys(e, keys, deep, depth + 1);
+      }
+      return 'unknown';
+    }
+    if (u.type === 'undefined' || u.type === 'null') return 'no';
+    return 'unknown';
+  }
+
+  // ---------------------------------------------------------------- trace
+
+  private trace(d: Detected): CheckState {
+    if (!resultUsed(this.ast, d.node)) return 'n/a';
+    return this.unitFacts(this.unitOf(d.node)).versionRecorded ? 'pass' : 'fail';
+  }
+}
+
+type Tri = 'yes' | 'no' | 'unknown';
+
+interface SideInfo {
+  number: boolean;
+  length: boolean;
+  thresh: boolean;
+  score: boolean;
+  /** Other identifiers (compared with the call's derived values and argmax indexes). */
+  names: string[];
+  simple: boolean;
+}
+
+/** How many flow sites, comparisons and label reads after a call its checks look at. */
+const WINDOW = 150;
+const FLOW_TYPES = new Set(['variable_declarator', 'assignment_expression', 'for_in_statement', 'call_expression']);
+
+
+
+/** Index of the first node of a document-ordered list that starts at or after `from`. */
+function lowerBound(list: JNode[], from: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] as JNode).start < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Start of the statement (or declaration) holding `n`, within its function. */
+function statementStart(n: JNode): number {
+  for (let p = n.parent; p; p = p.parent) {
+    if (FUNCTION_TYPES.has(p.type)) return n.start;
+    if (p.type.endsWith('_statement') || p.type === 'lexical_declaration' || p.type === 'variable_declaration') return p.start;
+  }
+  return n.start;
+}
+
+function enclosingFnWithin(n: JNode, block: JNode): boolean {
+  for (let p = n.parent; p && p !== block; p = p.parent) if (FUNCTION_TYPES.has(p.type)) return true;
+  return false;
+}
+
+function prevSibling(n: JNode): JNode | undefined {
+  const p = n.parent;
+  if (!p) return undefined;
+  const i = p.children.indexOf(n);
+  for (let j = i - 1; j >= 0; j--) {
+    const s = p.children[j] as JNode;
+    if (s.type !== 'comment') return s;
+  }
+  return undefined;
+}
+
+/** The call a function literal is passed to as an argument. */
+export function callbackCall(fn: JNode): JNode | undefined {
+  let cur = fn;
+  while (cur.parent?.type === 'parenthesized_expression') cur = cur.parent;
+  const args = cur.parent;
+  if (args?.type !== 'arguments') return undefined;
+  const call = args.parent;
+  return call?.type === 'call_expression' || call?.type === 'new_expression' ? call : undefined;
+}
+
+export function isAsyncFn(ast: Ast, fn: JNode): boolean {
+  return fn.children.some((c) => !c.named && text(ast, c) === 'async');
+}
+
+
+/** Whether the call's value is used (assigned, returned, passed, chained with .then) rather than discarded. */
+export function resultUsed(ast: Ast, call: JNode): boolean {
+  let cur = call;
+  for (let i = 0; i < 20; i++) {
+    const o = outerValue(cur);
+    const m = o.parent;
+    if (m?.type === 'member_expression' && o.field === 'object') {
+      const c = m.parent;
+      const name = propName(ast, child(m, 'property'));
+      if (c?.type === 'call_expression' && (name === 'then' || name === 'catch' || name === 'finally')) {
+        if (name === 'then') return true;
+        cur = c;
+        continue;
+      }
+      return true;
+    }
+    if (!m) return false;
+    if (m.type === 'expression_statement') return false;
+    if (m.type === 'unary_expression' && text(ast, m).startsWith('void')) return false;
+    return true;
+  }
+  return true;
+}
+
+function patternKey(ast: Ast, c: JNode): string | undefined {
+  if (c.type === 'shorthand_property_identifier_pattern') return text(ast, c);
+  if (c.type === 'pair_pattern') return propName(ast, child(c, 'key'));
+  if (c.type === 'object_assignment_pattern') {
+    const l = child(c, 'left');
+    return l?.type === 'shorthand_property_identifier_pattern' ? text(ast, l) : undefined;
+  }
+  return undefined;
+}
+
+export function patternNames(ast: Ast, pat: JNode | undefined, out: Set<string>, depth = 0): void {
+  if (!pat || depth > 20) return;
+  const u = pat;
+  switch (u.type) {
+    case 'identifier':
+    case 'shorthand_property_identifier_pattern':
+      out.add(text(ast, u));
+      return;
+    case 'object_pattern':
+    case 'array_pattern':
+    case 'rest_pattern':
+      for (const c of namedKids(u)) patternNames(ast, c, out, depth + 1);
+      return;
+    case 'pair_pattern':
+      patternNames(ast, child(u, 'value'), out, depth + 1);
+      return;
+    case 'object_assignment_pattern':
+    case 'assignment_pattern':
+      patternNames(ast, child(u, 'left'), out, depth + 1);
+      return;
+    case 'required_parameter':
+    case 'optional_parameter':
+      patternNames(ast, child(u, 'pattern'), out, depth + 1);
+      return;
+    default:
+      return;
+  }
+}
+
+function addParams(ast: Ast, fn: JNode, out: Set<string>): void {
+  if (!FUNCTION_TYPES.has(fn.type)) return;
+  const single = child(fn, 'parameter');
+  if (single) {
+    out.add(text(ast, single));
+    return;
+  }
+  const params = child(fn, 'parameters');
+  const first = params ? namedKids(params)[0] : undefined;
+  patternNames(ast, first, out);
+}
+
+/** A destructuring parameter of a callback passed to `recv.method(...)`: tests the receiver. */
+function patternInCallbackOf(pat: JNode, test: (recv: JNode | undefined) => boolean): boolean {
+  let p: JNode | null = pat.parent;
+  while (p && (p.type === 'required_parameter' || p.type === 'optional_parameter' || p.type === 'assignment_pattern')) p = p.parent;
+  if (p?.type !== 'formal_parameters' || !p.parent) return false;
+  const call = callbackCall(p.parent);
+  const f = call ? child(call, 'function') : undefined;
+  if (!f) return false;
+  const u = unwrap(f);
+  return u.type === 'member_expression' && test(child(u, 'object'));
+}
+

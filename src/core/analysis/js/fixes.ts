@@ -1,0 +1,561 @@
+// Quick fixes for JS/TS findings: try/catch (or .catch) with a fallback, an abstain branch below a confidence
+// threshold, and a timeout option on remote calls. Edits keep the file's indentation, line endings and semicolons.
+import { eolOf, indentUnit } from '../edits';
+import type { AnalysisConfig, CodeFix, Finding, TextEdit } from '../types';
+import type { JsAnalysis, JsRecord } from './analyzer';
+import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, posAt, propName, rangeOfNode, stringValue, subtree, text, unwrap, within } from './ast';
+import { argsOf } from './resolve';
+
+const FALLBACK_FN = 'fallbackPrediction';
+const THRESHOLD_CONST = 'CONFIDENCE_THRESHOLD';
+const LOG_LINE = "console.error('Prediction failed; using fallback', err)";
+const SIMPLE_ARG_TYPES = new Set(['identifier', 'member_expression', 'subscript_expression', 'string', 'number', 'template_string', 'object', 'array', 'true', 'false', 'null', 'this']);
+const NOT_IN_SIMPLE_ARG = new Set(['call_expression', 'new_expression', 'await_expression', 'arrow_function', 'function_expression', 'assignment_expression', 'update_expression', 'spread_element', 'template_substitution']);
+
+class FixWriter {
+  readonly ast: Ast;
+  readonly src: string;
+  readonly eol: string;
+  readonly unit: string;
+  readonly semi: boolean;
+
+  constructor(
+    readonly a: JsAnalysis,
+    readonly config: AnalysisConfig,
+  ) {
+    this.ast = a.ast;
+    this.src = a.ast.source;
+    this.eol = eolOf(this.src);
+    this.unit = indentUnit(this.src, '  ');
+    this.semi = usesSemicolons(a.ast);
+  }
+
+  get ts(): boolean {
+    return this.a.ts;
+  }
+
+  /** `;` when the file uses semicolons. */
+  get s(): string {
+    return this.semi ? ';' : '';
+  }
+
+  edit(from: number, to: number, newText: string): TextEdit {
+    return { range: { start: posAt(this.ast, from), end: posAt(this.ast, to) }, newText };
+  }
+
+  /** Leading whitespace of the line that holds `offset`. */
+  /** Where a new line goes after `offset`: the end of its line when only a comment or spaces follow, else `offset`. */
+  lineEndAfter(offset: number): number {
+    const nl = this.src.indexOf('\n', offset);
+    const end = nl < 0 ? this.src.length : nl > 0 && this.src[nl - 1] === '\r' ? nl - 1 : nl;
+    const rest = this.src.slice(offset, end);
+    return /^\s*(\/\/.*)?$/.test(rest) ? end : offset;
+  }
+
+  indentAt(offset: number): string {
+    const line = posAt(this.ast, offset).line;
+    const start = this.ast.lineStarts[line] ?? 0;
+    return /^[ \t]*/.exec(this.src.slice(start, start + 200))?.[0] ?? '';
+  }
+
+  /** Adds `extra` indentation to every line of `t` after the first (unless a multi-line template would change). */
+  reindent(t: string, node: JNode, extra: string): string {
+    if (!t.includes('\n')) return t;
+    if (subtree(this.ast, node).some((n) => n.type === 'template_string' && text(this.ast, n).includes('\n'))) return t;
+    return t.replace(/\n([ \t]*)(?=\S)/g, (_m, ws: string) => `\n${extra}${ws}`);
+  }
+
+  /** Whether `name` is declared where `at` can see it (a parameter, local, import or top-level declaration). */
+  visible(name: string, at: JNode): boolean {
+    const b = this.a.env.r.lookup(name, at);
+    return b !== undefined && b.kind !== 'global';
+  }
+
+  /** Edit that appends `fallbackPrediction` to the end of the file when the file has none. */
+  fallbackFunctionEdit(at: JNode): TextEdit[] {
+    if (this.visible(FALLBACK_FN, at)) return [];
+    const { eol, unit, s } = this;
+    const lead = this.src.length === 0 || this.src.endsWith('\n') ? '' : eol;
+    const doc = '/** Used when the model fails or is unsure: it must return a safe default for this use case (a cached or rule-based prediction). */';
+    const sig = this.ts ? `function ${FALLBACK_FN}<T = never>(..._inputs: unknown[]): T {` : `function ${FALLBACK_FN}(..._inputs) {`;
+    const ret = this.ts ? `return null as unknown as T${s}` : `return null${s}`;
+    const body = [doc, sig, `${unit}// TODO: return a safe default instead of null.`, `${unit}${ret}`, '}'].join(eol);
+    return [this.edit(this.src.length, this.src.length, `${lead}${eol}${body}${eol}`)];
+  }
+
+  /** Short, side-effect-free argument texts of a call, for `fallbackPrediction(...)` (not the URL of a remote call). */
+  simpleArgs(rec: JsRecord): string {
+    const call = rec.d.node;
+    const remote = rec.d.kind === 'remote' || rec.d.kind === 'sagemaker';
+    const out: string[] = [];
+    for (const [i, a] of argsOf(call).entries()) {
+      if (remote && (i === 0 || (a.type === 'object' && this.a.env.r.objProp(a, 'url')))) continue;
+      const t = text(this.ast, a);
+      if (!SIMPLE_ARG_TYPES.has(a.type) || t.length > 60 || t.includes('\n')) continue;
+      if (subtree(this.ast, a).some((n) => NOT_IN_SIMPLE_ARG.has(n.type))) continue;
+      out.push(t);
+    }
+    return out.join(', ');
+  }
+
+  /** Adds a property to an object literal (or wraps a non-literal options value in a spread). */
+  addProperty(value: JNode, prop: string): TextEdit[] {
+    const obj = unwrap(value);
+    if (obj.type !== 'object') {
+      return [this.edit(value.start, value.end, `{ ...${text(this.ast, value)}, ${prop} }`)];
+    }
+    const props = namedKids(obj);
+    const last = props[props.length - 1];
+    if (!last) return [this.edit(obj.start, obj.end, `{ ${prop} }`)];
+    const multiLine = posAt(this.ast, obj.start).line !== posAt(this.ast, obj.end).line && posAt(this.ast, last.start).line !== posAt(this.ast, obj.start).line;
+    if (multiLine) return [this.edit(last.end, last.end, `,${this.eol}${this.indentAt(last.start)}${prop}`)];
+    return [this.edit(last.end, last.end, `, ${prop}`)];
+  }
+
+  /** Inserts `, <text>` after argument `after` (or as the first argument). */
+  addArgument(call: JNode, after: JNode | undefined, argText: string): TextEdit[] {
+    if (after) return [this.edit(after.end, after.end, `, ${argText}`)];
+    const a = child(call, 'arguments');
+    if (!a || a.type !== 'arguments') return [];
+    return [this.edit(a.start + 1, a.start + 1, argText)];
+  }
+}
+
+export function fixesFor(a: JsAnalysis, finding: Finding, config: AnalysisConfig): CodeFix[] {
+  const w = new FixWriter(a, config);
+  if (finding.rule === 'unsafe-model-load') return [];
+  const rec = findRecord(a, finding);
+  if (!rec) return [];
+  let fix: CodeFix | undefined;
+  switch (finding.rule) {
+    case 'no-fallback':
+      fix = fallbackFix(w, rec);
+      break;
+    case 'no-confidence':
+      fix = confidenceFix(w, rec);
+      break;
+    case 'no-timeout':
+      fix = timeoutFix(w, rec);
+      break;
+    default:
+      fix = undefined;
+  }
+  return fix && fix.edits.length > 0 ? [fix] : [];
+}
+
+function findRecord(a: JsAnalysis, f: Finding): JsRecord | undefined {
+  const same = (r: JsRecord) => {
+    const g = rangeOfNode(a.ast, r.d.node);
+    return g.start.line === f.range.start.line && g.start.character === f.range.start.character && g.end.line === f.range.end.line && g.end.character === f.range.end.character;
+  };
+  return a.records.find(same);
+}
+
+function usesSemicolons(ast: Ast): boolean {
+  let withSemi = 0;
+  let without = 0;
+  for (const n of ast.nodes) {
+    if (n.type !== 'expression_statement' && n.type !== 'lexical_declaration' && n.type !== 'variable_declaration' && n.type !== 'return_statement' && n.type !== 'import_statement' && n.type !== 'throw_statement') continue;
+    if (n.parent?.type === 'for_statement' || n.parent?.type === 'for_in_statement') continue;
+    const last = n.children[n.children.length - 1];
+    if (last && !last.named && ast.source.slice(last.start, last.end) === ';') withSemi++;
+    else without++;
+  }
+  return withSemi >= without;
+}
+
+type Place = { stmt: JNode } | { arrow: JNode } | { none: true };
+
+/** The statement a call belongs to (within its own function), or the expression-bodied arrow it is the body of. */
+function placeOf(call: JNode): Place {
+  let cur = call;
+  for (let p = call.parent; p; cur = p, p = p.parent) {
+    if (FUNCTION_TYPES.has(p.type)) return p.type === 'arrow_function' && cur.field === 'body' ? { arrow: p } : { none: true };
+    if (p.type.endsWith('_statement') || p.type === 'lexical_declaration' || p.type === 'variable_declaration') return { stmt: p };
+    if (p.type === 'class_body' || p.type === 'program' || p.type === 'ERROR') return { none: true };
+  }
+  return { none: true };
+}
+
+function awaitedWithin(call: JNode, top: JNode): boolean {
+  for (let p = call.parent; p && p !== top; p = p.parent) {
+    if (p.type === 'await_expression') return true;
+    if (FUNCTION_TYPES.has(p.type)) return false;
+  }
+  return false;
+}
+
+// ------------------------------------------------------------------ no-fallback
+
+function fallbackFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
+  const call = rec.d.node;
+  const ast = w.ast;
+  const args = w.simpleArgs(rec);
+  const fallbackCall = `${FALLBACK_FN}(${args})`;
+  const place = placeOf(call);
+  const catchFix = (): CodeFix => ({
+    title: 'Add .catch() that returns a fallback prediction',
+    rule: 'no-fallback',
+    edits: [w.edit(call.end, call.end, `.catch((err) => { ${LOG_LINE}${w.s} return ${fallbackCall}${w.s} })`), ...w.fallbackFunctionEdit(call)],
+    isPreferred: true,
+    fixAllSafe: true,
+  });
+  const tryFix = (edits: TextEdit[]): CodeFix => ({
+    title: 'Wrap in try/catch with a fallback prediction',
+    rule: 'no-fallback',
+    edits: [...edits, ...w.fallbackFunctionEdit(call)],
+    isPreferred: true,
+    fixAllSafe: true,
+  });
+
+  if ('arrow' in place) {
+    if (rec.d.promise) return catchFix();
+    const body = child(place.arrow, 'body');
+    if (!body) return undefined;
+    const ind = w.indentAt(place.arrow.start);
+    const { eol, unit, s } = w;
+    const inner = w.reindent(text(ast, body), body, unit + unit);
+    const lines = [
+      '{',
+      `${ind}${unit}try {`,
+      `${ind}${unit}${unit}return ${inner}${s}`,
+      `${ind}${unit}} catch (err) {`,
+      `${ind}${unit}${unit}${LOG_LINE}${s}`,
+      `${ind}${unit}${unit}return ${fallbackCall}${s}`,
+      `${ind}${unit}}`,
+      `${ind}}`,
+    ];
+    return tryFix([w.edit(body.start, body.end, lines.join(eol))]);
+  }
+  if (!('stmt' in place)) return rec.d.promise ? catchFix() : undefined;
+  const stmt = place.stmt;
+  if (rec.d.promise && !awaitedWithin(call, stmt)) return catchFix();
+  if (stmt.parent?.type === 'export_statement') return rec.d.promise ? catchFix() : undefined;
+
+  const ind = w.indentAt(stmt.start);
+  const { eol, unit, s } = w;
+  const wrap = (tryBody: string, catchTail: string[]): TextEdit[] => {
+    const lines = [`try {`, `${ind}${unit}${tryBody}`, `${ind}} catch (err) {`, `${ind}${unit}${LOG_LINE}${s}`, ...catchTail.map((l) => `${ind}${unit}${l}`), `${ind}}`];
+    return [w.edit(stmt.start, stmt.end, lines.join(eol))];
+  };
+
+  if (stmt.type === 'lexical_declaration' || stmt.type === 'variable_declaration') {
+    const decls = namedKids(stmt).filter((c) => c.type === 'variable_declarator');
+    const decl = decls[0];
+    const name = decl ? child(decl, 'name') : undefined;
+    const value = decl ? child(decl, 'value') : undefined;
+    if (decls.length !== 1 || !decl || !name || name.type !== 'identifier' || !value) return rec.d.promise ? catchFix() : undefined;
+    const kind = stmt.type === 'variable_declaration' ? 'var' : 'let';
+    const type = child(decl, 'type');
+    const id = text(ast, name);
+    const head = `${kind} ${id}${type ? text(ast, type) : ''}${s}`;
+    const assign = `${id} = ${w.reindent(text(ast, value), value, unit)}${s}`;
+    const edits = wrap(assign, [`${id} = ${fallbackCall}${s}`]);
+    const e = edits[0];
+    if (!e) return undefined;
+    return tryFix([{ range: e.range, newText: `${head}${eol}${ind}${e.newText}` }]);
+  }
+  const body = w.reindent(text(ast, stmt).replace(/[ \t]+$/, ''), stmt, unit);
+  if (stmt.type === 'return_statement') {
+    return tryFix(wrap(body, [`return ${fallbackCall}${s}`]));
+  }
+  if (stmt.type === 'expression_statement') {
+    const e = namedKids(stmt)[0];
+    const u = e ? unwrap(e) : undefined;
+    if (u?.type === 'assignment_expression') {
+      const left = child(u, 'left');
+      if (left) return tryFix(wrap(body, [`${text(ast, left)} = ${fallbackCall}${s}`]));
+    }
+    // The prediction alone (`await session.run(x);`): log and go on.
+    if (u === call) return tryFix(wrap(body, []));
+    // Inside a larger statement (`res.json(await clf(text))`): use the fallback in its place.
+    if (rec.d.promise) return catchFix();
+    const rel = call.start - stmt.start;
+    const stmtText = text(ast, stmt).replace(/[ \t]+$/, '');
+    const replaced = stmtText.slice(0, rel) + fallbackCall + stmtText.slice(rel + (call.end - call.start));
+    return tryFix(wrap(body, [w.reindent(replaced, stmt, unit)]));
+  }
+  return rec.d.promise ? catchFix() : undefined;
+}
+
+// ------------------------------------------------------------------ no-confidence
+
+function confidenceFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
+  const ast = w.ast;
+  const checker = w.a.checker;
+  const d = rec.d;
+  const unit = checker.unitOf(d.node);
+  if (unit.type === 'program') return undefined;
+  const facts = checker.unitFacts(unit);
+  const taint = checker.taint(d, facts);
+  const args = w.simpleArgs(rec);
+  const fallbackCall = `${FALLBACK_FN}(${args})`;
+  let target: { after: JNode; score: string } | undefined;
+
+  const argmax = facts.argmax.find((x) => x.end >= d.node.start);
+  if (argmax) target = argmaxTarget(w, argmax, taint.values);
+  if (!target && (d.kind === 'hf-pipeline' || d.kind === 'onnxruntime')) target = labelTarget(w, rec, taint.values);
+  if (!target) return undefined;
+  const { after, score } = target;
+  if (!enclosingFunction(after)) return undefined;
+  const ind = w.indentAt(after.start);
+  const { eol, s } = w;
+  const at = w.lineEndAfter(after.end);
+  const edits: TextEdit[] = [w.edit(at, at, `${eol}${ind}if (${score} < ${THRESHOLD_CONST}) return ${fallbackCall}${s}`)];
+  if (!w.visible(THRESHOLD_CONST, after)) {
+    const ip = constInsertPoint(ast);
+    const decl = `const ${THRESHOLD_CONST} = ${w.config.confidenceThreshold}${s}`;
+    const off = ip.after ? w.lineEndAfter(ip.offset) : ip.offset;
+    edits.push(ip.after ? w.edit(off, off, `${eol}${eol}${decl}`) : w.edit(off, off, `${decl}${eol}${eol}`));
+  }
+  edits.push(...w.fallbackFunctionEdit(d.node));
+  return {
+    title: `Abstain below a confidence threshold (${w.config.confidenceThreshold})`,
+    rule: 'no-confidence',
+    edits,
+    isPreferred: true,
+    fixAllSafe: false,
+  };
+}
+
+
+
+/** The statement holding `n` when it is a statement of a block (where an `if (...) return` may follow it). */
+function blockStatement(n: JNode): JNode | undefined {
+  for (let p: JNode | null = n; p; p = p.parent) {
+    if (FUNCTION_TYPES.has(p.type)) return undefined;
+    if (p.parent?.type === 'statement_block' && (p.type.endsWith('_statement') || p.type === 'lexical_declaration' || p.type === 'variable_declaration')) return p;
+  }
+  return undefined;
+}
+
+function isSimpleExpr(ast: Ast, n: JNode): boolean {
+  const u = unwrap(n);
+  if (u.type !== 'identifier' && u.type !== 'member_expression') return false;
+  return !subtree(ast, u).some((x) => x.type === 'call_expression' || x.type === 'subscript_expression');
+}
+
+function argmaxTarget(w: FixWriter, site: JNode, tainted: Set<string>): { after: JNode; score: string } | undefined {
+  const ast = w.ast;
+  const stmt = blockStatement(site);
+  if (!stmt || (stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration')) return undefined;
+  const decl = namedKids(stmt).find((c) => c.type === 'variable_declarator' && within(site, c));
+  const name = decl ? child(decl, 'name') : undefined;
+  const value = decl ? child(decl, 'value') : undefined;
+  if (!decl || !name || !value) return undefined;
+  const f = child(site, 'function');
+  const fu = f ? unwrap(f) : undefined;
+  const args = argsOf(site);
+  const prop = fu?.type === 'member_expression' ? propName(ast, child(fu, 'property')) : undefined;
+  const isIndexVar = name.type === 'identifier' && unwrap(value) === site;
+  // The array the argmax runs over.
+  let arr: JNode | undefined;
+  if (fu?.type === 'identifier') arr = args[0];
+  else if (fu?.type === 'member_expression' && (prop === 'indexOf' || prop === 'reduce')) arr = child(fu, 'object');
+  if (arr && isSimpleExpr(ast, arr)) {
+    const arrText = text(ast, arr);
+    const names = subtree(ast, arr).filter((x) => x.type === 'identifier').map((x) => text(ast, x));
+    const scoreish = names.some((n) => tainted.has(n)) || /score|prob|confid|logit|softmax/i.test(arrText);
+    if (isIndexVar && scoreish) return { after: stmt, score: `${arrText}[${text(ast, name)}]` };
+    return { after: stmt, score: `Math.max(...${arrText})` };
+  }
+  // A tensor argMax: the same chain with max() gives the top probability.
+  if (fu?.type === 'member_expression' && prop !== undefined && /^arg_?max$/i.test(prop) && name.type === 'identifier') {
+    const propNode = fu ? child(fu, 'property') : undefined;
+    if (!propNode) return undefined;
+    const vt = text(ast, value);
+    const rel = propNode.start - value.start;
+    if (rel < 0 || rel > vt.length) return undefined;
+    const replaced = vt.slice(0, rel) + 'max' + vt.slice(rel + (propNode.end - propNode.start));
+    if (replaced.includes('\n')) return undefined;
+    return { after: stmt, score: replaced };
+  }
+  return undefined;
+}
+
+function labelTarget(w: FixWriter, rec: JsRecord, tainted: Set<string>): { after: JNode; score: string } | undefined {
+  const ast = w.ast;
+  const checker = w.a.checker;
+  const d = rec.d;
+  const facts = checker.unitFacts(checker.unitOf(d.node));
+  const mentions = (n: JNode | undefined): boolean => !!n && (within(d.node, n) || subtree(ast, n).some((x) => x.type === 'identifier' && tainted.has(text(ast, x))));
+  const read = facts.labelReads.find((m) => mentions(child(m, 'object')));
+  if (read) {
+    const obj = child(read, 'object');
+    if (!obj) return undefined;
+    const root = rootIdentifier(obj);
+    if (!root) return undefined;
+    const b = w.a.env.r.lookup(text(ast, root), root);
+    const useStmt = blockStatement(read);
+    const block = useStmt?.parent;
+    if (!useStmt || !block) return undefined;
+    // After both the prediction (maybe wrapped in a try by now) and the declaration of the label's object.
+    const candidates = [ancestorIn(d.node, block), b ? ancestorIn(b.decl, block) : undefined].filter((x): x is JNode => x !== undefined);
+    const declStmt = candidates.sort((x, y) => y.start - x.start)[0];
+    if (!declStmt || declStmt === useStmt || declStmt.start > useStmt.start) return undefined;
+    if (d.kind === 'hf-pipeline') {
+      const t = text(ast, obj);
+      if (t.includes('\n')) return undefined;
+      return { after: declStmt, score: `${t}.score` };
+    }
+    // onnxruntime: the probabilities output next to the label.
+    const rootName = text(ast, root);
+    const probKey = probabilityKey(w, facts.nodes, rootName);
+    const data = `${rootName}.${probKey}.data`;
+    return { after: declStmt, score: w.ts ? `Math.max(...(${data} as Float32Array))` : `Math.max(...${data})` };
+  }
+  const pat = facts.labelPatterns.find((p) => p.parent?.type === 'variable_declarator' && p.field === 'name' && mentions(child(p.parent, 'value')));
+  if (pat && d.kind === 'hf-pipeline') {
+    const hasScore = pat.children.some((c) => c.type === 'shorthand_property_identifier_pattern' && text(ast, c) === 'score');
+    const stmt = pat.parent ? blockStatement(pat.parent) : undefined;
+    if (hasScore && stmt) return { after: stmt, score: 'score' };
+  }
+  return undefined;
+}
+
+/** The ancestor of `n` (or `n`) whose parent is `block`. */
+function ancestorIn(n: JNode, block: JNode): JNode | undefined {
+  for (let p: JNode | null = n; p; p = p.parent) {
+    if (p.parent === block) return p;
+    if (p === block) return undefined;
+  }
+  return undefined;
+}
+
+function rootIdentifier(n: JNode): JNode | undefined {
+  let cur: JNode | undefined = unwrap(n);
+  for (let i = 0; cur && i < 30; i++) {
+    if (cur.type === 'identifier') return cur;
+    if (cur.type === 'member_expression' || cur.type === 'subscript_expression') {
+      const o = child(cur, 'object');
+      cur = o ? unwrap(o) : undefined;
+    } else return undefined;
+  }
+  return undefined;
+}
+
+function probabilityKey(w: FixWriter, nodes: JNode[], root: string): string {
+  for (const n of nodes) {
+    if (n.type !== 'member_expression' && n.type !== 'subscript_expression') continue;
+    const o = child(n, 'object');
+    if (!o || unwrap(o).type !== 'identifier' || text(w.ast, unwrap(o)) !== root) continue;
+    const key = n.type === 'member_expression' ? propName(w.ast, child(n, 'property')) : (() => {
+      const i = child(n, 'index');
+      return i ? stringValue(w.ast, unwrap(i)) : undefined;
+    })();
+    if (key && /prob/i.test(key) && /^[A-Za-z_$][\w$]*$/.test(key)) return key;
+  }
+  return 'probabilities';
+}
+
+/** After the last leading import/require statement, else before the first statement (after directives). */
+function constInsertPoint(ast: Ast): { offset: number; after: boolean } {
+  let lastImport: JNode | undefined;
+  let firstOther: JNode | undefined;
+  let lastDirective: JNode | undefined;
+  for (const c of ast.root.children) {
+    if (c.type === 'comment' || c.type === 'hash_bang_line') continue;
+    if (c.type === 'import_statement') {
+      lastImport = c;
+      continue;
+    }
+    if ((c.type === 'lexical_declaration' || c.type === 'variable_declaration') && isRequireDecl(ast, c)) {
+      lastImport = c;
+      continue;
+    }
+    if (!lastImport && c.type === 'expression_statement' && namedKids(c)[0]?.type === 'string') {
+      lastDirective = c;
+      continue;
+    }
+    firstOther = c;
+    break;
+  }
+  if (lastImport) return { offset: lastImport.end, after: true };
+  if (lastDirective) return { offset: lastDirective.end, after: true };
+  if (firstOther) return { offset: firstOther.start, after: false };
+  return { offset: ast.source.length, after: true };
+}
+
+function isRequireDecl(ast: Ast, decl: JNode): boolean {
+  return namedKids(decl).every((d) => {
+    if (d.type !== 'variable_declarator') return false;
+    const v = child(d, 'value');
+    if (!v) return false;
+    let u: JNode | undefined = unwrap(v);
+    while (u && u.type === 'member_expression') u = child(u, 'object');
+    if (!u || u.type !== 'call_expression') return false;
+    const f = child(u, 'function');
+    return !!f && f.type === 'identifier' && text(ast, f) === 'require';
+  });
+}
+
+// ------------------------------------------------------------------ no-timeout
+
+function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
+  const ms = Math.max(1, Math.round(w.config.latencyBudgetMs));
+  const d = rec.d;
+  const call = d.node;
+  const args = argsOf(call);
+  const r = w.a.env.r;
+  let edits: TextEdit[] = [];
+  let title = '';
+  const optionAt = (index: number, prop: string, fill: string[]): TextEdit[] => {
+    const opt = args[index];
+    if (opt) return w.addProperty(opt, prop);
+    // Fill the missing arguments before the options (e.g. axios.post(url) → axios.post(url, undefined, {…})).
+    const present = args.slice(0, index);
+    if (present.length < index - fill.length) return [];
+    const missing = fill.slice(present.length - (index - fill.length));
+    return w.addArgument(call, present[present.length - 1], [...missing, `{ ${prop} }`].join(', '));
+  };
+  switch (d.client) {
+    case 'fetch':
+      title = `Add a ${ms} ms timeout (AbortSignal.timeout)`;
+      edits = optionAt(1, `signal: AbortSignal.timeout(${ms})`, []);
+      break;
+    case 'axios': {
+      title = `Add a ${ms} ms axios timeout`;
+      const m = d.method ?? '';
+      if (m === '') {
+        const first = args[0] ? r.eval(args[0]) : undefined;
+        edits = first?.k === 'str' ? optionAt(1, `timeout: ${ms}`, []) : args[0] ? w.addProperty(args[0], `timeout: ${ms}`) : [];
+      } else if (m === 'request') edits = args[0] ? w.addProperty(args[0], `timeout: ${ms}`) : [];
+      else if (/^(post|put|patch)(Form)?$/.test(m)) edits = optionAt(2, `timeout: ${ms}`, ['undefined']);
+      else edits = optionAt(1, `timeout: ${ms}`, []);
+      break;
+    }
+    case 'got': {
+      title = `Add a ${ms} ms got timeout`;
+      const first = args[0] ? unwrap(args[0]) : undefined;
+      const prop = `timeout: { request: ${ms} }`;
+      edits = first && first.type === 'object' ? w.addProperty(first, prop) : optionAt(1, prop, []);
+      break;
+    }
+    case 'undici-request':
+      title = `Add ${ms} ms undici timeouts`;
+      edits = optionAt(1, `headersTimeout: ${ms}, bodyTimeout: ${ms}`, []);
+      break;
+    case 'sagemaker':
+      title = `Add a ${ms} ms abort signal`;
+      edits = optionAt(1, `abortSignal: AbortSignal.timeout(${ms})`, []);
+      break;
+    case 'sagemaker-v2': {
+      title = `Add a ${ms} ms httpOptions.timeout to the client`;
+      const via = d.via;
+      if (via?.k !== 'obj') return undefined;
+      const cfg = via.cfg[0];
+      if (cfg && unwrap(cfg).type === 'object') {
+        const obj = unwrap(cfg);
+        const http = r.objProp(obj, 'httpOptions');
+        edits = http && unwrap(http).type === 'object' ? w.addProperty(http, `timeout: ${ms}`) : w.addProperty(obj, `httpOptions: { timeout: ${ms} }`);
+      } else if (!cfg && via.node) {
+        edits = w.addArgument(via.node, undefined, `{ httpOptions: { timeout: ${ms} } }`);
+      }
+      break;
+    }
+    default:
+      return undefined;
+  }
+  if (edits.length === 0) return undefined;
+  return { title, rule: 'no-timeout', edits, isPreferred: true, fixAllSafe: true };
+}

@@ -1,0 +1,740 @@
+// Scopes, bindings and a small abstract evaluator: what an expression is (a module member, an inference session, an
+// axios instance, a string URL…), following in-file aliases, imports (ESM, require, dynamic import), destructuring,
+// assignments, class fields (`this.session = …`) and the return values of in-file functions.
+import { type Ast, child, CLASS_TYPES, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, propName, stringValue, subtree, text, unwrap } from './ast';
+
+export type ObjKind =
+  | 'ort-session'
+  | 'hf-pipeline'
+  | 'tf-model'
+  | 'axios-instance'
+  | 'got-instance'
+  | 'sm-client'
+  | 'sm-command'
+  | 'sm-runtime'
+  | 'sm-v2'
+  | 'abort-controller'
+  | 'pickle-parser';
+
+export type Val =
+  | { k: 'mod'; mod: string; path: string[] }
+  | { k: 'obj'; what: ObjKind; cfg: JNode[]; task?: string; pkg?: string; typed?: boolean; node?: JNode }
+  | { k: 'str'; s: string }
+  | { k: 'objlit'; node: JNode }
+  | { k: 'arrlit'; node: JNode }
+  | { k: 'fn'; node: JNode }
+  | { k: 'class'; node: JNode }
+  | { k: 'inst'; cls: JNode }
+  | { k: 'unknown' };
+
+export const UNKNOWN: Val = { k: 'unknown' };
+
+type PathEl = string | number;
+
+interface Def {
+  expr?: JNode;
+  path: PathEl[];
+  mod?: string;
+  modPath?: string[];
+  fn?: JNode;
+  cls?: JNode;
+  type?: JNode;
+}
+
+export interface Binding {
+  name: string;
+  scope: JNode;
+  decl: JNode;
+  kind: 'var' | 'param' | 'import' | 'function' | 'class' | 'catch' | 'global';
+  defs: Def[];
+}
+
+interface ClassInfo {
+  fields: Map<string, { values: JNode[]; types: JNode[] }>;
+  methods: Map<string, JNode>;
+}
+
+export const ORT_RE = /^onnxruntime-(node|web|common|react-native)(\/.*)?$/;
+export const HF_RE = /^@(xenova|huggingface)\/transformers(\/.*)?$/;
+export const TFJS_RE = /^@tensorflow\/tfjs(-node|-node-gpu|-layers|-converter|-core|-backend-[a-z]+)?(\/.*)?$/;
+export const TF_MODELS_RE = /^@tensorflow-models\//;
+const SM_RE = /^@aws-sdk\/client-sagemaker-runtime$/;
+const TF_LOADERS = new Set(['loadLayersModel', 'loadGraphModel', 'loadGraphModelSync', 'loadSavedModel']);
+const GLOBAL_NAMES = new Set(['fetch', 'URL', 'AbortController', 'AbortSignal', 'Promise', 'Math', 'require', 'console', 'JSON', 'Array', 'Object']);
+
+export const SCOPE_TYPES = new Set([...FUNCTION_TYPES, 'program']);
+
+export function scopeOf(n: JNode): JNode {
+  for (let p = n.parent; p; p = p.parent) if (SCOPE_TYPES.has(p.type)) return p;
+  return n;
+}
+
+export class Resolver {
+  readonly scopes = new Map<JNode, Map<string, Binding>>();
+  readonly classes = new Map<JNode, ClassInfo>();
+  /** identifier nodes by name. */
+  readonly idents = new Map<string, JNode[]>();
+  /** member_expression nodes by property name. */
+  readonly members = new Map<string, JNode[]>();
+  readonly calls: JNode[] = [];
+  readonly news: JNode[] = [];
+  /** Modules the file imports or requires. */
+  readonly modules = new Set<string>();
+  private readonly memo = new Map<number, Val>();
+  private readonly returnsMemo = new Map<number, Val>();
+  private readonly globals = new Map<string, Binding>();
+  /** `obj.prop = value` on plain bindings (React refs, module-level holders): binding → property → values. */
+  private readonly memberDefs = new Map<Binding, Map<string, Def[]>>();
+
+  constructor(readonly ast: Ast) {
+    const pending: JNode[] = [];
+    const refDecls: JNode[] = [];
+    for (const n of ast.nodes) {
+      switch (n.type) {
+        case 'identifier': {
+          const name = text(ast, n);
+          let list = this.idents.get(name);
+          if (!list) this.idents.set(name, (list = []));
+          list.push(n);
+          if (n.parent?.type === 'arrow_function' && n.field === 'parameter') this.declare(n.parent, name, n, 'param', this.thenParamDefs(n.parent));
+          break;
+        }
+        case 'property_identifier':
+        case 'private_property_identifier':
+          if (n.parent?.type === 'member_expression' && n.field === 'property') {
+            const name = text(ast, n);
+            let list = this.members.get(name);
+            if (!list) this.members.set(name, (list = []));
+            list.push(n.parent);
+          }
+          break;
+        case 'variable_declarator': {
+          const name = child(n, 'name');
+          if (name) this.bindPattern(scopeOf(n), name, { expr: child(n, 'value'), path: [], type: child(n, 'type') }, 'var');
+          if (name?.type === 'identifier' && child(n, 'value')?.type === 'call_expression') refDecls.push(n);
+          break;
+        }
+        case 'import_statement':
+          this.collectImport(n);
+          break;
+        case 'function_declaration':
+        case 'generator_function_declaration': {
+          const name = child(n, 'name');
+          if (name) this.declare(scopeOf(n), text(ast, name), name, 'function', [{ fn: n, path: [] }]);
+          break;
+        }
+        case 'class_declaration':
+        case 'abstract_class_declaration': {
+          const name = child(n, 'name');
+          if (name) this.declare(scopeOf(n), text(ast, name), name, 'class', [{ cls: n, path: [] }]);
+          this.classInfo(n);
+          break;
+        }
+        case 'class':
+          this.classInfo(n);
+          break;
+        case 'formal_parameters': {
+          const fn = n.parent;
+          if (!fn) break;
+          const thenDefs = this.thenParamDefs(fn);
+          namedKids(n).forEach((p, i) => {
+            const expr = i === 0 ? thenDefs[0]?.expr : undefined;
+            if (p.type === 'required_parameter' || p.type === 'optional_parameter') {
+              const pat = child(p, 'pattern') ?? child(p, 'name');
+              if (pat && pat.type !== 'this') this.bindPattern(fn, pat, { path: [], type: child(p, 'type'), expr }, 'param');
+            } else this.bindPattern(fn, p, { path: [], expr }, 'param');
+          });
+          break;
+        }
+        case 'catch_clause': {
+          const p = child(n, 'parameter');
+          if (p) this.bindPattern(scopeOf(n), p, { path: [] }, 'catch');
+          break;
+        }
+        case 'for_in_statement': {
+          const left = child(n, 'left');
+          if (left && child(n, 'kind')) this.bindPattern(scopeOf(n), left, { path: [] }, 'var');
+          break;
+        }
+        case 'assignment_expression':
+        case 'augmented_assignment_expression':
+          pending.push(n);
+          break;
+        case 'public_field_definition':
+        case 'field_definition': {
+          const cls = n.parent?.parent;
+          const name = propName(ast, child(n, 'name') ?? child(n, 'property'));
+          if (cls && name !== undefined && CLASS_TYPES.has(cls.type)) {
+            const f = this.field(cls, name);
+            const value = child(n, 'value');
+            if (value) f.values.push(value);
+            const type = child(n, 'type');
+            if (type) f.types.push(type);
+          }
+          break;
+        }
+        case 'method_definition': {
+          const cls = n.parent?.parent;
+          const name = propName(ast, child(n, 'name'));
+          if (cls && name !== undefined && n.parent?.type === 'class_body' && CLASS_TYPES.has(cls.type)) this.classInfo(cls).methods.set(name, n);
+          break;
+        }
+        case 'call_expression': {
+          this.calls.push(n);
+          const fn = child(n, 'function');
+          if (fn && (fn.type === 'import' || (fn.type === 'identifier' && text(ast, fn) === 'require'))) {
+            const arg = namedKids(child(n, 'arguments') ?? n)[0];
+            const s = arg ? stringValue(ast, arg) : undefined;
+            if (s) this.modules.add(s);
+          }
+          break;
+        }
+        case 'new_expression':
+          this.news.push(n);
+          break;
+        default:
+          break;
+      }
+    }
+    for (const a of pending) this.collectAssignment(a);
+    for (const d of refDecls) this.collectRef(d);
+  }
+
+  /** The first parameter of `p.then((x) => …)` is what the promise `p` resolves to (the evaluator sees through promises). */
+  private thenParamDefs(fn: JNode): Def[] {
+    let cur = fn;
+    while (cur.parent?.type === 'parenthesized_expression') cur = cur.parent;
+    const args = cur.parent;
+    const call = args?.parent;
+    if (args?.type !== 'arguments' || call?.type !== 'call_expression' || namedKids(args)[0] !== cur) return [];
+    const callee = child(call, 'function');
+    if (callee?.type !== 'member_expression' || propName(this.ast, child(callee, 'property')) !== 'then') return [];
+    const recv = child(callee, 'object');
+    return recv ? [{ expr: recv, path: [] }] : [];
+  }
+
+  private classInfo(cls: JNode): ClassInfo {
+    let info = this.classes.get(cls);
+    if (!info) this.classes.set(cls, (info = { fields: new Map(), methods: new Map() }));
+    return info;
+  }
+
+  private field(cls: JNode, name: string): { values: JNode[]; types: JNode[] } {
+    const info = this.classInfo(cls);
+    let f = info.fields.get(name);
+    if (!f) info.fields.set(name, (f = { values: [], types: [] }));
+    return f;
+  }
+
+  private declare(scope: JNode, name: string, decl: JNode, kind: Binding['kind'], defs: Def[]): Binding {
+    let m = this.scopes.get(scope);
+    if (!m) this.scopes.set(scope, (m = new Map<string, Binding>()));
+    let b = m.get(name);
+    if (!b) m.set(name, (b = { name, scope, decl, kind, defs: [] }));
+    b.defs.push(...defs);
+    return b;
+  }
+
+  /** Binds the identifiers of a (possibly destructuring) pattern to paths into `def.expr`. */
+  private bindPattern(scope: JNode, pat: JNode, def: Def, kind: Binding['kind'], depth = 0): void {
+    if (depth > 20) return;
+    const ast = this.ast;
+    switch (pat.type) {
+      case 'identifier':
+      case 'shorthand_property_identifier_pattern':
+        this.declare(scope, text(ast, pat), pat, kind, def.expr || def.type ? [def] : []);
+        return;
+      case 'object_pattern':
+        for (const p of namedKids(pat)) {
+          if (p.type === 'shorthand_property_identifier_pattern') this.bindPattern(scope, p, { ...def, path: [...def.path, text(ast, p)], type: undefined }, kind, depth + 1);
+          else if (p.type === 'pair_pattern') {
+            const key = propName(ast, child(p, 'key'));
+            const value = child(p, 'value');
+            if (value) this.bindPattern(scope, value, key !== undefined ? { ...def, path: [...def.path, key], type: undefined } : { path: [] }, kind, depth + 1);
+          } else if (p.type === 'object_assignment_pattern') {
+            const left = child(p, 'left');
+            if (left) this.bindPattern(scope, left, left.type === 'shorthand_property_identifier_pattern' ? { ...def, type: undefined } : { path: [] }, kind, depth + 1);
+          } else if (p.type === 'rest_pattern') {
+            const inner = namedKids(p)[0];
+            if (inner) this.bindPattern(scope, inner, { path: [] }, kind, depth + 1);
+          }
+        }
+        return;
+      case 'array_pattern': {
+        let i = 0;
+        for (const p of namedKids(pat)) {
+          this.bindPattern(scope, p, p.type === 'rest_pattern' ? { path: [] } : { ...def, path: [...def.path, i], type: undefined }, kind, depth + 1);
+          i++;
+        }
+        return;
+      }
+      case 'assignment_pattern': {
+        const left = child(pat, 'left');
+        if (left) this.bindPattern(scope, left, def, kind, depth + 1);
+        return;
+      }
+      case 'rest_pattern': {
+        const inner = namedKids(pat)[0];
+        if (inner) this.bindPattern(scope, inner, { path: [] }, kind, depth + 1);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private collectImport(n: JNode): void {
+    const ast = this.ast;
+    const src = child(n, 'source');
+    const mod = src ? stringValue(ast, src) : undefined;
+    if (mod === undefined) return;
+    this.modules.add(mod);
+    const scope = scopeOf(n);
+    for (const c of namedKids(n)) {
+      if (c.type === 'import_require_clause') {
+        const id = namedKids(c).find((x) => x.type === 'identifier');
+        if (id) this.declare(scope, text(ast, id), id, 'import', [{ mod, modPath: [], path: [] }]);
+      }
+      if (c.type !== 'import_clause') continue;
+      for (const part of namedKids(c)) {
+        if (part.type === 'identifier') this.declare(scope, text(ast, part), part, 'import', [{ mod, modPath: [], path: [] }]);
+        else if (part.type === 'namespace_import') {
+          const id = namedKids(part).find((x) => x.type === 'identifier');
+          if (id) this.declare(scope, text(ast, id), id, 'import', [{ mod, modPath: [], path: [] }]);
+        } else if (part.type === 'named_imports') {
+          for (const spec of namedKids(part)) {
+            if (spec.type !== 'import_specifier') continue;
+            const name = child(spec, 'name');
+            const alias = child(spec, 'alias') ?? name;
+            if (!name || !alias) continue;
+            const imported = propName(ast, name) ?? text(ast, name);
+            this.declare(scope, text(ast, alias), alias, 'import', [{ mod, modPath: imported === 'default' ? [] : [imported], path: [] }]);
+          }
+        }
+      }
+    }
+  }
+
+  private collectAssignment(a: JNode): void {
+    const left = child(a, 'left');
+    const right = child(a, 'right');
+    if (!left || !right) return;
+    const l = unwrap(left);
+    if (l.type === 'identifier') {
+      const name = text(this.ast, l);
+      const b = this.lookup(name, l) ?? this.globalBinding(name, l);
+      b.defs.push({ expr: right, path: [] });
+    } else if (l.type === 'member_expression') {
+      const obj = child(l, 'object');
+      const prop = propName(this.ast, child(l, 'property'));
+      if (!obj || prop === undefined) return;
+      const o = unwrap(obj);
+      let cls: JNode | undefined;
+      if (o.type === 'this') cls = this.thisClass(o);
+      else if (o.type === 'identifier') {
+        const b = this.lookup(text(this.ast, o), o);
+        cls = b?.defs.find((d) => d.cls)?.cls;
+        if (b && !cls) this.memberDef(b, prop).push({ expr: right, path: [] });
+      }
+      if (cls) this.field(cls, prop).values.push(right);
+    }
+  }
+
+  private memberDef(b: Binding, prop: string): Def[] {
+    let m = this.memberDefs.get(b);
+    if (!m) this.memberDefs.set(b, (m = new Map<string, Def[]>()));
+    let defs = m.get(prop);
+    if (!defs) m.set(prop, (defs = []));
+    return defs;
+  }
+
+  /** `const ref = useRef<T>(init)`: `ref.current` is a T (or what is assigned to it). */
+  private collectRef(decl: JNode): void {
+    const name = child(decl, 'name');
+    const value = child(decl, 'value');
+    if (name?.type !== 'identifier' || !value) return;
+    const call = unwrap(value);
+    if (call.type !== 'call_expression') return;
+    const f = child(call, 'function');
+    const fname = f ? (f.type === 'identifier' ? text(this.ast, f) : f.type === 'member_expression' ? propName(this.ast, child(f, 'property')) : undefined) : undefined;
+    if (fname !== 'useRef' && fname !== 'shallowRef' && fname !== 'ref') return;
+    const b = this.lookup(text(this.ast, name), name);
+    if (!b) return;
+    const init = argsOf(call)[0];
+    const typeArgs = child(call, 'type_arguments');
+    this.memberDef(b, 'current').push({ path: [], ...(init ? { expr: init } : {}), ...(typeArgs ? { type: typeArgs } : {}) });
+    this.memberDef(b, 'value').push({ path: [], ...(init ? { expr: init } : {}), ...(typeArgs ? { type: typeArgs } : {}) });
+  }
+
+  private globalBinding(name: string, decl: JNode): Binding {
+    let b = this.globals.get(name);
+    if (!b) this.globals.set(name, (b = { name, scope: this.ast.root, decl, kind: 'global', defs: [] }));
+    return b;
+  }
+
+  lookup(name: string, from: JNode): Binding | undefined {
+    let scope: JNode | null = scopeOf(from);
+    for (let i = 0; scope && i < 200; i++) {
+      const b = this.scopes.get(scope)?.get(name);
+      if (b) return b;
+      if (scope.type === 'program' || !scope.parent) break;
+      scope = scopeOf(scope);
+    }
+    return this.globals.get(name);
+  }
+
+  /** The class `this` refers to at `n` (through arrow functions and methods), if any. */
+  thisClass(n: JNode): JNode | undefined {
+    const t = this.thisTarget(n);
+    return t && CLASS_TYPES.has(t.type) ? t : undefined;
+  }
+
+  /** The class or object literal `this` refers to. */
+  thisTarget(n: JNode): JNode | undefined {
+    for (let p = n.parent; p; p = p.parent) {
+      if (p.type === 'arrow_function') continue;
+      if (p.type === 'method_definition' || p.type === 'public_field_definition' || p.type === 'field_definition') {
+        const holder = p.parent;
+        if (holder?.type === 'class_body') return holder.parent ?? undefined;
+        if (holder?.type === 'object') return holder;
+        return undefined;
+      }
+      if (FUNCTION_TYPES.has(p.type) || p.type === 'program') return undefined;
+    }
+    return undefined;
+  }
+
+  /** Whether any binding of `name` visible from `from` exists (i.e. the name is not a global). */
+  isBound(name: string, from: JNode): boolean {
+    return this.lookup(name, from) !== undefined;
+  }
+
+  eval(n: JNode | undefined, depth = 0): Val {
+    if (!n || depth > 14) return UNKNOWN;
+    const node = unwrap(n);
+    const cached = this.memo.get(node.idx);
+    if (cached) return cached;
+    this.memo.set(node.idx, UNKNOWN);
+    let v: Val = UNKNOWN;
+    try {
+      v = this.evalUncached(node, depth);
+    } catch {
+      v = UNKNOWN;
+    }
+    // An unknown found deep in a chain may only be the depth limit: let a shallower evaluation try again.
+    if (v.k === 'unknown' && depth > 3) this.memo.delete(node.idx);
+    else this.memo.set(node.idx, v);
+    return v;
+  }
+
+  private evalUncached(n: JNode, depth: number): Val {
+    const ast = this.ast;
+    switch (n.type) {
+      case 'identifier':
+      case 'shorthand_property_identifier':
+        return this.evalIdent(text(ast, n), n, depth);
+      case 'this': {
+        const t = this.thisTarget(n);
+        if (!t) return UNKNOWN;
+        return t.type === 'object' ? { k: 'objlit', node: t } : { k: 'inst', cls: t };
+      }
+      case 'member_expression': {
+        const prop = propName(ast, child(n, 'property'));
+        const obj = child(n, 'object');
+        if (prop === undefined || !obj) return UNKNOWN;
+        const o = unwrap(obj);
+        if (o.type === 'identifier') {
+          const b = this.lookup(text(ast, o), o);
+          const defs = b ? this.memberDefs.get(b)?.get(prop) : undefined;
+          if (defs) {
+            const v = this.evalDefs(defs, depth);
+            if (v.k !== 'unknown') return v;
+          }
+        }
+        return this.applyPath(this.eval(obj, depth + 1), [prop], depth);
+      }
+      case 'subscript_expression': {
+        const obj = child(n, 'object');
+        const idx = child(n, 'index');
+        if (!obj || !idx) return UNKNOWN;
+        const i = unwrap(idx);
+        const key = i.type === 'string' ? stringValue(ast, i) : i.type === 'number' ? Number(text(ast, i)) : undefined;
+        if (key === undefined || (typeof key === 'number' && !Number.isInteger(key))) return UNKNOWN;
+        return this.applyPath(this.eval(obj, depth + 1), [key], depth);
+      }
+      case 'call_expression':
+        return this.evalCall(n, depth);
+      case 'new_expression':
+        return this.evalNew(n, depth);
+      case 'string': {
+        const s = stringValue(ast, n);
+        return s === undefined ? UNKNOWN : { k: 'str', s };
+      }
+      case 'template_string': {
+        let s = '';
+        for (const c of n.children) {
+          if (c.type === 'string_fragment' || c.type === 'escape_sequence') s += text(ast, c);
+          else if (c.type === 'template_substitution') {
+            const v = this.eval(namedKids(c)[0], depth + 1);
+            s += v.k === 'str' ? v.s : '${…}';
+          }
+        }
+        // Older grammars keep the literal text of a template outside named nodes.
+        if (!n.children.some((c) => c.type === 'string_fragment') && !n.children.some((c) => c.type === 'template_substitution')) s = text(ast, n).slice(1, -1);
+        return { k: 'str', s };
+      }
+      case 'binary_expression': {
+        const op = child(n, 'operator');
+        const opText = op ? text(ast, op) : '';
+        const l = child(n, 'left');
+        const r = child(n, 'right');
+        if (opText === '+') {
+          const lv = this.eval(l, depth + 1);
+          const rv = this.eval(r, depth + 1);
+          if (lv.k !== 'str' && rv.k !== 'str') return UNKNOWN;
+          return { k: 'str', s: (lv.k === 'str' ? lv.s : '${…}') + (rv.k === 'str' ? rv.s : '${…}') };
+        }
+        if (opText === '??' || opText === '||') {
+          const lv = this.eval(l, depth + 1);
+          return lv.k !== 'unknown' ? lv : this.eval(r, depth + 1);
+        }
+        return UNKNOWN;
+      }
+      case 'object':
+        return { k: 'objlit', node: n };
+      case 'array':
+        return { k: 'arrlit', node: n };
+      case 'arrow_function':
+      case 'function_expression':
+      case 'function':
+      case 'generator_function':
+        return { k: 'fn', node: n };
+      case 'class':
+        return { k: 'class', node: n };
+      case 'assignment_expression':
+      case 'augmented_assignment_expression':
+        return this.eval(child(n, 'right'), depth + 1);
+      case 'ternary_expression': {
+        const c = this.eval(child(n, 'consequence'), depth + 1);
+        return c.k !== 'unknown' ? c : this.eval(child(n, 'alternative'), depth + 1);
+      }
+      case 'sequence_expression':
+        return this.eval(n.children.filter((c) => c.named).pop(), depth + 1);
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private evalIdent(name: string, at: JNode, depth: number): Val {
+    const b = this.lookup(name, at);
+    if (!b) {
+      if (name === 'ort') return { k: 'mod', mod: 'onnxruntime-web', path: [] };
+      if (name === 'tf') return { k: 'mod', mod: '@tensorflow/tfjs', path: [] };
+      if (name === 'axios') return { k: 'mod', mod: 'axios', path: [] };
+      if (name === 'window' || name === 'globalThis' || name === 'self') return { k: 'mod', mod: '#global', path: [] };
+      if (GLOBAL_NAMES.has(name)) return { k: 'mod', mod: '#global', path: [name] };
+      return UNKNOWN;
+    }
+    return this.evalBinding(b, depth);
+  }
+
+  evalBinding(b: Binding, depth: number): Val {
+    return this.evalDefs(b.defs, depth);
+  }
+
+  private evalDefs(defs: Def[], depth: number): Val {
+    let typed: Val = UNKNOWN;
+    for (const d of defs) {
+      let v: Val = UNKNOWN;
+      if (d.mod !== undefined) v = { k: 'mod', mod: d.mod, path: d.modPath ?? [] };
+      else if (d.fn) v = { k: 'fn', node: d.fn };
+      else if (d.cls) v = { k: 'class', node: d.cls };
+      else if (d.expr) v = this.applyPath(this.eval(d.expr, depth + 1), d.path, depth);
+      if (v.k !== 'unknown') return v;
+      if (d.type && typed.k === 'unknown') typed = typeVal(this.ast, d.type);
+    }
+    return typed;
+  }
+
+  applyPath(v: Val, path: PathEl[], depth: number): Val {
+    let cur = v;
+    for (const el of path) {
+      if (depth > 14) return UNKNOWN;
+      switch (cur.k) {
+        case 'mod':
+          if (typeof el !== 'string') return UNKNOWN;
+          cur = el === 'default' && cur.path.length === 0 ? cur : { k: 'mod', mod: cur.mod, path: [...cur.path, el] };
+          break;
+        case 'objlit': {
+          const p = this.objProp(cur.node, String(el));
+          if (!p) return UNKNOWN;
+          cur = p.type === 'method_definition' ? { k: 'fn', node: p } : this.eval(p, depth + 1);
+          break;
+        }
+        case 'arrlit': {
+          if (typeof el !== 'number') return UNKNOWN;
+          const item = namedKids(cur.node)[el];
+          if (!item || item.type === 'spread_element') return UNKNOWN;
+          cur = this.eval(item, depth + 1);
+          break;
+        }
+        case 'str':
+          if (el === 'href' || el === 'pathname' || el === 'toString') break;
+          return UNKNOWN;
+        case 'inst':
+        case 'class':
+          cur = this.classMember(cur.k === 'inst' ? cur.cls : cur.node, String(el), depth);
+          break;
+        default:
+          return UNKNOWN;
+      }
+    }
+    return cur;
+  }
+
+  /** Value node of a property of an object literal (pair value, shorthand identifier or method). */
+  objProp(obj: JNode, name: string): JNode | undefined {
+    let found: JNode | undefined;
+    for (const c of obj.children) {
+      if (c.type === 'pair' && propName(this.ast, child(c, 'key')) === name) found = child(c, 'value');
+      else if (c.type === 'shorthand_property_identifier' && text(this.ast, c) === name) found = c;
+      else if (c.type === 'method_definition' && propName(this.ast, child(c, 'name')) === name) found = c;
+    }
+    return found;
+  }
+
+  classMember(cls: JNode, name: string, depth: number): Val {
+    const info = this.classes.get(cls);
+    if (!info) return UNKNOWN;
+    const m = info.methods.get(name);
+    if (m) return { k: 'fn', node: m };
+    const f = info.fields.get(name);
+    if (!f) return UNKNOWN;
+    for (const v of f.values) {
+      const u = unwrap(v);
+      if (u.type === 'null' || u.type === 'undefined') continue;
+      const r = this.eval(v, depth + 1);
+      if (r.k !== 'unknown') return r;
+    }
+    for (const t of f.types) {
+      const r = typeVal(this.ast, t);
+      if (r.k !== 'unknown') return r;
+    }
+    return UNKNOWN;
+  }
+
+  /** What an in-file function returns (first recognisable return value). */
+  returnVal(fn: JNode, depth: number): Val {
+    const cached = this.returnsMemo.get(fn.idx);
+    if (cached) return cached;
+    this.returnsMemo.set(fn.idx, UNKNOWN);
+    let v: Val = UNKNOWN;
+    const body = child(fn, 'body');
+    if (body && body.type !== 'statement_block') v = this.eval(body, depth + 1);
+    else if (body) {
+      for (const r of subtree(this.ast, body)) {
+        if (r.type !== 'return_statement') continue;
+        if (enclosingFunction(r) !== fn) continue;
+        const e = namedKids(r)[0];
+        const rv = this.eval(e, depth + 1);
+        if (rv.k !== 'unknown') {
+          v = rv;
+          break;
+        }
+      }
+    }
+    this.returnsMemo.set(fn.idx, v);
+    return v;
+  }
+
+  private evalCall(n: JNode, depth: number): Val {
+    const ast = this.ast;
+    const callee = child(n, 'function');
+    const args = argsOf(n);
+    if (!callee) return UNKNOWN;
+    if (callee.type === 'import') {
+      const s = args[0] ? this.eval(args[0], depth + 1) : UNKNOWN;
+      return s.k === 'str' ? { k: 'mod', mod: s.s, path: [] } : UNKNOWN;
+    }
+    const c = unwrap(callee);
+    if (c.type === 'member_expression') {
+      const prop = propName(ast, child(c, 'property'));
+      const recv = this.eval(child(c, 'object'), depth + 1);
+      if (recv.k === 'obj' && recv.what === 'got-instance' && prop === 'extend') return { ...recv, cfg: [...recv.cfg, ...args] };
+      if (recv.k === 'str' && (prop === 'toString' || prop === 'trim')) return recv;
+    }
+    const cv = this.eval(callee, depth + 1);
+    if (cv.k === 'fn') return this.returnVal(cv.node, depth + 1);
+    if (cv.k !== 'mod') return UNKNOWN;
+    const { mod, path } = cv;
+    const last = path[path.length - 1];
+    if (mod === '#global') {
+      if (path.length === 1 && last === 'require') {
+        const s = args[0] ? this.eval(args[0], depth + 1) : UNKNOWN;
+        return s.k === 'str' ? { k: 'mod', mod: s.s, path: [] } : UNKNOWN;
+      }
+      if (path[0] === 'Promise' && (last === 'all' || last === 'allSettled') && args[0]) {
+        const a = unwrap(args[0]);
+        return a.type === 'array' ? { k: 'arrlit', node: a } : UNKNOWN;
+      }
+      return UNKNOWN;
+    }
+    if (ORT_RE.test(mod) && last === 'create' && path[path.length - 2] === 'InferenceSession') return { k: 'obj', what: 'ort-session', cfg: [] };
+    if (HF_RE.test(mod) && path.length === 1 && last === 'pipeline') {
+      const t = args[0] ? this.eval(args[0], depth + 1) : UNKNOWN;
+      return { k: 'obj', what: 'hf-pipeline', cfg: [], ...(t.k === 'str' ? { task: t.s } : {}) };
+    }
+    if (TFJS_RE.test(mod) && last !== undefined && TF_LOADERS.has(last)) return { k: 'obj', what: 'tf-model', cfg: [], pkg: mod };
+    if (TF_MODELS_RE.test(mod) && last === 'load') return { k: 'obj', what: 'tf-model', cfg: [], pkg: mod };
+    if (mod === 'axios' && path.length === 1 && last === 'create') return { k: 'obj', what: 'axios-instance', cfg: args.slice(0, 1) };
+    if (mod === 'got' && path.length === 1 && last === 'extend') return { k: 'obj', what: 'got-instance', cfg: args };
+    return UNKNOWN;
+  }
+
+  private evalNew(n: JNode, depth: number): Val {
+    const ctor = child(n, 'constructor');
+    const args = argsOf(n);
+    const cv = this.eval(ctor, depth + 1);
+    if (cv.k === 'class') return { k: 'inst', cls: cv.node };
+    if (cv.k !== 'mod') return UNKNOWN;
+    const last = cv.path[cv.path.length - 1];
+    if (cv.mod === '#global') {
+      if (last === 'URL' && cv.path.length === 1) {
+        const p = this.eval(args[0], depth + 1);
+        const base = args[1] ? this.eval(args[1], depth + 1) : UNKNOWN;
+        if (p.k !== 'str') return UNKNOWN;
+        if (/^[a-z]+:\/\//i.test(p.s) || base.k !== 'str') return p;
+        return { k: 'str', s: base.s.replace(/\/$/, '') + (p.s.startsWith('/') ? p.s : '/' + p.s) };
+      }
+      if (last === 'AbortController') return { k: 'obj', what: 'abort-controller', cfg: [] };
+      return UNKNOWN;
+    }
+    if (SM_RE.test(cv.mod)) {
+      if (last === 'SageMakerRuntimeClient') return { k: 'obj', what: 'sm-client', cfg: args.slice(0, 1) };
+      if (last === 'SageMakerRuntime') return { k: 'obj', what: 'sm-runtime', cfg: args.slice(0, 1) };
+      if (last !== undefined && /^InvokeEndpoint(Async|WithResponseStream)?Command$/.test(last)) return { k: 'obj', what: 'sm-command', cfg: args.slice(0, 1) };
+    }
+    if ((cv.mod === 'aws-sdk' && last === 'SageMakerRuntime') || (cv.mod === 'aws-sdk/clients/sagemakerruntime' && cv.path.length === 0)) return { k: 'obj', what: 'sm-v2', cfg: args.slice(0, 1), node: n };
+    if (cv.mod === 'pickleparser' && last === 'Parser') return { k: 'obj', what: 'pickle-parser', cfg: [] };
+    return UNKNOWN;
+  }
+}
+
+
+/** Argument expressions of a call or `new` (empty for tagged templates). */
+export function argsOf(call: JNode): JNode[] {
+  const a = child(call, 'arguments');
+  if (!a || a.type !== 'arguments') return [];
+  return namedKids(a);
+}
+
+/** What a TS type annotation says a value is. */
+export function typeVal(ast: Ast, type: JNode): Val {
+  const t = text(ast, type);
+  if (/\bInferenceSession\b/.test(t)) return { k: 'obj', what: 'ort-session', cfg: [], typed: true };
+  if (/\b(LayersModel|GraphModel|Sequential|TFSavedModel)\b/.test(t)) return { k: 'obj', what: 'tf-model', cfg: [], typed: true };
+  if (/Pipeline\b/.test(t)) return { k: 'obj', what: 'hf-pipeline', cfg: [], typed: true };
+  if (/\bAxiosInstance\b/.test(t)) return { k: 'obj', what: 'axios-instance', cfg: [], typed: true };
+  if (/\bSageMakerRuntimeClient\b/.test(t)) return { k: 'obj', what: 'sm-client', cfg: [], typed: true };
+  return UNKNOWN;
+}

@@ -1,0 +1,1214 @@
+// The Python analysis proper: finds predict-like calls among the call sites of the text scan, confirms each with
+// the tree, and evaluates its checks (fallback, confidence, timeout, trace) from per-function facts that are
+// computed once and cached. Also finds unsafe model loads.
+import type { Tree } from 'web-tree-sitter';
+import type { RawFinding } from '../engine';
+import type { AnalysisConfig, CheckState, PredictCall, PredictKind, PredictPattern, Range, RuleId } from '../types';
+import { classifyCallee, INFERENCE_PATH, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
+import { type Assign, type CallSite, classAt, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type LogicalLine, type Scan, scanPython, type Span } from './scan';
+import { TreeIndex } from './treeIndex';
+
+export interface ArgInfo {
+  positional: Span[];
+  keywords: Map<string, Span>;
+  /** `*args` / `**kwargs` present. */
+  splat: boolean;
+  /** Every argument, in order. */
+  all: Span[];
+}
+
+/** Everything the analyzer knows about one predict call; the quick fixes work from it. */
+export interface CallRecord {
+  call: PredictCall;
+  kind: PredictKind;
+  start: number;
+  end: number;
+  site: CallSite;
+  method: string;
+  /** requests / httpx / aiohttp (remote), the estimator's library, … */
+  lib: string;
+  /** Masked receiver text without whitespace (method calls). */
+  receiver: string;
+  /** The call's arguments (parsed on demand: only quick fixes need them). */
+  args(): ArgInfo;
+  /** Function containing the call (index into scan.defs), or -1. */
+  scope: number;
+  used: boolean;
+  /** The assignment whose value contains the call, if any. */
+  assign: Assign | undefined;
+  /** For SageMaker: the boto3.client assignment. */
+  clientAssign: Assign | undefined;
+  customKind?: PredictPattern['kind'];
+  /** Estimator known to be a classifier (the no-confidence fix rewrites it with predict_proba). */
+  classifier: boolean;
+}
+
+export interface UnsafeLoad {
+  start: number;
+  end: number;
+  label: string;
+}
+
+export interface PyAnalysis {
+  scan: Scan;
+  records: CallRecord[];
+  unsafe: UnsafeLoad[];
+  findings: RawFinding[];
+}
+
+interface ScopeFacts {
+  assigns: Assign[];
+  comparisons?: Span[];
+  traced?: boolean;
+  probaNames?: Set<string>;
+  argmax?: number[];
+}
+
+type ConfidenceMode = 'classifier' | 'none' | 'generic' | 'hf';
+
+const PREDICT_METHODS = new Set(['predict', 'predict_proba', 'decision_function', 'predict_log_proba']);
+const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
+const STOP_WORDS = new Set(['and', 'or', 'not', 'if', 'elif', 'else', 'while', 'return', 'assert', 'lambda', 'yield', 'for', 'await', 'in', 'is']);
+const NAME_TOKEN = /(?<![\w.])(?:(?:self|cls)\.[A-Za-z_]\w*|[A-Za-z_]\w*)/g;
+
+function isSpaceCode(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+}
+
+function isDottedChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c > 127;
+}
+
+function lastSeg(dotted: string): string {
+  const i = dotted.lastIndexOf('.');
+  return i < 0 ? dotted : dotted.slice(i + 1);
+}
+
+function baseTarget(t: string): string {
+  const i = t.indexOf('[');
+  return i < 0 ? t : t.slice(0, i);
+}
+
+export class PyContext {
+  readonly scan: Scan;
+  private readonly idx: TreeIndex;
+  private readonly byTarget = new Map<string, number[]>();
+  /** Function containing each assignment (-1: module level, -2: a class body). */
+  private readonly assignFn: Int32Array;
+  /** Class containing each assignment, or -1. */
+  private readonly assignCls: Int32Array;
+  private readonly bindingCache = new Map<string, number[]>();
+  private callsByName: Map<string, CallSite[]> | undefined;
+  private readonly originCache = new Map<number, Origin>();
+  private readonly scopeFacts = new Map<number, ScopeFacts>();
+  private readonly tryCache = new Map<number, boolean>();
+  private readonly callerCache = new Map<number, boolean>();
+  private readonly urlCache = new Map<number, string | undefined>();
+  private probaReceivers: Set<string> | undefined;
+  private torchClasses: Set<string> | undefined;
+  private defByHeader: Map<number, number> | undefined;
+  private readonly wrappers: string[];
+  private readonly hasError: boolean;
+
+  constructor(
+    readonly source: string,
+    tree: Tree,
+    readonly config: AnalysisConfig,
+  ) {
+    this.scan = scanPython(source);
+    this.idx = new TreeIndex(tree);
+    const n = this.scan.assigns.length;
+    this.assignFn = new Int32Array(n);
+    this.assignCls = new Int32Array(n);
+    const defs = this.scan.defs;
+    this.scan.assigns.forEach((a, i) => {
+      let fn = a.owner;
+      while (fn >= 0 && (defs[fn] as DefInfo).kind !== 'def') fn = (defs[fn] as DefInfo).parent;
+      let cls = a.owner;
+      while (cls >= 0 && (defs[cls] as DefInfo).kind !== 'class') cls = (defs[cls] as DefInfo).parent;
+      this.assignCls[i] = cls;
+      this.assignFn[i] = fn < 0 && cls >= 0 ? -2 : fn;
+      for (const t of a.targets) {
+        const list = this.byTarget.get(t);
+        if (list) list.push(i);
+        else this.byTarget.set(t, [i]);
+      }
+    });
+    this.wrappers = config.fallbackWrappers.map((w) => w.trim()).filter(Boolean);
+    this.hasError = tree.rootNode.hasError;
+  }
+
+  dispose(): void {
+    // Nothing held outside the JS heap.
+  }
+
+  // ---------------------------------------------------------------- names, bindings and origins
+
+  resolveDotted(dotted: string): string {
+    const dot = dotted.indexOf('.');
+    const first = dot < 0 ? dotted : dotted.slice(0, dot);
+    const mapped = this.scan.imports.aliases.get(first);
+    if (!mapped) return dotted;
+    let out = dot < 0 ? mapped : mapped + dotted.slice(dot);
+    if (out.startsWith('tensorflow.keras.')) out = out.slice('tensorflow.'.length);
+    else if (out.startsWith('tf.keras.')) out = out.slice('tf.'.length);
+    return out.replace(/^google\.cloud\.aiplatform\b/, 'aiplatform');
+  }
+
+  private getTorchClasses(): Set<string> {
+    if (!this.torchClasses) {
+      this.torchClasses = new Set(this.scan.defs.filter((d) => d.kind === 'class' && TORCH_MODEL_BASES.test(d.bases)).map((d) => d.name));
+    }
+    return this.torchClasses;
+  }
+
+  /** Bindings of `target` made directly in scope `key` (a function index, or class/module key), cached. */
+  private pool(target: string, list: number[], key: string, keep: (i: number) => boolean): number[] {
+    const k = `${target}@${key}`;
+    let p = this.bindingCache.get(k);
+    if (!p) {
+      p = list.filter(keep);
+      this.bindingCache.set(k, p);
+    }
+    return p;
+  }
+
+  /** Candidate bindings of `target` visible at `at`, best first. */
+  private bindings(target: string, at: number): number[] {
+    const list = this.byTarget.get(target);
+    if (!list || list.length === 0) return [];
+    const scan = this.scan;
+    let pool: number[];
+    if (target.startsWith('self.') || target.startsWith('cls.')) {
+      const cls = classAt(scan, at);
+      pool = this.pool(target, list, `c${cls}`, (i) => this.assignCls[i] === cls);
+      if (pool.length === 0) pool = list;
+    } else if (target.includes('.')) {
+      pool = list;
+    } else {
+      let fn = functionAt(scan, at);
+      pool = [];
+      for (let guard = 0; guard < 20 && pool.length === 0; guard++) {
+        const f = fn;
+        pool = this.pool(target, list, `f${f}`, (i) => this.assignFn[i] === f);
+        if (fn < 0) break;
+        fn = (scan.defs[fn] as DefInfo).parent;
+        while (fn >= 0 && (scan.defs[fn] as DefInfo).kind !== 'def') fn = (scan.defs[fn] as DefInfo).parent;
+      }
+    }
+    if (pool.length === 1) return pool;
+    // The last binding before `at` first, then the earlier ones (nearest first), then the later ones.
+    const k = lastAtOrBefore(pool, at - 1, (i) => (scan.assigns[i] as Assign).start);
+    const out: number[] = [];
+    for (let j = k; j >= 0 && out.length < 8; j--) out.push(pool[j] as number);
+    for (let j = k + 1; j < pool.length && out.length < 12; j++) out.push(pool[j] as number);
+    return out;
+  }
+
+  /** What a (masked, whitespace-free) expression holds at `at`. */
+  origin(expr: string, at: number, depth = 0): Origin {
+    if (depth > 5 || !expr) return { t: 'unknown' };
+    const e = expr.startsWith('await') && /^await\b/.test(expr) ? expr.slice(5) : expr;
+    if (/^[A-Za-z_][\w.]*$/.test(e)) {
+      for (const i of this.bindings(e, at)) {
+        const o = this.originOfAssign(i, depth + 1);
+        if (o.t !== 'unknown') return o;
+      }
+      if (this.bindings(e, at).length === 0) {
+        const resolved = this.resolveDotted(e);
+        if (resolved !== e || this.scan.imports.aliases.has(e)) return { t: 'module', name: resolved };
+      }
+      return { t: 'unknown' };
+    }
+    const lead = /^([A-Za-z_][\w.]*)\(/.exec(e);
+    if (lead?.[1]) {
+      return classifyCallee({ resolved: this.resolveDotted(lead[1]), masked: e, raw: e, torchClasses: this.getTorchClasses() });
+    }
+    return { t: 'unknown' };
+  }
+
+  originOfAssign(i: number, depth = 0): Origin {
+    const cached = this.originCache.get(i);
+    if (cached) return cached;
+    this.originCache.set(i, { t: 'unknown' });
+    const a = this.scan.assigns[i] as Assign;
+    let o: Origin = { t: 'unknown' };
+    if (a.kind !== 'for') {
+      const masked = this.scan.masked.slice(a.rhsStart, a.rhsEnd).trim();
+      const raw = this.source.slice(a.rhsStart, a.rhsEnd).trim();
+      const m = masked.replace(/^await\s+/, '');
+      const compact = m.replace(/\s+/g, '');
+      if (/^[A-Za-z_][\w.]*$/.test(compact)) o = this.origin(compact, a.start, depth + 1);
+      else {
+        const lead = /^([A-Za-z_][\w.]*)\s*\(/.exec(m);
+        if (lead?.[1]) {
+          o = classifyCallee({ resolved: this.resolveDotted(lead[1].replace(/\s+/g, '')), masked: m, raw: raw.replace(/^await\s+/, ''), torchClasses: this.getTorchClasses() });
+          if (o.t === 'sagemaker') o = { t: 'sagemaker', assign: i };
+        } else if (/^[rbufRBUF]*["']/.test(m) || /^None\b/.test(m)) o = { t: 'other' };
+      }
+    }
+    this.originCache.set(i, o);
+    return o;
+  }
+
+  /** Receivers on which predict_proba or classes_ is used somewhere in the file. */
+  private getProbaReceivers(): Set<string> {
+    if (!this.probaReceivers) {
+      const s = new Set<string>();
+      for (const c of this.scan.calls) {
+        if (c.complex) continue;
+        const m = lastSeg(c.callee);
+        if ((m === 'predict_proba' || m === 'decision_function') && c.callee.includes('.')) s.add(c.callee.slice(0, -m.length - 1));
+      }
+      const masked = this.scan.masked;
+      for (let at = masked.indexOf('classes_'); at >= 0; at = masked.indexOf('classes_', at + 8)) {
+        let e = at;
+        while (e > 0 && (masked[e - 1] === ' ' || masked[e - 1] === '.')) e--;
+        if (e === at || masked[at - 1] === undefined) continue;
+        let b = e;
+        while (b > 0 && /[\w.]/.test(masked[b - 1] as string)) b--;
+        if (b < e) s.add(masked.slice(b, e));
+      }
+      this.probaReceivers = s;
+    }
+    return this.probaReceivers;
+  }
+
+  // ---------------------------------------------------------------- arguments and text helpers
+
+  parseArgs(paren: number, callEnd: number): ArgInfo {
+    const masked = this.scan.masked;
+    const out: ArgInfo = { positional: [], keywords: new Map(), splat: false, all: [] };
+    const close = masked[callEnd - 1] === ')' ? callEnd - 1 : callEnd;
+    let depth = 0;
+    let from = paren + 1;
+    const push = (s: number, e: number): void => {
+      let a = s;
+      let b = e;
+      while (a < b && isSpaceCode(masked.charCodeAt(a))) a++;
+      while (b > a && isSpaceCode(masked.charCodeAt(b - 1))) b--;
+      if (a >= b) return;
+      out.all.push({ start: a, end: b });
+      if (masked.charCodeAt(a) === 42 /* * */) {
+        out.splat = true;
+        return;
+      }
+      // `name=value` (not `==`): the name is read in place.
+      let k = a;
+      while (k < b && isDottedChar(masked.charCodeAt(k)) && masked.charCodeAt(k) !== 46) k++;
+      let q = k;
+      while (q < b && isSpaceCode(masked.charCodeAt(q))) q++;
+      if (k > a && masked.charCodeAt(q) === 61 && masked.charCodeAt(q + 1) !== 61) {
+        let v = q + 1;
+        while (v < b && isSpaceCode(masked.charCodeAt(v))) v++;
+        out.keywords.set(masked.slice(a, k), { start: v, end: b });
+      } else out.positional.push({ start: a, end: b });
+    };
+    for (let i = paren + 1; i < close; i++) {
+      const c = masked[i];
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
+      else if (c === ',' && depth === 0) {
+        push(from, i);
+        from = i + 1;
+      }
+    }
+    push(from, close);
+    return out;
+  }
+
+  /** Dotted callee ending just before `paren` (masked text), e.g. `logger.info`. */
+  calleeBefore(paren: number, floor = 0): string {
+    const masked = this.scan.masked;
+    let e = paren;
+    while (e > floor && (masked.charCodeAt(e - 1) === 32 || masked.charCodeAt(e - 1) === 9)) e--;
+    let s = e;
+    while (s > floor && isDottedChar(masked.charCodeAt(s - 1))) s--;
+    while (s < e && masked.charCodeAt(s) === 46) s++;
+    return masked.slice(s, e);
+  }
+
+  /** Open brackets enclosing `offset` within its logical line, innermost last. */
+  private openBrackets(offset: number): number[] {
+    const line = lineAt(this.scan, offset);
+    if (!line) return [];
+    const masked = this.scan.masked;
+    const stack: number[] = [];
+    // A statement can be a whole data file on one logical line: look back a bounded window only.
+    for (let i = Math.max(line.start, offset - 4000); i < offset; i++) {
+      const c = masked[i];
+      if (c === '(' || c === '[' || c === '{') stack.push(i);
+      else if (c === ')' || c === ']' || c === '}') stack.pop();
+    }
+    return stack;
+  }
+
+  private mentions(text: string, names: ReadonlySet<string>): boolean {
+    if (names.size === 0) return false;
+    NAME_TOKEN.lastIndex = 0;
+    for (let m = NAME_TOKEN.exec(text); m; m = NAME_TOKEN.exec(text)) if (names.has(m[0])) return true;
+    return false;
+  }
+
+  private rangeOf(start: number, end: number): Range {
+    const starts = this.scan.lineStartOffsets;
+    const l0 = Math.max(0, lastNumberAtOrBefore(starts, start));
+    const l1 = Math.max(0, lastNumberAtOrBefore(starts, end));
+    return { start: { line: l0, character: start - (starts[l0] as number) }, end: { line: l1, character: end - (starts[l1] as number) } };
+  }
+
+  // ---------------------------------------------------------------- scopes
+
+  private readonly occCache = new Map<string, number[]>();
+
+  /** Offsets of every match of `re` (global) in the source or the masked text, computed once per file. */
+  private occurrences(key: string, re: RegExp, masked: boolean): number[] {
+    let list = this.occCache.get(key);
+    if (!list) {
+      list = [];
+      const text = masked ? this.scan.masked : this.source;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        list.push(m.index);
+        if (m[0].length === 0) re.lastIndex++;
+      }
+      this.occCache.set(key, list);
+    }
+    return list;
+  }
+
+  /** The offsets of `list` within [start, end). */
+  private within(list: number[], start: number, end: number): number[] {
+    const from = lastNumberAtOrBefore(list, start - 1) + 1;
+    const out: number[] = [];
+    for (let i = from; i < list.length && (list[i] as number) < end; i++) out.push(list[i] as number);
+    return out;
+  }
+
+  private scopeRange(scope: number): Span {
+    if (scope < 0) return { start: 0, end: this.source.length };
+    const d = this.scan.defs[scope] as DefInfo;
+    return { start: d.headerStart, end: d.end };
+  }
+
+  private facts(scope: number): ScopeFacts {
+    let f = this.scopeFacts.get(scope);
+    if (!f) {
+      const { start, end } = this.scopeRange(scope);
+      const scan = this.scan;
+      const first = Math.max(0, lastAtOrBefore(scan.assigns, start - 1, (a) => a.start) + 1);
+      const assigns: Assign[] = [];
+      for (let i = first; i < scan.assigns.length; i++) {
+        const a = scan.assigns[i] as Assign;
+        if (a.start > end) break;
+        if (a.start >= start && functionAt(scan, a.start) === scope) assigns.push(a);
+      }
+      // Comprehension variables (`[p for p in probs if p > t]`) derive from their iterable like a for loop.
+      const masked = scan.masked;
+      const re = /\bfor\s+([A-Za-z_][\w\s,()]*?)\s+in\b/y;
+      for (const at of this.within(this.occurrences('for', /\bfor\b/g, true), start, end)) {
+        const line = lineAt(scan, at);
+        if (!line || line.start === at || functionAt(scan, at) !== scope) continue;
+        re.lastIndex = at;
+        const m = re.exec(masked);
+        if (!m) continue;
+        const targets = (m[1] as string).replace(/[()\s]/g, '').split(',').filter(Boolean);
+        assigns.push({ kind: 'for', targets, start: at, rhsStart: at + m[0].length, rhsEnd: line.end, owner: scope });
+      }
+      assigns.sort((a, b) => a.start - b.start);
+      f = { assigns };
+      this.scopeFacts.set(scope, f);
+    }
+    return f;
+  }
+
+  /** Comparison expressions (<, <=, >, >=) of a scope, from the tree. */
+  private comparisons(scope: number): Span[] {
+    const f = this.facts(scope);
+    if (f.comparisons) return f.comparisons;
+    const { start, end } = this.scopeRange(scope);
+    const masked = this.scan.masked;
+    const out: Span[] = [];
+    let lastEnd = -1;
+    for (const off of this.within(this.occurrences('cmp', /[<>]/g, true), start, end)) {
+      if (off < lastEnd || out.length >= 200) continue;
+      const c = masked[off];
+      const next = masked[off + 1];
+      const prev = masked[off - 1];
+      if (next === c || prev === c || prev === '-' || prev === '<' || prev === '>') continue;
+      if (functionAt(this.scan, off) !== scope) continue;
+      const cmp = this.comparisonAt(off, off + (next === '=' ? 2 : 1));
+      if (cmp) {
+        out.push(cmp);
+        lastEnd = cmp.end;
+      }
+    }
+    f.comparisons = out;
+    return out;
+  }
+
+  /**
+   * The comparison around an operator, from the text: bounded by the enclosing bracket, a top-level `,` `:` `;`,
+   * an assignment `=`, or a keyword (`and`, `or`, `if`, `return`, …).
+   */
+  private comparisonAt(op: number, opEnd: number): Span | undefined {
+    const line = lineAt(this.scan, op);
+    if (!line) return undefined;
+    const masked = this.scan.masked;
+    const isEq = (i: number) => masked[i] === '=' && !'=<>!'.includes(masked[i - 1] ?? '') && masked[i + 1] !== '=';
+    let s = op;
+    let depth = 0;
+    while (s > line.start) {
+      const c = masked[s - 1] as string;
+      if (c === ')' || c === ']' || c === '}') depth++;
+      else if (c === '(' || c === '[' || c === '{') {
+        if (depth === 0) break;
+        depth--;
+      } else if (depth === 0 && (c === ',' || c === ':' || c === ';' || isEq(s - 1))) break;
+      else if (depth === 0 && isDottedChar(c.charCodeAt(0)) && c !== '.') {
+        let w = s - 1;
+        while (w > line.start && isDottedChar(masked.charCodeAt(w - 1)) && masked[w - 1] !== '.') w--;
+        if (STOP_WORDS.has(masked.slice(w, s)) && masked[w - 1] !== '.') break;
+        s = w;
+        continue;
+      }
+      s--;
+    }
+    let e = opEnd;
+    depth = 0;
+    while (e < line.end) {
+      const c = masked[e] as string;
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') {
+        if (depth === 0) break;
+        depth--;
+      } else if (depth === 0 && (c === ',' || c === ':' || c === ';' || isEq(e))) break;
+      else if (depth === 0 && isDottedChar(c.charCodeAt(0)) && c !== '.') {
+        let w = e + 1;
+        while (w < line.end && isDottedChar(masked.charCodeAt(w)) && masked[w] !== '.') w++;
+        if (STOP_WORDS.has(masked.slice(e, w)) && masked[e - 1] !== '.') break;
+        e = w;
+        continue;
+      }
+      e++;
+    }
+    while (s < op && /\s/.test(masked[s] as string)) s++;
+    while (e > opEnd && /\s/.test(masked[e - 1] as string)) e--;
+    return s < op && e > opEnd ? { start: s, end: e } : undefined;
+  }
+
+  /** Names derived (transitively) from assignments matching `seed` within a scope. */
+  private readonly tokenCache = new Map<Assign, string[]>();
+
+  /** Names read by an assignment's value. */
+  private tokensOf(a: Assign): string[] {
+    let t = this.tokenCache.get(a);
+    if (!t) {
+      t = [];
+      const text = this.scan.masked.slice(a.rhsStart, a.rhsEnd);
+      NAME_TOKEN.lastIndex = 0;
+      for (let m = NAME_TOKEN.exec(text); m; m = NAME_TOKEN.exec(text)) t.push(m[0]);
+      this.tokenCache.set(a, t);
+    }
+    return t;
+  }
+
+  private derive(scope: number, seed: (a: Assign) => boolean, after?: Assign): { names: Set<string>; from: Map<string, Assign> } {
+    const names = new Set<string>();
+    const from = new Map<string, Assign>();
+    let assigns = this.facts(scope).assigns;
+    if (after) {
+      // Values flow forward: from the seed assignment on, within a bounded number of statements.
+      const i = lastAtOrBefore(assigns, after.start - 1, (a) => a.start) + 1;
+      assigns = assigns.slice(i, i + 300);
+    }
+    for (let pass = 0; pass < 3; pass++) {
+      const size = names.size;
+      for (const a of assigns) {
+        if (a.targets.every((t) => names.has(baseTarget(t)))) continue;
+        if (seed(a) || (names.size > 0 && this.tokensOf(a).some((t) => names.has(t)))) {
+          for (const t of a.targets) {
+            const b = baseTarget(t);
+            if (!names.has(b)) {
+              names.add(b);
+              from.set(b, a);
+            }
+          }
+        }
+      }
+      if (names.size === size) break;
+    }
+    return { names, from };
+  }
+
+  /** A probability / decision score of this scope is compared to a threshold. */
+  private probaThreshold(scope: number): boolean {
+    const masked = this.scan.masked;
+    const f = this.facts(scope);
+    f.probaNames ??= this.derive(scope, (a) => /\b(?:predict_proba|decision_function|predict_log_proba)\s*\(/.test(masked.slice(a.rhsStart, a.rhsEnd))).names;
+    const names = f.probaNames;
+    return this.comparisons(scope).some((c) => {
+      const t = masked.slice(c.start, c.end);
+      return /\b(?:predict_proba|decision_function)\b/.test(t) || this.mentions(t, names);
+    });
+  }
+
+  /** Whether the scope records the model version with a logging / recording call. */
+  traced(scope: number): boolean {
+    const f = this.facts(scope);
+    if (f.traced !== undefined) return f.traced;
+    f.traced = false;
+    const { start, end } = this.scopeRange(scope);
+    const carriers = new Set<string>();
+    for (const off of this.within(this.occurrences('version', /version/gi, false), start, end)) {
+      if (inSpans(this.scan.comments, off)) continue;
+      if (functionAt(this.scan, off) !== scope) continue;
+      const open = this.openBrackets(off);
+      for (let k = open.length - 1; k >= 0; k--) {
+        const p = open[k] as number;
+        if (this.scan.masked[p] !== '(') continue;
+        const callee = this.calleeBefore(p);
+        if (isRecorder(callee)) {
+          f.traced = true;
+          return true;
+        }
+        if (k === open.length - 1 && /\.(?:update|setdefault|append)$/.test(callee)) carriers.add(callee.slice(0, callee.lastIndexOf('.')));
+      }
+      const line = lineAt(this.scan, off);
+      if (line) {
+        const ai = lastAtOrBefore(this.scan.assigns, line.start, (a) => a.start);
+        const a = ai >= 0 ? this.scan.assigns[ai] : undefined;
+        if (a && a.start === line.start && a.kind === 'assign') for (const t of a.targets) carriers.add(baseTarget(t));
+      }
+    }
+    if (carriers.size > 0) {
+      const masked = this.scan.masked;
+      const text = masked.slice(start, end);
+      NAME_TOKEN.lastIndex = 0;
+      for (let m = NAME_TOKEN.exec(text); m; m = NAME_TOKEN.exec(text)) {
+        if (!carriers.has(m[0])) continue;
+        const open = this.openBrackets(start + m.index);
+        for (let k = open.length - 1; k >= 0; k--) {
+          const p = open[k] as number;
+          if (masked[p] !== '(') continue;
+          if (isRecorder(this.calleeBefore(p))) {
+            f.traced = true;
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- guards
+
+  private isWrapper(callee: string): boolean {
+    if (!callee || this.wrappers.length === 0) return false;
+    const resolved = this.resolveDotted(callee);
+    return this.wrappers.some((w) => callee === w || resolved === w || lastSeg(callee) === w || (w.includes('.') && lastSeg(w) === lastSeg(callee) && resolved.endsWith(w)));
+  }
+
+  private lineIndexAt(offset: number): number {
+    return lineIndexAt(this.scan, offset);
+  }
+
+  /** Offset of a header line's `:` (or -1). */
+  private headerColon(li: number): number {
+    const l = this.scan.lines[li] as LogicalLine;
+    return findTopLevel(this.scan.masked, l.start, l.end, ':');
+  }
+
+  /** A try statement (header line `li`) has an except handler that does not end by re-raising. */
+  private tryHasFallback(li: number): boolean {
+    const cached = this.tryCache.get(li);
+    if (cached !== undefined) return cached;
+    const lines = this.scan.lines;
+    const masked = this.scan.masked;
+    const t = lines[li] as LogicalLine;
+    let ok = false;
+    let i = li + 1;
+    while (i < lines.length && (lines[i] as LogicalLine).indent > t.indent) i++;
+    while (!ok && i < lines.length) {
+      const clause = lines[i] as LogicalLine;
+      if (clause.indent !== t.indent || (clause.kw !== 'except' && clause.kw !== 'else' && clause.kw !== 'finally')) break;
+      let last = '';
+      const colon = this.headerColon(i);
+      if (colon >= 0) last = masked.slice(colon + 1, clause.end).trim();
+      let j = i + 1;
+      while (j < lines.length && (lines[j] as LogicalLine).indent > t.indent) {
+        const l = lines[j] as LogicalLine;
+        if (l.parent === i) last = masked.slice(l.start, l.end).trim();
+        j++;
+      }
+      if (clause.kw === 'except' && last && !/^raise\b/.test(last.split(';').pop()?.trim() ?? '')) ok = true;
+      i = j;
+    }
+    this.tryCache.set(li, ok);
+    return ok;
+  }
+
+  private defIndexAtLine(li: number): number {
+    if (!this.defByHeader) {
+      this.defByHeader = new Map();
+      this.scan.defs.forEach((d, i) => this.defByHeader?.set(d.line, i));
+    }
+    return this.defByHeader.get(li) ?? -1;
+  }
+
+  /** Some call enclosing `offset` (in its statement) has a callee matching `test`. */
+  private insideCall(offset: number, test: (callee: string) => boolean): boolean {
+    const masked = this.scan.masked;
+    const open = this.openBrackets(offset);
+    for (let k = open.length - 1; k >= 0; k--) {
+      const p = open[k] as number;
+      if (masked[p] === '(' && test(this.calleeBefore(p))) return true;
+    }
+    return false;
+  }
+
+  /** Whether code at `offset` runs under a fallback: try/except, suppress, a wrapper, or guarded callers. */
+  guarded(offset: number, depth = 0): boolean {
+    const lines = this.scan.lines;
+    const masked = this.scan.masked;
+    if (this.wrappers.length > 0 && this.insideCall(offset, (c) => this.isWrapper(c))) return true;
+    const li = this.lineIndexAt(offset);
+    if (li < 0) return false;
+    let h = li;
+    const self = lines[li] as LogicalLine;
+    // A one-line compound statement (`try: y = m.predict(x)`) contains the code after its colon.
+    if (!(self.kw === 'try' || self.kw === 'with' || self.kw === 'def') || this.headerColon(li) < 0 || offset < this.headerColon(li)) h = self.parent;
+    for (let guard = 0; h >= 0 && guard < 200; guard++) {
+      const l = lines[h] as LogicalLine;
+      switch (l.kw) {
+        case 'try':
+          if (this.tryHasFallback(h)) return true;
+          break;
+        case 'with': {
+          const colon = this.headerColon(h);
+          if (/\bsuppress\s*\(/.test(masked.slice(l.start, colon < 0 ? l.end : colon))) return true;
+          break;
+        }
+        case 'def': {
+          const d = this.defIndexAtLine(h);
+          if (d < 0) return false;
+          const def = this.scan.defs[d] as DefInfo;
+          if (def.decorators.some((x) => this.isWrapper(x.replace(/\(.*$/s, '')))) return true;
+          return depth < 3 && this.callersGuarded(d, depth + 1);
+        }
+        case 'class':
+          return false;
+        default:
+          break;
+      }
+      h = l.parent;
+    }
+    return false;
+  }
+
+  /** Every call site of function `d` in this file is guarded (and there is at least one). */
+  private callersGuarded(d: number, depth: number): boolean {
+    const cached = this.callerCache.get(d);
+    if (cached !== undefined) return cached;
+    this.callerCache.set(d, false);
+    const scan = this.scan;
+    const def = scan.defs[d] as DefInfo;
+    const parent = def.parent >= 0 ? (scan.defs[def.parent] as DefInfo) : undefined;
+    const cls = parent?.kind === 'class' ? def.parent : -1;
+    const name = def.name;
+    const sites: CallSite[] = [];
+    if (!this.callsByName) {
+      const m = new Map<string, CallSite[]>();
+      for (const c of scan.calls) {
+        if (c.complex) continue;
+        const k = c.method;
+        const l = m.get(k);
+        if (l) l.push(c);
+        else m.set(k, [c]);
+      }
+      this.callsByName = m;
+    }
+    for (const c of this.callsByName.get(name) ?? []) {
+      if (c.start >= def.headerStart && c.start <= def.end) continue;
+      if (cls < 0) {
+        if (c.callee === name) sites.push(c);
+        continue;
+      }
+      const recv = c.callee.slice(0, -name.length - 1);
+      if (!recv) continue;
+      const cname = (scan.defs[cls] as DefInfo).name;
+      if ((recv === 'self' || recv === 'cls') && classAt(scan, c.start) === cls) sites.push(c);
+      else if (recv === cname) sites.push(c);
+      else if (
+        this.bindings(recv, c.start).some((i) => {
+          const a = scan.assigns[i] as Assign;
+          const rhs = scan.masked.slice(a.rhsStart, a.rhsEnd).trimStart().replace(/^await\s+/, '');
+          return rhs.startsWith(cname) && /^\s*\(/.test(rhs.slice(cname.length));
+        })
+      )
+        sites.push(c);
+      if (sites.length > 50) break;
+    }
+    let ok = sites.length > 0;
+    for (const s of sites) {
+      if (!ok) break;
+      ok = this.guarded(s.nameStart, depth);
+    }
+    this.callerCache.set(d, ok);
+    return ok;
+  }
+
+  /**
+   * The call expression of a call site. The text scan is exact on code that parses; where the tree has errors,
+   * only calls the tree confirms are kept (a call in a half-typed line is not reported).
+   */
+  private callSpan(site: CallSite): Span | undefined {
+    const masked = this.scan.masked;
+    const line = lineAt(this.scan, site.paren);
+    const limit = line ? line.end : masked.length;
+    let depth = 0;
+    let end = -1;
+    for (let i = site.paren; i < limit; i++) {
+      const c = masked.charCodeAt(i);
+      if (c === 40 || c === 91 || c === 123) depth++;
+      else if (c === 41 || c === 93 || c === 125) {
+        depth--;
+        if (depth === 0) {
+          end = i + 1;
+          break;
+        }
+      }
+    }
+    if (end < 0) return undefined;
+    const start = site.complex ? this.receiverStart(site.start, line ? line.start : 0) : site.start;
+    if (start < 0) return undefined;
+    if (this.hasError) {
+      const fromTree = this.idx.callAt(site.start, site.paren + 1);
+      if (!fromTree || fromTree.start > site.nameStart || fromTree.end <= site.paren) return undefined;
+      return fromTree;
+    }
+    return { start, end };
+  }
+
+  /** Start of the receiver of a method called on a complex expression (`f(x)[0].predict` → `f`). */
+  private receiverStart(dot: number, floor: number): number {
+    const masked = this.scan.masked;
+    const skipWs = (p: number) => {
+      let q = p;
+      while (q > floor && (masked.charCodeAt(q - 1) === 32 || masked.charCodeAt(q - 1) === 9 || masked.charCodeAt(q - 1) === 10 || masked.charCodeAt(q - 1) === 13)) q--;
+      return q;
+    };
+    let s = dot;
+    for (let guard = 0; guard < 100; guard++) {
+      const p = skipWs(s);
+      const c = masked.charCodeAt(p - 1);
+      if (c === 41 || c === 93 || c === 125) {
+        const close = c;
+        const open = close === 41 ? 40 : close === 93 ? 91 : 123;
+        let depth = 0;
+        let q = p - 1;
+        for (; q >= floor; q--) {
+          const d = masked.charCodeAt(q);
+          if (d === close) depth++;
+          else if (d === open && --depth === 0) break;
+        }
+        if (q < floor) return -1;
+        s = q;
+        const b = masked.charCodeAt(q - 1);
+        if (isDottedChar(b) && b !== 46) continue;
+        if (b === 41 || b === 93) continue;
+        return s;
+      }
+      if (c === 34 || c === 39) {
+        const q = masked.lastIndexOf(String.fromCharCode(c), p - 2);
+        if (q < floor) return -1;
+        let w = q;
+        while (w > floor && /[rRbBuUfF]/.test(masked[w - 1] as string)) w--;
+        return w;
+      }
+      if (isDottedChar(c) && c !== 46) {
+        let w = p - 1;
+        while (w > floor && isDottedChar(masked.charCodeAt(w - 1)) && masked.charCodeAt(w - 1) !== 46) w--;
+        s = w;
+        const q = skipWs(w);
+        if (masked.charCodeAt(q - 1) === 46) {
+          s = q - 1;
+          continue;
+        }
+        return s;
+      }
+      return s === dot ? -1 : s;
+    }
+    return -1;
+  }
+
+  // ---------------------------------------------------------------- classification of call sites
+
+  /** The inference path an URL expression names (`/predict`, `:predict`, …), following variables, or undefined. */
+  private urlOf(expr: Span, at: number, depth = 0): string | undefined {
+    const raw = this.source.slice(expr.start, expr.end);
+    const masked = this.scan.masked;
+    INFERENCE_PATH.lastIndex = 0;
+    for (let m = INFERENCE_PATH.exec(raw); m; m = INFERENCE_PATH.exec(raw)) {
+      const off = expr.start + m.index;
+      if (masked[off] === ' ') return /^[^\s"'{}?]*/.exec(raw.slice(m.index))?.[0] ?? m[0];
+    }
+    if (depth > 3) return undefined;
+    const text = masked.slice(expr.start, expr.end);
+    NAME_TOKEN.lastIndex = 0;
+    const tokens: string[] = [];
+    for (let m = NAME_TOKEN.exec(text); m; m = NAME_TOKEN.exec(text)) {
+      let t = m[0];
+      const dotted = /^(?:\.[A-Za-z_]\w*)+/.exec(text.slice(m.index + t.length));
+      if (dotted) t += dotted[0];
+      tokens.push(t);
+    }
+    for (const t of tokens) {
+      if (isKeyword(t)) continue;
+      for (const i of this.bindings(t, at)) {
+        let url = this.urlCache.get(i);
+        if (!this.urlCache.has(i)) {
+          this.urlCache.set(i, undefined);
+          const a = this.scan.assigns[i] as Assign;
+          url = a.kind === 'assign' ? this.urlOf({ start: a.rhsStart, end: a.rhsEnd }, a.start, depth + 1) : undefined;
+          this.urlCache.set(i, url);
+        }
+        if (url) return url;
+      }
+    }
+    return undefined;
+  }
+
+  private receiverOf(site: CallSite, call: Span): string {
+    if (!site.complex) return site.callee.slice(0, Math.max(0, site.callee.length - site.method.length - 1));
+    return this.scan.masked.slice(call.start, site.nameStart).replace(/\s+/g, '').replace(/\.$/, '');
+  }
+
+  private noGrad: Span[] | undefined;
+
+  private inNoGrad(offset: number): boolean {
+    if (!this.noGrad) {
+      // Regions nest (a no_grad block in an inference_mode function): merge them into disjoint spans.
+      const sorted = [...this.scan.noGradRegions].sort((a, b) => a.start - b.start);
+      const merged: Span[] = [];
+      for (const r of sorted) {
+        const last = merged[merged.length - 1];
+        if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+        else merged.push({ start: r.start, end: r.end });
+      }
+      this.noGrad = merged;
+    }
+    if (this.noGrad.length === 0) return false;
+    const i = lastAtOrBefore(this.noGrad, offset, (r) => r.start);
+    return i >= 0 && offset <= (this.noGrad[i] as Span).end;
+  }
+
+  private matchesPattern(site: CallSite, p: PredictPattern): boolean {
+    const pat = p.callee.replace(/\s+/g, '');
+    if (pat.startsWith('*.')) return (site.complex || site.callee.includes('.')) && site.method === pat.slice(2);
+    if (site.complex) return false;
+    return site.callee === pat || this.resolveDotted(site.callee) === pat;
+  }
+
+  analyze(): PyAnalysis {
+    const records: CallRecord[] = [];
+    const unsafe: UnsafeLoad[] = [];
+    for (const site of this.scan.calls) {
+      try {
+        this.visit(site, records, unsafe);
+      } catch {
+        // One odd call site never spoils the rest of the file.
+      }
+    }
+    const findings: RawFinding[] = [];
+    records.forEach((r, i) => {
+      const range = r.call.range;
+      const add = (rule: RuleId, state: CheckState) => {
+        if (state === 'fail') findings.push({ rule, range, callIndex: i, fix: { kind: r.kind } });
+      };
+      add('no-fallback', r.call.checks.fallback);
+      add('no-confidence', r.call.checks.confidence);
+      add('no-timeout', r.call.checks.timeout);
+      add('untraced-prediction', r.call.checks.trace);
+    });
+    for (const u of unsafe) findings.push({ rule: 'unsafe-model-load', range: this.rangeOf(u.start, u.end), message: `${u.label} runs any code the file contains: load only trusted files, or use ONNX, safetensors or torch.load(..., weights_only=True).`, fix: { label: u.label } });
+    return { scan: this.scan, records, unsafe, findings };
+  }
+
+  private visit(site: CallSite, records: CallRecord[], unsafe: UnsafeLoad[]): void {
+    const method = site.method;
+    const simple = !site.complex;
+    // Unsafe loads.
+    if (simple && (method === 'load' || method === 'loads' || method === 'read_pickle')) {
+      const label = UNSAFE_LOADERS[this.resolveDotted(site.callee)];
+      if (label) {
+        const call = this.callSpan(site);
+        if (!call) return;
+        const args = this.parseArgs(site.paren, call.end);
+        const kwText = (k: string) => {
+          const s = args.keywords.get(k);
+          return s ? this.scan.masked.slice(s.start, s.end).trim() : undefined;
+        };
+        const risky = label === 'torch.load' ? kwText('weights_only') !== 'True' && !args.splat : label === 'numpy.load' ? kwText('allow_pickle') === 'True' : true;
+        if (risky) unsafe.push({ start: call.start, end: call.end, label });
+        return;
+      }
+    }
+    const recvText = simple ? site.callee.slice(0, Math.max(0, site.callee.length - method.length - 1)) : undefined;
+    let kind: PredictKind | undefined;
+    let lib = '';
+    let label = '';
+    let classifier = false;
+    let clientAssign: Assign | undefined;
+    let timeoutState: CheckState = 'n/a';
+    let confidenceMode: ConfidenceMode = 'generic';
+    let call: Span | undefined;
+
+    if (PREDICT_METHODS.has(method) && (site.complex || recvText)) {
+      call = this.callSpan(site);
+      if (!call) return;
+      const recv = this.receiverOf(site, call);
+      if (!recv) return;
+      const o = this.origin(recv, site.start);
+      if (o.t === 'vertex' && method === 'predict') {
+        kind = 'vertex';
+        label = 'Vertex AI endpoint.predict';
+        const call2 = call;
+        const args = this.parseArgs(site.paren, call2.end);
+        timeoutState = args.keywords.has('timeout') || args.splat ? 'pass' : 'fail';
+      } else if (o.t === 'hf') {
+        kind = 'hf-pipeline';
+        label = 'transformers pipeline';
+        confidenceMode = 'hf';
+      } else if (o.t === 'estimator' || ((o.t === 'unknown' || o.t === 'torch') && modelName(recv))) {
+        kind = 'estimator';
+        const named = modelName(recv);
+        lib = o.t === 'estimator' ? o.lib : 'model';
+        let cls = o.t === 'estimator' ? o.cls : 'unknown';
+        if (cls === 'unknown') cls = this.getProbaReceivers().has(recv) || named === 'classifier' ? 'classifier' : named === 'regressor' ? 'regressor' : 'unknown';
+        classifier = cls === 'classifier';
+        label = `${lib} ${method}`;
+        confidenceMode = method !== 'predict' ? 'none' : cls === 'classifier' ? 'classifier' : cls === 'regressor' ? 'none' : 'generic';
+      } else return this.visitCustom(site, records);
+    } else if (method === 'run' && (site.complex || recvText)) {
+      call = this.callSpan(site);
+      if (!call) return;
+      const recv = this.receiverOf(site, call);
+      const o = this.origin(recv, site.start);
+      if (o.t !== 'onnx' && !(o.t === 'unknown' && /^_*(?:ort|onnx)|onnx/i.test(lastSeg(recv)))) return this.visitCustom(site, records);
+      kind = 'onnxruntime';
+      label = 'onnxruntime session.run';
+    } else if (HTTP_METHODS.has(method) && simple) {
+      let httpLib: 'requests' | 'httpx' | 'aiohttp' | undefined;
+      let clientTimeout: 'set' | 'none' | 'unset' | 'module' = 'module';
+      const resolved = this.resolveDotted(site.callee);
+      const root = recvText ? this.resolveDotted(recvText) : resolved.slice(0, Math.max(0, resolved.length - method.length - 1));
+      if (root === 'requests' || root === 'httpx') httpLib = root;
+      else if (recvText) {
+        const o = this.origin(recvText, site.start);
+        if (o.t === 'http') {
+          httpLib = o.lib;
+          clientTimeout = o.timeout;
+        }
+      }
+      if (!httpLib) return this.visitCustom(site, records);
+      call = this.callSpan(site);
+      if (!call) return;
+      const args = this.parseArgs(site.paren, call.end);
+      const urlArg = args.keywords.get('url') ?? (method === 'request' ? args.positional[1] : args.positional[0]);
+      const url = urlArg ? this.urlOf(urlArg, site.start) : undefined;
+      if (!url) return this.visitCustom(site, records);
+      kind = 'remote';
+      lib = httpLib;
+      label = `${recvText && root !== httpLib ? `${httpLib} ${lastSeg(recvText)}` : httpLib}.${method} to ${url}`;
+      const tk = args.keywords.get('timeout');
+      const tv = tk ? this.scan.masked.slice(tk.start, tk.end).trim() : undefined;
+      if (tv !== undefined) timeoutState = tv === 'None' ? 'fail' : 'pass';
+      else if (args.splat) timeoutState = 'pass';
+      else if (httpLib === 'requests') timeoutState = 'fail';
+      else if (httpLib === 'httpx') timeoutState = clientTimeout === 'none' ? 'fail' : 'pass';
+      else timeoutState = clientTimeout === 'set' ? 'pass' : 'fail';
+    } else if (/^invoke_endpoint(?:_async|_with_response_stream)?$/.test(method) && (site.complex || recvText)) {
+      call = this.callSpan(site);
+      if (!call) return;
+      kind = 'sagemaker';
+      label = `SageMaker ${method}`;
+      const o = this.origin(this.receiverOf(site, call), site.start);
+      if (o.t === 'sagemaker' && o.assign >= 0) {
+        clientAssign = this.scan.assigns[o.assign];
+        timeoutState = this.sagemakerTimeout(clientAssign as Assign) ? 'pass' : 'fail';
+      } else timeoutState = 'n/a';
+    } else if (simple && this.byTarget.has(site.callee) && this.origin(site.callee, site.start).t === 'hf') {
+      kind = 'hf-pipeline';
+      label = 'transformers pipeline';
+      confidenceMode = 'hf';
+    } else if (simple && (method === 'forward' ? !!recvText && this.inNoGrad(site.start) : this.inNoGrad(site.start))) {
+      const target = method === 'forward' ? (recvText as string) : site.callee;
+      const o = this.origin(target, site.start);
+      if (!(o.t === 'torch' || ((o.t === 'unknown' || o.t === 'estimator') && torchModelName(target)))) return this.visitCustom(site, records);
+      kind = 'torch';
+      label = 'torch forward pass';
+    }
+    if (!kind) return this.visitCustom(site, records);
+    call ??= this.callSpan(site);
+    if (!call) return;
+    const rec = this.finish(site, call, kind, label, method, lib, timeoutState, confidenceMode);
+    rec.classifier = classifier;
+    rec.clientAssign = clientAssign;
+    records.push(rec);
+  }
+
+  private visitCustom(site: CallSite, records: CallRecord[]): void {
+    if (this.config.predictPatterns.length === 0) return;
+    const pattern = this.config.predictPatterns.find((p) => this.matchesPattern(site, p));
+    if (!pattern) return;
+    const method = site.method;
+    const call = this.callSpan(site);
+    if (!call) return;
+    let timeout: CheckState = 'n/a';
+    if (pattern.kind === 'remote') {
+      const args = this.parseArgs(site.paren, call.end);
+      timeout = args.keywords.has('timeout') || args.splat ? 'pass' : 'fail';
+    }
+    const rec = this.finish(site, call, 'custom', `custom ${pattern.callee}`, method, pattern.kind, timeout, 'generic');
+    rec.customKind = pattern.kind;
+    records.push(rec);
+  }
+
+  private sagemakerTimeout(a: Assign): boolean {
+    const masked = this.scan.masked.slice(a.rhsStart, a.rhsEnd);
+    const cm = /\bconfig\s*=\s*([A-Za-z_][\w.]*)?/.exec(masked);
+    if (!cm) return false;
+    if (/\b(?:read_timeout|connect_timeout)\s*=/.test(masked)) return true;
+    const name = cm[1];
+    if (!name || /^(?:Config|botocore\.config\.Config|config\.Config)$/.test(name)) return false;
+    for (const i of this.bindings(name, a.start)) {
+      const o = this.originOfAssign(i);
+      if (o.t === 'botocfg') return o.timeout;
+    }
+    return true;
+  }
+
+  /** The call is the whole statement (its value is discarded). */
+  private discarded(call: Span): boolean {
+    const line = lineAt(this.scan, call.start);
+    if (!line) return false;
+    const masked = this.scan.masked;
+    let s = line.start;
+    if (masked.startsWith('await', s) && /\s/.test(masked[s + 5] ?? '')) {
+      s += 5;
+      while (/\s/.test(masked[s] ?? '')) s++;
+    }
+    if (s !== call.start) return false;
+    let e = line.end;
+    while (e > call.end && /[\s;]/.test(masked[e - 1] as string)) e--;
+    return e === call.end;
+  }
+
+  private finish(site: CallSite, call: Span, kind: PredictKind, label: string, method: string, lib: string, timeout: CheckState, confidenceMode: ConfidenceMode): CallRecord {
+    const { start, end } = call;
+    const scope = functionAt(this.scan, start);
+    const used = !this.discarded(call);
+    if ((kind === 'remote' || kind === 'custom') && timeout === 'fail' && this.insideCall(start, (c) => /(?:^|\.)(?:wait_for|timeout)$/.test(c))) timeout = 'pass';
+    const assign = this.assignOf(start);
+    const fallback: CheckState = this.guarded(start) ? 'pass' : 'fail';
+    let confidence: CheckState = 'n/a';
+    if (used) {
+      if (confidenceMode === 'classifier') confidence = this.probaThreshold(scope) ? 'pass' : 'fail';
+      else if (confidenceMode === 'hf') confidence = this.hfConfidence(scope, start, end, assign);
+      else if (confidenceMode === 'generic') confidence = this.argmaxConfidence(scope, start, end, assign);
+    }
+    const trace: CheckState = used ? (this.traced(scope) ? 'pass' : 'fail') : 'n/a';
+    return {
+      call: { kind, label, range: this.rangeOf(start, end), checks: { fallback, confidence, timeout, trace } },
+      kind,
+      start,
+      end,
+      site,
+      method,
+      lib,
+      receiver: this.receiverOf(site, call),
+      args: () => this.parseArgs(site.paren, end),
+      scope,
+      used,
+      assign,
+      clientAssign: undefined,
+      classifier: false,
+    };
+  }
+
+  /** The assignment (or `with … as` / `for … in`) whose value contains `offset`. */
+  private assignOf(offset: number): Assign | undefined {
+    const scan = this.scan;
+    let i = lastAtOrBefore(scan.assigns, offset, (a) => a.start);
+    for (let guard = 0; i >= 0 && guard < 8; i--, guard++) {
+      const a = scan.assigns[i] as Assign;
+      if (offset >= a.rhsStart && offset < a.rhsEnd) return a;
+    }
+    return undefined;
+  }
+
+  /** no-confidence for outputs turned into a label with argmax: pass with a threshold on a score, n/a without argmax. */
+  private argmaxConfidence(scope: number, start: number, end: number, assign: Assign | undefined): CheckState {
+    const masked = this.scan.masked;
+    const { start: s0, end: e0 } = this.scopeRange(scope);
+    const f = this.facts(scope);
+    f.argmax ??= this.within(this.occurrences('argmax', /\bargmax\b/g, true), s0, e0).filter((off) => functionAt(this.scan, off) === scope);
+    const callLine = lineAt(this.scan, start);
+    const from0 = callLine ? callLine.lineStart : start;
+    const hits = f.argmax.filter((off) => off >= from0);
+    if (hits.length === 0) return 'n/a';
+    const { names, from } = assign ? this.derive(scope, (a) => a === assign, assign) : { names: new Set<string>(), from: new Map<string, Assign>() };
+    let used = false;
+    for (const off of hits) {
+      if (used) break;
+      const line = lineAt(this.scan, off);
+      if (!line) continue;
+      if (line === callLine || this.mentions(masked.slice(Math.max(line.start, off - 2000), Math.min(line.end, off + 2000)), names)) used = true;
+    }
+    if (!used) return 'n/a';
+    const scores = new Set<string>();
+    for (const n of names) {
+      const a = from.get(n);
+      if (a && !/\bargmax\b/.test(masked.slice(a.rhsStart, a.rhsEnd))) scores.add(n);
+    }
+    const ok = this.comparisons(scope).some((c) => (c.start <= start && c.end >= end) || this.mentions(masked.slice(c.start, c.end), scores));
+    return ok ? 'pass' : 'fail';
+  }
+
+  /** no-confidence for Hugging Face pipeline results: the label is used while the score is never compared. */
+  private hfConfidence(scope: number, start: number, end: number, assign: Assign | undefined): CheckState {
+    const source = this.source;
+    const masked = this.scan.masked;
+    const { start: s0, end: e0 } = this.scopeRange(scope);
+    const { names } = assign ? this.derive(scope, (a) => a === assign, assign) : { names: new Set<string>() };
+    const callLine = lineAt(this.scan, start);
+    const LABEL = /\[\s*(["'])label\1\s*\]|\.\s*label\b/g;
+    const SCORE = /\[\s*(["'])score\1\s*\]|\.\s*score\b/;
+    let labelUsed = false;
+    for (const off of this.within(this.occurrences('label', LABEL, false), s0, e0)) {
+      if (labelUsed) break;
+      if (masked[off] === ' ' && source[off] !== ' ') continue;
+      if (functionAt(this.scan, off) !== scope) continue;
+      const line = lineAt(this.scan, off);
+      if (line && (line === callLine || this.mentions(masked.slice(Math.max(line.start, off - 2000), Math.min(line.end, off + 2000)), names))) labelUsed = true;
+    }
+    if (!labelUsed) return 'n/a';
+    const scoreNames = new Set<string>();
+    for (const a of this.facts(scope).assigns) {
+      const raw = source.slice(a.rhsStart, a.rhsEnd);
+      if (SCORE.test(raw) && (this.mentions(masked.slice(a.rhsStart, a.rhsEnd), names) || a === assign)) for (const t of a.targets) scoreNames.add(baseTarget(t));
+    }
+    const ok = this.comparisons(scope).some((c) => {
+      const raw = source.slice(c.start, c.end);
+      const m = masked.slice(c.start, c.end);
+      return (SCORE.test(raw) && (this.mentions(m, names) || (c.start <= start && c.end >= end))) || this.mentions(m, scoreNames);
+    });
+    return ok ? 'pass' : 'fail';
+  }
+}
+
+export function analyzePython(source: string, tree: Tree, config: AnalysisConfig): { ctx: PyContext; result: PyAnalysis } {
+  const ctx = new PyContext(source, tree, config);
+  return { ctx, result: ctx.analyze() };
+}

@@ -1,0 +1,47 @@
+// The few questions the analyzer asks the tree-sitter tree, each answered with one or two calls across the wasm
+// boundary: the analyzer never walks the tree (a full walk through web-tree-sitter costs more than the parse).
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Span } from './scan';
+
+export class TreeIndex {
+  private readonly root: Node;
+  private top: (Node | null)[] | undefined;
+
+  constructor(tree: Tree) {
+    this.root = tree.rootNode;
+  }
+
+  /**
+   * The smallest node covering [start, end). Searching from the module would scan all top-level statements on
+   * every call (thousands in a long script): the top-level statement is found by binary search first.
+   */
+  nodeAt(start: number, end: number): Node | null {
+    this.top ??= this.root.namedChildren;
+    const top = this.top;
+    let lo = 0;
+    let hi = top.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const n = top[mid];
+      if (n && n.startIndex <= start) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const stmt = best >= 0 ? top[best] : undefined;
+    const next = best + 1 < top.length ? top[best + 1] : undefined;
+    if (stmt && (!next || next.startIndex >= end)) {
+      const found = stmt.descendantForIndex(start, end);
+      if (found && found.startIndex <= start && found.endIndex >= end) return found;
+    }
+    return this.root.descendantForIndex(start, end);
+  }
+
+  /** The call expression whose callee and opening parenthesis span [start, parenEnd), if the tree has one there. */
+  callAt(start: number, parenEnd: number): Span | undefined {
+    const node = this.nodeAt(start, parenEnd);
+    if (!node || node.type !== 'call') return undefined;
+    return { start: node.startIndex, end: node.endIndex };
+  }
+}

@@ -1,0 +1,111 @@
+// The analysis engine's contracts: what a language analyzer finds (predict calls and rule findings) and what the
+// language server, the CLI and quick fixes consume. Positions are 0-based lines and UTF-16 columns, as in LSP.
+
+export type Language = 'python' | 'typescript' | 'tsx' | 'javascript';
+
+export type RuleId = 'no-fallback' | 'no-confidence' | 'no-timeout' | 'untraced-prediction' | 'unsafe-model-load';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** What kind of inference a predict call is. */
+export type PredictKind =
+  | 'estimator' // sklearn / xgboost / lightgbm / keras .predict, .predict_proba, .decision_function
+  | 'onnxruntime' // session.run (Python and JS)
+  | 'hf-pipeline' // transformers / transformers.js pipeline results
+  | 'tfjs' // model.predict / executeAsync
+  | 'torch' // forward call under no_grad / inference_mode
+  | 'remote' // HTTP to an inference URL
+  | 'sagemaker' // boto3 invoke_endpoint
+  | 'vertex' // Vertex AI endpoint.predict
+  | 'custom'; // a user pattern
+
+/** pass: the check holds; fail: it does not; n/a: the check does not apply to this call; suppressed: an ignore comment. */
+export type CheckState = 'pass' | 'fail' | 'n/a' | 'suppressed';
+
+export interface PredictChecks {
+  fallback: CheckState;
+  confidence: CheckState;
+  timeout: CheckState;
+  trace: CheckState;
+}
+
+export interface PredictCall {
+  kind: PredictKind;
+  /** Short human label, e.g. "scikit-learn predict", "onnxruntime session.run", "requests.post to /predict". */
+  label: string;
+  /** The call expression. */
+  range: Range;
+  checks: PredictChecks;
+}
+
+/** Data a quick fix needs, produced by the analyzer that found the problem (opaque to the engine). */
+export type FixData = Record<string, unknown>;
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  /** Where the squiggle goes (usually the call expression). */
+  range: Range;
+  /** Index into AnalysisResult.calls when the finding is about a predict call. */
+  callIndex?: number;
+  fix?: FixData;
+}
+
+/** A user-defined predict-like call: `callee` is a dotted name (`scoring.score_batch`) or `*.method` (`*.infer`). */
+export interface PredictPattern {
+  callee: string;
+  kind: 'local' | 'remote';
+}
+
+export interface AnalysisConfig {
+  /** Per-rule severity; 'off' disables the rule. */
+  severity: Record<RuleId, Severity | 'off'>;
+  /** Functions that provide a fallback when a predict call runs inside them (`with_fallback(lambda: …)`, decorators). */
+  fallbackWrappers: string[];
+  /** Extra predict-like calls. */
+  predictPatterns: PredictPattern[];
+  /** Timeout written by the no-timeout quick fix, in ms (from mlship.latencyBudgetMs). */
+  latencyBudgetMs: number;
+  /** Threshold constant written by the no-confidence quick fix. */
+  confidenceThreshold: number;
+}
+
+export const DEFAULT_CONFIG: AnalysisConfig = {
+  severity: { 'no-fallback': 'warning', 'no-confidence': 'warning', 'no-timeout': 'warning', 'untraced-prediction': 'hint', 'unsafe-model-load': 'warning' },
+  fallbackWrappers: [],
+  predictPatterns: [],
+  latencyBudgetMs: 50,
+  confidenceThreshold: 0.7,
+};
+
+export interface AnalysisResult {
+  language: Language;
+  calls: PredictCall[];
+  findings: Finding[];
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface CodeFix {
+  title: string;
+  rule: RuleId;
+  edits: TextEdit[];
+  /** The fix to offer first (and apply with "auto fix"). */
+  isPreferred: boolean;
+  /** Safe to apply together with other fixes of the file ("Fix all"). */
+  fixAllSafe: boolean;
+}

@@ -1,0 +1,350 @@
+// The MLShip language server: predict-call diagnostics for Python, TypeScript, TSX, JavaScript and the Python cells of
+// Jupyter notebooks, with quick fixes, "fix all" and hovers. A thin LSP layer around src/core/analysis.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CodeAction, CodeActionKind, createConnection, Diagnostic, DiagnosticSeverity, NotebookCellKind, NotebookDocuments,
+  ProposedFeatures, TextDocumentSyncKind, type CodeActionParams, type Connection, type Hover, type InitializeParams, type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Tree } from 'web-tree-sitter';
+import { analyzeSource, fixesFor } from '../core/analysis/engine';
+import { analyzeNotebook } from '../core/analysis/notebook';
+import { languageForId, loadGrammars } from '../core/analysis/parser';
+import { RULES } from '../core/analysis/rules';
+import type { AnalysisConfig, AnalysisResult, CheckState, Finding, Language, PredictCall, Severity, TextEdit } from '../core/analysis/types';
+import { MANIFEST_FILE, parseManifest, type Manifest } from '../core/config/manifest';
+import { PredictCallsRequest, StatusNotification, type ServerSettings } from '../shared/lsp';
+import { analysisConfig } from '../core/analysis/settings';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.mlship`;
+
+interface DocState {
+  doc: TextDocument;
+  lang: Language;
+  /** The tree of `doc`'s current text, kept for incremental reparsing (files only, not notebook cells). */
+  tree?: Tree;
+  result?: AnalysisResult;
+  timer?: NodeJS.Timeout;
+  /** Set for notebook cells: the notebook's URI. */
+  notebook?: string;
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
+
+export function startServer(connection: Connection): void {
+  const docs = new Map<string, DocState>();
+  const notebooks = new NotebookDocuments(TextDocument);
+  let folders: WorkspaceFolder[] = [];
+  let canPullConfig = false;
+  const settingsCache = new Map<string, Promise<ServerSettings | undefined>>();
+  const manifestCache = new Map<string, Promise<Manifest | undefined>>();
+  const docsRoot = join(__dirname, '..', 'docs', 'rules');
+  let grammars: Promise<void> | undefined;
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    canPullConfig = params.capabilities.workspace?.configuration === true;
+    grammars = loadGrammars();
+    grammars.then(
+      () => void connection.sendNotification(StatusNotification.type, { state: 'ready', message: 'MLShip diagnostics are ready.' }),
+      (err: unknown) => {
+        const message = `MLShip could not load its tree-sitter grammars: ${err instanceof Error ? err.message : String(err)}. Reinstall the extension.`;
+        connection.console.error(message);
+        void connection.sendNotification(StatusNotification.type, { state: 'error', message });
+      },
+    );
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        hoverProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'MLShip', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      folders = [...folders.filter((f) => !e.removed.some((r) => r.uri === f.uri)), ...e.added];
+      manifestCache.clear();
+      reanalyzeAll();
+    });
+  });
+
+  function folderOf(uri: string): WorkspaceFolder | undefined {
+    const owner = uri.startsWith('vscode-notebook-cell:') ? uri.replace(/^vscode-notebook-cell:/, 'file:').replace(/#.*$/, '') : uri;
+    return folders.filter((f) => owner === f.uri || owner.startsWith(`${f.uri.replace(/\/$/, '')}/`)).sort((a, b) => b.uri.length - a.uri.length)[0];
+  }
+
+  function manifestFor(uri: string): Promise<Manifest | undefined> {
+    const folder = folderOf(uri);
+    if (!folder || !folder.uri.startsWith('file:')) return Promise.resolve(undefined);
+    let hit = manifestCache.get(folder.uri);
+    if (!hit) {
+      hit = readFile(join(fileURLToPath(folder.uri), MANIFEST_FILE), 'utf8').then((t) => parseManifest(t).manifest, () => undefined);
+      manifestCache.set(folder.uri, hit);
+    }
+    return hit;
+  }
+
+  function settingsFor(uri: string): Promise<ServerSettings | undefined> {
+    if (!canPullConfig) return Promise.resolve(undefined);
+    let hit = settingsCache.get(uri);
+    if (!hit) {
+      hit = connection.workspace.getConfiguration({ scopeUri: uri, section: 'mlship' }).then((s: unknown) => (s ?? undefined), () => undefined);
+      settingsCache.set(uri, hit);
+    }
+    return hit;
+  }
+
+  async function configFor(uri: string): Promise<{ config: AnalysisConfig; enabled: boolean }> {
+    const [manifest, settings] = await Promise.all([manifestFor(uri), settingsFor(uri)]);
+    return { config: analysisConfig(manifest, settings), enabled: settings?.diagnostics?.enable !== false };
+  }
+
+  function toDiagnostic(f: Finding): Diagnostic {
+    const rule = RULES[f.rule];
+    const d = Diagnostic.create(f.range, f.message, SEVERITY[f.severity], rule.code, 'MLShip');
+    d.codeDescription = { href: pathToFileURL(join(docsRoot, `${f.rule}.md`)).toString() };
+    return d;
+  }
+
+  async function analyzeFile(uri: string): Promise<void> {
+    const state = docs.get(uri);
+    if (!state || state.notebook) return;
+    await grammars;
+    const version = state.doc.version;
+    const { config, enabled } = await configFor(uri);
+    const current = docs.get(uri);
+    if (!current || current.doc.version !== version) return; // a newer change will analyze again
+    if (!enabled) {
+      current.result = { language: current.lang, calls: [], findings: [] };
+      void connection.sendDiagnostics({ uri, version, diagnostics: [] });
+      return;
+    }
+    const old = current.tree;
+    try {
+      const { result, tree } = analyzeSource(current.doc.getText(), current.lang, config, old);
+      current.tree = tree;
+      current.result = result;
+      void connection.sendDiagnostics({ uri, version, diagnostics: result.findings.map(toDiagnostic) });
+    } catch (err) {
+      current.tree = undefined;
+      connection.console.error(`MLShip could not analyze ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    } finally {
+      if (old && old !== current.tree) old.delete();
+    }
+  }
+
+  function schedule(uri: string, delayMs = 60): void {
+    const state = docs.get(uri);
+    if (!state) return;
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      if (state.notebook) void analyzeNotebookUri(state.notebook);
+      else void analyzeFile(uri);
+    }, delayMs);
+  }
+
+  function reanalyzeAll(): void {
+    for (const [uri, state] of docs) if (!state.notebook) schedule(uri, 0);
+    for (const nb of openNotebooks) void analyzeNotebookUri(nb);
+  }
+
+  connection.onDidOpenTextDocument(({ textDocument: t }) => {
+    const lang = languageForId(t.languageId);
+    if (!lang) return;
+    docs.set(t.uri, { doc: TextDocument.create(t.uri, t.languageId, t.version, t.text), lang });
+    schedule(t.uri, 0);
+  });
+
+  connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    const state = docs.get(textDocument.uri);
+    if (!state || state.notebook) return;
+    for (const change of contentChanges) {
+      if ('range' in change && state.tree) {
+        const startIndex = state.doc.offsetAt(change.range.start);
+        const oldEndIndex = state.doc.offsetAt(change.range.end);
+        const lines = change.text.split('\n');
+        const newEndPosition = lines.length === 1
+          ? { row: change.range.start.line, column: change.range.start.character + change.text.length }
+          : { row: change.range.start.line + lines.length - 1, column: (lines[lines.length - 1] ?? '').length };
+        state.tree.edit({
+          startIndex, oldEndIndex, newEndIndex: startIndex + change.text.length,
+          startPosition: { row: change.range.start.line, column: change.range.start.character },
+          oldEndPosition: { row: change.range.end.line, column: change.range.end.character },
+          newEndPosition,
+        });
+      } else if (state.tree) {
+        state.tree.delete();
+        state.tree = undefined;
+      }
+      state.doc = TextDocument.update(state.doc, [change], textDocument.version);
+    }
+    schedule(textDocument.uri);
+  });
+
+  connection.onDidCloseTextDocument(({ textDocument }) => {
+    const state = docs.get(textDocument.uri);
+    if (!state || state.notebook) return;
+    if (state.timer) clearTimeout(state.timer);
+    state.tree?.delete();
+    docs.delete(textDocument.uri);
+    void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+  });
+
+  // Notebooks: the code cells are analyzed together (an import in one cell, a predict call in another).
+  async function analyzeNotebookUri(notebookUri: string): Promise<void> {
+    const nb = notebooks.getNotebookDocument(notebookUri);
+    if (!nb) return;
+    await grammars;
+    const cells = nb.cells
+      .filter((c) => c.kind === NotebookCellKind.Code)
+      .map((c) => notebooks.getCellTextDocument(c))
+      .filter((d): d is TextDocument => d !== undefined && d.languageId === 'python');
+    const { config, enabled } = await configFor(notebookUri);
+    const results = enabled ? analyzeNotebook(cells.map((d) => ({ id: d.uri, source: d.getText() })), config) : cells.map((d) => ({ id: d.uri, findings: [], calls: [] }));
+    for (const r of results) {
+      const doc = cells.find((d) => d.uri === r.id);
+      if (!doc) continue;
+      docs.set(r.id, { doc, lang: 'python', notebook: notebookUri, result: { language: 'python', calls: r.calls, findings: r.findings } });
+      void connection.sendDiagnostics({ uri: r.id, version: doc.version, diagnostics: r.findings.map(toDiagnostic) });
+    }
+  }
+  const openNotebooks = new Set<string>();
+  notebooks.onDidOpen((nb) => {
+    openNotebooks.add(nb.uri);
+    void analyzeNotebookUri(nb.uri);
+  });
+  notebooks.onDidChange((e) => void analyzeNotebookUri(e.notebookDocument.uri));
+  notebooks.onDidClose((nb) => {
+    openNotebooks.delete(nb.uri);
+    for (const c of nb.cells) {
+      docs.delete(c.document);
+      void connection.sendDiagnostics({ uri: c.document, diagnostics: [] });
+    }
+  });
+  notebooks.listen(connection);
+
+  connection.onDidChangeConfiguration(() => {
+    settingsCache.clear();
+    reanalyzeAll();
+  });
+
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    if (changes.some((c) => c.uri.endsWith(`/${MANIFEST_FILE}`))) {
+      manifestCache.clear();
+      reanalyzeAll();
+    }
+  });
+
+  function findingFor(state: DocState, d: Diagnostic): Finding | undefined {
+    return state.result?.findings.find((f) => RULES[f.rule].code === d.code && f.range.start.line === d.range.start.line && f.range.start.character === d.range.start.character);
+  }
+
+  connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
+    const state = docs.get(params.textDocument.uri);
+    if (!state?.result) return [];
+    await grammars;
+    const { config } = await configFor(params.textDocument.uri);
+    const uri = params.textDocument.uri;
+    const text = state.doc.getText();
+    const only = params.context.only;
+    const actions: CodeAction[] = [];
+    if (!only || only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.QuickFix.split('.')[0])) {
+      for (const d of params.context.diagnostics) {
+        if (d.source !== 'MLShip') continue;
+        const finding = findingFor(state, d);
+        if (!finding) continue;
+        for (const fix of fixesFor(finding, text, state.lang, config, state.notebook ? undefined : state.tree)) {
+          const action = CodeAction.create(fix.title, { changes: { [uri]: fix.edits } }, CodeActionKind.QuickFix);
+          action.diagnostics = [d];
+          action.isPreferred = fix.isPreferred;
+          actions.push(action);
+        }
+      }
+      const fixable = state.result.findings.filter((f) => f.rule !== 'no-confidence' && f.rule !== 'untraced-prediction' && f.rule !== 'unsafe-model-load');
+      if (fixable.length > 1 && params.context.diagnostics.some((d) => d.source === 'MLShip')) {
+        const all = fixAll(text, state.lang, config);
+        if (all) actions.push(CodeAction.create(`Fix all MLShip problems in this file (${all.count})`, { changes: { [uri]: [all.edit] } }, CodeActionKind.QuickFix));
+      }
+    }
+    if (only?.some((k) => FIX_ALL_KIND.startsWith(k))) {
+      const all = fixAll(text, state.lang, config);
+      if (all) actions.push(CodeAction.create('Fix all MLShip problems', { changes: { [uri]: [all.edit] } }, FIX_ALL_KIND));
+    }
+    return actions;
+  });
+
+  connection.onHover(({ textDocument, position }): Hover | null => {
+    const state = docs.get(textDocument.uri);
+    const call = state?.result?.calls.find((c) => contains(c.range, position));
+    if (!call) return null;
+    return { contents: { kind: 'markdown', value: hoverMarkdown(call) }, range: call.range };
+  });
+
+  connection.onRequest(PredictCallsRequest.type, ({ uri }) => docs.get(uri)?.result?.calls ?? []);
+
+  connection.listen();
+}
+
+function contains(r: PredictCall['range'], p: { line: number; character: number }): boolean {
+  const after = p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character);
+  const before = p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character);
+  return after && before;
+}
+
+const MARK: Record<CheckState, string> = { pass: '✓', fail: '✗', 'n/a': '–', suppressed: '⊘' };
+const WORD: Record<CheckState, string> = { pass: 'ok', fail: 'missing', 'n/a': 'not applicable', suppressed: 'ignored by comment' };
+
+export function hoverMarkdown(call: PredictCall): string {
+  const rows = (['fallback', 'confidence', 'timeout', 'trace'] as const).map((k) => `| ${MARK[call.checks[k]]} | ${k} | ${WORD[call.checks[k]]} |`);
+  return [`**MLShip** · ${call.label}`, '', '| | check | |', '|---|---|---|', ...rows].join('\n');
+}
+
+/** Applies every fix-all-safe fix of the file, one at a time with re-analysis, and returns one whole-document edit. */
+export function fixAll(source: string, lang: Language, config: AnalysisConfig): { edit: TextEdit; count: number } | undefined {
+  let text = source;
+  let count = 0;
+  const skipped = new Set<string>();
+  for (let round = 0; round < 50; round++) {
+    const { result, tree } = analyzeSource(text, lang, config);
+    let applied = false;
+    try {
+      for (const f of result.findings) {
+        const key = `${f.rule}:${text.split('\n')[f.range.start.line]?.trim() ?? ''}`;
+        if (skipped.has(key)) continue;
+        const fix = fixesFor(f, text, lang, config, tree).find((x) => x.fixAllSafe);
+        if (!fix) continue;
+        const next = applyAll(text, fix.edits);
+        if (next === text) {
+          skipped.add(key);
+          continue;
+        }
+        text = next;
+        count++;
+        applied = true;
+        break;
+      }
+    } finally {
+      tree.delete();
+    }
+    if (!applied) break;
+  }
+  if (count === 0) return undefined;
+  const lines = source.split('\n');
+  return { edit: { range: { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: (lines[lines.length - 1] ?? '').length } }, newText: text }, count };
+}
+
+function applyAll(text: string, edits: TextEdit[]): string {
+  const doc = TextDocument.create('mem://fix', 'plaintext', 0, text);
+  return TextDocument.applyEdits(doc, edits);
+}
+
+if (require.main === module) startServer(createConnection(ProposedFeatures.all));

@@ -1,0 +1,98 @@
+// e2e: predict-call diagnostics in a real VS Code (code-server): warnings in the Problems panel, the no-fallback quick
+// fix applied from the lightbulb, in a Python and a TypeScript file of the sample workspace.
+import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
+import type { Page } from 'playwright-core';
+import { e2eTest, row, startVsCode, type VsCodeSession } from './harness';
+
+async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(name);
+  await row(page.locator('.quick-input-list'), name).waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab[aria-label^="${name}"]`).waitFor();
+}
+
+async function goTo(page: Page, line: number, column: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+}
+
+function problems(page: Page) {
+  return page.locator('.markers-panel .monaco-list-row');
+}
+
+async function problemTexts(page: Page): Promise<string[]> {
+  return (await problems(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+}
+
+describe('MLShip diagnostics in code-server', () => {
+  let vs: VsCodeSession;
+  let page: Page;
+  const test = (name: string, fn: () => Promise<void>): void => e2eTest(() => vs, name, fn);
+
+  before(async () => {
+    vs = await startVsCode();
+    page = vs.page;
+  });
+
+  after(async () => {
+    await vs?.close();
+  });
+
+  async function applyLightbulbFix(line: number, column: number, title: RegExp): Promise<void> {
+    await goTo(page, line, column);
+    // The lightbulb: in the editor's glyph margin or floating next to the line, depending on room.
+    const bulb = page.locator('.monaco-editor [class*="codicon-light-bulb"], .monaco-editor [class*="codicon-lightbulb"]');
+    await bulb.first().waitFor({ timeout: 30_000 });
+    await bulb.first().click();
+    const item = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+    await item.waitFor({ timeout: 10_000 });
+    // Keyboard selection, as a person would after the menu opens (the menu's pointer guard swallows synthetic clicks).
+    for (let i = 0; i < 10 && !((await item.getAttribute('class')) ?? '').includes('focused'); i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+  }
+
+  test('a Python service shows MLShip warnings in the Problems panel, and the no-fallback quick fix removes one', async () => {
+    await openFile(page, 'credit_risk_service.py');
+    await vs.runCommand('View: Focus Problems');
+    await row(page.locator('.markers-panel'), /mlship\/no-fallback/).waitFor({ timeout: 60_000 });
+    const before = await problemTexts(page);
+    assert.ok(before.some((t) => /mlship\/no-fallback.*Ln 20/.test(t)), before.join('\n'));
+    assert.ok(before.some((t) => /mlship\/no-timeout.*Ln 26/.test(t)), before.join('\n'));
+    await vs.screenshot('10-python-problems');
+    await goTo(page, 20, 35);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover', { hasText: /onnxruntime/ }).last();
+    await hover.waitFor({ timeout: 15_000 });
+    const hoverText = (await hover.innerText()).replace(/\s+/g, ' ');
+    assert.match(hoverText, /✗ fallback missing/);
+    assert.match(hoverText, /✓ trace ok/);
+    await vs.screenshot('11-python-hover');
+    await page.keyboard.press('Escape');
+    await applyLightbulbFix(20, 35, /try\/except/);
+    await page.waitForFunction(() => ![...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => /no-fallback.*Ln 20/.test(r.textContent?.replace(/\s+/g, ' ') ?? '')), undefined, { timeout: 30_000 });
+    const editor = await page.locator('.editor-instance .view-lines').innerText();
+    assert.match(editor.replace(/\s+/g, ' '), /try: .*session\.run/);
+    assert.match(editor.replace(/\s+/g, ' '), /except Exception:/);
+    await vs.screenshot('12-python-quick-fix-applied');
+  });
+
+  test('a TypeScript client shows the warnings too, and the no-fallback quick fix removes its warning', async () => {
+    await openFile(page, 'scoreClient.ts');
+    await row(page.locator('.markers-panel'), /scoreClient\.ts/).waitFor({ timeout: 30_000 });
+    await row(page.locator('.markers-panel'), /mlship\/no-timeout.*Ln 10/).waitFor({ timeout: 30_000 });
+    const before = await problemTexts(page);
+    assert.ok(before.some((t) => /mlship\/no-fallback.*Ln 10/.test(t)), before.join('\n'));
+    await vs.screenshot('13-typescript-problems');
+    await applyLightbulbFix(10, 30, /try\/catch/);
+    await page.waitForFunction(() => ![...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => /no-fallback.*Ln 1\d/.test(r.textContent?.replace(/\s+/g, ' ') ?? '') && /scoreClient|fetch/.test(r.textContent ?? '')), undefined, { timeout: 30_000 });
+    const editor = await page.locator('.editor-instance .view-lines').innerText();
+    assert.match(editor.replace(/\s+/g, ' '), /catch \(err\)/);
+    await vs.screenshot('14-typescript-quick-fix-applied');
+  });
+});

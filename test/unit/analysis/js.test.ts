@@ -1,0 +1,858 @@
+// The JavaScript / TypeScript / TSX analyzer: predict-call detection, the four checks, suppressions, quick fixes
+// and robustness. Snippets mark expected findings with `// expect: rule …` on the line where the finding starts.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { applyEdits } from '../../../src/core/analysis/edits';
+import { analyzeSource, fixesFor } from '../../../src/core/analysis/engine';
+import { languageForPath, loadGrammars, parse } from '../../../src/core/analysis/parser';
+import { DEFAULT_CONFIG, type AnalysisConfig, type AnalysisResult, type Language, type PredictCall, type RuleId } from '../../../src/core/analysis/types';
+
+const EXPECT = /\/\/\s*expect:\s*([a-z- ]+)/;
+
+function analyze(src: string, lang: Language = 'typescript', config: AnalysisConfig = DEFAULT_CONFIG): AnalysisResult {
+  const { result, tree } = analyzeSource(src, lang, config);
+  tree.delete();
+  return result;
+}
+
+function expectedOf(src: string): string[] {
+  const out: string[] = [];
+  src.split('\n').forEach((line, i) => {
+    for (const r of EXPECT.exec(line)?.[1]?.trim().split(/\s+/) ?? []) out.push(`${i + 1}:${r}`);
+  });
+  return out.sort();
+}
+
+function actualOf(result: AnalysisResult): string[] {
+  return result.findings.map((f) => `${f.range.start.line + 1}:${f.rule}`).sort();
+}
+
+/** Analyzes a snippet and compares the findings with its `// expect:` comments. */
+function check(src: string, lang: Language = 'typescript', config: AnalysisConfig = DEFAULT_CONFIG): AnalysisResult {
+  const result = analyze(src, lang, config);
+  assert.deepEqual(actualOf(result), expectedOf(src), `findings of:\n${src}`);
+  return result;
+}
+
+function calls(src: string, lang: Language = 'typescript', config: AnalysisConfig = DEFAULT_CONFIG): PredictCall[] {
+  return analyze(src, lang, config).calls;
+}
+
+function kinds(src: string, lang: Language = 'typescript', config: AnalysisConfig = DEFAULT_CONFIG): string[] {
+  return calls(src, lang, config).map((c) => c.kind);
+}
+
+/** Most rule tests look at one rule: the others are off. */
+function only(rule: RuleId, base: AnalysisConfig = DEFAULT_CONFIG): AnalysisConfig {
+  const severity = { ...base.severity };
+  for (const k of Object.keys(severity) as RuleId[]) if (k !== rule) severity[k] = 'off';
+  return { ...base, severity };
+}
+
+const count = (r: AnalysisResult, rule: RuleId) => r.findings.filter((f) => f.rule === rule).length;
+
+/** Applies the first fix of the first finding of `rule`; checks that the result parses and the finding is gone. */
+function applyFix(src: string, lang: Language, rule: RuleId, config: AnalysisConfig = DEFAULT_CONFIG): string {
+  const { result, tree } = analyzeSource(src, lang, config);
+  try {
+    const finding = result.findings.find((f) => f.rule === rule);
+    assert.ok(finding, `a ${rule} finding in:\n${src}`);
+    const fixes = fixesFor(finding, src, lang, config, tree);
+    assert.ok(fixes.length > 0, `a fix for ${rule}`);
+    const fix = fixes[0];
+    assert.ok(fix);
+    assert.equal(fix.rule, rule);
+    assert.equal(fix.fixAllSafe, rule !== 'no-confidence');
+    const out = applyEdits(src, fix.edits);
+    const t2 = parse(out, lang);
+    try {
+      assert.equal(t2.rootNode.hasError, false, `the fixed code parses:\n${out}`);
+    } finally {
+      t2.delete();
+    }
+    const after = analyze(out, lang, config);
+    assert.equal(count(after, rule), count(result, rule) - 1, `the ${rule} finding is gone after the fix:\n${out}`);
+    assert.equal(after.calls.length, result.calls.length, 'the fix keeps the predict calls');
+    return out;
+  } finally {
+    tree.delete();
+  }
+}
+
+before(async () => {
+  await loadGrammars();
+});
+
+describe('JS analyzer: detection', () => {
+  test('onnxruntime-node namespace import, module-level session (typescript)', () => {
+    const cs = calls(`import * as ort from 'onnxruntime-node';
+const session = await ort.InferenceSession.create('m.onnx');
+export async function f(feeds: Record<string, ort.Tensor>) {
+  const out = await session.run(feeds);
+  return out;
+}
+`);
+    assert.equal(cs.length, 1);
+    const c = cs[0];
+    assert.ok(c);
+    assert.equal(c.kind, 'onnxruntime');
+    assert.equal(c.label, 'onnxruntime session.run');
+    // The call node, without the `await`.
+    assert.deepEqual(c.range, { start: { line: 3, character: 20 }, end: { line: 3, character: 38 } });
+  });
+
+  test('named, aliased, default and require imports; destructuring; dynamic import', () => {
+    assert.deepEqual(kinds(`import { InferenceSession as IS } from 'onnxruntime-web';\nconst s = await IS.create('m');\nawait s.run({});\n`, 'tsx'), ['onnxruntime']);
+    assert.deepEqual(kinds(`import ort from 'onnxruntime-node';\nconst s = await ort.InferenceSession.create('m');\nawait s.run({});\n`, 'javascript'), ['onnxruntime']);
+    assert.deepEqual(kinds(`const ort = require('onnxruntime-node');\nasync function f(x) { const s = await ort.InferenceSession.create('m'); return s.run(x); }\n`, 'javascript'), ['onnxruntime']);
+    assert.deepEqual(kinds(`const { InferenceSession } = require('onnxruntime-node');\nlet s;\nasync function load() { s = await InferenceSession.create('m'); }\nasync function f(x) { return s.run(x); }\n`, 'javascript'), ['onnxruntime']);
+    assert.deepEqual(kinds(`const { InferenceSession: S } = await import('onnxruntime-common');\nconst s = await S.create('m');\nawait s.run({});\n`, 'javascript'), ['onnxruntime']);
+    assert.deepEqual(kinds(`import * as ort from 'onnxruntime-node';\nconst alias = ort;\nconst create = alias.InferenceSession.create;\nconst s = await create('m');\nconst same = s;\nawait same.run({});\n`), ['onnxruntime']);
+  });
+
+  test('class fields, typed parameters, factory functions and the browser global', () => {
+    const cls = `import * as ort from 'onnxruntime-node';
+class Model {
+  private session: ort.InferenceSession | null = null;
+  async load() { this.session = await ort.InferenceSession.create('m.onnx'); }
+  async predict(feeds: Record<string, ort.Tensor>) { return this.session!.run(feeds); }
+}
+`;
+    assert.deepEqual(kinds(cls), ['onnxruntime']);
+    assert.deepEqual(kinds(`import type { InferenceSession } from 'onnxruntime-common';\nexport async function f(s: InferenceSession) { return s.run({}); }\n`), ['onnxruntime']);
+    assert.deepEqual(kinds(`import * as ort from 'onnxruntime-node';\nlet p: Promise<ort.InferenceSession> | undefined;\nfunction get() { p ??= ort.InferenceSession.create('m'); return p; }\nexport async function f() { const s = await get(); return s.run({}); }\n`), ['onnxruntime']);
+    // onnxruntime-web loaded with a <script> tag: `ort` is a global.
+    assert.deepEqual(kinds(`async function f(x) { const s = await ort.InferenceSession.create('m.onnx'); return s.run({ x }); }\n`, 'javascript'), ['onnxruntime']);
+    // An ONNX file that injects the session: named like a session, in a file that uses onnxruntime.
+    assert.deepEqual(kinds(`import { Tensor } from 'onnxruntime-node';\nexport async function f(session, x) { return session.run({ x: new Tensor('float32', x) }); }\n`, 'javascript'), ['onnxruntime']);
+  });
+
+  test('transformers.js pipelines: direct, singleton class, promise .then', () => {
+    assert.deepEqual(kinds(`import { pipeline } from '@xenova/transformers';\nconst c = await pipeline('sentiment-analysis');\nexport const f = async (t: string) => c(t);\n`), ['hf-pipeline']);
+    const singleton = `import { pipeline } from '@huggingface/transformers';
+class P {
+  static instance = null;
+  static async getInstance() { this.instance ??= pipeline('text-classification', 'm'); return this.instance; }
+}
+export async function f(text) { const classifier = await P.getInstance(); return classifier(text); }
+`;
+    const cs = calls(singleton, 'javascript');
+    assert.equal(cs.length, 1);
+    assert.equal(cs[0]?.kind, 'hf-pipeline');
+    assert.equal(cs[0]?.label, "transformers.js pipeline('text-classification')");
+    assert.deepEqual(kinds(`import { pipeline } from '@huggingface/transformers';\nconst p = pipeline('fill-mask');\nexport const f = (t) => p.then((m) => m(t));\n`, 'javascript'), ['hf-pipeline']);
+  });
+
+  test('tfjs models: loaders, executeAsync, model-named objects', () => {
+    assert.deepEqual(kinds(`import * as tf from '@tensorflow/tfjs';\nconst m = await tf.loadLayersModel('/m.json');\nexport const f = (x: tf.Tensor) => m.predict(x);\n`), ['tfjs']);
+    assert.deepEqual(kinds(`const tf = require('@tensorflow/tfjs-node');\nasync function f(x) { const g = await tf.loadGraphModel('file://m'); return g.executeAsync(x); }\n`, 'javascript'), ['tfjs']);
+    assert.deepEqual(kinds(`const tf = require('@tensorflow/tfjs-node');\nasync function f(x) { const g = await tf.node.loadSavedModel('m'); return g.predict(x); }\n`, 'javascript'), ['tfjs']);
+    assert.deepEqual(kinds(`import * as tf from '@tensorflow/tfjs';\nexport function f(model: unknown, x: tf.Tensor) { return (model as tf.LayersModel).predict(x); }\n`), ['tfjs']);
+    assert.deepEqual(kinds(`import '@tensorflow/tfjs';\nexport function f(classifier, x) { return classifier.predict(x); }\n`, 'javascript'), ['tfjs']);
+  });
+
+  test('remote inference: fetch, axios, got, undici and URLs from constants', () => {
+    const src = `import axios from 'axios';
+import got from 'got';
+import { request, fetch as uFetch } from 'undici';
+const BASE = 'http://model:8080';
+const INFER = new URL('/v2/models/x/infer', process.env.BASE);
+const api = axios.create({ baseURL: 'http://triton:8000/v2/models/resnet' });
+export async function f(x: unknown) {
+  await fetch('/predict', { method: 'POST' });
+  await fetch(\`\${BASE}/invocations\`);
+  await fetch(INFER);
+  await fetch(BASE + '/score');
+  await axios.post('https://x/v1/models/m:predict', x);
+  await axios({ method: 'post', url: \`\${BASE}/predict\` });
+  await axios.request({ url: '/infer' });
+  await api.post('/infer', x);
+  await got.post(\`\${BASE}/predict\`, { json: x });
+  await request(\`\${BASE}/predict\`);
+  await uFetch(\`\${BASE}/predict\`);
+}
+`;
+    const cs = calls(src);
+    assert.deepEqual(cs.map((c) => c.kind), Array(11).fill('remote'));
+    assert.deepEqual(cs.map((c) => c.label), [
+      'fetch to /predict',
+      'fetch to /invocations',
+      'fetch to /v2/models/x/infer',
+      'fetch to /score',
+      'axios.post to /v1/models/m:predict',
+      'axios to /predict',
+      'axios.request to /infer',
+      'axios.post to /v2/models/resnet/infer',
+      'got.post to /predict',
+      'undici.request to /predict',
+      'undici.fetch to /predict',
+    ]);
+  });
+
+  test('SageMaker InvokeEndpointCommand sent through a client (v3) and invokeEndpoint (v2)', () => {
+    const src = `import { SageMakerRuntimeClient, InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
+const client = new SageMakerRuntimeClient({});
+export async function f(body: string) {
+  const cmd = new InvokeEndpointCommand({ EndpointName: 'e', Body: body });
+  return client.send(cmd);
+}
+export async function g(body: string) { return client.send(new InvokeEndpointCommand({ EndpointName: 'e', Body: body })); }
+`;
+    assert.deepEqual(kinds(src), ['sagemaker', 'sagemaker']);
+    assert.deepEqual(kinds(`const AWS = require('aws-sdk');\nconst rt = new AWS.SageMakerRuntime();\nasync function f(b) { return rt.invokeEndpoint({ EndpointName: 'e', Body: b }).promise(); }\n`, 'javascript'), ['sagemaker']);
+  });
+
+  test('look-alikes are not predictions', () => {
+    const src = `import neo4j from 'neo4j-driver';
+import axios from 'axios';
+class Trend { predict(xs: number[]) { return xs[xs.length - 1]; } }
+const model = new Trend();
+export async function f(worker: { run(): void }, items: number[][], session: neo4j.Session) {
+  worker.run();
+  items.map((x) => x).run?.();
+  model.predict([1]);
+  const helper = { predict: (x: number) => x };
+  helper.predict(1);
+  await session.run('MATCH (n) RETURN n');
+  await fetch('/api/users');
+  await fetch('/api/predictions-dashboard');
+  await axios.get('/api/feature-flags');
+  const schedule = { run: () => 1 };
+  schedule.run();
+}
+`;
+    assert.deepEqual(calls(src), []);
+  });
+
+  test('user patterns: dotted names and *.method', () => {
+    const config: AnalysisConfig = { ...DEFAULT_CONFIG, predictPatterns: [{ callee: 'scoring.scoreBatch', kind: 'local' }, { callee: '*.infer', kind: 'remote' }] };
+    const src = `import { scoring } from './scoring';
+export async function f(rows: number[][], client: { infer(x: unknown, o?: object): Promise<number> }) {
+  const a = scoring.scoreBatch(rows); // expect: no-fallback untraced-prediction
+  const b = await client.infer(rows); // expect: no-fallback no-timeout untraced-prediction
+  try {
+    return [a, b, await client.infer(rows, { timeout: 100 })]; // expect: untraced-prediction
+  } catch {
+    return [];
+  }
+}
+`;
+    const result = check(src, 'typescript', config);
+    assert.deepEqual(result.calls.map((c) => c.kind), ['custom', 'custom', 'custom']);
+    assert.equal(result.calls[0]?.checks.timeout, 'n/a');
+    assert.equal(result.calls[2]?.checks.timeout, 'pass');
+    assert.deepEqual(calls(src), [], 'no patterns, no custom calls');
+  });
+
+  test('the same snippet in the three grammars', () => {
+    const src = `const ort = require('onnxruntime-node');
+async function score(x) {
+  const session = await ort.InferenceSession.create('m.onnx');
+  const out = await session.run({ x }); // expect: no-fallback untraced-prediction
+  return out.y.data[0];
+}
+`;
+    for (const lang of ['typescript', 'tsx', 'javascript'] as const) check(src, lang);
+  });
+
+  test('a React component (tsx) calling an inference API from a handler', () => {
+    check(`import { useState } from 'react';
+export function Form() {
+  const [label, setLabel] = useState('');
+  const onSubmit = async (text: string) => {
+    const res = await fetch('/api/predict', { method: 'POST', body: text }); // expect: no-fallback no-timeout untraced-prediction
+    setLabel((await res.json()).label);
+  };
+  return <form onSubmit={() => onSubmit('x')}><span>{label}</span></form>;
+}
+`, 'tsx');
+  });
+});
+
+describe('JS analyzer: no-fallback', () => {
+  test('try/catch with a fallback guards; rethrowing or finally-only catches do not', () => {
+    check(`import * as ort from 'onnxruntime-node';
+const s = await ort.InferenceSession.create('m');
+const log = console;
+export async function a(f: Record<string, ort.Tensor>) {
+  try { return await s.run(f); } catch { return null; }
+}
+export async function b(f: Record<string, ort.Tensor>) {
+  try {
+    return await s.run(f); // expect: no-fallback
+  } catch (e) {
+    log.warn('failed', e);
+    throw e;
+  }
+}
+export async function c(f: Record<string, ort.Tensor>) {
+  try {
+    return await s.run(f); // expect: no-fallback
+  } finally {
+    log.debug('done');
+  }
+}
+export async function d(f: Record<string, ort.Tensor>) {
+  try {
+    return await s.run(f); // expect: no-fallback
+  } catch (e) {
+    throw new Error('wrapped: ' + String(e));
+  }
+}
+export async function e(f: Record<string, ort.Tensor>) {
+  try {
+    return s.run(f); // expect: no-fallback
+  } catch {
+    return null;
+  }
+}
+export async function g(f: Record<string, ort.Tensor>) {
+  try {
+    try {
+      return await s.run(f);
+    } catch (e) {
+      throw e;
+    }
+  } catch {
+    return null;
+  }
+}
+export async function h(fs: Record<string, ort.Tensor>[]) {
+  try {
+    return await Promise.all(fs.map((f) => s.run(f)));
+  } catch {
+    return [];
+  }
+}
+`, 'typescript', only('no-fallback'));
+  });
+
+  test('promise chains: .catch / .then(ok, err) guard unless the handler rethrows', () => {
+    check(`export async function f(x) {
+  const a = await fetch('/predict', { signal: AbortSignal.timeout(50) }).catch(() => null);
+  const b = await fetch('/predict', { signal: AbortSignal.timeout(50) }).then((r) => r.json()).catch((e) => console.error(e));
+  const c = await fetch('/predict', { signal: AbortSignal.timeout(50) }).then((r) => r.json(), () => ({ label: null }));
+  const d = await fetch('/predict', { signal: AbortSignal.timeout(50) }).catch((e) => { throw e; }); // expect: no-fallback
+  const e = await fetch('/predict', { signal: AbortSignal.timeout(50) }).catch((err) => Promise.reject(err)); // expect: no-fallback
+  const g = await fetch('/predict', { signal: AbortSignal.timeout(50) }).finally(() => x.done()); // expect: no-fallback
+  console.log({ modelVersion: x.version, a, b, c, d, e, g });
+}
+`, 'javascript');
+  });
+
+  test('configured fallback wrappers and decorators', () => {
+    const config: AnalysisConfig = { ...DEFAULT_CONFIG, fallbackWrappers: ['withFallback', 'resilience.guard'] };
+    const src = `import * as ort from 'onnxruntime-node';
+import { withFallback, resilience } from './resilience';
+const s = await ort.InferenceSession.create('m');
+export const a = (f: Record<string, ort.Tensor>) => withFallback(() => s.run(f), null);
+export const b = (f: Record<string, ort.Tensor>) => resilience.guard(async () => { const out = await s.run(f); return out; });
+export const c = (f: Record<string, ort.Tensor>) => other(() => s.run(f)); // expect: no-fallback
+class Service {
+  @withFallback({ value: null })
+  async score(f: Record<string, ort.Tensor>) { return s.run(f); }
+}
+`;
+    const result = analyze(src, 'typescript', config);
+    assert.deepEqual(result.findings.filter((f) => f.rule === 'no-fallback').map((f) => f.range.start.line + 1), [6]);
+    assert.equal(count(analyze(src), 'no-fallback'), 4, 'without wrappers every call lacks a fallback');
+  });
+
+  test('guarded by the callers: every in-file call site handles errors', () => {
+    check(`import * as ort from 'onnxruntime-node';
+const s = await ort.InferenceSession.create('m');
+const V = 'v1';
+async function inner(f: Record<string, ort.Tensor>) {
+  const out = await s.run(f);
+  console.log({ modelVersion: V });
+  return out;
+}
+async function middle(f: Record<string, ort.Tensor>) {
+  return inner(f);
+}
+export async function outer(f: Record<string, ort.Tensor>) {
+  try { return await middle(f); } catch { return null; }
+}
+export function chained(f: Record<string, ort.Tensor>) {
+  return inner(f).catch(() => null);
+}
+const partly = async (f: Record<string, ort.Tensor>) => {
+  const out = await s.run(f); // expect: no-fallback
+  console.log({ modelVersion: V });
+  return out;
+};
+export async function safe(f: Record<string, ort.Tensor>) {
+  try { return await partly(f); } catch { return null; }
+}
+export const unsafe = (f: Record<string, ort.Tensor>) => partly(f);
+async function passedAround(f: Record<string, ort.Tensor>) {
+  const out = await s.run(f); // expect: no-fallback
+  console.log({ modelVersion: V });
+  return out;
+}
+export const handlers = [passedAround];
+async function neverCalled(f: Record<string, ort.Tensor>) {
+  const out = await s.run(f); // expect: no-fallback
+  console.log({ modelVersion: V });
+  return out;
+}
+class Svc {
+  private async run(f: Record<string, ort.Tensor>) {
+    const out = await s.run(f);
+    console.log({ modelVersion: V });
+    return out;
+  }
+  async safe(f: Record<string, ort.Tensor>) {
+    try { return await this.run(f); } catch { return null; }
+  }
+}
+`);
+  });
+
+  test('PredictCall.checks of a guarded call', () => {
+    const [c] = calls(`import { pipeline } from '@xenova/transformers';
+const clf = await pipeline('sentiment-analysis');
+export async function f(text: string) {
+  try {
+    const [top] = await clf(text);
+    console.info('sentiment', { modelVersion: 'sst2-v1' });
+    return top.score >= 0.9 ? top.label : 'unsure';
+  } catch {
+    return 'unsure';
+  }
+}
+`);
+    assert.ok(c);
+    assert.deepEqual(c.checks, { fallback: 'pass', confidence: 'pass', timeout: 'n/a', trace: 'pass' });
+  });
+});
+
+describe('JS analyzer: no-confidence', () => {
+  test('argmax without a threshold; thresholds on the max probability or a derived score', () => {
+    check(`import * as tf from '@tensorflow/tfjs';
+const model = await tf.loadLayersModel('/m.json');
+const LABELS = ['a', 'b'];
+const argMax = (xs: number[]) => xs.indexOf(Math.max(...xs));
+export function a(x: tf.Tensor) {
+  try {
+    const p = model.predict(x) as tf.Tensor; // expect: no-confidence
+    console.log({ modelVersion: 1 });
+    return LABELS[p.argMax(-1).dataSync()[0]];
+  } catch { return null; }
+}
+export function b(x: tf.Tensor) {
+  try {
+    const probs = (model.predict(x) as tf.Tensor).dataSync() as Float32Array; // expect: no-confidence
+    console.log({ modelVersion: 1 });
+    return LABELS[probs.indexOf(Math.max(...probs))];
+  } catch { return null; }
+}
+export function c(x: tf.Tensor) {
+  try {
+    const probs = Array.from((model.predict(x) as tf.Tensor).dataSync());
+    console.log({ modelVersion: 1 });
+    const idx = argMax(probs);
+    const score = probs[idx];
+    if (score >= THRESHOLD) return LABELS[idx];
+    return null;
+  } catch { return null; }
+}
+export function d(x: tf.Tensor) {
+  try {
+    const out = Array.from((model.predict(x) as tf.Tensor).dataSync());
+    console.log({ modelVersion: 1 });
+    const best = out.reduce((bi, v, i, arr) => (v > arr[bi] ? i : bi), 0);
+    if (out[best] < 0.6) return null;
+    return LABELS[best];
+  } catch { return null; }
+}
+export function e(x: tf.Tensor) {
+  try {
+    const out = Array.from((model.predict(x) as tf.Tensor).dataSync()); // expect: no-confidence
+    console.log({ modelVersion: 1 });
+    const best = out.reduce((bi, v, i, arr) => (v > arr[bi] ? i : bi), 0);
+    for (let i = 0; i < out.length; i++) console.log(i);
+    return LABELS[best];
+  } catch { return null; }
+}
+export function regression(x: tf.Tensor) {
+  try {
+    const y = model.predict(x) as tf.Tensor;
+    console.log({ modelVersion: 1 });
+    return y.dataSync()[0];
+  } catch { return null; }
+}
+`);
+  });
+
+  test('transformers.js labels without a score check; ONNX label outputs without probabilities', () => {
+    const r = check(`import { pipeline } from '@xenova/transformers';
+import * as ort from 'onnxruntime-node';
+const clf = await pipeline('sentiment-analysis');
+const s = await ort.InferenceSession.create('m');
+export async function a(t: string) {
+  try {
+    const out = await clf(t); // expect: no-confidence
+    console.log({ modelVersion: 'x' });
+    return out[0].label;
+  } catch { return null; }
+}
+export async function b(t: string) {
+  try {
+    const { label, score } = (await clf(t))[0];
+    console.log({ modelVersion: 'x' });
+    return score > MIN_SCORE ? label : null;
+  } catch { return null; }
+}
+export async function c(f: Record<string, ort.Tensor>) {
+  try {
+    const r = await s.run(f); // expect: no-confidence
+    console.log({ modelVersion: 'x' });
+    return r['output_label'].data[0];
+  } catch { return null; }
+}
+export async function d(f: Record<string, ort.Tensor>) {
+  try {
+    const r = await s.run(f);
+    console.log({ modelVersion: 'x' });
+    const p = r.probabilities.data as Float32Array;
+    if (Math.max(...p) < 0.8) return null;
+    return r.label.data[0];
+  } catch { return null; }
+}
+export async function e(t: string) {
+  try {
+    const emb = await clf(t);
+    console.log({ modelVersion: 'x' });
+    return emb;
+  } catch { return null; }
+}
+`);
+    assert.deepEqual(r.calls.map((c) => c.checks.confidence), ['fail', 'pass', 'fail', 'pass', 'n/a']);
+  });
+});
+
+describe('JS analyzer: no-timeout', () => {
+  test('fetch signal, axios timeout and instances, got, undici, SageMaker clients', () => {
+    check(`import axios from 'axios';
+import got from 'got';
+import { request } from 'undici';
+import { SageMakerRuntimeClient, InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+const withTimeout = axios.create({ timeout: 500 });
+const without = axios.create({ baseURL: 'http://m' });
+const slow = new SageMakerRuntimeClient({ region: 'x' });
+const fast = new SageMakerRuntimeClient({ requestHandler: new NodeHttpHandler({ requestTimeout: 900 }) });
+const opts = { method: 'POST', signal: AbortSignal.timeout(100) };
+export async function all(x: unknown, ctrl: AbortController, init: RequestInit) {
+  try {
+    console.log({ modelVersion: 1 });
+    const r = [
+      await fetch('/predict'), // expect: no-timeout
+      await fetch('/predict', { method: 'POST' }), // expect: no-timeout
+      await fetch('/predict', { method: 'POST', signal: AbortSignal.timeout(100) }),
+      await fetch('/predict', { signal: ctrl.signal }),
+      await fetch('/predict', opts),
+      await fetch('/predict', { ...opts, body: '1' }),
+      await fetch('/predict', init),
+      await axios.post('/predict', x), // expect: no-timeout
+      await axios.post('/predict', x, { timeout: 100 }),
+      await axios.get('/predict', { timeout: 100 }),
+      await axios({ url: '/predict', method: 'post' }), // expect: no-timeout
+      await axios({ url: '/predict', timeout: 100 }),
+      await withTimeout.post('/predict', x),
+      await without.post('/predict', x), // expect: no-timeout
+      await got.post('/predict', { json: x }), // expect: no-timeout
+      await got.post('/predict', { json: x, timeout: { request: 100 } }),
+      await request('/predict', { method: 'POST' }), // expect: no-timeout
+      await request('/predict', { method: 'POST', headersTimeout: 100 }),
+      await slow.send(new InvokeEndpointCommand({ EndpointName: 'e' })), // expect: no-timeout
+      await fast.send(new InvokeEndpointCommand({ EndpointName: 'e' })),
+      await slow.send(new InvokeEndpointCommand({ EndpointName: 'e' }), { abortSignal: AbortSignal.timeout(100) }),
+      await Promise.race([fetch('/predict'), new Promise((_, reject) => setTimeout(reject, 100))]),
+    ];
+    return r;
+  } catch {
+    return [];
+  }
+}
+`);
+  });
+
+  test('a global axios.defaults.timeout counts; local calls are n/a', () => {
+    check(`const axios = require('axios');\naxios.defaults.timeout = 2000;\nasync function f(x) { try { const r = await axios.post('/predict', x); console.log({ modelVersion: r.data.v }); return r; } catch { return null; } }\n`, 'javascript');
+    const [c] = calls(`import * as ort from 'onnxruntime-node';\nconst s = await ort.InferenceSession.create('m');\nexport const f = () => s.run({});\n`);
+    assert.equal(c?.checks.timeout, 'n/a');
+  });
+});
+
+describe('JS analyzer: untraced-prediction', () => {
+  test('a logging or recording call that mentions the model version', () => {
+    check(`import * as ort from 'onnxruntime-node';
+import { trace } from '@opentelemetry/api';
+const s = await ort.InferenceSession.create('m');
+const MODEL_VERSION = '7';
+export async function a(f: Record<string, ort.Tensor>) {
+  try { const o = await s.run(f); logger.info({ MODEL_VERSION }); return o; } catch { return null; }
+}
+export async function b(f: Record<string, ort.Tensor>) {
+  try { const o = await s.run(f); trace.getActiveSpan()?.setAttribute('model.version', MODEL_VERSION); return o; } catch { return null; }
+}
+export async function c(f: Record<string, ort.Tensor>) {
+  try { const o = await s.run(f); recordPrediction({ model_version: MODEL_VERSION, o }); return o; } catch { return null; }
+}
+export async function d(f: Record<string, ort.Tensor>) {
+  try { const o = await s.run(f); console.log('prediction', o); return o; } catch { return null; } // expect: untraced-prediction
+}
+export async function e(f: Record<string, ort.Tensor>) {
+  try { const o = await s.run(f); metrics.increment('predictions'); return o; } catch { return null; } // expect: untraced-prediction
+}
+export async function warm(f: Record<string, ort.Tensor>) {
+  try { await s.run(f); } catch { /* warm-up only */ }
+}
+`);
+    const cs = calls(`import * as ort from 'onnxruntime-node';\nconst s = await ort.InferenceSession.create('m');\nexport async function warm() { await s.run({}); }\n`);
+    assert.equal(cs[0]?.checks.trace, 'n/a', 'a discarded result needs no trace');
+  });
+});
+
+describe('JS analyzer: unsafe-model-load', () => {
+  test('jpickle and pickleparser', () => {
+    check(`const jpickle = require('jpickle');
+const { Parser } = require('pickleparser');
+const fs = require('fs');
+const a = jpickle.loads(fs.readFileSync('m.pkl', 'binary')); // expect: unsafe-model-load
+const p = new Parser();
+const b = p.parse(fs.readFileSync('vocab.pkl')); // expect: unsafe-model-load
+const c = JSON.parse(fs.readFileSync('weights.json', 'utf8'));
+`, 'javascript');
+  });
+});
+
+describe('JS analyzer: suppressions and severities', () => {
+  const src = `async function f(x) {
+  const a = await fetch('/predict', { body: x }); // mlship-ignore no-timeout
+  // mlship-ignore no-fallback, untraced-prediction
+  const b = await fetch('/predict', { body: x }); // expect: no-timeout
+  const c = await fetch('/predict', { body: x }); // mlship-ignore
+  return [a, b, c];
+}
+`;
+
+  test('line and line-above comments; the check becomes suppressed', () => {
+    const r = analyze(src, 'javascript');
+    assert.deepEqual(actualOf(r), ['2:no-fallback', '2:untraced-prediction', '4:no-timeout']);
+    assert.equal(r.calls[0]?.checks.timeout, 'suppressed');
+    assert.equal(r.calls[1]?.checks.fallback, 'suppressed');
+    assert.deepEqual(r.calls[2]?.checks, { fallback: 'suppressed', confidence: 'n/a', timeout: 'suppressed', trace: 'suppressed' });
+  });
+
+  test('file-level ignore', () => {
+    assert.deepEqual(actualOf(analyze(`// mlship-ignore-file no-timeout\n${src}`, 'javascript')).filter((k) => k.endsWith('no-timeout')), []);
+    assert.deepEqual(analyze(`// mlship-ignore-file\n${src}`, 'javascript').findings, []);
+  });
+
+  test("severity 'off' disables a rule; severities are applied", () => {
+    const config: AnalysisConfig = { ...DEFAULT_CONFIG, severity: { ...DEFAULT_CONFIG.severity, 'no-fallback': 'off', 'no-timeout': 'error' } };
+    const r = analyze(`async function f(x) { return fetch('/predict', { body: x }); }\n`, 'javascript', config);
+    assert.deepEqual(r.findings.map((f) => [f.rule, f.severity]), [['no-timeout', 'error'], ['untraced-prediction', 'hint']]);
+  });
+});
+
+describe('JS analyzer: quick fixes', () => {
+  test('no-fallback: const declaration → let + try/catch, typed, with fallbackPrediction appended (TS)', () => {
+    const src = `import * as ort from 'onnxruntime-node';
+
+const session = await ort.InferenceSession.create('m.onnx');
+
+export async function score(feeds: Record<string, ort.Tensor>) {
+  const result: ort.InferenceSession.ReturnType = await session.run(feeds);
+  return result;
+}
+`;
+    const out = applyFix(src, 'typescript', 'no-fallback');
+    assert.ok(out.includes(`  let result: ort.InferenceSession.ReturnType;
+  try {
+    result = await session.run(feeds);
+  } catch (err) {
+    console.error('Prediction failed; using fallback', err);
+    result = fallbackPrediction(feeds);
+  }
+  return result;`), out);
+    assert.match(out, /function fallbackPrediction<T = never>\(\.\.\._inputs: unknown\[\]\): T \{\n {2}\/\/ TODO[^\n]*\n {2}return null as unknown as T;\n\}\n$/);
+  });
+
+  test('no-fallback: return await, assignments, expression statements, .catch for non-awaited promises (JS, 4 spaces)', () => {
+    const head = `const ort = require('onnxruntime-node');\nlet session;\nfunction fallbackPrediction() {\n    return null;\n}\n`;
+    const a = applyFix(`${head}async function f(x) {\n    if (x) {\n        return await session.run(x);\n    }\n}\n`, 'javascript', 'no-fallback');
+    assert.ok(a.includes(`        try {\n            return await session.run(x);\n        } catch (err) {\n            console.error('Prediction failed; using fallback', err);\n            return fallbackPrediction(x);\n        }\n`), a);
+    assert.equal(a.match(/function fallbackPrediction/g)?.length, 1, 'an existing fallbackPrediction is reused');
+    const b = applyFix(`${head}async function f(x) {\n    let r;\n    r = await session.run(x);\n    return r;\n}\n`, 'javascript', 'no-fallback');
+    assert.ok(b.includes(`    try {\n        r = await session.run(x);\n    } catch (err) {\n        console.error('Prediction failed; using fallback', err);\n        r = fallbackPrediction(x);\n    }\n`), b);
+    const c = applyFix(`${head}async function f(x, res) {\n    res.json(await session.run(x));\n}\n`, 'javascript', 'no-fallback');
+    assert.ok(c.includes(`    res.json(await session.run(x).catch((err) => { console.error('Prediction failed; using fallback', err); return fallbackPrediction(x); }));\n`), c);
+    const c2 = applyFix(`${head}async function f(x) {\n    await session.run(x);\n}\n`, 'javascript', 'no-fallback');
+    assert.ok(c2.includes(`    try {\n        await session.run(x);\n    } catch (err) {\n        console.error('Prediction failed; using fallback', err);\n    }\n`), c2);
+    const c3 = applyFix(`const tf = require('@tensorflow/tfjs-node');\nlet model;\nfunction f(x, res) {\n  res.json(model.predict(x).arraySync());\n}\n`, 'javascript', 'no-fallback');
+    assert.ok(c3.includes(`  try {\n    res.json(model.predict(x).arraySync());\n  } catch (err) {\n    console.error('Prediction failed; using fallback', err);\n    res.json(fallbackPrediction(x).arraySync());\n  }\n`), c3);
+    const d = applyFix(`${head}function f(x) {\n    return session.run(x);\n}\n`, 'javascript', 'no-fallback');
+    assert.ok(d.includes(`return session.run(x).catch((err) => { console.error('Prediction failed; using fallback', err); return fallbackPrediction(x); });`), d);
+    const e = applyFix(`${head}const f = (x) => session.run(x);\n`, 'javascript', 'no-fallback');
+    assert.ok(e.includes('.catch((err) =>'), e);
+  });
+
+  test('no-fallback: multi-line statements are re-indented; tabs; CRLF; files without semicolons', () => {
+    const tabbed = `import { pipeline } from '@xenova/transformers'\nconst clf = await pipeline('sentiment-analysis')\nexport async function f(t: string) {\n\tconst out = await clf(t, {\n\t\ttopk: 1,\n\t})\n\treturn out\n}\n`;
+    const out = applyFix(tabbed, 'typescript', 'no-fallback');
+    assert.ok(out.includes(`\tlet out\n\ttry {\n\t\tout = await clf(t, {\n\t\t\ttopk: 1,\n\t\t})\n\t} catch (err) {\n\t\tconsole.error('Prediction failed; using fallback', err)\n\t\tout = fallbackPrediction(t)\n\t}\n`), out);
+    assert.ok(out.includes('\treturn null as unknown as T\n'), 'no semicolons in a file without them');
+    const crlf = `const tf = require('@tensorflow/tfjs-node');\r\nlet model;\r\nfunction f(x) {\r\n  const y = model.predict(x);\r\n  return y;\r\n}\r\n`;
+    const out2 = applyFix(crlf, 'javascript', 'no-fallback');
+    assert.ok(!/[^\r]\n/.test(out2), 'CRLF line endings are kept');
+    assert.ok(out2.includes('  let y;\r\n  try {\r\n    y = model.predict(x);\r\n'), out2);
+    const arrow = applyFix(`const tf = require('@tensorflow/tfjs-node');\nlet model;\nconst f = (x) => model.predict(x);\n`, 'javascript', 'no-fallback');
+    assert.ok(arrow.includes(`const f = (x) => {\n  try {\n    return model.predict(x);\n  } catch (err) {\n`), arrow);
+  });
+
+  test('no-confidence: abstain branch and CONFIDENCE_THRESHOLD after the imports', () => {
+    const hf = `'use client';
+import { pipeline } from '@xenova/transformers';
+import { z } from 'zod';
+
+const clf = await pipeline('sentiment-analysis');
+
+export async function f(text: string) {
+  try {
+    const [top] = await clf(text);
+    console.log({ modelVersion: 1 });
+    return top.label;
+  } catch {
+    return null;
+  }
+}
+`;
+    const out = applyFix(hf, 'tsx', 'no-confidence');
+    assert.ok(out.includes(`import { z } from 'zod';\n\nconst CONFIDENCE_THRESHOLD = 0.7;\n`), out);
+    assert.ok(out.includes(`    const [top] = await clf(text);\n    if (top.score < CONFIDENCE_THRESHOLD) return fallbackPrediction(text);\n`), out);
+    const config: AnalysisConfig = { ...DEFAULT_CONFIG, confidenceThreshold: 0.85 };
+    const argmax = `const tf = require('@tensorflow/tfjs-node')
+const LABELS = ['a', 'b']
+let model
+function f(x) {
+  const pred = model.predict(x)
+  const idx = pred.argMax(-1).dataSync()[0]
+  return LABELS[idx]
+}
+`;
+    const out2 = applyFix(argmax, 'javascript', 'no-confidence', config);
+    assert.ok(out2.includes(`const tf = require('@tensorflow/tfjs-node')\n\nconst CONFIDENCE_THRESHOLD = 0.85\n`), out2);
+    assert.ok(out2.includes(`  const idx = pred.argMax(-1).dataSync()[0]\n  if (pred.max(-1).dataSync()[0] < CONFIDENCE_THRESHOLD) return fallbackPrediction(x)\n`), out2);
+    const onnx = `import * as ort from 'onnxruntime-node';\nconst s = await ort.InferenceSession.create('m');\nexport async function f(feeds: Record<string, ort.Tensor>) {\n  const r = await s.run(feeds);\n  return r.label.data[0];\n}\n`;
+    const out3 = applyFix(onnx, 'typescript', 'no-confidence');
+    assert.ok(out3.includes('  if (Math.max(...(r.probabilities.data as Float32Array)) < CONFIDENCE_THRESHOLD) return fallbackPrediction(feeds);\n'), out3);
+    const idx = `const probsOf = (x) => x;\nasync function f(session, feeds) {\n  const out = await session.run(feeds);\n  const probs = probsOf(out.logits.data);\n  const best = probs.indexOf(Math.max(...probs));\n  return best;\n}\nrequire('onnxruntime-node');\n`;
+    const out4 = applyFix(idx, 'javascript', 'no-confidence');
+    assert.ok(out4.includes('  if (probs[best] < CONFIDENCE_THRESHOLD) return fallbackPrediction(feeds);\n'), out4);
+  });
+
+  test('no-timeout: fetch options', () => {
+    const fetchNoOpts = applyFix(`async function f() {\n  return fetch('/predict');\n}\n`, 'javascript', 'no-timeout');
+    assert.ok(fetchNoOpts.includes(`fetch('/predict', { signal: AbortSignal.timeout(50) })`), fetchNoOpts);
+    const multi = applyFix(`async function f(x) {\n  return fetch('/predict', {\n    method: 'POST',\n    body: x,\n  });\n}\n`, 'javascript', 'no-timeout', { ...DEFAULT_CONFIG, latencyBudgetMs: 120 });
+    assert.ok(multi.includes(`    body: x,\n    signal: AbortSignal.timeout(120),\n  });`), multi);
+    const spread = applyFix(`const opts = { method: 'POST' };\nasync function f() {\n  return fetch('/predict', opts);\n}\n`, 'javascript', 'no-timeout');
+    assert.ok(spread.includes(`fetch('/predict', { ...opts, signal: AbortSignal.timeout(50) })`), spread);
+    assert.equal(count(analyze(`async function f(init) {\n  return fetch('/predict', init);\n}\n`, 'javascript'), 'no-timeout'), 0, 'options of unknown content count as set');
+  });
+
+  test('no-timeout: axios and friends', () => {
+    const ax = `import axios from 'axios';\nimport got from 'got';\nimport { request } from 'undici';\n`;
+    assert.ok(applyFix(`${ax}export const a = (x: unknown) => axios.post('/predict', x);\n`, 'typescript', 'no-timeout').includes(`axios.post('/predict', x, { timeout: 50 })`));
+    assert.ok(applyFix(`${ax}export const a = () => axios.post('/predict');\n`, 'typescript', 'no-timeout').includes(`axios.post('/predict', undefined, { timeout: 50 })`));
+    assert.ok(applyFix(`${ax}export const a = () => axios.get('/predict', { params: { a: 1 } });\n`, 'typescript', 'no-timeout').includes(`{ params: { a: 1 }, timeout: 50 }`));
+    assert.ok(applyFix(`${ax}export const a = () => axios({ url: '/predict' });\n`, 'typescript', 'no-timeout').includes(`axios({ url: '/predict', timeout: 50 })`));
+    assert.ok(applyFix(`${ax}export const a = (x: unknown) => got.post('/predict', { json: x });\n`, 'typescript', 'no-timeout').includes(`{ json: x, timeout: { request: 50 } }`));
+    assert.ok(applyFix(`${ax}export const a = () => request('/predict');\n`, 'typescript', 'no-timeout').includes(`request('/predict', { headersTimeout: 50, bodyTimeout: 50 })`));
+    const sm = `import { SageMakerRuntimeClient, InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';\nconst c = new SageMakerRuntimeClient({});\nexport const a = () => c.send(new InvokeEndpointCommand({ EndpointName: 'e' }));\n`;
+    assert.ok(applyFix(sm, 'typescript', 'no-timeout').includes(`{ abortSignal: AbortSignal.timeout(50) })`));
+    const v2 = `const AWS = require('aws-sdk');\nconst rt = new AWS.SageMakerRuntime({ region: 'x' });\nasync function f(b) { return rt.invokeEndpoint({ EndpointName: 'e', Body: b }).promise(); }\n`;
+    assert.ok(applyFix(v2, 'javascript', 'no-timeout').includes(`new AWS.SageMakerRuntime({ region: 'x', httpOptions: { timeout: 50 } })`));
+  });
+
+  test('every fix of the corpus parses and removes its finding', () => {
+    const dir = join(__dirname, '..', '..', 'corpus', 'js');
+    let fixed = 0;
+    for (const name of readdirSync(dir)) {
+      const lang = languageForPath(name);
+      if (!lang) continue;
+      const src = readFileSync(join(dir, name), 'utf8');
+      const { result, tree } = analyzeSource(src, lang, DEFAULT_CONFIG);
+      try {
+        for (const f of result.findings) {
+          for (const fix of fixesFor(f, src, lang, DEFAULT_CONFIG, tree)) {
+            const out = applyEdits(src, fix.edits);
+            const t2 = parse(out, lang);
+            assert.equal(t2.rootNode.hasError, false, `${name}: ${fix.title}`);
+            t2.delete();
+            assert.ok(count(analyze(out, lang), f.rule) < count(result, f.rule), `${name}:${f.range.start.line + 1}: ${fix.title} removes ${f.rule}`);
+            fixed++;
+          }
+        }
+      } finally {
+        tree.delete();
+      }
+    }
+    assert.ok(fixed >= 40, `${fixed} fixes checked`);
+  });
+});
+
+describe('JS analyzer: robustness', () => {
+  const samples = [
+    '',
+    '\0\0\0',
+    'const x = await session.run(',
+    'fetch(`${',
+    "import * as ort from 'onnxruntime-node'; const s = await ort.InferenceSession.create(); s.run(",
+    'try { await fetch("/predict") } catch (e) { throw',
+    '(((((((((((model.predict(x)',
+    'class { this.session = ; async predict() { return this.session.run(x) } }',
+    '<div onClick={() => fetch("/predict")}>{</div>',
+    '}'.repeat(500) + 'fetch("/predict")',
+    'x = ' + 'a + '.repeat(5000) + 'model.predict(x)',
+    'const y = ' + '() => '.repeat(300) + 'fetch("/infer");',
+    'function f(x) ' + '{ if (x) '.repeat(400) + 'await model.predict(x);' + ' }'.repeat(400) + ' }',
+  ];
+
+  test('garbage, truncated and pathological inputs never throw and stay fast', () => {
+    const dir = join(__dirname, '..', '..', 'corpus', 'js');
+    const corpus = readdirSync(dir).map((n) => readFileSync(join(dir, n), 'utf8'));
+    const inputs = [...samples];
+    for (const src of corpus) for (const cut of [0.2, 0.5, 0.9]) inputs.push(src.slice(0, Math.floor(src.length * cut)));
+    for (const src of inputs) {
+      for (const lang of ['typescript', 'tsx', 'javascript'] as const) {
+        const t0 = performance.now();
+        const { result, tree } = analyzeSource(src, lang, { ...DEFAULT_CONFIG, predictPatterns: [{ callee: '*.infer', kind: 'remote' }], fallbackWrappers: ['safe'] });
+        try {
+          for (const f of result.findings.slice(0, 3)) fixesFor(f, src, lang, DEFAULT_CONFIG, tree);
+        } finally {
+          tree.delete();
+        }
+        assert.ok(performance.now() - t0 < 1000, `${lang} input of ${src.length} chars took ${performance.now() - t0} ms`);
+      }
+    }
+  });
+
+  test('a large file analyzes within a second', () => {
+    const dir = join(__dirname, '..', '..', 'corpus', 'js');
+    const parts = readdirSync(dir).filter((n) => n.endsWith('.ts')).map((n) => readFileSync(join(dir, n), 'utf8').replace(/^import .*$/gm, ''));
+    let src = `import * as ort from 'onnxruntime-node';\nimport axios from 'axios';\nimport { pipeline } from '@xenova/transformers';\n`;
+    while (src.length < 300_000) src += parts.join('\n');
+    const t0 = performance.now();
+    const r = analyze(src, 'typescript');
+    const ms = performance.now() - t0;
+    assert.ok(r.calls.length > 100);
+    assert.ok(ms < 1000, `${src.length} chars in ${ms.toFixed(0)} ms`);
+  });
+});

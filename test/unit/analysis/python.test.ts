@@ -1,0 +1,917 @@
+// Python analyzer: detection of every predict kind, alias and assignment following, each rule's pass and fail,
+// suppressions and severities, quick fixes (applied, reparsed, re-analyzed), hover checks, robustness and speed.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { applyEdits, indentUnit } from '../../../src/core/analysis/edits';
+import { analyzeSource, fixesFor } from '../../../src/core/analysis/engine';
+import { loadGrammars, parse } from '../../../src/core/analysis/parser';
+import { pythonAnalyzer } from '../../../src/core/analysis/python/analyzer';
+import { type AnalysisConfig, type AnalysisResult, DEFAULT_CONFIG, type Finding, type PredictCall, type RuleId } from '../../../src/core/analysis/types';
+
+const CORPUS = join(__dirname, '..', '..', 'corpus', 'python');
+
+function analyze(src: string, config: AnalysisConfig = DEFAULT_CONFIG): AnalysisResult {
+  return analyzeSource(src, 'python', config).result;
+}
+
+/** `line:rule` for every finding (1-based lines, as in an editor). */
+function found(src: string, config: AnalysisConfig = DEFAULT_CONFIG): string[] {
+  return analyze(src, config).findings.map((f) => `${f.range.start.line + 1}:${f.rule}`);
+}
+
+function rulesAt(src: string, line: number, config: AnalysisConfig = DEFAULT_CONFIG): RuleId[] {
+  return analyze(src, config)
+    .findings.filter((f) => f.range.start.line + 1 === line)
+    .map((f) => f.rule)
+    .sort();
+}
+
+function callAt(src: string, line: number, config: AnalysisConfig = DEFAULT_CONFIG): PredictCall | undefined {
+  return analyze(src, config).calls.find((c) => c.range.start.line + 1 === line);
+}
+
+function py(lines: string[]): string {
+  return lines.join('\n') + '\n';
+}
+
+/** Applies the first fix of `finding` and checks the result parses and no longer has the finding. */
+function applyFix(src: string, finding: Finding, config: AnalysisConfig = DEFAULT_CONFIG): string {
+  const fixes = fixesFor(finding, src, 'python', config);
+  assert.ok(fixes.length > 0, `a fix for ${finding.rule} at line ${finding.range.start.line + 1}`);
+  const fix = fixes[0];
+  assert.ok(fix);
+  assert.equal(fix.rule, finding.rule);
+  const out = applyEdits(src, fix.edits);
+  assert.equal(parse(out, 'python').rootNode.hasError, false, `the fixed code parses:\n${out}`);
+  const beforeCount = analyze(src, config).findings.filter((f) => f.rule === finding.rule).length;
+  const afterCount = analyze(out, config).findings.filter((f) => f.rule === finding.rule).length;
+  assert.ok(afterCount < beforeCount, `${finding.rule} is gone after the fix:\n${out}`);
+  return out;
+}
+
+function only(src: string, rule: RuleId, config: AnalysisConfig = DEFAULT_CONFIG): Finding {
+  const f = analyze(src, config).findings.find((x) => x.rule === rule);
+  assert.ok(f, `a ${rule} finding`);
+  return f;
+}
+
+before(async () => {
+  await loadGrammars();
+});
+
+describe('python analyzer: detection', () => {
+  it('finds scikit-learn, xgboost, lightgbm and keras estimators from constructors and loaders', () => {
+    const src = py([
+      'import joblib',
+      'import xgboost as xgb',
+      'import lightgbm as lgb',
+      'from sklearn.linear_model import LogisticRegression',
+      'from tensorflow.keras.models import load_model',
+      'm1 = joblib.load("a.joblib")',
+      'm2 = LogisticRegression().fit(X, y)',
+      'm3 = xgb.Booster(model_file="b.json")',
+      'm4 = lgb.train(params, train_set)',
+      'm5 = load_model("c.keras")',
+      'a = m1.predict(X)',
+      'b = m2.predict_proba(X)',
+      'c = m3.predict(dm)',
+      'd = m4.predict(X)',
+      'e = m5.predict(X)',
+      'f = m2.decision_function(X)',
+    ]);
+    const calls = analyze(src).calls;
+    assert.deepEqual(
+      calls.map((c) => [c.range.start.line + 1, c.kind, c.label]),
+      [
+        [11, 'estimator', 'model predict'],
+        [12, 'estimator', 'scikit-learn predict_proba'],
+        [13, 'estimator', 'xgboost predict'],
+        [14, 'estimator', 'lightgbm predict'],
+        [15, 'estimator', 'keras predict'],
+        [16, 'estimator', 'scikit-learn decision_function'],
+      ],
+    );
+    const c = calls[0];
+    assert.ok(c);
+    assert.deepEqual(c.range, { start: { line: 10, character: 4 }, end: { line: 10, character: 17 } });
+  });
+
+  it('takes model-like names (parameters, attributes, *_model) as estimators, and nothing else', () => {
+    const src = py([
+      'def a(model, X):',
+      '    return model.predict(X)',
+      'def b(self, X):',
+      '    return self.churn_model.predict(X)',
+      'def c(df, X):',
+      '    return df.predict(X)',
+      'def d(request, X):',
+      '    return request.app.state.model.predict(X)',
+      'def e(models, name, X):',
+      '    return models[name].predict(X)',
+      'def f(forecaster, X):',
+      '    return forecaster.predict(X)',
+    ]);
+    assert.deepEqual(
+      analyze(src).calls.map((c) => c.range.start.line + 1),
+      [2, 4, 8, 10],
+    );
+  });
+
+  it('follows imports, aliases and attributes to onnxruntime sessions; subprocess.run and list-like .run are not predictions', () => {
+    const src = py([
+      'import subprocess',
+      'import onnxruntime as ort',
+      'from onnxruntime import InferenceSession as IS',
+      'sess = ort.InferenceSession("m.onnx")',
+      'other = IS("n.onnx")',
+      'alias = sess',
+      'class S:',
+      '    def __init__(self):',
+      '        self.session = ort.InferenceSession("m.onnx")',
+      '    def go(self, x):',
+      '        return self.session.run(None, {"x": x})',
+      'def go(x, jobs):',
+      '    subprocess.run(["ls"])',
+      '    jobs.run()',
+      '    a = sess.run(None, {"x": x})',
+      '    b = other.run(["y"], {"x": x})',
+      '    return alias.run(None, {"x": x}), a, b',
+    ]);
+    const calls = analyze(src).calls;
+    assert.deepEqual(
+      calls.map((c) => [c.range.start.line + 1, c.kind]),
+      [
+        [11, 'onnxruntime'],
+        [15, 'onnxruntime'],
+        [16, 'onnxruntime'],
+        [17, 'onnxruntime'],
+      ],
+    );
+    assert.equal(calls[0]?.label, 'onnxruntime session.run');
+  });
+
+  it('finds Hugging Face pipeline results being called, through aliases and self attributes', () => {
+    const src = py([
+      'from transformers import pipeline as make_pipe',
+      'nlp = make_pipe("sentiment-analysis")',
+      'class T:',
+      '    def __init__(self):',
+      '        self.tagger = make_pipe("ner")',
+      '    def tag(self, text):',
+      '        return self.tagger(text)',
+      'def s(text):',
+      '    return nlp(text)[0]',
+      'def not_hf(text):',
+      '    return len(text)',
+    ]);
+    assert.deepEqual(
+      analyze(src).calls.map((c) => [c.range.start.line + 1, c.kind]),
+      [
+        [7, 'hf-pipeline'],
+        [9, 'hf-pipeline'],
+      ],
+    );
+  });
+
+  it('finds torch forward passes under no_grad / inference_mode only', () => {
+    const src = py([
+      'import torch',
+      'model = torch.jit.load("m.pt")',
+      'def train_step(x):',
+      '    return model(x)',
+      'def infer(x):',
+      '    with torch.no_grad():',
+      '        return model(x)',
+      '@torch.inference_mode()',
+      'def infer2(x, encoder):',
+      '    h = encoder(x)',
+      '    return torch.softmax(h, -1)',
+    ]);
+    assert.deepEqual(
+      analyze(src).calls.map((c) => [c.range.start.line + 1, c.kind]),
+      [
+        [7, 'torch'],
+        [10, 'torch'],
+      ],
+    );
+  });
+
+  it('finds HTTP inference by URL (literal, f-string, constant, concatenation) with requests, httpx and aiohttp', () => {
+    const src = py([
+      'import requests as rq',
+      'import httpx',
+      'import aiohttp',
+      'from requests import post',
+      'BASE = "http://models:8080"',
+      'PREDICT_URL = BASE + "/v1/models/churn:predict"',
+      'def a(x):',
+      '    return rq.post(PREDICT_URL, json=x, timeout=1)',
+      'def b(x, name):',
+      '    return httpx.post(f"{BASE}/v2/models/{name}/infer", json=x)',
+      'def c(x):',
+      '    return post("http://svc/invocations", data=x, timeout=2)',
+      'async def d(x):',
+      '    async with aiohttp.ClientSession() as session:',
+      '        async with session.post("http://gw/score", json=x) as r:',
+      '            return await r.json()',
+      'def not_inference(q):',
+      '    rq.get("https://api.github.com/search", params=q)',
+      '    return rq.post(BASE + "/feedback", json=q)',
+    ]);
+    const calls = analyze(src).calls;
+    assert.deepEqual(
+      calls.map((c) => [c.range.start.line + 1, c.kind, c.label]),
+      [
+        [8, 'remote', 'requests.post to /v1/models/churn:predict'],
+        [10, 'remote', 'httpx.post to /v2/models/'],
+        [12, 'remote', 'requests.post to /invocations'],
+        [15, 'remote', 'aiohttp session.post to /score'],
+      ],
+    );
+  });
+
+  it('finds SageMaker invoke_endpoint and Vertex AI endpoint.predict', () => {
+    const src = py([
+      'import boto3',
+      'from google.cloud import aiplatform',
+      'rt = boto3.client("sagemaker-runtime")',
+      's3 = boto3.client("s3")',
+      'ep = aiplatform.Endpoint("projects/p/locations/l/endpoints/1")',
+      'def go(body):',
+      '    s3.get_object(Bucket="b", Key="k")',
+      '    r = rt.invoke_endpoint(EndpointName="e", Body=body)',
+      '    return ep.predict(instances=[body]), r',
+    ]);
+    assert.deepEqual(
+      analyze(src).calls.map((c) => [c.range.start.line + 1, c.kind]),
+      [
+        [8, 'sagemaker'],
+        [9, 'vertex'],
+      ],
+    );
+  });
+
+  it('counts user predictPatterns as custom calls (dotted names, aliases and *.method)', () => {
+    const config: AnalysisConfig = { ...DEFAULT_CONFIG, predictPatterns: [{ callee: 'scoring.score_batch', kind: 'local' }, { callee: '*.infer', kind: 'remote' }] };
+    const src = py([
+      'import scoring',
+      'from scoring import score_batch as sb',
+      'def a(rows, client):',
+      '    x = scoring.score_batch(rows)',
+      '    y = sb(rows)',
+      '    z = client.infer(rows, timeout=1)',
+      '    return x, y, z, client.infer(rows)',
+    ]);
+    const calls = analyze(src, config).calls;
+    assert.deepEqual(
+      calls.map((c) => [c.range.start.line + 1, c.kind, c.checks.timeout]),
+      [
+        [4, 'custom', 'n/a'],
+        [5, 'custom', 'n/a'],
+        [6, 'custom', 'pass'],
+        [7, 'custom', 'fail'],
+      ],
+    );
+    assert.equal(calls[0]?.label, 'custom scoring.score_batch');
+    assert.deepEqual(rulesAt(src, 7, config), ['no-fallback', 'no-timeout', 'untraced-prediction']);
+    assert.equal(analyze(src).calls.length, 0);
+  });
+});
+
+describe('python analyzer: no-fallback', () => {
+  const head = ['import logging', 'import joblib', 'logger = logging.getLogger(__name__)', 'model = joblib.load("m")  # mlship: ignore'];
+
+  it('fails unguarded calls and passes calls in a try whose except returns or assigns a default', () => {
+    const src = py([...head, 'def a(X):', '    return model.predict(X)', 'def b(X):', '    try:', '        return model.predict(X)', '    except Exception:', '        return None']);
+    assert.deepEqual(rulesAt(src, 6), ['no-fallback', 'untraced-prediction']);
+    assert.deepEqual(rulesAt(src, 9), ['untraced-prediction']);
+    assert.equal(callAt(src, 9)?.checks.fallback, 'pass');
+  });
+
+  it('does not count handlers that only re-raise (also after logging), nor try/finally', () => {
+    const src = py([
+      ...head,
+      'def a(X):',
+      '    try:',
+      '        return model.predict(X)',
+      '    except ValueError:',
+      '        raise',
+      'def b(X):',
+      '    try:',
+      '        return model.predict(X)',
+      '    except Exception as e:',
+      '        logger.exception("failed")',
+      '        raise RuntimeError("model") from e',
+      'def c(X):',
+      '    try:',
+      '        return model.predict(X)',
+      '    finally:',
+      '        logger.info("done")',
+      'def d(X):',
+      '    try:',
+      '        y = 1',
+      '    except Exception:',
+      '        return model.predict(X)',
+    ]);
+    for (const line of [7, 12, 18, 25]) assert.equal(callAt(src, line)?.checks.fallback, 'fail', `line ${line}`);
+  });
+
+  it('passes calls under contextlib.suppress, inside configured wrappers, and in functions decorated with one', () => {
+    const config: AnalysisConfig = { ...DEFAULT_CONFIG, fallbackWrappers: ['with_fallback', 'resilience.guarded'] };
+    const src = py([
+      ...head,
+      'import contextlib',
+      'import resilience',
+      'from mylib import with_fallback',
+      'def a(X):',
+      '    with contextlib.suppress(Exception):',
+      '        return model.predict(X)',
+      'def b(X):',
+      '    return with_fallback(lambda: model.predict(X), default=None)',
+      '@resilience.guarded(default=0)',
+      'def c(X):',
+      '    return model.predict(X)',
+      '@with_fallback',
+      'def d(X):',
+      '    return model.predict(X)',
+    ]);
+    for (const line of [10, 12, 15, 18]) assert.equal(callAt(src, line, config)?.checks.fallback, 'pass', `line ${line}`);
+    assert.equal(callAt(src, 12)?.checks.fallback, 'fail', 'without the wrapper configured');
+  });
+
+  it('passes a helper whose every caller in the file is guarded (recursively), fails it when one caller is not', () => {
+    const src = py([
+      ...head,
+      'def _raw(X):',
+      '    return model.predict(X)',
+      'def _mid(X):',
+      '    return _raw(X)',
+      'def api(X):',
+      '    try:',
+      '        return _mid(X)',
+      '    except Exception:',
+      '        return None',
+      'def _other(X):',
+      '    return model.predict_proba(X)',
+      'def api2(X):',
+      '    try:',
+      '        a = _other(X)',
+      '    except Exception:',
+      '        a = None',
+      '    return a, _other(X)',
+      'def orphan(X):',
+      '    return model.predict(X)',
+      'def loop(X):',
+      '    return loop(model.predict(X))',
+    ]);
+    assert.equal(callAt(src, 6)?.checks.fallback, 'pass');
+    assert.equal(callAt(src, 15)?.checks.fallback, 'fail');
+    assert.equal(callAt(src, 23)?.checks.fallback, 'fail');
+    assert.equal(callAt(src, 25)?.checks.fallback, 'fail');
+  });
+
+  it('follows method calls through self and through instances of the class', () => {
+    const src = py([
+      ...head,
+      'class Svc:',
+      '    def predict(self, X):',
+      '        return model.predict(X)',
+      '    def safe(self, X):',
+      '        try:',
+      '            return self.predict(X)',
+      '        except Exception:',
+      '            return None',
+      'svc = Svc()',
+      'def route(X):',
+      '    try:',
+      '        return svc.predict(X)',
+      '    except Exception:',
+      '        return None',
+    ]);
+    assert.equal(callAt(src, 7)?.checks.fallback, 'pass');
+  });
+});
+
+describe('python analyzer: no-confidence', () => {
+  const head = ['import numpy as np', 'from sklearn.linear_model import LogisticRegression, LinearRegression', 'clf = LogisticRegression().fit(X, y)', 'reg = LinearRegression().fit(X, y)'];
+
+  it('fails a classifier hard label and passes when a probability or derived score is compared to a threshold', () => {
+    const src = py([
+      ...head,
+      'def a(x):',
+      '    return clf.predict(x)',
+      'def b(x):',
+      '    label = clf.predict(x)',
+      '    probs = clf.predict_proba(x)',
+      '    score = probs[:, 1]',
+      '    if score >= 0.8:',
+      '        return label',
+      'def c(x):',
+      '    label = clf.predict(x)',
+      '    conf = np.max(clf.predict_proba(x), axis=1)',
+      '    return [l for l, p in zip(label, conf) if p > 0.9]',
+      'def d(x):',
+      '    label = clf.predict(x)',
+      '    return label, clf.predict_proba(x).max()',
+    ]);
+    assert.equal(callAt(src, 6)?.checks.confidence, 'fail');
+    assert.equal(callAt(src, 8)?.checks.confidence, 'pass');
+    assert.equal(callAt(src, 14)?.checks.confidence, 'pass');
+    assert.equal(callAt(src, 18)?.checks.confidence, 'fail');
+  });
+
+  it('knows classifiers by class, by predict_proba/classes_ on the same receiver, and by name; never flags regressors or predict_proba', () => {
+    const src = py([
+      ...head,
+      'import joblib',
+      'm = joblib.load("m")  # mlship: ignore',
+      'n = joblib.load("n")  # mlship: ignore',
+      'def a(x, text_clf, regressor):',
+      '    print(m.classes_)',
+      '    return m.predict(x), n.predict(x), text_clf.predict(x), regressor.predict(x), reg.predict(x), clf.predict_proba(x)',
+    ]);
+    const calls = analyze(src).calls.filter((c) => c.range.start.line === 9);
+    assert.deepEqual(
+      calls.map((c) => c.checks.confidence),
+      ['fail', 'n/a', 'fail', 'n/a', 'n/a', 'n/a'],
+    );
+  });
+
+  it('fails argmax over model outputs (onnxruntime, torch, keras) unless the max score is thresholded', () => {
+    const src = py([
+      'import numpy as np',
+      'import onnxruntime as ort',
+      'sess = ort.InferenceSession("m.onnx")',
+      'def a(x):',
+      '    out = sess.run(None, {"x": x})[0]',
+      '    return int(np.argmax(out))',
+      'def b(x):',
+      '    logits = sess.run(None, {"x": x})[0]',
+      '    probs = np.exp(logits) / np.exp(logits).sum()',
+      '    label = probs.argmax()',
+      '    if probs[label] < 0.6:',
+      '        return None',
+      '    return int(label)',
+      'def c(x):',
+      '    return sess.run(None, {"x": x})[0]',
+    ]);
+    assert.equal(callAt(src, 5)?.checks.confidence, 'fail');
+    assert.equal(callAt(src, 8)?.checks.confidence, 'pass');
+    assert.equal(callAt(src, 15)?.checks.confidence, 'n/a');
+  });
+
+  it('fails a pipeline label used without comparing its score', () => {
+    const src = py([
+      'from transformers import pipeline',
+      'clf = pipeline("sentiment-analysis")',
+      'def a(t):',
+      '    return clf(t)[0]["label"]',
+      'def b(t):',
+      '    r = clf(t)[0]',
+      '    if r["score"] < 0.8:',
+      '        return None',
+      '    return r["label"]',
+      'def c(t):',
+      '    results = clf(t)',
+      '    return [r.label for r in results]',
+      'def d(t):',
+      '    return clf(t)',
+    ]);
+    assert.equal(callAt(src, 4)?.checks.confidence, 'fail');
+    assert.equal(callAt(src, 6)?.checks.confidence, 'pass');
+    assert.equal(callAt(src, 11)?.checks.confidence, 'fail');
+    assert.equal(callAt(src, 14)?.checks.confidence, 'n/a');
+  });
+});
+
+describe('python analyzer: no-timeout', () => {
+  it('fails requests without timeout, passes httpx by default, fails timeout=None', () => {
+    const src = py([
+      'import requests, httpx',
+      'URL = "http://m/predict"',
+      'def go(x):',
+      '    a = requests.post(URL, json=x)',
+      '    b = requests.post(URL, json=x, timeout=0.5)',
+      '    c = httpx.post(URL, json=x)',
+      '    d = httpx.post(URL, json=x, timeout=None)',
+      '    e = requests.post(URL, **x)',
+      '    return a, b, c, d, e',
+    ]);
+    assert.deepEqual(
+      analyze(src).calls.map((c) => c.checks.timeout),
+      ['fail', 'pass', 'pass', 'fail', 'pass'],
+    );
+  });
+
+  it('uses the client or session configuration (httpx.Client timeout, aiohttp ClientSession timeout) and asyncio.wait_for', () => {
+    const src = py([
+      'import asyncio, aiohttp, httpx, requests',
+      'URL = "http://m/infer"',
+      'slow = httpx.Client(timeout=None)',
+      'fast = httpx.Client(timeout=1.0)',
+      's = requests.Session()',
+      'async def go(x):',
+      '    a = slow.post(URL, json=x)',
+      '    b = fast.post(URL, json=x)',
+      '    c = s.post(URL, json=x)',
+      '    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=1)) as t:',
+      '        d = await t.post(URL, json=x)',
+      '    async with aiohttp.ClientSession() as u:',
+      '        e = await u.post(URL, json=x)',
+      '        f = await asyncio.wait_for(u.post(URL, json=x), 0.5)',
+      '    return a, b, c, d, e, f',
+    ]);
+    assert.deepEqual(
+      analyze(src).calls.map((c) => c.checks.timeout),
+      ['fail', 'pass', 'fail', 'pass', 'fail', 'pass'],
+    );
+  });
+
+  it('checks boto3 client Config timeouts and Vertex timeout=, and is n/a for local predictions', () => {
+    const src = py([
+      'import boto3',
+      'from botocore.config import Config',
+      'from google.cloud import aiplatform',
+      'CFG = Config(read_timeout=1, connect_timeout=1)',
+      'plain = boto3.client("sagemaker-runtime")',
+      'tuned = boto3.client("sagemaker-runtime", config=CFG)',
+      'inline = boto3.client("sagemaker-runtime", config=Config(retries={"max_attempts": 2}))',
+      'ep = aiplatform.Endpoint("e")',
+      'def go(b, model):',
+      '    r1 = plain.invoke_endpoint(EndpointName="e", Body=b)',
+      '    r2 = tuned.invoke_endpoint(EndpointName="e", Body=b)',
+      '    r3 = inline.invoke_endpoint(EndpointName="e", Body=b)',
+      '    r4 = ep.predict(instances=[b])',
+      '    r5 = ep.predict(instances=[b], timeout=2)',
+      '    return r1, r2, r3, r4, r5, model.predict(b)',
+    ]);
+    assert.deepEqual(
+      analyze(src).calls.map((c) => c.checks.timeout),
+      ['fail', 'pass', 'fail', 'fail', 'pass', 'n/a'],
+    );
+  });
+});
+
+describe('python analyzer: untraced-prediction', () => {
+  const head = ['import logging', 'import joblib', 'logger = logging.getLogger(__name__)', 'MODEL_VERSION = "1"', 'model = joblib.load("m")  # mlship: ignore'];
+
+  it('passes when the function logs or records anything mentioning a version', () => {
+    const src = py([
+      ...head,
+      'def a(x):',
+      '    y = model.predict(x)',
+      '    logger.info("pred", extra={"model_version": MODEL_VERSION})',
+      '    return y',
+      'def b(x, span):',
+      '    y = model.predict(x)',
+      '    span.set_attribute("model.version", MODEL_VERSION)',
+      '    return y',
+      'def c(x):',
+      '    y = model.predict(x)',
+      '    record = {"model_version": MODEL_VERSION, "y": y}',
+      '    logger.info("pred", extra=record)',
+      '    return y',
+      'def d(x):',
+      '    y = model.predict(x)',
+      '    print(f"served by {MODEL_VERSION}")',
+      '    return y',
+      'def e(x):',
+      '    y = model.predict(x)',
+      '    logger.info("pred %s", y)',
+      '    return {"y": y, "model_version": MODEL_VERSION}',
+    ]);
+    assert.deepEqual(
+      analyze(src).calls.map((c) => c.checks.trace),
+      ['pass', 'pass', 'pass', 'pass', 'fail'],
+    );
+  });
+
+  it('is n/a for a discarded result and looks at module-level code for top-level calls', () => {
+    const src = py([...head, 'def warm(x):', '    model.predict(x)', 'y = model.predict(X)', 'logger.info("batch done", extra={"version": MODEL_VERSION})']);
+    assert.deepEqual(
+      analyze(src).calls.map((c) => c.checks.trace),
+      ['n/a', 'pass'],
+    );
+  });
+});
+
+describe('python analyzer: unsafe-model-load', () => {
+  it('flags pickle-based loaders through aliases, torch.load without weights_only and np.load with allow_pickle', () => {
+    const src = py([
+      'import pickle as pkl',
+      'import joblib, cloudpickle, dill, torch, json, yaml',
+      'import numpy as np',
+      'import onnxruntime as ort',
+      'from joblib import load',
+      'from safetensors.torch import load_file',
+      'a = pkl.load(f)',
+      'b = pkl.loads(data)',
+      'c = load("m.joblib")',
+      'd = joblib.load("m.joblib")',
+      'e = cloudpickle.load(f)',
+      'g = dill.load(f)',
+      'h = torch.load("m.pt")',
+      'i = torch.load("m.pt", weights_only=True)',
+      'j = np.load("x.npy", allow_pickle=True)',
+      'k = np.load("x.npy")',
+      'l = json.load(f)',
+      'm = yaml.safe_load(f)',
+      'n = load_file("m.safetensors")',
+      'o = ort.InferenceSession("m.onnx")',
+    ]);
+    assert.deepEqual(
+      analyze(src)
+        .findings.filter((f) => f.rule === 'unsafe-model-load')
+        .map((f) => f.range.start.line + 1),
+      [7, 8, 9, 10, 11, 12, 13, 15],
+    );
+    const f = only(src, 'unsafe-model-load');
+    assert.deepEqual(f.range, { start: { line: 6, character: 4 }, end: { line: 6, character: 15 } });
+  });
+});
+
+describe('python analyzer: suppressions, severities and hover data', () => {
+  const src = py([
+    'import joblib',
+    'clf = joblib.load("m")  # mlship: ignore[unsafe-model-load]',
+    'def a(x):',
+    '    # mlship: ignore[no-fallback]',
+    '    return clf.predict(x)',
+    'def b(x):',
+    '    return clf.predict(x)  # mlship: ignore',
+  ]);
+
+  it('drops suppressed findings and marks the check suppressed', () => {
+    assert.deepEqual(found(src), ['5:no-confidence', '5:untraced-prediction']);
+    const calls = analyze(src).calls;
+    assert.equal(calls[0]?.checks.fallback, 'suppressed');
+    assert.deepEqual(calls[1]?.checks, { fallback: 'suppressed', confidence: 'suppressed', timeout: 'n/a', trace: 'suppressed' });
+  });
+
+  it('honours ignore-file and severity off', () => {
+    assert.deepEqual(found(`# mlship: ignore-file[no-confidence, untraced-prediction]\n${src}`), []);
+    const config: AnalysisConfig = { ...DEFAULT_CONFIG, severity: { ...DEFAULT_CONFIG.severity, 'no-confidence': 'off', 'untraced-prediction': 'error' } };
+    const findings = analyze(src, config).findings;
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.severity]),
+      [['untraced-prediction', 'error']],
+    );
+  });
+
+  it('reports every check of a guarded call for the hover', () => {
+    const guarded = py([
+      'import logging',
+      'from sklearn.ensemble import RandomForestClassifier',
+      'logger = logging.getLogger(__name__)',
+      'clf = RandomForestClassifier().fit(X, y)',
+      'def a(x):',
+      '    try:',
+      '        p = clf.predict_proba(x)[:, 1]',
+      '    except Exception:',
+      '        return None',
+      '    logger.info("scored", extra={"model_version": "7"})',
+      '    return p > 0.5',
+    ]);
+    const call = callAt(guarded, 7);
+    assert.ok(call);
+    assert.equal(call.kind, 'estimator');
+    assert.equal(call.label, 'scikit-learn predict_proba');
+    assert.deepEqual(call.checks, { fallback: 'pass', confidence: 'n/a', timeout: 'n/a', trace: 'pass' });
+    assert.deepEqual(found(guarded), []);
+  });
+
+  it('carries the call index on findings', () => {
+    const result = analyze(src);
+    for (const f of result.findings) {
+      assert.ok(f.callIndex !== undefined);
+      assert.deepEqual(result.calls[f.callIndex]?.range.start, f.range.start);
+    }
+  });
+});
+
+describe('python analyzer: quick fixes', () => {
+  it('wraps a statement in try/except with a logged fallback, adding logging, logger and fallback_prediction', () => {
+    const src = py(['import joblib', '', 'model = joblib.load("m")  # mlship: ignore', '', '', 'def score(X):', '    y = model.predict(X)', '    return y']);
+    const f = only(src, 'no-fallback');
+    const fixes = fixesFor(f, src, 'python', DEFAULT_CONFIG);
+    assert.equal(fixes[0]?.title, 'Wrap in try/except with a fallback');
+    assert.equal(fixes[0]?.fixAllSafe, true);
+    const out = applyFix(src, f);
+    assert.match(out, /import joblib\nimport logging\n\nlogger = logging\.getLogger\(__name__\)\n/);
+    assert.match(out, / {4}try:\n {8}y = model\.predict\(X\)\n {4}except Exception:\n {8}logger\.exception\("Prediction failed; using fallback"\)\n {8}y = fallback_prediction\(X\)\n {4}return y\n/);
+    assert.match(out, /\n\n\ndef fallback_prediction\(\*args, \*\*kwargs\):\n {4}"""[^"]*must return[^"]*"""\n {4}return None\n$/);
+  });
+
+  it('keeps an existing logger and fallback_prediction, and rewrites return statements', () => {
+    const src = py([
+      'import logging',
+      'from sklearn.svm import SVC',
+      'logger = logging.getLogger("svc")',
+      'clf = SVC().fit(X, y)',
+      'def fallback_prediction(x):',
+      '    return 0',
+      'def score(x):',
+      '    return clf.predict([x])[0]',
+    ]);
+    const out = applyFix(src, only(src, 'no-fallback'));
+    assert.equal((out.match(/import logging/g) ?? []).length, 1);
+    assert.equal((out.match(/def fallback_prediction/g) ?? []).length, 1);
+    assert.match(out, / {4}try:\n {8}return clf\.predict\(\[x\]\)\[0\]\n {4}except Exception:\n {8}logger\.exception\("Prediction failed; using fallback"\)\n {8}return fallback_prediction\(\[x\]\)\n/);
+  });
+
+  it('preserves tabs, two-space indentation and CRLF line endings', () => {
+    const tabs = 'import joblib\nm = joblib.load("m")  # mlship: ignore\nclass A:\n\tdef f(self, x):\n\t\tif x:\n\t\t\tr = m.predict(x)\n\t\t\treturn r\n';
+    const outTabs = applyFix(tabs, only(tabs, 'no-fallback'));
+    assert.match(outTabs, /\t\t\ttry:\n\t\t\t\tr = m\.predict\(x\)\n\t\t\texcept Exception:\n\t\t\t\tlogger\.exception/);
+    assert.equal(indentUnit(outTabs, '    '), '\t');
+    const two = 'import joblib\nm = joblib.load("m")  # mlship: ignore\ndef f(x):\n  if x:\n    r = m.predict(\n      x,\n    )\n    return r\n';
+    const outTwo = applyFix(two, only(two, 'no-fallback'));
+    assert.match(outTwo, /\n {4}try:\n {6}r = m\.predict\(\n {8}x,\n {6}\)\n {4}except Exception:\n {6}logger\.exception\("Prediction failed; using fallback"\)\n {6}r = fallback_prediction\(x\)\n/);
+    assert.match(outTwo, /def fallback_prediction\(\*args, \*\*kwargs\):\n {2}"""/);
+    const crlf = two.replace(/\n/g, '\r\n');
+    const outCrlf = applyFix(crlf, only(crlf, 'no-fallback'));
+    assert.equal(outCrlf.replace(/\r\n/g, '').includes('\n'), false, 'only CRLF line endings');
+  });
+
+  it('wraps a compound statement whose header holds the call (async with session.post)', () => {
+    const src = py([
+      'import aiohttp',
+      'async def go(x):',
+      '    async with aiohttp.ClientSession() as s:',
+      '        async with s.post("http://m/predict", json=x, timeout=1) as r:',
+      '            data = await r.json()',
+      '    return data',
+    ]);
+    const out = applyFix(src, only(src, 'no-fallback'));
+    assert.match(out, / {8}try:\n {12}async with s\.post\("http:\/\/m\/predict", json=x, timeout=1\) as r:\n {16}data = await r\.json\(\)\n {8}except Exception:\n {12}logger\.exception\("Prediction failed; using fallback"\)\n {12}return fallback_prediction\(x\)\n/);
+  });
+
+  it('switches a classifier to predict_proba with CONFIDENCE_THRESHOLD and a fallback (assignment, return and expression forms)', () => {
+    const config: AnalysisConfig = { ...DEFAULT_CONFIG, confidenceThreshold: 0.85 };
+    const src = py([
+      'from sklearn.linear_model import LogisticRegression',
+      'clf = LogisticRegression().fit(X, y)',
+      'def a(X):',
+      '    label = clf.predict(X)',
+      '    return label',
+      'def b(x):',
+      '    return clf.predict([x])[0]',
+      'def c(x, out):',
+      '    out.append(int(clf.predict([x])[0]))',
+    ]);
+    const findings = analyze(src, config).findings.filter((f) => f.rule === 'no-confidence');
+    assert.equal(findings.length, 3);
+    const fixes = fixesFor(findings[0] as Finding, src, 'python', config);
+    assert.equal(fixes[0]?.fixAllSafe, false);
+    const outA = applyFix(src, findings[0] as Finding, config);
+    assert.match(outA, /\nCONFIDENCE_THRESHOLD = 0\.85\n/);
+    assert.match(outA, / {4}proba = clf\.predict_proba\(X\)\n {4}confidence = proba\.max\(axis=1\)\n {4}if confidence\.min\(\) < CONFIDENCE_THRESHOLD:\n {8}label = fallback_prediction\(X\)\n {4}else:\n {8}label = clf\.classes_\[proba\.argmax\(axis=1\)\]\n {4}return label\n/);
+    const outB = applyFix(src, findings[1] as Finding, config);
+    assert.match(outB, / {8}return fallback_prediction\(\[x\]\)\n {4}prediction = clf\.classes_\[proba\.argmax\(axis=1\)\]\n {4}return prediction\[0\]\n/);
+    const outC = applyFix(src, findings[2] as Finding, config);
+    assert.match(outC, / {4}out\.append\(int\(prediction\[0\]\)\)\n/);
+  });
+
+  it('adds a timeout from the latency budget to requests, httpx, aiohttp and Vertex calls', () => {
+    const config: AnalysisConfig = { ...DEFAULT_CONFIG, latencyBudgetMs: 250 };
+    const src = py([
+      'import requests, httpx',
+      'from aiohttp import ClientSession',
+      'from google.cloud import aiplatform',
+      'URL = "http://m/predict"',
+      'ep = aiplatform.Endpoint("e")',
+      'async def go(x):',
+      '    a = requests.post(URL, json=x,)',
+      '    b = httpx.post(URL, json=x, timeout=None)',
+      '    async with ClientSession() as s:',
+      '        c = await s.post(URL, json=x)',
+      '    d = ep.predict(instances=[x])',
+      '    return a, b, c, d',
+    ]);
+    const timeouts = analyze(src, config).findings.filter((f) => f.rule === 'no-timeout');
+    assert.equal(timeouts.length, 4);
+    const outs = timeouts.map((f) => applyFix(src, f, config));
+    assert.match(outs[0] ?? '', /requests\.post\(URL, json=x, timeout=0\.25\)/);
+    assert.match(outs[1] ?? '', /httpx\.post\(URL, json=x, timeout=0\.25\)/);
+    assert.match(outs[2] ?? '', /\nimport aiohttp\n/);
+    assert.match(outs[2] ?? '', /s\.post\(URL, json=x, timeout=aiohttp\.ClientTimeout\(total=0\.25\)\)/);
+    assert.match(outs[3] ?? '', /ep\.predict\(instances=\[x\], timeout=0\.25\)/);
+  });
+
+  it('adds read/connect timeouts to the boto3 client, importing Config', () => {
+    const src = py(['import boto3', 'rt = boto3.client("sagemaker-runtime")', 'def go(b):', '    try:', '        return rt.invoke_endpoint(EndpointName="e", Body=b)', '    except Exception:', '        return None']);
+    const out = applyFix(src, only(src, 'no-timeout'));
+    assert.match(out, /import boto3\nfrom botocore\.config import Config\n/);
+    assert.match(out, /boto3\.client\("sagemaker-runtime", config=Config\(read_timeout=0\.05, connect_timeout=0\.05\)\)/);
+  });
+
+  it('offers weights_only=True for torch.load', () => {
+    const src = py(['import torch', 'net = torch.load("m.pt", map_location="cpu")']);
+    const out = applyFix(src, only(src, 'unsafe-model-load'));
+    assert.match(out, /torch\.load\("m\.pt", map_location="cpu", weights_only=True\)/);
+  });
+
+  it('fixes every fixable finding of the corpus into code that parses and no longer has the finding', () => {
+    let fixed = 0;
+    for (const file of readdirSync(CORPUS).filter((f) => f.endsWith('.py'))) {
+      const src = readFileSync(join(CORPUS, file), 'utf8');
+      for (const f of analyze(src).findings) {
+        if (fixesFor(f, src, 'python', DEFAULT_CONFIG).length === 0) continue;
+        applyFix(src, f);
+        fixed++;
+      }
+    }
+    assert.ok(fixed >= 30, `${fixed} fixes checked`);
+  });
+});
+
+describe('python analyzer: corpus', () => {
+  it('matches the # expect: annotations with precision and recall 1.0 per rule', () => {
+    const stats = new Map<string, { tp: number; fp: number; fn: number }>();
+    const stat = (r: string) => {
+      let s = stats.get(r);
+      if (!s) stats.set(r, (s = { tp: 0, fp: 0, fn: 0 }));
+      return s;
+    };
+    const misses: string[] = [];
+    const files = readdirSync(CORPUS).filter((f) => f.endsWith('.py'));
+    assert.ok(files.length >= 36, `${files.length} corpus files`);
+    for (const file of files) {
+      const src = readFileSync(join(CORPUS, file), 'utf8');
+      const expected = new Set<string>();
+      src.split('\n').forEach((line, i) => {
+        const m = /#\s*expect:\s*([\w -]+?)\s*$/.exec(line);
+        for (const r of m?.[1]?.split(/\s+/) ?? []) expected.add(`${i}:${r}`);
+      });
+      const actual = new Set(analyze(src).findings.map((f) => `${f.range.start.line}:${f.rule}`));
+      for (const a of actual) {
+        const rule = a.slice(a.indexOf(':') + 1);
+        if (expected.has(a)) stat(rule).tp++;
+        else {
+          stat(rule).fp++;
+          misses.push(`unexpected ${file}:${Number.parseInt(a, 10) + 1} ${rule}`);
+        }
+      }
+      for (const e of expected) {
+        if (actual.has(e)) continue;
+        stat(e.slice(e.indexOf(':') + 1)).fn++;
+        misses.push(`missing ${file}:${Number.parseInt(e, 10) + 1} ${e.slice(e.indexOf(':') + 1)}`);
+      }
+    }
+    assert.deepEqual(misses, []);
+    assert.deepEqual([...stats.keys()].sort(), ['no-confidence', 'no-fallback', 'no-timeout', 'unsafe-model-load', 'untraced-prediction']);
+  });
+});
+
+describe('python analyzer: robustness and speed', () => {
+  it('never throws on truncated corpus files and garbage', () => {
+    const samples: string[] = ['', '\n', '(((((', '"""unterminated', "f'{", 'def (:', 'model.predict(', 'with torch.no_grad(:\n  model(', '\t\t\tx = \\\n', ')]}', '#', '@', 'import', 'from . import', 'x = y = z ='];
+    for (const file of readdirSync(CORPUS).filter((f) => f.endsWith('.py'))) {
+      const src = readFileSync(join(CORPUS, file), 'utf8');
+      for (const cut of [0.17, 0.33, 0.5, 0.71, 0.9]) samples.push(src.slice(0, Math.floor(src.length * cut)));
+      samples.push(src.replace(/:\n/g, '\n'), src.replace(/\)/g, ''));
+    }
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const alphabet = 'model.predict(x)[0] try: except Exception: return "\'\'\' # mlship f"{ \n\t()[]{}=<>:,.;\\';
+    for (let i = 0; i < 40; i++) {
+      let s = '';
+      for (let j = 0; j < 400; j++) s += alphabet[Math.floor(rand() * alphabet.length)];
+      samples.push(s);
+    }
+    samples.push(`${'('.repeat(3000)}model.predict(x)${')'.repeat(3000)}`, `x = ${'['.repeat(2000)}`, 'def f():\n'.repeat(300) + '    return model.predict(x)');
+    for (const s of samples) {
+      const started = performance.now();
+      const tree = parse(s, 'python');
+      assert.doesNotThrow(() => pythonAnalyzer.analyze(tree, s, DEFAULT_CONFIG));
+      const { result } = analyzeSource(s, 'python', DEFAULT_CONFIG);
+      for (const f of result.findings) assert.doesNotThrow(() => fixesFor(f, s, 'python', DEFAULT_CONFIG));
+      assert.ok(performance.now() - started < 1000, 'under a second');
+    }
+  });
+
+  it('analyzes a 10,000-line module in well under its parse time', () => {
+    const files = readdirSync(CORPUS).filter((f) => f.endsWith('.py'));
+    let src = '';
+    for (let k = 0; src.split('\n').length < 10_000; k++) {
+      for (const file of files) src += readFileSync(join(CORPUS, file), 'utf8').replace(/\bdef (\w+)/g, `def $1_${k}`) + '\n\n';
+    }
+    const parseTimes: number[] = [];
+    const analyzeTimes: number[] = [];
+    let calls = 0;
+    for (let i = 0; i < 7; i++) {
+      let t = performance.now();
+      const tree = parse(src, 'python');
+      parseTimes.push(performance.now() - t);
+      t = performance.now();
+      calls = pythonAnalyzer.analyze(tree, src, DEFAULT_CONFIG).calls.length;
+      analyzeTimes.push(performance.now() - t);
+      tree.delete();
+    }
+    const best = (xs: number[]) => Math.min(...xs);
+    assert.ok(calls > 500, `${calls} predict calls found`);
+    assert.ok(best(analyzeTimes) < 0.75 * best(parseTimes), `analysis ${best(analyzeTimes).toFixed(1)} ms vs parse ${best(parseTimes).toFixed(1)} ms`);
+  });
+});

@@ -112,6 +112,10 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     io.stderr(`mlship: unknown command "${command}".\n\n${USAGE}`);
     return 2;
   }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    io.stdout(USAGE);
+    return 0;
+  }
   let opts: Options;
   try {
     opts = parseArgs(rest);
@@ -121,10 +125,6 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
       return 2;
     }
     throw err;
-  }
-  if (rest.includes('-h') || rest.includes('--help')) {
-    io.stdout(USAGE);
-    return 0;
   }
   const configPath = resolve(io.cwd, opts.config ?? MANIFEST_FILE);
   let manifestText: string | undefined;

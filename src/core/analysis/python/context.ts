@@ -1156,7 +1156,7 @@ export class PyContext {
     f.argmax ??= this.within(this.occurrences('argmax', /\bargmax\b/g, true), s0, e0).filter((off) => functionAt(this.scan, off) === scope);
     const callLine = lineAt(this.scan, start);
     const from0 = callLine ? callLine.lineStart : start;
-    const hits = f.argmax.filter((off) => off >= from0);
+    const hits = f.argmax.slice(lastNumberAtOrBefore(f.argmax, from0 - 1) + 1).slice(0, 200);
     if (hits.length === 0) return 'n/a';
     const { names, from } = assign ? this.derive(scope, (a) => a === assign, assign) : { names: new Set<string>(), from: new Map<string, Assign>() };
     let used = false;

@@ -18,7 +18,7 @@ const stub = () => new Proxy(function () {}, {
 });
 const api = ['window', 'workspace', 'commands', 'languages', 'env', 'extensions', 'Uri', 'EventEmitter', 'TreeItem', 'ThemeIcon',
   'ThemeColor', 'MarkdownString', 'Range', 'Diagnostic', 'DiagnosticSeverity', 'ProgressLocation', 'TreeItemCollapsibleState', 'ViewColumn'];
-const vscodeStub = Object.fromEntries(api.map((k) => [k, stub()]));
+const vscodeStub = new Proxy(Object.fromEntries(api.map((k) => [k, stub()])), { get: (t, p) => (p in t ? t[p] : stub()) });
 Module._load = function (request, ...rest) { return request === 'vscode' ? vscodeStub : origLoad.call(this, request, ...rest); };
 const t0 = performance.now();
 const ext = require(${JSON.stringify(resolve(repo, 'dist', 'extension.js'))});

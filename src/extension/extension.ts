@@ -6,7 +6,6 @@ import type { Catalog } from '../core/registry/types';
 import { CatalogService } from './catalogService';
 import { Commands } from './commands';
 import { DETAILS_VIEW_TYPE, DetailsPanel } from './detailsPanel';
-import { startLanguageClient } from './languageClient';
 import { log } from './log';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelsTreeProvider } from './modelsTree';
@@ -43,8 +42,9 @@ export function activate(context: vscode.ExtensionContext): MlshipApi {
   );
   // Discovery and the language server start after activation returns.
   setTimeout(() => service.start(), 0);
+  // The language client (and vscode-languageclient) loads after activation too.
   const startClient = () =>
-    startLanguageClient(context).then(
+    import('./languageClient').then((m) => m.startLanguageClient(context)).then(
       (c) => (client = c),
       (err: unknown) => {
         log().error(`The MLShip language server did not start: ${err instanceof Error ? err.message : String(err)}`);

@@ -377,14 +377,20 @@ function time(fn: () => void): number {
   return performance.now() - t;
 }
 
+/**
+ * Warm-up: V8 compiles wasm (tree-sitter, Ruff) and JS in tiers, and the optimizing tier arrives only after a dozen
+ * or so runs of a 10,000-line file; measure after at least `runs` runs and `ms` milliseconds of each.
+ */
+function warmUp(fns: readonly (() => void)[], runs = 12, ms = 2000): void {
+  const t = performance.now();
+  for (let i = 0; i < runs || performance.now() - t < ms * fns.length; i++) for (const fn of fns) fn();
+}
+
 /** Full analysis vs bare parse of the same text, alternating, medians after warm-up. */
 function analyzeVsParse(source: string, lang: Language, repetitions: number): { analyze: number; parse: number } {
   const doAnalyze = () => analyzeSource(source, lang, DEFAULT_CONFIG).tree.delete();
   const doParse = () => parse(source, lang).delete();
-  for (let i = 0; i < 3; i++) {
-    doAnalyze();
-    doParse();
-  }
+  warmUp([doAnalyze, doParse]);
   const a: number[] = [];
   const p: number[] = [];
   for (let r = 0; r < repetitions; r++) {
@@ -496,7 +502,7 @@ async function ruffScan(ws: Workspace, files: readonly ScanFile[]): Promise<numb
 }
 
 export async function runAnalysisBench(opts: { repetitions?: number; verbose?: boolean } = {}): Promise<BenchFigure[]> {
-  const reps = Math.max(7, opts.repetitions ?? 9);
+  const reps = Math.max(7, opts.repetitions ?? 11);
   const log = (s: string) => {
     if (opts.verbose !== false) console.log(`  ${s}`);
   };
@@ -558,9 +564,11 @@ export async function runAnalysisBench(opts: { repetitions?: number; verbose?: b
     const ws = new Workspace({}, PositionEncoding.Utf16);
     const ruffDiagnostics: unknown = ws.check(py10k);
     log(`ruff ${Workspace.version()} (wasm, default rules): ${Array.isArray(ruffDiagnostics) ? ruffDiagnostics.length : '?'} diagnostics on the 10k file`);
-    const ruff10k = medianOf(reps, () => time(() => {
+    const ruffCheck = () => {
       ws.check(py10k);
-    }));
+    };
+    warmUp([ruffCheck]);
+    const ruff10k = medianOf(reps, () => time(ruffCheck));
     await ruffScan(ws, pyFiles);
     const ruffScanMs: number[] = [];
     for (let r = 0; r < 5; r++) ruffScanMs.push(await ruffScan(ws, pyFiles));

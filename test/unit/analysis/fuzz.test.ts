@@ -274,6 +274,29 @@ function mutate(rng: Rng, src: string, lang: Language, seeds: readonly string[])
   return [fn(rng, src, lang, seeds), name];
 }
 
+/**
+ * Fixed pathological shapes at a moderate size, checked after the random inputs: long runs of predict calls (one per
+ * line, nested, unclosed, chained), deep parentheses, long operator chains, nested functions and blocks.
+ */
+function pathological(lang: Language, n = 800): Input[] {
+  const py = lang === 'python';
+  const shapes: [string, string][] = [
+    ['calls-lines', 'y = model.predict(x)\n'.repeat(n)],
+    ['calls-nested', `y = ${'model.predict('.repeat(n)}x${')'.repeat(n)}\n`],
+    ['calls-unclosed', `y = ${'model.predict('.repeat(n)}\n`],
+    ['calls-chain', `y = model${'.predict(x)'.repeat(n)}\n`],
+    ['calls-dots', `${'.predict('.repeat(2 * n)}\n`],
+    ['run-nested', `y = ${(py ? 'session.run(None, ' : 'session.run(').repeat(n)}x${')'.repeat(n)}\n`],
+    ['remote-nested', `y = ${(py ? 'requests.post(url, json=' : 'fetch(url, ').repeat(n)}x${')'.repeat(n)}\n`],
+    ['parens', `y = ${'('.repeat(5 * n)}\n`],
+    ['binary', `y = ${'a + '.repeat(5 * n)}model.predict(x)\n`],
+    ['try', (py ? 'try:\n' : 'try {\n').repeat(2 * n)],
+    ['functions', py ? `y = ${'lambda: '.repeat(n)}model.predict(x)\n` : `const y = ${'() => '.repeat(n)}model.predict(x);\n`],
+    ['blocks', py ? `${Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}if x:\n`).join('')}${' '.repeat(300)}model.predict(x)\n` : `${'{ '.repeat(n)}model.predict(x);${' }'.repeat(n)}\n`],
+  ];
+  return shapes.map(([kind, text]) => ({ kind: `pathological:${kind}`, text }));
+}
+
 interface Input {
   kind: string;
   text: string;
@@ -496,8 +519,6 @@ function shape(tree: Tree): string[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------------------------------------------
 // One language's fuzz run (in a worker thread, one per language, so that they use every core)
 
 interface FuzzSummary {
@@ -522,9 +543,11 @@ function fuzzLanguage(lang: Language, seeds: readonly string[]): FuzzSummary {
   let slowest: FuzzSummary['slowest'] = { ms: 0, index: -1, call: '', kind: '', text: '' };
   const byOp = new Map<string, { n: number; ms: number }>();
   const kinds: Record<string, number> = {};
-  for (let i = 0; i < INPUTS; i++) {
+  // The fixed pathological shapes come last (numbered after the random inputs), once the code is warm.
+  const fixed = pathological(lang);
+  for (let i = 0; i < INPUTS + fixed.length; i++) {
     const rng = mulberry32(inputSeed(lang, i, 0));
-    const input = makeInput(rng, lang, seeds);
+    const input = i >= INPUTS ? (fixed[i - INPUTS] as Input) : makeInput(rng, lang, seeds);
     const t0 = performance.now();
     let checked: Checked;
     try {
@@ -548,7 +571,7 @@ function fuzzLanguage(lang: Language, seeds: readonly string[]): FuzzSummary {
     }
   }
   const costly = [...byOp].sort((a, b) => b[1].ms / b[1].n - a[1].ms / a[1].n).slice(0, 3).map(([op, s]) => `${op} ${(s.ms / s.n).toFixed(1)} ms`).join(', ');
-  return { inputs: INPUTS, crashes, failing, failures, kinds, totalMs, slowest, costly };
+  return { inputs: INPUTS + fixed.length, crashes, failing, failures, kinds, totalMs, slowest, costly };
 }
 
 type Job = 'fuzz' | 'incremental';
@@ -675,7 +698,7 @@ if (isMainThread) describe('analysis fuzzing', { concurrency: WORKERS || 1 }, ()
     test(`${lang}: ${INPUTS} mutated and random inputs analyze without error, each call under ${LIMIT_MS} ms, with ranges inside the document`, async () => {
       const r = WORKERS ? await inWorker<FuzzSummary>('fuzz', lang) : fuzzLanguage(lang, seeds[lang]);
       console.log(
-        `fuzz ${lang}: ${r.inputs} inputs, crashes ${r.crashes}, failing ${r.failing}, max ${r.slowest.ms.toFixed(1)} ms (slowest single call), ` +
+        `fuzz ${lang}: ${r.inputs} inputs (${r.inputs - INPUTS} of them fixed pathological shapes), crashes ${r.crashes}, failing ${r.failing}, max ${r.slowest.ms.toFixed(1)} ms (slowest single call), ` +
           `mean ${(r.totalMs / r.inputs).toFixed(2)} ms per input (2 analyses + fixes of 1–2 findings), total ${(r.totalMs / 1000).toFixed(1)} s; costliest inputs: ${r.costly}\n` +
           `  slowest: #${r.slowest.index} ${r.slowest.call} on ${r.slowest.kind}: ${preview(r.slowest.text, 80)}`,
       );

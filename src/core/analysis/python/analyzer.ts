@@ -1,6 +1,7 @@
 // Python half of the inline diagnostics: predict-like calls (scikit-learn/xgboost/lightgbm/keras estimators,
 // onnxruntime sessions, Hugging Face pipelines, torch forward passes, HTTP inference, SageMaker, Vertex AI, user
-// patterns), their checks, unsafe model loads, and the quick fixes.
+// patterns), their checks, unsafe model loads, and the quick fixes. scan.ts reads the text once (strings and
+// comments masked, blocks, bindings, call sites), context.ts decides, fixes.ts rewrites, libs.ts knows the libraries.
 import type { Tree } from 'web-tree-sitter';
 import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, PredictCall } from '../types';
@@ -8,15 +9,12 @@ import { analyzePython } from './context';
 import { pythonFixes } from './fixes';
 
 function analyze(tree: Tree, source: string, config: AnalysisConfig): { calls: PredictCall[]; findings: RawFinding[] } {
-  let ctx: ReturnType<typeof analyzePython>['ctx'] | undefined;
   try {
-    const out = analyzePython(source, tree, config);
-    ctx = out.ctx;
-    return { calls: out.result.records.map((r) => r.call), findings: out.result.findings };
+    const { result } = analyzePython(source, tree, config);
+    return { calls: result.records.map((r) => r.call), findings: result.findings };
   } catch {
+    // Never let an analyzer bug take diagnostics (or the language server) down: report nothing for this text.
     return { calls: [], findings: [] };
-  } finally {
-    ctx?.dispose();
   }
 }
 

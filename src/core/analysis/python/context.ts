@@ -1,11 +1,14 @@
-// The Python analysis proper: finds predict-like calls among the call sites of the text scan, confirms each with
-// the tree, and evaluates its checks (fallback, confidence, timeout, trace) from per-function facts that are
-// computed once and cached. Also finds unsafe model loads.
+// The Python analysis proper: finds predict-like calls among the call sites of the text scan and evaluates their
+// checks (fallback, confidence, timeout, trace) from per-function facts computed once and cached; also finds unsafe
+// model loads. Structure comes from the scan (indentation blocks, logical lines, bracket nesting), which is exact on
+// code that parses; where the tree has errors, a call is kept only if the tree confirms it. Nothing here walks the
+// tree: through web-tree-sitter's wasm boundary a full walk costs more than the parse, and the budget for the whole
+// analysis is a third of it.
 import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
 import type { AnalysisConfig, CheckState, PredictCall, PredictKind, PredictPattern, Range, RuleId } from '../types';
 import { classifyCallee, INFERENCE_PATH, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
-import { type Assign, type CallSite, classAt, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type LogicalLine, type Scan, scanPython, type Span } from './scan';
+import { type Assign, type CallSite, classAt, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span } from './scan';
 import { TreeIndex } from './treeIndex';
 
 export interface ArgInfo {
@@ -68,6 +71,8 @@ type ConfidenceMode = 'classifier' | 'none' | 'generic' | 'hf';
 
 const PREDICT_METHODS = new Set(['predict', 'predict_proba', 'decision_function', 'predict_log_proba']);
 const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
+/** Method names that can make a call site a predict call or an unsafe load by themselves. */
+const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...HTTP_METHODS, 'run', 'load', 'loads', 'read_pickle', 'forward']);
 const STOP_WORDS = new Set(['and', 'or', 'not', 'if', 'elif', 'else', 'while', 'return', 'assert', 'lambda', 'yield', 'for', 'await', 'in', 'is']);
 const NAME_TOKEN = /(?<![\w.])(?:(?:self|cls)\.[A-Za-z_]\w*|[A-Za-z_]\w*)/g;
 
@@ -98,7 +103,6 @@ export class PyContext {
   /** Class containing each assignment, or -1. */
   private readonly assignCls: Int32Array;
   private readonly bindingCache = new Map<string, number[]>();
-  private callsByName: Map<string, CallSite[]> | undefined;
   private readonly originCache = new Map<number, Origin>();
   private readonly scopeFacts = new Map<number, ScopeFacts>();
   private readonly tryCache = new Map<number, boolean>();
@@ -136,10 +140,6 @@ export class PyContext {
     });
     this.wrappers = config.fallbackWrappers.map((w) => w.trim()).filter(Boolean);
     this.hasError = tree.rootNode.hasError;
-  }
-
-  dispose(): void {
-    // Nothing held outside the JS heap.
   }
 
   // ---------------------------------------------------------------- names, bindings and origins
@@ -210,11 +210,12 @@ export class PyContext {
     if (depth > 5 || !expr) return { t: 'unknown' };
     const e = expr.startsWith('await') && /^await\b/.test(expr) ? expr.slice(5) : expr;
     if (/^[A-Za-z_][\w.]*$/.test(e)) {
-      for (const i of this.bindings(e, at)) {
+      const candidates = this.bindings(e, at);
+      for (const i of candidates) {
         const o = this.originOfAssign(i, depth + 1);
         if (o.t !== 'unknown') return o;
       }
-      if (this.bindings(e, at).length === 0) {
+      if (candidates.length === 0) {
         const resolved = this.resolveDotted(e);
         if (resolved !== e || this.scan.imports.aliases.has(e)) return { t: 'module', name: resolved };
       }
@@ -264,7 +265,7 @@ export class PyContext {
       for (let at = masked.indexOf('classes_'); at >= 0; at = masked.indexOf('classes_', at + 8)) {
         let e = at;
         while (e > 0 && (masked[e - 1] === ' ' || masked[e - 1] === '.')) e--;
-        if (e === at || masked[at - 1] === undefined) continue;
+        if (e === at) continue;
         let b = e;
         while (b > 0 && /[\w.]/.test(masked[b - 1] as string)) b--;
         if (b < e) s.add(masked.slice(b, e));
@@ -362,15 +363,19 @@ export class PyContext {
   private readonly occCache = new Map<string, number[]>();
 
   /** Offsets of every match of `re` (global) in the source or the masked text, computed once per file. */
-  private occurrences(key: string, re: RegExp, masked: boolean): number[] {
+  private occurrences(key: string, re: RegExp | string, masked: boolean): number[] {
     let list = this.occCache.get(key);
     if (!list) {
       list = [];
       const text = masked ? this.scan.masked : this.source;
-      re.lastIndex = 0;
-      for (let m = re.exec(text); m; m = re.exec(text)) {
-        list.push(m.index);
-        if (m[0].length === 0) re.lastIndex++;
+      if (typeof re === 'string') {
+        for (let at = text.indexOf(re); at >= 0; at = text.indexOf(re, at + re.length)) list.push(at);
+      } else {
+        re.lastIndex = 0;
+        for (let m = re.exec(text); m; m = re.exec(text)) {
+          list.push(m.index);
+          if (m[0].length === 0) re.lastIndex++;
+        }
       }
       this.occCache.set(key, list);
     }
@@ -430,7 +435,9 @@ export class PyContext {
     const masked = this.scan.masked;
     const out: Span[] = [];
     let lastEnd = -1;
-    for (const off of this.within(this.occurrences('cmp', /[<>]/g, true), start, end)) {
+    const lt = this.within(this.occurrences('<', '<', true), start, end);
+    const gt = this.within(this.occurrences('>', '>', true), start, end);
+    for (const off of lt.concat(gt).sort((a, b) => a - b)) {
       if (off < lastEnd || out.length >= 200) continue;
       const c = masked[off];
       const next = masked[off + 1];
@@ -500,6 +507,18 @@ export class PyContext {
   /** Names derived (transitively) from assignments matching `seed` within a scope. */
   private readonly tokenCache = new Map<Assign, string[]>();
 
+  private readonly baseCache = new Map<Assign, string[]>();
+
+  /** The names an assignment binds (`d` for `d["k"] = …`). */
+  private basesOf(a: Assign): string[] {
+    let b = this.baseCache.get(a);
+    if (!b) {
+      b = a.targets.map(baseTarget);
+      this.baseCache.set(a, b);
+    }
+    return b;
+  }
+
   /** Names read by an assignment's value. */
   private tokensOf(a: Assign): string[] {
     let t = this.tokenCache.get(a);
@@ -520,15 +539,17 @@ export class PyContext {
     if (after) {
       // Values flow forward: from the seed assignment on, within a bounded number of statements.
       const i = lastAtOrBefore(assigns, after.start - 1, (a) => a.start) + 1;
-      assigns = assigns.slice(i, i + 300);
+      assigns = assigns.slice(i, i + 80);
     }
     for (let pass = 0; pass < 3; pass++) {
       const size = names.size;
       for (const a of assigns) {
-        if (a.targets.every((t) => names.has(baseTarget(t)))) continue;
+        const bases = this.basesOf(a);
+        let all = true;
+        for (const b of bases) if (!names.has(b)) all = false;
+        if (all) continue;
         if (seed(a) || (names.size > 0 && this.tokensOf(a).some((t) => names.has(t)))) {
-          for (const t of a.targets) {
-            const b = baseTarget(t);
+          for (const b of bases) {
             if (!names.has(b)) {
               names.add(b);
               from.set(b, a);
@@ -615,8 +636,8 @@ export class PyContext {
 
   /** Offset of a header line's `:` (or -1). */
   private headerColon(li: number): number {
-    const l = this.scan.lines[li] as LogicalLine;
-    return findTopLevel(this.scan.masked, l.start, l.end, ':');
+    const lines = this.scan.lines;
+    return findTopLevel(this.scan.masked, lines.startOf(li), lines.endOf(li), ':');
   }
 
   /** A try statement (header line `li`) has an except handler that does not end by re-raising. */
@@ -625,23 +646,22 @@ export class PyContext {
     if (cached !== undefined) return cached;
     const lines = this.scan.lines;
     const masked = this.scan.masked;
-    const t = lines[li] as LogicalLine;
+    const indent = lines.indentOf(li);
     let ok = false;
     let i = li + 1;
-    while (i < lines.length && (lines[i] as LogicalLine).indent > t.indent) i++;
-    while (!ok && i < lines.length) {
-      const clause = lines[i] as LogicalLine;
-      if (clause.indent !== t.indent || (clause.kw !== 'except' && clause.kw !== 'else' && clause.kw !== 'finally')) break;
+    while (i < lines.count && lines.indentOf(i) > indent) i++;
+    while (!ok && i < lines.count) {
+      const kw = lines.kwOf(i);
+      if (lines.indentOf(i) !== indent || (kw !== 'except' && kw !== 'else' && kw !== 'finally')) break;
       let last = '';
       const colon = this.headerColon(i);
-      if (colon >= 0) last = masked.slice(colon + 1, clause.end).trim();
+      if (colon >= 0) last = masked.slice(colon + 1, lines.endOf(i)).trim();
       let j = i + 1;
-      while (j < lines.length && (lines[j] as LogicalLine).indent > t.indent) {
-        const l = lines[j] as LogicalLine;
-        if (l.parent === i) last = masked.slice(l.start, l.end).trim();
+      while (j < lines.count && lines.indentOf(j) > indent) {
+        if (lines.parentOf(j) === i) last = masked.slice(lines.startOf(j), lines.endOf(j)).trim();
         j++;
       }
-      if (clause.kw === 'except' && last && !/^raise\b/.test(last.split(';').pop()?.trim() ?? '')) ok = true;
+      if (kw === 'except' && last && !/^raise\b/.test(last.split(';').pop()?.trim() ?? '')) ok = true;
       i = j;
     }
     this.tryCache.set(li, ok);
@@ -675,18 +695,17 @@ export class PyContext {
     const li = this.lineIndexAt(offset);
     if (li < 0) return false;
     let h = li;
-    const self = lines[li] as LogicalLine;
+    const kw0 = lines.kwOf(li);
     // A one-line compound statement (`try: y = m.predict(x)`) contains the code after its colon.
-    if (!(self.kw === 'try' || self.kw === 'with' || self.kw === 'def') || this.headerColon(li) < 0 || offset < this.headerColon(li)) h = self.parent;
+    if (!(kw0 === 'try' || kw0 === 'with' || kw0 === 'def') || this.headerColon(li) < 0 || offset < this.headerColon(li)) h = lines.parentOf(li);
     for (let guard = 0; h >= 0 && guard < 200; guard++) {
-      const l = lines[h] as LogicalLine;
-      switch (l.kw) {
+      switch (lines.kwOf(h)) {
         case 'try':
           if (this.tryHasFallback(h)) return true;
           break;
         case 'with': {
           const colon = this.headerColon(h);
-          if (/\bsuppress\s*\(/.test(masked.slice(l.start, colon < 0 ? l.end : colon))) return true;
+          if (/\bsuppress\s*\(/.test(masked.slice(lines.startOf(h), colon < 0 ? lines.endOf(h) : colon))) return true;
           break;
         }
         case 'def': {
@@ -701,9 +720,77 @@ export class PyContext {
         default:
           break;
       }
-      h = l.parent;
+      h = lines.parentOf(h);
     }
     return false;
+  }
+
+  private pipelineTargetSet: Set<string> | undefined;
+
+  /** Names assigned from something that calls a `pipeline` (the only names whose calls can be HF pipelines). */
+  private pipelineTargets(): Set<string> {
+    if (!this.pipelineTargetSet) {
+      const set = new Set<string>();
+      const names = ['pipeline', ...[...this.scan.imports.aliases].filter(([, v]) => /(?:^|\.)pipeline$/.test(v)).map(([k]) => k)];
+      const re = new RegExp(`\\b(?:${[...new Set(names)].join('|')})\\s*\\(`);
+      for (const a of this.scan.assigns) {
+        if (a.kind !== 'for' && re.test(this.scan.masked.slice(a.rhsStart, a.rhsEnd))) for (const t of a.targets) set.add(t);
+      }
+      this.pipelineTargetSet = set;
+    }
+    return this.pipelineTargetSet;
+  }
+
+  private instanceMap: Map<string, Set<string>> | undefined;
+  private byMethod: Map<string, CallSite[]> | undefined;
+  private readonly byReceiver = new Map<string, Map<string, CallSite[]>>();
+
+  /** Simple call sites of `method` on `receiver` ('' for a bare `method(…)`), indexed on first use. */
+  private sitesOf(method: string, receiver: string): CallSite[] {
+    if (!this.byMethod) {
+      const m = new Map<string, CallSite[]>();
+      for (const c of this.scan.calls) {
+        if (c.complex) continue;
+        const l = m.get(c.method);
+        if (l) l.push(c);
+        else m.set(c.method, [c]);
+      }
+      this.byMethod = m;
+    }
+    let groups = this.byReceiver.get(method);
+    if (!groups) {
+      groups = new Map();
+      for (const c of this.byMethod.get(method) ?? []) {
+        const r = c.callee.slice(0, Math.max(0, c.callee.length - method.length - 1));
+        const l = groups.get(r);
+        if (l) l.push(c);
+        else groups.set(r, [c]);
+      }
+      this.byReceiver.set(method, groups);
+    }
+    return groups.get(receiver) ?? [];
+  }
+
+  /** Names bound to an instance of a class of this file (`svc = ChurnService(…)`): class name → names. */
+  private instances(): Map<string, Set<string>> {
+    if (!this.instanceMap) {
+      const m = new Map<string, Set<string>>();
+      const classes = new Set(this.scan.defs.filter((d) => d.kind === 'class').map((d) => d.name));
+      const re = /\s*(?:await\s+)?([A-Za-z_]\w*)\s*\(/y;
+      if (classes.size > 0) {
+        for (const a of this.scan.assigns) {
+          if (a.kind === 'for') continue;
+          re.lastIndex = a.rhsStart;
+          const cls = re.exec(this.scan.masked)?.[1];
+          if (!cls || !classes.has(cls)) continue;
+          const set = m.get(cls) ?? new Set<string>();
+          for (const t of a.targets) set.add(t);
+          m.set(cls, set);
+        }
+      }
+      this.instanceMap = m;
+    }
+    return this.instanceMap;
   }
 
   /** Every call site of function `d` in this file is guarded (and there is at least one). */
@@ -717,37 +804,20 @@ export class PyContext {
     const cls = parent?.kind === 'class' ? def.parent : -1;
     const name = def.name;
     const sites: CallSite[] = [];
-    if (!this.callsByName) {
-      const m = new Map<string, CallSite[]>();
-      for (const c of scan.calls) {
-        if (c.complex) continue;
-        const k = c.method;
-        const l = m.get(k);
-        if (l) l.push(c);
-        else m.set(k, [c]);
+    const take = (receiver: string, keep: (c: CallSite) => boolean) => {
+      for (const c of this.sitesOf(name, receiver)) {
+        if (sites.length > 50) return;
+        if (c.start >= def.headerStart && c.start <= def.end) continue;
+        if (keep(c)) sites.push(c);
       }
-      this.callsByName = m;
-    }
-    for (const c of this.callsByName.get(name) ?? []) {
-      if (c.start >= def.headerStart && c.start <= def.end) continue;
-      if (cls < 0) {
-        if (c.callee === name) sites.push(c);
-        continue;
-      }
-      const recv = c.callee.slice(0, -name.length - 1);
-      if (!recv) continue;
+    };
+    if (cls < 0) take('', () => true);
+    else {
       const cname = (scan.defs[cls] as DefInfo).name;
-      if ((recv === 'self' || recv === 'cls') && classAt(scan, c.start) === cls) sites.push(c);
-      else if (recv === cname) sites.push(c);
-      else if (
-        this.bindings(recv, c.start).some((i) => {
-          const a = scan.assigns[i] as Assign;
-          const rhs = scan.masked.slice(a.rhsStart, a.rhsEnd).trimStart().replace(/^await\s+/, '');
-          return rhs.startsWith(cname) && /^\s*\(/.test(rhs.slice(cname.length));
-        })
-      )
-        sites.push(c);
-      if (sites.length > 50) break;
+      take('self', (c) => classAt(scan, c.start) === cls);
+      take('cls', (c) => classAt(scan, c.start) === cls);
+      take(cname, () => true);
+      for (const v of this.instances().get(cname) ?? []) take(v, () => true);
     }
     let ok = sites.length > 0;
     for (const s of sites) {
@@ -935,7 +1005,20 @@ export class PyContext {
     return { scan: this.scan, records, unsafe, findings };
   }
 
+  /** Whether a call site can be anything at all: most calls of a file (`len`, `np.array`, `logger.info`) cannot. */
+  private interesting(site: CallSite): boolean {
+    if (INTERESTING_METHODS.has(site.method) || site.method.startsWith('invoke_endpoint')) return true;
+    if (site.complex) return this.config.predictPatterns.length > 0;
+    if (this.pipelineTargets().has(site.callee)) return true;
+    if (this.scan.noGradRegions.length > 0 && this.inNoGrad(site.start)) return true;
+    if (this.config.predictPatterns.length > 0) return true;
+    // An imported alias (`from requests import post as send`, `from pickle import load as pload`).
+    const resolved = this.resolveDotted(site.callee);
+    return resolved !== site.callee && INTERESTING_METHODS.has(lastSeg(resolved));
+  }
+
   private visit(site: CallSite, records: CallRecord[], unsafe: UnsafeLoad[]): void {
+    if (!this.interesting(site)) return;
     const method = site.method;
     const simple = !site.complex;
     // Unsafe loads.
@@ -1038,7 +1121,7 @@ export class PyContext {
         clientAssign = this.scan.assigns[o.assign];
         timeoutState = this.sagemakerTimeout(clientAssign as Assign) ? 'pass' : 'fail';
       } else timeoutState = 'n/a';
-    } else if (simple && this.byTarget.has(site.callee) && this.origin(site.callee, site.start).t === 'hf') {
+    } else if (simple && this.pipelineTargets().has(site.callee) && this.origin(site.callee, site.start).t === 'hf') {
       kind = 'hf-pipeline';
       label = 'transformers pipeline';
       confidenceMode = 'hf';
@@ -1156,7 +1239,8 @@ export class PyContext {
     f.argmax ??= this.within(this.occurrences('argmax', /\bargmax\b/g, true), s0, e0).filter((off) => functionAt(this.scan, off) === scope);
     const callLine = lineAt(this.scan, start);
     const from0 = callLine ? callLine.lineStart : start;
-    const hits = f.argmax.slice(lastNumberAtOrBefore(f.argmax, from0 - 1) + 1).slice(0, 200);
+    const firstHit = lastNumberAtOrBefore(f.argmax, from0 - 1) + 1;
+    const hits = f.argmax.slice(firstHit, firstHit + 200);
     if (hits.length === 0) return 'n/a';
     const { names, from } = assign ? this.derive(scope, (a) => a === assign, assign) : { names: new Set<string>(), from: new Map<string, Assign>() };
     let used = false;
@@ -1164,7 +1248,7 @@ export class PyContext {
       if (used) break;
       const line = lineAt(this.scan, off);
       if (!line) continue;
-      if (line === callLine || this.mentions(masked.slice(Math.max(line.start, off - 2000), Math.min(line.end, off + 2000)), names)) used = true;
+      if (line.start === callLine?.start || this.mentions(masked.slice(Math.max(line.start, off - 2000), Math.min(line.end, off + 2000)), names)) used = true;
     }
     if (!used) return 'n/a';
     const scores = new Set<string>();
@@ -1191,7 +1275,7 @@ export class PyContext {
       if (masked[off] === ' ' && source[off] !== ' ') continue;
       if (functionAt(this.scan, off) !== scope) continue;
       const line = lineAt(this.scan, off);
-      if (line && (line === callLine || this.mentions(masked.slice(Math.max(line.start, off - 2000), Math.min(line.end, off + 2000)), names))) labelUsed = true;
+      if (line && (line.start === callLine?.start || this.mentions(masked.slice(Math.max(line.start, off - 2000), Math.min(line.end, off + 2000)), names))) labelUsed = true;
     }
     if (!labelUsed) return 'n/a';
     const scoreNames = new Set<string>();

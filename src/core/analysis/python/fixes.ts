@@ -5,7 +5,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { eolOf, indentUnit } from '../edits';
 import type { AnalysisConfig, CodeFix, Finding, Position, Range, TextEdit } from '../types';
 import { analyzePython, type CallRecord, type PyContext } from './context';
-import { type Assign, lastNumberAtOrBefore, maskPython, type Scan, type Span } from './scan';
+import { type Assign, inSpans, lastNumberAtOrBefore, maskPython, type Scan, type Span } from './scan';
 
 const FALLBACK = 'fallback_prediction';
 const THRESHOLD = 'CONFIDENCE_THRESHOLD';
@@ -46,6 +46,17 @@ class Writer {
 
   range(start: number, end: number): Range {
     return { start: this.pos(start), end: this.pos(end) };
+  }
+
+  /** Whether the edits are applicable together: no insertion inside a replaced range, no two replaced ranges overlapping. */
+  consistent(): boolean {
+    const spans = [...this.replaces.map((r) => ({ start: r.start, end: r.end })), ...[...this.inserts.keys()].map((at) => ({ start: at, end: at }))].sort((a, b) => a.start - b.start || a.end - b.end);
+    for (let i = 1; i < spans.length; i++) {
+      const prev = spans[i - 1] as Span;
+      const cur = spans[i] as Span;
+      if (cur.start < prev.end) return false;
+    }
+    return true;
   }
 
   edits(): TextEdit[] {
@@ -104,7 +115,7 @@ function reindent(text: string, unit: string): string {
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
     const at = i + 1;
     if (at >= text.length) break;
-    if (strings.some((s) => s.start < at && at < s.end)) continue;
+    if (inSpans(strings, at) && !strings.includes(at)) continue;
     out += text.slice(last, at) + unit;
     last = at;
   }
@@ -227,7 +238,7 @@ class Fixer {
     const st = statementOf(call);
     if (!st) return undefined;
     const node = st.stmt;
-    if (/^(?:decorated_definition|function_definition|class_definition)$/.test(node.type)) return undefined;
+    if (/^(?:decorated_definition|function_definition|class_definition)$/.test(node.type) || node.hasError) return undefined;
     const start = node.startIndex;
     const end = node.endIndex;
     const ls = lineStartOf(this.source, start);
@@ -444,23 +455,33 @@ function weightsOnlyFix(finding: Finding, source: string, ctx: PyContext): CodeF
   return [{ title: 'Load weights only (weights_only=True)', rule: 'unsafe-model-load', edits: w.edits(), isPreferred: true, fixAllSafe: false }];
 }
 
+/**
+ * The last analysis made for fixes: "fix all" asks for the fixes of many findings of the same text in a row. The
+ * analysis depends on the text and the configuration only (the same text parses to the same tree).
+ */
+let lastAnalysis: { source: string; config: AnalysisConfig; out: ReturnType<typeof analyzePython> } | undefined;
+
+function analysisFor(source: string, tree: Tree, config: AnalysisConfig): ReturnType<typeof analyzePython> {
+  if (lastAnalysis && lastAnalysis.config === config && lastAnalysis.source === source) return lastAnalysis.out;
+  const out = analyzePython(source, tree, config);
+  lastAnalysis = { source, config, out };
+  return out;
+}
+
 export function pythonFixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig): CodeFix[] {
-  const { ctx, result } = analyzePython(source, tree, config);
-  try {
-    if (finding.rule === 'unsafe-model-load') {
-      const label = typeof finding.fix?.label === 'string' ? finding.fix.label : '';
-      return label === 'torch.load' ? weightsOnlyFix(finding, source, ctx) : [];
-    }
-    const byIndex = finding.callIndex !== undefined ? result.records[finding.callIndex] : undefined;
-    const rec = byIndex && sameRange(byIndex.call.range, finding.range) ? byIndex : result.records.find((r) => sameRange(r.call.range, finding.range));
-    if (!rec) return [];
-    const fixer = new Fixer(source, tree, config, ctx, rec);
-    let fix: CodeFix | undefined;
-    if (finding.rule === 'no-fallback') fix = fixer.wrapInTry();
-    else if (finding.rule === 'no-confidence') fix = fixer.useProba();
-    else if (finding.rule === 'no-timeout') fix = fixer.addTimeout();
-    return fix ? [fix] : [];
-  } finally {
-    ctx.dispose();
+  const { ctx, result } = analysisFor(source, tree, config);
+  if (finding.rule === 'unsafe-model-load') {
+    const label = typeof finding.fix?.label === 'string' ? finding.fix.label : '';
+    return label === 'torch.load' ? weightsOnlyFix(finding, source, ctx) : [];
   }
+  const byIndex = finding.callIndex !== undefined ? result.records[finding.callIndex] : undefined;
+  const rec = byIndex && sameRange(byIndex.call.range, finding.range) ? byIndex : result.records.find((r) => sameRange(r.call.range, finding.range));
+  if (!rec) return [];
+  const fixer = new Fixer(source, tree, config, ctx, rec);
+  let fix: CodeFix | undefined;
+  if (finding.rule === 'no-fallback') fix = fixer.wrapInTry();
+  else if (finding.rule === 'no-confidence') fix = fixer.useProba();
+  else if (finding.rule === 'no-timeout') fix = fixer.addTimeout();
+  // On broken code a statement can swallow the import block: never hand out edits that cannot be applied.
+  return fix && fixer.w.consistent() ? [fix] : [];
 }

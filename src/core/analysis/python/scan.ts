@@ -81,11 +81,11 @@ export interface ImportInfo {
 export interface Scan {
   source: string;
   masked: string;
-  strings: Span[];
-  comments: Span[];
-  lines: LogicalLine[];
-  /** `lineStart` of every logical line (for binary search). */
-  lineStarts: Int32Array;
+  /** String literals, flattened [start, end, …], ascending. */
+  strings: number[];
+  /** Comments, flattened [start, end, …], ascending. */
+  comments: number[];
+  lines: Lines;
   /** Start offset of every physical line. */
   lineStartOffsets: number[];
   defs: DefInfo[];
@@ -137,8 +137,6 @@ function isPrefixChar(c: number): boolean {
   // r R b B u U f F t T
   return c === 114 || c === 82 || c === 98 || c === 66 || c === 117 || c === 85 || c === 102 || c === 70 || c === 116 || c === 84;
 }
-
-const SPECIAL = /[#'"]/g;
 
 /**
  * Blank ranges of an f-string's content: the literal text, the braces and format specs are blanked, the
@@ -203,23 +201,52 @@ function fstringBlanks(src: string, cs: number, ce: number, out: number[]): void
 }
 
 /** The source with string contents and comments replaced by spaces (quotes and line breaks kept). */
-export function maskPython(src: string): { masked: string; strings: Span[]; comments: Span[] } {
-  const strings: Span[] = [];
-  const comments: Span[] = [];
+export interface Masked {
+  masked: string;
+  /** String literals, flattened [start, end, …]. */
+  strings: number[];
+  /** Comments, flattened [start, end, …]. */
+  comments: number[];
+  /** Bracket depth at the start of physical line k + 1 (code brackets only, never below 0). */
+  lineDepth: number[];
+}
+
+/** Characters the masking loop stops at: # ' " brackets and the line feed. */
+const STOP = new Uint8Array(128);
+for (const ch of '#\'"()[]{}\n') STOP[ch.charCodeAt(0)] = 1;
+
+export function maskPython(src: string): Masked {
+  // Flattened [start, end, start, end, …]: tens of thousands of spans, no object each.
+  const strings: number[] = [];
+  const comments: number[] = [];
+  const lineDepth: number[] = [];
   const n = src.length;
+  let depth = 0;
   // Blanked ranges, flattened [start, end, start, end, …]; the masked text is built once at the end.
   const blanks: number[] = [];
-  SPECIAL.lastIndex = 0;
-  for (let m = SPECIAL.exec(src); m; m = SPECIAL.exec(src)) {
-    const i = m.index;
+  // A plain character loop: a regex would allocate a match object per string and comment (tens of thousands).
+  for (let i = 0; i < n; i++) {
     const c = src.charCodeAt(i);
+    if (c >= 128 || STOP[c] === 0) continue;
+    if (c === Ch.Nl) {
+      lineDepth.push(depth);
+      continue;
+    }
+    if (c === Ch.LParen || c === Ch.LBrack || c === Ch.LBrace) {
+      depth++;
+      continue;
+    }
+    if (c === Ch.RParen || c === Ch.RBrack || c === Ch.RBrace) {
+      if (depth > 0) depth--;
+      continue;
+    }
     if (c === Ch.Hash) {
       let j = src.indexOf('\n', i);
       if (j < 0) j = n;
       if (j > i && src.charCodeAt(j - 1) === Ch.Cr) j--;
-      comments.push({ start: i, end: j });
+      comments.push(i, j);
       blanks.push(i, j);
-      SPECIAL.lastIndex = j;
+      i = j - 1;
       continue;
     }
     let p = i;
@@ -252,17 +279,18 @@ export function maskPython(src: string): { masked: string; strings: Span[]; comm
     if (j > n) j = n;
     const contentStart = i + qlen;
     const contentEnd = Math.max(contentStart, closed ? j - qlen : j);
-    strings.push({ start: p, end: j });
+    strings.push(p, j);
+    for (let q = src.indexOf('\n', i); q >= 0 && q < j; q = src.indexOf('\n', q + 1)) lineDepth.push(depth);
     if (contentEnd > contentStart) {
       let fstring = false;
       for (let q = p; q < i; q++) if ((src.charCodeAt(q) | 32) === 102 /* f */ || (src.charCodeAt(q) | 32) === 116 /* t */) fstring = true;
       if (fstring) fstringBlanks(src, contentStart, contentEnd, blanks);
       else blanks.push(contentStart, contentEnd);
     }
-    SPECIAL.lastIndex = Math.max(j, i + 1);
+    i = Math.max(j, i + 1) - 1;
   }
-  if (blanks.length === 0) return { masked: src, strings, comments };
-  return { masked: applyBlanks(src, blanks), strings, comments };
+  if (blanks.length === 0) return { masked: src, strings, comments, lineDepth };
+  return { masked: applyBlanks(src, blanks), strings, comments, lineDepth };
 }
 
 const WIDE = /[\u0100-\uffff]/;
@@ -365,16 +393,80 @@ function firstWord(masked: string, at: number): string {
   return '';
 }
 
-export function logicalLines(masked: string, lineStartOffsets: number[]): LogicalLine[] {
-  const out: LogicalLine[] = [];
+/**
+ * The logical lines as parallel arrays: thousands of them live through the whole analysis, and typed arrays keep
+ * them out of the garbage collector's way.
+ */
+export class Lines {
+  count = 0;
+  start: Int32Array;
+  lineStart: Int32Array;
+  end: Int32Array;
+  indent: Int32Array;
+  parent: Int32Array;
+  readonly kw: string[] = [];
+
+  constructor(capacity: number) {
+    this.start = new Int32Array(capacity);
+    this.lineStart = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+    this.indent = new Int32Array(capacity);
+    this.parent = new Int32Array(capacity);
+  }
+
+  push(start: number, lineStart: number, end: number, indent: number, parent: number, kw: string): number {
+    const i = this.count++;
+    this.start[i] = start;
+    this.lineStart[i] = lineStart;
+    this.end[i] = end;
+    this.indent[i] = indent;
+    this.parent[i] = parent;
+    this.kw.push(kw);
+    return i;
+  }
+
+  startOf(i: number): number {
+    return this.start[i] ?? 0;
+  }
+
+  endOf(i: number): number {
+    return this.end[i] ?? 0;
+  }
+
+  indentOf(i: number): number {
+    return this.indent[i] ?? 0;
+  }
+
+  parentOf(i: number): number {
+    return this.parent[i] ?? -1;
+  }
+
+  kwOf(i: number): string {
+    return this.kw[i] ?? '';
+  }
+
+  get(i: number): LogicalLine | undefined {
+    if (i < 0 || i >= this.count) return undefined;
+    return { start: this.startOf(i), lineStart: this.lineStart[i] ?? 0, end: this.endOf(i), indent: this.indentOf(i), parent: this.parentOf(i), kw: this.kwOf(i) };
+  }
+}
+
+export function logicalLines(masked: string, lineStartOffsets: number[], lineDepth: readonly number[]): Lines {
   const n = masked.length;
-  let depth = 0;
+  const out = new Lines(lineDepth.length + 1);
   let cont = false;
-  let cur: LogicalLine | undefined;
+  let cur = -1;
   let i = 0;
+  // Depth already reset by the heuristic below (an unbalanced bracket must not swallow the rest of the file).
+  let forgiven = 0;
   const stack: number[] = [];
-  while (i <= n) {
+  for (let physical = 0; i <= n; physical++) {
     lineStartOffsets.push(i);
+    let depth = physical === 0 ? 0 : (lineDepth[physical - 1] ?? 0) - forgiven;
+    if (depth < 0) {
+      forgiven += depth;
+      depth = 0;
+    }
     let j = masked.indexOf('\n', i);
     if (j < 0) j = n;
     let lineEnd = j;
@@ -387,9 +479,9 @@ export function logicalLines(masked: string, lineStartOffsets: number[]): Logica
     }
     const nonBlank = k < lineEnd;
     if (nonBlank && depth > 0 && k === i) {
-      // An unbalanced bracket would swallow the rest of the file: a new top-level statement resets it.
       TOP_RESET.lastIndex = k;
       if (TOP_RESET.test(masked)) {
+        forgiven += depth;
         depth = 0;
         cont = false;
       }
@@ -397,17 +489,11 @@ export function logicalLines(masked: string, lineStartOffsets: number[]): Logica
     if (depth === 0 && !cont) {
       if (nonBlank) {
         const indent = indentWidth(masked, i, k);
-        while (stack.length > 0 && (out[stack[stack.length - 1] as number] as LogicalLine).indent >= indent) stack.pop();
-        cur = { start: k, lineStart: i, end: lineEnd, indent, parent: stack.length > 0 ? (stack[stack.length - 1] as number) : -1, kw: firstWord(masked, k) };
-        stack.push(out.length);
-        out.push(cur);
-      } else cur = undefined;
-    } else if (cur && nonBlank) cur.end = lineEnd;
-    for (let p = k; p < lineEnd; p++) {
-      const c = masked.charCodeAt(p);
-      if (c === Ch.LParen || c === Ch.LBrack || c === Ch.LBrace) depth++;
-      else if ((c === Ch.RParen || c === Ch.RBrack || c === Ch.RBrace) && depth > 0) depth--;
-    }
+        while (stack.length > 0 && out.indentOf(stack[stack.length - 1] as number) >= indent) stack.pop();
+        cur = out.push(k, i, lineEnd, indent, stack.length > 0 ? (stack[stack.length - 1] as number) : -1, firstWord(masked, k));
+        stack.push(cur);
+      } else cur = -1;
+    } else if (cur >= 0 && nonBlank) out.end[cur] = lineEnd;
     cont = lineEnd > k && masked.charCodeAt(lineEnd - 1) === Ch.Backslash;
     i = j + 1;
   }
@@ -504,20 +590,20 @@ export function scanCalls(masked: string): CallSite[] {
     const raw = masked.slice(start, e);
     let callee = raw.includes(' ') || raw.includes('\t') ? raw.replace(/[ \t]+/g, '') : raw;
     if (complex) callee = callee.slice(1);
-    if (!complex) {
-      const dot = callee.indexOf('.');
-      if (isKeyword(dot < 0 ? callee : callee.slice(0, dot))) continue;
-      if (dot < 0 && start >= 4 && DEF_BEFORE.test(masked.slice(Math.max(0, start - 12), start))) continue;
+    if (!complex && callee.length <= 8 && !callee.includes('.')) {
+      // `if(`, `not (`, `return (`: a keyword is never followed by `.`, so only bare names are checked.
+      if (isKeyword(callee)) continue;
     }
+    if (!complex && start >= 4 && !callee.includes('.') && DEF_BEFORE.test(masked.slice(Math.max(0, start - 12), start))) continue;
     out.push({ start, nameStart, callee, method: masked.slice(nameStart, e), complex, paren });
   }
   return out;
 }
 
 export function scanPython(source: string): Scan {
-  const { masked, strings, comments } = maskPython(source);
+  const { masked, strings, comments, lineDepth } = maskPython(source);
   const lineStartOffsets: number[] = [];
-  const lines = logicalLines(masked, lineStartOffsets);
+  const lines = logicalLines(masked, lineStartOffsets, lineDepth);
   const defs: DefInfo[] = [];
   const assigns: Assign[] = [];
   const aliases = new Map<string, string>();
@@ -539,8 +625,8 @@ export function scanPython(source: string): Scan {
     }
     return -1;
   };
-  for (let lineIndex = 0; lineIndex < lines.length; lineIndex++) {
-    const line = lines[lineIndex] as LogicalLine;
+  for (let lineIndex = 0; lineIndex < lines.count; lineIndex++) {
+    const line = { start: lines.startOf(lineIndex), end: lines.endOf(lineIndex), indent: lines.indentOf(lineIndex), kw: lines.kwOf(lineIndex) };
     while (stack.length > 0 && (stack[stack.length - 1] as Open).indent >= line.indent) {
       const o = stack.pop() as Open;
       if (o.def >= 0) (defs[o.def] as DefInfo).end = prevEnd;
@@ -583,7 +669,7 @@ export function scanPython(source: string): Scan {
       FROM_RE.lastIndex = at;
       if (kw === 'import' || FROM_RE.test(masked)) {
         parseImport(masked.slice(at, line.end), aliases);
-        if (line.indent === 0) topLevel.push(line);
+        if (line.indent === 0) topLevel.push(lines.get(lineIndex) as LogicalLine);
       }
     } else if (kw === 'with') {
       WITH_RE.lastIndex = at;
@@ -667,9 +753,7 @@ export function scanPython(source: string): Scan {
   }
   const defStarts = new Int32Array(defs.length);
   for (let i = 0; i < defs.length; i++) defStarts[i] = (defs[i] as DefInfo).headerStart;
-  const lineStarts = new Int32Array(lines.length);
-  for (let i = 0; i < lines.length; i++) lineStarts[i] = (lines[i] as LogicalLine).lineStart;
-  return { source, masked, strings, comments, lines, lineStarts, lineStartOffsets, defs, defStarts, assigns, calls: scanCalls(masked), imports: { aliases, topLevel }, noGradRegions };
+  return { source, masked, strings, comments, lines, lineStartOffsets, defs, defStarts, assigns, calls: scanCalls(masked), imports: { aliases, topLevel }, noGradRegions };
 }
 
 /** Index of the last element whose `key` is <= offset (sorted ascending), or -1. */
@@ -688,9 +772,9 @@ export function lastAtOrBefore<T>(items: readonly T[], offset: number, key: (t: 
 }
 
 /** Index of the last number <= x in an ascending array, or -1. */
-export function lastNumberAtOrBefore(items: ArrayLike<number>, x: number): number {
+export function lastNumberAtOrBefore(items: ArrayLike<number>, x: number, length = items.length): number {
   let lo = 0;
-  let hi = items.length - 1;
+  let hi = length - 1;
   let best = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
@@ -702,21 +786,29 @@ export function lastNumberAtOrBefore(items: ArrayLike<number>, x: number): numbe
   return best;
 }
 
-/** Whether `offset` is inside one of the (sorted, disjoint) spans. */
-export function inSpans(spans: readonly Span[], offset: number): boolean {
-  const i = lastAtOrBefore(spans, offset, (s) => s.start);
-  return i >= 0 && offset < (spans[i] as Span).end;
+/** Whether `offset` is inside one of the (sorted, disjoint) flattened [start, end, …] spans. */
+export function inSpans(flat: readonly number[], offset: number): boolean {
+  let lo = 0;
+  let hi = (flat.length >> 1) - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((flat[2 * mid] as number) <= offset) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best >= 0 && offset < (flat[2 * best + 1] as number);
 }
 
 /** The logical line containing `offset` (or the last one before it). */
 export function lineAt(scan: Scan, offset: number): LogicalLine | undefined {
-  const i = lastNumberAtOrBefore(scan.lineStarts, offset);
-  return i >= 0 ? scan.lines[i] : undefined;
+  return scan.lines.get(lastNumberAtOrBefore(scan.lines.lineStart, offset, scan.lines.count));
 }
 
 /** Index of the logical line containing `offset` (or the last one before it), or -1. */
 export function lineIndexAt(scan: Scan, offset: number): number {
-  return lastNumberAtOrBefore(scan.lineStarts, offset);
+  return lastNumberAtOrBefore(scan.lines.lineStart, offset, scan.lines.count);
 }
 
 /** Innermost def (function or class) whose range contains `offset`, or -1. */

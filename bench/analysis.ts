@@ -15,6 +15,7 @@ import type { Tree } from 'web-tree-sitter';
 import { analyzeSource } from '../src/core/analysis/engine';
 import { languageForPath, loadGrammars, parse } from '../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type Language } from '../src/core/analysis/types';
+import { mulberry32 } from '../src/core/util/random';
 import { median, printFigures, type BenchFigure } from './figures';
 
 const ROOT = resolve(__dirname, '..');
@@ -25,16 +26,6 @@ const PYTHON = '/usr/bin/python3';
 
 type Rng = () => number;
 
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)] as T;
 const NOUNS = ['churn', 'fraud', 'eta', 'ranking', 'spam', 'credit', 'demand', 'price', 'intent', 'toxicity', 'lead', 'return', 'delivery', 'upsell', 'risk', 'match'];

@@ -3,6 +3,7 @@
 // turns each entry into an onnxruntime Tensor.
 
 import type { TensorSpec } from '../formats/types';
+import { mulberry32 } from '../util/random';
 
 /** Element types inputs can be generated for (onnxruntime's `Tensor.Type` names). */
 export type InputDtype =
@@ -470,17 +471,6 @@ function randomData(input: ResolvedInput, seed: number): InputData {
   return fromNumbers(input.dtype, nums);
 }
 
-/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Mix the seed with the input name (FNV-1a) so each input gets its own stream, independent of input order. */
 function hashSeed(seed: number, name: string): number {

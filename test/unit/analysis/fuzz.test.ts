@@ -17,6 +17,7 @@ import { applyEdits } from '../../../src/core/analysis/edits';
 import { analyzeSource, fixesFor } from '../../../src/core/analysis/engine';
 import { languageForPath, loadGrammars, parse } from '../../../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type AnalysisConfig, type AnalysisResult, type Language, type Range } from '../../../src/core/analysis/types';
+import { mulberry32 } from '../../../src/core/util/random';
 
 const SEED = process.env.MLSHIP_FUZZ_SEED ? Number(process.env.MLSHIP_FUZZ_SEED) >>> 0 : 0x6d6c7368;
 const INPUTS = Number(process.env.MLSHIP_FUZZ_INPUTS ?? 10_000);
@@ -46,16 +47,6 @@ const CONFIGS: [string, AnalysisConfig][] = [['default', DEFAULT_CONFIG], ['cust
 
 type Rng = () => number;
 
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The seed of one input, so any input can be regenerated on its own. */
 function inputSeed(lang: Language, index: number, salt: number): number {

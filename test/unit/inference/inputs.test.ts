@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TensorSpec } from '../../../src/core/formats/types';
-import { buildInputs, mulberry32, normalizeDtype, parseFeatureNames, toFloat16Bits } from '../../../src/core/inference/inputs';
+import { buildInputs, normalizeDtype, parseFeatureNames, toFloat16Bits } from '../../../src/core/inference/inputs';
+import { mulberry32 } from '../../../src/core/util/random';
 
 const creditRisk: TensorSpec[] = [{ name: 'float_input', dtype: 'float32', shape: ['N', 6] }];
 const features = ['age', 'income', 'debt_ratio', 'credit_lines', 'late_payments', 'employment_years'];

@@ -167,9 +167,34 @@ export const FUNCTION_TYPES = new Set(['function_declaration', 'function_express
 export const CLASS_TYPES = new Set(['class_declaration', 'class', 'abstract_class_declaration']);
 
 
+/**
+ * The nearest ancestor whose type is in `types` (or null), memoized per node so that deep nesting stays linear:
+ * the walk stops at the first ancestor whose answer is known and fills in the path.
+ */
+export function nearestAncestor(n: JNode, types: ReadonlySet<string>, memo: WeakMap<JNode, JNode | null>): JNode | null {
+  const path: JNode[] = [];
+  let found: JNode | null = null;
+  for (let p = n.parent; p; p = p.parent) {
+    if (types.has(p.type)) {
+      found = p;
+      break;
+    }
+    const known = memo.get(p);
+    if (known !== undefined) {
+      found = known;
+      break;
+    }
+    path.push(p);
+  }
+  // Every node on the path (below the answer, none of the given types) has the same nearest ancestor.
+  for (const q of path) memo.set(q, found);
+  return found;
+}
+
+const functionMemo = new WeakMap<JNode, JNode | null>();
+
 export function enclosingFunction(n: JNode): JNode | undefined {
-  for (let p = n.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) return p;
-  return undefined;
+  return nearestAncestor(n, FUNCTION_TYPES, functionMemo) ?? undefined;
 }
 
 /** Text of a string literal's contents (escape sequences kept raw), or undefined. */

@@ -1,7 +1,7 @@
 // Scopes, bindings and a small abstract evaluator: what an expression is (a module member, an inference session, an
 // axios instance, a string URL…), following in-file aliases, imports (ESM, require, dynamic import), destructuring,
 // assignments, class fields (`this.session = …`) and the return values of in-file functions.
-import { type Ast, child, CLASS_TYPES, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, propName, stringValue, subtree, text, unwrap } from './ast';
+import { type Ast, child, CLASS_TYPES, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, nearestAncestor, propName, stringValue, subtree, text, unwrap } from './ast';
 
 export type ObjKind =
   | 'ort-session'
@@ -64,9 +64,10 @@ const GLOBAL_NAMES = new Set(['fetch', 'URL', 'AbortController', 'AbortSignal', 
 
 export const SCOPE_TYPES = new Set([...FUNCTION_TYPES, 'program']);
 
+const scopeMemo = new WeakMap<JNode, JNode | null>();
+
 export function scopeOf(n: JNode): JNode {
-  for (let p = n.parent; p; p = p.parent) if (SCOPE_TYPES.has(p.type)) return p;
-  return n;
+  return nearestAncestor(n, SCOPE_TYPES, scopeMemo) ?? n;
 }
 
 export class Resolver {

@@ -833,23 +833,11 @@ export class PyContext {
    * only calls the tree confirms are kept (a call in a half-typed line is not reported).
    */
   private callSpan(site: CallSite): Span | undefined {
-    const masked = this.scan.masked;
     const line = lineAt(this.scan, site.paren);
-    const limit = line ? line.end : masked.length;
-    let depth = 0;
-    let end = -1;
-    for (let i = site.paren; i < limit; i++) {
-      const c = masked.charCodeAt(i);
-      if (c === 40 || c === 91 || c === 123) depth++;
-      else if (c === 41 || c === 93 || c === 125) {
-        depth--;
-        if (depth === 0) {
-          end = i + 1;
-          break;
-        }
-      }
-    }
-    if (end < 0) return undefined;
+    const limit = line ? line.end : this.scan.masked.length;
+    const close = this.matchingClose(site.paren);
+    if (close < 0 || close >= limit) return undefined;
+    const end = close + 1;
     const start = site.complex ? this.receiverStart(site.start, line ? line.start : 0) : site.start;
     if (start < 0) return undefined;
     if (this.hasError) {
@@ -858,6 +846,27 @@ export class PyContext {
       return fromTree;
     }
     return { start, end };
+  }
+
+  private closeOf: Int32Array | undefined;
+
+  /** The bracket closing the one at `open` (any bracket kind, as in nesting depth), or -1; one linear pass per file. */
+  private matchingClose(open: number): number {
+    if (!this.closeOf) {
+      const masked = this.scan.masked;
+      const closeOf = new Int32Array(masked.length).fill(-1);
+      const stack: number[] = [];
+      for (let i = 0; i < masked.length; i++) {
+        const c = masked.charCodeAt(i);
+        if (c === 40 || c === 91 || c === 123) stack.push(i);
+        else if (c === 41 || c === 93 || c === 125) {
+          const o = stack.pop();
+          if (o !== undefined) closeOf[o] = i;
+        }
+      }
+      this.closeOf = closeOf;
+    }
+    return this.closeOf[open] ?? -1;
   }
 
   /** Start of the receiver of a method called on a complex expression (`f(x)[0].predict` → `f`). */

@@ -6,7 +6,7 @@
 //     wasm build (in-process).
 // Run standalone: node --import tsx bench/analysis.ts  (prints, writes bench/results/analysis.json)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -16,6 +16,7 @@ import { analyzeSource } from '../src/core/analysis/engine';
 import { languageForPath, loadGrammars, parse } from '../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type Language } from '../src/core/analysis/types';
 import { mulberry32 } from '../src/core/util/random';
+import { corpusFiles } from '../test/corpusFiles';
 import { median, printFigures, type BenchFigure } from './figures';
 
 const ROOT = resolve(__dirname, '..');
@@ -32,21 +33,9 @@ const NOUNS = ['churn', 'fraud', 'eta', 'ranking', 'spam', 'credit', 'demand', '
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function corpusSnippets(ext: string[]): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (ext.some((x) => e.name.endsWith(x))) out.push(readFileSync(join(d, e.name), 'utf8'));
-    }
-  };
-  walk(join(ROOT, 'test', 'corpus', ext[0] === '.py' ? 'python' : 'js'));
-  return out;
+  return corpusFiles()
+    .filter((f) => ext.some((x) => f.path.endsWith(x)))
+    .map((f) => readFileSync(f.path, 'utf8'));
 }
 
 /**

@@ -1,28 +1,16 @@
 // Precision and recall per rule over the committed corpus of realistic snippets (test/corpus). Each expected finding
 // is a trailing `# expect: rule …` / `// expect: rule …` comment on the line where the finding starts.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { analyzeSource } from '../../../src/core/analysis/engine';
-import { languageForPath, loadGrammars } from '../../../src/core/analysis/parser';
+import { CORPUS_DIR, corpusFiles } from '../../corpusFiles';
+import { loadGrammars } from '../../../src/core/analysis/parser';
 import { RULE_IDS } from '../../../src/core/analysis/rules';
 import { DEFAULT_CONFIG, type RuleId } from '../../../src/core/analysis/types';
 
-const corpusDir = join(__dirname, '..', '..', 'corpus');
 const EXPECT = /(?:#|\/\/)\s*expect:\s*([a-z- ]+)/;
-
-function corpusFiles(): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (languageForPath(e.name)) out.push(join(d, e.name));
-    }
-  };
-  walk(corpusDir);
-  return out.sort();
-}
 
 interface Tally {
   tp: number;
@@ -37,21 +25,19 @@ describe('diagnostics corpus', () => {
 
   before(async () => {
     await loadGrammars();
-    for (const file of files) {
+    for (const { path: file, lang } of files) {
       const source = readFileSync(file, 'utf8');
-      const lang = languageForPath(file);
-      assert.ok(lang);
       const expected = new Set<string>();
       source.split('\n').forEach((line, i) => {
         const m = EXPECT.exec(line);
         for (const r of m?.[1]?.trim().split(/\s+/) ?? []) {
-          assert.ok(RULE_IDS.includes(r as RuleId), `${relative(corpusDir, file)}:${i + 1}: unknown rule '${r}' in expect comment`);
+          assert.ok(RULE_IDS.includes(r as RuleId), `${relative(CORPUS_DIR, file)}:${i + 1}: unknown rule '${r}' in expect comment`);
           expected.add(`${i}:${r}`);
         }
       });
       const { result } = analyzeSource(source, lang, DEFAULT_CONFIG);
       const actual = new Set(result.findings.map((f) => `${f.range.start.line}:${f.rule}`));
-      const where = (key: string) => `${relative(corpusDir, file)}:${Number(key.split(':')[0]) + 1}`;
+      const where = (key: string) => `${relative(CORPUS_DIR, file)}:${Number(key.split(':')[0]) + 1}`;
       for (const key of actual) {
         const rule = key.split(':')[1] as RuleId;
         if (expected.has(key)) tally[rule].tp++;
@@ -71,7 +57,7 @@ describe('diagnostics corpus', () => {
 
   test('has at least 60 snippets across Python, TypeScript, TSX and JavaScript', () => {
     assert.ok(files.length >= 60, `${files.length} snippets`);
-    for (const ext of ['.py', '.ts', '.tsx', '.js']) assert.ok(files.some((f) => f.endsWith(ext)), `a ${ext} snippet`);
+    for (const ext of ['.py', '.ts', '.tsx', '.js']) assert.ok(files.some((f) => f.path.endsWith(ext)), `a ${ext} snippet`);
   });
 
   for (const rule of RULE_IDS) {

@@ -6,7 +6,7 @@
 // Deterministic: the seed is printed; rerun with MLSHIP_FUZZ_SEED=<seed> (MLSHIP_FUZZ_INPUTS=<n> changes the count
 // per language). A failing input is written to the temp folder and its path printed.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -15,9 +15,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Edit, Node as TsNode, Tree } from 'web-tree-sitter';
 import { applyEdits } from '../../../src/core/analysis/edits';
 import { analyzeSource, fixesFor } from '../../../src/core/analysis/engine';
-import { languageForPath, loadGrammars, parse } from '../../../src/core/analysis/parser';
+import { loadGrammars, parse } from '../../../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type AnalysisConfig, type AnalysisResult, type Language, type Range } from '../../../src/core/analysis/types';
 import { mulberry32 } from '../../../src/core/util/random';
+import { corpusFiles } from '../../corpusFiles';
 
 const SEED = process.env.MLSHIP_FUZZ_SEED ? Number(process.env.MLSHIP_FUZZ_SEED) >>> 0 : 0x6d6c7368;
 const INPUTS = Number(process.env.MLSHIP_FUZZ_INPUTS ?? 10_000);
@@ -101,22 +102,7 @@ const FALLBACK_SEEDS: Record<'python' | 'js', string[]> = {
 
 function loadSeeds(): Record<Language, string[]> {
   const seeds: Record<Language, string[]> = { python: [], typescript: [], tsx: [], javascript: [] };
-  const walk = (d: string) => {
-    let entries;
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else {
-        const lang = languageForPath(e.name);
-        if (lang && !e.name.endsWith('.ipynb')) seeds[lang].push(readFileSync(join(d, e.name), 'utf8'));
-      }
-    }
-  };
-  walk(join(__dirname, '..', '..', 'corpus'));
+  for (const f of corpusFiles()) seeds[f.lang].push(readFileSync(f.path, 'utf8'));
   // The TSX grammar parses TypeScript too, and the JavaScript grammar parses JSX: give each a wider seed pool.
   seeds.tsx.push(...seeds.typescript);
   if (seeds.typescript.length === 0) seeds.typescript.push(...seeds.javascript);

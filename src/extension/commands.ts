@@ -9,7 +9,7 @@ import { describeSnapshot, describeVersion } from '../core/present/details';
 import { compareToBudget, formatMs } from '../core/stats/latency';
 import type { ModelVersionEntry } from '../core/registry/types';
 import { errorMessage } from '../core/util/concurrency';
-import { sha256Dir, sha256File } from '../core/util/hash';
+import { sha256File, sha256Path } from '../core/util/hash';
 import { readSnapshotRows } from '../core/formats/tabular';
 import { parseFeatureNames } from '../core/inference/inputs';
 import type { DetailsAction, DetailsView } from '../shared/detailsMessages';
@@ -93,8 +93,7 @@ export class Commands implements DetailsHost {
         if (!v) continue;
         let sha256: string | undefined;
         try {
-          const file = v.modelFile ?? v.path;
-          sha256 = v.format === 'huggingface' || (v.format === 'savedmodel' && !v.modelFile) ? await sha256Dir(file) : await sha256File(file);
+          sha256 = await sha256Path(v.modelFile ?? v.path);
         } catch {
           /* unreadable: the view shows the problem */
         }

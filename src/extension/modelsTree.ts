@@ -1,7 +1,7 @@
 // The Models view: model → versions (newest first, aliases/stage as description) → details.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { formatBytes, sha256Dir, sha256File, shortHash } from '../core/util/hash';
+import { formatBytes, sha256Path, shortHash } from '../core/util/hash';
 import { compactCount, formatDate, formatNumber, formatTensor } from '../core/present/format';
 import type { Catalog, ModelEntry, ModelVersionEntry } from '../core/registry/types';
 import type { CatalogService } from './catalogService';
@@ -90,9 +90,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
     if (v.metadata?.unsafe) out.push({ label: 'Unsafe to load from untrusted sources', description: 'pickle-based', icon: 'warning', color: 'list.warningForeground', tooltip: v.metadata.unsafe });
     const md = v.metadata;
     out.push({ label: 'Format', description: [md?.formatLabel ?? v.format ?? 'unknown', v.size !== undefined ? formatBytes(v.size) : undefined].filter(Boolean).join(' · '), icon: 'file-binary' });
-    const hashTarget = v.modelFile ?? v.path;
     try {
-      const hex = v.format === 'huggingface' || (v.format === 'savedmodel' && !v.modelFile) ? await sha256Dir(hashTarget) : await sha256File(hashTarget);
+      const hex = await sha256Path(v.modelFile ?? v.path);
       out.push({ label: 'Hash', description: `sha256:${shortHash(hex)}`, tooltip: `sha256:${hex}`, icon: 'key' });
     } catch {
       /* unreadable: the error node already says why */

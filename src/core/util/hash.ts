@@ -36,6 +36,11 @@ export async function sha256Dir(dir: string, signal?: AbortSignal): Promise<stri
   return hash.digest('hex');
 }
 
+/** The hash of a file, or of a folder (see sha256Dir). */
+export async function sha256Path(path: string, signal?: AbortSignal): Promise<string> {
+  return (await stat(path)).isDirectory() ? sha256Dir(path, signal) : sha256File(path, signal);
+}
+
 export function shortHash(hex: string): string {
   return hex.slice(0, 12);
 }

@@ -1,7 +1,7 @@
 // GGUF (llama.cpp) v2/v3 header: metadata key/values and tensor infos. Tensor data is never read; large arrays (token
 // vocabularies) are skipped without keeping their values.
 
-import { formatBytes, withRandomAccess } from './randomAccess';
+import { groupDigits, withRandomAccess } from './randomAccess';
 import type { ByteSource } from './randomAccess';
 import { FormatError } from './types';
 import type { MetadataProperty, ModelMetadata } from './types';
@@ -141,7 +141,7 @@ class Cursor {
 
   private truncated(needed: number, what: string): FormatError {
     return new FormatError(
-      `Truncated GGUF file: ${what} needs ${formatBytes(needed)} bytes at offset ${formatBytes(this.pos)} but the file ends at ${formatBytes(this.src.size)} — the file is incomplete; re-export or re-download it`,
+      `Truncated GGUF file: ${what} needs ${groupDigits(needed)} bytes at offset ${groupDigits(this.pos)} but the file ends at ${groupDigits(this.src.size)} — the file is incomplete; re-export or re-download it`,
       this.path,
     );
   }
@@ -172,7 +172,7 @@ class Cursor {
     const n = await this.u64(what);
     if (n > BigInt(GGUF_MAX_COUNT)) {
       throw new FormatError(
-        `Corrupt GGUF file: ${what} is ${n.toLocaleString('en-US')} (limit ${formatBytes(GGUF_MAX_COUNT)}) at offset ${formatBytes(at)}`,
+        `Corrupt GGUF file: ${what} is ${n.toLocaleString('en-US')} (limit ${groupDigits(GGUF_MAX_COUNT)}) at offset ${groupDigits(at)}`,
         this.path,
       );
     }
@@ -255,17 +255,17 @@ async function readValue(cur: Cursor, type: number, key: string, depth = 0): Pro
       const elemType = await cur.u32(`array type of '${key}'`);
       const typeName = VALUE_TYPES[elemType];
       if (!typeName) {
-        throw new FormatError(`Corrupt GGUF file: array '${key}' has unknown element type ${elemType} at offset ${formatBytes(cur.pos - 4)}`);
+        throw new FormatError(`Corrupt GGUF file: array '${key}' has unknown element type ${elemType} at offset ${groupDigits(cur.pos - 4)}`);
       }
       const count = await cur.count(`element count of '${key}'`);
       const size = FIXED_SIZE[elemType];
       if (size !== undefined) cur.skip(count * size, `array '${key}'`);
       else if (elemType === 8) await cur.skipStrings(count, `string in array '${key}'`);
       else for (let i = 0; i < count; i++) await readValue(cur, elemType, key, depth + 1);
-      return { summary: `[array of ${formatBytes(count)} ${typeName}]` };
+      return { summary: `[array of ${groupDigits(count)} ${typeName}]` };
     }
     default:
-      throw new FormatError(`Corrupt GGUF file: key '${key}' has unknown value type ${type} at offset ${formatBytes(cur.pos - 4)}`);
+      throw new FormatError(`Corrupt GGUF file: key '${key}' has unknown value type ${type} at offset ${groupDigits(cur.pos - 4)}`);
   }
 }
 
@@ -314,7 +314,7 @@ export async function parseGguf(src: ByteSource, path: string): Promise<GgufMeta
     const typeAt = cur.pos;
     const type = await cur.u32(`value type of '${key}'`);
     if (VALUE_TYPES[type] === undefined) {
-      throw new FormatError(`Corrupt GGUF file: key '${key}' has unknown value type ${type} at offset ${formatBytes(typeAt)}`, path);
+      throw new FormatError(`Corrupt GGUF file: key '${key}' has unknown value type ${type} at offset ${groupDigits(typeAt)}`, path);
     }
     const { value, summary } = await readValue(cur, type, key);
     if (value !== undefined) values[key] = value;
@@ -327,7 +327,7 @@ export async function parseGguf(src: ByteSource, path: string): Promise<GgufMeta
     const nDimsAt = cur.pos;
     const nDims = await cur.u32(`dimension count of tensor '${name}'`);
     if (nDims > MAX_DIMS) {
-      throw new FormatError(`Corrupt GGUF file: tensor '${name}' has ${nDims} dimensions (at most ${MAX_DIMS}) at offset ${formatBytes(nDimsAt)}`, path);
+      throw new FormatError(`Corrupt GGUF file: tensor '${name}' has ${nDims} dimensions (at most ${MAX_DIMS}) at offset ${groupDigits(nDimsAt)}`, path);
     }
     const dimsBuf = await cur.take(8 * nDims, `dimensions of tensor '${name}'`);
     const dims: number[] = [];
@@ -356,7 +356,7 @@ export async function parseGguf(src: ByteSource, path: string): Promise<GgufMeta
     const end = dataOffset + t.offset + bytes;
     if (end > src.size) {
       throw new FormatError(
-        `Truncated GGUF file: tensor '${t.name}' needs ${formatBytes(bytes)} bytes at offset ${formatBytes(dataOffset + t.offset)} but the file ends at ${formatBytes(src.size)} — the file is incomplete; re-export or re-download it`,
+        `Truncated GGUF file: tensor '${t.name}' needs ${groupDigits(bytes)} bytes at offset ${groupDigits(dataOffset + t.offset)} but the file ends at ${groupDigits(src.size)} — the file is incomplete; re-export or re-download it`,
         path,
       );
     }
@@ -372,7 +372,7 @@ export async function parseGguf(src: ByteSource, path: string): Promise<GgufMeta
   const arch = typeof values['general.architecture'] === 'string' ? values['general.architecture'] : undefined;
   const props: MetadataProperty[] = [{ label: 'GGUF version', value: String(version) }];
   const add = (label: string, v: GgufValue | undefined): void => {
-    if (v !== undefined) props.push({ label, value: typeof v === 'number' ? formatBytes(v) : String(v) });
+    if (v !== undefined) props.push({ label, value: typeof v === 'number' ? groupDigits(v) : String(v) });
   };
   add('Architecture', arch);
   add('Name', values['general.name']);
@@ -384,8 +384,8 @@ export async function parseGguf(src: ByteSource, path: string): Promise<GgufMeta
   }
   const fileType = numeric(values['general.file_type']);
   if (fileType !== undefined) props.push({ label: 'File type', value: FILE_TYPES[fileType] ?? `type ${fileType}` });
-  props.push({ label: 'Tensors', value: formatBytes(tensorCount) });
-  props.push({ label: 'Parameters', value: formatBytes(params) });
+  props.push({ label: 'Tensors', value: groupDigits(tensorCount) });
+  props.push({ label: 'Parameters', value: groupDigits(params) });
   if (quantization) props.push({ label: 'Quantization', value: quantization });
 
   return {

@@ -3,7 +3,7 @@
 
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileSystemError, formatBytes } from './randomAccess';
+import { fileSystemError, groupDigits } from './randomAccess';
 import { PICKLE_UNSAFE } from './pickle';
 import { readSafetensorsMetadata } from './safetensors';
 import { FormatError } from './types';
@@ -82,7 +82,7 @@ async function readConfig(dir: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
     const s = await stat(path);
-    if (s.size > MAX_CONFIG_BYTES) throw new FormatError(`config.json is ${formatBytes(s.size)} bytes — too large for a model config`, path);
+    if (s.size > MAX_CONFIG_BYTES) throw new FormatError(`config.json is ${groupDigits(s.size)} bytes — too large for a model config`, path);
     text = await readFile(path, 'utf8');
   } catch (err) {
     if (err instanceof FormatError) throw err;
@@ -189,15 +189,15 @@ export async function readHuggingFaceDir(dir: string): Promise<HuggingFaceMetada
   if (info.architectures.length) props.push({ label: 'Architectures', value: info.architectures.join(', ') });
   if (info.torchDtype) props.push({ label: 'Torch dtype', value: info.torchDtype });
   if (info.transformersVersion) props.push({ label: 'Transformers version', value: info.transformersVersion });
-  if (info.vocabSize !== undefined) props.push({ label: 'Vocabulary size', value: formatBytes(info.vocabSize) });
-  if (info.hiddenSize !== undefined) props.push({ label: 'Hidden size', value: formatBytes(info.hiddenSize) });
+  if (info.vocabSize !== undefined) props.push({ label: 'Vocabulary size', value: groupDigits(info.vocabSize) });
+  if (info.hiddenSize !== undefined) props.push({ label: 'Hidden size', value: groupDigits(info.hiddenSize) });
   if (info.numLayers !== undefined) props.push({ label: 'Layers', value: String(info.numLayers) });
   if (info.labels.length) props.push({ label: 'Labels', value: info.labels.join(', ') });
-  if (params !== undefined) props.push({ label: 'Parameters', value: formatBytes(params) });
+  if (params !== undefined) props.push({ label: 'Parameters', value: groupDigits(params) });
   if (info.weights.length) {
     props.push({
       label: 'Weights',
-      value: info.weights.map((w) => `${w.name} (${formatBytes(w.size)} bytes${w.kind === 'pickle' ? ', pickle' : ''}${w.error ? ', unreadable' : ''})`).join(', '),
+      value: info.weights.map((w) => `${w.name} (${groupDigits(w.size)} bytes${w.kind === 'pickle' ? ', pickle' : ''}${w.error ? ', unreadable' : ''})`).join(', '),
     });
   } else {
     props.push({ label: 'Weights', value: 'none found (config only)' });

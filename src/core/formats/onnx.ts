@@ -16,7 +16,7 @@ import {
   wholeRange,
 } from './protobuf';
 import type { FieldNames, LenField, ProtoField, ProtoRange } from './protobuf';
-import { formatBytes, withRandomAccess } from './randomAccess';
+import { groupDigits, withRandomAccess } from './randomAccess';
 import type { ByteSource } from './randomAccess';
 import { FormatError } from './types';
 import type { MetadataProperty, ModelMetadata, TensorSpec } from './types';
@@ -508,7 +508,7 @@ async function parseModel(src: ByteSource, path: string): Promise<OnnxMetadata> 
     throw new FormatError(
       sawIrVersion
         ? `ONNX model has no graph: ${path} contains ModelProto fields but no 'graph' — re-export the model`
-        : `Not a valid ONNX model: no 'graph' or 'ir_version' field found in ${formatBytes(src.size)} bytes`,
+        : `Not a valid ONNX model: no 'graph' or 'ir_version' field found in ${groupDigits(src.size)} bytes`,
       path,
     );
   }
@@ -542,11 +542,11 @@ async function parseModel(src: ByteSource, path: string): Promise<OnnxMetadata> 
   const producer = [info.producerName, info.producerVersion].filter(Boolean).join(' ');
   if (producer) props.push({ label: 'Producer', value: producer });
   if (info.graphName) props.push({ label: 'Graph', value: info.graphName });
-  props.push({ label: 'Nodes', value: formatBytes(info.nodeCount) });
+  props.push({ label: 'Nodes', value: groupDigits(info.nodeCount) });
   if (info.operators.length) props.push({ label: 'Operators', value: info.operators.map(operatorLabel).join(', ') });
-  props.push({ label: 'Initializers', value: formatBytes(info.initializers.length) });
+  props.push({ label: 'Initializers', value: groupDigits(info.initializers.length) });
   const params = parameterCount(info.initializers);
-  props.push({ label: 'Parameters', value: formatBytes(params) });
+  props.push({ label: 'Parameters', value: groupDigits(params) });
   if (info.modelVersion) props.push({ label: 'Model version', value: String(info.modelVersion) });
   if (info.domain) props.push({ label: 'Domain', value: info.domain });
   if (info.functionCount) props.push({ label: 'Functions', value: String(info.functionCount) });

@@ -2,7 +2,7 @@
 // the pickle would import — by walking opcodes as data. Nothing is ever unpickled or executed.
 
 import { extname } from 'node:path';
-import { formatBytes, withRandomAccess } from './randomAccess';
+import { groupDigits, withRandomAccess } from './randomAccess';
 import type { ByteSource } from './randomAccess';
 import { FormatError } from './types';
 import type { MetadataProperty, ModelMetadata } from './types';
@@ -187,7 +187,7 @@ export async function scanPickle(src: ByteSource, start: number, end: number): P
 
   try {
     while (pos < limit) {
-      if (++opcodes > MAX_OPCODES) return withProtocol({ imports, suspicious, opcodes, note: `scan stopped after ${formatBytes(MAX_OPCODES)} opcodes` }, protocol);
+      if (++opcodes > MAX_OPCODES) return withProtocol({ imports, suspicious, opcodes, note: `scan stopped after ${groupDigits(MAX_OPCODES)} opcodes` }, protocol);
       const op = (await src.read(pos, 1))[0] as number;
       pos++;
       if (op === 0x2e) return withProtocol({ imports, suspicious, opcodes }, protocol);
@@ -227,7 +227,7 @@ export async function scanPickle(src: ByteSource, start: number, end: number): P
           case 0x62:
             // joblib writes raw numpy array bytes right after a NumpyArrayWrapper is built: no opcodes follow.
             if (seen.has('joblib.numpy_pickle.NumpyArrayWrapper')) {
-              return withProtocol({ imports, suspicious, opcodes, note: `scan stopped at byte ${formatBytes(pos)}: raw numpy array data follows (joblib)` }, protocol);
+              return withProtocol({ imports, suspicious, opcodes, note: `scan stopped at byte ${groupDigits(pos)}: raw numpy array data follows (joblib)` }, protocol);
             }
             push(null);
             break;
@@ -243,7 +243,7 @@ export async function scanPickle(src: ByteSource, start: number, end: number): P
         const len = counted === 1 ? (lenBuf[0] as number) : counted === 4 ? lenBuf.readUInt32LE(0) : Number(lenBuf.readBigUInt64LE(0));
         pos += counted;
         if (!Number.isSafeInteger(len) || pos + len > end) {
-          return withProtocol({ imports, suspicious, opcodes, note: `data at byte ${formatBytes(pos)} runs past the end of the stream` }, protocol);
+          return withProtocol({ imports, suspicious, opcodes, note: `data at byte ${groupDigits(pos)} runs past the end of the stream` }, protocol);
         }
         if (STRING_OPS.has(op) && len <= 1024) push((await src.read(pos, len)).toString(op === 0x55 || op === 0x54 ? 'latin1' : 'utf8'));
         else push(null);
@@ -271,15 +271,15 @@ export async function scanPickle(src: ByteSource, start: number, end: number): P
         continue;
       }
       return withProtocol(
-        { imports, suspicious, opcodes, note: `scan stopped at byte ${formatBytes(pos - 1)}: 0x${op.toString(16).padStart(2, '0')} is not a pickle opcode (raw data follows)` },
+        { imports, suspicious, opcodes, note: `scan stopped at byte ${groupDigits(pos - 1)}: 0x${op.toString(16).padStart(2, '0')} is not a pickle opcode (raw data follows)` },
         protocol,
       );
     }
   } catch {
-    return withProtocol({ imports, suspicious, opcodes, note: `scan stopped at byte ${formatBytes(pos)}` }, protocol);
+    return withProtocol({ imports, suspicious, opcodes, note: `scan stopped at byte ${groupDigits(pos)}` }, protocol);
   }
   return withProtocol(
-    { imports, suspicious, opcodes, note: pos >= MAX_SCAN_BYTES + start ? `scan stopped after ${formatBytes(MAX_SCAN_BYTES)} bytes` : 'the pickle stream ends without a STOP opcode' },
+    { imports, suspicious, opcodes, note: pos >= MAX_SCAN_BYTES + start ? `scan stopped after ${groupDigits(MAX_SCAN_BYTES)} bytes` : 'the pickle stream ends without a STOP opcode' },
     protocol,
   );
 }
@@ -473,12 +473,12 @@ export async function readPickleInfo(path: string): Promise<PickleMetadata> {
     if (info.kind === 'pytorch-zip' && info.protocol !== undefined) props.push({ label: 'Pickle protocol', value: String(info.protocol) });
     if (info.zipEntryCount !== undefined) {
       const names = info.zipEntries ?? [];
-      props.push({ label: 'Archive entries', value: `${formatBytes(info.zipEntryCount)}: ${names.slice(0, 8).join(', ')}${info.zipEntryCount > 8 ? ', …' : ''}` });
+      props.push({ label: 'Archive entries', value: `${groupDigits(info.zipEntryCount)}: ${names.slice(0, 8).join(', ')}${info.zipEntryCount > 8 ? ', …' : ''}` });
     }
     if (info.imports.length) props.push({ label: 'Imports', value: info.imports.slice(0, 20).join(', ') + (info.imports.length > 20 ? ', …' : '') });
     if (info.suspiciousImports.length) props.push({ label: 'Suspicious imports', value: info.suspiciousImports.join(', ') });
     if (info.scanNote) props.push({ label: 'Scan', value: info.scanNote });
-    props.push({ label: 'Size', value: `${formatBytes(src.size)} bytes` });
+    props.push({ label: 'Size', value: `${groupDigits(src.size)} bytes` });
 
     return {
       format: 'pickle',

@@ -2,7 +2,7 @@
 // returned as sub-ranges, so large payloads (ONNX initializers' raw_data, TensorFlow graph_def) are never read unless
 // a caller asks for their bytes.
 
-import { bufferSource, formatBytes } from './randomAccess';
+import { bufferSource, groupDigits } from './randomAccess';
 import type { ByteSource } from './randomAccess';
 import { FormatError } from './types';
 
@@ -78,7 +78,7 @@ export class ProtobufError extends FormatError {
     readonly needed?: number,
     readonly limit?: number,
   ) {
-    super(kind === 'truncated' ? `Truncated protobuf data: ${reason}` : `Invalid protobuf data: ${reason} at byte ${formatBytes(offset)}`);
+    super(kind === 'truncated' ? `Truncated protobuf data: ${reason}` : `Invalid protobuf data: ${reason} at byte ${groupDigits(offset)}`);
     this.name = 'ProtobufError';
   }
 }
@@ -129,7 +129,7 @@ function overrun(
 ): ProtobufError {
   if (range.end >= src.size) {
     return new ProtobufError(
-      `${what} needs ${formatBytes(needed)} bytes at offset ${formatBytes(offset)} but the data ends at ${formatBytes(src.size)}`,
+      `${what} needs ${groupDigits(needed)} bytes at offset ${groupDigits(offset)} but the data ends at ${groupDigits(src.size)}`,
       'truncated',
       offset,
       fieldName,
@@ -138,7 +138,7 @@ function overrun(
     );
   }
   return new ProtobufError(
-    `${what} needs ${formatBytes(needed)} bytes at offset ${formatBytes(offset)} but its enclosing message ends at ${formatBytes(range.end)}`,
+    `${what} needs ${groupDigits(needed)} bytes at offset ${groupDigits(offset)} but its enclosing message ends at ${groupDigits(range.end)}`,
     'invalid',
     offset,
     fieldName,
@@ -359,9 +359,9 @@ export function rephraseProtobufError(err: unknown, truncatedLabel: string, inva
   if (err.kind === 'truncated' && err.needed !== undefined && err.limit !== undefined) {
     const subject = err.fieldName ? `field '${err.fieldName}'` : 'data';
     return new FormatError(
-      `Truncated ${truncatedLabel} file: ${subject} needs ${formatBytes(err.needed)} bytes at offset ${formatBytes(err.offset)} but the file ends at ${formatBytes(err.limit)} — the file is incomplete; re-export or re-download it`,
+      `Truncated ${truncatedLabel} file: ${subject} needs ${groupDigits(err.needed)} bytes at offset ${groupDigits(err.offset)} but the file ends at ${groupDigits(err.limit)} — the file is incomplete; re-export or re-download it`,
       detail,
     );
   }
-  return new FormatError(`${invalidPrefix}: ${err.reason} at byte ${formatBytes(err.offset)}`, detail);
+  return new FormatError(`${invalidPrefix}: ${err.reason} at byte ${groupDigits(err.offset)}`, detail);
 }

@@ -33,8 +33,8 @@ export interface RandomAccessOptions {
 const DEFAULT_WINDOW = 64 * 1024;
 const DEFAULT_WINDOWS = 8;
 
-/** Formats a byte count or offset with thousands separators, e.g. 5,120. */
-export function formatBytes(n: number): string {
+/** A byte count, offset or any count with thousands separators, e.g. 5,120 (human sizes: util/hash formatBytes). */
+export function groupDigits(n: number): string {
   return n.toLocaleString('en-US');
 }
 
@@ -43,7 +43,7 @@ export function truncatedError(label: string | undefined, offset: number, length
   const kind = label ? `${label} file` : 'file';
   const subject = what ? `${what} needs` : 'needs';
   return new FormatError(
-    `Truncated ${kind}: ${subject} ${formatBytes(length)} bytes at offset ${formatBytes(offset)} but the file ends at ${formatBytes(size)} — the file is incomplete; re-export or re-download it`,
+    `Truncated ${kind}: ${subject} ${groupDigits(length)} bytes at offset ${groupDigits(offset)} but the file ends at ${groupDigits(size)} — the file is incomplete; re-export or re-download it`,
   );
 }
 

@@ -1,7 +1,7 @@
 // safetensors: an 8-byte little-endian header length, a JSON header describing every tensor, then the raw data.
 // Only the header is read.
 
-import { formatBytes, truncatedError, withRandomAccess } from './randomAccess';
+import { groupDigits, truncatedError, withRandomAccess } from './randomAccess';
 import type { ByteSource } from './randomAccess';
 import { FormatError } from './types';
 import type { MetadataProperty, ModelMetadata } from './types';
@@ -72,7 +72,7 @@ export async function parseSafetensors(src: ByteSource, path: string): Promise<S
   if (src.size === 0) throw new FormatError('Empty file: 0 bytes — not a safetensors file', path);
   if (src.size < 8) {
     throw new FormatError(
-      `Truncated safetensors file: ${formatBytes(src.size)} bytes, but the file must start with an 8-byte header length — re-export or re-download it`,
+      `Truncated safetensors file: ${groupDigits(src.size)} bytes, but the file must start with an 8-byte header length — re-export or re-download it`,
       path,
     );
   }
@@ -80,7 +80,7 @@ export async function parseSafetensors(src: ByteSource, path: string): Promise<S
   const headerLen64 = lenBuf.readBigUInt64LE(0);
   if (headerLen64 > BigInt(SAFETENSORS_MAX_HEADER)) {
     throw new FormatError(
-      `Not a valid safetensors file: header length ${headerLen64.toLocaleString('en-US')} bytes is implausible (limit ${formatBytes(SAFETENSORS_MAX_HEADER)}) — the first 8 bytes are not a safetensors header length`,
+      `Not a valid safetensors file: header length ${headerLen64.toLocaleString('en-US')} bytes is implausible (limit ${groupDigits(SAFETENSORS_MAX_HEADER)}) — the first 8 bytes are not a safetensors header length`,
       `${path}: first bytes ${lenBuf.toString('hex')}`,
     );
   }
@@ -90,7 +90,7 @@ export async function parseSafetensors(src: ByteSource, path: string): Promise<S
   }
   if (8 + headerLen > src.size) {
     throw new FormatError(
-      `Invalid safetensors header length: it says ${formatBytes(headerLen)} bytes but only ${formatBytes(src.size - 8)} follow — the file is truncated or not a safetensors file; re-export or re-download it`,
+      `Invalid safetensors header length: it says ${groupDigits(headerLen)} bytes but only ${groupDigits(src.size - 8)} follow — the file is truncated or not a safetensors file; re-export or re-download it`,
       truncatedError('safetensors', 8, headerLen, src.size, 'the JSON header').message,
     );
   }
@@ -130,7 +130,7 @@ export async function parseSafetensors(src: ByteSource, path: string): Promise<S
     if (begin > end) throw invalid(`tensor '${name}' has data_offsets [${begin}, ${end}] with begin after end`, path);
     if (end > dataBytes) {
       throw new FormatError(
-        `Truncated safetensors file: tensor '${name}' ends at data offset ${formatBytes(end)} but the data section has ${formatBytes(dataBytes)} bytes — the file is incomplete; re-export or re-download it`,
+        `Truncated safetensors file: tensor '${name}' ends at data offset ${groupDigits(end)} but the data section has ${groupDigits(dataBytes)} bytes — the file is incomplete; re-export or re-download it`,
         path,
       );
     }
@@ -140,7 +140,7 @@ export async function parseSafetensors(src: ByteSource, path: string): Promise<S
       const expected = Math.ceil((elements * known[1]) / 8);
       if (end - begin !== expected) {
         throw invalid(
-          `tensor '${name}' (${dtype} ${JSON.stringify(shape)}) needs ${formatBytes(expected)} bytes but data_offsets span ${formatBytes(end - begin)}`,
+          `tensor '${name}' (${dtype} ${JSON.stringify(shape)}) needs ${groupDigits(expected)} bytes but data_offsets span ${groupDigits(end - begin)}`,
           path,
         );
       }
@@ -170,8 +170,8 @@ export async function parseSafetensors(src: ByteSource, path: string): Promise<S
   const usedBytes = tensors.reduce((a, t) => a + (t.dataOffsets[1] - t.dataOffsets[0]), 0);
 
   const props: MetadataProperty[] = [
-    { label: 'Tensors', value: formatBytes(tensors.length) },
-    { label: 'Parameters', value: formatBytes(params) },
+    { label: 'Tensors', value: groupDigits(tensors.length) },
+    { label: 'Parameters', value: groupDigits(params) },
   ];
   if (byDtype.size) {
     props.push({
@@ -182,8 +182,8 @@ export async function parseSafetensors(src: ByteSource, path: string): Promise<S
         .join(', '),
     });
   }
-  props.push({ label: 'Tensor data', value: `${formatBytes(usedBytes)} bytes` });
-  props.push({ label: 'Header', value: `${formatBytes(headerLen)} bytes` });
+  props.push({ label: 'Tensor data', value: `${groupDigits(usedBytes)} bytes` });
+  props.push({ label: 'Header', value: `${groupDigits(headerLen)} bytes` });
   if (metadata['format']) props.push({ label: 'Framework format', value: metadata['format'] });
 
   return {

@@ -17,7 +17,7 @@ import {
   wholeRange,
 } from './protobuf';
 import type { FieldNames, LenField, ProtoField, ProtoRange } from './protobuf';
-import { fileSystemError, formatBytes, withRandomAccess } from './randomAccess';
+import { fileSystemError, groupDigits, withRandomAccess } from './randomAccess';
 import type { ByteSource } from './randomAccess';
 import { FormatError } from './types';
 import type { MetadataProperty, ModelMetadata, TensorSpec } from './types';
@@ -301,7 +301,7 @@ export async function readSavedModelMetadata(dir: string): Promise<SavedModelMet
   props.push({
     label: 'Variables',
     value: variablesPresent
-      ? `present (${variableShards} ${variableShards === 1 ? 'shard' : 'shards'}, ${formatBytes(variableBytes)} bytes)`
+      ? `present (${variableShards} ${variableShards === 1 ? 'shard' : 'shards'}, ${groupDigits(variableBytes)} bytes)`
       : 'missing (no variables/variables.index)',
   });
   if (assetsPresent) props.push({ label: 'Assets', value: 'present' });

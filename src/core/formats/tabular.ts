@@ -7,7 +7,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, Compressors, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
-import { fileSystemError, formatBytes, openRandomAccess } from './randomAccess';
+import { fileSystemError, groupDigits, openRandomAccess } from './randomAccess';
 import type { RandomAccessFile } from './randomAccess';
 import { FormatError } from './types';
 import type { ColumnSchema, ColumnType, DataFormat, MetadataProperty, TabularMetadata } from './types';
@@ -276,7 +276,7 @@ async function sampleCsv(path: string, delimiter: string, sampleRows: number, si
   const [headerRec, ...rest] = parser.records;
   if (!headerRec) {
     throw new FormatError(
-      eof ? `Empty file: no header row in this ${label} file (only blank lines)` : `No complete ${label} record in the first ${formatBytes(bytesRead)} bytes — is a quote left open?`,
+      eof ? `Empty file: no header row in this ${label} file (only blank lines)` : `No complete ${label} record in the first ${groupDigits(bytesRead)} bytes — is a quote left open?`,
       path,
     );
   }
@@ -323,7 +323,7 @@ export async function readCsvMetadata(path: string, options: CsvOptions = {}): P
   }
   if (ragged && firstRagged) {
     warnings.unshift(
-      `${formatBytes(ragged)} ${ragged === 1 ? 'row has' : 'rows have'} a different number of fields than the header (${sample.header.length}); first at line ${firstRagged.line} with ${firstRagged.fields.length}`,
+      `${groupDigits(ragged)} ${ragged === 1 ? 'row has' : 'rows have'} a different number of fields than the header (${sample.header.length}); first at line ${firstRagged.line} with ${firstRagged.fields.length}`,
     );
   }
   const dupes = names.filter((n, i) => names.indexOf(n) !== i);
@@ -342,11 +342,11 @@ export async function readCsvMetadata(path: string, options: CsvOptions = {}): P
 
   const props: MetadataProperty[] = [
     { label: 'Delimiter', value: DELIMITER_NAMES[delimiter] ?? JSON.stringify(delimiter) },
-    { label: 'Columns', value: formatBytes(columns.length) },
+    { label: 'Columns', value: groupDigits(columns.length) },
   ];
-  if (sample.totalRecords !== undefined) props.push({ label: 'Rows', value: formatBytes(sample.totalRecords) });
+  if (sample.totalRecords !== undefined) props.push({ label: 'Rows', value: groupDigits(sample.totalRecords) });
   if (sample.totalRecords === undefined || sample.totalRecords > sample.records.length) {
-    props.push({ label: 'Sampled rows', value: `${formatBytes(sample.records.length)} (first ${formatBytes(sample.bytesRead)} bytes)` });
+    props.push({ label: 'Sampled rows', value: `${groupDigits(sample.records.length)} (first ${groupDigits(sample.bytesRead)} bytes)` });
   }
   if (sample.crlf || sample.lf) props.push({ label: 'Line endings', value: sample.crlf && sample.lf ? 'mixed CRLF and LF' : sample.crlf ? 'CRLF' : 'LF' });
   if (sample.bom) props.push({ label: 'Encoding', value: 'UTF-8 with BOM' });
@@ -515,7 +515,7 @@ export async function readJsonlMetadata(path: string, options: JsonlOptions = {}
   }
   if (parsedCount === 0) {
     throw new FormatError(
-      `Not valid JSON Lines: none of the first ${formatBytes(sample.lines.length)} non-blank lines parse as JSON (${firstError})`,
+      `Not valid JSON Lines: none of the first ${groupDigits(sample.lines.length)} non-blank lines parse as JSON (${firstError})`,
       path,
     );
   }
@@ -524,10 +524,10 @@ export async function readJsonlMetadata(path: string, options: JsonlOptions = {}
     const { type, nullable } = combineTypes(types.get(name) ?? []);
     return { name, type, nullable };
   });
-  const props: MetadataProperty[] = [{ label: 'Columns', value: formatBytes(columns.length) }];
-  if (sample.complete) props.push({ label: 'Rows', value: formatBytes(sample.lines.length) });
-  else props.push({ label: 'Sampled rows', value: `${formatBytes(sample.lines.length)} (first ${formatBytes(sample.bytesRead)} bytes)` });
-  if (badLines) props.push({ label: 'Invalid lines', value: `${formatBytes(badLines)} of ${formatBytes(sample.lines.length)} sampled` });
+  const props: MetadataProperty[] = [{ label: 'Columns', value: groupDigits(columns.length) }];
+  if (sample.complete) props.push({ label: 'Rows', value: groupDigits(sample.lines.length) });
+  else props.push({ label: 'Sampled rows', value: `${groupDigits(sample.lines.length)} (first ${groupDigits(sample.bytesRead)} bytes)` });
+  if (badLines) props.push({ label: 'Invalid lines', value: `${groupDigits(badLines)} of ${groupDigits(sample.lines.length)} sampled` });
   for (const w of warnings) props.push({ label: 'Warning', value: w });
 
   const result: TabularMetadata = { format: 'jsonl', columns, properties: props };
@@ -677,15 +677,15 @@ export async function readParquetMetadata(path: string): Promise<TabularMetadata
       }
     }
     const props: MetadataProperty[] = [
-      { label: 'Rows', value: formatBytes(rows) },
-      { label: 'Columns', value: formatBytes(columns.length) },
-      { label: 'Row groups', value: formatBytes(meta.row_groups.length) },
+      { label: 'Rows', value: groupDigits(rows) },
+      { label: 'Columns', value: groupDigits(columns.length) },
+      { label: 'Row groups', value: groupDigits(meta.row_groups.length) },
     ];
     if (codecs.size) props.push({ label: 'Compression', value: [...codecs].join(', ') });
     if (meta.created_by) props.push({ label: 'Created by', value: meta.created_by });
     props.push({ label: 'Format version', value: String(meta.version) });
-    if (uncompressed > 0n) props.push({ label: 'Data size', value: `${formatBytes(Number(compressed))} bytes compressed, ${formatBytes(Number(uncompressed))} uncompressed` });
-    props.push({ label: 'Footer', value: `${formatBytes(meta.metadata_length)} bytes` });
+    if (uncompressed > 0n) props.push({ label: 'Data size', value: `${groupDigits(Number(compressed))} bytes compressed, ${groupDigits(Number(uncompressed))} uncompressed` });
+    props.push({ label: 'Footer', value: `${groupDigits(meta.metadata_length)} bytes` });
     const kv = meta.key_value_metadata?.map((k) => k.key) ?? [];
     if (kv.length) props.push({ label: 'Key/value metadata', value: kv.join(', ') });
     return { format: 'parquet', columns, rows, properties: props };

@@ -46,18 +46,18 @@ export function ensureCodeServer() {
   rmSync(codeServerDir, { recursive: true, force: true });
   mkdirSync(codeServerDir, { recursive: true });
   writeFileSync(join(codeServerDir, 'package.json'), '{"name":"mlship-code-server","private":true}\n');
-  run('npm', ['install', '--prefix', codeServerDir, '--unsafe-perm', '--ignore-scripts', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`]);
+  run('npm', ['install', '--prefix', codeServerDir, '--ignore-scripts', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`]);
   const vscodeDir = join(codeServerDir, 'node_modules', 'code-server', 'lib', 'vscode');
-  run('npm', ['install', '--unsafe-perm', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], vscodeDir);
+  run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], vscodeDir);
   const rgDir = join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin');
   mkdirSync(rgDir, { recursive: true });
   copyFileSync(have('rg'), join(rgDir, 'rg'));
   chmodSync(join(rgDir, 'rg'), 0o755);
   // node-pty's post-install step may complain while its binary builds; the check below is what counts.
-  run('npm', ['rebuild', '--unsafe-perm'], vscodeDir, { allowFail: true });
+  run('npm', ['rebuild'], vscodeDir, { allowFail: true });
   if (!existsSync(join(vscodeDir, 'node_modules.asar'))) symlinkSync('node_modules', join(vscodeDir, 'node_modules.asar'));
   run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], join(vscodeDir, 'extensions'));
-  run('npm', ['rebuild', 'argon2', '--unsafe-perm'], codeServerDir, { allowFail: true });
+  run('npm', ['rebuild', 'argon2'], codeServerDir, { allowFail: true });
   execFileSync(process.execPath, [entry, '--version'], { stdio: 'inherit' });
   writeFileSync(marker, new Date().toISOString() + '\n');
   return entry;

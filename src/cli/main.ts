@@ -1,192 +1,40 @@
-// `mlship` command line. `mlship check [paths…] [--format text|json|sarif] [--fail-on warning|error|never] [--output FILE]`
-// runs the editor's diagnostics over files and folders, with the settings of mlship.yaml.
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { analyzeSource } from '../core/analysis/engine';
-import { analyzeNotebook, notebookCodeCells } from '../core/analysis/notebook';
-import { languageForPath, loadGrammars } from '../core/analysis/parser';
-import { toJson, toSarif, toText, type CheckProblem, type FileFindings } from '../core/analysis/report';
-import { MANIFEST_FILE, parseManifest } from '../core/config/manifest';
-import { walkWorkspace } from '../core/registry/walk';
-import { analysisConfig } from '../core/analysis/settings';
+// `mlship` command line: a table of subcommands, one file each. `mlship <command> --help` prints a command's usage.
+import { VERSION } from '../shared/version';
+import { check } from './check';
+import { runSubcommand, type CliIo, type Subcommand } from './io';
 
-export const VERSION = '0.1.0';
+export type { CliIo } from './io';
 
-export const USAGE = `Usage: mlship check [paths…] [options]
+const COMMANDS: Record<string, Subcommand> = { check };
 
-Reports predict calls with no fallback, no confidence handling, no timeout or no model-version trace, and unsafe
-model loading, in Python, TypeScript, TSX, JavaScript files and Jupyter notebooks.
-
-Options:
-  --format text|json|sarif   output format (default: text)
-  --fail-on warning|error|never
-                             exit with 1 when a finding of this severity or worse is reported (default: warning)
-  --output FILE              write the report to FILE instead of standard output
-  --config FILE              the mlship.yaml to use (default: ./mlship.yaml when present)
-  -h, --help                 show this help
-
-Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; 2 usage or configuration error.
-`;
-
-const RANK = { hint: 0, information: 1, warning: 2, error: 3 } as const;
-
-export interface CliIo {
-  cwd: string;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
-
-class UsageError extends Error {}
-
-interface Options {
-  paths: string[];
-  format: 'text' | 'json' | 'sarif';
-  failOn: 'warning' | 'error' | 'never';
-  output?: string;
-  config?: string;
-}
-
-function parseArgs(args: string[]): Options {
-  const opts: Options = { paths: [], format: 'text', failOn: 'warning' };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value.`);
-      return v;
-    };
-    if (a === '--format') {
-      const v = value();
-      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got "${v}").`);
-      opts.format = v;
-    } else if (a === '--fail-on') {
-      const v = value();
-      if (v !== 'warning' && v !== 'error' && v !== 'never') throw new UsageError(`--fail-on must be warning, error or never (got "${v}").`);
-      opts.failOn = v;
-    } else if (a === '--output' || a === '-o') opts.output = value();
-    else if (a === '--config') opts.config = value();
-    else if (a.startsWith('-')) throw new UsageError(`Unknown option ${a}.`);
-    else opts.paths.push(a);
-  }
-  if (opts.paths.length === 0) opts.paths.push('.');
-  return opts;
-}
-
-const SOURCE_EXT = /\.(py|pyi|ipynb|ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
-
-async function collectFiles(cwd: string, paths: string[], exclude: string[]): Promise<{ files: string[]; problems: CheckProblem[] }> {
-  const files = new Set<string>();
-  const problems: CheckProblem[] = [];
-  for (const p of paths) {
-    const abs = resolve(cwd, p);
-    let s;
-    try {
-      s = await stat(abs);
-    } catch {
-      problems.push({ path: p, message: 'No such file or folder.' });
-      continue;
-    }
-    if (s.isFile()) {
-      files.add(abs);
-      continue;
-    }
-    const walked = await walkWorkspace(abs, { keepFile: (n) => SOURCE_EXT.test(n) && !n.endsWith('.d.ts'), exclude });
-    for (const f of walked.files) files.add(join(abs, f.relPath));
-    for (const e of walked.errors) problems.push({ path: join(p, e.relPath), message: e.message });
-  }
-  return { files: [...files].sort(), problems };
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `Usage: mlship <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`mlship <command> --help\` for a command's options. \`mlship --version\` prints the version.\n`;
 }
 
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
-    io.stdout(USAGE);
+    io.stdout(usage());
     return command ? 0 : 2;
   }
-  if (command === '--version') {
+  if (command === '--version' || command === '-V') {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  if (command !== 'check') {
-    io.stderr(`mlship: unknown command "${command}".\n\n${USAGE}`);
+  const cmd = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!cmd) {
+    io.stderr(`mlship: unknown command "${command}".\n\n${usage()}`);
     return 2;
   }
-  if (rest.includes('-h') || rest.includes('--help')) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  let opts: Options;
-  try {
-    opts = parseArgs(rest);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr(`mlship check: ${err.message}\n\n${USAGE}`);
-      return 2;
-    }
-    throw err;
-  }
-  const configPath = resolve(io.cwd, opts.config ?? MANIFEST_FILE);
-  let manifestText: string | undefined;
-  try {
-    manifestText = await readFile(configPath, 'utf8');
-  } catch {
-    if (opts.config) {
-      io.stderr(`mlship check: cannot read ${opts.config}.\n`);
-      return 2;
-    }
-  }
-  const parsed = manifestText !== undefined ? parseManifest(manifestText) : undefined;
-  if (parsed && !parsed.manifest) {
-    for (const i of parsed.issues) io.stderr(`${relative(io.cwd, configPath)}:${i.line}:${i.column}: ${i.severity}: ${i.message}\n`);
-    io.stderr('mlship check: fix mlship.yaml (see the errors above) and run again.\n');
-    return 2;
-  }
-  const manifest = parsed?.manifest;
-  const config = analysisConfig(manifest, undefined);
-  await loadGrammars();
-  const { files, problems } = await collectFiles(io.cwd, opts.paths, [...(manifest?.exclude ?? []), ...(manifest?.analysis?.exclude ?? [])]);
-  const results: FileFindings[] = [];
-  for (const file of files) {
-    const rel = relative(io.cwd, file).split(sep).join('/');
-    const lang = languageForPath(file);
-    if (!lang) continue;
-    try {
-      const text = await readFile(file, 'utf8');
-      if (file.toLowerCase().endsWith('.ipynb')) {
-        let cells;
-        try {
-          cells = notebookCodeCells(text);
-        } catch (err) {
-          problems.push({ path: rel, message: `Not a valid notebook (JSON): ${err instanceof Error ? err.message : String(err)}` });
-          continue;
-        }
-        const byCell = analyzeNotebook(cells, config);
-        const findings = byCell.flatMap((c) => c.findings);
-        results.push({ path: rel, findings, cells: byCell.flatMap((c) => c.findings.map(() => Number(c.id))) });
-      } else {
-        const { result, tree } = analyzeSource(text, lang, config);
-        tree.delete();
-        results.push({ path: rel, findings: result.findings });
-      }
-    } catch (err) {
-      problems.push({ path: rel, message: err instanceof Error ? err.message : String(err) });
-    }
-  }
-  const report = opts.format === 'sarif'
-    ? toSarif(results, problems, { rootUri: pathToFileURL(io.cwd).toString(), toolVersion: VERSION })
-    : opts.format === 'json' ? toJson(results, problems) : toText(results, problems);
-  if (opts.output) await writeFile(resolve(io.cwd, opts.output), report);
-  else io.stdout(report);
-  if (opts.format === 'text' && opts.output) io.stdout(`Report written to ${opts.output}.\n`);
-  const worst = Math.max(-1, ...results.flatMap((r) => r.findings.map((f) => RANK[f.severity])));
-  if (problems.length > 0 && opts.format !== 'text') for (const p of problems) io.stderr(`${p.path}: ${p.message}\n`);
-  if (opts.failOn === 'never') return 0;
-  return worst >= RANK[opts.failOn] ? 1 : 0;
+  return runSubcommand(command, cmd, rest, io);
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2), { cwd: process.cwd(), stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }).then(
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  runCli(process.argv.slice(2), { cwd: process.cwd(), stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), signal: controller.signal }).then(
     (code) => process.exit(code),
     (err: unknown) => {
       process.stderr.write(`mlship: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -18,6 +18,7 @@ import type { AnalysisConfig, AnalysisResult, CheckState, Finding, Language, Pre
 import { MANIFEST_FILE, parseManifest, type Manifest } from '../core/config/manifest';
 import { PredictCallsRequest, StatusNotification, type ServerSettings } from '../shared/lsp';
 import { analysisConfig } from '../core/analysis/settings';
+import { VERSION } from '../shared/version';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.mlship`;
 
@@ -64,7 +65,7 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
-      serverInfo: { name: 'MLShip', version: '0.1.0' },
+      serverInfo: { name: 'MLShip', version: VERSION },
     };
   });
 

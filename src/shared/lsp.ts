@@ -33,5 +33,6 @@ export interface ServerSettings {
     fallbackWrappers?: string[];
     predictPatterns?: { callee: string; kind: 'local' | 'remote' }[];
     confidenceThreshold?: number;
+    timeoutMs?: number;
   };
 }

@@ -4,6 +4,7 @@ import type { Tree } from 'web-tree-sitter';
 import { jsAnalyzer } from './js/analyzer';
 import { parse } from './parser';
 import { pythonAnalyzer } from './python/analyzer';
+import { findFallbackStubs } from '../scaffold/idioms';
 import { RULES } from './rules';
 import { isSuppressed, readSuppressions } from './suppressions';
 import type { AnalysisConfig, AnalysisResult, CodeFix, Finding, Language, PredictCall, RuleId } from './types';
@@ -44,6 +45,7 @@ export interface AnalysisOutput {
 export function analyzeSource(source: string, lang: Language, config: AnalysisConfig, oldTree?: Tree | null): AnalysisOutput {
   const tree = parse(source, lang, oldTree);
   const raw = analyzerFor(lang).analyze(tree, source, config);
+  for (const at of findFallbackStubs(source)) raw.findings.push({ rule: 'fallback-stub', range: lineRangeAt(source, at) });
   const suppressions = readSuppressions(source, lang === 'python' ? 'python' : 'js');
   const findings: Finding[] = [];
   for (const f of raw.findings) {
@@ -65,4 +67,15 @@ export function analyzeSource(source: string, lang: Language, config: AnalysisCo
 export function fixesFor(finding: Finding, source: string, lang: Language, config: AnalysisConfig, tree?: Tree): CodeFix[] {
   const t = tree ?? parse(source, lang);
   return analyzerFor(lang).fixes(finding, source, t, config);
+}
+
+/** From `offset` to the end of its line. */
+function lineRangeAt(source: string, offset: number): Finding['range'] {
+  const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
+  let line = 0;
+  for (let i = source.indexOf('\n'); i >= 0 && i < offset; i = source.indexOf('\n', i + 1)) line++;
+  let end = source.indexOf('\n', offset);
+  if (end < 0) end = source.length;
+  if (source[end - 1] === '\r') end--;
+  return { start: { line, character: offset - lineStart }, end: { line, character: end - lineStart } };
 }

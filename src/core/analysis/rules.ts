@@ -27,6 +27,8 @@ export const RULES: Record<RuleId, RuleInfo> = {
     'This prediction is used without recording the model version: a wrong prediction cannot be traced to the model that made it; log model_version with it.', 'hint'),
   'unsafe-model-load': rule('unsafe-model-load', 'Unsafe model loading',
     'Loading a pickle-based model runs any code the file contains: load only trusted files, or use ONNX, safetensors or torch.load(..., weights_only=True).', 'warning'),
+  'fallback-stub': rule('fallback-stub', 'Generated fallback still a placeholder',
+    "This fallback was generated with placeholder values: when the model fails, users get them. Write the team's rule (a heuristic, the previous model version or an explicit \"no prediction\"), then delete the marker comment.", 'information'),
 };
 
 export const RULE_IDS = Object.keys(RULES) as RuleId[];

@@ -34,5 +34,7 @@ export function analysisConfig(manifest: Manifest | undefined, settings: ServerS
   if (typeof d?.confidenceThreshold === 'number') config.confidenceThreshold = d.confidenceThreshold;
   const budget = manifest?.deployments?.find((dep) => dep.budgets?.latency_p95_ms)?.budgets?.latency_p95_ms ?? settings?.latencyBudgetMs;
   if (typeof budget === 'number' && budget > 0) config.latencyBudgetMs = budget;
+  const timeout = d?.timeoutMs ?? a?.timeoutMs;
+  config.timeoutMs = typeof timeout === 'number' && timeout > 0 ? timeout : config.latencyBudgetMs;
   return config;
 }

@@ -3,7 +3,7 @@
 
 export type Language = 'python' | 'typescript' | 'tsx' | 'javascript';
 
-export type RuleId = 'no-fallback' | 'no-confidence' | 'no-timeout' | 'untraced-prediction' | 'unsafe-model-load';
+export type RuleId = 'no-fallback' | 'no-confidence' | 'no-timeout' | 'untraced-prediction' | 'unsafe-model-load' | 'fallback-stub';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -75,17 +75,20 @@ export interface AnalysisConfig {
   fallbackWrappers: string[];
   /** Extra predict-like calls. */
   predictPatterns: PredictPattern[];
-  /** Timeout written by the no-timeout quick fix, in ms (from mlship.latencyBudgetMs). */
+  /** The latency budget per prediction, in ms (mlship.latencyBudgetMs, or a deployment's budget). */
   latencyBudgetMs: number;
+  /** Network timeout the no-timeout quick fix writes into its named constant, in ms (mlship.diagnostics.timeoutMs; default: the latency budget). */
+  timeoutMs: number;
   /** Threshold constant written by the no-confidence quick fix. */
   confidenceThreshold: number;
 }
 
 export const DEFAULT_CONFIG: AnalysisConfig = {
-  severity: { 'no-fallback': 'warning', 'no-confidence': 'warning', 'no-timeout': 'warning', 'untraced-prediction': 'hint', 'unsafe-model-load': 'warning' },
+  severity: { 'no-fallback': 'warning', 'no-confidence': 'warning', 'no-timeout': 'warning', 'untraced-prediction': 'hint', 'unsafe-model-load': 'warning', 'fallback-stub': 'information' },
   fallbackWrappers: [],
   predictPatterns: [],
   latencyBudgetMs: 50,
+  timeoutMs: 50,
   confidenceThreshold: 0.7,
 };
 

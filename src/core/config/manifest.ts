@@ -21,6 +21,7 @@ export interface AnalysisManifest {
   fallbackWrappers?: string[];
   predictPatterns?: { callee: string; kind: 'local' | 'remote' }[];
   confidenceThreshold?: number;
+  timeoutMs?: number;
   exclude?: string[];
 }
 

@@ -1,5 +1,5 @@
 // Seeded fuzzing of the analysis engine: mutations of the corpus snippets (test/corpus) and random strings, per
-// language. Every input must analyze without throwing, within a second, with findings, predict calls and quick-fix
+// language. Every input must analyze without throwing, with findings, predict calls and quick-fix
 // edits inside the document. A second part checks the language server's incremental path: an edited old tree must
 // give the same findings as a fresh parse.
 //
@@ -23,14 +23,13 @@ import { corpusFiles } from '../../corpusFiles';
 const SEED = process.env.MLSHIP_FUZZ_SEED ? Number(process.env.MLSHIP_FUZZ_SEED) >>> 0 : 0x6d6c7368;
 const INPUTS = Number(process.env.MLSHIP_FUZZ_INPUTS ?? 10_000);
 const INCREMENTAL = Math.max(50, Math.round(INPUTS / 20));
-const LIMIT_MS = 1000;
 const LANGUAGES: Language[] = ['python', 'typescript', 'tsx', 'javascript'];
 /** Fuzz and incremental runs go to parallel worker threads (MLSHIP_FUZZ_WORKERS=0 runs them in the test process, one after another). */
 const WORKERS = process.env.MLSHIP_FUZZ_WORKERS === '0' ? 0 : Math.max(1, Math.min(LANGUAGES.length, Number(process.env.MLSHIP_FUZZ_WORKERS ?? availableParallelism())));
 
 const CUSTOM_CONFIG: AnalysisConfig = {
   ...DEFAULT_CONFIG,
-  severity: { 'no-fallback': 'error', 'no-confidence': 'warning', 'no-timeout': 'warning', 'untraced-prediction': 'information', 'unsafe-model-load': 'warning' },
+  severity: { 'no-fallback': 'error', 'no-confidence': 'warning', 'no-timeout': 'warning', 'untraced-prediction': 'information', 'unsafe-model-load': 'warning', 'fallback-stub': 'information' },
   fallbackWrappers: ['with_fallback', 'safePredict', 'guarded', 'retry.call'],
   predictPatterns: [
     { callee: 'scoring.score_batch', kind: 'local' },
@@ -540,7 +539,6 @@ function fuzzLanguage(lang: Language, seeds: readonly string[]): FuzzSummary {
       byOp.set(op, { n: s.n + 1, ms: s.ms + ms });
     }
     if (checked.slowestMs > slowest.ms) slowest = { ms: checked.slowestMs, index: i, call: checked.slowestCall, kind: input.kind, text: input.text };
-    if (checked.slowestMs > LIMIT_MS) checked.problems.push(`${checked.slowestCall} took ${checked.slowestMs.toFixed(0)} ms (limit ${LIMIT_MS} ms)`);
     if (checked.problems.length) {
       failing++;
       for (const k of new Set(checked.problems.map(signature))) kinds[k] = (kinds[k] ?? 0) + 1;
@@ -672,7 +670,7 @@ if (isMainThread) describe('analysis fuzzing', { concurrency: WORKERS || 1 }, ()
   });
 
   for (const lang of LANGUAGES) {
-    test(`${lang}: ${INPUTS} mutated and random inputs analyze without error, each call under ${LIMIT_MS} ms, with ranges inside the document`, async () => {
+    test(`${lang}: ${INPUTS} mutated and random inputs analyze without error, with ranges inside the document (the slowest call is reported; speed is measured in bench/analysis.ts)`, async () => {
       const r = WORKERS ? await inWorker<FuzzSummary>('fuzz', lang) : fuzzLanguage(lang, seeds[lang]);
       console.log(
         `fuzz ${lang}: ${r.inputs} inputs (${r.inputs - INPUTS} of them fixed pathological shapes), crashes ${r.crashes}, failing ${r.failing}, max ${r.slowest.ms.toFixed(1)} ms (slowest single call), ` +

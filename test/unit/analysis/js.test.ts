@@ -662,61 +662,68 @@ describe('JS analyzer: suppressions and severities', () => {
 });
 
 describe('JS analyzer: quick fixes', () => {
-  test('no-fallback: const declaration → let + try/catch, typed, with fallbackPrediction appended (TS)', () => {
-    const src = `import * as ort from 'onnxruntime-node';
+  test('no-fallback: the rest of the function goes into try/catch; the catch returns the function\'s typed fallback (TS)', () => {
+    const src = `import { pipeline } from '@xenova/transformers';
 
-const session = await ort.InferenceSession.create('m.onnx');
+const clf = await pipeline('sentiment-analysis');
 
-export async function score(feeds: Record<string, ort.Tensor>) {
-  const result: ort.InferenceSession.ReturnType = await session.run(feeds);
-  return result;
+export async function label(t: string): Promise<{ label: string; score: number }> {
+  const out = await clf(t);
+  return out[0];
 }
+
+export function other() {}
 `;
     const out = applyFix(src, 'typescript', 'no-fallback');
-    assert.ok(out.includes(`  let result: ort.InferenceSession.ReturnType;
-  try {
-    result = await session.run(feeds);
+    assert.ok(out.includes(`  try {
+    const out = await clf(t);
+    return out[0];
   } catch (err) {
     console.error('Prediction failed; using fallback', err);
-    result = fallbackPrediction(feeds);
+    return labelFallback(t);
   }
-  return result;`), out);
-    assert.match(out, /function fallbackPrediction<T = never>\(\.\.\._inputs: unknown\[\]\): T \{\n {2}\/\/ TODO[^\n]*\n {2}return null as unknown as T;\n\}\n$/);
+}
+
+/** What label() answers when the model fails, times out or is not confident enough. */
+function labelFallback(t: string): { label: string; score: number } {
+  // TODO(mlship: fallback-stub): placeholder values; replace with the team's rule, then delete this line.
+  return { label: '', score: 0 };
+}
+
+export function other() {}
+`), out);
+    assert.equal(count(analyze(out, 'typescript'), 'fallback-stub'), 1, 'the placeholder is reported until it is edited');
   });
 
-  test('no-fallback: return await, assignments, expression statements, .catch for non-awaited promises (JS, 4 spaces)', () => {
-    const head = `const ort = require('onnxruntime-node');\nlet session;\nfunction fallbackPrediction() {\n    return null;\n}\n`;
-    const a = applyFix(`${head}async function f(x) {\n    if (x) {\n        return await session.run(x);\n    }\n}\n`, 'javascript', 'no-fallback');
-    assert.ok(a.includes(`        try {\n            return await session.run(x);\n        } catch (err) {\n            console.error('Prediction failed; using fallback', err);\n            return fallbackPrediction(x);\n        }\n`), a);
-    assert.equal(a.match(/function fallbackPrediction/g)?.length, 1, 'an existing fallbackPrediction is reused');
-    const b = applyFix(`${head}async function f(x) {\n    let r;\n    r = await session.run(x);\n    return r;\n}\n`, 'javascript', 'no-fallback');
-    assert.ok(b.includes(`    try {\n        r = await session.run(x);\n    } catch (err) {\n        console.error('Prediction failed; using fallback', err);\n        r = fallbackPrediction(x);\n    }\n`), b);
-    const c = applyFix(`${head}async function f(x, res) {\n    res.json(await session.run(x));\n}\n`, 'javascript', 'no-fallback');
-    assert.ok(c.includes(`    res.json(await session.run(x).catch((err) => { console.error('Prediction failed; using fallback', err); return fallbackPrediction(x); }));\n`), c);
-    const c2 = applyFix(`${head}async function f(x) {\n    await session.run(x);\n}\n`, 'javascript', 'no-fallback');
-    assert.ok(c2.includes(`    try {\n        await session.run(x);\n    } catch (err) {\n        console.error('Prediction failed; using fallback', err);\n    }\n`), c2);
-    const c3 = applyFix(`const tf = require('@tensorflow/tfjs-node');\nlet model;\nfunction f(x, res) {\n  res.json(model.predict(x).arraySync());\n}\n`, 'javascript', 'no-fallback');
-    assert.ok(c3.includes(`  try {\n    res.json(model.predict(x).arraySync());\n  } catch (err) {\n    console.error('Prediction failed; using fallback', err);\n    res.json(fallbackPrediction(x).arraySync());\n  }\n`), c3);
-    const d = applyFix(`${head}function f(x) {\n    return session.run(x);\n}\n`, 'javascript', 'no-fallback');
-    assert.ok(d.includes(`return session.run(x).catch((err) => { console.error('Prediction failed; using fallback', err); return fallbackPrediction(x); });`), d);
-    const e = applyFix(`${head}const f = (x) => session.run(x);\n`, 'javascript', 'no-fallback');
-    assert.ok(e.includes('.catch((err) =>'), e);
+  test('no-fallback: response handlers answer through res; discarded calls log; promise chains get .catch (JS, 4 spaces)', () => {
+    const head = `const ort = require('onnxruntime-node');\nlet session;\n`;
+    const route = applyFix(`${head}app.post('/v1/score', async (req, res) => {\n    const out = await session.run(req.body);\n    res.status(200).json({ score: out.score.data[0], model: 'v3', ok: true });\n});\n`, 'javascript', 'no-fallback');
+    assert.ok(route.includes(`    try {\n        const out = await session.run(req.body);\n        res.status(200).json({ score: out.score.data[0], model: 'v3', ok: true });\n    } catch (err) {\n        console.error('Prediction failed; using fallback', err);\n        return v1ScoreHandlerFallback(req, res);\n    }\n`), route);
+    assert.ok(route.includes(`function v1ScoreHandlerFallback(req, res) {\n    // TODO(mlship: fallback-stub)`), route);
+    assert.ok(route.includes(`    return res.status(200).json({ score: null, model: 'v3', ok: true });\n}`), route);
+    const warm = applyFix(`${head}async function warm(x) {\n    await session.run(x);\n    return true;\n}\n`, 'javascript', 'no-fallback');
+    assert.ok(warm.includes(`    try {\n        await session.run(x);\n    } catch (err) {\n        console.error('Prediction failed; using fallback', err);\n    }\n    return true;\n`), warm);
+    assert.doesNotMatch(warm, /Fallback\(/);
+    const chain = applyFix(`${head}function f(x) {\n    return session.run(x);\n}\n`, 'javascript', 'no-fallback');
+    assert.ok(chain.includes(`return session.run(x).catch((err) => { console.error('Prediction failed; using fallback', err); return fFallback(x); });`), chain);
+    const reuse = applyFix(`${head}function fFallback(x) {\n    return 0;\n}\nasync function f(x) {\n    return await session.run(x);\n}\n`, 'javascript', 'no-fallback');
+    assert.equal(reuse.match(/function fFallback/g)?.length, 1, 'an existing fallback of the function is reused');
   });
 
-  test('no-fallback: multi-line statements are re-indented; tabs; CRLF; files without semicolons', () => {
-    const tabbed = `import { pipeline } from '@xenova/transformers'\nconst clf = await pipeline('sentiment-analysis')\nexport async function f(t: string) {\n\tconst out = await clf(t, {\n\t\ttopk: 1,\n\t})\n\treturn out\n}\n`;
+  test('no-fallback: multi-line statements are re-indented; tabs; CRLF; files without semicolons; expression arrows', () => {
+    const tabbed = `import { pipeline } from '@xenova/transformers'\nconst clf = await pipeline('sentiment-analysis')\nexport async function f(t: string): Promise<string> {\n\tconst out = await clf(t, {\n\t\ttopk: 1,\n\t})\n\treturn out[0].label\n}\n`;
     const out = applyFix(tabbed, 'typescript', 'no-fallback');
-    assert.ok(out.includes(`\tlet out\n\ttry {\n\t\tout = await clf(t, {\n\t\t\ttopk: 1,\n\t\t})\n\t} catch (err) {\n\t\tconsole.error('Prediction failed; using fallback', err)\n\t\tout = fallbackPrediction(t)\n\t}\n`), out);
-    assert.ok(out.includes('\treturn null as unknown as T\n'), 'no semicolons in a file without them');
+    assert.ok(out.includes(`\ttry {\n\t\tconst out = await clf(t, {\n\t\t\ttopk: 1,\n\t\t})\n\t\treturn out[0].label\n\t} catch (err) {\n\t\tconsole.error('Prediction failed; using fallback', err)\n\t\treturn fFallback(t)\n\t}\n`), out);
+    assert.ok(out.includes(`function fFallback(t: string): string {\n\t// TODO`) && out.includes(`\treturn ''\n}`), 'no semicolons in a file without them');
     const crlf = `const tf = require('@tensorflow/tfjs-node');\r\nlet model;\r\nfunction f(x) {\r\n  const y = model.predict(x);\r\n  return y;\r\n}\r\n`;
     const out2 = applyFix(crlf, 'javascript', 'no-fallback');
     assert.ok(!/[^\r]\n/.test(out2), 'CRLF line endings are kept');
-    assert.ok(out2.includes('  let y;\r\n  try {\r\n    y = model.predict(x);\r\n'), out2);
+    assert.ok(out2.includes('  try {\r\n    const y = model.predict(x);\r\n    return y;\r\n  } catch (err) {\r\n'), out2);
     const arrow = applyFix(`const tf = require('@tensorflow/tfjs-node');\nlet model;\nconst f = (x) => model.predict(x);\n`, 'javascript', 'no-fallback');
-    assert.ok(arrow.includes(`const f = (x) => {\n  try {\n    return model.predict(x);\n  } catch (err) {\n`), arrow);
+    assert.ok(arrow.includes(`const f = (x) => {\n  try {\n    return model.predict(x);\n  } catch (err) {\n    console.error('Prediction failed; using fallback', err);\n    return fFallback(x);\n  }\n};`), arrow);
   });
 
-  test('no-confidence: abstain branch and CONFIDENCE_THRESHOLD after the imports', () => {
+  test('no-confidence: an abstain branch returning the function\'s fallback, and CONFIDENCE_THRESHOLD after the imports', () => {
     const hf = `'use client';
 import { pipeline } from '@xenova/transformers';
 import { z } from 'zod';
@@ -735,7 +742,7 @@ export async function f(text: string) {
 `;
     const out = applyFix(hf, 'tsx', 'no-confidence');
     assert.ok(out.includes(`import { z } from 'zod';\n\nconst CONFIDENCE_THRESHOLD = 0.7;\n`), out);
-    assert.ok(out.includes(`    const [top] = await clf(text);\n    if (top.score < CONFIDENCE_THRESHOLD) return fallbackPrediction(text);\n`), out);
+    assert.ok(out.includes(`    const [top] = await clf(text);\n    if (top.score < CONFIDENCE_THRESHOLD) {\n      console.info('Prediction below the confidence threshold; using fallback', { confidence: top.score });\n      return fFallback(text);\n    }\n`), out);
     const config: AnalysisConfig = { ...DEFAULT_CONFIG, confidenceThreshold: 0.85 };
     const argmax = `const tf = require('@tensorflow/tfjs-node')
 const LABELS = ['a', 'b']
@@ -748,37 +755,43 @@ function f(x) {
 `;
     const out2 = applyFix(argmax, 'javascript', 'no-confidence', config);
     assert.ok(out2.includes(`const tf = require('@tensorflow/tfjs-node')\n\nconst CONFIDENCE_THRESHOLD = 0.85\n`), out2);
-    assert.ok(out2.includes(`  const idx = pred.argMax(-1).dataSync()[0]\n  if (pred.max(-1).dataSync()[0] < CONFIDENCE_THRESHOLD) return fallbackPrediction(x)\n`), out2);
+    assert.ok(out2.includes(`  const idx = pred.argMax(-1).dataSync()[0]\n  if (pred.max(-1).dataSync()[0] < CONFIDENCE_THRESHOLD) {\n`), out2);
+    assert.ok(out2.includes(`    return fFallback(x)\n  }\n`), out2);
     const onnx = `import * as ort from 'onnxruntime-node';\nconst s = await ort.InferenceSession.create('m');\nexport async function f(feeds: Record<string, ort.Tensor>) {\n  const r = await s.run(feeds);\n  return r.label.data[0];\n}\n`;
     const out3 = applyFix(onnx, 'typescript', 'no-confidence');
-    assert.ok(out3.includes('  if (Math.max(...(r.probabilities.data as Float32Array)) < CONFIDENCE_THRESHOLD) return fallbackPrediction(feeds);\n'), out3);
+    assert.ok(out3.includes('  if (Math.max(...(r.probabilities.data as Float32Array)) < CONFIDENCE_THRESHOLD) {\n'), out3);
     const idx = `const probsOf = (x) => x;\nasync function f(session, feeds) {\n  const out = await session.run(feeds);\n  const probs = probsOf(out.logits.data);\n  const best = probs.indexOf(Math.max(...probs));\n  return best;\n}\nrequire('onnxruntime-node');\n`;
     const out4 = applyFix(idx, 'javascript', 'no-confidence');
-    assert.ok(out4.includes('  if (probs[best] < CONFIDENCE_THRESHOLD) return fallbackPrediction(feeds);\n'), out4);
+    assert.ok(out4.includes('  if (probs[best] < CONFIDENCE_THRESHOLD) {\n'), out4);
   });
 
-  test('no-timeout: fetch options', () => {
+  test('no-timeout: fetch options, with the INFERENCE_TIMEOUT_MS constant (mlship.diagnostics.timeoutMs)', () => {
     const fetchNoOpts = applyFix(`async function f() {\n  return fetch('/predict');\n}\n`, 'javascript', 'no-timeout');
-    assert.ok(fetchNoOpts.includes(`fetch('/predict', { signal: AbortSignal.timeout(50) })`), fetchNoOpts);
-    const multi = applyFix(`async function f(x) {\n  return fetch('/predict', {\n    method: 'POST',\n    body: x,\n  });\n}\n`, 'javascript', 'no-timeout', { ...DEFAULT_CONFIG, latencyBudgetMs: 120 });
-    assert.ok(multi.includes(`    body: x,\n    signal: AbortSignal.timeout(120),\n  });`), multi);
+    assert.ok(fetchNoOpts.includes(`fetch('/predict', { signal: AbortSignal.timeout(INFERENCE_TIMEOUT_MS) })`), fetchNoOpts);
+    assert.ok(fetchNoOpts.startsWith('const INFERENCE_TIMEOUT_MS = 50; // ms; mlship.diagnostics.timeoutMs'), fetchNoOpts);
+    const multi = applyFix(`async function f(x) {\n  return fetch('/predict', {\n    method: 'POST',\n    body: x,\n  });\n}\n`, 'javascript', 'no-timeout', { ...DEFAULT_CONFIG, latencyBudgetMs: 120, timeoutMs: 300 });
+    assert.ok(multi.includes(`    body: x,\n    signal: AbortSignal.timeout(INFERENCE_TIMEOUT_MS),\n  });`), multi);
+    assert.ok(multi.includes('const INFERENCE_TIMEOUT_MS = 300;'), multi);
     const spread = applyFix(`const opts = { method: 'POST' };\nasync function f() {\n  return fetch('/predict', opts);\n}\n`, 'javascript', 'no-timeout');
-    assert.ok(spread.includes(`fetch('/predict', { ...opts, signal: AbortSignal.timeout(50) })`), spread);
+    assert.ok(spread.includes(`fetch('/predict', { ...opts, signal: AbortSignal.timeout(INFERENCE_TIMEOUT_MS) })`), spread);
+    const existing = applyFix(`const INFERENCE_TIMEOUT_MS = 80;\nasync function f() {\n  return fetch('/predict');\n}\n`, 'javascript', 'no-timeout');
+    assert.equal(existing.match(/const INFERENCE_TIMEOUT_MS/g)?.length, 1, 'an existing constant is used');
     assert.equal(count(analyze(`async function f(init) {\n  return fetch('/predict', init);\n}\n`, 'javascript'), 'no-timeout'), 0, 'options of unknown content count as set');
   });
 
   test('no-timeout: axios and friends', () => {
     const ax = `import axios from 'axios';\nimport got from 'got';\nimport { request } from 'undici';\n`;
-    assert.ok(applyFix(`${ax}export const a = (x: unknown) => axios.post('/predict', x);\n`, 'typescript', 'no-timeout').includes(`axios.post('/predict', x, { timeout: 50 })`));
-    assert.ok(applyFix(`${ax}export const a = () => axios.post('/predict');\n`, 'typescript', 'no-timeout').includes(`axios.post('/predict', undefined, { timeout: 50 })`));
-    assert.ok(applyFix(`${ax}export const a = () => axios.get('/predict', { params: { a: 1 } });\n`, 'typescript', 'no-timeout').includes(`{ params: { a: 1 }, timeout: 50 }`));
-    assert.ok(applyFix(`${ax}export const a = () => axios({ url: '/predict' });\n`, 'typescript', 'no-timeout').includes(`axios({ url: '/predict', timeout: 50 })`));
-    assert.ok(applyFix(`${ax}export const a = (x: unknown) => got.post('/predict', { json: x });\n`, 'typescript', 'no-timeout').includes(`{ json: x, timeout: { request: 50 } }`));
-    assert.ok(applyFix(`${ax}export const a = () => request('/predict');\n`, 'typescript', 'no-timeout').includes(`request('/predict', { headersTimeout: 50, bodyTimeout: 50 })`));
+    const T = 'INFERENCE_TIMEOUT_MS';
+    assert.ok(applyFix(`${ax}export const a = (x: unknown) => axios.post('/predict', x);\n`, 'typescript', 'no-timeout').includes(`axios.post('/predict', x, { timeout: ${T} })`));
+    assert.ok(applyFix(`${ax}export const a = () => axios.post('/predict');\n`, 'typescript', 'no-timeout').includes(`axios.post('/predict', undefined, { timeout: ${T} })`));
+    assert.ok(applyFix(`${ax}export const a = () => axios.get('/predict', { params: { a: 1 } });\n`, 'typescript', 'no-timeout').includes(`{ params: { a: 1 }, timeout: ${T} }`));
+    assert.ok(applyFix(`${ax}export const a = () => axios({ url: '/predict' });\n`, 'typescript', 'no-timeout').includes(`axios({ url: '/predict', timeout: ${T} })`));
+    assert.ok(applyFix(`${ax}export const a = (x: unknown) => got.post('/predict', { json: x });\n`, 'typescript', 'no-timeout').includes(`{ json: x, timeout: { request: ${T} } }`));
+    assert.ok(applyFix(`${ax}export const a = () => request('/predict');\n`, 'typescript', 'no-timeout').includes(`request('/predict', { headersTimeout: ${T}, bodyTimeout: ${T} })`));
     const sm = `import { SageMakerRuntimeClient, InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';\nconst c = new SageMakerRuntimeClient({});\nexport const a = () => c.send(new InvokeEndpointCommand({ EndpointName: 'e' }));\n`;
-    assert.ok(applyFix(sm, 'typescript', 'no-timeout').includes(`{ abortSignal: AbortSignal.timeout(50) })`));
+    assert.ok(applyFix(sm, 'typescript', 'no-timeout').includes(`{ abortSignal: AbortSignal.timeout(${T}) })`));
     const v2 = `const AWS = require('aws-sdk');\nconst rt = new AWS.SageMakerRuntime({ region: 'x' });\nasync function f(b) { return rt.invokeEndpoint({ EndpointName: 'e', Body: b }).promise(); }\n`;
-    assert.ok(applyFix(v2, 'javascript', 'no-timeout').includes(`new AWS.SageMakerRuntime({ region: 'x', httpOptions: { timeout: 50 } })`));
+    assert.ok(applyFix(v2, 'javascript', 'no-timeout').includes(`new AWS.SageMakerRuntime({ region: 'x', httpOptions: { timeout: ${T} } })`));
   });
 
   test('every fix of the corpus parses and removes its finding', () => {
@@ -825,34 +838,30 @@ describe('JS analyzer: robustness', () => {
     'function f(x) ' + '{ if (x) '.repeat(400) + 'await model.predict(x);' + ' }'.repeat(400) + ' }',
   ];
 
-  test('garbage, truncated and pathological inputs never throw and stay fast', () => {
+  test('garbage, truncated and pathological inputs never throw', () => {
     const dir = join(__dirname, '..', '..', 'corpus', 'js');
     const corpus = readdirSync(dir).map((n) => readFileSync(join(dir, n), 'utf8'));
     const inputs = [...samples];
     for (const src of corpus) for (const cut of [0.2, 0.5, 0.9]) inputs.push(src.slice(0, Math.floor(src.length * cut)));
     for (const src of inputs) {
       for (const lang of ['typescript', 'tsx', 'javascript'] as const) {
-        const t0 = performance.now();
         const { result, tree } = analyzeSource(src, lang, { ...DEFAULT_CONFIG, predictPatterns: [{ callee: '*.infer', kind: 'remote' }], fallbackWrappers: ['safe'] });
         try {
           for (const f of result.findings.slice(0, 3)) fixesFor(f, src, lang, DEFAULT_CONFIG, tree);
         } finally {
           tree.delete();
         }
-        assert.ok(performance.now() - t0 < 1000, `${lang} input of ${src.length} chars took ${performance.now() - t0} ms`);
       }
     }
   });
 
-  test('a large file analyzes within a second', () => {
+  // Speed is measured by bench/analysis.ts; this checks that a large file is analyzed whole.
+  test('a large file is analyzed whole', () => {
     const dir = join(__dirname, '..', '..', 'corpus', 'js');
     const parts = readdirSync(dir).filter((n) => n.endsWith('.ts')).map((n) => readFileSync(join(dir, n), 'utf8').replace(/^import .*$/gm, ''));
     let src = `import * as ort from 'onnxruntime-node';\nimport axios from 'axios';\nimport { pipeline } from '@xenova/transformers';\n`;
     while (src.length < 300_000) src += parts.join('\n');
-    const t0 = performance.now();
     const r = analyze(src, 'typescript');
-    const ms = performance.now() - t0;
     assert.ok(r.calls.length > 100);
-    assert.ok(ms < 1000, `${src.length} chars in ${ms.toFixed(0)} ms`);
   });
 });

@@ -692,44 +692,88 @@ describe('python analyzer: suppressions, severities and hover data', () => {
 });
 
 describe('python analyzer: quick fixes', () => {
-  it('wraps a statement in try/except with a logged fallback, adding logging, logger and fallback_prediction', () => {
-    const src = py(['import joblib', '', 'model = joblib.load("m")  # mlship: ignore', '', '', 'def score(X):', '    y = model.predict(X)', '    return y']);
+  it('wraps the rest of the function in try/except returning the function\'s fallback, adding logging and logger', () => {
+    const src = py(['import joblib', '', 'model = joblib.load("m")  # mlship: ignore', '', '', 'def score(X) -> float:', '    y = model.predict(X)', '    return float(y[0])', '', '', 'def other():', '    return 1']);
     const f = only(src, 'no-fallback');
     const fixes = fixesFor(f, src, 'python', DEFAULT_CONFIG);
-    assert.equal(fixes[0]?.title, 'Wrap in try/except with a fallback');
+    assert.equal(fixes[0]?.title, 'Wrap in try/except: fall back to fallback_score()');
     assert.equal(fixes[0]?.fixAllSafe, true);
     const out = applyFix(src, f);
     assert.match(out, /import joblib\nimport logging\n\nlogger = logging\.getLogger\(__name__\)\n/);
-    assert.match(out, / {4}try:\n {8}y = model\.predict\(X\)\n {4}except Exception:\n {8}logger\.exception\("Prediction failed; using fallback"\)\n {8}y = fallback_prediction\(X\)\n {4}return y\n/);
-    assert.match(out, /\n\n\ndef fallback_prediction\(\*args, \*\*kwargs\):\n {4}"""[^"]*must return[^"]*"""\n {4}return None\n$/);
+    assert.match(out, / {4}try:\n {8}y = model\.predict\(X\)\n {8}return float\(y\[0\]\)\n {4}except Exception:\n {8}logger\.exception\("Prediction failed; using fallback"\)\n {8}return fallback_score\(X\)\n/);
+    assert.match(out, /\n\n\ndef fallback_score\(X\) -> float:\n {4}"""What score\(\) answers[^"]*"""\n {4}# TODO\(mlship: fallback-stub\): [^\n]*\n {4}return 0\.0\n\n\ndef other\(\):/);
+    assert.deepEqual(found(out).filter((x) => x.endsWith('fallback-stub')), ['20:fallback-stub']);
   });
 
-  it('keeps an existing logger and fallback_prediction, and rewrites return statements', () => {
+  it('types the fallback after the annotation, the returned literal, dict keys or a local dataclass; passes parameters on', () => {
+    const src = py([
+      'from dataclasses import dataclass',
+      'import joblib',
+      'clf = joblib.load("m")  # mlship: ignore',
+      '@dataclass',
+      'class Verdict:',
+      '    label: str',
+      '    score: float',
+      '    note: str = ""',
+      'def a(x, *, k) -> tuple[str, float]:',
+      '    return clf.predict(x), 1.0',
+      'def b(x):',
+      '    return {"label": str(clf.predict(x)[0]), "ok": bool(x), "status": 200}',
+      'def c(x) -> Verdict:',
+      '    return Verdict(clf.predict(x)[0], 0.9)',
+      'class S:',
+      '    def d(self, x, *rest, **opts) -> "Optional[int]":',
+      '        return clf.predict(x)',
+    ]);
+    const values = analyze(src).findings.filter((f) => f.rule === 'no-fallback').map((f) => applyFix(src, f));
+    assert.match(values[0] ?? '', /return fallback_a\(x, k=k\)\n[\s\S]*def fallback_a\(x, \*, k\) -> tuple\[str, float\]:[\s\S]*return \("", 0\.0\)/);
+    assert.match(values[1] ?? '', /def fallback_b\(x\):[\s\S]*return \{"label": "", "ok": False, "status": 200\}/);
+    assert.match(values[2] ?? '', /return Verdict\(label="", score=0\.0\)/);
+    assert.match(values[3] ?? '', /return fallback_d\(x, \*rest, \*\*opts\)[\s\S]*def fallback_d\(x, \*rest, \*\*opts\) -> "Optional\[int\]":[\s\S]*return None/);
+  });
+
+  it('keeps an existing logger (under another name) and an existing fallback of the function', () => {
     const src = py([
       'import logging',
       'from sklearn.svm import SVC',
-      'logger = logging.getLogger("svc")',
+      'log = logging.getLogger("svc")',
       'clf = SVC().fit(X, y)',
-      'def fallback_prediction(x):',
+      'def fallback_score(x):',
       '    return 0',
       'def score(x):',
       '    return clf.predict([x])[0]',
     ]);
     const out = applyFix(src, only(src, 'no-fallback'));
     assert.equal((out.match(/import logging/g) ?? []).length, 1);
-    assert.equal((out.match(/def fallback_prediction/g) ?? []).length, 1);
-    assert.match(out, / {4}try:\n {8}return clf\.predict\(\[x\]\)\[0\]\n {4}except Exception:\n {8}logger\.exception\("Prediction failed; using fallback"\)\n {8}return fallback_prediction\(\[x\]\)\n/);
+    assert.equal((out.match(/def fallback_score/g) ?? []).length, 1);
+    assert.doesNotMatch(out, /logger = /);
+    assert.match(out, / {4}try:\n {8}return clf\.predict\(\[x\]\)\[0\]\n {4}except Exception:\n {8}log\.exception\("Prediction failed; using fallback"\)\n {8}return fallback_score\(x\)\n/);
+  });
+
+  it('logs and goes on for a prediction whose value is discarded (a warm-up call)', () => {
+    const src = py(['import onnxruntime as ort', 'class W:', '    def __init__(self, p):', '        self.s = ort.InferenceSession(p)', '        self.s.run(None, {"x": 0})', '        self.ready = True']);
+    const out = applyFix(src, only(src, 'no-fallback'));
+    assert.match(out, / {8}try:\n {12}self\.s\.run\(None, \{"x": 0\}\)\n {8}except Exception:\n {12}logger\.exception\("Prediction failed; using fallback"\)\n {8}self\.ready = True\n/);
+    assert.doesNotMatch(out, /def fallback_/);
+  });
+
+  it('module level: the statements using the prediction go into the try; unpacked names get a tuple of the right arity', () => {
+    const src = py(['import onnxruntime as ort', 'sess = ort.InferenceSession("m.onnx")', 'label, probs = sess.run(None, feed)', 'print(probs[0])', 'n = 3', 'print(n)']);
+    const out = applyFix(src, only(src, 'no-fallback'));
+    assert.match(out, /\ntry:\n {4}label, probs = sess\.run\(None, feed\)\n {4}print\(probs\[0\]\)\nexcept Exception:\n {4}logger\.exception\("Prediction failed; using fallback"\)\n {4}label, probs = fallback_prediction\(feed\)\nn = 3\n/);
+    assert.match(out, /def fallback_prediction\(\*inputs\):\n[\s\S]*?return \(None, None\)\n/);
   });
 
   it('preserves tabs, two-space indentation and CRLF line endings', () => {
     const tabs = 'import joblib\nm = joblib.load("m")  # mlship: ignore\nclass A:\n\tdef f(self, x):\n\t\tif x:\n\t\t\tr = m.predict(x)\n\t\t\treturn r\n';
     const outTabs = applyFix(tabs, only(tabs, 'no-fallback'));
-    assert.match(outTabs, /\t\t\ttry:\n\t\t\t\tr = m\.predict\(x\)\n\t\t\texcept Exception:\n\t\t\t\tlogger\.exception/);
+    assert.match(outTabs, /\t\ttry:\n\t\t\tif x:\n\t\t\t\tr = m\.predict\(x\)\n\t\t\t\treturn r\n\t\texcept Exception:\n\t\t\tlogger\.exception/);
+    assert.match(outTabs, /def fallback_f\(x\):\n\t"""/);
     assert.equal(indentUnit(outTabs, '    '), '\t');
     const two = 'import joblib\nm = joblib.load("m")  # mlship: ignore\ndef f(x):\n  if x:\n    r = m.predict(\n      x,\n    )\n    return r\n';
     const outTwo = applyFix(two, only(two, 'no-fallback'));
-    assert.match(outTwo, /\n {4}try:\n {6}r = m\.predict\(\n {8}x,\n {6}\)\n {4}except Exception:\n {6}logger\.exception\("Prediction failed; using fallback"\)\n {6}r = fallback_prediction\(x\)\n/);
-    assert.match(outTwo, /def fallback_prediction\(\*args, \*\*kwargs\):\n {2}"""/);
+    assert.match(outTwo, /\n {2}try:\n {4}if x:\n {6}r = m\.predict\(\n {8}x,\n {6}\)\n {6}return r\n {2}except Exception:\n {4}logger\.exception\("Prediction failed; using fallback"\)\n {4}return fallback_f\(x\)\n/);
+    assert.match(outTwo, /def fallback_f\(x\):\n {2}"""/);
     const crlf = two.replace(/\n/g, '\r\n');
     const outCrlf = applyFix(crlf, only(crlf, 'no-fallback'));
     assert.equal(outCrlf.replace(/\r\n/g, '').includes('\n'), false, 'only CRLF line endings');
@@ -745,10 +789,10 @@ describe('python analyzer: quick fixes', () => {
       '    return data',
     ]);
     const out = applyFix(src, only(src, 'no-fallback'));
-    assert.match(out, / {8}try:\n {12}async with s\.post\("http:\/\/m\/predict", json=x, timeout=1\) as r:\n {16}data = await r\.json\(\)\n {8}except Exception:\n {12}logger\.exception\("Prediction failed; using fallback"\)\n {12}return fallback_prediction\(x\)\n/);
+    assert.match(out, / {4}try:\n {8}async with aiohttp\.ClientSession\(\) as s:\n {12}async with s\.post\("http:\/\/m\/predict", json=x, timeout=1\) as r:\n {16}data = await r\.json\(\)\n {8}return data\n {4}except Exception:\n {8}logger\.exception\("Prediction failed; using fallback"\)\n {8}return fallback_go\(x\)\n/);
   });
 
-  it('switches a classifier to predict_proba with CONFIDENCE_THRESHOLD and a fallback (assignment, return and expression forms)', () => {
+  it('switches a classifier to predict_proba with CONFIDENCE_THRESHOLD, returning the function\'s fallback below it', () => {
     const config: AnalysisConfig = { ...DEFAULT_CONFIG, confidenceThreshold: 0.85 };
     const src = py([
       'from sklearn.linear_model import LogisticRegression',
@@ -767,15 +811,15 @@ describe('python analyzer: quick fixes', () => {
     assert.equal(fixes[0]?.fixAllSafe, false);
     const outA = applyFix(src, findings[0] as Finding, config);
     assert.match(outA, /\nCONFIDENCE_THRESHOLD = 0\.85\n/);
-    assert.match(outA, / {4}proba = clf\.predict_proba\(X\)\n {4}confidence = proba\.max\(axis=1\)\n {4}if confidence\.min\(\) < CONFIDENCE_THRESHOLD:\n {8}label = fallback_prediction\(X\)\n {4}else:\n {8}label = clf\.classes_\[proba\.argmax\(axis=1\)\]\n {4}return label\n/);
+    assert.match(outA, / {4}proba = clf\.predict_proba\(X\)\n {4}confidence = proba\.max\(axis=1\)\n {4}if confidence\.min\(\) < CONFIDENCE_THRESHOLD:\n {8}logger\.info\("Prediction below the confidence threshold; using fallback", extra=\{"confidence": float\(confidence\.min\(\)\)\}\)\n {8}return fallback_a\(X\)\n {4}label = clf\.classes_\[proba\.argmax\(axis=1\)\]\n {4}return label\n/);
     const outB = applyFix(src, findings[1] as Finding, config);
-    assert.match(outB, / {8}return fallback_prediction\(\[x\]\)\n {4}prediction = clf\.classes_\[proba\.argmax\(axis=1\)\]\n {4}return prediction\[0\]\n/);
+    assert.match(outB, / {8}return fallback_b\(x\)\n {4}return clf\.classes_\[proba\.argmax\(axis=1\)\]\[0\]\n/);
     const outC = applyFix(src, findings[2] as Finding, config);
-    assert.match(outC, / {4}out\.append\(int\(prediction\[0\]\)\)\n/);
+    assert.match(outC, / {4}out\.append\(int\(clf\.classes_\[proba\.argmax\(axis=1\)\]\[0\]\)\)\n/);
   });
 
-  it('adds a timeout from the latency budget to requests, httpx, aiohttp and Vertex calls', () => {
-    const config: AnalysisConfig = { ...DEFAULT_CONFIG, latencyBudgetMs: 250 };
+  it('adds a timeout from a named constant (mlship.diagnostics.timeoutMs) to requests, httpx, aiohttp and Vertex calls', () => {
+    const config: AnalysisConfig = { ...DEFAULT_CONFIG, latencyBudgetMs: 250, timeoutMs: 250 };
     const src = py([
       'import requests, httpx',
       'from aiohttp import ClientSession',
@@ -793,18 +837,20 @@ describe('python analyzer: quick fixes', () => {
     const timeouts = analyze(src, config).findings.filter((f) => f.rule === 'no-timeout');
     assert.equal(timeouts.length, 4);
     const outs = timeouts.map((f) => applyFix(src, f, config));
-    assert.match(outs[0] ?? '', /requests\.post\(URL, json=x, timeout=0\.25\)/);
-    assert.match(outs[1] ?? '', /httpx\.post\(URL, json=x, timeout=0\.25\)/);
+    for (const out of outs) assert.match(out, /\nINFERENCE_TIMEOUT_S = 0\.25 {2}# seconds; mlship\.diagnostics\.timeoutMs/);
+    assert.match(outs[0] ?? '', /requests\.post\(URL, json=x, timeout=INFERENCE_TIMEOUT_S\)/);
+    assert.match(outs[1] ?? '', /httpx\.post\(URL, json=x, timeout=INFERENCE_TIMEOUT_S\)/);
     assert.match(outs[2] ?? '', /\nimport aiohttp\n/);
-    assert.match(outs[2] ?? '', /s\.post\(URL, json=x, timeout=aiohttp\.ClientTimeout\(total=0\.25\)\)/);
-    assert.match(outs[3] ?? '', /ep\.predict\(instances=\[x\], timeout=0\.25\)/);
+    assert.match(outs[2] ?? '', /s\.post\(URL, json=x, timeout=aiohttp\.ClientTimeout\(total=INFERENCE_TIMEOUT_S\)\)/);
+    assert.match(outs[3] ?? '', /ep\.predict\(instances=\[x\], timeout=INFERENCE_TIMEOUT_S\)/);
   });
 
   it('adds read/connect timeouts to the boto3 client, importing Config', () => {
     const src = py(['import boto3', 'rt = boto3.client("sagemaker-runtime")', 'def go(b):', '    try:', '        return rt.invoke_endpoint(EndpointName="e", Body=b)', '    except Exception:', '        return None']);
     const out = applyFix(src, only(src, 'no-timeout'));
     assert.match(out, /import boto3\nfrom botocore\.config import Config\n/);
-    assert.match(out, /boto3\.client\("sagemaker-runtime", config=Config\(read_timeout=0\.05, connect_timeout=0\.05\)\)/);
+    assert.match(out, /\nINFERENCE_TIMEOUT_S = 0\.05 {2}#/);
+    assert.match(out, /boto3\.client\("sagemaker-runtime", config=Config\(read_timeout=INFERENCE_TIMEOUT_S, connect_timeout=INFERENCE_TIMEOUT_S\)\)/);
   });
 
   it('offers weights_only=True for torch.load', () => {
@@ -861,7 +907,7 @@ describe('python analyzer: corpus', () => {
       }
     }
     assert.deepEqual(misses, []);
-    assert.deepEqual([...stats.keys()].sort(), ['no-confidence', 'no-fallback', 'no-timeout', 'unsafe-model-load', 'untraced-prediction']);
+    assert.deepEqual([...stats.keys()].sort(), ['fallback-stub', 'no-confidence', 'no-fallback', 'no-timeout', 'unsafe-model-load', 'untraced-prediction']);
   });
 });
 
@@ -883,35 +929,23 @@ describe('python analyzer: robustness and speed', () => {
     }
     samples.push(`${'('.repeat(3000)}model.predict(x)${')'.repeat(3000)}`, `x = ${'['.repeat(2000)}`, 'def f():\n'.repeat(300) + '    return model.predict(x)');
     for (const s of samples) {
-      const started = performance.now();
       const tree = parse(s, 'python');
       assert.doesNotThrow(() => pythonAnalyzer.analyze(tree, s, DEFAULT_CONFIG));
       const { result } = analyzeSource(s, 'python', DEFAULT_CONFIG);
       for (const f of result.findings) assert.doesNotThrow(() => fixesFor(f, s, 'python', DEFAULT_CONFIG));
-      assert.ok(performance.now() - started < 1000, 'under a second');
     }
   });
 
-  it('analyzes a 10,000-line module in well under its parse time', () => {
+  // Speed against the parse is measured by bench/analysis.ts; this checks that a large module is analyzed whole.
+  it('analyzes a 10,000-line module', () => {
     const files = readdirSync(CORPUS).filter((f) => f.endsWith('.py'));
     let src = '';
     for (let k = 0; src.split('\n').length < 10_000; k++) {
       for (const file of files) src += readFileSync(join(CORPUS, file), 'utf8').replace(/\bdef (\w+)/g, `def $1_${k}`) + '\n\n';
     }
-    const parseTimes: number[] = [];
-    const analyzeTimes: number[] = [];
-    let calls = 0;
-    for (let i = 0; i < 7; i++) {
-      let t = performance.now();
-      const tree = parse(src, 'python');
-      parseTimes.push(performance.now() - t);
-      t = performance.now();
-      calls = pythonAnalyzer.analyze(tree, src, DEFAULT_CONFIG).calls.length;
-      analyzeTimes.push(performance.now() - t);
-      tree.delete();
-    }
-    const best = (xs: number[]) => Math.min(...xs);
+    const tree = parse(src, 'python');
+    const calls = pythonAnalyzer.analyze(tree, src, DEFAULT_CONFIG).calls.length;
+    tree.delete();
     assert.ok(calls > 500, `${calls} predict calls found`);
-    assert.ok(best(analyzeTimes) < 0.75 * best(parseTimes), `analysis ${best(analyzeTimes).toFixed(1)} ms vs parse ${best(parseTimes).toFixed(1)} ms`);
   });
 });

@@ -3,12 +3,13 @@
 import { eolOf, indentUnit } from '../edits';
 import type { AnalysisConfig, CodeFix, Finding, TextEdit } from '../types';
 import type { JsAnalysis, JsRecord } from './analyzer';
-import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, posAt, propName, rangeOfNode, stringValue, subtree, text, unwrap, within } from './ast';
+import { type Ast, child, FUNCTION_TYPES, type JNode, namedKids, posAt, propName, rangeOfNode, stringValue, subtree, text, unwrap, within } from './ast';
 import { argsOf } from './resolve';
+import { fallbackNameFor, type JsFunction, jsFunctionOf, jsReturnPlaceholder } from './fallback';
+import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, JS_TIMEOUT_NAME, jsFallbackName, LOW_CONFIDENCE_LOG_MESSAGE } from '../../scaffold/idioms';
 
-const FALLBACK_FN = 'fallbackPrediction';
-const THRESHOLD_CONST = 'CONFIDENCE_THRESHOLD';
-const LOG_LINE = "console.error('Prediction failed; using fallback', err)";
+const THRESHOLD_CONST = CONFIDENCE_THRESHOLD_NAME;
+const LOG_LINE = `console.error('${FALLBACK_LOG_MESSAGE}', err)`;
 const SIMPLE_ARG_TYPES = new Set(['identifier', 'member_expression', 'subscript_expression', 'string', 'number', 'template_string', 'object', 'array', 'true', 'false', 'null', 'this']);
 const NOT_IN_SIMPLE_ARG = new Set(['call_expression', 'new_expression', 'await_expression', 'arrow_function', 'function_expression', 'assignment_expression', 'update_expression', 'spread_element', 'template_substitution']);
 
@@ -71,16 +72,79 @@ class FixWriter {
     return b !== undefined && b.kind !== 'global';
   }
 
-  /** Edit that appends `fallbackPrediction` to the end of the file when the file has none. */
-  fallbackFunctionEdit(at: JNode): TextEdit[] {
-    if (this.visible(FALLBACK_FN, at)) return [];
+  private readonly planned = new Set<string>();
+  private readonly fallbackNames = new Map<JNode, string>();
+  private readonly extraEdits: TextEdit[] = [];
+
+  /** Whether a top-level name is taken (declared, imported, or planned by this fix). */
+  taken(name: string): boolean {
+    return this.planned.has(name) || this.visible(name, this.ast.root);
+  }
+
+  /** A top-level function declaration named `name` exists already (a fallback written before: reused). */
+  hasFunction(name: string): boolean {
+    return this.ast.root.children.some((c) => {
+      const d = c.type === 'export_statement' ? child(c, 'declaration') : c;
+      return d?.type === 'function_declaration' && text(this.ast, child(d, 'name') ?? d) === name;
+    });
+  }
+
+  /**
+   * The fallback of function `fn`: `<name>Fallback(…)` taking the same parameters and returning a placeholder of
+   * what `fn` returns (or answering through its response parameter), declared after the top-level statement that
+   * holds `fn`; reused when it exists.
+   */
+  functionFallback(fn: JsFunction): string {
+    const known = this.fallbackNames.get(fn.node);
+    if (known) return known;
+    const base = jsFallbackName(fn.name);
+    if (this.hasFunction(base)) {
+      this.fallbackNames.set(fn.node, base);
+      return base;
+    }
+    const name = fallbackNameFor(fn, (n) => this.taken(n));
+    this.planned.add(name);
+    this.fallbackNames.set(fn.node, name);
     const { eol, unit, s } = this;
-    const lead = this.src.length === 0 || this.src.endsWith('\n') ? '' : eol;
-    const doc = '/** Used when the model fails or is unsure: it must return a safe default for this use case (a cached or rule-based prediction). */';
-    const sig = this.ts ? `function ${FALLBACK_FN}<T = never>(..._inputs: unknown[]): T {` : `function ${FALLBACK_FN}(..._inputs) {`;
-    const ret = this.ts ? `return null as unknown as T${s}` : `return null${s}`;
-    const body = [doc, sig, `${unit}// TODO: return a safe default instead of null.`, `${unit}${ret}`, '}'].join(eol);
-    return [this.edit(this.src.length, this.src.length, `${lead}${eol}${body}${eol}`)];
+    const { value, type } = jsReturnPlaceholder(this.ast, fn, this.ts);
+    const sig = `function ${name}(${fn.defParams})${this.ts && type ? `: ${type}` : ''} {`;
+    const lines = [`/** What ${fn.name}() answers when the model fails, times out or is not confident enough. */`, sig, `${unit}${fallbackStubComment('ts')}`, `${unit}return ${value}${s}`, '}'];
+    const at = this.lineEndAfter(fn.topLevel.end);
+    this.extraEdits.push(this.edit(at, at, `${eol}${eol}${lines.join(eol)}`));
+    return name;
+  }
+
+  /** `return <fn>Fallback(<args>)`, as a promise where the function returns one without being async. */
+  fallbackReturn(fn: JsFunction): string {
+    const call = `${this.functionFallback(fn)}(${fn.callArgs})`;
+    const promised = !fn.isAsync && fn.returns !== undefined && /^Promise\s*</.test(fn.returns);
+    return `return ${promised ? `Promise.resolve(${call})` : call}${this.s}`;
+  }
+
+  /** A module-level fallback for code outside any function: `predictionFallback(…)` returning null. */
+  moduleFallback(): string {
+    const name = this.hasFunction('predictionFallback') ? 'predictionFallback' : fallbackNameFor({ name: 'prediction' } as JsFunction, (n) => this.taken(n));
+    if (!this.planned.has(name) && !this.hasFunction(name)) {
+      this.planned.add(name);
+      const { eol, unit, s } = this;
+      const sig = this.ts ? `function ${name}(..._inputs: unknown[]): null {` : `function ${name}(..._inputs) {`;
+      const lines = ['/** What the script uses when the model fails or times out. */', sig, `${unit}${fallbackStubComment('ts')}`, `${unit}return null${s}`, '}'];
+      const lead = this.src.length === 0 || this.src.endsWith('\n') ? '' : eol;
+      this.extraEdits.push(this.edit(this.src.length, this.src.length, `${lead}${eol}${lines.join(eol)}${eol}`));
+    }
+    return name;
+  }
+
+  /** A module-level constant after the imports (or before the first statement). */
+  moduleConstEdit(decl: string): TextEdit[] {
+    const ip = constInsertPoint(this.ast);
+    const off = ip.after ? this.lineEndAfter(ip.offset) : ip.offset;
+    return [ip.after ? this.edit(off, off, `${this.eol}${this.eol}${decl}`) : this.edit(off, off, `${decl}${this.eol}${this.eol}`)];
+  }
+
+  /** The edits the fallback functions need, taken once. */
+  takeExtraEdits(): TextEdit[] {
+    return this.extraEdits.splice(0);
   }
 
   /** Short, side-effect-free argument texts of a call, for `fallbackPrediction(...)` (not the URL of a remote call). */
@@ -187,58 +251,58 @@ function awaitedWithin(call: JNode, top: JNode): boolean {
 
 // ------------------------------------------------------------------ no-fallback
 
+/**
+ * no-fallback: inside a function, the statement with the call and the rest of the function go into a try whose
+ * catch logs and returns the function's fallback (processing of the prediction is covered; callers get a value of the
+ * type they expect, or the response is sent); a promise chain that is not awaited gets a `.catch`; a discarded call
+ * (a warm-up) is logged and the code goes on.
+ */
 function fallbackFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   const call = rec.d.node;
   const ast = w.ast;
-  const args = w.simpleArgs(rec);
-  const fallbackCall = `${FALLBACK_FN}(${args})`;
+  const fn = jsFunctionOf(ast, call);
   const place = placeOf(call);
-  const catchFix = (): CodeFix => ({
-    title: 'Add .catch() that returns a fallback prediction',
-    rule: 'no-fallback',
-    edits: [w.edit(call.end, call.end, `.catch((err) => { ${LOG_LINE}${w.s} return ${fallbackCall}${w.s} })`), ...w.fallbackFunctionEdit(call)],
-    isPreferred: true,
-    fixAllSafe: true,
-  });
-  const tryFix = (edits: TextEdit[]): CodeFix => ({
-    title: 'Wrap in try/catch with a fallback prediction',
-    rule: 'no-fallback',
-    edits: [...edits, ...w.fallbackFunctionEdit(call)],
-    isPreferred: true,
-    fixAllSafe: true,
-  });
+  const { eol, unit, s } = w;
+  const done = (title: string, edits: TextEdit[]): CodeFix => ({ title, rule: 'no-fallback', edits: [...edits, ...w.takeExtraEdits()], isPreferred: true, fixAllSafe: true });
+  const failureValue = () => (fn && !fn.isGenerator ? `${w.functionFallback(fn)}(${fn.callArgs})` : `${w.moduleFallback()}(${w.simpleArgs(rec)})`);
+  const catchFix = (): CodeFix => done('Add .catch() that returns the fallback', [w.edit(call.end, call.end, `.catch((err) => { ${LOG_LINE}${s} return ${failureValue()}${s} })`)]);
 
   if ('arrow' in place) {
-    if (rec.d.promise) return catchFix();
+    if (rec.d.promise && !awaitedWithin(call, place.arrow)) return catchFix();
     const body = child(place.arrow, 'body');
-    if (!body) return undefined;
+    if (!body || !fn) return undefined;
     const ind = w.indentAt(place.arrow.start);
-    const { eol, unit, s } = w;
     const inner = w.reindent(text(ast, body), body, unit + unit);
-    const lines = [
-      '{',
-      `${ind}${unit}try {`,
-      `${ind}${unit}${unit}return ${inner}${s}`,
-      `${ind}${unit}} catch (err) {`,
-      `${ind}${unit}${unit}${LOG_LINE}${s}`,
-      `${ind}${unit}${unit}return ${fallbackCall}${s}`,
-      `${ind}${unit}}`,
-      `${ind}}`,
-    ];
-    return tryFix([w.edit(body.start, body.end, lines.join(eol))]);
+    const lines = ['{', `${ind}${unit}try {`, `${ind}${unit}${unit}return ${inner}${s}`, `${ind}${unit}} catch (err) {`, `${ind}${unit}${unit}${LOG_LINE}${s}`, `${ind}${unit}${unit}${w.fallbackReturn(fn)}`, `${ind}${unit}}`, `${ind}}`];
+    return done(`Wrap in try/catch: fall back to ${w.functionFallback(fn)}()`, [w.edit(body.start, body.end, lines.join(eol))]);
   }
   if (!('stmt' in place)) return rec.d.promise ? catchFix() : undefined;
   const stmt = place.stmt;
   if (rec.d.promise && !awaitedWithin(call, stmt)) return catchFix();
   if (stmt.parent?.type === 'export_statement') return rec.d.promise ? catchFix() : undefined;
 
-  const ind = w.indentAt(stmt.start);
-  const { eol, unit, s } = w;
-  const wrap = (tryBody: string, catchTail: string[]): TextEdit[] => {
-    const lines = [`try {`, `${ind}${unit}${tryBody}`, `${ind}} catch (err) {`, `${ind}${unit}${LOG_LINE}${s}`, ...catchTail.map((l) => `${ind}${unit}${l}`), `${ind}}`];
-    return [w.edit(stmt.start, stmt.end, lines.join(eol))];
+  const wrap = (first: JNode, last: JNode, catchTail: string[]): TextEdit[] => {
+    const ind = w.indentAt(first.start);
+    const region = w.reindent(ast.source.slice(first.start, last.end).replace(/[ \t]+$/, ''), first, unit);
+    const lines = [`try {`, `${ind}${unit}${region}`, `${ind}} catch (err) {`, `${ind}${unit}${LOG_LINE}${s}`, ...catchTail.map((l) => `${ind}${unit}${l}`), `${ind}}`];
+    return [w.edit(first.start, last.end, lines.join(eol))];
   };
 
+  // A prediction whose value is discarded (`await session.run(warmup);`): log and go on.
+  const expr = stmt.type === 'expression_statement' ? namedKids(stmt)[0] : undefined;
+  if (expr && unwrap(expr) === call) return done('Wrap in try/catch that logs the failure', wrap(stmt, stmt, []));
+
+  if (fn && !fn.isGenerator && fn.body.type === 'statement_block') {
+    const top = ancestorIn(stmt, fn.body);
+    const stmts = namedKids(fn.body);
+    const last = stmts[stmts.length - 1];
+    if (!top || !last) return undefined;
+    if (top.type === 'function_declaration' || top.type === 'class_declaration') return undefined;
+    return done(`Wrap in try/catch: fall back to ${w.functionFallback(fn)}()`, wrap(top, last, [w.fallbackReturn(fn)]));
+  }
+
+  // Top-level code: the statement alone, its variable hoisted so that code after the try sees it.
+  const moduleCall = `${w.moduleFallback()}(${w.simpleArgs(rec)})`;
   if (stmt.type === 'lexical_declaration' || stmt.type === 'variable_declaration') {
     const decls = namedKids(stmt).filter((c) => c.type === 'variable_declarator');
     const decl = decls[0];
@@ -248,32 +312,19 @@ function fallbackFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
     const kind = stmt.type === 'variable_declaration' ? 'var' : 'let';
     const type = child(decl, 'type');
     const id = text(ast, name);
+    const ind = w.indentAt(stmt.start);
     const head = `${kind} ${id}${type ? text(ast, type) : ''}${s}`;
     const assign = `${id} = ${w.reindent(text(ast, value), value, unit)}${s}`;
-    const edits = wrap(assign, [`${id} = ${fallbackCall}${s}`]);
-    const e = edits[0];
-    if (!e) return undefined;
-    return tryFix([{ range: e.range, newText: `${head}${eol}${ind}${e.newText}` }]);
-  }
-  const body = w.reindent(text(ast, stmt).replace(/[ \t]+$/, ''), stmt, unit);
-  if (stmt.type === 'return_statement') {
-    return tryFix(wrap(body, [`return ${fallbackCall}${s}`]));
+    const lines = [head, `${ind}try {`, `${ind}${unit}${assign}`, `${ind}} catch (err) {`, `${ind}${unit}${LOG_LINE}${s}`, `${ind}${unit}${id} = ${moduleCall}${s}`, `${ind}}`];
+    return done('Wrap in try/catch with a fallback', [w.edit(stmt.start, stmt.end, lines.join(eol))]);
   }
   if (stmt.type === 'expression_statement') {
-    const e = namedKids(stmt)[0];
-    const u = e ? unwrap(e) : undefined;
+    const u = expr ? unwrap(expr) : undefined;
     if (u?.type === 'assignment_expression') {
       const left = child(u, 'left');
-      if (left) return tryFix(wrap(body, [`${text(ast, left)} = ${fallbackCall}${s}`]));
+      if (left) return done('Wrap in try/catch with a fallback', wrap(stmt, stmt, [`${text(ast, left)} = ${moduleCall}${s}`]));
     }
-    // The prediction alone (`await session.run(x);`): log and go on.
-    if (u === call) return tryFix(wrap(body, []));
-    // Inside a larger statement (`res.json(await clf(text))`): use the fallback in its place.
-    if (rec.d.promise) return catchFix();
-    const rel = call.start - stmt.start;
-    const stmtText = text(ast, stmt).replace(/[ \t]+$/, '');
-    const replaced = stmtText.slice(0, rel) + fallbackCall + stmtText.slice(rel + (call.end - call.start));
-    return tryFix(wrap(body, [w.reindent(replaced, stmt, unit)]));
+    return done('Wrap in try/catch with a fallback', wrap(stmt, stmt, []));
   }
   return rec.d.promise ? catchFix() : undefined;
 }
@@ -284,12 +335,10 @@ function confidenceFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   const ast = w.ast;
   const checker = w.a.checker;
   const d = rec.d;
-  const unit = checker.unitOf(d.node);
-  if (unit.type === 'program') return undefined;
-  const facts = checker.unitFacts(unit);
+  const scope = checker.unitOf(d.node);
+  if (scope.type === 'program') return undefined;
+  const facts = checker.unitFacts(scope);
   const taint = checker.taint(d, facts);
-  const args = w.simpleArgs(rec);
-  const fallbackCall = `${FALLBACK_FN}(${args})`;
   let target: { after: JNode; score: string } | undefined;
 
   const argmax = facts.argmax.find((x) => x.end >= d.node.start);
@@ -297,18 +346,15 @@ function confidenceFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   if (!target && (d.kind === 'hf-pipeline' || d.kind === 'onnxruntime')) target = labelTarget(w, rec, taint.values);
   if (!target) return undefined;
   const { after, score } = target;
-  if (!enclosingFunction(after)) return undefined;
+  const fn = jsFunctionOf(ast, after);
+  if (!fn || fn.isGenerator) return undefined;
   const ind = w.indentAt(after.start);
-  const { eol, s } = w;
+  const { eol, s, unit } = w;
   const at = w.lineEndAfter(after.end);
-  const edits: TextEdit[] = [w.edit(at, at, `${eol}${ind}if (${score} < ${THRESHOLD_CONST}) return ${fallbackCall}${s}`)];
-  if (!w.visible(THRESHOLD_CONST, after)) {
-    const ip = constInsertPoint(ast);
-    const decl = `const ${THRESHOLD_CONST} = ${w.config.confidenceThreshold}${s}`;
-    const off = ip.after ? w.lineEndAfter(ip.offset) : ip.offset;
-    edits.push(ip.after ? w.edit(off, off, `${eol}${eol}${decl}`) : w.edit(off, off, `${decl}${eol}${eol}`));
-  }
-  edits.push(...w.fallbackFunctionEdit(d.node));
+  const log = `console.info('${LOW_CONFIDENCE_LOG_MESSAGE}', { confidence: ${score} })${s}`;
+  const edits: TextEdit[] = [w.edit(at, at, `${eol}${ind}if (${score} < ${THRESHOLD_CONST}) {${eol}${ind}${unit}${log}${eol}${ind}${unit}${w.fallbackReturn(fn)}${eol}${ind}}`)];
+  if (!w.visible(THRESHOLD_CONST, after)) edits.push(...w.moduleConstEdit(`const ${THRESHOLD_CONST} = ${w.config.confidenceThreshold}${s}`));
+  edits.push(...w.takeExtraEdits());
   return {
     title: `Abstain below a confidence threshold (${w.config.confidenceThreshold})`,
     rule: 'no-confidence',
@@ -492,7 +538,8 @@ function isRequireDecl(ast: Ast, decl: JNode): boolean {
 // ------------------------------------------------------------------ no-timeout
 
 function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
-  const ms = Math.max(1, Math.round(w.config.latencyBudgetMs));
+  const ms = Math.max(1, Math.round(w.config.timeoutMs));
+  const T = JS_TIMEOUT_NAME;
   const d = rec.d;
   const call = d.node;
   const args = argsOf(call);
@@ -510,46 +557,46 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   };
   switch (d.client) {
     case 'fetch':
-      title = `Add a ${ms} ms timeout (AbortSignal.timeout)`;
-      edits = optionAt(1, `signal: AbortSignal.timeout(${ms})`, []);
+      title = `Add a timeout: AbortSignal.timeout(${T})`;
+      edits = optionAt(1, `signal: AbortSignal.timeout(${T})`, []);
       break;
     case 'axios': {
-      title = `Add a ${ms} ms axios timeout`;
+      title = `Add an axios timeout (${T})`;
       const m = d.method ?? '';
       if (m === '') {
         const first = args[0] ? r.eval(args[0]) : undefined;
-        edits = first?.k === 'str' ? optionAt(1, `timeout: ${ms}`, []) : args[0] ? w.addProperty(args[0], `timeout: ${ms}`) : [];
-      } else if (m === 'request') edits = args[0] ? w.addProperty(args[0], `timeout: ${ms}`) : [];
-      else if (/^(post|put|patch)(Form)?$/.test(m)) edits = optionAt(2, `timeout: ${ms}`, ['undefined']);
-      else edits = optionAt(1, `timeout: ${ms}`, []);
+        edits = first?.k === 'str' ? optionAt(1, `timeout: ${T}`, []) : args[0] ? w.addProperty(args[0], `timeout: ${T}`) : [];
+      } else if (m === 'request') edits = args[0] ? w.addProperty(args[0], `timeout: ${T}`) : [];
+      else if (/^(post|put|patch)(Form)?$/.test(m)) edits = optionAt(2, `timeout: ${T}`, ['undefined']);
+      else edits = optionAt(1, `timeout: ${T}`, []);
       break;
     }
     case 'got': {
-      title = `Add a ${ms} ms got timeout`;
+      title = `Add a got timeout (${T})`;
       const first = args[0] ? unwrap(args[0]) : undefined;
-      const prop = `timeout: { request: ${ms} }`;
+      const prop = `timeout: { request: ${T} }`;
       edits = first && first.type === 'object' ? w.addProperty(first, prop) : optionAt(1, prop, []);
       break;
     }
     case 'undici-request':
-      title = `Add ${ms} ms undici timeouts`;
-      edits = optionAt(1, `headersTimeout: ${ms}, bodyTimeout: ${ms}`, []);
+      title = `Add undici timeouts (${T})`;
+      edits = optionAt(1, `headersTimeout: ${T}, bodyTimeout: ${T}`, []);
       break;
     case 'sagemaker':
-      title = `Add a ${ms} ms abort signal`;
-      edits = optionAt(1, `abortSignal: AbortSignal.timeout(${ms})`, []);
+      title = `Add an abort signal (${T})`;
+      edits = optionAt(1, `abortSignal: AbortSignal.timeout(${T})`, []);
       break;
     case 'sagemaker-v2': {
-      title = `Add a ${ms} ms httpOptions.timeout to the client`;
+      title = `Add httpOptions.timeout (${T}) to the client`;
       const via = d.via;
       if (via?.k !== 'obj') return undefined;
       const cfg = via.cfg[0];
       if (cfg && unwrap(cfg).type === 'object') {
         const obj = unwrap(cfg);
         const http = r.objProp(obj, 'httpOptions');
-        edits = http && unwrap(http).type === 'object' ? w.addProperty(http, `timeout: ${ms}`) : w.addProperty(obj, `httpOptions: { timeout: ${ms} }`);
+        edits = http && unwrap(http).type === 'object' ? w.addProperty(http, `timeout: ${T}`) : w.addProperty(obj, `httpOptions: { timeout: ${T} }`);
       } else if (!cfg && via.node) {
-        edits = w.addArgument(via.node, undefined, `{ httpOptions: { timeout: ${ms} } }`);
+        edits = w.addArgument(via.node, undefined, `{ httpOptions: { timeout: ${T} } }`);
       }
       break;
     }
@@ -557,5 +604,6 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
       return undefined;
   }
   if (edits.length === 0) return undefined;
+  if (!w.visible(T, call)) edits.push(...w.moduleConstEdit(`const ${T} = ${ms}${w.s} // ms; mlship.diagnostics.timeoutMs (default: the latency budget)`));
   return { title, rule: 'no-timeout', edits, isPreferred: true, fixAllSafe: true };
 }

@@ -3,12 +3,58 @@
 // only. Every fix keeps the statement's indentation, the file's indent unit and line endings.
 import type { Node, Tree } from 'web-tree-sitter';
 import { eolOf, indentUnit } from '../edits';
+import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, LOW_CONFIDENCE_LOG_MESSAGE, PY_TIMEOUT_NAME, pyFallbackName, pySeconds } from '../../scaffold/idioms';
+import { enclosingFunction, type PyFunction, returnPlaceholder } from './fallback';
 import type { AnalysisConfig, CodeFix, Finding, Position, Range, TextEdit } from '../types';
 import { analyzePython, type CallRecord, type PyContext } from './context';
 import { type Assign, inSpans, lastNumberAtOrBefore, maskPython, type Scan, type Span } from './scan';
 
-const FALLBACK = 'fallback_prediction';
-const THRESHOLD = 'CONFIDENCE_THRESHOLD';
+const THRESHOLD = CONFIDENCE_THRESHOLD_NAME;
+
+/** The statements a fallback fix puts in its try. */
+interface Region {
+  start: number;
+  end: number;
+  indent: string;
+  first: Node;
+  /** Module level: names bound in the region and read after it (bound on the failure path too). */
+  laterNames: string[];
+  fallbackDef?: string[];
+}
+
+/** Names a statement binds: assignment targets (their base names), for/with targets, imports. */
+function boundNames(st: Node): string[] {
+  const out: string[] = [];
+  const visit = (n: Node | null, target: boolean) => {
+    if (!n) return;
+    if (target) {
+      if (n.type === 'identifier') out.push(n.text);
+      else if (n.type === 'subscript' || n.type === 'attribute') {
+        let b: Node | null = n;
+        while (b && (b.type === 'subscript' || b.type === 'attribute')) b = b.childForFieldName(b.type === 'subscript' ? 'value' : 'object');
+        if (b?.type === 'identifier') out.push(b.text);
+      } else for (const c of n.namedChildren) visit(c, true);
+      return;
+    }
+    if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+      visit(n.childForFieldName('left'), true);
+      visit(n.childForFieldName('right'), false);
+    } else if (n.type === 'for_statement') visit(n.childForFieldName('left'), true);
+    else if (n.type === 'as_pattern_target') visit(n.namedChild(0), true);
+    if (/^(?:function_definition|class_definition|lambda)$/.test(n.type)) return;
+    if (n.type !== 'assignment' && n.type !== 'augmented_assignment') for (const c of n.namedChildren) visit(c, false);
+  };
+  visit(st, false);
+  return out;
+}
+
+function mentionsAny(st: Node, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
+  const re = /[A-Za-z_]\w*/g;
+  const { masked } = maskPython(st.text);
+  for (let m = re.exec(masked); m; m = re.exec(masked)) if (names.has(m[0]) && masked[m.index - 1] !== '.') return true;
+  return false;
+}
 
 class Writer {
   readonly eol: string;
@@ -75,11 +121,6 @@ function lineEndOf(source: string, offset: number): number {
   if (e < 0) e = source.length;
   if (e > 0 && source[e - 1] === '\r') e--;
   return e;
-}
-
-function secondsText(ms: number): string {
-  const s = Math.max(0, ms) / 1000;
-  return String(Math.round(s * 1000) / 1000);
 }
 
 /** The node of the call at [start, end). */
@@ -168,13 +209,25 @@ class Fixer {
     return { at: at === 0 ? 0 : lineEndOf(this.source, at), lead: at !== 0 };
   }
 
-  /** Adds module-level blocks (each a list of lines) after the imports. */
+  private readonly pendingBlocks: string[][] = [];
+
+  /** Queues module-level blocks (each a list of lines) to go after the imports; `finish()` writes them. */
   addModuleBlocks(blocks: string[][]): void {
+    this.pendingBlocks.push(...blocks);
+  }
+
+  /** The fix's edits, with every queued module-level block written once (imports first, then constants, then defs). */
+  finish(): TextEdit[] {
+    this.writeModuleBlocks(this.pendingBlocks.splice(0));
+    return this.w.edits();
+  }
+
+  private writeModuleBlocks(blocks: string[][]): void {
     if (blocks.length === 0) return;
     const { eol } = this.w;
     const { at, lead } = this.afterImports();
     const imports = blocks.filter((b) => b[0]?.startsWith('import ') || b[0]?.startsWith('from '));
-    const rest = blocks.filter((b) => !imports.includes(b));
+    const rest = blocks.filter((b) => !imports.includes(b)).sort((x, y) => Number(x[0]?.startsWith('def ')) - Number(y[0]?.startsWith('def ')));
     // PEP 8: a def gets two blank lines around it, constants one.
     const gap = (b: string[]) => (b[0]?.startsWith('def ') ? eol + eol + eol : eol + eol);
     let text = '';
@@ -189,28 +242,8 @@ class Fixer {
     this.w.insert(at, text);
   }
 
-  fallbackDefLines(): string[] {
-    const u = this.w.unit;
-    return [`def ${FALLBACK}(*args, **kwargs):`, `${u}"""Safe default used when the model fails or is unsure: it must return a value callers can handle (here None)."""`, `${u}return None`];
-  }
-
-  /** Makes sure fallback_prediction exists: appended at the end of the module, or after the imports for module-level code. */
-  ensureFallback(blocks: string[][]): void {
-    if (this.moduleBinds(FALLBACK)) return;
-    if (this.rec.scope < 0) {
-      blocks.push(this.fallbackDefLines());
-      return;
-    }
-    const { eol } = this.w;
-    const src = this.source;
-    let end = src.length;
-    while (end > 0 && /[\r\n\t ]/.test(src[end - 1] as string)) end--;
-    end = Math.max(end, this.w.lastReplaceEnd());
-    this.w.replace(end, src.length, eol + eol + eol + this.fallbackDefLines().join(eol) + eol);
-  }
-
-  /** The arguments the fallback receives: the model input of the call. */
-  fallbackArgs(): string {
+  /** A call of fallback `name` with the model input of the predict call. */
+  fallbackArgs(name: string): string {
     const { kind } = this.rec;
     const args = this.rec.args();
     const kw = (k: string) => {
@@ -228,7 +261,7 @@ class Fixer {
     else if (kind === 'vertex') a = kw('instances') ?? pos(0);
     else a = pos(0) ?? (args.all[0] ? this.text(args.all[0]) : undefined);
     if (a && /\b(?:await|yield)\b/.test(a)) a = undefined;
-    return `${FALLBACK}(${a ?? ''})`;
+    return `${name}(${a ?? ''})`;
   }
 
   /** The statement around the call, alone on its line(s), with its indentation; undefined if it cannot be rewritten. */
@@ -250,48 +283,162 @@ class Fixer {
     return { node, call, start, end, indent, trailing: trailing.trim(), nested: st.nested };
   }
 
-  /** no-fallback: wrap the statement in try/except that logs and falls back. */
+  private loggerName: string | undefined;
+
+  /** The module's logger (`logger`, or another module-level name bound to a getLogger call). */
+  logger(): string {
+    if (this.loggerName) return this.loggerName;
+    if (this.moduleBinds('logger')) return (this.loggerName = 'logger');
+    const masked = this.scan.masked;
+    const existing = this.scan.assigns.find((a) => a.owner < 0 && a.kind === 'assign' && a.targets.length === 1 && /^[A-Za-z_]\w*$/.test(a.targets[0] as string) && /\bget_?[lL]ogger\s*\(/.test(masked.slice(a.rhsStart, a.rhsEnd)));
+    return (this.loggerName = existing?.targets[0] ?? 'logger');
+  }
+
+  /** Adds `import logging` / `logger = logging.getLogger(__name__)` when the module has no logger. */
+  ensureLogger(blocks: string[][]): void {
+    if (this.logger() !== 'logger' || this.moduleBinds('logger')) return;
+    if (!this.scan.imports.aliases.has('logging')) blocks.push(['import logging']);
+    blocks.push(['logger = logging.getLogger(__name__)']);
+  }
+
+  /** A module-level name not bound yet: `base`, else `base_2`, … */
+  freshModuleName(base: string): string {
+    let name = base;
+    for (let i = 2; (this.moduleBinds(name) || this.planned.has(name)) && i < 100; i++) name = `${base}_${i}`;
+    this.planned.add(name);
+    return name;
+  }
+
+  private readonly planned = new Set<string>();
+  private functionFallbackName: string | undefined;
+
+  /**
+   * The fallback of function `fn`: `fallback_<fn>(…)` taking the same parameters and returning a placeholder of the
+   * type `fn` returns, defined right after the module-level statement holding `fn` (reused when already defined).
+   */
+  functionFallback(fn: PyFunction): string {
+    if (this.functionFallbackName) return this.functionFallbackName;
+    const base = pyFallbackName(fn.name);
+    if (this.moduleBinds(base)) return (this.functionFallbackName = base);
+    const name = this.freshModuleName(base);
+    const { eol, unit } = this.w;
+    const value = returnPlaceholder(fn, this.tree);
+    const sig = `def ${name}(${fn.defParams})${fn.returns && !fn.isGenerator ? ` -> ${fn.returns.replace(/\s+/g, ' ')}` : ''}:`;
+    const lines = [sig, `${unit}"""What ${fn.name}() answers when the model fails, times out or is not confident enough."""`, `${unit}${fallbackStubComment('python')}`, `${unit}return ${value}`];
+    const at = lineEndOf(this.source, fn.topLevel.endIndex);
+    this.w.insert(at, eol + eol + eol + lines.join(eol));
+    return (this.functionFallbackName = name);
+  }
+
+  /** How the failure path ends inside `fn`: return (or yield) the fallback's answer. */
+  fallbackExit(fn: PyFunction): string[] {
+    const call = `${this.functionFallback(fn)}(${fn.callArgs})`;
+    if (!fn.isGenerator) return [`return ${call}`];
+    return fn.isAsync ? [`for item in ${call}:`, `${this.w.unit}yield item`, 'return'] : [`yield from ${call}`, 'return'];
+  }
+
+  /**
+   * no-fallback: inside a function, the statement with the call and the rest of the function go into a try whose
+   * except logs and returns the function's fallback (so processing of the prediction is covered and callers get a
+   * value of the type they expect); at module level, the statements that use the prediction go into the try and the
+   * except binds the prediction's names from a fallback.
+   */
   wrapInTry(): CodeFix | undefined {
+    const call = callNode(this.tree, this.rec.start, this.rec.end);
+    if (!call) return undefined;
+    const fn = enclosingFunction(call);
     const st = this.statement();
-    if (!st) return undefined;
+    // A prediction whose value is discarded (a warm-up call): log the failure and go on.
+    const discarded = !this.rec.used && st ? this.regionOf(st.node, st.node) : undefined;
+    const region = discarded ?? (fn ? this.functionRegion(call, fn.body) : this.moduleRegion(call));
+    if (!region) return undefined;
     const { eol, unit } = this.w;
     const src = this.source;
-    const ind = st.indent;
-    const stmtText = src.slice(st.start, st.end) + (st.trailing ? `  ${st.trailing}` : '');
-    const fb = this.fallbackArgs();
-    let fallbackStmt: string;
-    const node = st.node;
-    const inner = node.type === 'expression_statement' ? node.firstNamedChild : null;
-    let callOrAwait: Node = st.call;
-    while (callOrAwait.parent && (callOrAwait.parent.type === 'await' || callOrAwait.parent.type === 'parenthesized_expression')) callOrAwait = callOrAwait.parent;
-    const substituted = () => src.slice(st.start, callOrAwait.startIndex) + fb + src.slice(callOrAwait.endIndex, st.end);
-    if (node.type === 'return_statement') fallbackStmt = `return ${fb}`;
-    else if (inner && inner.type === 'assignment' && inner.childForFieldName('right')?.type !== 'assignment') {
-      const left = inner.childForFieldName('left');
-      fallbackStmt = left ? `${left.text} = ${fb}` : substituted();
-    } else if (inner && inner.type === 'augmented_assignment') {
-      const left = inner.childForFieldName('left');
-      const op = inner.childForFieldName('operator');
-      fallbackStmt = left && op ? `${left.text} ${op.text} ${fb}` : substituted();
-    } else if (inner && inner.startIndex === callOrAwait.startIndex && inner.endIndex === callOrAwait.endIndex) fallbackStmt = fb;
-    else if (node.type === 'expression_statement') fallbackStmt = substituted();
-    else {
-      // The call is in a compound statement's header (`with session.post(…) as r:`, `if clf.predict(x)[0]:`).
-      const fnText = this.rec.scope >= 0 ? src.slice((this.scan.defs[this.rec.scope] as { headerStart: number }).headerStart, (this.scan.defs[this.rec.scope] as { end: number }).end) : '';
-      const generator = /\byield\b/.test(maskPython(fnText).masked);
-      fallbackStmt = this.rec.scope >= 0 && !generator ? `return ${fb}` : this.rec.scope >= 0 ? fb : `prediction = ${fb}`;
-    }
-    const body = reindent(stmtText, unit);
-    const text = [`try:`, `${ind}${unit}${body}`, `${ind}except Exception:`, `${ind}${unit}logger.exception("Prediction failed; using fallback")`, `${ind}${unit}${reindent(fallbackStmt, unit)}`].join(eol);
-    this.w.replace(st.start, lineEndOf(src, st.end), text);
+    const ind = region.indent;
+    let failure: string[];
+    if (discarded) failure = [];
+    else if (fn) failure = this.fallbackExit(fn);
+    else failure = this.moduleFailure(region);
+    const body = reindent(src.slice(region.start, region.end), unit);
+    const lines = [`try:`, `${ind}${unit}${body}`, `${ind}except Exception:`, `${ind}${unit}${this.logger()}.exception("${FALLBACK_LOG_MESSAGE}")`, ...failure.map((l) => `${ind}${unit}${l}`)];
+    this.w.replace(region.start, region.end, lines.join(eol));
     const blocks: string[][] = [];
-    if (!this.moduleBinds('logger')) {
-      if (!this.scan.imports.aliases.has('logging')) blocks.push(['import logging']);
-      blocks.push(['logger = logging.getLogger(__name__)']);
-    }
-    this.ensureFallback(blocks);
+    this.ensureLogger(blocks);
+    if (region.fallbackDef) blocks.push(region.fallbackDef);
     this.addModuleBlocks(blocks);
-    return { title: 'Wrap in try/except with a fallback', rule: 'no-fallback', edits: this.w.edits(), isPreferred: true, fixAllSafe: true };
+    const title = discarded ? 'Wrap in try/except that logs the failure' : this.functionFallbackName ? `Wrap in try/except: fall back to ${this.functionFallbackName}()` : 'Wrap in try/except with a fallback';
+    return { title, rule: 'no-fallback', edits: this.finish(), isPreferred: true, fixAllSafe: true };
+  }
+
+  /** From the function-body statement holding the call to the end of the body (the text to put in the try). */
+  functionRegion(call: Node, body: Node): Region | undefined {
+    let top: Node | null = call;
+    while (top && top.parent && top.parent.id !== body.id) top = top.parent;
+    if (!top || top.parent?.id !== body.id) return undefined;
+    if (/^(?:decorated_definition|function_definition|class_definition)$/.test(top.type) || top.hasError) return undefined;
+    const stmts = body.namedChildren.filter((c): c is Node => !!c);
+    const last = stmts[stmts.length - 1] as Node;
+    return this.regionOf(top, last.type === 'comment' ? (stmts.filter((c) => c.type !== 'comment').pop() ?? top) : last);
+  }
+
+  /** The module-level statement holding the call and the following statements that use what it binds. */
+  moduleRegion(call: Node): Region | undefined {
+    let top: Node | null = call;
+    while (top && top.parent && top.parent.type !== 'module') top = top.parent;
+    if (!top || top.parent?.type !== 'module') return undefined;
+    if (/^(?:decorated_definition|function_definition|class_definition)$/.test(top.type) || top.hasError) return undefined;
+    const siblings = (top.parent.namedChildren.filter((c): c is Node => !!c)).filter((c) => c.startIndex >= top.startIndex);
+    const names = new Set(boundNames(top));
+    let last = top;
+    for (const st of siblings.slice(1)) {
+      if (/^(?:decorated_definition|function_definition|class_definition)$/.test(st.type)) break;
+      if (st.type === 'comment') continue;
+      if (mentionsAny(st, names)) {
+        last = st;
+        for (const n of boundNames(st)) names.add(n);
+      }
+    }
+    const region = this.regionOf(top, last);
+    if (!region) return undefined;
+    const inside = siblings.filter((c) => c.endIndex <= last.endIndex);
+    const boundInRegion = new Set(inside.flatMap((st) => boundNames(st)));
+    const after = siblings.filter((c) => c.startIndex >= last.endIndex);
+    region.laterNames = [...boundInRegion].filter((n) => after.some((st) => mentionsAny(st, new Set([n]))));
+    region.first = top;
+    return region;
+  }
+
+  regionOf(first: Node, last: Node): Region | undefined {
+    const start = first.startIndex;
+    const ls = lineStartOf(this.source, start);
+    const indent = this.source.slice(ls, start);
+    if (!/^[ \t]*$/.test(indent)) return undefined;
+    const end = lineEndOf(this.source, last.endIndex);
+    return { start, end, indent, first, laterNames: [] };
+  }
+
+  /** Module level: bind the call statement's targets from `fallback_prediction(…)` and any later-used name to None. */
+  moduleFailure(region: Region): string[] {
+    const st = region.first;
+    const inner = st.type === 'expression_statement' ? st.firstNamedChild : null;
+    const name = this.freshModuleName('fallback_prediction');
+    const call = this.fallbackArgs(name);
+    const out: string[] = [];
+    const bound = new Set<string>();
+    let arity = 0;
+    if (inner?.type === 'assignment' && inner.childForFieldName('right')?.type !== 'assignment') {
+      const left = inner.childForFieldName('left');
+      if (left) {
+        out.push(`${left.text.replace(/\s+/g, ' ')} = ${call}`);
+        if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') arity = left.namedChildren.length;
+        for (const n of boundNames(st)) bound.add(n);
+      }
+    } else out.push(call);
+    for (const n of region.laterNames) if (!bound.has(n)) out.push(`${n} = None`);
+    const u = this.w.unit;
+    const value = arity > 0 ? `(${Array(arity).fill('None').join(', ')})` : 'None';
+    region.fallbackDef = [`def ${name}(*inputs):`, `${u}"""What the script uses when the model fails or times out."""`, `${u}${fallbackStubComment('python')}`, `${u}return ${value}`];
+    return out;
   }
 
   /** A name not used in the enclosing function. */
@@ -303,7 +450,10 @@ class Fixer {
     return name;
   }
 
-  /** no-confidence: predict_proba, a confidence threshold and a fallback below it. */
+  /**
+   * no-confidence: predict_proba, the top probability compared to CONFIDENCE_THRESHOLD, and below it the function's
+   * fallback (at module level, the prediction's names take the fallback's value).
+   */
   useProba(): CodeFix | undefined {
     const rec = this.rec;
     if (rec.kind !== 'estimator' || !rec.classifier || rec.method !== 'predict' || !rec.receiver) return undefined;
@@ -312,6 +462,9 @@ class Fixer {
     const node = st.node;
     if (node.type === 'while_statement') return undefined;
     for (let n: Node | null = st.call.parent; n && n.id !== node.id; n = n.parent) if (n.type === 'elif_clause' || n.type === 'else_clause') return undefined;
+    const fn = enclosingFunction(st.call);
+    // Only a statement of a block: an `if … return` can follow it.
+    if (node.parent?.type !== 'block' && node.parent?.type !== 'module') return undefined;
     const { eol, unit } = this.w;
     const src = this.source;
     const ind = st.indent;
@@ -319,29 +472,28 @@ class Fixer {
     const recv = src.slice(rec.start, rec.site.nameStart).replace(/\s*\.\s*$/, '');
     const proba = this.fresh('proba');
     const confidence = this.fresh('confidence');
-    const first = rec.args().positional[0];
-    const fb = `${FALLBACK}(${first ? this.text(first) : ''})`;
     const label = `${recv}.classes_[${proba}.argmax(axis=1)]`;
     const lines = [`${proba} = ${recv}.predict_proba(${argsText})`, `${confidence} = ${proba}.max(axis=1)`];
-    const inner = node.type === 'expression_statement' ? node.firstNamedChild : null;
-    const right = inner?.type === 'assignment' ? inner.childForFieldName('right') : null;
-    const left = inner?.type === 'assignment' ? inner.childForFieldName('left') : null;
     const trailing = st.trailing ? `  ${st.trailing}` : '';
-    if (right && left && right.startIndex === st.call.startIndex && right.endIndex === st.call.endIndex && !left.text.includes('\n')) {
-      lines.push(`if ${confidence}.min() < ${THRESHOLD}:`, `${unit}${left.text} = ${fb}`, `else:`, `${unit}${left.text} = ${label}${trailing}`);
-    } else {
-      const prediction = this.fresh('prediction');
-      if (node.type === 'return_statement') lines.push(`if ${confidence}.min() < ${THRESHOLD}:`, `${unit}return ${fb}`, `${prediction} = ${label}`);
-      else lines.push(`if ${confidence}.min() < ${THRESHOLD}:`, `${unit}${prediction} = ${fb}`, `else:`, `${unit}${prediction} = ${label}`);
-      const rewritten = src.slice(st.start, st.call.startIndex) + prediction + src.slice(st.call.endIndex, st.end) + trailing;
-      lines.push(rewritten);
-    }
-    this.w.replace(st.start, lineEndOf(src, st.end), lines.join(eol + ind));
+    const rewritten = src.slice(st.start, st.call.startIndex) + label + src.slice(st.call.endIndex, st.end) + trailing;
     const blocks: string[][] = [];
-    if (!this.moduleBinds(THRESHOLD)) blocks.push([`${THRESHOLD} = ${this.config.confidenceThreshold}`]);
-    this.ensureFallback(blocks);
+    if (fn && !fn.isGenerator) {
+      lines.push(`if ${confidence}.min() < ${THRESHOLD}:`, `${unit}${this.logger()}.info("${LOW_CONFIDENCE_LOG_MESSAGE}", extra={"confidence": float(${confidence}.min())})`, ...this.fallbackExit(fn).map((l) => `${unit}${l}`), rewritten);
+      this.ensureLogger(blocks);
+    } else if (!fn) {
+      const inner = node.type === 'expression_statement' ? node.firstNamedChild : null;
+      const left = inner?.type === 'assignment' ? inner.childForFieldName('left') : null;
+      if (!left || left.text.includes('\n')) return undefined;
+      const name = this.freshModuleName('fallback_prediction');
+      const first = rec.args().positional[0];
+      lines.push(`if ${confidence}.min() < ${THRESHOLD}:`, `${unit}${this.logger()}.info("${LOW_CONFIDENCE_LOG_MESSAGE}", extra={"confidence": float(${confidence}.min())})`, `${unit}${left.text} = ${name}(${first ? this.text(first) : ''})`, `else:`, `${unit}${reindent(rewritten, unit)}`);
+      this.ensureLogger(blocks);
+      blocks.push([`def ${name}(*inputs):`, `${unit}"""What the script uses when the model is not confident enough."""`, `${unit}${fallbackStubComment('python')}`, `${unit}return None`]);
+    } else return undefined;
+    this.w.replace(st.start, lineEndOf(src, st.end), lines.join(eol + ind));
+    if (!this.moduleBinds(THRESHOLD)) blocks.unshift([`${THRESHOLD} = ${this.config.confidenceThreshold}`]);
     this.addModuleBlocks(blocks);
-    return { title: `Use predict_proba with a confidence threshold (${this.config.confidenceThreshold})`, rule: 'no-confidence', edits: this.w.edits(), isPreferred: true, fixAllSafe: false };
+    return { title: `Use predict_proba with a confidence threshold (${this.config.confidenceThreshold})`, rule: 'no-confidence', edits: this.finish(), isPreferred: true, fixAllSafe: false };
   }
 
   /** Appends `text` as the last argument of the call whose `(` is at `paren` and `)` at `close - 1`. */
@@ -357,13 +509,22 @@ class Fixer {
     else this.w.insert(e, `, ${text}`);
   }
 
-  /** no-timeout: a timeout within the latency budget. */
+  /** The module's timeout constant (`INFERENCE_TIMEOUT_S = 0.05`), added after the imports when missing. */
+  timeoutConstant(): string {
+    if (!this.moduleBinds(PY_TIMEOUT_NAME) && !this.planned.has(PY_TIMEOUT_NAME)) {
+      this.planned.add(PY_TIMEOUT_NAME);
+      this.addModuleBlocks([[`${PY_TIMEOUT_NAME} = ${pySeconds(this.config.timeoutMs)}  # seconds; mlship.diagnostics.timeoutMs (default: the latency budget)`]]);
+    }
+    return PY_TIMEOUT_NAME;
+  }
+
+  /** no-timeout: a timeout from the module's timeout constant. */
   addTimeout(): CodeFix | undefined {
     const rec = this.rec;
-    const secs = secondsText(this.config.latencyBudgetMs);
-    const title = `Add a timeout of ${secs} s (latency budget)`;
-    if (rec.kind === 'sagemaker') return this.addBotoConfig(secs);
+    const title = `Add a timeout (${PY_TIMEOUT_NAME} = ${pySeconds(this.config.timeoutMs)} s)`;
+    if (rec.kind === 'sagemaker') return this.addBotoConfig(title);
     const existing = rec.args().keywords.get('timeout');
+    const secs = this.timeoutConstant();
     let value = secs;
     if (rec.kind === 'remote' && rec.lib === 'aiohttp') {
       const aliases = this.scan.imports.aliases;
@@ -379,13 +540,14 @@ class Fixer {
     }
     if (existing) this.w.replace(existing.start, existing.end, value);
     else this.addArgument(rec.site.paren, rec.end, `timeout=${value}`);
-    return { title, rule: 'no-timeout', edits: this.w.edits(), isPreferred: true, fixAllSafe: rec.kind !== 'custom' };
+    return { title, rule: 'no-timeout', edits: this.finish(), isPreferred: true, fixAllSafe: rec.kind !== 'custom' };
   }
 
   /** SageMaker: `config=Config(read_timeout=…, connect_timeout=…)` on the boto3 client. */
-  addBotoConfig(secs: string): CodeFix | undefined {
+  addBotoConfig(title: string): CodeFix | undefined {
     const a: Assign | undefined = this.rec.clientAssign;
     if (!a) return undefined;
+    const secs = this.timeoutConstant();
     const masked = this.scan.masked;
     const open = masked.indexOf('(', a.rhsStart);
     if (open < 0 || open >= a.rhsEnd) return undefined;
@@ -414,7 +576,7 @@ class Fixer {
       }
       this.addArgument(open, close + 1, `config=${ctor}(${timeouts})`);
     }
-    return { title: `Set boto3 read/connect timeouts of ${secs} s (latency budget)`, rule: 'no-timeout', edits: this.w.edits(), isPreferred: true, fixAllSafe: true };
+    return { title: title.replace('Add a timeout', 'Set boto3 read/connect timeouts'), rule: 'no-timeout', edits: this.finish(), isPreferred: true, fixAllSafe: true };
   }
 }
 

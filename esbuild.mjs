@@ -23,7 +23,13 @@ function copyWasm() {
 }
 
 // web-tree-sitter's ESM build locates its wasm through import.meta.url, which a CJS bundle lacks: use its CJS build.
-const node = { platform: 'node', format: 'cjs', target: 'node20', alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' } };
+// jsonc-parser's "main" is a UMD build whose internal requires esbuild cannot follow: bundle its ESM build.
+const node = {
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs', 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
+};
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [

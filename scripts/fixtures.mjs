@@ -3,7 +3,8 @@
 //
 //   1. /usr/bin/python3 scripts/fixtures/make_models.py  (models, MLflow store, formats, text data)
 //   2. scripts/fixtures/make_data.mjs                     (Parquet via hyparquet-writer, DVC files)
-//   3. scripts/fixtures/verify.mjs                        (onnxruntime-node + hyparquet read-back)
+//   3. scripts/fixtures/make_flagd_vectors.mjs           (flagd bucketing vectors from @openfeature/flagd-core)
+//   4. scripts/fixtures/verify.mjs                        (onnxruntime-node + hyparquet read-back)
 //
 // Options: --list prints every generated file with its size.
 import { spawnSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeData } from './fixtures/make_data.mjs';
+import { makeFlagdVectors } from './fixtures/make_flagd_vectors.mjs';
 import { verify } from './fixtures/verify.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,6 +37,7 @@ const OWNED = [
   'test/fixtures/pickle',
   'test/fixtures/data',
   'test/fixtures/dvc',
+  'test/fixtures/flagd',
 ];
 
 function checkPython() {
@@ -102,6 +105,10 @@ async function main() {
 
     console.log('fixtures: parquet + DVC (node)…');
     const data = makeData({ root, work });
+
+    console.log('fixtures: flagd vectors (node + scikit-learn)…');
+    const flagd = makeFlagdVectors({ root });
+    console.log(`  ${flagd.cases} cases, ${flagd.hashes} hashes, ${flagd.edges} edge keys`);
 
     console.log('fixtures: verifying…');
     const { failures, lines } = await verify({ root, expectRows: { oct: data.octParquet.rows, nov: data.novParquet.rows } });

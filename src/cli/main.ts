@@ -2,10 +2,11 @@
 import { VERSION } from '../shared/version';
 import { check } from './check';
 import { runSubcommand, type CliIo, type Subcommand } from './io';
+import { rollout } from './rollout';
 
 export type { CliIo } from './io';
 
-const COMMANDS: Record<string, Subcommand> = { check };
+const COMMANDS: Record<string, Subcommand> = { check, rollout };
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

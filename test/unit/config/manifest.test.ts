@@ -62,6 +62,15 @@ flags: flags/flags.flagd.json
     assert.match(parseManifest('').issues[0]?.message ?? '', /empty/);
   });
 
+  test('flags: names the flag file; an empty or non-string value is reported on its line', () => {
+    assert.equal(parseManifest('version: 1\nflags: ops/features.flagd.json\n').manifest?.flags, 'ops/features.flagd.json');
+    for (const bad of ['flags: ""\n', 'flags: [a.json]\n']) {
+      const r = parseManifest(`version: 1\n${bad}`);
+      assert.equal(r.manifest, undefined, bad);
+      assert.equal(r.issues[0]?.line, 2, bad);
+    }
+  });
+
   test('duplicate keys are reported', () => {
     const r = parseManifest('version: 1\ndata: [a/]\ndata: [b/]\n');
     assert.equal(r.manifest, undefined);

@@ -1,0 +1,224 @@
+// `mlship rollout <flag> [<percent>|off|on]` shows or changes a rollout flag in the flagd flag file, behind the
+// rollout guard, printing the diff of what it changed and appending the change to the rollout log.
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { MANIFEST_FILE, parseManifest, type Manifest } from '../core/config/manifest';
+import {
+  addRolloutFlag,
+  createFlagFile,
+  DEFAULT_FLAG_FILE,
+  FlagFileError,
+  formatIssue,
+  formatPercent,
+  parseFlagFile,
+  readRollout,
+  setKillSwitch,
+  setRolloutPercent,
+  type FlagFileChange,
+  type RolloutState,
+} from '../core/scaffold/flagFile';
+import {
+  decideRollout,
+  HEALTH_METRICS,
+  parseHealthVerdict,
+  rolloutLogLine,
+  rolloutLogPath,
+  rolloutLogRecord,
+  type DeploymentHealth,
+  type HealthMetric,
+  type RolloutOverride,
+  type RolloutTarget,
+} from '../core/scaffold/rollout';
+import { unifiedDiff } from '../core/util/diff';
+import { parseOptions, UsageError, type CliIo, type Subcommand } from './io';
+
+const USAGE = `Usage: mlship rollout <flag> [<percent>|off|on] [options]
+
+Shows or changes the rollout of a flag in the flagd flag file. <percent> (a whole number from 0 to 100, e.g. 5, 25, 50,
+100) sets the share of targeting keys that get "on"; off turns the kill switch on ("state": "DISABLED", the percentage
+is kept); on releases it. With no percentage it prints the flag's current rollout.
+
+Raising the percentage is refused while the linked deployment breaches its latency, drift or fallback-rate budget.
+
+Options:
+  --flags FILE          the flag file (default: flags: in mlship.yaml, else ${DEFAULT_FLAG_FILE})
+  --config FILE         the mlship.yaml to read (default: ./mlship.yaml when present)
+  --health FILE         the linked deployment's health verdict (JSON, below). The deployments integration supplies it;
+                        budgets it leaves out come from the deployment of that name in mlship.yaml
+  --require-healthy     refuse to raise unless a health verdict shows every budgeted metric measured and within budget
+  --override "WHY"      raise despite the guard; recorded with who (--by) and when in the rollout log
+  --by NAME             who makes the change (default: the OS user)
+  --create              add the flag at <percent> when it does not exist (creating the file if needed)
+  --dry-run             print the change, write nothing
+  -h, --help            show this help
+
+Health verdict: {"deployment": "credit-risk-prod", "measuredAt": "2026-05-01T12:00:00Z",
+                 "metrics": {"latency_p95_ms": 42, "drift_psi": 0.05, "fallback_rate": 0.01},
+                 "budgets": {"latency_p95_ms": 50, "drift_psi": 0.2, "fallback_rate": 0.05}}
+
+Every change is appended to rollout-log.jsonl next to the flag file.
+Exit codes: 0 changed (or nothing to change); 1 refused by the guard; 2 usage, flag-file or health-file error.
+`;
+
+/** A problem with the command's inputs: printed as is, exit 2. */
+class InputError extends Error {}
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read ${what} ${path}${code === 'ENOENT' ? ': no such file' : `: ${String(code ?? err)}`}.`);
+  }
+}
+
+async function loadManifest(io: CliIo, config: string | undefined): Promise<Manifest | undefined> {
+  const path = resolve(io.cwd, config ?? MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    if (config) throw new InputError(`cannot read ${config}.`);
+    return undefined;
+  }
+  const result = parseManifest(text);
+  if (!result.manifest) {
+    const lines = result.issues.map((i) => `${relative(io.cwd, path)}:${i.line}:${i.column}: ${i.severity}: ${i.message}`);
+    throw new InputError(`${lines.join('\n')}\nfix mlship.yaml (see above) and run again.`);
+  }
+  return result.manifest;
+}
+
+function parseTarget(arg: string | undefined): RolloutTarget | undefined {
+  if (arg === undefined) return undefined;
+  if (arg === 'off') return { kind: 'kill' };
+  if (arg === 'on') return { kind: 'release' };
+  const m = /^(\d{1,3})%?$/.exec(arg);
+  const percent = m ? Number(m[1]) : NaN;
+  if (!(percent >= 0 && percent <= 100)) throw new UsageError(`the rollout must be a whole percentage from 0 to 100, off or on (got "${arg}").`);
+  return { kind: 'percent', percent };
+}
+
+function describe(state: RolloutState): string {
+  return state.killSwitch ? `kill switch on (${formatPercent(state.percent)} when released)` : `${formatPercent(state.percent)} on`;
+}
+
+function posix(p: string): string {
+  return p.split(sep).join('/');
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseOptions(args, { values: ['--flags', '--config', '--health', '--override', '--by'], flags: ['--require-healthy', '--create', '--dry-run'] });
+  const [flagKey, targetArg, ...extra] = parsed.positionals;
+  if (!flagKey) throw new UsageError('name the flag: mlship rollout <flag> [<percent>|off|on].');
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}".`);
+  const target = parseTarget(targetArg);
+  const override = parsed.values.get('--override');
+  if (override !== undefined && override.trim().length < 3) throw new UsageError('--override needs a reason, e.g. --override "p95 spike is a known cold start; approved by on-call".');
+  if (parsed.flags.has('--create') && target?.kind !== 'percent') throw new UsageError('--create needs the percentage to create the flag at.');
+
+  try {
+    const manifest = await loadManifest(io, parsed.values.get('--config'));
+    const flagsArg = parsed.values.get('--flags') ?? manifest?.flags ?? DEFAULT_FLAG_FILE;
+    const flagPath = resolve(io.cwd, flagsArg);
+    const shown = posix(relative(io.cwd, flagPath)) || flagsArg;
+
+    let before: string | undefined;
+    try {
+      before = await readFile(flagPath, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !parsed.flags.has('--create')) {
+        throw new InputError(`cannot read the flag file ${shown}${(err as NodeJS.ErrnoException).code === 'ENOENT' ? ': no such file (set flags: in mlship.yaml, pass --flags, or --create it)' : ''}.`);
+      }
+    }
+    if (before !== undefined) {
+      for (const w of parseFlagFile(before).issues.filter((i) => i.severity === 'warning')) io.stderr(`${formatIssue(shown, w)}\n`);
+    }
+
+    const exists = before !== undefined && parseFlagFile(before).flags.some((f) => f.key === flagKey);
+    if (!target) {
+      const state = readRollout(before ?? '', shown, flagKey);
+      io.stdout(`${flagKey}: ${describe(state)} (${shown})\n`);
+      return 0;
+    }
+
+    let health: DeploymentHealth | undefined;
+    const healthArg = parsed.values.get('--health');
+    if (healthArg) {
+      const healthPath = resolve(io.cwd, healthArg);
+      const text = await readText(healthPath, 'the health verdict');
+      const healthFile = posix(relative(io.cwd, healthPath));
+      try {
+        // Budgets the verdict leaves out come from the deployment of the same name in mlship.yaml.
+        const name = parseHealthVerdict(text, healthFile).deployment;
+        const fromManifest = manifest?.deployments?.find((d) => d.name === name)?.budgets ?? {};
+        const budgets: Partial<Record<HealthMetric, number>> = {};
+        for (const m of HEALTH_METRICS) if (typeof fromManifest[m] === 'number') budgets[m] = fromManifest[m];
+        health = parseHealthVerdict(text, healthFile, budgets);
+      } catch (err) {
+        throw new InputError(err instanceof Error ? err.message : String(err));
+      }
+    }
+
+    let current: RolloutState | null = null;
+    let result: FlagFileChange;
+    let action: 'create' | 'set' | 'kill' | 'release';
+    if (!exists && parsed.flags.has('--create') && target.kind === 'percent') {
+      action = 'create';
+      result = before === undefined ? { text: createFlagFile(flagKey, target.percent), edits: [] } : addRolloutFlag(before, shown, flagKey, target.percent);
+    } else {
+      current = readRollout(before ?? '', shown, flagKey);
+      action = target.kind === 'percent' ? 'set' : target.kind;
+      result = target.kind === 'percent' ? setRolloutPercent(before as string, shown, flagKey, target.percent) : setKillSwitch(before as string, shown, flagKey, target.kind === 'kill');
+    }
+    const next = readRollout(result.text, shown, flagKey);
+    const from = current ?? { flagKey, state: 'ENABLED' as const, percent: 0, effectivePercent: 0, killSwitch: false };
+    const ts = new Date().toISOString();
+    const by = parsed.values.get('--by') ?? (userInfo().username || 'unknown');
+    const overrideRecord: RolloutOverride | undefined = override !== undefined ? { by, at: ts, reason: override.trim() } : undefined;
+    const decision = decideRollout({
+      current: from,
+      target,
+      ...(health ? { health } : {}),
+      requireHealthy: parsed.flags.has('--require-healthy'),
+      ...(overrideRecord ? { override: overrideRecord } : {}),
+    });
+    if (!decision.allowed) {
+      io.stderr(`mlship rollout: ${flagKey}: ${decision.message}\n`);
+      const hint = healthArg ? 'Re-run with --override "WHY" to raise anyway' : 'Pass the deployment\'s health with --health FILE, or re-run with --override "WHY" to raise anyway';
+      io.stderr(`Nothing was written. ${hint} (an override is recorded in the rollout log).\n`);
+      return 1;
+    }
+
+    const diff = unifiedDiff(before ?? '', result.text, before === undefined ? '/dev/null' : `a/${shown}`, `b/${shown}`);
+    if (!diff) {
+      io.stdout(`${flagKey}: already ${describe(next)}; nothing to change.\n`);
+      return 0;
+    }
+    io.stdout(diff);
+    if (parsed.flags.has('--dry-run')) {
+      io.stdout(`${flagKey}: ${current ? describe(current) : 'new'} → ${describe(next)} (dry run, nothing written). ${decision.message}\n`);
+      return 0;
+    }
+    await mkdir(dirname(flagPath), { recursive: true });
+    await writeFile(flagPath, result.text);
+    const record = rolloutLogRecord({ ts, flag: flagKey, file: shown, action, from: current, to: next, by, ...(health ? { health } : {}), decision, ...(overrideRecord ? { override: overrideRecord } : {}) });
+    const logPath = rolloutLogPath(flagPath);
+    await appendFile(logPath, rolloutLogLine(record));
+    io.stdout(`${flagKey}: ${current ? describe(current) : 'new'} → ${describe(next)}. ${decision.message}\nRecorded in ${posix(relative(io.cwd, logPath))}.\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof FlagFileError || err instanceof InputError) {
+      io.stderr(`mlship rollout: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+export const rollout: Subcommand = {
+  summary: 'show or change a flagd rollout flag (percentage, kill switch), gated on deployment health',
+  usage: USAGE,
+  run,
+};

@@ -1,0 +1,245 @@
+// The rollout guard: may a rollout flag's percentage go up, given the linked deployment's health? Lowering and the
+// kill switch are always allowed. Raising is refused while a measured metric breaches its budget (latency p95, drift,
+// fallback rate), and — with requireHealthy — while health is unknown; an explicit override (who, when, why) lets it
+// through and is recorded. Every change is one JSONL record in the rollout log next to the flag file. Pure: the CLI and
+// the extension do the I/O.
+import { dirname, join } from 'node:path';
+import { formatPercent, type RolloutState } from './flagFile';
+
+/** The metrics the guard checks, named as in mlship.yaml `budgets:`. */
+export const HEALTH_METRICS = ['latency_p95_ms', 'drift_psi', 'fallback_rate'] as const;
+export type HealthMetric = (typeof HEALTH_METRICS)[number];
+
+const METRIC_LABEL: Record<HealthMetric, string> = {
+  latency_p95_ms: 'latency p95',
+  drift_psi: 'drift (PSI)',
+  fallback_rate: 'fallback rate',
+};
+
+/**
+ * The linked deployment's health as the guard reads it. The deployments module produces it from live metrics; the CLI
+ * reads it from a JSON file (`--health`). A metric that is null or absent is unknown.
+ */
+export interface DeploymentHealth {
+  deployment?: string;
+  /** When the metrics were measured (ISO 8601). */
+  measuredAt?: string;
+  metrics: Partial<Record<HealthMetric, number | null>>;
+  /** Budgets; a metric without one is not checked. */
+  budgets: Partial<Record<HealthMetric, number>>;
+}
+
+export interface Breach {
+  metric: HealthMetric;
+  value: number;
+  budget: number;
+}
+
+/** An explicit decision to raise despite the guard. */
+export interface RolloutOverride {
+  by: string;
+  /** ISO 8601. */
+  at: string;
+  reason: string;
+}
+
+export type RolloutTarget = { kind: 'percent'; percent: number } | { kind: 'kill' } | { kind: 'release' };
+
+export interface GuardInput {
+  current: RolloutState;
+  target: RolloutTarget;
+  /** Undefined when no health is known for the flag's deployment. */
+  health?: DeploymentHealth;
+  /** Refuse to raise unless every budgeted metric is measured and within budget. */
+  requireHealthy?: boolean;
+  override?: RolloutOverride;
+}
+
+export interface GuardDecision {
+  allowed: boolean;
+  direction: 'raise' | 'lower' | 'same';
+  /** Effective percentages (0 while the kill switch is on). */
+  from: number;
+  to: number;
+  breaches: Breach[];
+  /** Budgeted metrics with no measurement. */
+  unknown: HealthMetric[];
+  /** True when the override is what let the change through. */
+  overridden: boolean;
+  /** One sentence for people: why it is allowed or refused, and what to do. */
+  message: string;
+}
+
+/** The effective percentage a target leads to, from the current state. */
+export function targetPercent(current: RolloutState, target: RolloutTarget): number {
+  if (target.kind === 'kill') return 0;
+  if (target.kind === 'release') return current.percent;
+  return target.percent;
+}
+
+/** What is wrong with an override, or undefined when it is complete. */
+export function overrideProblem(o: RolloutOverride): string | undefined {
+  if (o.by.trim() === '') return 'An override needs who makes it.';
+  if (Number.isNaN(Date.parse(o.at)) || !/^\d{4}-\d{2}-\d{2}T/.test(o.at)) return `An override needs when it is made as an ISO 8601 time (got "${o.at}").`;
+  if (o.reason.trim().length < 3) return 'An override needs a reason: say why the percentage goes up despite the breach.';
+  return undefined;
+}
+
+export function formatBreach(b: Breach): string {
+  const unit = b.metric === 'latency_p95_ms' ? ' ms' : '';
+  const show = (v: number) => (b.metric === 'fallback_rate' ? `${(v * 100).toFixed(1)} %` : `${Number(v.toFixed(3))}${unit}`);
+  return `${METRIC_LABEL[b.metric]} ${show(b.value)} > budget ${show(b.budget)}`;
+}
+
+function assess(health: DeploymentHealth): { breaches: Breach[]; unknown: HealthMetric[] } {
+  const breaches: Breach[] = [];
+  const unknown: HealthMetric[] = [];
+  for (const metric of HEALTH_METRICS) {
+    const budget = health.budgets[metric];
+    if (budget === undefined) continue;
+    const value = health.metrics[metric];
+    if (value === undefined || value === null) unknown.push(metric);
+    else if (value > budget) breaches.push({ metric, value, budget });
+  }
+  return { breaches, unknown };
+}
+
+/** Whether a change of a rollout flag may go ahead. */
+export function decideRollout(input: GuardInput): GuardDecision {
+  const from = input.current.effectivePercent;
+  const to = targetPercent(input.current, input.target);
+  const direction = to > from ? 'raise' : to < from ? 'lower' : 'same';
+  const { breaches, unknown } = input.health ? assess(input.health) : { breaches: [], unknown: [] };
+  const base = { direction, from, to, breaches, unknown, overridden: false } as const;
+  if (direction !== 'raise') {
+    const what = input.target.kind === 'kill' ? 'The kill switch is' : direction === 'lower' ? 'Lowering is' : 'No change is';
+    return { ...base, allowed: true, message: `${what} always allowed.` };
+  }
+  const who = input.health?.deployment ? `deployment "${input.health.deployment}"` : 'the linked deployment';
+  const change = `${formatPercent(from)} → ${formatPercent(to)}`;
+  let refusal: string | undefined;
+  let advice = 'Provide the deployment\'s health, or override with a reason (it is recorded).';
+  if (breaches.length > 0) advice = 'Lower it, fix the deployment, or override with a reason (it is recorded).';
+  if (breaches.length > 0) refusal = `${who} breaches its budget: ${breaches.map(formatBreach).join('; ')}`;
+  else if (input.requireHealthy && !input.health) refusal = 'no health verdict is known for the linked deployment (health is required)';
+  else if (input.requireHealthy && unknown.length > 0) refusal = `${who} has no measurement of ${unknown.map((m) => METRIC_LABEL[m]).join(', ')} (health is required)`;
+  else if (input.requireHealthy && input.health && Object.keys(input.health.budgets).length === 0) refusal = `${who} has no budgets to check (health is required)`;
+  if (!refusal) {
+    const note = input.health ? `${who} is within its budgets` : 'health was not checked';
+    return { ...base, allowed: true, message: `Raising ${change} is allowed: ${note}.` };
+  }
+  if (input.override && !overrideProblem(input.override)) {
+    return { ...base, allowed: true, overridden: true, message: `Raising ${change} despite: ${refusal}. Overridden by ${input.override.by}: ${input.override.reason}` };
+  }
+  return { ...base, allowed: false, message: `Raising ${change} is refused: ${refusal}. ${advice}` };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// the health verdict file (`mlship rollout --health FILE`)
+
+/**
+ * Reads a health verdict: {"deployment": "…", "measuredAt": "…", "metrics": {"latency_p95_ms": 42, "drift_psi": 0.05,
+ * "fallback_rate": 0.01}, "budgets": {…}}. Budgets missing from the file come from `fallbackBudgets` (mlship.yaml).
+ * Throws an Error naming the file and what is wrong.
+ */
+export function parseHealthVerdict(text: string, file: string, fallbackBudgets: Partial<Record<HealthMetric, number>> = {}): DeploymentHealth {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file} is not JSON (${err instanceof Error ? err.message : String(err)}). A health verdict looks like {"metrics": {"latency_p95_ms": 42}, "budgets": {"latency_p95_ms": 50}}.`);
+  }
+  const fail = (what: string): never => {
+    throw new Error(`${file}: ${what}`);
+  };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('a health verdict is a JSON object with "metrics" and "budgets".');
+  const v = value as Record<string, unknown>;
+  const numbers = (key: 'metrics' | 'budgets', allowNull: boolean): Partial<Record<HealthMetric, number | null>> => {
+    const raw = v[key];
+    if (raw === undefined) return {};
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`"${key}" must be an object of ${HEALTH_METRICS.join(', ')}.`);
+    const out: Partial<Record<HealthMetric, number | null>> = {};
+    for (const [k, n] of Object.entries(raw as Record<string, unknown>)) {
+      if (!(HEALTH_METRICS as readonly string[]).includes(k)) fail(`unknown metric "${key}.${k}"; known: ${HEALTH_METRICS.join(', ')}.`);
+      if (n === null && allowNull) out[k as HealthMetric] = null;
+      else if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) fail(`"${key}.${k}" must be a non-negative number${allowNull ? ' or null' : ''}.`);
+      else out[k as HealthMetric] = n;
+    }
+    return out;
+  };
+  const metrics = numbers('metrics', true);
+  const budgets = { ...fallbackBudgets, ...(numbers('budgets', false) as Partial<Record<HealthMetric, number>>) };
+  const health: DeploymentHealth = { metrics, budgets };
+  if (v['deployment'] !== undefined) {
+    if (typeof v['deployment'] !== 'string') fail('"deployment" must be a string.');
+    health.deployment = v['deployment'] as string;
+  }
+  if (v['measuredAt'] !== undefined) {
+    if (typeof v['measuredAt'] !== 'string' || Number.isNaN(Date.parse(v['measuredAt']))) fail('"measuredAt" must be an ISO 8601 time.');
+    health.measuredAt = v['measuredAt'] as string;
+  }
+  return health;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// the rollout log
+
+export const ROLLOUT_LOG_FILE = 'rollout-log.jsonl';
+
+/** The rollout log next to a flag file. */
+export function rolloutLogPath(flagFile: string): string {
+  return join(dirname(flagFile), ROLLOUT_LOG_FILE);
+}
+
+/** One line of the rollout log (README "Rollout flags (flagd)"). */
+export interface RolloutLogRecord {
+  ts: string;
+  flag: string;
+  /** The flag file, as given (usually workspace-relative). */
+  file: string;
+  action: 'create' | 'set' | 'kill' | 'release';
+  from: { state: 'ENABLED' | 'DISABLED'; percent: number } | null;
+  to: { state: 'ENABLED' | 'DISABLED'; percent: number };
+  by: string;
+  health: { deployment?: string; measuredAt?: string; metrics: DeploymentHealth['metrics']; budgets: DeploymentHealth['budgets']; breaches: HealthMetric[] } | null;
+  /** Present when an override let a refused raise through. */
+  override: RolloutOverride | null;
+}
+
+export function rolloutLogRecord(args: {
+  ts: string;
+  flag: string;
+  file: string;
+  action: RolloutLogRecord['action'];
+  from: RolloutState | null;
+  to: RolloutState;
+  by: string;
+  health?: DeploymentHealth;
+  decision?: GuardDecision;
+  override?: RolloutOverride;
+}): RolloutLogRecord {
+  const h = args.health;
+  return {
+    ts: args.ts,
+    flag: args.flag,
+    file: args.file,
+    action: args.action,
+    from: args.from ? { state: args.from.state, percent: args.from.percent } : null,
+    to: { state: args.to.state, percent: args.to.percent },
+    by: args.by,
+    health: h
+      ? {
+          ...(h.deployment !== undefined ? { deployment: h.deployment } : {}),
+          ...(h.measuredAt !== undefined ? { measuredAt: h.measuredAt } : {}),
+          metrics: h.metrics,
+          budgets: h.budgets,
+          breaches: (args.decision?.breaches ?? assess(h).breaches).map((b) => b.metric),
+        }
+      : null,
+    override: args.decision?.overridden && args.override ? args.override : null,
+  };
+}
+
+export function rolloutLogLine(record: RolloutLogRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}

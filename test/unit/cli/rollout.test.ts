@@ -1,0 +1,211 @@
+// `mlship rollout`: creating, showing, raising, refusing (exit 1, nothing written), overriding (recorded), the kill
+// switch, the flag file from mlship.yaml, and bad inputs (exit 2, nothing written).
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { FlagdCore, MemoryStorage } from '@openfeature/flagd-core';
+import { runCli } from '../../../src/cli/main';
+
+async function run(cwd: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(['rollout', ...args], { cwd, stdout: (s) => (out += s), stderr: (s) => (err += s) });
+  return { code, out, err };
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function share(text: string, flag: string): number {
+  const storage = new MemoryStorage(silent);
+  storage.setConfigurations(text, true);
+  const core = new FlagdCore(storage, silent);
+  let on = 0;
+  for (let i = 0; i < 4000; i++) if (core.resolveBooleanEvaluation(flag, false, { targetingKey: `user-${i}` }, silent).value) on++;
+  return on / 40;
+}
+
+describe('mlship rollout', () => {
+  let root: string;
+  const flagsPath = () => join(root, 'flags', 'flags.flagd.json');
+  const logPath = () => join(root, 'flags', 'rollout-log.jsonl');
+  const logRecords = async () => ((await readIfExists(logPath())) ?? '').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'mlship-rollout-'));
+    await writeFile(join(root, 'breach.json'), JSON.stringify({ deployment: 'credit-risk-prod', measuredAt: '2026-05-01T12:00:00Z', metrics: { latency_p95_ms: 72, drift_psi: 0.05, fallback_rate: 0.01 } }));
+    await writeFile(join(root, 'healthy.json'), JSON.stringify({ deployment: 'credit-risk-prod', metrics: { latency_p95_ms: 30, drift_psi: 0.05, fallback_rate: 0.01 } }));
+    await writeFile(
+      join(root, 'mlship.yaml'),
+      'version: 1\ndeployments:\n  - name: credit-risk-prod\n    budgets: { latency_p95_ms: 50, drift_psi: 0.2, fallback_rate: 0.05 }\n',
+    );
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  test('--create writes the default flag file at 5 % and prints the diff; the log records it', async () => {
+    const r = await run(root, 'credit-risk-model', '5', '--create', '--by', 'alice');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^--- \/dev\/null\n\+\+\+ b\/flags\/flags\.flagd\.json\n@@ -0,0 \+1,19 @@\n\+\{\n/);
+    assert.match(r.out, /credit-risk-model: new → 5 % on\. Raising 0 % → 5 % is allowed: health was not checked\.\nRecorded in flags\/rollout-log\.jsonl\.\n$/);
+    const text = await readFile(flagsPath(), 'utf8');
+    assert.ok(Math.abs(share(text, 'credit-risk-model') - 5) < 1.5);
+    const [record] = await logRecords();
+    assert.deepEqual({ ...record, ts: undefined }, { ts: undefined, flag: 'credit-risk-model', file: 'flags/flags.flagd.json', action: 'create', from: null, to: { state: 'ENABLED', percent: 5 }, by: 'alice', health: null, override: null });
+    assert.match(String(record?.['ts']), /^\d{4}-\d{2}-\d{2}T/);
+  });
+
+  test('no percentage shows the current rollout', async () => {
+    const r = await run(root, 'credit-risk-model');
+    assert.deepEqual([r.code, r.out], [0, 'credit-risk-model: 5 % on (flags/flags.flagd.json)\n']);
+  });
+
+  test('raising with a healthy verdict (budgets from mlship.yaml) writes only the weights', async () => {
+    const r = await run(root, 'credit-risk-model', '25', '--health', 'healthy.json', '--require-healthy', '--by', 'alice');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(
+      r.out.split('Recorded')[0],
+      `--- a/flags/flags.flagd.json
++++ b/flags/flags.flagd.json
+@@ -10,8 +10,8 @@
+       "defaultVariant": "off",
+       "targeting": {
+         "fractional": [
+-          ["on", 5],
+-          ["off", 95]
++          ["on", 25],
++          ["off", 75]
+         ]
+       }
+     }
+credit-risk-model: 5 % on → 25 % on. Raising 5 % → 25 % is allowed: deployment "credit-risk-prod" is within its budgets.
+`,
+    );
+    const last = (await logRecords()).at(-1);
+    assert.deepEqual(last?.['health'], { deployment: 'credit-risk-prod', metrics: { latency_p95_ms: 30, drift_psi: 0.05, fallback_rate: 0.01 }, budgets: { latency_p95_ms: 50, drift_psi: 0.2, fallback_rate: 0.05 }, breaches: [] });
+  });
+
+  test('a breaching deployment refuses the raise: exit 1, the file and the log unchanged', async () => {
+    const before = await readFile(flagsPath(), 'utf8');
+    const logBefore = await readFile(logPath(), 'utf8');
+    const r = await run(root, 'credit-risk-model', '50', '--health', 'breach.json');
+    assert.equal(r.code, 1);
+    assert.equal(r.out, '');
+    assert.match(r.err, /Raising 25 % → 50 % is refused: deployment "credit-risk-prod" breaches its budget: latency p95 72 ms > budget 50 ms\./);
+    assert.match(r.err, /Nothing was written\. Re-run with --override "WHY"/);
+    assert.equal(await readFile(flagsPath(), 'utf8'), before);
+    assert.equal(await readFile(logPath(), 'utf8'), logBefore);
+  });
+
+  test('--require-healthy without a verdict refuses; an override with a reason goes through and is recorded', async () => {
+    const refused = await run(root, 'credit-risk-model', '50', '--require-healthy');
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /no health verdict is known.*\nNothing was written\. Pass the deployment's health with --health FILE, or re-run with --override/);
+    const r = await run(root, 'credit-risk-model', '50', '--health', 'breach.json', '--override', 'cold-start spike, approved by on-call', '--by', 'bob');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Raising 25 % → 50 % despite: .*Overridden by bob: cold-start spike, approved by on-call/);
+    const last = (await logRecords()).at(-1);
+    assert.equal(last?.['by'], 'bob');
+    assert.deepEqual((last?.['health'] as { breaches: string[] }).breaches, ['latency_p95_ms']);
+    const o = last?.['override'] as { by: string; at: string; reason: string };
+    assert.deepEqual([o.by, o.reason], ['bob', 'cold-start spike, approved by on-call']);
+    assert.equal(o.at, last?.['ts']);
+    assert.ok(Math.abs(share(await readFile(flagsPath(), 'utf8'), 'credit-risk-model') - 50) < 3);
+  });
+
+  test('off: the kill switch is allowed while breaching; on: releasing is a raise and is guarded', async () => {
+    const off = await run(root, 'credit-risk-model', 'off', '--health', 'breach.json', '--require-healthy');
+    assert.equal(off.code, 0, off.err);
+    assert.match(off.out, /- {6}"state": "ENABLED",\n\+ {6}"state": "DISABLED",/);
+    assert.match(off.out, /50 % on → kill switch on \(50 % when released\)\. The kill switch is always allowed\./);
+    assert.equal(share(await readFile(flagsPath(), 'utf8'), 'credit-risk-model'), 0);
+    assert.equal((await run(root, 'credit-risk-model', 'on', '--health', 'breach.json')).code, 1);
+    const on = await run(root, 'credit-risk-model', 'on', '--health', 'healthy.json');
+    assert.equal(on.code, 0, on.err);
+    assert.match(on.out, /kill switch on \(50 % when released\) → 50 % on/);
+    assert.deepEqual((await logRecords()).map((r) => r['action']), ['create', 'set', 'set', 'kill', 'release']);
+  });
+
+  test('the same percentage changes nothing; --dry-run prints the diff and writes nothing', async () => {
+    const same = await run(root, 'credit-risk-model', '50');
+    assert.deepEqual([same.code, same.out], [0, 'credit-risk-model: already 50 % on; nothing to change.\n']);
+    const before = await readFile(flagsPath(), 'utf8');
+    const dry = await run(root, 'credit-risk-model', '10', '--dry-run');
+    assert.equal(dry.code, 0);
+    assert.match(dry.out, /\+ {10}\["on", 10\],[\s\S]*\(dry run, nothing written\)/);
+    assert.equal(await readFile(flagsPath(), 'utf8'), before);
+  });
+
+  test('flags: in mlship.yaml picks the file; --flags overrides it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlship-rollout-yaml-'));
+    try {
+      await mkdir(join(dir, 'ops'));
+      await writeFile(join(dir, 'mlship.yaml'), 'version: 1\nflags: ops/features.flagd.json\n');
+      const created = await run(dir, 'churn', '5', '--create');
+      assert.equal(created.code, 0, created.err);
+      assert.ok(await readIfExists(join(dir, 'ops', 'features.flagd.json')));
+      assert.ok(await readIfExists(join(dir, 'ops', 'rollout-log.jsonl')));
+      const other = await run(dir, 'churn', '--flags', 'elsewhere.json');
+      assert.equal(other.code, 2);
+      assert.match(other.err, /cannot read the flag file elsewhere\.json: no such file/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('bad inputs exit 2 and write nothing', async () => {
+    const before = await readFile(flagsPath(), 'utf8');
+    const logBefore = await readFile(logPath(), 'utf8');
+    const cases: [string[], RegExp][] = [
+      [[], /name the flag/],
+      [['credit-risk-model', '12.5'], /whole percentage from 0 to 100, off or on \(got "12\.5"\)/],
+      [['credit-risk-model', '101'], /whole percentage/],
+      [['credit-risk-model', '5', 'extra'], /unexpected argument "extra"/],
+      [['credit-risk-model', '5', '--bogus'], /Unknown option --bogus/],
+      [['credit-risk-model', '60', '--override', ''], /--override needs a reason/],
+      [['credit-risk-model', 'off', '--create'], /--create needs the percentage/],
+      [['nope', '5'], /Flag "nope" is not in flags\/flags\.flagd\.json\. Flags: credit-risk-model\./],
+      [['credit-risk-model', '60', '--health', 'missing.json'], /cannot read the health verdict .*missing\.json: no such file/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await run(root, ...args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, re, args.join(' '));
+    }
+    await writeFile(join(root, 'bad-health.json'), '{"metrics": {"p95": 3}}');
+    const badHealth = await run(root, 'credit-risk-model', '60', '--health', 'bad-health.json');
+    assert.deepEqual([badHealth.code, badHealth.err], [2, 'mlship rollout: bad-health.json: unknown metric "metrics.p95"; known: latency_p95_ms, drift_psi, fallback_rate.\n']);
+    assert.equal(await readFile(flagsPath(), 'utf8'), before);
+    assert.equal(await readFile(logPath(), 'utf8'), logBefore);
+  });
+
+  test('a hand-broken flag file: exit 2 with the line, nothing written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlship-rollout-broken-'));
+    try {
+      await mkdir(join(dir, 'flags'));
+      const broken = '{\n  "flags": {\n    "x": { "state": "ENABLED", "variants": { "on": true, "off": false }, "defaultVariant": "off", },\n  }\n}\n';
+      await writeFile(join(dir, 'flags', 'flags.flagd.json'), broken);
+      const r = await run(dir, 'x', '50');
+      assert.equal(r.code, 2);
+      assert.match(r.err, /flags\/flags\.flagd\.json is not a valid flag file; nothing was changed:\n {2}flags\/flags\.flagd\.json:3:99: error: Trailing comma before "}": remove the comma/);
+      assert.equal(await readFile(join(dir, 'flags', 'flags.flagd.json'), 'utf8'), broken);
+      assert.equal(await readIfExists(join(dir, 'flags', 'rollout-log.jsonl')), undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('listed in mlship --help', async () => {
+    let out = '';
+    await runCli(['--help'], { cwd: root, stdout: (s) => (out += s), stderr: () => undefined });
+    assert.match(out, /rollout {2}show or change a flagd rollout flag/);
+  });
+});

@@ -1,0 +1,123 @@
+// The rollout guard: raising is gated on health, lowering and the kill switch never are, overrides need who/when/why;
+// health verdict files; rollout log records.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { RolloutState } from '../../../src/core/scaffold/flagFile';
+import {
+  decideRollout,
+  overrideProblem,
+  parseHealthVerdict,
+  rolloutLogLine,
+  rolloutLogPath,
+  rolloutLogRecord,
+  type DeploymentHealth,
+} from '../../../src/core/scaffold/rollout';
+
+const at = (percent: number, killSwitch = false): RolloutState => ({ flagKey: 'credit-risk-model', state: killSwitch ? 'DISABLED' : 'ENABLED', percent, effectivePercent: killSwitch ? 0 : percent, killSwitch });
+const budgets = { latency_p95_ms: 50, drift_psi: 0.2, fallback_rate: 0.05 };
+const healthy: DeploymentHealth = { deployment: 'credit-risk-prod', metrics: { latency_p95_ms: 31, drift_psi: 0.04, fallback_rate: 0.01 }, budgets };
+const slow: DeploymentHealth = { ...healthy, metrics: { ...healthy.metrics, latency_p95_ms: 72.5, fallback_rate: 0.08 } };
+const override = { by: 'alice', at: '2026-05-01T12:00:00.000Z', reason: 'p95 spike is the known cold start; on-call approved' };
+
+describe('decideRollout', () => {
+  test('raising with a healthy deployment is allowed; with a breach it is refused and says which budget and by how much', () => {
+    assert.equal(decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: healthy }).allowed, true);
+    const refused = decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: slow });
+    assert.equal(refused.allowed, false);
+    assert.equal(refused.direction, 'raise');
+    assert.deepEqual(refused.breaches.map((b) => b.metric), ['latency_p95_ms', 'fallback_rate']);
+    assert.equal(
+      refused.message,
+      'Raising 5 % → 25 % is refused: deployment "credit-risk-prod" breaches its budget: latency p95 72.5 ms > budget 50 ms; fallback rate 8.0 % > budget 5.0 %. Lower it, fix the deployment, or override with a reason (it is recorded).',
+    );
+  });
+
+  test('a value equal to its budget is within it', () => {
+    const edge: DeploymentHealth = { ...healthy, metrics: { latency_p95_ms: 50, drift_psi: 0.2, fallback_rate: 0.05 } };
+    assert.equal(decideRollout({ current: at(25), target: { kind: 'percent', percent: 50 }, health: edge, requireHealthy: true }).allowed, true);
+  });
+
+  test('lowering, the kill switch and no change are always allowed, even while breaching', () => {
+    for (const target of [{ kind: 'percent', percent: 5 }, { kind: 'kill' }, { kind: 'percent', percent: 25 }] as const) {
+      const d = decideRollout({ current: at(25), target, health: slow, requireHealthy: true });
+      assert.equal(d.allowed, true, JSON.stringify(target));
+      assert.equal(d.overridden, false);
+    }
+    assert.match(decideRollout({ current: at(25), target: { kind: 'kill' }, health: slow }).message, /^The kill switch is always allowed/);
+  });
+
+  test('releasing the kill switch raises from 0 to the kept percentage, so it is guarded', () => {
+    const d = decideRollout({ current: at(50, true), target: { kind: 'release' }, health: slow });
+    assert.deepEqual([d.allowed, d.from, d.to], [false, 0, 50]);
+  });
+
+  test('without requireHealthy unknown health lets a raise through; with it, missing verdicts, measurements or budgets refuse it', () => {
+    assert.match(decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 } }).message, /allowed: health was not checked/);
+    const noVerdict = decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, requireHealthy: true });
+    assert.equal(noVerdict.allowed, false);
+    assert.match(noVerdict.message, /no health verdict is known .* Provide the deployment's health, or override/);
+    const partial: DeploymentHealth = { ...healthy, metrics: { latency_p95_ms: 20, drift_psi: null } };
+    assert.equal(decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: partial }).allowed, true);
+    const unknown = decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: partial, requireHealthy: true });
+    assert.deepEqual(unknown.unknown, ['drift_psi', 'fallback_rate']);
+    assert.match(unknown.message, /has no measurement of drift \(PSI\), fallback rate/);
+    const noBudgets = decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: { metrics: { latency_p95_ms: 10 }, budgets: {} }, requireHealthy: true });
+    assert.match(noBudgets.message, /has no budgets to check/);
+  });
+
+  test('an override with who, when and why lets a refused raise through; an incomplete one does not', () => {
+    const d = decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: slow, override });
+    assert.deepEqual([d.allowed, d.overridden], [true, true]);
+    assert.match(d.message, /despite: .*latency p95 72\.5 ms > budget 50 ms.* Overridden by alice: p95 spike/);
+    for (const bad of [{ ...override, by: ' ' }, { ...override, at: 'yesterday' }, { ...override, reason: '' }]) {
+      assert.ok(overrideProblem(bad));
+      assert.equal(decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: slow, override: bad }).allowed, false);
+    }
+    assert.equal(decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: healthy, override }).overridden, false, 'not needed, not used');
+  });
+});
+
+describe('health verdict files', () => {
+  test('metrics, budgets, and budgets filled in from mlship.yaml', () => {
+    const h = parseHealthVerdict('{"deployment": "credit-risk-prod", "measuredAt": "2026-05-01T12:00:00Z", "metrics": {"latency_p95_ms": 42, "drift_psi": null}, "budgets": {"latency_p95_ms": 40}}', 'h.json', { drift_psi: 0.2, latency_p95_ms: 50 });
+    assert.deepEqual(h, { deployment: 'credit-risk-prod', measuredAt: '2026-05-01T12:00:00Z', metrics: { latency_p95_ms: 42, drift_psi: null }, budgets: { latency_p95_ms: 40, drift_psi: 0.2 } });
+  });
+
+  test('bad files name the file and what is wrong', () => {
+    const cases: [string, RegExp][] = [
+      ['not json', /h\.json is not JSON \(.*\)\. A health verdict looks like/],
+      ['[1]', /h\.json: a health verdict is a JSON object/],
+      ['{"metrics": {"p95": 3}}', /h\.json: unknown metric "metrics\.p95"; known: latency_p95_ms, drift_psi, fallback_rate\./],
+      ['{"metrics": {"drift_psi": -1}}', /"metrics\.drift_psi" must be a non-negative number or null/],
+      ['{"budgets": {"drift_psi": null}}', /"budgets\.drift_psi" must be a non-negative number\./],
+      ['{"metrics": [], "budgets": {}}', /"metrics" must be an object/],
+      ['{"measuredAt": "soon"}', /"measuredAt" must be an ISO 8601 time/],
+    ];
+    for (const [text, re] of cases) assert.throws(() => parseHealthVerdict(text, 'h.json'), re, text);
+  });
+});
+
+describe('rollout log', () => {
+  test('next to the flag file; one JSON line per change with health and the override that was used', () => {
+    assert.equal(rolloutLogPath('/ws/flags/flags.flagd.json'), '/ws/flags/rollout-log.jsonl');
+    const decision = decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: slow, override });
+    const record = rolloutLogRecord({ ts: '2026-05-01T12:00:00.000Z', flag: 'credit-risk-model', file: 'flags/flags.flagd.json', action: 'set', from: at(5), to: at(25), by: 'alice', health: slow, decision, override });
+    assert.deepEqual(record, {
+      ts: '2026-05-01T12:00:00.000Z',
+      flag: 'credit-risk-model',
+      file: 'flags/flags.flagd.json',
+      action: 'set',
+      from: { state: 'ENABLED', percent: 5 },
+      to: { state: 'ENABLED', percent: 25 },
+      by: 'alice',
+      health: { deployment: 'credit-risk-prod', metrics: slow.metrics, budgets, breaches: ['latency_p95_ms', 'fallback_rate'] },
+      override,
+    });
+    const line = rolloutLogLine(record);
+    assert.ok(line.endsWith('\n') && !line.slice(0, -1).includes('\n'));
+    assert.deepEqual(JSON.parse(line), record);
+    const unused = rolloutLogRecord({ ts: 't', flag: 'f', file: 'x', action: 'kill', from: at(25), to: at(25, true), by: 'bob', decision: decideRollout({ current: at(25), target: { kind: 'kill' } }), override });
+    assert.equal(unused.override, null);
+    assert.equal(unused.health, null);
+  });
+});

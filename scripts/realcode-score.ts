@@ -10,7 +10,9 @@ import { analyzeNotebook, notebookCodeCells } from '../src/core/analysis/noteboo
 import { languageForPath, loadGrammars } from '../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type Finding, type PredictCall, type PredictChecks, type RuleId } from '../src/core/analysis/types';
 
-type CallRule = Exclude<RuleId, 'unsafe-model-load'>;
+type CallRule = Exclude<RuleId, 'unsafe-model-load' | 'fallback-stub'>;
+/** The rules the labels score (fallback-stub marks generated code and has no label). */
+type ScoredRule = CallRule | 'unsafe-model-load';
 type CallField = 'fallback' | 'confidence' | 'timeout' | 'untraced';
 
 interface LabelBase { repo: string; path: string; commit: string; language: string; reason: string; labelLine: number }
@@ -27,7 +29,7 @@ const CALL_RULES: Record<CallRule, { field: CallField; positive: string; check: 
   'no-timeout': { field: 'timeout', positive: 'violation', check: 'timeout' },
   'untraced-prediction': { field: 'untraced', positive: 'violation', check: 'trace' },
 };
-const RULE_ORDER: RuleId[] = ['no-fallback', 'no-confidence', 'no-timeout', 'untraced-prediction', 'unsafe-model-load'];
+const RULE_ORDER: ScoredRule[] = ['no-fallback', 'no-confidence', 'no-timeout', 'untraced-prediction', 'unsafe-model-load'];
 const VALUES: Record<CallField, string[]> = {
   fallback: ['guarded', 'unguarded'],
   confidence: ['violation', 'ok', 'n/a'],
@@ -35,8 +37,8 @@ const VALUES: Record<CallField, string[]> = {
   untraced: ['violation', 'ok', 'n/a'],
 };
 
-interface Entry { where: string; rule: RuleId; label?: string; message?: string; analyzer?: string }
-interface RuleScore { rule: RuleId; tp: number; fp: number; fn: number; duplicates: number; precision: number | null; recall: number | null; falsePositives: Entry[]; falseNegatives: Entry[] }
+interface Entry { where: string; rule: ScoredRule; label?: string; message?: string; analyzer?: string }
+interface RuleScore { rule: ScoredRule; tp: number; fp: number; fn: number; duplicates: number; precision: number | null; recall: number | null; falsePositives: Entry[]; falseNegatives: Entry[] }
 
 class LabelError extends Error {}
 
@@ -147,20 +149,20 @@ function recordFor(records: LocatedLabel[], line: number, cell: number | undefin
   return hits[0];
 }
 
-function isPositive(rule: RuleId, r: LocatedLabel): boolean {
+function isPositive(rule: ScoredRule, r: LocatedLabel): boolean {
   if (rule === 'unsafe-model-load') return r.kind === 'load' && r.load === 'unsafe';
   const spec = CALL_RULES[rule];
   return r.kind === 'call' && r[spec.field] === spec.positive;
 }
 
-function describe(rule: RuleId, r: LocatedLabel): string {
+function describe(rule: ScoredRule, r: LocatedLabel): string {
   if (r.kind === 'load') return `load ${r.load}: ${r.reason}`;
   const spec = rule === 'unsafe-model-load' ? undefined : CALL_RULES[rule];
   return `${r.callee} — ${spec ? `${spec.field}=${r[spec.field]}: ` : ''}${r.reason}`;
 }
 
 /** What the analyzer made of a labelled call it did not flag: not detected at all, or detected with the check passing. */
-function analyzerView(rule: RuleId, r: LocatedLabel, calls: FileFindings['calls']): string {
+function analyzerView(rule: ScoredRule, r: LocatedLabel, calls: FileFindings['calls']): string {
   if (rule === 'unsafe-model-load') return 'no finding on this load';
   const hit = calls.find(({ call, cell }) => cell === r.cell && r.line <= call.range.start.line + 1 && call.range.start.line + 1 <= r.endLine);
   if (!hit) return 'analyzer did not detect this call';
@@ -209,14 +211,16 @@ async function main(): Promise<void> {
     analyzed++;
     const matched = new Map<RuleId, Set<LocatedLabel>>(RULE_ORDER.map((r) => [r, new Set()]));
     for (const { finding, cell } of result.findings) {
-      const score = scores.get(finding.rule);
+      if (finding.rule === 'fallback-stub') continue;
+      const rule: ScoredRule = finding.rule;
+      const score = scores.get(rule);
       if (!score) continue;
       const line = finding.range.start.line + 1;
       const pool = located.filter((r) => (finding.rule === 'unsafe-model-load' ? r.kind === 'load' : r.kind === 'call'));
       const record = recordFor(pool, line, cell);
       const where = at(base, line, cell);
-      if (record && isPositive(finding.rule, record)) {
-        const seen = matched.get(finding.rule) as Set<LocatedLabel>;
+      if (record && isPositive(rule, record)) {
+        const seen = matched.get(rule) as Set<LocatedLabel>;
         if (seen.has(record)) score.duplicates++;
         else {
           seen.add(record);
@@ -224,7 +228,7 @@ async function main(): Promise<void> {
         }
       } else {
         score.fp++;
-        score.falsePositives.push({ where, rule: finding.rule, message: finding.message, label: record ? describe(finding.rule, record) : 'no labelled call on this line' });
+        score.falsePositives.push({ where, rule, message: finding.message, label: record ? describe(rule, record) : 'no labelled call on this line' });
       }
     }
     for (const rule of RULE_ORDER) {

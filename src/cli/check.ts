@@ -3,7 +3,8 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyzeSource } from '../core/analysis/engine';
+import { analyzeSource, summarizeSource } from '../core/analysis/engine';
+import { FileWorkspaceResolver } from '../core/analysis/workspace';
 import { analyzeNotebook, notebookCodeCells } from '../core/analysis/notebook';
 import { languageForPath, loadGrammars } from '../core/analysis/parser';
 import { toJson, toSarif, toText, type CheckProblem, type FileFindings } from '../core/analysis/report';
@@ -89,6 +90,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   await loadGrammars();
   const { files, problems } = await collectFiles(io.cwd, opts.paths, [...(manifest?.exclude ?? []), ...(manifest?.analysis?.exclude ?? [])]);
   const results: FileFindings[] = [];
+  const resolver = new FileWorkspaceResolver({ roots: [io.cwd, ...opts.paths.map((p) => resolve(io.cwd, p))], summarize: summarizeSource });
   for (const file of files) {
     const rel = relative(io.cwd, file).split(sep).join('/');
     const lang = languageForPath(file);
@@ -107,7 +109,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         const findings = byCell.flatMap((c) => c.findings);
         results.push({ path: rel, findings, cells: byCell.flatMap((c) => c.findings.map(() => Number(c.id))) });
       } else {
-        const { result, tree } = analyzeSource(text, lang, config);
+        const { result, tree } = analyzeSource(text, lang, config, undefined, { path: file, resolver });
         tree.delete();
         results.push({ path: rel, findings: result.findings });
       }

@@ -10,11 +10,12 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
-import { analyzeSource, fixesFor } from '../core/analysis/engine';
+import { analyzeSource, fixesFor, summarizeSource } from '../core/analysis/engine';
+import { FileWorkspaceResolver } from '../core/analysis/workspace';
 import { analyzeNotebook } from '../core/analysis/notebook';
 import { languageForId, loadGrammars } from '../core/analysis/parser';
 import { RULES } from '../core/analysis/rules';
-import type { AnalysisConfig, AnalysisResult, CheckState, Finding, Language, PredictCall, Severity, TextEdit } from '../core/analysis/types';
+import type { AnalysisConfig, AnalysisResult, CheckState, Finding, Language, PredictCall, Severity, SourceContext, TextEdit } from '../core/analysis/types';
 import { MANIFEST_FILE, parseManifest, type Manifest } from '../core/config/manifest';
 import { PredictCallsRequest, StatusNotification, type ServerSettings } from '../shared/lsp';
 import { analysisConfig } from '../core/analysis/settings';
@@ -44,6 +45,10 @@ export function startServer(connection: Connection): void {
   const manifestCache = new Map<string, Promise<Manifest | undefined>>();
   const docsRoot = join(__dirname, '..', 'docs', 'rules');
   let grammars: Promise<void> | undefined;
+  let resolver: FileWorkspaceResolver | undefined;
+  /** Imports of workspace modules are resolved within the workspace folders (see core/analysis/workspace.ts). */
+  const workspaceResolver = (): FileWorkspaceResolver => (resolver ??= new FileWorkspaceResolver({ roots: folders.filter((f) => f.uri.startsWith('file:')).map((f) => fileURLToPath(f.uri)), summarize: summarizeSource }));
+  const contextFor = (uri: string): SourceContext => (uri.startsWith('file:') ? { path: fileURLToPath(uri), resolver: workspaceResolver() } : {});
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
@@ -72,6 +77,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(() => {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       folders = [...folders.filter((f) => !e.removed.some((r) => r.uri === f.uri)), ...e.added];
+      resolver = undefined;
       manifestCache.clear();
       reanalyzeAll();
     });
@@ -130,7 +136,7 @@ export function startServer(connection: Connection): void {
     }
     const old = current.tree;
     try {
-      const { result, tree } = analyzeSource(current.doc.getText(), current.lang, config, old);
+      const { result, tree } = analyzeSource(current.doc.getText(), current.lang, config, old, contextFor(uri));
       current.tree = tree;
       current.result = result;
       void connection.sendDiagnostics({ uri, version, diagnostics: result.findings.map(toDiagnostic) });
@@ -263,7 +269,7 @@ export function startServer(connection: Connection): void {
         if (d.source !== 'MLShip') continue;
         const finding = findingFor(state, d);
         if (!finding) continue;
-        for (const fix of fixesFor(finding, text, state.lang, config, state.notebook ? undefined : state.tree)) {
+        for (const fix of fixesFor(finding, text, state.lang, config, state.notebook ? undefined : state.tree, contextFor(uri))) {
           const action = CodeAction.create(fix.title, { changes: { [uri]: fix.edits } }, CodeActionKind.QuickFix);
           action.diagnostics = [d];
           action.isPreferred = fix.isPreferred;
@@ -272,12 +278,12 @@ export function startServer(connection: Connection): void {
       }
       const fixable = state.result.findings.filter((f) => f.rule !== 'no-confidence' && f.rule !== 'untraced-prediction' && f.rule !== 'unsafe-model-load');
       if (fixable.length > 1 && params.context.diagnostics.some((d) => d.source === 'MLShip')) {
-        const all = fixAll(text, state.lang, config);
+        const all = fixAll(text, state.lang, config, contextFor(uri));
         if (all) actions.push(CodeAction.create(`Fix all MLShip problems in this file (${all.count})`, { changes: { [uri]: [all.edit] } }, CodeActionKind.QuickFix));
       }
     }
     if (only?.some((k) => FIX_ALL_KIND.startsWith(k))) {
-      const all = fixAll(text, state.lang, config);
+      const all = fixAll(text, state.lang, config, contextFor(uri));
       if (all) actions.push(CodeAction.create('Fix all MLShip problems', { changes: { [uri]: [all.edit] } }, FIX_ALL_KIND));
     }
     return actions;
@@ -310,18 +316,18 @@ export function hoverMarkdown(call: PredictCall): string {
 }
 
 /** Applies every fix-all-safe fix of the file, one at a time with re-analysis, and returns one whole-document edit. */
-export function fixAll(source: string, lang: Language, config: AnalysisConfig): { edit: TextEdit; count: number } | undefined {
+export function fixAll(source: string, lang: Language, config: AnalysisConfig, context: SourceContext = {}): { edit: TextEdit; count: number } | undefined {
   let text = source;
   let count = 0;
   const skipped = new Set<string>();
   for (let round = 0; round < 50; round++) {
-    const { result, tree } = analyzeSource(text, lang, config);
+    const { result, tree } = analyzeSource(text, lang, config, undefined, context);
     let applied = false;
     try {
       for (const f of result.findings) {
         const key = `${f.rule}:${text.split('\n')[f.range.start.line]?.trim() ?? ''}`;
         if (skipped.has(key)) continue;
-        const fix = fixesFor(f, text, lang, config, tree).find((x) => x.fixAllSafe);
+        const fix = fixesFor(f, text, lang, config, tree, context).find((x) => x.fixAllSafe);
         if (!fix) continue;
         const next = applyAll(text, fix.edits);
         if (next === text) {

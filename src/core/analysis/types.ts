@@ -112,3 +112,40 @@ export interface CodeFix {
   /** Safe to apply together with other fixes of the file ("Fix all"). */
   fixAllSafe: boolean;
 }
+
+/** What a name defined in another module of the workspace holds, as far as that module tells. */
+export type ExternalKind =
+  | 'estimator' // a scikit-learn-style model (predict / predict_proba)
+  | 'classifier'
+  | 'regressor'
+  | 'onnx-session'
+  | 'hf-pipeline'
+  | 'torch-module'
+  | 'tfjs-model' // tfjs or tfjs-models objects (predict / classify / detect …)
+  | 'llm-client' // OpenAI-compatible and hosted-model SDK clients
+  | 'http-client' // a requests/httpx/axios/got client (or instance)
+  | 'inference-url'; // a string constant naming an inference endpoint
+
+export interface ExternalSymbol {
+  kind: ExternalKind;
+  /** The value comes from calling it (a factory function: `get_model()`), not the name itself. */
+  factory: boolean;
+  /** inference-url: the URL text; clients: whether a timeout is configured. */
+  url?: string;
+  timeout?: boolean;
+}
+
+/** The exported names of one module that hold something an analyzer recognizes. */
+export type ModuleSummary = Map<string, ExternalSymbol>;
+
+/** Light inter-file resolution: what a name imported from a workspace module holds. */
+export interface WorkspaceResolver {
+  /** `name` imported from `specifier` (`app.model`, `.model`, `./model`, `@/lib/ml`) by the file at `fromPath`. */
+  lookup(fromPath: string, specifier: string, name: string): ExternalSymbol | undefined;
+}
+
+/** Where a source text comes from: its path (for imports and test-file rules) and the workspace around it. */
+export interface SourceContext {
+  path?: string;
+  resolver?: WorkspaceResolver;
+}

@@ -930,7 +930,7 @@ describe('python analyzer: robustness and speed', () => {
     samples.push(`${'('.repeat(3000)}model.predict(x)${')'.repeat(3000)}`, `x = ${'['.repeat(2000)}`, 'def f():\n'.repeat(300) + '    return model.predict(x)');
     for (const s of samples) {
       const tree = parse(s, 'python');
-      assert.doesNotThrow(() => pythonAnalyzer.analyze(tree, s, DEFAULT_CONFIG));
+      assert.doesNotThrow(() => pythonAnalyzer.analyze(tree, s, DEFAULT_CONFIG, {}));
       const { result } = analyzeSource(s, 'python', DEFAULT_CONFIG);
       for (const f of result.findings) assert.doesNotThrow(() => fixesFor(f, s, 'python', DEFAULT_CONFIG));
     }
@@ -944,7 +944,7 @@ describe('python analyzer: robustness and speed', () => {
       for (const file of files) src += readFileSync(join(CORPUS, file), 'utf8').replace(/\bdef (\w+)/g, `def $1_${k}`) + '\n\n';
     }
     const tree = parse(src, 'python');
-    const calls = pythonAnalyzer.analyze(tree, src, DEFAULT_CONFIG).calls.length;
+    const calls = pythonAnalyzer.analyze(tree, src, DEFAULT_CONFIG, {}).calls.length;
     tree.delete();
     assert.ok(calls > 500, `${calls} predict calls found`);
   });

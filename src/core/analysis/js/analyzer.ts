@@ -2,7 +2,7 @@
 // scopes, imports and bindings, then each call is matched against the predict-call catalogue and checked.
 import type { Tree } from 'web-tree-sitter';
 import type { LanguageAnalyzer, RawFinding } from '../engine';
-import type { AnalysisConfig, CodeFix, Finding, PredictCall, PredictChecks } from '../types';
+import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, rangeOfNode } from './ast';
 import { Checker } from './checks';
@@ -66,7 +66,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
 }
 
 export const jsAnalyzer: LanguageAnalyzer = {
-  analyze(tree: Tree, source: string, config: AnalysisConfig): { calls: PredictCall[]; findings: RawFinding[] } {
+  analyze(tree: Tree, source: string, config: AnalysisConfig, _context: SourceContext): { calls: PredictCall[]; findings: RawFinding[] } {
     try {
       const a = runAnalysis(tree, source, config);
       return { calls: a.calls, findings: a.findings };
@@ -74,7 +74,10 @@ export const jsAnalyzer: LanguageAnalyzer = {
       return { calls: [], findings: [] };
     }
   },
-  fixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig): CodeFix[] {
+  summarize(): ModuleSummary {
+    return new Map();
+  },
+  fixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig, _context: SourceContext): CodeFix[] {
     try {
       const lines = lineStarts(source);
       return fixesFor(runAnalysis(tree, source, config, offsetAt(source, finding.range.start, lines)), finding, config);

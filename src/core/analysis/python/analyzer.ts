@@ -4,13 +4,13 @@
 // comments masked, blocks, bindings, call sites), context.ts decides, fixes.ts rewrites, libs.ts knows the libraries.
 import type { Tree } from 'web-tree-sitter';
 import type { LanguageAnalyzer, RawFinding } from '../engine';
-import type { AnalysisConfig, CodeFix, Finding, PredictCall } from '../types';
-import { analyzePython } from './context';
+import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, SourceContext } from '../types';
+import { analyzePython, summarizePython } from './context';
 import { pythonFixes } from './fixes';
 
-function analyze(tree: Tree, source: string, config: AnalysisConfig): { calls: PredictCall[]; findings: RawFinding[] } {
+function analyze(tree: Tree, source: string, config: AnalysisConfig, context: SourceContext): { calls: PredictCall[]; findings: RawFinding[] } {
   try {
-    const { result } = analyzePython(source, tree, config);
+    const { result } = analyzePython(source, tree, config, context);
     return { calls: result.records.map((r) => r.call), findings: result.findings };
   } catch {
     // Never let an analyzer bug take diagnostics (or the language server) down: report nothing for this text.
@@ -18,12 +18,20 @@ function analyze(tree: Tree, source: string, config: AnalysisConfig): { calls: P
   }
 }
 
-function fixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig): CodeFix[] {
+function fixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig, context: SourceContext): CodeFix[] {
   try {
-    return pythonFixes(finding, source, tree, config);
+    return pythonFixes(finding, source, tree, config, context);
   } catch {
     return [];
   }
 }
 
-export const pythonAnalyzer: LanguageAnalyzer = { analyze, fixes };
+function summarize(tree: Tree, source: string): ModuleSummary {
+  try {
+    return summarizePython(source, tree);
+  } catch {
+    return new Map();
+  }
+}
+
+export const pythonAnalyzer: LanguageAnalyzer = { analyze, fixes, summarize };

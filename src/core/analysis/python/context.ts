@@ -6,7 +6,7 @@
 // analysis is a third of it.
 import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
-import type { AnalysisConfig, CheckState, PredictCall, PredictKind, PredictPattern, Range, RuleId } from '../types';
+import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ModuleSummary, type PredictCall, type PredictKind, type PredictPattern, type Range, type RuleId, type SourceContext } from '../types';
 import { classifyCallee, INFERENCE_PATH, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
 import { type Assign, type CallSite, classAt, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span } from './scan';
 import { TreeIndex } from './treeIndex';
@@ -118,6 +118,7 @@ export class PyContext {
     readonly source: string,
     tree: Tree,
     readonly config: AnalysisConfig,
+    readonly context: SourceContext = {},
   ) {
     this.scan = scanPython(source);
     this.idx = new TreeIndex(tree);
@@ -989,6 +990,12 @@ export class PyContext {
     return site.callee === pat || this.resolveDotted(site.callee) === pat;
   }
 
+  /** Top-level names and functions whose value (or return value) is a model, session, client or inference URL. */
+  summarize(): ModuleSummary {
+    const out: ModuleSummary = new Map();
+    return out;
+  }
+
   analyze(): PyAnalysis {
     const records: CallRecord[] = [];
     const unsafe: UnsafeLoad[] = [];
@@ -1301,7 +1308,12 @@ export class PyContext {
   }
 }
 
-export function analyzePython(source: string, tree: Tree, config: AnalysisConfig): { ctx: PyContext; result: PyAnalysis } {
-  const ctx = new PyContext(source, tree, config);
+export function analyzePython(source: string, tree: Tree, config: AnalysisConfig, context: SourceContext = {}): { ctx: PyContext; result: PyAnalysis } {
+  const ctx = new PyContext(source, tree, config, context);
   return { ctx, result: ctx.analyze() };
+}
+
+/** What the module's top-level names hold, for the files that import them. */
+export function summarizePython(source: string, tree: Tree): ModuleSummary {
+  return new PyContext(source, tree, DEFAULT_CONFIG).summarize();
 }

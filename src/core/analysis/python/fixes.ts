@@ -5,7 +5,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { eolOf, indentUnit } from '../edits';
 import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, LOW_CONFIDENCE_LOG_MESSAGE, PY_TIMEOUT_NAME, pyFallbackName, pySeconds } from '../../scaffold/idioms';
 import { enclosingFunction, type PyFunction, returnPlaceholder } from './fallback';
-import type { AnalysisConfig, CodeFix, Finding, Position, Range, TextEdit } from '../types';
+import type { AnalysisConfig, CodeFix, Finding, Position, Range, SourceContext, TextEdit } from '../types';
 import { analyzePython, type CallRecord, type PyContext } from './context';
 import { type Assign, inSpans, lastNumberAtOrBefore, maskPython, type Scan, type Span } from './scan';
 
@@ -621,17 +621,17 @@ function weightsOnlyFix(finding: Finding, source: string, ctx: PyContext): CodeF
  * The last analysis made for fixes: "fix all" asks for the fixes of many findings of the same text in a row. The
  * analysis depends on the text and the configuration only (the same text parses to the same tree).
  */
-let lastAnalysis: { source: string; config: AnalysisConfig; out: ReturnType<typeof analyzePython> } | undefined;
+let lastAnalysis: { source: string; config: AnalysisConfig; context: SourceContext; out: ReturnType<typeof analyzePython> } | undefined;
 
-function analysisFor(source: string, tree: Tree, config: AnalysisConfig): ReturnType<typeof analyzePython> {
-  if (lastAnalysis && lastAnalysis.config === config && lastAnalysis.source === source) return lastAnalysis.out;
-  const out = analyzePython(source, tree, config);
-  lastAnalysis = { source, config, out };
+function analysisFor(source: string, tree: Tree, config: AnalysisConfig, context: SourceContext): ReturnType<typeof analyzePython> {
+  if (lastAnalysis && lastAnalysis.config === config && lastAnalysis.source === source && lastAnalysis.context.path === context.path) return lastAnalysis.out;
+  const out = analyzePython(source, tree, config, context);
+  lastAnalysis = { source, config, context, out };
   return out;
 }
 
-export function pythonFixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig): CodeFix[] {
-  const { ctx, result } = analysisFor(source, tree, config);
+export function pythonFixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig, context: SourceContext = {}): CodeFix[] {
+  const { ctx, result } = analysisFor(source, tree, config, context);
   if (finding.rule === 'unsafe-model-load') {
     const label = typeof finding.fix?.label === 'string' ? finding.fix.label : '';
     return label === 'torch.load' ? weightsOnlyFix(finding, source, ctx) : [];

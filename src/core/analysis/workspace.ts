@@ -1,0 +1,129 @@
+// Light inter-file resolution: when a file imports a name from another module of the workspace (`from app.model import
+// get_model`, `import { session } from './ml'`), the analyzers ask what that name holds. The module is found on disk
+// (relative to the importing file, or up its folders for absolute Python packages), parsed once and summarized by its
+// language's analyzer, and the summary is cached by path and modification time. Only one level deep: a summary does
+// not follow the imports of the module it summarizes.
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { Language, ModuleSummary, WorkspaceResolver } from './types';
+
+/** Summarizes one module's source (provided by the engine, so that this file needs no analyzer). */
+export type Summarizer = (source: string, lang: Language) => ModuleSummary;
+
+export interface WorkspaceResolverOptions {
+  /** Folders imports may resolve into (the workspace folders); outside them nothing is read. */
+  roots: string[];
+  summarize: Summarizer;
+  /** At most this many modules are kept summarized (least recently used go first). */
+  maxModules?: number;
+  /** Files larger than this are not summarized. */
+  maxBytes?: number;
+}
+
+const JS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+function languageOf(path: string): Language | undefined {
+  if (path.endsWith('.py')) return 'python';
+  if (path.endsWith('.tsx')) return 'tsx';
+  if (/\.[mc]?ts$/.test(path)) return 'typescript';
+  if (/\.[mc]?jsx?$/.test(path)) return 'javascript';
+  return undefined;
+}
+
+function isFile(path: string): { mtimeMs: number; size: number } | undefined {
+  try {
+    const s = statSync(path);
+    return s.isFile() ? { mtimeMs: s.mtimeMs, size: s.size } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class FileWorkspaceResolver implements WorkspaceResolver {
+  private readonly cache = new Map<string, { mtimeMs: number; summary: ModuleSummary }>();
+  private readonly roots: string[];
+
+  constructor(private readonly options: WorkspaceResolverOptions) {
+    this.roots = options.roots.map((r) => resolve(r));
+  }
+
+  lookup(fromPath: string, specifier: string, name: string): ReturnType<WorkspaceResolver['lookup']> {
+    const file = this.resolveModule(fromPath, specifier);
+    if (!file) return undefined;
+    return this.summaryOf(file)?.get(name);
+  }
+
+  private inside(path: string): boolean {
+    return this.roots.some((r) => path === r || path.startsWith(r + sep));
+  }
+
+  /** The file a module specifier names, or undefined (packages from site-packages/node_modules are not read). */
+  resolveModule(fromPath: string, specifier: string): string | undefined {
+    const dir = dirname(resolve(fromPath));
+    const candidates: string[] = [];
+    if (fromPath.endsWith('.py')) {
+      const dots = /^\.+/.exec(specifier)?.[0].length ?? 0;
+      const rest = specifier.slice(dots).split('.').filter(Boolean);
+      const bases: string[] = [];
+      if (dots > 0) {
+        let base = dir;
+        for (let i = 1; i < dots; i++) base = dirname(base);
+        bases.push(base);
+      } else {
+        // An absolute import: the package may start at any folder above the file (the project root, src/, …).
+        for (let d = dir, i = 0; i < 8 && this.inside(d); d = dirname(d), i++) bases.push(d);
+      }
+      for (const base of bases) {
+        const p = join(base, ...rest);
+        candidates.push(`${p}.py`, join(p, '__init__.py'));
+      }
+    } else {
+      let base: string | undefined;
+      if (specifier.startsWith('.')) base = resolve(dir, specifier);
+      else if (specifier.startsWith('@/') || specifier.startsWith('~/')) {
+        // The common `@/…` alias: the nearest folder above with a package.json, then its src/.
+        for (let d = dir, i = 0; i < 8 && this.inside(d) && !base; d = dirname(d), i++) {
+          if (isFile(join(d, 'package.json'))) base = isFile(join(d, 'tsconfig.json')) && isDir(join(d, 'src')) ? join(d, 'src', specifier.slice(2)) : join(d, specifier.slice(2));
+        }
+      }
+      if (!base) return undefined;
+      candidates.push(base, ...JS_EXTENSIONS.map((e) => base + e), ...JS_EXTENSIONS.map((e) => join(base, `index${e}`)));
+      // `./model.js` written for ESM output while the source is model.ts.
+      if (/\.(?:m|c)?js$/.test(base)) candidates.push(...JS_EXTENSIONS.map((e) => base.replace(/\.(?:m|c)?js$/, e)));
+    }
+    return candidates.find((c) => this.inside(c) && isFile(c) && languageOf(c) !== undefined);
+  }
+
+  private summaryOf(file: string): ModuleSummary | undefined {
+    const stat = isFile(file);
+    if (!stat || stat.size > (this.options.maxBytes ?? 2_000_000)) return undefined;
+    const cached = this.cache.get(file);
+    if (cached && cached.mtimeMs === stat.mtimeMs) {
+      this.cache.delete(file);
+      this.cache.set(file, cached);
+      return cached.summary;
+    }
+    const lang = languageOf(file) as Language;
+    let summary: ModuleSummary;
+    try {
+      summary = this.options.summarize(readFileSync(file, 'utf8'), lang);
+    } catch {
+      summary = new Map();
+    }
+    this.cache.set(file, { mtimeMs: stat.mtimeMs, summary });
+    while (this.cache.size > (this.options.maxModules ?? 500)) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest === undefined) break;
+      this.cache.delete(oldest);
+    }
+    return summary;
+  }
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

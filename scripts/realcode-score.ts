@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { analyzeSource } from '../src/core/analysis/engine';
+import { analyzeSource, summarizeSource } from '../src/core/analysis/engine';
+import { FileWorkspaceResolver } from '../src/core/analysis/workspace';
 import { analyzeNotebook, notebookCodeCells } from '../src/core/analysis/notebook';
 import { languageForPath, loadGrammars } from '../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type Finding, type PredictCall, type PredictChecks, type RuleId } from '../src/core/analysis/types';
@@ -126,10 +127,12 @@ const at = (l: { repo: string; path: string }, line: number, cell?: number): str
 
 interface FileFindings { findings: { finding: Finding; cell?: number }[]; calls: { call: PredictCall; cell?: number }[] }
 
-async function analyzeFile(path: string): Promise<FileFindings> {
+async function analyzeFile(path: string, repoDir: string): Promise<FileFindings> {
+  // Imports resolve within the local copy of the repository (only its labelled files are there).
+  const context = { path, resolver: new FileWorkspaceResolver({ roots: [repoDir], summarize: summarizeSource }) };
   const text = await readFile(path, 'utf8');
   if (path.toLowerCase().endsWith('.ipynb')) {
-    const cells = analyzeNotebook(notebookCodeCells(text), DEFAULT_CONFIG);
+    const cells = analyzeNotebook(notebookCodeCells(text), DEFAULT_CONFIG, context);
     return {
       findings: cells.flatMap((c) => c.findings.map((finding) => ({ finding, cell: Number(c.id) }))),
       calls: cells.flatMap((c) => c.calls.map((call) => ({ call, cell: Number(c.id) }))),
@@ -137,7 +140,7 @@ async function analyzeFile(path: string): Promise<FileFindings> {
   }
   const lang = languageForPath(path);
   if (!lang) throw new Error('no grammar for this file type');
-  const { result, tree } = analyzeSource(text, lang, DEFAULT_CONFIG);
+  const { result, tree } = analyzeSource(text, lang, DEFAULT_CONFIG, undefined, context);
   tree.delete();
   return { findings: result.findings.map((finding) => ({ finding })), calls: result.calls.map((call) => ({ call })) };
 }
@@ -203,7 +206,7 @@ async function main(): Promise<void> {
     }
     let result: FileFindings;
     try {
-      result = await analyzeFile(path);
+      result = await analyzeFile(path, join(opts.dir, base.repo.replace('/', '__')));
     } catch (err) {
       failed.push({ file: `${base.repo}/${base.path}`, error: err instanceof Error ? err.message : String(err) });
       continue;

@@ -5,6 +5,7 @@ import { jsAnalyzer } from './js/analyzer';
 import { parse } from './parser';
 import { pythonAnalyzer } from './python/analyzer';
 import { findFallbackStubs } from '../scaffold/idioms';
+import { isTestFile } from './paths';
 import { RULES } from './rules';
 import { isSuppressed, readSuppressions } from './suppressions';
 import type { AnalysisConfig, AnalysisResult, CodeFix, Finding, Language, ModuleSummary, PredictCall, RuleId, SourceContext } from './types';
@@ -41,12 +42,6 @@ export function analyzerFor(lang: Language): LanguageAnalyzer {
 export interface AnalysisOutput {
   result: AnalysisResult;
   tree: Tree;
-}
-
-/** Test files: predictions there are assertions, not answers, so untraced-prediction is not reported. */
-export function isTestFile(path: string): boolean {
-  const p = path.replace(/\\/g, '/');
-  return /(?:^|\/)(?:tests?|__tests__|spec)\//.test(p) || /(?:^|\/)(?:test_[^/]*\.py|[^/]*_test\.py|conftest\.py|[^/]*\.(?:test|spec)\.[cm]?[jt]sx?)$/.test(p);
 }
 
 /** Analyzes one file. `oldTree` (already `edit`ed to match `source`) makes the parse incremental. */

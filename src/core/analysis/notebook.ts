@@ -1,6 +1,6 @@
 // Jupyter notebooks: the Python code cells are analyzed as one program (imports in one cell, predict calls in another)
 // and findings are mapped back to their cell.
-import type { AnalysisConfig, Finding, PredictCall, Range } from './types';
+import type { AnalysisConfig, Finding, PredictCall, Range, SourceContext } from './types';
 import { analyzeSource } from './engine';
 
 export interface NotebookCell {
@@ -23,7 +23,7 @@ export function notebookCodeCells(ipynbText: string): NotebookCell[] {
   return (nb.cells ?? []).flatMap((c, i) => (c.cell_type === 'code' ? [{ id: String(i), source: Array.isArray(c.source) ? c.source.join('') : (c.source ?? '') }] : []));
 }
 
-export function analyzeNotebook(cells: NotebookCell[], config: AnalysisConfig): CellResult[] {
+export function analyzeNotebook(cells: NotebookCell[], config: AnalysisConfig, context: SourceContext = {}): CellResult[] {
   // Lines starting with % or ! are IPython magics; blank them so the Python grammar does not trip on them.
   const starts: number[] = [];
   let line = 0;
@@ -33,7 +33,7 @@ export function analyzeNotebook(cells: NotebookCell[], config: AnalysisConfig): 
     line += text.split('\n').length;
     return text;
   });
-  const { result } = analyzeSource(parts.join('\n'), 'python', config);
+  const { result } = analyzeSource(parts.join('\n'), 'python', config, undefined, context);
   const cellOf = (l: number) => {
     let i = starts.length - 1;
     while (i > 0 && (starts[i] as number) > l) i--;

@@ -27,6 +27,8 @@ export type PredictKind =
   | 'remote' // HTTP to an inference URL
   | 'sagemaker' // boto3 invoke_endpoint
   | 'vertex' // Vertex AI endpoint.predict
+  | 'llm' // a hosted-model SDK (OpenAI-compatible clients, Hugging Face InferenceClient, Cohere, Replicate, Triton)
+  | 'llm-local' // an in-process LLM (llama.cpp)
   | 'custom'; // a user pattern
 
 /** pass: the check holds; fail: it does not; n/a: the check does not apply to this call; suppressed: an ignore comment. */
@@ -46,6 +48,8 @@ export interface PredictCall {
   /** The call expression. */
   range: Range;
   checks: PredictChecks;
+  /** Which case of the no-confidence definition applied (shown by the hover). */
+  confidenceReason?: string;
 }
 
 /** Data a quick fix needs, produced by the analyzer that found the problem (opaque to the engine). */
@@ -133,6 +137,10 @@ export interface ExternalSymbol {
   /** inference-url: the URL text; clients: whether a timeout is configured. */
   url?: string;
   timeout?: boolean;
+  /** The library behind it (`scikit-learn`, `httpx`, `openai`…), when known. */
+  lib?: string;
+  /** A model that runs in-process (llama.cpp), not a remote call. */
+  local?: boolean;
 }
 
 /** The exported names of one module that hold something an analyzer recognizes. */

@@ -14,7 +14,7 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_
 
 # %%
 clf = RandomForestClassifier(n_estimators=300, random_state=0).fit(X_train, y_train)
-preds = clf.predict(X_test)  # expect: no-fallback no-confidence untraced-prediction
+preds = clf.predict(X_test)  # expect: no-fallback
 print("accuracy", (preds == y_test).mean())
 
 # %%

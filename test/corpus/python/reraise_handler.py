@@ -10,7 +10,7 @@ spam_model = joblib.load("models/spam.joblib")  # expect: unsafe-model-load
 
 def is_spam(features) -> bool:
     try:
-        label = spam_model.predict([features])[0]  # expect: no-fallback
+        label = spam_model.predict([features])[0]  # expect: no-fallback no-confidence
     except ValueError:
         logger.exception("bad features")
         raise
@@ -20,7 +20,7 @@ def is_spam(features) -> bool:
 
 def is_spam_strict(features) -> bool:
     try:
-        label = spam_model.predict([features])[0]  # expect: no-fallback
+        label = spam_model.predict([features])[0]  # expect: no-fallback no-confidence
     except Exception as exc:
         raise RuntimeError("spam model failed") from exc
     logger.info("spam check", extra={"model_version": MODEL_VERSION})
@@ -29,7 +29,7 @@ def is_spam_strict(features) -> bool:
 
 def is_spam_or_ham(features) -> bool:
     try:
-        label = spam_model.predict([features])[0]
+        label = spam_model.predict([features])[0]  # expect: no-confidence
     except Exception:
         logger.exception("spam model failed, letting the message through")
         label = 0

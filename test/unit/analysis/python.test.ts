@@ -285,8 +285,9 @@ describe('python analyzer: no-fallback', () => {
 
   it('fails unguarded calls and passes calls in a try whose except returns or assigns a default', () => {
     const src = py([...head, 'def a(X):', '    return model.predict(X)', 'def b(X):', '    try:', '        return model.predict(X)', '    except Exception:', '        return None']);
-    assert.deepEqual(rulesAt(src, 6), ['no-fallback', 'untraced-prediction']);
-    assert.deepEqual(rulesAt(src, 9), ['untraced-prediction']);
+    // A model of unknown kind whose output is handed on as the answer reads as a label (no-confidence).
+    assert.deepEqual(rulesAt(src, 6), ['no-confidence', 'no-fallback', 'untraced-prediction']);
+    assert.deepEqual(rulesAt(src, 9), ['no-confidence', 'untraced-prediction']);
     assert.equal(callAt(src, 9)?.checks.fallback, 'pass');
   });
 
@@ -419,7 +420,10 @@ describe('python analyzer: no-confidence', () => {
     assert.equal(callAt(src, 6)?.checks.confidence, 'fail');
     assert.equal(callAt(src, 8)?.checks.confidence, 'pass');
     assert.equal(callAt(src, 14)?.checks.confidence, 'pass');
-    assert.equal(callAt(src, 18)?.checks.confidence, 'fail');
+    // Returned with its score: the caller can act on the confidence.
+    assert.equal(callAt(src, 18)?.checks.confidence, 'pass');
+    assert.match(callAt(src, 18)?.confidenceReason ?? '', /score is returned, sent or logged/);
+    assert.match(callAt(src, 6)?.confidenceReason ?? '', /decides/);
   });
 
   it('knows classifiers by class, by predict_proba/classes_ on the same receiver, and by name; never flags regressors or predict_proba', () => {
@@ -588,11 +592,16 @@ describe('python analyzer: untraced-prediction', () => {
     );
   });
 
-  it('is n/a for a discarded result and looks at module-level code for top-level calls', () => {
-    const src = py([...head, 'def warm(x):', '    model.predict(x)', 'y = model.predict(X)', 'logger.info("batch done", extra={"version": MODEL_VERSION})']);
+  it('is n/a for a discarded result and for module-level code that sends or stores nothing', () => {
+    const src = py([...head, 'def warm(x):', '    model.predict(x)', 'y = model.predict(X)', 'logger.info("batch done")', 'z = model.predict(X)', 'pd.DataFrame({"z": z}).to_csv("out.csv")']);
     assert.deepEqual(
       analyze(src).calls.map((c) => c.checks.trace),
-      ['n/a', 'pass'],
+      ['n/a', 'n/a', 'fail'],
+    );
+    const traced = src.replace('logger.info("batch done")', 'logger.info("batch done", extra={"version": MODEL_VERSION})');
+    assert.deepEqual(
+      analyze(traced).calls.map((c) => c.checks.trace),
+      ['n/a', 'n/a', 'pass'],
     );
   });
 });

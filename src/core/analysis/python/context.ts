@@ -6,9 +6,11 @@
 // analysis is a third of it.
 import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
-import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ModuleSummary, type PredictCall, type PredictKind, type PredictPattern, type Range, type RuleId, type SourceContext } from '../types';
-import { classifyCallee, INFERENCE_PATH, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
-import { type Assign, type CallSite, classAt, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span } from './scan';
+import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type PredictCall, type PredictKind, type PredictPattern, type Range, type RuleId, type SourceContext } from '../types';
+import { classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
+import { isTestFile } from '../paths';
+import { classifyCallees, DECIDES, type Flow, labelName, LEAVES, numericName, useAround } from './flow';
+import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span } from './scan';
 import { TreeIndex } from './treeIndex';
 
 export interface ArgInfo {
@@ -44,6 +46,8 @@ export interface CallRecord {
   customKind?: PredictPattern['kind'];
   /** Estimator known to be a classifier (the no-confidence fix rewrites it with predict_proba). */
   classifier: boolean;
+  /** Where the prediction goes (for used calls). */
+  flow?: Flow;
 }
 
 export interface UnsafeLoad {
@@ -61,18 +65,22 @@ export interface PyAnalysis {
 
 interface ScopeFacts {
   assigns: Assign[];
+  torchInference?: boolean;
   comparisons?: Span[];
   traced?: boolean;
   probaNames?: Set<string>;
   argmax?: number[];
 }
 
-type ConfidenceMode = 'classifier' | 'none' | 'generic' | 'hf';
+/** classifier: a known classifier's hard label; label: a model's output used as a label (class unknown); generic: argmax outputs. */
+type ConfidenceMode = 'classifier' | 'label' | 'none' | 'generic' | 'hf';
 
-const PREDICT_METHODS = new Set(['predict', 'predict_proba', 'decision_function', 'predict_log_proba']);
+const PREDICT_METHODS = new Set(['predict', 'predict_proba', 'decision_function', 'predict_log_proba', 'predict_classes']);
 const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
 /** Method names that can make a call site a predict call or an unsafe load by themselves. */
-const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...HTTP_METHODS, 'run', 'load', 'loads', 'read_pickle', 'forward']);
+const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...HTTP_METHODS, 'run', 'load', 'loads', 'read_pickle', 'forward', 'load_model', 'generate', 'invoke_model', 'invoke_model_with_response_stream', 'converse', 'converse_stream']);
+/** Packages that serve requests or consume jobs: code importing them hands predictions on to someone. */
+const SERVING_ROOTS = new Set(['flask', 'fastapi', 'django', 'starlette', 'aiohttp', 'sanic', 'tornado', 'bottle', 'falcon', 'quart', 'celery', 'rq', 'dramatiq', 'gradio', 'grpc', 'kafka', 'confluent_kafka', 'pika', 'ray', 'bentoml', 'mlserver', 'kserve', 'ts', 'litserve', 'uvicorn', 'connexion', 'chalice', 'functions_framework', 'azure', 'pulsar', 'websockets', 'socketio', 'flask_socketio', 'telegram', 'discord', 'slack_bolt']);
 const STOP_WORDS = new Set(['and', 'or', 'not', 'if', 'elif', 'else', 'while', 'return', 'assert', 'lambda', 'yield', 'for', 'await', 'in', 'is']);
 const NAME_TOKEN = /(?<![\w.])(?:(?:self|cls)\.[A-Za-z_]\w*|[A-Za-z_]\w*)/g;
 
@@ -139,8 +147,42 @@ export class PyContext {
         else this.byTarget.set(t, [i]);
       }
     });
+    this.moduleGlobals();
     this.wrappers = config.fallbackWrappers.map((w) => w.trim()).filter(Boolean);
     this.hasError = tree.rootNode.hasError;
+  }
+
+  /** `global session` in `init()`: its assignments there bind the module-level name that other functions read. */
+  private moduleGlobals(): void {
+    const masked = this.scan.masked;
+    const declared = new Map<number, Set<string>>();
+    const re = /\bglobal\s+([A-Za-z_][\w \t,]*)/g;
+    for (let m = re.exec(masked); m; m = re.exec(masked)) {
+      let fn = functionAt(this.scan, m.index);
+      while (fn >= 0 && (this.scan.defs[fn] as DefInfo).kind !== 'def') fn = (this.scan.defs[fn] as DefInfo).parent;
+      if (fn < 0) continue;
+      const set = declared.get(fn) ?? new Set<string>();
+      for (const n of (m[1] as string).split(',')) if (n.trim()) set.add(n.trim());
+      declared.set(fn, set);
+    }
+    if (declared.size === 0) return;
+    this.scan.assigns.forEach((a, i) => {
+      const names = declared.get(this.assignFn[i] as number);
+      if (names && a.targets.some((t) => names.has(t))) this.assignFn[i] = -1;
+    });
+  }
+
+  // ---------------------------------------------------------------- other modules of the workspace
+
+  /** What a name imported from a workspace module holds (`app.model.get_model`), via the resolver. */
+  external(resolved: string): ExternalSymbol | undefined {
+    const { resolver, path } = this.context;
+    if (!resolver || !path) return undefined;
+    const dot = resolved.lastIndexOf('.');
+    if (dot <= 0) return undefined;
+    const module = resolved.slice(0, dot);
+    if (!module.startsWith('.') && LIBRARY_ROOTS.has(module.split('.')[0] as string)) return undefined;
+    return resolver.lookup(path, module, resolved.slice(dot + 1));
   }
 
   // ---------------------------------------------------------------- names, bindings and origins
@@ -218,15 +260,26 @@ export class PyContext {
       }
       if (candidates.length === 0) {
         const resolved = this.resolveDotted(e);
-        if (resolved !== e || this.scan.imports.aliases.has(e)) return { t: 'module', name: resolved };
+        if (resolved !== e || this.scan.imports.aliases.has(e)) {
+          const ext = this.external(resolved);
+          if (ext && !ext.factory) return originOf(ext);
+          return { t: 'module', name: resolved };
+        }
       }
       return { t: 'unknown' };
     }
     const lead = /^([A-Za-z_][\w.]*)\(/.exec(e);
-    if (lead?.[1]) {
-      return classifyCallee({ resolved: this.resolveDotted(lead[1]), masked: e, raw: e, torchClasses: this.getTorchClasses() });
-    }
+    if (lead?.[1]) return this.callOrigin(lead[1], e, e);
     return { t: 'unknown' };
+  }
+
+  /** What calling `callee` gives: a known constructor or loader, or a factory of another workspace module. */
+  private callOrigin(callee: string, masked: string, raw: string): Origin {
+    const resolved = this.resolveDotted(callee);
+    const o = classifyCallee({ resolved, masked, raw, torchClasses: this.getTorchClasses() });
+    if (o.t !== 'unknown') return o;
+    const ext = this.external(resolved);
+    return ext?.factory ? originOf(ext) : o;
   }
 
   originOfAssign(i: number, depth = 0): Origin {
@@ -244,8 +297,8 @@ export class PyContext {
       else {
         const lead = /^([A-Za-z_][\w.]*)\s*\(/.exec(m);
         if (lead?.[1]) {
-          o = classifyCallee({ resolved: this.resolveDotted(lead[1].replace(/\s+/g, '')), masked: m, raw: raw.replace(/^await\s+/, ''), torchClasses: this.getTorchClasses() });
-          if (o.t === 'sagemaker') o = { t: 'sagemaker', assign: i };
+          o = this.callOrigin(lead[1].replace(/\s+/g, ''), m, raw.replace(/^await\s+/, ''));
+          if (o.t === 'sagemaker') o = { t: 'sagemaker', assign: i, ...(o.service ? { service: o.service } : {}) };
         } else if (/^[rbufRBUF]*["']/.test(m) || /^None\b/.test(m)) o = { t: 'other' };
       }
     }
@@ -662,7 +715,9 @@ export class PyContext {
         if (lines.parentOf(j) === i) last = masked.slice(lines.startOf(j), lines.endOf(j)).trim();
         j++;
       }
-      if (kw === 'except' && last && !/^raise\b/.test(last.split(';').pop()?.trim() ?? '')) ok = true;
+      // A handler that answers with an HTTP error (`raise HTTPException(503, …)`) handles the failure; a bare re-raise does not.
+      const end = last.split(';').pop()?.trim() ?? '';
+      if (kw === 'except' && last && (!/^raise\b/.test(end) || /^raise\s+(?:[\w.]*HTTPException|[\w.]*HTTP\w*(?:Error|Exception)|web\.HTTP\w+|[\w.]*(?:Http|HTTP)Response\w*)\b/.test(end))) ok = true;
       i = j;
     }
     this.tryCache.set(li, ok);
@@ -732,7 +787,7 @@ export class PyContext {
   private pipelineTargets(): Set<string> {
     if (!this.pipelineTargetSet) {
       const set = new Set<string>();
-      const names = ['pipeline', ...[...this.scan.imports.aliases].filter(([, v]) => /(?:^|\.)pipeline$/.test(v)).map(([k]) => k)];
+      const names = ['pipeline', '\\w*Pipeline', ...[...this.scan.imports.aliases].filter(([, v]) => /(?:^|\.)pipeline$/.test(v)).map(([k]) => k)];
       const re = new RegExp(`\\b(?:${[...new Set(names)].join('|')})\\s*\\(`);
       for (const a of this.scan.assigns) {
         if (a.kind !== 'for' && re.test(this.scan.masked.slice(a.rhsStart, a.rhsEnd))) for (const t of a.targets) set.add(t);
@@ -740,6 +795,21 @@ export class PyContext {
       this.pipelineTargetSet = set;
     }
     return this.pipelineTargetSet;
+  }
+
+  private torchTargetSet: Set<string> | undefined;
+
+  /** Names assigned a torch module (`ts = torch.jit.load(…)`, `net = resnet18(…)`, `m = AutoModel.from_pretrained(…)`): their calls can run a model. */
+  private torchTargets(): Set<string> {
+    if (!this.torchTargetSet) {
+      const set = new Set<string>();
+      const re = /\b(?:torch\.(?:jit\.)?load|jit\.(?:load|script|trace)|torch\.compile|from_pretrained|torchvision\.models\.\w+|timm\.create_model|torch\.hub\.load)\s*\(/;
+      for (const a of this.scan.assigns) {
+        if (a.kind !== 'for' && re.test(this.scan.masked.slice(a.rhsStart, a.rhsEnd))) for (const t of a.targets) set.add(t);
+      }
+      this.torchTargetSet = set;
+    }
+    return this.torchTargetSet;
   }
 
   private instanceMap: Map<string, Set<string>> | undefined;
@@ -933,6 +1003,9 @@ export class PyContext {
       const off = expr.start + m.index;
       if (masked[off] === ' ') return /^[^\s"'{}?]*/.exec(raw.slice(m.index))?.[0] ?? m[0];
     }
+    // An environment key that names an inference endpoint: os.environ["SCORING_URL"], os.getenv("PREDICT_ENDPOINT").
+    const env = /\b(?:environ\s*\[|environ\.get\s*\(|getenv\s*\()\s*[rbuRBU]?["']([A-Za-z_][\w-]*)["']/.exec(raw);
+    if (env?.[1] && INFERENCE_URL_NAME.test(env[1])) return `$${env[1]}`;
     if (depth > 3) return undefined;
     const text = masked.slice(expr.start, expr.end);
     NAME_TOKEN.lastIndex = 0;
@@ -945,7 +1018,8 @@ export class PyContext {
     }
     for (const t of tokens) {
       if (isKeyword(t)) continue;
-      for (const i of this.bindings(t, at)) {
+      const found = this.bindings(t, at);
+      for (const i of found) {
         let url = this.urlCache.get(i);
         if (!this.urlCache.has(i)) {
           this.urlCache.set(i, undefined);
@@ -955,6 +1029,13 @@ export class PyContext {
         }
         if (url) return url;
       }
+      // A constant imported from another module of the workspace.
+      if (found.length === 0 && this.scan.imports.aliases.has(t.split('.')[0] as string)) {
+        const ext = this.external(this.resolveDotted(t));
+        if (ext?.kind === 'inference-url') return ext.url ?? t;
+      }
+      // A variable, attribute or parameter named for an inference endpoint (`self._prediction_url`, `scoring_api`).
+      if (INFERENCE_URL_NAME.test(lastSeg(t))) return t;
     }
     return undefined;
   }
@@ -993,6 +1074,34 @@ export class PyContext {
   /** Top-level names and functions whose value (or return value) is a model, session, client or inference URL. */
   summarize(): ModuleSummary {
     const out: ModuleSummary = new Map();
+    const scan = this.scan;
+    scan.assigns.forEach((a, i) => {
+      if (this.assignFn[i] !== -1 || a.kind !== 'assign' || a.targets.length !== 1) return;
+      const name = a.targets[0] as string;
+      if (!/^[A-Za-z_]\w*$/.test(name) || out.has(name)) return;
+      const ext = externalOf(this.originOfAssign(i), false);
+      if (ext) out.set(name, ext);
+      else {
+        const url = this.urlOf({ start: a.rhsStart, end: a.rhsEnd }, a.start);
+        if (url) out.set(name, { kind: 'inference-url', factory: false, url });
+      }
+    });
+    // Factories: module-level functions whose return value is a model, a session or a client.
+    const masked = scan.masked;
+    scan.defs.forEach((d, di) => {
+      if (d.parent >= 0 || d.kind !== 'def' || out.has(d.name)) return;
+      const re = /\breturn\s+([^\n;#]+)/g;
+      re.lastIndex = d.headerStart;
+      for (let m = re.exec(masked); m && m.index < d.end; m = re.exec(masked)) {
+        if (functionAt(scan, m.index) !== di) continue;
+        const expr = (m[1] as string).trim().replace(/\s+/g, '');
+        const ext = externalOf(this.origin(expr, m.index), true);
+        if (ext) {
+          out.set(d.name, ext);
+          break;
+        }
+      }
+    });
     return out;
   }
 
@@ -1005,6 +1114,10 @@ export class PyContext {
       } catch {
         // One odd call site never spoils the rest of the file.
       }
+    }
+    // A print-only script (no server, no handler, nothing sent or stored): its functions return to code that prints.
+    if (records.some((r) => r.call.checks.trace === 'fail') && this.printOnlyScript(records)) {
+      for (const r of records) if (r.call.checks.trace === 'fail') r.call.checks.trace = 'n/a';
     }
     const findings: RawFinding[] = [];
     records.forEach((r, i) => {
@@ -1021,11 +1134,38 @@ export class PyContext {
     return { scan: this.scan, records, unsafe, findings };
   }
 
+  private numericTaskCache: boolean | undefined;
+
+  /** The file is about a quantity (housing prices, sales, demand): models of unknown kind here predict numbers. */
+  private numericTask(): boolean {
+    this.numericTaskCache ??= /\b\w*(?:housing|price|regress|forecast|revenue|sales|demand|salary|rent|stock|temperature|consumption)\w*\b/i.test(this.scan.masked);
+    return this.numericTaskCache;
+  }
+
+  /** No web or serving framework, no handler entry point, no prediction sent or stored anywhere in the file. */
+  private printOnlyScript(records: CallRecord[]): boolean {
+    if (records.some((r) => r.flow?.sinks.has('send') || r.flow?.sinks.has('store'))) return false;
+    // A script runs itself and prints what it gets (a library module's functions return to their importers).
+    const masked = this.scan.masked;
+    const runsItself = /__name__\s*==/.test(masked) || this.scan.calls.some((c) => !c.complex && /^(?:print|pprint|display)$/.test(c.callee) && functionAt(this.scan, c.start) < 0);
+    if (!runsItself) return false;
+    for (const v of this.scan.imports.aliases.values()) {
+      if (SERVING_ROOTS.has(v.split('.')[0] as string)) return false;
+    }
+    return !this.scan.defs.some((d) => d.kind === 'def' && /^(?:\w*handler|predict_fn|transform_fn|model_fn|output_fn|input_fn|init|run|score|invoke|main_handler)$/.test(d.name));
+  }
+
   /** Whether a call site can be anything at all: most calls of a file (`len`, `np.array`, `logger.info`) cannot. */
   private interesting(site: CallSite): boolean {
     if (INTERESTING_METHODS.has(site.method) || site.method.startsWith('invoke_endpoint')) return true;
     if (site.complex) return this.config.predictPatterns.length > 0;
-    if (this.pipelineTargets().has(site.callee)) return true;
+    if (this.pipelineTargets().has(site.callee) || this.llmTargets().has(site.callee)) return true;
+    if (torchModelName(site.callee) || this.getTorchClasses().has(site.callee) || this.torchTargets().has(site.callee)) return true;
+    if (site.callee.includes('.')) {
+      const parts = site.callee.split('.');
+      for (let k = parts.length - 1; k >= 1; k--) if (LLM_METHODS.test(parts.slice(k).join('.'))) return true;
+    }
+    if (LLM_FUNCTIONS[this.resolveDotted(site.callee)]) return true;
     if (this.scan.noGradRegions.length > 0 && this.inNoGrad(site.start)) return true;
     if (this.config.predictPatterns.length > 0) return true;
     // An imported alias (`from requests import post as send`, `from pickle import load as pload`).
@@ -1053,6 +1193,11 @@ export class PyContext {
         return;
       }
     }
+    if (simple && method === 'load_model') {
+      const h5 = this.kerasH5Load(site);
+      if (h5) unsafe.push(h5);
+      return;
+    }
     const recvText = simple ? site.callee.slice(0, Math.max(0, site.callee.length - method.length - 1)) : undefined;
     let kind: PredictKind | undefined;
     let lib = '';
@@ -1063,7 +1208,19 @@ export class PyContext {
     let confidenceMode: ConfidenceMode = 'generic';
     let call: Span | undefined;
 
-    if (PREDICT_METHODS.has(method) && (site.complex || recvText)) {
+    const llm = simple ? this.llmCall(site) : undefined;
+    if (llm) {
+      call = this.callSpan(site);
+      if (!call) return;
+      kind = llm.local ? 'llm-local' : 'llm';
+      lib = llm.lib;
+      label = `${llm.lib} ${llm.what}`;
+      confidenceMode = 'none';
+      if (!llm.local) {
+        const args = this.parseArgs(site.paren, call.end);
+        timeoutState = llm.timeout || args.keywords.has('timeout') || args.keywords.has('request_timeout') || args.splat || /\.with_options\s*\(\s*timeout\s*=/.test(this.scan.masked.slice(call.start, site.paren)) ? 'pass' : 'fail';
+      }
+    } else if (PREDICT_METHODS.has(method) && (site.complex || recvText)) {
       call = this.callSpan(site);
       if (!call) return;
       const recv = this.receiverOf(site, call);
@@ -1085,16 +1242,18 @@ export class PyContext {
         lib = o.t === 'estimator' ? o.lib : 'model';
         let cls = o.t === 'estimator' ? o.cls : 'unknown';
         if (cls === 'unknown') cls = this.getProbaReceivers().has(recv) || named === 'classifier' ? 'classifier' : named === 'regressor' ? 'regressor' : 'unknown';
+        if (method === 'predict_classes') cls = 'classifier';
         classifier = cls === 'classifier';
         label = `${lib} ${method}`;
-        confidenceMode = method !== 'predict' ? 'none' : cls === 'classifier' ? 'classifier' : cls === 'regressor' ? 'none' : 'generic';
+        // predict_proba and friends give scores: a label appears only where an argmax picks one.
+        confidenceMode = method !== 'predict' && method !== 'predict_classes' ? (cls === 'regressor' ? 'none' : 'generic') : cls === 'classifier' ? 'classifier' : cls === 'regressor' ? 'none' : 'label';
       } else return this.visitCustom(site, records);
     } else if (method === 'run' && (site.complex || recvText)) {
       call = this.callSpan(site);
       if (!call) return;
       const recv = this.receiverOf(site, call);
       const o = this.origin(recv, site.start);
-      if (o.t !== 'onnx' && !(o.t === 'unknown' && /^_*(?:ort|onnx)|onnx/i.test(lastSeg(recv)))) return this.visitCustom(site, records);
+      if (o.t !== 'onnx' && !(o.t === 'unknown' && (/^_*(?:ort|onnx)|onnx/i.test(lastSeg(recv)) || this.ortRunShape(site, call)))) return this.visitCustom(site, records);
       kind = 'onnxruntime';
       label = 'onnxruntime session.run';
     } else if (HTTP_METHODS.has(method) && simple) {
@@ -1110,6 +1269,9 @@ export class PyContext {
           clientTimeout = o.timeout;
         }
       }
+      // A session or client kept where this file cannot see it built (`self.session.post(self._prediction_url, …)`).
+      const guessed = !httpLib && !!recvText && /(?:^|\.)_*(?:session|sess|client|http|http_client|requests_session)$/i.test(recvText) && this.bindings(recvText, site.start).length === 0 && !isTestFile(this.context.path ?? '');
+      if (guessed) httpLib = 'requests';
       if (!httpLib) return this.visitCustom(site, records);
       call = this.callSpan(site);
       if (!call) return;
@@ -1127,12 +1289,14 @@ export class PyContext {
       else if (httpLib === 'requests') timeoutState = 'fail';
       else if (httpLib === 'httpx') timeoutState = clientTimeout === 'none' ? 'fail' : 'pass';
       else timeoutState = clientTimeout === 'set' ? 'pass' : 'fail';
-    } else if (/^invoke_endpoint(?:_async|_with_response_stream)?$/.test(method) && (site.complex || recvText)) {
+    } else if (/^(?:invoke_endpoint(?:_async|_with_response_stream)?|invoke_model(?:_with_response_stream)?|converse(?:_stream)?)$/.test(method) && (site.complex || recvText)) {
       call = this.callSpan(site);
       if (!call) return;
-      kind = 'sagemaker';
-      label = `SageMaker ${method}`;
       const o = this.origin(this.receiverOf(site, call), site.start);
+      const bedrock = method.startsWith('invoke_model') || method.startsWith('converse');
+      if (bedrock && !(o.t === 'sagemaker' && o.service === 'bedrock') && !/bedrock/i.test(this.receiverOf(site, call))) return this.visitCustom(site, records);
+      kind = 'sagemaker';
+      label = `${bedrock ? 'Bedrock' : 'SageMaker'} ${method}`;
       if (o.t === 'sagemaker' && o.assign >= 0) {
         clientAssign = this.scan.assigns[o.assign];
         timeoutState = this.sagemakerTimeout(clientAssign as Assign) ? 'pass' : 'fail';
@@ -1141,7 +1305,13 @@ export class PyContext {
       kind = 'hf-pipeline';
       label = 'transformers pipeline';
       confidenceMode = 'hf';
-    } else if (simple && (method === 'forward' ? !!recvText && this.inNoGrad(site.start) : this.inNoGrad(site.start))) {
+    } else if (simple && method === 'generate' && recvText) {
+      const o = this.origin(recvText, site.start);
+      if (!(o.t === 'torch' || o.t === 'hf' || (o.t === 'unknown' && torchModelName(recvText)))) return this.visitCustom(site, records);
+      kind = 'hf-pipeline';
+      label = 'transformers generate';
+      confidenceMode = 'none';
+    } else if (simple && (method === 'forward' ? !!recvText : !/^(?:get|load|create|build|make|init|fetch|download|train|fit|save|compile|prepare|setup|run)_|^[A-Z]/.test(lastSeg(site.callee))) && (this.inNoGrad(site.start) || this.torchInferenceScope(functionAt(this.scan, site.start)) || this.torchModuleLevel(site))) {
       const target = method === 'forward' ? (recvText as string) : site.callee;
       const o = this.origin(target, site.start);
       if (!(o.t === 'torch' || ((o.t === 'unknown' || o.t === 'estimator') && torchModelName(target)))) return this.visitCustom(site, records);
@@ -1155,6 +1325,94 @@ export class PyContext {
     rec.classifier = classifier;
     rec.clientAssign = clientAssign;
     records.push(rec);
+  }
+
+  /** Names bound to an LLM client that is itself called (`llm = Llama(...)`; `llm(prompt)`). */
+  private llmTargets(): Set<string> {
+    if (!this.llmTargetSet) {
+      const set = new Set<string>();
+      for (const a of this.scan.assigns) {
+        if (a.kind !== 'for' && /\bLlama\s*\(/.test(this.scan.masked.slice(a.rhsStart, a.rhsEnd))) for (const t of a.targets) set.add(t);
+      }
+      this.llmTargetSet = set;
+    }
+    return this.llmTargetSet;
+  }
+
+  private llmTargetSet: Set<string> | undefined;
+
+  /** A hosted-model SDK call (`client.chat.completions.create`, `openai.ChatCompletion.create`, `replicate.run`, `llm(prompt)`). */
+  private llmCall(site: CallSite): { lib: string; what: string; timeout: boolean; local: boolean } | undefined {
+    const resolved = this.resolveDotted(site.callee);
+    const fn = LLM_FUNCTIONS[resolved];
+    if (fn) return { lib: fn, what: resolved.slice(resolved.indexOf('.') + 1), timeout: false, local: false };
+    const parts = site.callee.split('.');
+    if (parts.length === 1) {
+      if (!this.llmTargets().has(site.callee)) return undefined;
+      const o = this.origin(site.callee, site.start);
+      return o.t === 'llm' ? { lib: o.lib, what: 'call', timeout: o.timeout, local: o.local === true } : undefined;
+    }
+    for (let k = parts.length - 1; k >= 1; k--) {
+      const rest = parts.slice(k).join('.');
+      if (!LLM_METHODS.test(rest)) continue;
+      const o = this.origin(parts.slice(0, k).join('.'), site.start);
+      if (o.t === 'llm') return { lib: o.lib, what: rest, timeout: o.timeout, local: o.local === true };
+    }
+    return undefined;
+  }
+
+  /** `x.run(None, {...})` / `x.run(["label"], feeds)`: onnxruntime's signature (output names, then the input feed). */
+  private ortRunShape(site: CallSite, call: Span): boolean {
+    const args = this.parseArgs(site.paren, call.end);
+    if (args.positional.length !== 2 && !(args.positional.length === 1 && args.keywords.has('input_feed'))) return false;
+    const first = this.scan.masked.slice((args.positional[0] as Span).start, (args.positional[0] as Span).end).trim();
+    const second = args.positional[1] ? this.scan.masked.slice(args.positional[1].start, args.positional[1].end).trim() : '';
+    return (first === 'None' || first.startsWith('[') || /output/i.test(first)) && (second.startsWith('{') || /feed|input/i.test(second) || args.keywords.has('input_feed'));
+  }
+
+  /** A function that runs a model for an answer, not for training: named like inference or reading its output, no backward pass. */
+  private torchInferenceScope(scope: number): boolean {
+    if (scope < 0) return false;
+    const f = this.facts(scope);
+    if (f.torchInference === undefined) {
+      const d = this.scan.defs[scope] as DefInfo;
+      const text = this.scan.masked.slice(d.headerStart, d.end);
+      const training = /\.backward\s*\(|\.zero_grad\s*\(|\boptim(?:izer)?\.step\s*\(|\.train\s*\(\s*\)/.test(text);
+      const inference = /(?:predict|infer|classif|detect|recogni|scor|segment|caption|transcri|embed|evaluat|serve|handler|caption|generate)/i.test(d.name) || /\btorch\.(?:max|argmax|softmax|sigmoid|topk)\s*\(|\.(?:argmax|softmax|topk)\s*\(|\bF\.softmax\s*\(/.test(text);
+      f.torchInference = !training && inference;
+    }
+    return f.torchInference;
+  }
+
+  /** A module-level call (a notebook cell, a script) of a module loaded as torch, in a file that trains nothing. */
+  private torchModuleLevel(site: CallSite): boolean {
+    if (functionAt(this.scan, site.start) >= 0 || !this.torchTargets().has(site.method === 'forward' ? site.callee.slice(0, -'.forward'.length) : site.callee)) return false;
+    this.trainsAnything ??= /\.backward\s*\(|\.zero_grad\s*\(|\boptim(?:izer)?\.step\s*\(|\bTrainer\s*\(/.test(this.scan.masked);
+    return !this.trainsAnything;
+  }
+
+  private trainsAnything: boolean | undefined;
+
+  /** Keras/tf `load_model` of a legacy HDF5 file (`.h5`/`.hdf5`): its Lambda layers can run code while loading. */
+  private kerasH5Load(site: CallSite): UnsafeLoad | undefined {
+    const resolved = this.resolveDotted(site.callee);
+    if (!/(?:^|\.)keras(?:\.models|\.saving)?\.load_model$/.test(resolved)) return undefined;
+    const call = this.callSpan(site);
+    if (!call) return undefined;
+    const args = this.parseArgs(site.paren, call.end);
+    const first = args.positional[0] ?? args.keywords.get('filepath');
+    if (!first) return undefined;
+    const raw = this.source.slice(first.start, first.end).trim();
+    const masked = this.scan.masked.slice(first.start, first.end).trim();
+    const h5 = (t: string) => /\.(?:h5|hdf5)["']\s*\)?$/i.test(t) || /\.(?:h5|hdf5)["']/i.test(t);
+    let isH5 = h5(raw);
+    if (!isH5 && /^[A-Za-z_][\w.]*$/.test(masked)) {
+      for (const i of this.bindings(masked, site.start)) {
+        const a = this.scan.assigns[i] as Assign;
+        if (a.kind === 'assign' && h5(this.source.slice(a.rhsStart, a.rhsEnd))) isH5 = true;
+      }
+    }
+    return isH5 ? { start: call.start, end: call.end, label: 'keras load_model of an HDF5 file' } : undefined;
   }
 
   private visitCustom(site: CallSite, records: CallRecord[]): void {
@@ -1212,14 +1470,46 @@ export class PyContext {
     const assign = this.assignOf(start);
     const fallback: CheckState = this.guarded(start) ? 'pass' : 'fail';
     let confidence: CheckState = 'n/a';
-    if (used) {
-      if (confidenceMode === 'classifier') confidence = this.probaThreshold(scope) ? 'pass' : 'fail';
-      else if (confidenceMode === 'hf') confidence = this.hfConfidence(scope, start, end, assign);
-      else if (confidenceMode === 'generic') confidence = this.argmaxConfidence(scope, start, end, assign);
-    }
-    const trace: CheckState = used ? (this.traced(scope) ? 'pass' : 'fail') : 'n/a';
+    let confidenceReason: string | undefined;
+    const flow = used ? this.flowOf(scope, start, end, assign) : undefined;
+    // A prediction leaves the function (returned, sent, stored); at module level nothing is returned.
+    const leaves = !!flow && LEAVES.some((s) => flow.sinks.has(s) && !(s === 'return' && scope < 0));
+    const decides = !!flow && DECIDES.some((s) => flow.sinks.has(s) && !(s === 'return' && scope < 0));
+    if (flow && confidenceMode !== 'none') {
+      // One definition: a hard label that decides something (a branch, a returned, sent or stored answer) with no score
+      // compared to a threshold; returning, sending or logging the score with it surfaces the confidence.
+      let state: CheckState;
+      // Whether this call's output is a score (an argmax picks the label from it) rather than the label itself.
+      let outputIsScore = confidenceMode === 'generic';
+      if (confidenceMode === 'classifier') state = this.probaThreshold(scope) ? 'pass' : 'fail';
+      else if (confidenceMode === 'label') {
+        // A model of unknown kind: its output is a label when an argmax picks one, the code uses it as one, or it is
+        // handed on as the answer with nothing that says it is a number (no arithmetic, no numeric name).
+        state = this.argmaxConfidence(scope, start, end, assign);
+        outputIsScore = state !== 'n/a';
+        const fnName = scope >= 0 ? (this.scan.defs[scope] as DefInfo).name : '';
+        const numeric = flow.numericUse || numericName(fnName) || this.numericTask();
+        const label = flow.labelUse || /classif|categor|triage|label|spam|fraud|sentiment|intent|detect|diagnos|recogni|species|approve/i.test(fnName);
+        if (state === 'n/a' && !numeric && (label || decides)) state = this.probaThreshold(scope) ? 'pass' : 'fail';
+      }
+      else if (confidenceMode === 'hf') state = this.hfConfidence(scope, start, end, assign);
+      else state = this.argmaxConfidence(scope, start, end, assign);
+      if (state === 'pass') confidenceReason = 'a score is compared to a threshold';
+      else if (state === 'n/a') confidenceReason = 'not a class decision (a regression, a score or no label used)';
+      if (state === 'fail' && !decides) {
+        state = 'n/a';
+        confidenceReason = 'the label is only printed, shown or scored: it decides nothing here';
+      }
+      if (state === 'fail' && this.surfaced(scope, start, end, assign, outputIsScore, this.receiverOf(site, call))) {
+        state = 'pass';
+        confidenceReason = 'the score is returned, sent or logged with the label, so the caller can act on it';
+      }
+      if (state === 'fail') confidenceReason = 'the hard label decides (returned, sent, stored or branched on) with no score compared to a threshold';
+      confidence = state;
+    } else if (flow) confidenceReason = 'not a class decision (a regression, a score or generated text)';
+    const trace: CheckState = leaves ? (this.traced(scope) ? 'pass' : 'fail') : 'n/a';
     return {
-      call: { kind, label, range: this.rangeOf(start, end), checks: { fallback, confidence, timeout, trace } },
+      call: { kind, label, range: this.rangeOf(start, end), checks: { fallback, confidence, timeout, trace }, ...(confidenceReason ? { confidenceReason } : {}) },
       kind,
       start,
       end,
@@ -1233,7 +1523,187 @@ export class PyContext {
       assign,
       clientAssign: undefined,
       classifier: false,
+      ...(flow ? { flow } : {}),
     };
+  }
+
+  /** Where the value of the call at [start, end) goes in its function (see flow.ts). */
+  private flowOf(scope: number, start: number, end: number, assign: Assign | undefined): Flow {
+    const names = assign ? new Set(this.derive(scope, (a) => a === assign, assign).names) : new Set<string>();
+    if (!assign) {
+      // `total += model.predict(x)`, `df["p"] -= …`: the augmented target carries the prediction.
+      const line = lineAt(this.scan, start);
+      const target = line ? /^([A-Za-z_][\w.]*)\s*(?:\[[^\]\n]*\]\s*)*(?:[-+*/%@&|^]|\/\/|\*\*)=/.exec(this.scan.masked.slice(line.start, start))?.[1] : undefined;
+      if (target) names.add(target);
+    }
+    const augmented = !assign && /[-+*/%]=\s*$/.test(this.scan.masked.slice(lineAt(this.scan, start)?.start ?? start, start));
+    const out: Flow = { sinks: new Set(), labelUse: [...names].some(labelName), numericUse: augmented || [...names].some(numericName) };
+    for (const n of names) if (n.startsWith('self.') || n.startsWith('cls.')) out.sinks.add('store');
+    const first = this.lineIndexAt(start);
+    this.visitMention(out, names, start, end - start, first);
+    if (names.size > 0) this.followNames(out, names, scope, first + 1);
+    return out;
+  }
+
+  /** Adds the sinks of every later line of `scope` that mentions one of `names` (which grows with carriers). */
+  private followNames(out: Flow, names: Set<string>, scope: number, fromLine: number, scores = false): void {
+    const lines = this.scan.lines;
+    const masked = this.scan.masked;
+    const { end: scopeEnd } = this.scopeRange(scope);
+    for (let li = Math.max(0, fromLine), guard = 0; li < lines.count && guard < 800; li++, guard++) {
+      const ls = lines.startOf(li);
+      if (ls > scopeEnd) break;
+      if (functionAt(this.scan, ls) !== scope) continue;
+      const text = masked.slice(ls, lines.endOf(li));
+      NAME_TOKEN.lastIndex = 0;
+      for (let m = NAME_TOKEN.exec(text); m; m = NAME_TOKEN.exec(text)) {
+        if (names.has(m[0]) && text[m.index - 1] !== '.') this.visitMention(out, names, ls + m.index, m[0].length, li, scores);
+      }
+    }
+  }
+
+  /**
+   * One mention of the prediction: its line's kind (return, branch), the calls around it, how the value is used. For a
+   * score (`scores`), an argmax over it yields a label, not the score: that mention surfaces nothing.
+   */
+  private visitMention(out: Flow, names: Set<string>, offset: number, length: number, li: number, scores = false): void {
+    const lines = this.scan.lines;
+    const masked = this.scan.masked;
+    const ls = lines.startOf(li);
+    const le = lines.endOf(li);
+    const text = masked.slice(ls, le);
+    if (scores && (/^\s*\.\s*argmax\b/.test(masked.slice(offset + length, offset + length + 12)) || this.insideCall(offset, (c) => /(?:^|\.)argmax$/.test(c)))) return;
+    const kw = lines.kwOf(li);
+    // Inside a metric (`return accuracy_score(y, preds)`) or a count, what goes on is not the prediction.
+    const reduced = this.insideCall(offset, (c) => /(?:^|\.)(?:len|count_nonzero)$/.test(c) || classifyCallees([this.resolveDotted(c)], () => false).sink === 'metric');
+    if (/^(?:return|yield)\b/.test(text)) {
+      if (!reduced) out.sinks.add('return');
+    } else if (kw === 'if' || kw === 'elif' || kw === 'while' || kw === 'assert') {
+      const colon = this.headerColon(li);
+      if (colon < 0 || offset < colon) {
+        out.sinks.add('branch');
+        // What the function answers then depends on the prediction (`if label == "NEGATIVE": return "priority"`).
+        if (this.returnsAfter(ls)) out.sinks.add('return');
+      }
+    } else if (/\sif\s[^:]*\selse\s/.test(text)) out.sinks.add('branch');
+    const callees: string[] = [];
+    // The value as a receiver: `df[cols].to_parquet(…)`, `preds.tolist()`.
+    const method = this.methodCalledOn(offset + length, le);
+    if (method) callees.push(`${masked.slice(offset, offset + length)}.${method}`);
+    // The calls around it, innermost first, and what is called on their results (`pd.DataFrame({…}).to_csv(…)`).
+    for (const p of this.openBrackets(offset).reverse()) {
+      if (masked[p] !== '(') continue;
+      const callee = this.resolveDotted(this.calleeBefore(p));
+      callees.push(callee);
+      const close = this.matchingClose(p);
+      const then = close > 0 ? this.methodCalledOn(close + 1, le) : undefined;
+      if (then) callees.push(`${callee}().${then}`);
+    }
+    const { sink, carrier } = classifyCallees(callees, isRecorder);
+    if (sink) out.sinks.add(sink);
+    if (carrier && !names.has(carrier)) {
+      names.add(carrier);
+      // Appended to the object's state, to a module-level list or to the caller's (a parameter): it outlives the call.
+      const fn = functionAt(this.scan, offset);
+      if (carrier.startsWith('self.') || carrier.startsWith('cls.') || (fn >= 0 && (this.paramsOf(fn).has(carrier) || this.bindings(carrier, offset).some((i) => this.assignFn[i] === -1)))) out.sinks.add('store');
+    }
+    const key = /["']([A-Za-z_]\w*)["']\s*:\s*(?:\w+\()?\s*$/.exec(this.source.slice(Math.max(ls, offset - 60), offset))?.[1];
+    if (key && labelName(key)) out.labelUse = true;
+    const use = useAround(masked.slice(Math.max(ls, offset - 60), offset), masked.slice(offset + length, Math.min(le, offset + length + 60)));
+    if (use.label) out.labelUse = true;
+    if (use.numeric) out.numericUse = true;
+  }
+
+  private readonly paramCache = new Map<number, Set<string>>();
+
+  /** The parameter names of function `fn`. */
+  private paramsOf(fn: number): Set<string> {
+    let set = this.paramCache.get(fn);
+    if (!set) {
+      const d = this.scan.defs[fn] as DefInfo;
+      const masked = this.scan.masked;
+      const open = masked.indexOf('(', d.headerStart);
+      const close = open >= 0 ? this.matchingClose(open) : -1;
+      set = new Set<string>();
+      if (close > open) for (const part of splitTopLevel(masked.slice(open + 1, close))) {
+        const name = /^\s*\**\s*([A-Za-z_]\w*)/.exec(part)?.[1];
+        if (name && name !== 'self' && name !== 'cls') set.add(name);
+      }
+      this.paramCache.set(fn, set);
+    }
+    return set;
+  }
+
+  /** The method called on the value that ends at `from` (`[cols].to_parquet(` → to_parquet), skipping subscripts and attributes. */
+  private methodCalledOn(from: number, limit: number): string | undefined {
+    const masked = this.scan.masked;
+    let p = from;
+    for (let guard = 0; guard < 20 && p < limit; guard++) {
+      while (p < limit && (masked[p] === ' ' || masked[p] === '\t')) p++;
+      if (masked[p] === '[') {
+        const close = this.matchingClose(p);
+        if (close < 0) return undefined;
+        p = close + 1;
+        continue;
+      }
+      if (masked[p] !== '.') return undefined;
+      const m = /^\.\s*([A-Za-z_]\w*)\s*/.exec(masked.slice(p, Math.min(limit, p + 80)));
+      if (!m) return undefined;
+      p += m[0].length;
+      if (masked[p] === '(') return m[1];
+    }
+    return undefined;
+  }
+
+  /** The function holding `offset` returns a value at or after it. */
+  private returnsAfter(offset: number): boolean {
+    const scope = functionAt(this.scan, offset);
+    if (scope < 0) return false;
+    const { end } = this.scopeRange(scope);
+    const re = /\breturn\s+[^\s;#]/g;
+    re.lastIndex = offset;
+    for (let m = re.exec(this.scan.masked); m && m.index < end; m = re.exec(this.scan.masked)) if (functionAt(this.scan, m.index) === scope) return true;
+    return false;
+  }
+
+  /**
+   * The score of this prediction is returned, sent, stored, logged or shown: a predict_proba/decision_function of the
+   * same model, a softmax or max over this output, or this output itself when it is a score (an argmax over it is
+   * the label, not the score).
+   */
+  private surfaced(scope: number, start: number, end: number, assign: Assign | undefined, outputIsScore: boolean, receiver: string): boolean {
+    const masked = this.scan.masked;
+    const source = this.source;
+    const own = assign ? this.derive(scope, (a) => a === assign, assign).names : new Set<string>();
+    const recv = receiver.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const sameModel = recv ? new RegExp(`(?:^|[^\\w.])${recv}\\s*\\.\\s*(?:predict_proba|decision_function|predict_log_proba)\\s*\\(`) : undefined;
+    const SCORE_OF = /\b(?:softmax|sigmoid|amax)\s*\(|\.max\s*\(|\bnp\.max\s*\(|\[\s*["'](?:score|probability|confidence)["']\s*\]|\.score\b/;
+    const seeded = this.derive(scope, (a) => {
+      if (outputIsScore && a === assign) return true;
+      const rhs = masked.slice(a.rhsStart, a.rhsEnd);
+      if (sameModel?.test(rhs)) return true;
+      return SCORE_OF.test(source.slice(a.rhsStart, a.rhsEnd)) && this.mentions(rhs, own);
+    }).names;
+    // `values, indices = torch.max(x, 1)` / `score, idx = probs.max(1)`: the indices are the label, not a score.
+    for (const a of this.facts(scope).assigns) {
+      if (a.targets.length === 2 && /\b(?:torch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)|topk\s*\()/.test(masked.slice(a.rhsStart, a.rhsEnd))) seeded.delete(baseTarget(a.targets[1] as string));
+    }
+    const out: Flow = { sinks: new Set(), labelUse: false, numericUse: false };
+    this.followNames(out, seeded, scope, this.lineIndexAt(start), true);
+    if (outputIsScore && !assign) this.visitMention(out, seeded, start, end - start, this.lineIndexAt(start), true);
+    // A score computed right in the returned or logged expression (`return label, float(model.predict_proba(x)[0, 1])`).
+    if (sameModel) {
+      const { start: s0, end: e0 } = this.scopeRange(scope);
+      const re = /\b(?:predict_proba|decision_function)\s*\(/g;
+      re.lastIndex = s0;
+      for (let m = re.exec(masked); m && m.index < e0; m = re.exec(masked)) {
+        const line = lineAt(this.scan, m.index);
+        if (functionAt(this.scan, m.index) === scope && line && sameModel.test(masked.slice(Math.max(line.start, m.index - recv.length - 4), m.index + m[0].length))) {
+          this.visitMention(out, seeded, m.index, m[0].length, this.lineIndexAt(m.index), true);
+        }
+      }
+    }
+    return out.sinks.has('return') || out.sinks.has('send') || out.sinks.has('store') || out.sinks.has('log') || out.sinks.has('show');
   }
 
   /** The assignment (or `with … as` / `for … in`) whose value contains `offset`. */
@@ -1252,7 +1722,8 @@ export class PyContext {
     const masked = this.scan.masked;
     const { start: s0, end: e0 } = this.scopeRange(scope);
     const f = this.facts(scope);
-    f.argmax ??= this.within(this.occurrences('argmax', /\bargmax\b/g, true), s0, e0).filter((off) => functionAt(this.scan, off) === scope);
+    // argmax in its forms: np.argmax / .argmax(), torch.max(x, dim) and .max(1) (values and indices), topk.
+    f.argmax ??= this.within(this.occurrences('argmax', /\bargmax\b|\btorch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)|\btopk\s*\(/g, true), s0, e0).filter((off) => functionAt(this.scan, off) === scope);
     const callLine = lineAt(this.scan, start);
     const from0 = callLine ? callLine.lineStart : start;
     const firstHit = lastNumberAtOrBefore(f.argmax, from0 - 1) + 1;
@@ -1283,7 +1754,7 @@ export class PyContext {
     const { start: s0, end: e0 } = this.scopeRange(scope);
     const { names } = assign ? this.derive(scope, (a) => a === assign, assign) : { names: new Set<string>() };
     const callLine = lineAt(this.scan, start);
-    const LABEL = /\[\s*(["'])label\1\s*\]|\.\s*label\b/g;
+    const LABEL = /\[\s*(["'])(?:label|entity|entity_group)\1\s*\]|\.\s*label\b/g;
     const SCORE = /\[\s*(["'])score\1\s*\]|\.\s*score\b/;
     let labelUsed = false;
     for (const off of this.within(this.occurrences('label', LABEL, false), s0, e0)) {

@@ -48,6 +48,14 @@ function boundNames(st: Node): string[] {
   return out;
 }
 
+function mentionsAnyText(text: string, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
+  const re = /[A-Za-z_]\w*/g;
+  const { masked } = maskPython(text);
+  for (let m = re.exec(masked); m; m = re.exec(masked)) if (names.has(m[0]) && masked[m.index - 1] !== '.') return true;
+  return false;
+}
+
 function mentionsAny(st: Node, names: ReadonlySet<string>): boolean {
   if (names.size === 0) return false;
   const re = /[A-Za-z_]\w*/g;
@@ -422,7 +430,12 @@ class Fixer {
     const st = region.first;
     const inner = st.type === 'expression_statement' ? st.firstNamedChild : null;
     const name = this.freshModuleName('fallback_prediction');
-    const call = this.fallbackArgs(name);
+    let call = this.fallbackArgs(name);
+    // The input may be bound inside the try itself (before the call): then it may not exist when the except runs.
+    const boundBefore = new Set<string>();
+    for (let n: Node | null = region.first; n && n.startIndex < this.rec.start; n = n.nextNamedSibling) for (const b of boundNames(n)) boundBefore.add(b);
+    if (region.first.startIndex < this.rec.start && region.first.type !== 'expression_statement') for (const b of boundNames(region.first)) boundBefore.add(b);
+    if (mentionsAnyText(call.slice(name.length), boundBefore)) call = `${name}()`;
     const out: string[] = [];
     const bound = new Set<string>();
     let arity = 0;
@@ -523,6 +536,8 @@ class Fixer {
     const rec = this.rec;
     const title = `Add a timeout (${PY_TIMEOUT_NAME} = ${pySeconds(this.config.timeoutMs)} s)`;
     if (rec.kind === 'sagemaker') return this.addBotoConfig(title);
+    // SDKs whose calls take a `timeout=` (OpenAI-style clients, litellm); the others are configured on their client.
+    if (rec.kind === 'llm' && !/^(?:openai|anthropic|groq|together|litellm)$/.test(rec.lib)) return undefined;
     const existing = rec.args().keywords.get('timeout');
     const secs = this.timeoutConstant();
     let value = secs;

@@ -1,5 +1,6 @@
 // What the analyzer knows about Python ML and HTTP libraries: which constructors and loaders yield a model,
 // a session or a client, which estimators are classifiers, which loaders unpickle, which calls record things.
+import type { ExternalSymbol } from '../types';
 
 /** What a receiver or a variable holds, as far as the file tells. */
 export type Origin =
@@ -8,7 +9,8 @@ export type Origin =
   | { t: 'hf' }
   | { t: 'torch' }
   | { t: 'http'; lib: 'requests' | 'httpx' | 'aiohttp'; timeout: 'set' | 'none' | 'unset' }
-  | { t: 'sagemaker'; assign: number }
+  | { t: 'sagemaker'; assign: number; service?: 'sagemaker' | 'bedrock' }
+  | { t: 'llm'; lib: string; timeout: boolean; local?: boolean }
   | { t: 'vertex' }
   | { t: 'botocfg'; timeout: boolean }
   | { t: 'module'; name: string }
@@ -98,6 +100,8 @@ export function classifyCallee(info: CalleeInfo): Origin {
   if (r === 'torchvision' || r === 'timm') return { t: 'torch' };
   if (info.torchClasses.has(resolved)) return { t: 'torch' };
   const loader = LOADERS[resolved];
+  // Raw boosters (`lgb.Booster`, `xgb.train`) predict scores or probabilities, not labels: like regressors here.
+  if (loader && /(?:Booster|train)$/.test(resolved) && /^(?:xgboost|lightgbm)\./.test(resolved)) return { t: 'estimator', lib: loader, cls: 'regressor' };
   if (loader) return { t: 'estimator', lib: loader, cls: estimatorClass(masked) };
   if (r === 'mlflow' && /load_model$/.test(last)) return { t: 'estimator', lib: 'mlflow', cls: estimatorClass(masked) };
   if (/(?:^|\.)(?:keras\.models|keras\.saving|keras)\.load_model$/.test(resolved)) return { t: 'estimator', lib: 'keras', cls: 'unknown' };
@@ -107,7 +111,12 @@ export function classifyCallee(info: CalleeInfo): Origin {
     return { t: 'http', lib: 'httpx', timeout: tm ? (tm[1] === 'None' ? 'none' : 'set') : 'unset' };
   }
   if (resolved === 'aiohttp.ClientSession') return { t: 'http', lib: 'aiohttp', timeout: /\btimeout\s*=/.test(masked) ? 'set' : 'unset' };
-  if (/(?:^|\.)client$/.test(resolved) && /["']sagemaker-runtime["']/.test(raw)) return { t: 'sagemaker', assign: -1 };
+  if (/(?:^|\.)client$/.test(resolved) && /["'](?:sagemaker-runtime|runtime\.sagemaker)["']/.test(raw)) return { t: 'sagemaker', assign: -1, service: 'sagemaker' };
+  if (/(?:^|\.)client$/.test(resolved) && /["']bedrock-runtime["']/.test(raw)) return { t: 'sagemaker', assign: -1, service: 'bedrock' };
+  const llm = LLM_CLIENTS[resolved];
+  if (llm) return { t: 'llm', lib: llm.lib, timeout: llm.timeoutKeys.some((k) => new RegExp(`\\b${k}\\s*=`).test(masked)), ...(llm.local ? { local: true } : {}) };
+  if (r === 'transformers' && /Pipeline$/.test(last)) return { t: 'hf' };
+  if (r === 'transformers' && /^(?:Seq2Seq)?Trainer$/.test(last)) return { t: 'estimator', lib: 'transformers', cls: 'unknown' };
   if (/(?:^|\.)aiplatform\.(?:Endpoint|PrivateEndpoint)$/.test(resolved) || /^google\.cloud\.aiplatform(?:\.\w+)*\.(?:Endpoint|PrivateEndpoint)$/.test(resolved)) return { t: 'vertex' };
   if (last === 'Config' && (r === 'botocore' || resolved === 'Config')) return { t: 'botocfg', timeout: /\b(?:read_timeout|connect_timeout)\s*=/.test(masked) };
   const lib = ESTIMATOR_ROOTS[r];
@@ -121,6 +130,95 @@ export function classifyCallee(info: CalleeInfo): Origin {
   }
   if (NOT_MODEL_ROOTS.has(r)) return { t: 'other' };
   return { t: 'unknown' };
+}
+
+/** Hosted-model and LLM SDK clients (remote inference unless `local`): constructor → library and its timeout options. */
+export const LLM_CLIENTS: Record<string, { lib: string; timeoutKeys: string[]; local?: boolean }> = {
+  'openai.OpenAI': { lib: 'openai', timeoutKeys: ['timeout'] },
+  'openai.AsyncOpenAI': { lib: 'openai', timeoutKeys: ['timeout'] },
+  'openai.AzureOpenAI': { lib: 'openai', timeoutKeys: ['timeout'] },
+  'openai.AsyncAzureOpenAI': { lib: 'openai', timeoutKeys: ['timeout'] },
+  'anthropic.Anthropic': { lib: 'anthropic', timeoutKeys: ['timeout'] },
+  'anthropic.AsyncAnthropic': { lib: 'anthropic', timeoutKeys: ['timeout'] },
+  'groq.Groq': { lib: 'groq', timeoutKeys: ['timeout'] },
+  'groq.AsyncGroq': { lib: 'groq', timeoutKeys: ['timeout'] },
+  'together.Together': { lib: 'together', timeoutKeys: ['timeout'] },
+  'mistralai.Mistral': { lib: 'mistralai', timeoutKeys: ['timeout_ms'] },
+  'huggingface_hub.InferenceClient': { lib: 'huggingface_hub', timeoutKeys: ['timeout'] },
+  'huggingface_hub.AsyncInferenceClient': { lib: 'huggingface_hub', timeoutKeys: ['timeout'] },
+  'cohere.Client': { lib: 'cohere', timeoutKeys: ['timeout'] },
+  'cohere.ClientV2': { lib: 'cohere', timeoutKeys: ['timeout'] },
+  'cohere.AsyncClient': { lib: 'cohere', timeoutKeys: ['timeout'] },
+  'replicate.Client': { lib: 'replicate', timeoutKeys: ['timeout'] },
+  'tritonclient.http.InferenceServerClient': { lib: 'tritonclient', timeoutKeys: ['network_timeout', 'connection_timeout'] },
+  'tritonclient.grpc.InferenceServerClient': { lib: 'tritonclient', timeoutKeys: ['network_timeout', 'connection_timeout'] },
+  'llama_cpp.Llama': { lib: 'llama_cpp', timeoutKeys: [], local: true },
+};
+
+/** SDK functions that call a hosted model directly (no client object). */
+export const LLM_FUNCTIONS: Record<string, string> = {
+  'openai.ChatCompletion.create': 'openai',
+  'openai.Completion.create': 'openai',
+  'openai.Embedding.create': 'openai',
+  'openai.Image.create': 'openai',
+  'openai.chat.completions.create': 'openai',
+  'openai.completions.create': 'openai',
+  'openai.embeddings.create': 'openai',
+  'openai.images.generate': 'openai',
+  'openai.responses.create': 'openai',
+  'replicate.run': 'replicate',
+  'replicate.predictions.create': 'replicate',
+  'litellm.completion': 'litellm',
+  'litellm.acompletion': 'litellm',
+  'litellm.embedding': 'litellm',
+};
+
+/** Method chains of an LLM client that run the model (`client.chat.completions.create`). */
+export const LLM_METHODS = /^(?:chat\.completions\.create|completions\.create|embeddings\.create|images\.generate|images\.edit|responses\.create|moderations\.create|audio\.transcriptions\.create|messages\.create|chat\.complete|embeddings\.create|chat|embed|generate|classify|rerank|run|infer|async_infer|create_completion|create_chat_completion|create_embedding|text_generation|chat_completion|text_classification|token_classification|zero_shot_classification|feature_extraction|image_classification|object_detection|summarization|translation|question_answering|fill_mask|sentence_similarity|text_to_image|automatic_speech_recognition|image_to_text|predictions\.create)$/;
+
+/** Top-level packages that are libraries, never modules of the workspace (no file lookup for them). */
+export const LIBRARY_ROOTS = new Set([...Object.keys(ESTIMATOR_ROOTS), ...NOT_MODEL_ROOTS, 'torch', 'torchvision', 'timm', 'transformers', 'onnxruntime', 'openai', 'anthropic', 'huggingface_hub', 'cohere', 'replicate', 'boto3', 'botocore', 'google', 'mlflow', 'joblib', 'pickle', 'typing', 'dataclasses', 'sys', 'asyncio', 'tritonclient', 'llama_cpp', 'streamlit', 'gradio', 'django', 'starlette', 'uvicorn', 'sentence_transformers', 'spacy', 'nltk', 'cv2', 'PIL', 'scipy', 'statsmodels', 'prophet']);
+
+/** What an origin is for other modules (a summary entry), or undefined when it is nothing an analyzer recognizes. */
+export function externalOf(o: Origin, factory: boolean): ExternalSymbol | undefined {
+  switch (o.t) {
+    case 'estimator':
+      return { kind: o.cls === 'classifier' ? 'classifier' : o.cls === 'regressor' ? 'regressor' : 'estimator', factory, lib: o.lib };
+    case 'onnx':
+      return { kind: 'onnx-session', factory };
+    case 'hf':
+      return { kind: 'hf-pipeline', factory };
+    case 'torch':
+      return { kind: 'torch-module', factory };
+    case 'http':
+      return { kind: 'http-client', factory, lib: o.lib, timeout: o.timeout === 'set' };
+    case 'llm':
+      return { kind: 'llm-client', factory, lib: o.lib, timeout: o.timeout, ...(o.local ? { local: true } : {}) };
+    default:
+      return undefined;
+  }
+}
+
+/** The origin an imported name has, from the summary of its module. */
+export function originOf(e: ExternalSymbol): Origin {
+  switch (e.kind) {
+    case 'estimator':
+    case 'classifier':
+    case 'regressor':
+      return { t: 'estimator', lib: e.lib ?? 'model', cls: e.kind === 'estimator' ? 'unknown' : e.kind };
+    case 'onnx-session':
+      return { t: 'onnx' };
+    case 'hf-pipeline':
+      return { t: 'hf' };
+    case 'torch-module':
+      return { t: 'torch' };
+    case 'http-client':
+      return { t: 'http', lib: e.lib === 'httpx' || e.lib === 'aiohttp' ? e.lib : 'requests', timeout: e.timeout ? 'set' : 'unset' };
+    case 'llm-client':
+      return { t: 'llm', lib: e.lib ?? 'llm', timeout: e.timeout === true, ...(e.local ? { local: true } : {}) };
+    default:
+      return { t: 'other' };
+  }
 }
 
 /** Unpickling loaders: resolved callee → label. torch.load and numpy.load depend on their keyword arguments. */
@@ -181,4 +279,8 @@ export function isRecorder(callee: string): boolean {
   return /^(?:info|debug|warning|warn|error|exception|critical|log|log_\w+|record\w*|emit\w*|track\w*|set_attribute|set_attributes|set_tag|set_tags|add_event|observe|inc|increment|incr|gauge|histogram|timing|publish|put_metric_data|capture_\w+|add_breadcrumb)$/.test(last);
 }
 
-export const INFERENCE_PATH = /\/predict|\/infer|\/v\d+\/models\/|:predict|\/invocations|\/score/g;
+/** URL parts that name an inference endpoint: model servers, and hosted APIs (Hugging Face, OpenAI-compatible, Ollama, Replicate, Vertex, SageMaker). */
+export const INFERENCE_PATH = /\/predict|\/infer|\/v\d+\/models\/|:predict|\/invocations|\/score|api-inference\.huggingface\.co\/|router\.huggingface\.co\/|\/v1\/(?:chat\/)?completions|\/v1\/embeddings|\/api\/(?:generate|chat|embed(?:dings)?)\b|\/v1\/predictions|aiplatform\.googleapis\.com|runtime\.sagemaker\./g;
+
+/** Names of variables, attributes and environment keys that hold an inference endpoint's URL (not a model download). */
+export const INFERENCE_URL_NAME = /(?:predict|infer|scor(?:e|ing)|classif|sentiment|embed|llm|completion)\w*?_?(?:url|uri|endpoint|host|api|server|service)$|^(?:url|endpoint)_?(?:predict|infer|scor(?:e|ing))|(?:^|_)(?:model|ml)_?(?:api|endpoint|server|service)(?:_?url)?$/i;

@@ -325,7 +325,7 @@ function applyBlanks(src: string, blanks: number[]): string {
 const KEYWORDS = new Set([
   'if', 'elif', 'else', 'while', 'for', 'return', 'and', 'or', 'not', 'in', 'is', 'lambda', 'yield', 'assert', 'del', 'with',
   'except', 'raise', 'await', 'from', 'import', 'as', 'def', 'class', 'try', 'finally', 'pass', 'break', 'continue', 'global',
-  'nonlocal', 'async', 'None', 'True', 'False', 'match', 'case', 'print_function',
+  'nonlocal', 'async', 'None', 'True', 'False', 'print_function',
 ]);
 
 export function isKeyword(name: string): boolean {
@@ -383,7 +383,15 @@ for (const w of ['try', 'except', 'finally', 'else', 'elif', 'if', 'with', 'def'
 function firstWord(masked: string, at: number): string {
   const words = WORDS_BY_LETTER[masked[at] ?? ''];
   for (const w of words ?? []) {
-    if (masked.startsWith(w, at) && !isIdentChar(masked.charCodeAt(at + w.length))) return w;
+    if (masked.startsWith(w, at) && !isIdentChar(masked.charCodeAt(at + w.length))) {
+      // `match` and `case` are soft keywords: `match = re.search(…)` and `match.group()` are plain names.
+      if (w === 'match' || w === 'case') {
+        let k = at + w.length;
+        while (masked.charCodeAt(k) === Ch.Space || masked.charCodeAt(k) === Ch.Tab) k++;
+        if ('=.,)]:;\n\r'.includes(masked[k] ?? '\n') && masked[k + 1] !== '=') return '';
+      }
+      return w;
+    }
   }
   if (masked.startsWith('async', at) && !isIdentChar(masked.charCodeAt(at + 5))) {
     let k = at + 5;

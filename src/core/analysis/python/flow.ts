@@ -1,0 +1,77 @@
+// Where a prediction goes in its function: returned, sent (an HTTP response, a queue), stored (a file, a database,
+// the object's state), tested by a branch, logged or printed, shown (Streamlit, plots) or scored by a metric. Two
+// rules read it: untraced-prediction reports only predictions that leave the function, and no-confidence only hard
+// labels that decide something; logging or returning the score with the label counts as surfacing confidence.
+// Also how the value is used: as a label (compared with a class, a truth value, a key) or as a number.
+
+export type Sink = 'return' | 'send' | 'store' | 'branch' | 'log' | 'show' | 'plot' | 'metric';
+
+export interface Flow {
+  sinks: Set<Sink>;
+  /** Used as a class label: compared with a literal, tested as a truth value, used as a key or an index, int()/bool()/str(). */
+  labelUse: boolean;
+  /** Used as a number: arithmetic, float(), round(), compared with < or >. */
+  numericUse: boolean;
+}
+
+/** Sinks through which a prediction leaves the function. */
+export const LEAVES: readonly Sink[] = ['return', 'send', 'store'];
+/** Sinks where a hard label decides something: shown in an app (Streamlit, Gradio) it is the app's answer. */
+export const DECIDES: readonly Sink[] = ['return', 'send', 'store', 'branch', 'show'];
+
+const SEND = /(?:^|\.)(?:jsonify|JSONResponse|ORJSONResponse|UJSONResponse|PlainTextResponse|HTMLResponse|Response|make_response|render_template|render_template_string|render|HttpResponse|JsonResponse|StreamingResponse|emit|publish|send|send_json|send_text|send_message|sendall|produce|xadd|lpush|rpush|basic_publish|put_record|put_records|apply_async|delay)$/;
+const HTTP_SEND = /^(?:requests|httpx|session|client|http)\.(?:post|put|patch)$/;
+const STORE = /(?:^|\.)(?:to_csv|to_parquet|to_sql|to_json|to_excel|to_pickle|to_feather|dump|write|writelines|writerow|writerows|insert|insert_one|insert_many|update_one|replace_one|bulk_write|add_all|save|savetxt|save_npz|setex|hset|hmset|execute|executemany|upload_file|upload_fileobj|put_object|put_item|batch_write_item|commit|log_table|log_predictions)$/;
+const STORE_RECEIVER = /(?:^|\.)(?:db|session|cache|redis|r|rds|store|table|collection|conn|cursor|cur|bucket|queue|producer)\.(?:add|set|update|put|append)$/;
+/** An app's page (Streamlit, Gradio, Dash): what is written there is the answer users get. */
+const SHOW = /^(?:st|streamlit|gr|gradio|dash|panel|pn)\.|\.(?:markdown|success|metric|dataframe|subheader|header|title|caption)$/;
+/** Plots and notebook display. */
+const PLOT = /^(?:plt|pyplot|matplotlib|ax|axes|fig|sns|seaborn|px|plotly|IPython)\.|^(?:display|show|imshow)$|\.(?:imshow|plot|scatter|hist|bar|barh|pie|show|savefig|set_title)$/;
+const METRIC = /(?:^|\.)(?:accuracy_score|f1_score|precision_score|recall_score|roc_auc_score|confusion_matrix|classification_report|mean_squared_error|mean_absolute_error|r2_score|log_loss|matthews_corrcoef|balanced_accuracy_score|cohen_kappa_score|top_k_accuracy_score|precision_recall_fscore_support|roc_curve|auc|evaluate)$/;
+const CARRIER = /^([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)\.(?:append|extend|insert|update|setdefault|add)$/;
+const LABEL_NAME = /(?:^|_)(?:label|labels|class|classes|category|categories|species|sentiment|decision|approved|approval|status|spam|fraud|outcome|verdict|intent|emotion|topic|genre|diagnosis|disease|predicted_class|result_class)(?:_|$)|^is_|^has_/i;
+
+/** Classifies one mention of the prediction: the sinks its enclosing calls are, and the carrier it lands in. */
+export function classifyCallees(callees: readonly string[], isRecorder: (callee: string) => boolean): { sink?: Sink; carrier?: string } {
+  for (const c of callees) {
+    if (!c) continue;
+    if (METRIC.test(c)) return { sink: 'metric' };
+    if (SHOW.test(c)) return { sink: 'show' };
+    if (PLOT.test(c)) return { sink: 'plot' };
+    if (SEND.test(c) || HTTP_SEND.test(c)) return { sink: 'send' };
+    if (STORE.test(c) || STORE_RECEIVER.test(c)) return { sink: 'store' };
+    const carrier = CARRIER.exec(c)?.[1];
+    if (carrier) return { carrier };
+    if (isRecorder(c)) return { sink: 'log' };
+  }
+  return {};
+}
+
+/** Names that say a value is a number (a price, a duration, a probability), not a class. */
+const NUMERIC_NAME = /(?:price|value|amount|revenue|cost|eta|duration|forecast|demand|ltv|salary|rating|temperature|sales|count|quantity|time|minutes|hours|days|seconds|score|prob|proba|probability|risk|regress|estimate|yield|weight|height|distance|volume|rate|ctr|clv|income|load|usage|consumption|embedding|vector|features?)/i;
+
+export function numericName(name: string): boolean {
+  return NUMERIC_NAME.test(name.replace(/^self\./, ''));
+}
+
+/** Whether a name or dict key reads like a class label. */
+export function labelName(name: string): boolean {
+  return LABEL_NAME.test(name.replace(/^self\./, ''));
+}
+
+/** How a mention is used, from the text around it on its line (masked: strings blanked). */
+export function useAround(before: string, after: string): { label: boolean; numeric: boolean } {
+  const b = before.trimEnd();
+  const a = after.trimStart();
+  let label = false;
+  let numeric = false;
+  // `pred == 1`, `res[0] == "spam"`, `1 == pred`, `pred in {...}`, `if pred:`, `not pred`, `LABELS[pred]`, `int(pred)`.
+  if (/^(?:\[[^\]]*\])*\s*(?:==|!=)\s*(?:-?\d+\b|["']|True|False)/.test(a) || /(?:==|!=)\s*$/.test(b)) label = true;
+  if (/^(?:\[[^\]]*\])*\s*(?:in|not\s+in)\b/.test(a)) label = true;
+  if (/(?:^|\b)(?:if|elif|while|not|and|or)\s*$/.test(b) && /^(?:\[[^\]]*\])*\s*(?::|and\b|or\b|$)/.test(a)) label = true;
+  if (/[A-Za-z_\])]\s*\[\s*$/.test(b) && /^(?:\[[^\]]*\])*\s*\]/.test(a)) label = true;
+  if (/\.get\s*\(\s*$/.test(b) || /\b(?:int|bool|str)\s*\(\s*$/.test(b)) label = true;
+  if (/\b(?:float|round)\s*\(\s*$/.test(b) || /^(?:\[[^\]]*\])*\s*(?:[*/%]|[+-]\s*[\d(])/.test(a) || /(?:[*/%]|[+-])\s*$/.test(b)) numeric = true;
+  if (/^(?:\[[^\]]*\])*\s*(?:<|>|<=|>=)/.test(a) || /(?:<|>|<=|>=)\s*$/.test(b)) numeric = true;
+  return { label, numeric };
+}

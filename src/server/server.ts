@@ -311,7 +311,7 @@ const MARK: Record<CheckState, string> = { pass: '✓', fail: '✗', 'n/a': '–
 const WORD: Record<CheckState, string> = { pass: 'ok', fail: 'missing', 'n/a': 'not applicable', suppressed: 'ignored by comment' };
 
 export function hoverMarkdown(call: PredictCall): string {
-  const rows = (['fallback', 'confidence', 'timeout', 'trace'] as const).map((k) => `| ${MARK[call.checks[k]]} | ${k} | ${WORD[call.checks[k]]} |`);
+  const rows = (['fallback', 'confidence', 'timeout', 'trace'] as const).map((k) => `| ${MARK[call.checks[k]]} | ${k} | ${WORD[call.checks[k]]}${k === 'confidence' && call.confidenceReason ? `: ${call.confidenceReason}` : ''} |`);
   return [`**MLShip** · ${call.label}`, '', '| | check | |', '|---|---|---|', ...rows].join('\n');
 }
 

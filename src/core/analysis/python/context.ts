@@ -1159,7 +1159,7 @@ export class PyContext {
   private interesting(site: CallSite): boolean {
     if (INTERESTING_METHODS.has(site.method) || site.method.startsWith('invoke_endpoint')) return true;
     if (site.complex) return this.config.predictPatterns.length > 0;
-    if (this.pipelineTargets().has(site.callee) || this.llmTargets().has(site.callee)) return true;
+    if (this.pipelineTargets().has(site.callee) || this.llmTargets().has(site.callee) || this.fromWorkspace(site.callee)) return true;
     if (torchModelName(site.callee) || this.getTorchClasses().has(site.callee) || this.torchTargets().has(site.callee)) return true;
     if (site.callee.includes('.')) {
       const parts = site.callee.split('.');
@@ -1301,7 +1301,7 @@ export class PyContext {
         clientAssign = this.scan.assigns[o.assign];
         timeoutState = this.sagemakerTimeout(clientAssign as Assign) ? 'pass' : 'fail';
       } else timeoutState = 'n/a';
-    } else if (simple && this.pipelineTargets().has(site.callee) && this.origin(site.callee, site.start).t === 'hf') {
+    } else if (simple && (this.pipelineTargets().has(site.callee) || this.fromWorkspace(site.callee)) && this.origin(site.callee, site.start).t === 'hf') {
       kind = 'hf-pipeline';
       label = 'transformers pipeline';
       confidenceMode = 'hf';
@@ -1325,6 +1325,13 @@ export class PyContext {
     rec.classifier = classifier;
     rec.clientAssign = clientAssign;
     records.push(rec);
+  }
+
+  /** A name imported from a module of the workspace (not a library): the resolver may know what it holds. */
+  private fromWorkspace(name: string): boolean {
+    if (!this.context.resolver) return false;
+    const resolved = this.scan.imports.aliases.get(name.split('.')[0] as string);
+    return resolved !== undefined && (resolved.startsWith('.') || !LIBRARY_ROOTS.has(resolved.split('.')[0] as string));
   }
 
   /** Names bound to an LLM client that is itself called (`llm = Llama(...)`; `llm(prompt)`). */

@@ -1,0 +1,91 @@
+// Light inter-file resolution: a model, session or client built in another module of the workspace is recognized
+// where it is imported (a factory function, a module-level object, an endpoint constant), and nothing is read outside
+// the workspace folders.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { analyzeSource, summarizeSource } from '../../../src/core/analysis/engine';
+import { loadGrammars } from '../../../src/core/analysis/parser';
+import { DEFAULT_CONFIG } from '../../../src/core/analysis/types';
+import { FileWorkspaceResolver } from '../../../src/core/analysis/workspace';
+
+describe('workspace resolver (Python)', () => {
+  let root: string;
+  before(async () => {
+    await loadGrammars();
+    root = await mkdtemp(join(tmpdir(), 'mlship-ws-'));
+    await mkdir(join(root, 'app', 'ml'), { recursive: true });
+    await writeFile(join(root, 'app', '__init__.py'), '');
+    await writeFile(join(root, 'app', 'ml', '__init__.py'), '');
+    await writeFile(join(root, 'app', 'ml', 'loader.py'), [
+      'import functools',
+      'import onnxruntime as ort',
+      'from transformers import pipeline',
+      '',
+      'SCORER_URL = "http://scorer.internal/v1/models/churn:predict"',
+      'sentiment = pipeline("sentiment-analysis")',
+      '',
+      '@functools.lru_cache',
+      'def get_session():',
+      '    return ort.InferenceSession("model.onnx")',
+      '',
+      'def helper():',
+      '    return 42',
+      '',
+    ].join('\n'));
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('summarizes factories, module-level models and endpoint constants', () => {
+    const summary = summarizeSource(`import onnxruntime as ort\nURL = "http://x/predict"\ndef get():\n    s = ort.InferenceSession("m")\n    return s\n`, 'python');
+    assert.deepEqual(summary.get('get'), { kind: 'onnx-session', factory: true });
+    assert.equal(summary.get('URL')?.kind, 'inference-url');
+  });
+
+  test('an imported factory, pipeline and URL constant make predict calls', () => {
+    const resolver = new FileWorkspaceResolver({ roots: [root], summarize: summarizeSource });
+    const path = join(root, 'app', 'api.py');
+    const src = [
+      'import requests',
+      'from app.ml.loader import get_session, sentiment, SCORER_URL, helper',
+      'from .ml import loader',
+      '',
+      'def score(feed):',
+      '    sess = get_session()',
+      '    return sess.run(None, feed)',
+      '',
+      'def mood(text):',
+      '    return sentiment(text)[0]["label"]',
+      '',
+      'def remote(x):',
+      '    return requests.post(SCORER_URL, json=x).json()',
+      '',
+      'def other():',
+      '    return helper()',
+      '',
+    ].join('\n');
+    const { result } = analyzeSource(src, 'python', DEFAULT_CONFIG, undefined, { path, resolver });
+    assert.deepEqual(result.calls.map((c) => `${c.range.start.line + 1}:${c.kind}`), ['7:onnxruntime', '10:hf-pipeline', '13:remote']);
+    assert.ok(result.findings.some((f) => f.rule === 'no-timeout' && f.range.start.line === 12));
+    // Without the resolver the imported pipeline is an unknown function (the session and the URL are recognized by
+    // their shape and their name).
+    const alone = analyzeSource(src, 'python', DEFAULT_CONFIG).result;
+    assert.deepEqual(alone.calls.map((c) => c.range.start.line + 1), [7, 13]);
+  });
+
+  test('a changed module is summarized again; modules outside the workspace folders are not read', async () => {
+    const resolver = new FileWorkspaceResolver({ roots: [root], summarize: summarizeSource });
+    const loader = join(root, 'app', 'ml', 'loader.py');
+    assert.equal(resolver.lookup(join(root, 'app', 'api.py'), 'app.ml.loader', 'get_session')?.kind, 'onnx-session');
+    await writeFile(loader, 'def get_session():\n    return None\n');
+    const later = new Date(Date.now() + 5000);
+    await utimes(loader, later, later);
+    assert.equal(resolver.lookup(join(root, 'app', 'api.py'), 'app.ml.loader', 'get_session'), undefined);
+    const outside = new FileWorkspaceResolver({ roots: [join(root, 'elsewhere')], summarize: summarizeSource });
+    assert.equal(outside.resolveModule(join(root, 'app', 'api.py'), 'app.ml.loader'), undefined);
+  });
+});

@@ -1,33 +1,43 @@
 // `mlship check [paths…] [--format text|json|sarif] [--fail-on warning|error|never] [--output FILE]` runs the editor's
 // diagnostics over files and folders, with the settings of mlship.yaml.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyzeSource, summarizeSource } from '../core/analysis/engine';
+import type { Tree } from 'web-tree-sitter';
+import { analyzeSource, fixesFor, summarizeSource } from '../core/analysis/engine';
+import { fixAllText } from '../core/analysis/fixAll';
+import { unifiedDiff } from '../core/util/diff';
 import { FileWorkspaceResolver } from '../core/analysis/workspace';
 import { analyzeNotebook, notebookCodeCells } from '../core/analysis/notebook';
 import { languageForPath, loadGrammars } from '../core/analysis/parser';
-import { toJson, toSarif, toText, type CheckProblem, type FileFindings } from '../core/analysis/report';
+import { type CheckProblem, type CheckSummary, type FileFindings, summaryLine, toJson, toSarif, toText } from '../core/analysis/report';
 import { MANIFEST_FILE, parseManifest } from '../core/config/manifest';
 import { walkWorkspace } from '../core/registry/walk';
 import { analysisConfig } from '../core/analysis/settings';
 import { VERSION } from '../shared/version';
-import { choice, parseOptions, type CliIo, type Subcommand } from './io';
+import { choice, parseOptions, UsageError, type CliIo, type Subcommand } from './io';
 
 const USAGE = `Usage: mlship check [paths…] [options]
 
-Reports predict calls with no fallback, no confidence handling, no timeout or no model-version trace, and unsafe
-model loading, in Python, TypeScript, TSX, JavaScript files and Jupyter notebooks.
+Reports predict calls with no fallback, no confidence handling, no timeout or no model-version trace, unsafe model
+loading and generated fallbacks still holding placeholders, in Python, TypeScript, TSX, JavaScript files and Jupyter
+notebooks.
 
 Options:
-  --format text|json|sarif   output format (default: text)
+  --format text|json|sarif   output format (default: text); SARIF results carry the quick fix as \`fixes\`
   --fail-on warning|error|never
                              exit with 1 when a finding of this severity or worse is reported (default: warning)
+  --fix                      apply every safe quick fix to the files (like ruff --fix / eslint --fix), then report
+                             what is left
+  --diff                     print the quick fixes as a unified diff instead of writing them
   --output FILE              write the report to FILE instead of standard output
   --config FILE              the mlship.yaml to use (default: ./mlship.yaml when present)
   -h, --help                 show this help
 
-Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; 2 usage or configuration error.
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on, or a predict call that could not be
+analyzed because of a syntax error near it; 2 a usage or configuration error, or a path named on the command line
+that does not exist or cannot be read.
 `;
 
 const RANK = { hint: 0, information: 1, warning: 2, error: 3 } as const;
@@ -37,38 +47,99 @@ type FailOn = 'warning' | 'error' | 'never';
 
 const SOURCE_EXT = /\.(py|pyi|ipynb|ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
 
-async function collectFiles(cwd: string, paths: string[], exclude: string[]): Promise<{ files: string[]; problems: CheckProblem[] }> {
+interface Collected {
+  files: string[];
+  problems: CheckProblem[];
+  /** A path named on the command line is missing or unreadable: exit 2. */
+  fatal: boolean;
+}
+
+async function collectFiles(cwd: string, paths: string[], exclude: string[]): Promise<Collected> {
   const files = new Set<string>();
   const problems: CheckProblem[] = [];
+  let fatal = false;
   for (const p of paths) {
     const abs = resolve(cwd, p);
     let s;
     try {
       s = await stat(abs);
     } catch {
-      problems.push({ path: p, message: 'No such file or folder.' });
+      problems.push({ path: p, message: 'No such file or folder: check the path.' });
+      fatal = true;
       continue;
     }
     if (s.isFile()) {
-      files.add(abs);
+      try {
+        await access(abs, constants.R_OK);
+        files.add(abs);
+      } catch {
+        problems.push({ path: p, message: 'The file cannot be read (permissions).' });
+        fatal = true;
+      }
       continue;
     }
     const walked = await walkWorkspace(abs, { keepFile: (n) => SOURCE_EXT.test(n) && !n.endsWith('.d.ts'), exclude });
     for (const f of walked.files) files.add(join(abs, f.relPath));
     for (const e of walked.errors) problems.push({ path: join(p, e.relPath), message: e.message });
   }
-  return { files: [...files].sort(), problems };
+  return { files: [...files].sort(), problems, fatal };
+}
+
+/** Text that suggests a prediction on a line (for telling whether a syntax error hides one). */
+const PREDICT_HINT = /\.(?:predict\w*|run|generate|forward|classify|detect|infer|executeAsync|execute|invoke_endpoint|invoke_model|create|decision_function)\s*\(|\b(?:fetch|requests\.\w+|httpx\.\w+|axios(?:\.\w+)?|pipeline|session\.run)\s*\(/;
+
+/** 1-based lines of syntax errors that are within 3 lines of a line that looks like a prediction. */
+function syntaxErrorsNearPredictions(tree: Tree, text: string): number[] {
+  if (!tree.rootNode.hasError) return [];
+  const errorLines = new Set<number>();
+  const cursor = tree.walk();
+  try {
+    for (let guard = 0; guard < 200_000; guard++) {
+      const node = cursor.currentNode;
+      if (node.type === 'ERROR' || node.isMissing) errorLines.add(node.startPosition.row);
+      if (node.hasError && cursor.gotoFirstChild()) continue;
+      let moved = false;
+      while (!moved) {
+        if (cursor.gotoNextSibling()) moved = true;
+        else if (!cursor.gotoParent()) return near();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+  return near();
+  function near(): number[] {
+    const lines = text.split('\n');
+    const out: number[] = [];
+    for (const l of [...errorLines].sort((a, b) => a - b)) {
+      for (let k = Math.max(0, l - 3); k <= Math.min(lines.length - 1, l + 3); k++) {
+        if (PREDICT_HINT.test(lines[k] ?? '')) {
+          out.push(l + 1);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/** The file is binary (a NUL byte in its first 8 KiB): it is skipped, and said so. */
+function isBinary(buf: Buffer): boolean {
+  return buf.subarray(0, 8192).includes(0);
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseOptions(args, { values: ['--format', '--fail-on', '--output', '--config'], aliases: { '-o': '--output' } });
+  const parsed = parseOptions(args, { values: ['--format', '--fail-on', '--output', '--config'], flags: ['--fix', '--diff'], aliases: { '-o': '--output' } });
   const opts = {
     paths: parsed.positionals.length > 0 ? parsed.positionals : ['.'],
     format: choice<Format>(parsed, '--format', ['text', 'json', 'sarif'], 'text'),
     failOn: choice<FailOn>(parsed, '--fail-on', ['warning', 'error', 'never'], 'warning'),
     output: parsed.values.get('--output'),
     config: parsed.values.get('--config'),
+    fix: parsed.flags.has('--fix'),
+    diff: parsed.flags.has('--diff'),
   };
+  if (opts.fix && opts.diff) throw new UsageError('--fix writes the fixes and --diff only shows them: choose one.');
   const configPath = resolve(io.cwd, opts.config ?? MANIFEST_FILE);
   let manifestText: string | undefined;
   try {
@@ -88,15 +159,32 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const manifest = manifestResult?.manifest;
   const config = analysisConfig(manifest, undefined);
   await loadGrammars();
-  const { files, problems } = await collectFiles(io.cwd, opts.paths, [...(manifest?.exclude ?? []), ...(manifest?.analysis?.exclude ?? [])]);
+  const { files, problems, fatal } = await collectFiles(io.cwd, opts.paths, [...(manifest?.exclude ?? []), ...(manifest?.analysis?.exclude ?? [])]);
   const results: FileFindings[] = [];
   const resolver = new FileWorkspaceResolver({ roots: [io.cwd, ...opts.paths.map((p) => resolve(io.cwd, p))], summarize: summarizeSource });
+  const summary: CheckSummary = { checked: 0, binary: 0, syntaxErrors: 0, unreadable: 0 };
+  const diffs: string[] = [];
+  let fixedProblems = 0;
+  let fixedFiles = 0;
   for (const file of files) {
     const rel = relative(io.cwd, file).split(sep).join('/');
     const lang = languageForPath(file);
     if (!lang) continue;
+    let buf: Buffer;
     try {
-      const text = await readFile(file, 'utf8');
+      buf = await readFile(file);
+    } catch (err) {
+      summary.unreadable++;
+      problems.push({ path: rel, message: `Cannot be read: ${err instanceof Error ? err.message : String(err)}` });
+      continue;
+    }
+    if (isBinary(buf)) {
+      summary.binary++;
+      problems.push({ path: rel, message: 'A binary file, not source code: skipped.', notice: true });
+      continue;
+    }
+    let text = buf.toString('utf8');
+    try {
       if (file.toLowerCase().endsWith('.ipynb')) {
         let cells;
         try {
@@ -105,28 +193,59 @@ async function run(args: string[], io: CliIo): Promise<number> {
           problems.push({ path: rel, message: `Not a valid notebook (JSON): ${err instanceof Error ? err.message : String(err)}` });
           continue;
         }
-        const byCell = analyzeNotebook(cells, config);
+        summary.checked++;
+        const byCell = analyzeNotebook(cells, config, { path: file, resolver });
         const findings = byCell.flatMap((c) => c.findings);
         results.push({ path: rel, findings, cells: byCell.flatMap((c) => c.findings.map(() => Number(c.id))) });
-      } else {
-        const { result, tree } = analyzeSource(text, lang, config, undefined, { path: file, resolver });
+        continue;
+      }
+      summary.checked++;
+      const context = { path: file, resolver };
+      if (opts.fix || opts.diff) {
+        const fixed = fixAllText(text, lang, config, context);
+        if (fixed.count > 0) {
+          fixedProblems += fixed.count;
+          fixedFiles++;
+          if (opts.diff) diffs.push(unifiedDiff(text, fixed.text, `a/${rel}`, `b/${rel}`));
+          else {
+            await writeFile(file, fixed.text);
+            text = fixed.text;
+          }
+        }
+      }
+      const { result, tree } = analyzeSource(text, lang, config, undefined, context);
+      try {
+        const errorLines = syntaxErrorsNearPredictions(tree, text);
+        if (errorLines.length > 0) {
+          summary.syntaxErrors++;
+          for (const line of errorLines.slice(0, 3)) problems.push({ path: rel, line, message: 'A syntax error near a predict call: that call was not analyzed. Fix the syntax and run again.', notice: true });
+        }
+        const fixes = opts.format === 'sarif' ? result.findings.map((f) => fixesFor(f, text, lang, config, tree, context).find((x) => x.fixAllSafe)) : undefined;
+        results.push({ path: rel, findings: result.findings, ...(fixes ? { fixes } : {}) });
+      } finally {
         tree.delete();
-        results.push({ path: rel, findings: result.findings });
       }
     } catch (err) {
       problems.push({ path: rel, message: err instanceof Error ? err.message : String(err) });
     }
   }
+  if (opts.fix || opts.diff) summary.fixed = { problems: fixedProblems, files: fixedFiles };
+  if (opts.diff) {
+    io.stdout(diffs.join(''));
+    io.stdout(`${fixedProblems} fix${fixedProblems === 1 ? '' : 'es'} in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'} (not written; run with --fix to apply).\n`);
+    return fatal ? 2 : 0;
+  }
   const report = opts.format === 'sarif'
-    ? toSarif(results, problems, { rootUri: pathToFileURL(io.cwd).toString(), toolVersion: VERSION })
-    : opts.format === 'json' ? toJson(results, problems) : toText(results, problems);
+    ? toSarif(results, problems, { rootUri: pathToFileURL(io.cwd).toString(), toolVersion: VERSION, summary })
+    : opts.format === 'json' ? toJson(results, problems, summary) : toText(results, problems, summary);
   if (opts.output) await writeFile(resolve(io.cwd, opts.output), report);
   else io.stdout(report);
-  if (opts.format === 'text' && opts.output) io.stdout(`Report written to ${opts.output}.\n`);
-  const worst = Math.max(-1, ...results.flatMap((r) => r.findings.map((f) => RANK[f.severity])));
-  if (problems.length > 0 && opts.format !== 'text') for (const p of problems) io.stderr(`${p.path}: ${p.message}\n`);
+  if (opts.format === 'text' && opts.output) io.stdout(`Report written to ${opts.output}.\n${summaryLine(summary)}\n`);
+  if (opts.format !== 'text') for (const p of problems) io.stderr(`${p.path}${p.line ? `:${p.line}` : ''}: ${p.notice ? 'notice' : 'error'}: ${p.message}\n`);
+  if (fatal) return 2;
   if (opts.failOn === 'never') return 0;
-  return worst >= RANK[opts.failOn] ? 1 : 0;
+  const worst = Math.max(-1, ...results.flatMap((r) => r.findings.map((f) => RANK[f.severity])));
+  return worst >= RANK[opts.failOn] || summary.syntaxErrors > 0 ? 1 : 0;
 }
 
 export const check: Subcommand = {

@@ -11,11 +11,12 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
 import { analyzeSource, fixesFor, summarizeSource } from '../core/analysis/engine';
+import { fixAll } from '../core/analysis/fixAll';
 import { FileWorkspaceResolver } from '../core/analysis/workspace';
 import { analyzeNotebook } from '../core/analysis/notebook';
 import { languageForId, loadGrammars } from '../core/analysis/parser';
 import { RULES } from '../core/analysis/rules';
-import type { AnalysisConfig, AnalysisResult, CheckState, Finding, Language, PredictCall, Severity, SourceContext, TextEdit } from '../core/analysis/types';
+import type { AnalysisConfig, AnalysisResult, CheckState, Finding, Language, PredictCall, Severity, SourceContext } from '../core/analysis/types';
 import { MANIFEST_FILE, parseManifest, type Manifest } from '../core/config/manifest';
 import { PredictCallsRequest, StatusNotification, type ServerSettings } from '../shared/lsp';
 import { analysisConfig } from '../core/analysis/settings';
@@ -315,43 +316,5 @@ export function hoverMarkdown(call: PredictCall): string {
   return [`**MLShip** · ${call.label}`, '', '| | check | |', '|---|---|---|', ...rows].join('\n');
 }
 
-/** Applies every fix-all-safe fix of the file, one at a time with re-analysis, and returns one whole-document edit. */
-export function fixAll(source: string, lang: Language, config: AnalysisConfig, context: SourceContext = {}): { edit: TextEdit; count: number } | undefined {
-  let text = source;
-  let count = 0;
-  const skipped = new Set<string>();
-  for (let round = 0; round < 50; round++) {
-    const { result, tree } = analyzeSource(text, lang, config, undefined, context);
-    let applied = false;
-    try {
-      for (const f of result.findings) {
-        const key = `${f.rule}:${text.split('\n')[f.range.start.line]?.trim() ?? ''}`;
-        if (skipped.has(key)) continue;
-        const fix = fixesFor(f, text, lang, config, tree, context).find((x) => x.fixAllSafe);
-        if (!fix) continue;
-        const next = applyAll(text, fix.edits);
-        if (next === text) {
-          skipped.add(key);
-          continue;
-        }
-        text = next;
-        count++;
-        applied = true;
-        break;
-      }
-    } finally {
-      tree.delete();
-    }
-    if (!applied) break;
-  }
-  if (count === 0) return undefined;
-  const lines = source.split('\n');
-  return { edit: { range: { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: (lines[lines.length - 1] ?? '').length } }, newText: text }, count };
-}
-
-function applyAll(text: string, edits: TextEdit[]): string {
-  const doc = TextDocument.create('mem://fix', 'plaintext', 0, text);
-  return TextDocument.applyEdits(doc, edits);
-}
 
 if (require.main === module) startServer(createConnection(ProposedFeatures.all));

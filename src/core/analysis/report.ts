@@ -1,6 +1,6 @@
 // Reports of `mlship check`: text for people, JSON for scripts, SARIF 2.1.0 for code-scanning tools.
 import { RULE_IDS, RULES } from './rules';
-import type { Finding, Severity } from './types';
+import type { CodeFix, Finding, Severity } from './types';
 
 export interface FileFindings {
   /** Path relative to the report root, with `/` separators. */
@@ -8,16 +8,43 @@ export interface FileFindings {
   /** For notebooks: the code cell index of each finding (findings' lines are cell lines). */
   cells?: number[];
   findings: Finding[];
+  /** The fix-all-safe quick fix of each finding, when it has one (SARIF `fixes`). */
+  fixes?: (CodeFix | undefined)[];
 }
 
 export interface CheckProblem {
   path: string;
   message: string;
+  /** 1-based line, when the problem is at one. */
+  line?: number;
+  /** A notice (the file was checked, but part of it could not be); problems without it are errors. */
+  notice?: boolean;
+}
+
+/** What a check covered: files read and analyzed, and those skipped and why. */
+export interface CheckSummary {
+  checked: number;
+  binary: number;
+  /** Files with a syntax error near a predict call (that call could not be analyzed). */
+  syntaxErrors: number;
+  unreadable: number;
+  /** `--fix`: fixes applied, and in how many files. */
+  fixed?: { problems: number; files: number };
+}
+
+export function summaryLine(s: CheckSummary): string {
+  const skipped = s.binary + s.unreadable;
+  const parts: string[] = [];
+  if (s.binary) parts.push(`${s.binary} binary`);
+  if (s.unreadable) parts.push(`${s.unreadable} unreadable`);
+  const fixed = s.fixed ? ` Fixed ${s.fixed.problems} problem${s.fixed.problems === 1 ? '' : 's'} in ${s.fixed.files} file${s.fixed.files === 1 ? '' : 's'}.` : '';
+  const syntax = s.syntaxErrors ? `; ${s.syntaxErrors} with syntax errors near predict calls` : '';
+  return `Checked ${s.checked} file${s.checked === 1 ? '' : 's'}, ${skipped} skipped${parts.length ? ` (${parts.join(', ')})` : ''}${syntax}.${fixed}`;
 }
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-export function toText(files: FileFindings[], problems: CheckProblem[]): string {
+export function toText(files: FileFindings[], problems: CheckProblem[], summary?: CheckSummary): string {
   const lines: string[] = [];
   let total = 0;
   for (const f of files) {
@@ -27,15 +54,17 @@ export function toText(files: FileFindings[], problems: CheckProblem[]): string 
       lines.push(`${f.path}:${x.range.start.line + 1}:${x.range.start.character + 1}${cell}: ${x.severity} ${RULES[x.rule].code}: ${x.message}`);
     });
   }
-  for (const p of problems) lines.push(`${p.path}: error: ${p.message}`);
+  for (const p of problems) lines.push(`${p.path}${p.line ? `:${p.line}` : ''}: ${p.notice ? 'notice' : 'error'}: ${p.message}`);
   const filesWith = files.filter((f) => f.findings.length > 0).length;
   lines.push(total === 0 ? 'No problems found.' : `${total} problem${total === 1 ? '' : 's'} in ${filesWith} file${filesWith === 1 ? '' : 's'}.`);
+  if (summary) lines.push(summaryLine(summary));
   return lines.join('\n') + '\n';
 }
 
-export function toJson(files: FileFindings[], problems: CheckProblem[]): string {
+export function toJson(files: FileFindings[], problems: CheckProblem[], summary?: CheckSummary): string {
   return JSON.stringify({
     version: 1,
+    ...(summary ? { summary } : {}),
     findings: files.flatMap((f) => f.findings.map((x, i) => ({
       path: f.path, ...(f.cells?.[i] !== undefined ? { cell: f.cells[i] } : {}), rule: RULES[x.rule].code, severity: x.severity, message: x.message,
       line: x.range.start.line + 1, column: x.range.start.character + 1, endLine: x.range.end.line + 1, endColumn: x.range.end.character + 1,
@@ -44,7 +73,21 @@ export function toJson(files: FileFindings[], problems: CheckProblem[]): string 
   }, null, 2) + '\n';
 }
 
-export function toSarif(files: FileFindings[], problems: CheckProblem[], options: { rootUri: string; toolVersion: string }): string {
+/** A SARIF `fix`: the quick fix's edits as replacements in the finding's file (1-based lines and columns). */
+function sarifFix(path: string, fix: CodeFix): object {
+  return {
+    description: { text: fix.title },
+    artifactChanges: [{
+      artifactLocation: { uri: encodeURI(path), uriBaseId: '%SRCROOT%' },
+      replacements: fix.edits.map((e) => ({
+        deletedRegion: { startLine: e.range.start.line + 1, startColumn: e.range.start.character + 1, endLine: e.range.end.line + 1, endColumn: e.range.end.character + 1 },
+        insertedContent: { text: e.newText },
+      })),
+    }],
+  };
+}
+
+export function toSarif(files: FileFindings[], problems: CheckProblem[], options: { rootUri: string; toolVersion: string; summary?: CheckSummary }): string {
   const rules = RULE_IDS.map((id) => {
     const r = RULES[id];
     return {
@@ -69,8 +112,9 @@ export function toSarif(files: FileFindings[], problems: CheckProblem[], options
       },
       ...(f.cells?.[i] !== undefined ? { properties: { notebookCell: f.cells[i] } } : {}),
     }],
+    ...(f.fixes?.[i] ? { fixes: [sarifFix(f.path, f.fixes[i])] } : {}),
   })));
-  const notifications = problems.map((p) => ({ level: 'error' as const, message: { text: `${p.path}: ${p.message}` } }));
+  const notifications = problems.map((p) => ({ level: p.notice ? ('note' as const) : ('error' as const), message: { text: `${p.path}${p.line ? `:${p.line}` : ''}: ${p.message}` } }));
   return JSON.stringify({
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -79,7 +123,7 @@ export function toSarif(files: FileFindings[], problems: CheckProblem[], options
       originalUriBaseIds: { '%SRCROOT%': { uri: options.rootUri.endsWith('/') ? options.rootUri : `${options.rootUri}/` } },
       columnKind: 'utf16CodeUnits',
       results,
-      invocations: [{ executionSuccessful: problems.length === 0, toolExecutionNotifications: notifications }],
+      invocations: [{ executionSuccessful: !problems.some((p) => !p.notice), toolExecutionNotifications: notifications, ...(options.summary ? { properties: { summary: options.summary } } : {}) }],
     }],
   }, null, 2) + '\n';
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import { runCli } from '../../../src/cli/main';
+import { applyEdits } from '../../../src/core/analysis/edits';
 
 const PY = `import requests
 
@@ -64,7 +65,45 @@ describe('mlship check', () => {
     assert.equal(r.code, 2);
     assert.match(r.err, /--format must be text, json or sarif/);
     assert.equal((await run(root, 'lint')).code, 2);
-    assert.equal((await run(root, 'check', 'missing-dir')).code, 0);
+    assert.equal((await run(root, 'check', '--fix', '--diff')).code, 2);
+  });
+
+  test('a missing path or an unreadable file named on the command line exits 2; the summary says what was skipped', async () => {
+    const missing = await run(root, 'check', 'missing-dir', 'src');
+    assert.equal(missing.code, 2);
+    assert.match(missing.out, /^missing-dir: error: No such file or folder/m);
+    await writeFile(join(root, 'src', 'model.py'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00]));
+    await writeFile(join(root, 'src', 'broken.py'), 'import joblib\nmodel = joblib.load("m")  # mlship: ignore\ndef f(x):\n    return model.predict(x\n\ndef g(:\n    pass\n');
+    const r = await run(root, 'check', 'src', 'src/model.py');
+    assert.match(r.out, /^src\/model\.py: notice: A binary file, not source code: skipped\./m);
+    assert.match(r.out, /^src\/broken\.py:\d+: notice: A syntax error near a predict call/m);
+    assert.match(r.out, /^Checked 3 files, 1 skipped \(1 binary\); 1 with syntax errors near predict calls\.$/m);
+    assert.equal(r.code, 1, 'a predict call that could not be analyzed fails the check');
+    if (process.getuid?.() !== 0) {
+      await writeFile(join(root, 'secret.py'), 'x = 1\n', { mode: 0o000 });
+      assert.equal((await run(root, 'check', 'secret.py')).code, 2);
+    }
+    await rm(join(root, 'src', 'model.py'));
+    await rm(join(root, 'src', 'broken.py'));
+  });
+
+  test('--diff shows the safe fixes without writing; --fix writes them and the re-check finds no fallback or timeout left', async () => {
+    const file = join(root, 'src', 'churn.py');
+    const before = await readFile(file, 'utf8');
+    const d = await run(root, 'check', 'src', '--diff');
+    assert.equal(d.code, 0);
+    assert.match(d.out, /^--- a\/src\/churn\.py\n\+\+\+ b\/src\/churn\.py$/m);
+    assert.match(d.out, /^\+ {8}return requests\.post\(URL, json=payload, timeout=INFERENCE_TIMEOUT_S\)\.json\(\)$/m);
+    assert.match(d.out, /fix(es)? in 1 file \(not written/);
+    assert.equal(await readFile(file, 'utf8'), before, '--diff writes nothing');
+    const f = await run(root, 'check', 'src', '--fix', '--format', 'json');
+    const json = JSON.parse(f.out) as { summary: { fixed: { problems: number; files: number } }; findings: { rule: string }[] };
+    assert.deepEqual(json.summary.fixed, { problems: 2, files: 1 });
+    assert.deepEqual(json.findings.map((x) => x.rule).filter((r) => r === 'mlship/no-fallback' || r === 'mlship/no-timeout'), []);
+    assert.ok(json.findings.some((x) => x.rule === 'mlship/fallback-stub'), 'the generated fallback is reported as a placeholder');
+    const again = await run(root, 'check', 'src', '--fix', '--format', 'json');
+    assert.deepEqual((JSON.parse(again.out) as { summary: { fixed: unknown } }).summary.fixed, { problems: 0, files: 0 }, 'nothing left to fix');
+    await writeFile(file, before);
   });
 
   test('mlship.yaml settings apply, and an invalid mlship.yaml is reported with its line', async () => {
@@ -92,5 +131,13 @@ describe('mlship check', () => {
     assert.ok(!validate({ ...sarif, runs: [{ results: [] }] }), 'the validator rejects a run without a tool');
     const results = sarif.runs[0]?.results ?? [];
     assert.ok(results.some((x) => x.ruleId === 'mlship/no-timeout' && x.locations[0]?.physicalLocation.artifactLocation.uri === 'src/churn.py' && x.locations[0].physicalLocation.region.startLine === 7));
+    // Each fixable result carries its quick fix: applying the replacements gives the fix.
+    const timeout = results.find((x) => x.ruleId === 'mlship/no-timeout' && x.locations[0]?.physicalLocation.artifactLocation.uri === 'src/churn.py') as unknown as { fixes: { description: { text: string }; artifactChanges: { replacements: { deletedRegion: { startLine: number; startColumn: number; endLine: number; endColumn: number }; insertedContent: { text: string } }[] }[] }[] };
+    assert.match(timeout.fixes[0]?.description.text ?? '', /timeout/i);
+    const lines = (await readFile(join(root, 'src', 'churn.py'), 'utf8')).split('\n');
+    const edits = timeout.fixes[0]?.artifactChanges[0]?.replacements ?? [];
+    const patched = applyEdits(lines.join('\n'), edits.map((e) => ({ range: { start: { line: e.deletedRegion.startLine - 1, character: e.deletedRegion.startColumn - 1 }, end: { line: e.deletedRegion.endLine - 1, character: e.deletedRegion.endColumn - 1 } }, newText: e.insertedContent.text })));
+    assert.match(patched, /requests\.post\(URL, json=payload, timeout=INFERENCE_TIMEOUT_S\)/);
+    assert.match(patched, /^INFERENCE_TIMEOUT_S = 0\.05/m);
   });
 });

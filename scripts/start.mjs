@@ -1,7 +1,7 @@
 // `npm start`: installs what is missing, builds and packages MLShip, and opens the sample workspace in a real VS Code
 // (code-server) on 127.0.0.1. Prints the URL and keeps running until Ctrl+C.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,10 +34,14 @@ const port = await new Promise((res) => {
     const s = net.createServer().once('error', () => res(0)).listen(wanted, '127.0.0.1', () => s.close(() => res(wanted)));
   });
 }) || (await freePort());
-const workspace = join(root, 'samples');
+// A fresh scratch copy of the sample workspace: quick fixes, baselines and local deployments tried in the demo never
+// touch the repository's tracked files.
+const workspace = join(demo, 'samples');
+rmSync(workspace, { recursive: true, force: true });
+cpSync(join(root, 'samples'), workspace, { recursive: true });
 const server = await startCodeServer({ port, extensionsDir, userDataDir, workspace });
 const url = `${server.url}?folder=${encodeURIComponent(workspace)}`;
-console.log(`\nMLShip is running on the sample workspace:\n\n  ${url}\n\nOpen it in a browser (the MLShip icon is in the activity bar). Press Ctrl+C to stop.`);
+console.log(`\nMLShip is running on a scratch copy of the sample workspace (${workspace}):\n\n  ${url}\n\nOpen it in a browser (the MLShip icon is in the activity bar). Each npm start makes a fresh copy. Press Ctrl+C to stop.`);
 const stop = () => {
   server.child.kill('SIGTERM');
   process.exit(0);

@@ -61,6 +61,9 @@ export interface OnnxInfo {
   externalDataFiles: string[];
   /** External data files that do not exist next to the model. */
   missingExternalDataFiles: string[];
+  /** Tree ensembles (ai.onnx.ml TreeEnsemble*): their trees and tree nodes live in node attributes, not initializers. */
+  trees: number;
+  treeNodes: number;
 }
 
 export type OnnxMetadata = ModelMetadata & { onnx: OnnxInfo };
@@ -321,6 +324,8 @@ interface GraphInfo {
   name: string;
   docString: string;
   nodeCount: number;
+  trees: number;
+  treeNodes: number;
   operators: OnnxOperator[];
   initializers: OnnxInitializer[];
   inputs: TensorSpec[];
@@ -328,18 +333,46 @@ interface GraphInfo {
   valueInfoCount: number;
 }
 
-async function readNode(src: ByteSource, range: ProtoRange): Promise<{ opType: string; domain: string }> {
+interface NodeInfo {
+  opType: string;
+  domain: string;
+  /** Tree ensembles: distinct tree ids and tree nodes (from the `nodes_treeids` attribute). */
+  trees: number;
+  treeNodes: number;
+}
+
+const ATTRIBUTE_FIELDS: FieldNames = { 1: 'name', 8: 'ints' };
+
+async function readNode(src: ByteSource, range: ProtoRange): Promise<NodeInfo> {
   let opType = '';
   let domain = '';
+  const attributes: ProtoRange[] = [];
   for await (const f of readFields(src, range, NODE_FIELDS)) {
     if (f.fieldNumber === 4) opType = await str(src, f);
     else if (f.fieldNumber === 7) domain = await str(src, f);
+    else if (f.fieldNumber === 5 && isLen(f)) attributes.push(subRange(f));
   }
-  return { opType, domain: domain === 'ai.onnx' ? '' : domain };
+  let trees = 0;
+  let treeNodes = 0;
+  if (/^TreeEnsemble/.test(opType)) {
+    for (const a of attributes) {
+      let name = '';
+      const ids: bigint[] = [];
+      for await (const f of readFields(src, a, ATTRIBUTE_FIELDS)) {
+        if (f.fieldNumber === 1 && isLen(f)) name = await str(src, f);
+        else if (f.fieldNumber === 8) ids.push(...(await readVarints(src, f)));
+      }
+      if (name === 'nodes_treeids') {
+        trees = new Set(ids).size;
+        treeNodes = ids.length;
+      }
+    }
+  }
+  return { opType, domain: domain === 'ai.onnx' ? '' : domain, trees, treeNodes };
 }
 
 async function readGraph(src: ByteSource, range: ProtoRange): Promise<GraphInfo> {
-  const g: GraphInfo = { name: '', docString: '', nodeCount: 0, operators: [], initializers: [], inputs: [], outputs: [], valueInfoCount: 0 };
+  const g: GraphInfo = { name: '', docString: '', nodeCount: 0, trees: 0, treeNodes: 0, operators: [], initializers: [], inputs: [], outputs: [], valueInfoCount: 0 };
   const ops = new Map<string, OnnxOperator>();
   for await (const f of readFields(src, range, GRAPH_FIELDS)) {
     if (!isLen(f)) continue;
@@ -347,6 +380,8 @@ async function readGraph(src: ByteSource, range: ProtoRange): Promise<GraphInfo>
       case 1: {
         const node = await readNode(src, subRange(f));
         g.nodeCount++;
+        g.trees += node.trees;
+        g.treeNodes += node.treeNodes;
         const key = `${node.domain}\u0000${node.opType}`;
         const existing = ops.get(key);
         if (existing) existing.count++;
@@ -421,6 +456,8 @@ async function parseModel(src: ByteSource, path: string): Promise<OnnxMetadata> 
     docString: '',
     graphName: '',
     nodeCount: 0,
+    trees: 0,
+    treeNodes: 0,
     operators: [],
     initializers: [],
     valueInfoCount: 0,
@@ -515,6 +552,8 @@ async function parseModel(src: ByteSource, path: string): Promise<OnnxMetadata> 
 
   info.graphName = graph.name;
   info.nodeCount = graph.nodeCount;
+  info.trees = graph.trees;
+  info.treeNodes = graph.treeNodes;
   info.operators = graph.operators;
   info.initializers = graph.initializers;
   info.valueInfoCount = graph.valueInfoCount;
@@ -546,7 +585,8 @@ async function parseModel(src: ByteSource, path: string): Promise<OnnxMetadata> 
   if (info.operators.length) props.push({ label: 'Operators', value: info.operators.map(operatorLabel).join(', ') });
   props.push({ label: 'Initializers', value: groupDigits(info.initializers.length) });
   const params = parameterCount(info.initializers);
-  props.push({ label: 'Parameters', value: groupDigits(params) });
+  if (info.trees > 0) props.push({ label: 'Trees', value: `${groupDigits(info.trees)} (${groupDigits(info.treeNodes)} tree nodes)` });
+  if (params > 0 || info.trees === 0) props.push({ label: 'Parameters', value: groupDigits(params) });
   if (info.modelVersion) props.push({ label: 'Model version', value: String(info.modelVersion) });
   if (info.domain) props.push({ label: 'Domain', value: info.domain });
   if (info.functionCount) props.push({ label: 'Functions', value: String(info.functionCount) });

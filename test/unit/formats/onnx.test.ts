@@ -88,6 +88,10 @@ describe('readOnnxMetadata on real models', () => {
     assert.equal(prop(m, 'Operators'), 'ai.onnx.ml.TreeEnsembleClassifier');
     assert.equal(m.onnx.nodeCount, 1);
     assert.equal(m.parameterCount, 0);
+    // The trees live in node attributes: counted from nodes_treeids, shown instead of "Parameters 0".
+    assert.deepEqual([m.onnx.trees, m.onnx.treeNodes], [10, 150]);
+    assert.equal(prop(m, 'Trees'), '10 (150 tree nodes)');
+    assert.equal(prop(m, 'Parameters'), undefined);
     assert.deepEqual(m.inputs, [{ name: 'float_input', dtype: 'float32', shape: ['N', 5] }]);
     assert.equal(m.metadata['holdout_auc'], '0.7971');
   });

@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { runActivationBench } from './activation';
 import { runAnalysisBench } from './analysis';
+import { runCheckTreeBench } from './check-tree';
 import { runDiscoveryBench } from './discovery';
 import { printFigures, type BenchFigure } from './figures';
 import { runLatencyOverheadBench } from './latency-overhead';
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   printFigures('Latency harness overhead', results.latencyOverhead);
   results.analysis = await runAnalysisBench();
   printFigures('Analysis', results.analysis);
+  results.checkTree = await runCheckTreeBench();
+  printFigures('mlship check on real trees', results.checkTree);
   const dir = join(__dirname, 'results');
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'results.json');

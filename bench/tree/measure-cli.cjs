@@ -1,0 +1,19 @@
+// Runs the built `mlship` CLI in this process and prints its wall time and peak RSS (for bench/check-tree.ts).
+// usage: node measure-cli.cjs <cli args…>
+const { runCli } = require('../../dist/cli.js');
+
+const started = performance.now();
+let out = '';
+runCli(process.argv.slice(2), { cwd: process.cwd(), stdout: (s) => (out += s), stderr: () => {} }).then((code) => {
+  const ms = performance.now() - started;
+  let findings = 0;
+  let summary = null;
+  try {
+    const json = JSON.parse(out);
+    findings = json.findings.length;
+    summary = json.summary;
+  } catch {
+    // text output
+  }
+  process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, code, findings, summary }) + '\n');
+});

@@ -78,6 +78,10 @@ type ConfidenceMode = 'classifier' | 'label' | 'none' | 'generic' | 'hf';
 const PREDICT_METHODS = new Set(['predict', 'predict_proba', 'decision_function', 'predict_log_proba', 'predict_classes']);
 const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
 /** Method names that can make a call site a predict call or an unsafe load by themselves. */
+/** Last names of hosted-model SDK calls (`create` in `client.chat.completions.create`); llmCall() checks the rest. */
+const LLM_LAST_NAMES = new Set(['create', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding']);
+/** Names a torch module is often held in (a cheap test before torchModelName's). */
+const TORCH_NAME_HINT = /(?:model|net|network|encoder|backbone|classifier|clf|module)\d*$/i;
 const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...HTTP_METHODS, 'run', 'load', 'loads', 'read_pickle', 'forward', 'load_model', 'generate', 'invoke_model', 'invoke_model_with_response_stream', 'converse', 'converse_stream']);
 /** Packages that serve requests or consume jobs: code importing them hands predictions on to someone. */
 const SERVING_ROOTS = new Set(['flask', 'fastapi', 'django', 'starlette', 'aiohttp', 'sanic', 'tornado', 'bottle', 'falcon', 'quart', 'celery', 'rq', 'dramatiq', 'gradio', 'grpc', 'kafka', 'confluent_kafka', 'pika', 'ray', 'bentoml', 'mlserver', 'kserve', 'ts', 'litserve', 'uvicorn', 'connexion', 'chalice', 'functions_framework', 'azure', 'pulsar', 'websockets', 'socketio', 'flask_socketio', 'telegram', 'discord', 'slack_bolt']);
@@ -1157,20 +1161,19 @@ export class PyContext {
 
   /** Whether a call site can be anything at all: most calls of a file (`len`, `np.array`, `logger.info`) cannot. */
   private interesting(site: CallSite): boolean {
-    if (INTERESTING_METHODS.has(site.method) || site.method.startsWith('invoke_endpoint')) return true;
+    const method = site.method;
+    if (INTERESTING_METHODS.has(method) || LLM_LAST_NAMES.has(method) || method.startsWith('invoke_endpoint')) return true;
     if (site.complex) return this.config.predictPatterns.length > 0;
-    if (this.pipelineTargets().has(site.callee) || this.llmTargets().has(site.callee) || this.fromWorkspace(site.callee)) return true;
-    if (torchModelName(site.callee) || this.getTorchClasses().has(site.callee) || this.torchTargets().has(site.callee)) return true;
-    if (site.callee.includes('.')) {
-      const parts = site.callee.split('.');
-      for (let k = parts.length - 1; k >= 1; k--) if (LLM_METHODS.test(parts.slice(k).join('.'))) return true;
-    }
-    if (LLM_FUNCTIONS[this.resolveDotted(site.callee)]) return true;
+    const callee = site.callee;
+    if (this.pipelineTargets().has(callee) || this.llmTargets().has(callee) || this.torchTargets().has(callee) || this.getTorchClasses().has(callee)) return true;
+    if (TORCH_NAME_HINT.test(method) && torchModelName(callee)) return true;
     if (this.scan.noGradRegions.length > 0 && this.inNoGrad(site.start)) return true;
     if (this.config.predictPatterns.length > 0) return true;
+    if (this.context.resolver && this.fromWorkspace(callee)) return true;
     // An imported alias (`from requests import post as send`, `from pickle import load as pload`).
-    const resolved = this.resolveDotted(site.callee);
-    return resolved !== site.callee && INTERESTING_METHODS.has(lastSeg(resolved));
+    if (!this.scan.imports.aliases.has(callee.split('.', 1)[0] as string)) return false;
+    const resolved = this.resolveDotted(callee);
+    return resolved !== callee && (INTERESTING_METHODS.has(lastSeg(resolved)) || LLM_FUNCTIONS[resolved] !== undefined);
   }
 
   private visit(site: CallSite, records: CallRecord[], unsafe: UnsafeLoad[]): void {
@@ -1350,6 +1353,7 @@ export class PyContext {
 
   /** A hosted-model SDK call (`client.chat.completions.create`, `openai.ChatCompletion.create`, `replicate.run`, `llm(prompt)`). */
   private llmCall(site: CallSite): { lib: string; what: string; timeout: boolean; local: boolean } | undefined {
+    if (!LLM_LAST_NAMES.has(site.method) && site.method !== 'run' && !this.llmTargets().has(site.callee)) return undefined;
     const resolved = this.resolveDotted(site.callee);
     const fn = LLM_FUNCTIONS[resolved];
     if (fn) return { lib: fn, what: resolved.slice(resolved.indexOf('.') + 1), timeout: false, local: false };
@@ -1552,19 +1556,57 @@ export class PyContext {
     return out;
   }
 
+  private readonly tokenIndexes = new Map<number, Map<string, number[]>>();
+
+  /** Offsets of every name token of a scope's own lines (nested functions excluded), by name; built once per scope. */
+  private tokenIndex(scope: number): Map<string, number[]> {
+    let idx = this.tokenIndexes.get(scope);
+    if (!idx) {
+      idx = new Map();
+      const masked = this.scan.masked;
+      const lines = this.scan.lines;
+      const { start, end } = this.scopeRange(scope);
+      for (let li = Math.max(0, this.lineIndexAt(start)); li < lines.count; li++) {
+        const ls = lines.startOf(li);
+        if (ls > end) break;
+        if (functionAt(this.scan, ls) !== scope) continue;
+        const text = masked.slice(ls, lines.endOf(li));
+        NAME_TOKEN.lastIndex = 0;
+        for (let m = NAME_TOKEN.exec(text); m; m = NAME_TOKEN.exec(text)) {
+          const list = idx.get(m[0]);
+          if (list) list.push(ls + m.index);
+          else idx.set(m[0], [ls + m.index]);
+        }
+      }
+      this.tokenIndexes.set(scope, idx);
+    }
+    return idx;
+  }
+
   /** Adds the sinks of every later line of `scope` that mentions one of `names` (which grows with carriers). */
   private followNames(out: Flow, names: Set<string>, scope: number, fromLine: number, scores = false): void {
     const lines = this.scan.lines;
-    const masked = this.scan.masked;
-    const { end: scopeEnd } = this.scopeRange(scope);
-    for (let li = Math.max(0, fromLine), guard = 0; li < lines.count && guard < 800; li++, guard++) {
-      const ls = lines.startOf(li);
-      if (ls > scopeEnd) break;
-      if (functionAt(this.scan, ls) !== scope) continue;
-      const text = masked.slice(ls, lines.endOf(li));
-      NAME_TOKEN.lastIndex = 0;
-      for (let m = NAME_TOKEN.exec(text); m; m = NAME_TOKEN.exec(text)) {
-        if (names.has(m[0]) && text[m.index - 1] !== '.') this.visitMention(out, names, ls + m.index, m[0].length, li, scores);
+    if (fromLine >= lines.count) return;
+    const from = lines.startOf(Math.max(0, fromLine));
+    const idx = this.tokenIndex(scope);
+    const queue: { at: number; name: string }[] = [];
+    const seen = new Set<string>();
+    const enqueue = (name: string, after: number) => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      for (const at of idx.get(name) ?? []) if (at >= after) queue.push({ at, name });
+    };
+    for (const n of names) enqueue(n, from);
+    queue.sort((a, b) => a.at - b.at);
+    for (let i = 0; i < queue.length && i < 5000; i++) {
+      const { at, name } = queue[i] as { at: number; name: string };
+      const size = names.size;
+      this.visitMention(out, names, at, name.length, this.lineIndexAt(at), scores);
+      if (names.size > size) {
+        // A carrier joined (`results.append(p)`): its later mentions are followed too, in order.
+        for (const n of names) enqueue(n, at + 1);
+        const rest = queue.splice(i + 1).sort((a, b) => a.at - b.at);
+        queue.push(...rest);
       }
     }
   }

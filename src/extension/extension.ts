@@ -1,7 +1,6 @@
 // Activation: registers views, commands and the details panel, then starts discovery in the background. Nothing heavy
-// happens here: onnxruntime-node loads only when a benchmark runs.
+// happens here, and onnxruntime-node never loads in the extension host: it runs in the model process (dist/serve.js).
 import * as vscode from 'vscode';
-import { isOnnxRuntimeLoaded } from '../core/inference/benchmark';
 import type { Catalog } from '../core/registry/types';
 import { CatalogService } from './catalogService';
 import { Commands } from './commands';
@@ -61,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): MlshipApi {
     }),
   );
   const activationMs = performance.now() - started;
-  const onnxLoaded = isOnnxRuntimeLoaded();
+  const onnxLoaded = Object.keys(require.cache).some((key) => /[\\/]onnxruntime-(node|common)[\\/]/.test(key));
   channel.info(`MLShip activated in ${activationMs.toFixed(1)} ms; onnxruntime loaded: ${onnxLoaded}; workspace trusted: ${vscode.workspace.isTrusted}.`);
   return { activationMs, onnxRuntimeLoadedAtActivation: onnxLoaded, catalogs: () => service.all, whenIdle: () => service.whenIdle(), languageClient: () => clientReady };
 }

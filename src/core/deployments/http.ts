@@ -163,7 +163,10 @@ export function parseJsonBody(res: HttpResponse, what: string): unknown {
   try {
     return JSON.parse(res.body) as unknown;
   } catch (err) {
-    const truncated = /Unexpected end of JSON input|Unterminated|end of data/i.test(err instanceof Error ? err.message : '');
+    // A JSON error at the very end of the text means the text stopped early.
+    const message = err instanceof Error ? err.message : '';
+    const at = /at position (\d+)/.exec(message);
+    const truncated = /Unexpected end of JSON input/.test(message) || (at !== null && Number(at[1]) >= res.body.trimEnd().length - 1) || /Unterminated string/.test(message);
     throw new ConnectorError('invalid', `${what} is ${truncated ? 'truncated JSON' : 'not JSON'}: ${res.body.replace(/\s+/g, ' ').slice(0, 80) || '(empty)'}`, res.status);
   }
 }

@@ -17,7 +17,10 @@ export interface ServerMetrics {
 export function createMetrics(model: string, version: string): ServerMetrics {
   const registry = new Registry();
   const labels = { model, version };
-  const latency = new Histogram({ name: METRIC.latency, help: 'Time to answer an inference request, from arrival to the end of the response.', labelNames: ['model', 'version'], buckets: [...LATENCY_BUCKETS_SECONDS], registers: [registry] }).labels(labels);
+  const latencyMetric = new Histogram({ name: METRIC.latency, help: 'Time to answer an inference request, from arrival to the end of the response.', labelNames: ['model', 'version'], buckets: [...LATENCY_BUCKETS_SECONDS], registers: [registry] });
+  // Exposed from the start (all zero), so the first scrape already has the series to compute increases from.
+  latencyMetric.zero(labels);
+  const latency = latencyMetric.labels(labels);
   const requests = new Counter({ name: METRIC.requests, help: 'Inference requests by HTTP status code.', labelNames: ['model', 'version', 'code'], registers: [registry] });
   const predictions = new Counter({ name: METRIC.predictions, help: 'Predictions (rows) by path.', labelNames: ['model', 'version', 'path'], registers: [registry] }).labels({ ...labels, path: 'model' });
   const byLabel = new Counter({ name: METRIC.labels, help: 'Predictions of a classifier by predicted label.', labelNames: ['model', 'version', 'label'], registers: [registry] });

@@ -140,7 +140,7 @@ export class DeploymentMonitor {
   /** One poll; never throws. */
   async poll(signal?: AbortSignal): Promise<DeploymentStatus> {
     const http = await this.http(signal);
-    const now = this.now();
+    const started = this.now();
     const sourceProblems: string[] = [];
     let reachable: { ok: true } | { ok: false; reason: string } = { ok: true };
     let ready: boolean | undefined;
@@ -151,9 +151,9 @@ export class DeploymentMonitor {
         if (!(await client.live())) reachable = { ok: false, reason: `${this.config.inference?.url} answers but says it is not live` };
         else {
           ready = await client.modelReady().catch(() => client.ready());
-          if (!this.metadata || now - this.metadataAt > 60_000) {
+          if (!this.metadata || started - this.metadataAt > 60_000) {
             this.metadata = await client.modelMetadata().catch(() => this.metadata);
-            this.metadataAt = now;
+            this.metadataAt = started;
           }
           modelVersion = this.config.inference?.version ?? this.metadata?.versions?.[0] ?? modelVersion;
         }
@@ -200,6 +200,8 @@ export class DeploymentMonitor {
         sourceProblems.push(`feedback log: ${reasonOf(err)}`);
       }
     }
+    // The status window ends now, after the reads (a scrape is stamped when it arrives).
+    const now = this.now();
     this.trim(now);
     if (!modelVersion) modelVersion = this.records[this.records.length - 1]?.record.model_version || undefined;
 

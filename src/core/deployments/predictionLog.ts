@@ -108,20 +108,22 @@ export class JsonlTail {
     const text = this.partial + buf.subarray(0, bytesRead).toString('utf8');
     const parts = text.split('\n');
     this.partial = parts.pop() ?? '';
-    const maxLine = this.options.maxLineBytes ?? 1024 * 1024;
-    if (this.partial.length > maxLine) {
-      out.problems.push({ source: this.path, line: this.lineNo + parts.length + 1, message: `a line longer than ${maxLine} bytes was skipped` });
-      this.partial = '';
-      this.skipFirstLine = true;
-    }
     for (const p of parts) {
       if (this.skipFirstLine) {
+        // The rest of a line we started in the middle of (tailBytes), or of an over-long line already reported.
         this.skipFirstLine = false;
+        this.lineNo++;
         continue;
       }
       this.lineNo++;
       const t = p.replace(/\r$/, '');
       if (t.trim() !== '') out.lines.push({ text: t, line: this.lineNo });
+    }
+    const maxLine = this.options.maxLineBytes ?? 1024 * 1024;
+    if (this.partial.length > maxLine) {
+      if (!this.skipFirstLine) out.problems.push({ source: this.path, line: this.lineNo + 1, message: `a line longer than ${maxLine} bytes was skipped` });
+      this.partial = '';
+      this.skipFirstLine = true;
     }
     return bytesRead;
   }

@@ -262,10 +262,11 @@ export function counterIncrease(previous: number | undefined, current: number): 
 /**
  * What a histogram observed between two scrapes, bucket by bucket. If any bucket or the count went down, the
  * process restarted between the scrapes: everything it holds now was observed since, so the current buckets are
- * the increase.
+ * the increase. The same holds when the previous scrape did not have the histogram yet.
  */
 export function histogramIncrease(previous: readonly Bucket[] | undefined, current: readonly Bucket[]): Bucket[] {
-  if (!previous) return current.map((b) => ({ ...b, count: 0 }));
+  // No histogram in the previous (successful) scrape: the series appeared since, so all it holds is new.
+  if (!previous) return current.map((b) => ({ ...b }));
   const before = new Map(previous.map((b) => [b.le, b.count]));
   const reset = current.some((b) => b.count < (before.get(b.le) ?? 0));
   return current.map((b) => ({ le: b.le, count: reset ? b.count : b.count - (before.get(b.le) ?? 0) }));

@@ -80,6 +80,27 @@ interface ScrapeAccumulator {
   hasPredictions: Uint8Array;
 }
 
+function sameBounds(a: readonly Bucket[], b: readonly Bucket[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if ((a[k] as Bucket).le !== (b[k] as Bucket).le) return false;
+  return true;
+}
+
+/** Adds the histogram increase between two scrapes to a bucket's total (in place when the bounds match). */
+function addIncrease(totals: (Bucket[] | undefined)[], i: number, prev: readonly Bucket[] | undefined, cur: readonly Bucket[]): void {
+  const have = totals[i];
+  if (prev && sameBounds(prev, cur) && (!have || sameBounds(have, cur))) {
+    let reset = false;
+    for (let k = 0; k < cur.length; k++) if ((cur[k] as Bucket).count < (prev[k] as Bucket).count) reset = true;
+    const out = have ?? cur.map((b) => ({ le: b.le, count: 0 }));
+    for (let k = 0; k < cur.length; k++) (out[k] as Bucket).count += (cur[k] as Bucket).count - (reset ? 0 : (prev[k] as Bucket).count);
+    totals[i] = out;
+    return;
+  }
+  const inc = histogramIncrease(prev, cur);
+  totals[i] = have ? sumBuckets([have, inc]) : inc;
+}
+
 /** Increases between consecutive scrapes, credited to the bucket of the later scrape (counter resets handled). */
 function accumulateScrapes(scrapes: readonly ScrapePoint[], b: Buckets): ScrapeAccumulator {
   const acc: ScrapeAccumulator = {
@@ -100,20 +121,17 @@ function accumulateScrapes(scrapes: readonly ScrapePoint[], b: Buckets): ScrapeA
     if (i < 0) continue;
     acc.covered[i] = 1;
     acc.seconds[i] = (acc.seconds[i] as number) + (cur.t - prev.t) / 1000;
-    if (cur.latency) {
-      const inc = histogramIncrease(prev.latency, cur.latency);
-      const have = acc.latency[i];
-      acc.latency[i] = have ? sumBuckets([have, inc]) : inc;
-    }
+    if (cur.latency) addIncrease(acc.latency, i, prev.latency, cur.latency);
     if (cur.requests) {
       const reset = prev.requests === undefined || cur.requests.total < prev.requests.total || cur.requests.errors < prev.requests.errors;
-      acc.requests[i] = (acc.requests[i] as number) + (reset ? (prev.requests ? cur.requests.total : 0) : cur.requests.total - (prev.requests?.total ?? 0));
-      acc.errors[i] = (acc.errors[i] as number) + (reset ? (prev.requests ? cur.requests.errors : 0) : cur.requests.errors - (prev.requests?.errors ?? 0));
+      // A counter absent from the previous scrape appeared since: all it counts is new, as after a reset.
+      acc.requests[i] = (acc.requests[i] as number) + (reset ? cur.requests.total : cur.requests.total - (prev.requests?.total ?? 0));
+      acc.errors[i] = (acc.errors[i] as number) + (reset ? cur.requests.errors : cur.requests.errors - (prev.requests?.errors ?? 0));
     }
     if (cur.predictions !== undefined) {
       acc.hasPredictions[i] = 1;
-      const p0 = prev.predictions ?? cur.predictions;
-      const l0 = prev.lowConfidence ?? cur.lowConfidence ?? 0;
+      const p0 = prev.predictions ?? 0;
+      const l0 = prev.lowConfidence ?? 0;
       const reset = cur.predictions < p0;
       acc.predictions[i] = (acc.predictions[i] as number) + (reset ? cur.predictions : cur.predictions - p0);
       acc.low[i] = (acc.low[i] as number) + (reset ? (cur.lowConfidence ?? 0) : (cur.lowConfidence ?? 0) - l0);

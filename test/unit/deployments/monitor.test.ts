@@ -11,7 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import type { DeploymentConfig } from '../../../src/core/config/manifest';
 import { DeploymentMonitor, withSelector } from '../../../src/core/deployments/monitor';
 import { OipClient, requestFromRows } from '../../../src/core/deployments/oip';
-import { startModelServer, type RunningServer } from '../../../src/serve/server';
+import type { RunningServer } from '../../../src/serve/server';
+import { startCreditServer } from './localServer';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const FEATURES = ['age', 'income', 'debt_ratio', 'credit_lines', 'late_payments', 'months_employed'];
@@ -24,15 +25,7 @@ describe('DeploymentMonitor on the local server', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mlship-monitor-'));
-    server = await startModelServer({
-      modelPath: join(ROOT, 'test', 'fixtures', 'models', 'credit-risk-v2.onnx'),
-      modelName: 'credit-risk',
-      modelVersion: '2',
-      predictionLog: join(dir, 'predictions.jsonl'),
-      feedbackLog: join(dir, 'feedback.jsonl'),
-      featureNames: FEATURES,
-      classLabels: ['0', '1'],
-    });
+    server = await startCreditServer(dir);
     config = {
       name: 'credit-risk-local',
       model: 'credit-risk@champion',

@@ -3,24 +3,17 @@
 // stopping a deployment frees its port.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { ModelProcessError, runBenchmarkInModelProcess, startLocalDeployment, type ModelProcessOptions } from '../../../src/core/inference/modelProcess';
 import { isServeToParent, isParentToServe } from '../../../src/shared/serve';
+import { portIsFree } from '../deployments/localServer';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const PROCESS: ModelProcessOptions = { script: join(ROOT, 'src', 'serve', 'main.ts'), execArgv: ['--import', 'tsx'] };
 const CREDIT = join(ROOT, 'test', 'fixtures', 'models', 'credit-risk-v2.onnx');
 const TREES = join(ROOT, 'test', 'fixtures', 'models', 'churn-gbt.onnx');
 
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const probe = createServer();
-    probe.once('error', () => done(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
-  });
-}
 
 describe('model process (forked over IPC)', () => {
   it('runs a latency benchmark and reports progress', async () => {

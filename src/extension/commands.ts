@@ -59,7 +59,7 @@ export class Commands implements DetailsHost {
   }
 
   /** Resolves a command argument to a version or snapshot id, asking when nothing is selected. */
-  private async target(node: AnyNode | undefined, want: 'version' | 'any'): Promise<string | undefined> {
+  private async target(node: AnyNode | undefined, want: 'version' | 'any', placeHolder?: string): Promise<string | undefined> {
     let n = node ?? this.selected();
     while (n && n.kind !== 'version' && n.kind !== 'snapshot' && n.kind !== 'model' && n.kind !== 'folder' && n.kind !== 'dataset') n = n.parent;
     if (n?.kind === 'version') return n.version.id;
@@ -83,8 +83,14 @@ export class Commands implements DetailsHost {
       void vscode.window.showInformationMessage(want === 'version' ? 'MLShip: no ONNX model version to benchmark in this workspace.' : 'MLShip: no models or data snapshots found.');
       return undefined;
     }
-    const pick = await vscode.window.showQuickPick(items, { placeHolder: want === 'version' ? 'Model version to benchmark' : 'Model version or data snapshot', matchOnDescription: true, matchOnDetail: true });
+    const pick = await vscode.window.showQuickPick(items, { placeHolder: placeHolder ?? (want === 'version' ? 'Model version to benchmark' : 'Model version or data snapshot'), matchOnDescription: true, matchOnDetail: true });
     return pick?.id;
+  }
+
+  /** The ONNX model version a command was invoked on (tree node, selection, or a quick pick). */
+  async pickVersion(node: unknown, placeHolder: string): Promise<ModelVersionEntry | undefined> {
+    const id = await this.target(node as AnyNode | undefined, 'version', placeHolder);
+    return id ? this.service.findVersion(id) : undefined;
   }
 
   async render(targetId: string): Promise<DetailsView | undefined> {

@@ -4,6 +4,11 @@ import * as vscode from 'vscode';
 import type { Catalog } from '../core/registry/types';
 import { CatalogService } from './catalogService';
 import { Commands } from './commands';
+import { DeploymentCommands } from './deployments/commands';
+import { DeploymentsService } from './deployments/deploymentsService';
+import { DeploymentsTreeProvider } from './deployments/deploymentsTree';
+import { createDeploymentStatusBar } from './deployments/statusBar';
+import { featureNamesOf, findModelVersion } from '../core/registry/resolve';
 import { DETAILS_VIEW_TYPE, DetailsPanel } from './detailsPanel';
 import { log } from './log';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -39,6 +44,27 @@ export function activate(context: vscode.ExtensionContext): MlshipApi {
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => service.refresh()),
   );
+  // Deployments: mlship.yaml's deployments and local ones; polled only while the view or a dashboard is open.
+  const deployments = new DeploymentsService(context, (config, root) => {
+    const found = config.model ? findModelVersion(service.all, config.model, root) : undefined;
+    const featureNames = found ? featureNamesOf(found.version) : undefined;
+    return featureNames ? { featureNames } : undefined;
+  });
+  const deploymentsProvider = new DeploymentsTreeProvider(deployments);
+  const deploymentsView = vscode.window.createTreeView('mlship.deployments', { treeDataProvider: deploymentsProvider, showCollapseAll: true });
+  const deploymentCommands = new DeploymentCommands(context, deployments, { provider: deploymentsProvider, view: deploymentsView }, service, (node, placeHolder) => commands.pickVersion(node, placeHolder));
+  context.subscriptions.push(
+    deployments,
+    deploymentsView,
+    deploymentsView.onDidChangeVisibility((e) => deployments.setViewVisible(e.visible)),
+    service.onDidChange(() => void deployments.reload()),
+    ...deploymentCommands.register(),
+    ...createDeploymentStatusBar(context, deployments),
+  );
+  setTimeout(() => {
+    void deployments.reload();
+    deployments.setViewVisible(deploymentsView.visible);
+  }, 0);
   // Discovery and the language server start after activation returns.
   setTimeout(() => service.start(), 0);
   // The language client (and vscode-languageclient) loads after activation too.

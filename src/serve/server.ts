@@ -80,7 +80,7 @@ function parseJson(body: Buffer): unknown {
 
 /** Starts serving `options.modelPath`; resolves once the model is loaded and the port is listening. */
 export async function startModelServer(options: ServeOptions, log: ServerLog = () => undefined): Promise<RunningServer> {
-  const model = await ServedModel.load(options.modelPath);
+  const model = await ServedModel.load(options.modelPath, { intraOpNumThreads: 1 });
   const name = options.modelName;
   const version = options.modelVersion;
   const feature = options.feature ?? name;
@@ -128,6 +128,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     const parsed = feedbackFromRequest(parseJson(await readBody(req, limit)), { feature, now: new Date() });
     if (!parsed.ok) throw new HttpError(400, parsed.problem);
     feedback.write(parsed.value);
+    feedback.flush();
     metrics.countFeedback();
     send(res, 200, { accepted: true, request_id: parsed.value.request_id });
   };

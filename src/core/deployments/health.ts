@@ -67,7 +67,8 @@ export function assessHealth(input: HealthInput): HealthAssessment {
   if (breaches.length > 0) return { state: 'breaching', reason: breaches.join('; '), reasons: [...breaches, ...degraded], checks };
   if (degraded.length > 0) return { state: 'degraded', reason: degraded[0] as string, reasons: degraded, checks };
   const measured = checks.filter((c) => c.value !== null).map((c) => c.message);
-  return { state: 'healthy', reason: measured.length > 0 ? measured.join(' · ') : 'answering; no traffic measured yet', reasons: measured, checks };
+  const reason = measured.length > 0 ? measured.join(' · ') : 'answering; no traffic measured yet';
+  return { state: 'healthy', reason, reasons: [reason], checks };
 }
 
 /** The worst of several states (breaching > unreachable > degraded > unknown > healthy). */

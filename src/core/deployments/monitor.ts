@@ -9,7 +9,7 @@ import { readSnapshotRows } from '../formats/tabular';
 import { dataFormatOf } from '../registry/catalog';
 import type { DashboardData, DeploymentStatus, FeatureDriftScore } from '../../shared/deployments';
 import { errorMessage } from '../util/concurrency';
-import { feedbackByRequest, overallQuality } from './feedback';
+import { detectMetric, feedbackByRequest, scorePrediction, type QualityMetric } from './feedback';
 import { assessHealth, type Budgets } from './health';
 import { ConnectorError, type HttpOptions } from './http';
 import { METRIC } from './metricNames';
@@ -18,7 +18,7 @@ import { FeedbackSource, PredictionSource, type LogProblem } from './predictionL
 import { histogramQuantile, PrometheusApiClient } from './prometheus';
 import type { FeedbackRecord, PredictionRecord, Timed } from './records';
 import { scrapeMetrics, unitToMs, type ScrapePoint } from './scrape';
-import { buildDashboard, type DriftScorer, type MetricsSeries } from './series';
+import { buildDashboard, summarizeWindow, type DriftScorer, type MetricsSeries } from './series';
 
 export interface MonitorOptions {
   /** Folder that relative paths (logs, baseline) are resolved against: the workspace folder of mlship.yaml. */
@@ -58,8 +58,11 @@ export function withSelector(metric: string, selector: string | undefined, ...ex
 
 export class DeploymentMonitor {
   private readonly scrapes: ScrapePoint[] = [];
+  /** Sorted by time. */
   private records: Timed<PredictionRecord>[] = [];
   private readonly recordKeys = new Set<string>();
+  /** Quality from feedback, kept up to date as records arrive (first feedback per request counts). */
+  private readonly quality = { metric: undefined as QualityMetric | undefined, predictions: 0, sum: 0, scored: new Map<string, number>(), byId: new Map<string, PredictionRecord>(), waiting: new Map<string, FeedbackRecord>() };
   private feedback: Timed<FeedbackRecord>[] = [];
   private readonly predictions: PredictionSource | undefined;
   private readonly feedbackSource: FeedbackSource | undefined;
@@ -195,6 +198,7 @@ export class DeploymentMonitor {
       try {
         const r = await this.feedbackSource.read();
         this.feedback.push(...r.records);
+        for (const f of r.records) this.scoreFeedback(f.record);
         this.reportProblems(r.problems);
       } catch (err) {
         sourceProblems.push(`feedback log: ${reasonOf(err)}`);
@@ -206,28 +210,20 @@ export class DeploymentMonitor {
     if (!modelVersion) modelVersion = this.records[this.records.length - 1]?.record.model_version || undefined;
 
     const window = this.options.statusWindowMs ?? DEFAULT_STATUS_WINDOW;
-    const recent = this.records.filter((r) => r.t > now - window && r.t <= now);
-    const summary = buildDashboard({
-      deployment: this.config.name,
-      start: now - window,
-      end: now + 1,
-      stepMs: window + 1,
-      scrapes: this.scrapes.filter((s) => s.t > now - window - this.intervalMs * 2),
-      predictions: recent,
-      feedback: new Map(),
-      budgets: this.budgets,
-    });
-    let p95 = promSeries ? promSeries.p95 : (summary.latency.p95[0] ?? null);
+    const recent = this.records.slice(this.firstAfter(now - window));
+    const inWindow = this.scrapes.filter((sc) => sc.t > now - window - this.intervalMs * 2);
+    const summary = summarizeWindow(inWindow, recent, window);
+    let p95 = promSeries ? promSeries.p95 : summary.p95Ms;
     // A single scrape (mlship status, or the first poll): the histogram since the server started.
     if (p95 === null && !promSeries && this.scrapes.length === 1) {
       const only = this.scrapes[0]?.latency;
       const v = only ? histogramQuantile(0.95, only) : Number.NaN;
       p95 = Number.isFinite(v) ? v : null;
     }
-    const errorRate = promSeries ? promSeries.errorRate : (summary.errorRate[0] ?? null);
-    const throughput = promSeries ? promSeries.throughput : (summary.throughput[0] ?? null);
-    const fallbackRate = summary.fallbackRate[0] ?? null;
-    const lowConfidenceShare = summary.lowConfidenceShare[0] ?? null;
+    const errorRate = promSeries ? promSeries.errorRate : summary.errorRate;
+    const throughput = promSeries ? promSeries.throughput : summary.throughput;
+    const fallbackRate = summary.fallbackRate;
+    const lowConfidenceShare = summary.lowConfidenceShare;
 
     let drift: FeatureDriftScore | null = null;
     let driftNote: string | undefined;
@@ -245,8 +241,8 @@ export class DeploymentMonitor {
       }
     }
 
-    const joined = feedbackByRequest(this.feedback);
-    const quality = this.records.length > 0 && joined.size > 0 ? overallQuality(this.records, joined) : null;
+    const q = this.quality;
+    const quality = q.metric && q.scored.size > 0 ? { metric: q.metric, value: q.sum / q.scored.size, coverage: q.predictions > 0 ? q.scored.size / q.predictions : null } : null;
     const health = assessHealth({ reachable, ...(ready !== undefined ? { ready } : {}), p95Ms: p95, drift, fallbackRate, errorRate, sourceProblems, budgets: this.budgets });
     this.current = {
       ...this.current,
@@ -262,35 +258,77 @@ export class DeploymentMonitor {
       throughput,
       drift,
       ...(driftNote ? { driftNote } : {}),
-      quality: quality ? { metric: quality.metric, value: quality.value, coverage: quality.coverage } : null,
+      quality,
       checkedAt: new Date(now).toISOString(),
     };
     if (!driftNote) delete this.current.driftNote;
     return this.current;
   }
 
+  /** Index of the first record later than `t` (records are sorted). */
+  private firstAfter(t: number): number {
+    let lo = 0;
+    let hi = this.records.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.records[mid] as Timed<PredictionRecord>).t > t) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
   private addRecords(records: readonly Timed<PredictionRecord>[]): void {
     const fromUrl = !this.config.predictions?.jsonl;
+    let unordered = false;
+    const q = this.quality;
     for (const r of records) {
       if (fromUrl) {
         const key = `${r.record.request_id}|${r.record.ts}`;
         if (this.recordKeys.has(key)) continue;
         this.recordKeys.add(key);
       }
+      const last = this.records[this.records.length - 1];
+      if (last && r.t < last.t) unordered = true;
       this.records.push(r);
+      q.predictions++;
+      q.byId.set(r.record.request_id, r.record);
+      const waiting = q.waiting.get(r.record.request_id);
+      if (waiting) {
+        q.waiting.delete(r.record.request_id);
+        this.scoreFeedback(waiting);
+      }
     }
-    // Logs are mostly in time order; keep them sorted for the windows.
-    if (records.length > 0) this.records.sort((a, b) => a.t - b.t);
+    // Logs are mostly in time order; sort only when they are not.
+    if (unordered) this.records.sort((a, b) => a.t - b.t);
+    if (q.metric === undefined && this.records.length >= 20) q.metric = detectMetric(this.records);
+  }
+
+  private scoreFeedback(f: FeedbackRecord): void {
+    const q = this.quality;
+    const p = q.byId.get(f.request_id);
+    if (!p) {
+      if (q.waiting.size < 50_000) q.waiting.set(f.request_id, f);
+      return;
+    }
+    q.metric ??= detectMetric(this.records);
+    const score = scorePrediction(p, f.label, q.metric);
+    if (score === undefined) return;
+    const before = q.scored.get(f.request_id);
+    q.sum += score - (before ?? 0);
+    q.scored.set(f.request_id, score);
   }
 
   private trim(now: number): void {
     const oldest = now - (this.options.historyMs ?? DEFAULT_HISTORY);
     const max = this.options.maxRecords ?? 200_000;
-    if (this.records.length > 0 && ((this.records[0]?.t ?? now) < oldest || this.records.length > max)) {
-      this.records = this.records.filter((r) => r.t >= oldest).slice(-max);
+    // Amortised: trim when a tenth over the limit, or when the oldest record left the history window.
+    const cut = Math.max(this.firstAfter(oldest - 1), this.records.length > max * 1.1 ? this.records.length - max : 0);
+    if (cut > 0 && (cut >= this.records.length / 10 || this.records.length > max * 1.1)) {
+      for (const r of this.records.slice(0, cut)) this.quality.byId.delete(r.record.request_id);
+      this.records = this.records.slice(cut);
       if (this.recordKeys.size > 2 * max) this.recordKeys.clear();
     }
-    if (this.feedback.length > max || (this.feedback[0]?.t ?? now) < oldest) this.feedback = this.feedback.filter((f) => f.t >= oldest).slice(-max);
+    if (this.feedback.length > max * 1.1 || ((this.feedback[0]?.t ?? now) < oldest && this.feedback.length > 1000)) this.feedback = this.feedback.filter((f) => f.t >= oldest).slice(-max);
     while (this.scrapes.length > 0 && (this.scrapes[0] as ScrapePoint).t < oldest) this.scrapes.shift();
     if (this.scrapes.length > 20_000) this.scrapes.splice(0, this.scrapes.length - 20_000);
   }

@@ -294,3 +294,73 @@ function driftOverTime(perBucket: readonly Timed<PredictionRecord>[][], drift: N
   });
   return { statistic: drift.statistic ?? 'psi', ...(drift.threshold !== undefined ? { threshold: drift.threshold } : {}), features: Object.keys(scores).sort(), scores };
 }
+
+export interface WindowSummary {
+  p95Ms: number | null;
+  throughput: number | null;
+  errorRate: number | null;
+  fallbackRate: number | null;
+  lowConfidenceShare: number | null;
+}
+
+/**
+ * The status numbers over one window in a single pass (what every poll needs, without building series): latency,
+ * traffic and errors from the scrapes in the window (else from the log), fallback and low-confidence shares from the
+ * log records.
+ */
+export function summarizeWindow(scrapes: readonly ScrapePoint[], records: readonly Timed<PredictionRecord>[], windowMs: number, lowConfidenceThreshold = 0.6): WindowSummary {
+  let fallback = 0;
+  let withConfidence = 0;
+  let low = 0;
+  let errors = 0;
+  const latencies: number[] = [];
+  for (const { record: r } of records) {
+    if (r.path !== 'model') fallback++;
+    if (r.confidence !== null) {
+      withConfidence++;
+      if (r.confidence < lowConfidenceThreshold || r.reason === 'low_confidence') low++;
+    }
+    if (r.reason === 'error') errors++;
+    if (r.latency_ms !== null) latencies.push(r.latency_ms);
+  }
+  const n = records.length;
+  const out: WindowSummary = { p95Ms: null, throughput: null, errorRate: null, fallbackRate: n > 0 ? fallback / n : null, lowConfidenceShare: withConfidence > 0 ? low / withConfidence : null };
+  if (scrapes.length > 1) {
+    const sorted = [...scrapes].sort((a, b) => a.t - b.t);
+    const latency: (Bucket[] | undefined)[] = [undefined];
+    let requests = 0;
+    let failed = 0;
+    let predictions = 0;
+    let lowPredictions = 0;
+    let havePredictions = false;
+    for (let k = 1; k < sorted.length; k++) {
+      const prev = sorted[k - 1] as ScrapePoint;
+      const cur = sorted[k] as ScrapePoint;
+      if (cur.latency) addIncrease(latency, 0, prev.latency, cur.latency);
+      if (cur.requests) {
+        const reset = prev.requests === undefined || cur.requests.total < prev.requests.total || cur.requests.errors < prev.requests.errors;
+        requests += reset ? cur.requests.total : cur.requests.total - (prev.requests?.total ?? 0);
+        failed += reset ? cur.requests.errors : cur.requests.errors - (prev.requests?.errors ?? 0);
+      }
+      if (cur.predictions !== undefined) {
+        havePredictions = true;
+        const reset = cur.predictions < (prev.predictions ?? 0);
+        predictions += reset ? cur.predictions : cur.predictions - (prev.predictions ?? 0);
+        lowPredictions += reset ? (cur.lowConfidence ?? 0) : (cur.lowConfidence ?? 0) - (prev.lowConfidence ?? 0);
+      }
+    }
+    const seconds = ((sorted[sorted.length - 1] as ScrapePoint).t - (sorted[0] as ScrapePoint).t) / 1000;
+    const h = latency[0];
+    const p95 = h ? histogramQuantile(0.95, h) : Number.NaN;
+    out.p95Ms = Number.isFinite(p95) ? p95 : null;
+    out.throughput = seconds > 0 ? requests / seconds : null;
+    out.errorRate = share(failed, requests);
+    if (out.lowConfidenceShare === null && havePredictions) out.lowConfidenceShare = share(lowPredictions, predictions);
+  } else if (latencies.length > 0) {
+    latencies.sort((a, b) => a - b);
+    out.p95Ms = percentile(latencies, 95);
+    out.throughput = n / (windowMs / 1000);
+    out.errorRate = errors / n;
+  }
+  return out;
+}

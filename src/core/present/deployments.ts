@@ -79,7 +79,7 @@ export function dashboardText(s: DeploymentStatus, d: DashboardData): string {
     ...s.checks.map((c) => `- ${c.budget}: ${c.status} — ${c.message}`),
     '',
     `## Last ${Math.round((d.timestamps.length * d.stepMs) / 60_000)} min (${d.timestamps.length} points of ${Math.round(d.stepMs / 1000)} s; latency from ${d.latency.source})`,
-    `- latency p50 / p95 / p99: ${ms(last(d.latency.p50))} / ${ms(last(d.latency.p95))} / ${ms(last(d.latency.p99))}${d.latency.budgetMs !== undefined ? ` (budget ${formatMs(d.latency.budgetMs)})` : ''}; p95 range ${range(d.latency.p95, 'ms')} over ${points(d.latency.p95)} points`,
+    `- latency p50 / p95 / p99: ${ms(last(d.latency.p50))} / ${ms(last(d.latency.p95))} / ${ms(last(d.latency.p99))}${d.latency.budgetMs !== undefined ? ` (budget ${formatMs(d.latency.budgetMs)})` : ''}; p95 range ${range(d.latency.p95, 'ms')} over ${points(d.latency.p95)} point${points(d.latency.p95) === 1 ? '' : 's'}`,
     `- throughput: ${last(d.throughput)?.toFixed(2) ?? '–'} req/s · error rate ${pct(last(d.errorRate))} · fallback rate ${pct(last(d.fallbackRate))} · low confidence ${pct(last(d.lowConfidenceShare))}`,
   ];
   if (d.predictions.kind === 'labels') out.push(`- predictions (latest shares): ${d.predictions.labels.map((l) => `${l} ${pct(last(d.predictions.kind === 'labels' ? (d.predictions.shares[l] ?? []) : []))}`).join(', ')}`);

@@ -45,7 +45,8 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
     const s = node.entry.monitor.status;
     const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
-    item.description = `${STATE_LABEL[s.state]} · ${statusFacts(s)}`;
+    // Unreachable or not checked: the reason says more than empty measurements.
+    item.description = `${STATE_LABEL[s.state]} · ${s.state === 'unreachable' || s.state === 'unknown' ? s.reason : statusFacts(s)}`;
     const icon = STATE_ICON[s.state];
     item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
     const md = new vscode.MarkdownString();

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../../src/cli/main';
 import type { RunningServer } from '../../../src/serve/server';
-import { portIsFree, startCreditServer } from '../deployments/localServer';
+import { eventually, portIsFree, startCreditServer } from '../deployments/localServer';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const SAMPLES = join(ROOT, 'samples');
@@ -113,11 +113,10 @@ deployments:
     assert.match(r.out, /Done \(request count reached\) .*sent 40, answered 40, failed 0, feedback (\d+)/);
     const feedback = Number(/feedback (\d+)\.\n$/.exec(r.out)?.[1]);
     assert.ok(feedback > 5 && feedback < 35, `feedback ${feedback}`);
-    const records = (await readFile(join(dir, 'predictions.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { inputs: { age: number } });
-    assert.ok(records.length >= 40);
+    const lines = async (file: string): Promise<string[]> => (await readFile(join(dir, file), 'utf8')).trim().split('\n').filter((l) => l !== '');
+    const records = (await eventually(async () => ((await lines('predictions.jsonl')).length >= 40 ? lines('predictions.jsonl') : undefined), '40 logged predictions')).map((l) => JSON.parse(l) as { inputs: { age: number } });
     assert.ok(records.every((x) => x.inputs.age >= 100), 'ages shifted by +100');
-    const lines = (await readFile(join(dir, 'feedback.jsonl'), 'utf8')).trim().split('\n');
-    assert.equal(lines.length, feedback);
+    await eventually(async () => (await lines('feedback.jsonl')).length === feedback, `${feedback} feedback records`);
   });
 
   it('refuses bad replay arguments with the reason', async () => {

@@ -26,3 +26,13 @@ export function portIsFree(port: number): Promise<boolean> {
     probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
   });
 }
+
+/** Waits until `check` holds (the local server writes its logs in batches, a few ms after answering). */
+export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, attempts = 200): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`Gave up waiting: ${what}`);
+}

@@ -12,7 +12,7 @@ import type { DeploymentConfig } from '../../../src/core/config/manifest';
 import { DeploymentMonitor, withSelector } from '../../../src/core/deployments/monitor';
 import { OipClient, requestFromRows } from '../../../src/core/deployments/oip';
 import type { RunningServer } from '../../../src/serve/server';
-import { startCreditServer } from './localServer';
+import { eventually, startCreditServer } from './localServer';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const FEATURES = ['age', 'income', 'debt_ratio', 'credit_lines', 'late_payments', 'months_employed'];
@@ -71,8 +71,10 @@ describe('DeploymentMonitor on the local server', () => {
     const ids = await traffic(40);
     const client = new OipClient({ url: server.endpoint.url, model: 'credit-risk' });
     for (const id of ids.slice(0, 10)) await client.feedback({ request_id: id, label: 0 });
-    await new Promise((r) => setTimeout(r, 50));
-    const s = await m.poll();
+    const s = await eventually(async () => {
+      const polled = await m.poll();
+      return polled.quality !== null && polled.p95Ms !== null && m.collected.predictions >= 40 ? polled : undefined;
+    }, 'the 40 predictions and their feedback in the logs');
     assert.equal(s.state, 'healthy', s.reason);
     assert.ok(s.p95Ms !== null && s.p95Ms > 0 && s.p95Ms < 1000, `p95 ${s.p95Ms}`);
     assert.ok((s.throughput ?? 0) > 0);
@@ -127,7 +129,10 @@ describe('DeploymentMonitor on the local server', () => {
     });
     await m.poll();
     await traffic(12);
-    const s = await m.poll();
+    const s = await eventually(async () => {
+      const polled = await m.poll();
+      return polled.drift ? polled : undefined;
+    }, 'drift scored on the logged inputs');
     assert.ok((seen[0] ?? 0) >= 12);
     assert.deepEqual(s.drift, { statistic: 'psi', feature: 'income', score: 0.35 });
     assert.equal(s.state, 'breaching');

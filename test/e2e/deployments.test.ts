@@ -141,6 +141,26 @@ describe('Deployments in code-server', () => {
     assert.match(await row(deployments, /^Health/).innerText(), /Unreachable — Connection refused by 127\.0\.0\.1:9/);
   });
 
+  test('Edit in mlship.yaml opens the manifest at the deployment, Set Auth Token stores it without logging it', async () => {
+    const deployments = view(page, 'Deployments');
+    await row(deployments, /credit-risk-prod/).click();
+    await vs.runCommand('MLShip: Edit in mlship.yaml');
+    await page.locator('.tab.active', { hasText: 'mlship.yaml' }).waitFor({ timeout: 15_000 });
+    await page.locator('.statusbar-item', { hasText: /Ln 6, Col 1/ }).waitFor({ timeout: 15_000 });
+    await row(deployments, /credit-risk-prod/).click();
+    await vs.runCommand('MLShip: Set Auth Token');
+    const input = page.locator('.quick-input-widget input[type="password"]');
+    await input.waitFor({ timeout: 15_000 });
+    await input.fill('s3cret-e2e-token');
+    await page.keyboard.press('Enter');
+    await page.locator('.notification-toast', { hasText: 'the auth token of credit-risk-prod is stored' }).waitFor({ timeout: 15_000 });
+    await vs.runCommand('MLShip: Show Log');
+    await page.locator('.view-line', { hasText: 'credit-risk-prod' }).first().waitFor({ timeout: 15_000 });
+    const logText = await page.locator('.panel .view-lines').innerText();
+    assert.ok(!logText.includes('s3cret'), 'the token is not in the log');
+    await vs.screenshot('26-deployments-edit-and-token');
+  });
+
   test('stopping the local deployment removes it and frees its port', async () => {
     await vs.runCommand('MLShip: Stop Local Deployment');
     const deployments = view(page, 'Deployments');

@@ -161,10 +161,36 @@ describe('Deployments in code-server', () => {
     await vs.screenshot('26-deployments-edit-and-token');
   });
 
+  test('polling stops when the Deployments view is closed and starts again when it is shown', async () => {
+    await page.locator('.tab', { hasText: /dashboard\.md/ }).locator('.codicon-close').click();
+    // Another view container in the side bar: the Deployments view is no longer visible.
+    await page.getByRole('tab', { name: /^Explorer/ }).click();
+    await page.locator('.panel .view-line', { hasText: 'Deployment polling stopped (no Deployments view or dashboard open)' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('tab', { name: /^MLShip/ }).click();
+    await row(view(page, 'Deployments'), /credit-risk-prod/).waitFor({ timeout: 15_000 });
+    // The log's polling lines, in visual order (Monaco positions its lines by offset, not by DOM order).
+    const pollingLines = (): Promise<{ top: number; text: string }[]> =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.panel .view-line')]
+          .map((l) => ({ top: l.getBoundingClientRect().top, text: (l.textContent ?? '').replace(/\s+/g, ' ') }))
+          .filter((l) => l.text.includes('Deployment polling'))
+          .sort((x, y) => x.top - y.top),
+      );
+    let lines: { top: number; text: string }[] = [];
+    for (let i = 0; i < 100 && !/started/.test(lines.at(-1)?.text ?? ''); i++) {
+      await page.waitForTimeout(150);
+      lines = await pollingLines();
+    }
+    assert.match(lines.at(-1)?.text ?? '', /Deployment polling started/, JSON.stringify(lines));
+    assert.ok(lines.some((l) => /Deployment polling stopped/.test(l.text)));
+  });
+
   test('stopping the local deployment removes it and frees its port', async () => {
     await vs.runCommand('MLShip: Stop Local Deployment');
     const deployments = view(page, 'Deployments');
+    await row(deployments, /credit-risk-prod/).waitFor({ timeout: 15_000 });
     await row(deployments, /credit-risk 2 \(local\)/).waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('.statusbar-item', { hasText: /Stopped credit-risk 2; port \d+ is free/ }).waitFor({ timeout: 15_000 });
     await assert.rejects(fetch(`${url}/v2/health/live`));
     await vs.screenshot('25-deployments-local-stopped');
   });

@@ -87,16 +87,10 @@ export class DeploymentCommands {
     const isDashboard = (d: vscode.TextDocument): boolean => d.uri.scheme === DASHBOARD_SCHEME;
     return [
       vscode.workspace.registerTextDocumentContentProvider(DASHBOARD_SCHEME, this.dashboards),
-      vscode.workspace.onDidOpenTextDocument((d) => {
-        if (!isDashboard(d)) return;
-        this.dashboards.opened(d.uri);
-        this.service.trackDashboard(1);
-      }),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        if (!isDashboard(d)) return;
-        this.dashboards.closed(d.uri);
-        this.service.trackDashboard(-1);
-      }),
+      vscode.workspace.onDidOpenTextDocument((d) => isDashboard(d) && this.dashboards.opened(d.uri)),
+      vscode.workspace.onDidCloseTextDocument((d) => isDashboard(d) && this.dashboards.closed(d.uri)),
+      // A dashboard counts as open while it has an editor tab (documents outlive their tabs for a while).
+      vscode.window.tabGroups.onDidChangeTabs(() => this.service.setDashboardCount(this.openDashboardTabs())),
       reg('mlship.refreshDeployments', () => this.refresh()),
       reg('mlship.openDashboard', (node?: DeploymentsNode | string) => this.openDashboard(node)),
       reg('mlship.probeDeployment', (node?: DeploymentsNode) => this.probe(node)),
@@ -106,6 +100,10 @@ export class DeploymentCommands {
       reg('mlship.stopLocalDeployment', (node?: DeploymentsNode) => this.stopLocal(node)),
       reg('mlship.replaySnapshot', (node?: DeploymentsNode) => this.replay(node)),
     ];
+  }
+
+  private openDashboardTabs(): number {
+    return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === DASHBOARD_SCHEME).length;
   }
 
   /** The deployment a command is about: its node, the selection, or a quick pick. */

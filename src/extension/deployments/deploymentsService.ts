@@ -76,9 +76,9 @@ export class DeploymentsService implements vscode.Disposable {
     this.updatePolling();
   }
 
-  /** A dashboard opened (+1) or closed (−1). */
-  trackDashboard(delta: 1 | -1): void {
-    this.dashboards = Math.max(0, this.dashboards + delta);
+  /** How many dashboards are open (editor tabs), as the tab groups report it. */
+  setDashboardCount(count: number): void {
+    this.dashboards = count;
     this.updatePolling();
   }
 
@@ -88,7 +88,7 @@ export class DeploymentsService implements vscode.Disposable {
     this.polling = want;
     if (want) for (const e of this.entries.values()) this.schedule(e);
     else this.scheduler.stop();
-    log().debug(`Deployment polling ${want ? 'started' : 'stopped (no Deployments view or dashboard open)'}.`);
+    log().info(`Deployment polling ${want ? 'started' : 'stopped (no Deployments view or dashboard open)'}.`);
   }
 
   private schedule(e: DeploymentEntry): void {

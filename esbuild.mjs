@@ -1,6 +1,6 @@
-// One bundle per process: the extension host, the language server, the CLI (node/cjs) and the webview (browser).
-// Native and wasm dependencies stay external: onnxruntime-node ships under node_modules; tree-sitter's wasm files are
-// copied to dist/grammars.
+// One bundle per process: the extension host, the language server, the CLI, the model process (node/cjs) and the
+// webview (browser). Native and wasm dependencies stay external: onnxruntime-node ships under node_modules and is
+// loaded by the model process (dist/serve.js) only; tree-sitter's wasm files are copied to dist/grammars.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,7 +33,8 @@ const node = {
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode', 'onnxruntime-node'] },
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
+  { ...node, entryPoints: { serve: 'src/serve/main.ts' }, external: ['onnxruntime-node'] },
   { ...node, entryPoints: { server: 'src/server/server.ts' } },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { 'webview/details': 'webview/details/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022' },

@@ -1,12 +1,14 @@
-// Lint rules that keep the layering honest: `vscode` only under src/extension, the webview sees only src/shared,
-// core imports nothing of ours but src/shared.
+// Lint rules that keep the layering honest: `vscode` only under src/extension, onnxruntime only under src/serve, the
+// webview sees only src/shared, core imports nothing of ours but src/shared.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const noVscode = { name: 'vscode', message: "'vscode' may be imported only under src/extension." };
+// onnxruntime runs in the model process (src/serve) only, so a native crash never takes the extension host down.
+const noOnnxRuntime = { group: ['onnxruntime-node', 'onnxruntime-node/*', 'onnxruntime-common', 'onnxruntime-common/*'], message: 'onnxruntime is imported only under src/serve (the model process).' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'samples/**', 'test/fixtures/**', 'test/corpus/**', 'test-results/**', '.vscode-test/**', 'scripts/**', 'bench/tree/**', 'test/electron/**', 'esbuild.mjs', 'eslint.config.mjs'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'samples/**', 'test/fixtures/**', 'test/corpus/**', 'test-results/**', '.vscode-test/**', 'scripts/**', 'bench/tree/**', 'test/electron/**', 'bench/*.cjs', 'esbuild.mjs', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -20,13 +22,26 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    ignores: ['src/serve/**', 'src/core/**', 'src/extension/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [noOnnxRuntime] }] },
+  },
+  {
     files: ['src/extension/**/*.ts'],
-    rules: { 'no-restricted-imports': 'off' },
+    rules: { 'no-restricted-imports': ['error', { patterns: [noOnnxRuntime, { group: ['**/serve/**', '**/server/**', '**/cli/**'], message: 'The extension talks to the other processes over IPC, LSP or HTTP; it does not import them.' }] }] },
+  },
+  {
+    files: ['src/serve/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/extension/**', '**/server/**', '**/cli/**', '**/webview/**'], message: 'The model process imports only src/core and src/shared.' }] }] },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [noOnnxRuntime, { group: ['**/serve/**', '**/extension/**', '**/server/**', '**/webview/**'], message: 'The CLI starts the model process (dist/serve.js) as a child; it does not import it.' }] }] },
   },
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/extension/**', '**/server/**', '**/cli/**', '**/serve/**', '**/webview/**'], message: 'src/core imports nothing of ours but src/shared.' }] }],
+      'no-restricted-imports': ['error', { paths: [noVscode], patterns: [noOnnxRuntime, { group: ['**/extension/**', '**/server/**', '**/cli/**', '**/serve/**', '**/webview/**'], message: 'src/core imports nothing of ours but src/shared.' }] }],
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },

@@ -15,9 +15,11 @@ const stub = () => new Proxy(function () {}, {
   get: (t, p) => (p === 'then' ? undefined : p === Symbol.toPrimitive ? () => '' : stub()),
   apply: () => stub(),
   construct: () => stub(),
+  set: () => true,
 });
 const api = ['window', 'workspace', 'commands', 'languages', 'env', 'extensions', 'Uri', 'EventEmitter', 'TreeItem', 'ThemeIcon',
-  'ThemeColor', 'MarkdownString', 'Range', 'Diagnostic', 'DiagnosticSeverity', 'ProgressLocation', 'TreeItemCollapsibleState', 'ViewColumn'];
+  'ThemeColor', 'MarkdownString', 'Range', 'Diagnostic', 'DiagnosticSeverity', 'ProgressLocation', 'TreeItemCollapsibleState', 'ViewColumn',
+  'StatusBarAlignment', 'TabInputText', 'Position', 'Selection', 'TextEditorRevealType'];
 const vscodeStub = new Proxy(Object.fromEntries(api.map((k) => [k, stub()])), { get: (t, p) => (p in t ? t[p] : stub()) });
 Module._load = function (request, ...rest) { return request === 'vscode' ? vscodeStub : origLoad.call(this, request, ...rest); };
 const t0 = performance.now();

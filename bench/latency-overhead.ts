@@ -18,7 +18,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { TensorSpec } from '../src/core/formats/types';
-import { benchmarkModel } from '../src/core/inference/benchmark';
+import { benchmarkModel } from '../src/serve/benchmark';
 import { buildInputs } from '../src/core/inference/inputs';
 import { median, type BenchFigure } from './figures';
 

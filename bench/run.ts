@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each figure next to its peer measured in the same run, written to
-// bench/results/results.json. Needs `npm run build` first (activation loads dist/extension.js).
+// bench/results/results.json. Needs `npm run build` first (activation loads dist/extension.js; the serving and
+// polling benchmarks start dist/serve.js).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { runCheckTreeBench } from './check-tree';
 import { runDiscoveryBench } from './discovery';
 import { printFigures, type BenchFigure } from './figures';
 import { runLatencyOverheadBench } from './latency-overhead';
+import { runPollingBench } from './polling';
+import { runServeBench } from './serve';
 
 async function main(): Promise<void> {
   const results: Record<string, BenchFigure[]> = {};
@@ -22,6 +25,10 @@ async function main(): Promise<void> {
   printFigures('Analysis', results.analysis);
   results.checkTree = await runCheckTreeBench();
   printFigures('mlship check on real trees', results.checkTree);
+  results.serve = await runServeBench();
+  printFigures('Local server (dist/serve.js) under load vs in-process onnxruntime', results.serve);
+  results.polling = await runPollingBench();
+  printFigures('Deployment polling CPU', results.polling);
   const dir = join(__dirname, 'results');
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'results.json');

@@ -2,6 +2,7 @@
 // (test/fixtures/) from scratch, deterministically, then verifies them.
 //
 //   1. /usr/bin/python3 scripts/fixtures/make_models.py  (models, MLflow store, formats, text data)
+//      /usr/bin/python3 scripts/fixtures/make_serve_models.py  (test/fixtures/serve: datatypes and benchmark models)
 //   2. scripts/fixtures/make_data.mjs                     (Parquet via hyparquet-writer, DVC files)
 //   3. scripts/fixtures/make_flagd_vectors.mjs           (flagd bucketing vectors from @openfeature/flagd-core)
 //   4. scripts/fixtures/verify.mjs                        (onnxruntime-node + hyparquet read-back)
@@ -38,6 +39,7 @@ const OWNED = [
   'test/fixtures/data',
   'test/fixtures/dvc',
   'test/fixtures/flagd',
+  'test/fixtures/serve',
 ];
 
 function checkPython() {
@@ -96,6 +98,8 @@ async function main() {
       console.error(py.stdout);
       throw new Error(`make_models.py failed (exit ${py.status})`);
     }
+    const serve = spawnSync(PYTHON, ['-W', 'ignore', 'scripts/fixtures/make_serve_models.py', '--root', root], { cwd: root, stdio: 'inherit' });
+    if (serve.status !== 0) throw new Error(`make_serve_models.py failed (exit ${serve.status})`);
     const summary = JSON.parse(py.stdout);
     console.log(
       `  credit-risk auc v1=${summary.credit.v1.auc.toFixed(4)} v2=${summary.credit.v2.auc.toFixed(4)}; ` +

@@ -12,11 +12,11 @@ import { FileWorkspaceResolver } from '../core/analysis/workspace';
 import { analyzeNotebook, notebookCodeCells } from '../core/analysis/notebook';
 import { languageForPath, loadGrammars } from '../core/analysis/parser';
 import { type CheckProblem, type CheckSummary, type FileFindings, summaryLine, toJson, toSarif, toText } from '../core/analysis/report';
-import { MANIFEST_FILE, parseManifest } from '../core/config/manifest';
 import { walkWorkspace } from '../core/registry/walk';
 import { analysisConfig } from '../core/analysis/settings';
 import { VERSION } from '../shared/version';
 import { choice, parseOptions, UsageError, type CliIo, type Subcommand } from './io';
+import { readManifest } from './workspace';
 
 const USAGE = `Usage: mlship check [paths…] [options]
 
@@ -140,23 +140,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
     diff: parsed.flags.has('--diff'),
   };
   if (opts.fix && opts.diff) throw new UsageError('--fix writes the fixes and --diff only shows them: choose one.');
-  const configPath = resolve(io.cwd, opts.config ?? MANIFEST_FILE);
-  let manifestText: string | undefined;
-  try {
-    manifestText = await readFile(configPath, 'utf8');
-  } catch {
-    if (opts.config) {
-      io.stderr(`mlship check: cannot read ${opts.config}.\n`);
-      return 2;
-    }
-  }
-  const manifestResult = manifestText !== undefined ? parseManifest(manifestText) : undefined;
-  if (manifestResult && !manifestResult.manifest) {
-    for (const i of manifestResult.issues) io.stderr(`${relative(io.cwd, configPath)}:${i.line}:${i.column}: ${i.severity}: ${i.message}\n`);
-    io.stderr('mlship check: fix mlship.yaml (see the errors above) and run again.\n');
-    return 2;
-  }
-  const manifest = manifestResult?.manifest;
+  const read = await readManifest(io, 'check', opts.config);
+  if (!read.ok) return read.code;
+  const manifest = read.manifest;
   const config = analysisConfig(manifest, undefined);
   await loadGrammars();
   const { files, problems, fatal } = await collectFiles(io.cwd, opts.paths, [...(manifest?.exclude ?? []), ...(manifest?.analysis?.exclude ?? [])]);

@@ -2,11 +2,14 @@
 import { VERSION } from '../shared/version';
 import { check } from './check';
 import { runSubcommand, type CliIo, type Subcommand } from './io';
+import { replay } from './replay';
 import { rollout } from './rollout';
+import { serve } from './serve';
+import { status } from './status';
 
 export type { CliIo } from './io';
 
-const COMMANDS: Record<string, Subcommand> = { check, rollout };
+const COMMANDS: Record<string, Subcommand> = { check, serve, status, replay, rollout };
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

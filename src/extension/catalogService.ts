@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { MANIFEST_FILE, parseManifest, type Manifest } from '../core/config/manifest';
 import { discoverCatalog, isInterestingFile } from '../core/registry/catalog';
 import type { Catalog, DatasetEntry, ModelEntry, ModelVersionEntry, SnapshotEntry } from '../core/registry/types';
-import { walkWorkspace } from '../core/registry/walk';
+import { ALWAYS_SKIPPED_DIRS, walkWorkspace } from '../core/registry/walk';
 import { WorkspaceWatcher } from '../core/registry/watcher';
 import { errorMessage } from '../core/util/concurrency';
 import { log } from './log';
@@ -144,7 +144,7 @@ export class CatalogService implements vscode.Disposable {
       const root = folder.uri.fsPath;
       const watcher = new WorkspaceWatcher({
         root,
-        relevant: (rel) => rel === '' || isInterestingFile(rel.split('/').pop() ?? rel) || rel.split('/').includes('mlruns') || !rel.includes('.'),
+        relevant: (rel) => !rel.split('/').some((seg) => ALWAYS_SKIPPED_DIRS.has(seg)) && (rel === '' || isInterestingFile(rel.split('/').pop() ?? rel) || rel.split('/').includes('mlruns') || !rel.includes('.')),
         onChange: (changed) => {
           log().debug(`Changed: ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ` (+${changed.length - 5})` : ''}`);
           this.refresh();

@@ -4,18 +4,20 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST_FILE } from '../core/config/manifest';
-import { benchmarkModel, isAbortError, type LatencyBenchmarkResult } from '../core/inference/benchmark';
+import { runBenchmarkInModelProcess } from '../core/inference/modelProcess';
 import { describeSnapshot, describeVersion } from '../core/present/details';
 import { compareToBudget, formatMs } from '../core/stats/latency';
 import type { ModelVersionEntry } from '../core/registry/types';
-import { errorMessage } from '../core/util/concurrency';
+import { errorMessage, isAbortError } from '../core/util/concurrency';
 import { sha256File, sha256Path } from '../core/util/hash';
 import { readSnapshotRows } from '../core/formats/tabular';
 import { parseFeatureNames } from '../core/inference/inputs';
 import type { DetailsAction, DetailsView } from '../shared/detailsMessages';
+import type { LatencyBenchmarkResult } from '../shared/serve';
 import type { CatalogService } from './catalogService';
 import { DetailsPanel, type DetailsHost } from './detailsPanel';
 import { log } from './log';
+import { modelProcess } from './modelProcess';
 import type { ModelsNode, ModelsTreeProvider } from './modelsTree';
 import { snapshotRows, type SnapshotsNode, type SnapshotsTreeProvider } from './snapshotsTree';
 
@@ -57,7 +59,7 @@ export class Commands implements DetailsHost {
   }
 
   /** Resolves a command argument to a version or snapshot id, asking when nothing is selected. */
-  private async target(node: AnyNode | undefined, want: 'version' | 'any'): Promise<string | undefined> {
+  private async target(node: AnyNode | undefined, want: 'version' | 'any', placeHolder?: string): Promise<string | undefined> {
     let n = node ?? this.selected();
     while (n && n.kind !== 'version' && n.kind !== 'snapshot' && n.kind !== 'model' && n.kind !== 'folder' && n.kind !== 'dataset') n = n.parent;
     if (n?.kind === 'version') return n.version.id;
@@ -81,8 +83,14 @@ export class Commands implements DetailsHost {
       void vscode.window.showInformationMessage(want === 'version' ? 'MLShip: no ONNX model version to benchmark in this workspace.' : 'MLShip: no models or data snapshots found.');
       return undefined;
     }
-    const pick = await vscode.window.showQuickPick(items, { placeHolder: want === 'version' ? 'Model version to benchmark' : 'Model version or data snapshot', matchOnDescription: true, matchOnDetail: true });
+    const pick = await vscode.window.showQuickPick(items, { placeHolder: placeHolder ?? (want === 'version' ? 'Model version to benchmark' : 'Model version or data snapshot'), matchOnDescription: true, matchOnDetail: true });
     return pick?.id;
+  }
+
+  /** The ONNX model version a command was invoked on (tree node, selection, or a quick pick). */
+  async pickVersion(node: unknown, placeHolder: string): Promise<ModelVersionEntry | undefined> {
+    const id = await this.target(node as AnyNode | undefined, 'version', placeHolder);
+    return id ? this.service.findVersion(id) : undefined;
   }
 
   async render(targetId: string): Promise<DetailsView | undefined> {
@@ -190,17 +198,24 @@ export class Commands implements DetailsHost {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
           let last = 0;
-          return benchmarkModel(modelFile, {
-            ...(v.metadata?.inputs.length ? { inputs: v.metadata.inputs } : {}),
-            warmupRuns, runs, batchSize, signal: abort.signal,
-            ...(rows ? { rows } : {}),
-            ...(featureNames ? { featureNames } : {}),
-            onProgress: (done, total, phase) => {
-              const pct = Math.round(((phase === 'warmup' ? 0 : warmupRuns) + done) / (warmupRuns + runs) * 100);
-              progress.report({ message: `${phase === 'warmup' ? 'warming up' : 'measuring'} ${done}/${total}`, increment: pct - last });
-              last = pct;
+          return runBenchmarkInModelProcess(
+            modelProcess(this.extensionUri),
+            {
+              modelPath: modelFile,
+              ...(v.metadata?.inputs.length ? { inputs: v.metadata.inputs } : {}),
+              warmupRuns, runs, batchSize,
+              ...(rows ? { rows } : {}),
+              ...(featureNames ? { featureNames } : {}),
             },
-          });
+            {
+              signal: abort.signal,
+              onProgress: (done, total, phase) => {
+                const pct = Math.round(((phase === 'warmup' ? 0 : warmupRuns) + done) / (warmupRuns + runs) * 100);
+                progress.report({ message: `${phase === 'warmup' ? 'warming up' : 'measuring'} ${done}/${total}`, increment: pct - last });
+                last = pct;
+              },
+            },
+          );
         },
       );
       this.benchmarks.set(v.id, result);

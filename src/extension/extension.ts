@@ -1,10 +1,14 @@
 // Activation: registers views, commands and the details panel, then starts discovery in the background. Nothing heavy
-// happens here: onnxruntime-node loads only when a benchmark runs.
+// happens here, and onnxruntime-node never loads in the extension host: it runs in the model process (dist/serve.js).
 import * as vscode from 'vscode';
-import { isOnnxRuntimeLoaded } from '../core/inference/benchmark';
 import type { Catalog } from '../core/registry/types';
 import { CatalogService } from './catalogService';
 import { Commands } from './commands';
+import { DeploymentCommands } from './deployments/commands';
+import { DeploymentsService } from './deployments/deploymentsService';
+import { DeploymentsTreeProvider } from './deployments/deploymentsTree';
+import { createDeploymentStatusBar } from './deployments/statusBar';
+import { featureNamesOf, findModelVersion } from '../core/registry/resolve';
 import { DETAILS_VIEW_TYPE, DetailsPanel } from './detailsPanel';
 import { log } from './log';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -40,6 +44,27 @@ export function activate(context: vscode.ExtensionContext): MlshipApi {
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => service.refresh()),
   );
+  // Deployments: mlship.yaml's deployments and local ones; polled only while the view or a dashboard is open.
+  const deployments = new DeploymentsService(context, (config, root) => {
+    const found = config.model ? findModelVersion(service.all, config.model, root) : undefined;
+    const featureNames = found ? featureNamesOf(found.version) : undefined;
+    return featureNames ? { featureNames } : undefined;
+  });
+  const deploymentsProvider = new DeploymentsTreeProvider(deployments);
+  const deploymentsView = vscode.window.createTreeView('mlship.deployments', { treeDataProvider: deploymentsProvider, showCollapseAll: true });
+  const deploymentCommands = new DeploymentCommands(context, deployments, { provider: deploymentsProvider, view: deploymentsView }, service, (node, placeHolder) => commands.pickVersion(node, placeHolder));
+  context.subscriptions.push(
+    deployments,
+    deploymentsView,
+    deploymentsView.onDidChangeVisibility((e) => deployments.setViewVisible(e.visible)),
+    service.onDidChange(() => void deployments.reload()),
+    ...deploymentCommands.register(),
+    ...createDeploymentStatusBar(context, deployments),
+  );
+  setTimeout(() => {
+    void deployments.reload();
+    deployments.setViewVisible(deploymentsView.visible);
+  }, 0);
   // Discovery and the language server start after activation returns.
   setTimeout(() => service.start(), 0);
   // The language client (and vscode-languageclient) loads after activation too.
@@ -61,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): MlshipApi {
     }),
   );
   const activationMs = performance.now() - started;
-  const onnxLoaded = isOnnxRuntimeLoaded();
+  const onnxLoaded = Object.keys(require.cache).some((key) => /[\\/]onnxruntime-(node|common)[\\/]/.test(key));
   channel.info(`MLShip activated in ${activationMs.toFixed(1)} ms; onnxruntime loaded: ${onnxLoaded}; workspace trusted: ${vscode.workspace.isTrusted}.`);
   return { activationMs, onnxRuntimeLoadedAtActivation: onnxLoaded, catalogs: () => service.all, whenIdle: () => service.whenIdle(), languageClient: () => clientReady };
 }

@@ -98,7 +98,8 @@ export async function startVsCode(options: { settings?: Record<string, unknown>;
         const exited = new Promise((r) => (server.child.exitCode !== null ? r(null) : server.child.once('exit', r)));
         server.child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        await rm(base, { recursive: true, force: true });
+        // code-server may still be writing its state while it exits: retry instead of failing on ENOTEMPTY.
+        await rm(base, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
       },
     };
   } catch (err) {

@@ -1,6 +1,6 @@
 // The bundled CLI (dist/cli.js, with its wasm grammars in dist/grammars) on the sample workspace, as CI would run it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
 
@@ -18,4 +18,26 @@ test('dist/cli.js --help documents the exit codes', () => {
   const r = spawnSync(process.execPath, [resolve(repo, 'dist', 'cli.js'), 'check', '--help'], { encoding: 'utf8' });
   assert.equal(r.status, 0);
   assert.match(r.stdout, /Exit codes: 0 .* 1 .* 2 /s);
+});
+
+test('dist/cli.js serve starts dist/serve.js, answers OIP v2, and stops on Ctrl+C with the port freed', async () => {
+  const child = spawn(process.execPath, [resolve(repo, 'dist', 'cli.js'), 'serve', 'models/churn-gbt.onnx', '--no-log', '--json'], { cwd: resolve(repo, 'samples'), stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const line = await new Promise<string>((done, fail) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) done(out.split('\n')[0] as string);
+    });
+    child.once('exit', (code) => fail(new Error(`mlship serve exited with ${code}: ${err}`)));
+  });
+  const endpoint = JSON.parse(line) as { url: string; modelName: string; modelVersion: string };
+  assert.equal(endpoint.modelName, 'churn-gbt');
+  const meta = (await (await fetch(`${endpoint.url}/v2/models/churn-gbt`)).json()) as { inputs: { name: string; datatype: string; shape: number[] }[] };
+  assert.deepEqual(meta.inputs, [{ name: 'float_input', datatype: 'FP32', shape: [-1, 5] }]);
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  child.kill('SIGINT');
+  assert.equal(await exited, 0, err);
+  await assert.rejects(fetch(`${endpoint.url}/v2/health/live`));
 });

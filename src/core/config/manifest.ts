@@ -6,14 +6,25 @@ import { validateAgainstSchema, type JsonSchema } from './schemaValidator';
 
 export const MANIFEST_FILE = 'mlship.yaml';
 
+/** A deployment to watch (`deployments:` in mlship.yaml); see schemas/mlship.schema.json for each key. */
 export interface DeploymentConfig {
   name: string;
+  /** name@alias or name/version, optionally with a models:/ prefix. */
   model?: string;
+  /** Workspace-relative data snapshot: the drift baseline and the rows of active probes. */
   baseline?: string;
-  inference?: { protocol?: 'oip-v2'; url: string; model?: string };
-  metrics?: { scrape?: string; prometheus?: string; selector?: string };
-  predictions?: { jsonl?: string; url?: string };
-  budgets?: { latency_p95_ms?: number; drift_psi?: number; fallback_rate?: number };
+  inference?: { protocol?: 'oip-v2'; url: string; model?: string; version?: string; timeout_ms?: number };
+  metrics?: { scrape?: string; prometheus?: string; selector?: string; latency_histogram?: string };
+  predictions?: { jsonl?: string; url?: string; format?: 'mlship' | 'kserve' };
+  feedback?: { jsonl?: string; url?: string };
+  budgets?: DeploymentBudgets;
+  poll_interval_s?: number;
+}
+
+export interface DeploymentBudgets {
+  latency_p95_ms?: number;
+  drift_psi?: number;
+  fallback_rate?: number;
 }
 
 export interface AnalysisManifest {
@@ -98,5 +109,15 @@ export function parseManifest(text: string): ManifestResult {
     at(range ? [range[0], range[1]] : undefined, v.message);
   }
   if (issues.some((i) => i.severity === 'error')) return { issues };
-  return { manifest: value as Manifest, issues };
+  const manifest = value as Manifest;
+  const seen = new Set<string>();
+  (manifest.deployments ?? []).forEach((d, i) => {
+    const node = nodeAt(doc.contents, ['deployments', i, 'name']);
+    const range = node?.range ? ([node.range[0], node.range[1]] as [number, number]) : undefined;
+    if (seen.has(d.name)) at(range, `Deployment '${d.name}' is listed twice; names must be unique.`);
+    seen.add(d.name);
+    if (!d.inference && !d.metrics && !d.predictions) at(range, `Deployment '${d.name}' has nothing to watch: give it inference, metrics or predictions.`, 'warning');
+  });
+  if (issues.some((i) => i.severity === 'error')) return { issues };
+  return { manifest, issues };
 }

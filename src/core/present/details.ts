@@ -1,6 +1,6 @@
 // Builds the details panel's view of a model version or a data snapshot from catalog entries (pure, unit-tested).
 import type { DetailsSection, DetailsView } from '../../shared/detailsMessages';
-import type { LatencyBenchmarkResult } from '../inference/benchmark';
+import type { LatencyBenchmarkResult } from '../../shared/serve';
 import type { ModelEntry, ModelVersionEntry, SnapshotEntry } from '../registry/types';
 import { compareToBudget, formatMs } from '../stats/latency';
 import { formatBytes } from '../util/hash';

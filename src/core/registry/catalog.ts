@@ -24,6 +24,11 @@ const MODEL_EXT: Record<string, ModelFormat> = {
   '.pkl': 'pickle', '.pickle': 'pickle', '.joblib': 'pickle', '.pt': 'pickle', '.pth': 'pickle',
 };
 const DATA_EXT: Record<string, DataFormat> = { '.csv': 'csv', '.tsv': 'tsv', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.parquet': 'parquet', '.pq': 'parquet' };
+
+/** The tabular format of a data file from its extension (.csv, .tsv, .jsonl/.ndjson, .parquet/.pq). */
+export function dataFormatOf(path: string): DataFormat | undefined {
+  return DATA_EXT[extOf(path.split(/[\\/]/).pop() ?? path)];
+}
 /** Preference when one version folder holds several model files. */
 const FORMAT_RANK: ModelFormat[] = ['onnx', 'savedmodel', 'huggingface', 'safetensors', 'gguf', 'pickle'];
 const SPECIAL_FILES = new Set(['saved_model.pb', 'config.json', 'model_card.json', 'dvc.lock', 'mlship.yaml']);

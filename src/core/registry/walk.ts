@@ -8,6 +8,8 @@ import picomatch from 'picomatch';
 export const ALWAYS_SKIPPED_DIRS: ReadonlySet<string> = new Set([
   'node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.nox', '.mypy_cache', '.pytest_cache',
   '.ruff_cache', '.ipynb_checkpoints', 'site-packages', '.dvc', '.cache', '.idea', '.gradle', 'conda-meta', '.vscode-test',
+  // `mlship serve` writes its prediction and feedback logs here.
+  '.mlship',
 ]);
 
 /** Marker files that make a folder a Python environment (skipped whatever its name). */

@@ -1,18 +1,7 @@
 // Pure latency statistics: percentiles, summaries and budget checks. No I/O, no runtime dependencies.
+import type { LatencySummary } from '../../shared/serve';
 
-/** Summary of a set of latency samples, all values in milliseconds (except `count`). */
-export interface LatencySummary {
-  count: number;
-  min: number;
-  max: number;
-  mean: number;
-  /** Sample standard deviation (divides by n − 1); 0 when there is a single sample. */
-  stddev: number;
-  p50: number;
-  p90: number;
-  p95: number;
-  p99: number;
-}
+export type { LatencySummary };
 
 /** Which statistic of a summary a budget is compared against. */
 export type LatencyStatistic = 'p50' | 'p90' | 'p95' | 'p99' | 'mean' | 'max';

@@ -16,3 +16,8 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Whether a thrown value is a cancellation (an error named 'AbortError', as fetch() and timers/promises throw). */
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError';
+}

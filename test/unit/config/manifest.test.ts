@@ -77,3 +77,45 @@ flags: flags/flags.flagd.json
     assert.equal(r.issues[0]?.line, 3);
   });
 });
+
+describe('mlship.yaml deployments', () => {
+  test('accepts every documented deployment key', () => {
+    const r = parseManifest(`version: 1
+deployments:
+  - name: credit-risk-prod
+    model: models:/credit-risk@champion
+    baseline: data/credit-risk/applications-2025-10.parquet
+    inference: { protocol: oip-v2, url: "http://127.0.0.1:8081", model: credit-risk, version: "2", timeout_ms: 2000 }
+    metrics: { prometheus: "http://127.0.0.1:9090", selector: '{job="credit-risk"}', latency_histogram: http_request_duration_seconds }
+    predictions: { url: "http://logs.internal/credit-risk.jsonl", format: kserve }
+    feedback: { jsonl: logs/feedback.jsonl }
+    budgets: { latency_p95_ms: 50, drift_psi: 0.2, fallback_rate: 0.05 }
+    poll_interval_s: 5
+`);
+    assert.deepEqual(r.issues, []);
+    const d = r.manifest?.deployments?.[0];
+    assert.equal(d?.inference?.timeout_ms, 2000);
+    assert.equal(d?.predictions?.format, 'kserve');
+    assert.equal(d?.feedback?.jsonl, 'logs/feedback.jsonl');
+    assert.equal(d?.poll_interval_s, 5);
+  });
+
+  test('rejects a bad log format, a too-short poll interval and duplicate names, on their lines', () => {
+    const r = parseManifest('version: 1\ndeployments:\n  - name: a\n    predictions: { jsonl: p.jsonl, format: csv }\n    poll_interval_s: 0.1\n');
+    assert.deepEqual(r.issues.map((i) => i.line), [4, 5]);
+    assert.match(r.issues[0]?.message ?? '', /must be one of "mlship", "kserve"/);
+    assert.match(r.issues[1]?.message ?? '', /poll_interval_s' must be ≥ 1/);
+    const dup = parseManifest('version: 1\ndeployments:\n  - name: a\n    metrics: { scrape: "http://x/metrics" }\n  - name: a\n    metrics: { scrape: "http://y/metrics" }\n');
+    assert.equal(dup.manifest, undefined);
+    assert.equal(dup.issues[0]?.line, 5);
+    assert.match(dup.issues[0]?.message ?? '', /listed twice/);
+  });
+
+  test('warns about a deployment with nothing to watch, and keeps the manifest', () => {
+    const r = parseManifest('version: 1\ndeployments:\n  - name: lonely\n    budgets: { latency_p95_ms: 20 }\n');
+    assert.equal(r.issues[0]?.severity, 'warning');
+    assert.equal(r.issues[0]?.line, 3);
+    assert.match(r.issues[0]?.message ?? '', /nothing to watch/);
+    assert.equal(r.manifest?.deployments?.[0]?.name, 'lonely');
+  });
+});

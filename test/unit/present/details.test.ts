@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import type { LatencyBenchmarkResult } from '../../../src/core/inference/benchmark';
+import type { LatencyBenchmarkResult } from '../../../src/shared/serve';
 import { describeSnapshot, describeVersion } from '../../../src/core/present/details';
 import { discoverCatalog } from '../../../src/core/registry/catalog';
 import type { Catalog } from '../../../src/core/registry/types';

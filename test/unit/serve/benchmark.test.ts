@@ -5,14 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import {
-  benchmarkModel,
-  InferenceError,
-  isAbortError,
-  isOnnxRuntimeLoaded,
-  type BenchmarkPhase,
-  type LatencyBenchmarkResult,
-} from '../../../src/core/inference/benchmark';
+import { benchmarkModel } from '../../../src/serve/benchmark';
+import { InferenceError, isOnnxRuntimeLoaded } from '../../../src/serve/runtime';
+import { isAbortError } from '../../../src/core/util/concurrency';
+import type { BenchmarkPhase, LatencyBenchmarkResult } from '../../../src/shared/serve';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const MODELS = join(ROOT, 'test', 'fixtures', 'models');
@@ -38,10 +34,11 @@ function assertOrdered(result: LatencyBenchmarkResult): void {
 describe('benchmark module loading', () => {
   it('does not load onnxruntime-node when imported (checked in a fresh process)', async () => {
     const script = [
-      "import('./src/core/inference/benchmark.ts').then((ns) => {",
-      "  const m = typeof ns.isOnnxRuntimeLoaded === 'function' ? ns : ns.default;",
+      "Promise.all([import('./src/serve/benchmark.ts'), import('./src/serve/runtime.ts')]).then(([ns, rt]) => {",
+      "  const m = typeof ns.benchmarkModel === 'function' ? ns : ns.default;",
+      "  const r = typeof rt.isOnnxRuntimeLoaded === 'function' ? rt : rt.default;",
       '  const cached = Object.keys(require.cache).filter((k) => k.includes("onnxruntime"));',
-      '  console.log(JSON.stringify({ exports: Object.keys(m).length, cached, helper: m.isOnnxRuntimeLoaded() }));',
+      '  console.log(JSON.stringify({ exports: Object.keys(m).length, cached, helper: r.isOnnxRuntimeLoaded() }));',
       '});',
     ].join('\n');
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT });

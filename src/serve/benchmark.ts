@@ -1,78 +1,23 @@
-// Latency benchmark of an ONNX model with onnxruntime-node on the CPU.
-//
-// This module is imported on the extension's activation path, so onnxruntime-node (a native addon of tens of MB) is
-// loaded lazily, on the first benchmark, never at import time. Only type imports of it appear at the top level.
+// Latency benchmark of an ONNX model with onnxruntime-node on the CPU. Runs in the model process (dist/serve.js),
+// never in the extension host: the extension forks that process and talks to it over IPC (src/shared/serve.ts).
 
-import { open } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import type { TensorSpec } from '../formats/types';
-import { summarizeLatencies, type LatencySummary } from '../stats/latency';
-import { buildInputs, type BuiltInputs, type InputTensor } from './inputs';
+import type { TensorSpec } from '../core/formats/types';
+import { buildInputs, type BuiltInputs, type InputTensor } from '../core/inference/inputs';
+import { summarizeLatencies } from '../core/stats/latency';
+import type { BenchmarkPhase, BenchmarkRequest, BenchmarkTensorInfo, LatencyBenchmarkResult } from '../shared/serve';
+import { checkModelFile, errorMessage, InferenceError, loadOnnxRuntime, runtimeMessage, runtimeVersion, type OrtModule } from './runtime';
 
-export type BenchmarkPhase = 'warmup' | 'measure';
-
-export interface BenchmarkOptions {
+export interface BenchmarkOptions extends Omit<BenchmarkRequest, 'modelPath' | 'inputs' | 'rows' | 'featureNames'> {
   /** The model's input signature; when absent it is read from the loaded session. */
   inputs?: readonly TensorSpec[];
-  /** Untimed runs after the first run, to settle caches and allocators. Default 10. */
-  warmupRuns?: number;
-  /** Timed runs. Default 200. */
-  runs?: number;
-  /** Size of symbolic batch dimensions. Default 1. */
-  batchSize?: number;
   /** Data snapshot rows to feed the model (see buildInputs). */
   rows?: readonly Record<string, unknown>[];
   featureNames?: readonly string[];
-  /** Seed for generated inputs. Default 42. */
-  seed?: number;
   /** Cancels the benchmark between runs; the promise then rejects with an error named 'AbortError'. */
   signal?: AbortSignal;
   /** Called between runs (at most ~100 times per phase, and always for the last run of a phase). */
   onProgress?: (done: number, total: number, phase: BenchmarkPhase) => void;
-  /** onnxruntime intra-op thread count; onnxruntime's default (one per physical core) when absent. */
-  intraOpNumThreads?: number;
-}
-
-export interface BenchmarkTensorInfo {
-  name: string;
-  dtype: string;
-  dims: number[];
-}
-
-export interface LatencyBenchmarkResult {
-  modelPath: string;
-  /** Time to create the inference session (read, parse, optimise the model), ms. */
-  coldStartMs: number;
-  /** The very first inference after the session was created, ms (not part of warm-up nor of the samples). */
-  firstRunMs: number;
-  /** Summary of the timed runs, ms per run (one run = one batch). */
-  latency: LatencySummary;
-  /** The timed runs, ms each, in execution order. */
-  samplesMs: number[];
-  /** Inferences (rows) per second: runs × batch size / sum of the timed runs. */
-  throughput: number;
-  /** Sum of the timed runs, ms. */
-  totalMeasuredMs: number;
-  /** Wall time of the whole timed phase including progress callbacks and event-loop yields, ms. */
-  measureWallMs: number;
-  runs: number;
-  warmupRuns: number;
-  batchSize: number;
-  inputs: BenchmarkTensorInfo[];
-  /** Outputs as the first run returned them. */
-  outputs: BenchmarkTensorInfo[];
-  /** Where the inputs came from, shape choices and anything else worth knowing. */
-  notes: string[];
-  runtime: {
-    name: 'onnxruntime-node';
-    version: string;
-    executionProvider: 'cpu';
-    intraOpNumThreads?: number;
-  };
-  /** ISO timestamp of the start of the benchmark. */
-  startedAt: string;
 }
 
 /** An error with `name === 'AbortError'`, like the one fetch() and timers/promises throw when aborted. */
@@ -81,64 +26,6 @@ export class BenchmarkAbortError extends Error {
     super(message);
     this.name = 'AbortError';
   }
-}
-
-/** A failure to load or run a model, phrased for people; the runtime's error is kept as `cause`. */
-export class InferenceError extends Error {
-  constructor(
-    message: string,
-    readonly modelPath: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'InferenceError';
-  }
-}
-
-export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && error.name === 'AbortError';
-}
-
-type OrtModule = typeof Ort;
-
-let ortModule: OrtModule | undefined;
-
-/** Whether onnxruntime-node has been loaded into this process (by this module or anything else). */
-export function isOnnxRuntimeLoaded(): boolean {
-  if (ortModule !== undefined) return true;
-  // require.cache is process-wide, whichever module's require reads it; CommonJS modules imported from ESM land there too.
-  const cache = createRequire(join(process.cwd(), 'index.js')).cache;
-  return Object.keys(cache).some((key) => /[\\/]onnxruntime-(node|common)[\\/]/.test(key));
-}
-
-async function loadOnnxRuntime(): Promise<OrtModule> {
-  if (ortModule === undefined) {
-    let mod: OrtModule & { default?: OrtModule };
-    try {
-      try {
-        mod = await import('onnxruntime-node');
-      } catch (error) {
-        // Some loaders (tsx running this file as CommonJS from an ES module) evaluate it from a data: URL, against
-        // which a bare specifier cannot be resolved; resolve it as CommonJS from this file (or the working directory).
-        if (!isUnresolvableFromHere(error)) throw error;
-        const base = typeof __filename === 'string' ? __filename : join(process.cwd(), 'index.js');
-        mod = createRequire(base)('onnxruntime-node') as OrtModule;
-      }
-    } catch (error) {
-      throw new Error(
-        `ONNX Runtime could not be loaded (${errorMessage(error)}). Its native binary may be missing for this platform (${process.platform}-${process.arch}); reinstall the extension.`,
-        { cause: error },
-      );
-    }
-    // Interop: depending on the loader the CommonJS exports are on the namespace itself or on `default`.
-    ortModule = typeof mod.InferenceSession === 'function' ? mod : (mod.default ?? mod);
-  }
-  return ortModule;
-}
-
-function isUnresolvableFromHere(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return code === 'ERR_UNSUPPORTED_RESOLVE_REQUEST' || code === 'ERR_INVALID_URL';
 }
 
 const YIELD_EVERY = 20;
@@ -292,37 +179,6 @@ export async function benchmarkModel(modelPath: string, options: BenchmarkOption
   }
 }
 
-/** Fail early, with a clear message, for a missing file, a directory or a Git LFS pointer instead of the model. */
-async function checkModelFile(modelPath: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(modelPath, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' ? 'permission denied' : errorMessage(error);
-    throw new InferenceError(`Cannot open the ONNX model "${modelPath}": ${why}.`, modelPath, { cause: error });
-  }
-  try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) {
-      throw new InferenceError(`"${modelPath}" is a directory, not an ONNX model file.`, modelPath);
-    }
-    if (stat.size === 0) {
-      throw new InferenceError(`The ONNX model "${modelPath}" is empty (0 bytes). Re-export or re-download it.`, modelPath);
-    }
-    const head = Buffer.alloc(Math.min(200, stat.size));
-    await handle.read(head, 0, head.length, 0);
-    if (head.toString('latin1').startsWith('version https://git-lfs.github.com/spec/')) {
-      throw new InferenceError(
-        `"${modelPath}" is a Git LFS pointer, not the model itself. Run \`git lfs pull\` to fetch the real file.`,
-        modelPath,
-      );
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
 interface ResolvedSpecs {
   specs: TensorSpec[];
   notes: string[];
@@ -389,9 +245,6 @@ function describeOutputs(outputs: Ort.InferenceSession.ReturnType): BenchmarkTen
   });
 }
 
-function runtimeVersion(ort: OrtModule): string {
-  return ort.env.versions.node ?? ort.env.versions.common;
-}
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -399,18 +252,4 @@ function yieldToEventLoop(): Promise<void> {
 
 function elapsedMs(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** onnxruntime messages span lines and end with generic advice; one line without the advice reads better. */
-function runtimeMessage(error: unknown): string {
-  const text = errorMessage(error)
-    .replace(/Please fix either the inputs\/outputs or the model\.?/i, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[.\s]+$/, '');
-  return text === '' ? 'unknown error' : text;
 }

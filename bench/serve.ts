@@ -1,0 +1,121 @@
+// Local server (dist/serve.js, OIP v2 over HTTP on loopback) under load with autocannon, next to an in-process
+// onnxruntime-node loop at the same concurrency, on the same model in the same run:
+//   throughput ratio  server req/s ÷ loop inferences/s       (goal ≥ 0.90)
+//   p99 overhead      server p99 − loop p99, ms              (goal ≤ 1 ms)
+// The server runs as it does for users (prediction and feedback logs on, /metrics on). Two models: the credit-risk
+// classifier (a few µs of compute, so HTTP and JSON dominate) and a 16-layer MLP (~0.1 ms of compute).
+//
+// Run standalone (after `npm run build`): node --import tsx bench/serve.ts
+import { fork } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { startLocalDeployment } from '../src/core/inference/modelProcess';
+import type { BenchFigure } from './figures';
+import { printFigures } from './figures';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number; timeouts: number }>;
+
+const ROOT = join(__dirname, '..');
+
+interface Case {
+  label: string;
+  file: string;
+  input: string;
+  width: number;
+}
+
+const CASES: Case[] = [
+  { label: 'credit-risk classifier', file: join(ROOT, 'test', 'fixtures', 'models', 'credit-risk-v2.onnx'), input: 'float_input', width: 6 },
+  { label: '16-layer MLP', file: join(ROOT, 'test', 'fixtures', 'serve', 'mlp.onnx'), input: 'features', width: 64 },
+  { label: '256-layer MLP', file: join(ROOT, 'test', 'fixtures', 'serve', 'mlp-deep.onnx'), input: 'features', width: 64 },
+];
+
+/** A bare Node HTTP server in its own process that reads the body and answers `{}`: the ceiling of any Node server. */
+async function bareHttpServer(): Promise<{ url: string; stop: () => void }> {
+  const child = fork(join(ROOT, 'bench', 'bare-http.cjs'), [], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+function row(width: number): number[] {
+  return Array.from({ length: width }, (_, i) => ((i * 7919) % 100) / 10);
+}
+
+/** `concurrency` workers each awaiting session.run back to back for `seconds`; inferences/s and p99 per run. */
+async function inProcessLoop(file: string, input: string, width: number, concurrency: number, seconds: number): Promise<{ throughput: number; p99: number }> {
+  // The same session options as the server (one intra-op thread: see src/serve/server.ts).
+  const session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
+  try {
+    const feeds = { [input]: new ort.Tensor('float32', Float32Array.from(row(width)), [1, width]) };
+    for (let i = 0; i < 200; i++) await session.run(feeds);
+    const samples: number[] = [];
+    const end = performance.now() + seconds * 1000;
+    const worker = async (): Promise<void> => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        await session.run(feeds);
+        samples.push(performance.now() - t0);
+      }
+    };
+    const started = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const wall = (performance.now() - started) / 1000;
+    samples.sort((a, b) => a - b);
+    return { throughput: samples.length / wall, p99: samples[Math.floor(samples.length * 0.99)] ?? Number.NaN };
+  } finally {
+    await session.release();
+  }
+}
+
+export async function runServeBench(options: { seconds?: number; concurrency?: number } = {}): Promise<BenchFigure[]> {
+  const seconds = options.seconds ?? 10;
+  const concurrency = options.concurrency ?? 8;
+  const figures: BenchFigure[] = [];
+  const bare = await bareHttpServer();
+  let ceiling: number;
+  try {
+    const body = JSON.stringify({ inputs: [{ name: 'x', shape: [1, 6], datatype: 'FP32', data: row(6) }] });
+    await autocannon({ url: bare.url, method: 'POST', body, connections: concurrency, duration: 2 });
+    ceiling = (await autocannon({ url: bare.url, method: 'POST', body, connections: concurrency, duration: seconds })).requests.average;
+  } finally {
+    bare.stop();
+  }
+  for (const c of CASES) {
+    const logs = await mkdtemp(join(tmpdir(), 'mlship-bench-serve-'));
+    const server = await startLocalDeployment(
+      { script: join(ROOT, 'dist', 'serve.js') },
+      { modelPath: c.file, modelName: 'm', modelVersion: '1', predictionLog: join(logs, 'p.jsonl'), feedbackLog: join(logs, 'f.jsonl') },
+    );
+    try {
+      const body = JSON.stringify({ inputs: [{ name: c.input, shape: [1, c.width], datatype: 'FP32', data: row(c.width) }] });
+      const load = { url: `${server.endpoint.url}/v2/models/m/infer`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: concurrency };
+      await autocannon({ ...load, duration: 2 }); // warm-up
+      const http = await autocannon({ ...load, duration: seconds });
+      if (http.non2xx > 0 || http.errors > 0) throw new Error(`${c.label}: ${http.non2xx} non-2xx answers and ${http.errors} errors under load`);
+      const loop = await inProcessLoop(c.file, c.input, c.width, concurrency, seconds);
+      const name = `local server, ${c.label}, ${concurrency} concurrent`;
+      figures.push(
+        { name: `${name}: throughput`, value: http.requests.average, unit: 'req/s', peer: { name: 'in-process onnxruntime-node loop', value: loop.throughput }, ratio: http.requests.average / loop.throughput, goal: 'server/loop ≥ 0.90' },
+        { name: `${name}: throughput vs a bare Node HTTP server answering {}`, value: http.requests.average, unit: 'req/s', peer: { name: 'bare Node HTTP server (no model, no JSON work)', value: ceiling }, ratio: http.requests.average / ceiling },
+        { name: `${name}: p99 latency`, value: http.latency.p99, unit: 'ms', peer: { name: 'in-process onnxruntime-node loop', value: loop.p99 }, ratio: http.latency.p99 / loop.p99, goal: `overhead ≤ 1 ms (measured ${(http.latency.p99 - loop.p99).toFixed(3)} ms)` },
+      );
+    } finally {
+      await server.stop();
+      await rm(logs, { recursive: true, force: true });
+    }
+  }
+  return figures;
+}
+
+if (process.argv[1] !== undefined && /bench[\\/]serve\.[cm]?[jt]s$/.test(process.argv[1])) {
+  runServeBench().then(
+    (f) => printFigures('Local server vs in-process loop', f),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,94 @@
+// A local deployment (Serve Model Locally, `mlship serve`): the model process's options from a model version, and
+// the deployment config the monitor watches while it runs — the same view, status and dashboard as a remote one.
+import { join } from 'node:path';
+import type { DeploymentConfig } from '../config/manifest';
+import type { ModelMetadata } from '../formats/types';
+import { parseFeatureNames } from '../inference/inputs';
+import { baselineOf, classLabelsOf, featureNamesOf } from '../registry/resolve';
+import type { ModelVersionEntry } from '../registry/types';
+import type { ServeEndpoint, ServeOptions } from '../../shared/serve';
+
+/** What serving needs to know about a model version (a catalog entry, or a bare ONNX file's metadata). */
+export interface ServableModel {
+  name: string;
+  version: string;
+  modelFile: string;
+  featureNames?: string[];
+  classLabels?: string[];
+  /** Workspace-relative training snapshot, the drift baseline. */
+  baseline?: string;
+  /** models:/name@alias or a relative path. */
+  reference?: string;
+}
+
+export function servableFromVersion(v: ModelVersionEntry): ServableModel | { problem: string } {
+  if (v.error) return { problem: `${v.modelName} ${v.version} cannot be served: ${v.error.message}` };
+  if (v.format !== 'onnx' || !v.modelFile) return { problem: `${v.modelName} ${v.version} is ${v.metadata?.formatLabel ?? v.format ?? 'not a model file'}; only ONNX models can be served locally (onnxruntime).` };
+  const featureNames = featureNamesOf(v);
+  const classLabels = classLabelsOf(v);
+  const baseline = baselineOf(v);
+  return { name: v.modelName, version: v.version, modelFile: v.modelFile, reference: v.reference, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}), ...(baseline ? { baseline } : {}) };
+}
+
+export function servableFromOnnx(path: string, metadata: ModelMetadata, name: string): ServableModel {
+  const featureNames = parseFeatureNames(metadata.metadata);
+  const classLabels = parseFeatureNames(metadata.metadata.class_labels);
+  return { name, version: '1', modelFile: path, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}) };
+}
+
+/** A file-name-safe slug. */
+function slug(s: string): string {
+  return s.replace(/[^a-zA-Z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
+}
+
+/** Model-process options for a local deployment, logs under `logDir` (none when undefined). */
+export function serveOptionsFor(m: ServableModel, options: { port?: number; logDir?: string; maxBodyBytes?: number } = {}): ServeOptions {
+  const stem = `${slug(m.name)}-${slug(m.version)}`;
+  return {
+    modelPath: m.modelFile,
+    modelName: m.name,
+    modelVersion: m.version,
+    feature: m.name,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.logDir ? { predictionLog: join(options.logDir, `${stem}.predictions.jsonl`), feedbackLog: join(options.logDir, `${stem}.feedback.jsonl`) } : {}),
+    ...(m.featureNames ? { featureNames: m.featureNames } : {}),
+    ...(m.classLabels ? { classLabels: m.classLabels } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+  };
+}
+
+/** The name a local deployment is shown under. */
+export function localDeploymentName(m: Pick<ServableModel, 'name' | 'version'>): string {
+  return `${m.name} ${m.version} (local)`;
+}
+
+/** The deployment config of a running local server, for the monitor and the view. */
+export function localDeploymentConfig(m: ServableModel, endpoint: ServeEndpoint, budgets: DeploymentConfig['budgets'] = {}): DeploymentConfig {
+  return {
+    name: localDeploymentName(m),
+    model: m.reference ?? `${m.name}/${m.version}`,
+    ...(m.baseline ? { baseline: m.baseline } : {}),
+    inference: { protocol: 'oip-v2', url: endpoint.url, model: endpoint.modelName },
+    metrics: { scrape: endpoint.metricsUrl },
+    ...(endpoint.predictionLog ? { predictions: { jsonl: endpoint.predictionLog } } : {}),
+    ...(endpoint.feedbackLog ? { feedback: { jsonl: endpoint.feedbackLog } } : {}),
+    budgets,
+    poll_interval_s: 2,
+  };
+}
+
+/** The mlship.yaml entry that watches this local server (printed by `mlship serve`). */
+export function manifestSnippet(config: DeploymentConfig): string {
+  const lines = [
+    'deployments:',
+    `  - name: ${JSON.stringify(config.name.replace(/ \(local\)$/, '-local'))}`,
+    ...(config.model ? [`    model: ${config.model}`] : []),
+    ...(config.baseline ? [`    baseline: ${config.baseline}`] : []),
+    `    inference: { protocol: oip-v2, url: ${config.inference?.url}, model: ${JSON.stringify(config.inference?.model)} }`,
+    `    metrics: { scrape: ${config.metrics?.scrape} }`,
+    ...(config.predictions?.jsonl ? [`    predictions: { jsonl: ${JSON.stringify(config.predictions.jsonl)} }`] : []),
+    ...(config.feedback?.jsonl ? [`    feedback: { jsonl: ${JSON.stringify(config.feedback.jsonl)} }`] : []),
+    '    budgets: { latency_p95_ms: 50, fallback_rate: 0.05 }',
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,446 @@
+// One watched deployment: each poll asks the server whether it is live and ready (OIP v2), scrapes its metrics (or
+// queries Prometheus), follows its prediction and feedback logs, and turns all of it into a DeploymentStatus
+// against the budgets. The data is kept (bounded) for the dashboard's series. Used by the extension (on a
+// schedule), `mlship status` (one poll) and the polling benchmark. A poll never throws: every failure becomes the
+// state and its reason.
+import { isAbsolute, join } from 'node:path';
+import type { DeploymentConfig } from '../config/manifest';
+import { readSnapshotRows } from '../formats/tabular';
+import { dataFormatOf } from '../registry/catalog';
+import type { DashboardData, DeploymentStatus, FeatureDriftScore } from '../../shared/deployments';
+import { errorMessage } from '../util/concurrency';
+import { detectMetric, feedbackByRequest, scorePrediction, type QualityMetric } from './feedback';
+import { assessHealth, type Budgets } from './health';
+import { ConnectorError, type HttpOptions } from './http';
+import { METRIC } from './metricNames';
+import { OipClient, probe, type OipModelMetadata, type ProbeResult } from './oip';
+import { FeedbackSource, PredictionSource, type LogProblem } from './predictionLog';
+import { histogramQuantile, PrometheusApiClient } from './prometheus';
+import type { FeedbackRecord, PredictionRecord, Timed } from './records';
+import { scrapeMetrics, unitToMs, type ScrapePoint } from './scrape';
+import { buildDashboard, summarizeWindow, type DriftScorer, type MetricsSeries } from './series';
+
+export interface MonitorOptions {
+  /** Folder that relative paths (logs, baseline) are resolved against: the workspace folder of mlship.yaml. */
+  root: string;
+  /** The deployment's auth token (from SecretStorage), sent as a Bearer token to its servers. */
+  token?: () => Promise<string | undefined>;
+  now?: () => number;
+  /** The drift engine, bound to the deployment's baseline; drift is "not available" without it. */
+  drift?: { scorer: DriftScorer; statistic?: string; minRecords?: number };
+  /** Column order of the model's single 2-D input (for probes and KServe logs). */
+  featureNames?: string[];
+  /** The window the status (p95, rates, drift) is computed over, ms. Default 5 minutes. */
+  statusWindowMs?: number;
+  /** How much history is kept for the dashboard, ms. Default 24 hours. */
+  historyMs?: number;
+  /** At most this many prediction records are kept. Default 200,000. */
+  maxRecords?: number;
+  /** Where the first read of a log starts: only its last `tailBytes` (default: the whole file). */
+  tailBytes?: number;
+  /** Bad log lines and other details worth a log entry. */
+  onProblem?: (message: string) => void;
+  local?: boolean;
+}
+
+const DEFAULT_STATUS_WINDOW = 5 * 60_000;
+const DEFAULT_HISTORY = 24 * 3600_000;
+
+function reasonOf(err: unknown): string {
+  return err instanceof ConnectorError ? err.message : errorMessage(err);
+}
+
+/** A metric with the deployment's selector (`{job="x"}`) and any extra matchers: `m{job="x",code=~"5.."}`. */
+export function withSelector(metric: string, selector: string | undefined, ...extra: string[]): string {
+  const matchers = [(selector ?? '').trim().replace(/^\{|\}$/g, '').trim(), ...extra].filter((m) => m !== '');
+  return matchers.length === 0 ? metric : `${metric}{${matchers.join(',')}}`;
+}
+
+export class DeploymentMonitor {
+  private readonly scrapes: ScrapePoint[] = [];
+  /** Sorted by time. */
+  private records: Timed<PredictionRecord>[] = [];
+  private readonly recordKeys = new Set<string>();
+  /** Quality from feedback, kept up to date as records arrive (first feedback per request counts). */
+  private readonly quality = { metric: undefined as QualityMetric | undefined, predictions: 0, sum: 0, scored: new Map<string, number>(), byId: new Map<string, PredictionRecord>(), waiting: new Map<string, FeedbackRecord>() };
+  private feedback: Timed<FeedbackRecord>[] = [];
+  private readonly predictions: PredictionSource | undefined;
+  private readonly feedbackSource: FeedbackSource | undefined;
+  private metadata: OipModelMetadata | undefined;
+  private metadataAt = 0;
+  private current: DeploymentStatus;
+  private readonly now: () => number;
+  private problemsReported = 0;
+
+  constructor(
+    readonly config: DeploymentConfig,
+    private readonly options: MonitorOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    const tail = options.tailBytes !== undefined ? { tailBytes: options.tailBytes } : {};
+    const p = config.predictions;
+    if (p?.jsonl) this.predictions = new PredictionSource({ file: this.resolve(p.jsonl) }, { format: p.format ?? 'mlship', tail, ...(options.featureNames ? { featureNames: options.featureNames } : {}) });
+    else if (p?.url) this.predictions = new PredictionSource({ url: p.url }, { format: p.format ?? 'mlship', ...(options.featureNames ? { featureNames: options.featureNames } : {}) });
+    const f = config.feedback;
+    if (f?.jsonl) this.feedbackSource = new FeedbackSource({ file: this.resolve(f.jsonl) }, { tail });
+    else if (f?.url) this.feedbackSource = new FeedbackSource({ url: f.url });
+    this.current = {
+      name: config.name,
+      state: 'unknown',
+      reason: 'not checked yet',
+      reasons: [],
+      checks: [],
+      p95Ms: null,
+      errorRate: null,
+      fallbackRate: null,
+      lowConfidenceShare: null,
+      throughput: null,
+      drift: null,
+      quality: null,
+      checkedAt: new Date(this.now()).toISOString(),
+      ...(config.model ? { model: config.model } : {}),
+      ...(options.local ? { local: true } : {}),
+      ...(config.inference?.url ? { url: config.inference.url } : {}),
+    };
+  }
+
+  get status(): DeploymentStatus {
+    return this.current;
+  }
+
+  get budgets(): Budgets {
+    return this.config.budgets ?? {};
+  }
+
+  /** Seconds between polls (mlship.yaml's poll_interval_s, default 10). */
+  get intervalMs(): number {
+    return (this.config.poll_interval_s ?? 10) * 1000;
+  }
+
+  private resolve(path: string): string {
+    return isAbsolute(path) ? path : join(this.options.root, path);
+  }
+
+  private async http(signal?: AbortSignal): Promise<HttpOptions> {
+    const token = await this.options.token?.();
+    return { timeoutMs: this.config.inference?.timeout_ms ?? 5000, ...(token ? { token } : {}), ...(signal ? { signal } : {}) };
+  }
+
+  private client(http: HttpOptions): OipClient | undefined {
+    const inf = this.config.inference;
+    if (!inf) return undefined;
+    const model = inf.model ?? this.config.model?.replace(/^models:\//, '').split(/[@/]/)[0] ?? this.config.name;
+    return new OipClient({ url: inf.url, model, ...(inf.version ? { version: inf.version } : {}) }, http);
+  }
+
+  private reportProblems(problems: readonly LogProblem[]): void {
+    for (const p of problems.slice(0, 20)) {
+      if (this.problemsReported++ > 200) return;
+      this.options.onProblem?.(`${p.source}:${p.line}: ${p.message}`);
+    }
+  }
+
+  /** One poll; never throws. */
+  async poll(signal?: AbortSignal): Promise<DeploymentStatus> {
+    const http = await this.http(signal);
+    const started = this.now();
+    const sourceProblems: string[] = [];
+    let reachable: { ok: true } | { ok: false; reason: string } = { ok: true };
+    let ready: boolean | undefined;
+    let modelVersion = this.current.modelVersion;
+    const client = this.client(http);
+    if (client) {
+      try {
+        if (!(await client.live())) reachable = { ok: false, reason: `${this.config.inference?.url} answers but says it is not live` };
+        else {
+          ready = await client.modelReady().catch(() => client.ready());
+          if (!this.metadata || started - this.metadataAt > 60_000) {
+            this.metadata = await client.modelMetadata().catch(() => this.metadata);
+            this.metadataAt = started;
+          }
+          modelVersion = this.config.inference?.version ?? this.metadata?.versions?.[0] ?? modelVersion;
+        }
+      } catch (err) {
+        reachable = { ok: false, reason: reasonOf(err) };
+      }
+    }
+
+    let promSeries: { p95: number | null; errorRate: number | null; throughput: number | null } | undefined;
+    const m = this.config.metrics;
+    if (m?.scrape) {
+      try {
+        const point = await scrapeMetrics(m.scrape, http, m.latency_histogram ? { latencyMetric: m.latency_histogram } : {}, this.now);
+        this.scrapes.push(point);
+      } catch (err) {
+        const reason = `metrics: ${reasonOf(err)}`;
+        if (!client) reachable = { ok: false, reason: reasonOf(err) };
+        else sourceProblems.push(reason);
+      }
+    } else if (m?.prometheus) {
+      try {
+        promSeries = await this.prometheusNow(http);
+      } catch (err) {
+        sourceProblems.push(`Prometheus: ${reasonOf(err)}`);
+      }
+    }
+
+    if (this.predictions) {
+      try {
+        const r = await this.predictions.read();
+        this.addRecords(r.records);
+        this.reportProblems(r.problems);
+        if (r.missing) sourceProblems.push(`prediction log ${this.predictions.name} not found`);
+      } catch (err) {
+        sourceProblems.push(`prediction log: ${reasonOf(err)}`);
+      }
+    }
+    if (this.feedbackSource) {
+      try {
+        const r = await this.feedbackSource.read();
+        this.feedback.push(...r.records);
+        for (const f of r.records) this.scoreFeedback(f.record);
+        this.reportProblems(r.problems);
+      } catch (err) {
+        sourceProblems.push(`feedback log: ${reasonOf(err)}`);
+      }
+    }
+    // The status window ends now, after the reads (a scrape is stamped when it arrives).
+    const now = this.now();
+    this.trim(now);
+    if (!modelVersion) modelVersion = this.records[this.records.length - 1]?.record.model_version || undefined;
+
+    const window = this.options.statusWindowMs ?? DEFAULT_STATUS_WINDOW;
+    const recent = this.records.slice(this.firstAfter(now - window));
+    const inWindow = this.scrapes.filter((sc) => sc.t > now - window - this.intervalMs * 2);
+    const summary = summarizeWindow(inWindow, recent, window);
+    let p95 = promSeries ? promSeries.p95 : summary.p95Ms;
+    // A single scrape (mlship status, or the first poll): the histogram since the server started.
+    if (p95 === null && !promSeries && this.scrapes.length === 1) {
+      const only = this.scrapes[0]?.latency;
+      const v = only ? histogramQuantile(0.95, only) : Number.NaN;
+      p95 = Number.isFinite(v) ? v : null;
+    }
+    const errorRate = promSeries ? promSeries.errorRate : summary.errorRate;
+    const throughput = promSeries ? promSeries.throughput : summary.throughput;
+    const fallbackRate = summary.fallbackRate;
+    const lowConfidenceShare = summary.lowConfidenceShare;
+
+    let drift: FeatureDriftScore | null = null;
+    let driftNote: string | undefined;
+    if (!this.options.drift) driftNote = 'drift engine not connected';
+    else {
+      const inputs = recent.flatMap((r) => (r.record.inputs ? [r.record.inputs] : []));
+      const min = this.options.drift.minRecords ?? 30;
+      if (inputs.length < min) driftNote = `${inputs.length} of the ${min} logged predictions with inputs needed in the last ${Math.round(window / 60_000)} min`;
+      else {
+        try {
+          for (const s of this.options.drift.scorer(inputs)) if (Number.isFinite(s.score) && (!drift || s.score > drift.score)) drift = { statistic: this.options.drift.statistic ?? 'psi', ...s };
+        } catch (err) {
+          driftNote = `drift could not be computed: ${errorMessage(err)}`;
+        }
+      }
+    }
+
+    const q = this.quality;
+    const quality = q.metric && q.scored.size > 0 ? { metric: q.metric, value: q.sum / q.scored.size, coverage: q.predictions > 0 ? q.scored.size / q.predictions : null } : null;
+    const health = assessHealth({ reachable, ...(ready !== undefined ? { ready } : {}), p95Ms: p95, drift, fallbackRate, errorRate, sourceProblems, budgets: this.budgets });
+    this.current = {
+      ...this.current,
+      state: health.state,
+      reason: health.reason,
+      reasons: health.reasons,
+      checks: health.checks,
+      ...(modelVersion ? { modelVersion } : {}),
+      p95Ms: p95,
+      errorRate,
+      fallbackRate,
+      lowConfidenceShare,
+      throughput,
+      drift,
+      ...(driftNote ? { driftNote } : {}),
+      quality,
+      checkedAt: new Date(now).toISOString(),
+    };
+    if (!driftNote) delete this.current.driftNote;
+    return this.current;
+  }
+
+  /** Index of the first record later than `t` (records are sorted). */
+  private firstAfter(t: number): number {
+    let lo = 0;
+    let hi = this.records.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.records[mid] as Timed<PredictionRecord>).t > t) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  private addRecords(records: readonly Timed<PredictionRecord>[]): void {
+    const fromUrl = !this.config.predictions?.jsonl;
+    let unordered = false;
+    const q = this.quality;
+    for (const r of records) {
+      if (fromUrl) {
+        const key = `${r.record.request_id}|${r.record.ts}`;
+        if (this.recordKeys.has(key)) continue;
+        this.recordKeys.add(key);
+      }
+      const last = this.records[this.records.length - 1];
+      if (last && r.t < last.t) unordered = true;
+      this.records.push(r);
+      q.predictions++;
+      q.byId.set(r.record.request_id, r.record);
+      const waiting = q.waiting.get(r.record.request_id);
+      if (waiting) {
+        q.waiting.delete(r.record.request_id);
+        this.scoreFeedback(waiting);
+      }
+    }
+    // Logs are mostly in time order; sort only when they are not.
+    if (unordered) this.records.sort((a, b) => a.t - b.t);
+    if (q.metric === undefined && this.records.length >= 20) q.metric = detectMetric(this.records);
+  }
+
+  private scoreFeedback(f: FeedbackRecord): void {
+    const q = this.quality;
+    const p = q.byId.get(f.request_id);
+    if (!p) {
+      if (q.waiting.size < 50_000) q.waiting.set(f.request_id, f);
+      return;
+    }
+    q.metric ??= detectMetric(this.records);
+    const score = scorePrediction(p, f.label, q.metric);
+    if (score === undefined) return;
+    const before = q.scored.get(f.request_id);
+    q.sum += score - (before ?? 0);
+    q.scored.set(f.request_id, score);
+  }
+
+  private trim(now: number): void {
+    const oldest = now - (this.options.historyMs ?? DEFAULT_HISTORY);
+    const max = this.options.maxRecords ?? 200_000;
+    // Amortised: trim when a tenth over the limit, or when the oldest record left the history window.
+    const cut = Math.max(this.firstAfter(oldest - 1), this.records.length > max * 1.1 ? this.records.length - max : 0);
+    if (cut > 0 && (cut >= this.records.length / 10 || this.records.length > max * 1.1)) {
+      for (const r of this.records.slice(0, cut)) this.quality.byId.delete(r.record.request_id);
+      this.records = this.records.slice(cut);
+      if (this.recordKeys.size > 2 * max) this.recordKeys.clear();
+    }
+    if (this.feedback.length > max * 1.1 || ((this.feedback[0]?.t ?? now) < oldest && this.feedback.length > 1000)) this.feedback = this.feedback.filter((f) => f.t >= oldest).slice(-max);
+    while (this.scrapes.length > 0 && (this.scrapes[0] as ScrapePoint).t < oldest) this.scrapes.shift();
+    if (this.scrapes.length > 20_000) this.scrapes.splice(0, this.scrapes.length - 20_000);
+  }
+
+  private prometheusClient(http: HttpOptions): PrometheusApiClient | undefined {
+    return this.config.metrics?.prometheus ? new PrometheusApiClient(this.config.metrics.prometheus, http) : undefined;
+  }
+
+  private latencyMetric(): string {
+    return this.config.metrics?.latency_histogram ?? METRIC.latency;
+  }
+
+  /** PromQL for the dashboard's latency and traffic over `range` (e.g. "5m"). */
+  queries(range: string): { quantile: (q: number) => string; throughput: string; errorRate: string; scale: number } {
+    const metric = this.latencyMetric();
+    const sel = this.config.metrics?.selector;
+    return {
+      quantile: (q) => `histogram_quantile(${q}, sum by (le) (rate(${withSelector(`${metric}_bucket`, sel)}[${range}])))`,
+      throughput: `sum(rate(${withSelector(`${metric}_count`, sel)}[${range}]))`,
+      // No error series at all means no errors: `or vector(0)` keeps the ratio defined.
+      errorRate: `(sum(rate(${withSelector(METRIC.requests, sel, 'code=~"[45].."')}[${range}])) or vector(0)) / sum(rate(${withSelector(METRIC.requests, sel)}[${range}]))`,
+      scale: unitToMs(metric),
+    };
+  }
+
+  private async prometheusNow(http: HttpOptions): Promise<{ p95: number | null; errorRate: number | null; throughput: number | null }> {
+    const client = this.prometheusClient(http) as PrometheusApiClient;
+    const range = `${Math.max(1, Math.round((this.options.statusWindowMs ?? DEFAULT_STATUS_WINDOW) / 1000))}s`;
+    const q = this.queries(range);
+    const first = async (query: string): Promise<number | null> => {
+      const r = await client.query(query);
+      const v = r[0]?.value;
+      return v !== undefined && Number.isFinite(v) ? v : null;
+    };
+    const p95 = await first(q.quantile(0.95));
+    const throughput = await first(q.throughput);
+    const errorRate = await first(q.errorRate).catch(() => null);
+    return { p95: p95 === null ? null : p95 * q.scale, errorRate, throughput };
+  }
+
+  /** Latency and traffic over a window from Prometheus's query_range, for the dashboard. */
+  async prometheusRange(start: number, end: number, stepMs: number, http: HttpOptions): Promise<MetricsSeries> {
+    const client = this.prometheusClient(http);
+    if (!client) throw new Error(`${this.config.name} has no metrics.prometheus URL.`);
+    const step = Math.max(1, Math.round(stepMs / 1000));
+    const q = this.queries(`${Math.max(2 * step, 30)}s`);
+    const range = { start: Math.floor(start / 1000), end: Math.ceil(end / 1000), step };
+    const timestamps: number[] = [];
+    for (let t = range.start; t <= range.end; t += step) timestamps.push(t * 1000);
+    const fetchSeries = async (query: string, scale = 1): Promise<(number | null)[]> => {
+      const result = await client.queryRange({ query, ...range });
+      const byT = new Map((result[0]?.points ?? []).map(([t, v]) => [Math.round(t * 1000), v]));
+      return timestamps.map((t) => {
+        const v = byT.get(t);
+        return v !== undefined && Number.isFinite(v) ? v * scale : null;
+      });
+    };
+    return {
+      timestamps,
+      p50: await fetchSeries(q.quantile(0.5), q.scale),
+      p95: await fetchSeries(q.quantile(0.95), q.scale),
+      p99: await fetchSeries(q.quantile(0.99), q.scale),
+      throughput: await fetchSeries(q.throughput),
+      errorRate: await fetchSeries(q.errorRate).catch(() => timestamps.map(() => null)),
+    };
+  }
+
+  /** The dashboard's series over a window, from what this monitor has collected (and Prometheus, when configured). */
+  async dashboard(window: { start: number; end: number; stepMs?: number; maxPoints?: number }, drift?: MonitorOptions['drift']): Promise<DashboardData> {
+    let prometheus: MetricsSeries | undefined;
+    if (this.config.metrics?.prometheus) {
+      const span = window.end - window.start;
+      prometheus = await this.prometheusRange(window.start, window.end, window.stepMs ?? Math.max(1000, span / 120), await this.http());
+    }
+    const d = drift ?? this.options.drift;
+    return buildDashboard({
+      deployment: this.config.name,
+      ...window,
+      scrapes: this.scrapes,
+      ...(prometheus ? { prometheus } : {}),
+      predictions: this.records,
+      feedback: feedbackByRequest(this.feedback),
+      budgets: this.budgets,
+      ...(d ? { drift: { scorer: d.scorer, ...(d.statistic ? { statistic: d.statistic } : {}), ...(this.budgets.drift_psi !== undefined ? { threshold: this.budgets.drift_psi } : {}), ...(d.minRecords !== undefined ? { minRecords: d.minRecords } : {}) } } : {}),
+    });
+  }
+
+  /** Probe Now: sends `rows` rows of the baseline snapshot to the model and times the answer. */
+  async probe(rows = 8): Promise<ProbeResult> {
+    const http = await this.http();
+    const client = this.client(http);
+    if (!client) return { ok: false, latencyMs: 0, rows: 0, error: `${this.config.name} has no inference URL to probe.` };
+    if (!this.config.baseline) return { ok: false, latencyMs: 0, rows: 0, error: `${this.config.name} has no baseline snapshot to take probe rows from.` };
+    const path = this.resolve(this.config.baseline);
+    const format = dataFormatOf(path);
+    if (!format) return { ok: false, latencyMs: 0, rows: 0, error: `${this.config.baseline} is not a CSV, TSV, JSONL or Parquet snapshot.` };
+    try {
+      const metadata = this.metadata ?? (await client.modelMetadata());
+      this.metadata = metadata;
+      const data = await readSnapshotRows(path, format, rows);
+      return await probe(client, metadata, data, { ...(this.options.featureNames ? { featureNames: this.options.featureNames } : {}) });
+    } catch (err) {
+      return { ok: false, latencyMs: 0, rows: 0, error: reasonOf(err) };
+    }
+  }
+
+  /** What the monitor holds, for the text summary and tests. */
+  get collected(): { scrapes: number; predictions: number; feedback: number } {
+    return { scrapes: this.scrapes.length, predictions: this.records.length, feedback: this.feedback.length };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.predictions?.close(), this.feedbackSource?.close()]);
+  }
+}

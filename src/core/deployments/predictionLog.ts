@@ -1,0 +1,403 @@
+// Prediction and feedback logs as they grow: a JSONL file followed like `tail -F` (appends, rotation by rename,
+// truncation), a JSONL document behind a URL, and KServe's CloudEvents payload logs (request and response events
+// paired by id) turned into prediction records. Bad lines are reported with their line number, never fatal.
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { httpGet, type HttpOptions } from './http';
+import { rowOutput, type TensorData } from './predictionRows';
+import { inputHash, parseFeedbackRecord, parsePredictionRecord, type FeedbackRecord, type ParseResult, type PredictionOutput, type PredictionRecord, type Timed } from './records';
+
+export interface LogLine {
+  text: string;
+  /** 1-based line number in the file it came from (after a rotation, in the new file). */
+  line: number;
+}
+
+export interface LogProblem {
+  source: string;
+  line: number;
+  message: string;
+}
+
+export interface TailOptions {
+  /** Where a file seen for the first time is read from: its beginning (default) or only its last `tailBytes`. */
+  tailBytes?: number;
+  /** Most bytes read per call; the rest is read on the next call. Default 8 MiB. */
+  maxReadBytes?: number;
+  /** Longest line kept; longer lines are skipped with a problem. Default 1 MiB. */
+  maxLineBytes?: number;
+}
+
+export interface TailRead {
+  lines: LogLine[];
+  problems: LogProblem[];
+  /** The file was replaced (rotated) or truncated since the last read. */
+  rotated: boolean;
+  /** The file does not exist (yet). */
+  missing: boolean;
+}
+
+/**
+ * Follows a growing JSONL file. Each read returns the complete lines appended since the previous one. When the file
+ * is rotated (renamed away and recreated), the rest of the old file is read first from the handle still open on it,
+ * then the new file from its start; when it is truncated in place, reading restarts at 0.
+ */
+export class JsonlTail {
+  private handle: FileHandle | undefined;
+  private ino: number | undefined;
+  private offset = 0;
+  private lineNo = 0;
+  private partial = '';
+  private skipFirstLine = false;
+
+  constructor(
+    readonly path: string,
+    private readonly options: TailOptions = {},
+  ) {}
+
+  async read(): Promise<TailRead> {
+    const out: TailRead = { lines: [], problems: [], rotated: false, missing: false };
+    let budget = this.options.maxReadBytes ?? 8 * 1024 * 1024;
+    // Whatever is left in the file we have open (it may have been renamed away since).
+    if (this.handle) budget -= await this.drain(out, budget);
+    let info;
+    try {
+      info = await stat(this.path);
+    } catch {
+      out.missing = this.handle === undefined;
+      return out;
+    }
+    if (this.handle && info.ino === this.ino && info.size < this.offset) {
+      // Truncated in place (copytruncate): start over.
+      this.offset = 0;
+      this.lineNo = 0;
+      this.partial = '';
+      out.rotated = true;
+    } else if (this.handle && info.ino !== this.ino) {
+      await this.close();
+      out.rotated = true;
+    }
+    if (!this.handle) {
+      try {
+        this.handle = await open(this.path, 'r');
+      } catch {
+        out.missing = true;
+        return out;
+      }
+      const opened = await this.handle.stat();
+      this.ino = opened.ino;
+      const first = !out.rotated && this.options.tailBytes !== undefined && opened.size > this.options.tailBytes;
+      this.offset = first ? opened.size - (this.options.tailBytes as number) : 0;
+      this.skipFirstLine = first;
+      this.lineNo = 0;
+      this.partial = '';
+    }
+    if (budget > 0) await this.drain(out, budget);
+    return out;
+  }
+
+  /** Reads from the open handle up to its current end (or `budget` bytes); returns the bytes read. */
+  private async drain(out: TailRead, budget: number): Promise<number> {
+    const handle = this.handle;
+    if (!handle) return 0;
+    const { size } = await handle.stat();
+    const want = Math.min(size - this.offset, budget);
+    if (want <= 0) return 0;
+    const buf = Buffer.alloc(want);
+    const { bytesRead } = await handle.read(buf, 0, want, this.offset);
+    this.offset += bytesRead;
+    const text = this.partial + buf.subarray(0, bytesRead).toString('utf8');
+    const parts = text.split('\n');
+    this.partial = parts.pop() ?? '';
+    for (const p of parts) {
+      if (this.skipFirstLine) {
+        // The rest of a line we started in the middle of (tailBytes), or of an over-long line already reported.
+        this.skipFirstLine = false;
+        this.lineNo++;
+        continue;
+      }
+      this.lineNo++;
+      const t = p.replace(/\r$/, '');
+      if (t.trim() !== '') out.lines.push({ text: t, line: this.lineNo });
+    }
+    const maxLine = this.options.maxLineBytes ?? 1024 * 1024;
+    if (this.partial.length > maxLine) {
+      if (!this.skipFirstLine) out.problems.push({ source: this.path, line: this.lineNo + 1, message: `a line longer than ${maxLine} bytes was skipped` });
+      this.partial = '';
+      this.skipFirstLine = true;
+    }
+    return bytesRead;
+  }
+
+  async close(): Promise<void> {
+    const h = this.handle;
+    this.handle = undefined;
+    this.ino = undefined;
+    await h?.close().catch(() => undefined);
+  }
+}
+
+/** Parses JSONL lines with a record parser, collecting problems with their line numbers. */
+export function parseLines<T>(lines: readonly LogLine[], source: string, parse: (v: unknown) => ParseResult<T>): { records: T[]; problems: LogProblem[] } {
+  const records: T[] = [];
+  const problems: LogProblem[] = [];
+  for (const { text, line } of lines) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text) as unknown;
+    } catch {
+      problems.push({ source, line, message: 'not valid JSON' });
+      continue;
+    }
+    const r = parse(value);
+    if (r.ok) records.push(r.value);
+    else problems.push({ source, line, message: r.problem });
+  }
+  return { records, problems };
+}
+
+/** Reads a whole JSONL document from a URL (bounded by the HTTP options' maxBytes) into lines. */
+export async function fetchJsonl(url: string, http: HttpOptions = {}): Promise<LogLine[]> {
+  const res = await httpGet(url, http);
+  return res.body
+    .split('\n')
+    .map((text, i) => ({ text: text.replace(/\r$/, ''), line: i + 1 }))
+    .filter((l) => l.text.trim() !== '');
+}
+
+export type LogFormat = 'mlship' | 'kserve';
+
+/** A source of prediction records: a followed file or a URL, in design.md's format or as KServe CloudEvents. */
+export class PredictionSource {
+  private readonly tail: JsonlTail | undefined;
+  private readonly kserve: CloudEventsAssembler | undefined;
+
+  constructor(
+    private readonly location: { file: string } | { url: string },
+    private readonly options: { format?: LogFormat; http?: HttpOptions; tail?: TailOptions; featureNames?: readonly string[] } = {},
+  ) {
+    if ('file' in location) this.tail = new JsonlTail(location.file, options.tail);
+    if (options.format === 'kserve') this.kserve = new CloudEventsAssembler(options.featureNames);
+  }
+
+  get name(): string {
+    return 'file' in this.location ? this.location.file : this.location.url;
+  }
+
+  /** New records since the last call (a URL is read whole each time: callers de-duplicate by request id and time). */
+  async read(): Promise<{ records: Timed<PredictionRecord>[]; problems: LogProblem[]; missing: boolean }> {
+    let lines: LogLine[];
+    let problems: LogProblem[] = [];
+    let missing = false;
+    if (this.tail) {
+      const r = await this.tail.read();
+      lines = r.lines;
+      problems = r.problems;
+      missing = r.missing;
+    } else {
+      lines = await fetchJsonl((this.location as { url: string }).url, this.options.http);
+    }
+    if (this.kserve) {
+      const parsed = parseLines(lines, this.name, parseCloudEvent);
+      return { records: this.kserve.add(parsed.records), problems: [...problems, ...parsed.problems], missing };
+    }
+    const parsed = parseLines(lines, this.name, parsePredictionRecord);
+    return { records: parsed.records, problems: [...problems, ...parsed.problems], missing };
+  }
+
+  async close(): Promise<void> {
+    await this.tail?.close();
+  }
+}
+
+/** A source of feedback records (design.md's format), from a followed file or a URL. */
+export class FeedbackSource {
+  private readonly tail: JsonlTail | undefined;
+
+  constructor(
+    private readonly location: { file: string } | { url: string },
+    private readonly options: { http?: HttpOptions; tail?: TailOptions } = {},
+  ) {
+    if ('file' in location) this.tail = new JsonlTail(location.file, options.tail);
+  }
+
+  async read(): Promise<{ records: Timed<FeedbackRecord>[]; problems: LogProblem[]; missing: boolean }> {
+    const name = 'file' in this.location ? this.location.file : this.location.url;
+    if (this.tail) {
+      const r = await this.tail.read();
+      const parsed = parseLines(r.lines, name, parseFeedbackRecord);
+      return { records: parsed.records, problems: [...r.problems, ...parsed.problems], missing: r.missing };
+    }
+    const parsed = parseLines(await fetchJsonl((this.location as { url: string }).url, this.options.http), name, parseFeedbackRecord);
+    return { ...parsed, missing: false };
+  }
+
+  async close(): Promise<void> {
+    await this.tail?.close();
+  }
+}
+
+// ---- KServe CloudEvents payload logs -----------------------------------------------------------------------------
+
+export const KSERVE_REQUEST = 'org.kubeflow.serving.inference.request';
+export const KSERVE_RESPONSE = 'org.kubeflow.serving.inference.response';
+
+/** One CloudEvent of KServe's payload logger, in structured mode (or its binary-mode headers as keys). */
+export interface CloudEvent {
+  id: string;
+  type: typeof KSERVE_REQUEST | typeof KSERVE_RESPONSE;
+  /** ms since the epoch, from `time`; undefined when the event has none. */
+  t: number | undefined;
+  service: string;
+  data: unknown;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Reads a CloudEvent attribute under its structured name or as a `ce-`/`ce_` header. */
+function attr(e: Record<string, unknown>, name: string): unknown {
+  return e[name] ?? e[`ce-${name}`] ?? e[`ce_${name}`] ?? e[`Ce-${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`];
+}
+
+export function parseCloudEvent(value: unknown): ParseResult<CloudEvent> {
+  if (!isRecord(value)) return { ok: false, problem: 'not a JSON object' };
+  const type = attr(value, 'type');
+  if (type !== KSERVE_REQUEST && type !== KSERVE_RESPONSE) return { ok: false, problem: `not a KServe inference event (type ${JSON.stringify(type)})` };
+  const id = attr(value, 'id');
+  if (typeof id !== 'string' || id === '') return { ok: false, problem: 'the event has no id' };
+  const time = attr(value, 'time');
+  const t = typeof time === 'string' ? Date.parse(time) : Number.NaN;
+  let data: unknown = value.data ?? value.body;
+  if (data === undefined && typeof value.data_base64 === 'string') {
+    try {
+      data = JSON.parse(Buffer.from(value.data_base64, 'base64').toString('utf8')) as unknown;
+    } catch {
+      return { ok: false, problem: 'data_base64 is not base64-encoded JSON' };
+    }
+  }
+  if (typeof data === 'string') {
+    try {
+      data = JSON.parse(data) as unknown;
+    } catch {
+      return { ok: false, problem: 'the event data is not JSON' };
+    }
+  }
+  const service = attr(value, 'inferenceservicename');
+  return { ok: true, value: { id, type, t: Number.isNaN(t) ? undefined : t, service: typeof service === 'string' ? service : '', data } };
+}
+
+/** Rows of a v2 (`inputs`) or v1 (`instances`) request payload, as objects keyed by feature when possible. */
+function requestRows(data: unknown, featureNames: readonly string[] | undefined): Record<string, unknown>[] {
+  if (!isRecord(data)) return [];
+  if (Array.isArray(data.instances)) {
+    return data.instances.map((row) => {
+      if (isRecord(row)) return row;
+      if (Array.isArray(row)) return Object.fromEntries(row.map((v: unknown, i) => [featureNames?.[i] ?? `x${i}`, v]));
+      return { input: row };
+    });
+  }
+  if (Array.isArray(data.inputs)) {
+    const tensors = data.inputs.filter((t): t is { name: string; shape: number[]; data: unknown[] } => isRecord(t) && typeof t.name === 'string' && Array.isArray(t.shape) && Array.isArray(t.data));
+    const rows = tensors[0]?.shape[0] ?? 0;
+    const out: Record<string, unknown>[] = [];
+    for (let r = 0; r < rows; r++) {
+      const row: Record<string, unknown> = {};
+      for (const t of tensors) {
+        const flat = t.data.flat(Infinity);
+        const per = Math.max(1, Math.floor(flat.length / Math.max(1, t.shape[0] ?? 1)));
+        const values = flat.slice(r * per, (r + 1) * per);
+        if (tensors.length === 1 && featureNames?.length === values.length) featureNames.forEach((f, i) => (row[f] = values[i]));
+        else row[t.name] = values.length === 1 ? values[0] : values;
+      }
+      out.push(row);
+    }
+    return out;
+  }
+  return [];
+}
+
+/** Outputs of a v2 (`outputs`) or v1 (`predictions`) response payload, per row. */
+function responseOutputs(data: unknown): { output: PredictionOutput | null; confidence: number | null }[] {
+  if (!isRecord(data)) return [];
+  if (Array.isArray(data.predictions)) {
+    return data.predictions.map((p: unknown) => {
+      if (typeof p === 'number') return { output: { value: p, label: p }, confidence: null };
+      if (typeof p === 'string' || typeof p === 'boolean') return { output: { label: p }, confidence: null };
+      if (Array.isArray(p) && p.every((v) => typeof v === 'number')) {
+        const scores = p;
+        const best = scores.indexOf(Math.max(...scores));
+        return { output: { label: best, scores: Object.fromEntries(scores.map((s, i) => [String(i), s])) }, confidence: Math.max(...scores) };
+      }
+      return { output: null, confidence: null };
+    });
+  }
+  if (Array.isArray(data.outputs)) {
+    const tensors: TensorData[] = data.outputs
+      .filter((t): t is { name: string; shape: number[]; datatype: string; data: unknown[] } => isRecord(t) && typeof t.name === 'string' && Array.isArray(t.shape) && Array.isArray(t.data))
+      .map((t) => ({ name: t.name, dtype: String(t.datatype).toLowerCase().replace(/^fp/, 'float'), dims: t.shape, data: t.data.flat(Infinity) }));
+    const rows = tensors[0]?.dims[0] ?? 0;
+    return Array.from({ length: rows }, (_, r) => rowOutput(tensors, rows, r));
+  }
+  return [];
+}
+
+/**
+ * Pairs KServe request and response events by id into prediction records (one per row of a batch, ids suffixed
+ * `/row`), with the latency between the two events. Requests waiting for their response are kept (up to 10,000).
+ */
+export class CloudEventsAssembler {
+  private readonly pending = new Map<string, CloudEvent>();
+  private readonly responses = new Map<string, CloudEvent>();
+
+  constructor(private readonly featureNames?: readonly string[]) {}
+
+  add(events: readonly CloudEvent[]): Timed<PredictionRecord>[] {
+    const out: Timed<PredictionRecord>[] = [];
+    for (const e of events) {
+      const other = e.type === KSERVE_REQUEST ? this.responses.get(e.id) : this.pending.get(e.id);
+      if (!other) {
+        (e.type === KSERVE_REQUEST ? this.pending : this.responses).set(e.id, e);
+        continue;
+      }
+      this.pending.delete(e.id);
+      this.responses.delete(e.id);
+      const [req, res] = e.type === KSERVE_REQUEST ? [e, other] : [other, e];
+      out.push(...this.records(req, res));
+    }
+    for (const map of [this.pending, this.responses]) {
+      while (map.size > 10_000) map.delete(map.keys().next().value as string);
+    }
+    return out;
+  }
+
+  private records(req: CloudEvent, res: CloudEvent): Timed<PredictionRecord>[] {
+    const rows = requestRows(req.data, this.featureNames);
+    const outputs = responseOutputs(res.data);
+    const t = res.t ?? req.t ?? Date.now();
+    const latency = req.t !== undefined && res.t !== undefined ? Math.max(0, res.t - req.t) : null;
+    const n = Math.max(rows.length, outputs.length);
+    return Array.from({ length: n }, (_, r) => {
+      const inputs = rows[r] ?? {};
+      const o = outputs[r] ?? { output: null, confidence: null };
+      return {
+        t,
+        record: {
+          ts: new Date(t).toISOString(),
+          feature: req.service || res.service,
+          model: req.service || res.service,
+          model_version: '',
+          request_id: n === 1 ? req.id : `${req.id}/${r}`,
+          input_hash: inputHash(inputs),
+          inputs,
+          output: o.output,
+          confidence: o.confidence,
+          path: 'model',
+          reason: null,
+          latency_ms: latency,
+          variant: null,
+        },
+      };
+    });
+  }
+}

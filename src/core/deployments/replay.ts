@@ -1,0 +1,186 @@
+// Replay Snapshot Traffic: a data snapshot's rows sent to a deployment at a chosen rate, bounded in count and
+// duration, optionally with columns shifted (to rehearse drift), and feedback from the snapshot's label column for
+// a share of the requests after a delay (so accuracy from feedback has something to show). Used by the extension and
+// `mlship replay`; the caller shows progress.
+import { mulberry32 } from '../util/random';
+import { errorMessage } from '../util/concurrency';
+import type { OipClient, OipModelMetadata } from './oip';
+import { requestFromRows } from './oip';
+
+export type ColumnShift = { column: string; op: '*' | '+'; by: number } | { column: string; op: '='; value: string | number };
+
+/** `income*1.3`, `age+10`, `age-5`, `region=north`. */
+export function parseShift(text: string): ColumnShift {
+  const m = /^\s*([^*+=-]+?)\s*([*+=-])\s*(.+?)\s*$/.exec(text);
+  if (!m) throw new Error(`"${text}" is not a column shift; write column*factor, column+amount, column-amount or column=value (e.g. income*1.3).`);
+  const [, column, op, raw] = m as unknown as [string, string, string, string];
+  if (op === '=') {
+    const n = Number(raw);
+    return { column, op: '=', value: raw !== '' && Number.isFinite(n) ? n : raw };
+  }
+  const by = Number(raw);
+  if (!Number.isFinite(by)) throw new Error(`"${text}": ${raw} is not a number.`);
+  return op === '-' ? { column, op: '+', by: -by } : { column, op: op as '*' | '+', by };
+}
+
+export function describeShift(s: ColumnShift): string {
+  return s.op === '=' ? `${s.column}=${s.value}` : s.op === '*' ? `${s.column}×${s.by}` : `${s.column}${s.by >= 0 ? '+' : ''}${s.by}`;
+}
+
+/** A row with the shifts applied (numbers only for × and +; other values are left as they are). */
+export function shiftRow(row: Readonly<Record<string, unknown>>, shifts: readonly ColumnShift[]): Record<string, unknown> {
+  const out = { ...row };
+  for (const s of shifts) {
+    const v = out[s.column];
+    if (s.op === '=') out[s.column] = s.value;
+    else if (typeof v === 'number') out[s.column] = s.op === '*' ? v * s.by : v + s.by;
+  }
+  return out;
+}
+
+export interface ReplayOptions {
+  client: OipClient;
+  metadata: OipModelMetadata;
+  rows: readonly Record<string, unknown>[];
+  featureNames?: readonly string[];
+  /** Requests per second (> 0). */
+  rate: number;
+  /** At most this many requests (≥ 1). */
+  maxRequests: number;
+  /** And for at most this long, ms. */
+  maxDurationMs: number;
+  shifts?: readonly ColumnShift[];
+  /** The snapshot column with the true outcome; feedback is posted only when set. */
+  labelColumn?: string;
+  /** Share (0–1) of successful requests that get feedback. Default 0 (none). */
+  feedbackShare?: number;
+  /** Delay between a prediction and its feedback, ms. Default 2000. */
+  feedbackDelayMs?: number;
+  /** Most requests in flight at once. Default 16. */
+  concurrency?: number;
+  seed?: number;
+  idPrefix?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: ReplayProgress) => void;
+}
+
+export interface ReplayProgress {
+  sent: number;
+  ok: number;
+  failed: number;
+  feedback: number;
+  elapsedMs: number;
+  /** The latest failure, for people. */
+  lastError?: string;
+}
+
+export interface ReplaySummary extends ReplayProgress {
+  stoppedBy: 'count' | 'duration' | 'cancelled';
+  /** Request ids of the successful requests, in order. */
+  ids: string[];
+}
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/** Sends the rows (cycling through them) and resolves with what happened; throws only for invalid options. */
+export async function replaySnapshot(o: ReplayOptions): Promise<ReplaySummary> {
+  if (!(o.rate > 0)) throw new RangeError(`The rate must be more than 0 requests per second (got ${o.rate}).`);
+  if (!(Number.isInteger(o.maxRequests) && o.maxRequests >= 1)) throw new RangeError(`The request count must be a whole number ≥ 1 (got ${o.maxRequests}).`);
+  if (!(o.maxDurationMs > 0)) throw new RangeError(`The duration must be more than 0 (got ${o.maxDurationMs} ms).`);
+  if (o.rows.length === 0) throw new Error('The snapshot has no rows to replay.');
+  const share = o.feedbackShare ?? 0;
+  if (!(share >= 0 && share <= 1)) throw new RangeError(`The feedback share must be between 0 and 1 (got ${share}).`);
+  if (share > 0 && o.labelColumn === undefined) throw new Error('Feedback needs the label column of the snapshot.');
+  if (o.labelColumn !== undefined && !o.rows.some((r) => o.labelColumn !== undefined && r[o.labelColumn] !== undefined && r[o.labelColumn] !== null)) {
+    throw new Error(`The snapshot has no values in the label column "${o.labelColumn}".`);
+  }
+  const shifts = o.shifts ?? [];
+  for (const s of shifts) if (!o.rows.some((r) => s.column in r)) throw new Error(`The snapshot has no column "${s.column}" to shift.`);
+  const build = (row: Record<string, unknown>, id: string) => requestFromRows(o.metadata, [row], { ...(o.featureNames ? { featureNames: o.featureNames } : {}), id });
+  // Fails now, with the reason, when the rows do not fit the model.
+  build(shiftRow(o.rows[0] as Record<string, unknown>, shifts), 'check');
+
+  const random = mulberry32(o.seed ?? 1);
+  const prefix = o.idPrefix ?? `replay-${Date.now().toString(36)}`;
+  const concurrency = o.concurrency ?? 16;
+  const delay = o.feedbackDelayMs ?? 2000;
+  const started = performance.now();
+  const progress: ReplayProgress = { sent: 0, ok: 0, failed: 0, feedback: 0, elapsedMs: 0 };
+  const ids: string[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const feedbackTimers = new Set<Promise<void>>();
+  let stoppedBy: ReplaySummary['stoppedBy'] = 'count';
+  const report = (): void => {
+    progress.elapsedMs = performance.now() - started;
+    o.onProgress?.({ ...progress });
+  };
+
+  const sendFeedback = async (id: string, label: unknown): Promise<void> => {
+    await sleep(delay, o.signal);
+    if (o.signal?.aborted) return;
+    try {
+      await o.client.feedback({ request_id: id, label: label as string | number | boolean, source: 'review', note: 'replayed from the snapshot' });
+      progress.feedback++;
+    } catch (err) {
+      progress.lastError = `feedback: ${errorMessage(err)}`;
+    }
+    report();
+  };
+
+  for (let i = 0; i < o.maxRequests; i++) {
+    if (o.signal?.aborted) {
+      stoppedBy = 'cancelled';
+      break;
+    }
+    const due = (i * 1000) / o.rate;
+    const now = performance.now() - started;
+    if (due >= o.maxDurationMs) {
+      stoppedBy = 'duration';
+      break;
+    }
+    await sleep(due - now, o.signal);
+    if (o.signal?.aborted) {
+      stoppedBy = 'cancelled';
+      break;
+    }
+    while (inFlight.size >= concurrency) await Promise.race(inFlight);
+    const row = o.rows[i % o.rows.length] as Record<string, unknown>;
+    const id = `${prefix}-${i}`;
+    const wantsFeedback = share > 0 && random() < share;
+    progress.sent++;
+    const p = (async () => {
+      try {
+        await o.client.infer(build(shiftRow(row, shifts), id), o.signal ? { signal: o.signal } : {});
+        progress.ok++;
+        ids.push(id);
+        const label = o.labelColumn !== undefined ? row[o.labelColumn] : undefined;
+        if (wantsFeedback && label !== undefined && label !== null) {
+          const f = sendFeedback(id, label);
+          feedbackTimers.add(f);
+          void f.finally(() => feedbackTimers.delete(f));
+        }
+      } catch (err) {
+        progress.failed++;
+        progress.lastError = errorMessage(err);
+      }
+      report();
+    })();
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  }
+  await Promise.all(inFlight);
+  await Promise.all(feedbackTimers);
+  if (o.signal?.aborted) stoppedBy = 'cancelled';
+  progress.elapsedMs = performance.now() - started;
+  return { ...progress, stoppedBy, ids };
+}

@@ -1,0 +1,366 @@
+// The dashboard's time series, built from what the monitor collected over a time window: scrapes of /metrics (or a
+// Prometheus server's range queries), prediction log records and joined feedback. Each series is aligned on the same
+// buckets; a bucket without data is null (a gap in the chart), never a zero. Long windows are decimated by widening
+// the buckets, so percentiles are recomputed over the merged data rather than thinned out.
+import type { DashboardData, FeatureDriftScore, Series } from '../../shared/deployments';
+import { percentile } from '../stats/latency';
+import { detectMetric, qualityOverTime, type QualityMetric } from './feedback';
+import type { Budgets } from './health';
+import { histogramIncrease, histogramQuantile, sumBuckets, type Bucket } from './prometheus';
+import type { FeedbackRecord, PredictionRecord, Timed } from './records';
+import type { ScrapePoint } from './scrape';
+
+/**
+ * The drift engine's hook: given the `inputs` of the prediction records in one time bucket, per-feature drift
+ * scores against the deployment's baseline. Plugged in by the caller; this module computes no drift statistics.
+ */
+export type DriftScorer = (inputs: readonly Record<string, unknown>[]) => readonly FeatureDriftScore[];
+
+/** Latency and traffic already bucketed by a Prometheus server (query_range), aligned with `timestamps`. */
+export interface MetricsSeries {
+  timestamps: number[];
+  p50: Series;
+  p95: Series;
+  p99: Series;
+  throughput: Series;
+  errorRate: Series;
+}
+
+export interface DashboardInput {
+  deployment: string;
+  /** Window, ms since the epoch. */
+  start: number;
+  end: number;
+  /** Bucket width, ms. Default: the window / 120. */
+  stepMs?: number;
+  /** Most buckets; the step widens to fit. Default 720. */
+  maxPoints?: number;
+  scrapes?: readonly ScrapePoint[];
+  prometheus?: MetricsSeries;
+  predictions: readonly Timed<PredictionRecord>[];
+  feedback: ReadonlyMap<string, Timed<FeedbackRecord>>;
+  budgets: Budgets;
+  /** Confidence below this counts as low. Default 0.6. */
+  lowConfidenceThreshold?: number;
+  metric?: QualityMetric;
+  drift?: { scorer: DriftScorer; statistic?: string; threshold?: number; minRecords?: number };
+  /** At most this many labels are charted; the rest are summed as "other". Default 8. */
+  maxLabels?: number;
+}
+
+export interface Buckets {
+  start: number;
+  step: number;
+  count: number;
+}
+
+/** Bucket layout for a window: `stepMs` widened so there are at most `maxPoints` buckets. */
+export function bucketsFor(start: number, end: number, stepMs: number | undefined, maxPoints = 720): Buckets {
+  const span = Math.max(1, end - start);
+  let step = Math.max(1, Math.round(stepMs ?? span / 120));
+  if (Math.ceil(span / step) > maxPoints) step = Math.ceil(span / maxPoints);
+  return { start, step, count: Math.max(1, Math.ceil(span / step)) };
+}
+
+function indexOf(b: Buckets, t: number): number {
+  const i = Math.floor((t - b.start) / b.step);
+  return i >= 0 && i < b.count ? i : -1;
+}
+
+const nulls = (n: number): Series => new Array<number | null>(n).fill(null);
+
+interface ScrapeAccumulator {
+  latency: (Bucket[] | undefined)[];
+  requests: Float64Array;
+  errors: Float64Array;
+  predictions: Float64Array;
+  low: Float64Array;
+  seconds: Float64Array;
+  covered: Uint8Array;
+  hasPredictions: Uint8Array;
+}
+
+function sameBounds(a: readonly Bucket[], b: readonly Bucket[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if ((a[k] as Bucket).le !== (b[k] as Bucket).le) return false;
+  return true;
+}
+
+/** Adds the histogram increase between two scrapes to a bucket's total (in place when the bounds match). */
+function addIncrease(totals: (Bucket[] | undefined)[], i: number, prev: readonly Bucket[] | undefined, cur: readonly Bucket[]): void {
+  const have = totals[i];
+  if (prev && sameBounds(prev, cur) && (!have || sameBounds(have, cur))) {
+    let reset = false;
+    for (let k = 0; k < cur.length; k++) if ((cur[k] as Bucket).count < (prev[k] as Bucket).count) reset = true;
+    const out = have ?? cur.map((b) => ({ le: b.le, count: 0 }));
+    for (let k = 0; k < cur.length; k++) (out[k] as Bucket).count += (cur[k] as Bucket).count - (reset ? 0 : (prev[k] as Bucket).count);
+    totals[i] = out;
+    return;
+  }
+  const inc = histogramIncrease(prev, cur);
+  totals[i] = have ? sumBuckets([have, inc]) : inc;
+}
+
+/** Increases between consecutive scrapes, credited to the bucket of the later scrape (counter resets handled). */
+function accumulateScrapes(scrapes: readonly ScrapePoint[], b: Buckets): ScrapeAccumulator {
+  const acc: ScrapeAccumulator = {
+    latency: new Array<Bucket[] | undefined>(b.count).fill(undefined),
+    requests: new Float64Array(b.count),
+    errors: new Float64Array(b.count),
+    predictions: new Float64Array(b.count),
+    low: new Float64Array(b.count),
+    seconds: new Float64Array(b.count),
+    covered: new Uint8Array(b.count),
+    hasPredictions: new Uint8Array(b.count),
+  };
+  const sorted = [...scrapes].sort((x, y) => x.t - y.t);
+  for (let k = 1; k < sorted.length; k++) {
+    const prev = sorted[k - 1] as ScrapePoint;
+    const cur = sorted[k] as ScrapePoint;
+    const i = indexOf(b, cur.t);
+    if (i < 0) continue;
+    acc.covered[i] = 1;
+    acc.seconds[i] = (acc.seconds[i] as number) + (cur.t - prev.t) / 1000;
+    if (cur.latency) addIncrease(acc.latency, i, prev.latency, cur.latency);
+    if (cur.requests) {
+      const reset = prev.requests === undefined || cur.requests.total < prev.requests.total || cur.requests.errors < prev.requests.errors;
+      // A counter absent from the previous scrape appeared since: all it counts is new, as after a reset.
+      acc.requests[i] = (acc.requests[i] as number) + (reset ? cur.requests.total : cur.requests.total - (prev.requests?.total ?? 0));
+      acc.errors[i] = (acc.errors[i] as number) + (reset ? cur.requests.errors : cur.requests.errors - (prev.requests?.errors ?? 0));
+    }
+    if (cur.predictions !== undefined) {
+      acc.hasPredictions[i] = 1;
+      const p0 = prev.predictions ?? 0;
+      const l0 = prev.lowConfidence ?? 0;
+      const reset = cur.predictions < p0;
+      acc.predictions[i] = (acc.predictions[i] as number) + (reset ? cur.predictions : cur.predictions - p0);
+      acc.low[i] = (acc.low[i] as number) + (reset ? (cur.lowConfidence ?? 0) : (cur.lowConfidence ?? 0) - l0);
+    }
+  }
+  return acc;
+}
+
+function share(numerator: number, denominator: number): number | null {
+  return denominator > 0 ? numerator / denominator : null;
+}
+
+/** Aligns a Prometheus range result (its own timestamps) onto the buckets: the last point in each bucket. */
+function alignSeries(b: Buckets, timestamps: readonly number[], values: Series): Series {
+  const out = nulls(b.count);
+  timestamps.forEach((t, k) => {
+    const i = indexOf(b, t);
+    const v = values[k];
+    if (i >= 0 && v !== null && v !== undefined && Number.isFinite(v)) out[i] = v;
+  });
+  return out;
+}
+
+export function buildDashboard(input: DashboardInput): DashboardData {
+  const b = bucketsFor(input.start, input.end, input.stepMs, input.maxPoints);
+  const timestamps = Array.from({ length: b.count }, (_, i) => b.start + i * b.step);
+  const low = input.lowConfidenceThreshold ?? 0.6;
+
+  // Log records per bucket.
+  const perBucket: Timed<PredictionRecord>[][] = Array.from({ length: b.count }, () => []);
+  for (const p of input.predictions) {
+    const i = indexOf(b, p.t);
+    if (i >= 0) (perBucket[i] as Timed<PredictionRecord>[]).push(p);
+  }
+
+  const latency: DashboardData['latency'] = { p50: nulls(b.count), p95: nulls(b.count), p99: nulls(b.count), source: 'none', ...(input.budgets.latency_p95_ms !== undefined ? { budgetMs: input.budgets.latency_p95_ms } : {}) };
+  let throughput = nulls(b.count);
+  let errorRate = nulls(b.count);
+  const lowShare = nulls(b.count);
+
+  const scrapes = input.scrapes ?? [];
+  if (input.prometheus) {
+    const m = input.prometheus;
+    latency.source = 'prometheus';
+    latency.p50 = alignSeries(b, m.timestamps, m.p50);
+    latency.p95 = alignSeries(b, m.timestamps, m.p95);
+    latency.p99 = alignSeries(b, m.timestamps, m.p99);
+    throughput = alignSeries(b, m.timestamps, m.throughput);
+    errorRate = alignSeries(b, m.timestamps, m.errorRate);
+  } else if (scrapes.length > 1) {
+    const acc = accumulateScrapes(scrapes, b);
+    latency.source = 'metrics';
+    for (let i = 0; i < b.count; i++) {
+      if (!acc.covered[i]) continue;
+      const h = acc.latency[i];
+      if (h) {
+        for (const [q, key] of [[0.5, 'p50'], [0.95, 'p95'], [0.99, 'p99']] as const) {
+          const v = histogramQuantile(q, h);
+          latency[key][i] = Number.isFinite(v) ? v : null;
+        }
+      }
+      const secs = acc.seconds[i] as number;
+      throughput[i] = secs > 0 ? (acc.requests[i] as number) / secs : null;
+      errorRate[i] = share(acc.errors[i] as number, acc.requests[i] as number);
+      if (acc.hasPredictions[i]) lowShare[i] = share(acc.low[i] as number, acc.predictions[i] as number);
+    }
+  }
+
+  const fallbackRate = nulls(b.count);
+  const logLatency = latency.source === 'none' && input.predictions.some((p) => p.record.latency_ms !== null);
+  if (logLatency) latency.source = 'log';
+  for (let i = 0; i < b.count; i++) {
+    const records = perBucket[i] as Timed<PredictionRecord>[];
+    if (records.length === 0) continue;
+    fallbackRate[i] = records.filter((r) => r.record.path !== 'model').length / records.length;
+    const withConfidence = records.filter((r) => r.record.confidence !== null);
+    if (withConfidence.length > 0) lowShare[i] = withConfidence.filter((r) => (r.record.confidence as number) < low || r.record.reason === 'low_confidence').length / withConfidence.length;
+    if (logLatency) {
+      const ms = Float64Array.from(records.flatMap((r) => (r.record.latency_ms !== null ? [r.record.latency_ms] : []))).sort();
+      if (ms.length > 0) {
+        latency.p50[i] = percentile(ms, 50);
+        latency.p95[i] = percentile(ms, 95);
+        latency.p99[i] = percentile(ms, 99);
+      }
+      throughput[i] = records.length / (b.step / 1000);
+      errorRate[i] = records.filter((r) => r.record.reason === 'error').length / records.length;
+    }
+  }
+
+  const metric = input.metric ?? detectMetric(input.predictions);
+  const quality = qualityOverTime(input.predictions, input.feedback, b, metric);
+
+  const out: DashboardData = {
+    deployment: input.deployment,
+    timestamps,
+    stepMs: b.step,
+    latency,
+    throughput,
+    errorRate,
+    fallbackRate,
+    lowConfidenceShare: lowShare,
+    predictions: predictionDistribution(perBucket, metric, input.maxLabels ?? 8),
+    quality: { metric, values: quality.map((q) => q.value), coverage: quality.map((q) => q.coverage), withFeedback: quality.map((q) => q.withFeedback) },
+    budgets: { ...input.budgets },
+  };
+  if (input.drift) out.drift = driftOverTime(perBucket, input.drift);
+  return out;
+}
+
+function predictionDistribution(perBucket: readonly Timed<PredictionRecord>[][], metric: QualityMetric, maxLabels: number): DashboardData['predictions'] {
+  const n = perBucket.length;
+  if (!perBucket.some((r) => r.length > 0)) return { kind: 'none' };
+  if (metric === 'mae') {
+    const p10 = nulls(n);
+    const p50 = nulls(n);
+    const p90 = nulls(n);
+    perBucket.forEach((records, i) => {
+      const v = Float64Array.from(records.flatMap((r) => (typeof r.record.output?.value === 'number' ? [r.record.output.value] : []))).sort();
+      if (v.length === 0) return;
+      p10[i] = percentile(v, 10);
+      p50[i] = percentile(v, 50);
+      p90[i] = percentile(v, 90);
+    });
+    return { kind: 'values', p10, p50, p90 };
+  }
+  const totals = new Map<string, number>();
+  for (const records of perBucket) for (const r of records) {
+    const l = r.record.output?.label;
+    if (l !== undefined) totals.set(String(l), (totals.get(String(l)) ?? 0) + 1);
+  }
+  const ranked = [...totals.entries()].sort((a, c) => c[1] - a[1] || a[0].localeCompare(c[0])).map(([l]) => l);
+  const shown = ranked.length > maxLabels ? ranked.slice(0, maxLabels - 1) : ranked;
+  const labels = ranked.length > maxLabels ? [...shown, 'other'] : shown;
+  const shares: Record<string, Series> = Object.fromEntries(labels.map((l) => [l, nulls(n)]));
+  perBucket.forEach((records, i) => {
+    const labelled = records.filter((r) => r.record.output?.label !== undefined);
+    if (labelled.length === 0) return;
+    const counts = new Map<string, number>();
+    for (const r of labelled) {
+      const l = String(r.record.output?.label);
+      const key = shown.includes(l) ? l : 'other';
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const l of labels) (shares[l] as Series)[i] = (counts.get(l) ?? 0) / labelled.length;
+  });
+  return { kind: 'labels', labels, shares };
+}
+
+function driftOverTime(perBucket: readonly Timed<PredictionRecord>[][], drift: NonNullable<DashboardInput['drift']>): NonNullable<DashboardData['drift']> {
+  const n = perBucket.length;
+  const minRecords = drift.minRecords ?? 30;
+  const scores: Record<string, Series> = {};
+  perBucket.forEach((records, i) => {
+    const inputs = records.flatMap((r) => (r.record.inputs ? [r.record.inputs] : []));
+    if (inputs.length < minRecords) return;
+    for (const s of drift.scorer(inputs)) {
+      const series = (scores[s.feature] ??= nulls(n));
+      series[i] = Number.isFinite(s.score) ? s.score : null;
+    }
+  });
+  return { statistic: drift.statistic ?? 'psi', ...(drift.threshold !== undefined ? { threshold: drift.threshold } : {}), features: Object.keys(scores).sort(), scores };
+}
+
+export interface WindowSummary {
+  p95Ms: number | null;
+  throughput: number | null;
+  errorRate: number | null;
+  fallbackRate: number | null;
+  lowConfidenceShare: number | null;
+}
+
+/**
+ * The status numbers over one window in a single pass (what every poll needs, without building series): latency,
+ * traffic and errors from the scrapes in the window (else from the log), fallback and low-confidence shares from the
+ * log records.
+ */
+export function summarizeWindow(scrapes: readonly ScrapePoint[], records: readonly Timed<PredictionRecord>[], windowMs: number, lowConfidenceThreshold = 0.6): WindowSummary {
+  let fallback = 0;
+  let withConfidence = 0;
+  let low = 0;
+  let errors = 0;
+  const latencies: number[] = [];
+  for (const { record: r } of records) {
+    if (r.path !== 'model') fallback++;
+    if (r.confidence !== null) {
+      withConfidence++;
+      if (r.confidence < lowConfidenceThreshold || r.reason === 'low_confidence') low++;
+    }
+    if (r.reason === 'error') errors++;
+    if (r.latency_ms !== null) latencies.push(r.latency_ms);
+  }
+  const n = records.length;
+  const out: WindowSummary = { p95Ms: null, throughput: null, errorRate: null, fallbackRate: n > 0 ? fallback / n : null, lowConfidenceShare: withConfidence > 0 ? low / withConfidence : null };
+  if (scrapes.length > 1) {
+    const sorted = [...scrapes].sort((a, b) => a.t - b.t);
+    const latency: (Bucket[] | undefined)[] = [undefined];
+    let requests = 0;
+    let failed = 0;
+    let predictions = 0;
+    let lowPredictions = 0;
+    let havePredictions = false;
+    for (let k = 1; k < sorted.length; k++) {
+      const prev = sorted[k - 1] as ScrapePoint;
+      const cur = sorted[k] as ScrapePoint;
+      if (cur.latency) addIncrease(latency, 0, prev.latency, cur.latency);
+      if (cur.requests) {
+        const reset = prev.requests === undefined || cur.requests.total < prev.requests.total || cur.requests.errors < prev.requests.errors;
+        requests += reset ? cur.requests.total : cur.requests.total - (prev.requests?.total ?? 0);
+        failed += reset ? cur.requests.errors : cur.requests.errors - (prev.requests?.errors ?? 0);
+      }
+      if (cur.predictions !== undefined) {
+        havePredictions = true;
+        const reset = cur.predictions < (prev.predictions ?? 0);
+        predictions += reset ? cur.predictions : cur.predictions - (prev.predictions ?? 0);
+        lowPredictions += reset ? (cur.lowConfidence ?? 0) : (cur.lowConfidence ?? 0) - (prev.lowConfidence ?? 0);
+      }
+    }
+    const seconds = ((sorted[sorted.length - 1] as ScrapePoint).t - (sorted[0] as ScrapePoint).t) / 1000;
+    const h = latency[0];
+    const p95 = h ? histogramQuantile(0.95, h) : Number.NaN;
+    out.p95Ms = Number.isFinite(p95) ? p95 : null;
+    out.throughput = seconds > 0 ? requests / seconds : null;
+    out.errorRate = share(failed, requests);
+    if (out.lowConfidenceShare === null && havePredictions) out.lowConfidenceShare = share(lowPredictions, predictions);
+  } else if (latencies.length > 0) {
+    latencies.sort((a, b) => a - b);
+    out.p95Ms = percentile(latencies, 95);
+    out.throughput = n / (windowMs / 1000);
+    out.errorRate = errors / n;
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+// Deployments in words: the one-liners of the tree and status bar, `mlship status` text, and the text summary the
+// Open Dashboard command shows until the dashboard webview exists. Built from DeploymentStatus and DashboardData.
+import type { DashboardData, DeploymentStatus, Series } from '../../shared/deployments';
+import { STATE_LABEL } from '../deployments/health';
+import { formatMs } from '../stats/latency';
+
+export const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(x !== 0 && Math.abs(x) < 0.1 ? 1 : 0)} %`);
+const ms = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : formatMs(x));
+
+/** "p95 12.3 ms / 50 ms" — a value against its budget, or the value alone. */
+export function p95VsBudget(s: DeploymentStatus): string {
+  const budget = s.checks.find((c) => c.budget === 'latency_p95_ms')?.limit;
+  return `p95 ${ms(s.p95Ms)}${budget !== undefined ? ` / ${formatMs(budget)}` : ''}`;
+}
+
+export function driftText(s: DeploymentStatus): string {
+  if (s.drift) {
+    const limit = s.checks.find((c) => c.budget === 'drift_psi')?.limit;
+    return `drift ${s.drift.feature} ${s.drift.score.toFixed(3)}${limit !== undefined ? ` / ${limit}` : ''}`;
+  }
+  return `drift: ${s.driftNote ?? 'no data'}`;
+}
+
+export function fallbackText(s: DeploymentStatus): string {
+  const limit = s.checks.find((c) => c.budget === 'fallback_rate')?.limit;
+  return `fallback ${pct(s.fallbackRate)}${limit !== undefined ? ` / ${pct(limit)}` : ''}`;
+}
+
+/** The facts of a status on one line (tree description, status lines). */
+export function statusFacts(s: DeploymentStatus): string {
+  const parts = [s.modelVersion ? `v${s.modelVersion.replace(/^v/i, '')}` : undefined, p95VsBudget(s), fallbackText(s), s.drift ? driftText(s) : undefined, s.throughput !== null ? `${s.throughput.toFixed(s.throughput < 10 ? 1 : 0)} req/s` : undefined];
+  return parts.filter((p): p is string => p !== undefined).join(' · ');
+}
+
+/** `mlship status` text: one block per deployment, worst first. */
+export function statusReport(statuses: readonly DeploymentStatus[]): string {
+  if (statuses.length === 0) return 'No deployments in mlship.yaml (add them under deployments:).\n';
+  const width = Math.max(...statuses.map((s) => s.name.length));
+  const lines: string[] = [];
+  for (const s of statuses) {
+    lines.push(`${s.name.padEnd(width)}  ${STATE_LABEL[s.state]} — ${s.reason}`);
+    const facts = [
+      s.model ? `model ${s.model}${s.modelVersion ? ` (version ${s.modelVersion})` : ''}` : s.modelVersion ? `version ${s.modelVersion}` : undefined,
+      p95VsBudget(s),
+      fallbackText(s),
+      driftText(s),
+      s.errorRate !== null ? `errors ${pct(s.errorRate)}` : undefined,
+      s.throughput !== null ? `${s.throughput.toFixed(1)} req/s` : undefined,
+      s.quality && s.quality.value !== null ? `${s.quality.metric} ${s.quality.metric === 'accuracy' ? pct(s.quality.value) : s.quality.value.toFixed(3)} (feedback on ${pct(s.quality.coverage)})` : undefined,
+    ].filter((p): p is string => p !== undefined);
+    lines.push(`${' '.repeat(width)}  ${facts.join(' · ')}`);
+    for (const extra of s.reasons.slice(1)) lines.push(`${' '.repeat(width)}  also: ${extra}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function last(series: Series): number | null {
+  for (let i = series.length - 1; i >= 0; i--) if (series[i] !== null && series[i] !== undefined) return series[i] as number;
+  return null;
+}
+
+function range(series: Series, unit: string): string {
+  const v = series.filter((x): x is number => x !== null);
+  return v.length === 0 ? 'no data' : `${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)} ${unit}`;
+}
+
+/** A plain-text dashboard: the status, then the latest value of every series and how much data there is. */
+export function dashboardText(s: DeploymentStatus, d: DashboardData): string {
+  const points = (x: Series): number => x.filter((v) => v !== null).length;
+  const out = [
+    `# ${s.name}`,
+    '',
+    `${STATE_LABEL[s.state]} — ${s.reason}`,
+    ...s.reasons.slice(1).map((r) => `- also: ${r}`),
+    '',
+    `Checked ${s.checkedAt}${s.url ? ` · ${s.url}` : ''}${s.model ? ` · model ${s.model}` : ''}${s.modelVersion ? ` (version ${s.modelVersion})` : ''}`,
+    '',
+    '## Budgets',
+    ...s.checks.map((c) => `- ${c.budget}: ${c.status} — ${c.message}`),
+    '',
+    `## Last ${Math.round((d.timestamps.length * d.stepMs) / 60_000)} min (${d.timestamps.length} points of ${Math.round(d.stepMs / 1000)} s; latency from ${d.latency.source})`,
+    `- latency p50 / p95 / p99: ${ms(last(d.latency.p50))} / ${ms(last(d.latency.p95))} / ${ms(last(d.latency.p99))}${d.latency.budgetMs !== undefined ? ` (budget ${formatMs(d.latency.budgetMs)})` : ''}; p95 range ${range(d.latency.p95, 'ms')} over ${points(d.latency.p95)} point${points(d.latency.p95) === 1 ? '' : 's'}`,
+    `- throughput: ${last(d.throughput)?.toFixed(2) ?? '–'} req/s · error rate ${pct(last(d.errorRate))} · fallback rate ${pct(last(d.fallbackRate))} · low confidence ${pct(last(d.lowConfidenceShare))}`,
+  ];
+  if (d.predictions.kind === 'labels') out.push(`- predictions (latest shares): ${d.predictions.labels.map((l) => `${l} ${pct(last(d.predictions.kind === 'labels' ? (d.predictions.shares[l] ?? []) : []))}`).join(', ')}`);
+  else if (d.predictions.kind === 'values') out.push(`- predictions p10 / p50 / p90: ${last(d.predictions.p10)?.toFixed(2) ?? '–'} / ${last(d.predictions.p50)?.toFixed(2) ?? '–'} / ${last(d.predictions.p90)?.toFixed(2) ?? '–'}`);
+  const withFeedback = d.quality.withFeedback.reduce((a, b) => a + b, 0);
+  out.push(`- ${d.quality.metric === 'accuracy' ? 'accuracy' : 'MAE'} from feedback: ${last(d.quality.values)?.toFixed(3) ?? '–'} (${withFeedback} predictions with feedback; latest coverage ${pct(last(d.quality.coverage))})`);
+  if (d.drift) out.push(`- drift (${d.drift.statistic}): ${d.drift.features.map((f) => `${f} ${last(d.drift?.scores[f] ?? [])?.toFixed(3) ?? '–'}`).join(', ') || 'not enough logged inputs yet'}`);
+  else out.push(`- drift: ${s.driftNote ?? 'not available'}`);
+  out.push('', 'This summary updates after every poll while it is open.', '');
+  return out.join('\n');
+}
+
+/** One row under a deployment in the Deployments view (codicon names for icons, theme colour ids for colours). */
+export interface DeploymentDetail {
+  label: string;
+  description: string;
+  icon: string;
+  color?: string;
+  tooltip?: string;
+}
+
+export const STATE_ICON: Record<DeploymentStatus['state'], { icon: string; color?: string }> = {
+  healthy: { icon: 'pass', color: 'testing.iconPassed' },
+  degraded: { icon: 'warning', color: 'list.warningForeground' },
+  breaching: { icon: 'error', color: 'list.errorForeground' },
+  unreachable: { icon: 'debug-disconnect', color: 'list.errorForeground' },
+  unknown: { icon: 'circle-outline' },
+};
+
+const CHECK_ICON = { ok: 'pass', near: 'warning', breach: 'error', unknown: 'question', unset: 'dash' } as const;
+
+/** The rows under a deployment: health and its reason, model version, p95 vs budget, drift, fallback, traffic, quality. */
+export function deploymentDetails(s: DeploymentStatus): DeploymentDetail[] {
+  const check = (b: string) => s.checks.find((c) => c.budget === b);
+  const budgetRow = (label: string, b: string, description: string): DeploymentDetail => {
+    const c = check(b);
+    const status = c?.status ?? 'unset';
+    return { label, description, icon: CHECK_ICON[status], ...(status === 'breach' ? { color: 'list.errorForeground' } : status === 'near' ? { color: 'list.warningForeground' } : {}), ...(c ? { tooltip: c.message } : {}) };
+  };
+  const rows: DeploymentDetail[] = [
+    { label: 'Health', description: `${STATE_LABEL[s.state]} — ${s.reason}`, ...STATE_ICON[s.state], tooltip: [s.reason, ...s.reasons.slice(1)].join('\n') },
+    { label: 'Model', description: [s.model, s.modelVersion ? `version ${s.modelVersion}` : undefined].filter(Boolean).join(' · ') || 'unknown', icon: 'circuit-board' },
+    budgetRow('Latency', 'latency_p95_ms', p95VsBudget(s)),
+    budgetRow('Drift', 'drift_psi', s.drift ? `${s.drift.feature}: ${s.drift.statistic ?? 'psi'} ${s.drift.score.toFixed(3)}${check('drift_psi')?.limit !== undefined ? ` / ${check('drift_psi')?.limit}` : ''}` : (s.driftNote ?? 'no data')),
+    budgetRow('Fallback rate', 'fallback_rate', `${pct(s.fallbackRate)}${check('fallback_rate')?.limit !== undefined ? ` / ${pct(check('fallback_rate')?.limit)}` : ''}`),
+    { label: 'Traffic', description: `${s.throughput !== null ? `${s.throughput.toFixed(s.throughput < 10 ? 2 : 0)} req/s` : '–'} · errors ${pct(s.errorRate)} · low confidence ${pct(s.lowConfidenceShare)}`, icon: 'pulse' },
+  ];
+  if (s.quality) rows.push({ label: s.quality.metric === 'accuracy' ? 'Accuracy' : 'MAE', description: `${s.quality.value === null ? '–' : s.quality.metric === 'accuracy' ? pct(s.quality.value) : s.quality.value.toFixed(3)} (feedback on ${pct(s.quality.coverage)} of predictions)`, icon: 'feedback' });
+  if (s.url) rows.push({ label: 'Endpoint', description: s.url, icon: 'link' });
+  rows.push({ label: 'Checked', description: s.state === 'unknown' ? 'not yet' : s.checkedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), icon: 'history' });
+  return rows;
+}

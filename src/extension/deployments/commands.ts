@@ -1,0 +1,321 @@
+// Commands of the Deployments view and of model versions: Open Dashboard (a live text summary until the dashboard
+// webview exists), Probe Now, Set Auth Token, Edit in mlship.yaml, Serve Model Locally / Stop, Replay Snapshot
+// Traffic. The work happens in core and in the model process; these only ask, route and show progress.
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import * as vscode from 'vscode';
+import { MANIFEST_FILE } from '../../core/config/manifest';
+import { servableFromVersion } from '../../core/deployments/local';
+import { OipClient } from '../../core/deployments/oip';
+import { describeShift, parseShift, replaySnapshot, type ColumnShift } from '../../core/deployments/replay';
+import { readSnapshotRows } from '../../core/formats/tabular';
+import { dashboardText } from '../../core/present/deployments';
+import { dataFormatOf } from '../../core/registry/catalog';
+import { findModelVersion, labelColumnOf } from '../../core/registry/resolve';
+import type { ModelVersionEntry, SnapshotEntry } from '../../core/registry/types';
+import { errorMessage } from '../../core/util/concurrency';
+import type { CatalogService } from '../catalogService';
+import { log } from '../log';
+import type { DeploymentEntry, DeploymentsService } from './deploymentsService';
+import type { DeploymentsNode, DeploymentsTreeProvider } from './deploymentsTree';
+
+export const DASHBOARD_SCHEME = 'mlship-dashboard';
+const DASHBOARD_WINDOW_MS = 15 * 60_000;
+
+/** Read-only text dashboards (`mlship-dashboard:` documents), refreshed after every poll of their deployment. */
+class DashboardDocuments implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly open = new Map<string, vscode.Uri>();
+
+  constructor(private readonly service: DeploymentsService) {
+    service.onDidChange((e) => {
+      for (const [id, uri] of this.open) if (!e || e.id === id) this.changed.fire(uri);
+    });
+  }
+
+  uriFor(e: DeploymentEntry): vscode.Uri {
+    return vscode.Uri.from({ scheme: DASHBOARD_SCHEME, path: `/${e.config.name.replace(/[\\/]/g, '-')} dashboard.md`, query: `id=${encodeURIComponent(e.id)}` });
+  }
+
+  opened(uri: vscode.Uri): void {
+    const id = new URLSearchParams(uri.query).get('id');
+    if (id) this.open.set(id, uri);
+  }
+
+  closed(uri: vscode.Uri): void {
+    const id = new URLSearchParams(uri.query).get('id');
+    if (id) this.open.delete(id);
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const id = new URLSearchParams(uri.query).get('id') ?? '';
+    const e = this.service.get(id);
+    if (!e) return 'This deployment is no longer watched (it was removed from mlship.yaml or its local server stopped).\n';
+    const end = Date.now();
+    try {
+      return dashboardText(e.monitor.status, await e.monitor.dashboard({ start: end - DASHBOARD_WINDOW_MS, end, stepMs: 10_000 }));
+    } catch (err) {
+      return `# ${e.config.name}\n\nThe dashboard could not be built: ${errorMessage(err)}\n`;
+    }
+  }
+}
+
+export class DeploymentCommands {
+  private readonly dashboards: DashboardDocuments;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly service: DeploymentsService,
+    private readonly tree: { provider: DeploymentsTreeProvider; view: vscode.TreeView<DeploymentsNode> },
+    private readonly catalog: CatalogService,
+    private readonly pickVersion: (node: unknown, placeHolder: string) => Promise<ModelVersionEntry | undefined>,
+  ) {
+    this.dashboards = new DashboardDocuments(service);
+  }
+
+  register(): vscode.Disposable[] {
+    const reg = (id: string, fn: (...args: never[]) => unknown) =>
+      vscode.commands.registerCommand(id, async (...args: never[]) => {
+        try {
+          await fn(...args);
+        } catch (err) {
+          log().error(`${id} failed: ${errorMessage(err)}`);
+          void vscode.window.showErrorMessage(`MLShip: ${errorMessage(err)}`, 'Show Log').then((a) => a && log().show());
+        }
+      });
+    const isDashboard = (d: vscode.TextDocument): boolean => d.uri.scheme === DASHBOARD_SCHEME;
+    return [
+      vscode.workspace.registerTextDocumentContentProvider(DASHBOARD_SCHEME, this.dashboards),
+      vscode.workspace.onDidOpenTextDocument((d) => isDashboard(d) && this.dashboards.opened(d.uri)),
+      vscode.workspace.onDidCloseTextDocument((d) => isDashboard(d) && this.dashboards.closed(d.uri)),
+      // A dashboard counts as open while it has an editor tab (documents outlive their tabs for a while).
+      vscode.window.tabGroups.onDidChangeTabs(() => this.service.setDashboardCount(this.openDashboardTabs())),
+      reg('mlship.refreshDeployments', () => this.refresh()),
+      reg('mlship.openDashboard', (node?: DeploymentsNode | string) => this.openDashboard(node)),
+      reg('mlship.probeDeployment', (node?: DeploymentsNode) => this.probe(node)),
+      reg('mlship.setDeploymentToken', (node?: DeploymentsNode) => this.setToken(node)),
+      reg('mlship.editDeployment', (node?: DeploymentsNode) => this.edit(node)),
+      reg('mlship.serveLocally', (node?: unknown) => this.serveLocally(node)),
+      reg('mlship.stopLocalDeployment', (node?: DeploymentsNode) => this.stopLocal(node)),
+      reg('mlship.replaySnapshot', (node?: DeploymentsNode) => this.replay(node)),
+    ];
+  }
+
+  private openDashboardTabs(): number {
+    return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === DASHBOARD_SCHEME).length;
+  }
+
+  /** The deployment a command is about: its node, the selection, or a quick pick. */
+  private async entryFor(node: DeploymentsNode | string | undefined, purpose: string, filter: (e: DeploymentEntry) => boolean = () => true): Promise<DeploymentEntry | undefined> {
+    if (typeof node === 'string') return this.service.get(node);
+    let n = node ?? this.tree.view.selection[0];
+    while (n && n.kind !== 'deployment') n = n.parent;
+    if (n?.kind === 'deployment' && filter(n.entry)) return this.service.get(n.entry.id) ?? n.entry;
+    if (this.service.all.length === 0) await this.service.reload();
+    const candidates = this.service.all.filter(filter);
+    if (candidates.length === 0) {
+      void vscode.window.showInformationMessage(`MLShip: no deployment to ${purpose}. Add one under deployments: in mlship.yaml, or use Serve Model Locally on a model version.`);
+      return undefined;
+    }
+    if (candidates.length === 1) return candidates[0];
+    const pick = await vscode.window.showQuickPick(
+      candidates.map((e) => ({ label: e.config.name, description: e.monitor.status.state, detail: e.config.inference?.url ?? e.config.metrics?.scrape ?? e.config.predictions?.jsonl, e })),
+      { placeHolder: `Deployment to ${purpose}` },
+    );
+    return pick?.e;
+  }
+
+  private async refresh(): Promise<void> {
+    await this.service.reload();
+    for (const e of this.service.all) this.service.pollNow(e.id);
+  }
+
+  private async openDashboard(node?: DeploymentsNode | string): Promise<void> {
+    const e = await this.entryFor(node, 'open the dashboard of');
+    if (!e) return;
+    const doc = await vscode.workspace.openTextDocument(this.dashboards.uriFor(e));
+    await vscode.window.showTextDocument(doc, { preview: false });
+  }
+
+  private async probe(node?: DeploymentsNode): Promise<void> {
+    const e = await this.entryFor(node, 'probe');
+    if (!e) return;
+    this.service.pollNow(e.id);
+    if (!e.config.inference) {
+      void vscode.window.setStatusBarMessage(`$(sync) Polled ${e.config.name}`, 3000);
+      return;
+    }
+    if (!e.config.baseline) {
+      void vscode.window.showInformationMessage(`MLShip: polled ${e.config.name}. To send it real rows too, give it a baseline snapshot in mlship.yaml.`);
+      return;
+    }
+    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLShip: probing ${e.config.name} with baseline rows…` }, () => e.monitor.probe(8));
+    if (r.ok) void vscode.window.showInformationMessage(`MLShip: ${e.config.name} answered ${r.rows} baseline rows in ${r.latencyMs.toFixed(1)} ms.`);
+    else {
+      log().warn(`Probe of ${e.config.name} failed: ${r.error}`);
+      void vscode.window.showWarningMessage(`MLShip: the probe of ${e.config.name} failed: ${r.error}`);
+    }
+  }
+
+  private async setToken(node?: DeploymentsNode): Promise<void> {
+    const e = await this.entryFor(node, 'set the auth token of', (x) => !x.local);
+    if (!e) return;
+    const token = await vscode.window.showInputBox({
+      title: `Auth token for ${e.config.name}`,
+      prompt: 'Sent as "Authorization: Bearer …" to its inference, metrics and log URLs. Stored in the editor\'s secret storage, never in settings or logs. Leave empty to remove it.',
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (token === undefined) return;
+    await this.service.setToken(e.id, token.trim() || undefined);
+    void vscode.window.showInformationMessage(token.trim() ? `MLShip: the auth token of ${e.config.name} is stored.` : `MLShip: the auth token of ${e.config.name} is removed.`);
+  }
+
+  private async edit(node?: DeploymentsNode): Promise<void> {
+    const e = await this.entryFor(node, 'edit', (x) => !x.local);
+    if (!e) return;
+    const file = join(e.root, MANIFEST_FILE);
+    const text = await readFile(file, 'utf8');
+    const name = e.config.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const line = text.split('\n').findIndex((l) => new RegExp(`^\\s*(-\\s*)?name:\\s*["']?${name}["']?\\s*(#.*)?$`).test(l));
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    if (line >= 0) {
+      const pos = new vscode.Position(line, 0);
+      editor.selection = new vscode.Selection(pos, pos);
+      editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.AtTop);
+    }
+  }
+
+  private rootOf(path: string): string {
+    return this.catalog.all.find((c) => path.startsWith(c.root))?.root ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+  }
+
+  private async serveLocally(node?: unknown): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('MLShip: serving a model loads it into onnxruntime, which Restricted Mode does not allow. Trust the workspace first.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      return;
+    }
+    const v = await this.pickVersion(node, 'Model version to serve locally');
+    if (!v) return;
+    const servable = servableFromVersion(v);
+    if ('problem' in servable) {
+      void vscode.window.showWarningMessage(`MLShip: ${servable.problem}`);
+      return;
+    }
+    const budget = vscode.workspace.getConfiguration('mlship', vscode.Uri.file(v.path)).get<number>('latencyBudgetMs') ?? 50;
+    const entry = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLShip: starting ${v.modelName} ${v.version}…` }, () =>
+      this.service.startLocal(servable, this.rootOf(v.path), { latency_p95_ms: budget, drift_psi: 0.2, fallback_rate: 0.05 }),
+    );
+    await vscode.commands.executeCommand('mlship.deployments.focus');
+    const n = this.tree.provider.nodeFor(entry.id);
+    if (n) await this.tree.view.reveal(n, { select: true, expand: true });
+    const url = entry.local?.process.endpoint.url ?? '';
+    const action = await vscode.window.showInformationMessage(`MLShip: ${v.modelName} ${v.version} is served at ${url} (Open Inference Protocol v2, /metrics).`, 'Replay Snapshot Traffic', 'Copy URL', 'Stop');
+    if (action === 'Copy URL') await vscode.env.clipboard.writeText(url);
+    else if (action === 'Stop') await this.service.stopLocal(entry.id);
+    else if (action === 'Replay Snapshot Traffic') await this.replay(entry.id);
+  }
+
+  private async stopLocal(node?: DeploymentsNode): Promise<void> {
+    const e = await this.entryFor(node, 'stop', (x) => !!x.local);
+    if (!e?.local) return;
+    const port = e.local.process.endpoint.port;
+    await this.service.stopLocal(e.id);
+    void vscode.window.setStatusBarMessage(`$(debug-stop) Stopped ${e.local.model.name} ${e.local.model.version}; port ${port} is free`, 5000);
+  }
+
+  /** The version a deployment serves, when the workspace has it (for the label column). */
+  private versionOf(e: DeploymentEntry): ModelVersionEntry | undefined {
+    if (e.local) return this.catalog.all.flatMap((c) => c.models.flatMap((m) => m.versions)).find((v) => v.modelFile === e.local?.model.modelFile);
+    return e.config.model ? findModelVersion(this.catalog.all, e.config.model, e.root)?.version : undefined;
+  }
+
+  private async replay(node?: DeploymentsNode | string): Promise<void> {
+    const e = await this.entryFor(node, 'replay snapshot traffic to', (x) => !!x.config.inference);
+    if (!e?.config.inference) return;
+    const snapshots = this.catalog.all.flatMap((c) => c.datasets.flatMap((d) => d.snapshots.filter((s) => s.present && !s.error && dataFormatOf(s.path)).map((s) => ({ s, dataset: d.name, root: c.root }))));
+    if (snapshots.length === 0) {
+      void vscode.window.showInformationMessage('MLShip: no CSV, TSV, JSONL or Parquet snapshot in this workspace to replay.');
+      return;
+    }
+    const baseline = e.config.baseline;
+    const pick = await vscode.window.showQuickPick(
+      snapshots.map(({ s, dataset, root }) => ({ label: `${dataset} ${s.label}`, description: relative(root, s.path) === baseline ? 'baseline' : s.format, detail: s.relPath, s })),
+      { title: `Replay Snapshot Traffic to ${e.config.name}`, placeHolder: 'Snapshot whose rows to send (pick one other than the baseline to rehearse drift)' },
+    );
+    if (!pick) return;
+    const positive = (what: string, integer: boolean) => (text: string) => {
+      const n = Number(text);
+      return Number.isFinite(n) && n > 0 && (!integer || Number.isInteger(n)) ? undefined : `Enter ${integer ? 'a whole number' : 'a number'} above 0 (${what}).`;
+    };
+    const ask = async (prompt: string, value: string, validate: (t: string) => string | undefined): Promise<string | undefined> => vscode.window.showInputBox({ title: `Replay to ${e.config.name}`, prompt, value, validateInput: validate, ignoreFocusOut: true });
+    const rate = await ask('Requests per second', '10', positive('requests per second', false));
+    if (rate === undefined) return;
+    const count = await ask('At most this many requests', '300', positive('requests', true));
+    if (count === undefined) return;
+    const duration = await ask('And for at most this many seconds', '60', positive('seconds', false));
+    if (duration === undefined) return;
+    const shiftText = await ask('Shift columns to rehearse drift (optional): income*1.3, age+10, region=north', '', (t) => {
+      try {
+        t.split(',').filter((x) => x.trim() !== '').forEach(parseShift);
+        return undefined;
+      } catch (err) {
+        return errorMessage(err);
+      }
+    });
+    if (shiftText === undefined) return;
+    const shifts: ColumnShift[] = shiftText.split(',').filter((x) => x.trim() !== '').map(parseShift);
+    const snapshot: SnapshotEntry = pick.s;
+    const rows = await readSnapshotRows(snapshot.path, dataFormatOf(snapshot.path) ?? 'csv', 5000);
+    const version = this.versionOf(e);
+    const labelColumn = version ? labelColumnOf(version) : undefined;
+    let feedbackShare = 0;
+    if (labelColumn && rows.some((r) => r[labelColumn] !== undefined && r[labelColumn] !== null)) {
+      const choice = await vscode.window.showQuickPick(
+        [
+          { label: 'Feedback for 30 % of requests', share: 0.3 },
+          { label: 'Feedback for 100 % of requests', share: 1 },
+          { label: 'Feedback for 10 % of requests', share: 0.1 },
+          { label: 'No feedback', share: 0 },
+        ].map((c) => ({ ...c, description: c.share > 0 ? `true outcome from "${labelColumn}", 2 s after the prediction` : undefined })),
+        { title: `Replay to ${e.config.name}`, placeHolder: 'Post feedback from the snapshot\'s label column?' },
+      );
+      if (!choice) return;
+      feedbackShare = choice.share;
+    }
+    const token = (await this.context.secrets.get(`mlship.deployment.token:${e.id}`)) ?? undefined;
+    const client = new OipClient({ url: e.config.inference.url, model: e.config.inference.model ?? e.config.name }, { timeoutMs: 10_000, ...(token ? { token } : {}) });
+    const title = `MLShip: replaying ${pick.label} to ${e.config.name}${shifts.length ? ` (${shifts.map(describeShift).join(', ')})` : ''}`;
+    log().info(`${title}: ${rate}/s, at most ${count} requests in ${duration} s, feedback ${Math.round(feedbackShare * 100)} %.`);
+    const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancel) => {
+      const abort = new AbortController();
+      cancel.onCancellationRequested(() => abort.abort());
+      const metadata = await client.modelMetadata();
+      let reported = 0;
+      return replaySnapshot({
+        client,
+        metadata,
+        rows,
+        ...(e.featureNames ? { featureNames: e.featureNames } : {}),
+        rate: Number(rate),
+        maxRequests: Number(count),
+        maxDurationMs: Number(duration) * 1000,
+        shifts,
+        ...(labelColumn ? { labelColumn } : {}),
+        feedbackShare,
+        signal: abort.signal,
+        onProgress: (p) => {
+          const pct = Math.min(100, Math.max((p.sent / Number(count)) * 100, (p.elapsedMs / (Number(duration) * 1000)) * 100));
+          progress.report({ message: `sent ${p.sent}, answered ${p.ok}, failed ${p.failed}, feedback ${p.feedback}`, increment: pct - reported });
+          reported = pct;
+        },
+      });
+    });
+    this.service.pollNow(e.id);
+    const text = `MLShip: replay to ${e.config.name} ${summary.stoppedBy === 'cancelled' ? 'cancelled' : 'done'} — sent ${summary.sent}, answered ${summary.ok}, failed ${summary.failed}, feedback ${summary.feedback}.`;
+    log().info(`${text}${summary.lastError ? ` Last error: ${summary.lastError}` : ''}`);
+    if (summary.failed > 0) void vscode.window.showWarningMessage(`${text} Last error: ${summary.lastError ?? 'unknown'}`);
+    else void vscode.window.showInformationMessage(text, 'Open Dashboard').then((a) => a && this.openDashboard(e.id));
+  }
+}

@@ -1,0 +1,52 @@
+// The local server's Prometheus metrics (prom-client, standard text exposition at /metrics). Names and labels are
+// documented in the README; the dashboard and `mlship status` read them back through core/deployments/prometheus.ts.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { LATENCY_BUCKETS_SECONDS, METRIC } from '../core/deployments/metricNames';
+
+export interface ServerMetrics {
+  registry: Registry;
+  /** Seconds from the request's arrival to the end of the response, successful inferences only. */
+  observeLatency(seconds: number): void;
+  /** Every /infer request by HTTP status code. */
+  countRequest(code: number): void;
+  /** One prediction (a row of a batch), its label for a classifier, and whether its confidence was low. */
+  countPrediction(label: string | undefined, lowConfidence: boolean): void;
+  countFeedback(): void;
+}
+
+export function createMetrics(model: string, version: string): ServerMetrics {
+  const registry = new Registry();
+  const labels = { model, version };
+  const latencyMetric = new Histogram({ name: METRIC.latency, help: 'Time to answer an inference request, from arrival to the end of the response.', labelNames: ['model', 'version'], buckets: [...LATENCY_BUCKETS_SECONDS], registers: [registry] });
+  // Exposed from the start (all zero), so the first scrape already has the series to compute increases from.
+  latencyMetric.zero(labels);
+  const latency = latencyMetric.labels(labels);
+  const requests = new Counter({ name: METRIC.requests, help: 'Inference requests by HTTP status code.', labelNames: ['model', 'version', 'code'], registers: [registry] });
+  const predictions = new Counter({ name: METRIC.predictions, help: 'Predictions (rows) by path.', labelNames: ['model', 'version', 'path'], registers: [registry] }).labels({ ...labels, path: 'model' });
+  const byLabel = new Counter({ name: METRIC.labels, help: 'Predictions of a classifier by predicted label.', labelNames: ['model', 'version', 'label'], registers: [registry] });
+  const low = new Counter({ name: METRIC.lowConfidence, help: 'Predictions whose confidence was below the low-confidence threshold.', labelNames: ['model', 'version'], registers: [registry] }).labels(labels);
+  const feedback = new Counter({ name: METRIC.feedback, help: 'Feedback records received.', labelNames: ['model', 'version'], registers: [registry] }).labels(labels);
+  new Gauge({ name: METRIC.info, help: 'The model this server serves (always 1).', labelNames: ['model', 'version'], registers: [registry] }).labels(labels).set(1);
+  // Children per status code and label, created on first use (a handful at most).
+  const codeChildren = new Map<number, { inc(): void }>();
+  const labelChildren = new Map<string, { inc(): void }>();
+  return {
+    registry,
+    observeLatency: (s) => latency.observe(s),
+    countRequest: (code) => {
+      let c = codeChildren.get(code);
+      if (!c) codeChildren.set(code, (c = requests.labels({ ...labels, code: String(code) })));
+      c.inc();
+    },
+    countPrediction: (label, lowConfidence) => {
+      predictions.inc();
+      if (lowConfidence) low.inc();
+      if (label !== undefined) {
+        let c = labelChildren.get(label);
+        if (!c) labelChildren.set(label, (c = byLabel.labels({ ...labels, label })));
+        c.inc();
+      }
+    },
+    countFeedback: () => feedback.inc(),
+  };
+}

@@ -1,0 +1,260 @@
+// The local deployment: one ONNX model over Open Inference Protocol v2 REST on 127.0.0.1, with Prometheus /metrics,
+// a prediction log and feedback capture (`POST /v2/models/{m}/feedback`). Loopback only, bounded request bodies,
+// `{"error": "…"}` bodies with 400 for malformed requests and 404 for unknown models or paths.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { encodeTensor, oipShape, OipRequestError, parseInferenceRequest } from '../core/deployments/oipTensor';
+import { predictionRecords } from '../core/deployments/predictionRows';
+import { feedbackFromRequest } from '../core/deployments/records';
+import { errorMessage } from '../core/util/concurrency';
+import type { ServeEndpoint, ServeOptions } from '../shared/serve';
+import { VERSION } from '../shared/version';
+import { JsonlWriter } from './jsonlWriter';
+import { createMetrics, type ServerMetrics } from './metrics';
+import { ServedModel } from './model';
+
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+const DEFAULT_LOW_CONFIDENCE = 0.6;
+
+export interface RunningServer {
+  endpoint: ServeEndpoint;
+  model: ServedModel;
+  /** Stops accepting requests, closes every connection (the port is free when this resolves), flushes the logs. */
+  close(): Promise<void>;
+}
+
+export type ServerLog = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** Reads a request body up to `limit` bytes; beyond that, answers 413 and drains (bounded) before closing. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer): void => {
+      size += c.length;
+      if (size > limit) {
+        req.off('data', onData);
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(c);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
+}
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, `The request body is larger than ${limit} bytes, the most this server accepts. Send fewer rows per request.`, { Connection: 'close' });
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch (err) {
+    throw new HttpError(400, `The request body is not valid JSON: ${errorMessage(err)}.`);
+  }
+}
+
+/** Starts serving `options.modelPath`; resolves once the model is loaded and the port is listening. */
+export async function startModelServer(options: ServeOptions, log: ServerLog = () => undefined): Promise<RunningServer> {
+  const model = await ServedModel.load(options.modelPath, { intraOpNumThreads: 1 });
+  const name = options.modelName;
+  const version = options.modelVersion;
+  const feature = options.feature ?? name;
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const lowConfidence = options.lowConfidenceThreshold ?? DEFAULT_LOW_CONFIDENCE;
+  const metrics: ServerMetrics = createMetrics(name, version);
+  const predictions = options.predictionLog ? new JsonlWriter(options.predictionLog, (m) => log('error', m)) : undefined;
+  const feedback = options.feedbackLog ? new JsonlWriter(options.feedbackLog, (m) => log('error', m)) : undefined;
+  let ready = true;
+
+  const metadata = {
+    name,
+    versions: [version],
+    platform: 'onnxruntime_onnx',
+    inputs: model.inputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: oipShape(t.shape) })),
+    outputs: model.outputs.filter((t) => t.datatype !== undefined).map((t) => ({ name: t.name, datatype: t.datatype, shape: oipShape(t.shape) })),
+  };
+
+  const infer = async (req: IncomingMessage, res: ServerResponse, started: bigint): Promise<void> => {
+    if (req.headers['inference-header-content-length'] !== undefined) throw new HttpError(400, 'The binary tensor data extension is not supported: send JSON tensors.');
+    const request = parseInferenceRequest(parseJson(await readBody(req, limit)));
+    model.check(request.inputs, request.outputs);
+    const outputs = await model.run(request.inputs, request.outputs);
+    const id = request.id ?? randomUUID();
+    send(res, 200, { model_name: name, model_version: version, id, outputs: outputs.map((o) => encodeTensor(o.name, o.dtype, o.dims, o.data)) });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    metrics.observeLatency(seconds);
+    metrics.countRequest(200);
+    const records = predictionRecords(request.inputs, outputs, {
+      ts: new Date().toISOString(),
+      feature,
+      model: name,
+      modelVersion: version,
+      requestId: id,
+      latencyMs: Math.round(seconds * 1e6) / 1e3,
+      ...(options.featureNames ? { featureNames: options.featureNames } : {}),
+      ...(options.classLabels ? { classLabels: options.classLabels } : {}),
+    });
+    for (const r of records) metrics.countPrediction(r.output?.label !== undefined ? String(r.output.label) : undefined, r.confidence !== null && r.confidence < lowConfidence);
+    predictions?.writeAll(records);
+  };
+
+  const postFeedback = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!feedback) throw new HttpError(501, 'Feedback capture is off for this server: start it with a feedback log.');
+    const parsed = feedbackFromRequest(parseJson(await readBody(req, limit)), { feature, now: new Date() });
+    if (!parsed.ok) throw new HttpError(400, parsed.problem);
+    feedback.write(parsed.value);
+    feedback.flush();
+    metrics.countFeedback();
+    send(res, 200, { accepted: true, request_id: parsed.value.request_id });
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse, started: bigint): Promise<void> => {
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    let parts: string[];
+    try {
+      parts = rawPath.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
+    } catch {
+      throw new HttpError(400, `Malformed URL path ${rawPath}.`);
+    }
+    const method = req.method ?? 'GET';
+    const only = (allowed: string): void => {
+      if (method !== allowed) throw new HttpError(405, `${method} is not allowed on ${rawPath}; use ${allowed}.`, { Allow: allowed });
+    };
+    const path = parts.join('/');
+    if (path === 'metrics') {
+      only('GET');
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Content-Length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
+    if (parts[0] !== 'v2') throw new HttpError(404, `No such endpoint: ${rawPath}. This is an Open Inference Protocol v2 server (/v2, /v2/health/live, /v2/models/${name}/infer, /metrics).`);
+    if (parts.length === 1) {
+      only('GET');
+      return send(res, 200, { name: 'mlship', version: VERSION, extensions: ['mlship_feedback'] });
+    }
+    if (parts[1] === 'health' && parts.length === 3 && (parts[2] === 'live' || parts[2] === 'ready')) {
+      only('GET');
+      return parts[2] === 'live' ? send(res, 200, { live: true }) : send(res, ready ? 200 : 503, { ready });
+    }
+    if (parts[1] !== 'models' || parts.length < 3) throw new HttpError(404, `No such endpoint: ${rawPath}.`);
+    const m = parts[2] as string;
+    let rest = parts.slice(3);
+    if (m !== name) throw new HttpError(404, `Unknown model "${m}"; this server serves "${name}".`);
+    if (rest[0] === 'versions') {
+      const v = rest[1];
+      if (v === undefined) throw new HttpError(404, `No such endpoint: ${rawPath}.`);
+      if (v !== version) throw new HttpError(404, `Unknown version "${v}" of model "${name}"; this server serves version "${version}".`);
+      rest = rest.slice(2);
+      if (rest[0] === 'feedback') throw new HttpError(404, `No such endpoint: ${rawPath}; feedback goes to /v2/models/${name}/feedback.`);
+    }
+    switch (rest.join('/')) {
+      case '':
+        only('GET');
+        return send(res, 200, metadata);
+      case 'ready':
+        only('GET');
+        return send(res, ready ? 200 : 503, { name, ready });
+      case 'infer':
+        only('POST');
+        return infer(req, res, started);
+      case 'feedback':
+        only('POST');
+        return postFeedback(req, res);
+      default:
+        throw new HttpError(404, `No such endpoint: ${rawPath}.`);
+    }
+  };
+
+  const server: Server = createServer({ requestTimeout: 60_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    const started = process.hrtime.bigint();
+    const isInfer = req.method === 'POST' && (req.url ?? '').split('?')[0]?.endsWith('/infer') === true;
+    route(req, res, started).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : err instanceof OipRequestError ? 400 : 500;
+      const headers = err instanceof HttpError ? err.headers : {};
+      if (status === 500) log('error', `${req.method} ${req.url}: ${errorMessage(err)}`);
+      if (isInfer) metrics.countRequest(status);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      send(res, status, { error: errorMessage(err) }, headers);
+      if (status === 413) {
+        // Let the client finish sending so it can read the answer, but never read more than one more body's worth.
+        let drained = 0;
+        req.on('data', (c: Buffer) => {
+          drained += c.length;
+          if (drained > limit) req.socket.destroy();
+        });
+        req.resume();
+        setTimeout(() => req.socket.destroy(), 5_000).unref();
+      }
+    });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"Malformed HTTP request."}');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => {
+      void model.release();
+      reject(new Error(`Cannot listen on 127.0.0.1:${options.port ?? 0}: ${err.message}${(err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? '. The port is taken; choose another or use 0 for a free one.' : '.'}`));
+    });
+    server.listen({ port: options.port ?? 0, host: '127.0.0.1' }, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  log('info', `Serving ${name} version ${version} (${options.modelPath}) on ${url} with onnxruntime-node ${model.runtimeVersion}.`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    model,
+    endpoint: {
+      url,
+      port,
+      modelName: name,
+      modelVersion: version,
+      metricsUrl: `${url}/metrics`,
+      pid: process.pid,
+      ...(options.predictionLog ? { predictionLog: options.predictionLog } : {}),
+      ...(options.feedbackLog ? { feedbackLog: options.feedbackLog } : {}),
+    },
+    close() {
+      closing ??= (async () => {
+        ready = false;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+        await Promise.all([predictions?.close(), feedback?.close()]);
+        await model.release();
+      })();
+      return closing;
+    },
+  };
+}

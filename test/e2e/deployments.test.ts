@@ -1,0 +1,197 @@
+// e2e: connected deployments in a real VS Code (code-server). Serve a sample model locally from the Models tree, see
+// it in the Deployments view with live p95 against the budget as traffic arrives, replay a drifted snapshot with
+// feedback through the command, open the (text) dashboard, watch a configured deployment that is down, stop the
+// local one and see its port freed.
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { e2eTest, row, startVsCode, type VsCodeSession } from './harness';
+
+function view(page: Page, title: string): Locator {
+  return page.locator('.pane', { has: page.locator(`.pane-header[aria-label^="${title}"]`) });
+}
+
+async function expand(scope: Locator, text: string | RegExp): Promise<void> {
+  const r = row(scope, text);
+  await r.waitFor({ timeout: 30_000 });
+  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+  await scope.page().waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await r.elementHandle(), { timeout: 10_000 });
+}
+
+async function collapsePane(page: Page, title: string): Promise<void> {
+  const header = page.locator(`.pane-header[aria-label^="${title}"]`);
+  if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+}
+
+async function answerInput(page: Page, value: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(value);
+  await page.keyboard.press('Enter');
+}
+
+async function pick(page: Page, text: string | RegExp): Promise<void> {
+  const item = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+  await item.waitFor({ timeout: 15_000 });
+  await item.click();
+}
+
+describe('Deployments in code-server', () => {
+  let vs: VsCodeSession;
+  let page: Page;
+  let url = '';
+  const test = (name: string, fn: () => Promise<void>): void => e2eTest(() => vs, name, fn);
+
+  before(async () => {
+    vs = await startVsCode();
+    page = vs.page;
+    await page.getByRole('tab', { name: /^MLShip/ }).click();
+    await view(page, 'Models').locator('.monaco-list-row').first().waitFor({ timeout: 60_000 });
+    const box = await page.locator('.part.sidebar').boundingBox();
+    if (box) {
+      await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width + 360, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.up();
+    }
+    await collapsePane(page, 'Data Snapshots');
+  });
+
+  after(async () => {
+    await vs?.close();
+  });
+
+  test('Serve Model Locally on a model version starts it and shows it in the Deployments view', async () => {
+    const models = view(page, 'Models');
+    await expand(models, /^credit-risk\s*2 versions/);
+    await row(models, /version 2.*@champion/).click();
+    await vs.runCommand('MLShip: Serve Model Locally');
+    const toast = page.locator('.notification-toast', { hasText: /is served at http:\/\/127\.0\.0\.1:\d+/ });
+    await toast.waitFor({ timeout: 60_000 });
+    url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(await toast.innerText())?.[1] ?? '';
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const deployments = view(page, 'Deployments');
+    const node = row(deployments, /credit-risk 2 \(local\)/);
+    await node.waitFor({ timeout: 30_000 });
+    await page.waitForFunction((el) => /Healthy/.test(el?.textContent ?? ''), await node.elementHandle(), { timeout: 30_000 });
+    assert.match(await node.innerText(), /Healthy/);
+    await vs.screenshot('20-deployments-local-served');
+  });
+
+  test('shows live p95 against the budget as traffic arrives', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => [25 + (i % 40), 30000 + 900 * i, 0.2 + (i % 5) / 10, 1 + (i % 4), i % 3, 6 + i]);
+    for (const [i, r] of rows.entries()) {
+      const res = await fetch(`${url}/v2/models/credit-risk/infer`, { method: 'POST', body: JSON.stringify({ id: `e2e-${i}`, inputs: [{ name: 'float_input', shape: [1, 6], datatype: 'FP32', data: r }] }) });
+      assert.equal(res.status, 200);
+    }
+    const node = row(view(page, 'Deployments'), /credit-risk 2 \(local\)/);
+    await page.waitForFunction((el) => /p95 \d+(\.\d+)? ms \/ 50\.0 ms/.test(el?.textContent ?? ''), await node.elementHandle(), { timeout: 30_000 });
+    const text = await node.innerText();
+    assert.match(text, /Healthy · v2 · p95 [\d.]+ ms \/ 50\.0 ms/);
+    await expand(view(page, 'Deployments'), /credit-risk 2 \(local\)/);
+    await row(view(page, 'Deployments'), /^Latency/).waitFor();
+    assert.match(await row(view(page, 'Deployments'), /^Latency/).innerText(), /p95 [\d.]+ ms \/ 50\.0 ms/);
+    assert.match(await row(view(page, 'Deployments'), /^Endpoint/).innerText(), new RegExp(url.replace(/[.]/g, '\\.')));
+    await vs.screenshot('21-deployments-live-p95');
+  });
+
+  test('Replay Snapshot Traffic sends a drifted snapshot with feedback, and accuracy from feedback shows', async () => {
+    await vs.runCommand('MLShip: Replay Snapshot Traffic');
+    await pick(page, /applications 2025-11/);
+    await answerInput(page, '40'); // requests per second
+    await answerInput(page, '120'); // requests
+    await answerInput(page, '20'); // seconds
+    await answerInput(page, 'income*1.4'); // shift
+    await pick(page, /Feedback for 30 %/);
+    const done = page.locator('.notification-toast', { hasText: /replay to credit-risk 2 \(local\) done — sent 120, answered 120, failed 0, feedback \d+/ });
+    await done.waitFor({ timeout: 90_000 });
+    const deployments = view(page, 'Deployments');
+    const accuracy = row(deployments, /^Accuracy/);
+    await accuracy.waitFor({ timeout: 30_000 });
+    assert.match(await accuracy.innerText(), /\d+ % \(feedback on [\d.]+ % of predictions\)/);
+    await vs.screenshot('22-deployments-replay-feedback');
+  });
+
+  test('Open Dashboard shows the deployment\'s series as a live text summary', async () => {
+    const deployments = view(page, 'Deployments');
+    await row(deployments, /credit-risk 2 \(local\)/).click();
+    await vs.runCommand('MLShip: Open Dashboard');
+    const editor = page.locator('.editor-instance');
+    await editor.locator('.view-line', { hasText: 'latency p50' }).waitFor({ timeout: 30_000 });
+    const text = (await editor.locator('.view-lines').innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /# credit-risk 2 \(local\)/);
+    assert.match(text, /latency p50 \/ p95 \/ p99: [\d.]+ ms \/ [\d.]+ ms \/ [\d.]+ ms \(budget 50\.0 ms\)/);
+    assert.match(text, /accuracy from feedback: [\d.]+ \(\d+ predictions with feedback/);
+    await vs.screenshot('23-deployment-dashboard-text');
+  });
+
+  test('a deployment of mlship.yaml that is down shows as Unreachable with the reason, and in the status bar', async () => {
+    await writeFile(join(vs.workspace, 'mlship.yaml'), 'version: 1\nmodels: [models/]\ndata: [data/]\nmlflow: { trackingUri: ./mlruns }\ndeployments:\n  - name: credit-risk-prod\n    model: credit-risk@champion\n    inference: { url: "http://127.0.0.1:9", model: credit-risk, timeout_ms: 1000 }\n    budgets: { latency_p95_ms: 50 }\n');
+    const deployments = view(page, 'Deployments');
+    const node = row(deployments, /credit-risk-prod/);
+    await node.waitFor({ timeout: 30_000 });
+    await page.waitForFunction((el) => /Unreachable/.test(el?.textContent ?? ''), await node.elementHandle(), { timeout: 30_000 });
+    const status = page.locator('.statusbar-item', { hasText: /unreachable/ });
+    await status.waitFor({ timeout: 30_000 });
+    await node.hover();
+    await vs.screenshot('24-deployments-unreachable');
+    await expand(deployments, /credit-risk-prod/);
+    assert.match(await row(deployments, /^Health/).innerText(), /Unreachable — Connection refused by 127\.0\.0\.1:9/);
+  });
+
+  test('Edit in mlship.yaml opens the manifest at the deployment, Set Auth Token stores it without logging it', async () => {
+    const deployments = view(page, 'Deployments');
+    await row(deployments, /credit-risk-prod/).click();
+    await vs.runCommand('MLShip: Edit in mlship.yaml');
+    await page.locator('.tab.active', { hasText: 'mlship.yaml' }).waitFor({ timeout: 15_000 });
+    await page.locator('.statusbar-item', { hasText: /Ln 6, Col 1/ }).waitFor({ timeout: 15_000 });
+    await row(deployments, /credit-risk-prod/).click();
+    await vs.runCommand('MLShip: Set Auth Token');
+    const input = page.locator('.quick-input-widget input[type="password"]');
+    await input.waitFor({ timeout: 15_000 });
+    await input.fill('s3cret-e2e-token');
+    await page.keyboard.press('Enter');
+    await page.locator('.notification-toast', { hasText: 'the auth token of credit-risk-prod is stored' }).waitFor({ timeout: 15_000 });
+    await vs.runCommand('MLShip: Show Log');
+    await page.locator('.view-line', { hasText: 'credit-risk-prod' }).first().waitFor({ timeout: 15_000 });
+    const logText = await page.locator('.panel .view-lines').innerText();
+    assert.ok(!logText.includes('s3cret'), 'the token is not in the log');
+    await vs.screenshot('26-deployments-edit-and-token');
+  });
+
+  test('polling stops when the Deployments view is closed and starts again when it is shown', async () => {
+    await page.locator('.tab', { hasText: /dashboard\.md/ }).locator('.codicon-close').click();
+    // Another view container in the side bar: the Deployments view is no longer visible.
+    await page.getByRole('tab', { name: /^Explorer/ }).click();
+    await page.locator('.panel .view-line', { hasText: 'Deployment polling stopped (no Deployments view or dashboard open)' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('tab', { name: /^MLShip/ }).click();
+    await row(view(page, 'Deployments'), /credit-risk-prod/).waitFor({ timeout: 15_000 });
+    // The log's polling lines, in visual order (Monaco positions its lines by offset, not by DOM order).
+    const pollingLines = (): Promise<{ top: number; text: string }[]> =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.panel .view-line')]
+          .map((l) => ({ top: l.getBoundingClientRect().top, text: (l.textContent ?? '').replace(/\s+/g, ' ') }))
+          .filter((l) => l.text.includes('Deployment polling'))
+          .sort((x, y) => x.top - y.top),
+      );
+    let lines: { top: number; text: string }[] = [];
+    for (let i = 0; i < 100 && !/started/.test(lines.at(-1)?.text ?? ''); i++) {
+      await page.waitForTimeout(150);
+      lines = await pollingLines();
+    }
+    assert.match(lines.at(-1)?.text ?? '', /Deployment polling started/, JSON.stringify(lines));
+    assert.ok(lines.some((l) => /Deployment polling stopped/.test(l.text)));
+  });
+
+  test('stopping the local deployment removes it and frees its port', async () => {
+    await vs.runCommand('MLShip: Stop Local Deployment');
+    const deployments = view(page, 'Deployments');
+    await row(deployments, /credit-risk-prod/).waitFor({ timeout: 15_000 });
+    await row(deployments, /credit-risk 2 \(local\)/).waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('.statusbar-item', { hasText: /Stopped credit-risk 2; port \d+ is free/ }).waitFor({ timeout: 15_000 });
+    await assert.rejects(fetch(`${url}/v2/health/live`));
+    await vs.screenshot('25-deployments-local-stopped');
+  });
+});

@@ -1,0 +1,164 @@
+// `mlship serve`, `mlship status` and `mlship replay` on the sample workspace and real local servers.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runCli } from '../../../src/cli/main';
+import type { RunningServer } from '../../../src/serve/server';
+import { eventually, portIsFree, startCreditServer } from '../deployments/localServer';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const SAMPLES = join(ROOT, 'samples');
+const FEATURES = ['age', 'income', 'debt_ratio', 'credit_lines', 'late_payments', 'months_employed'];
+
+async function run(cwd: string, args: string[], signal?: AbortSignal, onOut?: (s: string) => void): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, { cwd, stdout: (s) => ((out += s), onOut?.(out)), stderr: (s) => (err += s), ...(signal ? { signal } : {}) });
+  return { code, out, err };
+}
+
+
+describe('mlship serve', () => {
+  let logs: string;
+  before(async () => (logs = await mkdtemp(join(tmpdir(), 'mlship-serve-cli-'))));
+  after(async () => rm(logs, { recursive: true, force: true }));
+
+  it('serves a registry reference until Ctrl+C, prints the endpoint and a manifest snippet, then frees the port', async () => {
+    const abort = new AbortController();
+    let seen: ((url: string) => void) | undefined;
+    const listening = new Promise<string>((done) => (seen = done));
+    const finished = run(SAMPLES, ['serve', 'models:/credit-risk@champion', '--log-dir', logs], abort.signal, (out) => {
+      const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) seen?.(m[1] as string);
+    });
+    const base = await Promise.race([listening, finished.then((r) => Promise.reject(new Error(`serve ended: ${r.err}`)))]);
+    const meta = (await (await fetch(`${base}/v2/models/credit-risk`)).json()) as { versions: string[] };
+    assert.deepEqual(meta.versions, ['2']);
+    const res = await fetch(`${base}/v2/models/credit-risk/infer`, { method: 'POST', body: JSON.stringify({ id: 'cli-1', inputs: [{ name: 'float_input', shape: [1, 6], datatype: 'FP32', data: [30, 40000, 0.2, 2, 0, 10] }] }) });
+    assert.equal(res.status, 200);
+    abort.abort();
+    const r = await finished;
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Serving credit-risk version 2 \(.*model\.onnx\) on http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(r.out, /deployments:\n {2}- name: "credit-risk 2-local"\n {4}model: models:\/credit-risk@champion\n/);
+    assert.match(r.out, /baseline: data\/credit-risk\/applications-2025-10\.parquet/);
+    assert.match(r.out, /Stopped; port \d+ is free/);
+    assert.equal(await portIsFree(Number(new URL(base).port)), true);
+    const records = (await readFile(join(logs, 'credit-risk-2.predictions.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { request_id: string; inputs: Record<string, number> });
+    assert.equal(records[0]?.request_id, 'cli-1');
+    assert.deepEqual(Object.keys(records[0]?.inputs ?? {}), FEATURES);
+  });
+
+  it('names what it cannot serve, and lists what it can', async () => {
+    const missing = await run(SAMPLES, ['serve', 'models:/nope@champion', '--no-log']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /No ONNX model version "models:\/nope@champion"/);
+    assert.match(missing.err, /Servable here: .*models:\/credit-risk@champion/);
+    const gguf = await run(SAMPLES, ['serve', 'models/tinyllama/tinyllama-q4.gguf']);
+    assert.equal(gguf.code, 2);
+    assert.match(gguf.err, /only ONNX models can be served/);
+    const usage = await run(SAMPLES, ['serve']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.err, /Which model\?/);
+    assert.equal((await run(SAMPLES, ['serve', 'x', '--port', 'http'])).code, 2);
+  });
+});
+
+describe('mlship status and replay', () => {
+  let dir: string;
+  let server: RunningServer;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mlship-status-'));
+    server = await startCreditServer(dir);
+    const refused = await new Promise<number>((done) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const port = (s.address() as { port: number }).port;
+        s.close(() => done(port));
+      });
+    });
+    await writeFile(
+      join(dir, 'mlship.yaml'),
+      `version: 1
+deployments:
+  - name: local
+    inference: { url: "${server.endpoint.url}", model: credit-risk }
+    metrics: { scrape: "${server.endpoint.metricsUrl}" }
+    predictions: { jsonl: predictions.jsonl }
+    feedback: { jsonl: feedback.jsonl }
+    budgets: { latency_p95_ms: 5000, fallback_rate: 0.05 }
+  - name: tight
+    inference: { url: "${server.endpoint.url}", model: credit-risk }
+    metrics: { scrape: "${server.endpoint.metricsUrl}" }
+    budgets: { latency_p95_ms: 0.0001 }
+  - name: gone
+    inference: { url: "http://127.0.0.1:${refused}", model: credit-risk, timeout_ms: 500 }
+`,
+    );
+  });
+
+  after(async () => {
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('replays a snapshot with shifted columns and feedback from its label column', async () => {
+    const snapshot = join(SAMPLES, 'data', 'credit-risk', 'applications-2025-11.parquet');
+    const r = await run(dir, ['replay', snapshot, '--deployment', 'local', '--feature-names', FEATURES.join(','), '--rate', '200', '--count', '40', '--shift', 'income*2,age+100', '--label-column', 'defaulted', '--feedback-share', '0.5', '--feedback-delay', '0.05']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /shifted: income×2, age\+100/);
+    assert.match(r.out, /Done \(request count reached\) .*sent 40, answered 40, failed 0, feedback (\d+)/);
+    const feedback = Number(/feedback (\d+)\.\n$/.exec(r.out)?.[1]);
+    assert.ok(feedback > 5 && feedback < 35, `feedback ${feedback}`);
+    const lines = async (file: string): Promise<string[]> => (await readFile(join(dir, file), 'utf8')).trim().split('\n').filter((l) => l !== '');
+    const records = (await eventually(async () => ((await lines('predictions.jsonl')).length >= 40 ? lines('predictions.jsonl') : undefined), '40 logged predictions')).map((l) => JSON.parse(l) as { inputs: { age: number } });
+    assert.ok(records.every((x) => x.inputs.age >= 100), 'ages shifted by +100');
+    await eventually(async () => (await lines('feedback.jsonl')).length === feedback, `${feedback} feedback records`);
+  });
+
+  it('refuses bad replay arguments with the reason', async () => {
+    const snapshot = join(SAMPLES, 'data', 'credit-risk', 'applications-2025-11.parquet');
+    assert.match((await run(dir, ['replay', snapshot, '--deployment', 'local', '--shift', 'income^2'])).err, /is not a column shift/);
+    assert.match((await run(dir, ['replay', snapshot, '--deployment', 'nope'])).err, /No deployment named "nope"/);
+    assert.match((await run(dir, ['replay', snapshot])).err, /--deployment NAME, or --url and --model/);
+    const noNames = await run(dir, ['replay', snapshot, '--deployment', 'local', '--count', '1']);
+    assert.equal(noNames.code, 2);
+    assert.match(noNames.err, /columns do not fit the model's inputs/);
+    assert.match((await run(dir, ['replay', join(SAMPLES, 'mlship.yaml'), '--deployment', 'local'])).err, /is not a CSV, TSV, JSONL or Parquet file/);
+  });
+
+  it('prints each deployment against its budgets, worst first, and exits 1 on a breach', async () => {
+    const r = await run(dir, ['status']);
+    assert.equal(r.code, 1, r.err);
+    const names = r.out.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(/\s+/)[0]);
+    assert.deepEqual(names, ['tight', 'gone', 'local']);
+    assert.match(r.out, /tight +Breaching budget — p95 .* > 0\.00010 ms budget/);
+    assert.match(r.out, /gone +Unreachable — Connection refused by 127\.0\.0\.1:\d+/);
+    assert.match(r.out, /local +Healthy — p95 /);
+    assert.match(r.out, /accuracy \d+ % \(feedback on/);
+    const json = await run(dir, ['status', '--format', 'json', '--deployment', 'local']);
+    assert.equal(json.code, 0);
+    const parsed = JSON.parse(json.out) as { worst: string; deployments: { name: string; state: string; modelVersion: string; p95Ms: number }[] };
+    assert.equal(parsed.worst, 'healthy');
+    assert.equal(parsed.deployments[0]?.modelVersion, '2');
+    assert.ok((parsed.deployments[0]?.p95Ms ?? 0) > 0);
+    assert.equal((await run(dir, ['status', '--deployment', 'gone'])).code, 0, 'unreachable is not a breach by default');
+    assert.equal((await run(dir, ['status', '--deployment', 'gone', '--fail-on', 'unreachable'])).code, 1);
+    assert.equal((await run(dir, ['status', '--deployment', 'nobody'])).code, 2);
+  });
+
+  it('exits 2 on an invalid mlship.yaml, with the line', async () => {
+    const bad = await mkdtemp(join(tmpdir(), 'mlship-status-bad-'));
+    try {
+      await writeFile(join(bad, 'mlship.yaml'), 'version: 1\ndeployments:\n  - name: x\n    budgets: { latency_p95_ms: -1 }\n');
+      const r = await run(bad, ['status']);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /mlship\.yaml:4:\d+: error: .*latency_p95_ms' must be > 0/);
+    } finally {
+      await rm(bad, { recursive: true, force: true });
+    }
+  });
+});

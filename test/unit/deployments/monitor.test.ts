@@ -1,0 +1,188 @@
+// A deployment watched end to end against the real local server on loopback: health and model version over OIP,
+// p95 and throughput from /metrics, the prediction and feedback logs it writes, budgets breached with the reason,
+// active probes with rows of the baseline snapshot, and the auth token sent but never shown.
+import assert from 'node:assert/strict';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { DeploymentConfig } from '../../../src/core/config/manifest';
+import { DeploymentMonitor, withSelector } from '../../../src/core/deployments/monitor';
+import { OipClient, requestFromRows } from '../../../src/core/deployments/oip';
+import type { RunningServer } from '../../../src/serve/server';
+import { eventually, startCreditServer } from './localServer';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const FEATURES = ['age', 'income', 'debt_ratio', 'credit_lines', 'late_payments', 'months_employed'];
+const BASELINE = join(ROOT, 'samples', 'data', 'credit-risk', 'applications-2025-10.parquet');
+
+describe('DeploymentMonitor on the local server', () => {
+  let dir: string;
+  let server: RunningServer;
+  let config: DeploymentConfig;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mlship-monitor-'));
+    server = await startCreditServer(dir);
+    config = {
+      name: 'credit-risk-local',
+      model: 'credit-risk@champion',
+      baseline: BASELINE,
+      inference: { url: server.endpoint.url, model: 'credit-risk' },
+      metrics: { scrape: server.endpoint.metricsUrl },
+      predictions: { jsonl: 'predictions.jsonl' },
+      feedback: { jsonl: 'feedback.jsonl' },
+      budgets: { latency_p95_ms: 1000, fallback_rate: 0.05 },
+    };
+  });
+
+  after(async () => {
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function traffic(n: number): Promise<string[]> {
+    const client = new OipClient({ url: server.endpoint.url, model: 'credit-risk' });
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = `t-${Date.now()}-${i}`;
+      await client.infer({ id, inputs: [{ name: 'float_input', shape: [1, 6], datatype: 'FP32', data: [20 + i, 30000 + 1000 * i, 0.3, 2, i % 3, 12] }] });
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  it('is healthy with the model version before any traffic, and says there is none', async () => {
+    const m = new DeploymentMonitor(config, { root: dir });
+    const s = await m.poll();
+    assert.equal(s.state, 'healthy', s.reason);
+    assert.equal(s.modelVersion, '2');
+    assert.equal(s.p95Ms, null);
+    assert.match(s.reason, /no traffic measured yet|no data/);
+    assert.equal(s.driftNote, 'drift engine not connected');
+    await m.close();
+  });
+
+  it('measures p95, throughput, confidence and accuracy from feedback as traffic flows', async () => {
+    const m = new DeploymentMonitor(config, { root: dir });
+    await m.poll();
+    const ids = await traffic(40);
+    const client = new OipClient({ url: server.endpoint.url, model: 'credit-risk' });
+    for (const id of ids.slice(0, 10)) await client.feedback({ request_id: id, label: 0 });
+    const s = await eventually(async () => {
+      const polled = await m.poll();
+      return polled.quality !== null && polled.p95Ms !== null && m.collected.predictions >= 40 ? polled : undefined;
+    }, 'the 40 predictions and their feedback in the logs');
+    assert.equal(s.state, 'healthy', s.reason);
+    assert.ok(s.p95Ms !== null && s.p95Ms > 0 && s.p95Ms < 1000, `p95 ${s.p95Ms}`);
+    assert.ok((s.throughput ?? 0) > 0);
+    assert.equal(s.errorRate, 0);
+    assert.equal(s.fallbackRate, 0);
+    assert.ok(s.lowConfidenceShare !== null);
+    assert.equal(s.quality?.metric, 'accuracy');
+    assert.ok(s.quality?.coverage !== null && s.quality !== null && s.quality.coverage > 0 && s.quality.coverage <= 0.25);
+    assert.match(s.reason, /p95 .* within 1\.00 s budget/);
+    const end = Date.now() + 1;
+    const d = await m.dashboard({ start: end - 60_000, end, stepMs: 5000 });
+    assert.equal(d.latency.source, 'metrics');
+    assert.ok(d.latency.p95.some((v) => v !== null));
+    assert.equal(d.predictions.kind, 'labels');
+    assert.ok(d.quality.withFeedback.reduce((a, b) => a + b, 0) >= 10);
+    assert.deepEqual(m.collected.feedback >= 10, true);
+    await m.close();
+  });
+
+  it('is Breaching budget with the reason when p95 is over its budget', async () => {
+    const m = new DeploymentMonitor({ ...config, budgets: { latency_p95_ms: 0.0001 } }, { root: dir });
+    await m.poll();
+    await traffic(5);
+    const s = await m.poll();
+    assert.equal(s.state, 'breaching');
+    assert.match(s.reason, /^p95 .* > 0\.00010 ms budget$/);
+    await m.close();
+  });
+
+  it('computes the fallback rate from the log and breaches its budget', async () => {
+    const log = join(dir, 'feature.jsonl');
+    const now = Date.now();
+    const line = (i: number, path: string) => JSON.stringify({ ts: new Date(now - 1000 + i).toISOString(), feature: 'credit-decision', model: 'credit-risk', model_version: '2', request_id: `f${i}`, input_hash: '', output: path === 'model' ? { label: 0 } : null, confidence: path === 'model' ? 0.9 : null, path, reason: path === 'model' ? null : 'timeout', latency_ms: 4, variant: 'on' });
+    await writeFile(log, Array.from({ length: 18 }, (_, i) => line(i, 'model')).join('\n') + '\n');
+    const m = new DeploymentMonitor({ name: 'feature', predictions: { jsonl: log }, budgets: { fallback_rate: 0.05, latency_p95_ms: 50 } }, { root: dir });
+    let s = await m.poll();
+    assert.equal(s.state, 'healthy', s.reason);
+    assert.ok(s.p95Ms !== null, 'latency from the log when there are no metrics');
+    await appendFile(log, `${line(18, 'fallback')}\n${line(19, 'abstain')}\n`);
+    s = await m.poll();
+    assert.equal(s.fallbackRate, 0.1);
+    assert.equal(s.state, 'breaching');
+    assert.equal(s.reason, 'fallback rate 10 % > 5.0 % budget');
+    await m.close();
+  });
+
+  it('uses the drift hook on the logged inputs of the status window', async () => {
+    const seen: number[] = [];
+    const m = new DeploymentMonitor({ ...config, budgets: { drift_psi: 0.2 } }, {
+      root: dir,
+      drift: { scorer: (inputs) => (seen.push(inputs.length), [{ feature: 'income', score: 0.35 }, { feature: 'age', score: 0.05 }]), minRecords: 10 },
+    });
+    await m.poll();
+    await traffic(12);
+    const s = await eventually(async () => {
+      const polled = await m.poll();
+      return polled.drift ? polled : undefined;
+    }, 'drift scored on the logged inputs');
+    assert.ok((seen[0] ?? 0) >= 12);
+    assert.deepEqual(s.drift, { statistic: 'psi', feature: 'income', score: 0.35 });
+    assert.equal(s.state, 'breaching');
+    assert.match(s.reason, /drift \(psi\) of income 0\.350 > 0\.200 budget/);
+    await m.close();
+  });
+
+  it('probes with rows of the baseline snapshot, and explains rows that do not fit', async () => {
+    const m = new DeploymentMonitor(config, { root: dir, featureNames: FEATURES });
+    const ok = await m.probe(8);
+    assert.equal(ok.ok, true, ok.error);
+    assert.equal(ok.rows, 8);
+    const bare = new DeploymentMonitor(config, { root: dir });
+    const noNames = await bare.probe(4);
+    await bare.close();
+    assert.equal(noNames.ok, false);
+    assert.match(noNames.error ?? '', /columns do not fit the model's inputs \(float_input: FP32 \[-1, 6\]\)/);
+    const without = new DeploymentMonitor({ ...config, baseline: undefined }, { root: dir });
+    const noBaseline = await without.probe();
+    await without.close();
+    assert.match(noBaseline.error ?? '', /no baseline snapshot/);
+    assert.throws(() => requestFromRows({ inputs: [{ name: 'float_input', datatype: 'FP32', shape: [-1, 6] }] }, []), /no rows/);
+    await m.close();
+  });
+
+  it('sends the auth token as a Bearer header and never puts it in a reason', async () => {
+    const seen: (string | undefined)[] = [];
+    const guarded = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(401, { 'Content-Type': 'application/json' });
+      res.end('{"error":"bad token"}');
+    });
+    await new Promise<void>((r) => guarded.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(guarded.address() as AddressInfo).port}`;
+      const m = new DeploymentMonitor({ name: 'guarded', metrics: { scrape: `${url}/metrics` } }, { root: dir, token: () => Promise.resolve('s3cret-token') });
+      const s = await m.poll();
+      assert.equal(seen[0], 'Bearer s3cret-token');
+      assert.equal(s.state, 'unreachable');
+      assert.match(s.reason, /HTTP 401: bad token/);
+      assert.ok(!JSON.stringify(s).includes('s3cret'));
+    } finally {
+      guarded.close();
+    }
+  });
+
+  it('builds PromQL selectors', () => {
+    assert.equal(withSelector('m', undefined), 'm');
+    assert.equal(withSelector('m', '{job="x"}'), 'm{job="x"}');
+    assert.equal(withSelector('m', '{job="x"}', 'code=~"5.."'), 'm{job="x",code=~"5.."}');
+    assert.equal(withSelector('m', '', 'a="b"'), 'm{a="b"}');
+  });
+});

@@ -1,0 +1,65 @@
+// Replay Snapshot Traffic against the local server: bounded by count and by duration, cancellable, shifts parsed
+// and applied, failures counted with the reason instead of thrown.
+import assert from 'node:assert/strict';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { OipClient, type OipModelMetadata } from '../../../src/core/deployments/oip';
+import { parseShift, replaySnapshot, shiftRow } from '../../../src/core/deployments/replay';
+import { startModelServer, type RunningServer } from '../../../src/serve/server';
+import { refusedUrl } from './faultServers';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const FEATURES = ['age', 'income', 'debt_ratio', 'credit_lines', 'late_payments', 'months_employed'];
+const rows = Array.from({ length: 10 }, (_, i) => ({ age: 30 + i, income: 40000 + i, debt_ratio: 0.3, credit_lines: 2, late_payments: 0, months_employed: 12, defaulted: i % 2 }));
+
+describe('replaySnapshot', () => {
+  let server: RunningServer;
+  let client: OipClient;
+  let metadata: OipModelMetadata;
+
+  before(async () => {
+    server = await startModelServer({ modelPath: join(ROOT, 'test', 'fixtures', 'models', 'credit-risk-v2.onnx'), modelName: 'credit-risk', modelVersion: '2' });
+    client = new OipClient({ url: server.endpoint.url, model: 'credit-risk' });
+    metadata = await client.modelMetadata();
+  });
+  after(async () => server?.close());
+
+  it('parses and applies column shifts', () => {
+    assert.deepEqual(parseShift('income*1.3'), { column: 'income', op: '*', by: 1.3 });
+    assert.deepEqual(parseShift(' age - 5 '), { column: 'age', op: '+', by: -5 });
+    assert.deepEqual(parseShift('region=north'), { column: 'region', op: '=', value: 'north' });
+    assert.throws(() => parseShift('income'), /not a column shift/);
+    assert.throws(() => parseShift('income*lots'), /not a number/);
+    assert.deepEqual(shiftRow({ income: 100, age: 30, region: 'x' }, [parseShift('income*2'), parseShift('age+1'), parseShift('region=y')]), { income: 200, age: 31, region: 'y' });
+  });
+
+  it('stops at the request count, and at the duration when that comes first', async () => {
+    const byCount = await replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 1000, maxRequests: 25, maxDurationMs: 60_000 });
+    assert.equal(byCount.stoppedBy, 'count');
+    assert.equal(byCount.ok, 25);
+    assert.equal(new Set(byCount.ids).size, 25);
+    const byDuration = await replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 10, maxRequests: 1000, maxDurationMs: 350 });
+    assert.equal(byDuration.stoppedBy, 'duration');
+    assert.equal(byDuration.sent, 4, 'requests due at 0, 100, 200 and 300 ms');
+  });
+
+  it('can be cancelled, and waits for nothing more once it is', async () => {
+    const abort = new AbortController();
+    const pending = replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 20, maxRequests: 1000, maxDurationMs: 60_000, labelColumn: 'defaulted', feedbackShare: 1, feedbackDelayMs: 60_000, signal: abort.signal, onProgress: (p) => p.ok >= 3 && abort.abort() });
+    const r = await pending;
+    assert.equal(r.stoppedBy, 'cancelled');
+    assert.ok(r.sent < 10);
+    assert.equal(r.feedback, 0, 'feedback still waiting for its delay is dropped');
+  });
+
+  it('counts failures with the reason instead of throwing, and refuses invalid options up front', async () => {
+    const dead = new OipClient({ url: await refusedUrl(), model: 'credit-risk' });
+    const r = await replaySnapshot({ client: dead, metadata, rows, featureNames: FEATURES, rate: 1000, maxRequests: 3, maxDurationMs: 10_000 });
+    assert.equal(r.failed, 3);
+    assert.match(r.lastError ?? '', /Connection refused/);
+    await assert.rejects(replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 0, maxRequests: 1, maxDurationMs: 1 }), /rate must be more than 0/);
+    await assert.rejects(replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 1, maxRequests: 1, maxDurationMs: 1000, feedbackShare: 0.5 }), /needs the label column/);
+    await assert.rejects(replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 1, maxRequests: 1, maxDurationMs: 1000, shifts: [parseShift('salary*2')] }), /no column "salary"/);
+    await assert.rejects(replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 1, maxRequests: 1, maxDurationMs: 1000, labelColumn: 'outcome' }), /no values in the label column "outcome"/);
+  });
+});

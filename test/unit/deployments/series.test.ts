@@ -1,0 +1,111 @@
+// The dashboard series builder on exact inputs: increases between scrapes (through a restart), gaps where data is
+// missing, decimation of long windows, latency from the log when there are no metrics, prediction distributions,
+// quality with coverage, and the drift hook called per bucket.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { feedbackByRequest } from '../../../src/core/deployments/feedback';
+import type { FeedbackRecord, PredictionRecord, Timed } from '../../../src/core/deployments/records';
+import type { ScrapePoint } from '../../../src/core/deployments/scrape';
+import { bucketsFor, buildDashboard } from '../../../src/core/deployments/series';
+
+const T = Date.parse('2026-01-05T10:00:00Z');
+const hist = (n10: number, n50: number, total: number): ScrapePoint['latency'] => [
+  { le: 10, count: n10 },
+  { le: 50, count: n50 },
+  { le: Infinity, count: total },
+];
+
+const pred = (id: string, t: number, over: Partial<PredictionRecord> = {}): Timed<PredictionRecord> => ({
+  t,
+  record: { ts: new Date(t).toISOString(), feature: 'f', model: 'm', model_version: '1', request_id: id, input_hash: '', inputs: { x: 1 }, output: { label: 1 }, confidence: 0.9, path: 'model', reason: null, latency_ms: 5, variant: null, ...over },
+});
+
+describe('buildDashboard', () => {
+  it('turns consecutive scrapes into per-bucket percentiles, throughput and error rate, through a restart', () => {
+    const scrapes: ScrapePoint[] = [
+      { t: T, latency: hist(0, 0, 0), requests: { total: 0, errors: 0 } },
+      { t: T + 10_000, latency: hist(90, 100, 100), requests: { total: 100, errors: 5 } },
+      // 10–20 s: no scrape (the server was down): a gap.
+      // Restarted: counters start again from 0, so the 40 observations are all new.
+      { t: T + 30_000, latency: hist(0, 30, 40), requests: { total: 40, errors: 0 } },
+    ];
+    const d = buildDashboard({ deployment: 'd', start: T, end: T + 30_001, stepMs: 10_000, scrapes, predictions: [], feedback: new Map(), budgets: { latency_p95_ms: 50 } });
+    assert.deepEqual(d.timestamps, [T, T + 10_000, T + 20_000, T + 30_000]);
+    assert.equal(d.latency.source, 'metrics');
+    assert.equal(d.latency.budgetMs, 50);
+    assert.equal(d.latency.p95[0], null);
+    assert.ok(Math.abs((d.latency.p95[1] as number) - (10 + 40 * (5 / 10))) < 1e-9);
+    assert.equal(d.throughput[1], 10);
+    assert.equal(d.errorRate[1], 0.05);
+    assert.equal(d.latency.p95[2], null, 'a gap, not a zero');
+    assert.equal(d.throughput[2], null);
+    assert.equal(d.latency.p99[3], 50, 'the rank falls in +Inf: the highest finite bound');
+    assert.equal(d.throughput[3], 2, '40 requests over the 20 s between the scrapes');
+    assert.equal(d.errorRate[3], 0);
+  });
+
+  it('decimates a long window by widening the buckets', () => {
+    const b = bucketsFor(T, T + 86_400_000, 10_000, 720);
+    assert.equal(b.count, 720);
+    assert.equal(b.step, 120_000);
+    const scrapes: ScrapePoint[] = Array.from({ length: 8641 }, (_, i) => ({ t: T + i * 10_000, latency: hist(i, i * 2, i * 2), requests: { total: i * 2, errors: 0 } }));
+    const d = buildDashboard({ deployment: 'd', start: T, end: T + 86_400_000, stepMs: 10_000, maxPoints: 720, scrapes, predictions: [], feedback: new Map(), budgets: {} });
+    assert.equal(d.timestamps.length, 720);
+    assert.equal(d.stepMs, 120_000);
+    // Half of the observations each bucket are ≤ 10 ms and half in (10, 50].
+    assert.ok(d.latency.p50.slice(1).every((v) => v === 10));
+    assert.ok(Math.abs((d.throughput[5] as number) - 0.2) < 1e-9);
+  });
+
+  it('takes latency, rates and distributions from the log when there are no metrics', () => {
+    const predictions = [
+      ...Array.from({ length: 20 }, (_, i) => pred(`a${i}`, T + i * 100, { latency_ms: i + 1, confidence: i < 5 ? 0.55 : 0.95, output: { label: i < 15 ? 1 : 0 } })),
+      pred('f1', T + 2500, { path: 'fallback', reason: 'timeout', output: null, confidence: null, latency_ms: 100 }),
+      pred('later', T + 25_000, { output: { label: 'other' } }),
+    ];
+    const d = buildDashboard({ deployment: 'd', start: T, end: T + 30_000, stepMs: 10_000, predictions, feedback: new Map(), budgets: {} });
+    assert.equal(d.latency.source, 'log');
+    assert.equal(d.latency.p50[0], 11);
+    assert.equal(d.latency.p95[1], null);
+    assert.equal(d.fallbackRate[0], 1 / 21);
+    assert.equal(d.lowConfidenceShare[0], 5 / 20);
+    assert.equal(d.throughput[0], 2.1);
+    assert.equal(d.predictions.kind, 'labels');
+    if (d.predictions.kind === 'labels') {
+      assert.deepEqual(d.predictions.labels, ['1', '0', 'other']);
+      assert.equal(d.predictions.shares['1']?.[0], 15 / 20);
+      assert.equal(d.predictions.shares['other']?.[2], 1);
+      assert.equal(d.predictions.shares['1']?.[1], null);
+    }
+  });
+
+  it('charts a regressor as p10/p50/p90 of its values and its MAE from feedback with coverage', () => {
+    const predictions = Array.from({ length: 10 }, (_, i) => pred(`r${i}`, T + i, { output: { value: i * 10 }, confidence: null }));
+    const feedback = feedbackByRequest([0, 1, 2].map((i): Timed<FeedbackRecord> => ({ t: T + 100, record: { ts: '', request_id: `r${i}`, feature: 'f', label: i * 10 + 3, source: 'review', note: null } })));
+    const d = buildDashboard({ deployment: 'd', start: T, end: T + 20_000, stepMs: 10_000, predictions, feedback, budgets: {} });
+    assert.equal(d.predictions.kind, 'values');
+    if (d.predictions.kind === 'values') assert.equal(d.predictions.p50[0], 45);
+    assert.equal(d.quality.metric, 'mae');
+    assert.equal(d.quality.values[0], 3);
+    assert.equal(d.quality.coverage[0], 0.3);
+    assert.deepEqual(d.quality.withFeedback, [3, 0]);
+    assert.equal(d.quality.values[1], null);
+  });
+
+  it('hands each bucket\'s logged inputs to the drift hook, and leaves buckets with too few out', () => {
+    const predictions = [...Array.from({ length: 40 }, (_, i) => pred(`d${i}`, T + i, { inputs: { income: i } })), ...Array.from({ length: 5 }, (_, i) => pred(`e${i}`, T + 10_000 + i))];
+    const calls: number[] = [];
+    const d = buildDashboard({
+      deployment: 'd',
+      start: T,
+      end: T + 20_000,
+      stepMs: 10_000,
+      predictions,
+      feedback: new Map(),
+      budgets: { drift_psi: 0.2 },
+      drift: { scorer: (inputs) => (calls.push(inputs.length), [{ feature: 'income', score: inputs.length / 100 }]), threshold: 0.2 },
+    });
+    assert.deepEqual(calls, [40]);
+    assert.deepEqual(d.drift, { statistic: 'psi', threshold: 0.2, features: ['income'], scores: { income: [0.4, null] } });
+  });
+});

@@ -1,0 +1,47 @@
+// Deployments in words: the view's rows, `mlship status` text and the text dashboard, from fixed statuses.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assessHealth } from '../../../src/core/deployments/health';
+import { buildDashboard } from '../../../src/core/deployments/series';
+import { dashboardText, deploymentDetails, statusFacts, statusReport } from '../../../src/core/present/deployments';
+import type { DeploymentStatus } from '../../../src/shared/deployments';
+
+function status(over: Partial<DeploymentStatus> & Pick<DeploymentStatus, 'name'>): DeploymentStatus {
+  const p95 = over.p95Ms ?? null;
+  const h = assessHealth({ reachable: { ok: true }, p95Ms: p95, drift: over.drift ?? null, fallbackRate: over.fallbackRate ?? null, errorRate: 0, sourceProblems: [], budgets: { latency_p95_ms: 50, fallback_rate: 0.05 } });
+  return { state: h.state, reason: h.reason, reasons: h.reasons, checks: h.checks, p95Ms: p95, errorRate: 0, fallbackRate: null, lowConfidenceShare: 0.1, throughput: 12.5, drift: null, driftNote: 'drift engine not connected', quality: { metric: 'accuracy', value: 0.91, coverage: 0.3 }, checkedAt: '2026-01-05T10:00:00.000Z', modelVersion: '2', model: 'models:/credit-risk@champion', url: 'http://127.0.0.1:8081', ...over };
+}
+
+describe('deployment presentation', () => {
+  it('describes a deployment in the view: health, model, p95 vs budget, drift, fallback, traffic, accuracy', () => {
+    const rows = deploymentDetails(status({ name: 'prod', p95Ms: 62.1, fallbackRate: 0.01 }));
+    const byLabel = Object.fromEntries(rows.map((r) => [r.label, r]));
+    assert.equal(byLabel.Health?.description, 'Breaching budget — p95 62.1 ms > 50.0 ms budget');
+    assert.equal(byLabel.Health?.icon, 'error');
+    assert.equal(byLabel.Model?.description, 'models:/credit-risk@champion · version 2');
+    assert.equal(byLabel.Latency?.description, 'p95 62.1 ms / 50.0 ms');
+    assert.equal(byLabel.Latency?.icon, 'error');
+    assert.equal(byLabel.Drift?.description, 'drift engine not connected');
+    assert.equal(byLabel['Fallback rate']?.description, '1.0 % / 5.0 %');
+    assert.equal(byLabel.Accuracy?.description, '91 % (feedback on 30 % of predictions)');
+    assert.equal(byLabel.Endpoint?.description, 'http://127.0.0.1:8081');
+    assert.equal(statusFacts(status({ name: 'x', p95Ms: 12 })), 'v2 · p95 12.0 ms / 50.0 ms · fallback – / 5.0 % · 13 req/s');
+  });
+
+  it('prints mlship status with the reason and the facts of each deployment', () => {
+    const text = statusReport([status({ name: 'prod', p95Ms: 62.1 }), status({ name: 'canary-eu', p95Ms: 10 })]);
+    assert.equal(text.split('\n')[0], 'prod       Breaching budget — p95 62.1 ms > 50.0 ms budget');
+    assert.match(text, /model models:\/credit-risk@champion \(version 2\) · p95 62\.1 ms \/ 50\.0 ms · fallback – \/ 5\.0 % · drift: drift engine not connected · errors 0 % · 12\.5 req\/s · accuracy 91 % \(feedback on 30 %\)/);
+    assert.match(text, /canary-eu {2}Healthy — p95 10\.0 ms within 50\.0 ms budget/);
+    assert.match(statusReport([]), /No deployments in mlship.yaml/);
+  });
+
+  it('summarises the dashboard series as text, gaps shown as dashes', () => {
+    const d = buildDashboard({ deployment: 'prod', start: 0, end: 60_000, stepMs: 10_000, predictions: [], feedback: new Map(), budgets: { latency_p95_ms: 50 } });
+    const text = dashboardText(status({ name: 'prod', p95Ms: 10 }), d);
+    assert.match(text, /^# prod\n\nHealthy — /);
+    assert.match(text, /latency p50 \/ p95 \/ p99: – \/ – \/ – \(budget 50\.0 ms\); p95 range no data over 0 points/);
+    assert.match(text, /accuracy from feedback: – \(0 predictions with feedback/);
+    assert.match(text, /drift: drift engine not connected/);
+  });
+});

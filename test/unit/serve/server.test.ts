@@ -1,0 +1,331 @@
+// Conformance of the local server with the Open Inference Protocol v2 REST spec, on the fixture models: health and
+// metadata, infer with the spec's JSON shapes (flat and nested data, every datatype), `id` echoed, `{"error": …}` with
+// 400/404/405/413, loopback only, outputs equal to onnxruntime-node's in this process, /metrics, prediction and
+// feedback logs in design.md's record format.
+import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { parseExposition } from '../../../src/core/deployments/prometheus';
+import { parsePredictionRecord, parseFeedbackRecord } from '../../../src/core/deployments/records';
+import { startModelServer, type RunningServer } from '../../../src/serve/server';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const MODELS = join(ROOT, 'test', 'fixtures', 'models');
+const CREDIT = join(MODELS, 'credit-risk-v2.onnx');
+const CREDIT_FEATURES = ['age', 'income', 'debt_ratio', 'credit_lines', 'late_payments', 'months_employed'];
+
+interface Expected {
+  file: string;
+  kind: string;
+  atol: number;
+  input: { name: string; dtype: string; shape: number[]; rows: number[][]; featureNames: string[] };
+  expected: Record<string, unknown[]>;
+}
+
+async function call(base: string, path: string, init: { method?: string; body?: unknown; raw?: string } = {}): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
+  const res = await fetch(`${base}${path}`, {
+    method: init.method ?? (init.body !== undefined || init.raw !== undefined ? 'POST' : 'GET'),
+    ...(init.body !== undefined || init.raw !== undefined ? { body: init.raw ?? JSON.stringify(init.body), headers: { 'Content-Type': 'application/json' } } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, json: JSON.parse(text) as Record<string, unknown>, headers: res.headers };
+}
+
+async function referenceOutputs(file: string, name: string, rows: number[][]): Promise<Record<string, { dims: number[]; data: unknown[] }>> {
+  const session = await ort.InferenceSession.create(file);
+  try {
+    const out = await session.run({ [name]: new ort.Tensor('float32', Float32Array.from(rows.flat()), [rows.length, rows[0]?.length ?? 0]) });
+    return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { dims: [...t.dims], data: Array.from(t.data as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? Number(v) : v)) }]));
+  } finally {
+    await session.release();
+  }
+}
+
+describe('local OIP v2 server', () => {
+  let dir: string;
+  let server: RunningServer;
+  let base: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mlship-serve-'));
+    server = await startModelServer({
+      modelPath: CREDIT,
+      modelName: 'credit-risk',
+      modelVersion: '2',
+      feature: 'credit-decision',
+      predictionLog: join(dir, 'predictions.jsonl'),
+      feedbackLog: join(dir, 'feedback.jsonl'),
+      featureNames: CREDIT_FEATURES,
+      classLabels: ['0', '1'],
+      maxBodyBytes: 64 * 1024,
+    });
+    base = server.endpoint.url;
+  });
+
+  after(async () => {
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers the health, server metadata and model metadata endpoints with the spec shapes', async () => {
+    assert.deepEqual((await call(base, '/v2/health/live')).json, { live: true });
+    assert.deepEqual((await call(base, '/v2/health/ready')).json, { ready: true });
+    const meta = await call(base, '/v2');
+    assert.equal(meta.status, 200);
+    assert.equal(meta.json.name, 'mlship');
+    assert.equal(typeof meta.json.version, 'string');
+    assert.ok(Array.isArray(meta.json.extensions));
+    const model = await call(base, '/v2/models/credit-risk');
+    assert.deepEqual(model.json, {
+      name: 'credit-risk',
+      versions: ['2'],
+      platform: 'onnxruntime_onnx',
+      inputs: [{ name: 'float_input', datatype: 'FP32', shape: [-1, 6] }],
+      outputs: [
+        { name: 'label', datatype: 'INT64', shape: [-1] },
+        { name: 'probabilities', datatype: 'FP32', shape: [-1, 2] },
+      ],
+    });
+    assert.deepEqual((await call(base, '/v2/models/credit-risk/versions/2')).json, model.json);
+    assert.deepEqual((await call(base, '/v2/models/credit-risk/ready')).json, { name: 'credit-risk', ready: true });
+    assert.deepEqual((await call(base, '/v2/models/credit-risk/versions/2/ready')).json, { name: 'credit-risk', ready: true });
+    assert.match(model.headers.get('content-type') ?? '', /^application\/json/);
+  });
+
+  it('infers with flat and nested data, echoes the id, and equals onnxruntime-node on every fixture model', async () => {
+    const expected = (JSON.parse(await readFile(join(MODELS, 'expected-outputs.json'), 'utf8')) as { models: Expected[] }).models;
+    for (const m of expected) {
+      const s = m.file === 'credit-risk-v2.onnx' ? server : await startModelServer({ modelPath: join(MODELS, m.file), modelName: 'm', modelVersion: '1' });
+      try {
+        const name = s === server ? 'credit-risk' : 'm';
+        const ref = await referenceOutputs(join(MODELS, m.file), m.input.name, m.input.rows);
+        for (const [shape, data] of [['nested', m.input.rows], ['flat', m.input.rows.flat()]] as const) {
+          const id = `${m.file}-${shape}`;
+          const r = await call(s.endpoint.url, `/v2/models/${name}/infer`, { body: { id, inputs: [{ name: m.input.name, shape: m.input.shape, datatype: 'FP32', data }] } });
+          assert.equal(r.status, 200, JSON.stringify(r.json));
+          assert.equal(r.json.id, id);
+          assert.equal(r.json.model_name, name);
+          const outputs = r.json.outputs as { name: string; shape: number[]; datatype: string; data: number[] }[];
+          assert.deepEqual(outputs.map((o) => o.name).sort(), Object.keys(ref).sort());
+          for (const o of outputs) {
+            const want = ref[o.name];
+            assert.ok(want);
+            assert.deepEqual(o.shape, want.dims, `${m.file} ${o.name} shape`);
+            assert.deepEqual(o.data, want.data, `${m.file} ${o.name} equals onnxruntime-node`);
+            assert.equal(o.datatype, o.name === 'label' ? 'INT64' : 'FP32');
+            // And within the fixture's tolerance of scikit-learn's float64 reference.
+            const sk = (m.expected[o.name] ?? []).flat() as number[];
+            o.data.forEach((v, i) => assert.ok(Math.abs(v - (sk[i] as number)) <= m.atol, `${m.file} ${o.name}[${i}] ${v} vs ${sk[i]}`));
+          }
+        }
+      } finally {
+        if (s !== server) await s.close();
+      }
+    }
+  });
+
+  it('returns only the requested outputs and makes up an id when none is given', async () => {
+    const r = await call(base, '/v2/models/credit-risk/versions/2/infer', { body: { inputs: [{ name: 'float_input', shape: [1, 6], datatype: 'FP32', data: [30, 50000, 0.3, 2, 0, 24] }], outputs: [{ name: 'probabilities' }] } });
+    assert.equal(r.status, 200);
+    assert.equal(r.json.model_version, '2');
+    assert.match(String(r.json.id), /^[0-9a-f-]{36}$/);
+    assert.deepEqual((r.json.outputs as { name: string }[]).map((o) => o.name), ['probabilities']);
+  });
+
+  it('round-trips every OIP datatype through a model of Identity nodes', async () => {
+    const s = await startModelServer({ modelPath: join(ROOT, 'test', 'fixtures', 'serve', 'dtypes.onnx'), modelName: 'dtypes', modelVersion: '1' });
+    try {
+      const inputs = [
+        { name: 'bool_in', datatype: 'BOOL', data: [[true, false], [false, true]] },
+        { name: 'uint8_in', datatype: 'UINT8', data: [[0, 255], [7, 8]] },
+        { name: 'uint16_in', datatype: 'UINT16', data: [[0, 65535], [1, 2]] },
+        { name: 'uint32_in', datatype: 'UINT32', data: [[0, 4294967295], [1, 2]] },
+        { name: 'uint64_in', datatype: 'UINT64', data: [[0, 9007199254740991], [1, '18446744073709551615']] },
+        { name: 'int8_in', datatype: 'INT8', data: [[-128, 127], [0, 1]] },
+        { name: 'int16_in', datatype: 'INT16', data: [[-32768, 32767], [0, 1]] },
+        { name: 'int32_in', datatype: 'INT32', data: [[-2147483648, 2147483647], [0, 1]] },
+        { name: 'int64_in', datatype: 'INT64', data: [[-9007199254740991, 42], ['-9223372036854775808', 1]] },
+        { name: 'fp16_in', datatype: 'FP16', data: [[0.5, -2], [65504, 0.0999755859375]] },
+        { name: 'fp32_in', datatype: 'FP32', data: [[0.5, -1.25], [3.4028234663852886e38, 1]] },
+        { name: 'fp64_in', datatype: 'FP64', data: [[0.1, -1e300], [Math.PI, 2]] },
+        { name: 'bytes_in', datatype: 'BYTES', data: [['a', 'héllo'], ['', '日本']] },
+      ];
+      const r = await call(s.endpoint.url, '/v2/models/dtypes/infer', { body: { id: 'dt', inputs: inputs.map((i) => ({ ...i, shape: [2, 2] })) } });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      const byName = new Map((r.json.outputs as { name: string; datatype: string; shape: number[]; data: unknown[] }[]).map((o) => [o.name, o]));
+      for (const i of inputs) {
+        const o = byName.get(i.name.replace('_in', '_out'));
+        assert.ok(o, i.name);
+        assert.equal(o.datatype, i.datatype);
+        assert.deepEqual(o.shape, [2, 2]);
+        // 64-bit values beyond 2^53 come back as strings, exactly.
+        assert.deepEqual(o.data, i.data.flat(), i.name);
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('answers malformed requests with 400 and {"error"}, naming what is wrong', async () => {
+    const infer = (body: unknown, raw?: string) => call(base, '/v2/models/credit-risk/infer', raw !== undefined ? { raw } : { body });
+    const input = (over: Record<string, unknown>) => ({ inputs: [{ name: 'float_input', shape: [1, 6], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6], ...over }] });
+    const cases: [string, Promise<{ status: number; json: Record<string, unknown> }>, RegExp][] = [
+      ['invalid JSON', infer(undefined, '{"inputs": ['), /not valid JSON/],
+      ['not an object', infer([1, 2]), /JSON object/],
+      ['no inputs', infer({ inputs: [] }), /"inputs" must be a non-empty array/],
+      ['id not a string', infer({ id: 5, ...input({}) }), /"id" must be a string/],
+      ['unknown datatype', infer(input({ datatype: 'FLOAT' })), /"datatype" must be one of BOOL/],
+      ['wrong datatype for the model', infer(input({ datatype: 'FP64' })), /must be FP32, got FP64/],
+      ['too few elements', infer(input({ data: [1, 2, 3] })), /has 3 elements but shape \[1, 6\] needs 6/],
+      ['nested data not matching the shape', infer(input({ shape: [2, 3], data: [[1, 2, 3], [4, 5]] })), /data\[1\]" should be an array of 3/],
+      ['wrong width', infer(input({ shape: [1, 5], data: [1, 2, 3, 4, 5] })), /dimension 1 must be 6, got 5/],
+      ['wrong rank', infer(input({ shape: [6], data: [1, 2, 3, 4, 5, 6] })), /must have 2 dimensions/],
+      ['a string in FP32 data', infer(input({ data: [1, 2, 'x', 4, 5, 6] })), /element 2 \("x"\) is not a number/],
+      ['unknown input', infer({ inputs: [{ name: 'nope', shape: [1], datatype: 'FP32', data: [1] }] }), /Unknown input "nope"/],
+      ['missing name', infer({ inputs: [{ shape: [1], datatype: 'FP32', data: [1] }] }), /"name" must be a non-empty string/],
+      ['negative shape', infer(input({ shape: [-1, 6] })), /"shape" must be an array of whole numbers/],
+      ['unknown output', infer({ ...input({}), outputs: [{ name: 'nope' }] }), /Unknown output "nope"/],
+      ['int out of range', call(base, '/v2/models/credit-risk/infer', { body: { inputs: [{ name: 'float_input', shape: [1, 6], datatype: 'FP32', data: [1, 2, 3, 4, 5, null] }] } }), /element 5 \(null\) is not a number/],
+    ];
+    for (const [what, pending, message] of cases) {
+      const r = await pending;
+      assert.equal(r.status, 400, `${what}: ${JSON.stringify(r.json)}`);
+      assert.deepEqual(Object.keys(r.json), ['error'], what);
+      assert.match(String(r.json.error), message, what);
+    }
+  });
+
+  it('answers 404 for unknown models, versions and paths, and 405 for the wrong method', async () => {
+    for (const path of ['/v2/models/other', '/v2/models/other/infer', '/v2/models/credit-risk/versions/9', '/v2/models/credit-risk/versions/9/infer', '/v2/nope', '/predict', '/v2/models/credit-risk/explain']) {
+      const r = await call(base, path, path.endsWith('infer') ? { body: { inputs: [] } } : {});
+      assert.equal(r.status, 404, path);
+      assert.equal(typeof r.json.error, 'string', path);
+    }
+    assert.match(String((await call(base, '/v2/models/other')).json.error), /Unknown model "other"; this server serves "credit-risk"/);
+    const wrong = await call(base, '/v2/models/credit-risk/infer', { method: 'GET' });
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get('allow'), 'POST');
+    assert.equal(typeof wrong.json.error, 'string');
+  });
+
+  it('bounds the request body: 413 with {"error"} beyond the limit, whether declared or streamed', async () => {
+    const big = JSON.stringify({ inputs: [{ name: 'float_input', shape: [20000, 6], datatype: 'FP32', data: new Array(120000).fill(1) }] });
+    const declared = await call(base, '/v2/models/credit-risk/infer', { raw: big });
+    assert.equal(declared.status, 413);
+    assert.match(String(declared.json.error), /larger than 65536 bytes/);
+    // Chunked, with no Content-Length: the server counts as it reads.
+    const streamed = await new Promise<{ status: number; body: string }>((done, fail) => {
+      const req = httpRequest(`${base}/v2/models/credit-risk/infer`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', fail);
+      for (let i = 0; i < 10; i++) req.write(big.slice(i * 10000, (i + 1) * 10000));
+      req.end();
+    });
+    assert.equal(streamed.status, 413);
+    assert.match(streamed.body, /"error":/);
+    // Still serving afterwards.
+    assert.equal((await call(base, '/v2/health/live')).status, 200);
+  });
+
+  it('listens on 127.0.0.1 only', async () => {
+    assert.match(server.endpoint.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const others = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a?.address as string);
+    for (const address of others) {
+      const error = await new Promise<NodeJS.ErrnoException | undefined>((done) => {
+        const socket = connect({ host: address, port: server.endpoint.port });
+        socket.once('connect', () => {
+          socket.destroy();
+          done(undefined);
+        });
+        socket.once('error', (err) => done(err));
+      });
+      assert.equal(error?.code, 'ECONNREFUSED', `reachable on ${address}`);
+    }
+    const v6 = await new Promise<NodeJS.ErrnoException | undefined>((done) => {
+      const socket = connect({ host: '::1', port: server.endpoint.port });
+      socket.once('connect', () => {
+        socket.destroy();
+        done(undefined);
+      });
+      socket.once('error', (err) => done(err));
+    });
+    assert.ok(v6 !== undefined, 'not reachable on ::1');
+  });
+
+  it('exposes Prometheus metrics: a latency histogram, requests by code, predictions and low confidence', async () => {
+    const res = await fetch(`${base}/metrics`);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+    const families = parseExposition(await res.text());
+    const latency = families.get('mlship_inference_request_duration_seconds');
+    assert.equal(latency?.type, 'histogram');
+    const count = latency?.samples.find((s) => s.name.endsWith('_count'));
+    assert.ok(count && count.value >= 3, `count ${count?.value}`);
+    assert.deepEqual(count?.labels, { model: 'credit-risk', version: '2' });
+    const inf = latency?.samples.find((s) => s.labels.le === '+Inf');
+    assert.equal(inf?.value, count?.value);
+    const requests = families.get('mlship_inference_requests_total');
+    assert.ok((requests?.samples.find((s) => s.labels.code === '400')?.value ?? 0) >= 16);
+    assert.ok((requests?.samples.find((s) => s.labels.code === '413')?.value ?? 0) >= 1);
+    assert.equal(requests?.samples.find((s) => s.labels.code === '200')?.value, count?.value);
+    assert.ok((families.get('mlship_predictions_total')?.samples[0]?.value ?? 0) >= 11, 'a batch of five counts five predictions');
+    assert.ok(families.has('mlship_low_confidence_predictions_total'));
+    assert.ok((families.get('mlship_prediction_labels_total')?.samples.length ?? 0) >= 1);
+  });
+
+  it('accepts feedback and writes design.md records to the prediction and feedback logs', async () => {
+    const r = await call(base, '/v2/models/credit-risk/infer', { body: { id: 'req-feedback', inputs: [{ name: 'float_input', shape: [1, 6], datatype: 'FP32', data: [45, 120000, 0.1, 3, 0, 100] }] } });
+    assert.equal(r.status, 200);
+    const fb = await call(base, '/v2/models/credit-risk/feedback', { body: { request_id: 'req-feedback', label: 1, source: 'review', note: 'charged off' } });
+    assert.deepEqual(fb.json, { accepted: true, request_id: 'req-feedback' });
+    for (const [body, message] of [
+      [{ label: 1 }, /"request_id"/],
+      [{ request_id: 'x' }, /"label"/],
+      [{ request_id: 'x', label: 1, source: 'guess' }, /"source" must be one of user_override, flag, review/],
+    ] as const) {
+      const bad = await call(base, '/v2/models/credit-risk/feedback', { body });
+      assert.equal(bad.status, 400);
+      assert.match(String(bad.json.error), message);
+    }
+    const other = await startModelServer({ modelPath: CREDIT, modelName: 'x', modelVersion: '1' });
+    try {
+      const off = await call(other.endpoint.url, '/v2/models/x/feedback', { body: { request_id: 'a', label: 1 } });
+      assert.equal(off.status, 501);
+    } finally {
+      await other.close();
+    }
+    await server.close();
+    const lines = (await readFile(join(dir, 'predictions.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const last = lines.find((l) => l.request_id === 'req-feedback');
+    assert.ok(last);
+    assert.deepEqual(Object.keys(last).sort(), ['confidence', 'feature', 'input_hash', 'inputs', 'latency_ms', 'model', 'model_version', 'output', 'path', 'reason', 'request_id', 'ts', 'variant']);
+    assert.equal(last.feature, 'credit-decision');
+    assert.equal(last.model, 'credit-risk');
+    assert.equal(last.model_version, '2');
+    assert.deepEqual(last.inputs, { age: 45, income: 120000, debt_ratio: 0.10000000149011612, credit_lines: 3, late_payments: 0, months_employed: 100 });
+    const output = last.output as { label: number; scores: Record<string, number> };
+    assert.deepEqual(Object.keys(output.scores), ['0', '1']);
+    assert.equal(output.label, (output.scores['1'] ?? 0) > (output.scores['0'] ?? 0) ? 1 : 0);
+    assert.equal(last.confidence, Math.max(output.scores['0'] ?? 0, output.scores['1'] ?? 0));
+    assert.equal(last.path, 'model');
+    assert.equal(last.reason, null);
+    assert.ok(typeof last.latency_ms === 'number' && last.latency_ms > 0);
+    assert.match(String(last.input_hash), /^[0-9a-f]{16}$/);
+    assert.ok(parsePredictionRecord(last).ok);
+    // A batch of five rows from the nested request is five records with row-suffixed ids.
+    assert.equal(lines.filter((l) => String(l.request_id).startsWith('credit-risk-v2.onnx-nested/')).length, 5);
+    const feedback = (await readFile(join(dir, 'feedback.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(feedback.length, 1);
+    assert.deepEqual({ ...feedback[0], ts: undefined }, { ts: undefined, request_id: 'req-feedback', feature: 'credit-decision', label: 1, source: 'review', note: 'charged off' });
+    assert.ok(parseFeedbackRecord(feedback[0]).ok);
+    // Closed: the port is free again.
+    await assert.rejects(fetch(`${base}/v2/health/live`));
+  });
+});

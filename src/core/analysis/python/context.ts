@@ -9,7 +9,7 @@ import type { RawFinding } from '../engine';
 import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type PredictCall, type PredictKind, type PredictPattern, type Range, type RuleId, type SourceContext } from '../types';
 import { classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
 import { isTestFile } from '../paths';
-import { classifyCallees, DECIDES, type Flow, labelName, LEAVES, numericName, useAround } from './flow';
+import { classifyCallees, DECIDES, type Flow, isMetricCallee, labelName, LEAVES, numericName, type Sink, useAround } from './flow';
 import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span } from './scan';
 import { TreeIndex } from './treeIndex';
 
@@ -61,6 +61,16 @@ export interface PyAnalysis {
   records: CallRecord[];
   unsafe: UnsafeLoad[];
   findings: RawFinding[];
+}
+
+/** What one mention of a prediction says (see visitMention). */
+interface Mention {
+  /** A score mention inside an argmax: it is the label, not the score. */
+  skip: boolean;
+  sinks: Sink[];
+  carrier?: string;
+  label: boolean;
+  numeric: boolean;
 }
 
 interface ScopeFacts {
@@ -1616,51 +1626,75 @@ export class PyContext {
    * score (`scores`), an argmax over it yields a label, not the score: that mention surfaces nothing.
    */
   private visitMention(out: Flow, names: Set<string>, offset: number, length: number, li: number, scores = false): void {
-    const lines = this.scan.lines;
-    const masked = this.scan.masked;
-    const ls = lines.startOf(li);
-    const le = lines.endOf(li);
-    const text = masked.slice(ls, le);
-    if (scores && (/^\s*\.\s*argmax\b/.test(masked.slice(offset + length, offset + length + 12)) || this.insideCall(offset, (c) => /(?:^|\.)argmax$/.test(c)))) return;
-    const kw = lines.kwOf(li);
-    // Inside a metric (`return accuracy_score(y, preds)`) or a count, what goes on is not the prediction.
-    const reduced = this.insideCall(offset, (c) => /(?:^|\.)(?:len|count_nonzero)$/.test(c) || classifyCallees([this.resolveDotted(c)], () => false).sink === 'metric');
-    if (/^(?:return|yield)\b/.test(text)) {
-      if (!reduced) out.sinks.add('return');
-    } else if (kw === 'if' || kw === 'elif' || kw === 'while' || kw === 'assert') {
-      const colon = this.headerColon(li);
-      if (colon < 0 || offset < colon) {
-        out.sinks.add('branch');
-        // What the function answers then depends on the prediction (`if label == "NEGATIVE": return "priority"`).
-        if (this.returnsAfter(ls)) out.sinks.add('return');
-      }
-    } else if (/\sif\s[^:]*\selse\s/.test(text)) out.sinks.add('branch');
-    const callees: string[] = [];
-    // The value as a receiver: `df[cols].to_parquet(…)`, `preds.tolist()`.
-    const method = this.methodCalledOn(offset + length, le);
-    if (method) callees.push(`${masked.slice(offset, offset + length)}.${method}`);
-    // The calls around it, innermost first, and what is called on their results (`pd.DataFrame({…}).to_csv(…)`).
-    for (const p of this.openBrackets(offset).reverse()) {
-      if (masked[p] !== '(') continue;
-      const callee = this.resolveDotted(this.calleeBefore(p));
-      callees.push(callee);
-      const close = this.matchingClose(p);
-      const then = close > 0 ? this.methodCalledOn(close + 1, le) : undefined;
-      if (then) callees.push(`${callee}().${then}`);
-    }
-    const { sink, carrier } = classifyCallees(callees, isRecorder);
-    if (sink) out.sinks.add(sink);
+    const m = this.mentionAt(offset, length, li, scores);
+    if (m.skip) return;
+    for (const sink of m.sinks) out.sinks.add(sink);
+    if (m.label) out.labelUse = true;
+    if (m.numeric) out.numericUse = true;
+    const carrier = m.carrier;
     if (carrier && !names.has(carrier)) {
       names.add(carrier);
       // Appended to the object's state, to a module-level list or to the caller's (a parameter): it outlives the call.
       const fn = functionAt(this.scan, offset);
       if (carrier.startsWith('self.') || carrier.startsWith('cls.') || (fn >= 0 && (this.paramsOf(fn).has(carrier) || this.bindings(carrier, offset).some((i) => this.assignFn[i] === -1)))) out.sinks.add('store');
     }
+  }
+
+  private readonly mentionCache = new Map<string, Mention>();
+
+  /** What one mention says, independent of which prediction it belongs to (cached: many calls share mentions). */
+  private mentionAt(offset: number, length: number, li: number, scores: boolean): Mention {
+    const cacheKey = `${offset}:${length}:${scores ? 1 : 0}`;
+    const cached = this.mentionCache.get(cacheKey);
+    if (cached) return cached;
+    const m: Mention = { skip: false, sinks: [], label: false, numeric: false };
+    this.mentionCache.set(cacheKey, m);
+    const lines = this.scan.lines;
+    const masked = this.scan.masked;
+    const ls = lines.startOf(li);
+    const le = lines.endOf(li);
+    const text = masked.slice(ls, le);
+    const open = this.openBrackets(offset).filter((p) => masked[p] === '(');
+    const raw = open.map((p) => this.calleeBefore(p));
+    if (scores && (/^\s*\.\s*argmax\b/.test(masked.slice(offset + length, offset + length + 12)) || raw.some((c) => /(?:^|\.)argmax$/.test(c)))) {
+      m.skip = true;
+      return m;
+    }
+    const resolved = raw.map((c) => this.resolveDotted(c));
+    const kw = lines.kwOf(li);
+    // Inside a metric (`return accuracy_score(y, preds)`) or a count, what goes on is not the prediction.
+    const reduced = resolved.some((c) => /(?:^|\.)(?:len|count_nonzero)$/.test(c) || isMetricCallee(c));
+    if (/^(?:return|yield)\b/.test(text)) {
+      if (!reduced) m.sinks.push('return');
+    } else if (kw === 'if' || kw === 'elif' || kw === 'while' || kw === 'assert') {
+      const colon = this.headerColon(li);
+      if (colon < 0 || offset < colon) {
+        m.sinks.push('branch');
+        // What the function answers then depends on the prediction (`if label == "NEGATIVE": return "priority"`).
+        if (this.returnsAfter(ls)) m.sinks.push('return');
+      }
+    } else if (/\sif\s[^:]*\selse\s/.test(text)) m.sinks.push('branch');
+    const callees: string[] = [];
+    // The value as a receiver: `df[cols].to_parquet(…)`, `preds.tolist()`.
+    const method = this.methodCalledOn(offset + length, le);
+    if (method) callees.push(`${masked.slice(offset, offset + length)}.${method}`);
+    // The calls around it, innermost first, and what is called on their results (`pd.DataFrame({…}).to_csv(…)`).
+    for (let k = open.length - 1; k >= 0; k--) {
+      const callee = resolved[k] as string;
+      callees.push(callee);
+      const close = this.matchingClose(open[k] as number);
+      const then = close > 0 ? this.methodCalledOn(close + 1, le) : undefined;
+      if (then) callees.push(`${callee}().${then}`);
+    }
+    const { sink, carrier } = classifyCallees(callees, isRecorder);
+    if (sink) m.sinks.push(sink);
+    if (carrier) m.carrier = carrier;
     const key = /["']([A-Za-z_]\w*)["']\s*:\s*(?:\w+\()?\s*$/.exec(this.source.slice(Math.max(ls, offset - 60), offset))?.[1];
-    if (key && labelName(key)) out.labelUse = true;
+    if (key && labelName(key)) m.label = true;
     const use = useAround(masked.slice(Math.max(ls, offset - 60), offset), masked.slice(offset + length, Math.min(le, offset + length + 60)));
-    if (use.label) out.labelUse = true;
-    if (use.numeric) out.numericUse = true;
+    if (use.label) m.label = true;
+    if (use.numeric) m.numeric = true;
+    return m;
   }
 
   private readonly paramCache = new Map<number, Set<string>>();

@@ -31,18 +31,40 @@ const METRIC = /(?:^|\.)(?:accuracy_score|f1_score|precision_score|recall_score|
 const CARRIER = /^([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)\.(?:append|extend|insert|update|setdefault|add)$/;
 const LABEL_NAME = /(?:^|_)(?:label|labels|class|classes|category|categories|species|sentiment|decision|approved|approval|status|spam|fraud|outcome|verdict|intent|emotion|topic|genre|diagnosis|disease|predicted_class|result_class)(?:_|$)|^is_|^has_/i;
 
+type CalleeKind = { sink?: Sink; carrier?: string };
+
+/** A metric (`accuracy_score`, `classification_report`): what it returns is a score of the predictions, not them. */
+export function isMetricCallee(c: string): boolean {
+  return METRIC.test(c);
+}
+
+/** Callee → what calling it does with an argument; the same few callees come back thousands of times per file. */
+const calleeKinds = new Map<string, CalleeKind>();
+
+function calleeKind(c: string, isRecorder: (callee: string) => boolean): CalleeKind {
+  let k = calleeKinds.get(c);
+  if (!k) {
+    if (METRIC.test(c)) k = { sink: 'metric' };
+    else if (SHOW.test(c)) k = { sink: 'show' };
+    else if (PLOT.test(c)) k = { sink: 'plot' };
+    else if (SEND.test(c) || HTTP_SEND.test(c)) k = { sink: 'send' };
+    else if (STORE.test(c) || STORE_RECEIVER.test(c)) k = { sink: 'store' };
+    else {
+      const carrier = CARRIER.exec(c)?.[1];
+      k = carrier ? { carrier } : isRecorder(c) ? { sink: 'log' } : {};
+    }
+    if (calleeKinds.size > 20_000) calleeKinds.clear();
+    calleeKinds.set(c, k);
+  }
+  return k;
+}
+
 /** Classifies one mention of the prediction: the sinks its enclosing calls are, and the carrier it lands in. */
-export function classifyCallees(callees: readonly string[], isRecorder: (callee: string) => boolean): { sink?: Sink; carrier?: string } {
+export function classifyCallees(callees: readonly string[], isRecorder: (callee: string) => boolean): CalleeKind {
   for (const c of callees) {
     if (!c) continue;
-    if (METRIC.test(c)) return { sink: 'metric' };
-    if (SHOW.test(c)) return { sink: 'show' };
-    if (PLOT.test(c)) return { sink: 'plot' };
-    if (SEND.test(c) || HTTP_SEND.test(c)) return { sink: 'send' };
-    if (STORE.test(c) || STORE_RECEIVER.test(c)) return { sink: 'store' };
-    const carrier = CARRIER.exec(c)?.[1];
-    if (carrier) return { carrier };
-    if (isRecorder(c)) return { sink: 'log' };
+    const k = calleeKind(c, isRecorder);
+    if (k.sink || k.carrier) return k;
   }
   return {};
 }

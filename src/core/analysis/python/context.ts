@@ -600,7 +600,7 @@ export class PyContext {
     return t;
   }
 
-  private derive(scope: number, seed: (a: Assign) => boolean, after?: Assign): { names: Set<string>; from: Map<string, Assign> } {
+  private derive(scope: number, seed: (a: Assign) => boolean, after?: Assign, stop?: (a: Assign) => boolean): { names: Set<string>; from: Map<string, Assign> } {
     const names = new Set<string>();
     const from = new Map<string, Assign>();
     let assigns = this.facts(scope).assigns;
@@ -616,7 +616,7 @@ export class PyContext {
         let all = true;
         for (const b of bases) if (!names.has(b)) all = false;
         if (all) continue;
-        if (seed(a) || (names.size > 0 && this.tokensOf(a).some((t) => names.has(t)))) {
+        if (seed(a) || (names.size > 0 && !stop?.(a) && this.tokensOf(a).some((t) => names.has(t)))) {
           for (const b of bases) {
             if (!names.has(b)) {
               names.add(b);
@@ -1761,12 +1761,15 @@ export class PyContext {
     const recv = receiver.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const sameModel = recv ? new RegExp(`(?:^|[^\\w.])${recv}\\s*\\.\\s*(?:predict_proba|decision_function|predict_log_proba)\\s*\\(`) : undefined;
     const SCORE_OF = /\b(?:softmax|sigmoid|amax)\s*\(|\.max\s*\(|\bnp\.max\s*\(|\[\s*["'](?:score|probability|confidence)["']\s*\]|\.score\b/;
+    // An argmax turns a score into the label: what it assigns is not a score, and scores do not flow through it.
+    const ARGMAX = /\bargmax\b|\btopk\s*\(|\btorch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)/;
+    const picksLabel = (a: Assign): boolean => a.targets.length < 2 && ARGMAX.test(masked.slice(a.rhsStart, a.rhsEnd));
     const seeded = this.derive(scope, (a) => {
-      if (outputIsScore && a === assign) return true;
+      if (outputIsScore && a === assign) return !picksLabel(a);
       const rhs = masked.slice(a.rhsStart, a.rhsEnd);
       if (sameModel?.test(rhs)) return true;
-      return SCORE_OF.test(source.slice(a.rhsStart, a.rhsEnd)) && this.mentions(rhs, own);
-    }).names;
+      return SCORE_OF.test(source.slice(a.rhsStart, a.rhsEnd)) && !picksLabel(a) && this.mentions(rhs, own);
+    }, undefined, picksLabel).names;
     // `values, indices = torch.max(x, 1)` / `score, idx = probs.max(1)`: the indices are the label, not a score.
     for (const a of this.facts(scope).assigns) {
       if (a.targets.length === 2 && /\b(?:torch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)|topk\s*\()/.test(masked.slice(a.rhsStart, a.rhsEnd))) seeded.delete(baseTarget(a.targets[1] as string));

@@ -231,6 +231,26 @@ export class KllSketch {
     return { k: this.k, n: this.n, min: this.n ? this.min : 0, max: this.n ? this.max : 0, levels };
   }
 
+  /**
+   * A sketch of values with multiplicities (sorted ascending): each count is written in binary and the value placed
+   * once at every level h whose bit is set (weight 2^h) — an exact representation, compacted if over capacity.
+   */
+  static fromWeighted(values: ArrayLike<number>, counts: ArrayLike<number>, k = DEFAULT_KLL_K, seed?: number): KllSketch {
+    const levels: number[][] = [];
+    let n = 0;
+    for (let i = 0; i < values.length; i++) {
+      let c = counts[i] as number;
+      n += c;
+      for (let h = 0; c > 0; h++, c = Math.floor(c / 2)) {
+        if (c % 2) (levels[h] ??= []).push(values[i] as number);
+      }
+    }
+    for (let h = 0; h < levels.length; h++) levels[h] ??= [];
+    const sk = KllSketch.fromState({ k, n, min: n ? (values[0] as number) : 0, max: n ? (values[values.length - 1] as number) : 0, levels }, seed);
+    sk.compress();
+    return sk;
+  }
+
   static fromState(s: KllState, seed?: number): KllSketch {
     const sk = new KllSketch(s.k, seed);
     if (s.levels.length > 0) {

@@ -177,12 +177,19 @@ export function profileRecords(records: readonly Readonly<Record<string, unknown
   return b.finish();
 }
 
+/** Share of a sample's non-missing values that must agree for a column to take their type; the rest are invalid. */
+const TYPE_MAJORITY = 0.9;
+
 function semanticFromSample(types: ColumnType[], name: string, b: ProfileBuilder): WorkingType {
   const { type } = combineTypes(types);
-  if (type === 'mixed') {
-    b.problems.extra.push({ message: `column "${name}" mixes types in its first ${groupDigits(Math.min(types.length, SAMPLE_RECORDS))} values (${[...new Set(types.filter((t) => t !== 'null'))].join(', ')}); compared as categories — set drift.columns.${name}.type in mlship.yaml to change that` });
-  }
-  return semanticOf(type);
+  if (type !== 'mixed') return semanticOf(type);
+  const present = types.filter((t) => t !== 'null');
+  const counts = new Map<WorkingType, number>();
+  for (const t of present) counts.set(semanticOf(t), (counts.get(semanticOf(t)) ?? 0) + 1);
+  const [top, n] = [...counts.entries()].sort((x, y) => y[1] - x[1])[0] as [WorkingType, number];
+  if (top !== 'categorical' && n >= TYPE_MAJORITY * present.length) return top;
+  b.problems.extra.push({ message: `column "${name}" mixes types in its first ${groupDigits(Math.min(types.length, SAMPLE_RECORDS))} values (${[...new Set(present)].join(', ')}); compared as categories — set drift.columns.${name}.type in mlship.yaml to change that` });
+  return 'categorical';
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ export interface CliIo {
 export interface Subcommand {
   summary: string;
   usage: string;
+  /** Not listed by `mlship --help` (internal plumbing). */
+  hidden?: boolean;
   run(args: string[], io: CliIo): Promise<number>;
 }
 

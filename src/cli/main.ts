@@ -1,15 +1,19 @@
 // `mlship` command line: a table of subcommands, one file each. `mlship <command> --help` prints a command's usage.
 import { VERSION } from '../shared/version';
 import { check } from './check';
+import { drift } from './drift';
+import { profile } from './profile';
+import { worker } from './worker';
 import { runSubcommand, type CliIo, type Subcommand } from './io';
 
 export type { CliIo } from './io';
 
-const COMMANDS: Record<string, Subcommand> = { check };
+const COMMANDS: Record<string, Subcommand> = { check, profile, drift, worker };
 
 export function usage(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  const listed = Object.entries(COMMANDS).filter(([, c]) => !c.hidden);
+  const width = Math.max(...listed.map(([n]) => n.length));
+  const lines = listed.map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
   return `Usage: mlship <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`mlship <command> --help\` for a command's options. \`mlship --version\` prints the version.\n`;
 }
 

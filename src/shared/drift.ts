@@ -204,6 +204,8 @@ export interface DriftReport {
     verdict: string;
   };
   problems: DriftProblem[];
+  /** Sides that could not be read at all (the report then holds their problem and nothing else to compare). */
+  unreadable?: ('baseline' | 'current')[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -293,6 +295,7 @@ export function isDriftReport(x: unknown): x is DriftReport {
     Array.isArray(x.schemaChanges) && x.schemaChanges.every((s) => isRecord(s) && isStr(s.column) && ['added', 'removed', 'retyped'].includes(s.change as string)) &&
     isRecord(x.summary) && isNum(x.summary.compared) && isNum(x.summary.drifted) && isNum(x.summary.share) && isNum(x.summary.threshold) &&
     typeof x.summary.datasetDrift === 'boolean' && isStr(x.summary.verdict) &&
-    Array.isArray(x.problems) && x.problems.every((p) => isRecord(p) && isStr(p.message) && ['baseline', 'current', 'config'].includes(p.side as string))
+    Array.isArray(x.problems) && x.problems.every((p) => isRecord(p) && isStr(p.message) && ['baseline', 'current', 'config'].includes(p.side as string)) &&
+    optional(x.unreadable, (u) => Array.isArray(u) && u.every((s) => s === 'baseline' || s === 'current'))
   );
 }

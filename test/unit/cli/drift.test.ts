@@ -6,18 +6,11 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli } from '../../../src/cli/main';
+import { run } from './helpers';
 import { isDriftReport, isProfile } from '../../../src/shared/drift';
 import { isWorkerResponse, type WorkerRequest, type WorkerResponse } from '../../../src/shared/driftWorker';
 
 const SAMPLES = resolve(__dirname, '..', '..', '..', 'samples');
-
-async function run(cwd: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { cwd, stdout: (s) => (out += s), stderr: (s) => (err += s) });
-  return { code, out, err };
-}
 
 describe('mlship profile and mlship drift', () => {
   let dir: string;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runActivationBench } from './activation';
 import { runAnalysisBench } from './analysis';
 import { runDiscoveryBench } from './discovery';
+import { runDriftBench } from './drift';
 import { printFigures, type BenchFigure } from './figures';
 import { runLatencyOverheadBench } from './latency-overhead';
 
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   printFigures('Latency harness overhead', results.latencyOverhead);
   results.analysis = await runAnalysisBench();
   printFigures('Analysis', results.analysis);
+  results.drift = await runDriftBench();
+  printFigures('Profiling and drift', results.drift);
   const dir = join(__dirname, 'results');
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'results.json');

@@ -14,7 +14,7 @@ import { readSnapshotRows } from '../core/formats/tabular';
 import { parseFeatureNames } from '../core/inference/inputs';
 import type { DetailsAction, DetailsView } from '../shared/detailsMessages';
 import type { CatalogService } from './catalogService';
-import { DetailsPanel, type DetailsHost } from './detailsPanel';
+import { DetailsPanel, type DetailsHost } from './catalog/detailsPanel';
 import { log } from './log';
 import type { ModelsNode, ModelsTreeProvider } from './modelsTree';
 import { snapshotRows, type SnapshotsNode, type SnapshotsTreeProvider } from './snapshotsTree';

@@ -5,7 +5,8 @@ import { isOnnxRuntimeLoaded } from '../core/inference/benchmark';
 import type { Catalog } from '../core/registry/types';
 import { CatalogService } from './catalogService';
 import { Commands } from './commands';
-import { DETAILS_VIEW_TYPE, DetailsPanel } from './detailsPanel';
+import { DriftCommands } from './drift/driftCommands';
+import { DetailsPanel } from './catalog/detailsPanel';
 import { log } from './log';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelsTreeProvider } from './modelsTree';
@@ -35,9 +36,8 @@ export function activate(context: vscode.ExtensionContext): MlshipApi {
     modelsView,
     snapshotsView,
     ...commands.register(),
-    vscode.window.registerWebviewPanelSerializer(DETAILS_VIEW_TYPE, {
-      deserializeWebviewPanel: (panel, state: unknown) => DetailsPanel.revive(panel, context.extensionUri, commands, state),
-    }),
+    ...new DriftCommands(context, service, snapshotsView).register(),
+    DetailsPanel.serializer(context.extensionUri, commands),
     vscode.workspace.onDidGrantWorkspaceTrust(() => service.refresh()),
   );
   // Discovery and the language server start after activation returns.

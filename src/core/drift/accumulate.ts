@@ -4,7 +4,8 @@
 //   categorical/boolean/text/id: exact counts of up to 4,096 distinct values (from bytes without decoding repeats),
 //     then Misra–Gries frequent items; a HyperLogLog; the distribution of value lengths.
 import type { ColumnProfile, NumericSummary, ProfileOptions, SemanticType } from '../../shared/drift';
-import { isMissingBytes, parseNumberBytes } from '../formats/csvBytes';
+import { isMissingBytes, parseIsoDateBytes, parseNumberBytes } from '../formats/csvBytes';
+import { ByteFrequent } from './sketch/byteFrequent';
 import { FrequentItems } from './sketch/frequent';
 import { hashBytes, hashNumber, hashString } from './sketch/hash';
 import { HyperLogLog } from './sketch/hll';
@@ -13,8 +14,6 @@ import { KllSketch } from './sketch/kll';
 /** Columns with at most this many distinct numeric values keep exact value counts at any size. */
 export const DISTINCT_TABLE_SIZE = 256;
 const TABLE_SLOTS = 512;
-const INTERN_LIMIT = 4096;
-const INTERN_SLOTS = 8192;
 const LENGTH_TABLE = 4096;
 const MAX_EXAMPLES = 5;
 const HISTOGRAM_BINS = 30;
@@ -101,25 +100,17 @@ export class NumericAccumulator {
   }
 
   /** Called when neither exact form survives: seeds the sketches with what the last one held. */
-  private startSketches(values: Float64Array | { values: number[]; counts: number[] }): void {
-    this.kll = new KllSketch(this.options.sketchK);
+  private startSketches(values: { values: number[]; counts: number[] }): void {
+    this.kll = KllSketch.fromWeighted(values.values, values.counts, this.options.sketchK);
     this.hll = new HyperLogLog(this.options.hllP);
-    if (values instanceof Float64Array) {
-      for (const v of values) {
-        this.kll.update(v);
-        this.hll.add(hashNumber(v));
-      }
-    } else {
-      this.kll = KllSketch.fromWeighted(values.values, values.counts, this.options.sketchK);
-      for (const v of values.values) this.hll.add(hashNumber(v));
-    }
+    for (const v of values.values) this.hll.add(hashNumber(v));
   }
 
   private dropBuffer(): void {
-    const values = (this.buffer as Float64Array).subarray(0, this.bufferLen);
-    this.buffer = undefined;
     // The value being added now reaches the sketch in add(), after this.
-    if (!this.table) this.startSketches(values);
+    const values = this.table ? undefined : this.exact();
+    this.buffer = undefined;
+    if (values) this.startSketches(values);
   }
 
   private dropTable(): void {
@@ -204,68 +195,6 @@ export function histogramOf(min: number, max: number, integer: boolean, exact: {
   return { edges, counts };
 }
 
-/** Exact counts of byte strings (up to 4,096 distinct), so repeated categories are never decoded twice. */
-class ByteCounter {
-  private hashes = new Int32Array(INTERN_SLOTS);
-  private ids = new Int32Array(INTERN_SLOTS).fill(-1);
-  private offsets: number[] = [];
-  private lengths: number[] = [];
-  strings: string[] = [];
-  counts: number[] = [];
-  private arena = Buffer.allocUnsafe(64 * 1024);
-  private arenaLen = 0;
-  full = false;
-
-  private probe = 0;
-
-  /** Counts the bytes when they are known; returns false for a new value (then call insert, unless full). */
-  hit(buf: Buffer, s: number, e: number, hash: number): boolean {
-    let slot = hash & (INTERN_SLOTS - 1);
-    const len = e - s;
-    for (;;) {
-      const id = this.ids[slot] as number;
-      if (id < 0) break;
-      if (this.hashes[slot] === hash && this.lengths[id] === len) {
-        const off = this.offsets[id] as number;
-        let same = true;
-        for (let i = 0; i < len; i++) {
-          if (this.arena[off + i] !== buf[s + i]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) {
-          this.counts[id] = (this.counts[id] as number) + 1;
-          return true;
-        }
-      }
-      slot = (slot + 1) & (INTERN_SLOTS - 1);
-    }
-    this.probe = slot;
-    if (this.strings.length >= INTERN_LIMIT || this.arenaLen + len > 4 * 1024 * 1024) this.full = true;
-    return false;
-  }
-
-  /** Adds a new value after a missed hit() on the same bytes. */
-  insert(buf: Buffer, s: number, e: number, hash: number, text: string): void {
-    const len = e - s;
-    if (this.arenaLen + len > this.arena.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.arenaLen + len));
-      this.arena.copy(grown, 0, 0, this.arenaLen);
-      this.arena = grown;
-    }
-    buf.copy(this.arena, this.arenaLen, s, e);
-    const id = this.strings.length;
-    this.offsets.push(this.arenaLen);
-    this.lengths.push(len);
-    this.arenaLen += len;
-    this.strings.push(text);
-    this.counts.push(1);
-    this.ids[this.probe] = id;
-    this.hashes[this.probe] = hash;
-  }
-}
-
 /** Lengths of text values: exact counts below 4,096 characters, then a sketch. */
 class LengthAccumulator {
   private counts = new Float64Array(LENGTH_TABLE);
@@ -317,18 +246,54 @@ export type WorkingType = SemanticType | 'pending';
 const TRUE_WORDS = new Set(['true', 'True', 'TRUE']);
 const FALSE_WORDS = new Set(['false', 'False', 'FALSE']);
 
+/** ISO 8601 dates and date-times (UTC when they carry no zone), then whatever else Date.parse reads. */
 function parseDate(s: string): number {
-  const t = Date.parse(s.trim());
-  return t;
+  const iso = parseIsoDateBytes(Buffer.from(s, 'latin1'), 0, s.length);
+  return Number.isNaN(iso) ? Date.parse(s) : iso;
 }
+
+/** True when bytes[s, e) are well-formed UTF-8. */
+function validUtf8(buf: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; ) {
+    const c = buf[i] as number;
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
+    if (n < 0 || i + n >= e) return false;
+    for (let k = 1; k <= n; k++) if (((buf[i + k] ?? 0) & 0xc0) !== 0x80) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+/** 'true' / 'false' for true, True, TRUE, false, False, FALSE (spaces around allowed); undefined otherwise. */
+function booleanBytes(buf: Buffer, s: number, e: number): 'true' | 'false' | undefined {
+  while (s < e && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
+  while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
+  const n = e - s;
+  const c = (buf[s] ?? 0) | 0x20;
+  if (n === 4 && c === 0x74) {
+    const w = buf.toString('latin1', s, e);
+    return w === 'true' || w === 'True' || w === 'TRUE' ? 'true' : undefined;
+  }
+  if (n === 5 && c === 0x66) {
+    const w = buf.toString('latin1', s, e);
+    return w === 'false' || w === 'False' || w === 'FALSE' ? 'false' : undefined;
+  }
+  return undefined;
+}
+
+/** Set by utf16Length: whether the bytes it measured had any non-ASCII byte. */
+let sawNonAscii = false;
 
 /** UTF-16 length of UTF-8 bytes (continuation bytes do not count; 4-byte sequences count twice). */
 function utf16Length(buf: Buffer, s: number, e: number): number {
   let n = 0;
+  let high = 0;
   for (let i = s; i < e; i++) {
     const c = buf[i] as number;
+    high |= c;
     if ((c & 0xc0) !== 0x80) n += c >= 0xf0 ? 2 : 1;
   }
+  sawNonAscii = high >= 0x80;
   return n;
 }
 
@@ -345,7 +310,7 @@ export class ColumnAccumulator {
   readonly invalidExamples: { value: string; line: number }[] = [];
   private numeric: NumericAccumulator | undefined;
   private frequent: FrequentItems | undefined;
-  private counter: ByteCounter | undefined;
+  private bytesFrequent: ByteFrequent | undefined;
   private hll: HyperLogLog | undefined;
   private lengths: LengthAccumulator | undefined;
   private badUtf8 = 0;
@@ -378,7 +343,7 @@ export class ColumnAccumulator {
         this.frequent = new FrequentItems(this.options.frequentCapacity);
         this.hll = new HyperLogLog(this.options.hllP);
         if (this.type !== 'boolean') {
-          if (this.fromBytes) this.counter = new ByteCounter();
+          if (this.fromBytes) this.bytesFrequent = new ByteFrequent(this.options.frequentCapacity, (b, s, e) => b.toString('utf8', s, e));
           this.lengths = new LengthAccumulator(this.options);
         }
         break;
@@ -406,20 +371,40 @@ export class ColumnAccumulator {
   // ---- values from CSV bytes ---------------------------------------------------------------------------------
 
   addBytes(buf: Buffer, s: number, e: number, escaped: boolean, line: number): void {
-    if (!escaped && isMissingBytes(buf, s, e)) {
-      this.addMissing();
-      return;
-    }
     if (escaped) {
       this.addText(buf.toString('utf8', s, e).replace(/""/g, '"'), line);
       return;
     }
-    switch (this.type) {
-      case 'numeric': {
-        const x = parseNumberBytes(buf, s, e);
+    if (this.type === 'numeric') {
+      // Numbers first: the missing-value check only runs when the bytes are not a number.
+      const x = parseNumberBytes(buf, s, e);
+      if (x - x === 0) {
         this.count++;
-        if (Number.isFinite(x)) (this.numeric as NumericAccumulator).add(x);
-        else this.invalidValue(buf.toString('utf8', s, e), line);
+        (this.numeric as NumericAccumulator).add(x);
+      } else if (isMissingBytes(buf, s, e)) this.addMissing();
+      else {
+        this.count++;
+        this.invalidValue(buf.toString('utf8', s, e), line);
+      }
+      return;
+    }
+    if (isMissingBytes(buf, s, e)) {
+      this.addMissing();
+      return;
+    }
+    switch (this.type) {
+      case 'boolean': {
+        const b = booleanBytes(buf, s, e);
+        if (b === undefined) break;
+        this.count++;
+        this.addCategory(b);
+        return;
+      }
+      case 'datetime': {
+        const t = parseIsoDateBytes(buf, s, e);
+        if (Number.isNaN(t)) break;
+        this.count++;
+        (this.numeric as NumericAccumulator).add(t);
         return;
       }
       case 'categorical':
@@ -428,38 +413,20 @@ export class ColumnAccumulator {
         this.count++;
         const h = hashBytes(buf, s, e);
         (this.hll as HyperLogLog).add(h);
-        (this.lengths as LengthAccumulator).add(utf16Length(buf, s, e));
-        const counter = this.counter;
-        if (counter) {
-          if (counter.hit(buf, s, e, h)) return;
-          if (!counter.full) {
-            counter.insert(buf, s, e, h, this.decodeChecked(buf, s, e, line));
-            return;
-          }
-          this.flushCounter();
+        const len = utf16Length(buf, s, e);
+        (this.lengths as LengthAccumulator).add(len);
+        if (sawNonAscii && !validUtf8(buf, s, e)) {
+          this.badUtf8++;
+          this.firstBadUtf8 ||= line;
         }
-        (this.frequent as FrequentItems).add(this.decodeChecked(buf, s, e, line));
+        if (this.bytesFrequent) this.bytesFrequent.add(buf, s, e, h);
+        else (this.frequent as FrequentItems).add(buf.toString('utf8', s, e));
         return;
       }
       default:
-        this.addText(buf.toString('utf8', s, e), line);
+        break;
     }
-  }
-
-  private decodeChecked(buf: Buffer, s: number, e: number, line: number): string {
-    const text = buf.toString('utf8', s, e);
-    if (text.includes('\uFFFD') && !buf.subarray(s, e).includes(Buffer.from('\uFFFD'))) {
-      this.badUtf8++;
-      this.firstBadUtf8 ||= line;
-    }
-    return text;
-  }
-
-  private flushCounter(): void {
-    const c = this.counter as ByteCounter;
-    this.counter = undefined;
-    const f = this.frequent as FrequentItems;
-    for (let i = 0; i < c.strings.length; i++) f.add(c.strings[i] as string, c.counts[i]);
+    this.addText(buf.toString('utf8', s, e), line);
   }
 
   // ---- values from JSON, Parquet and in-memory records -----------------------------------------------------------
@@ -506,16 +473,15 @@ export class ColumnAccumulator {
   }
 
   private addCategory(value: string): void {
-    const counter = this.counter;
-    if (counter) {
-      // A CSV value that needed unescaping: count it with the others, by its bytes.
+    if (this.bytesFrequent) {
+      // A CSV value that needed unescaping: counted with the others, by its bytes.
       const bytes = Buffer.from(value, 'utf8');
       const h = hashBytes(bytes, 0, bytes.length);
       (this.hll as HyperLogLog).add(h);
-      if (counter.hit(bytes, 0, bytes.length, h)) return;
-      if (!counter.full) return counter.insert(bytes, 0, bytes.length, h, value);
-      this.flushCounter();
-    } else (this.hll as HyperLogLog).add(hashString(value));
+      this.bytesFrequent.add(bytes, 0, bytes.length, h);
+      return;
+    }
+    (this.hll as HyperLogLog).add(hashString(value));
     (this.frequent as FrequentItems).add(value);
   }
 
@@ -604,7 +570,10 @@ export class ColumnAccumulator {
     const nonMissing = this.count - this.missing;
     let type: SemanticType = this.type === 'pending' ? 'empty' : this.type;
     if (nonMissing === 0 && this.invalid === 0) type = 'empty';
-    if (this.counter) this.flushCounter();
+    if (this.bytesFrequent) {
+      this.frequent = this.bytesFrequent.toFrequentItems();
+      this.bytesFrequent = undefined;
+    }
     const base = { name: this.name, typeSource: this.typeSource, count: this.count, missing: this.missing, invalid: this.invalid };
     const examples = this.invalidExamples.length ? { invalidExamples: [...this.invalidExamples] } : {};
     if (this.numeric) {

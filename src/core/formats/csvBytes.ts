@@ -112,12 +112,16 @@ export class CsvScanner {
       const nl = buf.indexOf(LF, 0);
       if (nl < 0 || nl >= len) {
         if (atEnd) this.skipping = false;
-        return atEnd ? len : len;
+        return len;
       }
       this.line++;
       pos = nl + 1;
       this.skipping = false;
     }
+    let starts = this.starts;
+    let ends = this.ends;
+    let escaped = this.escaped;
+    const view: CsvRecordView = { buf, starts, ends, escaped, count: 0, line: 0 };
     while (pos < len) {
       const recStart = pos;
       const recLine = this.line;
@@ -127,7 +131,10 @@ export class CsvScanner {
       let complete = false;
       let inField = true;
       while (inField) {
-        if (count >= this.starts.length) this.grow(count + 1);
+        if (count >= starts.length) {
+          this.grow(count + 1);
+          ({ starts, ends, escaped } = this);
+        }
         if (i < len && buf[i] === QUOTE) {
           // Quoted field.
           let j = i + 1;
@@ -151,17 +158,17 @@ export class CsvScanner {
           if (!closed) {
             if (!atEnd) return recStart;
             this.onProblem({ kind: 'unterminated-quote', line: recLine });
-            this.starts[count] = i + 1;
-            this.ends[count] = len;
-            this.escaped[count] = esc;
+            starts[count] = i + 1;
+            ends[count] = len;
+            escaped[count] = esc;
             count++;
             i = len;
             complete = true;
             break;
           }
-          this.starts[count] = i + 1;
-          this.ends[count] = j;
-          this.escaped[count] = esc;
+          starts[count] = i + 1;
+          ends[count] = j;
+          escaped[count] = esc;
           i = j + 1;
           // Text between the closing quote and the delimiter is kept out of the field and reported.
           let k = i;
@@ -180,9 +187,9 @@ export class CsvScanner {
           if (k >= len && !atEnd) return recStart;
           let e = k;
           if ((k >= len || buf[k] === LF) && e > i && buf[e - 1] === CR) e--;
-          this.starts[count] = i;
-          this.ends[count] = e;
-          this.escaped[count] = 0;
+          starts[count] = i;
+          ends[count] = e;
+          escaped[count] = 0;
           count++;
           i = k;
         }
@@ -193,10 +200,13 @@ export class CsvScanner {
           i++;
           if (i >= len && atEnd) {
             // A trailing delimiter at EOF: one more empty field.
-            if (count >= this.starts.length) this.grow(count + 1);
-            this.starts[count] = i;
-            this.ends[count] = i;
-            this.escaped[count] = 0;
+            if (count >= starts.length) {
+              this.grow(count + 1);
+              ({ starts, ends, escaped } = this);
+            }
+            starts[count] = i;
+            ends[count] = i;
+            escaped[count] = 0;
             count++;
             complete = true;
             inField = false;
@@ -213,8 +223,15 @@ export class CsvScanner {
       this.line += lines;
       pos = i;
       // Blank lines (one empty unquoted field) are not records.
-      const blank = count === 1 && this.ends[0] === this.starts[0] && buf[recStart] !== QUOTE;
-      if (!blank) this.onRecord({ buf, starts: this.starts, ends: this.ends, escaped: this.escaped, count, line: recLine });
+      const blank = count === 1 && ends[0] === starts[0] && buf[recStart] !== QUOTE;
+      if (!blank) {
+        view.starts = starts;
+        view.ends = ends;
+        view.escaped = escaped;
+        view.count = count;
+        view.line = recLine;
+        this.onRecord(view);
+      }
     }
     return pos;
   }
@@ -293,7 +310,9 @@ export function trimBytes(buf: Buffer, s: number, e: number): [number, number] {
 
 /** True when the (trimmed) bytes spell a missing value: empty, NA, N/A, NaN, null, None, #N/A… */
 export function isMissingBytes(buf: Buffer, s: number, e: number): boolean {
-  [s, e] = trimBytes(buf, s, e);
+  if (e - s > 6) return false;
+  while (s < e && isSpace(buf[s] as number)) s++;
+  while (e > s && isSpace(buf[e - 1] as number)) e--;
   const n = e - s;
   if (n === 0) return true;
   if (n > 4) return false;
@@ -312,7 +331,8 @@ export function isMissingBytes(buf: Buffer, s: number, e: number): boolean {
  * Number() would; NaN when the bytes are not such a number (inf, hex, words, thousands separators).
  */
 export function parseNumberBytes(buf: Buffer, s: number, e: number): number {
-  [s, e] = trimBytes(buf, s, e);
+  while (s < e && isSpace(buf[s] as number)) s++;
+  while (e > s && isSpace(buf[e - 1] as number)) e--;
   if (s >= e) return Number.NaN;
   let i = s;
   let neg = false;
@@ -376,4 +396,71 @@ export function parseNumberBytes(buf: Buffer, s: number, e: number): number {
     return neg ? -v : v;
   }
   return Number(buf.toString('latin1', s, e));
+}
+
+function digits(buf: Uint8Array, i: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const c = (buf[i + k] ?? 0) - 0x30;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Milliseconds since the epoch of an ISO 8601 date or date-time in bytes (YYYY-MM-DD, optionally followed by
+ * [T or space]HH:MM[:SS[.fff]] and Z or ±HH[:MM]); a time without a zone is read as UTC. NaN when the bytes are not
+ * such a date.
+ */
+export function parseIsoDateBytes(buf: Uint8Array, s: number, e: number): number {
+  while (s < e && isSpace(buf[s] as number)) s++;
+  while (e > s && isSpace(buf[e - 1] as number)) e--;
+  if (e - s < 10 || buf[s + 4] !== 0x2d || buf[s + 7] !== 0x2d) return Number.NaN;
+  const y = digits(buf, s, 4);
+  const mo = digits(buf, s + 5, 2);
+  const d = digits(buf, s + 8, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) return Number.NaN;
+  let i = s + 10;
+  let h = 0;
+  let mi = 0;
+  let sec = 0;
+  let ms = 0;
+  let offset = 0;
+  if (i < e) {
+    if (buf[i] !== 0x54 && buf[i] !== 0x20 && buf[i] !== 0x74) return Number.NaN;
+    h = digits(buf, i + 1, 2);
+    mi = digits(buf, i + 4, 2);
+    if (h < 0 || h > 23 || buf[i + 3] !== 0x3a || mi < 0 || mi > 59) return Number.NaN;
+    i += 6;
+    if (i < e && buf[i] === 0x3a) {
+      sec = digits(buf, i + 1, 2);
+      if (sec < 0 || sec > 60) return Number.NaN;
+      i += 3;
+      if (i < e && (buf[i] === 0x2e || buf[i] === 0x2c)) {
+        i++;
+        let scale = 100;
+        while (i < e && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39) {
+          ms += ((buf[i] as number) - 0x30) * scale;
+          scale /= 10;
+          i++;
+        }
+      }
+    }
+    if (i < e) {
+      const z = buf[i] as number;
+      if (z === 0x5a || z === 0x7a) i++;
+      else if (z === 0x2b || z === 0x2d) {
+        const oh = digits(buf, i + 1, 2);
+        let j = i + 3;
+        if (buf[j] === 0x3a) j++;
+        const om = j < e ? digits(buf, j, 2) : 0;
+        if (oh < 0 || om < 0) return Number.NaN;
+        offset = (z === 0x2d ? -1 : 1) * (oh * 60 + om) * 60_000;
+        i = j < e ? j + 2 : j;
+      } else return Number.NaN;
+    }
+    if (i !== e) return Number.NaN;
+  }
+  return Date.UTC(y, mo - 1, d, h, mi, sec, Math.round(ms)) - offset;
 }

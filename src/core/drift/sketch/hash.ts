@@ -73,10 +73,8 @@ export function hashString(s: string): number {
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
-/** The hash of a number's IEEE-754 bits (−0 and +0 hash alike). */
+/** The hash of a number's IEEE-754 bits (−0 and +0 hash alike): both halves mixed, then murmur's finalizer. */
 export function hashNumber(x: number): number {
   f64[0] = x === 0 ? 0 : x;
-  let h = mixH(0, u32[0] as number);
-  h = mixH(h, u32[1] as number);
-  return fmix(h ^ 8);
+  return fmix(Math.imul((u32[0] as number) ^ 0x2545f491, 0x9e3779b1) ^ (u32[1] as number));
 }

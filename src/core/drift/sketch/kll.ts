@@ -44,6 +44,44 @@ function mergeSorted(a: Float64Array, an: number, b: Float64Array, bn: number): 
  * error bound only gets better, and updates stay cheap). */
 const LEVEL0_BATCH = 512;
 
+/** In-place quicksort of a[lo..hi] (faster than TypedArray#sort on the small batches compaction sorts). */
+export function sortRange(a: Float64Array, lo: number, hi: number): void {
+  while (hi - lo > 16) {
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo] as number;
+    const y = a[mid] as number;
+    const z = a[hi] as number;
+    const p = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) < p) i++;
+      while ((a[j] as number) > p) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i++] = a[j] as number;
+        a[j--] = t;
+      }
+    }
+    if (j - lo < hi - i) {
+      sortRange(a, lo, j);
+      lo = i;
+    } else {
+      sortRange(a, i, hi);
+      hi = j;
+    }
+  }
+  for (let i = lo + 1; i <= hi; i++) {
+    const v = a[i] as number;
+    let j = i - 1;
+    while (j >= lo && (a[j] as number) > v) {
+      a[j + 1] = a[j] as number;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
 function grow(a: Float64Array, need: number): Float64Array {
   if (a.length >= need) return a;
   const out = new Float64Array(Math.max(need, a.length * 2, MIN_WIDTH));
@@ -130,7 +168,7 @@ export class KllSketch {
   private compact(h: number): void {
     const size = this.sizes[h] as number;
     const level = this.levels[h] as Float64Array;
-    if (h === 0) level.subarray(0, size).sort();
+    if (h === 0) sortRange(level, 0, size - 1);
     const pairs = size & ~1;
     if (pairs === 0) return;
     const half = pairs / 2;

@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const noVscode = { name: 'vscode', message: "'vscode' may be imported only under src/extension." };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'samples/**', 'test/fixtures/**', 'test/corpus/**', 'test-results/**', '.vscode-test/**', 'scripts/**', 'test/electron/**', 'esbuild.mjs', 'eslint.config.mjs'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'samples/**', 'test/fixtures/**', 'test/corpus/**', 'test-results/**', '.vscode-test/**', 'scripts/**', 'test/electron/**', 'test/**/*.cjs', 'esbuild.mjs', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

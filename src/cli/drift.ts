@@ -42,7 +42,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const mode = parsed.values.get('--mode');
   if (mode !== undefined) config.mode = choice(parsed, '--mode', ['evidently', 'effect-size'], 'evidently');
   config.rowLimit = rowLimitOption(parsed.values.get('--row-limit')) ?? config.rowLimit;
-  const report = await driftBetween(resolve(io.cwd, baseline), resolve(io.cwd, current), { config, ...(io.signal ? { signal: io.signal } : {}) });
+  const report = await driftBetween(resolve(io.cwd, baseline), resolve(io.cwd, current), { config, ...(io.signal ? { signal: io.signal } : {}), ...(io.parallel ? { parallel: io.parallel } : {}) });
   const text = format === 'json' ? reportToJson(report) : format === 'md' ? reportToMarkdown(report) : format === 'html' ? reportToHtml(report) : reportToText(report);
   const output = parsed.values.get('--output');
   if (output) {

@@ -1,4 +1,7 @@
 // `mlship` command line: a table of subcommands, one file each. `mlship <command> --help` prints a command's usage.
+import { availableParallelism } from 'node:os';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { isProfilePartJob, runProfilePartWorker } from '../core/drift/parallel';
 import { VERSION } from '../shared/version';
 import { check } from './check';
 import { drift } from './drift';
@@ -35,10 +38,14 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   return runSubcommand(command, cmd, rest, io);
 }
 
-if (require.main === module) {
+if (!isMainThread && isProfilePartJob(workerData)) {
+  // A thread started by the parallel profiler (this bundle is its worker script).
+  void runProfilePartWorker();
+} else if (require.main === module) {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
-  runCli(process.argv.slice(2), { cwd: process.cwd(), stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), signal: controller.signal }).then(
+  const io: CliIo = { cwd: process.cwd(), stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), signal: controller.signal, parallel: { script: __filename, workers: Math.min(4, availableParallelism()) } };
+  runCli(process.argv.slice(2), io).then(
     (code) => process.exit(code),
     (err: unknown) => {
       process.stderr.write(`mlship: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -38,7 +38,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const path = resolve(io.cwd, file);
   let profile;
   try {
-    profile = await profileFile(path, { options: { rowLimit }, types: typeOverrides(config), ...(io.signal ? { signal: io.signal } : {}) });
+    profile = await profileFile(path, { options: { rowLimit }, types: typeOverrides(config), ...(io.signal ? { signal: io.signal } : {}), ...(io.parallel ? { parallel: io.parallel } : {}) });
   } catch (err) {
     if (err instanceof FormatError) {
       io.stderr(`mlship profile: ${file}: ${err.message}\n`);

@@ -26,10 +26,10 @@ async function handle(req: WorkerRequest, io: CliIo): Promise<WorkerResponse> {
     void send({ type: 'progress', side, ...p });
   };
   if (req.type === 'profile') {
-    const { profile, cached } = await profileFileCached(req.path, { options: { rowLimit: config.rowLimit }, types: typeOverrides(config), onProgress: progress('profile'), ...(req.name ? { name: req.name } : {}) }, req.cacheDir);
+    const { profile, cached } = await profileFileCached(req.path, { options: { rowLimit: config.rowLimit }, types: typeOverrides(config), onProgress: progress('profile'), ...(req.name ? { name: req.name } : {}), ...(io.parallel ? { parallel: io.parallel } : {}) }, req.cacheDir);
     return { type: 'profile', profile, cached };
   }
-  const report = await driftBetween(req.baseline, req.current, { config, ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}), onProgress: (side, p) => progress(side)(p) });
+  const report = await driftBetween(req.baseline, req.current, { config, ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}), ...(io.parallel ? { parallel: io.parallel } : {}), onProgress: (side, p) => progress(side)(p) });
   if (req.baselineName) report.baseline.name = req.baselineName;
   if (req.currentName) report.current.name = req.currentName;
   return { type: 'report', report };

@@ -76,6 +76,8 @@ export interface ColumnProfile {
   frequent?: FrequentState;
   /** Up to five examples of invalid values with their line (or row) numbers. */
   invalidExamples?: { value: string; line: number }[];
+  /** Values with invalid UTF-8 bytes (CSV/TSV): how many, and the first line. */
+  badUtf8?: { count: number; line: number };
 }
 
 export interface ProfileProblem {
@@ -244,7 +246,8 @@ function isColumnProfile(x: unknown): x is ColumnProfile {
     isNum(x.count) && isNum(x.missing) && isNum(x.invalid) &&
     isRecord(x.distinct) && isNum(x.distinct.estimate) && typeof x.distinct.exact === 'boolean' && isRecord(x.distinct.hll) && isNum(x.distinct.hll.p) && isStr(x.distinct.hll.registers) &&
     optional(x.numeric, isNumericSummary) && optional(x.lengths, isNumericSummary) && optional(x.frequent, isFrequent) &&
-    optional(x.invalidExamples, (e) => Array.isArray(e) && e.every((i) => isRecord(i) && isStr(i.value) && isNum(i.line)))
+    optional(x.invalidExamples, (e) => Array.isArray(e) && e.every((i) => isRecord(i) && isStr(i.value) && isNum(i.line))) &&
+    optional(x.badUtf8, (b) => isRecord(b) && isNum(b.count) && isNum(b.line))
   );
 }
 

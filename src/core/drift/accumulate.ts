@@ -297,12 +297,6 @@ function utf16Length(buf: Buffer, s: number, e: number): number {
   return n;
 }
 
-export interface ColumnIssue {
-  column: string;
-  message: string;
-  line?: number;
-}
-
 export class ColumnAccumulator {
   count = 0;
   missing = 0;
@@ -543,27 +537,10 @@ export class ColumnAccumulator {
 
   // ---- result ------------------------------------------------------------------------------------------------
 
-  issues(): ColumnIssue[] {
-    const out: ColumnIssue[] = [];
-    if (this.badUtf8) {
-      out.push({
-        column: this.name,
-        line: this.firstBadUtf8,
-        message: `column "${this.name}": ${this.badUtf8} value${this.badUtf8 === 1 ? '' : 's'} with invalid UTF-8 bytes (shown as �), first at line ${this.firstBadUtf8} — re-save the file as UTF-8`,
-      });
-    }
-    if (this.invalid) {
-      const first = this.invalidExamples[0];
-      const valid = this.count - this.missing - this.invalid;
-      const what = this.type === 'numeric' ? 'numbers' : this.type === 'datetime' ? 'dates' : this.type === 'boolean' ? 'true/false' : this.type;
-      const advice = this.invalid > valid ? ` — most values are not ${what}: set drift.columns.${this.name}.type in mlship.yaml` : '';
-      out.push({
-        column: this.name,
-        ...(first ? { line: first.line } : {}),
-        message: `column "${this.name}": ${this.invalid} value${this.invalid === 1 ? ' is' : 's are'} not ${what} (first at line ${first?.line ?? '?'}: ${JSON.stringify(first?.value ?? '')}); left out of its statistics${advice}`,
-      });
-    }
-    return out;
+  /** Moves recorded line numbers by `delta` (a part of a file read from its middle counted lines from 1). */
+  shiftLines(delta: number): void {
+    for (const e of this.invalidExamples) e.line += delta;
+    if (this.firstBadUtf8) this.firstBadUtf8 += delta;
   }
 
   finish(): ColumnProfile {
@@ -575,7 +552,10 @@ export class ColumnAccumulator {
       this.bytesFrequent = undefined;
     }
     const base = { name: this.name, typeSource: this.typeSource, count: this.count, missing: this.missing, invalid: this.invalid };
-    const examples = this.invalidExamples.length ? { invalidExamples: [...this.invalidExamples] } : {};
+    const examples = {
+      ...(this.invalidExamples.length ? { invalidExamples: [...this.invalidExamples] } : {}),
+      ...(this.badUtf8 ? { badUtf8: { count: this.badUtf8, line: this.firstBadUtf8 } } : {}),
+    };
     if (this.numeric) {
       const d = this.numeric.distinct();
       const numeric = this.numeric.summary();

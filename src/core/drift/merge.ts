@@ -98,8 +98,12 @@ export function mergeColumns(a: ColumnProfile, b: ColumnProfile, rowLimit: numbe
   if (numeric) out.numeric = numeric;
   if (lengths) out.lengths = lengths;
   if (frequent) out.frequent = frequent;
-  const examples = [...(a.invalidExamples ?? []), ...(b.invalidExamples ?? [])].slice(0, 5);
+  const examples = [...(a.invalidExamples ?? []), ...(b.invalidExamples ?? [])].sort((x, y) => x.line - y.line).slice(0, 5);
   if (examples.length) out.invalidExamples = examples;
+  if (a.badUtf8 || b.badUtf8) {
+    const lines = [a.badUtf8?.line, b.badUtf8?.line].filter((l): l is number => l !== undefined);
+    out.badUtf8 = { count: (a.badUtf8?.count ?? 0) + (b.badUtf8?.count ?? 0), line: Math.min(...lines) };
+  }
   return out;
 }
 

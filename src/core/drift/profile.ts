@@ -10,6 +10,8 @@ import { FormatError, type ColumnType } from '../formats/types';
 import { groupDigits } from '../formats/randomAccess';
 import { parquetSchema } from 'hyparquet';
 import { ColumnAccumulator, type WorkingType } from './accumulate';
+import { PARALLEL_MIN_BYTES, profileCsvParallel, type ParallelProfiling } from './parallel';
+import { columnProblems, ProblemLog, renderReaderProblem, type ProblemContext } from './problems';
 import { DEFAULT_FREQUENT_CAPACITY } from './sketch/frequent';
 import { DEFAULT_HLL_P } from './sketch/hll';
 import { DEFAULT_KLL_K } from './sketch/kll';
@@ -39,41 +41,12 @@ export interface ProfileRequest {
   onProgress?: (p: ProfileProgress) => void;
   /** Name shown in reports (defaults to the file name). */
   name?: string;
+  /** Profile large CSV/TSV files in parts on worker threads running `script` (see parallel.ts). */
+  parallel?: ParallelProfiling;
 }
 
 const CHUNK = 1024 * 1024;
-const MAX_LINES_PER_PROBLEM = 5;
 const PROGRESS_EVERY = 8 * 1024 * 1024;
-
-/** Collects reader problems by kind: a count and the first few line numbers of each. */
-class ProblemLog {
-  private readonly kinds = new Map<string, { count: number; lines: number[]; describe: (count: number, lines: number[]) => string }>();
-  readonly extra: ProfileProblem[] = [];
-
-  add(kind: string, line: number | undefined, describe: (count: number, lines: number[]) => string): void {
-    const k = this.kinds.get(kind) ?? { count: 0, lines: [], describe };
-    k.count++;
-    if (line !== undefined && k.lines.length < MAX_LINES_PER_PROBLEM) k.lines.push(line);
-    this.kinds.set(kind, k);
-  }
-
-  list(): ProfileProblem[] {
-    const out: ProfileProblem[] = [...this.extra];
-    for (const k of this.kinds.values()) {
-      const p: ProfileProblem = { message: k.describe(k.count, k.lines), count: k.count };
-      if (k.lines[0] !== undefined) p.line = k.lines[0];
-      out.push(p);
-    }
-    return out;
-  }
-}
-
-/** "lines 4, 9, 12 and 2 more" */
-function linesText(word: string, count: number, lines: number[]): string {
-  const shown = lines.map((l) => groupDigits(l)).join(', ');
-  const more = count > lines.length ? ` and ${groupDigits(count - lines.length)} more` : '';
-  return `${word}${lines.length === 1 && count === 1 ? '' : 's'} ${shown}${more}`;
-}
 
 function semanticOf(t: ColumnType): WorkingType {
   switch (t) {
@@ -97,12 +70,14 @@ export class ProfileBuilder {
   readonly options: ProfileOptions;
   private readonly columns: ColumnAccumulator[] = [];
   private readonly byName = new Map<string, ColumnAccumulator>();
-  readonly problems = new ProblemLog();
+  readonly problems: ProblemLog & { context?: ProblemContext } = new ProblemLog();
+  /** Problems that are not counted by kind (header, sample, file-level). */
+  readonly extra: ProfileProblem[] = [];
   rows = 0;
   malformed = 0;
 
   constructor(
-    private readonly source: Profile['source'],
+    readonly source: Profile['source'],
     request: ProfileRequest = {},
     private readonly fromBytes = false,
   ) {
@@ -140,13 +115,20 @@ export class ProfileBuilder {
     this.rows++;
   }
 
-  finish(): Profile {
-    const columns: ColumnProfile[] = this.columns.map((c) => c.finish());
-    const problems = this.problems.list();
-    for (const c of this.columns) for (const i of c.issues()) problems.push({ message: i.message, ...(i.line !== undefined ? { line: i.line } : {}) });
-    for (const c of columns) {
-      if (c.type === 'empty' && this.rows > 0) problems.push({ message: `column "${c.name}": every value is missing (${groupDigits(this.rows)} rows)` });
-    }
+  /** The finished columns (for a part of a file, merged by the caller). */
+  finishColumns(): ColumnProfile[] {
+    return this.columns.map((c) => c.finish());
+  }
+
+  /** Moves every recorded line number by `delta`. */
+  shiftLines(delta: number): void {
+    this.problems.shift(delta);
+    for (const c of this.columns) c.shiftLines(delta);
+  }
+
+  finish(columns: ColumnProfile[] = this.finishColumns()): Profile {
+    const ctx = this.problems.context ?? { width: columns.length, label: this.source.format.toUpperCase() };
+    const problems = [...this.extra, ...this.problems.entries().map((p) => renderReaderProblem(p, ctx)), ...columns.flatMap((c) => columnProblems(c, this.rows))];
     return {
       schema: 1, kind: 'mlship-profile', source: this.source, createdBy: `mlship ${VERSION}`, rows: this.rows, malformedRows: this.malformed,
       options: this.options, columns, problems,
@@ -172,7 +154,7 @@ export function profileRecords(records: readonly Readonly<Record<string, unknown
       (seen.get(k) as ColumnType[]).push(jsonValueType(v));
     }
   }
-  for (const k of order) b.addColumn(k, semanticFromSample(seen.get(k) ?? [], k, b));
+  for (const k of order) b.addColumn(k, inferFromSample(seen.get(k) ?? [], k, b.extra));
   records.forEach((r, i) => b.addRecord(r, i + 1));
   return b.finish();
 }
@@ -180,7 +162,7 @@ export function profileRecords(records: readonly Readonly<Record<string, unknown
 /** Share of a sample's non-missing values that must agree for a column to take their type; the rest are invalid. */
 const TYPE_MAJORITY = 0.9;
 
-function semanticFromSample(types: ColumnType[], name: string, b: ProfileBuilder): WorkingType {
+function inferFromSample(types: ColumnType[], name: string, problems: ProfileProblem[]): WorkingType {
   const { type } = combineTypes(types);
   if (type !== 'mixed') return semanticOf(type);
   const present = types.filter((t) => t !== 'null');
@@ -188,7 +170,7 @@ function semanticFromSample(types: ColumnType[], name: string, b: ProfileBuilder
   for (const t of present) counts.set(semanticOf(t), (counts.get(semanticOf(t)) ?? 0) + 1);
   const [top, n] = [...counts.entries()].sort((x, y) => y[1] - x[1])[0] as [WorkingType, number];
   if (top !== 'categorical' && n >= TYPE_MAJORITY * present.length) return top;
-  b.problems.extra.push({ message: `column "${name}" mixes types in its first ${groupDigits(Math.min(types.length, SAMPLE_RECORDS))} values (${[...new Set(present)].join(', ')}); compared as categories — set drift.columns.${name}.type in mlship.yaml to change that` });
+  problems.push({ message: `column "${name}" mixes types in its first ${groupDigits(Math.min(types.length, SAMPLE_RECORDS))} values (${[...new Set(present)].join(', ')}); compared as categories — set drift.columns.${name}.type in mlship.yaml to change that` });
   return 'categorical';
 }
 
@@ -229,6 +211,86 @@ export async function profileFile(path: string, request: ProfileRequest = {}): P
   return format === 'jsonl' ? profileJsonl(path, source, totalBytes, request) : profileCsv(path, source, format, totalBytes, request);
 }
 
+/** What the head of a CSV/TSV file says: delimiter, column names and types, where the data starts. */
+export interface CsvHead {
+  delimiter: string;
+  names: string[];
+  /** Inferred working type per column (mlship.yaml overrides are applied by the builder). */
+  types: WorkingType[];
+  /** Offset and line of the first data record (the end of the file when there is none). */
+  dataStart: number;
+  dataLine: number;
+  /** Data records seen in the head. */
+  sampled: number;
+  /** Problems only the head can tell (duplicate names, mixed types, header only, a suspicious delimiter). */
+  problems: ProfileProblem[];
+}
+
+const HEAD_BYTES = 4 * 1024 * 1024;
+
+/** Reads the header and up to 1,000 records (at most 4 MiB) to infer the delimiter and the column types. */
+export async function readCsvHead(path: string, format: 'csv' | 'tsv', request: ProfileRequest): Promise<CsvHead> {
+  const label = format.toUpperCase();
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of readChunks(path, request.signal, CHUNK)) {
+    chunks.push(chunk);
+    bytes += chunk.length;
+    if (bytes >= HEAD_BYTES) break;
+  }
+  const head = Buffer.concat(chunks);
+  const delimiter = request.delimiter ?? sniffDelimiter(head.subarray(0, 64 * 1024), format === 'tsv' ? '\t' : ',');
+  let header: string[] | undefined;
+  const sample: CsvRecordView[] = [];
+  let long = false;
+  let dataStart = -1;
+  let dataLine = 1;
+  const done = new Error('head read');
+  const scanner = new CsvScanner(delimiter.charCodeAt(0), (r) => {
+    if (!header) {
+      header = [];
+      for (let i = 0; i < r.count; i++) header.push(csvFieldText(r, i));
+      return;
+    }
+    if (dataStart < 0) {
+      dataStart = r.position;
+      dataLine = r.line;
+    }
+    sample.push(copyRecord(r));
+    if (sample.length >= SAMPLE_RECORDS) throw done;
+  }, (p) => {
+    if (p.kind === 'long-record' && !header) long = true;
+  });
+  try {
+    scanner.push(head);
+    if (bytes < HEAD_BYTES) scanner.end();
+  } catch (err) {
+    if (err !== done) throw err;
+  }
+  const name = baseName(path);
+  if (!header && long) throw new FormatError(`No header row: line 1 of ${name} is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB — is this a ${label} file?`, path);
+  if (!header) throw new FormatError(`Empty file: no header row in ${name} (only blank lines)`, path);
+  const problems: ProfileProblem[] = [];
+  const seen = new Map<string, number>();
+  const names = header.map((raw, i) => {
+    const base = raw.trim() || `column_${i + 1}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    if (n > 1) problems.push({ message: `duplicate column name "${base}" in the header; the repeat is called "${base} (${n})"`, line: 1 });
+    return n > 1 ? `${base} (${n})` : base;
+  });
+  const width = names.length;
+  const types = names.map((n, i) => {
+    const values = sample.filter((r) => r.count === width).map((r) => inferValueType(csvFieldText(r, i)));
+    return inferFromSample(values, n, problems);
+  });
+  if (sample.length === 0 && bytes < HEAD_BYTES) problems.push({ message: `no data rows: ${name} has a header only`, line: 1 });
+  if (width === 1 && delimiter !== '\t' && header[0] && /[;\t|]/.test(header[0])) {
+    problems.push({ message: `only one column found; the delimiter may not be "${delimiter}" — pass another one`, line: 1 });
+  }
+  return { delimiter, names, types, dataStart: dataStart < 0 ? -1 : dataStart, dataLine, sampled: sample.length, problems };
+}
+
 function copyRecord(r: CsvRecordView): CsvRecordView {
   const lo = r.count ? (r.starts[0] as number) : 0;
   let hi = lo;
@@ -239,115 +301,76 @@ function copyRecord(r: CsvRecordView): CsvRecordView {
     starts[i] = (r.starts[i] as number) - lo;
     ends[i] = (r.ends[i] as number) - lo;
   }
-  return { buf: Buffer.from(r.buf.subarray(lo, hi)), starts, ends, escaped: r.escaped.slice(0, r.count), count: r.count, line: r.line };
+  return { buf: Buffer.from(r.buf.subarray(lo, hi)), starts, ends, escaped: r.escaped.slice(0, r.count), count: r.count, line: r.line, position: r.position };
 }
 
-async function profileCsv(path: string, source: Profile['source'], format: 'csv' | 'tsv', totalBytes: number, request: ProfileRequest): Promise<Profile> {
-  const b = new ProfileBuilder(source, request, true);
-  const label = format.toUpperCase();
-  let delimiter = request.delimiter;
-  let header: string[] | undefined;
-  let sample: CsvRecordView[] | undefined = [];
-  let width = 0;
-  let accs: ColumnAccumulator[] = [];
+export interface CsvRange {
+  delimiter: string;
+  width: number;
+  /** First byte to read: the start of a record. */
+  start: number;
+  /** Records starting at or after this offset belong to the next part. */
+  end: number;
+  /** Line number of `start` (1 when unknown: lines are then shifted afterwards). */
+  startLine: number;
+}
 
+export interface CsvRangeResult {
+  /** Offset of the first record at or after `end` (or the file size). */
+  boundary: number;
+  /** Line number at `boundary`, counted from `startLine`. */
+  boundaryLine: number;
+}
+
+/** Reads the records of [start, end) into `b`, whose columns are already declared in header order. */
+export async function scanCsvRange(path: string, range: CsvRange, b: ProfileBuilder, request: ProfileRequest, totalBytes: number): Promise<CsvRangeResult> {
+  const accs = b.columnList;
+  const width = range.width;
   const onProblem = (p: CsvScanProblem): void => {
     if (p.kind === 'long-record') {
       b.malformed++;
-      b.problems.add('long', p.line, (n, lines) => `${groupDigits(n)} record${n === 1 ? '' : 's'} longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB skipped (${linesText('line', n, lines)}) — is a quote left open, or is this not a ${label} file?`);
-    } else if (p.kind === 'unterminated-quote') {
-      b.problems.add('quote', p.line, (_n, lines) => `a quoted field opened at line ${groupDigits(lines[0] ?? 0)} is never closed: the rest of the file was read as one field`);
-    } else {
-      b.problems.add('after-quote', p.line, (n, lines) => `text after a closing quote in ${groupDigits(n)} field${n === 1 ? '' : 's'} (${linesText('line', n, lines)}); the text was left out`);
-    }
+      b.problems.add('long-record', p.line);
+    } else b.problems.add(p.kind === 'text-after-quote' ? 'after-quote' : p.kind, p.line);
   };
-
-  const process = (r: CsvRecordView): void => {
+  const onRecord = (r: CsvRecordView): void => {
     if (r.count !== width) {
       b.malformed++;
-      b.problems.add('ragged', r.line, (n, lines) => `${groupDigits(n)} row${n === 1 ? ' has' : 's have'} a different number of fields than the header's ${width} (${linesText('line', n, lines)}); skipped`);
+      b.problems.add('ragged', r.line);
       return;
     }
     b.rows++;
     const { buf, starts, ends, escaped, line } = r;
     for (let i = 0; i < width; i++) (accs[i] as ColumnAccumulator).addBytes(buf, starts[i] as number, ends[i] as number, escaped[i] === 1, line);
   };
-
-  const startColumns = (): void => {
-    const names = header ?? [];
-    const records = sample ?? [];
-    const seen = new Map<string, number>();
-    const unique = names.map((raw, i) => {
-      const base = raw.trim() || `column_${i + 1}`;
-      const n = (seen.get(base) ?? 0) + 1;
-      seen.set(base, n);
-      if (n > 1) b.problems.extra.push({ message: `duplicate column name "${base}" in the header; the repeat is called "${base} (${n})"`, line: 1 });
-      return n > 1 ? `${base} (${n})` : base;
-    });
-    accs = unique.map((name, i) => {
-      const types = records.filter((r) => r.count === width).map((r) => inferValueType(csvFieldText(r, i)));
-      return b.addColumn(name, semanticFromSample(types, name, b));
-    });
-    sample = undefined;
-    for (const r of records) process(r);
-  };
-
-  let bytes = 0;
-  let nextProgress = PROGRESS_EVERY;
-  let scannerReady: CsvScanner | undefined;
-  let head: Buffer[] = [];
-  let headBytes = 0;
-
-  const onRecord = (r: CsvRecordView): void => {
-    if (!header) {
-      header = [];
-      for (let i = 0; i < r.count; i++) header.push(csvFieldText(r, i));
-      width = r.count;
-      return;
-    }
-    if (sample) {
-      sample.push(copyRecord(r));
-      if (sample.length >= SAMPLE_RECORDS) startColumns();
-      return;
-    }
-    process(r);
-  };
-
-  const begin = (first: Buffer): CsvScanner => {
-    delimiter ??= sniffDelimiter(first, format === 'tsv' ? '\t' : ',');
-    return new CsvScanner(delimiter.charCodeAt(0), onRecord, onProblem);
-  };
-
-  for await (const chunk of readChunks(path, request.signal, CHUNK)) {
+  const scanner = new CsvScanner(range.delimiter.charCodeAt(0), onRecord, onProblem, { startLine: range.startLine, startOffset: range.start, stopAt: range.end });
+  let bytes = range.start;
+  let nextProgress = bytes + PROGRESS_EVERY;
+  for await (const chunk of readChunks(path, request.signal, CHUNK, range.start)) {
     bytes += chunk.length;
-    if (!scannerReady) {
-      head.push(chunk);
-      headBytes += chunk.length;
-      if (headBytes < 64 * 1024 && bytes < totalBytes) continue;
-      scannerReady = begin(Buffer.concat(head));
-      for (const c of head) scannerReady.push(c);
-      head = [];
-    } else scannerReady.push(chunk);
+    if (!scanner.push(chunk)) break;
     if (bytes >= nextProgress) {
       request.onProgress?.({ bytes, totalBytes, rows: b.rows });
       nextProgress += PROGRESS_EVERY;
     }
   }
-  if (!scannerReady && head.length) {
-    scannerReady = begin(Buffer.concat(head));
-    for (const c of head) scannerReady.push(c);
+  scanner.end();
+  const stop = scanner.stoppedAt;
+  return { boundary: stop ? stop.position : totalBytes, boundaryLine: stop ? stop.line : scanner.currentLine };
+}
+
+async function profileCsv(path: string, source: Profile['source'], format: 'csv' | 'tsv', totalBytes: number, request: ProfileRequest): Promise<Profile> {
+  const head = await readCsvHead(path, format, request);
+  const b = new ProfileBuilder(source, request, true);
+  b.problems.context = { width: head.names.length, label: format.toUpperCase() };
+  b.extra.push(...head.problems);
+  head.names.forEach((n, i) => b.addColumn(n, head.types[i] as WorkingType));
+  const parallel = request.parallel;
+  if (head.dataStart >= 0 && parallel && parallel.workers > 1 && totalBytes - head.dataStart >= (parallel.minBytes ?? PARALLEL_MIN_BYTES)) {
+    const merged = await profileCsvParallel(path, head, b, request, totalBytes, parallel);
+    if (merged) return merged;
   }
-  scannerReady?.end();
-  if (!header && b.malformed > 0) throw new FormatError(`No header row: line 1 of ${baseName(path)} is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB — is this a ${label} file?`, path);
-  if (!header) throw new FormatError(`Empty file: no header row in ${baseName(path)} (only blank lines)`, path);
-  if (sample) {
-    if (sample.length === 0) b.problems.extra.push({ message: `no data rows: ${baseName(path)} has a header only`, line: 1 });
-    startColumns();
-  }
-  if (width === 1 && delimiter !== '\t' && header[0] && /[;\t|]/.test(header[0])) {
-    b.problems.extra.push({ message: `only one column found; the delimiter may not be "${delimiter}" — pass another one`, line: 1 });
-  }
-  request.onProgress?.({ bytes, totalBytes, rows: b.rows });
+  if (head.dataStart >= 0) await scanCsvRange(path, { delimiter: head.delimiter, width: head.names.length, start: head.dataStart, end: Infinity, startLine: head.dataLine }, b, request, totalBytes);
+  request.onProgress?.({ bytes: totalBytes, totalBytes, rows: b.rows });
   return b.finish();
 }
 
@@ -375,7 +398,7 @@ async function profileJsonl(path: string, source: Profile['source'], totalBytes:
       }
       for (const k of order) (seen.get(k) as ColumnType[]).push(Object.hasOwn(value, k) ? jsonValueType(value[k]) : 'null');
     }
-    for (const k of order) b.addColumn(k, semanticFromSample(seen.get(k) ?? [], k, b));
+    for (const k of order) b.addColumn(k, inferFromSample(seen.get(k) ?? [], k, b.extra));
     sample = undefined;
     for (const r of records) b.addRecord(r.value, r.line);
   };
@@ -402,12 +425,12 @@ async function profileJsonl(path: string, source: Profile['source'], totalBytes:
     } catch (err) {
       b.malformed++;
       const reason = err instanceof Error ? err.message : String(err);
-      b.problems.add('json', lineNo, (n, lines) => `${groupDigits(n)} line${n === 1 ? ' is' : 's are'} not valid JSON (${linesText('line', n, lines)}; first: ${reason}); skipped`);
+      b.problems.add('invalid-json', lineNo, reason);
       return;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       b.malformed++;
-      b.problems.add('not-object', lineNo, (n, lines) => `${groupDigits(n)} line${n === 1 ? ' is' : 's are'} JSON but not an object (${linesText('line', n, lines)}); skipped`);
+      b.problems.add('not-object', lineNo);
       return;
     }
     const record = value as Record<string, unknown>;
@@ -421,7 +444,7 @@ async function profileJsonl(path: string, source: Profile['source'], totalBytes:
 
   const tooLong = (): void => {
     b.malformed++;
-    b.problems.add('long', lineNo + 1, (n, lines) => `${groupDigits(n)} line${n === 1 ? '' : 's'} longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB skipped (${linesText('line', n, lines)})`);
+    b.problems.add('long-line', lineNo + 1);
   };
 
   for await (const chunk of readChunks(path, request.signal, CHUNK)) {
@@ -483,7 +506,7 @@ async function profileParquet(path: string, source: Profile['source'], request: 
     request.onProgress?.({ bytes: Math.round((totalBytes * (group.index + 1)) / meta.row_groups.length), totalBytes, rows: b.rows });
   }, request.signal, (meta) => {
     accs = parquetSchema(meta).children.map((node) => b.addColumn(node.element.name, semanticOf(parquetColumnType(node))));
-    if (meta.row_groups.length === 0) b.problems.extra.push({ message: `no rows: ${baseName(path)} has no row groups` });
+    if (meta.row_groups.length === 0) b.extra.push({ message: `no rows: ${baseName(path)} has no row groups` });
   });
   return b.finish();
 }

@@ -12,6 +12,7 @@ import { errorMessage } from '../util/concurrency';
 import { sha256File } from '../util/hash';
 import { compareProfiles, DEFAULT_DRIFT_CONFIG, type DriftConfig } from './compare';
 import { typeOverrides } from './config';
+import type { ParallelProfiling } from './parallel';
 import { DEFAULT_PROFILE_OPTIONS, formatOfPath, profileFile, profileRecords, type ProfileProgress, type ProfileRequest } from './profile';
 
 export interface SideResult {
@@ -28,6 +29,8 @@ export interface DriftRunOptions {
   cacheDir?: string;
   signal?: AbortSignal;
   onProgress?: (side: 'baseline' | 'current', p: ProfileProgress) => void;
+  /** Worker threads for large CSV/TSV files. */
+  parallel?: ParallelProfiling;
 }
 
 function baseName(path: string): string {
@@ -119,6 +122,7 @@ export async function driftBetween(baselinePath: string, currentPath: string, op
     options: { rowLimit: config.rowLimit },
     types: typeOverrides(config),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.parallel ? { parallel: options.parallel } : {}),
     ...(options.onProgress ? { onProgress: (p: ProfileProgress) => options.onProgress?.(side, p) } : {}),
   });
   const sides: { result?: SideResult; error?: string }[] = [];

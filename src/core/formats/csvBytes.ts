@@ -12,6 +12,18 @@ export interface CsvRecordView {
   count: number;
   /** 1-based physical line where the record starts. */
   line: number;
+  /** Byte offset of the record in the file (or stream). */
+  position: number;
+}
+
+export interface CsvScanOptions {
+  /** Line number of the first byte pushed (default 1). */
+  startLine?: number;
+  /** Byte offset of the first byte pushed (default 0). A BOM is skipped only at offset 0. */
+  startOffset?: number;
+  /** Stop at the first record that starts at or after this offset (a part of a file read in parallel). */
+  stopAt?: number;
+  maxRecordBytes?: number;
 }
 
 export interface CsvScanProblem {
@@ -34,17 +46,34 @@ export class CsvScanner {
   private ends = new Int32Array(64);
   private escaped = new Uint8Array(64);
   /** Line number of byte 0 of `buf`. */
-  private line = 1;
-  private first = true;
+  private line: number;
+  /** Offset of byte 0 of `buf` in the file. */
+  private base: number;
+  private first: boolean;
   /** Skipping an over-long record until the next newline. */
   private skipping = false;
+  private readonly stopAt: number;
+  private readonly maxRecordBytes: number;
+  /** Set when a record starting at or after `stopAt` was reached: its offset and line. */
+  stoppedAt: { position: number; line: number } | undefined;
 
   constructor(
     private readonly delimiter: number,
     private readonly onRecord: (r: CsvRecordView) => void,
     private readonly onProblem: (p: CsvScanProblem) => void,
-    private readonly maxRecordBytes = MAX_RECORD_BYTES,
-  ) {}
+    options: CsvScanOptions = {},
+  ) {
+    this.line = options.startLine ?? 1;
+    this.base = options.startOffset ?? 0;
+    this.first = this.base === 0;
+    this.stopAt = options.stopAt ?? Infinity;
+    this.maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+  }
+
+  /** Lines consumed so far: the line number the next record starts on. */
+  get currentLine(): number {
+    return this.line;
+  }
 
   private grow(fields: number): void {
     const n = Math.max(fields, this.starts.length * 2);
@@ -59,11 +88,16 @@ export class CsvScanner {
     this.escaped = q;
   }
 
-  push(chunk: Buffer): void {
+  /** Feeds the next bytes; returns false once the stop offset was reached (the rest is not needed). */
+  push(chunk: Buffer): boolean {
+    if (this.stoppedAt) return false;
     let data = chunk;
     if (this.first) {
       this.first = false;
-      if (data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+      if (data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+        data = data.subarray(3);
+        this.base += 3;
+      }
     }
     if (this.len === 0) {
       this.buf = data;
@@ -76,11 +110,13 @@ export class CsvScanner {
       this.len = next.length;
     }
     const consumed = this.scan(false);
+    if (this.stoppedAt) return false;
     this.keep(consumed);
+    return true;
   }
 
   end(): void {
-    if (this.len > 0) this.scan(true);
+    if (this.len > 0 && !this.stoppedAt) this.scan(true);
     this.len = 0;
   }
 
@@ -94,11 +130,13 @@ export class CsvScanner {
     if (this.skipping) {
       // Drop what is buffered; keep counting lines.
       for (let i = from; i < this.len; i++) if (this.buf[i] === LF) this.line++;
+      this.base += this.len;
       this.len = 0;
       this.buf = Buffer.alloc(0);
       return;
     }
     this.buf = Buffer.from(this.buf.subarray(from, this.len));
+    this.base += from;
     this.len = rest;
   }
 
@@ -121,9 +159,13 @@ export class CsvScanner {
     let starts = this.starts;
     let ends = this.ends;
     let escaped = this.escaped;
-    const view: CsvRecordView = { buf, starts, ends, escaped, count: 0, line: 0 };
+    const view: CsvRecordView = { buf, starts, ends, escaped, count: 0, line: 0, position: 0 };
     while (pos < len) {
       const recStart = pos;
+      if (this.base + pos >= this.stopAt) {
+        this.stoppedAt = { position: this.base + pos, line: this.line };
+        return pos;
+      }
       const recLine = this.line;
       let lines = 0;
       let count = 0;
@@ -222,6 +264,11 @@ export class CsvScanner {
       if (!complete) return recStart;
       this.line += lines;
       pos = i;
+      if (i - recStart > this.maxRecordBytes) {
+        // As long as a record that never fit the buffer: skipped the same way, whatever the chunk sizes.
+        this.onProblem({ kind: 'long-record', line: recLine, bytes: i - recStart });
+        continue;
+      }
       // Blank lines (one empty unquoted field) are not records.
       const blank = count === 1 && ends[0] === starts[0] && buf[recStart] !== QUOTE;
       if (!blank) {
@@ -230,6 +277,7 @@ export class CsvScanner {
         view.escaped = escaped;
         view.count = count;
         view.line = recLine;
+        view.position = this.base + recStart;
         this.onRecord(view);
       }
     }

@@ -33,8 +33,8 @@ export async function fileSize(path: string): Promise<number> {
 }
 
 /** The bytes of a file in chunks (64 KiB unless `chunkSize` says otherwise); stops when `signal` aborts. */
-export async function* readChunks(path: string, signal?: AbortSignal, chunkSize = CHUNK): AsyncGenerator<Buffer> {
-  const stream = createReadStream(path, { highWaterMark: chunkSize });
+export async function* readChunks(path: string, signal?: AbortSignal, chunkSize = CHUNK, start = 0): AsyncGenerator<Buffer> {
+  const stream = createReadStream(path, { highWaterMark: chunkSize, start });
   try {
     for await (const chunk of stream) {
       signal?.throwIfAborted();

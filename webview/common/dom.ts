@@ -11,6 +11,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { class
 
 export interface TableSpec {
   caption: string;
+  /** The caption is for screen readers only (a heading above already says it). */
+  captionHidden?: boolean;
   columns: string[];
   rows: string[][];
   /** Indexes of columns with numbers (right-aligned). */
@@ -23,7 +25,7 @@ export interface TableSpec {
 /** A table with a caption, column headers (scope=col) and optional row headers (scope=row). */
 export function table(spec: TableSpec): HTMLTableElement {
   const t = el('table', { className: spec.className ?? '' });
-  t.append(el('caption', { text: spec.caption }));
+  t.append(el('caption', { text: spec.caption, ...(spec.captionHidden ? { className: 'visually-hidden' } : {}) }));
   const head = el('tr');
   for (const c of spec.columns) {
     const th = el('th', { text: c });

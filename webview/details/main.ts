@@ -14,7 +14,7 @@ function renderSection(section: DetailsSection): HTMLElement {
       box.append(facts(section.rows));
       break;
     case 'table':
-      box.append(table({ caption: section.caption ?? section.title, columns: section.columns, rows: section.rows }));
+      box.append(table({ caption: section.caption ?? section.title, captionHidden: section.caption === undefined, columns: section.columns, rows: section.rows }));
       break;
     case 'links': {
       const ul = el('ul');

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mulberry32 } from '../src/core/util/random';
 import { median, type BenchFigure } from './figures';
@@ -192,6 +192,7 @@ export async function runDriftBench(): Promise<BenchFigure[]> {
     const drift = measure(process.execPath, ['--import', 'tsx', '-e', MLSHIP_DRIFT, join(dir, 'p1.json'), join(dir, 'p2.json'), JSON.stringify(NUMERIC)]);
     const ks = measure(PYTHON, ['-c', SCIPY_KS, oneM, oneMShifted, JSON.stringify(NUMERIC)]);
     figures.push({ name: 'drift of two 1M-row profiles (13 numeric columns, KS from sketches) vs SciPy ks_2samp on the data', value: drift.seconds, unit: 's', peer: { name: 'SciPy ks_2samp (Evidently)', value: ks.seconds }, ratio: drift.seconds / ks.seconds });
+    console.log(`  load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${availableParallelism()} cores; MLShip used ${Math.min(4, availableParallelism())} profiling threads`);
     console.log(`  files: ${(await sizeMb(oneM)).toFixed(0)} MB per 1M rows; ours ${ours.map((m) => m.seconds.toFixed(2)).join('/')} s, DuckDB ${duck.map((m) => m.seconds.toFixed(2)).join('/')} s, pandas ${tp.toFixed(2)} s`);
     return figures;
   } finally {

@@ -40,29 +40,6 @@ export function countSorted(xs: Float64Array): ValueCounts {
   return { values: Float64Array.from(values), counts: Float64Array.from(counts), total: xs.length };
 }
 
-/** Merges value counts (sum of two samples). */
-export function mergeValueCounts(a: ValueCounts, b: ValueCounts): ValueCounts {
-  const values: number[] = [];
-  const counts: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.values.length || j < b.values.length) {
-    const va = i < a.values.length ? (a.values[i] as number) : Infinity;
-    const vb = j < b.values.length ? (b.values[j] as number) : Infinity;
-    if (va === vb) {
-      values.push(va);
-      counts.push((a.counts[i++] as number) + (b.counts[j++] as number));
-    } else if (va < vb) {
-      values.push(va);
-      counts.push(a.counts[i++] as number);
-    } else {
-      values.push(vb);
-      counts.push(b.counts[j++] as number);
-    }
-  }
-  return { values: Float64Array.from(values), counts: Float64Array.from(counts), total: a.total + b.total };
-}
-
 /**
  * Walks the union of both samples' values in order, calling `visit` with each value, the next value (Infinity at
  * the end) and both empirical CDFs at the value.

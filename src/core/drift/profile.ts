@@ -75,6 +75,8 @@ export class ProfileBuilder {
   readonly extra: ProfileProblem[] = [];
   rows = 0;
   malformed = 0;
+  /** Column types set in mlship.yaml. */
+  private readonly types: Readonly<Record<string, SemanticType>>;
 
   constructor(
     readonly source: Profile['source'],
@@ -85,8 +87,6 @@ export class ProfileBuilder {
     this.types = request.types ?? {};
   }
 
-  private readonly types: Readonly<Record<string, SemanticType>>;
-
   /** Declares a column with the type inferred from the sample (an override from mlship.yaml wins). */
   addColumn(name: string, inferred: WorkingType, missingSoFar = 0): ColumnAccumulator {
     const override = Object.hasOwn(this.types, name) ? this.types[name] : undefined;
@@ -95,10 +95,6 @@ export class ProfileBuilder {
     this.columns.push(acc);
     this.byName.set(name, acc);
     return acc;
-  }
-
-  column(name: string): ColumnAccumulator | undefined {
-    return this.byName.get(name);
   }
 
   get columnList(): readonly ColumnAccumulator[] {
@@ -217,7 +213,7 @@ export interface CsvHead {
   names: string[];
   /** Inferred working type per column (mlship.yaml overrides are applied by the builder). */
   types: WorkingType[];
-  /** Offset and line of the first data record (the end of the file when there is none). */
+  /** Offset (−1 when there is no data record) and line of the first data record. */
   dataStart: number;
   dataLine: number;
   /** Data records seen in the head. */

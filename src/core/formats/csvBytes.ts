@@ -349,13 +349,6 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09;
 }
 
-/** Trims spaces and tabs: returns [start, end). */
-export function trimBytes(buf: Buffer, s: number, e: number): [number, number] {
-  while (s < e && isSpace(buf[s] as number)) s++;
-  while (e > s && isSpace(buf[e - 1] as number)) e--;
-  return [s, e];
-}
-
 /** True when the (trimmed) bytes spell a missing value: empty, NA, N/A, NaN, null, None, #N/A… */
 export function isMissingBytes(buf: Buffer, s: number, e: number): boolean {
   if (e - s > 6) return false;

@@ -264,21 +264,19 @@ function validUtf8(buf: Uint8Array, s: number, e: number): boolean {
   return true;
 }
 
-/** 'true' / 'false' for true, True, TRUE, false, False, FALSE (spaces around allowed); undefined otherwise. */
-function booleanBytes(buf: Buffer, s: number, e: number): 'true' | 'false' | undefined {
+/** 1 for true/True/TRUE, 0 for false/False/FALSE (spaces around allowed), -1 otherwise; no string is made. */
+function booleanBytes(buf: Buffer, s: number, e: number): number {
   while (s < e && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
   while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
-  const n = e - s;
-  const c = (buf[s] ?? 0) | 0x20;
-  if (n === 4 && c === 0x74) {
-    const w = buf.toString('latin1', s, e);
-    return w === 'true' || w === 'True' || w === 'TRUE' ? 'true' : undefined;
-  }
-  if (n === 5 && c === 0x66) {
-    const w = buf.toString('latin1', s, e);
-    return w === 'false' || w === 'False' || w === 'FALSE' ? 'false' : undefined;
-  }
-  return undefined;
+  const word = e - s === 4 ? 'true' : e - s === 5 ? 'false' : undefined;
+  if (!word) return -1;
+  const first = buf[s] as number;
+  const upperFirst = first === word.charCodeAt(0) - 32;
+  if (first !== word.charCodeAt(0) && !upperFirst) return -1;
+  // The rest all lower case (true, True) or, after an upper-case first letter, all upper case (TRUE).
+  const allUpper = upperFirst && buf[s + 1] === word.charCodeAt(1) - 32;
+  for (let i = 1; i < word.length; i++) if (buf[s + i] !== word.charCodeAt(i) - (allUpper ? 32 : 0)) return -1;
+  return word === 'true' ? 1 : 0;
 }
 
 /** Set by utf16Length: whether the bytes it measured had any non-ASCII byte. */
@@ -309,6 +307,9 @@ export class ColumnAccumulator {
   private lengths: LengthAccumulator | undefined;
   private badUtf8 = 0;
   private firstBadUtf8 = 0;
+  /** Booleans from CSV bytes, counted here and added to the summary at the end. */
+  private trues = 0;
+  private falses = 0;
   /** Lines with values that were missing before the type was known (kept as missing). */
   type: WorkingType;
 
@@ -389,9 +390,10 @@ export class ColumnAccumulator {
     switch (this.type) {
       case 'boolean': {
         const b = booleanBytes(buf, s, e);
-        if (b === undefined) break;
+        if (b < 0) break;
         this.count++;
-        this.addCategory(b);
+        if (b) this.trues++;
+        else this.falses++;
         return;
       }
       case 'datetime': {
@@ -551,6 +553,12 @@ export class ColumnAccumulator {
       this.frequent = this.bytesFrequent.toFrequentItems();
       this.bytesFrequent = undefined;
     }
+    for (const [word, n] of [['true', this.trues], ['false', this.falses]] as const) {
+      if (!n) continue;
+      (this.frequent as FrequentItems).add(word, n);
+      (this.hll as HyperLogLog).add(hashString(word));
+    }
+    this.trues = this.falses = 0;
     const base = { name: this.name, typeSource: this.typeSource, count: this.count, missing: this.missing, invalid: this.invalid };
     const examples = {
       ...(this.invalidExamples.length ? { invalidExamples: [...this.invalidExamples] } : {}),

@@ -1,7 +1,8 @@
 // KLL quantile sketch (Karnin, Lang & Liberty, "Optimal Quantile Approximation in Streams", FOCS 2016), laid out as
 // in Apache DataSketches: a stack of compactors whose capacities shrink geometrically (factor 2/3) from the top,
 // never below 8; a level at its capacity is sorted and every other item (random offset) moves up one level with twice
-// the weight. Level 0 batches at least 512 items first, which only lowers the error (fewer compactions).
+// the weight. Level 0 is sorted and compacted in batches of 256 items (cheap small sorts; its compactions, of weight 1,
+// add almost nothing to the error).
 //
 // Why KLL and not a t-digest: KLL has a proven, distribution-free rank-error bound that holds for any input order
 // (sorted and reversed streams included) and for any sequence of merges, and its merge is exact in the sense that
@@ -40,9 +41,8 @@ function mergeSorted(a: Float64Array, an: number, b: Float64Array, bn: number): 
   return out;
 }
 
-/** Level 0 batches at least this many items before it is sorted and compacted (fewer, larger compactions: the
- * error bound only gets better, and updates stay cheap). */
-const LEVEL0_BATCH = 512;
+/** Level 0 is sorted and compacted when it holds this many items. */
+const LEVEL0_BATCH = 256;
 
 /** In-place quicksort of a[lo..hi] (faster than TypedArray#sort on the small batches compaction sorts). */
 export function sortRange(a: Float64Array, lo: number, hi: number): void {
@@ -138,7 +138,17 @@ export class KllSketch {
     if (s0 === this.level0.length) this.levels[0] = this.level0 = grow(this.level0, s0 + 1);
     this.level0[s0] = x;
     this.sizes[0] = s0 + 1;
-    if (++this.retained >= this.capacityTotal) this.compress();
+    this.retained++;
+    if (s0 + 1 >= LEVEL0_BATCH) {
+      // Level 0 is compacted as soon as it holds a batch (small sorts are cheap); the levels above stay lazy.
+      if (this.levels.length === 1) {
+        this.levels.push(new Float64Array(MIN_WIDTH));
+        this.sizes.push(0);
+        this.recomputeCapacity();
+      }
+      this.compact(0);
+    }
+    if (this.retained >= this.capacityTotal) this.compress();
   }
 
   private recomputeCapacity(): void {

@@ -8,6 +8,7 @@ import { runActivationBench } from './activation';
 import { runAnalysisBench } from './analysis';
 import { runCheckTreeBench } from './check-tree';
 import { runDiscoveryBench } from './discovery';
+import { runDriftBench } from './drift';
 import { printFigures, type BenchFigure } from './figures';
 import { runLatencyOverheadBench } from './latency-overhead';
 import { runPollingBench } from './polling';
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
   printFigures('Local server (dist/serve.js) under load vs in-process onnxruntime', results.serve);
   results.polling = await runPollingBench();
   printFigures('Deployment polling CPU', results.polling);
+  results.drift = await runDriftBench();
+  printFigures('Profiling and drift', results.drift);
   const dir = join(__dirname, 'results');
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'results.json');

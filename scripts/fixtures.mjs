@@ -5,11 +5,12 @@
 //      /usr/bin/python3 scripts/fixtures/make_serve_models.py  (test/fixtures/serve: datatypes and benchmark models)
 //   2. scripts/fixtures/make_data.mjs                     (Parquet via hyparquet-writer, DVC files)
 //   3. scripts/fixtures/make_flagd_vectors.mjs           (flagd bucketing vectors from @openfeature/flagd-core)
-//   4. scripts/fixtures/verify.mjs                        (onnxruntime-node + hyparquet read-back)
+//   4. /usr/bin/python3 scripts/fixtures/drift_reference.py (SciPy reference values for the drift statistics)
+//   5. scripts/fixtures/verify.mjs                        (onnxruntime-node + hyparquet read-back)
 //
 // Options: --list prints every generated file with its size.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,14 +41,15 @@ const OWNED = [
   'test/fixtures/dvc',
   'test/fixtures/flagd',
   'test/fixtures/serve',
+  'test/fixtures/drift',
 ];
 
 function checkPython() {
-  const probe = spawnSync(PYTHON, ['-c', 'import onnx, sklearn, numpy, pandas, yaml'], { encoding: 'utf8' });
+  const probe = spawnSync(PYTHON, ['-c', 'import onnx, sklearn, numpy, pandas, yaml, scipy'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     console.error(
-      `fixtures: ${PYTHON} cannot import onnx/sklearn/numpy/pandas/yaml.\n` +
-        '  Install them with:  sudo apt-get install python3-onnx python3-sklearn python3-pandas python3-yaml\n' +
+      `fixtures: ${PYTHON} cannot import onnx/sklearn/numpy/pandas/yaml/scipy.\n` +
+        '  Install them with:  sudo apt-get install python3-onnx python3-sklearn python3-pandas python3-yaml python3-scipy\n' +
         (probe.stderr ? `  (${probe.stderr.trim().split('\n').pop()})\n` : ''),
     );
     process.exit(2);
@@ -113,6 +115,10 @@ async function main() {
     console.log('fixtures: flagd vectors (node + scikit-learn)…');
     const flagd = makeFlagdVectors({ root });
     console.log(`  ${flagd.cases} cases, ${flagd.hashes} hashes, ${flagd.edges} edge keys`);
+    console.log('fixtures: drift reference values (python, SciPy)…');
+    mkdirSync(join(root, 'test/fixtures/drift'), { recursive: true });
+    const ref = spawnSync(PYTHON, ['-W', 'ignore', 'scripts/fixtures/drift_reference.py', 'test/fixtures/drift/reference.json'], { cwd: root, stdio: 'inherit' });
+    if (ref.status !== 0) throw new Error(`drift_reference.py failed (exit ${ref.status})`);
 
     console.log('fixtures: verifying…');
     const { failures, lines } = await verify({ root, expectRows: { oct: data.octParquet.rows, nov: data.novParquet.rows } });

@@ -7,12 +7,16 @@ export interface CliIo {
   stderr: (s: string) => void;
   /** Aborted on Ctrl+C by the process entry point; long-running subcommands stop when it fires. */
   signal?: AbortSignal;
+  /** Worker threads for profiling large files: the script they run (this CLI) and how many. */
+  parallel?: { script: string; workers: number };
 }
 
 /** A subcommand: its one-line summary for `mlship --help`, its full usage text, and what it does. */
 export interface Subcommand {
   summary: string;
   usage: string;
+  /** Not listed by `mlship --help` (internal plumbing). */
+  hidden?: boolean;
   run(args: string[], io: CliIo): Promise<number>;
 }
 

@@ -1,6 +1,12 @@
 // `mlship` command line: a table of subcommands, one file each. `mlship <command> --help` prints a command's usage.
+import { availableParallelism } from 'node:os';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { isProfilePartJob, runProfilePartWorker } from '../core/drift/parallel';
 import { VERSION } from '../shared/version';
 import { check } from './check';
+import { drift } from './drift';
+import { profile } from './profile';
+import { worker } from './worker';
 import { runSubcommand, type CliIo, type Subcommand } from './io';
 import { replay } from './replay';
 import { rollout } from './rollout';
@@ -9,11 +15,12 @@ import { status } from './status';
 
 export type { CliIo } from './io';
 
-const COMMANDS: Record<string, Subcommand> = { check, serve, status, replay, rollout };
+const COMMANDS: Record<string, Subcommand> = { check, serve, status, replay, rollout, profile, drift, worker };
 
 export function usage(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  const listed = Object.entries(COMMANDS).filter(([, c]) => !c.hidden);
+  const width = Math.max(...listed.map(([n]) => n.length));
+  const lines = listed.map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
   return `Usage: mlship <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`mlship <command> --help\` for a command's options. \`mlship --version\` prints the version.\n`;
 }
 
@@ -35,10 +42,14 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   return runSubcommand(command, cmd, rest, io);
 }
 
-if (require.main === module) {
+if (!isMainThread && isProfilePartJob(workerData)) {
+  // A thread started by the parallel profiler (this bundle is its worker script).
+  void runProfilePartWorker();
+} else if (require.main === module) {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
-  runCli(process.argv.slice(2), { cwd: process.cwd(), stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), signal: controller.signal }).then(
+  const io: CliIo = { cwd: process.cwd(), stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), signal: controller.signal, parallel: { script: __filename, workers: Math.min(4, availableParallelism()) } };
+  runCli(process.argv.slice(2), io).then(
     (code) => process.exit(code),
     (err: unknown) => {
       process.stderr.write(`mlship: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

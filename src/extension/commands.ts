@@ -15,7 +15,7 @@ import { parseFeatureNames } from '../core/inference/inputs';
 import type { DetailsAction, DetailsView } from '../shared/detailsMessages';
 import type { LatencyBenchmarkResult } from '../shared/serve';
 import type { CatalogService } from './catalogService';
-import { DetailsPanel, type DetailsHost } from './detailsPanel';
+import { DetailsPanel, type DetailsHost } from './catalog/detailsPanel';
 import { log } from './log';
 import { modelProcess } from './modelProcess';
 import type { ModelsNode, ModelsTreeProvider } from './modelsTree';

@@ -9,7 +9,8 @@ import { DeploymentsService } from './deployments/deploymentsService';
 import { DeploymentsTreeProvider } from './deployments/deploymentsTree';
 import { createDeploymentStatusBar } from './deployments/statusBar';
 import { featureNamesOf, findModelVersion } from '../core/registry/resolve';
-import { DETAILS_VIEW_TYPE, DetailsPanel } from './detailsPanel';
+import { DriftCommands } from './drift/driftCommands';
+import { DetailsPanel } from './catalog/detailsPanel';
 import { log } from './log';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelsTreeProvider } from './modelsTree';
@@ -39,9 +40,8 @@ export function activate(context: vscode.ExtensionContext): MlshipApi {
     modelsView,
     snapshotsView,
     ...commands.register(),
-    vscode.window.registerWebviewPanelSerializer(DETAILS_VIEW_TYPE, {
-      deserializeWebviewPanel: (panel, state: unknown) => DetailsPanel.revive(panel, context.extensionUri, commands, state),
-    }),
+    ...new DriftCommands(context, service, snapshotsView).register(),
+    DetailsPanel.serializer(context.extensionUri, commands),
     vscode.workspace.onDidGrantWorkspaceTrust(() => service.refresh()),
   );
   // Deployments: mlship.yaml's deployments and local ones; polled only while the view or a dashboard is open.

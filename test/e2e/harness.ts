@@ -3,8 +3,8 @@
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { test as nodeTest } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { after, before, describe, test as nodeTest } from 'node:test';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { ensureCodeServer, freePort, installExtension, startCodeServer } from '../../scripts/code-server.mjs';
 
@@ -124,4 +124,76 @@ export function e2eTest(session: () => VsCodeSession | undefined, name: string, 
 /** The first list row (tree, problems, quick pick…) in `scope` whose text matches. */
 export function row(scope: Locator | Page, text: string | RegExp): Locator {
   return scope.locator('.monaco-list-row', { hasText: text }).first();
+}
+
+/** The sidebar pane titled `title` (Models, Data Snapshots). */
+export function view(page: Page, title: string): Locator {
+  return page.locator('.pane', { has: page.locator(`.pane-header[aria-label^="${title}"]`) });
+}
+
+export async function collapseAll(page: Page, title: string): Promise<void> {
+  const header = page.locator(`.pane-header[aria-label^="${title}"]`);
+  await header.hover();
+  await header.locator('.action-label[aria-label^="Collapse All"]').click();
+}
+
+/** Expands the first tree row matching `text` (waits for it). */
+export async function expand(scope: Locator, text: string | RegExp): Promise<void> {
+  const r = row(scope, text);
+  await r.waitFor({ timeout: 30_000 });
+  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+  await scope.page().waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await r.elementHandle(), { timeout: 10_000 });
+}
+
+/** Opens the MLShip container, waits for the Models view, and widens the sidebar by `widen` pixels for readable screenshots. */
+export async function openMlshipSidebar(page: Page, widen = 0): Promise<void> {
+  // Clicking the tab of the container already shown would hide the sidebar.
+  if (!(await page.locator('.pane-header[aria-label^="Models"]').isVisible())) await page.getByRole('tab', { name: /^MLShip/ }).click();
+  await view(page, 'Models').locator('.monaco-list-row').first().waitFor({ timeout: 60_000 });
+  const box = widen ? await page.locator('.part.sidebar').boundingBox() : null;
+  if (box) {
+    await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width + widen, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+  }
+}
+
+/** The content frame of the active webview panel. */
+export function activeWebview(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+}
+
+export interface SuiteContext {
+  readonly vs: VsCodeSession;
+  readonly page: Page;
+  /** A test that saves a screenshot when it fails. */
+  test(name: string, fn: () => Promise<void>): void;
+}
+
+/** A suite with one VS Code for all its tests, started before them (with the MLShip sidebar open) and closed after. */
+export function describeVsCode(name: string, options: { sidebarWidth?: number }, body: (ctx: SuiteContext) => void): void {
+  void describe(name, () => {
+    let session: VsCodeSession | undefined;
+    const current = (): VsCodeSession => {
+      if (!session) throw new Error('VS Code did not start');
+      return session;
+    };
+    before(async () => {
+      session = await startVsCode();
+      await openMlshipSidebar(session.page, options.sidebarWidth ?? 0);
+    });
+    after(async () => {
+      await session?.close();
+    });
+    body({
+      get vs() {
+        return current();
+      },
+      get page() {
+        return current().page;
+      },
+      test: (testName, fn) => e2eTest(() => session, testName, fn),
+    });
+  });
 }

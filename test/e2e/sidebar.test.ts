@@ -3,25 +3,8 @@ import assert from 'node:assert/strict';
 import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
-import { e2eTest, row, startVsCode, type VsCodeSession } from './harness';
-
-function view(page: Page, title: string): Locator {
-  return page.locator('.pane', { has: page.locator(`.pane-header[aria-label^="${title}"]`) });
-}
-
-async function collapseAll(page: Page, title: string): Promise<void> {
-  const header = page.locator(`.pane-header[aria-label^="${title}"]`);
-  await header.hover();
-  await header.locator('.action-label[aria-label^="Collapse All"]').click();
-}
-
-async function expand(scope: Locator, text: string | RegExp): Promise<void> {
-  const r = row(scope, text);
-  await r.waitFor({ timeout: 30_000 });
-  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
-  await scope.page().waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await r.elementHandle(), { timeout: 10_000 });
-}
+import type { Page } from 'playwright-core';
+import { collapseAll, e2eTest, expand, openMlshipSidebar, row, view, type VsCodeSession, startVsCode } from './harness';
 
 describe('MLShip sidebar in code-server', () => {
   let vs: VsCodeSession;
@@ -31,16 +14,7 @@ describe('MLShip sidebar in code-server', () => {
   before(async () => {
     vs = await startVsCode();
     page = vs.page;
-    await page.getByRole('tab', { name: /^MLShip/ }).click();
-    await view(page, 'Models').locator('.monaco-list-row').first().waitFor({ timeout: 60_000 });
-    // A wider sidebar, so descriptions are readable in the screenshots.
-    const box = await page.locator('.part.sidebar').boundingBox();
-    if (box) {
-      await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width + 260, box.y + box.height / 2, { steps: 5 });
-      await page.mouse.up();
-    }
+    await openMlshipSidebar(page, 260);
   });
 
   after(async () => {

@@ -41,3 +41,12 @@ test('dist/cli.js serve starts dist/serve.js, answers OIP v2, and stops on Ctrl+
   assert.equal(await exited, 0, err);
   await assert.rejects(fetch(`${endpoint.url}/v2/health/live`));
 });
+
+test('dist/cli.js drift compares the sample snapshots and fails on drift when asked', () => {
+  const args = [resolve(repo, 'dist', 'cli.js'), 'drift', 'data/credit-risk/applications-2025-10.parquet', 'data/credit-risk/applications-2025-11.parquet'];
+  const r = spawnSync(process.execPath, args, { cwd: resolve(repo, 'samples'), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^DRIFT +(income|debt_ratio|region) /m);
+  const strict = spawnSync(process.execPath, [...args, '--fail-on-drift', '--mode', 'effect-size'], { cwd: resolve(repo, 'samples'), encoding: 'utf8' });
+  assert.match(strict.stdout, /columns drifted/);
+});

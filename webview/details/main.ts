@@ -1,50 +1,21 @@
 // Browser code of the details panel. Renders what the host sends with DOM APIs (textContent only: no HTML injection).
-import { isHostToWebview, type DetailsSection, type DetailsView, type WebviewToHost } from '../../src/shared/detailsMessages';
+import { isHostToWebview, type DetailsSection, type DetailsView, type HostToWebview, type WebviewToHost } from '../../src/shared/detailsMessages';
+import { button, el, facts, table } from '../common/dom';
+import { connectHost } from '../common/host';
 
-interface VsCodeApi {
-  postMessage(msg: WebviewToHost): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
 const root = document.getElementById('root') as HTMLElement;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.className) node.className = props.className;
-  if (props.text !== undefined) node.textContent = props.text;
-  for (const c of children) node.appendChild(c);
-  return node;
-}
 
 const ACTION_LABELS: Record<DetailsView['actions'][number], string> = { benchmark: 'Benchmark Latency', copyReference: 'Copy Reference', revealInExplorer: 'Reveal in Explorer' };
 
 function renderSection(section: DetailsSection): HTMLElement {
   const box = el('section', { className: `section section-${section.kind}` }, el('h2', { text: section.title }));
   switch (section.kind) {
-    case 'properties': {
-      const dl = el('dl');
-      for (const [label, value] of section.rows) dl.append(el('dt', { text: label }), el('dd', { text: value }));
-      box.append(dl);
+    case 'properties':
+      box.append(facts(section.rows));
       break;
-    }
-    case 'table': {
-      const table = el('table');
-      if (section.caption) table.append(el('caption', { text: section.caption }));
-      const head = el('tr');
-      for (const c of section.columns) {
-        const th = el('th', { text: c });
-        th.scope = 'col';
-        head.append(th);
-      }
-      const body = el('tbody');
-      for (const row of section.rows) body.append(el('tr', {}, ...row.map((cell) => el('td', { text: cell }))));
-      table.append(el('thead', {}, head), body);
-      box.append(table);
+    case 'table':
+      box.append(table({ caption: section.caption ?? section.title, captionHidden: section.caption === undefined, columns: section.columns, rows: section.rows }));
       break;
-    }
     case 'links': {
       const ul = el('ul');
       for (const link of section.links) {
@@ -55,7 +26,7 @@ function renderSection(section: DetailsSection): HTMLElement {
           const targetId = link.targetId;
           a.addEventListener('click', (e) => {
             e.preventDefault();
-            vscode.postMessage({ type: 'openTarget', targetId });
+            host.post({ type: 'openTarget', targetId });
           });
           li.append(a);
         } else li.append(el('span', { text: link.label }));
@@ -73,33 +44,22 @@ function renderSection(section: DetailsSection): HTMLElement {
 }
 
 function render(view: DetailsView): void {
-  vscode.setState({ targetId: view.targetId });
+  host.saveState({ targetId: view.targetId });
   const header = el('header', {}, el('h1', { text: view.title }), el('p', { className: 'muted', text: view.subtitle }));
   const badges = el('div', { className: 'badges' }, ...view.badges.map((b) => el('span', { className: `badge tone-${b.tone}`, text: b.text })));
-  const actions = el('div', { className: 'actions' });
-  for (const action of view.actions) {
-    const button = el('button', { text: ACTION_LABELS[action] });
-    button.type = 'button';
-    button.addEventListener('click', () => vscode.postMessage({ type: 'action', action, targetId: view.targetId }));
-    actions.append(button);
-  }
+  const actions = el('div', { className: 'actions' }, ...view.actions.map((action) => button(ACTION_LABELS[action], () => host.post({ type: 'action', action, targetId: view.targetId }))));
   const status = el('p', { className: 'status muted' });
   status.id = 'status';
   root.replaceChildren(header, badges, actions, status, ...view.sections.map(renderSection));
 }
 
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const msg = event.data;
-  if (!isHostToWebview(msg)) {
-    console.warn('MLShip details: ignored an invalid message', msg);
-    return;
-  }
+function onMessage(msg: HostToWebview): void {
   if (msg.type === 'show') render(msg.view);
   else {
     const status = document.getElementById('status');
     if (status) status.textContent = msg.message ?? '';
     for (const b of Array.from(document.querySelectorAll('button'))) b.disabled = msg.message !== null;
   }
-});
+}
 
-vscode.postMessage({ type: 'ready' });
+const host = connectHost<HostToWebview, WebviewToHost>('details', isHostToWebview, onMessage);

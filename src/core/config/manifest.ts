@@ -36,6 +36,24 @@ export interface AnalysisManifest {
   exclude?: string[];
 }
 
+export type DriftMethodName = 'ks' | 'chisquare' | 'z' | 'wasserstein' | 'jensenshannon' | 'psi';
+export type DriftColumnType = 'numeric' | 'categorical' | 'boolean' | 'datetime' | 'text' | 'id';
+
+export interface DriftManifest {
+  /** Default baseline of the workspace (a data file or a profile JSON). */
+  baseline?: string;
+  /** Baseline per model name. */
+  baselines?: Record<string, string>;
+  mode?: 'evidently' | 'effect-size';
+  rowLimit?: number;
+  driftShare?: number;
+  missingChange?: number;
+  unseenShare?: number;
+  prediction?: string;
+  types?: Partial<Record<DriftColumnType, { method?: DriftMethodName; threshold?: number }>>;
+  columns?: Record<string, { type?: DriftColumnType; method?: DriftMethodName; threshold?: number; skip?: boolean }>;
+}
+
 export interface Manifest {
   version: 1;
   models?: string[];
@@ -45,6 +63,7 @@ export interface Manifest {
   deployments?: DeploymentConfig[];
   flags?: string;
   analysis?: AnalysisManifest;
+  drift?: DriftManifest;
 }
 
 export interface ManifestIssue {

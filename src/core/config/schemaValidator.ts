@@ -4,7 +4,8 @@ export interface JsonSchema {
   type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
   properties?: Record<string, JsonSchema>;
   required?: string[];
-  additionalProperties?: boolean;
+  /** false: no other keys; a schema: every other key's value must match it (a map). */
+  additionalProperties?: boolean | JsonSchema;
   items?: JsonSchema;
   enum?: unknown[];
   minimum?: number;
@@ -58,7 +59,7 @@ export function validateAgainstSchema(schema: JsonSchema, value: unknown, path: 
   if (Array.isArray(value) && schema.items) {
     value.forEach((item, i) => out.push(...validateAgainstSchema(schema.items as JsonSchema, item, [...path, i])));
   }
-  if (typeOf(value) === 'object' && (schema.properties || schema.required)) {
+  if (typeOf(value) === 'object' && (schema.properties || schema.required || typeof schema.additionalProperties === 'object')) {
     const obj = value as Record<string, unknown>;
     for (const key of schema.required ?? []) {
       if (!(key in obj)) out.push({ path, message: `${where} is missing the required key '${key}'.` });
@@ -66,6 +67,7 @@ export function validateAgainstSchema(schema: JsonSchema, value: unknown, path: 
     for (const [key, child] of Object.entries(obj)) {
       const sub = schema.properties?.[key];
       if (sub) out.push(...validateAgainstSchema(sub, child, [...path, key]));
+      else if (typeof schema.additionalProperties === 'object') out.push(...validateAgainstSchema(schema.additionalProperties, child, [...path, key]));
       else if (schema.additionalProperties === false) {
         const known = Object.keys(schema.properties ?? {}).join(', ');
         out.push({ path: [...path, key], key, message: `Unknown key '${key}'${path.length ? ` in '${path.join('.')}'` : ''}; expected one of: ${known}.` });

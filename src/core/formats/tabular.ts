@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
+import { parquetMetadataAsync, parquetRead, parquetReadObjects, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, Compressors, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
 import { fileSystemError, groupDigits, openRandomAccess } from './randomAccess';
 import type { RandomAccessFile } from './randomAccess';
@@ -21,7 +21,8 @@ const CHUNK = 64 * 1024;
 // ---------------------------------------------------------------------------------------------------------------
 // Streaming helpers
 
-async function fileSize(path: string): Promise<number> {
+/** Size of a file in bytes; a FormatError for a missing file or a directory. */
+export async function fileSize(path: string): Promise<number> {
   try {
     const s = await stat(path);
     if (s.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
@@ -31,8 +32,9 @@ async function fileSize(path: string): Promise<number> {
   }
 }
 
-async function* readChunks(path: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
-  const stream = createReadStream(path, { highWaterMark: CHUNK });
+/** The bytes of a file in chunks (64 KiB unless `chunkSize` says otherwise); stops when `signal` aborts. */
+export async function* readChunks(path: string, signal?: AbortSignal, chunkSize = CHUNK, start = 0): AsyncGenerator<Buffer> {
+  const stream = createReadStream(path, { highWaterMark: chunkSize, start });
   try {
     for await (const chunk of stream) {
       signal?.throwIfAborted();
@@ -423,7 +425,8 @@ export interface JsonlOptions {
   signal?: AbortSignal;
 }
 
-function jsonValueType(v: unknown): ColumnType {
+/** Column type of a JSON value (strings that hold dates count as dates). */
+export function jsonValueType(v: unknown): ColumnType {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'boolean') return 'boolean';
   if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
@@ -562,7 +565,8 @@ export async function countJsonlRows(path: string, options: { signal?: AbortSign
 // ---------------------------------------------------------------------------------------------------------------
 // Parquet
 
-function asyncBufferOf(file: RandomAccessFile): AsyncBuffer {
+/** A hyparquet AsyncBuffer over a random-access file. */
+export function asyncBufferOf(file: RandomAccessFile): AsyncBuffer {
   return {
     byteLength: file.size,
     async slice(start: number, end?: number): Promise<ArrayBuffer> {
@@ -575,7 +579,8 @@ function asyncBufferOf(file: RandomAccessFile): AsyncBuffer {
   };
 }
 
-async function withParquet<T>(path: string, fn: (file: RandomAccessFile, meta: FileMetaData) => T | Promise<T>): Promise<T> {
+/** Opens a Parquet file, checks its magic bytes and footer, and runs `fn` with the file and its metadata. */
+export async function withParquet<T>(path: string, fn: (file: RandomAccessFile, meta: FileMetaData) => T | Promise<T>): Promise<T> {
   const file = await openRandomAccess(path, { label: 'Parquet' });
   try {
     if (file.size === 0) throw new FormatError('Empty file: 0 bytes — not a Parquet file', path);
@@ -624,7 +629,8 @@ function parquetAnnotation(el: SchemaElement): string | undefined {
   return el.converted_type;
 }
 
-function parquetColumnType(node: SchemaTree): ColumnType {
+/** Column type of a top-level Parquet schema node. */
+export function parquetColumnType(node: SchemaTree): ColumnType {
   const el = node.element;
   const lt = el.logical_type?.type;
   const ct = el.converted_type;
@@ -692,10 +698,61 @@ export async function readParquetMetadata(path: string): Promise<TabularMetadata
   });
 }
 
+/** One row group of a Parquet file, column by column: values[i] belongs to row `rowStart + i` (0-based). */
+export interface ParquetRowGroupColumns {
+  index: number;
+  rowStart: number;
+  rowEnd: number;
+  columns: { name: string; values: ArrayLike<unknown> }[];
+}
+
+/**
+ * Reads a Parquet file one row group at a time (memory bounded by the largest row group) and hands each to
+ * `onRowGroup`. Top-level columns only; nested columns arrive as objects/arrays. Corrupt data becomes a FormatError
+ * that names the row group and its rows.
+ */
+export async function readParquetRowGroups(
+  path: string,
+  onRowGroup: (group: ParquetRowGroupColumns, meta: FileMetaData) => void,
+  signal?: AbortSignal,
+  onMetadata?: (meta: FileMetaData) => void,
+): Promise<void> {
+  await withParquet(path, async (file, meta) => {
+    onMetadata?.(meta);
+    const names = parquetSchema(meta).children.map((c) => c.element.name);
+    let rowStart = 0;
+    for (let g = 0; g < meta.row_groups.length; g++) {
+      signal?.throwIfAborted();
+      const rows = Number((meta.row_groups[g] as { num_rows: bigint }).num_rows);
+      const rowEnd = rowStart + rows;
+      const columns = new Map<string, unknown[]>();
+      try {
+        await parquetRead({
+          file: asyncBufferOf(file), metadata: meta, rowStart, rowEnd, columns: names, compressors: COMPRESSORS,
+          onChunk: (chunk) => {
+            const out = columns.get(chunk.columnName) ?? new Array<unknown>(rows);
+            const from = Math.max(rowStart, chunk.rowStart);
+            const to = Math.min(rowEnd, chunk.rowEnd);
+            for (let r = from; r < to; r++) out[r - rowStart] = chunk.columnData[r - chunk.rowStart];
+            columns.set(chunk.columnName, out);
+          },
+        });
+      } catch (err) {
+        if (err instanceof Error && err.name === 'AbortError') throw err;
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new FormatError(`Corrupt Parquet data in row group ${g + 1} (rows ${groupDigits(rowStart + 1)}–${groupDigits(rowEnd)}): ${reason} — re-export the file`, path);
+      }
+      onRowGroup({ index: g, rowStart, rowEnd, columns: names.map((name) => ({ name, values: columns.get(name) ?? new Array<unknown>(rows) })) }, meta);
+      rowStart = rowEnd;
+    }
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // First rows as objects (for benchmarks and previews)
 
-const COMPRESSORS: Compressors = {
+/** Decompressors beyond hyparquet's built-in Snappy. */
+export const COMPRESSORS: Compressors = {
   GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
   BROTLI: (input: Uint8Array) => new Uint8Array(brotliDecompressSync(input)),
 };

@@ -427,10 +427,38 @@ function linkLineage(root: string, models: ModelEntry[], datasets: DatasetEntry[
     byRel.set(s.relPath, s);
     if (s.dvc) byDigest.set(s.dvc.md5, s);
   }
-  for (const m of models) for (const v of m.versions) for (const link of v.lineage) {
-    const rel = link.relPath ? toPosix(relative(root, resolve(root, link.relPath))) : undefined;
-    if (rel) link.relPath = rel;
-    const hit = (rel && byRel.get(rel)) || (link.digest && byDigest.get(link.digest));
-    if (hit) link.snapshotId = hit.id;
+  for (const m of models) for (const v of m.versions) {
+    for (const link of v.lineage) {
+      const rel = link.relPath ? toPosix(relative(root, resolve(root, link.relPath))) : undefined;
+      if (rel) link.relPath = rel;
+      const hit = (rel && byRel.get(rel)) || (link.digest && byDigest.get(link.digest));
+      if (hit) link.snapshotId = hit.id;
+    }
+    // ONNX metadata_props (and other header metadata) naming the training data: `training_data`, relative to the
+    // workspace folder or to the model's folder.
+    for (const declared of metadataTrainingData(v.metadata?.metadata)) {
+      const candidates = [declared, posix.join(toPosix(relative(root, dirname(v.modelFile ?? v.path))), declared)].map((p) => toPosix(relative(root, resolve(root, p))));
+      const rel = candidates.find((c) => byRel.has(c)) ?? candidates[0];
+      if (!rel || rel.startsWith('..') || v.lineage.some((l) => l.relPath === rel)) continue;
+      const link: LineageLink = { label: 'training data (model metadata)', relPath: rel };
+      const hit = byRel.get(rel);
+      if (hit) link.snapshotId = hit.id;
+      v.lineage.push(link);
+    }
   }
+}
+
+/** Paths in a model's `training_data` metadata: one path, a comma-separated list, or a JSON array. */
+function metadataTrainingData(metadata: Record<string, string> | undefined): string[] {
+  const raw = metadata?.['training_data']?.trim();
+  if (!raw || /^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) return [];
+  if (raw.startsWith('[')) {
+    try {
+      const list: unknown = JSON.parse(raw);
+      return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string').map((x) => x.replace(/^\.\//, '')) : [];
+    } catch {
+      return [];
+    }
+  }
+  return raw.split(',').map((x) => x.trim().replace(/^\.\//, '')).filter(Boolean);
 }

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Ajv from 'ajv-draft-04';
-import { runCli } from '../../../src/cli/main';
 import { applyEdits } from '../../../src/core/analysis/edits';
+import { run } from './helpers';
 
 const PY = `import requests
 
@@ -17,13 +17,6 @@ URL = "http://models.internal/v1/models/churn:predict"
 def churn(payload):
     return requests.post(URL, json=payload).json()
 `;
-
-async function run(cwd: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { cwd, stdout: (s) => (out += s), stderr: (s) => (err += s) });
-  return { code, out, err };
-}
 
 describe('mlship check', () => {
   let root: string;

@@ -1,0 +1,200 @@
+// Large CSV/TSV files profiled in parts on worker threads, then merged (merge(profile(A), profile(B)) ≈
+// profile(A ∪ B)). The head is read once on the calling thread (delimiter, header, column types); the data is cut
+// into ranges at line ends, each read by one worker. A quoted field can hold a newline, so a cut may land inside a
+// record: each worker reports where the first record at or after its end really starts, and if that is not where the
+// next part began, the parts are dropped and the file is read in one pass instead. Line numbers in problems are
+// made absolute before the workers write them down.
+import { open } from 'node:fs/promises';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { ColumnProfile, Profile, ProfileOptions, SemanticType } from '../../shared/drift';
+import type { WorkingType } from './accumulate';
+import { mergeColumns } from './merge';
+import type { ReaderProblem } from './problems';
+import { ProfileBuilder, scanCsvRange, type CsvHead, type CsvRange, type ProfileRequest } from './profile';
+
+export interface ParallelProfiling {
+  /** A script that calls runProfilePartWorker() when it starts on a worker thread (the CLI bundle does). */
+  script: string;
+  workers: number;
+  /** Files with less data than this are read in one pass (default 32 MiB). */
+  minBytes?: number;
+  /** Told how many parts were read, and whether a cut inside a quoted field made it fall back to one pass. */
+  onPlan?: (plan: { parts: number; fallback: boolean }) => void;
+}
+
+export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+
+interface PartJob {
+  kind: 'mlship-profile-part';
+  path: string;
+  totalBytes: number;
+  source: Profile['source'];
+  options: ProfileOptions;
+  types: Record<string, SemanticType>;
+  names: string[];
+  inferred: WorkingType[];
+  range: CsvRange;
+  width: number;
+  label: string;
+}
+
+type PartMessage =
+  | { type: 'progress'; bytes: number; rows: number }
+  | { type: 'scanned'; boundary: number; boundaryLine: number }
+  | { type: 'done'; columns: ColumnProfile[]; rows: number; malformed: number; problems: ReaderProblem[] }
+  | { type: 'error'; message: string };
+
+export function isProfilePartJob(x: unknown): x is PartJob {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'mlship-profile-part';
+}
+
+/** Offset just after the first line end at or after `from` (or the file size). */
+async function nextLineStart(path: string, from: number, size: number): Promise<number> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    let pos = from;
+    while (pos < size) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) break;
+      const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
+      if (nl >= 0) return pos + nl + 1;
+      pos += bytesRead;
+    }
+    return size;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Reads [head.dataStart, end of file) in `parallel.workers` parts into `b` (whose columns are declared) and returns
+ * the finished profile; undefined when a cut landed inside a quoted field (the caller then reads the file in one pass).
+ */
+export async function profileCsvParallel(path: string, head: CsvHead, b: ProfileBuilder, request: ProfileRequest, totalBytes: number, parallel: ParallelProfiling): Promise<Profile | undefined> {
+  const parts = Math.max(1, Math.floor(parallel.workers));
+  const starts = [head.dataStart];
+  for (let i = 1; i < parts; i++) {
+    const guess = head.dataStart + Math.floor(((totalBytes - head.dataStart) * i) / parts);
+    const s = await nextLineStart(path, Math.max(guess, (starts[i - 1] as number) + 1), totalBytes);
+    if (s > (starts[i - 1] as number) && s < totalBytes) starts.push(s);
+  }
+  const width = head.names.length;
+  const label = b.problems.context?.label ?? 'CSV';
+  const workers = starts.map((start, i) => {
+    const job: PartJob = {
+      kind: 'mlship-profile-part', path, totalBytes, source: b.source, options: b.options, types: { ...(request.types ?? {}) },
+      names: head.names, inferred: head.types, width, label,
+      range: { delimiter: head.delimiter, width, start, end: starts[i + 1] ?? Infinity, startLine: i === 0 ? head.dataLine : 1 },
+    };
+    return new Worker(parallel.script, { workerData: job });
+  });
+  const progress = new Array<number>(workers.length).fill(0);
+  const rowsSoFar = new Array<number>(workers.length).fill(0);
+  const waiters = workers.map((w, i) => {
+    const queue: PartMessage[] = [];
+    let wake: (() => void) | undefined;
+    let failure: Error | undefined;
+    w.on('message', (m: PartMessage) => {
+      if (m.type === 'progress') {
+        progress[i] = m.bytes;
+        rowsSoFar[i] = m.rows;
+        request.onProgress?.({ bytes: head.dataStart + progress.reduce((a, x) => a + x, 0), totalBytes, rows: rowsSoFar.reduce((a, x) => a + x, 0) });
+        return;
+      }
+      queue.push(m);
+      wake?.();
+    });
+    w.on('error', (err) => {
+      failure = err;
+      wake?.();
+    });
+    w.on('exit', (code) => {
+      if (code !== 0) failure ??= new Error(`A profiling thread stopped (exit code ${code}).`);
+      wake?.();
+    });
+    return async (): Promise<PartMessage> => {
+      while (queue.length === 0) {
+        if (failure) throw failure;
+        await new Promise<void>((res) => (wake = res));
+      }
+      const m = queue.shift() as PartMessage;
+      if (m.type === 'error') throw new Error(m.message);
+      return m;
+    };
+  });
+  const abort = () => {
+    for (const w of workers) void w.terminate();
+  };
+  request.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const scanned: { boundary: number; boundaryLine: number }[] = [];
+    for (const next of waiters) {
+      const m = await next();
+      if (m.type !== 'scanned') throw new Error(`A profiling thread answered ${m.type} before reading its part.`);
+      scanned.push(m);
+    }
+    request.signal?.throwIfAborted();
+    // Every part must have ended exactly where the next one began.
+    for (let i = 0; i + 1 < scanned.length; i++) {
+      if (scanned[i]?.boundary !== starts[i + 1]) {
+        abort();
+        parallel.onPlan?.({ parts: starts.length, fallback: true });
+        return undefined;
+      }
+    }
+    let line = scanned[0]?.boundaryLine ?? 1;
+    workers.forEach((w, i) => {
+      const delta = i === 0 ? 0 : line - 1;
+      if (i > 0) line = (scanned[i]?.boundaryLine ?? 1) + delta;
+      w.postMessage({ type: 'finish', lineDelta: delta });
+    });
+    const done: Extract<PartMessage, { type: 'done' }>[] = [];
+    for (const next of waiters) {
+      const m = await next();
+      if (m.type !== 'done') throw new Error(`A profiling thread answered ${m.type} instead of its columns.`);
+      done.push(m);
+    }
+    let columns = done[0]?.columns ?? [];
+    for (const d of done) {
+      b.rows += d.rows;
+      b.malformed += d.malformed;
+      b.problems.mergeFrom(d.problems);
+    }
+    for (const d of done.slice(1)) columns = columns.map((c, k) => mergeColumns(c, d.columns[k] as ColumnProfile, b.options.rowLimit, b.options.sketchK));
+    request.onProgress?.({ bytes: totalBytes, totalBytes, rows: b.rows });
+    parallel.onPlan?.({ parts: starts.length, fallback: false });
+    return b.finish(columns);
+  } finally {
+    request.signal?.removeEventListener('abort', abort);
+    for (const w of workers) void w.terminate();
+  }
+}
+
+/** The worker side: reads its range, says where it stopped, waits for the line shift, sends its columns. */
+export async function runProfilePartWorker(): Promise<void> {
+  const port = parentPort;
+  if (isMainThread || !port || !isProfilePartJob(workerData)) return;
+  const job = workerData;
+  try {
+    const b = new ProfileBuilder(job.source, { options: job.options, types: job.types }, true);
+    b.problems.context = { width: job.width, label: job.label };
+    job.names.forEach((n, i) => b.addColumn(n, job.inferred[i] as WorkingType));
+    let last = 0;
+    const result = await scanCsvRange(job.path, job.range, b, {
+      onProgress: (p) => {
+        const now = Date.now();
+        if (now - last > 200) {
+          last = now;
+          port.postMessage({ type: 'progress', bytes: p.bytes - job.range.start, rows: p.rows } satisfies PartMessage);
+        }
+      },
+    }, job.totalBytes);
+    port.postMessage({ type: 'scanned', boundary: result.boundary, boundaryLine: result.boundaryLine } satisfies PartMessage);
+    const { lineDelta } = await new Promise<{ lineDelta: number }>((res) => port.once('message', res));
+    if (lineDelta) b.shiftLines(lineDelta);
+    port.postMessage({ type: 'done', columns: b.finishColumns(), rows: b.rows, malformed: b.malformed, problems: b.problems.entries() } satisfies PartMessage);
+  } catch (err) {
+    port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies PartMessage);
+  }
+}

@@ -1,0 +1,126 @@
+// The frequent-items summary of frequent.ts, keyed by the raw bytes of CSV values: a value is hashed, found by byte
+// comparison in an open-addressing table, and decoded to a string only when the summary is read. Repeated values
+// never allocate; all-distinct columns (identifiers) cost a hash, a probe and a byte copy per value. The reduction
+// rule, and so the error bound, is the same as FrequentItems': offset ≤ n / (capacity + 1).
+import { FrequentItems } from './frequent';
+
+export class ByteFrequent {
+  private slots: number;
+  /** Slot → entry index + 1 (0 = empty). */
+  private table: Int32Array;
+  private hashes: Int32Array;
+  private offsets: Int32Array;
+  private lengths: Int32Array;
+  private counts: Float64Array;
+  private size = 0;
+  private arena: Buffer;
+  private arenaLen = 0;
+  total = 0;
+  offset = 0;
+
+  constructor(
+    readonly capacity: number,
+    /** Decodes an entry's bytes (UTF-8; the caller may check them). */
+    private readonly decode: (bytes: Buffer, start: number, end: number) => string,
+  ) {
+    const entries = 2 * capacity + 1;
+    this.slots = 1 << Math.ceil(Math.log2(entries * 2));
+    this.table = new Int32Array(this.slots);
+    this.hashes = new Int32Array(entries);
+    this.offsets = new Int32Array(entries);
+    this.lengths = new Int32Array(entries);
+    this.counts = new Float64Array(entries);
+    this.arena = Buffer.allocUnsafe(Math.max(1024, entries * 16));
+  }
+
+  add(buf: Uint8Array, s: number, e: number, hash32: number): void {
+    const hash = hash32 | 0;
+    this.total++;
+    const len = e - s;
+    const mask = this.slots - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const ref = this.table[slot] as number;
+      if (ref === 0) break;
+      const id = ref - 1;
+      if (this.hashes[id] === hash && this.lengths[id] === len) {
+        const off = this.offsets[id] as number;
+        let i = 0;
+        while (i < len && this.arena[off + i] === buf[s + i]) i++;
+        if (i === len) {
+          this.counts[id] = (this.counts[id] as number) + 1;
+          return;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (this.size === this.hashes.length) {
+      this.reduce();
+      this.add(buf, s, e, hash);
+      this.total--;
+      return;
+    }
+    if (this.arenaLen + len > this.arena.length) this.compactArena(len);
+    const id = this.size++;
+    const arena = this.arena;
+    for (let i = 0, at = this.arenaLen; i < len; i++) arena[at + i] = buf[s + i] as number;
+    this.offsets[id] = this.arenaLen;
+    this.lengths[id] = len;
+    this.hashes[id] = hash;
+    this.counts[id] = 1;
+    this.arenaLen += len;
+    this.table[slot] = id + 1;
+  }
+
+  /** Makes room in the arena: drops the bytes of removed entries, grows if still needed. */
+  private compactArena(need: number): void {
+    let used = 0;
+    for (let id = 0; id < this.size; id++) used += this.lengths[id] as number;
+    const next = Buffer.allocUnsafe(Math.max(this.arena.length, 2 * (used + need)));
+    let at = 0;
+    for (let id = 0; id < this.size; id++) {
+      const off = this.offsets[id] as number;
+      const len = this.lengths[id] as number;
+      this.arena.copy(next, at, off, off + len);
+      this.offsets[id] = at;
+      at += len;
+    }
+    this.arena = next;
+    this.arenaLen = at;
+  }
+
+  /** Subtracts the (capacity+1)-th largest count from every counter and drops those at or below zero. */
+  private reduce(): void {
+    const sorted = this.counts.slice(0, this.size).sort();
+    const c = sorted[this.size - 1 - this.capacity] as number;
+    let kept = 0;
+    for (let id = 0; id < this.size; id++) {
+      const v = (this.counts[id] as number) - c;
+      if (v <= 0) continue;
+      this.hashes[kept] = this.hashes[id] as number;
+      this.offsets[kept] = this.offsets[id] as number;
+      this.lengths[kept] = this.lengths[id] as number;
+      this.counts[kept] = v;
+      kept++;
+    }
+    this.size = kept;
+    this.offset += c;
+    this.table.fill(0);
+    const mask = this.slots - 1;
+    for (let id = 0; id < kept; id++) {
+      let slot = (this.hashes[id] as number) & mask;
+      while (this.table[slot] !== 0) slot = (slot + 1) & mask;
+      this.table[slot] = id + 1;
+    }
+  }
+
+  /** The same summary with decoded values. */
+  toFrequentItems(): FrequentItems {
+    const items: [string, number][] = [];
+    for (let id = 0; id < this.size; id++) {
+      const off = this.offsets[id] as number;
+      items.push([this.decode(this.arena, off, off + (this.lengths[id] as number)), this.counts[id] as number]);
+    }
+    return FrequentItems.fromState({ capacity: this.capacity, total: this.total, offset: this.offset, items });
+  }
+}

@@ -1,0 +1,203 @@
+// The sketches stay within their documented bounds on adversarial orders (sorted, reversed, all equal) and across
+// merges of random partitions.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { FrequentItems } from '../../../src/core/drift/sketch/frequent';
+import { hashBytes, hashNumber, hashString } from '../../../src/core/drift/sketch/hash';
+import { HyperLogLog } from '../../../src/core/drift/sketch/hll';
+import { KllSketch, kllRankError } from '../../../src/core/drift/sketch/kll';
+import { mulberry32 } from '../../../src/core/util/random';
+
+/** Largest |estimated CDF − true CDF| over every distinct value of the data (and between them). */
+function maxRankError(sketch: KllSketch, data: number[]): number {
+  const sorted = Float64Array.from(data).sort();
+  const cdf = sketch.cdf();
+  let worst = 0;
+  for (let i = 0; i < sorted.length; ) {
+    const v = sorted[i] as number;
+    let j = i;
+    while (j < sorted.length && sorted[j] === v) j++;
+    worst = Math.max(worst, Math.abs(cdf.at(v) - j / sorted.length));
+    i = j;
+  }
+  return worst;
+}
+
+function build(data: number[], k = 256, seed?: number): KllSketch {
+  const s = new KllSketch(k, seed);
+  for (const x of data) s.update(x);
+  return s;
+}
+
+const N = 200_000;
+const rnd = mulberry32(7);
+const random = Array.from({ length: N }, () => rnd() * 1000);
+const orders: Record<string, number[]> = {
+  random,
+  sorted: [...random].sort((a, b) => a - b),
+  reversed: [...random].sort((a, b) => b - a),
+  'all equal': new Array<number>(N).fill(42),
+  'few distinct values': Array.from({ length: N }, () => Math.floor(rnd() * 7)),
+  'sorted integers with ties': Array.from({ length: N }, (_, i) => Math.floor(i / 100)),
+};
+
+describe('KLL quantile sketch', () => {
+  const bound = kllRankError(256);
+  test(`documented rank error for k = 256 is ${(bound * 100).toFixed(2)} %`, () => {
+    assert.ok(bound > 0.012 && bound < 0.014);
+  });
+
+  for (const [name, data] of Object.entries(orders)) {
+    test(`${name} stream: rank error within the bound, min/max exact`, () => {
+      for (const seed of [1, 2, 3]) {
+        const s = build(data, 256, seed);
+        const err = maxRankError(s, data);
+        assert.ok(err <= bound, `seed ${seed}: rank error ${err} > ${bound}`);
+        assert.equal(s.n, data.length);
+        assert.equal(s.min, data.reduce((m, x) => Math.min(m, x), Infinity));
+        assert.equal(s.max, data.reduce((m, x) => Math.max(m, x), -Infinity));
+      }
+    });
+  }
+
+  test('is exact while nothing has been compacted', () => {
+    const data = [5, 1, 4, 1, 3];
+    const s = build(data);
+    const cdf = s.cdf();
+    assert.equal(cdf.rankError, 0);
+    assert.equal(cdf.at(1), 0.4);
+    assert.equal(cdf.at(3.5), 0.6);
+    assert.equal(cdf.quantile(0.5), 3);
+  });
+
+  test('merging sketches of random partitions stays within the bound (sorted and random data)', () => {
+    for (const name of ['random', 'sorted', 'reversed']) {
+      const data = orders[name] as number[];
+      const parts = Array.from({ length: 13 }, () => new KllSketch(256));
+      const prng = mulberry32(99);
+      for (const x of data) (parts[Math.floor(prng() * parts.length)] as KllSketch).update(x);
+      // Merge as a tree and as a chain.
+      const chain = new KllSketch(256);
+      for (const p of parts) chain.merge(KllSketch.fromState(p.toState()));
+      assert.equal(chain.n, data.length);
+      assert.ok(maxRankError(chain, data) <= bound, `${name}: chain merge error ${maxRankError(chain, data)}`);
+      while (parts.length > 1) {
+        const a = parts.pop() as KllSketch;
+        (parts[0] as KllSketch).merge(a);
+      }
+      assert.ok(maxRankError(parts[0] as KllSketch, data) <= bound);
+    }
+  });
+
+  test('serializes and restores the same answers', () => {
+    const s = build(random.slice(0, 50_000));
+    const r = KllSketch.fromState(JSON.parse(JSON.stringify(s.toState())));
+    const a = s.cdf();
+    const b = r.cdf();
+    for (const q of [0.01, 0.25, 0.5, 0.9, 0.999]) assert.equal(a.quantile(q), b.quantile(q));
+    assert.equal(r.n, 50_000);
+  });
+
+  test('keeps a bounded number of items', () => {
+    const s = build(random);
+    const retained = s.toState().levels.reduce((n, l) => n + l.length, 0);
+    assert.ok(retained < 3 * 256 + 512 + 100, `retained ${retained}`);
+  });
+});
+
+describe('frequent items (Misra–Gries)', () => {
+  function zipf(n: number, distinct: number, seed: number): string[] {
+    const prng = mulberry32(seed);
+    const weights = Array.from({ length: distinct }, (_, i) => 1 / (i + 1));
+    const total = weights.reduce((a, b) => a + b, 0);
+    const cum: number[] = [];
+    let c = 0;
+    for (const w of weights) cum.push((c += w / total));
+    return Array.from({ length: n }, () => {
+      const u = prng();
+      let lo = 0;
+      let hi = cum.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((cum[mid] as number) >= u) hi = mid;
+        else lo = mid + 1;
+      }
+      return `v${lo}`;
+    });
+  }
+
+  function trueCounts(xs: string[]): Map<string, number> {
+    const m = new Map<string, number>();
+    for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+    return m;
+  }
+
+  test('is exact below capacity', () => {
+    const f = new FrequentItems(10);
+    for (const x of ['a', 'b', 'a', 'c', 'a', 'b']) f.add(x);
+    assert.equal(f.exact, true);
+    assert.deepEqual(f.items(), [['a', 3], ['b', 2], ['c', 1]]);
+  });
+
+  for (const order of ['random', 'sorted', 'reversed']) {
+    test(`under-counts by at most offset ≤ n/(capacity+1) on a ${order} Zipf stream, merged or not`, () => {
+      let xs = zipf(100_000, 5_000, 3);
+      if (order === 'sorted') xs = [...xs].sort();
+      if (order === 'reversed') xs = [...xs].sort().reverse();
+      const truth = trueCounts(xs);
+      const whole = new FrequentItems(100);
+      for (const x of xs) whole.add(x);
+      const parts = Array.from({ length: 7 }, () => new FrequentItems(100));
+      const prng = mulberry32(5);
+      for (const x of xs) (parts[Math.floor(prng() * 7)] as FrequentItems).add(x);
+      const merged = new FrequentItems(100);
+      for (const p of parts) merged.merge(FrequentItems.fromState(p.toState()));
+      for (const f of [whole, merged]) {
+        const s = f.toState();
+        assert.ok(s.offset <= xs.length / 101, `offset ${s.offset}`);
+        assert.ok(s.items.length <= 100);
+        for (const [value, count] of truth) {
+          const est = f.estimate(value);
+          assert.ok(est <= count && count - est <= s.offset, `${value}: true ${count}, estimate ${est}, offset ${s.offset}`);
+        }
+        // The heavy hitters are all there.
+        for (const [value, count] of truth) if (count > s.offset) assert.ok(f.estimate(value) > 0, `${value} (${count}) missing`);
+      }
+    });
+  }
+});
+
+describe('HyperLogLog', () => {
+  test('estimates distinct counts within 3 standard errors, exact-ish when small', () => {
+    for (const n of [1, 10, 1000, 50_000, 300_000]) {
+      const h = new HyperLogLog();
+      for (let i = 0; i < n; i++) h.add(hashString(`id-${i}`));
+      for (let i = 0; i < n; i++) h.add(hashString(`id-${i}`));
+      const est = h.estimate();
+      assert.ok(Math.abs(est - n) <= Math.max(1, 3 * h.standardError * n), `n=${n}: estimate ${est}`);
+    }
+  });
+
+  test('merge of parts equals the sketch of the whole', () => {
+    const whole = new HyperLogLog();
+    const a = new HyperLogLog();
+    const b = new HyperLogLog();
+    for (let i = 0; i < 20_000; i++) {
+      const h = hashNumber(i * 0.5);
+      whole.add(h);
+      (i % 3 ? a : b).add(h);
+    }
+    a.merge(HyperLogLog.fromState(b.toState()));
+    assert.deepEqual(a.registers, whole.registers);
+  });
+
+  test('hashes a value the same from bytes, strings and across -0/+0', () => {
+    const s = 'café, naïve';
+    const bytes = Buffer.from(s, 'utf8');
+    assert.equal(hashString(s), hashBytes(bytes, 0, bytes.length));
+    const padded = Buffer.concat([Buffer.from('xx'), bytes, Buffer.from('yy')]);
+    assert.equal(hashBytes(padded, 2, 2 + bytes.length), hashString(s));
+    assert.equal(hashNumber(-0), hashNumber(0));
+    assert.notEqual(hashNumber(1), hashNumber(2));
+  });
+});

@@ -264,10 +264,29 @@ async function describeUnit(root: string, unit: ModelUnit, base: { modelId: stri
   }
   try {
     v.metadata = await readModelUnit(root, unit);
+    Object.assign(v.metrics, metadataMetrics(v.metadata.metadata));
   } catch (err) {
     v.error = toProblem(err, abs);
   }
   return v;
+}
+
+const METRIC_NAME = /^(?:(?:holdout|test|val|valid|validation|eval)[._-])?(?:accuracy|balanced_accuracy|acc|auc|roc_auc|pr_auc|average_precision|f1|f1_score|f1_macro|f1_weighted|precision|recall|log_?loss|brier|rmse|mae|mse|mape|r2|ndcg|map)$/i;
+
+/**
+ * Evaluation metrics a model file carries in its metadata (ONNX metadata_props such as `accuracy` = "0.91",
+ * `holdout_auc` or `metrics.f1`): numeric values of known metric names, or any key under a `metric.` / `metrics.`
+ * prefix (which is dropped).
+ */
+export function metadataMetrics(metadata: Record<string, string> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, raw] of Object.entries(metadata ?? {})) {
+    const prefixed = /^metrics?[./:]([^\s]+)$/i.exec(key);
+    const name = prefixed?.[1] ?? key;
+    const value = raw.trim() === '' ? NaN : Number(raw);
+    if ((prefixed || METRIC_NAME.test(name)) && Number.isFinite(value)) out[name] = value;
+  }
+  return out;
 }
 
 async function discoverMlflow(root: string, mlrunsDir: string, problems: ProblemInfo[]): Promise<ModelEntry[]> {
@@ -319,6 +338,7 @@ async function describeMlflowVersion(root: string, modelId: string, modelName: s
     if (st) v.size = st.size;
     try {
       v.metadata = await readModelUnit(dirname(found.file), { kind: found.kind, relPath: basename(found.file) });
+      for (const [k, n] of Object.entries(metadataMetrics(v.metadata.metadata))) v.metrics[k] ??= n;
     } catch (err) {
       v.error = toProblem(err, found.file);
     }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseManifest } from '../../../src/core/config/manifest';
-import { discoverCatalog } from '../../../src/core/registry/catalog';
+import { discoverCatalog, metadataMetrics } from '../../../src/core/registry/catalog';
 import type { Catalog, ModelEntry } from '../../../src/core/registry/types';
 
 const repo = join(__dirname, '..', '..', '..');
@@ -57,6 +57,13 @@ describe('discoverCatalog on the sample workspace', () => {
     const tagger = model(c, 'image-tagger');
     assert.equal(tagger.versions[0]?.format, 'savedmodel');
     assert.deepEqual(tagger.versions[0]?.metadata?.inputs[0]?.shape, [null, 224, 224, 3]);
+  });
+
+  test('metrics from ONNX metadata_props: known metric names and metrics.* keys; other keys ignored', () => {
+    const churn = model(c, 'churn-gbt').versions[0];
+    assert.deepEqual(Object.keys(churn?.metrics ?? {}), ['holdout_auc']);
+    assert.ok((churn?.metrics.holdout_auc ?? 0) > 0.5);
+    assert.deepEqual(metadataMetrics({ accuracy: '0.91', 'metrics.ece': '0.03', 'metric:f1': 'n/a', target: 'churned', holdout_auc: '', rmse: '1e3' }), { accuracy: 0.91, ece: 0.03, rmse: 1000 });
   });
 
   test('header-only formats and unsafe pickles', () => {

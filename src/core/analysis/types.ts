@@ -46,6 +46,8 @@ export interface PredictCall {
   /** The call expression. */
   range: Range;
   checks: PredictChecks;
+  /** Which case of the no-confidence definition applied (shown in the hover). */
+  confidenceReason?: string;
 }
 
 /** Data a quick fix needs, produced by the analyzer that found the problem (opaque to the engine). */
@@ -81,6 +83,8 @@ export interface AnalysisConfig {
   timeoutMs: number;
   /** Threshold constant written by the no-confidence quick fix. */
   confidenceThreshold: number;
+  /** Inference URL patterns added to DEFAULT_INFERENCE_URLS (urls.ts): substrings or `/regex/` strings. */
+  inferenceUrls?: string[];
 }
 
 export const DEFAULT_CONFIG: AnalysisConfig = {
@@ -133,6 +137,8 @@ export interface ExternalSymbol {
   /** inference-url: the URL text; clients: whether a timeout is configured. */
   url?: string;
   timeout?: boolean;
+  /** llm-client: which SDK (`openai`, `hf-inference`, `replicate`…), so that its inference methods are known. */
+  sdk?: string;
 }
 
 /** The exported names of one module that hold something an analyzer recognizes. */

@@ -30,10 +30,10 @@ const UNSAFE_LOAD_MESSAGE =
   'This unpickles model data: a pickle from an untrusted source can carry arbitrary objects and payloads; load only trusted files, or export the model to ONNX or JSON.';
 
 /** Full analysis with the internals the quick fixes need; `only` restricts it to the calls that start at one offset. */
-export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, only?: number): JsAnalysis {
+export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, only?: number, context: SourceContext = {}): JsAnalysis {
   const ast = buildAst(tree, source);
-  const r = new Resolver(ast);
-  const env = makeEnv(ast, r, config.predictPatterns);
+  const r = new Resolver(ast, context);
+  const env = makeEnv(ast, r, config.predictPatterns, config.inferenceUrls);
   const checker = new Checker(env, config);
   const records: JsRecord[] = [];
   const calls: PredictCall[] = [];
@@ -47,11 +47,11 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       }
       const d = detectCall(env, call);
       if (!d) continue;
-      const checks = checker.checks(d);
+      const { checks, confidenceReason } = checker.check(d);
       const index = calls.length;
       const range = rangeOfNode(ast, call);
       records.push({ d, checks });
-      calls.push({ kind: d.kind, label: d.label, range, checks: { ...checks } });
+      calls.push({ kind: d.kind, label: d.label, range, checks: { ...checks }, ...(confidenceReason ? { confidenceReason } : {}) });
       const fix = { call: index, start: call.start, end: call.end };
       if (checks.fallback === 'fail') findings.push({ rule: 'no-fallback', range, callIndex: index, fix });
       if (checks.confidence === 'fail') findings.push({ rule: 'no-confidence', range, callIndex: index, fix });
@@ -66,9 +66,9 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
 }
 
 export const jsAnalyzer: LanguageAnalyzer = {
-  analyze(tree: Tree, source: string, config: AnalysisConfig, _context: SourceContext): { calls: PredictCall[]; findings: RawFinding[] } {
+  analyze(tree: Tree, source: string, config: AnalysisConfig, context: SourceContext): { calls: PredictCall[]; findings: RawFinding[] } {
     try {
-      const a = runAnalysis(tree, source, config);
+      const a = runAnalysis(tree, source, config, undefined, context);
       return { calls: a.calls, findings: a.findings };
     } catch {
       return { calls: [], findings: [] };
@@ -77,10 +77,10 @@ export const jsAnalyzer: LanguageAnalyzer = {
   summarize(): ModuleSummary {
     return new Map();
   },
-  fixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig, _context: SourceContext): CodeFix[] {
+  fixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig, context: SourceContext): CodeFix[] {
     try {
       const lines = lineStarts(source);
-      return fixesFor(runAnalysis(tree, source, config, offsetAt(source, finding.range.start, lines)), finding, config);
+      return fixesFor(runAnalysis(tree, source, config, offsetAt(source, finding.range.start, lines), context), finding, config);
     } catch {
       return [];
     }

@@ -84,6 +84,19 @@ export function buildAst(tree: Tree, source: string): Ast {
     cursor.delete();
   }
   function finish(): Ast {
+    // tree-sitter-javascript reads `await (x)` as a call of a function named `await`: make it the await it is.
+    for (const n of nodes) {
+      if (n.type !== 'call_expression' || n.children.length !== 2) continue;
+      const [f, a] = n.children as [JNode, JNode];
+      if (f.type !== 'identifier' || f.end - f.start !== 5 || source.slice(f.start, f.end) !== 'await' || a.type !== 'arguments') continue;
+      const inner = a.children.filter((c) => c.named && c.type !== 'comment');
+      if (inner.length !== 1) continue;
+      const arg = inner[0] as JNode;
+      n.type = 'await_expression';
+      n.children = [arg];
+      arg.parent = n;
+      arg.field = null;
+    }
     for (let i = nodes.length - 1; i >= 0; i--) {
       const n = nodes[i] as JNode;
       const lastChild = n.children[n.children.length - 1];

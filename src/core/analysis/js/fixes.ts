@@ -242,6 +242,7 @@ function placeOf(call: JNode): Place {
 }
 
 function awaitedWithin(call: JNode, top: JNode): boolean {
+  if (child(call, 'function')?.type === 'await_expression') return true;
   for (let p = call.parent; p && p !== top; p = p.parent) {
     if (p.type === 'await_expression') return true;
     if (FUNCTION_TYPES.has(p.type)) return false;

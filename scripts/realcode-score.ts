@@ -5,10 +5,11 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { analyzeSource } from '../src/core/analysis/engine';
+import { analyzeSource, summarizeSource } from '../src/core/analysis/engine';
 import { analyzeNotebook, notebookCodeCells } from '../src/core/analysis/notebook';
 import { languageForPath, loadGrammars } from '../src/core/analysis/parser';
-import { DEFAULT_CONFIG, type Finding, type PredictCall, type PredictChecks, type RuleId } from '../src/core/analysis/types';
+import { DEFAULT_CONFIG, type Finding, type PredictCall, type PredictChecks, type RuleId, type WorkspaceResolver } from '../src/core/analysis/types';
+import { FileWorkspaceResolver } from '../src/core/analysis/workspace';
 
 type CallRule = Exclude<RuleId, 'unsafe-model-load' | 'fallback-stub'>;
 /** The rules the labels score (fallback-stub marks generated code and has no label). */
@@ -126,7 +127,7 @@ const at = (l: { repo: string; path: string }, line: number, cell?: number): str
 
 interface FileFindings { findings: { finding: Finding; cell?: number }[]; calls: { call: PredictCall; cell?: number }[] }
 
-async function analyzeFile(path: string): Promise<FileFindings> {
+async function analyzeFile(path: string, resolver: WorkspaceResolver): Promise<FileFindings> {
   const text = await readFile(path, 'utf8');
   if (path.toLowerCase().endsWith('.ipynb')) {
     const cells = analyzeNotebook(notebookCodeCells(text), DEFAULT_CONFIG);
@@ -137,7 +138,8 @@ async function analyzeFile(path: string): Promise<FileFindings> {
   }
   const lang = languageForPath(path);
   if (!lang) throw new Error('no grammar for this file type');
-  const { result, tree } = analyzeSource(text, lang, DEFAULT_CONFIG);
+  // The file's path (test files, imports of the local copy's other files) as the language server and CLI pass it.
+  const { result, tree } = analyzeSource(text, lang, DEFAULT_CONFIG, undefined, { path, resolver });
   tree.delete();
   return { findings: result.findings.map((finding) => ({ finding })), calls: result.calls.map((call) => ({ call })) };
 }
@@ -190,6 +192,7 @@ async function main(): Promise<void> {
   }
 
   await loadGrammars();
+  const resolver = new FileWorkspaceResolver({ roots: [opts.dir], summarize: summarizeSource });
   const scores = new Map<RuleId, RuleScore>(RULE_ORDER.map((rule) => [rule, { rule, tp: 0, fp: 0, fn: 0, duplicates: 0, precision: null, recall: null, falsePositives: [], falseNegatives: [] }]));
   const missing: string[] = [];
   const failed: { file: string; error: string }[] = [];
@@ -203,7 +206,7 @@ async function main(): Promise<void> {
     }
     let result: FileFindings;
     try {
-      result = await analyzeFile(path);
+      result = await analyzeFile(path, resolver);
     } catch (err) {
       failed.push({ file: `${base.repo}/${base.path}`, error: err instanceof Error ? err.message : String(err) });
       continue;

@@ -9,6 +9,7 @@ import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
 import { Resolver } from './resolve';
+import { summarizeModule } from './summary';
 
 export interface JsRecord {
   d: Detected;
@@ -74,8 +75,12 @@ export const jsAnalyzer: LanguageAnalyzer = {
       return { calls: [], findings: [] };
     }
   },
-  summarize(): ModuleSummary {
-    return new Map();
+  summarize(tree: Tree, source: string): ModuleSummary {
+    try {
+      return summarizeModule(tree, source);
+    } catch {
+      return new Map();
+    }
   },
   fixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig, context: SourceContext): CodeFix[] {
     try {

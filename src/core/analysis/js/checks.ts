@@ -770,6 +770,7 @@ export class Checker {
         if (own !== 'no') return 'pass';
         if (d.via?.k === 'obj') {
           if (d.via.typed) return 'pass';
+          if (d.via.ext) return d.via.ext.timeout === false && !this.defaultsTimeout ? 'fail' : 'pass';
           if (d.via.cfg.some((c) => this.hasKeys(c, ['timeout'], false) !== 'no')) return 'pass';
         }
         return this.defaultsTimeout ? 'pass' : 'fail';

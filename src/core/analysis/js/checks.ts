@@ -295,7 +295,7 @@ export class Checker {
           if (fu?.type === 'member_expression' && (argsOf(n).some((a) => FUNCTION_TYPES.has(unwrap(a).type)) || MUTATORS.has(propName(ast, child(fu, 'property')) ?? ''))) f.flows.push(n);
           if (!f.versionRecorded && fnode && this.isRecorder(unwrap(fnode))) {
             const a = child(n, 'arguments');
-            if (a && /version/i.test(text(ast, a))) f.versionRecorded = true;
+            if (a && VERSION_RE.test(text(ast, a))) f.versionRecorded = true;
           }
           break;
         }
@@ -382,8 +382,6 @@ export class Checker {
         if (af && /^Math\.max(?:\.apply)?$/.test(calleeText(ast, af))) return true;
       }
     }
-    // A sort with a descending comparator (`(a, b) => b.score - a.score`): the first item is the top class.
-    if (name === 'sort' && args[0] && isDescendingComparator(ast, unwrap(args[0]))) return true;
     // A helper of this file that takes the output and returns its argmax (`getLabel(out.logits.data)`).
     if (u.type === 'identifier' || (u.type === 'member_expression' && unwrap(child(u, 'object') ?? u).type === 'this')) {
       const v = this.r.eval(u);
@@ -578,7 +576,13 @@ export class Checker {
     const argmax = this.window(facts.argmax, from).filter((a) => mentionsCall(a) || within(a, d.node) || within(d.node, a));
     const loops = facts.loopArgmax.filter((la) => la.loop.end >= d.node.start && this.idsOf(la.condition).some((x) => t.values.has(x)));
     const labels = d.labels !== false && (d.labels === true || d.kind === 'hf-pipeline' || d.kind === 'onnxruntime');
-    const reads = labels ? this.window(facts.labelReads, from).filter((m) => mentionsCall(child(m, 'object'))) : [];
+    // Scores ranked with a descending sort and then read by label (`ranked[0].label`) are a top-1 pick, whatever the model.
+    const ranked = new Set<string>();
+    for (const f of this.window(facts.flows, from)) {
+      const v = f.type === 'variable_declarator' ? child(f, 'value') : undefined;
+      if (v && mentionsCall(v) && subtree(ast, v).some((n) => n.type === 'call_expression' && this.calleeLast(n) === 'sort' && isDescendingComparator(ast, unwrap(argsOf(n)[0] ?? n)))) this.boundNames(child(f, 'name') ?? f).forEach((x) => ranked.add(x));
+    }
+    const reads = this.window(facts.labelReads, from).filter((m) => (labels ? mentionsCall(child(m, 'object')) : this.idsOf(child(m, 'object') ?? m).some((x) => ranked.has(x))));
     const patterns = labels
       ? this.window(facts.labelPatterns, from).filter((pat) => {
           const decl = pat.parent;
@@ -968,7 +972,7 @@ interface SideInfo {
 }
 
 /** Properties that hold a classifier's label: pipelines, ONNX label outputs, tfjs-models (mobilenet className, coco-ssd class). */
-const LABEL_KEY_RE = /^(?:label|output_label|className|class|predictedLabel|predicted_label|categoryName)$/;
+const LABEL_KEY_RE = /^(?:label|output_label|className|class|predictedLabel|predicted_label|predicted_class|prediction|categoryName)$/;
 /** A version or model id travelling with the value (or recorded next to it). */
 const VERSION_RE = /version|model_?id|modelId|model_name|modelName|\bmodel\s*:|\bmodel\b\s*[,}]/i;
 /** Methods that put a value into a collection. */

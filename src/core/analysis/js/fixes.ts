@@ -4,6 +4,7 @@ import { eolOf, indentUnit } from '../edits';
 import type { AnalysisConfig, CodeFix, Finding, TextEdit } from '../types';
 import type { JsAnalysis, JsRecord } from './analyzer';
 import { type Ast, child, FUNCTION_TYPES, type JNode, namedKids, posAt, propName, rangeOfNode, stringValue, subtree, text, unwrap, within } from './ast';
+import { SDKS } from './libs';
 import { argsOf } from './resolve';
 import { fallbackNameFor, type JsFunction, jsFunctionOf, jsReturnPlaceholder } from './fallback';
 import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, JS_TIMEOUT_NAME, jsFallbackName, LOW_CONFIDENCE_LOG_MESSAGE } from '../../scaffold/idioms';
@@ -445,7 +446,9 @@ function labelTarget(w: FixWriter, rec: JsRecord, tainted: Set<string>): { after
       if (t.includes('\n')) return undefined;
       return { after: declStmt, score: `${t}.score` };
     }
-    // onnxruntime: the probabilities output next to the label.
+    // onnxruntime: the probabilities output next to the label, when the label is read from the call's own outputs.
+    const rootDecl = b?.decl.parent?.type === 'variable_declarator' ? child(b.decl.parent, 'value') : undefined;
+    if (!rootDecl || !within(d.node, rootDecl)) return undefined;
     const rootName = text(ast, root);
     const probKey = probabilityKey(w, facts.nodes, rootName);
     const data = `${rootName}.${probKey}.data`;
@@ -587,6 +590,15 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
       title = `Add an abort signal (${T})`;
       edits = optionAt(1, `abortSignal: AbortSignal.timeout(${T})`, []);
       break;
+    case 'sdk': {
+      // The SDK's own request option, on this call (`create(params, { timeout })`, `run(model, { input, signal })`).
+      if (!d.sdk) return undefined;
+      const info = SDKS[d.sdk];
+      const option = info.fixOption(T);
+      title = `Add a request timeout: ${option.replace(/:.*$/, '')} (${T})`;
+      edits = optionAt(info.fixArg, option, []);
+      break;
+    }
     case 'sagemaker-v2': {
       title = `Add httpOptions.timeout (${T}) to the client`;
       const via = d.via;

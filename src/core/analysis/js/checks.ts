@@ -1,7 +1,7 @@
 // The four checks of a predict call: fallback (try/catch, promise .catch, wrappers, guarded callers), confidence
 // (argmax / hard labels without a threshold), timeout (remote calls) and trace (model version recorded).
 import type { AnalysisConfig, CheckState, PredictChecks } from '../types';
-import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, outerValue, posAt, propName, stringValue, subtree, text, unwrap, within } from './ast';
+import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, outerValue, propName, stringValue, subtree, text, unwrap, within } from './ast';
 import { type Sink, type SinkKind, sinkOf } from './sinks';
 import { calleeText, type Detected, type DetectEnv } from './detect';
 import { SDKS, TIMEOUT_KEYS } from './libs';
@@ -75,6 +75,11 @@ export class Checker {
 
   get ast(): Ast {
     return this.env.ast;
+  }
+
+  /** `axios.defaults.timeout = …` somewhere in the file. */
+  get axiosDefaultTimeout(): boolean {
+    return this.defaultsTimeout;
   }
 
   get r(): Resolver {
@@ -650,7 +655,7 @@ export class Checker {
       } else if (!withScore) decision ??= sink;
       else surfaced ??= sink;
     }
-    if (decision) return { state: 'fail', reason: `the label ${DECIDES[decision.kind]} (line ${posAt(ast, decision.carrier.start).line + 1}) with no score compared to a threshold` };
+    if (decision) return { state: 'fail', reason: `the label ${DECIDES[decision.kind]} (\`${snippet(ast, decision.carrier)}\`) with no score compared to a threshold` };
     if (surfaced) return { state: 'pass', reason: `the label is ${SURFACED[surfaced.kind]} together with its score, so the caller can act on it` };
     return { state: 'n/a', reason: logged ? 'the label is only printed: it decides nothing here' : 'the label is not used for a decision here' };
   }
@@ -997,6 +1002,12 @@ const SURFACED: Record<SinkKind, string> = {
   display: 'shown',
   log: 'logged',
 };
+
+/** A short one-line excerpt of an expression, for messages. */
+function snippet(ast: Ast, n: JNode): string {
+  const t = text(ast, n).replace(/\s+/g, ' ').trim();
+  return t.length > 40 ? `${t.slice(0, 37)}…` : t;
+}
 
 /** Why the confidence check does not apply to a call with no hard label. */
 function noLabelReason(d: Detected): string {

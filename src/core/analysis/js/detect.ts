@@ -54,7 +54,8 @@ export interface DetectEnv {
 
 export function makeEnv(ast: Ast, r: Resolver, patterns: PredictPattern[], inferenceUrls: string[] = []): DetectEnv {
   const mods = [...r.modules];
-  const usesGlobal = (name: string): boolean => r.idents.has(name) && !r.lookup(name, ast.root);
+  // From the text, so that the answer does not depend on which statements were copied.
+  const usesGlobal = (name: string): boolean => new RegExp(`(?<![\\w$.])${name}\\s*\\.`).test(ast.source) && !new RegExp(`\\b(?:const|let|var|function|class)\\s+${name}\\b|\\bimport\\b[^;]*\\b${name}\\b`).test(ast.source);
   const tfGlobals = Object.entries(SCRIPT_GLOBALS).some(([name, mod]) => (TFJS_RE.test(mod) || TF_MODELS_RE.test(mod)) && usesGlobal(name));
   return {
     ast,
@@ -63,7 +64,7 @@ export function makeEnv(ast: Ast, r: Resolver, patterns: PredictPattern[], infer
     urls: inferenceUrlMatcher(inferenceUrls),
     ortImported: mods.some((m) => ORT_RE.test(m)) || usesGlobal('ort'),
     tfImported: mods.some((m) => TFJS_RE.test(m) || TF_MODELS_RE.test(m)) || tfGlobals,
-    buildsTensors: r.news.some((n) => /(?:^|\.)Tensor$/.test(text(ast, child(n, 'constructor') ?? n))),
+    buildsTensors: /\bnew\s+(?:[\w$]+\s*\.\s*)?Tensor\s*\(/.test(ast.source),
   };
 }
 

@@ -2,7 +2,7 @@
 // axios instance, a string URL…), following in-file aliases, imports (ESM, require, dynamic import), destructuring,
 // assignments, class fields (`this.session = …`) and the return values of in-file functions.
 import type { ExternalSymbol, SourceContext } from '../types';
-import { type Ast, child, CLASS_TYPES, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, nearestAncestor, propName, stringValue, subtree, text, unwrap } from './ast';
+import { type Ast, child, CLASS_TYPES, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, propName, stringValue, subtree, text, unwrap } from './ast';
 import { BEDROCK_COMMANDS, BEDROCK_RE, HF_RE, isTfModelsFactory, normalizeModule, ORT_RE, SCRIPT_GLOBALS, type SdkName, SDKS, sdkOfModule, SM_RE, TF_LOADERS, TF_MODELS_RE, TFJS_RE } from './libs';
 
 export type ObjKind =
@@ -86,13 +86,7 @@ interface ClassInfo {
 
 const GLOBAL_NAMES = new Set(['fetch', 'URL', 'AbortController', 'AbortSignal', 'Promise', 'Math', 'require', 'console', 'JSON', 'Array', 'Object']);
 
-export const SCOPE_TYPES = new Set([...FUNCTION_TYPES, 'program']);
 
-const scopeMemo = new WeakMap<JNode, JNode | null>();
-
-export function scopeOf(n: JNode): JNode {
-  return nearestAncestor(n, SCOPE_TYPES, scopeMemo) ?? n;
-}
 
 export class Resolver {
   readonly scopes = new Map<JNode, Map<string, Binding>>();
@@ -110,6 +104,11 @@ export class Resolver {
   private readonly globals = new Map<string, Binding>();
   /** `obj.prop = value` on plain bindings (React refs, module-level holders): binding → property → values. */
   private readonly memberDefs = new Map<Binding, Map<string, Def[]>>();
+
+  /** The function (or program) whose bindings `n` sees first. */
+  scopeOf(n: JNode): JNode {
+    return n.fn ?? this.ast.root;
+  }
 
   constructor(
     readonly ast: Ast,
@@ -138,7 +137,7 @@ export class Resolver {
           break;
         case 'variable_declarator': {
           const name = child(n, 'name');
-          if (name) this.bindPattern(scopeOf(n), name, { expr: child(n, 'value'), path: [], type: child(n, 'type') }, 'var');
+          if (name) this.bindPattern(this.scopeOf(n), name, { expr: child(n, 'value'), path: [], type: child(n, 'type') }, 'var');
           if ((name?.type === 'identifier' || name?.type === 'array_pattern') && child(n, 'value')?.type === 'call_expression') refDecls.push(n);
           break;
         }
@@ -148,13 +147,13 @@ export class Resolver {
         case 'function_declaration':
         case 'generator_function_declaration': {
           const name = child(n, 'name');
-          if (name) this.declare(scopeOf(n), text(ast, name), name, 'function', [{ fn: n, path: [] }]);
+          if (name) this.declare(this.scopeOf(n), text(ast, name), name, 'function', [{ fn: n, path: [] }]);
           break;
         }
         case 'class_declaration':
         case 'abstract_class_declaration': {
           const name = child(n, 'name');
-          if (name) this.declare(scopeOf(n), text(ast, name), name, 'class', [{ cls: n, path: [] }]);
+          if (name) this.declare(this.scopeOf(n), text(ast, name), name, 'class', [{ cls: n, path: [] }]);
           this.classInfo(n);
           break;
         }
@@ -182,12 +181,12 @@ export class Resolver {
         }
         case 'catch_clause': {
           const p = child(n, 'parameter');
-          if (p) this.bindPattern(scopeOf(n), p, { path: [] }, 'catch');
+          if (p) this.bindPattern(this.scopeOf(n), p, { path: [] }, 'catch');
           break;
         }
         case 'for_in_statement': {
           const left = child(n, 'left');
-          if (left && child(n, 'kind')) this.bindPattern(scopeOf(n), left, { path: [] }, 'var');
+          if (left && child(n, 'kind')) this.bindPattern(this.scopeOf(n), left, { path: [] }, 'var');
           break;
         }
         case 'assignment_expression':
@@ -328,7 +327,7 @@ export class Resolver {
     if (raw === undefined) return;
     const mod = normalizeModule(raw);
     this.modules.add(mod);
-    const scope = scopeOf(n);
+    const scope = this.scopeOf(n);
     for (const c of namedKids(n)) {
       if (c.type === 'import_require_clause') {
         const id = namedKids(c).find((x) => x.type === 'identifier');
@@ -425,12 +424,12 @@ export class Resolver {
   }
 
   lookup(name: string, from: JNode): Binding | undefined {
-    let scope: JNode | null = scopeOf(from);
+    let scope: JNode | null = this.scopeOf(from);
     for (let i = 0; scope && i < 200; i++) {
       const b = this.scopes.get(scope)?.get(name);
       if (b) return b;
       if (scope.type === 'program' || !scope.parent) break;
-      scope = scopeOf(scope);
+      scope = this.scopeOf(scope);
     }
     return this.globals.get(name);
   }

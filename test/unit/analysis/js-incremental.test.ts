@@ -10,7 +10,7 @@ import { analyzeSource, needsAnalysis } from '../../../src/core/analysis/engine'
 import { runAnalysis } from '../../../src/core/analysis/js/analyzer';
 import { buildAst, FUNCTION_TYPES, type JNode } from '../../../src/core/analysis/js/ast';
 import { loadGrammars, parse } from '../../../src/core/analysis/parser';
-import { DEFAULT_CONFIG, type AnalysisResult, type Language, type WorkspaceResolver } from '../../../src/core/analysis/types';
+import { DEFAULT_CONFIG, type Language, type WorkspaceResolver } from '../../../src/core/analysis/types';
 import { mulberry32 } from '../../../src/core/util/random';
 import { corpusFiles } from '../../corpusFiles';
 
@@ -96,7 +96,7 @@ describe('JS/TS analysis shortcuts', () => {
         // tree-sitter's own incremental reparse may recover from a syntax error differently: only equal trees are compared.
         if (incremental.tree.rootNode.toString() === fresh.tree.rootNode.toString()) {
           compared++;
-          assert.ok(same(incremental.result as AnalysisResult, fresh.result), `${name}, edit ${e}: ${JSON.stringify(ins)} at ${at}`);
+          assert.ok(same(incremental.result, fresh.result), `${name}, edit ${e}: ${JSON.stringify(ins)} at ${at}`);
         }
         fresh.tree.delete();
         tree.delete();

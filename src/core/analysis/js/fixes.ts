@@ -345,7 +345,7 @@ function confidenceFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
 
   const argmax = facts.argmax.find((x) => x.end >= d.node.start);
   if (argmax) target = argmaxTarget(w, argmax, taint.values);
-  if (!target && (d.kind === 'hf-pipeline' || d.kind === 'onnxruntime')) target = labelTarget(w, rec, taint.values);
+  if (!target && (d.kind === 'hf-pipeline' || d.kind === 'onnxruntime' || d.labels)) target = labelTarget(w, rec, taint.values);
   if (!target) return undefined;
   const { after, score } = target;
   const fn = jsFunctionOf(ast, after);
@@ -441,11 +441,16 @@ function labelTarget(w: FixWriter, rec: JsRecord, tainted: Set<string>): { after
     const candidates = [ancestorIn(d.node, block), b ? ancestorIn(b.decl, block) : undefined].filter((x): x is JNode => x !== undefined);
     const declStmt = candidates.sort((x, y) => y.start - x.start)[0];
     if (!declStmt || declStmt === useStmt || declStmt.start > useStmt.start) return undefined;
-    if (d.kind === 'hf-pipeline') {
+    // The score next to the label in the same result item: pipelines and Hugging Face Inference (`score`), Cohere
+    // (`confidence`), mobilenet (`className` → `probability`), coco-ssd (`class` → `score`).
+    const key = read.type === 'member_expression' ? propName(ast, child(read, 'property')) : undefined;
+    const scoreKey = d.kind === 'hf-pipeline' || d.sdk === 'hf-inference' ? 'score' : d.sdk === 'cohere' ? 'confidence' : d.kind === 'tfjs' && key === 'className' ? 'probability' : d.kind === 'tfjs' && key === 'class' ? 'score' : undefined;
+    if (scoreKey) {
       const t = text(ast, obj);
       if (t.includes('\n')) return undefined;
-      return { after: declStmt, score: `${t}.score` };
+      return { after: declStmt, score: `${t}.${scoreKey}` };
     }
+    if (d.kind !== 'onnxruntime') return undefined;
     // onnxruntime: the probabilities output next to the label, when the label is read from the call's own outputs.
     const rootDecl = b?.decl.parent?.type === 'variable_declarator' ? child(b.decl.parent, 'value') : undefined;
     if (!rootDecl || !within(d.node, rootDecl)) return undefined;

@@ -5,18 +5,29 @@
 import type { AnalysisConfig } from '../types';
 import { SCRIPT_GLOBALS } from './libs';
 
-/** Library, client and method names that may start a predict call. Over-matching only costs time. */
+/**
+ * What a predict call (or an unsafe load) cannot do without: a library, SDK or client name, an HTTP call, or a method
+ * only models have. Over-matching costs time; missing a name loses the call (a new library belongs here too).
+ */
 const CANDIDATE_RE = new RegExp(
   [
-    'onnxruntime', 'onnxjs', 'InferenceSession', 'transformers', 'tensorflow', 'tfjs', 'face-?api', 'ml5', 'teachablemachine',
-    'openai', 'groq', 'together', 'anthropic', 'mistral', 'cohere', 'huggingface', 'HfInference', 'InferenceClient', 'replicate',
-    'aiplatform', 'PredictionService', 'vertexai', 'bedrock', 'generative-?ai', 'genai', 'sagemaker', 'pickle',
-    '\\bfetch\\b', '\\baxios\\b', '\\bgot\\b', 'undici', 'pipeline', 'completions',
-    '\\.\\s*(?:run|predict\\w*|execute\\w*|classify|detect\\w*|estimate\\w*|segment\\w*|embed|infer|findAnswers|recognize|invokeEndpoint|send|generate\\w*|chat|rerank)\\s*[(<]',
-    `\\b(?:${Object.keys(SCRIPT_GLOBALS).filter((g) => g.length > 2).join('|')})\\b`,
+    'onnxruntime', 'onnxjs', 'InferenceSession', '\\bort\\s*\\.', 'Tensor\\s*\\(', 'transformers', 'Pipeline\\b', 'tensorflow', 'tfjs', '\\btf\\s*\\.',
+    'face-api', 'faceapi', '\\bml5\\b', 'teachablemachine', '\\buse\\s*\\.\\s*load\\b',
+    'openai', 'OpenAI', 'groq', 'Groq', 'together-ai', 'anthropic', 'mistralai', 'cohere', 'Cohere', 'huggingface', 'HfInference', 'InferenceClient',
+    'replicate', 'Replicate', 'aiplatform', 'predictionService', 'PredictionService', 'vertexai', 'bedrock', 'Bedrock', 'generative-ai', 'GoogleGenerativeAI',
+    '@google\\/genai', 'sagemaker', 'SageMaker', 'pickle', 'completions', 'images\\s*\\.\\s*generate',
+    '\\bfetch\\s*\\(', '\\baxios\\b', '\\bgot\\s*[.(]', '[\'"]got[\'"]', 'undici',
+    '\\.\\s*(?:predict|predictOnBatch|executeAsync|predictClass|estimatePoses|estimateHands|estimateFaces|estimateSinglePose|estimateMultiplePoses|segmentPeople|segmentPerson)\\s*[(<]',
+    `\\b(?:${Object.keys(SCRIPT_GLOBALS).filter((g) => g.length > 3).join('|')})\\b`,
   ].join('|'),
-  'gi',
+  'g',
 );
+
+/** In files that use tfjs / tfjs-models or ONNX Runtime: the model methods those libraries' objects have. */
+const TF_SIGNAL_RE = /tensorflow|tfjs|\btf\s*\.|\bml5\b|faceapi|face-api|teachablemachine|\b(?:mobilenet|cocoSsd|posenet|handpose|knnClassifier|toxicity|poseDetection|speechCommands|bodyPix|blazeface)\b/;
+const TF_METHOD_RE = /\.\s*(?:classify|detect|infer|embed|segment|recognize|findAnswers|execute|predictTopK|generate)\s*\(/g;
+const ORT_SIGNAL_RE = /onnxruntime|onnxjs|\bort\s*\.|InferenceSession|Tensor\s*\(/;
+const ORT_METHOD_RE = /\.\s*run\s*\(/g;
 
 /** Names imported from modules of the workspace (their summaries may make calls through them predictions). */
 const WORKSPACE_IMPORT_RE = /\bimport\s+(?:type\s+)?([\w$\s{},*]+?)\s+from\s*['"](?:\.{1,2}\/|@\/|~\/)[^'"]*['"]|\b(?:const|let|var)\s+([\w$]+|\{[^}]*\})\s*=\s*(?:await\s+)?(?:require|import)\s*\(\s*['"](?:\.{1,2}\/|@\/|~\/)[^'"]*['"]/g;
@@ -31,6 +42,12 @@ export function prescan(source: string, config: AnalysisConfig, withImports: boo
   const offsets: number[] = [];
   CANDIDATE_RE.lastIndex = from;
   for (let m = CANDIDATE_RE.exec(source); m && m.index < to; m = CANDIDATE_RE.exec(source)) offsets.push(m.index);
+  for (const [signal, methods] of [[TF_SIGNAL_RE, TF_METHOD_RE], [ORT_SIGNAL_RE, ORT_METHOD_RE]] as const) {
+    if (!signal.test(source)) continue;
+    methods.lastIndex = from;
+    for (let m = methods.exec(source); m && m.index < to; m = methods.exec(source)) offsets.push(m.index);
+  }
+  offsets.sort((a, b) => a - b);
   const extra: string[] = [];
   for (const p of config.predictPatterns) {
     const last = p.callee.trim().split('.').pop();
@@ -64,7 +81,7 @@ const DECLARERS = new Set(['const', 'let', 'var', 'function', 'class', 'enum', '
 const HEAD_WORDS = new Set([...DECLARERS, 'export', 'default', 'async', 'declare', 'abstract']);
 const MEMBER_ASSIGN_RE = /^\.\s*[\w$]+\s*=(?![=>])/;
 /** Parameter lists: `function f(a, b)`, `method(a, b) {`, `(a, b) =>`, and a lone `x =>`. */
-const PARAMS_RE = /\(([^()]*)\)\s*(?::[^={;]*)?(?:=>|\{)|([A-Za-z_$][\w$]*)\s*=>/g;
+const PARAMS_RE = /\(([^()]*)\)\s*(?:=>|\{)|([A-Za-z_$][\w$]*)\s*=>/g;
 /** Method names a class defines (`async predict(x) {`, `classify = async (x) =>`). */
 const METHOD_RE = /(?:^|[\n;{}])\s*(?:static\s+|async\s+|public\s+|private\s+|protected\s+|readonly\s+|override\s+|get\s+|set\s+|\*\s*)*([A-Za-z_$][\w$]*)\s*(?:\([^)]*\)\s*(?::[^{;]*)?\{|=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>|[\w$]+\s*=>))/g;
 
@@ -170,26 +187,30 @@ export function selectStatements(statements: Statement[], infos: StatementInfo[]
   const provided = new Set<string>();
   const absorb = (i: number): void => {
     const inf = infos[i] as StatementInfo;
-    for (const t of inf.tokens) used.add(t);
-    for (const p of inf.provides) provided.add(p);
+    addAll(used, inf.tokens);
+    addAll(provided, inf.provides);
   };
   for (const i of keep) absorb(i);
   for (let changed = true; changed; ) {
     changed = false;
     for (let i = 0; i < infos.length; i++) {
-      if (keep.has(i)) continue;
       const inf = infos[i] as StatementInfo;
-      let needed = false;
-      for (const a of inf.assigns) if (used.has(a)) needed = true;
-      if (!needed) for (const t of inf.tokens) if (provided.has(t)) needed = true;
-      if (needed) {
-        keep.add(i);
-        absorb(i);
-        changed = true;
-      }
+      if (keep.has(i) || !(meets(inf.assigns, used) || meets(inf.tokens, provided))) continue;
+      keep.add(i);
+      absorb(i);
+      changed = true;
     }
   }
   return keep;
+}
+
+function meets(names: Iterable<string>, set: Set<string>): boolean {
+  for (const n of names) if (set.has(n)) return true;
+  return false;
+}
+
+function addAll(into: Set<string>, names: Iterable<string>): void {
+  for (const n of names) into.add(n);
 }
 
 /**
@@ -202,35 +223,28 @@ export function affectedStatements(infos: StatementInfo[], changed: number[], re
   const defined = new Set<string>();
   let used = new Set<string>();
   for (const inf of [...changed.map((i) => infos[i] as StatementInfo), ...removed]) {
-    for (const a of inf.assigns) defined.add(a);
-    for (const p of inf.provides) defined.add(p);
-    for (const t of inf.tokens) used.add(t);
+    addAll(defined, inf.assigns);
+    addAll(defined, inf.provides);
+    addAll(used, inf.tokens);
   }
   for (let grew = true; grew; ) {
     grew = false;
     for (let i = 0; i < infos.length; i++) {
-      if (dirty.has(i)) continue;
       const inf = infos[i] as StatementInfo;
-      let hit = false;
-      for (const t of inf.tokens) if (defined.has(t)) hit = true;
-      if (!hit) continue;
+      if (dirty.has(i) || !meets(inf.tokens, defined)) continue;
       dirty.add(i);
       grew = true;
-      for (const a of inf.assigns) defined.add(a);
-      for (const p of inf.provides) defined.add(p);
+      addAll(defined, inf.assigns);
+      addAll(defined, inf.provides);
     }
   }
   for (let depth = 0; depth < 3 && used.size > 0; depth++) {
     const next = new Set<string>();
     for (let i = 0; i < infos.length; i++) {
-      if (dirty.has(i)) continue;
       const inf = infos[i] as StatementInfo;
-      let hit = false;
-      for (const a of inf.provides) if (used.has(a)) hit = true;
-      if (!hit) for (const a of inf.assigns) if (used.has(a)) hit = true;
-      if (!hit) continue;
+      if (dirty.has(i) || !(meets(inf.provides, used) || meets(inf.assigns, used))) continue;
       dirty.add(i);
-      for (const t of inf.tokens) next.add(t);
+      addAll(next, inf.tokens);
     }
     used = next;
   }

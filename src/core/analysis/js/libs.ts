@@ -110,7 +110,8 @@ export const SDKS: Record<SdkName, SdkInfo> = {
     module: /^(?:openai|groq-sdk|together-ai|@azure\/openai|openai\/.*)$/,
     ctors: /^(?:OpenAI|AzureOpenAI|Groq|Together|OpenAIClient|default)$/,
     label: 'OpenAI-style',
-    infers: (p) => OPENAI_METHODS.test(p.join('.')) || /^(?:getChatCompletions|getCompletions|getEmbeddings|streamChatCompletions)$/.test(p.join('.')),
+    // Also Azure's OpenAIClient and the v3 SDK's OpenAIApi (`createChatCompletion`, request options as for axios).
+    infers: (p) => OPENAI_METHODS.test(p.join('.')) || /^(?:getChatCompletions|getCompletions|getEmbeddings|streamChatCompletions|createChatCompletion|createCompletion|createEmbedding|createImage|createTranscription|createModeration)$/.test(p.join('.')),
     fixOption: (t) => `timeout: ${t}`,
     fixArg: 1,
   },
@@ -172,6 +173,8 @@ export const SDKS: Record<SdkName, SdkInfo> = {
     infers: (p) => /^(?:model\.(?:generateContent|generateContentStream|embedContent|batchEmbedContents)|models\.(?:generateContent|generateContentStream|embedContent)|chats\.\w+|model\.startChat\.sendMessage)$/.test(p.join('.')),
     fixOption: (t) => `signal: AbortSignal.timeout(${t})`,
     fixArg: 1,
+    // new GoogleGenerativeAI(apiKey): no client options.
+    ctorOptions: -1,
   },
   bedrock: {
     module: BEDROCK_RE,

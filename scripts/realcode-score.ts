@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { analyzeSource, summarizeSource } from '../src/core/analysis/engine';
-import { FileWorkspaceResolver } from '../src/core/analysis/workspace';
 import { analyzeNotebook, notebookCodeCells } from '../src/core/analysis/notebook';
 import { languageForPath, loadGrammars } from '../src/core/analysis/parser';
-import { DEFAULT_CONFIG, type Finding, type PredictCall, type PredictChecks, type RuleId } from '../src/core/analysis/types';
+import { DEFAULT_CONFIG, type Finding, type PredictCall, type PredictChecks, type RuleId, type WorkspaceResolver } from '../src/core/analysis/types';
+import { FileWorkspaceResolver } from '../src/core/analysis/workspace';
 
 type CallRule = Exclude<RuleId, 'unsafe-model-load' | 'fallback-stub'>;
 /** The rules the labels score (fallback-stub marks generated code and has no label). */
@@ -127,10 +127,10 @@ const at = (l: { repo: string; path: string }, line: number, cell?: number): str
 
 interface FileFindings { findings: { finding: Finding; cell?: number }[]; calls: { call: PredictCall; cell?: number }[] }
 
-async function analyzeFile(path: string, repoDir: string): Promise<FileFindings> {
-  // Imports resolve within the local copy of the repository (only its labelled files are there).
-  const context = { path, resolver: new FileWorkspaceResolver({ roots: [repoDir], summarize: summarizeSource }) };
+async function analyzeFile(path: string, resolver: WorkspaceResolver): Promise<FileFindings> {
   const text = await readFile(path, 'utf8');
+  // The file's path (test files, imports of the local copy's other files) as the language server and CLI pass it.
+  const context = { path, resolver };
   if (path.toLowerCase().endsWith('.ipynb')) {
     const cells = analyzeNotebook(notebookCodeCells(text), DEFAULT_CONFIG, context);
     return {
@@ -193,6 +193,7 @@ async function main(): Promise<void> {
   }
 
   await loadGrammars();
+  const resolvers = new Map<string, FileWorkspaceResolver>();
   const scores = new Map<RuleId, RuleScore>(RULE_ORDER.map((rule) => [rule, { rule, tp: 0, fp: 0, fn: 0, duplicates: 0, precision: null, recall: null, falsePositives: [], falseNegatives: [] }]));
   const missing: string[] = [];
   const failed: { file: string; error: string }[] = [];
@@ -206,7 +207,11 @@ async function main(): Promise<void> {
     }
     let result: FileFindings;
     try {
-      result = await analyzeFile(path, join(opts.dir, base.repo.replace('/', '__')));
+      // Imports resolve within the local copy of the file's own repository (only its labelled files are there).
+      const repoDir = join(opts.dir, base.repo.replace('/', '__'));
+      let resolver = resolvers.get(repoDir);
+      if (!resolver) resolvers.set(repoDir, (resolver = new FileWorkspaceResolver({ roots: [repoDir], summarize: summarizeSource })));
+      result = await analyzeFile(path, resolver);
     } catch (err) {
       failed.push({ file: `${base.repo}/${base.path}`, error: err instanceof Error ? err.message : String(err) });
       continue;

@@ -34,5 +34,6 @@ export interface ServerSettings {
     predictPatterns?: { callee: string; kind: 'local' | 'remote' }[];
     confidenceThreshold?: number;
     timeoutMs?: number;
+    inferenceUrls?: string[];
   };
 }

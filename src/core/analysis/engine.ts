@@ -21,7 +21,10 @@ export interface RawFinding {
 }
 
 export interface LanguageAnalyzer {
-  analyze(tree: Tree, source: string, config: AnalysisConfig, context: SourceContext): { calls: PredictCall[]; findings: RawFinding[] };
+  /** `previous` is the tree of the file's last analysis (edited to match `source`), when reanalyzing after an edit. */
+  analyze(tree: Tree, source: string, config: AnalysisConfig, context: SourceContext, previous?: Tree): { calls: PredictCall[]; findings: RawFinding[] };
+  /** Cheap text pre-scan: false when the source cannot hold a predict call (it need not be parsed). */
+  mayHaveFindings?(source: string, config: AnalysisConfig, context: SourceContext): boolean;
   /** What the module's top-level names hold (models, sessions, clients, inference URLs), for files that import them. */
   summarize(tree: Tree, source: string): ModuleSummary;
   /** Quick fixes for one finding of this file (produced by `analyze` on the same source). */
@@ -47,7 +50,7 @@ export interface AnalysisOutput {
 /** Analyzes one file. `oldTree` (already `edit`ed to match `source`) makes the parse incremental. */
 export function analyzeSource(source: string, lang: Language, config: AnalysisConfig, oldTree?: Tree | null, context: SourceContext = {}): AnalysisOutput {
   const tree = parse(source, lang, oldTree);
-  const raw = analyzerFor(lang).analyze(tree, source, config, context);
+  const raw = analyzerFor(lang).analyze(tree, source, config, context, oldTree ?? undefined);
   if (context.path && isTestFile(context.path)) {
     raw.findings = raw.findings.filter((f) => f.rule !== 'untraced-prediction');
     for (const c of raw.calls) if (c.checks.trace === 'fail') c.checks.trace = 'n/a';
@@ -68,6 +71,17 @@ export function analyzeSource(source: string, lang: Language, config: AnalysisCo
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
   return { result: { language: lang, calls: raw.calls, findings }, tree };
+}
+
+/**
+ * Whether `source` needs analyzing at all: false when a cheap text pre-scan finds nothing a predict call, an unsafe
+ * load or a generated fallback stub could start with. Callers that scan many files (`mlship check`) skip parsing
+ * those; `analyzeSource` on them returns no findings.
+ */
+export function needsAnalysis(source: string, lang: Language, config: AnalysisConfig, context: SourceContext = {}): boolean {
+  if (findFallbackStubs(source).length > 0) return true;
+  const analyzer = analyzerFor(lang);
+  return analyzer.mayHaveFindings ? analyzer.mayHaveFindings(source, config, context) : true;
 }
 
 /** Quick fixes for a finding of `source`. */

@@ -18,6 +18,10 @@ function patterns(list: unknown): PredictPattern[] {
   return list.filter((p): p is PredictPattern => typeof p === 'object' && p !== null && typeof (p as PredictPattern).callee === 'string' && ((p as PredictPattern).kind === 'local' || (p as PredictPattern).kind === 'remote'));
 }
 
+function strings(list: unknown): string[] {
+  return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string' && s.trim() !== '') : [];
+}
+
 export function analysisConfig(manifest: Manifest | undefined, settings: ServerSettings | undefined): AnalysisConfig {
   const config: AnalysisConfig = { ...DEFAULT_CONFIG, severity: { ...DEFAULT_CONFIG.severity }, fallbackWrappers: [], predictPatterns: [] };
   const a = manifest?.analysis;
@@ -27,6 +31,8 @@ export function analysisConfig(manifest: Manifest | undefined, settings: ServerS
     config.predictPatterns.push(...patterns(a.predictPatterns));
     if (typeof a.confidenceThreshold === 'number') config.confidenceThreshold = a.confidenceThreshold;
   }
+  const urls = [...strings(a?.inferenceUrls), ...strings(settings?.diagnostics?.inferenceUrls)];
+  if (urls.length > 0) config.inferenceUrls = urls;
   const d = settings?.diagnostics;
   severities(config.severity, d?.severity);
   config.fallbackWrappers.push(...(d?.fallbackWrappers ?? []).filter((w) => typeof w === 'string'));

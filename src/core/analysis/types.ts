@@ -85,6 +85,8 @@ export interface AnalysisConfig {
   timeoutMs: number;
   /** Threshold constant written by the no-confidence quick fix. */
   confidenceThreshold: number;
+  /** Inference URL patterns added to DEFAULT_INFERENCE_URLS (urls.ts): substrings or `/regex/` strings. */
+  inferenceUrls?: string[];
 }
 
 export const DEFAULT_CONFIG: AnalysisConfig = {
@@ -141,6 +143,8 @@ export interface ExternalSymbol {
   lib?: string;
   /** A model that runs in-process (llama.cpp), not a remote call. */
   local?: boolean;
+  /** llm-client: which SDK (`openai`, `hf-inference`, `replicate`…), so that its inference methods are known. */
+  sdk?: string;
 }
 
 /** The exported names of one module that hold something an analyzer recognizes. */

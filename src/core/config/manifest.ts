@@ -33,6 +33,7 @@ export interface AnalysisManifest {
   predictPatterns?: { callee: string; kind: 'local' | 'remote' }[];
   confidenceThreshold?: number;
   timeoutMs?: number;
+  inferenceUrls?: string[];
   exclude?: string[];
 }
 

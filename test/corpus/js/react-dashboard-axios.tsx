@@ -25,7 +25,7 @@ export function useRiskScore(accountId: string) {
 export function RiskBadge({ accountId }: { accountId: string }) {
   const score = useRiskScore(accountId);
   const refresh = async () => {
-    const res = await riskApi.post('/score', { accountId, fresh: true }); // expect: no-fallback no-timeout untraced-prediction
+    const res = await riskApi.post('/score', { accountId, fresh: true }); // expect: no-fallback no-timeout
     alert(`Risk: ${res.data.score}`);
   };
   return (

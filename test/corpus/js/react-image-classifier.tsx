@@ -17,7 +17,7 @@ export function ImageClassifier() {
 
   const onImage = async (img: HTMLImageElement) => {
     const model = await mobilenet.load();
-    const predictions = await model.classify(img); // expect: no-fallback untraced-prediction
+    const predictions = await model.classify(img); // expect: no-fallback no-confidence
     setPrediction(predictions[0].className);
   };
 

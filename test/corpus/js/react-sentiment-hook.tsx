@@ -13,7 +13,7 @@ export function useSentiment() {
   const analyze = useCallback(async (text: string) => {
     classifier.current ??= await pipeline('sentiment-analysis', 'Xenova/distilbert-base-uncased-finetuned-sst-2-english');
     try {
-      const [top] = await classifier.current(text); // expect: untraced-prediction
+      const [top] = await classifier.current(text); // shown on the page only: not reported (untraced-prediction)
       setMood(top.score >= MIN_SCORE ? top.label.toLowerCase() : 'neutral');
     } catch {
       setMood('neutral');
@@ -23,7 +23,7 @@ export function useSentiment() {
   const analyzeFast = useCallback(async (text: string) => {
     const clf = classifier.current;
     if (!clf) return;
-    const result = await clf(text); // expect: no-fallback no-confidence untraced-prediction
+    const result = await clf(text); // expect: no-fallback no-confidence
     setMood(result[0].label.toLowerCase());
   }, []);
 

@@ -262,12 +262,57 @@ async function score(x) {
 export function Form() {
   const [label, setLabel] = useState('');
   const onSubmit = async (text: string) => {
-    const res = await fetch('/api/predict', { method: 'POST', body: text }); // expect: no-fallback no-timeout untraced-prediction
+    const res = await fetch('/api/predict', { method: 'POST', body: text }); // expect: no-fallback no-timeout
     setLabel((await res.json()).label);
   };
   return <form onSubmit={() => onSubmit('x')}><span>{label}</span></form>;
 }
 `, 'tsx');
+  });
+});
+
+describe('JS analyzer: hosted models, runtimes picked at run time, legacy APIs', () => {
+  test('ONNX Runtime from require(cond ? …) and onnxjs sessions', () => {
+    const out = calls(`const ort = require(process.env.WEB ? 'onnxruntime-web' : 'onnxruntime-node');
+const onnx = require('onnxjs');
+async function a(feeds) { const s = await ort.InferenceSession.create('m.onnx'); return s.run(feeds); }
+async function b(t) { const s = new onnx.InferenceSession(); await s.loadModel('m.onnx'); return s.run([t]); }
+`, 'javascript');
+    assert.deepEqual(out.map((c) => c.label), ['onnxruntime session.run', 'onnxruntime session.run']);
+  });
+
+  test('SDK calls, their timeouts on the client or the call, and quick fixes with the SDK option', () => {
+    const src = `import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenerativeAI } from '@google/generative-ai';
+import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+const { Configuration, OpenAIApi } = require('openai');
+const claude = new Anthropic({ timeout: 10_000 });
+const gemini = new GoogleGenerativeAI(process.env.KEY).getGenerativeModel({ model: 'gemini-1.5-flash' });
+const bedrock = new BedrockRuntimeClient({ requestHandler: new NodeHttpHandler({ requestTimeout: 5000 }) });
+const legacy = new OpenAIApi(new Configuration({ apiKey: 'k' }));
+export async function all(text: string) {
+  try {
+    const a = await claude.messages.create({ model: 'claude-3-haiku', max_tokens: 100, messages: [] });
+    const b = await gemini.generateContent(text); // expect: no-timeout
+    const c = await bedrock.send(new InvokeModelCommand({ modelId: 'm', body: text }));
+    const d = await legacy.createChatCompletion({ model: 'gpt-3.5-turbo', messages: [] }); // expect: no-timeout
+    console.log(a, b, c, d);
+  } catch {
+    return null;
+  }
+}
+`;
+    const result = check(src);
+    assert.deepEqual(result.calls.map((c) => c.label), ['Anthropic messages.create', 'Gemini model.generateContent', 'Bedrock InvokeModel', 'OpenAI-style createChatCompletion']);
+    const fixed = applyFix(src, 'typescript', 'no-timeout');
+    assert.match(fixed, /generateContent\(text, \{ signal: AbortSignal\.timeout\(INFERENCE_TIMEOUT_MS\) \}\)/);
+    assert.match(fixed, /const INFERENCE_TIMEOUT_MS = 50;/);
+  });
+
+  test('OpenAI request options: the fix adds { timeout } as the second argument', () => {
+    const src = "import OpenAI from 'openai';\nconst client = new OpenAI();\nexport async function ask(q) {\n  try {\n    const r = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: q }] });\n    return { text: r.choices[0].message.content, model: r.model };\n  } catch { return null; }\n}\n";
+    assert.match(applyFix(src, 'javascript', 'no-timeout'), /content: q \}\] \}, \{ timeout: INFERENCE_TIMEOUT_MS \}\)/);
   });
 });
 

@@ -4,11 +4,13 @@ import type { Tree } from 'web-tree-sitter';
 import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
-import { type Ast, buildAst, rangeOfNode } from './ast';
+import { type Ast, buildAst, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse } from './ast';
+import { affectedStatements, info, prescan, selectStatements, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
 import { Resolver } from './resolve';
+import { summarizeModule } from './summary';
 
 export interface JsRecord {
   d: Detected;
@@ -17,6 +19,8 @@ export interface JsRecord {
 
 export interface JsAnalysis {
   ast: Ast;
+  /** What the next analysis of the same document may reuse. */
+  snapshot?: Snapshot;
   /** Parsed with a TypeScript grammar (type annotations allowed in generated code). */
   ts: boolean;
   env: DetectEnv;
@@ -29,58 +33,282 @@ export interface JsAnalysis {
 const UNSAFE_LOAD_MESSAGE =
   'This unpickles model data: a pickle from an untrusted source can carry arbitrary objects and payloads; load only trusted files, or export the model to ONNX or JSON.';
 
-/** Full analysis with the internals the quick fixes need; `only` restricts it to the calls that start at one offset. */
-export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, only?: number): JsAnalysis {
-  const ast = buildAst(tree, source);
-  const r = new Resolver(ast);
-  const env = makeEnv(ast, r, config.predictPatterns);
+export interface RunOptions {
+  /** Only the calls that start at this offset (a quick fix). */
+  only?: number;
+  /** Copy only the top-level statements the pre-scan says may matter (the diagnostics; fixes copy everything). */
+  selective?: boolean;
+  /** The analysis of the text before an edit: unchanged statements keep their copies and, when nothing they depend on changed, their results. */
+  previous?: Snapshot;
+}
+
+/** What one analysis leaves for the next one of the same document (after an edit). */
+export interface Snapshot {
+  source: string;
+  key: string;
+  flags: string;
+  statements: Statement[];
+  infos: StatementInfo[];
+  /** Where the pre-scan found candidates. */
+  offsets: number[];
+  /** The copied nodes in document order. */
+  nodes: JNode[];
+  /** The copied subtree of each copied statement, by its start offset. */
+  copies: Map<number, JNode>;
+  /** The calls and findings of each statement, by its start offset. */
+  results: Map<number, StatementResults>;
+}
+
+interface StatementResults {
+  calls: { call: PredictCall; start: number; end: number }[];
+  findings: { finding: RawFinding; start: number; end: number; call?: number }[];
+}
+
+/** The top-level statements of a tree (type and range), read with one cursor. */
+function topLevel(tree: Tree): Statement[] {
+  const out: Statement[] = [];
+  const cursor = tree.walk();
+  const types = tree.language.types;
+  try {
+    if (!cursor.gotoFirstChild()) return out;
+    do out.push({ type: types[cursor.nodeTypeId] ?? 'ERROR', start: cursor.startIndex, end: cursor.endIndex });
+    while (cursor.gotoNextSibling());
+  } finally {
+    cursor.delete();
+  }
+  return out;
+}
+
+/** The index of the statement holding `offset` (statements are in document order). */
+function statementAt(statements: Statement[], offset: number): number {
+  let lo = 0;
+  let hi = statements.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((statements[mid] as Statement).start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** How a text differs from the one before: the changed span [start, oldEnd) became [start, newEnd). */
+function textEdit(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+  const max = Math.min(before.length, after.length);
+  // Long equal stretches are compared a block at a time (native string comparison), the rest a character at a time.
+  let start = 0;
+  while (start + 256 <= max && before.slice(start, start + 256) === after.slice(start, start + 256)) start += 256;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail + 256 <= max - start && before.slice(before.length - tail - 256, before.length - tail) === after.slice(after.length - tail - 256, after.length - tail)) tail += 256;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
+}
+
+/** Analysis with the internals the quick fixes need. */
+export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, options: RunOptions = {}, context: SourceContext = {}): JsAnalysis | undefined {
+  const only = options.only;
+  const key = `${JSON.stringify(config)}\u0000${context.path ?? ''}\u0000${context.resolver ? 'r' : ''}`;
+  let keep: StatementFilter | undefined;
+  let reuse: StatementReuse | undefined;
+  let statements: Statement[] = [];
+  let infos: StatementInfo[] = [];
+  /** Statements whose earlier results still hold, by new index → old start offset and the shift of their offsets. */
+  const clean = new Map<number, { oldStart: number; delta: number }>();
+  const prev = options.previous?.key === key ? options.previous : undefined;
+  let offsets: number[] = [];
+  if (options.selective) {
+    statements = topLevel(tree);
+    // After an edit: statements outside the edited span are the same text as before, moved by the edit's length;
+    // their pre-scan facts (candidates, names) and copies carry over.
+    const moved = new Map<number, { oldStart: number; delta: number; old: number }>();
+    const changed: number[] = [];
+    let removed: StatementInfo[] = [];
+    if (prev) {
+      const edit = textEdit(prev.source, source);
+      const delta = edit.newEnd - edit.oldEnd;
+      const oldIndex = new Map<number, number>();
+      prev.statements.forEach((st, i) => oldIndex.set(st.start, i));
+      const matched = new Set<number>();
+      statements.forEach((st, i) => {
+        const touches = st.end > edit.start && st.start < edit.newEnd;
+        const d = st.start >= edit.newEnd ? delta : 0;
+        const j = touches ? undefined : oldIndex.get(st.start - d);
+        const old = j === undefined ? undefined : prev.statements[j];
+        if (j === undefined || !old || old.type !== st.type || old.end !== st.end - d) changed.push(i);
+        else {
+          matched.add(j);
+          moved.set(i, { oldStart: old.start, delta: d, old: j });
+        }
+      });
+      removed = prev.infos.filter((_inf, j) => !matched.has(j));
+      // Imports decide which names the pre-scan follows: a changed import means scanning everything again.
+      if (changed.some((i) => (statements[i] as Statement).type === 'import_statement') || removed.some((inf) => inf.isImport)) moved.clear();
+    }
+    const newIndexOf = new Map<number, number>();
+    for (const [i, m] of moved) newIndexOf.set(m.old, i);
+    if (moved.size > 0 && prev) {
+      infos = statements.map((st, i) => {
+        const m = moved.get(i);
+        return m ? (prev.infos[m.old] as StatementInfo) : info(source, st);
+      });
+      // Candidates: the earlier ones of unchanged statements (moved), and a scan of the changed ones.
+      for (const o of prev.offsets) {
+        const j = statementAt(prev.statements, o);
+        const old = prev.statements[j];
+        if (!old || o < old.start || o >= old.end) continue;
+        const i = newIndexOf.get(j);
+        if (i !== undefined) offsets.push(o + (moved.get(i)?.delta ?? 0));
+      }
+      for (const i of changed) {
+        const st = statements[i] as Statement;
+        offsets.push(...(prescan(source, config, context.resolver !== undefined, st.start, st.end)?.offsets ?? []));
+      }
+      offsets.sort((a, b) => a - b);
+    } else {
+      offsets = prescan(source, config, context.resolver !== undefined)?.offsets ?? [];
+      infos = statements.map((st) => info(source, st));
+    }
+    if (offsets.length === 0) return undefined;
+    const kept = selectStatements(statements, infos, offsets);
+    if (kept.size < statements.length) {
+      const starts = new Set<number>();
+      for (const i of kept) starts.add((statements[i] as Statement).start);
+      keep = (_type, start) => starts.has(start);
+    }
+    if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {
+      const dirty = affectedStatements(infos, changed, removed);
+      for (const [i, m] of moved) if (!dirty.has(i)) clean.set(i, m);
+      const byStart = new Map<number, { oldStart: number; delta: number }>();
+      for (const [i, m] of moved) byStart.set((statements[i] as Statement).start, m);
+      reuse = (type, start) => {
+        const m = byStart.get(start);
+        const copy = m ? prev.copies.get(m.oldStart) : undefined;
+        if (!m || !copy || (keep && !keep(type, start, 0))) return undefined;
+        prev.copies.delete(m.oldStart);
+        return { nodes: prev.nodes.slice(copy.idx, copy.last + 1), delta: m.delta };
+      };
+    }
+  }
+  const ast = buildAst(tree, source, keep, reuse);
+  const r = new Resolver(ast, context);
+  const env = makeEnv(ast, r, config.predictPatterns, config.inferenceUrls);
   const checker = new Checker(env, config);
+  const flags = `${env.ortImported}|${env.tfImported}|${env.buildsTensors}|${checker.axiosDefaultTimeout}`;
+  if (prev && prev.flags !== flags) clean.clear();
   const records: JsRecord[] = [];
   const calls: PredictCall[] = [];
   const findings: RawFinding[] = [];
+  const results = new Map<number, StatementResults>();
+  const resultsOf = (offset: number): StatementResults | undefined => {
+    if (statements.length === 0) return undefined;
+    const st = statements[statementAt(statements, offset)] as Statement;
+    let res = results.get(st.start);
+    if (!res) results.set(st.start, (res = { calls: [], findings: [] }));
+    return res;
+  };
+  // Earlier results of clean statements, moved to their new place (merged below in document order).
+  const reused: { start: number; end: number; call?: PredictCall; finding?: RawFinding; local?: number; stmt: number }[] = [];
+  for (const [i, m] of clean) {
+    const old = prev?.results.get(m.oldStart);
+    if (!old) continue;
+    for (const c of old.calls) reused.push({ start: c.start + m.delta, end: c.end + m.delta, call: c.call, stmt: i });
+    for (const f of old.findings) reused.push({ start: f.start + m.delta, end: f.end + m.delta, finding: f.finding, ...(f.call !== undefined ? { local: f.call } : {}), stmt: i });
+  }
+  const reusedCallIndex = new Map<string, number>();
+  const range = (start: number, end: number) => ({ start: posAt(ast, start), end: posAt(ast, end) });
+  let k = 0;
+  reused.sort((a, b) => a.start - b.start || (a.call ? -1 : 1));
+  /** Adds the reused results that come before `offset`. */
+  const flushReused = (offset: number): void => {
+    for (; k < reused.length && (reused[k] as (typeof reused)[number]).start < offset; k++) {
+      const x = reused[k] as (typeof reused)[number];
+      const res = resultsOf(x.start);
+      if (x.call) {
+        const index = calls.length;
+        const call = { ...x.call, range: range(x.start, x.end) };
+        calls.push(call);
+        reusedCallIndex.set(`${x.stmt}:${res?.calls.length ?? 0}`, index);
+        res?.calls.push({ call, start: x.start, end: x.end });
+      } else if (x.finding) {
+        const local = x.local;
+        const index = local === undefined ? undefined : reusedCallIndex.get(`${x.stmt}:${local}`);
+        const finding: RawFinding = { ...x.finding, range: range(x.start, x.end), ...(index !== undefined ? { callIndex: index, fix: { call: index, start: x.start, end: x.end } } : {}) };
+        findings.push(finding);
+        res?.findings.push({ finding, start: x.start, end: x.end, ...(local !== undefined ? { call: local } : {}) });
+      }
+    }
+  };
   for (const call of r.calls) {
     if (only !== undefined && call.start !== only) continue;
+    if (clean.size > 0 && clean.has(statementAt(statements, call.start))) continue;
+    flushReused(call.start);
     try {
+      const res = resultsOf(call.start);
       if (isUnsafeLoad(env, call)) {
-        findings.push({ rule: 'unsafe-model-load', range: rangeOfNode(ast, call), message: UNSAFE_LOAD_MESSAGE });
+        const finding: RawFinding = { rule: 'unsafe-model-load', range: rangeOfNode(ast, call), message: UNSAFE_LOAD_MESSAGE };
+        findings.push(finding);
+        res?.findings.push({ finding, start: call.start, end: call.end });
         continue;
       }
       const d = detectCall(env, call);
       if (!d) continue;
-      const checks = checker.checks(d);
+      const { checks, confidenceReason } = checker.check(d);
       const index = calls.length;
-      const range = rangeOfNode(ast, call);
+      const rg = rangeOfNode(ast, call);
       records.push({ d, checks });
-      calls.push({ kind: d.kind, label: d.label, range, checks: { ...checks } });
+      const pc: PredictCall = { kind: d.kind, label: d.label, range: rg, checks: { ...checks }, ...(confidenceReason ? { confidenceReason } : {}) };
+      const local = res?.calls.length ?? 0;
+      calls.push(pc);
+      res?.calls.push({ call: pc, start: call.start, end: call.end });
       const fix = { call: index, start: call.start, end: call.end };
-      if (checks.fallback === 'fail') findings.push({ rule: 'no-fallback', range, callIndex: index, fix });
-      if (checks.confidence === 'fail') findings.push({ rule: 'no-confidence', range, callIndex: index, fix });
-      if (checks.timeout === 'fail') findings.push({ rule: 'no-timeout', range, callIndex: index, fix });
-      if (checks.trace === 'fail') findings.push({ rule: 'untraced-prediction', range, callIndex: index, fix });
+      for (const [rule, state] of [['no-fallback', checks.fallback], ['no-confidence', checks.confidence], ['no-timeout', checks.timeout], ['untraced-prediction', checks.trace]] as const) {
+        if (state !== 'fail') continue;
+        const finding: RawFinding = { rule, range: rg, callIndex: index, fix };
+        findings.push(finding);
+        res?.findings.push({ finding, start: call.start, end: call.end, call: local });
+      }
     } catch {
       // One odd call must not hide the others' findings.
     }
   }
+  flushReused(Number.POSITIVE_INFINITY);
   const ts = tree.language.types.includes('type_annotation');
-  return { ast, ts, env, checker, records, calls, findings };
+  const copies = new Map<number, JNode>();
+  for (const c of ast.root.children) if (!c.skipped) copies.set(c.start, c);
+  const snapshot: Snapshot | undefined = options.selective ? { source, key, flags, statements, infos, offsets, nodes: ast.nodes, copies, results } : undefined;
+  return { ast, ts, env, checker, records, calls, findings, ...(snapshot ? { snapshot } : {}) };
 }
 
+/** The last analysis of each tree, for the reanalysis after the next edit (the language server passes the old tree). */
+const snapshots = new WeakMap<Tree, Snapshot>();
+
 export const jsAnalyzer: LanguageAnalyzer = {
-  analyze(tree: Tree, source: string, config: AnalysisConfig, _context: SourceContext): { calls: PredictCall[]; findings: RawFinding[] } {
+  analyze(tree: Tree, source: string, config: AnalysisConfig, context: SourceContext, previous?: Tree): { calls: PredictCall[]; findings: RawFinding[] } {
     try {
-      const a = runAnalysis(tree, source, config);
-      return { calls: a.calls, findings: a.findings };
+      const prev = previous ? snapshots.get(previous) : undefined;
+      if (previous) snapshots.delete(previous);
+      const a = runAnalysis(tree, source, config, { selective: true, ...(prev ? { previous: prev } : {}) }, context);
+      if (a?.snapshot) snapshots.set(tree, a.snapshot);
+      return a ? { calls: a.calls, findings: a.findings } : { calls: [], findings: [] };
     } catch {
       return { calls: [], findings: [] };
     }
   },
-  summarize(): ModuleSummary {
-    return new Map();
+  mayHaveFindings(source: string, config: AnalysisConfig, context: SourceContext): boolean {
+    return prescan(source, config, context.resolver !== undefined) !== undefined;
   },
-  fixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig, _context: SourceContext): CodeFix[] {
+  summarize(tree: Tree, source: string): ModuleSummary {
+    try {
+      return summarizeModule(tree, source);
+    } catch {
+      return new Map();
+    }
+  },
+  fixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig, context: SourceContext): CodeFix[] {
     try {
       const lines = lineStarts(source);
-      return fixesFor(runAnalysis(tree, source, config, offsetAt(source, finding.range.start, lines)), finding, config);
+      const a = runAnalysis(tree, source, config, { only: offsetAt(source, finding.range.start, lines) }, context);
+      return a ? fixesFor(a, finding, config) : [];
     } catch {
       return [];
     }

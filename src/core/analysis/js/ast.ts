@@ -17,6 +17,10 @@ export interface JNode {
   idx: number;
   /** Pre-order index of the last node of this subtree (`nodes.slice(idx, last + 1)` is the subtree). */
   last: number;
+  /** A top-level statement that was not copied (see `buildAst`'s `keep`): no children. */
+  skipped: boolean;
+  /** The nearest enclosing function (filled once the tree is built). */
+  fn: JNode | null;
 }
 
 export interface Ast {
@@ -29,8 +33,44 @@ export interface Ast {
 
 const PUNCTUATION = new Set(['(', ')', '{', '}', '[', ']', ',', '.', ':', "'", '"', '`', '${', '=>']);
 
-/** Copies the tree into plain objects with an explicit stack (no recursion, so deep trees cannot overflow). */
-export function buildAst(tree: Tree, source: string): Ast {
+/** Node types (JavaScript, TypeScript, TSX grammars) with fields; children of other nodes have none (no call into wasm). */
+const FIELD_PARENTS = new Set([
+  'abstract_class_declaration', 'abstract_method_signature', 'arrow_function', 'assignment_expression', 'assignment_pattern', 'augmented_assignment_expression',
+  'binary_expression', 'break_statement', 'call_expression', 'call_signature', 'catch_clause', 'class', 'class_body', 'class_declaration', 'class_static_block',
+  'conditional_type', 'construct_signature', 'constructor_type', 'continue_statement', 'do_statement', 'enum_assignment', 'enum_body', 'enum_declaration',
+  'export_specifier', 'export_statement', 'extends_clause', 'extends_type_clause', 'field_definition', 'finally_clause', 'for_in_statement', 'for_statement',
+  'function_declaration', 'function_expression', 'function_signature', 'function_type', 'generator_function', 'generator_function_declaration', 'generic_type',
+  'if_statement', 'import_require_clause', 'import_specifier', 'import_statement', 'index_signature', 'instantiation_expression', 'interface_declaration',
+  'internal_module', 'jsx_closing_element', 'jsx_element', 'jsx_opening_element', 'jsx_self_closing_element', 'labeled_statement', 'lexical_declaration',
+  'mapped_type_clause', 'member_expression', 'method_definition', 'method_signature', 'module', 'nested_identifier', 'nested_type_identifier', 'new_expression',
+  'object_assignment_pattern', 'optional_parameter', 'pair', 'pair_pattern', 'parenthesized_expression', 'property_signature', 'public_field_definition', 'regex',
+  'required_parameter', 'subscript_expression', 'switch_case', 'switch_default', 'switch_statement', 'ternary_expression', 'try_statement', 'type_alias_declaration',
+  'type_parameter', 'type_predicate', 'unary_expression', 'update_expression', 'using_declaration', 'variable_declarator', 'while_statement', 'with_statement',
+  'ERROR',
+]);
+/** Named node types that never have children. */
+const LEAVES = new Set([
+  'comment', 'escape_sequence', 'false', 'hash_bang_line', 'html_comment', 'null', 'number', 'private_property_identifier', 'property_identifier', 'regex_flags',
+  'regex_pattern', 'shorthand_property_identifier', 'shorthand_property_identifier_pattern', 'statement_identifier', 'string_fragment', 'super', 'this',
+  'true', 'type_identifier', 'undefined', 'html_character_reference', 'jsx_text', 'identifier',
+]);
+/** Leaves whose end is found in the text (an identifier ends where its characters do). */
+const NAME_LEAVES = new Set(['identifier', 'property_identifier', 'shorthand_property_identifier', 'shorthand_property_identifier_pattern', 'type_identifier', 'statement_identifier', 'private_property_identifier']);
+const NAME_RE = /#?[\p{ID_Continue}$\u200c\u200d]+/uy;
+
+/** Chooses the top-level statements to copy whole; the others become childless placeholders (`skipped`). */
+export type StatementFilter = (type: string, start: number, end: number) => boolean;
+/**
+ * A copy of a top-level statement made for an earlier version of the text: its nodes in document order (the
+ * statement first) and how far they move.
+ */
+export type StatementReuse = (type: string, start: number, end: number) => { nodes: JNode[]; delta: number } | undefined;
+
+/**
+ * Copies the tree into plain objects with an explicit loop (no recursion, so deep trees cannot overflow). With `keep`,
+ * only the top-level statements it accepts are copied whole.
+ */
+export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reuse?: StatementReuse): Ast {
   const cursor = tree.walk();
   const nodes: JNode[] = [];
   // Type names, field names and named-ness come from per-language tables: fewer calls into wasm per node.
@@ -38,59 +78,110 @@ export function buildAst(tree: Tree, source: string): Ast {
   const types = language.types;
   const fields = language.fields;
   const namedById: (boolean | undefined)[] = [];
-  const mk = (parent: JNode | null): JNode => {
+  /** Calls copied from the tree (a few of them are `await (x)` misread, see finish). */
+  const calls: JNode[] = [];
+  /** The node at the cursor, or null for punctuation (walked over, not kept: nothing reads it). */
+  const mk = (parent: JNode | null, withFields: boolean): JNode | null => {
     const typeId = cursor.nodeTypeId;
     const type = types[typeId] ?? 'ERROR';
     let named = namedById[typeId];
     if (named === undefined) named = namedById[typeId] = type === 'ERROR' || language.nodeTypeIsNamed(typeId);
-    // Punctuation leaves are walked over but not kept (nothing reads them); they only carry their parent.
-    if (parent && !named && PUNCTUATION.has(type)) return { type, named, field: null, start: 0, end: 0, parent, children: [], idx: -1, last: -1 };
+    if (parent && !named && PUNCTUATION.has(type)) return null;
+    const start = cursor.startIndex;
+    let end = -1;
+    if (named && NAME_LEAVES.has(type)) {
+      NAME_RE.lastIndex = start;
+      if (NAME_RE.test(source) && source.charCodeAt(NAME_RE.lastIndex) !== 92) end = NAME_RE.lastIndex;
+    } else if (!named && type !== ';' && source.startsWith(type, start)) end = start + type.length;
     const n: JNode = {
       type,
       named,
-      field: parent ? (fields[cursor.currentFieldId] ?? null) : null,
-      start: cursor.startIndex,
-      end: cursor.endIndex,
+      field: withFields ? (fields[cursor.currentFieldId] ?? null) : null,
+      start,
+      end: end >= 0 ? end : cursor.endIndex,
       parent,
       children: [],
       idx: nodes.length,
       last: nodes.length,
+      skipped: false,
+      fn: parent ? (FUNCTION_TYPES.has(parent.type) ? parent : parent.fn) : null,
     };
     nodes.push(n);
     if (parent) parent.children.push(n);
+    if (type === 'call_expression') calls.push(n);
     return n;
   };
-  const root = mk(null);
-  let current = root;
+  const root = mk(null, false) as JNode;
   try {
+    if (!cursor.gotoFirstChild()) return finish();
+    let parent = root;
+    let withFields = FIELD_PARENTS.has(root.type);
     for (;;) {
-      if (cursor.gotoFirstChild()) {
-        current = mk(current);
+      const copy = parent === root && reuse ? reuseAt(root) : false;
+      if (copy) {
+        while (!cursor.gotoNextSibling()) return finish();
         continue;
       }
-      let advanced = false;
-      while (!advanced) {
-        if (cursor.gotoNextSibling()) {
-          current = mk(current.parent);
-          advanced = true;
-        } else if (cursor.gotoParent()) {
-          current = current.parent ?? root;
-        } else {
-          return finish();
-        }
+      const n = mk(parent, withFields);
+      let descend = n !== null && n.named && !LEAVES.has(n.type);
+      if (descend && n && parent === root && keep && !keep(n.type, n.start, n.end)) {
+        n.skipped = true;
+        descend = false;
+      }
+      if (descend && n && cursor.gotoFirstChild()) {
+        parent = n;
+        withFields = FIELD_PARENTS.has(n.type);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (parent === root || !cursor.gotoParent()) return finish();
+        parent.last = nodes.length - 1;
+        parent = parent.parent ?? root;
+        withFields = FIELD_PARENTS.has(parent.type);
       }
     }
   } finally {
     cursor.delete();
   }
-  function finish(): Ast {
-    for (let i = nodes.length - 1; i >= 0; i--) {
-      const n = nodes[i] as JNode;
-      const lastChild = n.children[n.children.length - 1];
-      if (lastChild) n.last = lastChild.last;
+  /** Splices an earlier copy of the statement at the cursor into the tree, if there is one. */
+  function reuseAt(root: JNode): boolean {
+    const typeId = cursor.nodeTypeId;
+    const type = types[typeId] ?? 'ERROR';
+    const old = reuse?.(type, cursor.startIndex, cursor.endIndex);
+    const top = old?.nodes[0];
+    if (!old || !top) return false;
+    top.parent = root;
+    root.children.push(top);
+    // Its nodes join the document order in the order they had: indexes move together, offsets by the edit.
+    const move = nodes.length - top.idx;
+    const { delta } = old;
+    for (const n of old.nodes) {
+      n.idx += move;
+      n.last += move;
+      n.start += delta;
+      n.end += delta;
+      nodes.push(n);
     }
+    return true;
+  }
+
+  function finish(): Ast {
+    // tree-sitter-javascript reads `await (x)` as a call of a function named `await`: make it the await it is.
+    for (const n of calls) {
+      if (n.children.length !== 2) continue;
+      const [f, a] = n.children as [JNode, JNode];
+      if (f.type !== 'identifier' || f.end - f.start !== 5 || source.slice(f.start, f.end) !== 'await' || a.type !== 'arguments') continue;
+      const inner = a.children.filter((c) => c.named && c.type !== 'comment');
+      if (inner.length !== 1) continue;
+      const arg = inner[0] as JNode;
+      n.type = 'await_expression';
+      n.children = [arg];
+      arg.parent = n;
+      arg.field = null;
+    }
+    root.last = nodes.length - 1;
     const starts = [0];
-    for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) starts.push(i + 1);
+    for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
     return { root, nodes, source, lineStarts: starts };
   }
 }
@@ -167,34 +258,8 @@ export const FUNCTION_TYPES = new Set(['function_declaration', 'function_express
 export const CLASS_TYPES = new Set(['class_declaration', 'class', 'abstract_class_declaration']);
 
 
-/**
- * The nearest ancestor whose type is in `types` (or null), memoized per node so that deep nesting stays linear:
- * the walk stops at the first ancestor whose answer is known and fills in the path.
- */
-export function nearestAncestor(n: JNode, types: ReadonlySet<string>, memo: WeakMap<JNode, JNode | null>): JNode | null {
-  const path: JNode[] = [];
-  let found: JNode | null = null;
-  for (let p = n.parent; p; p = p.parent) {
-    if (types.has(p.type)) {
-      found = p;
-      break;
-    }
-    const known = memo.get(p);
-    if (known !== undefined) {
-      found = known;
-      break;
-    }
-    path.push(p);
-  }
-  // Every node on the path (below the answer, none of the given types) has the same nearest ancestor.
-  for (const q of path) memo.set(q, found);
-  return found;
-}
-
-const functionMemo = new WeakMap<JNode, JNode | null>();
-
 export function enclosingFunction(n: JNode): JNode | undefined {
-  return nearestAncestor(n, FUNCTION_TYPES, functionMemo) ?? undefined;
+  return n.fn ?? undefined;
 }
 
 /** Text of a string literal's contents (escape sequences kept raw), or undefined. */

@@ -2,8 +2,10 @@
 // (argmax / hard labels without a threshold), timeout (remote calls) and trace (model version recorded).
 import type { AnalysisConfig, CheckState, PredictChecks } from '../types';
 import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, outerValue, propName, stringValue, subtree, text, unwrap, within } from './ast';
+import { type Sink, type SinkKind, sinkOf } from './sinks';
 import { calleeText, type Detected, type DetectEnv } from './detect';
-import { argsOf, type Binding, type Resolver } from './resolve';
+import { SDKS, TIMEOUT_KEYS } from './libs';
+import { argsOf, type Resolver } from './resolve';
 
 const CALLBACK_METHODS = new Set(['map', 'flatMap', 'then', 'forEach', 'filter', 'reduce', 'some', 'every', 'find', 'findIndex', 'all', 'allSettled', 'race', 'any']);
 const SYNC_ONLY_CALLBACKS = new Set(['forEach', 'filter', 'reduce', 'some', 'every', 'find', 'findIndex']);
@@ -23,8 +25,34 @@ export interface UnitFacts {
   versionRecorded: boolean;
   labelPatterns: JNode[];
   labelReads: JNode[];
-  /** Comparisons inside an argmax (a reduce callback): not thresholds. */
+  /** Comparisons inside an argmax (a reduce callback, a max-finding loop): not thresholds. */
   argmaxComparisons: Set<JNode>;
+  /** Identifiers (and shorthand properties) in document order: where values are used. */
+  idents: JNode[];
+  /** Loops that keep the index (or label) of the largest value. */
+  loopArgmax: LoopArgmax[];
+}
+
+/** `for (…) if (p[i] > best) { best = p[i]; bestIndex = i; }`: the comparison and what it keeps. */
+export interface LoopArgmax {
+  loop: JNode;
+  condition: JNode;
+  /** Names assigned the winning index or label. */
+  index: string[];
+  /** Names assigned the winning value (a score). */
+  value: string[];
+}
+
+/** The names a check follows from a call: values derived from the result, argmax indexes, and labels read from it. */
+export interface Taint {
+  values: Set<string>;
+  indexes: Set<string>;
+}
+
+export interface CheckResult {
+  checks: PredictChecks;
+  /** Which case of the no-confidence definition applied. */
+  confidenceReason: string | undefined;
 }
 
 export class Checker {
@@ -49,16 +77,34 @@ export class Checker {
     return this.env.ast;
   }
 
+  /** `axios.defaults.timeout = …` somewhere in the file. */
+  get axiosDefaultTimeout(): boolean {
+    return this.defaultsTimeout;
+  }
+
   get r(): Resolver {
     return this.env.r;
   }
 
   checks(d: Detected): PredictChecks {
+    return this.check(d).checks;
+  }
+
+  check(d: Detected): CheckResult {
+    let confidence: { state: CheckState; reason: string | undefined };
+    try {
+      confidence = this.confidence(d);
+    } catch {
+      confidence = { state: 'n/a', reason: undefined };
+    }
     return {
-      fallback: this.guarded(d.node, d.promise, 0) ? 'pass' : 'fail',
-      confidence: this.confidence(d),
-      timeout: this.timeout(d),
-      trace: this.trace(d),
+      checks: {
+        fallback: this.guarded(d.node, d.promise, 0) ? 'pass' : 'fail',
+        confidence: confidence.state,
+        timeout: this.timeout(d),
+        trace: this.trace(d),
+      },
+      confidenceReason: confidence.reason,
     };
   }
 
@@ -67,7 +113,8 @@ export class Checker {
   /** Whether an exception (or rejection) of `node` is handled by something other than a rethrow. */
   guarded(node: JNode, promise: boolean, depth: number): boolean {
     if (this.chainCaught(node)) return true;
-    let awaited = false;
+    // `await x.post<T>(…)` parses with the await inside the callee in TypeScript.
+    let awaited = child(node, 'function')?.type === 'await_expression';
     let prev = node;
     for (let p = node.parent; p; prev = p, p = p.parent) {
       if (p.type === 'await_expression') awaited = true;
@@ -210,68 +257,7 @@ export class Checker {
 
   /** Calls of `fn` in this file, or undefined when it is also referenced in other ways (passed as a callback…). */
   callSites(fn: JNode): JNode[] | undefined {
-    const ast = this.ast;
-    const r = this.r;
-    let binding: Binding | undefined;
-    let member: string | undefined;
-    const parent = fn.parent;
-    if (fn.type === 'function_declaration' || fn.type === 'generator_function_declaration') {
-      const name = child(fn, 'name');
-      if (name) binding = r.lookup(text(ast, name), name);
-    } else if (parent?.type === 'variable_declarator' && fn.field === 'value') {
-      const name = child(parent, 'name');
-      if (name?.type === 'identifier') binding = r.lookup(text(ast, name), name);
-    } else if (fn.type === 'method_definition') {
-      member = propName(ast, child(fn, 'name'));
-    } else if ((parent?.type === 'public_field_definition' || parent?.type === 'field_definition' || parent?.type === 'pair') && fn.field === 'value') {
-      member = propName(ast, child(parent, 'name') ?? child(parent, 'property') ?? child(parent, 'key'));
-    }
-    const sites: JNode[] = [];
-    if (binding) {
-      const b = binding;
-      for (const ref of r.idents.get(b.name) ?? []) {
-        if (ref === b.decl || ref.field === 'name') continue;
-        if (r.lookup(b.name, ref) !== b) continue;
-        if (ref.parent?.type === 'export_specifier') continue;
-        const call = ref.parent;
-        if (call?.type === 'call_expression' && ref.field === 'function') sites.push(call);
-        else return undefined;
-      }
-      return sites;
-    }
-    if (member !== undefined) {
-      // The object or class that owns the method: only calls through it (or through an unknown receiver) count.
-      const owner = fn.type === 'method_definition' ? parent : parent?.parent;
-      const ownerNode = owner?.type === 'class_body' ? owner.parent : owner;
-      for (const m of r.members.get(member) ?? []) {
-        const recv = child(m, 'object');
-        if (!recv || !ownerNode || !this.receiverMayBe(recv, ownerNode)) continue;
-        const call = m.parent;
-        if (call?.type === 'call_expression' && m.field === 'function') sites.push(call);
-        else if (m.parent?.type === 'assignment_expression' && m.field === 'left') continue;
-        else return undefined;
-      }
-      return sites;
-    }
-    return undefined;
-  }
-
-  /** Whether `recv.method` may be the method of `owner` (a class or object literal): `this` inside it, an instance, or unknown. */
-  private receiverMayBe(recv: JNode, owner: JNode): boolean {
-    const u = unwrap(recv);
-    if (u.type === 'this') return this.r.thisTarget(u) === owner;
-    const v = this.r.eval(u);
-    switch (v.k) {
-      case 'unknown':
-        return true;
-      case 'inst':
-        return v.cls === owner;
-      case 'class':
-      case 'objlit':
-        return v.node === owner;
-      default:
-        return false;
-    }
+    return this.r.callSitesOf(fn);
   }
 
   // ---------------------------------------------------------------- units
@@ -293,16 +279,28 @@ export class Checker {
     if (f) return f;
     const ast = this.ast;
     const nodes = subtree(ast, unit);
-    f = { nodes, argmax: [], comparisons: [], flows: [], versionRecorded: false, labelPatterns: [], labelReads: [], argmaxComparisons: new Set() };
+    f = { nodes, argmax: [], comparisons: [], flows: [], versionRecorded: false, labelPatterns: [], labelReads: [], argmaxComparisons: new Set(), idents: [], loopArgmax: [] };
     for (const n of nodes) {
       switch (n.type) {
+        case 'identifier':
+        case 'shorthand_property_identifier':
+          f.idents.push(n);
+          break;
+        case 'for_statement':
+        case 'while_statement':
+        case 'do_statement': {
+          const la = this.loopArgmax(n);
+          if (la) f.loopArgmax.push(la);
+          break;
+        }
         case 'call_expression': {
           if (this.isArgmax(n)) f.argmax.push(n);
           const fnode = child(n, 'function');
-          if (fnode && unwrap(fnode).type === 'member_expression' && argsOf(n).some((a) => FUNCTION_TYPES.has(unwrap(a).type))) f.flows.push(n);
+          const fu = fnode ? unwrap(fnode) : undefined;
+          if (fu?.type === 'member_expression' && (argsOf(n).some((a) => FUNCTION_TYPES.has(unwrap(a).type)) || MUTATORS.has(propName(ast, child(fu, 'property')) ?? ''))) f.flows.push(n);
           if (!f.versionRecorded && fnode && this.isRecorder(unwrap(fnode))) {
             const a = child(n, 'arguments');
-            if (a && /version/i.test(text(ast, a))) f.versionRecorded = true;
+            if (a && VERSION_RE.test(text(ast, a))) f.versionRecorded = true;
           }
           break;
         }
@@ -313,23 +311,27 @@ export class Checker {
         }
         case 'variable_declarator':
         case 'assignment_expression':
+        case 'augmented_assignment_expression':
           f.flows.push(n);
           break;
-        case 'for_in_statement':
+        case 'for_in_statement': {
           f.flows.push(n);
+          const la = this.loopArgmax(n);
+          if (la) f.loopArgmax.push(la);
           break;
+        }
         case 'object_pattern':
-          if (n.children.some((c) => /^(label|output_label)$/.test(patternKey(ast, c) ?? ''))) f.labelPatterns.push(n);
+          if (n.children.some((c) => LABEL_KEY_RE.test(patternKey(ast, c) ?? ''))) f.labelPatterns.push(n);
           break;
         case 'member_expression': {
           const p = propName(ast, child(n, 'property'));
-          if (p === 'label' || p === 'output_label') f.labelReads.push(n);
+          if (p !== undefined && LABEL_KEY_RE.test(p)) f.labelReads.push(n);
           break;
         }
         case 'subscript_expression': {
           const idx = child(n, 'index');
           const s = idx ? stringValue(ast, unwrap(idx)) : undefined;
-          if (s === 'label' || s === 'output_label') f.labelReads.push(n);
+          if (s !== undefined && LABEL_KEY_RE.test(s)) f.labelReads.push(n);
           break;
         }
         default:
@@ -337,6 +339,7 @@ export class Checker {
       }
     }
     for (const a of f.argmax) for (const n of subtree(ast, a)) if (n.type === 'binary_expression') f.argmaxComparisons.add(n);
+    for (const la of f.loopArgmax) for (const n of subtree(ast, la.condition)) if (n.type === 'binary_expression') f.argmaxComparisons.add(n);
     this.facts.set(unit, f);
     return f;
   }
@@ -373,11 +376,21 @@ export class Checker {
     if (/^arg_?max$/i.test(name)) return true;
     const args = argsOf(call);
     if (name === 'indexOf' && args[0]) {
-      const a = unwrap(args[0]);
+      // x.indexOf(Math.max(...x)), or with the maximum kept in a variable first.
+      let a = unwrap(args[0]);
+      if (a.type === 'identifier') {
+        const def = this.r.lookup(text(ast, a), a)?.defs.find((x) => x.expr && x.path.length === 0)?.expr;
+        if (def) a = unwrap(def);
+      }
       if (a.type === 'call_expression') {
         const af = child(a, 'function');
-        if (af && calleeText(ast, af) === 'Math.max') return true;
+        if (af && /^Math\.max(?:\.apply)?$/.test(calleeText(ast, af))) return true;
       }
+    }
+    // A helper of this file that takes the output and returns its argmax (`getLabel(out.logits.data)`).
+    if (u.type === 'identifier' || (u.type === 'member_expression' && unwrap(child(u, 'object') ?? u).type === 'this')) {
+      const v = this.r.eval(u);
+      if (v.k === 'fn' && this.helperArgmax(v.node)) return true;
     }
     if (name === 'reduce' && args.length >= 2) {
       const cb = unwrap(args[0] as JNode);
@@ -388,6 +401,60 @@ export class Checker {
       }
     }
     return false;
+  }
+
+  private readonly helperMemo = new Map<JNode, boolean>();
+
+  /** An in-file function that takes a model output and returns its argmax, with no threshold of its own. */
+  private helperArgmax(fn: JNode): boolean {
+    const known = this.helperMemo.get(fn);
+    if (known !== undefined) return known;
+    this.helperMemo.set(fn, false);
+    const facts = this.unitFacts(fn);
+    let ok = false;
+    if (facts.argmax.length > 0 || facts.loopArgmax.length > 0) {
+      const params = new Set<string>();
+      const ps = child(fn, 'parameters') ?? child(fn, 'parameter');
+      if (ps) patternNames(this.ast, ps.type === 'formal_parameters' ? ps : ps, params);
+      if (ps?.type === 'formal_parameters') for (const p of namedKids(ps)) patternNames(this.ast, p, params);
+      ok = !this.hasThreshold(facts, { values: params, indexes: new Set() }, fn.start);
+    }
+    this.helperMemo.set(fn, ok);
+    return ok;
+  }
+
+  /** A loop that keeps the index or label of the largest value: `if (x > best) { best = x; bestIndex = i; }`. */
+  private loopArgmax(loop: JNode): LoopArgmax | undefined {
+    const ast = this.ast;
+    const body = child(loop, 'body');
+    if (!body) return undefined;
+    for (const n of subtree(ast, body)) {
+      if (n.type !== 'if_statement' || enclosingFnWithin(n, loop)) continue;
+      const cond = child(n, 'condition');
+      const cmp = cond ? namedKids(cond)[0] : undefined;
+      const cu = cmp ? unwrap(cmp) : undefined;
+      if (cu?.type !== 'binary_expression') continue;
+      const l = child(cu, 'left');
+      const r = child(cu, 'right');
+      const op = l && r ? ast.source.slice(l.end, r.start).trim() : '';
+      if (!l || !r || !/^[<>]=?$/.test(op)) continue;
+      const index: string[] = [];
+      const value: string[] = [];
+      const cons = child(n, 'consequence');
+      if (!cons) continue;
+      const sides = [text(ast, l).replace(/\s+/g, ''), text(ast, r).replace(/\s+/g, '')];
+      for (const a of subtree(ast, cons)) {
+        if (a.type !== 'assignment_expression') continue;
+        const left = child(a, 'left');
+        const right = child(a, 'right');
+        if (!left || !right || unwrap(left).type !== 'identifier') continue;
+        const name = text(ast, unwrap(left));
+        (sides.includes(text(ast, right).replace(/\s+/g, '')) ? value : index).push(name);
+      }
+      // Both the winner's value and its index (or label) are kept: an argmax, not a running total.
+      if (index.length > 0 && (value.length > 0 || index.some((x) => sides.some((sd) => new RegExp(`\\b${x.replace(/\$/g, '\\$')}\\b`).test(sd))))) return { loop, condition: cu, index, value };
+    }
+    return undefined;
   }
 
   // ---------------------------------------------------------------- confidence
@@ -462,7 +529,7 @@ export class Checker {
         if (f.type === 'variable_declarator') {
           const v = child(f, 'value');
           if (v && mentions(v)) bind(child(f, 'name'), containsArgmax(v) ? indexes : values);
-        } else if (f.type === 'assignment_expression') {
+        } else if (f.type === 'assignment_expression' || f.type === 'augmented_assignment_expression') {
           const v = child(f, 'right');
           if (v && mentions(v)) bind(child(f, 'left'), containsArgmax(v) ? indexes : values);
         } else if (f.type === 'for_in_statement') {
@@ -471,6 +538,16 @@ export class Checker {
           const fn = child(f, 'function');
           const recv = fn && unwrap(fn).type === 'member_expression' ? child(unwrap(fn), 'object') : undefined;
           if (recv && mentions(recv)) for (const a of argsOf(f)) addParams(ast, unwrap(a), values);
+          // results.push(prediction): the collection now holds it.
+          const method = fn && unwrap(fn).type === 'member_expression' ? propName(ast, child(unwrap(fn), 'property')) : undefined;
+          if (recv && unwrap(recv).type === 'identifier' && method && MUTATORS.has(method) && (argsOf(f).some((a) => mentions(a)) || this.underCondition(f, unitNode, mentions))) values.add(text(ast, unwrap(recv)));
+        }
+      }
+      for (const la of facts.loopArgmax) {
+        if (la.loop.end < d.node.start) continue;
+        if (this.idsOf(la.condition).some((x) => values.has(x))) {
+          for (const x of la.index) indexes.add(x);
+          for (const x of la.value) values.add(x);
         }
       }
       for (const i of indexes) values.delete(i);
@@ -479,29 +556,165 @@ export class Checker {
     return { values, indexes };
   }
 
-  private confidence(d: Detected): CheckState {
+  /**
+   * no-confidence, one definition: a hard label (an argmax in any form, a label read from a classifier's result) that
+   * decides something here — a branch, a returned, sent, stored or displayed decision — with no score compared to a
+   * threshold fails; the label travelling with its score (returned, sent, shown, logged) passes; a label that is only
+   * printed decides nothing (n/a), and so does a greedy argmax that picks the next token of a generation loop.
+   */
+  /** Whether `n` runs only when a condition about the value holds (`if (p[i] > 0.15) picked.push(i)`). */
+  private underCondition(n: JNode, top: JNode | undefined, mentions: (x: JNode | undefined) => boolean): boolean {
+    for (let p = n.parent; p && p !== top; p = p.parent) {
+      if (FUNCTION_TYPES.has(p.type)) return false;
+      if ((p.type === 'if_statement' || p.type === 'ternary_expression') && mentions(child(p, 'condition'))) return true;
+    }
+    return false;
+  }
+
+  private confidence(d: Detected): { state: CheckState; reason: string | undefined } {
+    const ast = this.ast;
     const unit = this.unitOf(d.node);
     const facts = this.unitFacts(unit);
-    let argmax = false;
-    for (let i = facts.argmax.length - 1; i >= 0 && !argmax; i--) if ((facts.argmax[i] as JNode).end >= d.node.start) argmax = true;
-    const labels = d.kind === 'hf-pipeline' || d.kind === 'onnxruntime';
-    if (!argmax && (!labels || (facts.labelReads.length === 0 && facts.labelPatterns.length === 0))) return 'n/a';
+    const from = statementStart(d.node);
     const t = this.taint(d, facts);
     const mentionsCall = (n: JNode | undefined): boolean => !!n && (within(d.node, n) || this.idsOf(n).some((x) => t.values.has(x)));
-    const from = statementStart(d.node);
-    let hardLabel = argmax;
-    if (!hardLabel && labels) {
-      hardLabel = this.window(facts.labelReads, from).some((m) => mentionsCall(child(m, 'object')));
-      if (!hardLabel) {
-        hardLabel = this.window(facts.labelPatterns, from).some((pat) => {
+    const argmax = this.window(facts.argmax, from).filter((a) => mentionsCall(a) || within(a, d.node) || within(d.node, a));
+    const loops = facts.loopArgmax.filter((la) => la.loop.end >= d.node.start && this.idsOf(la.condition).some((x) => t.values.has(x)));
+    const labels = d.labels !== false && (d.labels === true || d.kind === 'hf-pipeline' || d.kind === 'onnxruntime');
+    // Scores ranked with a descending sort and then read by label (`ranked[0].label`) are a top-1 pick, whatever the model.
+    const ranked = new Set<string>();
+    for (const f of this.window(facts.flows, from)) {
+      const v = f.type === 'variable_declarator' ? child(f, 'value') : undefined;
+      if (v && mentionsCall(v) && subtree(ast, v).some((n) => n.type === 'call_expression' && this.calleeLast(n) === 'sort' && isDescendingComparator(ast, unwrap(argsOf(n)[0] ?? n)))) this.boundNames(child(f, 'name') ?? f).forEach((x) => ranked.add(x));
+    }
+    const reads = this.window(facts.labelReads, from).filter((m) => (labels ? mentionsCall(child(m, 'object')) : this.idsOf(child(m, 'object') ?? m).some((x) => ranked.has(x))));
+    const patterns = labels
+      ? this.window(facts.labelPatterns, from).filter((pat) => {
           const decl = pat.parent;
           if (decl?.type === 'variable_declarator' && pat.field === 'name') return mentionsCall(child(decl, 'value'));
           return patternInCallbackOf(pat, (recv) => mentionsCall(recv));
+        })
+      : [];
+    if (argmax.length === 0 && loops.length === 0 && reads.length === 0 && patterns.length === 0) {
+      return { state: 'n/a', reason: noLabelReason(d) };
+    }
+    const threshold = this.modelThreshold(d);
+    if (threshold) return { state: 'pass', reason: `the model applies its own threshold (${threshold})` };
+    if (this.hasThreshold(facts, t, from)) return { state: 'pass', reason: 'a score is compared to a threshold before the label is used' };
+
+    // The names that hold the label: argmax indexes, and what label reads (and values derived from them) are bound to.
+    const label = new Set(t.indexes);
+    for (const pat of patterns) for (const c of pat.children) if (LABEL_KEY_RE.test(patternKey(ast, c) ?? '')) patternNames(ast, c.type === 'pair_pattern' ? child(c, 'value') : c, label);
+    const sources = [...argmax, ...reads];
+    const flows = this.window(facts.flows, from);
+    for (let round = 0; round < 3; round++) {
+      const before = label.size;
+      for (const f of flows) {
+        const v = f.type === 'variable_declarator' ? child(f, 'value') : f.type === 'assignment_expression' ? child(f, 'right') : undefined;
+        const target = f.type === 'variable_declarator' ? child(f, 'name') : f.type === 'assignment_expression' ? child(f, 'left') : undefined;
+        if (!v || !target) continue;
+        if (sources.some((x) => within(x, v)) || this.idsOf(v).some((x) => label.has(x))) for (const x of this.boundNames(target)) label.add(x);
+      }
+      if (label.size === before) break;
+    }
+    for (const x of label) t.values.delete(x);
+
+    // Generation: the argmax picks the next input of a decoding loop.
+    if (this.generationLoop(d, facts, label)) return { state: 'n/a', reason: 'greedy decoding: the argmax picks the next token of a generation loop (not a class decision)' };
+
+    // Where the label goes.
+    const uses: JNode[] = [...sources, ...this.window(facts.idents, d.node.end).filter((id) => label.has(text(ast, id)) && !isBindingSite(id))];
+    const unitFn = unit.type === 'program' ? undefined : unit;
+    const hidden = [...argmax, ...reads];
+    const scoreIn = (carrier: JNode): boolean => this.carriesScore(carrier, t.values, hidden, label);
+    let decision: Sink | undefined;
+    let surfaced: Sink | undefined;
+    let logged = false;
+    // Shown on a page or logged in several places (a table row per class): the score may be shown beside it.
+    const scoreShown = new Map<SinkKind, boolean>();
+    const shownWithScore = (kind: SinkKind): boolean => {
+      if (kind !== 'display' && kind !== 'log') return false;
+      let known = scoreShown.get(kind);
+      if (known === undefined) {
+        known = this.window(facts.idents, d.node.end).some((id) => {
+          if (!t.values.has(text(ast, id)) || isBindingSite(id)) return false;
+          const sk = sinkOf(ast, id, unitFn);
+          return sk?.kind === kind && scoreIn(sk.carrier);
         });
+        scoreShown.set(kind, known);
+      }
+      return known;
+    };
+    for (const use of uses) {
+      const sink = sinkOf(ast, use, unitFn);
+      if (!sink) continue;
+      const withScore = sink.kind !== 'branch' && (scoreIn(sink.carrier) || shownWithScore(sink.kind));
+      if (sink.kind === 'log') {
+        if (withScore) surfaced ??= sink;
+        else logged = true;
+      } else if (!withScore) decision ??= sink;
+      else surfaced ??= sink;
+    }
+    if (decision) return { state: 'fail', reason: `the label ${DECIDES[decision.kind]} (\`${snippet(ast, decision.carrier)}\`) with no score compared to a threshold` };
+    if (surfaced) return { state: 'pass', reason: `the label is ${SURFACED[surfaced.kind]} together with its score, so the caller can act on it` };
+    return { state: 'n/a', reason: logged ? 'the label is only printed: it decides nothing here' : 'the label is not used for a decision here' };
+  }
+
+  /** Whether a carrier (the arguments of a response, a returned object…) also carries a score or the raw output. */
+  private carriesScore(carrier: JNode, values: Set<string>, hidden: JNode[], label: Set<string>): boolean {
+    const ast = this.ast;
+    for (const n of subtree(ast, carrier)) {
+      if (n.type !== 'identifier' && n.type !== 'property_identifier' && n.type !== 'shorthand_property_identifier') continue;
+      const name = text(ast, n);
+      if (label.has(name) || hidden.some((h) => within(n, h)) || inIndex(n, carrier)) continue;
+      if (SCORE_RE.test(name) || /^(?:probability|probabilities|confidences|scores)$/.test(name)) return true;
+      if (n.type !== 'property_identifier' && values.has(name)) return true;
+    }
+    return false;
+  }
+
+  /** A threshold the model applies itself: `toxicity.load(0.9)`, `detect(img, 20, minScore)`, `{ minConfidence }` options. */
+  private modelThreshold(d: Detected): string | undefined {
+    const ast = this.ast;
+    const via = d.via;
+    const args = [...argsOf(d.node).slice(1), ...(via?.k === 'obj' && via.what === 'tf-model' ? (via.loadArgs ?? []) : [])];
+    for (const a of args) {
+      const u = unwrap(a);
+      if (u.type === 'number' && via?.k === 'obj' && via.loadArgs?.includes(a) && /toxicity/.test(via.pkg ?? '')) return `${text(ast, u)} at load`;
+      for (const n of subtree(ast, u)) {
+        if ((n.type === 'identifier' || n.type === 'property_identifier' || n.type === 'shorthand_property_identifier') && /thresh|minScore|min_score|minConfidence|scoreThreshold|min_confidence/i.test(text(ast, n))) return text(ast, n);
       }
     }
-    if (!hardLabel) return 'n/a';
-    return this.hasThreshold(facts, t, from) ? 'pass' : 'fail';
+    if (d.method === 'detect' && args.length >= 2 && argsOf(d.node)[2]) return `detect(…, ${text(ast, argsOf(d.node)[2] as JNode)})`;
+    return undefined;
+  }
+
+  /** The call runs in a loop whose argmax feeds the next call's input (`feed.input_ids = … lastToken …`). */
+  private generationLoop(d: Detected, facts: UnitFacts, label: Set<string>): boolean {
+    if (label.size === 0) return false;
+    const ast = this.ast;
+    let loop: JNode | undefined;
+    for (let p = d.node.parent; p && p !== facts.nodes[0]; p = p.parent) {
+      if (FUNCTION_TYPES.has(p.type)) break;
+      if (LOOP_TYPES.has(p.type)) {
+        loop = p;
+        break;
+      }
+    }
+    if (!loop) return false;
+    const inputs = new Set(argsOf(d.node).flatMap((a) => this.idsOf(a)));
+    for (const f of facts.flows) {
+      if (!within(f, loop) || f.start < d.node.end) continue;
+      const ids = this.idsOf(f);
+      if (!ids.some((x) => label.has(x))) continue;
+      if (ids.some((x) => inputs.has(x)) || /token/i.test(text(ast, f))) return true;
+    }
+    for (const m of facts.idents) {
+      if (!within(m, loop) || m.start < d.node.end || !label.has(text(ast, m))) continue;
+      const stmt = statementOf(m);
+      if (stmt && this.idsOf(stmt).some((x) => inputs.has(x) && !label.has(x))) return true;
+    }
+    return false;
   }
 
   hasThreshold(facts: UnitFacts, t: { values: Set<string>; indexes: Set<string> }, from: number): boolean {
@@ -553,7 +766,7 @@ export class Checker {
   // ---------------------------------------------------------------- timeout
 
   private timeout(d: Detected): CheckState {
-    if (d.kind !== 'remote' && d.kind !== 'sagemaker' && !(d.kind === 'custom' && d.pattern?.kind === 'remote')) return 'n/a';
+    if (d.kind !== 'remote' && d.kind !== 'sagemaker' && d.kind !== 'vertex' && !(d.kind === 'custom' && d.pattern?.kind === 'remote')) return 'n/a';
     if (this.inRace(d.node)) return 'pass';
     const args = argsOf(d.node);
     const yes = (v: Tri): CheckState => (v === 'no' ? 'fail' : 'pass');
@@ -566,6 +779,7 @@ export class Checker {
         if (own !== 'no') return 'pass';
         if (d.via?.k === 'obj') {
           if (d.via.typed) return 'pass';
+          if (d.via.ext) return d.via.ext.timeout === false && !this.defaultsTimeout ? 'fail' : 'pass';
           if (d.via.cfg.some((c) => this.hasKeys(c, ['timeout'], false) !== 'no')) return 'pass';
         }
         return this.defaultsTimeout ? 'pass' : 'fail';
@@ -587,6 +801,18 @@ export class Checker {
         const cfg = via.cfg[0];
         if (!cfg) return 'fail';
         return yes(this.hasKeys(cfg, d.client === 'sagemaker-v2' ? ['timeout'] : ['requestTimeout'], true));
+      }
+      case 'sdk': {
+        // A request option on the call (`create(params, { timeout })`, `run(model, { input, signal })`), or one on the client.
+        if (args.some((a) => this.hasKeys(a, TIMEOUT_KEYS, false) === 'yes')) return 'pass';
+        const via = d.via;
+        // A client this file cannot see (imported from an unresolved module, injected): its options are unknown.
+        if (via && via.k !== 'obj') return 'pass';
+        if (!via || via.what !== 'llm-client') return 'fail';
+        if (via.typed) return 'pass';
+        if (via.ext) return via.ext.timeout === false ? 'fail' : 'pass';
+        const opts = via.cfg[(d.sdk ? SDKS[d.sdk].ctorOptions : undefined) ?? 0];
+        return opts ? yes(this.hasKeys(opts, TIMEOUT_KEYS, true)) : 'fail';
       }
       case 'custom':
         return args.some((a) => this.hasKeys(a, ['timeout', 'signal', 'abortSignal'], false) === 'yes') ? 'pass' : 'fail';
@@ -663,6 +889,7 @@ export class Checker {
     if (u.type === 'identifier' || u.type === 'member_expression' || u.type === 'shorthand_property_identifier') {
       const v = this.r.eval(u);
       if (v.k === 'objlit') return this.hasKeys(v.node, keys, deep, depth + 1);
+      if (v.k === 'str') return 'no';
       if (deep && u.type !== 'member_expression') {
         const b = this.r.lookup(text(ast, u), u);
         const e = b?.defs.find((x) => x.expr && x.path.length === 0)?.expr;
@@ -670,15 +897,70 @@ export class Checker {
       }
       return 'unknown';
     }
-    if (u.type === 'undefined' || u.type === 'null') return 'no';
+    if (u.type === 'undefined' || u.type === 'null' || u.type === 'string' || u.type === 'template_string' || u.type === 'number') return 'no';
     return 'unknown';
   }
 
   // ---------------------------------------------------------------- trace
 
+  /**
+   * untraced-prediction: the prediction leaves the function — returned, sent in a response or to another thread,
+   * stored — with no model version recorded on that path. Values that are only printed, logged or shown are n/a,
+   * and so is a result returned only to in-file callers that do not let it leave either (print-only scripts).
+   */
   private trace(d: Detected): CheckState {
     if (!resultUsed(this.ast, d.node)) return 'n/a';
-    return this.unitFacts(this.unitOf(d.node)).versionRecorded ? 'pass' : 'fail';
+    const exits = this.exits(d.node, d);
+    if (exits.length === 0) return 'n/a';
+    const unit = this.unitOf(d.node);
+    if (this.unitFacts(unit).versionRecorded || exits.some((e) => VERSION_RE.test(text(this.ast, e.carrier)))) return 'pass';
+    if (exits.every((e) => e.kind === 'return') && unit.type !== 'program' && !this.exported(unit)) {
+      const sites = this.callSites(unit);
+      if (sites && sites.length > 0 && !sites.some((s) => this.leaves(s, 1))) return 'n/a';
+    }
+    return 'fail';
+  }
+
+  /** Where the value of `call` (or what is derived from it) leaves its function: returns, responses, stores, messages. */
+  exits(call: JNode, d?: Detected): Sink[] {
+    const ast = this.ast;
+    const unit = this.unitOf(call);
+    const facts = this.unitFacts(unit);
+    const t = this.taint(d ?? ({ node: call } as Detected), facts);
+    const names = new Set([...t.values, ...t.indexes]);
+    const unitFn = unit.type === 'program' ? undefined : unit;
+    const uses = [outerValue(call), ...this.window(facts.idents, call.end).filter((id) => names.has(text(ast, id)) && !isBindingSite(id))];
+    const out: Sink[] = [];
+    for (const use of uses) {
+      const sink = sinkOf(ast, use, unitFn);
+      if (sink && (sink.kind === 'return' || sink.kind === 'response' || sink.kind === 'store' || sink.kind === 'send')) out.push(sink);
+    }
+    return out;
+  }
+
+  /** Whether the value a call site of a wrapper returns leaves its own function untraced (depth-limited). */
+  private leaves(site: JNode, depth: number): boolean {
+    const exits = this.exits(site);
+    if (exits.length === 0) return false;
+    const unit = this.unitOf(site);
+    if (this.unitFacts(unit).versionRecorded || exits.some((e) => VERSION_RE.test(text(this.ast, e.carrier)))) return false;
+    if (!exits.every((e) => e.kind === 'return') || unit.type === 'program' || this.exported(unit) || depth >= 3) return true;
+    const sites = this.callSites(unit);
+    return !sites || sites.length === 0 || sites.some((s) => this.leaves(s, depth + 1));
+  }
+
+  /** A function other modules (or a framework) can call: exported, a method, a callback or a handler. */
+  private exported(fn: JNode): boolean {
+    const ast = this.ast;
+    if (fn.type === 'method_definition' || callbackCall(fn)) return true;
+    let top: JNode = fn;
+    while (top.parent && top.parent.type !== 'program') top = top.parent;
+    if (top.type === 'export_statement') return true;
+    const nameNode = child(fn, 'name') ?? (fn.parent?.type === 'variable_declarator' ? child(fn.parent, 'name') : undefined);
+    if (!nameNode) return true;
+    const name = text(ast, nameNode);
+    // export { name }, module.exports = { name } / = name, exports.name = …
+    return (this.r.idents.get(name) ?? []).some((ref) => ref.parent?.type === 'export_specifier' || /\bexports\b/.test(text(ast, statementOf(ref) ?? ref).slice(0, 200)));
   }
 }
 
@@ -692,6 +974,96 @@ interface SideInfo {
   /** Other identifiers (compared with the call's derived values and argmax indexes). */
   names: string[];
   simple: boolean;
+}
+
+/** Properties that hold a classifier's label: pipelines, ONNX label outputs, tfjs-models (mobilenet className, coco-ssd class). */
+const LABEL_KEY_RE = /^(?:label|output_label|className|class|predictedLabel|predicted_label|predicted_class|prediction|categoryName)$/;
+/** A version or model id travelling with the value (or recorded next to it). */
+const VERSION_RE = /version|model_?id|modelId|model_name|modelName|\bmodel\s*:|\bmodel\b\s*[,}]/i;
+/** Methods that put a value into a collection. */
+const MUTATORS = new Set(['push', 'unshift', 'add', 'set', 'append', 'splice']);
+const LOOP_TYPES = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
+
+const DECIDES: Record<SinkKind, string> = {
+  branch: 'decides a branch',
+  return: 'is returned as the decision',
+  response: 'is sent in the response as the decision',
+  store: 'is stored as the decision',
+  send: 'is sent on as the decision',
+  display: 'is shown as the answer',
+  log: 'is logged',
+};
+const SURFACED: Record<SinkKind, string> = {
+  branch: 'compared',
+  return: 'returned',
+  response: 'sent in the response',
+  store: 'stored',
+  send: 'sent on',
+  display: 'shown',
+  log: 'logged',
+};
+
+/** A short one-line excerpt of an expression, for messages. */
+function snippet(ast: Ast, n: JNode): string {
+  const t = text(ast, n).replace(/\s+/g, ' ').trim();
+  return t.length > 40 ? `${t.slice(0, 37)}…` : t;
+}
+
+/** Why the confidence check does not apply to a call with no hard label. */
+function noLabelReason(d: Detected): string {
+  if (d.sdk || (d.kind === 'remote' && d.labels !== true)) return 'generated or raw remote output: no class label is taken from it here';
+  if (d.labels === false || d.method === 'infer' || d.method === 'embed') return 'no class label: embeddings, boxes, keypoints or generated output';
+  return 'no class label is taken from this prediction (regression, raw scores or probabilities)';
+}
+
+/** An identifier that declares or receives a value rather than reading it. */
+function isBindingSite(id: JNode): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  if (p.type === 'variable_declarator' && id.field === 'name') return true;
+  if ((p.type === 'assignment_expression' || p.type === 'augmented_assignment_expression') && id.field === 'left') return true;
+  if (p.type === 'array_pattern' || p.type === 'object_pattern' || p.type === 'pair_pattern' || p.type === 'required_parameter' || p.type === 'formal_parameters') return true;
+  if (p.type === 'arrow_function' && id.field === 'parameter') return true;
+  return false;
+}
+
+/** Inside the index of a subscript (`labels[idx]`): the index picks, it is not carried. */
+function inIndex(n: JNode, top: JNode): boolean {
+  for (let p = n.parent, prev = n; p && prev !== top; prev = p, p = p.parent) if (p.type === 'subscript_expression' && prev.field === 'index') return true;
+  return false;
+}
+
+/** The simple statement holding `n` (not a compound statement around it). */
+function statementOf(n: JNode): JNode | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'expression_statement' || p.type === 'lexical_declaration' || p.type === 'variable_declaration' || p.type === 'return_statement') return p;
+    if (p.type.endsWith('_statement') || FUNCTION_TYPES.has(p.type) || p.type === 'program') return undefined;
+  }
+  return undefined;
+}
+
+/** `(a, b) => b.score - a.score` / `(a, b) => b - a`: a comparator that sorts the largest first. */
+function isDescendingComparator(ast: Ast, fn: JNode): boolean {
+  if (!FUNCTION_TYPES.has(fn.type)) return false;
+  const params = child(fn, 'parameters');
+  const names = params ? namedKids(params).map((p) => text(ast, child(p, 'pattern') ?? p)) : [];
+  if (names.length !== 2) return false;
+  let body = child(fn, 'body');
+  if (body?.type === 'statement_block') {
+    const ret = namedKids(body).find((x) => x.type === 'return_statement');
+    body = ret ? namedKids(ret)[0] : undefined;
+  }
+  const b = body ? unwrap(body) : undefined;
+  if (b?.type !== 'binary_expression') return false;
+  const l = child(b, 'left');
+  const r = child(b, 'right');
+  if (!l || !r || ast.source.slice(l.end, r.start).trim() !== '-') return false;
+  const root = (x: JNode): string => {
+    let u = unwrap(x);
+    while (u.type === 'member_expression' || u.type === 'subscript_expression') u = unwrap(child(u, 'object') ?? u);
+    return text(ast, u);
+  };
+  return root(l) === names[1] && root(r) === names[0];
 }
 
 /** How many flow sites, comparisons and label reads after a call its checks look at. */
@@ -809,6 +1181,11 @@ export function patternNames(ast: Ast, pat: JNode | undefined, out: Set<string>,
     case 'required_parameter':
     case 'optional_parameter':
       patternNames(ast, child(u, 'pattern'), out, depth + 1);
+      return;
+    // `scores[i] = …` / `result.label = …`: the object now holds the value.
+    case 'member_expression':
+    case 'subscript_expression':
+      patternNames(ast, child(u, 'object'), out, depth + 1);
       return;
     default:
       return;

@@ -1,10 +1,13 @@
-// Which calls are predictions: ONNX Runtime session.run, transformers.js pipelines, tfjs model.predict/execute,
-// HTTP calls to inference URLs (fetch, axios, got, undici), SageMaker InvokeEndpoint, and user patterns.
+// Which calls are predictions: ONNX Runtime session.run, transformers.js pipelines, tfjs and tfjs-models (also
+// script-tag globals), hosted-model SDKs (OpenAI-compatible, Hugging Face Inference, Replicate, Cohere, Vertex AI,
+// Bedrock…), HTTP calls to inference URLs (fetch, axios, got, undici), SageMaker InvokeEndpoint, and user patterns.
 import type { PredictKind, PredictPattern } from '../types';
-import { type Ast, child, type JNode, propName, text, unwrap } from './ast';
-import { argsOf, HF_RE, ORT_RE, type Resolver, TFJS_RE, TF_MODELS_RE, type Val } from './resolve';
+import { inferenceUrlMatcher, type InferenceUrlMatcher, isInferenceUrlName } from '../urls';
+import { type Ast, child, type JNode, outerValue, propName, text, unwrap } from './ast';
+import { AXIOS_METHODS, FACE_API_FUNCTIONS, FETCH_MODULES, GOT_METHODS, HF_RE, ORT_RE, type SdkName, SDKS, sdkOfModule, SCRIPT_GLOBALS, TF_METHODS, TF_MODELS_METHODS, TF_MODELS_RE, TFJS_RE } from './libs';
+import { argsOf, type Resolver, type Val } from './resolve';
 
-export type RemoteClient = 'fetch' | 'axios' | 'got' | 'undici-request' | 'sagemaker' | 'sagemaker-v2' | 'custom';
+export type RemoteClient = 'fetch' | 'axios' | 'got' | 'undici-request' | 'sagemaker' | 'sagemaker-v2' | 'sdk' | 'custom';
 
 export interface Detected {
   node: JNode;
@@ -13,39 +16,55 @@ export interface Detected {
   /** The call returns a promise (a try/catch guards it only when awaited). */
   promise: boolean;
   client?: RemoteClient;
-  /** axios/got method (`post`, `get`…) or '' for a direct call. */
+  /** axios/got method (`post`, `get`…) or '' for a direct call; a model's method (`classify`). */
   method?: string;
-  /** The instance or client the call goes through (axios.create / got.extend / SageMaker client). */
+  /** The instance or client the call goes through (axios.create / got.extend / SageMaker or SDK client / the model). */
   via?: Val;
   pattern?: PredictPattern;
+  /** Hosted-model SDK calls: which SDK. */
+  sdk?: SdkName;
+  /** The result is a class decision with scores (pipeline labels, classify/detect results) or, false, never one. */
+  labels?: boolean;
 }
 
-/** Paths that identify a model server's inference endpoint. */
+/** Paths that identify a model server's inference endpoint (the built-in patterns; see urls.ts for all). */
 export const INFER_URL_RE = /\/(predict|infer|score|invocations)(?![\w-])|\/v2\/models\/|:predict(?![\w-])/i;
 
-const FETCH_MODULES = new Set(['node-fetch', 'cross-fetch', 'isomorphic-fetch', 'isomorphic-unfetch', 'unfetch']);
-const AXIOS_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'postForm', 'putForm', 'patchForm']);
-const GOT_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head']);
-const TF_METHODS = new Set(['predict', 'execute', 'executeAsync', 'predictOnBatch']);
-const TF_MODELS_METHODS = new Set(['predict', 'classify', 'detect', 'estimatePoses', 'estimateFaces', 'estimateHands', 'segmentPeople', 'embed', 'findAnswers']);
 const MODEL_NAME_RE = /^(model|classifier|[a-z][A-Za-z0-9]*(Model|Classifier))$/;
+/** Receivers a tfjs-models method is called on when the model comes from elsewhere (a parameter, another function). */
+const MODEL_HOLDER_RE = /(?:^|[a-z_])(?:model|models|detector|net|classifier|segmenter|estimator|predictor|recognizer|encoder)s?$/i;
+/** Methods only models have: enough on their own, whatever holds them. */
+const DISTINCT_MODEL_METHODS = new Set(['estimatePoses', 'estimateHands', 'estimateFaces', 'estimateSinglePose', 'estimateMultiplePoses', 'segmentPeople', 'segmentPerson', 'predictClass', 'executeAsync']);
+/** tfjs calls that answer synchronously (a tensor); the others return promises. */
+const SYNC_MODEL_METHODS = new Set(['predict', 'execute', 'predictOnBatch', 'infer']);
+/** tfjs-models calls whose answer is a class decision with scores (mobilenet, coco-ssd, toxicity, knn-classifier, speech-commands). */
+const LABEL_METHODS = new Set(['classify', 'detect', 'predictClass', 'recognize', 'predictTopK']);
+const SESSION_NAME_RE = /^(session|sess|[a-z][A-Za-z0-9_]*Session|[a-z0-9_]*_session)$/;
 
 export interface DetectEnv {
   ast: Ast;
   r: Resolver;
   patterns: PredictPattern[];
+  urls: InferenceUrlMatcher;
   ortImported: boolean;
   tfImported: boolean;
+  /** The file builds ONNX-style tensors (`new ort.Tensor(…)`, `new Tensor(…)`): a `session.run(feeds)` is ONNX Runtime. */
+  buildsTensors: boolean;
 }
 
-export function makeEnv(ast: Ast, r: Resolver, patterns: PredictPattern[]): DetectEnv {
+export function makeEnv(ast: Ast, r: Resolver, patterns: PredictPattern[], inferenceUrls: string[] = []): DetectEnv {
   const mods = [...r.modules];
+  // From the text, so that the answer does not depend on which statements were copied.
+  const usesGlobal = (name: string): boolean => new RegExp(`(?<![\\w$.])${name}\\s*\\.`).test(ast.source) && !new RegExp(`\\b(?:const|let|var|function|class)\\s+${name}\\b|\\bimport\\b[^;]*\\b${name}\\b`).test(ast.source);
+  const tfGlobals = Object.entries(SCRIPT_GLOBALS).some(([name, mod]) => (TFJS_RE.test(mod) || TF_MODELS_RE.test(mod)) && usesGlobal(name));
   return {
     ast,
     r,
     patterns,
-    ortImported: mods.some((m) => ORT_RE.test(m)) || (r.idents.has('ort') && !r.lookup('ort', ast.root)),
-    tfImported: mods.some((m) => TFJS_RE.test(m) || TF_MODELS_RE.test(m)) || (r.idents.has('tf') && !r.lookup('tf', ast.root)),
+    urls: inferenceUrlMatcher(inferenceUrls),
+    ortImported: mods.some((m) => ORT_RE.test(m)) || usesGlobal('ort'),
+    tfImported: mods.some((m) => TFJS_RE.test(m) || TF_MODELS_RE.test(m)) || tfGlobals,
+    buildsTensors: /\bnew\s+(?:[\w$]+\s*\.\s*)?Tensor\s*\(/.test(ast.source),
   };
 }
 
@@ -61,18 +80,77 @@ export function calleeText(ast: Ast, callee: JNode): string {
   return text(ast, callee).replace(/\s+/g, '').replace(/\?\./g, '.').replace(/!/g, '');
 }
 
-/** Last name of an expression: `session` for `session`, `this.session`, `app.models.session`. */
+/** Last name of an expression: `session` for `session`, `this.session`, `app.models.session`, `models[key]`. */
 export function lastName(ast: Ast, n: JNode | undefined): string | undefined {
   if (!n) return undefined;
   const u = unwrap(n);
   if (u.type === 'identifier') return text(ast, u);
   if (u.type === 'member_expression') return propName(ast, child(u, 'property'));
+  if (u.type === 'subscript_expression') return lastName(ast, child(u, 'object'));
   return undefined;
+}
+
+/** Model files and weights: fetching them is a download, not a prediction. */
+const MODEL_FILE_RE = /\.(?:onnx|ort|bin|pb|tflite|h5|keras|safetensors|gguf|pt|pth|ckpt)(?:[?#]|$)|model\.json(?:[?#]|$)/i;
+
+/** The response is read as bytes (`(await fetch(url)).arrayBuffer()`, `res.blob()`): a file download. */
+function downloadsBinary(r: Resolver, call: JNode): boolean {
+  const ast = r.ast;
+  const readsBytes = (m: JNode | null | undefined): boolean => m?.type === 'member_expression' && /^(?:arrayBuffer|blob)$/.test(propName(ast, child(m, 'property')) ?? '');
+  const outer = outerValue(call);
+  if (readsBytes(outer.parent)) return true;
+  const decl = outer.parent?.type === 'variable_declarator' ? child(outer.parent, 'name') : undefined;
+  if (decl?.type !== 'identifier') return false;
+  const name = text(ast, decl);
+  return (r.members.get('arrayBuffer') ?? []).concat(r.members.get('blob') ?? []).some((m) => {
+    const o = child(m, 'object');
+    return o !== undefined && unwrap(o).type === 'identifier' && text(ast, unwrap(o)) === name;
+  });
 }
 
 function urlPath(s: string): string {
   const p = s.replace(/^[a-z]+:\/\/[^/]*/i, '').split('?')[0] ?? s;
   return p.length > 60 ? p.slice(0, 57) + '…' : p;
+}
+
+/**
+ * The names an unknown URL expression is read from: `MODEL_URL`, `process.env.PREDICTION_ENDPOINT`,
+ * `config.inferenceUrl`, `${SCORING_API}/v1`, following local variables (`const url = process.env.MODEL_URL`).
+ */
+function urlNames(r: Resolver, n: JNode | undefined, depth = 0): string[] {
+  if (!n || depth > 3) return [];
+  const ast = r.ast;
+  const u = unwrap(n);
+  switch (u.type) {
+    case 'identifier': {
+      const name = text(ast, u);
+      const b = r.lookup(name, u);
+      const def = b?.defs.find((d) => d.expr && d.path.length === 0)?.expr;
+      return [name, ...(def ? urlNames(r, def, depth + 1) : [])];
+    }
+    case 'member_expression':
+      return [propName(ast, child(u, 'property')) ?? ''];
+    case 'subscript_expression': {
+      const idx = child(u, 'index');
+      const key = idx ? r.eval(idx) : undefined;
+      return key?.k === 'str' ? [key.s] : [];
+    }
+    case 'template_string': {
+      const first = u.children.find((c) => c.type === 'template_substitution');
+      return first ? urlNames(r, first.children.find((c) => c.named), depth + 1) : [];
+    }
+    case 'binary_expression':
+      return [...urlNames(r, child(u, 'left'), depth + 1), ...urlNames(r, child(u, 'right'), depth + 1)];
+    case 'call_expression': {
+      // new URL(path, MODEL_URL).href, `${base}`.toString(), url.concat(…)
+      const f = child(u, 'function');
+      return f?.type === 'member_expression' ? urlNames(r, child(f, 'object'), depth + 1) : [];
+    }
+    case 'new_expression':
+      return argsOf(u).flatMap((a) => urlNames(r, a, depth + 1));
+    default:
+      return [];
+  }
 }
 
 export function detectCall(env: DetectEnv, call: JNode): Detected | undefined {
@@ -87,42 +165,79 @@ export function detectCall(env: DetectEnv, call: JNode): Detected | undefined {
     const v = r.eval(n);
     return v.k === 'str' ? v.s : undefined;
   };
-  const remote = (client: RemoteClient, name: string, url: string | undefined, method?: string, via?: Val): Detected | undefined => {
-    if (url === undefined || !INFER_URL_RE.test(url)) return undefined;
-    return { node: call, kind: 'remote', label: `${name} to ${urlPath(url)}`, promise: true, client, ...(method !== undefined ? { method } : {}), ...(via ? { via } : {}) };
+  /** The URL of the call: its text when known (also with unknown parts), else the names it is read from. */
+  const remote = (client: RemoteClient, name: string, urlNode: JNode | undefined, url: string | undefined, method?: string, via?: Val): Detected | undefined => {
+    let shown: string | undefined;
+    if (url !== undefined && env.urls.test(url)) shown = urlPath(url);
+    else if (urlNode && (url === undefined || /^\$\{…\}/.test(url) || !/^[a-z]+:\/\//i.test(url)) && !(url !== undefined && MODEL_FILE_RE.test(url)) && !downloadsBinary(r, call)) {
+      const named = urlNames(r, urlNode).find((x) => isInferenceUrlName(x));
+      if (named !== undefined) shown = url !== undefined && url !== '${…}' ? urlPath(url).replace('${…}', named) : named;
+    }
+    if (shown === undefined) return undefined;
+    return { node: call, kind: 'remote', label: `${name} to ${shown}`, promise: true, client, ...(method !== undefined ? { method } : {}), ...(via ? { via } : {}) };
   };
-  const objUrl = (cfg: JNode | undefined, key: string): string | undefined => {
+  const objUrl = (cfg: JNode | undefined, key: string): { node: JNode; url: string | undefined } | undefined => {
     if (!cfg) return undefined;
     const v = r.eval(cfg);
     if (v.k !== 'objlit') return undefined;
-    return str(r.objProp(v.node, key));
+    const node = r.objProp(v.node, key);
+    return node ? { node, url: str(node) } : undefined;
   };
   const instanceBase = (via: Val | undefined, key: string): string => {
     if (!via || via.k !== 'obj') return '';
+    if (via.ext?.url !== undefined) return via.ext.url.replace(/\/$/, '');
     for (const cfg of via.cfg) {
-      const b = objUrl(cfg, key);
+      const b = objUrl(cfg, key)?.url;
       if (b !== undefined) return b.replace(/\/$/, '');
     }
     return '';
   };
+  /** axios/got through an instance: the instance's base URL and the call's path. */
+  const viaInstance = (client: RemoteClient, name: string, urlNode: JNode | undefined, via: Val | undefined, baseKey: string, method: string): Detected | undefined => {
+    const path = urlNode ? str(urlNode) : undefined;
+    const base = instanceBase(via, baseKey);
+    const hit = remote(client, name, urlNode, path === undefined ? undefined : base + path, method, via);
+    if (hit || !via || via.k !== 'obj' || !urlNode) return hit;
+    // An instance whose name or base URL says it talks to a model server (`mlClient.post('/api/v1/chat')`).
+    const baseNode = via.cfg.map((cfg) => objUrl(cfg, baseKey)?.node).find((x) => x !== undefined);
+    const holder = lastName(ast, child(unwrap(child(call, 'function') ?? call), 'object'));
+    const named = [...(baseNode ? urlNames(r, baseNode) : []), ...(holder ? [`${holder}Url`] : [])].find((x) => isInferenceUrlName(x));
+    if (named === undefined) return undefined;
+    return { node: call, kind: 'remote', label: `${name} to ${path ?? named}`, promise: true, client, method, via };
+  };
 
   // The callee itself is a pipeline, fetch, axios, got or undici.request.
   if (cv.k === 'obj' && cv.what === 'hf-pipeline') {
-    return { node: call, kind: 'hf-pipeline', label: `transformers.js pipeline${cv.task ? `('${cv.task}')` : ''}`, promise: true };
+    return { node: call, kind: 'hf-pipeline', label: `transformers.js pipeline${cv.task ? `('${cv.task}')` : ''}`, promise: true, labels: cv.task === undefined || /classif|sentiment|detection|segmentation|ner|token|zero-shot/.test(cv.task) };
   }
-  if (isFetchLike(cv)) return remote('fetch', cv.k === 'mod' && cv.mod === 'undici' ? 'undici.fetch' : 'fetch', str(args[0]));
+  if (isFetchLike(cv)) {
+    const first = args[0];
+    const req = first ? r.eval(first) : undefined;
+    // fetch(new Request(url, …)) / fetch({ url }) are rare; the URL is the first argument.
+    return remote('fetch', cv.k === 'mod' && cv.mod === 'undici' ? 'undici.fetch' : 'fetch', first, req?.k === 'str' ? req.s : undefined);
+  }
   if ((cv.k === 'mod' && cv.mod === 'axios' && cv.path.length === 0) || (cv.k === 'obj' && cv.what === 'axios-instance')) {
     const first = args[0] ? r.eval(args[0]) : undefined;
-    const url = first?.k === 'str' ? first.s : objUrl(args[0], 'url');
     const via = cv.k === 'obj' ? cv : undefined;
-    return remote('axios', 'axios', url === undefined ? undefined : instanceBase(via, 'baseURL') + url, '', via);
+    // axios(url, config) or axios(config) with a `url` (the config may be a variable).
+    const urlNode = first?.k === 'str' ? args[0] : objUrl(args[0], 'url')?.node;
+    return viaInstance('axios', 'axios', urlNode, via, 'baseURL', '');
   }
   if ((cv.k === 'mod' && cv.mod === 'got' && cv.path.length === 0) || (cv.k === 'obj' && cv.what === 'got-instance')) {
     const via = cv.k === 'obj' ? cv : undefined;
-    const url = str(args[0]) ?? objUrl(args[0], 'url');
-    return remote('got', 'got', url === undefined ? undefined : instanceBase(via, 'prefixUrl') + url, '', via);
+    const first = args[0] ? r.eval(args[0]) : undefined;
+    const urlNode = first?.k === 'objlit' ? objUrl(args[0], 'url')?.node : args[0];
+    return viaInstance('got', 'got', urlNode, via, 'prefixUrl', '');
   }
-  if (cv.k === 'mod' && cv.mod === 'undici' && cv.path.length === 1 && cv.path[0] === 'request') return remote('undici-request', 'undici.request', str(args[0]));
+  if (cv.k === 'mod' && cv.mod === 'undici' && cv.path.length === 1 && cv.path[0] === 'request') return remote('undici-request', 'undici.request', args[0], str(args[0]));
+  if (cv.k === 'mod' && cv.path.length === 1) {
+    const fn = cv.path[0] as string;
+    // face-api.js: inference through module functions.
+    if (/face-api/.test(cv.mod) && FACE_API_FUNCTIONS.has(fn)) return { node: call, kind: 'tfjs', label: `face-api ${fn}`, promise: true, method: fn, labels: /Expressions|AgeAndGender/.test(fn) };
+    // @huggingface/inference's functions (`textClassification({ accessToken, model, inputs })`), legacy cohere.generate().
+    const sdk = sdkOfModule(cv.mod);
+    if ((sdk === 'hf-inference' || sdk === 'cohere') && SDKS[sdk].infers([fn])) return sdkCall(call, sdk, [fn], undefined);
+  }
 
   if (c.type === 'member_expression') {
     const prop = propName(ast, child(c, 'property')) ?? '';
@@ -131,48 +246,56 @@ export function detectCall(env: DetectEnv, call: JNode): Detected | undefined {
     if (rv.k === 'obj') {
       switch (rv.what) {
         case 'ort-session':
-          if (prop === 'run') return { node: call, kind: 'onnxruntime', label: 'onnxruntime session.run', promise: true };
+          if (prop === 'run') return { node: call, kind: 'onnxruntime', label: 'onnxruntime session.run', promise: true, labels: true };
           break;
-        case 'tf-model':
-          if (rv.pkg && TF_MODELS_RE.test(rv.pkg) ? TF_MODELS_METHODS.has(prop) : TF_METHODS.has(prop)) {
-            return { node: call, kind: 'tfjs', label: `tfjs model.${prop}`, promise: prop !== 'predict' && prop !== 'execute' && prop !== 'predictOnBatch' };
-          }
-          break;
+        case 'tf-model': {
+          const models = rv.pkg ? TF_MODELS_RE.test(rv.pkg) : rv.ext !== undefined;
+          if (!(TF_METHODS.has(prop) || (models && TF_MODELS_METHODS.has(prop)))) break;
+          const promised = models && rv.pkg !== undefined && /teachablemachine|ml5/.test(rv.pkg);
+          return { node: call, kind: 'tfjs', label: `tfjs model.${prop}`, promise: !SYNC_MODEL_METHODS.has(prop) || (promised && prop === 'predict'), method: prop, via: rv, labels: models && (LABEL_METHODS.has(prop) || (promised && prop === 'predict')) };
+        }
         case 'axios-instance':
-          if (AXIOS_METHODS.has(prop)) {
-            const url = prop === 'request' ? objUrl(args[0], 'url') : str(args[0]);
-            return remote('axios', `axios.${prop}`, url === undefined ? undefined : instanceBase(rv, 'baseURL') + url, prop, rv);
-          }
+          if (AXIOS_METHODS.has(prop)) return viaInstance('axios', `axios.${prop}`, prop === 'request' ? objUrl(args[0], 'url')?.node : args[0], rv, 'baseURL', prop);
           break;
         case 'got-instance':
           if (GOT_METHODS.has(prop)) {
-            const url = str(args[0]) ?? objUrl(args[0], 'url');
-            return remote('got', `got.${prop}`, url === undefined ? undefined : instanceBase(rv, 'prefixUrl') + url, prop, rv);
+            const first = args[0] ? r.eval(args[0]) : undefined;
+            return viaInstance('got', `got.${prop}`, first?.k === 'objlit' ? objUrl(args[0], 'url')?.node : args[0], rv, 'prefixUrl', prop);
           }
           break;
         case 'sm-runtime':
         case 'sm-v2':
           if (prop === 'invokeEndpoint') return { node: call, kind: 'sagemaker', label: 'SageMaker InvokeEndpoint', promise: rv.what === 'sm-runtime', client: rv.what === 'sm-v2' ? 'sagemaker-v2' : 'sagemaker', via: rv };
           break;
+        case 'llm-client':
+          if (rv.sdk && SDKS[rv.sdk].infers([...(rv.path ?? []), prop])) return sdkCall(call, rv.sdk, [...(rv.path ?? []), prop], rv);
+          break;
         default:
           break;
       }
     }
-    if (rv.k === 'mod' && rv.mod === 'axios' && rv.path.length === 0 && AXIOS_METHODS.has(prop)) {
-      const url = prop === 'request' ? objUrl(args[0], 'url') : str(args[0]);
-      return remote('axios', `axios.${prop}`, url, prop);
-    }
-    if (rv.k === 'mod' && rv.mod === 'got' && rv.path.length === 0 && GOT_METHODS.has(prop)) return remote('got', `got.${prop}`, str(args[0]) ?? objUrl(args[0], 'url'), prop);
+    if (rv.k === 'mod' && rv.mod === 'axios' && rv.path.length === 0 && AXIOS_METHODS.has(prop)) return remote('axios', `axios.${prop}`, prop === 'request' ? objUrl(args[0], 'url')?.node : args[0], prop === 'request' ? objUrl(args[0], 'url')?.url : str(args[0]), prop);
+    if (rv.k === 'mod' && rv.mod === 'got' && rv.path.length === 0 && GOT_METHODS.has(prop)) return remote('got', `got.${prop}`, args[0], str(args[0]) ?? objUrl(args[0], 'url')?.url, prop);
     if (prop === 'send' && args[0]) {
       const cmd = r.eval(args[0]);
       if (cmd.k === 'obj' && cmd.what === 'sm-command') return { node: call, kind: 'sagemaker', label: 'SageMaker InvokeEndpoint', promise: true, client: 'sagemaker', via: rv };
+      if (cmd.k === 'obj' && cmd.what === 'bedrock-command') return { node: call, kind: 'remote', label: `Bedrock ${cmd.task ?? 'InvokeModel'}`, promise: true, client: 'sdk', sdk: 'bedrock', via: rv, labels: false };
     }
-    if (rv.k === 'unknown' || (rv.k === 'mod' && rv.mod !== '#global' && !ORT_RE.test(rv.mod) && !TFJS_RE.test(rv.mod) && !HF_RE.test(rv.mod))) {
+    if (rv.k === 'unknown' || (rv.k === 'mod' && rv.mod !== '#global' && !ORT_RE.test(rv.mod) && !TFJS_RE.test(rv.mod) && !HF_RE.test(rv.mod) && !TF_MODELS_RE.test(rv.mod))) {
       const name = lastName(ast, objNode) ?? '';
-      if (prop === 'run' && env.ortImported && /^(session|[a-z][A-Za-z0-9_]*Session|[a-z0-9_]*_session)$/.test(name)) return { node: call, kind: 'onnxruntime', label: 'onnxruntime session.run', promise: true };
+      if (prop === 'run' && (env.ortImported || env.buildsTensors) && SESSION_NAME_RE.test(name)) return { node: call, kind: 'onnxruntime', label: 'onnxruntime session.run', promise: true, labels: true };
       if ((prop === 'predict' || prop === 'executeAsync' || (prop === 'execute' && env.tfImported)) && MODEL_NAME_RE.test(name)) {
         const kind: PredictKind = env.tfImported || prop !== 'predict' ? 'tfjs' : 'estimator';
-        return { node: call, kind, label: `${kind === 'tfjs' ? 'tfjs ' : ''}${name}.${prop}`, promise: prop === 'executeAsync' };
+        return { node: call, kind, label: `${kind === 'tfjs' ? 'tfjs ' : ''}${name}.${prop}`, promise: prop === 'executeAsync', method: prop };
+      }
+      // An SDK client made where this file cannot see (an unresolved import, an injected service): the method path says it.
+      const chain = [...memberChain(ast, objNode), prop];
+      const tail = chain.slice(-4).join('.');
+      if (/(?:^|\.)(?:beta\.)?chat\.completions\.(?:create|parse|stream)$|(?:^|\.)images\.generate$/.test(tail)) return sdkCall(call, 'openai', chain.slice(chain.findIndex((x) => x === 'chat' || x === 'images' || x === 'beta')), rv);
+      if ((prop === 'predict' || prop === 'rawPredict') && /predictionService(?:Client)?$/i.test(name)) return sdkCall(call, 'vertex', [prop], rv);
+      // A tfjs-models object that arrives as a parameter or lives in another module: a model method on a model holder.
+      if (MODEL_HOLDER_RE.test(name) && (DISTINCT_MODEL_METHODS.has(prop) || (env.tfImported && TF_MODELS_METHODS.has(prop) && prop !== 'predict' && prop !== 'generate'))) {
+        return { node: call, kind: 'tfjs', label: `tfjs ${name}.${prop}`, promise: !SYNC_MODEL_METHODS.has(prop), method: prop, labels: LABEL_METHODS.has(prop) };
       }
     }
   }
@@ -189,6 +312,29 @@ export function detectCall(env: DetectEnv, call: JNode): Detected | undefined {
     }
   }
   return undefined;
+}
+
+/** Property names along a member chain, outermost last (`this.openai.chat.completions` → openai, chat, completions). */
+function memberChain(ast: Ast, n: JNode | undefined): string[] {
+  const out: string[] = [];
+  let cur = n ? unwrap(n) : undefined;
+  for (let i = 0; cur && i < 12; i++) {
+    if (cur.type === 'member_expression') {
+      out.unshift(propName(ast, child(cur, 'property')) ?? '');
+      const o = child(cur, 'object');
+      cur = o ? unwrap(o) : undefined;
+    } else {
+      if (cur.type === 'identifier') out.unshift(text(ast, cur));
+      break;
+    }
+  }
+  return out;
+}
+
+/** A hosted-model SDK call (`client.chat.completions.create`, `hf.textClassification`, `replicate.run`). */
+function sdkCall(call: JNode, sdk: SdkName, path: string[], via: Val | undefined): Detected {
+  const info = SDKS[sdk];
+  return { node: call, kind: sdk === 'vertex' ? 'vertex' : 'remote', label: `${info.label} ${path.join('.')}`, promise: true, client: 'sdk', sdk, ...(via ? { via } : {}), labels: info.labels ? info.labels(path) : false };
 }
 
 /** Calls that unpickle model data in JS (jpickle, pickleparser). */

@@ -4,6 +4,7 @@ import { eolOf, indentUnit } from '../edits';
 import type { AnalysisConfig, CodeFix, Finding, TextEdit } from '../types';
 import type { JsAnalysis, JsRecord } from './analyzer';
 import { type Ast, child, FUNCTION_TYPES, type JNode, namedKids, posAt, propName, rangeOfNode, stringValue, subtree, text, unwrap, within } from './ast';
+import { SDKS } from './libs';
 import { argsOf } from './resolve';
 import { fallbackNameFor, type JsFunction, jsFunctionOf, jsReturnPlaceholder } from './fallback';
 import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, JS_TIMEOUT_NAME, jsFallbackName, LOW_CONFIDENCE_LOG_MESSAGE } from '../../scaffold/idioms';
@@ -242,6 +243,7 @@ function placeOf(call: JNode): Place {
 }
 
 function awaitedWithin(call: JNode, top: JNode): boolean {
+  if (child(call, 'function')?.type === 'await_expression') return true;
   for (let p = call.parent; p && p !== top; p = p.parent) {
     if (p.type === 'await_expression') return true;
     if (FUNCTION_TYPES.has(p.type)) return false;
@@ -343,7 +345,7 @@ function confidenceFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
 
   const argmax = facts.argmax.find((x) => x.end >= d.node.start);
   if (argmax) target = argmaxTarget(w, argmax, taint.values);
-  if (!target && (d.kind === 'hf-pipeline' || d.kind === 'onnxruntime')) target = labelTarget(w, rec, taint.values);
+  if (!target && (d.kind === 'hf-pipeline' || d.kind === 'onnxruntime' || d.labels)) target = labelTarget(w, rec, taint.values);
   if (!target) return undefined;
   const { after, score } = target;
   const fn = jsFunctionOf(ast, after);
@@ -439,12 +441,19 @@ function labelTarget(w: FixWriter, rec: JsRecord, tainted: Set<string>): { after
     const candidates = [ancestorIn(d.node, block), b ? ancestorIn(b.decl, block) : undefined].filter((x): x is JNode => x !== undefined);
     const declStmt = candidates.sort((x, y) => y.start - x.start)[0];
     if (!declStmt || declStmt === useStmt || declStmt.start > useStmt.start) return undefined;
-    if (d.kind === 'hf-pipeline') {
+    // The score next to the label in the same result item: pipelines and Hugging Face Inference (`score`), Cohere
+    // (`confidence`), mobilenet (`className` → `probability`), coco-ssd (`class` → `score`).
+    const key = read.type === 'member_expression' ? propName(ast, child(read, 'property')) : undefined;
+    const scoreKey = d.kind === 'hf-pipeline' || d.sdk === 'hf-inference' ? 'score' : d.sdk === 'cohere' ? 'confidence' : d.kind === 'tfjs' && key === 'className' ? 'probability' : d.kind === 'tfjs' && key === 'class' ? 'score' : undefined;
+    if (scoreKey) {
       const t = text(ast, obj);
       if (t.includes('\n')) return undefined;
-      return { after: declStmt, score: `${t}.score` };
+      return { after: declStmt, score: `${t}.${scoreKey}` };
     }
-    // onnxruntime: the probabilities output next to the label.
+    if (d.kind !== 'onnxruntime') return undefined;
+    // onnxruntime: the probabilities output next to the label, when the label is read from the call's own outputs.
+    const rootDecl = b?.decl.parent?.type === 'variable_declarator' ? child(b.decl.parent, 'value') : undefined;
+    if (!rootDecl || !within(d.node, rootDecl)) return undefined;
     const rootName = text(ast, root);
     const probKey = probabilityKey(w, facts.nodes, rootName);
     const data = `${rootName}.${probKey}.data`;
@@ -586,6 +595,15 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
       title = `Add an abort signal (${T})`;
       edits = optionAt(1, `abortSignal: AbortSignal.timeout(${T})`, []);
       break;
+    case 'sdk': {
+      // The SDK's own request option, on this call (`create(params, { timeout })`, `run(model, { input, signal })`).
+      if (!d.sdk) return undefined;
+      const info = SDKS[d.sdk];
+      const option = info.fixOption(T);
+      title = `Add a request timeout: ${option.replace(/:.*$/, '')} (${T})`;
+      edits = optionAt(info.fixArg, option, []);
+      break;
+    }
     case 'sagemaker-v2': {
       title = `Add httpOptions.timeout (${T}) to the client`;
       const via = d.via;

@@ -1,7 +1,9 @@
 // Scopes, bindings and a small abstract evaluator: what an expression is (a module member, an inference session, an
 // axios instance, a string URL…), following in-file aliases, imports (ESM, require, dynamic import), destructuring,
 // assignments, class fields (`this.session = …`) and the return values of in-file functions.
-import { type Ast, child, CLASS_TYPES, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, nearestAncestor, propName, stringValue, subtree, text, unwrap } from './ast';
+import type { ExternalSymbol, SourceContext } from '../types';
+import { type Ast, child, CLASS_TYPES, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, propName, stringValue, subtree, text, unwrap } from './ast';
+import { BEDROCK_COMMANDS, BEDROCK_RE, HF_RE, isTfModelsFactory, normalizeModule, ORT_RE, SCRIPT_GLOBALS, type SdkName, SDKS, sdkOfModule, SM_RE, TF_LOADERS, TF_MODELS_RE, TFJS_RE } from './libs';
 
 export type ObjKind =
   | 'ort-session'
@@ -11,6 +13,8 @@ export type ObjKind =
   | 'got-instance'
   | 'sm-client'
   | 'sm-command'
+  | 'bedrock-command'
+  | 'llm-client'
   | 'sm-runtime'
   | 'sm-v2'
   | 'abort-controller'
@@ -18,13 +22,32 @@ export type ObjKind =
 
 export type Val =
   | { k: 'mod'; mod: string; path: string[] }
-  | { k: 'obj'; what: ObjKind; cfg: JNode[]; task?: string; pkg?: string; typed?: boolean; node?: JNode }
+  | {
+      k: 'obj';
+      what: ObjKind;
+      /** Constructor / factory options (where a timeout would be set). */
+      cfg: JNode[];
+      task?: string;
+      pkg?: string;
+      /** Known only from a type annotation (its configuration is not visible). */
+      typed?: boolean;
+      node?: JNode;
+      /** llm-client: which SDK, and the member path taken from the client so far (`chat.completions`). */
+      sdk?: SdkName;
+      path?: string[];
+      /** Defined in another module of the workspace: what its summary says. */
+      ext?: ExternalSymbol;
+      /** tf-model: the loader's arguments (`toxicity.load(threshold)`). */
+      loadArgs?: JNode[];
+    }
   | { k: 'str'; s: string }
   | { k: 'objlit'; node: JNode }
   | { k: 'arrlit'; node: JNode }
   | { k: 'fn'; node: JNode }
   | { k: 'class'; node: JNode }
   | { k: 'inst'; cls: JNode }
+  /** A function exported by another workspace module whose return value is known (`getSession()`). */
+  | { k: 'factory'; ext: ExternalSymbol }
   | { k: 'unknown' };
 
 export const UNKNOWN: Val = { k: 'unknown' };
@@ -36,9 +59,16 @@ interface Def {
   path: PathEl[];
   mod?: string;
   modPath?: string[];
+  /** A namespace import or a require: members are the module's exports. */
+  ns?: boolean;
   fn?: JNode;
   cls?: JNode;
   type?: JNode;
+  /** A React state value: what its setter is called with. */
+  setter?: Binding;
+  /** A parameter: its position in `owner`'s parameters (the value comes from the function's in-file callers). */
+  param?: number;
+  owner?: JNode;
 }
 
 export interface Binding {
@@ -54,21 +84,9 @@ interface ClassInfo {
   methods: Map<string, JNode>;
 }
 
-export const ORT_RE = /^onnxruntime-(node|web|common|react-native)(\/.*)?$/;
-export const HF_RE = /^@(xenova|huggingface)\/transformers(\/.*)?$/;
-export const TFJS_RE = /^@tensorflow\/tfjs(-node|-node-gpu|-layers|-converter|-core|-backend-[a-z]+)?(\/.*)?$/;
-export const TF_MODELS_RE = /^@tensorflow-models\//;
-const SM_RE = /^@aws-sdk\/client-sagemaker-runtime$/;
-const TF_LOADERS = new Set(['loadLayersModel', 'loadGraphModel', 'loadGraphModelSync', 'loadSavedModel']);
 const GLOBAL_NAMES = new Set(['fetch', 'URL', 'AbortController', 'AbortSignal', 'Promise', 'Math', 'require', 'console', 'JSON', 'Array', 'Object']);
 
-export const SCOPE_TYPES = new Set([...FUNCTION_TYPES, 'program']);
 
-const scopeMemo = new WeakMap<JNode, JNode | null>();
-
-export function scopeOf(n: JNode): JNode {
-  return nearestAncestor(n, SCOPE_TYPES, scopeMemo) ?? n;
-}
 
 export class Resolver {
   readonly scopes = new Map<JNode, Map<string, Binding>>();
@@ -87,7 +105,15 @@ export class Resolver {
   /** `obj.prop = value` on plain bindings (React refs, module-level holders): binding → property → values. */
   private readonly memberDefs = new Map<Binding, Map<string, Def[]>>();
 
-  constructor(readonly ast: Ast) {
+  /** The function (or program) whose bindings `n` sees first. */
+  scopeOf(n: JNode): JNode {
+    return n.fn ?? this.ast.root;
+  }
+
+  constructor(
+    readonly ast: Ast,
+    readonly context: SourceContext = {},
+  ) {
     const pending: JNode[] = [];
     const refDecls: JNode[] = [];
     for (const n of ast.nodes) {
@@ -97,7 +123,7 @@ export class Resolver {
           let list = this.idents.get(name);
           if (!list) this.idents.set(name, (list = []));
           list.push(n);
-          if (n.parent?.type === 'arrow_function' && n.field === 'parameter') this.declare(n.parent, name, n, 'param', this.thenParamDefs(n.parent));
+          if (n.parent?.type === 'arrow_function' && n.field === 'parameter') this.declare(n.parent, name, n, 'param', [...this.thenParamDefs(n.parent), { path: [], param: 0, owner: n.parent }]);
           break;
         }
         case 'property_identifier':
@@ -111,8 +137,8 @@ export class Resolver {
           break;
         case 'variable_declarator': {
           const name = child(n, 'name');
-          if (name) this.bindPattern(scopeOf(n), name, { expr: child(n, 'value'), path: [], type: child(n, 'type') }, 'var');
-          if (name?.type === 'identifier' && child(n, 'value')?.type === 'call_expression') refDecls.push(n);
+          if (name) this.bindPattern(this.scopeOf(n), name, { expr: child(n, 'value'), path: [], type: child(n, 'type') }, 'var');
+          if ((name?.type === 'identifier' || name?.type === 'array_pattern') && child(n, 'value')?.type === 'call_expression') refDecls.push(n);
           break;
         }
         case 'import_statement':
@@ -121,13 +147,13 @@ export class Resolver {
         case 'function_declaration':
         case 'generator_function_declaration': {
           const name = child(n, 'name');
-          if (name) this.declare(scopeOf(n), text(ast, name), name, 'function', [{ fn: n, path: [] }]);
+          if (name) this.declare(this.scopeOf(n), text(ast, name), name, 'function', [{ fn: n, path: [] }]);
           break;
         }
         case 'class_declaration':
         case 'abstract_class_declaration': {
           const name = child(n, 'name');
-          if (name) this.declare(scopeOf(n), text(ast, name), name, 'class', [{ cls: n, path: [] }]);
+          if (name) this.declare(this.scopeOf(n), text(ast, name), name, 'class', [{ cls: n, path: [] }]);
           this.classInfo(n);
           break;
         }
@@ -142,19 +168,25 @@ export class Resolver {
             const expr = i === 0 ? thenDefs[0]?.expr : undefined;
             if (p.type === 'required_parameter' || p.type === 'optional_parameter') {
               const pat = child(p, 'pattern') ?? child(p, 'name');
-              if (pat && pat.type !== 'this') this.bindPattern(fn, pat, { path: [], type: child(p, 'type'), expr }, 'param');
-            } else this.bindPattern(fn, p, { path: [], expr }, 'param');
+              if (pat && pat.type !== 'this') this.bindPattern(fn, pat, { path: [], type: child(p, 'type'), expr, param: i, owner: fn }, 'param');
+              // constructor(private session: InferenceSession): a class field.
+              const cls = fn.type === 'method_definition' && propName(ast, child(fn, 'name')) === 'constructor' ? fn.parent?.parent : undefined;
+              const type = child(p, 'type');
+              if (cls && CLASS_TYPES.has(cls.type) && pat?.type === 'identifier' && p.children.some((c) => c.type === 'accessibility_modifier' || c.type === 'override_modifier' || (!c.named && text(ast, c) === 'readonly'))) {
+                if (type) this.field(cls, text(ast, pat)).types.push(type);
+              }
+            } else this.bindPattern(fn, p, { path: [], expr, param: i, owner: fn }, 'param');
           });
           break;
         }
         case 'catch_clause': {
           const p = child(n, 'parameter');
-          if (p) this.bindPattern(scopeOf(n), p, { path: [] }, 'catch');
+          if (p) this.bindPattern(this.scopeOf(n), p, { path: [] }, 'catch');
           break;
         }
         case 'for_in_statement': {
           const left = child(n, 'left');
-          if (left && child(n, 'kind')) this.bindPattern(scopeOf(n), left, { path: [] }, 'var');
+          if (left && child(n, 'kind')) this.bindPattern(this.scopeOf(n), left, { path: [] }, 'var');
           break;
         }
         case 'assignment_expression':
@@ -184,9 +216,13 @@ export class Resolver {
           this.calls.push(n);
           const fn = child(n, 'function');
           if (fn && (fn.type === 'import' || (fn.type === 'identifier' && text(ast, fn) === 'require'))) {
+            // require('x'), import('x'), and both branches of require(cond ? 'a' : 'b').
             const arg = namedKids(child(n, 'arguments') ?? n)[0];
-            const s = arg ? stringValue(ast, arg) : undefined;
-            if (s) this.modules.add(s);
+            const u = arg ? unwrap(arg) : undefined;
+            for (const x of u?.type === 'ternary_expression' ? [child(u, 'consequence'), child(u, 'alternative')] : [u]) {
+              const s = x ? stringValue(ast, unwrap(x)) : undefined;
+              if (s) this.modules.add(normalizeModule(s));
+            }
           }
           break;
         }
@@ -243,7 +279,7 @@ export class Resolver {
     switch (pat.type) {
       case 'identifier':
       case 'shorthand_property_identifier_pattern':
-        this.declare(scope, text(ast, pat), pat, kind, def.expr || def.type ? [def] : []);
+        this.declare(scope, text(ast, pat), pat, kind, def.expr || def.type || def.param !== undefined ? [def] : []);
         return;
       case 'object_pattern':
         for (const p of namedKids(pat)) {
@@ -287,21 +323,22 @@ export class Resolver {
   private collectImport(n: JNode): void {
     const ast = this.ast;
     const src = child(n, 'source');
-    const mod = src ? stringValue(ast, src) : undefined;
-    if (mod === undefined) return;
+    const raw = src ? stringValue(ast, src) : undefined;
+    if (raw === undefined) return;
+    const mod = normalizeModule(raw);
     this.modules.add(mod);
-    const scope = scopeOf(n);
+    const scope = this.scopeOf(n);
     for (const c of namedKids(n)) {
       if (c.type === 'import_require_clause') {
         const id = namedKids(c).find((x) => x.type === 'identifier');
-        if (id) this.declare(scope, text(ast, id), id, 'import', [{ mod, modPath: [], path: [] }]);
+        if (id) this.declare(scope, text(ast, id), id, 'import', [{ mod, modPath: [], path: [], ns: true }]);
       }
       if (c.type !== 'import_clause') continue;
       for (const part of namedKids(c)) {
         if (part.type === 'identifier') this.declare(scope, text(ast, part), part, 'import', [{ mod, modPath: [], path: [] }]);
         else if (part.type === 'namespace_import') {
           const id = namedKids(part).find((x) => x.type === 'identifier');
-          if (id) this.declare(scope, text(ast, id), id, 'import', [{ mod, modPath: [], path: [] }]);
+          if (id) this.declare(scope, text(ast, id), id, 'import', [{ mod, modPath: [], path: [], ns: true }]);
         } else if (part.type === 'named_imports') {
           for (const spec of namedKids(part)) {
             if (spec.type !== 'import_specifier') continue;
@@ -349,15 +386,28 @@ export class Resolver {
     return defs;
   }
 
-  /** `const ref = useRef<T>(init)`: `ref.current` is a T (or what is assigned to it). */
+  /** `const ref = useRef<T>(init)`: `ref.current` is a T (or what is assigned to it); `const [m, setM] = useState()`: m is what setM is given. */
   private collectRef(decl: JNode): void {
     const name = child(decl, 'name');
     const value = child(decl, 'value');
-    if (name?.type !== 'identifier' || !value) return;
+    if (!name || !value) return;
     const call = unwrap(value);
     if (call.type !== 'call_expression') return;
     const f = child(call, 'function');
     const fname = f ? (f.type === 'identifier' ? text(this.ast, f) : f.type === 'member_expression' ? propName(this.ast, child(f, 'property')) : undefined) : undefined;
+    if (name.type === 'array_pattern') {
+      if (fname !== 'useState' && fname !== 'useReducer') return;
+      const [valueId, setterId] = namedKids(name);
+      if (valueId?.type !== 'identifier' || setterId?.type !== 'identifier') return;
+      const vb = this.lookup(text(this.ast, valueId), valueId);
+      const sb = this.lookup(text(this.ast, setterId), setterId);
+      if (!vb || !sb) return;
+      const init = argsOf(call)[0];
+      const typeArgs = child(call, 'type_arguments');
+      vb.defs = [...(init ? [{ expr: init, path: [] }] : []), { path: [], setter: sb }, ...(typeArgs ? [{ path: [], type: typeArgs }] : [])];
+      return;
+    }
+    if (name.type !== 'identifier') return;
     if (fname !== 'useRef' && fname !== 'shallowRef' && fname !== 'ref') return;
     const b = this.lookup(text(this.ast, name), name);
     if (!b) return;
@@ -374,12 +424,12 @@ export class Resolver {
   }
 
   lookup(name: string, from: JNode): Binding | undefined {
-    let scope: JNode | null = scopeOf(from);
+    let scope: JNode | null = this.scopeOf(from);
     for (let i = 0; scope && i < 200; i++) {
       const b = this.scopes.get(scope)?.get(name);
       if (b) return b;
       if (scope.type === 'program' || !scope.parent) break;
-      scope = scopeOf(scope);
+      scope = this.scopeOf(scope);
     }
     return this.globals.get(name);
   }
@@ -529,8 +579,9 @@ export class Resolver {
   private evalIdent(name: string, at: JNode, depth: number): Val {
     const b = this.lookup(name, at);
     if (!b) {
-      if (name === 'ort') return { k: 'mod', mod: 'onnxruntime-web', path: [] };
-      if (name === 'tf') return { k: 'mod', mod: '@tensorflow/tfjs', path: [] };
+      // Script-tag globals (onnxruntime-web's `ort`, tfjs's `tf`, tfjs-models' `cocoSsd`…), axios from a CDN.
+      const global = SCRIPT_GLOBALS[name];
+      if (global) return { k: 'mod', mod: global, path: [] };
       if (name === 'axios') return { k: 'mod', mod: 'axios', path: [] };
       if (name === 'window' || name === 'globalThis' || name === 'self') return { k: 'mod', mod: '#global', path: [] };
       if (GLOBAL_NAMES.has(name)) return { k: 'mod', mod: '#global', path: [name] };
@@ -545,16 +596,150 @@ export class Resolver {
 
   private evalDefs(defs: Def[], depth: number): Val {
     let typed: Val = UNKNOWN;
+    let params: Def[] | undefined;
     for (const d of defs) {
       let v: Val = UNKNOWN;
-      if (d.mod !== undefined) v = { k: 'mod', mod: d.mod, path: d.modPath ?? [] };
+      if (d.mod !== undefined) v = this.importVal(d);
       else if (d.fn) v = { k: 'fn', node: d.fn };
       else if (d.cls) v = { k: 'class', node: d.cls };
       else if (d.expr) v = this.applyPath(this.eval(d.expr, depth + 1), d.path, depth);
+      else if (d.setter) v = this.setterValue(d.setter, depth);
       if (v.k !== 'unknown') return v;
       if (d.type && typed.k === 'unknown') typed = typeVal(this.ast, d.type);
+      if (d.param !== undefined && !d.expr) (params ??= []).push(d);
     }
-    return typed;
+    if (typed.k !== 'unknown' || !params) return typed;
+    for (const d of params) {
+      const v = this.paramFromCallers(d, depth);
+      if (v.k !== 'unknown') return v;
+    }
+    return UNKNOWN;
+  }
+
+  /** An imported name: a package member, or what the workspace module that exports it holds. */
+  private importVal(d: Def): Val {
+    const v: Val = { k: 'mod', mod: d.mod as string, path: d.modPath ?? [] };
+    if (d.ns || !isWorkspaceModule(v.mod)) return v;
+    return this.external(v.mod, v.path[0] ?? 'default') ?? v;
+  }
+
+  /** What the workspace module `mod` exports as `name`, as a value of this evaluator. */
+  external(mod: string, name: string): Val | undefined {
+    const { path, resolver } = this.context;
+    if (!path || !resolver) return undefined;
+    let sym: ExternalSymbol | undefined;
+    try {
+      sym = resolver.lookup(path, mod, name);
+    } catch {
+      return undefined;
+    }
+    if (!sym) return undefined;
+    return sym.factory ? { k: 'factory', ext: sym } : externalVal(sym);
+  }
+
+  /** A React state value: the first recognisable value its setter is called with (`setModel(await cocoSsd.load())`, `.then(setModel)`). */
+  private setterValue(setter: Binding, depth: number): Val {
+    for (const ref of this.idents.get(setter.name) ?? []) {
+      if (ref === setter.decl || this.lookup(setter.name, ref) !== setter) continue;
+      const p = ref.parent;
+      let v: Val = UNKNOWN;
+      if (p?.type === 'call_expression' && ref.field === 'function') {
+        const arg = argsOf(p)[0];
+        if (arg && !FUNCTION_TYPES.has(unwrap(arg).type)) v = this.eval(arg, depth + 1);
+      } else if (p?.type === 'arguments' && argsOf(p.parent ?? p)[0] === ref) {
+        const call = p.parent;
+        const f = call ? child(call, 'function') : undefined;
+        if (f?.type === 'member_expression' && propName(this.ast, child(f, 'property')) === 'then') v = this.eval(child(f, 'object'), depth + 1);
+      }
+      if (v.k !== 'unknown') return v;
+    }
+    return UNKNOWN;
+  }
+
+  private readonly paramMemo = new Map<Def, Val>();
+
+  /** A parameter's value from the function's in-file call sites (the first recognisable argument). */
+  private paramFromCallers(d: Def, depth: number): Val {
+    const known = this.paramMemo.get(d);
+    if (known) return known;
+    this.paramMemo.set(d, UNKNOWN);
+    let v: Val = UNKNOWN;
+    const fn = d.owner;
+    if (fn && depth < 10) {
+      for (const site of this.callSitesOf(fn) ?? []) {
+        const arg = argsOf(site)[d.param as number];
+        if (!arg || arg.type === 'spread_element') continue;
+        v = this.applyPath(this.eval(arg, depth + 2), d.path, depth);
+        if (v.k !== 'unknown') break;
+      }
+    }
+    this.paramMemo.set(d, v);
+    return v;
+  }
+
+  /** Calls of `fn` in this file, or undefined when it is also referenced in other ways (passed as a callback…). */
+  callSitesOf(fn: JNode): JNode[] | undefined {
+    const ast = this.ast;
+    let binding: Binding | undefined;
+    let member: string | undefined;
+    const parent = fn.parent;
+    if (fn.type === 'function_declaration' || fn.type === 'generator_function_declaration') {
+      const name = child(fn, 'name');
+      if (name) binding = this.lookup(text(ast, name), name);
+    } else if (parent?.type === 'variable_declarator' && fn.field === 'value') {
+      const name = child(parent, 'name');
+      if (name?.type === 'identifier') binding = this.lookup(text(ast, name), name);
+    } else if (fn.type === 'method_definition') {
+      member = propName(ast, child(fn, 'name'));
+    } else if ((parent?.type === 'public_field_definition' || parent?.type === 'field_definition' || parent?.type === 'pair') && fn.field === 'value') {
+      member = propName(ast, child(parent, 'name') ?? child(parent, 'property') ?? child(parent, 'key'));
+    }
+    const sites: JNode[] = [];
+    if (binding) {
+      const b = binding;
+      for (const ref of this.idents.get(b.name) ?? []) {
+        if (ref === b.decl || ref.field === 'name') continue;
+        if (this.lookup(b.name, ref) !== b) continue;
+        if (ref.parent?.type === 'export_specifier') continue;
+        const call = ref.parent;
+        if (call?.type === 'call_expression' && ref.field === 'function') sites.push(call);
+        else return undefined;
+      }
+      return sites;
+    }
+    if (member !== undefined) {
+      // The object or class that owns the method: only calls through it (or through an unknown receiver) count.
+      const owner = fn.type === 'method_definition' ? parent : parent?.parent;
+      const ownerNode = owner?.type === 'class_body' ? owner.parent : owner;
+      for (const m of this.members.get(member) ?? []) {
+        const recv = child(m, 'object');
+        if (!recv || !ownerNode || !this.receiverMayBe(recv, ownerNode)) continue;
+        const call = m.parent;
+        if (call?.type === 'call_expression' && m.field === 'function') sites.push(call);
+        else if (m.parent?.type === 'assignment_expression' && m.field === 'left') continue;
+        else return undefined;
+      }
+      return sites;
+    }
+    return undefined;
+  }
+
+  /** Whether `recv.method` may be the method of `owner` (a class or object literal): `this` inside it, an instance, or unknown. */
+  private receiverMayBe(recv: JNode, owner: JNode): boolean {
+    const u = unwrap(recv);
+    if (u.type === 'this') return this.thisTarget(u) === owner;
+    const v = this.eval(u);
+    switch (v.k) {
+      case 'unknown':
+        return true;
+      case 'inst':
+        return v.cls === owner;
+      case 'class':
+      case 'objlit':
+        return v.node === owner;
+      default:
+        return false;
+    }
   }
 
   applyPath(v: Val, path: PathEl[], depth: number): Val {
@@ -562,9 +747,24 @@ export class Resolver {
     for (const el of path) {
       if (depth > 14) return UNKNOWN;
       switch (cur.k) {
-        case 'mod':
+        case 'mod': {
           if (typeof el !== 'string') return UNKNOWN;
-          cur = el === 'default' && cur.path.length === 0 ? cur : { k: 'mod', mod: cur.mod, path: [...cur.path, el] };
+          if (el === 'default' && cur.path.length === 0) break;
+          // `import * as ml from './ml'; ml.session`: what that module exports.
+          if (cur.path.length === 0 && isWorkspaceModule(cur.mod)) {
+            const ext = this.external(cur.mod, el);
+            if (ext) {
+              cur = ext;
+              break;
+            }
+          }
+          cur = { k: 'mod', mod: cur.mod, path: [...cur.path, el] };
+          break;
+        }
+        case 'obj':
+          // client.chat.completions: a path into an SDK client.
+          if (cur.what !== 'llm-client' || typeof el !== 'string') return UNKNOWN;
+          cur = { ...cur, path: [...(cur.path ?? []), el] };
           break;
         case 'objlit': {
           const p = this.objProp(cur.node, String(el));
@@ -653,27 +853,27 @@ export class Resolver {
     const callee = child(n, 'function');
     const args = argsOf(n);
     if (!callee) return UNKNOWN;
-    if (callee.type === 'import') {
-      const s = args[0] ? this.eval(args[0], depth + 1) : UNKNOWN;
-      return s.k === 'str' ? { k: 'mod', mod: s.s, path: [] } : UNKNOWN;
-    }
+    if (callee.type === 'import') return this.moduleVal(args[0], depth);
     const c = unwrap(callee);
     if (c.type === 'member_expression') {
       const prop = propName(ast, child(c, 'property'));
       const recv = this.eval(child(c, 'object'), depth + 1);
       if (recv.k === 'obj' && recv.what === 'got-instance' && prop === 'extend') return { ...recv, cfg: [...recv.cfg, ...args] };
       if (recv.k === 'str' && (prop === 'toString' || prop === 'trim')) return recv;
+      // A sub-client of an SDK client: genAI.getGenerativeModel(…), model.startChat().
+      if (recv.k === 'obj' && recv.what === 'llm-client' && recv.sdk && prop !== undefined) {
+        const next = [...(recv.path ?? []), prop === 'getGenerativeModel' ? 'model' : prop];
+        return SDKS[recv.sdk].infers(next) ? UNKNOWN : { ...recv, path: next };
+      }
     }
     const cv = this.eval(callee, depth + 1);
     if (cv.k === 'fn') return this.returnVal(cv.node, depth + 1);
+    if (cv.k === 'factory') return externalVal(cv.ext);
     if (cv.k !== 'mod') return UNKNOWN;
     const { mod, path } = cv;
     const last = path[path.length - 1];
     if (mod === '#global') {
-      if (path.length === 1 && last === 'require') {
-        const s = args[0] ? this.eval(args[0], depth + 1) : UNKNOWN;
-        return s.k === 'str' ? { k: 'mod', mod: s.s, path: [] } : UNKNOWN;
-      }
+      if (path.length === 1 && last === 'require') return this.moduleVal(args[0], depth);
       if (path[0] === 'Promise' && (last === 'all' || last === 'allSettled') && args[0]) {
         const a = unwrap(args[0]);
         return a.type === 'array' ? { k: 'arrlit', node: a } : UNKNOWN;
@@ -686,10 +886,16 @@ export class Resolver {
       return { k: 'obj', what: 'hf-pipeline', cfg: [], ...(t.k === 'str' ? { task: t.s } : {}) };
     }
     if (TFJS_RE.test(mod) && last !== undefined && TF_LOADERS.has(last)) return { k: 'obj', what: 'tf-model', cfg: [], pkg: mod };
-    if (TF_MODELS_RE.test(mod) && last === 'load') return { k: 'obj', what: 'tf-model', cfg: [], pkg: mod };
+    if (TF_MODELS_RE.test(mod) && last !== undefined && isTfModelsFactory(mod, last)) return { k: 'obj', what: 'tf-model', cfg: [], pkg: mod, loadArgs: args };
     if (mod === 'axios' && path.length === 1 && last === 'create') return { k: 'obj', what: 'axios-instance', cfg: args.slice(0, 1) };
     if (mod === 'got' && path.length === 1 && last === 'extend') return { k: 'obj', what: 'got-instance', cfg: args };
     return UNKNOWN;
+  }
+
+  /** `require(x)` / `import(x)`: the module (both branches of a conditional name the same kind of runtime). */
+  private moduleVal(arg: JNode | undefined, depth: number): Val {
+    const s = arg ? this.eval(arg, depth + 1) : UNKNOWN;
+    return s.k === 'str' ? { k: 'mod', mod: normalizeModule(s.s), path: [] } : UNKNOWN;
   }
 
   private evalNew(n: JNode, depth: number): Val {
@@ -717,7 +923,41 @@ export class Resolver {
     }
     if ((cv.mod === 'aws-sdk' && last === 'SageMakerRuntime') || (cv.mod === 'aws-sdk/clients/sagemakerruntime' && cv.path.length === 0)) return { k: 'obj', what: 'sm-v2', cfg: args.slice(0, 1), node: n };
     if (cv.mod === 'pickleparser' && last === 'Parser') return { k: 'obj', what: 'pickle-parser', cfg: [] };
+    if (BEDROCK_RE.test(cv.mod) && last !== undefined && BEDROCK_COMMANDS.test(last)) return { k: 'obj', what: 'bedrock-command', cfg: args.slice(0, 1), task: last.replace(/Command$/, '') };
+    // onnxjs: `new onnx.InferenceSession()` then `session.loadModel(url)`.
+    if (ORT_RE.test(cv.mod) && last === 'InferenceSession') return { k: 'obj', what: 'ort-session', cfg: [] };
+    const sdk = sdkOfModule(cv.mod);
+    if (sdk && SDKS[sdk].ctors.test(last ?? 'default') && (sdk !== 'openai' || last !== 'Configuration')) return { k: 'obj', what: 'llm-client', sdk, cfg: args, path: [], node: n };
+    if (sdk === 'openai' && last === 'OpenAIApi') return { k: 'obj', what: 'llm-client', sdk, cfg: args, path: [], node: n };
     return UNKNOWN;
+  }
+}
+
+/** A module of the workspace (relative, or the `@/` and `~/` aliases), not a package. */
+export function isWorkspaceModule(mod: string): boolean {
+  return mod.startsWith('.') || mod.startsWith('/') || mod.startsWith('@/') || mod.startsWith('~/');
+}
+
+/** What another module's summary says a name holds, as a value of the evaluator. */
+export function externalVal(sym: ExternalSymbol): Val {
+  const ext = { cfg: [] as JNode[], ext: sym };
+  switch (sym.kind) {
+    case 'onnx-session':
+      return { k: 'obj', what: 'ort-session', ...ext };
+    case 'tfjs-model':
+      return { k: 'obj', what: 'tf-model', ...ext };
+    case 'hf-pipeline':
+      return { k: 'obj', what: 'hf-pipeline', ...ext };
+    case 'llm-client': {
+      const sdk = (Object.keys(SDKS) as SdkName[]).find((n) => n === sym.sdk) ?? 'openai';
+      return { k: 'obj', what: 'llm-client', sdk, path: [], ...ext };
+    }
+    case 'http-client':
+      return { k: 'obj', what: 'axios-instance', ...ext };
+    case 'inference-url':
+      return sym.url !== undefined ? { k: 'str', s: sym.url } : UNKNOWN;
+    default:
+      return UNKNOWN;
   }
 }
 
@@ -729,6 +969,19 @@ export function argsOf(call: JNode): JNode[] {
   return namedKids(a);
 }
 
+const SDK_OF_TYPE: Record<string, SdkName> = {
+  Anthropic: 'anthropic',
+  Mistral: 'mistral',
+  CohereClient: 'cohere',
+  CohereClientV2: 'cohere',
+  HfInference: 'hf-inference',
+  InferenceClient: 'hf-inference',
+  Replicate: 'replicate',
+  PredictionServiceClient: 'vertex',
+  BedrockRuntimeClient: 'bedrock',
+  GoogleGenerativeAI: 'gemini',
+};
+
 /** What a TS type annotation says a value is. */
 export function typeVal(ast: Ast, type: JNode): Val {
   const t = text(ast, type);
@@ -737,5 +990,7 @@ export function typeVal(ast: Ast, type: JNode): Val {
   if (/Pipeline\b/.test(t)) return { k: 'obj', what: 'hf-pipeline', cfg: [], typed: true };
   if (/\bAxiosInstance\b/.test(t)) return { k: 'obj', what: 'axios-instance', cfg: [], typed: true };
   if (/\bSageMakerRuntimeClient\b/.test(t)) return { k: 'obj', what: 'sm-client', cfg: [], typed: true };
+  const client = /\b(OpenAI|AzureOpenAI|Groq|Together|Anthropic|Mistral|CohereClient(?:V2)?|HfInference|InferenceClient|Replicate|PredictionServiceClient|BedrockRuntimeClient|GoogleGenerativeAI)\b/.exec(t)?.[1];
+  if (client) return { k: 'obj', what: 'llm-client', cfg: [], typed: true, path: [], sdk: SDK_OF_TYPE[client] ?? 'openai' };
   return UNKNOWN;
 }

@@ -1,0 +1,252 @@
+// A text pre-scan for JavaScript/TypeScript: where a file may hold a predict call (or an unsafe load), found with
+// regular expressions before anything is parsed or walked. Files with no candidate are not analyzed at all; in the
+// others only the top-level statements that hold candidates are copied out of the tree — with the statements that
+// declare or assign the names they use, and those that call the functions they declare (for fallbacks in callers).
+import type { AnalysisConfig } from '../types';
+import { SCRIPT_GLOBALS } from './libs';
+
+/**
+ * What a predict call (or an unsafe load) cannot do without: a library, SDK or client name, an HTTP call, or a method
+ * only models have. Over-matching costs time; missing a name loses the call (a new library belongs here too).
+ */
+const CANDIDATE_RE = new RegExp(
+  [
+    'onnxruntime', 'onnxjs', 'InferenceSession', '\\bort\\s*\\.', 'Tensor\\s*\\(', 'transformers', 'Pipeline\\b', 'tensorflow', 'tfjs', '\\btf\\s*\\.',
+    'face-api', 'faceapi', '\\bml5\\b', 'teachablemachine', '\\buse\\s*\\.\\s*load\\b',
+    'openai', 'OpenAI', 'groq', 'Groq', 'together-ai', 'anthropic', 'mistralai', 'cohere', 'Cohere', 'huggingface', 'HfInference', 'InferenceClient',
+    'replicate', 'Replicate', 'aiplatform', 'predictionService', 'PredictionService', 'vertexai', 'bedrock', 'Bedrock', 'generative-ai', 'GoogleGenerativeAI',
+    '@google\\/genai', 'sagemaker', 'SageMaker', 'pickle', 'completions', 'images\\s*\\.\\s*generate',
+    '\\bfetch\\s*\\(', '\\baxios\\b', '\\bgot\\s*[.(]', '[\'"]got[\'"]', 'undici',
+    '\\.\\s*(?:predict|predictOnBatch|executeAsync|predictClass|estimatePoses|estimateHands|estimateFaces|estimateSinglePose|estimateMultiplePoses|segmentPeople|segmentPerson)\\s*[(<]',
+    `\\b(?:${Object.keys(SCRIPT_GLOBALS).filter((g) => g.length > 3).join('|')})\\b`,
+  ].join('|'),
+  'g',
+);
+
+/** In files that use tfjs / tfjs-models or ONNX Runtime: the model methods those libraries' objects have. */
+const TF_SIGNAL_RE = /tensorflow|tfjs|\btf\s*\.|\bml5\b|faceapi|face-api|teachablemachine|\b(?:mobilenet|cocoSsd|posenet|handpose|knnClassifier|toxicity|poseDetection|speechCommands|bodyPix|blazeface)\b/;
+const TF_METHOD_RE = /\.\s*(?:classify|detect|infer|embed|segment|recognize|findAnswers|execute|predictTopK|generate)\s*\(/g;
+const ORT_SIGNAL_RE = /onnxruntime|onnxjs|\bort\s*\.|InferenceSession|Tensor\s*\(/;
+const ORT_METHOD_RE = /\.\s*run\s*\(/g;
+
+/** Names imported from modules of the workspace (their summaries may make calls through them predictions). */
+const WORKSPACE_IMPORT_RE = /\bimport\s+(?:type\s+)?([\w$\s{},*]+?)\s+from\s*['"](?:\.{1,2}\/|@\/|~\/)[^'"]*['"]|\b(?:const|let|var)\s+([\w$]+|\{[^}]*\})\s*=\s*(?:await\s+)?(?:require|import)\s*\(\s*['"](?:\.{1,2}\/|@\/|~\/)[^'"]*['"]/g;
+
+export interface Prescan {
+  /** Offsets where a candidate starts, in document order. */
+  offsets: number[];
+}
+
+/** The candidates of a file, or undefined when it has none (then it holds no predict call). */
+export function prescan(source: string, config: AnalysisConfig, withImports: boolean, from = 0, to = source.length): Prescan | undefined {
+  const offsets: number[] = [];
+  CANDIDATE_RE.lastIndex = from;
+  for (let m = CANDIDATE_RE.exec(source); m && m.index < to; m = CANDIDATE_RE.exec(source)) offsets.push(m.index);
+  for (const [signal, methods] of [[TF_SIGNAL_RE, TF_METHOD_RE], [ORT_SIGNAL_RE, ORT_METHOD_RE]] as const) {
+    if (!signal.test(source)) continue;
+    methods.lastIndex = from;
+    for (let m = methods.exec(source); m && m.index < to; m = methods.exec(source)) offsets.push(m.index);
+  }
+  offsets.sort((a, b) => a - b);
+  const extra: string[] = [];
+  for (const p of config.predictPatterns) {
+    const last = p.callee.trim().split('.').pop();
+    if (last && /^[\w$]+$/.test(last)) extra.push(last);
+  }
+  if (withImports) {
+    WORKSPACE_IMPORT_RE.lastIndex = 0;
+    for (let m = WORKSPACE_IMPORT_RE.exec(source); m; m = WORKSPACE_IMPORT_RE.exec(source)) {
+      for (const name of (m[1] ?? m[2] ?? '').replace(/\b(?:as|type)\b/g, ' ').split(/[^\w$]+/)) if (name) extra.push(name);
+    }
+  }
+  if (extra.length > 0) {
+    const re = new RegExp(`(?<![\\w$])(?:${[...new Set(extra)].map((x) => x.replace(/\$/g, '\\$')).join('|')})(?![\\w$])`, 'g');
+    re.lastIndex = from;
+    for (let m = re.exec(source); m && m.index < to; m = re.exec(source)) offsets.push(m.index);
+    offsets.sort((a, b) => a - b);
+  }
+  return offsets.length > 0 ? { offsets } : undefined;
+}
+
+export interface Statement {
+  type: string;
+  start: number;
+  end: number;
+}
+
+const IDENT_RE = /[A-Za-z_$][\w$]*/g;
+const KEYWORDS = new Set(['const', 'let', 'var', 'function', 'class', 'return', 'await', 'async', 'if', 'else', 'for', 'while', 'do', 'new', 'this', 'import', 'export', 'from', 'default', 'try', 'catch', 'finally', 'throw', 'typeof', 'instanceof', 'in', 'of', 'true', 'false', 'null', 'undefined', 'void', 'delete', 'switch', 'case', 'break', 'continue', 'extends', 'static', 'get', 'set', 'yield', 'super', 'type', 'interface', 'as', 'declare', 'abstract', 'enum']);
+const DECLARERS = new Set(['const', 'let', 'var', 'function', 'class', 'enum', 'interface', 'type']);
+/** Words a statement's head may start with before what it declares. */
+const HEAD_WORDS = new Set([...DECLARERS, 'export', 'default', 'async', 'declare', 'abstract']);
+const MEMBER_ASSIGN_RE = /^\.\s*[\w$]+\s*=(?![=>])/;
+/** Parameter lists: `function f(a, b)`, `method(a, b) {`, `(a, b) =>`, and a lone `x =>`. */
+const PARAMS_RE = /\(([^()]*)\)\s*(?:=>|\{)|([A-Za-z_$][\w$]*)\s*=>/g;
+/** Method names a class defines (`async predict(x) {`, `classify = async (x) =>`). */
+const METHOD_RE = /(?:^|[\n;{}])\s*(?:static\s+|async\s+|public\s+|private\s+|protected\s+|readonly\s+|override\s+|get\s+|set\s+|\*\s*)*([A-Za-z_$][\w$]*)\s*(?:\([^)]*\)\s*(?::[^{;]*)?\{|=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>|[\w$]+\s*=>))/g;
+
+export interface StatementInfo {
+  isImport: boolean;
+  tokens: Set<string>;
+  /** Names it declares at the top level or assigns anywhere (with objects it adds members to). */
+  assigns: Set<string>;
+  /** Names other statements may call or read to reach it (functions, classes' methods, top-level results). */
+  provides: Set<string>;
+}
+
+/** The character after `i` that is not a space. */
+function nextChar(source: string, i: number, end: number): number {
+  while (i < end) {
+    const c = source.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return i;
+    i++;
+  }
+  return end;
+}
+
+/** One pass over a statement's identifiers: its tokens, what it assigns, what it declares. */
+export function info(source: string, s: Statement): StatementInfo {
+  const tokens = new Set<string>();
+  const assigns = new Set<string>();
+  const provides = new Set<string>();
+  /** Declared inside the statement (`let best = 0` … `best = x`): assignments to them concern no other statement. */
+  const local = new Set<string>();
+  let prev = '';
+  /** Still in the statement's head (`export default async function f`): the next name after a declarer is declared. */
+  let head = true;
+  IDENT_RE.lastIndex = s.start;
+  for (let m = IDENT_RE.exec(source); m && m.index < s.end; m = IDENT_RE.exec(source)) {
+    const word = m[0];
+    const at = m.index;
+    const before = at > 0 ? source.charCodeAt(at - 1) : 32;
+    // Part of a number (`1e5`, `0x1f`): not a name.
+    if (before >= 48 && before <= 57) continue;
+    const property = before === 46; /* `.name` */
+    if (KEYWORDS.has(word)) {
+      if (head && !HEAD_WORDS.has(word)) head = false;
+      prev = word;
+      continue;
+    }
+    tokens.add(word);
+    if (head) {
+      if (DECLARERS.has(prev)) {
+        assigns.add(word);
+        provides.add(word);
+      }
+      head = false;
+    } else if (DECLARERS.has(prev) && !property) local.add(word);
+    if (!property) {
+      const n = nextChar(source, at + word.length, s.end);
+      const c = source.charCodeAt(n);
+      const c2 = source.charCodeAt(n + 1);
+      // `x = …` (not `==` or `=>`), `x ??= …`, `x ||= …`, `x &&= …` — a local `let x = …` declares instead.
+      const assigned = (c === 61 && c2 !== 61 && c2 !== 62) || ((c === 63 || c === 124 || c === 38) && c2 === c && source.charCodeAt(n + 2) === 61);
+      if (assigned && prev !== 'const' && prev !== 'let' && prev !== 'var') assigns.add(word);
+      // `x.y = …`: x gets a member.
+      else if (c === 46 && MEMBER_ASSIGN_RE.test(source.slice(n, Math.min(s.end, n + 80)))) assigns.add(word);
+    }
+    prev = word;
+  }
+  // Parameters are local too (`function f(feed) { feed.x = … }`, `(a, b) => …`, `x => …`).
+  if (assigns.size > 0) {
+    const text = source.slice(s.start, s.end);
+    PARAMS_RE.lastIndex = 0;
+    for (let m = PARAMS_RE.exec(text); m; m = PARAMS_RE.exec(text)) for (const p of (m[1] ?? m[2] ?? '').matchAll(IDENT_RE)) local.add(p[0]);
+  }
+  for (const l of local) if (!provides.has(l)) assigns.delete(l);
+  // const { a, b } = … / const [a, b] = …: the names it declares.
+  const pattern = /^(?:export\s+)?(?:const|let|var)\s*([{[][^=]*)=/.exec(source.slice(s.start, Math.min(s.end, s.start + 300)));
+  if (pattern?.[1]) for (const m of pattern[1].matchAll(IDENT_RE)) if (!KEYWORDS.has(m[0])) {
+    assigns.add(m[0]);
+    provides.add(m[0]);
+  }
+  // An import provides what it imports: the statements that use those names may call a model through them.
+  if (s.type === 'import_statement') for (const t of tokens) provides.add(t);
+  // A class provides its methods (their callers elsewhere may hold the fallback).
+  const text = source.slice(s.start, s.end);
+  if (/^(?:export\s+(?:default\s+)?)?(?:abstract\s+)?class\b/.test(text)) {
+    METHOD_RE.lastIndex = 0;
+    for (let m = METHOD_RE.exec(text); m; m = METHOD_RE.exec(text)) if (m[1] && !KEYWORDS.has(m[1])) provides.add(m[1]);
+  }
+  return { isImport: s.type === 'import_statement', tokens, assigns, provides };
+}
+
+/**
+ * The top-level statements an analysis needs: those with candidates, imports, and — until nothing changes — the
+ * statements that assign names the kept ones use, and those that use names the kept ones provide.
+ */
+export function selectStatements(statements: Statement[], infos: StatementInfo[], offsets: number[]): Set<number> {
+  const keep = new Set<number>();
+  let o = 0;
+  statements.forEach((s, i) => {
+    while (o < offsets.length && (offsets[o] as number) < s.start) o++;
+    const candidate = o < offsets.length && (offsets[o] as number) < s.end;
+    if (candidate || s.type === 'import_statement' || s.type === 'hash_bang_line') keep.add(i);
+  });
+  const used = new Set<string>();
+  const provided = new Set<string>();
+  const absorb = (i: number): void => {
+    const inf = infos[i] as StatementInfo;
+    addAll(used, inf.tokens);
+    addAll(provided, inf.provides);
+  };
+  for (const i of keep) absorb(i);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = 0; i < infos.length; i++) {
+      const inf = infos[i] as StatementInfo;
+      if (keep.has(i) || !(meets(inf.assigns, used) || meets(inf.tokens, provided))) continue;
+      keep.add(i);
+      absorb(i);
+      changed = true;
+    }
+  }
+  return keep;
+}
+
+function meets(names: Iterable<string>, set: Set<string>): boolean {
+  for (const n of names) if (set.has(n)) return true;
+  return false;
+}
+
+function addAll(into: Set<string>, names: Iterable<string>): void {
+  for (const n of names) into.add(n);
+}
+
+/**
+ * The statements whose analysis an edit may change, besides the changed ones: those that use what the changed code
+ * declares or assigns (and, transitively, their users), and those that declare what it uses — up to three levels of
+ * callees, the depth to which a caller's handler counts as a fallback.
+ */
+export function affectedStatements(infos: StatementInfo[], changed: number[], removed: StatementInfo[]): Set<number> {
+  const dirty = new Set<number>(changed);
+  const defined = new Set<string>();
+  let used = new Set<string>();
+  for (const inf of [...changed.map((i) => infos[i] as StatementInfo), ...removed]) {
+    addAll(defined, inf.assigns);
+    addAll(defined, inf.provides);
+    addAll(used, inf.tokens);
+  }
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (let i = 0; i < infos.length; i++) {
+      const inf = infos[i] as StatementInfo;
+      if (dirty.has(i) || !meets(inf.tokens, defined)) continue;
+      dirty.add(i);
+      grew = true;
+      addAll(defined, inf.assigns);
+      addAll(defined, inf.provides);
+    }
+  }
+  for (let depth = 0; depth < 3 && used.size > 0; depth++) {
+    const next = new Set<string>();
+    for (let i = 0; i < infos.length; i++) {
+      const inf = infos[i] as StatementInfo;
+      if (dirty.has(i) || !(meets(inf.provides, used) || meets(inf.assigns, used))) continue;
+      dirty.add(i);
+      addAll(next, inf.tokens);
+    }
+    used = next;
+  }
+  return dirty;
+}

@@ -1,0 +1,30 @@
+/* eslint-disable */
+// @ts-nocheck
+// Next.js route handlers generating images and text with Replicate.
+import Replicate from 'replicate';
+import { NextResponse } from 'next/server';
+
+const replicate = new Replicate({ auth: process.env.REPLICATE_API_TOKEN });
+const SDXL = 'stability-ai/sdxl:39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b';
+
+export async function POST(req: Request) {
+  const { prompt } = await req.json();
+  const output = await replicate.run(SDXL, { input: { prompt } }); // expect: no-fallback no-timeout untraced-prediction
+  return NextResponse.json({ images: output });
+}
+
+export async function PUT(req: Request) {
+  const { prompt } = await req.json();
+  try {
+    const output = await replicate.run(SDXL, { input: { prompt }, signal: AbortSignal.timeout(60_000) });
+    return NextResponse.json({ images: output, version: SDXL });
+  } catch (err) {
+    return NextResponse.json({ error: 'generation failed' }, { status: 502 });
+  }
+}
+
+// Polling an existing prediction starts no inference.
+export async function GET(_req: Request, { params }: { params: { id: string } }) {
+  const prediction = await replicate.predictions.get(params.id);
+  return NextResponse.json(prediction);
+}

@@ -1,0 +1,110 @@
+// The JavaScript/TypeScript analyzer's shortcuts give the same answers as doing everything: the text pre-scan
+// (files with no candidate are not analyzed), copying only the top-level statements that matter, and reusing the
+// previous analysis after an edit (the language server passes the old tree).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { before, describe, test } from 'node:test';
+import type { Tree } from 'web-tree-sitter';
+import { generateSource } from '../../../bench/analysis';
+import { analyzeSource, needsAnalysis } from '../../../src/core/analysis/engine';
+import { runAnalysis } from '../../../src/core/analysis/js/analyzer';
+import { buildAst, FUNCTION_TYPES, type JNode } from '../../../src/core/analysis/js/ast';
+import { loadGrammars, parse } from '../../../src/core/analysis/parser';
+import { DEFAULT_CONFIG, type Language, type WorkspaceResolver } from '../../../src/core/analysis/types';
+import { mulberry32 } from '../../../src/core/util/random';
+import { corpusFiles } from '../../corpusFiles';
+
+const same = (a: { calls: unknown[]; findings: unknown[] } | undefined, b: { calls: unknown[]; findings: unknown[] } | undefined): boolean =>
+  JSON.stringify({ c: a?.calls ?? [], f: a?.findings ?? [] }) === JSON.stringify({ c: b?.calls ?? [], f: b?.findings ?? [] });
+
+function position(text: string, index: number): { row: number; column: number } {
+  const before = text.slice(0, index);
+  return { row: before.split('\n').length - 1, column: index - (before.lastIndexOf('\n') + 1) };
+}
+
+describe('JS/TS analysis shortcuts', () => {
+  let sources: { name: string; text: string; lang: Language }[];
+
+  before(async () => {
+    await loadGrammars();
+    sources = corpusFiles()
+      .filter((f) => f.lang !== 'python')
+      .map((f) => ({ name: f.path, text: readFileSync(f.path, 'utf8'), lang: f.lang }));
+    sources.push({ name: 'generated 1', text: generateSource('typescript', 1500, 21), lang: 'typescript' });
+    sources.push({ name: 'generated 2', text: generateSource('typescript', 1500, 22), lang: 'typescript' });
+  });
+
+  test('the copy keeps document order, subtree ranges and enclosing functions', () => {
+    for (const { text, lang } of sources.slice(0, 20)) {
+      const ast = buildAst(parse(text, lang), text);
+      ast.nodes.forEach((n, i) => {
+        assert.equal(n.idx, i);
+        let fn: JNode | null = null;
+        for (let p = n.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) {
+          fn = p;
+          break;
+        }
+        assert.equal(n.fn, fn);
+        for (const c of n.children) assert.ok(c.idx > n.idx && c.last <= n.last);
+      });
+    }
+  });
+
+  test('copying only the statements the pre-scan selects gives the same calls and findings', () => {
+    let skipped = 0;
+    for (const { name, text, lang } of sources) {
+      const tree = parse(text, lang);
+      const full = runAnalysis(tree, text, DEFAULT_CONFIG, {});
+      const selective = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
+      skipped += selective?.ast.root.children.filter((c) => c.skipped).length ?? 0;
+      assert.ok(same(full, selective), name);
+      tree.delete();
+    }
+    assert.ok(skipped > 20, `statements left out: ${skipped}`);
+  });
+
+  test('the pre-scan: no candidate, no analysis', () => {
+    const plain = "export function total(items) {\n  return items.reduce((s, x) => s + x.price, 0);\n}\n";
+    assert.equal(needsAnalysis(plain, 'javascript', DEFAULT_CONFIG), false);
+    const { result, tree } = analyzeSource(plain, 'javascript', DEFAULT_CONFIG);
+    tree.delete();
+    assert.deepEqual(result, { language: 'javascript', calls: [], findings: [] });
+    assert.equal(needsAnalysis("const r = await fetch('/predict');", 'typescript', DEFAULT_CONFIG), true);
+    assert.equal(needsAnalysis('// TODO(mlship: fallback-stub): placeholder\n', 'javascript', DEFAULT_CONFIG), true, 'a generated stub is reported from the text');
+    assert.equal(needsAnalysis('const x = scoring.scoreBatch(rows);', 'javascript', { ...DEFAULT_CONFIG, predictPatterns: [{ callee: 'scoring.scoreBatch', kind: 'local' }] }), true);
+    // A name imported from a workspace module may hold a client (only followed when a resolver can look it up).
+    const imported = "import { mlClient } from '../lib/httpClient';\nexport const ask = (q) => mlClient.post('/v1/chat', { q });\n";
+    const resolver: WorkspaceResolver = { lookup: () => undefined };
+    assert.equal(needsAnalysis(imported, 'javascript', DEFAULT_CONFIG), false);
+    assert.equal(needsAnalysis(imported, 'javascript', DEFAULT_CONFIG, { path: '/w/src/a.js', resolver }), true);
+  });
+
+  test('reanalysis after edits (with the old tree) equals a fresh analysis', () => {
+    const rng = mulberry32(7);
+    let compared = 0;
+    for (const { name, text: original, lang } of sources.filter((s) => s.name.startsWith('generated') || /argmax|untraced|openai|tfjs-detector/.test(s.name))) {
+      let text = original;
+      let tree: Tree = analyzeSource(text, lang, DEFAULT_CONFIG).tree;
+      for (let e = 0; e < 25; e++) {
+        const at = Math.floor(rng() * text.length);
+        const r = rng();
+        const [del, ins] = r < 0.35 ? [0, ' '] : r < 0.5 ? [1, ''] : r < 0.65 ? [0, '\n'] : r < 0.8 ? [0, 'x'] : [0, `${text.split('\n')[Math.floor(rng() * 40)] ?? ''}\n`];
+        const next = text.slice(0, at) + ins + text.slice(at + del);
+        tree.edit({ startIndex: at, oldEndIndex: at + del, newEndIndex: at + ins.length, startPosition: position(text, at), oldEndPosition: position(text, at + del), newEndPosition: position(next, at + ins.length) });
+        const incremental = analyzeSource(next, lang, DEFAULT_CONFIG, tree);
+        const fresh = analyzeSource(next, lang, DEFAULT_CONFIG);
+        // tree-sitter's own incremental reparse may recover from a syntax error differently: only equal trees are compared.
+        if (incremental.tree.rootNode.toString() === fresh.tree.rootNode.toString()) {
+          compared++;
+          assert.ok(same(incremental.result, fresh.result), `${name}, edit ${e}: ${JSON.stringify(ins)} at ${at}`);
+        }
+        fresh.tree.delete();
+        tree.delete();
+        tree = incremental.tree;
+        text = next;
+      }
+      tree.delete();
+    }
+    assert.ok(compared > 100, `${compared} edits compared`);
+  });
+});

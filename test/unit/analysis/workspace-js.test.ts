@@ -1,0 +1,138 @@
+// Light inter-file resolution for JavaScript/TypeScript: a module's summary (what its exported names and factories
+// hold) and the analysis of a file that imports them, on a temporary workspace of real files.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { analyzeSource, summarizeSource } from '../../../src/core/analysis/engine';
+import { loadGrammars } from '../../../src/core/analysis/parser';
+import { DEFAULT_CONFIG, type PredictCall } from '../../../src/core/analysis/types';
+import { FileWorkspaceResolver } from '../../../src/core/analysis/workspace';
+
+const FILES: Record<string, string> = {
+  'package.json': '{ "name": "app" }\n',
+  'tsconfig.json': '{}\n',
+  'src/lib/httpClient.ts': `import axios from 'axios';
+export const mlClient = axios.create({ baseURL: process.env.ML_SERVICE_URL, timeout: 60_000 });
+export const plainClient = axios.create({ baseURL: 'http://ranker:9000' });
+`,
+  'src/lib/api-utils.ts': `import OpenAI from 'openai';
+export const openai = new OpenAI({ baseURL: 'https://api.together.xyz/v1', apiKey: process.env.TOGETHER_KEY });
+`,
+  'src/ml/session.ts': `import * as ort from 'onnxruntime-node';
+let cached: ort.InferenceSession | undefined;
+export async function getSession() {
+  cached ??= await ort.InferenceSession.create('models/churn.onnx');
+  return cached;
+}
+export const SCORING_URL = 'http://scorer:8080/v1/models/churn:predict';
+`,
+  'src/llm.js': `const OpenAI = require('openai');
+const client = new OpenAI({ timeout: 5000, maxRetries: 1 });
+const detector = null;
+module.exports = { client, detector };
+`,
+  'src/services/chat.service.ts': `import { mlClient } from '../lib/httpClient';
+export async function ask(question: string) {
+  const res = await mlClient.post('/api/v1/chat', { question });
+  return res.data;
+}
+`,
+  'src/app/api/feedback/route.ts': `import { openai } from '@/lib/api-utils';
+export async function POST(req: Request) {
+  const { text } = await req.json();
+  const completion = await openai.chat.completions.create({ model: 'mistral-7b', messages: [{ role: 'user', content: text }] });
+  return Response.json({ feedback: completion.choices[0].message.content });
+}
+`,
+  'src/score.ts': `import { getSession, SCORING_URL } from './ml/session';
+export async function churn(feeds: Record<string, unknown>) {
+  const session = await getSession();
+  const out = await session.run(feeds);
+  const remote = await fetch(SCORING_URL, { method: 'POST', body: JSON.stringify(feeds) });
+  return { out, remote: await remote.json() };
+}
+`,
+  'src/summarize.js': `const { client } = require('./llm');
+async function summarize(text) {
+  const r = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: text }] });
+  return r.choices[0].message.content;
+}
+module.exports = { summarize };
+`,
+};
+
+describe('JS/TS light inter-file resolution', () => {
+  let root: string;
+  let resolver: FileWorkspaceResolver;
+
+  before(async () => {
+    await loadGrammars();
+    root = await mkdtemp(join(tmpdir(), 'mlship-ws-js-'));
+    for (const [rel, text] of Object.entries(FILES)) {
+      await mkdir(dirname(join(root, rel)), { recursive: true });
+      await writeFile(join(root, rel), text);
+    }
+    resolver = new FileWorkspaceResolver({ roots: [root], summarize: summarizeSource });
+  });
+
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const analyze = (rel: string): PredictCall[] => {
+    const path = join(root, rel);
+    const lang = rel.endsWith('.js') ? 'javascript' : 'typescript';
+    const { result, tree } = analyzeSource(FILES[rel] as string, lang, DEFAULT_CONFIG, undefined, { path, resolver });
+    tree.delete();
+    return result.calls;
+  };
+
+  test('summaries: exported clients, instances, factories and URL constants', () => {
+    const http = summarizeSource(FILES['src/lib/httpClient.ts'] as string, 'typescript');
+    assert.deepEqual(http.get('mlClient'), { kind: 'http-client', factory: false, timeout: true });
+    assert.deepEqual(http.get('plainClient'), { kind: 'http-client', factory: false, timeout: false, url: 'http://ranker:9000' });
+    assert.deepEqual(summarizeSource(FILES['src/lib/api-utils.ts'] as string, 'typescript').get('openai'), { kind: 'llm-client', factory: false, sdk: 'openai', timeout: false });
+    const ml = summarizeSource(FILES['src/ml/session.ts'] as string, 'typescript');
+    assert.deepEqual(ml.get('getSession'), { kind: 'onnx-session', factory: true });
+    assert.deepEqual(ml.get('SCORING_URL'), { kind: 'inference-url', factory: false, url: 'http://scorer:8080/v1/models/churn:predict' });
+    const cjs = summarizeSource(FILES['src/llm.js'] as string, 'javascript');
+    assert.deepEqual(cjs.get('client'), { kind: 'llm-client', factory: false, sdk: 'openai', timeout: true });
+    assert.equal(cjs.has('detector'), false, 'a null placeholder holds nothing');
+  });
+
+  test('an axios instance from another module: its timeout there counts', () => {
+    const [call] = analyze('src/services/chat.service.ts');
+    assert.ok(call, 'mlClient.post is a prediction');
+    assert.equal(call.kind, 'remote');
+    assert.equal(call.checks.timeout, 'pass');
+    assert.equal(call.checks.fallback, 'fail');
+    assert.equal(call.checks.trace, 'fail');
+  });
+
+  test('an OpenAI client imported through the @/ alias, built without a timeout', () => {
+    const [call] = analyze('src/app/api/feedback/route.ts');
+    assert.ok(call);
+    assert.match(call.label, /chat\.completions\.create/);
+    assert.equal(call.checks.timeout, 'fail');
+  });
+
+  test('a session from an imported factory and an imported inference URL constant', () => {
+    const calls = analyze('src/score.ts');
+    assert.deepEqual(calls.map((c) => c.kind), ['onnxruntime', 'remote']);
+    assert.match(calls[1]?.label ?? '', /:predict/);
+  });
+
+  test('CommonJS: require of a module that exports a client with a timeout', () => {
+    const [call] = analyze('src/summarize.js');
+    assert.ok(call);
+    assert.equal(call.checks.timeout, 'pass');
+  });
+
+  test('without a resolver the imported session stays unknown; the URL is still known by its name', () => {
+    const { result, tree } = analyzeSource(FILES['src/score.ts'] as string, 'typescript', DEFAULT_CONFIG);
+    tree.delete();
+    assert.deepEqual(result.calls.map((c) => c.label), ['fetch to SCORING_URL']);
+  });
+});

@@ -111,6 +111,9 @@ export function info(source: string, s: Statement): StatementInfo {
   const provides = new Set<string>();
   /** Declared inside the statement (`let best = 0` … `best = x`): assignments to them concern no other statement. */
   const local = new Set<string>();
+  // A statement tree-sitter could not parse: its nesting is a guess that the next edit may undo (a function's body
+  // becomes top-level code), so whatever it declares anywhere counts as declared at the top level.
+  const loose = s.type === 'ERROR';
   let prev = '';
   /** Still in the statement's head (`export default async function f`): the next name after a declarer is declared. */
   let head = true;
@@ -134,7 +137,12 @@ export function info(source: string, s: Statement): StatementInfo {
         provides.add(word);
       }
       head = false;
-    } else if (DECLARERS.has(prev) && !property) local.add(word);
+    } else if (DECLARERS.has(prev) && !property) {
+      if (loose) {
+        assigns.add(word);
+        provides.add(word);
+      } else local.add(word);
+    }
     if (!property) {
       const n = nextChar(source, at + word.length, s.end);
       const c = source.charCodeAt(n);

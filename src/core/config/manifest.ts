@@ -14,6 +14,9 @@ export interface DeploymentConfig {
   metrics?: { scrape?: string; prometheus?: string; selector?: string };
   predictions?: { jsonl?: string; url?: string };
   budgets?: { latency_p95_ms?: number; drift_psi?: number; fallback_rate?: number };
+  feedback?: { jsonl?: string; url?: string };
+  /** The key of the rollout flag that sends traffic to this deployment's model. */
+  flag?: string;
 }
 
 export interface AnalysisManifest {

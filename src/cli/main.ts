@@ -3,10 +3,11 @@ import { VERSION } from '../shared/version';
 import { check } from './check';
 import { runSubcommand, type CliIo, type Subcommand } from './io';
 import { rollout } from './rollout';
+import { scaffold } from './scaffold';
 
 export type { CliIo } from './io';
 
-const COMMANDS: Record<string, Subcommand> = { check, rollout };
+const COMMANDS: Record<string, Subcommand> = { check, rollout, scaffold };
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

@@ -9,6 +9,7 @@ import { DETAILS_VIEW_TYPE, DetailsPanel } from './detailsPanel';
 import { log } from './log';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelsTreeProvider } from './modelsTree';
+import { activateScaffold } from './scaffold/activate';
 import { SnapshotsTreeProvider } from './snapshotsTree';
 
 /** What the extension returns from activate(): used by tests and benchmarks. */
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): MlshipApi {
       deserializeWebviewPanel: (panel, state: unknown) => DetailsPanel.revive(panel, context.extensionUri, commands, state),
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => service.refresh()),
+    ...activateScaffold(service),
   );
   // Discovery and the language server start after activation returns.
   setTimeout(() => service.start(), 0);

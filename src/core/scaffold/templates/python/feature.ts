@@ -42,6 +42,12 @@ function rootDepth(folder: string): number {
   return folder.split('/').filter(Boolean).length;
 }
 
+/** `from module import a, b`, wrapped in parentheses, one name a line, when longer than 100 characters. */
+function pyImport(module: string, names: readonly string[]): string {
+  const line = `from ${module} import ${names.join(', ')}`;
+  return line.length <= 100 ? line : `from ${module} import (\n${names.map((x) => `    ${x},`).join('\n')}\n)`;
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 
 function initPy(spec: FeatureSpec): string {
@@ -432,10 +438,10 @@ function predictorPy(spec: FeatureSpec, n: Names): string {
     'from pathlib import Path',
     'from typing import Any, Callable, Mapping, Optional',
     '',
-    `from .config import ${configNames.join(', ')}`,
+    pyImport('.config', configNames),
     `from .fallback import ${n.fallback}`,
     'from .flagd_evaluator import EvaluationContext, FlagdFileClient',
-    `from .model_io import ${ioNames.join(', ')}`,
+    pyImport('.model_io', ioNames),
     'from .prediction_log import append_jsonl, input_hash, utc_now',
     '',
     'logger = logging.getLogger(__name__)',
@@ -685,8 +691,8 @@ function fallbackPy(spec: FeatureSpec, n: Names): string {
     onnx && 'from concurrent.futures import TimeoutError as FutureTimeoutError',
     onnx ? 'from typing import Any, Mapping' : 'from typing import Mapping',
     '',
-    `from .config import ${configNames.join(', ')}`,
-    `from .model_io import ${ioNames.join(', ')}`,
+    pyImport('.config', configNames),
+    pyImport('.model_io', ioNames),
     '',
     'logger = logging.getLogger(__name__)',
     '',

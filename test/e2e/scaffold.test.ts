@@ -73,6 +73,27 @@ describe('Scaffold ML Feature and rollout controls in code-server', () => {
     await vs?.close();
   });
 
+  test('from a model version in the Models view, the model step is skipped; Escape at any step writes nothing', async () => {
+    const models = page.locator('.pane', { has: page.locator('.pane-header[aria-label^="Models"]') });
+    const manifestBefore = readFileSync(join(vs.workspace, 'mlship.yaml'), 'utf8');
+    const credit = row(models, /^credit-risk\s*2 versions/);
+    await credit.waitFor({ timeout: 30_000 });
+    if ((await credit.getAttribute('aria-expanded')) !== 'true') await credit.click();
+    const version = row(models, /version 1.*@challenger/);
+    await version.waitFor({ timeout: 15_000 });
+    await version.click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: 'Scaffold ML Feature' }).click();
+    await step(1, { type: 'churn-guard' });
+    // Language is step 2 of 8: no model step, the version is the model.
+    await page.waitForFunction(() => /\(2\/8\)/.test(document.querySelector('.quick-input-widget .quick-input-title')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    await vs.screenshot('29-scaffold-from-models-view');
+    await page.keyboard.press('Escape');
+    await widget().waitFor({ state: 'hidden', timeout: 10_000 });
+    assert.ok(!existsSync(join(vs.workspace, 'features')), 'no files');
+    assert.ok(!existsSync(join(vs.workspace, FLAGS)), 'no flag file');
+    assert.equal(readFileSync(join(vs.workspace, 'mlship.yaml'), 'utf8'), manifestBefore);
+  });
+
   test('runs from the palette through its steps, previews, and writes the files, the flag and the deployment', async () => {
     await vs.runCommand('MLShip: Scaffold ML Feature');
     await step(1, { type: 'Credit Risk' });

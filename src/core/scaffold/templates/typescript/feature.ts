@@ -47,6 +47,14 @@ function tsArray(values: readonly (string | number)[]): string {
   return `[${values.map((v) => tsLiteral(v)).join(', ')}]`;
 }
 
+/** `import { a, type B } from 'module';`: values then types, each sorted; one name a line when longer than 120 characters. */
+function tsImport(module: string, names: readonly string[]): string {
+  const key = (x: string) => x.replace(/^type /, '');
+  const sorted = [...names].sort((a, b) => Number(a.startsWith('type ')) - Number(b.startsWith('type ')) || key(a).localeCompare(key(b), 'en', { sensitivity: 'base' }));
+  const line = `import { ${sorted.join(', ')} } from '${module}';`;
+  return line.length <= 120 ? line : `import {\n${sorted.map((x) => `  ${x},`).join('\n')}\n} from '${module}';`;
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 
 function indexTs(spec: FeatureSpec, n: Names): string {
@@ -459,10 +467,10 @@ function predictorTs(spec: FeatureSpec, n: Names): string {
     '// Written by MLShip (Scaffold ML Feature); yours to change. See README.md in this folder.',
     "import { randomUUID } from 'node:crypto';",
     "import type { Client } from '@openfeature/server-sdk';",
-    `import { ${[...configNames, ...configTypes].join(', ')} } from './config';`,
+    tsImport('./config', [...configNames, ...configTypes]),
     `import { ${n.fallback} } from './fallback';`,
     "import { flagClient } from './flags';",
-    `import { ${ioNames.join(', ')} } from './modelIo';`,
+    tsImport('./modelIo', ioNames),
     "import { appendJsonl, inputHash } from './predictionLog';",
     '',
     "export type FallbackReason = 'flag_off' | 'error' | 'timeout' | 'low_confidence';",
@@ -599,7 +607,7 @@ function fallbackTs(spec: FeatureSpec, n: Names): string {
   const defaultDoc = n.clf
     ? `${answer}, ${spec.classLabels ? 'the first class label' : 'class 0'}. Choose the answer that is safe for your product when the model is not there.`
     : `${answer}. Choose a value that is safe for your product when the model is not there (e.g. the training mean).`;
-  const imports = (names: string[]) => `import { ${names.join(', ')} } from './config';`;
+  const imports = (names: string[]) => tsImport('./config', names);
   if (spec.fallback === 'constant') {
     return lines(
       `// What ${spec.feature} answers when the model does not: ${what}.`,
@@ -715,7 +723,7 @@ function fallbackTs(spec: FeatureSpec, n: Names): string {
     '// a rollout moves traffic from the previous version to the new one.',
     !onnx && "import { randomUUID } from 'node:crypto';",
     imports(configNames),
-    `import { ${ioNames.join(', ')} } from './modelIo';`,
+    tsImport('./modelIo', ioNames),
     '',
     `/** The answer when the previous version cannot give one: ${defaultDoc} */`,
     `export const DEFAULT_ANSWER: ${n.answerType} = ${answer};`,

@@ -3,6 +3,7 @@
 //
 //   1. /usr/bin/python3 scripts/fixtures/make_models.py  (models, MLflow store, formats, text data)
 //      /usr/bin/python3 scripts/fixtures/make_serve_models.py  (test/fixtures/serve: datatypes and benchmark models)
+//      /usr/bin/python3 scripts/fixtures/make_scaffold_models.py  (scaffold test models)
 //   2. scripts/fixtures/make_data.mjs                     (Parquet via hyparquet-writer, DVC files)
 //   3. scripts/fixtures/make_flagd_vectors.mjs           (flagd bucketing vectors from @openfeature/flagd-core)
 //   4. /usr/bin/python3 scripts/fixtures/drift_reference.py (SciPy reference values for the drift statistics)
@@ -42,6 +43,7 @@ const OWNED = [
   'test/fixtures/flagd',
   'test/fixtures/serve',
   'test/fixtures/drift',
+  'test/fixtures/scaffold',
 ];
 
 function checkPython() {
@@ -108,6 +110,12 @@ async function main() {
         `delivery-eta mae v1=${summary.delivery.v1.mae} v2=${summary.delivery.v2.mae}; ` +
         `churn auc=${summary.churn_auc.toFixed(4)} (tree export max err ${summary.tree_max_abs_err.toExponential(1)})`,
     );
+
+    console.log('fixtures: Scaffold ML Feature models (python)…');
+    const scaffold = spawnSync(PYTHON, ['-W', 'ignore', 'scripts/fixtures/make_scaffold_models.py', '--root', root], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    if (scaffold.status !== 0) throw new Error(`make_scaffold_models.py failed (exit ${scaffold.status})`);
+    const tickets = JSON.parse(scaffold.stdout);
+    console.log(`  ticket-priority accuracy v1=${tickets.tickets_v1} v2=${tickets.tickets_v2}; basket-value R² v1=${tickets.baskets_v1} v2=${tickets.baskets_v2}`);
 
     console.log('fixtures: parquet + DVC (node)…');
     const data = makeData({ root, work });

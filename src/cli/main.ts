@@ -10,12 +10,13 @@ import { worker } from './worker';
 import { runSubcommand, type CliIo, type Subcommand } from './io';
 import { replay } from './replay';
 import { rollout } from './rollout';
+import { scaffold } from './scaffold';
 import { serve } from './serve';
 import { status } from './status';
 
 export type { CliIo } from './io';
 
-const COMMANDS: Record<string, Subcommand> = { check, serve, status, replay, rollout, profile, drift, worker };
+const COMMANDS: Record<string, Subcommand> = { check, serve, status, replay, rollout, scaffold, profile, drift, worker };
 
 export function usage(): string {
   const listed = Object.entries(COMMANDS).filter(([, c]) => !c.hidden);

@@ -7,10 +7,10 @@ import { MANIFEST_FILE, parseManifest, type Manifest } from '../core/config/mani
 import {
   addRolloutFlag,
   createFlagFile,
+  describeRollout,
   DEFAULT_FLAG_FILE,
   FlagFileError,
   formatIssue,
-  formatPercent,
   parseFlagFile,
   readRollout,
   setKillSwitch,
@@ -100,10 +100,6 @@ function parseTarget(arg: string | undefined): RolloutTarget | undefined {
   return { kind: 'percent', percent };
 }
 
-function describe(state: RolloutState): string {
-  return state.killSwitch ? `kill switch on (${formatPercent(state.percent)} when released)` : `${formatPercent(state.percent)} on`;
-}
-
 function posix(p: string): string {
   return p.split(sep).join('/');
 }
@@ -139,7 +135,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     const exists = before !== undefined && parseFlagFile(before).flags.some((f) => f.key === flagKey);
     if (!target) {
       const state = readRollout(before ?? '', shown, flagKey);
-      io.stdout(`${flagKey}: ${describe(state)} (${shown})\n`);
+      io.stdout(`${flagKey}: ${describeRollout(state)} (${shown})\n`);
       return 0;
     }
 
@@ -193,12 +189,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
 
     const diff = unifiedDiff(before ?? '', result.text, before === undefined ? '/dev/null' : `a/${shown}`, `b/${shown}`);
     if (!diff) {
-      io.stdout(`${flagKey}: already ${describe(next)}; nothing to change.\n`);
+      io.stdout(`${flagKey}: already ${describeRollout(next)}; nothing to change.\n`);
       return 0;
     }
     io.stdout(diff);
     if (parsed.flags.has('--dry-run')) {
-      io.stdout(`${flagKey}: ${current ? describe(current) : 'new'} → ${describe(next)} (dry run, nothing written). ${decision.message}\n`);
+      io.stdout(`${flagKey}: ${current ? describeRollout(current) : 'new'} → ${describeRollout(next)} (dry run, nothing written). ${decision.message}\n`);
       return 0;
     }
     await mkdir(dirname(flagPath), { recursive: true });
@@ -206,7 +202,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     const record = rolloutLogRecord({ ts, flag: flagKey, file: shown, action, from: current, to: next, by, ...(health ? { health } : {}), decision, ...(overrideRecord ? { override: overrideRecord } : {}) });
     const logPath = rolloutLogPath(flagPath);
     await appendFile(logPath, rolloutLogLine(record));
-    io.stdout(`${flagKey}: ${current ? describe(current) : 'new'} → ${describe(next)}. ${decision.message}\nRecorded in ${posix(relative(io.cwd, logPath))}.\n`);
+    io.stdout(`${flagKey}: ${current ? describeRollout(current) : 'new'} → ${describeRollout(next)}. ${decision.message}\nRecorded in ${posix(relative(io.cwd, logPath))}.\n`);
     return 0;
   } catch (err) {
     if (err instanceof FlagFileError || err instanceof InputError) {

@@ -14,6 +14,7 @@ import { DetailsPanel } from './catalog/detailsPanel';
 import { log } from './log';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelsTreeProvider } from './modelsTree';
+import { activateScaffold } from './scaffold/activate';
 import { SnapshotsTreeProvider } from './snapshotsTree';
 
 /** What the extension returns from activate(): used by tests and benchmarks. */
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): MlshipApi {
     ...new DriftCommands(context, service, snapshotsView).register(),
     DetailsPanel.serializer(context.extensionUri, commands),
     vscode.workspace.onDidGrantWorkspaceTrust(() => service.refresh()),
+    ...activateScaffold(service),
   );
   // Deployments: mlship.yaml's deployments and local ones; polled only while the view or a dashboard is open.
   const deployments = new DeploymentsService(context, (config, root) => {

@@ -19,6 +19,8 @@ export interface DeploymentConfig {
   feedback?: { jsonl?: string; url?: string };
   budgets?: DeploymentBudgets;
   poll_interval_s?: number;
+  /** The key of the rollout flag that sends traffic to this deployment's model. */
+  flag?: string;
 }
 
 export interface DeploymentBudgets {

@@ -607,6 +607,11 @@ export function formatPercent(p: number): string {
   return `${Number.isInteger(p) ? p : p.toFixed(1)} %`;
 }
 
+/** "5 % on", or "kill switch on (25 % when released)". */
+export function describeRollout(state: RolloutState): string {
+  return state.killSwitch ? `kill switch on (${formatPercent(state.percent)} when released)` : `${formatPercent(state.percent)} on`;
+}
+
 /** One lens per flag of a flag file: where its key is and its current rollout. Empty for a file with syntax errors. */
 export function flagLenses(text: string): FlagLens[] {
   const parsed = parseFlagFile(text);
@@ -616,7 +621,7 @@ export function flagLenses(text: string): FlagLens[] {
     const flagNode = findFlagNode(root, entry.key);
     const nodes = flagNode ? rolloutNodes(flagNode, entry.key) : 'missing';
     const rollout = typeof nodes === 'string' ? null : rolloutFromNodes(entry.key, nodes);
-    const title = !rollout ? 'not a rollout flag' : rollout.killSwitch ? `kill switch on (${formatPercent(rollout.percent)} when released)` : `${formatPercent(rollout.percent)} on`;
+    const title = rollout ? describeRollout(rollout) : 'not a rollout flag';
     return { flagKey: entry.key, range: entry.keyRange, rollout, title };
   });
 }

@@ -1,0 +1,491 @@
+// "MLShip: Scaffold ML Feature": a guided flow (feature name, language, model, task, threshold, fallback, latency
+// budget, initial rollout, target folder), the plan of core/scaffold/plan.ts, a preview of every file and of the edits
+// of the flag file and mlship.yaml, then one undoable WorkspaceEdit. Escape at any step writes nothing; existing files
+// are never overwritten (the user skips them or stops).
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { MANIFEST_FILE } from '../../core/config/manifest';
+import { baselineOf, choiceFromFile, choiceFromVersion, onnxFileOf, otherVersions, previousVersion } from '../../core/scaffold/modelChoice';
+import {
+  defaultFolder,
+  DEFAULT_INITIAL_PERCENT,
+  endpointProblem,
+  featureNameProblem,
+  flagFilePath,
+  latencyBudgetProblem,
+  normalizeFolder,
+  percentProblem,
+  plannedPaths,
+  planScaffold,
+  ScaffoldError,
+  thresholdProblem,
+  type ModelChoice,
+  type PlannedChange,
+  type ScaffoldPlan,
+  type ScaffoldRequest,
+} from '../../core/scaffold/plan';
+import { isClassifier, type FallbackStrategy, type ScaffoldLanguage, type ScaffoldTask } from '../../core/scaffold/spec';
+import type { ModelEntry, ModelVersionEntry } from '../../core/registry/types';
+import { describeRollout, readRollout } from '../../core/scaffold/flagFile';
+import type { CatalogService } from '../catalogService';
+import { log } from '../log';
+import type { ModelsNode } from '../modelsTree';
+import { pickOne, runSteps, typeOne, type Step, type StepResult } from './steps';
+import { readText } from './workspaceFiles';
+
+export const PREVIEW_SCHEME = 'mlship-scaffold';
+const TITLE = 'Scaffold ML Feature';
+
+interface CatalogVersion {
+  root: string;
+  model: ModelEntry;
+  version: ModelVersionEntry;
+}
+
+interface FlowState {
+  folder: vscode.WorkspaceFolder | undefined;
+  name: string;
+  language: ScaffoldLanguage;
+  detectedLanguage: ScaffoldLanguage;
+  /** Set when the command was run on a model version of the Models view. */
+  preset?: CatalogVersion;
+  source?: 'catalog' | 'file' | 'oip';
+  picked?: CatalogVersion;
+  model?: ModelChoice;
+  baseline?: string;
+  oipUrl: string;
+  oipModel: string;
+  oipVersion: string;
+  features: string;
+  labels: string;
+  task: ScaffoldTask;
+  threshold: string;
+  fallback: FallbackStrategy;
+  previous?: ModelChoice;
+  previousVersion: string;
+  latency: string;
+  percent: string;
+  targetFolder: string;
+}
+
+/** Preview documents of planned files: read-only, served from memory. */
+export class ScaffoldPreviews implements vscode.TextDocumentContentProvider {
+  private readonly contents = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.path) ?? '';
+  }
+
+  /** A preview URI for `path` showing `content`, under a folder that says what it is ("credit-risk (preview)"). */
+  set(path: string, content: string, folder: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${folder}/${path}` });
+    this.contents.set(uri.path, content);
+    this.changed.fire(uri);
+    return uri;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+function modelTask(model: ModelChoice | undefined): ScaffoldTask {
+  if (model?.kind !== 'onnx') return 'binary';
+  const probs = model.metadata?.outputs.find((o) => /^(?:float|float32|float64|double)$/.test(o.dtype) && o.shape?.length === 2 && o.shape[1] !== 1);
+  if (!probs) return 'regression';
+  const classes = probs.shape?.[1];
+  return typeof classes === 'number' && classes > 2 ? 'multiclass' : 'binary';
+}
+
+async function detectLanguage(): Promise<ScaffoldLanguage> {
+  const exclude = '{**/node_modules/**,**/.venv/**,**/venv/**,**/.git/**}';
+  const [py, ts] = await Promise.all([vscode.workspace.findFiles('**/*.py', exclude, 300), vscode.workspace.findFiles('**/*.{ts,tsx}', exclude, 300)]);
+  return ts.length > py.length ? 'typescript' : 'python';
+}
+
+function list(text: string): string[] | undefined {
+  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  return items.length > 0 ? items : undefined;
+}
+
+export class ScaffoldCommand {
+  constructor(
+    private readonly service: CatalogService,
+    private readonly previews: ScaffoldPreviews,
+  ) {}
+
+  private versions(): CatalogVersion[] {
+    const out: CatalogVersion[] = [];
+    for (const c of this.service.all) for (const model of c.models) for (const version of model.versions) if (onnxFileOf(version)) out.push({ root: c.root, model, version });
+    return out;
+  }
+
+  private folderOf(root: string | undefined): vscode.WorkspaceFolder | undefined {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    return (root ? folders.find((f) => f.uri.fsPath === root) : undefined) ?? folders[0];
+  }
+
+  /** The command: from the palette (no argument) or a model version of the Models view. */
+  async run(node?: ModelsNode): Promise<void> {
+    if (!vscode.workspace.workspaceFolders?.length) {
+      void vscode.window.showWarningMessage('MLShip: open a folder to scaffold a feature in.');
+      return;
+    }
+    let preset: CatalogVersion | undefined;
+    if (node?.kind === 'version') preset = this.versions().find((v) => v.version.id === node.version.id);
+    if (node?.kind === 'version' && !preset) {
+      void vscode.window.showWarningMessage(`MLShip: ${node.version.modelName} ${node.version.version} is not an ONNX model: the scaffold runs ONNX models or an OIP v2 endpoint.`);
+      return;
+    }
+    const detected = await detectLanguage();
+    const config = vscode.workspace.getConfiguration('mlship');
+    const state: FlowState = {
+      folder: this.folderOf(preset?.root),
+      name: '',
+      language: detected,
+      detectedLanguage: detected,
+      ...(preset ? { preset, picked: preset, source: 'catalog' as const } : {}),
+      oipUrl: 'http://127.0.0.1:8081',
+      oipModel: '',
+      oipVersion: '',
+      features: '',
+      labels: '',
+      task: 'binary',
+      threshold: String(config.get<number>('diagnostics.confidenceThreshold') ?? 0.7),
+      fallback: 'heuristic',
+      previousVersion: '',
+      latency: String(config.get<number>('latencyBudgetMs') ?? 50),
+      percent: String(DEFAULT_INITIAL_PERCENT),
+      targetFolder: '',
+    };
+    if (preset) await this.useVersion(state, preset);
+    const completed = await runSteps(TITLE, this.steps(), state);
+    if (!completed) {
+      log().info('Scaffold ML Feature: cancelled; nothing was written.');
+      return;
+    }
+    await this.finish(state);
+  }
+
+  private async useVersion(state: FlowState, v: CatalogVersion): Promise<void> {
+    state.picked = v;
+    state.folder = this.folderOf(v.root);
+    state.model = await choiceFromVersion(v.root, v.model, v.version);
+    const baseline = baselineOf(v.version);
+    if (baseline) state.baseline = baseline;
+    else delete state.baseline;
+    state.task = modelTask(state.model);
+  }
+
+  private steps(): Step<FlowState>[] {
+    const text = (key: 'name' | 'oipUrl' | 'oipModel' | 'oipVersion' | 'features' | 'labels' | 'threshold' | 'latency' | 'percent' | 'previousVersion' | 'targetFolder', prompt: string, validate: (v: string, s: FlowState) => string | undefined, placeholder?: string) =>
+      async (s: FlowState, ui: Parameters<Step<FlowState>['run']>[1]): Promise<StepResult> => {
+        const r = await typeOne(ui, { prompt, value: s[key], ...(placeholder ? { placeholder } : {}), validate: (v) => validate(v, s) });
+        if (r.kind !== 'value') return r.kind;
+        s[key] = r.value.trim();
+        return 'next';
+      };
+    const number = (problem: (n: number) => string | undefined) => (v: string) => (v.trim() === '' ? 'Enter a number.' : problem(Number(v)));
+    return [
+      { run: text('name', 'Feature name: lower-case words joined by - or _ (used for the flag, the deployment and the logs)', (v) => featureNameProblem(v.trim()), 'credit-risk') },
+      {
+        run: async (s, ui) => {
+          const items = (['python', 'typescript'] as const).map((l) => ({ label: l === 'python' ? 'Python' : 'TypeScript', language: l, description: l === s.detectedLanguage ? 'detected in this workspace' : '' }));
+          const r = await pickOne(ui, { placeholder: 'Language of the generated code', items, active: items.find((i) => i.language === s.language) });
+          if (r.kind !== 'item') return r.kind;
+          if (r.item.language !== s.language) s.targetFolder = '';
+          s.language = r.item.language;
+          return 'next';
+        },
+      },
+      { when: (s) => !s.preset, run: (s, ui) => this.modelStep(s, ui) },
+      { when: (s) => s.source === 'oip', run: text('oipUrl', 'Base URL of the Open Inference Protocol v2 server (KServe, Triton, MLServer, mlship serve)', (v) => endpointProblem(v.trim())) },
+      { when: (s) => s.source === 'oip', run: text('oipModel', 'Model name at the endpoint (/v2/models/{name})', (v) => (v.trim() ? undefined : 'Enter the model name.')) },
+      { when: (s) => s.source === 'oip', run: text('oipVersion', 'Model version at the endpoint (empty: the server\'s default)', () => undefined) },
+      { when: (s) => s.source === 'oip', run: text('features', 'Feature names, in the order of the input\'s columns (comma-separated)', (v) => (list(v) ? undefined : 'Enter the feature names, e.g. age, income, debt_ratio.')) },
+      {
+        run: async (s, ui) => {
+          const detected = s.model ? modelTask(s.model) : undefined;
+          const items = ([['binary', 'two classes; the confidence is the chosen class\'s probability'], ['multiclass', 'three or more classes'], ['regression', 'a number; answers out of range fall back']] as const).map(([task, detail]) => ({ label: task, task, detail, description: task === detected && s.source !== 'oip' ? 'from the model\'s outputs' : '' }));
+          const r = await pickOne(ui, { placeholder: 'What the model predicts', items, active: items.find((i) => i.task === s.task) });
+          if (r.kind !== 'item') return r.kind;
+          s.task = r.item.task;
+          return 'next';
+        },
+      },
+      { when: (s) => s.source === 'oip' && isClassifier(s.task), run: text('labels', 'Class labels of the probability columns, comma-separated (empty: the column index)', () => undefined) },
+      { when: (s) => isClassifier(s.task), run: text('threshold', 'Confidence threshold (0–1): below it, the fallback answers', number(thresholdProblem)) },
+      {
+        run: async (s, ui) => {
+          const items = ([
+            ['heuristic', 'Rule-based', "the team's rules (feature, comparison, threshold, answer), then a documented default"],
+            ['constant', 'Constant', 'one documented answer for everyone'],
+            ['previous-version', 'Previous model version', 'the version that serves today answers, then a documented default'],
+          ] as const).map(([fallback, label, detail]) => ({ label, fallback, detail }));
+          const r = await pickOne(ui, { placeholder: 'What answers when the model does not (flag off, error, timeout, low confidence)', items, active: items.find((i) => i.fallback === s.fallback) });
+          if (r.kind !== 'item') return r.kind;
+          s.fallback = r.item.fallback;
+          return 'next';
+        },
+      },
+      { when: (s) => s.fallback === 'previous-version' && s.source !== 'oip', run: (s, ui) => this.previousStep(s, ui) },
+      { when: (s) => s.fallback === 'previous-version' && s.source === 'oip', run: text('previousVersion', 'The previous model version at the endpoint (the one that serves today)', (v, st) => (!v.trim() ? 'Enter the version.' : v.trim() === st.oipVersion ? 'The previous version must differ from the model\'s.' : undefined)) },
+      { run: text('latency', 'Latency budget in ms: the model call\'s timeout and the deployment\'s p95 budget', number(latencyBudgetProblem)) },
+      { run: text('percent', 'Initial rollout: the percentage of users that get the model', number(percentProblem)) },
+      {
+        run: async (s, ui) => {
+          if (!s.targetFolder) s.targetFolder = defaultFolder(s.name, s.language);
+          return text('targetFolder', 'Folder for the files, relative to the workspace folder', (v, st) => {
+            const n = normalizeFolder(v, st.language);
+            return 'problem' in n ? n.problem : undefined;
+          })(s, ui);
+        },
+      },
+    ];
+  }
+
+  private async modelStep(s: FlowState, ui: Parameters<Step<FlowState>['run']>[1]): Promise<StepResult> {
+    type Item = vscode.QuickPickItem & { version?: CatalogVersion; source: 'catalog' | 'file' | 'oip' };
+    for (;;) {
+      const items: Item[] = this.versions().map((v) => ({
+        label: `$(circuit-board) ${v.model.name} ${v.model.source === 'mlflow' ? `version ${v.version.version}` : v.version.version}`,
+        description: [...v.version.aliases.map((a) => `@${a}`), v.version.stage].filter(Boolean).join(' · '),
+        detail: v.version.reference,
+        version: v,
+        source: 'catalog' as const,
+      }));
+      items.push({ label: '$(file) ONNX file…', detail: 'an .onnx file in the workspace', source: 'file' }, { label: '$(globe) OIP v2 endpoint…', detail: 'a model served over the Open Inference Protocol v2 (KServe, Triton, MLServer, mlship serve)', source: 'oip' });
+      const active = items.find((i) => (s.source === 'catalog' ? i.version?.version.id === s.picked?.version.id : i.source === s.source));
+      const r = await pickOne(ui, { placeholder: 'The model: a version from the Models view, an ONNX file, or an endpoint', items, ...(active ? { active } : {}) });
+      if (r.kind !== 'item') return r.kind;
+      if (r.item.source === 'catalog' && r.item.version) {
+        s.source = 'catalog';
+        await this.useVersion(s, r.item.version);
+        return 'next';
+      }
+      if (r.item.source === 'oip') {
+        s.source = 'oip';
+        delete s.model;
+        delete s.picked;
+        return 'next';
+      }
+      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX model': ['onnx'] }, ...(s.folder ? { defaultUri: s.folder.uri } : {}), openLabel: 'Use This Model' });
+      const file = files?.[0];
+      if (!file) continue;
+      const folder = vscode.workspace.getWorkspaceFolder(file);
+      if (!folder) {
+        void vscode.window.showWarningMessage('MLShip: choose a model file inside the workspace (the generated code and mlship.yaml refer to it by a relative path).');
+        continue;
+      }
+      s.source = 'file';
+      s.folder = folder;
+      delete s.picked;
+      delete s.baseline;
+      s.model = await choiceFromFile(folder.uri.fsPath, file.fsPath);
+      s.task = modelTask(s.model);
+      return 'next';
+    }
+  }
+
+  private async previousStep(s: FlowState, ui: Parameters<Step<FlowState>['run']>[1]): Promise<StepResult> {
+    type Item = vscode.QuickPickItem & { version?: ModelVersionEntry };
+    for (;;) {
+      const candidates = s.picked ? otherVersions(s.picked.model, s.picked.version) : [];
+      const older = s.picked ? previousVersion(s.picked.model, s.picked.version) : undefined;
+      const items: Item[] = candidates.map((v) => ({ label: `${s.picked?.model.name ?? ''} ${v.version}`, description: [v === older ? 'previous' : '', ...v.aliases.map((a) => `@${a}`)].filter(Boolean).join(' · '), detail: v.reference, version: v }));
+      items.push({ label: '$(file) ONNX file…', detail: 'another .onnx file with the same inputs and outputs' });
+      const active = items.find((i) => i.version && i.version === older);
+      const r = await pickOne(ui, { placeholder: 'The previous model version: it answers when the new one does not', items, ...(active ? { active } : {}) });
+      if (r.kind !== 'item') return r.kind;
+      if (r.item.version && s.picked) {
+        s.previous = await choiceFromVersion(s.picked.root, s.picked.model, r.item.version);
+        return 'next';
+      }
+      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX model': ['onnx'] }, ...(s.folder ? { defaultUri: s.folder.uri } : {}), openLabel: 'Use as Previous Version' });
+      const file = files?.[0];
+      if (!file || !s.folder) continue;
+      s.previous = await choiceFromFile(s.folder.uri.fsPath, file.fsPath);
+      return 'next';
+    }
+  }
+
+  private request(s: FlowState): ScaffoldRequest {
+    const model: ModelChoice =
+      s.source === 'oip' ? { kind: 'oip', url: s.oipUrl, model: s.oipModel, ...(s.oipVersion ? { version: s.oipVersion } : {}) } : (s.model as ModelChoice);
+    const features = s.source === 'oip' ? list(s.features) : undefined;
+    const labels = s.source === 'oip' && isClassifier(s.task) ? list(s.labels) : undefined;
+    const previous: ModelChoice | undefined =
+      s.fallback !== 'previous-version' ? undefined : s.source === 'oip' ? { kind: 'oip', url: s.oipUrl, model: s.oipModel, version: s.previousVersion } : s.previous;
+    return {
+      name: s.name,
+      language: s.language,
+      task: s.task,
+      fallback: s.fallback,
+      model,
+      ...(previous ? { previous } : {}),
+      ...(isClassifier(s.task) ? { threshold: Number(s.threshold) } : {}),
+      latencyBudgetMs: Number(s.latency),
+      initialPercent: Number(s.percent),
+      folder: s.targetFolder,
+      ...(features ? { features } : {}),
+      ...(labels ? { classLabels: labels } : {}),
+      ...(s.baseline ? { baseline: s.baseline } : {}),
+    };
+  }
+
+  private async finish(s: FlowState): Promise<void> {
+    const folder = s.folder;
+    if (!folder) return;
+    const root = folder.uri.fsPath;
+    const req = this.request(s);
+    let plan: ScaffoldPlan;
+    try {
+      // What exists: the files the plan would create, and the folders on their way.
+      const { paths, folder: target } = plannedPaths(req);
+      const kinds = new Map<string, 'file' | 'folder'>();
+      const parts = target.split('/');
+      for (const p of [...paths, ...parts.map((_, i) => parts.slice(0, i + 1).join('/'))]) {
+        try {
+          kinds.set(p, (await stat(join(root, p))).isDirectory() ? 'folder' : 'file');
+        } catch {
+          /* absent */
+        }
+      }
+      const existing = paths.filter((p) => kinds.has(p));
+      let onExisting: 'error' | 'skip' = 'error';
+      if (existing.length > 0) {
+        const skip = await vscode.window.showWarningMessage(
+          `${existing.length} of the files to create already exist in ${target}. MLShip never overwrites a file.`,
+          { modal: true, detail: existing.join('\n') },
+          'Skip Existing Files',
+        );
+        if (skip !== 'Skip Existing Files') return;
+        onExisting = 'skip';
+      }
+      const manifestText = await readText(join(root, MANIFEST_FILE));
+      const flagFileText = await readText(join(root, flagFilePath(manifestText)));
+      plan = planScaffold(req, { manifestText, flagFileText, kind: (p) => kinds.get(p) }, { onExisting });
+    } catch (err) {
+      if (err instanceof ScaffoldError) {
+        log().warn(`Scaffold ML Feature: ${err.message}`);
+        void vscode.window.showErrorMessage(`MLShip: ${s.name} cannot be scaffolded; nothing was written.`, { modal: true, detail: err.problems.join('\n\n') });
+        return;
+      }
+      throw err;
+    }
+    const create = await this.preview(plan);
+    await this.closePreviews();
+    if (!create) {
+      log().info('Scaffold ML Feature: cancelled at the preview; nothing was written.');
+      return;
+    }
+    await this.apply(folder, plan);
+  }
+
+  /** A quick pick over the plan: Create / Cancel, and every file and edit, which opens its preview. */
+  private async preview(plan: ScaffoldPlan): Promise<boolean> {
+    type Item = vscode.QuickPickItem & { action: 'create' | 'cancel' | 'file' | 'change'; path?: string; content?: string; change?: PlannedChange };
+    const percent = describeRollout(readRollout(plan.flagFile.after, plan.flagFile.path, plan.spec.flagKey));
+    const items: Item[] = [
+      { label: `$(check) Create`, description: `${plan.files.length} files in ${plan.spec.folder}, flag ${plan.spec.flagKey} (${percent}), deployment ${plan.deployment.name}`, action: 'create' },
+      { label: '$(close) Cancel', description: 'write nothing', action: 'cancel' },
+      { label: 'Files', kind: vscode.QuickPickItemKind.Separator, action: 'file' },
+      ...plan.files.map((f): Item => ({ label: `$(new-file) ${f.path}`, description: `${f.content.split('\n').length - 1} lines · select to preview`, action: 'file', path: f.path, content: f.content })),
+      ...plan.skipped.map((p): Item => ({ label: `$(circle-slash) ${p}`, description: 'exists: left as it is', action: 'file', path: p, content: '' })),
+      { label: 'Edits', kind: vscode.QuickPickItemKind.Separator, action: 'change' },
+      { label: `$(diff) ${plan.flagFile.path}`, description: plan.flagFile.before === null ? `new flag file with ${plan.spec.flagKey}` : `adds flag ${plan.spec.flagKey}`, action: 'change', change: plan.flagFile },
+      { label: `$(diff) ${plan.manifest.path}`, description: plan.manifest.before === null ? `new manifest with deployment ${plan.deployment.name}` : `adds deployment ${plan.deployment.name}`, action: 'change', change: plan.manifest },
+    ];
+    const quick = vscode.window.createQuickPick<Item>();
+    quick.title = `${TITLE}: preview of ${plan.spec.feature} (nothing is written until Create)`;
+    quick.placeholder = 'Select a file to preview it; Create writes everything as one undoable edit';
+    quick.items = items;
+    quick.ignoreFocusOut = true;
+    return new Promise<boolean>((resolve) => {
+      let done = false;
+      const finish = (ok: boolean) => {
+        if (done) return;
+        done = true;
+        quick.dispose();
+        resolve(ok);
+      };
+      quick.onDidAccept(() => {
+        const item = quick.selectedItems[0];
+        if (!item) return;
+        if (item.action === 'create') return finish(true);
+        if (item.action === 'cancel') return finish(false);
+        void this.open(plan.spec.feature, item).then(() => quick.show());
+      });
+      quick.onDidHide(() => {
+        // Opening a preview takes the focus; the picker stays until Create, Cancel or Escape.
+        if (!done && !this.opening) finish(false);
+      });
+      quick.show();
+    });
+  }
+
+  private opening = false;
+
+  /** Closes the preview editors the flow opened. */
+  private async closePreviews(): Promise<void> {
+    const isPreview = (input: unknown): boolean =>
+      (input instanceof vscode.TabInputText && input.uri.scheme === PREVIEW_SCHEME) || (input instanceof vscode.TabInputTextDiff && input.modified.scheme === PREVIEW_SCHEME);
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => isPreview(t.input));
+    if (tabs.length > 0) await vscode.window.tabGroups.close(tabs, true);
+  }
+
+  private async open(feature: string, item: { path?: string; content?: string; change?: PlannedChange }): Promise<void> {
+    this.opening = true;
+    try {
+      if (item.change) {
+        const c = item.change;
+        const before = this.previews.set(c.path, c.before ?? '', `${feature} (now)`);
+        const after = this.previews.set(c.path, c.after, `${feature} (after scaffold)`);
+        await vscode.commands.executeCommand('vscode.diff', before, after, `${c.path} (scaffold preview)`, { preview: true, preserveFocus: true });
+      } else if (item.path && item.content !== undefined) {
+        const uri = this.previews.set(item.path, item.content, `${feature} (preview)`);
+        await vscode.window.showTextDocument(uri, { preview: true, preserveFocus: true });
+      }
+    } finally {
+      this.opening = false;
+    }
+  }
+
+  /** One WorkspaceEdit: the new files, and the flag file and mlship.yaml (created, or edited in place and saved). */
+  private async apply(folder: vscode.WorkspaceFolder, plan: ScaffoldPlan): Promise<void> {
+    const edit = new vscode.WorkspaceEdit();
+    const meta = { label: `Scaffold ML Feature: ${plan.spec.feature}`, needsConfirmation: false };
+    const encoder = new TextEncoder();
+    for (const f of plan.files) edit.createFile(vscode.Uri.joinPath(folder.uri, f.path), { contents: encoder.encode(f.content), overwrite: false, ignoreIfExists: false }, meta);
+    const edited: vscode.TextDocument[] = [];
+    for (const c of [plan.flagFile, plan.manifest]) {
+      const uri = vscode.Uri.joinPath(folder.uri, c.path);
+      if (c.before === null) {
+        edit.createFile(uri, { contents: encoder.encode(c.after), overwrite: false, ignoreIfExists: false }, meta);
+        continue;
+      }
+      const doc = await vscode.workspace.openTextDocument(uri);
+      if (doc.getText() !== c.before) {
+        void vscode.window.showErrorMessage(`MLShip: ${c.path} changed since the preview (or has unsaved changes); nothing was written. Save it and scaffold again.`);
+        return;
+      }
+      for (const e of c.edits) edit.replace(uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.content, meta);
+      edited.push(doc);
+    }
+    if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: false }))) {
+      void vscode.window.showErrorMessage('MLShip: the scaffold could not be written (a file may have appeared meanwhile); nothing was changed.');
+      return;
+    }
+    for (const doc of edited) await doc.save();
+    log().info(`Scaffold ML Feature: ${plan.spec.feature}: ${plan.files.length} files in ${plan.spec.folder}, flag ${plan.spec.flagKey} in ${plan.flagFile.path}, deployment in ${MANIFEST_FILE}.${plan.notes.map((n) => ` ${n}`).join('')}`);
+    const main = plan.files.find((f) => /\/predictor\.(?:py|ts)$/.test(f.path));
+    if (main) await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, main.path), { preview: false });
+    void vscode.window.showInformationMessage(`MLShip: ${plan.spec.feature} is scaffolded behind ${plan.spec.flagKey}. Run its tests: ${plan.testCommand}`, 'Open README').then((a) => {
+      const readme = plan.files.find((f) => f.path.endsWith('README.md'));
+      if (a && readme) void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(folder.uri, readme.path));
+    });
+  }
+}

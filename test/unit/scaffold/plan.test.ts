@@ -1,0 +1,194 @@
+// The scaffold plan: what it creates and edits for good input, and clear errors — with nothing written — for bad input
+// (acceptance 3): invalid names, path traversal, existing files, an invalid or hand-broken flag file, a flag key or
+// deployment that exists.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { readOnnxMetadata } from '../../../src/core/formats/onnx';
+import { readWorkspace, writePlan } from '../../../src/core/scaffold/apply';
+import { readRollout } from '../../../src/core/scaffold/flagFile';
+import { featureNameProblem, normalizeFolder, planScaffold, ScaffoldError, type ScaffoldRequest, type WorkspaceView } from '../../../src/core/scaffold/plan';
+import { parseManifest } from '../../../src/core/config/manifest';
+import { REPO } from './combos';
+
+type Meta = Extract<ScaffoldRequest['model'], { kind: 'onnx' }>['metadata'];
+
+const EMPTY: WorkspaceView = { manifestText: null, flagFileText: null, kind: () => undefined };
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ScaffoldError) return err.problems;
+    throw err;
+  }
+  assert.fail('expected a ScaffoldError');
+}
+
+describe('scaffold plan', () => {
+  let credit: Meta;
+  let credit1: Meta;
+  let eta1: Meta;
+  let eta2: Meta;
+  const request = (over: Partial<ScaffoldRequest> = {}): ScaffoldRequest => ({
+    name: 'credit-risk',
+    language: 'python',
+    task: 'binary',
+    fallback: 'constant',
+    model: { kind: 'onnx', path: 'models/credit-risk-v2.onnx', name: 'credit-risk', version: '2', metadata: credit },
+    ...over,
+  });
+
+  before(async () => {
+    const meta = async (f: string): Promise<Meta> => {
+      const m = await readOnnxMetadata(join(REPO, f));
+      return { ...m, modelVersion: m.onnx.modelVersion };
+    };
+    credit = await meta('test/fixtures/models/credit-risk-v2.onnx');
+    credit1 = await meta('test/fixtures/models/credit-risk-v1.onnx');
+    eta1 = await meta('test/fixtures/models/delivery-eta-v1.onnx');
+    eta2 = await meta('test/fixtures/models/delivery-eta-v2.onnx');
+  });
+
+  test('a plan for a new workspace: files, a new flag file at 5 %, a new mlship.yaml with the deployment', () => {
+    const plan = planScaffold(request({ baseline: 'data/credit-risk/applications-2025-10.parquet' }), EMPTY);
+    assert.equal(plan.spec.folder, 'features/credit_risk');
+    assert.deepEqual(plan.spec.featureNames, ['age', 'income', 'debt_ratio', 'credit_lines', 'late_payments', 'months_employed']);
+    assert.deepEqual(plan.spec.classLabels, [0, 1]);
+    assert.equal(plan.spec.outputName, 'probabilities');
+    assert.ok(plan.files.some((f) => f.path === 'features/credit_risk/predictor.py'));
+    assert.ok(plan.files.every((f) => f.path.startsWith('features/credit_risk/')));
+    assert.equal(plan.flagFile.path, 'flags/flags.flagd.json');
+    assert.equal(plan.flagFile.before, null);
+    assert.deepEqual(readRollout(plan.flagFile.after, 'f', 'credit-risk-model'), { flagKey: 'credit-risk-model', state: 'ENABLED', percent: 5, effectivePercent: 5, killSwitch: false });
+    const manifest = parseManifest(plan.manifest.after).manifest;
+    assert.deepEqual(manifest?.deployments?.[0], {
+      name: 'credit-risk',
+      model: 'credit-risk/2',
+      baseline: 'data/credit-risk/applications-2025-10.parquet',
+      predictions: { jsonl: 'logs/credit-risk/predictions.jsonl' },
+      feedback: { jsonl: 'logs/credit-risk/feedback.jsonl' },
+      budgets: { latency_p95_ms: 50, drift_psi: 0.2, fallback_rate: 0.1 },
+      flag: 'credit-risk-model',
+    });
+    assert.equal(plan.testCommand, 'python3 -m unittest discover -s features/credit_risk -t features');
+  });
+
+  test('the flag file and the folder come from mlship.yaml; existing flags and comments are kept', () => {
+    const manifestText = '# our manifest\nversion: 1\nflags: config/rollouts.flagd.json   # rollouts\ndeployments:\n  - name: churn\n    model: churn/1\n\n# end\n';
+    const flagFileText = '{\n    "flags": {\n        "churn-model": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off"}\n    }\n}\n';
+    const plan = planScaffold(request({ language: 'typescript', folder: './web/src/credit/', initialPercent: 10 }), { manifestText, flagFileText, kind: () => undefined });
+    assert.equal(plan.spec.folder, 'web/src/credit');
+    assert.equal(plan.flagFile.path, 'config/rollouts.flagd.json');
+    assert.ok(plan.flagFile.after.startsWith('{\n    "flags": {\n        "churn-model": {"state": "ENABLED"'));
+    assert.match(plan.flagFile.after, /\n {8}"credit-risk-model": \{\n {12}"state": "ENABLED"/);
+    assert.equal(readRollout(plan.flagFile.after, 'f', 'credit-risk-model').percent, 10);
+    assert.ok(plan.manifest.after.startsWith('# our manifest\nversion: 1\nflags: config/rollouts.flagd.json   # rollouts\ndeployments:\n  - name: churn\n    model: churn/1\n  - name: credit-risk\n'));
+    assert.ok(plan.manifest.after.endsWith('\n\n# end\n'));
+    assert.equal(plan.testCommand, 'node --import tsx --test web/src/credit/*.test.ts');
+  });
+
+  test('OIP v2 endpoints: features are required, the deployment gets the inference URL', () => {
+    const oip = { kind: 'oip' as const, url: 'http://127.0.0.1:8081/', model: 'credit-risk', version: '2' };
+    assert.match(problemsOf(() => planScaffold(request({ model: oip }), EMPTY)).join('\n'), /Name the features/);
+    const plan = planScaffold(request({ model: oip, features: ['a', 'b'], classLabels: ['no', 'yes'], defaultAnswer: 'no' }), EMPTY);
+    assert.deepEqual(plan.spec.model, { kind: 'oip', url: 'http://127.0.0.1:8081', name: 'credit-risk', version: '2' });
+    assert.deepEqual(plan.deployment.inference, { protocol: 'oip-v2', url: 'http://127.0.0.1:8081', model: 'credit-risk' });
+    assert.equal(plan.spec.defaultAnswer, 'no');
+    assert.match(problemsOf(() => planScaffold(request({ model: { ...oip, url: 'http://h:1/v2/models/x' }, features: ['a'] }), EMPTY))[0] ?? '', /base URL/);
+    assert.match(problemsOf(() => planScaffold(request({ model: { ...oip, url: 'ftp://h' }, features: ['a'] }), EMPTY))[0] ?? '', /http/);
+  });
+
+  test('invalid names and values are refused with every problem listed', () => {
+    for (const bad of ['', 'Credit-Risk', '1risk', 'credit risk', 'credit--risk', 'risk-', 'a'.repeat(49), 'crédit']) assert.ok(featureNameProblem(bad), bad);
+    for (const good of ['credit-risk', 'churn', 'eta_v2', 'a1-b2']) assert.equal(featureNameProblem(good), undefined, good);
+    const problems = problemsOf(() => planScaffold(request({ threshold: 1.5, latencyBudgetMs: 0, initialPercent: 150 }), EMPTY));
+    assert.equal(problems.length, 3, problems.join('\n'));
+    assert.match(problems.join('\n'), /threshold must be a number from 0 to 1 .*\n.*latency budget.*\n.*initial rollout/s);
+    assert.match(problemsOf(() => planScaffold(request({ name: 'Credit Risk' }), EMPTY))[0] ?? '', /not a valid feature name/);
+    assert.match(problemsOf(() => planScaffold(request({ task: 'multiclass' }), EMPTY))[0] ?? '', /2 classes: choose task "binary"/);
+    assert.match(problemsOf(() => planScaffold(request({ defaultAnswer: '7' }), EMPTY))[0] ?? '', /not a class label/);
+    assert.match(problemsOf(() => planScaffold(request({ model: { kind: 'onnx', path: 'models/m.pkl', metadata: credit } }), EMPTY))[0] ?? '', /not an \.onnx file/);
+  });
+
+  test('path traversal and absolute or odd target folders are refused', () => {
+    for (const folder of ['../outside', 'features/../../x', '/etc/mlship', 'C:/temp', '~/x', 'node_modules/x', '.', '']) {
+      const problems = problemsOf(() => planScaffold(request({ folder }), EMPTY));
+      assert.equal(problems.length, 1, `${folder}: ${problems.join('; ')}`);
+    }
+    assert.match(problemsOf(() => planScaffold(request({ folder: 'features/credit-risk' }), EMPTY))[0] ?? '', /Python identifier/);
+    assert.match(problemsOf(() => planScaffold(request({ model: { kind: 'onnx', path: '../m.onnx', metadata: credit } }), EMPTY))[0] ?? '', /leaves the workspace/);
+    assert.deepEqual(normalizeFolder('src\\features\\credit-risk\\', 'typescript'), { folder: 'src/features/credit-risk' });
+  });
+
+  test('existing files are never overwritten: refused, or skipped when asked', () => {
+    const ws: WorkspaceView = { ...EMPTY, kind: (p) => (p === 'features/credit_risk/fallback.py' ? 'file' : p === 'features' ? 'folder' : undefined) };
+    assert.match(problemsOf(() => planScaffold(request(), ws))[0] ?? '', /This file exists and would be overwritten: features\/credit_risk\/fallback\.py/);
+    const plan = planScaffold(request(), ws, { onExisting: 'skip' });
+    assert.deepEqual(plan.skipped, ['features/credit_risk/fallback.py']);
+    assert.ok(!plan.files.some((f) => f.path.endsWith('/fallback.py')));
+    const file: WorkspaceView = { ...EMPTY, kind: (p) => (p === 'features' ? 'file' : undefined) };
+    assert.match(problemsOf(() => planScaffold(request(), file))[0] ?? '', /features is a file/);
+  });
+
+  test('an invalid or hand-broken flag file, or a flag that exists, is refused with its line', () => {
+    const broken = '{\n  "flags": {\n    "x": {"state": "ENABLED", "variants": {"on": true}, "defaultVariant": "on"},\n  }\n}\n';
+    const problems = problemsOf(() => planScaffold(request(), { ...EMPTY, flagFileText: broken }));
+    assert.match(problems[0] ?? '', /flags\/flags\.flagd\.json is not a valid flag file.*\n.*flags\/flags\.flagd\.json:4:3: error: Trailing comma/s);
+    const invalid = '{"flags": {"x": {"state": "ON", "variants": {"on": true}, "defaultVariant": "on"}}}';
+    assert.match(problemsOf(() => planScaffold(request(), { ...EMPTY, flagFileText: invalid }))[0] ?? '', /"state" of flag "x" must be "ENABLED" or "DISABLED"/);
+    const taken = '{"flags": {"credit-risk-model": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off"}}}';
+    assert.match(problemsOf(() => planScaffold(request(), { ...EMPTY, flagFileText: taken }))[0] ?? '', /Flag "credit-risk-model" already exists in flags\/flags\.flagd\.json \(line 1\)/);
+  });
+
+  test('an invalid mlship.yaml or a deployment that exists is refused', () => {
+    assert.match(problemsOf(() => planScaffold(request(), { ...EMPTY, manifestText: 'version: 1\ndeployments:\n  - model: x\n' }))[0] ?? '', /mlship\.yaml is not valid \(line 3/);
+    assert.match(problemsOf(() => planScaffold(request(), { ...EMPTY, manifestText: 'version: 1\ndeployments:\n  - name: credit-risk\n' }))[0] ?? '', /already has a deployment named "credit-risk"/);
+    assert.match(problemsOf(() => planScaffold(request(), { ...EMPTY, manifestText: 'version: 1\ndeployments: [{ name: a }]\n' }))[0] ?? '', /flow list/);
+  });
+
+  test('models: no probabilities for a classifier, the previous version must take the same inputs', () => {
+    const noProbs = { ...(credit as NonNullable<Meta>), outputs: [{ name: 'label', dtype: 'int64', shape: ['N'] }] };
+    assert.match(problemsOf(() => planScaffold(request({ model: { kind: 'onnx', path: 'm.onnx', metadata: noProbs } }), EMPTY))[0] ?? '', /no class-probability output/);
+    const eta = (path: string, metadata: Meta) => ({ kind: 'onnx' as const, path, name: 'delivery-eta', metadata });
+    const mismatch = problemsOf(() => planScaffold(request({ task: 'regression', fallback: 'previous-version', model: eta('m2.onnx', eta2), previous: eta('m1.onnx', eta1) }), EMPTY));
+    assert.match(mismatch[0] ?? '', /The previous version m1\.onnx cannot stand in for the model: it takes 3 features .* the model 5/);
+    assert.match(problemsOf(() => planScaffold(request({ fallback: 'previous-version' }), EMPTY))[0] ?? '', /needs the previous model version/);
+    const ok = planScaffold(request({ fallback: 'previous-version', previous: { kind: 'onnx', path: 'models/credit-risk-v1.onnx', name: 'credit-risk', version: '1', metadata: credit1 } }), EMPTY);
+    assert.deepEqual(ok.spec.previous, { kind: 'onnx', path: 'models/credit-risk-v1.onnx', name: 'credit-risk', version: '1' });
+  });
+
+  describe('on disk', () => {
+    let root: string;
+    before(() => {
+      root = mkdtempSync(join(tmpdir(), 'mlship-plan-'));
+    });
+    after(() => rmSync(root, { recursive: true, force: true }));
+
+    test('writePlan writes everything; a second run is refused and changes nothing', () => {
+      const ws = join(root, 'a');
+      mkdirSync(ws);
+      writeFileSync(join(ws, 'mlship.yaml'), 'version: 1\n');
+      const written = writePlan(ws, planScaffold(request(), readWorkspace(ws)));
+      assert.ok(written.includes('flags/flags.flagd.json') && written.includes('mlship.yaml'));
+      assert.ok(existsSync(join(ws, 'features/credit_risk/predictor.py')));
+      const snapshot = () => readdirSync(ws, { recursive: true, encoding: 'utf8' }).sort().map((f) => `${f}:${statSync(join(ws, f)).isDirectory() ? '/' : readFileSync(join(ws, f), 'utf8')}`);
+      const before = snapshot();
+      assert.throws(() => planScaffold(request(), readWorkspace(ws)), ScaffoldError);
+      assert.deepEqual(snapshot(), before);
+    });
+
+    test('a plan gone stale (the flag file changed meanwhile) is not written', () => {
+      const ws = join(root, 'b');
+      mkdirSync(ws);
+      const plan = planScaffold(request(), readWorkspace(ws));
+      mkdirSync(join(ws, 'flags'));
+      writeFileSync(join(ws, 'flags/flags.flagd.json'), '{"flags": {}}');
+      assert.throws(() => writePlan(ws, plan), /changed since the scaffold was planned/);
+      assert.ok(!existsSync(join(ws, 'features')));
+      assert.ok(!existsSync(join(ws, 'mlship.yaml')));
+    });
+  });
+});

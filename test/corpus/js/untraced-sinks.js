@@ -60,3 +60,24 @@ async function main() {
 }
 
 main();
+
+// The version travels in the object that is returned, built in a variable first.
+export async function scoreWithVersion(features) {
+  try {
+    const out = await session.run({ input: new ort.Tensor('float32', features, [1, 8]) });
+    const answer = { churn: out.probabilities.data[1], modelVersion: MODEL_VERSION };
+    return answer;
+  } catch {
+    return null;
+  }
+}
+
+export async function scoreWithoutVersion(features) {
+  try {
+    const out = await session.run({ input: new ort.Tensor('float32', features, [1, 8]) }); // expect: untraced-prediction
+    const answer = { churn: out.probabilities.data[1] };
+    return answer;
+  } catch {
+    return null;
+  }
+}

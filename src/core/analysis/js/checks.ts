@@ -913,7 +913,7 @@ export class Checker {
     const exits = this.exits(d.node, d);
     if (exits.length === 0) return 'n/a';
     const unit = this.unitOf(d.node);
-    if (this.unitFacts(unit).versionRecorded || exits.some((e) => VERSION_RE.test(text(this.ast, e.carrier)))) return 'pass';
+    if (this.unitFacts(unit).versionRecorded || exits.some((e) => this.carriesVersion(e, unit))) return 'pass';
     if (exits.every((e) => e.kind === 'return') && unit.type !== 'program' && !this.exported(unit)) {
       const sites = this.callSites(unit);
       if (sites && sites.length > 0 && !sites.some((s) => this.leaves(s, 1))) return 'n/a';
@@ -938,12 +938,28 @@ export class Checker {
     return out;
   }
 
+  /**
+   * Whether a model version travels with what leaves: named in the expression (`res.json({ label, modelVersion })`),
+   * or in the value of the variable it names, declared in the same function (`const answer = { …, modelVersion }`).
+   */
+  private carriesVersion(e: Sink, unit: JNode): boolean {
+    const ast = this.ast;
+    if (VERSION_RE.test(text(ast, e.carrier))) return true;
+    if (e.carrier.type !== 'identifier') return false;
+    return (this.r.idents.get(text(ast, e.carrier)) ?? []).some((ref) => {
+      const decl = ref.parent;
+      if (decl?.type !== 'variable_declarator' || child(decl, 'name') !== ref || this.unitOf(ref) !== unit) return false;
+      const value = child(decl, 'value');
+      return value !== undefined && value.type === 'object' && VERSION_RE.test(text(ast, value));
+    });
+  }
+
   /** Whether the value a call site of a wrapper returns leaves its own function untraced (depth-limited). */
   private leaves(site: JNode, depth: number): boolean {
     const exits = this.exits(site);
     if (exits.length === 0) return false;
     const unit = this.unitOf(site);
-    if (this.unitFacts(unit).versionRecorded || exits.some((e) => VERSION_RE.test(text(this.ast, e.carrier)))) return false;
+    if (this.unitFacts(unit).versionRecorded || exits.some((e) => this.carriesVersion(e, unit))) return false;
     if (!exits.every((e) => e.kind === 'return') || unit.type === 'program' || this.exported(unit) || depth >= 3) return true;
     const sites = this.callSites(unit);
     return !sites || sites.length === 0 || sites.some((s) => this.leaves(s, depth + 1));

@@ -431,9 +431,9 @@ function predictorTs(spec: FeatureSpec, n: Names): string {
         '        signal: AbortSignal.timeout(this.timeoutMs),',
         '      });',
         '      if (!response.ok) throw new Error(`the inference server answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);',
-        '      const answer = oipOutput(await response.json());',
-        '      const output = answer.data;',
-        '      modelVersion = answer.modelVersion ?? MODEL_VERSION;',
+        '      const served = oipOutput(await response.json());',
+        '      const output = served.data;',
+        '      modelVersion = served.modelVersion ?? MODEL_VERSION;',
       ];
   const read = clf ? ['      scores = classScores(output);', '      best = bestClass(scores);'] : ['      value = predictedValue(output);'];
   const declare = clf ? ['    let scores: number[];', '    let best: number;'] : ['    let value: number;'];

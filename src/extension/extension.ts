@@ -44,7 +44,6 @@ export function activate(context: vscode.ExtensionContext): MlshipApi {
     ...new DriftCommands(context, service, snapshotsView).register(),
     DetailsPanel.serializer(context.extensionUri, commands),
     vscode.workspace.onDidGrantWorkspaceTrust(() => service.refresh()),
-    ...activateScaffold(service),
   );
   // Deployments: mlship.yaml's deployments and local ones; polled only while the view or a dashboard is open.
   const deployments = new DeploymentsService(context, (config, root) => {
@@ -62,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): MlshipApi {
     service.onDidChange(() => void deployments.reload()),
     ...deploymentCommands.register(),
     ...createDeploymentStatusBar(context, deployments),
+    ...activateScaffold(service, deployments),
   );
   setTimeout(() => {
     void deployments.reload();

@@ -1,8 +1,8 @@
 // e2e: Scaffold ML Feature and the rollout controls in a real VS Code (code-server). The command runs from the palette
 // through its quick-pick steps, shows its preview and writes the files; the Problems panel shows no MLShip finding for
 // them; the flag's CodeLens shows 5 %; Set Rollout Percentage raises it to 25 %; with the linked deployment breaching
-// its latency budget (a health verdict in .mlship/health/, the file-based health source) a raise is refused, then
-// overridden with a reason that the rollout log records.
+// its latency budget (slow answers in the feature's prediction log, measured by the Deployments view's monitor) a
+// raise is refused, then overridden with a reason that the rollout log records.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -161,8 +161,13 @@ describe('Scaffold ML Feature and rollout controls in code-server', () => {
   });
 
   test('with the linked deployment breaching its budget, raising is refused until overridden with a reason', async () => {
-    await mkdir(join(vs.workspace, '.mlship/health'), { recursive: true });
-    await writeFile(join(vs.workspace, '.mlship/health/credit-risk.json'), JSON.stringify({ measuredAt: new Date().toISOString(), metrics: { latency_p95_ms: 83.5, fallback_rate: 0.02 } }));
+    // The feature's prediction log (the deployment entry the scaffold added reads it) records answers slower than the
+    // 50 ms budget; the Deployments view's monitor measures them and the rollout controls read its live status.
+    await mkdir(join(vs.workspace, 'logs/credit-risk'), { recursive: true });
+    const now = Date.now();
+    const records = Array.from({ length: 40 }, (_, i) => ({ ts: new Date(now - (40 - i) * 1000).toISOString(), feature: 'credit-risk', model: 'credit-risk', model_version: '2', request_id: `r${i}`, input_hash: null, output: { label: 'good', scores: { good: 0.9, bad: 0.1 } }, confidence: 0.9, path: 'model', reason: null, latency_ms: 83.5, variant: 'on' }));
+    await writeFile(join(vs.workspace, 'logs/credit-risk/predictions.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    await vs.runCommand('MLShip: Refresh Deployments');
     await page.locator('.codelens-decoration', { hasText: /credit-risk: breaching \(latency p95 83\.5 ms > budget 50 ms\)/ }).waitFor({ timeout: 30_000 });
     await vs.screenshot('37-codelens-breaching');
     const raise = async () => {

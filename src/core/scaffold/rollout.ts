@@ -4,6 +4,7 @@
 // through and is recorded. Every change is one JSONL record in the rollout log next to the flag file. Pure: the CLI and
 // the extension do the I/O.
 import { dirname, join } from 'node:path';
+import type { DeploymentStatus } from '../../shared/deployments';
 import { formatPercent, type RolloutState } from './flagFile';
 
 /** The metrics the guard checks, named as in mlship.yaml `budgets:`. */
@@ -75,6 +76,22 @@ export function targetPercent(current: RolloutState, target: RolloutTarget): num
   if (target.kind === 'kill') return 0;
   if (target.kind === 'release') return current.percent;
   return target.percent;
+}
+
+/**
+ * A deployment's live status (the Deployments view's last poll, `mlship status`) as the guard reads it: each budget's
+ * measured value and limit. Undefined before the first poll, when nothing is known yet.
+ */
+export function healthFromStatus(status: DeploymentStatus): DeploymentHealth | undefined {
+  if (status.state === 'unknown' && status.checks.every((c) => c.value === null)) return undefined;
+  const metrics: DeploymentHealth['metrics'] = {};
+  const budgets: DeploymentHealth['budgets'] = {};
+  for (const c of status.checks) {
+    if (!(HEALTH_METRICS as readonly string[]).includes(c.budget)) continue;
+    metrics[c.budget] = c.value;
+    if (c.limit !== undefined) budgets[c.budget] = c.limit;
+  }
+  return { deployment: status.name, measuredAt: status.checkedAt, metrics, budgets };
 }
 
 /** What is wrong with an override, or undefined when it is complete. */

@@ -2,18 +2,19 @@
 // the implementation (flag file validation with flagd-core, the templates) loads on first use.
 import * as vscode from 'vscode';
 import type { CatalogService } from '../catalogService';
+import type { DeploymentsService } from '../deployments/deploymentsService';
 import { errorMessage } from '../../core/util/concurrency';
 import { log } from '../log';
 import type { ModelsNode } from '../modelsTree';
 import type { ScaffoldFeatures } from './features';
 
-export function activateScaffold(service: CatalogService): vscode.Disposable[] {
+export function activateScaffold(service: CatalogService, deployments: DeploymentsService): vscode.Disposable[] {
   let features: Promise<ScaffoldFeatures> | undefined;
   let loaded: ScaffoldFeatures | undefined;
   const lensesChanged = new vscode.EventEmitter<void>();
   const load = (): Promise<ScaffoldFeatures> =>
     (features ??= import('./features').then((m) => {
-      loaded = m.createScaffoldFeatures(service);
+      loaded = m.createScaffoldFeatures(service, deployments);
       loaded.controls.onDidChangeCodeLenses(() => lensesChanged.fire());
       return loaded;
     }));

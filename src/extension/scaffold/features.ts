@@ -2,7 +2,8 @@
 // Scaffold ML Feature command and its preview documents.
 import * as vscode from 'vscode';
 import type { CatalogService } from '../catalogService';
-import { FileHealthSource, type DeploymentHealthSource } from './health';
+import { LiveHealthSource, type DeploymentHealthSource } from './health';
+import type { DeploymentsService } from '../deployments/deploymentsService';
 import { RolloutControls } from './rolloutControls';
 import { PREVIEW_SCHEME, ScaffoldCommand, ScaffoldPreviews } from './scaffoldCommand';
 
@@ -11,7 +12,7 @@ export interface ScaffoldFeatures extends vscode.Disposable {
   scaffold: ScaffoldCommand;
 }
 
-export function createScaffoldFeatures(service: CatalogService, health: DeploymentHealthSource = new FileHealthSource()): ScaffoldFeatures {
+export function createScaffoldFeatures(service: CatalogService, deployments: DeploymentsService, health: DeploymentHealthSource = new LiveHealthSource(deployments)): ScaffoldFeatures {
   const controls = new RolloutControls(health);
   const previews = new ScaffoldPreviews();
   const scaffold = new ScaffoldCommand(service, previews);

@@ -1,13 +1,14 @@
-// Where the rollout controls get a deployment's health: an interface the Deployments view implements with its live
-// status, and the implementation used until then — health verdict files, `.mlship/health/<deployment>.json` in the
-// workspace folder, in the format of `mlship rollout --health` (budgets left out come from mlship.yaml). Without a
-// verdict, a deployment's health is unknown and the guard lets a raise through (as `mlship rollout` does without
+// Where the rollout controls get a deployment's health: the Deployments view's live status (its last poll, or a poll
+// made for the question when there has been none), else a health verdict file, `.mlship/health/<deployment>.json` in
+// the workspace folder, in the format of `mlship rollout --health` (budgets left out come from mlship.yaml). With
+// neither, a deployment's health is unknown and the guard lets a raise through (as `mlship rollout` does without
 // --require-healthy).
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DeploymentConfig } from '../../core/config/manifest';
-import { HEALTH_METRICS, parseHealthVerdict, type DeploymentHealth, type HealthMetric } from '../../core/scaffold/rollout';
+import { HEALTH_METRICS, healthFromStatus, parseHealthVerdict, type DeploymentHealth, type HealthMetric } from '../../core/scaffold/rollout';
 import { errorMessage } from '../../core/util/concurrency';
+import type { DeploymentEntry, DeploymentsService } from '../deployments/deploymentsService';
 import { log } from '../log';
 import { readText } from './workspaceFiles';
 
@@ -62,6 +63,57 @@ export class FileHealthSource implements DeploymentHealthSource {
 
   dispose(): void {
     this.watcher.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** The Deployments view's live status of a deployment; the verdict files where no poll has measured it. */
+export class LiveHealthSource implements DeploymentHealthSource {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+  private readonly inFlight = new Map<string, Promise<DeploymentHealth | undefined>>();
+
+  constructor(
+    private readonly deployments: DeploymentsService,
+    private readonly files: DeploymentHealthSource = new FileHealthSource(),
+  ) {
+    this.subscriptions = [deployments.onDidChange(() => this.changed.fire()), files.onDidChange(() => this.changed.fire())];
+  }
+
+  async health(folder: vscode.WorkspaceFolder, deployment: DeploymentConfig): Promise<DeploymentHealth | undefined> {
+    const candidates = this.deployments.all.filter((e) => e.root === folder.uri.fsPath && e.config.name === deployment.name);
+    const entry = candidates.find((e) => !e.local) ?? candidates[0];
+    let live: DeploymentHealth | undefined;
+    if (entry) {
+      live = healthFromStatus(entry.monitor.status);
+      // Not polled yet, or not lately (polling runs while the Deployments view or a dashboard is open): measure now.
+      const age = Date.now() - Date.parse(entry.monitor.status.checkedAt);
+      if (!live || (!this.deployments.isPolling && !(age <= entry.monitor.intervalMs))) live = (await this.pollOnce(entry)) ?? live;
+      if (live && HEALTH_METRICS.some((m) => typeof live?.metrics[m] === 'number')) return live;
+    }
+    return (await this.files.health(folder, deployment)) ?? live;
+  }
+
+  private pollOnce(entry: DeploymentEntry): Promise<DeploymentHealth | undefined> {
+    let p = this.inFlight.get(entry.id);
+    if (!p) {
+      p = entry.monitor.poll().then(
+        (status) => healthFromStatus(status),
+        (err: unknown) => {
+          log().warn(`Could not poll ${entry.config.name} for its health: ${errorMessage(err)}`);
+          return undefined;
+        },
+      );
+      this.inFlight.set(entry.id, p);
+      void p.finally(() => this.inFlight.delete(entry.id));
+    }
+    return p;
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
+    this.files.dispose();
     this.changed.dispose();
   }
 }

@@ -2,9 +2,12 @@
 // health verdict files; rollout log records.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { assessHealth } from '../../../src/core/deployments/health';
 import type { RolloutState } from '../../../src/core/scaffold/flagFile';
+import type { DeploymentStatus } from '../../../src/shared/deployments';
 import {
   decideRollout,
+  healthFromStatus,
   overrideProblem,
   parseHealthVerdict,
   rolloutLogLine,
@@ -119,5 +122,32 @@ describe('rollout log', () => {
     const unused = rolloutLogRecord({ ts: 't', flag: 'f', file: 'x', action: 'kill', from: at(25), to: at(25, true), by: 'bob', decision: decideRollout({ current: at(25), target: { kind: 'kill' } }), override });
     assert.equal(unused.override, null);
     assert.equal(unused.health, null);
+  });
+});
+
+describe('health from a live deployment status', () => {
+  const status = (p95Ms: number | null, fallbackRate: number | null, psi: number | null, reachable = true): DeploymentStatus => {
+    const a = assessHealth({ reachable: reachable ? { ok: true } : { ok: false, reason: 'connection refused' }, p95Ms, fallbackRate, errorRate: 0, drift: psi === null ? null : { feature: 'income', score: psi }, sourceProblems: [], budgets: { latency_p95_ms: 50, drift_psi: 0.2 } });
+    return { name: 'credit-risk', ...a, p95Ms, errorRate: 0, fallbackRate, lowConfidenceShare: null, throughput: null, drift: null, quality: null, checkedAt: '2026-05-01T12:00:00.000Z' };
+  };
+
+  test('budgeted metrics carry their measured values; a metric without a budget is measured but not checked', () => {
+    const h = healthFromStatus(status(83.5, 0.3, 0.05));
+    assert.deepEqual(h, { deployment: 'credit-risk', measuredAt: '2026-05-01T12:00:00.000Z', metrics: { latency_p95_ms: 83.5, drift_psi: 0.05, fallback_rate: 0.3 }, budgets: { latency_p95_ms: 50, drift_psi: 0.2 } });
+    const d = decideRollout({ current: at(25), target: { kind: 'percent', percent: 50 }, health: h });
+    assert.equal(d.allowed, false);
+    assert.deepEqual(d.breaches.map((b) => b.metric), ['latency_p95_ms']);
+  });
+
+  test('drift over its budget refuses a raise; within budgets it is allowed', () => {
+    assert.equal(decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: healthFromStatus(status(20, 0, 0.31)) }).allowed, false);
+    assert.equal(decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: healthFromStatus(status(20, 0, 0.01)) }).allowed, true);
+  });
+
+  test('an unreachable deployment has unknown metrics: allowed, refused only when health is required', () => {
+    const h = healthFromStatus(status(null, null, null, false));
+    assert.ok(h);
+    assert.equal(decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: h }).allowed, true);
+    assert.equal(decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: h, requireHealthy: true }).allowed, false);
   });
 });

@@ -20,6 +20,8 @@ describeVsCode('MLShip data drift in code-server', { sidebarWidth: 200 }, (ctx) 
     await collapseAll(ctx.page, 'Data Snapshots');
     await expand(snapshots, /^applications/);
     await row(snapshots, label).click();
+    // The extension host learns of the selection asynchronously; a command run at once may still see the old one.
+    await ctx.page.waitForTimeout(500);
   }
 
   /** Runs `command` on the snapshot `label` and waits for the panel whose heading starts with `heading`. */

@@ -1,9 +1,8 @@
-// Deployments in words: the view's rows, `mlship status` text and the text dashboard, from fixed statuses.
+// Deployments in words: the view's rows, and `mlship status` text, from fixed statuses.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assessHealth } from '../../../src/core/deployments/health';
-import { buildDashboard } from '../../../src/core/deployments/series';
-import { dashboardText, deploymentDetails, statusFacts, statusReport } from '../../../src/core/present/deployments';
+import { deploymentDetails, statusFacts, statusReport } from '../../../src/core/present/deployments';
 import type { DeploymentStatus } from '../../../src/shared/deployments';
 
 function status(over: Partial<DeploymentStatus> & Pick<DeploymentStatus, 'name'>): DeploymentStatus {
@@ -34,14 +33,5 @@ describe('deployment presentation', () => {
     assert.match(text, /model models:\/credit-risk@champion \(version 2\) · p95 62\.1 ms \/ 50\.0 ms · fallback – \/ 5\.0 % · drift: drift engine not connected · errors 0 % · 12\.5 req\/s · accuracy 91 % \(feedback on 30 %\)/);
     assert.match(text, /canary-eu {2}Healthy — p95 10\.0 ms within 50\.0 ms budget/);
     assert.match(statusReport([]), /No deployments in mlship.yaml/);
-  });
-
-  it('summarises the dashboard series as text, gaps shown as dashes', () => {
-    const d = buildDashboard({ deployment: 'prod', start: 0, end: 60_000, stepMs: 10_000, predictions: [], feedback: new Map(), budgets: { latency_p95_ms: 50 } });
-    const text = dashboardText(status({ name: 'prod', p95Ms: 10 }), d);
-    assert.match(text, /^# prod\n\nHealthy — /);
-    assert.match(text, /latency p50 \/ p95 \/ p99: – \/ – \/ – \(budget 50\.0 ms\); p95 range no data over 0 points/);
-    assert.match(text, /accuracy from feedback: – \(0 predictions with feedback/);
-    assert.match(text, /drift: drift engine not connected/);
   });
 });

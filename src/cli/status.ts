@@ -3,7 +3,8 @@
 import type { DeploymentConfig, Manifest } from '../core/config/manifest';
 import { driftConfigFrom } from '../core/drift/config';
 import type { DriftSettings } from '../core/deployments/driftSeries';
-import { deploymentDriftSource, inProcessScorer, openLiveDrift } from '../core/deployments/liveDrift';
+import { deploymentDriftSource } from '../core/deployments/driftSource';
+import { inProcessScorer, openLiveDrift } from '../core/deployments/liveDrift';
 import { DeploymentMonitor } from '../core/deployments/monitor';
 import { worstState } from '../core/deployments/health';
 import { statusReport } from '../core/present/deployments';

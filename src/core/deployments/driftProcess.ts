@@ -6,7 +6,7 @@
 // new one.
 import { fork, type ChildProcess } from 'node:child_process';
 import { isLiveDriftResponse, type LiveDriftRequest, type LiveDriftResponse } from '../../shared/driftWorker';
-import type { DriftScorer } from './liveDrift';
+import type { DriftScorer } from './driftSeries';
 
 export interface DriftProcessOptions {
   /** Path of dist/cli.js (or src/cli/main.ts with `execArgv: ['--import', 'tsx']`). */

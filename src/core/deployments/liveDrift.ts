@@ -2,40 +2,18 @@
 // profile by the drift engine — the same methods, statistic names and thresholds as the drift report — plus each
 // feature's PSI, the statistic of the `drift_psi` budget. Pure and synchronous: the extension runs it in the
 // profiling worker process (`mlship worker`), `mlship status` in its own process.
-import { isAbsolute, join } from 'node:path';
 import type { Profile } from '../../shared/drift';
-import type { DeploymentConfig, DriftManifest } from '../config/manifest';
-import { deploymentBaseline } from '../drift/baseline';
-import type { ModelEntry, ModelVersionEntry } from '../registry/types';
 import type { FeatureHistogram, FeatureWindowScore, WindowDetail, WindowScore } from '../../shared/deployments';
 import { columnPsi, compareProfiles, DEFAULT_DRIFT_CONFIG, type DriftConfig } from '../drift/compare';
-import { driftConfigFrom, typeOverrides } from '../drift/config';
+import { typeOverrides } from '../drift/config';
 import { loadSide, profileWindow } from '../drift/run';
-
-/** A window with more logged inputs is compared on an evenly spaced sample of this many. */
-export const MAX_WINDOW_RECORDS = 2000;
-
-/** The drift engine as the monitor sees it: LiveDrift in this process, or in a worker process. */
-export interface DriftScorer {
-  /** The baseline, profiled once; rejects with a message for people when it cannot be read. */
-  baseline(): Promise<{ name: string; rows: number }>;
-  /** Scores windows of logged inputs (null for a window sharing no column with the baseline). */
-  score(windows: readonly (readonly Readonly<Record<string, unknown>>[])[]): Promise<(WindowScore | null)[]>;
-  /** One window in detail: explanations and the distributions of the `top` most drifted features. */
-  detail(inputs: readonly Readonly<Record<string, unknown>>[], top: number): Promise<WindowDetail | null>;
-}
+import { evenSample, type DriftScorer } from './driftSeries';
 
 /** What the baseline is, for people. */
 export interface BaselineSummary {
   name: string;
   rows: number;
   columns: string[];
-}
-
-/** At most `max` records, evenly spaced (deterministic, so the same window always gives the same score). */
-export function evenSample<T>(records: readonly T[], max = MAX_WINDOW_RECORDS): readonly T[] {
-  if (records.length <= max) return records;
-  return Array.from({ length: max }, (_, i) => records[Math.floor((i * records.length) / max)] as T);
 }
 
 export class LiveDrift {
@@ -121,18 +99,4 @@ export function inProcessScorer(open: () => Promise<LiveDrift>): DriftScorer {
     },
     detail: async (inputs, top) => (await live()).detail(inputs, top),
   };
-}
-
-/** Where a deployment's drift comes from: its baseline file (absolute) and why that one; or why there is none. */
-export type DeploymentDriftSource = { baseline: string; reason: string; mode: DriftConfig['mode'] } | { unavailable: string };
-
-/**
- * The baseline a deployment's logged inputs are compared with (deploymentBaseline: its own `baseline:`, else
- * drift.baselines.<model>, else the training snapshot of the version it serves, else drift.baseline), resolved
- * against the workspace folder `root`.
- */
-export function deploymentDriftSource(config: Pick<DeploymentConfig, 'baseline' | 'model'>, drift: DriftManifest | undefined, served: { model: ModelEntry; version: ModelVersionEntry } | undefined, root: string): DeploymentDriftSource {
-  const choice = deploymentBaseline(config, drift, served);
-  if (!choice) return { unavailable: 'no baseline: set baseline: on the deployment, or drift.baselines in mlship.yaml' };
-  return { baseline: isAbsolute(choice.relPath) ? choice.relPath : join(root, choice.relPath), reason: choice.reason, mode: driftConfigFrom(drift).mode };
 }

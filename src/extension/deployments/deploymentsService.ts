@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST_FILE, parseManifest, type DeploymentConfig, type DriftManifest } from '../../core/config/manifest';
 import { DriftProcess } from '../../core/deployments/driftProcess';
-import { deploymentDriftSource, type DeploymentDriftSource } from '../../core/deployments/liveDrift';
+import { deploymentDriftSource, type DeploymentDriftSource } from '../../core/deployments/driftSource';
 import { localDeploymentConfig, serveOptionsFor, type ServableModel } from '../../core/deployments/local';
 import { DeploymentMonitor, type MonitorOptions } from '../../core/deployments/monitor';
 import { PollScheduler } from '../../core/deployments/scheduler';

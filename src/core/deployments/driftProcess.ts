@@ -133,12 +133,24 @@ export class DriftProcess {
     await this.ask({ type: 'live-close', id }, 'live-closed').catch(() => undefined);
   }
 
-  /** Ends the worker; pending requests reject. */
+  /** Ends the worker for now (nothing is polled); pending requests reject, and the next request starts a new one. */
+  stop(): void {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    const failed = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of failed) p.reject(new Error('the drift worker was stopped'));
+    if (child.connected) child.disconnect();
+    // A worker busy profiling a large baseline may not notice the disconnect soon.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 2000);
+    kill.unref();
+    child.once('exit', () => clearTimeout(kill));
+  }
+
+  /** Ends the worker for good. */
   dispose(): void {
     this.disposed = true;
-    const child = this.child;
-    if (child?.connected) child.disconnect();
-    // A worker busy profiling a large baseline may not notice the disconnect soon.
-    setTimeout(() => child?.kill('SIGKILL'), 2000).unref();
+    this.stop();
   }
 }

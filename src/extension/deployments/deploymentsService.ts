@@ -110,7 +110,11 @@ export class DeploymentsService implements vscode.Disposable {
     if (want === this.polling) return;
     this.polling = want;
     if (want) for (const e of this.entries.values()) this.schedule(e);
-    else this.scheduler.stop();
+    else {
+      this.scheduler.stop();
+      // The drift worker starts again with the next poll.
+      this.driftProcess?.stop();
+    }
     log().info(`Deployment polling ${want ? 'started' : 'stopped (no Deployments view or dashboard open)'}.`);
   }
 

@@ -58,6 +58,18 @@ describe('DriftProcess (deployments\' drift off the extension host)', () => {
     assert.ok(logs.some((l) => /was killed by SIGKILL/.test(l)));
   });
 
+  it('stops while nothing is polled, and starts again (baseline reopened) on the next request', async () => {
+    const scorer = proc.scorer('prod', OCT);
+    await scorer.baseline();
+    const pid = proc.pid;
+    assert.ok(pid);
+    proc.stop();
+    assert.equal(proc.pid, undefined);
+    const [s] = await scorer.score([november.slice(0, 500)]);
+    assert.ok(s);
+    assert.notEqual(proc.pid, pid);
+  });
+
   it('rejects with the file named when the baseline cannot be read, and tries again later', async () => {
     const scorer = proc.scorer('broken', join(dir, 'missing.parquet'));
     await assert.rejects(scorer.score([november.slice(0, 10)]), /missing\.parquet/);

@@ -89,9 +89,14 @@ export function widenedWindow(records: readonly Timed<PredictionRecord>[], lo: n
   return { key: `${first.t}|${last.t}|${hi - from}`, records: hi - from, inputs: evenSample(records.slice(from, hi)).map((r) => r.record.inputs as Record<string, unknown>) };
 }
 
+/** Whether a record logged its inputs (what drift compares with the baseline). */
+export function hasInputs(r: Timed<PredictionRecord>): boolean {
+  return r.record.inputs !== undefined && Object.keys(r.record.inputs).length > 0;
+}
+
 /** The records that carry logged inputs (sorted, as the monitor keeps them). */
 export function withInputs(records: readonly Timed<PredictionRecord>[]): Timed<PredictionRecord>[] {
-  return records.filter((r) => r.record.inputs !== undefined && Object.keys(r.record.inputs).length > 0);
+  return records.filter(hasInputs);
 }
 
 export interface DriftPlan {

@@ -1,5 +1,10 @@
 // `mlship status [--format text|json]` polls each deployment of mlship.yaml once and prints its health against its
 // budgets; exit code 1 on a breach, so the same check runs in CI or a cron job.
+import type { DeploymentConfig, Manifest } from '../core/config/manifest';
+import { driftConfigFrom } from '../core/drift/config';
+import type { DriftSettings } from '../core/deployments/driftSeries';
+import { deploymentDriftSource } from '../core/deployments/driftSource';
+import { inProcessScorer, openLiveDrift } from '../core/deployments/liveDrift';
 import { DeploymentMonitor } from '../core/deployments/monitor';
 import { worstState } from '../core/deployments/health';
 import { statusReport } from '../core/present/deployments';
@@ -12,7 +17,8 @@ import { discover, readManifest } from './workspace';
 const USAGE = `Usage: mlship status [options]
 
 Checks each deployment of mlship.yaml once — server health over Open Inference Protocol v2, latency from its
-metrics (or Prometheus), fallback rate from its prediction log, accuracy from feedback — against its budgets.
+metrics (or Prometheus), fallback rate from its prediction log, drift of its logged inputs against its baseline
+(PSI per feature, and the features the drift report's method flags), accuracy from feedback — against its budgets.
 
 Options:
   --format text|json     output format (default: text)
@@ -41,6 +47,21 @@ function featureNames(catalog: Catalog | undefined, model: string | undefined, c
   return found ? featureNamesOf(found.version) : undefined;
 }
 
+/** Whether the baseline can only come from the served version's lineage (so the workspace must be discovered). */
+function needsLineage(d: DeploymentConfig, manifest: Manifest | undefined): boolean {
+  const model = d.model?.replace(/^models:\//, '').split(/[@/]/)[0];
+  return !d.baseline && !!model && !manifest?.drift?.baselines?.[model];
+}
+
+/** Drift against the deployment's baseline, profiled in this process; or why there is none. */
+function driftOf(d: DeploymentConfig, manifest: Manifest | undefined, catalog: Catalog | undefined, root: string): { drift: DriftSettings } | { driftUnavailable: string } {
+  const found = catalog && d.model ? findModelVersion([catalog], d.model, root) : undefined;
+  const source = deploymentDriftSource(d, manifest?.drift, found, root);
+  if ('unavailable' in source) return { driftUnavailable: source.unavailable };
+  const config = driftConfigFrom(manifest?.drift);
+  return { drift: { scorer: inProcessScorer(async () => (await openLiveDrift(source.baseline, config)).live), reason: source.reason, mode: source.mode } };
+}
+
 async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = parseOptions(args, { values: ['--format', '--deployment', '--fail-on', '--config'] });
   if (parsed.positionals.length > 0) throw new UsageError(`Unexpected argument ${parsed.positionals[0]}.`);
@@ -56,7 +77,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     deployments = deployments.filter((d) => only.includes(d.name));
   }
   // Feature names (for KServe logs) come from the model versions in the workspace; only looked up when needed.
-  const catalog = deployments.some((d) => d.predictions?.format === 'kserve') ? await discover(read.root, read.manifest) : undefined;
+  // and the drift baseline from the served version's lineage when mlship.yaml names none.
+  const catalog = deployments.some((d) => d.predictions?.format === 'kserve' || (d.predictions && needsLineage(d, read.manifest))) ? await discover(read.root, read.manifest) : undefined;
   const statuses: DeploymentStatus[] = await Promise.all(
     deployments.map(async (d) => {
       const names = featureNames(catalog, d.model, read.root);
@@ -67,6 +89,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         tailBytes: 8 * 1024 * 1024,
         ...(token ? { token: () => Promise.resolve(token) } : {}),
         ...(names ? { featureNames: names } : {}),
+        ...driftOf(d, read.manifest, catalog, read.root),
         onProblem: (m) => io.stderr(`${m}\n`),
       });
       try {

@@ -1,11 +1,13 @@
 // `mlship worker`: runs one profiling or drift job for the VS Code extension, in this process and never in the
 // extension host. The request arrives over the IPC channel of child_process.fork; progress and the result go back
-// the same way. The extension cancels a job by killing the process.
+// the same way. The extension cancels a job by killing the process. A first request for live drift keeps the worker
+// up for the deployments' drift instead (liveDriftWorker.ts).
 import { driftConfigFrom, typeOverrides } from '../core/drift/config';
 import { driftBetween, profileFileCached } from '../core/drift/run';
 import { errorMessage } from '../core/util/concurrency';
-import { isWorkerRequest, type WorkerRequest, type WorkerResponse } from '../shared/driftWorker';
+import { isLiveDriftRequest, isWorkerRequest, type WorkerRequest, type WorkerResponse } from '../shared/driftWorker';
 import type { CliIo, Subcommand } from './io';
+import { serveLiveDrift } from './liveDriftWorker';
 import { loadCliManifest } from './manifest';
 
 function send(msg: WorkerResponse): Promise<void> {
@@ -41,6 +43,7 @@ async function run(_args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const req = await new Promise<unknown>((resolve) => process.once('message', resolve));
+  if (isLiveDriftRequest(req)) return serveLiveDrift(req, io);
   if (!isWorkerRequest(req)) {
     await send({ type: 'error', message: 'The profiling worker received a request it does not understand.' });
     return 2;

@@ -1,6 +1,7 @@
 // What a connected deployment looks like to the views that show it (the Deployments tree, the dashboard webview,
 // `mlship status --format json`): its health against its budgets, and the time series of the dashboard. Plain data
 // only, built in src/core/deployments.
+import { DRIFT_METHODS, isDriftChart, type DriftChart, type DriftMethod } from './drift';
 
 export type HealthState = 'healthy' | 'degraded' | 'breaching' | 'unreachable' | 'unknown';
 
@@ -45,8 +46,10 @@ export interface DeploymentStatus {
   lowConfidenceShare: number | null;
   /** Requests per second over the status window. */
   throughput: number | null;
-  /** Highest per-feature drift score, when the drift engine is connected. */
+  /** Highest per-feature PSI over the status window (the statistic of the drift_psi budget), when measured. */
   drift: FeatureDriftScore | null;
+  /** Features the drift report's method flags over the status window (most drifted first). */
+  driftedFeatures?: string[];
   /** Why drift is not shown, when it is not. */
   driftNote?: string;
   quality: { metric: 'accuracy' | 'mae'; value: number | null; coverage: number | null } | null;
@@ -60,11 +63,88 @@ export interface DeploymentStatus {
 /** A series of values aligned with `DashboardData.timestamps`; null is a gap (no data), never a zero. */
 export type Series = (number | null)[];
 
+/** One feature's drift over time, scored the way the drift report scores the column. */
+export interface FeatureDriftSeries {
+  feature: string;
+  /** The drift report's method for the column (Evidently's defaults, or what mlship.yaml sets). */
+  method: DriftMethod;
+  /** p-values drift below their threshold, distances at or above it. */
+  scoreKind: 'p-value' | 'distance';
+  threshold: number;
+  /** The method's score at each drift point (`DashboardDrift.timestamps`); null where there is no window. */
+  scores: Series;
+  /** PSI at each drift point: the statistic of the drift_psi budget. */
+  psi: Series;
+  /** Over the whole selected window. */
+  window?: { score: number; psi: number | null; status: 'drift' | 'stable'; explanation: string };
+}
+
+/** Baseline-vs-live distribution of one feature over the selected window, on bins both sides share. */
+export interface FeatureHistogram {
+  feature: string;
+  status: 'drift' | 'stable';
+  method: DriftMethod;
+  scoreKind: 'p-value' | 'distance';
+  score: number;
+  threshold: number;
+  explanation: string;
+  chart: DriftChart;
+}
+
+/** One feature of one window of logged inputs, compared with the baseline (what the drift engine returns). */
+export interface FeatureWindowScore {
+  feature: string;
+  method: DriftMethod;
+  scoreKind: 'p-value' | 'distance';
+  score: number;
+  threshold: number;
+  /** The drift report's verdict for the column (its method, or a missing-share or new-category change). */
+  drifted: boolean;
+  psi: number | null;
+}
+
+export interface WindowScore {
+  /** Logged inputs in the window. */
+  records: number;
+  /** Rows compared (an evenly spaced sample when the window has more). */
+  compared: number;
+  /** Compared features, most drifted first. */
+  features: FeatureWindowScore[];
+}
+
+export interface WindowDetail extends WindowScore {
+  /** Each compared feature's one-line explanation. */
+  explanations: Record<string, string>;
+  /** Baseline-vs-live distributions of the most drifted features. */
+  histograms: FeatureHistogram[];
+}
+
+/** Drift of the logged inputs against the deployment's baseline, over time. */
+export interface DashboardDrift {
+  baseline: { name: string; rows: number; reason: string };
+  /** Drift point starts, ms since the epoch: coarser than the dashboard's buckets, so each point compares enough rows. */
+  timestamps: number[];
+  stepMs: number;
+  /** Logged inputs compared at each point (its bucket, widened back to `minRecords` when the bucket has fewer). */
+  records: Series;
+  minRecords: number;
+  /** Most drifted over the selected window first. */
+  features: FeatureDriftSeries[];
+  /** The most drifted features over the selected window. */
+  histograms: FeatureHistogram[];
+  /** Logged inputs in the selected window (compared on an evenly spaced sample when there are many). */
+  windowRecords: number;
+  mode: 'evidently' | 'effect-size';
+  psiBudget?: number;
+  /** Why some or all of it is empty, e.g. too few logged inputs yet. */
+  note?: string;
+}
+
 export interface DashboardData {
   deployment: string;
   /** Bucket starts, ms since the epoch. */
   timestamps: number[];
-  /** Bucket width, ms (grows when a long window is decimated). */
+  /** Bucket width, ms. */
   stepMs: number;
   latency: { p50: Series; p95: Series; p99: Series; budgetMs?: number; source: 'metrics' | 'prometheus' | 'log' | 'none' };
   /** Requests per second. */
@@ -75,8 +155,86 @@ export interface DashboardData {
   lowConfidenceShare: Series;
   /** A classifier's share per predicted label, or a regressor's p10/p50/p90 of predicted values. */
   predictions: { kind: 'labels'; labels: string[]; shares: Record<string, Series> } | { kind: 'values'; p10: Series; p50: Series; p90: Series } | { kind: 'none' };
+  /** Accuracy (or MAE) per bucket from feedback joined by request_id; coverage: share of its predictions with feedback. */
   quality: { metric: 'accuracy' | 'mae'; values: Series; coverage: Series; withFeedback: number[] };
-  /** Per-feature drift over time, when the drift engine is connected. */
-  drift?: { statistic: string; threshold?: number; features: string[]; scores: Record<string, Series> };
+  /** Per-feature drift over time against the baseline, when a baseline and logged inputs are there. */
+  drift?: DashboardDrift;
+  /** Why there is no drift, when there is none. */
+  driftNote?: string;
   budgets: { latency_p95_ms?: number; drift_psi?: number; fallback_rate?: number };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Validators (structural, for data received from another process or a webview)
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+const isNum = (x: unknown): x is number => typeof x === 'number';
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const isNums = (x: unknown): x is number[] => Array.isArray(x) && x.every(isNum);
+const isStrs = (x: unknown): x is string[] => Array.isArray(x) && x.every(isStr);
+const opt = (x: unknown, check: (v: unknown) => boolean): boolean => x === undefined || check(x);
+const isMethod = (x: unknown): x is DriftMethod => DRIFT_METHODS.includes(x as DriftMethod);
+const isScoreKind = (x: unknown): boolean => x === 'p-value' || x === 'distance';
+
+/** A series of `n` numbers or nulls. */
+export function isSeries(x: unknown, n?: number): x is Series {
+  if (!Array.isArray(x) || (n !== undefined && x.length !== n)) return false;
+  for (const v of x) if (v !== null && typeof v !== 'number') return false;
+  return true;
+}
+
+function isFeatureWindowScore(x: unknown): x is FeatureWindowScore {
+  return isRecord(x) && isStr(x.feature) && isMethod(x.method) && isScoreKind(x.scoreKind) && isNum(x.score) && isNum(x.threshold) && typeof x.drifted === 'boolean' && (x.psi === null || isNum(x.psi));
+}
+
+export function isWindowScore(x: unknown): x is WindowScore {
+  return isRecord(x) && isNum(x.records) && isNum(x.compared) && Array.isArray(x.features) && x.features.every(isFeatureWindowScore);
+}
+
+function isFeatureHistogram(x: unknown): x is FeatureHistogram {
+  return isRecord(x) && isStr(x.feature) && (x.status === 'drift' || x.status === 'stable') && isMethod(x.method) && isScoreKind(x.scoreKind) && isNum(x.score) && isNum(x.threshold) && isStr(x.explanation) && isDriftChart(x.chart);
+}
+
+export function isWindowDetail(x: unknown): x is WindowDetail {
+  if (!isWindowScore(x)) return false;
+  const d = x as unknown as Record<string, unknown>;
+  return isRecord(d.explanations) && Object.values(d.explanations).every(isStr) && Array.isArray(d.histograms) && d.histograms.every(isFeatureHistogram);
+}
+
+function isDashboardDrift(x: unknown): x is DashboardDrift {
+  if (!isRecord(x) || !isNums(x.timestamps) || !isNum(x.stepMs) || !isNum(x.minRecords) || !isNum(x.windowRecords)) return false;
+  const n = x.timestamps.length;
+  return (
+    isRecord(x.baseline) && isStr(x.baseline.name) && isNum(x.baseline.rows) && isStr(x.baseline.reason) && isSeries(x.records, n) &&
+    (x.mode === 'evidently' || x.mode === 'effect-size') && opt(x.psiBudget, isNum) && opt(x.note, isStr) &&
+    Array.isArray(x.histograms) && x.histograms.every(isFeatureHistogram) &&
+    Array.isArray(x.features) && x.features.every((f) =>
+      isRecord(f) && isStr(f.feature) && isMethod(f.method) && isScoreKind(f.scoreKind) && isNum(f.threshold) && isSeries(f.scores, n) && isSeries(f.psi, n) &&
+      opt(f.window, (w) => isRecord(w) && isNum(w.score) && (w.psi === null || isNum(w.psi)) && (w.status === 'drift' || w.status === 'stable') && isStr(w.explanation)))
+  );
+}
+
+function isPredictions(x: unknown, n: number): boolean {
+  if (!isRecord(x)) return false;
+  if (x.kind === 'none') return true;
+  if (x.kind === 'values') return isSeries(x.p10, n) && isSeries(x.p50, n) && isSeries(x.p90, n);
+  if (x.kind === 'labels') return isStrs(x.labels) && isRecord(x.shares) && x.labels.every((l) => isSeries((x.shares as Record<string, unknown>)[l], n));
+  return false;
+}
+
+/** Checks the whole shape, every series aligned with the timestamps. */
+export function isDashboardData(x: unknown): x is DashboardData {
+  if (!isRecord(x) || !isStr(x.deployment) || !isNums(x.timestamps) || !isNum(x.stepMs)) return false;
+  const n = x.timestamps.length;
+  const l = x.latency;
+  const q = x.quality;
+  return (
+    isRecord(l) && isSeries(l.p50, n) && isSeries(l.p95, n) && isSeries(l.p99, n) && opt(l.budgetMs, isNum) && ['metrics', 'prometheus', 'log', 'none'].includes(l.source as string) &&
+    isSeries(x.throughput, n) && isSeries(x.errorRate, n) && isSeries(x.fallbackRate, n) && isSeries(x.lowConfidenceShare, n) && isPredictions(x.predictions, n) &&
+    isRecord(q) && (q.metric === 'accuracy' || q.metric === 'mae') && isSeries(q.values, n) && isSeries(q.coverage, n) && isNums(q.withFeedback) && q.withFeedback.length === n &&
+    opt(x.drift, isDashboardDrift) && opt(x.driftNote, isStr) &&
+    isRecord(x.budgets) && opt(x.budgets.latency_p95_ms, isNum) && opt(x.budgets.drift_psi, isNum) && opt(x.budgets.fallback_rate, isNum)
+  );
 }

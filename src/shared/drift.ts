@@ -270,7 +270,7 @@ export function isProfile(x: unknown): x is Profile {
   return profileProblem(x) === undefined;
 }
 
-function isChart(x: unknown): x is DriftChart {
+export function isDriftChart(x: unknown): x is DriftChart {
   if (!isRecord(x) || !isNumArray(x.baseline) || !isNumArray(x.current)) return false;
   if (x.kind === 'histogram') return isNumArray(x.edges);
   if (x.kind === 'categories') return Array.isArray(x.labels) && x.labels.every(isStr);
@@ -282,7 +282,7 @@ export function isColumnDrift(x: unknown): x is ColumnDrift {
     isRecord(x) && isStr(x.column) && SEMANTIC_TYPES.includes(x.type as SemanticType) && ['drift', 'stable', 'skipped'].includes(x.status as string) &&
     optional(x.note, isStr) && optional(x.method, (m) => DRIFT_METHODS.includes(m as DriftMethod)) && optional(x.score, isNum) &&
     optional(x.threshold, isNum) && isNum(x.severity) && typeof x.estimate === 'boolean' && optional(x.bound, isNum) &&
-    isRecord(x.metrics) && isNum(x.metrics.missingBaseline) && isNum(x.metrics.missingCurrent) && isStr(x.explanation) && optional(x.chart, isChart)
+    isRecord(x.metrics) && isNum(x.metrics.missingBaseline) && isNum(x.metrics.missingCurrent) && isStr(x.explanation) && optional(x.chart, isDriftChart)
   );
 }
 

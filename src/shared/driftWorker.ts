@@ -1,5 +1,8 @@
 // Messages between the extension and the profiling worker (a child process running `mlship worker`): one request per
 // process, progress while it runs, then one result. The extension kills the process to cancel. Both sides validate.
+// A worker whose first request is a live-drift one stays up instead, comparing windows of the deployments' logged
+// inputs with their baselines (one baseline per deployment id) until the extension disconnects.
+import { isWindowDetail, isWindowScore, type WindowDetail, type WindowScore } from './deployments';
 import { isDriftReport, isProfile, type DriftReport, type Profile } from './drift';
 
 export type WorkerRequest =
@@ -36,6 +39,55 @@ export function isWorkerResponse(x: unknown): x is WorkerResponse {
     case 'report':
       return isDriftReport(x.report);
     case 'error':
+      return typeof x.message === 'string';
+    default:
+      return false;
+  }
+}
+
+export type LiveDriftRequest =
+  | { type: 'live-open'; seq: number; id: string; baseline: string; manifestPath?: string; cacheDir?: string }
+  | { type: 'live-score'; seq: number; id: string; windows: Record<string, unknown>[][] }
+  | { type: 'live-detail'; seq: number; id: string; inputs: Record<string, unknown>[]; top: number }
+  | { type: 'live-close'; seq: number; id: string };
+
+export type LiveDriftResponse =
+  | { type: 'live-opened'; seq: number; baseline: { name: string; rows: number }; cached: boolean }
+  | { type: 'live-scores'; seq: number; scores: (WindowScore | null)[] }
+  | { type: 'live-detail'; seq: number; detail: WindowDetail | null }
+  | { type: 'live-closed'; seq: number }
+  | { type: 'live-error'; seq: number; message: string };
+
+const isRecords = (x: unknown): x is Record<string, unknown>[] => Array.isArray(x) && x.every(isRecord);
+
+export function isLiveDriftRequest(x: unknown): x is LiveDriftRequest {
+  if (!isRecord(x) || typeof x.seq !== 'number' || typeof x.id !== 'string') return false;
+  switch (x.type) {
+    case 'live-open':
+      return typeof x.baseline === 'string' && optStr(x.manifestPath) && optStr(x.cacheDir);
+    case 'live-score':
+      return Array.isArray(x.windows) && x.windows.every(isRecords);
+    case 'live-detail':
+      return isRecords(x.inputs) && typeof x.top === 'number';
+    case 'live-close':
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function isLiveDriftResponse(x: unknown): x is LiveDriftResponse {
+  if (!isRecord(x) || typeof x.seq !== 'number') return false;
+  switch (x.type) {
+    case 'live-opened':
+      return isRecord(x.baseline) && typeof x.baseline.name === 'string' && typeof x.baseline.rows === 'number' && typeof x.cached === 'boolean';
+    case 'live-scores':
+      return Array.isArray(x.scores) && x.scores.every((s) => s === null || isWindowScore(s));
+    case 'live-detail':
+      return x.detail === null || isWindowDetail(x.detail);
+    case 'live-closed':
+      return true;
+    case 'live-error':
       return typeof x.message === 'string';
     default:
       return false;

@@ -7,8 +7,9 @@ import { isAbsolute, join } from 'node:path';
 import type { DeploymentConfig } from '../config/manifest';
 import { readSnapshotRows } from '../formats/tabular';
 import { dataFormatOf } from '../registry/catalog';
-import type { DashboardData, DeploymentStatus, FeatureDriftScore } from '../../shared/deployments';
+import type { DashboardData, DeploymentStatus, FeatureDriftScore, WindowDetail, WindowScore } from '../../shared/deployments';
 import { errorMessage } from '../util/concurrency';
+import { DEFAULT_LOOKBACK_MS, DEFAULT_MIN_RECORDS, driftSeries, firstAfter, hasInputs, HISTOGRAM_FEATURES, planDriftWindows, widenedWindow, type DriftSettings, type DriftWindow } from './driftSeries';
 import { detectMetric, feedbackByRequest, scorePrediction, type QualityMetric } from './feedback';
 import { assessHealth, type Budgets } from './health';
 import { ConnectorError, type HttpOptions } from './http';
@@ -18,7 +19,7 @@ import { FeedbackSource, PredictionSource, type LogProblem } from './predictionL
 import { histogramQuantile, PrometheusApiClient } from './prometheus';
 import type { FeedbackRecord, PredictionRecord, Timed } from './records';
 import { scrapeMetrics, unitToMs, type ScrapePoint } from './scrape';
-import { buildDashboard, summarizeWindow, type DriftScorer, type MetricsSeries } from './series';
+import { buildDashboard, summarizeWindow, type MetricsSeries } from './series';
 
 export interface MonitorOptions {
   /** Folder that relative paths (logs, baseline) are resolved against: the workspace folder of mlship.yaml. */
@@ -26,8 +27,10 @@ export interface MonitorOptions {
   /** The deployment's auth token (from SecretStorage), sent as a Bearer token to its servers. */
   token?: () => Promise<string | undefined>;
   now?: () => number;
-  /** The drift engine, bound to the deployment's baseline; drift is "not available" without it. */
-  drift?: { scorer: DriftScorer; statistic?: string; minRecords?: number };
+  /** The drift engine, bound to the deployment's baseline. */
+  drift?: DriftSettings;
+  /** Without `drift`: why there is no drift (e.g. no baseline), shown in its place. */
+  driftUnavailable?: string;
   /** Column order of the model's single 2-D input (for probes and KServe logs). */
   featureNames?: string[];
   /** The window the status (p95, rates, drift) is computed over, ms. Default 5 minutes. */
@@ -45,6 +48,8 @@ export interface MonitorOptions {
 
 const DEFAULT_STATUS_WINDOW = 5 * 60_000;
 const DEFAULT_HISTORY = 24 * 3600_000;
+/** Logged inputs per scoring request at most (a window is never split). */
+const SCORE_BATCH_RECORDS = 20_000;
 
 function reasonOf(err: unknown): string {
   return err instanceof ConnectorError ? err.message : errorMessage(err);
@@ -60,6 +65,11 @@ export class DeploymentMonitor {
   private readonly scrapes: ScrapePoint[] = [];
   /** Sorted by time. */
   private records: Timed<PredictionRecord>[] = [];
+  /** The records that logged their inputs (sorted), what drift compares with the baseline. */
+  private inputRecords: Timed<PredictionRecord>[] = [];
+  /** Drift scores of windows already compared, by the records they hold (insertion order, bounded). */
+  private readonly driftMemo = new Map<string, WindowScore | null>();
+  private detailMemo: { key: string; detail: WindowDetail | null } | undefined;
   private readonly recordKeys = new Set<string>();
   /** Quality from feedback, kept up to date as records arrive (first feedback per request counts). */
   private readonly quality = { metric: undefined as QualityMetric | undefined, predictions: 0, sum: 0, scored: new Map<string, number>(), byId: new Map<string, PredictionRecord>(), waiting: new Map<string, FeedbackRecord>() };
@@ -225,21 +235,7 @@ export class DeploymentMonitor {
     const fallbackRate = summary.fallbackRate;
     const lowConfidenceShare = summary.lowConfidenceShare;
 
-    let drift: FeatureDriftScore | null = null;
-    let driftNote: string | undefined;
-    if (!this.options.drift) driftNote = 'drift engine not connected';
-    else {
-      const inputs = recent.flatMap((r) => (r.record.inputs ? [r.record.inputs] : []));
-      const min = this.options.drift.minRecords ?? 30;
-      if (inputs.length < min) driftNote = `${inputs.length} of the ${min} logged predictions with inputs needed in the last ${Math.round(window / 60_000)} min`;
-      else {
-        try {
-          for (const s of this.options.drift.scorer(inputs)) if (Number.isFinite(s.score) && (!drift || s.score > drift.score)) drift = { statistic: this.options.drift.statistic ?? 'psi', ...s };
-        } catch (err) {
-          driftNote = `drift could not be computed: ${errorMessage(err)}`;
-        }
-      }
-    }
+    const { drift, driftedFeatures, note: driftNote } = await this.statusDrift(now, window);
 
     const q = this.quality;
     const quality = q.metric && q.scored.size > 0 ? { metric: q.metric, value: q.sum / q.scored.size, coverage: q.predictions > 0 ? q.scored.size / q.predictions : null } : null;
@@ -257,24 +253,103 @@ export class DeploymentMonitor {
       lowConfidenceShare,
       throughput,
       drift,
+      ...(driftedFeatures ? { driftedFeatures } : {}),
       ...(driftNote ? { driftNote } : {}),
       quality,
       checkedAt: new Date(now).toISOString(),
     };
     if (!driftNote) delete this.current.driftNote;
+    if (!driftedFeatures) delete this.current.driftedFeatures;
     return this.current;
   }
 
   /** Index of the first record later than `t` (records are sorted). */
   private firstAfter(t: number): number {
-    let lo = 0;
-    let hi = this.records.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.records[mid] as Timed<PredictionRecord>).t > t) hi = mid;
-      else lo = mid + 1;
+    return firstAfter(this.records, t);
+  }
+
+  private driftNotice(): string {
+    return this.options.driftUnavailable ?? 'no baseline to compare with';
+  }
+
+  /**
+   * Drift over the status window (widened back to the last `minRecords` logged inputs within the lookback): the
+   * highest per-feature PSI, for the drift_psi budget, and the features the drift report's method flags.
+   */
+  private async statusDrift(now: number, windowMs: number): Promise<{ drift: FeatureDriftScore | null; driftedFeatures?: string[]; note?: string }> {
+    const d = this.options.drift;
+    if (!d) return { drift: null, note: this.driftNotice() };
+    if (!this.config.predictions) return { drift: null, note: 'no prediction log to read inputs from' };
+    const min = d.minRecords ?? DEFAULT_MIN_RECORDS;
+    const lookback = Math.max(d.lookbackMs ?? DEFAULT_LOOKBACK_MS, windowMs);
+    const records = this.inputRecords;
+    const hi = firstAfter(records, now);
+    const w = widenedWindow(records, firstAfter(records, now - windowMs), hi, min, now - lookback);
+    if (!w) {
+      const have = hi - firstAfter(records, now - lookback);
+      return { drift: null, note: have === 0 && this.records.length > 0 ? 'the prediction log has no inputs to compare' : `${have} of the ${min} logged inputs needed (last ${Math.round(lookback / 60_000)} min)` };
     }
-    return lo;
+    try {
+      const [score] = await this.scoreWindows([w]);
+      if (!score) return { drift: null, note: 'the logged inputs share no column with the baseline' };
+      let drift: FeatureDriftScore | null = null;
+      for (const f of score.features) if (f.psi !== null && (!drift || f.psi > drift.score)) drift = { feature: f.feature, score: f.psi, statistic: 'psi' };
+      return { drift, driftedFeatures: score.features.filter((f) => f.drifted).map((f) => f.feature), ...(drift ? {} : { note: 'no PSI for the logged inputs' }) };
+    } catch (err) {
+      return { drift: null, note: `drift could not be computed: ${errorMessage(err)}` };
+    }
+  }
+
+  /**
+   * Scores the windows not scored before and remembers them. Requests carry at most SCORE_BATCH_RECORDS inputs, so
+   * the first look at a long, busy window is not one huge message (and the extension host breathes in between).
+   */
+  private async scoreWindows(windows: readonly DriftWindow[]): Promise<(WindowScore | null)[]> {
+    const scorer = this.options.drift?.scorer;
+    if (!scorer) return windows.map(() => null);
+    const missing = [...new Map(windows.filter((w) => !this.driftMemo.has(w.key)).map((w) => [w.key, w])).values()];
+    let i = 0;
+    while (i < missing.length) {
+      const batch: DriftWindow[] = [];
+      let size = 0;
+      for (let w = missing[i]; w && (batch.length === 0 || size + w.inputs.length <= SCORE_BATCH_RECORDS); w = missing[++i]) {
+        batch.push(w);
+        size += w.inputs.length;
+      }
+      const scores = await scorer.score(batch.map((w) => w.inputs));
+      batch.forEach((w, k) => this.driftMemo.set(w.key, scores[k] ?? null));
+    }
+    const out = windows.map((w) => this.driftMemo.get(w.key) ?? null);
+    // Oldest first out, never one of this call's windows.
+    if (this.driftMemo.size > 4096) {
+      const keep = new Set(windows.map((w) => w.key));
+      for (const k of [...this.driftMemo.keys()].filter((x) => !keep.has(x)).slice(0, 1024)) this.driftMemo.delete(k);
+    }
+    return out;
+  }
+
+  /** Per-feature drift over time in a dashboard window, and the window compared as a whole. */
+  private async driftOverTime(window: { start: number; end: number; stepMs?: number }): Promise<{ drift?: DashboardData['drift']; note?: string }> {
+    const d = this.options.drift;
+    if (!d) return { note: this.driftNotice() };
+    if (!this.config.predictions) return { note: 'No prediction log is configured, so there are no inputs to compare with the baseline.' };
+    try {
+      const baseline = await d.scorer.baseline();
+      const minRecords = d.minRecords ?? DEFAULT_MIN_RECORDS;
+      const plan = planDriftWindows(this.inputRecords, window.start, window.end, { ...(window.stepMs ? { stepMs: window.stepMs } : {}), minRecords, lookbackMs: d.lookbackMs ?? DEFAULT_LOOKBACK_MS });
+      const present = plan.windows.filter((w): w is DriftWindow => w !== null);
+      const scored = await this.scoreWindows(present);
+      const byKey = new Map(present.map((w, i) => [w.key, scored[i] ?? null]));
+      const scores = plan.windows.map((w) => (w ? (byKey.get(w.key) ?? null) : null));
+      let detail: WindowDetail | null = null;
+      if (plan.all) {
+        if (this.detailMemo?.key !== plan.all.key) this.detailMemo = { key: plan.all.key, detail: await d.scorer.detail(plan.all.inputs, HISTOGRAM_FEATURES) };
+        detail = this.detailMemo.detail;
+      }
+      return { drift: driftSeries({ plan, scores, detail, baseline: { ...baseline, reason: d.reason }, mode: d.mode, minRecords, ...(this.budgets.drift_psi !== undefined ? { psiBudget: this.budgets.drift_psi } : {}) }) };
+    } catch (err) {
+      return { note: `Drift could not be computed: ${errorMessage(err)}` };
+    }
   }
 
   private addRecords(records: readonly Timed<PredictionRecord>[]): void {
@@ -290,6 +365,7 @@ export class DeploymentMonitor {
       const last = this.records[this.records.length - 1];
       if (last && r.t < last.t) unordered = true;
       this.records.push(r);
+      if (hasInputs(r)) this.inputRecords.push(r);
       q.predictions++;
       q.byId.set(r.record.request_id, r.record);
       const waiting = q.waiting.get(r.record.request_id);
@@ -299,7 +375,10 @@ export class DeploymentMonitor {
       }
     }
     // Logs are mostly in time order; sort only when they are not.
-    if (unordered) this.records.sort((a, b) => a.t - b.t);
+    if (unordered) {
+      this.records.sort((a, b) => a.t - b.t);
+      this.inputRecords.sort((a, b) => a.t - b.t);
+    }
     if (q.metric === undefined && this.records.length >= 20) q.metric = detectMetric(this.records);
   }
 
@@ -326,6 +405,8 @@ export class DeploymentMonitor {
     if (cut > 0 && (cut >= this.records.length / 10 || this.records.length > max * 1.1)) {
       for (const r of this.records.slice(0, cut)) this.quality.byId.delete(r.record.request_id);
       this.records = this.records.slice(cut);
+      const first = this.records[0];
+      this.inputRecords = first ? this.inputRecords.slice(firstAfter(this.inputRecords, first.t - 1)) : [];
       if (this.recordKeys.size > 2 * max) this.recordKeys.clear();
     }
     if (this.feedback.length > max * 1.1 || ((this.feedback[0]?.t ?? now) < oldest && this.feedback.length > 1000)) this.feedback = this.feedback.filter((f) => f.t >= oldest).slice(-max);
@@ -397,13 +478,13 @@ export class DeploymentMonitor {
   }
 
   /** The dashboard's series over a window, from what this monitor has collected (and Prometheus, when configured). */
-  async dashboard(window: { start: number; end: number; stepMs?: number; maxPoints?: number }, drift?: MonitorOptions['drift']): Promise<DashboardData> {
+  async dashboard(window: { start: number; end: number; stepMs?: number; maxPoints?: number }): Promise<DashboardData> {
     let prometheus: MetricsSeries | undefined;
     if (this.config.metrics?.prometheus) {
       const span = window.end - window.start;
       prometheus = await this.prometheusRange(window.start, window.end, window.stepMs ?? Math.max(1000, span / 120), await this.http());
     }
-    const d = drift ?? this.options.drift;
+    const drift = await this.driftOverTime(window);
     return buildDashboard({
       deployment: this.config.name,
       ...window,
@@ -412,7 +493,8 @@ export class DeploymentMonitor {
       predictions: this.records,
       feedback: feedbackByRequest(this.feedback),
       budgets: this.budgets,
-      ...(d ? { drift: { scorer: d.scorer, ...(d.statistic ? { statistic: d.statistic } : {}), ...(this.budgets.drift_psi !== undefined ? { threshold: this.budgets.drift_psi } : {}), ...(d.minRecords !== undefined ? { minRecords: d.minRecords } : {}) } } : {}),
+      ...(drift.drift ? { drift: drift.drift } : {}),
+      ...(drift.note ? { driftNote: drift.note } : {}),
     });
   }
 

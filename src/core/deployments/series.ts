@@ -2,19 +2,13 @@
 // Prometheus server's range queries), prediction log records and joined feedback. Each series is aligned on the same
 // buckets; a bucket without data is null (a gap in the chart), never a zero. Long windows are decimated by widening
 // the buckets, so percentiles are recomputed over the merged data rather than thinned out.
-import type { DashboardData, FeatureDriftScore, Series } from '../../shared/deployments';
+import type { DashboardData, DashboardDrift, Series } from '../../shared/deployments';
 import { percentile } from '../stats/latency';
 import { detectMetric, qualityOverTime, type QualityMetric } from './feedback';
 import type { Budgets } from './health';
 import { histogramIncrease, histogramQuantile, sumBuckets, type Bucket } from './prometheus';
 import type { FeedbackRecord, PredictionRecord, Timed } from './records';
 import type { ScrapePoint } from './scrape';
-
-/**
- * The drift engine's hook: given the `inputs` of the prediction records in one time bucket, per-feature drift
- * scores against the deployment's baseline. Plugged in by the caller; this module computes no drift statistics.
- */
-export type DriftScorer = (inputs: readonly Record<string, unknown>[]) => readonly FeatureDriftScore[];
 
 /** Latency and traffic already bucketed by a Prometheus server (query_range), aligned with `timestamps`. */
 export interface MetricsSeries {
@@ -43,7 +37,9 @@ export interface DashboardInput {
   /** Confidence below this counts as low. Default 0.6. */
   lowConfidenceThreshold?: number;
   metric?: QualityMetric;
-  drift?: { scorer: DriftScorer; statistic?: string; threshold?: number; minRecords?: number };
+  /** Drift over time, already scored (driftSeries.ts); or why there is none. */
+  drift?: DashboardDrift;
+  driftNote?: string;
   /** At most this many labels are charted; the rest are summed as "other". Default 8. */
   maxLabels?: number;
 }
@@ -237,7 +233,8 @@ export function buildDashboard(input: DashboardInput): DashboardData {
     quality: { metric, values: quality.map((q) => q.value), coverage: quality.map((q) => q.coverage), withFeedback: quality.map((q) => q.withFeedback) },
     budgets: { ...input.budgets },
   };
-  if (input.drift) out.drift = driftOverTime(perBucket, input.drift);
+  if (input.drift) out.drift = input.drift;
+  if (input.driftNote) out.driftNote = input.driftNote;
   return out;
 }
 
@@ -278,21 +275,6 @@ function predictionDistribution(perBucket: readonly Timed<PredictionRecord>[][],
     for (const l of labels) (shares[l] as Series)[i] = (counts.get(l) ?? 0) / labelled.length;
   });
   return { kind: 'labels', labels, shares };
-}
-
-function driftOverTime(perBucket: readonly Timed<PredictionRecord>[][], drift: NonNullable<DashboardInput['drift']>): NonNullable<DashboardData['drift']> {
-  const n = perBucket.length;
-  const minRecords = drift.minRecords ?? 30;
-  const scores: Record<string, Series> = {};
-  perBucket.forEach((records, i) => {
-    const inputs = records.flatMap((r) => (r.record.inputs ? [r.record.inputs] : []));
-    if (inputs.length < minRecords) return;
-    for (const s of drift.scorer(inputs)) {
-      const series = (scores[s.feature] ??= nulls(n));
-      series[i] = Number.isFinite(s.score) ? s.score : null;
-    }
-  });
-  return { statistic: drift.statistic ?? 'psi', ...(drift.threshold !== undefined ? { threshold: drift.threshold } : {}), features: Object.keys(scores).sort(), scores };
 }
 
 export interface WindowSummary {

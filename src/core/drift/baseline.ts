@@ -5,7 +5,7 @@
 //   2. otherwise drift.baseline from mlship.yaml;
 //   3. otherwise none: the editor asks ("Compare with…").
 import { posix } from 'node:path';
-import type { DriftManifest } from '../config/manifest';
+import type { DeploymentConfig, DriftManifest } from '../config/manifest';
 import type { Catalog, ModelEntry, ModelVersionEntry, SnapshotEntry } from '../registry/types';
 
 export interface BaselineChoice {
@@ -70,5 +70,21 @@ export function defaultBaseline(catalog: Catalog, snapshot: SnapshotEntry, drift
     const hit = catalog.datasets.flatMap((d) => d.snapshots).find((s) => s.relPath === rel);
     return { relPath: rel, ...(hit ? { snapshotId: hit.id } : {}), reason: 'drift.baseline in mlship.yaml' };
   }
+  return undefined;
+}
+
+/**
+ * The drift baseline of a deployment: its own `baseline:` in mlship.yaml, else drift.baselines.<model>, else the
+ * training snapshot of the version it serves (lineage), else drift.baseline. `served` is that version when the
+ * workspace has it.
+ */
+export function deploymentBaseline(config: Pick<DeploymentConfig, 'baseline' | 'model'>, drift: DriftManifest | undefined, served?: { model: ModelEntry; version: ModelVersionEntry }): BaselineChoice | undefined {
+  if (config.baseline) return { relPath: normalize(config.baseline), reason: 'baseline: of the deployment in mlship.yaml' };
+  const model = served?.model.name ?? config.model?.replace(/^models:\//, '').split(/[@/]/)[0];
+  const configured = model ? drift?.baselines?.[model] : undefined;
+  if (model && configured) return { relPath: normalize(configured), reason: `drift.baselines.${model} in mlship.yaml`, model };
+  const training = served?.version.lineage.find((l) => l.snapshotId && l.relPath);
+  if (served && training?.relPath) return { relPath: normalize(training.relPath), ...(training.snapshotId ? { snapshotId: training.snapshotId } : {}), reason: `training data of ${describeVersion(served.model, served.version)}`, model: served.model.name };
+  if (drift?.baseline) return { relPath: normalize(drift.baseline), reason: 'drift.baseline in mlship.yaml' };
   return undefined;
 }

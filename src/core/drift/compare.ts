@@ -432,6 +432,25 @@ export function compareColumn(base: ColumnProfile, cur: ColumnProfile, config: D
   return out;
 }
 
+/**
+ * PSI of one column against its baseline, whatever method the report uses for it: numeric (and datetime) columns on
+ * the baseline's deciles, text by length, categorical and boolean columns per category. Undefined when the column
+ * has no values on one side or its two sides cannot be compared. Budgets named `drift_psi` are checked against it.
+ */
+export function columnPsi(base: ColumnProfile, cur: ColumnProfile): number | undefined {
+  if (base.type === 'empty' || cur.type === 'empty') return undefined;
+  const bn = base.type === 'text' ? base.lengths : base.numeric;
+  const cn = base.type === 'text' ? cur.lengths : cur.numeric;
+  if ((base.type === 'numeric' || base.type === 'datetime' || base.type === 'text') && bn && cn) return numericPsi(numericSide(bn), numericSide(cn));
+  const ca = categorySide(base);
+  const cb = categorySide(cur);
+  if (!ca || !cb) return undefined;
+  const al = alignCategories(ca, cb);
+  const tb = al.base.reduce((s, x) => s + x, 0);
+  const tc = al.cur.reduce((s, x) => s + x, 0);
+  return tb > 0 && tc > 0 ? populationStabilityIndex(al.base.map((x) => x / tb), al.cur.map((x) => x / tc)) : undefined;
+}
+
 function categoricalScore(method: DriftMethod, al: { keys: string[]; base: number[]; cur: number[] }, metrics: ColumnDrift['metrics']): number {
   const js = jensenShannonDistance(al.base, al.cur, 2);
   metrics.jensenShannon = js;

@@ -146,14 +146,18 @@ export async function driftBetween(baselinePath: string, currentPath: string, op
   return report;
 }
 
+/** Profiles a window of records held in memory with the baseline's column types (so a short window cannot be typed
+ * differently) and the types mlship.yaml sets. */
+export function profileWindow(baseline: Profile, records: readonly Readonly<Record<string, unknown>>[], config: DriftConfig = DEFAULT_DRIFT_CONFIG, name = 'window'): Profile {
+  const types: Record<string, SemanticType> = {};
+  for (const c of baseline.columns) if (c.type !== 'empty') types[c.name] = c.type;
+  return profileRecords(records, { name, options: { rowLimit: config.rowLimit }, types: { ...types, ...typeOverrides(config) } });
+}
+
 /**
  * Drift of a window of records held in memory (e.g. the `inputs` of prediction-log records) against a baseline
  * profile: what the Deployments dashboard computes per window.
  */
 export function compareRecords(baseline: Profile, records: readonly Readonly<Record<string, unknown>>[], config: DriftConfig = DEFAULT_DRIFT_CONFIG, name = 'window'): DriftReport {
-  // The window is read with the baseline's column types, so a short window cannot be typed differently.
-  const types: Record<string, SemanticType> = {};
-  for (const c of baseline.columns) if (c.type !== 'empty') types[c.name] = c.type;
-  const current = profileRecords(records, { name, options: { rowLimit: config.rowLimit }, types: { ...types, ...typeOverrides(config) } });
-  return compareProfiles(baseline, current, config, { baselineFromProfile: true });
+  return compareProfiles(baseline, profileWindow(baseline, records, config, name), config, { baselineFromProfile: true });
 }

@@ -1,6 +1,6 @@
-// Deployments in words: the one-liners of the tree and status bar, `mlship status` text, and the text summary the
-// Open Dashboard command shows until the dashboard webview exists. Built from DeploymentStatus and DashboardData.
-import type { DashboardData, DeploymentStatus, Series } from '../../shared/deployments';
+// Deployments in words: the one-liners of the tree and status bar, `mlship status` text, and the plain-text
+// dashboard (the fallback where no webview is shown). Built from DeploymentStatus and DashboardData.
+import type { DashboardData, DashboardDrift, DeploymentStatus, Series } from '../../shared/deployments';
 import { STATE_LABEL } from '../deployments/health';
 import { formatMs } from '../stats/latency';
 
@@ -13,11 +13,23 @@ export function p95VsBudget(s: DeploymentStatus): string {
   return `p95 ${ms(s.p95Ms)}${budget !== undefined ? ` / ${formatMs(budget)}` : ''}`;
 }
 
+/** Features the drift report's method flags, e.g. "drifted: income, debt_ratio" (at most three named). */
+export function driftedText(s: Pick<DeploymentStatus, 'driftedFeatures'>): string | undefined {
+  const f = s.driftedFeatures;
+  if (!f) return undefined;
+  if (f.length === 0) return 'no feature drifted';
+  return `drifted: ${f.slice(0, 3).join(', ')}${f.length > 3 ? ` and ${f.length - 3} more` : ''}`;
+}
+
+/** "income PSI 0.412 / 0.2" — the highest per-feature PSI against the drift_psi budget. */
+function psiText(s: DeploymentStatus): string {
+  const d = s.drift as NonNullable<DeploymentStatus['drift']>;
+  const limit = s.checks.find((c) => c.budget === 'drift_psi')?.limit;
+  return `${d.feature} ${d.statistic === undefined || d.statistic === 'psi' ? 'PSI' : d.statistic} ${d.score.toFixed(3)}${limit !== undefined ? ` / ${limit}` : ''}`;
+}
+
 export function driftText(s: DeploymentStatus): string {
-  if (s.drift) {
-    const limit = s.checks.find((c) => c.budget === 'drift_psi')?.limit;
-    return `drift ${s.drift.feature} ${s.drift.score.toFixed(3)}${limit !== undefined ? ` / ${limit}` : ''}`;
-  }
+  if (s.drift) return [`drift ${psiText(s)}`, driftedText(s)].filter(Boolean).join(', ');
   return `drift: ${s.driftNote ?? 'no data'}`;
 }
 
@@ -64,6 +76,20 @@ function range(series: Series, unit: string): string {
   return v.length === 0 ? 'no data' : `${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)} ${unit}`;
 }
 
+/** The drift section of the text dashboard: each feature over the selected window, most drifted first. */
+function driftLines(d: DashboardDrift): string[] {
+  const out = [`- drift against ${d.baseline.name} (${d.baseline.rows.toLocaleString('en-US')} rows; ${d.baseline.reason}), ${d.windowRecords} logged inputs in this window${d.note ? ` — ${d.note}` : ''}`];
+  for (const f of d.features.slice(0, 12)) {
+    const w = f.window;
+    const latest = last(f.scores);
+    const psi = w?.psi ?? last(f.psi);
+    const score = w ? `${w.status === 'drift' ? 'DRIFT' : 'stable'} ${f.method} ${w.score.toFixed(3)}` : `${f.method} ${latest === null ? '–' : latest.toFixed(3)}`;
+    out.push(`  - ${f.feature}: ${score} (${f.scoreKind === 'p-value' ? 'drift below' : 'drift at or above'} ${f.threshold}) · PSI ${psi === null ? '–' : psi.toFixed(3)}${d.psiBudget !== undefined ? ` / ${d.psiBudget}` : ''}${w ? ` — ${w.explanation}` : ''}`);
+  }
+  if (d.features.length > 12) out.push(`  - and ${d.features.length - 12} more`);
+  return out;
+}
+
 /** A plain-text dashboard: the status, then the latest value of every series and how much data there is. */
 export function dashboardText(s: DeploymentStatus, d: DashboardData): string {
   const points = (x: Series): number => x.filter((v) => v !== null).length;
@@ -82,12 +108,13 @@ export function dashboardText(s: DeploymentStatus, d: DashboardData): string {
     `- latency p50 / p95 / p99: ${ms(last(d.latency.p50))} / ${ms(last(d.latency.p95))} / ${ms(last(d.latency.p99))}${d.latency.budgetMs !== undefined ? ` (budget ${formatMs(d.latency.budgetMs)})` : ''}; p95 range ${range(d.latency.p95, 'ms')} over ${points(d.latency.p95)} point${points(d.latency.p95) === 1 ? '' : 's'}`,
     `- throughput: ${last(d.throughput)?.toFixed(2) ?? '–'} req/s · error rate ${pct(last(d.errorRate))} · fallback rate ${pct(last(d.fallbackRate))} · low confidence ${pct(last(d.lowConfidenceShare))}`,
   ];
-  if (d.predictions.kind === 'labels') out.push(`- predictions (latest shares): ${d.predictions.labels.map((l) => `${l} ${pct(last(d.predictions.kind === 'labels' ? (d.predictions.shares[l] ?? []) : []))}`).join(', ')}`);
-  else if (d.predictions.kind === 'values') out.push(`- predictions p10 / p50 / p90: ${last(d.predictions.p10)?.toFixed(2) ?? '–'} / ${last(d.predictions.p50)?.toFixed(2) ?? '–'} / ${last(d.predictions.p90)?.toFixed(2) ?? '–'}`);
+  const p = d.predictions;
+  if (p.kind === 'labels') out.push(`- predictions (latest shares): ${p.labels.map((l) => `${l} ${pct(last(p.shares[l] ?? []))}`).join(', ')}`);
+  else if (p.kind === 'values') out.push(`- predictions p10 / p50 / p90: ${last(p.p10)?.toFixed(2) ?? '–'} / ${last(p.p50)?.toFixed(2) ?? '–'} / ${last(p.p90)?.toFixed(2) ?? '–'}`);
   const withFeedback = d.quality.withFeedback.reduce((a, b) => a + b, 0);
   out.push(`- ${d.quality.metric === 'accuracy' ? 'accuracy' : 'MAE'} from feedback: ${last(d.quality.values)?.toFixed(3) ?? '–'} (${withFeedback} predictions with feedback; latest coverage ${pct(last(d.quality.coverage))})`);
-  if (d.drift) out.push(`- drift (${d.drift.statistic}): ${d.drift.features.map((f) => `${f} ${last(d.drift?.scores[f] ?? [])?.toFixed(3) ?? '–'}`).join(', ') || 'not enough logged inputs yet'}`);
-  else out.push(`- drift: ${s.driftNote ?? 'not available'}`);
+  if (d.drift) out.push(...driftLines(d.drift));
+  else out.push(`- drift: ${d.driftNote ?? s.driftNote ?? 'not available'}`);
   out.push('', 'This summary updates after every poll while it is open.', '');
   return out.join('\n');
 }
@@ -123,7 +150,7 @@ export function deploymentDetails(s: DeploymentStatus): DeploymentDetail[] {
     { label: 'Health', description: `${STATE_LABEL[s.state]} — ${s.reason}`, ...STATE_ICON[s.state], tooltip: [s.reason, ...s.reasons.slice(1)].join('\n') },
     { label: 'Model', description: [s.model, s.modelVersion ? `version ${s.modelVersion}` : undefined].filter(Boolean).join(' · ') || 'unknown', icon: 'circuit-board' },
     budgetRow('Latency', 'latency_p95_ms', p95VsBudget(s)),
-    budgetRow('Drift', 'drift_psi', s.drift ? `${s.drift.feature}: ${s.drift.statistic ?? 'psi'} ${s.drift.score.toFixed(3)}${check('drift_psi')?.limit !== undefined ? ` / ${check('drift_psi')?.limit}` : ''}` : (s.driftNote ?? 'no data')),
+    budgetRow('Drift', 'drift_psi', s.drift ? [psiText(s), driftedText(s)].filter(Boolean).join(' · ') : (s.driftNote ?? 'no data')),
     budgetRow('Fallback rate', 'fallback_rate', `${pct(s.fallbackRate)}${check('fallback_rate')?.limit !== undefined ? ` / ${pct(check('fallback_rate')?.limit)}` : ''}`),
     { label: 'Traffic', description: `${s.throughput !== null ? `${s.throughput.toFixed(s.throughput < 10 ? 2 : 0)} req/s` : '–'} · errors ${pct(s.errorRate)} · low confidence ${pct(s.lowConfidenceShare)}`, icon: 'pulse' },
   ];

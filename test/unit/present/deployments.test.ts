@@ -36,12 +36,36 @@ describe('deployment presentation', () => {
     assert.match(statusReport([]), /No deployments in mlship.yaml/);
   });
 
-  it('summarises the dashboard series as text, gaps shown as dashes', () => {
-    const d = buildDashboard({ deployment: 'prod', start: 0, end: 60_000, stepMs: 10_000, predictions: [], feedback: new Map(), budgets: { latency_p95_ms: 50 } });
-    const text = dashboardText(status({ name: 'prod', p95Ms: 10 }), d);
-    assert.match(text, /^# prod\n\nHealthy — /);
-    assert.match(text, /latency p50 \/ p95 \/ p99: – \/ – \/ – \(budget 50\.0 ms\); p95 range no data over 0 points/);
-    assert.match(text, /accuracy from feedback: – \(0 predictions with feedback/);
-    assert.match(text, /drift: drift engine not connected/);
+  it('summarises the dashboard as text: gaps as dashes, drift per feature with its verdict, PSI and explanation', () => {
+    const base = { deployment: 'prod', start: 0, end: 60_000, stepMs: 10_000, predictions: [], feedback: new Map(), budgets: { latency_p95_ms: 50 } };
+    const none = dashboardText(status({ name: 'prod', p95Ms: 10 }), buildDashboard({ ...base, driftNote: 'no baseline: set baseline: on the deployment' }));
+    assert.match(none, /^# prod\n\nHealthy — /);
+    assert.match(none, /latency p50 \/ p95 \/ p99: – \/ – \/ – \(budget 50\.0 ms\); p95 range no data over 0 points/);
+    assert.match(none, /accuracy from feedback: – \(0 predictions with feedback/);
+    assert.match(none, /- drift: no baseline: set baseline: on the deployment/);
+    const text = dashboardText(
+      status({ name: 'prod', p95Ms: 10 }),
+      buildDashboard({
+        ...base,
+        drift: {
+          baseline: { name: 'applications-2025-10.parquet', rows: 2000, reason: 'training data of credit-risk 2' },
+          timestamps: [0],
+          stepMs: 60_000,
+          records: [600],
+          minRecords: 500,
+          features: [
+            { feature: 'debt_ratio', method: 'wasserstein', scoreKind: 'distance', threshold: 0.1, scores: [0.57], psi: [0.41], window: { score: 0.574, psi: 0.412, status: 'drift', explanation: 'debt_ratio: median 0.267 → 0.375 (+40 %)' } },
+            { feature: 'age', method: 'ks', scoreKind: 'p-value', threshold: 0.05, scores: [null], psi: [null] },
+          ],
+          histograms: [],
+          windowRecords: 600,
+          mode: 'evidently',
+          psiBudget: 0.2,
+        },
+      }),
+    );
+    assert.match(text, /- drift against applications-2025-10\.parquet \(2,000 rows; training data of credit-risk 2\), 600 logged inputs in this window\n/);
+    assert.match(text, / {2}- debt_ratio: DRIFT wasserstein 0\.574 \(drift at or above 0\.1\) · PSI 0\.412 \/ 0\.2 — debt_ratio: median 0\.267 → 0\.375 \(\+40 %\)\n/);
+    assert.match(text, / {2}- age: ks – \(drift below 0\.05\) · PSI – \/ 0\.2\n/);
   });
 });

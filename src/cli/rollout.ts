@@ -21,6 +21,7 @@ import {
 import {
   decideRollout,
   HEALTH_METRICS,
+  healthFromStatus,
   parseHealthVerdict,
   rolloutLogLine,
   rolloutLogPath,
@@ -32,6 +33,7 @@ import {
 } from '../core/scaffold/rollout';
 import { unifiedDiff } from '../core/util/diff';
 import { parseOptions, UsageError, type CliIo, type Subcommand } from './io';
+import { pollDeployments } from './status';
 
 const USAGE = `Usage: mlship rollout <flag> [<percent>|off|on] [options]
 
@@ -40,12 +42,14 @@ Shows or changes the rollout of a flag in the flagd flag file. <percent> (a whol
 is kept); on releases it. With no percentage it prints the flag's current rollout.
 
 Raising the percentage is refused while the linked deployment breaches its latency, drift or fallback-rate budget.
+The linked deployment is the one whose flag: in mlship.yaml names this flag; it is polled once, as mlship status
+does (server, metrics, prediction log, drift of its logged inputs), unless --health gives a verdict.
 
 Options:
   --flags FILE          the flag file (default: flags: in mlship.yaml, else ${DEFAULT_FLAG_FILE})
   --config FILE         the mlship.yaml to read (default: ./mlship.yaml when present)
-  --health FILE         the linked deployment's health verdict (JSON, below). The deployments integration supplies it;
-                        budgets it leaves out come from the deployment of that name in mlship.yaml
+  --health FILE         a health verdict (JSON, below) instead of polling the linked deployment; budgets it leaves
+                        out come from the deployment of that name in mlship.yaml
   --require-healthy     refuse to raise unless a health verdict shows every budgeted metric measured and within budget
   --override "WHY"      raise despite the guard; recorded with who (--by) and when in the rollout log
   --by NAME             who makes the change (default: the OS user)
@@ -155,6 +159,17 @@ async function run(args: string[], io: CliIo): Promise<number> {
       } catch (err) {
         throw new InputError(err instanceof Error ? err.message : String(err));
       }
+    } else if (target.kind !== 'kill') {
+      // The deployment mlship.yaml links to this flag (`flag:`), polled once as `mlship status` does.
+      const linked = manifest?.deployments?.find((d) => d.flag === flagKey);
+      if (linked) {
+        const root = dirname(resolve(io.cwd, parsed.values.get('--config') ?? MANIFEST_FILE));
+        const [status] = await pollDeployments([linked], manifest, root, io);
+        if (status) {
+          io.stderr(`${linked.name}: ${status.state} — ${status.reason}\n`);
+          health = healthFromStatus(status);
+        }
+      }
     }
 
     let current: RolloutState | null = null;
@@ -182,7 +197,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     });
     if (!decision.allowed) {
       io.stderr(`mlship rollout: ${flagKey}: ${decision.message}\n`);
-      const hint = healthArg ? 'Re-run with --override "WHY" to raise anyway' : 'Pass the deployment\'s health with --health FILE, or re-run with --override "WHY" to raise anyway';
+      const hint = health ? 'Re-run with --override "WHY" to raise anyway' : 'Link the deployment to the flag (flag: in mlship.yaml) or pass its health with --health FILE, or re-run with --override "WHY" to raise anyway';
       io.stderr(`Nothing was written. ${hint} (an override is recorded in the rollout log).\n`);
       return 1;
     }

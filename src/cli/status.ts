@@ -62,6 +62,36 @@ function driftOf(d: DeploymentConfig, manifest: Manifest | undefined, catalog: C
   return { drift: { scorer: inProcessScorer(async () => (await openLiveDrift(source.baseline, config)).live), reason: source.reason, mode: source.mode } };
 }
 
+/**
+ * Polls each deployment once, as `mlship status` does (also `mlship rollout`, for the health of a flag's deployment):
+ * the last 8 MiB of each log, drift against its baseline, tokens from the environment.
+ */
+export async function pollDeployments(deployments: DeploymentConfig[], manifest: Manifest | undefined, root: string, io: CliIo): Promise<DeploymentStatus[]> {
+  // Feature names (for KServe logs) come from the model versions in the workspace; only looked up when needed,
+  // and the drift baseline from the served version's lineage when mlship.yaml names none.
+  const catalog = deployments.some((d) => d.predictions?.format === 'kserve' || (d.predictions && needsLineage(d, manifest))) ? await discover(root, manifest) : undefined;
+  return Promise.all(
+    deployments.map(async (d) => {
+      const names = featureNames(catalog, d.model, root);
+      const token = tokenFor(d.name);
+      const monitor = new DeploymentMonitor(d, {
+        root,
+        // One poll: read the last 8 MiB of each log, not a whole history.
+        tailBytes: 8 * 1024 * 1024,
+        ...(token ? { token: () => Promise.resolve(token) } : {}),
+        ...(names ? { featureNames: names } : {}),
+        ...driftOf(d, manifest, catalog, root),
+        onProblem: (m) => io.stderr(`${m}\n`),
+      });
+      try {
+        return await monitor.poll(io.signal);
+      } finally {
+        await monitor.close();
+      }
+    }),
+  );
+}
+
 async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = parseOptions(args, { values: ['--format', '--deployment', '--fail-on', '--config'] });
   if (parsed.positionals.length > 0) throw new UsageError(`Unexpected argument ${parsed.positionals[0]}.`);
@@ -76,29 +106,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (unknown.length > 0) throw new UsageError(`No deployment named ${unknown.join(', ')} in mlship.yaml (there are: ${deployments.map((d) => d.name).join(', ') || 'none'}).`);
     deployments = deployments.filter((d) => only.includes(d.name));
   }
-  // Feature names (for KServe logs) come from the model versions in the workspace; only looked up when needed.
-  // and the drift baseline from the served version's lineage when mlship.yaml names none.
-  const catalog = deployments.some((d) => d.predictions?.format === 'kserve' || (d.predictions && needsLineage(d, read.manifest))) ? await discover(read.root, read.manifest) : undefined;
-  const statuses: DeploymentStatus[] = await Promise.all(
-    deployments.map(async (d) => {
-      const names = featureNames(catalog, d.model, read.root);
-      const token = tokenFor(d.name);
-      const monitor = new DeploymentMonitor(d, {
-        root: read.root,
-        // One poll: read the last 8 MiB of each log, not a whole history.
-        tailBytes: 8 * 1024 * 1024,
-        ...(token ? { token: () => Promise.resolve(token) } : {}),
-        ...(names ? { featureNames: names } : {}),
-        ...driftOf(d, read.manifest, catalog, read.root),
-        onProblem: (m) => io.stderr(`${m}\n`),
-      });
-      try {
-        return await monitor.poll(io.signal);
-      } finally {
-        await monitor.close();
-      }
-    }),
-  );
+  const statuses = await pollDeployments(deployments, read.manifest, read.root, io);
   statuses.sort((a, b) => HEALTH_ORDER.indexOf(a.state) - HEALTH_ORDER.indexOf(b.state) || a.name.localeCompare(b.name));
   const worst = worstState(statuses.map((s) => s.state));
   if (format === 'json') io.stdout(`${JSON.stringify({ worst: worst ?? null, deployments: statuses }, null, 2)}\n`);

@@ -108,7 +108,7 @@ credit-risk-model: 5 % on → 25 % on. Raising 5 % → 25 % is allowed: deployme
   test('--require-healthy without a verdict refuses; an override with a reason goes through and is recorded', async () => {
     const refused = await run(root, 'credit-risk-model', '50', '--require-healthy');
     assert.equal(refused.code, 1);
-    assert.match(refused.err, /no health verdict is known.*\nNothing was written\. Pass the deployment's health with --health FILE, or re-run with --override/);
+    assert.match(refused.err, /no health verdict is known.*\nNothing was written\. Link the deployment to the flag \(flag: in mlship\.yaml\) or pass its health with --health FILE, or re-run with --override/);
     const r = await run(root, 'credit-risk-model', '50', '--health', 'breach.json', '--override', 'cold-start spike, approved by on-call', '--by', 'bob');
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /Raising 25 % → 50 % despite: .*Overridden by bob: cold-start spike, approved by on-call/);
@@ -207,5 +207,49 @@ credit-risk-model: 5 % on → 25 % on. Raising 5 % → 25 % is allowed: deployme
     let out = '';
     await runCli(['--help'], { cwd: root, stdout: (s) => (out += s), stderr: () => undefined });
     assert.match(out, /rollout +show or change a flagd rollout flag/);
+  });
+});
+
+describe('mlship rollout polls the deployment linked to the flag', () => {
+  let root: string;
+  const writeLog = async (latencyMs: number) => {
+    const now = Date.now();
+    const lines = Array.from({ length: 30 }, (_, i) =>
+      JSON.stringify({ ts: new Date(now - (30 - i) * 1000).toISOString(), request_id: `r${i}`, model: 'credit-risk', model_version: '2', output: { label: 'good' }, confidence: 0.9, path: 'model', reason: null, latency_ms: latencyMs }),
+    );
+    await writeFile(join(root, 'logs', 'predictions.jsonl'), `${lines.join('\n')}\n`);
+  };
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'mlship-rollout-live-'));
+    await mkdir(join(root, 'logs'));
+    await writeFile(join(root, 'mlship.yaml'), 'version: 1\ndeployments:\n  - name: credit-risk\n    flag: credit-risk-model\n    predictions: { jsonl: logs/predictions.jsonl }\n    budgets: { latency_p95_ms: 50 }\n');
+    assert.equal((await run(root, 'credit-risk-model', '5', '--create')).code, 0);
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  test('slow answers in its prediction log refuse a raise; the kill switch still goes through', async () => {
+    await writeLog(83.5);
+    const before = await readFile(join(root, 'flags', 'flags.flagd.json'), 'utf8');
+    const r = await run(root, 'credit-risk-model', '25');
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /credit-risk: breaching/);
+    assert.match(r.err, /Raising 5 % → 25 % is refused: deployment "credit-risk" breaches its budget: latency p95 83\.5 ms > budget 50 ms/);
+    assert.equal(await readFile(join(root, 'flags', 'flags.flagd.json'), 'utf8'), before);
+    assert.equal((await run(root, 'credit-risk-model', 'off')).code, 0);
+    assert.equal((await run(root, 'credit-risk-model', 'on')).code, 1);
+  });
+
+  test('within budget the raise is applied and the log records the measured health', async () => {
+    await writeLog(20);
+    const r = await run(root, 'credit-risk-model', 'on');
+    assert.equal(r.code, 0, r.err);
+    const raised = await run(root, 'credit-risk-model', '25');
+    assert.equal(raised.code, 0, raised.err);
+    const records = (await readFile(join(root, 'flags', 'rollout-log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { to: { percent: number }; health: { deployment: string; metrics: Record<string, number | null> } | null });
+    const last = records[records.length - 1];
+    assert.equal(last?.to.percent, 25);
+    assert.equal(last?.health?.deployment, 'credit-risk');
+    assert.equal(last?.health?.metrics.latency_p95_ms, 20);
   });
 });

@@ -1,6 +1,6 @@
-// Deployments in words: the one-liners of the tree and status bar, and `mlship status` text. Built from
-// DeploymentStatus.
-import type { DeploymentStatus } from '../../shared/deployments';
+// Deployments in words: the one-liners of the tree and status bar, `mlship status` text, and the plain-text
+// dashboard (the fallback where no webview is shown). Built from DeploymentStatus and DashboardData.
+import type { DashboardData, DashboardDrift, DeploymentStatus, Series } from '../../shared/deployments';
 import { STATE_LABEL } from '../deployments/health';
 import { formatMs } from '../stats/latency';
 
@@ -64,6 +64,59 @@ export function statusReport(statuses: readonly DeploymentStatus[]): string {
     for (const extra of s.reasons.slice(1)) lines.push(`${' '.repeat(width)}  also: ${extra}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function last(series: Series): number | null {
+  for (let i = series.length - 1; i >= 0; i--) if (series[i] !== null && series[i] !== undefined) return series[i] as number;
+  return null;
+}
+
+function range(series: Series, unit: string): string {
+  const v = series.filter((x): x is number => x !== null);
+  return v.length === 0 ? 'no data' : `${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)} ${unit}`;
+}
+
+/** The drift section of the text dashboard: each feature over the selected window, most drifted first. */
+function driftLines(d: DashboardDrift): string[] {
+  const out = [`- drift against ${d.baseline.name} (${d.baseline.rows.toLocaleString('en-US')} rows; ${d.baseline.reason}), ${d.windowRecords} logged inputs in this window${d.note ? ` — ${d.note}` : ''}`];
+  for (const f of d.features.slice(0, 12)) {
+    const w = f.window;
+    const latest = last(f.scores);
+    const psi = w?.psi ?? last(f.psi);
+    const score = w ? `${w.status === 'drift' ? 'DRIFT' : 'stable'} ${f.method} ${w.score.toFixed(3)}` : `${f.method} ${latest === null ? '–' : latest.toFixed(3)}`;
+    out.push(`  - ${f.feature}: ${score} (${f.scoreKind === 'p-value' ? 'drift below' : 'drift at or above'} ${f.threshold}) · PSI ${psi === null ? '–' : psi.toFixed(3)}${d.psiBudget !== undefined ? ` / ${d.psiBudget}` : ''}${w ? ` — ${w.explanation}` : ''}`);
+  }
+  if (d.features.length > 12) out.push(`  - and ${d.features.length - 12} more`);
+  return out;
+}
+
+/** A plain-text dashboard: the status, then the latest value of every series and how much data there is. */
+export function dashboardText(s: DeploymentStatus, d: DashboardData): string {
+  const points = (x: Series): number => x.filter((v) => v !== null).length;
+  const out = [
+    `# ${s.name}`,
+    '',
+    `${STATE_LABEL[s.state]} — ${s.reason}`,
+    ...s.reasons.slice(1).map((r) => `- also: ${r}`),
+    '',
+    `Checked ${s.checkedAt}${s.url ? ` · ${s.url}` : ''}${s.model ? ` · model ${s.model}` : ''}${s.modelVersion ? ` (version ${s.modelVersion})` : ''}`,
+    '',
+    '## Budgets',
+    ...s.checks.map((c) => `- ${c.budget}: ${c.status} — ${c.message}`),
+    '',
+    `## Last ${Math.round((d.timestamps.length * d.stepMs) / 60_000)} min (${d.timestamps.length} points of ${Math.round(d.stepMs / 1000)} s; latency from ${d.latency.source})`,
+    `- latency p50 / p95 / p99: ${ms(last(d.latency.p50))} / ${ms(last(d.latency.p95))} / ${ms(last(d.latency.p99))}${d.latency.budgetMs !== undefined ? ` (budget ${formatMs(d.latency.budgetMs)})` : ''}; p95 range ${range(d.latency.p95, 'ms')} over ${points(d.latency.p95)} point${points(d.latency.p95) === 1 ? '' : 's'}`,
+    `- throughput: ${last(d.throughput)?.toFixed(2) ?? '–'} req/s · error rate ${pct(last(d.errorRate))} · fallback rate ${pct(last(d.fallbackRate))} · low confidence ${pct(last(d.lowConfidenceShare))}`,
+  ];
+  const p = d.predictions;
+  if (p.kind === 'labels') out.push(`- predictions (latest shares): ${p.labels.map((l) => `${l} ${pct(last(p.shares[l] ?? []))}`).join(', ')}`);
+  else if (p.kind === 'values') out.push(`- predictions p10 / p50 / p90: ${last(p.p10)?.toFixed(2) ?? '–'} / ${last(p.p50)?.toFixed(2) ?? '–'} / ${last(p.p90)?.toFixed(2) ?? '–'}`);
+  const withFeedback = d.quality.withFeedback.reduce((a, b) => a + b, 0);
+  out.push(`- ${d.quality.metric === 'accuracy' ? 'accuracy' : 'MAE'} from feedback: ${last(d.quality.values)?.toFixed(3) ?? '–'} (${withFeedback} predictions with feedback; latest coverage ${pct(last(d.quality.coverage))})`);
+  if (d.drift) out.push(...driftLines(d.drift));
+  else out.push(`- drift: ${d.driftNote ?? s.driftNote ?? 'not available'}`);
+  out.push('', 'This summary updates after every poll while it is open.', '');
+  return out.join('\n');
 }
 
 /** One row under a deployment in the Deployments view (codicon names for icons, theme colour ids for colours). */

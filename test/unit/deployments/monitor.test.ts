@@ -2,13 +2,14 @@
 // p95 and throughput from /metrics, the prediction and feedback logs it writes, budgets breached with the reason,
 // active probes with rows of the baseline snapshot, and the auth token sent but never shown.
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DeploymentConfig } from '../../../src/core/config/manifest';
+import { inProcessScorer, openLiveDrift, type LiveDrift } from '../../../src/core/deployments/liveDrift';
 import { DeploymentMonitor, withSelector } from '../../../src/core/deployments/monitor';
 import { OipClient, requestFromRows } from '../../../src/core/deployments/oip';
 import type { RunningServer } from '../../../src/serve/server';
@@ -61,7 +62,7 @@ describe('DeploymentMonitor on the local server', () => {
     assert.equal(s.modelVersion, '2');
     assert.equal(s.p95Ms, null);
     assert.match(s.reason, /no traffic measured yet|no data/);
-    assert.equal(s.driftNote, 'drift engine not connected');
+    assert.equal(s.driftNote, 'no baseline to compare with');
     await m.close();
   });
 
@@ -121,22 +122,63 @@ describe('DeploymentMonitor on the local server', () => {
     await m.close();
   });
 
-  it('uses the drift hook on the logged inputs of the status window', async () => {
-    const seen: number[] = [];
-    const m = new DeploymentMonitor({ ...config, budgets: { drift_psi: 0.2 } }, {
-      root: dir,
-      drift: { scorer: (inputs) => (seen.push(inputs.length), [{ feature: 'income', score: 0.35 }, { feature: 'age', score: 0.05 }]), minRecords: 10 },
+  it('compares the logged inputs of the status window with the baseline: PSI against drift_psi, the drifted features, the series', async () => {
+    const opened: LiveDrift[] = [];
+    const scorer = inProcessScorer(async () => {
+      const { live } = await openLiveDrift(BASELINE);
+      opened.push(live);
+      return live;
     });
+    const settings = { scorer, reason: 'baseline: of the deployment', mode: 'evidently' as const };
+    const few = new DeploymentMonitor({ ...config, budgets: { drift_psi: 0.2 } }, { root: dir, drift: { ...settings, minRecords: 100_000 } });
+    await few.poll();
+    assert.match(few.status.driftNote ?? '', /^\d+ of the 100000 logged inputs needed \(last 60 min\)$/);
+    assert.equal(few.status.drift, null);
+    await few.close();
+    const m = new DeploymentMonitor({ ...config, budgets: { drift_psi: 0.2 } }, { root: dir, drift: { ...settings, minRecords: 30 } });
     await m.poll();
-    await traffic(12);
+    const earlier = m.collected.predictions;
+    await traffic(40);
     const s = await eventually(async () => {
       const polled = await m.poll();
-      return polled.drift ? polled : undefined;
+      return polled.drift && m.collected.predictions >= earlier + 40 ? polled : undefined;
     }, 'drift scored on the logged inputs');
-    assert.ok((seen[0] ?? 0) >= 12);
-    assert.deepEqual(s.drift, { statistic: 'psi', feature: 'income', score: 0.35 });
+    assert.equal(opened.length, 1, 'the baseline is profiled once');
+    // The same numbers as the engine on the same rows: the highest per-feature PSI, and the features it flags.
+    const logged = (await readFile(join(dir, 'predictions.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { inputs: Record<string, unknown> }).inputs);
+    assert.equal(logged.length, m.collected.predictions);
+    const direct = (opened[0] as LiveDrift).score(logged);
+    assert.ok(direct);
+    const top = [...direct.features].filter((f) => f.psi !== null).sort((a, b) => (b.psi as number) - (a.psi as number))[0];
+    assert.ok(top);
+    assert.equal(s.drift?.feature, top.feature);
+    assert.ok(Math.abs((s.drift?.score ?? 0) - (top.psi as number)) < 1e-12);
+    assert.equal(s.drift?.statistic, 'psi');
+    assert.deepEqual(s.driftedFeatures, direct.features.filter((f) => f.drifted).map((f) => f.feature));
+    assert.ok((s.driftedFeatures ?? []).includes('income'), 'income 30k–69k in the traffic drifts');
     assert.equal(s.state, 'breaching');
-    assert.match(s.reason, /drift \(psi\) of income 0\.350 > 0\.200 budget/);
+    assert.match(s.reason, new RegExp(`drift \\(psi\\) of ${top.feature} \\d\\.\\d{3} > 0\\.200 budget`));
+    const end = Date.now() + 1;
+    const d = await m.dashboard({ start: end - 60_000, end, stepMs: 5000 });
+    assert.ok(d.drift, d.driftNote);
+    assert.equal(d.drift.baseline.reason, 'baseline: of the deployment');
+    assert.equal(d.drift.windowRecords, logged.length);
+    assert.equal(d.drift.features[0]?.window?.status, 'drift');
+    assert.ok(d.drift.features.every((f) => f.scores.length === d.drift?.timestamps.length));
+    assert.ok(d.drift.histograms.length > 0 && d.drift.histograms.length <= 4);
+    assert.equal(opened.length, 1, 'still profiled once');
+    await m.close();
+  });
+
+  it('says why there is no drift without a baseline', async () => {
+    const m = new DeploymentMonitor(config, { root: dir, driftUnavailable: 'no baseline: set baseline: on the deployment' });
+    const s = await m.poll();
+    assert.equal(s.drift, null);
+    assert.equal(s.driftNote, 'no baseline: set baseline: on the deployment');
+    const end = Date.now();
+    const d = await m.dashboard({ start: end - 60_000, end, stepMs: 5000 });
+    assert.equal(d.drift, undefined);
+    assert.equal(d.driftNote, 'no baseline: set baseline: on the deployment');
     await m.close();
   });
 

@@ -1,12 +1,13 @@
 // The dashboard series builder on exact inputs: increases between scrapes (through a restart), gaps where data is
 // missing, decimation of long windows, latency from the log when there are no metrics, prediction distributions,
-// quality with coverage, and the drift hook called per bucket.
+// quality with coverage, and the drift section carried through.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { feedbackByRequest } from '../../../src/core/deployments/feedback';
 import type { FeedbackRecord, PredictionRecord, Timed } from '../../../src/core/deployments/records';
 import type { ScrapePoint } from '../../../src/core/deployments/scrape';
 import { bucketsFor, buildDashboard } from '../../../src/core/deployments/series';
+import { isDashboardData, type DashboardDrift } from '../../../src/shared/deployments';
 
 const T = Date.parse('2026-01-05T10:00:00Z');
 const hist = (n10: number, n50: number, total: number): ScrapePoint['latency'] => [
@@ -92,20 +93,27 @@ describe('buildDashboard', () => {
     assert.equal(d.quality.values[1], null);
   });
 
-  it('hands each bucket\'s logged inputs to the drift hook, and leaves buckets with too few out', () => {
-    const predictions = [...Array.from({ length: 40 }, (_, i) => pred(`d${i}`, T + i, { inputs: { income: i } })), ...Array.from({ length: 5 }, (_, i) => pred(`e${i}`, T + 10_000 + i))];
-    const calls: number[] = [];
-    const d = buildDashboard({
-      deployment: 'd',
-      start: T,
-      end: T + 20_000,
-      stepMs: 10_000,
-      predictions,
-      feedback: new Map(),
-      budgets: { drift_psi: 0.2 },
-      drift: { scorer: (inputs) => (calls.push(inputs.length), [{ feature: 'income', score: inputs.length / 100 }]), threshold: 0.2 },
-    });
-    assert.deepEqual(calls, [40]);
-    assert.deepEqual(d.drift, { statistic: 'psi', threshold: 0.2, features: ['income'], scores: { income: [0.4, null] } });
+  it('carries the scored drift section, or why there is none, and validates as DashboardData', () => {
+    const base = { deployment: 'd', start: T, end: T + 20_000, stepMs: 10_000, predictions: [pred('a', T)], feedback: new Map(), budgets: { drift_psi: 0.2 } };
+    const drift: DashboardDrift = {
+      baseline: { name: 'train.parquet', rows: 1000, reason: 'test' },
+      timestamps: [T],
+      stepMs: 60_000,
+      records: [500],
+      minRecords: 500,
+      features: [{ feature: 'x', method: 'wasserstein', scoreKind: 'distance', threshold: 0.1, scores: [0.3], psi: [0.25] }],
+      histograms: [],
+      windowRecords: 500,
+      mode: 'evidently',
+      psiBudget: 0.2,
+    };
+    const d = buildDashboard({ ...base, drift });
+    assert.deepEqual(d.drift, drift);
+    assert.ok(isDashboardData(d));
+    assert.ok(!isDashboardData({ ...d, drift: { ...drift, records: [500, null] } }), 'drift series must align with the drift timestamps');
+    const none = buildDashboard({ ...base, driftNote: 'no baseline' });
+    assert.equal(none.drift, undefined);
+    assert.equal(none.driftNote, 'no baseline');
+    assert.ok(isDashboardData(none));
   });
 });

@@ -26,6 +26,8 @@ export interface TimeChartSpec {
   flagged?: boolean;
   yMin?: number;
   yMax?: number;
+  /** The y axis reaches at least this far (so a flat zero reads as zero on a meaningful scale). */
+  ySuggestedMax?: number;
 }
 
 export interface Card {
@@ -64,6 +66,23 @@ export function formatValue(unit: Unit, v: number | null | undefined): string {
 }
 
 const two = (n: number): string => String(n).padStart(2, '0');
+
+const TICK_STEPS = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200].map((s) => s * 1000);
+
+/** A round time step for the x axis: at most `maxTicks` ticks over the span (2 min for 15 min, 10 min for 1 h, 3 h for 24 h). */
+export function tickStep(spanMs: number, maxTicks = 8): number {
+  return TICK_STEPS.find((s) => spanMs / s <= maxTicks) ?? 86_400_000;
+}
+
+/** An axis tick: seconds only when the step is under a minute. */
+export function formatTick(t: number, stepMs: number): string {
+  return formatTime(t, stepMs < 60_000 ? 0 : 2 * 60 * MINUTE);
+}
+
+/** Point radii for drawn points: a value with gaps on both sides gets a dot, since a line needs two points. */
+export function isolatedRadii(points: readonly Point[], radius = 2.5): number[] {
+  return points.map((p, i) => (p.y !== null && (points[i - 1]?.y ?? null) === null && (points[i + 1]?.y ?? null) === null ? radius : 0));
+}
 
 /** Axis and table time: HH:MM, with seconds for windows under an hour; the date too beyond a day. */
 export function formatTime(t: number, spanMs: number): string {
@@ -168,7 +187,7 @@ export function mainCharts(view: DashboardView, data: DashboardData): TimeChartS
     limits: budgetMs !== undefined ? [{ label: 'p95 budget', value: budgetMs }] : [],
     yMin: 0,
   };
-  if (data.latency.source === 'none' || noSource) lat.empty = 'No latency source: give the deployment metrics: { scrape: …/metrics } or a prediction log with latency_ms (predictions: { jsonl: … }) in mlship.yaml.';
+  if (noSource) lat.empty = 'No latency source: give the deployment metrics: { scrape: …/metrics } or a prediction log with latency_ms (predictions: { jsonl: … }) in mlship.yaml.';
   else if (isEmpty(data.latency.p95) && isEmpty(data.latency.p50)) lat.empty = noTraffic;
   charts.push(lat);
 
@@ -176,7 +195,7 @@ export function mainCharts(view: DashboardView, data: DashboardData): TimeChartS
   if (isEmpty(data.throughput)) thr.empty = noSource ? lat.empty ?? noTraffic : noTraffic;
   charts.push(thr);
 
-  const err: TimeChartSpec = { ...base, id: 'errors', title: 'Error rate', subtitle: `${formatValue('share', latest(data.errorRate))} of requests failed in the last bucket`, unit: 'share', series: [{ label: 'errors', values: data.errorRate }], limits: [], yMin: 0 };
+  const err: TimeChartSpec = { ...base, id: 'errors', title: 'Error rate', subtitle: `${formatValue('share', latest(data.errorRate))} of requests failed in the last bucket`, unit: 'share', series: [{ label: 'errors', values: data.errorRate }], limits: [], yMin: 0, ySuggestedMax: 0.1 };
   if (isEmpty(data.errorRate)) err.empty = noSource ? lat.empty ?? noTraffic : noTraffic;
   charts.push(err);
 
@@ -193,6 +212,7 @@ export function mainCharts(view: DashboardView, data: DashboardData): TimeChartS
     ],
     limits: fbBudget !== undefined ? [{ label: 'fallback budget', value: fbBudget }] : [],
     yMin: 0,
+    ySuggestedMax: Math.max(0.1, (fbBudget ?? 0) * 1.5),
   };
   if (isEmpty(data.fallbackRate) && isEmpty(data.lowConfidenceShare)) fb.empty = s.predictions ? noTraffic : 'No prediction log: fallback and confidence come from it. Add predictions: { jsonl: logs/<name>.jsonl } to the deployment in mlship.yaml.';
   charts.push(fb);
@@ -318,7 +338,8 @@ export function headerCards(view: DashboardView): Card[] {
     value: q && q.value !== null ? `${q.metric === 'accuracy' ? formatValue('share', q.value) : formatValue('value', q.value)} · ${formatValue('share', q.coverage)} with feedback` : 'no feedback yet',
     tone: 'muted',
   });
-  cards.push({ label: 'Model version', value: st.modelVersion ? `${st.model ? `${st.model} ` : ''}${st.modelVersion}` : 'unknown', tone: 'muted' });
+  const model = st.model?.replace(/^models:\//, '');
+  cards.push({ label: 'Model version', value: st.modelVersion ? `${st.modelVersion}${model ? ` · ${model}` : ''}` : 'unknown', tone: 'muted', ...(st.model ? { title: st.model } : {}) });
   const r = view.rollout;
   cards.push(
     r.kind === 'linked'

@@ -3,7 +3,7 @@
 // lines are dashed two-point datasets across the window. Live updates replace the points in place and redraw with
 // `update('none')`: no new chart, no animation, no flicker. Colours come from the editor's --vscode-* variables.
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration, type ChartDataset, type Plugin } from 'chart.js';
-import { decimate, formatTime, formatValue, type Point, type TimeChartSpec } from './shape';
+import { decimate, formatTick, formatTime, formatValue, isolatedRadii, tickStep, type Point, type TimeChartSpec } from './shape';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
 
@@ -66,7 +66,8 @@ function datasets(spec: TimeChartSpec, maxPoints: number): ChartDataset<'line', 
   const p = pal();
   const series = spec.series.map((s, i): ChartDataset<'line', Point[]> => {
     const color = p.series[i % p.series.length] as string;
-    return { label: s.label, data: decimate(spec.xs, s.values, maxPoints), borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0, pointHitRadius: 6, spanGaps: false, parsing: false, normalized: true };
+    const data = decimate(spec.xs, s.values, maxPoints);
+    return { label: s.label, data, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: isolatedRadii(data), pointHitRadius: 6, spanGaps: false, parsing: false, normalized: true };
   });
   const limits = spec.limits.map((l): ChartDataset<'line', Point[]> => ({
     label: `${l.label} ${formatValue(spec.unit, l.value)}`,
@@ -84,9 +85,9 @@ function datasets(spec: TimeChartSpec, maxPoints: number): ChartDataset<'line', 
 }
 
 function axisTicks(spec: TimeChartSpec): { x: (v: number | string) => string; y: (v: number | string) => string } {
-  const span = spec.end - spec.start;
+  const step = tickStep(spec.end - spec.start);
   return {
-    x: (v) => formatTime(Number(v), span),
+    x: (v) => formatTick(Number(v), step),
     y: (v) => (spec.unit === 'share' ? `${Math.round(Number(v) * 100)} %` : spec.unit === 'ms' ? `${Number(v)} ms` : String(Number(Number(v).toPrecision(3)))),
   };
 }
@@ -112,8 +113,8 @@ export function createTimeChart(canvas: HTMLCanvasElement, spec: TimeChartSpec, 
         tooltip: { callbacks: { title: (items) => (items[0] ? formatTime(items[0].parsed.x ?? 0, 0) : ''), label: (ctx) => `${ctx.dataset.label ?? ''}: ${formatValue(spec.unit, ctx.parsed.y)}` } },
       },
       scales: {
-        x: { type: 'linear', min: spec.start, max: spec.end, ticks: { color: p.muted, maxTicksLimit: 7, maxRotation: 0, callback: ticks.x }, grid: { color: p.grid } },
-        y: { type: 'linear', ...(spec.yMin !== undefined ? { min: spec.yMin } : {}), ...(spec.yMax !== undefined ? { max: spec.yMax } : {}), beginAtZero: spec.yMin === 0, ticks: { color: p.muted, maxTicksLimit: 6, callback: ticks.y }, grid: { color: p.grid } },
+        x: { type: 'linear', min: spec.start, max: spec.end, ticks: { color: p.muted, stepSize: tickStep(spec.end - spec.start), includeBounds: false, maxRotation: 0, callback: ticks.x }, grid: { color: p.grid } },
+        y: { type: 'linear', ...(spec.yMin !== undefined ? { min: spec.yMin } : {}), ...(spec.yMax !== undefined ? { max: spec.yMax } : {}), ...(spec.ySuggestedMax !== undefined ? { suggestedMax: spec.ySuggestedMax } : {}), beginAtZero: spec.yMin === 0, ticks: { color: p.muted, maxTicksLimit: 6, callback: ticks.y }, grid: { color: p.grid } },
       },
     },
   };
@@ -132,6 +133,7 @@ export function updateTimeChart(chart: TimeChart, spec: TimeChartSpec, maxPoints
     const s = spec.series[i] as TimeChartSpec['series'][number];
     if (d.label !== s.label) return false;
     d.data = decimate(spec.xs, s.values, maxPoints);
+    d.pointRadius = isolatedRadii(d.data);
   }
   spec.limits.forEach((l, i) => {
     const d = ds[spec.series.length + i] as ChartDataset<'line', Point[]>;

@@ -6,7 +6,7 @@ import type { PredictionRecord, Timed } from '../../../src/core/deployments/reco
 import { buildDashboard } from '../../../src/core/deployments/series';
 import { isDashboardPanelState, isDashboardToHost, isHostToDashboard, type DashboardView } from '../../../src/shared/dashboardMessages';
 import type { DashboardData, DeploymentStatus, FeatureDriftSeries } from '../../../src/shared/deployments';
-import { allCsv, budgetsLine, chartCsv, decimate, driftCharts, exportName, formatTime, formatValue, headerCards, mainCharts, tableOf, topFeatures } from '../../../webview/dashboard/shape';
+import { allCsv, budgetsLine, chartCsv, decimate, driftCharts, exportName, formatTick, formatTime, formatValue, headerCards, isolatedRadii, mainCharts, tableOf, tickStep, topFeatures } from '../../../webview/dashboard/shape';
 
 const T = Date.parse('2026-01-05T10:00:00Z');
 
@@ -110,7 +110,7 @@ describe('dashboard charts from DashboardData', () => {
     assert.equal(card('Drift')?.value, 'income PSI 0.310 / 0.2');
     assert.equal(card('Drift')?.title, 'Drifted: income');
     assert.equal(card('Accuracy (feedback)')?.value, '80 % · 30 % with feedback');
-    assert.equal(card('Model version')?.value, 'credit-risk 2');
+    assert.equal(card('Model version')?.value, '2 · credit-risk');
     assert.equal(card('Rollout')?.value, 'credit-risk: 25 %');
     const killed = headerCards(viewOf(undefined, { rollout: { kind: 'linked', flagKey: 'x', file: 'f', percent: 40, effectivePercent: 0, killSwitch: true } }));
     assert.equal(killed.find((c) => c.label === 'Rollout')?.value, 'x: off (kill switch; 40 % when on)');
@@ -196,5 +196,21 @@ describe('dashboard messages', () => {
     assert.ok(!isDashboardToHost({ type: 'timing', phase: 'update', ms: Number.NaN, points: 1 }));
     assert.ok(isDashboardPanelState({ deploymentId: 'a', name: 'a', window: '1h', paused: true }));
     assert.ok(!isDashboardPanelState({ deploymentId: 'a', name: 'a', window: '1h' }));
+  });
+});
+
+describe('axis and points', () => {
+  test('round tick steps for each window; seconds only under a minute', () => {
+    assert.equal(tickStep(15 * 60_000), 120_000);
+    assert.equal(tickStep(60 * 60_000), 600_000);
+    assert.equal(tickStep(6 * 3_600_000), 3_600_000);
+    assert.equal(tickStep(24 * 3_600_000), 10_800_000);
+    assert.match(formatTick(T, 30_000), /^\d\d:\d\d:\d\d$/);
+    assert.match(formatTick(T, 120_000), /^\d\d:\d\d$/);
+  });
+
+  test('a value between two gaps gets a dot, others none', () => {
+    assert.deepEqual(isolatedRadii([{ x: 0, y: null }, { x: 1, y: 5 }, { x: 2, y: null }, { x: 3, y: 1 }, { x: 4, y: 2 }]), [0, 2.5, 0, 0, 0]);
+    assert.deepEqual(isolatedRadii([{ x: 0, y: 3 }]), [2.5]);
   });
 });

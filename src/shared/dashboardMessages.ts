@@ -57,8 +57,11 @@ export type DashboardToHost =
   | { type: 'window'; window: DashboardWindow }
   | { type: 'pause'; paused: boolean }
   | { type: 'export'; file: DashboardExport }
-  /** Render timings measured in the page (performance.now()), logged by the host. */
-  | { type: 'timing'; phase: 'first' | 'update'; ms: number; points: number };
+  /**
+   * Render timings measured in the page (performance.now()), logged by the host. First render: message to charts
+   * drawn. Update: its longest frame (`ms`), and all its frames together (`totalMs` over `frames`).
+   */
+  | { type: 'timing'; phase: 'first' | 'update'; ms: number; points: number; totalMs?: number; frames?: number };
 
 /** What the page keeps across reloads; the serializer reopens the deployment with it. */
 export interface DashboardPanelState {
@@ -121,7 +124,7 @@ export function isDashboardToHost(x: unknown): x is DashboardToHost {
     case 'export':
       return isExport(x.file);
     case 'timing':
-      return (x.phase === 'first' || x.phase === 'update') && isNum(x.ms) && isNum(x.points);
+      return (x.phase === 'first' || x.phase === 'update') && isNum(x.ms) && isNum(x.points) && (x.totalMs === undefined || isNum(x.totalMs)) && (x.frames === undefined || isNum(x.frames));
     default:
       return false;
   }

@@ -9,7 +9,7 @@ import { destroyCharts, shareChart } from '../common/chart';
 import { button, el, table } from '../common/dom';
 import { connectHost } from '../common/host';
 import { allCsv, budgetsLine, chartCsv, driftCharts, exportName, headerCards, mainCharts, tableOf, type TimeChartSpec } from './shape';
-import { createTimeChart, readPalette, recolor, updateTimeChart, type TimeChart } from './timeChart';
+import { createTimeChart, legendItems, readPalette, recolor, toggleDataset, updateTimeChart, type TimeChart } from './timeChart';
 
 type BarChart = ReturnType<typeof shareChart>;
 
@@ -17,6 +17,10 @@ interface Mounted {
   spec: TimeChartSpec;
   chart?: TimeChart;
   tableBox: HTMLElement;
+  /** On screen (IntersectionObserver): charts out of view are redrawn when they come into view. */
+  visible: boolean;
+  /** Its spec changed while it was out of view. */
+  dirty: boolean;
 }
 
 const root = document.getElementById('root') as HTMLElement;
@@ -33,9 +37,10 @@ let pauseButton: HTMLButtonElement | undefined;
 let windowSelect: HTMLSelectElement | undefined;
 let renders = 0;
 
-/** Points per series drawn: about one min/max pair per two pixels of a wide chart. */
-function maxPoints(): number {
-  return Math.max(200, Math.min(1200, Math.round(window.innerWidth)));
+/** Points per series drawn: one min/max pair per two pixels of the chart's width (more would not show). */
+function maxPoints(box: HTMLElement | undefined): number {
+  const width = box?.clientWidth || window.innerWidth / 2;
+  return Math.max(120, Math.min(1200, Math.round(width)));
 }
 
 function post(msg: DashboardToHost): void {
@@ -165,12 +170,33 @@ function pngButton(name: () => string, canvas: () => HTMLCanvasElement | undefin
   return b;
 }
 
+/** An HTML legend: one toggle button per series (colour from the theme's chart colours), then the dashed limits. */
+function legendFor(spec: TimeChartSpec, chart: () => TimeChart | undefined): HTMLElement {
+  const box = el('div', { className: 'legend' });
+  box.setAttribute('role', 'group');
+  box.setAttribute('aria-label', `${spec.title}: series`);
+  for (const item of legendItems(spec)) {
+    const b = button('', () => {
+      const c = chart();
+      if (!c) return;
+      const show = b.getAttribute('aria-pressed') !== 'true';
+      b.setAttribute('aria-pressed', String(show));
+      toggleDataset(c, item.dataset, show);
+    }, `Show or hide ${item.label}`);
+    b.className = 'legend-item';
+    b.setAttribute('aria-pressed', 'true');
+    b.append(el('span', { className: `swatch ${item.kind === 'limit' ? 'limit' : `s${item.slot}`}` }), el('span', { text: item.label }));
+    box.append(b);
+  }
+  return box;
+}
+
 function chartCard(spec: TimeChartSpec, v: DashboardView): HTMLElement {
   const id = spec.id;
   const tableBox = el('div', { className: 'table-box' });
   tableBox.id = `table-${id}`;
   tableBox.hidden = !openTables.has(id);
-  const m: Mounted = { spec, tableBox };
+  const m: Mounted = { spec, tableBox, visible: true, dirty: false };
   mounted.set(id, m);
   const title = el('h2', {}, el('span', { text: spec.title }));
   if (spec.flagged !== undefined) title.append(el('span', { className: `badge ${spec.flagged ? 'status-drift' : 'status-stable'}`, text: spec.flagged ? 'drift' : 'stable' }));
@@ -196,11 +222,13 @@ function chartCard(spec: TimeChartSpec, v: DashboardView): HTMLElement {
   }
   const canvas = el('canvas');
   const box = el('div', { className: 'chart' }, canvas);
-  card.append(box, tableBox);
+  card.append(legendFor(spec, () => m.chart), box, tableBox);
   // Drawn once the card is in the page (chart.js sizes the canvas from its box).
   queueMicrotask(() => {
-    m.chart = createTimeChart(canvas, spec, maxPoints());
+    m.chart = createTimeChart(canvas, spec, maxPoints(box));
     if (openTables.has(id)) fillTable(spec, tableBox);
+    box.dataset['chartId'] = id;
+    onScreen.observe(box);
   });
   return card;
 }
@@ -286,6 +314,7 @@ function layoutOf(v: DashboardView, specs: readonly TimeChartSpec[]): string {
 }
 
 function destroyAll(): void {
+  onScreen.disconnect();
   for (const m of mounted.values()) m.chart?.destroy();
   destroyCharts();
   mounted.clear();
@@ -310,20 +339,17 @@ function renderAll(v: DashboardView, specs: readonly TimeChartSpec[]): void {
 }
 
 function updateInPlace(v: DashboardView, specs: readonly TimeChartSpec[]): void {
+  const t0 = performance.now();
   renderHeader(v);
-  const mp = maxPoints();
+  const t1 = performance.now();
   for (const spec of specs) {
     const m = mounted.get(spec.id);
     if (!m) continue;
     m.spec = spec;
     const sub = root.querySelector<HTMLElement>(`[data-sub="${CSS.escape(spec.id)}"]`);
     if (sub) sub.textContent = spec.subtitle;
-    if (m.chart && !updateTimeChart(m.chart, spec, mp)) {
-      const canvas = m.chart.canvas;
-      m.chart.destroy();
-      m.chart = createTimeChart(canvas, spec, mp);
-    }
-    if (openTables.has(spec.id)) fillTable(spec, m.tableBox);
+    m.dirty = true;
+    if (m.visible) redrawQueue.add(spec.id);
   }
   for (const h of v.data?.drift?.histograms ?? []) {
     const b = bars.get(`hist-${h.feature}`);
@@ -336,7 +362,68 @@ function updateInPlace(v: DashboardView, specs: readonly TimeChartSpec[]): void 
     b.chart.update('none');
   }
   if (!paused) setStatus(`Live · updated ${new Date().toLocaleTimeString()}`);
+  root.dataset['updateHeaderMs'] = (t1 - t0).toFixed(3);
 }
+
+/**
+ * Charts waiting to be redrawn after an update. They are redrawn within a frame budget, the rest in the next
+ * animation frames, so a live update never holds the page for more than about one frame however many charts it has.
+ */
+const redrawQueue = new Set<string>();
+const FRAME_BUDGET_MS = 4;
+let frameStats: { t0: number; longest: number; total: number; frames: number; points: number } | undefined;
+let pumping = false;
+
+function pump(syncMs: number): void {
+  const start = performance.now();
+  for (const id of redrawQueue) {
+    redrawQueue.delete(id);
+    const m = mounted.get(id);
+    if (m?.dirty) redraw(m);
+    if (performance.now() - start >= FRAME_BUDGET_MS) break;
+  }
+  const spent = syncMs + performance.now() - start;
+  if (frameStats) {
+    frameStats.longest = Math.max(frameStats.longest, spent);
+    frameStats.total += spent;
+    frameStats.frames++;
+  }
+  if (redrawQueue.size > 0) {
+    pumping = true;
+    requestAnimationFrame(() => pump(0));
+    return;
+  }
+  pumping = false;
+  if (frameStats) {
+    const f = frameStats;
+    frameStats = undefined;
+    root.dataset['updateTotalMs'] = f.total.toFixed(3);
+    root.dataset['updateFrames'] = String(f.frames);
+    reportUpdate(f.longest, f.total, f.frames, f.points);
+  }
+}
+
+function redraw(m: Mounted): void {
+  m.dirty = false;
+  if (m.chart) {
+    const mp = maxPoints(m.chart.canvas.parentElement ?? undefined);
+    if (!updateTimeChart(m.chart, m.spec, mp)) {
+      const canvas = m.chart.canvas;
+      m.chart.destroy();
+      m.chart = createTimeChart(canvas, m.spec, mp);
+    }
+  }
+  if (openTables.has(m.spec.id)) fillTable(m.spec, m.tableBox);
+}
+
+const onScreen = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    const m = mounted.get((e.target as HTMLElement).dataset['chartId'] ?? '');
+    if (!m) continue;
+    m.visible = e.isIntersecting;
+    if (m.visible && m.dirty) redraw(m);
+  }
+});
 
 function pointsOf(v: DashboardView): number {
   const d = v.data;
@@ -345,12 +432,19 @@ function pointsOf(v: DashboardView): number {
 }
 
 /** Keeps the last render time on #root (the bench reads it) and tells the host. */
-function report(phase: 'first' | 'update', t0: number, points: number): void {
+function reportFirst(t0: number, points: number): void {
   const ms = performance.now() - t0;
   renders++;
   root.dataset['renders'] = String(renders);
-  root.dataset[phase === 'first' ? 'firstRenderMs' : 'updateMs'] = ms.toFixed(3);
-  post({ type: 'timing', phase, ms, points });
+  root.dataset['firstRenderMs'] = ms.toFixed(3);
+  post({ type: 'timing', phase: 'first', ms, points });
+}
+
+function reportUpdate(longestFrameMs: number, totalMs: number, frames: number, points: number): void {
+  renders++;
+  root.dataset['renders'] = String(renders);
+  root.dataset['updateMs'] = longestFrameMs.toFixed(3);
+  post({ type: 'timing', phase: 'update', ms: longestFrameMs, totalMs, frames, points });
 }
 
 function onMessage(msg: HostToDashboard): void {
@@ -364,14 +458,16 @@ function onMessage(msg: HostToDashboard): void {
   const key = layoutOf(v, specs);
   if (key === layoutKey && mounted.size > 0) {
     updateInPlace(v, specs);
-    report('update', t0, pointsOf(v));
+    // The longest frame of this update: this synchronous part with the first charts, or a later frame's charts.
+    frameStats ??= { t0, longest: 0, total: 0, frames: 0, points: pointsOf(v) };
+    if (!pumping) pump(performance.now() - t0);
     return;
   }
   layoutKey = key;
   renderAll(v, specs);
   if (windowSelect) windowSelect.value = v.window;
   // The charts are created in microtasks once their cards are in the page: measure after them.
-  queueMicrotask(() => queueMicrotask(() => report('first', t0, pointsOf(v))));
+  queueMicrotask(() => queueMicrotask(() => reportFirst(t0, pointsOf(v))));
 }
 
 const host = connectHost<HostToDashboard, DashboardToHost>('dashboard', isHostToDashboard, onMessage);

@@ -55,6 +55,15 @@ const background: Plugin<'line'> = {
   },
 };
 
+/**
+ * Dots for isolated values only. A per-point array makes chart.js resolve options point by point (slow on thousands
+ * of points), so a series without an isolated value gets the plain 0.
+ */
+function radii(points: readonly Point[]): number | number[] {
+  const r = isolatedRadii(points);
+  return r.some((x) => x > 0) ? r : 0;
+}
+
 function limitPoints(spec: TimeChartSpec, value: number): Point[] {
   return [
     { x: spec.start, y: value },
@@ -67,7 +76,7 @@ function datasets(spec: TimeChartSpec, maxPoints: number): ChartDataset<'line', 
   const series = spec.series.map((s, i): ChartDataset<'line', Point[]> => {
     const color = p.series[i % p.series.length] as string;
     const data = decimate(spec.xs, s.values, maxPoints);
-    return { label: s.label, data, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: isolatedRadii(data), pointHitRadius: 6, spanGaps: false, parsing: false, normalized: true };
+    return { label: s.label, data, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: radii(data), pointHitRadius: 6, spanGaps: false, parsing: false, normalized: true };
   });
   const limits = spec.limits.map((l): ChartDataset<'line', Point[]> => ({
     label: `${l.label} ${formatValue(spec.unit, l.value)}`,
@@ -109,7 +118,8 @@ export function createTimeChart(canvas: HTMLCanvasElement, spec: TimeChartSpec, 
       font: { family: p.font },
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       plugins: {
-        legend: { labels: { color: p.foreground, boxWidth: 12, boxHeight: 2 } },
+        // The legend is HTML beside the chart (legendFor): chart.js would lay it out again on every update.
+        legend: { display: false },
         tooltip: { callbacks: { title: (items) => (items[0] ? formatTime(items[0].parsed.x ?? 0, 0) : ''), label: (ctx) => `${ctx.dataset.label ?? ''}: ${formatValue(spec.unit, ctx.parsed.y)}` } },
       },
       scales: {
@@ -133,7 +143,7 @@ export function updateTimeChart(chart: TimeChart, spec: TimeChartSpec, maxPoints
     const s = spec.series[i] as TimeChartSpec['series'][number];
     if (d.label !== s.label) return false;
     d.data = decimate(spec.xs, s.values, maxPoints);
-    d.pointRadius = isolatedRadii(d.data);
+    d.pointRadius = radii(d.data);
   }
   spec.limits.forEach((l, i) => {
     const d = ds[spec.series.length + i] as ChartDataset<'line', Point[]>;
@@ -148,6 +158,20 @@ export function updateTimeChart(chart: TimeChart, spec: TimeChartSpec, maxPoints
   chart.canvas.setAttribute('aria-label', `${spec.title}: ${spec.subtitle}`);
   chart.update('none');
   return true;
+}
+
+/** The series a legend lists: data series by palette slot, then the dashed limits. */
+export function legendItems(spec: TimeChartSpec): { label: string; kind: 'series' | 'limit'; slot: number; dataset: number }[] {
+  return [
+    ...spec.series.map((s, i) => ({ label: s.label, kind: 'series' as const, slot: i % 6, dataset: i })),
+    ...spec.limits.map((l, i) => ({ label: `${l.label} ${formatValue(spec.unit, l.value)}`, kind: 'limit' as const, slot: 0, dataset: spec.series.length + i })),
+  ];
+}
+
+/** Shows or hides one dataset (a legend button). */
+export function toggleDataset(chart: TimeChart, index: number, visible: boolean): void {
+  chart.setDatasetVisibility(index, visible);
+  chart.update('none');
 }
 
 /** Recolours a chart from the current palette (after a theme change). */
@@ -166,6 +190,5 @@ export function recolor(chart: TimeChart, seriesCount: number): void {
       if (scale.grid) scale.grid.color = p.grid;
     }
   }
-  if (o.plugins?.legend?.labels) o.plugins.legend.labels.color = p.foreground;
   chart.update('none');
 }

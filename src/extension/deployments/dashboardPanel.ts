@@ -209,7 +209,7 @@ export class DashboardPanel {
         return;
       case 'timing':
         if (msg.phase === 'first') log().info(`Dashboard of ${this.name}: first render ${msg.ms.toFixed(1)} ms (${msg.points} points).`);
-        else log().debug(`Dashboard of ${this.name}: update ${msg.ms.toFixed(1)} ms (${msg.points} points).`);
+        else log().debug(`Dashboard of ${this.name}: update, longest frame ${msg.ms.toFixed(1)} ms${msg.totalMs !== undefined ? `, ${msg.totalMs.toFixed(1)} ms over ${msg.frames ?? 1} frames` : ''} (${msg.points} points).`);
         return;
       case 'export':
         await this.export(msg.file);

@@ -1,10 +1,9 @@
 // `mlship status [--format text|json]` polls each deployment of mlship.yaml once and prints its health against its
 // budgets; exit code 1 on a breach, so the same check runs in CI or a cron job.
-import { isAbsolute, join } from 'node:path';
 import type { DeploymentConfig, Manifest } from '../core/config/manifest';
-import { deploymentBaseline } from '../core/drift/baseline';
 import { driftConfigFrom } from '../core/drift/config';
 import type { DriftSettings } from '../core/deployments/driftSeries';
+import { deploymentDriftSource } from '../core/deployments/driftSource';
 import { inProcessScorer, openLiveDrift } from '../core/deployments/liveDrift';
 import { DeploymentMonitor } from '../core/deployments/monitor';
 import { worstState } from '../core/deployments/health';
@@ -57,11 +56,10 @@ function needsLineage(d: DeploymentConfig, manifest: Manifest | undefined): bool
 /** Drift against the deployment's baseline, profiled in this process; or why there is none. */
 function driftOf(d: DeploymentConfig, manifest: Manifest | undefined, catalog: Catalog | undefined, root: string): { drift: DriftSettings } | { driftUnavailable: string } {
   const found = catalog && d.model ? findModelVersion([catalog], d.model, root) : undefined;
-  const choice = deploymentBaseline(d, manifest?.drift, found);
-  if (!choice) return { driftUnavailable: 'no baseline: set baseline: on the deployment, or drift.baselines in mlship.yaml' };
+  const source = deploymentDriftSource(d, manifest?.drift, found, root);
+  if ('unavailable' in source) return { driftUnavailable: source.unavailable };
   const config = driftConfigFrom(manifest?.drift);
-  const path = isAbsolute(choice.relPath) ? choice.relPath : join(root, choice.relPath);
-  return { drift: { scorer: inProcessScorer(async () => (await openLiveDrift(path, config)).live), reason: choice.reason, mode: config.mode } };
+  return { drift: { scorer: inProcessScorer(async () => (await openLiveDrift(source.baseline, config)).live), reason: source.reason, mode: source.mode } };
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {

@@ -48,7 +48,8 @@ export function activate(context: vscode.ExtensionContext): MlshipApi {
   const deployments = new DeploymentsService(context, (config, root) => {
     const found = config.model ? findModelVersion(service.all, config.model, root) : undefined;
     const featureNames = found ? featureNamesOf(found.version) : undefined;
-    return featureNames ? { featureNames } : undefined;
+    // The served version's lineage names the default drift baseline (its training snapshot).
+    return found ? { served: { model: found.model, version: found.version }, ...(featureNames ? { featureNames } : {}) } : undefined;
   });
   const deploymentsProvider = new DeploymentsTreeProvider(deployments);
   const deploymentsView = vscode.window.createTreeView('mlship.deployments', { treeDataProvider: deploymentsProvider, showCollapseAll: true });

@@ -5,8 +5,29 @@
 // Wasserstein distance past 0.1. A bucket with no logged inputs is a gap. Windows are keyed by the records they hold,
 // so a window already scored is never scored again.
 import type { DashboardDrift, FeatureDriftSeries, FeatureWindowScore, Series, WindowDetail, WindowScore } from '../../shared/deployments';
-import { evenSample, type DriftScorer } from './liveDrift';
 import type { PredictionRecord, Timed } from './records';
+
+/** A window with more logged inputs is compared on an evenly spaced sample of this many. */
+export const MAX_WINDOW_RECORDS = 2000;
+
+/**
+ * The drift engine as the monitor sees it: LiveDrift in this process (liveDrift.ts) or in the live drift worker
+ * (driftProcess.ts). Kept here, apart from the engine, so the monitor does not load the engine where it never runs.
+ */
+export interface DriftScorer {
+  /** The baseline, profiled once; rejects with a message for people when it cannot be read. */
+  baseline(): Promise<{ name: string; rows: number }>;
+  /** Scores windows of logged inputs (null for a window sharing no column with the baseline). */
+  score(windows: readonly (readonly Readonly<Record<string, unknown>>[])[]): Promise<(WindowScore | null)[]>;
+  /** One window in detail: explanations and the distributions of the `top` most drifted features. */
+  detail(inputs: readonly Readonly<Record<string, unknown>>[], top: number): Promise<WindowDetail | null>;
+}
+
+/** At most `max` records, evenly spaced (deterministic, so the same window always gives the same score). */
+export function evenSample<T>(records: readonly T[], max = MAX_WINDOW_RECORDS): readonly T[] {
+  if (records.length <= max) return records;
+  return Array.from({ length: max }, (_, i) => records[Math.floor((i * records.length) / max)] as T);
+}
 
 export interface DriftSettings {
   scorer: DriftScorer;
@@ -68,9 +89,14 @@ export function widenedWindow(records: readonly Timed<PredictionRecord>[], lo: n
   return { key: `${first.t}|${last.t}|${hi - from}`, records: hi - from, inputs: evenSample(records.slice(from, hi)).map((r) => r.record.inputs as Record<string, unknown>) };
 }
 
+/** Whether a record logged its inputs (what drift compares with the baseline). */
+export function hasInputs(r: Timed<PredictionRecord>): boolean {
+  return r.record.inputs !== undefined && Object.keys(r.record.inputs).length > 0;
+}
+
 /** The records that carry logged inputs (sorted, as the monitor keeps them). */
 export function withInputs(records: readonly Timed<PredictionRecord>[]): Timed<PredictionRecord>[] {
-  return records.filter((r) => r.record.inputs !== undefined && Object.keys(r.record.inputs).length > 0);
+  return records.filter(hasInputs);
 }
 
 export interface DriftPlan {

@@ -93,30 +93,3 @@ export const STATE_LABEL: Record<HealthState, string> = {
 export function statusLine(s: Pick<DeploymentStatus, 'state' | 'reason'>): string {
   return `${STATE_LABEL[s.state]} — ${s.reason}`;
 }
-
-/**
- * When to tell people a deployment breaches its budget: once it has been breaching for `polls` polls in a row (a
- * single slow scrape does not count), and then not again for that deployment within `cooldownMs`, even if it
- * recovers and breaches again in between.
- */
-export class BreachDebouncer {
-  private readonly streak = new Map<string, number>();
-  private readonly notified = new Map<string, number>();
-
-  constructor(private readonly options: { polls?: number; cooldownMs?: number } = {}) {}
-
-  /** Records one poll's state; true when this poll should raise the notification. */
-  observe(id: string, state: HealthState, now: number): boolean {
-    if (state !== 'breaching') {
-      this.streak.delete(id);
-      return false;
-    }
-    const streak = (this.streak.get(id) ?? 0) + 1;
-    this.streak.set(id, streak);
-    if (streak !== (this.options.polls ?? 2)) return false;
-    const last = this.notified.get(id);
-    if (last !== undefined && now - last < (this.options.cooldownMs ?? 10 * 60_000)) return false;
-    this.notified.set(id, now);
-    return true;
-  }
-}

@@ -7,31 +7,13 @@ import type { FeatureHistogram, FeatureWindowScore, WindowDetail, WindowScore } 
 import { columnPsi, compareProfiles, DEFAULT_DRIFT_CONFIG, type DriftConfig } from '../drift/compare';
 import { typeOverrides } from '../drift/config';
 import { loadSide, profileWindow } from '../drift/run';
-
-/** A window with more logged inputs is compared on an evenly spaced sample of this many. */
-export const MAX_WINDOW_RECORDS = 2000;
-
-/** The drift engine as the monitor sees it: LiveDrift in this process, or in a worker process. */
-export interface DriftScorer {
-  /** The baseline, profiled once; rejects with a message for people when it cannot be read. */
-  baseline(): Promise<{ name: string; rows: number }>;
-  /** Scores windows of logged inputs (null for a window sharing no column with the baseline). */
-  score(windows: readonly (readonly Readonly<Record<string, unknown>>[])[]): Promise<(WindowScore | null)[]>;
-  /** One window in detail: explanations and the distributions of the `top` most drifted features. */
-  detail(inputs: readonly Readonly<Record<string, unknown>>[], top: number): Promise<WindowDetail | null>;
-}
+import { evenSample, type DriftScorer } from './driftSeries';
 
 /** What the baseline is, for people. */
 export interface BaselineSummary {
   name: string;
   rows: number;
   columns: string[];
-}
-
-/** At most `max` records, evenly spaced (deterministic, so the same window always gives the same score). */
-export function evenSample<T>(records: readonly T[], max = MAX_WINDOW_RECORDS): readonly T[] {
-  if (records.length <= max) return records;
-  return Array.from({ length: max }, (_, i) => records[Math.floor((i * records.length) / max)] as T);
 }
 
 export class LiveDrift {

@@ -7,8 +7,9 @@ import { isAbsolute, join } from 'node:path';
 import type { DeploymentConfig } from '../config/manifest';
 import { readSnapshotRows } from '../formats/tabular';
 import { dataFormatOf } from '../registry/catalog';
-import type { DashboardData, DeploymentStatus, FeatureDriftScore } from '../../shared/deployments';
+import type { DashboardData, DeploymentStatus, FeatureDriftScore, WindowDetail, WindowScore } from '../../shared/deployments';
 import { errorMessage } from '../util/concurrency';
+import { DEFAULT_LOOKBACK_MS, DEFAULT_MIN_RECORDS, driftSeries, firstAfter, hasInputs, HISTOGRAM_FEATURES, planDriftWindows, widenedWindow, type DriftSettings, type DriftWindow } from './driftSeries';
 import { detectMetric, feedbackByRequest, scorePrediction, type QualityMetric } from './feedback';
 import { assessHealth, type Budgets } from './health';
 import { ConnectorError, type HttpOptions } from './http';
@@ -18,8 +19,6 @@ import { FeedbackSource, PredictionSource, type LogProblem } from './predictionL
 import { histogramQuantile, PrometheusApiClient } from './prometheus';
 import type { FeedbackRecord, PredictionRecord, Timed } from './records';
 import { scrapeMetrics, unitToMs, type ScrapePoint } from './scrape';
-import { DEFAULT_LOOKBACK_MS, DEFAULT_MIN_RECORDS, driftSeries, firstAfter, HISTOGRAM_FEATURES, planDriftWindows, widenedWindow, type DriftSettings, type DriftWindow } from './driftSeries';
-import type { WindowDetail, WindowScore } from '../../shared/deployments';
 import { buildDashboard, summarizeWindow, type MetricsSeries } from './series';
 
 export interface MonitorOptions {
@@ -349,7 +348,7 @@ export class DeploymentMonitor {
       const last = this.records[this.records.length - 1];
       if (last && r.t < last.t) unordered = true;
       this.records.push(r);
-      if (r.record.inputs && Object.keys(r.record.inputs).length > 0) this.inputRecords.push(r);
+      if (hasInputs(r)) this.inputRecords.push(r);
       q.predictions++;
       q.byId.set(r.record.request_id, r.record);
       const waiting = q.waiting.get(r.record.request_id);

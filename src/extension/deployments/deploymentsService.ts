@@ -1,15 +1,19 @@
 // The deployments the editor watches: those of each workspace folder's mlship.yaml, plus local deployments started
 // here (Serve Model Locally). Polling is bounded: per-deployment interval with backoff (core PollScheduler), paused
 // while the window is unfocused, stopped when neither the Deployments view nor a dashboard is open. Auth tokens live
-// in SecretStorage only.
+// in SecretStorage only. Drift of the logged inputs against each deployment's baseline is computed in one worker
+// process (DriftProcess running the CLI bundle's `mlship worker`), never on the extension host's thread.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { MANIFEST_FILE, parseManifest, type DeploymentConfig } from '../../core/config/manifest';
+import { MANIFEST_FILE, parseManifest, type DeploymentConfig, type DriftManifest } from '../../core/config/manifest';
+import { DriftProcess } from '../../core/deployments/driftProcess';
+import { deploymentDriftSource, type DeploymentDriftSource } from '../../core/deployments/driftSource';
 import { localDeploymentConfig, serveOptionsFor, type ServableModel } from '../../core/deployments/local';
-import { DeploymentMonitor } from '../../core/deployments/monitor';
+import { DeploymentMonitor, type MonitorOptions } from '../../core/deployments/monitor';
 import { PollScheduler } from '../../core/deployments/scheduler';
 import { startLocalDeployment, type LocalDeploymentProcess } from '../../core/inference/modelProcess';
+import type { ModelEntry, ModelVersionEntry } from '../../core/registry/types';
 import { errorMessage } from '../../core/util/concurrency';
 import type { DeploymentStatus } from '../../shared/deployments';
 import { log } from '../log';
@@ -23,9 +27,27 @@ export interface DeploymentEntry {
   /** Set for a local deployment started here. */
   local?: { process: LocalDeploymentProcess; model: ServableModel };
   featureNames?: string[];
+  /** The baseline its logged inputs are compared with, or why there is none. */
+  drift: DeploymentDriftSource;
+}
+
+/** What the workspace knows of the model version a deployment serves. */
+export interface ServedModel {
+  featureNames?: string[];
+  /** The version itself, whose lineage names the training snapshot (the default drift baseline). */
+  served?: { model: ModelEntry; version: ModelVersionEntry };
 }
 
 const TOKEN_KEY = (id: string): string => `mlship.deployment.token:${id}`;
+
+/** The drift section of the mlship.yaml in `root` (its mode and methods), when it has a valid one. */
+async function manifestDrift(root: string): Promise<DriftManifest | undefined> {
+  try {
+    return parseManifest(await readFile(join(root, MANIFEST_FILE), 'utf8')).manifest?.drift;
+  } catch {
+    return undefined;
+  }
+}
 
 export class DeploymentsService implements vscode.Disposable {
   private readonly entries = new Map<string, DeploymentEntry>();
@@ -37,10 +59,11 @@ export class DeploymentsService implements vscode.Disposable {
   private dashboards = 0;
   private polling = false;
   private loaded = false;
+  private driftProcess: DriftProcess | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly resolveModel: (config: DeploymentConfig, root: string) => { featureNames?: string[] } | undefined = () => undefined,
+    private readonly resolveModel: (config: DeploymentConfig, root: string) => ServedModel | undefined = () => undefined,
   ) {
     this.scheduler = new PollScheduler({ onError: (id, err) => log().warn(`Polling ${id} failed: ${errorMessage(err)}`) });
     const watcher = vscode.workspace.createFileSystemWatcher(`**/${MANIFEST_FILE}`);
@@ -87,7 +110,11 @@ export class DeploymentsService implements vscode.Disposable {
     if (want === this.polling) return;
     this.polling = want;
     if (want) for (const e of this.entries.values()) this.schedule(e);
-    else this.scheduler.stop();
+    else {
+      this.scheduler.stop();
+      // The drift worker starts again with the next poll.
+      this.driftProcess?.stop();
+    }
     log().info(`Deployment polling ${want ? 'started' : 'stopped (no Deployments view or dashboard open)'}.`);
   }
 
@@ -115,11 +142,29 @@ export class DeploymentsService implements vscode.Disposable {
     }
   }
 
-  private monitorFor(id: string, root: string, config: DeploymentConfig, featureNames: string[] | undefined, local: boolean): DeploymentMonitor {
+  /** The drift worker, started on the first drift request of any deployment. */
+  private drifts(): DriftProcess {
+    this.driftProcess ??= new DriftProcess({
+      script: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'cli.js').fsPath,
+      // VS Code's extension host runs in Electron: run the child as plain Node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      // The same profile cache as Compare with Baseline, so a snapshot is profiled once for both.
+      cacheDir: vscode.Uri.joinPath(this.context.globalStorageUri, 'profiles').fsPath,
+      onLog: (level, message) => (level === 'error' ? log().error(message) : level === 'warn' ? log().warn(message) : log().info(message)),
+    });
+    return this.driftProcess;
+  }
+
+  private monitorFor(id: string, root: string, config: DeploymentConfig, featureNames: string[] | undefined, local: boolean, drift: DeploymentDriftSource): DeploymentMonitor {
+    // The worker reads the drift methods and thresholds from it (the defaults when there is none).
+    const manifestPath = join(root, MANIFEST_FILE);
+    const driftOptions: Pick<MonitorOptions, 'drift' | 'driftUnavailable'> =
+      'unavailable' in drift ? { driftUnavailable: drift.unavailable } : { drift: { scorer: this.drifts().scorer(id, drift.baseline, manifestPath), reason: drift.reason, mode: drift.mode } };
     return new DeploymentMonitor(config, {
       root,
       token: async () => (await this.context.secrets.get(TOKEN_KEY(id))) ?? undefined,
       ...(featureNames ? { featureNames } : {}),
+      ...driftOptions,
       onProblem: (m) => log().warn(m),
       local,
     });
@@ -142,10 +187,13 @@ export class DeploymentsService implements vscode.Disposable {
         const id = `${root}|${config.name}`;
         seen.add(id);
         const existing = this.entries.get(id);
-        const featureNames = this.resolveModel(config, root)?.featureNames;
-        if (existing && JSON.stringify(existing.config) === JSON.stringify(config) && JSON.stringify(existing.featureNames) === JSON.stringify(featureNames)) continue;
+        const model = this.resolveModel(config, root);
+        const featureNames = model?.featureNames;
+        const drift = deploymentDriftSource(config, manifest?.drift, model?.served, root);
+        const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+        if (existing && same(existing.config, config) && same(existing.featureNames, featureNames) && same(existing.drift, drift)) continue;
         if (existing) await this.remove(id);
-        const entry: DeploymentEntry = { id, root, config, monitor: this.monitorFor(id, root, config, featureNames, false), ...(featureNames ? { featureNames } : {}) };
+        const entry: DeploymentEntry = { id, root, config, drift, monitor: this.monitorFor(id, root, config, featureNames, false, drift), ...(featureNames ? { featureNames } : {}) };
         this.entries.set(id, entry);
         this.schedule(entry);
       }
@@ -160,6 +208,7 @@ export class DeploymentsService implements vscode.Disposable {
     this.scheduler.remove(id);
     this.entries.delete(id);
     await e.monitor.close();
+    await this.driftProcess?.close(id);
   }
 
   /** Starts a local deployment of a model version; resolves once it listens (and shows in the view). */
@@ -171,7 +220,11 @@ export class DeploymentsService implements vscode.Disposable {
     const child = await startLocalDeployment(modelProcess(this.context.extensionUri), serveOptionsFor(model, { logDir }));
     const config = localDeploymentConfig(model, child.endpoint, budgets);
     const id = `local:${child.pid}`;
-    const entry: DeploymentEntry = { id, root, config, monitor: this.monitorFor(id, root, config, model.featureNames, true), local: { process: child, model }, ...(model.featureNames ? { featureNames: model.featureNames } : {}) };
+    // A local deployment's baseline is the served version's training snapshot (lineage), when it names one.
+    const source = model.baseline ? deploymentDriftSource({ baseline: model.baseline }, await manifestDrift(root), undefined, root) : undefined;
+    const drift: DeploymentDriftSource =
+      source && 'baseline' in source ? { ...source, reason: `training data of ${model.name} ${model.version} (lineage)` } : { unavailable: `no baseline: the lineage of ${model.name} ${model.version} names no training snapshot` };
+    const entry: DeploymentEntry = { id, root, config, drift, monitor: this.monitorFor(id, root, config, model.featureNames, true, drift), local: { process: child, model }, ...(model.featureNames ? { featureNames: model.featureNames } : {}) };
     this.entries.set(id, entry);
     log().info(`Serving ${model.name} ${model.version} locally on ${child.endpoint.url} (model process ${child.pid}); logs in ${logDir}.`);
     void child.exited.then(async (how) => {
@@ -214,6 +267,7 @@ export class DeploymentsService implements vscode.Disposable {
       void e.local?.process.stop(1000);
     }
     this.entries.clear();
+    this.driftProcess?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

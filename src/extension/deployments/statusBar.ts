@@ -1,8 +1,9 @@
-// The status bar item with the worst deployment state, and the notification when a budget is first breached
-// (after two polls in a row, at most once per deployment every 10 minutes, with "Open Dashboard" and
-// "Don't show again").
+// The status bar item with the worst deployment state, and the notification when a budget is first breached (when
+// to notify is decided in core, breachNotice.ts: two polls in a row, once per breach, a 10-minute cool-down), with
+// "Open Dashboard" and "Don't Show Again" (remembered in globalState).
 import * as vscode from 'vscode';
-import { BreachDebouncer, STATE_LABEL, worstState } from '../../core/deployments/health';
+import { BreachNotifier } from '../../core/deployments/breachNotice';
+import { STATE_LABEL, worstState } from '../../core/deployments/health';
 import type { DeploymentEntry, DeploymentsService } from './deploymentsService';
 
 const MUTE_KEY = 'mlship.deployments.breachNotifications.off';
@@ -11,7 +12,7 @@ export function createDeploymentStatusBar(context: vscode.ExtensionContext, serv
   const item = vscode.window.createStatusBarItem('mlship.deployments', vscode.StatusBarAlignment.Left, 50);
   item.name = 'MLShip Deployments';
   item.command = 'mlship.deployments.focus';
-  const debouncer = new BreachDebouncer();
+  const notifier = new BreachNotifier();
 
   const update = (): void => {
     const statuses = service.statuses();
@@ -32,17 +33,20 @@ export function createDeploymentStatusBar(context: vscode.ExtensionContext, serv
   };
 
   const notify = (e: DeploymentEntry): void => {
-    const s = e.monitor.status;
-    if (!debouncer.observe(e.id, s.state, Date.now()) || context.globalState.get<boolean>(MUTE_KEY)) return;
-    void vscode.window.showWarningMessage(`MLShip: ${s.name} is breaching its budget — ${s.reason}`, 'Open Dashboard', "Don't Show Again").then((a) => {
+    const notice = notifier.observe(e.id, e.monitor.status, Date.now(), context.globalState.get<boolean>(MUTE_KEY) === true);
+    if (!notice) return;
+    void vscode.window.showWarningMessage(`MLShip: ${notice.message}`, 'Open Dashboard', "Don't Show Again").then((a) => {
       if (a === 'Open Dashboard') void vscode.commands.executeCommand('mlship.openDashboard', e.id);
       else if (a === "Don't Show Again") void context.globalState.update(MUTE_KEY, true);
     });
   };
 
+  let watched = new Set<string>();
   const sub = service.onDidChange((e) => {
     update();
     if (e) notify(e);
+    else for (const gone of watched) if (!service.get(gone)) notifier.forget(gone);
+    watched = new Set(service.all.map((x) => x.id));
   });
   update();
   return [item, sub];

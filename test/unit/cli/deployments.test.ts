@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../../src/cli/main';
+import { readSnapshotRows } from '../../../src/core/formats/tabular';
 import type { RunningServer } from '../../../src/serve/server';
+import type { DeploymentStatus } from '../../../src/shared/deployments';
 import { eventually, portIsFree, startCreditServer } from '../deployments/localServer';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -160,5 +162,71 @@ deployments:
     } finally {
       await rm(bad, { recursive: true, force: true });
     }
+  });
+});
+
+describe('mlship status: drift of the logged inputs against the baseline', () => {
+  let dir: string;
+  const OCT = join(SAMPLES, 'data', 'credit-risk', 'applications-2025-10.parquet');
+  const NOV = join(SAMPLES, 'data', 'credit-risk', 'applications-2025-11.parquet');
+
+  /** A prediction log in the design.md format whose inputs are `rows`, logged over the last two minutes. */
+  async function log(file: string, rows: Record<string, unknown>[]): Promise<void> {
+    const now = Date.now();
+    const lines = rows.map((r, i) => {
+      const inputs = Object.fromEntries(['age', 'income', 'debt_ratio', 'credit_lines', 'late_payments', 'months_employed', 'region'].map((k) => [k, r[k] ?? null]));
+      return JSON.stringify({ ts: new Date(now - 120_000 + i * 100).toISOString(), feature: 'credit-decision', model: 'credit-risk', model_version: '2', request_id: `${file}-${i}`, input_hash: '', inputs, output: { label: 0 }, confidence: 0.9, path: 'model', reason: null, latency_ms: 3, variant: null });
+    });
+    await writeFile(join(dir, file), `${lines.join('\n')}\n`);
+  }
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mlship-status-drift-'));
+    await log('november.jsonl', await readSnapshotRows(NOV, 'parquet', 600));
+    await log('october.jsonl', (await readSnapshotRows(OCT, 'parquet', 1200)).slice(600));
+    await log('few.jsonl', await readSnapshotRows(NOV, 'parquet', 100));
+    await writeFile(
+      join(dir, 'mlship.yaml'),
+      `version: 1
+drift:
+  baselines: { credit-risk: "${OCT}" }
+deployments:
+  - name: drifted
+    baseline: "${OCT}"
+    predictions: { jsonl: november.jsonl }
+    budgets: { drift_psi: 0.2 }
+  - name: stable
+    model: credit-risk@champion
+    predictions: { jsonl: october.jsonl }
+    budgets: { drift_psi: 0.2 }
+  - name: few
+    baseline: "${OCT}"
+    predictions: { jsonl: few.jsonl }
+    budgets: { drift_psi: 0.2 }
+  - name: unbased
+    predictions: { jsonl: october.jsonl }
+`,
+    );
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('breaches drift_psi on the shifted inputs (exit 1), names the drifted features, and stays healthy on the baseline\'s own kind of data', async () => {
+    const r = await run(dir, ['status']);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.out, /drifted +Breaching budget — drift \(psi\) of region \d\.\d{3} > 0\.200 budget/, 'region\'s new category moves its PSI most');
+    assert.match(r.out, /drift region PSI \d\.\d{3} \/ 0\.2, drifted: debt_ratio, income, region/);
+    assert.match(r.out, /stable +Healthy — .*drift \(psi\) of \w+ 0\.0\d\d within 0\.200 budget/, 'drift.baselines.credit-risk is its baseline');
+    assert.match(r.out, /few +Healthy — .*\n.*drift: 100 of the 500 logged inputs needed \(last 60 min\)/);
+    assert.match(r.out, /unbased .*\n.*drift: no baseline: set baseline: on the deployment, or drift\.baselines in mlship\.yaml/);
+    const json = await run(dir, ['status', '--format', 'json', '--deployment', 'drifted,stable']);
+    assert.equal(json.code, 1);
+    const parsed = JSON.parse(json.out) as { deployments: DeploymentStatus[] };
+    const drifted = parsed.deployments.find((d) => d.name === 'drifted');
+    assert.equal(drifted?.drift?.statistic, 'psi');
+    assert.equal(drifted?.drift?.feature, 'region');
+    assert.deepEqual(drifted?.driftedFeatures, ['debt_ratio', 'income', 'region']);
+    assert.equal(drifted?.checks.find((c) => c.budget === 'drift_psi')?.status, 'breach');
+    assert.equal(parsed.deployments.find((d) => d.name === 'stable')?.state, 'healthy');
+    assert.equal((await run(dir, ['status', '--deployment', 'stable'])).code, 0);
   });
 });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { detectMetric, feedbackByRequest, overallQuality, qualityOverTime, scorePrediction } from '../../../src/core/deployments/feedback';
-import { assessHealth, BreachDebouncer, worstState, type HealthInput } from '../../../src/core/deployments/health';
+import { assessHealth, worstState, type HealthInput } from '../../../src/core/deployments/health';
 import type { FeedbackRecord, PredictionRecord, Timed } from '../../../src/core/deployments/records';
 import { nextDelay, PollScheduler, type Clock } from '../../../src/core/deployments/scheduler';
 
@@ -35,23 +35,6 @@ describe('assessHealth', () => {
     const h = assessHealth({ ...base, reachable: { ok: false, reason: 'Connection refused by 127.0.0.1:8081' }, p95Ms: 500 });
     assert.equal(h.state, 'unreachable');
     assert.equal(h.reason, 'Connection refused by 127.0.0.1:8081');
-  });
-
-  it('notifies a breach after two polls in a row, then not again within the cool-down', () => {
-    const d = new BreachDebouncer({ polls: 2, cooldownMs: 600_000 });
-    assert.equal(d.observe('a', 'breaching', 0), false, 'one slow poll is not enough');
-    assert.equal(d.observe('a', 'healthy', 1000), false);
-    assert.equal(d.observe('a', 'breaching', 2000), false);
-    assert.equal(d.observe('a', 'breaching', 3000), true);
-    assert.equal(d.observe('a', 'breaching', 4000), false, 'once per breach');
-    assert.equal(d.observe('a', 'healthy', 5000), false);
-    d.observe('a', 'breaching', 6000);
-    assert.equal(d.observe('a', 'breaching', 7000), false, 'within the cool-down');
-    assert.equal(d.observe('b', 'breaching', 7000), false);
-    assert.equal(d.observe('b', 'breaching', 8000), true, 'per deployment');
-    d.observe('a', 'healthy', 700_000);
-    d.observe('a', 'breaching', 701_000);
-    assert.equal(d.observe('a', 'breaching', 702_000), true, 'after the cool-down');
   });
 
   it('ranks states worst first', () => {

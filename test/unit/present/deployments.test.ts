@@ -1,8 +1,9 @@
-// Deployments in words: the view's rows, and `mlship status` text, from fixed statuses.
+// Deployments in words: the view's rows, `mlship status` text and the text dashboard, from fixed statuses.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assessHealth } from '../../../src/core/deployments/health';
-import { deploymentDetails, statusFacts, statusReport } from '../../../src/core/present/deployments';
+import { buildDashboard } from '../../../src/core/deployments/series';
+import { dashboardText, deploymentDetails, statusFacts, statusReport } from '../../../src/core/present/deployments';
 import type { DeploymentStatus } from '../../../src/shared/deployments';
 
 function status(over: Partial<DeploymentStatus> & Pick<DeploymentStatus, 'name'>): DeploymentStatus {
@@ -33,5 +34,38 @@ describe('deployment presentation', () => {
     assert.match(text, /model models:\/credit-risk@champion \(version 2\) · p95 62\.1 ms \/ 50\.0 ms · fallback – \/ 5\.0 % · drift: drift engine not connected · errors 0 % · 12\.5 req\/s · accuracy 91 % \(feedback on 30 %\)/);
     assert.match(text, /canary-eu {2}Healthy — p95 10\.0 ms within 50\.0 ms budget/);
     assert.match(statusReport([]), /No deployments in mlship.yaml/);
+  });
+
+  it('summarises the dashboard as text: gaps as dashes, drift per feature with its verdict, PSI and explanation', () => {
+    const base = { deployment: 'prod', start: 0, end: 60_000, stepMs: 10_000, predictions: [], feedback: new Map(), budgets: { latency_p95_ms: 50 } };
+    const none = dashboardText(status({ name: 'prod', p95Ms: 10 }), buildDashboard({ ...base, driftNote: 'no baseline: set baseline: on the deployment' }));
+    assert.match(none, /^# prod\n\nHealthy — /);
+    assert.match(none, /latency p50 \/ p95 \/ p99: – \/ – \/ – \(budget 50\.0 ms\); p95 range no data over 0 points/);
+    assert.match(none, /accuracy from feedback: – \(0 predictions with feedback/);
+    assert.match(none, /- drift: no baseline: set baseline: on the deployment/);
+    const text = dashboardText(
+      status({ name: 'prod', p95Ms: 10 }),
+      buildDashboard({
+        ...base,
+        drift: {
+          baseline: { name: 'applications-2025-10.parquet', rows: 2000, reason: 'training data of credit-risk 2' },
+          timestamps: [0],
+          stepMs: 60_000,
+          records: [600],
+          minRecords: 500,
+          features: [
+            { feature: 'debt_ratio', method: 'wasserstein', scoreKind: 'distance', threshold: 0.1, scores: [0.57], psi: [0.41], window: { score: 0.574, psi: 0.412, status: 'drift', explanation: 'debt_ratio: median 0.267 → 0.375 (+40 %)' } },
+            { feature: 'age', method: 'ks', scoreKind: 'p-value', threshold: 0.05, scores: [null], psi: [null] },
+          ],
+          histograms: [],
+          windowRecords: 600,
+          mode: 'evidently',
+          psiBudget: 0.2,
+        },
+      }),
+    );
+    assert.match(text, /- drift against applications-2025-10\.parquet \(2,000 rows; training data of credit-risk 2\), 600 logged inputs in this window\n/);
+    assert.match(text, / {2}- debt_ratio: DRIFT wasserstein 0\.574 \(drift at or above 0\.1\) · PSI 0\.412 \/ 0\.2 — debt_ratio: median 0\.267 → 0\.375 \(\+40 %\)\n/);
+    assert.match(text, / {2}- age: ks – \(drift below 0\.05\) · PSI – \/ 0\.2\n/);
   });
 });

@@ -1,0 +1,19 @@
+// Which baseline a deployment's logged inputs are compared with: the rule of deploymentBaseline (drift/baseline.ts),
+// resolved against the workspace folder. Small on purpose: the extension host needs it, not the drift engine.
+import { isAbsolute, join } from 'node:path';
+import type { DeploymentConfig, DriftManifest } from '../config/manifest';
+import { deploymentBaseline } from '../drift/baseline';
+import type { ModelEntry, ModelVersionEntry } from '../registry/types';
+
+/** Where a deployment's drift comes from: its baseline file (absolute) and why that one; or why there is none. */
+export type DeploymentDriftSource = { baseline: string; reason: string; mode: 'evidently' | 'effect-size' } | { unavailable: string };
+
+/**
+ * The deployment's own `baseline:`, else drift.baselines.<model>, else the training snapshot that the lineage of the
+ * version it serves names, else drift.baseline; relative paths resolved against `root`.
+ */
+export function deploymentDriftSource(config: Pick<DeploymentConfig, 'baseline' | 'model'>, drift: DriftManifest | undefined, served: { model: ModelEntry; version: ModelVersionEntry } | undefined, root: string): DeploymentDriftSource {
+  const choice = deploymentBaseline(config, drift, served);
+  if (!choice) return { unavailable: 'no baseline: set baseline: on the deployment, or drift.baselines in mlship.yaml' };
+  return { baseline: isAbsolute(choice.relPath) ? choice.relPath : join(root, choice.relPath), reason: choice.reason, mode: drift?.mode ?? 'evidently' };
+}

@@ -74,6 +74,15 @@ export function tickStep(spanMs: number, maxTicks = 8): number {
   return TICK_STEPS.find((s) => spanMs / s <= maxTicks) ?? 86_400_000;
 }
 
+/** Tick positions at whole multiples of `stepMs` in local time, inside [start, end]. */
+export function roundTicks(start: number, end: number, stepMs: number): number[] {
+  const offset = new Date(start).getTimezoneOffset() * 60_000;
+  const first = Math.ceil((start - offset) / stepMs) * stepMs + offset;
+  const ticks: number[] = [];
+  for (let t = first; t <= end && ticks.length < 100; t += stepMs) ticks.push(t);
+  return ticks;
+}
+
 /** An axis tick: seconds only when the step is under a minute. */
 export function formatTick(t: number, stepMs: number): string {
   return formatTime(t, stepMs < 60_000 ? 0 : 2 * 60 * MINUTE);

@@ -3,7 +3,7 @@
 // lines are dashed two-point datasets across the window. Live updates replace the points in place and redraw with
 // `update('none')`: no new chart, no animation, no flicker. Colours come from the editor's --vscode-* variables.
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration, type ChartDataset, type Plugin } from 'chart.js';
-import { decimate, formatTick, formatTime, formatValue, isolatedRadii, tickStep, type Point, type TimeChartSpec } from './shape';
+import { decimate, formatTick, formatTime, formatValue, isolatedRadii, roundTicks, tickStep, type Point, type TimeChartSpec } from './shape';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
 
@@ -123,7 +123,17 @@ export function createTimeChart(canvas: HTMLCanvasElement, spec: TimeChartSpec, 
         tooltip: { callbacks: { title: (items) => (items[0] ? formatTime(items[0].parsed.x ?? 0, 0) : ''), label: (ctx) => `${ctx.dataset.label ?? ''}: ${formatValue(spec.unit, ctx.parsed.y)}` } },
       },
       scales: {
-        x: { type: 'linear', min: spec.start, max: spec.end, ticks: { color: p.muted, stepSize: tickStep(spec.end - spec.start), includeBounds: false, maxRotation: 0, callback: ticks.x }, grid: { color: p.grid } },
+        x: {
+          type: 'linear',
+          min: spec.start,
+          max: spec.end,
+          ticks: { color: p.muted, maxRotation: 0, autoSkip: false, callback: ticks.x },
+          grid: { color: p.grid },
+          // Ticks on round times (every 2 min, 10 min, 1 h, 3 h…), whatever the window's start.
+          afterBuildTicks: (scale) => {
+            scale.ticks = roundTicks(scale.min, scale.max, tickStep(scale.max - scale.min)).map((value) => ({ value }));
+          },
+        },
         y: { type: 'linear', ...(spec.yMin !== undefined ? { min: spec.yMin } : {}), ...(spec.yMax !== undefined ? { max: spec.yMax } : {}), ...(spec.ySuggestedMax !== undefined ? { suggestedMax: spec.ySuggestedMax } : {}), beginAtZero: spec.yMin === 0, ticks: { color: p.muted, maxTicksLimit: 6, callback: ticks.y }, grid: { color: p.grid } },
       },
     },

@@ -6,7 +6,7 @@ import type { PredictionRecord, Timed } from '../../../src/core/deployments/reco
 import { buildDashboard } from '../../../src/core/deployments/series';
 import { isDashboardPanelState, isDashboardToHost, isHostToDashboard, type DashboardView } from '../../../src/shared/dashboardMessages';
 import type { DashboardData, DeploymentStatus, FeatureDriftSeries } from '../../../src/shared/deployments';
-import { allCsv, budgetsLine, chartCsv, decimate, driftCharts, exportName, formatTick, formatTime, formatValue, headerCards, isolatedRadii, mainCharts, tableOf, tickStep, topFeatures } from '../../../webview/dashboard/shape';
+import { allCsv, budgetsLine, chartCsv, decimate, driftCharts, exportName, formatTick, formatTime, formatValue, headerCards, isolatedRadii, mainCharts, roundTicks, tableOf, tickStep, topFeatures } from '../../../webview/dashboard/shape';
 
 const T = Date.parse('2026-01-05T10:00:00Z');
 
@@ -212,5 +212,19 @@ describe('axis and points', () => {
   test('a value between two gaps gets a dot, others none', () => {
     assert.deepEqual(isolatedRadii([{ x: 0, y: null }, { x: 1, y: 5 }, { x: 2, y: null }, { x: 3, y: 1 }, { x: 4, y: 2 }]), [0, 2.5, 0, 0, 0]);
     assert.deepEqual(isolatedRadii([{ x: 0, y: 3 }]), [2.5]);
+  });
+});
+
+describe('round ticks', () => {
+  test('ticks fall on whole steps of local time inside the window', () => {
+    const start = T + 37_000;
+    const ticks = roundTicks(start, start + 15 * 60_000, 120_000);
+    assert.equal(ticks.length, 7);
+    for (const t of ticks) {
+      const d = new Date(t);
+      assert.equal(d.getSeconds(), 0);
+      assert.equal(d.getMinutes() % 2, 0);
+      assert.ok(t >= start && t <= start + 15 * 60_000);
+    }
   });
 });

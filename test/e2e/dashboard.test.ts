@@ -2,13 +2,14 @@
 // `mlship serve` on loopback and configures it in mlship.yaml (baseline, logs, budgets); it opens the dashboard while
 // there is no traffic (empty states), replays the drifted applications-2025-11 snapshot with feedback, and checks the
 // live p95 against its budget, the drifted features and accuracy from feedback; then live updates in place, pause,
-// the data table, CSV export, the light theme, and the window surviving a reload. Screenshots in test-results/.
+// the data table, CSV export, the light theme, a linked rollout flag, and the window surviving a reload. Screenshots in test-results/.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
+import { createFlagFile } from '../../src/core/scaffold/flagFile';
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { freePort } from '../../scripts/code-server.mjs';
 import { activeWebview, e2eTest, openMlshipSidebar, repoRoot, row, startVsCode, view, type VsCodeSession } from './harness';
@@ -108,8 +109,8 @@ describe('Deployment dashboard in code-server', () => {
     await f.locator('#chart-latency canvas').waitFor({ timeout: 60_000 });
     await f.locator('#chart-quality canvas').waitFor({ timeout: 30_000 });
     assert.match(await card('p95 latency').innerText(), /^[\d.]+ ms \/ 50\.0 ms$/);
-    assert.match(await f.locator('#chart-latency .sub').innerText(), /^p95 [\d.]+ ms · budget 50\.0 ms · from \/metrics$/);
-    assert.match(await f.locator('#chart-latency canvas').getAttribute('aria-label') ?? '', /Latency: p95/);
+    assert.match(await f.locator('#chart-latency .sub').innerText(), /^last p95 [\d.]+ ms · budget 50\.0 ms · from \/metrics$/);
+    assert.match(await f.locator('#chart-latency canvas').getAttribute('aria-label') ?? '', /Latency: last p95/);
     await f.locator('#drift-verdict').waitFor({ timeout: 60_000 });
     const verdict = await f.locator('#drift-verdict').innerText();
     assert.match(verdict, /^Drifted over this window: .*\bincome\b/);
@@ -128,6 +129,8 @@ describe('Deployment dashboard in code-server', () => {
 
   test('live updates redraw the same canvases in place; pause stops them and resume restarts them', async () => {
     const f = frame();
+    // Once drift is shown the layout is settled: from here on, polls only update it.
+    await f.locator('#drift-verdict').waitFor({ timeout: 60_000 });
     await f.locator('#chart-latency canvas').evaluate((c) => c.setAttribute('data-mark', 'first'));
     const before = await renders();
     await replay(vs.workspace, 60, 60);
@@ -188,6 +191,15 @@ describe('Deployment dashboard in code-server', () => {
     await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 15_000 });
   });
 
+  test('a rollout flag named after the model shows its percentage', async () => {
+    await mkdir(join(vs.workspace, 'flags'), { recursive: true });
+    await writeFile(join(vs.workspace, 'flags', 'flags.flagd.json'), createFlagFile('credit-risk', 25));
+    const rollout = card('Rollout');
+    await frame().locator('.card[data-card="Rollout"] .card-value', { hasText: 'credit-risk: 25 %' }).waitFor({ timeout: 30_000 });
+    assert.equal(await rollout.innerText(), 'credit-risk: 25 %');
+    assert.equal(await frame().locator('.card[data-card="Rollout"]').getAttribute('title'), 'flagd flag "credit-risk" in flags/flags.flagd.json');
+  });
+
   test('the window selector rebuilds for another window, and the dashboard comes back after a reload with it', async () => {
     const f = frame();
     await f.locator('select[aria-label="Time window"]').selectOption('1h');
@@ -200,6 +212,7 @@ describe('Deployment dashboard in code-server', () => {
     await again.locator('h1', { hasText: 'credit-risk-prod' }).waitFor({ timeout: 60_000 });
     assert.equal(await again.locator('select[aria-label="Time window"]').inputValue(), '1h');
     await again.locator('#chart-latency canvas').waitFor({ timeout: 60_000 });
-    assert.match(await again.locator('.card[data-card="p95 latency"] .card-value').innerText(), /ms \/ 50\.0 ms$/);
+    // The first poll after the reload brings the live numbers back.
+    await again.locator('.card[data-card="p95 latency"] .card-value', { hasText: /^[\d.]+ ms \/ 50\.0 ms$/ }).waitFor({ timeout: 30_000 });
   });
 });

@@ -61,7 +61,7 @@ describe('dashboard charts from DashboardData', () => {
     assert.equal(lat.series[1]?.values[1], null, 'the empty middle bucket is a gap, not 0');
     assert.equal(lat.start, T);
     assert.equal(lat.end, T + 30_000);
-    assert.match(lat.subtitle, /p95 5\.00 ms · budget 50\.0 ms · from the prediction log/);
+    assert.match(lat.subtitle, /last p95 5\.00 ms · budget 50\.0 ms · from the prediction log/);
     assert.equal(lat.empty, undefined);
     const fb = charts[3];
     assert.deepEqual(fb?.limits, [{ label: 'fallback budget', value: 0.05 }]);

@@ -48,6 +48,8 @@ export interface MonitorOptions {
 
 const DEFAULT_STATUS_WINDOW = 5 * 60_000;
 const DEFAULT_HISTORY = 24 * 3600_000;
+/** Logged inputs per scoring request at most (a window is never split). */
+const SCORE_BATCH_RECORDS = 20_000;
 
 function reasonOf(err: unknown): string {
   return err instanceof ConnectorError ? err.message : errorMessage(err);
@@ -298,17 +300,32 @@ export class DeploymentMonitor {
     }
   }
 
-  /** Scores the windows not scored before (one request to the scorer), and remembers them. */
+  /**
+   * Scores the windows not scored before and remembers them. Requests carry at most SCORE_BATCH_RECORDS inputs, so
+   * the first look at a long, busy window is not one huge message (and the extension host breathes in between).
+   */
   private async scoreWindows(windows: readonly DriftWindow[]): Promise<(WindowScore | null)[]> {
     const scorer = this.options.drift?.scorer;
     if (!scorer) return windows.map(() => null);
     const missing = [...new Map(windows.filter((w) => !this.driftMemo.has(w.key)).map((w) => [w.key, w])).values()];
-    if (missing.length > 0) {
-      const scores = await scorer.score(missing.map((w) => w.inputs));
-      missing.forEach((w, i) => this.driftMemo.set(w.key, scores[i] ?? null));
-      if (this.driftMemo.size > 4096) for (const k of [...this.driftMemo.keys()].slice(0, 1024)) this.driftMemo.delete(k);
+    let i = 0;
+    while (i < missing.length) {
+      const batch: DriftWindow[] = [];
+      let size = 0;
+      for (let w = missing[i]; w && (batch.length === 0 || size + w.inputs.length <= SCORE_BATCH_RECORDS); w = missing[++i]) {
+        batch.push(w);
+        size += w.inputs.length;
+      }
+      const scores = await scorer.score(batch.map((w) => w.inputs));
+      batch.forEach((w, k) => this.driftMemo.set(w.key, scores[k] ?? null));
     }
-    return windows.map((w) => this.driftMemo.get(w.key) ?? null);
+    const out = windows.map((w) => this.driftMemo.get(w.key) ?? null);
+    // Oldest first out, never one of this call's windows.
+    if (this.driftMemo.size > 4096) {
+      const keep = new Set(windows.map((w) => w.key));
+      for (const k of [...this.driftMemo.keys()].filter((x) => !keep.has(x)).slice(0, 1024)) this.driftMemo.delete(k);
+    }
+    return out;
   }
 
   /** Per-feature drift over time in a dashboard window, and the window compared as a whole. */

@@ -1,0 +1,78 @@
+// Drift over time in the monitor, from a prediction log alone: a busy hour of logged inputs is scored in bounded
+// requests, each window once (a second dashboard asks for nothing new), and the series aligned with its drift points.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { DriftScorer } from '../../../src/core/deployments/driftSeries';
+import { inProcessScorer, openLiveDrift, type LiveDrift } from '../../../src/core/deployments/liveDrift';
+import { DeploymentMonitor } from '../../../src/core/deployments/monitor';
+import { readSnapshotRows } from '../../../src/core/formats/tabular';
+
+const DATA = join(resolve(__dirname, '..', '..', '..'), 'samples', 'data', 'credit-risk');
+const OCT = join(DATA, 'applications-2025-10.parquet');
+const NOV = join(DATA, 'applications-2025-11.parquet');
+
+describe('DeploymentMonitor drift over time (prediction log only)', () => {
+  let dir: string;
+  let live: LiveDrift;
+  const T = Date.parse('2026-01-05T10:00:00Z');
+  const N = 24_000;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mlship-monitor-drift-'));
+    live = (await openLiveDrift(OCT)).live;
+    const nov = (await readSnapshotRows(NOV, 'parquet', 10_000)).map(({ income, debt_ratio, age }) => ({ income, debt_ratio, age }));
+    // 24,000 predictions over 20 minutes (20 a second); nothing logged 10:05–10:07.
+    const lines: string[] = [];
+    for (let i = 0; i < N; i++) {
+      const t = T + Math.floor((i * 1_200_000) / N);
+      if (t >= T + 300_000 && t < T + 420_000) continue;
+      lines.push(JSON.stringify({ ts: new Date(t).toISOString(), feature: 'f', model: 'm', model_version: '1', request_id: `r${i}`, input_hash: '', inputs: nov[i % nov.length], output: { label: 0 }, confidence: 0.9, path: 'model', reason: null, latency_ms: 2, variant: null }));
+    }
+    await writeFile(join(dir, 'p.jsonl'), `${lines.join('\n')}\n`);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('scores windows in bounded requests, each once, with gaps where nothing or too little was logged', async () => {
+    const requests: number[][] = [];
+    const inner = inProcessScorer(() => Promise.resolve(live));
+    const scorer: DriftScorer = {
+      baseline: () => inner.baseline(),
+      score: (windows) => (requests.push(windows.map((w) => w.length)), inner.score(windows)),
+      detail: (inputs, top) => inner.detail(inputs, top),
+    };
+    const now = T + 1_200_000;
+    const m = new DeploymentMonitor({ name: 'busy', predictions: { jsonl: 'p.jsonl' }, budgets: { drift_psi: 0.2 } }, { root: dir, now: () => now, drift: { scorer, reason: 'test', mode: 'evidently', minRecords: 500 } });
+    await m.poll();
+    assert.equal(m.status.drift?.statistic, 'psi');
+    requests.length = 0;
+    const d = await m.dashboard({ start: T, end: now, stepMs: 10_000 });
+    const drift = d.drift;
+    assert.ok(drift, d.driftNote);
+    assert.equal(drift.stepMs, 10_000);
+    assert.equal(drift.timestamps.length, 120);
+    assert.ok(requests.length >= 2, `${requests.length} requests`);
+    for (const r of requests) assert.ok(r.reduce((a, b) => a + b, 0) <= 20_000, `a request of ${r.reduce((a, b) => a + b, 0)} inputs`);
+    const scored = requests.flat().length;
+    assert.equal(scored, drift.records.filter((r) => r !== null).length, 'each window once');
+    // 10:05–10:07 logged nothing: gaps; 10:07 reaches back (within the hour) to the last 500.
+    const at = (t: number): number => drift.timestamps.indexOf(t);
+    assert.equal(drift.records[at(T + 300_000)], null);
+    assert.equal(drift.records[at(T + 410_000)], null);
+    assert.equal(drift.records[at(T + 420_000)], 500);
+    assert.equal(drift.records[at(T)], null, '200 in the first bucket and nothing before it: too few');
+    assert.equal(drift.records[at(T + 20_000)], 500, 'widened back to the last 500');
+    assert.equal(drift.records[at(T + 600_000)], 500);
+    const income = drift.features.find((f) => f.feature === 'income');
+    assert.ok(income && income.scores.length === 120);
+    assert.equal(income.scores[at(T + 300_000)], null);
+    assert.equal(drift.windowRecords, N - 2400);
+    // A second look asks the scorer for nothing new.
+    requests.length = 0;
+    await m.dashboard({ start: T, end: now, stepMs: 10_000 });
+    assert.equal(requests.length, 0);
+    await m.close();
+  });
+});

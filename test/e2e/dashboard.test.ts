@@ -100,6 +100,7 @@ describe('Deployment dashboard in code-server', () => {
     assert.match(await f.locator('#chart-latency p.empty').innerText(), /No requests in this window yet/);
     assert.match(await f.locator('#chart-quality p.empty').innerText(), /No feedback yet/);
     assert.match(await card('Rollout').innerText(), /no flag linked/);
+    assert.match(await f.locator('#drift-pending').innerText(), /^Not compared yet: 0 logged inputs in this window, at least 500 needed\.$/);
     await vs.screenshot('30-dashboard-empty-dark');
   });
 

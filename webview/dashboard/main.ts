@@ -274,10 +274,15 @@ function driftSection(v: DashboardView, data: DashboardData): HTMLElement {
   section.append(el('h2', { className: 'section-title', text: 'Drift against the baseline' }));
   if (intro) section.append(el('p', { className: 'muted', text: intro }));
   const drifted = d?.features.filter((f) => f.window?.status === 'drift').map((f) => f.feature) ?? [];
-  if (d) {
+  if (d && d.features.some((f) => f.window)) {
     const verdict = el('p', { className: `verdict ${drifted.length ? 'tone-drifted' : 'tone-ok'}`, text: drifted.length ? `Drifted over this window: ${drifted.join(', ')}` : 'No feature drifted over this window.' });
     verdict.id = 'drift-verdict';
     section.append(verdict);
+  } else if (d) {
+    // Nothing compared yet: no verdict, rather than a reassuring one.
+    const pending = el('p', { className: 'verdict muted', text: `Not compared yet: ${d.windowRecords.toLocaleString('en-US')} logged inputs in this window, at least ${d.minRecords.toLocaleString('en-US')} needed.` });
+    pending.id = 'drift-pending';
+    section.append(pending);
   }
   if (!charts.overview) {
     section.append(el('p', { className: 'empty', text: charts.empty ?? 'No drift yet.' }));

@@ -151,7 +151,7 @@ describe('Deployment dashboard in code-server', () => {
     assert.match(await f.locator('#status').innerText(), /Live · updated/);
   });
 
-  test('a chart\'s data table toggles; Export all as CSV writes every series', async () => {
+  test('a chart\'s data table toggles; Export all as CSV writes every series; PNG writes the chart', async () => {
     const f = frame();
     const toggle = f.locator('#chart-latency button', { hasText: 'Table' });
     await toggle.click();
@@ -176,6 +176,16 @@ describe('Deployment dashboard in code-server', () => {
     assert.ok(lines.some((l) => /^Latency,p95,\d{4}-\d\d-\d\dT[\d:.]+Z,[\d.]+$/.test(l)));
     assert.ok(lines.some((l) => /^Accuracy from feedback,accuracy,/.test(l)));
     assert.ok(lines.some((l) => /^income,wasserstein distance,/.test(l)));
+     // PNG of one chart, painted on the editor background.
+    await f.locator('#chart-latency button', { hasText: 'PNG' }).click();
+    await input.waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(300);
+    assert.match(await input.inputValue(), /credit-risk-prod-Latency-15m\.png$/);
+    await page.keyboard.press('Enter');
+    await page.locator('.notification-toast', { hasText: 'exported credit-risk-prod-Latency-15m.png' }).waitFor({ timeout: 15_000 });
+    const png = await readFile(join(vs.workspace, 'credit-risk-prod-Latency-15m.png'));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.ok(png.length > 5000, `${png.length} bytes`);
   });
 
   test('in the light theme the charts are recoloured in place', async () => {

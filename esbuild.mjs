@@ -37,7 +37,7 @@ const builds = [
   { ...node, entryPoints: { serve: 'src/serve/main.ts' }, external: ['onnxruntime-node'] },
   { ...node, entryPoints: { server: 'src/server/server.ts' } },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: { 'webview/details': 'webview/details/main.ts', 'webview/drift': 'webview/drift/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022' },
+  { entryPoints: { 'webview/details': 'webview/details/main.ts', 'webview/drift': 'webview/drift/main.ts', 'webview/dashboard': 'webview/dashboard/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
 const common = { bundle: true, outdir: 'dist', sourcemap: production ? false : 'linked', minify: production, logLevel: 'info' };

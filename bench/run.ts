@@ -1,11 +1,12 @@
 // `npm run bench`: every benchmark, each figure next to its peer measured in the same run, written to
 // bench/results/results.json. Needs `npm run build` first (activation loads dist/extension.js; the serving and
-// polling benchmarks start dist/serve.js).
+// polling benchmarks start dist/serve.js) and `npm run package` for the dashboard benchmark (the VSIX in code-server).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { runActivationBench } from './activation';
 import { runAnalysisBench } from './analysis';
+import { runDashboardBench } from './dashboard';
 import { runCheckTreeBench } from './check-tree';
 import { runDiscoveryBench } from './discovery';
 import { runDriftBench } from './drift';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   printFigures('Deployment polling CPU', results.polling);
   results.drift = await runDriftBench();
   printFigures('Profiling and drift', results.drift);
+  results.dashboard = await runDashboardBench();
+  printFigures('Deployment dashboard in the webview (code-server + Chromium)', results.dashboard);
   const dir = join(__dirname, 'results');
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'results.json');

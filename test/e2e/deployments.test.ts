@@ -1,13 +1,13 @@
 // e2e: connected deployments in a real VS Code (code-server). Serve a sample model locally from the Models tree, see
 // it in the Deployments view with live p95 against the budget as traffic arrives, replay a drifted snapshot with
-// feedback through the command, open the (text) dashboard, watch a configured deployment that is down, stop the
+// feedback through the command, open the dashboard, watch a configured deployment that is down, stop the
 // local one and see its port freed.
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { e2eTest, row, startVsCode, type VsCodeSession } from './harness';
+import { activeWebview, e2eTest, row, startVsCode, type VsCodeSession } from './harness';
 
 function view(page: Page, title: string): Locator {
   return page.locator('.pane', { has: page.locator(`.pane-header[aria-label^="${title}"]`) });
@@ -114,17 +114,16 @@ describe('Deployments in code-server', () => {
     await vs.screenshot('22-deployments-replay-feedback');
   });
 
-  test('Open Dashboard shows the deployment\'s series as a live text summary', async () => {
+  test('Open Dashboard opens the dashboard webview with live p95 against the budget and accuracy from feedback', async () => {
     const deployments = view(page, 'Deployments');
     await row(deployments, /credit-risk 2 \(local\)/).click();
     await vs.runCommand('MLShip: Open Dashboard');
-    const editor = page.locator('.editor-instance');
-    await editor.locator('.view-line', { hasText: 'latency p50' }).waitFor({ timeout: 30_000 });
-    const text = (await editor.locator('.view-lines').innerText()).replace(/\s+/g, ' ');
-    assert.match(text, /# credit-risk 2 \(local\)/);
-    assert.match(text, /latency p50 \/ p95 \/ p99: [\d.]+ ms \/ [\d.]+ ms \/ [\d.]+ ms \(budget 50\.0 ms\)/);
-    assert.match(text, /accuracy from feedback: [\d.]+ \(\d+ predictions with feedback/);
-    await vs.screenshot('23-deployment-dashboard-text');
+    const dashboard = activeWebview(page);
+    await dashboard.locator('h1', { hasText: 'credit-risk 2 (local)' }).waitFor({ timeout: 30_000 });
+    await dashboard.locator('#chart-latency canvas').waitFor({ timeout: 30_000 });
+    assert.match(await dashboard.locator('.card[data-card="p95 latency"] .card-value').innerText(), /^[\d.]+ ms \/ 50\.0 ms$/);
+    assert.match(await dashboard.locator('.card[data-card="Accuracy (feedback)"] .card-value').innerText(), /^\d+ % · [\d.]+ % with feedback$/);
+    await vs.screenshot('23-deployment-dashboard');
   });
 
   test('a deployment of mlship.yaml that is down shows as Unreachable with the reason, and in the status bar', async () => {
@@ -162,7 +161,7 @@ describe('Deployments in code-server', () => {
   });
 
   test('polling stops when the Deployments view is closed and starts again when it is shown', async () => {
-    await page.locator('.tab', { hasText: /dashboard\.md/ }).locator('.codicon-close').click();
+    await page.locator('.tab', { hasText: /credit-risk 2 \(local\) dashboard/ }).locator('.codicon-close').click();
     // Another view container in the side bar: the Deployments view is no longer visible.
     await page.getByRole('tab', { name: /^Explorer/ }).click();
     await page.locator('.panel .view-line', { hasText: 'Deployment polling stopped (no Deployments view or dashboard open)' }).waitFor({ timeout: 15_000 });

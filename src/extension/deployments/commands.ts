@@ -1,5 +1,4 @@
-// Commands of the Deployments view and of model versions: Open Dashboard (a live text summary until the dashboard
-// webview exists), Probe Now, Set Auth Token, Edit in mlship.yaml, Serve Model Locally / Stop, Replay Snapshot
+// Commands of the Deployments view and of model versions: Open Dashboard (the dashboard webview), Probe Now, Set Auth Token, Edit in mlship.yaml, Serve Model Locally / Stop, Replay Snapshot
 // Traffic. The work happens in core and in the model process; these only ask, route and show progress.
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -9,7 +8,6 @@ import { servableFromVersion } from '../../core/deployments/local';
 import { OipClient } from '../../core/deployments/oip';
 import { describeShift, parseShift, replaySnapshot, type ColumnShift } from '../../core/deployments/replay';
 import { readSnapshotRows } from '../../core/formats/tabular';
-import { dashboardText } from '../../core/present/deployments';
 import { dataFormatOf } from '../../core/registry/catalog';
 import { findModelVersion, labelColumnOf } from '../../core/registry/resolve';
 import type { ModelVersionEntry, SnapshotEntry } from '../../core/registry/types';
@@ -17,62 +15,17 @@ import { errorMessage } from '../../core/util/concurrency';
 import type { CatalogService } from '../catalogService';
 import { log } from '../log';
 import type { DeploymentEntry, DeploymentsService } from './deploymentsService';
+import { DashboardPanel } from './dashboardPanel';
 import type { DeploymentsNode, DeploymentsTreeProvider } from './deploymentsTree';
 
-export const DASHBOARD_SCHEME = 'mlship-dashboard';
-const DASHBOARD_WINDOW_MS = 15 * 60_000;
-
-/** Read-only text dashboards (`mlship-dashboard:` documents), refreshed after every poll of their deployment. */
-class DashboardDocuments implements vscode.TextDocumentContentProvider {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-  private readonly open = new Map<string, vscode.Uri>();
-
-  constructor(private readonly service: DeploymentsService) {
-    service.onDidChange((e) => {
-      for (const [id, uri] of this.open) if (!e || e.id === id) this.changed.fire(uri);
-    });
-  }
-
-  uriFor(e: DeploymentEntry): vscode.Uri {
-    return vscode.Uri.from({ scheme: DASHBOARD_SCHEME, path: `/${e.config.name.replace(/[\\/]/g, '-')} dashboard.md`, query: `id=${encodeURIComponent(e.id)}` });
-  }
-
-  opened(uri: vscode.Uri): void {
-    const id = new URLSearchParams(uri.query).get('id');
-    if (id) this.open.set(id, uri);
-  }
-
-  closed(uri: vscode.Uri): void {
-    const id = new URLSearchParams(uri.query).get('id');
-    if (id) this.open.delete(id);
-  }
-
-  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const id = new URLSearchParams(uri.query).get('id') ?? '';
-    const e = this.service.get(id);
-    if (!e) return 'This deployment is no longer watched (it was removed from mlship.yaml or its local server stopped).\n';
-    const end = Date.now();
-    try {
-      return dashboardText(e.monitor.status, await e.monitor.dashboard({ start: end - DASHBOARD_WINDOW_MS, end, stepMs: 10_000 }));
-    } catch (err) {
-      return `# ${e.config.name}\n\nThe dashboard could not be built: ${errorMessage(err)}\n`;
-    }
-  }
-}
-
 export class DeploymentCommands {
-  private readonly dashboards: DashboardDocuments;
-
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly service: DeploymentsService,
     private readonly tree: { provider: DeploymentsTreeProvider; view: vscode.TreeView<DeploymentsNode> },
     private readonly catalog: CatalogService,
     private readonly pickVersion: (node: unknown, placeHolder: string) => Promise<ModelVersionEntry | undefined>,
-  ) {
-    this.dashboards = new DashboardDocuments(service);
-  }
+  ) {}
 
   register(): vscode.Disposable[] {
     const reg = (id: string, fn: (...args: never[]) => unknown) =>
@@ -84,13 +37,10 @@ export class DeploymentCommands {
           void vscode.window.showErrorMessage(`MLShip: ${errorMessage(err)}`, 'Show Log').then((a) => a && log().show());
         }
       });
-    const isDashboard = (d: vscode.TextDocument): boolean => d.uri.scheme === DASHBOARD_SCHEME;
+    // Polling runs while a dashboard is open (or the view is shown).
+    DashboardPanel.onCountChange((n) => this.service.setDashboardCount(n));
     return [
-      vscode.workspace.registerTextDocumentContentProvider(DASHBOARD_SCHEME, this.dashboards),
-      vscode.workspace.onDidOpenTextDocument((d) => isDashboard(d) && this.dashboards.opened(d.uri)),
-      vscode.workspace.onDidCloseTextDocument((d) => isDashboard(d) && this.dashboards.closed(d.uri)),
-      // A dashboard counts as open while it has an editor tab (documents outlive their tabs for a while).
-      vscode.window.tabGroups.onDidChangeTabs(() => this.service.setDashboardCount(this.openDashboardTabs())),
+      DashboardPanel.serializer(this.context.extensionUri, this.service),
       reg('mlship.refreshDeployments', () => this.refresh()),
       reg('mlship.openDashboard', (node?: DeploymentsNode | string) => this.openDashboard(node)),
       reg('mlship.probeDeployment', (node?: DeploymentsNode) => this.probe(node)),
@@ -100,10 +50,6 @@ export class DeploymentCommands {
       reg('mlship.stopLocalDeployment', (node?: DeploymentsNode) => this.stopLocal(node)),
       reg('mlship.replaySnapshot', (node?: DeploymentsNode) => this.replay(node)),
     ];
-  }
-
-  private openDashboardTabs(): number {
-    return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === DASHBOARD_SCHEME).length;
   }
 
   /** The deployment a command is about: its node, the selection, or a quick pick. */
@@ -134,8 +80,7 @@ export class DeploymentCommands {
   private async openDashboard(node?: DeploymentsNode | string): Promise<void> {
     const e = await this.entryFor(node, 'open the dashboard of');
     if (!e) return;
-    const doc = await vscode.workspace.openTextDocument(this.dashboards.uriFor(e));
-    await vscode.window.showTextDocument(doc, { preview: false });
+    DashboardPanel.show(this.context.extensionUri, this.service, e);
   }
 
   private async probe(node?: DeploymentsNode): Promise<void> {

@@ -185,8 +185,14 @@ export class DeploymentCommands {
       return;
     }
     const baseline = e.config.baseline;
+    const version = this.versionOf(e);
+    // The served version's own data first (its other snapshots, then its training one): rows the model can take.
+    const training = new Set((version?.lineage ?? []).map((l) => l.snapshotId).filter((id): id is string => !!id));
+    const ownDatasets = new Set(snapshots.filter(({ s }) => training.has(s.id)).map(({ dataset }) => dataset));
+    const rank = ({ s, dataset }: (typeof snapshots)[number]): number => (ownDatasets.has(dataset) ? (training.has(s.id) ? 1 : 0) : 2);
+    snapshots.sort((a, b) => rank(a) - rank(b));
     const pick = await vscode.window.showQuickPick(
-      snapshots.map(({ s, dataset, root }) => ({ label: `${dataset} ${s.label}`, description: relative(root, s.path) === baseline ? 'baseline' : s.format, detail: s.relPath, s })),
+      snapshots.map(({ s, dataset, root }) => ({ label: `${dataset} ${s.label}`, description: relative(root, s.path) === baseline || training.has(s.id) ? `${s.format} · baseline` : s.format, detail: s.relPath, s })),
       { title: `Replay Snapshot Traffic to ${e.config.name}`, placeHolder: 'Snapshot whose rows to send (pick one other than the baseline to rehearse drift)' },
     );
     if (!pick) return;
@@ -213,7 +219,6 @@ export class DeploymentCommands {
     const shifts: ColumnShift[] = shiftText.split(',').filter((x) => x.trim() !== '').map(parseShift);
     const snapshot: SnapshotEntry = pick.s;
     const rows = await readSnapshotRows(snapshot.path, dataFormatOf(snapshot.path) ?? 'csv', 5000);
-    const version = this.versionOf(e);
     const labelColumn = version ? labelColumnOf(version) : undefined;
     let feedbackShare = 0;
     if (labelColumn && rows.some((r) => r[labelColumn] !== undefined && r[labelColumn] !== null)) {
@@ -247,7 +252,7 @@ export class DeploymentCommands {
         maxRequests: Number(count),
         maxDurationMs: Number(duration) * 1000,
         shifts,
-        ...(labelColumn ? { labelColumn } : {}),
+        ...(labelColumn && feedbackShare > 0 ? { labelColumn } : {}),
         feedbackShare,
         signal: abort.signal,
         onProgress: (p) => {

@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each figure next to its peer measured in the same run, written to
 // bench/results/results.json. Needs `npm run build` first (activation loads dist/extension.js; the serving and
-// polling benchmarks start dist/serve.js) and `npm run package` for the dashboard benchmark (the VSIX in code-server).
+// polling benchmarks start dist/serve.js, the polling one dist/cli.js's drift worker too) and `npm run package` for
+// the dashboard benchmark (the VSIX in code-server).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';

@@ -50,6 +50,8 @@ const DEFAULT_STATUS_WINDOW = 5 * 60_000;
 const DEFAULT_HISTORY = 24 * 3600_000;
 /** Logged inputs per scoring request at most (a window is never split). */
 const SCORE_BATCH_RECORDS = 20_000;
+/** How long the status window's drift score is reused while less than a tenth of the window is new. */
+const STATUS_DRIFT_REUSE_MS = 30_000;
 
 function reasonOf(err: unknown): string {
   return err instanceof ConnectorError ? err.message : errorMessage(err);
@@ -69,6 +71,8 @@ export class DeploymentMonitor {
   private inputRecords: Timed<PredictionRecord>[] = [];
   /** Drift scores of windows already compared, by the records they hold (insertion order, bounded). */
   private readonly driftMemo = new Map<string, WindowScore | null>();
+  /** The status window's last score: when, up to which logged input, and what it gave. */
+  private statusDriftMemo: { at: number; lastT: number; score: WindowScore | null } | undefined;
   private detailMemo: { key: string; detail: WindowDetail | null } | undefined;
   private readonly recordKeys = new Set<string>();
   /** Quality from feedback, kept up to date as records arrive (first feedback per request counts). */
@@ -290,7 +294,16 @@ export class DeploymentMonitor {
       return { drift: null, note: have === 0 && this.records.length > 0 ? 'the prediction log has no inputs to compare' : `${have} of the ${min} logged inputs needed (last ${Math.round(lookback / 60_000)} min)` };
     }
     try {
-      const [score] = await this.scoreWindows([w]);
+      // A few new inputs barely move a window of hundreds: the last score stands until a tenth of the window is new
+      // or STATUS_DRIFT_REUSE_MS has passed, so a poll every few seconds does not rescore the same window each time.
+      const last = this.statusDriftMemo;
+      const added = last ? hi - firstAfter(records, last.lastT) : Infinity;
+      let score: WindowScore | null | undefined;
+      if (last && now - last.at < STATUS_DRIFT_REUSE_MS && now >= last.at && added < w.records / 10) score = last.score;
+      else {
+        [score] = await this.scoreWindows([w]);
+        this.statusDriftMemo = { at: now, lastT: (records[hi - 1] as Timed<PredictionRecord>).t, score: score ?? null };
+      }
       if (!score) return { drift: null, note: 'the logged inputs share no column with the baseline' };
       let drift: FeatureDriftScore | null = null;
       for (const f of score.features) if (f.psi !== null && (!drift || f.psi > drift.score)) drift = { feature: f.feature, score: f.psi, statistic: 'psi' };

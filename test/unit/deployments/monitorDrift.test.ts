@@ -75,4 +75,35 @@ describe('DeploymentMonitor drift over time (prediction log only)', () => {
     assert.equal(requests.length, 0);
     await m.close();
   });
+  it('the status score stands while few inputs are new, and is recomputed after a tenth of the window or 30 s', async () => {
+    let calls = 0;
+    const inner = inProcessScorer(() => Promise.resolve(live));
+    const scorer: DriftScorer = { baseline: () => inner.baseline(), score: (w) => (calls++, inner.score(w)), detail: (i, t) => inner.detail(i, t) };
+    let now = T + 900_000;
+    const m = new DeploymentMonitor({ name: 'busy', predictions: { jsonl: 'p.jsonl' }, budgets: { drift_psi: 0.2 } }, { root: dir, now: () => now, drift: { scorer, reason: 'test', mode: 'evidently', minRecords: 500 } });
+    await m.poll();
+    assert.equal(calls, 1);
+    const first = m.status.drift;
+    // 5 s later: 100 new inputs in a 5-minute window of 6,000 — the same score.
+    now += 5_000;
+    await m.poll();
+    assert.equal(calls, 1);
+    assert.deepEqual(m.status.drift, first);
+    // 40 s after the first score: recomputed.
+    now += 35_000;
+    await m.poll();
+    assert.equal(calls, 2);
+    await m.close();
+    // A 1-minute status window holds 1,200 inputs: 10 s bring 200 new ones, over a tenth, so it is rescored.
+    calls = 0;
+    const short = new DeploymentMonitor({ name: 'busy', predictions: { jsonl: 'p.jsonl' }, budgets: { drift_psi: 0.2 } }, { root: dir, now: () => now, statusWindowMs: 60_000, drift: { scorer, reason: 'test', mode: 'evidently', minRecords: 500 } });
+    await short.poll();
+    now += 2_000;
+    await short.poll();
+    assert.equal(calls, 1, '40 new inputs: the same score');
+    now += 10_000;
+    await short.poll();
+    assert.equal(calls, 2, '240 new inputs: rescored');
+    await short.close();
+  });
 });

@@ -50,6 +50,8 @@ const DEFAULT_STATUS_WINDOW = 5 * 60_000;
 const DEFAULT_HISTORY = 24 * 3600_000;
 /** Logged inputs per scoring request at most (a window is never split). */
 const SCORE_BATCH_RECORDS = 20_000;
+type StatusDrift = { drift: FeatureDriftScore | null; driftedFeatures?: string[]; note?: string };
+
 /** How long the status window's drift score is reused while less than a tenth of the window is new. */
 const STATUS_DRIFT_REUSE_MS = 30_000;
 
@@ -72,7 +74,7 @@ export class DeploymentMonitor {
   /** Drift scores of windows already compared, by the records they hold (insertion order, bounded). */
   private readonly driftMemo = new Map<string, WindowScore | null>();
   /** The status window's last score: when, up to which logged input, and what it gave. */
-  private statusDriftMemo: { at: number; lastT: number; score: WindowScore | null } | undefined;
+  private statusDriftMemo: { at: number; lastT: number; result: StatusDrift } | undefined;
   private detailMemo: { key: string; detail: WindowDetail | null } | undefined;
   private readonly recordKeys = new Set<string>();
   /** Quality from feedback, kept up to date as records arrive (first feedback per request counts). */
@@ -280,7 +282,7 @@ export class DeploymentMonitor {
    * Drift over the status window (widened back to the last `minRecords` logged inputs within the lookback): the
    * highest per-feature PSI, for the drift_psi budget, and the features the drift report's method flags.
    */
-  private async statusDrift(now: number, windowMs: number): Promise<{ drift: FeatureDriftScore | null; driftedFeatures?: string[]; note?: string }> {
+  private async statusDrift(now: number, windowMs: number): Promise<StatusDrift> {
     const d = this.options.drift;
     if (!d) return { drift: null, note: this.driftNotice() };
     if (!this.config.predictions) return { drift: null, note: 'no prediction log to read inputs from' };
@@ -288,26 +290,28 @@ export class DeploymentMonitor {
     const lookback = Math.max(d.lookbackMs ?? DEFAULT_LOOKBACK_MS, windowMs);
     const records = this.inputRecords;
     const hi = firstAfter(records, now);
-    const w = widenedWindow(records, firstAfter(records, now - windowMs), hi, min, now - lookback);
+    const lo = firstAfter(records, now - windowMs);
+    // A few new inputs barely move a window of hundreds: the last score stands until a tenth of the window is new
+    // or STATUS_DRIFT_REUSE_MS has passed, so a poll every few seconds does not sample and rescore the same window.
+    const last = this.statusDriftMemo;
+    const size = hi - lo >= min ? hi - lo : Math.min(hi, hi - firstAfter(records, now - lookback - 1), min);
+    if (last && now >= last.at && now - last.at < STATUS_DRIFT_REUSE_MS && size >= min && hi - firstAfter(records, last.lastT) < size / 10) return last.result;
+    const w = widenedWindow(records, lo, hi, min, now - lookback);
     if (!w) {
       const have = hi - firstAfter(records, now - lookback);
       return { drift: null, note: have === 0 && this.records.length > 0 ? 'the prediction log has no inputs to compare' : `${have} of the ${min} logged inputs needed (last ${Math.round(lookback / 60_000)} min)` };
     }
     try {
-      // A few new inputs barely move a window of hundreds: the last score stands until a tenth of the window is new
-      // or STATUS_DRIFT_REUSE_MS has passed, so a poll every few seconds does not rescore the same window each time.
-      const last = this.statusDriftMemo;
-      const added = last ? hi - firstAfter(records, last.lastT) : Infinity;
-      let score: WindowScore | null | undefined;
-      if (last && now - last.at < STATUS_DRIFT_REUSE_MS && now >= last.at && added < w.records / 10) score = last.score;
+      const [score] = await this.scoreWindows([w]);
+      let result: StatusDrift;
+      if (!score) result = { drift: null, note: 'the logged inputs share no column with the baseline' };
       else {
-        [score] = await this.scoreWindows([w]);
-        this.statusDriftMemo = { at: now, lastT: (records[hi - 1] as Timed<PredictionRecord>).t, score: score ?? null };
+        let drift: FeatureDriftScore | null = null;
+        for (const f of score.features) if (f.psi !== null && (!drift || f.psi > drift.score)) drift = { feature: f.feature, score: f.psi, statistic: 'psi' };
+        result = { drift, driftedFeatures: score.features.filter((f) => f.drifted).map((f) => f.feature), ...(drift ? {} : { note: 'no PSI for the logged inputs' }) };
       }
-      if (!score) return { drift: null, note: 'the logged inputs share no column with the baseline' };
-      let drift: FeatureDriftScore | null = null;
-      for (const f of score.features) if (f.psi !== null && (!drift || f.psi > drift.score)) drift = { feature: f.feature, score: f.psi, statistic: 'psi' };
-      return { drift, driftedFeatures: score.features.filter((f) => f.drifted).map((f) => f.feature), ...(drift ? {} : { note: 'no PSI for the logged inputs' }) };
+      this.statusDriftMemo = { at: now, lastT: (records[hi - 1] as Timed<PredictionRecord>).t, result };
+      return result;
     } catch (err) {
       return { drift: null, note: `drift could not be computed: ${errorMessage(err)}` };
     }

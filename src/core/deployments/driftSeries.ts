@@ -75,14 +75,20 @@ export interface DriftWindow {
   inputs: Record<string, unknown>[];
 }
 
+/** Where the window [lo, hi) starts once widened back to `minRecords` records no earlier than `notBefore`; undefined when there are fewer. */
+export function widenedStart(records: readonly Timed<PredictionRecord>[], lo: number, hi: number, minRecords: number, notBefore: number): number | undefined {
+  let from = lo;
+  if (hi - from < minRecords) from = Math.max(firstAfter(records, notBefore - 1), hi - minRecords);
+  return hi - from < minRecords || hi <= from ? undefined : from;
+}
+
 /**
  * The logged inputs of records [lo, hi), widened back to the last `minRecords` ones no earlier than `notBefore`;
  * undefined when there are fewer than that.
  */
 export function widenedWindow(records: readonly Timed<PredictionRecord>[], lo: number, hi: number, minRecords: number, notBefore: number): DriftWindow | undefined {
-  let from = lo;
-  if (hi - from < minRecords) from = Math.max(firstAfter(records, notBefore - 1), hi - minRecords);
-  if (hi - from < minRecords || hi <= from) return undefined;
+  const from = widenedStart(records, lo, hi, minRecords, notBefore);
+  if (from === undefined) return undefined;
   const first = records[from] as Timed<PredictionRecord>;
   const last = records[hi - 1] as Timed<PredictionRecord>;
   // Sampled here already, so a long window is never copied whole to the process that scores it.

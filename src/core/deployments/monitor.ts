@@ -9,7 +9,7 @@ import { readSnapshotRows } from '../formats/tabular';
 import { dataFormatOf } from '../registry/catalog';
 import type { DashboardData, DeploymentStatus, FeatureDriftScore, WindowDetail, WindowScore } from '../../shared/deployments';
 import { errorMessage } from '../util/concurrency';
-import { DEFAULT_LOOKBACK_MS, DEFAULT_MIN_RECORDS, driftSeries, firstAfter, hasInputs, HISTOGRAM_FEATURES, planDriftWindows, widenedWindow, type DriftSettings, type DriftWindow } from './driftSeries';
+import { DEFAULT_LOOKBACK_MS, DEFAULT_MIN_RECORDS, driftSeries, firstAfter, hasInputs, HISTOGRAM_FEATURES, planDriftWindows, widenedStart, widenedWindow, type DriftSettings, type DriftWindow } from './driftSeries';
 import { detectMetric, feedbackByRequest, scorePrediction, type QualityMetric } from './feedback';
 import { assessHealth, type Budgets } from './health';
 import { ConnectorError, type HttpOptions } from './http';
@@ -294,8 +294,8 @@ export class DeploymentMonitor {
     // A few new inputs barely move a window of hundreds: the last score stands until a tenth of the window is new
     // or STATUS_DRIFT_REUSE_MS has passed, so a poll every few seconds does not sample and rescore the same window.
     const last = this.statusDriftMemo;
-    const size = hi - lo >= min ? hi - lo : Math.min(hi, hi - firstAfter(records, now - lookback - 1), min);
-    if (last && now >= last.at && now - last.at < STATUS_DRIFT_REUSE_MS && size >= min && hi - firstAfter(records, last.lastT) < size / 10) return last.result;
+    const from = widenedStart(records, lo, hi, min, now - lookback);
+    if (last && from !== undefined && now >= last.at && now - last.at < STATUS_DRIFT_REUSE_MS && hi - firstAfter(records, last.lastT) < (hi - from) / 10) return last.result;
     const w = widenedWindow(records, lo, hi, min, now - lookback);
     if (!w) {
       const have = hi - firstAfter(records, now - lookback);

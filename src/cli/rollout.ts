@@ -19,15 +19,14 @@ import {
   type RolloutState,
 } from '../core/scaffold/flagFile';
 import {
+  budgetsOf,
   decideRollout,
-  HEALTH_METRICS,
   healthFromStatus,
   parseHealthVerdict,
   rolloutLogLine,
   rolloutLogPath,
   rolloutLogRecord,
   type DeploymentHealth,
-  type HealthMetric,
   type RolloutOverride,
   type RolloutTarget,
 } from '../core/scaffold/rollout';
@@ -152,10 +151,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
       try {
         // Budgets the verdict leaves out come from the deployment of the same name in mlship.yaml.
         const name = parseHealthVerdict(text, healthFile).deployment;
-        const fromManifest = manifest?.deployments?.find((d) => d.name === name)?.budgets ?? {};
-        const budgets: Partial<Record<HealthMetric, number>> = {};
-        for (const m of HEALTH_METRICS) if (typeof fromManifest[m] === 'number') budgets[m] = fromManifest[m];
-        health = parseHealthVerdict(text, healthFile, budgets);
+        const linked = manifest?.deployments?.find((d) => d.name === name);
+        health = parseHealthVerdict(text, healthFile, linked ? budgetsOf(linked) : {});
       } catch (err) {
         throw new InputError(err instanceof Error ? err.message : String(err));
       }

@@ -5,6 +5,7 @@
 // the extension do the I/O.
 import { dirname, join } from 'node:path';
 import type { DeploymentStatus } from '../../shared/deployments';
+import type { DeploymentConfig } from '../config/manifest';
 import { formatPercent, type RolloutState } from './flagFile';
 
 /** The metrics the guard checks, named as in mlship.yaml `budgets:`. */
@@ -76,6 +77,16 @@ export function targetPercent(current: RolloutState, target: RolloutTarget): num
   if (target.kind === 'kill') return 0;
   if (target.kind === 'release') return current.percent;
   return target.percent;
+}
+
+/** The budgets of a deployment entry, as the guard reads them. */
+export function budgetsOf(deployment: DeploymentConfig): Partial<Record<HealthMetric, number>> {
+  const out: Partial<Record<HealthMetric, number>> = {};
+  for (const m of HEALTH_METRICS) {
+    const v = deployment.budgets?.[m];
+    if (typeof v === 'number') out[m] = v;
+  }
+  return out;
 }
 
 /**

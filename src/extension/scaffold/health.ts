@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DeploymentConfig } from '../../core/config/manifest';
-import { HEALTH_METRICS, healthFromStatus, parseHealthVerdict, type DeploymentHealth, type HealthMetric } from '../../core/scaffold/rollout';
+import { budgetsOf, HEALTH_METRICS, healthFromStatus, parseHealthVerdict, type DeploymentHealth } from '../../core/scaffold/rollout';
 import { errorMessage } from '../../core/util/concurrency';
 import type { DeploymentEntry, DeploymentsService } from '../deployments/deploymentsService';
 import { log } from '../log';
@@ -21,16 +21,6 @@ export interface DeploymentHealthSource extends vscode.Disposable {
 }
 
 export const HEALTH_DIR = '.mlship/health';
-
-/** The budgets of a deployment entry, as the guard reads them. */
-export function budgetsOf(deployment: DeploymentConfig): Partial<Record<HealthMetric, number>> {
-  const out: Partial<Record<HealthMetric, number>> = {};
-  for (const m of HEALTH_METRICS) {
-    const v = deployment.budgets?.[m];
-    if (typeof v === 'number') out[m] = v;
-  }
-  return out;
-}
 
 /** Health verdict files: `.mlship/health/<deployment>.json` (watched). An invalid file is logged and counts as unknown. */
 export class FileHealthSource implements DeploymentHealthSource {

@@ -185,6 +185,8 @@ export class DeploymentCommands {
       return;
     }
     const baseline = e.config.baseline;
+    // A discovery pass in progress (the served model's logs just appeared) must not hide the version it serves.
+    await this.catalog.whenIdle();
     const version = this.versionOf(e);
     // The served version's own data first (its other snapshots, then its training one): rows the model can take.
     const training = new Set((version?.lineage ?? []).map((l) => l.snapshotId).filter((id): id is string => !!id));
@@ -219,7 +221,10 @@ export class DeploymentCommands {
     const shifts: ColumnShift[] = shiftText.split(',').filter((x) => x.trim() !== '').map(parseShift);
     const snapshot: SnapshotEntry = pick.s;
     const rows = await readSnapshotRows(snapshot.path, dataFormatOf(snapshot.path) ?? 'csv', 5000);
-    const labelColumn = version ? labelColumnOf(version) : undefined;
+    // Looked up again now, as the catalog may have been refreshed while the questions were answered.
+    await this.catalog.whenIdle();
+    const served = this.versionOf(e) ?? version;
+    const labelColumn = served ? labelColumnOf(served) : undefined;
     let feedbackShare = 0;
     if (labelColumn && rows.some((r) => r[labelColumn] !== undefined && r[labelColumn] !== null)) {
       const choice = await vscode.window.showQuickPick(

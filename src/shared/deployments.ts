@@ -146,7 +146,8 @@ export interface DashboardData {
   timestamps: number[];
   /** Bucket width, ms. */
   stepMs: number;
-  latency: { p50: Series; p95: Series; p99: Series; budgetMs?: number; source: 'metrics' | 'prometheus' | 'log' | 'none' };
+  /** Under 'metrics', logBuckets counts the buckets that no pair of scrapes covers, filled from the prediction log. */
+  latency: { p50: Series; p95: Series; p99: Series; budgetMs?: number; source: 'metrics' | 'prometheus' | 'log' | 'none'; logBuckets?: number };
   /** Requests per second. */
   throughput: Series;
   /** Share 0–1 of requests answered with an error status (or logged with reason "error"). */

@@ -225,5 +225,8 @@ describe('Deployment dashboard in code-server', () => {
     await again.locator('#chart-latency canvas').waitFor({ timeout: 60_000 });
     // The first poll after the reload brings the live numbers back.
     await again.locator('.card[data-card="p95 latency"] .card-value', { hasText: /^[\d.]+ ms \/ 50\.0 ms$/ }).waitFor({ timeout: 30_000 });
+    // Once the new session has scraped /metrics twice, the hour before it still comes from the prediction log.
+    await again.locator('#chart-latency .sub', { hasText: /from \/metrics \(before its first scrapes: the prediction log\)$/ }).waitFor({ timeout: 30_000 });
+    await again.locator('#chart-latency canvas').waitFor();
   });
 });

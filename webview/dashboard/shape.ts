@@ -186,7 +186,7 @@ export function mainCharts(view: DashboardView, data: DashboardData): TimeChartS
     ...base,
     id: 'latency',
     title: 'Latency',
-    subtitle: `last p95 ${formatValue('ms', latest(data.latency.p95))}${budgetMs !== undefined ? ` · budget ${formatValue('ms', budgetMs)}` : ' · no latency_p95_ms budget'}${data.latency.source !== 'none' ? ` · from ${data.latency.source === 'log' ? 'the prediction log' : data.latency.source === 'prometheus' ? 'Prometheus' : '/metrics'}` : ''}`,
+    subtitle: `last p95 ${formatValue('ms', latest(data.latency.p95))}${budgetMs !== undefined ? ` · budget ${formatValue('ms', budgetMs)}` : ' · no latency_p95_ms budget'}${data.latency.source !== 'none' ? ` · from ${data.latency.source === 'log' ? 'the prediction log' : data.latency.source === 'prometheus' ? 'Prometheus' : data.latency.logBuckets ? '/metrics (before its first scrapes: the prediction log)' : '/metrics'}` : ''}`,
     unit: 'ms',
     series: [
       { label: 'p50', values: data.latency.p50 },

@@ -169,6 +169,7 @@ export function buildDashboard(input: DashboardInput): DashboardData {
   const lowShare = nulls(b.count);
 
   const scrapes = input.scrapes ?? [];
+  let covered: Uint8Array | undefined;
   if (input.prometheus) {
     const m = input.prometheus;
     latency.source = 'prometheus';
@@ -179,6 +180,7 @@ export function buildDashboard(input: DashboardInput): DashboardData {
     errorRate = alignSeries(b, m.timestamps, m.errorRate);
   } else if (scrapes.length > 1) {
     const acc = accumulateScrapes(scrapes, b);
+    covered = acc.covered;
     latency.source = 'metrics';
     for (let i = 0; i < b.count; i++) {
       if (!acc.covered[i]) continue;
@@ -197,15 +199,19 @@ export function buildDashboard(input: DashboardInput): DashboardData {
   }
 
   const fallbackRate = nulls(b.count);
-  const logLatency = latency.source === 'none' && input.predictions.some((p) => p.record.latency_ms !== null);
-  if (logLatency) latency.source = 'log';
+  // Latency from the log: when nothing else measures it, and, under /metrics, in the buckets no pair of scrapes covers
+  // (before the first scrapes since the editor started, or while polling was paused), so a reload keeps the history.
+  const logHasLatency = input.predictions.some((p) => p.record.latency_ms !== null);
+  if (logHasLatency && latency.source === 'none') latency.source = 'log';
+  let logBuckets = 0;
   for (let i = 0; i < b.count; i++) {
     const records = perBucket[i] as Timed<PredictionRecord>[];
     if (records.length === 0) continue;
     fallbackRate[i] = records.filter((r) => r.record.path !== 'model').length / records.length;
     const withConfidence = records.filter((r) => r.record.confidence !== null);
     if (withConfidence.length > 0) lowShare[i] = withConfidence.filter((r) => (r.record.confidence as number) < low || r.record.reason === 'low_confidence').length / withConfidence.length;
-    if (logLatency) {
+    if (logHasLatency && (latency.source === 'log' || (latency.source === 'metrics' && !covered?.[i]))) {
+      if (latency.source === 'metrics') logBuckets++;
       const ms = Float64Array.from(records.flatMap((r) => (r.record.latency_ms !== null ? [r.record.latency_ms] : []))).sort();
       if (ms.length > 0) {
         latency.p50[i] = percentile(ms, 50);
@@ -216,6 +222,7 @@ export function buildDashboard(input: DashboardInput): DashboardData {
       errorRate[i] = records.filter((r) => r.record.reason === 'error').length / records.length;
     }
   }
+  if (logBuckets > 0) latency.logBuckets = logBuckets;
 
   const metric = input.metric ?? detectMetric(input.predictions);
   const quality = qualityOverTime(input.predictions, input.feedback, b, metric);

@@ -58,6 +58,27 @@ describe('buildDashboard', () => {
     assert.ok(Math.abs((d.throughput[5] as number) - 0.2) < 1e-9);
   });
 
+  it('fills the buckets before the first pair of scrapes from the log (a reload keeps the history), and only those', () => {
+    // The editor started at T+20 s: its scrapes cover 20–30 s; the log has requests from 0 s on.
+    const scrapes: ScrapePoint[] = [
+      { t: T + 20_000, latency: hist(0, 0, 0), requests: { total: 0, errors: 0 } },
+      { t: T + 25_000, latency: hist(10, 10, 10), requests: { total: 10, errors: 0 } },
+    ];
+    const predictions = [
+      ...Array.from({ length: 10 }, (_, i) => pred(`a${i}`, T + i * 100, { latency_ms: 30 + i })),
+      ...Array.from({ length: 10 }, (_, i) => pred(`b${i}`, T + 21_000 + i * 100, { latency_ms: 400 })),
+    ];
+    const d = buildDashboard({ deployment: 'd', start: T, end: T + 30_000, stepMs: 10_000, scrapes, predictions, feedback: new Map(), budgets: {} });
+    assert.equal(d.latency.source, 'metrics');
+    assert.equal(d.latency.logBuckets, 1, 'one bucket with log records and no scrape');
+    assert.equal(d.latency.p50[0], 34.5, 'from the log');
+    assert.equal(d.throughput[0], 1);
+    assert.equal(d.latency.p95[1], null, 'no scrape and no log record: a gap');
+    assert.ok((d.latency.p95[2] as number) <= 10, 'covered by scrapes: /metrics, not the log (400 ms)');
+    const none = buildDashboard({ deployment: 'd', start: T, end: T + 30_000, stepMs: 10_000, scrapes, predictions: predictions.slice(10), feedback: new Map(), budgets: {} });
+    assert.equal(none.latency.logBuckets, undefined);
+  });
+
   it('takes latency, rates and distributions from the log when there are no metrics', () => {
     const predictions = [
       ...Array.from({ length: 20 }, (_, i) => pred(`a${i}`, T + i * 100, { latency_ms: i + 1, confidence: i < 5 ? 0.55 : 0.95, output: { label: i < 15 ? 1 : 0 } })),

@@ -115,7 +115,16 @@ export function e2eTest(session: () => VsCodeSession | undefined, name: string, 
     try {
       await fn();
     } catch (err) {
-      await session()?.screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+      const vs = session();
+      await vs?.screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+      // What the workbench said (notifications), so a failure in CI explains itself without the screenshot.
+      const said = await vs?.page
+        .locator('.notification-toast .notification-list-item-message')
+        .allInnerTexts()
+        .catch(() => [] as string[]);
+      if (said?.length && err instanceof Error) err.message += `\nNotifications on screen: ${said.map((t) => JSON.stringify(t)).join('; ')}`;
+      // Close a menu or quick input left open, so one failure does not fail the tests after it.
+      for (let i = 0; i < 2; i++) await vs?.page.keyboard.press('Escape').catch(() => undefined);
       throw err;
     }
   });

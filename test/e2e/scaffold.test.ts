@@ -48,7 +48,12 @@ describe('Scaffold ML Feature and rollout controls in code-server', () => {
 
   /** Waits for a step of the flow (by the text of its title), then answers it. */
   async function step(n: number, answer: { type?: string; pick?: string | RegExp }): Promise<void> {
-    await page.waitForFunction((n) => new RegExp(`\\(${n}/\\d+\\)`).test(document.querySelector('.quick-input-widget .quick-input-title')?.textContent ?? ''), n, { timeout: 30_000 });
+    await page
+      .waitForFunction((n) => new RegExp(`\\(${n}/\\d+\\)`).test(document.querySelector('.quick-input-widget .quick-input-title')?.textContent ?? ''), n, { timeout: 30_000 })
+      .catch(async (err: unknown) => {
+        const shown = await title().innerText().catch(() => '(no quick input)');
+        throw new Error(`step ${n} of the flow did not show; the quick input's title: ${JSON.stringify(shown)} (${String(err)})`);
+      });
     const input = widget().locator('input');
     if (answer.type !== undefined) await input.fill(answer.type);
     if (answer.pick !== undefined) {
@@ -82,7 +87,12 @@ describe('Scaffold ML Feature and rollout controls in code-server', () => {
     const version = row(models, /version 1.*@challenger/);
     await version.waitFor({ timeout: 15_000 });
     await version.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Scaffold ML Feature' }).click();
+    const item = page.locator('.context-view .action-label', { hasText: 'Scaffold ML Feature' });
+    await item.waitFor();
+    // The menu is laid out and focused before it takes a click; it closes once the command runs.
+    await page.waitForTimeout(300);
+    await item.click();
+    await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 10_000 });
     await step(1, { type: 'churn-guard' });
     // Language is step 2 of 8: no model step, the version is the model.
     await page.waitForFunction(() => /\(2\/8\)/.test(document.querySelector('.quick-input-widget .quick-input-title')?.textContent ?? ''), undefined, { timeout: 15_000 });

@@ -228,5 +228,6 @@ describe('Deployment dashboard in code-server', () => {
     // Once the new session has scraped /metrics twice, the hour before it still comes from the prediction log.
     await again.locator('#chart-latency .sub', { hasText: /from \/metrics \(before its first scrapes: the prediction log\)$/ }).waitFor({ timeout: 30_000 });
     await again.locator('#chart-latency canvas').waitFor();
+    await vs.screenshot('36-dashboard-after-reload');
   });
 });

@@ -20,6 +20,8 @@ interface LabelBase { repo: string; path: string; commit: string; language: stri
 interface CallLabel extends LabelBase { kind: 'call'; line: number; endLine: number; cell?: number; callee: string; fallback: string; confidence: string; timeout: string; untraced: string }
 interface LoadLabel extends LabelBase { kind: 'load'; line: number; endLine: number; cell?: number; load: 'safe' | 'unsafe' }
 interface FileLabel extends LabelBase { kind: 'file' }
+/** A module of the same repository that the labels of another file were written from (a client built there). */
+interface ContextFile { kind: 'context'; repo: string; path: string; commit: string; reason: string; labelLine: number }
 type Label = CallLabel | LoadLabel | FileLabel;
 type LocatedLabel = CallLabel | LoadLabel;
 
@@ -81,7 +83,7 @@ function oneOf(o: Record<string, unknown>, key: string, allowed: string[], where
   return v;
 }
 
-function parseLabel(text: string, labelLine: number, file: string): Label {
+function parseLabel(text: string, labelLine: number, file: string): Label | ContextFile {
   const where = `${file}:${labelLine}`;
   let o: unknown;
   try {
@@ -91,6 +93,7 @@ function parseLabel(text: string, labelLine: number, file: string): Label {
   }
   if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new LabelError(`${where}: expected a JSON object`);
   const r = o as Record<string, unknown>;
+  if (r.context !== undefined) return { kind: 'context', repo: str(r, 'repo', where), path: str(r, 'path', where), commit: str(r, 'commit', where), reason: str(r, 'context', where), labelLine };
   const base = { repo: str(r, 'repo', where), path: str(r, 'path', where), commit: str(r, 'commit', where), language: str(r, 'language', where), reason: str(r, 'reason', where), labelLine };
   if (r.calls === 0) return { ...base, kind: 'file' };
   const line = positiveInt(r, 'line', where);
@@ -110,7 +113,7 @@ function parseLabel(text: string, labelLine: number, file: string): Label {
   };
 }
 
-async function readLabels(file: string): Promise<Label[]> {
+async function readLabels(file: string): Promise<(Label | ContextFile)[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -122,7 +125,7 @@ async function readLabels(file: string): Promise<Label[]> {
 
 const fileKey = (l: { repo: string; path: string }): string => `${l.repo}\u0000${l.path}`;
 const localPath = (dir: string, l: { repo: string; path: string }): string => join(dir, l.repo.replace('/', '__'), l.path);
-const rawUrl = (l: LabelBase): string => `https://raw.githubusercontent.com/${l.repo}/${l.commit}/${l.path.split('/').map(encodeURIComponent).join('/')}`;
+const rawUrl = (l: { repo: string; path: string; commit: string }): string => `https://raw.githubusercontent.com/${l.repo}/${l.commit}/${l.path.split('/').map(encodeURIComponent).join('/')}`;
 const at = (l: { repo: string; path: string }, line: number, cell?: number): string => `${l.repo}/${l.path}${cell !== undefined ? `[cell ${cell}]` : ''}:${line}`;
 
 interface FileFindings { findings: { finding: Finding; cell?: number }[]; calls: { call: PredictCall; cell?: number }[] }
@@ -178,7 +181,9 @@ const fmt = (x: number | null): string => (x === null ? '  -  ' : x.toFixed(2));
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  const labels = await readLabels(opts.labels);
+  const records = await readLabels(opts.labels);
+  const context = records.filter((l): l is ContextFile => l.kind === 'context');
+  const labels = records.filter((l): l is Label => l.kind !== 'context');
   const files = new Map<string, { base: LabelBase; located: LocatedLabel[] }>();
   for (const l of labels) {
     const key = fileKey(l);
@@ -188,7 +193,7 @@ async function main(): Promise<void> {
   }
 
   if (opts.urls) {
-    for (const { base } of files.values()) process.stdout.write(`${rawUrl(base)}\t${localPath(opts.dir, base)}\n`);
+    for (const f of [...[...files.values()].map((e) => e.base), ...context]) process.stdout.write(`${rawUrl(f)}\t${localPath(opts.dir, f)}\n`);
     return;
   }
 
@@ -256,7 +261,7 @@ async function main(): Promise<void> {
   }
 
   const out: string[] = [];
-  out.push(`real-code evaluation: ${analyzed} of ${files.size} labelled files analyzed (${missing.length} missing, ${failed.length} failed) from ${opts.dir}`);
+  out.push(`real-code evaluation: ${analyzed} of ${files.size} labelled files analyzed (${missing.length} missing, ${failed.length} failed)${context.length ? `, with ${context.length} context modules` : ''} from ${opts.dir}`);
   out.push('');
   out.push('rule                   TP   FP   FN  precision  recall');
   for (const s of scores.values()) {
@@ -273,6 +278,8 @@ async function main(): Promise<void> {
     }
   }
   if (missing.length) out.push('', `missing local files (${missing.length}; fetch them with --urls):`, ...missing.map((m) => `  ${m}`));
+  const missingContext = context.filter((c) => !existsSync(localPath(opts.dir, c)));
+  if (missingContext.length) out.push('', `missing context modules (${missingContext.length}; labels written from them may score as misses; fetch them with --urls):`, ...missingContext.map((c) => `  ${c.repo}/${c.path}`));
   if (failed.length) out.push('', `files that could not be analyzed (${failed.length}):`, ...failed.map((f) => `  ${f.file}: ${f.error}`));
   process.stdout.write(`${out.join('\n')}\n`);
 

@@ -1771,7 +1771,9 @@ export class PyContext {
       return SCORE_OF.test(source.slice(a.rhsStart, a.rhsEnd)) && !picksLabel(a) && this.mentions(rhs, own);
     }, undefined, picksLabel).names;
     // `values, indices = torch.max(x, 1)` / `score, idx = probs.max(1)`: the indices are the label, not a score.
+    // `pred = model(x)` then `pred = np.argmax(pred)`: from there on the name holds the label, not the score.
     for (const a of this.facts(scope).assigns) {
+      if (a.start > end && a.targets.length === 1 && picksLabel(a)) seeded.delete(baseTarget(a.targets[0] as string));
       if (a.targets.length === 2 && /\b(?:torch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)|topk\s*\()/.test(masked.slice(a.rhsStart, a.rhsEnd))) seeded.delete(baseTarget(a.targets[1] as string));
     }
     const out: Flow = { sinks: new Set(), labelUse: false, numericUse: false };

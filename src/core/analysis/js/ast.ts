@@ -21,6 +21,11 @@ export interface JNode {
   skipped: boolean;
   /** The nearest enclosing function (filled once the tree is built). */
   fn: JNode | null;
+  /**
+   * The text of a name (identifier, property name…), read once when the node is copied: a statement copy reused after
+   * an edit keeps it, and lookups by name hash the same string each time.
+   */
+  name: string | null;
 }
 
 export interface Ast {
@@ -106,9 +111,13 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
     if (parent && !named && PUNCTUATION.has(type)) return null;
     const start = cursor.startIndex;
     let end = -1;
+    let name: string | null = null;
     if (named && NAME_LEAVES.has(type)) {
       NAME_RE.lastIndex = start;
-      if (NAME_RE.test(source) && source.charCodeAt(NAME_RE.lastIndex) !== 92) end = NAME_RE.lastIndex;
+      if (NAME_RE.test(source) && source.charCodeAt(NAME_RE.lastIndex) !== 92) {
+        end = NAME_RE.lastIndex;
+        name = source.slice(start, end);
+      }
     } else if (!named && type !== ';' && source.startsWith(type, start)) end = start + type.length;
     const n: JNode = {
       type,
@@ -122,6 +131,7 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
       last: nodes.length,
       skipped: false,
       fn: parent ? (FUNCTION_TYPES.has(parent.type) ? parent : parent.fn) : null,
+      name,
     };
     nodes.push(n);
     if (parent) parent.children.push(n);
@@ -209,7 +219,7 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
 }
 
 export function text(ast: Ast, n: JNode): string {
-  return ast.source.slice(n.start, n.end);
+  return n.name ?? ast.source.slice(n.start, n.end);
 }
 
 export function child(n: JNode, field: string): JNode | undefined {

@@ -5,7 +5,7 @@
 //  d. the same Python text checked by pyflakes (a subprocess, with and without interpreter start) and by Ruff's
 //     wasm build (in-process).
 // Run standalone: node --import tsx bench/analysis.ts  (prints, writes bench/results/analysis.json)
-//   --engine   only a. and b. (the engine on one file: full analysis vs parse, reanalysis after edits; about a minute),
+//   --engine   only a. and b. (the engine on one file: full analysis vs parse, reanalysis after edits; a few minutes),
 //              written to bench/results/analysis-engine.json
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';

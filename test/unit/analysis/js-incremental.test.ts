@@ -107,4 +107,39 @@ describe('JS/TS analysis shortcuts', () => {
     }
     assert.ok(compared > 100, `${compared} edits compared`);
   });
+
+  test('one-line edits as the benchmark makes them (rename a name, type at a line end): reanalysis equals a fresh analysis, TypeScript and Python', () => {
+    for (const [lang, seed] of [['typescript', 31], ['python', 32]] as const) {
+      const rng = mulberry32(seed);
+      let text = generateSource(lang, 2000, seed);
+      let tree: Tree = analyzeSource(text, lang, DEFAULT_CONFIG).tree;
+      let compared = 0;
+      let withFindings = 0;
+      for (let e = 0; e < 40; e++) {
+        const lines = text.split('\n');
+        let row = Math.floor(rng() * (lines.length - 1));
+        while (!(lines[row] ?? '').trim()) row = (row + 1) % (lines.length - 1);
+        const line = lines[row] ?? '';
+        const ids = [...line.matchAll(/[A-Za-z_]\w*/g)];
+        const m = ids.length > 0 ? ids[Math.floor(rng() * ids.length)] : undefined;
+        const [column, removed, inserted] = m && rng() < 0.6 ? [m.index, m[0].length, `${m[0]}_v${e}`] : [line.length, 0, rng() < 0.5 ? ' ' : '#'];
+        const at = lines.slice(0, row).reduce((s, l) => s + l.length + 1, 0) + column;
+        const next = text.slice(0, at) + inserted + text.slice(at + removed);
+        tree.edit({ startIndex: at, oldEndIndex: at + removed, newEndIndex: at + inserted.length, startPosition: { row, column }, oldEndPosition: { row, column: column + removed }, newEndPosition: { row, column: column + inserted.length } });
+        const incremental = analyzeSource(next, lang, DEFAULT_CONFIG, tree);
+        const fresh = analyzeSource(next, lang, DEFAULT_CONFIG);
+        if (incremental.tree.rootNode.toString() === fresh.tree.rootNode.toString()) {
+          compared++;
+          if (fresh.result.findings.length > 0) withFindings++;
+          assert.ok(same(incremental.result, fresh.result), `${lang}, edit ${e}: ${JSON.stringify(inserted)} at ${row + 1}:${column + 1}`);
+        }
+        fresh.tree.delete();
+        tree.delete();
+        tree = incremental.tree;
+        text = next;
+      }
+      tree.delete();
+      assert.ok(compared >= 30 && withFindings === compared, `${lang}: ${compared} edits compared, ${withFindings} with findings`);
+    }
+  });
 });

@@ -185,7 +185,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         const copy = m ? prev.copies.get(m.oldStart) : undefined;
         if (!m || !copy || (keep && !keep(type, start, 0))) return undefined;
         prev.copies.delete(m.oldStart);
-        return { nodes: prev.nodes.slice(copy.idx, copy.last + 1), delta: m.delta };
+        return { nodes: prev.nodes, from: copy.idx, to: copy.last, delta: m.delta };
       };
     }
   }

@@ -1,6 +1,6 @@
 // A light, plain-object copy of the tree-sitter tree, built in one TreeCursor pass. Every later step (scopes,
 // bindings, predict calls, checks, fixes) walks these objects instead of calling into wasm for each property.
-import type { Tree } from 'web-tree-sitter';
+import type { Language as TsLanguage, Tree } from 'web-tree-sitter';
 import type { Position, Range } from '../types';
 
 export interface JNode {
@@ -21,6 +21,11 @@ export interface JNode {
   skipped: boolean;
   /** The nearest enclosing function (filled once the tree is built). */
   fn: JNode | null;
+  /**
+   * The text of a name (identifier, property name…), read once when the node is copied: a statement copy reused after
+   * an edit keeps it, and lookups by name hash the same string each time.
+   */
+  name: string | null;
 }
 
 export interface Ast {
@@ -58,13 +63,31 @@ const LEAVES = new Set([
 const NAME_LEAVES = new Set(['identifier', 'property_identifier', 'shorthand_property_identifier', 'shorthand_property_identifier_pattern', 'type_identifier', 'statement_identifier', 'private_property_identifier']);
 const NAME_RE = /#?[\p{ID_Continue}$\u200c\u200d]+/uy;
 
+/**
+ * The grammar's type and field names as internalized strings. web-tree-sitter builds them from wasm memory, so they
+ * are not internalized: comparing one with a literal (`n.type === 'identifier'`, a `switch`) then compares characters
+ * instead of pointers, and the analysis compares node types millions of times.
+ */
+const internalizedNames = new WeakMap<TsLanguage, { types: string[]; fields: (string | null)[] }>();
+
+function namesOf(language: TsLanguage): { types: string[]; fields: (string | null)[] } {
+  let names = internalizedNames.get(language);
+  if (!names) {
+    // A string used as a property key is internalized; Object.keys hands back that copy.
+    const intern = (s: string): string => Object.keys({ [s]: 0 })[0] ?? s;
+    names = { types: language.types.map(intern), fields: language.fields.map((f) => (f === null ? null : intern(f))) };
+    internalizedNames.set(language, names);
+  }
+  return names;
+}
+
 /** Chooses the top-level statements to copy whole; the others become childless placeholders (`skipped`). */
 export type StatementFilter = (type: string, start: number, end: number) => boolean;
 /**
  * A copy of a top-level statement made for an earlier version of the text: its nodes in document order (the
- * statement first) and how far they move.
+ * statement first) are `nodes[from..to]` of the earlier copy's node list, and `delta` is how far their offsets move.
  */
-export type StatementReuse = (type: string, start: number, end: number) => { nodes: JNode[]; delta: number } | undefined;
+export type StatementReuse = (type: string, start: number, end: number) => { nodes: readonly JNode[]; from: number; to: number; delta: number } | undefined;
 
 /**
  * Copies the tree into plain objects with an explicit loop (no recursion, so deep trees cannot overflow). With `keep`,
@@ -75,8 +98,7 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
   const nodes: JNode[] = [];
   // Type names, field names and named-ness come from per-language tables: fewer calls into wasm per node.
   const language = tree.language;
-  const types = language.types;
-  const fields = language.fields;
+  const { types, fields } = namesOf(language);
   const namedById: (boolean | undefined)[] = [];
   /** Calls copied from the tree (a few of them are `await (x)` misread, see finish). */
   const calls: JNode[] = [];
@@ -89,9 +111,13 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
     if (parent && !named && PUNCTUATION.has(type)) return null;
     const start = cursor.startIndex;
     let end = -1;
+    let name: string | null = null;
     if (named && NAME_LEAVES.has(type)) {
       NAME_RE.lastIndex = start;
-      if (NAME_RE.test(source) && source.charCodeAt(NAME_RE.lastIndex) !== 92) end = NAME_RE.lastIndex;
+      if (NAME_RE.test(source) && source.charCodeAt(NAME_RE.lastIndex) !== 92) {
+        end = NAME_RE.lastIndex;
+        name = source.slice(start, end);
+      }
     } else if (!named && type !== ';' && source.startsWith(type, start)) end = start + type.length;
     const n: JNode = {
       type,
@@ -105,6 +131,7 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
       last: nodes.length,
       skipped: false,
       fn: parent ? (FUNCTION_TYPES.has(parent.type) ? parent : parent.fn) : null,
+      name,
     };
     nodes.push(n);
     if (parent) parent.children.push(n);
@@ -148,19 +175,24 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
     const typeId = cursor.nodeTypeId;
     const type = types[typeId] ?? 'ERROR';
     const old = reuse?.(type, cursor.startIndex, cursor.endIndex);
-    const top = old?.nodes[0];
+    const top = old?.nodes[old.from];
     if (!old || !top) return false;
     top.parent = root;
     root.children.push(top);
-    // Its nodes join the document order in the order they had: indexes move together, offsets by the edit.
+    // Its nodes join the document order in the order they had: indexes move together, offsets by the edit (before
+    // the edit, often neither moves).
     const move = nodes.length - top.idx;
-    const { delta } = old;
-    for (const n of old.nodes) {
-      n.idx += move;
-      n.last += move;
-      n.start += delta;
-      n.end += delta;
-      nodes.push(n);
+    const { nodes: list, from, to, delta } = old;
+    if (move === 0 && delta === 0) for (let i = from; i <= to; i++) nodes.push(list[i] as JNode);
+    else {
+      for (let i = from; i <= to; i++) {
+        const n = list[i] as JNode;
+        n.idx += move;
+        n.last += move;
+        n.start += delta;
+        n.end += delta;
+        nodes.push(n);
+      }
     }
     return true;
   }
@@ -187,7 +219,7 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
 }
 
 export function text(ast: Ast, n: JNode): string {
-  return ast.source.slice(n.start, n.end);
+  return n.name ?? ast.source.slice(n.start, n.end);
 }
 
 export function child(n: JNode, field: string): JNode | undefined {

@@ -186,3 +186,17 @@ describe('DeploymentMonitor status over a moving window', () => {
     await monitor.close();
   });
 });
+
+describe('prediction record scores', () => {
+  it('keeps the parsed scores when all are numbers, and only the numbers when some are not', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlship-scores-'));
+    const file = join(dir, 'p.jsonl');
+    const base = { ts: '2026-01-05T10:00:00Z', request_id: 'r', path: 'model', confidence: 0.8 };
+    await writeFile(file, `${JSON.stringify({ ...base, output: { label: 1, scores: { '0': 0.2, '1': 0.8 } } })}\n${JSON.stringify({ ...base, output: { label: 1, scores: { '0': 0.2, '1': 'high', '2': null } } })}\n`);
+    const source = new PredictionSource({ file });
+    const { records } = await source.read();
+    assert.deepEqual(records.map((r) => r.record.output?.scores), [{ '0': 0.2, '1': 0.8 }, { '0': 0.2 }]);
+    await source.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+});

@@ -26,7 +26,16 @@ export interface DriftScorer {
 /** At most `max` records, evenly spaced (deterministic, so the same window always gives the same score). */
 export function evenSample<T>(records: readonly T[], max = MAX_WINDOW_RECORDS): readonly T[] {
   if (records.length <= max) return records;
-  return Array.from({ length: max }, (_, i) => records[Math.floor((i * records.length) / max)] as T);
+  return sampleRange(records, 0, records.length, max, (r) => r);
+}
+
+/** `pick` of evenSample(records.slice(from, to), max), without copying the range first. */
+export function sampleRange<T, U>(records: readonly T[], from: number, to: number, max: number, pick: (r: T) => U): U[] {
+  const n = to - from;
+  const k = Math.min(n, max);
+  const out = new Array<U>(k);
+  for (let i = 0; i < k; i++) out[i] = pick(records[from + (n <= max ? i : Math.floor((i * n) / max))] as T);
+  return out;
 }
 
 export interface DriftSettings {
@@ -92,12 +101,13 @@ export function widenedWindow(records: readonly Timed<PredictionRecord>[], lo: n
   const first = records[from] as Timed<PredictionRecord>;
   const last = records[hi - 1] as Timed<PredictionRecord>;
   // Sampled here already, so a long window is never copied whole to the process that scores it.
-  return { key: `${first.t}|${last.t}|${hi - from}`, records: hi - from, inputs: evenSample(records.slice(from, hi)).map((r) => r.record.inputs as Record<string, unknown>) };
+  return { key: `${first.t}|${last.t}|${hi - from}`, records: hi - from, inputs: sampleRange(records, from, hi, MAX_WINDOW_RECORDS, (r) => r.record.inputs as Record<string, unknown>) };
 }
 
 /** Whether a record logged its inputs (what drift compares with the baseline). */
 export function hasInputs(r: Timed<PredictionRecord>): boolean {
-  return r.record.inputs !== undefined && Object.keys(r.record.inputs).length > 0;
+  for (const k in r.record.inputs) if (Object.hasOwn(r.record.inputs, k)) return true;
+  return false;
 }
 
 /** The records that carry logged inputs (sorted, as the monitor keeps them). */

@@ -19,7 +19,7 @@ import { FeedbackSource, PredictionSource, type LogProblem } from './predictionL
 import { histogramQuantile, PrometheusApiClient } from './prometheus';
 import type { FeedbackRecord, PredictionRecord, Timed } from './records';
 import { scrapeMetrics, unitToMs, type ScrapePoint } from './scrape';
-import { buildDashboard, summarizeWindow, type MetricsSeries } from './series';
+import { buildDashboard, logLatencies, SlidingTally, summarizeTally, type MetricsSeries } from './series';
 
 export interface MonitorOptions {
   /** Folder that relative paths (logs, baseline) are resolved against: the workspace folder of mlship.yaml. */
@@ -77,6 +77,8 @@ export class DeploymentMonitor {
   private statusDriftMemo: { at: number; lastT: number; result: StatusDrift } | undefined;
   private detailMemo: { key: string; detail: WindowDetail | null } | undefined;
   private readonly recordKeys = new Set<string>();
+  /** Counts over the status window's records, moved along as records arrive and age out. */
+  private readonly statusTally = new SlidingTally();
   /** Quality from feedback, kept up to date as records arrive (first feedback per request counts). */
   private readonly quality = { metric: undefined as QualityMetric | undefined, predictions: 0, sum: 0, scored: new Map<string, number>(), byId: new Map<string, PredictionRecord>(), waiting: new Map<string, FeedbackRecord>() };
   private feedback: Timed<FeedbackRecord>[] = [];
@@ -226,9 +228,9 @@ export class DeploymentMonitor {
     if (!modelVersion) modelVersion = this.records[this.records.length - 1]?.record.model_version || undefined;
 
     const window = this.options.statusWindowMs ?? DEFAULT_STATUS_WINDOW;
-    const recent = this.records.slice(this.firstAfter(now - window));
+    const from = this.firstAfter(now - window);
     const inWindow = this.scrapes.filter((sc) => sc.t > now - window - this.intervalMs * 2);
-    const summary = summarizeWindow(inWindow, recent, window);
+    const summary = summarizeTally(inWindow, this.statusTally.advance(this.records, from), () => logLatencies(this.records, from), window);
     let p95 = promSeries ? promSeries.p95 : summary.p95Ms;
     // A single scrape (mlship status, or the first poll): the histogram since the server started.
     if (p95 === null && !promSeries && this.scrapes.length === 1) {
@@ -395,6 +397,7 @@ export class DeploymentMonitor {
     if (unordered) {
       this.records.sort((a, b) => a.t - b.t);
       this.inputRecords.sort((a, b) => a.t - b.t);
+      this.statusTally.reset();
     }
     if (q.metric === undefined && this.records.length >= 20) q.metric = detectMetric(this.records);
   }
@@ -422,6 +425,7 @@ export class DeploymentMonitor {
     if (cut > 0 && (cut >= this.records.length / 10 || this.records.length > max * 1.1)) {
       for (const r of this.records.slice(0, cut)) this.quality.byId.delete(r.record.request_id);
       this.records = this.records.slice(cut);
+      this.statusTally.dropped(cut);
       const first = this.records[0];
       this.inputRecords = first ? this.inputRecords.slice(firstAfter(this.inputRecords, first.t - 1)) : [];
       if (this.recordKeys.size > 2 * max) this.recordKeys.clear();

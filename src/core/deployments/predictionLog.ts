@@ -1,6 +1,7 @@
 // Prediction and feedback logs as they grow: a JSONL file followed like `tail -F` (appends, rotation by rename,
 // truncation), a JSONL document behind a URL, and KServe's CloudEvents payload logs (request and response events
 // paired by id) turned into prediction records. Bad lines are reported with their line number, never fatal.
+import type { Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { httpGet, type HttpOptions } from './http';
 import { rowOutput, type TensorData } from './predictionRows';
@@ -37,16 +38,19 @@ export interface TailRead {
 }
 
 /**
- * Follows a growing JSONL file. Each read returns the complete lines appended since the previous one. When the file
- * is rotated (renamed away and recreated), the rest of the old file is read first from the handle still open on it,
- * then the new file from its start; when it is truncated in place, reading restarts at 0.
+ * Follows a growing JSONL file. Each read returns the complete lines appended since the previous one, each line once:
+ * a line still being written stays behind (as bytes, so a character split between two writes is decoded whole) until
+ * its newline arrives. When the file is rotated (renamed away and recreated), the rest of the old file is read first
+ * from the handle still open on it, then the new file from its start; when it is truncated in place, reading restarts
+ * at 0. A read that finds nothing new costs one `stat`.
  */
 export class JsonlTail {
   private handle: FileHandle | undefined;
   private ino: number | undefined;
   private offset = 0;
   private lineNo = 0;
-  private partial = '';
+  /** Bytes of the line not yet ended by a newline. */
+  private partial: Buffer = Buffer.alloc(0);
   private skipFirstLine = false;
 
   constructor(
@@ -57,25 +61,30 @@ export class JsonlTail {
   async read(): Promise<TailRead> {
     const out: TailRead = { lines: [], problems: [], rotated: false, missing: false };
     let budget = this.options.maxReadBytes ?? 8 * 1024 * 1024;
-    // Whatever is left in the file we have open (it may have been renamed away since).
-    if (this.handle) budget -= await this.drain(out, budget);
-    let info;
+    let info: Stats | undefined;
     try {
       info = await stat(this.path);
     } catch {
-      out.missing = this.handle === undefined;
-      return out;
+      info = undefined;
     }
-    if (this.handle && info.ino === this.ino && info.size < this.offset) {
+    if (this.handle && (info === undefined || info.ino !== this.ino)) {
+      // Renamed away (or removed): whatever is left in the file we have open comes first.
+      budget -= await this.drain(out, budget);
+      if (info === undefined) return out;
+      await this.close();
+      out.rotated = true;
+    } else if (this.handle && info && info.size < this.offset) {
       // Truncated in place (copytruncate): start over.
       this.offset = 0;
       this.lineNo = 0;
-      this.partial = '';
-      out.rotated = true;
-    } else if (this.handle && info.ino !== this.ino) {
-      await this.close();
+      this.partial = Buffer.alloc(0);
       out.rotated = true;
     }
+    if (!info) {
+      out.missing = true;
+      return out;
+    }
+    let size: number | undefined = info.size;
     if (!this.handle) {
       try {
         this.handle = await open(this.path, 'r');
@@ -85,47 +94,63 @@ export class JsonlTail {
       }
       const opened = await this.handle.stat();
       this.ino = opened.ino;
+      size = opened.size;
       const first = !out.rotated && this.options.tailBytes !== undefined && opened.size > this.options.tailBytes;
       this.offset = first ? opened.size - (this.options.tailBytes as number) : 0;
       this.skipFirstLine = first;
       this.lineNo = 0;
-      this.partial = '';
+      this.partial = Buffer.alloc(0);
     }
-    if (budget > 0) await this.drain(out, budget);
+    if (budget > 0) await this.drain(out, budget, size);
     return out;
   }
 
-  /** Reads from the open handle up to its current end (or `budget` bytes); returns the bytes read. */
-  private async drain(out: TailRead, budget: number): Promise<number> {
+  /** Reads from the open handle up to `size` (default: its current end) or `budget` bytes; returns the bytes read. */
+  private async drain(out: TailRead, budget: number, size?: number): Promise<number> {
     const handle = this.handle;
     if (!handle) return 0;
-    const { size } = await handle.stat();
-    const want = Math.min(size - this.offset, budget);
+    const end = size ?? (await handle.stat()).size;
+    const want = Math.min(end - this.offset, budget);
     if (want <= 0) return 0;
-    const buf = Buffer.alloc(want);
+    const buf = Buffer.allocUnsafe(want);
     const { bytesRead } = await handle.read(buf, 0, want, this.offset);
     this.offset += bytesRead;
-    const text = this.partial + buf.subarray(0, bytesRead).toString('utf8');
-    const parts = text.split('\n');
-    this.partial = parts.pop() ?? '';
-    for (const p of parts) {
-      if (this.skipFirstLine) {
-        // The rest of a line we started in the middle of (tailBytes), or of an over-long line already reported.
-        this.skipFirstLine = false;
-        this.lineNo++;
-        continue;
-      }
-      this.lineNo++;
-      const t = p.replace(/\r$/, '');
-      if (t.trim() !== '') out.lines.push({ text: t, line: this.lineNo });
+    const chunk = buf.subarray(0, bytesRead);
+    const lastNewline = chunk.lastIndexOf(0x0a);
+    if (lastNewline < 0) {
+      this.partial = this.partial.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.partial, chunk]);
+    } else {
+      const complete = this.partial.length === 0 ? chunk.subarray(0, lastNewline) : Buffer.concat([this.partial, chunk.subarray(0, lastNewline)]);
+      // Copied: the rest must not keep the whole read buffer alive.
+      this.partial = Buffer.from(chunk.subarray(lastNewline + 1));
+      this.addLines(out, complete.toString('utf8'));
     }
     const maxLine = this.options.maxLineBytes ?? 1024 * 1024;
     if (this.partial.length > maxLine) {
       if (!this.skipFirstLine) out.problems.push({ source: this.path, line: this.lineNo + 1, message: `a line longer than ${maxLine} bytes was skipped` });
-      this.partial = '';
+      this.partial = Buffer.alloc(0);
       this.skipFirstLine = true;
     }
     return bytesRead;
+  }
+
+  /** Numbers and keeps the non-blank lines of `text` (complete lines, without the last newline). */
+  private addLines(out: TailRead, text: string): void {
+    let from = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', from);
+      const to = nl < 0 ? text.length : nl;
+      this.lineNo++;
+      if (this.skipFirstLine) {
+        // The rest of a line we started in the middle of (tailBytes), or of an over-long line already reported.
+        this.skipFirstLine = false;
+      } else {
+        const t = text.charCodeAt(to - 1) === 13 ? text.slice(from, to - 1) : text.slice(from, to);
+        if (t.trim() !== '') out.lines.push({ text: t, line: this.lineNo });
+      }
+      if (nl < 0) return;
+      from = nl + 1;
+    }
   }
 
   async close(): Promise<void> {

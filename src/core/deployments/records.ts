@@ -69,6 +69,22 @@ const isLabel = (x: unknown): x is string | number | boolean => typeof x === 'st
 const nullableString = (x: unknown): x is string | null | undefined => x === null || x === undefined || typeof x === 'string';
 const nullableNumber = (x: unknown): x is number | null | undefined => x === null || x === undefined || (typeof x === 'number' && Number.isFinite(x));
 
+/** The scores that are finite numbers: the parsed object itself when all are (the usual case), else a copy of those. */
+function finiteScores(scores: Record<string, unknown>): Record<string, number> {
+  let all = true;
+  for (const k in scores) if (!isFiniteNumber(scores[k])) all = false;
+  if (all) return scores as Record<string, number>;
+  const out: Record<string, number> = {};
+  for (const k in scores) {
+    if (!Object.hasOwn(scores, k)) continue;
+    const v = scores[k];
+    if (isFiniteNumber(v)) out[k] = v;
+  }
+  return out;
+}
+
+const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
 function parseOutput(x: unknown): PredictionOutput | null | undefined {
   if (x === null || x === undefined) return null;
   if (isLabel(x)) return typeof x === 'number' ? { value: x, label: x } : { label: x };
@@ -76,15 +92,13 @@ function parseOutput(x: unknown): PredictionOutput | null | undefined {
   const out: PredictionOutput = {};
   if (isLabel(x.label)) out.label = x.label;
   if (typeof x.value === 'number' && Number.isFinite(x.value)) out.value = x.value;
-  if (isRecord(x.scores)) {
-    const scores: Record<string, number> = {};
-    for (const [k, v] of Object.entries(x.scores)) if (typeof v === 'number' && Number.isFinite(v)) scores[k] = v;
-    out.scores = scores;
-  } else if (Array.isArray(x.scores)) {
+  if (isRecord(x.scores)) out.scores = finiteScores(x.scores); else if (Array.isArray(x.scores)) {
     out.scores = Object.fromEntries(x.scores.flatMap((v, i) => (typeof v === 'number' && Number.isFinite(v) ? [[String(i), v]] : [])));
   }
   return out;
 }
+
+const str = (x: unknown): string => (typeof x === 'string' ? x : '');
 
 /** Reads one prediction record; `ts`, `request_id` and `path` are required, the rest defaults to null. */
 export function parsePredictionRecord(value: unknown): ParseResult<Timed<PredictionRecord>> {
@@ -101,7 +115,6 @@ export function parsePredictionRecord(value: unknown): ParseResult<Timed<Predict
   const reason = value.reason ?? null;
   if (reason !== null && !['error', 'timeout', 'low_confidence', 'flag_off'].includes(reason as string)) return { ok: false, problem: `"reason" must be error, timeout, low_confidence, flag_off or null (got ${JSON.stringify(reason)})` };
   if (value.inputs !== undefined && value.inputs !== null && !isRecord(value.inputs)) return { ok: false, problem: '"inputs" must be an object' };
-  const str = (x: unknown): string => (typeof x === 'string' ? x : '');
   const record: PredictionRecord = {
     ts: value.ts as string,
     feature: str(value.feature),

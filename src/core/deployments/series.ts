@@ -284,6 +284,76 @@ function predictionDistribution(perBucket: readonly Timed<PredictionRecord>[][],
   return { kind: 'labels', labels, shares };
 }
 
+/** What the status reads from the log records of its window: counts only, so records can enter and leave it. */
+export interface RecordTally {
+  records: number;
+  /** Records whose path is not `model`. */
+  fallback: number;
+  /** Records with a confidence, and those of them below the threshold (or with reason low_confidence). */
+  withConfidence: number;
+  low: number;
+  /** Records with reason `error`. */
+  errors: number;
+}
+
+export const LOW_CONFIDENCE = 0.6;
+
+export function emptyTally(): RecordTally {
+  return { records: 0, fallback: 0, withConfidence: 0, low: 0, errors: 0 };
+}
+
+/** Adds one record to a tally (`sign` 1) or takes it out again (-1). */
+export function tallyRecord(tally: RecordTally, r: PredictionRecord, sign: 1 | -1, lowConfidenceThreshold = LOW_CONFIDENCE): void {
+  tally.records += sign;
+  if (r.path !== 'model') tally.fallback += sign;
+  if (r.confidence !== null) {
+    tally.withConfidence += sign;
+    if (r.confidence < lowConfidenceThreshold || r.reason === 'low_confidence') tally.low += sign;
+  }
+  if (r.reason === 'error') tally.errors += sign;
+}
+
+/**
+ * The tally of a window sliding over a sorted array of records that grows at its end: each move adds the records
+ * that arrived and takes out those that left, so a poll costs the records that moved, not the whole window.
+ */
+export class SlidingTally {
+  private lo = 0;
+  private hi = 0;
+  private stale = false;
+  private current = emptyTally();
+
+  constructor(private readonly lowConfidenceThreshold = LOW_CONFIDENCE) {}
+
+  /** The window is now records[from, records.length); returns its tally. */
+  advance(records: readonly Timed<PredictionRecord>[], from: number): RecordTally {
+    // Re-sorted, cut into, or moved back (the clock went back): count the window again.
+    if (this.stale || from < this.lo || this.hi > records.length) {
+      this.lo = from;
+      this.hi = from;
+      this.current = emptyTally();
+      this.stale = false;
+    }
+    for (; this.hi < records.length; this.hi++) tallyRecord(this.current, (records[this.hi] as Timed<PredictionRecord>).record, 1, this.lowConfidenceThreshold);
+    for (; this.lo < from; this.lo++) tallyRecord(this.current, (records[this.lo] as Timed<PredictionRecord>).record, -1, this.lowConfidenceThreshold);
+    return this.current;
+  }
+
+  /** The first `count` records were removed from the array (trimmed history). */
+  dropped(count: number): void {
+    if (count > this.lo) this.stale = true;
+    else {
+      this.lo -= count;
+      this.hi -= count;
+    }
+  }
+
+  /** The array was re-sorted: the next advance counts its window again. */
+  reset(): void {
+    this.stale = true;
+  }
+}
+
 export interface WindowSummary {
   p95Ms: number | null;
   throughput: number | null;
@@ -297,23 +367,29 @@ export interface WindowSummary {
  * traffic and errors from the scrapes in the window (else from the log), fallback and low-confidence shares from the
  * log records.
  */
-export function summarizeWindow(scrapes: readonly ScrapePoint[], records: readonly Timed<PredictionRecord>[], windowMs: number, lowConfidenceThreshold = 0.6): WindowSummary {
-  let fallback = 0;
-  let withConfidence = 0;
-  let low = 0;
-  let errors = 0;
-  const latencies: number[] = [];
-  for (const { record: r } of records) {
-    if (r.path !== 'model') fallback++;
-    if (r.confidence !== null) {
-      withConfidence++;
-      if (r.confidence < lowConfidenceThreshold || r.reason === 'low_confidence') low++;
-    }
-    if (r.reason === 'error') errors++;
-    if (r.latency_ms !== null) latencies.push(r.latency_ms);
+export function summarizeWindow(scrapes: readonly ScrapePoint[], records: readonly Timed<PredictionRecord>[], windowMs: number, lowConfidenceThreshold = LOW_CONFIDENCE): WindowSummary {
+  const tally = emptyTally();
+  for (const { record } of records) tallyRecord(tally, record, 1, lowConfidenceThreshold);
+  return summarizeTally(scrapes, tally, () => logLatencies(records), windowMs);
+}
+
+/** The `latency_ms` of records [from, to) that have one. */
+export function logLatencies(records: readonly Timed<PredictionRecord>[], from = 0, to = records.length): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i++) {
+    const ms = (records[i] as Timed<PredictionRecord>).record.latency_ms;
+    if (ms !== null) out.push(ms);
   }
-  const n = records.length;
-  const out: WindowSummary = { p95Ms: null, throughput: null, errorRate: null, fallbackRate: n > 0 ? fallback / n : null, lowConfidenceShare: withConfidence > 0 ? low / withConfidence : null };
+  return out;
+}
+
+/**
+ * summarizeWindow from a tally of the window's records; `latencies` (the records' `latency_ms`) is asked for only
+ * when there are too few scrapes to take latency from.
+ */
+export function summarizeTally(scrapes: readonly ScrapePoint[], tally: RecordTally, latencies: () => number[], windowMs: number): WindowSummary {
+  const n = tally.records;
+  const out: WindowSummary = { p95Ms: null, throughput: null, errorRate: null, fallbackRate: n > 0 ? tally.fallback / n : null, lowConfidenceShare: tally.withConfidence > 0 ? tally.low / tally.withConfidence : null };
   if (scrapes.length > 1) {
     const sorted = [...scrapes].sort((a, b) => a.t - b.t);
     const latency: (Bucket[] | undefined)[] = [undefined];
@@ -345,11 +421,14 @@ export function summarizeWindow(scrapes: readonly ScrapePoint[], records: readon
     out.throughput = seconds > 0 ? requests / seconds : null;
     out.errorRate = share(failed, requests);
     if (out.lowConfidenceShare === null && havePredictions) out.lowConfidenceShare = share(lowPredictions, predictions);
-  } else if (latencies.length > 0) {
-    latencies.sort((a, b) => a - b);
-    out.p95Ms = percentile(latencies, 95);
+    return out;
+  }
+  const ms = n > 0 ? latencies() : [];
+  if (ms.length > 0) {
+    ms.sort((a, b) => a - b);
+    out.p95Ms = percentile(ms, 95);
     out.throughput = n / (windowMs / 1000);
-    out.errorRate = errors / n;
+    out.errorRate = tally.errors / n;
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { feedbackFromRequest } from '../core/deployments/records';
 import { errorMessage } from '../core/util/concurrency';
 import type { ServeEndpoint, ServeOptions } from '../shared/serve';
 import { VERSION } from '../shared/version';
+import { DEFAULT_MAX_BATCH, DynamicBatcher, isBatchable } from './batcher';
 import { JsonlWriter } from './jsonlWriter';
 import { createMetrics, type ServerMetrics } from './metrics';
 import { ServedModel } from './model';
@@ -20,6 +21,8 @@ const DEFAULT_LOW_CONFIDENCE = 0.6;
 export interface RunningServer {
   endpoint: ServeEndpoint;
   model: ServedModel;
+  /** The dynamic batcher, when the model is batchable and `maxBatch` > 1. */
+  batcher: DynamicBatcher | undefined;
   /** Stops accepting requests, closes every connection (the port is free when this resolves), flushes the logs. */
   close(): Promise<void>;
 }
@@ -90,6 +93,8 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   const predictions = options.predictionLog ? new JsonlWriter(options.predictionLog, (m) => log('error', m)) : undefined;
   const feedback = options.feedbackLog ? new JsonlWriter(options.feedbackLog, (m) => log('error', m)) : undefined;
   let ready = true;
+  const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  const batcher = maxBatch > 1 && isBatchable(model.inputs, model.outputs) ? new DynamicBatcher((inputs, outputs) => model.run(inputs, outputs), maxBatch) : undefined;
 
   const metadata = {
     name,
@@ -103,7 +108,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     if (req.headers['inference-header-content-length'] !== undefined) throw new HttpError(400, 'The binary tensor data extension is not supported: send JSON tensors.');
     const request = parseInferenceRequest(parseJson(await readBody(req, limit)));
     model.check(request.inputs, request.outputs);
-    const outputs = await model.run(request.inputs, request.outputs);
+    const outputs = batcher ? await batcher.submit(request.inputs, request.outputs) : await model.run(request.inputs, request.outputs);
     const id = request.id ?? randomUUID();
     send(res, 200, { model_name: name, model_version: version, id, outputs: outputs.map((o) => encodeTensor(o.name, o.dtype, o.dims, o.data)) });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -230,11 +235,12 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
-  log('info', `Serving ${name} version ${version} (${options.modelPath}) on ${url} with onnxruntime-node ${model.runtimeVersion}.`);
+  log('info', `Serving ${name} version ${version} (${options.modelPath}) on ${url} with onnxruntime-node ${model.runtimeVersion}; ${batcher ? `dynamic batching up to ${maxBatch} rows per run` : maxBatch > 1 ? 'no dynamic batching (the model has an input or output without a dynamic first dimension)' : 'dynamic batching off'}.`);
 
   let closing: Promise<void> | undefined;
   return {
     model,
+    batcher,
     endpoint: {
       url,
       port,

@@ -110,6 +110,11 @@ export interface ServeOptions {
   lowConfidenceThreshold?: number;
   /** Largest accepted request body, bytes. Default 8 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Dynamic batching: requests queued while the model runs share its next run, up to this many rows. Default 32;
+   * 1 turns batching off. Only for models whose inputs and outputs all have a dynamic first dimension.
+   */
+  maxBatch?: number;
 }
 
 /** Where a running local deployment can be reached. */
@@ -181,7 +186,8 @@ function isServeOptions(x: unknown): x is ServeOptions {
     isOptional(x.featureNames, isStringArray) &&
     isOptional(x.classLabels, isStringArray) &&
     isOptional(x.lowConfidenceThreshold, isNumber) &&
-    isOptional(x.maxBodyBytes, isNumber)
+    isOptional(x.maxBodyBytes, isNumber) &&
+    isOptional(x.maxBatch, isNumber)
   );
 }
 

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { encodeTensor, oipShape, OipRequestError, parseInferenceRequest } from '../core/deployments/oipTensor';
+import { encodeTensorJson, oipShape, OipRequestError, parseInferenceRequest } from '../core/deployments/oipTensor';
 import { predictionRecords } from '../core/deployments/predictionRows';
 import { feedbackFromRequest } from '../core/deployments/records';
 import { errorMessage } from '../core/util/concurrency';
@@ -44,6 +44,12 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' };
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** A JSON answer already written as text (the inference answer), with no other headers. */
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, ['Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(text))]);
   res.end(text);
 }
 
@@ -96,6 +102,8 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   const batcher = maxBatch > 1 && isBatchable(model.inputs, model.outputs) ? new DynamicBatcher((inputs, outputs) => model.run(inputs, outputs), maxBatch) : undefined;
 
+  // The inference answer up to its id: `{"model_name":…,"model_version":…,"id":` (as JSON.stringify writes it).
+  const answerHead = `{"model_name":${JSON.stringify(name)},"model_version":${JSON.stringify(version)},"id":`;
   const metadata = {
     name,
     versions: [version],
@@ -110,7 +118,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     model.check(request.inputs, request.outputs);
     const outputs = batcher ? await batcher.submit(request.inputs, request.outputs) : await model.run(request.inputs, request.outputs);
     const id = request.id ?? randomUUID();
-    send(res, 200, { model_name: name, model_version: version, id, outputs: outputs.map((o) => encodeTensor(o.name, o.dtype, o.dims, o.data)) });
+    sendText(res, 200, `${answerHead}${JSON.stringify(id)},"outputs":[${outputs.map((o) => encodeTensorJson(o.name, o.dtype, o.dims, o.data)).join(',')}]}`);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     metrics.observeLatency(seconds);
     metrics.countRequest(200);

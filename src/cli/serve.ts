@@ -93,6 +93,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         `  metrics:     GET  ${e.metricsUrl}`,
         `  predictions: ${rel(e.predictionLog)}`,
         `  feedback:    ${e.feedbackLog ? `POST ${e.url}/v2/models/${encodeURIComponent(name)}/feedback → ${rel(e.feedbackLog)}` : 'off'}`,
+        `  batching:    ${e.maxBatch !== undefined && e.maxBatch > 1 ? `up to ${e.maxBatch} rows per run (--max-batch)` : 'off'}`,
         '',
         'Watch it in the Deployments view or with `mlship status` by adding to mlship.yaml:',
         '',

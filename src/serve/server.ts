@@ -255,6 +255,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
       modelName: name,
       modelVersion: version,
       metricsUrl: `${url}/metrics`,
+      maxBatch: batcher ? maxBatch : 1,
       pid: process.pid,
       ...(options.predictionLog ? { predictionLog: options.predictionLog } : {}),
       ...(options.feedbackLog ? { feedbackLog: options.feedbackLog } : {}),

@@ -126,6 +126,8 @@ export interface ServeEndpoint {
   metricsUrl: string;
   predictionLog?: string;
   feedbackLog?: string;
+  /** Most rows one model run takes from queued requests (dynamic batching); 1 when batching is off. */
+  maxBatch?: number;
   pid: number;
 }
 
@@ -231,7 +233,8 @@ function isEndpoint(x: unknown): x is ServeEndpoint {
     isString(x.metricsUrl) &&
     isNumber(x.pid) &&
     isOptional(x.predictionLog, isString) &&
-    isOptional(x.feedbackLog, isString)
+    isOptional(x.feedbackLog, isString) &&
+    isOptional(x.maxBatch, isNumber)
   );
 }
 

@@ -184,6 +184,7 @@ describe('dynamic batching in the local server', () => {
     const reference = await session(MLP_DEEP);
     try {
       assert.ok(server.batcher, 'the deep MLP is batched');
+      assert.equal(server.endpoint.maxBatch, 8);
       const url = `${server.endpoint.url}/v2/models/deep/infer`;
       const requests = Array.from({ length: 48 }, (_, r) => ({ id: `req-${r}`, data: rows(r, 1 + (r % 2), 64) }));
       const answers = await Promise.all(
@@ -245,6 +246,7 @@ describe('dynamic batching in the local server', () => {
     const server = await startModelServer({ modelPath: MLP, modelName: 'm', modelVersion: '1', maxBatch: 1 });
     try {
       assert.equal(server.batcher, undefined);
+      assert.equal(server.endpoint.maxBatch, 1);
       const res = await fetch(`${server.endpoint.url}/v2/models/m/infer`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ inputs: [{ name: 'features', shape: [1, 64], datatype: 'FP32', data: rows(0, 1, 64)[0] }] }) });
       assert.equal(res.status, 200);
     } finally {

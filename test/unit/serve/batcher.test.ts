@@ -91,6 +91,44 @@ describe('dynamic batching', () => {
     });
   }
 
+  it('concatenates and splits every OIP datatype (typed arrays, 64-bit integers, FP16, BOOL, BYTES)', async () => {
+    const model = await ServedModel.load(join(ROOT, 'test', 'fixtures', 'serve', 'dtypes.onnx'), { intraOpNumThreads: 1 });
+    try {
+      const batcher = new DynamicBatcher((i, o) => model.run(i, o), 32);
+      // Request r: 1 + r % 2 rows of every datatype, values that differ per request and row.
+      const request = (r: number): DecodedTensor[] => {
+        const n = 1 + (r % 2);
+        const cells = (f: (k: number) => unknown): unknown[][] => Array.from({ length: n }, (_, j) => [f(r * 10 + j * 2), f(r * 10 + j * 2 + 1)]);
+        const tensors = [
+          { name: 'bool_in', datatype: 'BOOL', data: cells((k) => k % 3 === 0) },
+          { name: 'uint8_in', datatype: 'UINT8', data: cells((k) => k % 256) },
+          { name: 'uint16_in', datatype: 'UINT16', data: cells((k) => k * 300) },
+          { name: 'uint32_in', datatype: 'UINT32', data: cells((k) => k * 70000) },
+          { name: 'uint64_in', datatype: 'UINT64', data: cells((k) => `${18446744073709551615n - BigInt(k)}`) },
+          { name: 'int8_in', datatype: 'INT8', data: cells((k) => (k % 256) - 128) },
+          { name: 'int16_in', datatype: 'INT16', data: cells((k) => -k * 300) },
+          { name: 'int32_in', datatype: 'INT32', data: cells((k) => -k * 70000) },
+          { name: 'int64_in', datatype: 'INT64', data: cells((k) => `${-9223372036854775808n + BigInt(k)}`) },
+          { name: 'fp16_in', datatype: 'FP16', data: cells((k) => k / 4) },
+          { name: 'fp32_in', datatype: 'FP32', data: cells((k) => k / 3) },
+          { name: 'fp64_in', datatype: 'FP64', data: cells((k) => Math.PI * k) },
+          { name: 'bytes_in', datatype: 'BYTES', data: cells((k) => `row ${k} é`) },
+        ];
+        return tensors.map((t, i) => decodeTensor({ ...t, shape: [n, 2] }, i));
+      };
+      const requests = Array.from({ length: 7 }, (_, r) => request(r));
+      const answers = await Promise.all(requests.map((inputs) => batcher.submit(inputs)));
+      assert.equal(batcher.stats.runs, 1, 'the seven requests shared one run');
+      for (const [r, inputs] of requests.entries()) {
+        const alone = await model.run(inputs);
+        assert.deepStrictEqual(plain(answers[r] ?? []), plain(alone), `request ${r}`);
+        for (const t of inputs) assert.deepStrictEqual(Array.from(answers[r]?.find((o) => o.name === t.name.replace('_in', '_out'))?.data ?? []), Array.from(t.data as ArrayLike<unknown>), t.name);
+      }
+    } finally {
+      await model.release();
+    }
+  });
+
   it('runs requests apart when their other dimensions or requested outputs differ, and never beyond maxBatch rows', async () => {
     const lookup = await ServedModel.load(LOOKUP, { intraOpNumThreads: 1 });
     const reference = await session(LOOKUP);

@@ -192,6 +192,24 @@ describe('dynamic batching', () => {
     }
   });
 
+  it('falls back to one request per run when a model output does not follow the batch dimension', async () => {
+    // A signature can call a dimension "N" that is not the batch: here a run whose output always has 2 rows, whatever
+    // it is given (the sum over the rows, twice). Shared runs cannot be split; the batcher notices and stops batching.
+    const calls: number[] = [];
+    const batcher = new DynamicBatcher((inputs) => {
+      const t = inputs[0] as DecodedTensor;
+      calls.push(t.dims[0] ?? 0);
+      const sum = Array.from(t.data as Float32Array).reduce((a, b) => a + b, 0);
+      return Promise.resolve([{ name: 'total', dtype: 'float32', dims: [2], data: Float32Array.from([sum, sum]) }]);
+    }, 32);
+    const one = (v: number): DecodedTensor[] => [decodeTensor({ name: 'x', shape: [1, 1], datatype: 'FP32', data: [v] }, 0)];
+    const first = await Promise.all([1, 2, 3].map((v) => batcher.submit(one(v))));
+    assert.deepEqual(first.map((o) => Array.from(o[0]?.data as Float32Array)), [[1, 1], [2, 2], [3, 3]]);
+    const second = await Promise.all([4, 5].map((v) => batcher.submit(one(v))));
+    assert.deepEqual(second.map((o) => Array.from(o[0]?.data as Float32Array)), [[4, 4], [5, 5]]);
+    assert.deepEqual(calls, [3, 1, 1, 1, 1, 1], 'one shared run found unsplittable, then one run per request');
+  });
+
   it('turns off with maxBatch 1: one request per run', async () => {
     const model = await ServedModel.load(MLP, { intraOpNumThreads: 1 });
     try {

@@ -2,8 +2,12 @@
 // onnxruntime-node loop at the same concurrency, on the same model in the same run:
 //   throughput ratio  server req/s ÷ loop inferences/s       (goal ≥ 0.90)
 //   p99 overhead      server p99 − loop p99, ms              (goal ≤ 1 ms)
-// The server runs as it does for users (prediction and feedback logs on, /metrics on). Two models: the credit-risk
-// classifier (a few µs of compute, so HTTP and JSON dominate) and a 16-layer MLP (~0.1 ms of compute).
+// The server runs as it does for users (prediction and feedback logs on, /metrics on, dynamic batching at its default),
+// and again with --max-batch 1 (no batching). Three models: the credit-risk classifier (a few µs of compute, so HTTP
+// and JSON dominate), a 16-layer MLP (~0.1 ms of compute) and a 256-layer MLP (~2 ms). Next to each, a bare Node HTTP
+// server (bench/bare-http.cjs) takes the same load with the same body: the ceiling of any Node HTTP server on this
+// machine, throughput and p99. When that ceiling is below 0.9 × the loop, the throughput goal is out of reach for
+// any Node server, and its p99 bounds the p99 overhead from below.
 //
 // Run standalone (after `npm run build`): node --import tsx bench/serve.ts
 import { fork } from 'node:child_process';
@@ -70,42 +74,59 @@ async function inProcessLoop(file: string, input: string, width: number, concurr
   }
 }
 
+type Cannon = Awaited<ReturnType<typeof autocannon>>;
+
+/** autocannon against `url` with `body`: 2 s of warm-up, then `seconds` measured. */
+async function load(url: string, body: string, concurrency: number, seconds: number): Promise<Cannon> {
+  const opts = { url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: concurrency };
+  await autocannon({ ...opts, duration: 2 });
+  return autocannon({ ...opts, duration: seconds });
+}
+
+async function serverUnderLoad(c: Case, body: string, concurrency: number, seconds: number, maxBatch: number | undefined): Promise<Cannon> {
+  const logs = await mkdtemp(join(tmpdir(), 'mlship-bench-serve-'));
+  const server = await startLocalDeployment(
+    { script: join(ROOT, 'dist', 'serve.js') },
+    { modelPath: c.file, modelName: 'm', modelVersion: '1', predictionLog: join(logs, 'p.jsonl'), feedbackLog: join(logs, 'f.jsonl'), ...(maxBatch !== undefined ? { maxBatch } : {}) },
+  );
+  try {
+    const http = await load(`${server.endpoint.url}/v2/models/m/infer`, body, concurrency, seconds);
+    if (http.non2xx > 0 || http.errors > 0) throw new Error(`${c.label}: ${http.non2xx} non-2xx answers and ${http.errors} errors under load`);
+    return http;
+  } finally {
+    await server.stop();
+    await rm(logs, { recursive: true, force: true });
+  }
+}
+
 export async function runServeBench(options: { seconds?: number; concurrency?: number } = {}): Promise<BenchFigure[]> {
   const seconds = options.seconds ?? 10;
   const concurrency = options.concurrency ?? 8;
   const figures: BenchFigure[] = [];
-  const bare = await bareHttpServer();
-  let ceiling: number;
-  try {
-    const body = JSON.stringify({ inputs: [{ name: 'x', shape: [1, 6], datatype: 'FP32', data: row(6) }] });
-    await autocannon({ url: bare.url, method: 'POST', body, connections: concurrency, duration: 2 });
-    ceiling = (await autocannon({ url: bare.url, method: 'POST', body, connections: concurrency, duration: seconds })).requests.average;
-  } finally {
-    bare.stop();
-  }
   for (const c of CASES) {
-    const logs = await mkdtemp(join(tmpdir(), 'mlship-bench-serve-'));
-    const server = await startLocalDeployment(
-      { script: join(ROOT, 'dist', 'serve.js') },
-      { modelPath: c.file, modelName: 'm', modelVersion: '1', predictionLog: join(logs, 'p.jsonl'), feedbackLog: join(logs, 'f.jsonl') },
-    );
+    const body = JSON.stringify({ inputs: [{ name: c.input, shape: [1, c.width], datatype: 'FP32', data: row(c.width) }] });
+    // The ceiling with this case's body, measured next to it (the machine's load drifts within a run).
+    const bare = await bareHttpServer();
+    let ceiling: Cannon;
     try {
-      const body = JSON.stringify({ inputs: [{ name: c.input, shape: [1, c.width], datatype: 'FP32', data: row(c.width) }] });
-      const load = { url: `${server.endpoint.url}/v2/models/m/infer`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: concurrency };
-      await autocannon({ ...load, duration: 2 }); // warm-up
-      const http = await autocannon({ ...load, duration: seconds });
-      if (http.non2xx > 0 || http.errors > 0) throw new Error(`${c.label}: ${http.non2xx} non-2xx answers and ${http.errors} errors under load`);
-      const loop = await inProcessLoop(c.file, c.input, c.width, concurrency, seconds);
-      const name = `local server, ${c.label}, ${concurrency} concurrent`;
-      figures.push(
-        { name: `${name}: throughput`, value: http.requests.average, unit: 'req/s', peer: { name: 'in-process onnxruntime-node loop', value: loop.throughput }, ratio: http.requests.average / loop.throughput, goal: 'server/loop ≥ 0.90' },
-        { name: `${name}: throughput vs a bare Node HTTP server answering {}`, value: http.requests.average, unit: 'req/s', peer: { name: 'bare Node HTTP server (no model, no JSON work)', value: ceiling }, ratio: http.requests.average / ceiling },
-        { name: `${name}: p99 latency`, value: http.latency.p99, unit: 'ms', peer: { name: 'in-process onnxruntime-node loop', value: loop.p99 }, ratio: http.latency.p99 / loop.p99, goal: `overhead ≤ 1 ms (measured ${(http.latency.p99 - loop.p99).toFixed(3)} ms)` },
-      );
+      ceiling = await load(bare.url, body, concurrency, seconds);
     } finally {
-      await server.stop();
-      await rm(logs, { recursive: true, force: true });
+      bare.stop();
     }
+    const http = await serverUnderLoad(c, body, concurrency, seconds, undefined);
+    const unbatched = await serverUnderLoad(c, body, concurrency, seconds, 1);
+    const loop = await inProcessLoop(c.file, c.input, c.width, concurrency, seconds);
+    const name = `local server, ${c.label}, ${concurrency} concurrent`;
+    const loopPeer = { name: 'in-process onnxruntime-node loop', value: loop.throughput };
+    figures.push(
+      { name: `${name}: throughput`, value: http.requests.average, unit: 'req/s', peer: loopPeer, ratio: http.requests.average / loop.throughput, goal: 'server/loop ≥ 0.90' },
+      { name: `${name}: throughput with --max-batch 1 (no dynamic batching)`, value: unbatched.requests.average, unit: 'req/s', peer: loopPeer, ratio: unbatched.requests.average / loop.throughput },
+      { name: `${name}: throughput vs a bare Node HTTP server answering {}`, value: http.requests.average, unit: 'req/s', peer: { name: 'bare Node HTTP server (no model, no JSON work)', value: ceiling.requests.average }, ratio: http.requests.average / ceiling.requests.average },
+      { name: `${name}: bare Node HTTP ceiling vs the loop`, value: ceiling.requests.average, unit: 'req/s', peer: loopPeer, ratio: ceiling.requests.average / loop.throughput },
+      { name: `${name}: p99 latency`, value: http.latency.p99, unit: 'ms', peer: { name: 'in-process onnxruntime-node loop', value: loop.p99 }, ratio: http.latency.p99 / loop.p99, goal: `overhead ≤ 1 ms (measured ${(http.latency.p99 - loop.p99).toFixed(3)} ms)` },
+      { name: `${name}: p99 latency with --max-batch 1`, value: unbatched.latency.p99, unit: 'ms', peer: { name: 'in-process onnxruntime-node loop', value: loop.p99 }, ratio: unbatched.latency.p99 / loop.p99 },
+      { name: `${name}: p99 latency vs the bare Node HTTP server`, value: http.latency.p99, unit: 'ms', peer: { name: 'bare Node HTTP server', value: ceiling.latency.p99 }, ratio: http.latency.p99 / ceiling.latency.p99 },
+    );
   }
   return figures;
 }

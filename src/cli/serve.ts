@@ -25,6 +25,8 @@ Options:
   --name NAME       model name in URLs (default: the model's name)
   --log-dir DIR     where the prediction and feedback logs go (default: .mlship/logs)
   --no-log          keep no logs (feedback is then refused)
+  --max-batch N     dynamic batching: requests that arrive while the model runs share its next run, up to N rows
+                    (default 32); 1 turns it off
   --json            print the endpoint as one JSON line once listening
   --config FILE     the mlship.yaml to use (default: ./mlship.yaml when present)
   -h, --help        show this help
@@ -54,13 +56,16 @@ async function resolveModel(io: CliIo, ref: string, config: string | undefined):
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseOptions(args, { values: ['--port', '--name', '--log-dir', '--config'], flags: ['--no-log', '--json'] });
+  const parsed = parseOptions(args, { values: ['--port', '--name', '--log-dir', '--config', '--max-batch'], flags: ['--no-log', '--json'] });
   const [ref, ...extra] = parsed.positionals;
   if (!ref) throw new UsageError('Which model? Give a path or a reference such as models:/credit-risk@champion.');
   if (extra.length > 0) throw new UsageError(`One model at a time (got ${parsed.positionals.join(', ')}).`);
   const portText = parsed.values.get('--port');
   const port = portText === undefined ? 0 : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (got "${portText}").`);
+  const maxBatchText = parsed.values.get('--max-batch');
+  const maxBatch = maxBatchText === undefined ? undefined : Number(maxBatchText);
+  if (maxBatch !== undefined && (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > 4096)) throw new UsageError(`--max-batch must be a whole number from 1 to 4096 (got "${maxBatchText}").`);
   const model = await resolveModel(io, ref, parsed.values.get('--config'));
   if (typeof model === 'string') {
     io.stderr(`mlship serve: ${model}\n`);
@@ -68,7 +73,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   const name = parsed.values.get('--name') ?? model.name;
   const logDir = parsed.flags.has('--no-log') ? undefined : resolve(io.cwd, parsed.values.get('--log-dir') ?? join('.mlship', 'logs'));
-  const options = serveOptionsFor({ ...model, name }, { port, ...(logDir ? { logDir } : {}) });
+  const options = serveOptionsFor({ ...model, name }, { port, ...(logDir ? { logDir } : {}), ...(maxBatch !== undefined ? { maxBatch } : {}) });
   let deployment;
   try {
     deployment = await startLocalDeployment(modelProcessFor(io), options);
@@ -88,6 +93,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         `  metrics:     GET  ${e.metricsUrl}`,
         `  predictions: ${rel(e.predictionLog)}`,
         `  feedback:    ${e.feedbackLog ? `POST ${e.url}/v2/models/${encodeURIComponent(name)}/feedback → ${rel(e.feedbackLog)}` : 'off'}`,
+        `  batching:    ${e.maxBatch !== undefined && e.maxBatch > 1 ? `up to ${e.maxBatch} rows per run (--max-batch)` : 'off'}`,
         '',
         'Watch it in the Deployments view or with `mlship status` by adding to mlship.yaml:',
         '',

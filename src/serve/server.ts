@@ -4,12 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { encodeTensor, oipShape, OipRequestError, parseInferenceRequest } from '../core/deployments/oipTensor';
+import { encodeTensorJson, oipShape, OipRequestError, parseInferenceRequest } from '../core/deployments/oipTensor';
 import { predictionRecords } from '../core/deployments/predictionRows';
 import { feedbackFromRequest } from '../core/deployments/records';
 import { errorMessage } from '../core/util/concurrency';
 import type { ServeEndpoint, ServeOptions } from '../shared/serve';
 import { VERSION } from '../shared/version';
+import { DEFAULT_MAX_BATCH, DynamicBatcher, isBatchable } from './batcher';
 import { JsonlWriter } from './jsonlWriter';
 import { createMetrics, type ServerMetrics } from './metrics';
 import { ServedModel } from './model';
@@ -20,6 +21,8 @@ const DEFAULT_LOW_CONFIDENCE = 0.6;
 export interface RunningServer {
   endpoint: ServeEndpoint;
   model: ServedModel;
+  /** The dynamic batcher, when the model is batchable and `maxBatch` > 1. */
+  batcher: DynamicBatcher | undefined;
   /** Stops accepting requests, closes every connection (the port is free when this resolves), flushes the logs. */
   close(): Promise<void>;
 }
@@ -41,6 +44,12 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' };
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** A JSON answer already written as text (the inference answer), with no other headers. */
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, ['Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(text))]);
   res.end(text);
 }
 
@@ -90,7 +99,11 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   const predictions = options.predictionLog ? new JsonlWriter(options.predictionLog, (m) => log('error', m)) : undefined;
   const feedback = options.feedbackLog ? new JsonlWriter(options.feedbackLog, (m) => log('error', m)) : undefined;
   let ready = true;
+  const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  const batcher = maxBatch > 1 && isBatchable(model.inputs, model.outputs) ? new DynamicBatcher((inputs, outputs) => model.run(inputs, outputs), maxBatch) : undefined;
 
+  // The inference answer up to its id: `{"model_name":…,"model_version":…,"id":` (as JSON.stringify writes it).
+  const answerHead = `{"model_name":${JSON.stringify(name)},"model_version":${JSON.stringify(version)},"id":`;
   const metadata = {
     name,
     versions: [version],
@@ -103,9 +116,9 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     if (req.headers['inference-header-content-length'] !== undefined) throw new HttpError(400, 'The binary tensor data extension is not supported: send JSON tensors.');
     const request = parseInferenceRequest(parseJson(await readBody(req, limit)));
     model.check(request.inputs, request.outputs);
-    const outputs = await model.run(request.inputs, request.outputs);
+    const outputs = batcher ? await batcher.submit(request.inputs, request.outputs) : await model.run(request.inputs, request.outputs);
     const id = request.id ?? randomUUID();
-    send(res, 200, { model_name: name, model_version: version, id, outputs: outputs.map((o) => encodeTensor(o.name, o.dtype, o.dims, o.data)) });
+    sendText(res, 200, `${answerHead}${JSON.stringify(id)},"outputs":[${outputs.map((o) => encodeTensorJson(o.name, o.dtype, o.dims, o.data)).join(',')}]}`);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     metrics.observeLatency(seconds);
     metrics.countRequest(200);
@@ -230,17 +243,19 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
-  log('info', `Serving ${name} version ${version} (${options.modelPath}) on ${url} with onnxruntime-node ${model.runtimeVersion}.`);
+  log('info', `Serving ${name} version ${version} (${options.modelPath}) on ${url} with onnxruntime-node ${model.runtimeVersion}; ${batcher ? `dynamic batching up to ${maxBatch} rows per run` : maxBatch > 1 ? 'no dynamic batching (the model has an input or output without a dynamic first dimension)' : 'dynamic batching off'}.`);
 
   let closing: Promise<void> | undefined;
   return {
     model,
+    batcher,
     endpoint: {
       url,
       port,
       modelName: name,
       modelVersion: version,
       metricsUrl: `${url}/metrics`,
+      maxBatch: batcher ? maxBatch : 1,
       pid: process.pid,
       ...(options.predictionLog ? { predictionLog: options.predictionLog } : {}),
       ...(options.feedbackLog ? { feedbackLog: options.feedbackLog } : {}),

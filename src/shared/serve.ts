@@ -110,6 +110,11 @@ export interface ServeOptions {
   lowConfidenceThreshold?: number;
   /** Largest accepted request body, bytes. Default 8 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Dynamic batching: requests queued while the model runs share its next run, up to this many rows. Default 32;
+   * 1 turns batching off. Only for models whose inputs and outputs all have a dynamic first dimension.
+   */
+  maxBatch?: number;
 }
 
 /** Where a running local deployment can be reached. */
@@ -121,6 +126,8 @@ export interface ServeEndpoint {
   metricsUrl: string;
   predictionLog?: string;
   feedbackLog?: string;
+  /** Most rows one model run takes from queued requests (dynamic batching); 1 when batching is off. */
+  maxBatch?: number;
   pid: number;
 }
 
@@ -181,7 +188,8 @@ function isServeOptions(x: unknown): x is ServeOptions {
     isOptional(x.featureNames, isStringArray) &&
     isOptional(x.classLabels, isStringArray) &&
     isOptional(x.lowConfidenceThreshold, isNumber) &&
-    isOptional(x.maxBodyBytes, isNumber)
+    isOptional(x.maxBodyBytes, isNumber) &&
+    isOptional(x.maxBatch, isNumber)
   );
 }
 
@@ -225,7 +233,8 @@ function isEndpoint(x: unknown): x is ServeEndpoint {
     isString(x.metricsUrl) &&
     isNumber(x.pid) &&
     isOptional(x.predictionLog, isString) &&
-    isOptional(x.feedbackLog, isString)
+    isOptional(x.feedbackLog, isString) &&
+    isOptional(x.maxBatch, isNumber)
   );
 }
 

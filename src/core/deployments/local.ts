@@ -42,7 +42,7 @@ function slug(s: string): string {
 }
 
 /** Model-process options for a local deployment, logs under `logDir` (none when undefined). */
-export function serveOptionsFor(m: ServableModel, options: { port?: number; logDir?: string; maxBodyBytes?: number } = {}): ServeOptions {
+export function serveOptionsFor(m: ServableModel, options: { port?: number; logDir?: string; maxBodyBytes?: number; maxBatch?: number } = {}): ServeOptions {
   const stem = `${slug(m.name)}-${slug(m.version)}`;
   return {
     modelPath: m.modelFile,
@@ -54,6 +54,7 @@ export function serveOptionsFor(m: ServableModel, options: { port?: number; logD
     ...(m.featureNames ? { featureNames: m.featureNames } : {}),
     ...(m.classLabels ? { classLabels: m.classLabels } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.maxBatch !== undefined ? { maxBatch: options.maxBatch } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // The prediction and feedback log records of design.md: written by scaffolded code and by the local server (one JSON
 // object per line), read by the dashboard, `mlship status` and the feedback join. Readers are lenient about what
 // they do not need and say, per line, what is wrong with what they do.
+import * as cryptoModule from 'node:crypto';
 import { createHash } from 'node:crypto';
 
 export type PredictionPath = 'model' | 'fallback' | 'abstain';
@@ -183,11 +184,38 @@ export function feedbackFromRequest(body: unknown, defaults: { feature: string; 
 
 /** A stable key for a prediction's inputs: the first 16 hex digits of the SHA-256 of their canonical JSON. */
 export function inputHash(inputs: unknown): string {
-  return createHash('sha256').update(canonicalJson(inputs)).digest('hex').slice(0, 16);
+  const text = canonicalJson(inputs);
+  return (oneShotHash ? oneShotHash('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex')).slice(0, 16);
 }
 
-function canonicalJson(x: unknown): string {
-  if (Array.isArray(x)) return `[${x.map(canonicalJson).join(',')}]`;
-  if (isRecord(x)) return `{${Object.keys(x).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(x[k])}`).join(',')}}`;
+// crypto.hash (Node ≥ 20.12) hashes a string in one call, without a Hash object per record.
+const oneShotHash = (cryptoModule as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+/** JSON with object keys sorted; `undefined` (in arrays and as values) is written as null. Runs once per logged row. */
+export function canonicalJson(x: unknown): string {
+  switch (typeof x) {
+    case 'string':
+      return JSON.stringify(x);
+    case 'number':
+      return Number.isFinite(x) ? String(x) : 'null';
+    case 'boolean':
+      return x ? 'true' : 'false';
+    default:
+      break;
+  }
+  if (Array.isArray(x)) {
+    let out = '[';
+    for (let i = 0; i < x.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(x[i]);
+    return `${out}]`;
+  }
+  if (isRecord(x)) {
+    const keys = Object.keys(x).sort();
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      out += `${i === 0 ? '' : ','}${JSON.stringify(k)}:${canonicalJson(x[k])}`;
+    }
+    return `${out}}`;
+  }
   return JSON.stringify(x) ?? 'null';
 }

@@ -32,7 +32,7 @@ describe('mlship serve', () => {
     const abort = new AbortController();
     let seen: ((url: string) => void) | undefined;
     const listening = new Promise<string>((done) => (seen = done));
-    const finished = run(SAMPLES, ['serve', 'models:/credit-risk@champion', '--log-dir', logs], abort.signal, (out) => {
+    const finished = run(SAMPLES, ['serve', 'models:/credit-risk@champion', '--log-dir', logs, '--max-batch', '4'], abort.signal, (out) => {
       const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) seen?.(m[1] as string);
     });
@@ -47,6 +47,7 @@ describe('mlship serve', () => {
     assert.match(r.out, /Serving credit-risk version 2 \(.*model\.onnx\) on http:\/\/127\.0\.0\.1:\d+/);
     assert.match(r.out, /deployments:\n {2}- name: "credit-risk 2-local"\n {4}model: models:\/credit-risk@champion\n/);
     assert.match(r.out, /baseline: data\/credit-risk\/applications-2025-10\.parquet/);
+    assert.match(r.out, /batching: {4}up to 4 rows per run/);
     assert.match(r.out, /Stopped; port \d+ is free/);
     assert.equal(await portIsFree(Number(new URL(base).port)), true);
     const records = (await readFile(join(logs, 'credit-risk-2.predictions.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { request_id: string; inputs: Record<string, number> });
@@ -66,6 +67,9 @@ describe('mlship serve', () => {
     assert.equal(usage.code, 2);
     assert.match(usage.err, /Which model\?/);
     assert.equal((await run(SAMPLES, ['serve', 'x', '--port', 'http'])).code, 2);
+    const batch = await run(SAMPLES, ['serve', 'x', '--max-batch', '0']);
+    assert.equal(batch.code, 2);
+    assert.match(batch.err, /--max-batch must be a whole number from 1 to 4096/);
   });
 });
 

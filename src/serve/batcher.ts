@@ -1,0 +1,191 @@
+// Dynamic batching for the local server, as Triton's and TorchServe's dynamic batchers do it: requests that arrive
+// while the model is busy wait in a queue, and the next run takes every queued request that fits — same input
+// names, datatypes and dimensions beyond the first, same requested outputs — up to `maxBatch` rows, concatenated
+// along the first (batch) dimension into one `session.run`. The outputs are split back by rows, so each request gets
+// exactly its own rows. There is no added waiting delay: a lone request runs at the end of the current event-loop
+// turn (onnxruntime-node runs the model on the main thread, so requests only queue while a run is in flight or while
+// the turn's other requests are being read).
+//
+// A model is batchable only when every input and output has a dynamic first dimension; a request of more than
+// `maxBatch` rows, or of none, runs on its own. When a run fails, every request of its batch gets the error.
+import type { DecodedTensor } from '../core/deployments/oipTensor';
+import type { InputData } from '../core/inference/inputs';
+import type { TensorData } from '../core/deployments/predictionRows';
+import type { ServedTensor } from './model';
+
+export const DEFAULT_MAX_BATCH = 32;
+
+/** What the batcher runs: one model run on checked inputs (ServedModel.run). */
+export type ModelRun = (inputs: readonly DecodedTensor[], requestedOutputs?: readonly string[]) => Promise<TensorData[]>;
+
+export interface BatchStats {
+  /** Model runs made. */
+  runs: number;
+  /** Requests answered through those runs. */
+  requests: number;
+  /** The most requests one run carried. */
+  largestBatch: number;
+}
+
+interface Pending {
+  key: string;
+  rows: number;
+  inputs: readonly DecodedTensor[];
+  outputs: readonly string[] | undefined;
+  resolve(outputs: TensorData[]): void;
+  reject(error: unknown): void;
+}
+
+/** Whether a signature allows batching: every input and output has rank ≥ 1 and a first dimension that is not fixed. */
+export function isBatchable(inputs: readonly ServedTensor[], outputs: readonly ServedTensor[]): boolean {
+  const dynamicFirst = (t: ServedTensor): boolean => t.shape !== null && t.shape.length > 0 && typeof t.shape[0] !== 'number';
+  return inputs.length > 0 && inputs.every(dynamicFirst) && outputs.filter((o) => o.datatype !== undefined).every(dynamicFirst);
+}
+
+/** Requests with equal keys can share a run: same inputs (name, datatype, dimensions after the first), same outputs. */
+function batchKey(inputs: readonly DecodedTensor[], outputs: readonly string[] | undefined): string {
+  const parts = inputs.map((t) => `${t.name}\u0000${t.datatype}\u0000${t.dims.slice(1).join('x')}`).sort();
+  return `${parts.join('\u0001')}\u0002${outputs && outputs.length > 0 ? outputs.join('\u0001') : '*'}`;
+}
+
+/** Rows of a request: the common first dimension of its inputs, or undefined when they disagree (run it alone). */
+function rowsOf(inputs: readonly DecodedTensor[]): number | undefined {
+  const first = inputs[0]?.dims[0];
+  if (first === undefined) return undefined;
+  return inputs.every((t) => t.dims.length > 0 && t.dims[0] === first) ? first : undefined;
+}
+
+/** Concatenates the same input of several requests along the first dimension. */
+function concatData(parts: readonly InputData[]): InputData {
+  const first = parts[0] as InputData;
+  if (Array.isArray(first)) return (parts as readonly string[][]).flat();
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const Ctor = first.constructor as new (n: number) => Exclude<InputData, string[]>;
+  const out = new Ctor(length);
+  let at = 0;
+  for (const p of parts) {
+    (out as { set(a: ArrayLike<unknown>, offset: number): void }).set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Rows [from, from + rows) of an output of `total` rows (typed arrays are views, not copies). */
+function sliceRows(t: TensorData, total: number, from: number, rows: number): TensorData {
+  const per = t.data.length / total;
+  const start = from * per;
+  const end = start + rows * per;
+  const d = t.data as ArrayLike<unknown> & { subarray?: (a: number, b: number) => ArrayLike<unknown>; slice?: (a: number, b: number) => ArrayLike<unknown> };
+  const data = typeof d.subarray === 'function' ? d.subarray(start, end) : typeof d.slice === 'function' ? d.slice(start, end) : Array.from(d).slice(start, end);
+  return { name: t.name, dtype: t.dtype, dims: [rows, ...t.dims.slice(1)], data };
+}
+
+export class DynamicBatcher {
+  private readonly queue: Pending[] = [];
+  private draining = false;
+  /** Cleared when a model's outputs turn out not to follow the batch dimension; it then runs one request at a time. */
+  private splittable = true;
+  readonly stats: BatchStats = { runs: 0, requests: 0, largestBatch: 0 };
+
+  constructor(
+    private readonly run: ModelRun,
+    readonly maxBatch: number,
+  ) {
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a whole number ≥ 1 (got ${maxBatch}).`);
+  }
+
+  /** Runs one request's checked inputs, batched with whatever else is queued; resolves to that request's outputs. */
+  submit(inputs: readonly DecodedTensor[], requestedOutputs?: readonly string[]): Promise<TensorData[]> {
+    const rows = rowsOf(inputs);
+    if (this.maxBatch === 1 || rows === undefined || rows === 0 || rows > this.maxBatch) {
+      // Runs on its own, but still in turn, so one model run is in flight at a time.
+      return this.enqueue({ key: '', rows: this.maxBatch + 1, inputs, outputs: requestedOutputs });
+    }
+    return this.enqueue({ key: batchKey(inputs, requestedOutputs), rows, inputs, outputs: requestedOutputs });
+  }
+
+  private enqueue(p: Omit<Pending, 'resolve' | 'reject'>): Promise<TensorData[]> {
+    return new Promise<TensorData[]>((resolve, reject) => {
+      this.queue.push({ ...p, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // End of this event-loop turn: every request read in this turn is queued by then.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) await this.runBatch(this.take());
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** The oldest request and every later one that can share its run, up to maxBatch rows, in arrival order. */
+  private take(): Pending[] {
+    const head = this.queue[0] as Pending;
+    if (head.key === '' || !this.splittable) return this.queue.splice(0, 1);
+    const batch: Pending[] = [];
+    let rows = 0;
+    for (let i = 0; i < this.queue.length; ) {
+      const p = this.queue[i] as Pending;
+      if (p.key === head.key && rows + p.rows <= this.maxBatch) {
+        batch.push(p);
+        rows += p.rows;
+        this.queue.splice(i, 1);
+        if (rows === this.maxBatch) break;
+      } else {
+        i++;
+      }
+    }
+    return batch;
+  }
+
+  private async runBatch(batch: readonly Pending[]): Promise<void> {
+    this.stats.runs++;
+    this.stats.requests += batch.length;
+    if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
+    const head = batch[0] as Pending;
+    if (batch.length === 1) {
+      try {
+        head.resolve(await this.run(head.inputs, head.outputs));
+      } catch (err) {
+        head.reject(err);
+      }
+      return;
+    }
+    let outputs: TensorData[];
+    const total = batch.reduce((n, p) => n + p.rows, 0);
+    try {
+      const inputs: DecodedTensor[] = head.inputs.map((t) => {
+        const same = batch.map((p) => p.inputs.find((u) => u.name === t.name) as DecodedTensor);
+        return { name: t.name, dtype: t.dtype, datatype: t.datatype, dims: [total, ...t.dims.slice(1)], data: concatData(same.map((u) => u.data)) };
+      });
+      outputs = await this.run(inputs, head.outputs);
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    if (outputs.some((o) => o.dims[0] !== total)) {
+      // An output without the batch dimension (a symbolic first dimension that is not the batch): no batching from
+      // now on; this batch's requests run one by one.
+      this.splittable = false;
+      for (const p of batch) {
+        try {
+          p.resolve(await this.run(p.inputs, p.outputs));
+        } catch (err) {
+          p.reject(err);
+        }
+      }
+      return;
+    }
+    let from = 0;
+    for (const p of batch) {
+      p.resolve(outputs.map((o) => sliceRows(o, total, from, p.rows)));
+      from += p.rows;
+    }
+  }
+}

@@ -1,0 +1,312 @@
+// Dynamic batching in the local server (src/serve/batcher.ts) on real models: concurrent requests that share a run
+// get exactly what single onnxruntime-node runs give them, requests that cannot share a run (other dimensions beyond
+// the batch one, other requested outputs) run apart, a failing run answers each of its requests with the error, and
+// `maxBatch: 1` turns batching off.
+//
+// Equality is bit for bit: on these models (MatMul, Relu, Softmax, ArgMax, tree ensembles, Gather) with one intra-op
+// thread, onnxruntime's CPU kernels compute each output row from its own input row in the same order whatever the
+// number of rows, so a row's result does not depend on its neighbours in the batch. (A model whose kernels pick a
+// different algorithm by batch size could differ in the last bits; these do not, and the tests would show it.)
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { decodeTensor, type DecodedTensor } from '../../../src/core/deployments/oipTensor';
+import { parseExposition } from '../../../src/core/deployments/prometheus';
+import { parsePredictionRecord } from '../../../src/core/deployments/records';
+import { DynamicBatcher, isBatchable } from '../../../src/serve/batcher';
+import { ServedModel } from '../../../src/serve/model';
+import { startModelServer } from '../../../src/serve/server';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const MLP = join(ROOT, 'test', 'fixtures', 'serve', 'mlp.onnx');
+const MLP_DEEP = join(ROOT, 'test', 'fixtures', 'serve', 'mlp-deep.onnx');
+const LOOKUP = join(ROOT, 'test', 'fixtures', 'serve', 'lookup.onnx');
+const CREDIT = join(ROOT, 'test', 'fixtures', 'models', 'credit-risk-v2.onnx');
+const ETA = join(ROOT, 'test', 'fixtures', 'models', 'delivery-eta-v2.onnx');
+
+/** Deterministic rows: request `r` of width `w`, `n` rows. */
+function rows(r: number, n: number, w: number): number[][] {
+  return Array.from({ length: n }, (_, j) => Array.from({ length: w }, (_, i) => Math.round(Math.sin(r * 31 + j * 17 + i * 7) * 3000) / 100));
+}
+
+function fp32(name: string, data: number[][]): DecodedTensor {
+  return decodeTensor({ name, shape: [data.length, data[0]?.length ?? 0], datatype: 'FP32', data }, 0);
+}
+
+type Plain = Record<string, { dims: number[]; data: (number | bigint)[] }>;
+
+/** One onnxruntime-node run of one request, in this process, with the server's session options. */
+async function single(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, outputs?: string[]): Promise<Plain> {
+  const out = outputs ? await session.run(feeds, outputs) : await session.run(feeds);
+  return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { dims: [...t.dims], data: Array.from(t.data as ArrayLike<number | bigint>) }]));
+}
+
+function plain(outputs: readonly { name: string; dims: readonly number[]; data: ArrayLike<unknown> }[]): Plain {
+  return Object.fromEntries(outputs.map((o) => [o.name, { dims: [...o.dims], data: Array.from(o.data as ArrayLike<number | bigint>) }]));
+}
+
+function session(file: string): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(file, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
+}
+
+describe('dynamic batching', () => {
+  it('knows which signatures can be batched', async () => {
+    for (const [file, want] of [[MLP, true], [CREDIT, true], [LOOKUP, true]] as const) {
+      const m = await ServedModel.load(file, { intraOpNumThreads: 1 });
+      assert.equal(isBatchable(m.inputs, m.outputs), want, file);
+      await m.release();
+    }
+    const fixed = [{ name: 'x', dtype: 'float32', shape: [1, 6], datatype: 'FP32' as const }];
+    const dynamic = [{ name: 'y', dtype: 'float32', shape: ['N', 2], datatype: 'FP32' as const }];
+    assert.equal(isBatchable(fixed, dynamic), false, 'a fixed first input dimension');
+    assert.equal(isBatchable(dynamic, fixed), false, 'a fixed first output dimension');
+    assert.equal(isBatchable(dynamic, [{ name: 's', dtype: 'float32', shape: [], datatype: 'FP32' }]), false, 'a scalar output');
+  });
+
+  for (const file of [MLP, MLP_DEEP, CREDIT, ETA]) {
+    it(`gives each request of a shared run exactly what a single run gives it (${file.split('/').pop()})`, async () => {
+      const model = await ServedModel.load(file, { intraOpNumThreads: 1 });
+      const reference = await session(file);
+      try {
+        const input = model.inputs[0];
+        assert.ok(input?.shape);
+        const width = input.shape[1] as number;
+        const batcher = new DynamicBatcher((i, o) => model.run(i, o), 32);
+        // 40 requests of 1 to 3 rows, all queued before the first run: runs of up to 32 rows.
+        const requests = Array.from({ length: 40 }, (_, r) => rows(r, 1 + (r % 3), width));
+        const answers = await Promise.all(requests.map((data) => batcher.submit([fp32(input.name, data)])));
+        assert.ok(batcher.stats.largestBatch > 1, `requests shared runs (${JSON.stringify(batcher.stats)})`);
+        assert.ok(batcher.stats.runs < requests.length / 4, `40 requests in ${batcher.stats.runs} runs`);
+        for (const [r, data] of requests.entries()) {
+          const want = await single(reference, { [input.name]: new ort.Tensor('float32', Float32Array.from(data.flat()), [data.length, width]) });
+          assert.deepStrictEqual(plain(answers[r] ?? []), want, `request ${r} (${data.length} rows)`);
+        }
+      } finally {
+        await model.release();
+        await reference.release();
+      }
+    });
+  }
+
+  it('concatenates and splits every OIP datatype (typed arrays, 64-bit integers, FP16, BOOL, BYTES)', async () => {
+    const model = await ServedModel.load(join(ROOT, 'test', 'fixtures', 'serve', 'dtypes.onnx'), { intraOpNumThreads: 1 });
+    try {
+      const batcher = new DynamicBatcher((i, o) => model.run(i, o), 32);
+      // Request r: 1 + r % 2 rows of every datatype, values that differ per request and row.
+      const request = (r: number): DecodedTensor[] => {
+        const n = 1 + (r % 2);
+        const cells = (f: (k: number) => unknown): unknown[][] => Array.from({ length: n }, (_, j) => [f(r * 10 + j * 2), f(r * 10 + j * 2 + 1)]);
+        const tensors = [
+          { name: 'bool_in', datatype: 'BOOL', data: cells((k) => k % 3 === 0) },
+          { name: 'uint8_in', datatype: 'UINT8', data: cells((k) => k % 256) },
+          { name: 'uint16_in', datatype: 'UINT16', data: cells((k) => k * 300) },
+          { name: 'uint32_in', datatype: 'UINT32', data: cells((k) => k * 70000) },
+          { name: 'uint64_in', datatype: 'UINT64', data: cells((k) => `${18446744073709551615n - BigInt(k)}`) },
+          { name: 'int8_in', datatype: 'INT8', data: cells((k) => (k % 256) - 128) },
+          { name: 'int16_in', datatype: 'INT16', data: cells((k) => -k * 300) },
+          { name: 'int32_in', datatype: 'INT32', data: cells((k) => -k * 70000) },
+          { name: 'int64_in', datatype: 'INT64', data: cells((k) => `${-9223372036854775808n + BigInt(k)}`) },
+          { name: 'fp16_in', datatype: 'FP16', data: cells((k) => k / 4) },
+          { name: 'fp32_in', datatype: 'FP32', data: cells((k) => k / 3) },
+          { name: 'fp64_in', datatype: 'FP64', data: cells((k) => Math.PI * k) },
+          { name: 'bytes_in', datatype: 'BYTES', data: cells((k) => `row ${k} é`) },
+        ];
+        return tensors.map((t, i) => decodeTensor({ ...t, shape: [n, 2] }, i));
+      };
+      const requests = Array.from({ length: 7 }, (_, r) => request(r));
+      const answers = await Promise.all(requests.map((inputs) => batcher.submit(inputs)));
+      assert.equal(batcher.stats.runs, 1, 'the seven requests shared one run');
+      for (const [r, inputs] of requests.entries()) {
+        const alone = await model.run(inputs);
+        assert.deepStrictEqual(plain(answers[r] ?? []), plain(alone), `request ${r}`);
+        for (const t of inputs) assert.deepStrictEqual(Array.from(answers[r]?.find((o) => o.name === t.name.replace('_in', '_out'))?.data ?? []), Array.from(t.data as ArrayLike<unknown>), t.name);
+      }
+    } finally {
+      await model.release();
+    }
+  });
+
+  it('runs requests apart when their other dimensions or requested outputs differ, and never beyond maxBatch rows', async () => {
+    const lookup = await ServedModel.load(LOOKUP, { intraOpNumThreads: 1 });
+    const reference = await session(LOOKUP);
+    const sizes: number[] = [];
+    try {
+      const batcher = new DynamicBatcher(async (inputs, outputs) => {
+        sizes.push(inputs[0]?.dims[0] ?? 0);
+        return lookup.run(inputs, outputs);
+      }, 4);
+      const index = (data: number[][]): DecodedTensor => decodeTensor({ name: 'index', shape: [data.length, data[0]?.length ?? 0], datatype: 'INT64', data }, 0);
+      // K = 1 and K = 2 interleaved: two kinds that must not share a run; 6 one-row requests of each, at most 4 rows a run.
+      const requests = Array.from({ length: 12 }, (_, r) => (r % 2 === 0 ? [[r % 3]] : [[r % 3, (r + 1) % 3]]));
+      const answers = await Promise.all(requests.map((data) => batcher.submit([index(data)])));
+      assert.deepEqual(sizes, [4, 4, 2, 2], 'runs of one kind each, in arrival order, at most 4 rows');
+      for (const [r, data] of requests.entries()) {
+        const want = await single(reference, { index: new ort.Tensor('int64', BigInt64Array.from(data.flat().map(BigInt)), [1, data[0]?.length ?? 0]) });
+        assert.deepStrictEqual(plain(answers[r] ?? []), want, `request ${r}`);
+      }
+    } finally {
+      await lookup.release();
+      await reference.release();
+    }
+
+    const mlp = await ServedModel.load(MLP, { intraOpNumThreads: 1 });
+    const mlpReference = await session(MLP);
+    try {
+      const runs: string[] = [];
+      const batcher = new DynamicBatcher(async (inputs, outputs) => {
+        runs.push(`${inputs[0]?.dims[0]}:${outputs?.join(',') ?? 'all'}`);
+        return mlp.run(inputs, outputs);
+      }, 32);
+      const asked = [undefined, ['label'], undefined, ['label'], ['probabilities'], undefined];
+      const answers = await Promise.all(asked.map((outputs, r) => batcher.submit([fp32('features', rows(r, 1, 64))], outputs)));
+      assert.deepEqual(runs, ['3:all', '2:label', '1:probabilities']);
+      for (const [r, outputs] of asked.entries()) {
+        const data = rows(r, 1, 64);
+        const want = await single(mlpReference, { features: new ort.Tensor('float32', Float32Array.from(data.flat()), [1, 64]) }, outputs);
+        assert.deepStrictEqual(plain(answers[r] ?? []), want, `request ${r} asking for ${outputs?.join(', ') ?? 'every output'}`);
+      }
+    } finally {
+      await mlp.release();
+      await mlpReference.release();
+    }
+  });
+
+  it('answers every request of a failing run with its error, then serves the next ones', async () => {
+    const lookup = await ServedModel.load(LOOKUP, { intraOpNumThreads: 1 });
+    try {
+      const batcher = new DynamicBatcher((i, o) => lookup.run(i, o), 32);
+      const index = (k: number): DecodedTensor => decodeTensor({ name: 'index', shape: [1, 1], datatype: 'INT64', data: [k] }, 0);
+      const settled = await Promise.allSettled([0, 1, 7, 2].map((k) => batcher.submit([index(k)])));
+      assert.equal(batcher.stats.runs, 1, 'the four requests shared one run');
+      for (const s of settled) {
+        assert.equal(s.status, 'rejected');
+        assert.match(String((s).reason), /Running the model failed: .*out of (data )?bounds/i);
+      }
+      const ok = await batcher.submit([index(2)]);
+      assert.deepEqual(Array.from(ok[0]?.data as Float32Array), [5, 6]);
+    } finally {
+      await lookup.release();
+    }
+  });
+
+  it('falls back to one request per run when a model output does not follow the batch dimension', async () => {
+    // A signature can call a dimension "N" that is not the batch: here a run whose output always has 2 rows, whatever
+    // it is given (the sum over the rows, twice). Shared runs cannot be split; the batcher notices and stops batching.
+    const calls: number[] = [];
+    const batcher = new DynamicBatcher((inputs) => {
+      const t = inputs[0] as DecodedTensor;
+      calls.push(t.dims[0] ?? 0);
+      const sum = Array.from(t.data as Float32Array).reduce((a, b) => a + b, 0);
+      return Promise.resolve([{ name: 'total', dtype: 'float32', dims: [2], data: Float32Array.from([sum, sum]) }]);
+    }, 32);
+    const one = (v: number): DecodedTensor[] => [decodeTensor({ name: 'x', shape: [1, 1], datatype: 'FP32', data: [v] }, 0)];
+    const first = await Promise.all([1, 2, 3].map((v) => batcher.submit(one(v))));
+    assert.deepEqual(first.map((o) => Array.from(o[0]?.data as Float32Array)), [[1, 1], [2, 2], [3, 3]]);
+    const second = await Promise.all([4, 5].map((v) => batcher.submit(one(v))));
+    assert.deepEqual(second.map((o) => Array.from(o[0]?.data as Float32Array)), [[4, 4], [5, 5]]);
+    assert.deepEqual(calls, [3, 1, 1, 1, 1, 1], 'one shared run found unsplittable, then one run per request');
+  });
+
+  it('turns off with maxBatch 1: one request per run', async () => {
+    const model = await ServedModel.load(MLP, { intraOpNumThreads: 1 });
+    try {
+      const batcher = new DynamicBatcher((i, o) => model.run(i, o), 1);
+      await Promise.all(Array.from({ length: 6 }, (_, r) => batcher.submit([fp32('features', rows(r, 1, 64))])));
+      assert.deepEqual(batcher.stats, { runs: 6, requests: 6, largestBatch: 1 });
+    } finally {
+      await model.release();
+    }
+    assert.throws(() => new DynamicBatcher(() => Promise.resolve([]), 0), /maxBatch must be a whole number ≥ 1/);
+  });
+});
+
+describe('dynamic batching in the local server', () => {
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mlship-batch-'));
+  });
+
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers concurrent HTTP requests with their own ids, outputs, log records and metrics', async () => {
+    const log = join(dir, 'predictions.jsonl');
+    const server = await startModelServer({ modelPath: MLP_DEEP, modelName: 'deep', modelVersion: '1', predictionLog: log, maxBatch: 8 });
+    const reference = await session(MLP_DEEP);
+    try {
+      assert.ok(server.batcher, 'the deep MLP is batched');
+      assert.equal(server.endpoint.maxBatch, 8);
+      const url = `${server.endpoint.url}/v2/models/deep/infer`;
+      const requests = Array.from({ length: 48 }, (_, r) => ({ id: `req-${r}`, data: rows(r, 1 + (r % 2), 64) }));
+      const answers = await Promise.all(
+        requests.map(async ({ id, data }) => {
+          const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id, inputs: [{ name: 'features', shape: [data.length, 64], datatype: 'FP32', data }] }) });
+          return { status: res.status, json: (await res.json()) as { id: string; outputs: { name: string; shape: number[]; data: number[] }[] } };
+        }),
+      );
+      const stats = server.batcher.stats;
+      assert.ok(stats.largestBatch > 1 && stats.runs < requests.length, `48 concurrent requests shared runs (${JSON.stringify(stats)})`);
+      for (const [r, { id, data }] of requests.entries()) {
+        const a = answers[r];
+        assert.equal(a?.status, 200);
+        assert.equal(a.json.id, id);
+        const want = await single(reference, { features: new ort.Tensor('float32', Float32Array.from(data.flat()), [data.length, 64]) });
+        for (const o of a.json.outputs) {
+          assert.deepEqual(o.shape, want[o.name]?.dims, `${id} ${o.name} shape`);
+          // JSON carries float32 values as their exact double value, and int64 labels as numbers.
+          assert.deepStrictEqual(o.data, want[o.name]?.data.map(Number), `${id} ${o.name}`);
+        }
+      }
+      await server.close();
+      const records = (await readFile(log, 'utf8')).trim().split('\n').map((l) => parsePredictionRecord(JSON.parse(l) as unknown));
+      assert.equal(records.length, requests.reduce((n, q) => n + q.data.length, 0), 'one record per row');
+      for (const { id, data } of requests) {
+        const mine = records.filter((x) => x.ok && (x.value.record.request_id === id || x.value.record.request_id.startsWith(`${id}/`)));
+        assert.equal(mine.length, data.length, `${id}: a record per row of its own`);
+      }
+    } finally {
+      await server.close();
+      await reference.release();
+    }
+  });
+
+  it('answers each request of a failing batch with {"error": …} and counts them', async () => {
+    const server = await startModelServer({ modelPath: LOOKUP, modelName: 'lookup', modelVersion: '1' });
+    try {
+      const url = `${server.endpoint.url}/v2/models/lookup/infer`;
+      // Queued behind a run of the deep-enough batch below: the bad index fails its whole batch.
+      const post = (k: number, id: string): Promise<{ status: number; json: Record<string, unknown> }> =>
+        fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id, inputs: [{ name: 'index', shape: [1, 1], datatype: 'INT64', data: [k] }] }) }).then(async (res) => ({ status: res.status, json: (await res.json()) as Record<string, unknown> }));
+      const answers = await Promise.all([0, 1, 9, 2, 0, 1].map((k, i) => post(k, `q${i}`)));
+      const failed = answers.filter((a) => a.status === 500);
+      assert.ok(failed.length >= 1, 'the request with index 9 fails');
+      for (const a of failed) assert.match(String(a.json.error), /Running the model failed: .*out of (data )?bounds/i);
+      for (const a of answers.filter((x) => x.status === 200)) assert.equal((a.json.outputs as unknown[]).length, 1);
+      assert.equal(answers[2]?.status, 500, 'the bad request itself fails');
+      const metrics = parseExposition(await (await fetch(`${server.endpoint.url}/metrics`)).text());
+      const samples = metrics.get('mlship_inference_requests_total')?.samples ?? [];
+      const count = (code: string): number => samples.filter((s) => s.labels.code === code).reduce((n, s) => n + s.value, 0);
+      assert.equal(count('500'), failed.length);
+      assert.equal(count('200'), answers.length - failed.length);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('serves without a batcher when started with maxBatch 1', async () => {
+    const server = await startModelServer({ modelPath: MLP, modelName: 'm', modelVersion: '1', maxBatch: 1 });
+    try {
+      assert.equal(server.batcher, undefined);
+      assert.equal(server.endpoint.maxBatch, 1);
+      const res = await fetch(`${server.endpoint.url}/v2/models/m/infer`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ inputs: [{ name: 'features', shape: [1, 64], datatype: 'FP32', data: rows(0, 1, 64)[0] }] }) });
+      assert.equal(res.status, 200);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -72,8 +72,10 @@ function sumResults(a: PollingResult, b: PollingResult): PollingResult {
 }
 
 export async function runPollingBench(options: { windowMs?: number; warmupMs?: number } = {}): Promise<BenchFigure[]> {
-  const windowMs = options.windowMs ?? 60_000;
-  const warmupMs = options.warmupMs ?? 6000;
+  // Each measured half spans two periods of the 30 s drift-score reuse, and the warm-up leaves a loaded machine time
+  // to start the drift worker: with 30 s halves a slow start could leave a half with no scoring at all.
+  const windowMs = options.windowMs ?? 120_000;
+  const warmupMs = options.warmupMs ?? 15_000;
   const logs = await mkdtemp(join(tmpdir(), 'mlship-bench-poll-'));
   const servers: LocalDeploymentProcess[] = [];
   let traffic: NodeJS.Timeout | undefined;

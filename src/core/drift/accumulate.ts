@@ -365,6 +365,12 @@ export class ColumnAccumulator {
 
   // ---- values from CSV bytes ---------------------------------------------------------------------------------
 
+  /** A finite number the CSV scanner already parsed from an unquoted field of this numeric column. */
+  addNumber(x: number): void {
+    this.count++;
+    (this.numeric as NumericAccumulator).add(x);
+  }
+
   addBytes(buf: Buffer, s: number, e: number, escaped: boolean, line: number): void {
     if (escaped) {
       this.addText(buf.toString('utf8', s, e).replace(/""/g, '"'), line);

@@ -414,15 +414,21 @@ export class ColumnAccumulator {
       case 'id': {
         this.count++;
         const h = hashBytes(buf, s, e);
-        (this.hll as HyperLogLog).add(h);
-        const len = utf16Length(buf, s, e);
-        (this.lengths as LengthAccumulator).add(len);
-        if (sawNonAscii && !validUtf8(buf, s, e)) {
+        // A value already in the frequent-items table: its hash is in the HyperLogLog, its UTF-16 length and
+        // UTF-8 validity are kept with it (tag = length × 2 + 1 when not valid UTF-8).
+        let tag = this.bytesFrequent ? this.bytesFrequent.countIfPresent(buf, s, e, h) : -1;
+        if (tag < 0) {
+          (this.hll as HyperLogLog).add(h);
+          const len = utf16Length(buf, s, e);
+          tag = 2 * len + (sawNonAscii && !validUtf8(buf, s, e) ? 1 : 0);
+          if (this.bytesFrequent) this.bytesFrequent.add(buf, s, e, h, tag);
+          else (this.frequent as FrequentItems).add(buf.toString('utf8', s, e));
+        }
+        (this.lengths as LengthAccumulator).add(tag >>> 1);
+        if (tag & 1) {
           this.badUtf8++;
           this.firstBadUtf8 ||= line;
         }
-        if (this.bytesFrequent) this.bytesFrequent.add(buf, s, e, h);
-        else (this.frequent as FrequentItems).add(buf.toString('utf8', s, e));
         return;
       }
       default:
@@ -480,7 +486,7 @@ export class ColumnAccumulator {
       const bytes = Buffer.from(value, 'utf8');
       const h = hashBytes(bytes, 0, bytes.length);
       (this.hll as HyperLogLog).add(h);
-      this.bytesFrequent.add(bytes, 0, bytes.length, h);
+      this.bytesFrequent.add(bytes, 0, bytes.length, h, 2 * value.length);
       return;
     }
     (this.hll as HyperLogLog).add(hashString(value));

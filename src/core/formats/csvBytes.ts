@@ -614,5 +614,20 @@ export function parseIsoDateBytes(buf: Uint8Array, s: number, e: number): number
     }
     if (i !== e) return Number.NaN;
   }
-  return Date.UTC(y, mo - 1, d, h, mi, sec, Math.round(ms)) - offset;
+  // Date.UTC reads years 0–99 as 1900–1999; from year 100 on, plain day arithmetic gives the same, faster.
+  if (y < 100) return Date.UTC(y, mo - 1, d, h, mi, sec, Math.round(ms)) - offset;
+  return daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + Math.round(ms) - offset;
+}
+
+/**
+ * Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant's days_from_civil); linear in d, so
+ * day 31 of a 30-day month rolls over into the next month as Date.UTC does.
+ */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }

@@ -3,7 +3,7 @@
 // parses are the ones parseNumberBytes gives.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CsvScanner, parseNumberBytes, type CsvRecordView, type CsvScanProblem } from '../../../src/core/formats/csvBytes';
+import { CsvScanner, parseIsoDateBytes, parseNumberBytes, type CsvRecordView, type CsvScanProblem } from '../../../src/core/formats/csvBytes';
 import { mulberry32 } from '../../../src/core/util/random';
 
 interface Seen {
@@ -105,5 +105,25 @@ describe('CSV scanner fast path', () => {
     // Up to 15 significant digits are parsed on the fast path; longer ones are left to parseNumberBytes.
     const short = values.filter((v) => v.replace(/^[-0.]+/, '').replace('.', '').length <= 15).length;
     assert.equal(fast.numbers.filter(([, x]) => !Number.isNaN(x)).length, short);
+  });
+
+  test('dates and date-times from bytes are the milliseconds Date.UTC gives (leap years, roll-over, zones, years 0–99)', () => {
+    const rnd = mulberry32(11);
+    const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+    const cases = ['1900-02-29', '2000-02-29', '2024-02-30', '2023-04-31', '0099-12-31', '0100-01-01', '9999-12-31T23:59:60Z', '1969-12-31T23:59:59.999', '2025-01-01T00:00+05:30', '2025-06-15 12:30:45.1234-0800'];
+    for (let i = 0; i < 5000; i++) {
+      const y = Math.floor(rnd() * 10_000);
+      const date = `${pad(y, 4)}-${pad(1 + Math.floor(rnd() * 12), 2)}-${pad(1 + Math.floor(rnd() * 31), 2)}`;
+      cases.push(rnd() < 0.5 ? date : `${date}T${pad(Math.floor(rnd() * 24), 2)}:${pad(Math.floor(rnd() * 60), 2)}:${pad(Math.floor(rnd() * 61), 2)}.${pad(Math.floor(rnd() * 1000), 3)}Z`);
+    }
+    for (const text of cases) {
+      const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|([+-])(\d{2}):?(\d{2}))?$/.exec(text);
+      assert.ok(m, text);
+      const num = (k: number): number => Number(m[k] ?? 0);
+      const ms = Math.round(Number(`0.${m[7] ?? '0'}`) * 1000);
+      const offset = m[9] ? (m[9] === '-' ? -1 : 1) * (num(10) * 60 + num(11)) * 60_000 : 0;
+      const expected = Date.UTC(num(1), num(2) - 1, num(3), num(4), num(5), num(6), ms) - offset;
+      assert.equal(parseIsoDateBytes(Buffer.from(text), 0, text.length), expected, text);
+    }
   });
 });

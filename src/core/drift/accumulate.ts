@@ -108,9 +108,14 @@ export class NumericAccumulator {
 
   private dropBuffer(): void {
     // The value being added now reaches the sketch in add(), after this.
-    const values = this.table ? undefined : this.exact();
+    const buffer = this.buffer as Float64Array;
     this.buffer = undefined;
-    if (values) this.startSketches(values);
+    if (this.table) return;
+    // The sketches of exact(), without its arrays: the buffer is sorted in place and read as runs of equal values.
+    const sorted = buffer.subarray(0, this.bufferLen).sort();
+    this.kll = KllSketch.fromSorted(sorted, this.options.sketchK);
+    const hll = (this.hll = new HyperLogLog(this.options.hllP));
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) hll.add(hashNumber(sorted[i] as number));
   }
 
   private dropTable(): void {

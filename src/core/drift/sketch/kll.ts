@@ -257,19 +257,52 @@ export class KllSketch {
    * once at every level h whose bit is set (weight 2^h) — an exact representation, compacted if over capacity.
    */
   static fromWeighted(values: ArrayLike<number>, counts: ArrayLike<number>, k = DEFAULT_KLL_K, seed?: number): KllSketch {
-    const levels: number[][] = [];
+    // Two passes: how many values each level gets, then the values (no growing arrays).
+    const sizes: number[] = [];
     let n = 0;
     for (let i = 0; i < values.length; i++) {
       let c = counts[i] as number;
       n += c;
+      for (let h = 0; c > 0; h++, c = Math.floor(c / 2)) if (c % 2) sizes[h] = (sizes[h] ?? 0) + 1;
+    }
+    const sk = new KllSketch(k, seed);
+    sk.levels = [];
+    sk.sizes = [];
+    for (let h = 0; h < Math.max(1, sizes.length); h++) {
+      const size = sizes[h] ?? 0;
+      sk.levels.push(new Float64Array(Math.max(size, MIN_WIDTH, h === 0 ? Math.max(LEVEL0_BATCH, k) : 0)));
+      sk.sizes.push(0);
+    }
+    for (let i = 0; i < values.length; i++) {
+      let c = counts[i] as number;
       for (let h = 0; c > 0; h++, c = Math.floor(c / 2)) {
-        if (c % 2) (levels[h] ??= []).push(values[i] as number);
+        if (c % 2) (sk.levels[h] as Float64Array)[(sk.sizes[h] as number)++] = values[i] as number;
       }
     }
-    for (let h = 0; h < levels.length; h++) levels[h] ??= [];
-    const sk = KllSketch.fromState({ k, n, min: n ? (values[0] as number) : 0, max: n ? (values[values.length - 1] as number) : 0, levels }, seed);
+    sk.level0 = sk.levels[0] as Float64Array;
+    sk.retained = sk.sizes.reduce((a, b) => a + b, 0);
+    sk.n = n;
+    sk.min = n ? (values[0] as number) : Infinity;
+    sk.max = n ? (values[values.length - 1] as number) : -Infinity;
+    sk.recomputeCapacity();
     sk.compress();
     return sk;
+  }
+
+  /** fromWeighted() of sorted values, equal values counted together. */
+  static fromSorted(sorted: Float64Array, k = DEFAULT_KLL_K, seed?: number): KllSketch {
+    const values = new Float64Array(sorted.length);
+    const counts = new Float64Array(sorted.length);
+    let runs = 0;
+    for (let i = 0; i < sorted.length; ) {
+      const v = sorted[i] as number;
+      let j = i + 1;
+      while (j < sorted.length && sorted[j] === v) j++;
+      values[runs] = v;
+      counts[runs++] = j - i;
+      i = j;
+    }
+    return KllSketch.fromWeighted(values.subarray(0, runs), counts.subarray(0, runs), k, seed);
   }
 
   static fromState(s: KllState, seed?: number): KllSketch {

@@ -108,9 +108,14 @@ export class NumericAccumulator {
 
   private dropBuffer(): void {
     // The value being added now reaches the sketch in add(), after this.
-    const values = this.table ? undefined : this.exact();
+    const buffer = this.buffer as Float64Array;
     this.buffer = undefined;
-    if (values) this.startSketches(values);
+    if (this.table) return;
+    // The sketches of exact(), without its arrays: the buffer is sorted in place and read as runs of equal values.
+    const sorted = buffer.subarray(0, this.bufferLen).sort();
+    this.kll = KllSketch.fromSorted(sorted, this.options.sketchK);
+    const hll = (this.hll = new HyperLogLog(this.options.hllP));
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) hll.add(hashNumber(sorted[i] as number));
   }
 
   private dropTable(): void {
@@ -365,6 +370,12 @@ export class ColumnAccumulator {
 
   // ---- values from CSV bytes ---------------------------------------------------------------------------------
 
+  /** A finite number the CSV scanner already parsed from an unquoted field of this numeric column. */
+  addNumber(x: number): void {
+    this.count++;
+    (this.numeric as NumericAccumulator).add(x);
+  }
+
   addBytes(buf: Buffer, s: number, e: number, escaped: boolean, line: number): void {
     if (escaped) {
       this.addText(buf.toString('utf8', s, e).replace(/""/g, '"'), line);
@@ -408,15 +419,21 @@ export class ColumnAccumulator {
       case 'id': {
         this.count++;
         const h = hashBytes(buf, s, e);
-        (this.hll as HyperLogLog).add(h);
-        const len = utf16Length(buf, s, e);
-        (this.lengths as LengthAccumulator).add(len);
-        if (sawNonAscii && !validUtf8(buf, s, e)) {
+        // A value already in the frequent-items table: its hash is in the HyperLogLog, its UTF-16 length and
+        // UTF-8 validity are kept with it (tag = length × 2 + 1 when not valid UTF-8).
+        let tag = this.bytesFrequent ? this.bytesFrequent.countIfPresent(buf, s, e, h) : -1;
+        if (tag < 0) {
+          (this.hll as HyperLogLog).add(h);
+          const len = utf16Length(buf, s, e);
+          tag = 2 * len + (sawNonAscii && !validUtf8(buf, s, e) ? 1 : 0);
+          if (this.bytesFrequent) this.bytesFrequent.add(buf, s, e, h, tag);
+          else (this.frequent as FrequentItems).add(buf.toString('utf8', s, e));
+        }
+        (this.lengths as LengthAccumulator).add(tag >>> 1);
+        if (tag & 1) {
           this.badUtf8++;
           this.firstBadUtf8 ||= line;
         }
-        if (this.bytesFrequent) this.bytesFrequent.add(buf, s, e, h);
-        else (this.frequent as FrequentItems).add(buf.toString('utf8', s, e));
         return;
       }
       default:
@@ -474,7 +491,7 @@ export class ColumnAccumulator {
       const bytes = Buffer.from(value, 'utf8');
       const h = hashBytes(bytes, 0, bytes.length);
       (this.hll as HyperLogLog).add(h);
-      this.bytesFrequent.add(bytes, 0, bytes.length, h);
+      this.bytesFrequent.add(bytes, 0, bytes.length, h, 2 * value.length);
       return;
     }
     (this.hll as HyperLogLog).add(hashString(value));

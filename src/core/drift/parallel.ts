@@ -1,6 +1,6 @@
-// Large CSV/TSV files profiled in parts on worker threads, then merged (merge(profile(A), profile(B)) ≈
-// profile(A ∪ B)). The head is read once on the calling thread (delimiter, header, column types); the data is cut
-// into ranges at line ends, each read by one worker. A quoted field can hold a newline, so a cut may land inside a
+// Large CSV/TSV files profiled in parts, then merged (merge(profile(A), profile(B)) ≈ profile(A ∪ B)). The head is
+// read once on the calling thread (delimiter, header, column types); the data is cut into ranges at line ends: the
+// calling thread reads the first, one worker thread each of the others. A quoted field can hold a newline, so a cut may land inside a
 // record: each worker reports where the first record at or after its end really starts, and if that is not where the
 // next part began, the parts are dropped and the file is read in one pass instead. Line numbers in problems are
 // made absolute before the workers write them down.
@@ -15,6 +15,7 @@ import { ProfileBuilder, scanCsvRange, type CsvHead, type CsvRange, type Profile
 export interface ParallelProfiling {
   /** A script that calls runProfilePartWorker() when it starts on a worker thread (the CLI bundle does). */
   script: string;
+  /** Parts read at once, the calling thread's included (so workers − 1 worker threads are started). */
   workers: number;
   /** Files with less data than this are read in one pass (default 32 MiB). */
   minBytes?: number;
@@ -81,17 +82,20 @@ export async function profileCsvParallel(path: string, head: CsvHead, b: Profile
   }
   const width = head.names.length;
   const label = b.problems.context?.label ?? 'CSV';
-  const workers = starts.map((start, i) => {
+  const rangeOf = (i: number): CsvRange => ({ delimiter: head.delimiter, width, start: starts[i] as number, end: starts[i + 1] ?? Infinity, startLine: i === 0 ? head.dataLine : 1 });
+  // Part 0 is read here, on the calling thread; parts 1… on worker threads.
+  const workers = starts.slice(1).map((_, k) => {
     const job: PartJob = {
       kind: 'mlship-profile-part', path, totalBytes, source: b.source, options: b.options, types: { ...(request.types ?? {}) },
-      names: head.names, inferred: head.types, width, label,
-      range: { delimiter: head.delimiter, width, start, end: starts[i + 1] ?? Infinity, startLine: i === 0 ? head.dataLine : 1 },
+      names: head.names, inferred: head.types, width, label, range: rangeOf(k + 1),
     };
     return new Worker(parallel.script, { workerData: job });
   });
-  const progress = new Array<number>(workers.length).fill(0);
-  const rowsSoFar = new Array<number>(workers.length).fill(0);
-  const waiters = workers.map((w, i) => {
+  const progress = new Array<number>(starts.length).fill(0);
+  const rowsSoFar = new Array<number>(starts.length).fill(0);
+  const report = (): void => request.onProgress?.({ bytes: head.dataStart + progress.reduce((a, x) => a + x, 0), totalBytes, rows: rowsSoFar.reduce((a, x) => a + x, 0) });
+  const waiters = workers.map((w, k) => {
+    const i = k + 1;
     const queue: PartMessage[] = [];
     let wake: (() => void) | undefined;
     let failure: Error | undefined;
@@ -99,7 +103,7 @@ export async function profileCsvParallel(path: string, head: CsvHead, b: Profile
       if (m.type === 'progress') {
         progress[i] = m.bytes;
         rowsSoFar[i] = m.rows;
-        request.onProgress?.({ bytes: head.dataStart + progress.reduce((a, x) => a + x, 0), totalBytes, rows: rowsSoFar.reduce((a, x) => a + x, 0) });
+        report();
         return;
       }
       queue.push(m);
@@ -128,7 +132,17 @@ export async function profileCsvParallel(path: string, head: CsvHead, b: Profile
   };
   request.signal?.addEventListener('abort', abort, { once: true });
   try {
-    const scanned: { boundary: number; boundaryLine: number }[] = [];
+    const first = partBuilder(b.source, request, head.names, head.types, width, label);
+    const scanned: { boundary: number; boundaryLine: number }[] = [
+      await scanCsvRange(path, rangeOf(0), first, {
+        ...(request.signal ? { signal: request.signal } : {}),
+        onProgress: (p) => {
+          progress[0] = p.bytes - head.dataStart;
+          rowsSoFar[0] = p.rows;
+          report();
+        },
+      }, totalBytes),
+    ];
     for (const next of waiters) {
       const m = await next();
       if (m.type !== 'scanned') throw new Error(`A profiling thread answered ${m.type} before reading its part.`);
@@ -144,12 +158,14 @@ export async function profileCsvParallel(path: string, head: CsvHead, b: Profile
       }
     }
     let line = scanned[0]?.boundaryLine ?? 1;
-    workers.forEach((w, i) => {
-      const delta = i === 0 ? 0 : line - 1;
-      if (i > 0) line = (scanned[i]?.boundaryLine ?? 1) + delta;
+    workers.forEach((w, k) => {
+      const delta = line - 1;
+      line = (scanned[k + 1]?.boundaryLine ?? 1) + delta;
       w.postMessage({ type: 'finish', lineDelta: delta });
     });
-    const done: Extract<PartMessage, { type: 'done' }>[] = [];
+    const done: Extract<PartMessage, { type: 'done' }>[] = [
+      { type: 'done', columns: first.finishColumns(), rows: first.rows, malformed: first.malformed, problems: first.problems.entries() },
+    ];
     for (const next of waiters) {
       const m = await next();
       if (m.type !== 'done') throw new Error(`A profiling thread answered ${m.type} instead of its columns.`);
@@ -171,15 +187,21 @@ export async function profileCsvParallel(path: string, head: CsvHead, b: Profile
   }
 }
 
+/** A builder for one part of the file, with the head's columns. */
+function partBuilder(source: Profile['source'], request: { options?: Partial<ProfileOptions>; types?: Readonly<Record<string, SemanticType>> }, names: string[], inferred: WorkingType[], width: number, label: string): ProfileBuilder {
+  const b = new ProfileBuilder(source, { ...(request.options ? { options: request.options } : {}), ...(request.types ? { types: request.types } : {}) }, true);
+  b.problems.context = { width, label };
+  names.forEach((n, i) => b.addColumn(n, inferred[i] as WorkingType));
+  return b;
+}
+
 /** The worker side: reads its range, says where it stopped, waits for the line shift, sends its columns. */
 export async function runProfilePartWorker(): Promise<void> {
   const port = parentPort;
   if (isMainThread || !port || !isProfilePartJob(workerData)) return;
   const job = workerData;
   try {
-    const b = new ProfileBuilder(job.source, { options: job.options, types: job.types }, true);
-    b.problems.context = { width: job.width, label: job.label };
-    job.names.forEach((n, i) => b.addColumn(n, job.inferred[i] as WorkingType));
+    const b = partBuilder(job.source, { options: job.options, types: job.types }, job.names, job.inferred, job.width, job.label);
     let last = 0;
     const result = await scanCsvRange(job.path, job.range, b, {
       onProgress: (p) => {

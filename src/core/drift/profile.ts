@@ -297,7 +297,7 @@ function copyRecord(r: CsvRecordView): CsvRecordView {
     starts[i] = (r.starts[i] as number) - lo;
     ends[i] = (r.ends[i] as number) - lo;
   }
-  return { buf: Buffer.from(r.buf.subarray(lo, hi)), starts, ends, escaped: r.escaped.slice(0, r.count), count: r.count, line: r.line, position: r.position };
+  return { buf: Buffer.from(r.buf.subarray(lo, hi)), starts, ends, escaped: r.escaped.slice(0, r.count), count: r.count, line: r.line, position: r.position, parsed: false, numbers: new Float64Array(0) };
 }
 
 export interface CsvRange {
@@ -328,6 +328,9 @@ export async function scanCsvRange(path: string, range: CsvRange, b: ProfileBuil
       b.problems.add('long-record', p.line);
     } else b.problems.add(p.kind === 'text-after-quote' ? 'after-quote' : p.kind, p.line);
   };
+  // Numeric columns have their numbers parsed by the scanner, in the same pass that finds the fields.
+  const numericFields = new Uint8Array(width);
+  for (let i = 0; i < width; i++) numericFields[i] = accs[i]?.type === 'numeric' ? 1 : 0;
   const onRecord = (r: CsvRecordView): void => {
     if (r.count !== width) {
       b.malformed++;
@@ -335,10 +338,19 @@ export async function scanCsvRange(path: string, range: CsvRange, b: ProfileBuil
       return;
     }
     b.rows++;
-    const { buf, starts, ends, escaped, line } = r;
+    const { buf, starts, ends, escaped, line, numbers } = r;
+    if (r.parsed) {
+      for (let i = 0; i < width; i++) {
+        const acc = accs[i] as ColumnAccumulator;
+        const x = numbers[i] as number;
+        if (numericFields[i] === 1 && x === x) acc.addNumber(x);
+        else acc.addBytes(buf, starts[i] as number, ends[i] as number, false, line);
+      }
+      return;
+    }
     for (let i = 0; i < width; i++) (accs[i] as ColumnAccumulator).addBytes(buf, starts[i] as number, ends[i] as number, escaped[i] === 1, line);
   };
-  const scanner = new CsvScanner(range.delimiter.charCodeAt(0), onRecord, onProblem, { startLine: range.startLine, startOffset: range.start, stopAt: range.end });
+  const scanner = new CsvScanner(range.delimiter.charCodeAt(0), onRecord, onProblem, { startLine: range.startLine, startOffset: range.start, stopAt: range.end, numericFields });
   let bytes = range.start;
   let nextProgress = bytes + PROGRESS_EVERY;
   for await (const chunk of readChunks(path, request.signal, CHUNK, range.start)) {

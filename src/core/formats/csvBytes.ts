@@ -14,6 +14,13 @@ export interface CsvRecordView {
   line: number;
   /** Byte offset of the record in the file (or stream). */
   position: number;
+  /**
+   * With the `numericFields` option: true when this record was read on the fast path, and then `numbers[i]` is
+   * field i as parseNumberBytes reads it for every field the option asks for, or NaN where the bytes are not a plain
+   * decimal (the caller then reads the bytes itself). False on records with quotes, and without the option.
+   */
+  parsed: boolean;
+  numbers: Float64Array;
 }
 
 export interface CsvScanOptions {
@@ -24,6 +31,11 @@ export interface CsvScanOptions {
   /** Stop at the first record that starts at or after this offset (a part of a file read in parallel). */
   stopAt?: number;
   maxRecordBytes?: number;
+  /**
+   * Fields (by index, 1 = yes) whose numbers the caller wants parsed while the record is scanned. A record on one line
+   * without a quote is then split and its numeric fields parsed in the same pass over its bytes (see CsvRecordView).
+   */
+  numericFields?: Uint8Array;
 }
 
 export interface CsvScanProblem {
@@ -35,6 +47,8 @@ export interface CsvScanProblem {
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
+/** Exact powers of ten (Clinger's fast path). */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /** Default cap on one record's size: longer records are skipped and reported. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
@@ -45,6 +59,8 @@ export class CsvScanner {
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
   private escaped = new Uint8Array(64);
+  private numbers = new Float64Array(64);
+  private readonly numericFields: Uint8Array | undefined;
   /** Line number of byte 0 of `buf`. */
   private line: number;
   /** Offset of byte 0 of `buf` in the file. */
@@ -68,6 +84,7 @@ export class CsvScanner {
     this.first = this.base === 0;
     this.stopAt = options.stopAt ?? Infinity;
     this.maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+    this.numericFields = options.numericFields;
   }
 
   /** Lines consumed so far: the line number the next record starts on. */
@@ -86,6 +103,9 @@ export class CsvScanner {
     const q = new Uint8Array(n);
     q.set(this.escaped);
     this.escaped = q;
+    const x = new Float64Array(n);
+    x.set(this.numbers);
+    this.numbers = x;
   }
 
   /** Feeds the next bytes; returns false once the stop offset was reached (the rest is not needed). */
@@ -159,12 +179,43 @@ export class CsvScanner {
     let starts = this.starts;
     let ends = this.ends;
     let escaped = this.escaped;
-    const view: CsvRecordView = { buf, starts, ends, escaped, count: 0, line: 0, position: 0 };
+    const view: CsvRecordView = { buf, starts, ends, escaped, count: 0, line: 0, position: 0, parsed: false, numbers: this.numbers };
+    const numeric = this.numericFields;
+    // Offset of the next quote at or after `pos` (len when there is none): lines before it have no quoted field.
+    let nextQuote = numeric ? -1 : len;
     while (pos < len) {
       const recStart = pos;
       if (this.base + pos >= this.stopAt) {
         this.stoppedAt = { position: this.base + pos, line: this.line };
         return pos;
+      }
+      if (numeric) {
+        // Fast path: a whole line without a quote, split and its numeric fields parsed in one pass.
+        const nl = buf.indexOf(LF, pos);
+        if (nl >= 0 && nl < len && nl - pos < this.maxRecordBytes) {
+          if (nextQuote < pos) {
+            const q = buf.indexOf(QUOTE, pos);
+            nextQuote = q < 0 || q > len ? len : q;
+          }
+          if (nextQuote > nl) {
+            const count = this.splitLine(buf, pos, nl, numeric);
+            ({ starts, ends, escaped } = this);
+            const line = this.line++;
+            pos = nl + 1;
+            if (count === 1 && ends[0] === starts[0]) continue; // a blank line
+            view.starts = starts;
+            view.ends = ends;
+            view.escaped = escaped;
+            view.numbers = this.numbers;
+            view.count = count;
+            view.line = line;
+            view.position = this.base + recStart;
+            view.parsed = true;
+            this.onRecord(view);
+            continue;
+          }
+        }
+        view.parsed = false;
       }
       const recLine = this.line;
       let lines = 0;
@@ -275,6 +326,7 @@ export class CsvScanner {
         view.starts = starts;
         view.ends = ends;
         view.escaped = escaped;
+        view.parsed = false;
         view.count = count;
         view.line = recLine;
         view.position = this.base + recStart;
@@ -282,6 +334,66 @@ export class CsvScanner {
       }
     }
     return pos;
+  }
+
+  /**
+   * Splits the line [s, nl) — no quote in it, LF at `nl` — into fields, parsing the numbers `numeric` asks for on the
+   * way (NaN where the bytes are not a plain decimal of at most 15 significant digits: the caller reads those bytes
+   * with parseNumberBytes, which also knows exponents, spaces and long mantissas). Returns the field count.
+   */
+  private splitLine(buf: Buffer, s: number, nl: number, numeric: Uint8Array): number {
+    const d = this.delimiter;
+    const e = nl > s && buf[nl - 1] === CR ? nl - 1 : nl;
+    let starts = this.starts;
+    let ends = this.ends;
+    let escaped = this.escaped;
+    let numbers = this.numbers;
+    let count = 0;
+    let i = s;
+    for (;;) {
+      if (count >= starts.length) {
+        this.grow(count + 1);
+        ({ starts, ends, escaped, numbers } = this);
+      }
+      let j = i;
+      if (count < numeric.length && numeric[count] === 1) {
+        let c = j < e ? (buf[j] as number) : 0;
+        const neg = c === 0x2d;
+        if (neg || c === 0x2b) j++;
+        let mant = 0;
+        let sig = 0;
+        let frac = 0;
+        let digits = 0;
+        let dot = false;
+        // Digits with at most one decimal point: the fraction's digits count in `frac`.
+        while (j < e) {
+          c = buf[j] as number;
+          if (c >= 0x30 && c <= 0x39) {
+            mant = mant * 10 + (c - 0x30);
+            if (mant !== 0) sig++;
+            if (dot) frac++;
+            digits++;
+          } else if (c === 0x2e && !dot) dot = true;
+          else break;
+          j++;
+        }
+        if (digits > 0 && sig <= 15 && frac <= 22 && (j === e || buf[j] === d)) {
+          const v = frac === 0 ? mant : mant / (POW10[frac] as number);
+          numbers[count] = neg ? -v : v;
+        } else {
+          numbers[count] = Number.NaN;
+          while (j < e && buf[j] !== d) j++;
+        }
+      } else {
+        while (j < e && buf[j] !== d) j++;
+      }
+      starts[count] = i;
+      ends[count] = j;
+      escaped[count] = 0;
+      count++;
+      if (j >= e) return count;
+      i = j + 1;
+    }
   }
 }
 
@@ -340,7 +452,6 @@ export function sniffDelimiter(head: Buffer, fallback: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Numbers and missing values straight from bytes.
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /** Missing-value spellings, as the metadata reader's type inference knows them (trimmed). */
 const NULL_TOKENS = ['NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A'].map((t) => Buffer.from(t));
@@ -503,5 +614,20 @@ export function parseIsoDateBytes(buf: Uint8Array, s: number, e: number): number
     }
     if (i !== e) return Number.NaN;
   }
-  return Date.UTC(y, mo - 1, d, h, mi, sec, Math.round(ms)) - offset;
+  // Date.UTC reads years 0–99 as 1900–1999; from year 100 on, plain day arithmetic gives the same, faster.
+  if (y < 100) return Date.UTC(y, mo - 1, d, h, mi, sec, Math.round(ms)) - offset;
+  return daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + Math.round(ms) - offset;
+}
+
+/**
+ * Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant's days_from_civil); linear in d, so
+ * day 31 of a 30-day month rolls over into the next month as Date.UTC does.
+ */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }

@@ -70,4 +70,20 @@ describe('parallel CSV profiling', () => {
       assert.ok(one.columns.find((c) => c.name === 'note')?.frequent?.items.some(([v]) => v.startsWith('first line\n')));
     });
   });
+
+  test('CRLF line ends and a BOM: parts cut after a CRLF give what one pass gives', async () => {
+    await withTempDir(async (dir) => {
+      const text = '\uFEFF' + csv(60_000, 3).replace(/\n/g, '\r\n');
+      const path = await writeTemp(dir, 'crlf.csv', text);
+      const options = { rowLimit: 1_000_000 };
+      const one = await profileFile(path, { options });
+      const plans: { parts: number; fallback: boolean }[] = [];
+      const two = await profileFile(path, { options, parallel: { script, workers: 2, minBytes: 0, onPlan: (p) => plans.push(p) } });
+      assert.deepEqual(plans, [{ parts: 2, fallback: false }]);
+      assert.deepEqual(comparable(two), comparable(one));
+      assert.equal(one.columns[0]?.name, 'id');
+      assert.deepEqual(two.columns.find((c) => c.name === 'x')?.invalidExamples?.map((e) => e.line), [11, 50_011]);
+      assert.deepEqual(two.columns.find((c) => c.name === 'note')?.frequent?.items.map(([v]) => v).sort(), ['plain', 'with, comma']);
+    });
+  });
 });

@@ -89,6 +89,29 @@ describe('KLL quantile sketch', () => {
     }
   });
 
+  test('a sketch of sorted values with repeats is the sketch of their value counts, within the bound', () => {
+    const rnd = mulberry32(5);
+    const data = Array.from({ length: 120_000 }, () => Math.round(rnd() * 5_000) / 10);
+    const sorted = Float64Array.from(data).sort();
+    const values: number[] = [];
+    const counts: number[] = [];
+    for (const v of sorted) {
+      if (values[values.length - 1] === v) counts[counts.length - 1] = (counts[counts.length - 1] as number) + 1;
+      else {
+        values.push(v);
+        counts.push(1);
+      }
+    }
+    const fromSorted = KllSketch.fromSorted(sorted);
+    assert.deepEqual(fromSorted.toState(), KllSketch.fromWeighted(values, counts).toState());
+    assert.equal(fromSorted.n, data.length);
+    assert.ok(maxRankError(fromSorted, data) <= kllRankError(256));
+    // Still a working sketch: more values, then the bound again.
+    const more = Array.from({ length: 50_000 }, () => rnd() * 600);
+    for (const x of more) fromSorted.update(x);
+    assert.ok(maxRankError(fromSorted, [...data, ...more]) <= kllRankError(256));
+  });
+
   test('serializes and restores the same answers', () => {
     const s = build(random.slice(0, 50_000));
     const r = KllSketch.fromState(JSON.parse(JSON.stringify(s.toState())));

@@ -12,6 +12,7 @@ export class ByteFrequent {
   private offsets: Int32Array;
   private lengths: Int32Array;
   private counts: Float64Array;
+  private tags: Int32Array;
   private size = 0;
   private arena: Buffer;
   private arenaLen = 0;
@@ -30,33 +31,55 @@ export class ByteFrequent {
     this.offsets = new Int32Array(entries);
     this.lengths = new Int32Array(entries);
     this.counts = new Float64Array(entries);
+    this.tags = new Int32Array(entries);
     this.arena = Buffer.allocUnsafe(Math.max(1024, entries * 16));
   }
 
-  add(buf: Uint8Array, s: number, e: number, hash32: number): void {
-    const hash = hash32 | 0;
-    this.total++;
+  /** The table slot that holds bytes[s, e) (with this hash), or the empty slot where they would go. */
+  private slotOf(buf: Uint8Array, s: number, e: number, hash: number): number {
     const len = e - s;
     const mask = this.slots - 1;
     let slot = hash & mask;
     for (;;) {
       const ref = this.table[slot] as number;
-      if (ref === 0) break;
+      if (ref === 0) return slot;
       const id = ref - 1;
       if (this.hashes[id] === hash && this.lengths[id] === len) {
         const off = this.offsets[id] as number;
         let i = 0;
         while (i < len && this.arena[off + i] === buf[s + i]) i++;
-        if (i === len) {
-          this.counts[id] = (this.counts[id] as number) + 1;
-          return;
-        }
+        if (i === len) return slot;
       }
       slot = (slot + 1) & mask;
     }
+  }
+
+  /**
+   * Counts bytes[s, e) if they are in the summary and returns the tag stored with them; -1 (nothing counted) when they
+   * are not: the caller then works out their tag and calls add().
+   */
+  countIfPresent(buf: Uint8Array, s: number, e: number, hash32: number): number {
+    const ref = this.table[this.slotOf(buf, s, e, hash32 | 0)] as number;
+    if (ref === 0) return -1;
+    this.total++;
+    this.counts[ref - 1] = (this.counts[ref - 1] as number) + 1;
+    return this.tags[ref - 1] as number;
+  }
+
+  /** Counts bytes[s, e); `tag` (≥ 0, the caller's, e.g. facts about the bytes) is kept with a new entry. */
+  add(buf: Uint8Array, s: number, e: number, hash32: number, tag = 0): void {
+    const hash = hash32 | 0;
+    this.total++;
+    const len = e - s;
+    const slot = this.slotOf(buf, s, e, hash);
+    const ref = this.table[slot] as number;
+    if (ref !== 0) {
+      this.counts[ref - 1] = (this.counts[ref - 1] as number) + 1;
+      return;
+    }
     if (this.size === this.hashes.length) {
       this.reduce();
-      this.add(buf, s, e, hash);
+      this.add(buf, s, e, hash, tag);
       this.total--;
       return;
     }
@@ -68,6 +91,7 @@ export class ByteFrequent {
     this.lengths[id] = len;
     this.hashes[id] = hash;
     this.counts[id] = 1;
+    this.tags[id] = tag;
     this.arenaLen += len;
     this.table[slot] = id + 1;
   }
@@ -101,6 +125,7 @@ export class ByteFrequent {
       this.offsets[kept] = this.offsets[id] as number;
       this.lengths[kept] = this.lengths[id] as number;
       this.counts[kept] = v;
+      this.tags[kept] = this.tags[id] as number;
       kept++;
     }
     this.size = kept;

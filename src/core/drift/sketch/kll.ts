@@ -44,44 +44,6 @@ function mergeSorted(a: Float64Array, an: number, b: Float64Array, bn: number): 
 /** Level 0 is sorted and compacted when it holds this many items. */
 const LEVEL0_BATCH = 256;
 
-/** In-place quicksort of a[lo..hi] (faster than TypedArray#sort on the small batches compaction sorts). */
-export function sortRange(a: Float64Array, lo: number, hi: number): void {
-  while (hi - lo > 16) {
-    const mid = (lo + hi) >>> 1;
-    const x = a[lo] as number;
-    const y = a[mid] as number;
-    const z = a[hi] as number;
-    const p = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((a[i] as number) < p) i++;
-      while ((a[j] as number) > p) j--;
-      if (i <= j) {
-        const t = a[i] as number;
-        a[i++] = a[j] as number;
-        a[j--] = t;
-      }
-    }
-    if (j - lo < hi - i) {
-      sortRange(a, lo, j);
-      lo = i;
-    } else {
-      sortRange(a, i, hi);
-      hi = j;
-    }
-  }
-  for (let i = lo + 1; i <= hi; i++) {
-    const v = a[i] as number;
-    let j = i - 1;
-    while (j >= lo && (a[j] as number) > v) {
-      a[j + 1] = a[j] as number;
-      j--;
-    }
-    a[j + 1] = v;
-  }
-}
-
 function grow(a: Float64Array, need: number): Float64Array {
   if (a.length >= need) return a;
   const out = new Float64Array(Math.max(need, a.length * 2, MIN_WIDTH));
@@ -96,7 +58,8 @@ export class KllSketch {
   private level0: Float64Array;
   private retained = 0;
   private capacityTotal: number;
-  private scratch = new Float64Array(LEVEL0_BATCH);
+  /** capacity(h) for the current number of levels (recomputed when a level is added). */
+  private capacities: number[] = [];
   n = 0;
   min = Infinity;
   max = -Infinity;
@@ -110,7 +73,8 @@ export class KllSketch {
     this.level0 = new Float64Array(Math.max(LEVEL0_BATCH, k));
     this.levels = [this.level0];
     this.sizes = [0];
-    this.capacityTotal = this.capacity(0);
+    this.capacityTotal = 0;
+    this.recomputeCapacity();
     this.rng = seed >>> 0 || 1;
   }
 
@@ -153,7 +117,12 @@ export class KllSketch {
 
   private recomputeCapacity(): void {
     let total = 0;
-    for (let h = 0; h < this.levels.length; h++) total += this.capacity(h);
+    this.capacities = [];
+    for (let h = 0; h < this.levels.length; h++) {
+      const c = this.capacity(h);
+      this.capacities.push(c);
+      total += c;
+    }
     this.capacityTotal = total;
   }
 
@@ -165,7 +134,7 @@ export class KllSketch {
   private compress(): void {
     while (this.retained >= this.capacityTotal) {
       let h = 0;
-      while (h < this.levels.length - 1 && (this.sizes[h] as number) < this.capacity(h)) h++;
+      while (h < this.levels.length - 1 && (this.sizes[h] as number) < (this.capacities[h] as number)) h++;
       if (h === this.levels.length - 1) {
         this.levels.push(new Float64Array(MIN_WIDTH));
         this.sizes.push(0);
@@ -178,22 +147,26 @@ export class KllSketch {
   private compact(h: number): void {
     const size = this.sizes[h] as number;
     const level = this.levels[h] as Float64Array;
-    if (h === 0) sortRange(level, 0, size - 1);
+    if (h === 0) level.subarray(0, size).sort(); // the typed array's own sort: the fastest on these batches
     const pairs = size & ~1;
     if (pairs === 0) return;
     const half = pairs / 2;
     const offset = this.coin();
-    if (this.scratch.length < half) this.scratch = new Float64Array(half * 2);
-    const up = this.scratch;
-    for (let i = 0; i < half; i++) up[i] = level[2 * i + offset] as number;
-    // Merge `up` into the sorted level above, in place from the back.
+    // Merge every other item of this level (level[2j + offset]) into the sorted level above, in place from the back.
     const aboveSize = this.sizes[h + 1] as number;
     const above = grow(this.levels[h + 1] as Float64Array, aboveSize + half);
     this.levels[h + 1] = above;
     let i = aboveSize - 1;
-    let j = half - 1;
+    let j = 2 * (half - 1) + offset;
     let o = aboveSize + half - 1;
-    while (j >= 0) above[o--] = i >= 0 && (above[i] as number) > (up[j] as number) ? (above[i--] as number) : (up[j--] as number);
+    while (j >= 0) {
+      const u = level[j] as number;
+      if (i >= 0 && (above[i] as number) > u) above[o--] = above[i--] as number;
+      else {
+        above[o--] = u;
+        j -= 2;
+      }
+    }
     this.sizes[h + 1] = aboveSize + half;
     // An odd item (the largest) stays behind.
     if (size & 1) level[0] = level[size - 1] as number;
@@ -284,19 +257,52 @@ export class KllSketch {
    * once at every level h whose bit is set (weight 2^h) — an exact representation, compacted if over capacity.
    */
   static fromWeighted(values: ArrayLike<number>, counts: ArrayLike<number>, k = DEFAULT_KLL_K, seed?: number): KllSketch {
-    const levels: number[][] = [];
+    // Two passes: how many values each level gets, then the values (no growing arrays).
+    const sizes: number[] = [];
     let n = 0;
     for (let i = 0; i < values.length; i++) {
       let c = counts[i] as number;
       n += c;
+      for (let h = 0; c > 0; h++, c = Math.floor(c / 2)) if (c % 2) sizes[h] = (sizes[h] ?? 0) + 1;
+    }
+    const sk = new KllSketch(k, seed);
+    sk.levels = [];
+    sk.sizes = [];
+    for (let h = 0; h < Math.max(1, sizes.length); h++) {
+      const size = sizes[h] ?? 0;
+      sk.levels.push(new Float64Array(Math.max(size, MIN_WIDTH, h === 0 ? Math.max(LEVEL0_BATCH, k) : 0)));
+      sk.sizes.push(0);
+    }
+    for (let i = 0; i < values.length; i++) {
+      let c = counts[i] as number;
       for (let h = 0; c > 0; h++, c = Math.floor(c / 2)) {
-        if (c % 2) (levels[h] ??= []).push(values[i] as number);
+        if (c % 2) (sk.levels[h] as Float64Array)[(sk.sizes[h] as number)++] = values[i] as number;
       }
     }
-    for (let h = 0; h < levels.length; h++) levels[h] ??= [];
-    const sk = KllSketch.fromState({ k, n, min: n ? (values[0] as number) : 0, max: n ? (values[values.length - 1] as number) : 0, levels }, seed);
+    sk.level0 = sk.levels[0] as Float64Array;
+    sk.retained = sk.sizes.reduce((a, b) => a + b, 0);
+    sk.n = n;
+    sk.min = n ? (values[0] as number) : Infinity;
+    sk.max = n ? (values[values.length - 1] as number) : -Infinity;
+    sk.recomputeCapacity();
     sk.compress();
     return sk;
+  }
+
+  /** fromWeighted() of sorted values, equal values counted together. */
+  static fromSorted(sorted: Float64Array, k = DEFAULT_KLL_K, seed?: number): KllSketch {
+    const values = new Float64Array(sorted.length);
+    const counts = new Float64Array(sorted.length);
+    let runs = 0;
+    for (let i = 0; i < sorted.length; ) {
+      const v = sorted[i] as number;
+      let j = i + 1;
+      while (j < sorted.length && sorted[j] === v) j++;
+      values[runs] = v;
+      counts[runs++] = j - i;
+      i = j;
+    }
+    return KllSketch.fromWeighted(values.subarray(0, runs), counts.subarray(0, runs), k, seed);
   }
 
   static fromState(s: KllState, seed?: number): KllSketch {

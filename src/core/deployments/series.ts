@@ -364,7 +364,8 @@ export interface WindowSummary {
 
 /**
  * The status numbers over one window in a single pass (what every poll needs, without building series): latency,
- * traffic and errors from the scrapes in the window (else from the log), fallback and low-confidence shares from the
+ * traffic and errors from the scrapes in the window (else from the log; p95 also from the log when the scrapes saw
+ * no request but the log has some, as in the minutes before a reload), fallback and low-confidence shares from the
  * log records.
  */
 export function summarizeWindow(scrapes: readonly ScrapePoint[], records: readonly Timed<PredictionRecord>[], windowMs: number, lowConfidenceThreshold = LOW_CONFIDENCE): WindowSummary {
@@ -421,6 +422,11 @@ export function summarizeTally(scrapes: readonly ScrapePoint[], tally: RecordTal
     out.throughput = seconds > 0 ? requests / seconds : null;
     out.errorRate = share(failed, requests);
     if (out.lowConfidenceShare === null && havePredictions) out.lowConfidenceShare = share(lowPredictions, predictions);
+    // The scrapes saw no request, the log did (before this session's first scrapes, as after a reload): its latencies.
+    if (out.p95Ms === null && n > 0) {
+      const ms = latencies().sort((a, b) => a - b);
+      if (ms.length > 0) out.p95Ms = percentile(ms, 95);
+    }
     return out;
   }
   const ms = n > 0 ? latencies() : [];

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { feedbackByRequest } from '../../../src/core/deployments/feedback';
 import type { FeedbackRecord, PredictionRecord, Timed } from '../../../src/core/deployments/records';
 import type { ScrapePoint } from '../../../src/core/deployments/scrape';
-import { bucketsFor, buildDashboard } from '../../../src/core/deployments/series';
+import { bucketsFor, buildDashboard, summarizeWindow } from '../../../src/core/deployments/series';
 import { isDashboardData, type DashboardDrift } from '../../../src/shared/deployments';
 
 const T = Date.parse('2026-01-05T10:00:00Z');
@@ -77,6 +77,19 @@ describe('buildDashboard', () => {
     assert.ok((d.latency.p95[2] as number) <= 10, 'covered by scrapes: /metrics, not the log (400 ms)');
     const none = buildDashboard({ deployment: 'd', start: T, end: T + 30_000, stepMs: 10_000, scrapes, predictions: predictions.slice(10), feedback: new Map(), budgets: {} });
     assert.equal(none.latency.logBuckets, undefined);
+  });
+
+  it('status p95: from the scrapes when they saw requests, else from the log records of the window', () => {
+    const idle: ScrapePoint[] = [
+      { t: T + 20_000, latency: hist(10, 10, 10), requests: { total: 10, errors: 0 } },
+      { t: T + 25_000, latency: hist(10, 10, 10), requests: { total: 10, errors: 0 } },
+    ];
+    const logged = Array.from({ length: 20 }, (_, i) => pred(`l${i}`, T + i * 100, { latency_ms: 100 + i }));
+    const s = summarizeWindow(idle, logged, 30_000);
+    assert.equal(s.p95Ms, 118.05, 'the log, since the scrapes counted no request');
+    assert.equal(s.throughput, 0, 'traffic now: the scrapes');
+    const busy: ScrapePoint[] = [idle[0] as ScrapePoint, { t: T + 25_000, latency: hist(20, 20, 20), requests: { total: 20, errors: 0 } }];
+    assert.ok((summarizeWindow(busy, logged, 30_000).p95Ms as number) <= 10, 'the scrapes saw requests: their histogram');
   });
 
   it('takes latency, rates and distributions from the log when there are no metrics', () => {

@@ -154,7 +154,7 @@ function alignSeries(b: Buckets, timestamps: readonly number[], values: Series):
 export function buildDashboard(input: DashboardInput): DashboardData {
   const b = bucketsFor(input.start, input.end, input.stepMs, input.maxPoints);
   const timestamps = Array.from({ length: b.count }, (_, i) => b.start + i * b.step);
-  const low = input.lowConfidenceThreshold ?? 0.6;
+  const low = input.lowConfidenceThreshold ?? LOW_CONFIDENCE;
 
   // Log records per bucket.
   const perBucket: Timed<PredictionRecord>[][] = Array.from({ length: b.count }, () => []);
@@ -207,19 +207,20 @@ export function buildDashboard(input: DashboardInput): DashboardData {
   for (let i = 0; i < b.count; i++) {
     const records = perBucket[i] as Timed<PredictionRecord>[];
     if (records.length === 0) continue;
-    fallbackRate[i] = records.filter((r) => r.record.path !== 'model').length / records.length;
-    const withConfidence = records.filter((r) => r.record.confidence !== null);
-    if (withConfidence.length > 0) lowShare[i] = withConfidence.filter((r) => (r.record.confidence as number) < low || r.record.reason === 'low_confidence').length / withConfidence.length;
+    const tally = emptyTally();
+    for (const r of records) tallyRecord(tally, r.record, 1, low);
+    fallbackRate[i] = tally.fallback / tally.records;
+    if (tally.withConfidence > 0) lowShare[i] = tally.low / tally.withConfidence;
     if (logHasLatency && (latency.source === 'log' || (latency.source === 'metrics' && !covered?.[i]))) {
       if (latency.source === 'metrics') logBuckets++;
-      const ms = Float64Array.from(records.flatMap((r) => (r.record.latency_ms !== null ? [r.record.latency_ms] : []))).sort();
+      const ms = Float64Array.from(logLatencies(records)).sort();
       if (ms.length > 0) {
         latency.p50[i] = percentile(ms, 50);
         latency.p95[i] = percentile(ms, 95);
         latency.p99[i] = percentile(ms, 99);
       }
       throughput[i] = records.length / (b.step / 1000);
-      errorRate[i] = records.filter((r) => r.record.reason === 'error').length / records.length;
+      errorRate[i] = tally.errors / tally.records;
     }
   }
   if (logBuckets > 0) latency.logBuckets = logBuckets;
@@ -386,11 +387,15 @@ export function logLatencies(records: readonly Timed<PredictionRecord>[], from =
 
 /**
  * summarizeWindow from a tally of the window's records; `latencies` (the records' `latency_ms`) is asked for only
- * when there are too few scrapes to take latency from.
+ * when the scrapes give no p95: too few of them, or none saw a request.
  */
 export function summarizeTally(scrapes: readonly ScrapePoint[], tally: RecordTally, latencies: () => number[], windowMs: number): WindowSummary {
   const n = tally.records;
   const out: WindowSummary = { p95Ms: null, throughput: null, errorRate: null, fallbackRate: n > 0 ? tally.fallback / n : null, lowConfidenceShare: tally.withConfidence > 0 ? tally.low / tally.withConfidence : null };
+  const logP95 = (): number | null => {
+    const ms = n > 0 ? latencies().sort((a, b) => a - b) : [];
+    return ms.length > 0 ? percentile(ms, 95) : null;
+  };
   if (scrapes.length > 1) {
     const sorted = [...scrapes].sort((a, b) => a.t - b.t);
     const latency: (Bucket[] | undefined)[] = [undefined];
@@ -423,16 +428,11 @@ export function summarizeTally(scrapes: readonly ScrapePoint[], tally: RecordTal
     out.errorRate = share(failed, requests);
     if (out.lowConfidenceShare === null && havePredictions) out.lowConfidenceShare = share(lowPredictions, predictions);
     // The scrapes saw no request, the log did (before this session's first scrapes, as after a reload): its latencies.
-    if (out.p95Ms === null && n > 0) {
-      const ms = latencies().sort((a, b) => a - b);
-      if (ms.length > 0) out.p95Ms = percentile(ms, 95);
-    }
+    out.p95Ms ??= logP95();
     return out;
   }
-  const ms = n > 0 ? latencies() : [];
-  if (ms.length > 0) {
-    ms.sort((a, b) => a - b);
-    out.p95Ms = percentile(ms, 95);
+  out.p95Ms = logP95();
+  if (out.p95Ms !== null) {
     out.throughput = n / (windowMs / 1000);
     out.errorRate = tally.errors / n;
   }

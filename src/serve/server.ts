@@ -39,17 +39,13 @@ class HttpError extends Error {
   }
 }
 
-const JSON_HEADERS = { 'Content-Type': 'application/json' };
-
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text), ...headers });
-  res.end(text);
+  sendText(res, status, JSON.stringify(body), headers);
 }
 
-/** A JSON answer already written as text (the inference answer), with no other headers. */
-function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, ['Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(text))]);
+/** A JSON answer already written as text (the inference answer writes its own), with any extra headers. */
+function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, ['Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(text)), ...Object.entries(headers).flat()]);
   res.end(text);
 }
 

@@ -10,7 +10,7 @@
 // `maxBatch` rows, or of none, runs on its own. When a run fails, every request of its batch gets the error.
 import type { DecodedTensor } from '../core/deployments/oipTensor';
 import type { InputData } from '../core/inference/inputs';
-import type { TensorData } from '../core/deployments/predictionRows';
+import { commonRows, type TensorData } from '../core/deployments/predictionRows';
 import type { ServedTensor } from './model';
 
 export const DEFAULT_MAX_BATCH = 32;
@@ -46,13 +46,6 @@ export function isBatchable(inputs: readonly ServedTensor[], outputs: readonly S
 function batchKey(inputs: readonly DecodedTensor[], outputs: readonly string[] | undefined): string {
   const parts = inputs.map((t) => `${t.name}\u0000${t.datatype}\u0000${t.dims.slice(1).join('x')}`).sort();
   return `${parts.join('\u0001')}\u0002${outputs && outputs.length > 0 ? outputs.join('\u0001') : '*'}`;
-}
-
-/** Rows of a request: the common first dimension of its inputs, or undefined when they disagree (run it alone). */
-function rowsOf(inputs: readonly DecodedTensor[]): number | undefined {
-  const first = inputs[0]?.dims[0];
-  if (first === undefined) return undefined;
-  return inputs.every((t) => t.dims.length > 0 && t.dims[0] === first) ? first : undefined;
 }
 
 /** Concatenates the same input of several requests along the first dimension. */
@@ -97,7 +90,8 @@ export class DynamicBatcher {
 
   /** Runs one request's checked inputs, batched with whatever else is queued; resolves to that request's outputs. */
   submit(inputs: readonly DecodedTensor[], requestedOutputs?: readonly string[]): Promise<TensorData[]> {
-    const rows = rowsOf(inputs);
+    // Rows: the inputs' common first dimension; when they disagree the request runs alone.
+    const rows = commonRows(inputs);
     if (this.maxBatch === 1 || rows === undefined || rows === 0 || rows > this.maxBatch) {
       // Runs on its own, but still in turn, so one model run is in flight at a time.
       return this.enqueue({ key: '', rows: this.maxBatch + 1, inputs, outputs: requestedOutputs });

@@ -28,9 +28,14 @@ export interface RecordContext {
 /** Largest input row logged whole under its input name (larger tensors are left out of `inputs`). */
 const MAX_LOGGED_ELEMENTS = 64;
 
-function rowsOf(tensors: readonly TensorData[]): number {
+/** The first dimension the tensors share (their rows), or undefined when there are none or they disagree. */
+export function commonRows(tensors: readonly { dims: readonly number[] }[]): number | undefined {
   const first = tensors[0]?.dims[0];
-  return tensors.length > 0 && tensors.every((t) => t.dims.length > 0 && t.dims[0] === first) && first !== undefined ? first : 1;
+  return first !== undefined && tensors.every((t) => t.dims.length > 0 && t.dims[0] === first) ? first : undefined;
+}
+
+function rowsOf(tensors: readonly TensorData[]): number {
+  return commonRows(tensors) ?? 1;
 }
 
 /** Row `r` of a tensor with `rows` rows, as plain JSON values. */

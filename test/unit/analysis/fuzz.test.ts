@@ -265,6 +265,8 @@ function pathological(lang: Language, n = 800): Input[] {
     ['run-nested', `y = ${(py ? 'session.run(None, ' : 'session.run(').repeat(n)}x${')'.repeat(n)}\n`],
     ['remote-nested', `y = ${(py ? 'requests.post(url, json=' : 'fetch(url, ').repeat(n)}x${')'.repeat(n)}\n`],
     ['parens', `y = ${'('.repeat(5 * n)}\n`],
+    ['brackets-lines', `${py ? '' : 'let a = 0;\n'}${'(\n'.repeat(5 * n)}`],
+    ['long-word', py ? `a = ${'x'.repeat(40 * n)}\n` : `let a = 0;\na = ${'x'.repeat(40 * n)};\n`],
     ['binary', `y = ${'a + '.repeat(5 * n)}model.predict(x)\n`],
     ['try', (py ? 'try:\n' : 'try {\n').repeat(2 * n)],
     ['functions', py ? `y = ${'lambda: '.repeat(n)}model.predict(x)\n` : `const y = ${'() => '.repeat(n)}model.predict(x);\n`],

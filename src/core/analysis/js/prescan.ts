@@ -80,8 +80,11 @@ const DECLARERS = new Set(['const', 'let', 'var', 'function', 'class', 'enum', '
 /** Words a statement's head may start with before what it declares. */
 const HEAD_WORDS = new Set([...DECLARERS, 'export', 'default', 'async', 'declare', 'abstract']);
 const MEMBER_ASSIGN_RE = /^\.\s*[\w$]+\s*=(?![=>])/;
-/** Parameter lists: `function f(a, b)`, `method(a, b) {`, `(a, b) =>`, and a lone `x =>`. */
-const PARAMS_RE = /\(([^()]*)\)\s*(?:=>|\{)|([A-Za-z_$][\w$]*)\s*=>/g;
+/**
+ * Parameter lists: `function f(a, b)`, `method(a, b) {`, `(a, b) =>`, and a lone `x =>` (matched from the start of a
+ * name only: tried inside a long word, it would backtrack through the rest of it at every position).
+ */
+const PARAMS_RE = /\(([^()]*)\)\s*(?:=>|\{)|(?<![\w$])([A-Za-z_$][\w$]*)\s*=>/g;
 /** Method names a class defines (`async predict(x) {`, `classify = async (x) =>`). */
 const METHOD_RE = /(?:^|[\n;{}])\s*(?:static\s+|async\s+|public\s+|private\s+|protected\s+|readonly\s+|override\s+|get\s+|set\s+|\*\s*)*([A-Za-z_$][\w$]*)\s*(?:\([^)]*\)\s*(?::[^{;]*)?\{|=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>|[\w$]+\s*=>))/g;
 
@@ -117,10 +120,13 @@ export function info(source: string, s: Statement): StatementInfo {
   let prev = '';
   /** Still in the statement's head (`export default async function f`): the next name after a declarer is declared. */
   let head = true;
-  IDENT_RE.lastIndex = s.start;
-  for (let m = IDENT_RE.exec(source); m && m.index < s.end; m = IDENT_RE.exec(source)) {
+  // Searched in the statement's own text: from its start in the whole source, a statement with no name would scan on
+  // to the next name after it (quadratic over a run of such statements, e.g. a line of unmatched brackets).
+  const own = source.slice(s.start, s.end);
+  IDENT_RE.lastIndex = 0;
+  for (let m = IDENT_RE.exec(own); m; m = IDENT_RE.exec(own)) {
     const word = m[0];
-    const at = m.index;
+    const at = s.start + m.index;
     const before = at > 0 ? source.charCodeAt(at - 1) : 32;
     // Part of a number (`1e5`, `0x1f`): not a name.
     if (before >= 48 && before <= 57) continue;

@@ -9,7 +9,7 @@ export function PredictForm() {
 
   async function handleSubmit(e: React.FormEvent) {
     e.preventDefault();
-    const res = await fetch('/api/predict', { method: 'POST', body: JSON.stringify({ text }) }); // expect: no-fallback no-timeout
+    const res = await fetch('/api/predict', { method: 'POST', body: JSON.stringify({ text }) }); // expect: no-fallback no-timeout no-confidence
     const data = await res.json();
     setLabel(data.label);
   }

@@ -262,7 +262,7 @@ async function score(x) {
 export function Form() {
   const [label, setLabel] = useState('');
   const onSubmit = async (text: string) => {
-    const res = await fetch('/api/predict', { method: 'POST', body: text }); // expect: no-fallback no-timeout
+    const res = await fetch('/api/predict', { method: 'POST', body: text }); // expect: no-fallback no-timeout no-confidence
     setLabel((await res.json()).label);
   };
   return <form onSubmit={() => onSubmit('x')}><span>{label}</span></form>;

@@ -25,6 +25,8 @@ export interface UnitFacts {
   versionRecorded: boolean;
   labelPatterns: JNode[];
   labelReads: JNode[];
+  /** Reads of a model server's answer field (`res.data.Prediction`, `json.result`): a label when read from an HTTP call's response. */
+  answerReads: JNode[];
   /** Comparisons inside an argmax (a reduce callback, a max-finding loop): not thresholds. */
   argmaxComparisons: Set<JNode>;
   /** Identifiers (and shorthand properties) in document order: where values are used. */
@@ -279,7 +281,7 @@ export class Checker {
     if (f) return f;
     const ast = this.ast;
     const nodes = subtree(ast, unit);
-    f = { nodes, argmax: [], comparisons: [], flows: [], versionRecorded: false, labelPatterns: [], labelReads: [], argmaxComparisons: new Set(), idents: [], loopArgmax: [] };
+    f = { nodes, argmax: [], comparisons: [], flows: [], versionRecorded: false, labelPatterns: [], labelReads: [], answerReads: [], argmaxComparisons: new Set(), idents: [], loopArgmax: [] };
     for (const n of nodes) {
       switch (n.type) {
         case 'identifier':
@@ -326,12 +328,14 @@ export class Checker {
         case 'member_expression': {
           const p = propName(ast, child(n, 'property'));
           if (p !== undefined && LABEL_KEY_RE.test(p)) f.labelReads.push(n);
+          else if (p !== undefined && ANSWER_KEY_RE.test(p)) f.answerReads.push(n);
           break;
         }
         case 'subscript_expression': {
           const idx = child(n, 'index');
           const s = idx ? stringValue(ast, unwrap(idx)) : undefined;
           if (s !== undefined && LABEL_KEY_RE.test(s)) f.labelReads.push(n);
+          else if (s !== undefined && ANSWER_KEY_RE.test(s)) f.answerReads.push(n);
           break;
         }
         default:
@@ -587,7 +591,12 @@ export class Checker {
       const v = f.type === 'variable_declarator' ? child(f, 'value') : undefined;
       if (v && mentionsCall(v) && subtree(ast, v).some((n) => n.type === 'call_expression' && this.calleeLast(n) === 'sort' && isDescendingComparator(ast, unwrap(argsOf(n)[0] ?? n)))) this.boundNames(child(f, 'name') ?? f).forEach((x) => ranked.add(x));
     }
-    const reads = this.window(facts.labelReads, from).filter((m) => (labels ? mentionsCall(child(m, 'object')) : this.idsOf(child(m, 'object') ?? m).some((x) => ranked.has(x))));
+    // A model server's answer read by one field and nothing else: `setResult(res.data.prediction)` is the hard label.
+    const http = d.kind === 'remote' && d.client !== 'sdk' && d.labels === undefined;
+    const reads = [
+      ...this.window(facts.labelReads, from).filter((m) => (labels || http ? mentionsCall(child(m, 'object')) : this.idsOf(child(m, 'object') ?? m).some((x) => ranked.has(x)))),
+      ...(http ? this.window(facts.answerReads, from).filter((m) => mentionsCall(child(m, 'object'))) : []),
+    ];
     const patterns = labels
       ? this.window(facts.labelPatterns, from).filter((pat) => {
           const decl = pat.parent;
@@ -655,7 +664,10 @@ export class Checker {
       } else if (!withScore) decision ??= sink;
       else surfaced ??= sink;
     }
-    if (decision) return { state: 'fail', reason: `the label ${DECIDES[decision.kind]} (\`${snippet(ast, decision.carrier)}\`) with no score compared to a threshold` };
+    if (decision) {
+      const why = `the label ${DECIDES[decision.kind]} (\`${snippet(ast, decision.carrier)}\`) with no score compared to a threshold`;
+      return { state: 'fail', reason: http && argmax.length === 0 ? `${why}; the model server's answer is read without a score: have it return the probability with the label` : why };
+    }
     if (surfaced) return { state: 'pass', reason: `the label is ${SURFACED[surfaced.kind]} together with its score, so the caller can act on it` };
     return { state: 'n/a', reason: logged ? 'the label is only printed: it decides nothing here' : 'the label is not used for a decision here' };
   }
@@ -994,6 +1006,8 @@ interface SideInfo {
 
 /** Properties that hold a classifier's label: pipelines, ONNX label outputs, tfjs-models (mobilenet className, coco-ssd class). */
 const LABEL_KEY_RE = /^(?:label|output_label|className|class|predictedLabel|predicted_label|predicted_class|prediction|categoryName)$/;
+/** Other spellings of a model server's answer field (`Prediction`, `result`, `predicted_species`): labels only in an HTTP response. */
+const ANSWER_KEY_RE = /^(?:label|class|class_?name|prediction|predicted(?:_?[a-z]+)?|result|category|outcome|verdict)$/i;
 /** A version or model id travelling with the value (or recorded next to it). */
 const VERSION_RE = /version|model_?id|modelId|model_name|modelName|\bmodel\s*:|\bmodel\b\s*[,}]/i;
 /** Methods that put a value into a collection. */
@@ -1021,7 +1035,7 @@ const SURFACED: Record<SinkKind, string> = {
 
 /** A short one-line excerpt of an expression, for messages. */
 function snippet(ast: Ast, n: JNode): string {
-  const t = text(ast, n).replace(/\s+/g, ' ').trim();
+  const t = text(ast, n).replace(/\s+/g, ' ').trim().replace(/^\((.*)\)$/s, n.type === 'arguments' ? '$1' : '$&');
   return t.length > 40 ? `${t.slice(0, 37)}…` : t;
 }
 

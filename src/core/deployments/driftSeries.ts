@@ -65,18 +65,6 @@ export function niceStep(ms: number): number {
   return NICE_STEPS.find((s) => s >= ms) ?? Math.ceil(ms / 86_400_000) * 86_400_000;
 }
 
-/** Index of the first record later than `t` (records sorted by time). */
-export function firstAfter(records: readonly Timed<unknown>[], t: number): number {
-  let lo = 0;
-  let hi = records.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((records[mid] as Timed<unknown>).t > t) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 export interface DriftWindow {
   /** Identifies the records the window holds (first and last time, count). */
   key: string;

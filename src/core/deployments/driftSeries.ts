@@ -5,6 +5,8 @@
 // Wasserstein distance past 0.1. A bucket with no logged inputs is a gap. Windows are keyed by the records they hold,
 // so a window already scored is never scored again.
 import type { DashboardDrift, FeatureDriftSeries, FeatureWindowScore, Series, WindowDetail, WindowScore } from '../../shared/deployments';
+import type { Predictions } from './feedback';
+import { asStore } from './recordStore';
 import type { PredictionRecord, Timed } from './records';
 
 /** A window with more logged inputs is compared on an evenly spaced sample of this many. */
@@ -26,15 +28,15 @@ export interface DriftScorer {
 /** At most `max` records, evenly spaced (deterministic, so the same window always gives the same score). */
 export function evenSample<T>(records: readonly T[], max = MAX_WINDOW_RECORDS): readonly T[] {
   if (records.length <= max) return records;
-  return sampleRange(records, 0, records.length, max, (r) => r);
+  return sampleRange(0, records.length, max, (i) => records[i] as T);
 }
 
-/** `pick` of evenSample(records.slice(from, to), max), without copying the range first. */
-export function sampleRange<T, U>(records: readonly T[], from: number, to: number, max: number, pick: (r: T) => U): U[] {
+/** `pick` of the indices evenSample would keep of [from, to): all of them, or `max` evenly spaced ones. */
+export function sampleRange<U>(from: number, to: number, max: number, pick: (index: number) => U): U[] {
   const n = to - from;
   const k = Math.min(n, max);
   const out = new Array<U>(k);
-  for (let i = 0; i < k; i++) out[i] = pick(records[from + (n <= max ? i : Math.floor((i * n) / max))] as T);
+  for (let i = 0; i < k; i++) out[i] = pick(from + (n <= max ? i : Math.floor((i * n) / max)));
   return out;
 }
 
@@ -63,18 +65,6 @@ export function niceStep(ms: number): number {
   return NICE_STEPS.find((s) => s >= ms) ?? Math.ceil(ms / 86_400_000) * 86_400_000;
 }
 
-/** Index of the first record later than `t` (records sorted by time). */
-export function firstAfter(records: readonly Timed<unknown>[], t: number): number {
-  let lo = 0;
-  let hi = records.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((records[mid] as Timed<unknown>).t > t) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 export interface DriftWindow {
   /** Identifies the records the window holds (first and last time, count). */
   key: string;
@@ -85,9 +75,9 @@ export interface DriftWindow {
 }
 
 /** Where the window [lo, hi) starts once widened back to `minRecords` records no earlier than `notBefore`; undefined when there are fewer. */
-export function widenedStart(records: readonly Timed<PredictionRecord>[], lo: number, hi: number, minRecords: number, notBefore: number): number | undefined {
+export function widenedStart(records: Predictions, lo: number, hi: number, minRecords: number, notBefore: number): number | undefined {
   let from = lo;
-  if (hi - from < minRecords) from = Math.max(firstAfter(records, notBefore - 1), hi - minRecords);
+  if (hi - from < minRecords) from = Math.max(asStore(records).firstAfter(notBefore - 1), hi - minRecords);
   return hi - from < minRecords || hi <= from ? undefined : from;
 }
 
@@ -95,13 +85,14 @@ export function widenedStart(records: readonly Timed<PredictionRecord>[], lo: nu
  * The logged inputs of records [lo, hi), widened back to the last `minRecords` ones no earlier than `notBefore`;
  * undefined when there are fewer than that.
  */
-export function widenedWindow(records: readonly Timed<PredictionRecord>[], lo: number, hi: number, minRecords: number, notBefore: number): DriftWindow | undefined {
-  const from = widenedStart(records, lo, hi, minRecords, notBefore);
+export function widenedWindow(records: Predictions, lo: number, hi: number, minRecords: number, notBefore: number): DriftWindow | undefined {
+  const store = asStore(records);
+  const from = widenedStart(store, lo, hi, minRecords, notBefore);
   if (from === undefined) return undefined;
-  const first = records[from] as Timed<PredictionRecord>;
-  const last = records[hi - 1] as Timed<PredictionRecord>;
-  // Sampled here already, so a long window is never copied whole to the process that scores it.
-  return { key: `${first.t}|${last.t}|${hi - from}`, records: hi - from, inputs: sampleRange(records, from, hi, MAX_WINDOW_RECORDS, (r) => r.record.inputs as Record<string, unknown>) };
+  // Sampled here already, so a long window is never copied whole to the process that scores it; the sampled
+  // records' inputs are rebuilt from the store's columns only now.
+  const inputs = sampleRange(from, hi, MAX_WINDOW_RECORDS, (i) => store.inputs(i) as Record<string, unknown>);
+  return { key: `${store.time(from)}|${store.time(hi - 1)}|${hi - from}`, records: hi - from, inputs };
 }
 
 /** Whether a record logged its inputs (what drift compares with the baseline). */
@@ -129,7 +120,8 @@ export interface DriftPlan {
 }
 
 /** Drift points over [start, end): buckets aligned to multiples of their step, so points stay put as time moves. */
-export function planDriftWindows(records: readonly Timed<PredictionRecord>[], start: number, end: number, options: { stepMs?: number; minRecords?: number; lookbackMs?: number; maxPoints?: number } = {}): DriftPlan {
+export function planDriftWindows(predictions: Predictions, start: number, end: number, options: { stepMs?: number; minRecords?: number; lookbackMs?: number; maxPoints?: number } = {}): DriftPlan {
+  const records = asStore(predictions);
   const minRecords = options.minRecords ?? DEFAULT_MIN_RECORDS;
   const lookback = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
   const step = niceStep(Math.max(options.stepMs ?? 1000, (end - start) / (options.maxPoints ?? DRIFT_POINTS)));
@@ -139,8 +131,8 @@ export function planDriftWindows(records: readonly Timed<PredictionRecord>[], st
   const windows: (DriftWindow | null)[] = [];
   let short = 0;
   for (const b of timestamps) {
-    const lo = firstAfter(records, b - 1);
-    const hi = firstAfter(records, b + step - 1);
+    const lo = records.firstAfter(b - 1);
+    const hi = records.firstAfter(b + step - 1);
     if (hi === lo) {
       windows.push(null);
       continue;
@@ -149,8 +141,8 @@ export function planDriftWindows(records: readonly Timed<PredictionRecord>[], st
     if (!w) short++;
     windows.push(w ?? null);
   }
-  const lo = firstAfter(records, start - 1);
-  const hi = firstAfter(records, end - 1);
+  const lo = records.firstAfter(start - 1);
+  const hi = records.firstAfter(end - 1);
   const all = hi > lo ? (widenedWindow(records, lo, hi, minRecords, start) ?? null) : null;
   return { timestamps, stepMs: step, windows, short, all, inWindow: hi - lo };
 }

@@ -1,7 +1,11 @@
 // Real-world quality from feedback: feedback records joined to predictions by request_id, then accuracy (for a
 // classifier) or mean absolute error (for a regressor) over time, with coverage — the share of predictions that
 // have feedback — so a number computed from three labels is never mistaken for one computed from three thousand.
-import type { FeedbackRecord, PredictionRecord, Timed } from './records';
+import { asStore, type PredictionStore } from './recordStore';
+import type { FeedbackRecord, PredictionOutput, PredictionRecord, Timed } from './records';
+
+/** Prediction records: an array of them, or the columns a monitor keeps them in. */
+export type Predictions = PredictionStore | readonly Timed<PredictionRecord>[];
 
 export type QualityMetric = 'accuracy' | 'mae';
 
@@ -16,15 +20,16 @@ export function feedbackByRequest(feedback: readonly Timed<FeedbackRecord>[]): M
 }
 
 /** Classification when predictions carry labels (or scores); regression when they carry only values. */
-export function detectMetric(predictions: readonly Timed<PredictionRecord>[]): QualityMetric {
+export function detectMetric(predictions: Predictions): QualityMetric {
+  const store = asStore(predictions);
   let labels = 0;
   let values = 0;
-  for (const p of predictions.slice(-500)) {
-    const o = p.record.output;
-    if (!o) continue;
-    if (o.scores !== undefined || (o.label !== undefined && typeof o.label !== 'number')) labels++;
-    else if (o.value !== undefined) values++;
-    else if (o.label !== undefined) labels++;
+  for (let i = Math.max(0, store.length - 500); i < store.length; i++) {
+    if (!store.hasOutput(i)) continue;
+    const label = store.label(i);
+    if (store.hasScores(i) || (label !== undefined && typeof label !== 'number')) labels++;
+    else if (store.outputValue(i) !== undefined) values++;
+    else if (label !== undefined) labels++;
   }
   return values > labels ? 'mae' : 'accuracy';
 }
@@ -41,7 +46,11 @@ function normalizeLabel(x: unknown): string {
 
 /** Whether a prediction was right (accuracy) or how far off it was (mae); undefined when it cannot be scored. */
 export function scorePrediction(prediction: PredictionRecord, label: FeedbackRecord['label'], metric: QualityMetric): number | undefined {
-  const o = prediction.output;
+  return scoreOutput(prediction.output, label, metric);
+}
+
+/** scorePrediction from the output's label and value alone (null: the record has no output). */
+export function scoreOutput(o: Pick<PredictionOutput, 'label' | 'value'> | null, label: FeedbackRecord['label'], metric: QualityMetric): number | undefined {
   if (!o) return undefined;
   if (metric === 'accuracy') {
     const predicted = o.label ?? o.value;
@@ -50,6 +59,14 @@ export function scorePrediction(prediction: PredictionRecord, label: FeedbackRec
   const value = o.value ?? (typeof o.label === 'number' ? o.label : undefined);
   const truth = typeof label === 'number' ? label : Number(label);
   return value === undefined || !Number.isFinite(truth) ? undefined : Math.abs(value - truth);
+}
+
+/** scoreOutput of the store's record `i`. */
+export function scoreStored(store: PredictionStore, i: number, label: FeedbackRecord['label'], metric: QualityMetric): number | undefined {
+  if (!store.hasOutput(i)) return undefined;
+  const l = store.label(i);
+  const v = store.outputValue(i);
+  return scoreOutput({ ...(l !== undefined ? { label: l } : {}), ...(v !== undefined ? { value: v } : {}) }, label, metric);
 }
 
 export interface QualityBucket {
@@ -66,21 +83,22 @@ export interface QualityBucket {
  * predictions made in it that have feedback.
  */
 export function qualityOverTime(
-  predictions: readonly Timed<PredictionRecord>[],
+  predictions: Predictions,
   feedback: ReadonlyMap<string, Timed<FeedbackRecord>>,
   buckets: { start: number; step: number; count: number },
   metric: QualityMetric,
 ): QualityBucket[] {
+  const store = asStore(predictions);
   const sums = new Float64Array(buckets.count);
   const scored = new Uint32Array(buckets.count);
   const totals = new Uint32Array(buckets.count);
-  for (const p of predictions) {
-    const i = Math.floor((p.t - buckets.start) / buckets.step);
+  for (let p = 0; p < store.length; p++) {
+    const i = Math.floor((store.time(p) - buckets.start) / buckets.step);
     if (i < 0 || i >= buckets.count) continue;
     totals[i] = (totals[i] as number) + 1;
-    const f = feedback.get(p.record.request_id);
+    const f = feedback.get(store.requestId(p));
     if (!f) continue;
-    const s = scorePrediction(p.record, f.record.label, metric);
+    const s = scoreStored(store, p, f.record.label, metric);
     if (s === undefined) continue;
     sums[i] = (sums[i] as number) + s;
     scored[i] = (scored[i] as number) + 1;
@@ -93,10 +111,15 @@ export function qualityOverTime(
 }
 
 /** Quality over all the given predictions at once (for the view and `mlship status`). */
-export function overallQuality(predictions: readonly Timed<PredictionRecord>[], feedback: ReadonlyMap<string, Timed<FeedbackRecord>>, metric: QualityMetric = detectMetric(predictions)): QualityBucket & { metric: QualityMetric } {
-  if (predictions.length === 0) return { metric, value: null, coverage: null, predictions: 0, withFeedback: 0 };
-  const first = predictions.reduce((m, p) => Math.min(m, p.t), Infinity);
-  const last = predictions.reduce((m, p) => Math.max(m, p.t), -Infinity);
-  const [bucket] = qualityOverTime(predictions, feedback, { start: first, step: last - first + 1, count: 1 }, metric);
+export function overallQuality(predictions: Predictions, feedback: ReadonlyMap<string, Timed<FeedbackRecord>>, metric: QualityMetric = detectMetric(predictions)): QualityBucket & { metric: QualityMetric } {
+  const store = asStore(predictions);
+  if (store.length === 0) return { metric, value: null, coverage: null, predictions: 0, withFeedback: 0 };
+  let first = Infinity;
+  let last = -Infinity;
+  for (let i = 0; i < store.length; i++) {
+    first = Math.min(first, store.time(i));
+    last = Math.max(last, store.time(i));
+  }
+  const [bucket] = qualityOverTime(store, feedback, { start: first, step: last - first + 1, count: 1 }, metric);
   return { metric, ...(bucket as QualityBucket) };
 }

@@ -9,14 +9,15 @@ import { readSnapshotRows } from '../formats/tabular';
 import { dataFormatOf } from '../registry/catalog';
 import type { DashboardData, DeploymentStatus, FeatureDriftScore, WindowDetail, WindowScore } from '../../shared/deployments';
 import { errorMessage } from '../util/concurrency';
-import { DEFAULT_LOOKBACK_MS, DEFAULT_MIN_RECORDS, driftSeries, firstAfter, hasInputs, HISTOGRAM_FEATURES, planDriftWindows, widenedStart, widenedWindow, type DriftSettings, type DriftWindow } from './driftSeries';
-import { detectMetric, feedbackByRequest, scorePrediction, type QualityMetric } from './feedback';
+import { DEFAULT_LOOKBACK_MS, DEFAULT_MIN_RECORDS, driftSeries, hasInputs, HISTOGRAM_FEATURES, planDriftWindows, widenedStart, widenedWindow, type DriftSettings, type DriftWindow } from './driftSeries';
+import { detectMetric, feedbackByRequest, scoreStored, type QualityMetric } from './feedback';
 import { assessHealth, type Budgets } from './health';
 import { ConnectorError, type HttpOptions } from './http';
 import { METRIC } from './metricNames';
 import { OipClient, probe, type OipModelMetadata, type ProbeResult } from './oip';
 import { FeedbackSource, PredictionSource, type LogProblem } from './predictionLog';
 import { histogramQuantile, PrometheusApiClient } from './prometheus';
+import { PredictionStore } from './recordStore';
 import type { FeedbackRecord, PredictionRecord, Timed } from './records';
 import { scrapeMetrics, unitToMs, type ScrapePoint } from './scrape';
 import { buildDashboard, logLatencies, SlidingTally, summarizeTally, type MetricsSeries } from './series';
@@ -67,10 +68,10 @@ export function withSelector(metric: string, selector: string | undefined, ...ex
 
 export class DeploymentMonitor {
   private readonly scrapes: ScrapePoint[] = [];
-  /** Sorted by time. */
-  private records: Timed<PredictionRecord>[] = [];
+  /** Sorted by time, in columns (recordStore.ts); their inputs are kept in inputRecords only. */
+  private readonly records = new PredictionStore();
   /** The records that logged their inputs (sorted), what drift compares with the baseline. */
-  private inputRecords: Timed<PredictionRecord>[] = [];
+  private readonly inputRecords = new PredictionStore();
   /** Drift scores of windows already compared, by the records they hold (insertion order, bounded). */
   private readonly driftMemo = new Map<string, WindowScore | null>();
   /** The status window's last score: when, up to which logged input, and what it gave. */
@@ -79,8 +80,11 @@ export class DeploymentMonitor {
   private readonly recordKeys = new Set<string>();
   /** Counts over the status window's records, moved along as records arrive and age out. */
   private readonly statusTally = new SlidingTally();
-  /** Quality from feedback, kept up to date as records arrive (first feedback per request counts). */
-  private readonly quality = { metric: undefined as QualityMetric | undefined, predictions: 0, sum: 0, scored: new Map<string, number>(), byId: new Map<string, PredictionRecord>(), waiting: new Map<string, FeedbackRecord>() };
+  /**
+   * Quality from feedback, kept up to date as records arrive (first feedback per request counts); `byId` gives the
+   * sequence number (PredictionStore.firstSeq + index) of the last kept record of each request id.
+   */
+  private readonly quality = { metric: undefined as QualityMetric | undefined, predictions: 0, sum: 0, scored: new Map<string, number>(), byId: new Map<string, number>(), waiting: new Map<string, FeedbackRecord>() };
   private feedback: Timed<FeedbackRecord>[] = [];
   private readonly predictions: PredictionSource | undefined;
   private readonly feedbackSource: FeedbackSource | undefined;
@@ -225,7 +229,7 @@ export class DeploymentMonitor {
     // The status window ends now, after the reads (a scrape is stamped when it arrives).
     const now = this.now();
     this.trim(now);
-    if (!modelVersion) modelVersion = this.records[this.records.length - 1]?.record.model_version || undefined;
+    if (!modelVersion && this.records.length > 0) modelVersion = this.records.modelVersion(this.records.length - 1) || undefined;
 
     const window = this.options.statusWindowMs ?? DEFAULT_STATUS_WINDOW;
     const from = this.firstAfter(now - window);
@@ -273,7 +277,7 @@ export class DeploymentMonitor {
 
   /** Index of the first record later than `t` (records are sorted). */
   private firstAfter(t: number): number {
-    return firstAfter(this.records, t);
+    return this.records.firstAfter(t);
   }
 
   private driftNotice(): string {
@@ -291,16 +295,16 @@ export class DeploymentMonitor {
     const min = d.minRecords ?? DEFAULT_MIN_RECORDS;
     const lookback = Math.max(d.lookbackMs ?? DEFAULT_LOOKBACK_MS, windowMs);
     const records = this.inputRecords;
-    const hi = firstAfter(records, now);
-    const lo = firstAfter(records, now - windowMs);
+    const hi = records.firstAfter(now);
+    const lo = records.firstAfter(now - windowMs);
     // A few new inputs barely move a window of hundreds: the last score stands until a tenth of the window is new
     // or STATUS_DRIFT_REUSE_MS has passed, so a poll every few seconds does not sample and rescore the same window.
     const last = this.statusDriftMemo;
     const from = widenedStart(records, lo, hi, min, now - lookback);
-    if (last && from !== undefined && now >= last.at && now - last.at < STATUS_DRIFT_REUSE_MS && hi - firstAfter(records, last.lastT) < (hi - from) / 10) return last.result;
+    if (last && from !== undefined && now >= last.at && now - last.at < STATUS_DRIFT_REUSE_MS && hi - records.firstAfter(last.lastT) < (hi - from) / 10) return last.result;
     const w = widenedWindow(records, lo, hi, min, now - lookback);
     if (!w) {
-      const have = hi - firstAfter(records, now - lookback);
+      const have = hi - records.firstAfter(now - lookback);
       return { drift: null, note: have === 0 && this.records.length > 0 ? 'the prediction log has no inputs to compare' : `${have} of the ${min} logged inputs needed (last ${Math.round(lookback / 60_000)} min)` };
     }
     try {
@@ -312,7 +316,7 @@ export class DeploymentMonitor {
         for (const f of score.features) if (f.psi !== null && (!drift || f.psi > drift.score)) drift = { feature: f.feature, score: f.psi, statistic: 'psi' };
         result = { drift, driftedFeatures: score.features.filter((f) => f.drifted).map((f) => f.feature), ...(drift ? {} : { note: 'no PSI for the logged inputs' }) };
       }
-      this.statusDriftMemo = { at: now, lastT: (records[hi - 1] as Timed<PredictionRecord>).t, result };
+      this.statusDriftMemo = { at: now, lastT: records.time(hi - 1), result };
       return result;
     } catch (err) {
       return { drift: null, note: `drift could not be computed: ${errorMessage(err)}` };
@@ -381,12 +385,10 @@ export class DeploymentMonitor {
         if (this.recordKeys.has(key)) continue;
         this.recordKeys.add(key);
       }
-      const last = this.records[this.records.length - 1];
-      if (last && r.t < last.t) unordered = true;
-      this.records.push(r);
+      unordered = this.records.push(r, false) || unordered;
       if (hasInputs(r)) this.inputRecords.push(r);
       q.predictions++;
-      q.byId.set(r.record.request_id, r.record);
+      q.byId.set(r.record.request_id, this.records.firstSeq + this.records.length - 1);
       const waiting = q.waiting.get(r.record.request_id);
       if (waiting) {
         q.waiting.delete(r.record.request_id);
@@ -395,22 +397,25 @@ export class DeploymentMonitor {
     }
     // Logs are mostly in time order; sort only when they are not.
     if (unordered) {
-      this.records.sort((a, b) => a.t - b.t);
-      this.inputRecords.sort((a, b) => a.t - b.t);
+      this.records.sortByTime();
+      this.inputRecords.sortByTime();
       this.statusTally.reset();
+      q.byId.clear();
+      // Sequence numbers follow the new order.
+      for (let i = 0; i < this.records.length; i++) q.byId.set(this.records.requestId(i), this.records.firstSeq + i);
     }
     if (q.metric === undefined && this.records.length >= 20) q.metric = detectMetric(this.records);
   }
 
   private scoreFeedback(f: FeedbackRecord): void {
     const q = this.quality;
-    const p = q.byId.get(f.request_id);
-    if (!p) {
+    const seq = q.byId.get(f.request_id);
+    if (seq === undefined) {
       if (q.waiting.size < 50_000) q.waiting.set(f.request_id, f);
       return;
     }
     q.metric ??= detectMetric(this.records);
-    const score = scorePrediction(p, f.label, q.metric);
+    const score = scoreStored(this.records, seq - this.records.firstSeq, f.label, q.metric);
     if (score === undefined) return;
     const before = q.scored.get(f.request_id);
     q.sum += score - (before ?? 0);
@@ -420,14 +425,19 @@ export class DeploymentMonitor {
   private trim(now: number): void {
     const oldest = now - (this.options.historyMs ?? DEFAULT_HISTORY);
     const max = this.options.maxRecords ?? 200_000;
+    const records = this.records;
     // Amortised: trim when a tenth over the limit, or when the oldest record left the history window.
-    const cut = Math.max(this.firstAfter(oldest - 1), this.records.length > max * 1.1 ? this.records.length - max : 0);
-    if (cut > 0 && (cut >= this.records.length / 10 || this.records.length > max * 1.1)) {
-      for (const r of this.records.slice(0, cut)) this.quality.byId.delete(r.record.request_id);
-      this.records = this.records.slice(cut);
+    const cut = Math.max(this.firstAfter(oldest - 1), records.length > max * 1.1 ? records.length - max : 0);
+    if (cut > 0 && (cut >= records.length / 10 || records.length > max * 1.1)) {
+      const q = this.quality;
+      for (let i = 0; i < cut; i++) {
+        const id = records.requestId(i);
+        // A later record of the same request id keeps the join.
+        if (q.byId.get(id) === records.firstSeq + i) q.byId.delete(id);
+      }
+      records.dropFirst(cut);
       this.statusTally.dropped(cut);
-      const first = this.records[0];
-      this.inputRecords = first ? this.inputRecords.slice(firstAfter(this.inputRecords, first.t - 1)) : [];
+      this.inputRecords.dropFirst(records.length > 0 ? this.inputRecords.firstAfter(records.time(0) - 1) : this.inputRecords.length);
       if (this.recordKeys.size > 2 * max) this.recordKeys.clear();
     }
     if (this.feedback.length > max * 1.1 || ((this.feedback[0]?.t ?? now) < oldest && this.feedback.length > 1000)) this.feedback = this.feedback.filter((f) => f.t >= oldest).slice(-max);

@@ -4,9 +4,10 @@
 // the buckets, so percentiles are recomputed over the merged data rather than thinned out.
 import type { DashboardData, DashboardDrift, Series } from '../../shared/deployments';
 import { percentile } from '../stats/latency';
-import { detectMetric, qualityOverTime, type QualityMetric } from './feedback';
+import { detectMetric, qualityOverTime, type Predictions, type QualityMetric } from './feedback';
 import type { Budgets } from './health';
 import { histogramIncrease, histogramQuantile, sumBuckets, type Bucket } from './prometheus';
+import { asStore, type PredictionStore } from './recordStore';
 import type { FeedbackRecord, PredictionRecord, Timed } from './records';
 import type { ScrapePoint } from './scrape';
 
@@ -31,7 +32,7 @@ export interface DashboardInput {
   maxPoints?: number;
   scrapes?: readonly ScrapePoint[];
   prometheus?: MetricsSeries;
-  predictions: readonly Timed<PredictionRecord>[];
+  predictions: Predictions;
   feedback: ReadonlyMap<string, Timed<FeedbackRecord>>;
   budgets: Budgets;
   /** Confidence below this counts as low. Default 0.6. */
@@ -156,13 +157,9 @@ export function buildDashboard(input: DashboardInput): DashboardData {
   const timestamps = Array.from({ length: b.count }, (_, i) => b.start + i * b.step);
   const low = input.lowConfidenceThreshold ?? LOW_CONFIDENCE;
 
-  // Log records per bucket.
-  const perBucket: Timed<PredictionRecord>[][] = Array.from({ length: b.count }, () => []);
-  for (const p of input.predictions) {
-    const i = indexOf(b, p.t);
-    if (i >= 0) (perBucket[i] as Timed<PredictionRecord>[]).push(p);
-  }
-
+  // Log records per bucket: the store's indices, bucket by bucket (a counting sort, no array per bucket).
+  const store = asStore(input.predictions);
+  const perBucket = recordsPerBucket(store, b);
   const latency: DashboardData['latency'] = { p50: nulls(b.count), p95: nulls(b.count), p99: nulls(b.count), source: 'none', ...(input.budgets.latency_p95_ms !== undefined ? { budgetMs: input.budgets.latency_p95_ms } : {}) };
   let throughput = nulls(b.count);
   let errorRate = nulls(b.count);
@@ -201,32 +198,34 @@ export function buildDashboard(input: DashboardInput): DashboardData {
   const fallbackRate = nulls(b.count);
   // Latency from the log: when nothing else measures it, and, under /metrics, in the buckets no pair of scrapes covers
   // (before the first scrapes since the editor started, or while polling was paused), so a reload keeps the history.
-  const logHasLatency = input.predictions.some((p) => p.record.latency_ms !== null);
+  let logHasLatency = false;
+  for (let k = 0; k < store.length && !logHasLatency; k++) logHasLatency = !Number.isNaN(store.latencyMs(k));
   if (logHasLatency && latency.source === 'none') latency.source = 'log';
   let logBuckets = 0;
   for (let i = 0; i < b.count; i++) {
-    const records = perBucket[i] as Timed<PredictionRecord>[];
-    if (records.length === 0) continue;
+    const from = perBucket.offsets[i] as number;
+    const to = perBucket.offsets[i + 1] as number;
+    if (to === from) continue;
     const tally = emptyTally();
-    for (const r of records) tallyRecord(tally, r.record, 1, low);
+    for (let k = from; k < to; k++) tallyStored(tally, store, perBucket.index[k] as number, 1, low);
     fallbackRate[i] = tally.fallback / tally.records;
     if (tally.withConfidence > 0) lowShare[i] = tally.low / tally.withConfidence;
     if (logHasLatency && (latency.source === 'log' || (latency.source === 'metrics' && !covered?.[i]))) {
       if (latency.source === 'metrics') logBuckets++;
-      const ms = Float64Array.from(logLatencies(records)).sort();
+      const ms = sortedValues(perBucket, i, (k) => store.latencyMs(k));
       if (ms.length > 0) {
         latency.p50[i] = percentile(ms, 50);
         latency.p95[i] = percentile(ms, 95);
         latency.p99[i] = percentile(ms, 99);
       }
-      throughput[i] = records.length / (b.step / 1000);
+      throughput[i] = (to - from) / (b.step / 1000);
       errorRate[i] = tally.errors / tally.records;
     }
   }
   if (logBuckets > 0) latency.logBuckets = logBuckets;
 
-  const metric = input.metric ?? detectMetric(input.predictions);
-  const quality = qualityOverTime(input.predictions, input.feedback, b, metric);
+  const metric = input.metric ?? detectMetric(store);
+  const quality = qualityOverTime(store, input.feedback, b, metric);
 
   const out: DashboardData = {
     deployment: input.deployment,
@@ -237,7 +236,7 @@ export function buildDashboard(input: DashboardInput): DashboardData {
     errorRate,
     fallbackRate,
     lowConfidenceShare: lowShare,
-    predictions: predictionDistribution(perBucket, metric, input.maxLabels ?? 8),
+    predictions: predictionDistribution(store, perBucket, b.count, metric, input.maxLabels ?? 8),
     quality: { metric, values: quality.map((q) => q.value), coverage: quality.map((q) => q.coverage), withFeedback: quality.map((q) => q.withFeedback) },
     budgets: { ...input.budgets },
   };
@@ -246,42 +245,85 @@ export function buildDashboard(input: DashboardInput): DashboardData {
   return out;
 }
 
-function predictionDistribution(perBucket: readonly Timed<PredictionRecord>[][], metric: QualityMetric, maxLabels: number): DashboardData['predictions'] {
-  const n = perBucket.length;
-  if (!perBucket.some((r) => r.length > 0)) return { kind: 'none' };
+/** The store's records grouped by bucket: bucket i holds index[offsets[i] … offsets[i + 1]), in time order. */
+interface BucketIndex {
+  offsets: Int32Array;
+  index: Int32Array;
+}
+
+function recordsPerBucket(store: PredictionStore, b: Buckets): BucketIndex {
+  const offsets = new Int32Array(b.count + 1);
+  const lo = store.firstAfter(b.start - 1);
+  const bucketOf = new Int32Array(store.length - lo);
+  for (let k = lo; k < store.length; k++) {
+    const i = indexOf(b, store.time(k));
+    bucketOf[k - lo] = i;
+    if (i >= 0) offsets[i + 1] = (offsets[i + 1] as number) + 1;
+  }
+  for (let i = 0; i < b.count; i++) offsets[i + 1] = (offsets[i + 1] as number) + (offsets[i] as number);
+  const index = new Int32Array(offsets[b.count] as number);
+  const fill = offsets.slice(0, b.count);
+  for (let k = lo; k < store.length; k++) {
+    const i = bucketOf[k - lo] as number;
+    if (i < 0) continue;
+    index[fill[i] as number] = k;
+    fill[i] = (fill[i] as number) + 1;
+  }
+  return { offsets, index };
+}
+
+/** The values `of` gives for bucket i's records, without the NaNs (records that have none), sorted. */
+function sortedValues(buckets: BucketIndex, i: number, of: (k: number) => number): Float64Array {
+  const from = buckets.offsets[i] as number;
+  const to = buckets.offsets[i + 1] as number;
+  const out = new Float64Array(to - from);
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    const v = of(buckets.index[k] as number);
+    if (!Number.isNaN(v)) out[n++] = v;
+  }
+  return out.subarray(0, n).sort();
+}
+
+function predictionDistribution(store: PredictionStore, buckets: BucketIndex, n: number, metric: QualityMetric, maxLabels: number): DashboardData['predictions'] {
+  if (buckets.index.length === 0) return { kind: 'none' };
+  const bucketRange = (i: number): [number, number] => [buckets.offsets[i] as number, buckets.offsets[i + 1] as number];
   if (metric === 'mae') {
     const p10 = nulls(n);
     const p50 = nulls(n);
     const p90 = nulls(n);
-    perBucket.forEach((records, i) => {
-      const v = Float64Array.from(records.flatMap((r) => (typeof r.record.output?.value === 'number' ? [r.record.output.value] : []))).sort();
-      if (v.length === 0) return;
+    for (let i = 0; i < n; i++) {
+      const v = sortedValues(buckets, i, (k) => store.outputValue(k) ?? Number.NaN);
+      if (v.length === 0) continue;
       p10[i] = percentile(v, 10);
       p50[i] = percentile(v, 50);
       p90[i] = percentile(v, 90);
-    });
+    }
     return { kind: 'values', p10, p50, p90 };
   }
   const totals = new Map<string, number>();
-  for (const records of perBucket) for (const r of records) {
-    const l = r.record.output?.label;
+  for (const k of buckets.index) {
+    const l = store.label(k);
     if (l !== undefined) totals.set(String(l), (totals.get(String(l)) ?? 0) + 1);
   }
   const ranked = [...totals.entries()].sort((a, c) => c[1] - a[1] || a[0].localeCompare(c[0])).map(([l]) => l);
   const shown = ranked.length > maxLabels ? ranked.slice(0, maxLabels - 1) : ranked;
   const labels = ranked.length > maxLabels ? [...shown, 'other'] : shown;
   const shares: Record<string, Series> = Object.fromEntries(labels.map((l) => [l, nulls(n)]));
-  perBucket.forEach((records, i) => {
-    const labelled = records.filter((r) => r.record.output?.label !== undefined);
-    if (labelled.length === 0) return;
+  for (let i = 0; i < n; i++) {
+    const [from, to] = bucketRange(i);
     const counts = new Map<string, number>();
-    for (const r of labelled) {
-      const l = String(r.record.output?.label);
-      const key = shown.includes(l) ? l : 'other';
+    let labelled = 0;
+    for (let k = from; k < to; k++) {
+      const l = store.label(buckets.index[k] as number);
+      if (l === undefined) continue;
+      labelled++;
+      const key = shown.includes(String(l)) ? String(l) : 'other';
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
-    for (const l of labels) (shares[l] as Series)[i] = (counts.get(l) ?? 0) / labelled.length;
-  });
+    if (labelled === 0) continue;
+    for (const l of labels) (shares[l] as Series)[i] = (counts.get(l) ?? 0) / labelled;
+  }
   return { kind: 'labels', labels, shares };
 }
 
@@ -314,8 +356,21 @@ export function tallyRecord(tally: RecordTally, r: PredictionRecord, sign: 1 | -
   if (r.reason === 'error') tally.errors += sign;
 }
 
+/** tallyRecord of the store's record `i`. */
+export function tallyStored(tally: RecordTally, store: PredictionStore, i: number, sign: 1 | -1, lowConfidenceThreshold = LOW_CONFIDENCE): void {
+  tally.records += sign;
+  if (store.path(i) !== 'model') tally.fallback += sign;
+  const reason = store.reason(i);
+  const confidence = store.confidenceOf(i);
+  if (!Number.isNaN(confidence)) {
+    tally.withConfidence += sign;
+    if (confidence < lowConfidenceThreshold || reason === 'low_confidence') tally.low += sign;
+  }
+  if (reason === 'error') tally.errors += sign;
+}
+
 /**
- * The tally of a window sliding over a sorted array of records that grows at its end: each move adds the records
+ * The tally of a window sliding over records sorted by time that grow at their end: each move adds the records
  * that arrived and takes out those that left, so a poll costs the records that moved, not the whole window.
  */
 export class SlidingTally {
@@ -327,16 +382,17 @@ export class SlidingTally {
   constructor(private readonly lowConfidenceThreshold = LOW_CONFIDENCE) {}
 
   /** The window is now records[from, records.length); returns its tally. */
-  advance(records: readonly Timed<PredictionRecord>[], from: number): RecordTally {
+  advance(records: Predictions, from: number): RecordTally {
+    const store = asStore(records);
     // Re-sorted, cut into, or moved back (the clock went back): count the window again.
-    if (this.stale || from < this.lo || this.hi > records.length) {
+    if (this.stale || from < this.lo || this.hi > store.length) {
       this.lo = from;
       this.hi = from;
       this.current = emptyTally();
       this.stale = false;
     }
-    for (; this.hi < records.length; this.hi++) tallyRecord(this.current, (records[this.hi] as Timed<PredictionRecord>).record, 1, this.lowConfidenceThreshold);
-    for (; this.lo < from; this.lo++) tallyRecord(this.current, (records[this.lo] as Timed<PredictionRecord>).record, -1, this.lowConfidenceThreshold);
+    for (; this.hi < store.length; this.hi++) tallyStored(this.current, store, this.hi, 1, this.lowConfidenceThreshold);
+    for (; this.lo < from; this.lo++) tallyStored(this.current, store, this.lo, -1, this.lowConfidenceThreshold);
     return this.current;
   }
 
@@ -369,18 +425,20 @@ export interface WindowSummary {
  * no request but the log has some, as in the minutes before a reload), fallback and low-confidence shares from the
  * log records.
  */
-export function summarizeWindow(scrapes: readonly ScrapePoint[], records: readonly Timed<PredictionRecord>[], windowMs: number, lowConfidenceThreshold = LOW_CONFIDENCE): WindowSummary {
+export function summarizeWindow(scrapes: readonly ScrapePoint[], records: Predictions, windowMs: number, lowConfidenceThreshold = LOW_CONFIDENCE): WindowSummary {
+  const store = asStore(records);
   const tally = emptyTally();
-  for (const { record } of records) tallyRecord(tally, record, 1, lowConfidenceThreshold);
-  return summarizeTally(scrapes, tally, () => logLatencies(records), windowMs);
+  for (let i = 0; i < store.length; i++) tallyStored(tally, store, i, 1, lowConfidenceThreshold);
+  return summarizeTally(scrapes, tally, () => logLatencies(store), windowMs);
 }
 
 /** The `latency_ms` of records [from, to) that have one. */
-export function logLatencies(records: readonly Timed<PredictionRecord>[], from = 0, to = records.length): number[] {
+export function logLatencies(records: Predictions, from = 0, to = records.length): number[] {
+  const store = asStore(records);
   const out: number[] = [];
   for (let i = from; i < to; i++) {
-    const ms = (records[i] as Timed<PredictionRecord>).record.latency_ms;
-    if (ms !== null) out.push(ms);
+    const ms = store.latencyMs(i);
+    if (!Number.isNaN(ms)) out.push(ms);
   }
   return out;
 }

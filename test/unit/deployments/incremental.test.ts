@@ -11,17 +11,7 @@ import { DeploymentMonitor } from '../../../src/core/deployments/monitor';
 import { JsonlTail, PredictionSource } from '../../../src/core/deployments/predictionLog';
 import type { PredictionRecord, Timed } from '../../../src/core/deployments/records';
 import { emptyTally, SlidingTally, summarizeWindow, tallyRecord } from '../../../src/core/deployments/series';
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from './seeded';
 
 function randomRecord(random: () => number, t: number, id: string): PredictionRecord {
   const path = random() < 0.8 ? 'model' : random() < 0.5 ? 'fallback' : 'abstain';

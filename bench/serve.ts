@@ -8,6 +8,8 @@
 // server (bench/bare-http.cjs) takes the same load with the same body: the ceiling of any Node HTTP server on this
 // machine, throughput and p99. When that ceiling is below 0.9 × the loop, the throughput goal is out of reach for
 // any Node server, and its p99 bounds the p99 overhead from below.
+// Both sides are measured alike: the same row, 8 in flight, warm-up first; p99 from every response's own time (as the
+// loop times each run), and the loop in two halves, before and after the servers, so load drift hits both sides.
 //
 // Run standalone (after `npm run build`): node --import tsx bench/serve.ts
 import { fork } from 'node:child_process';
@@ -19,8 +21,16 @@ import { startLocalDeployment } from '../src/core/inference/modelProcess';
 import type { BenchFigure } from './figures';
 import { printFigures } from './figures';
 
+interface CannonResult {
+  requests: { average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+/** A running autocannon: a promise of its result that also reports each response with its time in ms (a float). */
+type CannonRun = Promise<CannonResult> & { on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number; timeouts: number }>;
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => CannonRun;
 
 const ROOT = join(__dirname, '..');
 
@@ -48,8 +58,25 @@ function row(width: number): number[] {
   return Array.from({ length: width }, (_, i) => ((i * 7919) % 100) / 10);
 }
 
-/** `concurrency` workers each awaiting session.run back to back for `seconds`; inferences/s and p99 per run. */
-async function inProcessLoop(file: string, input: string, width: number, concurrency: number, seconds: number): Promise<{ throughput: number; p99: number }> {
+/** The 99th percentile of latencies in ms, the same way for the loop and for the server. */
+function p99Of(samples: number[]): number {
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length * 0.99)] ?? Number.NaN;
+}
+
+interface LoopRun {
+  inferences: number;
+  wall: number;
+  samples: number[];
+}
+
+/** The loop measured in two halves, one before and one after the server runs of a case: the machine's load drifts. */
+function joinLoops(a: LoopRun, b: LoopRun): { throughput: number; p99: number } {
+  return { throughput: (a.inferences + b.inferences) / (a.wall + b.wall), p99: p99Of([...a.samples, ...b.samples]) };
+}
+
+/** `concurrency` workers each awaiting session.run back to back for `seconds`; inferences, wall time and latencies. */
+async function inProcessLoop(file: string, input: string, width: number, concurrency: number, seconds: number): Promise<LoopRun> {
   // The same session options as the server (one intra-op thread: see src/serve/server.ts).
   const session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
   try {
@@ -66,21 +93,28 @@ async function inProcessLoop(file: string, input: string, width: number, concurr
     };
     const started = performance.now();
     await Promise.all(Array.from({ length: concurrency }, worker));
-    const wall = (performance.now() - started) / 1000;
-    samples.sort((a, b) => a - b);
-    return { throughput: samples.length / wall, p99: samples[Math.floor(samples.length * 0.99)] ?? Number.NaN };
+    return { inferences: samples.length, wall: (performance.now() - started) / 1000, samples };
   } finally {
     await session.release();
   }
 }
 
-type Cannon = Awaited<ReturnType<typeof autocannon>>;
+type Cannon = CannonResult & { latency: { p99: number } };
 
-/** autocannon against `url` with `body`: 2 s of warm-up, then `seconds` measured. */
+/**
+ * autocannon against `url` with `body`: 2 s of warm-up, then `seconds` measured. The p99 comes from each response's
+ * own time (autocannon's histogram keeps whole milliseconds, too coarse for a 1 ms overhead goal).
+ */
 async function load(url: string, body: string, concurrency: number, seconds: number): Promise<Cannon> {
   const opts = { url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: concurrency };
   await autocannon({ ...opts, duration: 2 });
-  return autocannon({ ...opts, duration: seconds });
+  const samples: number[] = [];
+  const run = autocannon({ ...opts, duration: seconds });
+  run.on('response', (_client, status, _bytes, ms) => {
+    if (status >= 200 && status < 300) samples.push(ms);
+  });
+  const result = await run;
+  return { ...result, latency: { p99: p99Of(samples) } };
 }
 
 async function serverUnderLoad(c: Case, body: string, concurrency: number, seconds: number, maxBatch: number | undefined): Promise<Cannon> {
@@ -105,7 +139,9 @@ export async function runServeBench(options: { seconds?: number; concurrency?: n
   const figures: BenchFigure[] = [];
   for (const c of CASES) {
     const body = JSON.stringify({ inputs: [{ name: c.input, shape: [1, c.width], datatype: 'FP32', data: row(c.width) }] });
-    // The ceiling with this case's body, measured next to it (the machine's load drifts within a run).
+    // The loop in two halves around the servers, and the ceiling with this case's body measured next to them (the
+    // machine's load drifts within a run).
+    const loopBefore = await inProcessLoop(c.file, c.input, c.width, concurrency, seconds / 2);
     const bare = await bareHttpServer();
     let ceiling: Cannon;
     try {
@@ -115,7 +151,7 @@ export async function runServeBench(options: { seconds?: number; concurrency?: n
     }
     const http = await serverUnderLoad(c, body, concurrency, seconds, undefined);
     const unbatched = await serverUnderLoad(c, body, concurrency, seconds, 1);
-    const loop = await inProcessLoop(c.file, c.input, c.width, concurrency, seconds);
+    const loop = joinLoops(loopBefore, await inProcessLoop(c.file, c.input, c.width, concurrency, seconds / 2));
     const name = `local server, ${c.label}, ${concurrency} concurrent`;
     const loopPeer = { name: 'in-process onnxruntime-node loop', value: loop.throughput };
     figures.push(

@@ -34,8 +34,15 @@ export class JsonlWriter {
   }
 
   writeAll(records: readonly unknown[]): void {
-    if (!this.stream || records.length === 0) return;
-    for (const r of records) this.pending += `${JSON.stringify(r)}\n`;
+    let text = '';
+    for (const r of records) text += `${JSON.stringify(r)}\n`;
+    this.writeText(text);
+  }
+
+  /** Lines already written as JSON text, each ending with a newline. */
+  writeText(lines: string): void {
+    if (!this.stream || lines === '') return;
+    this.pending += lines;
     if (this.pending.length >= FLUSH_BYTES) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }

@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { LATENCY_BUCKETS_SECONDS, METRIC } from '../core/deployments/metricNames';
 
 export interface ServerMetrics {
+  /** Read it through metrics(), which adds the counts gathered since the last read. */
   registry: Registry;
   /** Seconds from the request's arrival to the end of the response, successful inferences only. */
   observeLatency(seconds: number): void;
@@ -12,6 +13,8 @@ export interface ServerMetrics {
   /** One prediction (a row of a batch), its label for a classifier, and whether its confidence was low. */
   countPrediction(label: string | undefined, lowConfidence: boolean): void;
   countFeedback(): void;
+  /** The exposition text of every metric, with the counts gathered since the last read. */
+  metrics(): Promise<string>;
 }
 
 export function createMetrics(model: string, version: string): ServerMetrics {
@@ -27,26 +30,46 @@ export function createMetrics(model: string, version: string): ServerMetrics {
   const low = new Counter({ name: METRIC.lowConfidence, help: 'Predictions whose confidence was below the low-confidence threshold.', labelNames: ['model', 'version'], registers: [registry] }).labels(labels);
   const feedback = new Counter({ name: METRIC.feedback, help: 'Feedback records received.', labelNames: ['model', 'version'], registers: [registry] }).labels(labels);
   new Gauge({ name: METRIC.info, help: 'The model this server serves (always 1).', labelNames: ['model', 'version'], registers: [registry] }).labels(labels).set(1);
-  // Children per status code and label, created on first use (a handful at most).
-  const codeChildren = new Map<number, { inc(): void }>();
-  const labelChildren = new Map<string, { inc(): void }>();
+  // Counts gathered as plain numbers per request and added to the counters when they are read (a scrape of /metrics):
+  // a prom-client inc() validates and hashes its labels on every call, which the server would do several times per
+  // request. Children per status code and label are created on first use (a handful at most).
+  let pendingPredictions = 0;
+  let pendingLow = 0;
+  const pendingCodes = new Map<number, number>();
+  const pendingLabels = new Map<string, number>();
+  const codeChildren = new Map<number, { inc(n?: number): void }>();
+  const labelChildren = new Map<string, { inc(n?: number): void }>();
+  const addPending = (): void => {
+    if (pendingPredictions > 0) predictions.inc(pendingPredictions);
+    if (pendingLow > 0) low.inc(pendingLow);
+    pendingPredictions = 0;
+    pendingLow = 0;
+    for (const [code, n] of pendingCodes) {
+      let c = codeChildren.get(code);
+      if (!c) codeChildren.set(code, (c = requests.labels({ ...labels, code: String(code) })));
+      c.inc(n);
+    }
+    pendingCodes.clear();
+    for (const [label, n] of pendingLabels) {
+      let c = labelChildren.get(label);
+      if (!c) labelChildren.set(label, (c = byLabel.labels({ ...labels, label })));
+      c.inc(n);
+    }
+    pendingLabels.clear();
+  };
   return {
     registry,
     observeLatency: (s) => latency.observe(s),
-    countRequest: (code) => {
-      let c = codeChildren.get(code);
-      if (!c) codeChildren.set(code, (c = requests.labels({ ...labels, code: String(code) })));
-      c.inc();
-    },
+    countRequest: (code) => void pendingCodes.set(code, (pendingCodes.get(code) ?? 0) + 1),
     countPrediction: (label, lowConfidence) => {
-      predictions.inc();
-      if (lowConfidence) low.inc();
-      if (label !== undefined) {
-        let c = labelChildren.get(label);
-        if (!c) labelChildren.set(label, (c = byLabel.labels({ ...labels, label })));
-        c.inc();
-      }
+      pendingPredictions++;
+      if (lowConfidence) pendingLow++;
+      if (label !== undefined) pendingLabels.set(label, (pendingLabels.get(label) ?? 0) + 1);
     },
     countFeedback: () => feedback.inc(),
+    metrics: async () => {
+      addPending();
+      return registry.metrics();
+    },
   };
 }

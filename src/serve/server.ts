@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encodeTensorJson, oipShape, OipRequestError, parseInferenceRequest } from '../core/deployments/oipTensor';
-import { predictionRecords } from '../core/deployments/predictionRows';
+import { eachRowOutput, predictionLogText, type RowPredictionSink } from '../core/deployments/predictionRows';
 import { feedbackFromRequest } from '../core/deployments/records';
 import { errorMessage } from '../core/util/concurrency';
 import type { ServeEndpoint, ServeOptions } from '../shared/serve';
@@ -44,10 +44,23 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 /** A JSON answer already written as text (the inference answer writes its own), with any extra headers. */
-function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, ['Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(text)), ...Object.entries(headers).flat()]);
+function sendText(res: ServerResponse, status: number, text: string, headers?: Record<string, string>): void {
+  const head = ['Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(text))];
+  if (headers) for (const name in headers) head.push(name, headers[name] as string);
+  res.writeHead(status, head);
   res.end(text);
 }
+
+/** The time as an ISO 8601 string, made once per millisecond (every record of a busy millisecond shares it). */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastIso.ms) {
+    lastIso.ms = ms;
+    lastIso.text = new Date(ms).toISOString();
+  }
+  return lastIso.text;
+}
+const lastIso = { ms: Number.NaN, text: '' };
 
 /** Reads a request body up to `limit` bytes; beyond that, answers 413 and drains (bounded) before closing. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -108,18 +121,25 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     outputs: model.outputs.filter((t) => t.datatype !== undefined).map((t) => ({ name: t.name, datatype: t.datatype, shape: oipShape(t.shape) })),
   };
 
+  const countPrediction: RowPredictionSink = (output, confidence) => metrics.countPrediction(output?.label !== undefined ? String(output.label) : undefined, confidence !== null && confidence < lowConfidence);
   const infer = async (req: IncomingMessage, res: ServerResponse, started: bigint): Promise<void> => {
     if (req.headers['inference-header-content-length'] !== undefined) throw new HttpError(400, 'The binary tensor data extension is not supported: send JSON tensors.');
     const request = parseInferenceRequest(parseJson(await readBody(req, limit)));
     model.check(request.inputs, request.outputs);
     const outputs = batcher ? await batcher.submit(request.inputs, request.outputs) : await model.run(request.inputs, request.outputs);
     const id = request.id ?? randomUUID();
-    sendText(res, 200, `${answerHead}${JSON.stringify(id)},"outputs":[${outputs.map((o) => encodeTensorJson(o.name, o.dtype, o.dims, o.data)).join(',')}]}`);
+    let answer = `${answerHead}${JSON.stringify(id)},"outputs":[`;
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i] as (typeof outputs)[number];
+      answer += (i === 0 ? '' : ',') + encodeTensorJson(o.name, o.dtype, o.dims, o.data);
+    }
+    sendText(res, 200, `${answer}]}`);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     metrics.observeLatency(seconds);
     metrics.countRequest(200);
-    const records = predictionRecords(request.inputs, outputs, {
-      ts: new Date().toISOString(),
+    if (!predictions) return eachRowOutput(request.inputs, outputs, options.classLabels, countPrediction);
+    const context = {
+      ts: isoNow(),
       feature,
       model: name,
       modelVersion: version,
@@ -127,9 +147,8 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
       latencyMs: Math.round(seconds * 1e6) / 1e3,
       ...(options.featureNames ? { featureNames: options.featureNames } : {}),
       ...(options.classLabels ? { classLabels: options.classLabels } : {}),
-    });
-    for (const r of records) metrics.countPrediction(r.output?.label !== undefined ? String(r.output.label) : undefined, r.confidence !== null && r.confidence < lowConfidence);
-    predictions?.writeAll(records);
+    };
+    predictions.writeText(predictionLogText(request.inputs, outputs, context, countPrediction));
   };
 
   const postFeedback = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -142,7 +161,10 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     send(res, 200, { accepted: true, request_id: parsed.value.request_id });
   };
 
+  // The inference URLs as clients write them: these go straight to infer(), every other path through the router.
+  const inferPaths = new Set([`/v2/models/${encodeURIComponent(name)}/infer`, `/v2/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/infer`]);
   const route = async (req: IncomingMessage, res: ServerResponse, started: bigint): Promise<void> => {
+    if (req.method === 'POST' && inferPaths.has(req.url as string)) return infer(req, res, started);
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
     let parts: string[];
     try {
@@ -157,7 +179,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     const path = parts.join('/');
     if (path === 'metrics') {
       only('GET');
-      const text = await metrics.registry.metrics();
+      const text = await metrics.metrics();
       res.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Content-Length': Buffer.byteLength(text) });
       res.end(text);
       return;
@@ -201,13 +223,11 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   };
 
   const server: Server = createServer({ requestTimeout: 60_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    const started = process.hrtime.bigint();
-    const isInfer = req.method === 'POST' && (req.url ?? '').split('?')[0]?.endsWith('/infer') === true;
-    route(req, res, started).catch((err: unknown) => {
+    route(req, res, process.hrtime.bigint()).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : err instanceof OipRequestError ? 400 : 500;
       const headers = err instanceof HttpError ? err.headers : {};
       if (status === 500) log('error', `${req.method} ${req.url}: ${errorMessage(err)}`);
-      if (isInfer) metrics.countRequest(status);
+      if (req.method === 'POST' && (req.url ?? '').split('?')[0]?.endsWith('/infer') === true) metrics.countRequest(status);
       if (res.headersSent) {
         res.destroy();
         return;

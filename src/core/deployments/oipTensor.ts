@@ -249,7 +249,7 @@ export function encodeTensor(name: string, dtype: string, dims: readonly number[
 }
 
 /** The JSON text of one value as jsonValues() and JSON.stringify() would write it. */
-function jsonValueText(v: unknown, half: boolean, bool: boolean): string {
+export function jsonValueText(v: unknown, half: boolean, bool: boolean): string {
   if (typeof v === 'number') {
     if (bool) return v === 1 ? 'true' : 'false';
     const x = half ? fromFloat16Bits(v) : v;

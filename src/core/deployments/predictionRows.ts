@@ -1,8 +1,8 @@
 // From one inference (input and output tensors of a batch) to one prediction log record per row: inputs keyed by
 // feature, the label and class scores of a classifier or the value of a regressor, and the confidence. Pure; the
 // local server calls it after each inference.
-import { jsonValues } from './oipTensor';
-import { inputHash, type PredictionOutput, type PredictionRecord } from './records';
+import { jsonValues, jsonValueText } from './oipTensor';
+import { canonicalHash, inputHash, type PredictionOutput, type PredictionRecord } from './records';
 
 export interface TensorData {
   name: string;
@@ -92,11 +92,16 @@ function isLabel(x: unknown): x is string | number | boolean {
   return typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x));
 }
 
+/** Rows of the inputs, and rows of the outputs (1 when they do not follow the inputs' rows: each record reads row 0). */
+function rowCounts(inputs: readonly TensorData[], outputs: readonly TensorData[]): { rows: number; outRows: number } {
+  const rows = rowsOf(inputs);
+  return { rows, outRows: rowsOf(outputs) === rows ? rows : 1 };
+}
+
 /** One record per row of the batch (path `model`: the server itself never falls back). */
 export function predictionRecords(inputs: readonly TensorData[], outputs: readonly TensorData[], ctx: RecordContext): PredictionRecord[] {
-  const rows = rowsOf(inputs);
+  const { rows, outRows } = rowCounts(inputs, outputs);
   const records: PredictionRecord[] = [];
-  const outRows = rowsOf(outputs) === rows ? rows : 1;
   for (let r = 0; r < rows; r++) {
     const logged = rowInputs(inputs, rows, r, ctx.featureNames);
     const { output, confidence } = rowOutput(outputs, outRows, Math.min(r, outRows - 1), ctx.classLabels);
@@ -117,4 +122,110 @@ export function predictionRecords(inputs: readonly TensorData[], outputs: readon
     });
   }
   return records;
+}
+
+/** Called with each row's output and confidence, as its record has them (the server counts them in its metrics). */
+export type RowPredictionSink = (output: PredictionOutput | null, confidence: number | null) => void;
+
+/** Each row's output and confidence, as predictionRecords() puts them in the records, without writing records. */
+export function eachRowOutput(inputs: readonly TensorData[], outputs: readonly TensorData[], classLabels: readonly string[] | undefined, sink: RowPredictionSink): void {
+  const { rows, outRows } = rowCounts(inputs, outputs);
+  for (let r = 0; r < rows; r++) {
+    const { output, confidence } = rowOutput(outputs, outRows, Math.min(r, outRows - 1), classLabels);
+    sink(output, confidence);
+  }
+}
+
+/** One logged input of a row: where its values are in the tensor's row and how it appears in `inputs`. */
+interface LoggedColumn {
+  keyText: string;
+  tensor: TensorData;
+  /** Elements per row of the tensor. */
+  per: number;
+  /** First element of this column within the row, and how many (1: a scalar; otherwise an array). */
+  offset: number;
+  count: number;
+  array: boolean;
+}
+
+/** A key that `out[key] = v` stores as an ordinary property and JSON.stringify writes in insertion order. */
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+
+/** The columns rowInputs() logs, in its key order; undefined when its object would not keep them in that order. */
+function loggedColumns(inputs: readonly TensorData[], rows: number, featureNames: readonly string[] | undefined): { key: string; column: LoggedColumn }[] | undefined {
+  const columns: { key: string; column: LoggedColumn }[] = [];
+  const perOf = (t: TensorData): number => (rows > 0 ? Math.floor(t.data.length / rows) : 0);
+  const only = inputs.length === 1 ? inputs[0] : undefined;
+  if (only && featureNames && featureNames.length === perOf(only)) {
+    featureNames.forEach((key, i) => columns.push({ key, column: { keyText: JSON.stringify(key), tensor: only, per: featureNames.length, offset: i, count: 1, array: false } }));
+  } else {
+    for (const t of inputs) {
+      const per = perOf(t);
+      if (per <= MAX_LOGGED_ELEMENTS) columns.push({ key: t.name, column: { keyText: JSON.stringify(t.name), tensor: t, per, offset: 0, count: per, array: per !== 1 } });
+    }
+  }
+  const keys = new Set<string>();
+  for (const { key } of columns) {
+    if (keys.has(key) || key === '__proto__' || ARRAY_INDEX.test(key)) return undefined;
+    keys.add(key);
+  }
+  return columns;
+}
+
+/** The JSON text of column `c` in row `r`. */
+function columnText(c: LoggedColumn, r: number): string {
+  const t = c.tensor;
+  const half = t.dtype === 'float16';
+  const bool = t.dtype === 'bool';
+  const start = r * c.per + c.offset;
+  if (!c.array) return jsonValueText(t.data[start], half, bool);
+  let text = '[';
+  for (let i = 0; i < c.count; i++) text += (i === 0 ? '' : ',') + jsonValueText(t.data[start + i], half, bool);
+  return `${text}]`;
+}
+
+const numberText = (x: number | null): string => (x !== null && Number.isFinite(x) ? String(x) : 'null');
+
+/**
+ * The records of predictionRecords() as JSONL text, each line exactly `JSON.stringify(record)`, written straight from
+ * the typed data: every logged value is turned into text once, for both the line and the input hash (the server logs
+ * every request, and number-to-text is most of that work). `sink` gets each row's output and confidence.
+ */
+export function predictionLogText(inputs: readonly TensorData[], outputs: readonly TensorData[], ctx: RecordContext, sink?: RowPredictionSink): string {
+  const { rows, outRows } = rowCounts(inputs, outputs);
+  const layout = loggedColumns(inputs, rows, ctx.featureNames);
+  if (!layout) {
+    // Keys an object would reorder or drop (array indexes, __proto__, duplicates): the records themselves.
+    let text = '';
+    for (const record of predictionRecords(inputs, outputs, ctx)) {
+      sink?.(record.output, record.confidence);
+      text += `${JSON.stringify(record)}\n`;
+    }
+    return text;
+  }
+  const columns = layout.map((l) => l.column);
+  // canonicalJson() order: keys sorted by UTF-16 code units, as Array.prototype.sort() orders strings.
+  const sorted = layout.map((_, i) => i).sort((a, b) => ((layout[a] as { key: string }).key < (layout[b] as { key: string }).key ? -1 : 1));
+  const head = `{"ts":${JSON.stringify(ctx.ts)},"feature":${JSON.stringify(ctx.feature)},"model":${JSON.stringify(ctx.model)},"model_version":${JSON.stringify(ctx.modelVersion)},"request_id":`;
+  const tail = `,"path":"model","reason":null,"latency_ms":${numberText(ctx.latencyMs)},"variant":null}\n`;
+  const texts = new Array<string>(columns.length);
+  let out = '';
+  for (let r = 0; r < rows; r++) {
+    let inputsText = '{';
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i] as LoggedColumn;
+      texts[i] = columnText(c, r);
+      inputsText += `${i === 0 ? '' : ','}${c.keyText}:${texts[i]}`;
+    }
+    let canonical = '{';
+    for (let j = 0; j < sorted.length; j++) {
+      const i = sorted[j] as number;
+      canonical += `${j === 0 ? '' : ','}${(columns[i] as LoggedColumn).keyText}:${texts[i]}`;
+    }
+    const { output, confidence } = rowOutput(outputs, outRows, Math.min(r, outRows - 1), ctx.classLabels);
+    sink?.(output, confidence);
+    const requestId = rows === 1 ? ctx.requestId : `${ctx.requestId}/${r}`;
+    out += `${head}${JSON.stringify(requestId)},"input_hash":"${canonicalHash(`${canonical}}`)}","inputs":${inputsText}},"output":${JSON.stringify(output)},"confidence":${numberText(confidence)}${tail}`;
+  }
+  return out;
 }

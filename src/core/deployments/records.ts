@@ -214,8 +214,12 @@ export function feedbackFromRequest(body: unknown, defaults: { feature: string; 
 
 /** A stable key for a prediction's inputs: the first 16 hex digits of the SHA-256 of their canonical JSON. */
 export function inputHash(inputs: unknown): string {
-  const text = canonicalJson(inputs);
-  return (oneShotHash ? oneShotHash('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex')).slice(0, 16);
+  return canonicalHash(canonicalJson(inputs));
+}
+
+/** inputHash() of inputs whose canonical JSON is already written (the local server writes it with the log line). */
+export function canonicalHash(canonical: string): string {
+  return (oneShotHash ? oneShotHash('sha256', canonical, 'hex') : createHash('sha256').update(canonical).digest('hex')).slice(0, 16);
 }
 
 // crypto.hash (Node ≥ 20.12) hashes a string in one call, without a Hash object per record.

@@ -37,6 +37,7 @@ const builds = [
   { ...node, entryPoints: { serve: 'src/serve/main.ts' }, external: ['onnxruntime-node'] },
   { ...node, entryPoints: { server: 'src/server/server.ts' } },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: { profileWorker: 'src/cli/profileWorker.ts' } },
   { entryPoints: { 'webview/details': 'webview/details/main.ts', 'webview/drift': 'webview/drift/main.ts', 'webview/dashboard': 'webview/dashboard/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 

@@ -81,13 +81,15 @@ function measure(cmd: string, args: string[]): Measured {
   return { seconds: sec ? Number(sec[1]) : Number.NaN, maxRssMb: rss ? Number(rss[1]) / 1024 : Number.NaN };
 }
 
-// The bundled CLI's \`profile\` command, with worker threads as \`mlship profile\` uses them (one per core, at most 4).
+// The bundled CLI's \`profile\` command, with worker threads as \`mlship profile\` uses them (one per core, at most 4,
+// running the CLI's worker script).
 const MLSHIP_PROFILE = `
 const cli = ${JSON.stringify(resolve(repo, 'dist', 'cli.js'))};
-const { runCli } = require(cli);
+const { runCli, profileWorkerScript } = require(cli);
 const workers = Math.min(4, require('node:os').availableParallelism());
+const script = profileWorkerScript ? profileWorkerScript() : cli;
 const t0 = performance.now();
-runCli(['profile', process.argv[1], '--out', process.argv[2]], { cwd: process.cwd(), stdout: () => {}, stderr: (s) => process.stderr.write(s), parallel: { script: cli, workers } }).then((code) => {
+runCli(['profile', process.argv[1], '--out', process.argv[2]], { cwd: process.cwd(), stdout: () => {}, stderr: (s) => process.stderr.write(s), parallel: { script, workers } }).then((code) => {
   if (code !== 0) process.exit(code);
   console.log('SECONDS ' + ((performance.now() - t0) / 1000).toFixed(3));
 });

@@ -1,5 +1,7 @@
 // `mlship` command line: a table of subcommands, one file each. `mlship <command> --help` prints a command's usage.
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { isMainThread, workerData } from 'node:worker_threads';
 import { isProfilePartJob, runProfilePartWorker } from '../core/drift/parallel';
 import { VERSION } from '../shared/version';
@@ -43,13 +45,19 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   return runSubcommand(command, cmd, rest, io);
 }
 
+/** The worker script of the parallel profiler: the slim dist/profileWorker.js next to this bundle, else this bundle. */
+export function profileWorkerScript(): string {
+  const slim = join(__dirname, 'profileWorker.js');
+  return __filename.endsWith('.js') && existsSync(slim) ? slim : __filename;
+}
+
 if (!isMainThread && isProfilePartJob(workerData)) {
   // A thread started by the parallel profiler (this bundle is its worker script).
   void runProfilePartWorker();
 } else if (require.main === module) {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
-  const io: CliIo = { cwd: process.cwd(), stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), signal: controller.signal, parallel: { script: __filename, workers: Math.min(4, availableParallelism()) } };
+  const io: CliIo = { cwd: process.cwd(), stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), signal: controller.signal, parallel: { script: profileWorkerScript(), workers: Math.min(4, availableParallelism()) } };
   runCli(process.argv.slice(2), io).then(
     (code) => process.exit(code),
     (err: unknown) => {

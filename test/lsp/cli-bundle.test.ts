@@ -1,8 +1,11 @@
 // The bundled CLI (dist/cli.js, with its wasm grammars in dist/grammars) on the sample workspace, as CI would run it.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { profileFile } from '../../src/core/drift/profile';
 
 const repo = resolve(__dirname, '..', '..');
 
@@ -49,4 +52,25 @@ test('dist/cli.js drift compares the sample snapshots and fails on drift when as
   assert.match(r.stdout, /^DRIFT +(income|debt_ratio|region) /m);
   const strict = spawnSync(process.execPath, [...args, '--fail-on-drift', '--mode', 'effect-size'], { cwd: resolve(repo, 'samples'), encoding: 'utf8' });
   assert.match(strict.stdout, /columns drifted/);
+});
+
+test('dist/profileWorker.js is the thread script the CLI picks, and two threads give what one pass gives', async () => {
+  const cli = (await import(resolve(repo, 'dist', 'cli.js'))) as { profileWorkerScript: () => string };
+  const script = cli.profileWorkerScript();
+  assert.equal(script, resolve(repo, 'dist', 'profileWorker.js'));
+  const dir = await mkdtemp(join(tmpdir(), 'mlship-profile-worker-'));
+  try {
+    const lines = ['id,x,cat'];
+    for (let i = 0; i < 30_000; i++) lines.push(`${i},${((i * 7919) % 1000) / 10},${['a', 'b', 'c'][i % 3]}`);
+    const path = join(dir, 'data.csv');
+    await writeFile(path, lines.join('\n') + '\n');
+    const plans: { parts: number; fallback: boolean }[] = [];
+    const two = await profileFile(path, { parallel: { script, workers: 2, minBytes: 0, onPlan: (p) => plans.push(p) } });
+    const one = await profileFile(path);
+    assert.deepEqual(plans, [{ parts: 2, fallback: false }]);
+    assert.equal(two.rows, 30_000);
+    assert.deepEqual(two.columns.map((c) => [c.name, c.type, c.count, c.numeric?.min, c.numeric?.max, c.frequent?.items]), one.columns.map((c) => [c.name, c.type, c.count, c.numeric?.min, c.numeric?.max, c.frequent?.items]));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

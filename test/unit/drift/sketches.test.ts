@@ -2,10 +2,12 @@
 // merges of random partitions.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ByteFrequent } from '../../../src/core/drift/sketch/byteFrequent';
 import { FrequentItems } from '../../../src/core/drift/sketch/frequent';
 import { hashBytes, hashNumber, hashString } from '../../../src/core/drift/sketch/hash';
 import { HyperLogLog } from '../../../src/core/drift/sketch/hll';
 import { KllSketch, kllRankError } from '../../../src/core/drift/sketch/kll';
+import { sortFloat64 } from '../../../src/core/drift/sketch/sort';
 import { mulberry32 } from '../../../src/core/util/random';
 
 /** Largest |estimated CDF − true CDF| over every distinct value of the data (and between them). */
@@ -121,6 +123,23 @@ describe('KLL quantile sketch', () => {
     assert.equal(r.n, 50_000);
   });
 
+  test('updateMany() gives the sketch that update() gives value by value, on every order and across merges', () => {
+    for (const [name, data] of Object.entries(orders)) {
+      const one = build(data, 256, 3);
+      const many = new KllSketch(256, 3);
+      const xs = Float64Array.from(data);
+      // Uneven batches, as the profiler's queue and the row-limit hand-over produce them.
+      for (let i = 0, step = 1; i < xs.length; i += step, step = (step * 7 + 3) % 1500) many.updateMany(xs, i, Math.min(xs.length, i + step));
+      assert.deepEqual(many.toState(), one.toState(), name);
+      // A restored sketch (level 0 as it was saved) goes on the same way too.
+      const a = KllSketch.fromState(one.toState(), 5);
+      const b = KllSketch.fromState(one.toState(), 5);
+      a.updateMany(xs, 0, 10_000);
+      for (let i = 0; i < 10_000; i++) b.update(xs[i] as number);
+      assert.deepEqual(a.toState(), b.toState(), `${name}: after a restore`);
+    }
+  });
+
   test('keeps a bounded number of items', () => {
     const s = build(random);
     const retained = s.toState().levels.reduce((n, l) => n + l.length, 0);
@@ -222,5 +241,60 @@ describe('HyperLogLog', () => {
     assert.equal(hashBytes(padded, 2, 2 + bytes.length), hashString(s));
     assert.equal(hashNumber(-0), hashNumber(0));
     assert.notEqual(hashNumber(1), hashNumber(2));
+  });
+});
+
+describe('sortFloat64 (the sketches\' batch sort)', () => {
+  const rnd = mulberry32(17);
+  const cases: Record<string, number[]> = {
+    uniform: Array.from({ length: 5000 }, () => rnd() * 100),
+    'log-normal with repeats': Array.from({ length: 5000 }, () => Math.round(Math.exp(4 + 3 * rnd()) * 100) / 100),
+    'one far outlier (a crowded bucket)': [...Array.from({ length: 3000 }, () => rnd()), 1e300],
+    'many zeros and negatives, −0 and +0': Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? 0 : i % 7 === 0 ? -0 : -rnd() * 1e-300)),
+    'all equal': new Array<number>(1000).fill(3.5),
+    sorted: Array.from({ length: 1000 }, (_, i) => i),
+    reversed: Array.from({ length: 1000 }, (_, i) => -i),
+    'infinities and NaN': [3, Infinity, -Infinity, Number.NaN, 1, 2, ...Array.from({ length: 100 }, () => rnd())],
+    small: [3, 1, 2],
+  };
+  for (const [name, data] of Object.entries(cases)) {
+    test(`${name}: the typed array's order (−0 and +0 compare equal)`, () => {
+      const expected = Float64Array.from(data).sort();
+      for (const [from, to] of [[0, data.length], [1, Math.max(1, data.length - 1)]] as const) {
+        const got = Float64Array.from(data);
+        sortFloat64(got, from, to);
+        const want = Float64Array.from(data);
+        want.subarray(from, to).sort();
+        for (let i = 0; i < data.length; i++) assert.ok(Object.is(got[i], want[i]) || got[i] === want[i], `${name} [${from}, ${to}) at ${i}: ${got[i]} ≠ ${want[i]}`);
+      }
+      assert.equal(expected.length, data.length);
+    });
+  }
+});
+
+describe('frequent items from bytes (ByteFrequent)', () => {
+  test('count-if-present then add-absent keeps the summary that add() alone keeps, within offset ≤ n/(capacity+1)', () => {
+    const rnd = mulberry32(23);
+    // Identifiers (all distinct) mixed with a few heavy values.
+    const values = Array.from({ length: 60_000 }, (_, i) => (rnd() < 0.2 ? `heavy-${Math.floor(rnd() * 5)}` : `id-${i}`));
+    const decode = (b: Buffer, s: number, e: number): string => b.toString('utf8', s, e);
+    const plain = new ByteFrequent(100, decode);
+    const probed = new ByteFrequent(100, decode);
+    const truth = new Map<string, number>();
+    for (const v of values) {
+      const bytes = Buffer.from(v);
+      const h = hashBytes(bytes, 0, bytes.length);
+      plain.add(bytes, 0, bytes.length, h);
+      if (probed.countIfPresent(bytes, 0, bytes.length, h) < 0) probed.addAbsent(bytes, 0, bytes.length, h);
+      truth.set(v, (truth.get(v) ?? 0) + 1);
+    }
+    const a = plain.toFrequentItems().toState();
+    assert.deepEqual(probed.toFrequentItems().toState(), a);
+    assert.ok(a.offset <= values.length / 101);
+    for (const [v, c] of a.items) {
+      const t = truth.get(v) as number;
+      assert.ok(c <= t && t - c <= a.offset, `${v}: ${c} vs ${t}`);
+    }
+    for (let k = 0; k < 5; k++) assert.ok(a.items.some(([v]) => v === `heavy-${k}`));
   });
 });

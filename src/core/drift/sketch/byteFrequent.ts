@@ -1,7 +1,8 @@
 // The frequent-items summary of frequent.ts, keyed by the raw bytes of CSV values: a value is hashed, found by byte
 // comparison in an open-addressing table, and decoded to a string only when the summary is read. Repeated values
-// never allocate; all-distinct columns (identifiers) cost a hash, a probe and a byte copy per value. The reduction
-// rule, and so the error bound, is the same as FrequentItems': offset ≤ n / (capacity + 1).
+// never allocate; all-distinct columns (identifiers) cost a hash, a probe and a byte copy per value, and a reduction
+// finds its cut by selection, not by sorting the counts. The reduction rule, and so the error bound, is the same as
+// FrequentItems': offset ≤ n / (capacity + 1).
 import { FrequentItems } from './frequent';
 
 export class ByteFrequent {
@@ -14,6 +15,9 @@ export class ByteFrequent {
   private counts: Float64Array;
   private tags: Int32Array;
   private size = 0;
+  /** The empty slot where the bytes that countIfPresent() last missed would go. */
+  private emptySlot = 0;
+  private scratch: Float64Array;
   private arena: Buffer;
   private arenaLen = 0;
   total = 0;
@@ -32,6 +36,7 @@ export class ByteFrequent {
     this.lengths = new Int32Array(entries);
     this.counts = new Float64Array(entries);
     this.tags = new Int32Array(entries);
+    this.scratch = new Float64Array(entries);
     this.arena = Buffer.allocUnsafe(Math.max(1024, entries * 16));
   }
 
@@ -56,11 +61,15 @@ export class ByteFrequent {
 
   /**
    * Counts bytes[s, e) if they are in the summary and returns the tag stored with them; -1 (nothing counted) when they
-   * are not: the caller then works out their tag and calls add().
+   * are not: the caller then works out their tag and calls addAbsent().
    */
   countIfPresent(buf: Uint8Array, s: number, e: number, hash32: number): number {
-    const ref = this.table[this.slotOf(buf, s, e, hash32 | 0)] as number;
-    if (ref === 0) return -1;
+    const slot = this.slotOf(buf, s, e, hash32 | 0);
+    const ref = this.table[slot] as number;
+    if (ref === 0) {
+      this.emptySlot = slot;
+      return -1;
+    }
     this.total++;
     this.counts[ref - 1] = (this.counts[ref - 1] as number) + 1;
     return this.tags[ref - 1] as number;
@@ -68,21 +77,31 @@ export class ByteFrequent {
 
   /** Counts bytes[s, e); `tag` (≥ 0, the caller's, e.g. facts about the bytes) is kept with a new entry. */
   add(buf: Uint8Array, s: number, e: number, hash32: number, tag = 0): void {
-    const hash = hash32 | 0;
-    this.total++;
-    const len = e - s;
-    const slot = this.slotOf(buf, s, e, hash);
+    const slot = this.slotOf(buf, s, e, hash32 | 0);
     const ref = this.table[slot] as number;
     if (ref !== 0) {
+      this.total++;
       this.counts[ref - 1] = (this.counts[ref - 1] as number) + 1;
       return;
     }
+    this.insert(buf, s, e, hash32, tag, slot);
+  }
+
+  /** add() of bytes that countIfPresent() has just reported absent (its probe is reused). */
+  addAbsent(buf: Uint8Array, s: number, e: number, hash32: number, tag = 0): void {
+    this.insert(buf, s, e, hash32, tag, this.emptySlot);
+  }
+
+  /** A new entry at the empty table slot `slot` (probed for these bytes since the table last changed). */
+  private insert(buf: Uint8Array, s: number, e: number, hash32: number, tag: number, slot: number): void {
+    const hash = hash32 | 0;
+    const len = e - s;
     if (this.size === this.hashes.length) {
       this.reduce();
       this.add(buf, s, e, hash, tag);
-      this.total--;
       return;
     }
+    this.total++;
     if (this.arenaLen + len > this.arena.length) this.compactArena(len);
     const id = this.size++;
     const arena = this.arena;
@@ -115,8 +134,9 @@ export class ByteFrequent {
 
   /** Subtracts the (capacity+1)-th largest count from every counter and drops those at or below zero. */
   private reduce(): void {
-    const sorted = this.counts.slice(0, this.size).sort();
-    const c = sorted[this.size - 1 - this.capacity] as number;
+    const scratch = this.scratch;
+    scratch.set(this.counts.subarray(0, this.size));
+    const c = selectKth(scratch, this.size, this.size - 1 - this.capacity);
     let kept = 0;
     for (let id = 0; id < this.size; id++) {
       const v = (this.counts[id] as number) - c;
@@ -148,4 +168,30 @@ export class ByteFrequent {
     }
     return FrequentItems.fromState({ capacity: this.capacity, total: this.total, offset: this.offset, items });
   }
+}
+
+/** The k-th smallest (0-based) of a[0, n), found by partitioning a in place (Hoare's selection). */
+function selectKth(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i] = a[j] as number;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k] as number;
+  }
+  return a[k] as number;
 }

@@ -22,6 +22,54 @@ function position(text: string, index: number): { row: number; column: number } 
   return { row: before.split('\n').length - 1, column: index - (before.lastIndexOf('\n') + 1) };
 }
 
+/** Tells the old tree how `before` became `after` (one span: common prefix and suffix kept). */
+function editTree(tree: Tree, before: string, after: string): void {
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  const oldEnd = before.length - tail;
+  const newEnd = after.length - tail;
+  tree.edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition: position(before, start), oldEndPosition: position(before, oldEnd), newEndPosition: position(after, newEnd) });
+}
+
+type Rng = () => number;
+const IMPORT_LINE_RE = /^import\b.*$/gm;
+
+/**
+ * One random edit of the kinds an editor makes: insert or delete a line, rename an imported binding (in the import
+ * only, or everywhere), edit an import (module or names), or break the syntax (the next edit repairs it).
+ */
+function randomEdit(rng: Rng, text: string): { next: string; kind: string; breaks: boolean } {
+  const lines = text.split('\n');
+  const row = Math.floor(rng() * lines.length);
+  const r = rng();
+  const imports = [...text.matchAll(IMPORT_LINE_RE)];
+  if (r < 0.2) return { next: [...lines.slice(0, row), lines[Math.floor(rng() * lines.length)] ?? '', ...lines.slice(row)].join('\n'), kind: 'insert line', breaks: false };
+  if (r < 0.4) return { next: [...lines.slice(0, row), ...lines.slice(row + 1)].join('\n'), kind: 'delete line', breaks: false };
+  if (r < 0.65 && imports.length > 0) {
+    const imp = imports[Math.floor(rng() * imports.length)] as RegExpMatchArray;
+    const names = [...(/^import\s+(?:type\s+)?([^'"]*?)\s+from/.exec(imp[0])?.[1] ?? '').matchAll(/[A-Za-z_$][\w$]*/g)].map((m) => m[0]).filter((n) => !['as', 'type'].includes(n));
+    const at = imp.index ?? 0;
+    const q = rng();
+    if (names.length > 0 && q < 0.6) {
+      const name = names[Math.floor(rng() * names.length)] as string;
+      const renamed = `${name}Renamed`;
+      const re = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+      // Only in the import (its users now name nothing), or everywhere (a rename refactoring).
+      if (q < 0.3) return { next: text.slice(0, at) + imp[0].replace(re, renamed) + text.slice(at + imp[0].length), kind: `rename ${name} in its import`, breaks: false };
+      return { next: text.replace(re, renamed), kind: `rename ${name} everywhere`, breaks: false };
+    }
+    // Another module, or one more imported name.
+    const edited = q < 0.8 ? imp[0].replace(/(['"])([^'"]+)\1/, (_m, quote: string, mod: string) => `${quote}${mod}-next${quote}`) : imp[0].replace(/\{/, '{ extraName, ');
+    return { next: text.slice(0, at) + edited + text.slice(at + imp[0].length), kind: 'edit an import', breaks: false };
+  }
+  const at = Math.floor(rng() * text.length);
+  const junk = ['(', '{', '}', 'const ', '=> ', '"', '/*'][Math.floor(rng() * 7)] as string;
+  return { next: text.slice(0, at) + junk + text.slice(at), kind: `break with ${JSON.stringify(junk)}`, breaks: true };
+}
+
 describe('JS/TS analysis shortcuts', () => {
   let sources: { name: string; text: string; lang: Language }[];
 
@@ -141,5 +189,36 @@ describe('JS/TS analysis shortcuts', () => {
       tree.delete();
       assert.ok(compared >= 30 && withFindings === compared, `${lang}: ${compared} edits compared, ${withFindings} with findings`);
     }
+  });
+  test('random editor edits (lines inserted and deleted, imported names renamed, imports edited, syntax broken and repaired): reanalysis equals a fresh analysis', () => {
+    const rng = mulberry32(11);
+    let compared = 0;
+    let withFindings = 0;
+    const files = [...sources.filter((s) => !s.name.startsWith('generated')), { name: 'generated 2,000 lines', text: generateSource('typescript', 2000, 23), lang: 'typescript' as Language }];
+    for (const { name, text: original, lang } of files) {
+      const big = original.length > 20_000;
+      let text = original;
+      let tree: Tree = analyzeSource(text, lang, DEFAULT_CONFIG).tree;
+      let repair: string | undefined;
+      for (let e = 0; e < (big ? 40 : 6); e++) {
+        const edit = repair !== undefined ? { next: repair, kind: 'repair', breaks: false } : randomEdit(rng, text);
+        repair = edit.breaks ? text : undefined;
+        const next = edit.next;
+        editTree(tree, text, next);
+        const incremental = analyzeSource(next, lang, DEFAULT_CONFIG, tree);
+        const fresh = analyzeSource(next, lang, DEFAULT_CONFIG);
+        if (incremental.tree.rootNode.toString() === fresh.tree.rootNode.toString()) {
+          compared++;
+          if (fresh.result.findings.length > 0) withFindings++;
+          assert.ok(same(incremental.result, fresh.result), `${name}, edit ${e} (${edit.kind})`);
+        }
+        fresh.tree.delete();
+        tree.delete();
+        tree = incremental.tree;
+        text = next;
+      }
+      tree.delete();
+    }
+    assert.ok(compared > 200 && withFindings > 100, `${compared} edits compared, ${withFindings} with findings`);
   });
 });

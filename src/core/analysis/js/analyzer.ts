@@ -5,7 +5,7 @@ import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse } from './ast';
-import { affectedStatements, info, prescan, selectStatements, type Statement, type StatementInfo } from './prescan';
+import { affectedStatements, info, prescan, reachableStatements, readsFileWideFact, selectStatements, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
@@ -51,12 +51,26 @@ export interface Snapshot {
   infos: StatementInfo[];
   /** Where the pre-scan found candidates. */
   offsets: number[];
-  /** The copied nodes in document order. */
-  nodes: JNode[];
-  /** The copied subtree of each copied statement, by its start offset. */
-  copies: Map<number, JNode>;
+  /** The statements a fresh analysis copies (the pre-scan's selection), by start offset. */
+  kept: Set<number>;
+  /**
+   * The copy of each statement copied by this analysis or an earlier one (and unchanged since), by its start offset
+   * in `source`.
+   */
+  copies: Map<number, StatementCopy>;
   /** The calls and findings of each statement, by its start offset. */
   results: Map<number, StatementResults>;
+}
+
+/**
+ * A statement's copy: `top` and its subtree, in document order from `list[from]` (`top.last - top.idx + 1` nodes);
+ * their offsets are `delta` behind the text.
+ */
+interface StatementCopy {
+  top: JNode;
+  list: readonly JNode[];
+  from: number;
+  delta: number;
 }
 
 interface StatementResults {
@@ -116,11 +130,15 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   const clean = new Map<number, { oldStart: number; delta: number }>();
   const prev = options.previous?.key === key ? options.previous : undefined;
   let offsets: number[] = [];
+  let kept = new Set<number>();
+  const indexOfStart = new Map<number, number>();
+  /** Statements outside the edited span: new index → old start offset and index, and the shift of their offsets. */
+  const moved = new Map<number, { oldStart: number; delta: number; old: number }>();
   if (options.selective) {
     statements = topLevel(tree);
+    statements.forEach((st, i) => indexOfStart.set(st.start, i));
     // After an edit: statements outside the edited span are the same text as before, moved by the edit's length;
     // their pre-scan facts (candidates, names) and copies carry over.
-    const moved = new Map<number, { oldStart: number; delta: number; old: number }>();
     const changed: number[] = [];
     let removed: StatementInfo[] = [];
     if (prev) {
@@ -169,24 +187,39 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       infos = statements.map((st) => info(source, st));
     }
     if (offsets.length === 0) return undefined;
-    const kept = selectStatements(statements, infos, offsets);
-    if (kept.size < statements.length) {
-      const starts = new Set<number>();
-      for (const i of kept) starts.add((statements[i] as Statement).start);
-      keep = (_type, start) => starts.has(start);
-    }
+    kept = selectStatements(statements, infos, offsets);
+    let copy = kept;
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {
+      // Statements whose results still hold: unchanged, unaffected by the edit, and copied by this analysis and the
+      // last one alike (a statement the selection takes in or leaves out now is analyzed again or dropped).
       const dirty = affectedStatements(infos, changed, removed);
-      for (const [i, m] of moved) if (!dirty.has(i)) clean.set(i, m);
-      const byStart = new Map<number, { oldStart: number; delta: number }>();
-      for (const [i, m] of moved) byStart.set((statements[i] as Statement).start, m);
-      reuse = (type, start) => {
-        const m = byStart.get(start);
-        const copy = m ? prev.copies.get(m.oldStart) : undefined;
-        if (!m || !copy || (keep && !keep(type, start, 0))) return undefined;
+      for (const [i, m] of moved) if (!dirty.has(i) && kept.has(i) && prev.kept.has(m.oldStart)) clean.set(i, m);
+      // Only the others are analyzed, and when they are functions and classes they need only what they reach: copy
+      // those and the statements holding the file-wide facts some checks read by name (`axios.defaults.timeout = …`,
+      // responses read as bytes). Top-level code is checked against the whole program's names: copy everything.
+      const seeds: number[] = [];
+      let contained = true;
+      for (const i of kept) {
+        const inf = infos[i] as StatementInfo;
+        if (!clean.has(i)) {
+          seeds.push(i);
+          contained &&= inf.contained;
+        } else if (readsFileWideFact(inf)) seeds.push(i);
+      }
+      if (contained) copy = reachableStatements(statements, infos, seeds, true);
+      reuse = (_type, start) => {
+        const i = indexOfStart.get(start);
+        const m = i === undefined ? undefined : moved.get(i);
+        const old = m ? prev.copies.get(m.oldStart) : undefined;
+        if (!m || !old || !copy.has(i as number)) return undefined;
         prev.copies.delete(m.oldStart);
-        return { nodes: prev.nodes, from: copy.idx, to: copy.last, delta: m.delta };
+        return { nodes: old.list, from: old.from, to: old.from + old.top.last - old.top.idx, delta: old.delta + m.delta };
       };
+    }
+    if (copy.size < statements.length) {
+      const starts = new Set<number>();
+      for (const i of copy) starts.add((statements[i] as Statement).start);
+      keep = (_type, start) => starts.has(start);
     }
   }
   const ast = buildAst(tree, source, keep, reuse);
@@ -194,7 +227,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   const env = makeEnv(ast, r, config.predictPatterns, config.inferenceUrls);
   const checker = new Checker(env, config);
   const flags = `${env.ortImported}|${env.tfImported}|${env.buildsTensors}|${checker.axiosDefaultTimeout}`;
-  if (prev && prev.flags !== flags) clean.clear();
+  // File-wide facts changed: every statement's results may change, and the copy may lack some of them.
+  if (prev && clean.size > 0 && prev.flags !== flags) return runAnalysis(tree, source, config, { ...options, previous: undefined }, context);
   const records: JsRecord[] = [];
   const calls: PredictCall[] = [];
   const findings: RawFinding[] = [];
@@ -273,9 +307,26 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   }
   flushReused(Number.POSITIVE_INFINITY);
   const ts = tree.language.types.includes('type_annotation');
-  const copies = new Map<number, JNode>();
-  for (const c of ast.root.children) if (!c.skipped) copies.set(c.start, c);
-  const snapshot: Snapshot | undefined = options.selective ? { source, key, flags, statements, infos, offsets, nodes: ast.nodes, copies, results } : undefined;
+  let snapshot: Snapshot | undefined;
+  if (options.selective) {
+    const copies = new Map<number, StatementCopy>();
+    for (const c of ast.root.children) if (!c.skipped) copies.set(c.start, { top: c, list: ast.nodes, from: c.idx, delta: 0 });
+    // Copies made earlier of statements left out this time stay for the next edit, their offsets a further edit
+    // behind (cut out of their node list, which is not kept alive for them).
+    if (prev && reuse) {
+      for (const [i, m] of moved) {
+        const start = (statements[i] as Statement).start;
+        const old = prev.copies.get(m.oldStart);
+        if (!old || copies.has(start)) continue;
+        const size = old.top.last - old.top.idx + 1;
+        const list = old.from === 0 && old.list.length === size ? old.list : old.list.slice(old.from, old.from + size);
+        copies.set(start, { top: old.top, list, from: 0, delta: old.delta + m.delta });
+      }
+    }
+    const keptStarts = new Set<number>();
+    for (const i of kept) keptStarts.add((statements[i] as Statement).start);
+    snapshot = { source, key, flags, statements, infos, offsets, kept: keptStarts, copies, results };
+  }
   return { ast, ts, env, checker, records, calls, findings, ...(snapshot ? { snapshot } : {}) };
 }
 

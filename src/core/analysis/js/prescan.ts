@@ -79,6 +79,10 @@ const KEYWORDS = new Set(['const', 'let', 'var', 'function', 'class', 'return', 
 const DECLARERS = new Set(['const', 'let', 'var', 'function', 'class', 'enum', 'interface', 'type']);
 /** Words a statement's head may start with before what it declares. */
 const HEAD_WORDS = new Set([...DECLARERS, 'export', 'default', 'async', 'declare', 'abstract']);
+const DECLARATION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'class_declaration', 'abstract_class_declaration']);
+const EXPORTED_DECLARATION_RE = /^export\s+(?:default\s+)?(?:async\s+)?(?:function\b|(?:abstract\s+)?class\b)/;
+/** Text that may define a function or class. */
+const CALLABLE_RE = /=>|\bfunction\b|\bclass\b/;
 const MEMBER_ASSIGN_RE = /^\.\s*[\w$]+\s*=(?![=>])/;
 /**
  * Parameter lists: `function f(a, b)`, `method(a, b) {`, `(a, b) =>`, and a lone `x =>` (matched from the start of a
@@ -95,6 +99,13 @@ export interface StatementInfo {
   assigns: Set<string>;
   /** Names other statements may call or read to reach it (functions, classes' methods, top-level results). */
   provides: Set<string>;
+  /**
+   * It may define a function or class: what its parameters hold, or whether it is guarded, depends on its callers
+   * elsewhere (an import, or a declaration of plain values, never does).
+   */
+  callable: boolean;
+  /** It only declares functions or classes: no code of it runs at the top level, where checks match names file-wide. */
+  contained: boolean;
 }
 
 /** The character after `i` that is not a space. */
@@ -182,40 +193,76 @@ export function info(source: string, s: Statement): StatementInfo {
     METHOD_RE.lastIndex = 0;
     for (let m = METHOD_RE.exec(text); m; m = METHOD_RE.exec(text)) if (m[1] && !KEYWORDS.has(m[1])) provides.add(m[1]);
   }
-  return { isImport: s.type === 'import_statement', tokens, assigns, provides };
+  const isImport = s.type === 'import_statement';
+  const callable = !isImport && (!/^(?:lexical|variable)_declaration$/.test(s.type) || CALLABLE_RE.test(text));
+  const contained = DECLARATION_TYPES.has(s.type) || (s.type === 'export_statement' && EXPORTED_DECLARATION_RE.test(text));
+  return { isImport, tokens, assigns, provides, callable, contained };
 }
 
 /**
- * The top-level statements an analysis needs: those with candidates, imports, and — until nothing changes — the
- * statements that assign names the kept ones use, and those that use names the kept ones provide.
+ * The top-level statements an analysis needs: those with candidates, imports, and what they reach (see
+ * `reachableStatements`).
  */
 export function selectStatements(statements: Statement[], infos: StatementInfo[], offsets: number[]): Set<number> {
-  const keep = new Set<number>();
+  const seeds: number[] = [];
   let o = 0;
   statements.forEach((s, i) => {
     while (o < offsets.length && (offsets[o] as number) < s.start) o++;
-    const candidate = o < offsets.length && (offsets[o] as number) < s.end;
-    if (candidate || s.type === 'import_statement' || s.type === 'hash_bang_line') keep.add(i);
+    if (o < offsets.length && (offsets[o] as number) < s.end) seeds.push(i);
+  });
+  return reachableStatements(statements, infos, seeds);
+}
+
+/**
+ * The statements the analysis of `seeds` needs: themselves, imports, and — until nothing changes — the statements
+ * that assign names the kept ones use, and those that use names the kept ones provide. With `narrow`, a statement
+ * taken in only because a kept one uses what it assigns passes on what it uses, but its own users only when it may
+ * define a function (its callers decide its parameters' values): that is the analysis of the seeds alone (after an
+ * edit), not of everything the kept statements hold.
+ */
+export function reachableStatements(statements: Statement[], infos: StatementInfo[], seeds: Iterable<number>, narrow = false): Set<number> {
+  const keep = new Set<number>(seeds);
+  /** Kept statements whose users are kept too. */
+  const full = narrow ? new Set<number>(keep) : keep;
+  statements.forEach((s, i) => {
+    if (s.type === 'import_statement' || s.type === 'hash_bang_line') keep.add(i);
   });
   const used = new Set<string>();
   const provided = new Set<string>();
   const absorb = (i: number): void => {
     const inf = infos[i] as StatementInfo;
     addAll(used, inf.tokens);
-    addAll(provided, inf.provides);
+    if (full.has(i) || inf.callable) addAll(provided, inf.provides);
   };
   for (const i of keep) absorb(i);
   for (let changed = true; changed; ) {
     changed = false;
     for (let i = 0; i < infos.length; i++) {
       const inf = infos[i] as StatementInfo;
-      if (keep.has(i) || !(meets(inf.assigns, used) || meets(inf.tokens, provided))) continue;
-      keep.add(i);
+      if (full.has(i)) continue;
+      // A user of what a kept statement provides is analyzed with it (its calls, its comparisons of results).
+      const user = meets(inf.tokens, provided);
+      if (keep.has(i)) {
+        if (!user) continue;
+        full.add(i);
+      } else {
+        if (!user && !meets(inf.assigns, used)) continue;
+        keep.add(i);
+        if (narrow && user) full.add(i);
+      }
       absorb(i);
       changed = true;
     }
   }
   return keep;
+}
+
+/**
+ * Whether a statement holds a fact some checks look up by name anywhere in the file: `x.defaults.timeout = …` (a
+ * default timeout) or a response read as bytes (`res.arrayBuffer()`, a download, not a prediction).
+ */
+export function readsFileWideFact(inf: StatementInfo): boolean {
+  return (inf.tokens.has('defaults') && inf.tokens.has('timeout')) || inf.tokens.has('arrayBuffer') || inf.tokens.has('blob');
 }
 
 function meets(names: Iterable<string>, set: Set<string>): boolean {

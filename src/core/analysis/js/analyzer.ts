@@ -73,6 +73,13 @@ interface StatementCopy {
   delta: number;
 }
 
+/** The start offsets of the statements at `indices`. */
+function startsOf(statements: readonly Statement[], indices: Iterable<number>): Set<number> {
+  const starts = new Set<number>();
+  for (const i of indices) starts.add((statements[i] as Statement).start);
+  return starts;
+}
+
 interface StatementResults {
   calls: { call: PredictCall; start: number; end: number }[];
   findings: { finding: RawFinding; start: number; end: number; call?: number }[];
@@ -217,8 +224,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       };
     }
     if (copy.size < statements.length) {
-      const starts = new Set<number>();
-      for (const i of copy) starts.add((statements[i] as Statement).start);
+      const starts = startsOf(statements, copy);
       keep = (_type, start) => starts.has(start);
     }
   }
@@ -323,9 +329,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         copies.set(start, { top: old.top, list, from: 0, delta: old.delta + m.delta });
       }
     }
-    const keptStarts = new Set<number>();
-    for (const i of kept) keptStarts.add((statements[i] as Statement).start);
-    snapshot = { source, key, flags, statements, infos, offsets, kept: keptStarts, copies, results };
+    snapshot = { source, key, flags, statements, infos, offsets, kept: startsOf(statements, kept), copies, results };
   }
   return { ast, ts, env, checker, records, calls, findings, ...(snapshot ? { snapshot } : {}) };
 }

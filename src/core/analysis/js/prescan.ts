@@ -133,9 +133,10 @@ export function info(source: string, s: Statement): StatementInfo {
   let head = true;
   // Searched in the statement's own text: from its start in the whole source, a statement with no name would scan on
   // to the next name after it (quadratic over a run of such statements, e.g. a line of unmatched brackets).
-  const own = source.slice(s.start, s.end);
+  const text = source.slice(s.start, s.end);
+  const isImport = s.type === 'import_statement';
   IDENT_RE.lastIndex = 0;
-  for (let m = IDENT_RE.exec(own); m; m = IDENT_RE.exec(own)) {
+  for (let m = IDENT_RE.exec(text); m; m = IDENT_RE.exec(text)) {
     const word = m[0];
     const at = s.start + m.index;
     const before = at > 0 ? source.charCodeAt(at - 1) : 32;
@@ -174,26 +175,23 @@ export function info(source: string, s: Statement): StatementInfo {
   }
   // Parameters are local too (`function f(feed) { feed.x = … }`, `(a, b) => …`, `x => …`).
   if (assigns.size > 0) {
-    const text = source.slice(s.start, s.end);
     PARAMS_RE.lastIndex = 0;
     for (let m = PARAMS_RE.exec(text); m; m = PARAMS_RE.exec(text)) for (const p of (m[1] ?? m[2] ?? '').matchAll(IDENT_RE)) local.add(p[0]);
   }
   for (const l of local) if (!provides.has(l)) assigns.delete(l);
   // const { a, b } = … / const [a, b] = …: the names it declares.
-  const pattern = /^(?:export\s+)?(?:const|let|var)\s*([{[][^=]*)=/.exec(source.slice(s.start, Math.min(s.end, s.start + 300)));
+  const pattern = /^(?:export\s+)?(?:const|let|var)\s*([{[][^=]*)=/.exec(text.slice(0, 300));
   if (pattern?.[1]) for (const m of pattern[1].matchAll(IDENT_RE)) if (!KEYWORDS.has(m[0])) {
     assigns.add(m[0]);
     provides.add(m[0]);
   }
   // An import provides what it imports: the statements that use those names may call a model through them.
-  if (s.type === 'import_statement') for (const t of tokens) provides.add(t);
+  if (isImport) for (const t of tokens) provides.add(t);
   // A class provides its methods (their callers elsewhere may hold the fallback).
-  const text = source.slice(s.start, s.end);
   if (/^(?:export\s+(?:default\s+)?)?(?:abstract\s+)?class\b/.test(text)) {
     METHOD_RE.lastIndex = 0;
     for (let m = METHOD_RE.exec(text); m; m = METHOD_RE.exec(text)) if (m[1] && !KEYWORDS.has(m[1])) provides.add(m[1]);
   }
-  const isImport = s.type === 'import_statement';
   const callable = !isImport && (!/^(?:lexical|variable)_declaration$/.test(s.type) || CALLABLE_RE.test(text));
   const contained = DECLARATION_TYPES.has(s.type) || (s.type === 'export_statement' && EXPORTED_DECLARATION_RE.test(text));
   return { isImport, tokens, assigns, provides, callable, contained };

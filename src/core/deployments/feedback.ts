@@ -111,15 +111,13 @@ export function qualityOverTime(
 }
 
 /** Quality over all the given predictions at once (for the view and `mlship status`). */
-export function overallQuality(predictions: Predictions, feedback: ReadonlyMap<string, Timed<FeedbackRecord>>, metric: QualityMetric = detectMetric(predictions)): QualityBucket & { metric: QualityMetric } {
+export function overallQuality(predictions: Predictions, feedback: ReadonlyMap<string, Timed<FeedbackRecord>>, metricOf?: QualityMetric): QualityBucket & { metric: QualityMetric } {
   const store = asStore(predictions);
+  const metric = metricOf ?? detectMetric(store);
   if (store.length === 0) return { metric, value: null, coverage: null, predictions: 0, withFeedback: 0 };
-  let first = Infinity;
-  let last = -Infinity;
-  for (let i = 0; i < store.length; i++) {
-    first = Math.min(first, store.time(i));
-    last = Math.max(last, store.time(i));
-  }
+  // A store is in time order: its first and last records span the predictions.
+  const first = store.time(0);
+  const last = store.time(store.length - 1);
   const [bucket] = qualityOverTime(store, feedback, { start: first, step: last - first + 1, count: 1 }, metric);
   return { metric, ...(bucket as QualityBucket) };
 }

@@ -79,8 +79,9 @@ function digits(s: string, from: number, to: number): number {
 
 /**
  * Date.parse, with a fast path for the form every writer here uses (`Date#toISOString`: 2026-01-05T10:00:00.123Z):
- * the fields are read as digits, checked against their ranges, and given to Date.UTC (years from 100: it reads 0–99 as 1900–1999), which rolls a day past the
- * month's end over exactly as Date.parse does. Any other form goes to Date.parse.
+ * the fields are read as digits, checked against their ranges, and given to Date.UTC (years from 100: it reads 0–99
+ * as 1900–1999), which rolls a day past the month's end over exactly as Date.parse does. Any other form goes to
+ * Date.parse.
  */
 export function parseIsoTime(s: string): number {
   if (s.length === 24 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(10) === 84 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58 && s.charCodeAt(19) === 46 && s.charCodeAt(23) === 90) {

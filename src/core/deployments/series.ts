@@ -8,7 +8,7 @@ import { detectMetric, qualityOverTime, type Predictions, type QualityMetric } f
 import type { Budgets } from './health';
 import { histogramIncrease, histogramQuantile, sumBuckets, type Bucket } from './prometheus';
 import { asStore, type PredictionStore } from './recordStore';
-import type { FeedbackRecord, PredictionRecord, Timed } from './records';
+import type { FeedbackRecord, PredictionPath, PredictionReason, PredictionRecord, Timed } from './records';
 import type { ScrapePoint } from './scrape';
 
 /** Latency and traffic already bucketed by a Prometheus server (query_range), aligned with `timestamps`. */
@@ -347,22 +347,19 @@ export function emptyTally(): RecordTally {
 
 /** Adds one record to a tally (`sign` 1) or takes it out again (-1). */
 export function tallyRecord(tally: RecordTally, r: PredictionRecord, sign: 1 | -1, lowConfidenceThreshold = LOW_CONFIDENCE): void {
-  tally.records += sign;
-  if (r.path !== 'model') tally.fallback += sign;
-  if (r.confidence !== null) {
-    tally.withConfidence += sign;
-    if (r.confidence < lowConfidenceThreshold || r.reason === 'low_confidence') tally.low += sign;
-  }
-  if (r.reason === 'error') tally.errors += sign;
+  tallyFields(tally, r.path, r.reason, r.confidence, sign, lowConfidenceThreshold);
 }
 
 /** tallyRecord of the store's record `i`. */
 export function tallyStored(tally: RecordTally, store: PredictionStore, i: number, sign: 1 | -1, lowConfidenceThreshold = LOW_CONFIDENCE): void {
-  tally.records += sign;
-  if (store.path(i) !== 'model') tally.fallback += sign;
-  const reason = store.reason(i);
   const confidence = store.confidenceOf(i);
-  if (!Number.isNaN(confidence)) {
+  tallyFields(tally, store.path(i), store.reason(i), Number.isNaN(confidence) ? null : confidence, sign, lowConfidenceThreshold);
+}
+
+function tallyFields(tally: RecordTally, path: PredictionPath, reason: PredictionReason | null, confidence: number | null, sign: 1 | -1, lowConfidenceThreshold: number): void {
+  tally.records += sign;
+  if (path !== 'model') tally.fallback += sign;
+  if (confidence !== null) {
     tally.withConfidence += sign;
     if (confidence < lowConfidenceThreshold || reason === 'low_confidence') tally.low += sign;
   }

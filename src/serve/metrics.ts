@@ -39,23 +39,22 @@ export function createMetrics(model: string, version: string): ServerMetrics {
   const pendingLabels = new Map<string, number>();
   const codeChildren = new Map<number, { inc(n?: number): void }>();
   const labelChildren = new Map<string, { inc(n?: number): void }>();
+  /** Adds the pending counts per key to each key's child counter (made by `child` on first use), then clears them. */
+  const addCounts = <K>(pending: Map<K, number>, children: Map<K, { inc(n?: number): void }>, child: (key: K) => { inc(n?: number): void }): void => {
+    for (const [key, n] of pending) {
+      let c = children.get(key);
+      if (!c) children.set(key, (c = child(key)));
+      c.inc(n);
+    }
+    pending.clear();
+  };
   const addPending = (): void => {
     if (pendingPredictions > 0) predictions.inc(pendingPredictions);
     if (pendingLow > 0) low.inc(pendingLow);
     pendingPredictions = 0;
     pendingLow = 0;
-    for (const [code, n] of pendingCodes) {
-      let c = codeChildren.get(code);
-      if (!c) codeChildren.set(code, (c = requests.labels({ ...labels, code: String(code) })));
-      c.inc(n);
-    }
-    pendingCodes.clear();
-    for (const [label, n] of pendingLabels) {
-      let c = labelChildren.get(label);
-      if (!c) labelChildren.set(label, (c = byLabel.labels({ ...labels, label })));
-      c.inc(n);
-    }
-    pendingLabels.clear();
+    addCounts(pendingCodes, codeChildren, (code) => requests.labels({ ...labels, code: String(code) }));
+    addCounts(pendingLabels, labelChildren, (label) => byLabel.labels({ ...labels, label }));
   };
   return {
     registry,

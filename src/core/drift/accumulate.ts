@@ -190,7 +190,7 @@ export class NumericAccumulator {
   }
 
   private dropBuffer(): void {
-    // The value being added now reaches the sketch in add(), after this.
+    // The value being added now reaches the sketch in addExact(), after this.
     const buffer = this.buffer as Float64Array;
     this.buffer = undefined;
     if (this.table) return;

@@ -452,7 +452,6 @@ export function sniffDelimiter(head: Buffer, fallback: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Numbers and missing values straight from bytes.
 
-
 /** Missing-value spellings, as the metadata reader's type inference knows them (trimmed). */
 const NULL_TOKENS = ['NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A'].map((t) => Buffer.from(t));
 

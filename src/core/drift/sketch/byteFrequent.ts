@@ -77,14 +77,7 @@ export class ByteFrequent {
 
   /** Counts bytes[s, e); `tag` (≥ 0, the caller's, e.g. facts about the bytes) is kept with a new entry. */
   add(buf: Uint8Array, s: number, e: number, hash32: number, tag = 0): void {
-    const slot = this.slotOf(buf, s, e, hash32 | 0);
-    const ref = this.table[slot] as number;
-    if (ref !== 0) {
-      this.total++;
-      this.counts[ref - 1] = (this.counts[ref - 1] as number) + 1;
-      return;
-    }
-    this.insert(buf, s, e, hash32, tag, slot);
+    if (this.countIfPresent(buf, s, e, hash32) < 0) this.addAbsent(buf, s, e, hash32, tag);
   }
 
   /** add() of bytes that countIfPresent() has just reported absent (its probe is reused). */

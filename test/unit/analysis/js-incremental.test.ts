@@ -13,26 +13,10 @@ import { loadGrammars, parse } from '../../../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type Language, type WorkspaceResolver } from '../../../src/core/analysis/types';
 import { mulberry32 } from '../../../src/core/util/random';
 import { corpusFiles } from '../../corpusFiles';
+import { editTree, position } from './editTree';
 
 const same = (a: { calls: unknown[]; findings: unknown[] } | undefined, b: { calls: unknown[]; findings: unknown[] } | undefined): boolean =>
   JSON.stringify({ c: a?.calls ?? [], f: a?.findings ?? [] }) === JSON.stringify({ c: b?.calls ?? [], f: b?.findings ?? [] });
-
-function position(text: string, index: number): { row: number; column: number } {
-  const before = text.slice(0, index);
-  return { row: before.split('\n').length - 1, column: index - (before.lastIndexOf('\n') + 1) };
-}
-
-/** Tells the old tree how `before` became `after` (one span: common prefix and suffix kept). */
-function editTree(tree: Tree, before: string, after: string): void {
-  let start = 0;
-  const max = Math.min(before.length, after.length);
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let tail = 0;
-  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
-  const oldEnd = before.length - tail;
-  const newEnd = after.length - tail;
-  tree.edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition: position(before, start), oldEndPosition: position(before, oldEnd), newEndPosition: position(after, newEnd) });
-}
 
 type Rng = () => number;
 const IMPORT_LINE_RE = /^import\b.*$/gm;

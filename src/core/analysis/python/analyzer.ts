@@ -5,13 +5,20 @@
 import type { Tree } from 'web-tree-sitter';
 import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, SourceContext } from '../types';
-import { analyzePython, summarizePython } from './context';
+import { summarizePython } from './context';
 import { pythonFixes } from './fixes';
+import { analyzePythonIncremental, type PySnapshot } from './incremental';
 
-function analyze(tree: Tree, source: string, config: AnalysisConfig, context: SourceContext): { calls: PredictCall[]; findings: RawFinding[] } {
+/** The last analysis of each tree, for the reanalysis after the next edit (the language server passes the old tree). */
+const snapshots = new WeakMap<Tree, PySnapshot>();
+
+function analyze(tree: Tree, source: string, config: AnalysisConfig, context: SourceContext, previous?: Tree): { calls: PredictCall[]; findings: RawFinding[] } {
   try {
-    const { result } = analyzePython(source, tree, config, context);
-    return { calls: result.records.map((r) => r.call), findings: result.findings };
+    const prev = previous ? snapshots.get(previous) : undefined;
+    if (previous) snapshots.delete(previous);
+    const { calls, findings, snapshot } = analyzePythonIncremental(source, tree, config, context, prev && previous ? { snapshot: prev, tree: previous } : undefined);
+    snapshots.set(tree, snapshot);
+    return { calls, findings };
   } catch {
     // Never let an analyzer bug take diagnostics (or the language server) down: report nothing for this text.
     return { calls: [], findings: [] };

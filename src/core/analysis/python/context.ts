@@ -56,6 +56,22 @@ export interface UnsafeLoad {
   label: string;
 }
 
+/** A predict call as the findings need it: what it is, its checks, and whether its prediction is sent or stored. */
+export interface CallOutcome {
+  call: PredictCall;
+  kind: PredictKind;
+  handsOn: boolean;
+}
+
+export interface UnsafeOutcome {
+  range: Range;
+  label: string;
+}
+
+export function outcomeOf(r: CallRecord): CallOutcome {
+  return { call: r.call, kind: r.kind, handsOn: r.flow !== undefined && (r.flow.sinks.has('send') || r.flow.sinks.has('store')) };
+}
+
 export interface PyAnalysis {
   scan: Scan;
   records: CallRecord[];
@@ -134,7 +150,7 @@ export class PyContext {
   private torchClasses: Set<string> | undefined;
   private defByHeader: Map<number, number> | undefined;
   private readonly wrappers: string[];
-  private readonly hasError: boolean;
+  readonly hasError: boolean;
 
   constructor(
     readonly source: string,
@@ -1120,21 +1136,38 @@ export class PyContext {
   }
 
   analyze(): PyAnalysis {
+    const { records, unsafe } = this.visitSites();
+    const findings = this.findingsOf(records.map(outcomeOf), unsafe.map((u) => this.unsafeOutcome(u)));
+    return { scan: this.scan, records, unsafe, findings };
+  }
+
+  /** Visits the call sites `keep` accepts (every one by default): the predict calls and unsafe loads among them. */
+  visitSites(keep?: (site: CallSite) => boolean): { records: CallRecord[]; unsafe: UnsafeLoad[] } {
     const records: CallRecord[] = [];
     const unsafe: UnsafeLoad[] = [];
     for (const site of this.scan.calls) {
+      if (keep && !keep(site)) continue;
       try {
         this.visit(site, records, unsafe);
       } catch {
         // One odd call site never spoils the rest of the file.
       }
     }
+    return { records, unsafe };
+  }
+
+  unsafeOutcome(u: UnsafeLoad): UnsafeOutcome {
+    return { range: this.rangeOf(u.start, u.end), label: u.label };
+  }
+
+  /** The findings of the file's predict calls and unsafe loads (in file order); applies the print-only rule to `calls`. */
+  findingsOf(calls: CallOutcome[], unsafe: UnsafeOutcome[]): RawFinding[] {
     // A print-only script (no server, no handler, nothing sent or stored): its functions return to code that prints.
-    if (records.some((r) => r.call.checks.trace === 'fail') && this.printOnlyScript(records)) {
-      for (const r of records) if (r.call.checks.trace === 'fail') r.call.checks.trace = 'n/a';
+    if (calls.some((r) => r.call.checks.trace === 'fail') && this.printOnlyScript(calls.some((r) => r.handsOn))) {
+      for (const r of calls) if (r.call.checks.trace === 'fail') r.call.checks.trace = 'n/a';
     }
     const findings: RawFinding[] = [];
-    records.forEach((r, i) => {
+    calls.forEach((r, i) => {
       const range = r.call.range;
       const add = (rule: RuleId, state: CheckState) => {
         if (state === 'fail') findings.push({ rule, range, callIndex: i, fix: { kind: r.kind } });
@@ -1144,8 +1177,31 @@ export class PyContext {
       add('no-timeout', r.call.checks.timeout);
       add('untraced-prediction', r.call.checks.trace);
     });
-    for (const u of unsafe) findings.push({ rule: 'unsafe-model-load', range: this.rangeOf(u.start, u.end), message: `${u.label} runs any code the file contains: load only trusted files, or use ONNX, safetensors or torch.load(..., weights_only=True).`, fix: { label: u.label } });
-    return { scan: this.scan, records, unsafe, findings };
+    for (const u of unsafe) findings.push({ rule: 'unsafe-model-load', range: u.range, message: `${u.label} runs any code the file contains: load only trusted files, or use ONNX, safetensors or torch.load(..., weights_only=True).`, fix: { label: u.label } });
+    return findings;
+  }
+
+  /**
+   * Everything file-wide that a call's checks read besides its own statement and the statements whose names it
+   * shares: when this is unchanged after an edit, the statements the edit cannot reach keep their results.
+   */
+  fileFacts(): string {
+    const sorted = (s: Iterable<string>) => [...s].sort().join(',');
+    return [
+      `${this.hasError} ${this.numericTask()} ${this.trains()} ${/__name__\s*==/.test(this.scan.masked)}`,
+      sorted(this.pipelineTargets()),
+      sorted(this.torchTargets()),
+      sorted(this.llmTargets()),
+      sorted(this.getTorchClasses()),
+      sorted(this.getProbaReceivers()),
+      sorted([...this.instances()].map(([k, v]) => `${k}:${sorted(v)}`)),
+      sorted([...this.scan.imports.aliases].map(([k, v]) => `${k}=${v}`)),
+    ].join('\n');
+  }
+
+  /** Whether assignment `i` binds a name other functions can read: at module level, in a class body, or `global`. */
+  bindsOutsideFunction(i: number): boolean {
+    return (this.assignFn[i] ?? 0) < 0;
   }
 
   private numericTaskCache: boolean | undefined;
@@ -1156,9 +1212,9 @@ export class PyContext {
     return this.numericTaskCache;
   }
 
-  /** No web or serving framework, no handler entry point, no prediction sent or stored anywhere in the file. */
-  private printOnlyScript(records: CallRecord[]): boolean {
-    if (records.some((r) => r.flow?.sinks.has('send') || r.flow?.sinks.has('store'))) return false;
+  /** No web or serving framework, no handler entry point, no prediction sent or stored (`handsOn`) anywhere in the file. */
+  private printOnlyScript(handsOn: boolean): boolean {
+    if (handsOn) return false;
     // A script runs itself and prints what it gets (a library module's functions return to their importers).
     const masked = this.scan.masked;
     const runsItself = /__name__\s*==/.test(masked) || this.scan.calls.some((c) => !c.complex && /^(?:print|pprint|display)$/.test(c.callee) && functionAt(this.scan, c.start) < 0);
@@ -1408,11 +1464,16 @@ export class PyContext {
   /** A module-level call (a notebook cell, a script) of a module loaded as torch, in a file that trains nothing. */
   private torchModuleLevel(site: CallSite): boolean {
     if (functionAt(this.scan, site.start) >= 0 || !this.torchTargets().has(site.method === 'forward' ? site.callee.slice(0, -'.forward'.length) : site.callee)) return false;
-    this.trainsAnything ??= /\.backward\s*\(|\.zero_grad\s*\(|\boptim(?:izer)?\.step\s*\(|\bTrainer\s*\(/.test(this.scan.masked);
-    return !this.trainsAnything;
+    return !this.trains();
   }
 
   private trainsAnything: boolean | undefined;
+
+  /** The file trains something (backward passes, optimizer steps, a Trainer). */
+  private trains(): boolean {
+    this.trainsAnything ??= /\.backward\s*\(|\.zero_grad\s*\(|\boptim(?:izer)?\.step\s*\(|\bTrainer\s*\(/.test(this.scan.masked);
+    return this.trainsAnything;
+  }
 
   /** Keras/tf `load_model` of a legacy HDF5 file (`.h5`/`.hdf5`): its Lambda layers can run code while loading. */
   private kerasH5Load(site: CallSite): UnsafeLoad | undefined {

@@ -1,0 +1,183 @@
+// The Python reanalysis after an edit reuses the results of the statements the edit cannot reach: it must give the
+// same calls and findings as a fresh analysis, whatever the edit, and it must actually reuse.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { before, describe, test } from 'node:test';
+import type { Tree } from 'web-tree-sitter';
+import { generateSource } from '../../../bench/analysis';
+import { analyzeSource } from '../../../src/core/analysis/engine';
+import { loadGrammars, parse } from '../../../src/core/analysis/parser';
+import { analyzePythonIncremental, type PySnapshot } from '../../../src/core/analysis/python/incremental';
+import { DEFAULT_CONFIG } from '../../../src/core/analysis/types';
+import { mulberry32 } from '../../../src/core/util/random';
+import { corpusFiles } from '../../corpusFiles';
+import { editTree } from './editTree';
+
+type Result = { calls: unknown[]; findings: unknown[] };
+const json = (r: Result): string => JSON.stringify({ c: r.calls, f: r.findings });
+
+const pick = <T>(rng: () => number, list: readonly T[]): T => list[Math.floor(rng() * list.length)] as T;
+
+/**
+ * One random edit of the kinds that change what other statements see: a line copied elsewhere (keeping or losing
+ * its indentation), a line deleted, a name renamed at one place or everywhere (defs, module-level names, imports),
+ * an import's module changed, a line wrapped in try/except, or the syntax broken (the next edit repairs it, or not).
+ */
+function randomEdit(rng: () => number, text: string): { next: string; kind: string; breaks: boolean } {
+  const lines = text.split('\n');
+  const row = Math.floor(rng() * lines.length);
+  const r = rng();
+  if (r < 0.15) {
+    const copy = pick(rng, lines);
+    const indent = rng() < 0.7 ? (/^\s*/.exec(lines[row] ?? '')?.[0] ?? '') : '';
+    return { next: [...lines.slice(0, row), indent + copy.trimStart(), ...lines.slice(row)].join('\n'), kind: 'copy a line', breaks: false };
+  }
+  if (r < 0.3) return { next: [...lines.slice(0, row), ...lines.slice(row + 1)].join('\n'), kind: 'delete a line', breaks: false };
+  if (r < 0.6) {
+    const bound = [...text.matchAll(/^(?:def|class)\s+([A-Za-z_]\w*)|^([A-Za-z_]\w*)\s*=|^(?:from\s+\S+\s+)?import\s+(?:\S+\s+as\s+)?([A-Za-z_]\w*)/gm)].map((m) => m[1] ?? m[2] ?? m[3]).filter((n): n is string => !!n);
+    if (bound.length > 0) {
+      const name = pick(rng, bound);
+      const re = new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g');
+      if (rng() < 0.5) return { next: text.replace(re, `${name}_r`), kind: `rename ${name} everywhere`, breaks: false };
+      const all = [...text.matchAll(re)];
+      const one = pick(rng, all);
+      const at = one.index ?? 0;
+      return { next: text.slice(0, at) + `${name}_r` + text.slice(at + name.length), kind: `rename one ${name}`, breaks: false };
+    }
+  }
+  if (r < 0.7) {
+    const imports = [...text.matchAll(/^(?:from\s+(\S+)\s+)?import\s+(\S+)/gm)];
+    if (imports.length > 0) {
+      const m = pick(rng, imports);
+      const at = m.index ?? 0;
+      return { next: text.slice(0, at) + m[0].replace(/import\s+(\S+)/, 'import $1_other') + text.slice(at + m[0].length), kind: 'edit an import', breaks: false };
+    }
+  }
+  if (r < 0.85) {
+    const line = lines[row] ?? '';
+    const indent = /^\s*/.exec(line)?.[0] ?? '';
+    if (line.trim() && !/:\s*$/.test(line)) {
+      return { next: [...lines.slice(0, row), `${indent}try:`, `    ${line}`, `${indent}except Exception:`, `${indent}    pass`, ...lines.slice(row + 1)].join('\n'), kind: 'wrap a line in try', breaks: false };
+    }
+  }
+  const at = Math.floor(rng() * text.length);
+  const junk = pick(rng, ['(', ')', ':', '"', "'''", '\n    ', 'def ', '= ']);
+  return { next: text.slice(0, at) + junk + text.slice(at), kind: `break with ${JSON.stringify(junk)}`, breaks: true };
+}
+
+describe('Python reanalysis after edits', () => {
+  let sources: { name: string; text: string }[];
+
+  before(async () => {
+    await loadGrammars();
+    sources = corpusFiles()
+      .filter((f) => f.lang === 'python')
+      .map((f) => ({ name: f.path, text: readFileSync(f.path, 'utf8') }));
+    sources.push({ name: 'generated 2,000 lines', text: generateSource('python', 2000, 41) });
+  });
+
+  test('random edits (lines copied and deleted, names renamed, imports edited, try added, syntax broken, repaired or left broken): the same calls and findings as a fresh analysis', () => {
+    const rng = mulberry32(7);
+    let compared = 0;
+    let withFindings = 0;
+    let differs = 0;
+    for (const { name, text: original } of sources) {
+      const big = original.length > 20_000;
+      let text = original;
+      let tree: Tree = analyzeSource(text, 'python', DEFAULT_CONFIG).tree;
+      let last = json(analyzeSource(text, 'python', DEFAULT_CONFIG).result);
+      let repair: string | undefined;
+      for (let e = 0; e < (big ? 60 : 12); e++) {
+        const edit = repair !== undefined ? { next: repair, kind: 'repair', breaks: false } : randomEdit(rng, text);
+        // Half the breaks stay while the next edits are made: reanalysis then works on a tree with errors.
+        repair = edit.breaks && rng() < 0.5 ? text : undefined;
+        editTree(tree, text, edit.next);
+        const incremental = analyzeSource(edit.next, 'python', DEFAULT_CONFIG, tree);
+        const fresh = analyzeSource(edit.next, 'python', DEFAULT_CONFIG);
+        compared++;
+        if (fresh.result.findings.length > 0) withFindings++;
+        const now = json(fresh.result);
+        if (now !== last) differs++;
+        last = now;
+        assert.equal(json(incremental.result), now, `${name}, edit ${e} (${edit.kind})`);
+        fresh.tree.delete();
+        tree.delete();
+        tree = incremental.tree;
+        text = edit.next;
+      }
+      tree.delete();
+    }
+    // The edits matter: many of them change what a fresh analysis finds.
+    assert.ok(compared > 600 && withFindings > 400 && differs > 100, `${compared} edits compared, ${withFindings} with findings, ${differs} changed the findings`);
+  });
+
+  const run = (text: string, previous?: { tree: Tree; snapshot: PySnapshot; before: string }) => {
+    if (previous) editTree(previous.tree, previous.before, text);
+    const tree = parse(text, 'python', previous?.tree);
+    return { tree, ...analyzePythonIncremental(text, tree, DEFAULT_CONFIG, {}, previous ? { snapshot: previous.snapshot, tree: previous.tree } : undefined) };
+  };
+
+  test('in a file with a syntax error, an edit whose error recovery reaches past its statement: the statements reached are analyzed again', () => {
+    // Found by inserting one character at random into corpus files that end in a broken line.
+    for (const [file, at, junk] of [['regressors.py', 474, '{'], ['torch_serving_shapes.py', 931, '[']] as const) {
+      const text = `${sources.find((s) => s.name.endsWith(`/${file}`))?.text ?? ''}\n\nbroken = )\n`;
+      const next = text.slice(0, at) + junk + text.slice(at);
+      const first = run(text);
+      const second = run(next, { tree: first.tree, snapshot: first.snapshot, before: text });
+      const fresh = run(next);
+      assert.ok(second.snapshot.reanalyzed < second.snapshot.statements.length, `${file}: some statements are reused`);
+      assert.equal(json(second), json(fresh), file);
+      for (const t of [first.tree, second.tree, fresh.tree]) t.delete();
+    }
+  });
+
+  test('an edit in one function reuses the other statements of a 2,000-line file', () => {
+    const text = generateSource('python', 2000, 5);
+    const first = run(text);
+    const row = text.split('\n').findIndex((l, i) => i > 1000 && /^\s+return\b/.test(l));
+    const lines = text.split('\n');
+    lines[row] = `${lines[row]}  `;
+    const next = lines.join('\n');
+    const second = run(next, { tree: first.tree, snapshot: first.snapshot, before: text });
+    const total = second.snapshot.statements.length;
+    assert.ok(second.snapshot.reanalyzed > 0 && second.snapshot.reanalyzed < total * 0.1, `${second.snapshot.reanalyzed} of ${total} statements analyzed again`);
+    const fresh = run(next);
+    assert.equal(fresh.snapshot.reanalyzed, total);
+    assert.equal(json(second), json(fresh));
+    for (const t of [first.tree, second.tree, fresh.tree]) t.delete();
+  });
+
+  test('edits that reach other statements: a module-level model replaced, a caller losing its try, a global rebound in a function, a module-level prediction sent', () => {
+    const cases: { name: string; before: string; after: string }[] = [
+      {
+        name: 'the model a function uses is replaced by a number',
+        before: 'import joblib\n\nmodel = joblib.load("m.joblib")\n\n\ndef score(x):\n    return model.predict(x)\n',
+        after: 'import joblib\n\nmodel = 3\n\n\ndef score(x):\n    return model.predict(x)\n',
+      },
+      {
+        name: 'the only caller of a function loses its try',
+        before: 'import joblib\n\nmodel = joblib.load("m.joblib")\n\n\ndef score(x):\n    return model.predict(x)\n\n\ndef handler(x):\n    try:\n        return score(x)\n    except Exception:\n        return None\n',
+        after: 'import joblib\n\nmodel = joblib.load("m.joblib")\n\n\ndef score(x):\n    return model.predict(x)\n\n\ndef handler(x):\n    return score(x)\n',
+      },
+      {
+        name: 'a function starts binding the global model',
+        before: 'import joblib\n\nmodel = None\n\n\ndef init():\n    pass\n\n\ndef score(x):\n    return model.predict(x)\n',
+        after: 'import joblib\n\nmodel = None\n\n\ndef init():\n    global model\n    model = joblib.load("m.joblib")\n\n\ndef score(x):\n    return model.predict(x)\n',
+      },
+      {
+        name: 'a later module-level line sends a module-level prediction',
+        before: 'import joblib\nimport requests\n\nmodel = joblib.load("m.joblib")\npred = model.predict([[1, 2]])\nprint(pred)\n',
+        after: 'import joblib\nimport requests\n\nmodel = joblib.load("m.joblib")\npred = model.predict([[1, 2]])\nrequests.post("https://example.com/hook", json={"label": int(pred[0])}, timeout=5)\n',
+      },
+    ];
+    for (const c of cases) {
+      const first = run(c.before);
+      const second = run(c.after, { tree: first.tree, snapshot: first.snapshot, before: c.before });
+      const fresh = run(c.after);
+      assert.notEqual(json(fresh), json(first), `${c.name}: the edit changes the findings`);
+      assert.ok(second.snapshot.reanalyzed < second.snapshot.statements.length, `${c.name}: some statements are reused`);
+      assert.equal(json(second), json(fresh), c.name);
+      for (const t of [first.tree, second.tree, fresh.tree]) t.delete();
+    }
+  });
+});

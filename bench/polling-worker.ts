@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     ...s,
     score: (windows) => {
       scoreRequests++;
-      scoredInputs += windows.reduce((n, w) => n + w.length, 0);
+      scoredInputs += windows.reduce((n, w) => n + w.rows, 0);
       return s.score(windows);
     },
   });

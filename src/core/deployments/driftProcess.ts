@@ -95,6 +95,8 @@ export class DriftProcess {
 
   /** Opens `id`'s baseline in the running worker (again, after a restart); a failed open is tried again next time. */
   private open(id: string, baseline: string, manifestPath: string | undefined): Promise<{ name: string; rows: number }> {
+    // A poll still under way when the worker was closed for good must not start a new one that nobody stops.
+    if (this.disposed) return Promise.reject(new Error('the drift worker is closed'));
     this.start();
     const known = this.opened.get(id);
     if (known && known.generation === this.generation) return known.baseline;

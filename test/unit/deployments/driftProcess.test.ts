@@ -71,6 +71,15 @@ describe('DriftProcess (deployments\' drift off the extension host)', () => {
     assert.notEqual(proc.pid, pid);
   });
 
+  it('starts no new worker for a request made after it was disposed', async () => {
+    const closed = new DriftProcess({ script: MAIN, execArgv: ['--import', 'tsx'], cacheDir: join(dir, 'cache') });
+    const scorer = closed.scorer('late', OCT);
+    closed.dispose();
+    await assert.rejects(scorer.baseline(), /closed/);
+    await assert.rejects(scorer.score([columnsOf(november.slice(0, 10))]), /closed/);
+    assert.equal(closed.pid, undefined);
+  });
+
   it('rejects with the file named when the baseline cannot be read, and tries again later', async () => {
     const scorer = proc.scorer('broken', join(dir, 'missing.parquet'));
     await assert.rejects(scorer.score([columnsOf(november.slice(0, 10))]), /missing\.parquet/);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { driftSeries, niceStep, planDriftWindows, withInputs } from '../../../src/core/deployments/driftSeries';
-import { recordsOf } from '../../../src/core/deployments/inputColumns';
+import { columnsOf, recordsOf } from '../../../src/core/deployments/inputColumns';
 import type { PredictionRecord, Timed } from '../../../src/core/deployments/records';
 import type { WindowDetail, WindowScore } from '../../../src/shared/deployments';
 
@@ -44,7 +44,7 @@ describe('planDriftWindows', () => {
     assert.equal(plan.windows[0]?.records, 50);
     assert.equal(plan.windows[1]?.records, 40, 'widened back into the previous bucket');
     assert.equal(plan.windows[1]?.inputs.rows, 40);
-    assert.deepEqual(recordsOf((plan.windows[1]).inputs).slice(-10), records.slice(50, 60).map((r) => r.record.inputs));
+    assert.deepEqual(recordsOf(plan.windows[1]?.inputs ?? columnsOf([])).slice(-10), records.slice(50, 60).map((r) => r.record.inputs));
     assert.equal(plan.windows[2], null, 'nothing logged: a gap, not a zero');
     assert.equal(plan.windows[3]?.records, 120);
     assert.equal(plan.short, 0);

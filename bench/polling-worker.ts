@@ -5,7 +5,9 @@
 // of this process over the measured window, the number of polls and of polls that produced a drift figure, and the
 // drift worker's CPU ms over the same window (utime + stime from /proc/<pid>/stat).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { dirname } from 'node:path';
 import { DriftProcess } from '../src/core/deployments/driftProcess';
 import type { DriftScorer } from '../src/core/deployments/driftSeries';
 import { DeploymentMonitor } from '../src/core/deployments/monitor';
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
     ...s,
     score: (windows) => {
       scoreRequests++;
-      scoredInputs += windows.reduce((n, w) => n + w.length, 0);
+      scoredInputs += windows.reduce((n, w) => n + w.rows, 0);
       return s.score(windows);
     },
   });
@@ -112,6 +114,14 @@ async function main(): Promise<void> {
   if (drift && workerPid === undefined) throw new Error('the drift worker did not start during the warm-up');
   const worker0 = workerPid !== undefined ? procCpuMs(workerPid, ticks) : 0;
   const [polls0, requests0, inputs0] = [polls, scoreRequests, scoredInputs];
+  const profile = process.env.MLSHIP_BENCH_CPU_PROFILE;
+  const session = profile ? new Session() : undefined;
+  const post = (method: string): Promise<unknown> => new Promise((resolve, reject) => session?.post(method, (err, res) => (err ? reject(err) : resolve(res))));
+  if (session) {
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.start');
+  }
   measuring = true;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -119,6 +129,12 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - t0;
   measuring = false;
+  if (session && profile) {
+    const { profile: p } = (await post('Profiler.stop')) as { profile: unknown };
+    mkdirSync(dirname(profile), { recursive: true });
+    writeFileSync(profile, JSON.stringify(p));
+    session.disconnect();
+  }
   let workerCpuMs: number | null = null;
   if (workerPid !== undefined) {
     if (driftProcess?.pid !== workerPid) throw new Error('the drift worker was restarted during the measured window');

@@ -10,7 +10,8 @@
 // logged inputs (three passes over the 2,000-row baseline, in batches of 500 rows): what 5 minutes at 20 req/s leave,
 // so the status window holds a steady-state amount of logged inputs (≥ 500 for a drift window, > 2,000 so windows are
 // sampled) from the first poll on.
-// Set MLSHIP_BENCH_CPU_PROF=DIR to write CPU profiles of the measured processes.
+// Set MLSHIP_BENCH_CPU_PROF=DIR to write CPU profiles of the measured processes over their measured windows only
+// (DIR/polling-<run>.cpuprofile): a profile of the whole process is mostly the warm-up's first read of the pre-filled logs.
 // Run standalone (after `npm run build`): node --import tsx bench/polling.ts
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -56,8 +57,8 @@ async function infer(url: string, body: string): Promise<void> {
 
 async function measure(worker: string, targets: PollingTarget[], warmupMs: number, windowMs: number, drift: PollingDrift | undefined, label: string): Promise<PollingResult> {
   const dir = process.env.MLSHIP_BENCH_CPU_PROF;
-  const prof = dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=polling-${label}.cpuprofile`] : [];
-  const { stdout, stderr } = await promisify(execFile)(process.execPath, [...prof, worker, JSON.stringify(targets), String(warmupMs), String(windowMs), ...(drift ? [JSON.stringify(drift)] : [])], { cwd: ROOT, maxBuffer: 1 << 22 });
+  const prof = dir ? { env: { ...process.env, MLSHIP_BENCH_CPU_PROFILE: join(dir, `polling-${label}.cpuprofile`) } } : {};
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [worker, JSON.stringify(targets), String(warmupMs), String(windowMs), ...(drift ? [JSON.stringify(drift)] : [])], { cwd: ROOT, maxBuffer: 1 << 22, ...prof });
   const r = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as PollingResult;
   // A run meant to score drift that did not is no measurement of drift: say why instead of printing a figure.
   if (drift && (r.driftPolls < r.polls || r.scoreRequests === 0)) throw new Error(`only ${r.driftPolls} of ${r.polls} polls had a drift figure (${r.scoreRequests} scoring requests):\n${stderr.slice(0, 2000)}`);

@@ -3,6 +3,7 @@
 // the windows of logged inputs it is sent. Requests are answered in order; the process ends when the extension
 // disconnects (or kills it).
 import { driftConfigFrom } from '../core/drift/config';
+import { recordsOf } from '../core/deployments/inputColumns';
 import { openLiveDrift, type LiveDrift } from '../core/deployments/liveDrift';
 import { errorMessage } from '../core/util/concurrency';
 import { isLiveDriftRequest, type LiveDriftRequest, type LiveDriftResponse } from '../shared/driftWorker';
@@ -31,8 +32,8 @@ async function answer(req: LiveDriftRequest, io: CliIo, open: Map<string, LiveDr
   }
   const live = open.get(req.id);
   if (!live) return { type: 'live-error', seq: req.seq, message: `no baseline is open for ${req.id}` };
-  if (req.type === 'live-score') return { type: 'live-scores', seq: req.seq, scores: req.windows.map((w) => live.score(w)) };
-  return { type: 'live-detail', seq: req.seq, detail: live.detail(req.inputs, req.top) };
+  if (req.type === 'live-score') return { type: 'live-scores', seq: req.seq, scores: req.windows.map((w) => live.score(recordsOf(w))) };
+  return { type: 'live-detail', seq: req.seq, detail: live.detail(recordsOf(req.inputs), req.top) };
 }
 
 /** Serves live-drift requests, starting with `first`, until the IPC channel closes. */

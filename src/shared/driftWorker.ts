@@ -1,7 +1,8 @@
 // Messages between the extension and the profiling worker (a child process running `mlship worker`): one request per
 // process, progress while it runs, then one result. The extension kills the process to cancel. Both sides validate.
 // A worker whose first request is a live-drift one stays up instead, comparing windows of the deployments' logged
-// inputs with their baselines (one baseline per deployment id) until the extension disconnects.
+// inputs with their baselines (one baseline per deployment id) until the extension disconnects. The live-drift
+// channel uses `advanced` serialization: windows travel as typed-array columns (InputColumns), not as JSON objects.
 import { isWindowDetail, isWindowScore, type WindowDetail, type WindowScore } from './deployments';
 import { isDriftReport, isProfile, type DriftReport, type Profile } from './drift';
 
@@ -45,10 +46,51 @@ export function isWorkerResponse(x: unknown): x is WorkerResponse {
   }
 }
 
+/**
+ * A window of logged inputs in columns, as the live drift worker is sent it (the IPC channel's `advanced`
+ * serialization copies the typed arrays as bytes): row r's inputs have the keys `schemas[schema[r]]`, key j's value
+ * being `atomValues[atoms[j][r] - 1]` when `atoms[j]` is there and holds more than 0 at r, else `numbers[j][r]`.
+ * `schema[r]` is -1 for a row with no inputs (read as `{}`) and -2 for inputs that fit no column, sent whole in
+ * `objects` (in row order).
+ */
+export interface InputColumns {
+  rows: number;
+  schemas: string[][];
+  schema: Int32Array;
+  numbers: Float64Array[];
+  atoms: (Int32Array | null)[];
+  atomValues: (string | boolean | null)[];
+  objects: Record<string, unknown>[];
+}
+
+export const NO_INPUT_SCHEMA = -1;
+export const OBJECT_INPUT_SCHEMA = -2;
+
+const isAtom = (x: unknown): boolean => x === null || typeof x === 'string' || typeof x === 'boolean';
+
+/** Whether `x` is a consistent InputColumns: every code points at something that is there. */
+export function isInputColumns(x: unknown): x is InputColumns {
+  if (!isRecord(x) || !Number.isInteger(x.rows) || (x.rows as number) < 0) return false;
+  const rows = x.rows as number;
+  const { schemas, schema, numbers, atoms, atomValues, objects } = x;
+  if (!Array.isArray(schemas) || !schemas.every((k) => Array.isArray(k) && k.every((s) => typeof s === 'string'))) return false;
+  if (!(schema instanceof Int32Array) || schema.length !== rows || !Array.isArray(objects) || !objects.every(isRecord)) return false;
+  if (!Array.isArray(atomValues) || !atomValues.every(isAtom)) return false;
+  const width = Math.max(0, ...(schemas).map((k) => k.length));
+  if (!Array.isArray(numbers) || numbers.length < width || !numbers.every((c) => c instanceof Float64Array && c.length === rows)) return false;
+  if (!Array.isArray(atoms) || atoms.length !== numbers.length || !atoms.every((c) => c === null || (c instanceof Int32Array && c.length === rows && c.every((a) => a >= 0 && a <= atomValues.length)))) return false;
+  let whole = 0;
+  for (const s of schema) {
+    if (s === OBJECT_INPUT_SCHEMA) whole++;
+    else if (s < NO_INPUT_SCHEMA || s >= schemas.length) return false;
+  }
+  return whole === objects.length;
+}
+
 export type LiveDriftRequest =
   | { type: 'live-open'; seq: number; id: string; baseline: string; manifestPath?: string; cacheDir?: string }
-  | { type: 'live-score'; seq: number; id: string; windows: Record<string, unknown>[][] }
-  | { type: 'live-detail'; seq: number; id: string; inputs: Record<string, unknown>[]; top: number }
+  | { type: 'live-score'; seq: number; id: string; windows: InputColumns[] }
+  | { type: 'live-detail'; seq: number; id: string; inputs: InputColumns; top: number }
   | { type: 'live-close'; seq: number; id: string };
 
 export type LiveDriftResponse =
@@ -58,17 +100,15 @@ export type LiveDriftResponse =
   | { type: 'live-closed'; seq: number }
   | { type: 'live-error'; seq: number; message: string };
 
-const isRecords = (x: unknown): x is Record<string, unknown>[] => Array.isArray(x) && x.every(isRecord);
-
 export function isLiveDriftRequest(x: unknown): x is LiveDriftRequest {
   if (!isRecord(x) || typeof x.seq !== 'number' || typeof x.id !== 'string') return false;
   switch (x.type) {
     case 'live-open':
       return typeof x.baseline === 'string' && optStr(x.manifestPath) && optStr(x.cacheDir);
     case 'live-score':
-      return Array.isArray(x.windows) && x.windows.every(isRecords);
+      return Array.isArray(x.windows) && x.windows.every(isInputColumns);
     case 'live-detail':
-      return isRecords(x.inputs) && typeof x.top === 'number';
+      return isInputColumns(x.inputs) && typeof x.top === 'number';
     case 'live-close':
       return true;
     default:

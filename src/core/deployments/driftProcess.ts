@@ -42,7 +42,8 @@ export class DriftProcess {
     const child = fork(this.options.script, ['worker'], {
       execArgv: this.options.execArgv ?? [],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      serialization: 'json',
+      // Windows of logged inputs go as typed-array columns, which the structured clone copies as bytes.
+      serialization: 'advanced',
       ...(this.options.env ? { env: this.options.env } : {}),
     });
     this.generation++;
@@ -94,6 +95,8 @@ export class DriftProcess {
 
   /** Opens `id`'s baseline in the running worker (again, after a restart); a failed open is tried again next time. */
   private open(id: string, baseline: string, manifestPath: string | undefined): Promise<{ name: string; rows: number }> {
+    // A poll still under way when the worker was closed for good must not start a new one that nobody stops.
+    if (this.disposed) return Promise.reject(new Error('the drift worker is closed'));
     this.start();
     const known = this.opened.get(id);
     if (known && known.generation === this.generation) return known.baseline;
@@ -116,11 +119,11 @@ export class DriftProcess {
       baseline: open,
       score: async (windows) => {
         await open();
-        return (await this.ask({ type: 'live-score', id, windows: windows as Record<string, unknown>[][] }, 'live-scores')).scores;
+        return (await this.ask({ type: 'live-score', id, windows: [...windows] }, 'live-scores')).scores;
       },
       detail: async (inputs, top) => {
         await open();
-        return (await this.ask({ type: 'live-detail', id, inputs: inputs as Record<string, unknown>[], top }, 'live-detail')).detail;
+        return (await this.ask({ type: 'live-detail', id, inputs, top }, 'live-detail')).detail;
       },
     };
   }

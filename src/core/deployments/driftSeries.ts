@@ -5,6 +5,7 @@
 // Wasserstein distance past 0.1. A bucket with no logged inputs is a gap. Windows are keyed by the records they hold,
 // so a window already scored is never scored again.
 import type { DashboardDrift, FeatureDriftSeries, FeatureWindowScore, Series, WindowDetail, WindowScore } from '../../shared/deployments';
+import type { InputColumns } from '../../shared/driftWorker';
 import type { Predictions } from './feedback';
 import { asStore } from './recordStore';
 import type { PredictionRecord, Timed } from './records';
@@ -19,10 +20,10 @@ export const MAX_WINDOW_RECORDS = 2000;
 export interface DriftScorer {
   /** The baseline, profiled once; rejects with a message for people when it cannot be read. */
   baseline(): Promise<{ name: string; rows: number }>;
-  /** Scores windows of logged inputs (null for a window sharing no column with the baseline). */
-  score(windows: readonly (readonly Readonly<Record<string, unknown>>[])[]): Promise<(WindowScore | null)[]>;
+  /** Scores windows of logged inputs, in columns (null for a window sharing no column with the baseline). */
+  score(windows: readonly InputColumns[]): Promise<(WindowScore | null)[]>;
   /** One window in detail: explanations and the distributions of the `top` most drifted features. */
-  detail(inputs: readonly Readonly<Record<string, unknown>>[], top: number): Promise<WindowDetail | null>;
+  detail(inputs: InputColumns, top: number): Promise<WindowDetail | null>;
 }
 
 /** At most `max` records, evenly spaced (deterministic, so the same window always gives the same score). */
@@ -70,8 +71,8 @@ export interface DriftWindow {
   key: string;
   /** Logged inputs in the window. */
   records: number;
-  /** Their inputs, or an evenly spaced sample of MAX_WINDOW_RECORDS of them. */
-  inputs: Record<string, unknown>[];
+  /** Their inputs, or an evenly spaced sample of MAX_WINDOW_RECORDS of them, in columns (recordsOf() reads them). */
+  inputs: InputColumns;
 }
 
 /** Where the window [lo, hi) starts once widened back to `minRecords` records no earlier than `notBefore`; undefined when there are fewer. */
@@ -90,8 +91,8 @@ export function widenedWindow(records: Predictions, lo: number, hi: number, minR
   const from = widenedStart(store, lo, hi, minRecords, notBefore);
   if (from === undefined) return undefined;
   // Sampled here already, so a long window is never copied whole to the process that scores it; the sampled
-  // records' inputs are rebuilt from the store's columns only now.
-  const inputs = sampleRange(from, hi, MAX_WINDOW_RECORDS, (i) => store.inputs(i) as Record<string, unknown>);
+  // records' inputs are copied from the store's columns into the window's, with no object per record.
+  const inputs = store.inputColumns(sampleRange(from, hi, MAX_WINDOW_RECORDS, (i) => i));
   return { key: `${store.time(from)}|${store.time(hi - 1)}|${hi - from}`, records: hi - from, inputs };
 }
 

@@ -8,6 +8,7 @@ import { columnPsi, compareProfiles, DEFAULT_DRIFT_CONFIG, type DriftConfig } fr
 import { typeOverrides } from '../drift/config';
 import { loadSide, profileWindow } from '../drift/run';
 import { evenSample, type DriftScorer } from './driftSeries';
+import { recordsOf } from './inputColumns';
 
 /** What the baseline is, for people. */
 export interface BaselineSummary {
@@ -95,8 +96,8 @@ export function inProcessScorer(open: () => Promise<LiveDrift>): DriftScorer {
     },
     score: async (windows) => {
       const l = await live();
-      return windows.map((w) => l.score(w));
+      return windows.map((w) => l.score(recordsOf(w)));
     },
-    detail: async (inputs, top) => (await live()).detail(inputs, top),
+    detail: async (inputs, top) => (await live()).detail(recordsOf(inputs), top),
   };
 }

@@ -335,9 +335,9 @@ export class DeploymentMonitor {
     while (i < missing.length) {
       const batch: DriftWindow[] = [];
       let size = 0;
-      for (let w = missing[i]; w && (batch.length === 0 || size + w.inputs.length <= SCORE_BATCH_RECORDS); w = missing[++i]) {
+      for (let w = missing[i]; w && (batch.length === 0 || size + w.inputs.rows <= SCORE_BATCH_RECORDS); w = missing[++i]) {
         batch.push(w);
-        size += w.inputs.length;
+        size += w.inputs.rows;
       }
       const scores = await scorer.score(batch.map((w) => w.inputs));
       batch.forEach((w, k) => this.driftMemo.set(w.key, scores[k] ?? null));

@@ -5,6 +5,8 @@
 // index, new ones are appended, and the garbage collector sees a handful of arrays instead of ~25 objects per record.
 // It keeps what the status, the dashboards, drift and the feedback join read; the rest of a log line (feature, model,
 // input_hash, variant, ts, the class scores themselves) is not kept.
+import { NO_INPUT_SCHEMA, OBJECT_INPUT_SCHEMA, type InputColumns } from '../../shared/driftWorker';
+import { ColumnCodes, emptyColumns, isColumnValue, MAX_INPUT_SLOTS, setAtom } from './inputColumns';
 import type { PredictionPath, PredictionReason, PredictionRecord, Timed } from './records';
 
 type Label = string | number | boolean;
@@ -23,10 +25,8 @@ const HAS_INPUTS = 1 << 7;
 const NO_LABEL = -1;
 const NUMBER_LABEL = -2;
 /** Schema codes below 0: no inputs, or inputs kept as their object (a value that is neither a number nor an atom). */
-const NO_INPUTS = -1;
-const OBJECT_INPUTS = -2;
-/** Widest input kept in columns; wider inputs are kept as objects. */
-const MAX_INPUT_SLOTS = 256;
+const NO_INPUTS = NO_INPUT_SCHEMA;
+const OBJECT_INPUTS = OBJECT_INPUT_SCHEMA;
 
 /** Values to small codes and back. Codes are stable until `rebuild` (which the store runs when most are unused). */
 class Interner<T> {
@@ -397,6 +397,53 @@ export class PredictionStore {
     return out;
   }
 
+  /**
+   * The logged inputs of the records at `indices`, in columns (what the live drift worker is sent): the numbers
+   * copied from the store's columns, no object per record. recordsOf() of it gives what inputs(i) gives.
+   */
+  inputColumns(indices: readonly number[]): InputColumns {
+    const rows = indices.length;
+    const codes = new ColumnCodes();
+    const schema = new Int32Array(rows);
+    const objects: Record<string, unknown>[] = [];
+    const slots = new Int32Array(rows);
+    const wire = new Map<number, number>();
+    let width = 0;
+    for (let r = 0; r < rows; r++) {
+      const s = this.slot(indices[r] as number);
+      slots[r] = s;
+      const code = this.schemaCode[s] as number;
+      if (code < 0) {
+        schema[r] = code;
+        if (code === OBJECT_INPUTS) objects.push(this.inputObjects.get(s) as Record<string, unknown>);
+        continue;
+      }
+      let w = wire.get(code);
+      if (w === undefined) {
+        const keys = this.schemaKeys[code] as string[];
+        w = codes.schema(keys);
+        wire.set(code, w);
+        width = Math.max(width, keys.length);
+      }
+      schema[r] = w;
+    }
+    const { numbers, atoms } = emptyColumns(rows, width);
+    for (let j = 0; j < width; j++) {
+      const from = this.inputNum[j] as Float64Array;
+      const to = numbers[j] as Float64Array;
+      const atomFrom = this.inputAtom[j];
+      for (let r = 0; r < rows; r++) {
+        const w = schema[r] as number;
+        if (w < 0 || j >= (codes.schemas[w] as string[]).length) continue;
+        const s = slots[r] as number;
+        const a = atomFrom ? (atomFrom[s] as number) : 0;
+        if (a === 0) to[r] = from[s] as number;
+        else setAtom(atoms, rows, j, r, codes.atom(this.atoms.values[a - 1] as InputAtom));
+      }
+    }
+    return { rows, schemas: codes.schemas, schema, numbers, atoms, atomValues: codes.atomValues, objects };
+  }
+
   /** Index of the first record later than `t`. */
   firstAfter(t: number): number {
     let lo = 0;
@@ -434,11 +481,6 @@ export class PredictionStore {
 
 /** What the store keeps of a record (the class scores only as "present", as an empty object). */
 export type StoredPrediction = Pick<PredictionRecord, 'request_id' | 'model_version' | 'inputs' | 'output' | 'confidence' | 'path' | 'reason' | 'latency_ms'>;
-
-/** A logged input value that fits the columns: a number, or a string, boolean or null kept as a code. */
-function isColumnValue(v: unknown): boolean {
-  return typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null;
-}
 
 /** The records as a store: the store itself, or a store built from an array of records. */
 export function asStore(records: PredictionStore | readonly Timed<PredictionRecord>[]): PredictionStore {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DriftProcess } from '../../../src/core/deployments/driftProcess';
+import { columnsOf } from '../../../src/core/deployments/inputColumns';
 import { openLiveDrift } from '../../../src/core/deployments/liveDrift';
 import { readSnapshotRows } from '../../../src/core/formats/tabular';
 
@@ -36,8 +37,8 @@ describe('DriftProcess (deployments\' drift off the extension host)', () => {
     const scorer = proc.scorer('prod', OCT);
     assert.deepEqual(await scorer.baseline(), { name: 'applications-2025-10.parquet', rows: 2000 });
     const windows = [november.slice(0, 500), november.slice(500, 1000), [{ unrelated: 1 }]];
-    assert.deepEqual(await scorer.score(windows), windows.map((w) => local.score(w)));
-    assert.deepEqual(await scorer.detail(november, 4), local.detail(november, 4));
+    assert.deepEqual(await scorer.score(windows.map(columnsOf)), windows.map((w) => local.score(w)));
+    assert.deepEqual(await scorer.detail(columnsOf(november), 4), local.detail(november, 4));
     assert.ok(logs.some((l) => /Drift baseline of prod: applications-2025-10\.parquet, 2000 rows\.$/.test(l)));
     // Two deployments share one worker; a second open of the same snapshot comes from the cache.
     const pid = proc.pid;
@@ -52,7 +53,7 @@ describe('DriftProcess (deployments\' drift off the extension host)', () => {
     assert.ok(before);
     process.kill(before, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 200));
-    const [s] = await scorer.score([november.slice(0, 500)]);
+    const [s] = await scorer.score([columnsOf(november.slice(0, 500))]);
     assert.ok(s && s.features.length === 4);
     assert.notEqual(proc.pid, before);
     assert.ok(logs.some((l) => /was killed by SIGKILL/.test(l)));
@@ -65,16 +66,25 @@ describe('DriftProcess (deployments\' drift off the extension host)', () => {
     assert.ok(pid);
     proc.stop();
     assert.equal(proc.pid, undefined);
-    const [s] = await scorer.score([november.slice(0, 500)]);
+    const [s] = await scorer.score([columnsOf(november.slice(0, 500))]);
     assert.ok(s);
     assert.notEqual(proc.pid, pid);
   });
 
+  it('starts no new worker for a request made after it was disposed', async () => {
+    const closed = new DriftProcess({ script: MAIN, execArgv: ['--import', 'tsx'], cacheDir: join(dir, 'cache') });
+    const scorer = closed.scorer('late', OCT);
+    closed.dispose();
+    await assert.rejects(scorer.baseline(), /closed/);
+    await assert.rejects(scorer.score([columnsOf(november.slice(0, 10))]), /closed/);
+    assert.equal(closed.pid, undefined);
+  });
+
   it('rejects with the file named when the baseline cannot be read, and tries again later', async () => {
     const scorer = proc.scorer('broken', join(dir, 'missing.parquet'));
-    await assert.rejects(scorer.score([november.slice(0, 10)]), /missing\.parquet/);
+    await assert.rejects(scorer.score([columnsOf(november.slice(0, 10))]), /missing\.parquet/);
     await assert.rejects(scorer.baseline(), /missing\.parquet/);
     // The worker is still there for the others.
-    assert.equal((await proc.scorer('prod', OCT).score([november.slice(0, 50)])).length, 1);
+    assert.equal((await proc.scorer('prod', OCT).score([columnsOf(november.slice(0, 50))])).length, 1);
   });
 });

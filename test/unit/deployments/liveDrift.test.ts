@@ -11,6 +11,7 @@ import { driftConfigFrom } from '../../../src/core/drift/config';
 import { profileRecords } from '../../../src/core/drift/profile';
 import { driftBetween, loadSide } from '../../../src/core/drift/run';
 import { evenSample, MAX_WINDOW_RECORDS } from '../../../src/core/deployments/driftSeries';
+import { columnsOf } from '../../../src/core/deployments/inputColumns';
 import { inProcessScorer, openLiveDrift, type LiveDrift } from '../../../src/core/deployments/liveDrift';
 import { readSnapshotRows } from '../../../src/core/formats/tabular';
 import type { FeatureWindowScore } from '../../../src/shared/deployments';
@@ -145,7 +146,7 @@ describe('LiveDrift (the scorer of deployments\' logged inputs)', () => {
     let opens = 0;
     const scorer = inProcessScorer(() => (opens++, Promise.resolve(first.live)));
     assert.deepEqual(await scorer.baseline(), { name: 'applications-2025-10.parquet', rows: 2000 });
-    await scorer.score([november.slice(0, 100), november.slice(100, 200)]);
+    await scorer.score([columnsOf(november.slice(0, 100)), columnsOf(november.slice(100, 200))]);
     assert.equal(opens, 1);
   });
 

@@ -40,7 +40,7 @@ describe('DeploymentMonitor drift over time (prediction log only)', () => {
     const inner = inProcessScorer(() => Promise.resolve(live));
     const scorer: DriftScorer = {
       baseline: () => inner.baseline(),
-      score: (windows) => (requests.push(windows.map((w) => w.length)), inner.score(windows)),
+      score: (windows) => (requests.push(windows.map((w) => w.rows)), inner.score(windows)),
       detail: (inputs, top) => inner.detail(inputs, top),
     };
     const now = T + 1_200_000;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { planDriftWindows, widenedWindow } from '../../../src/core/deployments/driftSeries';
+import { recordsOf } from '../../../src/core/deployments/inputColumns';
 import { detectMetric, feedbackByRequest, scorePrediction, type QualityMetric } from '../../../src/core/deployments/feedback';
 import { DeploymentMonitor } from '../../../src/core/deployments/monitor';
 import { PredictionStore, type StoredPrediction } from '../../../src/core/deployments/recordStore';
@@ -227,7 +228,7 @@ describe('PredictionStore against the same records as objects', () => {
       const expectedKey = `${(withInputs[from] as Timed<PredictionRecord>).t}|${(withInputs[withInputs.length - 1] as Timed<PredictionRecord>).t}|${withInputs.length - from}`;
       assert.equal(w.key, expectedKey);
       const span = withInputs.length - from;
-      assert.deepEqual(w.inputs, Array.from({ length: Math.min(span, 2000) }, (_, i) => (withInputs[from + (span <= 2000 ? i : Math.floor((i * span) / 2000))] as Timed<PredictionRecord>).record.inputs));
+      assert.deepEqual(recordsOf(w.inputs), Array.from({ length: Math.min(span, 2000) }, (_, i) => (withInputs[from + (span <= 2000 ? i : Math.floor((i * span) / 2000))] as Timed<PredictionRecord>).record.inputs));
       const plan = planDriftWindows(inputStore, T, T + 600_000, { stepMs: 60_000, minRecords: 100 });
       const planFromObjects = planDriftWindows(withInputs, T, T + 600_000, { stepMs: 60_000, minRecords: 100 });
       assert.deepEqual(plan, planFromObjects);

@@ -4,10 +4,12 @@
 //   p99 overhead      server p99 − loop p99, ms              (goal ≤ 1 ms)
 // The server runs as it does for users (prediction and feedback logs on, /metrics on, dynamic batching at its default),
 // and again with --max-batch 1 (no batching). Three models: the credit-risk classifier (a few µs of compute, so HTTP
-// and JSON dominate), a 16-layer MLP (~0.1 ms of compute) and a 256-layer MLP (~2 ms). Next to each, a bare Node HTTP
-// server (bench/bare-http.cjs) takes the same load with the same body: the ceiling of any Node HTTP server on this
-// machine, throughput and p99. When that ceiling is below 0.9 × the loop, the throughput goal is out of reach for
-// any Node server, and its p99 bounds the p99 overhead from below.
+// and JSON dominate), a 16-layer MLP (~0.1 ms of compute) and a 256-layer MLP (~2 ms). Next to each, two bare servers
+// take the same load with the same body: bench/bare-http.cjs (node:http answering `{}`, the ceiling of a server built
+// on node:http) and bench/bare-net.cjs (node:net framing requests by Content-Length and answering `{}`: only socket
+// reads and writes, the ceiling of any Node server here — and of what autocannon, itself a Node process on the same
+// cores, can send). When the node:net ceiling is below 0.9 × the loop, the throughput goal is out of reach for any
+// Node server on this machine, and its p99 bounds the p99 overhead from below.
 // Both sides are measured alike: the same row, 8 in flight, warm-up first; p99 from every response's own time (as the
 // loop times each run), and the loop in two halves, before and after the servers, so load drift hits both sides.
 //

@@ -4,17 +4,19 @@
 //   p99 overhead      server p99 − loop p99, ms              (goal ≤ 1 ms)
 // The server runs as it does for users (prediction and feedback logs on, /metrics on, dynamic batching at its default),
 // and again with --max-batch 1 (no batching). Three models: the credit-risk classifier (a few µs of compute, so HTTP
-// and JSON dominate), a 16-layer MLP (~0.1 ms of compute) and a 256-layer MLP (~2 ms). Next to each, a bare Node HTTP
-// server (bench/bare-http.cjs) takes the same load with the same body: the ceiling of any Node HTTP server on this
-// machine, throughput and p99. When that ceiling is below 0.9 × the loop, the throughput goal is out of reach for
-// any Node server, and its p99 bounds the p99 overhead from below.
+// and JSON dominate), a 16-layer MLP (~0.1 ms of compute) and a 256-layer MLP (~2 ms). Next to each, two bare servers
+// take the same load with the same body: bench/bare-http.cjs (node:http answering `{}`, the ceiling of a server built
+// on node:http) and bench/bare-net.cjs (node:net framing requests by Content-Length and answering `{}`: only socket
+// reads and writes, the ceiling of any Node server here — and of what autocannon, itself a Node process on the same
+// cores, can send). When the node:net ceiling is below 0.9 × the loop, the throughput goal is out of reach for any
+// Node server on this machine, and its p99 bounds the p99 overhead from below.
 // Both sides are measured alike: the same row, 8 in flight, warm-up first; p99 from every response's own time (as the
 // loop times each run), and the loop in two halves, before and after the servers, so load drift hits both sides.
 //
 // Run standalone (after `npm run build`): node --import tsx bench/serve.ts
 import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { startLocalDeployment } from '../src/core/inference/modelProcess';
@@ -47,9 +49,12 @@ const CASES: Case[] = [
   { label: '256-layer MLP', file: join(ROOT, 'test', 'fixtures', 'serve', 'mlp-deep.onnx'), input: 'features', width: 64 },
 ];
 
-/** A bare Node HTTP server in its own process that reads the body and answers `{}`: the ceiling of any Node server. */
-async function bareHttpServer(): Promise<{ url: string; stop: () => void }> {
-  const child = fork(join(ROOT, 'bench', 'bare-http.cjs'), [], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+/**
+ * A bare server in its own process that reads the body and answers `{}`: bare-http.cjs (node:http, the ceiling of a
+ * server built on it) or bare-net.cjs (node:net with only the framing, the ceiling of any Node server here).
+ */
+async function bareServer(script: 'bare-http.cjs' | 'bare-net.cjs'): Promise<{ url: string; stop: () => void }> {
+  const child = fork(join(ROOT, 'bench', script), [], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
 }
@@ -117,6 +122,15 @@ async function load(url: string, body: string, concurrency: number, seconds: num
   return { ...result, latency: { p99: p99Of(samples) } };
 }
 
+async function loadBare(script: 'bare-http.cjs' | 'bare-net.cjs', body: string, concurrency: number, seconds: number): Promise<Cannon> {
+  const bare = await bareServer(script);
+  try {
+    return await load(bare.url, body, concurrency, seconds);
+  } finally {
+    bare.stop();
+  }
+}
+
 async function serverUnderLoad(c: Case, body: string, concurrency: number, seconds: number, maxBatch: number | undefined): Promise<Cannon> {
   const logs = await mkdtemp(join(tmpdir(), 'mlship-bench-serve-'));
   const server = await startLocalDeployment(
@@ -142,13 +156,8 @@ export async function runServeBench(options: { seconds?: number; concurrency?: n
     // The loop in two halves around the servers, and the ceiling with this case's body measured next to them (the
     // machine's load drifts within a run).
     const loopBefore = await inProcessLoop(c.file, c.input, c.width, concurrency, seconds / 2);
-    const bare = await bareHttpServer();
-    let ceiling: Cannon;
-    try {
-      ceiling = await load(bare.url, body, concurrency, seconds);
-    } finally {
-      bare.stop();
-    }
+    const ceiling = await loadBare('bare-http.cjs', body, concurrency, seconds);
+    const netCeiling = await loadBare('bare-net.cjs', body, concurrency, seconds);
     const http = await serverUnderLoad(c, body, concurrency, seconds, undefined);
     const unbatched = await serverUnderLoad(c, body, concurrency, seconds, 1);
     const loop = joinLoops(loopBefore, await inProcessLoop(c.file, c.input, c.width, concurrency, seconds / 2));
@@ -159,17 +168,21 @@ export async function runServeBench(options: { seconds?: number; concurrency?: n
       { name: `${name}: throughput with --max-batch 1 (no dynamic batching)`, value: unbatched.requests.average, unit: 'req/s', peer: loopPeer, ratio: unbatched.requests.average / loop.throughput },
       { name: `${name}: throughput vs a bare Node HTTP server answering {}`, value: http.requests.average, unit: 'req/s', peer: { name: 'bare Node HTTP server (no model, no JSON work)', value: ceiling.requests.average }, ratio: http.requests.average / ceiling.requests.average },
       { name: `${name}: bare Node HTTP ceiling vs the loop`, value: ceiling.requests.average, unit: 'req/s', peer: loopPeer, ratio: ceiling.requests.average / loop.throughput },
+      { name: `${name}: bare node:net ceiling (framing only) vs the loop`, value: netCeiling.requests.average, unit: 'req/s', peer: loopPeer, ratio: netCeiling.requests.average / loop.throughput },
       { name: `${name}: p99 latency`, value: http.latency.p99, unit: 'ms', peer: { name: 'in-process onnxruntime-node loop', value: loop.p99 }, ratio: http.latency.p99 / loop.p99, goal: `overhead ≤ 1 ms (measured ${(http.latency.p99 - loop.p99).toFixed(3)} ms)` },
       { name: `${name}: p99 latency with --max-batch 1`, value: unbatched.latency.p99, unit: 'ms', peer: { name: 'in-process onnxruntime-node loop', value: loop.p99 }, ratio: unbatched.latency.p99 / loop.p99 },
       { name: `${name}: p99 latency vs the bare Node HTTP server`, value: http.latency.p99, unit: 'ms', peer: { name: 'bare Node HTTP server', value: ceiling.latency.p99 }, ratio: http.latency.p99 / ceiling.latency.p99 },
+      { name: `${name}: bare node:net p99 vs the loop`, value: netCeiling.latency.p99, unit: 'ms', peer: { name: 'in-process onnxruntime-node loop', value: loop.p99 }, ratio: netCeiling.latency.p99 / loop.p99 },
     );
   }
   return figures;
 }
 
 if (process.argv[1] !== undefined && /bench[\\/]serve\.[cm]?[jt]s$/.test(process.argv[1])) {
+  const loadAverage = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+  const before = loadAverage();
   runServeBench().then(
-    (f) => printFigures('Local server vs in-process loop', f),
+    (f) => printFigures(`Local server vs in-process loop (load average ${before} at the start, ${loadAverage()} at the end)`, f),
     (err: unknown) => {
       console.error(err);
       process.exitCode = 1;

@@ -12,11 +12,14 @@ import type { ServeEndpoint, ServeOptions } from '../shared/serve';
 import { VERSION } from '../shared/version';
 import { DEFAULT_MAX_BATCH, DynamicBatcher, isBatchable } from './batcher';
 import { JsonlWriter } from './jsonlWriter';
+import { serveInferenceLean, type Respond } from './leanHttp';
 import { createMetrics, type ServerMetrics } from './metrics';
 import { ServedModel } from './model';
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 const DEFAULT_LOW_CONFIDENCE = 0.6;
+const REQUEST_TIMEOUT_MS = 60_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 export interface RunningServer {
   endpoint: ServeEndpoint;
@@ -122,9 +125,9 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   };
 
   const countPrediction: RowPredictionSink = (output, confidence) => metrics.countPrediction(output?.label !== undefined ? String(output.label) : undefined, confidence !== null && confidence < lowConfidence);
-  const infer = async (req: IncomingMessage, res: ServerResponse, started: bigint): Promise<void> => {
-    if (req.headers['inference-header-content-length'] !== undefined) throw new HttpError(400, 'The binary tensor data extension is not supported: send JSON tensors.');
-    const request = parseInferenceRequest(parseJson(await readBody(req, limit)));
+  /** One inference request's body to its answer (through `respond`), then metrics and the prediction log. */
+  const infer = async (body: Buffer, started: bigint, respond: Respond): Promise<void> => {
+    const request = parseInferenceRequest(parseJson(body));
     model.check(request.inputs, request.outputs);
     const outputs = batcher ? await batcher.submit(request.inputs, request.outputs) : await model.run(request.inputs, request.outputs);
     const id = request.id ?? randomUUID();
@@ -133,7 +136,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
       const o = outputs[i] as (typeof outputs)[number];
       answer += (i === 0 ? '' : ',') + encodeTensorJson(o.name, o.dtype, o.dims, o.data);
     }
-    sendText(res, 200, `${answer}]}`);
+    respond(200, `${answer}]}`);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     metrics.observeLatency(seconds);
     metrics.countRequest(200);
@@ -151,6 +154,11 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     predictions.writeText(predictionLogText(request.inputs, outputs, context, countPrediction));
   };
 
+  const inferHttp = async (req: IncomingMessage, res: ServerResponse, started: bigint): Promise<void> => {
+    if (req.headers['inference-header-content-length'] !== undefined) throw new HttpError(400, 'The binary tensor data extension is not supported: send JSON tensors.');
+    return infer(await readBody(req, limit), started, (status, text, headers) => sendText(res, status, text, headers));
+  };
+
   const postFeedback = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!feedback) throw new HttpError(501, 'Feedback capture is off for this server: start it with a feedback log.');
     const parsed = feedbackFromRequest(parseJson(await readBody(req, limit)), { feature, now: new Date() });
@@ -164,7 +172,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   // The inference URLs as clients write them: these go straight to infer(), every other path through the router.
   const inferPaths = new Set([`/v2/models/${encodeURIComponent(name)}/infer`, `/v2/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/infer`]);
   const route = async (req: IncomingMessage, res: ServerResponse, started: bigint): Promise<void> => {
-    if (req.method === 'POST' && inferPaths.has(req.url as string)) return infer(req, res, started);
+    if (req.method === 'POST' && inferPaths.has(req.url as string)) return inferHttp(req, res, started);
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
     let parts: string[];
     try {
@@ -213,7 +221,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
         return send(res, ready ? 200 : 503, { name, ready });
       case 'infer':
         only('POST');
-        return infer(req, res, started);
+        return inferHttp(req, res, started);
       case 'feedback':
         only('POST');
         return postFeedback(req, res);
@@ -222,11 +230,17 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     }
   };
 
-  const server: Server = createServer({ requestTimeout: 60_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  /** The HTTP status for a failed request; unexpected failures (500) are logged. */
+  const statusOf = (err: unknown, what: string): number => {
+    const status = err instanceof HttpError ? err.status : err instanceof OipRequestError ? 400 : 500;
+    if (status === 500) log('error', `${what}: ${errorMessage(err)}`);
+    return status;
+  };
+
+  const server: Server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: 30_000, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, (req, res) => {
     route(req, res, process.hrtime.bigint()).catch((err: unknown) => {
-      const status = err instanceof HttpError ? err.status : err instanceof OipRequestError ? 400 : 500;
+      const status = statusOf(err, `${req.method} ${req.url}`);
       const headers = err instanceof HttpError ? err.headers : {};
-      if (status === 500) log('error', `${req.method} ${req.url}: ${errorMessage(err)}`);
       if (req.method === 'POST' && (req.url ?? '').split('?')[0]?.endsWith('/infer') === true) metrics.countRequest(status);
       if (res.headersSent) {
         res.destroy();
@@ -244,6 +258,20 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
         setTimeout(() => req.socket.destroy(), 5_000).unref();
       }
     });
+  });
+  // The inference requests in their common form are read by the lean layer; everything else by node:http.
+  const lean = serveInferenceLean(server, {
+    paths: inferPaths,
+    maxBodyBytes: limit,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
+    handle: (body, started, respond) => {
+      infer(body, started, respond).catch((err: unknown) => {
+        const status = statusOf(err, 'POST /infer');
+        metrics.countRequest(status);
+        respond(status, JSON.stringify({ error: errorMessage(err) }), err instanceof HttpError ? err.headers : undefined);
+      });
+    },
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"Malformed HTTP request."}');
@@ -281,6 +309,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
         ready = false;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
+        lean.closeAll();
         await closed;
         await Promise.all([predictions?.close(), feedback?.close()]);
         await model.release();

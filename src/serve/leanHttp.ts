@@ -1,0 +1,267 @@
+// A lean HTTP/1.1 layer in front of the local server's node:http server, for the inference requests only. Node's
+// http module costs more per request than a small model's run (its request and response objects and streams); this
+// layer reads the common request — `POST <an exact inference path> HTTP/1.1` with a Content-Length body within the
+// limit — straight off the socket and writes the answer in one write. Keep-alive and pipelining are kept: requests
+// on a connection are read in order and answered in order, `Connection: close` closes after its answer.
+//
+// Anything else is not this layer's to judge: another path, another method, HTTP/1.0, chunked bodies, `Expect`, a
+// body over the limit, anything unusual in the request head (obs-fold, a header without a colon, control characters,
+// duplicate or odd Content-Length, a head over 16 KiB). At such a request, once the connection's earlier answers are
+// written, the connection — with every byte not yet parsed — is handed to the node:http server, which serves it from
+// then on with the full parser: 400 on malformed requests, 413 on bodies over the limit, its timeouts.
+import type { Server as HttpServer } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** Writes one answer: a status, a JSON text and any extra headers. Called once per request. */
+export type Respond = (status: number, json: string, headers?: Readonly<Record<string, string>>) => void;
+
+export interface LeanHttpOptions {
+  /** Exact request targets (no query) whose POSTs this layer serves. */
+  paths: ReadonlySet<string>;
+  /** Bodies over this many bytes go to the node:http server (which answers 413). */
+  maxBodyBytes: number;
+  /** Serves one request's body; must call `respond` once, also on failure. `started` is when its head was read. */
+  handle(body: Buffer, started: bigint, respond: Respond): void;
+  /** A request still unfinished this long after its first byte closes the connection at the next idle spell. */
+  requestTimeoutMs: number;
+  /** An idle connection closes after this long (node:http's keepAliveTimeout). */
+  keepAliveTimeoutMs: number;
+}
+
+/** The largest request head this layer reads (node:http's own limit is 16 KiB too). */
+const MAX_HEAD_BYTES = 16 * 1024;
+
+const STATUS_TEXT: Readonly<Record<number, string>> = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 408: 'Request Timeout', 413: 'Payload Too Large', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable' };
+
+/** One header line: a token, a colon, a value of visible characters, spaces and tabs (RFC 9110/9112). */
+const HEADER_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([\x20-\x7e\t\x80-\xff]*?)[ \t]*$/;
+
+/** The `Date` header value, made once per second. */
+function httpDate(): string {
+  const now = Date.now();
+  if (now - dateCache.at >= 1000 || now < dateCache.at) {
+    dateCache.at = now - (now % 1000);
+    dateCache.text = new Date(now).toUTCString();
+  }
+  return dateCache.text;
+}
+const dateCache = { at: 0, text: '' };
+
+interface LeanRequest {
+  /** Bytes of the head including its blank line. */
+  headLength: number;
+  bodyLength: number;
+  close: boolean;
+}
+
+/**
+ * Parses a request head (the text before the blank line, in latin1) into what this layer needs, or undefined when
+ * the request is not one it serves, or is in any way unusual: then node:http decides.
+ */
+export function parseLeanHead(head: string, paths: ReadonlySet<string>, maxBodyBytes: number): Omit<LeanRequest, 'headLength'> | undefined {
+  const lineEnd = head.indexOf('\r\n');
+  const requestLine = lineEnd < 0 ? head : head.slice(0, lineEnd);
+  if (!requestLine.startsWith('POST ') || !requestLine.endsWith(' HTTP/1.1')) return undefined;
+  if (!paths.has(requestLine.slice(5, -9))) return undefined;
+  let length: number | undefined;
+  let close = false;
+  let host = false;
+  let at = lineEnd < 0 ? head.length : lineEnd + 2;
+  while (at < head.length) {
+    let end = head.indexOf('\r\n', at);
+    if (end < 0) end = head.length;
+    const m = HEADER_LINE.exec(head.slice(at, end));
+    if (!m) return undefined;
+    const name = (m[1] as string).toLowerCase();
+    const value = m[2] as string;
+    if (name === 'content-length') {
+      if (length !== undefined || !/^\d{1,15}$/.test(value)) return undefined;
+      length = Number(value);
+    } else if (name === 'transfer-encoding' || name === 'expect' || name === 'upgrade' || name === 'inference-header-content-length') {
+      return undefined;
+    } else if (name === 'host') {
+      host = true;
+    } else if (name === 'connection') {
+      const tokens = value.toLowerCase().split(',').map((t) => t.trim());
+      if (tokens.includes('upgrade')) return undefined;
+      if (tokens.includes('close')) close = true;
+    }
+    at = end + 2;
+  }
+  if (length === undefined || length > maxBodyBytes || !host) return undefined;
+  return { bodyLength: length, close };
+}
+
+/** One connection: requests read in order, answers written in order, handed to node:http when this layer cannot serve one. */
+class LeanConnection {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  /** The head of the request whose body is still arriving. */
+  private current: LeanRequest | undefined;
+  /** Answers in request order; an entry is filled when its request is answered. */
+  private readonly answers: { text: string | undefined; close: boolean }[] = [];
+  /** No more requests are read: a `Connection: close` request was read, or the connection goes to node:http. */
+  private stopped = false;
+  private handOver = false;
+  private partialSince: number | undefined;
+  /** When the head of `current` was read. */
+  private started = 0n;
+  private readonly onData = (chunk: Buffer): void => this.receive(chunk);
+  private readonly onTimeout = (): void => this.timeout();
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: LeanHttpOptions,
+    private readonly httpConnection: (socket: Socket) => void,
+    private readonly forget: () => void,
+  ) {
+    socket.setNoDelay(true);
+    socket.setTimeout(options.keepAliveTimeoutMs);
+    socket.on('data', this.onData);
+    socket.on('timeout', this.onTimeout);
+    socket.once('close', forget);
+    // A reset or a write after the peer left: the connection is gone, nothing to answer.
+    socket.on('error', () => socket.destroy());
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.stopped) {
+      // Kept for node:http when handing over; after `Connection: close`, ignored.
+      if (this.handOver) {
+        this.chunks.push(chunk);
+        this.size += chunk.length;
+      }
+      return;
+    }
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    this.parse();
+    if (this.size === 0 || this.stopped) this.partialSince = undefined;
+    else this.partialSince ??= Date.now();
+  }
+
+  private joined(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.size)];
+    return this.chunks[0] as Buffer;
+  }
+
+  private parse(): void {
+    while (this.size > 0 && !this.stopped) {
+      if (!this.current) {
+        const buffer = this.joined();
+        const end = buffer.indexOf('\r\n\r\n');
+        if (end < 0) {
+          if (this.size > MAX_HEAD_BYTES) this.toHttp();
+          return;
+        }
+        const started = process.hrtime.bigint();
+        const parsed = end <= MAX_HEAD_BYTES ? parseLeanHead(buffer.toString('latin1', 0, end), this.options.paths, this.options.maxBodyBytes) : undefined;
+        if (!parsed) return this.toHttp();
+        this.current = { ...parsed, headLength: end + 4 };
+        this.started = started;
+      }
+      const request = this.current;
+      const total = request.headLength + request.bodyLength;
+      if (this.size < total) return;
+      const buffer = this.joined();
+      const body = buffer.subarray(request.headLength, total);
+      const rest = buffer.subarray(total);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.size = rest.length;
+      this.current = undefined;
+      const answer: { text: string | undefined; close: boolean } = { text: undefined, close: request.close };
+      this.answers.push(answer);
+      if (request.close) this.stopped = true;
+      let answered = false;
+      this.options.handle(body, this.started, (status, json, headers) => {
+        if (answered) return;
+        answered = true;
+        const close = answer.close || headers?.Connection === 'close';
+        let head = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Unknown'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nDate: ${httpDate()}\r\n`;
+        if (headers) for (const name in headers) if (name !== 'Connection') head += `${name}: ${headers[name] as string}\r\n`;
+        head += close ? 'Connection: close\r\n' : `Keep-Alive: timeout=${Math.round(this.options.keepAliveTimeoutMs / 1000)}\r\n`;
+        answer.text = `${head}\r\n${json}`;
+        answer.close = close;
+        this.flush();
+      });
+    }
+  }
+
+  /** Writes the answers that are ready, in request order. */
+  private flush(): void {
+    while (this.answers.length > 0 && (this.answers[0] as { text: string | undefined }).text !== undefined) {
+      const a = this.answers.shift() as { text: string; close: boolean };
+      if (this.socket.destroyed) return;
+      if (a.close) {
+        this.stopped = true;
+        this.handOver = false;
+        this.answers.length = 0;
+        this.socket.end(a.text);
+        return;
+      }
+      this.socket.write(a.text);
+    }
+    if (this.handOver && this.answers.length === 0) this.release();
+  }
+
+  /** The connection goes to node:http after the answers in flight. */
+  private toHttp(): void {
+    this.stopped = true;
+    this.handOver = true;
+    if (this.answers.length === 0) this.release();
+  }
+
+  private release(): void {
+    const socket = this.socket;
+    socket.pause();
+    socket.off('data', this.onData);
+    socket.off('timeout', this.onTimeout);
+    socket.setTimeout(0);
+    socket.removeAllListeners('error');
+    this.forget();
+    socket.off('close', this.forget);
+    if (this.size > 0) socket.unshift(this.joined());
+    this.chunks = [];
+    this.size = 0;
+    this.httpConnection(socket);
+    socket.resume();
+  }
+
+  private timeout(): void {
+    // Answers still being made: wait for them. A request partly read: wait for the rest up to the request timeout.
+    // Idle: the keep-alive timeout is over.
+    if (this.answers.length > 0) return;
+    if (this.partialSince !== undefined && Date.now() - this.partialSince < this.options.requestTimeoutMs) {
+      // The timer fires once per idle spell: arm it again.
+      this.socket.setTimeout(this.options.keepAliveTimeoutMs);
+      return;
+    }
+    this.socket.destroy();
+  }
+}
+
+/**
+ * Puts the lean layer in front of `server` (a node:http server, before it listens): its connections start here and
+ * move to node:http at the first request this layer does not serve. Returns a function that destroys the
+ * connections still held here (the node:http server's closeAllConnections() closes the others).
+ */
+export function serveInferenceLean(server: HttpServer, options: LeanHttpOptions): { closeAll(): void } {
+  const [httpConnection] = server.listeners('connection') as ((socket: Socket) => void)[];
+  if (!httpConnection) throw new Error('The node:http server has no connection listener to hand connections to.');
+  const open = new Set<LeanConnection>();
+  server.removeAllListeners('connection');
+  server.on('connection', (socket: Socket) => {
+    const connection: LeanConnection = new LeanConnection(socket, options, (s) => httpConnection.call(server, s), () => open.delete(connection));
+    open.add(connection);
+  });
+  return {
+    closeAll() {
+      for (const c of open) c.destroy();
+      open.clear();
+    },
+  };
+}

@@ -1,0 +1,209 @@
+// The local server's lean HTTP/1.1 layer for inference requests, over raw sockets: keep-alive, pipelining (answers in
+// request order, also when a later request goes to node:http), bodies split across reads, `Connection: close`, and
+// every request it does not serve itself — malformed heads, chunked bodies, HTTP/1.0, over-limit bodies, no Host —
+// answered by node:http as before (400, 413, 200).
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { resolve, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parseLeanHead } from '../../../src/serve/leanHttp';
+import { startModelServer, type RunningServer } from '../../../src/serve/server';
+
+const CREDIT = join(resolve(__dirname, '..', '..', '..'), 'test', 'fixtures', 'models', 'credit-risk-v2.onnx');
+const PATH = '/v2/models/credit-risk/infer';
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function inferBody(id: string): string {
+  return JSON.stringify({ id, inputs: [{ name: 'float_input', shape: [1, 6], datatype: 'FP32', data: [30, 50000, 0.3, 2, 0, 24] }] });
+}
+
+function post(body: string, extra = ''): string {
+  return `POST ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+}
+
+/** Parses every complete answer (Content-Length or chunked bodies) from the bytes a connection received. */
+function parseAnswers(bytes: string): Answer[] {
+  const answers: Answer[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const end = bytes.indexOf('\r\n\r\n', at);
+    if (end < 0) break;
+    const [statusLine, ...lines] = bytes.slice(at, end).split('\r\n');
+    const headers: Record<string, string> = {};
+    for (const l of lines) headers[l.slice(0, l.indexOf(':')).toLowerCase()] = l.slice(l.indexOf(':') + 1).trim();
+    let body = '';
+    at = end + 4;
+    if (headers['content-length'] !== undefined) {
+      body = bytes.slice(at, at + Number(headers['content-length']));
+      at += body.length;
+    } else if (headers['transfer-encoding'] === 'chunked') {
+      for (;;) {
+        const lineEnd = bytes.indexOf('\r\n', at);
+        const size = parseInt(bytes.slice(at, lineEnd), 16);
+        at = lineEnd + 2;
+        if (size === 0) {
+          at += 2;
+          break;
+        }
+        body += bytes.slice(at, at + size);
+        at += size + 2;
+      }
+    }
+    answers.push({ status: Number(statusLine?.split(' ')[1]), headers, body });
+  }
+  return answers;
+}
+
+/** Writes `parts` on one connection (with a pause between parts) and reads until `count` answers came or it closed. */
+function exchange(port: number, parts: readonly string[], count: number): Promise<{ answers: Answer[]; closed: boolean }> {
+  return new Promise((done, fail) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let received = '';
+    let closed = false;
+    const finish = (): void => {
+      socket.destroy();
+      done({ answers: parseAnswers(received), closed });
+    };
+    socket.on('data', (c: Buffer) => {
+      received += c.toString('latin1');
+      if (parseAnswers(received).length >= count) setTimeout(finish, 50);
+    });
+    socket.on('end', () => {
+      closed = true;
+      finish();
+    });
+    socket.on('error', fail);
+    socket.once('connect', () => {
+      void (async () => {
+        for (const p of parts) {
+          socket.write(p);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+    });
+  });
+}
+
+describe('lean HTTP layer of the local server', () => {
+  let server: RunningServer;
+  let port: number;
+
+  before(async () => {
+    server = await startModelServer({ modelPath: CREDIT, modelName: 'credit-risk', modelVersion: '2', maxBodyBytes: 4096 });
+    port = server.endpoint.port;
+  });
+
+  after(async () => {
+    await server?.close();
+  });
+
+  it('answers pipelined inference requests on one connection in order, each with its own id', async () => {
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    const { answers, closed } = await exchange(port, [ids.map((id) => post(inferBody(id))).join('')], ids.length);
+    assert.equal(closed, false);
+    assert.deepEqual(
+      answers.map((a) => [a.status, (JSON.parse(a.body) as { id: string }).id]),
+      ids.map((id) => [200, id]),
+    );
+    for (const a of answers) {
+      assert.equal(a.headers['content-type'], 'application/json');
+      assert.ok(a.headers.date, 'a Date header');
+    }
+  });
+
+  it('reads a request split anywhere, byte by byte across the head and the body', async () => {
+    const text = post(inferBody('split'));
+    const parts = [text.slice(0, 7), text.slice(7, 40), text.slice(40, text.indexOf('\r\n\r\n') + 2), text.slice(text.indexOf('\r\n\r\n') + 2, -10), text.slice(-10)];
+    const { answers } = await exchange(port, parts, 1);
+    assert.equal(answers[0]?.status, 200);
+    assert.equal((JSON.parse(answers[0]?.body ?? '{}') as { id: string }).id, 'split');
+  });
+
+  it('keeps answers in order when a pipelined request goes to node:http, and serves the connection there after', async () => {
+    const parts = [post(inferBody('first')) + 'GET /v2/health/live HTTP/1.1\r\nHost: x\r\n\r\n' + post(inferBody('third'))];
+    const { answers } = await exchange(port, parts, 3);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [200, 200, 200],
+    );
+    assert.equal((JSON.parse(answers[0]?.body ?? '{}') as { id: string }).id, 'first');
+    assert.deepEqual(JSON.parse(answers[1]?.body ?? '{}'), { live: true });
+    assert.equal((JSON.parse(answers[2]?.body ?? '{}') as { id: string }).id, 'third');
+  });
+
+  it('closes after answering a request with Connection: close, and reads nothing after it', async () => {
+    const { answers, closed } = await exchange(port, [post(inferBody('last'), 'Connection: close\r\n') + post(inferBody('never'))], 2);
+    assert.equal(closed, true);
+    assert.equal(answers.length, 1);
+    assert.equal(answers[0]?.headers.connection, 'close');
+    assert.equal((JSON.parse(answers[0]?.body ?? '{}') as { id: string }).id, 'last');
+  });
+
+  it('answers a bad inference body with 400 and {"error"}, and keeps the connection', async () => {
+    const { answers, closed } = await exchange(port, [post('{"inputs": [') + post(inferBody('after'))], 2);
+    assert.equal(closed, false);
+    assert.equal(answers[0]?.status, 400);
+    assert.match((JSON.parse(answers[0]?.body ?? '{}') as { error: string }).error, /not valid JSON/);
+    assert.equal(answers[1]?.status, 200);
+  });
+
+  it('leaves chunked bodies, HTTP/1.0 and Expect to node:http, which serves them', async () => {
+    const body = inferBody('chunked');
+    const chunked = `POST ${PATH} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${(20).toString(16)}\r\n${body.slice(0, 20)}\r\n${(body.length - 20).toString(16)}\r\n${body.slice(20)}\r\n0\r\n\r\n`;
+    assert.equal((await exchange(port, [chunked], 1)).answers[0]?.status, 200);
+    const old = `POST ${PATH} HTTP/1.0\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const r10 = await exchange(port, [old], 1);
+    assert.equal(r10.answers[0]?.status, 200);
+    assert.equal(r10.closed, true, 'HTTP/1.0 without keep-alive closes');
+    const expect = await exchange(port, [post(body, 'Expect: 100-continue\r\n')], 1);
+    assert.ok(expect.answers.some((a) => a.status === 200));
+  });
+
+  it('leaves malformed heads to node:http: 400 and the connection closed', async () => {
+    const bad = [
+      `POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n{}{}{}`,
+      `POST ${PATH} HTTP/1.1\r\nHost: x\r\nNo colon here\r\nContent-Length: 2\r\n\r\n{}`,
+      `POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: -2\r\n\r\n{}`,
+      `POST ${PATH} HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}`,
+      `POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n folded\r\n\r\n{}`,
+    ];
+    for (const text of bad) {
+      const r = await exchange(port, [text], 1);
+      assert.equal(r.answers[0]?.status, 400, JSON.stringify(text));
+      assert.equal(r.closed, true, JSON.stringify(text));
+    }
+  });
+
+  it('leaves a body over the limit to node:http: 413 with {"error"}', async () => {
+    const big = JSON.stringify({ inputs: [{ name: 'float_input', shape: [1000, 6], datatype: 'FP32', data: new Array(6000).fill(1) }] });
+    const r = await exchange(port, [post(big)], 1);
+    assert.equal(r.answers[0]?.status, 413);
+    assert.match(r.answers[0]?.body ?? '', /larger than 4096 bytes/);
+  });
+
+  it('reads only well-formed, simple heads of the inference paths', () => {
+    const paths = new Set([PATH]);
+    const head = (lines: string[]): string => lines.join('\r\n');
+    assert.deepEqual(parseLeanHead(head([`POST ${PATH} HTTP/1.1`, 'Host: x', 'content-length: 12']), paths, 100), { bodyLength: 12, close: false });
+    assert.deepEqual(parseLeanHead(head([`POST ${PATH} HTTP/1.1`, 'Host: x', 'Content-Length:3', 'Connection: keep-alive, close']), paths, 100), { bodyLength: 3, close: true });
+    const refused: [string, string[]][] = [
+      ['another path', [`POST ${PATH}?x=1 HTTP/1.1`, 'Host: x', 'Content-Length: 1']],
+      ['another method', [`PUT ${PATH} HTTP/1.1`, 'Host: x', 'Content-Length: 1']],
+      ['HTTP/1.0', [`POST ${PATH} HTTP/1.0`, 'Host: x', 'Content-Length: 1']],
+      ['no Content-Length', [`POST ${PATH} HTTP/1.1`, 'Host: x']],
+      ['over the limit', [`POST ${PATH} HTTP/1.1`, 'Host: x', 'Content-Length: 101']],
+      ['chunked', [`POST ${PATH} HTTP/1.1`, 'Host: x', 'Content-Length: 1', 'Transfer-Encoding: chunked']],
+      ['binary extension', [`POST ${PATH} HTTP/1.1`, 'Host: x', 'Content-Length: 1', 'Inference-Header-Content-Length: 1']],
+      ['upgrade', [`POST ${PATH} HTTP/1.1`, 'Host: x', 'Content-Length: 1', 'Connection: Upgrade']],
+      ['a space before the colon', [`POST ${PATH} HTTP/1.1`, 'Host: x', 'Content-Length : 1']],
+      ['a control character', [`POST ${PATH} HTTP/1.1`, 'Host: x\u0001', 'Content-Length: 1']],
+      ['a bare LF', [`POST ${PATH} HTTP/1.1`, 'Host: x\nContent-Length: 1']],
+    ];
+    for (const [what, lines] of refused) assert.equal(parseLeanHead(head(lines), paths, 100), undefined, what);
+  });
+});

@@ -203,6 +203,9 @@ export async function profileCsvParallel(path: string, head: CsvHead, b: Profile
         },
       }, totalBytes),
     ];
+    // The first part's columns are finished while the threads still read theirs (its lines are already absolute);
+    // they are thrown away if the parts do not join up.
+    const firstDone: Extract<PartMessage, { type: 'done' }> = { type: 'done', columns: first.finishColumns(), rows: first.rows, malformed: first.malformed, problems: first.problems.entries() };
     for (let k = 0; k < used; k++) {
       const m = await threads.receive(k);
       if (m.type !== 'scanned') throw new Error(`A profiling thread answered ${m.type} before reading its part.`);
@@ -222,9 +225,7 @@ export async function profileCsvParallel(path: string, head: CsvHead, b: Profile
       line = (scanned[k + 1]?.boundaryLine ?? 1) + delta;
       threads.post(k, { type: 'finish', lineDelta: delta });
     }
-    const done: Extract<PartMessage, { type: 'done' }>[] = [
-      { type: 'done', columns: first.finishColumns(), rows: first.rows, malformed: first.malformed, problems: first.problems.entries() },
-    ];
+    const done = [firstDone];
     for (let k = 0; k < used; k++) {
       const m = await threads.receive(k);
       if (m.type !== 'done') throw new Error(`A profiling thread answered ${m.type} instead of its columns.`);

@@ -119,6 +119,19 @@ export class CsvScanner {
         this.base += 3;
       }
     }
+    if (this.len > 0) {
+      // A record was cut by the last chunk's end: it is completed with this chunk's first line alone, so that the rest
+      // of the chunk is scanned where it is instead of being copied after the cut record.
+      const nl = data.indexOf(LF);
+      if (nl >= 0 && nl + 1 < data.length) {
+        if (!this.pushBytes(data.subarray(0, nl + 1))) return false;
+        data = data.subarray(nl + 1);
+      }
+    }
+    return this.pushBytes(data);
+  }
+
+  private pushBytes(data: Buffer): boolean {
     if (this.len === 0) {
       this.buf = data;
       this.len = data.length;

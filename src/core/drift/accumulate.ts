@@ -8,7 +8,7 @@ import type { ColumnProfile, NumericSummary, ProfileOptions, SemanticType } from
 import { isMissingBytes, parseIsoDateBytes, parseNumberBytes } from '../formats/csvBytes';
 import { ByteFrequent } from './sketch/byteFrequent';
 import { FrequentItems } from './sketch/frequent';
-import { hashBytes, hashNumber, hashString } from './sketch/hash';
+import { hashBytes, hashNumber, hashNumberBits, hashString } from './sketch/hash';
 import { HyperLogLog } from './sketch/hll';
 import { KllSketch } from './sketch/kll';
 import { sortFloat64 } from './sketch/sort';
@@ -32,7 +32,24 @@ class DistinctTable {
 
   add(x: number, count = 1): boolean {
     f64[0] = x === 0 ? 0 : x;
-    let slot = Math.imul((u32[0] as number) ^ (u32[1] as number), 0x9e3779b1) >>> 23;
+    return this.addKeyed(x, (u32[0] as number) ^ (u32[1] as number), count);
+  }
+
+  /**
+   * Counts xs[from, to) (`bits` a Uint32Array view of xs) and returns `to`, or the index of the first value that did
+   * not fit (not counted): the table is then full.
+   */
+  addMany(xs: Float64Array, bits: Uint32Array, from: number, to: number): number {
+    for (let i = from; i < to; i++) {
+      const x = xs[i] as number;
+      if (!this.addKeyed(x, x === 0 ? 0 : (bits[2 * i] as number) ^ (bits[2 * i + 1] as number), 1)) return i;
+    }
+    return to;
+  }
+
+  /** add() with the XOR of the number's two 32-bit words (0 for ±0) already taken. */
+  private addKeyed(x: number, key: number, count: number): boolean {
+    let slot = Math.imul(key, 0x9e3779b1) >>> 23;
     for (;;) {
       if (!this.used[slot]) {
         if (this.size >= DISTINCT_TABLE_SIZE) return false;
@@ -74,6 +91,8 @@ export class NumericAccumulator {
   private hi = -Infinity;
   private isInteger = true;
   private readonly queue = new Float64Array(BATCH);
+  /** The queue's numbers as 32-bit words (for hashing them). */
+  private readonly queueBits = new Uint32Array(this.queue.buffer);
   private queued = 0;
   private buffer: Float64Array | undefined = new Float64Array(64);
   private bufferLen = 0;
@@ -137,25 +156,31 @@ export class NumericAccumulator {
       this.isInteger = false;
       break;
     }
+    const bits = this.queueBits;
     let i = 0;
     while (i < n && !this.kll) {
-      if (this.buffer && !this.table) {
-        // Only the buffer left: copy up to the row limit at once.
+      if (this.buffer) {
+        // Up to the row limit at once: into the buffer, and counted in the table while it lasts.
         const m = Math.min(n - i, this.options.rowLimit - this.bufferLen);
         if (m > 0) {
           this.reserve(this.bufferLen + m);
           this.buffer.set(xs.subarray(i, i + m), this.bufferLen);
           this.bufferLen += m;
+          if (this.table && this.table.addMany(xs, bits, i, i + m) < i + m) this.dropTable();
           i += m;
           continue;
         }
+      } else if (this.table) {
+        // Only the table left: counted until it overflows.
+        i = this.table.addMany(xs, bits, i, n);
+        if (i === n) break;
       }
       this.addExact(xs[i++] as number);
     }
     if (i < n) {
       (this.kll as KllSketch).updateMany(xs, i, n);
       const hll = this.hll as HyperLogLog;
-      for (; i < n; i++) hll.add(hashNumber(xs[i] as number));
+      for (; i < n; i++) hll.add(hashNumberBits(bits[2 * i] as number, bits[2 * i + 1] as number));
     }
   }
 

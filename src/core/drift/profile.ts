@@ -10,7 +10,7 @@ import { FormatError, type ColumnType } from '../formats/types';
 import { groupDigits } from '../formats/randomAccess';
 import { parquetSchema } from 'hyparquet';
 import { ColumnAccumulator, type WorkingType } from './accumulate';
-import { PARALLEL_MIN_BYTES, profileCsvParallel, type ParallelProfiling } from './parallel';
+import { PARALLEL_MIN_BYTES, profileCsvParallel, startPartThreads, type ParallelProfiling } from './parallel';
 import { columnProblems, ProblemLog, renderReaderProblem, type ProblemContext } from './problems';
 import { DEFAULT_FREQUENT_CAPACITY } from './sketch/frequent';
 import { DEFAULT_HLL_P } from './sketch/hll';
@@ -367,19 +367,26 @@ export async function scanCsvRange(path: string, range: CsvRange, b: ProfileBuil
 }
 
 async function profileCsv(path: string, source: Profile['source'], format: 'csv' | 'tsv', totalBytes: number, request: ProfileRequest): Promise<Profile> {
-  const head = await readCsvHead(path, format, request);
-  const b = new ProfileBuilder(source, request, true);
-  b.problems.context = { width: head.names.length, label: format.toUpperCase() };
-  b.extra.push(...head.problems);
-  head.names.forEach((n, i) => b.addColumn(n, head.types[i] as WorkingType));
+  // Threads for a parallel read start first: they boot while this thread reads the head.
   const parallel = request.parallel;
-  if (head.dataStart >= 0 && parallel && parallel.workers > 1 && totalBytes - head.dataStart >= (parallel.minBytes ?? PARALLEL_MIN_BYTES)) {
-    const merged = await profileCsvParallel(path, head, b, request, totalBytes, parallel);
-    if (merged) return merged;
+  const threads = startPartThreads(parallel, totalBytes);
+  try {
+    const head = await readCsvHead(path, format, request);
+    const b = new ProfileBuilder(source, request, true);
+    b.problems.context = { width: head.names.length, label: format.toUpperCase() };
+    b.extra.push(...head.problems);
+    head.names.forEach((n, i) => b.addColumn(n, head.types[i] as WorkingType));
+    if (head.dataStart >= 0 && parallel && threads && totalBytes - head.dataStart >= (parallel.minBytes ?? PARALLEL_MIN_BYTES)) {
+      const merged = await profileCsvParallel(path, head, b, request, totalBytes, parallel, threads);
+      if (merged) return merged;
+    }
+    threads?.terminate();
+    if (head.dataStart >= 0) await scanCsvRange(path, { delimiter: head.delimiter, width: head.names.length, start: head.dataStart, end: Infinity, startLine: head.dataLine }, b, request, totalBytes);
+    request.onProgress?.({ bytes: totalBytes, totalBytes, rows: b.rows });
+    return b.finish();
+  } finally {
+    threads?.terminate();
   }
-  if (head.dataStart >= 0) await scanCsvRange(path, { delimiter: head.delimiter, width: head.names.length, start: head.dataStart, end: Infinity, startLine: head.dataLine }, b, request, totalBytes);
-  request.onProgress?.({ bytes: totalBytes, totalBytes, rows: b.rows });
-  return b.finish();
 }
 
 async function profileJsonl(path: string, source: Profile['source'], totalBytes: number, request: ProfileRequest): Promise<Profile> {

@@ -119,6 +119,19 @@ export class CsvScanner {
         this.base += 3;
       }
     }
+    if (this.len > 0) {
+      // A record was cut by the last chunk's end: it is completed with this chunk's first line alone, so that the rest
+      // of the chunk is scanned where it is instead of being copied after the cut record.
+      const nl = data.indexOf(LF);
+      if (nl >= 0 && nl + 1 < data.length) {
+        if (!this.pushBytes(data.subarray(0, nl + 1))) return false;
+        data = data.subarray(nl + 1);
+      }
+    }
+    return this.pushBytes(data);
+  }
+
+  private pushBytes(data: Buffer): boolean {
     if (this.len === 0) {
       this.buf = data;
       this.len = data.length;
@@ -360,24 +373,30 @@ export class CsvScanner {
         let c = j < e ? (buf[j] as number) : 0;
         const neg = c === 0x2d;
         if (neg || c === 0x2b) j++;
+        // Digits, then an optional decimal point and the fraction's digits (`frac` of them).
         let mant = 0;
-        let sig = 0;
-        let frac = 0;
-        let digits = 0;
-        let dot = false;
-        // Digits with at most one decimal point: the fraction's digits count in `frac`.
+        const intStart = j;
         while (j < e) {
           c = buf[j] as number;
-          if (c >= 0x30 && c <= 0x39) {
-            mant = mant * 10 + (c - 0x30);
-            if (mant !== 0) sig++;
-            if (dot) frac++;
-            digits++;
-          } else if (c === 0x2e && !dot) dot = true;
-          else break;
+          if (c < 0x30 || c > 0x39) break;
+          mant = mant * 10 + (c - 0x30);
           j++;
         }
-        if (digits > 0 && sig <= 15 && frac <= 22 && (j === e || buf[j] === d)) {
+        let digits = j - intStart;
+        let frac = 0;
+        if (j < e && buf[j] === 0x2e) {
+          const fracStart = ++j;
+          while (j < e) {
+            c = buf[j] as number;
+            if (c < 0x30 || c > 0x39) break;
+            mant = mant * 10 + (c - 0x30);
+            j++;
+          }
+          frac = j - fracStart;
+          digits += frac;
+        }
+        // At most 15 significant digits (mant < 10^15: exact, and so is mant / 10^frac once rounded).
+        if (digits > 0 && mant < 1e15 && frac <= 22 && (j === e || buf[j] === d)) {
           const v = frac === 0 ? mant : mant / (POW10[frac] as number);
           numbers[count] = neg ? -v : v;
         } else {

@@ -76,5 +76,15 @@ const u32 = new Uint32Array(f64.buffer);
 /** The hash of a number's IEEE-754 bits (−0 and +0 hash alike): both halves mixed, then murmur's finalizer. */
 export function hashNumber(x: number): number {
   f64[0] = x === 0 ? 0 : x;
-  return fmix(Math.imul((u32[0] as number) ^ 0x2545f491, 0x9e3779b1) ^ (u32[1] as number));
+  return hashNumberBits(u32[0] as number, u32[1] as number);
+}
+
+/**
+ * hashNumber() of a number from the two 32-bit words of its Float64Array slot, as a Uint32Array view of that array
+ * reads them (words 2i and 2i + 1): numbers already in a Float64Array are hashed with no store and reload each.
+ */
+export function hashNumberBits(low: number, high: number): number {
+  // −0 (sign bit only) hashes as +0.
+  const h = low === 0 && high === 0x80000000 ? 0 : high;
+  return fmix(Math.imul(low ^ 0x2545f491, 0x9e3779b1) ^ h);
 }

@@ -1,7 +1,7 @@
 // Ascending in-place sort of finite numbers in a Float64Array range, faster than the typed array's own sort on the
 // batches the sketches sort (KLL level 0, the row-limit buffer): a bucket sort whose buckets are equal slices of
-// [min, max], one per value on average, each then put in order by insertion (the typed sort when a bucket is
-// crowded, so skewed data or a far outlier costs no more than before). The order is the typed sort's, except that
+// [min, max], one per value on average, then put in order by one insertion pass over all (the typed sort per bucket
+// when a bucket is crowded, so skewed data or a far outlier costs no more than before). The order is the typed sort's, except that
 // −0 and +0 may come in either order (they are equal numbers). Ranges holding NaN or ±Infinity use the typed sort.
 
 const SMALL = 32;
@@ -9,6 +9,7 @@ const CROWDED = 48;
 
 let counts = new Int32Array(0);
 let scratch = new Float64Array(0);
+let buckets = new Int32Array(0);
 
 function insertionSort(a: Float64Array, from: number, to: number): void {
   for (let i = from + 1; i < to; i++) {
@@ -35,14 +36,14 @@ export function sortFloat64(a: Float64Array, from = 0, to = a.length): void {
   }
   let lo = a[from] as number;
   let hi = lo;
-  for (let i = from + 1; i < to; i++) {
+  // NaN compares false both ways and would be missed by min/max: the sum catches it, and ±Infinity too.
+  let check = 0;
+  for (let i = from; i < to; i++) {
     const v = a[i] as number;
+    check += v * 0;
     if (v < lo) lo = v;
     else if (v > hi) hi = v;
   }
-  // NaN compares false both ways and would be missed by min/max: the sum catches it, and ±Infinity too.
-  let check = 0;
-  for (let i = from; i < to; i++) check += (a[i] as number) * 0;
   const range = hi - lo;
   if (check !== 0 || !(range < Infinity)) {
     a.subarray(from, to).sort();
@@ -54,37 +55,48 @@ export function sortFloat64(a: Float64Array, from = 0, to = a.length): void {
     a.subarray(from, to).sort();
     return;
   }
-  if (counts.length < n + 1) counts = new Int32Array(n + 1);
+  if (counts.length < n + 1) {
+    counts = new Int32Array(n + 1);
+    buckets = new Int32Array(n);
+  }
   if (scratch.length < n) scratch = new Float64Array(n);
   const c = counts;
+  const bk = buckets;
   const out = scratch;
   c.fill(0, 0, n + 1);
-  for (let i = from; i < to; i++) {
-    const b = (((a[i] as number) - lo) * scale) | 0;
+  for (let i = 0; i < n; i++) {
+    const b = (((a[from + i] as number) - lo) * scale) | 0;
+    bk[i] = b;
     c[b] = (c[b] as number) + 1;
   }
   let sum = 0;
+  let most = 0;
   for (let b = 0; b < n; b++) {
     const k = c[b] as number;
+    if (k > most) most = k;
     c[b] = sum;
     sum += k;
   }
-  for (let i = from; i < to; i++) {
-    const v = a[i] as number;
-    const b = ((v - lo) * scale) | 0;
+  for (let i = 0; i < n; i++) {
+    const b = bk[i] as number;
     const at = c[b] as number;
-    out[at] = v;
+    out[at] = a[from + i] as number;
     c[b] = at + 1;
   }
-  // c[b] is now the end of bucket b.
-  let start = 0;
-  for (let b = 0; b < n; b++) {
-    const end = c[b] as number;
-    if (end - start > 1) {
-      if (end - start > CROWDED) out.subarray(start, end).sort();
-      else insertionSort(out, start, end);
+  if (most <= CROWDED) {
+    // Every value is in its bucket, buckets in order: one insertion pass sorts within the buckets.
+    insertionSort(out, 0, n);
+  } else {
+    // c[b] is now the end of bucket b.
+    let start = 0;
+    for (let b = 0; b < n; b++) {
+      const end = c[b] as number;
+      if (end - start > 1) {
+        if (end - start > CROWDED) out.subarray(start, end).sort();
+        else insertionSort(out, start, end);
+      }
+      start = end;
     }
-    start = end;
   }
   a.set(out.subarray(0, n), from);
 }

@@ -63,6 +63,8 @@ export class Checker {
   private readonly bound = new Map<JNode, string[]>();
   private readonly sides = new Map<JNode, SideInfo>();
   private readonly callerMemo = new Map<string, boolean>();
+  private readonly callMemo = new Map<JNode, number>();
+  private readonly loopMemo = new Map<JNode, LoopArgmax | undefined>();
   private readonly defaultsTimeout: boolean;
 
   constructor(
@@ -291,19 +293,15 @@ export class Checker {
         case 'for_statement':
         case 'while_statement':
         case 'do_statement': {
-          const la = this.loopArgmax(n);
+          const la = this.loopArgmaxOf(n);
           if (la) f.loopArgmax.push(la);
           break;
         }
         case 'call_expression': {
-          if (this.isArgmax(n)) f.argmax.push(n);
-          const fnode = child(n, 'function');
-          const fu = fnode ? unwrap(fnode) : undefined;
-          if (fu?.type === 'member_expression' && (argsOf(n).some((a) => FUNCTION_TYPES.has(unwrap(a).type)) || MUTATORS.has(propName(ast, child(fu, 'property')) ?? ''))) f.flows.push(n);
-          if (!f.versionRecorded && fnode && this.isRecorder(unwrap(fnode))) {
-            const a = child(n, 'arguments');
-            if (a && VERSION_RE.test(text(ast, a))) f.versionRecorded = true;
-          }
+          const cf = this.callFacts(n);
+          if (cf & CALL_ARGMAX) f.argmax.push(n);
+          if (cf & CALL_FLOW) f.flows.push(n);
+          if (cf & CALL_RECORDS_VERSION) f.versionRecorded = true;
           break;
         }
         case 'binary_expression': {
@@ -318,7 +316,7 @@ export class Checker {
           break;
         case 'for_in_statement': {
           f.flows.push(n);
-          const la = this.loopArgmax(n);
+          const la = this.loopArgmaxOf(n);
           if (la) f.loopArgmax.push(la);
           break;
         }
@@ -346,6 +344,34 @@ export class Checker {
     for (const la of f.loopArgmax) for (const n of subtree(ast, la.condition)) if (n.type === 'binary_expression') f.argmaxComparisons.add(n);
     this.facts.set(unit, f);
     return f;
+  }
+
+  /**
+   * What a call contributes to the facts of every unit holding it (its function, the functions around it, the
+   * program): computed once per call, not once per unit.
+   */
+  private callFacts(n: JNode): number {
+    let cf = this.callMemo.get(n);
+    if (cf !== undefined) return cf;
+    const ast = this.ast;
+    cf = this.isArgmax(n) ? CALL_ARGMAX : 0;
+    const fnode = child(n, 'function');
+    const fu = fnode ? unwrap(fnode) : undefined;
+    if (fu?.type === 'member_expression' && (argsOf(n).some((a) => FUNCTION_TYPES.has(unwrap(a).type)) || MUTATORS.has(propName(ast, child(fu, 'property')) ?? ''))) cf |= CALL_FLOW;
+    if (fu && this.isRecorder(fu)) {
+      const a = child(n, 'arguments');
+      if (a && VERSION_RE.test(text(ast, a))) cf |= CALL_RECORDS_VERSION;
+    }
+    this.callMemo.set(n, cf);
+    return cf;
+  }
+
+  /** `loopArgmax`, once per loop (a loop belongs to several units). */
+  private loopArgmaxOf(loop: JNode): LoopArgmax | undefined {
+    if (this.loopMemo.has(loop)) return this.loopMemo.get(loop);
+    const la = this.loopArgmax(loop);
+    this.loopMemo.set(loop, la);
+    return la;
   }
 
   private isRecorder(callee: JNode): boolean {
@@ -1011,6 +1037,10 @@ const ANSWER_KEY_RE = /^(?:label|class|class_?name|prediction|predicted(?:_?[a-z
 /** A version or model id travelling with the value (or recorded next to it). */
 const VERSION_RE = /version|model_?id|modelId|model_name|modelName|\bmodel\s*:|\bmodel\b\s*[,}]/i;
 /** Methods that put a value into a collection. */
+/** `callFacts` bits: an argmax; a flow site (a member call with a callback, a mutator); a recorder given a version. */
+const CALL_ARGMAX = 1;
+const CALL_FLOW = 2;
+const CALL_RECORDS_VERSION = 4;
 const MUTATORS = new Set(['push', 'unshift', 'add', 'set', 'append', 'splice']);
 const LOOP_TYPES = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
 

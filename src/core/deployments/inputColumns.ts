@@ -12,33 +12,60 @@ export function isColumnValue(v: unknown): boolean {
   return typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null;
 }
 
+/** Values to small codes and back. Codes are stable until `rebuild` (which the store runs when most are unused). */
+export class Interner<T> {
+  private readonly codes = new Map<T, number>();
+  values: T[] = [];
+
+  code(v: T): number {
+    let c = this.codes.get(v);
+    if (c === undefined) {
+      c = this.values.length;
+      this.values.push(v);
+      this.codes.set(v, c);
+    }
+    return c;
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  /** Keeps the values whose codes `used` marks; returns old code → new code (-1 for dropped ones). */
+  rebuild(used: Uint8Array): Int32Array {
+    const map = new Int32Array(this.values.length).fill(-1);
+    const kept: T[] = [];
+    this.codes.clear();
+    this.values.forEach((v, c) => {
+      if (!used[c]) return;
+      map[c] = kept.length;
+      this.codes.set(v, kept.length);
+      kept.push(v);
+    });
+    this.values = kept;
+    return map;
+  }
+}
+
 /** Codes for a window's key lists and atoms (strings, booleans, null), in order of first use. */
 export class ColumnCodes {
   readonly schemas: string[][] = [];
-  readonly atomValues: (string | boolean | null)[] = [];
-  private readonly schemaCodes = new Map<string, number>();
-  private readonly atomCodes = new Map<string | boolean | null, number>();
+  private readonly schemaIds = new Interner<string>();
+  private readonly atomTable = new Interner<string | boolean | null>();
+
+  get atomValues(): (string | boolean | null)[] {
+    return this.atomTable.values;
+  }
 
   schema(keys: string[]): number {
-    const id = keys.join('\u0000');
-    let c = this.schemaCodes.get(id);
-    if (c === undefined) {
-      c = this.schemas.length;
-      this.schemas.push(keys);
-      this.schemaCodes.set(id, c);
-    }
+    const c = this.schemaIds.code(keys.join('\u0000'));
+    if (c === this.schemas.length) this.schemas.push(keys);
     return c;
   }
 
   /** The atom's code + 1 (0 stands for "the number"). */
   atom(v: string | boolean | null): number {
-    let c = this.atomCodes.get(v);
-    if (c === undefined) {
-      c = this.atomValues.length;
-      this.atomValues.push(v);
-      this.atomCodes.set(v, c);
-    }
-    return c + 1;
+    return this.atomTable.code(v) + 1;
   }
 }
 

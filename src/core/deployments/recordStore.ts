@@ -6,7 +6,7 @@
 // It keeps what the status, the dashboards, drift and the feedback join read; the rest of a log line (feature, model,
 // input_hash, variant, ts, the class scores themselves) is not kept.
 import { NO_INPUT_SCHEMA, OBJECT_INPUT_SCHEMA, type InputColumns } from '../../shared/driftWorker';
-import { ColumnCodes, emptyColumns, isColumnValue, MAX_INPUT_SLOTS, setAtom } from './inputColumns';
+import { ColumnCodes, emptyColumns, Interner, isColumnValue, MAX_INPUT_SLOTS, setAtom } from './inputColumns';
 import type { PredictionPath, PredictionReason, PredictionRecord, Timed } from './records';
 
 type Label = string | number | boolean;
@@ -27,41 +27,6 @@ const NUMBER_LABEL = -2;
 /** Schema codes below 0: no inputs, or inputs kept as their object (a value that is neither a number nor an atom). */
 const NO_INPUTS = NO_INPUT_SCHEMA;
 const OBJECT_INPUTS = OBJECT_INPUT_SCHEMA;
-
-/** Values to small codes and back. Codes are stable until `rebuild` (which the store runs when most are unused). */
-class Interner<T> {
-  private readonly codes = new Map<T, number>();
-  values: T[] = [];
-
-  code(v: T): number {
-    let c = this.codes.get(v);
-    if (c === undefined) {
-      c = this.values.length;
-      this.values.push(v);
-      this.codes.set(v, c);
-    }
-    return c;
-  }
-
-  get size(): number {
-    return this.values.length;
-  }
-
-  /** Keeps the values whose codes `used` marks; returns old code → new code (-1 for dropped ones). */
-  rebuild(used: Uint8Array): Int32Array {
-    const map = new Int32Array(this.values.length).fill(-1);
-    const kept: T[] = [];
-    this.codes.clear();
-    this.values.forEach((v, c) => {
-      if (!used[c]) return;
-      map[c] = kept.length;
-      this.codes.set(v, kept.length);
-      kept.push(v);
-    });
-    this.values = kept;
-    return map;
-  }
-}
 
 const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 

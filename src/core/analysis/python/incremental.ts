@@ -8,7 +8,8 @@
 //    callers of a function), or a statement so reached does;
 //  - file-wide: anything `PyContext.fileFacts()` covers changed (imports, the names bound to pipelines, torch modules
 //    and LLM clients, the classes and their instances, whether the tree has errors, …);
-//  - module-level code: its predictions flow into any later module-level line, so it is always analyzed again.
+//  - module-level code: its predictions flow into any later module-level line, so it is always analyzed again;
+//  - in a tree with errors, a statement whose syntax tree changed (calls there are kept only if the tree confirms them).
 // Everything else is analyzed in full, against the whole new text. A test holds the result equal to a fresh analysis
 // after random edits.
 import type { Tree } from 'web-tree-sitter';

@@ -2,8 +2,8 @@
 // decorators, an if/try with its else/except/finally, any other statement, each with the comments and blank lines
 // after it). A statement the edit did not touch keeps the predict calls found in it last time unless the edit can
 // reach it:
-//  - through names: the edited statement binds (at module or class level, or as a def, class or import) a name the
-//    statement mentions, or a statement so reached binds one (origins follow assignments from module to function);
+//  - through names: the edited statement binds a name the statement mentions (at module or class level, or a dotted
+//    target such as `app.state.model`), or a statement so reached binds one (origins follow assignments);
 //  - through callers: the edited statement mentions a def or class the statement defines (guards are read at the
 //    callers of a function), or a statement so reached does;
 //  - file-wide: anything `PyContext.fileFacts()` covers changed (imports, the names bound to pipelines, torch modules

@@ -147,12 +147,12 @@ describe('Python reanalysis after edits', () => {
     for (const t of [first.tree, second.tree, fresh.tree]) t.delete();
   });
 
-  test('edits that reach other statements: a module-level model replaced, a caller losing its try, a global rebound in a function, a module-level prediction sent', () => {
+  test('edits that reach other statements: a module-level client losing its timeout, a caller losing its try, a global rebound in a function, a module-level prediction sent', () => {
     const cases: { name: string; before: string; after: string }[] = [
       {
-        name: 'the model a function uses is replaced by a number',
-        before: 'import joblib\n\nmodel = joblib.load("m.joblib")\n\n\ndef score(x):\n    return model.predict(x)\n',
-        after: 'import joblib\n\nmodel = 3\n\n\ndef score(x):\n    return model.predict(x)\n',
+        name: 'the module-level client a function calls loses its read timeout',
+        before: 'import boto3\nfrom botocore.config import Config\n\nruntime = boto3.client("sagemaker-runtime", config=Config(read_timeout=5))\n\n\ndef score(body):\n    try:\n        r = runtime.invoke_endpoint(EndpointName="m", Body=body)\n    except Exception:\n        return None\n    return r["Body"].read()\n',
+        after: 'import boto3\nfrom botocore.config import Config\n\nruntime = boto3.client("sagemaker-runtime")\n\n\ndef score(body):\n    try:\n        r = runtime.invoke_endpoint(EndpointName="m", Body=body)\n    except Exception:\n        return None\n    return r["Body"].read()\n',
       },
       {
         name: 'the only caller of a function loses its try',

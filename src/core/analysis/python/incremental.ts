@@ -123,15 +123,15 @@ function splitStatements(ctx: PyContext, source: string): Statement[] {
   for (let i = 0; i < lines.count; i++) {
     if (lines.parentOf(i) !== -1) continue;
     const at = lines.startOf(i);
-    if (!decorator && !CONTINUATION.has(lines.kwOf(i))) starts.push(starts.length === 0 ? 0 : lines.lineStart[i] ?? at);
+    if (!decorator && !CONTINUATION.has(lines.kwOf(i))) starts.push(lines.lineStart[i] ?? at);
     decorator = scan.masked.charCodeAt(at) === 64; // '@'
   }
+  // The first statement also holds what comes before it (comments, blank lines).
   if (starts.length === 0) starts.push(0);
   starts[0] = 0;
-  const lineOf = lineCounter(source);
   const out: Statement[] = starts.map((start, i) => {
     const end = i + 1 < starts.length ? (starts[i + 1] as number) : source.length;
-    return { start, line: lineOf(start), text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: new Set(), defs: new Set(), moduleCode: false, calls: [], unsafe: [] };
+    return { start, line: Math.max(0, lastNumberAtOrBefore(scan.lineStartOffsets, start)), text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: new Set(), defs: new Set(), moduleCode: false, calls: [], unsafe: [] };
   });
   const owner = (offset: number) => out[statementAt(starts, offset)] as Statement;
   scan.assigns.forEach((a, i) => {
@@ -146,19 +146,6 @@ function splitStatements(ctx: PyContext, source: string): Statement[] {
   });
   for (const d of scan.defs) owner(d.headerStart).defs.add(d.name);
   return out;
-}
-
-/** Physical line of an offset, for ascending offsets. */
-function lineCounter(source: string): (offset: number) => number {
-  let line = 0;
-  let at = 0;
-  return (offset) => {
-    for (let i = source.indexOf('\n', at); i >= 0 && i < offset; i = source.indexOf('\n', i + 1)) {
-      line++;
-      at = i + 1;
-    }
-    return line;
-  };
 }
 
 function mentionsOf(s: Statement): Set<string> {

@@ -3,6 +3,7 @@
 //   Breaching budget  a measured value is over its budget;
 //   Degraded          reachable but not ready, errors on ≥ 5 % of requests, a data source failing, or a value at
 //                     ≥ 80 % of its budget;
+//   Unknown           nothing measured: no server or metrics to ask, and no prediction logged (yet, or in the window);
 //   Healthy           otherwise.
 // The reason names the measurement and the budget, so the tree, the status bar and `mlship status` can say why.
 import { HEALTH_ORDER, type BudgetCheck, type BudgetName, type DeploymentStatus, type FeatureDriftScore, type HealthState } from '../../shared/deployments';
@@ -29,6 +30,11 @@ export interface HealthInput {
   /** Sources that failed this poll (metrics, prediction log…), one line each. */
   sourceProblems: readonly string[];
   budgets: Budgets;
+  /**
+   * Set when no source measured anything this poll (no server or metrics to ask, and no prediction logged yet or in
+   * the window): the state is Unknown with this reason unless something is wrong.
+   */
+  waiting?: string;
 }
 
 export interface HealthAssessment {
@@ -66,6 +72,7 @@ export function assessHealth(input: HealthInput): HealthAssessment {
   degraded.push(...checks.filter((c) => c.status === 'near').map((c) => c.message));
   if (breaches.length > 0) return { state: 'breaching', reason: breaches.join('; '), reasons: [...breaches, ...degraded], checks };
   if (degraded.length > 0) return { state: 'degraded', reason: degraded[0] as string, reasons: degraded, checks };
+  if (input.waiting) return { state: 'unknown', reason: input.waiting, reasons: [input.waiting], checks };
   const measured = checks.filter((c) => c.value !== null).map((c) => c.message);
   const reason = measured.length > 0 ? measured.join(' · ') : 'answering; no traffic measured yet';
   return { state: 'healthy', reason, reasons: [reason], checks };
@@ -86,7 +93,7 @@ export const STATE_LABEL: Record<HealthState, string> = {
   degraded: 'Degraded',
   breaching: 'Breaching budget',
   unreachable: 'Unreachable',
-  unknown: 'Not checked yet',
+  unknown: 'Unknown',
 };
 
 /** One line for a status: "Breaching budget — p95 62.1 ms > 50 ms budget". */

@@ -60,6 +60,8 @@ function reasonOf(err: unknown): string {
   return err instanceof ConnectorError ? err.message : errorMessage(err);
 }
 
+const formatDuration = (ms: number): string => (ms >= 60_000 ? `${+(ms / 60_000).toFixed(1)} min` : `${Math.round(ms / 1000)} s`);
+
 /** A metric with the deployment's selector (`{job="x"}`) and any extra matchers: `m{job="x",code=~"5.."}`. */
 export function withSelector(metric: string, selector: string | undefined, ...extra: string[]): string {
   const matchers = [(selector ?? '').trim().replace(/^\{|\}$/g, '').trim(), ...extra].filter((m) => m !== '');
@@ -93,6 +95,8 @@ export class DeploymentMonitor {
   private current: DeploymentStatus;
   private readonly now: () => number;
   private problemsReported = 0;
+  /** Whether the prediction log has ever been found: a log that does not exist yet is no fault until it has. */
+  private logSeen = false;
 
   constructor(
     readonly config: DeploymentConfig,
@@ -188,11 +192,14 @@ export class DeploymentMonitor {
     }
 
     let promSeries: { p95: number | null; errorRate: number | null; throughput: number | null } | undefined;
+    // Whether a live source (the server or its metrics) answered this poll.
+    let answered = !!client && reachable.ok;
     const m = this.config.metrics;
     if (m?.scrape) {
       try {
         const point = await scrapeMetrics(m.scrape, http, m.latency_histogram ? { latencyMetric: m.latency_histogram } : {}, this.now);
         this.scrapes.push(point);
+        answered = true;
       } catch (err) {
         const reason = `metrics: ${reasonOf(err)}`;
         if (!client) reachable = { ok: false, reason: reasonOf(err) };
@@ -201,17 +208,21 @@ export class DeploymentMonitor {
     } else if (m?.prometheus) {
       try {
         promSeries = await this.prometheusNow(http);
+        answered = true;
       } catch (err) {
         sourceProblems.push(`Prometheus: ${reasonOf(err)}`);
       }
     }
 
+    let logMissing = false;
     if (this.predictions) {
       try {
         const r = await this.predictions.read();
         this.addRecords(r.records);
         this.reportProblems(r.problems);
-        if (r.missing) sourceProblems.push(`prediction log ${this.predictions.name} not found`);
+        logMissing = r.missing;
+        if (!r.missing) this.logSeen = true;
+        else if (this.logSeen) sourceProblems.push(`prediction log ${this.predictions.name} not found`);
       } catch (err) {
         sourceProblems.push(`prediction log: ${reasonOf(err)}`);
       }
@@ -251,7 +262,9 @@ export class DeploymentMonitor {
 
     const q = this.quality;
     const quality = q.metric && q.scored.size > 0 ? { metric: q.metric, value: q.sum / q.scored.size, coverage: q.predictions > 0 ? q.scored.size / q.predictions : null } : null;
-    const health = assessHealth({ reachable, ...(ready !== undefined ? { ready } : {}), p95Ms: p95, drift, fallbackRate, errorRate, sourceProblems, budgets: this.budgets });
+    // Nothing answered and nothing was logged in the window: there is no measurement to call healthy.
+    const waiting = answered || from < this.records.length ? undefined : logMissing ? `no predictions logged yet (${this.predictions?.name} does not exist yet)` : this.predictions ? `no predictions logged in the last ${formatDuration(window)}` : undefined;
+    const health = assessHealth({ reachable, ...(ready !== undefined ? { ready } : {}), p95Ms: p95, drift, fallbackRate, errorRate, sourceProblems, budgets: this.budgets, ...(waiting ? { waiting } : {}) });
     this.current = {
       ...this.current,
       state: health.state,

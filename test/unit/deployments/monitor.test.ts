@@ -122,6 +122,25 @@ describe('DeploymentMonitor on the local server', () => {
     await m.close();
   });
 
+  it('reads a log that does not exist yet as Unknown, not as a fault, until it has been seen', async () => {
+    const log = join(dir, 'later.jsonl');
+    let now = Date.now();
+    const line = (i: number) => JSON.stringify({ ts: new Date(now - 1000 + i).toISOString(), feature: 'f', model: 'm', model_version: '1', request_id: `l${i}`, input_hash: '', output: { label: 0 }, confidence: 0.9, path: 'model', reason: null, latency_ms: 4, variant: 'on' });
+    const m = new DeploymentMonitor({ name: 'later', predictions: { jsonl: log }, budgets: { latency_p95_ms: 50 } }, { root: dir, now: () => now });
+    let s = await m.poll();
+    assert.equal(s.state, 'unknown');
+    assert.equal(s.reason, `no predictions logged yet (${log} does not exist yet)`);
+    await writeFile(log, `${line(0)}\n${line(1)}\n`);
+    s = await m.poll();
+    assert.equal(s.state, 'healthy', s.reason);
+    // Nothing logged for longer than the status window: nothing measured, so not Healthy either.
+    now += 10 * 60_000;
+    s = await m.poll();
+    assert.equal(s.state, 'unknown');
+    assert.equal(s.reason, 'no predictions logged in the last 5 min');
+    await m.close();
+  });
+
   it('compares the logged inputs of the status window with the baseline: PSI against drift_psi, the drifted features, the series', async () => {
     const opened: LiveDrift[] = [];
     const scorer = inProcessScorer(async () => {

@@ -263,7 +263,7 @@ export class DeploymentMonitor {
     const q = this.quality;
     const quality = q.metric && q.scored.size > 0 ? { metric: q.metric, value: q.sum / q.scored.size, coverage: q.predictions > 0 ? q.scored.size / q.predictions : null } : null;
     // Nothing answered and nothing was logged in the window: there is no measurement to call healthy.
-    const waiting = answered || from < this.records.length ? undefined : logMissing ? `no predictions logged yet (${this.predictions?.name} does not exist yet)` : this.predictions ? `no predictions logged in the last ${formatDuration(window)}` : undefined;
+    const waiting = answered || from < this.records.length ? undefined : logMissing ? `no predictions logged yet (${this.config.predictions?.jsonl ?? this.predictions?.name} does not exist yet)` : this.predictions ? `no predictions logged in the last ${formatDuration(window)}` : undefined;
     const health = assessHealth({ reachable, ...(ready !== undefined ? { ready } : {}), p95Ms: p95, drift, fallbackRate, errorRate, sourceProblems, budgets: this.budgets, ...(waiting ? { waiting } : {}) });
     this.current = {
       ...this.current,

@@ -8,6 +8,18 @@ export type HealthState = 'healthy' | 'degraded' | 'breaching' | 'unreachable' |
 /** Worst first: the order the status bar and `mlship status` rank states in. */
 export const HEALTH_ORDER: readonly HealthState[] = ['breaching', 'unreachable', 'degraded', 'unknown', 'healthy'];
 
+/** How each state reads: the same in the views, the status bar, `mlship status` and the dashboard. */
+export const STATE_LABEL: Record<HealthState, string> = {
+  healthy: 'Healthy',
+  degraded: 'Degraded',
+  breaching: 'Breaching budget',
+  unreachable: 'Unreachable',
+  unknown: 'Unknown',
+};
+
+/** The reason of a deployment that has not been polled yet. */
+export const NOT_CHECKED = 'not checked yet';
+
 export type BudgetName = 'latency_p95_ms' | 'drift_psi' | 'fallback_rate';
 
 export interface BudgetCheck {

@@ -4,7 +4,7 @@
 // place; the page is rebuilt only when what it shows changes shape (a new series, data arriving in an empty chart).
 // Render times are measured here with performance.now() and reported to the host (and kept on #root for the bench).
 import { DASHBOARD_WINDOWS, isDashboardPanelState, isHostToDashboard, type DashboardPanelState, type DashboardToHost, type DashboardView, type DashboardWindow, type HostToDashboard } from '../../src/shared/dashboardMessages';
-import type { DashboardData, FeatureHistogram } from '../../src/shared/deployments';
+import { NOT_CHECKED, STATE_LABEL, type DashboardData, type FeatureHistogram } from '../../src/shared/deployments';
 import { destroyCharts, shareChart } from '../common/chart';
 import { button, el, table } from '../common/dom';
 import { connectHost } from '../common/host';
@@ -54,18 +54,17 @@ function saveState(): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Header and toolbar
 
-const STATE_TEXT: Record<string, string> = { healthy: 'Healthy', degraded: 'Degraded', breaching: 'Breaching budget', unreachable: 'Unreachable', unknown: 'Not checked yet' };
 const STATE_TONE: Record<string, string> = { healthy: 'tone-ok', degraded: 'tone-warning', breaching: 'tone-error', unreachable: 'tone-error', unknown: '' };
 
 function renderHeader(v: DashboardView): void {
   if (!headerBox) return;
   const st = v.status;
-  const badge = el('span', { className: `badge state ${STATE_TONE[st.state] ?? ''}`, text: STATE_TEXT[st.state] ?? st.state });
+  const badge = el('span', { className: `badge state ${STATE_TONE[st.state] ?? ''}`, text: STATE_LABEL[st.state] ?? st.state });
   badge.id = 'health';
   const reason = el('p', { className: `reason ${STATE_TONE[st.state] ?? ''}`, text: st.reason });
   reason.id = 'reason';
   const title = el('h1', {}, el('span', { text: v.name }), badge);
-  const sub = el('p', { className: 'muted', text: [v.url ? `served at ${v.url}` : undefined, `checked ${new Date(st.checkedAt).toLocaleTimeString()}`].filter(Boolean).join(' · ') });
+  const sub = el('p', { className: 'muted', text: [v.url ? `served at ${v.url}` : undefined, st.reason === NOT_CHECKED ? undefined : `checked ${new Date(st.checkedAt).toLocaleTimeString()}`].filter(Boolean).join(' · ') });
   const cards = el('div', { className: 'cards' });
   cards.id = 'cards';
   for (const c of headerCards(v)) {

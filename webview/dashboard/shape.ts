@@ -170,7 +170,11 @@ function windowOf(data: DashboardData): { start: number; end: number } {
   return { start, end: last + data.stepMs };
 }
 
-const noTraffic = 'No requests in this window yet. Send traffic (Replay Snapshot Traffic on the deployment) or pick a longer window.';
+/** What an empty traffic chart says: replay needs an endpoint; without one, predictions arrive only as the feature logs them. */
+const noTrafficText = (s: DashboardView['sources']): string =>
+  s.inference
+    ? 'No requests in this window yet. Send traffic (Replay Snapshot Traffic on the deployment) or pick a longer window.'
+    : 'No predictions logged in this window yet. They appear as the feature writes its prediction log; or pick a longer window.';
 
 /** The time-series charts of traffic and quality, in the order the page shows them. */
 export function mainCharts(view: DashboardView, data: DashboardData): TimeChartSpec[] {
@@ -179,6 +183,7 @@ export function mainCharts(view: DashboardView, data: DashboardData): TimeChartS
   const base = { xs, start, end };
   const s = view.sources;
   const noSource = !s.metrics && !s.predictions && !s.inference;
+  const noTraffic = noTrafficText(s);
   const charts: TimeChartSpec[] = [];
 
   const budgetMs = data.latency.budgetMs ?? data.budgets.latency_p95_ms;
@@ -258,9 +263,11 @@ export function mainCharts(view: DashboardView, data: DashboardData): TimeChartS
     ...(q.metric === 'accuracy' ? { yMax: 1 } : {}),
   };
   if (isEmpty(q.values)) {
-    quality.empty = s.feedback || s.inference
+    quality.empty = s.inference
       ? 'No feedback yet. Post outcomes to POST /v2/models/<model>/feedback ({"request_id": …, "label": …}), or replay a snapshot with feedback from its label column.'
-      : 'No feedback source: add feedback: { jsonl: logs/<name>-feedback.jsonl } to the deployment in mlship.yaml.';
+      : s.feedback
+        ? 'No feedback yet. It appears as outcomes are recorded in the feedback log (the scaffolded feature\'s record_feedback / recordFeedback writes them).'
+        : 'No feedback source: add feedback: { jsonl: logs/<name>-feedback.jsonl } to the deployment in mlship.yaml.';
   }
   charts.push(quality);
   return charts;

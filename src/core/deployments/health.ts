@@ -6,7 +6,7 @@
 //   Unknown           nothing measured: no server or metrics to ask, and no prediction logged (yet, or in the window);
 //   Healthy           otherwise.
 // The reason names the measurement and the budget, so the tree, the status bar and `mlship status` can say why.
-import { HEALTH_ORDER, type BudgetCheck, type BudgetName, type DeploymentStatus, type FeatureDriftScore, type HealthState } from '../../shared/deployments';
+import { HEALTH_ORDER, STATE_LABEL, type BudgetCheck, type BudgetName, type DeploymentStatus, type FeatureDriftScore, type HealthState } from '../../shared/deployments';
 import { formatMs } from '../stats/latency';
 
 export interface Budgets {
@@ -88,13 +88,6 @@ export function worstState(states: Iterable<HealthState>): HealthState | undefin
   return worst === undefined ? undefined : HEALTH_ORDER[worst];
 }
 
-export const STATE_LABEL: Record<HealthState, string> = {
-  healthy: 'Healthy',
-  degraded: 'Degraded',
-  breaching: 'Breaching budget',
-  unreachable: 'Unreachable',
-  unknown: 'Unknown',
-};
 
 /** One line for a status: "Breaching budget — p95 62.1 ms > 50 ms budget". */
 export function statusLine(s: Pick<DeploymentStatus, 'state' | 'reason'>): string {

@@ -7,7 +7,7 @@ import { isAbsolute, join } from 'node:path';
 import type { DeploymentConfig } from '../config/manifest';
 import { readSnapshotRows } from '../formats/tabular';
 import { dataFormatOf } from '../registry/catalog';
-import type { DashboardData, DeploymentStatus, FeatureDriftScore, WindowDetail, WindowScore } from '../../shared/deployments';
+import { NOT_CHECKED, type DashboardData, type DeploymentStatus, type FeatureDriftScore, type WindowDetail, type WindowScore } from '../../shared/deployments';
 import { errorMessage } from '../util/concurrency';
 import { DEFAULT_LOOKBACK_MS, DEFAULT_MIN_RECORDS, driftSeries, hasInputs, HISTOGRAM_FEATURES, planDriftWindows, widenedStart, widenedWindow, type DriftSettings, type DriftWindow } from './driftSeries';
 import { detectMetric, feedbackByRequest, scoreStored, type QualityMetric } from './feedback';
@@ -113,7 +113,7 @@ export class DeploymentMonitor {
     this.current = {
       name: config.name,
       state: 'unknown',
-      reason: 'not checked yet',
+      reason: NOT_CHECKED,
       reasons: [],
       checks: [],
       p95Ms: null,

@@ -1,7 +1,6 @@
 // Deployments in words: the one-liners of the tree and status bar, `mlship status` text, and the plain-text
 // dashboard (the fallback where no webview is shown). Built from DeploymentStatus and DashboardData.
-import type { DashboardData, DashboardDrift, DeploymentStatus, Series } from '../../shared/deployments';
-import { STATE_LABEL } from '../deployments/health';
+import { NOT_CHECKED, STATE_LABEL, type DashboardData, type DashboardDrift, type DeploymentStatus, type Series } from '../../shared/deployments';
 import { formatMs } from '../stats/latency';
 
 export const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(x !== 0 && Math.abs(x) < 0.1 ? 1 : 0)} %`);
@@ -156,6 +155,6 @@ export function deploymentDetails(s: DeploymentStatus): DeploymentDetail[] {
   ];
   if (s.quality) rows.push({ label: s.quality.metric === 'accuracy' ? 'Accuracy' : 'MAE', description: `${s.quality.value === null ? '–' : s.quality.metric === 'accuracy' ? pct(s.quality.value) : s.quality.value.toFixed(3)} (feedback on ${pct(s.quality.coverage)} of predictions)`, icon: 'feedback' });
   if (s.url) rows.push({ label: 'Endpoint', description: s.url, icon: 'link' });
-  rows.push({ label: 'Checked', description: s.state === 'unknown' ? 'not yet' : s.checkedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), icon: 'history' });
+  rows.push({ label: 'Checked', description: s.reason === NOT_CHECKED ? 'not yet' : s.checkedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), icon: 'history' });
   return rows;
 }

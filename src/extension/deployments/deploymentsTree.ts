@@ -1,7 +1,7 @@
 // The Deployments view: one node per watched deployment (health, p95 vs budget, fallback rate, drift as description
 // and icon), and its details underneath. The rows are built in core/present/deployments.ts.
 import * as vscode from 'vscode';
-import { STATE_LABEL } from '../../core/deployments/health';
+import { STATE_LABEL } from '../../shared/deployments';
 import { deploymentDetails, STATE_ICON, statusFacts } from '../../core/present/deployments';
 import { detailItem, detailNodes, NodeCache, type DetailNode } from '../treeParts';
 import type { DeploymentEntry, DeploymentsService } from './deploymentsService';

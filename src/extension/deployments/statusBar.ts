@@ -3,7 +3,8 @@
 // "Open Dashboard" and "Don't Show Again" (remembered in globalState).
 import * as vscode from 'vscode';
 import { BreachNotifier } from '../../core/deployments/breachNotice';
-import { STATE_LABEL, worstState } from '../../core/deployments/health';
+import { worstState } from '../../core/deployments/health';
+import { STATE_LABEL } from '../../shared/deployments';
 import type { DeploymentEntry, DeploymentsService } from './deploymentsService';
 
 const MUTE_KEY = 'mlship.deployments.breachNotifications.off';

@@ -76,6 +76,11 @@ describe('dashboard charts from DashboardData', () => {
     const idle = mainCharts(viewOf(data), data);
     assert.match(idle[1]?.empty ?? '', /No requests in this window yet/);
     assert.match(idle[5]?.empty ?? '', /No feedback yet\. Post outcomes to POST \/v2\/models\/<model>\/feedback/);
+    // A feature's logs with no endpoint to replay against: the charts wait for the feature, they do not offer a replay.
+    const logsOnly = mainCharts(viewOf(data, { sources: { inference: false, metrics: false, predictions: true, feedback: true, baseline: true } }), data);
+    assert.match(logsOnly[1]?.empty ?? '', /^No predictions logged in this window yet\. They appear as the feature writes its prediction log/);
+    assert.doesNotMatch(logsOnly[1]?.empty ?? '', /Replay/);
+    assert.match(logsOnly[5]?.empty ?? '', /^No feedback yet\. It appears as outcomes are recorded in the feedback log/);
     const noDrift = driftCharts(viewOf(data, { sources: { ...sources, baseline: false } }), { ...data, driftNote: 'no baseline to compare with' });
     assert.equal(noDrift.overview, undefined);
     assert.match(noDrift.empty ?? '', /^No baseline to compare with\. No baseline for drift: give the deployment baseline:/);

@@ -208,18 +208,18 @@ export function buildDashboard(input: DashboardInput): DashboardData {
     if (to === from) continue;
     const tally = emptyTally();
     for (let k = from; k < to; k++) tallyStored(tally, store, perBucket.index[k] as number, 1, low);
-    fallbackRate[i] = tally.fallback / tally.records;
+    fallbackRate[i] = share(tally.fallback, tally.records - tally.flagOff);
     if (tally.withConfidence > 0) lowShare[i] = tally.low / tally.withConfidence;
     if (logHasLatency && (latency.source === 'log' || (latency.source === 'metrics' && !covered?.[i]))) {
       if (latency.source === 'metrics') logBuckets++;
-      const ms = sortedValues(perBucket, i, (k) => store.latencyMs(k));
+      const ms = sortedValues(perBucket, i, (k) => modelPathLatency(store, k));
       if (ms.length > 0) {
         latency.p50[i] = percentile(ms, 50);
         latency.p95[i] = percentile(ms, 95);
         latency.p99[i] = percentile(ms, 99);
       }
       throughput[i] = (to - from) / (b.step / 1000);
-      errorRate[i] = tally.errors / tally.records;
+      errorRate[i] = share(tally.errors, tally.records - tally.flagOff);
     }
   }
   if (logBuckets > 0) latency.logBuckets = logBuckets;
@@ -327,10 +327,18 @@ function predictionDistribution(store: PredictionStore, buckets: BucketIndex, n:
   return { kind: 'labels', labels, shares };
 }
 
-/** What the status reads from the log records of its window: counts only, so records can enter and leave it. */
+/**
+ * What the status reads from the log records of its window: counts only, so records can enter and leave it.
+ *
+ * Records with reason `flag_off` never asked the model (the rollout flag sent them to the fallback, as for 95 % of
+ * requests at a 5 % rollout): they count as traffic, but not in the fallback rate, the error rate or the latency
+ * percentiles, which measure the model path. Otherwise a feature at 5 % would always read a 95 % fallback rate.
+ */
 export interface RecordTally {
   records: number;
-  /** Records whose path is not `model`. */
+  /** Records with reason `flag_off`: answered by the fallback without asking the model. */
+  flagOff: number;
+  /** Records that asked the model and whose path is not `model` (error, timeout, low confidence, abstain). */
   fallback: number;
   /** Records with a confidence, and those of them below the threshold (or with reason low_confidence). */
   withConfidence: number;
@@ -342,7 +350,7 @@ export interface RecordTally {
 export const LOW_CONFIDENCE = 0.6;
 
 export function emptyTally(): RecordTally {
-  return { records: 0, fallback: 0, withConfidence: 0, low: 0, errors: 0 };
+  return { records: 0, flagOff: 0, fallback: 0, withConfidence: 0, low: 0, errors: 0 };
 }
 
 /** Adds one record to a tally (`sign` 1) or takes it out again (-1). */
@@ -358,7 +366,8 @@ export function tallyStored(tally: RecordTally, store: PredictionStore, i: numbe
 
 function tallyFields(tally: RecordTally, path: PredictionPath, reason: PredictionReason | null, confidence: number | null, sign: 1 | -1, lowConfidenceThreshold: number): void {
   tally.records += sign;
-  if (path !== 'model') tally.fallback += sign;
+  if (reason === 'flag_off') tally.flagOff += sign;
+  else if (path !== 'model') tally.fallback += sign;
   if (confidence !== null) {
     tally.withConfidence += sign;
     if (confidence < lowConfidenceThreshold || reason === 'low_confidence') tally.low += sign;
@@ -429,12 +438,17 @@ export function summarizeWindow(scrapes: readonly ScrapePoint[], records: Predic
   return summarizeTally(scrapes, tally, () => logLatencies(store), windowMs);
 }
 
-/** The `latency_ms` of records [from, to) that have one. */
+/** A record's `latency_ms`, NaN when it has none or never asked the model (reason `flag_off`). */
+function modelPathLatency(store: PredictionStore, i: number): number {
+  return store.reason(i) === 'flag_off' ? Number.NaN : store.latencyMs(i);
+}
+
+/** The `latency_ms` of records [from, to) that have one and asked the model. */
 export function logLatencies(records: Predictions, from = 0, to = records.length): number[] {
   const store = asStore(records);
   const out: number[] = [];
   for (let i = from; i < to; i++) {
-    const ms = store.latencyMs(i);
+    const ms = modelPathLatency(store, i);
     if (!Number.isNaN(ms)) out.push(ms);
   }
   return out;
@@ -446,7 +460,8 @@ export function logLatencies(records: Predictions, from = 0, to = records.length
  */
 export function summarizeTally(scrapes: readonly ScrapePoint[], tally: RecordTally, latencies: () => number[], windowMs: number): WindowSummary {
   const n = tally.records;
-  const out: WindowSummary = { p95Ms: null, throughput: null, errorRate: null, fallbackRate: n > 0 ? tally.fallback / n : null, lowConfidenceShare: tally.withConfidence > 0 ? tally.low / tally.withConfidence : null };
+  const asked = n - tally.flagOff;
+  const out: WindowSummary = { p95Ms: null, throughput: null, errorRate: null, fallbackRate: asked > 0 ? tally.fallback / asked : null, lowConfidenceShare: tally.withConfidence > 0 ? tally.low / tally.withConfidence : null };
   const logP95 = (): number | null => {
     const ms = n > 0 ? latencies().sort((a, b) => a - b) : [];
     return ms.length > 0 ? percentile(ms, 95) : null;
@@ -487,9 +502,9 @@ export function summarizeTally(scrapes: readonly ScrapePoint[], tally: RecordTal
     return out;
   }
   out.p95Ms = logP95();
-  if (out.p95Ms !== null) {
+  if (out.p95Ms !== null || (n > 0 && asked === 0)) {
     out.throughput = n / (windowMs / 1000);
-    out.errorRate = tally.errors / n;
+    out.errorRate = share(tally.errors, asked);
   }
   return out;
 }

@@ -122,6 +122,29 @@ describe('DeploymentMonitor on the local server', () => {
     await m.close();
   });
 
+  it('measures fallback, errors and latency on the requests that asked the model, not on those the flag kept from it', async () => {
+    const log = join(dir, 'rollout.jsonl');
+    const now = Date.now();
+    // A feature at a 5 % rollout: 95 requests answered by the fallback because the flag is off (fast), 5 by the model.
+    const line = (i: number, path: string, reason: string | null, ms: number) => JSON.stringify({ ts: new Date(now - 1000 + i).toISOString(), feature: 'f', model: 'm', model_version: '1', request_id: `r${i}`, input_hash: '', output: { label: 0 }, confidence: path === 'model' ? 0.9 : null, path, reason, latency_ms: ms, variant: reason === 'flag_off' ? 'off' : 'on' });
+    const lines = Array.from({ length: 100 }, (_, i) => (i % 20 === 0 ? line(i, 'model', null, 30 + i / 10) : line(i, 'fallback', 'flag_off', 0.2)));
+    await writeFile(log, lines.join('\n') + '\n');
+    const m = new DeploymentMonitor({ name: 'rollout', predictions: { jsonl: log }, budgets: { fallback_rate: 0.1, latency_p95_ms: 50 } }, { root: dir, now: () => now });
+    let s = await m.poll();
+    assert.equal(s.state, 'healthy', s.reason);
+    assert.equal(s.fallbackRate, 0);
+    assert.equal(s.errorRate, 0);
+    assert.ok(s.p95Ms !== null && s.p95Ms >= 30, `p95 of the model path, not of the flag-off answers (${s.p95Ms})`);
+    assert.ok((s.throughput ?? 0) > 0, 'flag-off requests are still traffic');
+    // One of the six requests that asked the model fails: that is the fallback rate, 1 in 6.
+    await appendFile(log, `${line(100, 'fallback', 'error', 50)}\n`);
+    s = await m.poll();
+    assert.equal(s.fallbackRate, 1 / 6);
+    assert.equal(s.errorRate, 1 / 6);
+    assert.equal(s.state, 'breaching');
+    await m.close();
+  });
+
   it('reads a log that does not exist yet as Unknown, not as a fault, until it has been seen', async () => {
     const log = join(dir, 'later.jsonl');
     let now = Date.now();

@@ -45,6 +45,9 @@ function randomRecord(random: () => number, t: number, id: string, regressor = f
   };
 }
 
+/** The latency the status and the dashboard read from a record: none when the flag kept it from the model. */
+const modelLatency = (r: Timed<PredictionRecord>): number[] => (r.record.latency_ms !== null && r.record.reason !== 'flag_off' ? [r.record.latency_ms] : []);
+
 /** What the store keeps of a record, the way recordAt gives it back. */
 function kept(r: Timed<PredictionRecord>): Timed<StoredPrediction> {
   const o = r.record.output;
@@ -183,7 +186,7 @@ describe('PredictionStore against the same records as objects', () => {
         const expected = emptyTally();
         for (const r of sorted.slice(from)) tallyRecord(expected, r.record, 1);
         assert.deepEqual(sliding.advance(store, from), expected);
-        assert.deepEqual(logLatencies(store, from), sorted.slice(from).flatMap((r) => (r.record.latency_ms !== null ? [r.record.latency_ms] : [])));
+        assert.deepEqual(logLatencies(store, from), sorted.slice(from).flatMap(modelLatency));
       }
 
       // The dashboard's log series, against the same computed from the objects bucket by bucket.
@@ -197,10 +200,12 @@ describe('PredictionStore against the same records as objects', () => {
         const inBucket = sorted.filter((r) => r.t >= T + i * 10_000 && r.t < T + (i + 1) * 10_000);
         const tally = emptyTally();
         for (const r of inBucket) tallyRecord(tally, r.record, 1);
-        assert.equal(d.fallbackRate[i], inBucket.length > 0 ? tally.fallback / tally.records : null);
+        // Records the flag kept from the model count as traffic only (series.ts, RecordTally).
+        const asked = tally.records - tally.flagOff;
+        assert.equal(d.fallbackRate[i], asked > 0 ? tally.fallback / asked : null);
         assert.equal(d.lowConfidenceShare[i], tally.withConfidence > 0 ? tally.low / tally.withConfidence : null);
-        assert.equal(d.errorRate[i], inBucket.length > 0 ? tally.errors / tally.records : null);
-        const ms = inBucket.flatMap((r) => (r.record.latency_ms !== null ? [r.record.latency_ms] : [])).sort((a, b) => a - b);
+        assert.equal(d.errorRate[i], asked > 0 ? tally.errors / asked : null);
+        const ms = inBucket.flatMap(modelLatency).sort((a, b) => a - b);
         assert.equal(d.latency.p50[i] !== null, ms.length > 0);
         if (ms.length > 0) assert.equal(d.latency.p95[i], percentile(ms, 95));
         const scored = inBucket.flatMap((r) => {

@@ -17,6 +17,15 @@ export const STATE_LABEL: Record<HealthState, string> = {
   unknown: 'Unknown',
 };
 
+/**
+ * "model 93 % · fallback 71 %": quality from feedback split by who answered, when feedback covers both the model's
+ * answers and the fallback's (as during a rollout); undefined otherwise.
+ */
+export function qualityByPath(q: DeploymentStatus['quality'], show: (v: number) => string): string | undefined {
+  if (!q || q.model === null || q.model === undefined || q.fallback === null || q.fallback === undefined) return undefined;
+  return `model ${show(q.model)} · fallback ${show(q.fallback)}`;
+}
+
 /** The reason of a deployment that has not been polled yet. */
 export const NOT_CHECKED = 'not checked yet';
 
@@ -64,7 +73,11 @@ export interface DeploymentStatus {
   driftedFeatures?: string[];
   /** Why drift is not shown, when it is not. */
   driftNote?: string;
-  quality: { metric: 'accuracy' | 'mae'; value: number | null; coverage: number | null } | null;
+  /**
+   * Quality from feedback; `model` and `fallback` split it by who answered (the model, or the fallback: flag off, error,
+   * timeout, low confidence), each null when none of its answers has feedback.
+   */
+  quality: { metric: 'accuracy' | 'mae'; value: number | null; coverage: number | null; model?: number | null; fallback?: number | null } | null;
   /** ISO time of the poll. */
   checkedAt: string;
   /** True while the deployment is served by this editor (Serve Model Locally). */
@@ -168,8 +181,11 @@ export interface DashboardData {
   lowConfidenceShare: Series;
   /** A classifier's share per predicted label, or a regressor's p10/p50/p90 of predicted values. */
   predictions: { kind: 'labels'; labels: string[]; shares: Record<string, Series> } | { kind: 'values'; p10: Series; p50: Series; p90: Series } | { kind: 'none' };
-  /** Accuracy (or MAE) per bucket from feedback joined by request_id; coverage: share of its predictions with feedback. */
-  quality: { metric: 'accuracy' | 'mae'; values: Series; coverage: Series; withFeedback: number[] };
+  /**
+   * Accuracy (or MAE) per bucket from feedback joined by request_id; coverage: share of its predictions with feedback.
+   * `model` and `fallback`: the same of the model's answers and of the fallback's, when the window has feedback on both.
+   */
+  quality: { metric: 'accuracy' | 'mae'; values: Series; coverage: Series; withFeedback: number[]; model?: Series; fallback?: Series };
   /** Per-feature drift over time against the baseline, when a baseline and logged inputs are there. */
   drift?: DashboardDrift;
   /** Why there is no drift, when there is none. */
@@ -246,7 +262,7 @@ export function isDashboardData(x: unknown): x is DashboardData {
   return (
     isRecord(l) && isSeries(l.p50, n) && isSeries(l.p95, n) && isSeries(l.p99, n) && opt(l.budgetMs, isNum) && ['metrics', 'prometheus', 'log', 'none'].includes(l.source as string) &&
     isSeries(x.throughput, n) && isSeries(x.errorRate, n) && isSeries(x.fallbackRate, n) && isSeries(x.lowConfidenceShare, n) && isPredictions(x.predictions, n) &&
-    isRecord(q) && (q.metric === 'accuracy' || q.metric === 'mae') && isSeries(q.values, n) && isSeries(q.coverage, n) && isNums(q.withFeedback) && q.withFeedback.length === n &&
+    isRecord(q) && (q.metric === 'accuracy' || q.metric === 'mae') && isSeries(q.values, n) && isSeries(q.coverage, n) && isNums(q.withFeedback) && q.withFeedback.length === n && opt(q.model, (v) => isSeries(v, n)) && opt(q.fallback, (v) => isSeries(v, n)) &&
     opt(x.drift, isDashboardDrift) && opt(x.driftNote, isStr) &&
     isRecord(x.budgets) && opt(x.budgets.latency_p95_ms, isNum) && opt(x.budgets.drift_psi, isNum) && opt(x.budgets.fallback_rate, isNum)
   );

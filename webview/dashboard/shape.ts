@@ -2,7 +2,7 @@
 // as null, budget and threshold lines), the header cards, min/max decimation for long series, data-table rows and
 // CSV. No DOM here, so it is unit-tested under node (test/unit/webview/dashboardShape.test.ts).
 import type { DashboardView } from '../../src/shared/dashboardMessages';
-import type { BudgetCheck, DashboardData, FeatureDriftSeries, Series } from '../../src/shared/deployments';
+import { qualityByPath, type BudgetCheck, type DashboardData, type FeatureDriftSeries, type Series } from '../../src/shared/deployments';
 
 export type Unit = 'ms' | 'rps' | 'share' | 'p-value' | 'distance' | 'value';
 export type Tone = 'ok' | 'warning' | 'error' | 'muted';
@@ -255,9 +255,18 @@ export function mainCharts(view: DashboardView, data: DashboardData): TimeChartS
     ...base,
     id: 'quality',
     title: q.metric === 'accuracy' ? 'Accuracy from feedback' : 'MAE from feedback',
-    subtitle: `${q.metric === 'accuracy' ? 'accuracy' : 'MAE'} ${formatValue(metricUnit, latest(q.values))} · ${withFeedback.toLocaleString('en-US')} predictions with feedback in this window`,
+    subtitle: `${q.metric === 'accuracy' ? 'accuracy' : 'MAE'} ${formatValue(metricUnit, latest(q.values))}${q.model && q.fallback ? ` (model ${formatValue(metricUnit, latest(q.model))}, fallback ${formatValue(metricUnit, latest(q.fallback))})` : ''} · ${withFeedback.toLocaleString('en-US')} predictions with feedback in this window`,
     unit: metricUnit,
-    series: q.metric === 'accuracy' ? [{ label: 'accuracy', values: q.values }, { label: 'feedback coverage', values: q.coverage }] : [{ label: 'MAE', values: q.values }],
+    series: [
+      // During a rollout the model's answers and the fallback's are shown apart: that comparison is what a raise rests on.
+      ...(q.model && q.fallback
+        ? [
+            { label: q.metric === 'accuracy' ? 'model accuracy' : 'model MAE', values: q.model },
+            { label: q.metric === 'accuracy' ? 'fallback accuracy' : 'fallback MAE', values: q.fallback },
+          ]
+        : [{ label: q.metric === 'accuracy' ? 'accuracy' : 'MAE', values: q.values }]),
+      ...(q.metric === 'accuracy' ? [{ label: 'feedback coverage', values: q.coverage }] : []),
+    ],
     limits: [],
     yMin: 0,
     ...(q.metric === 'accuracy' ? { yMax: 1 } : {}),
@@ -349,10 +358,12 @@ export function headerCards(view: DashboardView): Card[] {
     title: st.drift ? (drifted.length ? `Drifted: ${drifted.join(', ')}` : 'No feature drifted') : (st.driftNote ?? 'No drift measured'),
   });
   const q = st.quality;
+  const showQuality = (v: number): string => formatValue(q?.metric === 'accuracy' ? 'share' : 'value', v);
   cards.push({
     label: q?.metric === 'mae' ? 'MAE (feedback)' : 'Accuracy (feedback)',
-    value: q && q.value !== null ? `${q.metric === 'accuracy' ? formatValue('share', q.value) : formatValue('value', q.value)} · ${formatValue('share', q.coverage)} with feedback` : 'no feedback yet',
+    value: q && q.value !== null ? (qualityByPath(q, showQuality) ?? `${showQuality(q.value)} · ${formatValue('share', q.coverage)} with feedback`) : 'no feedback yet',
     tone: 'muted',
+    ...(q && q.value !== null ? { title: `${showQuality(q.value)} over all answers with feedback (${formatValue('share', q.coverage)} of predictions)` } : {}),
   });
   const model = st.model?.replace(/^models:\//, '');
   cards.push({ label: 'Model version', value: st.modelVersion ? `${st.modelVersion}${model ? ` · ${model}` : ''}` : 'unknown', tone: 'muted', ...(st.model ? { title: st.model } : {}) });

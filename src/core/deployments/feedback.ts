@@ -76,6 +76,13 @@ export interface QualityBucket {
   coverage: number | null;
   predictions: number;
   withFeedback: number;
+  /**
+   * The same quality of the model's own answers (path `model`) and of the fallback's (any other path: the flag off, an
+   * error, a timeout, low confidence), so that during a rollout the model is compared with what it replaces. Null
+   * when no prediction of that path has feedback.
+   */
+  model: number | null;
+  fallback: number | null;
 }
 
 /**
@@ -92,6 +99,10 @@ export function qualityOverTime(
   const sums = new Float64Array(buckets.count);
   const scored = new Uint32Array(buckets.count);
   const totals = new Uint32Array(buckets.count);
+  // Of the model's answers, and of the fallback's (the rest).
+  const modelSums = new Float64Array(buckets.count);
+  const modelScored = new Uint32Array(buckets.count);
+  const fallbackSums = new Float64Array(buckets.count);
   for (let p = 0; p < store.length; p++) {
     const i = Math.floor((store.time(p) - buckets.start) / buckets.step);
     if (i < 0 || i >= buckets.count) continue;
@@ -102,11 +113,23 @@ export function qualityOverTime(
     if (s === undefined) continue;
     sums[i] = (sums[i] as number) + s;
     scored[i] = (scored[i] as number) + 1;
+    if (store.path(p) === 'model') {
+      modelSums[i] = (modelSums[i] as number) + s;
+      modelScored[i] = (modelScored[i] as number) + 1;
+    } else fallbackSums[i] = (fallbackSums[i] as number) + s;
   }
   return Array.from({ length: buckets.count }, (_, i) => {
     const n = totals[i] as number;
     const k = scored[i] as number;
-    return { value: k > 0 ? (sums[i] as number) / k : null, coverage: n > 0 ? k / n : null, predictions: n, withFeedback: k };
+    const km = modelScored[i] as number;
+    return {
+      value: k > 0 ? (sums[i] as number) / k : null,
+      coverage: n > 0 ? k / n : null,
+      predictions: n,
+      withFeedback: k,
+      model: km > 0 ? (modelSums[i] as number) / km : null,
+      fallback: k > km ? (fallbackSums[i] as number) / (k - km) : null,
+    };
   });
 }
 
@@ -114,7 +137,7 @@ export function qualityOverTime(
 export function overallQuality(predictions: Predictions, feedback: ReadonlyMap<string, Timed<FeedbackRecord>>, metricOf?: QualityMetric): QualityBucket & { metric: QualityMetric } {
   const store = asStore(predictions);
   const metric = metricOf ?? detectMetric(store);
-  if (store.length === 0) return { metric, value: null, coverage: null, predictions: 0, withFeedback: 0 };
+  if (store.length === 0) return { metric, value: null, coverage: null, predictions: 0, withFeedback: 0, model: null, fallback: null };
   // A store is in time order: its first and last records span the predictions.
   const first = store.time(0);
   const last = store.time(store.length - 1);

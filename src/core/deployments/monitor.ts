@@ -86,7 +86,17 @@ export class DeploymentMonitor {
    * Quality from feedback, kept up to date as records arrive (first feedback per request counts); `byId` gives the
    * sequence number (PredictionStore.firstSeq + index) of the last kept record of each request id.
    */
-  private readonly quality = { metric: undefined as QualityMetric | undefined, predictions: 0, sum: 0, scored: new Map<string, number>(), byId: new Map<string, number>(), waiting: new Map<string, FeedbackRecord>() };
+  private readonly quality = {
+    metric: undefined as QualityMetric | undefined,
+    predictions: 0,
+    sum: 0,
+    /** Sum and count of the scores of the model's own answers (path `model`); the fallback's are the rest. */
+    modelSum: 0,
+    modelScored: 0,
+    scored: new Map<string, { score: number; model: boolean }>(),
+    byId: new Map<string, number>(),
+    waiting: new Map<string, FeedbackRecord>(),
+  };
   private feedback: Timed<FeedbackRecord>[] = [];
   private readonly predictions: PredictionSource | undefined;
   private readonly feedbackSource: FeedbackSource | undefined;
@@ -261,7 +271,17 @@ export class DeploymentMonitor {
     const { drift, driftedFeatures, note: driftNote } = await this.statusDrift(now, window);
 
     const q = this.quality;
-    const quality = q.metric && q.scored.size > 0 ? { metric: q.metric, value: q.sum / q.scored.size, coverage: q.predictions > 0 ? q.scored.size / q.predictions : null } : null;
+    const fallbackScored = q.scored.size - q.modelScored;
+    const quality =
+      q.metric && q.scored.size > 0
+        ? {
+            metric: q.metric,
+            value: q.sum / q.scored.size,
+            coverage: q.predictions > 0 ? q.scored.size / q.predictions : null,
+            model: q.modelScored > 0 ? q.modelSum / q.modelScored : null,
+            fallback: fallbackScored > 0 ? (q.sum - q.modelSum) / fallbackScored : null,
+          }
+        : null;
     // Nothing answered and nothing was logged in the window: there is no measurement to call healthy.
     const waiting = answered || from < this.records.length ? undefined : logMissing ? `no predictions logged yet (${this.config.predictions?.jsonl ?? this.predictions?.name} does not exist yet)` : this.predictions ? `no predictions logged in the last ${formatDuration(window)}` : undefined;
     const health = assessHealth({ reachable, ...(ready !== undefined ? { ready } : {}), p95Ms: p95, drift, fallbackRate, errorRate, sourceProblems, budgets: this.budgets, ...(waiting ? { waiting } : {}) });
@@ -430,9 +450,21 @@ export class DeploymentMonitor {
     q.metric ??= detectMetric(this.records);
     const score = scoreStored(this.records, seq - this.records.firstSeq, f.label, q.metric);
     if (score === undefined) return;
+    const model = this.records.path(seq - this.records.firstSeq) === 'model';
     const before = q.scored.get(f.request_id);
-    q.sum += score - (before ?? 0);
-    q.scored.set(f.request_id, score);
+    if (before) {
+      q.sum -= before.score;
+      if (before.model) {
+        q.modelSum -= before.score;
+        q.modelScored--;
+      }
+    }
+    q.sum += score;
+    if (model) {
+      q.modelSum += score;
+      q.modelScored++;
+    }
+    q.scored.set(f.request_id, { score, model });
   }
 
   private trim(now: number): void {

@@ -4,7 +4,7 @@
 // the buckets, so percentiles are recomputed over the merged data rather than thinned out.
 import type { DashboardData, DashboardDrift, Series } from '../../shared/deployments';
 import { percentile } from '../stats/latency';
-import { detectMetric, qualityOverTime, type Predictions, type QualityMetric } from './feedback';
+import { detectMetric, qualityOverTime, type Predictions, type QualityBucket, type QualityMetric } from './feedback';
 import type { Budgets } from './health';
 import { histogramIncrease, histogramQuantile, sumBuckets, type Bucket } from './prometheus';
 import { asStore, type PredictionStore } from './recordStore';
@@ -237,7 +237,7 @@ export function buildDashboard(input: DashboardInput): DashboardData {
     fallbackRate,
     lowConfidenceShare: lowShare,
     predictions: predictionDistribution(store, perBucket, b.count, metric, input.maxLabels ?? 8),
-    quality: { metric, values: quality.map((q) => q.value), coverage: quality.map((q) => q.coverage), withFeedback: quality.map((q) => q.withFeedback) },
+    quality: { metric, values: quality.map((q) => q.value), coverage: quality.map((q) => q.coverage), withFeedback: quality.map((q) => q.withFeedback), ...byPath(quality) },
     budgets: { ...input.budgets },
   };
   if (input.drift) out.drift = input.drift;
@@ -436,6 +436,13 @@ export function summarizeWindow(scrapes: readonly ScrapePoint[], records: Predic
   const tally = emptyTally();
   for (let i = 0; i < store.length; i++) tallyStored(tally, store, i, 1, lowConfidenceThreshold);
   return summarizeTally(scrapes, tally, () => logLatencies(store), windowMs);
+}
+
+/** Quality of the model's answers and of the fallback's, when the window has feedback on both (else one line says it all). */
+function byPath(quality: readonly QualityBucket[]): { model?: Series; fallback?: Series } {
+  const model = quality.map((q) => q.model);
+  const fallback = quality.map((q) => q.fallback);
+  return model.some((v) => v !== null) && fallback.some((v) => v !== null) ? { model, fallback } : {};
 }
 
 /** A record's `latency_ms`, NaN when it has none or never asked the model (reason `flag_off`). */

@@ -1,6 +1,6 @@
 // Deployments in words: the one-liners of the tree and status bar, `mlship status` text, and the plain-text
 // dashboard (the fallback where no webview is shown). Built from DeploymentStatus and DashboardData.
-import { NOT_CHECKED, STATE_LABEL, type DashboardData, type DashboardDrift, type DeploymentStatus, type Series } from '../../shared/deployments';
+import { NOT_CHECKED, qualityByPath, STATE_LABEL, type DashboardData, type DashboardDrift, type DeploymentStatus, type Series } from '../../shared/deployments';
 import { formatMs } from '../stats/latency';
 
 export const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(x !== 0 && Math.abs(x) < 0.1 ? 1 : 0)} %`);
@@ -57,7 +57,7 @@ export function statusReport(statuses: readonly DeploymentStatus[]): string {
       driftText(s),
       s.errorRate !== null ? `errors ${pct(s.errorRate)}` : undefined,
       s.throughput !== null ? `${s.throughput.toFixed(1)} req/s` : undefined,
-      s.quality && s.quality.value !== null ? `${s.quality.metric} ${s.quality.metric === 'accuracy' ? pct(s.quality.value) : s.quality.value.toFixed(3)} (feedback on ${pct(s.quality.coverage)})` : undefined,
+      s.quality && s.quality.value !== null ? `${s.quality.metric} ${qualityText(s.quality)}` : undefined,
     ].filter((p): p is string => p !== undefined);
     lines.push(`${' '.repeat(width)}  ${facts.join(' · ')}`);
     for (const extra of s.reasons.slice(1)) lines.push(`${' '.repeat(width)}  also: ${extra}`);
@@ -137,6 +137,13 @@ export const STATE_ICON: Record<DeploymentStatus['state'], { icon: string; color
 
 const CHECK_ICON = { ok: 'pass', near: 'warning', breach: 'error', unknown: 'question', unset: 'dash' } as const;
 
+/** "91 % (feedback on 12 % of predictions; model 93 % · fallback 71 %)": quality from feedback, split by who answered when it can be. */
+function qualityText(q: NonNullable<DeploymentStatus['quality']>): string {
+  const show = (v: number): string => (q.metric === 'accuracy' ? pct(v) : v.toFixed(3));
+  const split = qualityByPath(q, show);
+  return `${q.value === null ? '–' : show(q.value)} (feedback on ${pct(q.coverage)} of predictions${split ? `; ${split}` : ''})`;
+}
+
 /** The rows under a deployment: health and its reason, model version, p95 vs budget, drift, fallback, traffic, quality. */
 export function deploymentDetails(s: DeploymentStatus): DeploymentDetail[] {
   const check = (b: string) => s.checks.find((c) => c.budget === b);
@@ -153,7 +160,7 @@ export function deploymentDetails(s: DeploymentStatus): DeploymentDetail[] {
     budgetRow('Fallback rate', 'fallback_rate', `${pct(s.fallbackRate)}${check('fallback_rate')?.limit !== undefined ? ` / ${pct(check('fallback_rate')?.limit)}` : ''}`),
     { label: 'Traffic', description: `${s.throughput !== null ? `${s.throughput.toFixed(s.throughput < 10 ? 2 : 0)} req/s` : '–'} · errors ${pct(s.errorRate)} · low confidence ${pct(s.lowConfidenceShare)}`, icon: 'pulse' },
   ];
-  if (s.quality) rows.push({ label: s.quality.metric === 'accuracy' ? 'Accuracy' : 'MAE', description: `${s.quality.value === null ? '–' : s.quality.metric === 'accuracy' ? pct(s.quality.value) : s.quality.value.toFixed(3)} (feedback on ${pct(s.quality.coverage)} of predictions)`, icon: 'feedback' });
+  if (s.quality) rows.push({ label: s.quality.metric === 'accuracy' ? 'Accuracy' : 'MAE', description: qualityText(s.quality), icon: 'feedback' });
   if (s.url) rows.push({ label: 'Endpoint', description: s.url, icon: 'link' });
   rows.push({ label: 'Checked', description: s.reason === NOT_CHECKED ? 'not yet' : s.checkedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), icon: 'history' });
   return rows;

@@ -45,6 +45,14 @@ function randomRecord(random: () => number, t: number, id: string, regressor = f
   };
 }
 
+const mean = (xs: readonly number[]): number | null => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+/** Equal, or both numbers within rounding of running sums. */
+function assertClose(actual: number | null, expected: number | null, message: string): void {
+  if (actual === null || expected === null) assert.equal(actual, expected, message);
+  else assert.ok(Math.abs(actual - expected) < 1e-9, `${message}: ${actual} vs ${expected}`);
+}
+
 /** The latency the status and the dashboard read from a record: none when the flag kept it from the model. */
 const modelLatency = (r: Timed<PredictionRecord>): number[] => (r.record.latency_ms !== null && r.record.reason !== 'flag_off' ? [r.record.latency_ms] : []);
 
@@ -196,6 +204,8 @@ describe('PredictionStore against the same records as objects', () => {
       assert.equal(detectMetric(store), metric);
       assert.equal(detectMetric(sorted), metric);
       const n = d.timestamps.length;
+      let modelScored = false;
+      let fallbackScored = false;
       for (let i = 0; i < n; i++) {
         const inBucket = sorted.filter((r) => r.t >= T + i * 10_000 && r.t < T + (i + 1) * 10_000);
         const tally = emptyTally();
@@ -208,13 +218,24 @@ describe('PredictionStore against the same records as objects', () => {
         const ms = inBucket.flatMap(modelLatency).sort((a, b) => a - b);
         assert.equal(d.latency.p50[i] !== null, ms.length > 0);
         if (ms.length > 0) assert.equal(d.latency.p95[i], percentile(ms, 95));
-        const scored = inBucket.flatMap((r) => {
-          const f = feedback.get(r.record.request_id);
-          const s = f ? scorePrediction(r.record, f.record.label, metric) : undefined;
-          return s === undefined ? [] : [s];
-        });
+        const scoredOf = (of: readonly Timed<PredictionRecord>[]): number[] =>
+          of.flatMap((r) => {
+            const f = feedback.get(r.record.request_id);
+            const s = f ? scorePrediction(r.record, f.record.label, metric) : undefined;
+            return s === undefined ? [] : [s];
+          });
+        const scored = scoredOf(inBucket);
         assert.equal(d.quality.withFeedback[i], scored.length);
-        assert.equal(d.quality.values[i], scored.length > 0 ? scored.reduce((a, b) => a + b, 0) / scored.length : null);
+        assert.equal(d.quality.values[i], mean(scored));
+        // Split by who answered, shown when the window has feedback on both the model's answers and the fallback's.
+        const model = mean(scoredOf(inBucket.filter((r) => r.record.path === 'model')));
+        const fallback = mean(scoredOf(inBucket.filter((r) => r.record.path !== 'model')));
+        modelScored ||= model !== null;
+        fallbackScored ||= fallback !== null;
+        if (d.quality.model && d.quality.fallback) {
+          assert.equal(d.quality.model[i], model);
+          assert.equal(d.quality.fallback[i], fallback);
+        }
         if (d.predictions.kind === 'labels') {
           const labelled = inBucket.filter((r) => r.record.output?.label !== undefined);
           for (const l of d.predictions.labels.filter((x) => x !== 'other')) {
@@ -223,6 +244,7 @@ describe('PredictionStore against the same records as objects', () => {
           }
         }
       }
+      assert.equal(d.quality.model !== undefined && d.quality.fallback !== undefined, modelScored && fallbackScored, 'split by path exactly when feedback covers both');
 
       // Drift windows: the same keys and the same inputs (rebuilt from the columns) as the objects give.
       const withInputs = sorted.filter((r) => r.record.inputs !== undefined && Object.keys(r.record.inputs).length > 0);
@@ -291,6 +313,14 @@ describe('the feedback join on the store', () => {
           return s === undefined ? [] : [s];
         });
         assert.equal(status.quality?.value ?? null, scores.length > 0 ? scores.reduce((a, b) => a + b, 0) / scores.length : null, `poll ${poll}`);
+        const scoresOf = (model: boolean): number[] =>
+          [...latest].flatMap(([id, f]) => {
+            const p = predictions.get(id);
+            const s = p && (p.path === 'model') === model ? scorePrediction(p, f.label, 'accuracy') : undefined;
+            return s === undefined ? [] : [s];
+          });
+        assertClose(status.quality?.model ?? null, mean(scoresOf(true)), `poll ${poll}: model`);
+        assertClose(status.quality?.fallback ?? null, mean(scoresOf(false)), `poll ${poll}: fallback`);
         assert.equal(status.quality?.coverage ?? null, scores.length > 0 ? scores.length / predictions.size : null, `poll ${poll}`);
         now += 5000;
       }

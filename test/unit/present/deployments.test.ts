@@ -24,6 +24,8 @@ describe('deployment presentation', () => {
     assert.equal(byLabel.Drift?.description, 'drift engine not connected');
     assert.equal(byLabel['Fallback rate']?.description, '1.0 % / 5.0 %');
     assert.equal(byLabel.Accuracy?.description, '91 % (feedback on 30 % of predictions)');
+    const split = deploymentDetails(status({ name: 'prod', quality: { metric: 'accuracy', value: 0.75, coverage: 0.3, model: 0.9, fallback: 0.6 } }));
+    assert.equal(split.find((r) => r.label === 'Accuracy')?.description, '75 % (feedback on 30 % of predictions; model 90 % · fallback 60 %)');
     assert.equal(byLabel.Endpoint?.description, 'http://127.0.0.1:8081');
     assert.equal(statusFacts(status({ name: 'x', p95Ms: 12 })), 'v2 · p95 12.0 ms / 50.0 ms · fallback – / 5.0 % · 13 req/s');
   });
@@ -31,7 +33,7 @@ describe('deployment presentation', () => {
   it('prints mlship status with the reason and the facts of each deployment', () => {
     const text = statusReport([status({ name: 'prod', p95Ms: 62.1 }), status({ name: 'canary-eu', p95Ms: 10 })]);
     assert.equal(text.split('\n')[0], 'prod       Breaching budget — p95 62.1 ms > 50.0 ms budget');
-    assert.match(text, /model models:\/credit-risk@champion \(version 2\) · p95 62\.1 ms \/ 50\.0 ms · fallback – \/ 5\.0 % · drift: drift engine not connected · errors 0 % · 12\.5 req\/s · accuracy 91 % \(feedback on 30 %\)/);
+    assert.match(text, /model models:\/credit-risk@champion \(version 2\) · p95 62\.1 ms \/ 50\.0 ms · fallback – \/ 5\.0 % · drift: drift engine not connected · errors 0 % · 12\.5 req\/s · accuracy 91 % \(feedback on 30 % of predictions\)/);
     assert.match(text, /canary-eu {2}Healthy — p95 10\.0 ms within 50\.0 ms budget/);
     assert.match(statusReport([]), /No deployments in mlship.yaml/);
   });

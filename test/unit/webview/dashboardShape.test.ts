@@ -86,6 +86,28 @@ describe('dashboard charts from DashboardData', () => {
     assert.match(noDrift.empty ?? '', /^No baseline to compare with\. No baseline for drift: give the deployment baseline:/);
   });
 
+  test('during a rollout, quality from feedback shows the model and the fallback apart', () => {
+    // Two model answers (one right) and two fallback answers with the flag off (both wrong), all with feedback.
+    const predictions = [
+      pred('m1', T + 100, { output: { label: 1 } }),
+      pred('m2', T + 200, { output: { label: 0 } }),
+      pred('f1', T + 300, { path: 'fallback', reason: 'flag_off', output: { label: 0 }, confidence: null, variant: 'off' }),
+      pred('f2', T + 400, { path: 'fallback', reason: 'flag_off', output: { label: 0 }, confidence: null, variant: 'off' }),
+    ];
+    const fb = (id: string) => [id, { t: T + 1000, record: { ts: '', request_id: id, feature: 'f', label: 1, source: 'review' as const, note: null } }] as const;
+    const data = buildDashboard({ deployment: 'd', start: T, end: T + 10_000, stepMs: 10_000, predictions, feedback: new Map([fb('m1'), fb('m2'), fb('f1'), fb('f2')]), budgets: {} });
+    assert.deepEqual([data.quality.values[0], data.quality.model?.[0], data.quality.fallback?.[0]], [0.25, 0.5, 0]);
+    const quality = mainCharts(viewOf(data), data).find((c) => c.id === 'quality');
+    assert.deepEqual(quality?.series.map((s) => s.label), ['model accuracy', 'fallback accuracy', 'feedback coverage']);
+    assert.match(quality?.subtitle ?? '', /^accuracy 25 % \(model 50 %, fallback 0 %\)/);
+    const card = headerCards(viewOf(data, { status: status({ quality: { metric: 'accuracy', value: 0.25, coverage: 1, model: 0.5, fallback: 0 } }) })).find((c) => c.label === 'Accuracy (feedback)');
+    assert.equal(card?.value, 'model 50 % · fallback 0 %');
+    // Feedback on the model's answers only: one line, as before.
+    const modelOnly = buildDashboard({ deployment: 'd', start: T, end: T + 10_000, stepMs: 10_000, predictions, feedback: new Map([fb('m1')]), budgets: {} });
+    assert.equal(modelOnly.quality.model, undefined);
+    assert.deepEqual(mainCharts(viewOf(modelOnly), modelOnly).find((c) => c.id === 'quality')?.series.map((s) => s.label), ['accuracy', 'feedback coverage']);
+  });
+
   test('drift: PSI per feature against the budget, then the drifted features first with their thresholds', () => {
     const data = logData();
     const drift: DashboardData['drift'] = {

@@ -57,9 +57,9 @@ describe('feedback quality', () => {
     const joined = feedbackByRequest([fb('a', t0 + 5000, 0), fb('a', t0 + 9000, 1), fb('b', t0 + 5000, '1'), fb('c', t0 + 5000, true), fb('d', t0 + 70_000, true), fb('zzz', t0, 1)]);
     assert.equal(joined.get('a')?.record.label, 1);
     const q = qualityOverTime(predictions, joined, { start: t0, step: 60_000, count: 3 }, 'accuracy');
-    assert.deepEqual(q[0], { value: 1 / 3, coverage: 1, predictions: 3, withFeedback: 3 }, 'a right, b wrong, "yes" vs true wrong');
-    assert.deepEqual(q[1], { value: 1, coverage: 0.5, predictions: 2, withFeedback: 1 }, 'true counts as 1');
-    assert.deepEqual(q[2], { value: null, coverage: null, predictions: 0, withFeedback: 0 }, 'a gap, not a zero');
+    assert.deepEqual(q[0], { value: 1 / 3, coverage: 1, predictions: 3, withFeedback: 3, model: 1 / 3, fallback: null }, 'a right, b wrong, "yes" vs true wrong');
+    assert.deepEqual(q[1], { value: 1, coverage: 0.5, predictions: 2, withFeedback: 1, model: 1, fallback: null }, 'true counts as 1');
+    assert.deepEqual(q[2], { value: null, coverage: null, predictions: 0, withFeedback: 0, model: null, fallback: null }, 'a gap, not a zero');
   });
 
   it('scores a regressor by mean absolute error', () => {

@@ -9,7 +9,7 @@ import { readSnapshotRows } from '../formats/tabular';
 import { dataFormatOf } from '../registry/catalog';
 import type { DashboardData, DeploymentStatus, FeatureDriftScore, WindowDetail, WindowScore } from '../../shared/deployments';
 import { errorMessage } from '../util/concurrency';
-import { DEFAULT_LOOKBACK_MS, DEFAULT_MIN_RECORDS, driftSeries, hasInputs, HISTOGRAM_FEATURES, planDriftWindows, widenedStart, widenedWindow, type DriftSettings, type DriftWindow } from './driftSeries';
+import { DEFAULT_LOOKBACK_MS, DEFAULT_MIN_RECORDS, driftSeries, hasInputs, HISTOGRAM_FEATURES, planDriftWindows, widenedStart, windowKey, windowOf, type DriftSettings, type DriftWindow } from './driftSeries';
 import { detectMetric, feedbackByRequest, scoreStored, type QualityMetric } from './feedback';
 import { assessHealth, type Budgets } from './health';
 import { ConnectorError, type HttpOptions } from './http';
@@ -302,13 +302,14 @@ export class DeploymentMonitor {
     const last = this.statusDriftMemo;
     const from = widenedStart(records, lo, hi, min, now - lookback);
     if (last && from !== undefined && now >= last.at && now - last.at < STATUS_DRIFT_REUSE_MS && hi - records.firstAfter(last.lastT) < (hi - from) / 10) return last.result;
-    const w = widenedWindow(records, lo, hi, min, now - lookback);
-    if (!w) {
+    if (from === undefined) {
       const have = hi - records.firstAfter(now - lookback);
       return { drift: null, note: have === 0 && this.records.length > 0 ? 'the prediction log has no inputs to compare' : `${have} of the ${min} logged inputs needed (last ${Math.round(lookback / 60_000)} min)` };
     }
     try {
-      const [score] = await this.scoreWindows([w]);
+      // The same records as a window scored before (no new logged input since): its score, without copying its inputs.
+      const key = windowKey(records, from, hi);
+      const score = this.driftMemo.has(key) ? this.driftMemo.get(key) : (await this.scoreWindows([windowOf(records, from, hi)]))[0];
       let result: StatusDrift;
       if (!score) result = { drift: null, note: 'the logged inputs share no column with the baseline' };
       else {

@@ -68,6 +68,8 @@ export function withSelector(metric: string, selector: string | undefined, ...ex
 
 export class DeploymentMonitor {
   private readonly scrapes: ScrapePoint[] = [];
+  /** No scrape arrived stamped earlier than the one before it (the clock did not go back). */
+  private scrapesOrdered = true;
   /** Sorted by time, in columns (recordStore.ts); their inputs are kept in inputRecords only. */
   private readonly records = new PredictionStore();
   /** The records that logged their inputs (sorted), what drift compares with the baseline. */
@@ -192,6 +194,7 @@ export class DeploymentMonitor {
     if (m?.scrape) {
       try {
         const point = await scrapeMetrics(m.scrape, http, m.latency_histogram ? { latencyMetric: m.latency_histogram } : {}, this.now);
+        if (point.t < (this.scrapes[this.scrapes.length - 1]?.t ?? -Infinity)) this.scrapesOrdered = false;
         this.scrapes.push(point);
       } catch (err) {
         const reason = `metrics: ${reasonOf(err)}`;
@@ -233,7 +236,7 @@ export class DeploymentMonitor {
 
     const window = this.options.statusWindowMs ?? DEFAULT_STATUS_WINDOW;
     const from = this.firstAfter(now - window);
-    const inWindow = this.scrapes.filter((sc) => sc.t > now - window - this.intervalMs * 2);
+    const inWindow = this.scrapesAfter(now - window - this.intervalMs * 2);
     const summary = summarizeTally(inWindow, this.statusTally.advance(this.records, from), () => logLatencies(this.records, from), window);
     let p95 = promSeries ? promSeries.p95 : summary.p95Ms;
     // A single scrape (mlship status, or the first poll): the histogram since the server started.
@@ -273,6 +276,20 @@ export class DeploymentMonitor {
     if (!driftNote) delete this.current.driftNote;
     if (!driftedFeatures) delete this.current.driftedFeatures;
     return this.current;
+  }
+
+  /** The scrapes later than `t`: found by bisection while they arrived in time order (24 h of them at 5 s are 17,280). */
+  private scrapesAfter(t: number): ScrapePoint[] {
+    const scrapes = this.scrapes;
+    if (!this.scrapesOrdered) return scrapes.filter((sc) => sc.t > t);
+    let lo = 0;
+    let hi = scrapes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((scrapes[mid] as ScrapePoint).t > t) hi = mid;
+      else lo = mid + 1;
+    }
+    return scrapes.slice(lo);
   }
 
   /** Index of the first record later than `t` (records are sorted). */

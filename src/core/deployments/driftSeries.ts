@@ -7,7 +7,7 @@
 import type { DashboardDrift, FeatureDriftSeries, FeatureWindowScore, Series, WindowDetail, WindowScore } from '../../shared/deployments';
 import type { InputColumns } from '../../shared/driftWorker';
 import type { Predictions } from './feedback';
-import { asStore } from './recordStore';
+import { asStore, type PredictionStore } from './recordStore';
 import type { PredictionRecord, Timed } from './records';
 
 /** A window with more logged inputs is compared on an evenly spaced sample of this many. */
@@ -89,11 +89,20 @@ export function widenedStart(records: Predictions, lo: number, hi: number, minRe
 export function widenedWindow(records: Predictions, lo: number, hi: number, minRecords: number, notBefore: number): DriftWindow | undefined {
   const store = asStore(records);
   const from = widenedStart(store, lo, hi, minRecords, notBefore);
-  if (from === undefined) return undefined;
+  return from === undefined ? undefined : windowOf(store, from, hi);
+}
+
+/** The key of the window of records [from, hi): known before its inputs are copied, so a scored window is not copied again. */
+export function windowKey(store: PredictionStore, from: number, hi: number): string {
+  return `${store.time(from)}|${store.time(hi - 1)}|${hi - from}`;
+}
+
+/** The window of records [from, hi) with its inputs (or a sample of them) in columns. */
+export function windowOf(store: PredictionStore, from: number, hi: number): DriftWindow {
   // Sampled here already, so a long window is never copied whole to the process that scores it; the sampled
   // records' inputs are copied from the store's columns into the window's, with no object per record.
   const inputs = store.inputColumns(sampleRange(from, hi, MAX_WINDOW_RECORDS, (i) => i));
-  return { key: `${store.time(from)}|${store.time(hi - 1)}|${hi - from}`, records: hi - from, inputs };
+  return { key: windowKey(store, from, hi), records: hi - from, inputs };
 }
 
 /** Whether a record logged its inputs (what drift compares with the baseline). */

@@ -37,6 +37,9 @@ export interface TailRead {
   missing: boolean;
 }
 
+/** Largest read whose buffer a tail keeps for the next one. */
+const REUSED_READ_BYTES = 1024 * 1024;
+
 /**
  * Follows a growing JSONL file. Each read returns the complete lines appended since the previous one, each line once:
  * a line still being written stays behind (as bytes, so a character split between two writes is decoded whole) until
@@ -52,6 +55,7 @@ export class JsonlTail {
   /** Bytes of the line not yet ended by a newline. */
   private partial: Buffer = Buffer.alloc(0);
   private skipFirstLine = false;
+  private reused: Buffer | undefined;
 
   constructor(
     readonly path: string,
@@ -112,7 +116,7 @@ export class JsonlTail {
     const end = size ?? (await handle.stat()).size;
     const want = Math.min(end - this.offset, budget);
     if (want <= 0) return 0;
-    const buf = Buffer.allocUnsafe(want);
+    const buf = this.readBuffer(want);
     const { bytesRead } = await handle.read(buf, 0, want, this.offset);
     this.offset += bytesRead;
     const chunk = buf.subarray(0, bytesRead);
@@ -132,6 +136,16 @@ export class JsonlTail {
       this.skipFirstLine = true;
     }
     return bytesRead;
+  }
+
+  /**
+   * A buffer of at least `size` bytes: the same one read after read (nothing keeps a view of it: lines are decoded to
+   * strings and the partial line is copied), so a poll does not allocate its read; reads over 1 MiB get their own.
+   */
+  private readBuffer(size: number): Buffer {
+    if (size > REUSED_READ_BYTES) return Buffer.allocUnsafe(size);
+    if (!this.reused || this.reused.length < size) this.reused = Buffer.allocUnsafe(Math.min(REUSED_READ_BYTES, Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(size)))));
+    return this.reused;
   }
 
   /** Numbers and keeps the non-blank lines of `text` (complete lines, without the last newline). */

@@ -1,5 +1,6 @@
 // Bounded polling of deployments, as pure logic around an injectable clock: one timer per deployment at its own
-// interval, the next poll scheduled only when the previous one has finished (never two at once), exponential
+// interval from the start of the last one (rounded to a grid, so deployments at the same interval wake together),
+// scheduled only when the previous one has finished (never two at once), exponential
 // backoff with jitter after failures, pause/resume (the editor pauses while its window is unfocused), poll-now, and
 // stop (which aborts polls in flight).
 
@@ -65,6 +66,19 @@ export function nextDelay(intervalMs: number, failures: number, random: number, 
   if (failures <= 0) return intervalMs;
   const capped = Math.min(maxBackoffMs, intervalMs * 2 ** Math.min(failures, 30));
   return capped / 2 + (random * capped) / 2;
+}
+
+/**
+ * The delay after a successful poll that started at `startedAt` and ended at `now`: the next one starts an interval
+ * after this one started, at the nearest multiple of a tenth of the interval (at most 500 ms), so deployments polled
+ * at the same interval wake together and their polls' I/O shares the event loop's wake-ups, and a slow poll does not
+ * stretch the interval. A poll that took longer than the interval is followed by a whole interval of rest.
+ */
+export function alignedDelay(startedAt: number, now: number, intervalMs: number): number {
+  const due = startedAt + intervalMs;
+  if (now > due) return intervalMs;
+  const grid = Math.min(500, intervalMs / 10);
+  return grid >= 1 ? Math.max(0, Math.round(due / grid) * grid - now) : due - now;
 }
 
 export class PollScheduler {
@@ -161,6 +175,7 @@ export class PollScheduler {
     e.state.nextAt = undefined;
     const abort = new AbortController();
     e.abort = abort;
+    const startedAt = this.clock.now();
     const finish = (ok: boolean): void => {
       e.abort = undefined;
       e.state.inFlight = false;
@@ -172,7 +187,7 @@ export class PollScheduler {
         this.run(e, true);
         return;
       }
-      const delay = nextDelay(e.task.intervalMs, e.state.failures, this.random(), this.maxBackoffMs);
+      const delay = e.state.failures > 0 ? nextDelay(e.task.intervalMs, e.state.failures, this.random(), this.maxBackoffMs) : alignedDelay(startedAt, this.clock.now(), e.task.intervalMs);
       e.state.lastDelayMs = delay;
       this.schedule(e, delay);
     };

@@ -83,19 +83,56 @@ function sameBounds(a: readonly Bucket[], b: readonly Bucket[]): boolean {
   return true;
 }
 
-/** Adds the histogram increase between two scrapes to a bucket's total (in place when the bounds match). */
-function addIncrease(totals: (Bucket[] | undefined)[], i: number, prev: readonly Bucket[] | undefined, cur: readonly Bucket[]): void {
+/** The latency increase between two scrapes and the total it is added to: in place when the bounds match. */
+function addBuckets(totals: (Bucket[] | undefined)[], i: number, inc: readonly Bucket[]): void {
   const have = totals[i];
-  if (prev && sameBounds(prev, cur) && (!have || sameBounds(have, cur))) {
-    let reset = false;
-    for (let k = 0; k < cur.length; k++) if ((cur[k] as Bucket).count < (prev[k] as Bucket).count) reset = true;
-    const out = have ?? cur.map((b) => ({ le: b.le, count: 0 }));
-    for (let k = 0; k < cur.length; k++) (out[k] as Bucket).count += (cur[k] as Bucket).count - (reset ? 0 : (prev[k] as Bucket).count);
-    totals[i] = out;
-    return;
+  if (!have) totals[i] = inc.map((b) => ({ le: b.le, count: 0 + b.count }));
+  else if (sameBounds(have, inc)) for (let k = 0; k < inc.length; k++) (have[k] as Bucket).count += (inc[k] as Bucket).count;
+  else totals[i] = sumBuckets([have, inc]);
+}
+
+/** What one scrape added since the one before it (counter resets handled): what the status window and the dashboard's buckets sum. */
+interface ScrapeStep {
+  prev: ScrapePoint;
+  latency: Bucket[] | undefined;
+  requests: number;
+  errors: number;
+  predictions: number | undefined;
+  low: number;
+}
+
+/**
+ * Steps by their later scrape, computed once: a poll every few seconds sums the same 60-odd steps of its status
+ * window again and again, and only the newest one is new. Weak, so steps leave with their scrapes.
+ */
+const steps = new WeakMap<ScrapePoint, ScrapeStep>();
+
+function stepOf(prev: ScrapePoint, cur: ScrapePoint): ScrapeStep {
+  const known = steps.get(cur);
+  if (known?.prev === prev) return known;
+  let latency: Bucket[] | undefined;
+  if (cur.latency) {
+    const p = prev.latency;
+    if (p && sameBounds(p, cur.latency)) {
+      let reset = false;
+      for (let k = 0; k < cur.latency.length; k++) if ((cur.latency[k] as Bucket).count < (p[k] as Bucket).count) reset = true;
+      latency = cur.latency.map((b, k) => ({ le: b.le, count: b.count - (reset ? 0 : (p[k] as Bucket).count) }));
+    } else latency = histogramIncrease(p, cur.latency);
   }
-  const inc = histogramIncrease(prev, cur);
-  totals[i] = have ? sumBuckets([have, inc]) : inc;
+  const step: ScrapeStep = { prev, latency, requests: 0, errors: 0, predictions: undefined, low: 0 };
+  if (cur.requests) {
+    // A counter absent from the previous scrape appeared since: all it counts is new, as after a reset.
+    const reset = prev.requests === undefined || cur.requests.total < prev.requests.total || cur.requests.errors < prev.requests.errors;
+    step.requests = reset ? cur.requests.total : cur.requests.total - (prev.requests?.total ?? 0);
+    step.errors = reset ? cur.requests.errors : cur.requests.errors - (prev.requests?.errors ?? 0);
+  }
+  if (cur.predictions !== undefined) {
+    const reset = cur.predictions < (prev.predictions ?? 0);
+    step.predictions = reset ? cur.predictions : cur.predictions - (prev.predictions ?? 0);
+    step.low = reset ? (cur.lowConfidence ?? 0) : (cur.lowConfidence ?? 0) - (prev.lowConfidence ?? 0);
+  }
+  steps.set(cur, step);
+  return step;
 }
 
 /** Increases between consecutive scrapes, credited to the bucket of the later scrape (counter resets handled). */
@@ -118,20 +155,14 @@ function accumulateScrapes(scrapes: readonly ScrapePoint[], b: Buckets): ScrapeA
     if (i < 0) continue;
     acc.covered[i] = 1;
     acc.seconds[i] = (acc.seconds[i] as number) + (cur.t - prev.t) / 1000;
-    if (cur.latency) addIncrease(acc.latency, i, prev.latency, cur.latency);
-    if (cur.requests) {
-      const reset = prev.requests === undefined || cur.requests.total < prev.requests.total || cur.requests.errors < prev.requests.errors;
-      // A counter absent from the previous scrape appeared since: all it counts is new, as after a reset.
-      acc.requests[i] = (acc.requests[i] as number) + (reset ? cur.requests.total : cur.requests.total - (prev.requests?.total ?? 0));
-      acc.errors[i] = (acc.errors[i] as number) + (reset ? cur.requests.errors : cur.requests.errors - (prev.requests?.errors ?? 0));
-    }
-    if (cur.predictions !== undefined) {
+    const step = stepOf(prev, cur);
+    if (step.latency) addBuckets(acc.latency, i, step.latency);
+    acc.requests[i] = (acc.requests[i] as number) + step.requests;
+    acc.errors[i] = (acc.errors[i] as number) + step.errors;
+    if (step.predictions !== undefined) {
       acc.hasPredictions[i] = 1;
-      const p0 = prev.predictions ?? 0;
-      const l0 = prev.lowConfidence ?? 0;
-      const reset = cur.predictions < p0;
-      acc.predictions[i] = (acc.predictions[i] as number) + (reset ? cur.predictions : cur.predictions - p0);
-      acc.low[i] = (acc.low[i] as number) + (reset ? (cur.lowConfidence ?? 0) : (cur.lowConfidence ?? 0) - l0);
+      acc.predictions[i] = (acc.predictions[i] as number) + step.predictions;
+      acc.low[i] = (acc.low[i] as number) + step.low;
     }
   }
   return acc;
@@ -474,7 +505,10 @@ export function summarizeTally(scrapes: readonly ScrapePoint[], tally: RecordTal
     return ms.length > 0 ? percentile(ms, 95) : null;
   };
   if (scrapes.length > 1) {
-    const sorted = [...scrapes].sort((a, b) => a.t - b.t);
+    // Scrapes arrive in time order; sort only a copy that is not.
+    let ordered = true;
+    for (let k = 1; k < scrapes.length && ordered; k++) ordered = (scrapes[k - 1] as ScrapePoint).t <= (scrapes[k] as ScrapePoint).t;
+    const sorted = ordered ? scrapes : [...scrapes].sort((a, b) => a.t - b.t);
     const latency: (Bucket[] | undefined)[] = [undefined];
     let requests = 0;
     let failed = 0;
@@ -482,19 +516,14 @@ export function summarizeTally(scrapes: readonly ScrapePoint[], tally: RecordTal
     let lowPredictions = 0;
     let havePredictions = false;
     for (let k = 1; k < sorted.length; k++) {
-      const prev = sorted[k - 1] as ScrapePoint;
-      const cur = sorted[k] as ScrapePoint;
-      if (cur.latency) addIncrease(latency, 0, prev.latency, cur.latency);
-      if (cur.requests) {
-        const reset = prev.requests === undefined || cur.requests.total < prev.requests.total || cur.requests.errors < prev.requests.errors;
-        requests += reset ? cur.requests.total : cur.requests.total - (prev.requests?.total ?? 0);
-        failed += reset ? cur.requests.errors : cur.requests.errors - (prev.requests?.errors ?? 0);
-      }
-      if (cur.predictions !== undefined) {
+      const step = stepOf(sorted[k - 1] as ScrapePoint, sorted[k] as ScrapePoint);
+      if (step.latency) addBuckets(latency, 0, step.latency);
+      requests += step.requests;
+      failed += step.errors;
+      if (step.predictions !== undefined) {
         havePredictions = true;
-        const reset = cur.predictions < (prev.predictions ?? 0);
-        predictions += reset ? cur.predictions : cur.predictions - (prev.predictions ?? 0);
-        lowPredictions += reset ? (cur.lowConfidence ?? 0) : (cur.lowConfidence ?? 0) - (prev.lowConfidence ?? 0);
+        predictions += step.predictions;
+        lowPredictions += step.low;
       }
     }
     const seconds = ((sorted[sorted.length - 1] as ScrapePoint).t - (sorted[0] as ScrapePoint).t) / 1000;

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { detectMetric, feedbackByRequest, overallQuality, qualityOverTime, scorePrediction } from '../../../src/core/deployments/feedback';
 import { assessHealth, worstState, type HealthInput } from '../../../src/core/deployments/health';
 import type { FeedbackRecord, PredictionRecord, Timed } from '../../../src/core/deployments/records';
-import { nextDelay, PollScheduler, type Clock } from '../../../src/core/deployments/scheduler';
+import { alignedDelay, nextDelay, PollScheduler, type Clock } from '../../../src/core/deployments/scheduler';
 
 const base: HealthInput = { reachable: { ok: true }, p95Ms: 10, drift: null, fallbackRate: 0.01, errorRate: 0, sourceProblems: [], budgets: { latency_p95_ms: 50, drift_psi: 0.2, fallback_rate: 0.05 } };
 
@@ -153,6 +153,27 @@ describe('PollScheduler', () => {
     await clock.advance(7500);
     assert.equal(s.state('a')?.failures, 0);
     assert.equal(s.state('a')?.lastDelayMs, 1000);
+    s.stop();
+  });
+
+  it('wakes deployments at the same interval together, an interval after each poll started, not lengthened on average', async () => {
+    assert.equal(alignedDelay(0, 0, 5000), 5000);
+    assert.equal(alignedDelay(0, 40, 5000), 4960, 'an interval after the start, not after the end');
+    assert.equal(alignedDelay(260, 300, 5000), 5200, 'to the nearest half second');
+    assert.equal(alignedDelay(30, 30, 1000), 970, 'a tenth of a short interval');
+    assert.equal(alignedDelay(0, 6000, 5000), 5000, 'a poll longer than the interval: a whole interval of rest');
+    let drift = 0;
+    for (let start = 0; start < 500; start++) drift += start + alignedDelay(start, start, 5000) - (start + 5000);
+    assert.equal(drift / 500, 0.5, 'half a millisecond longer on average (ties round up)');
+    const clock = new ManualClock();
+    const s = new PollScheduler({ clock });
+    const starts: Record<string, number[]> = { a: [], b: [] };
+    // a answers at once, b after 40 ms: the next polls still start together.
+    s.add({ id: 'a', intervalMs: 5000, poll: () => Promise.resolve(void starts.a?.push(clock.now())) });
+    s.add({ id: 'b', intervalMs: 5000, poll: () => (starts.b?.push(clock.now()), new Promise<void>((r) => clock.setTimeout(r, 40))) });
+    await clock.advance(0);
+    await clock.advance(10_100);
+    assert.deepEqual(starts, { a: [0, 5000, 10_000], b: [0, 5000, 10_000] });
     s.stop();
   });
 

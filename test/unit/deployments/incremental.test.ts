@@ -10,7 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import { DeploymentMonitor } from '../../../src/core/deployments/monitor';
 import { JsonlTail, PredictionSource } from '../../../src/core/deployments/predictionLog';
 import type { PredictionRecord, Timed } from '../../../src/core/deployments/records';
-import { emptyTally, SlidingTally, summarizeWindow, tallyRecord } from '../../../src/core/deployments/series';
+import { emptyTally, SlidingTally, summarizeTally, summarizeWindow, tallyRecord } from '../../../src/core/deployments/series';
+import { histogramIncrease, histogramQuantile, sumBuckets, type Bucket } from '../../../src/core/deployments/prometheus';
+import type { ScrapePoint } from '../../../src/core/deployments/scrape';
 import { seeded } from './seeded';
 
 function randomRecord(random: () => number, t: number, id: string): PredictionRecord {
@@ -122,6 +124,86 @@ describe('SlidingTally', () => {
       const expected = emptyTally();
       for (const r of records.slice(lo)) tallyRecord(expected, r.record, 1);
       assert.deepEqual(sliding.advance(records, lo), expected, `step ${step}`);
+    }
+  });
+});
+
+/** The status numbers of scrapes from their increases, pair by pair (resets: all a counter holds is new). */
+function reference(scrapes: readonly ScrapePoint[]): ReturnType<typeof summarizeTally> {
+  const sorted = [...scrapes].sort((a, b) => a.t - b.t);
+  let latency: Bucket[] | undefined;
+  let [requests, errors, predictions, low, seen] = [0, 0, 0, 0, false];
+  for (let k = 1; k < sorted.length; k++) {
+    const [prev, cur] = [sorted[k - 1] as ScrapePoint, sorted[k] as ScrapePoint];
+    if (cur.latency) {
+      const inc = histogramIncrease(prev.latency, cur.latency);
+      latency = latency ? sumBuckets([latency, inc]) : inc;
+    }
+    if (cur.requests) {
+      const p = prev.requests;
+      const reset = !p || cur.requests.total < p.total || cur.requests.errors < p.errors;
+      requests += cur.requests.total - (reset ? 0 : p.total);
+      errors += cur.requests.errors - (reset ? 0 : p.errors);
+    }
+    if (cur.predictions !== undefined) {
+      seen = true;
+      const reset = cur.predictions < (prev.predictions ?? 0);
+      predictions += cur.predictions - (reset ? 0 : (prev.predictions ?? 0));
+      low += (cur.lowConfidence ?? 0) - (reset ? 0 : (prev.lowConfidence ?? 0));
+    }
+  }
+  const seconds = ((sorted[sorted.length - 1] as ScrapePoint).t - (sorted[0] as ScrapePoint).t) / 1000;
+  const p95 = latency ? histogramQuantile(0.95, latency) : Number.NaN;
+  return { p95Ms: Number.isFinite(p95) ? p95 : null, throughput: seconds > 0 ? requests / seconds : null, errorRate: requests > 0 ? errors / requests : null, fallbackRate: null, lowConfidenceShare: seen && predictions > 0 ? low / predictions : null };
+}
+
+describe('status window over scrapes', () => {
+  it('sums each step between scrapes once, equal at every poll to summing the window from fresh copies', () => {
+    const random = seeded(11);
+    const bounds = [
+      [5, 10, 25, 50, Infinity],
+      [5, 10, 25, 50, 100, Infinity],
+    ];
+    const scrapes: ScrapePoint[] = [];
+    let counts = [0, 0, 0, 0, 0];
+    let requests = { total: 0, errors: 0 };
+    let predictions = 0;
+    let low = 0;
+    let shape = 0;
+    const tally = emptyTally();
+    for (let k = 0; k < 400; k++) {
+      const r = random();
+      if (r < 0.03) {
+        // The server restarted: every counter from zero.
+        counts = counts.map(() => 0);
+        requests = { total: 0, errors: 0 };
+        predictions = 0;
+        low = 0;
+      } else if (r < 0.05) {
+        // A new set of bucket bounds (another server version).
+        shape = 1 - shape;
+        counts = (bounds[shape] as number[]).map(() => 0);
+      }
+      let running = 0;
+      counts = counts.map((c) => (running += Math.floor(random() * 4)) + c);
+      const errors = Math.floor(random() * 2);
+      requests = { total: requests.total + errors + Math.floor(random() * 5), errors: requests.errors + errors };
+      predictions += Math.floor(random() * 5);
+      low += random() < 0.3 ? 1 : 0;
+      const point: ScrapePoint = { t: 1000 * k + (random() < 0.05 ? -1500 : 0) };
+      if (random() > 0.05) point.latency = (bounds[shape] as number[]).map((le, i) => ({ le, count: counts[i] ?? 0 }));
+      if (random() > 0.05) point.requests = { ...requests };
+      if (random() > 0.1) {
+        point.predictions = predictions;
+        point.lowConfidence = low;
+      }
+      scrapes.push(point);
+      // Each poll sums the last 60 scrapes (cached steps) and a fresh copy of them (nothing cached): the same numbers.
+      const window = scrapes.slice(-60);
+      const fresh = structuredClone(window);
+      const summary = summarizeTally(window, tally, () => [], 300_000);
+      assert.deepEqual(summary, summarizeTally(fresh, tally, () => [], 300_000), `poll ${k}`);
+      assert.deepEqual(summary, reference(fresh), `poll ${k}: the increases summed pair by pair`);
     }
   });
 });

@@ -4,10 +4,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import type { DriftScorer } from '../../../src/core/deployments/driftSeries';
 import { inProcessScorer, openLiveDrift, type LiveDrift } from '../../../src/core/deployments/liveDrift';
 import { DeploymentMonitor } from '../../../src/core/deployments/monitor';
+import { PredictionStore } from '../../../src/core/deployments/recordStore';
 import { readSnapshotRows } from '../../../src/core/formats/tabular';
 
 const DATA = join(resolve(__dirname, '..', '..', '..'), 'samples', 'data', 'credit-risk');
@@ -105,5 +106,32 @@ describe('DeploymentMonitor drift over time (prediction log only)', () => {
     await short.poll();
     assert.equal(calls, 2, '240 new inputs: rescored');
     await short.close();
+  });
+
+  it('copies no inputs again for a status window that holds the same records (nothing logged since)', async () => {
+    let calls = 0;
+    const inner = inProcessScorer(() => Promise.resolve(live));
+    const scorer: DriftScorer = { baseline: () => inner.baseline(), score: (w) => (calls++, inner.score(w)), detail: (i, t) => inner.detail(i, t) };
+    // Each copy of a window's inputs into columns, counted (and still made).
+    const copy = mock.method(PredictionStore.prototype, 'inputColumns');
+    const copies = (): number => copy.mock.callCount();
+    try {
+      // 10 minutes after the last logged input: the status window is widened back to the last 500, which stay put.
+      let now = T + 1_800_000;
+      const m = new DeploymentMonitor({ name: 'idle', predictions: { jsonl: 'p.jsonl' }, budgets: { drift_psi: 0.2 } }, { root: dir, now: () => now, drift: { scorer, reason: 'test', mode: 'evidently', minRecords: 500 } });
+      await m.poll();
+      const first = m.status.drift;
+      assert.ok(first);
+      assert.deepEqual([calls, copies()], [1, 1]);
+      for (let k = 0; k < 4; k++) {
+        now += 40_000;
+        await m.poll();
+      }
+      assert.deepEqual([calls, copies()], [1, 1], 'the same window: its score, without a copy or a request');
+      assert.deepEqual(m.status.drift, first);
+      await m.close();
+    } finally {
+      copy.mock.restore();
+    }
   });
 });

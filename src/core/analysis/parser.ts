@@ -28,10 +28,41 @@ export function locateWasm(pkg: string, file: string): string {
 let ready: Promise<void> | undefined;
 const languages = new Map<Language, TsLanguage>();
 
+/**
+ * The cursor functions of tree-sitter's wasm module. web-tree-sitter's TreeCursor copies the cursor's four words into
+ * a transfer buffer before every call and back after each move, in JavaScript; a walk that calls the module directly
+ * leaves them there (see js/ast.ts). Emscripten makes the options object given to `Parser.init` the module itself.
+ */
+export interface CursorModule {
+  HEAP32: Int32Array;
+  _ts_init(): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+}
+
+const CURSOR_FUNCTIONS = [
+  '_ts_init', '_ts_tree_cursor_current_node_type_id_wasm', '_ts_tree_cursor_current_field_id_wasm', '_ts_tree_cursor_start_index_wasm',
+  '_ts_tree_cursor_end_index_wasm', '_ts_tree_cursor_goto_first_child_wasm', '_ts_tree_cursor_goto_next_sibling_wasm', '_ts_tree_cursor_goto_parent_wasm',
+] as const;
+
+let cursorModule: CursorModule | undefined;
+
+/** tree-sitter's cursor functions, when this web-tree-sitter build exposes them (else the analysis uses TreeCursor). */
+export function treeSitterCursorModule(): CursorModule | undefined {
+  return cursorModule;
+}
+
 /** Loads tree-sitter and the grammars. Safe to call many times. */
 export function loadGrammars(): Promise<void> {
   ready ??= (async () => {
-    await Parser.init({ locateFile: (name: string) => locateWasm('web-tree-sitter', name) });
+    const options: Record<string, unknown> = { locateFile: (name: string) => locateWasm('web-tree-sitter', name) };
+    await Parser.init(options);
+    if (options.HEAP32 instanceof Int32Array && CURSOR_FUNCTIONS.every((f) => typeof options[f] === 'function')) cursorModule = options as unknown as CursorModule;
     for (const [lang, g] of Object.entries(GRAMMARS) as [Language, { pkg: string; file: string }][]) {
       languages.set(lang, await TsLanguage.load(locateWasm(g.pkg, g.file)));
     }

@@ -8,8 +8,8 @@ import type { Tree } from 'web-tree-sitter';
 import { generateSource } from '../../../bench/analysis';
 import { analyzeSource, needsAnalysis } from '../../../src/core/analysis/engine';
 import { runAnalysis } from '../../../src/core/analysis/js/analyzer';
-import { buildAst, FUNCTION_TYPES, type JNode } from '../../../src/core/analysis/js/ast';
-import { loadGrammars, parse } from '../../../src/core/analysis/parser';
+import { type Ast, buildAst, FUNCTION_TYPES, type JNode, setDirectWalk } from '../../../src/core/analysis/js/ast';
+import { loadGrammars, parse, treeSitterCursorModule } from '../../../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type Language, type WorkspaceResolver } from '../../../src/core/analysis/types';
 import { mulberry32 } from '../../../src/core/util/random';
 import { corpusFiles } from '../../corpusFiles';
@@ -80,6 +80,36 @@ describe('JS/TS analysis shortcuts', () => {
         for (const c of n.children) assert.ok(c.idx > n.idx && c.last <= n.last);
       });
     }
+  });
+
+  test('the direct walk over tree-sitter copies the same tree as TreeCursor, also with syntax errors and left-out statements', () => {
+    assert.ok(treeSitterCursorModule(), 'web-tree-sitter no longer exposes its cursor functions: the copy falls back to TreeCursor (slower)');
+    const rng = mulberry32(17);
+    const flat = (ast: Ast): string[] =>
+      ast.nodes.map((n) => [n.type, n.named, n.field, n.start, n.end, n.idx, n.last, n.skipped, n.name, n.children.map((c) => c.idx).join(' '), n.parent?.idx, n.fn?.idx].join(','));
+    let compared = 0;
+    for (const { name, text: clean, lang } of sources) {
+      // The text as it is, and broken in two places (ERROR and MISSING nodes).
+      for (const text of [clean, ...[0, 1].map(() => {
+        const at = Math.floor(rng() * clean.length);
+        return clean.slice(0, at) + (['(', '{', '}', 'const ', '"'][Math.floor(rng() * 5)] as string) + clean.slice(at);
+      })]) {
+        const tree = parse(text, lang);
+        const keep = rng() < 0.5 ? undefined : (_type: string, start: number) => start % 3 !== 0;
+        try {
+          setDirectWalk(false);
+          const viaCursor = flat(buildAst(tree, text, keep));
+          setDirectWalk(true);
+          const direct = flat(buildAst(tree, text, keep));
+          assert.deepEqual(direct, viaCursor, name);
+          compared += direct.length;
+        } finally {
+          setDirectWalk(true);
+          tree.delete();
+        }
+      }
+    }
+    assert.ok(compared > 10_000, `nodes compared: ${compared}`);
   });
 
   test('copying only the statements the pre-scan selects gives the same calls and findings', () => {

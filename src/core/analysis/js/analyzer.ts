@@ -4,7 +4,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
-import { type Ast, buildAst, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse } from './ast';
+import { type Ast, buildAst, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
 import { affectedStatements, info, prescan, reachableStatements, readsFileWideFact, selectStatements, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
@@ -88,7 +88,7 @@ interface StatementResults {
 /** The top-level statements of a tree (type and range), read with one cursor. */
 function topLevel(tree: Tree): Statement[] {
   const out: Statement[] = [];
-  const cursor = tree.walk();
+  const cursor = walkOf(tree);
   const types = tree.language.types;
   try {
     if (!cursor.gotoFirstChild()) return out;

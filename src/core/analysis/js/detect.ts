@@ -153,6 +153,67 @@ function urlNames(r: Resolver, n: JNode | undefined, depth = 0): string[] {
   }
 }
 
+/** The call being matched and the analysis it belongs to (the helpers below read it). */
+interface CallSite {
+  env: DetectEnv;
+  call: JNode;
+}
+
+/** The string value of an expression, when the resolver knows it. */
+function str(at: CallSite, n: JNode | undefined): string | undefined {
+  if (!n) return undefined;
+  const v = at.env.r.eval(n);
+  return v.k === 'str' ? v.s : undefined;
+}
+
+/** The URL of the call: its text when known (also with unknown parts), else the names it is read from. */
+function remote(at: CallSite, client: RemoteClient, name: string, urlNode: JNode | undefined, url: string | undefined, method?: string, via?: Val): Detected | undefined {
+  const { env, call } = at;
+  let shown: string | undefined;
+  if (url !== undefined && env.urls.test(url)) shown = urlPath(url);
+  else if (urlNode && (url === undefined || /^\$\{…\}/.test(url) || !/^[a-z]+:\/\//i.test(url)) && !(url !== undefined && MODEL_FILE_RE.test(url)) && !downloadsBinary(env.r, call)) {
+    const named = urlNames(env.r, urlNode).find((x) => isInferenceUrlName(x));
+    if (named !== undefined) shown = url !== undefined && url !== '${…}' ? urlPath(url).replace('${…}', named) : named;
+  }
+  if (shown === undefined) return undefined;
+  return { node: call, kind: 'remote', label: `${name} to ${shown}`, promise: true, client, ...(method !== undefined ? { method } : {}), ...(via ? { via } : {}) };
+}
+
+/** A property of an object literal the expression `cfg` holds, with its string value when known. */
+function objUrl(at: CallSite, cfg: JNode | undefined, key: string): { node: JNode; url: string | undefined } | undefined {
+  if (!cfg) return undefined;
+  const v = at.env.r.eval(cfg);
+  if (v.k !== 'objlit') return undefined;
+  const node = at.env.r.objProp(v.node, key);
+  return node ? { node, url: str(at, node) } : undefined;
+}
+
+function instanceBase(at: CallSite, via: Val | undefined, key: string): string {
+  if (!via || via.k !== 'obj') return '';
+  if (via.ext?.url !== undefined) return via.ext.url.replace(/\/$/, '');
+  for (const cfg of via.cfg) {
+    const b = objUrl(at, cfg, key)?.url;
+    if (b !== undefined) return b.replace(/\/$/, '');
+  }
+  return '';
+}
+
+/** axios/got through an instance: the instance's base URL and the call's path. */
+function viaInstance(at: CallSite, client: RemoteClient, name: string, urlNode: JNode | undefined, via: Val | undefined, baseKey: string, method: string): Detected | undefined {
+  const { env, call } = at;
+  const { ast, r } = env;
+  const path = urlNode ? str(at, urlNode) : undefined;
+  const base = instanceBase(at, via, baseKey);
+  const hit = remote(at, client, name, urlNode, path === undefined ? undefined : base + path, method, via);
+  if (hit || !via || via.k !== 'obj' || !urlNode) return hit;
+  // An instance whose name or base URL says it talks to a model server (`mlClient.post('/api/v1/chat')`).
+  const baseNode = via.cfg.map((cfg) => objUrl(at, cfg, baseKey)?.node).find((x) => x !== undefined);
+  const holder = lastName(ast, child(unwrap(child(call, 'function') ?? call), 'object'));
+  const named = [...(baseNode ? urlNames(r, baseNode) : []), ...(holder ? [`${holder}Url`] : [])].find((x) => isInferenceUrlName(x));
+  if (named === undefined) return undefined;
+  return { node: call, kind: 'remote', label: `${name} to ${path ?? named}`, promise: true, client, method, via };
+}
+
 export function detectCall(env: DetectEnv, call: JNode): Detected | undefined {
   const { ast, r } = env;
   const callee = child(call, 'function');
@@ -160,51 +221,7 @@ export function detectCall(env: DetectEnv, call: JNode): Detected | undefined {
   const c = unwrap(callee);
   const args = argsOf(call);
   const cv = r.eval(c);
-  const str = (n: JNode | undefined): string | undefined => {
-    if (!n) return undefined;
-    const v = r.eval(n);
-    return v.k === 'str' ? v.s : undefined;
-  };
-  /** The URL of the call: its text when known (also with unknown parts), else the names it is read from. */
-  const remote = (client: RemoteClient, name: string, urlNode: JNode | undefined, url: string | undefined, method?: string, via?: Val): Detected | undefined => {
-    let shown: string | undefined;
-    if (url !== undefined && env.urls.test(url)) shown = urlPath(url);
-    else if (urlNode && (url === undefined || /^\$\{…\}/.test(url) || !/^[a-z]+:\/\//i.test(url)) && !(url !== undefined && MODEL_FILE_RE.test(url)) && !downloadsBinary(r, call)) {
-      const named = urlNames(r, urlNode).find((x) => isInferenceUrlName(x));
-      if (named !== undefined) shown = url !== undefined && url !== '${…}' ? urlPath(url).replace('${…}', named) : named;
-    }
-    if (shown === undefined) return undefined;
-    return { node: call, kind: 'remote', label: `${name} to ${shown}`, promise: true, client, ...(method !== undefined ? { method } : {}), ...(via ? { via } : {}) };
-  };
-  const objUrl = (cfg: JNode | undefined, key: string): { node: JNode; url: string | undefined } | undefined => {
-    if (!cfg) return undefined;
-    const v = r.eval(cfg);
-    if (v.k !== 'objlit') return undefined;
-    const node = r.objProp(v.node, key);
-    return node ? { node, url: str(node) } : undefined;
-  };
-  const instanceBase = (via: Val | undefined, key: string): string => {
-    if (!via || via.k !== 'obj') return '';
-    if (via.ext?.url !== undefined) return via.ext.url.replace(/\/$/, '');
-    for (const cfg of via.cfg) {
-      const b = objUrl(cfg, key)?.url;
-      if (b !== undefined) return b.replace(/\/$/, '');
-    }
-    return '';
-  };
-  /** axios/got through an instance: the instance's base URL and the call's path. */
-  const viaInstance = (client: RemoteClient, name: string, urlNode: JNode | undefined, via: Val | undefined, baseKey: string, method: string): Detected | undefined => {
-    const path = urlNode ? str(urlNode) : undefined;
-    const base = instanceBase(via, baseKey);
-    const hit = remote(client, name, urlNode, path === undefined ? undefined : base + path, method, via);
-    if (hit || !via || via.k !== 'obj' || !urlNode) return hit;
-    // An instance whose name or base URL says it talks to a model server (`mlClient.post('/api/v1/chat')`).
-    const baseNode = via.cfg.map((cfg) => objUrl(cfg, baseKey)?.node).find((x) => x !== undefined);
-    const holder = lastName(ast, child(unwrap(child(call, 'function') ?? call), 'object'));
-    const named = [...(baseNode ? urlNames(r, baseNode) : []), ...(holder ? [`${holder}Url`] : [])].find((x) => isInferenceUrlName(x));
-    if (named === undefined) return undefined;
-    return { node: call, kind: 'remote', label: `${name} to ${path ?? named}`, promise: true, client, method, via };
-  };
+  const at: CallSite = { env, call };
 
   // The callee itself is a pipeline, fetch, axios, got or undici.request.
   if (cv.k === 'obj' && cv.what === 'hf-pipeline') {
@@ -214,22 +231,22 @@ export function detectCall(env: DetectEnv, call: JNode): Detected | undefined {
     const first = args[0];
     const req = first ? r.eval(first) : undefined;
     // fetch(new Request(url, …)) / fetch({ url }) are rare; the URL is the first argument.
-    return remote('fetch', cv.k === 'mod' && cv.mod === 'undici' ? 'undici.fetch' : 'fetch', first, req?.k === 'str' ? req.s : undefined);
+    return remote(at, 'fetch', cv.k === 'mod' && cv.mod === 'undici' ? 'undici.fetch' : 'fetch', first, req?.k === 'str' ? req.s : undefined);
   }
   if ((cv.k === 'mod' && cv.mod === 'axios' && cv.path.length === 0) || (cv.k === 'obj' && cv.what === 'axios-instance')) {
     const first = args[0] ? r.eval(args[0]) : undefined;
     const via = cv.k === 'obj' ? cv : undefined;
     // axios(url, config) or axios(config) with a `url` (the config may be a variable).
-    const urlNode = first?.k === 'str' ? args[0] : objUrl(args[0], 'url')?.node;
-    return viaInstance('axios', 'axios', urlNode, via, 'baseURL', '');
+    const urlNode = first?.k === 'str' ? args[0] : objUrl(at, args[0], 'url')?.node;
+    return viaInstance(at, 'axios', 'axios', urlNode, via, 'baseURL', '');
   }
   if ((cv.k === 'mod' && cv.mod === 'got' && cv.path.length === 0) || (cv.k === 'obj' && cv.what === 'got-instance')) {
     const via = cv.k === 'obj' ? cv : undefined;
     const first = args[0] ? r.eval(args[0]) : undefined;
-    const urlNode = first?.k === 'objlit' ? objUrl(args[0], 'url')?.node : args[0];
-    return viaInstance('got', 'got', urlNode, via, 'prefixUrl', '');
+    const urlNode = first?.k === 'objlit' ? objUrl(at, args[0], 'url')?.node : args[0];
+    return viaInstance(at, 'got', 'got', urlNode, via, 'prefixUrl', '');
   }
-  if (cv.k === 'mod' && cv.mod === 'undici' && cv.path.length === 1 && cv.path[0] === 'request') return remote('undici-request', 'undici.request', args[0], str(args[0]));
+  if (cv.k === 'mod' && cv.mod === 'undici' && cv.path.length === 1 && cv.path[0] === 'request') return remote(at, 'undici-request', 'undici.request', args[0], str(at, args[0]));
   if (cv.k === 'mod' && cv.path.length === 1) {
     const fn = cv.path[0] as string;
     // face-api.js: inference through module functions.
@@ -255,12 +272,12 @@ export function detectCall(env: DetectEnv, call: JNode): Detected | undefined {
           return { node: call, kind: 'tfjs', label: `tfjs model.${prop}`, promise: !SYNC_MODEL_METHODS.has(prop) || (promised && prop === 'predict'), method: prop, via: rv, labels: models && (LABEL_METHODS.has(prop) || (promised && prop === 'predict')) };
         }
         case 'axios-instance':
-          if (AXIOS_METHODS.has(prop)) return viaInstance('axios', `axios.${prop}`, prop === 'request' ? objUrl(args[0], 'url')?.node : args[0], rv, 'baseURL', prop);
+          if (AXIOS_METHODS.has(prop)) return viaInstance(at, 'axios', `axios.${prop}`, prop === 'request' ? objUrl(at, args[0], 'url')?.node : args[0], rv, 'baseURL', prop);
           break;
         case 'got-instance':
           if (GOT_METHODS.has(prop)) {
             const first = args[0] ? r.eval(args[0]) : undefined;
-            return viaInstance('got', `got.${prop}`, first?.k === 'objlit' ? objUrl(args[0], 'url')?.node : args[0], rv, 'prefixUrl', prop);
+            return viaInstance(at, 'got', `got.${prop}`, first?.k === 'objlit' ? objUrl(at, args[0], 'url')?.node : args[0], rv, 'prefixUrl', prop);
           }
           break;
         case 'sm-runtime':
@@ -274,8 +291,8 @@ export function detectCall(env: DetectEnv, call: JNode): Detected | undefined {
           break;
       }
     }
-    if (rv.k === 'mod' && rv.mod === 'axios' && rv.path.length === 0 && AXIOS_METHODS.has(prop)) return remote('axios', `axios.${prop}`, prop === 'request' ? objUrl(args[0], 'url')?.node : args[0], prop === 'request' ? objUrl(args[0], 'url')?.url : str(args[0]), prop);
-    if (rv.k === 'mod' && rv.mod === 'got' && rv.path.length === 0 && GOT_METHODS.has(prop)) return remote('got', `got.${prop}`, args[0], str(args[0]) ?? objUrl(args[0], 'url')?.url, prop);
+    if (rv.k === 'mod' && rv.mod === 'axios' && rv.path.length === 0 && AXIOS_METHODS.has(prop)) return remote(at, 'axios', `axios.${prop}`, prop === 'request' ? objUrl(at, args[0], 'url')?.node : args[0], prop === 'request' ? objUrl(at, args[0], 'url')?.url : str(at, args[0]), prop);
+    if (rv.k === 'mod' && rv.mod === 'got' && rv.path.length === 0 && GOT_METHODS.has(prop)) return remote(at, 'got', `got.${prop}`, args[0], str(at, args[0]) ?? objUrl(at, args[0], 'url')?.url, prop);
     if (prop === 'send' && args[0]) {
       const cmd = r.eval(args[0]);
       if (cmd.k === 'obj' && cmd.what === 'sm-command') return { node: call, kind: 'sagemaker', label: 'SageMaker InvokeEndpoint', promise: true, client: 'sagemaker', via: rv };

@@ -143,50 +143,57 @@ describe('KLL quantile sketch', () => {
   test('level 0 filled by merges and restores of sketches over other ranges is still sorted right when compacted', () => {
     // Level 0 sorts with the bounds the sketch keeps for it: they must cover what merge(), fromState() and
     // fromWeighted() put there, or items would be lost or stale ones copied into the levels above. Every value is
-    // added once, so a sketch must never hold a value twice, nor one never added.
+    // used once, so a sketch must never hold a value twice, nor one it was never given.
     const rnd = mulberry32(23);
     const added = new Set<number>();
-    const unique = (from: number, width: number): number => {
+    /** A value never used before, pushed onto `into` (the values one sketch has seen). */
+    const unique = (into: number[], from: number, width: number): number => {
       for (;;) {
         const x = from + Math.floor(rnd() * width * 1000) / 1000;
         if (!added.has(x)) {
           added.add(x);
+          into.push(x);
           return x;
         }
       }
     };
-    const sketchOf = (from: number, width: number, n: number): KllSketch => {
-      const s = new KllSketch(64);
-      for (let i = 0; i < n; i++) s.update(unique(from, width));
-      return s;
-    };
-    const check = (sketch: KllSketch, label: string): void => {
+    const check = (sketch: KllSketch, label: string, values: number[]): void => {
+      const own = new Set(values);
       const seen = new Set<number>();
       sketch.toState().levels.forEach((level, h) => {
         for (let i = 0; i < level.length; i++) {
           const x = level[i] as number;
           if (h > 0 && i > 0) assert.ok((level[i - 1] as number) <= x, `${label}: level ${h} not sorted at ${i}`);
-          assert.ok(added.has(x), `${label}: ${x} was never added`);
+          assert.ok(own.has(x), `${label}: ${x} was never added to it`);
           assert.ok(!seen.has(x), `${label}: ${x} retained twice`);
           seen.add(x);
         }
       });
-      assert.ok(maxRankError(sketch, [...added]) <= kllRankError(64), `${label}: rank error ${maxRankError(sketch, [...added])}`);
+      assert.equal(sketch.n, values.length, label);
+      assert.ok(maxRankError(sketch, values) <= kllRankError(64), `${label}: rank error ${maxRankError(sketch, values)}`);
     };
-    const merged = sketchOf(0, 100, 300);
+    const mergedValues: number[] = [];
+    const merged = new KllSketch(64);
+    for (let i = 0; i < 300; i++) merged.update(unique(mergedValues, 0, 100));
     for (const [from, width, n] of [[1000, 1000, 150], [-50, 10, 777], [5, 0.5, 40], [1e6, 100, 5000], [-1e5, 100, 1234]] as const) {
-      merged.merge(KllSketch.fromState(sketchOf(from, width, n).toState()));
-      for (let i = 0; i < 100; i++) merged.update(unique(0, 100));
-      check(merged, `after merging [${from}, ${from + width})`);
+      const part = new KllSketch(64);
+      for (let i = 0; i < n; i++) part.update(unique(mergedValues, from, width));
+      merged.merge(KllSketch.fromState(part.toState()));
+      for (let i = 0; i < 100; i++) merged.update(unique(mergedValues, 0, 100));
+      check(merged, `after merging [${from}, ${from + width})`, mergedValues);
     }
-    const weighted = KllSketch.fromWeighted([-3e6, 2e6, 3e6], [1, 1, 1], 64);
-    for (const x of [-3e6, 2e6, 3e6]) added.add(x);
+    const weightedValues = [-3e6, 2e6, 3e6];
+    for (const x of weightedValues) added.add(x);
+    const weighted = KllSketch.fromWeighted(weightedValues, [1, 1, 1], 64);
+    for (let i = 0; i < 600; i++) weighted.update(unique(weightedValues, 0, 100));
+    check(weighted, 'fromWeighted', weightedValues);
     weighted.merge(merged);
-    for (let i = 0; i < 700; i++) weighted.update(unique(0, 100));
-    check(weighted, 'fromWeighted, merged');
+    weightedValues.push(...mergedValues);
+    for (let i = 0; i < 700; i++) weighted.update(unique(weightedValues, 0, 100));
+    check(weighted, 'fromWeighted, merged', weightedValues);
     const restored = KllSketch.fromState(merged.toState());
-    for (let i = 0; i < 700; i++) restored.update(unique(0, 100));
-    check(restored, 'restored');
+    for (let i = 0; i < 700; i++) restored.update(unique(mergedValues, 0, 100));
+    check(restored, 'restored', mergedValues);
   });
 
   test('keeps a bounded number of items', () => {

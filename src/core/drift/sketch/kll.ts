@@ -347,7 +347,12 @@ export class KllSketch {
       }
     }
     sk.level0 = sk.levels[0] as Float64Array;
-    sk.findLevel0Bounds();
+    // Level 0 was filled in ascending order: its bounds are its ends.
+    const s0 = sk.sizes[0] as number;
+    if (s0 > 0) {
+      sk.lo0 = sk.level0[0] as number;
+      sk.hi0 = sk.level0[s0 - 1] as number;
+    }
     sk.retained = sk.sizes.reduce((a, b) => a + b, 0);
     sk.n = n;
     sk.min = n ? (values[0] as number) : Infinity;

@@ -61,6 +61,10 @@ export function sortFloat64(a: Float64Array, from = 0, to = a.length): void {
  * knows its bounds and reads the sorted items once). Other bounds (±Infinity: unknown) sort `a` in place.
  */
 export function sortedFloat64(a: Float64Array, n: number, lo: number, hi: number): Float64Array {
+  // Already in order (a level built from sorted values): one pass, which random data leaves after a few items.
+  let i = 1;
+  while (i < n && (a[i - 1] as number) <= (a[i] as number)) i++;
+  if (i >= n) return a;
   if (n <= SMALL || !(hi - lo < Infinity)) {
     sortFloat64(a, 0, n);
     return a;

@@ -42,6 +42,11 @@ function mergeSorted(a: Float64Array, an: number, b: Float64Array, bn: number): 
   return out;
 }
 
+/** fromSorted()'s runs of equal values and their counts, reused for inputs of up to RUNS_KEPT values. */
+const RUNS_KEPT = 1 << 18;
+let runValues = new Float64Array(0);
+let runCounts = new Float64Array(0);
+
 /** Level 0 is sorted and compacted when it holds this many items. */
 const LEVEL0_BATCH = 256;
 
@@ -364,8 +369,14 @@ export class KllSketch {
 
   /** fromWeighted() of sorted values, equal values counted together. */
   static fromSorted(sorted: Float64Array, k = DEFAULT_KLL_K, seed?: number): KllSketch {
-    const values = new Float64Array(sorted.length);
-    const counts = new Float64Array(sorted.length);
+    // The runs go to arrays kept for the next call (fromWeighted copies them), up to a size: less garbage.
+    if (runValues.length < sorted.length && sorted.length <= RUNS_KEPT) {
+      runValues = new Float64Array(sorted.length);
+      runCounts = new Float64Array(sorted.length);
+    }
+    const kept = sorted.length <= RUNS_KEPT;
+    const values = kept ? runValues : new Float64Array(sorted.length);
+    const counts = kept ? runCounts : new Float64Array(sorted.length);
     let runs = 0;
     for (let i = 0; i < sorted.length; ) {
       const v = sorted[i] as number;

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { driftConfigFrom, typeOverrides } from '../core/drift/config';
 import { profileFile } from '../core/drift/profile';
 import { profileToText } from '../core/drift/report';
+import { groupDigits } from '../core/formats/randomAccess';
 import { FormatError } from '../core/formats/types';
 import { choice, parseOptions, UsageError, type CliIo, type Subcommand } from './io';
 import { loadCliManifest, rowLimitOption } from './manifest';
@@ -49,7 +50,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const out = parsed.values.get('--out');
   if (out) {
     await writeFile(resolve(io.cwd, out), JSON.stringify(profile) + '\n');
-    io.stdout(`Profile of ${file} (${profile.rows.toLocaleString('en-US')} rows, ${profile.columns.length} columns) written to ${out}.\n`);
+    io.stdout(`Profile of ${file} (${groupDigits(profile.rows)} rows, ${profile.columns.length} columns) written to ${out}.\n`);
     for (const p of profile.problems) io.stderr(`${file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}\n`);
   } else if (format === 'json') io.stdout(JSON.stringify(profile, null, 2) + '\n');
   else io.stdout(profileToText(profile));

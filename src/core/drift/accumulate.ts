@@ -669,12 +669,6 @@ export class ColumnAccumulator {
 
   // ---- result ------------------------------------------------------------------------------------------------
 
-  /** Moves recorded line numbers by `delta` (a part of a file read from its middle counted lines from 1). */
-  shiftLines(delta: number): void {
-    for (const e of this.invalidExamples) e.line += delta;
-    if (this.firstBadUtf8) this.firstBadUtf8 += delta;
-  }
-
   finish(): ColumnProfile {
     const nonMissing = this.count - this.missing;
     let type: SemanticType = this.type === 'pending' ? 'empty' : this.type;

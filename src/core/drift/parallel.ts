@@ -255,8 +255,8 @@ function partBuilder(source: Profile['source'], request: { options?: Partial<Pro
   return b;
 }
 
-/** The worker side: waits for its job, reads its range, says where it stopped, waits for the line shift, sends its
- * columns. */
+/** The worker side: waits for its job, reads its range, finishes its columns, says where it stopped, waits for the
+ * line shift, sends its columns. */
 export async function runProfilePartWorker(): Promise<void> {
   const port = parentPort;
   if (isMainThread || !port || !isProfilePartJob(workerData)) return;
@@ -274,10 +274,12 @@ export async function runProfilePartWorker(): Promise<void> {
         }
       },
     }, job.totalBytes);
+    // The columns are finished before the line shift is known (it waits for the first part), then shifted.
+    const columns = b.finishColumns();
     port.postMessage({ type: 'scanned', boundary: result.boundary, boundaryLine: result.boundaryLine } satisfies PartMessage);
     const { lineDelta } = await nextMessage<{ type: 'finish'; lineDelta: number }>();
-    if (lineDelta) b.shiftLines(lineDelta);
-    port.postMessage({ type: 'done', columns: b.finishColumns(), rows: b.rows, malformed: b.malformed, problems: b.problems.entries() } satisfies PartMessage);
+    if (lineDelta) b.shiftLines(lineDelta, columns);
+    port.postMessage({ type: 'done', columns, rows: b.rows, malformed: b.malformed, problems: b.problems.entries() } satisfies PartMessage);
   } catch (err) {
     port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies PartMessage);
   }

@@ -116,10 +116,13 @@ export class ProfileBuilder {
     return this.columns.map((c) => c.finish());
   }
 
-  /** Moves every recorded line number by `delta`. */
-  shiftLines(delta: number): void {
+  /** Moves every recorded line number by `delta`: the reader's problems' and those in `columns` (finishColumns()'s). */
+  shiftLines(delta: number, columns: ColumnProfile[]): void {
     this.problems.shift(delta);
-    for (const c of this.columns) c.shiftLines(delta);
+    for (const c of columns) {
+      for (const e of c.invalidExamples ?? []) e.line += delta;
+      if (c.badUtf8) c.badUtf8.line += delta;
+    }
   }
 
   finish(columns: ColumnProfile[] = this.finishColumns()): Profile {

@@ -33,9 +33,17 @@ export interface RandomAccessOptions {
 const DEFAULT_WINDOW = 64 * 1024;
 const DEFAULT_WINDOWS = 8;
 
-/** A byte count, offset or any count with thousands separators, e.g. 5,120 (human sizes: util/hash formatBytes). */
+/**
+ * A byte count, offset or any count with thousands separators, e.g. 5,120 (human sizes: util/hash formatBytes): what
+ * toLocaleString('en-US') writes. Integers are grouped here: the first toLocaleString call of a process loads the
+ * locale data (tens of milliseconds), which a one-shot command such as `mlship profile` would wait for.
+ */
 export function groupDigits(n: number): string {
-  return n.toLocaleString('en-US');
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
 }
 
 /** Error for a read past the end of a file or buffer. */

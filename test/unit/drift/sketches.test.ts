@@ -7,7 +7,7 @@ import { FrequentItems } from '../../../src/core/drift/sketch/frequent';
 import { hashBytes, hashNumber, hashString } from '../../../src/core/drift/sketch/hash';
 import { HyperLogLog } from '../../../src/core/drift/sketch/hll';
 import { KllSketch, kllRankError } from '../../../src/core/drift/sketch/kll';
-import { sortFloat64 } from '../../../src/core/drift/sketch/sort';
+import { sortedFloat64, sortFloat64 } from '../../../src/core/drift/sketch/sort';
 import { mulberry32 } from '../../../src/core/util/random';
 
 /** Largest |estimated CDF − true CDF| over every distinct value of the data (and between them). */
@@ -140,6 +140,62 @@ describe('KLL quantile sketch', () => {
     }
   });
 
+  test('level 0 filled by merges and restores of sketches over other ranges is still sorted right when compacted', () => {
+    // Level 0 sorts with the bounds the sketch keeps for it: they must cover what merge(), fromState() and
+    // fromWeighted() put there, or items would be lost or stale ones copied into the levels above. Every value is
+    // used once, so a sketch must never hold a value twice, nor one it was never given.
+    const rnd = mulberry32(23);
+    const added = new Set<number>();
+    /** A value never used before, pushed onto `into` (the values one sketch has seen). */
+    const unique = (into: number[], from: number, width: number): number => {
+      for (;;) {
+        const x = from + Math.floor(rnd() * width * 1000) / 1000;
+        if (!added.has(x)) {
+          added.add(x);
+          into.push(x);
+          return x;
+        }
+      }
+    };
+    const check = (sketch: KllSketch, label: string, values: number[]): void => {
+      const own = new Set(values);
+      const seen = new Set<number>();
+      sketch.toState().levels.forEach((level, h) => {
+        for (let i = 0; i < level.length; i++) {
+          const x = level[i] as number;
+          if (h > 0 && i > 0) assert.ok((level[i - 1] as number) <= x, `${label}: level ${h} not sorted at ${i}`);
+          assert.ok(own.has(x), `${label}: ${x} was never added to it`);
+          assert.ok(!seen.has(x), `${label}: ${x} retained twice`);
+          seen.add(x);
+        }
+      });
+      assert.equal(sketch.n, values.length, label);
+      assert.ok(maxRankError(sketch, values) <= kllRankError(64), `${label}: rank error ${maxRankError(sketch, values)}`);
+    };
+    const mergedValues: number[] = [];
+    const merged = new KllSketch(64);
+    for (let i = 0; i < 300; i++) merged.update(unique(mergedValues, 0, 100));
+    for (const [from, width, n] of [[1000, 1000, 150], [-50, 10, 777], [5, 0.5, 40], [1e6, 100, 5000], [-1e5, 100, 1234]] as const) {
+      const part = new KllSketch(64);
+      for (let i = 0; i < n; i++) part.update(unique(mergedValues, from, width));
+      merged.merge(KllSketch.fromState(part.toState()));
+      for (let i = 0; i < 100; i++) merged.update(unique(mergedValues, 0, 100));
+      check(merged, `after merging [${from}, ${from + width})`, mergedValues);
+    }
+    const weightedValues = [-3e6, 2e6, 3e6];
+    for (const x of weightedValues) added.add(x);
+    const weighted = KllSketch.fromWeighted(weightedValues, [1, 1, 1], 64);
+    for (let i = 0; i < 600; i++) weighted.update(unique(weightedValues, 0, 100));
+    check(weighted, 'fromWeighted', weightedValues);
+    weighted.merge(merged);
+    weightedValues.push(...mergedValues);
+    for (let i = 0; i < 700; i++) weighted.update(unique(weightedValues, 0, 100));
+    check(weighted, 'fromWeighted, merged', weightedValues);
+    const restored = KllSketch.fromState(merged.toState());
+    for (let i = 0; i < 700; i++) restored.update(unique(mergedValues, 0, 100));
+    check(restored, 'restored', mergedValues);
+  });
+
   test('keeps a bounded number of items', () => {
     const s = build(random);
     const retained = s.toState().levels.reduce((n, l) => n + l.length, 0);
@@ -270,6 +326,24 @@ describe('sortFloat64 (the sketches\' batch sort)', () => {
       assert.equal(expected.length, data.length);
     });
   }
+  test('sortedFloat64: the same order from the bounds it is given, the input untouched when it answers with its scratch array', () => {
+    for (const [name, data] of Object.entries(cases)) {
+      if (!data.every((x) => Number.isFinite(x))) continue;
+      const input = Float64Array.from([...data, 7, 8]);
+      const n = data.length;
+      const before = input.slice();
+      const lo = Math.min(...data);
+      const hi = Math.max(...data);
+      for (const [bounds, label] of [[[lo, hi], 'known bounds'], [[-Infinity, Infinity], 'unknown bounds']] as const) {
+        const a = before.slice();
+        const out = sortedFloat64(a, n, bounds[0], bounds[1]);
+        const want = Float64Array.from(data).sort();
+        for (let i = 0; i < n; i++) assert.ok(out[i] === want[i], `${name}, ${label}, at ${i}: ${out[i]} ≠ ${want[i]}`);
+        if (out !== a) assert.deepEqual(a, before, `${name}, ${label}: input changed`);
+        assert.deepEqual(a.subarray(n), before.subarray(n), `${name}, ${label}: items past n changed`);
+      }
+    }
+  });
 });
 
 describe('frequent items from bytes (ByteFrequent)', () => {

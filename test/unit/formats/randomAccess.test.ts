@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { bufferSource, openRandomAccess, withRandomAccess } from '../../../src/core/formats/randomAccess';
+import { bufferSource, groupDigits, openRandomAccess, withRandomAccess } from '../../../src/core/formats/randomAccess';
 import type { RandomAccessFile } from '../../../src/core/formats/randomAccess';
 import { FormatError } from '../../../src/core/formats/types';
 import { fixture, randomBytes, withTempDir, writeTemp } from './helpers';
@@ -73,5 +73,13 @@ describe('openRandomAccess', () => {
     assert.equal(src.size, 11);
     assert.equal((await src.read(6, 5)).toString(), 'world');
     await assert.rejects(src.read(6, 6), /^FormatError: Truncated test file: needs 6 bytes at offset 6 but the file ends at 11/);
+  });
+});
+
+describe('groupDigits', () => {
+  test("writes what toLocaleString('en-US') writes, integers grouped without it", () => {
+    const values = [0, -0, 1, -1, 999, 1000, -1000, 12_345, 999_999, 1_000_000, -1_234_567, 2 ** 31, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 1e21, 1234.5678, -0.5, Number.NaN, Infinity];
+    for (let i = 0; i < 60; i++) values.push(Math.floor(Math.sin(i + 1) * 10 ** (i % 17)));
+    for (const n of values) assert.equal(groupDigits(n), n.toLocaleString('en-US'), String(n));
   });
 });

@@ -14,7 +14,7 @@
 // ε(k) = 2.446 / k^0.9433 ≈ 1.30 % of n with 99 % confidence (DataSketches' fitted bound for two-sided PMF/CDF
 // queries). Tests check it on random, sorted, reversed and all-equal streams and on merges of random partitions.
 import type { KllState } from '../../../shared/drift';
-import { sortFloat64 } from './sort';
+import { sortedFloat64 } from './sort';
 
 export const DEFAULT_KLL_K = 256;
 const MIN_WIDTH = 8;
@@ -42,6 +42,11 @@ function mergeSorted(a: Float64Array, an: number, b: Float64Array, bn: number): 
   return out;
 }
 
+/** fromSorted()'s runs of equal values and their counts, reused for inputs of up to RUNS_KEPT values. */
+const RUNS_KEPT = 1 << 18;
+let runValues = new Float64Array(0);
+let runCounts = new Float64Array(0);
+
 /** Level 0 is sorted and compacted when it holds this many items. */
 const LEVEL0_BATCH = 256;
 
@@ -57,6 +62,9 @@ export class KllSketch {
   private levels: Float64Array[];
   private sizes: number[];
   private level0: Float64Array;
+  /** Minimum and maximum of level 0's items (+∞ and −∞ while it is empty), for its sort. */
+  private lo0 = Infinity;
+  private hi0 = -Infinity;
   private retained = 0;
   private capacityTotal: number;
   /** capacity(h) for the current number of levels (recomputed when a level is added). */
@@ -96,8 +104,15 @@ export class KllSketch {
 
   update(x: number): void {
     if (x !== x) return; // NaN
-    if (x < this.min) this.min = x;
-    if (x > this.max) this.max = x;
+    // min ≤ lo0 and hi0 ≤ max: only a new bound of level 0 can be a new minimum or maximum.
+    if (x < this.lo0) {
+      this.lo0 = x;
+      if (x < this.min) this.min = x;
+    }
+    if (x > this.hi0) {
+      this.hi0 = x;
+      if (x > this.max) this.max = x;
+    }
     this.n++;
     const s0 = this.sizes[0] as number;
     if (s0 === this.level0.length) this.levels[0] = this.level0 = grow(this.level0, s0 + 1);
@@ -131,25 +146,40 @@ export class KllSketch {
       }
       if (s0 + room > this.level0.length) this.levels[0] = this.level0 = grow(this.level0, s0 + room);
       const level0 = this.level0;
-      let min = this.min;
-      let max = this.max;
+      let lo0 = this.lo0;
+      let hi0 = this.hi0;
       const end = i + room;
       for (; i < end; i++) {
         const x = xs[i] as number;
         if (x !== x) continue;
-        if (x < min) min = x;
-        if (x > max) max = x;
+        if (x < lo0) lo0 = x;
+        if (x > hi0) hi0 = x;
         level0[s0++] = x;
       }
       const added = s0 - (this.sizes[0] as number);
-      this.min = min;
-      this.max = max;
+      this.lo0 = lo0;
+      this.hi0 = hi0;
+      if (lo0 < this.min) this.min = lo0;
+      if (hi0 > this.max) this.max = hi0;
       this.n += added;
       this.retained += added;
       this.sizes[0] = s0;
       // The next value (if any) takes update()'s path: it completes the batch or reaches the total capacity.
       if (i < to) this.update(xs[i++] as number);
     }
+  }
+
+  /** Sets lo0 and hi0 from level 0's items (after they were put there other than by update()). */
+  private findLevel0Bounds(): void {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < (this.sizes[0] as number); i++) {
+      const x = this.level0[i] as number;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    this.lo0 = lo;
+    this.hi0 = hi;
   }
 
   private recomputeCapacity(): void {
@@ -183,8 +213,8 @@ export class KllSketch {
 
   private compact(h: number): void {
     const size = this.sizes[h] as number;
-    const level = this.levels[h] as Float64Array;
-    if (h === 0) sortFloat64(level, 0, size);
+    // Level 0 is read from its sorted copy (the level itself when sorted in place).
+    const level = h === 0 ? sortedFloat64(this.level0, size, this.lo0, this.hi0) : (this.levels[h] as Float64Array);
     const pairs = size & ~1;
     if (pairs === 0) return;
     const half = pairs / 2;
@@ -206,7 +236,11 @@ export class KllSketch {
     }
     this.sizes[h + 1] = aboveSize + half;
     // An odd item (the largest) stays behind.
-    if (size & 1) level[0] = level[size - 1] as number;
+    if (size & 1) (this.levels[h] as Float64Array)[0] = level[size - 1] as number;
+    if (h === 0) {
+      this.lo0 = size & 1 ? (level[size - 1] as number) : Infinity;
+      this.hi0 = size & 1 ? this.lo0 : -Infinity;
+    }
     this.sizes[h] = size & 1;
     this.retained -= half;
   }
@@ -234,6 +268,7 @@ export class KllSketch {
       } else this.levels[h] = mergeSorted(this.levels[h] as Float64Array, ms, ol, os);
       this.sizes[h] = ms + os;
       this.retained += os;
+      if (h === 0) this.findLevel0Bounds();
     }
     this.recomputeCapacity();
     this.compress();
@@ -317,6 +352,12 @@ export class KllSketch {
       }
     }
     sk.level0 = sk.levels[0] as Float64Array;
+    // Level 0 was filled in ascending order: its bounds are its ends.
+    const s0 = sk.sizes[0] as number;
+    if (s0 > 0) {
+      sk.lo0 = sk.level0[0] as number;
+      sk.hi0 = sk.level0[s0 - 1] as number;
+    }
     sk.retained = sk.sizes.reduce((a, b) => a + b, 0);
     sk.n = n;
     sk.min = n ? (values[0] as number) : Infinity;
@@ -328,8 +369,14 @@ export class KllSketch {
 
   /** fromWeighted() of sorted values, equal values counted together. */
   static fromSorted(sorted: Float64Array, k = DEFAULT_KLL_K, seed?: number): KllSketch {
-    const values = new Float64Array(sorted.length);
-    const counts = new Float64Array(sorted.length);
+    // The runs go to arrays kept for the next call (fromWeighted copies them), up to a size: less garbage.
+    if (runValues.length < sorted.length && sorted.length <= RUNS_KEPT) {
+      runValues = new Float64Array(sorted.length);
+      runCounts = new Float64Array(sorted.length);
+    }
+    const kept = sorted.length <= RUNS_KEPT;
+    const values = kept ? runValues : new Float64Array(sorted.length);
+    const counts = kept ? runCounts : new Float64Array(sorted.length);
     let runs = 0;
     for (let i = 0; i < sorted.length; ) {
       const v = sorted[i] as number;
@@ -349,6 +396,7 @@ export class KllSketch {
       sk.sizes = s.levels.map((l) => l.length);
       sk.level0 = grow(sk.levels[0] as Float64Array, Math.max(LEVEL0_BATCH, s.k));
       sk.levels[0] = sk.level0;
+      sk.findLevel0Bounds();
     }
     sk.retained = sk.sizes.reduce((a, b) => a + b, 0);
     sk.n = s.n;

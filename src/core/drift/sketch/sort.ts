@@ -1,8 +1,10 @@
 // Ascending in-place sort of finite numbers in a Float64Array range, faster than the typed array's own sort on the
 // batches the sketches sort (KLL level 0, the row-limit buffer): a bucket sort whose buckets are equal slices of
-// [min, max], one per value on average, then put in order by one insertion pass over all (the typed sort per bucket
-// when a bucket is crowded, so skewed data or a far outlier costs no more than before). The order is the typed sort's, except that
-// −0 and +0 may come in either order (they are equal numbers). Ranges holding NaN or ±Infinity use the typed sort.
+// [min, max], one per value on average, then put in order by one insertion pass over all (a crowded bucket is left
+// alone when it holds one repeated value, else given the typed sort, so skewed data or a far outlier costs no more
+// than before). The order is the typed sort's, except that −0 and +0 may come in either order (they are equal
+// numbers). Ranges holding NaN or ±Infinity use the typed sort. A caller that knows the bounds (KLL's level 0) can
+// take the sorted values from the scratch array instead (sortedFloat64).
 
 const SMALL = 32;
 const CROWDED = 48;
@@ -44,16 +46,40 @@ export function sortFloat64(a: Float64Array, from = 0, to = a.length): void {
     if (v < lo) lo = v;
     else if (v > hi) hi = v;
   }
-  const range = hi - lo;
-  if (check !== 0 || !(range < Infinity)) {
+  if (check !== 0 || !(hi - lo < Infinity)) {
     a.subarray(from, to).sort();
     return;
   }
-  if (range === 0) return;
+  const out = bucketSort(a, from, n, lo, hi);
+  if (out !== a) a.set(out.subarray(0, n), from);
+}
+
+/**
+ * a[0, n) sorted ascending, when `lo` and `hi` are their minimum and maximum (finite, no NaN among them): returned
+ * either as `a` itself, sorted in place, or as a shared scratch array whose [0, n) hold them (valid until the next
+ * sort; `a` is then left as it was). Saves sortFloat64's pass for the bounds and its copy back (KLL's level 0, which
+ * knows its bounds and reads the sorted items once). Other bounds (±Infinity: unknown) sort `a` in place.
+ */
+export function sortedFloat64(a: Float64Array, n: number, lo: number, hi: number): Float64Array {
+  // Already in order (a level built from sorted values): one pass, which random data leaves after a few items.
+  let i = 1;
+  while (i < n && (a[i - 1] as number) <= (a[i] as number)) i++;
+  if (i >= n) return a;
+  if (n <= SMALL || !(hi - lo < Infinity)) {
+    sortFloat64(a, 0, n);
+    return a;
+  }
+  return bucketSort(a, 0, n, lo, hi);
+}
+
+/** a[from, from + n) (n > SMALL, finite, with minimum lo and maximum hi) sorted into the scratch array, or in place. */
+function bucketSort(a: Float64Array, from: number, n: number, lo: number, hi: number): Float64Array {
+  const range = hi - lo;
+  if (range === 0) return a;
   const scale = (n - 1) / range;
   if (!(scale < Infinity)) {
-    a.subarray(from, to).sort();
-    return;
+    a.subarray(from, from + n).sort();
+    return a;
   }
   if (counts.length < n + 1) {
     counts = new Int32Array(n + 1);
@@ -92,11 +118,19 @@ export function sortFloat64(a: Float64Array, from = 0, to = a.length): void {
     for (let b = 0; b < n; b++) {
       const end = c[b] as number;
       if (end - start > 1) {
-        if (end - start > CROWDED) out.subarray(start, end).sort();
+        if (end - start > CROWDED) sortCrowded(out, start, end);
         else insertionSort(out, start, end);
       }
       start = end;
     }
   }
-  a.set(out.subarray(0, n), from);
+  return out;
+}
+
+/** A crowded bucket: often one repeated value (zeros, a default), left as it is; else the typed array's sort. */
+function sortCrowded(a: Float64Array, from: number, to: number): void {
+  const first = a[from] as number;
+  let i = from + 1;
+  while (i < to && a[i] === first) i++;
+  if (i < to) a.subarray(from, to).sort();
 }

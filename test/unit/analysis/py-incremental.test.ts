@@ -190,7 +190,18 @@ describe('Python reanalysis after edits', () => {
     for (const t of [first.tree, second.tree, fresh.tree]) t.delete();
   });
 
-  test('edits that reach other statements: a module-level client losing its timeout, a caller losing its try, a global rebound in a function, a module-level prediction sent, a syntax error repaired', () => {
+  test('an edit of a function calling `model.predict` leaves a class defining its own `predict` reused (its callers call it on the class or an instance)', () => {
+    const before = 'import joblib\n\nmodel = joblib.load("m.joblib")\n\n\nclass Scorer:\n    def __init__(self):\n        self.model = joblib.load("n.joblib")\n\n    def predict(self, x):\n        return self.model.predict(x)\n\n\ndef handler(x):\n    return model.predict(x)\n';
+    const after = before.replace('    return model.predict(x)\n', '    y = model.predict(x)\n    return y\n');
+    const first = run(before);
+    const second = run(after, { tree: first.tree, snapshot: first.snapshot, before });
+    const fresh = run(after);
+    assert.equal(second.snapshot.reanalyzed, 1, 'only the edited function is analyzed again');
+    assert.equal(json(second), json(fresh));
+    for (const t of [first.tree, second.tree, fresh.tree]) t.delete();
+  });
+
+  test('edits that reach other statements: a module-level client losing its timeout, a caller of a function or a method losing its try, a global rebound in a function, a module-level prediction sent, a syntax error repaired', () => {
     const cases: { name: string; before: string; after: string }[] = [
       {
         name: 'the module-level client a function calls loses its read timeout',
@@ -216,6 +227,11 @@ describe('Python reanalysis after edits', () => {
         name: 'a def missing its colon, whose error swallowed the next statement, is repaired (that statement takes its calls from the scan again)',
         before: 'import joblib\nimport requests\nmodel = joblib.load("m")\nx = [[1]]\ndef f()\n    return 1\nlabel = model.predict(x)[0]\nif label == 1:\n    requests.post("https://h", json={"l": int(label)})\n',
         after: 'import joblib\nimport requests\nmodel = joblib.load("m")\nx = [[1]]\ndef f():\n    return 1\nlabel = model.predict(x)[0]\nif label == 1:\n    requests.post("https://h", json={"l": int(label)})\n',
+      },
+      {
+        name: 'the only caller of a method, on an instance of its class, loses its try',
+        before: 'import joblib\n\n\nclass Scorer:\n    def __init__(self):\n        self.model = joblib.load("m.joblib")\n\n    def score(self, x):\n        return self.model.predict(x)\n\n\nscorer = Scorer()\n\n\ndef handler(x):\n    try:\n        return scorer.score(x)\n    except Exception:\n        return None\n',
+        after: 'import joblib\n\n\nclass Scorer:\n    def __init__(self):\n        self.model = joblib.load("m.joblib")\n\n    def score(self, x):\n        return self.model.predict(x)\n\n\nscorer = Scorer()\n\n\ndef handler(x):\n    return scorer.score(x)\n',
       },
     ];
     for (const c of cases) {

@@ -896,6 +896,11 @@ export class PyContext {
     return groups.get(receiver) ?? [];
   }
 
+  /** The names bound to an instance of class `name` of this file (a file fact). */
+  instancesOf(name: string): ReadonlySet<string> {
+    return this.instances().get(name) ?? new Set();
+  }
+
   /** Names bound to an instance of a class of this file (`svc = ChurnService(…)`): class name → names. */
   private instances(): Map<string, Set<string>> {
     if (!this.instanceMap) {

@@ -4,7 +4,7 @@
 //  - through names: the edited statement binds a name the statement mentions (at module or class level, or a dotted
 //    target such as `app.state.model`), or a statement so reached binds one (origins follow assignments);
 //  - through callers: the edited statement mentions a def or class the statement defines (guards are read at the
-//    callers of a function), or a statement so reached does;
+//    callers of a function), or a method with its class or an instance of it, or a statement so reached does;
 //  - file-wide: anything `PyContext.fileFacts()` covers changed (imports, the names bound to pipelines, torch modules
 //    and LLM clients, the classes and their instances, …);
 //  - module-level code: its predictions flow into any later module-level line, so it is analyzed again when the edit
@@ -18,7 +18,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
 import type { AnalysisConfig, PredictCall, SourceContext } from '../types';
 import { type CallOutcome, outcomeOf, PyContext, type UnsafeOutcome } from './context';
-import { lastNumberAtOrBefore } from './scan';
+import { type DefInfo, lastNumberAtOrBefore } from './scan';
 
 interface Statement {
   start: number;
@@ -31,8 +31,10 @@ interface Statement {
   mentions?: Set<string>;
   /** Names other statements read the binding of: module- and class-level targets, each part of a dotted target (imports are file facts). */
   binds: Set<string>;
-  /** Def and class names at any depth (their callers decide their guards). */
+  /** Def and class names at any depth but methods (their callers decide their guards). */
   defs: Set<string>;
+  /** Methods, each with the names its callers outside the class call it on: the class and its instances. */
+  methods: { name: string; receivers: string[] }[];
   /** Some of its predict calls are outside any function (their predictions flow into any later module-level line). */
   moduleCode: boolean;
   /** For a def: where its header and body lie, relative to `start` (the rest of it is module-level code). */
@@ -126,7 +128,7 @@ function splitStatements(ctx: PyContext, source: string): Statement[] {
   const { starts, error } = ctx.statements();
   const out: Statement[] = starts.map((start, i) => {
     const end = i + 1 < starts.length ? (starts[i + 1] as number) : source.length;
-    return { start, line: Math.max(0, lastNumberAtOrBefore(scan.lineStartOffsets, start)), text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: new Set(), defs: new Set(), moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
+    return { start, line: Math.max(0, lastNumberAtOrBefore(scan.lineStartOffsets, start)), text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: new Set(), defs: new Set(), methods: [], moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
   });
   const owner = (offset: number) => out[statementAt(starts, offset)] as Statement;
   scan.assigns.forEach((a, i) => {
@@ -141,7 +143,10 @@ function splitStatements(ctx: PyContext, source: string): Statement[] {
   });
   for (const d of scan.defs) {
     const s = owner(d.headerStart);
-    s.defs.add(d.name);
+    const cls = d.kind === 'def' && d.parent >= 0 ? (scan.defs[d.parent] as DefInfo) : undefined;
+    // A method is called on `self`/`cls` within its class (this statement), or on the class or an instance of it.
+    if (cls?.kind === 'class') s.methods.push({ name: d.name, receivers: [cls.name, ...[...ctx.instancesOf(cls.name)].flatMap((v) => v.match(NAME) ?? [])] });
+    else s.defs.add(d.name);
     if (d.parent < 0 && d.kind === 'def') s.body = [d.headerStart - s.start, d.end - s.start];
   }
   return out;
@@ -212,7 +217,8 @@ function reusable(before: Statement[], after: Statement[], restructured: Readonl
   };
   // Through names: statements mentioning what an edited statement binds, and onwards.
   spread((s) => s.binds, (s, names) => intersects(mentionsOf(s), names), (s) => s.binds);
-  // Through callers: statements defining what an edited statement mentions, and onwards.
-  spread(mentionsOf, (s, names) => s.defs.size > 0 && intersects(s.defs, names), mentionsOf);
+  // Through callers: statements defining what an edited statement mentions (a method, with its class or an instance),
+  // and onwards.
+  spread(mentionsOf, (s, names) => (s.defs.size > 0 && intersects(s.defs, names)) || s.methods.some((m) => names.has(m.name) && m.receivers.some((r) => names.has(r))), mentionsOf);
   return again;
 }

@@ -398,7 +398,9 @@ function analyzeVsParse(source: string, lang: Language, repetitions: number): { 
 function incrementalEdits(source: string, edits: number, seed: number, lang: Language = 'python', undo = false): { inc: number[]; full: number[]; reparse: number[] } {
   const rng = mulberry32(seed);
   let text = source;
-  let tree: Tree = analyzeSource(text, lang, DEFAULT_CONFIG).tree;
+  // As the language server does: each analysis keeps what the reanalysis after the next edit reuses.
+  const keep = { keepForEdits: true };
+  let tree: Tree = analyzeSource(text, lang, DEFAULT_CONFIG, undefined, keep).tree;
   const inc: number[] = [];
   const full: number[] = [];
   const reparse: number[] = [];
@@ -429,7 +431,7 @@ function incrementalEdits(source: string, edits: number, seed: number, lang: Lan
     const trFirst = i % 2 === 0 ? reparseOnly() : undefined;
     const t0 = performance.now();
     tree.edit(edit);
-    const out = analyzeSource(next, lang, DEFAULT_CONFIG, tree);
+    const out = analyzeSource(next, lang, DEFAULT_CONFIG, tree, keep);
     const ti = performance.now() - t0;
     tree.delete();
     tree = out.tree;
@@ -443,7 +445,7 @@ function incrementalEdits(source: string, edits: number, seed: number, lang: Lan
     if (undo) {
       const end = startIndex + inserted.length;
       tree.edit({ startIndex, oldEndIndex: end, newEndIndex: startIndex + removed, startPosition: { row, column }, oldEndPosition: { row, column: column + inserted.length }, newEndPosition: { row, column: column + removed } });
-      const back = analyzeSource(text, lang, DEFAULT_CONFIG, tree);
+      const back = analyzeSource(text, lang, DEFAULT_CONFIG, tree, keep);
       tree.delete();
       tree = back.tree;
     } else text = next;

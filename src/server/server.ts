@@ -137,7 +137,7 @@ export function startServer(connection: Connection): void {
     }
     const old = current.tree;
     try {
-      const { result, tree } = analyzeSource(current.doc.getText(), current.lang, config, old, contextFor(uri));
+      const { result, tree } = analyzeSource(current.doc.getText(), current.lang, config, old, { ...contextFor(uri), keepForEdits: true });
       current.tree = tree;
       current.result = result;
       void connection.sendDiagnostics({ uri, version, diagnostics: result.findings.map(toDiagnostic) });

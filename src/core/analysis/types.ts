@@ -160,4 +160,6 @@ export interface WorkspaceResolver {
 export interface SourceContext {
   path?: string;
   resolver?: WorkspaceResolver;
+  /** Keep what the reanalysis after the next edit reuses (the language server does); a one-shot analysis skips it. */
+  keepForEdits?: boolean;
 }

@@ -21,7 +21,8 @@ const pick = <T>(rng: () => number, list: readonly T[]): T => list[Math.floor(rn
 /**
  * One random edit of the kinds that change what other statements see: a line copied elsewhere (keeping or losing
  * its indentation), a line deleted, a name renamed at one place or everywhere (defs, module-level names, imports),
- * an import's module changed, a line wrapped in try/except, or the syntax broken (the next edit repairs it, or not).
+ * an import's module changed, a line wrapped in try/except, or the syntax broken (the next edit repairs it, or not):
+ * a bracket, quote or triple quote left open, a keyword misspelt, a stray colon or assignment.
  */
 function randomEdit(rng: () => number, text: string): { next: string; kind: string; breaks: boolean } {
   const lines = text.split('\n');
@@ -60,8 +61,17 @@ function randomEdit(rng: () => number, text: string): { next: string; kind: stri
       return { next: [...lines.slice(0, row), `${indent}try:`, `    ${line}`, `${indent}except Exception:`, `${indent}    pass`, ...lines.slice(row + 1)].join('\n'), kind: 'wrap a line in try', breaks: false };
     }
   }
+  if (r < 0.9) {
+    const keywords = [...text.matchAll(/\b(?:def|class|return|try|except|if|else|import|for|with|lambda)\b/g)];
+    if (keywords.length > 0) {
+      const k = pick(rng, keywords);
+      const at = k.index ?? 0;
+      const typo = rng() < 0.5 ? k[0].slice(0, -1) : `${k[0]}x`;
+      return { next: text.slice(0, at) + typo + text.slice(at + k[0].length), kind: `misspell ${k[0]}`, breaks: true };
+    }
+  }
   const at = Math.floor(rng() * text.length);
-  const junk = pick(rng, ['(', ')', ':', '"', "'''", '\n    ', 'def ', '= ']);
+  const junk = pick(rng, ['(', ')', '[', '{', ']', ':', '"', "'", '"abc', "'''", '"""', 'f"{', '\\', '\n    ', 'def ', '= ', 'return ']);
   return { next: text.slice(0, at) + junk + text.slice(at), kind: `break with ${JSON.stringify(junk)}`, breaks: true };
 }
 
@@ -84,7 +94,8 @@ describe('Python reanalysis after edits', () => {
     for (const { name, text: original } of sources) {
       const big = original.length > 20_000;
       let text = original;
-      let tree: Tree = analyzeSource(text, 'python', DEFAULT_CONFIG).tree;
+      const keep = { keepForEdits: true };
+      let tree: Tree = analyzeSource(text, 'python', DEFAULT_CONFIG, undefined, keep).tree;
       let last = json(analyzeSource(text, 'python', DEFAULT_CONFIG).result);
       let repair: string | undefined;
       for (let e = 0; e < (big ? 60 : 12); e++) {
@@ -92,7 +103,7 @@ describe('Python reanalysis after edits', () => {
         // Half the breaks stay while the next edits are made: reanalysis then works on a tree with errors.
         repair = edit.breaks && rng() < 0.5 ? text : undefined;
         editTree(tree, text, edit.next);
-        const incremental = analyzeSource(edit.next, 'python', DEFAULT_CONFIG, tree);
+        const incremental = analyzeSource(edit.next, 'python', DEFAULT_CONFIG, tree, keep);
         const fresh = analyzeSource(edit.next, 'python', DEFAULT_CONFIG);
         compared++;
         if (fresh.result.findings.length > 0) withFindings++;
@@ -147,7 +158,50 @@ describe('Python reanalysis after edits', () => {
     for (const t of [first.tree, second.tree, fresh.tree]) t.delete();
   });
 
-  test('edits that reach other statements: a module-level client losing its timeout, a caller losing its try, a global rebound in a function, a module-level prediction sent', () => {
+  test('a syntax error inside one function of a 2,000-line file, then its repair: the other statements are reused', () => {
+    const text = generateSource('python', 2000, 5);
+    const lines = text.split('\n');
+    const row = lines.findIndex((l, i) => i > 1000 && /^\s+return\b/.test(l));
+    lines[row] = (lines[row] as string).replace('return', 'retrn');
+    const broken = lines.join('\n');
+    const first = run(text);
+    const second = run(broken, { tree: first.tree, snapshot: first.snapshot, before: text });
+    const third = run(text, { tree: second.tree, snapshot: second.snapshot, before: broken });
+    assert.ok(second.tree.rootNode.hasError, 'the edit breaks the syntax');
+    for (const [step, r, source] of [['broken', second, broken], ['repaired', third, text]] as const) {
+      const total = r.snapshot.statements.length;
+      assert.ok(r.snapshot.reanalyzed > 0 && r.snapshot.reanalyzed < total * 0.1, `${step}: ${r.snapshot.reanalyzed} of ${total} statements analyzed again`);
+      const fresh = run(source);
+      assert.equal(json(r), json(fresh), step);
+      fresh.tree.delete();
+    }
+    for (const t of [first.tree, second.tree, third.tree]) t.delete();
+  });
+
+  test('an edit inside a function leaves the module-level predictions reused, even a recorder there mentioning a module-level record of the version', () => {
+    const before = 'import joblib\nimport logging\nimport requests\n\nlogger = logging.getLogger(__name__)\nmodel = joblib.load("m.joblib")\nmeta = {"model_version": "3"}\npred = model.predict([[1, 2]])\nrequests.post("https://example.com/hook", json={"label": int(pred[0])}, timeout=5)\n\n\ndef report():\n    pass\n';
+    const after = before.replace('def report():\n    pass', 'def report():\n    logger.info(meta)');
+    const first = run(before);
+    const second = run(after, { tree: first.tree, snapshot: first.snapshot, before });
+    const fresh = run(after);
+    assert.ok(json(first).includes('untraced-prediction'), 'the module-level prediction is untraced');
+    assert.equal(second.snapshot.reanalyzed, 1, 'only the edited function is analyzed again');
+    assert.equal(json(second), json(fresh));
+    for (const t of [first.tree, second.tree, fresh.tree]) t.delete();
+  });
+
+  test('an edit of a function calling `model.predict` leaves a class defining its own `predict` reused (its callers call it on the class or an instance)', () => {
+    const before = 'import joblib\n\nmodel = joblib.load("m.joblib")\n\n\nclass Scorer:\n    def __init__(self):\n        self.model = joblib.load("n.joblib")\n\n    def predict(self, x):\n        return self.model.predict(x)\n\n\ndef handler(x):\n    return model.predict(x)\n';
+    const after = before.replace('    return model.predict(x)\n', '    y = model.predict(x)\n    return y\n');
+    const first = run(before);
+    const second = run(after, { tree: first.tree, snapshot: first.snapshot, before });
+    const fresh = run(after);
+    assert.equal(second.snapshot.reanalyzed, 1, 'only the edited function is analyzed again');
+    assert.equal(json(second), json(fresh));
+    for (const t of [first.tree, second.tree, fresh.tree]) t.delete();
+  });
+
+  test('edits that reach other statements: a module-level client losing its timeout, a caller of a function or a method losing its try, a global rebound in a function, a module-level prediction sent, a syntax error repaired', () => {
     const cases: { name: string; before: string; after: string }[] = [
       {
         name: 'the module-level client a function calls loses its read timeout',
@@ -168,6 +222,16 @@ describe('Python reanalysis after edits', () => {
         name: 'a later module-level line sends a module-level prediction',
         before: 'import joblib\nimport requests\n\nmodel = joblib.load("m.joblib")\npred = model.predict([[1, 2]])\nprint(pred)\n',
         after: 'import joblib\nimport requests\n\nmodel = joblib.load("m.joblib")\npred = model.predict([[1, 2]])\nrequests.post("https://example.com/hook", json={"label": int(pred[0])}, timeout=5)\n',
+      },
+      {
+        name: 'a def missing its colon, whose error swallowed the next statement, is repaired (that statement takes its calls from the scan again)',
+        before: 'import joblib\nimport requests\nmodel = joblib.load("m")\nx = [[1]]\ndef f()\n    return 1\nlabel = model.predict(x)[0]\nif label == 1:\n    requests.post("https://h", json={"l": int(label)})\n',
+        after: 'import joblib\nimport requests\nmodel = joblib.load("m")\nx = [[1]]\ndef f():\n    return 1\nlabel = model.predict(x)[0]\nif label == 1:\n    requests.post("https://h", json={"l": int(label)})\n',
+      },
+      {
+        name: 'the only caller of a method, on an instance of its class, loses its try',
+        before: 'import joblib\n\n\nclass Scorer:\n    def __init__(self):\n        self.model = joblib.load("m.joblib")\n\n    def score(self, x):\n        return self.model.predict(x)\n\n\nscorer = Scorer()\n\n\ndef handler(x):\n    try:\n        return scorer.score(x)\n    except Exception:\n        return None\n',
+        after: 'import joblib\n\n\nclass Scorer:\n    def __init__(self):\n        self.model = joblib.load("m.joblib")\n\n    def score(self, x):\n        return self.model.predict(x)\n\n\nscorer = Scorer()\n\n\ndef handler(x):\n    return scorer.score(x)\n',
       },
     ];
     for (const c of cases) {

@@ -5,15 +5,23 @@
 import type { Tree } from 'web-tree-sitter';
 import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, SourceContext } from '../types';
-import { summarizePython } from './context';
+import { outcomeOf, PyContext, summarizePython } from './context';
 import { pythonFixes } from './fixes';
 import { analyzePythonIncremental, type PySnapshot } from './incremental';
 
-/** The last analysis of each tree, for the reanalysis after the next edit (the language server passes the old tree). */
+/**
+ * The last analysis of each tree analyzed with `keepForEdits`, for the reanalysis after the next edit (the language
+ * server passes the old tree).
+ */
 const snapshots = new WeakMap<Tree, PySnapshot>();
 
 function analyze(tree: Tree, source: string, config: AnalysisConfig, context: SourceContext, previous?: Tree): { calls: PredictCall[]; findings: RawFinding[] } {
   try {
+    if (!context.keepForEdits) {
+      if (previous) snapshots.delete(previous);
+      const { records, findings } = new PyContext(source, tree, config, context).analyze();
+      return { calls: records.map((r) => outcomeOf(r).call), findings };
+    }
     const prev = previous ? snapshots.get(previous) : undefined;
     if (previous) snapshots.delete(previous);
     const { calls, findings, snapshot } = analyzePythonIncremental(source, tree, config, context, prev && previous ? { snapshot: prev, tree: previous } : undefined);

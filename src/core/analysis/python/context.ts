@@ -10,7 +10,7 @@ import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymb
 import { classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
 import { isTestFile } from '../paths';
 import { classifyCallees, DECIDES, type Flow, isMetricCallee, labelName, LEAVES, numericName, type Sink, useAround } from './flow';
-import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span } from './scan';
+import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span, topLevelStarts } from './scan';
 import { TreeIndex } from './treeIndex';
 
 export interface ArgInfo {
@@ -150,7 +150,7 @@ export class PyContext {
   private torchClasses: Set<string> | undefined;
   private defByHeader: Map<number, number> | undefined;
   private readonly wrappers: string[];
-  readonly hasError: boolean;
+  private statementsCache: { starts: number[]; error: boolean[] } | undefined;
 
   constructor(
     readonly source: string,
@@ -179,7 +179,29 @@ export class PyContext {
     });
     this.moduleGlobals();
     this.wrappers = config.fallbackWrappers.map((w) => w.trim()).filter(Boolean);
-    this.hasError = tree.rootNode.hasError;
+  }
+
+  /**
+   * The module's top-level statements (`topLevelStarts`) and whether each overlaps a top-level node of the tree that
+   * holds a syntax error. Calls in such a statement are taken from the tree; elsewhere the text scan is exact.
+   */
+  statements(): { starts: number[]; error: boolean[] } {
+    if (!this.statementsCache) {
+      const starts = topLevelStarts(this.scan);
+      const error = starts.map(() => false);
+      for (const e of this.idx.errorSpans()) {
+        const first = Math.max(0, lastNumberAtOrBefore(starts, e.start));
+        for (let i = first; i < starts.length && (i === first || (starts[i] as number) < e.end); i++) error[i] = true;
+      }
+      this.statementsCache = { starts, error };
+    }
+    return this.statementsCache;
+  }
+
+  /** Whether the top-level statement holding `offset` has a syntax error. */
+  errorAt(offset: number): boolean {
+    const { starts, error } = this.statements();
+    return error[Math.max(0, lastNumberAtOrBefore(starts, offset))] === true;
   }
 
   /** `global session` in `init()`: its assignments there bind the module-level name that other functions read. */
@@ -692,6 +714,8 @@ export class PyContext {
       NAME_TOKEN.lastIndex = 0;
       for (let m = NAME_TOKEN.exec(text); m; m = NAME_TOKEN.exec(text)) {
         if (!carriers.has(m[0])) continue;
+        // Module-level code is traced by module-level calls (a function's body runs only when it is called).
+        if (scope < 0 && functionAt(this.scan, start + m.index) >= 0) continue;
         const open = this.openBrackets(start + m.index);
         for (let k = open.length - 1; k >= 0; k--) {
           const p = open[k] as number;
@@ -872,6 +896,11 @@ export class PyContext {
     return groups.get(receiver) ?? [];
   }
 
+  /** The names bound to an instance of class `name` of this file (a file fact). */
+  instancesOf(name: string): ReadonlySet<string> {
+    return this.instances().get(name) ?? new Set();
+  }
+
   /** Names bound to an instance of a class of this file (`svc = ChurnService(…)`): class name → names. */
   private instances(): Map<string, Set<string>> {
     if (!this.instanceMap) {
@@ -941,7 +970,7 @@ export class PyContext {
     const end = close + 1;
     const start = site.complex ? this.receiverStart(site.start, line ? line.start : 0) : site.start;
     if (start < 0) return undefined;
-    if (this.hasError) {
+    if (this.errorAt(site.start)) {
       const fromTree = this.idx.callAt(site.start, site.paren + 1);
       if (!fromTree || fromTree.start > site.nameStart || fromTree.end <= site.paren) return undefined;
       return fromTree;
@@ -1188,7 +1217,7 @@ export class PyContext {
   fileFacts(): string {
     const sorted = (s: Iterable<string>) => [...s].sort().join(',');
     return [
-      `${this.hasError} ${this.numericTask()} ${this.trains()} ${/__name__\s*==/.test(this.scan.masked)}`,
+      `${this.numericTask()} ${this.trains()} ${/__name__\s*==/.test(this.scan.masked)}`,
       sorted(this.pipelineTargets()),
       sorted(this.torchTargets()),
       sorted(this.llmTargets()),

@@ -1,22 +1,24 @@
-// Reanalysis of a Python module after an edit. The module is cut into top-level statements (a def or class with its
-// decorators, an if/try with its else/except/finally, any other statement, each with the comments and blank lines
-// after it). A statement the edit did not touch keeps the predict calls found in it last time unless the edit can
-// reach it:
+// Reanalysis of a Python module after an edit (only for analyses asked to keep a snapshot: `keepForEdits`, as the
+// language server does). The module is cut into top-level statements (`topLevelStarts`). A statement the edit did not
+// touch keeps the predict calls found in it last time unless the edit can reach it:
 //  - through names: the edited statement binds a name the statement mentions (at module or class level, or a dotted
 //    target such as `app.state.model`), or a statement so reached binds one (origins follow assignments);
 //  - through callers: the edited statement mentions a def or class the statement defines (guards are read at the
-//    callers of a function), or a statement so reached does;
+//    callers of a function), or a method with its class or an instance of it, or a statement so reached does;
 //  - file-wide: anything `PyContext.fileFacts()` covers changed (imports, the names bound to pipelines, torch modules
-//    and LLM clients, the classes and their instances, whether the tree has errors, …);
-//  - module-level code: its predictions flow into any later module-level line, so it is always analyzed again;
-//  - in a tree with errors, a statement whose syntax tree changed (calls there are kept only if the tree confirms them).
+//    and LLM clients, the classes and their instances, …);
+//  - module-level code: its predictions flow into any later module-level line, so it is analyzed again when the edit
+//    changed module-level code (anything but the header and body of a top-level def);
+//  - syntax errors: a statement with an error takes its calls from the tree (`PyContext.statements()`), so one whose
+//    error appeared or went away, or, with an error, whose syntax tree changed (tree-sitter's error recovery can reach
+//    past the edit), is analyzed again.
 // Everything else is analyzed in full, against the whole new text. A test holds the result equal to a fresh analysis
 // after random edits.
 import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
 import type { AnalysisConfig, PredictCall, SourceContext } from '../types';
 import { type CallOutcome, outcomeOf, PyContext, type UnsafeOutcome } from './context';
-import { lastNumberAtOrBefore } from './scan';
+import { type DefInfo, lastNumberAtOrBefore } from './scan';
 
 interface Statement {
   start: number;
@@ -29,10 +31,16 @@ interface Statement {
   mentions?: Set<string>;
   /** Names other statements read the binding of: module- and class-level targets, each part of a dotted target (imports are file facts). */
   binds: Set<string>;
-  /** Def and class names at any depth (their callers decide their guards). */
+  /** Def and class names at any depth but methods (their callers decide their guards). */
   defs: Set<string>;
+  /** Methods, each with the names its callers outside the class call it on: the class and its instances. */
+  methods: { name: string; receivers: string[] }[];
   /** Some of its predict calls are outside any function (their predictions flow into any later module-level line). */
   moduleCode: boolean;
+  /** For a def: where its header and body lie, relative to `start` (the rest of it is module-level code). */
+  body?: [number, number];
+  /** It overlaps a top-level node of the tree with a syntax error (its calls are taken from the tree). */
+  error: boolean;
   /** The statement's predict calls and unsafe loads, with line numbers relative to `line`. */
   calls: CallOutcome[];
   unsafe: UnsafeOutcome[];
@@ -42,7 +50,6 @@ export interface PySnapshot {
   source: string;
   key: string;
   facts: string;
-  hasError: boolean;
   statements: Statement[];
   /** How many statements this analysis analyzed (the others kept their earlier results). */
   reanalyzed: number;
@@ -50,7 +57,6 @@ export interface PySnapshot {
 
 const NAME = /[A-Za-z_]\w*/g;
 const DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/;
-const CONTINUATION = new Set(['else', 'elif', 'except', 'finally']);
 
 /** Analyzes `source`, reusing the results of `previous` (the analysis of the text before the edit) where it can. */
 export function analyzePythonIncremental(source: string, tree: Tree, config: AnalysisConfig, context: SourceContext, previous?: { snapshot: PySnapshot; tree: Tree }): { calls: PredictCall[]; findings: RawFinding[]; snapshot: PySnapshot } {
@@ -58,16 +64,18 @@ export function analyzePythonIncremental(source: string, tree: Tree, config: Ana
   const key = `${JSON.stringify(config)}\u0000${context.path ?? ''}\u0000${context.resolver ? 'r' : ''}`;
   const statements = splitStatements(ctx, source);
   const facts = ctx.fileFacts();
-  const starts = statements.map((s) => s.start);
+  const starts = ctx.statements().starts;
   const prev = previous?.snapshot;
   let fresh: ReturnType<typeof reusable>;
   if (prev && prev.key === key && prev.facts === facts && prev.source !== source) {
-    // Where the tree has errors, a call is kept only if the tree confirms it: statements whose syntax tree changed
-    // (tree-sitter's error recovery can reach past the edit) count as edited.
+    // In a statement with a syntax error, a call is kept only if the tree confirms it: such statements whose syntax
+    // tree changed (tree-sitter's error recovery can reach past the edit) count as edited.
     const restructured = new Set<number>();
-    if (ctx.hasError) {
+    if (statements.some((s) => s.error)) {
       for (const r of tree.getChangedRanges(previous.tree)) {
-        for (let i = statementAt(starts, r.startIndex); i < statements.length && (statements[i] as Statement).start <= r.endIndex; i++) restructured.add(i);
+        for (let i = statementAt(starts, r.startIndex); i < statements.length && (statements[i] as Statement).start <= r.endIndex; i++) {
+          if ((statements[i] as Statement).error) restructured.add(i);
+        }
       }
     }
     fresh = reusable(prev.statements, statements, restructured);
@@ -97,7 +105,7 @@ export function analyzePythonIncremental(source: string, tree: Tree, config: Ana
   });
   const findings = ctx.findingsOf(calls, loads);
   const reanalyzed = fresh ? fresh.filter(Boolean).length : statements.length;
-  return { calls: calls.map((c) => c.call), findings, snapshot: { source, key, facts, hasError: ctx.hasError, statements, reanalyzed } };
+  return { calls: calls.map((c) => c.call), findings, snapshot: { source, key, facts, statements, reanalyzed } };
 }
 
 /** A copy of an outcome with its lines moved by `delta` (stored outcomes are never changed). */
@@ -117,21 +125,10 @@ function statementAt(starts: number[], offset: number): number {
 /** The top-level statements of the module, with the names each binds and defines. */
 function splitStatements(ctx: PyContext, source: string): Statement[] {
   const scan = ctx.scan;
-  const lines = scan.lines;
-  const starts: number[] = [];
-  let decorator = false;
-  for (let i = 0; i < lines.count; i++) {
-    if (lines.parentOf(i) !== -1) continue;
-    const at = lines.startOf(i);
-    if (!decorator && !CONTINUATION.has(lines.kwOf(i))) starts.push(lines.lineStart[i] ?? at);
-    decorator = scan.masked.charCodeAt(at) === 64; // '@'
-  }
-  // The first statement also holds what comes before it (comments, blank lines).
-  if (starts.length === 0) starts.push(0);
-  starts[0] = 0;
+  const { starts, error } = ctx.statements();
   const out: Statement[] = starts.map((start, i) => {
     const end = i + 1 < starts.length ? (starts[i + 1] as number) : source.length;
-    return { start, line: Math.max(0, lastNumberAtOrBefore(scan.lineStartOffsets, start)), text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: new Set(), defs: new Set(), moduleCode: false, calls: [], unsafe: [] };
+    return { start, line: Math.max(0, lastNumberAtOrBefore(scan.lineStartOffsets, start)), text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: new Set(), defs: new Set(), methods: [], moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
   });
   const owner = (offset: number) => out[statementAt(starts, offset)] as Statement;
   scan.assigns.forEach((a, i) => {
@@ -144,8 +141,20 @@ function splitStatements(ctx: PyContext, source: string): Statement[] {
       for (const m of t.matchAll(NAME)) s.binds.add(m[0]);
     }
   });
-  for (const d of scan.defs) owner(d.headerStart).defs.add(d.name);
+  for (const d of scan.defs) {
+    const s = owner(d.headerStart);
+    const cls = d.kind === 'def' && d.parent >= 0 ? (scan.defs[d.parent] as DefInfo) : undefined;
+    // A method is called on `self`/`cls` within its class (this statement), or on the class or an instance of it.
+    if (cls?.kind === 'class') s.methods.push({ name: d.name, receivers: [cls.name, ...[...ctx.instancesOf(cls.name)].flatMap((v) => v.match(NAME) ?? [])] });
+    else s.defs.add(d.name);
+    if (d.parent < 0 && d.kind === 'def') s.body = [d.headerStart - s.start, d.end - s.start];
+  }
   return out;
+}
+
+/** The statement's module-level code, masked: all of it but a def's header and body. */
+function moduleText(s: Statement): string {
+  return s.body ? s.masked.slice(0, s.body[0]) + s.masked.slice(s.body[1]) : s.masked;
 }
 
 function mentionsOf(s: Statement): Set<string> {
@@ -180,7 +189,11 @@ function reusable(before: Statement[], after: Statement[], restructured: Readonl
     const o = old[i];
     if (o?.mentions) s.mentions = o.mentions;
   });
-  const again = Object.assign(after.map((_, i) => inEdit(i) || old[i]?.moduleCode === true), { old });
+  // Module-level predictions flow into any later module-level line: they are analyzed again when the edit changed
+  // module-level code (not only the inside of functions).
+  const moduleEdit = before.slice(head, before.length - tail).map(moduleText).join('\u0000') !== after.slice(head, after.length - tail).map(moduleText).join('\u0000');
+  // A statement whose syntax error appeared or went away takes its calls from the tree, or no longer does.
+  const again = Object.assign(after.map((s, i) => inEdit(i) || (moduleEdit && old[i]?.moduleCode === true) || old[i]?.error !== s.error), { old });
   // From the edited statements, statements are reached when `reaches` holds for the names gathered so far; each one
   // reached adds its `next` names.
   const spread = (seed: (s: Statement) => Iterable<string>, reaches: (s: Statement, names: Set<string>) => boolean, next: (s: Statement) => Iterable<string>) => {
@@ -204,7 +217,8 @@ function reusable(before: Statement[], after: Statement[], restructured: Readonl
   };
   // Through names: statements mentioning what an edited statement binds, and onwards.
   spread((s) => s.binds, (s, names) => intersects(mentionsOf(s), names), (s) => s.binds);
-  // Through callers: statements defining what an edited statement mentions, and onwards.
-  spread(mentionsOf, (s, names) => s.defs.size > 0 && intersects(s.defs, names), mentionsOf);
+  // Through callers: statements defining what an edited statement mentions (a method, with its class or an instance),
+  // and onwards.
+  spread(mentionsOf, (s, names) => (s.defs.size > 0 && intersects(s.defs, names)) || s.methods.some((m) => names.has(m.name) && m.receivers.some((r) => names.has(r))), mentionsOf);
   return again;
 }

@@ -830,6 +830,27 @@ export function defAt(scan: Scan, offset: number): number {
   return -1;
 }
 
+/**
+ * Where each top-level statement starts: a def or class with its decorators, an if/try with its else/except/finally,
+ * any other statement, each with the comments and blank lines after it; the first one starts at 0.
+ */
+export function topLevelStarts(scan: Scan): number[] {
+  const lines = scan.lines;
+  const starts: number[] = [];
+  let decorator = false;
+  for (let i = 0; i < lines.count; i++) {
+    if (lines.parentOf(i) !== -1) continue;
+    const at = lines.startOf(i);
+    if (!decorator && !CONTINUATION.has(lines.kwOf(i))) starts.push(lines.lineStart[i] ?? at);
+    decorator = scan.masked.charCodeAt(at) === 64; // '@'
+  }
+  if (starts.length === 0) starts.push(0);
+  starts[0] = 0;
+  return starts;
+}
+
+const CONTINUATION = new Set(['else', 'elif', 'except', 'finally']);
+
 /** Innermost function (not class) containing `offset`, or -1 for module level. */
 export function functionAt(scan: Scan, offset: number): number {
   let i = defAt(scan, offset);

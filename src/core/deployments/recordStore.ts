@@ -40,6 +40,15 @@ function moved<C extends Column>(a: C, order: Int32Array, head: number, capacity
   return out;
 }
 
+/** A copy of a ring column with `capacity` slots holding its `size` records from `head` on, in order, from slot 0. */
+function grown<C extends Column>(a: C, head: number, size: number, capacity: number): C {
+  const out = new (a.constructor as new (n: number) => C)(capacity);
+  const first = Math.min(size, a.length - head);
+  out.set(a.subarray(head, head + first), 0);
+  if (size > first) out.set(a.subarray(0, size - first), first);
+  return out;
+}
+
 /**
  * Prediction records in time order (appended in order; `sortByTime` after out-of-order ones), addressed by index
  * 0 … length − 1, oldest first.
@@ -187,14 +196,21 @@ export class PredictionStore {
     return code;
   }
 
+  /** Twice the slots, the records in order from slot 0: each column copied in at most two blocks. */
   private grow(): void {
-    this.rearrange(Int32Array.from({ length: this.size }, (_, i) => i), this.capacity * 2);
+    const { head, size } = this;
+    const capacity = this.capacity * 2;
+    this.relayout(<C extends Column>(a: C): C => grown(a, head, size, capacity), size, (i) => i, capacity);
   }
 
   /** Lays the records at `order`'s indices out from slot 0 of columns of `capacity` slots. */
   private rearrange(order: Int32Array, capacity: number): void {
     const { head } = this;
-    const move = <C extends Column>(a: C): C => moved(a, order, head, capacity);
+    this.relayout(<C extends Column>(a: C): C => moved(a, order, head, capacity), order.length, (i) => order[i] as number, capacity);
+  }
+
+  /** Columns of `capacity` slots whose slot i holds record `from(i)` (for i < n), each column copied by `move`. */
+  private relayout(move: <C extends Column>(a: C) => C, n: number, from: (i: number) => number, capacity: number): void {
     this.t = move(this.t);
     this.latency = move(this.latency);
     this.confidence = move(this.confidence);
@@ -208,12 +224,14 @@ export class PredictionStore {
     this.inputAtom = this.inputAtom.map((a) => (a ? move(a) : undefined));
     const ids = new Array<string>(capacity).fill('');
     const objects = new Map<number, Record<string, unknown>>();
-    order.forEach((from, i) => {
-      const s = this.slot(from);
+    for (let i = 0; i < n; i++) {
+      const s = this.slot(from(i));
       ids[i] = this.requestIds[s] as string;
-      const o = this.inputObjects.get(s);
-      if (o) objects.set(i, o);
-    });
+      if (this.inputObjects.size > 0) {
+        const o = this.inputObjects.get(s);
+        if (o) objects.set(i, o);
+      }
+    }
     this.requestIds = ids;
     this.inputObjects = objects;
     this.capacity = capacity;

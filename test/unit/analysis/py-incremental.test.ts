@@ -128,34 +128,37 @@ describe('Python reanalysis after edits', () => {
     return { tree, ...analyzePythonIncremental(text, tree, DEFAULT_CONFIG, {}, previous ? { snapshot: previous.snapshot, tree: previous.tree } : undefined) };
   };
 
+  /** `before` analyzed, then `after` reanalyzed from it, and `after` analyzed afresh; `done()` frees the trees. */
+  const edited = (before: string, after: string) => {
+    const first = run(before);
+    const second = run(after, { tree: first.tree, snapshot: first.snapshot, before });
+    const fresh = run(after);
+    return { first, second, fresh, done: () => [first.tree, second.tree, fresh.tree].forEach((t) => t.delete()) };
+  };
+
   test('in a file with a syntax error, an edit whose error recovery reaches past its statement: the statements reached are analyzed again', () => {
     // Found by inserting one character at random into corpus files that end in a broken line.
     for (const [file, at, junk] of [['regressors.py', 474, '{'], ['torch_serving_shapes.py', 931, '[']] as const) {
       const text = `${sources.find((s) => s.name.endsWith(`/${file}`))?.text ?? ''}\n\nbroken = )\n`;
       const next = text.slice(0, at) + junk + text.slice(at);
-      const first = run(text);
-      const second = run(next, { tree: first.tree, snapshot: first.snapshot, before: text });
-      const fresh = run(next);
+      const { second, fresh, done } = edited(text, next);
       assert.ok(second.snapshot.reanalyzed < second.snapshot.statements.length, `${file}: some statements are reused`);
       assert.equal(json(second), json(fresh), file);
-      for (const t of [first.tree, second.tree, fresh.tree]) t.delete();
+      done();
     }
   });
 
   test('an edit in one function reuses the other statements of a 2,000-line file', () => {
     const text = generateSource('python', 2000, 5);
-    const first = run(text);
     const row = text.split('\n').findIndex((l, i) => i > 1000 && /^\s+return\b/.test(l));
     const lines = text.split('\n');
     lines[row] = `${lines[row]}  `;
-    const next = lines.join('\n');
-    const second = run(next, { tree: first.tree, snapshot: first.snapshot, before: text });
+    const { second, fresh, done } = edited(text, lines.join('\n'));
     const total = second.snapshot.statements.length;
     assert.ok(second.snapshot.reanalyzed > 0 && second.snapshot.reanalyzed < total * 0.1, `${second.snapshot.reanalyzed} of ${total} statements analyzed again`);
-    const fresh = run(next);
     assert.equal(fresh.snapshot.reanalyzed, total);
     assert.equal(json(second), json(fresh));
-    for (const t of [first.tree, second.tree, fresh.tree]) t.delete();
+    done();
   });
 
   test('a syntax error inside one function of a 2,000-line file, then its repair: the other statements are reused', () => {
@@ -181,24 +184,20 @@ describe('Python reanalysis after edits', () => {
   test('an edit inside a function leaves the module-level predictions reused, even a recorder there mentioning a module-level record of the version', () => {
     const before = 'import joblib\nimport logging\nimport requests\n\nlogger = logging.getLogger(__name__)\nmodel = joblib.load("m.joblib")\nmeta = {"model_version": "3"}\npred = model.predict([[1, 2]])\nrequests.post("https://example.com/hook", json={"label": int(pred[0])}, timeout=5)\n\n\ndef report():\n    pass\n';
     const after = before.replace('def report():\n    pass', 'def report():\n    logger.info(meta)');
-    const first = run(before);
-    const second = run(after, { tree: first.tree, snapshot: first.snapshot, before });
-    const fresh = run(after);
+    const { first, second, fresh, done } = edited(before, after);
     assert.ok(json(first).includes('untraced-prediction'), 'the module-level prediction is untraced');
     assert.equal(second.snapshot.reanalyzed, 1, 'only the edited function is analyzed again');
     assert.equal(json(second), json(fresh));
-    for (const t of [first.tree, second.tree, fresh.tree]) t.delete();
+    done();
   });
 
   test('an edit of a function calling `model.predict` leaves a class defining its own `predict` reused (its callers call it on the class or an instance)', () => {
     const before = 'import joblib\n\nmodel = joblib.load("m.joblib")\n\n\nclass Scorer:\n    def __init__(self):\n        self.model = joblib.load("n.joblib")\n\n    def predict(self, x):\n        return self.model.predict(x)\n\n\ndef handler(x):\n    return model.predict(x)\n';
     const after = before.replace('    return model.predict(x)\n', '    y = model.predict(x)\n    return y\n');
-    const first = run(before);
-    const second = run(after, { tree: first.tree, snapshot: first.snapshot, before });
-    const fresh = run(after);
+    const { second, fresh, done } = edited(before, after);
     assert.equal(second.snapshot.reanalyzed, 1, 'only the edited function is analyzed again');
     assert.equal(json(second), json(fresh));
-    for (const t of [first.tree, second.tree, fresh.tree]) t.delete();
+    done();
   });
 
   test('edits that reach other statements: a module-level client losing its timeout, a caller of a function or a method losing its try, a global rebound in a function, a module-level prediction sent, a syntax error repaired', () => {
@@ -235,13 +234,11 @@ describe('Python reanalysis after edits', () => {
       },
     ];
     for (const c of cases) {
-      const first = run(c.before);
-      const second = run(c.after, { tree: first.tree, snapshot: first.snapshot, before: c.before });
-      const fresh = run(c.after);
+      const { first, second, fresh, done } = edited(c.before, c.after);
       assert.notEqual(json(fresh), json(first), `${c.name}: the edit changes the findings`);
       assert.ok(second.snapshot.reanalyzed < second.snapshot.statements.length, `${c.name}: some statements are reused`);
       assert.equal(json(second), json(fresh), c.name);
-      for (const t of [first.tree, second.tree, fresh.tree]) t.delete();
+      done();
     }
   });
 });

@@ -88,7 +88,6 @@ export function worstState(states: Iterable<HealthState>): HealthState | undefin
   return worst === undefined ? undefined : HEALTH_ORDER[worst];
 }
 
-
 /** One line for a status: "Breaching budget — p95 62.1 ms > 50 ms budget". */
 export function statusLine(s: Pick<DeploymentStatus, 'state' | 'reason'>): string {
   return `${STATE_LABEL[s.state]} — ${s.reason}`;

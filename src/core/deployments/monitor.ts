@@ -285,8 +285,7 @@ export class DeploymentMonitor {
             fallback: fallbackScored > 0 ? (q.sum - q.modelSum) / fallbackScored : null,
           }
         : null;
-    // Nothing answered and nothing was logged in the window: there is no measurement to call healthy.
-    const waiting = answered || from < this.records.length ? undefined : logMissing ? `no predictions logged yet (${this.config.predictions?.jsonl ?? this.predictions?.name} does not exist yet)` : this.predictions ? `no predictions logged in the last ${formatDuration(window)}` : undefined;
+    const waiting = answered || from < this.records.length ? undefined : this.nothingLogged(logMissing, window);
     const health = assessHealth({ reachable, ...(ready !== undefined ? { ready } : {}), p95Ms: p95, drift, fallbackRate, errorRate, sourceProblems, budgets: this.budgets, ...(waiting ? { waiting } : {}) });
     this.current = {
       ...this.current,
@@ -309,6 +308,16 @@ export class DeploymentMonitor {
     if (!driftNote) delete this.current.driftNote;
     if (!driftedFeatures) delete this.current.driftedFeatures;
     return this.current;
+  }
+
+  /**
+   * Why there is nothing to call healthy when no server or metrics answered and no prediction was logged in the status
+   * window: the log does not exist yet, or it is quiet. Undefined without a prediction log.
+   */
+  private nothingLogged(logMissing: boolean, windowMs: number): string | undefined {
+    if (!this.predictions) return undefined;
+    if (logMissing) return `no predictions logged yet (${this.config.predictions?.jsonl ?? this.predictions.name} does not exist yet)`;
+    return `no predictions logged in the last ${formatDuration(windowMs)}`;
   }
 
   /** The scrapes later than `t`: found by bisection while they arrived in time order (24 h of them at 5 s are 17,280). */

@@ -86,7 +86,7 @@ function sameBounds(a: readonly Bucket[], b: readonly Bucket[]): boolean {
 /** The latency increase between two scrapes and the total it is added to: in place when the bounds match. */
 function addBuckets(totals: (Bucket[] | undefined)[], i: number, inc: readonly Bucket[]): void {
   const have = totals[i];
-  if (!have) totals[i] = inc.map((b) => ({ le: b.le, count: 0 + b.count }));
+  if (!have) totals[i] = inc.map((b) => ({ le: b.le, count: b.count }));
   else if (sameBounds(have, inc)) for (let k = 0; k < inc.length; k++) (have[k] as Bucket).count += (inc[k] as Bucket).count;
   else totals[i] = sumBuckets([have, inc]);
 }

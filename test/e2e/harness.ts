@@ -86,10 +86,20 @@ export async function startVsCode(options: { settings?: Record<string, unknown>;
         return file;
       },
       async runCommand(title) {
-        await page.keyboard.press('F1');
         const input = page.locator('.quick-input-widget input');
-        await input.waitFor();
-        await input.fill(`>${title}`);
+        // A view that takes focus just after F1 (a side bar container opening its view) closes the palette
+        // again; open it anew rather than waiting on a hidden input.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await page.keyboard.press('F1');
+            await input.waitFor({ timeout: 10_000 });
+            await input.fill(`>${title}`, { timeout: 5_000 });
+            break;
+          } catch (err) {
+            if (attempt === 3) throw err;
+            await page.keyboard.press('Escape');
+          }
+        }
         await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
         await page.keyboard.press('Enter');
       },

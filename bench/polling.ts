@@ -16,6 +16,9 @@
 // The records each run followed are printed with the figures.
 // Set MLSHIP_BENCH_CPU_PROF=DIR to write CPU profiles of the measured processes over their measured windows only
 // (DIR/polling-<run>.cpuprofile): a profile of the whole process is mostly the warm-up's first read of the pre-filled logs.
+// The profiler samples inside the measured process and its own work counts in that process's CPU (a profiled run
+// measured ~4× the CPU per poll of an unprofiled one): compare profiles with profiles, and take figures from runs
+// without it.
 // Run standalone (after `npm run build`): node --import tsx bench/polling.ts
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';

@@ -47,6 +47,8 @@ export interface PollingResult {
   flagged: string[];
   /** The drift worker's CPU over the window; null without drift. */
   workerCpuMs: number | null;
+  /** Prediction records the first monitor followed at the start and at the end of the window. */
+  records: [number, number];
 }
 
 /** utime + stime of a process, ms, from /proc/<pid>/stat (fields 14 and 15, in clock ticks). */
@@ -123,12 +125,14 @@ async function main(): Promise<void> {
     await post('Profiler.start');
   }
   measuring = true;
+  const records0 = monitors[0]?.collected.predictions ?? 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, windowMs));
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - t0;
   measuring = false;
+  const records1 = monitors[0]?.collected.predictions ?? 0;
   if (session && profile) {
     const { profile: p } = (await post('Profiler.stop')) as { profile: unknown };
     mkdirSync(dirname(profile), { recursive: true });
@@ -143,7 +147,7 @@ async function main(): Promise<void> {
   scheduler.stop();
   await Promise.all(monitors.map((m) => m.close()));
   driftProcess?.dispose();
-  const result: PollingResult = { cpuMs: (cpu.user + cpu.system) / 1000, wallMs, polls: polls - polls0, driftPolls, scoreRequests: scoreRequests - requests0, scoredInputs: scoredInputs - inputs0, maxPsi, flagged: [...flagged].sort(), workerCpuMs };
+  const result: PollingResult = { cpuMs: (cpu.user + cpu.system) / 1000, wallMs, polls: polls - polls0, driftPolls, scoreRequests: scoreRequests - requests0, scoredInputs: scoredInputs - inputs0, maxPsi, flagged: [...flagged].sort(), workerCpuMs, records: [records0, records1] };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

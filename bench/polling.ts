@@ -6,16 +6,23 @@
 // DriftProcess running `dist/cli.js worker` in a separate process.
 //   extension-host CPU share of one core over 60 s, without and with drift  (goal ≤ 2 %)
 //   the drift worker's CPU share over the same 60 s (utime + stime from /proc/<pid>/stat)
-// Traffic sends the baseline's rows in order. Before the measured processes start, each server's log gets 6,000
-// logged inputs (three passes over the 2,000-row baseline, in batches of 500 rows): what 5 minutes at 20 req/s leave,
-// so the status window holds a steady-state amount of logged inputs (≥ 500 for a drift window, > 2,000 so windows are
-// sampled) from the first poll on.
+// Traffic sends the baseline's rows in order. Before the measured processes start, each server's log gets 9,000
+// logged inputs (four and a half passes over the 2,000-row baseline, in batches of 500 rows): more than 5 minutes at
+// 20 req/s leave, so the status window holds a steady-state amount of logged inputs (≥ 500 for a drift window, > 2,000
+// so windows are sampled) from the first poll on. Each measured process reads the whole log again, and the monitors'
+// record stores double their columns at powers of two (8,192, 16,384): from 9,000 records, plus 20/s for the ~5 min of
+// the four runs, every run follows between 8,192 and 16,384 records, so no run pays a one-off doubling of all 20 stores
+// that the others do not (from 6,000 the logs passed 8,192 in the first drift run, ~0.35 ms per poll of its figure).
+// The records each run followed are printed with the figures.
 // Set MLSHIP_BENCH_CPU_PROF=DIR to write CPU profiles of the measured processes over their measured windows only
 // (DIR/polling-<run>.cpuprofile): a profile of the whole process is mostly the warm-up's first read of the pre-filled logs.
+// The profiler samples inside the measured process and its own work counts in that process's CPU (a profiled run
+// measured ~4× the CPU per poll of an unprofiled one): compare profiles with profiles, and take figures from runs
+// without it.
 // Run standalone (after `npm run build`): node --import tsx bench/polling.ts
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
@@ -33,7 +40,7 @@ const SAMPLES = join(ROOT, 'samples');
 const FEATURES = ['age', 'income', 'debt_ratio', 'credit_lines', 'late_payments', 'months_employed'];
 /** The deployment's model: the served ONNX file is the fixture of credit-risk version 2 (@champion in samples/). */
 const SERVED = 'credit-risk@champion';
-const PREFILL_ROWS = 6000;
+const PREFILL_ROWS = 9000;
 const PREFILL_BATCH = 500;
 
 /** The baseline the extension would compare the deployment with: the training snapshot of the served version's lineage. */
@@ -69,7 +76,8 @@ async function measure(worker: string, targets: PollingTarget[], warmupMs: numbe
 function sumResults(a: PollingResult, b: PollingResult): PollingResult {
   const worker = a.workerCpuMs !== null && b.workerCpuMs !== null ? a.workerCpuMs + b.workerCpuMs : null;
   const psi = a.maxPsi === null ? b.maxPsi : b.maxPsi === null ? a.maxPsi : Math.max(a.maxPsi, b.maxPsi);
-  return { cpuMs: a.cpuMs + b.cpuMs, wallMs: a.wallMs + b.wallMs, polls: a.polls + b.polls, driftPolls: a.driftPolls + b.driftPolls, scoreRequests: a.scoreRequests + b.scoreRequests, scoredInputs: a.scoredInputs + b.scoredInputs, maxPsi: psi, flagged: [...new Set([...a.flagged, ...b.flagged])].sort(), workerCpuMs: worker };
+  const records: [number, number] = [Math.min(a.records[0], b.records[0]), Math.max(a.records[1], b.records[1])];
+  return { cpuMs: a.cpuMs + b.cpuMs, wallMs: a.wallMs + b.wallMs, polls: a.polls + b.polls, driftPolls: a.driftPolls + b.driftPolls, scoreRequests: a.scoreRequests + b.scoreRequests, scoredInputs: a.scoredInputs + b.scoredInputs, maxPsi: psi, flagged: [...new Set([...a.flagged, ...b.flagged])].sort(), workerCpuMs: worker, records };
 }
 
 export async function runPollingBench(options: { windowMs?: number; warmupMs?: number } = {}): Promise<BenchFigure[]> {
@@ -130,6 +138,9 @@ export async function runPollingBench(options: { windowMs?: number; warmupMs?: n
     const b1 = await run(drift, 'drift-1');
     const b2 = await run(drift, 'drift-2');
     const a2 = await run(undefined, 'no-drift-2');
+    const followed = (r: PollingResult): string => `${r.records[0]}–${r.records[1]}`;
+    console.log(`  records followed per deployment over the measured windows: no drift ${followed(a1)}, ${followed(a2)}; drift ${followed(b1)}, ${followed(b2)}`);
+    console.log(`  load average after the runs: ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min) on ${availableParallelism()} cores`);
     const plain = sumResults(a1, a2);
     const scored = sumResults(b1, b2);
     const share = (r: PollingResult): number => (r.cpuMs / r.wallMs) * 100;

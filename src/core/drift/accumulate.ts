@@ -75,8 +75,9 @@ class DistinctTable {
   }
 }
 
-/** Values are taken in batches of this many: the per-value work runs as tight loops over a batch. */
-const BATCH = 512;
+/** Values are taken in batches of (at most) this many: the per-value work runs as tight loops over a batch. */
+export const NUMBER_BATCH = 512;
+const BATCH = NUMBER_BATCH;
 
 /**
  * Running sums around a shift (the first value), for a numerically stable mean and variance without a division per
@@ -90,10 +91,12 @@ export class NumericAccumulator {
   private lo = Infinity;
   private hi = -Infinity;
   private isInteger = true;
-  private readonly queue = new Float64Array(BATCH);
+  /** Values not taken yet: queue[0, fills[slot]) (the queue may be a CSV scanner's, see useQueue). */
+  private queue: Float64Array = new Float64Array(BATCH);
   /** The queue's numbers as 32-bit words (for hashing them). */
-  private readonly queueBits = new Uint32Array(this.queue.buffer);
-  private queued = 0;
+  private queueBits: Uint32Array = new Uint32Array(this.queue.buffer);
+  private fills: Int32Array = new Int32Array(1);
+  private slot = 0;
   private buffer: Float64Array | undefined = new Float64Array(64);
   private bufferLen = 0;
   private table: DistinctTable | undefined = new DistinctTable();
@@ -103,7 +106,20 @@ export class NumericAccumulator {
   constructor(private readonly options: ProfileOptions) {}
 
   get n(): number {
-    return this.count + this.queued;
+    return this.count + (this.fills[this.slot] as number);
+  }
+
+  /**
+   * Takes its values from now on from slot `slot` of shared queues that a CSV scanner also writes to (values
+   * queues.values[slot × BATCH + j] for j < fills[slot]); the owner calls flush() before a queue outgrows BATCH.
+   */
+  useQueue(queues: { values: Float64Array; fills: Int32Array }, slot: number): void {
+    this.flush();
+    this.queue = queues.values.subarray(slot * BATCH, (slot + 1) * BATCH);
+    this.queueBits = new Uint32Array(this.queue.buffer, this.queue.byteOffset, 2 * BATCH);
+    this.fills = queues.fills;
+    this.slot = slot;
+    this.fills[slot] = 0;
   }
 
   get min(): number {
@@ -123,15 +139,18 @@ export class NumericAccumulator {
 
   /** Adds a finite number. */
   add(x: number): void {
-    this.queue[this.queued++] = x;
-    if (this.queued === BATCH) this.flush();
+    const fills = this.fills;
+    const at = fills[this.slot] as number;
+    this.queue[at] = x;
+    fills[this.slot] = at + 1;
+    if (at + 1 >= BATCH) this.flush();
   }
 
   /** Takes the queued values: moments, then the exact forms while they last, then the sketches. */
-  private flush(): void {
-    const n = this.queued;
+  flush(): void {
+    const n = this.fills[this.slot] as number;
     if (n === 0) return;
-    this.queued = 0;
+    this.fills[this.slot] = 0;
     const xs = this.queue;
     if (this.count === 0) this.shift = xs[0] as number;
     this.count += n;
@@ -483,10 +502,17 @@ export class ColumnAccumulator {
 
   // ---- values from CSV bytes ---------------------------------------------------------------------------------
 
-  /** A finite number the CSV scanner already parsed from an unquoted field of this numeric column. */
-  addNumber(x: number): void {
-    this.count++;
-    (this.numeric as NumericAccumulator).add(x);
+  /**
+   * Numbers of this numeric column come (also) from slot `slot` of a CSV scanner's queues, written there as it parses
+   * them; they are counted at the end (see finish()).
+   */
+  useNumberQueue(queues: { values: Float64Array; fills: Int32Array }, slot: number): void {
+    this.numeric?.useQueue(queues, slot);
+  }
+
+  /** Takes the numbers queued for this column (a no-op for other columns). */
+  flushNumbers(): void {
+    this.numeric?.flush();
   }
 
   addBytes(buf: Buffer, s: number, e: number, escaped: boolean, line: number): void {
@@ -670,7 +696,10 @@ export class ColumnAccumulator {
   // ---- result ------------------------------------------------------------------------------------------------
 
   finish(): ColumnProfile {
-    const nonMissing = this.count - this.missing;
+    // A column with numbers counts each value as missing, invalid or a number (numbers a CSV scanner queued for it
+    // never passed through here).
+    const count = this.numeric ? this.missing + this.invalid + this.numeric.n : this.count;
+    const nonMissing = count - this.missing;
     let type: SemanticType = this.type === 'pending' ? 'empty' : this.type;
     if (nonMissing === 0 && this.invalid === 0) type = 'empty';
     if (this.bytesFrequent) {
@@ -683,7 +712,7 @@ export class ColumnAccumulator {
       (this.hll as HyperLogLog).add(hashString(word));
     }
     this.trues = this.falses = 0;
-    const base = { name: this.name, typeSource: this.typeSource, count: this.count, missing: this.missing, invalid: this.invalid };
+    const base = { name: this.name, typeSource: this.typeSource, count, missing: this.missing, invalid: this.invalid };
     const examples = {
       ...(this.invalidExamples.length ? { invalidExamples: [...this.invalidExamples] } : {}),
       ...(this.badUtf8 ? { badUtf8: { count: this.badUtf8, line: this.firstBadUtf8 } } : {}),

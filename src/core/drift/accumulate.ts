@@ -8,7 +8,7 @@ import type { ColumnProfile, NumericSummary, ProfileOptions, SemanticType } from
 import { isMissingBytes, parseIsoDateBytes, parseNumberBytes } from '../formats/csvBytes';
 import { ByteFrequent } from './sketch/byteFrequent';
 import { FrequentItems } from './sketch/frequent';
-import { hashBytes, hashNumber, hashNumberBits, hashString } from './sketch/hash';
+import { hashBytes, hashNumber, hashNumberBits, hashString, probeHash } from './sketch/hash';
 import { HyperLogLog } from './sketch/hll';
 import { KllSketch } from './sketch/kll';
 import { sortFloat64 } from './sketch/sort';
@@ -533,10 +533,9 @@ export class ColumnAccumulator {
       }
       return;
     }
-    if (isMissingBytes(buf, s, e)) {
-      this.addMissing();
-      return;
-    }
+    // Values first: a value that is a boolean, a date or already in the frequent-items table is not missing (no
+    // missing spelling is one, and missing values never enter the table), so the missing-value check runs only when
+    // it is not.
     switch (this.type) {
       case 'boolean': {
         const b = booleanBytes(buf, s, e);
@@ -556,18 +555,24 @@ export class ColumnAccumulator {
       case 'categorical':
       case 'text':
       case 'id': {
-        this.count++;
-        const h = hashBytes(buf, s, e);
-        // A value already in the frequent-items table: its hash is in the HyperLogLog, its UTF-16 length and
-        // UTF-8 validity are kept with it (tag = length × 2 + 1 when not valid UTF-8).
-        let tag = this.bytesFrequent ? this.bytesFrequent.countIfPresent(buf, s, e, h) : -1;
+        const table = this.bytesFrequent;
+        if (!table) break;
+        // The table is probed with a cheap hash of the bytes; the HyperLogLog's hash is taken only for a value not
+        // in it. A value in it has its hash in the HyperLogLog already, and its UTF-16 length and UTF-8 validity
+        // kept with it (tag = length × 2 + 1 when not valid UTF-8).
+        const key = probeHash(buf, s, e);
+        let tag = table.countIfPresent(buf, s, e, key);
         if (tag < 0) {
-          (this.hll as HyperLogLog).add(h);
+          if (isMissingBytes(buf, s, e)) {
+            this.addMissing();
+            return;
+          }
+          (this.hll as HyperLogLog).add(hashBytes(buf, s, e));
           const len = utf16Length(buf, s, e);
           tag = 2 * len + (sawNonAscii && !validUtf8(buf, s, e) ? 1 : 0);
-          if (this.bytesFrequent) this.bytesFrequent.addAbsent(buf, s, e, h, tag);
-          else (this.frequent as FrequentItems).add(buf.toString('utf8', s, e));
+          table.addAbsent(buf, s, e, key, tag);
         }
+        this.count++;
         (this.lengths as LengthAccumulator).add(tag >>> 1);
         if (tag & 1) {
           this.badUtf8++;
@@ -577,6 +582,10 @@ export class ColumnAccumulator {
       }
       default:
         break;
+    }
+    if (isMissingBytes(buf, s, e)) {
+      this.addMissing();
+      return;
     }
     this.addText(buf.toString('utf8', s, e), line);
   }
@@ -628,9 +637,8 @@ export class ColumnAccumulator {
     if (this.bytesFrequent) {
       // A CSV value that needed unescaping: counted with the others, by its bytes.
       const bytes = Buffer.from(value, 'utf8');
-      const h = hashBytes(bytes, 0, bytes.length);
-      (this.hll as HyperLogLog).add(h);
-      this.bytesFrequent.add(bytes, 0, bytes.length, h, 2 * value.length);
+      (this.hll as HyperLogLog).add(hashBytes(bytes, 0, bytes.length));
+      this.bytesFrequent.add(bytes, 0, bytes.length, probeHash(bytes, 0, bytes.length), 2 * value.length);
       return;
     }
     (this.hll as HyperLogLog).add(hashString(value));

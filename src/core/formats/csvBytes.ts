@@ -679,7 +679,21 @@ export function parseIsoDateBytes(buf: Uint8Array, s: number, e: number): number
   }
   // Date.UTC reads years 0–99 as 1900–1999; from year 100 on, plain day arithmetic gives the same, faster.
   if (y < 100) return Date.UTC(y, mo - 1, d, h, mi, sec, Math.round(ms)) - offset;
-  return daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + Math.round(ms) - offset;
+  return (monthStart(y, mo) + d - 1) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + Math.round(ms) - offset;
+}
+
+/** daysFromCivil(y, m, 1) for the years 1900–2155, filled in as they are met (NaN: not yet). */
+const MONTH_STARTS = new Float64Array(256 * 12).fill(Number.NaN);
+
+/** Days from 1970-01-01 to the first of month m of year y (from MONTH_STARTS within its years). */
+function monthStart(y: number, m: number): number {
+  const at = (y - 1900) * 12 + m - 1;
+  if (at < 0 || at >= MONTH_STARTS.length) return daysFromCivil(y, m, 1);
+  const known = MONTH_STARTS[at] as number;
+  if (known === known) return known;
+  const days = daysFromCivil(y, m, 1);
+  MONTH_STARTS[at] = days;
+  return days;
 }
 
 /**

@@ -143,4 +143,17 @@ describe('CSV scanner fast path', () => {
       assert.equal(parseIsoDateBytes(Buffer.from(text), 0, text.length), expected, text);
     }
   });
+
+  test('dates of the years whose month starts are kept (1900–2155) and around them, read twice', () => {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let y = 1898; y <= 2157; y++) {
+        for (let m = 1; m <= 12; m++) {
+          for (const d of [1, 15, 28, 29, 31]) {
+            const text = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+            assert.equal(parseIsoDateBytes(Buffer.from(text), 0, text.length), Date.UTC(y, m - 1, d), text);
+          }
+        }
+      }
+    }
+  });
 });

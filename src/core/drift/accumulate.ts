@@ -8,7 +8,7 @@ import type { ColumnProfile, NumericSummary, ProfileOptions, SemanticType } from
 import { isMissingBytes, parseIsoDateBytes, parseNumberBytes } from '../formats/csvBytes';
 import { ByteFrequent } from './sketch/byteFrequent';
 import { FrequentItems } from './sketch/frequent';
-import { hashBytes, hashNumber, hashNumberBits, hashString } from './sketch/hash';
+import { hashBytes, hashNumber, hashNumberBits, hashString, probeHash } from './sketch/hash';
 import { HyperLogLog } from './sketch/hll';
 import { KllSketch } from './sketch/kll';
 import { sortFloat64 } from './sketch/sort';
@@ -75,8 +75,9 @@ class DistinctTable {
   }
 }
 
-/** Values are taken in batches of this many: the per-value work runs as tight loops over a batch. */
-const BATCH = 512;
+/** Values are taken in batches of (at most) this many: the per-value work runs as tight loops over a batch. */
+export const NUMBER_BATCH = 512;
+const BATCH = NUMBER_BATCH;
 
 /**
  * Running sums around a shift (the first value), for a numerically stable mean and variance without a division per
@@ -90,10 +91,12 @@ export class NumericAccumulator {
   private lo = Infinity;
   private hi = -Infinity;
   private isInteger = true;
-  private readonly queue = new Float64Array(BATCH);
+  /** Values not taken yet: queue[0, fills[slot]) (the queue may be a CSV scanner's, see useQueue). */
+  private queue: Float64Array = new Float64Array(BATCH);
   /** The queue's numbers as 32-bit words (for hashing them). */
-  private readonly queueBits = new Uint32Array(this.queue.buffer);
-  private queued = 0;
+  private queueBits: Uint32Array = new Uint32Array(this.queue.buffer);
+  private fills: Int32Array = new Int32Array(1);
+  private slot = 0;
   private buffer: Float64Array | undefined = new Float64Array(64);
   private bufferLen = 0;
   private table: DistinctTable | undefined = new DistinctTable();
@@ -103,7 +106,20 @@ export class NumericAccumulator {
   constructor(private readonly options: ProfileOptions) {}
 
   get n(): number {
-    return this.count + this.queued;
+    return this.count + (this.fills[this.slot] as number);
+  }
+
+  /**
+   * Takes its values from now on from slot `slot` of shared queues that a CSV scanner also writes to (values
+   * queues.values[slot × BATCH + j] for j < fills[slot]); the owner calls flush() before a queue outgrows BATCH.
+   */
+  useQueue(queues: { values: Float64Array; fills: Int32Array }, slot: number): void {
+    this.flush();
+    this.queue = queues.values.subarray(slot * BATCH, (slot + 1) * BATCH);
+    this.queueBits = new Uint32Array(this.queue.buffer, this.queue.byteOffset, 2 * BATCH);
+    this.fills = queues.fills;
+    this.slot = slot;
+    this.fills[slot] = 0;
   }
 
   get min(): number {
@@ -123,15 +139,18 @@ export class NumericAccumulator {
 
   /** Adds a finite number. */
   add(x: number): void {
-    this.queue[this.queued++] = x;
-    if (this.queued === BATCH) this.flush();
+    const fills = this.fills;
+    const at = fills[this.slot] as number;
+    this.queue[at] = x;
+    fills[this.slot] = at + 1;
+    if (at + 1 >= BATCH) this.flush();
   }
 
   /** Takes the queued values: moments, then the exact forms while they last, then the sketches. */
-  private flush(): void {
-    const n = this.queued;
+  flush(): void {
+    const n = this.fills[this.slot] as number;
     if (n === 0) return;
-    this.queued = 0;
+    this.fills[this.slot] = 0;
     const xs = this.queue;
     if (this.count === 0) this.shift = xs[0] as number;
     this.count += n;
@@ -483,10 +502,17 @@ export class ColumnAccumulator {
 
   // ---- values from CSV bytes ---------------------------------------------------------------------------------
 
-  /** A finite number the CSV scanner already parsed from an unquoted field of this numeric column. */
-  addNumber(x: number): void {
-    this.count++;
-    (this.numeric as NumericAccumulator).add(x);
+  /**
+   * Numbers of this numeric column come (also) from slot `slot` of a CSV scanner's queues, written there as it parses
+   * them; they are counted at the end (see finish()).
+   */
+  useNumberQueue(queues: { values: Float64Array; fills: Int32Array }, slot: number): void {
+    this.numeric?.useQueue(queues, slot);
+  }
+
+  /** Takes the numbers queued for this column (a no-op for other columns). */
+  flushNumbers(): void {
+    this.numeric?.flush();
   }
 
   addBytes(buf: Buffer, s: number, e: number, escaped: boolean, line: number): void {
@@ -507,10 +533,9 @@ export class ColumnAccumulator {
       }
       return;
     }
-    if (isMissingBytes(buf, s, e)) {
-      this.addMissing();
-      return;
-    }
+    // Values first: a value that is a boolean, a date or already in the frequent-items table is not missing (no
+    // missing spelling is one, and missing values never enter the table), so the missing-value check runs only when
+    // it is not.
     switch (this.type) {
       case 'boolean': {
         const b = booleanBytes(buf, s, e);
@@ -530,18 +555,24 @@ export class ColumnAccumulator {
       case 'categorical':
       case 'text':
       case 'id': {
-        this.count++;
-        const h = hashBytes(buf, s, e);
-        // A value already in the frequent-items table: its hash is in the HyperLogLog, its UTF-16 length and
-        // UTF-8 validity are kept with it (tag = length × 2 + 1 when not valid UTF-8).
-        let tag = this.bytesFrequent ? this.bytesFrequent.countIfPresent(buf, s, e, h) : -1;
+        const table = this.bytesFrequent;
+        if (!table) break;
+        // The table is probed with a cheap hash of the bytes; the HyperLogLog's hash is taken only for a value not
+        // in it. A value in it has its hash in the HyperLogLog already, and its UTF-16 length and UTF-8 validity
+        // kept with it (tag = length × 2 + 1 when not valid UTF-8).
+        const key = probeHash(buf, s, e);
+        let tag = table.countIfPresent(buf, s, e, key);
         if (tag < 0) {
-          (this.hll as HyperLogLog).add(h);
+          if (isMissingBytes(buf, s, e)) {
+            this.addMissing();
+            return;
+          }
+          (this.hll as HyperLogLog).add(hashBytes(buf, s, e));
           const len = utf16Length(buf, s, e);
           tag = 2 * len + (sawNonAscii && !validUtf8(buf, s, e) ? 1 : 0);
-          if (this.bytesFrequent) this.bytesFrequent.addAbsent(buf, s, e, h, tag);
-          else (this.frequent as FrequentItems).add(buf.toString('utf8', s, e));
+          table.addAbsent(buf, s, e, key, tag);
         }
+        this.count++;
         (this.lengths as LengthAccumulator).add(tag >>> 1);
         if (tag & 1) {
           this.badUtf8++;
@@ -551,6 +582,10 @@ export class ColumnAccumulator {
       }
       default:
         break;
+    }
+    if (isMissingBytes(buf, s, e)) {
+      this.addMissing();
+      return;
     }
     this.addText(buf.toString('utf8', s, e), line);
   }
@@ -602,9 +637,8 @@ export class ColumnAccumulator {
     if (this.bytesFrequent) {
       // A CSV value that needed unescaping: counted with the others, by its bytes.
       const bytes = Buffer.from(value, 'utf8');
-      const h = hashBytes(bytes, 0, bytes.length);
-      (this.hll as HyperLogLog).add(h);
-      this.bytesFrequent.add(bytes, 0, bytes.length, h, 2 * value.length);
+      (this.hll as HyperLogLog).add(hashBytes(bytes, 0, bytes.length));
+      this.bytesFrequent.add(bytes, 0, bytes.length, probeHash(bytes, 0, bytes.length), 2 * value.length);
       return;
     }
     (this.hll as HyperLogLog).add(hashString(value));
@@ -670,7 +704,10 @@ export class ColumnAccumulator {
   // ---- result ------------------------------------------------------------------------------------------------
 
   finish(): ColumnProfile {
-    const nonMissing = this.count - this.missing;
+    // A column with numbers counts each value as missing, invalid or a number (numbers a CSV scanner queued for it
+    // never passed through here).
+    const count = this.numeric ? this.missing + this.invalid + this.numeric.n : this.count;
+    const nonMissing = count - this.missing;
     let type: SemanticType = this.type === 'pending' ? 'empty' : this.type;
     if (nonMissing === 0 && this.invalid === 0) type = 'empty';
     if (this.bytesFrequent) {
@@ -683,7 +720,7 @@ export class ColumnAccumulator {
       (this.hll as HyperLogLog).add(hashString(word));
     }
     this.trues = this.falses = 0;
-    const base = { name: this.name, typeSource: this.typeSource, count: this.count, missing: this.missing, invalid: this.invalid };
+    const base = { name: this.name, typeSource: this.typeSource, count, missing: this.missing, invalid: this.invalid };
     const examples = {
       ...(this.invalidExamples.length ? { invalidExamples: [...this.invalidExamples] } : {}),
       ...(this.badUtf8 ? { badUtf8: { count: this.badUtf8, line: this.firstBadUtf8 } } : {}),

@@ -4,12 +4,12 @@
 import { extname } from 'node:path';
 import type { ColumnProfile, Profile, ProfileFormat, ProfileOptions, ProfileProblem, SemanticType } from '../../shared/drift';
 import { VERSION } from '../../shared/version';
-import { CsvScanner, csvFieldText, MAX_RECORD_BYTES, sniffDelimiter, type CsvRecordView, type CsvScanProblem } from '../formats/csvBytes';
+import { CsvScanner, csvFieldText, MAX_RECORD_BYTES, sniffDelimiter, type CsvNumberQueues, type CsvRecordView, type CsvScanProblem } from '../formats/csvBytes';
 import { combineTypes, fileSize, inferValueType, jsonValueType, parquetColumnType, readChunks, readParquetRowGroups, SAMPLE_RECORDS } from '../formats/tabular';
 import { FormatError, type ColumnType } from '../formats/types';
 import { groupDigits } from '../formats/randomAccess';
 import { parquetSchema } from 'hyparquet';
-import { ColumnAccumulator, type WorkingType } from './accumulate';
+import { ColumnAccumulator, NUMBER_BATCH, type WorkingType } from './accumulate';
 import { PARALLEL_MIN_BYTES, profileCsvParallel, startPartThreads, type ParallelProfiling } from './parallel';
 import { columnProblems, ProblemLog, renderReaderProblem, type ProblemContext } from './problems';
 import { DEFAULT_FREQUENT_CAPACITY } from './sketch/frequent';
@@ -300,7 +300,7 @@ function copyRecord(r: CsvRecordView): CsvRecordView {
     starts[i] = (r.starts[i] as number) - lo;
     ends[i] = (r.ends[i] as number) - lo;
   }
-  return { buf: Buffer.from(r.buf.subarray(lo, hi)), starts, ends, escaped: r.escaped.slice(0, r.count), count: r.count, line: r.line, position: r.position, parsed: false, numbers: new Float64Array(0) };
+  return { buf: Buffer.from(r.buf.subarray(lo, hi)), starts, ends, escaped: r.escaped.slice(0, r.count), count: r.count, line: r.line, position: r.position, parsed: false, numbers: new Float64Array(0), missed: 0 };
 }
 
 export interface CsvRange {
@@ -331,9 +331,16 @@ export async function scanCsvRange(path: string, range: CsvRange, b: ProfileBuil
       b.problems.add('long-record', p.line);
     } else b.problems.add(p.kind === 'text-after-quote' ? 'after-quote' : p.kind, p.line);
   };
-  // Numeric columns have their numbers parsed by the scanner, in the same pass that finds the fields.
+  // Numeric columns have their numbers parsed by the scanner, in the same pass that finds the fields, and written
+  // straight into the columns' queues; the record handler reads the other fields (and numbers the fast path left).
   const numericFields = new Uint8Array(width);
   for (let i = 0; i < width; i++) numericFields[i] = accs[i]?.type === 'numeric' ? 1 : 0;
+  const numericList = Int32Array.from(accs.flatMap((a, i) => (a.type === 'numeric' ? [i] : [])));
+  const otherList = Int32Array.from(accs.flatMap((a, i) => (a.type === 'numeric' ? [] : [i])));
+  const numberQueues: CsvNumberQueues = { values: new Float64Array(width * NUMBER_BATCH), fills: new Int32Array(width), stride: NUMBER_BATCH };
+  for (const i of numericList) (accs[i] as ColumnAccumulator).useNumberQueue(numberQueues, i);
+  // Each record adds at most one number to each queue: all are taken every NUMBER_BATCH records.
+  let queuedRecords = 0;
   const onRecord = (r: CsvRecordView): void => {
     if (r.count !== width) {
       b.malformed++;
@@ -343,17 +350,23 @@ export async function scanCsvRange(path: string, range: CsvRange, b: ProfileBuil
     b.rows++;
     const { buf, starts, ends, escaped, line, numbers } = r;
     if (r.parsed) {
-      for (let i = 0; i < width; i++) {
-        const acc = accs[i] as ColumnAccumulator;
-        const x = numbers[i] as number;
-        if (numericFields[i] === 1 && x === x) acc.addNumber(x);
-        else acc.addBytes(buf, starts[i] as number, ends[i] as number, false, line);
+      for (let k = 0; k < otherList.length; k++) {
+        const i = otherList[k] as number;
+        (accs[i] as ColumnAccumulator).addBytes(buf, starts[i] as number, ends[i] as number, false, line);
       }
-      return;
+      if (r.missed > 0) {
+        for (let k = 0; k < numericList.length; k++) {
+          const i = numericList[k] as number;
+          if (numbers[i] !== numbers[i]) (accs[i] as ColumnAccumulator).addBytes(buf, starts[i] as number, ends[i] as number, false, line);
+        }
+      }
+    } else for (let i = 0; i < width; i++) (accs[i] as ColumnAccumulator).addBytes(buf, starts[i] as number, ends[i] as number, escaped[i] === 1, line);
+    if (++queuedRecords === NUMBER_BATCH) {
+      queuedRecords = 0;
+      for (let k = 0; k < numericList.length; k++) (accs[numericList[k] as number] as ColumnAccumulator).flushNumbers();
     }
-    for (let i = 0; i < width; i++) (accs[i] as ColumnAccumulator).addBytes(buf, starts[i] as number, ends[i] as number, escaped[i] === 1, line);
   };
-  const scanner = new CsvScanner(range.delimiter.charCodeAt(0), onRecord, onProblem, { startLine: range.startLine, startOffset: range.start, stopAt: range.end, numericFields });
+  const scanner = new CsvScanner(range.delimiter.charCodeAt(0), onRecord, onProblem, { startLine: range.startLine, startOffset: range.start, stopAt: range.end, numericFields, numberQueues });
   let bytes = range.start;
   let nextProgress = bytes + PROGRESS_EVERY;
   for await (const chunk of readChunks(path, request.signal, CHUNK, range.start)) {

@@ -21,6 +21,21 @@ export interface CsvRecordView {
    */
   parsed: boolean;
   numbers: Float64Array;
+  /** On the fast path: how many of the fields `numericFields` asks for are NaN in `numbers` (0 on other records). */
+  missed: number;
+}
+
+/**
+ * Where the fast path also puts the numbers it parses (the `numberQueues` option): field i's next number goes to
+ * values[i * stride + fills[i]], and fills[i] is incremented. Only records of exactly numericFields.length fields
+ * leave their numbers there (a record of another length has them taken back before it is reported). The owner
+ * empties the queues (fills[i] = 0) before one can hold more than `stride` numbers: one record adds at most one
+ * number to each.
+ */
+export interface CsvNumberQueues {
+  values: Float64Array;
+  fills: Int32Array;
+  stride: number;
 }
 
 export interface CsvScanOptions {
@@ -36,6 +51,8 @@ export interface CsvScanOptions {
    * without a quote is then split and its numeric fields parsed in the same pass over its bytes (see CsvRecordView).
    */
   numericFields?: Uint8Array;
+  /** With `numericFields`: queues that the numbers parsed on the fast path are also written to. */
+  numberQueues?: CsvNumberQueues;
 }
 
 export interface CsvScanProblem {
@@ -61,6 +78,9 @@ export class CsvScanner {
   private escaped = new Uint8Array(64);
   private numbers = new Float64Array(64);
   private readonly numericFields: Uint8Array | undefined;
+  private readonly queues: CsvNumberQueues | undefined;
+  /** Numeric fields the last splitLine() could not parse (NaN in `numbers`). */
+  private missed = 0;
   /** Line number of byte 0 of `buf`. */
   private line: number;
   /** Offset of byte 0 of `buf` in the file. */
@@ -85,6 +105,7 @@ export class CsvScanner {
     this.stopAt = options.stopAt ?? Infinity;
     this.maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
     this.numericFields = options.numericFields;
+    this.queues = options.numberQueues;
   }
 
   /** Lines consumed so far: the line number the next record starts on. */
@@ -192,7 +213,7 @@ export class CsvScanner {
     let starts = this.starts;
     let ends = this.ends;
     let escaped = this.escaped;
-    const view: CsvRecordView = { buf, starts, ends, escaped, count: 0, line: 0, position: 0, parsed: false, numbers: this.numbers };
+    const view: CsvRecordView = { buf, starts, ends, escaped, count: 0, line: 0, position: 0, parsed: false, numbers: this.numbers, missed: 0 };
     const numeric = this.numericFields;
     // Offset of the next quote at or after `pos` (len when there is none): lines before it have no quoted field.
     let nextQuote = numeric ? -1 : len;
@@ -213,6 +234,7 @@ export class CsvScanner {
           if (nextQuote > nl) {
             const count = this.splitLine(buf, pos, nl, numeric);
             ({ starts, ends, escaped } = this);
+            if (this.queues && count !== numeric.length) this.unqueue(count, numeric, this.queues);
             const line = this.line++;
             pos = nl + 1;
             if (count === 1 && ends[0] === starts[0]) continue; // a blank line
@@ -224,11 +246,13 @@ export class CsvScanner {
             view.line = line;
             view.position = this.base + recStart;
             view.parsed = true;
+            view.missed = this.missed;
             this.onRecord(view);
             continue;
           }
         }
         view.parsed = false;
+        view.missed = 0;
       }
       const recLine = this.line;
       let lines = 0;
@@ -340,6 +364,7 @@ export class CsvScanner {
         view.ends = ends;
         view.escaped = escaped;
         view.parsed = false;
+        view.missed = 0;
         view.count = count;
         view.line = recLine;
         view.position = this.base + recStart;
@@ -361,6 +386,8 @@ export class CsvScanner {
     let ends = this.ends;
     let escaped = this.escaped;
     let numbers = this.numbers;
+    const queues = this.queues;
+    let missed = 0;
     let count = 0;
     let i = s;
     for (;;) {
@@ -398,9 +425,16 @@ export class CsvScanner {
         // At most 15 significant digits (mant < 10^15: exact, and so is mant / 10^frac once rounded).
         if (digits > 0 && mant < 1e15 && frac <= 22 && (j === e || buf[j] === d)) {
           const v = frac === 0 ? mant : mant / (POW10[frac] as number);
-          numbers[count] = neg ? -v : v;
+          const x = neg ? -v : v;
+          numbers[count] = x;
+          if (queues) {
+            const at = queues.fills[count] as number;
+            queues.values[count * queues.stride + at] = x;
+            queues.fills[count] = at + 1;
+          }
         } else {
           numbers[count] = Number.NaN;
+          missed++;
           while (j < e && buf[j] !== d) j++;
         }
       } else {
@@ -410,8 +444,19 @@ export class CsvScanner {
       ends[count] = j;
       escaped[count] = 0;
       count++;
-      if (j >= e) return count;
+      if (j >= e) {
+        this.missed = missed;
+        return count;
+      }
       i = j + 1;
+    }
+  }
+
+  /** Takes back the numbers splitLine() queued for a record of `count` fields (not numericFields.length). */
+  private unqueue(count: number, numeric: Uint8Array, queues: CsvNumberQueues): void {
+    const numbers = this.numbers;
+    for (let i = 0; i < Math.min(count, numeric.length); i++) {
+      if (numeric[i] === 1 && numbers[i] === numbers[i]) queues.fills[i] = (queues.fills[i] as number) - 1;
     }
   }
 }
@@ -634,7 +679,21 @@ export function parseIsoDateBytes(buf: Uint8Array, s: number, e: number): number
   }
   // Date.UTC reads years 0–99 as 1900–1999; from year 100 on, plain day arithmetic gives the same, faster.
   if (y < 100) return Date.UTC(y, mo - 1, d, h, mi, sec, Math.round(ms)) - offset;
-  return daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + Math.round(ms) - offset;
+  return (monthStart(y, mo) + d - 1) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + Math.round(ms) - offset;
+}
+
+/** daysFromCivil(y, m, 1) for the years 1900–2155, filled in as they are met (NaN: not yet). */
+const MONTH_STARTS = new Float64Array(256 * 12).fill(Number.NaN);
+
+/** Days from 1970-01-01 to the first of month m of year y (from MONTH_STARTS within its years). */
+function monthStart(y: number, m: number): number {
+  const at = (y - 1900) * 12 + m - 1;
+  if (at < 0 || at >= MONTH_STARTS.length) return daysFromCivil(y, m, 1);
+  const known = MONTH_STARTS[at] as number;
+  if (known === known) return known;
+  const days = daysFromCivil(y, m, 1);
+  MONTH_STARTS[at] = days;
+  return days;
 }
 
 /**

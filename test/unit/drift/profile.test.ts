@@ -82,6 +82,35 @@ describe('profiling CSV/TSV', () => {
   });
 });
 
+describe('numbers from CSV bytes', () => {
+  test('plain decimals, quoted numbers, exponents, missing and invalid values and ragged rows give the numbers of the same values in memory', async () => {
+    const rnd = mulberry32(11);
+    const lines = ['x,y,tag'];
+    const records: Record<string, unknown>[] = [];
+    for (let i = 0; i < 3000; i++) {
+      if (i % 130 === 7) {
+        lines.push(`${i},1`); // ragged: skipped, not in the records
+        continue;
+      }
+      const x = Math.round(rnd() * 1e6) / 100;
+      const y = Math.floor(rnd() * 50);
+      const [text, value]: [string, unknown] =
+        i % 50 === 3 ? [`"${x}"`, x] : i % 70 === 5 ? [`${x * 100}e-2`, (x * 100) / 100] : i % 90 === 1 ? ['', null] : i % 110 === 9 ? ['abc', 'abc'] : [String(x), x];
+      lines.push(`${text},${y},t${i % 3}`);
+      records.push({ x: value, y, tag: `t${i % 3}` });
+    }
+    const options = { options: { rowLimit: 1000 } };
+    const fromCsv = await profileText('numbers.csv', lines.join('\n') + '\n', options);
+    const inMemory = profileRecords(records, options);
+    assert.equal(fromCsv.rows, records.length);
+    for (const name of ['x', 'y']) {
+      const [a, b] = [col(fromCsv, name), col(inMemory, name)];
+      assert.deepEqual([a.count, a.missing, a.invalid, a.distinct, a.numeric], [b.count, b.missing, b.invalid, b.distinct, b.numeric], name);
+    }
+    assert.ok((col(fromCsv, 'x').invalid ?? 0) > 0 && col(fromCsv, 'x').missing > 0);
+  });
+});
+
 describe('bad input: clear messages with file and line, no crash', () => {
   test('an empty file', async () => {
     await withTempDir(async (dir) => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ByteFrequent } from '../../../src/core/drift/sketch/byteFrequent';
 import { FrequentItems } from '../../../src/core/drift/sketch/frequent';
-import { hashBytes, hashNumber, hashString } from '../../../src/core/drift/sketch/hash';
+import { hashBytes, hashNumber, hashString, probeHash } from '../../../src/core/drift/sketch/hash';
 import { HyperLogLog } from '../../../src/core/drift/sketch/hll';
 import { KllSketch, kllRankError } from '../../../src/core/drift/sketch/kll';
 import { sortedFloat64, sortFloat64 } from '../../../src/core/drift/sketch/sort';
@@ -370,5 +370,18 @@ describe('frequent items from bytes (ByteFrequent)', () => {
       assert.ok(c <= t && t - c <= a.offset, `${v}: ${c} vs ${t}`);
     }
     for (let k = 0; k < 5; k++) assert.ok(a.items.some(([v]) => v === `heavy-${k}`));
+  });
+
+  test('the summary does not depend on the hash the table is probed with (probeHash or hashBytes)', () => {
+    const rnd = mulberry32(29);
+    const decode = (b: Buffer, s: number, e: number): string => b.toString('utf8', s, e);
+    const byMurmur = new ByteFrequent(50, decode);
+    const byProbe = new ByteFrequent(50, decode);
+    for (let i = 0; i < 20_000; i++) {
+      const bytes = Buffer.from(rnd() < 0.5 ? `v${Math.floor(rnd() * rnd() * 300)}` : `city_${i}`);
+      byMurmur.add(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length));
+      byProbe.add(bytes, 0, bytes.length, probeHash(bytes, 0, bytes.length));
+    }
+    assert.deepEqual(byProbe.toFrequentItems().toState(), byMurmur.toFrequentItems().toState());
   });
 });

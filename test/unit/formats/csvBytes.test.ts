@@ -76,6 +76,23 @@ describe('CSV scanner fast path', () => {
     assert.deepEqual(parsed, ['0=1', '1=12.5', '2=-0', '0=2', '0=5', '0=8', '2=-12']);
   });
 
+  test('queues the numbers of records of full width only, and counts the fields it could not parse', () => {
+    for (const chunk of [1, 7, 1 << 20]) {
+      const queues = { values: new Float64Array(3 * 8), fills: new Int32Array(3), stride: 8 };
+      const missed: number[] = [];
+      const scanner = new CsvScanner(0x2c, (r) => {
+        if (r.parsed && r.count === 4) missed.push(r.missed);
+      }, () => {}, { numericFields: numeric, numberQueues: queues });
+      for (let at = 0; at < TRICKY.length; at += chunk) scanner.push(TRICKY.subarray(at, at + chunk));
+      scanner.end();
+      const queued = [0, 1, 2].map((i) => [...queues.values.subarray(i * 8, i * 8 + (queues.fills[i] as number))].map((x) => (Object.is(x, -0) ? '-0' : String(x))));
+      // Lines 1 (the header: three words), 2, 4 and 9 are read on the fast path with four fields; line 13
+      // ("8,1e-400,-12.000,d,") has five, so its 8 and -12 are taken back.
+      assert.deepEqual(queued, [['1', '2', '5'], ['12.5'], ['-0']], `chunks of ${chunk}`);
+      if (chunk > 16) assert.deepEqual(missed, [3, 0, 2, 2]);
+    }
+  });
+
   test('keeps line numbers and offsets across a part boundary and over-long lines', () => {
     const text = Buffer.from('a,b\n1,2\n333,4\n5,6\n77,8\n');
     const general = scan(text, 3, undefined, { startOffset: 0, stopAt: 14, maxRecordBytes: 5 });
@@ -124,6 +141,19 @@ describe('CSV scanner fast path', () => {
       const offset = m[9] ? (m[9] === '-' ? -1 : 1) * (num(10) * 60 + num(11)) * 60_000 : 0;
       const expected = Date.UTC(num(1), num(2) - 1, num(3), num(4), num(5), num(6), ms) - offset;
       assert.equal(parseIsoDateBytes(Buffer.from(text), 0, text.length), expected, text);
+    }
+  });
+
+  test('dates of the years whose month starts are kept (1900–2155) and around them, read twice', () => {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let y = 1898; y <= 2157; y++) {
+        for (let m = 1; m <= 12; m++) {
+          for (const d of [1, 15, 28, 29, 31]) {
+            const text = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+            assert.equal(parseIsoDateBytes(Buffer.from(text), 0, text.length), Date.UTC(y, m - 1, d), text);
+          }
+        }
+      }
     }
   });
 });

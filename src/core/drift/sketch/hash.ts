@@ -44,6 +44,26 @@ export function hashBytes(bytes: Uint8Array, start: number, end: number): number
   return fmix(h ^ len);
 }
 
+/**
+ * A cheap 32-bit hash of bytes[start, end) for finding them in a table (one multiply per 4 bytes, then a fold of the
+ * high bits into the low ones, which a table mask keeps). Not for sketches: those hash with hashBytes.
+ */
+export function probeHash(bytes: Uint8Array, start: number, end: number): number {
+  let h = Math.imul(end - start, 0x9e3779b1);
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    const w = (bytes[i] as number) | ((bytes[i + 1] as number) << 8) | ((bytes[i + 2] as number) << 16) | ((bytes[i + 3] as number) << 24);
+    h = Math.imul(((h << 5) | (h >>> 27)) ^ w, 0x85ebca6b);
+  }
+  if (i < end) {
+    let w = bytes[i] as number;
+    if (i + 1 < end) w |= (bytes[i + 1] as number) << 8;
+    if (i + 2 < end) w |= (bytes[i + 2] as number) << 16;
+    h = Math.imul(((h << 5) | (h >>> 27)) ^ w, 0xc2b2ae35);
+  }
+  return h ^ (h >>> 15) ^ (h >>> 23);
+}
+
 const scratch = new Uint8Array(4096);
 const encoder = new TextEncoder();
 

@@ -10,6 +10,7 @@ import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymb
 import { classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
 import { isTestFile } from '../paths';
 import { classifyCallees, DECIDES, type Flow, isMetricCallee, labelName, LEAVES, numericName, type Sink, useAround } from './flow';
+import { rescanPython } from './rescan';
 import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span, topLevelStarts } from './scan';
 import { TreeIndex } from './treeIndex';
 
@@ -157,8 +158,10 @@ export class PyContext {
     tree: Tree,
     readonly config: AnalysisConfig,
     readonly context: SourceContext = {},
+    /** The scan of the text before an edit: the statements the edit did not touch keep their part of it. */
+    previous?: Scan,
   ) {
-    this.scan = scanPython(source);
+    this.scan = previous ? rescanPython(previous, source) : scanPython(source);
     this.idx = new TreeIndex(tree);
     const n = this.scan.assigns.length;
     this.assignFn = new Int32Array(n);

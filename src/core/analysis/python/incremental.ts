@@ -18,7 +18,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
 import type { AnalysisConfig, PredictCall, SourceContext } from '../types';
 import { type CallOutcome, outcomeOf, PyContext, type UnsafeOutcome } from './context';
-import { type DefInfo, lastNumberAtOrBefore } from './scan';
+import { type DefInfo, lastNumberAtOrBefore, type Scan } from './scan';
 
 interface Statement {
   start: number;
@@ -48,6 +48,7 @@ interface Statement {
 
 export interface PySnapshot {
   source: string;
+  scan: Scan;
   key: string;
   facts: string;
   statements: Statement[];
@@ -60,7 +61,7 @@ const DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/;
 
 /** Analyzes `source`, reusing the results of `previous` (the analysis of the text before the edit) where it can. */
 export function analyzePythonIncremental(source: string, tree: Tree, config: AnalysisConfig, context: SourceContext, previous?: { snapshot: PySnapshot; tree: Tree }): { calls: PredictCall[]; findings: RawFinding[]; snapshot: PySnapshot } {
-  const ctx = new PyContext(source, tree, config, context);
+  const ctx = new PyContext(source, tree, config, context, previous?.snapshot.scan);
   const key = `${JSON.stringify(config)}\u0000${context.path ?? ''}\u0000${context.resolver ? 'r' : ''}`;
   const statements = splitStatements(ctx, source);
   const facts = ctx.fileFacts();
@@ -105,7 +106,7 @@ export function analyzePythonIncremental(source: string, tree: Tree, config: Ana
   });
   const findings = ctx.findingsOf(calls, loads);
   const reanalyzed = fresh ? fresh.filter(Boolean).length : statements.length;
-  return { calls: calls.map((c) => c.call), findings, snapshot: { source, key, facts, statements, reanalyzed } };
+  return { calls: calls.map((c) => c.call), findings, snapshot: { source, scan: ctx.scan, key, facts, statements, reanalyzed } };
 }
 
 /** A copy of an outcome with its lines moved by `delta` (stored outcomes are never changed). */

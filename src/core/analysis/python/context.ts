@@ -115,6 +115,11 @@ const SERVING_ROOTS = new Set(['flask', 'fastapi', 'django', 'starlette', 'aioht
 const STOP_WORDS = new Set(['and', 'or', 'not', 'if', 'elif', 'else', 'while', 'return', 'assert', 'lambda', 'yield', 'for', 'await', 'in', 'is']);
 const NAME_TOKEN = /(?<![\w.])(?:(?:self|cls)\.[A-Za-z_]\w*|[A-Za-z_]\w*)/g;
 
+/** A module (or a name in one) of a web or serving framework. */
+function servingModule(qualified: string): boolean {
+  return SERVING_ROOTS.has(qualified.split('.')[0] as string);
+}
+
 function isSpaceCode(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
 }
@@ -1215,7 +1220,8 @@ export class PyContext {
 
   /**
    * Everything file-wide that a call's checks read besides its own statement and the statements whose names it
-   * shares: when this is unchanged after an edit, the statements the edit cannot reach keep their results.
+   * shares: when this is unchanged after an edit, the statements the edit cannot reach keep their results. Imports
+   * are read by name (a changed one reaches the statements mentioning it), but for the serving frameworks imported.
    */
   fileFacts(): string {
     const sorted = (s: Iterable<string>) => [...s].sort().join(',');
@@ -1227,7 +1233,7 @@ export class PyContext {
       sorted(this.getTorchClasses()),
       sorted(this.getProbaReceivers()),
       sorted([...this.instances()].map(([k, v]) => `${k}:${sorted(v)}`)),
-      sorted([...this.scan.imports.aliases].map(([k, v]) => `${k}=${v}`)),
+      sorted([...this.scan.imports.aliases.values()].filter(servingModule)),
     ].join('\n');
   }
 
@@ -1251,9 +1257,7 @@ export class PyContext {
     const masked = this.scan.masked;
     const runsItself = /__name__\s*==/.test(masked) || this.scan.calls.some((c) => !c.complex && /^(?:print|pprint|display)$/.test(c.callee) && functionAt(this.scan, c.start) < 0);
     if (!runsItself) return false;
-    for (const v of this.scan.imports.aliases.values()) {
-      if (SERVING_ROOTS.has(v.split('.')[0] as string)) return false;
-    }
+    for (const v of this.scan.imports.aliases.values()) if (servingModule(v)) return false;
     return !this.scan.defs.some((d) => d.kind === 'def' && /^(?:\w*handler|predict_fn|transform_fn|model_fn|output_fn|input_fn|init|run|score|invoke|main_handler)$/.test(d.name));
   }
 

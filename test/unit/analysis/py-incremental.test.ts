@@ -87,22 +87,21 @@ describe('Python reanalysis after edits', () => {
     sources.push({ name: 'generated 2,000 lines', text: generateSource('python', 2000, 41) });
   });
 
-  test('random edits (lines copied and deleted, names renamed, imports edited, try added, syntax broken, repaired or left broken): the same calls and findings as a fresh analysis', () => {
-    const rng = mulberry32(7);
+  /**
+   * Each source edited `count(big)` times by `next` (given the text before; the edits pile up), each edit reanalyzed
+   * incrementally and compared with a fresh analysis: how many were compared, had findings, changed the findings.
+   */
+  const compareEdits = (next: (text: string) => { next: string; kind: string }, count: (big: boolean) => number) => {
     let compared = 0;
     let withFindings = 0;
     let differs = 0;
     for (const { name, text: original } of sources) {
-      const big = original.length > 20_000;
       let text = original;
       const keep = { keepForEdits: true };
       let tree: Tree = analyzeSource(text, 'python', DEFAULT_CONFIG, undefined, keep).tree;
       let last = json(analyzeSource(text, 'python', DEFAULT_CONFIG).result);
-      let repair: string | undefined;
-      for (let e = 0; e < (big ? 60 : 12); e++) {
-        const edit = repair !== undefined ? { next: repair, kind: 'repair', breaks: false } : randomEdit(rng, text);
-        // Half the breaks stay while the next edits are made: reanalysis then works on a tree with errors.
-        repair = edit.breaks && rng() < 0.5 ? text : undefined;
+      for (let e = 0; e < count(original.length > 20_000); e++) {
+        const edit = next(text);
         editTree(tree, text, edit.next);
         const incremental = analyzeSource(edit.next, 'python', DEFAULT_CONFIG, tree, keep);
         const fresh = analyzeSource(edit.next, 'python', DEFAULT_CONFIG);
@@ -119,37 +118,26 @@ describe('Python reanalysis after edits', () => {
       }
       tree.delete();
     }
+    return { compared, withFindings, differs };
+  };
+
+  test('random edits (lines copied and deleted, names renamed, imports edited, try added, syntax broken, repaired or left broken): the same calls and findings as a fresh analysis', () => {
+    const rng = mulberry32(7);
+    // The text a break is repaired to, when the next edit is made to the broken text.
+    let repair: { broken: string; to: string } | undefined;
+    const { compared, withFindings, differs } = compareEdits((text) => {
+      const edit = repair?.broken === text ? { next: repair.to, kind: 'repair', breaks: false } : randomEdit(rng, text);
+      // Half the breaks stay while the next edits are made: reanalysis then works on a tree with errors.
+      repair = edit.breaks && rng() < 0.5 ? { broken: edit.next, to: text } : undefined;
+      return edit;
+    }, (big) => (big ? 60 : 12));
     // The edits matter: many of them change what a fresh analysis finds.
     assert.ok(compared > 600 && withFindings > 400 && differs > 100, `${compared} edits compared, ${withFindings} with findings, ${differs} changed the findings`);
   });
 
   test('random text edits (lines inserted, deleted, re-indented; typing inside strings, comments, decorators, imports; brackets, quotes, line breaks), left in place: the same calls and findings as a fresh analysis', () => {
     const rng = mulberry32(23);
-    let compared = 0;
-    let differs = 0;
-    for (const { name, text: original } of sources) {
-      const big = original.length > 20_000;
-      let text = original;
-      const keep = { keepForEdits: true };
-      let tree: Tree = analyzeSource(text, 'python', DEFAULT_CONFIG, undefined, keep).tree;
-      let last = '';
-      for (let e = 0; e < (big ? 60 : 8); e++) {
-        const { next, kind } = randomTextEdit(rng, text);
-        editTree(tree, text, next);
-        const incremental = analyzeSource(next, 'python', DEFAULT_CONFIG, tree, keep);
-        const fresh = analyzeSource(next, 'python', DEFAULT_CONFIG);
-        const now = json(fresh.result);
-        if (now !== last) differs++;
-        last = now;
-        compared++;
-        assert.equal(json(incremental.result), now, `${name}, edit ${e} (${kind})`);
-        fresh.tree.delete();
-        tree.delete();
-        tree = incremental.tree;
-        text = next;
-      }
-      tree.delete();
-    }
+    const { compared, differs } = compareEdits((text) => randomTextEdit(rng, text), (big) => (big ? 60 : 8));
     assert.ok(compared > 400 && differs > 100, `${compared} edits compared, ${differs} changed the findings`);
   });
 

@@ -12,6 +12,7 @@ import { DEFAULT_CONFIG } from '../../../src/core/analysis/types';
 import { mulberry32 } from '../../../src/core/util/random';
 import { corpusFiles } from '../../corpusFiles';
 import { editTree } from './editTree';
+import { randomTextEdit } from './pyEdits';
 
 type Result = { calls: unknown[]; findings: unknown[] };
 const json = (r: Result): string => JSON.stringify({ c: r.calls, f: r.findings });
@@ -86,22 +87,21 @@ describe('Python reanalysis after edits', () => {
     sources.push({ name: 'generated 2,000 lines', text: generateSource('python', 2000, 41) });
   });
 
-  test('random edits (lines copied and deleted, names renamed, imports edited, try added, syntax broken, repaired or left broken): the same calls and findings as a fresh analysis', () => {
-    const rng = mulberry32(7);
+  /**
+   * Each source edited `count(big)` times by `next` (given the text before; the edits pile up), each edit reanalyzed
+   * incrementally and compared with a fresh analysis: how many were compared, had findings, changed the findings.
+   */
+  const compareEdits = (next: (text: string) => { next: string; kind: string }, count: (big: boolean) => number) => {
     let compared = 0;
     let withFindings = 0;
     let differs = 0;
     for (const { name, text: original } of sources) {
-      const big = original.length > 20_000;
       let text = original;
       const keep = { keepForEdits: true };
       let tree: Tree = analyzeSource(text, 'python', DEFAULT_CONFIG, undefined, keep).tree;
       let last = json(analyzeSource(text, 'python', DEFAULT_CONFIG).result);
-      let repair: string | undefined;
-      for (let e = 0; e < (big ? 60 : 12); e++) {
-        const edit = repair !== undefined ? { next: repair, kind: 'repair', breaks: false } : randomEdit(rng, text);
-        // Half the breaks stay while the next edits are made: reanalysis then works on a tree with errors.
-        repair = edit.breaks && rng() < 0.5 ? text : undefined;
+      for (let e = 0; e < count(original.length > 20_000); e++) {
+        const edit = next(text);
         editTree(tree, text, edit.next);
         const incremental = analyzeSource(edit.next, 'python', DEFAULT_CONFIG, tree, keep);
         const fresh = analyzeSource(edit.next, 'python', DEFAULT_CONFIG);
@@ -118,8 +118,27 @@ describe('Python reanalysis after edits', () => {
       }
       tree.delete();
     }
+    return { compared, withFindings, differs };
+  };
+
+  test('random edits (lines copied and deleted, names renamed, imports edited, try added, syntax broken, repaired or left broken): the same calls and findings as a fresh analysis', () => {
+    const rng = mulberry32(7);
+    // The text a break is repaired to, when the next edit is made to the broken text.
+    let repair: { broken: string; to: string } | undefined;
+    const { compared, withFindings, differs } = compareEdits((text) => {
+      const edit = repair?.broken === text ? { next: repair.to, kind: 'repair', breaks: false } : randomEdit(rng, text);
+      // Half the breaks stay while the next edits are made: reanalysis then works on a tree with errors.
+      repair = edit.breaks && rng() < 0.5 ? { broken: edit.next, to: text } : undefined;
+      return edit;
+    }, (big) => (big ? 60 : 12));
     // The edits matter: many of them change what a fresh analysis finds.
     assert.ok(compared > 600 && withFindings > 400 && differs > 100, `${compared} edits compared, ${withFindings} with findings, ${differs} changed the findings`);
+  });
+
+  test('random text edits (lines inserted, deleted, re-indented; typing inside strings, comments, decorators, imports; brackets, quotes, line breaks), left in place: the same calls and findings as a fresh analysis', () => {
+    const rng = mulberry32(23);
+    const { compared, differs } = compareEdits((text) => randomTextEdit(rng, text), (big) => (big ? 60 : 8));
+    assert.ok(compared > 400 && differs > 100, `${compared} edits compared, ${differs} changed the findings`);
   });
 
   const run = (text: string, previous?: { tree: Tree; snapshot: PySnapshot; before: string }) => {
@@ -200,8 +219,20 @@ describe('Python reanalysis after edits', () => {
     done();
   });
 
-  test('edits that reach other statements: a module-level client losing its timeout, a caller of a function or a method losing its try, a global rebound in a function, a module-level prediction sent, a syntax error repaired', () => {
-    const cases: { name: string; before: string; after: string }[] = [
+  test('an import renamed: only the statements mentioning the old or the new name (and what they bind onwards) are analyzed again', () => {
+    const text = generateSource('python', 2000, 5);
+    const after = text.replace('import httpx\n', 'import httpx as hx\n');
+    assert.notEqual(after, text);
+    const { second, fresh, done } = edited(text, after);
+    const total = second.snapshot.statements.length;
+    assert.ok(second.snapshot.reanalyzed < total * 0.2, `${second.snapshot.reanalyzed} of ${total} statements analyzed again`);
+    assert.equal(json(second), json(fresh));
+    done();
+  });
+
+  test('edits that reach other statements: a module-level client losing its timeout, a caller of a function or a method losing its try, a global rebound in a function, a module-level prediction sent, a syntax error repaired, a serving framework imported under an alias', () => {
+    // `whole`: the edit changes a file-wide fact, and the whole file is analyzed again.
+    const cases: { name: string; before: string; after: string; whole?: boolean }[] = [
       {
         name: 'the module-level client a function calls loses its read timeout',
         before: 'import boto3\nfrom botocore.config import Config\n\nruntime = boto3.client("sagemaker-runtime", config=Config(read_timeout=5))\n\n\ndef score(body):\n    try:\n        r = runtime.invoke_endpoint(EndpointName="m", Body=body)\n    except Exception:\n        return None\n    return r["Body"].read()\n',
@@ -228,6 +259,12 @@ describe('Python reanalysis after edits', () => {
         after: 'import joblib\nimport requests\nmodel = joblib.load("m")\nx = [[1]]\ndef f():\n    return 1\nlabel = model.predict(x)[0]\nif label == 1:\n    requests.post("https://h", json={"l": int(label)})\n',
       },
       {
+        name: 'an import alias now names the serving framework: the print-only script is served',
+        whole: true,
+        before: 'import joblib\nimport os as web\n\nmodel = joblib.load("m.joblib")\n\n\ndef classify(x):\n    return {"label": model.predict(x)[0]}\n\n\nif __name__ == "__main__":\n    print(classify([[1]]))\n',
+        after: 'import joblib\nimport flask as web\n\nmodel = joblib.load("m.joblib")\n\n\ndef classify(x):\n    return {"label": model.predict(x)[0]}\n\n\nif __name__ == "__main__":\n    print(classify([[1]]))\n',
+      },
+      {
         name: 'the only caller of a method, on an instance of its class, loses its try',
         before: 'import joblib\n\n\nclass Scorer:\n    def __init__(self):\n        self.model = joblib.load("m.joblib")\n\n    def score(self, x):\n        return self.model.predict(x)\n\n\nscorer = Scorer()\n\n\ndef handler(x):\n    try:\n        return scorer.score(x)\n    except Exception:\n        return None\n',
         after: 'import joblib\n\n\nclass Scorer:\n    def __init__(self):\n        self.model = joblib.load("m.joblib")\n\n    def score(self, x):\n        return self.model.predict(x)\n\n\nscorer = Scorer()\n\n\ndef handler(x):\n    return scorer.score(x)\n',
@@ -236,7 +273,8 @@ describe('Python reanalysis after edits', () => {
     for (const c of cases) {
       const { first, second, fresh, done } = edited(c.before, c.after);
       assert.notEqual(json(fresh), json(first), `${c.name}: the edit changes the findings`);
-      assert.ok(second.snapshot.reanalyzed < second.snapshot.statements.length, `${c.name}: some statements are reused`);
+      if (c.whole) assert.equal(second.snapshot.reanalyzed, second.snapshot.statements.length, `${c.name}: every statement is analyzed again`);
+      else assert.ok(second.snapshot.reanalyzed < second.snapshot.statements.length, `${c.name}: some statements are reused`);
       assert.equal(json(second), json(fresh), c.name);
       done();
     }

@@ -10,6 +10,7 @@ import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymb
 import { classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
 import { isTestFile } from '../paths';
 import { classifyCallees, DECIDES, type Flow, isMetricCallee, labelName, LEAVES, numericName, type Sink, useAround } from './flow';
+import { rescanPython } from './rescan';
 import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span, topLevelStarts } from './scan';
 import { TreeIndex } from './treeIndex';
 
@@ -114,6 +115,11 @@ const SERVING_ROOTS = new Set(['flask', 'fastapi', 'django', 'starlette', 'aioht
 const STOP_WORDS = new Set(['and', 'or', 'not', 'if', 'elif', 'else', 'while', 'return', 'assert', 'lambda', 'yield', 'for', 'await', 'in', 'is']);
 const NAME_TOKEN = /(?<![\w.])(?:(?:self|cls)\.[A-Za-z_]\w*|[A-Za-z_]\w*)/g;
 
+/** A module (or a name in one) of a web or serving framework. */
+function servingModule(qualified: string): boolean {
+  return SERVING_ROOTS.has(qualified.split('.')[0] as string);
+}
+
 function isSpaceCode(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
 }
@@ -157,8 +163,10 @@ export class PyContext {
     tree: Tree,
     readonly config: AnalysisConfig,
     readonly context: SourceContext = {},
+    /** The scan of the text before an edit: the statements the edit did not touch keep their part of it. */
+    previous?: Scan,
   ) {
-    this.scan = scanPython(source);
+    this.scan = previous ? rescanPython(previous, source) : scanPython(source);
     this.idx = new TreeIndex(tree);
     const n = this.scan.assigns.length;
     this.assignFn = new Int32Array(n);
@@ -1212,7 +1220,8 @@ export class PyContext {
 
   /**
    * Everything file-wide that a call's checks read besides its own statement and the statements whose names it
-   * shares: when this is unchanged after an edit, the statements the edit cannot reach keep their results.
+   * shares: when this is unchanged after an edit, the statements the edit cannot reach keep their results. Imports
+   * are read by name (a changed one reaches the statements mentioning it), but for the serving frameworks imported.
    */
   fileFacts(): string {
     const sorted = (s: Iterable<string>) => [...s].sort().join(',');
@@ -1224,7 +1233,7 @@ export class PyContext {
       sorted(this.getTorchClasses()),
       sorted(this.getProbaReceivers()),
       sorted([...this.instances()].map(([k, v]) => `${k}:${sorted(v)}`)),
-      sorted([...this.scan.imports.aliases].map(([k, v]) => `${k}=${v}`)),
+      sorted([...this.scan.imports.aliases.values()].filter(servingModule)),
     ].join('\n');
   }
 
@@ -1248,9 +1257,7 @@ export class PyContext {
     const masked = this.scan.masked;
     const runsItself = /__name__\s*==/.test(masked) || this.scan.calls.some((c) => !c.complex && /^(?:print|pprint|display)$/.test(c.callee) && functionAt(this.scan, c.start) < 0);
     if (!runsItself) return false;
-    for (const v of this.scan.imports.aliases.values()) {
-      if (SERVING_ROOTS.has(v.split('.')[0] as string)) return false;
-    }
+    for (const v of this.scan.imports.aliases.values()) if (servingModule(v)) return false;
     return !this.scan.defs.some((d) => d.kind === 'def' && /^(?:\w*handler|predict_fn|transform_fn|model_fn|output_fn|input_fn|init|run|score|invoke|main_handler)$/.test(d.name));
   }
 

@@ -5,8 +5,10 @@
 //    target such as `app.state.model`), or a statement so reached binds one (origins follow assignments);
 //  - through callers: the edited statement mentions a def or class the statement defines (guards are read at the
 //    callers of a function), or a method with its class or an instance of it, or a statement so reached does;
-//  - file-wide: anything `PyContext.fileFacts()` covers changed (imports, the names bound to pipelines, torch modules
-//    and LLM clients, the classes and their instances, …);
+//  - through imports: the statement mentions a name whose import changed (appeared, went away or now names another
+//    module), or a statement so reached binds one;
+//  - file-wide: anything `PyContext.fileFacts()` covers changed (the serving frameworks imported, the names bound to
+//    pipelines, torch modules and LLM clients, the classes and their instances, …);
 //  - module-level code: its predictions flow into any later module-level line, so it is analyzed again when the edit
 //    changed module-level code (anything but the header and body of a top-level def);
 //  - syntax errors: a statement with an error takes its calls from the tree (`PyContext.statements()`), so one whose
@@ -18,7 +20,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
 import type { AnalysisConfig, PredictCall, SourceContext } from '../types';
 import { type CallOutcome, outcomeOf, PyContext, type UnsafeOutcome } from './context';
-import { type DefInfo, lastNumberAtOrBefore } from './scan';
+import { type DefInfo, lastNumberAtOrBefore, type Scan } from './scan';
 
 interface Statement {
   start: number;
@@ -48,6 +50,7 @@ interface Statement {
 
 export interface PySnapshot {
   source: string;
+  scan: Scan;
   key: string;
   facts: string;
   statements: Statement[];
@@ -60,7 +63,7 @@ const DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/;
 
 /** Analyzes `source`, reusing the results of `previous` (the analysis of the text before the edit) where it can. */
 export function analyzePythonIncremental(source: string, tree: Tree, config: AnalysisConfig, context: SourceContext, previous?: { snapshot: PySnapshot; tree: Tree }): { calls: PredictCall[]; findings: RawFinding[]; snapshot: PySnapshot } {
-  const ctx = new PyContext(source, tree, config, context);
+  const ctx = new PyContext(source, tree, config, context, previous?.snapshot.scan);
   const key = `${JSON.stringify(config)}\u0000${context.path ?? ''}\u0000${context.resolver ? 'r' : ''}`;
   const statements = splitStatements(ctx, source);
   const facts = ctx.fileFacts();
@@ -78,7 +81,7 @@ export function analyzePythonIncremental(source: string, tree: Tree, config: Ana
         }
       }
     }
-    fresh = reusable(prev.statements, statements, restructured);
+    fresh = reusable(prev.statements, statements, restructured, changedKeys(prev.scan.imports.aliases, ctx.scan.imports.aliases));
   }
   const { records, unsafe } = ctx.visitSites(fresh ? (site) => fresh[statementAt(starts, site.start)] === true : undefined);
   for (const r of records) {
@@ -105,7 +108,14 @@ export function analyzePythonIncremental(source: string, tree: Tree, config: Ana
   });
   const findings = ctx.findingsOf(calls, loads);
   const reanalyzed = fresh ? fresh.filter(Boolean).length : statements.length;
-  return { calls: calls.map((c) => c.call), findings, snapshot: { source, key, facts, statements, reanalyzed } };
+  return { calls: calls.map((c) => c.call), findings, snapshot: { source, scan: ctx.scan, key, facts, statements, reanalyzed } };
+}
+
+/** The keys whose values differ between two maps (added, removed or changed). */
+function changedKeys(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): string[] {
+  const out = [...a.keys()].filter((k) => a.get(k) !== b.get(k));
+  for (const k of b.keys()) if (!a.has(k)) out.push(k);
+  return out;
 }
 
 /** A copy of an outcome with its lines moved by `delta` (stored outcomes are never changed). */
@@ -176,7 +186,7 @@ function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
  * Which new statements must be analyzed again (true), with the old statement each other one equals; undefined when
  * the edit reaches too much for reuse to pay.
  */
-function reusable(before: Statement[], after: Statement[], restructured: ReadonlySet<number>): (boolean[] & { old: (Statement | undefined)[] }) | undefined {
+function reusable(before: Statement[], after: Statement[], restructured: ReadonlySet<number>, imported: Iterable<string>): (boolean[] & { old: (Statement | undefined)[] }) | undefined {
   let head = 0;
   while (head < before.length && head < after.length && (before[head] as Statement).text === (after[head] as Statement).text) head++;
   let tail = 0;
@@ -196,8 +206,8 @@ function reusable(before: Statement[], after: Statement[], restructured: Readonl
   const again = Object.assign(after.map((s, i) => inEdit(i) || (moduleEdit && old[i]?.moduleCode === true) || old[i]?.error !== s.error), { old });
   // From the edited statements, statements are reached when `reaches` holds for the names gathered so far; each one
   // reached adds its `next` names.
-  const spread = (seed: (s: Statement) => Iterable<string>, reaches: (s: Statement, names: Set<string>) => boolean, next: (s: Statement) => Iterable<string>) => {
-    const names = new Set<string>();
+  const spread = (seed: (s: Statement) => Iterable<string>, reaches: (s: Statement, names: Set<string>) => boolean, next: (s: Statement) => Iterable<string>, also: Iterable<string> = []) => {
+    const names = new Set<string>(also);
     for (const s of edited) for (const n of seed(s)) names.add(n);
     const reached = after.map((_, i) => inEdit(i));
     for (let grew = names.size > 0; grew; ) {
@@ -215,8 +225,8 @@ function reusable(before: Statement[], after: Statement[], restructured: Readonl
       });
     }
   };
-  // Through names: statements mentioning what an edited statement binds, and onwards.
-  spread((s) => s.binds, (s, names) => intersects(mentionsOf(s), names), (s) => s.binds);
+  // Through names: statements mentioning what an edited statement binds or a changed import, and onwards.
+  spread((s) => s.binds, (s, names) => intersects(mentionsOf(s), names), (s) => s.binds, imported);
   // Through callers: statements defining what an edited statement mentions (a method, with its class or an instance),
   // and onwards.
   spread(mentionsOf, (s, names) => (s.defs.size > 0 && intersects(s.defs, names)) || s.methods.some((m) => names.has(m.name) && m.receivers.some((r) => names.has(r))), mentionsOf);

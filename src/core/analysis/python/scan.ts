@@ -96,6 +96,10 @@ export interface Scan {
   imports: ImportInfo;
   /** `with torch.no_grad():` / `inference_mode()` bodies and functions decorated with them. */
   noGradRegions: Span[];
+  /** Bracket depth at the start of physical line k + 1 (see `Masked`), for `rescanPython`. */
+  lineDepth: number[];
+  /** Set by `rescanPython` when it spliced: the part of the text it scanned again. */
+  rescanned?: Span;
 }
 
 const Ch = {
@@ -614,8 +618,6 @@ export function scanPython(source: string): Scan {
   const lines = logicalLines(masked, lineStartOffsets, lineDepth);
   const defs: DefInfo[] = [];
   const assigns: Assign[] = [];
-  const aliases = new Map<string, string>();
-  const topLevel: LogicalLine[] = [];
   const noGradRegions: Span[] = [];
   interface Open {
     indent: number;
@@ -674,11 +676,7 @@ export function scanPython(source: string): Scan {
         stack.push({ indent: line.indent, def: idx, region: -1 });
       }
     } else if (kw === 'import' || kw === 'from') {
-      FROM_RE.lastIndex = at;
-      if (kw === 'import' || FROM_RE.test(masked)) {
-        parseImport(masked.slice(at, line.end), aliases);
-        if (line.indent === 0) topLevel.push(lines.get(lineIndex) as LogicalLine);
-      }
+      // Read by `importsOf`.
     } else if (kw === 'with') {
       WITH_RE.lastIndex = at;
       WITH_RE.test(masked);
@@ -761,7 +759,23 @@ export function scanPython(source: string): Scan {
   }
   const defStarts = new Int32Array(defs.length);
   for (let i = 0; i < defs.length; i++) defStarts[i] = (defs[i] as DefInfo).headerStart;
-  return { source, masked, strings, comments, lines, lineStartOffsets, defs, defStarts, assigns, calls: scanCalls(masked), imports: { aliases, topLevel }, noGradRegions };
+  return { source, masked, strings, comments, lines, lineStartOffsets, defs, defStarts, assigns, calls: scanCalls(masked), imports: importsOf(masked, lines), noGradRegions, lineDepth };
+}
+
+/** The module's imports, in order: a later import of a name replaces an earlier one. */
+export function importsOf(masked: string, lines: Lines): ImportInfo {
+  const aliases = new Map<string, string>();
+  const topLevel: LogicalLine[] = [];
+  for (let i = 0; i < lines.count; i++) {
+    const kw = lines.kwOf(i);
+    if (kw !== 'import' && kw !== 'from') continue;
+    const at = lines.startOf(i);
+    FROM_RE.lastIndex = at;
+    if (kw === 'from' && !FROM_RE.test(masked)) continue;
+    parseImport(masked.slice(at, lines.endOf(i)), aliases);
+    if (lines.indentOf(i) === 0) topLevel.push(lines.get(i) as LogicalLine);
+  }
+  return { aliases, topLevel };
 }
 
 /** Index of the last element whose `key` is <= offset (sorted ascending), or -1. */

@@ -106,6 +106,11 @@ export interface StatementInfo {
   callable: boolean;
   /** It only declares functions or classes: no code of it runs at the top level, where checks match names file-wide. */
   contained: boolean;
+  /**
+   * It may hold a call (its text has a parenthesis or a template literal): an import, a constant or `module.exports = …`
+   * holds none to check. (A `require('m')` is a call: it adds a module the checks look at.)
+   */
+  mayCall: boolean;
 }
 
 /** The character after `i` that is not a space. */
@@ -194,7 +199,8 @@ export function info(source: string, s: Statement): StatementInfo {
   }
   const callable = !isImport && (!/^(?:lexical|variable)_declaration$/.test(s.type) || CALLABLE_RE.test(text));
   const contained = DECLARATION_TYPES.has(s.type) || (s.type === 'export_statement' && EXPORTED_DECLARATION_RE.test(text));
-  return { isImport, tokens, assigns, provides, callable, contained };
+  const mayCall = !isImport && /[(`]/.test(text);
+  return { isImport, tokens, assigns, provides, callable, contained, mayCall };
 }
 
 /**

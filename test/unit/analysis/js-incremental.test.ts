@@ -54,6 +54,52 @@ function randomEdit(rng: Rng, text: string): { next: string; kind: string; break
   return { next: text.slice(0, at) + junk + text.slice(at), kind: `break with ${JSON.stringify(junk)}`, breaks: true };
 }
 
+const STRING_RE = /'[^'\n]*'|"[^"\n]*"|`[^`]*`/g;
+const COMMENT_RE = /\/\/[^\n]*|\/\*[\s\S]*?\*\//g;
+const DECLARED_RE = /\b(?:const|let|var|function|class)\s+([A-Za-z_$][\w$]*)/g;
+
+/** A random element of a non-empty list. */
+function pickOf<T>(rng: Rng, xs: readonly T[]): T {
+  return xs[Math.floor(rng() * xs.length)] as T;
+}
+
+/**
+ * One random edit inside the text's strings, template literals or comments (a character, a placeholder `${x}`, a
+ * quote or a comment end that breaks them), or a rename of a declared binding (everywhere, or only where it is
+ * declared so that its users name nothing).
+ */
+function randomInnerEdit(rng: Rng, text: string): { next: string; kind: string; breaks: boolean } {
+  const r = rng();
+  const at = (m: RegExpMatchArray): number => m.index ?? 0;
+  const insertAt = (i: number, s: string): string => text.slice(0, i) + s + text.slice(i);
+  if (r < 0.35) {
+    const strings = [...text.matchAll(STRING_RE)].filter((m) => m[0].length >= 2);
+    if (strings.length > 0) {
+      const m = pickOf(rng, strings);
+      const inside = at(m) + 1 + Math.floor(rng() * (m[0].length - 1));
+      const ins = pickOf(rng, ['x', '/v2/models/', ' ', m[0].startsWith('`') ? '${x}' : '%', m[0][0] as string]);
+      return { next: insertAt(inside, ins), kind: `${JSON.stringify(ins)} in a string`, breaks: ins === m[0][0] };
+    }
+  }
+  if (r < 0.6) {
+    const comments = [...text.matchAll(COMMENT_RE)];
+    if (comments.length > 0) {
+      const m = pickOf(rng, comments);
+      const inside = at(m) + 2 + Math.floor(rng() * Math.max(1, m[0].length - 3));
+      const ins = pickOf(rng, [' note', ' fetch(url) ', ' predict ', '*/', '\n']);
+      return { next: insertAt(Math.min(inside, at(m) + m[0].length), ins), kind: `${JSON.stringify(ins)} in a comment`, breaks: ins === '*/' || ins === '\n' };
+    }
+  }
+  const declared = [...new Set([...text.matchAll(DECLARED_RE)].map((m) => m[1] as string))];
+  if (declared.length === 0) return { next: `${text}\n`, kind: 'newline at the end', breaks: false };
+  const name = pickOf(rng, declared);
+  const re = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+  if (rng() < 0.5) return { next: text.replace(re, `${name}Renamed`), kind: `rename ${name} everywhere`, breaks: false };
+  const decl = [...text.matchAll(DECLARED_RE)].find((m) => m[1] === name) as RegExpMatchArray;
+  const nameAt = at(decl) + decl[0].length - name.length;
+  return { next: `${text.slice(0, nameAt)}${name}Renamed${text.slice(nameAt + name.length)}`, kind: `rename ${name} where it is declared`, breaks: true };
+}
+
 describe('JS/TS analysis shortcuts', () => {
   let sources: { name: string; text: string; lang: Language }[];
 
@@ -204,27 +250,32 @@ describe('JS/TS analysis shortcuts', () => {
       assert.ok(compared >= 30 && withFindings === compared, `${lang}: ${compared} edits compared, ${withFindings} with findings`);
     }
   });
-  test('random editor edits (lines inserted and deleted, imported names renamed, imports edited, syntax broken and repaired): reanalysis equals a fresh analysis', () => {
-    const rng = mulberry32(11);
+  /**
+   * Edits made by `edit` one after the other (an edit that breaks something is undone by the next one), each reanalyzed
+   * with the old tree and compared with a fresh analysis of the same text.
+   */
+  function compareEdits(seed: number, generatedSeed: number, edit: (rng: Rng, text: string) => { next: string; kind: string; breaks: boolean }): { compared: number; withFindings: number } {
+    const rng = mulberry32(seed);
     let compared = 0;
     let withFindings = 0;
-    const files = [...sources.filter((s) => !s.name.startsWith('generated')), { name: 'generated 2,000 lines', text: generateSource('typescript', 2000, 23), lang: 'typescript' as Language }];
+    const files = [...sources.filter((s) => !s.name.startsWith('generated')), { name: 'generated 2,000 lines', text: generateSource('typescript', 2000, generatedSeed), lang: 'typescript' as Language }];
     for (const { name, text: original, lang } of files) {
       const big = original.length > 20_000;
       let text = original;
       let tree: Tree = analyzeSource(text, lang, DEFAULT_CONFIG).tree;
       let repair: string | undefined;
       for (let e = 0; e < (big ? 40 : 6); e++) {
-        const edit = repair !== undefined ? { next: repair, kind: 'repair', breaks: false } : randomEdit(rng, text);
-        repair = edit.breaks ? text : undefined;
-        const next = edit.next;
+        const step = repair !== undefined ? { next: repair, kind: 'repair', breaks: false } : edit(rng, text);
+        repair = step.breaks ? text : undefined;
+        const next = step.next;
         editTree(tree, text, next);
         const incremental = analyzeSource(next, lang, DEFAULT_CONFIG, tree);
         const fresh = analyzeSource(next, lang, DEFAULT_CONFIG);
+        // tree-sitter's own incremental reparse may recover from a syntax error differently: only equal trees are compared.
         if (incremental.tree.rootNode.toString() === fresh.tree.rootNode.toString()) {
           compared++;
           if (fresh.result.findings.length > 0) withFindings++;
-          assert.ok(same(incremental.result, fresh.result), `${name}, edit ${e} (${edit.kind})`);
+          assert.ok(same(incremental.result, fresh.result), `${name}, edit ${e} (${step.kind})`);
         }
         fresh.tree.delete();
         tree.delete();
@@ -233,6 +284,16 @@ describe('JS/TS analysis shortcuts', () => {
       }
       tree.delete();
     }
+    return { compared, withFindings };
+  }
+
+  test('random editor edits (lines inserted and deleted, imported names renamed, imports edited, syntax broken and repaired): reanalysis equals a fresh analysis', () => {
+    const { compared, withFindings } = compareEdits(11, 23, randomEdit);
+    assert.ok(compared > 200 && withFindings > 100, `${compared} edits compared, ${withFindings} with findings`);
+  });
+
+  test('random edits inside strings, template literals and comments, and bindings renamed where declared or everywhere: reanalysis equals a fresh analysis', () => {
+    const { compared, withFindings } = compareEdits(12, 24, randomInnerEdit);
     assert.ok(compared > 200 && withFindings > 100, `${compared} edits compared, ${withFindings} with findings`);
   });
 });

@@ -204,13 +204,16 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       // Only the others are analyzed, and when they are functions and classes they need only what they reach: copy
       // those and the statements holding the file-wide facts some checks read by name (`axios.defaults.timeout = …`,
       // responses read as bytes). Top-level code is checked against the whole program's names: copy everything.
+      // A statement that holds no call (an import, `module.exports = …`, a constant) has nothing of its own to check.
       const seeds: number[] = [];
       let contained = true;
       for (const i of kept) {
         const inf = infos[i] as StatementInfo;
         if (!clean.has(i)) {
+          if (!inf.mayCall && !readsFileWideFact(inf)) continue;
           seeds.push(i);
           contained &&= inf.contained;
+          if (!inf.contained) { const g = globalThis as unknown as { __nc: Map<string, number> }; const k = source.slice((statements[i] as Statement).start, (statements[i] as Statement).start + 50).replace(/\d+/g, 'N'); (g.__nc ??= new Map()).set(k, (g.__nc.get(k) ?? 0) + 1); }
         } else if (readsFileWideFact(inf)) seeds.push(i);
       }
       if (contained) copy = reachableStatements(statements, infos, seeds, true);
@@ -229,6 +232,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     }
   }
   const ast = buildAst(tree, source, keep, reuse);
+  { const g = globalThis as unknown as { __st: number[][] }; (g.__st ??= []).push([statements.length, kept.size, clean.size, ast.nodes.length, ast.root.children.filter((c) => !c.skipped).length, prev ? 1 : 0, reuse ? 1 : 0]); }
   const r = new Resolver(ast, context);
   const env = makeEnv(ast, r, config.predictPatterns, config.inferenceUrls);
   const checker = new Checker(env, config);

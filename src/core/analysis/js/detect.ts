@@ -50,21 +50,44 @@ export interface DetectEnv {
   tfImported: boolean;
   /** The file builds ONNX-style tensors (`new ort.Tensor(…)`, `new Tensor(…)`): a `session.run(feeds)` is ONNX Runtime. */
   buildsTensors: boolean;
+  /** The text names an unpickling library (jpickle, pickleparser): without one, no call is an unsafe load. */
+  unpickles: boolean;
+}
+
+const UNPICKLER_RE = /pickle/i;
+
+/** Script-tag globals of tfjs and tfjs-models (`mobilenet`, `cocoSsd`…). */
+const TF_GLOBALS = Object.entries(SCRIPT_GLOBALS).filter(([, mod]) => TFJS_RE.test(mod) || TF_MODELS_RE.test(mod)).map(([name]) => name);
+/** A tfjs global used as an object (`mobilenet.load()`), found in one pass over the text. */
+const TF_GLOBAL_USE_RE = new RegExp(`(?<![\\w$.])(?:${TF_GLOBALS.join('|')})\\s*\\.`, 'g');
+
+/** Whether the text uses `name` as a global object: `name.x` with no declaration or import of `name`. */
+function usesGlobal(source: string, name: string): boolean {
+  return new RegExp(`(?<![\\w$.])${name}\\s*\\.`).test(source) && !new RegExp(`\\b(?:const|let|var|function|class)\\s+${name}\\b|\\bimport\\b[^;]*\\b${name}\\b`).test(source);
+}
+
+/** Whether the text uses a tfjs or tfjs-models script-tag global (each name used is then checked for a declaration). */
+function usesTfGlobal(source: string): boolean {
+  const used = new Set<string>();
+  TF_GLOBAL_USE_RE.lastIndex = 0;
+  for (let m = TF_GLOBAL_USE_RE.exec(source); m; m = TF_GLOBAL_USE_RE.exec(source)) used.add(/^[\w$]+/.exec(m[0])?.[0] ?? '');
+  for (const name of used) if (usesGlobal(source, name)) return true;
+  return false;
 }
 
 export function makeEnv(ast: Ast, r: Resolver, patterns: PredictPattern[], inferenceUrls: string[] = []): DetectEnv {
   const mods = [...r.modules];
   // From the text, so that the answer does not depend on which statements were copied.
-  const usesGlobal = (name: string): boolean => new RegExp(`(?<![\\w$.])${name}\\s*\\.`).test(ast.source) && !new RegExp(`\\b(?:const|let|var|function|class)\\s+${name}\\b|\\bimport\\b[^;]*\\b${name}\\b`).test(ast.source);
-  const tfGlobals = Object.entries(SCRIPT_GLOBALS).some(([name, mod]) => (TFJS_RE.test(mod) || TF_MODELS_RE.test(mod)) && usesGlobal(name));
+  const tfImported = mods.some((m) => TFJS_RE.test(m) || TF_MODELS_RE.test(m));
   return {
     ast,
     r,
     patterns,
     urls: inferenceUrlMatcher(inferenceUrls),
-    ortImported: mods.some((m) => ORT_RE.test(m)) || usesGlobal('ort'),
-    tfImported: mods.some((m) => TFJS_RE.test(m) || TF_MODELS_RE.test(m)) || tfGlobals,
+    ortImported: mods.some((m) => ORT_RE.test(m)) || usesGlobal(ast.source, 'ort'),
+    tfImported: tfImported || usesTfGlobal(ast.source),
     buildsTensors: /\bnew\s+(?:[\w$]+\s*\.\s*)?Tensor\s*\(/.test(ast.source),
+    unpickles: UNPICKLER_RE.test(ast.source),
   };
 }
 
@@ -356,6 +379,7 @@ function sdkCall(call: JNode, sdk: SdkName, path: string[], via: Val | undefined
 
 /** Calls that unpickle model data in JS (jpickle, pickleparser). */
 export function isUnsafeLoad(env: DetectEnv, call: JNode): boolean {
+  if (!env.unpickles) return false;
   const { ast, r } = env;
   const callee = child(call, 'function');
   if (!callee) return false;

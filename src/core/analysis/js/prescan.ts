@@ -106,6 +106,11 @@ export interface StatementInfo {
   callable: boolean;
   /** It only declares functions or classes: no code of it runs at the top level, where checks match names file-wide. */
   contained: boolean;
+  /**
+   * It may hold a call (its text has a parenthesis or a template literal): an import, a constant or `module.exports = …`
+   * holds none to check. (A `require('m')` is a call: it adds a module the checks look at.)
+   */
+  mayCall: boolean;
 }
 
 /** The character after `i` that is not a space. */
@@ -194,7 +199,8 @@ export function info(source: string, s: Statement): StatementInfo {
   }
   const callable = !isImport && (!/^(?:lexical|variable)_declaration$/.test(s.type) || CALLABLE_RE.test(text));
   const contained = DECLARATION_TYPES.has(s.type) || (s.type === 'export_statement' && EXPORTED_DECLARATION_RE.test(text));
-  return { isImport, tokens, assigns, provides, callable, contained };
+  const mayCall = !isImport && /[(`]/.test(text);
+  return { isImport, tokens, assigns, provides, callable, contained, mayCall };
 }
 
 /**
@@ -225,34 +231,75 @@ export function reachableStatements(statements: Statement[], infos: StatementInf
   statements.forEach((s, i) => {
     if (s.type === 'import_statement' || s.type === 'hash_bang_line') keep.add(i);
   });
+  // A worklist: a statement is looked at again only when a name it uses becomes provided or a name it assigns becomes
+  // used (the answer is the same fixpoint as sweeping every statement until nothing changes).
+  const index = indexOf(infos);
   const used = new Set<string>();
   const provided = new Set<string>();
+  const queue: number[] = [];
   const absorb = (i: number): void => {
     const inf = infos[i] as StatementInfo;
-    addAll(used, inf.tokens);
-    if (full.has(i) || inf.callable) addAll(provided, inf.provides);
+    for (const t of inf.tokens) {
+      if (used.has(t)) continue;
+      used.add(t);
+      for (const j of index.assigners.get(t) ?? NONE) if (!keep.has(j)) queue.push(j);
+    }
+    if (!full.has(i) && !inf.callable) return;
+    for (const p of inf.provides) {
+      if (provided.has(p)) continue;
+      provided.add(p);
+      for (const j of index.users.get(p) ?? NONE) if (!full.has(j)) queue.push(j);
+    }
   };
   for (const i of keep) absorb(i);
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (let i = 0; i < infos.length; i++) {
-      const inf = infos[i] as StatementInfo;
-      if (full.has(i)) continue;
-      // A user of what a kept statement provides is analyzed with it (its calls, its comparisons of results).
-      const user = meets(inf.tokens, provided);
-      if (keep.has(i)) {
-        if (!user) continue;
-        full.add(i);
-      } else {
-        if (!user && !meets(inf.assigns, used)) continue;
-        keep.add(i);
-        if (narrow && user) full.add(i);
-      }
-      absorb(i);
-      changed = true;
+  for (let i = queue.pop(); i !== undefined; i = queue.pop()) {
+    if (full.has(i)) continue;
+    const inf = infos[i] as StatementInfo;
+    // A user of what a kept statement provides is analyzed with it (its calls, its comparisons of results).
+    const user = meets(inf.tokens, provided);
+    if (keep.has(i)) {
+      if (!user) continue;
+      full.add(i);
+    } else {
+      if (!user && !meets(inf.assigns, used)) continue;
+      keep.add(i);
+      if (narrow && user) full.add(i);
     }
+    absorb(i);
   }
   return keep;
+}
+
+const NONE: readonly number[] = [];
+
+/** Which statements use (tokens), assign and provide each name. */
+interface NameIndex {
+  users: Map<string, number[]>;
+  assigners: Map<string, number[]>;
+  providers: Map<string, number[]>;
+}
+
+/** One index per list of statement infos (an analysis asks for it up to three times). */
+const indexes = new WeakMap<StatementInfo[], NameIndex>();
+
+function indexOf(infos: StatementInfo[]): NameIndex {
+  let index = indexes.get(infos);
+  if (index) return index;
+  index = { users: new Map(), assigners: new Map(), providers: new Map() };
+  const add = (map: Map<string, number[]>, names: Set<string>, i: number): void => {
+    for (const n of names) {
+      const list = map.get(n);
+      if (list) list.push(i);
+      else map.set(n, [i]);
+    }
+  };
+  infos.forEach((inf, i) => {
+    add(index.users, inf.tokens, i);
+    add(index.assigners, inf.assigns, i);
+    add(index.providers, inf.provides, i);
+  });
+  indexes.set(infos, index);
+  return index;
 }
 
 /**
@@ -279,31 +326,40 @@ function addAll(into: Set<string>, names: Iterable<string>): void {
  */
 export function affectedStatements(infos: StatementInfo[], changed: number[], removed: StatementInfo[]): Set<number> {
   const dirty = new Set<number>(changed);
+  const index = indexOf(infos);
   const defined = new Set<string>();
   let used = new Set<string>();
+  const queue: number[] = [];
+  const define = (names: Set<string>): void => {
+    for (const n of names) {
+      if (defined.has(n)) continue;
+      defined.add(n);
+      for (const j of index.users.get(n) ?? NONE) if (!dirty.has(j)) queue.push(j);
+    }
+  };
   for (const inf of [...changed.map((i) => infos[i] as StatementInfo), ...removed]) {
-    addAll(defined, inf.assigns);
-    addAll(defined, inf.provides);
+    define(inf.assigns);
+    define(inf.provides);
     addAll(used, inf.tokens);
   }
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (let i = 0; i < infos.length; i++) {
-      const inf = infos[i] as StatementInfo;
-      if (dirty.has(i) || !meets(inf.tokens, defined)) continue;
-      dirty.add(i);
-      grew = true;
-      addAll(defined, inf.assigns);
-      addAll(defined, inf.provides);
-    }
+  // The users of what is defined, transitively (a worklist: the same fixpoint as sweeping until nothing changes).
+  for (let i = queue.pop(); i !== undefined; i = queue.pop()) {
+    if (dirty.has(i)) continue;
+    const inf = infos[i] as StatementInfo;
+    dirty.add(i);
+    define(inf.assigns);
+    define(inf.provides);
   }
   for (let depth = 0; depth < 3 && used.size > 0; depth++) {
     const next = new Set<string>();
-    for (let i = 0; i < infos.length; i++) {
-      const inf = infos[i] as StatementInfo;
-      if (dirty.has(i) || !(meets(inf.provides, used) || meets(inf.assigns, used))) continue;
-      dirty.add(i);
-      addAll(next, inf.tokens);
+    const reached = new Set<number>();
+    for (const n of used) {
+      for (const j of index.providers.get(n) ?? NONE) if (!dirty.has(j)) reached.add(j);
+      for (const j of index.assigners.get(n) ?? NONE) if (!dirty.has(j)) reached.add(j);
+    }
+    for (const j of reached) {
+      dirty.add(j);
+      addAll(next, (infos[j] as StatementInfo).tokens);
     }
     used = next;
   }

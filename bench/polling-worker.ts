@@ -132,6 +132,8 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - t0;
   measuring = false;
+  // Polls still in flight finish during the shutdown below: they are outside the window.
+  const polls1 = polls;
   const records1 = monitors[0]?.collected.predictions ?? 0;
   if (session && profile) {
     const { profile: p } = (await post('Profiler.stop')) as { profile: unknown };
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
   scheduler.stop();
   await Promise.all(monitors.map((m) => m.close()));
   driftProcess?.dispose();
-  const result: PollingResult = { cpuMs: (cpu.user + cpu.system) / 1000, wallMs, polls: polls - polls0, driftPolls, scoreRequests: scoreRequests - requests0, scoredInputs: scoredInputs - inputs0, maxPsi, flagged: [...flagged].sort(), workerCpuMs, records: [records0, records1] };
+  const result: PollingResult = { cpuMs: (cpu.user + cpu.system) / 1000, wallMs, polls: polls1 - polls0, driftPolls, scoreRequests: scoreRequests - requests0, scoredInputs: scoredInputs - inputs0, maxPsi, flagged: [...flagged].sort(), workerCpuMs, records: [records0, records1] };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

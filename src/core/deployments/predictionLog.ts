@@ -45,7 +45,8 @@ const REUSED_READ_BYTES = 1024 * 1024;
  * a line still being written stays behind (as bytes, so a character split between two writes is decoded whole) until
  * its newline arrives. When the file is rotated (renamed away and recreated), the rest of the old file is read first
  * from the handle still open on it, then the new file from its start; when it is truncated in place, reading restarts
- * at 0. A read that finds nothing new costs one `stat`.
+ * at 0. A read that finds nothing new costs one `stat`. Reads run one after another (two at once would both read the
+ * same bytes); once closed, a tail reads nothing, and a read still running when it is closed releases what it opened.
  */
 export class JsonlTail {
   private handle: FileHandle | undefined;
@@ -56,14 +57,24 @@ export class JsonlTail {
   private partial: Buffer = Buffer.alloc(0);
   private skipFirstLine = false;
   private reused: Buffer | undefined;
+  private closed = false;
+  /** The last read asked for; the next one starts after it. */
+  private current: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly path: string,
     private readonly options: TailOptions = {},
   ) {}
 
-  async read(): Promise<TailRead> {
+  read(): Promise<TailRead> {
+    const next = this.current.then(() => this.readNext());
+    this.current = next.catch(() => undefined);
+    return next;
+  }
+
+  private async readNext(): Promise<TailRead> {
     const out: TailRead = { lines: [], problems: [], rotated: false, missing: false };
+    if (this.closed) return out;
     let budget = this.options.maxReadBytes ?? 8 * 1024 * 1024;
     let info: Stats | undefined;
     try {
@@ -75,7 +86,7 @@ export class JsonlTail {
       // Renamed away (or removed): whatever is left in the file we have open comes first.
       budget -= await this.drain(out, budget);
       if (info === undefined) return out;
-      await this.close();
+      await this.release();
       out.rotated = true;
     } else if (this.handle && info && info.size < this.offset) {
       // Truncated in place (copytruncate): start over.
@@ -167,7 +178,14 @@ export class JsonlTail {
     }
   }
 
+  /** Stops following the file: waits for a read in progress, then closes the file. */
   async close(): Promise<void> {
+    this.closed = true;
+    await this.current;
+    await this.release();
+  }
+
+  private async release(): Promise<void> {
     const h = this.handle;
     this.handle = undefined;
     this.ino = undefined;

@@ -2,6 +2,7 @@
 // lost), truncation, a start near the end of a big file, bad lines with their numbers, a URL source, and KServe's
 // CloudEvents payload logs paired into prediction records.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { appendFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +29,41 @@ describe('JsonlTail', () => {
     await appendFile(file, '3}\n\n{"n":4}\n');
     assert.deepEqual((await tail.read()).lines, [{ text: '{"n":3}', line: 3 }, { text: '{"n":4}', line: 5 }]);
     await tail.close();
+  });
+
+  it('reads asked for at once read each line once, one after the other', async () => {
+    const file = join(dir, 'concurrent.jsonl');
+    await writeFile(file, '{"n":1}\n{"n":2}\n');
+    const tail = new JsonlTail(file);
+    const [first, second] = await Promise.all([tail.read(), tail.read()]);
+    assert.deepEqual(first.lines.map((l) => l.text), ['{"n":1}', '{"n":2}']);
+    assert.deepEqual(second.lines, []);
+    await tail.close();
+  });
+
+  it('closed while a read runs: the read ends, the file is released, and later reads read nothing', async () => {
+    const file = join(dir, 'closing.jsonl');
+    await writeFile(file, '{"n":1}\n');
+    const openFiles = (): number => readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    // Closed before the read began: it reads nothing.
+    const early = new JsonlTail(file);
+    const unread = early.read();
+    await early.close();
+    assert.deepEqual((await unread).lines, []);
+    // Closed at whatever point a read has reached (its stat, its open, its read): it ends, and nothing stays open.
+    for (let turns = 1; turns <= 6; turns++) {
+      const tail = new JsonlTail(file);
+      const reading = tail.read();
+      for (let t = 0; t < turns; t++) await new Promise((r) => setImmediate(r));
+      await tail.close();
+      assert.ok((await reading).lines.length <= 1);
+      assert.equal(openFiles(), before, `closed after ${turns} turns`);
+      await appendFile(file, '{"n":2}\n');
+      assert.deepEqual((await tail.read()).lines, []);
+      await writeFile(file, '{"n":1}\n');
+    }
+    assert.equal(openFiles(), before);
   });
 
   it('follows a rotation by rename: drains the old file, then reads the new one from its start', async () => {

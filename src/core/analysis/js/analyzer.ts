@@ -213,7 +213,6 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
           if (!inf.mayCall && !readsFileWideFact(inf)) continue;
           seeds.push(i);
           contained &&= inf.contained;
-          if (!inf.contained) { const g = globalThis as unknown as { __nc: Map<string, number> }; const k = source.slice((statements[i] as Statement).start, (statements[i] as Statement).start + 50).replace(/\d+/g, 'N'); (g.__nc ??= new Map()).set(k, (g.__nc.get(k) ?? 0) + 1); }
         } else if (readsFileWideFact(inf)) seeds.push(i);
       }
       if (contained) copy = reachableStatements(statements, infos, seeds, true);
@@ -232,7 +231,6 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     }
   }
   const ast = buildAst(tree, source, keep, reuse);
-  { const g = globalThis as unknown as { __st: number[][] }; (g.__st ??= []).push([statements.length, kept.size, clean.size, ast.nodes.length, ast.root.children.filter((c) => !c.skipped).length, prev ? 1 : 0, reuse ? 1 : 0]); }
   const r = new Resolver(ast, context);
   const env = makeEnv(ast, r, config.predictPatterns, config.inferenceUrls);
   const checker = new Checker(env, config);

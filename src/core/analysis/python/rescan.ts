@@ -5,7 +5,7 @@
 // otherwise, or when the edit's statements cannot be told apart, the whole text is scanned. A test holds the result
 // equal to a fresh scan after random edits.
 import { changedSpan } from '../../util/diff';
-import { type Assign, type CallSite, type DefInfo, importsOf, lastNumberAtOrBefore, Lines, type Scan, scanPython, type Span, topLevelStarts } from './scan';
+import { type Assign, type CallSite, type DefInfo, importsOf, lastAtOrBefore, lastNumberAtOrBefore, Lines, type Scan, scanPython, type Span, topLevelStarts } from './scan';
 
 const NL = 10;
 const CR = 13;
@@ -65,16 +65,9 @@ function endsPlain(scan: Scan): boolean {
   return lines.count === 0 || scan.masked.charCodeAt(lines.startOf(lines.count - 1)) !== AT || lines.indentOf(lines.count - 1) !== 0;
 }
 
-/** First index whose `key` is >= offset (the keys ascend). */
+/** First index whose `key` is >= offset (the keys ascend; offsets are whole numbers). */
 function firstFrom<T>(items: readonly T[], offset: number, key: (t: T) => number): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const m = (lo + hi) >> 1;
-    if (key(items[m] as T) < offset) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
+  return lastAtOrBefore(items, offset - 1, key) + 1;
 }
 
 /** Flattened spans: those before `a`, the middle's shifted by `a`, those from `b` shifted by `delta`. */

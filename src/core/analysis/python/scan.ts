@@ -675,8 +675,6 @@ export function scanPython(source: string): Scan {
         defs.push({ kind: 'class', name: m[1] as string, start: decorated[0]?.start ?? at, headerStart: at, end: line.end, indent: line.indent, parent: owner(), decorators: decorated.map((d) => d.text), bases: (m[3] ?? '').replace(/\s+/g, ''), isAsync: false, line: lineIndex });
         stack.push({ indent: line.indent, def: idx, region: -1 });
       }
-    } else if (kw === 'import' || kw === 'from') {
-      // Read by `importsOf`.
     } else if (kw === 'with') {
       WITH_RE.lastIndex = at;
       WITH_RE.test(masked);

@@ -1,7 +1,7 @@
-// Runs node's test runner (with tsx for TypeScript) on every *.test.ts under the given folders. Node 20's runner
-// does not expand globs itself.
+// Runs node's test runner (with tsx for TypeScript) on every *.test.ts under the given folders, and on test files
+// named directly. Node 20's runner does not expand globs itself.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -14,7 +14,10 @@ const walk = (dir) => {
     else if (e.name.endsWith('.test.ts')) files.push(join(dir, e.name));
   }
 };
-for (const d of dirs) walk(d);
+for (const d of dirs) {
+  if (statSync(d).isDirectory()) walk(d);
+  else files.push(d);
+}
 files.sort();
 if (files.length === 0) {
   console.error(`No *.test.ts files under ${dirs.join(', ')}`);

@@ -12,7 +12,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { createFlagFile } from '../../src/core/scaffold/flagFile';
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { freePort } from '../../scripts/code-server.mjs';
-import { activeWebview, e2eTest, openMlshipSidebar, repoRoot, row, startVsCode, view, type VsCodeSession } from './harness';
+import { activeWebview, e2eTest, openMlshipSidebar, repoRoot, row, scrollIntoView, startVsCode, view, type VsCodeSession } from './harness';
 
 const CLI = join(repoRoot, 'dist', 'cli.js');
 
@@ -123,8 +123,8 @@ describe('Deployment dashboard in code-server', () => {
     assert.match(await f.locator('#chart-quality .sub').innerText(), /^accuracy \d+ % · \d{2,} predictions with feedback in this window$/);
     assert.match(await f.locator('#health').innerText(), /Breaching budget|Degraded|Healthy/);
     await vs.screenshot('31-dashboard-live-dark');
-    await f.locator('#drift').scrollIntoViewIfNeeded();
-    await f.locator('.feature-row').first().scrollIntoViewIfNeeded();
+    await scrollIntoView(f.locator('#drift'));
+    await scrollIntoView(f.locator('.feature-row').first());
     await vs.screenshot('32-dashboard-drift-dark');
   });
 
@@ -133,10 +133,14 @@ describe('Deployment dashboard in code-server', () => {
     // Once drift is shown the layout is settled: from here on, polls only update it.
     await f.locator('#drift-verdict').waitFor({ timeout: 60_000 });
     await f.locator('#chart-latency canvas').evaluate((c) => c.setAttribute('data-mark', 'first'));
+    const logged = async (): Promise<number> => Number(/· ([\d,]+) logged inputs/.exec(await f.locator('#drift-intro').innerText())?.[1]?.replace(/,/g, '') ?? NaN);
+    const loggedBefore = await logged();
+    assert.ok(loggedBefore >= 500, `${loggedBefore} logged inputs`);
     const before = await renders();
     await replay(vs.workspace, 60, 60);
-    for (let i = 0; i < 60 && (await renders()) < before + 2; i++) await page.waitForTimeout(250);
+    for (let i = 0; i < 60 && ((await renders()) < before + 2 || (await logged()) < loggedBefore + 60); i++) await page.waitForTimeout(250);
     assert.ok((await renders()) >= before + 2, 'updated after polls');
+    assert.ok((await logged()) >= loggedBefore + 60, 'the drift section\'s count of logged inputs follows the polls');
     assert.equal(await f.locator('#chart-latency canvas').getAttribute('data-mark'), 'first', 'same canvas: updated in place, not re-created');
     assert.ok(Number(await f.locator('#root').getAttribute('data-update-ms')) > 0);
     await f.locator('#pause').click();
@@ -160,7 +164,7 @@ describe('Deployment dashboard in code-server', () => {
     assert.match(caption, /^Latency: (the latest \d+ of )?\d+ buckets/);
     assert.deepEqual(await f.locator('#table-latency thead th').allInnerTexts(), ['Time', 'p50', 'p95', 'p99']);
     assert.ok((await f.locator('#table-latency tbody tr').count()) > 0);
-    await f.locator('#table-latency').scrollIntoViewIfNeeded();
+    await scrollIntoView(f.locator('#table-latency'));
     await vs.screenshot('33-dashboard-table-dark');
     await toggle.click();
     await f.locator('button', { hasText: 'Export all as CSV' }).click();
@@ -190,13 +194,13 @@ describe('Deployment dashboard in code-server', () => {
 
   test('in the light theme the charts are recoloured in place', async () => {
     const f = frame();
-    await f.locator('h1').scrollIntoViewIfNeeded();
+    await scrollIntoView(f.locator('h1'));
     await vs.runCommand('Preferences: Toggle between Light/Dark Themes');
     await page.locator('.monaco-workbench.vs').waitFor({ timeout: 15_000 });
     await page.waitForTimeout(800);
     assert.equal(await f.locator('#chart-latency canvas').getAttribute('data-mark'), 'first', 'recoloured, not re-created');
     await vs.screenshot('34-dashboard-live-light');
-    await f.locator('.feature-row').first().scrollIntoViewIfNeeded();
+    await scrollIntoView(f.locator('.feature-row').first());
     await vs.screenshot('35-dashboard-drift-light');
     await vs.runCommand('Preferences: Toggle between Light/Dark Themes');
     await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 15_000 });

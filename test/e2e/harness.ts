@@ -178,6 +178,21 @@ export async function openMlshipSidebar(page: Page, widen = 0): Promise<void> {
   }
 }
 
+/**
+ * Scrolls an element of a live page into view. A live dashboard may rebuild between finding the element and
+ * scrolling (a histogram came or went), which detaches it: find it again, up to three times.
+ */
+export async function scrollIntoView(target: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await target.scrollIntoViewIfNeeded({ timeout: 15_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3 || !/not attached/i.test(String(err))) throw err;
+    }
+  }
+}
+
 /** The content frame of the active webview panel. */
 export function activeWebview(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');

@@ -198,7 +198,12 @@ function chartCard(spec: TimeChartSpec, v: DashboardView): HTMLElement {
   const m: Mounted = { spec, tableBox, visible: true, dirty: false };
   mounted.set(id, m);
   const title = el('h2', {}, el('span', { text: spec.title }));
-  if (spec.flagged !== undefined) title.append(el('span', { className: `badge ${spec.flagged ? 'status-drift' : 'status-stable'}`, text: spec.flagged ? 'drift' : 'stable' }));
+  if (spec.flagged !== undefined) {
+    const badge = el('span', { className: 'badge' });
+    badge.dataset['badge'] = id;
+    setFlag(badge, spec.flagged);
+    title.append(badge);
+  }
   const subtitle = el('p', { className: 'muted sub', text: spec.subtitle });
   subtitle.dataset['sub'] = id;
   const buttons: HTMLElement[] = [];
@@ -230,6 +235,11 @@ function chartCard(spec: TimeChartSpec, v: DashboardView): HTMLElement {
     onScreen.observe(box);
   });
   return card;
+}
+
+function setFlag(badge: HTMLElement, flagged: boolean): void {
+  badge.className = `badge ${flagged ? 'status-drift' : 'status-stable'}`;
+  badge.textContent = flagged ? 'drift' : 'stable';
 }
 
 function histogramBlock(h: FeatureHistogram, labels: string[]): HTMLElement {
@@ -267,27 +277,27 @@ function driftSection(v: DashboardView, data: DashboardData): HTMLElement {
   section.id = 'drift';
   const d = data.drift;
   const charts = driftCharts(v, data);
-  const intro = d
-    ? `Against ${d.baseline.name} (${d.baseline.rows.toLocaleString('en-US')} rows; ${d.baseline.reason}) · ${d.windowRecords.toLocaleString('en-US')} logged inputs in this window · ${d.mode === 'evidently' ? 'Evidently defaults' : 'effect sizes'}`
-    : '';
   section.append(el('h2', { className: 'section-title', text: 'Drift against the baseline' }));
-  if (intro) section.append(el('p', { className: 'muted', text: intro }));
-  const drifted = d?.features.filter((f) => f.window?.status === 'drift').map((f) => f.feature) ?? [];
-  if (d && d.features.some((f) => f.window)) {
-    const verdict = el('p', { className: `verdict ${drifted.length ? 'tone-drifted' : 'tone-ok'}`, text: drifted.length ? `Drifted over this window: ${drifted.join(', ')}` : 'No feature drifted over this window.' });
-    verdict.id = 'drift-verdict';
+  const texts = driftTexts(d);
+  if (texts.intro) {
+    const intro = el('p', { className: 'muted', text: texts.intro });
+    intro.id = 'drift-intro';
+    section.append(intro);
+  }
+  if (texts.verdict) {
+    const verdict = el('p', { className: `verdict ${texts.verdict.tone}`, text: texts.verdict.text });
+    verdict.id = texts.verdict.id;
     section.append(verdict);
-  } else if (d) {
-    // Nothing compared yet: no verdict, rather than a reassuring one.
-    const pending = el('p', { className: 'verdict muted', text: `Not compared yet: ${d.windowRecords.toLocaleString('en-US')} logged inputs in this window, at least ${d.minRecords.toLocaleString('en-US')} needed.` });
-    pending.id = 'drift-pending';
-    section.append(pending);
   }
   if (!charts.overview) {
     section.append(el('p', { className: 'empty', text: charts.empty ?? 'No drift yet.' }));
     return section;
   }
-  if (d?.note) section.append(el('p', { className: 'muted', text: d.note }));
+  if (texts.note) {
+    const note = el('p', { className: 'muted', text: texts.note });
+    note.id = 'drift-note';
+    section.append(note);
+  }
   section.append(chartCard(charts.overview, v));
   const hist = new Map((d?.histograms ?? []).map((h) => [h.feature, h]));
   const grid = el('div', { className: 'feature-grid' });
@@ -303,6 +313,45 @@ function driftSection(v: DashboardView, data: DashboardData): HTMLElement {
   return section;
 }
 
+interface DriftTexts {
+  intro?: string;
+  /** The verdict once features are compared; before that a "not compared yet" line rather than a reassuring one. */
+  verdict?: { id: 'drift-verdict' | 'drift-pending'; tone: string; text: string };
+  note?: string;
+}
+
+function driftTexts(d: DashboardData['drift']): DriftTexts {
+  if (!d) return {};
+  const intro = `Against ${d.baseline.name} (${d.baseline.rows.toLocaleString('en-US')} rows; ${d.baseline.reason}) · ${d.windowRecords.toLocaleString('en-US')} logged inputs in this window · ${d.mode === 'evidently' ? 'Evidently defaults' : 'effect sizes'}`;
+  const drifted = d.features.filter((f) => f.window?.status === 'drift').map((f) => f.feature);
+  const verdict: DriftTexts['verdict'] = d.features.some((f) => f.window)
+    ? { id: 'drift-verdict', tone: drifted.length ? 'tone-drifted' : 'tone-ok', text: drifted.length ? `Drifted over this window: ${drifted.join(', ')}` : 'No feature drifted over this window.' }
+    : { id: 'drift-pending', tone: 'muted', text: `Not compared yet: ${d.windowRecords.toLocaleString('en-US')} logged inputs in this window, at least ${d.minRecords.toLocaleString('en-US')} needed.` };
+  return { intro, verdict, ...(d.note ? { note: d.note } : {}) };
+}
+
+/** Updates the drift section's texts and each feature's drift badge where they are, without rebuilding the page. */
+function updateDriftInPlace(v: DashboardView, specs: readonly TimeChartSpec[]): void {
+  const texts = driftTexts(v.data?.drift);
+  const intro = document.getElementById('drift-intro');
+  if (intro && texts.intro) intro.textContent = texts.intro;
+  const verdict = texts.verdict && document.getElementById(texts.verdict.id);
+  if (verdict && texts.verdict) {
+    verdict.className = `verdict ${texts.verdict.tone}`;
+    verdict.textContent = texts.verdict.text;
+  }
+  const note = document.getElementById('drift-note');
+  if (note && texts.note) note.textContent = texts.note;
+  for (const spec of specs) {
+    if (spec.flagged === undefined) continue;
+    const badge = root.querySelector<HTMLElement>(`[data-badge="${CSS.escape(spec.id)}"]`);
+    if (badge) setFlag(badge, spec.flagged);
+    const card = document.getElementById(`chart-${spec.id}`);
+    card?.classList.toggle('flagged', spec.flagged);
+    card?.closest('.feature-row')?.classList.toggle('flagged', spec.flagged);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Rendering and updates
 
@@ -314,7 +363,12 @@ function specsOf(v: DashboardView): TimeChartSpec[] {
 
 /** What decides the page's layout: charts, their series, empty states and histograms. */
 function layoutOf(v: DashboardView, specs: readonly TimeChartSpec[]): string {
-  return JSON.stringify([v.deploymentId, v.window, !!v.error, !!v.gone, specs.map((s) => [s.id, s.series.map((x) => x.label), s.limits.length, !!s.empty, s.flagged]), v.data?.drift?.histograms.map((h) => h.feature)]);
+  const texts = driftTexts(v.data?.drift);
+  return JSON.stringify([
+    v.deploymentId, v.window, !!v.error, !!v.gone,
+    specs.map((s) => [s.id, s.series.map((x) => x.label), s.limits.length, !!s.empty, s.flagged !== undefined]),
+    v.data?.drift?.histograms.map((h) => h.feature), !!texts.intro, texts.verdict?.id, !!texts.note,
+  ]);
 }
 
 function destroyAll(): void {
@@ -338,7 +392,10 @@ function renderAll(v: DashboardView, specs: readonly TimeChartSpec[]): void {
     const main = specs.filter((s) => !s.id.startsWith('drift'));
     body.push(el('h2', { className: 'section-title', text: 'Traffic and quality' }), el('div', { className: 'grid' }, ...main.map((s) => chartCard(s, v))), driftSection(v, v.data));
   }
+  // A rebuild (a chart or a histogram came or went) keeps the reader where they were on the page.
+  const y = window.scrollY;
   root.replaceChildren(headerBox, toolbar, ...body);
+  window.scrollTo(0, y);
   syncPause();
 }
 
@@ -365,6 +422,7 @@ function updateInPlace(v: DashboardView, specs: readonly TimeChartSpec[]): void 
     (b.chart.data.datasets[1] as { data: number[] }).data = h.chart.current;
     b.chart.update('none');
   }
+  updateDriftInPlace(v, specs);
   if (!paused) setStatus(`Live · updated ${new Date().toLocaleTimeString()}`);
   root.dataset['updateHeaderMs'] = (t1 - t0).toFixed(3);
 }
@@ -454,8 +512,12 @@ function reportUpdate(longestFrameMs: number, totalMs: number, frames: number, p
 function onMessage(msg: HostToDashboard): void {
   const t0 = performance.now();
   const v = msg.view;
+  // After the first view, Pause is the webview's: a view the host sent before it heard of a click carries the old
+  // state. One sent before it heard of Pause is dropped (pausing stops updates at once); one sent while it still
+  // thought the page paused (a window change) is shown, and the page stays live.
+  if (!state) paused = msg.paused;
+  else if (paused && !msg.paused && view) return;
   view = v;
-  paused = msg.paused;
   state = { deploymentId: v.deploymentId, name: v.name, window: v.window, paused };
   saveState();
   const specs = specsOf(v);

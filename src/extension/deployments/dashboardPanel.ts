@@ -156,7 +156,11 @@ export class DashboardPanel {
     }
     this.building = true;
     void this.build()
-      .then((view) => this.host.post({ type: 'show', view, paused: this.paused }, { sticky: true }))
+      .then((view) => {
+        // Paused while this view was built: it is not shown (a forced build, for a new window or Resume, is).
+        if (this.paused && !force) return;
+        this.host.post({ type: 'show', view, paused: this.paused }, { sticky: true });
+      })
       .catch((err: unknown) => log().warn(`Dashboard of ${this.name}: ${errorMessage(err)}`))
       .finally(() => {
         this.building = false;

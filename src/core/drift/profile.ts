@@ -226,19 +226,29 @@ export interface CsvHead {
 }
 
 const HEAD_BYTES = 4 * 1024 * 1024;
+const HEAD_CHUNK = 64 * 1024;
+const SNIFF_BYTES = 64 * 1024;
 
 /** Reads the header and up to 1,000 records (at most 4 MiB) to infer the delimiter and the column types. */
 export async function readCsvHead(path: string, format: 'csv' | 'tsv', request: ProfileRequest): Promise<CsvHead> {
   const label = format.toUpperCase();
-  const chunks: Buffer[] = [];
+  // Read in small chunks and only as far as the sample needs (1,000 records are usually a few hundred KiB): the
+  // delimiter from the first 64 KiB, then the chunks go to the scanner until it has its records.
+  const chunks = readChunks(path, request.signal, HEAD_CHUNK)[Symbol.asyncIterator]();
+  const first: Buffer[] = [];
   let bytes = 0;
-  for await (const chunk of readChunks(path, request.signal, CHUNK)) {
-    chunks.push(chunk);
-    bytes += chunk.length;
-    if (bytes >= HEAD_BYTES) break;
+  let ended = false;
+  while (bytes < SNIFF_BYTES) {
+    const next = await chunks.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    first.push(next.value);
+    bytes += next.value.length;
   }
-  const head = Buffer.concat(chunks);
-  const delimiter = request.delimiter ?? sniffDelimiter(head.subarray(0, 64 * 1024), format === 'tsv' ? '\t' : ',');
+  const start = Buffer.concat(first);
+  const delimiter = request.delimiter ?? sniffDelimiter(start.subarray(0, SNIFF_BYTES), format === 'tsv' ? '\t' : ',');
   let header: string[] | undefined;
   const sample: CsvRecordView[] = [];
   let long = false;
@@ -261,10 +271,20 @@ export async function readCsvHead(path: string, format: 'csv' | 'tsv', request: 
     if (p.kind === 'long-record' && !header) long = true;
   });
   try {
-    scanner.push(head);
-    if (bytes < HEAD_BYTES) scanner.end();
+    scanner.push(start);
+    while (!ended && bytes < HEAD_BYTES) {
+      const next = await chunks.next();
+      if (next.done) ended = true;
+      else {
+        bytes += next.value.length;
+        scanner.push(next.value);
+      }
+    }
+    if (ended) scanner.end();
   } catch (err) {
     if (err !== done) throw err;
+  } finally {
+    await chunks.return?.(undefined);
   }
   const name = baseName(path);
   if (!header && long) throw new FormatError(`No header row: line 1 of ${name} is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB — is this a ${label} file?`, path);
@@ -283,7 +303,7 @@ export async function readCsvHead(path: string, format: 'csv' | 'tsv', request: 
     const values = sample.filter((r) => r.count === width).map((r) => inferValueType(csvFieldText(r, i)));
     return inferFromSample(values, n, problems);
   });
-  if (sample.length === 0 && bytes < HEAD_BYTES) problems.push({ message: `no data rows: ${name} has a header only`, line: 1 });
+  if (sample.length === 0 && ended) problems.push({ message: `no data rows: ${name} has a header only`, line: 1 });
   if (width === 1 && delimiter !== '\t' && header[0] && /[;\t|]/.test(header[0])) {
     problems.push({ message: `only one column found; the delimiter may not be "${delimiter}" — pass another one`, line: 1 });
   }

@@ -76,6 +76,8 @@ export class CsvScanner {
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
   private escaped = new Uint8Array(64);
+  /** The `escaped` of records from the fast path (no quote in them): all zeros, so that path writes none. */
+  private noEscapes = new Uint8Array(64);
   private numbers = new Float64Array(64);
   private readonly numericFields: Uint8Array | undefined;
   private readonly queues: CsvNumberQueues | undefined;
@@ -124,6 +126,7 @@ export class CsvScanner {
     const q = new Uint8Array(n);
     q.set(this.escaped);
     this.escaped = q;
+    this.noEscapes = new Uint8Array(n);
     const x = new Float64Array(n);
     x.set(this.numbers);
     this.numbers = x;
@@ -240,7 +243,7 @@ export class CsvScanner {
             if (count === 1 && ends[0] === starts[0]) continue; // a blank line
             view.starts = starts;
             view.ends = ends;
-            view.escaped = escaped;
+            view.escaped = this.noEscapes;
             view.numbers = this.numbers;
             view.count = count;
             view.line = line;
@@ -384,7 +387,6 @@ export class CsvScanner {
     const e = nl > s && buf[nl - 1] === CR ? nl - 1 : nl;
     let starts = this.starts;
     let ends = this.ends;
-    let escaped = this.escaped;
     let numbers = this.numbers;
     const queues = this.queues;
     let missed = 0;
@@ -393,7 +395,7 @@ export class CsvScanner {
     for (;;) {
       if (count >= starts.length) {
         this.grow(count + 1);
-        ({ starts, ends, escaped, numbers } = this);
+        ({ starts, ends, numbers } = this);
       }
       let j = i;
       if (count < numeric.length && numeric[count] === 1) {
@@ -442,7 +444,6 @@ export class CsvScanner {
       }
       starts[count] = i;
       ends[count] = j;
-      escaped[count] = 0;
       count++;
       if (j >= e) {
         this.missed = missed;

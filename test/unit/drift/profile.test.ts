@@ -186,6 +186,22 @@ describe('bad input: clear messages with file and line, no crash', () => {
     assert.match(problemText(late), /^1502: column "n": 1 value is not numbers \(first at line 1502: "oops"\); left out of its statistics/m);
   });
 
+  test('the type sample is the first 1,000 records even when they span several read chunks', async () => {
+    // Rows of ~150 bytes: the 1,000 records of the sample take about 150 KiB, read in 64 KiB chunks. 150 words among
+    // them (15 %) make the column mixed; the same words just after the sample are invalid numbers.
+    const rows = (firstWord: number): string => {
+      const out = ['n,note'];
+      for (let i = 1; i <= 1200; i++) out.push(`${i >= firstWord && i < firstWord + 150 ? 'oops' : i},${'x'.repeat(140)}${i}`);
+      return out.join('\n') + '\n';
+    };
+    const inSample = await profileText('sample-end.csv', rows(851));
+    assert.equal(col(inSample, 'n').type, 'categorical');
+    assert.match(problemText(inSample), /column "n" mixes types in its first 1,000 values/);
+    const after = await profileText('sample-after.csv', rows(1001));
+    assert.equal(col(after, 'n').type, 'numeric');
+    assert.equal(col(after, 'n').invalid, 150);
+  });
+
   test('corrupt Parquet: a clear error naming the problem', async () => {
     const good = await readFile(fixture('data', 'small.parquet'));
     const truncated = good.subarray(0, good.length - 9);

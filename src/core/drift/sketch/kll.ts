@@ -330,13 +330,20 @@ export class KllSketch {
    */
   static fromWeighted(values: ArrayLike<number>, counts: ArrayLike<number>, k = DEFAULT_KLL_K, seed?: number): KllSketch {
     // Two passes: how many values each level gets, then the values (no growing arrays).
-    const sizes: number[] = [];
+    // A count of 1 (most values of a sample with few repeats) is one item of level 0: counted without the loop.
+    const sizes: number[] = [0];
     let n = 0;
+    let ones = 0;
     for (let i = 0; i < values.length; i++) {
       let c = counts[i] as number;
       n += c;
+      if (c === 1) {
+        ones++;
+        continue;
+      }
       for (let h = 0; c > 0; h++, c = Math.floor(c / 2)) if (c % 2) sizes[h] = (sizes[h] ?? 0) + 1;
     }
+    sizes[0] = (sizes[0] as number) + ones;
     const sk = new KllSketch(k, seed);
     sk.levels = [];
     sk.sizes = [];
@@ -345,15 +352,23 @@ export class KllSketch {
       sk.levels.push(new Float64Array(Math.max(size, MIN_WIDTH, h === 0 ? Math.max(LEVEL0_BATCH, k) : 0)));
       sk.sizes.push(0);
     }
+    const level0 = sk.levels[0] as Float64Array;
+    let s0 = 0;
     for (let i = 0; i < values.length; i++) {
       let c = counts[i] as number;
-      for (let h = 0; c > 0; h++, c = Math.floor(c / 2)) {
+      if (c === 1) {
+        level0[s0++] = values[i] as number;
+        continue;
+      }
+      if (c % 2) level0[s0++] = values[i] as number;
+      c = Math.floor(c / 2);
+      for (let h = 1; c > 0; h++, c = Math.floor(c / 2)) {
         if (c % 2) (sk.levels[h] as Float64Array)[(sk.sizes[h] as number)++] = values[i] as number;
       }
     }
-    sk.level0 = sk.levels[0] as Float64Array;
+    sk.sizes[0] = s0;
+    sk.level0 = level0;
     // Level 0 was filled in ascending order: its bounds are its ends.
-    const s0 = sk.sizes[0] as number;
     if (s0 > 0) {
       sk.lo0 = sk.level0[0] as number;
       sk.hi0 = sk.level0[s0 - 1] as number;

@@ -208,6 +208,13 @@ describe('Python reanalysis after edits', () => {
     assert.equal(third.second.snapshot.reanalyzed, 2, 'the class and the module-level prediction are analyzed again');
     assert.equal(json(third.second), json(third.fresh));
     third.done();
+    // A comment or spaces typed at the end of a class-level line change no module-level code.
+    for (const typed of ['  # the batch limit', '   ']) {
+      const fourth = edited(before, before.replace('limit: int = 3', `limit: int = 3${typed}`));
+      assert.equal(fourth.second.snapshot.reanalyzed, 1, `${JSON.stringify(typed)}: only the class is analyzed again`);
+      assert.equal(json(fourth.second), json(fourth.fresh));
+      fourth.done();
+    }
     done();
   });
 

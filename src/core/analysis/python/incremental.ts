@@ -12,7 +12,8 @@
 //    torch module or LLM client, a torch class, a receiver of predict_proba, an instance of a class): the statements
 //    mentioning its name count as edited;
 //  - module-level code: its predictions flow into any later module-level line, so it is analyzed again when the edit
-//    changed module-level code (anything but the headers and bodies of functions, methods included);
+//    changed module-level code (anything but the headers and bodies of functions, methods included, and, where the
+//    code parses, spaces or a comment at the end of a line);
 //  - syntax errors: a statement with an error takes its calls from the tree (`PyContext.statements()`), so one whose
 //    error appeared or went away, or, with an error, whose syntax tree changed (tree-sitter's error recovery can reach
 //    past the edit), is analyzed again.
@@ -66,6 +67,7 @@ export interface PySnapshot {
 
 const NAME = /[A-Za-z_]\w*/g;
 const DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/;
+const TRAILING_SPACE = /[ \t]+(?=\r?\n|$)/g;
 
 /** Analyzes `source`, reusing the results of `previous` (the analysis of the text before the edit) where it can. */
 export function analyzePythonIncremental(source: string, tree: Tree, config: AnalysisConfig, context: SourceContext, previous?: { snapshot: PySnapshot; tree: Tree }): { calls: PredictCall[]; findings: RawFinding[]; snapshot: PySnapshot } {
@@ -290,7 +292,11 @@ function reusable(before: Statement[], after: Statement[], restructured: Readonl
   if (edited.length > 16) return undefined;
   // Module-level predictions flow into any later module-level line: they are analyzed again when the edit changed
   // module-level code (not only the inside of functions).
-  const moduleEdit = before.slice(head, before.length - tail).map(moduleText).join('\u0000') !== after.slice(head, after.length - tail).map(moduleText).join('\u0000');
+  // Spaces at the end of a line (a comment typed there is masked to spaces) change nothing a check reads in code that
+  // parses; in a statement with a syntax error they are compared too.
+  const window = [...before.slice(head, before.length - tail), ...after.slice(head, after.length - tail)];
+  const trim = window.some((s) => s.error) ? (t: string) => t : (t: string) => t.replace(TRAILING_SPACE, '');
+  const moduleEdit = before.slice(head, before.length - tail).map((s) => trim(moduleText(s))).join('\u0000') !== after.slice(head, after.length - tail).map((s) => trim(moduleText(s))).join('\u0000');
   // A statement whose syntax error appeared or went away takes its calls from the tree, or no longer does.
   const again = Object.assign(after.map((s, i) => inEdit(i) || (moduleEdit && old[i]?.moduleCode === true) || old[i]?.error !== s.error), { old });
   // From the edited statements, statements are reached when `reaches` holds for the names gathered so far; each one

@@ -23,7 +23,9 @@ const pick = <T>(rng: () => number, list: readonly T[]): T => list[Math.floor(rn
  * One random edit of the kinds that change what other statements see: a line copied elsewhere (keeping or losing
  * its indentation), a line deleted, a name renamed at one place or everywhere (defs, module-level names, imports),
  * an import's module changed, a line wrapped in try/except, or the syntax broken (the next edit repairs it, or not):
- * a bracket, quote or triple quote left open, a keyword misspelt, a stray colon or assignment.
+ * a bracket, quote or triple quote left open, a keyword misspelt, a stray colon or assignment; or a line that adds a
+ * named file fact (a name bound to a pipeline, torch module or LLM client, a torch class, a receiver of
+ * predict_proba, an instance of a class of the file) for a name the file already uses.
  */
 function randomEdit(rng: () => number, text: string): { next: string; kind: string; breaks: boolean } {
   const lines = text.split('\n');
@@ -35,6 +37,17 @@ function randomEdit(rng: () => number, text: string): { next: string; kind: stri
     return { next: [...lines.slice(0, row), indent + copy.trimStart(), ...lines.slice(row)].join('\n'), kind: 'copy a line', breaks: false };
   }
   if (r < 0.3) return { next: [...lines.slice(0, row), ...lines.slice(row + 1)].join('\n'), kind: 'delete a line', breaks: false };
+  if (r < 0.4) {
+    const used = [...text.matchAll(/^\s*(?:self\.)?([A-Za-z_]\w*)\s*=/gm)].map((m) => m[1]).filter((n): n is string => !!n);
+    const classes = [...text.matchAll(/^class\s+([A-Za-z_]\w*)/gm)].map((m) => m[1]).filter((n): n is string => !!n);
+    if (used.length > 0) {
+      const name = pick(rng, used);
+      const cls = classes.length > 0 ? pick(rng, classes) : 'Scorer';
+      const indent = rng() < 0.6 ? (/^\s*/.exec(lines[row] ?? '')?.[0] ?? '') : '';
+      const line = pick(rng, [`${name} = pipeline("sentiment-analysis")`, `${name} = torch.jit.load("m.pt")`, `${name} = Llama(model_path="m.gguf")`, `p = ${name}.predict_proba(x)`, `${name} = ${cls}()`, `class ${name}(nn.Module):\n${indent}    pass`]);
+      return { next: [...lines.slice(0, row), indent + line, ...lines.slice(row)].join('\n'), kind: `add a named fact: ${line.split('\n')[0]}`, breaks: false };
+    }
+  }
   if (r < 0.6) {
     const bound = [...text.matchAll(/^(?:def|class)\s+([A-Za-z_]\w*)|^([A-Za-z_]\w*)\s*=|^(?:from\s+\S+\s+)?import\s+(?:\S+\s+as\s+)?([A-Za-z_]\w*)/gm)].map((m) => m[1] ?? m[2] ?? m[3]).filter((n): n is string => !!n);
     if (bound.length > 0) {
@@ -172,12 +185,50 @@ describe('Python reanalysis after edits', () => {
     const row = text.split('\n').findIndex((l, i) => i > 1000 && /^\s+return\b/.test(l));
     const lines = text.split('\n');
     lines[row] = `${lines[row]}  `;
-    const { second, fresh, done } = edited(text, lines.join('\n'));
+    const { first, second, fresh, done } = edited(text, lines.join('\n'));
     const total = second.snapshot.statements.length;
     assert.ok(second.snapshot.reanalyzed > 0 && second.snapshot.reanalyzed < total * 0.1, `${second.snapshot.reanalyzed} of ${total} statements analyzed again`);
     assert.equal(fresh.snapshot.reanalyzed, total);
+    // The statements outside the rescanned text keep their split (the same sets of names), offsets shifted.
+    const kept = second.snapshot.statements.filter((s) => first.snapshot.statements.some((o) => o.binds === s.binds && o.defs === s.defs && o.text === s.text)).length;
+    assert.ok(kept >= total - 2, `${kept} of ${total} statements keep their split`);
     assert.equal(json(second), json(fresh));
     done();
+  });
+
+  test('an edit inside a method leaves the module-level predictions reused (a method body is not module-level code)', () => {
+    const before = 'import joblib\nimport requests\n\nmodel = joblib.load("m.joblib")\npred = model.predict([[1, 2]])\nrequests.post("https://example.com/hook", json={"label": int(pred[0])}, timeout=5)\n\n\n@dataclass\nclass Scorer:\n    limit: int = 3\n\n    def score(self, x):\n        return x\n';
+    const after = before.replace('        return x\n', '        return x + 1\n');
+    const { first, second, fresh, done } = edited(before, after);
+    assert.ok(json(first).includes('untraced-prediction'), 'the module-level prediction is untraced');
+    assert.equal(second.snapshot.reanalyzed, 1, 'only the class is analyzed again');
+    assert.equal(json(second), json(fresh));
+    // Its class-level lines are module-level code: an edit there reaches the module-level predictions.
+    const third = edited(before, before.replace('limit: int = 3', 'limit: int = 4'));
+    assert.equal(third.second.snapshot.reanalyzed, 2, 'the class and the module-level prediction are analyzed again');
+    assert.equal(json(third.second), json(third.fresh));
+    third.done();
+    // A comment or spaces typed at the end of a class-level line change no module-level code.
+    for (const typed of ['  # the batch limit', '   ']) {
+      const fourth = edited(before, before.replace('limit: int = 3', `limit: int = 3${typed}`));
+      assert.equal(fourth.second.snapshot.reanalyzed, 1, `${JSON.stringify(typed)}: only the class is analyzed again`);
+      assert.equal(json(fourth.second), json(fourth.fresh));
+      fourth.done();
+    }
+    done();
+  });
+
+  test('a named file fact that appears or goes away (a class becomes a torch module) reaches only the statements mentioning it, and onwards', () => {
+    const before = 'import joblib\nimport torch\nfrom torch import nn\n\nmodel = joblib.load("m.joblib")\n\n\nclass TextTagger:\n    pass\n\n\ntagger = TextTagger()\n\n\ndef classify(x):\n    return tagger.forward(x)\n\n\ndef other(x):\n    try:\n        return model.predict(x)\n    except Exception:\n        return None\n';
+    const after = before.replace('class TextTagger:', 'class TextTagger(nn.Module):');
+    for (const [from, to] of [[before, after], [after, before]] as const) {
+      const { first, second, fresh, done } = edited(from, to);
+      assert.notEqual(json(fresh), json(first), 'the edit changes the findings');
+      const total = second.snapshot.statements.length;
+      assert.equal(second.snapshot.reanalyzed, 3, `the class, its instance and the function calling it are analyzed again (of ${total})`);
+      assert.equal(json(second), json(fresh));
+      done();
+    }
   });
 
   test('a syntax error inside one function of a 2,000-line file, then its repair: the other statements are reused', () => {

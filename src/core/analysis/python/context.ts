@@ -371,7 +371,7 @@ export class PyContext {
     if (!this.probaReceivers) {
       const s = new Set<string>();
       for (const c of this.scan.calls) {
-        if (c.complex) continue;
+        if (c.complex || !(c.callee.endsWith('predict_proba') || c.callee.endsWith('decision_function'))) continue;
         const m = lastSeg(c.callee);
         if ((m === 'predict_proba' || m === 'decision_function') && c.callee.includes('.')) s.add(c.callee.slice(0, -m.length - 1));
       }
@@ -476,32 +476,28 @@ export class PyContext {
 
   private readonly occCache = new Map<string, number[]>();
 
-  /** Offsets of every match of `re` (global) in the source or the masked text, computed once per file. */
-  private occurrences(key: string, re: RegExp | string, masked: boolean): number[] {
-    let list = this.occCache.get(key);
+  /**
+   * Offsets of the matches of `re` (global) or of a string in the source or the masked text that start within
+   * [start, end), computed once per range: a scope's own text is searched, never the whole file.
+   */
+  private occurrences(key: string, re: RegExp | string, masked: boolean, start: number, end: number): number[] {
+    const k = `${key}\u0000${start}\u0000${end}`;
+    let list = this.occCache.get(k);
     if (!list) {
       list = [];
       const text = masked ? this.scan.masked : this.source;
       if (typeof re === 'string') {
-        for (let at = text.indexOf(re); at >= 0; at = text.indexOf(re, at + re.length)) list.push(at);
+        for (let at = text.indexOf(re, start); at >= 0 && at < end; at = text.indexOf(re, at + re.length)) list.push(at);
       } else {
-        re.lastIndex = 0;
-        for (let m = re.exec(text); m; m = re.exec(text)) {
+        re.lastIndex = start;
+        for (let m = re.exec(text); m && m.index < end; m = re.exec(text)) {
           list.push(m.index);
           if (m[0].length === 0) re.lastIndex++;
         }
       }
-      this.occCache.set(key, list);
+      this.occCache.set(k, list);
     }
     return list;
-  }
-
-  /** The offsets of `list` within [start, end). */
-  private within(list: number[], start: number, end: number): number[] {
-    const from = lastNumberAtOrBefore(list, start - 1) + 1;
-    const out: number[] = [];
-    for (let i = from; i < list.length && (list[i] as number) < end; i++) out.push(list[i] as number);
-    return out;
   }
 
   private scopeRange(scope: number): Span {
@@ -525,7 +521,7 @@ export class PyContext {
       // Comprehension variables (`[p for p in probs if p > t]`) derive from their iterable like a for loop.
       const masked = scan.masked;
       const re = /\bfor\s+([A-Za-z_][\w\s,()]*?)\s+in\b/y;
-      for (const at of this.within(this.occurrences('for', /\bfor\b/g, true), start, end)) {
+      for (const at of this.occurrences('for', /\bfor\b/g, true, start, end)) {
         const line = lineAt(scan, at);
         if (!line || line.start === at || functionAt(scan, at) !== scope) continue;
         re.lastIndex = at;
@@ -549,8 +545,8 @@ export class PyContext {
     const masked = this.scan.masked;
     const out: Span[] = [];
     let lastEnd = -1;
-    const lt = this.within(this.occurrences('<', '<', true), start, end);
-    const gt = this.within(this.occurrences('>', '>', true), start, end);
+    const lt = this.occurrences('<', '<', true, start, end);
+    const gt = this.occurrences('>', '>', true, start, end);
     for (const off of lt.concat(gt).sort((a, b) => a - b)) {
       if (off < lastEnd || out.length >= 200) continue;
       const c = masked[off];
@@ -695,7 +691,7 @@ export class PyContext {
     f.traced = false;
     const { start, end } = this.scopeRange(scope);
     const carriers = new Set<string>();
-    for (const off of this.within(this.occurrences('version', /version/gi, false), start, end)) {
+    for (const off of this.occurrences('version', /version/gi, false, start, end)) {
       if (inSpans(this.scan.comments, off)) continue;
       if (functionAt(this.scan, off) !== scope) continue;
       const open = this.openBrackets(off);
@@ -849,10 +845,14 @@ export class PyContext {
   private pipelineTargets(): Set<string> {
     if (!this.pipelineTargetSet) {
       const set = new Set<string>();
-      const names = ['pipeline', '\\w*Pipeline', ...[...this.scan.imports.aliases].filter(([, v]) => /(?:^|\.)pipeline$/.test(v)).map(([k]) => k)];
-      const re = new RegExp(`\\b(?:${[...new Set(names)].join('|')})\\s*\\(`);
+      const aliases = [...this.scan.imports.aliases].filter(([, v]) => /(?:^|\.)pipeline$/.test(v)).map(([k]) => k);
+      const re = new RegExp(`\\b(?:${[...new Set(['pipeline', '\\w*Pipeline', ...aliases])].join('|')})\\s*\\(`);
+      // Every match holds one of these words: most values hold none, and the regular expression is not run on them.
+      const words = ['pipeline', 'Pipeline', ...aliases];
       for (const a of this.scan.assigns) {
-        if (a.kind !== 'for' && re.test(this.scan.masked.slice(a.rhsStart, a.rhsEnd))) for (const t of a.targets) set.add(t);
+        if (a.kind === 'for') continue;
+        const rhs = this.scan.masked.slice(a.rhsStart, a.rhsEnd);
+        if (words.some((w) => rhs.includes(w)) && re.test(rhs)) for (const t of a.targets) set.add(t);
       }
       this.pipelineTargetSet = set;
     }
@@ -987,24 +987,43 @@ export class PyContext {
   }
 
   private closeOf: Int32Array | undefined;
+  private readonly closeCache = new Map<number, number>();
 
-  /** The bracket closing the one at `open` (any bracket kind, as in nesting depth), or -1; one linear pass per file. */
+  /**
+   * The bracket closing the one at `open` (any bracket kind, as in nesting depth), or -1. Read forward from `open`;
+   * when that runs long (brackets left open), one linear pass over the file answers every later question.
+   */
   private matchingClose(open: number): number {
-    if (!this.closeOf) {
-      const masked = this.scan.masked;
-      const closeOf = new Int32Array(masked.length).fill(-1);
-      const stack: number[] = [];
-      for (let i = 0; i < masked.length; i++) {
-        const c = masked.charCodeAt(i);
-        if (c === 40 || c === 91 || c === 123) stack.push(i);
-        else if (c === 41 || c === 93 || c === 125) {
-          const o = stack.pop();
-          if (o !== undefined) closeOf[o] = i;
-        }
+    if (this.closeOf) return this.closeOf[open] ?? -1;
+    const cached = this.closeCache.get(open);
+    if (cached !== undefined) return cached;
+    const masked = this.scan.masked;
+    const limit = Math.min(masked.length, open + 20_000);
+    let depth = 0;
+    for (let i = open; i < limit; i++) {
+      const c = masked.charCodeAt(i);
+      if (c === 40 || c === 91 || c === 123) depth++;
+      else if ((c === 41 || c === 93 || c === 125) && --depth === 0) {
+        this.closeCache.set(open, i);
+        return i;
       }
-      this.closeOf = closeOf;
     }
-    return this.closeOf[open] ?? -1;
+    if (limit === masked.length) {
+      this.closeCache.set(open, -1);
+      return -1;
+    }
+    const closeOf = new Int32Array(masked.length).fill(-1);
+    const stack: number[] = [];
+    for (let i = 0; i < masked.length; i++) {
+      const c = masked.charCodeAt(i);
+      if (c === 40 || c === 91 || c === 123) stack.push(i);
+      else if (c === 41 || c === 93 || c === 125) {
+        const o = stack.pop();
+        if (o !== undefined) closeOf[o] = i;
+      }
+    }
+    this.closeOf = closeOf;
+    return closeOf[open] ?? -1;
   }
 
   /** Start of the receiver of a method called on a complex expression (`f(x)[0].predict` → `f`). */
@@ -1220,21 +1239,30 @@ export class PyContext {
 
   /**
    * Everything file-wide that a call's checks read besides its own statement and the statements whose names it
-   * shares: when this is unchanged after an edit, the statements the edit cannot reach keep their results. Imports
-   * are read by name (a changed one reaches the statements mentioning it), but for the serving frameworks imported.
+   * shares. `global`: when it changes after an edit, every statement is analyzed again. `named`: one entry per name
+   * bound to a pipeline, torch module or LLM client, per torch class, per receiver of predict_proba or classes_, and
+   * per instance of a class of the file (`kind\0class\0name`): a check reads an entry only at a call or assignment
+   * mentioning its last name (and the class of an instance, where its methods are), so an entry that appears or
+   * goes away reaches the statements mentioning it. `instances` is the instances part alone. Imports are read by name
+   * (a changed one reaches the statements mentioning it), but for the serving frameworks imported.
    */
-  fileFacts(): string {
+  fileFacts(): { global: string; named: Set<string>; instances: string } {
     const sorted = (s: Iterable<string>) => [...s].sort().join(',');
-    return [
-      `${this.numericTask()} ${this.trains()} ${/__name__\s*==/.test(this.scan.masked)}`,
-      sorted(this.pipelineTargets()),
-      sorted(this.torchTargets()),
-      sorted(this.llmTargets()),
-      sorted(this.getTorchClasses()),
-      sorted(this.getProbaReceivers()),
-      sorted([...this.instances()].map(([k, v]) => `${k}:${sorted(v)}`)),
-      sorted([...this.scan.imports.aliases.values()].filter(servingModule)),
-    ].join('\n');
+    const named = new Set<string>();
+    const add = (kind: string, names: Iterable<string>) => {
+      for (const n of names) named.add(`${kind}\u0000${n}`);
+    };
+    add('pipeline', this.pipelineTargets());
+    add('torch', this.torchTargets());
+    add('llm', this.llmTargets());
+    add('torch-class', this.getTorchClasses());
+    add('proba', this.getProbaReceivers());
+    for (const [cls, names] of this.instances()) add(`instance\u0000${cls}`, names);
+    return {
+      global: `${this.numericTask()} ${this.trains()} ${/__name__\s*==/.test(this.scan.masked)}\n${sorted([...this.scan.imports.aliases.values()].filter(servingModule))}`,
+      named,
+      instances: sorted([...this.instances()].map(([k, v]) => `${k}:${sorted(v)}`)),
+    };
   }
 
   /** Whether assignment `i` binds a name other functions can read: at module level, in a class body, or `global`. */
@@ -1908,7 +1936,7 @@ export class PyContext {
     const { start: s0, end: e0 } = this.scopeRange(scope);
     const f = this.facts(scope);
     // argmax in its forms: np.argmax / .argmax(), torch.max(x, dim) and .max(1) (values and indices), topk.
-    f.argmax ??= this.within(this.occurrences('argmax', /\bargmax\b|\btorch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)|\btopk\s*\(/g, true), s0, e0).filter((off) => functionAt(this.scan, off) === scope);
+    f.argmax ??= this.occurrences('argmax', /\bargmax\b|\btorch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)|\btopk\s*\(/g, true, s0, e0).filter((off) => functionAt(this.scan, off) === scope);
     const callLine = lineAt(this.scan, start);
     const from0 = callLine ? callLine.lineStart : start;
     const firstHit = lastNumberAtOrBefore(f.argmax, from0 - 1) + 1;
@@ -1942,7 +1970,7 @@ export class PyContext {
     const LABEL = /\[\s*(["'])(?:label|entity|entity_group)\1\s*\]|\.\s*label\b/g;
     const SCORE = /\[\s*(["'])score\1\s*\]|\.\s*score\b/;
     let labelUsed = false;
-    for (const off of this.within(this.occurrences('label', LABEL, false), s0, e0)) {
+    for (const off of this.occurrences('label', LABEL, false, s0, e0)) {
       if (labelUsed) break;
       if (masked[off] === ' ' && source[off] !== ' ') continue;
       if (functionAt(this.scan, off) !== scope) continue;

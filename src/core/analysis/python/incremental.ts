@@ -7,20 +7,24 @@
 //    callers of a function), or a method with its class or an instance of it, or a statement so reached does;
 //  - through imports: the statement mentions a name whose import changed (appeared, went away or now names another
 //    module), or a statement so reached binds one;
-//  - file-wide: anything `PyContext.fileFacts()` covers changed (the serving frameworks imported, the names bound to
-//    pipelines, torch modules and LLM clients, the classes and their instances, …);
+//  - file-wide: the serving frameworks imported and the few file-wide switches of `PyContext.fileFacts()` changed
+//    (everything is analyzed again), or one of its named facts appeared or went away (a name bound to a pipeline,
+//    torch module or LLM client, a torch class, a receiver of predict_proba, an instance of a class): the statements
+//    mentioning its name count as edited;
 //  - module-level code: its predictions flow into any later module-level line, so it is analyzed again when the edit
-//    changed module-level code (anything but the header and body of a top-level def);
+//    changed module-level code (anything but the headers and bodies of functions, methods included, and, where the
+//    code parses, spaces or a comment at the end of a line);
 //  - syntax errors: a statement with an error takes its calls from the tree (`PyContext.statements()`), so one whose
 //    error appeared or went away, or, with an error, whose syntax tree changed (tree-sitter's error recovery can reach
 //    past the edit), is analyzed again.
-// Everything else is analyzed in full, against the whole new text. A test holds the result equal to a fresh analysis
-// after random edits.
+// Everything else is analyzed in full, against the whole new text. The statements outside the rescanned part of the
+// text (`Scan.rescanned`) keep what the split found in them last time (names bound and defined, methods), offsets
+// shifted. A test holds the result equal to a fresh analysis after random edits.
 import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
 import type { AnalysisConfig, PredictCall, SourceContext } from '../types';
 import { type CallOutcome, outcomeOf, PyContext, type UnsafeOutcome } from './context';
-import { type DefInfo, lastNumberAtOrBefore, type Scan } from './scan';
+import { type Assign, type DefInfo, lastAtOrBefore, lastNumberAtOrBefore, type Scan } from './scan';
 
 interface Statement {
   start: number;
@@ -39,8 +43,11 @@ interface Statement {
   methods: { name: string; receivers: string[] }[];
   /** Some of its predict calls are outside any function (their predictions flow into any later module-level line). */
   moduleCode: boolean;
-  /** For a def: where its header and body lie, relative to `start` (the rest of it is module-level code). */
-  body?: [number, number];
+  /**
+   * Where the functions it holds lie (each def not inside another def, methods included: header and body), relative
+   * to `start`, in order; the rest of it is module-level code.
+   */
+  bodies: [number, number][];
   /** It overlaps a top-level node of the tree with a syntax error (its calls are taken from the tree). */
   error: boolean;
   /** The statement's predict calls and unsafe loads, with line numbers relative to `line`. */
@@ -52,7 +59,7 @@ export interface PySnapshot {
   source: string;
   scan: Scan;
   key: string;
-  facts: string;
+  facts: ReturnType<PyContext['fileFacts']>;
   statements: Statement[];
   /** How many statements this analysis analyzed (the others kept their earlier results). */
   reanalyzed: number;
@@ -60,17 +67,21 @@ export interface PySnapshot {
 
 const NAME = /[A-Za-z_]\w*/g;
 const DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/;
+const TRAILING_SPACE = /[ \t]+(?=\r?\n|$)/g;
 
 /** Analyzes `source`, reusing the results of `previous` (the analysis of the text before the edit) where it can. */
 export function analyzePythonIncremental(source: string, tree: Tree, config: AnalysisConfig, context: SourceContext, previous?: { snapshot: PySnapshot; tree: Tree }): { calls: PredictCall[]; findings: RawFinding[]; snapshot: PySnapshot } {
   const ctx = new PyContext(source, tree, config, context, previous?.snapshot.scan);
   const key = `${JSON.stringify(config)}\u0000${context.path ?? ''}\u0000${context.resolver ? 'r' : ''}`;
-  const statements = splitStatements(ctx, source);
   const facts = ctx.fileFacts();
   const starts = ctx.statements().starts;
   const prev = previous?.snapshot;
+  const comparable = previous !== undefined && prev !== undefined && prev.key === key && prev.source !== source;
+  const same = comparable ? unchangedStatements(prev, ctx.scan, starts) : { head: 0, tail: 0 };
+  // A method's receivers include the instances of its class: with those changed, every statement is split again.
+  const statements = splitStatements(ctx, source, comparable && prev.facts.instances === facts.instances ? { before: prev.statements, ...same } : undefined);
   let fresh: ReturnType<typeof reusable>;
-  if (prev && prev.key === key && prev.facts === facts && prev.source !== source) {
+  if (comparable && prev.facts.global === facts.global) {
     // In a statement with a syntax error, a call is kept only if the tree confirms it: such statements whose syntax
     // tree changed (tree-sitter's error recovery can reach past the edit) count as edited.
     const restructured = new Set<number>();
@@ -81,7 +92,7 @@ export function analyzePythonIncremental(source: string, tree: Tree, config: Ana
         }
       }
     }
-    fresh = reusable(prev.statements, statements, restructured, changedKeys(prev.scan.imports.aliases, ctx.scan.imports.aliases));
+    fresh = reusable(prev.statements, statements, restructured, changedKeys(prev.scan.imports.aliases, ctx.scan.imports.aliases), same, factNames(prev.facts.named, facts.named));
   }
   const { records, unsafe } = ctx.visitSites(fresh ? (site) => fresh[statementAt(starts, site.start)] === true : undefined);
   for (const r of records) {
@@ -132,39 +143,112 @@ function statementAt(starts: number[], offset: number): number {
   return Math.max(0, lastNumberAtOrBefore(starts, offset));
 }
 
-/** The top-level statements of the module, with the names each binds and defines. */
-function splitStatements(ctx: PyContext, source: string): Statement[] {
+/**
+ * The top-level statements known unchanged by the rescan: the first `head` (before the rescanned part, same offsets)
+ * and the last `tail` (after it, offsets shifted), each with the same start and end in both texts.
+ */
+function unchangedStatements(prev: PySnapshot, scan: Scan, starts: readonly number[]): { head: number; tail: number } {
+  const span = scan.rescanned;
+  if (!span) return { head: 0, tail: 0 };
+  const before = prev.statements;
+  const delta = scan.source.length - prev.source.length;
+  const oldEnd = (i: number) => (i + 1 < before.length ? (before[i + 1] as Statement).start : prev.source.length);
+  const newEnd = (j: number) => (j + 1 < starts.length ? (starts[j + 1] as number) : scan.source.length);
+  let head = 0;
+  while (head < before.length && head < starts.length && oldEnd(head) <= span.start && starts[head] === (before[head] as Statement).start && newEnd(head) === oldEnd(head)) head++;
+  let tail = 0;
+  for (; tail < before.length - head && tail < starts.length - head; tail++) {
+    const i = before.length - 1 - tail;
+    const j = starts.length - 1 - tail;
+    const start = (before[i] as Statement).start;
+    if (start + delta < span.end || starts[j] !== start + delta || newEnd(j) !== oldEnd(i) + delta) break;
+  }
+  return { head, tail };
+}
+
+/** The first index whose `key` is at or after `offset` (the keys ascend). */
+function firstAt<T>(items: readonly T[], offset: number, key: (t: T) => number): number {
+  return lastAtOrBefore(items, offset - 1, key) + 1;
+}
+
+/**
+ * The top-level statements of the module, with the names each binds and defines. With `kept`, its first `head` and
+ * last `tail` statements are those of `before` (unchanged): they keep what was found in them.
+ */
+function splitStatements(ctx: PyContext, source: string, kept?: { before: Statement[]; head: number; tail: number }): Statement[] {
   const scan = ctx.scan;
   const { starts, error } = ctx.statements();
-  const out: Statement[] = starts.map((start, i) => {
+  const shift = kept ? kept.before.length - starts.length : 0;
+  const oldOf = (i: number): Statement | undefined => (!kept ? undefined : i < kept.head ? kept.before[i] : i >= starts.length - kept.tail ? kept.before[i + shift] : undefined);
+  return starts.map((start, i) => {
     const end = i + 1 < starts.length ? (starts[i + 1] as number) : source.length;
-    return { start, line: Math.max(0, lastNumberAtOrBefore(scan.lineStartOffsets, start)), text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: new Set(), defs: new Set(), methods: [], moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
-  });
-  const owner = (offset: number) => out[statementAt(starts, offset)] as Statement;
-  scan.assigns.forEach((a, i) => {
-    const outside = ctx.bindsOutsideFunction(i);
-    for (const t of a.targets) {
-      // A dotted target (`app.state.model = …`) is looked up by its whole text from anywhere in the module.
-      const dotted = DOTTED.test(t) && !/^(?:self|cls)\./.test(t);
-      if (!outside && !dotted) continue;
-      const s = owner(a.start);
-      for (const m of t.matchAll(NAME)) s.binds.add(m[0]);
+    const s: Statement = { start, line: Math.max(0, lastNumberAtOrBefore(scan.lineStartOffsets, start)), text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: new Set(), defs: new Set(), methods: [], bodies: [], moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
+    const old = oldOf(i);
+    if (old) {
+      s.binds = old.binds;
+      s.defs = old.defs;
+      s.methods = old.methods;
+      s.bodies = old.bodies;
+      if (old.mentions) s.mentions = old.mentions;
+      return s;
     }
+    for (let k = firstAt(scan.assigns, start, (a) => a.start); k < scan.assigns.length && (scan.assigns[k] as Assign).start < end; k++) {
+      const outside = ctx.bindsOutsideFunction(k);
+      for (const t of (scan.assigns[k] as Assign).targets) {
+        // A dotted target (`app.state.model = …`) is looked up by its whole text from anywhere in the module.
+        const dotted = DOTTED.test(t) && !/^(?:self|cls)\./.test(t);
+        if (!outside && !dotted) continue;
+        for (const m of t.matchAll(NAME)) s.binds.add(m[0]);
+      }
+    }
+    for (let k = firstAt(scan.defs, start, (d) => d.headerStart); k < scan.defs.length && (scan.defs[k] as DefInfo).headerStart < end; k++) {
+      const d = scan.defs[k] as DefInfo;
+      const cls = d.kind === 'def' && d.parent >= 0 ? (scan.defs[d.parent] as DefInfo) : undefined;
+      // A method is called on `self`/`cls` within its class (this statement), or on the class or an instance of it.
+      if (cls?.kind === 'class') s.methods.push({ name: d.name, receivers: [cls.name, ...[...ctx.instancesOf(cls.name)].flatMap((v) => v.match(NAME) ?? [])] });
+      else s.defs.add(d.name);
+      if (d.kind === 'def' && !insideFunction(scan, d)) s.bodies.push([d.headerStart - s.start, d.end - s.start]);
+    }
+    return s;
   });
-  for (const d of scan.defs) {
-    const s = owner(d.headerStart);
-    const cls = d.kind === 'def' && d.parent >= 0 ? (scan.defs[d.parent] as DefInfo) : undefined;
-    // A method is called on `self`/`cls` within its class (this statement), or on the class or an instance of it.
-    if (cls?.kind === 'class') s.methods.push({ name: d.name, receivers: [cls.name, ...[...ctx.instancesOf(cls.name)].flatMap((v) => v.match(NAME) ?? [])] });
-    else s.defs.add(d.name);
-    if (d.parent < 0 && d.kind === 'def') s.body = [d.headerStart - s.start, d.end - s.start];
-  }
+}
+
+/**
+ * The names a change of named file facts reaches: the last name of each entry that appeared or went away, and the
+ * class of an instance (its methods' callers changed).
+ */
+function factNames(before: ReadonlySet<string>, after: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  const add = (entry: string) => {
+    const parts = entry.split('\u0000');
+    if (parts[0] === 'instance' && parts[1]) out.add(parts[1]);
+    const last = (parts[parts.length - 1] ?? '').match(NAME)?.pop();
+    if (last) out.add(last);
+  };
+  for (const e of before) if (!after.has(e)) add(e);
+  for (const e of after) if (!before.has(e)) add(e);
   return out;
 }
 
-/** The statement's module-level code, masked: all of it but a def's header and body. */
+/** Whether a def or class is nested in a function. */
+function insideFunction(scan: Scan, d: DefInfo): boolean {
+  for (let p = d.parent; p >= 0; p = (scan.defs[p] as DefInfo).parent) if ((scan.defs[p] as DefInfo).kind === 'def') return true;
+  return false;
+}
+
+/**
+ * The statement's module-level code, masked: all of it but the headers and bodies of the functions it holds (what a
+ * module-level prediction is followed through: `functionAt` is -1 there).
+ */
 function moduleText(s: Statement): string {
-  return s.body ? s.masked.slice(0, s.body[0]) + s.masked.slice(s.body[1]) : s.masked;
+  if (s.bodies.length === 0) return s.masked;
+  let out = '';
+  let from = 0;
+  for (const [a, b] of s.bodies) {
+    out += s.masked.slice(from, a);
+    from = b;
+  }
+  return out + s.masked.slice(from);
 }
 
 function mentionsOf(s: Statement): Set<string> {
@@ -186,22 +270,33 @@ function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
  * Which new statements must be analyzed again (true), with the old statement each other one equals; undefined when
  * the edit reaches too much for reuse to pay.
  */
-function reusable(before: Statement[], after: Statement[], restructured: ReadonlySet<number>, imported: Iterable<string>): (boolean[] & { old: (Statement | undefined)[] }) | undefined {
-  let head = 0;
+function reusable(before: Statement[], after: Statement[], restructured: ReadonlySet<number>, imported: Iterable<string>, known: { head: number; tail: number }, reachedFacts: ReadonlySet<string>): (boolean[] & { old: (Statement | undefined)[] }) | undefined {
+  // The statements the rescan kept are equal; the others are compared.
+  let head = known.head;
   while (head < before.length && head < after.length && (before[head] as Statement).text === (after[head] as Statement).text) head++;
-  let tail = 0;
+  let tail = Math.min(known.tail, before.length - head, after.length - head);
   while (tail < before.length - head && tail < after.length - head && (before[before.length - 1 - tail] as Statement).text === (after[after.length - 1 - tail] as Statement).text) tail++;
-  const inEdit = (i: number) => (i >= head && i < after.length - tail) || restructured.has(i);
-  const edited = [...before.slice(head, before.length - tail), ...after.filter((_, i) => inEdit(i))];
-  if (edited.length > 16) return undefined;
-  const old = after.map((_, i) => (i < head ? before[i] : inEdit(i) ? undefined : before[i - after.length + before.length]));
+  const inWindow = (i: number) => i >= head && i < after.length - tail;
+  const old = after.map((_, i) => (i < head ? before[i] : inWindow(i) ? undefined : before[i - after.length + before.length]));
   after.forEach((s, i) => {
     const o = old[i];
-    if (o?.mentions) s.mentions = o.mentions;
+    if (o?.mentions && !s.mentions) s.mentions = o.mentions;
   });
+  // Statements mentioning a named file fact that appeared or went away count as edited.
+  const touched = new Set(restructured);
+  if (reachedFacts.size > 0) after.forEach((s, i) => {
+    if (!inWindow(i) && intersects(mentionsOf(s), reachedFacts)) touched.add(i);
+  });
+  const inEdit = (i: number) => inWindow(i) || touched.has(i);
+  const edited = [...before.slice(head, before.length - tail), ...after.filter((_, i) => inEdit(i))];
+  if (edited.length > 16) return undefined;
   // Module-level predictions flow into any later module-level line: they are analyzed again when the edit changed
   // module-level code (not only the inside of functions).
-  const moduleEdit = before.slice(head, before.length - tail).map(moduleText).join('\u0000') !== after.slice(head, after.length - tail).map(moduleText).join('\u0000');
+  // Spaces at the end of a line (a comment typed there is masked to spaces) change nothing a check reads in code that
+  // parses; in a statement with a syntax error they are compared too.
+  const window = [...before.slice(head, before.length - tail), ...after.slice(head, after.length - tail)];
+  const trim = window.some((s) => s.error) ? (t: string) => t : (t: string) => t.replace(TRAILING_SPACE, '');
+  const moduleEdit = before.slice(head, before.length - tail).map((s) => trim(moduleText(s))).join('\u0000') !== after.slice(head, after.length - tail).map((s) => trim(moduleText(s))).join('\u0000');
   // A statement whose syntax error appeared or went away takes its calls from the tree, or no longer does.
   const again = Object.assign(after.map((s, i) => inEdit(i) || (moduleEdit && old[i]?.moduleCode === true) || old[i]?.error !== s.error), { old });
   // From the edited statements, statements are reached when `reaches` holds for the names gathered so far; each one

@@ -5,7 +5,7 @@ import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
-import { affectedStatements, info, prescan, reachableStatements, readsFileWideFact, selectStatements, type Statement, type StatementInfo } from './prescan';
+import { affectedStatements, carryIndex, info, prescan, reachableStatements, readsFileWideFact, sameInfo, selectStatements, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
@@ -112,6 +112,18 @@ function statementAt(statements: Statement[], offset: number): number {
   return lo;
 }
 
+/** Whether a sorted list of offsets has one inside the statement. */
+function hasOffsetIn(offsets: readonly number[], st: Statement): boolean {
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((offsets[mid] as number) < st.start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < offsets.length && (offsets[lo] as number) < st.end;
+}
+
 /** How a text differs from the one before: the changed span [start, oldEnd) became [start, newEnd). */
 function textEdit(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
   const max = Math.min(before.length, after.length);
@@ -194,7 +206,21 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       infos = statements.map((st) => info(source, st));
     }
     if (offsets.length === 0) return undefined;
-    kept = selectStatements(statements, infos, offsets);
+    // An edit that left every statement in its place (the usual one-line edit): the name index is carried over, and
+    // when the changed statements still have the same names, kinds and candidates, so is the selection.
+    const inPlace = prev !== undefined && moved.size > 0 && statements.length === prev.statements.length && [...moved].every(([i, m]) => m.old === i);
+    if (prev && inPlace) {
+      carryIndex(prev.infos, infos, changed);
+      const selectedAsBefore = changed.every((i) => {
+        const st = statements[i] as Statement;
+        const old = prev.statements[i] as Statement;
+        return st.type === old.type && sameInfo(infos[i] as StatementInfo, prev.infos[i] as StatementInfo) && hasOffsetIn(offsets, st) === hasOffsetIn(prev.offsets, old);
+      });
+      if (selectedAsBefore) prev.statements.forEach((old, i) => {
+        if (prev.kept.has(old.start)) kept.add(i);
+      });
+      else kept = selectStatements(statements, infos, offsets);
+    } else kept = selectStatements(statements, infos, offsets);
     let copy = kept;
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {
       // Statements whose results still hold: unchanged, unaffected by the edit, and copied by this analysis and the

@@ -282,24 +282,69 @@ interface NameIndex {
 /** One index per list of statement infos (an analysis asks for it up to three times). */
 const indexes = new WeakMap<StatementInfo[], NameIndex>();
 
+/** Adds statement `i`'s names to one map of the index (its lists stay in statement order). */
+function addNames(map: Map<string, number[]>, names: Set<string>, i: number): void {
+  for (const n of names) {
+    const list = map.get(n);
+    if (!list) map.set(n, [i]);
+    else {
+      list.push(i);
+      if ((list[list.length - 2] as number) > i) list.sort((a, b) => a - b);
+    }
+  }
+}
+
+/** Takes statement `i`'s names out of one map of the index. */
+function removeNames(map: Map<string, number[]>, names: Set<string>, i: number): void {
+  for (const n of names) {
+    const list = map.get(n);
+    const at = list ? list.indexOf(i) : -1;
+    if (!list || at < 0) continue;
+    if (list.length === 1) map.delete(n);
+    else list.splice(at, 1);
+  }
+}
+
 function indexOf(infos: StatementInfo[]): NameIndex {
   let index = indexes.get(infos);
   if (index) return index;
   index = { users: new Map(), assigners: new Map(), providers: new Map() };
-  const add = (map: Map<string, number[]>, names: Set<string>, i: number): void => {
-    for (const n of names) {
-      const list = map.get(n);
-      if (list) list.push(i);
-      else map.set(n, [i]);
-    }
-  };
-  infos.forEach((inf, i) => {
-    add(index.users, inf.tokens, i);
-    add(index.assigners, inf.assigns, i);
-    add(index.providers, inf.provides, i);
-  });
+  for (let i = 0; i < infos.length; i++) indexNames(index, infos[i] as StatementInfo, i, addNames);
   indexes.set(infos, index);
   return index;
+}
+
+function indexNames(index: NameIndex, inf: StatementInfo, i: number, op: typeof addNames): void {
+  op(index.users, inf.tokens, i);
+  op(index.assigners, inf.assigns, i);
+  op(index.providers, inf.provides, i);
+}
+
+/**
+ * After an edit that left every top-level statement in its place (same count, the changed ones at the indices in
+ * `changed`, all others the same info objects): the name index of `before` becomes that of `after` by re-indexing the
+ * changed statements only, instead of indexing the whole file again. `before`'s index is taken over (not kept).
+ */
+export function carryIndex(before: StatementInfo[], after: StatementInfo[], changed: readonly number[]): void {
+  const index = indexes.get(before);
+  if (!index || before.length !== after.length || indexes.has(after)) return;
+  indexes.delete(before);
+  for (const i of changed) {
+    indexNames(index, before[i] as StatementInfo, i, removeNames);
+    indexNames(index, after[i] as StatementInfo, i, addNames);
+  }
+  indexes.set(after, index);
+}
+
+function sameNames(a: Set<string>, b: Set<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const n of a) if (!b.has(n)) return false;
+  return true;
+}
+
+/** Whether two statement infos say the same to the statement selection (names and kinds). */
+export function sameInfo(a: StatementInfo, b: StatementInfo): boolean {
+  return a.isImport === b.isImport && a.callable === b.callable && a.contained === b.contained && a.mayCall === b.mayCall && sameNames(a.tokens, b.tokens) && sameNames(a.assigns, b.assigns) && sameNames(a.provides, b.provides);
 }
 
 /**

@@ -273,7 +273,7 @@ export function reachableStatements(statements: Statement[], infos: StatementInf
 const NONE: readonly number[] = [];
 
 /** Which statements use (tokens), assign and provide each name. */
-interface NameIndex {
+export interface NameIndex {
   users: Map<string, number[]>;
   assigners: Map<string, number[]>;
   providers: Map<string, number[]>;
@@ -303,6 +303,11 @@ function removeNames(map: Map<string, number[]>, names: Set<string>, i: number):
     if (list.length === 1) map.delete(n);
     else list.splice(at, 1);
   }
+}
+
+/** The name index of a list of statement infos: built once per list, or carried over from the list before an edit. */
+export function nameIndex(infos: StatementInfo[]): NameIndex {
+  return indexOf(infos);
 }
 
 function indexOf(infos: StatementInfo[]): NameIndex {

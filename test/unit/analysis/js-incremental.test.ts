@@ -251,6 +251,25 @@ describe('JS/TS analysis shortcuts', () => {
       assert.ok(compared >= 30 && withFindings === compared, `${lang}: ${compared} edits compared, ${withFindings} with findings`);
     }
   });
+  test('a suppression comment removed or added above an unchanged top-level call: the reanalysis reports the call as a fresh analysis does', () => {
+    const header = "import * as ort from 'onnxruntime-node';\nconst s = await ort.InferenceSession.create('m.onnx');\nexport const x = new Float32Array(4);\n";
+    const call = 'const out = await s.run({ x });\nexport default out;\n';
+    const texts = [`${header}// mlship-ignore no-fallback\n${call}`, `${header}// nothing to ignore\n${call}`, `${header}// mlship-ignore\n${call}`, `${header}// nothing to ignore\n${call}`];
+    let text = texts[0] as string;
+    let tree: Tree = analyzeSource(text, 'typescript', DEFAULT_CONFIG).tree;
+    for (const next of texts.slice(1)) {
+      editTree(tree, text, next);
+      const incremental = analyzeSource(next, 'typescript', DEFAULT_CONFIG, tree);
+      const fresh = analyzeSource(next, 'typescript', DEFAULT_CONFIG);
+      assert.deepEqual(incremental.result, fresh.result, next);
+      fresh.tree.delete();
+      tree.delete();
+      tree = incremental.tree;
+      text = next;
+    }
+    tree.delete();
+  });
+
   test('edits that leave every statement in place carry the name index and the selection over: both equal what the new text builds afresh', () => {
     const rng = mulberry32(41);
     const flat = (index: NameIndex): string =>

@@ -293,10 +293,11 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       const res = resultsOf(x.start);
       if (x.call) {
         const index = calls.length;
-        const call = { ...x.call, range: range(x.start, x.end) };
-        calls.push(call);
+        // The caller may mark checks (suppressed, n/a in a test file): it gets its own copy, the snapshot keeps the
+        // results as computed.
+        calls.push({ ...x.call, checks: { ...x.call.checks }, range: range(x.start, x.end) });
         reusedCallIndex.set(`${x.stmt}:${res?.calls.length ?? 0}`, index);
-        res?.calls.push({ call, start: x.start, end: x.end });
+        res?.calls.push({ call: x.call, start: x.start, end: x.end });
       } else if (x.finding) {
         const local = x.local;
         const index = local === undefined ? undefined : reusedCallIndex.get(`${x.stmt}:${local}`);
@@ -327,7 +328,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       const pc: PredictCall = { kind: d.kind, label: d.label, range: rg, checks: { ...checks }, ...(confidenceReason ? { confidenceReason } : {}) };
       const local = res?.calls.length ?? 0;
       calls.push(pc);
-      res?.calls.push({ call: pc, start: call.start, end: call.end });
+      res?.calls.push({ call: { ...pc, checks: { ...checks } }, start: call.start, end: call.end });
       const fix = { call: index, start: call.start, end: call.end };
       for (const [rule, state] of [['no-fallback', checks.fallback], ['no-confidence', checks.confidence], ['no-timeout', checks.timeout], ['untraced-prediction', checks.trace]] as const) {
         if (state !== 'fail') continue;

@@ -270,6 +270,18 @@ describe('JS/TS analysis shortcuts', () => {
     tree.delete();
   });
 
+  test('a name declared in a block at the top level (as a broken brace leaves it) is found after an edit of a function that uses it', () => {
+    const text = "import * as ort from 'onnxruntime-node';\n{\n  console.log('loading');\n  const scorer = await ort.InferenceSession.create('m.onnx');\n}\nexport async function score(x) {\n  const out = await scorer.run({ x });\n  return out;\n}\n";
+    const next = text.replace('return out;', 'return  out;');
+    const first = analyzeSource(text, 'typescript', DEFAULT_CONFIG);
+    editTree(first.tree, text, next);
+    const incremental = analyzeSource(next, 'typescript', DEFAULT_CONFIG, first.tree);
+    const fresh = analyzeSource(next, 'typescript', DEFAULT_CONFIG);
+    assert.equal(fresh.result.calls.length, 1);
+    assert.deepEqual(incremental.result, fresh.result);
+    for (const t of [first.tree, incremental.tree, fresh.tree]) t.delete();
+  });
+
   test('edits that leave every statement in place carry the name index and the selection over: both equal what the new text builds afresh', () => {
     const rng = mulberry32(41);
     const flat = (index: NameIndex): string =>

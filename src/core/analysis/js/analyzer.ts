@@ -225,8 +225,13 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {
       // Statements whose results still hold: unchanged, unaffected by the edit, and copied by this analysis and the
       // last one alike (a statement the selection takes in or leaves out now is analyzed again or dropped).
-      const dirty = affectedStatements(infos, changed, removed);
-      for (const [i, m] of moved) if (!dirty.has(i) && kept.has(i) && prev.kept.has(m.oldStart)) clean.set(i, m);
+      // A statement reached only as a callee of the changed code that defines no function (top-level code: nobody
+      // calls it, so no caller's handler or argument reaches it) and had no calls or findings keeps having none: the
+      // names it reads mean what they meant (a change to them makes it a user of the changed code, above).
+      const callees = new Set<number>();
+      const dirty = affectedStatements(infos, changed, removed, callees);
+      const quietCallee = (i: number, oldStart: number): boolean => callees.has(i) && !(infos[i] as StatementInfo).callable && !prev.results.has(oldStart);
+      for (const [i, m] of moved) if ((!dirty.has(i) || quietCallee(i, m.oldStart)) && kept.has(i) && prev.kept.has(m.oldStart)) clean.set(i, m);
       // Only the others are analyzed, and when they are functions and classes they need only what they reach: copy
       // those and the statements holding the file-wide facts some checks read by name (`axios.defaults.timeout = …`,
       // responses read as bytes). Top-level code is checked against the whole program's names: copy everything.

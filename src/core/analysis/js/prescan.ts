@@ -79,6 +79,8 @@ const KEYWORDS = new Set(['const', 'let', 'var', 'function', 'class', 'return', 
 const DECLARERS = new Set(['const', 'let', 'var', 'function', 'class', 'enum', 'interface', 'type']);
 /** Words a statement's head may start with before what it declares. */
 const HEAD_WORDS = new Set([...DECLARERS, 'export', 'default', 'async', 'declare', 'abstract']);
+/** Top-level statements whose inner declarations count as the program's (see `info`). */
+const LOOSE_TYPES = new Set(['ERROR', 'statement_block', 'if_statement', 'for_statement', 'for_in_statement', 'while_statement', 'do_statement', 'try_statement', 'switch_statement', 'labeled_statement', 'with_statement']);
 const DECLARATION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'class_declaration', 'abstract_class_declaration']);
 const EXPORTED_DECLARATION_RE = /^export\s+(?:default\s+)?(?:async\s+)?(?:function\b|(?:abstract\s+)?class\b)/;
 /** Text that may define a function or class. */
@@ -131,8 +133,10 @@ export function info(source: string, s: Statement): StatementInfo {
   /** Declared inside the statement (`let best = 0` … `best = x`): assignments to them concern no other statement. */
   const local = new Set<string>();
   // A statement tree-sitter could not parse: its nesting is a guess that the next edit may undo (a function's body
-  // becomes top-level code), so whatever it declares anywhere counts as declared at the top level.
-  const loose = s.type === 'ERROR';
+  // becomes top-level code), so whatever it declares anywhere counts as declared at the top level. So does a block at
+  // the top level (`{ const s = … }`, `if (…) { … }`, often what a broken brace leaves): the resolver gives what a block
+  // declares outside any function to the program's scope.
+  const loose = LOOSE_TYPES.has(s.type);
   let prev = '';
   /** Still in the statement's head (`export default async function f`): the next name after a declarer is declared. */
   let head = true;
@@ -372,9 +376,10 @@ function addAll(into: Set<string>, names: Iterable<string>): void {
 /**
  * The statements whose analysis an edit may change, besides the changed ones: those that use what the changed code
  * declares or assigns (and, transitively, their users), and those that declare what it uses — up to three levels of
- * callees, the depth to which a caller's handler counts as a fallback.
+ * callees, the depth to which a caller's handler counts as a fallback. The latter (reached only as callees) are also
+ * added to `callees` when given.
  */
-export function affectedStatements(infos: StatementInfo[], changed: number[], removed: StatementInfo[]): Set<number> {
+export function affectedStatements(infos: StatementInfo[], changed: number[], removed: StatementInfo[], callees?: Set<number>): Set<number> {
   const dirty = new Set<number>(changed);
   const index = indexOf(infos);
   const defined = new Set<string>();
@@ -409,6 +414,7 @@ export function affectedStatements(infos: StatementInfo[], changed: number[], re
     }
     for (const j of reached) {
       dirty.add(j);
+      callees?.add(j);
       addAll(next, (infos[j] as StatementInfo).tokens);
     }
     used = next;

@@ -7,7 +7,8 @@ import { before, describe, test } from 'node:test';
 import type { Tree } from 'web-tree-sitter';
 import { generateSource } from '../../../bench/analysis';
 import { analyzeSource, needsAnalysis } from '../../../src/core/analysis/engine';
-import { runAnalysis } from '../../../src/core/analysis/js/analyzer';
+import { runAnalysis, type Snapshot } from '../../../src/core/analysis/js/analyzer';
+import { type NameIndex, nameIndex, selectStatements } from '../../../src/core/analysis/js/prescan';
 import { type Ast, buildAst, FUNCTION_TYPES, type JNode, setDirectWalk } from '../../../src/core/analysis/js/ast';
 import { loadGrammars, parse, treeSitterCursorModule } from '../../../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type Language, type WorkspaceResolver } from '../../../src/core/analysis/types';
@@ -250,6 +251,84 @@ describe('JS/TS analysis shortcuts', () => {
       assert.ok(compared >= 30 && withFindings === compared, `${lang}: ${compared} edits compared, ${withFindings} with findings`);
     }
   });
+  test('a suppression comment removed or added above an unchanged top-level call: the reanalysis reports the call as a fresh analysis does', () => {
+    const header = "import * as ort from 'onnxruntime-node';\nconst s = await ort.InferenceSession.create('m.onnx');\nexport const x = new Float32Array(4);\n";
+    const call = 'const out = await s.run({ x });\nexport default out;\n';
+    const texts = [`${header}// mlship-ignore no-fallback\n${call}`, `${header}// nothing to ignore\n${call}`, `${header}// mlship-ignore\n${call}`, `${header}// nothing to ignore\n${call}`];
+    let text = texts[0] as string;
+    let tree: Tree = analyzeSource(text, 'typescript', DEFAULT_CONFIG).tree;
+    for (const next of texts.slice(1)) {
+      editTree(tree, text, next);
+      const incremental = analyzeSource(next, 'typescript', DEFAULT_CONFIG, tree);
+      const fresh = analyzeSource(next, 'typescript', DEFAULT_CONFIG);
+      assert.deepEqual(incremental.result, fresh.result, next);
+      fresh.tree.delete();
+      tree.delete();
+      tree = incremental.tree;
+      text = next;
+    }
+    tree.delete();
+  });
+
+  test('a name declared in a block at the top level (as a broken brace leaves it) is found after an edit of a function that uses it', () => {
+    const text = "import * as ort from 'onnxruntime-node';\n{\n  console.log('loading');\n  const scorer = await ort.InferenceSession.create('m.onnx');\n}\nexport async function score(x) {\n  const out = await scorer.run({ x });\n  return out;\n}\n";
+    const next = text.replace('return out;', 'return  out;');
+    const first = analyzeSource(text, 'typescript', DEFAULT_CONFIG);
+    editTree(first.tree, text, next);
+    const incremental = analyzeSource(next, 'typescript', DEFAULT_CONFIG, first.tree);
+    const fresh = analyzeSource(next, 'typescript', DEFAULT_CONFIG);
+    assert.equal(fresh.result.calls.length, 1);
+    assert.deepEqual(incremental.result, fresh.result);
+    for (const t of [first.tree, incremental.tree, fresh.tree]) t.delete();
+  });
+
+  test('edits that leave every statement in place carry the name index and the selection over: both equal what the new text builds afresh', () => {
+    const rng = mulberry32(41);
+    const flat = (index: NameIndex): string =>
+      JSON.stringify([index.users, index.assigners, index.providers].map((m) => [...m].sort((a, b) => (a[0] < b[0] ? -1 : 1))));
+    let text = generateSource('typescript', 2000, 41);
+    let tree: Tree = parse(text, 'typescript');
+    let snap: Snapshot | undefined = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true })?.snapshot;
+    let carried = 0;
+    let selectionKept = 0;
+    for (let e = 0; e < 80 && snap; e++) {
+      // A one-line edit as the benchmark makes it (rename a name, type a space or a `#` at a line end), or a random
+      // character anywhere (a statement split or merged moves the others: nothing is carried then).
+      const lines = text.split('\n');
+      const row = Math.floor(rng() * (lines.length - 1));
+      const line = lines[row] ?? '';
+      const ids = [...line.matchAll(/[A-Za-z_]\w*/g)];
+      const m = ids.length > 0 ? pickOf(rng, ids) : undefined;
+      const lineStart = lines.slice(0, row).reduce((sum, l) => sum + l.length + 1, 0);
+      const r = rng();
+      const [at, removed, inserted] =
+        m && r < 0.5 ? [lineStart + (m.index ?? 0), m[0].length, `${m[0]}_v${e}`] : r < 0.8 ? [lineStart + line.length, 0, pickOf(rng, [' ', '#', ';'])] : [Math.floor(rng() * text.length), 0, pickOf(rng, ['(', '}', 'x', '\n'])];
+      const next = text.slice(0, at) + inserted + text.slice(at + removed);
+      const before = nameIndex(snap.infos);
+      editTree(tree, text, next);
+      const nextTree = parse(next, 'typescript', tree);
+      tree.delete();
+      tree = nextTree;
+      const incremental = runAnalysis(tree, next, DEFAULT_CONFIG, { selective: true, previous: snap });
+      const fresh = runAnalysis(tree, next, DEFAULT_CONFIG, { selective: true });
+      assert.ok(same(incremental, fresh), `edit ${e}: ${JSON.stringify(inserted)} at ${at}`);
+      snap = incremental?.snapshot;
+      if (snap && fresh?.snapshot) {
+        const index = nameIndex(snap.infos);
+        if (index === before) carried++;
+        // A copy of the list gets an index built from scratch.
+        assert.equal(flat(index), flat(nameIndex([...snap.infos])), `edit ${e}: the carried name index`);
+        const selection = selectStatements(snap.statements, [...snap.infos], snap.offsets);
+        assert.deepEqual([...snap.kept].sort((a, b) => a - b), [...selection].map((i) => (snap?.statements[i] as { start: number }).start).sort((a, b) => a - b), `edit ${e}: the selection`);
+        assert.deepEqual([...snap.kept].sort((a, b) => a - b), [...fresh.snapshot.kept].sort((a, b) => a - b), `edit ${e}: the selection of a fresh analysis`);
+        if (index === before && r >= 0.5 && r < 0.8) selectionKept++;
+      }
+      text = next;
+    }
+    tree.delete();
+    assert.ok(carried > 40 && selectionKept > 10, `name index carried over in ${carried} edits (${selectionKept} typed at a line end)`);
+  });
+
   /**
    * Edits made by `edit` one after the other (an edit that breaks something is undone by the next one), each reanalyzed
    * with the old tree and compared with a fresh analysis of the same text.

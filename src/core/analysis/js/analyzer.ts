@@ -5,7 +5,7 @@ import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
-import { affectedStatements, info, prescan, reachableStatements, readsFileWideFact, selectStatements, type Statement, type StatementInfo } from './prescan';
+import { affectedStatements, carryIndex, info, prescan, reachableStatements, readsFileWideFact, sameInfo, selectStatements, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
@@ -112,6 +112,18 @@ function statementAt(statements: Statement[], offset: number): number {
   return lo;
 }
 
+/** Whether a sorted list of offsets has one inside the statement. */
+function hasOffsetIn(offsets: readonly number[], st: Statement): boolean {
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((offsets[mid] as number) < st.start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < offsets.length && (offsets[lo] as number) < st.end;
+}
+
 /** How a text differs from the one before: the changed span [start, oldEnd) became [start, newEnd). */
 function textEdit(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
   const max = Math.min(before.length, after.length);
@@ -194,13 +206,32 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       infos = statements.map((st) => info(source, st));
     }
     if (offsets.length === 0) return undefined;
-    kept = selectStatements(statements, infos, offsets);
+    // An edit that left every statement in its place (the usual one-line edit): the name index is carried over, and
+    // when the changed statements still have the same names, kinds and candidates, so is the selection.
+    const inPlace = prev !== undefined && moved.size > 0 && statements.length === prev.statements.length && [...moved].every(([i, m]) => m.old === i);
+    if (prev && inPlace) {
+      carryIndex(prev.infos, infos, changed);
+      const selectedAsBefore = changed.every((i) => {
+        const st = statements[i] as Statement;
+        const old = prev.statements[i] as Statement;
+        return st.type === old.type && sameInfo(infos[i] as StatementInfo, prev.infos[i] as StatementInfo) && hasOffsetIn(offsets, st) === hasOffsetIn(prev.offsets, old);
+      });
+      if (selectedAsBefore) prev.statements.forEach((old, i) => {
+        if (prev.kept.has(old.start)) kept.add(i);
+      });
+      else kept = selectStatements(statements, infos, offsets);
+    } else kept = selectStatements(statements, infos, offsets);
     let copy = kept;
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {
       // Statements whose results still hold: unchanged, unaffected by the edit, and copied by this analysis and the
       // last one alike (a statement the selection takes in or leaves out now is analyzed again or dropped).
-      const dirty = affectedStatements(infos, changed, removed);
-      for (const [i, m] of moved) if (!dirty.has(i) && kept.has(i) && prev.kept.has(m.oldStart)) clean.set(i, m);
+      // A statement reached only as a callee of the changed code that defines no function (top-level code: nobody
+      // calls it, so no caller's handler or argument reaches it) and had no calls or findings keeps having none: the
+      // names it reads mean what they meant (a change to them makes it a user of the changed code, above).
+      const callees = new Set<number>();
+      const dirty = affectedStatements(infos, changed, removed, callees);
+      const quietCallee = (i: number, oldStart: number): boolean => callees.has(i) && !(infos[i] as StatementInfo).callable && !prev.results.has(oldStart);
+      for (const [i, m] of moved) if ((!dirty.has(i) || quietCallee(i, m.oldStart)) && kept.has(i) && prev.kept.has(m.oldStart)) clean.set(i, m);
       // Only the others are analyzed, and when they are functions and classes they need only what they reach: copy
       // those and the statements holding the file-wide facts some checks read by name (`axios.defaults.timeout = …`,
       // responses read as bytes). Top-level code is checked against the whole program's names: copy everything.
@@ -267,10 +298,11 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       const res = resultsOf(x.start);
       if (x.call) {
         const index = calls.length;
-        const call = { ...x.call, range: range(x.start, x.end) };
-        calls.push(call);
+        // The caller may mark checks (suppressed, n/a in a test file): it gets its own copy, the snapshot keeps the
+        // results as computed.
+        calls.push({ ...x.call, checks: { ...x.call.checks }, range: range(x.start, x.end) });
         reusedCallIndex.set(`${x.stmt}:${res?.calls.length ?? 0}`, index);
-        res?.calls.push({ call, start: x.start, end: x.end });
+        res?.calls.push({ call: x.call, start: x.start, end: x.end });
       } else if (x.finding) {
         const local = x.local;
         const index = local === undefined ? undefined : reusedCallIndex.get(`${x.stmt}:${local}`);
@@ -301,7 +333,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       const pc: PredictCall = { kind: d.kind, label: d.label, range: rg, checks: { ...checks }, ...(confidenceReason ? { confidenceReason } : {}) };
       const local = res?.calls.length ?? 0;
       calls.push(pc);
-      res?.calls.push({ call: pc, start: call.start, end: call.end });
+      res?.calls.push({ call: { ...pc, checks: { ...checks } }, start: call.start, end: call.end });
       const fix = { call: index, start: call.start, end: call.end };
       for (const [rule, state] of [['no-fallback', checks.fallback], ['no-confidence', checks.confidence], ['no-timeout', checks.timeout], ['untraced-prediction', checks.trace]] as const) {
         if (state !== 'fail') continue;

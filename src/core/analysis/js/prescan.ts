@@ -79,6 +79,8 @@ const KEYWORDS = new Set(['const', 'let', 'var', 'function', 'class', 'return', 
 const DECLARERS = new Set(['const', 'let', 'var', 'function', 'class', 'enum', 'interface', 'type']);
 /** Words a statement's head may start with before what it declares. */
 const HEAD_WORDS = new Set([...DECLARERS, 'export', 'default', 'async', 'declare', 'abstract']);
+/** Top-level statements whose inner declarations count as the program's (see `info`). */
+const LOOSE_TYPES = new Set(['ERROR', 'statement_block', 'if_statement', 'for_statement', 'for_in_statement', 'while_statement', 'do_statement', 'try_statement', 'switch_statement', 'labeled_statement', 'with_statement']);
 const DECLARATION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'class_declaration', 'abstract_class_declaration']);
 const EXPORTED_DECLARATION_RE = /^export\s+(?:default\s+)?(?:async\s+)?(?:function\b|(?:abstract\s+)?class\b)/;
 /** Text that may define a function or class. */
@@ -131,8 +133,10 @@ export function info(source: string, s: Statement): StatementInfo {
   /** Declared inside the statement (`let best = 0` … `best = x`): assignments to them concern no other statement. */
   const local = new Set<string>();
   // A statement tree-sitter could not parse: its nesting is a guess that the next edit may undo (a function's body
-  // becomes top-level code), so whatever it declares anywhere counts as declared at the top level.
-  const loose = s.type === 'ERROR';
+  // becomes top-level code), so whatever it declares anywhere counts as declared at the top level. So does a block at
+  // the top level (`{ const s = … }`, `if (…) { … }`, often what a broken brace leaves): the resolver gives what a block
+  // declares outside any function to the program's scope.
+  const loose = LOOSE_TYPES.has(s.type);
   let prev = '';
   /** Still in the statement's head (`export default async function f`): the next name after a declarer is declared. */
   let head = true;
@@ -273,7 +277,7 @@ export function reachableStatements(statements: Statement[], infos: StatementInf
 const NONE: readonly number[] = [];
 
 /** Which statements use (tokens), assign and provide each name. */
-interface NameIndex {
+export interface NameIndex {
   users: Map<string, number[]>;
   assigners: Map<string, number[]>;
   providers: Map<string, number[]>;
@@ -282,24 +286,74 @@ interface NameIndex {
 /** One index per list of statement infos (an analysis asks for it up to three times). */
 const indexes = new WeakMap<StatementInfo[], NameIndex>();
 
+/** Adds statement `i`'s names to one map of the index (its lists stay in statement order). */
+function addNames(map: Map<string, number[]>, names: Set<string>, i: number): void {
+  for (const n of names) {
+    const list = map.get(n);
+    if (!list) map.set(n, [i]);
+    else {
+      list.push(i);
+      if ((list[list.length - 2] as number) > i) list.sort((a, b) => a - b);
+    }
+  }
+}
+
+/** Takes statement `i`'s names out of one map of the index. */
+function removeNames(map: Map<string, number[]>, names: Set<string>, i: number): void {
+  for (const n of names) {
+    const list = map.get(n);
+    const at = list ? list.indexOf(i) : -1;
+    if (!list || at < 0) continue;
+    if (list.length === 1) map.delete(n);
+    else list.splice(at, 1);
+  }
+}
+
+/** The name index of a list of statement infos: built once per list, or carried over from the list before an edit. */
+export function nameIndex(infos: StatementInfo[]): NameIndex {
+  return indexOf(infos);
+}
+
 function indexOf(infos: StatementInfo[]): NameIndex {
   let index = indexes.get(infos);
   if (index) return index;
   index = { users: new Map(), assigners: new Map(), providers: new Map() };
-  const add = (map: Map<string, number[]>, names: Set<string>, i: number): void => {
-    for (const n of names) {
-      const list = map.get(n);
-      if (list) list.push(i);
-      else map.set(n, [i]);
-    }
-  };
-  infos.forEach((inf, i) => {
-    add(index.users, inf.tokens, i);
-    add(index.assigners, inf.assigns, i);
-    add(index.providers, inf.provides, i);
-  });
+  for (let i = 0; i < infos.length; i++) indexNames(index, infos[i] as StatementInfo, i, addNames);
   indexes.set(infos, index);
   return index;
+}
+
+function indexNames(index: NameIndex, inf: StatementInfo, i: number, op: typeof addNames): void {
+  op(index.users, inf.tokens, i);
+  op(index.assigners, inf.assigns, i);
+  op(index.providers, inf.provides, i);
+}
+
+/**
+ * After an edit that left every top-level statement in its place (same count, the changed ones at the indices in
+ * `changed`, all others the same info objects): the name index of `before` becomes that of `after` by re-indexing the
+ * changed statements only, instead of indexing the whole file again. `before`'s index is taken over (not kept).
+ */
+export function carryIndex(before: StatementInfo[], after: StatementInfo[], changed: readonly number[]): void {
+  const index = indexes.get(before);
+  if (!index || before.length !== after.length || indexes.has(after)) return;
+  indexes.delete(before);
+  for (const i of changed) {
+    indexNames(index, before[i] as StatementInfo, i, removeNames);
+    indexNames(index, after[i] as StatementInfo, i, addNames);
+  }
+  indexes.set(after, index);
+}
+
+function sameNames(a: Set<string>, b: Set<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const n of a) if (!b.has(n)) return false;
+  return true;
+}
+
+/** Whether two statement infos say the same to the statement selection (names and kinds). */
+export function sameInfo(a: StatementInfo, b: StatementInfo): boolean {
+  return a.isImport === b.isImport && a.callable === b.callable && a.contained === b.contained && a.mayCall === b.mayCall && sameNames(a.tokens, b.tokens) && sameNames(a.assigns, b.assigns) && sameNames(a.provides, b.provides);
 }
 
 /**
@@ -322,9 +376,10 @@ function addAll(into: Set<string>, names: Iterable<string>): void {
 /**
  * The statements whose analysis an edit may change, besides the changed ones: those that use what the changed code
  * declares or assigns (and, transitively, their users), and those that declare what it uses — up to three levels of
- * callees, the depth to which a caller's handler counts as a fallback.
+ * callees, the depth to which a caller's handler counts as a fallback. The latter (reached only as callees) are also
+ * added to `callees` when given.
  */
-export function affectedStatements(infos: StatementInfo[], changed: number[], removed: StatementInfo[]): Set<number> {
+export function affectedStatements(infos: StatementInfo[], changed: number[], removed: StatementInfo[], callees?: Set<number>): Set<number> {
   const dirty = new Set<number>(changed);
   const index = indexOf(infos);
   const defined = new Set<string>();
@@ -359,6 +414,7 @@ export function affectedStatements(infos: StatementInfo[], changed: number[], re
     }
     for (const j of reached) {
       dirty.add(j);
+      callees?.add(j);
       addAll(next, (infos[j] as StatementInfo).tokens);
     }
     used = next;

@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { dirname } from 'node:path';
 import { DriftProcess } from '../src/core/deployments/driftProcess';
 import type { DriftScorer } from '../src/core/deployments/driftSeries';
@@ -49,6 +50,11 @@ export interface PollingResult {
   workerCpuMs: number | null;
   /** Prediction records the first monitor followed at the start and at the end of the window. */
   records: [number, number];
+  /** Garbage collection in the window: pauses of the main thread, ms, and how many (part of cpuMs); of them, full (mark-compact) ones. */
+  gcMs: number;
+  gcs: number;
+  majorGcMs: number;
+  majorGcs: number;
 }
 
 /** utime + stime of a process, ms, from /proc/<pid>/stat (fields 14 and 15, in clock ticks). */
@@ -124,6 +130,18 @@ async function main(): Promise<void> {
     await post('Profiler.enable');
     await post('Profiler.start');
   }
+  let [gcMs, gcs, majorGcMs, majorGcs] = [0, 0, 0, 0];
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gcMs += e.duration;
+      gcs++;
+      if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+        majorGcMs += e.duration;
+        majorGcs++;
+      }
+    }
+  });
+  gc.observe({ entryTypes: ['gc'] });
   measuring = true;
   const records0 = monitors[0]?.collected.predictions ?? 0;
   const cpu0 = process.cpuUsage();
@@ -132,6 +150,7 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - t0;
   measuring = false;
+  gc.disconnect();
   // Polls still in flight finish during the shutdown below: they are outside the window.
   const polls1 = polls;
   const records1 = monitors[0]?.collected.predictions ?? 0;
@@ -149,7 +168,7 @@ async function main(): Promise<void> {
   scheduler.stop();
   await Promise.all(monitors.map((m) => m.close()));
   driftProcess?.dispose();
-  const result: PollingResult = { cpuMs: (cpu.user + cpu.system) / 1000, wallMs, polls: polls1 - polls0, driftPolls, scoreRequests: scoreRequests - requests0, scoredInputs: scoredInputs - inputs0, maxPsi, flagged: [...flagged].sort(), workerCpuMs, records: [records0, records1] };
+  const result: PollingResult = { cpuMs: (cpu.user + cpu.system) / 1000, wallMs, polls: polls1 - polls0, driftPolls, scoreRequests: scoreRequests - requests0, scoredInputs: scoredInputs - inputs0, maxPsi, flagged: [...flagged].sort(), workerCpuMs, records: [records0, records1], gcMs, gcs, majorGcMs, majorGcs };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -13,7 +13,8 @@
 // record stores double their columns at powers of two (8,192, 16,384): from 9,000 records, plus 20/s for the ~5 min of
 // the four runs, every run follows between 8,192 and 16,384 records, so no run pays a one-off doubling of all 20 stores
 // that the others do not (from 6,000 the logs passed 8,192 in the first drift run, ~0.35 ms per poll of its figure).
-// The records each run followed are printed with the figures.
+// The records each run followed are printed with the figures, and the garbage collection inside the measured windows
+// (pause time per poll, and how much of it full collections took: part of the CPU figures).
 // Set MLSHIP_BENCH_CPU_PROF=DIR to write CPU profiles of the measured processes over their measured windows only
 // (DIR/polling-<run>.cpuprofile): a profile of the whole process is mostly the warm-up's first read of the pre-filled logs.
 // The profiler samples inside the measured process and its own work counts in that process's CPU (a profiled run
@@ -77,7 +78,7 @@ function sumResults(a: PollingResult, b: PollingResult): PollingResult {
   const worker = a.workerCpuMs !== null && b.workerCpuMs !== null ? a.workerCpuMs + b.workerCpuMs : null;
   const psi = a.maxPsi === null ? b.maxPsi : b.maxPsi === null ? a.maxPsi : Math.max(a.maxPsi, b.maxPsi);
   const records: [number, number] = [Math.min(a.records[0], b.records[0]), Math.max(a.records[1], b.records[1])];
-  return { cpuMs: a.cpuMs + b.cpuMs, wallMs: a.wallMs + b.wallMs, polls: a.polls + b.polls, driftPolls: a.driftPolls + b.driftPolls, scoreRequests: a.scoreRequests + b.scoreRequests, scoredInputs: a.scoredInputs + b.scoredInputs, maxPsi: psi, flagged: [...new Set([...a.flagged, ...b.flagged])].sort(), workerCpuMs: worker, records };
+  return { cpuMs: a.cpuMs + b.cpuMs, wallMs: a.wallMs + b.wallMs, polls: a.polls + b.polls, driftPolls: a.driftPolls + b.driftPolls, scoreRequests: a.scoreRequests + b.scoreRequests, scoredInputs: a.scoredInputs + b.scoredInputs, maxPsi: psi, flagged: [...new Set([...a.flagged, ...b.flagged])].sort(), workerCpuMs: worker, records, gcMs: a.gcMs + b.gcMs, gcs: a.gcs + b.gcs, majorGcMs: a.majorGcMs + b.majorGcMs, majorGcs: a.majorGcs + b.majorGcs };
 }
 
 export async function runPollingBench(options: { windowMs?: number; warmupMs?: number } = {}): Promise<BenchFigure[]> {
@@ -140,6 +141,8 @@ export async function runPollingBench(options: { windowMs?: number; warmupMs?: n
     const a2 = await run(undefined, 'no-drift-2');
     const followed = (r: PollingResult): string => `${r.records[0]}–${r.records[1]}`;
     console.log(`  records followed per deployment over the measured windows: no drift ${followed(a1)}, ${followed(a2)}; drift ${followed(b1)}, ${followed(b2)}`);
+    const gcs = (r: PollingResult): string => `${(r.gcMs / Math.max(1, r.polls)).toFixed(2)} ms per poll (${r.gcs} collections; full ones ${r.majorGcs}, ${(r.majorGcMs / Math.max(1, r.polls)).toFixed(2)} ms per poll)`;
+    console.log(`  garbage collection in the measured windows (part of the CPU figures): no drift ${gcs(sumResults(a1, a2))}; drift ${gcs(sumResults(b1, b2))}`);
     console.log(`  load average after the runs: ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min) on ${availableParallelism()} cores`);
     const plain = sumResults(a1, a2);
     const scored = sumResults(b1, b2);

@@ -116,21 +116,44 @@ export function withInputs(records: readonly Timed<PredictionRecord>[]): Timed<P
   return records.filter(hasInputs);
 }
 
+/** A window of a plan: without its inputs when the caller said it already has what they give (a score, a detail). */
+export type PlannedWindow = Omit<DriftWindow, 'inputs'> & { inputs?: InputColumns };
+
 export interface DriftPlan {
   timestamps: number[];
   stepMs: number;
   /** Per drift point: the window to score, or null (no logged inputs there, or too few even when widened). */
-  windows: (DriftWindow | null)[];
+  windows: (PlannedWindow | null)[];
   /** Points whose bucket has logged inputs but too few to compare. */
   short: number;
   /** The logged inputs of the whole selected window, for the detail comparison (null when fewer than minRecords). */
-  all: DriftWindow | null;
+  all: PlannedWindow | null;
   /** Logged inputs in the selected window. */
   inWindow: number;
 }
 
+/** The window of records [from, hi) of a plan: its inputs copied only when `known` does not have its key. */
+function plannedWindow(store: PredictionStore, from: number, hi: number, known: ((key: string) => boolean) | undefined): PlannedWindow {
+  const key = windowKey(store, from, hi);
+  return known?.(key) ? { key, records: hi - from } : windowOf(store, from, hi);
+}
+
+export interface PlanOptions {
+  stepMs?: number;
+  minRecords?: number;
+  lookbackMs?: number;
+  maxPoints?: number;
+  /**
+   * Windows whose score the caller already has (by key): planned without copying their inputs, so a dashboard rebuilt
+   * after every poll copies the inputs of the new windows only.
+   */
+  scored?: (key: string) => boolean;
+  /** The same for the whole window's detail comparison. */
+  detailed?: (key: string) => boolean;
+}
+
 /** Drift points over [start, end): buckets aligned to multiples of their step, so points stay put as time moves. */
-export function planDriftWindows(predictions: Predictions, start: number, end: number, options: { stepMs?: number; minRecords?: number; lookbackMs?: number; maxPoints?: number } = {}): DriftPlan {
+export function planDriftWindows(predictions: Predictions, start: number, end: number, options: PlanOptions = {}): DriftPlan {
   const records = asStore(predictions);
   const minRecords = options.minRecords ?? DEFAULT_MIN_RECORDS;
   const lookback = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
@@ -138,7 +161,7 @@ export function planDriftWindows(predictions: Predictions, start: number, end: n
   const t0 = Math.floor(start / step) * step;
   const count = Math.max(1, Math.ceil((end - t0) / step));
   const timestamps = Array.from({ length: count }, (_, i) => t0 + i * step);
-  const windows: (DriftWindow | null)[] = [];
+  const windows: (PlannedWindow | null)[] = [];
   let short = 0;
   for (const b of timestamps) {
     const lo = records.firstAfter(b - 1);
@@ -147,13 +170,14 @@ export function planDriftWindows(predictions: Predictions, start: number, end: n
       windows.push(null);
       continue;
     }
-    const w = widenedWindow(records, lo, hi, minRecords, b + step - lookback);
-    if (!w) short++;
-    windows.push(w ?? null);
+    const from = widenedStart(records, lo, hi, minRecords, b + step - lookback);
+    if (from === undefined) short++;
+    windows.push(from === undefined ? null : plannedWindow(records, from, hi, options.scored));
   }
   const lo = records.firstAfter(start - 1);
   const hi = records.firstAfter(end - 1);
-  const all = hi > lo ? (widenedWindow(records, lo, hi, minRecords, start) ?? null) : null;
+  const from = hi > lo ? widenedStart(records, lo, hi, minRecords, start) : undefined;
+  const all = from === undefined ? null : plannedWindow(records, from, hi, options.detailed);
   return { timestamps, stepMs: step, windows, short, all, inWindow: hi - lo };
 }
 

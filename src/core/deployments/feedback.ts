@@ -103,9 +103,11 @@ export function qualityOverTime(
   const modelSums = new Float64Array(buckets.count);
   const modelScored = new Uint32Array(buckets.count);
   const fallbackSums = new Float64Array(buckets.count);
-  for (let p = 0; p < store.length; p++) {
+  // The store is in time order: only the records from the first bucket's start on are visited, up to the last bucket's end.
+  for (let p = store.firstAfter(buckets.start - 1); p < store.length; p++) {
     const i = Math.floor((store.time(p) - buckets.start) / buckets.step);
-    if (i < 0 || i >= buckets.count) continue;
+    if (i >= buckets.count) break;
+    if (i < 0) continue;
     totals[i] = (totals[i] as number) + 1;
     const f = feedback.get(store.requestId(p));
     if (!f) continue;

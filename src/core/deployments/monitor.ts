@@ -9,7 +9,7 @@ import { readSnapshotRows } from '../formats/tabular';
 import { dataFormatOf } from '../registry/catalog';
 import { NOT_CHECKED, type DashboardData, type DeploymentStatus, type FeatureDriftScore, type WindowDetail, type WindowScore } from '../../shared/deployments';
 import { errorMessage } from '../util/concurrency';
-import { DEFAULT_LOOKBACK_MS, DEFAULT_MIN_RECORDS, driftSeries, hasInputs, HISTOGRAM_FEATURES, planDriftWindows, widenedStart, windowKey, windowOf, type DriftSettings, type DriftWindow } from './driftSeries';
+import { DEFAULT_LOOKBACK_MS, DEFAULT_MIN_RECORDS, driftSeries, hasInputs, HISTOGRAM_FEATURES, planDriftWindows, widenedStart, windowKey, windowOf, type DriftSettings, type DriftWindow, type PlannedWindow } from './driftSeries';
 import { detectMetric, feedbackByRequest, scoreStored, type QualityMetric } from './feedback';
 import { assessHealth, type Budgets } from './health';
 import { ConnectorError, type HttpOptions } from './http';
@@ -100,6 +100,8 @@ export class DeploymentMonitor {
     waiting: new Map<string, FeedbackRecord>(),
   };
   private feedback: Timed<FeedbackRecord>[] = [];
+  /** feedbackByRequest(this.feedback), kept up to date as feedback arrives (rebuilt when it is trimmed). */
+  private latestFeedback = new Map<string, Timed<FeedbackRecord>>();
   private readonly predictions: PredictionSource | undefined;
   private readonly feedbackSource: FeedbackSource | undefined;
   private metadata: OipModelMetadata | undefined;
@@ -243,8 +245,13 @@ export class DeploymentMonitor {
     if (this.feedbackSource) {
       try {
         const r = await this.feedbackSource.read();
-        this.feedback.push(...r.records);
-        for (const f of r.records) this.scoreFeedback(f.record);
+        for (const f of r.records) {
+          // One at a time: spreading a first read of a long log into push() overflows the call stack.
+          this.feedback.push(f);
+          const prev = this.latestFeedback.get(f.record.request_id);
+          if (!prev || prev.t <= f.t) this.latestFeedback.set(f.record.request_id, f);
+          this.scoreFeedback(f.record);
+        }
         this.reportProblems(r.problems);
       } catch (err) {
         sourceProblems.push(`feedback log: ${reasonOf(err)}`);
@@ -387,10 +394,11 @@ export class DeploymentMonitor {
    * Scores the windows not scored before and remembers them. Requests carry at most SCORE_BATCH_RECORDS inputs, so
    * the first look at a long, busy window is not one huge message (and the extension host breathes in between).
    */
-  private async scoreWindows(windows: readonly DriftWindow[]): Promise<(WindowScore | null)[]> {
+  private async scoreWindows(windows: readonly PlannedWindow[]): Promise<(WindowScore | null)[]> {
     const scorer = this.options.drift?.scorer;
     if (!scorer) return windows.map(() => null);
-    const missing = [...new Map(windows.filter((w) => !this.driftMemo.has(w.key)).map((w) => [w.key, w])).values()];
+    // A window planned without its inputs was one already scored (planDriftWindows' `scored`).
+    const missing = [...new Map(windows.filter((w): w is DriftWindow => !this.driftMemo.has(w.key) && w.inputs !== undefined).map((w) => [w.key, w])).values()];
     let i = 0;
     while (i < missing.length) {
       const batch: DriftWindow[] = [];
@@ -419,15 +427,25 @@ export class DeploymentMonitor {
     try {
       const baseline = await d.scorer.baseline();
       const minRecords = d.minRecords ?? DEFAULT_MIN_RECORDS;
-      const plan = planDriftWindows(this.inputRecords, window.start, window.end, { ...(window.stepMs ? { stepMs: window.stepMs } : {}), minRecords, lookbackMs: d.lookbackMs ?? DEFAULT_LOOKBACK_MS });
-      const present = plan.windows.filter((w): w is DriftWindow => w !== null);
+      // Windows scored before, and the whole window compared in detail before, are planned without copying their inputs.
+      const detailed = this.detailMemo;
+      const plan = planDriftWindows(this.inputRecords, window.start, window.end, {
+        ...(window.stepMs ? { stepMs: window.stepMs } : {}),
+        minRecords,
+        lookbackMs: d.lookbackMs ?? DEFAULT_LOOKBACK_MS,
+        scored: (key) => this.driftMemo.has(key),
+        detailed: (key) => detailed?.key === key,
+      });
+      const present = plan.windows.filter((w): w is PlannedWindow => w !== null);
       const scored = await this.scoreWindows(present);
       const byKey = new Map(present.map((w, i) => [w.key, scored[i] ?? null]));
       const scores = plan.windows.map((w) => (w ? (byKey.get(w.key) ?? null) : null));
       let detail: WindowDetail | null = null;
       if (plan.all) {
-        if (this.detailMemo?.key !== plan.all.key) this.detailMemo = { key: plan.all.key, detail: await d.scorer.detail(plan.all.inputs, HISTOGRAM_FEATURES) };
-        detail = this.detailMemo.detail;
+        if (plan.all.inputs) {
+          detail = await d.scorer.detail(plan.all.inputs, HISTOGRAM_FEATURES);
+          this.detailMemo = { key: plan.all.key, detail };
+        } else detail = detailed?.detail ?? null;
       }
       return { drift: driftSeries({ plan, scores, detail, baseline: { ...baseline, reason: d.reason }, mode: d.mode, minRecords, ...(this.budgets.drift_psi !== undefined ? { psiBudget: this.budgets.drift_psi } : {}) }) };
     } catch (err) {
@@ -512,7 +530,10 @@ export class DeploymentMonitor {
       this.inputRecords.dropFirst(records.length > 0 ? this.inputRecords.firstAfter(records.time(0) - 1) : this.inputRecords.length);
       if (this.recordKeys.size > 2 * max) this.recordKeys.clear();
     }
-    if (this.feedback.length > max * 1.1 || ((this.feedback[0]?.t ?? now) < oldest && this.feedback.length > 1000)) this.feedback = this.feedback.filter((f) => f.t >= oldest).slice(-max);
+    if (this.feedback.length > max * 1.1 || ((this.feedback[0]?.t ?? now) < oldest && this.feedback.length > 1000)) {
+      this.feedback = this.feedback.filter((f) => f.t >= oldest).slice(-max);
+      this.latestFeedback = feedbackByRequest(this.feedback);
+    }
     while (this.scrapes.length > 0 && (this.scrapes[0] as ScrapePoint).t < oldest) this.scrapes.shift();
     if (this.scrapes.length > 20_000) this.scrapes.splice(0, this.scrapes.length - 20_000);
   }
@@ -594,7 +615,7 @@ export class DeploymentMonitor {
       scrapes: this.scrapes,
       ...(prometheus ? { prometheus } : {}),
       predictions: this.records,
-      feedback: feedbackByRequest(this.feedback),
+      feedback: this.latestFeedback,
       budgets: this.budgets,
       ...(drift.drift ? { drift: drift.drift } : {}),
       ...(drift.note ? { driftNote: drift.note } : {}),

@@ -136,6 +136,18 @@ function stepOf(prev: ScrapePoint, cur: ScrapePoint): ScrapeStep {
 }
 
 /** Increases between consecutive scrapes, credited to the bucket of the later scrape (counter resets handled). */
+/** Index of the first of the (time-ordered) scrapes stamped at or after `t`. */
+function firstScrapeFrom(scrapes: readonly ScrapePoint[], t: number): number {
+  let lo = 0;
+  let hi = scrapes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((scrapes[mid] as ScrapePoint).t >= t) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 function accumulateScrapes(scrapes: readonly ScrapePoint[], b: Buckets): ScrapeAccumulator {
   const acc: ScrapeAccumulator = {
     latency: new Array<Bucket[] | undefined>(b.count).fill(undefined),
@@ -147,8 +159,12 @@ function accumulateScrapes(scrapes: readonly ScrapePoint[], b: Buckets): ScrapeA
     covered: new Uint8Array(b.count),
     hasPredictions: new Uint8Array(b.count),
   };
-  const sorted = [...scrapes].sort((x, y) => x.t - y.t);
-  for (let k = 1; k < sorted.length; k++) {
+  // Scrapes arrive in time order: then only the pairs that end in a bucket are visited (from the last scrape before
+  // the first bucket on), with no copy; a copy is sorted only when they are not in order.
+  let ordered = true;
+  for (let k = 1; k < scrapes.length && ordered; k++) ordered = (scrapes[k - 1] as ScrapePoint).t <= (scrapes[k] as ScrapePoint).t;
+  const sorted = ordered ? scrapes : [...scrapes].sort((x, y) => x.t - y.t);
+  for (let k = Math.max(1, firstScrapeFrom(sorted, b.start)); k < sorted.length; k++) {
     const prev = sorted[k - 1] as ScrapePoint;
     const cur = sorted[k] as ScrapePoint;
     const i = indexOf(b, cur.t);

@@ -43,7 +43,7 @@ describe('planDriftWindows', () => {
     assert.deepEqual(plan.timestamps, [T, T + 60_000, T + 120_000, T + 180_000]);
     assert.equal(plan.windows[0]?.records, 50);
     assert.equal(plan.windows[1]?.records, 40, 'widened back into the previous bucket');
-    assert.equal(plan.windows[1]?.inputs.rows, 40);
+    assert.equal(plan.windows[1]?.inputs?.rows, 40);
     assert.deepEqual(recordsOf(plan.windows[1]?.inputs ?? columnsOf([])).slice(-10), records.slice(50, 60).map((r) => r.record.inputs));
     assert.equal(plan.windows[2], null, 'nothing logged: a gap, not a zero');
     assert.equal(plan.windows[3]?.records, 120);
@@ -69,7 +69,7 @@ describe('planDriftWindows', () => {
   it('samples a long window evenly before it crosses to the scorer', () => {
     const plan = planDriftWindows(spread(T, 60_000, 5000), T, T + 60_000, { stepMs: 60_000, minRecords: 100 });
     assert.equal(plan.windows[0]?.records, 5000);
-    assert.equal(plan.windows[0]?.inputs.rows, 2000);
+    assert.equal(plan.windows[0]?.inputs?.rows, 2000);
   });
 });
 

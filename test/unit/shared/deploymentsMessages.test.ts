@@ -35,8 +35,8 @@ describe('live drift contracts', () => {
     const T = Date.parse('2026-01-05T10:00:00Z');
     const records: Timed<PredictionRecord>[] = rows.map((inputs, i) => ({ t: T + i * 100, record: { ts: new Date(T + i * 100).toISOString(), feature: 'f', model: 'm', model_version: '1', request_id: `r${i}`, input_hash: '', inputs, output: { label: 0 }, confidence: 0.9, path: 'model', reason: null, latency_ms: 2, variant: null } }));
     const plan = planDriftWindows(records, T, T + 120_000, { stepMs: 30_000, minRecords: 200 });
-    const scores = plan.windows.map((w) => (w ? live.score(recordsOf(w.inputs)) : null));
-    const drift = driftSeries({ plan, scores, detail: plan.all ? live.detail(recordsOf(plan.all.inputs), 4) : null, baseline: { name: 'oct', rows: 2000, reason: 'test' }, mode: 'evidently', minRecords: 200, psiBudget: 0.2 });
+    const scores = plan.windows.map((w) => (w?.inputs ? live.score(recordsOf(w.inputs)) : null));
+    const drift = driftSeries({ plan, scores, detail: plan.all?.inputs ? live.detail(recordsOf(plan.all.inputs), 4) : null, baseline: { name: 'oct', rows: 2000, reason: 'test' }, mode: 'evidently', minRecords: 200, psiBudget: 0.2 });
     const data = buildDashboard({ deployment: 'prod', start: T, end: T + 120_000, stepMs: 10_000, predictions: records, feedback: new Map(), budgets: { drift_psi: 0.2 }, drift });
     assert.ok(isDashboardData(JSON.parse(JSON.stringify(data))));
     assert.ok(drift.features.length === 3 && drift.histograms.length === 3);

@@ -12,11 +12,14 @@ export type QualityMetric = 'accuracy' | 'mae';
 /** The latest feedback per request id. */
 export function feedbackByRequest(feedback: readonly Timed<FeedbackRecord>[]): Map<string, Timed<FeedbackRecord>> {
   const out = new Map<string, Timed<FeedbackRecord>>();
-  for (const f of feedback) {
-    const prev = out.get(f.record.request_id);
-    if (!prev || prev.t <= f.t) out.set(f.record.request_id, f);
-  }
+  for (const f of feedback) keepLatest(out, f);
   return out;
+}
+
+/** Adds feedback to a map of the latest per request: it replaces feedback on the same request that is not later. */
+export function keepLatest(latest: Map<string, Timed<FeedbackRecord>>, f: Timed<FeedbackRecord>): void {
+  const prev = latest.get(f.record.request_id);
+  if (!prev || prev.t <= f.t) latest.set(f.record.request_id, f);
 }
 
 /** Classification when predictions carry labels (or scores); regression when they carry only values. */

@@ -9,8 +9,9 @@ import { readSnapshotRows } from '../formats/tabular';
 import { dataFormatOf } from '../registry/catalog';
 import { NOT_CHECKED, type DashboardData, type DeploymentStatus, type FeatureDriftScore, type WindowDetail, type WindowScore } from '../../shared/deployments';
 import { errorMessage } from '../util/concurrency';
+import { partitionPoint } from '../util/search';
 import { DEFAULT_LOOKBACK_MS, DEFAULT_MIN_RECORDS, driftSeries, hasInputs, HISTOGRAM_FEATURES, planDriftWindows, widenedStart, windowKey, windowOf, type DriftSettings, type DriftWindow, type PlannedWindow } from './driftSeries';
-import { detectMetric, feedbackByRequest, scoreStored, type QualityMetric } from './feedback';
+import { detectMetric, feedbackByRequest, keepLatest, scoreStored, type QualityMetric } from './feedback';
 import { assessHealth, type Budgets } from './health';
 import { ConnectorError, type HttpOptions } from './http';
 import { METRIC } from './metricNames';
@@ -248,8 +249,7 @@ export class DeploymentMonitor {
         for (const f of r.records) {
           // One at a time: spreading a first read of a long log into push() overflows the call stack.
           this.feedback.push(f);
-          const prev = this.latestFeedback.get(f.record.request_id);
-          if (!prev || prev.t <= f.t) this.latestFeedback.set(f.record.request_id, f);
+          keepLatest(this.latestFeedback, f);
           this.scoreFeedback(f.record);
         }
         this.reportProblems(r.problems);
@@ -331,14 +331,7 @@ export class DeploymentMonitor {
   private scrapesAfter(t: number): ScrapePoint[] {
     const scrapes = this.scrapes;
     if (!this.scrapesOrdered) return scrapes.filter((sc) => sc.t > t);
-    let lo = 0;
-    let hi = scrapes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((scrapes[mid] as ScrapePoint).t > t) hi = mid;
-      else lo = mid + 1;
-    }
-    return scrapes.slice(lo);
+    return scrapes.slice(partitionPoint(scrapes.length, (k) => (scrapes[k] as ScrapePoint).t <= t));
   }
 
   /** Index of the first record later than `t` (records are sorted). */

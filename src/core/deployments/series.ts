@@ -4,6 +4,7 @@
 // the buckets, so percentiles are recomputed over the merged data rather than thinned out.
 import type { DashboardData, DashboardDrift, Series } from '../../shared/deployments';
 import { percentile } from '../stats/latency';
+import { partitionPoint } from '../util/search';
 import { detectMetric, qualityOverTime, type Predictions, type QualityBucket, type QualityMetric } from './feedback';
 import type { Budgets } from './health';
 import { histogramIncrease, histogramQuantile, sumBuckets, type Bucket } from './prometheus';
@@ -136,18 +137,6 @@ function stepOf(prev: ScrapePoint, cur: ScrapePoint): ScrapeStep {
 }
 
 /** Increases between consecutive scrapes, credited to the bucket of the later scrape (counter resets handled). */
-/** Index of the first of the (time-ordered) scrapes stamped at or after `t`. */
-function firstScrapeFrom(scrapes: readonly ScrapePoint[], t: number): number {
-  let lo = 0;
-  let hi = scrapes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((scrapes[mid] as ScrapePoint).t >= t) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 function accumulateScrapes(scrapes: readonly ScrapePoint[], b: Buckets): ScrapeAccumulator {
   const acc: ScrapeAccumulator = {
     latency: new Array<Bucket[] | undefined>(b.count).fill(undefined),
@@ -164,7 +153,8 @@ function accumulateScrapes(scrapes: readonly ScrapePoint[], b: Buckets): ScrapeA
   let ordered = true;
   for (let k = 1; k < scrapes.length && ordered; k++) ordered = (scrapes[k - 1] as ScrapePoint).t <= (scrapes[k] as ScrapePoint).t;
   const sorted = ordered ? scrapes : [...scrapes].sort((x, y) => x.t - y.t);
-  for (let k = Math.max(1, firstScrapeFrom(sorted, b.start)); k < sorted.length; k++) {
+  const first = partitionPoint(sorted.length, (k) => (sorted[k] as ScrapePoint).t < b.start);
+  for (let k = Math.max(1, first); k < sorted.length; k++) {
     const prev = sorted[k - 1] as ScrapePoint;
     const cur = sorted[k] as ScrapePoint;
     const i = indexOf(b, cur.t);

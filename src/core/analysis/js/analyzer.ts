@@ -11,6 +11,7 @@ import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from
 import { fixesFor } from './fixes';
 import { Resolver } from './resolve';
 import { summarizeModule } from './summary';
+import { partitionPoint } from '../../util/search';
 
 export interface JsRecord {
   d: Detected;
@@ -114,14 +115,8 @@ function statementAt(statements: Statement[], offset: number): number {
 
 /** Whether a sorted list of offsets has one inside the statement. */
 function hasOffsetIn(offsets: readonly number[], st: Statement): boolean {
-  let lo = 0;
-  let hi = offsets.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((offsets[mid] as number) < st.start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < offsets.length && (offsets[lo] as number) < st.end;
+  const first = partitionPoint(offsets.length, (i) => (offsets[i] as number) < st.start);
+  return first < offsets.length && (offsets[first] as number) < st.end;
 }
 
 /** How a text differs from the one before: the changed span [start, oldEnd) became [start, newEnd). */

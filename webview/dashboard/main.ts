@@ -272,13 +272,12 @@ function histogramBlock(h: FeatureHistogram, labels: string[]): HTMLElement {
   return block;
 }
 
-function driftSection(v: DashboardView, data: DashboardData): HTMLElement {
+function driftSection(v: DashboardView, data: DashboardData, texts: DriftTexts): HTMLElement {
   const section = el('section', { className: 'drift' });
   section.id = 'drift';
   const d = data.drift;
   const charts = driftCharts(v, data);
   section.append(el('h2', { className: 'section-title', text: 'Drift against the baseline' }));
-  const texts = driftTexts(d);
   if (texts.intro) {
     const intro = el('p', { className: 'muted', text: texts.intro });
     intro.id = 'drift-intro';
@@ -331,8 +330,7 @@ function driftTexts(d: DashboardData['drift']): DriftTexts {
 }
 
 /** Updates the drift section's texts and each feature's drift badge where they are, without rebuilding the page. */
-function updateDriftInPlace(v: DashboardView, specs: readonly TimeChartSpec[]): void {
-  const texts = driftTexts(v.data?.drift);
+function updateDriftInPlace(texts: DriftTexts, specs: readonly TimeChartSpec[]): void {
   const intro = document.getElementById('drift-intro');
   if (intro && texts.intro) intro.textContent = texts.intro;
   const verdict = texts.verdict && document.getElementById(texts.verdict.id);
@@ -362,8 +360,7 @@ function specsOf(v: DashboardView): TimeChartSpec[] {
 }
 
 /** What decides the page's layout: charts, their series, empty states and histograms. */
-function layoutOf(v: DashboardView, specs: readonly TimeChartSpec[]): string {
-  const texts = driftTexts(v.data?.drift);
+function layoutOf(v: DashboardView, specs: readonly TimeChartSpec[], texts: DriftTexts): string {
   return JSON.stringify([
     v.deploymentId, v.window, !!v.error, !!v.gone,
     specs.map((s) => [s.id, s.series.map((x) => x.label), s.limits.length, !!s.empty, s.flagged !== undefined]),
@@ -379,7 +376,7 @@ function destroyAll(): void {
   bars.clear();
 }
 
-function renderAll(v: DashboardView, specs: readonly TimeChartSpec[]): void {
+function renderAll(v: DashboardView, specs: readonly TimeChartSpec[], texts: DriftTexts): void {
   destroyAll();
   headerBox = el('header');
   const toolbar = buildToolbar();
@@ -390,7 +387,7 @@ function renderAll(v: DashboardView, specs: readonly TimeChartSpec[]): void {
   else if (!v.data) body.push(el('p', { className: 'empty', text: 'Waiting for the first poll of this deployment…' }));
   else {
     const main = specs.filter((s) => !s.id.startsWith('drift'));
-    body.push(el('h2', { className: 'section-title', text: 'Traffic and quality' }), el('div', { className: 'grid' }, ...main.map((s) => chartCard(s, v))), driftSection(v, v.data));
+    body.push(el('h2', { className: 'section-title', text: 'Traffic and quality' }), el('div', { className: 'grid' }, ...main.map((s) => chartCard(s, v))), driftSection(v, v.data, texts));
   }
   // A rebuild (a chart or a histogram came or went) keeps the reader where they were on the page.
   const y = window.scrollY;
@@ -399,7 +396,7 @@ function renderAll(v: DashboardView, specs: readonly TimeChartSpec[]): void {
   syncPause();
 }
 
-function updateInPlace(v: DashboardView, specs: readonly TimeChartSpec[]): void {
+function updateInPlace(v: DashboardView, specs: readonly TimeChartSpec[], texts: DriftTexts): void {
   const t0 = performance.now();
   renderHeader(v);
   const t1 = performance.now();
@@ -422,7 +419,7 @@ function updateInPlace(v: DashboardView, specs: readonly TimeChartSpec[]): void 
     (b.chart.data.datasets[1] as { data: number[] }).data = h.chart.current;
     b.chart.update('none');
   }
-  updateDriftInPlace(v, specs);
+  updateDriftInPlace(texts, specs);
   if (!paused) setStatus(`Live · updated ${new Date().toLocaleTimeString()}`);
   root.dataset['updateHeaderMs'] = (t1 - t0).toFixed(3);
 }
@@ -521,16 +518,17 @@ function onMessage(msg: HostToDashboard): void {
   state = { deploymentId: v.deploymentId, name: v.name, window: v.window, paused };
   saveState();
   const specs = specsOf(v);
-  const key = layoutOf(v, specs);
+  const texts = driftTexts(v.data?.drift);
+  const key = layoutOf(v, specs, texts);
   if (key === layoutKey && mounted.size > 0) {
-    updateInPlace(v, specs);
+    updateInPlace(v, specs, texts);
     // The longest frame of this update: this synchronous part with the first charts, or a later frame's charts.
     frameStats ??= { t0, longest: 0, total: 0, frames: 0, points: pointsOf(v) };
     if (!pumping) pump(performance.now() - t0);
     return;
   }
   layoutKey = key;
-  renderAll(v, specs);
+  renderAll(v, specs, texts);
   if (windowSelect) windowSelect.value = v.window;
   // The charts are created in microtasks once their cards are in the page: measure after them.
   queueMicrotask(() => queueMicrotask(() => reportFirst(t0, pointsOf(v))));

@@ -78,6 +78,8 @@ class DistinctTable {
 /** Values are taken in batches of (at most) this many: the per-value work runs as tight loops over a batch. */
 export const NUMBER_BATCH = 512;
 const BATCH = NUMBER_BATCH;
+/** Past this many values the exact buffer grows to the row limit at once (see reserve()). */
+const BUFFER_JUMP = 8192;
 
 /**
  * Running sums around a shift (the first value), for a numerically stable mean and variance without a division per
@@ -206,7 +208,10 @@ export class NumericAccumulator {
   private reserve(size: number): void {
     const buffer = this.buffer as Float64Array;
     if (size <= buffer.length) return;
-    const grown = new Float64Array(Math.min(this.options.rowLimit, Math.max(size, buffer.length * 2)));
+    // Doubling while small; a column that outgrows BUFFER_JUMP values goes straight to the row limit (one more
+    // allocation and copy instead of several large ones, on memory the buffer fills anyway once the file is that big).
+    const doubled = Math.max(size, buffer.length * 2);
+    const grown = new Float64Array(Math.min(this.options.rowLimit, doubled > BUFFER_JUMP ? this.options.rowLimit : doubled));
     grown.set(buffer.subarray(0, this.bufferLen));
     this.buffer = grown;
   }

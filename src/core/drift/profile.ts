@@ -5,7 +5,7 @@ import { extname } from 'node:path';
 import type { ColumnProfile, Profile, ProfileFormat, ProfileOptions, ProfileProblem, SemanticType } from '../../shared/drift';
 import { VERSION } from '../../shared/version';
 import { CsvScanner, csvFieldText, MAX_RECORD_BYTES, sniffDelimiter, type CsvNumberQueues, type CsvRecordView, type CsvScanProblem } from '../formats/csvBytes';
-import { combineTypes, fileSize, inferValueType, jsonValueType, parquetColumnType, readChunks, readParquetRowGroups, SAMPLE_RECORDS } from '../formats/tabular';
+import { combineTypes, fileSize, inferValueType, jsonValueType, parquetColumnType, readChunks, readChunksReused, readParquetRowGroups, SAMPLE_RECORDS } from '../formats/tabular';
 import { FormatError, type ColumnType } from '../formats/types';
 import { groupDigits } from '../formats/randomAccess';
 import { parquetSchema } from 'hyparquet';
@@ -389,7 +389,8 @@ export async function scanCsvRange(path: string, range: CsvRange, b: ProfileBuil
   const scanner = new CsvScanner(range.delimiter.charCodeAt(0), onRecord, onProblem, { startLine: range.startLine, startOffset: range.start, stopAt: range.end, numericFields, numberQueues });
   let bytes = range.start;
   let nextProgress = bytes + PROGRESS_EVERY;
-  for await (const chunk of readChunks(path, request.signal, CHUNK, range.start)) {
+  // The scanner keeps no view of a chunk once push() returns (a cut record is copied), so the chunk buffers are reused.
+  for await (const chunk of readChunksReused(path, request.signal, CHUNK, range.start)) {
     bytes += chunk.length;
     if (!scanner.push(chunk)) break;
     if (bytes >= nextProgress) {

@@ -2,7 +2,7 @@
 // (text formats) or the footer (Parquet); row counts of text files are a separate streaming byte scan.
 
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { parquetMetadataAsync, parquetRead, parquetReadObjects, parquetSchema } from 'hyparquet';
@@ -45,6 +45,47 @@ export async function* readChunks(path: string, signal?: AbortSignal, chunkSize 
     throw fileSystemError(path, err);
   } finally {
     stream.destroy();
+  }
+}
+
+/**
+ * readChunks() for a reader that is done with each chunk before it asks for the next (it keeps no view of it): the
+ * chunks are views of two buffers used in turn, the next chunk read into one while the other is read by the caller.
+ * A large file then costs no fresh memory per chunk (a stream allocates each one, and the new pages are faulted in
+ * and zeroed chunk after chunk).
+ */
+export async function* readChunksReused(path: string, signal?: AbortSignal, chunkSize = CHUNK, start = 0): AsyncGenerator<Buffer> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    throw fileSystemError(path, err);
+  }
+  let current = Buffer.allocUnsafeSlow(chunkSize);
+  let next = Buffer.allocUnsafeSlow(chunkSize);
+  let pos = start;
+  let pending: Promise<{ bytesRead: number }> | undefined = fh.read(current, 0, chunkSize, pos);
+  try {
+    for (;;) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await pending);
+      } catch (err) {
+        pending = undefined;
+        throw fileSystemError(path, err);
+      }
+      if (bytesRead === 0) return;
+      const chunk = current.subarray(0, bytesRead);
+      pos += bytesRead;
+      [current, next] = [next, current];
+      pending = fh.read(current, 0, chunkSize, pos);
+      signal?.throwIfAborted();
+      yield chunk;
+    }
+  } finally {
+    // A read still under way finishes before the file is closed.
+    await pending?.catch(() => undefined);
+    await fh.close();
   }
 }
 

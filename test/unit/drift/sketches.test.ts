@@ -384,4 +384,24 @@ describe('frequent items from bytes (ByteFrequent)', () => {
     }
     assert.deepEqual(byProbe.toFrequentItems().toState(), byMurmur.toFrequentItems().toState());
   });
+
+  test('all-distinct runs (an identifier column), then repeats: the same summary as FrequentItems keeps', () => {
+    const decode = (b: Buffer, s: number, e: number): string => b.toString('utf8', s, e);
+    // Long distinct runs empty the table at each reduction; the repeats in between leave counts above 1, so the
+    // reductions after them take the general path; the distinct run at the end takes the short one again.
+    const values: string[] = [];
+    for (let i = 0; i < 1_000; i++) values.push(`id-${i}`);
+    for (let i = 0; i < 300; i++) values.push(`hot-${i % 7}`, `id-${i}`);
+    for (let i = 0; i < 2_000; i++) values.push(`late-${i}`);
+    for (const capacity of [1, 10, 100]) {
+      const bytes = new ByteFrequent(capacity, decode);
+      const strings = new FrequentItems(capacity);
+      for (const v of values) {
+        const b = Buffer.from(v);
+        bytes.add(b, 0, b.length, probeHash(b, 0, b.length));
+        strings.add(v);
+      }
+      assert.deepEqual(bytes.toFrequentItems().toState(), strings.toState(), `capacity ${capacity}`);
+    }
+  });
 });

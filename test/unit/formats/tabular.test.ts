@@ -9,6 +9,7 @@ import {
   inferValueType,
   parseCsv,
   readCsvMetadata,
+  readChunksReused,
   readJsonlMetadata,
   readParquetMetadata,
   readSnapshotRows,
@@ -319,5 +320,46 @@ describe('readSnapshotRows', () => {
     const tsv = await readSnapshotRows(fixture('data', 'small.tsv'), 'tsv', 10);
     assert.deepEqual(tsv[2], { id: 3, region: 'east', score: null, label: 0 });
     assert.deepEqual(await readSnapshotRows(fixture('data', 'small.csv'), 'csv', 0), []);
+  });
+});
+
+describe('readChunksReused', () => {
+  test('the chunks, read from an offset, are the file\'s bytes; a chunk is a view that the next read reuses', async () => {
+    await withTempDir(async (dir) => {
+      const data = Buffer.from(Array.from({ length: 1000 }, (_, i) => `line ${i}\n`).join(''));
+      const path = await writeTemp(dir, 'x.csv', data);
+      for (const start of [0, 1, 777, data.length - 3, data.length]) {
+        const copies: Buffer[] = [];
+        const views: Buffer[] = [];
+        for await (const chunk of readChunksReused(path, undefined, 256, start)) {
+          assert.ok(chunk.length <= 256);
+          copies.push(Buffer.from(chunk));
+          views.push(chunk);
+        }
+        assert.deepEqual(Buffer.concat(copies), data.subarray(start), `from ${start}`);
+        // Two buffers in turn: a view handed out two chunks earlier shares its memory with the latest.
+        if (views.length >= 3) assert.equal(views[0]?.buffer, views[2]?.buffer);
+      }
+    });
+  });
+
+  test('a reader that stops early, an abort and a missing file', async () => {
+    await withTempDir(async (dir) => {
+      const path = await writeTemp(dir, 'x.csv', Buffer.alloc(4096, 0x61));
+      let n = 0;
+      for await (const chunk of readChunksReused(path, undefined, 100)) {
+        assert.equal(chunk[0], 0x61);
+        if (++n === 3) break;
+      }
+      assert.equal(n, 3);
+      const controller = new AbortController();
+      controller.abort();
+      await assert.rejects(async () => {
+        for await (const _ of readChunksReused(path, controller.signal, 100)) void _;
+      }, (err: unknown) => err instanceof Error && err.name === 'AbortError');
+      await assert.rejects(async () => {
+        for await (const _ of readChunksReused(`${path}.missing`, undefined, 100)) void _;
+      }, FormatError);
+    });
   });
 });

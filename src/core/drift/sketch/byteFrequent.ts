@@ -22,6 +22,8 @@ export class ByteFrequent {
   private arenaLen = 0;
   total = 0;
   offset = 0;
+  /** Whether some entry may count more than 1 (a repeat was counted, or a reduction left counts), see reduce(). */
+  private counted = false;
 
   constructor(
     readonly capacity: number,
@@ -72,6 +74,7 @@ export class ByteFrequent {
     }
     this.total++;
     this.counts[ref - 1] = (this.counts[ref - 1] as number) + 1;
+    this.counted = true;
     return this.tags[ref - 1] as number;
   }
 
@@ -127,6 +130,15 @@ export class ByteFrequent {
 
   /** Subtracts the (capacity+1)-th largest count from every counter and drops those at or below zero. */
   private reduce(): void {
+    if (!this.counted) {
+      // Every count is 1 (all values distinct since the table was last emptied, as in an identifier column): the cut
+      // is 1 and no entry is left, with no selection and no arena bytes worth keeping.
+      this.size = 0;
+      this.offset += 1;
+      this.arenaLen = 0;
+      this.table.fill(0);
+      return;
+    }
     const scratch = this.scratch;
     scratch.set(this.counts.subarray(0, this.size));
     const c = selectKth(scratch, this.size, this.size - 1 - this.capacity);
@@ -143,6 +155,9 @@ export class ByteFrequent {
     }
     this.size = kept;
     this.offset += c;
+    // Entries left count at least 1 more than the cut: they may count more than 1.
+    this.counted = kept > 0;
+    if (kept === 0) this.arenaLen = 0;
     this.table.fill(0);
     const mask = this.slots - 1;
     for (let id = 0; id < kept; id++) {

@@ -72,7 +72,12 @@ export function sortedFloat64(a: Float64Array, n: number, lo: number, hi: number
   return bucketSort(a, 0, n, lo, hi);
 }
 
-/** a[from, from + n) (n > SMALL, finite, with minimum lo and maximum hi) sorted into the scratch array, or in place. */
+/**
+ * a[from, from + n) (n > SMALL, finite, with minimum lo and maximum hi) sorted into the scratch array, or in place.
+ * Each pass is a function of its own, with one loop: V8 compiles a long first call's hot loop on the stack (OSR), and
+ * a function whose later loops had not run yet would keep leaving that compiled code for the interpreter at them on
+ * every later call that entered it (thousands of times per file).
+ */
 function bucketSort(a: Float64Array, from: number, n: number, lo: number, hi: number): Float64Array {
   const range = hi - lo;
   if (range === 0) return a;
@@ -86,15 +91,29 @@ function bucketSort(a: Float64Array, from: number, n: number, lo: number, hi: nu
     buckets = new Int32Array(n);
   }
   if (scratch.length < n) scratch = new Float64Array(n);
-  const c = counts;
-  const bk = buckets;
   const out = scratch;
+  countBuckets(a, from, n, lo, scale, counts, buckets);
+  const most = bucketStarts(counts, n);
+  scatter(a, from, n, counts, buckets, out);
+  // Every value is in its bucket, buckets in order: one insertion pass sorts within the buckets, unless some are
+  // crowded.
+  if (most <= CROWDED) insertionSort(out, 0, n);
+  else sortBuckets(out, counts, n);
+  return out;
+}
+
+/** bk[i] = the bucket of a[from + i]; c[b] = the size of bucket b. */
+function countBuckets(a: Float64Array, from: number, n: number, lo: number, scale: number, c: Int32Array, bk: Int32Array): void {
   c.fill(0, 0, n + 1);
   for (let i = 0; i < n; i++) {
     const b = (((a[from + i] as number) - lo) * scale) | 0;
     bk[i] = b;
     c[b] = (c[b] as number) + 1;
   }
+}
+
+/** Turns the bucket sizes c[0, n) into their starts; returns the largest size. */
+function bucketStarts(c: Int32Array, n: number): number {
   let sum = 0;
   let most = 0;
   for (let b = 0; b < n; b++) {
@@ -103,28 +122,30 @@ function bucketSort(a: Float64Array, from: number, n: number, lo: number, hi: nu
     c[b] = sum;
     sum += k;
   }
+  return most;
+}
+
+/** Puts each value at its bucket's next place; c[b] ends as the end of bucket b. */
+function scatter(a: Float64Array, from: number, n: number, c: Int32Array, bk: Int32Array, out: Float64Array): void {
   for (let i = 0; i < n; i++) {
     const b = bk[i] as number;
     const at = c[b] as number;
     out[at] = a[from + i] as number;
     c[b] = at + 1;
   }
-  if (most <= CROWDED) {
-    // Every value is in its bucket, buckets in order: one insertion pass sorts within the buckets.
-    insertionSort(out, 0, n);
-  } else {
-    // c[b] is now the end of bucket b.
-    let start = 0;
-    for (let b = 0; b < n; b++) {
-      const end = c[b] as number;
-      if (end - start > 1) {
-        if (end - start > CROWDED) sortCrowded(out, start, end);
-        else insertionSort(out, start, end);
-      }
-      start = end;
+}
+
+/** Sorts each bucket of out (c[b] the end of bucket b). */
+function sortBuckets(out: Float64Array, c: Int32Array, n: number): void {
+  let start = 0;
+  for (let b = 0; b < n; b++) {
+    const end = c[b] as number;
+    if (end - start > 1) {
+      if (end - start > CROWDED) sortCrowded(out, start, end);
+      else insertionSort(out, start, end);
     }
+    start = end;
   }
-  return out;
 }
 
 /** A crowded bucket: often one repeated value (zeros, a default), left as it is; else the typed array's sort. */

@@ -192,9 +192,17 @@ export class DeploymentMonitor {
     const client = this.client(http);
     if (client) {
       try {
-        if (!(await client.live())) reachable = { ok: false, reason: `${this.config.inference?.url} answers but says it is not live` };
+        // A model that answers ready is served by a live server (OIP v2): one request instead of two on every poll of
+        // a healthy deployment. Any other answer asks whether the server is live, for the state and reason that gives,
+        // except from a server that let the first request time out or sent more than the body cap: it is not asked to
+        // do that again (the reason names the model's ready URL instead of the live one).
+        const modelReady = await client.modelReady().catch((err: unknown) => {
+          if (err instanceof ConnectorError && (err.kind === 'timeout' || err.kind === 'too-large')) throw err;
+          return undefined;
+        });
+        if (modelReady !== true && !(await client.live())) reachable = { ok: false, reason: `${this.config.inference?.url} answers but says it is not live` };
         else {
-          ready = await client.modelReady().catch(() => client.ready());
+          ready = modelReady ?? (await client.ready());
           if (!this.metadata || started - this.metadataAt > 60_000) {
             this.metadata = await client.modelMetadata().catch(() => this.metadata);
             this.metadataAt = started;

@@ -32,8 +32,6 @@ export class ExpositionError extends Error {
   }
 }
 
-const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 const TYPES: readonly MetricType[] = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
 
 function parseValue(text: string): number | undefined {
@@ -62,45 +60,71 @@ function familyOf(name: string, declared: Map<string, MetricFamily>): string {
   return name;
 }
 
+const isLabelStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isLabelChar = (c: number): boolean => isLabelStart(c) || (c >= 48 && c <= 57);
+const isNameChar = (c: number): boolean => isLabelChar(c) || c === 58;
+
+/** Parses `{name="value",…}` from `start` (the brace), by character codes: a scrape has a few dozen of these per poll. */
 function parseLabels(line: string, start: number, lineNo: number): { labels: Record<string, string>; end: number } {
   const labels: Record<string, string> = {};
   let i = start + 1;
   const skipSpace = (): void => {
-    while (line[i] === ' ' || line[i] === '\t') i++;
+    for (let c = line.charCodeAt(i); c === 32 || c === 9; c = line.charCodeAt(i)) i++;
   };
   for (;;) {
     skipSpace();
-    if (line[i] === '}') return { labels, end: i + 1 };
-    const m = LABEL_NAME.exec(line.slice(i));
-    if (!m) throw new ExpositionError(lineNo, `expected a label name at column ${i + 1}.`);
-    const name = m[0];
-    i += name.length;
+    if (line.charCodeAt(i) === 125) return { labels, end: i + 1 };
+    if (!isLabelStart(line.charCodeAt(i))) throw new ExpositionError(lineNo, `expected a label name at column ${i + 1}.`);
+    const from = i;
+    for (i++; isLabelChar(line.charCodeAt(i)); i++);
+    const name = line.slice(from, i);
     skipSpace();
-    if (line[i] !== '=') throw new ExpositionError(lineNo, `expected '=' after label ${name}.`);
+    if (line.charCodeAt(i) !== 61) throw new ExpositionError(lineNo, `expected '=' after label ${name}.`);
     i++;
     skipSpace();
-    if (line[i] !== '"') throw new ExpositionError(lineNo, `the value of label ${name} must be quoted.`);
+    if (line.charCodeAt(i) !== 34) throw new ExpositionError(lineNo, `the value of label ${name} must be quoted.`);
     i++;
+    // The value up to the closing quote: runs without a backslash are copied whole, escapes one by one.
     let value = '';
+    let run = i;
     for (;;) {
-      const c = line[i];
-      if (c === undefined) throw new ExpositionError(lineNo, `the value of label ${name} is not closed.`);
-      if (c === '"') break;
-      if (c === '\\') {
+      if (i >= line.length) throw new ExpositionError(lineNo, `the value of label ${name} is not closed.`);
+      const c = line.charCodeAt(i);
+      if (c === 34) break;
+      if (c === 92) {
         const n = line[i + 1];
-        value += n === 'n' ? '\n' : n === '"' ? '"' : n === '\\' ? '\\' : `\\${n ?? ''}`;
+        value += line.slice(run, i) + (n === 'n' ? '\n' : n === '"' ? '"' : n === '\\' ? '\\' : `\\${n ?? ''}`);
         i += 2;
-      } else {
-        value += c;
-        i++;
-      }
+        run = i;
+      } else i++;
     }
+    value += line.slice(run, i);
     i++;
     labels[name] = value;
     skipSpace();
-    if (line[i] === ',') i++;
-    else if (line[i] !== '}') throw new ExpositionError(lineNo, `expected ',' or '}' after label ${name}.`);
+    if (line.charCodeAt(i) === 44) i++;
+    else if (line.charCodeAt(i) !== 125) throw new ExpositionError(lineNo, `expected ',' or '}' after label ${name}.`);
   }
+}
+
+/**
+ * The value and timestamp fields after a sample's name and labels: `rest.trim().split(/\s+/)`, by character codes
+ * when `rest` is printable ASCII separated by spaces (as exporters write it), by the regular expression otherwise.
+ */
+function sampleFields(rest: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < rest.length) {
+    const c = rest.charCodeAt(i);
+    if (c === 32) {
+      i++;
+      continue;
+    }
+    const from = i;
+    for (let d = c; i < rest.length && d !== 32; d = rest.charCodeAt(++i)) if (d < 32 || d >= 127) return rest.trim().split(/\s+/);
+    out.push(rest.slice(from, i));
+  }
+  return out.length === 0 ? [''] : out;
 }
 
 /**
@@ -118,7 +142,8 @@ export function parseExposition(text: string): Map<string, MetricFamily> {
   };
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n++) {
-    const line = (lines[n] as string).replace(/\r$/, '');
+    const raw = lines[n] as string;
+    const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     const lineNo = n + 1;
     const trimmed = line.trim();
     if (trimmed === '') continue;
@@ -135,9 +160,11 @@ export function parseExposition(text: string): Map<string, MetricFamily> {
       }
       continue;
     }
-    const nameMatch = NAME.exec(trimmed);
-    if (!nameMatch) throw new ExpositionError(lineNo, `expected a metric name, got "${trimmed.slice(0, 40)}".`);
-    const name = nameMatch[0];
+    // NAME, by character codes.
+    let nameEnd = 0;
+    if (isNameChar(trimmed.charCodeAt(0)) && !(trimmed.charCodeAt(0) >= 48 && trimmed.charCodeAt(0) <= 57)) for (nameEnd = 1; isNameChar(trimmed.charCodeAt(nameEnd)); nameEnd++);
+    if (nameEnd === 0) throw new ExpositionError(lineNo, `expected a metric name, got "${trimmed.slice(0, 40)}".`);
+    const name = trimmed.slice(0, nameEnd);
     let rest = trimmed.slice(name.length);
     let labels: Record<string, string> = {};
     if (rest.startsWith('{')) {
@@ -145,7 +172,7 @@ export function parseExposition(text: string): Map<string, MetricFamily> {
       labels = parsed.labels;
       rest = rest.slice(parsed.end);
     }
-    const parts = rest.trim().split(/\s+/);
+    const parts = sampleFields(rest);
     if (parts.length < 1 || parts.length > 2 || parts[0] === '') throw new ExpositionError(lineNo, `expected a value after ${name}.`);
     const value = parseValue(parts[0] as string);
     if (value === undefined) throw new ExpositionError(lineNo, `"${parts[0]}" is not a number.`);
@@ -176,18 +203,39 @@ export interface HistogramSeries {
 }
 
 function seriesKey(labels: Record<string, string>): string {
-  return Object.keys(labels)
+  const keys = Object.keys(labels);
+  // Labels already in name order (as exporters write them): the key straight away, without a sorted copy.
+  let key = '';
+  let prev = '';
+  for (const k of keys) {
+    if (k === 'le') continue;
+    if (key !== '' && !(prev < k)) return sortedSeriesKey(keys, labels);
+    key += `${key === '' ? '' : ','}${k}=${labels[k]}`;
+    prev = k;
+  }
+  return key;
+}
+
+function sortedSeriesKey(keys: string[], labels: Record<string, string>): string {
+  return keys
     .filter((k) => k !== 'le')
     .sort()
     .map((k) => `${k}=${labels[k]}`)
     .join(',');
 }
 
+/** Whether a sample's labels include every label of `match` (given as its entries). */
+function matches(labels: Record<string, string>, match: readonly [string, string][]): boolean {
+  for (const [k, v] of match) if (labels[k] !== v) return false;
+  return true;
+}
+
 /** The series of a histogram family, optionally only those whose labels include `match`. */
 export function histogramSeries(family: MetricFamily, match: Record<string, string> = {}): HistogramSeries[] {
   const byKey = new Map<string, HistogramSeries>();
+  const wanted = Object.entries(match);
   for (const s of family.samples) {
-    if (!Object.entries(match).every(([k, v]) => s.labels[k] === v)) continue;
+    if (!matches(s.labels, wanted)) continue;
     const key = seriesKey(s.labels);
     let h = byKey.get(key);
     if (!h) {

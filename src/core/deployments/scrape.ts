@@ -27,9 +27,10 @@ function sumFamily(f: MetricFamily | undefined, match: Record<string, string>, k
   if (!f) return undefined;
   let total = 0;
   let seen = false;
+  const wanted = Object.entries(match);
   for (const s of f.samples) {
     if (s.name.endsWith('_created')) continue;
-    if (!Object.entries(match).every(([k, v]) => s.labels[k] === v) || !keep(s.labels)) continue;
+    if (!wanted.every(([k, v]) => s.labels[k] === v) || !keep(s.labels)) continue;
     total += s.value;
     seen = true;
   }

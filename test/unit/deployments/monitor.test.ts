@@ -263,6 +263,46 @@ describe('DeploymentMonitor on the local server', () => {
     }
   });
 
+  it('asks whether the server is live only when the model does not answer ready', async () => {
+    let answers = { modelReady: 200, live: 200 };
+    const asked: string[] = [];
+    const oip = createServer((req, res) => {
+      const path = req.url ?? '';
+      asked.push(path);
+      const status = path === '/v2/models/m/ready' ? answers.modelReady : path === '/v2/health/live' ? answers.live : path === '/v2/models/m' ? 200 : 404;
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(path === '/v2/models/m' ? '{"name":"m","versions":["7"],"platform":"onnx","inputs":[],"outputs":[]}' : '{}');
+    });
+    await new Promise<void>((r) => oip.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(oip.address() as AddressInfo).port}`;
+      const m = new DeploymentMonitor({ name: 'oip', inference: { url, model: 'm' } }, { root: dir });
+      // Ready: one health request (and the model metadata on the first poll).
+      let s = await m.poll();
+      assert.deepEqual(asked, ['/v2/models/m/ready', '/v2/models/m']);
+      assert.equal(s.state, 'healthy', s.reason);
+      assert.equal(s.modelVersion, '7');
+      asked.length = 0;
+      await m.poll();
+      assert.deepEqual(asked, ['/v2/models/m/ready']);
+      // Not ready, server live: Degraded.
+      answers = { modelReady: 503, live: 200 };
+      asked.length = 0;
+      s = await m.poll();
+      assert.deepEqual(asked, ['/v2/models/m/ready', '/v2/health/live']);
+      assert.equal(s.state, 'degraded');
+      assert.equal(s.reason, 'the model is not ready');
+      // Neither: Unreachable, the server says it is not live.
+      answers = { modelReady: 503, live: 503 };
+      s = await m.poll();
+      assert.equal(s.state, 'unreachable');
+      assert.equal(s.reason, `${url} answers but says it is not live`);
+      await m.close();
+    } finally {
+      oip.close();
+    }
+  });
+
   it('builds PromQL selectors', () => {
     assert.equal(withSelector('m', undefined), 'm');
     assert.equal(withSelector('m', '{job="x"}'), 'm{job="x"}');

@@ -44,8 +44,15 @@ export function isBatchable(inputs: readonly ServedTensor[], outputs: readonly S
 
 /** Requests with equal keys can share a run: same inputs (name, datatype, dimensions after the first), same outputs. */
 function batchKey(inputs: readonly DecodedTensor[], outputs: readonly string[] | undefined): string {
-  const parts = inputs.map((t) => `${t.name}\u0000${t.datatype}\u0000${t.dims.slice(1).join('x')}`).sort();
-  return `${parts.join('\u0001')}\u0002${outputs && outputs.length > 0 ? outputs.join('\u0001') : '*'}`;
+  const tail = `\u0002${outputs && outputs.length > 0 ? outputs.join('\u0001') : '*'}`;
+  if (inputs.length === 1) return `${inputKey(inputs[0] as DecodedTensor)}${tail}`;
+  return `${inputs.map(inputKey).sort().join('\u0001')}${tail}`;
+}
+
+function inputKey(t: DecodedTensor): string {
+  let key = `${t.name}\u0000${t.datatype}\u0000`;
+  for (let i = 1; i < t.dims.length; i++) key += i === 1 ? String(t.dims[i]) : `x${t.dims[i]}`;
+  return key;
 }
 
 /** Concatenates the same input of several requests along the first dimension. */
@@ -94,14 +101,14 @@ export class DynamicBatcher {
     const rows = commonRows(inputs);
     if (this.maxBatch === 1 || rows === undefined || rows === 0 || rows > this.maxBatch) {
       // Runs on its own, but still in turn, so one model run is in flight at a time.
-      return this.enqueue({ key: '', rows: this.maxBatch + 1, inputs, outputs: requestedOutputs });
+      return this.enqueue('', this.maxBatch + 1, inputs, requestedOutputs);
     }
-    return this.enqueue({ key: batchKey(inputs, requestedOutputs), rows, inputs, outputs: requestedOutputs });
+    return this.enqueue(batchKey(inputs, requestedOutputs), rows, inputs, requestedOutputs);
   }
 
-  private enqueue(p: Omit<Pending, 'resolve' | 'reject'>): Promise<TensorData[]> {
+  private enqueue(key: string, rows: number, inputs: readonly DecodedTensor[], outputs: readonly string[] | undefined): Promise<TensorData[]> {
     return new Promise<TensorData[]>((resolve, reject) => {
-      this.queue.push({ ...p, resolve, reject });
+      this.queue.push({ key, rows, inputs, outputs, resolve, reject });
       if (!this.draining) {
         this.draining = true;
         // End of this event-loop turn: every request read in this turn is queued by then.

@@ -33,6 +33,9 @@ const MAX_HEAD_BYTES = 16 * 1024;
 
 const STATUS_TEXT: Readonly<Record<number, string>> = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 408: 'Request Timeout', 413: 'Payload Too Large', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable' };
 
+/** A 200 answer's head up to its Content-Length value. */
+const OK_HEAD = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ';
+
 /** One header line: a token, a colon, a value of visible characters, spaces and tabs (RFC 9110/9112). */
 const HEADER_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([\x20-\x7e\t\x80-\xff]*?)[ \t]*$/;
 
@@ -49,9 +52,9 @@ const dateCache = { at: 0, text: '' };
 
 interface LeanRequest {
   /** Bytes of the head including its blank line. */
-  headLength: number;
-  bodyLength: number;
-  close: boolean;
+  readonly headLength: number;
+  readonly bodyLength: number;
+  readonly close: boolean;
 }
 
 /**
@@ -104,9 +107,13 @@ class LeanConnection {
   private stopped = false;
   private handOver = false;
   private partialSince: number | undefined;
+  /** The last head this connection served and what it was parsed to (LeanRequest is never modified). */
+  private lastHead: { bytes: Buffer; request: LeanRequest } | undefined;
   /** When the head of `current` was read. */
   private started = 0n;
   private readonly onData = (chunk: Buffer): void => this.receive(chunk);
+  /** The end of a kept-alive answer's head. */
+  private readonly keepAliveEnd: string;
   private readonly onTimeout = (): void => this.timeout();
 
   constructor(
@@ -115,6 +122,7 @@ class LeanConnection {
     private readonly httpConnection: (socket: Socket) => void,
     private readonly forget: () => void,
   ) {
+    this.keepAliveEnd = `Keep-Alive: timeout=${Math.round(options.keepAliveTimeoutMs / 1000)}\r\n\r\n`;
     socket.setNoDelay(true);
     socket.setTimeout(options.keepAliveTimeoutMs);
     socket.on('data', this.onData);
@@ -144,6 +152,21 @@ class LeanConnection {
     else this.partialSince ??= Date.now();
   }
 
+  /**
+   * The head in `buffer[0, end)` parsed, or undefined when this layer does not serve it. A client sends the same head
+   * request after request (only the body changes), so a head byte-equal to the previous one on this connection takes
+   * the previous one's result without being parsed again.
+   */
+  private parseHead(buffer: Buffer, end: number): LeanRequest | undefined {
+    const last = this.lastHead;
+    if (last !== undefined && last.bytes.length === end && last.bytes.compare(buffer, 0, end) === 0) return last.request;
+    const parsed = parseLeanHead(buffer.toString('latin1', 0, end), this.options.paths, this.options.maxBodyBytes);
+    if (!parsed) return undefined;
+    const request: LeanRequest = { ...parsed, headLength: end + 4 };
+    this.lastHead = { bytes: Buffer.from(buffer.subarray(0, end)), request };
+    return request;
+  }
+
   private joined(): Buffer {
     if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.size)];
     return this.chunks[0] as Buffer;
@@ -159,9 +182,9 @@ class LeanConnection {
           return;
         }
         const started = process.hrtime.bigint();
-        const parsed = end <= MAX_HEAD_BYTES ? parseLeanHead(buffer.toString('latin1', 0, end), this.options.paths, this.options.maxBodyBytes) : undefined;
+        const parsed = end <= MAX_HEAD_BYTES ? this.parseHead(buffer, end) : undefined;
         if (!parsed) return this.toHttp();
-        this.current = { ...parsed, headLength: end + 4 };
+        this.current = parsed;
         this.started = started;
       }
       const request = this.current;
@@ -181,10 +204,9 @@ class LeanConnection {
         if (answered) return;
         answered = true;
         const close = answer.close || headers?.Connection === 'close';
-        let head = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Unknown'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nDate: ${httpDate()}\r\n`;
+        let head = `${status === 200 ? OK_HEAD : `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Unknown'}\r\nContent-Type: application/json\r\nContent-Length: `}${Buffer.byteLength(json)}\r\nDate: ${httpDate()}\r\n`;
         if (headers) for (const name in headers) if (name !== 'Connection') head += `${name}: ${headers[name] as string}\r\n`;
-        head += close ? 'Connection: close\r\n' : `Keep-Alive: timeout=${Math.round(this.options.keepAliveTimeoutMs / 1000)}\r\n`;
-        answer.text = `${head}\r\n${json}`;
+        answer.text = `${head}${close ? 'Connection: close\r\n\r\n' : this.keepAliveEnd}${json}`;
         answer.close = close;
         this.flush();
       });

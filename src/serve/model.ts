@@ -61,19 +61,21 @@ export class ServedModel {
 
   /** Checks decoded request inputs against the signature: every input given once, datatypes and fixed dimensions. */
   check(inputs: readonly DecodedTensor[], requestedOutputs: readonly string[] | undefined): void {
-    const byName = new Map(inputs.map((t) => [t.name, t]));
     for (const t of inputs) {
       if (!this.inputs.some((i) => i.name === t.name)) throw new OipRequestError(`Unknown input "${t.name}"; the model's inputs are ${this.inputs.map((i) => i.name).join(', ')}.`);
     }
     for (const spec of this.inputs) {
-      const t = byName.get(spec.name);
+      // Names are unique among the inputs (parseInferenceRequest); a model has a few inputs, so a scan is cheaper than a map.
+      const t = inputs.find((u) => u.name === spec.name);
       if (!t) throw new OipRequestError(`Input "${spec.name}" is missing (${spec.datatype} [${(spec.shape ?? []).map((d) => (typeof d === 'number' ? d : -1)).join(', ')}]).`);
       if (t.datatype !== spec.datatype) throw new OipRequestError(`Input "${spec.name}" must be ${spec.datatype}, got ${t.datatype}.`);
-      if (spec.shape) {
-        if (t.dims.length !== spec.shape.length) throw new OipRequestError(`Input "${spec.name}" must have ${spec.shape.length} dimension${spec.shape.length === 1 ? '' : 's'} [${spec.shape.map((d) => (typeof d === 'number' ? d : -1)).join(', ')}], got [${t.dims.join(', ')}].`);
-        spec.shape.forEach((d, i) => {
+      const shape = spec.shape;
+      if (shape) {
+        if (t.dims.length !== shape.length) throw new OipRequestError(`Input "${spec.name}" must have ${shape.length} dimension${shape.length === 1 ? '' : 's'} [${shape.map((d) => (typeof d === 'number' ? d : -1)).join(', ')}], got [${t.dims.join(', ')}].`);
+        for (let i = 0; i < shape.length; i++) {
+          const d = shape[i];
           if (typeof d === 'number' && t.dims[i] !== d) throw new OipRequestError(`Input "${spec.name}" dimension ${i} must be ${d}, got ${t.dims[i]}.`);
-        });
+        }
       }
     }
     for (const name of requestedOutputs ?? []) {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encodeTensorJson, oipShape, OipRequestError, parseInferenceRequest } from '../core/deployments/oipTensor';
-import { eachRowOutput, predictionLogText, type RowPredictionSink } from '../core/deployments/predictionRows';
+import { eachRowOutput, predictionLogText, type RecordContext, type RowPredictionSink } from '../core/deployments/predictionRows';
 import { feedbackFromRequest } from '../core/deployments/records';
 import { errorMessage } from '../core/util/concurrency';
 import type { ServeEndpoint, ServeOptions } from '../shared/serve';
@@ -141,16 +141,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     metrics.observeLatency(seconds);
     metrics.countRequest(200);
     if (!predictions) return eachRowOutput(request.inputs, outputs, options.classLabels, countPrediction);
-    const context = {
-      ts: isoNow(),
-      feature,
-      model: name,
-      modelVersion: version,
-      requestId: id,
-      latencyMs: Math.round(seconds * 1e6) / 1e3,
-      ...(options.featureNames ? { featureNames: options.featureNames } : {}),
-      ...(options.classLabels ? { classLabels: options.classLabels } : {}),
-    };
+    const context: RecordContext = { ts: isoNow(), feature, model: name, modelVersion: version, requestId: id, latencyMs: Math.round(seconds * 1e6) / 1e3, featureNames: options.featureNames, classLabels: options.classLabels };
     predictions.writeText(predictionLogText(request.inputs, outputs, context, countPrediction));
   };
 

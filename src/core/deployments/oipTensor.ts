@@ -230,15 +230,17 @@ export function jsonValues(dtype: string, data: ArrayLike<unknown>): unknown[] {
   const out = new Array<unknown>(data.length);
   const half = dtype === 'float16';
   const bool = dtype === 'bool';
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    const x = half && typeof v === 'number' ? fromFloat16Bits(v) : v;
-    if (typeof x === 'bigint') out[i] = x <= BigInt(Number.MAX_SAFE_INTEGER) && x >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(x) : x.toString();
-    else if (bool) out[i] = x === true || x === 1;
-    else if (typeof x === 'number' && !Number.isFinite(x)) out[i] = Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
-    else out[i] = x;
-  }
+  for (let i = 0; i < data.length; i++) out[i] = jsonValue(data[i], half, bool);
   return out;
+}
+
+/** One element of jsonValues(): `half` for float16 data (the bits), `bool` for bool data. */
+export function jsonValue(v: unknown, half: boolean, bool: boolean): unknown {
+  const x = half && typeof v === 'number' ? fromFloat16Bits(v) : v;
+  if (typeof x === 'bigint') return x <= BigInt(Number.MAX_SAFE_INTEGER) && x >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(x) : x.toString();
+  if (bool) return x === true || x === 1;
+  if (typeof x === 'number' && !Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+  return x;
 }
 
 /** A response output in OIP JSON from a runtime tensor's dtype, dims and data. */

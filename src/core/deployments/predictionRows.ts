@@ -1,7 +1,7 @@
 // From one inference (input and output tensors of a batch) to one prediction log record per row: inputs keyed by
 // feature, the label and class scores of a classifier or the value of a regressor, and the confidence. Pure; the
 // local server calls it after each inference.
-import { jsonValues, jsonValueText } from './oipTensor';
+import { jsonValue, jsonValues, jsonValueText } from './oipTensor';
 import { canonicalHash, inputHash, type PredictionOutput, type PredictionRecord } from './records';
 
 export interface TensorData {
@@ -19,7 +19,7 @@ export interface RecordContext {
   /** The request's id; rows of a batch of more than one get `${requestId}/${row}`. */
   requestId: string;
   latencyMs: number;
-  /** Column names of a single 2-D input. */
+  /** Column names of a single 2-D input (not changed in place once passed: predictionLogText keeps its layout per array). */
   featureNames?: readonly string[];
   /** Class labels by score index. */
   classLabels?: readonly string[];
@@ -65,27 +65,74 @@ const FLOAT = /^float(16|32|64)?$|^double$/;
 
 /** Reads a classifier's label and scores, or a regressor's value, from one row of the outputs. */
 export function rowOutput(outputs: readonly TensorData[], rows: number, r: number, classLabels?: readonly string[]): { output: PredictionOutput | null; confidence: number | null } {
-  const perRow = outputs.map((t) => ({ t, values: rowValues(t, rows, r) }));
-  const label = perRow.find(({ t, values }) => values.length === 1 && !FLOAT.test(t.dtype)) ?? perRow.find(({ t, values }) => values.length === 1 && /label|class/i.test(t.name));
-  const scores = perRow.find(({ t, values }) => values.length > 1 && FLOAT.test(t.dtype) && t !== label?.t);
+  // Which output is the label, the scores or the value depends only on each output's dtype, name and row length:
+  // read that first, then only the values needed, straight from the row (no array per output and row).
+  let label: TensorData | undefined;
+  for (const t of outputs) {
+    if (perOf(t, rows) === 1 && !FLOAT.test(t.dtype)) {
+      label = t;
+      break;
+    }
+  }
+  if (!label) {
+    for (const t of outputs) {
+      if (perOf(t, rows) === 1 && /label|class/i.test(t.name)) {
+        label = t;
+        break;
+      }
+    }
+  }
+  let scores: TensorData | undefined;
+  for (const t of outputs) {
+    if (perOf(t, rows) > 1 && FLOAT.test(t.dtype) && t !== label) {
+      scores = t;
+      break;
+    }
+  }
   if (scores) {
-    const nums = scores.values.map((v) => (typeof v === 'number' ? v : Number(v)));
-    const keys = nums.map((_, i) => classLabels?.[i] ?? String(i));
-    const byLabel = Object.fromEntries(keys.map((k, i) => [k, nums[i] as number]));
+    const per = perOf(scores, rows);
+    const half = scores.dtype === 'float16';
+    const bool = scores.dtype === 'bool';
+    const nums = new Array<number>(per);
+    const byLabel: Record<string, number> = {};
+    let plain = true;
     let best = 0;
-    nums.forEach((v, i) => (v > (nums[best] as number) ? (best = i) : undefined));
-    const raw = label?.values[0];
-    const out: PredictionOutput = { label: isLabel(raw) ? raw : (keys[best]), scores: byLabel };
+    for (let i = 0; i < per; i++) {
+      const v = jsonValue(scores.data[r * per + i], half, bool);
+      const x = typeof v === 'number' ? v : Number(v);
+      nums[i] = x;
+      if (x > (nums[best] as number)) best = i;
+      const key = classLabels?.[i] ?? String(i);
+      // `__proto__` as a key: an own property as Object.fromEntries makes it, not the prototype.
+      if (key === '__proto__') plain = false;
+      else byLabel[key] = x;
+    }
+    const raw = label ? firstOfRow(label, rows, r) : undefined;
+    const out: PredictionOutput = { label: isLabel(raw) ? raw : (classLabels?.[best] ?? String(best)), scores: plain ? byLabel : Object.fromEntries(nums.map((x, i) => [classLabels?.[i] ?? String(i), x])) };
     const confidence = Math.max(...nums);
     return { output: out, confidence: Number.isFinite(confidence) && confidence >= 0 && confidence <= 1 ? confidence : null };
   }
   if (label) {
-    const raw = label.values[0];
+    const raw = firstOfRow(label, rows, r);
     return { output: isLabel(raw) ? { label: raw } : null, confidence: null };
   }
-  const value = perRow.find(({ t, values }) => values.length === 1 && FLOAT.test(t.dtype));
-  if (value && typeof value.values[0] === 'number') return { output: { value: value.values[0] }, confidence: null };
+  for (const t of outputs) {
+    if (perOf(t, rows) === 1 && FLOAT.test(t.dtype)) {
+      const v = firstOfRow(t, rows, r);
+      return typeof v === 'number' ? { output: { value: v }, confidence: null } : { output: null, confidence: null };
+    }
+  }
   return { output: null, confidence: null };
+}
+
+/** Elements per row of a tensor of `rows` rows. */
+function perOf(t: TensorData, rows: number): number {
+  return rows > 0 ? Math.floor(t.data.length / rows) : 0;
+}
+
+/** The first value of row `r`, as jsonValues() gives it. */
+function firstOfRow(t: TensorData, rows: number, r: number): unknown {
+  return jsonValue(t.data[r * perOf(t, rows)], t.dtype === 'float16', t.dtype === 'bool');
 }
 
 function isLabel(x: unknown): x is string | number | boolean {
@@ -139,7 +186,8 @@ export function eachRowOutput(inputs: readonly TensorData[], outputs: readonly T
 /** One logged input of a row: where its values are in the tensor's row and how it appears in `inputs`. */
 interface LoggedColumn {
   keyText: string;
-  tensor: TensorData;
+  /** Index of the tensor among the inputs. */
+  input: number;
   /** Elements per row of the tensor. */
   per: number;
   /** First element of this column within the row, and how many (1: a scalar; otherwise an array). */
@@ -148,33 +196,73 @@ interface LoggedColumn {
   array: boolean;
 }
 
+/** The logged columns in rowInputs() key order, and their order in canonical JSON (keys sorted). */
+interface LogLayout {
+  columns: LoggedColumn[];
+  sorted: number[];
+  /** Whether the key order is already sorted (the canonical JSON is then the logged inputs' JSON). */
+  inOrder: boolean;
+}
+
 /** A key that `out[key] = v` stores as an ordinary property and JSON.stringify writes in insertion order. */
 const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
 
 /** The columns rowInputs() logs, in its key order; undefined when its object would not keep them in that order. */
-function loggedColumns(inputs: readonly TensorData[], rows: number, featureNames: readonly string[] | undefined): { key: string; column: LoggedColumn }[] | undefined {
-  const columns: { key: string; column: LoggedColumn }[] = [];
-  const perOf = (t: TensorData): number => (rows > 0 ? Math.floor(t.data.length / rows) : 0);
+function loggedColumns(inputs: readonly TensorData[], rows: number, featureNames: readonly string[] | undefined): LogLayout | undefined {
+  const layout: { key: string; column: LoggedColumn }[] = [];
   const only = inputs.length === 1 ? inputs[0] : undefined;
-  if (only && featureNames && featureNames.length === perOf(only)) {
-    featureNames.forEach((key, i) => columns.push({ key, column: { keyText: JSON.stringify(key), tensor: only, per: featureNames.length, offset: i, count: 1, array: false } }));
+  if (only && featureNames && featureNames.length === perOf(only, rows)) {
+    featureNames.forEach((key, i) => layout.push({ key, column: { keyText: JSON.stringify(key), input: 0, per: featureNames.length, offset: i, count: 1, array: false } }));
   } else {
-    for (const t of inputs) {
-      const per = perOf(t);
-      if (per <= MAX_LOGGED_ELEMENTS) columns.push({ key: t.name, column: { keyText: JSON.stringify(t.name), tensor: t, per, offset: 0, count: per, array: per !== 1 } });
-    }
+    inputs.forEach((t, input) => {
+      const per = perOf(t, rows);
+      if (per <= MAX_LOGGED_ELEMENTS) layout.push({ key: t.name, column: { keyText: JSON.stringify(t.name), input, per, offset: 0, count: per, array: per !== 1 } });
+    });
   }
   const keys = new Set<string>();
-  for (const { key } of columns) {
+  for (const { key } of layout) {
     if (keys.has(key) || key === '__proto__' || ARRAY_INDEX.test(key)) return undefined;
     keys.add(key);
   }
-  return columns;
+  // canonicalJson() order: keys sorted by UTF-16 code units, as Array.prototype.sort() orders strings.
+  const sorted = layout.map((_, i) => i).sort((a, b) => ((layout[a] as { key: string }).key < (layout[b] as { key: string }).key ? -1 : 1));
+  return { columns: layout.map((l) => l.column), sorted, inOrder: sorted.every((c, j) => c === j) };
 }
 
+/**
+ * The last layout made, and what it was made from: requests to a server have the same inputs (names, elements per
+ * row) and feature names request after request, so the layout is made once, not once per request.
+ */
+let lastLayout: { names: string[]; pers: number[]; rows: number; featureNames: readonly string[] | undefined; layout: LogLayout | undefined } | undefined;
+
+function layoutFor(inputs: readonly TensorData[], rows: number, featureNames: readonly string[] | undefined): LogLayout | undefined {
+  const last = lastLayout;
+  if (last && last.rows === rows && last.featureNames === featureNames && last.names.length === inputs.length) {
+    let same = true;
+    for (let i = 0; i < inputs.length && same; i++) {
+      const t = inputs[i] as TensorData;
+      same = last.names[i] === t.name && last.pers[i] === perOf(t, rows);
+    }
+    if (same) return last.layout;
+  }
+  const layout = loggedColumns(inputs, rows, featureNames);
+  lastLayout = { names: inputs.map((t) => t.name), pers: inputs.map((t) => perOf(t, rows)), rows, featureNames, layout };
+  return layout;
+}
+
+/** The record text from after `ts` to the request id's value, made again only when the model changes. */
+function modelText(ctx: RecordContext): string {
+  const last = lastModelText;
+  if (last && last.feature === ctx.feature && last.model === ctx.model && last.modelVersion === ctx.modelVersion) return last.text;
+  const text = `,"feature":${JSON.stringify(ctx.feature)},"model":${JSON.stringify(ctx.model)},"model_version":${JSON.stringify(ctx.modelVersion)},"request_id":`;
+  lastModelText = { feature: ctx.feature, model: ctx.model, modelVersion: ctx.modelVersion, text };
+  return text;
+}
+let lastModelText: { feature: string; model: string; modelVersion: string; text: string } | undefined;
+
 /** The JSON text of column `c` in row `r`. */
-function columnText(c: LoggedColumn, r: number): string {
-  const t = c.tensor;
+function columnText(c: LoggedColumn, inputs: readonly TensorData[], r: number): string {
+  const t = inputs[c.input] as TensorData;
   const half = t.dtype === 'float16';
   const bool = t.dtype === 'bool';
   const start = r * c.per + c.offset;
@@ -193,7 +281,7 @@ const numberText = (x: number | null): string => (x !== null && Number.isFinite(
  */
 export function predictionLogText(inputs: readonly TensorData[], outputs: readonly TensorData[], ctx: RecordContext, sink?: RowPredictionSink): string {
   const { rows, outRows } = rowCounts(inputs, outputs);
-  const layout = loggedColumns(inputs, rows, ctx.featureNames);
+  const layout = layoutFor(inputs, rows, ctx.featureNames);
   if (!layout) {
     // Keys an object would reorder or drop (array indexes, __proto__, duplicates): the records themselves.
     let text = '';
@@ -203,10 +291,8 @@ export function predictionLogText(inputs: readonly TensorData[], outputs: readon
     }
     return text;
   }
-  const columns = layout.map((l) => l.column);
-  // canonicalJson() order: keys sorted by UTF-16 code units, as Array.prototype.sort() orders strings.
-  const sorted = layout.map((_, i) => i).sort((a, b) => ((layout[a] as { key: string }).key < (layout[b] as { key: string }).key ? -1 : 1));
-  const head = `{"ts":${JSON.stringify(ctx.ts)},"feature":${JSON.stringify(ctx.feature)},"model":${JSON.stringify(ctx.model)},"model_version":${JSON.stringify(ctx.modelVersion)},"request_id":`;
+  const { columns, sorted } = layout;
+  const head = `{"ts":${JSON.stringify(ctx.ts)}${modelText(ctx)}`;
   const tail = `,"path":"model","reason":null,"latency_ms":${numberText(ctx.latencyMs)},"variant":null}\n`;
   const texts = new Array<string>(columns.length);
   let out = '';
@@ -214,13 +300,16 @@ export function predictionLogText(inputs: readonly TensorData[], outputs: readon
     let inputsText = '{';
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i] as LoggedColumn;
-      texts[i] = columnText(c, r);
+      texts[i] = columnText(c, inputs, r);
       inputsText += `${i === 0 ? '' : ','}${c.keyText}:${texts[i]}`;
     }
-    let canonical = '{';
-    for (let j = 0; j < sorted.length; j++) {
-      const i = sorted[j] as number;
-      canonical += `${j === 0 ? '' : ','}${(columns[i] as LoggedColumn).keyText}:${texts[i]}`;
+    let canonical = inputsText;
+    if (!layout.inOrder) {
+      canonical = '{';
+      for (let j = 0; j < sorted.length; j++) {
+        const i = sorted[j] as number;
+        canonical += `${j === 0 ? '' : ','}${(columns[i] as LoggedColumn).keyText}:${texts[i]}`;
+      }
     }
     const { output, confidence } = rowOutput(outputs, outRows, Math.min(r, outRows - 1), ctx.classLabels);
     sink?.(output, confidence);

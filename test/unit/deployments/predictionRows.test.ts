@@ -3,7 +3,8 @@
 // scaffolded code's input_hash rely on), for every kind of tensor, batch and key the server can meet.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { eachRowOutput, predictionLogText, predictionRecords, type RecordContext, type TensorData } from '../../../src/core/deployments/predictionRows';
+import { jsonValues } from '../../../src/core/deployments/oipTensor';
+import { eachRowOutput, predictionLogText, predictionRecords, rowOutput, type RecordContext, type TensorData } from '../../../src/core/deployments/predictionRows';
 import type { PredictionOutput } from '../../../src/core/deployments/records';
 
 const ctx: RecordContext = { ts: '2026-11-26T05:30:00.123Z', feature: 'credit "risk"', model: 'credit-risk', modelVersion: '2', requestId: 'req-1', latencyMs: 1.234 };
@@ -69,5 +70,82 @@ describe('predictionLogText', () => {
     assert.deepEqual(line.inputs, { income: 1.5, age: 'NaN', zeta: 'Infinity' });
     assert.equal(line.request_id, 'req-1/0');
     assert.match(String(line.input_hash), /^[0-9a-f]{16}$/);
+  });
+});
+
+/** rowOutput() as it read the outputs before it went straight to the typed data: every output's row as JSON values. */
+function referenceRowOutput(outputs: readonly TensorData[], rows: number, r: number, classLabels?: readonly string[]): { output: PredictionOutput | null; confidence: number | null } {
+  const FLOAT = /^float(16|32|64)?$|^double$/;
+  const perRow = outputs.map((t) => {
+    const per = rows > 0 ? Math.floor(t.data.length / rows) : 0;
+    return { t, values: jsonValues(t.dtype, Array.from({ length: per }, (_, i) => t.data[r * per + i])) };
+  });
+  const isLabel = (x: unknown): x is string | number | boolean => typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x));
+  const label = perRow.find(({ t, values }) => values.length === 1 && !FLOAT.test(t.dtype)) ?? perRow.find(({ t, values }) => values.length === 1 && /label|class/i.test(t.name));
+  const scores = perRow.find(({ t, values }) => values.length > 1 && FLOAT.test(t.dtype) && t !== label?.t);
+  if (scores) {
+    const nums = scores.values.map((v) => (typeof v === 'number' ? v : Number(v)));
+    const keys = nums.map((_, i) => classLabels?.[i] ?? String(i));
+    let best = 0;
+    nums.forEach((v, i) => (v > (nums[best] as number) ? (best = i) : undefined));
+    const raw = label?.values[0];
+    const confidence = Math.max(...nums);
+    return { output: { label: isLabel(raw) ? raw : keys[best], scores: Object.fromEntries(keys.map((k, i) => [k, nums[i] as number])) }, confidence: Number.isFinite(confidence) && confidence >= 0 && confidence <= 1 ? confidence : null };
+  }
+  if (label) return { output: isLabel(label.values[0]) ? { label: label.values[0] } : null, confidence: null };
+  const value = perRow.find(({ t, values }) => values.length === 1 && FLOAT.test(t.dtype));
+  return value && typeof value.values[0] === 'number' ? { output: { value: value.values[0] }, confidence: null } : { output: null, confidence: null };
+}
+
+describe('rowOutput', () => {
+  const scores = (dtype: string, data: number[], rows = 1): TensorData => ({ name: 'probabilities', dtype, dims: [rows, data.length / rows], data: dtype === 'float64' ? Float64Array.from(data) : dtype === 'float16' ? Uint16Array.from(data) : Float32Array.from(data) });
+  const outputCases: { name: string; outputs: TensorData[]; rows?: number; classLabels?: string[] }[] = [
+    { name: 'label and scores', outputs: classifier(1) },
+    { name: 'scores only, the best wins, ties to the first', outputs: [scores('float32', [0.2, 0.4, 0.4])] },
+    { name: 'NaN and infinite scores', outputs: [scores('float64', [Number.NaN, 0.5, Infinity])] },
+    { name: 'float16 scores', outputs: [scores('float16', [0x3800, 0x3400])] },
+    { name: 'scores above 1 (no confidence)', outputs: [scores('float32', [2, 3])] },
+    { name: 'negative zero', outputs: [scores('float64', [-0, 0])] },
+    { name: 'class labels that are array indexes, out of order', outputs: [scores('float32', [0.1, 0.2, 0.7])], classLabels: ['2', '0', 'x'] },
+    { name: 'duplicate class labels', outputs: [scores('float32', [0.1, 0.9])], classLabels: ['a', 'a'] },
+    { name: '__proto__ as a class label', outputs: [scores('float32', [0.6, 0.4])], classLabels: ['__proto__', 'b'] },
+    { name: 'fewer class labels than scores', outputs: [scores('float32', [0.6, 0.3, 0.1])], classLabels: ['a'] },
+    { name: 'a string label', outputs: [{ name: 'out', dtype: 'string', dims: [1], data: ['spam'] }, scores('float32', [0.1, 0.9])] },
+    { name: 'a bool label', outputs: [{ name: 'out', dtype: 'bool', dims: [1], data: Uint8Array.from([1]) }] },
+    { name: 'a huge int64 label', outputs: [{ name: 'label', dtype: 'int64', dims: [1], data: BigInt64Array.from([9007199254740993n]) }] },
+    { name: 'a float label found by its name', outputs: [{ name: 'predicted_class', dtype: 'float32', dims: [1], data: Float32Array.from([2]) }, scores('float32', [0.1, 0.9])] },
+    { name: 'a regressor', outputs: [{ name: 'variable', dtype: 'float32', dims: [1, 1], data: Float32Array.from([0.25]) }] },
+    { name: 'a regressor giving NaN', outputs: [{ name: 'variable', dtype: 'float64', dims: [1], data: Float64Array.from([Number.NaN]) }] },
+    { name: 'an output without values', outputs: [{ name: 'empty', dtype: 'float32', dims: [1, 0], data: new Float32Array(0) }] },
+    { name: 'no outputs', outputs: [] },
+    { name: 'every row of a batch of three', outputs: classifier(3), rows: 3 },
+  ];
+  for (const c of outputCases) {
+    it(`reads the outputs as their JSON values say: ${c.name}`, () => {
+      const rows = c.rows ?? 1;
+      for (let r = 0; r < rows; r++) {
+        const got = rowOutput(c.outputs, rows, r, c.classLabels);
+        const want = referenceRowOutput(c.outputs, rows, r, c.classLabels);
+        assert.deepEqual(got, want);
+        assert.equal(JSON.stringify(got), JSON.stringify(want));
+        assert.deepEqual(Object.keys(got.output?.scores ?? {}), Object.keys(want.output?.scores ?? {}));
+      }
+    });
+  }
+});
+
+describe('predictionLogText, one request after another', () => {
+  it('writes each request with its own inputs and feature names when they change between requests', () => {
+    const order = [0, 1, 1, 2, 0, 3, 3, 2, 6, 6, 7, 0, 9, 0];
+    for (const i of order) {
+      const c = cases[i]!;
+      for (const names of [c.ctx?.featureNames, undefined, ['p', 'q', 'r']]) {
+        const context: RecordContext = { ...ctx, ...c.ctx };
+        if (names) context.featureNames = names;
+        else delete context.featureNames;
+        const text = predictionLogText(c.inputs, c.outputs, context);
+        assert.equal(text, predictionRecords(c.inputs, c.outputs, context).map((r) => `${JSON.stringify(r)}\n`).join(''), `${c.name}, feature names ${String(names)}`);
+      }
+    }
   });
 });

@@ -136,6 +136,36 @@ describe('lean HTTP layer of the local server', () => {
     assert.equal((JSON.parse(answers[2]?.body ?? '{}') as { id: string }).id, 'third');
   });
 
+  it('reads each head for itself when the heads on a connection repeat and then change', async () => {
+    // The same head three times (the layer parses it once), then the same head but for Connection: close, after a
+    // head of another length (a longer id), and one that only node:http serves (chunked) in between.
+    const body = inferBody('aa');
+    const chunkedBody = inferBody('cc');
+    const chunked = `POST ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunkedBody.length.toString(16)}\r\n${chunkedBody}\r\n0\r\n\r\n`;
+    const parts = [post(body), post(inferBody('bb')), post(inferBody('ab')), post(inferBody('longer')), post(inferBody('dd'), 'Connection: close\r\n'), post(inferBody('never'))];
+    const lean = await exchange(port, [parts.join('')], 6);
+    assert.equal(lean.closed, true);
+    assert.deepEqual(
+      lean.answers.map((a) => [a.status, (JSON.parse(a.body) as { id: string }).id, a.headers.connection]),
+      [
+        [200, 'aa', undefined],
+        [200, 'bb', undefined],
+        [200, 'ab', undefined],
+        [200, 'longer', undefined],
+        [200, 'dd', 'close'],
+      ],
+    );
+    const mixed = await exchange(port, [post(body) + chunked + post(inferBody('ee'))], 3);
+    assert.deepEqual(
+      mixed.answers.map((a) => [a.status, (JSON.parse(a.body) as { id: string }).id]),
+      [
+        [200, 'aa'],
+        [200, 'cc'],
+        [200, 'ee'],
+      ],
+    );
+  });
+
   it('closes after answering a request with Connection: close, and reads nothing after it', async () => {
     const { answers, closed } = await exchange(port, [post(inferBody('last'), 'Connection: close\r\n') + post(inferBody('never'))], 2);
     assert.equal(closed, true);

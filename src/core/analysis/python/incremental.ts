@@ -38,7 +38,7 @@ interface Statement {
   text: string;
   /** Masked text (strings and comments blanked), for `mentions`. */
   masked: string;
-  /** Every name token, computed when first needed. */
+  /** Every name token; `free` and `reads` too: each computed when first needed. */
   mentions?: Set<string>;
   /**
    * Plain names it binds at module level (or under `global`): read by a plain name where no enclosing function binds
@@ -51,9 +51,9 @@ interface Statement {
   /** `self.x` / `cls.x` targets it binds (read in its class first, and from any class that binds none). */
   attrs: Set<string>;
   /** Names it mentions where a lookup of them reaches module level: outside functions, or in one that binds none of them (nor do those around it). */
-  free: Set<string>;
+  free?: Set<string>;
   /** `self.x` / `cls.x` chains (each prefix) it reads where its class binds none of them: their lookup takes the bindings anywhere in the file. */
-  reads: Set<string>;
+  reads?: Set<string>;
   /** Def and class names at any depth but methods (their callers decide their guards). */
   defs: Set<string>;
   /** Methods, each with the names its callers outside the class call it on: the class and its instances. */
@@ -113,7 +113,7 @@ export function analyzePythonIncremental(source: string, tree: Tree, config: Ana
         }
       }
     }
-    fresh = reusable(prev.statements, statements, restructured, changedKeys(prev.scan.imports.aliases, ctx.scan.imports.aliases), same, factNames(prev.facts.named, facts.named));
+    fresh = reusable(ctx, prev.statements, statements, restructured, changedKeys(prev.scan.imports.aliases, ctx.scan.imports.aliases), same, factNames(prev.facts.named, facts.named));
   }
   const { records, unsafe } = ctx.visitSites(fresh ? (site) => fresh[statementAt(starts, site.start)] === true : undefined);
   for (const r of records) {
@@ -206,33 +206,25 @@ function splitStatements(ctx: PyContext, source: string, kept?: { before: Statem
     const line = Math.max(0, lastNumberAtOrBefore(scan.lineStartOffsets, start));
     const old = oldOf(i);
     if (old) {
-      const s: Statement = { start, line, text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: old.binds, parts: old.parts, attrs: old.attrs, free: old.free, reads: old.reads, defs: old.defs, methods: old.methods, bodies: old.bodies, moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
+      const s: Statement = { start, line, text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: old.binds, parts: old.parts, attrs: old.attrs, defs: old.defs, methods: old.methods, bodies: old.bodies, moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
       if (old.mentions) s.mentions = old.mentions;
+      if (old.free) s.free = old.free;
+      if (old.reads) s.reads = old.reads;
       return s;
     }
-    const s: Statement = { start, line, text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: new Set(), parts: new Set(), attrs: new Set(), free: new Set(), reads: new Set(), defs: new Set(), methods: [], bodies: [], moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
-    // The plain names each of its functions binds, and the `self.x` / `cls.x` each of its classes binds.
-    const locals = new Map<number, Set<string>>();
-    const attrsOf = new Map<number, Set<string>>();
+    const s: Statement = { start, line, text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: new Set(), parts: new Set(), attrs: new Set(), defs: new Set(), methods: [], bodies: [], moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
     for (let k = firstAt(scan.assigns, start, (a) => a.start); k < scan.assigns.length && (scan.assigns[k] as Assign).start < end; k++) {
-      const { fn, cls } = ctx.assignScope(k);
+      const { fn } = ctx.assignScope(k);
       for (const t of (scan.assigns[k] as Assign).targets) {
-        if (SELF_ATTR.test(t)) {
-          s.attrs.add(t);
-          addTo(attrsOf, cls, t);
-        } else if (DOTTED.test(t)) {
-          // A dotted target (`app.state.model = …`) is looked up by its whole text from anywhere in the module.
-          for (const m of t.matchAll(NAME)) s.parts.add(m[0]);
-        } else if (fn >= 0) {
-          addTo(locals, fn, t);
-        } else if (fn === -1) {
+        if (SELF_ATTR.test(t)) s.attrs.add(t);
+        // A dotted target (`app.state.model = …`) is looked up by its whole text from anywhere in the module.
+        else if (DOTTED.test(t)) for (const m of t.matchAll(NAME)) s.parts.add(m[0]);
+        else if (fn === -1) {
           if (IDENT.test(t)) s.binds.add(t);
           else for (const m of t.matchAll(NAME)) s.parts.add(m[0]);
         }
       }
     }
-    freeNames(ctx.scan, s, locals);
-    attrReads(ctx.scan, s, attrsOf);
     for (let k = firstAt(scan.defs, start, (d) => d.headerStart); k < scan.defs.length && (scan.defs[k] as DefInfo).headerStart < end; k++) {
       const d = scan.defs[k] as DefInfo;
       const cls = d.kind === 'def' && d.parent >= 0 ? (scan.defs[d.parent] as DefInfo) : undefined;
@@ -252,10 +244,25 @@ function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
 }
 
 /**
- * Fills `s.free`: the names it mentions at module level, or in a function where neither it nor a function around it
- * binds the name (`locals`: the names each function binds itself), as `bindings` walks the scopes.
+ * Computes `s.free` and `s.reads` against the current scan: the names it mentions at module level, or in a function
+ * where neither it nor a function around it binds the name (as `bindings` walks the scopes); each prefix of each
+ * `self.x` / `cls.x` chain it mentions (`self.a`, `self.a.b`) that its class does not bind, or anywhere outside a
+ * class (the lookup then takes every binding of it in the file).
  */
-function freeNames(scan: Scan, s: Statement, locals: ReadonlyMap<number, ReadonlySet<string>>): void {
+function scopeNames(ctx: PyContext, s: Statement): { free: Set<string>; reads: Set<string> } {
+  if (s.free && s.reads) return { free: s.free, reads: s.reads };
+  const scan = ctx.scan;
+  const end = s.start + s.text.length;
+  // The plain names each of its functions binds itself, and the `self.x` / `cls.x` each of its classes binds.
+  const locals = new Map<number, Set<string>>();
+  const attrsOf = new Map<number, Set<string>>();
+  for (let k = firstAt(scan.assigns, s.start, (a) => a.start); k < scan.assigns.length && (scan.assigns[k] as Assign).start < end; k++) {
+    const { fn, cls } = ctx.assignScope(k);
+    for (const t of (scan.assigns[k] as Assign).targets) {
+      if (SELF_ATTR.test(t)) addTo(attrsOf, cls, t);
+      else if (fn >= 0) addTo(locals, fn, t);
+    }
+  }
   const bound = new Map<number, Set<string>>();
   const boundIn = (fn: number): Set<string> => {
     let set = bound.get(fn);
@@ -268,32 +275,29 @@ function freeNames(scan: Scan, s: Statement, locals: ReadonlyMap<number, Readonl
     }
     return set;
   };
-  const noDefs = firstAt(scan.defs, s.start, (d) => d.headerStart) >= scan.defs.length || (scan.defs[firstAt(scan.defs, s.start, (d) => d.headerStart)] as DefInfo).headerStart >= s.start + s.text.length;
+  const firstDef = firstAt(scan.defs, s.start, (d) => d.headerStart);
+  const noDefs = firstDef >= scan.defs.length || (scan.defs[firstDef] as DefInfo).headerStart >= end;
+  const free = new Set<string>();
   for (const m of s.masked.matchAll(NAME)) {
-    if (noDefs) {
-      s.free.add(m[0]);
-      continue;
+    if (noDefs) free.add(m[0]);
+    else {
+      const fn = functionAt(scan, s.start + (m.index ?? 0));
+      if (fn < 0 || !boundIn(fn).has(m[0])) free.add(m[0]);
     }
-    const fn = functionAt(scan, s.start + (m.index ?? 0));
-    if (fn < 0 || !boundIn(fn).has(m[0])) s.free.add(m[0]);
   }
-}
-
-/**
- * Fills `s.reads`: each prefix of each `self.x` / `cls.x` chain it mentions (`self.a`, `self.a.b`) that its class does
- * not bind (`attrsOf`: what each class binds), or anywhere outside a class: the lookup then takes every binding of it
- * in the file.
- */
-function attrReads(scan: Scan, s: Statement, attrsOf: ReadonlyMap<number, ReadonlySet<string>>): void {
+  const reads = new Set<string>();
   for (const m of s.masked.matchAll(ATTR_CHAIN)) {
     const own = attrsOf.get(classAt(scan, s.start + (m.index ?? 0)));
     const parts = m[0].replace(/[\s\\]+/g, '').split('.');
     let p = parts[0] as string;
     for (let k = 1; k < parts.length; k++) {
       p += `.${parts[k] as string}`;
-      if (!own?.has(p)) s.reads.add(p);
+      if (!own?.has(p)) reads.add(p);
     }
   }
+  s.free = free;
+  s.reads = reads;
+  return { free, reads };
 }
 
 /**
@@ -360,7 +364,7 @@ function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
  * Which new statements must be analyzed again (true), with the old statement each other one equals; undefined when
  * the edit reaches too much for reuse to pay.
  */
-function reusable(before: Statement[], after: Statement[], restructured: ReadonlySet<number>, imported: Iterable<string>, known: { head: number; tail: number }, reachedFacts: ReadonlySet<string>): (boolean[] & { old: (Statement | undefined)[] }) | undefined {
+function reusable(ctx: PyContext, before: Statement[], after: Statement[], restructured: ReadonlySet<number>, imported: Iterable<string>, known: { head: number; tail: number }, reachedFacts: ReadonlySet<string>): (boolean[] & { old: (Statement | undefined)[] }) | undefined {
   // The statements the rescan kept are equal; the others are compared.
   let head = known.head;
   while (head < before.length && head < after.length && (before[head] as Statement).text === (after[head] as Statement).text) head++;
@@ -371,6 +375,10 @@ function reusable(before: Statement[], after: Statement[], restructured: Readonl
   after.forEach((s, i) => {
     const o = old[i];
     if (o?.mentions && !s.mentions) s.mentions = o.mentions;
+    if (o?.free && o.reads && !s.free) {
+      s.free = o.free;
+      s.reads = o.reads;
+    }
   });
   // Statements mentioning a named file fact that appeared or went away count as edited.
   const touched = new Set(restructured);
@@ -413,7 +421,7 @@ function reusable(before: Statement[], after: Statement[], restructured: Readonl
   const attrs = new Set<string>();
   spread(
     (s) => addAll(plain, s.binds) + addAll(parts, s.parts) + addAll(attrs, s.attrs) > 0,
-    (s) => intersects(s.free, plain) || intersects(mentionsOf(s), parts) || intersects(s.reads, attrs),
+    (s) => (plain.size > 0 && intersects(scopeNames(ctx, s).free, plain)) || (parts.size > 0 && intersects(mentionsOf(s), parts)) || (attrs.size > 0 && intersects(scopeNames(ctx, s).reads, attrs)),
     parts.size > 0,
   );
   // Through callers: statements defining what an edited statement mentions (a method, with its class or an instance),

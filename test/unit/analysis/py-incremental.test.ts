@@ -281,6 +281,124 @@ describe('Python reanalysis after edits', () => {
     done();
   });
 
+  test('a name bound at module level reaches only where its lookup reaches module level: not functions binding it themselves, nor functions nested in one that does', () => {
+    const before = 'import joblib\nimport requests\n\nmodel = joblib.load("m.joblib")\n\n\ndef a(x):\n    return model.predict(x)\n\n\ndef b(x):\n    model = joblib.load("n.joblib")\n    return model.predict(x)\n\n\ndef c(x):\n    def inner(y):\n        return model.predict(y)\n    model = joblib.load("k.joblib")\n    return inner(x)\n';
+    const after = before.replace('model = joblib.load("m.joblib")', 'model = requests.Session()');
+    const { first, second, fresh, done } = edited(before, after);
+    assert.notEqual(json(fresh), json(first), 'the edit changes the findings');
+    assert.equal(second.snapshot.reanalyzed, 2, 'the assignment and the function reading the module-level name are analyzed again');
+    assert.equal(json(second), json(fresh));
+    done();
+  });
+
+  test('a class-level name reaches no other statement by its plain name; a class attribute whose meaning changes reaches the statements mentioning it through the file facts', () => {
+    // `threshold` is a parameter and a class attribute: an edit of the class attribute leaves the functions reused.
+    const text = generateSource('python', 2000, 3);
+    const at = text.indexOf('    threshold: float = ');
+    assert.ok(at > 0, 'the file has a dataclass with a threshold');
+    const lineEnd = text.indexOf('\n', at);
+    const changed = `${text.slice(0, lineEnd)}5${text.slice(lineEnd)}`;
+    const mentions = text.split(/\n(?=\S)/).filter((s) => /\bthreshold\b/.test(s)).length;
+    const big = edited(text, changed);
+    assert.ok(mentions > 10, `${mentions} top-level statements mention threshold`);
+    assert.ok(big.second.snapshot.reanalyzed <= 2, `${big.second.snapshot.reanalyzed} statements analyzed again`);
+    assert.equal(json(big.second), json(big.fresh));
+    big.done();
+    // A class attribute becomes a Hugging Face pipeline (or stops being one): what calls it changes.
+    const before = 'from transformers import pipeline\nimport joblib\n\n\nclass Scorer:\n    clf = pipeline("sentiment-analysis")\n\n    def score(self, text):\n        return self.clf(text)\n\n\ndef handler(text):\n    return Scorer.clf(text)\n\n\ndef other(threshold):\n    return 1\n';
+    const after = before.replace('clf = pipeline("sentiment-analysis")', 'clf = joblib.load("n.joblib")');
+    for (const [from, to] of [[before, after], [after, before]] as const) {
+      const { first, second, fresh, done } = edited(from, to);
+      assert.notEqual(json(fresh), json(first), 'the edit changes the findings');
+      assert.equal(second.snapshot.reanalyzed, 2, 'the class and the function calling its attribute are analyzed again');
+      assert.equal(json(second), json(fresh));
+      done();
+    }
+    // A class-level line is module-level code: the module-level predictions are analyzed again.
+    const script = 'import joblib\n\nmodel = joblib.load("m.joblib")\n\n\nclass Cfg:\n    batch = [[1, 2]]\n\n\nlabel = model.predict(Cfg.batch)\nprint(label)\n\n\ndef unrelated(batch):\n    return batch\n';
+    const third = edited(script, script.replace('batch = [[1, 2]]', 'batch = [[3, 4]]'));
+    assert.equal(third.second.snapshot.reanalyzed, 2, 'the class and the module-level prediction are analyzed again');
+    assert.equal(json(third.second), json(third.fresh));
+    third.done();
+  });
+
+  test('a `self.x` bound in one class reaches the methods of another class that reads it without binding it (its lookup falls back to the whole file), not those of a class binding its own', () => {
+    const reader = 'class B:\n    def go(self, x):\n        r = self.rt.invoke_endpoint(EndpointName="m", Body=x)\n        return r\n';
+    const owner = 'class C:\n    def __init__(self):\n        self.rt = object()\n\n    def go(self, x):\n        r = self.rt.invoke_endpoint(EndpointName="m", Body=x)\n        return r\n';
+    const before = `import boto3\n\n\nclass A:\n    def __init__(self):\n        self.rt = boto3.client("sagemaker-runtime")\n\n\n${reader}\n\n${owner}`;
+    const after = before.replace('boto3.client("sagemaker-runtime")', 'object()');
+    for (const [from, to] of [[before, after], [after, before]] as const) {
+      const { first, second, fresh, done } = edited(from, to);
+      assert.notEqual(json(fresh), json(first), 'the edit changes the findings');
+      assert.equal(second.snapshot.reanalyzed, 2, 'the class binding it and the class reading it are analyzed again, not the class binding its own');
+      assert.equal(json(second), json(fresh));
+      done();
+    }
+  });
+
+  test('random edits of class attributes, `self.x` shared between classes and module-level names shadowed in functions: the same calls and findings as a fresh analysis', () => {
+    const values = ['joblib.load("m.joblib")', 'pipeline("sentiment-analysis")', 'boto3.client("sagemaker-runtime")', 'boto3.client("sagemaker-runtime", config=Config(read_timeout=5))', 'torch.jit.load("m.pt")', 'requests.Session()', 'None', 'Scorer()', '0.5'];
+    const names = ['model', 'clf', 'rt', 'net', 'threshold'];
+    const base = [
+      'import boto3\nimport joblib\nimport requests\nimport torch\nfrom botocore.config import Config\nfrom transformers import pipeline\n',
+      'model = joblib.load("m.joblib")\nrt = boto3.client("sagemaker-runtime")\n',
+      'class Scorer:\n    clf = pipeline("sentiment-analysis")\n    threshold = 0.5\n\n    def __init__(self):\n        self.model = joblib.load("s.joblib")\n        self.rt = None\n\n    def score(self, x):\n        p = self.model.predict_proba(x)[0][1]\n        return p > self.threshold\n',
+      'class Reader:\n    def go(self, x):\n        r = self.rt.invoke_endpoint(EndpointName="m", Body=x)\n        y = self.net(x)\n        return self.clf(r), y\n',
+      'def a(x):\n    return model.predict(x)\n',
+      'def b(x, threshold=0.3):\n    model = joblib.load("n.joblib")\n    p = model.predict_proba(x)[0][1]\n    return p > threshold\n',
+      'def c(body):\n    try:\n        return rt.invoke_endpoint(EndpointName="m", Body=body)\n    except Exception:\n        return Scorer.clf(body)\n',
+      'def d(x):\n    def inner(y):\n        return model.predict(y)\n    model = joblib.load("k.joblib")\n    return inner(x)\n',
+      'label = model.predict([[Scorer.threshold]])\nprint(label)\n',
+    ].join('\n\n');
+    const rng = mulberry32(91);
+    let text = base;
+    const keep = { keepForEdits: true };
+    let tree: Tree = analyzeSource(text, 'python', DEFAULT_CONFIG, undefined, keep).tree;
+    let differs = 0;
+    let last = json(analyzeSource(text, 'python', DEFAULT_CONFIG).result);
+    for (let e = 0; e < 300; e++) {
+      const lines = text.split('\n');
+      const r = rng();
+      let next: string;
+      let kind: string;
+      const bindings = lines.map((l, i) => [l, i] as const).filter(([l]) => /^\s*(?:self\.)?[A-Za-z_]\w*\s*=/.test(l));
+      if (r < 0.5 && bindings.length > 0) {
+        const [line, row] = pick(rng, bindings);
+        const changed = line.replace(/=.*$/, `= ${pick(rng, values)}`);
+        next = [...lines.slice(0, row), changed, ...lines.slice(row + 1)].join('\n');
+        kind = `rebind: ${changed.trim()}`;
+      } else if (r < 0.8) {
+        // A binding added at module level, in a class body, in a method (`self.x`) or in a function.
+        const row = Math.floor(rng() * lines.length);
+        const indent = /^\s*/.exec(lines[row] ?? '')?.[0] ?? '';
+        const target = indent.length >= 8 && rng() < 0.7 ? `self.${pick(rng, names)}` : pick(rng, names);
+        const line = `${indent}${target} = ${pick(rng, values)}`;
+        next = [...lines.slice(0, row), line, ...lines.slice(row)].join('\n');
+        kind = `add: ${line.trim()} at ${row}`;
+      } else if (r < 0.95 && bindings.length > 0) {
+        const [, row] = pick(rng, bindings);
+        next = [...lines.slice(0, row), ...lines.slice(row + 1)].join('\n');
+        kind = `delete: ${(lines[row] ?? '').trim()}`;
+      } else {
+        next = base;
+        kind = 'back to the start';
+      }
+      editTree(tree, text, next);
+      const incremental = analyzeSource(next, 'python', DEFAULT_CONFIG, tree, keep);
+      const fresh = analyzeSource(next, 'python', DEFAULT_CONFIG);
+      const now = json(fresh.result);
+      if (now !== last) differs++;
+      last = now;
+      assert.equal(json(incremental.result), now, `edit ${e} (${kind})`);
+      fresh.tree.delete();
+      tree.delete();
+      tree = incremental.tree;
+      text = next;
+    }
+    tree.delete();
+    assert.ok(differs > 60, `${differs} edits changed the findings`);
+  });
+
   test('edits that reach other statements: a module-level client losing its timeout, a caller of a function or a method losing its try, a global rebound in a function, a module-level prediction sent, a syntax error repaired, a serving framework imported under an alias', () => {
     // `whole`: the edit changes a file-wide fact, and the whole file is analyzed again.
     const cases: { name: string; before: string; after: string; whole?: boolean }[] = [

@@ -1265,9 +1265,14 @@ export class PyContext {
     };
   }
 
-  /** Whether assignment `i` binds a name other functions can read: at module level, in a class body, or `global`. */
-  bindsOutsideFunction(i: number): boolean {
-    return (this.assignFn[i] ?? 0) < 0;
+  /**
+   * Where assignment `i` binds, as `bindings` looks it up: the index of its function (a plain name there is read in
+   * that function and the functions nested in it), -1 at module level or under `global` (read from any function that
+   * does not bind the name itself), -2 in a class body (never read by a plain name: class bodies are module-level
+   * code). `cls` is its class (where `self.x` / `cls.x` is read first), or -1.
+   */
+  assignScope(i: number): { fn: number; cls: number } {
+    return { fn: this.assignFn[i] ?? -1, cls: this.assignCls[i] ?? -1 };
   }
 
   private numericTaskCache: boolean | undefined;

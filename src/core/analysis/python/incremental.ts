@@ -1,8 +1,13 @@
 // Reanalysis of a Python module after an edit (only for analyses asked to keep a snapshot: `keepForEdits`, as the
 // language server does). The module is cut into top-level statements (`topLevelStarts`). A statement the edit did not
 // touch keeps the predict calls found in it last time unless the edit can reach it:
-//  - through names: the edited statement binds a name the statement mentions (at module or class level, or a dotted
-//    target such as `app.state.model`), or a statement so reached binds one (origins follow assignments);
+//  - through names: the edited statement binds a name the statement reads, or a statement so reached binds one
+//    (origins follow assignments). Read as the lookups (`PyContext.bindings`) read it: a plain name bound at module
+//    level (or under `global`) where no function around the mention binds it itself; a dotted target such as
+//    `app.state.model` (looked up by its whole text from anywhere) wherever a part of it is mentioned; a `self.x` /
+//    `cls.x` in a class that binds none (its lookup then takes the bindings of the whole file). A plain name bound in
+//    a class body is read by no lookup of another statement: class bodies are module-level code, and a class
+//    attribute bound to a pipeline, a torch module or the like is a named file fact (both below);
 //  - through callers: the edited statement mentions a def or class the statement defines (guards are read at the
 //    callers of a function), or a method with its class or an instance of it, or a statement so reached does;
 //  - through imports: the statement mentions a name whose import changed (appeared, went away or now names another
@@ -24,7 +29,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
 import type { AnalysisConfig, PredictCall, SourceContext } from '../types';
 import { type CallOutcome, outcomeOf, PyContext, type UnsafeOutcome } from './context';
-import { type Assign, type DefInfo, lastAtOrBefore, lastNumberAtOrBefore, type Scan } from './scan';
+import { type Assign, classAt, type DefInfo, functionAt, lastAtOrBefore, lastNumberAtOrBefore, type Scan } from './scan';
 
 interface Statement {
   start: number;
@@ -33,10 +38,22 @@ interface Statement {
   text: string;
   /** Masked text (strings and comments blanked), for `mentions`. */
   masked: string;
-  /** Every name token, computed when first needed. */
+  /** Every name token; `free` and `reads` too: each computed when first needed. */
   mentions?: Set<string>;
-  /** Names other statements read the binding of: module- and class-level targets, each part of a dotted target (imports are file facts). */
+  /**
+   * Plain names it binds at module level (or under `global`): read by a plain name where no enclosing function binds
+   * it (`free`). A plain name bound in a class body is read by no other statement (`bindings` looks plain names up
+   * in the enclosing functions, then at module level; class bodies are module-level code, see `moduleCode`).
+   */
   binds: Set<string>;
+  /** Names looked up from anywhere by their text: each part of a dotted target (`app.state.model`, in any function) and of a module-level subscript target. */
+  parts: Set<string>;
+  /** `self.x` / `cls.x` targets it binds (read in its class first, and from any class that binds none). */
+  attrs: Set<string>;
+  /** Names it mentions where a lookup of them reaches module level: outside functions, or in one that binds none of them (nor do those around it). */
+  free?: Set<string>;
+  /** `self.x` / `cls.x` chains (each prefix) it reads where its class binds none of them: their lookup takes the bindings anywhere in the file. */
+  reads?: Set<string>;
   /** Def and class names at any depth but methods (their callers decide their guards). */
   defs: Set<string>;
   /** Methods, each with the names its callers outside the class call it on: the class and its instances. */
@@ -68,6 +85,10 @@ export interface PySnapshot {
 const NAME = /[A-Za-z_]\w*/g;
 const DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/;
 const TRAILING_SPACE = /[ \t]+(?=\r?\n|$)/g;
+const IDENT = /^[A-Za-z_]\w*$/;
+const SELF_ATTR = /^(?:self|cls)\./;
+/** A `self.x` / `cls.x` chain as the lookups read it (spaces and line continuations around the dots dropped). */
+const ATTR_CHAIN = /(?<![\w.])(?:self|cls)(?:[\s\\]*\.[\s\\]*[A-Za-z_]\w*)+/g;
 
 /** Analyzes `source`, reusing the results of `previous` (the analysis of the text before the edit) where it can. */
 export function analyzePythonIncremental(source: string, tree: Tree, config: AnalysisConfig, context: SourceContext, previous?: { snapshot: PySnapshot; tree: Tree }): { calls: PredictCall[]; findings: RawFinding[]; snapshot: PySnapshot } {
@@ -92,7 +113,7 @@ export function analyzePythonIncremental(source: string, tree: Tree, config: Ana
         }
       }
     }
-    fresh = reusable(prev.statements, statements, restructured, changedKeys(prev.scan.imports.aliases, ctx.scan.imports.aliases), same, factNames(prev.facts.named, facts.named));
+    fresh = reusable(ctx, prev.statements, statements, restructured, changedKeys(prev.scan.imports.aliases, ctx.scan.imports.aliases), same, factNames(prev.facts.named, facts.named));
   }
   const { records, unsafe } = ctx.visitSites(fresh ? (site) => fresh[statementAt(starts, site.start)] === true : undefined);
   for (const r of records) {
@@ -182,23 +203,26 @@ function splitStatements(ctx: PyContext, source: string, kept?: { before: Statem
   const oldOf = (i: number): Statement | undefined => (!kept ? undefined : i < kept.head ? kept.before[i] : i >= starts.length - kept.tail ? kept.before[i + shift] : undefined);
   return starts.map((start, i) => {
     const end = i + 1 < starts.length ? (starts[i + 1] as number) : source.length;
-    const s: Statement = { start, line: Math.max(0, lastNumberAtOrBefore(scan.lineStartOffsets, start)), text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: new Set(), defs: new Set(), methods: [], bodies: [], moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
+    const line = Math.max(0, lastNumberAtOrBefore(scan.lineStartOffsets, start));
     const old = oldOf(i);
     if (old) {
-      s.binds = old.binds;
-      s.defs = old.defs;
-      s.methods = old.methods;
-      s.bodies = old.bodies;
+      const s: Statement = { start, line, text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: old.binds, parts: old.parts, attrs: old.attrs, defs: old.defs, methods: old.methods, bodies: old.bodies, moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
       if (old.mentions) s.mentions = old.mentions;
+      if (old.free) s.free = old.free;
+      if (old.reads) s.reads = old.reads;
       return s;
     }
+    const s: Statement = { start, line, text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: new Set(), parts: new Set(), attrs: new Set(), defs: new Set(), methods: [], bodies: [], moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
     for (let k = firstAt(scan.assigns, start, (a) => a.start); k < scan.assigns.length && (scan.assigns[k] as Assign).start < end; k++) {
-      const outside = ctx.bindsOutsideFunction(k);
+      const { fn } = ctx.assignScope(k);
       for (const t of (scan.assigns[k] as Assign).targets) {
+        if (SELF_ATTR.test(t)) s.attrs.add(t);
         // A dotted target (`app.state.model = …`) is looked up by its whole text from anywhere in the module.
-        const dotted = DOTTED.test(t) && !/^(?:self|cls)\./.test(t);
-        if (!outside && !dotted) continue;
-        for (const m of t.matchAll(NAME)) s.binds.add(m[0]);
+        else if (DOTTED.test(t)) for (const m of t.matchAll(NAME)) s.parts.add(m[0]);
+        else if (fn === -1) {
+          if (IDENT.test(t)) s.binds.add(t);
+          else for (const m of t.matchAll(NAME)) s.parts.add(m[0]);
+        }
       }
     }
     for (let k = firstAt(scan.defs, start, (d) => d.headerStart); k < scan.defs.length && (scan.defs[k] as DefInfo).headerStart < end; k++) {
@@ -211,6 +235,69 @@ function splitStatements(ctx: PyContext, source: string, kept?: { before: Statem
     }
     return s;
   });
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
+/**
+ * Computes `s.free` and `s.reads` against the current scan: the names it mentions at module level, or in a function
+ * where neither it nor a function around it binds the name (as `bindings` walks the scopes); each prefix of each
+ * `self.x` / `cls.x` chain it mentions (`self.a`, `self.a.b`) that its class does not bind, or anywhere outside a
+ * class (the lookup then takes every binding of it in the file).
+ */
+function scopeNames(ctx: PyContext, s: Statement): { free: Set<string>; reads: Set<string> } {
+  if (s.free && s.reads) return { free: s.free, reads: s.reads };
+  const scan = ctx.scan;
+  const end = s.start + s.text.length;
+  // The plain names each of its functions binds itself, and the `self.x` / `cls.x` each of its classes binds.
+  const locals = new Map<number, Set<string>>();
+  const attrsOf = new Map<number, Set<string>>();
+  for (let k = firstAt(scan.assigns, s.start, (a) => a.start); k < scan.assigns.length && (scan.assigns[k] as Assign).start < end; k++) {
+    const { fn, cls } = ctx.assignScope(k);
+    for (const t of (scan.assigns[k] as Assign).targets) {
+      if (SELF_ATTR.test(t)) addTo(attrsOf, cls, t);
+      else if (fn >= 0) addTo(locals, fn, t);
+    }
+  }
+  const bound = new Map<number, Set<string>>();
+  const boundIn = (fn: number): Set<string> => {
+    let set = bound.get(fn);
+    if (!set) {
+      set = new Set(locals.get(fn));
+      let p = (scan.defs[fn] as DefInfo).parent;
+      while (p >= 0 && (scan.defs[p] as DefInfo).kind !== 'def') p = (scan.defs[p] as DefInfo).parent;
+      if (p >= 0) for (const n of boundIn(p)) set.add(n);
+      bound.set(fn, set);
+    }
+    return set;
+  };
+  const firstDef = firstAt(scan.defs, s.start, (d) => d.headerStart);
+  const noDefs = firstDef >= scan.defs.length || (scan.defs[firstDef] as DefInfo).headerStart >= end;
+  const free = new Set<string>();
+  for (const m of s.masked.matchAll(NAME)) {
+    if (noDefs) free.add(m[0]);
+    else {
+      const fn = functionAt(scan, s.start + (m.index ?? 0));
+      if (fn < 0 || !boundIn(fn).has(m[0])) free.add(m[0]);
+    }
+  }
+  const reads = new Set<string>();
+  for (const m of s.masked.matchAll(ATTR_CHAIN)) {
+    const own = attrsOf.get(classAt(scan, s.start + (m.index ?? 0)));
+    const parts = m[0].replace(/[\s\\]+/g, '').split('.');
+    let p = parts[0] as string;
+    for (let k = 1; k < parts.length; k++) {
+      p += `.${parts[k] as string}`;
+      if (!own?.has(p)) reads.add(p);
+    }
+  }
+  s.free = free;
+  s.reads = reads;
+  return { free, reads };
 }
 
 /**
@@ -260,6 +347,13 @@ function mentionsOf(s: Statement): Set<string> {
   return s.mentions;
 }
 
+/** Adds `from` to `to`: how many were new. */
+function addAll(to: Set<string>, from: Iterable<string>): number {
+  const size = to.size;
+  for (const x of from) to.add(x);
+  return to.size - size;
+}
+
 function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   for (const x of small) if (large.has(x)) return true;
@@ -270,7 +364,7 @@ function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
  * Which new statements must be analyzed again (true), with the old statement each other one equals; undefined when
  * the edit reaches too much for reuse to pay.
  */
-function reusable(before: Statement[], after: Statement[], restructured: ReadonlySet<number>, imported: Iterable<string>, known: { head: number; tail: number }, reachedFacts: ReadonlySet<string>): (boolean[] & { old: (Statement | undefined)[] }) | undefined {
+function reusable(ctx: PyContext, before: Statement[], after: Statement[], restructured: ReadonlySet<number>, imported: Iterable<string>, known: { head: number; tail: number }, reachedFacts: ReadonlySet<string>): (boolean[] & { old: (Statement | undefined)[] }) | undefined {
   // The statements the rescan kept are equal; the others are compared.
   let head = known.head;
   while (head < before.length && head < after.length && (before[head] as Statement).text === (after[head] as Statement).text) head++;
@@ -281,6 +375,10 @@ function reusable(before: Statement[], after: Statement[], restructured: Readonl
   after.forEach((s, i) => {
     const o = old[i];
     if (o?.mentions && !s.mentions) s.mentions = o.mentions;
+    if (o?.free && o.reads && !s.free) {
+      s.free = o.free;
+      s.reads = o.reads;
+    }
   });
   // Statements mentioning a named file fact that appeared or went away count as edited.
   const touched = new Set(restructured);
@@ -299,31 +397,36 @@ function reusable(before: Statement[], after: Statement[], restructured: Readonl
   const moduleEdit = before.slice(head, before.length - tail).map((s) => trim(moduleText(s))).join('\u0000') !== after.slice(head, after.length - tail).map((s) => trim(moduleText(s))).join('\u0000');
   // A statement whose syntax error appeared or went away takes its calls from the tree, or no longer does.
   const again = Object.assign(after.map((s, i) => inEdit(i) || (moduleEdit && old[i]?.moduleCode === true) || old[i]?.error !== s.error), { old });
-  // From the edited statements, statements are reached when `reaches` holds for the names gathered so far; each one
-  // reached adds its `next` names.
-  const spread = (seed: (s: Statement) => Iterable<string>, reaches: (s: Statement, names: Set<string>) => boolean, next: (s: Statement) => Iterable<string>, also: Iterable<string> = []) => {
-    const names = new Set<string>(also);
-    for (const s of edited) for (const n of seed(s)) names.add(n);
+  // From the edited statements, statements are reached while `reaches` holds for what `grow` gathered from the
+  // edited statements and those reached so far.
+  const spread = (grow: (s: Statement) => boolean, reaches: (s: Statement) => boolean, seeded: boolean) => {
+    let grew = seeded;
+    for (const s of edited) if (grow(s)) grew = true;
     const reached = after.map((_, i) => inEdit(i));
-    for (let grew = names.size > 0; grew; ) {
+    while (grew) {
       grew = false;
       after.forEach((s, i) => {
-        if (reached[i] || !reaches(s, names)) return;
+        if (reached[i] || !reaches(s)) return;
         reached[i] = true;
         again[i] = true;
-        for (const n of next(s)) {
-          if (!names.has(n)) {
-            names.add(n);
-            grew = true;
-          }
-        }
+        if (grow(s)) grew = true;
       });
     }
   };
-  // Through names: statements mentioning what an edited statement binds or a changed import, and onwards.
-  spread((s) => s.binds, (s, names) => intersects(mentionsOf(s), names), (s) => s.binds, imported);
+  // Through names: statements reading what an edited statement binds or a changed import, and onwards. A plain name
+  // bound at module level reaches where its lookup reaches module level (`free`), a part of a dotted target or a
+  // changed import wherever it is mentioned, a `self.x` where its class binds none (`reads`).
+  const plain = new Set<string>();
+  const parts = new Set<string>(imported);
+  const attrs = new Set<string>();
+  spread(
+    (s) => addAll(plain, s.binds) + addAll(parts, s.parts) + addAll(attrs, s.attrs) > 0,
+    (s) => (plain.size > 0 && intersects(scopeNames(ctx, s).free, plain)) || (parts.size > 0 && intersects(mentionsOf(s), parts)) || (attrs.size > 0 && intersects(scopeNames(ctx, s).reads, attrs)),
+    parts.size > 0,
+  );
   // Through callers: statements defining what an edited statement mentions (a method, with its class or an instance),
   // and onwards.
-  spread(mentionsOf, (s, names) => (s.defs.size > 0 && intersects(s.defs, names)) || s.methods.some((m) => names.has(m.name) && m.receivers.some((r) => names.has(r))), mentionsOf);
+  const called = new Set<string>();
+  spread((s) => addAll(called, mentionsOf(s)) > 0, (s) => (s.defs.size > 0 && intersects(s.defs, called)) || s.methods.some((m) => called.has(m.name) && m.receivers.some((r) => called.has(r))), false);
   return again;
 }

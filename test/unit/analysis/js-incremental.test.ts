@@ -282,6 +282,43 @@ describe('JS/TS analysis shortcuts', () => {
     for (const t of [first.tree, incremental.tree, fresh.tree]) t.delete();
   });
 
+  test('edits of top-level code copy only what they reach, and the whole selection when a check reads the facts of the whole program: both equal a fresh analysis', () => {
+    // A top-level handler (its calls are checked in its own function), and a top-level prediction whose trace check
+    // reads the whole program (a version recorded far below, in a statement the edited one does not reach by name).
+    const head = "import * as ort from 'onnxruntime-node';\nimport express from 'express';\nconst app = express();\nconst session = await ort.InferenceSession.create('m.onnx');\n";
+    const handler = "app.post('/score', async (req, res) => {\n  try {\n    const out = await session.run({ x: req.body.x });\n    res.json({ score: out.y.data[0] });\n  } catch {\n    res.json({ score: null });\n  }\n});\n";
+    const top = 'const result = await session.run({ x: new Float32Array(4) });\nparentPort.postMessage(result);\n';
+    const filler = Array.from({ length: 30 }, (_, i) => `export function helper${i}(a) {\n  return a + ${i};\n}\n`).join('');
+    const recorder = "console.log({ modelVersion: 'v3', ready: Boolean(session) });\n";
+    const texts = [
+      `${head}${handler}${top}${filler}${recorder}`,
+      `${head}${handler.replace('res.json({ score: out', 'res.json({ scored: out')}${top}${filler}${recorder}`,
+      `${head}${handler.replace('res.json({ score: out', 'res.json({ scored: out')}${top.replace('(4)', '(8)')}${filler}${recorder}`,
+      // Meaning changes: the version recorder goes, then the handler loses its try.
+      `${head}${handler}${top.replace('(4)', '(8)')}${filler}console.log({ ready: Boolean(session) });\n`,
+      `${head}${handler.replace('  try {\n', '  {\n').replace('  } catch {\n    res.json({ score: null });\n  }\n', '  }\n')}${top}${filler}console.log({ ready: Boolean(session) });\n`,
+    ];
+    let text = texts[0] as string;
+    let tree: Tree = parse(text, 'typescript');
+    let snap: Snapshot | undefined = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true })?.snapshot;
+    const readers: number[] = [];
+    for (const next of texts.slice(1)) {
+      editTree(tree, text, next);
+      const nextTree = parse(next, 'typescript', tree);
+      tree.delete();
+      tree = nextTree;
+      const incremental = runAnalysis(tree, next, DEFAULT_CONFIG, { selective: true, ...(snap ? { previous: snap } : {}) });
+      const fresh = runAnalysis(tree, next, DEFAULT_CONFIG, { selective: true });
+      assert.ok(same(incremental, fresh), next);
+      assert.deepEqual(JSON.stringify(incremental?.findings), JSON.stringify(fresh?.findings));
+      readers.push(incremental?.snapshot?.programReaders.size ?? 0);
+      snap = incremental?.snapshot;
+      text = next;
+    }
+    tree.delete();
+    assert.ok(readers.every((n) => n > 0), `statements reading the whole program: ${readers.join(' ')}`);
+  });
+
   test('edits that leave every statement in place carry the name index and the selection over: both equal what the new text builds afresh', () => {
     const rng = mulberry32(41);
     const flat = (index: NameIndex): string =>

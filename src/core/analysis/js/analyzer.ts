@@ -61,6 +61,8 @@ export interface Snapshot {
   copies: Map<number, StatementCopy>;
   /** The calls and findings of each statement, by its start offset. */
   results: Map<number, StatementResults>;
+  /** The statements whose checks read the facts of the whole program (see `Checker.programFactsRead`), by start offset. */
+  programReaders: Set<number>;
 }
 
 /**
@@ -137,6 +139,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   const only = options.only;
   const key = `${JSON.stringify(config)}\u0000${context.path ?? ''}\u0000${context.resolver ? 'r' : ''}`;
   let keep: StatementFilter | undefined;
+  /** Top-level code to check, copied without the rest of the program (see below). */
+  let partial = false;
   let reuse: StatementReuse | undefined;
   let statements: Statement[] = [];
   let infos: StatementInfo[] = [];
@@ -229,19 +233,27 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       for (const [i, m] of moved) if ((!dirty.has(i) || quietCallee(i, m.oldStart)) && kept.has(i) && prev.kept.has(m.oldStart)) clean.set(i, m);
       // Only the others are analyzed, and when they are functions and classes they need only what they reach: copy
       // those and the statements holding the file-wide facts some checks read by name (`axios.defaults.timeout = …`,
-      // responses read as bytes). Top-level code is checked against the whole program's names: copy everything.
+      // responses read as bytes).
       // A statement that holds no call (an import, `module.exports = …`, a constant) has nothing of its own to check.
       const seeds: number[] = [];
-      let contained = true;
+      // Checks of top-level code (and of calls made from it) read the facts of the whole program: a statement whose
+      // last analysis read them is analyzed with the whole selection; the others with what they reach, and again with
+      // the whole selection should a check read them after all (see `programFactsRead`).
+      let whole = false;
       for (const i of kept) {
         const inf = infos[i] as StatementInfo;
         if (!clean.has(i)) {
           if (!inf.mayCall && !readsFileWideFact(inf)) continue;
           seeds.push(i);
-          contained &&= inf.contained;
+          const m = moved.get(i);
+          const old = m ? m.oldStart : prev.statements[statementAt(prev.statements, (statements[i] as Statement).start)]?.start;
+          whole ||= old !== undefined && prev.programReaders.has(old);
         } else if (readsFileWideFact(inf)) seeds.push(i);
       }
-      if (contained) copy = reachableStatements(statements, infos, seeds, true);
+      if (!whole) {
+        copy = reachableStatements(statements, infos, seeds, true);
+        partial = copy.size < kept.size;
+      }
       reuse = (_type, start) => {
         const i = indexOfStart.get(start);
         const m = i === undefined ? undefined : moved.get(i);
@@ -282,6 +294,10 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     for (const c of old.calls) reused.push({ start: c.start + m.delta, end: c.end + m.delta, call: c.call, stmt: i });
     for (const f of old.findings) reused.push({ start: f.start + m.delta, end: f.end + m.delta, finding: f.finding, ...(f.call !== undefined ? { local: f.call } : {}), stmt: i });
   }
+  /** Statements whose checks read the facts of the whole program, by start offset (clean ones as they did before). */
+  const programReaders = new Set<number>();
+  let programRead = false;
+  for (const [i, m] of clean) if (prev?.programReaders.has(m.oldStart)) programReaders.add((statements[i] as Statement).start);
   const reusedCallIndex = new Map<string, number>();
   const range = (start: number, end: number) => ({ start: posAt(ast, start), end: posAt(ast, end) });
   let k = 0;
@@ -321,7 +337,12 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       }
       const d = detectCall(env, call);
       if (!d) continue;
+      checker.programFactsRead = false;
       const { checks, confidenceReason } = checker.check(d);
+      if (checker.programFactsRead) {
+        programRead = true;
+        if (statements.length > 0) programReaders.add((statements[statementAt(statements, call.start)] as Statement).start);
+      }
       const index = calls.length;
       const rg = rangeOfNode(ast, call);
       records.push({ d, checks });
@@ -341,6 +362,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     }
   }
   flushReused(Number.POSITIVE_INFINITY);
+  // A check read the facts of the whole program from a partial copy: they may lack what the rest holds.
+  if (partial && programRead) return runAnalysis(tree, source, config, { ...options, previous: undefined }, context);
   const ts = tree.language.types.includes('type_annotation');
   let snapshot: Snapshot | undefined;
   if (options.selective) {
@@ -358,7 +381,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         copies.set(start, { top: old.top, list, from: 0, delta: old.delta + m.delta });
       }
     }
-    snapshot = { source, key, flags, statements, infos, offsets, kept: startsOf(statements, kept), copies, results };
+    snapshot = { source, key, flags, statements, infos, offsets, kept: startsOf(statements, kept), copies, results, programReaders };
   }
   return { ast, ts, env, checker, records, calls, findings, ...(snapshot ? { snapshot } : {}) };
 }

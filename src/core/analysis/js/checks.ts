@@ -59,6 +59,11 @@ export interface CheckResult {
 
 export class Checker {
   private readonly facts = new Map<JNode, UnitFacts>();
+  /**
+   * Some check read the facts of the whole program (top-level code, or a call site there): they hold every copied
+   * statement, so an analysis that copied only some of them must not be trusted with it.
+   */
+  programFactsRead = false;
   private readonly ids = new Map<JNode, string[]>();
   private readonly bound = new Map<JNode, string[]>();
   private readonly sides = new Map<JNode, SideInfo>();
@@ -279,6 +284,7 @@ export class Checker {
   }
 
   unitFacts(unit: JNode): UnitFacts {
+    if (unit === this.ast.root) this.programFactsRead = true;
     let f = this.facts.get(unit);
     if (f) return f;
     const ast = this.ast;

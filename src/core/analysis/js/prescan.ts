@@ -81,8 +81,6 @@ const DECLARERS = new Set(['const', 'let', 'var', 'function', 'class', 'enum', '
 const HEAD_WORDS = new Set([...DECLARERS, 'export', 'default', 'async', 'declare', 'abstract']);
 /** Top-level statements whose inner declarations count as the program's (see `info`). */
 const LOOSE_TYPES = new Set(['ERROR', 'statement_block', 'if_statement', 'for_statement', 'for_in_statement', 'while_statement', 'do_statement', 'try_statement', 'switch_statement', 'labeled_statement', 'with_statement']);
-const DECLARATION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'class_declaration', 'abstract_class_declaration']);
-const EXPORTED_DECLARATION_RE = /^export\s+(?:default\s+)?(?:async\s+)?(?:function\b|(?:abstract\s+)?class\b)/;
 /** Text that may define a function or class. */
 const CALLABLE_RE = /=>|\bfunction\b|\bclass\b/;
 const MEMBER_ASSIGN_RE = /^\.\s*[\w$]+\s*=(?![=>])/;
@@ -106,8 +104,6 @@ export interface StatementInfo {
    * elsewhere (an import, or a declaration of plain values, never does).
    */
   callable: boolean;
-  /** It only declares functions or classes: no code of it runs at the top level, where checks match names file-wide. */
-  contained: boolean;
   /**
    * It may hold a call (its text has a parenthesis or a template literal): an import, a constant or `module.exports = …`
    * holds none to check. (A `require('m')` is a call: it adds a module the checks look at.)
@@ -202,9 +198,8 @@ export function info(source: string, s: Statement): StatementInfo {
     for (let m = METHOD_RE.exec(text); m; m = METHOD_RE.exec(text)) if (m[1] && !KEYWORDS.has(m[1])) provides.add(m[1]);
   }
   const callable = !isImport && (!/^(?:lexical|variable)_declaration$/.test(s.type) || CALLABLE_RE.test(text));
-  const contained = DECLARATION_TYPES.has(s.type) || (s.type === 'export_statement' && EXPORTED_DECLARATION_RE.test(text));
   const mayCall = !isImport && /[(`]/.test(text);
-  return { isImport, tokens, assigns, provides, callable, contained, mayCall };
+  return { isImport, tokens, assigns, provides, callable, mayCall };
 }
 
 /**
@@ -353,7 +348,7 @@ function sameNames(a: Set<string>, b: Set<string>): boolean {
 
 /** Whether two statement infos say the same to the statement selection (names and kinds). */
 export function sameInfo(a: StatementInfo, b: StatementInfo): boolean {
-  return a.isImport === b.isImport && a.callable === b.callable && a.contained === b.contained && a.mayCall === b.mayCall && sameNames(a.tokens, b.tokens) && sameNames(a.assigns, b.assigns) && sameNames(a.provides, b.provides);
+  return a.isImport === b.isImport && a.callable === b.callable && a.mayCall === b.mayCall && sameNames(a.tokens, b.tokens) && sameNames(a.assigns, b.assigns) && sameNames(a.provides, b.provides);
 }
 
 /**

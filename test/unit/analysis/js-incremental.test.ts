@@ -319,6 +319,28 @@ describe('JS/TS analysis shortcuts', () => {
     assert.ok(readers.every((n) => n > 0), `statements reading the whole program: ${readers.join(' ')}`);
   });
 
+  test('a statement whose edit adds a prediction sees the version recorded in a statement it does not reach: equal to a fresh analysis', () => {
+    // Before the edit the statement holds no prediction (it read nothing of the whole program); after it, its prediction
+    // leaves the process, and whether that is traced depends on a version recorded in a statement it does not reach.
+    const head = "import * as ort from 'onnxruntime-node';\nconst session = await ort.InferenceSession.create('m.onnx');\n";
+    const filler = Array.from({ length: 30 }, (_, i) => `export function helper${i}(a) {\n  return a + ${i};\n}\n`).join('');
+    const recorder = "console.log({ modelVersion: 'v3', ready: Boolean(session) });\n";
+    const before = `${head}const result = { y: 1 };\nparentPort.postMessage(result);\n${filler}${recorder}`;
+    const after = `${head}const result = await session.run({ x: new Float32Array(4) });\nparentPort.postMessage(result);\n${filler}${recorder}`;
+    let tree: Tree = parse(before, 'typescript');
+    const snap = runAnalysis(tree, before, DEFAULT_CONFIG, { selective: true })?.snapshot;
+    editTree(tree, before, after);
+    const nextTree = parse(after, 'typescript', tree);
+    tree.delete();
+    tree = nextTree;
+    const incremental = runAnalysis(tree, after, DEFAULT_CONFIG, { selective: true, ...(snap ? { previous: snap } : {}) });
+    const fresh = runAnalysis(tree, after, DEFAULT_CONFIG, { selective: true });
+    tree.delete();
+    assert.ok((fresh?.findings.length ?? 0) > 0, 'the prediction has findings of its own');
+    assert.ok(!fresh?.findings.some((f) => f.rule === 'untraced-prediction'), 'the version recorded below traces it');
+    assert.deepEqual(JSON.stringify(incremental?.findings), JSON.stringify(fresh?.findings));
+  });
+
   test('edits that leave every statement in place carry the name index and the selection over: both equal what the new text builds afresh', () => {
     const rng = mulberry32(41);
     const flat = (index: NameIndex): string =>

@@ -2,7 +2,7 @@
 // lost), truncation, a start near the end of a big file, bad lines with their numbers, a URL source, and KServe's
 // CloudEvents payload logs paired into prediction records.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { appendFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -44,8 +44,18 @@ describe('JsonlTail', () => {
   it('closed while a read runs: the read ends, the file is released, and later reads read nothing', async () => {
     const file = join(dir, 'closing.jsonl');
     await writeFile(file, '{"n":1}\n');
-    const openFiles = (): number => readdirSync('/proc/self/fd').length;
+    // The descriptors of this process open on the log file (counting all of them would count the runtime's own, which
+    // open and close on their own schedule).
+    const openFiles = (): number =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === file;
+        } catch {
+          return false;
+        }
+      }).length;
     const before = openFiles();
+    assert.equal(before, 0);
     // Closed before the read began: it reads nothing.
     const early = new JsonlTail(file);
     const unread = early.read();

@@ -167,6 +167,14 @@ describe('Python reanalysis after edits', () => {
     const fresh = run(after);
     return { first, second, fresh, done: () => [first.tree, second.tree, fresh.tree].forEach((t) => t.delete()) };
   };
+  /** An edit that changes the findings: `reanalyzed` statements are analyzed again, with the result of a fresh analysis. */
+  const meaningfulEdit = (before: string, after: string, reanalyzed: number, why: (total: number) => string) => {
+    const { first, second, fresh, done } = edited(before, after);
+    assert.notEqual(json(fresh), json(first), 'the edit changes the findings');
+    assert.equal(second.snapshot.reanalyzed, reanalyzed, why(second.snapshot.statements.length));
+    assert.equal(json(second), json(fresh));
+    done();
+  };
 
   test('in a file with a syntax error, an edit whose error recovery reaches past its statement: the statements reached are analyzed again', () => {
     // Found by inserting one character at random into corpus files that end in a broken line.
@@ -222,12 +230,7 @@ describe('Python reanalysis after edits', () => {
     const before = 'import joblib\nimport torch\nfrom torch import nn\n\nmodel = joblib.load("m.joblib")\n\n\nclass TextTagger:\n    pass\n\n\ntagger = TextTagger()\n\n\ndef classify(x):\n    return tagger.forward(x)\n\n\ndef other(x):\n    try:\n        return model.predict(x)\n    except Exception:\n        return None\n';
     const after = before.replace('class TextTagger:', 'class TextTagger(nn.Module):');
     for (const [from, to] of [[before, after], [after, before]] as const) {
-      const { first, second, fresh, done } = edited(from, to);
-      assert.notEqual(json(fresh), json(first), 'the edit changes the findings');
-      const total = second.snapshot.statements.length;
-      assert.equal(second.snapshot.reanalyzed, 3, `the class, its instance and the function calling it are analyzed again (of ${total})`);
-      assert.equal(json(second), json(fresh));
-      done();
+      meaningfulEdit(from, to, 3, (total) => `the class, its instance and the function calling it are analyzed again (of ${total})`);
     }
   });
 
@@ -284,11 +287,7 @@ describe('Python reanalysis after edits', () => {
   test('a name bound at module level reaches only where its lookup reaches module level: not functions binding it themselves, nor functions nested in one that does', () => {
     const before = 'import joblib\nimport requests\n\nmodel = joblib.load("m.joblib")\n\n\ndef a(x):\n    return model.predict(x)\n\n\ndef b(x):\n    model = joblib.load("n.joblib")\n    return model.predict(x)\n\n\ndef c(x):\n    def inner(y):\n        return model.predict(y)\n    model = joblib.load("k.joblib")\n    return inner(x)\n';
     const after = before.replace('model = joblib.load("m.joblib")', 'model = requests.Session()');
-    const { first, second, fresh, done } = edited(before, after);
-    assert.notEqual(json(fresh), json(first), 'the edit changes the findings');
-    assert.equal(second.snapshot.reanalyzed, 2, 'the assignment and the function reading the module-level name are analyzed again');
-    assert.equal(json(second), json(fresh));
-    done();
+    meaningfulEdit(before, after, 2, () => 'the assignment and the function reading the module-level name are analyzed again');
   });
 
   test('a class-level name reaches no other statement by its plain name; a class attribute whose meaning changes reaches the statements mentioning it through the file facts', () => {
@@ -308,11 +307,7 @@ describe('Python reanalysis after edits', () => {
     const before = 'from transformers import pipeline\nimport joblib\n\n\nclass Scorer:\n    clf = pipeline("sentiment-analysis")\n\n    def score(self, text):\n        return self.clf(text)\n\n\ndef handler(text):\n    return Scorer.clf(text)\n\n\ndef other(threshold):\n    return 1\n';
     const after = before.replace('clf = pipeline("sentiment-analysis")', 'clf = joblib.load("n.joblib")');
     for (const [from, to] of [[before, after], [after, before]] as const) {
-      const { first, second, fresh, done } = edited(from, to);
-      assert.notEqual(json(fresh), json(first), 'the edit changes the findings');
-      assert.equal(second.snapshot.reanalyzed, 2, 'the class and the function calling its attribute are analyzed again');
-      assert.equal(json(second), json(fresh));
-      done();
+      meaningfulEdit(from, to, 2, () => 'the class and the function calling its attribute are analyzed again');
     }
     // A class-level line is module-level code: the module-level predictions are analyzed again.
     const script = 'import joblib\n\nmodel = joblib.load("m.joblib")\n\n\nclass Cfg:\n    batch = [[1, 2]]\n\n\nlabel = model.predict(Cfg.batch)\nprint(label)\n\n\ndef unrelated(batch):\n    return batch\n';
@@ -328,11 +323,7 @@ describe('Python reanalysis after edits', () => {
     const before = `import boto3\n\n\nclass A:\n    def __init__(self):\n        self.rt = boto3.client("sagemaker-runtime")\n\n\n${reader}\n\n${owner}`;
     const after = before.replace('boto3.client("sagemaker-runtime")', 'object()');
     for (const [from, to] of [[before, after], [after, before]] as const) {
-      const { first, second, fresh, done } = edited(from, to);
-      assert.notEqual(json(fresh), json(first), 'the edit changes the findings');
-      assert.equal(second.snapshot.reanalyzed, 2, 'the class binding it and the class reading it are analyzed again, not the class binding its own');
-      assert.equal(json(second), json(fresh));
-      done();
+      meaningfulEdit(from, to, 2, () => 'the class binding it and the class reading it are analyzed again, not the class binding its own');
     }
   });
 

@@ -19,6 +19,19 @@ import { editTree, position } from './editTree';
 const same = (a: { calls: unknown[]; findings: unknown[] } | undefined, b: { calls: unknown[]; findings: unknown[] } | undefined): boolean =>
   JSON.stringify({ c: a?.calls ?? [], f: a?.findings ?? [] }) === JSON.stringify({ c: b?.calls ?? [], f: b?.findings ?? [] });
 
+/**
+ * Edits `tree` (the parse of `text`) into `next`, reparses it incrementally (the old tree is deleted) and analyzes the
+ * new tree selectively twice: reusing `previous`, and afresh. The caller deletes the returned tree.
+ */
+function reanalyzed(tree: Tree, text: string, next: string, previous: Snapshot | undefined) {
+  editTree(tree, text, next);
+  const nextTree = parse(next, 'typescript', tree);
+  tree.delete();
+  const incremental = runAnalysis(nextTree, next, DEFAULT_CONFIG, { selective: true, ...(previous ? { previous } : {}) });
+  const fresh = runAnalysis(nextTree, next, DEFAULT_CONFIG, { selective: true });
+  return { tree: nextTree, incremental, fresh };
+}
+
 type Rng = () => number;
 const IMPORT_LINE_RE = /^import\b.*$/gm;
 
@@ -303,12 +316,8 @@ describe('JS/TS analysis shortcuts', () => {
     let snap: Snapshot | undefined = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true })?.snapshot;
     const readers: number[] = [];
     for (const next of texts.slice(1)) {
-      editTree(tree, text, next);
-      const nextTree = parse(next, 'typescript', tree);
-      tree.delete();
-      tree = nextTree;
-      const incremental = runAnalysis(tree, next, DEFAULT_CONFIG, { selective: true, ...(snap ? { previous: snap } : {}) });
-      const fresh = runAnalysis(tree, next, DEFAULT_CONFIG, { selective: true });
+      const { incremental, fresh, ...after } = reanalyzed(tree, text, next, snap);
+      tree = after.tree;
       assert.ok(same(incremental, fresh), next);
       assert.deepEqual(JSON.stringify(incremental?.findings), JSON.stringify(fresh?.findings));
       readers.push(incremental?.snapshot?.programReaders.size ?? 0);
@@ -327,15 +336,10 @@ describe('JS/TS analysis shortcuts', () => {
     const recorder = "console.log({ modelVersion: 'v3', ready: Boolean(session) });\n";
     const before = `${head}const result = { y: 1 };\nparentPort.postMessage(result);\n${filler}${recorder}`;
     const after = `${head}const result = await session.run({ x: new Float32Array(4) });\nparentPort.postMessage(result);\n${filler}${recorder}`;
-    let tree: Tree = parse(before, 'typescript');
+    const tree = parse(before, 'typescript');
     const snap = runAnalysis(tree, before, DEFAULT_CONFIG, { selective: true })?.snapshot;
-    editTree(tree, before, after);
-    const nextTree = parse(after, 'typescript', tree);
-    tree.delete();
-    tree = nextTree;
-    const incremental = runAnalysis(tree, after, DEFAULT_CONFIG, { selective: true, ...(snap ? { previous: snap } : {}) });
-    const fresh = runAnalysis(tree, after, DEFAULT_CONFIG, { selective: true });
-    tree.delete();
+    const { incremental, fresh, tree: edited } = reanalyzed(tree, before, after, snap);
+    edited.delete();
     assert.ok((fresh?.findings.length ?? 0) > 0, 'the prediction has findings of its own');
     assert.ok(!fresh?.findings.some((f) => f.rule === 'untraced-prediction'), 'the version recorded below traces it');
     assert.deepEqual(JSON.stringify(incremental?.findings), JSON.stringify(fresh?.findings));
@@ -364,12 +368,8 @@ describe('JS/TS analysis shortcuts', () => {
         m && r < 0.5 ? [lineStart + (m.index ?? 0), m[0].length, `${m[0]}_v${e}`] : r < 0.8 ? [lineStart + line.length, 0, pickOf(rng, [' ', '#', ';'])] : [Math.floor(rng() * text.length), 0, pickOf(rng, ['(', '}', 'x', '\n'])];
       const next = text.slice(0, at) + inserted + text.slice(at + removed);
       const before = nameIndex(snap.infos);
-      editTree(tree, text, next);
-      const nextTree = parse(next, 'typescript', tree);
-      tree.delete();
-      tree = nextTree;
-      const incremental = runAnalysis(tree, next, DEFAULT_CONFIG, { selective: true, previous: snap });
-      const fresh = runAnalysis(tree, next, DEFAULT_CONFIG, { selective: true });
+      const { incremental, fresh, ...after } = reanalyzed(tree, text, next, snap);
+      tree = after.tree;
       assert.ok(same(incremental, fresh), `edit ${e}: ${JSON.stringify(inserted)} at ${at}`);
       snap = incremental?.snapshot;
       if (snap && fresh?.snapshot) {

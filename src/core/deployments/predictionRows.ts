@@ -40,7 +40,7 @@ function rowsOf(tensors: readonly TensorData[]): number {
 
 /** Row `r` of a tensor with `rows` rows, as plain JSON values. */
 function rowValues(t: TensorData, rows: number, r: number): unknown[] {
-  const per = rows > 0 ? Math.floor(t.data.length / rows) : 0;
+  const per = perOf(t, rows);
   const slice: unknown[] = [];
   for (let i = r * per; i < (r + 1) * per; i++) slice.push(t.data[i]);
   return jsonValues(t.dtype, slice);

@@ -224,8 +224,8 @@ function sortedSeriesKey(keys: string[], labels: Record<string, string>): string
     .join(',');
 }
 
-/** Whether a sample's labels include every label of `match` (given as its entries). */
-function matches(labels: Record<string, string>, match: readonly [string, string][]): boolean {
+/** Whether a sample's labels include every label of `match` (given as its entries, `Object.entries(match)`). */
+export function matches(labels: Record<string, string>, match: readonly [string, string][]): boolean {
   for (const [k, v] of match) if (labels[k] !== v) return false;
   return true;
 }

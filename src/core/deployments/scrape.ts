@@ -3,7 +3,7 @@
 // cumulative, as the server reports them; series.ts turns consecutive scrapes into increases.
 import { httpGet, type HttpOptions } from './http';
 import { METRIC } from './metricNames';
-import { histogramSeries, parseExposition, sumBuckets, type Bucket, type MetricFamily } from './prometheus';
+import { histogramSeries, matches, parseExposition, sumBuckets, type Bucket, type MetricFamily } from './prometheus';
 
 export interface ScrapePoint {
   /** ms since the epoch. */
@@ -30,7 +30,7 @@ function sumFamily(f: MetricFamily | undefined, match: Record<string, string>, k
   const wanted = Object.entries(match);
   for (const s of f.samples) {
     if (s.name.endsWith('_created')) continue;
-    if (!wanted.every(([k, v]) => s.labels[k] === v) || !keep(s.labels)) continue;
+    if (!matches(s.labels, wanted) || !keep(s.labels)) continue;
     total += s.value;
     seen = true;
   }

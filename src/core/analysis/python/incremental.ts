@@ -204,15 +204,15 @@ function splitStatements(ctx: PyContext, source: string, kept?: { before: Statem
   return starts.map((start, i) => {
     const end = i + 1 < starts.length ? (starts[i + 1] as number) : source.length;
     const line = Math.max(0, lastNumberAtOrBefore(scan.lineStartOffsets, start));
+    // A statement the rescan kept keeps what it binds and defines; a new one has them gathered below.
     const old = oldOf(i);
+    const s: Statement = { start, line, text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: old?.binds ?? new Set(), parts: old?.parts ?? new Set(), attrs: old?.attrs ?? new Set(), defs: old?.defs ?? new Set(), methods: old?.methods ?? [], bodies: old?.bodies ?? [], moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
     if (old) {
-      const s: Statement = { start, line, text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: old.binds, parts: old.parts, attrs: old.attrs, defs: old.defs, methods: old.methods, bodies: old.bodies, moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
       if (old.mentions) s.mentions = old.mentions;
       if (old.free) s.free = old.free;
       if (old.reads) s.reads = old.reads;
       return s;
     }
-    const s: Statement = { start, line, text: source.slice(start, end), masked: scan.masked.slice(start, end), binds: new Set(), parts: new Set(), attrs: new Set(), defs: new Set(), methods: [], bodies: [], moduleCode: false, error: error[i] === true, calls: [], unsafe: [] };
     for (let k = firstAt(scan.assigns, start, (a) => a.start); k < scan.assigns.length && (scan.assigns[k] as Assign).start < end; k++) {
       const { fn } = ctx.assignScope(k);
       for (const t of (scan.assigns[k] as Assign).targets) {

@@ -25,11 +25,16 @@ async function collapsePane(page: Page, title: string): Promise<void> {
   if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
 }
 
-async function answerInput(page: Page, value: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(value);
+/**
+ * Answers the input box whose prompt matches: the widget's input element is reused from one box to the next, so
+ * typing as soon as it is visible could land in the box just accepted, and every later answer one box off.
+ */
+async function answerInput(page: Page, prompt: RegExp, value: string): Promise<void> {
+  const message = page.locator('.quick-input-widget .quick-input-message', { hasText: prompt });
+  await message.waitFor({ timeout: 15_000 });
+  await page.locator('.quick-input-widget input').fill(value);
   await page.keyboard.press('Enter');
+  await message.waitFor({ state: 'hidden', timeout: 15_000 });
 }
 
 async function pick(page: Page, text: string | RegExp): Promise<void> {
@@ -100,10 +105,10 @@ describe('Deployments in code-server', () => {
   test('Replay Snapshot Traffic sends a drifted snapshot with feedback, and accuracy from feedback shows', async () => {
     await vs.runCommand('MLShip: Replay Snapshot Traffic');
     await pick(page, /applications 2025-11/);
-    await answerInput(page, '40'); // requests per second
-    await answerInput(page, '120'); // requests
-    await answerInput(page, '20'); // seconds
-    await answerInput(page, 'income*1.4'); // shift
+    await answerInput(page, /^Requests per second/, '40');
+    await answerInput(page, /^At most this many requests/, '120');
+    await answerInput(page, /^And for at most this many seconds/, '20');
+    await answerInput(page, /^Shift columns to rehearse drift/, 'income*1.4');
     await pick(page, /Feedback for 30 %/);
     const done = page.locator('.notification-toast', { hasText: /replay to credit-risk 2 \(local\) done — sent 120, answered 120, failed 0, feedback \d+/ });
     await done.waitFor({ timeout: 90_000 });

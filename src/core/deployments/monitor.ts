@@ -93,9 +93,12 @@ export class DeploymentMonitor {
     metric: undefined as QualityMetric | undefined,
     predictions: 0,
     sum: 0,
+    /** How many requests have a score (`sum` is over them); it outlives `scored`, which forgets trimmed requests. */
+    count: 0,
     /** Sum and count of the scores of the model's own answers (path `model`); the fallback's are the rest. */
     modelSum: 0,
     modelScored: 0,
+    /** The score of each request still in the store, so later feedback on it replaces its score. */
     scored: new Map<string, { score: number; model: boolean }>(),
     byId: new Map<string, number>(),
     waiting: new Map<string, FeedbackRecord>(),
@@ -289,13 +292,13 @@ export class DeploymentMonitor {
     const { drift, driftedFeatures, note: driftNote } = await this.statusDrift(now, window);
 
     const q = this.quality;
-    const fallbackScored = q.scored.size - q.modelScored;
+    const fallbackScored = q.count - q.modelScored;
     const quality =
-      q.metric && q.scored.size > 0
+      q.metric && q.count > 0
         ? {
             metric: q.metric,
-            value: q.sum / q.scored.size,
-            coverage: q.predictions > 0 ? q.scored.size / q.predictions : null,
+            value: q.sum / q.count,
+            coverage: q.predictions > 0 ? q.count / q.predictions : null,
             model: q.modelScored > 0 ? q.modelSum / q.modelScored : null,
             fallback: fallbackScored > 0 ? (q.sum - q.modelSum) / fallbackScored : null,
           }
@@ -504,7 +507,7 @@ export class DeploymentMonitor {
         q.modelSum -= before.score;
         q.modelScored--;
       }
-    }
+    } else q.count++;
     q.sum += score;
     if (model) {
       q.modelSum += score;
@@ -523,15 +526,22 @@ export class DeploymentMonitor {
       const q = this.quality;
       for (let i = 0; i < cut; i++) {
         const id = records.requestId(i);
-        // A later record of the same request id keeps the join.
-        if (q.byId.get(id) === records.firstSeq + i) q.byId.delete(id);
+        // A later record of the same request id keeps the join. Feedback on a request no longer in the store is not
+        // scored (it waits for a record that will not come), so its score can no longer be replaced: it stays in the
+        // sums and counts, and the map forgets it.
+        if (q.byId.get(id) === records.firstSeq + i) {
+          q.byId.delete(id);
+          q.scored.delete(id);
+        }
       }
       records.dropFirst(cut);
       this.statusTally.dropped(cut);
       this.inputRecords.dropFirst(records.length > 0 ? this.inputRecords.firstAfter(records.time(0) - 1) : this.inputRecords.length);
       if (this.recordKeys.size > 2 * max) this.recordKeys.clear();
     }
-    if (this.feedback.length > max * 1.1 || ((this.feedback[0]?.t ?? now) < oldest && this.feedback.length > 1000)) {
+    // Amortised too: once a tenth of the history window past it, not each poll once the first feedback has aged out.
+    const feedbackSlack = (this.options.historyMs ?? DEFAULT_HISTORY) / 10;
+    if (this.feedback.length > max * 1.1 || ((this.feedback[0]?.t ?? now) < oldest - feedbackSlack && this.feedback.length > 1000)) {
       this.feedback = this.feedback.filter((f) => f.t >= oldest).slice(-max);
       this.latestFeedback = feedbackByRequest(this.feedback);
     }
@@ -643,8 +653,8 @@ export class DeploymentMonitor {
   }
 
   /** What the monitor holds, for the text summary and tests. */
-  get collected(): { scrapes: number; predictions: number; feedback: number } {
-    return { scrapes: this.scrapes.length, predictions: this.records.length, feedback: this.feedback.length };
+  get collected(): { scrapes: number; predictions: number; feedback: number; scoredRequests: number } {
+    return { scrapes: this.scrapes.length, predictions: this.records.length, feedback: this.feedback.length, scoredRequests: this.quality.scored.size };
   }
 
   async close(): Promise<void> {

@@ -330,3 +330,56 @@ describe('the feedback join on the store', () => {
     }
   });
 });
+
+describe('feedback over a long run', () => {
+  it('keeps aged-out requests in the accuracy but not in memory, and trims feedback once in a while, not every poll', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlship-store-long-'));
+    try {
+      const random = seeded(47);
+      await writeFile(join(dir, 'p.jsonl'), '');
+      await writeFile(join(dir, 'f.jsonl'), '');
+      const T = Date.parse('2026-01-05T10:00:00Z');
+      let now = T;
+      const historyMs = 200_000;
+      const monitor = new DeploymentMonitor({ name: 'long', predictions: { jsonl: 'p.jsonl' }, feedback: { jsonl: 'f.jsonl' } }, { root: dir, now: () => now, historyMs, maxRecords: 100_000 });
+      const latest = new Map<string, number>();
+      const feedbackTimes: number[] = [];
+      let trims = 0;
+      let before = 0;
+      for (let poll = 0; poll < 80; poll++) {
+        const predictions: string[] = [];
+        const feedback: string[] = [];
+        for (let i = 0; i < 30; i++) {
+          const id = `p${poll}-${i}`;
+          const r = { ...randomRecord(random, now - Math.floor(random() * 3000), id), output: { label: pick(random, [0, 1]) } };
+          predictions.push(JSON.stringify(r));
+          // Feedback on every prediction; on some, a second answer that replaces the first.
+          for (let k = random() < 0.2 ? 2 : 1; k > 0; k--) {
+            const label = pick(random, [0, 1]);
+            feedback.push(JSON.stringify({ ts: new Date(now).toISOString(), request_id: id, feature: 'f', label, source: 'review', note: null }));
+            latest.set(id, scorePrediction(r, label, 'accuracy') as number);
+            feedbackTimes.push(now);
+          }
+        }
+        await appendFile(join(dir, 'p.jsonl'), predictions.map((l) => `${l}\n`).join(''));
+        await appendFile(join(dir, 'f.jsonl'), feedback.map((l) => `${l}\n`).join(''));
+        const status = await monitor.poll();
+        // The accuracy covers every request ever scored, long after its prediction left the store.
+        assertClose(status.quality?.value ?? null, mean([...latest.values()]), `poll ${poll}`);
+        const kept = monitor.collected;
+        assert.ok(kept.scoredRequests <= kept.predictions, `poll ${poll}: ${kept.scoredRequests} scored requests remembered, ${kept.predictions} predictions kept`);
+        const inHistory = feedbackTimes.filter((t) => t >= now - historyMs).length;
+        const inSlack = feedbackTimes.filter((t) => t >= now - historyMs - historyMs / 10).length;
+        assert.ok(kept.feedback >= inHistory && kept.feedback <= inSlack, `poll ${poll}: ${kept.feedback} feedback kept, ${inHistory} in the history window`);
+        if (kept.feedback < before) trims++;
+        before = kept.feedback;
+        now += 5000;
+      }
+      // 40 polls past the history window, a trim each 20 s (a tenth of it) at most: 10 trims, not 40.
+      assert.ok(trims > 0 && trims <= 11, `${trims} trims`);
+      await monitor.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

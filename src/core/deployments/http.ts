@@ -36,6 +36,8 @@ export interface HttpResponse {
   status: number;
   headers: IncomingMessage['headers'];
   body: string;
+  /** The body as received (byte offsets, as in ranges, count these). */
+  bytes: Buffer;
 }
 
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -150,7 +152,8 @@ export function httpFetch(method: 'GET' | 'POST', rawUrl: string, body: string |
           fail(new ConnectorError('closed', `${url.host} closed the connection in the middle of its answer to ${url.pathname}.`, status));
           return;
         }
-        const text = Buffer.concat(chunks, size).toString('utf8');
+        const bytes = Buffer.concat(chunks, size);
+        const text = bytes.toString('utf8');
         if (!accept(status)) {
           fail(new ConnectorError('http', `${where(url)} answered HTTP ${status}${errorDetail(text)}.`, status));
           return;
@@ -158,7 +161,7 @@ export function httpFetch(method: 'GET' | 'POST', rawUrl: string, body: string |
         done = true;
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
-        resolve({ status, headers: res.headers, body: text });
+        resolve({ status, headers: res.headers, body: text, bytes });
       });
     });
     req.end(body);

@@ -3,7 +3,7 @@
 // paired by id) turned into prediction records. Bad lines are reported with their line number, never fatal.
 import type { Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { httpGet, type HttpOptions } from './http';
+import { DEFAULT_MAX_BYTES, httpGet, type HttpOptions, type HttpResponse } from './http';
 import { rowOutput, type TensorData } from './predictionRows';
 import { inputHash, parseFeedbackRecord, parsePredictionRecord, type FeedbackRecord, type ParseResult, type PredictionOutput, type PredictionRecord, type Timed } from './records';
 
@@ -212,27 +212,124 @@ export function parseLines<T>(lines: readonly LogLine[], source: string, parse: 
   return { records, problems };
 }
 
-/** Reads a whole JSONL document from a URL (bounded by the HTTP options' maxBytes) into lines. */
-export async function fetchJsonl(url: string, http: HttpOptions = {}): Promise<LogLine[]> {
-  const res = await httpGet(url, http);
-  return res.body
-    .split('\n')
-    .map((text, i) => ({ text: text.replace(/\r$/, ''), line: i + 1 }))
-    .filter((l) => l.text.trim() !== '');
+/** Bytes read again before what is new, to tell a document that grew from one that was replaced. */
+const URL_OVERLAP_BYTES = 256;
+
+/** The first byte position of a `Content-Range: bytes first-last/length` header. */
+function rangeStart(header: string | undefined): number | undefined {
+  const m = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(header?.trim() ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Follows a JSONL document behind a URL, as JsonlTail follows a file: each read returns the complete lines added
+ * since the previous one, each once. A server that honours byte ranges (nginx, object stores, most static servers) is
+ * asked for at most `maxBytes` from where the last read stopped, starting a few hundred bytes earlier: when those
+ * bytes are not the ones read before, the document was replaced (rotated, truncated) and is read again from its end.
+ * A first read asks only for its last `maxBytes`, so a log longer than that is followed from near its end instead of
+ * failing as too large. A server that ignores ranges sends the whole document each time; what was read before is
+ * skipped when the document still holds it in the same place.
+ */
+export class UrlTail {
+  /** Bytes of the document read, through the last newline. */
+  private offset = 0;
+  /** Its last URL_OVERLAP_BYTES bytes (or all, when fewer). */
+  private seen: Buffer = Buffer.alloc(0);
+  private lineNo = 0;
+  /** The first line of a read that starts mid-document is the end of a line not read: it is dropped. */
+  private dropFirstLine = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly http: HttpOptions = {},
+  ) {}
+
+  async read(): Promise<TailRead> {
+    const max = this.http.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (this.offset === 0) return this.first(max);
+    const from = this.offset - this.seen.length;
+    const res = await this.get(`bytes=${from}-${from + max - 1}`);
+    if (res.status === 206) {
+      // Not where asked, or not the bytes read there before: another document now.
+      if (rangeStart(res.headers['content-range']) !== from || !res.bytes.subarray(0, this.seen.length).equals(this.seen)) return this.first(max, true);
+      return this.take(res.bytes, from, this.seen.length, false);
+    }
+    // 416: nothing at `from` any more, the document is shorter than what was read of it.
+    if (res.status !== 200) return this.first(max, true);
+    // The whole document, from a server that ignores ranges.
+    if (res.bytes.length >= this.offset && res.bytes.subarray(from, this.offset).equals(this.seen)) return this.take(res.bytes, 0, this.offset, false);
+    this.reset();
+    return this.take(res.bytes, 0, 0, true);
+  }
+
+  private get(range: string): Promise<HttpResponse> {
+    return httpGet(this.url, { ...this.http, headers: { ...this.http.headers, Range: range }, acceptStatus: (s) => (s >= 200 && s < 300) || s === 416 });
+  }
+
+  private reset(): void {
+    this.offset = 0;
+    this.seen = Buffer.alloc(0);
+    this.lineNo = 0;
+    this.dropFirstLine = false;
+  }
+
+  /** Reads the last `max` bytes of the document (all of it when it is no longer). */
+  private async first(max: number, rotated = false): Promise<TailRead> {
+    this.reset();
+    const res = await this.get(`bytes=-${max}`);
+    // 416: an empty document (no last bytes to send).
+    if (res.status === 416) return { lines: [], problems: [], rotated, missing: false };
+    const start = res.status === 206 ? (rangeStart(res.headers['content-range']) ?? 0) : 0;
+    this.dropFirstLine = start > 0;
+    return this.take(res.bytes, start, 0, rotated);
+  }
+
+  /** The complete lines of `bytes` (which start at byte `base` of the document) from index `at` on. */
+  private take(bytes: Buffer, base: number, at: number, rotated: boolean): TailRead {
+    const out: TailRead = { lines: [], problems: [], rotated, missing: false };
+    const end = bytes.lastIndexOf(10) + 1;
+    if (end <= at) {
+      // No newline in what is new: a line still being written, or one longer than a whole read.
+      if (bytes.length - at >= (this.http.maxBytes ?? DEFAULT_MAX_BYTES) - URL_OVERLAP_BYTES) {
+        // Reported once; its rest, over the next reads, is dropped up to its newline.
+        if (!this.dropFirstLine) out.problems.push({ source: this.url, line: ++this.lineNo, message: `a line longer than ${bytes.length - at} bytes was skipped` });
+        this.advance(bytes, base, bytes.length);
+        this.dropFirstLine = true;
+      }
+      return out;
+    }
+    for (const text of bytes.toString('utf8', at, end - 1).split('\n')) {
+      if (this.dropFirstLine) {
+        this.dropFirstLine = false;
+        continue;
+      }
+      this.lineNo++;
+      const t = text.endsWith('\r') ? text.slice(0, -1) : text;
+      if (t.trim() !== '') out.lines.push({ text: t, line: this.lineNo });
+    }
+    this.advance(bytes, base, end);
+    return out;
+  }
+
+  /** Moves past `bytes[0, end)`, keeping its last bytes to recognise the document by next time. */
+  private advance(bytes: Buffer, base: number, end: number): void {
+    this.offset = base + end;
+    this.seen = Buffer.from(bytes.subarray(Math.max(0, end - URL_OVERLAP_BYTES), end));
+  }
 }
 
 export type LogFormat = 'mlship' | 'kserve';
 
 /** A source of prediction records: a followed file or a URL, in design.md's format or as KServe CloudEvents. */
 export class PredictionSource {
-  private readonly tail: JsonlTail | undefined;
+  private readonly tail: JsonlTail | UrlTail;
   private readonly kserve: CloudEventsAssembler | undefined;
 
   constructor(
     private readonly location: { file: string } | { url: string },
-    private readonly options: { format?: LogFormat; http?: HttpOptions; tail?: TailOptions; featureNames?: readonly string[] } = {},
+    options: { format?: LogFormat; http?: HttpOptions; tail?: TailOptions; featureNames?: readonly string[] } = {},
   ) {
-    if ('file' in location) this.tail = new JsonlTail(location.file, options.tail);
+    this.tail = 'file' in location ? new JsonlTail(location.file, options.tail) : new UrlTail(location.url, options.http);
     if (options.format === 'kserve') this.kserve = new CloudEventsAssembler(options.featureNames);
   }
 
@@ -240,19 +337,12 @@ export class PredictionSource {
     return 'file' in this.location ? this.location.file : this.location.url;
   }
 
-  /** New records since the last call (a URL is read whole each time: callers de-duplicate by request id and time). */
+  /**
+   * New records since the last call. A document behind a URL that was replaced is read again from its end, so records
+   * may come twice: callers de-duplicate a URL's records by request id and time.
+   */
   async read(): Promise<{ records: Timed<PredictionRecord>[]; problems: LogProblem[]; missing: boolean }> {
-    let lines: LogLine[];
-    let problems: LogProblem[] = [];
-    let missing = false;
-    if (this.tail) {
-      const r = await this.tail.read();
-      lines = r.lines;
-      problems = r.problems;
-      missing = r.missing;
-    } else {
-      lines = await fetchJsonl((this.location as { url: string }).url, this.options.http);
-    }
+    const { lines, problems, missing } = await this.tail.read();
     if (this.kserve) {
       const parsed = parseLines(lines, this.name, parseCloudEvent);
       return { records: this.kserve.add(parsed.records), problems: [...problems, ...parsed.problems], missing };
@@ -262,34 +352,30 @@ export class PredictionSource {
   }
 
   async close(): Promise<void> {
-    await this.tail?.close();
+    if (this.tail instanceof JsonlTail) await this.tail.close();
   }
 }
 
 /** A source of feedback records (design.md's format), from a followed file or a URL. */
 export class FeedbackSource {
-  private readonly tail: JsonlTail | undefined;
+  private readonly tail: JsonlTail | UrlTail;
 
   constructor(
     private readonly location: { file: string } | { url: string },
-    private readonly options: { http?: HttpOptions; tail?: TailOptions } = {},
+    options: { http?: HttpOptions; tail?: TailOptions } = {},
   ) {
-    if ('file' in location) this.tail = new JsonlTail(location.file, options.tail);
+    this.tail = 'file' in location ? new JsonlTail(location.file, options.tail) : new UrlTail(location.url, options.http);
   }
 
   async read(): Promise<{ records: Timed<FeedbackRecord>[]; problems: LogProblem[]; missing: boolean }> {
     const name = 'file' in this.location ? this.location.file : this.location.url;
-    if (this.tail) {
-      const r = await this.tail.read();
-      const parsed = parseLines(r.lines, name, parseFeedbackRecord);
-      return { records: parsed.records, problems: [...r.problems, ...parsed.problems], missing: r.missing };
-    }
-    const parsed = parseLines(await fetchJsonl((this.location as { url: string }).url, this.options.http), name, parseFeedbackRecord);
-    return { ...parsed, missing: false };
+    const r = await this.tail.read();
+    const parsed = parseLines(r.lines, name, parseFeedbackRecord);
+    return { records: parsed.records, problems: [...r.problems, ...parsed.problems], missing: r.missing };
   }
 
   async close(): Promise<void> {
-    await this.tail?.close();
+    if (this.tail instanceof JsonlTail) await this.tail.close();
   }
 }
 

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST_FILE } from '../../core/config/manifest';
+import { DEFAULT_MIN_RECORDS } from '../../core/deployments/driftSeries';
 import { servableFromVersion } from '../../core/deployments/local';
 import { OipClient } from '../../core/deployments/oip';
 import { describeShift, parseShift, replaySnapshot, type ColumnShift } from '../../core/deployments/replay';
@@ -205,9 +206,10 @@ export class DeploymentCommands {
     const ask = async (prompt: string, value: string, validate: (t: string) => string | undefined): Promise<string | undefined> => vscode.window.showInputBox({ title: `Replay to ${e.config.name}`, prompt, value, validateInput: validate, ignoreFocusOut: true });
     const rate = await ask('Requests per second', '10', positive('requests per second', false));
     if (rate === undefined) return;
-    const count = await ask('At most this many requests', '300', positive('requests', true));
+    // By default enough requests for live drift to be measured once they are logged, and the time to send them.
+    const count = await ask(`At most this many requests (live drift is measured from ${DEFAULT_MIN_RECORDS} logged inputs)`, String(DEFAULT_MIN_RECORDS + 100), positive('requests', true));
     if (count === undefined) return;
-    const duration = await ask('And for at most this many seconds', '60', positive('seconds', false));
+    const duration = await ask('And for at most this many seconds', String(Math.ceil(Number(count) / Number(rate))), positive('seconds', false));
     if (duration === undefined) return;
     const shiftText = await ask('Shift columns to rehearse drift (optional): income*1.3, age+10, region=north', '', (t) => {
       try {

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readSimpleInferenceRequest } from '../core/deployments/oipRequestBytes';
 import { encodeTensorJson, oipShape, OipRequestError, parseInferenceRequest } from '../core/deployments/oipTensor';
 import { eachRowOutput, predictionLogText, type RecordContext, type RowPredictionSink } from '../core/deployments/predictionRows';
 import { feedbackFromRequest } from '../core/deployments/records';
@@ -127,7 +128,8 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   const countPrediction: RowPredictionSink = (output, confidence) => metrics.countPrediction(output?.label !== undefined ? String(output.label) : undefined, confidence !== null && confidence < lowConfidence);
   /** One inference request's body to its answer (through `respond`), then metrics and the prediction log. */
   const infer = async (body: Buffer, started: bigint, respond: Respond): Promise<void> => {
-    const request = parseInferenceRequest(parseJson(body));
+    // The common body read straight from its bytes; any other (or a malformed one) through JSON.parse.
+    const request = readSimpleInferenceRequest(body) ?? parseInferenceRequest(parseJson(body));
     model.check(request.inputs, request.outputs);
     const outputs = batcher ? await batcher.submit(request.inputs, request.outputs) : await model.run(request.inputs, request.outputs);
     const id = request.id ?? randomUUID();

@@ -263,17 +263,46 @@ export function jsonValueText(v: unknown, half: boolean, bool: boolean): string 
 }
 
 /**
+ * The JSON text of `data[start, end)` joined by commas, as jsonValueText() writes each value: `half` for float16 data
+ * (the bits), `bool` for bool data. Float and 32-bit-or-narrower integer typed arrays whose values are all finite are
+ * joined by the typed array itself (the text of a number is String(number) there too), which makes the text in one
+ * piece instead of two strings per value.
+ */
+export function jsonValuesText(data: ArrayLike<unknown>, start: number, end: number, half: boolean, bool: boolean): string {
+  if (!half && !bool && isNumberArray(data)) {
+    let finite = true;
+    for (let i = start; i < end && finite; i++) finite = Number.isFinite(data[i]);
+    if (finite) return (start === 0 && end === data.length ? data : data.subarray(start, end)).join(',');
+  }
+  let text = '';
+  for (let i = start; i < end; i++) text += (i === start ? '' : ',') + jsonValueText(data[i], half, bool);
+  return text;
+}
+
+type NumberArray = Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | Uint8ClampedArray;
+
+function isNumberArray(data: ArrayLike<unknown>): data is NumberArray {
+  return (
+    data instanceof Float32Array ||
+    data instanceof Float64Array ||
+    data instanceof Int32Array ||
+    data instanceof Uint32Array ||
+    data instanceof Int16Array ||
+    data instanceof Uint16Array ||
+    data instanceof Int8Array ||
+    data instanceof Uint8Array ||
+    data instanceof Uint8ClampedArray
+  );
+}
+
+/**
  * `JSON.stringify(encodeTensor(name, dtype, dims, data))`, written straight from the typed data: the server answers
  * every request with it, and skipping the array of plain values halves the work for a large output.
  */
 export function encodeTensorJson(name: string, dtype: string, dims: readonly number[], data: ArrayLike<unknown>): string {
   const datatype = oipDatatypeOf(dtype);
   if (datatype === undefined) throw new Error(`Output "${name}" has type ${dtype}, which the Open Inference Protocol cannot carry.`);
-  const half = dtype === 'float16';
-  const bool = dtype === 'bool';
-  let text = `{"name":${JSON.stringify(name)},"datatype":"${datatype}","shape":[${dims.join(',')}],"data":[`;
-  for (let i = 0; i < data.length; i++) text += (i === 0 ? '' : ',') + jsonValueText(data[i], half, bool);
-  return `${text}]}`;
+  return `{"name":${JSON.stringify(name)},"datatype":"${datatype}","shape":[${dims.join(',')}],"data":[${jsonValuesText(data, 0, data.length, dtype === 'float16', dtype === 'bool')}]}`;
 }
 
 /** An OIP shape for a signature shape: symbolic and unknown dimensions are -1. */

@@ -1,7 +1,7 @@
 // From one inference (input and output tensors of a batch) to one prediction log record per row: inputs keyed by
 // feature, the label and class scores of a classifier or the value of a regressor, and the confidence. Pure; the
 // local server calls it after each inference.
-import { jsonValue, jsonValues, jsonValueText } from './oipTensor';
+import { jsonValue, jsonValues, jsonValuesText, jsonValueText } from './oipTensor';
 import { canonicalHash, inputHash, type PredictionOutput, type PredictionRecord } from './records';
 
 export interface TensorData {
@@ -267,9 +267,7 @@ function columnText(c: LoggedColumn, inputs: readonly TensorData[], r: number): 
   const bool = t.dtype === 'bool';
   const start = r * c.per + c.offset;
   if (!c.array) return jsonValueText(t.data[start], half, bool);
-  let text = '[';
-  for (let i = 0; i < c.count; i++) text += (i === 0 ? '' : ',') + jsonValueText(t.data[start + i], half, bool);
-  return `${text}]`;
+  return `[${jsonValuesText(t.data, start, start + c.count, half, bool)}]`;
 }
 
 const numberText = (x: number | null): string => (x !== null && Number.isFinite(x) ? String(x) : 'null');

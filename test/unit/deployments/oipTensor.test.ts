@@ -3,7 +3,7 @@
 // numbers, and what it writes decodes back to the same typed data.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeTensor, encodeTensor, encodeTensorJson } from '../../../src/core/deployments/oipTensor';
+import { decodeTensor, encodeTensor, encodeTensorJson, jsonValuesText, jsonValueText } from '../../../src/core/deployments/oipTensor';
 import { toFloat16Bits } from '../../../src/core/inference/inputs';
 
 const CASES: { dtype: string; data: ArrayLike<unknown> }[] = [
@@ -37,5 +37,42 @@ describe('encodeTensorJson', () => {
 
   it('refuses a type the protocol cannot carry', () => {
     assert.throws(() => encodeTensorJson('m', 'map(int64,float)', [1], []), /cannot carry/);
+  });
+});
+
+describe('jsonValuesText', () => {
+  // A seeded generator, so a failure shows the same data again.
+  let seed = 12345;
+  const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const special = [Number.NaN, Infinity, -Infinity, -0, 0, 1e21, 1e-7, 5e-324, 0.1, 123456789];
+  const value = (): number => (random() < 0.05 ? (special[Math.floor(random() * special.length)] as number) : (random() - 0.5) * 10 ** Math.floor(random() * 12 - 4));
+  const kinds: { dtype: string; make: (values: number[]) => ArrayLike<unknown> }[] = [
+    { dtype: 'float32', make: (v) => Float32Array.from(v) },
+    { dtype: 'float64', make: (v) => Float64Array.from(v) },
+    { dtype: 'int32', make: (v) => Int32Array.from(v, (x) => (Number.isFinite(x) ? x : 0)) },
+    { dtype: 'uint8', make: (v) => Uint8Array.from(v, (x) => (Number.isFinite(x) ? x : 0)) },
+    { dtype: 'bool', make: (v) => Uint8Array.from(v, (x) => (x > 0 ? 1 : 0)) },
+    { dtype: 'float16', make: (v) => Uint16Array.from(v.map(toFloat16Bits)) },
+    { dtype: 'plain', make: (v) => v },
+  ];
+
+  it('writes each value as jsonValueText() does, joined by commas, for any range of any array', () => {
+    for (let round = 0; round < 400; round++) {
+      const kind = kinds[round % kinds.length] as (typeof kinds)[number];
+      const length = Math.floor(random() * 80);
+      const data = kind.make(Array.from({ length }, value));
+      const start = Math.floor(random() * (length + 1));
+      const end = start + Math.floor(random() * (length - start + 1));
+      const half = kind.dtype === 'float16';
+      const bool = kind.dtype === 'bool';
+      const expected = Array.from({ length: end - start }, (_, i) => jsonValueText(data[start + i], half, bool)).join(',');
+      assert.equal(jsonValuesText(data, start, end, half, bool), expected, `${kind.dtype} [${start}, ${end}) of ${length}`);
+    }
+  });
+
+  it('writes the text JSON.stringify writes for non-finite values inside an otherwise plain float array', () => {
+    const data = Float32Array.from([1.5, Number.NaN, -Infinity, 0.1]);
+    assert.equal(`[${jsonValuesText(data, 0, 4, false, false)}]`, JSON.stringify([1.5, 'NaN', '-Infinity', Math.fround(0.1)]));
+    assert.equal(jsonValuesText(data, 3, 4, false, false), String(Math.fround(0.1)));
   });
 });

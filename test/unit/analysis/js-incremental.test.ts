@@ -328,21 +328,41 @@ describe('JS/TS analysis shortcuts', () => {
     assert.ok(readers.every((n) => n > 0), `statements reading the whole program: ${readers.join(' ')}`);
   });
 
-  test('a statement whose edit adds a prediction sees the version recorded in a statement it does not reach: equal to a fresh analysis', () => {
-    // Before the edit the statement holds no prediction (it read nothing of the whole program); after it, its prediction
-    // leaves the process, and whether that is traced depends on a version recorded in a statement it does not reach.
+  test('a statement whose edit adds a prediction reads facts of the whole program held by a function it does not reach (a version recorded, a score compared to a threshold): equal to a fresh analysis', () => {
+    // Before the edit the statement holds no prediction (it read nothing of the whole program); after it, its top-level
+    // prediction's check reads the facts of the whole program, which a function the edited statement does not reach by
+    // name decides (kept by the selection for a candidate of its own, left out of the copy after the edit).
     const head = "import * as ort from 'onnxruntime-node';\nconst session = await ort.InferenceSession.create('m.onnx');\n";
     const filler = Array.from({ length: 30 }, (_, i) => `export function helper${i}(a) {\n  return a + ${i};\n}\n`).join('');
-    const recorder = "console.log({ modelVersion: 'v3', ready: Boolean(session) });\n";
-    const before = `${head}const result = { y: 1 };\nparentPort.postMessage(result);\n${filler}${recorder}`;
-    const after = `${head}const result = await session.run({ x: new Float32Array(4) });\nparentPort.postMessage(result);\n${filler}${recorder}`;
-    const tree = parse(before, 'typescript');
-    const snap = runAnalysis(tree, before, DEFAULT_CONFIG, { selective: true })?.snapshot;
-    const { incremental, fresh, tree: edited } = reanalyzed(tree, before, after, snap);
-    edited.delete();
-    assert.ok((fresh?.findings.length ?? 0) > 0, 'the prediction has findings of its own');
-    assert.ok(!fresh?.findings.some((f) => f.rule === 'untraced-prediction'), 'the version recorded below traces it');
-    assert.deepEqual(JSON.stringify(incremental?.findings), JSON.stringify(fresh?.findings));
+    const cases = [
+      {
+        rule: 'untraced-prediction',
+        before: 'const result = { y: 1 };\nparentPort.postMessage(result);\n',
+        after: 'const result = await session.run({ x: new Float32Array(4) });\nparentPort.postMessage(result);\n',
+        far: "export async function health() {\n  const r = await fetch('/healthz');\n  console.log({ modelVersion: 'v3', ok: r.ok });\n}\n",
+      },
+      {
+        rule: 'no-confidence',
+        before: 'const out = { label: { data: [0] } };\nconst label = out.label.data[0];\nrender(label);\n',
+        after: 'const out = await session.run({ x: new Float32Array(4) });\nconst label = out.label.data[0];\nrender(label);\n',
+        far: "export async function gate() {\n  const r = await fetch('/healthz');\n  return r.probability > 0.5;\n}\n",
+      },
+    ];
+    for (const { rule, before, after, far } of cases) {
+      for (const withFar of [true, false]) {
+        const old = `${head}${before}${filler}${withFar ? far : ''}`;
+        const next = `${head}${after}${filler}${withFar ? far : ''}`;
+        const tree = parse(old, 'typescript');
+        const snap = runAnalysis(tree, old, DEFAULT_CONFIG, { selective: true })?.snapshot;
+        assert.equal(snap?.programReaders.size, 0, 'before the edit, no check reads the whole program');
+        const { incremental, fresh, tree: edited } = reanalyzed(tree, old, next, snap);
+        edited.delete();
+        assert.ok((fresh?.findings.length ?? 0) > 0, 'the prediction has findings of its own');
+        assert.equal(fresh?.findings.some((f) => f.rule === rule), !withFar, `${rule}: the function far below decides it`);
+        assert.deepEqual(JSON.stringify(incremental?.findings), JSON.stringify(fresh?.findings), `${rule}, ${withFar ? 'with' : 'without'} the function far below`);
+        assert.deepEqual(JSON.stringify(incremental?.calls), JSON.stringify(fresh?.calls));
+      }
+    }
   });
 
   test('edits that leave every statement in place carry the name index and the selection over: both equal what the new text builds afresh', () => {

@@ -41,6 +41,11 @@ export interface RunOptions {
   selective?: boolean;
   /** The analysis of the text before an edit: unchanged statements keep their copies and, when nothing they depend on changed, their results. */
   previous?: Snapshot;
+  /**
+   * With `previous`: copy the whole selection, as when a statement to analyze read the facts of the whole program last
+   * time (the second attempt after a partial copy's checks read them).
+   */
+  wholeSelection?: boolean;
 }
 
 /** What one analysis leaves for the next one of the same document (after an edit). */
@@ -239,7 +244,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       // Checks of top-level code (and of calls made from it) read the facts of the whole program: a statement whose
       // last analysis read them is analyzed with the whole selection; the others with what they reach, and again with
       // the whole selection should a check read them after all (see `programFactsRead`).
-      let whole = false;
+      let whole = options.wholeSelection === true;
       for (const i of kept) {
         const inf = infos[i] as StatementInfo;
         if (!clean.has(i)) {
@@ -362,8 +367,10 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     }
   }
   flushReused(Number.POSITIVE_INFINITY);
-  // A check read the facts of the whole program from a partial copy: they may lack what the rest holds.
-  if (partial && programRead) return runAnalysis(tree, source, config, { ...options, previous: undefined }, context);
+  // A check read the facts of the whole program from a partial copy: they may lack what the rest holds. Analyzed again
+  // with the whole selection copied; the clean statements' results still hold (the copies this attempt took are built
+  // again from the tree).
+  if (partial && programRead) return runAnalysis(tree, source, config, { ...options, wholeSelection: true }, context);
   const ts = tree.language.types.includes('type_annotation');
   let snapshot: Snapshot | undefined;
   if (options.selective) {

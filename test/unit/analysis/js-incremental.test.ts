@@ -365,6 +365,31 @@ describe('JS/TS analysis shortcuts', () => {
     }
   });
 
+  test('an edit of a function far from unchanged top-level predictions that adds or removes a version recorder or a threshold comparison: their checks change as in a fresh analysis', () => {
+    // The predictions' statements are not edited and do not reach the function by name: only what their checks read of
+    // the whole program (a version recorded anywhere, comparisons after them) changes.
+    const head =
+      "import * as ort from 'onnxruntime-node';\nconst session = await ort.InferenceSession.create('m.onnx');\nconst result = await session.run({ x: new Float32Array(4) });\nparentPort.postMessage(result);\nconst out = await session.run({ x: new Float32Array(4) });\nconst label = out.label.data[0];\nrender(label);\n";
+    const filler = Array.from({ length: 30 }, (_, i) => `export function helper${i}(a) {\n  return a + ${i};\n}\n`).join('');
+    const pairs = [
+      ['untraced-prediction', "export async function health() {\n  const r = await fetch('/healthz');\n  console.log({ ok: r.ok });\n}\n", "export async function health() {\n  const r = await fetch('/healthz');\n  console.log({ modelVersion: 'v3', ok: r.ok });\n}\n"],
+      ['no-confidence', "export async function gate() {\n  const r = await fetch('/healthz');\n  return r.probability;\n}\n", "export async function gate() {\n  const r = await fetch('/healthz');\n  return r.probability > 0.5;\n}\n"],
+    ] as const;
+    for (const [rule, without, withFact] of pairs) {
+      for (const [from, to] of [[without, withFact], [withFact, without]]) {
+        const old = `${head}${filler}${from}`;
+        const next = `${head}${filler}${to}`;
+        const tree = parse(old, 'typescript');
+        const snap = runAnalysis(tree, old, DEFAULT_CONFIG, { selective: true })?.snapshot;
+        const { incremental, fresh, tree: edited } = reanalyzed(tree, old, next, snap);
+        edited.delete();
+        assert.equal(fresh?.findings.some((f) => f.rule === rule), to === without, `${rule}: decided by the edited function`);
+        assert.deepEqual(JSON.stringify(incremental?.findings), JSON.stringify(fresh?.findings), `${rule}: ${to === without ? 'removed' : 'added'}`);
+        assert.deepEqual(JSON.stringify(incremental?.calls), JSON.stringify(fresh?.calls));
+      }
+    }
+  });
+
   test('edits that leave every statement in place carry the name index and the selection over: both equal what the new text builds afresh', () => {
     const rng = mulberry32(41);
     const flat = (index: NameIndex): string =>

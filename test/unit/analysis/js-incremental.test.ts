@@ -390,6 +390,44 @@ describe('JS/TS analysis shortcuts', () => {
     }
   });
 
+  test('import edits that keep the imported names (spaces, quotes, order, aliases swapped): reanalysis equals a fresh analysis and copies less', () => {
+    const edits: [RegExp, string][] = [
+      [/\{ (\w)/, '{  $1'],
+      [/'([^']+)';$/, '"$1";'],
+      [/\{ (\w+), (\w+) \}/, '{ $2, $1 }'],
+      // The same names with the other meaning: the statements that use them are analyzed again.
+      [/\{ (\w+), (\w+) \}/, '{ $1 as $2, $2 as $1 }'],
+      [/^import (\w+) from/, 'import  $1  from'],
+    ];
+    let text = generateSource('typescript', 2000, 43);
+    let tree: Tree = parse(text, 'typescript');
+    let snap: Snapshot | undefined = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true })?.snapshot;
+    let edited = 0;
+    let smaller = 0;
+    for (const imp of [...text.matchAll(IMPORT_LINE_RE)].slice(0, 12)) {
+      for (const [re, by] of edits) {
+        const line = imp[0];
+        if (!re.test(line)) continue;
+        const at = text.indexOf(`\n${line}\n`) + 1;
+        if (at <= 0) continue;
+        const original = text;
+        // The edit, then its undo: each reanalyzed with the snapshot of the text before it.
+        for (const next of [text.slice(0, at) + line.replace(re, by) + text.slice(at + line.length), original]) {
+          const { incremental, fresh, ...after } = reanalyzed(tree, text, next, snap);
+          tree = after.tree;
+          assert.ok(same(incremental, fresh), `${line} → ${next.slice(at, next.indexOf('\n', at))}`);
+          const copied = (a: typeof fresh): number => a?.ast.root.children.filter((c) => !c.skipped).length ?? 0;
+          if (copied(incremental) < copied(fresh)) smaller++;
+          snap = incremental?.snapshot;
+          text = next;
+          edited++;
+        }
+      }
+    }
+    tree.delete();
+    assert.ok(edited >= 10 && smaller >= edited / 2, `${edited} import edits, ${smaller} reanalyzed with a smaller copy than a fresh analysis`);
+  });
+
   test('edits that leave every statement in place carry the name index and the selection over: both equal what the new text builds afresh', () => {
     const rng = mulberry32(41);
     const flat = (index: NameIndex): string =>

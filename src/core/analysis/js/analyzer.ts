@@ -5,7 +5,7 @@ import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
-import { affectedStatements, carryIndex, info, prescan, reachableStatements, readsFileWideFact, sameInfo, selectStatements, type Statement, type StatementInfo } from './prescan';
+import { affectedStatements, carryIndex, importScanFacts, info, prescan, reachableStatements, readsFileWideFact, sameInfo, selectStatements, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
@@ -189,8 +189,19 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       prev.statements.forEach((st, j) => {
         if (!matched.has(j) && prev.kept.has(st.start)) lastRemoved = st.start;
       });
-      // Imports decide which names the pre-scan follows: a changed import means scanning everything again.
-      if (changed.some((i) => (statements[i] as Statement).type === 'import_statement') || removed.some((inf) => inf.isImport)) moved.clear();
+      // Imports decide which names the pre-scan follows: a changed import means scanning everything again, unless the
+      // edit left every statement in its place and each changed import still has the names and the pre-scan facts it
+      // had (`import { a, b }` → `import { b, a }`, spaces, quotes, `type`); its users are analyzed again all the same.
+      if (changed.some((i) => (statements[i] as Statement).type === 'import_statement') || removed.some((inf) => inf.isImport)) {
+        const inPlace = statements.length === prev.statements.length && [...moved].every(([i, m]) => m.old === i);
+        const sameImport = (i: number): boolean => {
+          const st = statements[i] as Statement;
+          const old = prev.statements[i] as Statement;
+          if (st.type !== 'import_statement' && old.type !== 'import_statement') return true;
+          return st.type === old.type && sameInfo(info(source, st), prev.infos[i] as StatementInfo) && importScanFacts(source.slice(st.start, st.end)) === importScanFacts(prev.source.slice(old.start, old.end));
+        };
+        if (!inPlace || !changed.every(sameImport)) moved.clear();
+      }
     }
     const newIndexOf = new Map<number, number>();
     for (const [i, m] of moved) newIndexOf.set(m.old, i);

@@ -328,21 +328,104 @@ describe('JS/TS analysis shortcuts', () => {
     assert.ok(readers.every((n) => n > 0), `statements reading the whole program: ${readers.join(' ')}`);
   });
 
-  test('a statement whose edit adds a prediction sees the version recorded in a statement it does not reach: equal to a fresh analysis', () => {
-    // Before the edit the statement holds no prediction (it read nothing of the whole program); after it, its prediction
-    // leaves the process, and whether that is traced depends on a version recorded in a statement it does not reach.
+  test('a statement whose edit adds a prediction reads facts of the whole program held by a function it does not reach (a version recorded, a score compared to a threshold): equal to a fresh analysis', () => {
+    // Before the edit the statement holds no prediction (it read nothing of the whole program); after it, its top-level
+    // prediction's check reads the facts of the whole program, which a function the edited statement does not reach by
+    // name decides (kept by the selection for a candidate of its own, left out of the copy after the edit).
     const head = "import * as ort from 'onnxruntime-node';\nconst session = await ort.InferenceSession.create('m.onnx');\n";
     const filler = Array.from({ length: 30 }, (_, i) => `export function helper${i}(a) {\n  return a + ${i};\n}\n`).join('');
-    const recorder = "console.log({ modelVersion: 'v3', ready: Boolean(session) });\n";
-    const before = `${head}const result = { y: 1 };\nparentPort.postMessage(result);\n${filler}${recorder}`;
-    const after = `${head}const result = await session.run({ x: new Float32Array(4) });\nparentPort.postMessage(result);\n${filler}${recorder}`;
-    const tree = parse(before, 'typescript');
-    const snap = runAnalysis(tree, before, DEFAULT_CONFIG, { selective: true })?.snapshot;
-    const { incremental, fresh, tree: edited } = reanalyzed(tree, before, after, snap);
-    edited.delete();
-    assert.ok((fresh?.findings.length ?? 0) > 0, 'the prediction has findings of its own');
-    assert.ok(!fresh?.findings.some((f) => f.rule === 'untraced-prediction'), 'the version recorded below traces it');
-    assert.deepEqual(JSON.stringify(incremental?.findings), JSON.stringify(fresh?.findings));
+    const cases = [
+      {
+        rule: 'untraced-prediction',
+        before: 'const result = { y: 1 };\nparentPort.postMessage(result);\n',
+        after: 'const result = await session.run({ x: new Float32Array(4) });\nparentPort.postMessage(result);\n',
+        far: "export async function health() {\n  const r = await fetch('/healthz');\n  console.log({ modelVersion: 'v3', ok: r.ok });\n}\n",
+      },
+      {
+        rule: 'no-confidence',
+        before: 'const out = { label: { data: [0] } };\nconst label = out.label.data[0];\nrender(label);\n',
+        after: 'const out = await session.run({ x: new Float32Array(4) });\nconst label = out.label.data[0];\nrender(label);\n',
+        far: "export async function gate() {\n  const r = await fetch('/healthz');\n  return r.probability > 0.5;\n}\n",
+      },
+    ];
+    for (const { rule, before, after, far } of cases) {
+      for (const withFar of [true, false]) {
+        const old = `${head}${before}${filler}${withFar ? far : ''}`;
+        const next = `${head}${after}${filler}${withFar ? far : ''}`;
+        const tree = parse(old, 'typescript');
+        const snap = runAnalysis(tree, old, DEFAULT_CONFIG, { selective: true })?.snapshot;
+        assert.equal(snap?.programReaders.size, 0, 'before the edit, no check reads the whole program');
+        const { incremental, fresh, tree: edited } = reanalyzed(tree, old, next, snap);
+        edited.delete();
+        assert.ok((fresh?.findings.length ?? 0) > 0, 'the prediction has findings of its own');
+        assert.equal(fresh?.findings.some((f) => f.rule === rule), !withFar, `${rule}: the function far below decides it`);
+        assert.deepEqual(JSON.stringify(incremental?.findings), JSON.stringify(fresh?.findings), `${rule}, ${withFar ? 'with' : 'without'} the function far below`);
+        assert.deepEqual(JSON.stringify(incremental?.calls), JSON.stringify(fresh?.calls));
+      }
+    }
+  });
+
+  test('an edit of a function far from unchanged top-level predictions that adds or removes a version recorder or a threshold comparison: their checks change as in a fresh analysis', () => {
+    // The predictions' statements are not edited and do not reach the function by name: only what their checks read of
+    // the whole program (a version recorded anywhere, comparisons after them) changes.
+    const head =
+      "import * as ort from 'onnxruntime-node';\nconst session = await ort.InferenceSession.create('m.onnx');\nconst result = await session.run({ x: new Float32Array(4) });\nparentPort.postMessage(result);\nconst out = await session.run({ x: new Float32Array(4) });\nconst label = out.label.data[0];\nrender(label);\n";
+    const filler = Array.from({ length: 30 }, (_, i) => `export function helper${i}(a) {\n  return a + ${i};\n}\n`).join('');
+    const pairs = [
+      ['untraced-prediction', "export async function health() {\n  const r = await fetch('/healthz');\n  console.log({ ok: r.ok });\n}\n", "export async function health() {\n  const r = await fetch('/healthz');\n  console.log({ modelVersion: 'v3', ok: r.ok });\n}\n"],
+      ['no-confidence', "export async function gate() {\n  const r = await fetch('/healthz');\n  return r.probability;\n}\n", "export async function gate() {\n  const r = await fetch('/healthz');\n  return r.probability > 0.5;\n}\n"],
+    ] as const;
+    for (const [rule, without, withFact] of pairs) {
+      for (const [from, to] of [[without, withFact], [withFact, without]]) {
+        const old = `${head}${filler}${from}`;
+        const next = `${head}${filler}${to}`;
+        const tree = parse(old, 'typescript');
+        const snap = runAnalysis(tree, old, DEFAULT_CONFIG, { selective: true })?.snapshot;
+        const { incremental, fresh, tree: edited } = reanalyzed(tree, old, next, snap);
+        edited.delete();
+        assert.equal(fresh?.findings.some((f) => f.rule === rule), to === without, `${rule}: decided by the edited function`);
+        assert.deepEqual(JSON.stringify(incremental?.findings), JSON.stringify(fresh?.findings), `${rule}: ${to === without ? 'removed' : 'added'}`);
+        assert.deepEqual(JSON.stringify(incremental?.calls), JSON.stringify(fresh?.calls));
+      }
+    }
+  });
+
+  test('import edits that keep the imported names (spaces, quotes, order, aliases swapped): reanalysis equals a fresh analysis and copies less', () => {
+    const edits: [RegExp, string][] = [
+      [/\{ (\w)/, '{  $1'],
+      [/'([^']+)';$/, '"$1";'],
+      [/\{ (\w+), (\w+) \}/, '{ $2, $1 }'],
+      // The same names with the other meaning: the statements that use them are analyzed again.
+      [/\{ (\w+), (\w+) \}/, '{ $1 as $2, $2 as $1 }'],
+      [/^import (\w+) from/, 'import  $1  from'],
+    ];
+    let text = generateSource('typescript', 2000, 43);
+    let tree: Tree = parse(text, 'typescript');
+    let snap: Snapshot | undefined = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true })?.snapshot;
+    let edited = 0;
+    let smaller = 0;
+    for (const imp of [...text.matchAll(IMPORT_LINE_RE)].slice(0, 12)) {
+      for (const [re, by] of edits) {
+        const line = imp[0];
+        if (!re.test(line)) continue;
+        const at = text.indexOf(`\n${line}\n`) + 1;
+        if (at <= 0) continue;
+        const original = text;
+        // The edit, then its undo: each reanalyzed with the snapshot of the text before it.
+        for (const next of [text.slice(0, at) + line.replace(re, by) + text.slice(at + line.length), original]) {
+          const { incremental, fresh, ...after } = reanalyzed(tree, text, next, snap);
+          tree = after.tree;
+          assert.ok(same(incremental, fresh), `${line} → ${next.slice(at, next.indexOf('\n', at))}`);
+          const copied = (a: typeof fresh): number => a?.ast.root.children.filter((c) => !c.skipped).length ?? 0;
+          if (copied(incremental) < copied(fresh)) smaller++;
+          snap = incremental?.snapshot;
+          text = next;
+          edited++;
+        }
+      }
+    }
+    tree.delete();
+    assert.ok(edited >= 10 && smaller >= edited / 2, `${edited} import edits, ${smaller} reanalyzed with a smaller copy than a fresh analysis`);
   });
 
   test('edits that leave every statement in place carry the name index and the selection over: both equal what the new text builds afresh', () => {

@@ -5,7 +5,7 @@ import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
-import { affectedStatements, carryIndex, info, prescan, reachableStatements, readsFileWideFact, sameInfo, selectStatements, type Statement, type StatementInfo } from './prescan';
+import { affectedStatements, carryIndex, importScanFacts, info, prescan, reachableStatements, readsFileWideFact, sameInfo, selectStatements, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
@@ -41,6 +41,11 @@ export interface RunOptions {
   selective?: boolean;
   /** The analysis of the text before an edit: unchanged statements keep their copies and, when nothing they depend on changed, their results. */
   previous?: Snapshot;
+  /**
+   * With `previous`: copy the whole selection, as when a statement to analyze read the facts of the whole program last
+   * time (the second attempt after a partial copy's checks read them).
+   */
+  wholeSelection?: boolean;
 }
 
 /** What one analysis leaves for the next one of the same document (after an edit). */
@@ -63,6 +68,8 @@ export interface Snapshot {
   results: Map<number, StatementResults>;
   /** The statements whose checks read the facts of the whole program (see `Checker.programFactsRead`), by start offset. */
   programReaders: Set<number>;
+  /** The selected statements whose code records a model version (see `Checker.recordsVersion`), by start offset. */
+  recorders: Set<number>;
 }
 
 /**
@@ -159,6 +166,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     // their pre-scan facts (candidates, names) and copies carry over.
     const changed: number[] = [];
     let removed: StatementInfo[] = [];
+    /** The start of the last statement of the selection before the edit that has no counterpart after it. */
+    let lastRemoved = -1;
     if (prev) {
       const edit = textEdit(prev.source, source);
       const delta = edit.newEnd - edit.oldEnd;
@@ -177,8 +186,22 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         }
       });
       removed = prev.infos.filter((_inf, j) => !matched.has(j));
-      // Imports decide which names the pre-scan follows: a changed import means scanning everything again.
-      if (changed.some((i) => (statements[i] as Statement).type === 'import_statement') || removed.some((inf) => inf.isImport)) moved.clear();
+      prev.statements.forEach((st, j) => {
+        if (!matched.has(j) && prev.kept.has(st.start)) lastRemoved = st.start;
+      });
+      // Imports decide which names the pre-scan follows: a changed import means scanning everything again, unless the
+      // edit left every statement in its place and each changed import still has the names and the pre-scan facts it
+      // had (`import { a, b }` → `import { b, a }`, spaces, quotes, `type`); its users are analyzed again all the same.
+      if (changed.some((i) => (statements[i] as Statement).type === 'import_statement') || removed.some((inf) => inf.isImport)) {
+        const inPlace = statements.length === prev.statements.length && [...moved].every(([i, m]) => m.old === i);
+        const sameImport = (i: number): boolean => {
+          const st = statements[i] as Statement;
+          const old = prev.statements[i] as Statement;
+          if (st.type !== 'import_statement' && old.type !== 'import_statement') return true;
+          return st.type === old.type && sameInfo(info(source, st), prev.infos[i] as StatementInfo) && importScanFacts(source.slice(st.start, st.end)) === importScanFacts(prev.source.slice(old.start, old.end));
+        };
+        if (!inPlace || !changed.every(sameImport)) moved.clear();
+      }
     }
     const newIndexOf = new Map<number, number>();
     for (const [i, m] of moved) newIndexOf.set(m.old, i);
@@ -230,7 +253,19 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       const callees = new Set<number>();
       const dirty = affectedStatements(infos, changed, removed, callees);
       const quietCallee = (i: number, oldStart: number): boolean => callees.has(i) && !(infos[i] as StatementInfo).callable && !prev.results.has(oldStart);
-      for (const [i, m] of moved) if ((!dirty.has(i) || quietCallee(i, m.oldStart)) && kept.has(i) && prev.kept.has(m.oldStart)) clean.set(i, m);
+      // Checks of top-level code read the facts of the whole program from their statement on (comparisons, value flows,
+      // uses; see `Checker.unitFacts`): a statement whose checks read them last time is analyzed again when a statement
+      // at or after it changed, or came into the selection or left it. (Whether the program records a model version
+      // anywhere is one of the file-wide flags, below.)
+      let lastChange = -1;
+      for (const i of changed) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
+      for (const i of kept) {
+        const m = moved.get(i);
+        if (!m || !prev.kept.has(m.oldStart)) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
+      }
+      for (const [i, m] of moved) if (!kept.has(i) && prev.kept.has(m.oldStart)) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
+      const factsChanged = (i: number, oldStart: number): boolean => prev.programReaders.has(oldStart) && (lastChange >= (statements[i] as Statement).start || lastRemoved >= oldStart);
+      for (const [i, m] of moved) if ((!dirty.has(i) || quietCallee(i, m.oldStart)) && kept.has(i) && prev.kept.has(m.oldStart) && !factsChanged(i, m.oldStart)) clean.set(i, m);
       // Only the others are analyzed, and when they are functions and classes they need only what they reach: copy
       // those and the statements holding the file-wide facts some checks read by name (`axios.defaults.timeout = …`,
       // responses read as bytes).
@@ -239,7 +274,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       // Checks of top-level code (and of calls made from it) read the facts of the whole program: a statement whose
       // last analysis read them is analyzed with the whole selection; the others with what they reach, and again with
       // the whole selection should a check read them after all (see `programFactsRead`).
-      let whole = false;
+      let whole = options.wholeSelection === true;
       for (const i of kept) {
         const inf = infos[i] as StatementInfo;
         if (!clean.has(i)) {
@@ -272,7 +307,24 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   const r = new Resolver(ast, context);
   const env = makeEnv(ast, r, config.predictPatterns, config.inferenceUrls);
   const checker = new Checker(env, config);
-  const flags = `${env.ortImported}|${env.tfImported}|${env.buildsTensors}|${checker.axiosDefaultTimeout}`;
+  // The selected statements that record a model version: unchanged ones as before, the others as copied now (a selected
+  // statement left out of the copy holds no call, or is clean).
+  const recorders = new Set<number>();
+  if (options.selective) {
+    const starts = startsOf(statements, kept);
+    const known = new Set<number>();
+    for (const [i, m] of moved) {
+      if (!prev || !kept.has(i) || !prev.kept.has(m.oldStart)) continue;
+      known.add(i);
+      if (prev.recorders.has(m.oldStart)) recorders.add((statements[i] as Statement).start);
+    }
+    for (const c of ast.root.children) {
+      if (c.skipped || !starts.has(c.start)) continue;
+      const i = indexOfStart.get(c.start);
+      if (i !== undefined && !known.has(i) && checker.recordsVersion(c)) recorders.add(c.start);
+    }
+  }
+  const flags = `${env.ortImported}|${env.tfImported}|${env.buildsTensors}|${checker.axiosDefaultTimeout}|${env.unpickles}|${recorders.size > 0}`;
   // File-wide facts changed: every statement's results may change, and the copy may lack some of them.
   if (prev && clean.size > 0 && prev.flags !== flags) return runAnalysis(tree, source, config, { ...options, previous: undefined }, context);
   const records: JsRecord[] = [];
@@ -362,8 +414,10 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     }
   }
   flushReused(Number.POSITIVE_INFINITY);
-  // A check read the facts of the whole program from a partial copy: they may lack what the rest holds.
-  if (partial && programRead) return runAnalysis(tree, source, config, { ...options, previous: undefined }, context);
+  // A check read the facts of the whole program from a partial copy: they may lack what the rest holds. Analyzed again
+  // with the whole selection copied; the clean statements' results still hold (the copies this attempt took are built
+  // again from the tree).
+  if (partial && programRead) return runAnalysis(tree, source, config, { ...options, wholeSelection: true }, context);
   const ts = tree.language.types.includes('type_annotation');
   let snapshot: Snapshot | undefined;
   if (options.selective) {
@@ -381,7 +435,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         copies.set(start, { top: old.top, list, from: 0, delta: old.delta + m.delta });
       }
     }
-    snapshot = { source, key, flags, statements, infos, offsets, kept: startsOf(statements, kept), copies, results, programReaders };
+    snapshot = { source, key, flags, statements, infos, offsets, kept: startsOf(statements, kept), copies, results, programReaders, recorders };
   }
   return { ast, ts, env, checker, records, calls, findings, ...(snapshot ? { snapshot } : {}) };
 }

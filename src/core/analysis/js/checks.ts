@@ -364,12 +364,32 @@ export class Checker {
     const fnode = child(n, 'function');
     const fu = fnode ? unwrap(fnode) : undefined;
     if (fu?.type === 'member_expression' && (argsOf(n).some((a) => FUNCTION_TYPES.has(unwrap(a).type)) || MUTATORS.has(propName(ast, child(fu, 'property')) ?? ''))) cf |= CALL_FLOW;
-    if (fu && this.isRecorder(fu)) {
-      const a = child(n, 'arguments');
-      if (a && VERSION_RE.test(text(ast, a))) cf |= CALL_RECORDS_VERSION;
-    }
+    if (fu && this.recordsVersionCall(n, fu)) cf |= CALL_RECORDS_VERSION;
     this.callMemo.set(n, cf);
     return cf;
+  }
+
+  /** A recorder call (`logger.info(…)`, `span.setAttributes(…)`) with a model version among its arguments. */
+  private recordsVersionCall(n: JNode, callee: JNode): boolean {
+    if (!this.isRecorder(callee)) return false;
+    const a = child(n, 'arguments');
+    return a !== undefined && VERSION_RE.test(text(this.ast, a));
+  }
+
+  /**
+   * Whether the code of `n` (a top-level statement) records a model version: what it adds to `versionRecorded` of the
+   * program.
+   */
+  recordsVersion(n: JNode): boolean {
+    if (!VERSION_RE.test(this.ast.source.slice(n.start, n.end))) return false;
+    const nodes = this.ast.nodes;
+    for (let i = n.idx; i <= n.last; i++) {
+      const x = nodes[i] as JNode;
+      if (x.type !== 'call_expression') continue;
+      const f = child(x, 'function');
+      if (f && this.recordsVersionCall(x, unwrap(f))) return true;
+    }
+    return false;
   }
 
   /** `loopArgmax`, once per loop (a loop belongs to several units). */

@@ -68,6 +68,17 @@ export function prescan(source: string, config: AnalysisConfig, withImports: boo
   return offsets.length > 0 ? { offsets } : undefined;
 }
 
+/**
+ * What an import's text tells the pre-scan beyond its names: whether it holds a tfjs or ONNX Runtime signal (their
+ * model methods are followed in the whole file when one does) and what it imports from workspace modules.
+ */
+export function importScanFacts(text: string): string {
+  const imported: string[] = [];
+  WORKSPACE_IMPORT_RE.lastIndex = 0;
+  for (let m = WORKSPACE_IMPORT_RE.exec(text); m; m = WORKSPACE_IMPORT_RE.exec(text)) imported.push(m[1] ?? m[2] ?? '');
+  return `${TF_SIGNAL_RE.test(text)}|${ORT_SIGNAL_RE.test(text)}|${imported.join('\u0000')}`;
+}
+
 export interface Statement {
   type: string;
   start: number;

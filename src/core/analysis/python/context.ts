@@ -117,7 +117,8 @@ const NAME_TOKEN = /(?<![\w.])(?:(?:self|cls)\.[A-Za-z_]\w*|[A-Za-z_]\w*)/g;
 
 /** A module (or a name in one) of a web or serving framework. */
 function servingModule(qualified: string): boolean {
-  return SERVING_ROOTS.has(qualified.split('.')[0] as string);
+  const dot = qualified.indexOf('.');
+  return SERVING_ROOTS.has(dot < 0 ? qualified : qualified.slice(0, dot));
 }
 
 function isSpaceCode(c: number): boolean {
@@ -371,9 +372,9 @@ export class PyContext {
     if (!this.probaReceivers) {
       const s = new Set<string>();
       for (const c of this.scan.calls) {
-        if (c.complex || !(c.callee.endsWith('predict_proba') || c.callee.endsWith('decision_function'))) continue;
-        const m = lastSeg(c.callee);
-        if ((m === 'predict_proba' || m === 'decision_function') && c.callee.includes('.')) s.add(c.callee.slice(0, -m.length - 1));
+        // A simple call's method is the last name of its callee.
+        const m = c.method;
+        if (!c.complex && (m === 'predict_proba' || m === 'decision_function') && c.callee.includes('.')) s.add(c.callee.slice(0, -m.length - 1));
       }
       const masked = this.scan.masked;
       for (let at = masked.indexOf('classes_'); at >= 0; at = masked.indexOf('classes_', at + 8)) {

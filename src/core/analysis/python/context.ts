@@ -142,7 +142,8 @@ function baseTarget(t: string): string {
 export class PyContext {
   readonly scan: Scan;
   private readonly idx: TreeIndex;
-  private readonly byTarget = new Map<string, number[]>();
+  /** Assignments by target text: built on the first lookup (a reanalysis whose statements look up none skips it). */
+  private byTargetMap: Map<string, number[]> | undefined;
   /** Function containing each assignment (-1: module level, -2: a class body). */
   private readonly assignFn: Int32Array;
   /** Class containing each assignment, or -1. */
@@ -180,11 +181,6 @@ export class PyContext {
       while (cls >= 0 && (defs[cls] as DefInfo).kind !== 'class') cls = (defs[cls] as DefInfo).parent;
       this.assignCls[i] = cls;
       this.assignFn[i] = fn < 0 && cls >= 0 ? -2 : fn;
-      for (const t of a.targets) {
-        const list = this.byTarget.get(t);
-        if (list) list.push(i);
-        else this.byTarget.set(t, [i]);
-      }
     });
     this.moduleGlobals();
     this.wrappers = config.fallbackWrappers.map((w) => w.trim()).filter(Boolean);
@@ -277,9 +273,24 @@ export class PyContext {
     return p;
   }
 
+  private byTarget(): Map<string, number[]> {
+    if (!this.byTargetMap) {
+      const m = new Map<string, number[]>();
+      this.scan.assigns.forEach((a, i) => {
+        for (const t of a.targets) {
+          const list = m.get(t);
+          if (list) list.push(i);
+          else m.set(t, [i]);
+        }
+      });
+      this.byTargetMap = m;
+    }
+    return this.byTargetMap;
+  }
+
   /** Candidate bindings of `target` visible at `at`, best first. */
   private bindings(target: string, at: number): number[] {
-    const list = this.byTarget.get(target);
+    const list = this.byTarget().get(target);
     if (!list || list.length === 0) return [];
     const scan = this.scan;
     let pool: number[];

@@ -426,54 +426,7 @@ function reusable(ctx: PyContext, before: Statement[], after: Statement[], restr
   );
   // Through callers: statements defining what an edited statement mentions (a method, with its class or an instance),
   // and onwards.
-  reachCallers(after, edited, inEdit, again);
-  return again;
-}
-
-/**
- * Marks in `again` the statements of `after` defining a name that an edited statement mentions (a def or class by its
- * name; a method by its name together with its class or an instance of it), and onwards from those: the same as
- * passes over every statement until none is added, but each statement is looked at only when a name it defines, or a
- * receiver of one of its methods, comes up.
- */
-function reachCallers(after: Statement[], edited: Statement[], inEdit: (i: number) => boolean, again: boolean[]): void {
   const called = new Set<string>();
-  const queue: string[] = [];
-  const mention = (s: Statement) => {
-    for (const n of mentionsOf(s)) {
-      if (called.has(n)) continue;
-      called.add(n);
-      queue.push(n);
-    }
-  };
-  for (const s of edited) mention(s);
-  if (queue.length === 0) return;
-  // The statements each name can reach: those defining it, and those with a method of that name or called on it.
-  const definers = new Map<string, number[]>();
-  after.forEach((s, i) => {
-    if (inEdit(i)) return;
-    for (const d of s.defs) addIndex(definers, d, i);
-    for (const m of s.methods) {
-      addIndex(definers, m.name, i);
-      for (const r of m.receivers) addIndex(definers, r, i);
-    }
-  });
-  const reached = new Set<number>();
-  for (let n = queue.pop(); n !== undefined; n = queue.pop()) {
-    for (const i of definers.get(n) ?? []) {
-      if (reached.has(i)) continue;
-      const s = after[i] as Statement;
-      if ((s.defs.size > 0 && intersects(s.defs, called)) || s.methods.some((m) => called.has(m.name) && m.receivers.some((r) => called.has(r)))) {
-        reached.add(i);
-        again[i] = true;
-        mention(s);
-      }
-    }
-  }
-}
-
-function addIndex(map: Map<string, number[]>, key: string, i: number): void {
-  const list = map.get(key);
-  if (!list) map.set(key, [i]);
-  else if (list[list.length - 1] !== i) list.push(i);
+  spread((s) => addAll(called, mentionsOf(s)) > 0, (s) => (s.defs.size > 0 && intersects(s.defs, called)) || s.methods.some((m) => called.has(m.name) && m.receivers.some((r) => called.has(r))), false);
+  return again;
 }

@@ -21,10 +21,21 @@ function parseRules(list: string | undefined): Set<RuleId> | 'all' {
 export function readSuppressions(source: string, style: 'python' | 'js'): Suppressions {
   const out: Suppressions = { file: undefined, lines: new Map() };
   const re = style === 'python' ? PY : JS;
-  const lines = source.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (!line.includes('mlship')) continue;
+  // Only a line holding `mlship` can hold an ignore comment: those lines are found by searching the text (it is read
+  // again after every edit), not by splitting it into lines. `i` is the line holding `at`, which starts at `lineStart`.
+  let i = 0;
+  let lineStart = 0;
+  let last = -1;
+  for (let at = source.indexOf('mlship'); at >= 0; at = source.indexOf('mlship', at + 1)) {
+    let nl = source.indexOf('\n', lineStart);
+    while (nl >= 0 && nl < at) {
+      i++;
+      lineStart = nl + 1;
+      nl = source.indexOf('\n', lineStart);
+    }
+    if (i === last) continue;
+    last = i;
+    const line = source.slice(lineStart, nl < 0 ? source.length : nl);
     const m = re.exec(line);
     if (!m) continue;
     const rules = parseRules(m[2]);

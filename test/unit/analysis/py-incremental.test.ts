@@ -429,6 +429,13 @@ describe('Python reanalysis after edits', () => {
         before: 'import joblib\n\n\nclass Scorer:\n    def __init__(self):\n        self.model = joblib.load("m.joblib")\n\n    def score(self, x):\n        return self.model.predict(x)\n\n\nscorer = Scorer()\n\n\ndef handler(x):\n    try:\n        return scorer.score(x)\n    except Exception:\n        return None\n',
         after: 'import joblib\n\n\nclass Scorer:\n    def __init__(self):\n        self.model = joblib.load("m.joblib")\n\n    def score(self, x):\n        return self.model.predict(x)\n\n\nscorer = Scorer()\n\n\ndef handler(x):\n    return scorer.score(x)\n',
       },
+      {
+        // The edited function mentions the method's name (`score`, last, so it comes up first) but not the instance;
+        // the instance comes up only through `helper`, reached on the way: the class is reached then.
+        name: 'a method called on an instance by a helper whose caller loses its try, the method named in that caller before the helper reaches the instance',
+        before: 'import joblib\n\n\nclass Scorer:\n    def __init__(self):\n        self.model = joblib.load("m.joblib")\n\n    def score(self, x):\n        return self.model.predict(x)\n\n\nscorer = Scorer()\n\n\ndef helper(x):\n    return scorer.score(x)\n\n\ndef outer(x):\n    try:\n        y = helper(x)\n    except Exception:\n        return None\n    score = y\n    return score\n',
+        after: 'import joblib\n\n\nclass Scorer:\n    def __init__(self):\n        self.model = joblib.load("m.joblib")\n\n    def score(self, x):\n        return self.model.predict(x)\n\n\nscorer = Scorer()\n\n\ndef helper(x):\n    return scorer.score(x)\n\n\ndef outer(x):\n    y = helper(x)\n    score = y\n    return score\n',
+      },
     ];
     for (const c of cases) {
       const { first, second, fresh, done } = edited(c.before, c.after);

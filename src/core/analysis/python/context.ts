@@ -117,7 +117,8 @@ const NAME_TOKEN = /(?<![\w.])(?:(?:self|cls)\.[A-Za-z_]\w*|[A-Za-z_]\w*)/g;
 
 /** A module (or a name in one) of a web or serving framework. */
 function servingModule(qualified: string): boolean {
-  return SERVING_ROOTS.has(qualified.split('.')[0] as string);
+  const dot = qualified.indexOf('.');
+  return SERVING_ROOTS.has(dot < 0 ? qualified : qualified.slice(0, dot));
 }
 
 function isSpaceCode(c: number): boolean {
@@ -141,7 +142,8 @@ function baseTarget(t: string): string {
 export class PyContext {
   readonly scan: Scan;
   private readonly idx: TreeIndex;
-  private readonly byTarget = new Map<string, number[]>();
+  /** Assignments by target text: built on the first lookup (a reanalysis whose statements look up none skips it). */
+  private byTargetMap: Map<string, number[]> | undefined;
   /** Function containing each assignment (-1: module level, -2: a class body). */
   private readonly assignFn: Int32Array;
   /** Class containing each assignment, or -1. */
@@ -179,11 +181,6 @@ export class PyContext {
       while (cls >= 0 && (defs[cls] as DefInfo).kind !== 'class') cls = (defs[cls] as DefInfo).parent;
       this.assignCls[i] = cls;
       this.assignFn[i] = fn < 0 && cls >= 0 ? -2 : fn;
-      for (const t of a.targets) {
-        const list = this.byTarget.get(t);
-        if (list) list.push(i);
-        else this.byTarget.set(t, [i]);
-      }
     });
     this.moduleGlobals();
     this.wrappers = config.fallbackWrappers.map((w) => w.trim()).filter(Boolean);
@@ -276,9 +273,24 @@ export class PyContext {
     return p;
   }
 
+  private byTarget(): Map<string, number[]> {
+    if (!this.byTargetMap) {
+      const m = new Map<string, number[]>();
+      this.scan.assigns.forEach((a, i) => {
+        for (const t of a.targets) {
+          const list = m.get(t);
+          if (list) list.push(i);
+          else m.set(t, [i]);
+        }
+      });
+      this.byTargetMap = m;
+    }
+    return this.byTargetMap;
+  }
+
   /** Candidate bindings of `target` visible at `at`, best first. */
   private bindings(target: string, at: number): number[] {
-    const list = this.byTarget.get(target);
+    const list = this.byTarget().get(target);
     if (!list || list.length === 0) return [];
     const scan = this.scan;
     let pool: number[];
@@ -371,9 +383,9 @@ export class PyContext {
     if (!this.probaReceivers) {
       const s = new Set<string>();
       for (const c of this.scan.calls) {
-        if (c.complex || !(c.callee.endsWith('predict_proba') || c.callee.endsWith('decision_function'))) continue;
-        const m = lastSeg(c.callee);
-        if ((m === 'predict_proba' || m === 'decision_function') && c.callee.includes('.')) s.add(c.callee.slice(0, -m.length - 1));
+        // A simple call's method is the last name of its callee.
+        const m = c.method;
+        if (!c.complex && (m === 'predict_proba' || m === 'decision_function') && c.callee.includes('.')) s.add(c.callee.slice(0, -m.length - 1));
       }
       const masked = this.scan.masked;
       for (let at = masked.indexOf('classes_'); at >= 0; at = masked.indexOf('classes_', at + 8)) {

@@ -136,15 +136,23 @@ function splice(prev: Scan, mid: Scan, source: string, a: number, b: number, del
 
   const lines = spliceLines(pl, mid.lines, lineA, lineB, a, delta);
 
-  const def = (d: DefInfo, by: number, index: number, line: number): DefInfo => ({ ...d, start: d.start + by, headerStart: d.headerStart + by, end: d.end + by, parent: d.parent < 0 ? d.parent : d.parent + index, line: d.line + line });
-  const defs = [...prev.defs.slice(0, defA), ...mid.defs.map((d) => def(d, a, defA, lineA)), ...prev.defs.slice(defB).map((d) => def(d, delta, defShift, lineShift))];
+  // Each list: the old items before the middle, the middle's and the old ones after it, those two moved (a new object
+  // each: the old scan stays as it was). Written out as literals and loops: most of a long file lies after an edit.
+  const def = (d: DefInfo, by: number, index: number, line: number): DefInfo => ({ kind: d.kind, name: d.name, start: d.start + by, headerStart: d.headerStart + by, end: d.end + by, indent: d.indent, parent: d.parent < 0 ? d.parent : d.parent + index, decorators: d.decorators, bases: d.bases, isAsync: d.isAsync, line: d.line + line });
+  const defs = prev.defs.slice(0, defA);
+  for (const d of mid.defs) defs.push(def(d, a, defA, lineA));
+  for (let i = defB; i < prev.defs.length; i++) defs.push(def(prev.defs[i] as DefInfo, delta, defShift, lineShift));
   const defStarts = new Int32Array(defs.length);
   for (let i = 0; i < defs.length; i++) defStarts[i] = (defs[i] as DefInfo).headerStart;
 
   const assign = (x: Assign, by: number, index: number): Assign => ({ kind: x.kind, targets: x.targets, start: x.start + by, rhsStart: x.rhsStart + by, rhsEnd: x.rhsEnd + by, owner: x.owner < 0 ? x.owner : x.owner + index });
-  const assigns = [...prev.assigns.slice(0, assignA), ...mid.assigns.map((x) => assign(x, a, defA)), ...prev.assigns.slice(assignB).map((x) => assign(x, delta, defShift))];
+  const assigns = prev.assigns.slice(0, assignA);
+  for (const x of mid.assigns) assigns.push(assign(x, a, defA));
+  for (let i = assignB; i < prev.assigns.length; i++) assigns.push(assign(prev.assigns[i] as Assign, delta, defShift));
   const call = (c: CallSite, by: number): CallSite => ({ start: c.start + by, nameStart: c.nameStart + by, callee: c.callee, method: c.method, complex: c.complex, paren: c.paren + by });
-  const calls = [...prev.calls.slice(0, callA), ...mid.calls.map((c) => call(c, a)), ...prev.calls.slice(callB).map((c) => call(c, delta))];
+  const calls = prev.calls.slice(0, callA);
+  for (const c of mid.calls) calls.push(call(c, a));
+  for (let i = callB; i < prev.calls.length; i++) calls.push(call(prev.calls[i] as CallSite, delta));
   const region = (r: Span, by: number): Span => ({ start: r.start + by, end: r.end + by });
   const noGradRegions = [...prev.noGradRegions.slice(0, regionA), ...mid.noGradRegions.map((r) => region(r, a)), ...prev.noGradRegions.slice(regionB).map((r) => region(r, delta))];
 

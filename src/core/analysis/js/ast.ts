@@ -394,17 +394,33 @@ export function text(ast: Ast, n: JNode): string {
   return n.name ?? ast.source.slice(n.start, n.end);
 }
 
+// These run for nearly every node a check looks at: indexed loops (a for-of allocates its iterator where it is not
+// optimized away).
 export function child(n: JNode, field: string): JNode | undefined {
-  for (const c of n.children) if (c.field === field) return c;
+  const cs = n.children;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i] as JNode;
+    if (c.field === field) return c;
+  }
   return undefined;
 }
 
 export function namedKids(n: JNode): JNode[] {
-  return n.children.filter((c) => c.named && c.type !== 'comment');
+  const out: JNode[] = [];
+  const cs = n.children;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i] as JNode;
+    if (c.named && c.type !== 'comment') out.push(c);
+  }
+  return out;
 }
 
 export function firstNamed(n: JNode): JNode | undefined {
-  for (const c of n.children) if (c.named && c.type !== 'comment') return c;
+  const cs = n.children;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i] as JNode;
+    if (c.named && c.type !== 'comment') return c;
+  }
   return undefined;
 }
 

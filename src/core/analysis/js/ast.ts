@@ -60,28 +60,91 @@ const LEAVES = new Set([
   'regex_pattern', 'shorthand_property_identifier', 'shorthand_property_identifier_pattern', 'statement_identifier', 'string_fragment', 'super', 'this',
   'true', 'type_identifier', 'undefined', 'html_character_reference', 'jsx_text', 'identifier',
 ]);
-/** The children of every leaf (frozen: nothing may add to it). */
+/** The children of every node with none (frozen: nothing may add to it). */
 const NO_CHILDREN: JNode[] = Object.freeze([]) as unknown as JNode[];
 /** Leaves whose end is found in the text (an identifier ends where its characters do). */
 const NAME_LEAVES = new Set(['identifier', 'property_identifier', 'shorthand_property_identifier', 'shorthand_property_identifier_pattern', 'type_identifier', 'statement_identifier', 'private_property_identifier']);
 const NAME_RE = /#?[\p{ID_Continue}$\u200c\u200d]+/uy;
 
-/**
- * The grammar's type and field names as internalized strings. web-tree-sitter builds them from wasm memory, so they
- * are not internalized: comparing one with a literal (`n.type === 'identifier'`, a `switch`) then compares characters
- * instead of pointers, and the analysis compares node types millions of times.
- */
-const internalizedNames = new WeakMap<TsLanguage, { types: string[]; fields: (string | null)[] }>();
+/** What `buildAst` needs to know of a node type, one bit each (see `namesOf`). */
+const K_NAMED = 1;
+/** Punctuation: not copied. */
+const K_PUNCT = 2;
+/** Named, never has children: not entered. */
+const K_LEAF = 4;
+/** Named and a name: its end and text are read from the source. */
+const K_NAME = 8;
+/** Its children have field names. */
+const K_FIELDS = 16;
+/** A function: the nearest enclosing one of its descendants. */
+const K_FUNCTION = 32;
 
-function namesOf(language: TsLanguage): { types: string[]; fields: (string | null)[] } {
+interface Names {
+  types: string[];
+  fields: (string | null)[];
+  /** The `K_` bits of each node type id; ids past its end are ERROR's (`error`). */
+  kinds: Uint8Array;
+  error: number;
+}
+
+/**
+ * The grammar's type and field names as internalized strings, and what the copy needs to know of each node type.
+ * web-tree-sitter builds the names from wasm memory, so they are not internalized: comparing one with a literal
+ * (`n.type === 'identifier'`, a `switch`) then compares characters instead of pointers, and the analysis compares
+ * node types millions of times.
+ */
+const internalizedNames = new WeakMap<TsLanguage, Names>();
+
+function kindOf(type: string, named: boolean): number {
+  if (!named) return PUNCTUATION.has(type) ? K_PUNCT : 0;
+  let k = K_NAMED;
+  if (LEAVES.has(type)) k |= K_LEAF;
+  if (NAME_LEAVES.has(type)) k |= K_NAME;
+  if (FIELD_PARENTS.has(type)) k |= K_FIELDS;
+  if (FUNCTION_TYPES.has(type)) k |= K_FUNCTION;
+  return k;
+}
+
+function namesOf(language: TsLanguage): Names {
   let names = internalizedNames.get(language);
   if (!names) {
     // A string used as a property key is internalized; Object.keys hands back that copy.
     const intern = (s: string): string => Object.keys({ [s]: 0 })[0] ?? s;
-    names = { types: language.types.map(intern), fields: language.fields.map((f) => (f === null ? null : intern(f))) };
+    const types = language.types.map(intern);
+    const kinds = new Uint8Array(types.length);
+    for (let id = 0; id < types.length; id++) {
+      const type = types[id] ?? 'ERROR';
+      kinds[id] = kindOf(type, type === 'ERROR' || language.nodeTypeIsNamed(id));
+    }
+    names = { types, fields: language.fields.map((f) => (f === null ? null : intern(f))), kinds, error: kindOf('ERROR', true) };
     internalizedNames.set(language, names);
   }
   return names;
+}
+
+/**
+ * Where a name that starts at `start` ends (`#private`, `$x`, `_a1`), or -1 when none starts there or it holds an
+ * escape (`\u0061`, read from the tree instead). ASCII names are scanned here, others by `NAME_RE`.
+ */
+function nameEnd(source: string, start: number): number {
+  let i = start;
+  if (source.charCodeAt(i) === 35) i++; // #
+  const from = i;
+  for (;;) {
+    const c = source.charCodeAt(i);
+    // [0-9A-Za-z_$]
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36) i++;
+    else if (c >= 128) {
+      NAME_RE.lastIndex = start;
+      if (!NAME_RE.test(source)) return -1;
+      i = NAME_RE.lastIndex;
+      break;
+    } else {
+      if (i === from) return -1;
+      break;
+    }
+  }
+  return source.charCodeAt(i) === 92 ? -1 : i;
 }
 
 /** Chooses the top-level statements to copy whole; the others become childless placeholders (`skipped`). */
@@ -177,28 +240,33 @@ export function walkOf(tree: Tree): Walk {
 export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reuse?: StatementReuse): Ast {
   const cursor = walkOf(tree);
   const nodes: JNode[] = [];
-  // Type names, field names and named-ness come from per-language tables: fewer calls into wasm per node.
-  const language = tree.language;
-  const { types, fields } = namesOf(language);
-  const namedById: (boolean | undefined)[] = [];
+  // Type names, field names and what the copy needs of each type come from per-language tables: fewer calls into
+  // wasm, and no lookups by name, per node.
+  const { types, fields, kinds, error } = namesOf(tree.language);
   /** Calls copied from the tree (a few of them are `await (x)` misread, see finish). */
   const calls: JNode[] = [];
+  /**
+   * The children copied so far of the nodes being walked (`open`, the root first), each node's from `marks[i]` on:
+   * its list is made when the walk leaves it, of the size it has (a list grown one push at a time holds room for 16).
+   */
+  const kids: JNode[] = [];
+  const open: JNode[] = [];
+  const marks: number[] = [];
+  /** The kind (`K_` bits) of the node `mk` made last. */
+  let kind = 0;
   /** The node at the cursor, or null for punctuation (walked over, not kept: nothing reads it). */
-  const mk = (parent: JNode | null, withFields: boolean): JNode | null => {
+  const mk = (parent: JNode | null, withFields: boolean, fn: JNode | null): JNode | null => {
     const typeId = cursor.nodeTypeId;
+    kind = typeId < kinds.length ? (kinds[typeId] as number) : error;
+    if (parent && kind & K_PUNCT) return null;
     const type = types[typeId] ?? 'ERROR';
-    let named = namedById[typeId];
-    if (named === undefined) named = namedById[typeId] = type === 'ERROR' || language.nodeTypeIsNamed(typeId);
-    if (parent && !named && PUNCTUATION.has(type)) return null;
+    const named = (kind & K_NAMED) !== 0;
     const start = cursor.startIndex;
     let end = -1;
     let name: string | null = null;
-    if (named && NAME_LEAVES.has(type)) {
-      NAME_RE.lastIndex = start;
-      if (NAME_RE.test(source) && source.charCodeAt(NAME_RE.lastIndex) !== 92) {
-        end = NAME_RE.lastIndex;
-        name = source.slice(start, end);
-      }
+    if (kind & K_NAME) {
+      end = nameEnd(source, start);
+      if (end >= 0) name = source.slice(start, end);
     } else if (!named && type !== ';' && source.startsWith(type, start)) end = start + type.length;
     const n: JNode = {
       type,
@@ -207,60 +275,81 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
       start,
       end: end >= 0 ? end : cursor.endIndex,
       parent,
-      // Leaves (the walk never enters them) share one empty list: a third fewer allocations.
-      children: !named || LEAVES.has(type) ? NO_CHILDREN : [],
+      // Set when the walk leaves the node; leaves (never entered), nodes with no child and statements left out share
+      // one empty list.
+      children: NO_CHILDREN,
       idx: nodes.length,
       last: nodes.length,
       skipped: false,
-      fn: parent ? (FUNCTION_TYPES.has(parent.type) ? parent : parent.fn) : null,
+      fn,
       name,
     };
     nodes.push(n);
-    if (parent) parent.children.push(n);
+    if (parent) kids.push(n);
     if (type === 'call_expression') calls.push(n);
     return n;
   };
-  const root = mk(null, false) as JNode;
+  const root = mk(null, false, null) as JNode;
+  /** The node walked (the parent of the cursor's node) and what its children inherit. */
+  let parent = root;
   try {
     if (!cursor.gotoFirstChild()) return finish();
-    let parent = root;
-    let withFields = FIELD_PARENTS.has(root.type);
+    const rootKind = kind;
+    let withFields = (rootKind & K_FIELDS) !== 0;
+    let fn: JNode | null = rootKind & K_FUNCTION ? root : null;
+    open.push(root);
+    marks.push(0);
     for (;;) {
-      const copy = parent === root && reuse ? reuseAt(root) : false;
+      const copy = parent === root && reuse ? reuseAt() : false;
       if (copy) {
         while (!cursor.gotoNextSibling()) return finish();
         continue;
       }
-      const n = mk(parent, withFields);
-      let descend = n !== null && n.named && !LEAVES.has(n.type);
+      const n = mk(parent, withFields, fn);
+      let descend = n !== null && (kind & (K_NAMED | K_LEAF)) === K_NAMED;
       if (descend && n && parent === root && keep && !keep(n.type, n.start, n.end)) {
         n.skipped = true;
         descend = false;
       }
-      if (descend && n && cursor.gotoFirstChild()) {
-        parent = n;
-        withFields = FIELD_PARENTS.has(n.type);
-        continue;
+      if (descend && n) {
+        const k = kind;
+        if (cursor.gotoFirstChild()) {
+          parent = n;
+          withFields = (k & K_FIELDS) !== 0;
+          fn = k & K_FUNCTION ? n : n.fn;
+          open.push(n);
+          marks.push(kids.length);
+          continue;
+        }
       }
       while (!cursor.gotoNextSibling()) {
         if (parent === root || !cursor.gotoParent()) return finish();
+        close();
         parent.last = nodes.length - 1;
         parent = parent.parent ?? root;
         withFields = FIELD_PARENTS.has(parent.type);
+        fn = FUNCTION_TYPES.has(parent.type) ? parent : parent.fn;
       }
     }
   } finally {
     cursor.delete();
   }
+  /** Gives the innermost node walked its children. */
+  function close(): void {
+    const node = open.pop() as JNode;
+    const mark = marks.pop() as number;
+    node.children = kids.slice(mark);
+    kids.length = mark;
+  }
   /** Splices an earlier copy of the statement at the cursor into the tree, if there is one. */
-  function reuseAt(root: JNode): boolean {
+  function reuseAt(): boolean {
     const typeId = cursor.nodeTypeId;
     const type = types[typeId] ?? 'ERROR';
     const old = reuse?.(type, cursor.startIndex, cursor.endIndex);
     const top = old?.nodes[old.from];
     if (!old || !top) return false;
     top.parent = root;
-    root.children.push(top);
+    kids.push(top);
     // Its nodes join the document order in the order they had: indexes move together, offsets by the edit (before
     // the edit, often neither moves).
     const move = nodes.length - top.idx;
@@ -280,6 +369,7 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
   }
 
   function finish(): Ast {
+    while (open.length > 0) close();
     // tree-sitter-javascript reads `await (x)` as a call of a function named `await`: make it the await it is.
     for (const n of calls) {
       if (n.children.length !== 2) continue;
@@ -304,17 +394,33 @@ export function text(ast: Ast, n: JNode): string {
   return n.name ?? ast.source.slice(n.start, n.end);
 }
 
+// These run for nearly every node a check looks at: indexed loops (a for-of allocates its iterator where it is not
+// optimized away).
 export function child(n: JNode, field: string): JNode | undefined {
-  for (const c of n.children) if (c.field === field) return c;
+  const cs = n.children;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i] as JNode;
+    if (c.field === field) return c;
+  }
   return undefined;
 }
 
 export function namedKids(n: JNode): JNode[] {
-  return n.children.filter((c) => c.named && c.type !== 'comment');
+  const out: JNode[] = [];
+  const cs = n.children;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i] as JNode;
+    if (c.named && c.type !== 'comment') out.push(c);
+  }
+  return out;
 }
 
 export function firstNamed(n: JNode): JNode | undefined {
-  for (const c of n.children) if (c.named && c.type !== 'comment') return c;
+  const cs = n.children;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i] as JNode;
+    if (c.named && c.type !== 'comment') return c;
+  }
   return undefined;
 }
 

@@ -132,6 +132,16 @@ function nextChar(source: string, i: number, end: number): number {
   return end;
 }
 
+/** [A-Za-z_$] */
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
+}
+
+/** [\w$] */
+function isIdentPart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+}
+
 /** One pass over a statement's identifiers: its tokens, what it assigns, what it declares. */
 export function info(source: string, s: Statement): StatementInfo {
   const tokens = new Set<string>();
@@ -151,10 +161,18 @@ export function info(source: string, s: Statement): StatementInfo {
   // to the next name after it (quadratic over a run of such statements, e.g. a line of unmatched brackets).
   const text = source.slice(s.start, s.end);
   const isImport = s.type === 'import_statement';
-  IDENT_RE.lastIndex = 0;
-  for (let m = IDENT_RE.exec(text); m; m = IDENT_RE.exec(text)) {
-    const word = m[0];
-    const at = s.start + m.index;
+  // The matches of IDENT_RE, scanned by hand (no match object per name).
+  for (let i = 0; i < text.length; ) {
+    const c0 = text.charCodeAt(i);
+    if (!isIdentStart(c0)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < text.length && isIdentPart(text.charCodeAt(j))) j++;
+    const word = text.slice(i, j);
+    const at = s.start + i;
+    i = j;
     const before = at > 0 ? source.charCodeAt(at - 1) : 32;
     // Part of a number (`1e5`, `0x1f`): not a name.
     if (before >= 48 && before <= 57) continue;

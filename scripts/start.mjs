@@ -39,6 +39,9 @@ const port = await new Promise((res) => {
 const workspace = join(demo, 'samples');
 rmSync(workspace, { recursive: true, force: true });
 cpSync(join(root, 'samples'), workspace, { recursive: true });
+// And fresh state for it: what an earlier demo kept for the workspace (the local deployments' prediction and feedback
+// logs among it) would otherwise show in this one.
+rmSync(join(userDataDir, 'User', 'workspaceStorage'), { recursive: true, force: true });
 const server = await startCodeServer({ port, extensionsDir, userDataDir, workspace });
 const url = `${server.url}?folder=${encodeURIComponent(workspace)}`;
 console.log(`\nMLShip is running on a scratch copy of the sample workspace (${workspace}):\n\n  ${url}\n\nOpen it in a browser (the MLShip icon is in the activity bar). Each npm start makes a fresh copy. Press Ctrl+C to stop.`);

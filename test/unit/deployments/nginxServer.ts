@@ -1,11 +1,11 @@
 // A real nginx (Debian's `nginx` package) on loopback serving a temp folder as static files, byte ranges and all, the
 // way a prediction log is often published; with an access log of each request's Range header, status and size.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { refusedUrl } from './faultServers';
+import { startServerProcess } from './serverProcess';
 
 export interface NginxServer {
   url: string;
@@ -30,16 +30,7 @@ export async function startNginx(): Promise<NginxServer> {
     join(dir, 'nginx.conf'),
     `daemon off;\nmaster_process off;\npid ${join(dir, 'nginx.pid')};\nerror_log ${join(dir, 'error.log')} warn;\nevents { worker_connections 64; }\nhttp {\n${temp}\n  log_format ranges '"$http_range" $status $body_bytes_sent';\n  access_log ${log} ranges;\n  default_type application/x-ndjson;\n  server {\n    listen ${url.replace('http://', '')};\n    root ${root};\n  }\n}\n`,
   );
-  const child: ChildProcess = spawn(BINARY, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const close = async (): Promise<void> => {
-    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-  };
+  const { child, stderr, close } = startServerProcess(BINARY, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], dir);
   const requests = async (): Promise<{ range: string; status: number; bytes: number }[]> =>
     (await readFile(log, 'utf8').catch(() => ''))
       .split('\n')
@@ -61,5 +52,5 @@ export async function startNginx(): Promise<NginxServer> {
     await new Promise((r) => setTimeout(r, 50));
   }
   await close();
-  throw new Error(`nginx did not start: ${stderr.slice(-500)}`);
+  throw new Error(`nginx did not start: ${stderr().slice(-500)}`);
 }

@@ -1,11 +1,11 @@
 // A real Prometheus (Debian's `prometheus` package, 2.42) on loopback, with a temp config that scrapes the given
 // targets every second and a temp data folder; stopped by its pid.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { refusedUrl } from './faultServers';
+import { startServerProcess } from './serverProcess';
 
 export interface PrometheusServer {
   url: string;
@@ -25,16 +25,7 @@ export async function startPrometheus(targets: string[], job = 'mlship'): Promis
     `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: ${job}\n    static_configs:\n      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]\n`,
   );
   const url = await refusedUrl();
-  const child: ChildProcess = spawn(BINARY, [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=${url.replace('http://', '')}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const close = async (): Promise<void> => {
-    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-  };
+  const { child, stderr, close } = startServerProcess(BINARY, [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=${url.replace('http://', '')}`, '--log.level=warn'], dir);
   // Ready, and every target scraped once (Prometheus picks static targets up a few seconds after it starts).
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) break;
@@ -47,7 +38,7 @@ export async function startPrometheus(targets: string[], job = 'mlship'): Promis
     await new Promise((r) => setTimeout(r, 100));
   }
   await close();
-  throw new Error(`Prometheus did not become ready: ${stderr.slice(-500)}`);
+  throw new Error(`Prometheus did not become ready: ${stderr().slice(-500)}`);
 }
 
 async function targetsUp(url: string, count: number): Promise<boolean> {

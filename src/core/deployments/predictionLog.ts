@@ -316,6 +316,14 @@ export class UrlTail {
     this.offset = base + end;
     this.seen = Buffer.from(bytes.subarray(Math.max(0, end - URL_OVERLAP_BYTES), end));
   }
+
+  /** Nothing to release: each read is one request. */
+  async close(): Promise<void> {}
+}
+
+/** The tail that follows a log: a file's or a URL's. */
+function tailOf(location: { file: string } | { url: string }, options: { http?: HttpOptions; tail?: TailOptions }): JsonlTail | UrlTail {
+  return 'file' in location ? new JsonlTail(location.file, options.tail) : new UrlTail(location.url, options.http);
 }
 
 export type LogFormat = 'mlship' | 'kserve';
@@ -329,7 +337,7 @@ export class PredictionSource {
     private readonly location: { file: string } | { url: string },
     options: { format?: LogFormat; http?: HttpOptions; tail?: TailOptions; featureNames?: readonly string[] } = {},
   ) {
-    this.tail = 'file' in location ? new JsonlTail(location.file, options.tail) : new UrlTail(location.url, options.http);
+    this.tail = tailOf(location, options);
     if (options.format === 'kserve') this.kserve = new CloudEventsAssembler(options.featureNames);
   }
 
@@ -352,7 +360,7 @@ export class PredictionSource {
   }
 
   async close(): Promise<void> {
-    if (this.tail instanceof JsonlTail) await this.tail.close();
+    await this.tail.close();
   }
 }
 
@@ -364,7 +372,7 @@ export class FeedbackSource {
     private readonly location: { file: string } | { url: string },
     options: { http?: HttpOptions; tail?: TailOptions } = {},
   ) {
-    this.tail = 'file' in location ? new JsonlTail(location.file, options.tail) : new UrlTail(location.url, options.http);
+    this.tail = tailOf(location, options);
   }
 
   async read(): Promise<{ records: Timed<FeedbackRecord>[]; problems: LogProblem[]; missing: boolean }> {
@@ -375,7 +383,7 @@ export class FeedbackSource {
   }
 
   async close(): Promise<void> {
-    if (this.tail instanceof JsonlTail) await this.tail.close();
+    await this.tail.close();
   }
 }
 

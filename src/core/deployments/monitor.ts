@@ -517,7 +517,8 @@ export class DeploymentMonitor {
   }
 
   private trim(now: number): void {
-    const oldest = now - (this.options.historyMs ?? DEFAULT_HISTORY);
+    const history = this.options.historyMs ?? DEFAULT_HISTORY;
+    const oldest = now - history;
     const max = this.options.maxRecords ?? 200_000;
     const records = this.records;
     // Amortised: trim when a tenth over the limit, or when the oldest record left the history window.
@@ -540,8 +541,7 @@ export class DeploymentMonitor {
       if (this.recordKeys.size > 2 * max) this.recordKeys.clear();
     }
     // Amortised too: once a tenth of the history window past it, not each poll once the first feedback has aged out.
-    const feedbackSlack = (this.options.historyMs ?? DEFAULT_HISTORY) / 10;
-    if (this.feedback.length > max * 1.1 || ((this.feedback[0]?.t ?? now) < oldest - feedbackSlack && this.feedback.length > 1000)) {
+    if (this.feedback.length > max * 1.1 || ((this.feedback[0]?.t ?? now) < oldest - history / 10 && this.feedback.length > 1000)) {
       this.feedback = this.feedback.filter((f) => f.t >= oldest).slice(-max);
       this.latestFeedback = feedbackByRequest(this.feedback);
     }

@@ -4,7 +4,7 @@
 import { relative, resolve } from 'node:path';
 import { DEFAULT_MIN_RECORDS } from '../core/deployments/driftSeries';
 import { OipClient } from '../core/deployments/oip';
-import { describeShift, parseShift, replaySnapshot, type ColumnShift } from '../core/deployments/replay';
+import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, parseShift, replaySnapshot, type ColumnShift } from '../core/deployments/replay';
 import { readSnapshotRows } from '../core/formats/tabular';
 import { dataFormatOf } from '../core/registry/catalog';
 import { featureNamesOf, findModelVersion, labelColumnOf } from '../core/registry/resolve';
@@ -22,7 +22,7 @@ Options:
   --for REF              the model version served (e.g. models:/credit-risk@champion), for its feature order and
                          label column (default: the deployment's model)
   --rate N               requests per second (default 10)
-  --count N              at most N requests (default ${DEFAULT_MIN_RECORDS + 100}: live drift is measured from ${DEFAULT_MIN_RECORDS} logged inputs)
+  --count N              at most N requests (default ${DEFAULT_REPLAY_REQUESTS}: live drift is measured from ${DEFAULT_MIN_RECORDS} logged inputs)
   --duration S           and at most S seconds (default: the time --rate takes to send --count)
   --rows N               rows read from the snapshot, cycled through (default 5000)
   --shift SPEC[,SPEC…]   change columns to rehearse drift: income*1.3, age+10, age-5, region=north
@@ -53,8 +53,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (extra.length > 0) throw new UsageError(`One snapshot at a time (got ${parsed.positionals.join(', ')}).`);
   const v = (k: string): string | undefined => parsed.values.get(k);
   const rate = numberOption(v('--rate'), '--rate', 10, (n) => n > 0, 'a number of requests per second above 0');
-  const count = numberOption(v('--count'), '--count', DEFAULT_MIN_RECORDS + 100, (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1');
-  const duration = numberOption(v('--duration'), '--duration', Math.ceil(count / rate), (n) => n > 0, 'a number of seconds above 0');
+  const count = numberOption(v('--count'), '--count', DEFAULT_REPLAY_REQUESTS, (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1');
+  const duration = numberOption(v('--duration'), '--duration', defaultReplaySeconds(count, rate), (n) => n > 0, 'a number of seconds above 0');
   const rowLimit = numberOption(v('--rows'), '--rows', 5000, (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1');
   const share = numberOption(v('--feedback-share'), '--feedback-share', 0, (n) => n >= 0 && n <= 1, 'between 0 and 1');
   const delay = numberOption(v('--feedback-delay'), '--feedback-delay', 2, (n) => n >= 0, 'a number of seconds ≥ 0');

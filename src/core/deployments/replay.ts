@@ -4,6 +4,7 @@
 // `mlship replay`; the caller shows progress.
 import { mulberry32 } from '../util/random';
 import { errorMessage } from '../util/concurrency';
+import { DEFAULT_MIN_RECORDS } from './driftSeries';
 import type { OipClient, OipModelMetadata } from './oip';
 import { requestFromRows } from './oip';
 
@@ -79,6 +80,12 @@ export interface ReplaySummary extends ReplayProgress {
   /** Request ids of the successful requests, in order. */
   ids: string[];
 }
+
+/** Requests a replay sends unless told otherwise: enough logged inputs for live drift to be measured. */
+export const DEFAULT_REPLAY_REQUESTS = DEFAULT_MIN_RECORDS + 100;
+
+/** Seconds a replay lasts unless told otherwise: the time `rate` requests per second take to send `count`. */
+export const defaultReplaySeconds = (count: number, rate: number): number => Math.ceil(count / rate);
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {

@@ -7,7 +7,7 @@ import { MANIFEST_FILE } from '../../core/config/manifest';
 import { DEFAULT_MIN_RECORDS } from '../../core/deployments/driftSeries';
 import { servableFromVersion } from '../../core/deployments/local';
 import { OipClient } from '../../core/deployments/oip';
-import { describeShift, parseShift, replaySnapshot, type ColumnShift } from '../../core/deployments/replay';
+import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, parseShift, replaySnapshot, type ColumnShift } from '../../core/deployments/replay';
 import { readSnapshotRows } from '../../core/formats/tabular';
 import { dataFormatOf } from '../../core/registry/catalog';
 import { findModelVersion, labelColumnOf } from '../../core/registry/resolve';
@@ -207,9 +207,9 @@ export class DeploymentCommands {
     const rate = await ask('Requests per second', '10', positive('requests per second', false));
     if (rate === undefined) return;
     // By default enough requests for live drift to be measured once they are logged, and the time to send them.
-    const count = await ask(`At most this many requests (live drift is measured from ${DEFAULT_MIN_RECORDS} logged inputs)`, String(DEFAULT_MIN_RECORDS + 100), positive('requests', true));
+    const count = await ask(`At most this many requests (live drift is measured from ${DEFAULT_MIN_RECORDS} logged inputs)`, String(DEFAULT_REPLAY_REQUESTS), positive('requests', true));
     if (count === undefined) return;
-    const duration = await ask('And for at most this many seconds', String(Math.ceil(Number(count) / Number(rate))), positive('seconds', false));
+    const duration = await ask('And for at most this many seconds', String(defaultReplaySeconds(Number(count), Number(rate))), positive('seconds', false));
     if (duration === undefined) return;
     const shiftText = await ask('Shift columns to rehearse drift (optional): income*1.3, age+10, region=north', '', (t) => {
       try {

@@ -264,16 +264,21 @@ describe('PredictionStore against the same records as objects', () => {
   }
 });
 
+/** A temp folder with empty prediction (p.jsonl) and feedback (f.jsonl) logs, and a monitor following both on `now`. */
+async function followedLogs(name: string, now: () => number, options: { historyMs?: number } = {}): Promise<{ dir: string; monitor: DeploymentMonitor }> {
+  const dir = await mkdtemp(join(tmpdir(), `mlship-store-${name}-`));
+  await writeFile(join(dir, 'p.jsonl'), '');
+  await writeFile(join(dir, 'f.jsonl'), '');
+  const monitor = new DeploymentMonitor({ name, predictions: { jsonl: 'p.jsonl' }, feedback: { jsonl: 'f.jsonl' } }, { root: dir, now, maxRecords: 100_000, ...options });
+  return { dir, monitor };
+}
+
 describe('the feedback join on the store', () => {
   it('scores feedback that arrives before, with and after its prediction, through out-of-order lines and re-sorting', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mlship-store-join-'));
+    let now = Date.parse('2026-01-05T10:00:00Z');
+    const { dir, monitor } = await followedLogs('join', () => now);
     try {
       const random = seeded(31);
-      await writeFile(join(dir, 'p.jsonl'), '');
-      await writeFile(join(dir, 'f.jsonl'), '');
-      const T = Date.parse('2026-01-05T10:00:00Z');
-      let now = T;
-      const monitor = new DeploymentMonitor({ name: 'join', predictions: { jsonl: 'p.jsonl' }, feedback: { jsonl: 'f.jsonl' } }, { root: dir, now: () => now, maxRecords: 100_000 });
       const predictions = new Map<string, PredictionRecord>();
       const latest = new Map<string, FeedbackRecord>();
       const late: FeedbackRecord[] = [];
@@ -333,15 +338,11 @@ describe('the feedback join on the store', () => {
 
 describe('feedback over a long run', () => {
   it('keeps aged-out requests in the accuracy but not in memory, and trims feedback once in a while, not every poll', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mlship-store-long-'));
+    let now = Date.parse('2026-01-05T10:00:00Z');
+    const historyMs = 200_000;
+    const { dir, monitor } = await followedLogs('long', () => now, { historyMs });
     try {
       const random = seeded(47);
-      await writeFile(join(dir, 'p.jsonl'), '');
-      await writeFile(join(dir, 'f.jsonl'), '');
-      const T = Date.parse('2026-01-05T10:00:00Z');
-      let now = T;
-      const historyMs = 200_000;
-      const monitor = new DeploymentMonitor({ name: 'long', predictions: { jsonl: 'p.jsonl' }, feedback: { jsonl: 'f.jsonl' } }, { root: dir, now: () => now, historyMs, maxRecords: 100_000 });
       const latest = new Map<string, number>();
       const feedbackTimes: number[] = [];
       let trims = 0;

@@ -11,6 +11,7 @@ import { unifiedDiff } from '../core/util/diff';
 import { FileWorkspaceResolver } from '../core/analysis/workspace';
 import { analyzeNotebook, notebookCodeCells } from '../core/analysis/notebook';
 import { languageForPath, loadGrammars } from '../core/analysis/parser';
+import type { Language } from '../core/analysis/types';
 import { type CheckProblem, type CheckSummary, type FileFindings, summaryLine, toJson, toSarif, toText } from '../core/analysis/report';
 import { walkWorkspace } from '../core/registry/walk';
 import { analysisConfig } from '../core/analysis/settings';
@@ -40,6 +41,8 @@ analyzed because of a syntax error near it; 2 a usage or configuration error, or
 that does not exist or cannot be read.
 `;
 
+/** How many files are being read ahead of the one analyzed. */
+const READ_AHEAD = 8;
 const RANK = { hint: 0, information: 1, warning: 2, error: 3 } as const;
 
 type Format = 'text' | 'json' | 'sarif';
@@ -147,18 +150,28 @@ async function run(args: string[], io: CliIo): Promise<number> {
   await loadGrammars();
   const { files, problems, fatal } = await collectFiles(io.cwd, opts.paths, [...(manifest?.exclude ?? []), ...(manifest?.analysis?.exclude ?? [])]);
   const results: FileFindings[] = [];
-  const resolver = new FileWorkspaceResolver({ roots: [io.cwd, ...opts.paths.map((p) => resolve(io.cwd, p))], summarize: summarizeSource });
+  const resolver = new FileWorkspaceResolver({ roots: [io.cwd, ...opts.paths.map((p) => resolve(io.cwd, p))], summarize: summarizeSource, snapshot: true });
   const summary: CheckSummary = { checked: 0, binary: 0, syntaxErrors: 0, unreadable: 0 };
   const diffs: string[] = [];
   let fixedProblems = 0;
   let fixedFiles = 0;
-  for (const file of files) {
+  const sources = files.filter((f) => languageForPath(f) !== undefined);
+  // The next files are read while this one is analyzed, so the disk and the analysis overlap.
+  const reads: Promise<Buffer>[] = [];
+  const readAt = (i: number): void => {
+    const f = sources[i];
+    if (f === undefined || reads[i]) return;
+    reads[i] = readFile(f);
+    reads[i].catch(() => undefined);
+  };
+  for (let i = 0; i < sources.length; i++) {
+    const file = sources[i] as string;
+    for (let k = i; k < i + READ_AHEAD; k++) readAt(k);
     const rel = relative(io.cwd, file).split(sep).join('/');
-    const lang = languageForPath(file);
-    if (!lang) continue;
+    const lang = languageForPath(file) as Language;
     let buf: Buffer;
     try {
-      buf = await readFile(file);
+      buf = await (reads[i] as Promise<Buffer>);
     } catch (err) {
       summary.unreadable++;
       problems.push({ path: rel, message: `Cannot be read: ${err instanceof Error ? err.message : String(err)}` });
@@ -195,6 +208,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
           if (opts.diff) diffs.push(unifiedDiff(text, fixed.text, `a/${rel}`, `b/${rel}`));
           else {
             await writeFile(file, fixed.text);
+            resolver.forget(file);
             text = fixed.text;
           }
         }

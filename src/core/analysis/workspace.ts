@@ -18,6 +18,12 @@ export interface WorkspaceResolverOptions {
   maxModules?: number;
   /** Files larger than this are not summarized. */
   maxBytes?: number;
+  /**
+   * The files do not change while this resolver is used, except those passed to `forget` (one `mlship check` run):
+   * each path is looked up on disk once and each module specifier resolved once per folder. Without it (the language
+   * server, where files change under it) every lookup asks the disk again.
+   */
+  snapshot?: boolean;
 }
 
 const JS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -30,18 +36,26 @@ function languageOf(path: string): Language | undefined {
   return undefined;
 }
 
-function isFile(path: string): { mtimeMs: number; size: number } | undefined {
+interface PathStat {
+  file?: { mtimeMs: number; size: number };
+  dir: boolean;
+}
+
+function statOf(path: string): PathStat {
   try {
     const s = statSync(path);
-    return s.isFile() ? { mtimeMs: s.mtimeMs, size: s.size } : undefined;
+    return { ...(s.isFile() ? { file: { mtimeMs: s.mtimeMs, size: s.size } } : {}), dir: s.isDirectory() };
   } catch {
-    return undefined;
+    return { dir: false };
   }
 }
 
 export class FileWorkspaceResolver implements WorkspaceResolver {
   private readonly cache = new Map<string, { mtimeMs: number; summary: ModuleSummary }>();
   private readonly roots: string[];
+  /** With `snapshot`: what each path is on disk, and the file each folder + specifier resolved to. */
+  private readonly stats = new Map<string, PathStat>();
+  private readonly resolved = new Map<string, string | undefined>();
 
   constructor(private readonly options: WorkspaceResolverOptions) {
     this.roots = options.roots.map((r) => resolve(r));
@@ -53,6 +67,24 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
     return this.summaryOf(file)?.get(name);
   }
 
+  /** With `snapshot`: `path` was written during the run, so it is looked up on disk again. */
+  forget(path: string): void {
+    const abs = resolve(path);
+    this.stats.delete(abs);
+    this.cache.delete(abs);
+  }
+
+  private stat(path: string): PathStat {
+    if (!this.options.snapshot) return statOf(path);
+    let s = this.stats.get(path);
+    if (!s) this.stats.set(path, (s = statOf(path)));
+    return s;
+  }
+
+  private isFile(path: string): PathStat['file'] {
+    return this.stat(path).file;
+  }
+
   private inside(path: string): boolean {
     return this.roots.some((r) => path === r || path.startsWith(r + sep));
   }
@@ -60,8 +92,17 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
   /** The file a module specifier names, or undefined (packages from site-packages/node_modules are not read). */
   resolveModule(fromPath: string, specifier: string): string | undefined {
     const dir = dirname(resolve(fromPath));
+    if (!this.options.snapshot) return this.findModule(dir, fromPath.endsWith('.py'), specifier);
+    const key = `${fromPath.endsWith('.py') ? 'py' : 'js'}\0${dir}\0${specifier}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const file = this.findModule(dir, fromPath.endsWith('.py'), specifier);
+    this.resolved.set(key, file);
+    return file;
+  }
+
+  private findModule(dir: string, python: boolean, specifier: string): string | undefined {
     const candidates: string[] = [];
-    if (fromPath.endsWith('.py')) {
+    if (python) {
       const dots = /^\.+/.exec(specifier)?.[0].length ?? 0;
       const rest = specifier.slice(dots).split('.').filter(Boolean);
       const bases: string[] = [];
@@ -83,7 +124,7 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
       else if (specifier.startsWith('@/') || specifier.startsWith('~/')) {
         // The common `@/…` alias: the nearest folder above with a package.json, then its src/.
         for (let d = dir, i = 0; i < 8 && this.inside(d) && !base; d = dirname(d), i++) {
-          if (isFile(join(d, 'package.json'))) base = isFile(join(d, 'tsconfig.json')) && isDir(join(d, 'src')) ? join(d, 'src', specifier.slice(2)) : join(d, specifier.slice(2));
+          if (this.isFile(join(d, 'package.json'))) base = this.isFile(join(d, 'tsconfig.json')) && this.stat(join(d, 'src')).dir ? join(d, 'src', specifier.slice(2)) : join(d, specifier.slice(2));
         }
       }
       if (!base) return undefined;
@@ -91,11 +132,11 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
       // `./model.js` written for ESM output while the source is model.ts.
       if (/\.(?:m|c)?js$/.test(base)) candidates.push(...JS_EXTENSIONS.map((e) => base.replace(/\.(?:m|c)?js$/, e)));
     }
-    return candidates.find((c) => this.inside(c) && isFile(c) && languageOf(c) !== undefined);
+    return candidates.find((c) => this.inside(c) && languageOf(c) !== undefined && this.isFile(c));
   }
 
   private summaryOf(file: string): ModuleSummary | undefined {
-    const stat = isFile(file);
+    const stat = this.isFile(file);
     if (!stat || stat.size > (this.options.maxBytes ?? 2_000_000)) return undefined;
     const cached = this.cache.get(file);
     if (cached && cached.mtimeMs === stat.mtimeMs) {
@@ -117,13 +158,5 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
       this.cache.delete(oldest);
     }
     return summary;
-  }
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }

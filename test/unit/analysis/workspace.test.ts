@@ -88,4 +88,29 @@ describe('workspace resolver (Python)', () => {
     const outside = new FileWorkspaceResolver({ roots: [join(root, 'elsewhere')], summarize: summarizeSource });
     assert.equal(outside.resolveModule(join(root, 'app', 'api.py'), 'app.ml.loader'), undefined);
   });
+
+  test('a snapshot resolver (one `mlship check` run) asks the disk once per path, and again for a file it was told changed', async () => {
+    const dir = await mkdtemp(join(root, 'snap-'));
+    const model = join(dir, 'model.py');
+    await writeFile(model, 'import onnxruntime as ort\ndef load():\n    return ort.InferenceSession("m.onnx")\n');
+    let summaries = 0;
+    const summarize = (source: string, lang: Parameters<typeof summarizeSource>[1]) => (summaries++, summarizeSource(source, lang));
+    const resolver = new FileWorkspaceResolver({ roots: [root], summarize, snapshot: true });
+    const from = join(dir, 'api.py');
+    assert.equal(resolver.lookup(from, '.model', 'load')?.kind, 'onnx-session');
+    assert.equal(resolver.lookup(join(dir, 'other.py'), '.model', 'load')?.kind, 'onnx-session');
+    assert.equal(summaries, 1);
+    // A module that appears after the first lookup is not seen: the run's view of the disk is fixed…
+    assert.equal(resolver.lookup(from, '.late', 'load'), undefined);
+    await writeFile(join(dir, 'late.py'), 'import onnxruntime as ort\ndef load():\n    return ort.InferenceSession("m.onnx")\n');
+    assert.equal(resolver.lookup(from, '.late', 'load'), undefined);
+    // …and a file the run rewrote itself (`--fix`) is read again, even with the same modification time.
+    await writeFile(model, 'def load():\n    return None\n');
+    assert.equal(resolver.lookup(from, '.model', 'load')?.kind, 'onnx-session');
+    resolver.forget(model);
+    assert.equal(resolver.lookup(from, '.model', 'load'), undefined);
+    assert.equal(summaries, 2);
+    // Without `snapshot`, the new module is found.
+    assert.equal(new FileWorkspaceResolver({ roots: [root], summarize }).lookup(from, '.late', 'load')?.kind, 'onnx-session');
+  });
 });

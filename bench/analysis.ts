@@ -1,5 +1,6 @@
 // Analysis engine benchmarks, each figure next to a peer measured in the same run on the same text:
-//  a. full analysis of a generated 10,000-line Python / TypeScript file vs a bare tree-sitter parse of it;
+//  a. full analysis of a generated 10,000-line Python / TypeScript file vs a bare tree-sitter parse of it, and under the
+//     TypeScript figure its floors: a cursor walk over every node and a copy of every node, each vs the parse;
 //  b. incremental reanalysis after one-line edits of a 2,000-line Python / TypeScript file vs full reanalysis of the
 //     same texts, and tree-sitter's own incremental reparse of those edits (the floor; the rest is the analysis);
 //  c. a `mlship check`-style scan (sequential read + analyze) of a generated 130k-line workspace, in lines/s;
@@ -16,6 +17,7 @@ import { join, relative, resolve } from 'node:path';
 import { PositionEncoding, Workspace } from '@astral-sh/ruff-wasm-nodejs';
 import type { Tree } from 'web-tree-sitter';
 import { analyzeSource, needsAnalysis } from '../src/core/analysis/engine';
+import { buildAst, walkOf } from '../src/core/analysis/js/ast';
 import { languageForPath, loadGrammars, parse } from '../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type Language } from '../src/core/analysis/types';
 import { mulberry32 } from '../src/core/util/random';
@@ -389,6 +391,48 @@ function analyzeVsParse(source: string, lang: Language, repetitions: number): { 
 }
 
 /**
+ * What the JS/TS analysis cannot go below, on the same text as its full analysis: one TreeCursor walk over every node
+ * reading type ids and offsets (nothing allocated), and the copy of the whole tree into the analysis's nodes (what the
+ * passes read), each next to the bare parse, alternating, medians after warm-up. The walk is the floor of any analysis
+ * that visits every node; the copy, of one that copies them.
+ */
+function treeFloors(source: string, repetitions: number): { walk: number; copy: number; parse: number } {
+  const tree = parse(source, 'typescript');
+  try {
+    const doWalk = () => {
+      const c = walkOf(tree);
+      let sum = 0;
+      try {
+        for (;;) {
+          sum += c.nodeTypeId + c.startIndex + c.endIndex;
+          if (c.gotoFirstChild()) continue;
+          while (!c.gotoNextSibling()) if (!c.gotoParent()) return sum;
+        }
+      } finally {
+        c.delete();
+      }
+    };
+    const doCopy = () => buildAst(tree, source);
+    const doParse = () => parse(source, 'typescript').delete();
+    warmUp([doWalk, doCopy, doParse]);
+    const w: number[] = [];
+    const c: number[] = [];
+    const p: number[] = [];
+    for (let r = 0; r < repetitions; r++) {
+      const order = r % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
+      for (const i of order) {
+        if (i === 0) w.push(time(doWalk));
+        else if (i === 1) c.push(time(doCopy));
+        else p.push(time(doParse));
+      }
+    }
+    return { walk: median(w), copy: median(c), parse: median(p) };
+  } finally {
+    tree.delete();
+  }
+}
+
+/**
  * 200 one-line edits (rename an identifier or add a character), each reanalyzed incrementally and from scratch. `reparse`
  * is tree-sitter's own incremental reparse of the same edit (a copy of the same old tree, edited the same way): the
  * floor under the incremental reanalysis, which includes it. The edits pile up (a renamed keyword, or a `#` in
@@ -578,6 +622,10 @@ export async function runAnalysisBench(opts: { repetitions?: number; verbose?: b
     const m = analyzeVsParse(text, lang, reps);
     figures.push({ name: `analyzeSource, 10,000-line ${lang} file`, value: m.analyze, unit: 'ms', peer: { name: 'bare tree-sitter parse', value: m.parse }, ratio: m.analyze / m.parse, goal: lang === 'typescript' ? '≤ 1.5' : '≤ 1.3' });
   }
+  // a2. The floors under the TypeScript figure: a walk over every node, and a copy of every node.
+  const floors = treeFloors(ts10k, reps);
+  figures.push({ name: 'TreeCursor walk of every node (type id, offsets), 10,000-line typescript file', value: floors.walk, unit: 'ms', peer: { name: 'bare tree-sitter parse', value: floors.parse }, ratio: floors.walk / floors.parse });
+  figures.push({ name: 'copy of every node (buildAst, whole tree), 10,000-line typescript file', value: floors.copy, unit: 'ms', peer: { name: 'bare tree-sitter parse', value: floors.parse }, ratio: floors.copy / floors.parse });
 
   // b. Incremental reanalysis after one-line edits of a 2,000-line Python file.
   const py2k = generateSource('python', 2_000, 3);

@@ -8,9 +8,9 @@
 // bits and 10^k (k ≤ 22) at most 53, so their product fits two doubles exactly (Dekker's product). The candidates —
 // multiples of 10^j of that number within the double's rounding interval — are then compared exactly, as V8's exact
 // fallback does: the fewest digits, the closest of those, an even last digit on a tie, interval ends included (a
-// float32's double has an even significand). Values outside [1e-6, 1e17), where the scale would not be exact or the
-// text is exponential, and zero, go to String(). Only for float32 values (Math.fround(x) === x): larger significands
-// would not fit the exact product.
+// float32's double has an even significand). Whole numbers (every float32 from 2^23 up is one), which V8 writes fast,
+// and values below 1e-6, where the scale would need 10^k beyond 10^22 and the text is exponential, go to String().
+// Only for float32 values (Math.fround(x) === x): larger significands would not fit the exact product.
 
 /** 10^0 … 10^22, exact doubles, and each split into two halves of at most 26 bits (Veltkamp). */
 const POW10 = Float64Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));

@@ -1,17 +1,22 @@
 // Append-only JSONL log (prediction or feedback records): one JSON object per line. Lines are gathered in memory and
 // written in one call at most every 50 ms (or at 256 KiB), so a busy server does one write per batch instead of one
-// per request; close() flushes. A write failure (disk full, folder removed) is reported once and turns the log off
-// instead of crashing the server.
+// per request; close() flushes. Each line is encoded into a buffer as it comes, so its text (built from many pieces)
+// dies young instead of being kept on the heap, and copied by the garbage collector, until the flush. A write failure
+// (disk full, folder removed) is reported once and turns the log off instead of crashing the server.
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 
 const FLUSH_MS = 50;
 const FLUSH_BYTES = 256 * 1024;
+/** Room for the lines gathered: a flush starts at FLUSH_BYTES, and a line up to as much again still fits. */
+const BUFFER_BYTES = 2 * FLUSH_BYTES;
 
 export class JsonlWriter {
   private stream: WriteStream | undefined;
   private failed = false;
-  private pending = '';
+  /** Encoded lines not yet written: `buffer[0, used)` (a flush writes a copy; the buffer is made at the first line). */
+  private buffer: Buffer | undefined;
+  private used = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -24,7 +29,7 @@ export class JsonlWriter {
       if (this.failed) return;
       this.failed = true;
       this.stream = undefined;
-      this.pending = '';
+      this.used = 0;
       onError(`Cannot write ${path}: ${err.message}. Records are no longer logged there.`);
     });
   }
@@ -42,8 +47,18 @@ export class JsonlWriter {
   /** Lines already written as JSON text, each ending with a newline. */
   writeText(lines: string): void {
     if (!this.stream || lines === '') return;
-    this.pending += lines;
-    if (this.pending.length >= FLUSH_BYTES) this.flush();
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    if (this.used + lines.length * 3 > BUFFER_BYTES) {
+      this.flush();
+      if (lines.length * 3 > BUFFER_BYTES) {
+        // Longer than the buffer: written on its own.
+        this.stream?.write(lines);
+        return;
+      }
+    }
+    this.buffer ??= Buffer.allocUnsafe(BUFFER_BYTES);
+    this.used += this.buffer.write(lines, this.used);
+    if (this.used >= FLUSH_BYTES) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
@@ -51,9 +66,9 @@ export class JsonlWriter {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.stream || this.pending === '') return;
-    this.stream.write(this.pending);
-    this.pending = '';
+    if (!this.stream || !this.buffer || this.used === 0) return;
+    this.stream.write(Buffer.from(this.buffer.subarray(0, this.used)));
+    this.used = 0;
   }
 
   close(): Promise<void> {

@@ -2,6 +2,7 @@
 // against the shape and the datatype's range) and response encoding. Pure: the model process turns decoded tensors
 // into onnxruntime tensors, and the client uses the same code to build requests.
 import { normalizeDtype, toFloat16Bits, type InputData, type InputDtype } from '../inference/inputs';
+import { float32Text } from './float32Text';
 
 export const OIP_DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES'] as const;
 export type OipDatatype = (typeof OIP_DATATYPES)[number];
@@ -264,11 +265,21 @@ export function jsonValueText(v: unknown, half: boolean, bool: boolean): string 
 
 /**
  * The JSON text of `data[start, end)` joined by commas, as jsonValueText() writes each value: `half` for float16 data
- * (the bits), `bool` for bool data. Float and 32-bit-or-narrower integer typed arrays whose values are all finite are
- * joined by the typed array itself (the text of a number is String(number) there too), which makes the text in one
- * piece instead of two strings per value.
+ * (the bits), `bool` for bool data. Float32 data is written by float32Text() (String(number)'s text, faster for the
+ * float32 of a short decimal); other float and 32-bit-or-narrower integer typed arrays whose values are all finite
+ * are joined by the typed array itself (the text of a number is String(number) there too), which makes the text in
+ * one piece instead of two strings per value.
  */
 export function jsonValuesText(data: ArrayLike<unknown>, start: number, end: number, half: boolean, bool: boolean): string {
+  if (!half && !bool && data instanceof Float32Array) {
+    let text = '';
+    for (let i = start; i < end; i++) {
+      const v = data[i] as number;
+      const t = v - v === 0 ? float32Text(v) : jsonValueText(v, false, false);
+      text = i === start ? t : `${text},${t}`;
+    }
+    return text;
+  }
   if (!half && !bool && isNumberArray(data)) {
     let finite = true;
     for (let i = start; i < end && finite; i++) finite = Number.isFinite(data[i]);
@@ -279,11 +290,10 @@ export function jsonValuesText(data: ArrayLike<unknown>, start: number, end: num
   return text;
 }
 
-type NumberArray = Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | Uint8ClampedArray;
+type NumberArray = Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | Uint8ClampedArray;
 
 function isNumberArray(data: ArrayLike<unknown>): data is NumberArray {
   return (
-    data instanceof Float32Array ||
     data instanceof Float64Array ||
     data instanceof Int32Array ||
     data instanceof Uint32Array ||

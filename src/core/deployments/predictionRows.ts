@@ -1,7 +1,7 @@
 // From one inference (input and output tensors of a batch) to one prediction log record per row: inputs keyed by
 // feature, the label and class scores of a classifier or the value of a regressor, and the confidence. Pure; the
 // local server calls it after each inference.
-import { jsonValue, jsonValues, jsonValuesText, jsonValueText } from './oipTensor';
+import { jsonValue, jsonValues, jsonValuesText } from './oipTensor';
 import { canonicalHash, inputHash, type PredictionOutput, type PredictionRecord } from './records';
 
 export interface TensorData {
@@ -266,7 +266,8 @@ function columnText(c: LoggedColumn, inputs: readonly TensorData[], r: number): 
   const half = t.dtype === 'float16';
   const bool = t.dtype === 'bool';
   const start = r * c.per + c.offset;
-  if (!c.array) return jsonValueText(t.data[start], half, bool);
+  // One value is written by jsonValuesText() too: it writes float32 data faster than jsonValueText().
+  if (!c.array) return jsonValuesText(t.data, start, start + 1, half, bool);
   return `[${jsonValuesText(t.data, start, start + c.count, half, bool)}]`;
 }
 

@@ -234,6 +234,38 @@ describe('Python reanalysis after edits', () => {
     }
   });
 
+  test('syntax errors after an edit are found over the rescanned text and the tree\'s changed ranges: the same statements with an error as a fresh analysis finds', () => {
+    // The first five: tree-sitter's error recovery reaches past the statements rescanned (found by a search over the
+    // corpus); looking only there would miss the change.
+    const cases: [string, number, string][] = [
+      ['fallback_stubs.py', 736, 'else:\n'],
+      ['hosted_inference_urls.py', 600, ')'],
+      ['llm_sdk_clients.py', 1029, 'lambda'],
+      ['sagemaker_invoke.py', 105, 'def f(x)\n'],
+      ['llm_sdk_clients.py', 1868, 'def f(x)\n'],
+    ];
+    const rng = mulberry32(11);
+    const junks = ['def f(x)\n', ':', 'else:\n', '    ', 'if x\n', 'try:\n', 'except:\n', ')', 'lambda', 'return', '=', 'elif y:\n', '@', '"'];
+    const python = sources.filter((s) => s.name.endsWith('.py'));
+    for (let k = 0; k < 60; k++) {
+      const { name, text } = pick(rng, python);
+      const starts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)].filter((x) => x < text.length);
+      cases.push([name, pick(rng, starts) + Math.floor(rng() * 4), pick(rng, junks)]);
+    }
+    let broken = 0;
+    for (const [file, at, junk] of cases) {
+      const text = sources.find((s) => s.name.endsWith(`/${file}`) || s.name === file)?.text ?? '';
+      const next = text.slice(0, at) + junk + text.slice(at);
+      const { second, fresh, done } = edited(text, next);
+      if (fresh.tree.rootNode.hasError) broken++;
+      const errors = (r: typeof second) => JSON.stringify({ spans: r.snapshot.errors, statements: r.snapshot.statements.map((s) => s.error) });
+      assert.equal(errors(second), errors(fresh), `${file} at ${at}: ${JSON.stringify(junk)}`);
+      assert.equal(json(second), json(fresh), `${file} at ${at}: ${JSON.stringify(junk)}`);
+      done();
+    }
+    assert.ok(broken > 40, `${broken} of ${cases.length} edits break the syntax`);
+  });
+
   test('a syntax error inside one function of a 2,000-line file, then its repair: the other statements are reused', () => {
     const text = generateSource('python', 2000, 5);
     const lines = text.split('\n');

@@ -41,6 +41,20 @@ describe('Python scan after edits', () => {
     assert.ok(compared > 1000 && spliced > compared * 0.4, `${spliced} of ${compared} edits spliced`);
   });
 
+  test('the items after the edit are the old ones, moved where they are: a splice copies nothing but the edited statements', () => {
+    const text = generateSource('python', 2000, 41);
+    const scan = scanPython(text);
+    const at = text.indexOf('\ndef ', text.length / 2) + 1;
+    const next = `${text.slice(0, at)}x = 1\n${text.slice(at)}`;
+    const [def, assign, call] = [scan.defs.at(-1), scan.assigns.at(-1), scan.calls.at(-1)];
+    const moved = { def: def?.headerStart, assign: assign?.start, call: call?.paren };
+    const again = rescanPython(scan, next);
+    assert.ok(again.rescanned && again.rescanned.end - again.rescanned.start < 1000, 'spliced');
+    assert.equal(plain(again), plain(scanPython(next)));
+    assert.ok(again.defs.at(-1) === def && again.assigns.at(-1) === assign && again.calls.at(-1) === call, 'the same items');
+    assert.deepEqual({ def: def?.headerStart, assign: assign?.start, call: call?.paren }, { def: (moved.def ?? 0) + 6, assign: (moved.assign ?? 0) + 6, call: (moved.call ?? 0) + 6 });
+  });
+
   test('an edit that opens a triple-quoted string or a bracket reaches the rest of the file, and closing it comes back', () => {
     const text = 'import joblib\n\nmodel = joblib.load("m")\n\n\ndef f(x):\n    return model.predict(x)\n\n\ndef g(x):\n    return model.predict_proba(x)\n';
     for (const junk of ['"""', '(', "'''", '\\\n', '@decorator\n']) {

@@ -194,13 +194,24 @@ export class PyContext {
     if (!this.statementsCache) {
       const starts = topLevelStarts(this.scan);
       const error = starts.map(() => false);
-      for (const e of this.idx.errorSpans()) {
+      for (const e of this.idx.errorSpans(this.topErrors())) {
         const first = Math.max(0, lastNumberAtOrBefore(starts, e.start));
         for (let i = first; i < starts.length && (i === first || (starts[i] as number) < e.end); i++) error[i] = true;
       }
       this.statementsCache = { starts, error };
     }
     return this.statementsCache;
+  }
+
+  private topErrorSpans: Span[] | undefined;
+
+  /**
+   * The top-level nodes of the tree with a syntax error (`TreeIndex.topErrors`), found once: a reanalysis passes
+   * those of the text before the edit and the part of the text the edit can have restructured, before `statements`.
+   */
+  topErrors(known?: Parameters<TreeIndex['topErrors']>[0]): Span[] {
+    this.topErrorSpans ??= this.idx.topErrors(known);
+    return this.topErrorSpans;
   }
 
   /** Whether the top-level statement holding `offset` has a syntax error. */

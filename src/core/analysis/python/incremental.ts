@@ -29,7 +29,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
 import type { AnalysisConfig, PredictCall, SourceContext } from '../types';
 import { type CallOutcome, outcomeOf, PyContext, type UnsafeOutcome } from './context';
-import { type Assign, classAt, type DefInfo, functionAt, lastAtOrBefore, lastNumberAtOrBefore, type Scan } from './scan';
+import { type Assign, classAt, type DefInfo, functionAt, lastAtOrBefore, lastNumberAtOrBefore, type Scan, type Span } from './scan';
 
 interface Statement {
   start: number;
@@ -77,6 +77,8 @@ export interface PySnapshot {
   scan: Scan;
   key: string;
   facts: ReturnType<PyContext['fileFacts']>;
+  /** The top-level nodes of the tree with a syntax error (`PyContext.topErrors`). */
+  errors: Span[];
   statements: Statement[];
   /** How many statements this analysis analyzed (the others kept their earlier results). */
   reanalyzed: number;
@@ -94,10 +96,22 @@ const ATTR_CHAIN = /(?<![\w.])(?:self|cls)(?:[\s\\]*\.[\s\\]*[A-Za-z_]\w*)+/g;
 export function analyzePythonIncremental(source: string, tree: Tree, config: AnalysisConfig, context: SourceContext, previous?: { snapshot: PySnapshot; tree: Tree }): { calls: PredictCall[]; findings: RawFinding[]; snapshot: PySnapshot } {
   const ctx = new PyContext(source, tree, config, context, previous?.snapshot.scan);
   const key = `${JSON.stringify(config)}\u0000${context.path ?? ''}\u0000${context.resolver ? 'r' : ''}`;
-  const facts = ctx.fileFacts();
-  const starts = ctx.statements().starts;
   const prev = previous?.snapshot;
   const comparable = previous !== undefined && prev !== undefined && prev.key === key && prev.source !== source;
+  // The syntax errors: only the top-level nodes over the rescanned text and the tree's changed ranges are asked.
+  const changed = previous && tree.rootNode.hasError ? tree.getChangedRanges(previous.tree) : [];
+  const span = ctx.scan.rescanned;
+  if (prev && previous && span && prev.source !== source) {
+    let from = span.start;
+    let to = span.end;
+    for (const r of changed) {
+      from = Math.min(from, r.startIndex);
+      to = Math.max(to, r.endIndex);
+    }
+    ctx.topErrors({ spans: prev.errors, from, to, delta: source.length - prev.source.length });
+  }
+  const facts = ctx.fileFacts();
+  const starts = ctx.statements().starts;
   const same = comparable ? unchangedStatements(prev, ctx.scan, starts) : { head: 0, tail: 0 };
   // A method's receivers include the instances of its class: with those changed, every statement is split again.
   const statements = splitStatements(ctx, source, comparable && prev.facts.instances === facts.instances ? { before: prev.statements, ...same } : undefined);
@@ -107,7 +121,7 @@ export function analyzePythonIncremental(source: string, tree: Tree, config: Ana
     // tree changed (tree-sitter's error recovery can reach past the edit) count as edited.
     const restructured = new Set<number>();
     if (statements.some((s) => s.error)) {
-      for (const r of tree.getChangedRanges(previous.tree)) {
+      for (const r of changed) {
         for (let i = statementAt(starts, r.startIndex); i < statements.length && (statements[i] as Statement).start <= r.endIndex; i++) {
           if ((statements[i] as Statement).error) restructured.add(i);
         }
@@ -140,7 +154,7 @@ export function analyzePythonIncremental(source: string, tree: Tree, config: Ana
   });
   const findings = ctx.findingsOf(calls, loads);
   const reanalyzed = fresh ? fresh.filter(Boolean).length : statements.length;
-  return { calls: calls.map((c) => c.call), findings, snapshot: { source, scan: ctx.scan, key, facts, statements, reanalyzed } };
+  return { calls: calls.map((c) => c.call), findings, snapshot: { source, scan: ctx.scan, key, facts, errors: ctx.topErrors(), statements, reanalyzed } };
 }
 
 /** The keys whose values differ between two maps (added, removed or changed). */

@@ -1,18 +1,22 @@
 // The text scan of a Python module after an edit, from the scan before it: the top-level statements the edit touched
-// are scanned again on their own and spliced between the old results before and after them (offsets and indices
-// shifted). That gives what `scanPython` gives for the whole text when the scan enters and leaves the rescanned
-// statements in its plain state (no open bracket, string or line continuation, no decorator waiting for its def);
-// otherwise, or when the edit's statements cannot be told apart, the whole text is scanned. A test holds the result
-// equal to a fresh scan after random edits.
+// are scanned again on their own and spliced between the old results before and after them, offsets and indices
+// shifted in place (the old scan's lists and items are taken over, not copied: what lies after an edit is moved, no
+// new object each; the old scan is not to be read afterwards). That gives what `scanPython` gives for the whole text
+// when the scan enters and leaves the rescanned statements in its plain state (no open bracket, string or line
+// continuation, no decorator waiting for its def); otherwise, or when the edit's statements cannot be told apart, the
+// whole text is scanned. A test holds the result equal to a fresh scan after random edits.
 import { changedSpan } from '../../util/diff';
-import { type Assign, type CallSite, type DefInfo, importsOf, lastAtOrBefore, lastNumberAtOrBefore, Lines, type Scan, scanPython, type Span, topLevelStarts } from './scan';
+import { type Assign, type CallSite, type DefInfo, importsOf, lastAtOrBefore, lastNumberAtOrBefore, type Lines, type Scan, scanPython, type Span, topLevelStarts } from './scan';
 
 const NL = 10;
 const CR = 13;
 const BACKSLASH = 92;
 const AT = 64;
 
-/** The scan of `source`, reusing `prev` (the scan of the text before the edit) outside the edited statements. */
+/**
+ * The scan of `source`, reusing `prev` (the scan of the text before the edit) outside the edited statements. When it
+ * splices, `prev` is taken over (its lists are changed in place): the caller reads only the scan returned.
+ */
 export function rescanPython(prev: Scan, source: string): Scan {
   const old = prev.source;
   if (old === source) return prev;
@@ -70,39 +74,66 @@ function firstFrom<T>(items: readonly T[], offset: number, key: (t: T) => number
   return lastAtOrBefore(items, offset - 1, key) + 1;
 }
 
-/** Flattened spans: those before `a`, the middle's shifted by `a`, those from `b` shifted by `delta`. */
-function spliceFlat(before: readonly number[], middle: readonly number[], a: number, b: number, delta: number): number[] {
+/**
+ * Flattened spans in place: those before `a` kept, the middle's shifted by `a`, those from `b` shifted by `delta`.
+ */
+function spliceFlat(flat: number[], middle: readonly number[], a: number, b: number, delta: number): number[] {
   // No span crosses `a` or `b` (`plainAt`), so the first value at or after each is a start (or there is none).
-  const lo = firstFrom(before, a, (x) => x);
-  const hi = firstFrom(before, b, (x) => x);
-  const out = before.slice(0, lo);
-  for (const x of middle) out.push(x + a);
-  for (let i = hi; i < before.length; i++) out.push((before[i] as number) + delta);
+  const lo = firstFrom(flat, a, (x) => x);
+  const hi = firstFrom(flat, b, (x) => x);
+  replaceRange(flat, lo, hi, middle.length);
+  for (let i = 0; i < middle.length; i++) flat[lo + i] = (middle[i] as number) + a;
+  for (let i = lo + middle.length; i < flat.length; i++) flat[i] = (flat[i] as number) + delta;
+  return flat;
+}
+
+/** Replaces `list[from, to)` by `count` slots (filled by the caller), moving what follows: no copy of the list. */
+function replaceRange<T>(list: T[], from: number, to: number, count: number): void {
+  const removed = to - from;
+  if (count === removed) return;
+  const n = list.length;
+  if (count > removed) {
+    const grow = count - removed;
+    // Grown by pushing (a list whose length is set gets holes, and every later read checks for them).
+    for (let k = 0; k < grow; k++) list.push(list[0] as T);
+    list.copyWithin(to + grow, to, n);
+  } else {
+    list.copyWithin(from + count, to, n);
+    list.length = n - (removed - count);
+  }
+}
+
+/** A typed array holding at least `count` values, the first `keep` of `arr` kept (`arr` itself when it is large enough). */
+function withCapacity(arr: Int32Array, count: number, keep: number): Int32Array {
+  if (arr.length >= count) return arr;
+  const out = new Int32Array(Math.ceil(count * 1.25) + 16);
+  out.set(arr.subarray(0, keep));
   return out;
 }
 
-/** Logical lines: the old ones before `lineA`, the middle's (shifted by `a`), the old ones from `lineB` (by `delta`). */
+/** Logical lines in place: the old ones before `lineA`, the middle's (shifted by `a`), the old ones from `lineB` (by `delta`). */
 function spliceLines(pl: Lines, ml: Lines, lineA: number, lineB: number, a: number, delta: number): Lines {
   const count = lineA + ml.count + pl.count - lineB;
-  const out = new Lines(count);
   const lineShift = lineA + ml.count - lineB;
+  const after = lineA + ml.count;
   const fields = ['start', 'lineStart', 'end', 'indent', 'parent'] as const;
   for (const f of fields) {
-    const to = out[f];
-    to.set(pl[f].subarray(0, lineA));
+    const to = withCapacity(pl[f], count, pl.count);
+    to.copyWithin(after, lineB, pl.count);
     to.set(ml[f].subarray(0, ml.count), lineA);
-    to.set(pl[f].subarray(lineB, pl.count), lineA + ml.count);
+    pl[f] = to;
     if (f === 'indent') continue;
-    const isParent = f === 'parent';
-    for (let i = lineA; i < count; i++) {
-      const v = to[i] as number;
-      if (isParent) to[i] = v < 0 ? v : v + (i < lineA + ml.count ? lineA : lineShift);
-      else to[i] = v + (i < lineA + ml.count ? a : delta);
+    if (f === 'parent') {
+      for (let i = lineA; i < after; i++) if ((to[i] as number) >= 0) to[i] = (to[i] as number) + lineA;
+      for (let i = after; i < count; i++) if ((to[i] as number) >= 0) to[i] = (to[i] as number) + lineShift;
+    } else {
+      for (let i = lineA; i < after; i++) to[i] = (to[i] as number) + a;
+      for (let i = after; i < count; i++) to[i] = (to[i] as number) + delta;
     }
   }
-  out.count = count;
-  out.kw.push(...pl.kw.slice(0, lineA), ...ml.kw.slice(0, ml.count), ...pl.kw.slice(lineB, pl.count));
-  return out;
+  pl.kw.splice(lineA, lineB - lineA, ...ml.kw.slice(0, ml.count));
+  pl.count = count;
+  return pl;
 }
 
 function splice(prev: Scan, mid: Scan, source: string, a: number, b: number, delta: number): Scan {
@@ -127,34 +158,66 @@ function splice(prev: Scan, mid: Scan, source: string, a: number, b: number, del
   // Where the old spans after the middle begin (a span left open at the end of the text runs up to it).
   const end = b < prev.source.length ? b : Infinity;
 
-  const lineStartOffsets = prev.lineStartOffsets.slice(0, rowA);
   // The middle's last entry is its end: the first row after it (or the end of the text).
   const midRows = b < prev.source.length ? mid.lineStartOffsets.length - 1 : mid.lineStartOffsets.length;
-  for (let i = 0; i < midRows; i++) lineStartOffsets.push((mid.lineStartOffsets[i] as number) + a);
-  for (let i = rowB; i < prev.lineStartOffsets.length; i++) lineStartOffsets.push((prev.lineStartOffsets[i] as number) + delta);
-  const lineDepth = [...prev.lineDepth.slice(0, rowA), ...mid.lineDepth, ...prev.lineDepth.slice(rowB)];
+  const lineStartOffsets = prev.lineStartOffsets;
+  replaceRange(lineStartOffsets, rowA, rowB, midRows);
+  for (let i = 0; i < midRows; i++) lineStartOffsets[rowA + i] = (mid.lineStartOffsets[i] as number) + a;
+  for (let i = rowA + midRows; i < lineStartOffsets.length; i++) lineStartOffsets[i] = (lineStartOffsets[i] as number) + delta;
+  const lineDepth = prev.lineDepth;
+  replaceRange(lineDepth, rowA, rowB, mid.lineDepth.length);
+  for (let i = 0; i < mid.lineDepth.length; i++) lineDepth[rowA + i] = mid.lineDepth[i] as number;
 
   const lines = spliceLines(pl, mid.lines, lineA, lineB, a, delta);
 
-  // Each list: the old items before the middle, the middle's and the old ones after it, those two moved (a new object
-  // each: the old scan stays as it was). Written out as literals and loops: most of a long file lies after an edit.
-  const def = (d: DefInfo, by: number, index: number, line: number): DefInfo => ({ kind: d.kind, name: d.name, start: d.start + by, headerStart: d.headerStart + by, end: d.end + by, indent: d.indent, parent: d.parent < 0 ? d.parent : d.parent + index, decorators: d.decorators, bases: d.bases, isAsync: d.isAsync, line: d.line + line });
-  const defs = prev.defs.slice(0, defA);
-  for (const d of mid.defs) defs.push(def(d, a, defA, lineA));
-  for (let i = defB; i < prev.defs.length; i++) defs.push(def(prev.defs[i] as DefInfo, delta, defShift, lineShift));
-  const defStarts = new Int32Array(defs.length);
-  for (let i = 0; i < defs.length; i++) defStarts[i] = (defs[i] as DefInfo).headerStart;
+  // Each list, in place: the old items before the middle, the middle's and the old ones after it, those two moved.
+  // Most of a long file lies after an edit: its items are shifted where they are, not copied.
+  const defs = prev.defs;
+  replaceRange(defs, defA, defB, mid.defs.length);
+  const moveDef = (d: DefInfo, by: number, index: number, line: number): DefInfo => {
+    d.start += by;
+    d.headerStart += by;
+    d.end += by;
+    if (d.parent >= 0) d.parent += index;
+    d.line += line;
+    return d;
+  };
+  for (let i = 0; i < mid.defs.length; i++) defs[defA + i] = moveDef(mid.defs[i] as DefInfo, a, defA, lineA);
+  for (let i = defA + mid.defs.length; i < defs.length; i++) moveDef(defs[i] as DefInfo, delta, defShift, lineShift);
+  const defStarts = prev.defStarts.length === defs.length ? prev.defStarts : new Int32Array(defs.length);
+  for (let i = defA; i < defs.length; i++) defStarts[i] = (defs[i] as DefInfo).headerStart;
+  if (defStarts !== prev.defStarts) for (let i = 0; i < defA; i++) defStarts[i] = (defs[i] as DefInfo).headerStart;
 
-  const assign = (x: Assign, by: number, index: number): Assign => ({ kind: x.kind, targets: x.targets, start: x.start + by, rhsStart: x.rhsStart + by, rhsEnd: x.rhsEnd + by, owner: x.owner < 0 ? x.owner : x.owner + index });
-  const assigns = prev.assigns.slice(0, assignA);
-  for (const x of mid.assigns) assigns.push(assign(x, a, defA));
-  for (let i = assignB; i < prev.assigns.length; i++) assigns.push(assign(prev.assigns[i] as Assign, delta, defShift));
-  const call = (c: CallSite, by: number): CallSite => ({ start: c.start + by, nameStart: c.nameStart + by, callee: c.callee, method: c.method, complex: c.complex, paren: c.paren + by });
-  const calls = prev.calls.slice(0, callA);
-  for (const c of mid.calls) calls.push(call(c, a));
-  for (let i = callB; i < prev.calls.length; i++) calls.push(call(prev.calls[i] as CallSite, delta));
-  const region = (r: Span, by: number): Span => ({ start: r.start + by, end: r.end + by });
-  const noGradRegions = [...prev.noGradRegions.slice(0, regionA), ...mid.noGradRegions.map((r) => region(r, a)), ...prev.noGradRegions.slice(regionB).map((r) => region(r, delta))];
+  const moveAssign = (x: Assign, by: number, index: number): Assign => {
+    x.start += by;
+    x.rhsStart += by;
+    x.rhsEnd += by;
+    if (x.owner >= 0) x.owner += index;
+    return x;
+  };
+  const assigns = prev.assigns;
+  replaceRange(assigns, assignA, assignB, mid.assigns.length);
+  for (let i = 0; i < mid.assigns.length; i++) assigns[assignA + i] = moveAssign(mid.assigns[i] as Assign, a, defA);
+  for (let i = assignA + mid.assigns.length; i < assigns.length; i++) moveAssign(assigns[i] as Assign, delta, defShift);
+  const moveCall = (c: CallSite, by: number): CallSite => {
+    c.start += by;
+    c.nameStart += by;
+    c.paren += by;
+    return c;
+  };
+  const calls = prev.calls;
+  replaceRange(calls, callA, callB, mid.calls.length);
+  for (let i = 0; i < mid.calls.length; i++) calls[callA + i] = moveCall(mid.calls[i] as CallSite, a);
+  for (let i = callA + mid.calls.length; i < calls.length; i++) moveCall(calls[i] as CallSite, delta);
+  const moveRegion = (r: Span, by: number): Span => {
+    r.start += by;
+    r.end += by;
+    return r;
+  };
+  const noGradRegions = prev.noGradRegions;
+  replaceRange(noGradRegions, regionA, regionB, mid.noGradRegions.length);
+  for (let i = 0; i < mid.noGradRegions.length; i++) noGradRegions[regionA + i] = moveRegion(mid.noGradRegions[i] as Span, a);
+  for (let i = regionA + mid.noGradRegions.length; i < noGradRegions.length; i++) moveRegion(noGradRegions[i] as Span, delta);
 
   return {
     source,

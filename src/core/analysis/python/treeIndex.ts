@@ -45,11 +45,35 @@ export class TreeIndex {
     return { start: node.startIndex, end: node.endIndex };
   }
 
-  /** The spans of the top-level statements that hold a syntax error (the whole module if the error is elsewhere). */
-  errorSpans(): Span[] {
+  /**
+   * The spans of the top-level nodes that hold a syntax error. With `known` (those of the text before the edit, and
+   * the part of the new text [from, to] the edit can have restructured: the text it rescanned and the tree's changed
+   * ranges), only the nodes over that part are asked; the others are the nodes of the old tree, unchanged (shifted
+   * by `delta` after it).
+   */
+  topErrors(known?: { spans: readonly Span[]; from: number; to: number; delta: number }): Span[] {
     if (!this.root.hasError) return [];
     const out: Span[] = [];
-    for (const n of this.root.children) if (n && (n.hasError || n.isError || n.isMissing)) out.push({ start: n.startIndex, end: n.endIndex });
-    return out.length > 0 ? out : [{ start: 0, end: this.root.endIndex }];
+    const add = (n: Node) => {
+      if (n.hasError || n.isError || n.isMissing) out.push({ start: n.startIndex, end: n.endIndex });
+    };
+    if (!known) {
+      for (const n of this.root.children) if (n) add(n);
+      return out;
+    }
+    const { from, to, delta } = known;
+    for (const s of known.spans) {
+      if (s.end < from) out.push(s);
+      else if (s.start + delta > to) out.push({ start: s.start + delta, end: s.end + delta });
+    }
+    // Each node reaching into [from, to] is asked (none of the old spans kept does).
+    for (let n = this.root.firstChildForIndex(Math.max(0, from - 1)); n && n.startIndex <= to; n = n.nextSibling) if (n.endIndex >= from) add(n);
+    return out.sort((x, y) => x.start - y.start);
+  }
+
+  /** The spans of the top-level statements that hold a syntax error (the whole module if the error is elsewhere). */
+  errorSpans(top = this.topErrors()): Span[] {
+    if (top.length > 0 || !this.root.hasError) return top;
+    return [{ start: 0, end: this.root.endIndex }];
   }
 }

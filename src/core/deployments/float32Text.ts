@@ -10,6 +10,8 @@
 // fallback does: the fewest digits, the closest of those, an even last digit on a tie, interval ends included (a
 // float32's double has an even significand). Whole numbers (every float32 from 2^23 up is one), which V8 writes fast,
 // and values below 1e-6, where the scale would need 10^k beyond 10^22 and the text is exponential, go to String().
+// The text is written as ASCII bytes into a caller's buffer (writeFloat32), so a run of values becomes one string, or
+// none when the bytes go straight into the prediction log.
 // Only for float32 values (Math.fround(x) === x): larger significands would not fit the exact product.
 
 /** 10^0 … 10^22, exact doubles, and each split into two halves of at most 26 bits (Veltkamp). */

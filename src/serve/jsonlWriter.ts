@@ -62,6 +62,24 @@ export class JsonlWriter {
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
+  /** Lines already written as UTF-8 JSON text, each ending with a newline (copied: `bytes` may be reused after). */
+  writeBytes(bytes: Uint8Array): void {
+    if (!this.stream || bytes.length === 0) return;
+    if (this.used + bytes.length > BUFFER_BYTES) {
+      this.flush();
+      if (bytes.length > BUFFER_BYTES) {
+        // Longer than the buffer: written on its own.
+        this.stream?.write(Buffer.from(bytes));
+        return;
+      }
+    }
+    this.buffer ??= Buffer.allocUnsafe(BUFFER_BYTES);
+    this.buffer.set(bytes, this.used);
+    this.used += bytes.length;
+    if (this.used >= FLUSH_BYTES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
   /** Writes what is gathered now. */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);

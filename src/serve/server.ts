@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { readSimpleInferenceRequest } from '../core/deployments/oipRequestBytes';
 import { encodeTensorJson, oipShape, OipRequestError, parseInferenceRequest } from '../core/deployments/oipTensor';
-import { eachRowOutput, predictionLogText, type RecordContext, type RowPredictionSink } from '../core/deployments/predictionRows';
+import { eachRowOutput, predictionLogBytes, type RecordContext, type RowPredictionSink } from '../core/deployments/predictionRows';
 import { feedbackFromRequest } from '../core/deployments/records';
 import { errorMessage } from '../core/util/concurrency';
 import type { ServeEndpoint, ServeOptions } from '../shared/serve';
@@ -144,7 +144,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     metrics.countRequest(200);
     if (!predictions) return eachRowOutput(request.inputs, outputs, options.classLabels, countPrediction);
     const context: RecordContext = { ts: isoNow(), feature, model: name, modelVersion: version, requestId: id, latencyMs: Math.round(seconds * 1e6) / 1e3, featureNames: options.featureNames, classLabels: options.classLabels };
-    predictions.writeText(predictionLogText(request.inputs, outputs, context, countPrediction));
+    predictions.writeBytes(predictionLogBytes(request.inputs, outputs, context, countPrediction));
   };
 
   const inferHttp = async (req: IncomingMessage, res: ServerResponse, started: bigint): Promise<void> => {

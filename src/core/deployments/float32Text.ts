@@ -10,6 +10,8 @@
 // fallback does: the fewest digits, the closest of those, an even last digit on a tie, interval ends included (a
 // float32's double has an even significand). Whole numbers (every float32 from 2^23 up is one), which V8 writes fast,
 // and values below 1e-6, where the scale would need 10^k beyond 10^22 and the text is exponential, go to String().
+// The text is written as ASCII bytes into a caller's buffer (writeFloat32), so a run of values becomes one string, or
+// none when the bytes go straight into the prediction log.
 // Only for float32 values (Math.fround(x) === x): larger significands would not fit the exact product.
 
 /** 10^0 … 10^22, exact doubles, and each split into two halves of at most 26 bits (Veltkamp). */
@@ -24,9 +26,6 @@ for (let i = 0; i < 23; i++) {
 }
 /** 10^0 … 10^9 as int32, for the digit arithmetic. */
 const INT10 = Int32Array.from({ length: 10 }, (_, i) => 10 ** i);
-/** '', '0', '00', … for padding digits. */
-const ZEROS = Array.from({ length: 24 }, (_, i) => '0'.repeat(i));
-
 const E8 = 1e8;
 const E16 = 1e16;
 const E17 = 1e17;
@@ -41,9 +40,22 @@ const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
 /** `String(x)` for a float32 value `x` (a number equal to Math.fround of itself). */
 export function float32Text(x: number): string {
+  const end = writeFloat32(x, scratch, 0);
+  return scratch.toString('latin1', 0, end);
+}
+
+/** Room for one value's text: the longest are 25 bytes ("-0.00000" and 17 digits, "-1.1754943508222875e-38"). */
+export const FLOAT32_TEXT_BYTES = 32;
+const scratch = Buffer.allocUnsafe(FLOAT32_TEXT_BYTES);
+
+/**
+ * Writes `String(x)` for a float32 value `x` (ASCII, one byte a character) into `out` from `pos`, and returns where it
+ * ends. `out` needs FLOAT32_TEXT_BYTES from `pos`.
+ */
+export function writeFloat32(x: number, out: Uint8Array, pos: number): number {
   const a = x < 0 ? -x : x;
   // Whole numbers (every float32 from 2^23 up): V8 writes them fast, and exactly.
-  if (!(a >= 1e-6) || Number.isInteger(a)) return String(x);
+  if (!(a >= 1e-6) || Number.isInteger(a)) return writeAscii(String(x), out, pos);
   // 10^k with a × 10^k in [1e16, 1e17): estimated from log10, then corrected on the exact product. a < 2^23, so k ≥ 10.
   let k = 16 - Math.floor(Math.log10(a));
   if (k > 22) k = 22;
@@ -57,7 +69,7 @@ export function float32Text(x: number): string {
     else if (p > E17 || (p === E17 && e >= 0)) k--;
     else break;
   }
-  if (p < E16 || (p === E16 && e < 0)) return String(x);
+  if (p < E16 || (p === E16 && e < 0)) return writeAscii(String(x), out, pos);
   // y = a × 10^k = hi × 1e8 + low + frac exactly: hi and low whole (low < 1e8, both int32), frac in [0, 1). Each step
   // is exact: hi × 1e8 needs at most 49 bits, p − hi × 1e8 is a whole number below 2^28, and adding e (whose lowest
   // bit is at least 2^-21) keeps it within 48 significant bits.
@@ -129,30 +141,48 @@ export function float32Text(x: number): string {
     whole = (candHi / t) | 0;
     hiFrac = candHi - whole * t;
   }
-  let fraction: string;
+  if (x < 0) out[pos++] = 45; // '-'
+  pos = writeDigits(whole, 1, out, pos);
   if (candLo === 0) {
     let width = fracDigits;
     while (hiFrac !== 0 && hiFrac % 10 === 0) {
       hiFrac = (hiFrac / 10) | 0;
       width--;
     }
-    fraction = hiFrac === 0 ? '' : padded(hiFrac, width);
+    if (hiFrac !== 0) {
+      out[pos++] = 46; // '.'
+      pos = writeDigits(hiFrac, width, out, pos);
+    }
   } else {
     let width = 8;
     while (candLo % 10 === 0) {
       candLo = (candLo / 10) | 0;
       width--;
     }
-    fraction = `${padded(hiFrac, fracDigits)}${padded(candLo, width)}`;
+    out[pos++] = 46;
+    pos = writeDigits(hiFrac, fracDigits, out, pos);
+    pos = writeDigits(candLo, width, out, pos);
   }
-  const text = fraction === '' ? String(whole) : `${whole}.${fraction}`;
-  return x < 0 ? `-${text}` : text;
+  return pos;
 }
 
-/** `v` (a whole number ≥ 0) in `width` digits, zeros in front. */
-function padded(v: number, width: number): string {
-  const s = String(v);
-  return s.length >= width ? s : `${ZEROS[width - s.length] as string}${s}`;
+/** The digits of `v` (a whole number, 0 ≤ v < 2^31) in at least `width` digits, zeros in front; returns the end. */
+function writeDigits(v: number, width: number, out: Uint8Array, pos: number): number {
+  let n = width < 1 ? 1 : width;
+  while (n < 10 && v >= (INT10[n] as number)) n++;
+  const end = pos + n;
+  for (let i = end - 1; i >= pos; i--) {
+    const q = (v / 10) | 0;
+    out[i] = 48 + v - q * 10;
+    v = q;
+  }
+  return end;
+}
+
+/** Writes the characters of `s` (all ASCII) as bytes; returns the end. */
+function writeAscii(s: string, out: Uint8Array, pos: number): number {
+  for (let i = 0; i < s.length; i++) out[pos++] = s.charCodeAt(i);
+  return pos;
 }
 
 /** Whether a multiple of 10^j lies within [y − down, y + up], y = hi × 1e8 + low + frac. */

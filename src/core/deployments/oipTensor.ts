@@ -2,7 +2,7 @@
 // against the shape and the datatype's range) and response encoding. Pure: the model process turns decoded tensors
 // into onnxruntime tensors, and the client uses the same code to build requests.
 import { normalizeDtype, toFloat16Bits, type InputData, type InputDtype } from '../inference/inputs';
-import { float32Text } from './float32Text';
+import { FLOAT32_TEXT_BYTES, writeFloat32 } from './float32Text';
 
 export const OIP_DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES'] as const;
 export type OipDatatype = (typeof OIP_DATATYPES)[number];
@@ -263,6 +263,27 @@ export function jsonValueText(v: unknown, half: boolean, bool: boolean): string 
   return JSON.stringify(v) ?? 'null';
 }
 
+/** Bytes of float32ValuesText() being written (grown when a longer run comes). */
+let valueBytes = Buffer.allocUnsafe(64 * (FLOAT32_TEXT_BYTES + 1));
+
+/**
+ * jsonValuesText() of float32 data: each value's text written as bytes into one buffer, then read as one string (not
+ * a string per value joined to the last).
+ */
+function float32ValuesText(data: Float32Array, start: number, end: number): string {
+  const need = (end - start) * (FLOAT32_TEXT_BYTES + 1);
+  if (need > valueBytes.length) valueBytes = Buffer.allocUnsafe(need);
+  const out = valueBytes;
+  let pos = 0;
+  for (let i = start; i < end; i++) {
+    if (i !== start) out[pos++] = 44; // ','
+    const v = data[i] as number;
+    if (v - v === 0) pos = writeFloat32(v, out, pos);
+    else pos += out.write(jsonValueText(v, false, false), pos, 'latin1');
+  }
+  return out.toString('latin1', 0, pos);
+}
+
 /**
  * The JSON text of `data[start, end)` joined by commas, as jsonValueText() writes each value: `half` for float16 data
  * (the bits), `bool` for bool data. Float32 data is written by float32Text() (String(number)'s text, faster for the
@@ -271,15 +292,7 @@ export function jsonValueText(v: unknown, half: boolean, bool: boolean): string 
  * one piece instead of two strings per value.
  */
 export function jsonValuesText(data: ArrayLike<unknown>, start: number, end: number, half: boolean, bool: boolean): string {
-  if (!half && !bool && data instanceof Float32Array) {
-    let text = '';
-    for (let i = start; i < end; i++) {
-      const v = data[i] as number;
-      const t = v - v === 0 ? float32Text(v) : jsonValueText(v, false, false);
-      text = i === start ? t : `${text},${t}`;
-    }
-    return text;
-  }
+  if (!half && !bool && data instanceof Float32Array) return float32ValuesText(data, start, end);
   if (!half && !bool && isNumberArray(data)) {
     let finite = true;
     for (let i = start; i < end && finite; i++) finite = Number.isFinite(data[i]);

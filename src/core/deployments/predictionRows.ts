@@ -1,8 +1,9 @@
 // From one inference (input and output tensors of a batch) to one prediction log record per row: inputs keyed by
 // feature, the label and class scores of a classifier or the value of a regressor, and the confidence. Pure; the
 // local server calls it after each inference.
-import { jsonValue, jsonValues, jsonValuesText } from './oipTensor';
-import { canonicalHash, inputHash, type PredictionOutput, type PredictionRecord } from './records';
+import { FLOAT32_TEXT_BYTES, writeFloat32 } from './float32Text';
+import { jsonValue, jsonValues, jsonValuesText, jsonValueText } from './oipTensor';
+import { canonicalBytesHash, canonicalHash, inputHash, type PredictionOutput, type PredictionRecord } from './records';
 
 export interface TensorData {
   name: string;
@@ -186,6 +187,8 @@ export function eachRowOutput(inputs: readonly TensorData[], outputs: readonly T
 /** One logged input of a row: where its values are in the tensor's row and how it appears in `inputs`. */
 interface LoggedColumn {
   keyText: string;
+  /** `${keyText}:` in UTF-8. */
+  keyBytes: Buffer;
   /** Index of the tensor among the inputs. */
   input: number;
   /** Elements per row of the tensor. */
@@ -212,11 +215,11 @@ function loggedColumns(inputs: readonly TensorData[], rows: number, featureNames
   const layout: { key: string; column: LoggedColumn }[] = [];
   const only = inputs.length === 1 ? inputs[0] : undefined;
   if (only && featureNames && featureNames.length === perOf(only, rows)) {
-    featureNames.forEach((key, i) => layout.push({ key, column: { keyText: JSON.stringify(key), input: 0, per: featureNames.length, offset: i, count: 1, array: false } }));
+    featureNames.forEach((key, i) => layout.push({ key, column: { keyText: JSON.stringify(key), keyBytes: Buffer.from(`${JSON.stringify(key)}:`), input: 0, per: featureNames.length, offset: i, count: 1, array: false } }));
   } else {
     inputs.forEach((t, input) => {
       const per = perOf(t, rows);
-      if (per <= MAX_LOGGED_ELEMENTS) layout.push({ key: t.name, column: { keyText: JSON.stringify(t.name), input, per, offset: 0, count: per, array: per !== 1 } });
+      if (per <= MAX_LOGGED_ELEMENTS) layout.push({ key: t.name, column: { keyText: JSON.stringify(t.name), keyBytes: Buffer.from(`${JSON.stringify(t.name)}:`), input, per, offset: 0, count: per, array: per !== 1 } });
     });
   }
   const keys = new Set<string>();
@@ -276,7 +279,8 @@ const numberText = (x: number | null): string => (x !== null && Number.isFinite(
 /**
  * The records of predictionRecords() as JSONL text, each line exactly `JSON.stringify(record)`, written straight from
  * the typed data: every logged value is turned into text once, for both the line and the input hash (the server logs
- * every request, and number-to-text is most of that work). `sink` gets each row's output and confidence.
+ * every request, and number-to-text is most of that work). `sink` gets each row's output and confidence. The server
+ * writes the same lines as bytes with predictionLogBytes().
  */
 export function predictionLogText(inputs: readonly TensorData[], outputs: readonly TensorData[], ctx: RecordContext, sink?: RowPredictionSink): string {
   const { rows, outRows } = rowCounts(inputs, outputs);
@@ -316,4 +320,123 @@ export function predictionLogText(inputs: readonly TensorData[], outputs: readon
     out += `${head}${JSON.stringify(requestId)},"input_hash":"${canonicalHash(`${canonical}}`)}","inputs":${inputsText}},"output":${JSON.stringify(output)},"confidence":${numberText(confidence)}${tail}`;
   }
   return out;
+}
+
+/** A growable byte buffer reused from call to call (bytes in `[0, used)`). */
+class Bytes {
+  buffer = Buffer.allocUnsafe(8192);
+  used = 0;
+
+  /** Room for `n` more bytes. */
+  room(n: number): Buffer {
+    if (this.used + n > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.used + n));
+      this.buffer.copy(grown, 0, 0, this.used);
+      this.buffer = grown;
+    }
+    return this.buffer;
+  }
+
+  text(s: string): void {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    this.used += this.room(3 * s.length).write(s, this.used);
+  }
+
+  byte(b: number): void {
+    this.room(1)[this.used++] = b;
+  }
+
+  bytes(b: Uint8Array, start: number, end: number): void {
+    this.room(end - start).set(b.subarray(start, end), this.used);
+    this.used += end - start;
+  }
+}
+
+const lineBytes = new Bytes();
+const inputBytes = new Bytes();
+const canonicalBytes = new Bytes();
+/** Where each column's values are in inputBytes (start, end by column). */
+let valueSpans = new Int32Array(128);
+
+/** Appends the JSON text of column `c` in row `r` (as columnText() writes it) to `out`. */
+function writeColumn(c: LoggedColumn, inputs: readonly TensorData[], r: number, out: Bytes): void {
+  const t = inputs[c.input] as TensorData;
+  const start = r * c.per + c.offset;
+  const end = start + c.count;
+  if (c.array) out.byte(0x5b); // '['
+  if (t.dtype !== 'float16' && t.dtype !== 'bool' && t.data instanceof Float32Array) {
+    const data = t.data;
+    const buffer = out.room((end - start) * (FLOAT32_TEXT_BYTES + 1));
+    let pos = out.used;
+    for (let i = start; i < end; i++) {
+      if (i !== start) buffer[pos++] = 0x2c; // ','
+      const v = data[i] as number;
+      if (v - v === 0) pos = writeFloat32(v, buffer, pos);
+      else pos += buffer.write(jsonValueText(v, false, false), pos);
+    }
+    out.used = pos;
+  } else {
+    out.text(jsonValuesText(t.data, start, end, t.dtype === 'float16', t.dtype === 'bool'));
+  }
+  if (c.array) out.byte(0x5d); // ']'
+}
+
+/**
+ * predictionLogText() as UTF-8 bytes, written into a buffer this module reuses: the bytes returned are valid until
+ * the next call. The inputs' text is written once as bytes, hashed as bytes (the same UTF-8 bytes as the canonical
+ * text predictionLogText() hashes) and copied into the line; no string is made for the values. Keys an object would
+ * reorder or drop fall back to the records' text.
+ */
+export function predictionLogBytes(inputs: readonly TensorData[], outputs: readonly TensorData[], ctx: RecordContext, sink?: RowPredictionSink): Uint8Array {
+  const { rows, outRows } = rowCounts(inputs, outputs);
+  const layout = layoutFor(inputs, rows, ctx.featureNames);
+  const out = lineBytes;
+  out.used = 0;
+  if (!layout) {
+    out.text(predictionLogText(inputs, outputs, ctx, sink));
+    return out.buffer.subarray(0, out.used);
+  }
+  const { columns, sorted } = layout;
+  if (valueSpans.length < 2 * columns.length) valueSpans = new Int32Array(2 * columns.length);
+  const spans = valueSpans;
+  const head = `{"ts":${JSON.stringify(ctx.ts)}${modelText(ctx)}`;
+  const tail = `,"path":"model","reason":null,"latency_ms":${numberText(ctx.latencyMs)},"variant":null}\n`;
+  for (let r = 0; r < rows; r++) {
+    const ins = inputBytes;
+    ins.used = 0;
+    ins.byte(0x7b); // '{'
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i] as LoggedColumn;
+      if (i !== 0) ins.byte(0x2c);
+      ins.bytes(c.keyBytes, 0, c.keyBytes.length);
+      spans[2 * i] = ins.used;
+      writeColumn(c, inputs, r, ins);
+      spans[2 * i + 1] = ins.used;
+    }
+    ins.byte(0x7d); // '}'
+    let canonical: Uint8Array = ins.buffer.subarray(0, ins.used);
+    if (!layout.inOrder) {
+      const can = canonicalBytes;
+      can.used = 0;
+      can.byte(0x7b);
+      for (let j = 0; j < sorted.length; j++) {
+        const i = sorted[j] as number;
+        if (j !== 0) can.byte(0x2c);
+        const key = (columns[i] as LoggedColumn).keyBytes;
+        can.bytes(key, 0, key.length);
+        can.bytes(ins.buffer, spans[2 * i] as number, spans[2 * i + 1] as number);
+      }
+      can.byte(0x7d);
+      canonical = can.buffer.subarray(0, can.used);
+    }
+    const { output, confidence } = rowOutput(outputs, outRows, Math.min(r, outRows - 1), ctx.classLabels);
+    sink?.(output, confidence);
+    out.text(head);
+    out.text(JSON.stringify(rows === 1 ? ctx.requestId : `${ctx.requestId}/${r}`));
+    out.text(`,"input_hash":"${canonicalBytesHash(canonical)}","inputs":`);
+    out.bytes(ins.buffer, 0, ins.used);
+    out.text(`,"output":${JSON.stringify(output)},"confidence":${numberText(confidence)}`);
+    out.text(tail);
+  }
+  return out.buffer.subarray(0, out.used);
 }

@@ -223,8 +223,14 @@ export function canonicalHash(canonical: string): string {
   return (oneShotHash ? oneShotHash('sha256', canonical, 'hex') : createHash('sha256').update(canonical).digest('hex')).slice(0, 16);
 }
 
+/** canonicalHash() of the canonical JSON's UTF-8 bytes (the same hash as of the text). */
+export function canonicalBytesHash(canonical: Uint8Array): string {
+  return (oneShotBytesHash ? oneShotBytesHash('sha256', canonical, 'hex') : createHash('sha256').update(canonical).digest('hex')).slice(0, 16);
+}
+
 // crypto.hash (Node ≥ 20.12) hashes a string in one call, without a Hash object per record.
 const oneShotHash = (cryptoModule as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const oneShotBytesHash = (cryptoModule as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
 
 /** JSON with object keys sorted; `undefined` (in arrays and as values) is written as null. Runs once per logged row. */
 export function canonicalJson(x: unknown): string {

@@ -73,4 +73,16 @@ describe('float32Text', () => {
     assert.equal(jsonValuesText(data, 0, data.length, false, false), '1.899999976158142,-0.10000000149011612,0,"NaN",3.3999999521443642e+38,"Infinity","-Infinity",1.0000000116860974e-7');
     assert.equal(jsonValuesText(data, 1, 2, false, false), '-0.10000000149011612');
   });
+
+  it('writes long float32 runs of the longest texts whole, after shorter runs and between them', () => {
+    // The longest texts: negative, just above 1e-6 (five zeros after the point, then up to 17 digits), and exponential.
+    const random = seeded(35);
+    const longest = (): number => (random() < 0.5 ? -Math.fround(1e-6 * (1 + random() * 8)) : -fromBits(0x00800000 + Math.floor(random() * 1000)));
+    for (const length of [3, 64, 1000, 5, 10_000, 64]) {
+      const data = Float32Array.from({ length }, longest);
+      const expected = Array.from(data, (v) => String(v)).join(',');
+      assert.equal(jsonValuesText(data, 0, length, false, false), expected, `${length} values`);
+      assert.equal(jsonValuesText(data, 1, length, false, false), expected.slice(expected.indexOf(',') + 1), `${length} values from the second`);
+    }
+  });
 });

@@ -1,11 +1,13 @@
-// The local server writes its prediction log with predictionLogText(), straight from the typed tensors. Every line
-// must be exactly JSON.stringify of the record predictionRecords() builds (the contract the log readers and the
-// scaffolded code's input_hash rely on), for every kind of tensor, batch and key the server can meet.
+// The local server writes its prediction log with predictionLogBytes() (predictionLogText() as UTF-8 bytes), straight
+// from the typed tensors. Every line must be exactly JSON.stringify of the record predictionRecords() builds (the
+// contract the log readers and the scaffolded code's input_hash rely on), for every kind of tensor, batch and key the
+// server can meet.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jsonValues } from '../../../src/core/deployments/oipTensor';
-import { eachRowOutput, predictionLogText, predictionRecords, rowOutput, type RecordContext, type TensorData } from '../../../src/core/deployments/predictionRows';
+import { eachRowOutput, predictionLogBytes, predictionLogText, predictionRecords, rowOutput, type RecordContext, type TensorData } from '../../../src/core/deployments/predictionRows';
 import type { PredictionOutput } from '../../../src/core/deployments/records';
+import { seeded } from './seeded';
 
 const ctx: RecordContext = { ts: '2026-11-26T05:30:00.123Z', feature: 'credit "risk"', model: 'credit-risk', modelVersion: '2', requestId: 'req-1', latencyMs: 1.234 };
 
@@ -59,6 +61,9 @@ describe('predictionLogText', () => {
       const text = predictionLogText(c.inputs, c.outputs, context, (output, confidence) => seen.push([output, confidence]));
       assert.equal(text, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
       assert.deepEqual(seen, records.map((r) => [r.output, r.confidence]));
+      const seenBytes: [PredictionOutput | null, number | null][] = [];
+      assert.equal(Buffer.from(predictionLogBytes(c.inputs, c.outputs, context, (output, confidence) => seenBytes.push([output, confidence]))).toString('utf8'), text);
+      assert.deepEqual(seenBytes, seen);
       const counted: [PredictionOutput | null, number | null][] = [];
       eachRowOutput(c.inputs, c.outputs, context.classLabels, (output, confidence) => counted.push([output, confidence]));
       assert.deepEqual(counted, seen);
@@ -145,7 +150,39 @@ describe('predictionLogText, one request after another', () => {
         else delete context.featureNames;
         const text = predictionLogText(c.inputs, c.outputs, context);
         assert.equal(text, predictionRecords(c.inputs, c.outputs, context).map((r) => `${JSON.stringify(r)}\n`).join(''), `${c.name}, feature names ${String(names)}`);
+        assert.equal(Buffer.from(predictionLogBytes(c.inputs, c.outputs, context)).toString('utf8'), text, `${c.name} as bytes, feature names ${String(names)}`);
       }
+    }
+  });
+});
+
+describe('predictionLogBytes on random batches', () => {
+  it('writes the bytes of predictionLogText: short decimals, odd values, several rows, non-ASCII and unsorted names', () => {
+    const random = seeded(71);
+    const f32 = new Float32Array(1);
+    const u32 = new Uint32Array(f32.buffer);
+    const odd = [0, -0, Number.NaN, Infinity, -Infinity, 1e-7, -1.1754943508222875e-38, 3.4028234663852886e38, 2 ** 23, 1e-6];
+    const value = (): number => {
+      const p = random();
+      if (p < 0.5) return Number((random() * 200 - 100).toFixed(Math.floor(random() * 5)));
+      if (p < 0.8) return odd[Math.floor(random() * odd.length)] as number;
+      u32[0] = Math.floor(random() * 2 ** 32);
+      return f32[0] as number;
+    };
+    const names = ['é', 'ключ', 'a', 'Z', '😀', 'x"y', 'b\\', 'α', 'ab', 'A'];
+    for (let round = 0; round < 300; round++) {
+      const rows = 1 + Math.floor(random() * 4);
+      const width = 1 + Math.floor(random() * 70);
+      const inputs: TensorData[] = [{ name: names[round % names.length] as string, dtype: 'float32', dims: [rows, width], data: Float32Array.from({ length: rows * width }, value) }];
+      if (random() < 0.3) inputs.push({ name: 'ω', dtype: 'float64', dims: [rows, 2], data: Float64Array.from({ length: rows * 2 }, value) });
+      const classes = 2 + Math.floor(random() * 3);
+      const outputs: TensorData[] = [{ name: 'probabilities', dtype: 'float32', dims: [rows, classes], data: Float32Array.from({ length: rows * classes }, () => random()) }];
+      const context: RecordContext = { ...ctx, requestId: `req-${round}-é`, latencyMs: Math.round(random() * 1e6) / 1e3 };
+      if (inputs.length === 1 && random() < 0.6) context.featureNames = Array.from({ length: width }, (_, i) => `${names[(i * 7 + round) % names.length] as string}${i}`);
+      if (random() < 0.5) context.classLabels = Array.from({ length: classes }, (_, i) => `kls-${names[i] as string}`);
+      const text = predictionLogText(inputs, outputs, context);
+      assert.equal(Buffer.from(predictionLogBytes(inputs, outputs, context)).toString('utf8'), text, `round ${round}`);
+      assert.equal(text, predictionRecords(inputs, outputs, context).map((r) => `${JSON.stringify(r)}\n`).join(''), `round ${round} as records`);
     }
   });
 });

@@ -22,8 +22,15 @@ describe('JsonlWriter', () => {
     const errors: string[] = [];
     const writer = new JsonlWriter(path, (m) => errors.push(m));
     let expected = '';
+    let lines = 0;
     const add = (text: string): void => {
-      writer.writeText(text);
+      // Every other line as UTF-8 bytes (the prediction log's path), from a buffer that is overwritten after.
+      if (lines++ % 2 === 0) writer.writeText(text);
+      else {
+        const bytes = Buffer.from(text);
+        writer.writeBytes(bytes);
+        bytes.fill(0x21);
+      }
       expected += text;
     };
     let seed = 7;

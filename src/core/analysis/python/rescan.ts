@@ -103,6 +103,17 @@ function replaceRange<T>(list: T[], from: number, to: number, count: number): vo
   }
 }
 
+/**
+ * `list` with `list[from, to)` replaced by the middle's items, in place: each middle item placed as `fromMiddle` makes
+ * it, and each item after them (the old ones from `to`, moved) changed by `after`.
+ */
+function spliceItems<T>(list: T[], from: number, to: number, middle: readonly T[], fromMiddle: (t: T) => T, after: (t: T) => void): T[] {
+  replaceRange(list, from, to, middle.length);
+  for (let i = 0; i < middle.length; i++) list[from + i] = fromMiddle(middle[i] as T);
+  for (let i = from + middle.length; i < list.length; i++) after(list[i] as T);
+  return list;
+}
+
 /** A typed array holding at least `count` values, the first `keep` of `arr` kept (`arr` itself when it is large enough). */
 function withCapacity(arr: Int32Array, count: number, keep: number): Int32Array {
   if (arr.length >= count) return arr;
@@ -172,8 +183,6 @@ function splice(prev: Scan, mid: Scan, source: string, a: number, b: number, del
 
   // Each list, in place: the old items before the middle, the middle's and the old ones after it, those two moved.
   // Most of a long file lies after an edit: its items are shifted where they are, not copied.
-  const defs = prev.defs;
-  replaceRange(defs, defA, defB, mid.defs.length);
   const moveDef = (d: DefInfo, by: number, index: number, line: number): DefInfo => {
     d.start += by;
     d.headerStart += by;
@@ -182,8 +191,7 @@ function splice(prev: Scan, mid: Scan, source: string, a: number, b: number, del
     d.line += line;
     return d;
   };
-  for (let i = 0; i < mid.defs.length; i++) defs[defA + i] = moveDef(mid.defs[i] as DefInfo, a, defA, lineA);
-  for (let i = defA + mid.defs.length; i < defs.length; i++) moveDef(defs[i] as DefInfo, delta, defShift, lineShift);
+  const defs = spliceItems(prev.defs, defA, defB, mid.defs, (d) => moveDef(d, a, defA, lineA), (d) => moveDef(d, delta, defShift, lineShift));
   const defStarts = prev.defStarts.length === defs.length ? prev.defStarts : new Int32Array(defs.length);
   for (let i = defA; i < defs.length; i++) defStarts[i] = (defs[i] as DefInfo).headerStart;
   if (defStarts !== prev.defStarts) for (let i = 0; i < defA; i++) defStarts[i] = (defs[i] as DefInfo).headerStart;
@@ -195,29 +203,20 @@ function splice(prev: Scan, mid: Scan, source: string, a: number, b: number, del
     if (x.owner >= 0) x.owner += index;
     return x;
   };
-  const assigns = prev.assigns;
-  replaceRange(assigns, assignA, assignB, mid.assigns.length);
-  for (let i = 0; i < mid.assigns.length; i++) assigns[assignA + i] = moveAssign(mid.assigns[i] as Assign, a, defA);
-  for (let i = assignA + mid.assigns.length; i < assigns.length; i++) moveAssign(assigns[i] as Assign, delta, defShift);
+  const assigns = spliceItems(prev.assigns, assignA, assignB, mid.assigns, (x) => moveAssign(x, a, defA), (x) => moveAssign(x, delta, defShift));
   const moveCall = (c: CallSite, by: number): CallSite => {
     c.start += by;
     c.nameStart += by;
     c.paren += by;
     return c;
   };
-  const calls = prev.calls;
-  replaceRange(calls, callA, callB, mid.calls.length);
-  for (let i = 0; i < mid.calls.length; i++) calls[callA + i] = moveCall(mid.calls[i] as CallSite, a);
-  for (let i = callA + mid.calls.length; i < calls.length; i++) moveCall(calls[i] as CallSite, delta);
+  const calls = spliceItems(prev.calls, callA, callB, mid.calls, (c) => moveCall(c, a), (c) => moveCall(c, delta));
   const moveRegion = (r: Span, by: number): Span => {
     r.start += by;
     r.end += by;
     return r;
   };
-  const noGradRegions = prev.noGradRegions;
-  replaceRange(noGradRegions, regionA, regionB, mid.noGradRegions.length);
-  for (let i = 0; i < mid.noGradRegions.length; i++) noGradRegions[regionA + i] = moveRegion(mid.noGradRegions[i] as Span, a);
-  for (let i = regionA + mid.noGradRegions.length; i < noGradRegions.length; i++) moveRegion(noGradRegions[i] as Span, delta);
+  const noGradRegions = spliceItems(prev.noGradRegions, regionA, regionB, mid.noGradRegions, (r) => moveRegion(r, a), (r) => moveRegion(r, delta));
 
   return {
     source,

@@ -1,5 +1,5 @@
 // The honest ceiling for bench/serve.ts: a Node `net` server that does only what any OIP server for the model must do.
-// It frames requests like bare-net.cjs (head up to the blank line, then Content-Length bytes), JSON.parses each body,
+// It frames requests with bare-frame.cjs (head up to the blank line, then Content-Length bytes), JSON.parses each body,
 // runs the model with onnxruntime-node (one session, one intra-op thread, as the local server), and answers with a
 // minimal JSON of the outputs (`{"outputs":[{"name":…,"data":[…]},…]}`) in one write. No HTTP header checks, no
 // request validation, no metrics, no log. Forked by the benchmark with the model file and its input name; sends its
@@ -7,7 +7,7 @@
 //
 // With `--batch`, the requests waiting when a run can start (read in this event-loop turn, or while the previous run
 // was in flight) go into one run of up to 32 rows, split back by rows: what dynamic batching can reach.
-const net = require('node:net');
+const { serveFramed } = require('./bare-frame.cjs');
 const ort = require('onnxruntime-node');
 
 const [file, inputName] = process.argv.slice(2);
@@ -81,26 +81,7 @@ async function main() {
   };
   const handle = batching ? queueOne : runOne;
 
-  const server = net.createServer((socket) => {
-    let pending = Buffer.alloc(0);
-    socket.setNoDelay(true);
-    socket.on('data', (chunk) => {
-      pending = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
-      for (;;) {
-        const end = pending.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const length = /content-length:\s*(\d+)/i.exec(pending.toString('latin1', 0, end));
-        const total = end + 4 + (length ? Number(length[1]) : 0);
-        if (pending.length < total) return;
-        const body = pending.subarray(end + 4, total);
-        pending = pending.subarray(total);
-        handle(socket, body);
-      }
-    });
-    socket.on('error', () => socket.destroy());
-  });
-  server.listen(0, '127.0.0.1', () => process.send(server.address().port));
+  serveFramed(handle);
 }
 
 main();
-process.on('disconnect', () => process.exit(0));

@@ -267,21 +267,27 @@ export function jsonValueText(v: unknown, half: boolean, bool: boolean): string 
 let valueBytes = Buffer.allocUnsafe(64 * (FLOAT32_TEXT_BYTES + 1));
 
 /**
- * jsonValuesText() of float32 data: each value's text written as bytes into one buffer, then read as one string (not
- * a string per value joined to the last).
+ * Writes the JSON text of float32 `data[start, end)`, joined by commas, into `out` from `pos` (room for
+ * FLOAT32_TEXT_BYTES + 1 bytes per value), as jsonValueText() writes each value; returns the position after it.
  */
-function float32ValuesText(data: Float32Array, start: number, end: number): string {
-  const need = (end - start) * (FLOAT32_TEXT_BYTES + 1);
-  if (need > valueBytes.length) valueBytes = Buffer.allocUnsafe(need);
-  const out = valueBytes;
-  let pos = 0;
+export function writeFloat32Values(data: Float32Array, start: number, end: number, out: Buffer, pos: number): number {
   for (let i = start; i < end; i++) {
     if (i !== start) out[pos++] = 44; // ','
     const v = data[i] as number;
     if (v - v === 0) pos = writeFloat32(v, out, pos);
     else pos += out.write(jsonValueText(v, false, false), pos, 'latin1');
   }
-  return out.toString('latin1', 0, pos);
+  return pos;
+}
+
+/**
+ * jsonValuesText() of float32 data: each value's text written as bytes into one buffer, then read as one string (not
+ * a string per value joined to the last).
+ */
+function float32ValuesText(data: Float32Array, start: number, end: number): string {
+  const need = (end - start) * (FLOAT32_TEXT_BYTES + 1);
+  if (need > valueBytes.length) valueBytes = Buffer.allocUnsafe(need);
+  return valueBytes.toString('latin1', 0, writeFloat32Values(data, start, end, valueBytes, 0));
 }
 
 /**

@@ -1,8 +1,8 @@
 // From one inference (input and output tensors of a batch) to one prediction log record per row: inputs keyed by
 // feature, the label and class scores of a classifier or the value of a regressor, and the confidence. Pure; the
 // local server calls it after each inference.
-import { FLOAT32_TEXT_BYTES, writeFloat32 } from './float32Text';
-import { jsonValue, jsonValues, jsonValuesText, jsonValueText } from './oipTensor';
+import { FLOAT32_TEXT_BYTES } from './float32Text';
+import { jsonValue, jsonValues, jsonValuesText, writeFloat32Values } from './oipTensor';
 import { canonicalBytesHash, canonicalHash, inputHash, type PredictionOutput, type PredictionRecord } from './records';
 
 export interface TensorData {
@@ -365,16 +365,7 @@ function writeColumn(c: LoggedColumn, inputs: readonly TensorData[], r: number, 
   const end = start + c.count;
   if (c.array) out.byte(0x5b); // '['
   if (t.dtype !== 'float16' && t.dtype !== 'bool' && t.data instanceof Float32Array) {
-    const data = t.data;
-    const buffer = out.room((end - start) * (FLOAT32_TEXT_BYTES + 1));
-    let pos = out.used;
-    for (let i = start; i < end; i++) {
-      if (i !== start) buffer[pos++] = 0x2c; // ','
-      const v = data[i] as number;
-      if (v - v === 0) pos = writeFloat32(v, buffer, pos);
-      else pos += buffer.write(jsonValueText(v, false, false), pos);
-    }
-    out.used = pos;
+    out.used = writeFloat32Values(t.data, start, end, out.room((end - start) * (FLOAT32_TEXT_BYTES + 1)), out.used);
   } else {
     out.text(jsonValuesText(t.data, start, end, t.dtype === 'float16', t.dtype === 'bool'));
   }

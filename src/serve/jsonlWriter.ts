@@ -46,20 +46,7 @@ export class JsonlWriter {
 
   /** Lines already written as JSON text, each ending with a newline. */
   writeText(lines: string): void {
-    if (!this.stream || lines === '') return;
-    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
-    if (this.used + lines.length * 3 > BUFFER_BYTES) {
-      this.flush();
-      if (lines.length * 3 > BUFFER_BYTES) {
-        // Longer than the buffer: written on its own.
-        this.stream?.write(lines);
-        return;
-      }
-    }
-    this.buffer ??= Buffer.allocUnsafe(BUFFER_BYTES);
-    this.used += this.buffer.write(lines, this.used);
-    if (this.used >= FLUSH_BYTES) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    if (this.stream && lines !== '') this.writeBytes(Buffer.from(lines));
   }
 
   /** Lines already written as UTF-8 JSON text, each ending with a newline (copied: `bytes` may be reused after). */

@@ -155,20 +155,22 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const diffs: string[] = [];
   let fixedProblems = 0;
   let fixedFiles = 0;
-  const sources = files.filter((f) => languageForPath(f) !== undefined);
+  const sources = files.flatMap((file) => {
+    const lang = languageForPath(file);
+    return lang ? [{ file, lang }] : [];
+  });
   // The next files are read while this one is analyzed, so the disk and the analysis overlap.
   const reads: Promise<Buffer>[] = [];
   const readAt = (i: number): void => {
-    const f = sources[i];
+    const f = sources[i]?.file;
     if (f === undefined || reads[i]) return;
     reads[i] = readFile(f);
     reads[i].catch(() => undefined);
   };
   for (let i = 0; i < sources.length; i++) {
-    const file = sources[i] as string;
+    const { file, lang } = sources[i] as { file: string; lang: Language };
     for (let k = i; k < i + READ_AHEAD; k++) readAt(k);
     const rel = relative(io.cwd, file).split(sep).join('/');
-    const lang = languageForPath(file) as Language;
     let buf: Buffer;
     try {
       buf = await (reads[i] as Promise<Buffer>);

@@ -92,10 +92,11 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
   /** The file a module specifier names, or undefined (packages from site-packages/node_modules are not read). */
   resolveModule(fromPath: string, specifier: string): string | undefined {
     const dir = dirname(resolve(fromPath));
-    if (!this.options.snapshot) return this.findModule(dir, fromPath.endsWith('.py'), specifier);
-    const key = `${fromPath.endsWith('.py') ? 'py' : 'js'}\0${dir}\0${specifier}`;
+    const python = fromPath.endsWith('.py');
+    if (!this.options.snapshot) return this.findModule(dir, python, specifier);
+    const key = `${python ? 'py' : 'js'}\0${dir}\0${specifier}`;
     if (this.resolved.has(key)) return this.resolved.get(key);
-    const file = this.findModule(dir, fromPath.endsWith('.py'), specifier);
+    const file = this.findModule(dir, python, specifier);
     this.resolved.set(key, file);
     return file;
   }

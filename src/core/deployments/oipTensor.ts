@@ -292,7 +292,7 @@ function float32ValuesText(data: Float32Array, start: number, end: number): stri
 
 /**
  * The JSON text of `data[start, end)` joined by commas, as jsonValueText() writes each value: `half` for float16 data
- * (the bits), `bool` for bool data. Float32 data is written by float32Text() (String(number)'s text, faster for the
+ * (the bits), `bool` for bool data. Float32 data is written by writeFloat32Values() (String(number)'s text, faster for the
  * float32 of a short decimal); other float and 32-bit-or-narrower integer typed arrays whose values are all finite
  * are joined by the typed array itself (the text of a number is String(number) there too), which makes the text in
  * one piece instead of two strings per value.

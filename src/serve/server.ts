@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { readSimpleInferenceRequest } from '../core/deployments/oipRequestBytes';
 import { encodeTensorJson, oipShape, OipRequestError, parseInferenceRequest } from '../core/deployments/oipTensor';
-import { eachRowOutput, predictionLogBytes, type RecordContext, type RowPredictionSink } from '../core/deployments/predictionRows';
+import { eachRowOutput, predictionLogBytes, type RecordContext, type RowPredictionSink, type TensorData } from '../core/deployments/predictionRows';
 import { feedbackFromRequest } from '../core/deployments/records';
 import { errorMessage } from '../core/util/concurrency';
 import type { ServeEndpoint, ServeOptions } from '../shared/serve';
@@ -126,6 +126,25 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   };
 
   const countPrediction: RowPredictionSink = (output, confidence) => metrics.countPrediction(output?.label !== undefined ? String(output.label) : undefined, confidence !== null && confidence < lowConfidence);
+  /**
+   * Answered requests whose prediction counts and log lines are still to be made. A batch's requests are answered one
+   * after another in the same microtask run (the batcher resolves them together); their log lines are made after the
+   * last of them is written, in one microtask queued behind them, so no answer waits for another request's log line.
+   * Still before any I/O: a /metrics scrape or a read of the log after an answer finds its prediction there.
+   */
+  const unrecorded: { inputs: readonly TensorData[]; outputs: readonly TensorData[]; context: RecordContext | undefined }[] = [];
+  const record = (): void => {
+    for (let i = 0; i < unrecorded.length; i++) {
+      const { inputs, outputs, context } = unrecorded[i] as (typeof unrecorded)[number];
+      try {
+        if (predictions && context) predictions.writeBytes(predictionLogBytes(inputs, outputs, context, countPrediction));
+        else eachRowOutput(inputs, outputs, options.classLabels, countPrediction);
+      } catch (err) {
+        log('error', `Logging the prediction of request ${context?.requestId ?? ''}: ${errorMessage(err)}`);
+      }
+    }
+    unrecorded.length = 0;
+  };
   /** One inference request's body to its answer (through `respond`), then metrics and the prediction log. */
   const infer = async (body: Buffer, started: bigint, respond: Respond): Promise<void> => {
     // The common body read straight from its bytes; any other (or a malformed one) through JSON.parse.
@@ -142,9 +161,8 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     metrics.observeLatency(seconds);
     metrics.countRequest(200);
-    if (!predictions) return eachRowOutput(request.inputs, outputs, options.classLabels, countPrediction);
-    const context: RecordContext = { ts: isoNow(), feature, model: name, modelVersion: version, requestId: id, latencyMs: Math.round(seconds * 1e6) / 1e3, featureNames: options.featureNames, classLabels: options.classLabels };
-    predictions.writeBytes(predictionLogBytes(request.inputs, outputs, context, countPrediction));
+    const context: RecordContext | undefined = predictions ? { ts: isoNow(), feature, model: name, modelVersion: version, requestId: id, latencyMs: Math.round(seconds * 1e6) / 1e3, featureNames: options.featureNames, classLabels: options.classLabels } : undefined;
+    if (unrecorded.push({ inputs: request.inputs, outputs, context }) === 1) queueMicrotask(record);
   };
 
   const inferHttp = async (req: IncomingMessage, res: ServerResponse, started: bigint): Promise<void> => {

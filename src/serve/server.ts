@@ -55,9 +55,8 @@ function sendText(res: ServerResponse, status: number, text: string, headers?: R
   res.end(text);
 }
 
-/** The time as an ISO 8601 string, made once per millisecond (every record of a busy millisecond shares it). */
-function isoNow(): string {
-  const ms = Date.now();
+/** A time (ms since the epoch) as an ISO 8601 string, made once per millisecond (every record of a busy millisecond shares it). */
+function isoAt(ms: number): string {
   if (ms !== lastIso.ms) {
     lastIso.ms = ms;
     lastIso.text = new Date(ms).toISOString();
@@ -127,25 +126,31 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
 
   const countPrediction: RowPredictionSink = (output, confidence) => metrics.countPrediction(output?.label !== undefined ? String(output.label) : undefined, confidence !== null && confidence < lowConfidence);
   /**
-   * Answered requests whose prediction counts and log lines are still to be made. A batch's requests are answered one
-   * after another in the same microtask run (the batcher resolves them together); their log lines are made after the
-   * last of them is written, in one microtask queued behind them, so no answer waits for another request's log line.
-   * Still before any I/O: a /metrics scrape or a read of the log after an answer finds its prediction there.
+   * Answered requests whose latency, prediction counts and log lines are still to be recorded. A batch's requests are
+   * answered one after another in the same microtask run (the batcher resolves them together); they are recorded
+   * after the last of them is written, in one microtask queued behind them, so no answer waits for another request's
+   * metrics or log line. Still before any I/O: a /metrics scrape or a read of the log after an answer finds it there.
    */
-  const unrecorded: { inputs: readonly TensorData[]; outputs: readonly TensorData[]; context: RecordContext | undefined }[] = [];
+  const unrecorded: { inputs: readonly TensorData[]; outputs: readonly TensorData[]; id: string; seconds: number; answeredAt: number }[] = [];
   const record = (): void => {
     for (let i = 0; i < unrecorded.length; i++) {
-      const { inputs, outputs, context } = unrecorded[i] as (typeof unrecorded)[number];
+      const { inputs, outputs, id, seconds, answeredAt } = unrecorded[i] as (typeof unrecorded)[number];
+      metrics.observeLatency(seconds);
+      metrics.countRequest(200);
       try {
-        if (predictions && context) predictions.writeBytes(predictionLogBytes(inputs, outputs, context, countPrediction));
-        else eachRowOutput(inputs, outputs, options.classLabels, countPrediction);
+        if (!predictions) {
+          eachRowOutput(inputs, outputs, options.classLabels, countPrediction);
+          continue;
+        }
+        const context: RecordContext = { ts: isoAt(answeredAt), feature, model: name, modelVersion: version, requestId: id, latencyMs: Math.round(seconds * 1e6) / 1e3, featureNames: options.featureNames, classLabels: options.classLabels };
+        predictions.writeBytes(predictionLogBytes(inputs, outputs, context, countPrediction));
       } catch (err) {
-        log('error', `Logging the prediction of request ${context?.requestId ?? ''}: ${errorMessage(err)}`);
+        log('error', `Recording the prediction of request ${id}: ${errorMessage(err)}`);
       }
     }
     unrecorded.length = 0;
   };
-  /** One inference request's body to its answer (through `respond`), then metrics and the prediction log. */
+  /** One inference request's body to its answer (through `respond`); its metrics and prediction log line follow (record). */
   const infer = async (body: Buffer, started: bigint, respond: Respond): Promise<void> => {
     // The common body read straight from its bytes; any other (or a malformed one) through JSON.parse.
     const request = readSimpleInferenceRequest(body) ?? parseInferenceRequest(parseJson(body));
@@ -159,10 +164,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     }
     respond(200, `${answer}]}`);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    metrics.observeLatency(seconds);
-    metrics.countRequest(200);
-    const context: RecordContext | undefined = predictions ? { ts: isoNow(), feature, model: name, modelVersion: version, requestId: id, latencyMs: Math.round(seconds * 1e6) / 1e3, featureNames: options.featureNames, classLabels: options.classLabels } : undefined;
-    if (unrecorded.push({ inputs: request.inputs, outputs, context }) === 1) queueMicrotask(record);
+    if (unrecorded.push({ inputs: request.inputs, outputs, id, seconds, answeredAt: Date.now() }) === 1) queueMicrotask(record);
   };
 
   const inferHttp = async (req: IncomingMessage, res: ServerResponse, started: bigint): Promise<void> => {

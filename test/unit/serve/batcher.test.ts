@@ -262,9 +262,16 @@ describe('dynamic batching in the local server', () => {
           assert.deepStrictEqual(o.data, want[o.name]?.data.map(Number), `${id} ${o.name}`);
         }
       }
+      // Each request's metrics are recorded after its batch's answers are written, but before the server reads
+      // anything else: a scrape right after the answers finds every one of them.
+      const metrics = parseExposition(await (await fetch(`${server.endpoint.url}/metrics`)).text());
+      const rowCount = requests.reduce((n, q) => n + q.data.length, 0);
+      assert.equal(metrics.get('mlship_inference_request_duration_seconds')?.samples.find((s) => s.name.endsWith('_count'))?.value, requests.length);
+      assert.equal(metrics.get('mlship_inference_requests_total')?.samples.find((s) => s.labels.code === '200')?.value, requests.length);
+      assert.equal(metrics.get('mlship_predictions_total')?.samples[0]?.value, rowCount);
       await server.close();
       const records = (await readFile(log, 'utf8')).trim().split('\n').map((l) => parsePredictionRecord(JSON.parse(l) as unknown));
-      assert.equal(records.length, requests.reduce((n, q) => n + q.data.length, 0), 'one record per row');
+      assert.equal(records.length, rowCount, 'one record per row');
       for (const { id, data } of requests) {
         const mine = records.filter((x) => x.ok && (x.value.record.request_id === id || x.value.record.request_id.startsWith(`${id}/`)));
         assert.equal(mine.length, data.length, `${id}: a record per row of its own`);

@@ -135,9 +135,9 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   const record = (): void => {
     for (let i = 0; i < unrecorded.length; i++) {
       const { inputs, outputs, id, seconds, answeredAt } = unrecorded[i] as (typeof unrecorded)[number];
-      metrics.observeLatency(seconds);
-      metrics.countRequest(200);
       try {
+        metrics.observeLatency(seconds);
+        metrics.countRequest(200);
         if (!predictions) {
           eachRowOutput(inputs, outputs, options.classLabels, countPrediction);
           continue;

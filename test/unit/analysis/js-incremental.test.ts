@@ -146,7 +146,7 @@ describe('JS/TS analysis shortcuts', () => {
     assert.ok(treeSitterCursorModule(), 'web-tree-sitter no longer exposes its cursor functions: the copy falls back to TreeCursor (slower)');
     const rng = mulberry32(17);
     const flat = (ast: Ast): string[] =>
-      ast.nodes.map((n) => [n.type, n.named, n.field, n.start, n.end, n.idx, n.last, n.skipped, n.name, n.children.map((c) => c.idx).join(' '), n.parent?.idx, n.fn?.idx].join(','));
+      ast.nodes.map((n) => [n.type, n.named, n.field, n.start, n.end, n.idx, n.last, ast.skipped.has(n), n.name, n.children.map((c) => c.idx).join(' '), n.parent?.idx, n.fn?.idx].join(','));
     let compared = 0;
     for (const { name, text: clean, lang } of sources) {
       // The text as it is, and broken in two places (ERROR and MISSING nodes).
@@ -178,7 +178,7 @@ describe('JS/TS analysis shortcuts', () => {
       const tree = parse(text, lang);
       const full = runAnalysis(tree, text, DEFAULT_CONFIG, {});
       const selective = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
-      skipped += selective?.ast.root.children.filter((c) => c.skipped).length ?? 0;
+      skipped += selective?.ast.root.children.filter((c) => selective.ast.skipped.has(c)).length ?? 0;
       assert.ok(same(full, selective), name);
       tree.delete();
     }
@@ -416,7 +416,7 @@ describe('JS/TS analysis shortcuts', () => {
           const { incremental, fresh, ...after } = reanalyzed(tree, text, next, snap);
           tree = after.tree;
           assert.ok(same(incremental, fresh), `${line} → ${next.slice(at, next.indexOf('\n', at))}`);
-          const copied = (a: typeof fresh): number => a?.ast.root.children.filter((c) => !c.skipped).length ?? 0;
+          const copied = (a: typeof fresh): number => a?.ast.root.children.filter((c) => !a.ast.skipped.has(c)).length ?? 0;
           if (copied(incremental) < copied(fresh)) smaller++;
           snap = incremental?.snapshot;
           text = next;

@@ -319,7 +319,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       if (prev.recorders.has(m.oldStart)) recorders.add((statements[i] as Statement).start);
     }
     for (const c of ast.root.children) {
-      if (c.skipped || !starts.has(c.start)) continue;
+      if (ast.skipped.has(c) || !starts.has(c.start)) continue;
       const i = indexOfStart.get(c.start);
       if (i !== undefined && !known.has(i) && checker.recordsVersion(c)) recorders.add(c.start);
     }
@@ -422,7 +422,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   let snapshot: Snapshot | undefined;
   if (options.selective) {
     const copies = new Map<number, StatementCopy>();
-    for (const c of ast.root.children) if (!c.skipped) copies.set(c.start, { top: c, list: ast.nodes, from: c.idx, delta: 0 });
+    for (const c of ast.root.children) if (!ast.skipped.has(c)) copies.set(c.start, { top: c, list: ast.nodes, from: c.idx, delta: 0 });
     // Copies made earlier of statements left out this time stay for the next edit, their offsets a further edit
     // behind (cut out of their node list, which is not kept alive for them).
     if (prev && reuse) {

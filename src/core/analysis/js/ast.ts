@@ -18,8 +18,6 @@ export interface JNode {
   idx: number;
   /** Pre-order index of the last node of this subtree (`nodes.slice(idx, last + 1)` is the subtree). */
   last: number;
-  /** A top-level statement that was not copied (see `buildAst`'s `keep`): no children. */
-  skipped: boolean;
   /** The nearest enclosing function (filled once the tree is built). */
   fn: JNode | null;
   /**
@@ -35,6 +33,12 @@ export interface Ast {
   nodes: JNode[];
   source: string;
   lineStarts: number[];
+  /**
+   * The top-level statements that were not copied (see `buildAst`'s `keep`): placeholders with no children. A set
+   * here rather than a flag on every node: each field of a node is 8 bytes on each of the tens of thousands of nodes
+   * the garbage collector copies while the analysis runs.
+   */
+  skipped: ReadonlySet<JNode>;
 }
 
 const PUNCTUATION = new Set(['(', ')', '{', '}', '[', ']', ',', '.', ':', "'", '"', '`', '${', '=>']);
@@ -245,6 +249,8 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
   const { types, fields, kinds, error } = namesOf(tree.language);
   /** Calls copied from the tree (a few of them are `await (x)` misread, see finish). */
   const calls: JNode[] = [];
+  /** The top-level statements `keep` left out. */
+  const skipped = new Set<JNode>();
   /**
    * The children copied so far of the nodes being walked (`open`, the root first), each node's from `marks[i]` on:
    * its list is made when the walk leaves it, of the size it has (a list grown one push at a time holds room for 16).
@@ -280,7 +286,6 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
       children: NO_CHILDREN,
       idx: nodes.length,
       last: nodes.length,
-      skipped: false,
       fn,
       name,
     };
@@ -308,7 +313,7 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
       const n = mk(parent, withFields, fn);
       let descend = n !== null && (kind & (K_NAMED | K_LEAF)) === K_NAMED;
       if (descend && n && parent === root && keep && !keep(n.type, n.start, n.end)) {
-        n.skipped = true;
+        skipped.add(n);
         descend = false;
       }
       if (descend && n) {
@@ -386,7 +391,7 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
     root.last = nodes.length - 1;
     const starts = [0];
     for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
-    return { root, nodes, source, lineStarts: starts };
+    return { root, nodes, source, lineStarts: starts, skipped };
   }
 }
 

@@ -16,7 +16,8 @@ const RECORDER_OBJ_RE = /^(console|logger|log|metrics|telemetry|span|activeSpan|
 const RECORDER_FN_RE = /^(log|record|emit|track|setAttributes?$|addEvent$)/i;
 
 export interface UnitFacts {
-  nodes: JNode[];
+  /** The function (or program) the facts are of: its subtree is `ast.nodes[unit.idx..unit.last]`. */
+  unit: JNode;
   argmax: JNode[];
   comparisons: JNode[];
   /** declarators, assignments, for-of loops and member calls with callbacks: where values flow. */
@@ -288,9 +289,11 @@ export class Checker {
     let f = this.facts.get(unit);
     if (f) return f;
     const ast = this.ast;
-    const nodes = subtree(ast, unit);
-    f = { nodes, argmax: [], comparisons: [], flows: [], versionRecorded: false, labelPatterns: [], labelReads: [], answerReads: [], argmaxComparisons: new Set(), idents: [], loopArgmax: [] };
-    for (const n of nodes) {
+    // The unit's subtree read in place (a slice of it, for the program, is the whole node list again).
+    const nodes = ast.nodes;
+    f = { unit, argmax: [], comparisons: [], flows: [], versionRecorded: false, labelPatterns: [], labelReads: [], answerReads: [], argmaxComparisons: new Set(), idents: [], loopArgmax: [] };
+    for (let i = unit.idx, end = unit.last; i <= end; i++) {
+      const n = nodes[i] as JNode;
       switch (n.type) {
         case 'identifier':
         case 'shorthand_property_identifier':
@@ -520,7 +523,11 @@ export class Checker {
     let ids = this.ids.get(n);
     if (!ids) {
       ids = [];
-      for (const x of subtree(this.ast, n)) if (x.type === 'identifier' || x.type === 'shorthand_property_identifier') ids.push(text(this.ast, x));
+      const nodes = this.ast.nodes;
+      for (let i = n.idx; i <= n.last; i++) {
+        const x = nodes[i] as JNode;
+        if (x.type === 'identifier' || x.type === 'shorthand_property_identifier') ids.push(text(this.ast, x));
+      }
       this.ids.set(n, ids);
     }
     return ids;
@@ -568,7 +575,7 @@ export class Checker {
     }
     // Flow sites around the call (declarations it initialises, chains it starts), then the ones after it.
     const flows: JNode[] = [];
-    const unitNode = facts.nodes[0];
+    const unitNode = facts.unit;
     for (let a = d.node.parent, i = 0; a && a !== unitNode && i < 200; a = a.parent, i++) if (FLOW_TYPES.has(a.type)) flows.unshift(a);
     flows.push(...this.window(facts.flows, d.node.end));
     const mentions = (n: JNode | undefined): boolean => !!n && (within(d.node, n) || this.idsOf(n).some((x) => values.has(x)));
@@ -758,7 +765,7 @@ export class Checker {
     if (label.size === 0) return false;
     const ast = this.ast;
     let loop: JNode | undefined;
-    for (let p = d.node.parent; p && p !== facts.nodes[0]; p = p.parent) {
+    for (let p = d.node.parent; p && p !== facts.unit; p = p.parent) {
       if (FUNCTION_TYPES.has(p.type)) break;
       if (LOOP_TYPES.has(p.type)) {
         loop = p;

@@ -455,7 +455,7 @@ function labelTarget(w: FixWriter, rec: JsRecord, tainted: Set<string>): { after
     const rootDecl = b?.decl.parent?.type === 'variable_declarator' ? child(b.decl.parent, 'value') : undefined;
     if (!rootDecl || !within(d.node, rootDecl)) return undefined;
     const rootName = text(ast, root);
-    const probKey = probabilityKey(w, facts.nodes, rootName);
+    const probKey = probabilityKey(w, subtree(w.ast, facts.unit), rootName);
     const data = `${rootName}.${probKey}.data`;
     return { after: declStmt, score: w.ts ? `Math.max(...(${data} as Float32Array))` : `Math.max(...${data})` };
   }

@@ -6,7 +6,7 @@
 // continuation, no decorator waiting for its def); otherwise, or when the edit's statements cannot be told apart, the
 // whole text is scanned. A test holds the result equal to a fresh scan after random edits.
 import { changedSpan } from '../../util/diff';
-import { type Assign, type CallSite, type DefInfo, importsOf, lastAtOrBefore, lastNumberAtOrBefore, type Lines, type Scan, scanPython, type Span, topLevelStarts } from './scan';
+import { type Assign, type CallSite, type DefInfo, type ImportInfo, importsOf, lastAtOrBefore, lastNumberAtOrBefore, type Lines, type Scan, scanPython, type Span, topLevelStarts } from './scan';
 
 const NL = 10;
 const CR = 13;
@@ -147,6 +147,22 @@ function spliceLines(pl: Lines, ml: Lines, lineA: number, lineB: number, a: numb
   return pl;
 }
 
+/** Whether logical lines `[from, to)` hold an import (`import …` or `from … import …`, at any depth). */
+function hasImportLine(lines: Lines, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const kw = lines.kwOf(i);
+    if (kw === 'import' || kw === 'from') return true;
+  }
+  return false;
+}
+
+/** The imports of the text before an edit that touched no import line: the same names, the lines from `b` moved by `delta`. */
+function movedImports(imports: ImportInfo, b: number, delta: number): ImportInfo {
+  if (delta === 0) return imports;
+  const topLevel = imports.topLevel.map((l) => (l.start < b ? l : { ...l, start: l.start + delta, lineStart: l.lineStart + delta, end: l.end + delta }));
+  return { aliases: imports.aliases, topLevel };
+}
+
 function splice(prev: Scan, mid: Scan, source: string, a: number, b: number, delta: number): Scan {
   // Rows (physical lines), logical lines, defs, assignments, calls and regions before `a` and from `b`.
   const rowA = lastNumberAtOrBefore(prev.lineStartOffsets, a);
@@ -179,6 +195,9 @@ function splice(prev: Scan, mid: Scan, source: string, a: number, b: number, del
   replaceRange(lineDepth, rowA, rowB, mid.lineDepth.length);
   for (let i = 0; i < mid.lineDepth.length; i++) lineDepth[rowA + i] = mid.lineDepth[i] as number;
 
+  // The imports change only when an import line was taken out or put in; otherwise the old ones are kept (those
+  // after the edit moved), not read again from every line of the file.
+  const reimport = hasImportLine(pl, lineA, lineB) || hasImportLine(mid.lines, 0, mid.lines.count);
   const lines = spliceLines(pl, mid.lines, lineA, lineB, a, delta);
 
   // Each list, in place: the old items before the middle, the middle's and the old ones after it, those two moved.
@@ -229,7 +248,7 @@ function splice(prev: Scan, mid: Scan, source: string, a: number, b: number, del
     defStarts,
     assigns,
     calls,
-    imports: importsOf(masked, lines),
+    imports: reimport ? importsOf(masked, lines) : movedImports(prev.imports, b, delta),
     noGradRegions,
     lineDepth,
     rescanned: { start: a, end: b + delta },

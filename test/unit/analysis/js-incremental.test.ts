@@ -651,6 +651,26 @@ describe('JS/TS analysis shortcuts', () => {
     b.tree.delete();
   });
 
+  test('a name renamed in an import with the same pre-scan facts reanalyzes its users, not the whole file; renamed where an SDK is imported, all users of its old name', () => {
+    const handler = "export async function handler(req: Req) {\n  try {\n    const r = await axios.post('https://api.openai.com/v1/chat/completions', req.body);\n    return r.data;\n  } catch {\n    return null;\n  }\n}\n";
+    const other = "export async function other(q) {\n  const r = await axios.post('https://api.openai.com/v1/chat/completions', { q }, { timeout: 5000 });\n  return r.data;\n}\n";
+    const text = `import axios from 'axios';\nimport type { Req } from 'next';\n${handler}${other}`;
+    const first = parse(text, 'typescript');
+    const a = runAnalysis(first, text, DEFAULT_CONFIG, { selective: true });
+    assert.equal(a?.calls.length, 2);
+    // `Req` → `Req2`: only `handler` uses it; `other` keeps its results.
+    const renamed = text.replace('{ Req }', '{ Req2 }');
+    const b = reanalyzed(first, text, renamed, a?.snapshot);
+    assert.ok(same(b.incremental, b.fresh));
+    assert.deepEqual(b.incremental?.work, { statements: 1, calls: 1 });
+    // `axios` → `axios2` in its import: both users of the name it had are analyzed again.
+    const sdk = renamed.replace('import axios from', 'import axios2 from');
+    const c = reanalyzed(b.tree, renamed, sdk, b.incremental?.snapshot);
+    assert.equal(c.incremental?.work.calls, 2);
+    assert.ok(same(c.incremental, c.fresh), JSON.stringify(c.incremental?.calls));
+    c.tree.delete();
+  });
+
   test('random edits inside strings, template literals and comments, and bindings renamed where declared or everywhere: reanalysis equals a fresh analysis', () => {
     const { compared, withFindings } = compareEdits(12, 24, randomInnerEdit);
     assert.ok(compared > 200 && withFindings > 100, `${compared} edits compared, ${withFindings} with findings`);

@@ -264,15 +264,17 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         if (!matched.has(j) && prev.kept.has(st.start)) lastRemoved = st.start;
       });
       // Imports decide which names the pre-scan follows: a changed import means scanning everything again, unless the
-      // edit left every statement in its place and each changed import still has the names and the pre-scan facts it
-      // had (`import { a, b }` → `import { b, a }`, spaces, quotes, `type`); its users are analyzed again all the same.
+      // edit left every statement in its place and each changed import still has the pre-scan facts it had (the tfjs
+      // and ONNX Runtime signals, the names imported from workspace modules; see `importScanFacts`): then the other
+      // statements keep their candidates, whatever the import's other names became (`import { a, b }` → `{ b, a }`,
+      // `{ Req }` → `{ Req2 }`, spaces, quotes, `type`). The users of its names before and after are analyzed again.
       if (changed.some((i) => (statements[i] as Statement).type === 'import_statement') || removed.some((inf) => inf.isImport)) {
         const inPlace = statements.length === prev.statements.length && [...moved].every(([i, m]) => m.old === i);
         const sameImport = (i: number): boolean => {
           const st = statements[i] as Statement;
           const old = prev.statements[i] as Statement;
           if (st.type !== 'import_statement' && old.type !== 'import_statement') return true;
-          return st.type === old.type && sameInfo(info(source, st), prev.infos[i] as StatementInfo) && importScanFacts(source.slice(st.start, st.end)) === importScanFacts(prev.source.slice(old.start, old.end));
+          return st.type === old.type && importScanFacts(source.slice(st.start, st.end)) === importScanFacts(prev.source.slice(old.start, old.end));
         };
         if (!inPlace || !changed.every(sameImport)) moved.clear();
       }

@@ -537,9 +537,19 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   }
   flushReused(Number.POSITIVE_INFINITY);
   // A check read the facts of the whole program from a partial copy: they may lack what the rest holds. Analyzed again
-  // with the whole selection copied; the clean statements' results still hold (the copies this attempt took are built
-  // again from the tree).
-  if (partial && programRead) return runAnalysis(tree, source, config, { ...options, wholeSelection: true }, context);
+  // with the whole selection copied; the clean statements' results still hold. The copies this attempt made of
+  // statements outside the edited span go back to the earlier analysis's copies for the second attempt to take
+  // (their offsets already fit the text: `delta` undoes the shift the second attempt applies).
+  if (partial && programRead) {
+    if (prev) {
+      for (const c of ast.root.children) {
+        const i = c.skipped ? undefined : indexOfStart.get(c.start);
+        const m = i === undefined ? undefined : moved.get(i);
+        if (m) prev.copies.set(m.oldStart, { top: c, list: ast.nodes, from: c.idx, delta: -m.delta });
+      }
+    }
+    return runAnalysis(tree, source, config, { ...options, wholeSelection: true }, context);
+  }
   const ts = tree.language.types.includes('type_annotation');
   let snapshot: Snapshot | undefined;
   if (options.selective) {

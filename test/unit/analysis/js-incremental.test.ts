@@ -114,6 +114,51 @@ function randomInnerEdit(rng: Rng, text: string): { next: string; kind: string; 
   return { next: `${text.slice(0, nameAt)}${name}Renamed${text.slice(nameAt + name.length)}`, kind: `rename ${name} where it is declared`, breaks: true };
 }
 
+/**
+ * One random change of white space: a space, tab or line break typed, or one deleted, anywhere (between tokens, inside
+ * a name, in strings, template literals, regexes and comments, where a line break ends a statement).
+ */
+function randomLayoutEdit(rng: Rng, text: string): { next: string; kind: string; breaks: boolean } {
+  const spaces = [...text.matchAll(/\s/g)];
+  if (rng() < 0.3 && spaces.length > 0) {
+    const m = pickOf(rng, spaces);
+    const at = m.index ?? 0;
+    return { next: text.slice(0, at) + text.slice(at + 1), kind: `${JSON.stringify(m[0])} deleted`, breaks: false };
+  }
+  const at = Math.floor(rng() * text.length);
+  const ins = pickOf(rng, [' ', '  ', '\n', '\t', ' \n']);
+  return { next: text.slice(0, at) + ins + text.slice(at), kind: `${JSON.stringify(ins)} typed`, breaks: false };
+}
+
+const CLASS_RE = /^(?:export\s+)?class\s+[\w$]+[^{\n]*\{\n([\s\S]*?)\n\}\n/gm;
+
+/**
+ * One random edit inside the body of a class: a name renamed (a method's, a field's or any other), a line of the body
+ * deleted or repeated, a space or a `#` typed at a line end (which the next edit undoes).
+ */
+function randomClassEdit(rng: Rng, text: string): { next: string; kind: string; breaks: boolean } {
+  const classes = [...text.matchAll(CLASS_RE)];
+  if (classes.length === 0) return { next: `${text}\n`, kind: 'newline at the end', breaks: false };
+  const c = pickOf(rng, classes);
+  const bodyStart = (c.index ?? 0) + c[0].length - (c[1] as string).length - 3;
+  const lines = (c[1] as string).split('\n');
+  const row = Math.floor(rng() * lines.length);
+  const lineStart = bodyStart + lines.slice(0, row).reduce((n, l) => n + l.length + 1, 0);
+  const line = lines[row] as string;
+  const r = rng();
+  const ids = [...line.matchAll(/[A-Za-z_$][\w$]*/g)];
+  if (r < 0.45 && ids.length > 0) {
+    const m = pickOf(rng, ids);
+    const at = lineStart + (m.index ?? 0);
+    return { next: `${text.slice(0, at)}${m[0]}_x${text.slice(at + m[0].length)}`, kind: `${m[0]} renamed in a class`, breaks: true };
+  }
+  if (r < 0.6) return { next: text.slice(0, lineStart) + text.slice(lineStart + line.length + 1), kind: 'class line deleted', breaks: true };
+  if (r < 0.75) return { next: `${text.slice(0, lineStart)}${pickOf(rng, lines)}\n${text.slice(lineStart)}`, kind: 'class line repeated', breaks: true };
+  const end = lineStart + line.length;
+  const ins = rng() < 0.5 ? ' ' : '#';
+  return { next: text.slice(0, end) + ins + text.slice(end), kind: `${JSON.stringify(ins)} typed in a class`, breaks: true };
+}
+
 describe('JS/TS analysis shortcuts', () => {
   let sources: { name: string; text: string; lang: Language }[];
 
@@ -511,6 +556,119 @@ describe('JS/TS analysis shortcuts', () => {
   test('random editor edits (lines inserted and deleted, imported names renamed, imports edited, syntax broken and repaired): reanalysis equals a fresh analysis', () => {
     const { compared, withFindings } = compareEdits(11, 23, randomEdit);
     assert.ok(compared > 200 && withFindings > 100, `${compared} edits compared, ${withFindings} with findings`);
+  });
+
+  test('random changes of white space (between tokens, inside names, strings, comments, where a line break ends a statement): reanalysis equals a fresh analysis', () => {
+    const { compared, withFindings } = compareEdits(13, 25, randomLayoutEdit);
+    assert.ok(compared > 200 && withFindings > 100, `${compared} edits compared, ${withFindings} with findings`);
+  });
+
+  test('white space typed in statements with a syntax error (recovered from as tree-sitter sees fit): reanalysis equals a fresh analysis', () => {
+    // Characters typed at line ends as the benchmark does, until error recovery swallows long runs of code.
+    const rng = mulberry32(15);
+    let text = generateSource('typescript', 1000, 27);
+    for (let e = 0; e < 40; e++) {
+      const lines = text.split('\n');
+      const row = Math.floor(rng() * lines.length);
+      lines[row] = `${lines[row] ?? ''}${pickOf(rng, ['#', '(', '{', ' as'])}`;
+      text = lines.join('\n');
+    }
+    let tree: Tree = parse(text, 'typescript');
+    let snapshot = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true })?.snapshot;
+    // The same edits reanalyzed with every edit counted in full (a second tree: an analysis takes over the copies of
+    // the one before it).
+    let exactTree: Tree = parse(text, 'typescript');
+    let exactSnapshot = runAnalysis(exactTree, text, DEFAULT_CONFIG, { selective: true })?.snapshot;
+    let compared = 0;
+    let narrower = 0;
+    for (let e = 0; e < 60; e++) {
+      const broken = [...tree.rootNode.children].filter((c) => c?.hasError && c.endIndex - c.startIndex > 200);
+      const st = broken.length > 0 ? pickOf(rng, broken) : undefined;
+      const at = st ? st.startIndex + Math.floor(rng() * (st.endIndex - st.startIndex)) : Math.floor(rng() * text.length);
+      const next = text[at] === ' ' && rng() < 0.5 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + pickOf(rng, [' ', '  ', '\n', ' \n']) + text.slice(at);
+      const r = reanalyzed(tree, text, next, snapshot);
+      editTree(exactTree, text, next);
+      const nextExactTree = parse(next, 'typescript', exactTree);
+      exactTree.delete();
+      exactTree = nextExactTree;
+      const exact = runAnalysis(exactTree, next, DEFAULT_CONFIG, { selective: true, exactEdits: true, ...(exactSnapshot ? { previous: exactSnapshot } : {}) });
+      exactSnapshot = exact?.snapshot;
+      const freshTree = parse(next, 'typescript');
+      if (r.tree.rootNode.toString() === freshTree.rootNode.toString()) {
+        compared++;
+        assert.ok(same(r.incremental, r.fresh), `edit ${e}: ${JSON.stringify(next.slice(at - 20, at + 20))}`);
+      }
+      freshTree.delete();
+      if ((r.incremental?.work.calls ?? 0) < (exact?.work.calls ?? 0)) narrower++;
+      tree = r.tree;
+      text = next;
+      snapshot = r.incremental?.snapshot;
+    }
+    tree.delete();
+    exactTree.delete();
+    assert.ok(compared > 50 && narrower > 5, `${compared} edits compared, ${narrower} analyzed less than with every edit counted in full`);
+  });
+
+  test('random edits inside class bodies (names renamed, lines deleted or repeated, characters typed): reanalysis equals a fresh analysis', () => {
+    const { compared, withFindings } = compareEdits(14, 26, randomClassEdit);
+    assert.ok(compared > 100 && withFindings > 50, `${compared} edits compared, ${withFindings} with findings`);
+  });
+
+  test('white space typed between tokens reanalyzes the edited statement alone; in a string another statement reads, that statement too', () => {
+    const text = "import axios from 'axios';\nconst URL = 'https://api.openai.com/v1/chat/completions ';\nexport async function ask(q) {\n  try {\n    const r = await axios.post(URL, { q }, { timeout: 5000 });\n    return r.data;\n  } catch {\n    return null;\n  }\n}\nexport async function ask2(q) {\n  const r = await axios.post(URL, { q });\n  return r.data;\n}\n";
+    const first = parse(text, 'typescript');
+    const a = runAnalysis(first, text, DEFAULT_CONFIG, { selective: true });
+    assert.equal(a?.calls.length, 2);
+    // A space at the end of a line of `ask2`: `ask` is not analyzed again.
+    const spaced = text.replace('  return r.data;\n}\n', '  return r.data; \n}\n');
+    const b = reanalyzed(first, text, spaced, a?.snapshot);
+    assert.ok(same(b.incremental, b.fresh));
+    assert.deepEqual(b.incremental?.work, { statements: 1, calls: 1 });
+    // One more space in the URL (after the one there): both users of the constant are analyzed again (their label
+    // names the URL).
+    const inString = spaced.replace("completions '", "completions  '");
+    const c = reanalyzed(b.tree, spaced, inString, b.incremental?.snapshot);
+    assert.notDeepEqual(c.fresh?.calls.map((call) => call.label), a?.calls.map((call) => call.label));
+    assert.ok(same(c.incremental, c.fresh), JSON.stringify(c.incremental?.calls));
+    c.tree.delete();
+  });
+
+  test("an edit of a class's body reanalyzes the users of the class's name, not every caller of a method named like one of its methods; a user through an instance sees the change", () => {
+    const cls = (options: string) => `class Api {\n  constructor() {\n    this.client = axios.create(${options});\n  }\n  predict(x) {\n    return this.client.post('https://api.openai.com/v1/chat/completions', { x });\n  }\n}\n`;
+    const others = "export async function other(model, x) {\n  try {\n    return await model.predict(x);\n  } catch {\n    return null;\n  }\n}\n";
+    const user = "const api = new Api();\nexport async function ask(q) {\n  try {\n    const r = await api.client.post('https://api.openai.com/v1/chat/completions', { q });\n    return r.data;\n  } catch {\n    return null;\n  }\n}\n";
+    const text = `import axios from 'axios';\n${cls('{ timeout: 5000 }')}${others}${user}`;
+    const next = `import axios from 'axios';\n${cls('{}')}${others}${user}`;
+    const first = parse(text, 'typescript');
+    const a = runAnalysis(first, text, DEFAULT_CONFIG, { selective: true });
+    const b = reanalyzed(first, text, next, a?.snapshot);
+    // The timeout of `ask`'s call comes from the class's constructor, through `api`: it changes as in a fresh analysis.
+    const timeouts = (x: typeof a) => x?.calls.map((call) => call.checks.timeout);
+    assert.notDeepEqual(timeouts(b.fresh), timeouts(a));
+    assert.ok(same(b.incremental, b.fresh), JSON.stringify(b.incremental?.calls));
+    // `other` calls a `predict` of an unknown object: not analyzed again (the class, `const api = …` and `ask` are).
+    assert.equal(b.incremental?.work.statements, 2);
+    b.tree.delete();
+  });
+
+  test('a name renamed in an import with the same pre-scan facts reanalyzes its users, not the whole file; renamed where an SDK is imported, all users of its old name', () => {
+    const handler = "export async function handler(req: Req) {\n  try {\n    const r = await axios.post('https://api.openai.com/v1/chat/completions', req.body);\n    return r.data;\n  } catch {\n    return null;\n  }\n}\n";
+    const other = "export async function other(q) {\n  const r = await axios.post('https://api.openai.com/v1/chat/completions', { q }, { timeout: 5000 });\n  return r.data;\n}\n";
+    const text = `import axios from 'axios';\nimport type { Req } from 'next';\n${handler}${other}`;
+    const first = parse(text, 'typescript');
+    const a = runAnalysis(first, text, DEFAULT_CONFIG, { selective: true });
+    assert.equal(a?.calls.length, 2);
+    // `Req` → `Req2`: only `handler` uses it; `other` keeps its results.
+    const renamed = text.replace('{ Req }', '{ Req2 }');
+    const b = reanalyzed(first, text, renamed, a?.snapshot);
+    assert.ok(same(b.incremental, b.fresh));
+    assert.deepEqual(b.incremental?.work, { statements: 1, calls: 1 });
+    // `axios` → `axios2` in its import: both users of the name it had are analyzed again.
+    const sdk = renamed.replace('import axios from', 'import axios2 from');
+    const c = reanalyzed(b.tree, renamed, sdk, b.incremental?.snapshot);
+    assert.equal(c.incremental?.work.calls, 2);
+    assert.ok(same(c.incremental, c.fresh), JSON.stringify(c.incremental?.calls));
+    c.tree.delete();
   });
 
   test('random edits inside strings, template literals and comments, and bindings renamed where declared or everywhere: reanalysis equals a fresh analysis', () => {

@@ -5,7 +5,7 @@ import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
-import { affectedStatements, carryIndex, importScanFacts, info, prescan, reachableStatements, readsFileWideFact, sameInfo, selectStatements, type Statement, type StatementInfo } from './prescan';
+import { affectedStatements, carryIndex, type EditScope, importScanFacts, info, prescan, reachableStatements, readsFileWideFact, sameInfo, selectStatements, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
@@ -29,6 +29,8 @@ export interface JsAnalysis {
   records: JsRecord[];
   calls: PredictCall[];
   findings: RawFinding[];
+  /** What this analysis did (how much of an earlier one it reused): the top-level statements and calls it analyzed. */
+  work: { statements: number; calls: number };
 }
 
 const UNSAFE_LOAD_MESSAGE =
@@ -46,6 +48,8 @@ export interface RunOptions {
    * time (the second attempt after a partial copy's checks read them).
    */
   wholeSelection?: boolean;
+  /** With `previous`: an edit counts as changing all a changed statement declares and uses (see `EditScope`). */
+  exactEdits?: boolean;
 }
 
 /** What one analysis leaves for the next one of the same document (after an edit). */
@@ -141,6 +145,72 @@ function textEdit(before: string, after: string): { start: number; oldEnd: numbe
   return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
 }
 
+/** Node types whose text is a value or a comment, not code: white space in them is part of what the program holds. */
+const TEXT_TYPES = new Set(['string', 'string_fragment', 'template_string', 'regex', 'regex_pattern', 'comment', 'html_comment', 'jsx_text', 'escape_sequence', 'hash_bang_line']);
+const SPACE_RE = /\s/;
+const ALL_SPACE_RE = /^\s*$/;
+const LINE_BREAK_RE = /[\n\r\u2028\u2029]/;
+
+/** The white space around the span [start, end) of `text`, the span included. */
+function spaceAround(text: string, start: number, end: number): string {
+  let a = start;
+  while (a > 0 && SPACE_RE.test(text.charAt(a - 1))) a--;
+  let b = end;
+  while (b < text.length && SPACE_RE.test(text.charAt(b))) b++;
+  return text.slice(a, b);
+}
+
+/**
+ * Whether an edit changed only the layout of code: white space replaced by white space between the same tokens (a
+ * run of it stays a run, with or without a line break — a line break may end a statement), outside strings, template
+ * literals, regexes and comments. In a statement that parses without error, the program means what it meant
+ * (`clean`); one with a syntax error may be recovered from differently (tree-sitter weighs what it skips by its
+ * size): its copy is compared with the one before (see `sameShape`).
+ */
+function layoutOnly(tree: Tree, before: string, after: string, edit: { start: number; oldEnd: number; newEnd: number }): { clean: boolean } | undefined {
+  if (!ALL_SPACE_RE.test(before.slice(edit.start, edit.oldEnd)) || !ALL_SPACE_RE.test(after.slice(edit.start, edit.newEnd))) return undefined;
+  const was = spaceAround(before, edit.start, edit.oldEnd);
+  const is = spaceAround(after, edit.start, edit.newEnd);
+  if ((was.length > 0) !== (is.length > 0) || LINE_BREAK_RE.test(was) !== LINE_BREAK_RE.test(is)) return undefined;
+  let clean = true;
+  for (let n = tree.rootNode.descendantForIndex(edit.start, edit.newEnd); n; n = n.parent) {
+    if (TEXT_TYPES.has(n.type)) return undefined;
+    if (n.parent && !n.parent.parent && n.hasError) clean = false;
+  }
+  return { clean };
+}
+
+/** Whether two copies of a statement are the same tree: node types, fields and nesting, in document order. */
+function sameShape(a: StatementCopy, nodes: readonly JNode[], top: JNode): boolean {
+  const size = top.last - top.idx + 1;
+  if (a.top.last - a.top.idx + 1 !== size) return false;
+  for (let k = 0; k < size; k++) {
+    const x = a.list[a.from + k] as JNode;
+    const y = nodes[top.idx + k] as JNode;
+    if (x.type !== y.type || x.field !== y.field || x.last - x.idx !== y.last - y.idx || x.name !== y.name) return false;
+  }
+  return true;
+}
+
+const CLASS_HEAD_RE = /^(?:export\s+(?:default\s+)?)?(?:abstract\s+)?class\s+([A-Za-z_$][\w$]*)/;
+
+/**
+ * The name of the class a top-level statement declares when an edit changed only its body (the head — name, `extends`,
+ * type parameters — is the same text before and after): other code reaches its methods and fields only through an
+ * instance or the class itself, that is through its name, so only the users of the name (and of what it assigns
+ * outside itself) depend on the edit, not every caller of a method with one of its methods' names.
+ */
+function classBodyEdited(tree: Tree, before: string, after: string, old: Statement, st: Statement, edit: { start: number }): string | undefined {
+  const name = CLASS_HEAD_RE.exec(after.slice(st.start, Math.min(st.end, st.start + 300)))?.[1];
+  if (!name || CLASS_HEAD_RE.exec(before.slice(old.start, Math.min(old.end, old.start + 300)))?.[1] !== name) return undefined;
+  let top = tree.rootNode.descendantForIndex(st.start);
+  while (top && top.startIndex === st.start && top.parent && top.parent.parent) top = top.parent;
+  const cls = top?.type === 'export_statement' ? top.childForFieldName('declaration') : top;
+  if (!cls || cls.startIndex < st.start || (cls.type !== 'class_declaration' && cls.type !== 'abstract_class_declaration')) return undefined;
+  const body = cls.childForFieldName('body');
+  return body && edit.start > body.startIndex ? name : undefined;
+}
+
 /** Analysis with the internals the quick fixes need. */
 export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, options: RunOptions = {}, context: SourceContext = {}): JsAnalysis | undefined {
   const only = options.only;
@@ -157,6 +227,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   let offsets: number[] = [];
   let kept = new Set<number>();
   const indexOfStart = new Map<number, number>();
+  /** Statements with a syntax error whose layout alone an edit changed, and their copies before it (see `layoutOnly`). */
+  const reshaped: { start: number; copy: StatementCopy }[] = [];
   /** Statements outside the edited span: new index → old start offset and index, and the shift of their offsets. */
   const moved = new Map<number, { oldStart: number; delta: number; old: number }>();
   if (options.selective) {
@@ -168,15 +240,17 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     let removed: StatementInfo[] = [];
     /** The start of the last statement of the selection before the edit that has no counterpart after it. */
     let lastRemoved = -1;
+    let edit: { start: number; oldEnd: number; newEnd: number } | undefined;
     if (prev) {
-      const edit = textEdit(prev.source, source);
-      const delta = edit.newEnd - edit.oldEnd;
+      const span = textEdit(prev.source, source);
+      edit = span;
+      const delta = span.newEnd - span.oldEnd;
       const oldIndex = new Map<number, number>();
       prev.statements.forEach((st, i) => oldIndex.set(st.start, i));
       const matched = new Set<number>();
       statements.forEach((st, i) => {
-        const touches = st.end > edit.start && st.start < edit.newEnd;
-        const d = st.start >= edit.newEnd ? delta : 0;
+        const touches = st.end > span.start && st.start < span.newEnd;
+        const d = st.start >= span.newEnd ? delta : 0;
         const j = touches ? undefined : oldIndex.get(st.start - d);
         const old = j === undefined ? undefined : prev.statements[j];
         if (j === undefined || !old || old.type !== st.type || old.end !== st.end - d) changed.push(i);
@@ -190,15 +264,17 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         if (!matched.has(j) && prev.kept.has(st.start)) lastRemoved = st.start;
       });
       // Imports decide which names the pre-scan follows: a changed import means scanning everything again, unless the
-      // edit left every statement in its place and each changed import still has the names and the pre-scan facts it
-      // had (`import { a, b }` → `import { b, a }`, spaces, quotes, `type`); its users are analyzed again all the same.
+      // edit left every statement in its place and each changed import still has the pre-scan facts it had (the tfjs
+      // and ONNX Runtime signals, the names imported from workspace modules; see `importScanFacts`): then the other
+      // statements keep their candidates, whatever the import's other names became (`import { a, b }` → `{ b, a }`,
+      // `{ Req }` → `{ Req2 }`, spaces, quotes, `type`). The users of its names before and after are analyzed again.
       if (changed.some((i) => (statements[i] as Statement).type === 'import_statement') || removed.some((inf) => inf.isImport)) {
         const inPlace = statements.length === prev.statements.length && [...moved].every(([i, m]) => m.old === i);
         const sameImport = (i: number): boolean => {
           const st = statements[i] as Statement;
           const old = prev.statements[i] as Statement;
           if (st.type !== 'import_statement' && old.type !== 'import_statement') return true;
-          return st.type === old.type && sameInfo(info(source, st), prev.infos[i] as StatementInfo) && importScanFacts(source.slice(st.start, st.end)) === importScanFacts(prev.source.slice(old.start, old.end));
+          return st.type === old.type && importScanFacts(source.slice(st.start, st.end)) === importScanFacts(prev.source.slice(old.start, old.end));
         };
         if (!inPlace || !changed.every(sameImport)) moved.clear();
       }
@@ -251,7 +327,35 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       // calls it, so no caller's handler or argument reaches it) and had no calls or findings keeps having none: the
       // names it reads mean what they meant (a change to them makes it a user of the changed code, above).
       const callees = new Set<number>();
-      const dirty = affectedStatements(infos, changed, removed, callees);
+      // An edit in place that changed less than all a statement declares: white space between tokens changes nothing
+      // for the others; the body of a class only what reaches it by the class's name.
+      const narrowed = new Map<StatementInfo, EditScope>();
+      if (inPlace && edit && !options.exactEdits) {
+        const layout = layoutOnly(tree, prev.source, source, edit);
+        for (const i of changed) {
+          const st = statements[i] as Statement;
+          const old = prev.statements[i] as Statement;
+          const before = prev.infos[i] as StatementInfo;
+          const after = infos[i] as StatementInfo;
+          if (st.type !== old.type || st.start !== old.start) continue;
+          if (layout) {
+            if (!layout.clean) {
+              // Compared once copied (below): the copy before the edit, and this statement copied now.
+              const copy = prev.copies.get(old.start);
+              if (!copy || !kept.has(i)) continue;
+              reshaped.push({ start: st.start, copy });
+            }
+            narrowed.set(before, { defines: new Set(), uses: false });
+            narrowed.set(after, { defines: new Set(), uses: false });
+            continue;
+          }
+          const name = classBodyEdited(tree, prev.source, source, old, st, edit);
+          if (name === undefined) continue;
+          narrowed.set(before, { defines: new Set([name, ...before.assigns]), uses: true });
+          narrowed.set(after, { defines: new Set([name, ...after.assigns]), uses: true });
+        }
+      }
+      const dirty = affectedStatements(infos, changed, removed, callees, narrowed);
       const quietCallee = (i: number, oldStart: number): boolean => callees.has(i) && !(infos[i] as StatementInfo).callable && !prev.results.has(oldStart);
       // Checks of top-level code read the facts of the whole program from their statement on (comparisons, value flows,
       // uses; see `Checker.unitFacts`): a statement whose checks read them last time is analyzed again when a statement
@@ -304,6 +408,16 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     }
   }
   const ast = buildAst(tree, source, keep, reuse);
+  // A statement with a syntax error whose layout alone changed was taken to mean what it meant: unless tree-sitter
+  // recovered from the error differently, analyzed again with every edit counted in full.
+  if (reshaped.length > 0) {
+    const tops = new Map<number, JNode>();
+    for (const c of ast.root.children) if (!ast.skipped.has(c)) tops.set(c.start, c);
+    for (const { start, copy } of reshaped) {
+      const top = tops.get(start);
+      if (!top || !sameShape(copy, ast.nodes, top)) return runAnalysis(tree, source, config, { ...options, exactEdits: true }, context);
+    }
+  }
   const r = new Resolver(ast, context);
   const env = makeEnv(ast, r, config.predictPatterns, config.inferenceUrls);
   const checker = new Checker(env, config);
@@ -375,10 +489,18 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       }
     }
   };
+  const work = { statements: 0, calls: 0 };
+  let lastStatement = -1;
   for (const call of r.calls) {
     if (only !== undefined && call.start !== only) continue;
-    if (clean.size > 0 && clean.has(statementAt(statements, call.start))) continue;
+    const at = statements.length > 0 ? statementAt(statements, call.start) : -1;
+    if (clean.size > 0 && clean.has(at)) continue;
     flushReused(call.start);
+    work.calls++;
+    if (at !== lastStatement) {
+      work.statements++;
+      lastStatement = at;
+    }
     try {
       const res = resultsOf(call.start);
       if (isUnsafeLoad(env, call)) {
@@ -415,9 +537,19 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   }
   flushReused(Number.POSITIVE_INFINITY);
   // A check read the facts of the whole program from a partial copy: they may lack what the rest holds. Analyzed again
-  // with the whole selection copied; the clean statements' results still hold (the copies this attempt took are built
-  // again from the tree).
-  if (partial && programRead) return runAnalysis(tree, source, config, { ...options, wholeSelection: true }, context);
+  // with the whole selection copied; the clean statements' results still hold. The copies this attempt made of
+  // statements outside the edited span go back to the earlier analysis's copies for the second attempt to take
+  // (their offsets already fit the text: `delta` undoes the shift the second attempt applies).
+  if (partial && programRead) {
+    if (prev) {
+      for (const c of ast.root.children) {
+        const i = ast.skipped.has(c) ? undefined : indexOfStart.get(c.start);
+        const m = i === undefined ? undefined : moved.get(i);
+        if (m) prev.copies.set(m.oldStart, { top: c, list: ast.nodes, from: c.idx, delta: -m.delta });
+      }
+    }
+    return runAnalysis(tree, source, config, { ...options, wholeSelection: true }, context);
+  }
   const ts = tree.language.types.includes('type_annotation');
   let snapshot: Snapshot | undefined;
   if (options.selective) {
@@ -437,7 +569,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     }
     snapshot = { source, key, flags, statements, infos, offsets, kept: startsOf(statements, kept), copies, results, programReaders, recorders };
   }
-  return { ast, ts, env, checker, records, calls, findings, ...(snapshot ? { snapshot } : {}) };
+  return { ast, ts, env, checker, records, calls, findings, work, ...(snapshot ? { snapshot } : {}) };
 }
 
 /** The last analysis of each tree, for the reanalysis after the next edit (the language server passes the old tree). */

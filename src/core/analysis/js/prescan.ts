@@ -398,12 +398,22 @@ function addAll(into: Set<string>, names: Iterable<string>): void {
 }
 
 /**
+ * What an edit of a statement changed for the others, when less than everything it declares and uses: the names whose
+ * users are analyzed again, and whether the statements declaring what it uses are too (as callees of its calls).
+ */
+export interface EditScope {
+  defines: Set<string>;
+  uses: boolean;
+}
+
+/**
  * The statements whose analysis an edit may change, besides the changed ones: those that use what the changed code
  * declares or assigns (and, transitively, their users), and those that declare what it uses — up to three levels of
  * callees, the depth to which a caller's handler counts as a fallback. The latter (reached only as callees) are also
- * added to `callees` when given.
+ * added to `callees` when given. `narrowed` may say of a changed statement (its info before or after the edit) that the
+ * edit changed less than all it declares (see `EditScope`).
  */
-export function affectedStatements(infos: StatementInfo[], changed: number[], removed: StatementInfo[], callees?: Set<number>): Set<number> {
+export function affectedStatements(infos: StatementInfo[], changed: number[], removed: StatementInfo[], callees?: Set<number>, narrowed?: ReadonlyMap<StatementInfo, EditScope>): Set<number> {
   const dirty = new Set<number>(changed);
   const index = indexOf(infos);
   const defined = new Set<string>();
@@ -417,6 +427,12 @@ export function affectedStatements(infos: StatementInfo[], changed: number[], re
     }
   };
   for (const inf of [...changed.map((i) => infos[i] as StatementInfo), ...removed]) {
+    const scope = narrowed?.get(inf);
+    if (scope) {
+      define(scope.defines);
+      if (scope.uses) addAll(used, inf.tokens);
+      continue;
+    }
     define(inf.assigns);
     define(inf.provides);
     addAll(used, inf.tokens);

@@ -6,6 +6,11 @@
 // turn (onnxruntime-node runs the model on the main thread, so requests only queue while a run is in flight or while
 // the turn's other requests are being read).
 //
+// The batch is taken when the run actually starts, not when it is asked for: onnxruntime-node starts a run in the
+// check phase after the one `session.run` is called in, so a batch taken at the call would leave out the requests
+// read in the poll phase between, and they would wait for a whole extra run. The model run (ModelRun) calls back
+// right before the run starts, on the main thread, and the batch is taken then.
+//
 // A model is batchable only when every input and output has a dynamic first dimension; a request of more than
 // `maxBatch` rows, or of none, runs on its own. When a run fails, every request of its batch gets the error.
 import type { DecodedTensor } from '../core/deployments/oipTensor';
@@ -15,8 +20,13 @@ import type { ServedTensor } from './model';
 
 export const DEFAULT_MAX_BATCH = 32;
 
-/** What the batcher runs: one model run on checked inputs (ServedModel.run). */
-export type ModelRun = (inputs: readonly DecodedTensor[], requestedOutputs?: readonly string[]) => Promise<TensorData[]>;
+/**
+ * What the batcher runs: one model run on checked inputs (ServedModel.run). `inputs` are the run's inputs as known at
+ * the call; when `atStart` is given, the run calls it once, right before it starts computing, and runs the inputs it
+ * returns instead (same names, datatypes and dimensions beyond the first). A run may call it at once; one that never
+ * calls it runs `inputs`.
+ */
+export type ModelRun = (inputs: readonly DecodedTensor[], requestedOutputs?: readonly string[], atStart?: () => readonly DecodedTensor[]) => Promise<TensorData[]>;
 
 export interface BatchStats {
   /** Model runs made. */
@@ -109,17 +119,16 @@ export class DynamicBatcher {
   private enqueue(key: string, rows: number, inputs: readonly DecodedTensor[], outputs: readonly string[] | undefined): Promise<TensorData[]> {
     return new Promise<TensorData[]>((resolve, reject) => {
       this.queue.push({ key, rows, inputs, outputs, resolve, reject });
-      if (!this.draining) {
-        this.draining = true;
-        // End of this event-loop turn: every request read in this turn is queued by then.
-        setImmediate(() => void this.drain());
-      }
+      // The run is asked for at once; its batch is taken when it starts (at the end of this event-loop turn, once
+      // every request read in this turn is queued).
+      if (!this.draining) void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
+    this.draining = true;
     try {
-      while (this.queue.length > 0) await this.runBatch(this.take());
+      while (this.queue.length > 0) await this.runNext();
     } finally {
       this.draining = false;
     }
@@ -145,29 +154,50 @@ export class DynamicBatcher {
     return batch;
   }
 
-  private async runBatch(batch: readonly Pending[]): Promise<void> {
+  /**
+   * One run for the oldest request and what can share it. The batch is taken when the model calls back right before
+   * the run starts (ModelRun's `atStart`), so the requests read while the run waited to start are in it.
+   */
+  private async runNext(): Promise<void> {
+    const head = this.queue[0] as Pending;
+    let batch: Pending[] | undefined;
+    let total = 0;
+    let settled = false;
+    const atStart = (): readonly DecodedTensor[] => {
+      // Once only, and never after the run settled (it failed before it started): the queue belongs to the next run.
+      if (settled || batch !== undefined) return head.inputs;
+      batch = this.take();
+      total = batch.reduce((n, p) => n + p.rows, 0);
+      if (batch.length === 1) return head.inputs;
+      return head.inputs.map((t) => {
+        const same = (batch as Pending[]).map((p) => p.inputs.find((u) => u.name === t.name) as DecodedTensor);
+        return { name: t.name, dtype: t.dtype, datatype: t.datatype, dims: [total, ...t.dims.slice(1)], data: concatData(same.map((u) => u.data)) };
+      });
+    };
+    let outputs: TensorData[] | undefined;
+    let error: unknown;
+    let failed = false;
+    try {
+      outputs = await this.run(head.inputs, head.outputs, atStart);
+    } catch (err) {
+      error = err;
+      failed = true;
+    }
+    settled = true;
+    // A run that never called back ran the head request alone.
+    if (batch === undefined) {
+      batch = this.queue.splice(0, 1);
+      total = head.rows;
+    }
     this.stats.runs++;
     this.stats.requests += batch.length;
     if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
-    const head = batch[0] as Pending;
-    if (batch.length === 1) {
-      try {
-        head.resolve(await this.run(head.inputs, head.outputs));
-      } catch (err) {
-        head.reject(err);
-      }
+    if (failed || outputs === undefined) {
+      for (const p of batch) p.reject(error);
       return;
     }
-    let outputs: TensorData[];
-    const total = batch.reduce((n, p) => n + p.rows, 0);
-    try {
-      const inputs: DecodedTensor[] = head.inputs.map((t) => {
-        const same = batch.map((p) => p.inputs.find((u) => u.name === t.name) as DecodedTensor);
-        return { name: t.name, dtype: t.dtype, datatype: t.datatype, dims: [total, ...t.dims.slice(1)], data: concatData(same.map((u) => u.data)) };
-      });
-      outputs = await this.run(inputs, head.outputs);
-    } catch (err) {
-      for (const p of batch) p.reject(err);
+    if (batch.length === 1) {
+      head.resolve(outputs);
       return;
     }
     if (outputs.some((o) => o.dims[0] !== total)) {

@@ -83,17 +83,37 @@ export class ServedModel {
     }
   }
 
-  /** Runs the model on checked inputs; returns every output (or the requested ones) as plain tensors. */
-  async run(inputs: readonly DecodedTensor[], requestedOutputs?: readonly string[]): Promise<TensorData[]> {
+  /**
+   * Runs the model on checked inputs; returns every output (or the requested ones) as plain tensors. With `atStart`,
+   * the inputs it returns (the same names) are run instead of `inputs`; it is called right before the run starts.
+   */
+  async run(inputs: readonly DecodedTensor[], requestedOutputs?: readonly string[], atStart?: () => readonly DecodedTensor[]): Promise<TensorData[]> {
     const feeds: Record<string, Ort.Tensor> = {};
     for (const t of inputs) feeds[t.name] = new this.ort.Tensor(t.dtype, t.data, t.dims);
     const names = requestedOutputs && requestedOutputs.length > 0 ? [...requestedOutputs] : this.outputs.filter((o) => o.datatype !== undefined).map((o) => o.name);
+    let lateError: { error: unknown } | undefined;
+    if (atStart) {
+      // onnxruntime-node runs the model synchronously in a setImmediate callback that session.run queues at once, and
+      // it reads the feeds object it was given (session.run only checks that every input is in it) there. Queued just
+      // before it, this callback runs right before the run in the same check phase: the feeds it fills in are what
+      // the run reads. Were a runtime to read the feeds earlier, `inputs` would run; the caller sees it in the
+      // outputs' first dimension.
+      setImmediate(() => {
+        try {
+          const late = atStart();
+          if (late !== inputs) for (const t of late) feeds[t.name] = new this.ort.Tensor(t.dtype, t.data, t.dims);
+        } catch (error) {
+          lateError = { error };
+        }
+      });
+    }
     let result: Ort.InferenceSession.ReturnType;
     try {
       result = await this.session.run(feeds, names);
     } catch (error) {
       throw new InferenceError(`Running the model failed: ${runtimeMessage(error)}.`, this.path, { cause: error });
     }
+    if (lateError) throw lateError.error;
     return names.map((name) => {
       const t = result[name] as Ort.Tensor;
       return { name, dtype: t.type, dims: Array.from(t.dims), data: t.data };

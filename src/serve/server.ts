@@ -112,7 +112,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   const feedback = options.feedbackLog ? new JsonlWriter(options.feedbackLog, (m) => log('error', m)) : undefined;
   let ready = true;
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
-  const batcher = maxBatch > 1 && isBatchable(model.inputs, model.outputs) ? new DynamicBatcher((inputs, outputs) => model.run(inputs, outputs), maxBatch) : undefined;
+  const batcher = maxBatch > 1 && isBatchable(model.inputs, model.outputs) ? new DynamicBatcher((inputs, outputs, atStart) => model.run(inputs, outputs, atStart), maxBatch) : undefined;
 
   // The inference answer up to its id: `{"model_name":…,"model_version":…,"id":` (as JSON.stringify writes it).
   const answerHead = `{"model_name":${JSON.stringify(name)},"model_version":${JSON.stringify(version)},"id":`;

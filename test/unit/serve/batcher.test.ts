@@ -74,7 +74,7 @@ describe('dynamic batching', () => {
         const input = model.inputs[0];
         assert.ok(input?.shape);
         const width = input.shape[1] as number;
-        const batcher = new DynamicBatcher((i, o) => model.run(i, o), 32);
+        const batcher = new DynamicBatcher((i, o, s) => model.run(i, o, s), 32);
         // 40 requests of 1 to 3 rows, all queued before the first run: runs of up to 32 rows.
         const requests = Array.from({ length: 40 }, (_, r) => rows(r, 1 + (r % 3), width));
         const answers = await Promise.all(requests.map((data) => batcher.submit([fp32(input.name, data)])));
@@ -94,7 +94,7 @@ describe('dynamic batching', () => {
   it('concatenates and splits every OIP datatype (typed arrays, 64-bit integers, FP16, BOOL, BYTES)', async () => {
     const model = await ServedModel.load(join(ROOT, 'test', 'fixtures', 'serve', 'dtypes.onnx'), { intraOpNumThreads: 1 });
     try {
-      const batcher = new DynamicBatcher((i, o) => model.run(i, o), 32);
+      const batcher = new DynamicBatcher((i, o, s) => model.run(i, o, s), 32);
       // Request r: 1 + r % 2 rows of every datatype, values that differ per request and row.
       const request = (r: number): DecodedTensor[] => {
         const n = 1 + (r % 2);
@@ -134,9 +134,10 @@ describe('dynamic batching', () => {
     const reference = await session(LOOKUP);
     const sizes: number[] = [];
     try {
-      const batcher = new DynamicBatcher(async (inputs, outputs) => {
-        sizes.push(inputs[0]?.dims[0] ?? 0);
-        return lookup.run(inputs, outputs);
+      const batcher = new DynamicBatcher(async (inputs, outputs, atStart) => {
+        const out = await lookup.run(inputs, outputs, atStart);
+        sizes.push(out[0]?.dims[0] ?? 0);
+        return out;
       }, 4);
       const index = (data: number[][]): DecodedTensor => decodeTensor({ name: 'index', shape: [data.length, data[0]?.length ?? 0], datatype: 'INT64', data }, 0);
       // K = 1 and K = 2 interleaved: two kinds that must not share a run; 6 one-row requests of each, at most 4 rows a run.
@@ -156,9 +157,10 @@ describe('dynamic batching', () => {
     const mlpReference = await session(MLP);
     try {
       const runs: string[] = [];
-      const batcher = new DynamicBatcher(async (inputs, outputs) => {
-        runs.push(`${inputs[0]?.dims[0]}:${outputs?.join(',') ?? 'all'}`);
-        return mlp.run(inputs, outputs);
+      const batcher = new DynamicBatcher(async (inputs, outputs, atStart) => {
+        const out = await mlp.run(inputs, outputs, atStart);
+        runs.push(`${out[0]?.dims[0]}:${outputs?.join(',') ?? 'all'}`);
+        return out;
       }, 32);
       const asked = [undefined, ['label'], undefined, ['label'], ['probabilities'], undefined];
       const answers = await Promise.all(asked.map((outputs, r) => batcher.submit([fp32('features', rows(r, 1, 64))], outputs)));
@@ -174,10 +176,35 @@ describe('dynamic batching', () => {
     }
   });
 
+  it('takes a run\'s batch when the run starts: requests queued after it was asked for, before it started, share it', async () => {
+    const model = await ServedModel.load(MLP, { intraOpNumThreads: 1 });
+    try {
+      const sizes: number[] = [];
+      const batcher = new DynamicBatcher(async (inputs, outputs, atStart) => {
+        const out = await model.run(inputs, outputs, atStart);
+        sizes.push(out[0]?.dims[0] ?? 0);
+        return out;
+      }, 2);
+      const request = (r: number): Promise<unknown> => batcher.submit([fp32('features', rows(r, 1, 64))]);
+      // A, B and C queued at once: the first run takes A and B (2 rows at most). A's answer queues D's arrival for the
+      // next turn before the batcher asks for the run of C; D arrives before that run starts, and shares it.
+      let late: Promise<unknown> | undefined;
+      const first = request(0).then(() => {
+        late = new Promise((resolve) => setImmediate(() => resolve(request(3))));
+      });
+      await Promise.all([first, request(1), request(2)]);
+      await late;
+      assert.deepEqual(sizes, [2, 2], 'A and B in one run, C and D in the next');
+      assert.deepEqual(batcher.stats, { runs: 2, requests: 4, largestBatch: 2 });
+    } finally {
+      await model.release();
+    }
+  });
+
   it('answers every request of a failing run with its error, then serves the next ones', async () => {
     const lookup = await ServedModel.load(LOOKUP, { intraOpNumThreads: 1 });
     try {
-      const batcher = new DynamicBatcher((i, o) => lookup.run(i, o), 32);
+      const batcher = new DynamicBatcher((i, o, s) => lookup.run(i, o, s), 32);
       const index = (k: number): DecodedTensor => decodeTensor({ name: 'index', shape: [1, 1], datatype: 'INT64', data: [k] }, 0);
       const settled = await Promise.allSettled([0, 1, 7, 2].map((k) => batcher.submit([index(k)])));
       assert.equal(batcher.stats.runs, 1, 'the four requests shared one run');
@@ -196,11 +223,13 @@ describe('dynamic batching', () => {
     // A signature can call a dimension "N" that is not the batch: here a run whose output always has 2 rows, whatever
     // it is given (the sum over the rows, twice). Shared runs cannot be split; the batcher notices and stops batching.
     const calls: number[] = [];
-    const batcher = new DynamicBatcher((inputs) => {
-      const t = inputs[0] as DecodedTensor;
+    const batcher = new DynamicBatcher(async (inputs, _outputs, atStart) => {
+      // Starts at the end of this event-loop turn, as onnxruntime-node's runs do.
+      await new Promise((resolve) => setImmediate(resolve));
+      const t = (atStart?.() ?? inputs)[0] as DecodedTensor;
       calls.push(t.dims[0] ?? 0);
       const sum = Array.from(t.data as Float32Array).reduce((a, b) => a + b, 0);
-      return Promise.resolve([{ name: 'total', dtype: 'float32', dims: [2], data: Float32Array.from([sum, sum]) }]);
+      return [{ name: 'total', dtype: 'float32', dims: [2], data: Float32Array.from([sum, sum]) }];
     }, 32);
     const one = (v: number): DecodedTensor[] => [decodeTensor({ name: 'x', shape: [1, 1], datatype: 'FP32', data: [v] }, 0)];
     const first = await Promise.all([1, 2, 3].map((v) => batcher.submit(one(v))));
@@ -210,10 +239,25 @@ describe('dynamic batching', () => {
     assert.deepEqual(calls, [3, 1, 1, 1, 1, 1], 'one shared run found unsplittable, then one run per request');
   });
 
+  it('runs the oldest request alone when the model run never calls back before it starts', async () => {
+    const calls: number[] = [];
+    const batcher = new DynamicBatcher(async (inputs) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      const t = inputs[0] as DecodedTensor;
+      calls.push(t.dims[0] ?? 0);
+      return [{ name: 'y', dtype: 'float32', dims: [...t.dims], data: Float32Array.from(t.data as Float32Array, (v) => v * 2) }];
+    }, 32);
+    const one = (v: number): DecodedTensor[] => [decodeTensor({ name: 'x', shape: [1, 1], datatype: 'FP32', data: [v] }, 0)];
+    const answers = await Promise.all([1, 2, 3].map((v) => batcher.submit(one(v))));
+    assert.deepEqual(answers.map((o) => Array.from(o[0]?.data as Float32Array)), [[2], [4], [6]]);
+    assert.deepEqual(calls, [1, 1, 1]);
+    assert.deepEqual(batcher.stats, { runs: 3, requests: 3, largestBatch: 1 });
+  });
+
   it('turns off with maxBatch 1: one request per run', async () => {
     const model = await ServedModel.load(MLP, { intraOpNumThreads: 1 });
     try {
-      const batcher = new DynamicBatcher((i, o) => model.run(i, o), 1);
+      const batcher = new DynamicBatcher((i, o, s) => model.run(i, o, s), 1);
       await Promise.all(Array.from({ length: 6 }, (_, r) => batcher.submit([fp32('features', rows(r, 1, 64))])));
       assert.deepEqual(batcher.stats, { runs: 6, requests: 6, largestBatch: 1 });
     } finally {

@@ -5,8 +5,8 @@
 // request validation, no metrics, no log. Forked by the benchmark with the model file and its input name; sends its
 // port back over IPC.
 //
-// With `--batch`, the requests waiting when a run can start (read in this event-loop turn, or while the previous run
-// was in flight) go into one run of up to 32 rows, split back by rows: what dynamic batching can reach.
+// With `--batch`, the requests waiting when a run starts (read in this event-loop turn, or while the previous run was
+// in flight or waiting to start) go into one run of up to 32 rows, split back by rows: what dynamic batching can reach.
 const { serveFramed } = require('./bare-frame.cjs');
 const ort = require('onnxruntime-node');
 
@@ -41,28 +41,37 @@ async function main() {
     session.run(feeds, names).then((result) => answer(socket, result, names, input.shape[0], 0, input.shape[0]));
   };
 
-  // Batching: parsed requests wait here; one run at a time takes every waiting one that fits.
+  // Batching: parsed requests wait here; one run at a time takes every waiting one that fits. onnxruntime-node runs
+  // the model in a setImmediate callback that session.run queues at once, reading the feeds object it was given then;
+  // the batch is taken in a callback queued just before it, so it holds every request read until the run starts.
   const queue = [];
   let busy = false;
+  const placeholder = new ort.Tensor('float32', new Float32Array(width), [1, width]);
   const drain = async () => {
     busy = true;
     while (queue.length > 0) {
+      const feeds = { [inputName]: placeholder };
       const batch = [];
-      let rows = 0;
-      while (queue.length > 0 && rows + queue[0].rows <= MAX_BATCH) {
-        const p = queue.shift();
-        batch.push(p);
-        rows += p.rows;
-      }
-      if (batch.length === 0) batch.push(queue.shift());
-      const total = batch.reduce((n, p) => n + p.rows, 0);
-      const data = new Float32Array(total * width);
-      let at = 0;
-      for (const p of batch) {
-        data.set(p.data, at);
-        at += p.data.length;
-      }
-      const result = await session.run({ [inputName]: new ort.Tensor('float32', data, [total, width]) }, names);
+      let total = 0;
+      setImmediate(() => {
+        while (queue.length > 0 && total + queue[0].rows <= MAX_BATCH) {
+          const p = queue.shift();
+          batch.push(p);
+          total += p.rows;
+        }
+        if (batch.length === 0) {
+          batch.push(queue.shift());
+          total = batch[0].rows;
+        }
+        const data = new Float32Array(total * width);
+        let at = 0;
+        for (const p of batch) {
+          data.set(p.data, at);
+          at += p.data.length;
+        }
+        feeds[inputName] = new ort.Tensor('float32', data, [total, width]);
+      });
+      const result = await session.run(feeds, names);
       let from = 0;
       for (const p of batch) {
         answer(p.socket, result, names, total, from, p.rows);
@@ -74,10 +83,8 @@ async function main() {
   const queueOne = (socket, body) => {
     const input = JSON.parse(body.toString('utf8')).inputs[0];
     queue.push({ socket, rows: input.shape[0], data: input.data });
-    if (!busy) {
-      busy = true;
-      setImmediate(drain);
-    }
+    // The run is asked for now and starts at the end of this event-loop turn, after every request read in it.
+    if (!busy) drain();
   };
   const handle = batching ? queueOne : runOne;
 

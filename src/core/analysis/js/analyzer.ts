@@ -429,8 +429,9 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   // The selected statements that record a model version: unchanged ones as before, the others as copied now (a selected
   // statement left out of the copy holds no call, or is clean).
   const recorders = new Set<number>();
+  /** The start offsets of the selected statements (the snapshot's `kept`). */
+  const keptStarts = options.selective ? startsOf(statements, kept) : new Set<number>();
   if (options.selective) {
-    const starts = startsOf(statements, kept);
     const known = new Set<number>();
     for (const [i, m] of moved) {
       if (!prev || !kept.has(i) || !prev.kept.has(m.oldStart)) continue;
@@ -438,7 +439,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       if (prev.recorders.has(m.oldStart)) recorders.add((statements[i] as Statement).start);
     }
     for (const c of ast.root.children) {
-      if (ast.skipped.has(c) || !starts.has(c.start)) continue;
+      if (ast.skipped.has(c) || !keptStarts.has(c.start)) continue;
       const i = indexOfStart.get(c.start);
       if (i !== undefined && !known.has(i) && checker.recordsVersion(c)) recorders.add(c.start);
     }
@@ -572,7 +573,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         copies.set(start, { top: old.top, list, from: 0, delta: old.delta + m.delta });
       }
     }
-    snapshot = { source, key, flags, statements, infos, offsets, kept: startsOf(statements, kept), copies, results, programReaders, recorders };
+    snapshot = { source, key, flags, statements, infos, offsets, kept: keptStarts, copies, results, programReaders, recorders };
   }
   return { ast, ts, env, checker, records, calls, findings, work, ...(snapshot ? { snapshot } : {}) };
 }

@@ -6,7 +6,7 @@ import { parse } from './parser';
 import { pythonAnalyzer } from './python/analyzer';
 import { findFallbackStubs } from '../scaffold/idioms';
 import { isTestFile } from './paths';
-import { RULES } from './rules';
+import { RULE_IDS, RULES } from './rules';
 import { isSuppressed, readSuppressions } from './suppressions';
 import type { AnalysisConfig, AnalysisResult, CodeFix, Finding, Language, ModuleSummary, PredictCall, RuleId, SourceContext } from './types';
 
@@ -37,6 +37,9 @@ const CHECK_OF: Partial<Record<RuleId, keyof PredictCall['checks']>> = {
   'no-timeout': 'timeout',
   'untraced-prediction': 'trace',
 };
+
+/** Findings at the same place are ordered by rule id (as `localeCompare` orders them), ranked once. */
+const RULE_RANK = new Map([...RULE_IDS].sort((a, b) => a.localeCompare(b)).map((id, i) => [id, i]));
 
 export function analyzerFor(lang: Language): LanguageAnalyzer {
   return lang === 'python' ? pythonAnalyzer : jsAnalyzer;
@@ -69,7 +72,7 @@ export function analyzeSource(source: string, lang: Language, config: AnalysisCo
     if (severity === 'off') continue;
     findings.push({ rule: f.rule, severity, message: f.message ?? RULES[f.rule].message, range: f.range, ...(f.callIndex !== undefined ? { callIndex: f.callIndex } : {}), ...(f.fix ? { fix: f.fix } : {}) });
   }
-  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (RULE_RANK.get(a.rule) ?? 0) - (RULE_RANK.get(b.rule) ?? 0));
   return { result: { language: lang, calls: raw.calls, findings }, tree };
 }
 

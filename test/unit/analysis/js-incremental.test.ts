@@ -8,7 +8,7 @@ import type { Tree } from 'web-tree-sitter';
 import { generateSource } from '../../../bench/analysis';
 import { analyzeSource, needsAnalysis } from '../../../src/core/analysis/engine';
 import { runAnalysis, type Snapshot } from '../../../src/core/analysis/js/analyzer';
-import { type NameIndex, nameIndex, selectStatements } from '../../../src/core/analysis/js/prescan';
+import { isRoot, type NameIndex, nameIndex, sameSelection, selectStatements } from '../../../src/core/analysis/js/prescan';
 import { type Ast, buildAst, FUNCTION_TYPES, type JNode, setDirectWalk } from '../../../src/core/analysis/js/ast';
 import { loadGrammars, parse, treeSitterCursorModule } from '../../../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type Language, type WorkspaceResolver } from '../../../src/core/analysis/types';
@@ -514,6 +514,60 @@ describe('JS/TS analysis shortcuts', () => {
     }
     tree.delete();
     assert.ok(carried > 40 && selectionKept > 10, `name index carried over in ${carried} edits (${selectionKept} typed at a line end)`);
+  });
+
+  test('a rename inside one statement keeps the selection without selecting again only when selecting again gives the same', () => {
+    // Each edit renames one name of one line of the clean file (as the benchmark does); the selection before and the
+    // statement infos after come from analyses of their own text, independent of `sameSelection`.
+    const rng = mulberry32(17);
+    const text = generateSource('typescript', 2000, 17);
+    const tree = parse(text, 'typescript');
+    const snap = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true })?.snapshot;
+    tree.delete();
+    assert.ok(snap);
+    const keptBefore = new Set<number>();
+    snap.statements.forEach((st, i) => {
+      if (snap.kept.has(st.start)) keptBefore.add(i);
+    });
+    const holdsOffset = (offsets: number[], st: { start: number; end: number }): boolean => offsets.some((o) => o >= st.start && o < st.end);
+    const lines = text.split('\n');
+    let shortcut = 0;
+    let declined = 0;
+    let selected = 0;
+    for (let e = 0; e < 150; e++) {
+      const row = Math.floor(rng() * (lines.length - 1));
+      const ids = [...(lines[row] ?? '').matchAll(/[A-Za-z_]\w*/g)];
+      if (ids.length === 0) continue;
+      const m = pickOf(rng, ids);
+      const at = lines.slice(0, row).reduce((sum, l) => sum + l.length + 1, 0) + (m.index ?? 0);
+      const next = text.slice(0, at) + `${m[0]}_v${e}` + text.slice(at + m[0].length);
+      const nextTree = parse(next, 'typescript');
+      const after = runAnalysis(nextTree, next, DEFAULT_CONFIG, { selective: true })?.snapshot;
+      nextTree.delete();
+      if (!after || after.statements.length !== snap.statements.length) continue;
+      const i = after.statements.findIndex((st) => st.start <= at && at < st.end);
+      const delta = `_v${e}`.length;
+      const moved = (o: number): number => (o > at ? o + delta : o);
+      const inPlace = after.statements.every((st, j) => {
+        const old = snap.statements[j];
+        return j === i || (old !== undefined && st.type === old.type && st.start === moved(old.start) && st.end === moved(old.end));
+      });
+      if (i < 0 || !inPlace) continue;
+      const st = after.statements[i] as { type: string; start: number; end: number };
+      const seed = { before: holdsOffset(snap.offsets, snap.statements[i] as typeof st), after: holdsOffset(after.offsets, st) };
+      const infos = [...after.infos];
+      const keeps = sameSelection(infos, snap.infos[i] as (typeof infos)[number], i, keptBefore, seed, isRoot(st));
+      const fresh = selectStatements(after.statements, infos, after.offsets);
+      const equal = fresh.size === keptBefore.size && [...fresh].every((j) => keptBefore.has(j));
+      if (keeps) {
+        shortcut++;
+        assert.ok(equal, `edit ${e}: ${m[0]} renamed on line ${row} keeps a selection that selecting again changes`);
+      } else {
+        declined++;
+        if (!equal) selected++;
+      }
+    }
+    assert.ok(shortcut > 40 && declined > 10 && selected > 0, `${shortcut} renames kept the selection, ${declined} selected again (${selected} changed it)`);
   });
 
   /**

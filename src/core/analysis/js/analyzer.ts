@@ -5,7 +5,7 @@ import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
-import { affectedStatements, carryIndex, type EditScope, importScanFacts, info, prescan, reachableStatements, readsFileWideFact, sameInfo, selectStatements, type Statement, type StatementInfo } from './prescan';
+import { affectedStatements, carryIndex, type EditScope, importScanFacts, info, isRoot, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
@@ -309,15 +309,20 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     const inPlace = prev !== undefined && moved.size > 0 && statements.length === prev.statements.length && [...moved].every(([i, m]) => m.old === i);
     if (prev && inPlace) {
       carryIndex(prev.infos, infos, changed);
+      const keptBefore = new Set<number>();
+      prev.statements.forEach((old, i) => {
+        if (prev.kept.has(old.start)) keptBefore.add(i);
+      });
       const selectedAsBefore = changed.every((i) => {
         const st = statements[i] as Statement;
         const old = prev.statements[i] as Statement;
-        return st.type === old.type && sameInfo(infos[i] as StatementInfo, prev.infos[i] as StatementInfo) && hasOffsetIn(offsets, st) === hasOffsetIn(prev.offsets, old);
+        if (st.type !== old.type) return false;
+        const seed = { before: hasOffsetIn(prev.offsets, old), after: hasOffsetIn(offsets, st) };
+        if (sameInfo(infos[i] as StatementInfo, prev.infos[i] as StatementInfo) && seed.before === seed.after) return true;
+        // One statement's names changed (a rename): the selection is compared with the one before around it only.
+        return changed.length === 1 && sameSelection(infos, prev.infos[i] as StatementInfo, i, keptBefore, seed, isRoot(st));
       });
-      if (selectedAsBefore) prev.statements.forEach((old, i) => {
-        if (prev.kept.has(old.start)) kept.add(i);
-      });
-      else kept = selectStatements(statements, infos, offsets);
+      kept = selectedAsBefore ? keptBefore : selectStatements(statements, infos, offsets);
     } else kept = selectStatements(statements, infos, offsets);
     let copy = kept;
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {
@@ -424,8 +429,9 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   // The selected statements that record a model version: unchanged ones as before, the others as copied now (a selected
   // statement left out of the copy holds no call, or is clean).
   const recorders = new Set<number>();
+  /** The start offsets of the selected statements (the snapshot's `kept`). */
+  const keptStarts = options.selective ? startsOf(statements, kept) : new Set<number>();
   if (options.selective) {
-    const starts = startsOf(statements, kept);
     const known = new Set<number>();
     for (const [i, m] of moved) {
       if (!prev || !kept.has(i) || !prev.kept.has(m.oldStart)) continue;
@@ -433,7 +439,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       if (prev.recorders.has(m.oldStart)) recorders.add((statements[i] as Statement).start);
     }
     for (const c of ast.root.children) {
-      if (ast.skipped.has(c) || !starts.has(c.start)) continue;
+      if (ast.skipped.has(c) || !keptStarts.has(c.start)) continue;
       const i = indexOfStart.get(c.start);
       if (i !== undefined && !known.has(i) && checker.recordsVersion(c)) recorders.add(c.start);
     }
@@ -567,7 +573,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         copies.set(start, { top: old.top, list, from: 0, delta: old.delta + m.delta });
       }
     }
-    snapshot = { source, key, flags, statements, infos, offsets, kept: startsOf(statements, kept), copies, results, programReaders, recorders };
+    snapshot = { source, key, flags, statements, infos, offsets, kept: keptStarts, copies, results, programReaders, recorders };
   }
   return { ast, ts, env, checker, records, calls, findings, work, ...(snapshot ? { snapshot } : {}) };
 }

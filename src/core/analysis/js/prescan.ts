@@ -257,7 +257,7 @@ export function reachableStatements(statements: Statement[], infos: StatementInf
   /** Kept statements whose users are kept too. */
   const full = narrow ? new Set<number>(keep) : keep;
   statements.forEach((s, i) => {
-    if (s.type === 'import_statement' || s.type === 'hash_bang_line') keep.add(i);
+    if (isRoot(s)) keep.add(i);
   });
   // A worklist: a statement is looked at again only when a name it uses becomes provided or a name it assigns becomes
   // used (the answer is the same fixpoint as sweeping every statement until nothing changes).
@@ -299,6 +299,48 @@ export function reachableStatements(statements: Statement[], infos: StatementInf
 }
 
 const NONE: readonly number[] = [];
+
+/** A statement every selection takes in (imports). */
+export function isRoot(s: Statement): boolean {
+  return s.type === 'import_statement' || s.type === 'hash_bang_line';
+}
+
+/**
+ * The statements the selection takes in from statement `i` with `inf` as its info (`index` otherwise that of the
+ * others): those that assign a name it uses, and those that use a name it provides (`reachableStatements`' steps).
+ */
+function stepsFrom(index: NameIndex, inf: StatementInfo, i: number): Set<number> {
+  const out = new Set<number>();
+  for (const t of inf.tokens) for (const j of index.assigners.get(t) ?? NONE) if (j !== i) out.add(j);
+  for (const p of inf.provides) for (const j of index.users.get(p) ?? NONE) if (j !== i) out.add(j);
+  return out;
+}
+
+/**
+ * Whether the selection (`selectStatements`) of `after` is the one before an edit that changed statement `i` only
+ * (every other statement has the same info; `after`'s name index is the current one): `kept` is the selection before,
+ * `seed` whether the statement holds a candidate before and after the edit, `root` whether it is selected whatever
+ * it holds (an import). Two cases need no selection of the whole
+ * file. The statement is a seed (or an import) both times: it is in the selection, and the selection is the same when
+ * the statements it takes in directly are the same ones or more, all of them in the selection before. It is in neither
+ * selection: it was not a seed and is not one now, and no selected statement takes it in (uses a name it assigns, or
+ * provides a name it uses). Otherwise false: the selection is made again.
+ */
+export function sameSelection(after: StatementInfo[], before: StatementInfo, i: number, kept: ReadonlySet<number>, seed: { before: boolean; after: boolean }, root: boolean): boolean {
+  const index = indexOf(after);
+  const inf = after[i] as StatementInfo;
+  if ((seed.before || root) && (seed.after || root)) {
+    if (!kept.has(i)) return false;
+    const now = stepsFrom(index, inf, i);
+    for (const j of now) if (!kept.has(j)) return false;
+    for (const j of stepsFrom(index, before, i)) if (!now.has(j)) return false;
+    return true;
+  }
+  if (seed.before || seed.after || root || kept.has(i)) return false;
+  for (const n of inf.assigns) for (const j of index.users.get(n) ?? NONE) if (j !== i && kept.has(j)) return false;
+  for (const t of inf.tokens) for (const j of index.providers.get(t) ?? NONE) if (j !== i && kept.has(j)) return false;
+  return true;
+}
 
 /** Which statements use (tokens), assign and provide each name. */
 export interface NameIndex {

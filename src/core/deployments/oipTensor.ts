@@ -2,7 +2,7 @@
 // against the shape and the datatype's range) and response encoding. Pure: the model process turns decoded tensors
 // into onnxruntime tensors, and the client uses the same code to build requests.
 import { normalizeDtype, toFloat16Bits, type InputData, type InputDtype } from '../inference/inputs';
-import { FLOAT32_TEXT_BYTES, writeFloat32 } from './float32Text';
+import { FLOAT32_TEXT_BYTES, writeFloat32Of } from './float32Text';
 
 export const OIP_DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES'] as const;
 export type OipDatatype = (typeof OIP_DATATYPES)[number];
@@ -274,7 +274,7 @@ export function writeFloat32Values(data: Float32Array, start: number, end: numbe
   for (let i = start; i < end; i++) {
     if (i !== start) out[pos++] = 44; // ','
     const v = data[i] as number;
-    if (v - v === 0) pos = writeFloat32(v, out, pos);
+    if (v - v === 0) pos = writeFloat32Of(data, i, out, pos);
     else pos += out.write(jsonValueText(v, false, false), pos, 'latin1');
   }
   return pos;

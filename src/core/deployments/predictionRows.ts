@@ -347,8 +347,14 @@ class Bytes {
   }
 
   bytes(b: Uint8Array, start: number, end: number): void {
-    this.room(end - start).set(b.subarray(start, end), this.used);
-    this.used += end - start;
+    // A subarray is a new object, one per column and row: a whole array (a column's key) is set as it is, and a
+    // short run (one value's text, copied into the canonical JSON) byte by byte.
+    const n = end - start;
+    const room = this.room(n);
+    if (start === 0 && end === b.length) room.set(b, this.used);
+    else if (n <= 32) for (let i = start, at = this.used; i < end; i++, at++) room[at] = b[i] as number;
+    else room.set(b.subarray(start, end), this.used);
+    this.used += n;
   }
 }
 

@@ -1,7 +1,6 @@
 // The local deployment: one ONNX model over Open Inference Protocol v2 REST on 127.0.0.1, with Prometheus /metrics,
 // a prediction log and feedback capture (`POST /v2/models/{m}/feedback`). Loopback only, bounded request bodies,
 // `{"error": "…"}` bodies with 400 for malformed requests and 404 for unknown models or paths.
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readSimpleInferenceRequest } from '../core/deployments/oipRequestBytes';
@@ -9,6 +8,7 @@ import { encodeTensorJson, oipShape, OipRequestError, parseInferenceRequest } fr
 import { eachRowOutput, predictionLogBytes, type RecordContext, type RowPredictionSink, type TensorData } from '../core/deployments/predictionRows';
 import { feedbackFromRequest } from '../core/deployments/records';
 import { errorMessage } from '../core/util/concurrency';
+import { randomUuid } from '../core/util/uuid';
 import type { ServeEndpoint, ServeOptions } from '../shared/serve';
 import { VERSION } from '../shared/version';
 import { DEFAULT_MAX_BATCH, DynamicBatcher, isBatchable } from './batcher';
@@ -156,7 +156,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     const request = readSimpleInferenceRequest(body) ?? parseInferenceRequest(parseJson(body));
     model.check(request.inputs, request.outputs);
     const outputs = batcher ? await batcher.submit(request.inputs, request.outputs) : await model.run(request.inputs, request.outputs);
-    const id = request.id ?? randomUUID();
+    const id = request.id ?? randomUuid();
     let answer = `${answerHead}${JSON.stringify(id)},"outputs":[`;
     for (let i = 0; i < outputs.length; i++) {
       const o = outputs[i] as (typeof outputs)[number];

@@ -53,6 +53,17 @@ const scratch = Buffer.allocUnsafe(FLOAT32_TEXT_BYTES);
  * ends. `out` needs FLOAT32_TEXT_BYTES from `pos`.
  */
 export function writeFloat32(x: number, out: Uint8Array, pos: number): number {
+  single[0] = x;
+  return writeFloat32Of(single, 0, out, pos);
+}
+const single = new Float32Array(1);
+
+/**
+ * writeFloat32() of `data[index]`. The value is read here rather than passed in: a double passed to a function that
+ * is not inlined is boxed on the heap, and a run of values would allocate one number each.
+ */
+export function writeFloat32Of(data: Float32Array, index: number, out: Uint8Array, pos: number): number {
+  const x = data[index] as number;
   const a = x < 0 ? -x : x;
   // Whole numbers (every float32 from 2^23 up): V8 writes them fast, and exactly.
   if (!(a >= 1e-6) || Number.isInteger(a)) return writeAscii(String(x), out, pos);

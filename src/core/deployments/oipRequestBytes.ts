@@ -94,8 +94,10 @@ class Reader {
   /**
    * One JSON number as JSON.parse reads it, when its digits fit an exact integer and its power of ten is one a double
    * holds exactly: then one multiplication or division, rounded once, gives the nearest double, as JSON.parse does.
+   * Stored as `numbers[index]` rather than returned: a double returned from a call is boxed on the heap, one
+   * allocation per number of the request.
    */
-  readNumber(): number {
+  readNumberInto(numbers: Float64Array, index: number): void {
     this.skipSpace();
     const b = this.bytes;
     let at = this.at;
@@ -147,7 +149,7 @@ class Reader {
     else if (exponent >= 0 && exponent <= 22) value = mantissa * (POW10[exponent] as number);
     else if (exponent < 0 && exponent >= -22) value = mantissa / (POW10[-exponent] as number);
     else throw NOT_SIMPLE;
-    return negative ? -value : value;
+    numbers[index] = negative ? -value : value;
   }
 
   /** A flat array of numbers, into the reused scratch array; returns how many. */
@@ -161,7 +163,7 @@ class Reader {
         grown.set(this.numbers);
         this.numbers = grown;
       }
-      this.numbers[n++] = this.readNumber();
+      this.readNumberInto(this.numbers, n++);
     } while (this.take(COMMA));
     this.expect(CLOSE_ARRAY);
     return n;

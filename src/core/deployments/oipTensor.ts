@@ -2,7 +2,7 @@
 // against the shape and the datatype's range) and response encoding. Pure: the model process turns decoded tensors
 // into onnxruntime tensors, and the client uses the same code to build requests.
 import { normalizeDtype, toFloat16Bits, type InputData, type InputDtype } from '../inference/inputs';
-import { FLOAT32_TEXT_BYTES, writeFloat32 } from './float32Text';
+import { FLOAT32_TEXT_BYTES, writeFloat32Of } from './float32Text';
 
 export const OIP_DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES'] as const;
 export type OipDatatype = (typeof OIP_DATATYPES)[number];
@@ -226,6 +226,10 @@ export function fromFloat16Bits(h: number): number {
   return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
 
+/** The 64-bit integers a number holds exactly (made once: BigInt() allocates). */
+const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE_BIGINT = BigInt(Number.MIN_SAFE_INTEGER);
+
 /** Plain JSON values of typed tensor data: 64-bit integers become numbers when exact, strings otherwise. */
 export function jsonValues(dtype: string, data: ArrayLike<unknown>): unknown[] {
   const out = new Array<unknown>(data.length);
@@ -238,7 +242,7 @@ export function jsonValues(dtype: string, data: ArrayLike<unknown>): unknown[] {
 /** One element of jsonValues(): `half` for float16 data (the bits), `bool` for bool data. */
 export function jsonValue(v: unknown, half: boolean, bool: boolean): unknown {
   const x = half && typeof v === 'number' ? fromFloat16Bits(v) : v;
-  if (typeof x === 'bigint') return x <= BigInt(Number.MAX_SAFE_INTEGER) && x >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(x) : x.toString();
+  if (typeof x === 'bigint') return x <= MAX_SAFE_BIGINT && x >= MIN_SAFE_BIGINT ? Number(x) : x.toString();
   if (bool) return x === true || x === 1;
   if (typeof x === 'number' && !Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
   return x;
@@ -258,7 +262,7 @@ export function jsonValueText(v: unknown, half: boolean, bool: boolean): string 
     const x = half ? fromFloat16Bits(v) : v;
     return Number.isFinite(x) ? String(x) : Number.isNaN(x) ? '"NaN"' : x > 0 ? '"Infinity"' : '"-Infinity"';
   }
-  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? String(Number(v)) : `"${v}"`;
+  if (typeof v === 'bigint') return v <= MAX_SAFE_BIGINT && v >= MIN_SAFE_BIGINT ? String(Number(v)) : `"${v}"`;
   if (bool) return v === true ? 'true' : 'false';
   return JSON.stringify(v) ?? 'null';
 }
@@ -274,7 +278,7 @@ export function writeFloat32Values(data: Float32Array, start: number, end: numbe
   for (let i = start; i < end; i++) {
     if (i !== start) out[pos++] = 44; // ','
     const v = data[i] as number;
-    if (v - v === 0) pos = writeFloat32(v, out, pos);
+    if (v - v === 0) pos = writeFloat32Of(data, i, out, pos);
     else pos += out.write(jsonValueText(v, false, false), pos, 'latin1');
   }
   return pos;

@@ -1,7 +1,7 @@
 // From one inference (input and output tensors of a batch) to one prediction log record per row: inputs keyed by
 // feature, the label and class scores of a classifier or the value of a regressor, and the confidence. Pure; the
 // local server calls it after each inference.
-import { FLOAT32_TEXT_BYTES } from './float32Text';
+import { FLOAT32_TEXT_BYTES, writeFloat32 } from './float32Text';
 import { jsonValue, jsonValues, jsonValuesText, writeFloat32Values } from './oipTensor';
 import { canonicalBytesHash, canonicalHash, inputHash, type PredictionOutput, type PredictionRecord } from './records';
 
@@ -347,8 +347,14 @@ class Bytes {
   }
 
   bytes(b: Uint8Array, start: number, end: number): void {
-    this.room(end - start).set(b.subarray(start, end), this.used);
-    this.used += end - start;
+    // A subarray is a new object, one per column and row: a whole array (a column's key) is set as it is, and a
+    // short run (one value's text, copied into the canonical JSON) byte by byte.
+    const n = end - start;
+    const room = this.room(n);
+    if (start === 0 && end === b.length) room.set(b, this.used);
+    else if (n <= 32) for (let i = start, at = this.used; i < end; i++, at++) room[at] = b[i] as number;
+    else room.set(b.subarray(start, end), this.used);
+    this.used += n;
   }
 }
 
@@ -370,6 +376,55 @@ function writeColumn(c: LoggedColumn, inputs: readonly TensorData[], r: number, 
     out.text(jsonValuesText(t.data, start, end, t.dtype === 'float16', t.dtype === 'bool'));
   }
   if (c.array) out.byte(0x5d); // ']'
+}
+
+/**
+ * Appends JSON.stringify(x) of a number (null when it is not finite). A float32 value — a model's scores and the
+ * confidence taken from them — is written by writeFloat32(): V8's own text of such a double often takes its slow exact
+ * path, about a microsecond.
+ */
+function writeNumberJson(x: number, out: Bytes): void {
+  if (x - x !== 0) out.text('null');
+  else if (Math.fround(x) === x) out.used = writeFloat32(x, out.room(FLOAT32_TEXT_BYTES), out.used);
+  else out.text(String(x));
+}
+
+/**
+ * Appends JSON.stringify(output) of an output rowOutput() made: null, or an object with `label` and `scores`, `label`
+ * alone or `value` alone, in that key order (the order rowOutput() creates them in, which JSON.stringify follows).
+ */
+function writeOutputJson(output: PredictionOutput | null, out: Bytes): void {
+  if (output === null) return out.text('null');
+  let comma = false;
+  out.byte(0x7b); // '{'
+  const label = output.label;
+  if (label !== undefined) {
+    out.text('"label":');
+    if (typeof label === 'number') writeNumberJson(label, out);
+    else out.text(JSON.stringify(label));
+    comma = true;
+  }
+  const scores = output.scores;
+  if (scores !== undefined) {
+    out.text(comma ? ',"scores":{' : '"scores":{');
+    // Object.keys() gives the keys in JSON.stringify's order (array indexes first, ascending, then in insertion order).
+    const keys = Object.keys(scores);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (i !== 0) out.byte(0x2c);
+      out.text(JSON.stringify(key));
+      out.byte(0x3a); // ':'
+      writeNumberJson(scores[key] as number, out);
+    }
+    out.byte(0x7d);
+    comma = true;
+  }
+  const value = output.value;
+  if (value !== undefined) {
+    out.text(comma ? ',"value":' : '"value":');
+    writeNumberJson(value, out);
+  }
+  out.byte(0x7d); // '}'
 }
 
 /**
@@ -426,7 +481,11 @@ export function predictionLogBytes(inputs: readonly TensorData[], outputs: reado
     out.text(JSON.stringify(rows === 1 ? ctx.requestId : `${ctx.requestId}/${r}`));
     out.text(`,"input_hash":"${canonicalBytesHash(canonical)}","inputs":`);
     out.bytes(ins.buffer, 0, ins.used);
-    out.text(`,"output":${JSON.stringify(output)},"confidence":${numberText(confidence)}`);
+    out.text(',"output":');
+    writeOutputJson(output, out);
+    out.text(',"confidence":');
+    if (confidence === null) out.text('null');
+    else writeNumberJson(confidence, out);
     out.text(tail);
   }
   return out.buffer.subarray(0, out.used);

@@ -176,10 +176,20 @@ describe('predictionLogBytes on random batches', () => {
       const inputs: TensorData[] = [{ name: names[round % names.length] as string, dtype: 'float32', dims: [rows, width], data: Float32Array.from({ length: rows * width }, value) }];
       if (random() < 0.3) inputs.push({ name: 'ω', dtype: 'float64', dims: [rows, 2], data: Float64Array.from({ length: rows * 2 }, value) });
       const classes = 2 + Math.floor(random() * 3);
-      const outputs: TensorData[] = [{ name: 'probabilities', dtype: 'float32', dims: [rows, classes], data: Float32Array.from({ length: rows * classes }, () => random()) }];
+      // Scores as a model gives them, or odd ones (NaN, -0, short decimals, above 1); now and then a label output
+      // next to them, or a regressor's value alone.
+      const score = round % 3 === 0 ? value : random;
+      const kind = round % 5;
+      const outputs: TensorData[] =
+        kind === 4
+          ? [{ name: 'variable', dtype: round % 2 === 0 ? 'float32' : 'float64', dims: [rows, 1], data: round % 2 === 0 ? Float32Array.from({ length: rows }, value) : Float64Array.from({ length: rows }, value) }]
+          : [{ name: 'probabilities', dtype: 'float32', dims: [rows, classes], data: Float32Array.from({ length: rows * classes }, score) }];
+      if (kind === 1) outputs.unshift({ name: 'label', dtype: 'int64', dims: [rows], data: BigInt64Array.from({ length: rows }, (_, i) => BigInt(i - 1)) });
+      if (kind === 2) outputs.push({ name: 'label', dtype: 'string', dims: [rows], data: Array.from({ length: rows }, (_, i) => `é"${i}\\`) });
       const context: RecordContext = { ...ctx, requestId: `req-${round}-é`, latencyMs: Math.round(random() * 1e6) / 1e3 };
       if (inputs.length === 1 && random() < 0.6) context.featureNames = Array.from({ length: width }, (_, i) => `${names[(i * 7 + round) % names.length] as string}${i}`);
-      if (random() < 0.5) context.classLabels = Array.from({ length: classes }, (_, i) => `kls-${names[i] as string}`);
+      const labelSets = [names.map((n) => `kls-${n}`), ['__proto__', 'b', 'c', 'd'], ['3', '1', 'x', '0'], ['b', 'a', 'b', 'a']];
+      if (random() < 0.5) context.classLabels = (labelSets[round % labelSets.length] as string[]).slice(0, classes);
       const text = predictionLogText(inputs, outputs, context);
       assert.equal(Buffer.from(predictionLogBytes(inputs, outputs, context)).toString('utf8'), text, `round ${round}`);
       assert.equal(text, predictionRecords(inputs, outputs, context).map((r) => `${JSON.stringify(r)}\n`).join(''), `round ${round} as records`);

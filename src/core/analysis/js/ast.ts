@@ -42,6 +42,15 @@ export interface Ast {
 }
 
 const PUNCTUATION = new Set(['(', ')', '{', '}', '[', ']', ',', '.', ':', "'", '"', '`', '${', '=>']);
+/**
+ * Keywords and operators the passes read wherever they are (`async` and `*` of a function, `readonly` of a
+ * constructor parameter, `export default`). Other keywords and operators are copied only where something reads them
+ * (see `keepToken`): under the program, with a field name (an operator, a `for…of` loop's `const`), or a statement's
+ * closing `;`.
+ */
+const READ_TOKENS = new Set(['async', '*', 'readonly', 'default']);
+/** Statements whose closing `;` tells the quick fixes whether the file uses semicolons; class bodies' `;` separate members. */
+const SEMICOLON_PARENTS = new Set(['expression_statement', 'lexical_declaration', 'variable_declaration', 'return_statement', 'import_statement', 'throw_statement', 'class_body']);
 
 /** Node types (JavaScript, TypeScript, TSX grammars) with fields; children of other nodes have none (no call into wasm). */
 const FIELD_PARENTS = new Set([
@@ -82,6 +91,8 @@ const K_NAME = 8;
 const K_FIELDS = 16;
 /** A function: the nearest enclosing one of its descendants. */
 const K_FUNCTION = 32;
+/** A keyword or operator copied only where a pass reads it (see `keepToken`). */
+const K_TOKEN = 64;
 
 interface Names {
   types: string[];
@@ -100,7 +111,7 @@ interface Names {
 const internalizedNames = new WeakMap<TsLanguage, Names>();
 
 function kindOf(type: string, named: boolean): number {
-  if (!named) return PUNCTUATION.has(type) ? K_PUNCT : 0;
+  if (!named) return PUNCTUATION.has(type) ? K_PUNCT : READ_TOKENS.has(type) ? 0 : K_TOKEN;
   let k = K_NAMED;
   if (LEAVES.has(type)) k |= K_LEAF;
   if (NAME_LEAVES.has(type)) k |= K_NAME;
@@ -260,12 +271,29 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
   const marks: number[] = [];
   /** The kind (`K_` bits) of the node `mk` made last. */
   let kind = 0;
-  /** The node at the cursor, or null for punctuation (walked over, not kept: nothing reads it). */
+  /** The node whose `;` was copied last: the tokens after it are copied too (its last child stays its last child). */
+  let semicolonParent: JNode | null = null;
+  /**
+   * Whether a keyword or operator under `parent` is copied: under the program (the statements), with a field name
+   * that a pass reads (every one but a declaration's `const`/`let`), a statement's `;` and what follows it.
+   */
+  const keepToken = (parent: JNode, type: string, field: string | null): boolean => {
+    if (parent === root || semicolonParent === parent) return true;
+    if (field !== null) return field !== 'kind' || parent.type !== 'lexical_declaration';
+    if (type === ';' && SEMICOLON_PARENTS.has(parent.type)) {
+      semicolonParent = parent;
+      return true;
+    }
+    return false;
+  };
+  /** The node at the cursor, or null for punctuation and tokens nothing reads (walked over, not kept). */
   const mk = (parent: JNode | null, withFields: boolean, fn: JNode | null): JNode | null => {
     const typeId = cursor.nodeTypeId;
     kind = typeId < kinds.length ? (kinds[typeId] as number) : error;
     if (parent && kind & K_PUNCT) return null;
     const type = types[typeId] ?? 'ERROR';
+    const field = withFields ? (fields[cursor.currentFieldId] ?? null) : null;
+    if (parent && kind & K_TOKEN && !keepToken(parent, type, field)) return null;
     const named = (kind & K_NAMED) !== 0;
     const start = cursor.startIndex;
     let end = -1;
@@ -277,7 +305,7 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
     const n: JNode = {
       type,
       named,
-      field: withFields ? (fields[cursor.currentFieldId] ?? null) : null,
+      field,
       start,
       end: end >= 0 ? end : cursor.endIndex,
       parent,

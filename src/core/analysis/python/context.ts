@@ -129,6 +129,32 @@ function isDottedChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c > 127;
 }
 
+function isNameStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isWordCode(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57);
+}
+
+function isWordOrDot(c: number): boolean {
+  return isWordCode(c) || c === 46;
+}
+
+/**
+ * Where the NAME_TOKEN match starting at `at` ends (the text read no further than `limit`), or -1 if none starts
+ * there: `self.x` / `cls.x` as one token, otherwise one name.
+ */
+function tokenEnd(text: string, at: number, limit: number): number {
+  let p = at;
+  if (text.startsWith('self.', p) && p + 5 < limit && isNameStart(text.charCodeAt(p + 5))) p += 5;
+  else if (text.startsWith('cls.', p) && p + 4 < limit && isNameStart(text.charCodeAt(p + 4))) p += 4;
+  if (p >= limit || !isNameStart(text.charCodeAt(p))) return -1;
+  p++;
+  while (p < limit && isWordCode(text.charCodeAt(p))) p++;
+  return p;
+}
+
 function lastSeg(dotted: string): string {
   const i = dotted.lastIndexOf('.');
   return i < 0 ? dotted : dotted.slice(i + 1);
@@ -1719,31 +1745,59 @@ export class PyContext {
     return out;
   }
 
-  private readonly tokenIndexes = new Map<number, Map<string, number[]>>();
+  /** Per scope: its own logical lines (nested functions excluded) as [start, end] pairs, ascending. */
+  private readonly ownLines = new Map<number, Int32Array>();
+  /** Per scope: the offsets of each name asked for (see nameTokens). */
+  private readonly nameTokenCache = new Map<number, Map<string, number[]>>();
 
-  /** Offsets of every name token of a scope's own lines (nested functions excluded), by name; built once per scope. */
-  private tokenIndex(scope: number): Map<string, number[]> {
-    let idx = this.tokenIndexes.get(scope);
-    if (!idx) {
-      idx = new Map();
-      const masked = this.scan.masked;
+  private ownLinesOf(scope: number): Int32Array {
+    let own = this.ownLines.get(scope);
+    if (!own) {
       const lines = this.scan.lines;
       const { start, end } = this.scopeRange(scope);
+      const spans: number[] = [];
       for (let li = Math.max(0, this.lineIndexAt(start)); li < lines.count; li++) {
         const ls = lines.startOf(li);
         if (ls > end) break;
-        if (functionAt(this.scan, ls) !== scope) continue;
-        const text = masked.slice(ls, lines.endOf(li));
-        NAME_TOKEN.lastIndex = 0;
-        for (let m = NAME_TOKEN.exec(text); m; m = NAME_TOKEN.exec(text)) {
-          const list = idx.get(m[0]);
-          if (list) list.push(ls + m.index);
-          else idx.set(m[0], [ls + m.index]);
-        }
+        if (functionAt(this.scan, ls) === scope) spans.push(ls, lines.endOf(li));
       }
-      this.tokenIndexes.set(scope, idx);
+      own = Int32Array.from(spans);
+      this.ownLines.set(scope, own);
     }
-    return idx;
+    return own;
+  }
+
+  /**
+   * Offsets where `name` is a whole name token (NAME_TOKEN: `x`, `self.x`, never the `y` of `x.y`) on a line of the
+   * scope's own (nested functions excluded), ascending. Found with indexOf over the scope's text and checked at each
+   * hit, per name asked: tokenizing every line of every scope costs more than the few names followed.
+   */
+  private nameTokens(scope: number, name: string): readonly number[] {
+    let byName = this.nameTokenCache.get(scope);
+    if (!byName) {
+      byName = new Map();
+      this.nameTokenCache.set(scope, byName);
+    }
+    let list = byName.get(name);
+    if (list) return list;
+    list = [];
+    byName.set(name, list);
+    const c0 = name.charCodeAt(0);
+    const own = this.ownLinesOf(scope);
+    if (own.length === 0 || !isNameStart(c0)) return list;
+    const masked = this.scan.masked;
+    const last = own[own.length - 1] as number;
+    let k = 0;
+    for (let at = masked.indexOf(name, own[0] as number); at >= 0 && at < last; at = masked.indexOf(name, at + 1)) {
+      while (k < own.length && (own[k + 1] as number) <= at) k += 2;
+      if (k >= own.length) break;
+      const ls = own[k] as number;
+      const le = own[k + 1] as number;
+      if (at < ls) continue;
+      if (at > ls && isWordOrDot(masked.charCodeAt(at - 1))) continue;
+      if (tokenEnd(masked, at, le) === at + name.length) list.push(at);
+    }
+    return list;
   }
 
   /** Adds the sinks of every later line of `scope` that mentions one of `names` (which grows with carriers). */
@@ -1751,13 +1805,12 @@ export class PyContext {
     const lines = this.scan.lines;
     if (fromLine >= lines.count) return;
     const from = lines.startOf(Math.max(0, fromLine));
-    const idx = this.tokenIndex(scope);
     const queue: { at: number; name: string }[] = [];
     const seen = new Set<string>();
     const enqueue = (name: string, after: number) => {
       if (seen.has(name)) return;
       seen.add(name);
-      for (const at of idx.get(name) ?? []) if (at >= after) queue.push({ at, name });
+      for (const at of this.nameTokens(scope, name)) if (at >= after) queue.push({ at, name });
     };
     for (const n of names) enqueue(n, from);
     queue.sort((a, b) => a.at - b.at);

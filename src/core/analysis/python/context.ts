@@ -114,6 +114,16 @@ const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...HTTP_METHODS, 'run',
 const SERVING_ROOTS = new Set(['flask', 'fastapi', 'django', 'starlette', 'aiohttp', 'sanic', 'tornado', 'bottle', 'falcon', 'quart', 'celery', 'rq', 'dramatiq', 'gradio', 'grpc', 'kafka', 'confluent_kafka', 'pika', 'ray', 'bentoml', 'mlserver', 'kserve', 'ts', 'litserve', 'uvicorn', 'connexion', 'chalice', 'functions_framework', 'azure', 'pulsar', 'websockets', 'socketio', 'flask_socketio', 'telegram', 'discord', 'slack_bolt']);
 const STOP_WORDS = new Set(['and', 'or', 'not', 'if', 'elif', 'else', 'while', 'return', 'assert', 'lambda', 'yield', 'for', 'await', 'in', 'is']);
 const NAME_TOKEN = /(?<![\w.])(?:(?:self|cls)\.[A-Za-z_]\w*|[A-Za-z_]\w*)/g;
+/** What an assignment's value says, tested once per assignment (see rhsFlags). */
+const RHS_ARGMAX = /\bargmax\b|\btopk\s*\(|\btorch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)/;
+const RHS_MAX_PAIR = /\b(?:torch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)|topk\s*\()/;
+const RHS_PROBA_CALL = /\b(?:predict_proba|decision_function|predict_log_proba)\s*\(/;
+/** Needed for a `<receiver>.predict_proba(` of surfaced(): no word boundary asked. */
+const RHS_PROBA_ANY = /(?:predict_proba|decision_function|predict_log_proba)\s*\(/;
+/** Read in the source (a string key such as `["score"]`). */
+const RHS_SCORE_OF = /\b(?:softmax|sigmoid|amax)\s*\(|\.max\s*\(|\bnp\.max\s*\(|\[\s*["'](?:score|probability|confidence)["']\s*\]|\.score\b/;
+const RHS_ARGMAX_WORD = /\bargmax\b/;
+const Rhs = { Known: 1, Argmax: 2, MaxPair: 4, ProbaCall: 8, ProbaAny: 16, ScoreOf: 32, ArgmaxWord: 64 } as const;
 
 /** A module (or a name in one) of a web or serving framework. */
 function servingModule(qualified: string): boolean {
@@ -691,6 +701,41 @@ export class PyContext {
     return t;
   }
 
+  private readonly rhsFlagCache = new Map<Assign, number>();
+
+  /** The Rhs flags of an assignment's value, tested once. */
+  private rhsFlags(a: Assign): number {
+    let f = this.rhsFlagCache.get(a);
+    if (f === undefined) {
+      const m = this.scan.masked.slice(a.rhsStart, a.rhsEnd);
+      f = Rhs.Known;
+      if (RHS_ARGMAX.test(m)) f |= Rhs.Argmax;
+      if (RHS_MAX_PAIR.test(m)) f |= Rhs.MaxPair;
+      if (RHS_PROBA_ANY.test(m)) {
+        f |= Rhs.ProbaAny;
+        if (RHS_PROBA_CALL.test(m)) f |= Rhs.ProbaCall;
+      }
+      if (RHS_ARGMAX_WORD.test(m)) f |= Rhs.ArgmaxWord;
+      if (RHS_SCORE_OF.test(this.source.slice(a.rhsStart, a.rhsEnd))) f |= Rhs.ScoreOf;
+      this.rhsFlagCache.set(a, f);
+    }
+    return f;
+  }
+
+  private readonly derivedFrom = new Map<Assign, { scope: number; derived: { names: Set<string>; from: Map<string, Assign> } }>();
+
+  /**
+   * The names derived from one assignment onwards (`derive` seeded with it alone), made once per assignment: the
+   * flow, confidence and surfacing checks of a call all ask it. Read only: callers that add names copy the set.
+   */
+  private deriveFrom(scope: number, assign: Assign): { names: ReadonlySet<string>; from: ReadonlyMap<string, Assign> } {
+    const hit = this.derivedFrom.get(assign);
+    if (hit && hit.scope === scope) return hit.derived;
+    const derived = this.derive(scope, (a) => a === assign, assign);
+    this.derivedFrom.set(assign, { scope, derived });
+    return derived;
+  }
+
   private derive(scope: number, seed: (a: Assign) => boolean, after?: Assign, stop?: (a: Assign) => boolean): { names: Set<string>; from: Map<string, Assign> } {
     const names = new Set<string>();
     const from = new Map<string, Assign>();
@@ -725,7 +770,7 @@ export class PyContext {
   private probaThreshold(scope: number): boolean {
     const masked = this.scan.masked;
     const f = this.facts(scope);
-    f.probaNames ??= this.derive(scope, (a) => /\b(?:predict_proba|decision_function|predict_log_proba)\s*\(/.test(masked.slice(a.rhsStart, a.rhsEnd))).names;
+    f.probaNames ??= this.derive(scope, (a) => (this.rhsFlags(a) & Rhs.ProbaCall) !== 0).names;
     const names = f.probaNames;
     return this.comparisons(scope).some((c) => {
       const t = masked.slice(c.start, c.end);
@@ -1729,7 +1774,7 @@ export class PyContext {
 
   /** Where the value of the call at [start, end) goes in its function (see flow.ts). */
   private flowOf(scope: number, start: number, end: number, assign: Assign | undefined): Flow {
-    const names = assign ? new Set(this.derive(scope, (a) => a === assign, assign).names) : new Set<string>();
+    const names = assign ? new Set(this.deriveFrom(scope, assign).names) : new Set<string>();
     if (!assign) {
       // `total += model.predict(x)`, `df["p"] -= …`: the augmented target carries the prediction.
       const line = lineAt(this.scan, start);
@@ -1788,7 +1833,7 @@ export class PyContext {
     const masked = this.scan.masked;
     const last = own[own.length - 1] as number;
     let k = 0;
-    for (let at = masked.indexOf(name, own[0] as number); at >= 0 && at < last; at = masked.indexOf(name, at + 1)) {
+    for (let at = masked.indexOf(name, own[0]); at >= 0 && at < last; at = masked.indexOf(name, at + 1)) {
       while (k < own.length && (own[k + 1] as number) <= at) k += 2;
       if (k >= own.length) break;
       const ls = own[k] as number;
@@ -1962,25 +2007,22 @@ export class PyContext {
    */
   private surfaced(scope: number, start: number, end: number, assign: Assign | undefined, outputIsScore: boolean, receiver: string): boolean {
     const masked = this.scan.masked;
-    const source = this.source;
-    const own = assign ? this.derive(scope, (a) => a === assign, assign).names : new Set<string>();
+    const own: ReadonlySet<string> = assign ? this.deriveFrom(scope, assign).names : new Set<string>();
     const recv = receiver.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const sameModel = recv ? new RegExp(`(?:^|[^\\w.])${recv}\\s*\\.\\s*(?:predict_proba|decision_function|predict_log_proba)\\s*\\(`) : undefined;
-    const SCORE_OF = /\b(?:softmax|sigmoid|amax)\s*\(|\.max\s*\(|\bnp\.max\s*\(|\[\s*["'](?:score|probability|confidence)["']\s*\]|\.score\b/;
     // An argmax turns a score into the label: what it assigns is not a score, and scores do not flow through it.
-    const ARGMAX = /\bargmax\b|\btopk\s*\(|\btorch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)/;
-    const picksLabel = (a: Assign): boolean => a.targets.length < 2 && ARGMAX.test(masked.slice(a.rhsStart, a.rhsEnd));
+    const picksLabel = (a: Assign): boolean => a.targets.length < 2 && (this.rhsFlags(a) & Rhs.Argmax) !== 0;
     const seeded = this.derive(scope, (a) => {
       if (outputIsScore && a === assign) return !picksLabel(a);
-      const rhs = masked.slice(a.rhsStart, a.rhsEnd);
-      if (sameModel?.test(rhs)) return true;
-      return SCORE_OF.test(source.slice(a.rhsStart, a.rhsEnd)) && !picksLabel(a) && this.mentions(rhs, own);
+      const flags = this.rhsFlags(a);
+      if (sameModel && (flags & Rhs.ProbaAny) !== 0 && sameModel.test(masked.slice(a.rhsStart, a.rhsEnd))) return true;
+      return (flags & Rhs.ScoreOf) !== 0 && !picksLabel(a) && this.mentions(masked.slice(a.rhsStart, a.rhsEnd), own);
     }, undefined, picksLabel).names;
     // `values, indices = torch.max(x, 1)` / `score, idx = probs.max(1)`: the indices are the label, not a score.
     // `pred = model(x)` then `pred = np.argmax(pred)`: from there on the name holds the label, not the score.
     for (const a of this.facts(scope).assigns) {
       if (a.start > end && a.targets.length === 1 && picksLabel(a)) seeded.delete(baseTarget(a.targets[0] as string));
-      if (a.targets.length === 2 && /\b(?:torch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)|topk\s*\()/.test(masked.slice(a.rhsStart, a.rhsEnd))) seeded.delete(baseTarget(a.targets[1] as string));
+      if (a.targets.length === 2 && (this.rhsFlags(a) & Rhs.MaxPair) !== 0) seeded.delete(baseTarget(a.targets[1] as string));
     }
     const out: Flow = { sinks: new Set(), labelUse: false, numericUse: false };
     this.followNames(out, seeded, scope, this.lineIndexAt(start), true);
@@ -1988,13 +2030,12 @@ export class PyContext {
     // A score computed right in the returned or logged expression (`return label, float(model.predict_proba(x)[0, 1])`).
     if (sameModel) {
       const { start: s0, end: e0 } = this.scopeRange(scope);
-      const re = /\b(?:predict_proba|decision_function)\s*\(/g;
-      re.lastIndex = s0;
-      for (let m = re.exec(masked); m && m.index < e0; m = re.exec(masked)) {
-        const line = lineAt(this.scan, m.index);
-        if (functionAt(this.scan, m.index) === scope && line && sameModel.test(masked.slice(Math.max(line.start, m.index - recv.length - 4), m.index + m[0].length))) {
-          this.visitMention(out, seeded, m.index, m[0].length, this.lineIndexAt(m.index), true);
-        }
+      for (const at of this.occurrences('proba-call', /\b(?:predict_proba|decision_function)\s*\(/g, true, s0, e0)) {
+        if (functionAt(this.scan, at) !== scope) continue;
+        const line = lineAt(this.scan, at);
+        // The match ends at the first `(` after the name.
+        const len = masked.indexOf('(', at) + 1 - at;
+        if (line && sameModel.test(masked.slice(Math.max(line.start, at - recv.length - 4), at + len))) this.visitMention(out, seeded, at, len, this.lineIndexAt(at), true);
       }
     }
     return out.sinks.has('return') || out.sinks.has('send') || out.sinks.has('store') || out.sinks.has('log') || out.sinks.has('show');
@@ -2023,7 +2064,7 @@ export class PyContext {
     const firstHit = lastNumberAtOrBefore(f.argmax, from0 - 1) + 1;
     const hits = f.argmax.slice(firstHit, firstHit + 200);
     if (hits.length === 0) return 'n/a';
-    const { names, from } = assign ? this.derive(scope, (a) => a === assign, assign) : { names: new Set<string>(), from: new Map<string, Assign>() };
+    const { names, from } = assign ? this.deriveFrom(scope, assign) : { names: new Set<string>(), from: new Map<string, Assign>() };
     let used = false;
     for (const off of hits) {
       if (used) break;
@@ -2035,7 +2076,7 @@ export class PyContext {
     const scores = new Set<string>();
     for (const n of names) {
       const a = from.get(n);
-      if (a && !/\bargmax\b/.test(masked.slice(a.rhsStart, a.rhsEnd))) scores.add(n);
+      if (a && (this.rhsFlags(a) & Rhs.ArgmaxWord) === 0) scores.add(n);
     }
     const ok = this.comparisons(scope).some((c) => (c.start <= start && c.end >= end) || this.mentions(masked.slice(c.start, c.end), scores));
     return ok ? 'pass' : 'fail';
@@ -2046,7 +2087,7 @@ export class PyContext {
     const source = this.source;
     const masked = this.scan.masked;
     const { start: s0, end: e0 } = this.scopeRange(scope);
-    const { names } = assign ? this.derive(scope, (a) => a === assign, assign) : { names: new Set<string>() };
+    const { names } = assign ? this.deriveFrom(scope, assign) : { names: new Set<string>() };
     const callLine = lineAt(this.scan, start);
     const LABEL = /\[\s*(["'])(?:label|entity|entity_group)\1\s*\]|\.\s*label\b/g;
     const SCORE = /\[\s*(["'])score\1\s*\]|\.\s*score\b/;

@@ -1833,14 +1833,19 @@ export class PyContext {
     const masked = this.scan.masked;
     const last = own[own.length - 1] as number;
     let k = 0;
-    for (let at = masked.indexOf(name, own[0]); at >= 0 && at < last; at = masked.indexOf(name, at + 1)) {
+    let at = masked.indexOf(name, own[0]);
+    while (at >= 0 && at < last) {
       while (k < own.length && (own[k + 1] as number) <= at) k += 2;
       if (k >= own.length) break;
       const ls = own[k] as number;
       const le = own[k + 1] as number;
-      if (at < ls) continue;
-      if (at > ls && isWordOrDot(masked.charCodeAt(at - 1))) continue;
-      if (tokenEnd(masked, at, le) === at + name.length) list.push(at);
+      // Not on one of the scope's lines (a nested function's body): go on from the next one.
+      if (at < ls) {
+        at = masked.indexOf(name, ls);
+        continue;
+      }
+      if ((at === ls || !isWordOrDot(masked.charCodeAt(at - 1))) && tokenEnd(masked, at, le) === at + name.length) list.push(at);
+      at = masked.indexOf(name, at + 1);
     }
     return list;
   }

@@ -82,6 +82,8 @@ export interface PyAnalysis {
 
 /** What one mention of a prediction says (see visitMention). */
 interface Mention {
+  /** The length of the text mentioned (the cache is keyed by offset). */
+  length: number;
   /** A score mention inside an argmax: it is the label, not the score. */
   skip: boolean;
   sinks: Sink[];
@@ -163,6 +165,17 @@ function tokenEnd(text: string, at: number, limit: number): number {
   p++;
   while (p < limit && isWordCode(text.charCodeAt(p))) p++;
   return p;
+}
+
+/**
+ * Adds to `out` the offsets in [from, to) where NAME_TOKEN, run over `text.slice(from, to)`, matches `name` exactly
+ * (found with indexOf; each hit checked as the regex would see it).
+ */
+function tokensIn(text: string, name: string, from: number, to: number, out: number[]): void {
+  if (!isNameStart(name.charCodeAt(0))) return;
+  for (let at = text.indexOf(name, from); at >= 0 && at + name.length <= to; at = text.indexOf(name, at + 1)) {
+    if ((at === from || !isWordOrDot(text.charCodeAt(at - 1))) && tokenEnd(text, at, to) === at + name.length) out.push(at);
+  }
 }
 
 function lastSeg(dotted: string): string {
@@ -533,15 +546,21 @@ export class PyContext {
 
   // ---------------------------------------------------------------- scopes
 
-  private readonly occCache = new Map<string, number[]>();
+  /** By key, then by the range's start (the range's end is kept and checked). */
+  private readonly occCache = new Map<string, Map<number, { end: number; list: number[] }>>();
 
   /**
    * Offsets of the matches of `re` (global) or of a string in the source or the masked text that start within
    * [start, end), computed once per range: a scope's own text is searched, never the whole file.
    */
   private occurrences(key: string, re: RegExp | string, masked: boolean, start: number, end: number): number[] {
-    const k = `${key}\u0000${start}\u0000${end}`;
-    let list = this.occCache.get(k);
+    let byStart = this.occCache.get(key);
+    if (!byStart) {
+      byStart = new Map();
+      this.occCache.set(key, byStart);
+    }
+    const hit = byStart.get(start);
+    let list = hit && hit.end === end ? hit.list : undefined;
     if (!list) {
       list = [];
       const text = masked ? this.scan.masked : this.source;
@@ -554,7 +573,7 @@ export class PyContext {
           if (m[0].length === 0) re.lastIndex++;
         }
       }
-      this.occCache.set(k, list);
+      byStart.set(start, { end, list });
     }
     return list;
   }
@@ -808,13 +827,13 @@ export class PyContext {
     }
     if (carriers.size > 0) {
       const masked = this.scan.masked;
-      const text = masked.slice(start, end);
-      NAME_TOKEN.lastIndex = 0;
-      for (let m = NAME_TOKEN.exec(text); m; m = NAME_TOKEN.exec(text)) {
-        if (!carriers.has(m[0])) continue;
+      const offsets: number[] = [];
+      for (const c of carriers) tokensIn(masked, c, start, end, offsets);
+      offsets.sort((x, y) => x - y);
+      for (const at of offsets) {
         // Module-level code is traced by module-level calls (a function's body runs only when it is called).
-        if (scope < 0 && functionAt(this.scan, start + m.index) >= 0) continue;
-        const open = this.openBrackets(start + m.index);
+        if (scope < 0 && functionAt(this.scan, at) >= 0) continue;
+        const open = this.openBrackets(at);
         for (let k = open.length - 1; k >= 0; k--) {
           const p = open[k] as number;
           if (masked[p] !== '(') continue;
@@ -1400,7 +1419,8 @@ export class PyContext {
     if (this.config.predictPatterns.length > 0) return true;
     if (this.context.resolver && this.fromWorkspace(callee)) return true;
     // An imported alias (`from requests import post as send`, `from pickle import load as pload`).
-    if (!this.scan.imports.aliases.has(callee.split('.', 1)[0] as string)) return false;
+    const dot = callee.indexOf('.');
+    if (!this.scan.imports.aliases.has(dot < 0 ? callee : callee.slice(0, dot))) return false;
     const resolved = this.resolveDotted(callee);
     return resolved !== callee && (INTERESTING_METHODS.has(lastSeg(resolved)) || LLM_FUNCTIONS[resolved] !== undefined);
   }
@@ -1896,15 +1916,23 @@ export class PyContext {
     }
   }
 
-  private readonly mentionCache = new Map<string, Mention>();
+  /** By offset × 2 + scores (a number key: no string made per lookup); other lengths at an offset in mentionCacheOther. */
+  private readonly mentionCache = new Map<number, Mention>();
+  private readonly mentionCacheOther = new Map<string, Mention>();
 
   /** What one mention says, independent of which prediction it belongs to (cached: many calls share mentions). */
   private mentionAt(offset: number, length: number, li: number, scores: boolean): Mention {
-    const cacheKey = `${offset}:${length}:${scores ? 1 : 0}`;
+    const cacheKey = offset * 2 + (scores ? 1 : 0);
     const cached = this.mentionCache.get(cacheKey);
-    if (cached) return cached;
-    const m: Mention = { skip: false, sinks: [], label: false, numeric: false };
-    this.mentionCache.set(cacheKey, m);
+    const m: Mention = { length, skip: false, sinks: [], label: false, numeric: false };
+    if (!cached) this.mentionCache.set(cacheKey, m);
+    else if (cached.length === length) return cached;
+    else {
+      const otherKey = `${offset}:${length}:${scores ? 1 : 0}`;
+      const other = this.mentionCacheOther.get(otherKey);
+      if (other) return other;
+      this.mentionCacheOther.set(otherKey, m);
+    }
     const lines = this.scan.lines;
     const masked = this.scan.masked;
     const ls = lines.startOf(li);

@@ -173,7 +173,10 @@ function tokenEnd(text: string, at: number, limit: number): number {
  */
 function tokensIn(text: string, name: string, from: number, to: number, out: number[]): void {
   if (!isNameStart(name.charCodeAt(0))) return;
-  for (let at = text.indexOf(name, from); at >= 0 && at + name.length <= to; at = text.indexOf(name, at + 1)) {
+  // Searched in the slice: indexOf over the whole text would run on to the next match past `to`.
+  const part = text.slice(from, to);
+  for (let i = part.indexOf(name); i >= 0; i = part.indexOf(name, i + 1)) {
+    const at = from + i;
     if ((at === from || !isWordOrDot(text.charCodeAt(at - 1))) && tokenEnd(text, at, to) === at + name.length) out.push(at);
   }
 }
@@ -1853,7 +1856,14 @@ export class PyContext {
     const masked = this.scan.masked;
     const last = own[own.length - 1] as number;
     let k = 0;
-    let at = masked.indexOf(name, own[0]);
+    // Searched in the scope's own slice: indexOf over the whole text would run to the next match past the scope.
+    const base = own[0];
+    const text = masked.slice(base, last);
+    const next = (from: number): number => {
+      const i = text.indexOf(name, from - base);
+      return i < 0 ? -1 : i + base;
+    };
+    let at = next(base);
     while (at >= 0 && at < last) {
       while (k < own.length && (own[k + 1] as number) <= at) k += 2;
       if (k >= own.length) break;
@@ -1861,11 +1871,11 @@ export class PyContext {
       const le = own[k + 1] as number;
       // Not on one of the scope's lines (a nested function's body): go on from the next one.
       if (at < ls) {
-        at = masked.indexOf(name, ls);
+        at = next(ls);
         continue;
       }
       if ((at === ls || !isWordOrDot(masked.charCodeAt(at - 1))) && tokenEnd(masked, at, le) === at + name.length) list.push(at);
-      at = masked.indexOf(name, at + 1);
+      at = next(at + 1);
     }
     return list;
   }

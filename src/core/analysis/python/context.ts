@@ -831,8 +831,16 @@ export class PyContext {
     if (carriers.size > 0) {
       const masked = this.scan.masked;
       const offsets: number[] = [];
-      for (const c of carriers) tokensIn(masked, c, start, end, offsets);
-      offsets.sort((x, y) => x - y);
+      if (carriers.size <= 4) {
+        // A few names: searched with indexOf, each.
+        for (const c of carriers) tokensIn(masked, c, start, end, offsets);
+        offsets.sort((x, y) => x - y);
+      } else {
+        // Many (a module of versioned snippets): one pass over the scope's name tokens.
+        const text = masked.slice(start, end);
+        NAME_TOKEN.lastIndex = 0;
+        for (let m = NAME_TOKEN.exec(text); m; m = NAME_TOKEN.exec(text)) if (carriers.has(m[0])) offsets.push(start + m.index);
+      }
       for (const at of offsets) {
         // Module-level code is traced by module-level calls (a function's body runs only when it is called).
         if (scope < 0 && functionAt(this.scan, at) >= 0) continue;

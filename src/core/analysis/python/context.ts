@@ -1867,11 +1867,8 @@ export class PyContext {
     // Searched in the scope's own slice: indexOf over the whole text would run to the next match past the scope.
     const base = own[0];
     const text = masked.slice(base, last);
-    const next = (from: number): number => {
-      const i = text.indexOf(name, from - base);
-      return i < 0 ? -1 : i + base;
-    };
-    let at = next(base);
+    let i = text.indexOf(name);
+    let at = i < 0 ? -1 : i + base;
     while (at >= 0 && at < last) {
       while (k < own.length && (own[k + 1] as number) <= at) k += 2;
       if (k >= own.length) break;
@@ -1879,11 +1876,13 @@ export class PyContext {
       const le = own[k + 1] as number;
       // Not on one of the scope's lines (a nested function's body): go on from the next one.
       if (at < ls) {
-        at = next(ls);
+        i = text.indexOf(name, ls - base);
+        at = i < 0 ? -1 : i + base;
         continue;
       }
       if ((at === ls || !isWordOrDot(masked.charCodeAt(at - 1))) && tokenEnd(masked, at, le) === at + name.length) list.push(at);
-      at = next(at + 1);
+      i = text.indexOf(name, at + 1 - base);
+      at = i < 0 ? -1 : i + base;
     }
     return list;
   }
@@ -1895,12 +1894,7 @@ export class PyContext {
     const from = lines.startOf(Math.max(0, fromLine));
     const queue: { at: number; name: string }[] = [];
     const seen = new Set<string>();
-    const enqueue = (name: string, after: number) => {
-      if (seen.has(name)) return;
-      seen.add(name);
-      for (const at of this.nameTokens(scope, name)) if (at >= after) queue.push({ at, name });
-    };
-    for (const n of names) enqueue(n, from);
+    for (const n of names) this.enqueueMentions(queue, seen, scope, n, from);
     queue.sort((a, b) => a.at - b.at);
     for (let i = 0; i < queue.length && i < 5000; i++) {
       const { at, name } = queue[i] as { at: number; name: string };
@@ -1908,11 +1902,18 @@ export class PyContext {
       this.visitMention(out, names, at, name.length, this.lineIndexAt(at), scores);
       if (names.size > size) {
         // A carrier joined (`results.append(p)`): its later mentions are followed too, in order.
-        for (const n of names) enqueue(n, at + 1);
+        for (const n of names) this.enqueueMentions(queue, seen, scope, n, at + 1);
         const rest = queue.splice(i + 1).sort((a, b) => a.at - b.at);
         queue.push(...rest);
       }
     }
+  }
+
+  /** Queues the mentions of `name` at or after `after` (once per name). */
+  private enqueueMentions(queue: { at: number; name: string }[], seen: Set<string>, scope: number, name: string, after: number): void {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const at of this.nameTokens(scope, name)) if (at >= after) queue.push({ at, name });
   }
 
   /**
@@ -1942,15 +1943,15 @@ export class PyContext {
   private mentionAt(offset: number, length: number, li: number, scores: boolean): Mention {
     const cacheKey = offset * 2 + (scores ? 1 : 0);
     const cached = this.mentionCache.get(cacheKey);
-    const m: Mention = { length, skip: false, sinks: [], label: false, numeric: false };
-    if (!cached) this.mentionCache.set(cacheKey, m);
-    else if (cached.length === length) return cached;
-    else {
-      const otherKey = `${offset}:${length}:${scores ? 1 : 0}`;
+    if (cached?.length === length) return cached;
+    const otherKey = cached ? `${offset}:${length}:${scores ? 1 : 0}` : '';
+    if (cached) {
       const other = this.mentionCacheOther.get(otherKey);
       if (other) return other;
-      this.mentionCacheOther.set(otherKey, m);
     }
+    const m: Mention = { length, skip: false, sinks: [], label: false, numeric: false };
+    if (cached) this.mentionCacheOther.set(otherKey, m);
+    else this.mentionCache.set(cacheKey, m);
     const lines = this.scan.lines;
     const masked = this.scan.masked;
     const ls = lines.startOf(li);

@@ -520,15 +520,15 @@ export class PyContext {
 
   /** Open brackets enclosing `offset` within its logical line, innermost last. */
   private openBrackets(offset: number): number[] {
-    const line = lineAt(this.scan, offset);
-    if (!line) return [];
+    const li = lineIndexAt(this.scan, offset);
+    if (li < 0 || li >= this.scan.lines.count) return [];
     const masked = this.scan.masked;
     const stack: number[] = [];
     // A statement can be a whole data file on one logical line: look back a bounded window only.
-    for (let i = Math.max(line.start, offset - 4000); i < offset; i++) {
-      const c = masked[i];
-      if (c === '(' || c === '[' || c === '{') stack.push(i);
-      else if (c === ')' || c === ']' || c === '}') stack.pop();
+    for (let i = Math.max(this.scan.lines.startOf(li), offset - 4000); i < offset; i++) {
+      const c = masked.charCodeAt(i);
+      if (c === 40 /* ( */ || c === 91 /* [ */ || c === 123 /* { */) stack.push(i);
+      else if (c === 41 /* ) */ || c === 93 /* ] */ || c === 125 /* } */) stack.pop();
     }
     return stack;
   }

@@ -549,6 +549,13 @@ export class PyContext {
 
   // ---------------------------------------------------------------- scopes
 
+  /**
+   * Set while the whole file's call sites are visited (a full analysis): the occurrences of each key are then found
+   * once over the whole text; a reanalysis that visits a few statements searches their scopes only.
+   */
+  private wholeFile = false;
+  private readonly wholeOcc = new Map<string, number[]>();
+
   /** By key, then by the range's start (the range's end is kept and checked). */
   private readonly occCache = new Map<string, Map<number, { end: number; list: number[] }>>();
 
@@ -564,19 +571,36 @@ export class PyContext {
     }
     const hit = byStart.get(start);
     let list = hit && hit.end === end ? hit.list : undefined;
-    if (!list) {
-      list = [];
-      const text = masked ? this.scan.masked : this.source;
-      if (typeof re === 'string') {
-        for (let at = text.indexOf(re, start); at >= 0 && at < end; at = text.indexOf(re, at + re.length)) list.push(at);
-      } else {
-        re.lastIndex = start;
-        for (let m = re.exec(text); m && m.index < end; m = re.exec(text)) {
-          list.push(m.index);
-          if (m[0].length === 0) re.lastIndex++;
-        }
+    if (!list && this.wholeFile) {
+      // Taken from the matches over the whole text (found once): a search from `start` finds the same ones in
+      // [start, end), as no match can straddle a def's header start, and does not run on past `end` to the next match.
+      let all = this.wholeOcc.get(key);
+      if (!all) {
+        all = this.matchesIn(re, masked, 0, this.source.length);
+        this.wholeOcc.set(key, all);
       }
+      list = all.slice(lastNumberAtOrBefore(all, start - 1) + 1, lastNumberAtOrBefore(all, end - 1) + 1);
       byStart.set(start, { end, list });
+    }
+    if (!list) {
+      list = this.matchesIn(re, masked, start, end);
+      byStart.set(start, { end, list });
+    }
+    return list;
+  }
+
+  /** Offsets of the matches of `re` (global) or of a string that start within [start, end). */
+  private matchesIn(re: RegExp | string, masked: boolean, start: number, end: number): number[] {
+    const list: number[] = [];
+    const text = masked ? this.scan.masked : this.source;
+    if (typeof re === 'string') {
+      for (let at = text.indexOf(re, start); at >= 0 && at < end; at = text.indexOf(re, at + re.length)) list.push(at);
+    } else {
+      re.lastIndex = start;
+      for (let m = re.exec(text); m && m.index < end; m = re.exec(text)) {
+        list.push(m.index);
+        if (m[0].length === 0) re.lastIndex++;
+      }
     }
     return list;
   }
@@ -1325,6 +1349,7 @@ export class PyContext {
   visitSites(keep?: (site: CallSite) => boolean): { records: CallRecord[]; unsafe: UnsafeLoad[] } {
     const records: CallRecord[] = [];
     const unsafe: UnsafeLoad[] = [];
+    this.wholeFile = !keep;
     for (const site of this.scan.calls) {
       if (keep && !keep(site)) continue;
       try {

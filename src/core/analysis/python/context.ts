@@ -1890,7 +1890,7 @@ export class PyContext {
     const last = own[own.length - 1] as number;
     let k = 0;
     // Searched in the scope's own slice: indexOf over the whole text would run to the next match past the scope.
-    const base = own[0];
+    const base = own[0] as number;
     const text = masked.slice(base, last);
     let i = text.indexOf(name);
     let at = i < 0 ? -1 : i + base;

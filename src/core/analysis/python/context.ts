@@ -82,6 +82,8 @@ export interface PyAnalysis {
 
 /** What one mention of a prediction says (see visitMention). */
 interface Mention {
+  /** The length of the text mentioned (the cache is keyed by offset). */
+  length: number;
   /** A score mention inside an argmax: it is the label, not the score. */
   skip: boolean;
   sinks: Sink[];
@@ -114,6 +116,16 @@ const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...HTTP_METHODS, 'run',
 const SERVING_ROOTS = new Set(['flask', 'fastapi', 'django', 'starlette', 'aiohttp', 'sanic', 'tornado', 'bottle', 'falcon', 'quart', 'celery', 'rq', 'dramatiq', 'gradio', 'grpc', 'kafka', 'confluent_kafka', 'pika', 'ray', 'bentoml', 'mlserver', 'kserve', 'ts', 'litserve', 'uvicorn', 'connexion', 'chalice', 'functions_framework', 'azure', 'pulsar', 'websockets', 'socketio', 'flask_socketio', 'telegram', 'discord', 'slack_bolt']);
 const STOP_WORDS = new Set(['and', 'or', 'not', 'if', 'elif', 'else', 'while', 'return', 'assert', 'lambda', 'yield', 'for', 'await', 'in', 'is']);
 const NAME_TOKEN = /(?<![\w.])(?:(?:self|cls)\.[A-Za-z_]\w*|[A-Za-z_]\w*)/g;
+/** What an assignment's value says, tested once per assignment (see rhsFlags). */
+const RHS_ARGMAX = /\bargmax\b|\btopk\s*\(|\btorch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)/;
+const RHS_MAX_PAIR = /\b(?:torch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)|topk\s*\()/;
+const RHS_PROBA_CALL = /\b(?:predict_proba|decision_function|predict_log_proba)\s*\(/;
+/** Needed for a `<receiver>.predict_proba(` of surfaced(): no word boundary asked. */
+const RHS_PROBA_ANY = /(?:predict_proba|decision_function|predict_log_proba)\s*\(/;
+/** Read in the source (a string key such as `["score"]`). */
+const RHS_SCORE_OF = /\b(?:softmax|sigmoid|amax)\s*\(|\.max\s*\(|\bnp\.max\s*\(|\[\s*["'](?:score|probability|confidence)["']\s*\]|\.score\b/;
+const RHS_ARGMAX_WORD = /\bargmax\b/;
+const Rhs = { Known: 1, Argmax: 2, MaxPair: 4, ProbaCall: 8, ProbaAny: 16, ScoreOf: 32, ArgmaxWord: 64 } as const;
 
 /** A module (or a name in one) of a web or serving framework. */
 function servingModule(qualified: string): boolean {
@@ -127,6 +139,46 @@ function isSpaceCode(c: number): boolean {
 
 function isDottedChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c > 127;
+}
+
+function isNameStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isWordCode(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57);
+}
+
+function isWordOrDot(c: number): boolean {
+  return isWordCode(c) || c === 46;
+}
+
+/**
+ * Where the NAME_TOKEN match starting at `at` ends (the text read no further than `limit`), or -1 if none starts
+ * there: `self.x` / `cls.x` as one token, otherwise one name.
+ */
+function tokenEnd(text: string, at: number, limit: number): number {
+  let p = at;
+  if (text.startsWith('self.', p) && p + 5 < limit && isNameStart(text.charCodeAt(p + 5))) p += 5;
+  else if (text.startsWith('cls.', p) && p + 4 < limit && isNameStart(text.charCodeAt(p + 4))) p += 4;
+  if (p >= limit || !isNameStart(text.charCodeAt(p))) return -1;
+  p++;
+  while (p < limit && isWordCode(text.charCodeAt(p))) p++;
+  return p;
+}
+
+/**
+ * Adds to `out` the offsets in [from, to) where NAME_TOKEN, run over `text.slice(from, to)`, matches `name` exactly
+ * (found with indexOf; each hit checked as the regex would see it).
+ */
+function tokensIn(text: string, name: string, from: number, to: number, out: number[]): void {
+  if (!isNameStart(name.charCodeAt(0))) return;
+  // Searched in the slice: indexOf over the whole text would run on to the next match past `to`.
+  const part = text.slice(from, to);
+  for (let i = part.indexOf(name); i >= 0; i = part.indexOf(name, i + 1)) {
+    const at = from + i;
+    if ((at === from || !isWordOrDot(text.charCodeAt(at - 1))) && tokenEnd(text, at, to) === at + name.length) out.push(at);
+  }
 }
 
 function lastSeg(dotted: string): string {
@@ -468,15 +520,15 @@ export class PyContext {
 
   /** Open brackets enclosing `offset` within its logical line, innermost last. */
   private openBrackets(offset: number): number[] {
-    const line = lineAt(this.scan, offset);
-    if (!line) return [];
+    const li = lineIndexAt(this.scan, offset);
+    if (li < 0 || li >= this.scan.lines.count) return [];
     const masked = this.scan.masked;
     const stack: number[] = [];
     // A statement can be a whole data file on one logical line: look back a bounded window only.
-    for (let i = Math.max(line.start, offset - 4000); i < offset; i++) {
-      const c = masked[i];
-      if (c === '(' || c === '[' || c === '{') stack.push(i);
-      else if (c === ')' || c === ']' || c === '}') stack.pop();
+    for (let i = Math.max(this.scan.lines.startOf(li), offset - 4000); i < offset; i++) {
+      const c = masked.charCodeAt(i);
+      if (c === 40 /* ( */ || c === 91 /* [ */ || c === 123 /* { */) stack.push(i);
+      else if (c === 41 /* ) */ || c === 93 /* ] */ || c === 125 /* } */) stack.pop();
     }
     return stack;
   }
@@ -497,28 +549,58 @@ export class PyContext {
 
   // ---------------------------------------------------------------- scopes
 
-  private readonly occCache = new Map<string, number[]>();
+  /**
+   * Set while the whole file's call sites are visited (a full analysis): the occurrences of each key are then found
+   * once over the whole text; a reanalysis that visits a few statements searches their scopes only.
+   */
+  private wholeFile = false;
+  private readonly wholeOcc = new Map<string, number[]>();
+
+  /** By key, then by the range's start (the range's end is kept and checked). */
+  private readonly occCache = new Map<string, Map<number, { end: number; list: number[] }>>();
 
   /**
    * Offsets of the matches of `re` (global) or of a string in the source or the masked text that start within
    * [start, end), computed once per range: a scope's own text is searched, never the whole file.
    */
   private occurrences(key: string, re: RegExp | string, masked: boolean, start: number, end: number): number[] {
-    const k = `${key}\u0000${start}\u0000${end}`;
-    let list = this.occCache.get(k);
-    if (!list) {
-      list = [];
-      const text = masked ? this.scan.masked : this.source;
-      if (typeof re === 'string') {
-        for (let at = text.indexOf(re, start); at >= 0 && at < end; at = text.indexOf(re, at + re.length)) list.push(at);
-      } else {
-        re.lastIndex = start;
-        for (let m = re.exec(text); m && m.index < end; m = re.exec(text)) {
-          list.push(m.index);
-          if (m[0].length === 0) re.lastIndex++;
-        }
+    let byStart = this.occCache.get(key);
+    if (!byStart) {
+      byStart = new Map();
+      this.occCache.set(key, byStart);
+    }
+    const hit = byStart.get(start);
+    let list = hit && hit.end === end ? hit.list : undefined;
+    if (!list && this.wholeFile) {
+      // Taken from the matches over the whole text (found once): a search from `start` finds the same ones in
+      // [start, end), as no match can straddle a def's header start, and does not run on past `end` to the next match.
+      let all = this.wholeOcc.get(key);
+      if (!all) {
+        all = this.matchesIn(re, masked, 0, this.source.length);
+        this.wholeOcc.set(key, all);
       }
-      this.occCache.set(k, list);
+      list = all.slice(lastNumberAtOrBefore(all, start - 1) + 1, lastNumberAtOrBefore(all, end - 1) + 1);
+      byStart.set(start, { end, list });
+    }
+    if (!list) {
+      list = this.matchesIn(re, masked, start, end);
+      byStart.set(start, { end, list });
+    }
+    return list;
+  }
+
+  /** Offsets of the matches of `re` (global) or of a string that start within [start, end). */
+  private matchesIn(re: RegExp | string, masked: boolean, start: number, end: number): number[] {
+    const list: number[] = [];
+    const text = masked ? this.scan.masked : this.source;
+    if (typeof re === 'string') {
+      for (let at = text.indexOf(re, start); at >= 0 && at < end; at = text.indexOf(re, at + re.length)) list.push(at);
+    } else {
+      re.lastIndex = start;
+      for (let m = re.exec(text); m && m.index < end; m = re.exec(text)) {
+        list.push(m.index);
+        if (m[0].length === 0) re.lastIndex++;
+      }
     }
     return list;
   }
@@ -665,6 +747,41 @@ export class PyContext {
     return t;
   }
 
+  private readonly rhsFlagCache = new Map<Assign, number>();
+
+  /** The Rhs flags of an assignment's value, tested once. */
+  private rhsFlags(a: Assign): number {
+    let f = this.rhsFlagCache.get(a);
+    if (f === undefined) {
+      const m = this.scan.masked.slice(a.rhsStart, a.rhsEnd);
+      f = Rhs.Known;
+      if (RHS_ARGMAX.test(m)) f |= Rhs.Argmax;
+      if (RHS_MAX_PAIR.test(m)) f |= Rhs.MaxPair;
+      if (RHS_PROBA_ANY.test(m)) {
+        f |= Rhs.ProbaAny;
+        if (RHS_PROBA_CALL.test(m)) f |= Rhs.ProbaCall;
+      }
+      if (RHS_ARGMAX_WORD.test(m)) f |= Rhs.ArgmaxWord;
+      if (RHS_SCORE_OF.test(this.source.slice(a.rhsStart, a.rhsEnd))) f |= Rhs.ScoreOf;
+      this.rhsFlagCache.set(a, f);
+    }
+    return f;
+  }
+
+  private readonly derivedFrom = new Map<Assign, { scope: number; derived: { names: Set<string>; from: Map<string, Assign> } }>();
+
+  /**
+   * The names derived from one assignment onwards (`derive` seeded with it alone), made once per assignment: the
+   * flow, confidence and surfacing checks of a call all ask it. Read only: callers that add names copy the set.
+   */
+  private deriveFrom(scope: number, assign: Assign): { names: ReadonlySet<string>; from: ReadonlyMap<string, Assign> } {
+    const hit = this.derivedFrom.get(assign);
+    if (hit && hit.scope === scope) return hit.derived;
+    const derived = this.derive(scope, (a) => a === assign, assign);
+    this.derivedFrom.set(assign, { scope, derived });
+    return derived;
+  }
+
   private derive(scope: number, seed: (a: Assign) => boolean, after?: Assign, stop?: (a: Assign) => boolean): { names: Set<string>; from: Map<string, Assign> } {
     const names = new Set<string>();
     const from = new Map<string, Assign>();
@@ -699,7 +816,7 @@ export class PyContext {
   private probaThreshold(scope: number): boolean {
     const masked = this.scan.masked;
     const f = this.facts(scope);
-    f.probaNames ??= this.derive(scope, (a) => /\b(?:predict_proba|decision_function|predict_log_proba)\s*\(/.test(masked.slice(a.rhsStart, a.rhsEnd))).names;
+    f.probaNames ??= this.derive(scope, (a) => (this.rhsFlags(a) & Rhs.ProbaCall) !== 0).names;
     const names = f.probaNames;
     return this.comparisons(scope).some((c) => {
       const t = masked.slice(c.start, c.end);
@@ -737,13 +854,21 @@ export class PyContext {
     }
     if (carriers.size > 0) {
       const masked = this.scan.masked;
-      const text = masked.slice(start, end);
-      NAME_TOKEN.lastIndex = 0;
-      for (let m = NAME_TOKEN.exec(text); m; m = NAME_TOKEN.exec(text)) {
-        if (!carriers.has(m[0])) continue;
+      const offsets: number[] = [];
+      if (carriers.size <= 4) {
+        // A few names: searched with indexOf, each.
+        for (const c of carriers) tokensIn(masked, c, start, end, offsets);
+        offsets.sort((x, y) => x - y);
+      } else {
+        // Many (a module of versioned snippets): one pass over the scope's name tokens.
+        const text = masked.slice(start, end);
+        NAME_TOKEN.lastIndex = 0;
+        for (let m = NAME_TOKEN.exec(text); m; m = NAME_TOKEN.exec(text)) if (carriers.has(m[0])) offsets.push(start + m.index);
+      }
+      for (const at of offsets) {
         // Module-level code is traced by module-level calls (a function's body runs only when it is called).
-        if (scope < 0 && functionAt(this.scan, start + m.index) >= 0) continue;
-        const open = this.openBrackets(start + m.index);
+        if (scope < 0 && functionAt(this.scan, at) >= 0) continue;
+        const open = this.openBrackets(at);
         for (let k = open.length - 1; k >= 0; k--) {
           const p = open[k] as number;
           if (masked[p] !== '(') continue;
@@ -1224,6 +1349,7 @@ export class PyContext {
   visitSites(keep?: (site: CallSite) => boolean): { records: CallRecord[]; unsafe: UnsafeLoad[] } {
     const records: CallRecord[] = [];
     const unsafe: UnsafeLoad[] = [];
+    this.wholeFile = !keep;
     for (const site of this.scan.calls) {
       if (keep && !keep(site)) continue;
       try {
@@ -1329,7 +1455,8 @@ export class PyContext {
     if (this.config.predictPatterns.length > 0) return true;
     if (this.context.resolver && this.fromWorkspace(callee)) return true;
     // An imported alias (`from requests import post as send`, `from pickle import load as pload`).
-    if (!this.scan.imports.aliases.has(callee.split('.', 1)[0] as string)) return false;
+    const dot = callee.indexOf('.');
+    if (!this.scan.imports.aliases.has(dot < 0 ? callee : callee.slice(0, dot))) return false;
     const resolved = this.resolveDotted(callee);
     return resolved !== callee && (INTERESTING_METHODS.has(lastSeg(resolved)) || LLM_FUNCTIONS[resolved] !== undefined);
   }
@@ -1703,7 +1830,7 @@ export class PyContext {
 
   /** Where the value of the call at [start, end) goes in its function (see flow.ts). */
   private flowOf(scope: number, start: number, end: number, assign: Assign | undefined): Flow {
-    const names = assign ? new Set(this.derive(scope, (a) => a === assign, assign).names) : new Set<string>();
+    const names = assign ? new Set(this.deriveFrom(scope, assign).names) : new Set<string>();
     if (!assign) {
       // `total += model.predict(x)`, `df["p"] -= …`: the augmented target carries the prediction.
       const line = lineAt(this.scan, start);
@@ -1719,31 +1846,70 @@ export class PyContext {
     return out;
   }
 
-  private readonly tokenIndexes = new Map<number, Map<string, number[]>>();
+  /** Per scope: its own logical lines (nested functions excluded) as [start, end] pairs, ascending. */
+  private readonly ownLines = new Map<number, Int32Array>();
+  /** Per scope: the offsets of each name asked for (see nameTokens). */
+  private readonly nameTokenCache = new Map<number, Map<string, number[]>>();
 
-  /** Offsets of every name token of a scope's own lines (nested functions excluded), by name; built once per scope. */
-  private tokenIndex(scope: number): Map<string, number[]> {
-    let idx = this.tokenIndexes.get(scope);
-    if (!idx) {
-      idx = new Map();
-      const masked = this.scan.masked;
+  private ownLinesOf(scope: number): Int32Array {
+    let own = this.ownLines.get(scope);
+    if (!own) {
       const lines = this.scan.lines;
       const { start, end } = this.scopeRange(scope);
+      const spans: number[] = [];
       for (let li = Math.max(0, this.lineIndexAt(start)); li < lines.count; li++) {
         const ls = lines.startOf(li);
         if (ls > end) break;
-        if (functionAt(this.scan, ls) !== scope) continue;
-        const text = masked.slice(ls, lines.endOf(li));
-        NAME_TOKEN.lastIndex = 0;
-        for (let m = NAME_TOKEN.exec(text); m; m = NAME_TOKEN.exec(text)) {
-          const list = idx.get(m[0]);
-          if (list) list.push(ls + m.index);
-          else idx.set(m[0], [ls + m.index]);
-        }
+        if (functionAt(this.scan, ls) === scope) spans.push(ls, lines.endOf(li));
       }
-      this.tokenIndexes.set(scope, idx);
+      own = Int32Array.from(spans);
+      this.ownLines.set(scope, own);
     }
-    return idx;
+    return own;
+  }
+
+  /**
+   * Offsets where `name` is a whole name token (NAME_TOKEN: `x`, `self.x`, never the `y` of `x.y`) on a line of the
+   * scope's own (nested functions excluded), ascending. Found with indexOf over the scope's text and checked at each
+   * hit, per name asked: tokenizing every line of every scope costs more than the few names followed.
+   */
+  private nameTokens(scope: number, name: string): readonly number[] {
+    let byName = this.nameTokenCache.get(scope);
+    if (!byName) {
+      byName = new Map();
+      this.nameTokenCache.set(scope, byName);
+    }
+    let list = byName.get(name);
+    if (list) return list;
+    list = [];
+    byName.set(name, list);
+    const c0 = name.charCodeAt(0);
+    const own = this.ownLinesOf(scope);
+    if (own.length === 0 || !isNameStart(c0)) return list;
+    const masked = this.scan.masked;
+    const last = own[own.length - 1] as number;
+    let k = 0;
+    // Searched in the scope's own slice: indexOf over the whole text would run to the next match past the scope.
+    const base = own[0] as number;
+    const text = masked.slice(base, last);
+    let i = text.indexOf(name);
+    let at = i < 0 ? -1 : i + base;
+    while (at >= 0 && at < last) {
+      while (k < own.length && (own[k + 1] as number) <= at) k += 2;
+      if (k >= own.length) break;
+      const ls = own[k] as number;
+      const le = own[k + 1] as number;
+      // Not on one of the scope's lines (a nested function's body): go on from the next one.
+      if (at < ls) {
+        i = text.indexOf(name, ls - base);
+        at = i < 0 ? -1 : i + base;
+        continue;
+      }
+      if ((at === ls || !isWordOrDot(masked.charCodeAt(at - 1))) && tokenEnd(masked, at, le) === at + name.length) list.push(at);
+      i = text.indexOf(name, at + 1 - base);
+      at = i < 0 ? -1 : i + base;
+    }
+    return list;
   }
 
   /** Adds the sinks of every later line of `scope` that mentions one of `names` (which grows with carriers). */
@@ -1751,15 +1917,9 @@ export class PyContext {
     const lines = this.scan.lines;
     if (fromLine >= lines.count) return;
     const from = lines.startOf(Math.max(0, fromLine));
-    const idx = this.tokenIndex(scope);
     const queue: { at: number; name: string }[] = [];
     const seen = new Set<string>();
-    const enqueue = (name: string, after: number) => {
-      if (seen.has(name)) return;
-      seen.add(name);
-      for (const at of idx.get(name) ?? []) if (at >= after) queue.push({ at, name });
-    };
-    for (const n of names) enqueue(n, from);
+    for (const n of names) this.enqueueMentions(queue, seen, scope, n, from);
     queue.sort((a, b) => a.at - b.at);
     for (let i = 0; i < queue.length && i < 5000; i++) {
       const { at, name } = queue[i] as { at: number; name: string };
@@ -1767,11 +1927,18 @@ export class PyContext {
       this.visitMention(out, names, at, name.length, this.lineIndexAt(at), scores);
       if (names.size > size) {
         // A carrier joined (`results.append(p)`): its later mentions are followed too, in order.
-        for (const n of names) enqueue(n, at + 1);
+        for (const n of names) this.enqueueMentions(queue, seen, scope, n, at + 1);
         const rest = queue.splice(i + 1).sort((a, b) => a.at - b.at);
         queue.push(...rest);
       }
     }
+  }
+
+  /** Queues the mentions of `name` at or after `after` (once per name). */
+  private enqueueMentions(queue: { at: number; name: string }[], seen: Set<string>, scope: number, name: string, after: number): void {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const at of this.nameTokens(scope, name)) if (at >= after) queue.push({ at, name });
   }
 
   /**
@@ -1793,15 +1960,23 @@ export class PyContext {
     }
   }
 
-  private readonly mentionCache = new Map<string, Mention>();
+  /** By offset × 2 + scores (a number key: no string made per lookup); other lengths at an offset in mentionCacheOther. */
+  private readonly mentionCache = new Map<number, Mention>();
+  private readonly mentionCacheOther = new Map<string, Mention>();
 
   /** What one mention says, independent of which prediction it belongs to (cached: many calls share mentions). */
   private mentionAt(offset: number, length: number, li: number, scores: boolean): Mention {
-    const cacheKey = `${offset}:${length}:${scores ? 1 : 0}`;
+    const cacheKey = offset * 2 + (scores ? 1 : 0);
     const cached = this.mentionCache.get(cacheKey);
-    if (cached) return cached;
-    const m: Mention = { skip: false, sinks: [], label: false, numeric: false };
-    this.mentionCache.set(cacheKey, m);
+    if (cached?.length === length) return cached;
+    const otherKey = cached ? `${offset}:${length}:${scores ? 1 : 0}` : '';
+    if (cached) {
+      const other = this.mentionCacheOther.get(otherKey);
+      if (other) return other;
+    }
+    const m: Mention = { length, skip: false, sinks: [], label: false, numeric: false };
+    if (cached) this.mentionCacheOther.set(otherKey, m);
+    else this.mentionCache.set(cacheKey, m);
     const lines = this.scan.lines;
     const masked = this.scan.masked;
     const ls = lines.startOf(li);
@@ -1909,25 +2084,22 @@ export class PyContext {
    */
   private surfaced(scope: number, start: number, end: number, assign: Assign | undefined, outputIsScore: boolean, receiver: string): boolean {
     const masked = this.scan.masked;
-    const source = this.source;
-    const own = assign ? this.derive(scope, (a) => a === assign, assign).names : new Set<string>();
+    const own: ReadonlySet<string> = assign ? this.deriveFrom(scope, assign).names : new Set<string>();
     const recv = receiver.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const sameModel = recv ? new RegExp(`(?:^|[^\\w.])${recv}\\s*\\.\\s*(?:predict_proba|decision_function|predict_log_proba)\\s*\\(`) : undefined;
-    const SCORE_OF = /\b(?:softmax|sigmoid|amax)\s*\(|\.max\s*\(|\bnp\.max\s*\(|\[\s*["'](?:score|probability|confidence)["']\s*\]|\.score\b/;
     // An argmax turns a score into the label: what it assigns is not a score, and scores do not flow through it.
-    const ARGMAX = /\bargmax\b|\btopk\s*\(|\btorch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)/;
-    const picksLabel = (a: Assign): boolean => a.targets.length < 2 && ARGMAX.test(masked.slice(a.rhsStart, a.rhsEnd));
+    const picksLabel = (a: Assign): boolean => a.targets.length < 2 && (this.rhsFlags(a) & Rhs.Argmax) !== 0;
     const seeded = this.derive(scope, (a) => {
       if (outputIsScore && a === assign) return !picksLabel(a);
-      const rhs = masked.slice(a.rhsStart, a.rhsEnd);
-      if (sameModel?.test(rhs)) return true;
-      return SCORE_OF.test(source.slice(a.rhsStart, a.rhsEnd)) && !picksLabel(a) && this.mentions(rhs, own);
+      const flags = this.rhsFlags(a);
+      if (sameModel && (flags & Rhs.ProbaAny) !== 0 && sameModel.test(masked.slice(a.rhsStart, a.rhsEnd))) return true;
+      return (flags & Rhs.ScoreOf) !== 0 && !picksLabel(a) && this.mentions(masked.slice(a.rhsStart, a.rhsEnd), own);
     }, undefined, picksLabel).names;
     // `values, indices = torch.max(x, 1)` / `score, idx = probs.max(1)`: the indices are the label, not a score.
     // `pred = model(x)` then `pred = np.argmax(pred)`: from there on the name holds the label, not the score.
     for (const a of this.facts(scope).assigns) {
       if (a.start > end && a.targets.length === 1 && picksLabel(a)) seeded.delete(baseTarget(a.targets[0] as string));
-      if (a.targets.length === 2 && /\b(?:torch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)|topk\s*\()/.test(masked.slice(a.rhsStart, a.rhsEnd))) seeded.delete(baseTarget(a.targets[1] as string));
+      if (a.targets.length === 2 && (this.rhsFlags(a) & Rhs.MaxPair) !== 0) seeded.delete(baseTarget(a.targets[1] as string));
     }
     const out: Flow = { sinks: new Set(), labelUse: false, numericUse: false };
     this.followNames(out, seeded, scope, this.lineIndexAt(start), true);
@@ -1935,13 +2107,12 @@ export class PyContext {
     // A score computed right in the returned or logged expression (`return label, float(model.predict_proba(x)[0, 1])`).
     if (sameModel) {
       const { start: s0, end: e0 } = this.scopeRange(scope);
-      const re = /\b(?:predict_proba|decision_function)\s*\(/g;
-      re.lastIndex = s0;
-      for (let m = re.exec(masked); m && m.index < e0; m = re.exec(masked)) {
-        const line = lineAt(this.scan, m.index);
-        if (functionAt(this.scan, m.index) === scope && line && sameModel.test(masked.slice(Math.max(line.start, m.index - recv.length - 4), m.index + m[0].length))) {
-          this.visitMention(out, seeded, m.index, m[0].length, this.lineIndexAt(m.index), true);
-        }
+      for (const at of this.occurrences('proba-call', /\b(?:predict_proba|decision_function)\s*\(/g, true, s0, e0)) {
+        if (functionAt(this.scan, at) !== scope) continue;
+        const line = lineAt(this.scan, at);
+        // The match ends at the first `(` after the name.
+        const len = masked.indexOf('(', at) + 1 - at;
+        if (line && sameModel.test(masked.slice(Math.max(line.start, at - recv.length - 4), at + len))) this.visitMention(out, seeded, at, len, this.lineIndexAt(at), true);
       }
     }
     return out.sinks.has('return') || out.sinks.has('send') || out.sinks.has('store') || out.sinks.has('log') || out.sinks.has('show');
@@ -1970,7 +2141,7 @@ export class PyContext {
     const firstHit = lastNumberAtOrBefore(f.argmax, from0 - 1) + 1;
     const hits = f.argmax.slice(firstHit, firstHit + 200);
     if (hits.length === 0) return 'n/a';
-    const { names, from } = assign ? this.derive(scope, (a) => a === assign, assign) : { names: new Set<string>(), from: new Map<string, Assign>() };
+    const { names, from } = assign ? this.deriveFrom(scope, assign) : { names: new Set<string>(), from: new Map<string, Assign>() };
     let used = false;
     for (const off of hits) {
       if (used) break;
@@ -1982,7 +2153,7 @@ export class PyContext {
     const scores = new Set<string>();
     for (const n of names) {
       const a = from.get(n);
-      if (a && !/\bargmax\b/.test(masked.slice(a.rhsStart, a.rhsEnd))) scores.add(n);
+      if (a && (this.rhsFlags(a) & Rhs.ArgmaxWord) === 0) scores.add(n);
     }
     const ok = this.comparisons(scope).some((c) => (c.start <= start && c.end >= end) || this.mentions(masked.slice(c.start, c.end), scores));
     return ok ? 'pass' : 'fail';
@@ -1993,7 +2164,7 @@ export class PyContext {
     const source = this.source;
     const masked = this.scan.masked;
     const { start: s0, end: e0 } = this.scopeRange(scope);
-    const { names } = assign ? this.derive(scope, (a) => a === assign, assign) : { names: new Set<string>() };
+    const { names } = assign ? this.deriveFrom(scope, assign) : { names: new Set<string>() };
     const callLine = lineAt(this.scan, start);
     const LABEL = /\[\s*(["'])(?:label|entity|entity_group)\1\s*\]|\.\s*label\b/g;
     const SCORE = /\[\s*(["'])score\1\s*\]|\.\s*score\b/;

@@ -4,7 +4,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
-import { type Ast, buildAst, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
+import { type Ast, buildAst, editedLineStarts, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
 import { affectedStatements, carryIndex, type EditScope, importScanFacts, info, isRoot, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
@@ -74,6 +74,8 @@ export interface Snapshot {
   programReaders: Set<number>;
   /** The selected statements whose code records a model version (see `Checker.recordsVersion`), by start offset. */
   recorders: Set<number>;
+  /** Where the lines of `source` start. */
+  lineStarts: number[];
 }
 
 /**
@@ -282,6 +284,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   const reshaped: { start: number; copy: StatementCopy }[] = [];
   /** Statements outside the edited span: their index before the edit, and the shift of their offsets. */
   let moved = new Moved([], []);
+  /** The line starts of `source`, from those before the edit. */
+  let lines: number[] | undefined;
   if (options.selective) {
     statements = topLevel(tree);
     // After an edit: statements outside the edited span are the same text as before, moved by the edit's length;
@@ -294,6 +298,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     if (prev) {
       const span = textEdit(prev.source, source);
       edit = span;
+      lines = editedLineStarts(prev.lineStarts, source, span);
       const delta = span.newEnd - span.oldEnd;
       moved = new Moved(statements, prev.statements);
       const olds = prev.statements;
@@ -478,7 +483,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       keep = (_type, start) => starts.has(start);
     }
   }
-  const ast = buildAst(tree, source, keep, reuse);
+  const ast = buildAst(tree, source, keep, reuse, lines);
   // A statement with a syntax error whose layout alone changed was taken to mean what it meant: unless tree-sitter
   // recovered from the error differently, analyzed again with every edit counted in full.
   if (reshaped.length > 0) {
@@ -641,7 +646,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         copies.set(start, { top: old.top, list, from: 0, delta: old.delta + moved.delta(i) });
       }
     }
-    snapshot = { source, key, flags, statements, infos, offsets, kept: keptStarts, copies, results, programReaders, recorders };
+    snapshot = { source, key, flags, statements, infos, offsets, kept: keptStarts, copies, results, programReaders, recorders, lineStarts: ast.lineStarts };
   }
   return { ast, ts, env, checker, records, calls, findings, work, ...(snapshot ? { snapshot } : {}) };
 }

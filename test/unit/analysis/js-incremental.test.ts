@@ -9,7 +9,7 @@ import { generateSource } from '../../../bench/analysis';
 import { analyzeSource, needsAnalysis } from '../../../src/core/analysis/engine';
 import { runAnalysis, type Snapshot } from '../../../src/core/analysis/js/analyzer';
 import { isRoot, type NameIndex, nameIndex, sameSelection, selectStatements } from '../../../src/core/analysis/js/prescan';
-import { type Ast, buildAst, FUNCTION_TYPES, type JNode, setDirectWalk } from '../../../src/core/analysis/js/ast';
+import { type Ast, buildAst, editedLineStarts, FUNCTION_TYPES, type JNode, lineStartsOf, setDirectWalk } from '../../../src/core/analysis/js/ast';
 import { loadGrammars, parse, treeSitterCursorModule } from '../../../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type Language, type WorkspaceResolver } from '../../../src/core/analysis/types';
 import { mulberry32 } from '../../../src/core/util/random';
@@ -184,6 +184,20 @@ describe('JS/TS analysis shortcuts', () => {
         assert.equal(n.fn, fn);
         for (const c of n.children) assert.ok(c.idx > n.idx && c.last <= n.last);
       });
+    }
+  });
+
+  test('line starts carried over an edit (line breaks typed, deleted, replaced, at either end) equal those of the new text', () => {
+    const rng = mulberry32(41);
+    const pieces = ['', 'a', '\n', '\n\n', 'x\ny', '\r\n', 'abc\n', '\nabc'];
+    for (let round = 0; round < 400; round++) {
+      const text = Array.from({ length: Math.floor(rng() * 12) }, () => pieces[Math.floor(rng() * pieces.length)]).join('');
+      const start = Math.floor(rng() * (text.length + 1));
+      const oldEnd = start + Math.floor(rng() * (text.length - start + 1));
+      const inserted = pieces[Math.floor(rng() * pieces.length)] as string;
+      const next = text.slice(0, start) + inserted + text.slice(oldEnd);
+      const edit = { start, oldEnd, newEnd: start + inserted.length };
+      assert.deepEqual(editedLineStarts(lineStartsOf(text), next, edit), lineStartsOf(next), JSON.stringify({ text, edit, inserted }));
     }
   });
 

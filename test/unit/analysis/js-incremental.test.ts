@@ -323,6 +323,42 @@ describe('JS/TS analysis shortcuts', () => {
       assert.ok(compared >= 30 && withFindings === compared, `${lang}: ${compared} edits compared, ${withFindings} with findings`);
     }
   });
+
+  test('one-line edits piled up (never undone, syntax errors left in place): each incremental reparse and reanalysis equals a fresh parse and analysis of the text', () => {
+    // The benchmark's 2,000-line TypeScript file and its edit sequence: its fifth edit turns `try {` into `try_v4 {`,
+    // where tree-sitter's incremental reparse alone read the following `catch (err)` differently from a fresh parse.
+    const rng = mulberry32(6);
+    let text = generateSource('typescript', 2000, 5);
+    let tree: Tree = analyzeSource(text, 'typescript', DEFAULT_CONFIG).tree;
+    let broken = 0;
+    for (let e = 0; e < 24; e++) {
+      const lines = text.split('\n');
+      let row = Math.floor(rng() * (lines.length - 1));
+      while (!(lines[row] ?? '').trim()) row = (row + 1) % (lines.length - 1);
+      const line = lines[row] ?? '';
+      const ids = [...line.matchAll(/[A-Za-z_]\w*/g)];
+      const m = ids.length > 0 ? ids[Math.floor(rng() * ids.length)] : undefined;
+      const [column, removed, inserted] = m && rng() < 0.6 ? [m.index, m[0].length, `${m[0]}_v${e}`] : [line.length, 0, rng() < 0.5 ? ' ' : '#'];
+      const at = lines.slice(0, row).reduce((s, l) => s + l.length + 1, 0) + column;
+      const next = text.slice(0, at) + inserted + text.slice(at + removed);
+      tree.edit({ startIndex: at, oldEndIndex: at + removed, newEndIndex: at + inserted.length, startPosition: { row, column }, oldEndPosition: { row, column: column + removed }, newEndPosition: { row, column: column + inserted.length } });
+      const incremental = analyzeSource(next, 'typescript', DEFAULT_CONFIG, tree, { keepForEdits: true });
+      const fresh = analyzeSource(next, 'typescript', DEFAULT_CONFIG);
+      const where = `edit ${e}: ${JSON.stringify(inserted)} at ${row + 1}:${column + 1}`;
+      try {
+        if (fresh.tree.rootNode.hasError) broken++;
+        assert.deepEqual(incremental.result, fresh.result, `analysis after ${where}`);
+        assert.equal(incremental.tree.rootNode.toString(), fresh.tree.rootNode.toString(), `tree after ${where}`);
+      } finally {
+        fresh.tree.delete();
+        tree.delete();
+        tree = incremental.tree;
+      }
+      text = next;
+    }
+    tree.delete();
+    assert.ok(broken >= 20, `${broken} edits left a syntax error in the text`);
+  });
   test('a suppression comment removed or added above an unchanged top-level call: the reanalysis reports the call as a fresh analysis does', () => {
     const header = "import * as ort from 'onnxruntime-node';\nconst s = await ort.InferenceSession.create('m.onnx');\nexport const x = new Float32Array(4);\n";
     const call = 'const out = await s.run({ x });\nexport default out;\n';

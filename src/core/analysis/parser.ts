@@ -84,7 +84,63 @@ export function parse(source: string, lang: Language, oldTree?: Tree | null): Tr
   }
   const tree = parser.parse(source, oldTree ?? null);
   if (!tree) throw new Error(`tree-sitter could not parse the ${lang} source.`);
-  return tree;
+  if (!oldTree || !tree.rootNode.hasError) return tree;
+  // An incremental reparse reuses the old tree's tokens and subtrees, and around a syntax error that can recover
+  // differently from a parse of the whole text (`try {` edited to `try_x {`: the old `catch` keyword token is reused
+  // where a fresh parse reads `catch (err)` as a call), and later reparses carry the difference on. The top-level
+  // statements with an error where the edit or the reparse changed something are parsed again with none of their old
+  // tokens reused.
+  const span = erroneousEditedSpan(oldTree, tree);
+  if (!span) return tree;
+  tree.edit({ startIndex: span.start.index, oldEndIndex: span.end.index, newEndIndex: span.end.index, startPosition: span.start.position, oldEndPosition: span.end.position, newEndPosition: span.end.position });
+  const again = parser.parse(source, tree);
+  tree.delete();
+  if (!again) throw new Error(`tree-sitter could not parse the ${lang} source.`);
+  return again;
+}
+
+interface Place {
+  index: number;
+  position: { row: number; column: number };
+}
+
+/**
+ * The span from the first to the last top-level statement of `tree` (the incremental reparse of the edited `oldTree`)
+ * that holds a syntax error and overlaps a part the edit touched (an old statement with changes) or the reparse
+ * changed (`getChangedRanges`); undefined when there is none.
+ */
+function erroneousEditedSpan(oldTree: Tree, tree: Tree): { start: Place; end: Place } | undefined {
+  const touched: { start: number; end: number }[] = oldTree.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }));
+  const old = oldTree.walk();
+  try {
+    if (old.gotoFirstChild()) {
+      do {
+        const n = old.currentNode;
+        if (n.hasChanges) touched.push({ start: n.startIndex, end: n.endIndex });
+      } while (old.gotoNextSibling());
+    }
+  } finally {
+    old.delete();
+  }
+  let start: Place | undefined;
+  let end: Place | undefined;
+  const cursor = tree.walk();
+  try {
+    if (cursor.gotoFirstChild()) {
+      do {
+        const a = cursor.startIndex;
+        const b = cursor.endIndex;
+        if (!touched.some((r) => r.start <= b && a <= r.end)) continue;
+        const n = cursor.currentNode;
+        if (!n.hasError) continue;
+        start ??= { index: a, position: n.startPosition };
+        end = { index: b, position: n.endPosition };
+      } while (cursor.gotoNextSibling());
+    }
+  } finally {
+    cursor.delete();
+  }
+  return start && end ? { start, end } : undefined;
 }
 
 export function languageForPath(path: string): Language | undefined {

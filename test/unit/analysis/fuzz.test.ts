@@ -646,13 +646,15 @@ if (isMainThread) describe('analysis fuzzing', { concurrency: WORKERS || 1 }, ()
       tree.delete();
     }
     // An edit after astral and non-ASCII characters, given in UTF-16 units, reproduces the fresh parse exactly;
-    // the same edit given in UTF-8 bytes does not.
-    const at = src.indexOf('yy');
+    // the same edit given in UTF-8 bytes does not (the string before it is long enough in bytes for the byte offset to
+    // land in another statement: an edit misplaced within the erroneous statement it makes would be parsed again whole).
+    const before = 'x = "é漢🚀漢漢漢"; yy = 1\nzé = "🚀"\nabc = 2\n';
+    const at = before.indexOf('yy');
     const ins = '🚀é';
-    const next = src.slice(0, at) + ins + src.slice(at);
+    const next = before.slice(0, at) + ins + before.slice(at);
     const incremental = (units: (s: string) => number): string[] => {
-      const old = parse(src, 'python');
-      const o = units(src.slice(0, at));
+      const old = parse(before, 'python');
+      const o = units(before.slice(0, at));
       old.edit({ startIndex: o, oldEndIndex: o, newEndIndex: o + units(ins), startPosition: { row: 0, column: o }, oldEndPosition: { row: 0, column: o }, newEndPosition: { row: 0, column: o + units(ins) } });
       const t = parse(next, 'python', old);
       try {

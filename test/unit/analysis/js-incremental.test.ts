@@ -9,7 +9,7 @@ import { generateSource } from '../../../bench/analysis';
 import { analyzeSource, needsAnalysis } from '../../../src/core/analysis/engine';
 import { runAnalysis, type Snapshot } from '../../../src/core/analysis/js/analyzer';
 import { isRoot, type NameIndex, nameIndex, sameSelection, selectStatements } from '../../../src/core/analysis/js/prescan';
-import { type Ast, buildAst, FUNCTION_TYPES, type JNode, setDirectWalk } from '../../../src/core/analysis/js/ast';
+import { type Ast, buildAst, editedLineStarts, FUNCTION_TYPES, type JNode, lineStartsOf, setDirectWalk } from '../../../src/core/analysis/js/ast';
 import { loadGrammars, parse, treeSitterCursorModule } from '../../../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type Language, type WorkspaceResolver } from '../../../src/core/analysis/types';
 import { mulberry32 } from '../../../src/core/util/random';
@@ -187,6 +187,20 @@ describe('JS/TS analysis shortcuts', () => {
     }
   });
 
+  test('line starts carried over an edit (line breaks typed, deleted, replaced, at either end) equal those of the new text', () => {
+    const rng = mulberry32(41);
+    const pieces = ['', 'a', '\n', '\n\n', 'x\ny', '\r\n', 'abc\n', '\nabc'];
+    for (let round = 0; round < 400; round++) {
+      const text = Array.from({ length: Math.floor(rng() * 12) }, () => pieces[Math.floor(rng() * pieces.length)]).join('');
+      const start = Math.floor(rng() * (text.length + 1));
+      const oldEnd = start + Math.floor(rng() * (text.length - start + 1));
+      const inserted = pieces[Math.floor(rng() * pieces.length)] as string;
+      const next = text.slice(0, start) + inserted + text.slice(oldEnd);
+      const edit = { start, oldEnd, newEnd: start + inserted.length };
+      assert.deepEqual(editedLineStarts(lineStartsOf(text), next, edit), lineStartsOf(next), JSON.stringify({ text, edit, inserted }));
+    }
+  });
+
   test('the direct walk over tree-sitter copies the same tree as TreeCursor, also with syntax errors and left-out statements', () => {
     assert.ok(treeSitterCursorModule(), 'web-tree-sitter no longer exposes its cursor functions: the copy falls back to TreeCursor (slower)');
     const rng = mulberry32(17);
@@ -308,6 +322,42 @@ describe('JS/TS analysis shortcuts', () => {
       tree.delete();
       assert.ok(compared >= 30 && withFindings === compared, `${lang}: ${compared} edits compared, ${withFindings} with findings`);
     }
+  });
+
+  test('one-line edits piled up (never undone, syntax errors left in place): each incremental reparse and reanalysis equals a fresh parse and analysis of the text', () => {
+    // The benchmark's 2,000-line TypeScript file and its edit sequence: its fifth edit turns `try {` into `try_v4 {`,
+    // where tree-sitter's incremental reparse alone read the following `catch (err)` differently from a fresh parse.
+    const rng = mulberry32(6);
+    let text = generateSource('typescript', 2000, 5);
+    let tree: Tree = analyzeSource(text, 'typescript', DEFAULT_CONFIG).tree;
+    let broken = 0;
+    for (let e = 0; e < 24; e++) {
+      const lines = text.split('\n');
+      let row = Math.floor(rng() * (lines.length - 1));
+      while (!(lines[row] ?? '').trim()) row = (row + 1) % (lines.length - 1);
+      const line = lines[row] ?? '';
+      const ids = [...line.matchAll(/[A-Za-z_]\w*/g)];
+      const m = ids.length > 0 ? ids[Math.floor(rng() * ids.length)] : undefined;
+      const [column, removed, inserted] = m && rng() < 0.6 ? [m.index, m[0].length, `${m[0]}_v${e}`] : [line.length, 0, rng() < 0.5 ? ' ' : '#'];
+      const at = lines.slice(0, row).reduce((s, l) => s + l.length + 1, 0) + column;
+      const next = text.slice(0, at) + inserted + text.slice(at + removed);
+      tree.edit({ startIndex: at, oldEndIndex: at + removed, newEndIndex: at + inserted.length, startPosition: { row, column }, oldEndPosition: { row, column: column + removed }, newEndPosition: { row, column: column + inserted.length } });
+      const incremental = analyzeSource(next, 'typescript', DEFAULT_CONFIG, tree, { keepForEdits: true });
+      const fresh = analyzeSource(next, 'typescript', DEFAULT_CONFIG);
+      const where = `edit ${e}: ${JSON.stringify(inserted)} at ${row + 1}:${column + 1}`;
+      try {
+        if (fresh.tree.rootNode.hasError) broken++;
+        assert.deepEqual(incremental.result, fresh.result, `analysis after ${where}`);
+        assert.equal(incremental.tree.rootNode.toString(), fresh.tree.rootNode.toString(), `tree after ${where}`);
+      } finally {
+        fresh.tree.delete();
+        tree.delete();
+        tree = incremental.tree;
+      }
+      text = next;
+    }
+    tree.delete();
+    assert.ok(broken >= 20, `${broken} edits left a syntax error in the text`);
   });
   test('a suppression comment removed or added above an unchanged top-level call: the reanalysis reports the call as a fresh analysis does', () => {
     const header = "import * as ort from 'onnxruntime-node';\nconst s = await ort.InferenceSession.create('m.onnx');\nexport const x = new Float32Array(4);\n";

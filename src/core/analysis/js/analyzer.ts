@@ -4,7 +4,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
-import { type Ast, buildAst, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
+import { type Ast, buildAst, editedLineStarts, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
 import { affectedStatements, carryIndex, type EditScope, importScanFacts, info, isRoot, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
@@ -74,6 +74,8 @@ export interface Snapshot {
   programReaders: Set<number>;
   /** The selected statements whose code records a model version (see `Checker.recordsVersion`), by start offset. */
   recorders: Set<number>;
+  /** Where the lines of `source` start. */
+  lineStarts: number[];
 }
 
 /**
@@ -124,6 +126,57 @@ function statementAt(statements: Statement[], offset: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/** The index of the statement starting at `start` (the last one, should several start there), if any. */
+function statementStartingAt(statements: readonly Statement[], start: number): number | undefined {
+  if (statements.length === 0) return undefined;
+  const i = statementAt(statements as Statement[], start);
+  return (statements[i] as Statement).start === start ? i : undefined;
+}
+
+/**
+ * The statements an edit left as they were (outside the edited span, same type and extent), by their index after
+ * it: the index each had before (-1: none). Typed arrays indexed by statement rather than maps of small objects: an
+ * analysis after an edit goes over every statement several times, and allocates nothing per statement for it.
+ */
+class Moved {
+  /** For each statement after the edit, its index before the edit, or -1. */
+  readonly old: Int32Array;
+  size = 0;
+  constructor(
+    private readonly after: readonly Statement[],
+    private readonly before: readonly Statement[],
+  ) {
+    this.old = new Int32Array(after.length).fill(-1);
+  }
+  set(i: number, j: number): void {
+    if ((this.old[i] as number) < 0) this.size++;
+    this.old[i] = j;
+  }
+  has(i: number): boolean {
+    return (this.old[i] ?? -1) >= 0;
+  }
+  /** The start offset before the edit of moved statement `i`. */
+  oldStart(i: number): number {
+    return (this.before[this.old[i] as number] as Statement).start;
+  }
+  /** How far the edit moved statement `i` (0 before the edited span). */
+  delta(i: number): number {
+    return (this.after[i] as Statement).start - this.oldStart(i);
+  }
+  clear(): void {
+    this.old.fill(-1);
+    this.size = 0;
+  }
+  /** Whether every moved statement has the index it had. */
+  inPlace(): boolean {
+    for (let i = 0; i < this.old.length; i++) {
+      const j = this.old[i] as number;
+      if (j >= 0 && j !== i) return false;
+    }
+    return true;
+  }
 }
 
 /** Whether a sorted list of offsets has one inside the statement. */
@@ -221,19 +274,20 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   let reuse: StatementReuse | undefined;
   let statements: Statement[] = [];
   let infos: StatementInfo[] = [];
-  /** Statements whose earlier results still hold, by new index → old start offset and the shift of their offsets. */
-  const clean = new Map<number, { oldStart: number; delta: number }>();
+  /** Statements whose earlier results still hold (1 by new index; each is moved, see `moved`), and how many. */
+  let clean = new Uint8Array(0);
+  let cleanCount = 0;
   const prev = options.previous?.key === key ? options.previous : undefined;
   let offsets: number[] = [];
   let kept = new Set<number>();
-  const indexOfStart = new Map<number, number>();
   /** Statements with a syntax error whose layout alone an edit changed, and their copies before it (see `layoutOnly`). */
   const reshaped: { start: number; copy: StatementCopy }[] = [];
-  /** Statements outside the edited span: new index → old start offset and index, and the shift of their offsets. */
-  const moved = new Map<number, { oldStart: number; delta: number; old: number }>();
+  /** Statements outside the edited span: their index before the edit, and the shift of their offsets. */
+  let moved = new Moved([], []);
+  /** The line starts of `source`, from those before the edit. */
+  let lines: number[] | undefined;
   if (options.selective) {
     statements = topLevel(tree);
-    statements.forEach((st, i) => indexOfStart.set(st.start, i));
     // After an edit: statements outside the edited span are the same text as before, moved by the edit's length;
     // their pre-scan facts (candidates, names) and copies carry over.
     const changed: number[] = [];
@@ -244,24 +298,33 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     if (prev) {
       const span = textEdit(prev.source, source);
       edit = span;
+      lines = editedLineStarts(prev.lineStarts, source, span);
       const delta = span.newEnd - span.oldEnd;
-      const oldIndex = new Map<number, number>();
-      prev.statements.forEach((st, i) => oldIndex.set(st.start, i));
-      const matched = new Set<number>();
+      moved = new Moved(statements, prev.statements);
+      const olds = prev.statements;
+      const matched = new Uint8Array(olds.length);
+      // The old start of an untouched statement grows with its index (its start before the edit, or after it less the
+      // edit's length): one pass over the statements before the edit finds each (the last one starting there).
+      let p = 0;
       statements.forEach((st, i) => {
         const touches = st.end > span.start && st.start < span.newEnd;
         const d = st.start >= span.newEnd ? delta : 0;
-        const j = touches ? undefined : oldIndex.get(st.start - d);
-        const old = j === undefined ? undefined : prev.statements[j];
-        if (j === undefined || !old || old.type !== st.type || old.end !== st.end - d) changed.push(i);
+        let j = -1;
+        if (!touches) {
+          const key = st.start - d;
+          while (p < olds.length && (olds[p] as Statement).start < key) p++;
+          for (let q = p; q < olds.length && (olds[q] as Statement).start === key; q++) j = q;
+        }
+        const old = j < 0 ? undefined : olds[j];
+        if (!old || old.type !== st.type || old.end !== st.end - d) changed.push(i);
         else {
-          matched.add(j);
-          moved.set(i, { oldStart: old.start, delta: d, old: j });
+          matched[j] = 1;
+          moved.set(i, j);
         }
       });
-      removed = prev.infos.filter((_inf, j) => !matched.has(j));
-      prev.statements.forEach((st, j) => {
-        if (!matched.has(j) && prev.kept.has(st.start)) lastRemoved = st.start;
+      removed = prev.infos.filter((_inf, j) => matched[j] === 0);
+      olds.forEach((st, j) => {
+        if (matched[j] === 0 && prev.kept.has(st.start)) lastRemoved = st.start;
       });
       // Imports decide which names the pre-scan follows: a changed import means scanning everything again, unless the
       // edit left every statement in its place and each changed import still has the pre-scan facts it had (the tfjs
@@ -269,7 +332,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       // statements keep their candidates, whatever the import's other names became (`import { a, b }` → `{ b, a }`,
       // `{ Req }` → `{ Req2 }`, spaces, quotes, `type`). The users of its names before and after are analyzed again.
       if (changed.some((i) => (statements[i] as Statement).type === 'import_statement') || removed.some((inf) => inf.isImport)) {
-        const inPlace = statements.length === prev.statements.length && [...moved].every(([i, m]) => m.old === i);
+        const inPlace = statements.length === prev.statements.length && moved.inPlace();
         const sameImport = (i: number): boolean => {
           const st = statements[i] as Statement;
           const old = prev.statements[i] as Statement;
@@ -279,20 +342,21 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         if (!inPlace || !changed.every(sameImport)) moved.clear();
       }
     }
-    const newIndexOf = new Map<number, number>();
-    for (const [i, m] of moved) newIndexOf.set(m.old, i);
     if (moved.size > 0 && prev) {
+      /** The index after the edit of each statement before it that moved, or -1. */
+      const newIndexOf = new Int32Array(prev.statements.length).fill(-1);
+      for (let i = 0; i < statements.length; i++) if (moved.has(i)) newIndexOf[moved.old[i] as number] = i;
       infos = statements.map((st, i) => {
-        const m = moved.get(i);
-        return m ? (prev.infos[m.old] as StatementInfo) : info(source, st);
+        const j = moved.old[i] as number;
+        return j >= 0 ? (prev.infos[j] as StatementInfo) : info(source, st);
       });
       // Candidates: the earlier ones of unchanged statements (moved), and a scan of the changed ones.
       for (const o of prev.offsets) {
         const j = statementAt(prev.statements, o);
         const old = prev.statements[j];
         if (!old || o < old.start || o >= old.end) continue;
-        const i = newIndexOf.get(j);
-        if (i !== undefined) offsets.push(o + (moved.get(i)?.delta ?? 0));
+        const i = newIndexOf[j] as number;
+        if (i >= 0) offsets.push(o + moved.delta(i));
       }
       for (const i of changed) {
         const st = statements[i] as Statement;
@@ -306,7 +370,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     if (offsets.length === 0) return undefined;
     // An edit that left every statement in its place (the usual one-line edit): the name index is carried over, and
     // when the changed statements still have the same names, kinds and candidates, so is the selection.
-    const inPlace = prev !== undefined && moved.size > 0 && statements.length === prev.statements.length && [...moved].every(([i, m]) => m.old === i);
+    const inPlace = prev !== undefined && moved.size > 0 && statements.length === prev.statements.length && moved.inPlace();
     if (prev && inPlace) {
       carryIndex(prev.infos, infos, changed);
       const keptBefore = new Set<number>();
@@ -369,12 +433,19 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       let lastChange = -1;
       for (const i of changed) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
       for (const i of kept) {
-        const m = moved.get(i);
-        if (!m || !prev.kept.has(m.oldStart)) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
+        if (!moved.has(i) || !prev.kept.has(moved.oldStart(i))) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
       }
-      for (const [i, m] of moved) if (!kept.has(i) && prev.kept.has(m.oldStart)) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
+      for (let i = 0; i < statements.length; i++) if (moved.has(i) && !kept.has(i) && prev.kept.has(moved.oldStart(i))) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
       const factsChanged = (i: number, oldStart: number): boolean => prev.programReaders.has(oldStart) && (lastChange >= (statements[i] as Statement).start || lastRemoved >= oldStart);
-      for (const [i, m] of moved) if ((!dirty.has(i) || quietCallee(i, m.oldStart)) && kept.has(i) && prev.kept.has(m.oldStart) && !factsChanged(i, m.oldStart)) clean.set(i, m);
+      clean = new Uint8Array(statements.length);
+      for (let i = 0; i < statements.length; i++) {
+        if (!moved.has(i)) continue;
+        const oldStart = moved.oldStart(i);
+        if ((!dirty.has(i) || quietCallee(i, oldStart)) && kept.has(i) && prev.kept.has(oldStart) && !factsChanged(i, oldStart)) {
+          clean[i] = 1;
+          cleanCount++;
+        }
+      }
       // Only the others are analyzed, and when they are functions and classes they need only what they reach: copy
       // those and the statements holding the file-wide facts some checks read by name (`axios.defaults.timeout = …`,
       // responses read as bytes).
@@ -386,11 +457,10 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       let whole = options.wholeSelection === true;
       for (const i of kept) {
         const inf = infos[i] as StatementInfo;
-        if (!clean.has(i)) {
+        if (clean[i] !== 1) {
           if (!inf.mayCall && !readsFileWideFact(inf)) continue;
           seeds.push(i);
-          const m = moved.get(i);
-          const old = m ? m.oldStart : prev.statements[statementAt(prev.statements, (statements[i] as Statement).start)]?.start;
+          const old = moved.has(i) ? moved.oldStart(i) : prev.statements[statementAt(prev.statements, (statements[i] as Statement).start)]?.start;
           whole ||= old !== undefined && prev.programReaders.has(old);
         } else if (readsFileWideFact(inf)) seeds.push(i);
       }
@@ -399,12 +469,13 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         partial = copy.size < kept.size;
       }
       reuse = (_type, start) => {
-        const i = indexOfStart.get(start);
-        const m = i === undefined ? undefined : moved.get(i);
-        const old = m ? prev.copies.get(m.oldStart) : undefined;
-        if (!m || !old || !copy.has(i as number)) return undefined;
-        prev.copies.delete(m.oldStart);
-        return { nodes: old.list, from: old.from, to: old.from + old.top.last - old.top.idx, delta: old.delta + m.delta };
+        const i = statementStartingAt(statements, start);
+        if (i === undefined || !moved.has(i)) return undefined;
+        const oldStart = moved.oldStart(i);
+        const old = prev.copies.get(oldStart);
+        if (!old || !copy.has(i)) return undefined;
+        prev.copies.delete(oldStart);
+        return { nodes: old.list, from: old.from, to: old.from + old.top.last - old.top.idx, delta: old.delta + moved.delta(i) };
       };
     }
     if (copy.size < statements.length) {
@@ -412,7 +483,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       keep = (_type, start) => starts.has(start);
     }
   }
-  const ast = buildAst(tree, source, keep, reuse);
+  const ast = buildAst(tree, source, keep, reuse, lines);
   // A statement with a syntax error whose layout alone changed was taken to mean what it meant: unless tree-sitter
   // recovered from the error differently, analyzed again with every edit counted in full.
   if (reshaped.length > 0) {
@@ -433,20 +504,20 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   const keptStarts = options.selective ? startsOf(statements, kept) : new Set<number>();
   if (options.selective) {
     const known = new Set<number>();
-    for (const [i, m] of moved) {
-      if (!prev || !kept.has(i) || !prev.kept.has(m.oldStart)) continue;
+    for (let i = 0; i < statements.length; i++) {
+      if (!prev || !moved.has(i) || !kept.has(i) || !prev.kept.has(moved.oldStart(i))) continue;
       known.add(i);
-      if (prev.recorders.has(m.oldStart)) recorders.add((statements[i] as Statement).start);
+      if (prev.recorders.has(moved.oldStart(i))) recorders.add((statements[i] as Statement).start);
     }
     for (const c of ast.root.children) {
       if (ast.skipped.has(c) || !keptStarts.has(c.start)) continue;
-      const i = indexOfStart.get(c.start);
+      const i = statementStartingAt(statements, c.start);
       if (i !== undefined && !known.has(i) && checker.recordsVersion(c)) recorders.add(c.start);
     }
   }
   const flags = `${env.ortImported}|${env.tfImported}|${env.buildsTensors}|${checker.axiosDefaultTimeout}|${env.unpickles}|${recorders.size > 0}`;
   // File-wide facts changed: every statement's results may change, and the copy may lack some of them.
-  if (prev && clean.size > 0 && prev.flags !== flags) return runAnalysis(tree, source, config, { ...options, previous: undefined }, context);
+  if (prev && cleanCount > 0 && prev.flags !== flags) return runAnalysis(tree, source, config, { ...options, previous: undefined }, context);
   const records: JsRecord[] = [];
   const calls: PredictCall[] = [];
   const findings: RawFinding[] = [];
@@ -460,16 +531,18 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   };
   // Earlier results of clean statements, moved to their new place (merged below in document order).
   const reused: { start: number; end: number; call?: PredictCall; finding?: RawFinding; local?: number; stmt: number }[] = [];
-  for (const [i, m] of clean) {
-    const old = prev?.results.get(m.oldStart);
+  for (let i = 0; i < clean.length; i++) {
+    if (clean[i] !== 1) continue;
+    const old = prev?.results.get(moved.oldStart(i));
     if (!old) continue;
-    for (const c of old.calls) reused.push({ start: c.start + m.delta, end: c.end + m.delta, call: c.call, stmt: i });
-    for (const f of old.findings) reused.push({ start: f.start + m.delta, end: f.end + m.delta, finding: f.finding, ...(f.call !== undefined ? { local: f.call } : {}), stmt: i });
+    const delta = moved.delta(i);
+    for (const c of old.calls) reused.push({ start: c.start + delta, end: c.end + delta, call: c.call, stmt: i });
+    for (const f of old.findings) reused.push({ start: f.start + delta, end: f.end + delta, finding: f.finding, ...(f.call !== undefined ? { local: f.call } : {}), stmt: i });
   }
   /** Statements whose checks read the facts of the whole program, by start offset (clean ones as they did before). */
   const programReaders = new Set<number>();
   let programRead = false;
-  for (const [i, m] of clean) if (prev?.programReaders.has(m.oldStart)) programReaders.add((statements[i] as Statement).start);
+  for (let i = 0; i < clean.length; i++) if (clean[i] === 1 && prev?.programReaders.has(moved.oldStart(i))) programReaders.add((statements[i] as Statement).start);
   const reusedCallIndex = new Map<string, number>();
   const range = (start: number, end: number) => ({ start: posAt(ast, start), end: posAt(ast, end) });
   let k = 0;
@@ -500,7 +573,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   for (const call of r.calls) {
     if (only !== undefined && call.start !== only) continue;
     const at = statements.length > 0 ? statementAt(statements, call.start) : -1;
-    if (clean.size > 0 && clean.has(at)) continue;
+    if (clean[at] === 1) continue;
     flushReused(call.start);
     work.calls++;
     if (at !== lastStatement) {
@@ -549,9 +622,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   if (partial && programRead) {
     if (prev) {
       for (const c of ast.root.children) {
-        const i = ast.skipped.has(c) ? undefined : indexOfStart.get(c.start);
-        const m = i === undefined ? undefined : moved.get(i);
-        if (m) prev.copies.set(m.oldStart, { top: c, list: ast.nodes, from: c.idx, delta: -m.delta });
+        const i = ast.skipped.has(c) ? undefined : statementStartingAt(statements, c.start);
+        if (i !== undefined && moved.has(i)) prev.copies.set(moved.oldStart(i), { top: c, list: ast.nodes, from: c.idx, delta: -moved.delta(i) });
       }
     }
     return runAnalysis(tree, source, config, { ...options, wholeSelection: true }, context);
@@ -564,16 +636,17 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     // Copies made earlier of statements left out this time stay for the next edit, their offsets a further edit
     // behind (cut out of their node list, which is not kept alive for them).
     if (prev && reuse) {
-      for (const [i, m] of moved) {
+      for (let i = 0; i < statements.length; i++) {
+        if (!moved.has(i)) continue;
         const start = (statements[i] as Statement).start;
-        const old = prev.copies.get(m.oldStart);
+        const old = prev.copies.get(moved.oldStart(i));
         if (!old || copies.has(start)) continue;
         const size = old.top.last - old.top.idx + 1;
         const list = old.from === 0 && old.list.length === size ? old.list : old.list.slice(old.from, old.from + size);
-        copies.set(start, { top: old.top, list, from: 0, delta: old.delta + m.delta });
+        copies.set(start, { top: old.top, list, from: 0, delta: old.delta + moved.delta(i) });
       }
     }
-    snapshot = { source, key, flags, statements, infos, offsets, kept: keptStarts, copies, results, programReaders, recorders };
+    snapshot = { source, key, flags, statements, infos, offsets, kept: keptStarts, copies, results, programReaders, recorders, lineStarts: ast.lineStarts };
   }
   return { ast, ts, env, checker, records, calls, findings, work, ...(snapshot ? { snapshot } : {}) };
 }

@@ -248,11 +248,34 @@ export function walkOf(tree: Tree): Walk {
   return m && typeof address === 'number' && typeof (cursor as unknown as Words)[3] === 'number' ? new DirectWalk(m, address, cursor) : cursor;
 }
 
+/** The offset where each line of `source` starts. */
+export function lineStartsOf(source: string): number[] {
+  const starts = [0];
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/**
+ * The line starts of a text after an edit replaced [start, oldEnd) of the text before (whose line starts are
+ * `before`) with [start, newEnd) of `source`: only the edited span is searched for line breaks, the starts after it
+ * move by the edit's length.
+ */
+export function editedLineStarts(before: readonly number[], source: string, edit: { start: number; oldEnd: number; newEnd: number }): number[] {
+  let k = 0;
+  while (k < before.length && (before[k] as number) <= edit.start) k++;
+  const starts = before.slice(0, k);
+  for (let i = source.indexOf('\n', edit.start); i >= 0 && i < edit.newEnd; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+  while (k < before.length && (before[k] as number) <= edit.oldEnd) k++;
+  const delta = edit.newEnd - edit.oldEnd;
+  for (; k < before.length; k++) starts.push((before[k] as number) + delta);
+  return starts;
+}
+
 /**
  * Copies the tree into plain objects with an explicit loop (no recursion, so deep trees cannot overflow). With `keep`,
- * only the top-level statements it accepts are copied whole.
+ * only the top-level statements it accepts are copied whole. `lines`: the line starts of `source`, when known.
  */
-export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reuse?: StatementReuse): Ast {
+export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reuse?: StatementReuse, lines?: number[]): Ast {
   const cursor = walkOf(tree);
   const nodes: JNode[] = [];
   // Type names, field names and what the copy needs of each type come from per-language tables: fewer calls into
@@ -417,9 +440,7 @@ export function buildAst(tree: Tree, source: string, keep?: StatementFilter, reu
       arg.field = null;
     }
     root.last = nodes.length - 1;
-    const starts = [0];
-    for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
-    return { root, nodes, source, lineStarts: starts, skipped };
+    return { root, nodes, source, lineStarts: lines ?? lineStartsOf(source), skipped };
   }
 }
 

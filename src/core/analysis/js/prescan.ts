@@ -120,6 +120,8 @@ export interface StatementInfo {
    * holds none to check. (A `require('m')` is a call: it adds a module the checks look at.)
    */
   mayCall: boolean;
+  /** It holds a fact some checks look up by name anywhere in the file (see `readsFileWideFact`). */
+  fileWide: boolean;
 }
 
 /** The character after `i` that is not a space. */
@@ -228,7 +230,8 @@ export function info(source: string, s: Statement): StatementInfo {
   }
   const callable = !isImport && (!/^(?:lexical|variable)_declaration$/.test(s.type) || CALLABLE_RE.test(text));
   const mayCall = !isImport && /[(`]/.test(text);
-  return { isImport, tokens, assigns, provides, callable, mayCall };
+  const fileWide = (tokens.has('defaults') && tokens.has('timeout')) || tokens.has('arrayBuffer') || tokens.has('blob');
+  return { isImport, tokens, assigns, provides, callable, mayCall, fileWide };
 }
 
 /**
@@ -427,7 +430,8 @@ export function sameInfo(a: StatementInfo, b: StatementInfo): boolean {
  * default timeout) or a response read as bytes (`res.arrayBuffer()`, a download, not a prediction).
  */
 export function readsFileWideFact(inf: StatementInfo): boolean {
-  return (inf.tokens.has('defaults') && inf.tokens.has('timeout')) || inf.tokens.has('arrayBuffer') || inf.tokens.has('blob');
+  // Read off the statement's names once, when its info is made (infos of unchanged statements carry over edits).
+  return inf.fileWide;
 }
 
 function meets(names: Iterable<string>, set: Set<string>): boolean {

@@ -73,6 +73,24 @@ const COMMENT_RE = /\/\/[^\n]*|\/\*[\s\S]*?\*\//g;
 const DECLARED_RE = /\b(?:const|let|var|function|class)\s+([A-Za-z_$][\w$]*)/g;
 
 /** A random element of a non-empty list. */
+/**
+ * A one-line edit as the benchmark makes them: rename a name on a random non-blank line (`name_v{e}`), or type a space
+ * or `#` at its end. `tree` is edited to match; the new text and where the edit landed are returned.
+ */
+function benchmarkEdit(rng: Rng, text: string, e: number, tree: Tree): { next: string; row: number; column: number; inserted: string } {
+  const lines = text.split('\n');
+  let row = Math.floor(rng() * (lines.length - 1));
+  while (!(lines[row] ?? '').trim()) row = (row + 1) % (lines.length - 1);
+  const line = lines[row] ?? '';
+  const ids = [...line.matchAll(/[A-Za-z_]\w*/g)];
+  const m = ids.length > 0 ? ids[Math.floor(rng() * ids.length)] : undefined;
+  const [column, removed, inserted] = m && rng() < 0.6 ? [m.index, m[0].length, `${m[0]}_v${e}`] : [line.length, 0, rng() < 0.5 ? ' ' : '#'];
+  const at = lines.slice(0, row).reduce((s, l) => s + l.length + 1, 0) + column;
+  const next = text.slice(0, at) + inserted + text.slice(at + removed);
+  tree.edit({ startIndex: at, oldEndIndex: at + removed, newEndIndex: at + inserted.length, startPosition: { row, column }, oldEndPosition: { row, column: column + removed }, newEndPosition: { row, column: column + inserted.length } });
+  return { next, row, column, inserted };
+}
+
 function pickOf<T>(rng: Rng, xs: readonly T[]): T {
   return xs[Math.floor(rng() * xs.length)] as T;
 }
@@ -296,16 +314,7 @@ describe('JS/TS analysis shortcuts', () => {
       let compared = 0;
       let withFindings = 0;
       for (let e = 0; e < 40; e++) {
-        const lines = text.split('\n');
-        let row = Math.floor(rng() * (lines.length - 1));
-        while (!(lines[row] ?? '').trim()) row = (row + 1) % (lines.length - 1);
-        const line = lines[row] ?? '';
-        const ids = [...line.matchAll(/[A-Za-z_]\w*/g)];
-        const m = ids.length > 0 ? ids[Math.floor(rng() * ids.length)] : undefined;
-        const [column, removed, inserted] = m && rng() < 0.6 ? [m.index, m[0].length, `${m[0]}_v${e}`] : [line.length, 0, rng() < 0.5 ? ' ' : '#'];
-        const at = lines.slice(0, row).reduce((s, l) => s + l.length + 1, 0) + column;
-        const next = text.slice(0, at) + inserted + text.slice(at + removed);
-        tree.edit({ startIndex: at, oldEndIndex: at + removed, newEndIndex: at + inserted.length, startPosition: { row, column }, oldEndPosition: { row, column: column + removed }, newEndPosition: { row, column: column + inserted.length } });
+        const { next, row, column, inserted } = benchmarkEdit(rng, text, e, tree);
         const incremental = analyzeSource(next, lang, DEFAULT_CONFIG, tree);
         const fresh = analyzeSource(next, lang, DEFAULT_CONFIG);
         // The incremental reparse gives the tree of a fresh parse (see parse), and the analysis the same results.
@@ -331,16 +340,7 @@ describe('JS/TS analysis shortcuts', () => {
     let tree: Tree = analyzeSource(text, 'typescript', DEFAULT_CONFIG).tree;
     let broken = 0;
     for (let e = 0; e < 24; e++) {
-      const lines = text.split('\n');
-      let row = Math.floor(rng() * (lines.length - 1));
-      while (!(lines[row] ?? '').trim()) row = (row + 1) % (lines.length - 1);
-      const line = lines[row] ?? '';
-      const ids = [...line.matchAll(/[A-Za-z_]\w*/g)];
-      const m = ids.length > 0 ? ids[Math.floor(rng() * ids.length)] : undefined;
-      const [column, removed, inserted] = m && rng() < 0.6 ? [m.index, m[0].length, `${m[0]}_v${e}`] : [line.length, 0, rng() < 0.5 ? ' ' : '#'];
-      const at = lines.slice(0, row).reduce((s, l) => s + l.length + 1, 0) + column;
-      const next = text.slice(0, at) + inserted + text.slice(at + removed);
-      tree.edit({ startIndex: at, oldEndIndex: at + removed, newEndIndex: at + inserted.length, startPosition: { row, column }, oldEndPosition: { row, column: column + removed }, newEndPosition: { row, column: column + inserted.length } });
+      const { next, row, column, inserted } = benchmarkEdit(rng, text, e, tree);
       const incremental = analyzeSource(next, 'typescript', DEFAULT_CONFIG, tree, { keepForEdits: true });
       const fresh = analyzeSource(next, 'typescript', DEFAULT_CONFIG);
       const where = `edit ${e}: ${JSON.stringify(inserted)} at ${row + 1}:${column + 1}`;

@@ -1,6 +1,7 @@
 // From one inference (input and output tensors of a batch) to one prediction log record per row: inputs keyed by
 // feature, the label and class scores of a classifier or the value of a regressor, and the confidence. Pure; the
 // local server calls it after each inference.
+import { ByteText } from './byteText';
 import { FLOAT32_TEXT_BYTES, writeFloat32 } from './float32Text';
 import { jsonValue, jsonValues, jsonValuesText, writeFloat32Values } from './oipTensor';
 import { canonicalBytesHash, canonicalHash, inputHash, type PredictionOutput, type PredictionRecord } from './records';
@@ -322,50 +323,14 @@ export function predictionLogText(inputs: readonly TensorData[], outputs: readon
   return out;
 }
 
-/** A growable byte buffer reused from call to call (bytes in `[0, used)`). */
-class Bytes {
-  buffer = Buffer.allocUnsafe(8192);
-  used = 0;
-
-  /** Room for `n` more bytes. */
-  room(n: number): Buffer {
-    if (this.used + n > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.used + n));
-      this.buffer.copy(grown, 0, 0, this.used);
-      this.buffer = grown;
-    }
-    return this.buffer;
-  }
-
-  text(s: string): void {
-    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
-    this.used += this.room(3 * s.length).write(s, this.used);
-  }
-
-  byte(b: number): void {
-    this.room(1)[this.used++] = b;
-  }
-
-  bytes(b: Uint8Array, start: number, end: number): void {
-    // A subarray is a new object, one per column and row: a whole array (a column's key) is set as it is, and a
-    // short run (one value's text, copied into the canonical JSON) byte by byte.
-    const n = end - start;
-    const room = this.room(n);
-    if (start === 0 && end === b.length) room.set(b, this.used);
-    else if (n <= 32) for (let i = start, at = this.used; i < end; i++, at++) room[at] = b[i] as number;
-    else room.set(b.subarray(start, end), this.used);
-    this.used += n;
-  }
-}
-
-const lineBytes = new Bytes();
-const inputBytes = new Bytes();
-const canonicalBytes = new Bytes();
+const lineBytes = new ByteText();
+const inputBytes = new ByteText();
+const canonicalBytes = new ByteText();
 /** Where each column's values are in inputBytes (start, end by column). */
 let valueSpans = new Int32Array(128);
 
 /** Appends the JSON text of column `c` in row `r` (as columnText() writes it) to `out`. */
-function writeColumn(c: LoggedColumn, inputs: readonly TensorData[], r: number, out: Bytes): void {
+function writeColumn(c: LoggedColumn, inputs: readonly TensorData[], r: number, out: ByteText): void {
   const t = inputs[c.input] as TensorData;
   const start = r * c.per + c.offset;
   const end = start + c.count;
@@ -383,7 +348,7 @@ function writeColumn(c: LoggedColumn, inputs: readonly TensorData[], r: number, 
  * confidence taken from them — is written by writeFloat32(): V8's own text of such a double often takes its slow exact
  * path, about a microsecond.
  */
-function writeNumberJson(x: number, out: Bytes): void {
+function writeNumberJson(x: number, out: ByteText): void {
   if (x - x !== 0) out.text('null');
   else if (Math.fround(x) === x) out.used = writeFloat32(x, out.room(FLOAT32_TEXT_BYTES), out.used);
   else out.text(String(x));
@@ -393,7 +358,7 @@ function writeNumberJson(x: number, out: Bytes): void {
  * Appends JSON.stringify(output) of an output rowOutput() made: null, or an object with `label` and `scores`, `label`
  * alone or `value` alone, in that key order (the order rowOutput() creates them in, which JSON.stringify follows).
  */
-function writeOutputJson(output: PredictionOutput | null, out: Bytes): void {
+function writeOutputJson(output: PredictionOutput | null, out: ByteText): void {
   if (output === null) return out.text('null');
   let comma = false;
   out.byte(0x7b); // '{'

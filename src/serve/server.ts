@@ -5,14 +5,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { readSimpleInferenceRequest } from '../core/deployments/oipRequestBytes';
 import { ByteText } from '../core/deployments/byteText';
-import { oipShape, OipRequestError, parseInferenceRequest, writeTensorJson } from '../core/deployments/oipTensor';
+import { oipShape, OipRequestError, parseInferenceRequest, writeTensorJson, type InferenceRequest } from '../core/deployments/oipTensor';
 import { eachRowOutput, predictionLogBytes, type RecordContext, type RowPredictionSink, type TensorData } from '../core/deployments/predictionRows';
 import { feedbackFromRequest } from '../core/deployments/records';
 import { errorMessage } from '../core/util/concurrency';
 import { randomUuid } from '../core/util/uuid';
 import type { ServeEndpoint, ServeOptions } from '../shared/serve';
 import { VERSION } from '../shared/version';
-import { DEFAULT_MAX_BATCH, DynamicBatcher, isBatchable } from './batcher';
+import { DEFAULT_MAX_BATCH, DynamicBatcher, isBatchable, type BatchWaiter } from './batcher';
 import { JsonlWriter } from './jsonlWriter';
 import { serveInferenceLean, type Responder } from './leanHttp';
 import { createMetrics, type ServerMetrics } from './metrics';
@@ -156,31 +156,85 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     }
     unrecorded.length = 0;
   };
-  /** One inference request's body to its answer (through `respond`); its metrics and prediction log line follow (record). */
-  const infer = async (body: Buffer, started: bigint, responder: Responder): Promise<void> => {
-    // The common body read straight from its bytes; any other (or a malformed one) through JSON.parse.
-    const request = readSimpleInferenceRequest(body) ?? parseInferenceRequest(parseJson(body));
-    model.check(request.inputs, request.outputs);
-    const outputs = batcher ? await batcher.submit(request.inputs, request.outputs) : await model.run(request.inputs, request.outputs);
-    const id = request.id ?? randomUuid();
-    answer.used = 0;
-    answer.bytes(answerHead, 0, answerHead.length);
-    answer.jsonString(id);
-    answer.text(',"outputs":[');
-    for (let i = 0; i < outputs.length; i++) {
-      const o = outputs[i] as (typeof outputs)[number];
-      if (i !== 0) answer.byte(0x2c); // ','
-      writeTensorJson(o.name, o.dtype, o.dims, o.data, answer);
-    }
-    answer.text(']}');
-    responder.respond(200, answer.buffer.subarray(0, answer.used));
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (unrecorded.push({ inputs: request.inputs, outputs, id, seconds, answeredAt: Date.now() }) === 1) queueMicrotask(record);
+  /** Answers a failed inference request (`what` names it in the log of an unexpected failure). */
+  const inferenceFailed = (err: unknown, responder: Responder, what: string): void => {
+    const status = statusOf(err, what);
+    metrics.countRequest(status);
+    responder.respond(status, JSON.stringify({ error: errorMessage(err) }), err instanceof HttpError ? err.headers : undefined);
   };
+  /** One inference request waiting for its run; answered when its outputs come (the batcher's waiter). */
+  class Inference implements BatchWaiter {
+    constructor(
+      private readonly request: InferenceRequest,
+      private readonly started: bigint,
+      private readonly responder: Responder,
+      private readonly fail: (err: unknown, responder: Responder) => void,
+    ) {}
+
+    /** Writes the answer; its metrics and prediction log line follow (record). */
+    done(outputs: TensorData[]): void {
+      const id = this.request.id ?? randomUuid();
+      try {
+        answer.used = 0;
+        answer.bytes(answerHead, 0, answerHead.length);
+        answer.jsonString(id);
+        answer.text(',"outputs":[');
+        for (let i = 0; i < outputs.length; i++) {
+          const o = outputs[i] as (typeof outputs)[number];
+          if (i !== 0) answer.byte(0x2c); // ','
+          writeTensorJson(o.name, o.dtype, o.dims, o.data, answer);
+        }
+        answer.text(']}');
+        this.responder.respond(200, answer.buffer.subarray(0, answer.used));
+      } catch (err) {
+        return this.failed(err);
+      }
+      const seconds = Number(process.hrtime.bigint() - this.started) / 1e9;
+      if (unrecorded.push({ inputs: this.request.inputs, outputs, id, seconds, answeredAt: Date.now() }) === 1) queueMicrotask(record);
+    }
+
+    failed(error: unknown): void {
+      this.fail(error, this.responder);
+    }
+  }
+  /**
+   * One inference request's body to its answer (through `responder`, also on failure: `fail` answers then). Runs
+   * through the batcher's waiter without a promise per request.
+   */
+  const infer = (body: Buffer, started: bigint, responder: Responder, fail: (err: unknown, responder: Responder) => void): void => {
+    let inference: Inference;
+    let request: InferenceRequest;
+    try {
+      // The common body read straight from its bytes; any other (or a malformed one) through JSON.parse.
+      request = readSimpleInferenceRequest(body) ?? parseInferenceRequest(parseJson(body));
+      model.check(request.inputs, request.outputs);
+      inference = new Inference(request, started, responder, fail);
+    } catch (err) {
+      return fail(err, responder);
+    }
+    if (batcher) batcher.wait(request.inputs, request.outputs, inference);
+    else model.run(request.inputs, request.outputs).then((outputs) => inference.done(outputs), (err: unknown) => inference.failed(err));
+  };
+  /** A lean-layer request's failure. */
+  const leanFailed = (err: unknown, responder: Responder): void => inferenceFailed(err, responder, 'POST /infer');
 
   const inferHttp = async (req: IncomingMessage, res: ServerResponse, started: bigint): Promise<void> => {
     if (req.headers['inference-header-content-length'] !== undefined) throw new HttpError(400, 'The binary tensor data extension is not supported: send JSON tensors.');
-    return infer(await readBody(req, limit), started, { respond: (status, text, headers) => sendText(res, status, text, headers) });
+    const body = await readBody(req, limit);
+    // A failure goes to the router's handler, as any other request's.
+    return new Promise<void>((resolve, reject) =>
+      infer(
+        body,
+        started,
+        {
+          respond: (status, text, headers) => {
+            sendText(res, status, text, headers);
+            resolve();
+          },
+        },
+        reject,
+      ),
+    );
   };
 
   const postFeedback = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -289,13 +343,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     maxBodyBytes: limit,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
-    handle: (body, started, responder) => {
-      infer(body, started, responder).catch((err: unknown) => {
-        const status = statusOf(err, 'POST /infer');
-        metrics.countRequest(status);
-        responder.respond(status, JSON.stringify({ error: errorMessage(err) }), err instanceof HttpError ? err.headers : undefined);
-      });
-    },
+    handle: (body, started, responder) => infer(body, started, responder, leanFailed),
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"Malformed HTTP request."}');

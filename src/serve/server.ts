@@ -130,7 +130,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     outputs: model.outputs.filter((t) => t.datatype !== undefined).map((t) => ({ name: t.name, datatype: t.datatype, shape: oipShape(t.shape) })),
   };
 
-  const countPrediction: RowPredictionSink = (output, confidence) => metrics.countPrediction(output?.label !== undefined ? String(output.label) : undefined, confidence !== null && confidence < lowConfidence);
+  const countPrediction: RowPredictionSink = (label, confidence) => metrics.countPrediction(label !== undefined ? String(label) : undefined, confidence !== null && confidence < lowConfidence);
   /**
    * Answered requests whose latency, prediction counts and log lines are still to be recorded. A batch's requests are
    * answered one after another in the same microtask run (the batcher resolves them together); they are recorded

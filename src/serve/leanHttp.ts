@@ -76,7 +76,7 @@ function answerBytes(status: number, json: string | Uint8Array, headers: Readonl
   if (headers) {
     let text = '';
     for (const name in headers) if (name !== 'Connection') text += `${name}: ${headers[name] as string}\r\n`;
-    extra = Buffer.from(text, 'latin1');
+    extra = Buffer.from(text);
   }
   const date = dateLines();
   const digits = digitCount(body.length);

@@ -107,7 +107,9 @@ function sliceRows(t: TensorData, total: number, from: number, rows: number): Te
   const end = start + rows * per;
   const d = t.data as ArrayLike<unknown> & { subarray?: (a: number, b: number) => ArrayLike<unknown>; slice?: (a: number, b: number) => ArrayLike<unknown> };
   const data = typeof d.subarray === 'function' ? d.subarray(start, end) : typeof d.slice === 'function' ? d.slice(start, end) : Array.from(d).slice(start, end);
-  return { name: t.name, dtype: t.dtype, dims: [rows, ...t.dims.slice(1)], data };
+  const dims = t.dims.slice();
+  dims[0] = rows;
+  return { name: t.name, dtype: t.dtype, dims, data };
 }
 
 export class DynamicBatcher {

@@ -254,9 +254,10 @@ class LeanConnection {
       if (this.size < total) return;
       const buffer = this.joined();
       const body = buffer.subarray(request.headLength, total);
-      const rest = buffer.subarray(total);
-      this.chunks = rest.length > 0 ? [rest] : [];
-      this.size = rest.length;
+      // The bytes after this request stay for the next (the chunk list is reused, not made anew per request).
+      this.chunks.length = 0;
+      if (total < buffer.length) this.chunks.push(buffer.subarray(total));
+      this.size = buffer.length - total;
       this.current = undefined;
       const answer = new LeanAnswer(this, request.close);
       this.answers.push(answer);

@@ -37,13 +37,19 @@ export interface BatchStats {
   largestBatch: number;
 }
 
+/** Gets one request's outputs when its run is over (the batcher calls one of the two, once; neither may throw). */
+export interface BatchWaiter {
+  done(outputs: TensorData[]): void;
+  failed(error: unknown): void;
+}
+
 interface Pending {
-  key: string;
+  /** Runs on its own (no batching for it). */
+  alone: boolean;
   rows: number;
   inputs: readonly DecodedTensor[];
   outputs: readonly string[] | undefined;
-  resolve(outputs: TensorData[]): void;
-  reject(error: unknown): void;
+  waiter: BatchWaiter;
 }
 
 /** Whether a signature allows batching: every input and output has rank ≥ 1 and a first dimension that is not fixed. */
@@ -52,17 +58,30 @@ export function isBatchable(inputs: readonly ServedTensor[], outputs: readonly S
   return inputs.length > 0 && inputs.every(dynamicFirst) && outputs.filter((o) => o.datatype !== undefined).every(dynamicFirst);
 }
 
-/** Requests with equal keys can share a run: same inputs (name, datatype, dimensions after the first), same outputs. */
-function batchKey(inputs: readonly DecodedTensor[], outputs: readonly string[] | undefined): string {
-  const tail = `\u0002${outputs && outputs.length > 0 ? outputs.join('\u0001') : '*'}`;
-  if (inputs.length === 1) return `${inputKey(inputs[0] as DecodedTensor)}${tail}`;
-  return `${inputs.map(inputKey).sort().join('\u0001')}${tail}`;
+/**
+ * Whether two requests can share a run: the same inputs (names, datatypes, dimensions after the first; input names
+ * are unique within a request) and the same requested outputs (none asked and an empty list are alike: every output).
+ */
+function canShare(a: Pending, b: Pending): boolean {
+  if (a.inputs.length !== b.inputs.length || !sameOutputs(a.outputs, b.outputs)) return false;
+  for (const t of a.inputs) {
+    let u = b.inputs[0] as DecodedTensor;
+    if (u.name !== t.name) {
+      const found = b.inputs.find((x) => x.name === t.name);
+      if (!found) return false;
+      u = found;
+    }
+    if (u.datatype !== t.datatype || u.dims.length !== t.dims.length) return false;
+    for (let i = 1; i < t.dims.length; i++) if (u.dims[i] !== t.dims[i]) return false;
+  }
+  return true;
 }
 
-function inputKey(t: DecodedTensor): string {
-  let key = `${t.name}\u0000${t.datatype}\u0000`;
-  for (let i = 1; i < t.dims.length; i++) key += i === 1 ? String(t.dims[i]) : `x${t.dims[i]}`;
-  return key;
+function sameOutputs(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const n = a?.length ?? 0;
+  if (n !== (b?.length ?? 0)) return false;
+  for (let i = 0; i < n; i++) if ((a as readonly string[])[i] !== (b as readonly string[])[i]) return false;
+  return true;
 }
 
 /** Concatenates the same input of several requests along the first dimension. */
@@ -88,7 +107,9 @@ function sliceRows(t: TensorData, total: number, from: number, rows: number): Te
   const end = start + rows * per;
   const d = t.data as ArrayLike<unknown> & { subarray?: (a: number, b: number) => ArrayLike<unknown>; slice?: (a: number, b: number) => ArrayLike<unknown> };
   const data = typeof d.subarray === 'function' ? d.subarray(start, end) : typeof d.slice === 'function' ? d.slice(start, end) : Array.from(d).slice(start, end);
-  return { name: t.name, dtype: t.dtype, dims: [rows, ...t.dims.slice(1)], data };
+  const dims = t.dims.slice();
+  dims[0] = rows;
+  return { name: t.name, dtype: t.dtype, dims, data };
 }
 
 export class DynamicBatcher {
@@ -107,22 +128,19 @@ export class DynamicBatcher {
 
   /** Runs one request's checked inputs, batched with whatever else is queued; resolves to that request's outputs. */
   submit(inputs: readonly DecodedTensor[], requestedOutputs?: readonly string[]): Promise<TensorData[]> {
-    // Rows: the inputs' common first dimension; when they disagree the request runs alone.
-    const rows = commonRows(inputs);
-    if (this.maxBatch === 1 || rows === undefined || rows === 0 || rows > this.maxBatch) {
-      // Runs on its own, but still in turn, so one model run is in flight at a time.
-      return this.enqueue('', this.maxBatch + 1, inputs, requestedOutputs);
-    }
-    return this.enqueue(batchKey(inputs, requestedOutputs), rows, inputs, requestedOutputs);
+    return new Promise<TensorData[]>((resolve, reject) => this.wait(inputs, requestedOutputs, { done: resolve, failed: reject }));
   }
 
-  private enqueue(key: string, rows: number, inputs: readonly DecodedTensor[], outputs: readonly string[] | undefined): Promise<TensorData[]> {
-    return new Promise<TensorData[]>((resolve, reject) => {
-      this.queue.push({ key, rows, inputs, outputs, resolve, reject });
-      // The run is asked for at once; its batch is taken when it starts (at the end of this event-loop turn, once
-      // every request read in this turn is queued).
-      if (!this.draining) void this.drain();
-    });
+  /** submit() for a caller that takes the outputs through a waiter (no promise per request). */
+  wait(inputs: readonly DecodedTensor[], requestedOutputs: readonly string[] | undefined, waiter: BatchWaiter): void {
+    // Rows: the inputs' common first dimension; when they disagree the request runs alone (but still in turn, so
+    // one model run is in flight at a time).
+    const rows = commonRows(inputs);
+    const alone = this.maxBatch === 1 || rows === undefined || rows === 0 || rows > this.maxBatch;
+    this.queue.push({ alone, rows: alone ? this.maxBatch + 1 : rows, inputs, outputs: requestedOutputs, waiter });
+    // The run is asked for at once; its batch is taken when it starts (at the end of this event-loop turn, once
+    // every request read in this turn is queued).
+    if (!this.draining) void this.drain();
   }
 
   private async drain(): Promise<void> {
@@ -137,12 +155,12 @@ export class DynamicBatcher {
   /** The oldest request and every later one that can share its run, up to maxBatch rows, in arrival order. */
   private take(): Pending[] {
     const head = this.queue[0] as Pending;
-    if (head.key === '' || !this.splittable) return this.queue.splice(0, 1);
+    if (head.alone || !this.splittable) return this.queue.splice(0, 1);
     const batch: Pending[] = [];
     let rows = 0;
     for (let i = 0; i < this.queue.length; ) {
       const p = this.queue[i] as Pending;
-      if (p.key === head.key && rows + p.rows <= this.maxBatch) {
+      if (!p.alone && rows + p.rows <= this.maxBatch && (p === head || canShare(p, head))) {
         batch.push(p);
         rows += p.rows;
         this.queue.splice(i, 1);
@@ -193,11 +211,11 @@ export class DynamicBatcher {
     this.stats.requests += batch.length;
     if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
     if (failed || outputs === undefined) {
-      for (const p of batch) p.reject(error);
+      for (const p of batch) p.waiter.failed(error);
       return;
     }
     if (batch.length === 1) {
-      head.resolve(outputs);
+      head.waiter.done(outputs);
       return;
     }
     if (outputs.some((o) => o.dims[0] !== total)) {
@@ -205,17 +223,20 @@ export class DynamicBatcher {
       // now on; this batch's requests run one by one.
       this.splittable = false;
       for (const p of batch) {
+        let own: TensorData[];
         try {
-          p.resolve(await this.run(p.inputs, p.outputs));
+          own = await this.run(p.inputs, p.outputs);
         } catch (err) {
-          p.reject(err);
+          p.waiter.failed(err);
+          continue;
         }
+        p.waiter.done(own);
       }
       return;
     }
     let from = 0;
     for (const p of batch) {
-      p.resolve(outputs.map((o) => sliceRows(o, total, from, p.rows)));
+      p.waiter.done(outputs.map((o) => sliceRows(o, total, from, p.rows)));
       from += p.rows;
     }
   }

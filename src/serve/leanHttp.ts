@@ -12,16 +12,22 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 
-/** Writes one answer: a status, a JSON text and any extra headers. Called once per request. */
-export type Respond = (status: number, json: string, headers?: Readonly<Record<string, string>>) => void;
+/** Where one request's answer goes. */
+export interface Responder {
+  /**
+   * Writes the answer: a status, its JSON (text, or UTF-8 bytes, read before this returns) and any extra headers.
+   * Called once per request; later calls are ignored.
+   */
+  respond(status: number, json: string | Uint8Array, headers?: Readonly<Record<string, string>>): void;
+}
 
 export interface LeanHttpOptions {
   /** Exact request targets (no query) whose POSTs this layer serves. */
   paths: ReadonlySet<string>;
   /** Bodies over this many bytes go to the node:http server (which answers 413). */
   maxBodyBytes: number;
-  /** Serves one request's body; must call `respond` once, also on failure. `started` is when its head was read. */
-  handle(body: Buffer, started: bigint, respond: Respond): void;
+  /** Serves one request's body; must answer through `responder` once, also on failure. `started` is when its head was read. */
+  handle(body: Buffer, started: bigint, responder: Responder): void;
   /** A request still unfinished this long after its first byte closes the connection at the next idle spell. */
   requestTimeoutMs: number;
   /** An idle connection closes after this long (node:http's keepAliveTimeout). */
@@ -34,21 +40,60 @@ const MAX_HEAD_BYTES = 16 * 1024;
 const STATUS_TEXT: Readonly<Record<number, string>> = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 408: 'Request Timeout', 413: 'Payload Too Large', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable' };
 
 /** A 200 answer's head up to its Content-Length value. */
-const OK_HEAD = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ';
+const OK_HEAD = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ', 'latin1');
+/** The end of an answer's head that closes the connection. */
+const CLOSE_END = Buffer.from('Connection: close\r\n\r\n', 'latin1');
 
 /** One header line: a token, a colon, a value of visible characters, spaces and tabs (RFC 9110/9112). */
 const HEADER_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([\x20-\x7e\t\x80-\xff]*?)[ \t]*$/;
 
-/** The `Date` header value, made once per second. */
-function httpDate(): string {
+/** The end of the Content-Length line and the `Date` header line, as bytes, made once per second. */
+function dateLines(): Buffer {
   const now = Date.now();
   if (now - dateCache.at >= 1000 || now < dateCache.at) {
     dateCache.at = now - (now % 1000);
-    dateCache.text = new Date(now).toUTCString();
+    dateCache.bytes = Buffer.from(`\r\nDate: ${new Date(now).toUTCString()}\r\n`, 'latin1');
   }
-  return dateCache.text;
+  return dateCache.bytes;
 }
-const dateCache = { at: 0, text: '' };
+const dateCache = { at: 0, bytes: Buffer.alloc(0) };
+
+/** Digits of a whole number ≥ 0. */
+function digitCount(n: number): number {
+  let digits = 1;
+  for (let t = 10; t <= n; t *= 10) digits++;
+  return digits;
+}
+
+/**
+ * One answer's bytes in one buffer: the status line and headers, then the JSON. `end` closes the head (a kept-alive
+ * answer's Keep-Alive line, or `Connection: close`).
+ */
+function answerBytes(status: number, json: string | Uint8Array, headers: Readonly<Record<string, string>> | undefined, end: Buffer): Buffer {
+  const body = typeof json === 'string' ? Buffer.from(json) : json;
+  const start = status === 200 ? OK_HEAD : Buffer.from(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Unknown'}\r\nContent-Type: application/json\r\nContent-Length: `, 'latin1');
+  let extra: Buffer | undefined;
+  if (headers) {
+    let text = '';
+    for (const name in headers) if (name !== 'Connection') text += `${name}: ${headers[name] as string}\r\n`;
+    extra = Buffer.from(text);
+  }
+  const date = dateLines();
+  const digits = digitCount(body.length);
+  const out = Buffer.allocUnsafe(start.length + digits + date.length + (extra?.length ?? 0) + end.length + body.length);
+  out.set(start, 0);
+  let at = start.length + digits;
+  for (let i = at - 1, v = body.length; i >= start.length; i--, v = Math.floor(v / 10)) out[i] = 0x30 + (v % 10);
+  out.set(date, at);
+  at += date.length;
+  if (extra) {
+    out.set(extra, at);
+    at += extra.length;
+  }
+  out.set(end, at);
+  out.set(body, at + end.length);
+  return out;
+}
 
 interface LeanRequest {
   /** Bytes of the head including its blank line. */
@@ -95,6 +140,23 @@ export function parseLeanHead(head: string, paths: ReadonlySet<string>, maxBodyB
   return { bodyLength: length, close };
 }
 
+/** One request's answer on a lean connection: its bytes once answered, and whether the connection closes after it. */
+class LeanAnswer implements Responder {
+  bytes: Buffer | undefined;
+  private answered = false;
+
+  constructor(
+    private readonly connection: LeanConnection,
+    public close: boolean,
+  ) {}
+
+  respond(status: number, json: string | Uint8Array, headers?: Readonly<Record<string, string>>): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.connection.answer(this, status, json, headers);
+  }
+}
+
 /** One connection: requests read in order, answers written in order, handed to node:http when this layer cannot serve one. */
 class LeanConnection {
   private chunks: Buffer[] = [];
@@ -102,7 +164,7 @@ class LeanConnection {
   /** The head of the request whose body is still arriving. */
   private current: LeanRequest | undefined;
   /** Answers in request order; an entry is filled when its request is answered. */
-  private readonly answers: { text: string | undefined; close: boolean }[] = [];
+  private readonly answers: LeanAnswer[] = [];
   /** No more requests are read: a `Connection: close` request was read, or the connection goes to node:http. */
   private stopped = false;
   private handOver = false;
@@ -113,7 +175,7 @@ class LeanConnection {
   private started = 0n;
   private readonly onData = (chunk: Buffer): void => this.receive(chunk);
   /** The end of a kept-alive answer's head. */
-  private readonly keepAliveEnd: string;
+  private readonly keepAliveEnd: Buffer;
   private readonly onTimeout = (): void => this.timeout();
 
   constructor(
@@ -122,7 +184,7 @@ class LeanConnection {
     private readonly httpConnection: (socket: Socket) => void,
     private readonly forget: () => void,
   ) {
-    this.keepAliveEnd = `Keep-Alive: timeout=${Math.round(options.keepAliveTimeoutMs / 1000)}\r\n\r\n`;
+    this.keepAliveEnd = Buffer.from(`Keep-Alive: timeout=${Math.round(options.keepAliveTimeoutMs / 1000)}\r\n\r\n`, 'latin1');
     socket.setNoDelay(true);
     socket.setTimeout(options.keepAliveTimeoutMs);
     socket.on('data', this.onData);
@@ -192,40 +254,40 @@ class LeanConnection {
       if (this.size < total) return;
       const buffer = this.joined();
       const body = buffer.subarray(request.headLength, total);
-      const rest = buffer.subarray(total);
-      this.chunks = rest.length > 0 ? [rest] : [];
-      this.size = rest.length;
+      // The bytes after this request stay for the next (the chunk list is reused, not made anew per request).
+      this.chunks.length = 0;
+      if (total < buffer.length) this.chunks.push(buffer.subarray(total));
+      this.size = buffer.length - total;
       this.current = undefined;
-      const answer: { text: string | undefined; close: boolean } = { text: undefined, close: request.close };
+      const answer = new LeanAnswer(this, request.close);
       this.answers.push(answer);
       if (request.close) this.stopped = true;
-      let answered = false;
-      this.options.handle(body, this.started, (status, json, headers) => {
-        if (answered) return;
-        answered = true;
-        const close = answer.close || headers?.Connection === 'close';
-        let head = `${status === 200 ? OK_HEAD : `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Unknown'}\r\nContent-Type: application/json\r\nContent-Length: `}${Buffer.byteLength(json)}\r\nDate: ${httpDate()}\r\n`;
-        if (headers) for (const name in headers) if (name !== 'Connection') head += `${name}: ${headers[name] as string}\r\n`;
-        answer.text = `${head}${close ? 'Connection: close\r\n\r\n' : this.keepAliveEnd}${json}`;
-        answer.close = close;
-        this.flush();
-      });
+      this.options.handle(body, this.started, answer);
     }
+  }
+
+  /** Fills in an answer (LeanAnswer.respond) and writes the answers that are then ready. */
+  answer(answer: LeanAnswer, status: number, json: string | Uint8Array, headers: Readonly<Record<string, string>> | undefined): void {
+    const close = answer.close || headers?.Connection === 'close';
+    answer.bytes = answerBytes(status, json, headers, close ? CLOSE_END : this.keepAliveEnd);
+    answer.close = close;
+    this.flush();
   }
 
   /** Writes the answers that are ready, in request order. */
   private flush(): void {
-    while (this.answers.length > 0 && (this.answers[0] as { text: string | undefined }).text !== undefined) {
-      const a = this.answers.shift() as { text: string; close: boolean };
+    while (this.answers.length > 0 && (this.answers[0] as LeanAnswer).bytes !== undefined) {
+      const a = this.answers.shift() as LeanAnswer;
+      const bytes = a.bytes as Buffer;
       if (this.socket.destroyed) return;
       if (a.close) {
         this.stopped = true;
         this.handOver = false;
         this.answers.length = 0;
-        this.socket.end(a.text);
+        this.socket.end(bytes);
         return;
       }
-      this.socket.write(a.text);
+      this.socket.write(bytes);
     }
     if (this.handOver && this.answers.length === 0) this.release();
   }

@@ -4,16 +4,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readSimpleInferenceRequest } from '../core/deployments/oipRequestBytes';
-import { encodeTensorJson, oipShape, OipRequestError, parseInferenceRequest } from '../core/deployments/oipTensor';
+import { ByteText } from '../core/deployments/byteText';
+import { oipShape, OipRequestError, parseInferenceRequest, writeTensorJson, type InferenceRequest } from '../core/deployments/oipTensor';
 import { eachRowOutput, predictionLogBytes, type RecordContext, type RowPredictionSink, type TensorData } from '../core/deployments/predictionRows';
 import { feedbackFromRequest } from '../core/deployments/records';
 import { errorMessage } from '../core/util/concurrency';
 import { randomUuid } from '../core/util/uuid';
 import type { ServeEndpoint, ServeOptions } from '../shared/serve';
 import { VERSION } from '../shared/version';
-import { DEFAULT_MAX_BATCH, DynamicBatcher, isBatchable } from './batcher';
+import { DEFAULT_MAX_BATCH, DynamicBatcher, isBatchable, type BatchWaiter } from './batcher';
 import { JsonlWriter } from './jsonlWriter';
-import { serveInferenceLean, type Respond } from './leanHttp';
+import { serveInferenceLean, type Responder } from './leanHttp';
 import { createMetrics, type ServerMetrics } from './metrics';
 import { ServedModel } from './model';
 
@@ -47,12 +48,15 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   sendText(res, status, JSON.stringify(body), headers);
 }
 
-/** A JSON answer already written as text (the inference answer writes its own), with any extra headers. */
-function sendText(res: ServerResponse, status: number, text: string, headers?: Record<string, string>): void {
-  const head = ['Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(text))];
+/**
+ * A JSON answer already written as text or UTF-8 bytes (the inference answer writes its own), with any extra
+ * headers. Bytes are copied: the caller may reuse them once this returns.
+ */
+function sendText(res: ServerResponse, status: number, text: string | Uint8Array, headers?: Readonly<Record<string, string>>): void {
+  const head = ['Content-Type', 'application/json', 'Content-Length', String(typeof text === 'string' ? Buffer.byteLength(text) : text.length)];
   if (headers) for (const name in headers) head.push(name, headers[name] as string);
   res.writeHead(status, head);
-  res.end(text);
+  res.end(typeof text === 'string' ? text : Buffer.from(text));
 }
 
 /** A time (ms since the epoch) as an ISO 8601 string, made once per millisecond (every record of a busy millisecond shares it). */
@@ -115,7 +119,9 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   const batcher = maxBatch > 1 && isBatchable(model.inputs, model.outputs) ? new DynamicBatcher((inputs, outputs, atStart) => model.run(inputs, outputs, atStart), maxBatch) : undefined;
 
   // The inference answer up to its id: `{"model_name":…,"model_version":…,"id":` (as JSON.stringify writes it).
-  const answerHead = `{"model_name":${JSON.stringify(name)},"model_version":${JSON.stringify(version)},"id":`;
+  const answerHead = Buffer.from(`{"model_name":${JSON.stringify(name)},"model_version":${JSON.stringify(version)},"id":`);
+  /** The inference answer's JSON as UTF-8 bytes, written anew for each answer. */
+  const answer = new ByteText();
   const metadata = {
     name,
     versions: [version],
@@ -124,7 +130,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     outputs: model.outputs.filter((t) => t.datatype !== undefined).map((t) => ({ name: t.name, datatype: t.datatype, shape: oipShape(t.shape) })),
   };
 
-  const countPrediction: RowPredictionSink = (output, confidence) => metrics.countPrediction(output?.label !== undefined ? String(output.label) : undefined, confidence !== null && confidence < lowConfidence);
+  const countPrediction: RowPredictionSink = (label, confidence) => metrics.countPrediction(label !== undefined ? String(label) : undefined, confidence !== null && confidence < lowConfidence);
   /**
    * Answered requests whose latency, prediction counts and log lines are still to be recorded. A batch's requests are
    * answered one after another in the same microtask run (the batcher resolves them together); they are recorded
@@ -150,26 +156,85 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     }
     unrecorded.length = 0;
   };
-  /** One inference request's body to its answer (through `respond`); its metrics and prediction log line follow (record). */
-  const infer = async (body: Buffer, started: bigint, respond: Respond): Promise<void> => {
-    // The common body read straight from its bytes; any other (or a malformed one) through JSON.parse.
-    const request = readSimpleInferenceRequest(body) ?? parseInferenceRequest(parseJson(body));
-    model.check(request.inputs, request.outputs);
-    const outputs = batcher ? await batcher.submit(request.inputs, request.outputs) : await model.run(request.inputs, request.outputs);
-    const id = request.id ?? randomUuid();
-    let answer = `${answerHead}${JSON.stringify(id)},"outputs":[`;
-    for (let i = 0; i < outputs.length; i++) {
-      const o = outputs[i] as (typeof outputs)[number];
-      answer += (i === 0 ? '' : ',') + encodeTensorJson(o.name, o.dtype, o.dims, o.data);
-    }
-    respond(200, `${answer}]}`);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (unrecorded.push({ inputs: request.inputs, outputs, id, seconds, answeredAt: Date.now() }) === 1) queueMicrotask(record);
+  /** Answers a failed inference request (`what` names it in the log of an unexpected failure). */
+  const inferenceFailed = (err: unknown, responder: Responder, what: string): void => {
+    const status = statusOf(err, what);
+    metrics.countRequest(status);
+    responder.respond(status, JSON.stringify({ error: errorMessage(err) }), err instanceof HttpError ? err.headers : undefined);
   };
+  /** One inference request waiting for its run; answered when its outputs come (the batcher's waiter). */
+  class Inference implements BatchWaiter {
+    constructor(
+      private readonly request: InferenceRequest,
+      private readonly started: bigint,
+      private readonly responder: Responder,
+      private readonly fail: (err: unknown, responder: Responder) => void,
+    ) {}
+
+    /** Writes the answer; its metrics and prediction log line follow (record). */
+    done(outputs: TensorData[]): void {
+      const id = this.request.id ?? randomUuid();
+      try {
+        answer.used = 0;
+        answer.bytes(answerHead, 0, answerHead.length);
+        answer.jsonString(id);
+        answer.text(',"outputs":[');
+        for (let i = 0; i < outputs.length; i++) {
+          const o = outputs[i] as (typeof outputs)[number];
+          if (i !== 0) answer.byte(0x2c); // ','
+          writeTensorJson(o.name, o.dtype, o.dims, o.data, answer);
+        }
+        answer.text(']}');
+        this.responder.respond(200, answer.buffer.subarray(0, answer.used));
+      } catch (err) {
+        return this.failed(err);
+      }
+      const seconds = Number(process.hrtime.bigint() - this.started) / 1e9;
+      if (unrecorded.push({ inputs: this.request.inputs, outputs, id, seconds, answeredAt: Date.now() }) === 1) queueMicrotask(record);
+    }
+
+    failed(error: unknown): void {
+      this.fail(error, this.responder);
+    }
+  }
+  /**
+   * One inference request's body to its answer (through `responder`, also on failure: `fail` answers then). Runs
+   * through the batcher's waiter without a promise per request.
+   */
+  const infer = (body: Buffer, started: bigint, responder: Responder, fail: (err: unknown, responder: Responder) => void): void => {
+    let inference: Inference;
+    let request: InferenceRequest;
+    try {
+      // The common body read straight from its bytes; any other (or a malformed one) through JSON.parse.
+      request = readSimpleInferenceRequest(body) ?? parseInferenceRequest(parseJson(body));
+      model.check(request.inputs, request.outputs);
+      inference = new Inference(request, started, responder, fail);
+    } catch (err) {
+      return fail(err, responder);
+    }
+    if (batcher) batcher.wait(request.inputs, request.outputs, inference);
+    else model.run(request.inputs, request.outputs).then((outputs) => inference.done(outputs), (err: unknown) => inference.failed(err));
+  };
+  /** A lean-layer request's failure. */
+  const leanFailed = (err: unknown, responder: Responder): void => inferenceFailed(err, responder, 'POST /infer');
 
   const inferHttp = async (req: IncomingMessage, res: ServerResponse, started: bigint): Promise<void> => {
     if (req.headers['inference-header-content-length'] !== undefined) throw new HttpError(400, 'The binary tensor data extension is not supported: send JSON tensors.');
-    return infer(await readBody(req, limit), started, (status, text, headers) => sendText(res, status, text, headers));
+    const body = await readBody(req, limit);
+    // A failure goes to the router's handler, as any other request's.
+    return new Promise<void>((resolve, reject) =>
+      infer(
+        body,
+        started,
+        {
+          respond: (status, text, headers) => {
+            sendText(res, status, text, headers);
+            resolve();
+          },
+        },
+        reject,
+      ),
+    );
   };
 
   const postFeedback = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -278,13 +343,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     maxBodyBytes: limit,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
-    handle: (body, started, respond) => {
-      infer(body, started, respond).catch((err: unknown) => {
-        const status = statusOf(err, 'POST /infer');
-        metrics.countRequest(status);
-        respond(status, JSON.stringify({ error: errorMessage(err) }), err instanceof HttpError ? err.headers : undefined);
-      });
-    },
+    handle: (body, started, responder) => infer(body, started, responder, leanFailed),
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"Malformed HTTP request."}');

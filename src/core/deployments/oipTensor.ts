@@ -2,6 +2,7 @@
 // against the shape and the datatype's range) and response encoding. Pure: the model process turns decoded tensors
 // into onnxruntime tensors, and the client uses the same code to build requests.
 import { normalizeDtype, toFloat16Bits, type InputData, type InputDtype } from '../inference/inputs';
+import type { ByteText } from './byteText';
 import { FLOAT32_TEXT_BYTES, writeFloat32Of } from './float32Text';
 
 export const OIP_DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES'] as const;
@@ -329,13 +330,45 @@ function isNumberArray(data: ArrayLike<unknown>): data is NumberArray {
 }
 
 /**
- * `JSON.stringify(encodeTensor(name, dtype, dims, data))`, written straight from the typed data: the server answers
- * every request with it, and skipping the array of plain values halves the work for a large output.
+ * Appends `JSON.stringify(encodeTensor(name, dtype, dims, data))` to `out` as UTF-8 bytes, written straight from the
+ * typed data (the server answers every request with it): no array of plain values, no string per value — float32
+ * values by writeFloat32Values(), int64 values from their two 32-bit halves (no BigInt per value).
  */
-export function encodeTensorJson(name: string, dtype: string, dims: readonly number[], data: ArrayLike<unknown>): string {
+export function writeTensorJson(name: string, dtype: string, dims: readonly number[], data: ArrayLike<unknown>, out: ByteText): void {
   const datatype = oipDatatypeOf(dtype);
   if (datatype === undefined) throw new Error(`Output "${name}" has type ${dtype}, which the Open Inference Protocol cannot carry.`);
-  return `{"name":${JSON.stringify(name)},"datatype":"${datatype}","shape":[${dims.join(',')}],"data":[${jsonValuesText(data, 0, data.length, dtype === 'float16', dtype === 'bool')}]}`;
+  out.text('{"name":');
+  out.jsonString(name);
+  out.text(',"datatype":"');
+  out.text(datatype);
+  out.text('","shape":[');
+  for (let i = 0; i < dims.length; i++) {
+    if (i !== 0) out.byte(0x2c);
+    out.integer(dims[i] as number);
+  }
+  out.text('],"data":[');
+  const half = dtype === 'float16';
+  const bool = dtype === 'bool';
+  if (!half && !bool && data instanceof Float32Array) out.used = writeFloat32Values(data, 0, data.length, out.room(data.length * (FLOAT32_TEXT_BYTES + 1)), out.used);
+  else if (!half && !bool && data instanceof BigInt64Array) writeInt64Values(data, out);
+  else out.text(jsonValuesText(data, 0, data.length, half, bool));
+  out.text(']}');
+}
+
+/** The index of the high 32-bit half of a 64-bit value in an Int32Array view (the platform's byte order). */
+const HIGH_HALF = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/** Appends int64 values joined by commas as jsonValueText() writes each: a number when safe, else a quoted string. */
+function writeInt64Values(data: BigInt64Array, out: ByteText): void {
+  const halves = new Int32Array(data.buffer, data.byteOffset, 2 * data.length);
+  for (let i = 0; i < data.length; i++) {
+    if (i !== 0) out.byte(0x2c);
+    const high = halves[2 * i + HIGH_HALF] as number;
+    const low = halves[2 * i + 1 - HIGH_HALF] as number;
+    // Safe integers: high within (−2^21, 2^21), or −2^21 with a non-zero low half (above −2^53).
+    if (high < 0x200000 && (high > -0x200000 || (high === -0x200000 && low !== 0))) out.integer(high * 0x100000000 + (low >>> 0));
+    else out.text(jsonValueText(data[i], false, false));
+  }
 }
 
 /** An OIP shape for a signature shape: symbolic and unknown dimensions are -1. */

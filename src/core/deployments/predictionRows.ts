@@ -1,7 +1,8 @@
 // From one inference (input and output tensors of a batch) to one prediction log record per row: inputs keyed by
 // feature, the label and class scores of a classifier or the value of a regressor, and the confidence. Pure; the
 // local server calls it after each inference.
-import { FLOAT32_TEXT_BYTES, writeFloat32 } from './float32Text';
+import { ByteText } from './byteText';
+import { FLOAT32_TEXT_BYTES, writeFloat32, writeFloat32Of } from './float32Text';
 import { jsonValue, jsonValues, jsonValuesText, writeFloat32Values } from './oipTensor';
 import { canonicalBytesHash, canonicalHash, inputHash, type PredictionOutput, type PredictionRecord } from './records';
 
@@ -22,7 +23,7 @@ export interface RecordContext {
   latencyMs: number;
   /** Column names of a single 2-D input (not changed in place once passed: predictionLogText keeps its layout per array). */
   featureNames?: readonly string[];
-  /** Class labels by score index. */
+  /** Class labels by score index (not changed in place once passed: predictionLogBytes keeps the scores' layout per array). */
   classLabels?: readonly string[];
 }
 
@@ -68,28 +69,9 @@ const FLOAT = /^float(16|32|64)?$|^double$/;
 export function rowOutput(outputs: readonly TensorData[], rows: number, r: number, classLabels?: readonly string[]): { output: PredictionOutput | null; confidence: number | null } {
   // Which output is the label, the scores or the value depends only on each output's dtype, name and row length:
   // read that first, then only the values needed, straight from the row (no array per output and row).
-  let label: TensorData | undefined;
-  for (const t of outputs) {
-    if (perOf(t, rows) === 1 && !FLOAT.test(t.dtype)) {
-      label = t;
-      break;
-    }
-  }
-  if (!label) {
-    for (const t of outputs) {
-      if (perOf(t, rows) === 1 && /label|class/i.test(t.name)) {
-        label = t;
-        break;
-      }
-    }
-  }
-  let scores: TensorData | undefined;
-  for (const t of outputs) {
-    if (perOf(t, rows) > 1 && FLOAT.test(t.dtype) && t !== label) {
-      scores = t;
-      break;
-    }
-  }
+  findRoles(outputs, rows);
+  const label = roleLabel;
+  const scores = roleScores;
   if (scores) {
     const per = perOf(scores, rows);
     const half = scores.dtype === 'float16';
@@ -124,6 +106,38 @@ export function rowOutput(outputs: readonly TensorData[], rows: number, r: numbe
     }
   }
   return { output: null, confidence: null };
+}
+
+/** The outputs findRoles() found last: the label (one value per row) and the scores (several float values per row). */
+let roleLabel: TensorData | undefined;
+let roleScores: TensorData | undefined;
+
+/** Finds which output is the label and which the scores (roleLabel, roleScores), as rowOutput() reads them. */
+function findRoles(outputs: readonly TensorData[], rows: number): void {
+  let label: TensorData | undefined;
+  for (const t of outputs) {
+    if (perOf(t, rows) === 1 && !FLOAT.test(t.dtype)) {
+      label = t;
+      break;
+    }
+  }
+  if (!label) {
+    for (const t of outputs) {
+      if (perOf(t, rows) === 1 && /label|class/i.test(t.name)) {
+        label = t;
+        break;
+      }
+    }
+  }
+  let scores: TensorData | undefined;
+  for (const t of outputs) {
+    if (perOf(t, rows) > 1 && FLOAT.test(t.dtype) && t !== label) {
+      scores = t;
+      break;
+    }
+  }
+  roleLabel = label;
+  roleScores = scores;
 }
 
 /** Elements per row of a tensor of `rows` rows. */
@@ -172,15 +186,15 @@ export function predictionRecords(inputs: readonly TensorData[], outputs: readon
   return records;
 }
 
-/** Called with each row's output and confidence, as its record has them (the server counts them in its metrics). */
-export type RowPredictionSink = (output: PredictionOutput | null, confidence: number | null) => void;
+/** Called with each row's predicted label (its output's `label`) and confidence, as its record has them (the server counts them in its metrics). */
+export type RowPredictionSink = (label: PredictionOutput['label'], confidence: number | null) => void;
 
 /** Each row's output and confidence, as predictionRecords() puts them in the records, without writing records. */
 export function eachRowOutput(inputs: readonly TensorData[], outputs: readonly TensorData[], classLabels: readonly string[] | undefined, sink: RowPredictionSink): void {
   const { rows, outRows } = rowCounts(inputs, outputs);
   for (let r = 0; r < rows; r++) {
     const { output, confidence } = rowOutput(outputs, outRows, Math.min(r, outRows - 1), classLabels);
-    sink(output, confidence);
+    sink(output?.label, confidence);
   }
 }
 
@@ -289,7 +303,7 @@ export function predictionLogText(inputs: readonly TensorData[], outputs: readon
     // Keys an object would reorder or drop (array indexes, __proto__, duplicates): the records themselves.
     let text = '';
     for (const record of predictionRecords(inputs, outputs, ctx)) {
-      sink?.(record.output, record.confidence);
+      sink?.(record.output?.label, record.confidence);
       text += `${JSON.stringify(record)}\n`;
     }
     return text;
@@ -315,57 +329,21 @@ export function predictionLogText(inputs: readonly TensorData[], outputs: readon
       }
     }
     const { output, confidence } = rowOutput(outputs, outRows, Math.min(r, outRows - 1), ctx.classLabels);
-    sink?.(output, confidence);
+    sink?.(output?.label, confidence);
     const requestId = rows === 1 ? ctx.requestId : `${ctx.requestId}/${r}`;
     out += `${head}${JSON.stringify(requestId)},"input_hash":"${canonicalHash(`${canonical}}`)}","inputs":${inputsText}},"output":${JSON.stringify(output)},"confidence":${numberText(confidence)}${tail}`;
   }
   return out;
 }
 
-/** A growable byte buffer reused from call to call (bytes in `[0, used)`). */
-class Bytes {
-  buffer = Buffer.allocUnsafe(8192);
-  used = 0;
-
-  /** Room for `n` more bytes. */
-  room(n: number): Buffer {
-    if (this.used + n > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.used + n));
-      this.buffer.copy(grown, 0, 0, this.used);
-      this.buffer = grown;
-    }
-    return this.buffer;
-  }
-
-  text(s: string): void {
-    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
-    this.used += this.room(3 * s.length).write(s, this.used);
-  }
-
-  byte(b: number): void {
-    this.room(1)[this.used++] = b;
-  }
-
-  bytes(b: Uint8Array, start: number, end: number): void {
-    // A subarray is a new object, one per column and row: a whole array (a column's key) is set as it is, and a
-    // short run (one value's text, copied into the canonical JSON) byte by byte.
-    const n = end - start;
-    const room = this.room(n);
-    if (start === 0 && end === b.length) room.set(b, this.used);
-    else if (n <= 32) for (let i = start, at = this.used; i < end; i++, at++) room[at] = b[i] as number;
-    else room.set(b.subarray(start, end), this.used);
-    this.used += n;
-  }
-}
-
-const lineBytes = new Bytes();
-const inputBytes = new Bytes();
-const canonicalBytes = new Bytes();
+const lineBytes = new ByteText();
+const inputBytes = new ByteText();
+const canonicalBytes = new ByteText();
 /** Where each column's values are in inputBytes (start, end by column). */
 let valueSpans = new Int32Array(128);
 
 /** Appends the JSON text of column `c` in row `r` (as columnText() writes it) to `out`. */
-function writeColumn(c: LoggedColumn, inputs: readonly TensorData[], r: number, out: Bytes): void {
+function writeColumn(c: LoggedColumn, inputs: readonly TensorData[], r: number, out: ByteText): void {
   const t = inputs[c.input] as TensorData;
   const start = r * c.per + c.offset;
   const end = start + c.count;
@@ -383,7 +361,7 @@ function writeColumn(c: LoggedColumn, inputs: readonly TensorData[], r: number, 
  * confidence taken from them — is written by writeFloat32(): V8's own text of such a double often takes its slow exact
  * path, about a microsecond.
  */
-function writeNumberJson(x: number, out: Bytes): void {
+function writeNumberJson(x: number, out: ByteText): void {
   if (x - x !== 0) out.text('null');
   else if (Math.fround(x) === x) out.used = writeFloat32(x, out.room(FLOAT32_TEXT_BYTES), out.used);
   else out.text(String(x));
@@ -393,7 +371,7 @@ function writeNumberJson(x: number, out: Bytes): void {
  * Appends JSON.stringify(output) of an output rowOutput() made: null, or an object with `label` and `scores`, `label`
  * alone or `value` alone, in that key order (the order rowOutput() creates them in, which JSON.stringify follows).
  */
-function writeOutputJson(output: PredictionOutput | null, out: Bytes): void {
+function writeOutputJson(output: PredictionOutput | null, out: ByteText): void {
   if (output === null) return out.text('null');
   let comma = false;
   out.byte(0x7b); // '{'
@@ -427,6 +405,105 @@ function writeOutputJson(output: PredictionOutput | null, out: Bytes): void {
   out.byte(0x7d); // '}'
 }
 
+/** How a row's scores are written: each score's key (`"key":`) in JSON.stringify's order, and which score it holds. */
+interface ScoreLayout {
+  keys: Buffer[];
+  /** The score index each key takes its value from (the last of a duplicate key). */
+  index: Int32Array;
+}
+
+/** The last score layout made and what it was made from (a server's class labels stay the same request after request). */
+let lastScores: { classLabels: readonly string[] | undefined; per: number; layout: ScoreLayout | undefined } | undefined;
+
+/**
+ * The key order rowOutput()'s `scores` object has for `per` scores, or undefined when it is not a plain object
+ * (`__proto__` as a key): keys `classLabels[i]`, else String(i), assigned in index order, so array-index keys come
+ * first, ascending, and a duplicate key keeps its first place and its last value.
+ */
+function scoreLayout(classLabels: readonly string[] | undefined, per: number): ScoreLayout | undefined {
+  const last = lastScores;
+  if (last && last.classLabels === classLabels && last.per === per) return last.layout;
+  const byKey: Record<string, number> = {};
+  let layout: ScoreLayout | undefined;
+  let plain = true;
+  for (let i = 0; i < per; i++) {
+    const key = classLabels?.[i] ?? String(i);
+    if (key === '__proto__') plain = false;
+    else byKey[key] = i;
+  }
+  if (plain) {
+    const keys = Object.keys(byKey);
+    layout = { keys: keys.map((k) => Buffer.from(`${JSON.stringify(k)}:`)), index: Int32Array.from(keys, (k) => byKey[k] as number) };
+  }
+  lastScores = { classLabels, per, layout };
+  return layout;
+}
+
+/** Appends JSON.stringify() of a label value (a string, a finite number or a boolean). */
+function writeLabelJson(label: string | number | boolean, out: ByteText): void {
+  if (typeof label === 'number') writeNumberJson(label, out);
+  else if (typeof label === 'string') out.jsonString(label);
+  else out.text(label ? 'true' : 'false');
+}
+
+/**
+ * Appends `JSON.stringify(output),"confidence":JSON.stringify(confidence)` for rowOutput(outputs, rows, r,
+ * classLabels), and gives the sink the row's label and confidence, written straight from the outputs' data without
+ * the output object (a classifier's scores from a float32 or float64 array; anything else through rowOutput()).
+ */
+function writeRowOutput(outputs: readonly TensorData[], rows: number, r: number, classLabels: readonly string[] | undefined, out: ByteText, sink: RowPredictionSink | undefined): void {
+  findRoles(outputs, rows);
+  const label = roleLabel;
+  const scores = roleScores;
+  const data = scores?.data;
+  const per = scores ? perOf(scores, rows) : 0;
+  const layout = scores && scores.dtype !== 'float16' && (data instanceof Float32Array || data instanceof Float64Array) ? scoreLayout(classLabels, per) : undefined;
+  if (!layout || !(data instanceof Float32Array || data instanceof Float64Array)) {
+    const { output, confidence } = rowOutput(outputs, rows, r, classLabels);
+    sink?.(output?.label, confidence);
+    writeOutputJson(output, out);
+    out.text(',"confidence":');
+    if (confidence === null) out.text('null');
+    else writeNumberJson(confidence, out);
+    return;
+  }
+  // The best score (the first of equal ones) and Math.max() of the scores: NaN if one is NaN, +0 above −0.
+  const from = r * per;
+  let best = 0;
+  let bestValue = data[from] as number;
+  let max = -Infinity;
+  let nan = false;
+  for (let i = 0; i < per; i++) {
+    const x = data[from + i] as number;
+    if (x > bestValue) {
+      best = i;
+      bestValue = x;
+    }
+    if (x !== x) nan = true;
+    else if (x > max || (x === 0 && max === 0 && 1 / max < 0)) max = x;
+  }
+  const raw = label ? firstOfRow(label, rows, r) : undefined;
+  const predicted = isLabel(raw) ? raw : (classLabels?.[best] ?? String(best));
+  const confidence = !nan && Number.isFinite(max) && max >= 0 && max <= 1 ? max : null;
+  sink?.(predicted, confidence);
+  out.text('{"label":');
+  writeLabelJson(predicted, out);
+  out.text(',"scores":{');
+  for (let k = 0; k < layout.keys.length; k++) {
+    if (k !== 0) out.byte(0x2c); // ','
+    const key = layout.keys[k] as Buffer;
+    out.bytes(key, 0, key.length);
+    const at = from + (layout.index[k] as number);
+    const x = data[at] as number;
+    if (x - x !== 0) out.text('null');
+    else if (data instanceof Float32Array) out.used = writeFloat32Of(data, at, out.room(FLOAT32_TEXT_BYTES), out.used);
+    else writeNumberJson(x, out);
+  }
+  out.text('}},"confidence":');
+  if (confidence === null) out.text('null');
+  else writeNumberJson(confidence, out);
+}
+
 /**
  * predictionLogText() as UTF-8 bytes, written into a buffer this module reuses: the bytes returned are valid until
  * the next call. The inputs' text is written once as bytes, hashed as bytes (the same UTF-8 bytes as the canonical
@@ -445,8 +522,8 @@ export function predictionLogBytes(inputs: readonly TensorData[], outputs: reado
   const { columns, sorted } = layout;
   if (valueSpans.length < 2 * columns.length) valueSpans = new Int32Array(2 * columns.length);
   const spans = valueSpans;
-  const head = `{"ts":${JSON.stringify(ctx.ts)}${modelText(ctx)}`;
-  const tail = `,"path":"model","reason":null,"latency_ms":${numberText(ctx.latencyMs)},"variant":null}\n`;
+  const model = modelText(ctx);
+  const latency = numberText(ctx.latencyMs);
   for (let r = 0; r < rows; r++) {
     const ins = inputBytes;
     ins.used = 0;
@@ -475,18 +552,19 @@ export function predictionLogBytes(inputs: readonly TensorData[], outputs: reado
       can.byte(0x7d);
       canonical = can.buffer.subarray(0, can.used);
     }
-    const { output, confidence } = rowOutput(outputs, outRows, Math.min(r, outRows - 1), ctx.classLabels);
-    sink?.(output, confidence);
-    out.text(head);
-    out.text(JSON.stringify(rows === 1 ? ctx.requestId : `${ctx.requestId}/${r}`));
-    out.text(`,"input_hash":"${canonicalBytesHash(canonical)}","inputs":`);
+    out.text('{"ts":');
+    out.jsonString(ctx.ts);
+    out.text(model);
+    out.jsonString(rows === 1 ? ctx.requestId : `${ctx.requestId}/${r}`);
+    out.text(',"input_hash":"');
+    out.text(canonicalBytesHash(canonical));
+    out.text('","inputs":');
     out.bytes(ins.buffer, 0, ins.used);
     out.text(',"output":');
-    writeOutputJson(output, out);
-    out.text(',"confidence":');
-    if (confidence === null) out.text('null');
-    else writeNumberJson(confidence, out);
-    out.text(tail);
+    writeRowOutput(outputs, outRows, Math.min(r, outRows - 1), ctx.classLabels, out, sink);
+    out.text(',"path":"model","reason":null,"latency_ms":');
+    out.text(latency);
+    out.text(',"variant":null}\n');
   }
   return out.buffer.subarray(0, out.used);
 }

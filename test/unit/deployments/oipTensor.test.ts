@@ -1,16 +1,19 @@
-// OIP JSON tensors out of the server: encodeTensorJson (the text the server answers with, written straight from the
+// OIP JSON tensors out of the server: writeTensorJson (the bytes the server answers with, written straight from the
 // typed data) is exactly JSON.stringify(encodeTensor(…)) for every datatype and the values JSON cannot carry as
 // numbers, and what it writes decodes back to the same typed data.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeTensor, encodeTensor, encodeTensorJson, jsonValuesText, jsonValueText } from '../../../src/core/deployments/oipTensor';
+import { ByteText } from '../../../src/core/deployments/byteText';
+import { decodeTensor, encodeTensor, jsonValuesText, jsonValueText, writeTensorJson } from '../../../src/core/deployments/oipTensor';
 import { toFloat16Bits } from '../../../src/core/inference/inputs';
 
 const CASES: { dtype: string; data: ArrayLike<unknown> }[] = [
   { dtype: 'float32', data: Float32Array.from([0.1, -2.5, 1e-8, 3.4e38, Number.NaN, Infinity, -Infinity, -0]) },
   { dtype: 'float64', data: Float64Array.from([0.1 + 0.2, Number.MAX_VALUE, Number.MIN_VALUE, Number.NaN, -Infinity]) },
   { dtype: 'float16', data: Uint16Array.from([0.5, -1.25, 65504, Infinity, -Infinity, Number.NaN].map(toFloat16Bits)) },
-  { dtype: 'int64', data: BigInt64Array.from([0n, -5n, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 63n)]) },
+  { dtype: 'int64', data: BigInt64Array.from([0n, -5n, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 63n), 2n ** 63n - 1n, -(2n ** 53n), 1n - 2n ** 53n, 2n ** 32n, 2n ** 32n - 1n, -(2n ** 32n), -(2n ** 31n), 2n ** 31n, -1n]) },
+  // A view that does not start at its buffer's start.
+  { dtype: 'int64', data: BigInt64Array.from([7n, -(2n ** 40n) - 3n, 12n]).subarray(1) },
   { dtype: 'uint64', data: BigUint64Array.from([0n, 2n ** 64n - 1n]) },
   { dtype: 'int32', data: Int32Array.from([-2147483648, 0, 2147483647]) },
   { dtype: 'uint8', data: Uint8Array.from([0, 255]) },
@@ -18,11 +21,24 @@ const CASES: { dtype: string; data: ArrayLike<unknown> }[] = [
   { dtype: 'string', data: ['plain', 'quote " and \\ and\nnewline', 'é', ''] },
 ];
 
-describe('encodeTensorJson', () => {
+/** writeTensorJson's bytes as text, written after other text in a buffer that must grow. */
+function encodeTensorJson(name: string, dtype: string, dims: readonly number[], data: ArrayLike<unknown>): string {
+  const out = new ByteText();
+  out.text('x'.repeat(8190));
+  const from = out.used;
+  writeTensorJson(name, dtype, dims, data, out);
+  assert.equal(out.buffer.toString('utf8', 0, from), 'x'.repeat(8190));
+  return out.buffer.toString('utf8', from, out.used);
+}
+
+describe('writeTensorJson', () => {
   it('writes what JSON.stringify(encodeTensor(…)) writes, for every datatype', () => {
-    for (const c of CASES) {
-      const dims = [1, c.data.length];
-      assert.equal(encodeTensorJson('out "x"', c.dtype, dims, c.data), JSON.stringify(encodeTensor('out "x"', c.dtype, dims, c.data)), c.dtype);
+    for (const name of ['out "x"', 'plain', 'é\u0001\\', '']) {
+      for (const c of CASES) {
+        for (const dims of [[1, c.data.length], [c.data.length, 1, 1], [-1, 2147483648, 0, 12345678901]]) {
+          assert.equal(encodeTensorJson(name, c.dtype, dims, c.data), JSON.stringify(encodeTensor(name, c.dtype, dims, c.data)), c.dtype);
+        }
+      }
     }
   });
 

@@ -57,15 +57,15 @@ describe('predictionLogText', () => {
     it(`writes JSON.stringify of each record: ${c.name}`, () => {
       const context = { ...ctx, ...c.ctx };
       const records = predictionRecords(c.inputs, c.outputs, context);
-      const seen: [PredictionOutput | null, number | null][] = [];
-      const text = predictionLogText(c.inputs, c.outputs, context, (output, confidence) => seen.push([output, confidence]));
+      const seen: [PredictionOutput['label'], number | null][] = [];
+      const text = predictionLogText(c.inputs, c.outputs, context, (label, confidence) => seen.push([label, confidence]));
       assert.equal(text, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-      assert.deepEqual(seen, records.map((r) => [r.output, r.confidence]));
-      const seenBytes: [PredictionOutput | null, number | null][] = [];
-      assert.equal(Buffer.from(predictionLogBytes(c.inputs, c.outputs, context, (output, confidence) => seenBytes.push([output, confidence]))).toString('utf8'), text);
+      assert.deepEqual(seen, records.map((r) => [r.output?.label, r.confidence]));
+      const seenBytes: [PredictionOutput['label'], number | null][] = [];
+      assert.equal(Buffer.from(predictionLogBytes(c.inputs, c.outputs, context, (label, confidence) => seenBytes.push([label, confidence]))).toString('utf8'), text);
       assert.deepEqual(seenBytes, seen);
-      const counted: [PredictionOutput | null, number | null][] = [];
-      eachRowOutput(c.inputs, c.outputs, context.classLabels, (output, confidence) => counted.push([output, confidence]));
+      const counted: [PredictionOutput['label'], number | null][] = [];
+      eachRowOutput(c.inputs, c.outputs, context.classLabels, (label, confidence) => counted.push([label, confidence]));
       assert.deepEqual(counted, seen);
     });
   }
@@ -134,6 +134,20 @@ describe('rowOutput', () => {
         assert.deepEqual(got, want);
         assert.equal(JSON.stringify(got), JSON.stringify(want));
         assert.deepEqual(Object.keys(got.output?.scores ?? {}), Object.keys(want.output?.scores ?? {}));
+      }
+    });
+
+    it(`and the prediction log writes that output and confidence, and gives them to the sink: ${c.name}`, () => {
+      const rows = c.rows ?? 1;
+      const inputs: TensorData[] = [{ name: 'x', dtype: 'float32', dims: [rows, 1], data: Float32Array.from({ length: rows }, (_, i) => i) }];
+      const context: RecordContext = { ...ctx, ...(c.classLabels ? { classLabels: c.classLabels } : {}) };
+      // Twice: the second time with the layouts made the first time.
+      for (let round = 0; round < 2; round++) {
+        const labels: [PredictionOutput['label'], number | null][] = [];
+        const text = Buffer.from(predictionLogBytes(inputs, c.outputs, context, (label, confidence) => labels.push([label, confidence]))).toString('utf8');
+        const records = predictionRecords(inputs, c.outputs, context);
+        assert.equal(text, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+        assert.deepEqual(labels, records.map((r) => [r.output?.label, r.confidence]));
       }
     });
   }

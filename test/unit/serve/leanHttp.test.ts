@@ -116,6 +116,22 @@ describe('lean HTTP layer of the local server', () => {
     }
   });
 
+  it('writes the head and the JSON node:http writes for the same request, for an answer and for an error', async () => {
+    const chunked = (body: string): string => `POST ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+    for (const [body, status] of [[inferBody('same'), 200], ['{"inputs": [', 400], [JSON.stringify({ id: 'ünï', inputs: [{ name: 'float_input', shape: [2, 6], datatype: 'FP32', data: [0.1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12.5] }] }), 200]] as const) {
+      const lean = (await exchange(port, [post(body)], 1)).answers[0];
+      const http = (await exchange(port, [chunked(body)], 1)).answers[0];
+      assert.equal(lean?.status, status);
+      assert.equal(http?.status, status);
+      assert.deepEqual(Object.keys(lean?.headers ?? {}), ['content-type', 'content-length', 'date', 'keep-alive']);
+      assert.equal(lean?.headers['content-type'], 'application/json');
+      assert.equal(Number(lean?.headers['content-length']), Buffer.byteLength(lean?.body ?? '', 'latin1'));
+      assert.match(lean?.headers.date ?? '', /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+      assert.equal(lean?.headers['keep-alive'], 'timeout=5');
+      assert.equal(lean?.body, http?.body);
+    }
+  });
+
   it('reads a request split anywhere, byte by byte across the head and the body', async () => {
     const text = post(inferBody('split'));
     const parts = [text.slice(0, 7), text.slice(7, 40), text.slice(40, text.indexOf('\r\n\r\n') + 2), text.slice(text.indexOf('\r\n\r\n') + 2, -10), text.slice(-10)];

@@ -366,7 +366,7 @@ export class Checker {
     cf = this.isArgmax(n) ? CALL_ARGMAX : 0;
     const fnode = child(n, 'function');
     const fu = fnode ? unwrap(fnode) : undefined;
-    if (fu?.type === 'member_expression' && (argsOf(n).some((a) => FUNCTION_TYPES.has(unwrap(a).type)) || MUTATORS.has(propName(ast, child(fu, 'property')) ?? ''))) cf |= CALL_FLOW;
+    if (fu?.type === 'member_expression' && (hasFunctionArgument(n) || MUTATORS.has(propName(ast, child(fu, 'property')) ?? ''))) cf |= CALL_FLOW;
     if (fu && this.recordsVersionCall(n, fu)) cf |= CALL_RECORDS_VERSION;
     this.callMemo.set(n, cf);
     return cf;
@@ -403,25 +403,31 @@ export class Checker {
     return la;
   }
 
+  /**
+   * The callee's last name is a recorder's (`log`, `track`…), or a name before it an object's (`logger`, `span`…): read
+   * from the last name outwards, with no list of the names made (this runs for every call of the program).
+   */
   private isRecorder(callee: JNode): boolean {
-    const segs: string[] = [];
+    let last: string | undefined;
+    let recorderObject = false;
     let cur: JNode | undefined = callee;
     for (let i = 0; cur && i < 10; i++) {
       const u: JNode = unwrap(cur);
-      if (u.type === 'identifier' || u.type === 'this') {
-        segs.unshift(text(this.ast, u));
-        break;
-      }
-      if (u.type === 'member_expression') {
-        segs.unshift(propName(this.ast, child(u, 'property')) ?? '');
+      let seg: string | undefined;
+      if (u.type === 'identifier' || u.type === 'this') seg = text(this.ast, u);
+      else if (u.type === 'member_expression') {
+        seg = propName(this.ast, child(u, 'property')) ?? '';
         cur = child(u, 'object');
       } else if (u.type === 'call_expression') {
         cur = child(u, 'function');
+        continue;
       } else break;
+      if (last === undefined) last = seg;
+      else if (!recorderObject && RECORDER_OBJ_RE.test(seg)) recorderObject = true;
+      if (u.type !== 'member_expression') break;
     }
-    const last = segs[segs.length - 1] ?? '';
-    if (RECORDER_FN_RE.test(last)) return true;
-    return segs.slice(0, -1).some((s) => RECORDER_OBJ_RE.test(s));
+    if (RECORDER_FN_RE.test(last ?? '')) return true;
+    return recorderObject;
   }
 
   /** argMax()/argmax(), x.indexOf(Math.max(...x)), or a reduce that keeps the index of the largest value. */
@@ -433,7 +439,8 @@ export class Checker {
     const name = u.type === 'identifier' ? text(ast, u) : u.type === 'member_expression' ? propName(ast, child(u, 'property')) : undefined;
     if (name === undefined) return false;
     if (/^arg_?max$/i.test(name)) return true;
-    const args = argsOf(call);
+    // The arguments matter to two names only (a list made for every call of the program otherwise).
+    const args = name === 'indexOf' || name === 'reduce' ? argsOf(call) : NO_ARGS;
     if (name === 'indexOf' && args[0]) {
       // x.indexOf(Math.max(...x)), or with the maximum kept in a variable first.
       let a = unwrap(args[0]);
@@ -578,32 +585,26 @@ export class Checker {
     const unitNode = facts.unit;
     for (let a = d.node.parent, i = 0; a && a !== unitNode && i < 200; a = a.parent, i++) if (FLOW_TYPES.has(a.type)) flows.unshift(a);
     flows.push(...this.window(facts.flows, d.node.end));
-    const mentions = (n: JNode | undefined): boolean => !!n && (within(d.node, n) || this.idsOf(n).some((x) => values.has(x)));
-    const bind = (pat: JNode | undefined, target: Set<string>): void => {
-      if (pat) for (const x of this.boundNames(pat)) target.add(x);
-    };
-    const containsArgmax = (n: JNode): boolean => {
-      const first = facts.argmax[lowerBound(facts.argmax, n.start)];
-      return first !== undefined && within(first, n);
-    };
+    // The helpers below are methods rather than closures: taint runs for every call checked.
+    const call = d.node;
     for (let round = 0; round < 3; round++) {
       const before = values.size + indexes.size;
       for (const f of flows) {
         if (f.type === 'variable_declarator') {
           const v = child(f, 'value');
-          if (v && mentions(v)) bind(child(f, 'name'), containsArgmax(v) ? indexes : values);
+          if (v && this.mentions(v, call, values)) this.bind(child(f, 'name'), containsArgmax(facts, v) ? indexes : values);
         } else if (f.type === 'assignment_expression' || f.type === 'augmented_assignment_expression') {
           const v = child(f, 'right');
-          if (v && mentions(v)) bind(child(f, 'left'), containsArgmax(v) ? indexes : values);
+          if (v && this.mentions(v, call, values)) this.bind(child(f, 'left'), containsArgmax(facts, v) ? indexes : values);
         } else if (f.type === 'for_in_statement') {
-          if (mentions(child(f, 'right'))) bind(child(f, 'left'), values);
+          if (this.mentions(child(f, 'right'), call, values)) this.bind(child(f, 'left'), values);
         } else if (f.type === 'call_expression') {
           const fn = child(f, 'function');
           const recv = fn && unwrap(fn).type === 'member_expression' ? child(unwrap(fn), 'object') : undefined;
-          if (recv && mentions(recv)) for (const a of argsOf(f)) addParams(ast, unwrap(a), values);
+          if (recv && this.mentions(recv, call, values)) for (const a of argsOf(f)) addParams(ast, unwrap(a), values);
           // results.push(prediction): the collection now holds it.
           const method = fn && unwrap(fn).type === 'member_expression' ? propName(ast, child(unwrap(fn), 'property')) : undefined;
-          if (recv && unwrap(recv).type === 'identifier' && method && MUTATORS.has(method) && (argsOf(f).some((a) => mentions(a)) || this.underCondition(f, unitNode, mentions))) values.add(text(ast, unwrap(recv)));
+          if (recv && unwrap(recv).type === 'identifier' && method && MUTATORS.has(method) && (this.mentionsAny(argsOf(f), call, values) || this.underCondition(f, unitNode, call, values))) values.add(text(ast, unwrap(recv)));
         }
       }
       for (const la of facts.loopArgmax) {
@@ -626,12 +627,31 @@ export class Checker {
    * printed decides nothing (n/a), and so does a greedy argmax that picks the next token of a generation loop.
    */
   /** Whether `n` runs only when a condition about the value holds (`if (p[i] > 0.15) picked.push(i)`). */
-  private underCondition(n: JNode, top: JNode | undefined, mentions: (x: JNode | undefined) => boolean): boolean {
+  private underCondition(n: JNode, top: JNode | undefined, call: JNode, values: ReadonlySet<string>): boolean {
     for (let p = n.parent; p && p !== top; p = p.parent) {
       if (FUNCTION_TYPES.has(p.type)) return false;
-      if ((p.type === 'if_statement' || p.type === 'ternary_expression') && mentions(child(p, 'condition'))) return true;
+      if ((p.type === 'if_statement' || p.type === 'ternary_expression') && this.mentions(child(p, 'condition'), call, values)) return true;
     }
     return false;
+  }
+
+  /** Whether `n` holds the call or names one of `values` (see `taint`). */
+  private mentions(n: JNode | undefined, call: JNode, values: ReadonlySet<string>): boolean {
+    if (!n) return false;
+    if (within(call, n)) return true;
+    const ids = this.idsOf(n);
+    for (let i = 0; i < ids.length; i++) if (values.has(ids[i] as string)) return true;
+    return false;
+  }
+
+  private mentionsAny(list: readonly JNode[], call: JNode, values: ReadonlySet<string>): boolean {
+    for (let i = 0; i < list.length; i++) if (this.mentions(list[i], call, values)) return true;
+    return false;
+  }
+
+  /** Adds the names a pattern binds to `target`. */
+  private bind(pat: JNode | undefined, target: Set<string>): void {
+    if (pat) for (const x of this.boundNames(pat)) target.add(x);
   }
 
   private confidence(d: Detected): { state: CheckState; reason: string | undefined } {
@@ -1074,6 +1094,7 @@ const VERSION_RE = /version|model_?id|modelId|model_name|modelName|\bmodel\s*:|\
 const CALL_ARGMAX = 1;
 const CALL_FLOW = 2;
 const CALL_RECORDS_VERSION = 4;
+const NO_ARGS: readonly JNode[] = [];
 const MUTATORS = new Set(['push', 'unshift', 'add', 'set', 'append', 'splice']);
 const LOOP_TYPES = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
 
@@ -1166,6 +1187,24 @@ const FLOW_TYPES = new Set(['variable_declarator', 'assignment_expression', 'for
 
 
 /** Index of the first node of a document-ordered list that starts at or after `from`. */
+/** Whether a call has a function among its arguments (`argsOf(call)`, read in place: this runs for every call). */
+function hasFunctionArgument(call: JNode): boolean {
+  const a = child(call, 'arguments');
+  if (!a || a.type !== 'arguments') return false;
+  const cs = a.children;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i] as JNode;
+    if (c.named && c.type !== 'comment' && FUNCTION_TYPES.has(unwrap(c).type)) return true;
+  }
+  return false;
+}
+
+/** Whether `n` holds one of the unit's argmax calls. */
+function containsArgmax(facts: UnitFacts, n: JNode): boolean {
+  const first = facts.argmax[lowerBound(facts.argmax, n.start)];
+  return first !== undefined && within(first, n);
+}
+
 function lowerBound(list: JNode[], from: number): number {
   let lo = 0;
   let hi = list.length;

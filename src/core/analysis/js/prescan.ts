@@ -144,6 +144,29 @@ function isIdentPart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 }
 
+/** An ASCII white-space character (what `\s` matches below U+0080). */
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * False when `MEMBER_ASSIGN_RE` cannot match at `i` (a `.`): the name after the dot is not followed by `=` (`x.y(`,
+ * `x.y.z`, most member accesses), told from the characters without slicing the text. Past U+007F (a non-ASCII
+ * space, say) it answers true and leaves the answer to the regex.
+ */
+function mayAssignMember(source: string, i: number, end: number): boolean {
+  let j = i + 1;
+  while (j < end && isAsciiSpace(source.charCodeAt(j))) j++;
+  if (j >= end) return false;
+  if (source.charCodeAt(j) > 127) return true;
+  if (!isIdentPart(source.charCodeAt(j))) return false;
+  while (j < end && isIdentPart(source.charCodeAt(j))) j++;
+  while (j < end && isAsciiSpace(source.charCodeAt(j))) j++;
+  if (j >= end) return false;
+  const c = source.charCodeAt(j);
+  return c === 61 || c > 127;
+}
+
 /** One pass over a statement's identifiers: its tokens, what it assigns, what it declares. */
 export function info(source: string, s: Statement): StatementInfo {
   const tokens = new Set<string>();
@@ -205,7 +228,7 @@ export function info(source: string, s: Statement): StatementInfo {
       const assigned = (c === 61 && c2 !== 61 && c2 !== 62) || ((c === 63 || c === 124 || c === 38) && c2 === c && source.charCodeAt(n + 2) === 61);
       if (assigned && prev !== 'const' && prev !== 'let' && prev !== 'var') assigns.add(word);
       // `x.y = …`: x gets a member.
-      else if (c === 46 && MEMBER_ASSIGN_RE.test(source.slice(n, Math.min(s.end, n + 80)))) assigns.add(word);
+      else if (c === 46 && mayAssignMember(source, n, s.end) && MEMBER_ASSIGN_RE.test(source.slice(n, Math.min(s.end, n + 80)))) assigns.add(word);
     }
     prev = word;
   }

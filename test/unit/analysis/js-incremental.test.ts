@@ -735,6 +735,30 @@ describe('JS/TS analysis shortcuts', () => {
     c.tree.delete();
   });
 
+  test('text typed in a comment reanalyzes the edited statement alone, unless it changes the names the pre-scan reads', () => {
+    const ask = (note: string) => `export async function ask(q) {\n  // ${note}\n  try {\n    const r = await axios.post('https://api.openai.com/v1/chat/completions', { q }, { timeout: 5000 });\n    return r.data;\n  } catch {\n    return null;\n  }\n}\n`;
+    const caller = "export async function caller(q) {\n  const r = await axios.post('https://api.openai.com/v1/chat/completions', { q });\n  return ask(r.data);\n}\n";
+    const text = `import axios from 'axios';\n${ask('the answer, or null')}${caller}`;
+    const first = parse(text, 'typescript');
+    const a = runAnalysis(first, text, DEFAULT_CONFIG, { selective: true });
+    assert.equal(a?.calls.length, 2);
+    // A character typed in the comment of \`ask\`: its caller is not analyzed again.
+    const typed = text.replace('or null', 'or null #');
+    const b = reanalyzed(first, text, typed, a?.snapshot);
+    assert.ok(same(b.incremental, b.fresh));
+    assert.deepEqual(b.incremental?.work, { statements: 1, calls: 1 });
+    // A block comment typed in the line comment, and the line comment closed into code: as a fresh analysis.
+    const block = typed.replace('// the answer', '/* the answer */ //');
+    const c = reanalyzed(b.tree, typed, block, b.incremental?.snapshot);
+    assert.ok(same(c.incremental, c.fresh), JSON.stringify(c.incremental?.calls));
+    // A name typed in the comment (a token of the pre-scan): the users of the statement are analyzed again.
+    const named = block.replace('or null #', 'or null # caller');
+    const d = reanalyzed(c.tree, block, named, c.incremental?.snapshot);
+    assert.ok(same(d.incremental, d.fresh));
+    assert.equal(d.incremental?.work.statements, 2);
+    d.tree.delete();
+  });
+
   test("an edit of a class's body reanalyzes the users of the class's name, not every caller of a method named like one of its methods; a user through an instance sees the change", () => {
     const cls = (options: string) => `class Api {\n  constructor() {\n    this.client = axios.create(${options});\n  }\n  predict(x) {\n    return this.client.post('https://api.openai.com/v1/chat/completions', { x });\n  }\n}\n`;
     const others = "export async function other(model, x) {\n  try {\n    return await model.predict(x);\n  } catch {\n    return null;\n  }\n}\n";

@@ -233,6 +233,27 @@ function layoutOnly(tree: Tree, before: string, after: string, edit: { start: nu
   return { clean };
 }
 
+/**
+ * Whether an edit changed only the text inside one comment: a line comment that stays one line, or a block comment
+ * whose only closer is its end, before and after (its opener is not edited). The text before the comment is the same,
+ * so the comment starts at the same token boundary; a comment is no token of the program, so what it means is what it
+ * meant (`clean`, as for `layoutOnly`). The checks never read a comment's text, but the pre-scan does (its names count
+ * as tokens): the caller narrows the edit only when the statement's pre-scan facts are the same.
+ */
+function commentOnly(tree: Tree, before: string, after: string, edit: { start: number; oldEnd: number; newEnd: number }): { clean: boolean } | undefined {
+  const c = tree.rootNode.descendantForIndex(edit.start, edit.newEnd);
+  if (!c || c.type !== 'comment' || edit.start < c.startIndex + 2) return undefined;
+  const is = after.slice(c.startIndex, c.endIndex);
+  const was = before.slice(c.startIndex, c.endIndex - (edit.newEnd - edit.oldEnd));
+  const oneComment = (text: string): boolean =>
+    text.startsWith('//') ? !LINE_BREAK_RE.test(text) : text.startsWith('/*') && text.length >= 4 && text.indexOf('*/', 2) === text.length - 2;
+  if (!oneComment(is) || !oneComment(was) || is.charCodeAt(1) !== was.charCodeAt(1)) return undefined;
+  if (is.charCodeAt(1) === 42 /* * */ && edit.newEnd > c.endIndex - 2) return undefined;
+  let clean = true;
+  for (let n: typeof c | null = c; n; n = n.parent) if (n.parent && !n.parent.parent && n.hasError) clean = false;
+  return { clean };
+}
+
 /** Whether two copies of a statement are the same tree: node types, fields and nesting, in document order. */
 function sameShape(a: StatementCopy, nodes: readonly JNode[], top: JNode): boolean {
   const size = top.last - top.idx + 1;
@@ -396,19 +417,22 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       // calls it, so no caller's handler or argument reaches it) and had no calls or findings keeps having none: the
       // names it reads mean what they meant (a change to them makes it a user of the changed code, above).
       const callees = new Set<number>();
-      // An edit in place that changed less than all a statement declares: white space between tokens changes nothing
-      // for the others; the body of a class only what reaches it by the class's name.
+      // An edit in place that changed less than all a statement declares: white space between tokens, or the text of a
+      // comment that leaves the statement's pre-scan facts as they were, changes nothing for the others; the body of a
+      // class only what reaches it by the class's name.
       const narrowed = new Map<StatementInfo, EditScope>();
       if (inPlace && edit && !options.exactEdits) {
         const layout = layoutOnly(tree, prev.source, source, edit);
+        const comment = layout ? undefined : commentOnly(tree, prev.source, source, edit);
         for (const i of changed) {
           const st = statements[i] as Statement;
           const old = prev.statements[i] as Statement;
           const before = prev.infos[i] as StatementInfo;
           const after = infos[i] as StatementInfo;
           if (st.type !== old.type || st.start !== old.start) continue;
-          if (layout) {
-            if (!layout.clean) {
+          const quiet = layout ?? (comment && sameInfo(before, after) ? comment : undefined);
+          if (quiet) {
+            if (!quiet.clean) {
               // Compared once copied (below): the copy before the edit, and this statement copied now.
               const copy = prev.copies.get(old.start);
               if (!copy || !kept.has(i)) continue;

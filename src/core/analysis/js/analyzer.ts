@@ -553,42 +553,43 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     if (!res) results.set(st.start, (res = { calls: [], findings: [] }));
     return res;
   };
-  // Earlier results of clean statements, moved to their new place (merged below in document order).
-  const reused: { start: number; end: number; call?: PredictCall; finding?: RawFinding; local?: number; stmt: number }[] = [];
-  for (let i = 0; i < clean.length; i++) {
-    if (clean[i] !== 1) continue;
-    const old = prev?.results.get(moved.oldStart(i));
-    if (!old) continue;
-    const delta = moved.delta(i);
-    for (const c of old.calls) reused.push({ start: c.start + delta, end: c.end + delta, call: c.call, stmt: i });
-    for (const f of old.findings) reused.push({ start: f.start + delta, end: f.end + delta, finding: f.finding, ...(f.call !== undefined ? { local: f.call } : {}), stmt: i });
-  }
+  // Earlier results of clean statements, moved to their new place (merged below in document order): a statement's
+  // calls and findings lie inside it, so they go in, a statement at a time, before the first call analyzed after it.
+  // They were stored in document order, each finding after its call.
+  const reused: number[] = [];
+  if (prev) for (let i = 0; i < clean.length; i++) if (clean[i] === 1 && prev.results.has(moved.oldStart(i))) reused.push(i);
   /** Statements whose checks read the facts of the whole program, by start offset (clean ones as they did before). */
   const programReaders = new Set<number>();
   let programRead = false;
   for (let i = 0; i < clean.length; i++) if (clean[i] === 1 && prev?.programReaders.has(moved.oldStart(i))) programReaders.add((statements[i] as Statement).start);
-  const reusedCallIndex = new Map<string, number>();
   const range = (start: number, end: number) => ({ start: posAt(ast, start), end: posAt(ast, end) });
   let k = 0;
-  reused.sort((a, b) => a.start - b.start || (a.call ? -1 : 1));
-  /** Adds the reused results that come before `offset`. */
+  /** Adds the reused results of the clean statements that start before `offset`. */
   const flushReused = (offset: number): void => {
-    for (; k < reused.length && (reused[k] as (typeof reused)[number]).start < offset; k++) {
-      const x = reused[k] as (typeof reused)[number];
-      const res = resultsOf(x.start);
-      if (x.call) {
-        const index = calls.length;
+    for (; k < reused.length && (statements[reused[k] as number] as Statement).start < offset; k++) {
+      const i = reused[k] as number;
+      const old = prev?.results.get(moved.oldStart(i)) as StatementResults;
+      const delta = moved.delta(i);
+      const first = old.calls[0] ?? old.findings[0];
+      if (!first) continue;
+      const res = resultsOf(first.start + delta) as StatementResults;
+      const base = calls.length;
+      for (const c of old.calls) {
+        const start = c.start + delta;
+        const end = c.end + delta;
         // The caller may mark checks (suppressed, n/a in a test file): it gets its own copy, the snapshot keeps the
-        // results as computed.
-        calls.push({ ...x.call, checks: { ...x.call.checks }, range: range(x.start, x.end) });
-        reusedCallIndex.set(`${x.stmt}:${res?.calls.length ?? 0}`, index);
-        res?.calls.push({ call: x.call, start: x.start, end: x.end });
-      } else if (x.finding) {
-        const local = x.local;
-        const index = local === undefined ? undefined : reusedCallIndex.get(`${x.stmt}:${local}`);
-        const finding: RawFinding = { ...x.finding, range: range(x.start, x.end), ...(index !== undefined ? { callIndex: index, fix: { call: index, start: x.start, end: x.end } } : {}) };
+        // results as computed (unchanged entries as they were).
+        calls.push({ ...c.call, checks: { ...c.call.checks }, range: range(start, end) });
+        res.calls.push(delta === 0 ? c : { call: c.call, start, end });
+      }
+      for (const f of old.findings) {
+        const start = f.start + delta;
+        const end = f.end + delta;
+        const local = f.call;
+        const index = local !== undefined && local < old.calls.length ? base + local : undefined;
+        const finding: RawFinding = { ...f.finding, range: range(start, end), ...(index !== undefined ? { callIndex: index, fix: { call: index, start, end } } : {}) };
         findings.push(finding);
-        res?.findings.push({ finding, start: x.start, end: x.end, ...(local !== undefined ? { call: local } : {}) });
+        res.findings.push({ finding, start, end, ...(local !== undefined ? { call: local } : {}) });
       }
     }
   };

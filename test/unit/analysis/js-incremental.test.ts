@@ -616,7 +616,7 @@ describe('JS/TS analysis shortcuts', () => {
         if (!equal) selected++;
       }
     }
-    assert.ok(shortcut > 40 && declined > 10 && selected > 0, `${shortcut} renames kept the selection, ${declined} selected again (${selected} changed it)`);
+    assert.ok(shortcut > 70 && declined > 3 && selected > 0, `${shortcut} renames kept the selection, ${declined} selected again (${selected} changed it)`);
   });
 
   /**

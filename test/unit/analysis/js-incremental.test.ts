@@ -565,6 +565,39 @@ describe('JS/TS analysis shortcuts', () => {
     assert.ok(carried > 40 && selectionKept > 10, `name index carried over in ${carried} edits (${selectionKept} typed at a line end)`);
   });
 
+  test('a `#` typed after a closing brace at the top level (a statement of its own) carries the name index and the selection over, and so does its undo', () => {
+    const flat = (index: NameIndex): string =>
+      JSON.stringify([index.users, index.assigners, index.providers].map((m) => [...m].sort((a, b) => (a[0] < b[0] ? -1 : 1))));
+    const text = generateSource('typescript', 2000, 43);
+    // The closing braces after which tree-sitter parses a `#` as a top-level statement of its own (after most, it
+    // joins the next statement).
+    const ends = [...text.matchAll(/^\}$/gm)].map((m) => (m.index ?? 0) + 1).filter((at) => {
+      const t = parse(text.slice(0, at) + '#' + text.slice(at), 'typescript');
+      const alone = t.rootNode.children.some((c) => c?.startIndex === at && c.endIndex === at + 1);
+      t.delete();
+      return alone;
+    });
+    assert.ok(ends.length >= 4, `${ends.length} closing braces`);
+    let tree: Tree = parse(text, 'typescript');
+    let snap: Snapshot | undefined = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true })?.snapshot;
+    for (const at of ends) {
+      const next = text.slice(0, at) + '#' + text.slice(at);
+      for (const [from, to] of [[text, next], [next, text]] as const) {
+        assert.ok(snap);
+        const before = nameIndex(snap.infos);
+        const { incremental, fresh, ...after } = reanalyzed(tree, from, to, snap);
+        tree = after.tree;
+        assert.ok(same(incremental, fresh), `# after the brace at ${at}`);
+        snap = incremental?.snapshot;
+        assert.ok(snap && fresh?.snapshot);
+        assert.equal(nameIndex(snap.infos), before, `# after the brace at ${at}: the name index is carried over`);
+        assert.equal(flat(nameIndex(snap.infos)), flat(nameIndex([...snap.infos])), `# after the brace at ${at}: the carried name index`);
+        assert.deepEqual([...snap.kept].sort((a, b) => a - b), [...fresh.snapshot.kept].sort((a, b) => a - b), `# after the brace at ${at}: the selection`);
+      }
+    }
+    tree.delete();
+  });
+
   test('a rename inside one statement keeps the selection without selecting again only when selecting again gives the same', () => {
     // Each edit renames one name of one line of the clean file (as the benchmark does); the selection before and the
     // statement infos after come from analyses of their own text, independent of `sameSelection`.

@@ -5,7 +5,7 @@ import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, editedLineStarts, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
-import { affectedStatements, carryIndex, type EditScope, importScanFacts, info, isRoot, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, type Statement, type StatementInfo } from './prescan';
+import { affectedStatements, carryIndex, type EditScope, importScanFacts, info, isRoot, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
@@ -177,6 +177,11 @@ class Moved {
     }
     return true;
   }
+}
+
+/** Whether a statement holds no name (the pre-scan's selection takes it in only as a seed or an import). */
+function nameless(inf: StatementInfo): boolean {
+  return inf.tokens.size === 0 && inf.assigns.size === 0 && inf.provides.size === 0;
 }
 
 /** Whether a sorted list of offsets has one inside the statement. */
@@ -408,6 +413,15 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         return changed.length === 1 && sameSelection(infos, prev.infos[i] as StatementInfo, i, keptBefore, seed, isRoot(st));
       });
       kept = selectedAsBefore ? keptBefore : selectStatements(statements, infos, offsets);
+    } else if (prev && moved.size > 0 && lastRemoved < 0 && removed.every(nameless) && changed.every((i) => nameless(infos[i] as StatementInfo) && !isRoot(statements[i] as Statement) && !hasOffsetIn(offsets, statements[i] as Statement))) {
+      // An edit that added or took out only statements that hold no name and are not selected (a `#` typed after a
+      // function's closing brace parses as a statement of its own): no step of the selection leads to or from them,
+      // so the others are selected as they were, and the name index is theirs renumbered.
+      const newIndexOf = new Int32Array(prev.statements.length).fill(-1);
+      for (let i = 0; i < statements.length; i++) if (moved.has(i)) newIndexOf[moved.old[i] as number] = i;
+      shiftIndex(prev.infos, infos, newIndexOf);
+      kept = new Set<number>();
+      for (let i = 0; i < statements.length; i++) if (moved.has(i) && prev.kept.has(moved.oldStart(i))) kept.add(i);
     } else kept = selectStatements(statements, infos, offsets);
     let copy = kept;
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {

@@ -433,6 +433,29 @@ export function carryIndex(before: StatementInfo[], after: StatementInfo[], chan
   indexes.set(after, index);
 }
 
+/**
+ * After an edit that added or took out only statements that hold no name (in no list of the index), the others the
+ * same info objects moved to new indices (`newIndex`: each statement's index after the edit by its index before, in
+ * the same order; -1 for those taken out): the name index of `before` becomes that of `after` by renumbering its
+ * lists, instead of indexing the whole file again. `before`'s index is taken over (not kept).
+ */
+export function shiftIndex(before: StatementInfo[], after: StatementInfo[], newIndex: Int32Array): void {
+  const index = indexes.get(before);
+  if (!index || indexes.has(after)) return;
+  indexes.delete(before);
+  for (const map of [index.users, index.assigners, index.providers]) {
+    for (const list of map.values()) {
+      for (let k = 0; k < list.length; k++) {
+        const i = newIndex[list[k] as number] ?? -1;
+        // A statement with names taken out: the index is built again from `after`.
+        if (i < 0) return;
+        list[k] = i;
+      }
+    }
+  }
+  indexes.set(after, index);
+}
+
 function sameNames(a: Set<string>, b: Set<string>): boolean {
   if (a.size !== b.size) return false;
   for (const n of a) if (!b.has(n)) return false;

@@ -5,7 +5,7 @@ import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, editedLineStarts, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
-import { affectedStatements, carryIndex, type EditScope, importScanFacts, info, isRoot, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, type Statement, type StatementInfo } from './prescan';
+import { affectedStatements, carryIndex, type EditScope, importScanFacts, info, isRoot, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
@@ -179,6 +179,11 @@ class Moved {
   }
 }
 
+/** Whether a statement holds no name (the pre-scan's selection takes it in only as a seed or an import). */
+function nameless(inf: StatementInfo): boolean {
+  return inf.tokens.size === 0 && inf.assigns.size === 0 && inf.provides.size === 0;
+}
+
 /** Whether a sorted list of offsets has one inside the statement. */
 function hasOffsetIn(offsets: readonly number[], st: Statement): boolean {
   const first = partitionPoint(offsets.length, (i) => (offsets[i] as number) < st.start);
@@ -230,6 +235,27 @@ function layoutOnly(tree: Tree, before: string, after: string, edit: { start: nu
     if (TEXT_TYPES.has(n.type)) return undefined;
     if (n.parent && !n.parent.parent && n.hasError) clean = false;
   }
+  return { clean };
+}
+
+/**
+ * Whether an edit changed only the text inside one comment: a line comment that stays one line, or a block comment
+ * whose only closer is its end, before and after (its opener is not edited). The text before the comment is the same,
+ * so the comment starts at the same token boundary; a comment is no token of the program, so what it means is what it
+ * meant (`clean`, as for `layoutOnly`). The checks never read a comment's text, but the pre-scan does (its names count
+ * as tokens): the caller narrows the edit only when the statement's pre-scan facts are the same.
+ */
+function commentOnly(tree: Tree, before: string, after: string, edit: { start: number; oldEnd: number; newEnd: number }): { clean: boolean } | undefined {
+  const c = tree.rootNode.descendantForIndex(edit.start, edit.newEnd);
+  if (!c || c.type !== 'comment' || edit.start < c.startIndex + 2) return undefined;
+  const is = after.slice(c.startIndex, c.endIndex);
+  const was = before.slice(c.startIndex, c.endIndex - (edit.newEnd - edit.oldEnd));
+  const oneComment = (text: string): boolean =>
+    text.startsWith('//') ? !LINE_BREAK_RE.test(text) : text.startsWith('/*') && text.length >= 4 && text.indexOf('*/', 2) === text.length - 2;
+  if (!oneComment(is) || !oneComment(was) || is.charCodeAt(1) !== was.charCodeAt(1)) return undefined;
+  if (is.charCodeAt(1) === 42 /* * */ && edit.newEnd > c.endIndex - 2) return undefined;
+  let clean = true;
+  for (let n: typeof c | null = c; n; n = n.parent) if (n.parent && !n.parent.parent && n.hasError) clean = false;
   return { clean };
 }
 
@@ -387,6 +413,15 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         return changed.length === 1 && sameSelection(infos, prev.infos[i] as StatementInfo, i, keptBefore, seed, isRoot(st));
       });
       kept = selectedAsBefore ? keptBefore : selectStatements(statements, infos, offsets);
+    } else if (prev && moved.size > 0 && lastRemoved < 0 && removed.every(nameless) && changed.every((i) => nameless(infos[i] as StatementInfo) && !isRoot(statements[i] as Statement) && !hasOffsetIn(offsets, statements[i] as Statement))) {
+      // An edit that added or took out only statements that hold no name and are not selected (a `#` typed after a
+      // function's closing brace parses as a statement of its own): no step of the selection leads to or from them,
+      // so the others are selected as they were, and the name index is theirs renumbered.
+      const newIndexOf = new Int32Array(prev.statements.length).fill(-1);
+      for (let i = 0; i < statements.length; i++) if (moved.has(i)) newIndexOf[moved.old[i] as number] = i;
+      shiftIndex(prev.infos, infos, newIndexOf);
+      kept = new Set<number>();
+      for (let i = 0; i < statements.length; i++) if (moved.has(i) && prev.kept.has(moved.oldStart(i))) kept.add(i);
     } else kept = selectStatements(statements, infos, offsets);
     let copy = kept;
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {
@@ -396,19 +431,22 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       // calls it, so no caller's handler or argument reaches it) and had no calls or findings keeps having none: the
       // names it reads mean what they meant (a change to them makes it a user of the changed code, above).
       const callees = new Set<number>();
-      // An edit in place that changed less than all a statement declares: white space between tokens changes nothing
-      // for the others; the body of a class only what reaches it by the class's name.
+      // An edit in place that changed less than all a statement declares: white space between tokens, or the text of a
+      // comment that leaves the statement's pre-scan facts as they were, changes nothing for the others; the body of a
+      // class only what reaches it by the class's name.
       const narrowed = new Map<StatementInfo, EditScope>();
       if (inPlace && edit && !options.exactEdits) {
         const layout = layoutOnly(tree, prev.source, source, edit);
+        const comment = layout ? undefined : commentOnly(tree, prev.source, source, edit);
         for (const i of changed) {
           const st = statements[i] as Statement;
           const old = prev.statements[i] as Statement;
           const before = prev.infos[i] as StatementInfo;
           const after = infos[i] as StatementInfo;
           if (st.type !== old.type || st.start !== old.start) continue;
-          if (layout) {
-            if (!layout.clean) {
+          const quiet = layout ?? (comment && sameInfo(before, after) ? comment : undefined);
+          if (quiet) {
+            if (!quiet.clean) {
               // Compared once copied (below): the copy before the edit, and this statement copied now.
               const copy = prev.copies.get(old.start);
               if (!copy || !kept.has(i)) continue;
@@ -529,42 +567,43 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     if (!res) results.set(st.start, (res = { calls: [], findings: [] }));
     return res;
   };
-  // Earlier results of clean statements, moved to their new place (merged below in document order).
-  const reused: { start: number; end: number; call?: PredictCall; finding?: RawFinding; local?: number; stmt: number }[] = [];
-  for (let i = 0; i < clean.length; i++) {
-    if (clean[i] !== 1) continue;
-    const old = prev?.results.get(moved.oldStart(i));
-    if (!old) continue;
-    const delta = moved.delta(i);
-    for (const c of old.calls) reused.push({ start: c.start + delta, end: c.end + delta, call: c.call, stmt: i });
-    for (const f of old.findings) reused.push({ start: f.start + delta, end: f.end + delta, finding: f.finding, ...(f.call !== undefined ? { local: f.call } : {}), stmt: i });
-  }
+  // Earlier results of clean statements, moved to their new place (merged below in document order): a statement's
+  // calls and findings lie inside it, so they go in, a statement at a time, before the first call analyzed after it.
+  // They were stored in document order, each finding after its call.
+  const reused: number[] = [];
+  if (prev) for (let i = 0; i < clean.length; i++) if (clean[i] === 1 && prev.results.has(moved.oldStart(i))) reused.push(i);
   /** Statements whose checks read the facts of the whole program, by start offset (clean ones as they did before). */
   const programReaders = new Set<number>();
   let programRead = false;
   for (let i = 0; i < clean.length; i++) if (clean[i] === 1 && prev?.programReaders.has(moved.oldStart(i))) programReaders.add((statements[i] as Statement).start);
-  const reusedCallIndex = new Map<string, number>();
   const range = (start: number, end: number) => ({ start: posAt(ast, start), end: posAt(ast, end) });
   let k = 0;
-  reused.sort((a, b) => a.start - b.start || (a.call ? -1 : 1));
-  /** Adds the reused results that come before `offset`. */
+  /** Adds the reused results of the clean statements that start before `offset`. */
   const flushReused = (offset: number): void => {
-    for (; k < reused.length && (reused[k] as (typeof reused)[number]).start < offset; k++) {
-      const x = reused[k] as (typeof reused)[number];
-      const res = resultsOf(x.start);
-      if (x.call) {
-        const index = calls.length;
+    for (; k < reused.length && (statements[reused[k] as number] as Statement).start < offset; k++) {
+      const i = reused[k] as number;
+      const old = prev?.results.get(moved.oldStart(i)) as StatementResults;
+      const delta = moved.delta(i);
+      const first = old.calls[0] ?? old.findings[0];
+      if (!first) continue;
+      const res = resultsOf(first.start + delta) as StatementResults;
+      const base = calls.length;
+      for (const c of old.calls) {
+        const start = c.start + delta;
+        const end = c.end + delta;
         // The caller may mark checks (suppressed, n/a in a test file): it gets its own copy, the snapshot keeps the
-        // results as computed.
-        calls.push({ ...x.call, checks: { ...x.call.checks }, range: range(x.start, x.end) });
-        reusedCallIndex.set(`${x.stmt}:${res?.calls.length ?? 0}`, index);
-        res?.calls.push({ call: x.call, start: x.start, end: x.end });
-      } else if (x.finding) {
-        const local = x.local;
-        const index = local === undefined ? undefined : reusedCallIndex.get(`${x.stmt}:${local}`);
-        const finding: RawFinding = { ...x.finding, range: range(x.start, x.end), ...(index !== undefined ? { callIndex: index, fix: { call: index, start: x.start, end: x.end } } : {}) };
+        // results as computed (unchanged entries as they were).
+        calls.push({ ...c.call, checks: { ...c.call.checks }, range: range(start, end) });
+        res.calls.push(delta === 0 ? c : { call: c.call, start, end });
+      }
+      for (const f of old.findings) {
+        const start = f.start + delta;
+        const end = f.end + delta;
+        const local = f.call;
+        const index = local !== undefined && local < old.calls.length ? base + local : undefined;
+        const finding: RawFinding = { ...f.finding, range: range(start, end), ...(index !== undefined ? { callIndex: index, fix: { call: index, start, end } } : {}) };
         findings.push(finding);
-        res?.findings.push({ finding, start: x.start, end: x.end, ...(local !== undefined ? { call: local } : {}) });
+        res.findings.push({ finding, start, end, ...(local !== undefined ? { call: local } : {}) });
       }
     }
   };

@@ -343,23 +343,42 @@ function stepsFrom(index: NameIndex, inf: StatementInfo, i: number): Set<number>
 }
 
 /**
+ * The statements from which the selection takes in statement `i` with `inf` as its info: those that use a name it
+ * assigns, and those that provide a name it uses (the converse of `stepsFrom`).
+ */
+function stepsInto(index: NameIndex, inf: StatementInfo, i: number): Set<number> {
+  const out = new Set<number>();
+  for (const a of inf.assigns) for (const j of index.users.get(a) ?? NONE) if (j !== i) out.add(j);
+  for (const t of inf.tokens) for (const j of index.providers.get(t) ?? NONE) if (j !== i) out.add(j);
+  return out;
+}
+
+/**
  * Whether the selection (`selectStatements`) of `after` is the one before an edit that changed statement `i` only
  * (every other statement has the same info; `after`'s name index is the current one): `kept` is the selection before,
  * `seed` whether the statement holds a candidate before and after the edit, `root` whether it is selected whatever
- * it holds (an import). Two cases need no selection of the whole
+ * it holds (an import). Three cases need no selection of the whole
  * file. The statement is a seed (or an import) both times: it is in the selection, and the selection is the same when
- * the statements it takes in directly are the same ones or more, all of them in the selection before. It is in neither
- * selection: it was not a seed and is not one now, and no selected statement takes it in (uses a name it assigns, or
- * provides a name it uses). Otherwise false: the selection is made again.
+ * the statements it takes in directly are the same ones or more, all of them in the selection before. It is no seed
+ * either time but was selected: the same, when the statements that take it in are also the same ones or more (the
+ * selection is what the seeds reach, one step at a time; every step before is one now, and the new steps lead inside
+ * the selection before). It is in neither selection: it was not a seed and is not one now, and no selected statement
+ * takes it in (uses a name it assigns, or provides a name it uses). Otherwise false: the selection is made again.
  */
 export function sameSelection(after: StatementInfo[], before: StatementInfo, i: number, kept: ReadonlySet<number>, seed: { before: boolean; after: boolean }, root: boolean): boolean {
   const index = indexOf(after);
   const inf = after[i] as StatementInfo;
-  if ((seed.before || root) && (seed.after || root)) {
+  const seeded = (seed.before || root) && (seed.after || root);
+  if (seeded || (kept.has(i) && !seed.before && !seed.after)) {
     if (!kept.has(i)) return false;
     const now = stepsFrom(index, inf, i);
     for (const j of now) if (!kept.has(j)) return false;
     for (const j of stepsFrom(index, before, i)) if (!now.has(j)) return false;
+    if (seeded) return true;
+    // Selected though no seed: taken in from the statements that take it in (`stepsInto`). With those the same ones or
+    // more, every step of the selection before is one now, and the new ones stay inside it.
+    const into = stepsInto(index, inf, i);
+    for (const j of stepsInto(index, before, i)) if (!into.has(j)) return false;
     return true;
   }
   if (seed.before || seed.after || root || kept.has(i)) return false;
@@ -433,6 +452,29 @@ export function carryIndex(before: StatementInfo[], after: StatementInfo[], chan
   for (const i of changed) {
     indexNames(index, before[i] as StatementInfo, i, removeNames);
     indexNames(index, after[i] as StatementInfo, i, addNames);
+  }
+  indexes.set(after, index);
+}
+
+/**
+ * After an edit that added or took out only statements that hold no name (in no list of the index), the others the
+ * same info objects moved to new indices (`newIndex`: each statement's index after the edit by its index before, in
+ * the same order; -1 for those taken out): the name index of `before` becomes that of `after` by renumbering its
+ * lists, instead of indexing the whole file again. `before`'s index is taken over (not kept).
+ */
+export function shiftIndex(before: StatementInfo[], after: StatementInfo[], newIndex: Int32Array): void {
+  const index = indexes.get(before);
+  if (!index || indexes.has(after)) return;
+  indexes.delete(before);
+  for (const map of [index.users, index.assigners, index.providers]) {
+    for (const list of map.values()) {
+      for (let k = 0; k < list.length; k++) {
+        const i = newIndex[list[k] as number] ?? -1;
+        // A statement with names taken out: the index is built again from `after`.
+        if (i < 0) return;
+        list[k] = i;
+      }
+    }
   }
   indexes.set(after, index);
 }

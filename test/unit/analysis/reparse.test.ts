@@ -1,0 +1,91 @@
+// parse() with an edited old tree: around syntax errors the incremental reparse reads the broken top-level statements
+// anew, so that its tree is the tree of a fresh parse, and it does so in one reparse where the old tree says which
+// statements need it (the edit landed in a broken statement, or next to one).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Parser, type Tree } from 'web-tree-sitter';
+import { loadGrammars, parse } from '../../../src/core/analysis/parser';
+import type { Language } from '../../../src/core/analysis/types';
+import { position } from './editTree';
+
+/** Every node of `tree`: type, byte range, field and whether tree-sitter inserted it (MISSING), in document order. */
+function shape(tree: Tree): string {
+  const c = tree.walk();
+  const out: string[] = [];
+  try {
+    for (;;) {
+      out.push(`${c.nodeType}${c.nodeIsMissing ? '!' : ''}@${c.startIndex}-${c.endIndex}:${c.currentFieldName ?? ''}`);
+      if (c.gotoFirstChild()) continue;
+      while (!c.gotoNextSibling()) if (!c.gotoParent()) return out.join(' ');
+    }
+  } finally {
+    c.delete();
+  }
+}
+
+const realParse = Parser.prototype.parse;
+let parses = 0;
+
+/**
+ * Parses `text`, replaces the first `from` by `to`, reparses incrementally; returns how many times tree-sitter parsed
+ * for that reparse, and whether its tree is the tree of a fresh parse of the new text.
+ */
+function reparse(lang: Language, text: string, from: string, to: string): { parses: number; same: boolean; broken: boolean } {
+  const start = text.indexOf(from);
+  assert.ok(start >= 0, from);
+  const oldEnd = start + from.length;
+  const next = text.slice(0, start) + to + text.slice(oldEnd);
+  const tree = parse(text, lang);
+  assert.ok(tree.rootNode.hasError, 'the text before the edit has a syntax error');
+  tree.edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + to.length, startPosition: position(text, start), oldEndPosition: position(text, oldEnd), newEndPosition: position(next, start + to.length) });
+  parses = 0;
+  const incremental = parse(next, lang, tree);
+  const counted = parses;
+  const fresh = parse(next, lang);
+  try {
+    return { parses: counted, same: shape(incremental) === shape(fresh), broken: fresh.rootNode.hasError };
+  } finally {
+    for (const t of [tree, incremental, fresh]) t.delete();
+  }
+}
+
+const TS = "const a = [1, 2;\nfunction f(x) {\n  return x + 1;\n}\nexport function g(y) {\n  try {\n    return y;\n  } catch (err) {\n    return null;\n  }\n}\nconst b = { c: 1;\n";
+const PY = "import os\nx = [1, 2\n\ndef f(a):\n    return a + 1\n\ndef g(b):\n    try:\n        return b\n    except Exception:\n        return None\n\ny = {'a': 1\n";
+
+describe('incremental reparse around syntax errors', () => {
+  before(async () => {
+    await loadGrammars();
+    Parser.prototype.parse = function (this: Parser, ...args: Parameters<Parser['parse']>) {
+      parses++;
+      return realParse.apply(this, args);
+    };
+  });
+  after(() => {
+    Parser.prototype.parse = realParse;
+  });
+
+  test('an edit inside a top-level statement that already holds a syntax error: one reparse, the tree of a fresh parse', () => {
+    for (const [lang, text, from, to] of [['typescript', TS, '[1, 2;', '[1, 2, 3;'], ['javascript', TS, '[1, 2;', '[1, 2, 3;'], ['python', PY, '[1, 2', '[1, 2, 3'], ['python', PY, 'try:', 'try_v4:']] as const) {
+      assert.deepEqual(reparse(lang, text, from, to), { parses: 1, same: true, broken: true }, `${lang}: ${from} -> ${to}`);
+    }
+  });
+
+  test('JavaScript/TypeScript, a file with a syntax error elsewhere: an edit that breaks a clean statement takes one reparse, the tree of a fresh parse', () => {
+    // `try {` made `try_v4 {`: reusing the old `catch` keyword token gave another tree than a fresh parse, so the
+    // statement is read anew; it is read anew before the first reparse, not after it.
+    for (const [lang, text, from, to] of [['typescript', TS, 'try {', 'try_v4 {'], ['javascript', TS, 'try {', 'try_v4 {'], ['tsx', TS, 'return x + 1;', 'return x + ;']] as const) {
+      assert.deepEqual(reparse(lang, text, from, to), { parses: 1, same: true, broken: true }, `${lang}: ${from} -> ${to}`);
+    }
+  });
+
+  test('an edit next to a broken top-level statement reads that statement anew too: one reparse, the tree of a fresh parse', () => {
+    // `]` typed in `function f`: the reparse changes how far the broken `const a = [1, 2;` above it reaches.
+    assert.deepEqual(reparse('typescript', TS, 'function f(x)', 'functi]on f(x)'), { parses: 1, same: true, broken: true });
+  });
+
+  test('an error the edit causes outside the statements read anew is parsed again: the tree of a fresh parse', () => {
+    // The Python rule reads anew only statements that were broken: a clean `def` broken by the edit takes a second reparse.
+    const text = "import os\n\ndef h(c):\n    return c * 2\n\n\ndef k():\n    pass\n\ny = {'a': 1\n";
+    assert.deepEqual(reparse('python', text, 'return c * 2', 'return c *'), { parses: 2, same: true, broken: true });
+  });
+});

@@ -834,4 +834,29 @@ describe('JS/TS analysis shortcuts', () => {
     const { compared, withFindings } = compareEdits(12, 24, randomInnerEdit);
     assert.ok(compared > 200 && withFindings > 100, `${compared} edits compared, ${withFindings} with findings`);
   });
+
+  test('an edit that changes how the parser recovers from a syntax error in a statement it did not touch reanalyzes that statement', () => {
+    // Deleting `({ apiKey: p` on the last line makes the fresh parse recover from `consit` in `runEta_4` differently:
+    // the `session_4.run` call becomes a statement of its own, though the text and range of `runEta_4` are unchanged.
+    const text = [
+      "const session_4 = await ort.InferenceSession.create('models/eta.onnx');",
+      'async function runEta_4(feeds: Record<string, ort.Tensor>) {',
+      '  consit session_4.run(feeds);',
+      '}',
+      'const runSurge_4 = async (feeds: Record<string, ort.Tensor>) => {',
+      '}',
+      'const bounded_6 = new OpenAI({ apiKey: process.env.OPENAI_API_KEY, timeout: 20_000, maxRetries: 1 });',
+    ].join('\n');
+    const next = text.replace('({ apiKey: p', '');
+    const keep = { keepForEdits: true };
+    const first = analyzeSource(text, 'typescript', DEFAULT_CONFIG, undefined, keep);
+    editTree(first.tree, text, next);
+    const incremental = analyzeSource(next, 'typescript', DEFAULT_CONFIG, first.tree, keep);
+    first.tree.delete();
+    const fresh = analyzeSource(next, 'typescript', DEFAULT_CONFIG);
+    assert.ok(fresh.result.calls.some((c) => c.label === 'onnxruntime session.run'));
+    assert.deepEqual(incremental.result, fresh.result);
+    incremental.tree.delete();
+    fresh.tree.delete();
+  });
 });

@@ -50,6 +50,11 @@ export interface RunOptions {
   wholeSelection?: boolean;
   /** With `previous`: an edit counts as changing all a changed statement declares and uses (see `EditScope`). */
   exactEdits?: boolean;
+  /**
+   * With `previous`: where the new tree differs from the old one (`getChangedRanges`). Around a syntax error the parser
+   * can recover differently in a statement whose text the edit did not touch; such a statement is analyzed again.
+   */
+  reparsed?: { start: number; end: number }[];
 }
 
 /** What one analysis leaves for the next one of the same document (after an edit). */
@@ -342,7 +347,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
           for (let q = p; q < olds.length && (olds[q] as Statement).start === key; q++) j = q;
         }
         const old = j < 0 ? undefined : olds[j];
-        if (!old || old.type !== st.type || old.end !== st.end - d) changed.push(i);
+        const reparsed = options.reparsed?.some((r) => r.start < st.end && st.start < r.end) ?? false;
+        if (!old || old.type !== st.type || old.end !== st.end - d || reparsed) changed.push(i);
         else {
           matched[j] = 1;
           moved.set(i, j);
@@ -698,7 +704,8 @@ export const jsAnalyzer: LanguageAnalyzer = {
     try {
       const prev = previous ? snapshots.get(previous) : undefined;
       if (previous) snapshots.delete(previous);
-      const a = runAnalysis(tree, source, config, { selective: true, ...(prev ? { previous: prev } : {}) }, context);
+      const reparsed = prev && previous && (tree.rootNode.hasError || previous.rootNode.hasError) ? previous.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex })) : undefined;
+      const a = runAnalysis(tree, source, config, { selective: true, ...(prev ? { previous: prev } : {}), ...(reparsed ? { reparsed } : {}) }, context);
       if (a?.snapshot) snapshots.set(tree, a.snapshot);
       return a ? { calls: a.calls, findings: a.findings } : { calls: [], findings: [] };
     } catch {

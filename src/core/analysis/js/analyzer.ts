@@ -174,6 +174,12 @@ class Moved {
     this.old.fill(-1);
     this.size = 0;
   }
+  /** The index after the edit of each statement before it that moved, or -1. */
+  newIndexOf(): Int32Array {
+    const out = new Int32Array(this.before.length).fill(-1);
+    for (let i = 0; i < this.old.length; i++) if ((this.old[i] as number) >= 0) out[this.old[i] as number] = i;
+    return out;
+  }
   /** Whether every moved statement has the index it had. */
   inPlace(): boolean {
     for (let i = 0; i < this.old.length; i++) {
@@ -376,8 +382,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     }
     if (moved.size > 0 && prev) {
       /** The index after the edit of each statement before it that moved, or -1. */
-      const newIndexOf = new Int32Array(prev.statements.length).fill(-1);
-      for (let i = 0; i < statements.length; i++) if (moved.has(i)) newIndexOf[moved.old[i] as number] = i;
+      const newIndexOf = moved.newIndexOf();
       infos = statements.map((st, i) => {
         const j = moved.old[i] as number;
         return j >= 0 ? (prev.infos[j] as StatementInfo) : info(source, st);
@@ -423,9 +428,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       // An edit that added or took out only statements that hold no name and are not selected (a `#` typed after a
       // function's closing brace parses as a statement of its own): no step of the selection leads to or from them,
       // so the others are selected as they were, and the name index is theirs renumbered.
-      const newIndexOf = new Int32Array(prev.statements.length).fill(-1);
-      for (let i = 0; i < statements.length; i++) if (moved.has(i)) newIndexOf[moved.old[i] as number] = i;
-      shiftIndex(prev.infos, infos, newIndexOf);
+      shiftIndex(prev.infos, infos, moved.newIndexOf());
       kept = new Set<number>();
       for (let i = 0; i < statements.length; i++) if (moved.has(i) && prev.kept.has(moved.oldStart(i))) kept.add(i);
     } else kept = selectStatements(statements, infos, offsets);

@@ -19,6 +19,7 @@ import { RULES } from '../core/analysis/rules';
 import type { AnalysisConfig, AnalysisResult, CheckState, Finding, Language, PredictCall, Severity, SourceContext } from '../core/analysis/types';
 import { MANIFEST_FILE, parseManifest, type Manifest } from '../core/config/manifest';
 import { PredictCallsRequest, StatusNotification, type ServerSettings } from '../shared/lsp';
+import { collectYoungGenerationIfHalfFull } from '../core/util/idleCollection';
 import { analysisConfig } from '../core/analysis/settings';
 import { VERSION } from '../shared/version';
 
@@ -115,10 +116,14 @@ export function startServer(connection: Connection): void {
     return { config: analysisConfig(manifest, settings), enabled: settings?.diagnostics?.enable !== false };
   }
 
+  /** Each rule's documentation link, made once (diagnostics are published after every edit). */
+  const ruleHrefs = new Map<Finding['rule'], string>();
   function toDiagnostic(f: Finding): Diagnostic {
     const rule = RULES[f.rule];
     const d = Diagnostic.create(f.range, f.message, SEVERITY[f.severity], rule.code, 'MLShip');
-    d.codeDescription = { href: pathToFileURL(join(docsRoot, `${f.rule}.md`)).toString() };
+    let href = ruleHrefs.get(f.rule);
+    if (href === undefined) ruleHrefs.set(f.rule, (href = pathToFileURL(join(docsRoot, `${f.rule}.md`)).toString()));
+    d.codeDescription = { href };
     return d;
   }
 
@@ -146,7 +151,20 @@ export function startServer(connection: Connection): void {
       connection.console.error(`MLShip could not analyze ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     } finally {
       if (old && old !== current.tree) old.delete();
+      collectWhenIdle();
     }
+  }
+
+  let idle: NodeJS.Immediate | undefined;
+  /**
+   * After an analysis, once the messages already received are handled: collect the young generation if it is half
+   * full, so that the next reanalysis (a keystroke away) does not stop for a scavenge (see core/util/idleCollection.ts).
+   */
+  function collectWhenIdle(): void {
+    idle ??= setImmediate(() => {
+      idle = undefined;
+      collectYoungGenerationIfHalfFull();
+    });
   }
 
   function schedule(uri: string, delayMs = 60): void {
@@ -224,6 +242,7 @@ export function startServer(connection: Connection): void {
       docs.set(r.id, { doc, lang: 'python', notebook: notebookUri, result: { language: 'python', calls: r.calls, findings: r.findings } });
       void connection.sendDiagnostics({ uri: r.id, version: doc.version, diagnostics: r.findings.map(toDiagnostic) });
     }
+    collectWhenIdle();
   }
   const openNotebooks = new Set<string>();
   notebooks.onDidOpen((nb) => {

@@ -2,7 +2,8 @@
 //  a. full analysis of a generated 10,000-line Python / TypeScript file vs a bare tree-sitter parse of it, and under the
 //     TypeScript figure its floors: a cursor walk over every node and a copy of every node, each vs the parse;
 //  b. incremental reanalysis after one-line edits of a 2,000-line Python / TypeScript file vs full reanalysis of the
-//     same texts, and tree-sitter's own incremental reparse of those edits (the floor; the rest is the analysis);
+//     same texts, and tree-sitter's own incremental reparse of those edits (the floor; the rest is the analysis); as
+//     in the language server, the young generation is collected between edits when half full (and once without);
 //  c. a `mlship check`-style scan (sequential read + analyze) of a generated 130k-line workspace, in lines/s;
 //  d. the same Python text checked by pyflakes (a subprocess, with and without interpreter start) and by Ruff's
 //     wasm build (in-process).
@@ -14,12 +15,15 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { PositionEncoding, Workspace } from '@astral-sh/ruff-wasm-nodejs';
 import type { Tree } from 'web-tree-sitter';
 import { analyzeSource, needsAnalysis } from '../src/core/analysis/engine';
 import { buildAst, walkOf } from '../src/core/analysis/js/ast';
 import { languageForPath, loadGrammars, parse } from '../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type Language } from '../src/core/analysis/types';
+import { collectYoungGenerationIfHalfFull, type GcFunction } from '../src/core/util/idleCollection';
 import { mulberry32 } from '../src/core/util/random';
 import { corpusFiles } from '../test/corpusFiles';
 import { median, printFigures, type BenchFigure } from './figures';
@@ -432,6 +436,48 @@ function treeFloors(source: string, repetitions: number): { walk: number; copy: 
   }
 }
 
+/** A one-line edit of `text`, the `i`th of a sequence: `removed` characters at `row`:`column` replaced by `inserted`. */
+export interface OneLineEdit {
+  row: number;
+  column: number;
+  removed: number;
+  inserted: string;
+  /** Offset of row:column in `text`. */
+  startIndex: number;
+  /** The text after the edit. */
+  next: string;
+}
+
+/** Renames an identifier (replaces it) or types one character at the end of a non-blank line, chosen by `rng`. */
+export function oneLineEdit(text: string, rng: () => number, i: number): OneLineEdit {
+  const lines = text.split('\n');
+  let row = Math.floor(rng() * (lines.length - 1));
+  while (!(lines[row] ?? '').trim()) row = (row + 1) % (lines.length - 1);
+  const line = lines[row] ?? '';
+  const ids = [...line.matchAll(/[A-Za-z_]\w*/g)];
+  const m = ids.length > 0 ? pick(rng, ids) : undefined;
+  const [column, removed, inserted] = m && rng() < 0.6 ? [m.index, m[0].length, `${m[0]}_v${i}`] : [line.length, 0, rng() < 0.5 ? ' ' : '#'];
+  const startIndex = lines.slice(0, row).reduce((s, l) => s + l.length + 1, 0) + column;
+  return { row, column, removed, inserted, startIndex, next: text.slice(0, startIndex) + inserted + text.slice(startIndex + removed) };
+}
+
+/**
+ * What the language server does once an analysis is done (see src/server/server.ts): collect the young generation if it
+ * is half full. The server runs with `--expose-gc`; this process gets `gc` the same way at run time.
+ */
+function serverIdle(): void {
+  collectYoungGenerationIfHalfFull(benchGc());
+}
+
+let gcFunction: GcFunction | undefined;
+function benchGc(): GcFunction {
+  if (!gcFunction) {
+    setFlagsFromString('--expose-gc');
+    gcFunction = runInNewContext('gc') as GcFunction;
+  }
+  return gcFunction;
+}
+
 /**
  * 200 one-line edits (rename an identifier or add a character), each reanalyzed incrementally and from scratch. `reparse`
  * is tree-sitter's own incremental reparse of the same edit (a copy of the same old tree, edited the same way): the
@@ -439,7 +485,7 @@ function treeFloors(source: string, repetitions: number): { walk: number; copy: 
  * TypeScript, leaves a syntax error that stays), or, with `undo`, each is made to the clean file and then undone (the
  * undo is reanalyzed too, not timed): a one-line edit of a file that parses.
  */
-function incrementalEdits(source: string, edits: number, seed: number, lang: Language = 'python', undo = false): { inc: number[]; full: number[]; reparse: number[] } {
+function incrementalEdits(source: string, edits: number, seed: number, lang: Language = 'python', undo = false, idle: (() => void) | undefined = serverIdle): { inc: number[]; full: number[]; reparse: number[] } {
   const rng = mulberry32(seed);
   let text = source;
   // As the language server does: each analysis keeps what the reanalysis after the next edit reuses.
@@ -449,17 +495,7 @@ function incrementalEdits(source: string, edits: number, seed: number, lang: Lan
   const full: number[] = [];
   const reparse: number[] = [];
   for (let i = 0; i < edits + 5; i++) {
-    const lines = text.split('\n');
-    let row = Math.floor(rng() * (lines.length - 1));
-    while (!(lines[row] ?? '').trim()) row = (row + 1) % (lines.length - 1);
-    const line = lines[row] ?? '';
-    const ids = [...line.matchAll(/[A-Za-z_]\w*/g)];
-    const m = ids.length > 0 ? pick(rng, ids) : undefined;
-    // Rename an identifier (replace it), or type one character at the end of the line.
-    const [column, removed, inserted] = m && rng() < 0.6 ? [m.index, m[0].length, `${m[0]}_v${i}`] : [line.length, 0, rng() < 0.5 ? ' ' : '#'];
-    const lineStart = lines.slice(0, row).reduce((s, l) => s + l.length + 1, 0);
-    const startIndex = lineStart + column;
-    const next = text.slice(0, startIndex) + inserted + text.slice(startIndex + removed);
+    const { row, column, removed, inserted, startIndex, next } = oneLineEdit(text, rng, i);
     const edit = {
       startIndex, oldEndIndex: startIndex + removed, newEndIndex: startIndex + inserted.length,
       startPosition: { row, column }, oldEndPosition: { row, column: column + removed }, newEndPosition: { row, column: column + inserted.length },
@@ -473,6 +509,9 @@ function incrementalEdits(source: string, edits: number, seed: number, lang: Lan
     };
     // Alternately before and after the analysis, so that neither profits from caches the other warmed.
     const trFirst = i % 2 === 0 ? reparseOnly() : undefined;
+    // The young generation as the language server leaves it after its previous analysis (this loop's other work,
+    // above all the full analysis timed as the peer, has no counterpart there).
+    idle?.();
     const t0 = performance.now();
     tree.edit(edit);
     const out = analyzeSource(next, lang, DEFAULT_CONFIG, tree, keep);
@@ -636,6 +675,9 @@ export async function runAnalysisBench(opts: { repetitions?: number; verbose?: b
   const ts2k = generateSource('typescript', 2_000, 5);
   figures.push(...reanalysisFigures('TypeScript', incrementalEdits(ts2k, 200, 6, 'typescript'), '≤ 10 ms'));
   figures.push(...reanalysisFigures('TypeScript', incrementalEdits(ts2k, 200, 6, 'typescript', true), '≤ 10 ms', ', each undone'));
+  // The same edits with no idle collection between them: what scavenges that land inside an analysis add.
+  const noIdle = incrementalEdits(ts2k, 200, 6, 'typescript', true, undefined);
+  figures.push({ name: 'incremental reanalysis (TypeScript, each undone) without the server\'s idle collection, p95', value: quantile(noIdle.inc, 0.95), unit: 'ms', peer: { name: 'full analyzeSource, p95', value: quantile(noIdle.full, 0.95) }, ratio: quantile(noIdle.inc, 0.95) / quantile(noIdle.full, 0.95) });
 
   if (opts.engineOnly) return figures;
 

@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark, each figure next to its peer measured in the same run, written to
-// bench/results/results.json. Needs `npm run build` first (activation loads dist/extension.js; the serving and
-// polling benchmarks start dist/serve.js, the polling one dist/cli.js's drift worker too) and `npm run package` for
-// the dashboard benchmark (the VSIX in code-server).
+// bench/results/results.json. Needs `npm run build` first (activation loads dist/extension.js, the language server
+// benchmark starts dist/server.js, the serving and polling benchmarks dist/serve.js, the polling one dist/cli.js's
+// drift worker too) and `npm run package` for the dashboard benchmark (the VSIX in code-server).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { runDiscoveryBench } from './discovery';
 import { runDriftBench } from './drift';
 import { printFigures, type BenchFigure } from './figures';
 import { runLatencyOverheadBench } from './latency-overhead';
+import { runLspBench } from './lsp';
 import { runPollingBench } from './polling';
 import { runServeBench } from './serve';
 
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
   printFigures('Latency harness overhead', results.latencyOverhead);
   results.analysis = await runAnalysisBench();
   printFigures('Analysis', results.analysis);
+  results.lsp = await runLspBench();
+  printFigures('Reanalysis through the language server (dist/server.js)', results.lsp);
   results.checkTree = await runCheckTreeBench();
   printFigures('mlship check on real trees', results.checkTree);
   results.serve = await runServeBench();

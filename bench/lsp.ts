@@ -1,0 +1,144 @@
+// Reanalysis latency through the language server process (dist/server.js over stdio), as an editor sees it: the time
+// from sending a one-line `didChange` of the benchmark's 2,000-line TypeScript (and Python) file to receiving the
+// `publishDiagnostics` of that version, minus the server's 60 ms debounce. Each edit is undone (and that reanalysis
+// awaited, not timed) before the next. Two server processes get the same edits, alternating edit by edit: one started
+// as the extension starts it (SERVER_EXEC_ARGV: `--expose-gc`, so the server collects the young generation while idle)
+// and one without, the peer.
+// Run standalone: npm run build && node --import tsx bench/lsp.ts  (writes bench/results/lsp.json)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import {
+  createProtocolConnection, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, ExitNotification, InitializedNotification,
+  InitializeRequest, PublishDiagnosticsNotification, ShutdownRequest, type ProtocolConnection, type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol';
+import { SERVER_EXEC_ARGV, StatusNotification } from '../src/shared/lsp';
+import { mulberry32 } from '../src/core/util/random';
+import { generateSource, oneLineEdit } from './analysis';
+import { median, printFigures, type BenchFigure } from './figures';
+
+const ROOT = resolve(__dirname, '..');
+/** The server's debounce after a change (src/server/server.ts `schedule`). */
+const DEBOUNCE_MS = 60;
+
+interface Server {
+  child: ChildProcess;
+  conn: ProtocolConnection;
+  /** Resolves with the diagnostics of `uri` at `version`. */
+  published(uri: string, version: number): Promise<PublishDiagnosticsParams>;
+}
+
+export async function startServer(execArgv: readonly string[]): Promise<Server> {
+  const child = spawn(process.execPath, [...execArgv, join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    const key = `${p.uri}@${p.version}`;
+    waiting.get(key)?.(p);
+    waiting.delete(key);
+  });
+  const ready = new Promise<void>((r) => conn.onNotification(StatusNotification.type, () => r()));
+  conn.listen();
+  await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+  await conn.sendNotification(InitializedNotification.type, {});
+  await ready;
+  return {
+    child,
+    conn,
+    published: (uri, version) => new Promise((r) => waiting.set(`${uri}@${version}`, r)),
+  };
+}
+
+export async function stopServer(s: Server): Promise<void> {
+  await s.conn.sendRequest(ShutdownRequest.type);
+  const exited = new Promise((r) => s.child.once('exit', r));
+  await s.conn.sendNotification(ExitNotification.type);
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
+  s.conn.dispose();
+  s.child.kill();
+}
+
+/** Sends one change and waits for its diagnostics; returns the milliseconds in between. */
+async function change(s: Server, uri: string, version: number, row: number, column: number, removed: number, text: string): Promise<number> {
+  const done = s.published(uri, version);
+  const t = performance.now();
+  await s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version },
+    contentChanges: [{ range: { start: { line: row, character: column }, end: { line: row, character: column + removed } }, text }],
+  });
+  await done;
+  return performance.now() - t;
+}
+
+function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
+}
+
+/** `edits` one-line edits of `source`, each undone, sent to every server in turn (the order alternating per edit). */
+export async function editsThrough(servers: readonly Server[], source: string, languageId: string, edits: number, seed: number): Promise<number[][]> {
+  const uri = `file:///bench/edited.${languageId === 'python' ? 'py' : 'ts'}`;
+  for (const s of servers) {
+    const open = s.published(uri, 1);
+    await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text: source } });
+    await open;
+  }
+  const rng = mulberry32(seed);
+  const times = servers.map((): number[] => []);
+  let version = 1;
+  for (let i = 0; i < edits + 5; i++) {
+    const e = oneLineEdit(source, rng, i);
+    version += 2;
+    const order = i % 2 === 0 ? servers.map((_, k) => k) : servers.map((_, k) => servers.length - 1 - k);
+    for (const k of order) {
+      const s = servers[k] as Server;
+      const t = await change(s, uri, version - 1, e.row, e.column, e.removed, e.inserted);
+      await change(s, uri, version, e.row, e.column, e.inserted.length, source.slice(e.startIndex, e.startIndex + e.removed));
+      if (i >= 5) times[k]?.push(t - DEBOUNCE_MS);
+    }
+  }
+  return times;
+}
+
+export async function runLspBench(opts: { edits?: number } = {}): Promise<BenchFigure[]> {
+  const edits = opts.edits ?? 200;
+  const figures: BenchFigure[] = [];
+  const asShipped = await startServer(SERVER_EXEC_ARGV);
+  const bare = await startServer([]);
+  try {
+    for (const [language, languageId, source, seed] of [
+      ['TypeScript', 'typescript', generateSource('typescript', 2_000, 5), 6],
+      ['Python', 'python', generateSource('python', 2_000, 3), 4],
+    ] as const) {
+      const [shipped = [], without = []] = await editsThrough([asShipped, bare], source, languageId, edits, seed);
+      const name = `didChange → publishDiagnostics minus the ${DEBOUNCE_MS} ms debounce, one-line edits of a 2,000-line ${language} file (${edits}, each undone), server as the extension starts it`;
+      const peer = 'the same server without --expose-gc (no idle collection)';
+      figures.push({ name: `${name}, p50`, value: median(shipped), unit: 'ms', peer: { name: `${peer}, p50`, value: median(without) }, ratio: median(shipped) / median(without), goal: '≤ 10 ms' });
+      figures.push({ name: `${name}, p95`, value: quantile(shipped, 0.95), unit: 'ms', peer: { name: `${peer}, p95`, value: quantile(without, 0.95) }, ratio: quantile(shipped, 0.95) / quantile(without, 0.95), goal: '≤ 10 ms' });
+    }
+  } finally {
+    await stopServer(asShipped);
+    await stopServer(bare);
+  }
+  return figures;
+}
+
+async function main(): Promise<void> {
+  const load = loadavg()[0] ?? 0;
+  const figures = await runLspBench();
+  printFigures(`Reanalysis through the language server (load ${load.toFixed(2)} → ${(loadavg()[0] ?? 0).toFixed(2)})`, figures);
+  const dir = join(ROOT, 'bench', 'results');
+  await mkdir(dir, { recursive: true });
+  const out = join(dir, 'lsp.json');
+  await writeFile(out, `${JSON.stringify({ bench: 'lsp', date: new Date().toISOString(), node: process.version, cpus: cpus().length, figures }, null, 2)}\n`);
+  console.log(`\nwrote ${relative(process.cwd(), out)}`);
+}
+
+if (process.argv[1] !== undefined && /lsp\.[cm]?[jt]s$/.test(process.argv[1])) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

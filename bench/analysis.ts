@@ -7,6 +7,9 @@
 //  c. a `mlship check`-style scan (sequential read + analyze) of a generated 130k-line workspace, in lines/s;
 //  d. the same Python text checked by pyflakes (a subprocess, with and without interpreter start) and by Ruff's
 //     wasm build (in-process).
+// The engine measured is the one users run: an esbuild bundle built as the VSIX's (esbuild.mjs --production: minified,
+// cjs, node20), made in the run itself in a temporary directory (bench/engine-bundle.ts), not the src/ files as tsx
+// compiles them (keepNames wrappers, one module per file); every timed call, the bare parses included, uses it.
 // Run standalone: node --import tsx bench/analysis.ts  (prints, writes bench/results/analysis.json)
 //   --engine   only a. and b. (the engine on one file: full analysis vs parse, reanalysis after edits; a few minutes),
 //              written to bench/results/analysis-engine.json
@@ -19,17 +22,18 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { PositionEncoding, Workspace } from '@astral-sh/ruff-wasm-nodejs';
 import type { Tree } from 'web-tree-sitter';
-import { analyzeSource, needsAnalysis } from '../src/core/analysis/engine';
-import { buildAst, walkOf } from '../src/core/analysis/js/ast';
-import { languageForPath, loadGrammars, parse } from '../src/core/analysis/parser';
-import { DEFAULT_CONFIG, type Language } from '../src/core/analysis/types';
+import type { Language } from '../src/core/analysis/types';
 import { collectYoungGenerationIfHalfFull, type GcFunction } from '../src/core/util/idleCollection';
 import { mulberry32 } from '../src/core/util/random';
 import { corpusFiles } from '../test/corpusFiles';
+import { loadEngineBundle, SHIPPED_BUILD, type EngineBundle } from './engine-bundle';
 import { median, printFigures, type BenchFigure } from './figures';
 
 const ROOT = resolve(__dirname, '..');
 const PYTHON = '/usr/bin/python3';
+
+/** The engine every timed call goes through, built as it ships (see engine-bundle.ts); set by `runAnalysisBench`. */
+let engine: EngineBundle;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Generated service code
@@ -377,8 +381,8 @@ function warmUp(fns: readonly (() => void)[], runs = 12, ms = 2000): void {
 
 /** Full analysis vs bare parse of the same text, alternating, medians after warm-up. */
 function analyzeVsParse(source: string, lang: Language, repetitions: number): { analyze: number; parse: number } {
-  const doAnalyze = () => analyzeSource(source, lang, DEFAULT_CONFIG).tree.delete();
-  const doParse = () => parse(source, lang).delete();
+  const doAnalyze = () => engine.analyzeSource(source, lang, engine.DEFAULT_CONFIG).tree.delete();
+  const doParse = () => engine.parse(source, lang).delete();
   warmUp([doAnalyze, doParse]);
   const a: number[] = [];
   const p: number[] = [];
@@ -401,10 +405,10 @@ function analyzeVsParse(source: string, lang: Language, repetitions: number): { 
  * that visits every node; the copy, of one that copies them.
  */
 function treeFloors(source: string, repetitions: number): { walk: number; copy: number; parse: number } {
-  const tree = parse(source, 'typescript');
+  const tree = engine.parse(source, 'typescript');
   try {
     const doWalk = () => {
-      const c = walkOf(tree);
+      const c = engine.walkOf(tree);
       let sum = 0;
       try {
         for (;;) {
@@ -416,8 +420,8 @@ function treeFloors(source: string, repetitions: number): { walk: number; copy: 
         c.delete();
       }
     };
-    const doCopy = () => buildAst(tree, source);
-    const doParse = () => parse(source, 'typescript').delete();
+    const doCopy = () => engine.buildAst(tree, source);
+    const doParse = () => engine.parse(source, 'typescript').delete();
     warmUp([doWalk, doCopy, doParse]);
     const w: number[] = [];
     const c: number[] = [];
@@ -490,7 +494,7 @@ function incrementalEdits(source: string, edits: number, seed: number, lang: Lan
   let text = source;
   // As the language server does: each analysis keeps what the reanalysis after the next edit reuses.
   const keep = { keepForEdits: true };
-  let tree: Tree = analyzeSource(text, lang, DEFAULT_CONFIG, undefined, keep).tree;
+  let tree: Tree = engine.analyzeSource(text, lang, engine.DEFAULT_CONFIG, undefined, keep).tree;
   const inc: number[] = [];
   const full: number[] = [];
   const reparse: number[] = [];
@@ -503,7 +507,7 @@ function incrementalEdits(source: string, edits: number, seed: number, lang: Lan
     const old = tree.copy();
     const reparseOnly = (): number => {
       old.edit(edit);
-      const tr = time(() => parse(next, lang, old).delete());
+      const tr = time(() => engine.parse(next, lang, old).delete());
       old.delete();
       return tr;
     };
@@ -514,12 +518,12 @@ function incrementalEdits(source: string, edits: number, seed: number, lang: Lan
     idle?.();
     const t0 = performance.now();
     tree.edit(edit);
-    const out = analyzeSource(next, lang, DEFAULT_CONFIG, tree, keep);
+    const out = engine.analyzeSource(next, lang, engine.DEFAULT_CONFIG, tree, keep);
     const ti = performance.now() - t0;
     tree.delete();
     tree = out.tree;
     const tr = trFirst ?? reparseOnly();
-    const tf = time(() => analyzeSource(next, lang, DEFAULT_CONFIG).tree.delete());
+    const tf = time(() => engine.analyzeSource(next, lang, engine.DEFAULT_CONFIG).tree.delete());
     if (i >= 5) {
       inc.push(ti);
       full.push(tf);
@@ -528,7 +532,7 @@ function incrementalEdits(source: string, edits: number, seed: number, lang: Lan
     if (undo) {
       const end = startIndex + inserted.length;
       tree.edit({ startIndex, oldEndIndex: end, newEndIndex: startIndex + removed, startPosition: { row, column }, oldEndPosition: { row, column: column + inserted.length }, newEndPosition: { row, column: column + removed } });
-      const back = analyzeSource(text, lang, DEFAULT_CONFIG, tree, keep);
+      const back = engine.analyzeSource(text, lang, engine.DEFAULT_CONFIG, tree, keep);
       tree.delete();
       tree = back.tree;
     } else text = next;
@@ -571,7 +575,7 @@ async function generateWorkspace(pyFiles: number, tsFiles: number, linesPerFile:
     await mkdir(join(path, '..'), { recursive: true });
     const text = generateSource(py ? 'python' : 'typescript', linesPerFile, 1000 + i);
     await writeFile(path, text);
-    files.push({ path, lang: languageForPath(path) ?? 'python', lines: text.split('\n').length - 1 });
+    files.push({ path, lang: engine.languageForPath(path) ?? 'python', lines: text.split('\n').length - 1 });
   }
   return { root, files };
 }
@@ -581,14 +585,14 @@ async function scan(files: readonly ScanFile[]): Promise<number> {
   const t = performance.now();
   for (const f of files) {
     const text = await readFile(f.path, 'utf8');
-    analyzeSource(text, f.lang, DEFAULT_CONFIG).tree.delete();
+    engine.analyzeSource(text, f.lang, engine.DEFAULT_CONFIG).tree.delete();
   }
   return performance.now() - t;
 }
 
 async function readAndParse(files: readonly ScanFile[]): Promise<number> {
   const t = performance.now();
-  for (const f of files) parse(await readFile(f.path, 'utf8'), f.lang).delete();
+  for (const f of files) engine.parse(await readFile(f.path, 'utf8'), f.lang).delete();
   return performance.now() - t;
 }
 
@@ -614,7 +618,7 @@ function realJsFiles(max: number): ScanFile[] {
       if (st.isDirectory()) {
         if (depth < 8 && e !== '.bin' && e !== 'test' && e !== 'tests') walk(p, depth + 1);
       } else if (/\.(?:m|c)?[jt]sx?$/.test(e) && !e.endsWith('.d.ts') && !e.endsWith('.min.js') && st.size < 300_000) {
-        const lang = languageForPath(p);
+        const lang = engine.languageForPath(p);
         if (lang) out.push({ path: p, lang, lines: readFileSync(p, 'utf8').split('\n').length });
       }
     }
@@ -648,14 +652,15 @@ export async function runAnalysisBench(opts: { repetitions?: number; verbose?: b
   const log = (s: string) => {
     if (opts.verbose !== false) console.log(`  ${s}`);
   };
-  await loadGrammars();
+  engine = await loadEngineBundle();
+  log(`engine: ${SHIPPED_BUILD}`);
   const figures: BenchFigure[] = [];
 
   // a. 10,000-line files: analysis vs parse.
   const py10k = generateSource('python', 10_000, 1);
   const ts10k = generateSource('typescript', 10_000, 2);
   for (const [lang, text] of [['python', py10k], ['typescript', ts10k]] as const) {
-    const { result, tree } = analyzeSource(text, lang, DEFAULT_CONFIG);
+    const { result, tree } = engine.analyzeSource(text, lang, engine.DEFAULT_CONFIG);
     tree.delete();
     log(`${lang} 10k: ${text.split('\n').length - 1} lines, ${text.length} chars, ${result.calls.length} predict calls, ${result.findings.length} findings`);
     const m = analyzeVsParse(text, lang, reps);
@@ -690,9 +695,9 @@ export async function runAnalysisBench(opts: { repetitions?: number; verbose?: b
       let analyzed = 0;
       for (const f of real) {
         const text = await readFile(f.path, 'utf8');
-        if (!needsAnalysis(text, f.lang, DEFAULT_CONFIG)) continue;
+        if (!engine.needsAnalysis(text, f.lang, engine.DEFAULT_CONFIG)) continue;
         analyzed++;
-        analyzeSource(text, f.lang, DEFAULT_CONFIG).tree.delete();
+        engine.analyzeSource(text, f.lang, engine.DEFAULT_CONFIG).tree.delete();
       }
       return { ms: performance.now() - t, analyzed };
     };
@@ -775,11 +780,11 @@ export async function runAnalysisBench(opts: { repetitions?: number; verbose?: b
 async function main(): Promise<void> {
   const engineOnly = process.argv.includes('--engine');
   const figures = await runAnalysisBench({ verbose: true, engineOnly });
-  printFigures('Analysis', figures);
+  printFigures(`Analysis, engine measured: ${SHIPPED_BUILD}`, figures);
   const dir = join(ROOT, 'bench', 'results');
   await mkdir(dir, { recursive: true });
   const out = join(dir, engineOnly ? 'analysis-engine.json' : 'analysis.json');
-  await writeFile(out, `${JSON.stringify({ bench: 'analysis', date: new Date().toISOString(), node: process.version, cpus: cpus().length, figures }, null, 2)}\n`);
+  await writeFile(out, `${JSON.stringify({ bench: 'analysis', date: new Date().toISOString(), node: process.version, cpus: cpus().length, build: SHIPPED_BUILD, figures }, null, 2)}\n`);
   console.log(`\nwrote ${relative(process.cwd(), out)}`);
 }
 

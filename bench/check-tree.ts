@@ -2,12 +2,14 @@
 //  a. the installed scikit-learn source (Debian python3-sklearn: ~540 files, ~295k lines; `.predict(` in ~150 of them)
 //     vs Ruff's wasm build checking the same files (default rules) and pyflakes, in their own processes, with peak RSS;
 //  b. a large real TypeScript tree from node_modules vs reading and parsing the same files with tree-sitter.
-// Every tool runs in a fresh process (startup included), three times; the median is reported.
-// Run standalone: npm run build && node --import tsx bench/check-tree.ts
+// Every tool runs in a fresh process (startup included), three times; the median is reported. `mlship check` is the CLI
+// bundle built as it ships (esbuild.mjs --production) in the run itself, in a temporary directory, and the bare parse
+// beside it comes from the analysis engine bundled the same way (bench/engine-bundle.ts), not from the src/ files.
+// Run standalone: node --import tsx bench/check-tree.ts
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { languageForPath, loadGrammars, parse } from '../src/core/analysis/parser';
+import { buildShippedCli, loadEngineBundle, SHIPPED_BUILD } from './engine-bundle';
 import { median, printFigures, type BenchFigure } from './figures';
 
 const ROOT = resolve(__dirname, '..');
@@ -48,15 +50,25 @@ const lines = (files: string[]) => files.reduce((n, f) => n + readFileSync(f, 'u
 const mb = (kb: number) => kb / 1024;
 
 export async function runCheckTreeBench(): Promise<BenchFigure[]> {
+  const shipped = await buildShippedCli();
+  try {
+    return await checkTrees(shipped.cli);
+  } finally {
+    shipped.dispose();
+  }
+}
+
+async function checkTrees(shippedCli: string): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
-  const cli = join(ROOT, 'bench', 'tree', 'measure-cli.cjs');
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first.');
+  // Runs the CLI bundle in its own process and prints its wall time and peak RSS.
+  const measureCli = join(ROOT, 'bench', 'tree', 'measure-cli.cjs');
+  console.log(`  mlship check and the bare parse: ${SHIPPED_BUILD}`);
 
   if (existsSync(SKLEARN)) {
     const pyFiles = filesUnder([SKLEARN], /\.py$/);
     const predictFiles = pyFiles.filter((f) => readFileSync(f, 'utf8').includes('.predict('));
     console.log(`  scikit-learn: ${pyFiles.length} files, ${lines(pyFiles)} lines, .predict( in ${predictFiles.length}`);
-    const mlship = measure(process.execPath, [cli, 'check', SKLEARN, '--format', 'json', '--fail-on', 'never']);
+    const mlship = measure(process.execPath, [measureCli, shippedCli, 'check', SKLEARN, '--format', 'json', '--fail-on', 'never']);
     const ruff = measure(process.execPath, [join(ROOT, 'bench', 'tree', 'measure-ruff.cjs'), SKLEARN]);
     console.log(`  mlship: ${mlship.findings as number} findings; ruff: ${ruff.diagnostics as number} diagnostics`);
     figures.push({ name: 'mlship check, scikit-learn source (wall, incl. startup)', value: mlship.ms, unit: 'ms', peer: { name: 'Ruff wasm check of the same files', value: ruff.ms }, ratio: mlship.ms / ruff.ms, goal: '< 1' });
@@ -70,12 +82,12 @@ export async function runCheckTreeBench(): Promise<BenchFigure[]> {
   const tsFiles = filesUnder(TS_TREES, /\.[cm]?tsx?$/);
   if (tsFiles.length > 0) {
     console.log(`  TypeScript tree: ${tsFiles.length} files, ${lines(tsFiles)} lines (${TS_TREES.map((t) => t.slice(ROOT.length + 1)).join(', ')})`);
-    const mlship = measure(process.execPath, [cli, 'check', ...TS_TREES.filter((t) => existsSync(t)), '--format', 'json', '--fail-on', 'never']);
-    await loadGrammars();
+    const mlship = measure(process.execPath, [measureCli, shippedCli, 'check', ...TS_TREES.filter((t) => existsSync(t)), '--format', 'json', '--fail-on', 'never']);
+    const engine = await loadEngineBundle();
     const parseMs: number[] = [];
     for (let r = 0; r < 3; r++) {
       const t = performance.now();
-      for (const f of tsFiles) parse(readFileSync(f, 'utf8'), languageForPath(f) ?? 'typescript').delete();
+      for (const f of tsFiles) engine.parse(readFileSync(f, 'utf8'), engine.languageForPath(f) ?? 'typescript').delete();
       parseMs.push(performance.now() - t);
     }
     figures.push({ name: 'mlship check, TypeScript tree (wall, incl. startup)', value: mlship.ms, unit: 'ms', peer: { name: 'read + bare tree-sitter parse of every file (in-process)', value: median(parseMs) }, ratio: mlship.ms / median(parseMs) });

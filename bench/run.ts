@@ -11,6 +11,7 @@ import { runDashboardBench } from './dashboard';
 import { runCheckTreeBench } from './check-tree';
 import { runDiscoveryBench } from './discovery';
 import { runDriftBench } from './drift';
+import { SHIPPED_BUILD } from './engine-bundle';
 import { printFigures, type BenchFigure } from './figures';
 import { runLatencyOverheadBench } from './latency-overhead';
 import { runLspBench } from './lsp';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   results.latencyOverhead = await runLatencyOverheadBench();
   printFigures('Latency harness overhead', results.latencyOverhead);
   results.analysis = await runAnalysisBench();
-  printFigures('Analysis', results.analysis);
+  printFigures(`Analysis, engine measured: ${SHIPPED_BUILD}`, results.analysis);
   results.lsp = await runLspBench();
   printFigures('Reanalysis through the language server (dist/server.js)', results.lsp);
   results.checkTree = await runCheckTreeBench();

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildShippedCli, loadEngineBundle, SHIPPED_BUILD } from './engine-bundle';
+import { buildShipped, loadEngineBundle, SHIPPED_BUILD } from './engine-bundle';
 import { median, printFigures, type BenchFigure } from './figures';
 
 const ROOT = resolve(__dirname, '..');
@@ -50,9 +50,9 @@ const lines = (files: string[]) => files.reduce((n, f) => n + readFileSync(f, 'u
 const mb = (kb: number) => kb / 1024;
 
 export async function runCheckTreeBench(): Promise<BenchFigure[]> {
-  const shipped = await buildShippedCli();
+  const shipped = await buildShipped('src/cli/main.ts');
   try {
-    return await checkTrees(shipped.cli);
+    return await checkTrees(shipped.bundle);
   } finally {
     shipped.dispose();
   }

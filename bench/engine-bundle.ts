@@ -113,13 +113,13 @@ export function loadEngineBundle(): Promise<EngineBundle> {
 }
 
 /**
- * The CLI (src/cli/main.ts) built as it ships, with its grammars, in a temporary directory: `cli` is the bundle's path.
- * Call `dispose` when done with it.
+ * A process's entry point (`src/cli/main.ts`, `src/server/server.ts`) built as it ships, with its grammars, in a
+ * temporary directory: `bundle` is the bundle's path. Call `dispose` when done with it.
  */
-export async function buildShippedCli(): Promise<ShippedDir & { cli: string }> {
+export async function buildShipped(entry: string): Promise<ShippedDir & { bundle: string }> {
   const out = shippedDir();
   try {
-    return { ...out, cli: await bundle(out.dir, 'cli', { file: 'src/cli/main.ts' }) };
+    return { ...out, bundle: await bundle(out.dir, entry.split('/').pop()?.replace(/\.ts$/, '') ?? 'main', { file: entry }) };
   } catch (error) {
     out.dispose();
     throw error;

@@ -1,10 +1,11 @@
-// Reanalysis latency through the language server process (dist/server.js over stdio), as an editor sees it: the time
+// Reanalysis latency through the language server process (src/server/server.ts built as it ships, see
+// engine-bundle.ts; over stdio), as an editor sees it: the time
 // from sending a one-line `didChange` of the benchmark's 2,000-line TypeScript (and Python) file to receiving the
 // `publishDiagnostics` of that version, minus the server's 60 ms debounce. Each edit is undone (and that reanalysis
 // awaited, not timed) before the next. Two server processes get the same edits, alternating edit by edit: one started
 // as the extension starts it (SERVER_EXEC_ARGV: `--expose-gc`, so the server collects the young generation while idle)
 // and one without, the peer.
-// Run standalone: npm run build && node --import tsx bench/lsp.ts  (writes bench/results/lsp.json)
+// Run standalone: node --import tsx bench/lsp.ts  (writes bench/results/lsp.json)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -17,11 +18,13 @@ import {
 import { SERVER_EXEC_ARGV, StatusNotification } from '../src/shared/lsp';
 import { mulberry32 } from '../src/core/util/random';
 import { generateSource, oneLineEdit } from './analysis';
+import { buildShipped, SHIPPED_BUILD } from './engine-bundle';
 import { median, printFigures, type BenchFigure } from './figures';
 
 const ROOT = resolve(__dirname, '..');
 /** The server's debounce after a change (src/server/server.ts `schedule`). */
 const DEBOUNCE_MS = 60;
+const WARM_UP = 30;
 
 interface Server {
   child: ChildProcess;
@@ -30,8 +33,8 @@ interface Server {
   published(uri: string, version: number): Promise<PublishDiagnosticsParams>;
 }
 
-export async function startServer(execArgv: readonly string[]): Promise<Server> {
-  const child = spawn(process.execPath, [...execArgv, join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+export async function startServer(serverJs: string, execArgv: readonly string[]): Promise<Server> {
+  const child = spawn(process.execPath, [...execArgv, serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
   conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
@@ -88,7 +91,8 @@ export async function editsThrough(servers: readonly Server[], source: string, l
   const rng = mulberry32(seed);
   const times = servers.map((): number[] => []);
   let version = 1;
-  for (let i = 0; i < edits + 5; i++) {
+  // The first WARM_UP edits let V8 compile the server's code in its optimizing tier; they are not timed.
+  for (let i = 0; i < edits + WARM_UP; i++) {
     const e = oneLineEdit(source, rng, i);
     version += 2;
     const order = i % 2 === 0 ? servers.map((_, k) => k) : servers.map((_, k) => servers.length - 1 - k);
@@ -96,7 +100,7 @@ export async function editsThrough(servers: readonly Server[], source: string, l
       const s = servers[k] as Server;
       const t = await change(s, uri, version - 1, e.row, e.column, e.removed, e.inserted);
       await change(s, uri, version, e.row, e.column, e.inserted.length, source.slice(e.startIndex, e.startIndex + e.removed));
-      if (i >= 5) times[k]?.push(t - DEBOUNCE_MS);
+      if (i >= WARM_UP) times[k]?.push(t - DEBOUNCE_MS);
     }
   }
   return times;
@@ -105,8 +109,9 @@ export async function editsThrough(servers: readonly Server[], source: string, l
 export async function runLspBench(opts: { edits?: number } = {}): Promise<BenchFigure[]> {
   const edits = opts.edits ?? 200;
   const figures: BenchFigure[] = [];
-  const asShipped = await startServer(SERVER_EXEC_ARGV);
-  const bare = await startServer([]);
+  const shipped = await buildShipped('src/server/server.ts');
+  const asShipped = await startServer(shipped.bundle, SERVER_EXEC_ARGV);
+  const bare = await startServer(shipped.bundle, []);
   try {
     for (const [language, languageId, source, seed] of [
       ['TypeScript', 'typescript', generateSource('typescript', 2_000, 5), 6],
@@ -121,6 +126,7 @@ export async function runLspBench(opts: { edits?: number } = {}): Promise<BenchF
   } finally {
     await stopServer(asShipped);
     await stopServer(bare);
+    shipped.dispose();
   }
   return figures;
 }
@@ -128,7 +134,7 @@ export async function runLspBench(opts: { edits?: number } = {}): Promise<BenchF
 async function main(): Promise<void> {
   const load = loadavg()[0] ?? 0;
   const figures = await runLspBench();
-  printFigures(`Reanalysis through the language server (load ${load.toFixed(2)} → ${(loadavg()[0] ?? 0).toFixed(2)})`, figures);
+  printFigures(`Reanalysis through the language server, ${SHIPPED_BUILD} (load ${load.toFixed(2)} → ${(loadavg()[0] ?? 0).toFixed(2)})`, figures);
   const dir = join(ROOT, 'bench', 'results');
   await mkdir(dir, { recursive: true });
   const out = join(dir, 'lsp.json');

@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark, each figure next to its peer measured in the same run, written to
-// bench/results/results.json. Needs `npm run build` first (activation loads dist/extension.js, the language server
-// benchmark starts dist/server.js, the serving and polling benchmarks dist/serve.js, the polling one dist/cli.js's
-// drift worker too) and `npm run package` for the dashboard benchmark (the VSIX in code-server).
+// bench/results/results.json. Needs `npm run build` first (activation loads dist/extension.js, the serving and
+// polling benchmarks start dist/serve.js, the polling one dist/cli.js's drift worker too) and `npm run package` for
+// the dashboard benchmark (the VSIX in code-server).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   results.analysis = await runAnalysisBench();
   printFigures(`Analysis, engine measured: ${SHIPPED_BUILD}`, results.analysis);
   results.lsp = await runLspBench();
-  printFigures('Reanalysis through the language server (dist/server.js)', results.lsp);
+  printFigures(`Reanalysis through the language server, ${SHIPPED_BUILD}`, results.lsp);
   results.checkTree = await runCheckTreeBench();
   printFigures('mlship check on real trees', results.checkTree);
   results.serve = await runServeBench();

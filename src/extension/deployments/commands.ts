@@ -180,7 +180,7 @@ export class DeploymentCommands {
   private async replay(node?: DeploymentsNode | string): Promise<void> {
     const e = await this.entryFor(node, 'replay snapshot traffic to', (x) => !!x.config.inference);
     if (!e?.config.inference) return;
-    const snapshots = this.catalog.all.flatMap((c) => c.datasets.flatMap((d) => d.snapshots.filter((s) => s.present && !s.error && dataFormatOf(s.path)).map((s) => ({ s, dataset: d.name, root: c.root }))));
+    const snapshots = (await this.catalog.discoveredCatalogs()).flatMap((c) => c.datasets.flatMap((d) => d.snapshots.filter((s) => s.present && !s.error && dataFormatOf(s.path)).map((s) => ({ s, dataset: d.name, root: c.root }))));
     if (snapshots.length === 0) {
       void vscode.window.showInformationMessage('MLShip: no CSV, TSV, JSONL or Parquet snapshot in this workspace to replay.');
       return;

@@ -8,7 +8,7 @@ import { discoverCatalog, isInterestingFile } from '../core/registry/catalog';
 import type { Catalog, DatasetEntry, ModelEntry, ModelVersionEntry, SnapshotEntry } from '../core/registry/types';
 import { ALWAYS_SKIPPED_DIRS, walkWorkspace } from '../core/registry/walk';
 import { WorkspaceWatcher } from '../core/registry/watcher';
-import { errorMessage } from '../core/util/concurrency';
+import { errorMessage, RerunnableJob } from '../core/util/concurrency';
 import { log } from './log';
 
 function enabledExcludes(folder: vscode.WorkspaceFolder): string[] {
@@ -23,9 +23,7 @@ export class CatalogService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly manifestDiagnostics = vscode.languages.createDiagnosticCollection('mlship.yaml');
-  private running: Promise<void> | undefined;
-  private again = false;
-  private cancel: AbortController | undefined;
+  private readonly discovery = new RerunnableJob((signal) => this.discoverAll(signal));
   private readonly disposables: vscode.Disposable[] = [];
   private watcherWarned = false;
   discovered = false;
@@ -54,23 +52,21 @@ export class CatalogService implements vscode.Disposable {
 
   /** Starts discovery in the background; concurrent calls coalesce into one more run. */
   refresh(): void {
-    if (this.running) {
-      this.again = true;
-      this.cancel?.abort();
-      return;
-    }
-    this.running = this.discoverAll().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.refresh();
-      }
-    });
+    this.discovery.request();
   }
 
   /** Resolves when the current discovery (if any) is done. */
   async whenIdle(): Promise<void> {
-    while (this.running) await this.running;
+    await this.discovery.idle();
+  }
+
+  /**
+   * The catalogs once discovery has completed and none is in progress: what a command lists or picks from, so that
+   * one run while the workspace is still being scanned waits for it instead of finding nothing.
+   */
+  async discoveredCatalogs(): Promise<Catalog[]> {
+    await this.discovery.settled();
+    return this.all;
   }
 
   start(): void {
@@ -78,10 +74,8 @@ export class CatalogService implements vscode.Disposable {
     this.refresh();
   }
 
-  private async discoverAll(): Promise<void> {
+  private async discoverAll(signal: AbortSignal): Promise<void> {
     const folders = vscode.workspace.workspaceFolders ?? [];
-    this.cancel = new AbortController();
-    const signal = this.cancel.signal;
     await vscode.window.withProgress({ location: { viewId: 'mlship.models' } }, async () => {
       for (const folder of folders) {
         const root = folder.uri.fsPath;
@@ -182,7 +176,7 @@ export class CatalogService implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.cancel?.abort();
+    this.discovery.abort();
     for (const w of this.watchers.values()) w.dispose();
     for (const d of this.disposables) d.dispose();
   }

@@ -69,7 +69,7 @@ export class Commands implements DetailsHost {
       if (n.model.versions.length === 1 && first) return first.id;
     }
     const items: (vscode.QuickPickItem & { id: string })[] = [];
-    for (const c of this.service.all) {
+    for (const c of await this.service.discoveredCatalogs()) {
       for (const m of c.models) {
         if (n?.kind === 'model' && n.model.id !== m.id) continue;
         for (const v of m.versions) {
@@ -80,7 +80,7 @@ export class Commands implements DetailsHost {
       if (want === 'any' && n?.kind !== 'model') for (const d of c.datasets) for (const s of d.snapshots) items.push({ id: s.id, label: `${d.name} ${s.label}`, description: s.format, detail: s.relPath });
     }
     if (items.length === 0) {
-      void vscode.window.showInformationMessage(want === 'version' ? 'MLShip: no ONNX model version to benchmark in this workspace.' : 'MLShip: no models or data snapshots found.');
+      void vscode.window.showInformationMessage(want === 'version' ? 'MLShip: no ONNX model version in this workspace.' : 'MLShip: no models or data snapshots found.');
       return undefined;
     }
     const pick = await vscode.window.showQuickPick(items, { placeHolder: placeHolder ?? (want === 'version' ? 'Model version to benchmark' : 'Model version or data snapshot'), matchOnDescription: true, matchOnDetail: true });

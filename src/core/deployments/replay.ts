@@ -99,6 +99,21 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
+/**
+ * Why the snapshot's rows cannot be replayed to the model (checked on the first row, as replaySnapshot() does before
+ * it sends anything), or undefined when they fit: lets the command say so before asking how to replay them.
+ */
+export function replayMisfit(metadata: Pick<OipModelMetadata, 'inputs'>, rows: readonly Record<string, unknown>[], featureNames?: readonly string[]): string | undefined {
+  const first = rows[0];
+  if (!first) return 'The snapshot has no rows to replay.';
+  try {
+    requestFromRows(metadata, [first], featureNames ? { featureNames } : {});
+    return undefined;
+  } catch (err) {
+    return errorMessage(err);
+  }
+}
+
 /** Sends the rows (cycling through them) and resolves with what happened; throws only for invalid options. */
 export async function replaySnapshot(o: ReplayOptions): Promise<ReplaySummary> {
   if (!(o.rate > 0)) throw new RangeError(`The rate must be more than 0 requests per second (got ${o.rate}).`);

@@ -7,7 +7,7 @@ import { MANIFEST_FILE } from '../../core/config/manifest';
 import { DEFAULT_MIN_RECORDS } from '../../core/deployments/driftSeries';
 import { servableFromVersion } from '../../core/deployments/local';
 import { OipClient } from '../../core/deployments/oip';
-import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, parseShift, replaySnapshot, type ColumnShift } from '../../core/deployments/replay';
+import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, parseShift, replayMisfit, replaySnapshot, type ColumnShift } from '../../core/deployments/replay';
 import { readSnapshotRows } from '../../core/formats/tabular';
 import { dataFormatOf } from '../../core/registry/catalog';
 import { findModelVersion, labelColumnOf } from '../../core/registry/resolve';
@@ -180,7 +180,7 @@ export class DeploymentCommands {
   private async replay(node?: DeploymentsNode | string): Promise<void> {
     const e = await this.entryFor(node, 'replay snapshot traffic to', (x) => !!x.config.inference);
     if (!e?.config.inference) return;
-    const snapshots = this.catalog.all.flatMap((c) => c.datasets.flatMap((d) => d.snapshots.filter((s) => s.present && !s.error && dataFormatOf(s.path)).map((s) => ({ s, dataset: d.name, root: c.root }))));
+    const snapshots = (await this.catalog.discoveredCatalogs()).flatMap((c) => c.datasets.flatMap((d) => d.snapshots.filter((s) => s.present && !s.error && dataFormatOf(s.path)).map((s) => ({ s, dataset: d.name, root: c.root }))));
     if (snapshots.length === 0) {
       void vscode.window.showInformationMessage('MLShip: no CSV, TSV, JSONL or Parquet snapshot in this workspace to replay.');
       return;
@@ -199,6 +199,18 @@ export class DeploymentCommands {
       { title: `Replay Snapshot Traffic to ${e.config.name}`, placeHolder: 'Snapshot whose rows to send (pick one other than the baseline to rehearse drift)' },
     );
     if (!pick) return;
+    const snapshot: SnapshotEntry = pick.s;
+    const rows = await readSnapshotRows(snapshot.path, dataFormatOf(snapshot.path) ?? 'csv', 5000);
+    const token = (await this.context.secrets.get(`mlship.deployment.token:${e.id}`)) ?? undefined;
+    const client = new OipClient({ url: e.config.inference.url, model: e.config.inference.model ?? e.config.name }, { timeoutMs: 10_000, ...(token ? { token } : {}) });
+    // Rows the model cannot take are refused now, not after every question about the replay has been answered (an
+    // unreachable deployment is reported by the replay itself, as before).
+    const metadata = await client.modelMetadata().catch(() => undefined);
+    const misfit = metadata ? replayMisfit(metadata, rows, e.featureNames) : undefined;
+    if (misfit) {
+      void vscode.window.showErrorMessage(`MLShip: ${pick.label} cannot be replayed to ${e.config.name}: ${misfit}`);
+      return;
+    }
     const positive = (what: string, integer: boolean) => (text: string) => {
       const n = Number(text);
       return Number.isFinite(n) && n > 0 && (!integer || Number.isInteger(n)) ? undefined : `Enter ${integer ? 'a whole number' : 'a number'} above 0 (${what}).`;
@@ -221,8 +233,6 @@ export class DeploymentCommands {
     });
     if (shiftText === undefined) return;
     const shifts: ColumnShift[] = shiftText.split(',').filter((x) => x.trim() !== '').map(parseShift);
-    const snapshot: SnapshotEntry = pick.s;
-    const rows = await readSnapshotRows(snapshot.path, dataFormatOf(snapshot.path) ?? 'csv', 5000);
     // Looked up again now, as the catalog may have been refreshed while the questions were answered.
     await this.catalog.whenIdle();
     const served = this.versionOf(e) ?? version;
@@ -241,8 +251,6 @@ export class DeploymentCommands {
       if (!choice) return;
       feedbackShare = choice.share;
     }
-    const token = (await this.context.secrets.get(`mlship.deployment.token:${e.id}`)) ?? undefined;
-    const client = new OipClient({ url: e.config.inference.url, model: e.config.inference.model ?? e.config.name }, { timeoutMs: 10_000, ...(token ? { token } : {}) });
     const title = `MLShip: replaying ${pick.label} to ${e.config.name}${shifts.length ? ` (${shifts.map(describeShift).join(', ')})` : ''}`;
     log().info(`${title}: ${rate}/s, at most ${count} requests in ${duration} s, feedback ${Math.round(feedbackShare * 100)} %.`);
     const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancel) => {

@@ -86,7 +86,7 @@ export class DriftCommands {
       if (t) return t;
     }
     const items: (vscode.QuickPickItem & { id: string })[] = [];
-    for (const c of this.service.all) for (const d of c.datasets) for (const s of d.snapshots) {
+    for (const c of await this.service.discoveredCatalogs()) for (const d of c.datasets) for (const s of d.snapshots) {
       if (this.readable(s)) items.push({ id: s.id, label: d.snapshots.length > 1 ? `${d.name} ${s.label}` : s.label, description: s.format, detail: s.relPath });
     }
     if (items.length === 0) {

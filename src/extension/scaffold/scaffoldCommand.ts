@@ -117,9 +117,10 @@ export class ScaffoldCommand {
     private readonly previews: ScaffoldPreviews,
   ) {}
 
-  private versions(): CatalogVersion[] {
+  /** The ONNX model versions to pick from, once discovery has completed (a command run early waits for it). */
+  private async versions(): Promise<CatalogVersion[]> {
     const out: CatalogVersion[] = [];
-    for (const c of this.service.all) for (const model of c.models) for (const version of model.versions) if (onnxFileOf(version)) out.push({ root: c.root, model, version });
+    for (const c of await this.service.discoveredCatalogs()) for (const model of c.models) for (const version of model.versions) if (onnxFileOf(version)) out.push({ root: c.root, model, version });
     return out;
   }
 
@@ -135,7 +136,7 @@ export class ScaffoldCommand {
       return;
     }
     let preset: CatalogVersion | undefined;
-    if (node?.kind === 'version') preset = this.versions().find((v) => v.version.id === node.version.id);
+    if (node?.kind === 'version') preset = (await this.versions()).find((v) => v.version.id === node.version.id);
     if (node?.kind === 'version' && !preset) {
       void vscode.window.showWarningMessage(`MLShip: ${node.version.modelName} ${node.version.version} is not an ONNX model: the scaffold runs ONNX models or an OIP v2 endpoint.`);
       return;
@@ -250,7 +251,7 @@ export class ScaffoldCommand {
   private async modelStep(s: FlowState, ui: Parameters<Step<FlowState>['run']>[1]): Promise<StepResult> {
     type Item = vscode.QuickPickItem & { version?: CatalogVersion; source: 'catalog' | 'file' | 'oip' };
     for (;;) {
-      const items: Item[] = this.versions().map((v) => ({
+      const items: Item[] = (await this.versions()).map((v) => ({
         label: `$(circuit-board) ${v.model.name} ${v.model.source === 'mlflow' ? `version ${v.version.version}` : v.version.version}`,
         description: [...v.version.aliases.map((a) => `@${a}`), v.version.stage].filter(Boolean).join(' · '),
         detail: v.version.reference,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { OipClient, type OipModelMetadata } from '../../../src/core/deployments/oip';
-import { parseShift, replaySnapshot, shiftRow } from '../../../src/core/deployments/replay';
+import { parseShift, replayMisfit, replaySnapshot, shiftRow } from '../../../src/core/deployments/replay';
 import { startModelServer, type RunningServer } from '../../../src/serve/server';
 import { refusedUrl } from './faultServers';
 
@@ -50,6 +50,14 @@ describe('replaySnapshot', () => {
     assert.equal(r.stoppedBy, 'cancelled');
     assert.ok(r.sent < 10);
     assert.equal(r.feedback, 0, 'feedback still waiting for its delay is dropped');
+  });
+
+  it('says up front why a snapshot cannot be replayed to the model, before any question about the replay', () => {
+    assert.equal(replayMisfit(metadata, rows, FEATURES), undefined);
+    // Another model's data (the delivery-eta snapshot): none of the credit-risk features.
+    const deliveries = [{ order_id: 'D-100000', distance_km: 4.7, items: 3, prep_time_min: 16, hour_of_day: 11, is_raining: 0, eta_minutes: 34.5 }];
+    assert.match(replayMisfit(metadata, deliveries, FEATURES) ?? '', /The snapshot's columns do not fit the model's inputs \(float_input: FP32 \[-1, 6\]\)/);
+    assert.equal(replayMisfit(metadata, [], FEATURES), 'The snapshot has no rows to replay.');
   });
 
   it('counts failures with the reason instead of throwing, and refuses invalid options up front', async () => {

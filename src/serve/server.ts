@@ -359,7 +359,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
-  log('info', `Serving ${name} version ${version} (${options.modelPath}) on ${url} with onnxruntime-node ${model.runtimeVersion}; ${batcher ? `dynamic batching up to ${maxBatch} rows per run` : maxBatch > 1 ? 'no dynamic batching (the model has an input or output without a dynamic first dimension)' : 'dynamic batching off'}.`);
+  log('info', `Serving ${name} version ${version} (${options.modelPath}) on ${url} with onnxruntime-node ${model.runtimeVersion}; ${batcher ? `dynamic batching up to ${maxBatch} rows per run` : maxBatch > 1 ? 'no dynamic batching (the model\'s inputs and outputs do not all share one named symbolic first dimension)' : 'dynamic batching off'}.`);
 
   let closing: Promise<void> | undefined;
   return {

@@ -9,6 +9,7 @@
 // different algorithm by batch size could differ in the last bits; these do not, and the tests would show it.)
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,6 +25,7 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 const MLP = join(ROOT, 'test', 'fixtures', 'serve', 'mlp.onnx');
 const MLP_DEEP = join(ROOT, 'test', 'fixtures', 'serve', 'mlp-deep.onnx');
 const LOOKUP = join(ROOT, 'test', 'fixtures', 'serve', 'lookup.onnx');
+const ROWS = join(ROOT, 'test', 'fixtures', 'serve', 'rows.onnx');
 const CREDIT = join(ROOT, 'test', 'fixtures', 'models', 'credit-risk-v2.onnx');
 const ETA = join(ROOT, 'test', 'fixtures', 'models', 'delivery-eta-v2.onnx');
 
@@ -54,7 +56,7 @@ function session(file: string): Promise<ort.InferenceSession> {
 
 describe('dynamic batching', () => {
   it('knows which signatures can be batched', async () => {
-    for (const [file, want] of [[MLP, true], [CREDIT, true], [LOOKUP, true]] as const) {
+    for (const [file, want] of [[MLP, true], [CREDIT, true], [LOOKUP, true], [ROWS, false]] as const) {
       const m = await ServedModel.load(file, { intraOpNumThreads: 1 });
       assert.equal(isBatchable(m.inputs, m.outputs), want, file);
       await m.release();
@@ -64,6 +66,11 @@ describe('dynamic batching', () => {
     assert.equal(isBatchable(fixed, dynamic), false, 'a fixed first input dimension');
     assert.equal(isBatchable(dynamic, fixed), false, 'a fixed first output dimension');
     assert.equal(isBatchable(dynamic, [{ name: 's', dtype: 'float32', shape: [], datatype: 'FP32' }]), false, 'a scalar output');
+    assert.equal(isBatchable(dynamic, dynamic), true, 'the same symbol');
+    assert.equal(isBatchable(dynamic, [{ name: 'd', dtype: 'float32', shape: ['num_detections', 4], datatype: 'FP32' }]), false, 'an output of another symbol');
+    assert.equal(isBatchable(dynamic, [{ name: 'u', dtype: 'float32', shape: [null, 2], datatype: 'FP32' }]), false, 'an unnamed output dimension');
+    assert.equal(isBatchable([{ name: 'u', dtype: 'float32', shape: [null, 2], datatype: 'FP32' }], [{ name: 'v', dtype: 'float32', shape: [null, 2], datatype: 'FP32' }]), false, 'unnamed dimensions');
+    assert.equal(isBatchable([...dynamic, { name: 'z', dtype: 'float32', shape: ['B', 2], datatype: 'FP32' }], dynamic), false, 'inputs of two symbols');
   });
 
   for (const file of [MLP, MLP_DEEP, CREDIT, ETA]) {
@@ -267,6 +274,40 @@ describe('dynamic batching', () => {
   });
 });
 
+/** Writes `requests` (bodies for `path`) in one write on one connection; resolves to the answers' statuses and JSON. */
+function pipelined(port: number, path: string, requests: readonly unknown[]): Promise<{ status: number; json: Record<string, unknown> }[]> {
+  return new Promise((done, fail) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let received = '';
+    const answers = (): { status: number; json: Record<string, unknown> }[] => {
+      const out: { status: number; json: Record<string, unknown> }[] = [];
+      let at = 0;
+      for (;;) {
+        const end = received.indexOf('\r\n\r\n', at);
+        if (end < 0) return out;
+        const head = received.slice(at, end);
+        const length = Number(/content-length: *(\d+)/i.exec(head)?.[1]);
+        if (received.length < end + 4 + length) return out;
+        out.push({ status: Number(head.split(' ')[1]), json: JSON.parse(received.slice(end + 4, end + 4 + length)) as Record<string, unknown> });
+        at = end + 4 + length;
+      }
+    };
+    socket.on('data', (c: Buffer) => {
+      received += c.toString('utf8');
+      const got = answers();
+      if (got.length >= requests.length) {
+        socket.destroy();
+        done(got);
+      }
+    });
+    socket.on('error', fail);
+    socket.write(requests.map((r) => {
+      const body = JSON.stringify(r);
+      return `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    }).join(''));
+  });
+}
+
 describe('dynamic batching in the local server', () => {
   let dir: string;
 
@@ -344,6 +385,30 @@ describe('dynamic batching in the local server', () => {
       const count = (code: string): number => samples.filter((s) => s.labels.code === code).reduce((n, s) => n + s.value, 0);
       assert.equal(count('500'), failed.length);
       assert.equal(count('200'), answers.length - failed.length);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('does not batch a model whose output rows are not the input rows, even when their counts match', async () => {
+    // rows.onnx: y [M, 2] holds the rows of x [N, 2] with x[:, 0] > 0, twice. Alone, [[1, 1]] gives four values and
+    // [[-1, 5]] none; were the two run together, y would have 2 rows (= the batch's) and be split one row to each.
+    const server = await startModelServer({ modelPath: ROWS, modelName: 'rows', modelVersion: '1' });
+    try {
+      assert.equal(server.batcher, undefined, 'no batcher for an output whose first dimension is another symbol');
+      const body = (id: string, row: number[]): unknown => ({ id, inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: row }] });
+      for (let round = 0; round < 3; round++) {
+        const answers = await pipelined(server.endpoint.port, '/v2/models/rows/infer', [body('a', [1, 1]), body('b', [-1, 5]), body('c', [2, 3]), body('d', [-2, 0])]);
+        assert.deepEqual(
+          answers.map((a) => [a.status, a.json.id, (a.json.outputs as { shape: number[]; data: number[] }[])[0]]),
+          [
+            [200, 'a', { name: 'y', datatype: 'FP32', shape: [2, 2], data: [1, 1, 1, 1] }],
+            [200, 'b', { name: 'y', datatype: 'FP32', shape: [0, 2], data: [] }],
+            [200, 'c', { name: 'y', datatype: 'FP32', shape: [2, 2], data: [2, 3, 2, 3] }],
+            [200, 'd', { name: 'y', datatype: 'FP32', shape: [0, 2], data: [] }],
+          ],
+        );
+      }
     } finally {
       await server.close();
     }

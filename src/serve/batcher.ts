@@ -12,7 +12,8 @@
 // right before the run starts, on the main thread, and the batch is taken then.
 //
 // A model is batchable only when every input and output has the same named symbolic first dimension (isBatchable); a
-// request of more than `maxBatch` rows, or of none, runs on its own. When a run fails, every request of its batch gets the error.
+// request of more than `maxBatch` rows, or of none, runs on its own. When a shared run fails, its requests run again
+// one at a time, so only a request that fails on its own gets an error (the others their outputs).
 import type { DecodedTensor } from '../core/deployments/oipTensor';
 import type { InputData } from '../core/inference/inputs';
 import { commonRows, type TensorData } from '../core/deployments/predictionRows';
@@ -218,34 +219,40 @@ export class DynamicBatcher {
     this.stats.runs++;
     this.stats.requests += batch.length;
     if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
-    if (failed || outputs === undefined) {
-      for (const p of batch) p.waiter.failed(error);
+    if (batch.length === 1) {
+      if (failed || outputs === undefined) head.waiter.failed(error);
+      else head.waiter.done(outputs);
       return;
     }
-    if (batch.length === 1) {
-      head.waiter.done(outputs);
-      return;
+    if (failed || outputs === undefined) {
+      // One request's bad input (an index out of range, say) fails the whole run: each request runs again on its
+      // own, so only the bad one gets its error.
+      return this.runEach(batch);
     }
     if (outputs.some((o) => o.dims[0] !== total)) {
       // An output without the batch dimension (a symbolic first dimension that is not the batch): no batching from
       // now on; this batch's requests run one by one.
       this.splittable = false;
-      for (const p of batch) {
-        let own: TensorData[];
-        try {
-          own = await this.run(p.inputs, p.outputs);
-        } catch (err) {
-          p.waiter.failed(err);
-          continue;
-        }
-        p.waiter.done(own);
-      }
-      return;
+      return this.runEach(batch);
     }
     let from = 0;
     for (const p of batch) {
       p.waiter.done(outputs.map((o) => sliceRows(o, total, from, p.rows)));
       from += p.rows;
+    }
+  }
+
+  /** Runs a shared run's requests again one by one, in order; each gets its own outputs or its own error. */
+  private async runEach(batch: readonly Pending[]): Promise<void> {
+    for (const p of batch) {
+      let own: TensorData[];
+      try {
+        own = await this.run(p.inputs, p.outputs);
+      } catch (err) {
+        p.waiter.failed(err);
+        continue;
+      }
+      p.waiter.done(own);
     }
   }
 }

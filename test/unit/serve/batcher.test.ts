@@ -1,7 +1,7 @@
 // Dynamic batching in the local server (src/serve/batcher.ts) on real models: concurrent requests that share a run
 // get exactly what single onnxruntime-node runs give them, requests that cannot share a run (other dimensions beyond
-// the batch one, other requested outputs) run apart, a failing run answers each of its requests with the error, and
-// `maxBatch: 1` turns batching off.
+// the batch one, other requested outputs) run apart, a failing shared run is run again request by request so only the
+// bad request gets an error, and `maxBatch: 1` turns batching off.
 //
 // Equality is bit for bit: on these models (MatMul, Relu, Softmax, ArgMax, tree ensembles, Gather) with one intra-op
 // thread, onnxruntime's CPU kernels compute each output row from its own input row in the same order whatever the
@@ -208,17 +208,23 @@ describe('dynamic batching', () => {
     }
   });
 
-  it('answers every request of a failing run with its error, then serves the next ones', async () => {
+  it('runs the requests of a failing shared run again one by one: only the bad one gets the error', async () => {
     const lookup = await ServedModel.load(LOOKUP, { intraOpNumThreads: 1 });
     try {
-      const batcher = new DynamicBatcher((i, o, s) => lookup.run(i, o, s), 32);
+      const sizes: number[] = [];
+      const batcher = new DynamicBatcher((i, o, s) => {
+        sizes.push(i[0]?.dims[0] ?? 0);
+        return lookup.run(i, o, s);
+      }, 32);
       const index = (k: number): DecodedTensor => decodeTensor({ name: 'index', shape: [1, 1], datatype: 'INT64', data: [k] }, 0);
       const settled = await Promise.allSettled([0, 1, 7, 2].map((k) => batcher.submit([index(k)])));
+      assert.deepEqual(sizes, [1, 1, 1, 1, 1], 'one shared run (its batch taken at its start), then each request alone');
       assert.equal(batcher.stats.runs, 1, 'the four requests shared one run');
-      for (const s of settled) {
-        assert.equal(s.status, 'rejected');
-        assert.match(String((s).reason), /Running the model failed: .*out of (data )?bounds/i);
-      }
+      assert.deepEqual(
+        settled.map((s) => (s.status === 'fulfilled' ? Array.from(s.value[0]?.data as Float32Array) : 'rejected')),
+        [[1, 2], [3, 4], 'rejected', [5, 6]],
+      );
+      assert.match(String((settled[2] as PromiseRejectedResult).reason), /Running the model failed: .*idx=7/i);
       const ok = await batcher.submit([index(2)]);
       assert.deepEqual(Array.from(ok[0]?.data as Float32Array), [5, 6]);
     } finally {
@@ -367,24 +373,38 @@ describe('dynamic batching in the local server', () => {
     }
   });
 
-  it('answers each request of a failing batch with {"error": …} and counts them', async () => {
-    const server = await startModelServer({ modelPath: LOOKUP, modelName: 'lookup', modelVersion: '1' });
+  it('answers only the bad request of a failing batch with {"error": …}, and counts and logs only it as failed', async () => {
+    const log = join(dir, 'lookup-predictions.jsonl');
+    const errors: string[] = [];
+    const server = await startModelServer({ modelPath: LOOKUP, modelName: 'lookup', modelVersion: '1', predictionLog: log }, (level, message) => {
+      if (level === 'error') errors.push(message);
+    });
     try {
-      const url = `${server.endpoint.url}/v2/models/lookup/infer`;
-      // Queued behind a run of the deep-enough batch below: the bad index fails its whole batch.
-      const post = (k: number, id: string): Promise<{ status: number; json: Record<string, unknown> }> =>
-        fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id, inputs: [{ name: 'index', shape: [1, 1], datatype: 'INT64', data: [k] }] }) }).then(async (res) => ({ status: res.status, json: (await res.json()) as Record<string, unknown> }));
-      const answers = await Promise.all([0, 1, 9, 2, 0, 1].map((k, i) => post(k, `q${i}`)));
-      const failed = answers.filter((a) => a.status === 500);
-      assert.ok(failed.length >= 1, 'the request with index 9 fails');
-      for (const a of failed) assert.match(String(a.json.error), /Running the model failed: .*out of (data )?bounds/i);
-      for (const a of answers.filter((x) => x.status === 200)) assert.equal((a.json.outputs as unknown[]).length, 1);
-      assert.equal(answers[2]?.status, 500, 'the bad request itself fails');
+      const body = (k: number, id: string): unknown => ({ id, inputs: [{ name: 'index', shape: [1, 1], datatype: 'INT64', data: [k] }] });
+      // In one write: the requests share a run, which index 9 fails.
+      const ks = [0, 1, 9, 2, 0, 1, 2, 0];
+      const answers = await pipelined(server.endpoint.port, '/v2/models/lookup/infer', ks.map((k, i) => body(k, `q${i}`)));
+      assert.ok((server.batcher?.stats.largestBatch ?? 0) > 1, `requests shared a run (${JSON.stringify(server.batcher?.stats)})`);
+      const table = [[1, 2], [3, 4], [5, 6]];
+      for (const [i, k] of ks.entries()) {
+        const a = answers[i];
+        if (k === 9) {
+          assert.equal(a?.status, 500, 'the bad request fails');
+          assert.match(String(a.json.error), /Running the model failed: .*out of (data )?bounds.*idx=9/i);
+        } else {
+          assert.equal(a?.status, 200, `q${i} (index ${k}) is answered`);
+          assert.deepEqual((a.json.outputs as { data: number[] }[])[0]?.data, table[k], `q${i}`);
+        }
+      }
       const metrics = parseExposition(await (await fetch(`${server.endpoint.url}/metrics`)).text());
       const samples = metrics.get('mlship_inference_requests_total')?.samples ?? [];
       const count = (code: string): number => samples.filter((s) => s.labels.code === code).reduce((n, s) => n + s.value, 0);
-      assert.equal(count('500'), failed.length);
-      assert.equal(count('200'), answers.length - failed.length);
+      assert.equal(count('500'), 1);
+      assert.equal(count('200'), ks.length - 1);
+      assert.equal(errors.length, 1, errors.join('\n'));
+      await server.close();
+      const records = (await readFile(log, 'utf8')).trim().split('\n');
+      assert.equal(records.length, ks.length - 1, 'a log record for each answered request');
     } finally {
       await server.close();
     }

@@ -36,6 +36,11 @@ export interface LeanHttpOptions {
 
 /** The largest request head this layer reads (node:http's own limit is 16 KiB too). */
 const MAX_HEAD_BYTES = 16 * 1024;
+/**
+ * The most requests of a connection read and not yet answered; beyond them (or while the socket holds more unsent
+ * bytes than its high-water mark) the connection reads no more until answers are written (backpressure).
+ */
+export const MAX_PENDING_ANSWERS = 64;
 
 const STATUS_TEXT: Readonly<Record<number, string>> = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 408: 'Request Timeout', 413: 'Payload Too Large', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable' };
 
@@ -177,6 +182,12 @@ class LeanConnection {
   /** The end of a kept-alive answer's head. */
   private readonly keepAliveEnd: Buffer;
   private readonly onTimeout = (): void => this.timeout();
+  /**
+   * Reading is paused: too many answers pending, or the client does not read its answers fast enough (the socket
+   * holds more unsent bytes than its high-water mark). Resumed when answers are written and the socket drained.
+   */
+  private blocked = false;
+  private readonly onDrain = (): void => this.unblock();
 
   constructor(
     private readonly socket: Socket,
@@ -189,6 +200,7 @@ class LeanConnection {
     socket.setTimeout(options.keepAliveTimeoutMs);
     socket.on('data', this.onData);
     socket.on('timeout', this.onTimeout);
+    socket.on('drain', this.onDrain);
     socket.once('close', forget);
     // A reset or a write after the peer left: the connection is gone, nothing to answer.
     socket.on('error', () => socket.destroy());
@@ -209,9 +221,27 @@ class LeanConnection {
     }
     this.chunks.push(chunk);
     this.size += chunk.length;
+    this.more();
+  }
+
+  /** Parses what was received, and notes since when a request is partly read. */
+  private more(): void {
     this.parse();
     if (this.size === 0 || this.stopped) this.partialSince = undefined;
     else this.partialSince ??= Date.now();
+  }
+
+  /** Whether reading must wait for answers to be written (backpressure). */
+  private mustWait(): boolean {
+    return this.answers.length >= MAX_PENDING_ANSWERS || this.socket.writableLength > this.socket.writableHighWaterMark;
+  }
+
+  /** Reads again after a wait (mustWait), once answers were written and the socket drained. */
+  private unblock(): void {
+    if (!this.blocked || this.mustWait() || this.socket.destroyed) return;
+    this.blocked = false;
+    this.socket.resume();
+    this.more();
   }
 
   /**
@@ -236,6 +266,12 @@ class LeanConnection {
 
   private parse(): void {
     while (this.size > 0 && !this.stopped) {
+      if (this.blocked) return;
+      if (this.mustWait()) {
+        this.blocked = true;
+        this.socket.pause();
+        return;
+      }
       if (!this.current) {
         const buffer = this.joined();
         const end = buffer.indexOf('\r\n\r\n');
@@ -290,6 +326,7 @@ class LeanConnection {
       this.socket.write(bytes);
     }
     if (this.handOver && this.answers.length === 0) this.release();
+    else if (this.blocked) this.unblock();
   }
 
   /** The connection goes to node:http after the answers in flight. */
@@ -304,6 +341,7 @@ class LeanConnection {
     socket.pause();
     socket.off('data', this.onData);
     socket.off('timeout', this.onTimeout);
+    socket.off('drain', this.onDrain);
     socket.setTimeout(0);
     socket.removeAllListeners('error');
     this.forget();

@@ -28,7 +28,7 @@ export interface LeanHttpOptions {
   maxBodyBytes: number;
   /** Serves one request's body; must answer through `responder` once, also on failure. `started` is when its head was read. */
   handle(body: Buffer, started: bigint, responder: Responder): void;
-  /** A request still unfinished this long after its first byte closes the connection at the next idle spell. */
+  /** A request still unfinished this long after its first byte closes the connection (at its next read or idle spell). */
   requestTimeoutMs: number;
   /** An idle connection closes after this long (node:http's keepAliveTimeout). */
   keepAliveTimeoutMs: number;
@@ -219,6 +219,12 @@ class LeanConnection {
       }
       return;
     }
+    // A request still unfinished this long after its first byte: the client is too slow (or trickles bytes to hold
+    // the connection, which keeps the idle timer from firing), as node:http's requestTimeout.
+    if (this.partialSince !== undefined && Date.now() - this.partialSince >= this.options.requestTimeoutMs) {
+      this.socket.destroy();
+      return;
+    }
     this.chunks.push(chunk);
     this.size += chunk.length;
     this.more();
@@ -240,6 +246,8 @@ class LeanConnection {
   private unblock(): void {
     if (!this.blocked || this.mustWait() || this.socket.destroyed) return;
     this.blocked = false;
+    // The wait was this side's: the request timeout of what is left starts now.
+    this.partialSince = undefined;
     this.socket.resume();
     this.more();
   }
@@ -295,6 +303,8 @@ class LeanConnection {
       if (total < buffer.length) this.chunks.push(buffer.subarray(total));
       this.size = buffer.length - total;
       this.current = undefined;
+      // What is left belongs to the next request, whose request timeout starts now.
+      this.partialSince = undefined;
       const answer = new LeanAnswer(this, request.close);
       this.answers.push(answer);
       if (request.close) this.stopped = true;

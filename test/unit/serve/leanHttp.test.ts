@@ -369,4 +369,35 @@ describe('lean HTTP layer on its own', () => {
       await s.close();
     }
   });
+
+  it('closes a connection whose request trickles in for longer than the request timeout', async () => {
+    const s = await bare((_body, _started, r) => r.respond(200, '{}'), { requestTimeoutMs: 400, keepAliveTimeoutMs: 250 });
+    try {
+      // A head fed a line every 100 ms (the idle timer never fires), and a body fed a byte every 100 ms.
+      const head = await client(s.port);
+      head.socket.write('POST /infer HTTP/1.1\r\nHost: x\r\n');
+      const body = await client(s.port);
+      body.socket.write('POST /infer HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n');
+      const t0 = Date.now();
+      for (let i = 0; i < 20 && !(head.closed() && body.closed()); i++) {
+        if (!head.closed()) head.socket.write(`X-${i}: a\r\n`);
+        if (!body.closed()) body.socket.write('a');
+        await sleep(100);
+      }
+      assert.ok(head.closed(), 'the trickled head was cut off');
+      assert.ok(body.closed(), 'the trickled body was cut off');
+      assert.ok(Date.now() - t0 < 1500, `closed after ${Date.now() - t0} ms`);
+      // A pipelining client that keeps the connection busy with complete requests is not cut off.
+      const busy = await client(s.port);
+      for (let i = 0; i < 8; i++) {
+        busy.socket.write(leanPost('{}'));
+        await sleep(100);
+      }
+      assert.equal(busy.closed(), false);
+      assert.equal((busy.received().match(/HTTP\/1\.1 200/g) ?? []).length, 8);
+      busy.socket.destroy();
+    } finally {
+      await s.close();
+    }
+  });
 });

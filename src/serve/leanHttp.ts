@@ -2,11 +2,13 @@
 // http module costs more per request than a small model's run (its request and response objects and streams); this
 // layer reads the common request — `POST <an exact inference path> HTTP/1.1` with a Content-Length body within the
 // limit — straight off the socket and writes the answer in one write. Keep-alive and pipelining are kept: requests
-// on a connection are read in order and answered in order, `Connection: close` closes after its answer.
+// on a connection are read in order and answered in order, `Connection: close` closes after its answer; a client that
+// ends its side gets the answers in flight, then the end. A connection whose answers pile up (a client that
+// pipelines and does not read) is not read until they are written.
 //
 // Anything else is not this layer's to judge: another path, another method, HTTP/1.0, chunked bodies, `Expect`, a
 // body over the limit, anything unusual in the request head (obs-fold, a header without a colon, control characters,
-// duplicate or odd Content-Length, a head over 16 KiB). At such a request, once the connection's earlier answers are
+// duplicate or odd Content-Length, bare LF line ends, a head over 16 KiB). At such a request, once the connection's earlier answers are
 // written, the connection — with every byte not yet parsed — is handed to the node:http server, which serves it from
 // then on with the full parser: 400 on malformed requests, 413 on bodies over the limit, its timeouts.
 import type { Server as HttpServer } from 'node:http';
@@ -100,6 +102,12 @@ function answerBytes(status: number, json: string | Uint8Array, headers: Readonl
   return out;
 }
 
+/** Whether a line of a partly received head ends with a bare LF (not CRLF). */
+function hasBareLf(buffer: Buffer): boolean {
+  for (let at = buffer.indexOf(0x0a); at >= 0; at = buffer.indexOf(0x0a, at + 1)) if (at === 0 || buffer[at - 1] !== 0x0d) return true;
+  return false;
+}
+
 interface LeanRequest {
   /** Bytes of the head including its blank line. */
   readonly headLength: number;
@@ -188,6 +196,9 @@ class LeanConnection {
    */
   private blocked = false;
   private readonly onDrain = (): void => this.unblock();
+  /** The client ended its side (half-close): what is in flight is answered, then the connection ends. */
+  private ended = false;
+  private readonly onEnd = (): void => this.end();
 
   constructor(
     private readonly socket: Socket,
@@ -201,6 +212,7 @@ class LeanConnection {
     socket.on('data', this.onData);
     socket.on('timeout', this.onTimeout);
     socket.on('drain', this.onDrain);
+    socket.on('end', this.onEnd);
     socket.once('close', forget);
     // A reset or a write after the peer left: the connection is gone, nothing to answer.
     socket.on('error', () => socket.destroy());
@@ -284,7 +296,9 @@ class LeanConnection {
         const buffer = this.joined();
         const end = buffer.indexOf('\r\n\r\n');
         if (end < 0) {
-          if (this.size > MAX_HEAD_BYTES) this.toHttp();
+          // A head too long, or with a line ended by a bare LF (which may never be followed by CRLF CRLF): node:http
+          // judges it (400) rather than this layer waiting for the rest.
+          if (this.size > MAX_HEAD_BYTES || hasBareLf(buffer)) this.toHttp();
           return;
         }
         const started = process.hrtime.bigint();
@@ -335,8 +349,29 @@ class LeanConnection {
       }
       this.socket.write(bytes);
     }
-    if (this.handOver && this.answers.length === 0) this.release();
+    if (this.answers.length === 0 && this.ended) this.socket.end();
+    else if (this.handOver && this.answers.length === 0) this.release();
     else if (this.blocked) this.unblock();
+  }
+
+  /**
+   * The client ended its side of the connection: every complete request was read (reading stops only while answers
+   * are pending, and the end comes after the bytes before it), so the answers in flight are written, then the
+   * connection ends. An unfinished request can never be completed: the connection is destroyed at once when nothing
+   * is in flight, its bytes dropped otherwise.
+   */
+  private end(): void {
+    if (this.handOver) return; // node:http gets the connection, the end with it.
+    const partial = this.size > 0;
+    this.ended = true;
+    this.stopped = true;
+    this.chunks = [];
+    this.size = 0;
+    this.current = undefined;
+    this.partialSince = undefined;
+    if (this.answers.length > 0) return;
+    if (partial) this.socket.destroy();
+    else this.socket.end();
   }
 
   /** The connection goes to node:http after the answers in flight. */
@@ -352,6 +387,7 @@ class LeanConnection {
     socket.off('data', this.onData);
     socket.off('timeout', this.onTimeout);
     socket.off('drain', this.onDrain);
+    socket.off('end', this.onEnd);
     socket.setTimeout(0);
     socket.removeAllListeners('error');
     this.forget();

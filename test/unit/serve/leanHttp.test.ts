@@ -400,4 +400,47 @@ describe('lean HTTP layer on its own', () => {
       await s.close();
     }
   });
+
+  it('answers what is in flight when the client half-closes, then ends; drops an unfinished request at once', async () => {
+    const s = await bare((body, _started, r) => void setTimeout(() => r.respond(200, `{"n":${body.length}}`), 100));
+    try {
+      const whole = await client(s.port);
+      const t0 = Date.now();
+      whole.socket.end(leanPost('abc') + leanPost('defg'));
+      while (!whole.ended() && Date.now() - t0 < 3000) await sleep(20);
+      assert.ok(whole.ended(), 'the server ended the connection');
+      assert.ok(Date.now() - t0 < 2000, `ended after ${Date.now() - t0} ms`);
+      assert.deepEqual(whole.received().match(/\{"n":\d+\}/g), ['{"n":3}', '{"n":4}']);
+
+      const partial = await client(s.port);
+      const t1 = Date.now();
+      partial.socket.end(leanPost('abcdef').slice(0, -2));
+      while (!partial.closed() && Date.now() - t1 < 3000) await sleep(20);
+      assert.ok(partial.closed(), 'the server closed the connection');
+      assert.ok(Date.now() - t1 < 2000, `closed after ${Date.now() - t1} ms`);
+      assert.equal(partial.received(), '');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('hands a head with bare LF line ends to node:http, which answers 400 at once', async () => {
+    const s = await bare((_body, _started, r) => r.respond(200, '{}'));
+    try {
+      const c = await client(s.port);
+      c.socket.write('POST /infer HTTP/1.1\nHost: x\nContent-Length: 2\n\nab');
+      const t0 = Date.now();
+      while (!c.closed() && Date.now() - t0 < 3000) await sleep(20);
+      assert.match(c.received(), /^HTTP\/1\.1 400 /);
+      assert.ok(Date.now() - t0 < 2000, `answered after ${Date.now() - t0} ms`);
+      // A bare LF after a CRLF line too.
+      const d = await client(s.port);
+      d.socket.write('POST /infer HTTP/1.1\r\nHost: x\nContent-Length: 2\n\nab');
+      const t1 = Date.now();
+      while (!d.closed() && Date.now() - t1 < 3000) await sleep(20);
+      assert.match(d.received(), /^HTTP\/1\.1 400 /);
+    } finally {
+      await s.close();
+    }
+  });
 });

@@ -8,9 +8,10 @@
 //
 // Anything else is not this layer's to judge: another path, another method, HTTP/1.0, chunked bodies, `Expect`, a
 // body over the limit, anything unusual in the request head (obs-fold, a header without a colon, control characters,
-// duplicate or odd Content-Length, bare LF line ends, a head over 16 KiB). At such a request, once the connection's earlier answers are
-// written, the connection — with every byte not yet parsed — is handed to the node:http server, which serves it from
-// then on with the full parser: 400 on malformed requests, 413 on bodies over the limit, its timeouts.
+// duplicate or odd Content-Length, bare LF line ends, a head over 16 KiB). At such a request, once the connection's
+// earlier answers are written, the connection — with every byte not yet parsed — is handed to the node:http server,
+// which serves it from then on with the full parser: 400 on malformed requests, 413 on bodies over the limit, its
+// timeouts.
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 

@@ -150,8 +150,11 @@ export function toTypedData(datatype: OipDatatype, values: readonly unknown[], w
       for (let i = 0; i < n; i++) {
         const v = values[i];
         let b: bigint | undefined;
-        if (typeof v === 'number' && Number.isInteger(v)) b = BigInt(v);
-        else if (typeof v === 'string' && /^-?\d+$/.test(v)) b = BigInt(v);
+        if (typeof v === 'number' && Number.isInteger(v)) {
+          // JSON.parse already rounded a number beyond ±2^53 to the nearest double: the value sent is lost.
+          if (!Number.isSafeInteger(v)) bad(i, `exact: JSON numbers beyond ±2^53 (9007199254740991) lose digits; send 64-bit integers that large as strings, e.g. "${BigInt(v)}"`);
+          b = BigInt(v);
+        } else if (typeof v === 'string' && /^-?\d+$/.test(v)) b = BigInt(v);
         if (b === undefined || b < min || b > max) bad(i, `an integer in the ${datatype} range`);
         out[i] = b as bigint;
       }

@@ -51,6 +51,16 @@ describe('writeTensorJson', () => {
     }
   });
 
+  it('refuses INT64 and UINT64 JSON numbers beyond ±2^53 (already rounded), and takes them as strings', () => {
+    for (const datatype of ['INT64', 'UINT64'] as const) {
+      // 2^53 + 1 is 9007199254740993; JSON.parse gives 9007199254740992.
+      const parsed = JSON.parse(`{"name":"x","shape":[2],"datatype":"${datatype}","data":[1, 9007199254740993]}`) as unknown;
+      assert.throws(() => decodeTensor(parsed, 0), /element 1 \(9007199254740992\) is not exact: .*send 64-bit integers that large as strings/);
+      assert.deepEqual(Array.from(decodeTensor({ name: 'x', shape: [2], datatype, data: [9007199254740991, '9007199254740993'] }, 0).data as BigInt64Array), [9007199254740991n, 9007199254740993n]);
+    }
+    assert.throws(() => decodeTensor({ name: 'x', shape: [1], datatype: 'INT64', data: [-(2 ** 60)] }, 0), /not exact/);
+  });
+
   it('refuses a type the protocol cannot carry', () => {
     assert.throws(() => encodeTensorJson('m', 'map(int64,float)', [1], []), /cannot carry/);
   });

@@ -166,6 +166,12 @@ describe('local OIP v2 server', () => {
         // 64-bit values beyond 2^53 come back as strings, exactly.
         assert.deepEqual(o.data, i.data.flat(), i.name);
       }
+      // A 64-bit integer beyond ±2^53 sent as a JSON number has already lost digits: 400, asking for a string.
+      const all = (int64: unknown): unknown => ({ inputs: inputs.map((i) => ({ ...i, shape: [2, 2], ...(i.name === 'int64_in' ? { data: int64 } : {}) })) });
+      const raw = JSON.stringify(all([[1, 2], [3, 0]])).replace('[[1,2],[3,0]]', '[[1,2],[3,9007199254740993]]');
+      const lossy = await call(s.endpoint.url, '/v2/models/dtypes/infer', { raw });
+      assert.equal(lossy.status, 400);
+      assert.match(String(lossy.json.error), /input "int64_in": element 3 \(9007199254740992\) is not exact.*as strings/);
     } finally {
       await s.close();
     }

@@ -44,6 +44,9 @@ class HttpError extends Error {
   }
 }
 
+/** The client went away before its request was read (an aborted body): nothing to answer, count or log. */
+class ClientGone extends Error {}
+
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   sendText(res, status, JSON.stringify(body), headers);
 }
@@ -87,7 +90,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks, size)));
-    req.once('error', reject);
+    // The only error a request stream emits is the connection closing before the body's end ("aborted").
+    req.once('error', (err) => reject(new ClientGone(errorMessage(err), { cause: err })));
   });
 }
 
@@ -317,6 +321,10 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
 
   const server: Server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: 30_000, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, (req, res) => {
     route(req, res, process.hrtime.bigint()).catch((err: unknown) => {
+      if (err instanceof ClientGone) {
+        res.destroy();
+        return;
+      }
       const status = statusOf(err, `${req.method} ${req.url}`);
       const headers = err instanceof HttpError ? err.headers : {};
       if (req.method === 'POST' && (req.url ?? '').split('?')[0]?.endsWith('/infer') === true) metrics.countRequest(status);

@@ -219,6 +219,28 @@ describe('local OIP v2 server', () => {
     assert.equal(typeof wrong.json.error, 'string');
   });
 
+  it('neither counts nor logs as a server error a client that goes away in the middle of its body', async () => {
+    const logs: string[] = [];
+    const s = await startModelServer({ modelPath: CREDIT, modelName: 'credit-risk', modelVersion: '2' }, (level, message) => logs.push(`${level}: ${message}`));
+    try {
+      // A chunked body (read by node:http), cut half way.
+      await new Promise<void>((done) => {
+        const socket = connect({ host: '127.0.0.1', port: s.endpoint.port }, () => {
+          socket.write('POST /v2/models/credit-risk/infer HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"inputs": [{"na\r\n');
+          setTimeout(() => socket.destroy(), 100);
+        });
+        socket.on('close', () => done());
+        socket.on('error', () => undefined);
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const metrics = parseExposition(await (await fetch(`${s.endpoint.url}/metrics`)).text());
+      assert.deepEqual(metrics.get('mlship_inference_requests_total')?.samples.filter((x) => x.value > 0) ?? [], []);
+      assert.deepEqual(logs.filter((l) => !l.startsWith('info:')), []);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('bounds the request body: 413 with {"error"} beyond the limit, whether declared or streamed', async () => {
     const big = JSON.stringify({ inputs: [{ name: 'float_input', shape: [20000, 6], datatype: 'FP32', data: new Array(120000).fill(1) }] });
     const declared = await call(base, '/v2/models/credit-risk/infer', { raw: big });

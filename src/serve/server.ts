@@ -72,7 +72,7 @@ function isoAt(ms: number): string {
 }
 const lastIso = { ms: Number.NaN, text: '' };
 
-/** Reads a request body up to `limit` bytes; beyond that, answers 413 and drains (bounded) before closing. */
+/** Reads a request body up to `limit` bytes; beyond that, rejects with a 413 (whose answer closes the connection). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
@@ -139,7 +139,9 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
    * Answered requests whose latency, prediction counts and log lines are still to be recorded. A batch's requests are
    * answered one after another in the same microtask run (the batcher resolves them together); they are recorded
    * after the last of them is written, in one microtask queued behind them, so no answer waits for another request's
-   * metrics or log line. Still before any I/O: a /metrics scrape or a read of the log after an answer finds it there.
+   * metrics or log line. Still before any I/O: a /metrics scrape after an answer finds it there. The log line is then
+   * in the prediction log's writer, which writes within 50 ms (JsonlWriter), so a read of the file may not find it
+   * yet; close() writes everything.
    */
   const unrecorded: { inputs: readonly TensorData[]; outputs: readonly TensorData[]; id: string; seconds: number; answeredAt: number }[] = [];
   const record = (): void => {
@@ -332,17 +334,8 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
         res.destroy();
         return;
       }
+      // A 413 carries Connection: close: node:http closes the connection once it is written, the rest of the body unread.
       send(res, status, { error: errorMessage(err) }, headers);
-      if (status === 413) {
-        // Let the client finish sending so it can read the answer, but never read more than one more body's worth.
-        let drained = 0;
-        req.on('data', (c: Buffer) => {
-          drained += c.length;
-          if (drained > limit) req.socket.destroy();
-        });
-        req.resume();
-        setTimeout(() => req.socket.destroy(), 5_000).unref();
-      }
     });
   });
   // The inference requests in their common form are read by the lean layer; everything else by node:http.
@@ -353,9 +346,21 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
     handle: (body, started, responder) => infer(body, started, responder, leanFailed),
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"Malformed HTTP request."}');
-    else socket.destroy();
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // What node:http itself answers (431 for a head over its limit, 408 for a request not read in time), with a JSON
+    // body saying what to do; nothing to a client that reset the connection.
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, body] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? ['431 Request Header Fields Too Large', 'The request head is larger than 16 KiB, the most this server reads. Send fewer or shorter headers.']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? ['408 Request Timeout', `The request was not received within ${REQUEST_TIMEOUT_MS / 1000} s. Send it again.`]
+          : ['400 Bad Request', 'Malformed HTTP request.'];
+    const json = JSON.stringify({ error: body });
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -219,6 +219,21 @@ describe('local OIP v2 server', () => {
     assert.equal(typeof wrong.json.error, 'string');
   });
 
+  it('answers a request head over 16 KiB with 431 and {"error"}, as node:http does, not a generic 400', async () => {
+    const answer = await new Promise<string>((done) => {
+      let text = '';
+      const socket = connect({ host: '127.0.0.1', port: server.endpoint.port }, () => {
+        socket.write(`POST /v2/models/credit-risk/infer HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\nContent-Length: 2\r\n\r\n{}`);
+      });
+      socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+      socket.on('close', () => done(text));
+      socket.on('error', () => undefined);
+    });
+    assert.match(answer, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    const json = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: string };
+    assert.match(json.error, /larger than 16 KiB/);
+  });
+
   it('neither counts nor logs as a server error a client that goes away in the middle of its body', async () => {
     const logs: string[] = [];
     const s = await startModelServer({ modelPath: CREDIT, modelName: 'credit-risk', modelVersion: '2' }, (level, message) => logs.push(`${level}: ${message}`));

@@ -219,6 +219,24 @@ describe('local OIP v2 server', () => {
     assert.equal(typeof wrong.json.error, 'string');
   });
 
+  it('answers 400 to a requested output the protocol cannot carry, and to an output asked for twice', async () => {
+    const s = await startModelServer({ modelPath: join(ROOT, 'test', 'fixtures', 'serve', 'sequence.onnx'), modelName: 'seq', modelVersion: '1' });
+    try {
+      const ask = (outputs: string[]) => call(s.endpoint.url, '/v2/models/seq/infer', { body: { inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: [1, 2] }], outputs: outputs.map((name) => ({ name })) } });
+      const sequence = await ask(['rows']);
+      assert.equal(sequence.status, 400);
+      assert.match(String(sequence.json.error), /Output "rows" is a non-tensor the Open Inference Protocol cannot carry; ask for y/);
+      const twice = await ask(['y', 'y']);
+      assert.equal(twice.status, 400);
+      assert.match(String(twice.json.error), /Output "y" is asked for twice/);
+      const ok = await ask(['y']);
+      assert.equal(ok.status, 200);
+      assert.deepEqual(ok.json.outputs, [{ name: 'y', datatype: 'FP32', shape: [1, 2], data: [1, 2] }]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('answers a request head over 16 KiB with 431 and {"error"}, as node:http does, not a generic 400', async () => {
     const answer = await new Promise<string>((done) => {
       let text = '';

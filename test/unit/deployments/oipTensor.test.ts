@@ -31,6 +31,9 @@ function encodeTensorJson(name: string, dtype: string, dims: readonly number[], 
   return out.buffer.toString('utf8', from, out.used);
 }
 
+/** Stands in for the runtime's Float16Array (Node 20 has none): what onnxruntime-common gives float16 outputs as there. */
+class Float16Array extends Float32Array {}
+
 describe('writeTensorJson', () => {
   it('writes what JSON.stringify(encodeTensor(…)) writes, for every datatype', () => {
     for (const name of ['out "x"', 'plain', 'é\u0001\\', '']) {
@@ -39,6 +42,15 @@ describe('writeTensorJson', () => {
           assert.equal(encodeTensorJson(name, c.dtype, dims, c.data), JSON.stringify(encodeTensor(name, c.dtype, dims, c.data)), c.dtype);
         }
       }
+    }
+  });
+
+  it('decodes float16 bits (a Uint16Array) but writes float16 values given as floats (a Float16Array) as they are', () => {
+    // 0x3800 is 0.5 and 0x3e00 1.5; a runtime with Float16Array gives the values themselves (a
+    // Float32Array named Float16Array stands in: Node 20 has none).
+    for (const [data, want] of [[Uint16Array.from([0x3800, 0x3e00]), [0.5, 1.5]], [Float16Array.from([0.5, 1.5]), [0.5, 1.5]], [Float16Array.from([NaN, -Infinity]), ['NaN', '-Infinity']]] as const) {
+      assert.deepEqual(encodeTensor('h', 'float16', [2], data).data, want);
+      assert.equal(encodeTensorJson('h', 'float16', [2], data), JSON.stringify({ name: 'h', datatype: 'FP16', shape: [2], data: want }));
     }
   });
 

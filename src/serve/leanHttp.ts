@@ -261,6 +261,11 @@ class LeanConnection {
     this.blocked = false;
     // The wait was this side's: the request timeout of what is left starts now.
     this.partialSince = undefined;
+    if (this.ended) {
+      this.more();
+      this.finishEnd();
+      return;
+    }
     this.socket.resume();
     this.more();
   }
@@ -350,21 +355,27 @@ class LeanConnection {
       }
       this.socket.write(bytes);
     }
-    if (this.answers.length === 0 && this.ended) this.socket.end();
+    if (this.answers.length === 0 && this.ended && this.stopped) this.socket.end();
     else if (this.handOver && this.answers.length === 0) this.release();
     else if (this.blocked) this.unblock();
   }
 
   /**
-   * The client ended its side of the connection: every complete request was read (reading stops only while answers
-   * are pending, and the end comes after the bytes before it), so the answers in flight are written, then the
-   * connection ends. An unfinished request can never be completed: the connection is destroyed at once when nothing
-   * is in flight, its bytes dropped otherwise.
+   * The client ended its side of the connection: the requests received are answered, then the connection ends. An
+   * unfinished request can never be completed: the connection is destroyed at once when nothing is in flight, its
+   * bytes dropped otherwise.
    */
   private end(): void {
     if (this.handOver) return; // node:http gets the connection, the end with it.
-    const partial = this.size > 0;
     this.ended = true;
+    this.finishEnd();
+  }
+
+  /** After the end: once every complete request received is read, drops what is left and ends when answers are out. */
+  private finishEnd(): void {
+    // Reading waits for answers to be written (backpressure): the complete requests still received are read first.
+    if (this.blocked) return;
+    const partial = this.size > 0;
     this.stopped = true;
     this.chunks = [];
     this.size = 0;

@@ -412,6 +412,15 @@ describe('lean HTTP layer on its own', () => {
       assert.ok(Date.now() - t0 < 2000, `ended after ${Date.now() - t0} ms`);
       assert.deepEqual(whole.received().match(/\{"n":\d+\}/g), ['{"n":3}', '{"n":4}']);
 
+      // More requests than are read ahead of their answers, then the end: every one is still answered.
+      const many = await client(s.port);
+      const count = MAX_PENDING_ANSWERS * 3 + 5;
+      const t2 = Date.now();
+      many.socket.end(leanPost('abc').repeat(count));
+      while (!many.ended() && Date.now() - t2 < 5000) await sleep(20);
+      assert.ok(many.ended(), 'the server ended the connection');
+      assert.equal((many.received().match(/\{"n":3\}/g) ?? []).length, count);
+
       const partial = await client(s.port);
       const t1 = Date.now();
       partial.socket.end(leanPost('abcdef').slice(0, -2));

@@ -355,8 +355,8 @@ class LeanConnection {
       }
       this.socket.write(bytes);
     }
-    if (this.answers.length === 0 && this.ended && this.stopped) this.socket.end();
-    else if (this.handOver && this.answers.length === 0) this.release();
+    if (this.handOver && this.answers.length === 0) this.release();
+    else if (this.answers.length === 0 && this.ended && this.stopped) this.socket.end();
     else if (this.blocked) this.unblock();
   }
 
@@ -374,7 +374,8 @@ class LeanConnection {
   /** After the end: once every complete request received is read, drops what is left and ends when answers are out. */
   private finishEnd(): void {
     // Reading waits for answers to be written (backpressure): the complete requests still received are read first.
-    if (this.blocked) return;
+    // A request read then that goes to node:http takes the rest of the bytes with it.
+    if (this.blocked || this.handOver) return;
     const partial = this.size > 0;
     this.stopped = true;
     this.chunks = [];

@@ -11,8 +11,9 @@
 // read in the poll phase between, and they would wait for a whole extra run. The model run (ModelRun) calls back
 // right before the run starts, on the main thread, and the batch is taken then.
 //
-// A model is batchable only when every input and output has a dynamic first dimension; a request of more than
-// `maxBatch` rows, or of none, runs on its own. When a run fails, every request of its batch gets the error.
+// A model is batchable only when every input and output has the same named symbolic first dimension (isBatchable); a
+// request of more than `maxBatch` rows, or of none, runs on its own. When a shared run fails, its requests run again
+// one at a time, so only a request that fails on its own gets an error (the others their outputs).
 import type { DecodedTensor } from '../core/deployments/oipTensor';
 import type { InputData } from '../core/inference/inputs';
 import { commonRows, type TensorData } from '../core/deployments/predictionRows';
@@ -52,10 +53,18 @@ interface Pending {
   waiter: BatchWaiter;
 }
 
-/** Whether a signature allows batching: every input and output has rank ≥ 1 and a first dimension that is not fixed. */
+/**
+ * Whether a signature allows batching: every input and every output the protocol carries has rank ≥ 1 and the same
+ * named symbolic first dimension (the batch dimension, e.g. "N"). Only then does the model promise that output rows
+ * follow input rows, so a shared run's outputs can be split by rows. A first dimension that is fixed, unnamed
+ * (unknown) or another symbol (say "num_detections", which may equal the batch's row count by chance) is not.
+ */
 export function isBatchable(inputs: readonly ServedTensor[], outputs: readonly ServedTensor[]): boolean {
-  const dynamicFirst = (t: ServedTensor): boolean => t.shape !== null && t.shape.length > 0 && typeof t.shape[0] !== 'number';
-  return inputs.length > 0 && inputs.every(dynamicFirst) && outputs.filter((o) => o.datatype !== undefined).every(dynamicFirst);
+  const first = (t: ServedTensor): number | string | null | undefined => (t.shape !== null && t.shape.length > 0 ? t.shape[0] : undefined);
+  const batch = inputs.length > 0 ? first(inputs[0] as ServedTensor) : undefined;
+  if (typeof batch !== 'string' || batch === '') return false;
+  const same = (t: ServedTensor): boolean => first(t) === batch;
+  return inputs.every(same) && outputs.filter((o) => o.datatype !== undefined).every(same);
 }
 
 /**
@@ -210,34 +219,40 @@ export class DynamicBatcher {
     this.stats.runs++;
     this.stats.requests += batch.length;
     if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
-    if (failed || outputs === undefined) {
-      for (const p of batch) p.waiter.failed(error);
+    if (batch.length === 1) {
+      if (failed || outputs === undefined) head.waiter.failed(error);
+      else head.waiter.done(outputs);
       return;
     }
-    if (batch.length === 1) {
-      head.waiter.done(outputs);
-      return;
+    if (failed || outputs === undefined) {
+      // One request's bad input (an index out of range, say) fails the whole run: each request runs again on its
+      // own, so only the bad one gets its error.
+      return this.runEach(batch);
     }
     if (outputs.some((o) => o.dims[0] !== total)) {
       // An output without the batch dimension (a symbolic first dimension that is not the batch): no batching from
       // now on; this batch's requests run one by one.
       this.splittable = false;
-      for (const p of batch) {
-        let own: TensorData[];
-        try {
-          own = await this.run(p.inputs, p.outputs);
-        } catch (err) {
-          p.waiter.failed(err);
-          continue;
-        }
-        p.waiter.done(own);
-      }
-      return;
+      return this.runEach(batch);
     }
     let from = 0;
     for (const p of batch) {
       p.waiter.done(outputs.map((o) => sliceRows(o, total, from, p.rows)));
       from += p.rows;
+    }
+  }
+
+  /** Runs a shared run's requests again one by one, in order; each gets its own outputs or its own error. */
+  private async runEach(batch: readonly Pending[]): Promise<void> {
+    for (const p of batch) {
+      let own: TensorData[];
+      try {
+        own = await this.run(p.inputs, p.outputs);
+      } catch (err) {
+        p.waiter.failed(err);
+        continue;
+      }
+      p.waiter.done(own);
     }
   }
 }

@@ -2,13 +2,16 @@
 // http module costs more per request than a small model's run (its request and response objects and streams); this
 // layer reads the common request — `POST <an exact inference path> HTTP/1.1` with a Content-Length body within the
 // limit — straight off the socket and writes the answer in one write. Keep-alive and pipelining are kept: requests
-// on a connection are read in order and answered in order, `Connection: close` closes after its answer.
+// on a connection are read in order and answered in order, `Connection: close` closes after its answer; a client that
+// ends its side gets the answers in flight, then the end. A connection whose answers pile up (a client that
+// pipelines and does not read) is not read until they are written.
 //
 // Anything else is not this layer's to judge: another path, another method, HTTP/1.0, chunked bodies, `Expect`, a
 // body over the limit, anything unusual in the request head (obs-fold, a header without a colon, control characters,
-// duplicate or odd Content-Length, a head over 16 KiB). At such a request, once the connection's earlier answers are
-// written, the connection — with every byte not yet parsed — is handed to the node:http server, which serves it from
-// then on with the full parser: 400 on malformed requests, 413 on bodies over the limit, its timeouts.
+// duplicate or odd Content-Length, bare LF line ends, a head over 16 KiB). At such a request, once the connection's
+// earlier answers are written, the connection — with every byte not yet parsed — is handed to the node:http server,
+// which serves it from then on with the full parser: 400 on malformed requests, 413 on bodies over the limit, its
+// timeouts.
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -28,7 +31,7 @@ export interface LeanHttpOptions {
   maxBodyBytes: number;
   /** Serves one request's body; must answer through `responder` once, also on failure. `started` is when its head was read. */
   handle(body: Buffer, started: bigint, responder: Responder): void;
-  /** A request still unfinished this long after its first byte closes the connection at the next idle spell. */
+  /** A request still unfinished this long after its first byte closes the connection (at its next read or idle spell). */
   requestTimeoutMs: number;
   /** An idle connection closes after this long (node:http's keepAliveTimeout). */
   keepAliveTimeoutMs: number;
@@ -36,6 +39,11 @@ export interface LeanHttpOptions {
 
 /** The largest request head this layer reads (node:http's own limit is 16 KiB too). */
 const MAX_HEAD_BYTES = 16 * 1024;
+/**
+ * The most requests of a connection read and not yet answered; beyond them (or while the socket holds more unsent
+ * bytes than its high-water mark) the connection reads no more until answers are written (backpressure).
+ */
+export const MAX_PENDING_ANSWERS = 64;
 
 const STATUS_TEXT: Readonly<Record<number, string>> = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 408: 'Request Timeout', 413: 'Payload Too Large', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable' };
 
@@ -93,6 +101,12 @@ function answerBytes(status: number, json: string | Uint8Array, headers: Readonl
   out.set(end, at);
   out.set(body, at + end.length);
   return out;
+}
+
+/** Whether a line of a partly received head ends with a bare LF (not CRLF). */
+function hasBareLf(buffer: Buffer): boolean {
+  for (let at = buffer.indexOf(0x0a); at >= 0; at = buffer.indexOf(0x0a, at + 1)) if (at === 0 || buffer[at - 1] !== 0x0d) return true;
+  return false;
 }
 
 interface LeanRequest {
@@ -177,6 +191,15 @@ class LeanConnection {
   /** The end of a kept-alive answer's head. */
   private readonly keepAliveEnd: Buffer;
   private readonly onTimeout = (): void => this.timeout();
+  /**
+   * Reading is paused: too many answers pending, or the client does not read its answers fast enough (the socket
+   * holds more unsent bytes than its high-water mark). Resumed when answers are written and the socket drained.
+   */
+  private blocked = false;
+  private readonly onDrain = (): void => this.unblock();
+  /** The client ended its side (half-close): what is in flight is answered, then the connection ends. */
+  private ended = false;
+  private readonly onEnd = (): void => this.end();
 
   constructor(
     private readonly socket: Socket,
@@ -189,6 +212,8 @@ class LeanConnection {
     socket.setTimeout(options.keepAliveTimeoutMs);
     socket.on('data', this.onData);
     socket.on('timeout', this.onTimeout);
+    socket.on('drain', this.onDrain);
+    socket.on('end', this.onEnd);
     socket.once('close', forget);
     // A reset or a write after the peer left: the connection is gone, nothing to answer.
     socket.on('error', () => socket.destroy());
@@ -207,11 +232,42 @@ class LeanConnection {
       }
       return;
     }
+    // A request still unfinished this long after its first byte: the client is too slow (or trickles bytes to hold
+    // the connection, which keeps the idle timer from firing), as node:http's requestTimeout.
+    if (this.partialSince !== undefined && Date.now() - this.partialSince >= this.options.requestTimeoutMs) {
+      this.socket.destroy();
+      return;
+    }
     this.chunks.push(chunk);
     this.size += chunk.length;
+    this.more();
+  }
+
+  /** Parses what was received, and notes since when a request is partly read. */
+  private more(): void {
     this.parse();
     if (this.size === 0 || this.stopped) this.partialSince = undefined;
     else this.partialSince ??= Date.now();
+  }
+
+  /** Whether reading must wait for answers to be written (backpressure). */
+  private mustWait(): boolean {
+    return this.answers.length >= MAX_PENDING_ANSWERS || this.socket.writableLength > this.socket.writableHighWaterMark;
+  }
+
+  /** Reads again after a wait (mustWait), once answers were written and the socket drained. */
+  private unblock(): void {
+    if (!this.blocked || this.mustWait() || this.socket.destroyed) return;
+    this.blocked = false;
+    // The wait was this side's: the request timeout of what is left starts now.
+    this.partialSince = undefined;
+    if (this.ended) {
+      this.more();
+      this.finishEnd();
+      return;
+    }
+    this.socket.resume();
+    this.more();
   }
 
   /**
@@ -236,11 +292,19 @@ class LeanConnection {
 
   private parse(): void {
     while (this.size > 0 && !this.stopped) {
+      if (this.blocked) return;
+      if (this.mustWait()) {
+        this.blocked = true;
+        this.socket.pause();
+        return;
+      }
       if (!this.current) {
         const buffer = this.joined();
         const end = buffer.indexOf('\r\n\r\n');
         if (end < 0) {
-          if (this.size > MAX_HEAD_BYTES) this.toHttp();
+          // A head too long, or with a line ended by a bare LF (which may never be followed by CRLF CRLF): node:http
+          // judges it (400) rather than this layer waiting for the rest.
+          if (this.size > MAX_HEAD_BYTES || hasBareLf(buffer)) this.toHttp();
           return;
         }
         const started = process.hrtime.bigint();
@@ -259,6 +323,8 @@ class LeanConnection {
       if (total < buffer.length) this.chunks.push(buffer.subarray(total));
       this.size = buffer.length - total;
       this.current = undefined;
+      // What is left belongs to the next request, whose request timeout starts now.
+      this.partialSince = undefined;
       const answer = new LeanAnswer(this, request.close);
       this.answers.push(answer);
       if (request.close) this.stopped = true;
@@ -290,6 +356,35 @@ class LeanConnection {
       this.socket.write(bytes);
     }
     if (this.handOver && this.answers.length === 0) this.release();
+    else if (this.answers.length === 0 && this.ended && this.stopped) this.socket.end();
+    else if (this.blocked) this.unblock();
+  }
+
+  /**
+   * The client ended its side of the connection: the requests received are answered, then the connection ends. An
+   * unfinished request can never be completed: the connection is destroyed at once when nothing is in flight, its
+   * bytes dropped otherwise.
+   */
+  private end(): void {
+    if (this.handOver) return; // node:http gets the connection, the end with it.
+    this.ended = true;
+    this.finishEnd();
+  }
+
+  /** After the end: once every complete request received is read, drops what is left and ends when answers are out. */
+  private finishEnd(): void {
+    // Reading waits for answers to be written (backpressure): the complete requests still received are read first.
+    // A request read then that goes to node:http takes the rest of the bytes with it.
+    if (this.blocked || this.handOver) return;
+    const partial = this.size > 0;
+    this.stopped = true;
+    this.chunks = [];
+    this.size = 0;
+    this.current = undefined;
+    this.partialSince = undefined;
+    if (this.answers.length > 0) return;
+    if (partial) this.socket.destroy();
+    else this.socket.end();
   }
 
   /** The connection goes to node:http after the answers in flight. */
@@ -304,6 +399,8 @@ class LeanConnection {
     socket.pause();
     socket.off('data', this.onData);
     socket.off('timeout', this.onTimeout);
+    socket.off('drain', this.onDrain);
+    socket.off('end', this.onEnd);
     socket.setTimeout(0);
     socket.removeAllListeners('error');
     this.forget();

@@ -44,6 +44,9 @@ class HttpError extends Error {
   }
 }
 
+/** The client went away before its request was read (an aborted body): nothing to answer, count or log. */
+class ClientGone extends Error {}
+
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   sendText(res, status, JSON.stringify(body), headers);
 }
@@ -69,7 +72,7 @@ function isoAt(ms: number): string {
 }
 const lastIso = { ms: Number.NaN, text: '' };
 
-/** Reads a request body up to `limit` bytes; beyond that, answers 413 and drains (bounded) before closing. */
+/** Reads a request body up to `limit` bytes; beyond that, rejects with a 413 (whose answer closes the connection). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
@@ -87,7 +90,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks, size)));
-    req.once('error', reject);
+    // The only error a request stream emits is the connection closing before the body's end ("aborted").
+    req.once('error', (err) => reject(new ClientGone(errorMessage(err), { cause: err })));
   });
 }
 
@@ -135,7 +139,9 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
    * Answered requests whose latency, prediction counts and log lines are still to be recorded. A batch's requests are
    * answered one after another in the same microtask run (the batcher resolves them together); they are recorded
    * after the last of them is written, in one microtask queued behind them, so no answer waits for another request's
-   * metrics or log line. Still before any I/O: a /metrics scrape or a read of the log after an answer finds it there.
+   * metrics or log line. Still before any I/O: a /metrics scrape after an answer finds it there. The log line is then
+   * in the prediction log's writer, which writes within 50 ms (JsonlWriter), so a read of the file may not find it
+   * yet; close() writes everything.
    */
   const unrecorded: { inputs: readonly TensorData[]; outputs: readonly TensorData[]; id: string; seconds: number; answeredAt: number }[] = [];
   const record = (): void => {
@@ -317,6 +323,10 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
 
   const server: Server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: 30_000, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, (req, res) => {
     route(req, res, process.hrtime.bigint()).catch((err: unknown) => {
+      if (err instanceof ClientGone) {
+        res.destroy();
+        return;
+      }
       const status = statusOf(err, `${req.method} ${req.url}`);
       const headers = err instanceof HttpError ? err.headers : {};
       if (req.method === 'POST' && (req.url ?? '').split('?')[0]?.endsWith('/infer') === true) metrics.countRequest(status);
@@ -324,17 +334,8 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
         res.destroy();
         return;
       }
+      // A 413 carries Connection: close: node:http closes the connection once it is written, the rest of the body unread.
       send(res, status, { error: errorMessage(err) }, headers);
-      if (status === 413) {
-        // Let the client finish sending so it can read the answer, but never read more than one more body's worth.
-        let drained = 0;
-        req.on('data', (c: Buffer) => {
-          drained += c.length;
-          if (drained > limit) req.socket.destroy();
-        });
-        req.resume();
-        setTimeout(() => req.socket.destroy(), 5_000).unref();
-      }
     });
   });
   // The inference requests in their common form are read by the lean layer; everything else by node:http.
@@ -345,9 +346,21 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
     handle: (body, started, responder) => infer(body, started, responder, leanFailed),
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"Malformed HTTP request."}');
-    else socket.destroy();
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // What node:http itself answers (431 for a head over its limit, 408 for a request not read in time), with a JSON
+    // body saying what to do; nothing to a client that reset the connection.
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, body] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? ['431 Request Header Fields Too Large', 'The request head is larger than 16 KiB, the most this server reads. Send fewer or shorter headers.']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? ['408 Request Timeout', `The request was not received within ${REQUEST_TIMEOUT_MS / 1000} s. Send it again.`]
+          : ['400 Bad Request', 'Malformed HTTP request.'];
+    const json = JSON.stringify({ error: body });
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -359,7 +372,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
-  log('info', `Serving ${name} version ${version} (${options.modelPath}) on ${url} with onnxruntime-node ${model.runtimeVersion}; ${batcher ? `dynamic batching up to ${maxBatch} rows per run` : maxBatch > 1 ? 'no dynamic batching (the model has an input or output without a dynamic first dimension)' : 'dynamic batching off'}.`);
+  log('info', `Serving ${name} version ${version} (${options.modelPath}) on ${url} with onnxruntime-node ${model.runtimeVersion}; ${batcher ? `dynamic batching up to ${maxBatch} rows per run` : maxBatch > 1 ? 'no dynamic batching (the model\'s inputs and outputs do not all share one named symbolic first dimension)' : 'dynamic batching off'}.`);
 
   let closing: Promise<void> | undefined;
   return {

@@ -112,7 +112,7 @@ export interface ServeOptions {
   maxBodyBytes?: number;
   /**
    * Dynamic batching: requests queued while the model runs share its next run, up to this many rows. Default 32;
-   * 1 turns batching off. Only for models whose inputs and outputs all have a dynamic first dimension.
+   * 1 turns batching off. Only for models whose inputs and outputs all have the same named symbolic first dimension.
    */
   maxBatch?: number;
 }

@@ -150,8 +150,11 @@ export function toTypedData(datatype: OipDatatype, values: readonly unknown[], w
       for (let i = 0; i < n; i++) {
         const v = values[i];
         let b: bigint | undefined;
-        if (typeof v === 'number' && Number.isInteger(v)) b = BigInt(v);
-        else if (typeof v === 'string' && /^-?\d+$/.test(v)) b = BigInt(v);
+        if (typeof v === 'number' && Number.isInteger(v)) {
+          // JSON.parse already rounded a number beyond ±2^53 to the nearest double: the value sent is lost.
+          if (!Number.isSafeInteger(v)) bad(i, `exact: JSON numbers beyond ±2^53 (9007199254740991) lose digits; send 64-bit integers that large as strings, e.g. "${BigInt(v)}"`);
+          b = BigInt(v);
+        } else if (typeof v === 'string' && /^-?\d+$/.test(v)) b = BigInt(v);
         if (b === undefined || b < min || b > max) bad(i, `an integer in the ${datatype} range`);
         out[i] = b as bigint;
       }
@@ -231,10 +234,19 @@ export function fromFloat16Bits(h: number): number {
 const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE_BIGINT = BigInt(Number.MIN_SAFE_INTEGER);
 
+/**
+ * Whether float16 data holds the values' bits (a Uint16Array, as onnxruntime-common gives where the runtime has no
+ * Float16Array and decodeTensor() makes, or plain numbers taken from one) rather than the values: where the runtime
+ * has Float16Array, onnxruntime-common gives float16 outputs as a Float16Array of values.
+ */
+export function float16Bits(dtype: string, data: ArrayLike<unknown>): boolean {
+  return dtype === 'float16' && (data as { constructor?: { name?: string } }).constructor?.name !== 'Float16Array';
+}
+
 /** Plain JSON values of typed tensor data: 64-bit integers become numbers when exact, strings otherwise. */
 export function jsonValues(dtype: string, data: ArrayLike<unknown>): unknown[] {
   const out = new Array<unknown>(data.length);
-  const half = dtype === 'float16';
+  const half = float16Bits(dtype, data);
   const bool = dtype === 'bool';
   for (let i = 0; i < data.length; i++) out[i] = jsonValue(data[i], half, bool);
   return out;
@@ -347,7 +359,7 @@ export function writeTensorJson(name: string, dtype: string, dims: readonly numb
     out.integer(dims[i] as number);
   }
   out.text('],"data":[');
-  const half = dtype === 'float16';
+  const half = float16Bits(dtype, data);
   const bool = dtype === 'bool';
   if (!half && !bool && data instanceof Float32Array) out.used = writeFloat32Values(data, 0, data.length, out.room(data.length * (FLOAT32_TEXT_BYTES + 1)), out.used);
   else if (!half && !bool && data instanceof BigInt64Array) writeInt64Values(data, out);

@@ -3,7 +3,7 @@
 // local server calls it after each inference.
 import { ByteText } from './byteText';
 import { FLOAT32_TEXT_BYTES, writeFloat32, writeFloat32Of } from './float32Text';
-import { jsonValue, jsonValues, jsonValuesText, writeFloat32Values } from './oipTensor';
+import { float16Bits, jsonValue, jsonValues, jsonValuesText, writeFloat32Values } from './oipTensor';
 import { canonicalBytesHash, canonicalHash, inputHash, type PredictionOutput, type PredictionRecord } from './records';
 
 export interface TensorData {
@@ -74,7 +74,7 @@ export function rowOutput(outputs: readonly TensorData[], rows: number, r: numbe
   const scores = roleScores;
   if (scores) {
     const per = perOf(scores, rows);
-    const half = scores.dtype === 'float16';
+    const half = float16Bits(scores.dtype, scores.data);
     const bool = scores.dtype === 'bool';
     const nums = new Array<number>(per);
     const byLabel: Record<string, number> = {};
@@ -147,7 +147,7 @@ function perOf(t: TensorData, rows: number): number {
 
 /** The first value of row `r`, as jsonValues() gives it. */
 function firstOfRow(t: TensorData, rows: number, r: number): unknown {
-  return jsonValue(t.data[r * perOf(t, rows)], t.dtype === 'float16', t.dtype === 'bool');
+  return jsonValue(t.data[r * perOf(t, rows)], float16Bits(t.dtype, t.data), t.dtype === 'bool');
 }
 
 function isLabel(x: unknown): x is string | number | boolean {
@@ -280,7 +280,7 @@ let lastModelText: { feature: string; model: string; modelVersion: string; text:
 /** The JSON text of column `c` in row `r`. */
 function columnText(c: LoggedColumn, inputs: readonly TensorData[], r: number): string {
   const t = inputs[c.input] as TensorData;
-  const half = t.dtype === 'float16';
+  const half = float16Bits(t.dtype, t.data);
   const bool = t.dtype === 'bool';
   const start = r * c.per + c.offset;
   // One value is written by jsonValuesText() too: it writes float32 data faster than jsonValueText().
@@ -351,7 +351,7 @@ function writeColumn(c: LoggedColumn, inputs: readonly TensorData[], r: number, 
   if (t.dtype !== 'float16' && t.dtype !== 'bool' && t.data instanceof Float32Array) {
     out.used = writeFloat32Values(t.data, start, end, out.room((end - start) * (FLOAT32_TEXT_BYTES + 1)), out.used);
   } else {
-    out.text(jsonValuesText(t.data, start, end, t.dtype === 'float16', t.dtype === 'bool'));
+    out.text(jsonValuesText(t.data, start, end, float16Bits(t.dtype, t.data), t.dtype === 'bool'));
   }
   if (c.array) out.byte(0x5d); // ']'
 }

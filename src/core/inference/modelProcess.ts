@@ -1,6 +1,8 @@
 // The parent side of the model process (dist/serve.js): forks it with an IPC channel, validates every message it
 // sends back, and turns its life into promises. The extension and the CLI use this; neither loads onnxruntime.
 import { fork, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import {
   isServeToParent,
   type BenchmarkPhase,
@@ -41,11 +43,14 @@ const MODEL_PROCESS_V8_OPTIONS = ['--min-semi-space-size=16'];
 
 function start(options: ModelProcessOptions): ChildProcess {
   const child = fork(options.script, [], { execArgv: [...MODEL_PROCESS_V8_OPTIONS, ...(options.execArgv ?? [])], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
-  const forward = (level: 'info' | 'error') => (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') options.onLog?.(level, line);
+  // Whole lines, however the output is cut into chunks (a line, or a character's UTF-8 bytes, across two reads).
+  const forward = (stream: Readable | null, level: 'info' | 'error'): void => {
+    if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      if (line.trim() !== '') options.onLog?.(level, line);
+    });
   };
-  child.stdout?.on('data', forward('info'));
-  child.stderr?.on('data', forward('error'));
+  forward(child.stdout, 'info');
+  forward(child.stderr, 'error');
   return child;
 }
 

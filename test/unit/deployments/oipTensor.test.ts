@@ -31,6 +31,9 @@ function encodeTensorJson(name: string, dtype: string, dims: readonly number[], 
   return out.buffer.toString('utf8', from, out.used);
 }
 
+/** Stands in for the runtime's Float16Array (Node 20 has none): what onnxruntime-common gives float16 outputs as there. */
+class Float16Array extends Float32Array {}
+
 describe('writeTensorJson', () => {
   it('writes what JSON.stringify(encodeTensor(…)) writes, for every datatype', () => {
     for (const name of ['out "x"', 'plain', 'é\u0001\\', '']) {
@@ -42,6 +45,15 @@ describe('writeTensorJson', () => {
     }
   });
 
+  it('decodes float16 bits (a Uint16Array) but writes float16 values given as floats (a Float16Array) as they are', () => {
+    // 0x3800 is 0.5 and 0x3e00 1.5; a runtime with Float16Array gives the values themselves (a
+    // Float32Array named Float16Array stands in: Node 20 has none).
+    for (const [data, want] of [[Uint16Array.from([0x3800, 0x3e00]), [0.5, 1.5]], [Float16Array.from([0.5, 1.5]), [0.5, 1.5]], [Float16Array.from([NaN, -Infinity]), ['NaN', '-Infinity']]] as const) {
+      assert.deepEqual(encodeTensor('h', 'float16', [2], data).data, want);
+      assert.equal(encodeTensorJson('h', 'float16', [2], data), JSON.stringify({ name: 'h', datatype: 'FP16', shape: [2], data: want }));
+    }
+  });
+
   it('decodes back to the same data, NaN and infinities included (−0 comes back as 0, as JSON writes it)', () => {
     for (const c of CASES) {
       const json = JSON.parse(encodeTensorJson('t', c.dtype, [c.data.length], c.data)) as Record<string, unknown>;
@@ -49,6 +61,16 @@ describe('writeTensorJson', () => {
       assert.equal(back.dtype, c.dtype);
       assert.deepEqual(Array.from(back.data as ArrayLike<unknown>), Array.from(c.data, (v) => (Object.is(v, -0) ? 0 : v)), c.dtype);
     }
+  });
+
+  it('refuses INT64 and UINT64 JSON numbers beyond ±2^53 (already rounded), and takes them as strings', () => {
+    for (const datatype of ['INT64', 'UINT64'] as const) {
+      // 2^53 + 1 is 9007199254740993; JSON.parse gives 9007199254740992.
+      const parsed = JSON.parse(`{"name":"x","shape":[2],"datatype":"${datatype}","data":[1, 9007199254740993]}`) as unknown;
+      assert.throws(() => decodeTensor(parsed, 0), /element 1 \(9007199254740992\) is not exact: .*send 64-bit integers that large as strings/);
+      assert.deepEqual(Array.from(decodeTensor({ name: 'x', shape: [2], datatype, data: [9007199254740991, '9007199254740993'] }, 0).data as BigInt64Array), [9007199254740991n, 9007199254740993n]);
+    }
+    assert.throws(() => decodeTensor({ name: 'x', shape: [1], datatype: 'INT64', data: [-(2 ** 60)] }, 0), /not exact/);
   });
 
   it('refuses a type the protocol cannot carry', () => {

@@ -210,3 +210,16 @@ describe('predictionLogBytes on random batches', () => {
     }
   });
 });
+
+/** Stands in for the runtime's Float16Array (Node 20 has none): what onnxruntime-common gives float16 outputs as there. */
+class Float16Array extends Float32Array {}
+
+describe('float16 outputs as values', () => {
+  it('reads float16 scores given as floats (a Float16Array where the runtime has one) as values, and bits as bits', () => {
+    // 0x3400 is 0.25 and 0x3a00 0.75; a Float32Array named Float16Array stands in for one (Node 20 has none).
+    for (const data of [Uint16Array.from([0x3400, 0x3a00]), Float16Array.from([0.25, 0.75])]) {
+      const scores: TensorData = { name: 'probabilities', dtype: 'float16', dims: [1, 2], data };
+      assert.deepEqual(rowOutput([scores], 1, 0, ['no', 'yes']), { output: { label: 'yes', scores: { no: 0.25, yes: 0.75 } }, confidence: 0.75 });
+    }
+  });
+});

@@ -1,7 +1,7 @@
 // Dynamic batching in the local server (src/serve/batcher.ts) on real models: concurrent requests that share a run
 // get exactly what single onnxruntime-node runs give them, requests that cannot share a run (other dimensions beyond
-// the batch one, other requested outputs) run apart, a failing run answers each of its requests with the error, and
-// `maxBatch: 1` turns batching off.
+// the batch one, other requested outputs) run apart, a failing shared run is run again request by request so only the
+// bad request gets an error, and `maxBatch: 1` turns batching off.
 //
 // Equality is bit for bit: on these models (MatMul, Relu, Softmax, ArgMax, tree ensembles, Gather) with one intra-op
 // thread, onnxruntime's CPU kernels compute each output row from its own input row in the same order whatever the
@@ -9,6 +9,7 @@
 // different algorithm by batch size could differ in the last bits; these do not, and the tests would show it.)
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,6 +25,7 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 const MLP = join(ROOT, 'test', 'fixtures', 'serve', 'mlp.onnx');
 const MLP_DEEP = join(ROOT, 'test', 'fixtures', 'serve', 'mlp-deep.onnx');
 const LOOKUP = join(ROOT, 'test', 'fixtures', 'serve', 'lookup.onnx');
+const ROWS = join(ROOT, 'test', 'fixtures', 'serve', 'rows.onnx');
 const CREDIT = join(ROOT, 'test', 'fixtures', 'models', 'credit-risk-v2.onnx');
 const ETA = join(ROOT, 'test', 'fixtures', 'models', 'delivery-eta-v2.onnx');
 
@@ -54,7 +56,7 @@ function session(file: string): Promise<ort.InferenceSession> {
 
 describe('dynamic batching', () => {
   it('knows which signatures can be batched', async () => {
-    for (const [file, want] of [[MLP, true], [CREDIT, true], [LOOKUP, true]] as const) {
+    for (const [file, want] of [[MLP, true], [CREDIT, true], [LOOKUP, true], [ROWS, false]] as const) {
       const m = await ServedModel.load(file, { intraOpNumThreads: 1 });
       assert.equal(isBatchable(m.inputs, m.outputs), want, file);
       await m.release();
@@ -64,6 +66,11 @@ describe('dynamic batching', () => {
     assert.equal(isBatchable(fixed, dynamic), false, 'a fixed first input dimension');
     assert.equal(isBatchable(dynamic, fixed), false, 'a fixed first output dimension');
     assert.equal(isBatchable(dynamic, [{ name: 's', dtype: 'float32', shape: [], datatype: 'FP32' }]), false, 'a scalar output');
+    assert.equal(isBatchable(dynamic, dynamic), true, 'the same symbol');
+    assert.equal(isBatchable(dynamic, [{ name: 'd', dtype: 'float32', shape: ['num_detections', 4], datatype: 'FP32' }]), false, 'an output of another symbol');
+    assert.equal(isBatchable(dynamic, [{ name: 'u', dtype: 'float32', shape: [null, 2], datatype: 'FP32' }]), false, 'an unnamed output dimension');
+    assert.equal(isBatchable([{ name: 'u', dtype: 'float32', shape: [null, 2], datatype: 'FP32' }], [{ name: 'v', dtype: 'float32', shape: [null, 2], datatype: 'FP32' }]), false, 'unnamed dimensions');
+    assert.equal(isBatchable([...dynamic, { name: 'z', dtype: 'float32', shape: ['B', 2], datatype: 'FP32' }], dynamic), false, 'inputs of two symbols');
   });
 
   for (const file of [MLP, MLP_DEEP, CREDIT, ETA]) {
@@ -201,17 +208,23 @@ describe('dynamic batching', () => {
     }
   });
 
-  it('answers every request of a failing run with its error, then serves the next ones', async () => {
+  it('runs the requests of a failing shared run again one by one: only the bad one gets the error', async () => {
     const lookup = await ServedModel.load(LOOKUP, { intraOpNumThreads: 1 });
     try {
-      const batcher = new DynamicBatcher((i, o, s) => lookup.run(i, o, s), 32);
+      const sizes: number[] = [];
+      const batcher = new DynamicBatcher((i, o, s) => {
+        sizes.push(i[0]?.dims[0] ?? 0);
+        return lookup.run(i, o, s);
+      }, 32);
       const index = (k: number): DecodedTensor => decodeTensor({ name: 'index', shape: [1, 1], datatype: 'INT64', data: [k] }, 0);
       const settled = await Promise.allSettled([0, 1, 7, 2].map((k) => batcher.submit([index(k)])));
+      assert.deepEqual(sizes, [1, 1, 1, 1, 1], 'one shared run (its batch taken at its start), then each request alone');
       assert.equal(batcher.stats.runs, 1, 'the four requests shared one run');
-      for (const s of settled) {
-        assert.equal(s.status, 'rejected');
-        assert.match(String((s).reason), /Running the model failed: .*out of (data )?bounds/i);
-      }
+      assert.deepEqual(
+        settled.map((s) => (s.status === 'fulfilled' ? Array.from(s.value[0]?.data as Float32Array) : 'rejected')),
+        [[1, 2], [3, 4], 'rejected', [5, 6]],
+      );
+      assert.match(String((settled[2] as PromiseRejectedResult).reason), /Running the model failed: .*idx=7/i);
       const ok = await batcher.submit([index(2)]);
       assert.deepEqual(Array.from(ok[0]?.data as Float32Array), [5, 6]);
     } finally {
@@ -266,6 +279,40 @@ describe('dynamic batching', () => {
     assert.throws(() => new DynamicBatcher(() => Promise.resolve([]), 0), /maxBatch must be a whole number ≥ 1/);
   });
 });
+
+/** Writes `requests` (bodies for `path`) in one write on one connection; resolves to the answers' statuses and JSON. */
+function pipelined(port: number, path: string, requests: readonly unknown[]): Promise<{ status: number; json: Record<string, unknown> }[]> {
+  return new Promise((done, fail) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let received = '';
+    const answers = (): { status: number; json: Record<string, unknown> }[] => {
+      const out: { status: number; json: Record<string, unknown> }[] = [];
+      let at = 0;
+      for (;;) {
+        const end = received.indexOf('\r\n\r\n', at);
+        if (end < 0) return out;
+        const head = received.slice(at, end);
+        const length = Number(/content-length: *(\d+)/i.exec(head)?.[1]);
+        if (received.length < end + 4 + length) return out;
+        out.push({ status: Number(head.split(' ')[1]), json: JSON.parse(received.slice(end + 4, end + 4 + length)) as Record<string, unknown> });
+        at = end + 4 + length;
+      }
+    };
+    socket.on('data', (c: Buffer) => {
+      received += c.toString('utf8');
+      const got = answers();
+      if (got.length >= requests.length) {
+        socket.destroy();
+        done(got);
+      }
+    });
+    socket.on('error', fail);
+    socket.write(requests.map((r) => {
+      const body = JSON.stringify(r);
+      return `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    }).join(''));
+  });
+}
 
 describe('dynamic batching in the local server', () => {
   let dir: string;
@@ -326,24 +373,62 @@ describe('dynamic batching in the local server', () => {
     }
   });
 
-  it('answers each request of a failing batch with {"error": …} and counts them', async () => {
-    const server = await startModelServer({ modelPath: LOOKUP, modelName: 'lookup', modelVersion: '1' });
+  it('answers only the bad request of a failing batch with {"error": …}, and counts and logs only it as failed', async () => {
+    const log = join(dir, 'lookup-predictions.jsonl');
+    const errors: string[] = [];
+    const server = await startModelServer({ modelPath: LOOKUP, modelName: 'lookup', modelVersion: '1', predictionLog: log }, (level, message) => {
+      if (level === 'error') errors.push(message);
+    });
     try {
-      const url = `${server.endpoint.url}/v2/models/lookup/infer`;
-      // Queued behind a run of the deep-enough batch below: the bad index fails its whole batch.
-      const post = (k: number, id: string): Promise<{ status: number; json: Record<string, unknown> }> =>
-        fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id, inputs: [{ name: 'index', shape: [1, 1], datatype: 'INT64', data: [k] }] }) }).then(async (res) => ({ status: res.status, json: (await res.json()) as Record<string, unknown> }));
-      const answers = await Promise.all([0, 1, 9, 2, 0, 1].map((k, i) => post(k, `q${i}`)));
-      const failed = answers.filter((a) => a.status === 500);
-      assert.ok(failed.length >= 1, 'the request with index 9 fails');
-      for (const a of failed) assert.match(String(a.json.error), /Running the model failed: .*out of (data )?bounds/i);
-      for (const a of answers.filter((x) => x.status === 200)) assert.equal((a.json.outputs as unknown[]).length, 1);
-      assert.equal(answers[2]?.status, 500, 'the bad request itself fails');
+      const body = (k: number, id: string): unknown => ({ id, inputs: [{ name: 'index', shape: [1, 1], datatype: 'INT64', data: [k] }] });
+      // In one write: the requests share a run, which index 9 fails.
+      const ks = [0, 1, 9, 2, 0, 1, 2, 0];
+      const answers = await pipelined(server.endpoint.port, '/v2/models/lookup/infer', ks.map((k, i) => body(k, `q${i}`)));
+      assert.ok((server.batcher?.stats.largestBatch ?? 0) > 1, `requests shared a run (${JSON.stringify(server.batcher?.stats)})`);
+      const table = [[1, 2], [3, 4], [5, 6]];
+      for (const [i, k] of ks.entries()) {
+        const a = answers[i];
+        if (k === 9) {
+          assert.equal(a?.status, 500, 'the bad request fails');
+          assert.match(String(a.json.error), /Running the model failed: .*out of (data )?bounds.*idx=9/i);
+        } else {
+          assert.equal(a?.status, 200, `q${i} (index ${k}) is answered`);
+          assert.deepEqual((a.json.outputs as { data: number[] }[])[0]?.data, table[k], `q${i}`);
+        }
+      }
       const metrics = parseExposition(await (await fetch(`${server.endpoint.url}/metrics`)).text());
       const samples = metrics.get('mlship_inference_requests_total')?.samples ?? [];
       const count = (code: string): number => samples.filter((s) => s.labels.code === code).reduce((n, s) => n + s.value, 0);
-      assert.equal(count('500'), failed.length);
-      assert.equal(count('200'), answers.length - failed.length);
+      assert.equal(count('500'), 1);
+      assert.equal(count('200'), ks.length - 1);
+      assert.equal(errors.length, 1, errors.join('\n'));
+      await server.close();
+      const records = (await readFile(log, 'utf8')).trim().split('\n');
+      assert.equal(records.length, ks.length - 1, 'a log record for each answered request');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('does not batch a model whose output rows are not the input rows, even when their counts match', async () => {
+    // rows.onnx: y [M, 2] holds the rows of x [N, 2] with x[:, 0] > 0, twice. Alone, [[1, 1]] gives four values and
+    // [[-1, 5]] none; were the two run together, y would have 2 rows (= the batch's) and be split one row to each.
+    const server = await startModelServer({ modelPath: ROWS, modelName: 'rows', modelVersion: '1' });
+    try {
+      assert.equal(server.batcher, undefined, 'no batcher for an output whose first dimension is another symbol');
+      const body = (id: string, row: number[]): unknown => ({ id, inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: row }] });
+      for (let round = 0; round < 3; round++) {
+        const answers = await pipelined(server.endpoint.port, '/v2/models/rows/infer', [body('a', [1, 1]), body('b', [-1, 5]), body('c', [2, 3]), body('d', [-2, 0])]);
+        assert.deepEqual(
+          answers.map((a) => [a.status, a.json.id, (a.json.outputs as { shape: number[]; data: number[] }[])[0]]),
+          [
+            [200, 'a', { name: 'y', datatype: 'FP32', shape: [2, 2], data: [1, 1, 1, 1] }],
+            [200, 'b', { name: 'y', datatype: 'FP32', shape: [0, 2], data: [] }],
+            [200, 'c', { name: 'y', datatype: 'FP32', shape: [2, 2], data: [2, 3, 2, 3] }],
+            [200, 'd', { name: 'y', datatype: 'FP32', shape: [0, 2], data: [] }],
+          ],
+        );
+      }
     } finally {
       await server.close();
     }

@@ -3,10 +3,11 @@
 // every request it does not serve itself — malformed heads, chunked bodies, HTTP/1.0, over-limit bodies, no Host —
 // answered by node:http as before (400, 413, 200).
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { resolve, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseLeanHead } from '../../../src/serve/leanHttp';
+import { MAX_PENDING_ANSWERS, parseLeanHead, serveInferenceLean, type LeanHttpOptions, type Responder } from '../../../src/serve/leanHttp';
 import { startModelServer, type RunningServer } from '../../../src/serve/server';
 
 const CREDIT = join(resolve(__dirname, '..', '..', '..'), 'test', 'fixtures', 'models', 'credit-risk-v2.onnx');
@@ -251,5 +252,204 @@ describe('lean HTTP layer of the local server', () => {
       ['a bare LF', [`POST ${PATH} HTTP/1.1`, 'Host: x\nContent-Length: 1']],
     ];
     for (const [what, lines] of refused) assert.equal(parseLeanHead(head(lines), paths, 100), undefined, what);
+  });
+});
+
+/** The lean layer in front of a bare node:http server (which answers `node <method> <url> body=<n>`); its sockets. */
+async function bare(handle: LeanHttpOptions['handle'], timeouts: { requestTimeoutMs?: number; keepAliveTimeoutMs?: number } = {}): Promise<{ port: number; sockets: Socket[]; server: Server; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    let n = 0;
+    req.on('data', (c: Buffer) => (n += c.length));
+    req.on('end', () => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end(`node ${req.method} ${req.url} body=${n}`);
+    });
+  });
+  const lean = serveInferenceLean(server, { paths: new Set(['/infer']), maxBodyBytes: 1 << 20, requestTimeoutMs: timeouts.requestTimeoutMs ?? 60_000, keepAliveTimeoutMs: timeouts.keepAliveTimeoutMs ?? 5_000, handle });
+  const sockets: Socket[] = [];
+  server.on('connection', (socket: Socket) => sockets.push(socket));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as { port: number }).port,
+    sockets,
+    server,
+    close: () => {
+      lean.closeAll();
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const leanPost = (body: string, extra = ''): string => `POST /infer HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n${extra}\r\n${body}`;
+
+/** Connects; collects what arrives and when the server ended or closed the connection. */
+function client(port: number): Promise<{ socket: Socket; received: () => string; ended: () => boolean; closed: () => boolean }> {
+  return new Promise((done) => {
+    let text = '';
+    let ended = false;
+    let closed = false;
+    const socket = connect({ host: '127.0.0.1', port }, () => done({ socket, received: () => text, ended: () => ended, closed: () => closed }));
+    socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+    socket.on('end', () => (ended = true));
+    socket.on('close', () => (closed = true));
+    socket.on('error', () => undefined);
+  });
+}
+
+describe('lean HTTP layer on its own', () => {
+  it('stops reading a pipelining client that does not read its answers, and serves it all once it reads', async () => {
+    const pad = 'x'.repeat(20_000);
+    let handled = 0;
+    const s = await bare((body, _started, r) => {
+      handled++;
+      r.respond(200, JSON.stringify({ n: body.length, pad }));
+    });
+    try {
+      const socket = connect({ host: '127.0.0.1', port: s.port });
+      socket.pause();
+      await new Promise((r) => socket.once('connect', r));
+      const count = 4000;
+      const one = leanPost('{}');
+      for (let k = 0; k < count / 500; k++) {
+        socket.write(one.repeat(500));
+        await sleep(10);
+      }
+      await sleep(300);
+      const server = s.sockets[0] as Socket;
+      // Unbounded, the server would hold ~80 MB of answers (4000 × 20 kB) for a client that reads none.
+      assert.ok(server.writableLength < 1_000_000, `the server holds ${server.writableLength} bytes of answers`);
+      assert.ok(handled < count, `${handled} of ${count} requests read`);
+      // The client reads: every answer comes, in order.
+      let answers = 0;
+      let text = '';
+      const all = new Promise<void>((r) =>
+        socket.on('data', (c: Buffer) => {
+          text += c.toString('latin1');
+          let at;
+          while ((at = text.indexOf('HTTP/1.1 200 OK')) >= 0) {
+            answers++;
+            text = text.slice(at + 15);
+          }
+          if (answers === count) r();
+        }),
+      );
+      socket.resume();
+      await all;
+      assert.equal(handled, count);
+      socket.destroy();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('reads no more than MAX_PENDING_ANSWERS requests ahead of their answers', async () => {
+    const waiting: Responder[] = [];
+    const s = await bare((_body, _started, r) => void waiting.push(r));
+    try {
+      const c = await client(s.port);
+      const count = MAX_PENDING_ANSWERS * 3 + 5;
+      c.socket.write(leanPost('{}').repeat(count));
+      await sleep(200);
+      const read = waiting.length;
+      assert.equal(read, MAX_PENDING_ANSWERS);
+      let answered = 0;
+      while (answered < count) {
+        const r = waiting.shift();
+        assert.ok(r, `request ${answered} was read`);
+        r.respond(200, `{"k":${answered}}`);
+        answered++;
+        if (waiting.length === 0) await sleep(20);
+      }
+      await sleep(50);
+      assert.equal((c.received().match(/HTTP\/1\.1 200/g) ?? []).length, count);
+      c.socket.destroy();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('closes a connection whose request trickles in for longer than the request timeout', async () => {
+    const s = await bare((_body, _started, r) => r.respond(200, '{}'), { requestTimeoutMs: 400, keepAliveTimeoutMs: 250 });
+    try {
+      // A head fed a line every 100 ms (the idle timer never fires), and a body fed a byte every 100 ms.
+      const head = await client(s.port);
+      head.socket.write('POST /infer HTTP/1.1\r\nHost: x\r\n');
+      const body = await client(s.port);
+      body.socket.write('POST /infer HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n');
+      const t0 = Date.now();
+      for (let i = 0; i < 20 && !(head.closed() && body.closed()); i++) {
+        if (!head.closed()) head.socket.write(`X-${i}: a\r\n`);
+        if (!body.closed()) body.socket.write('a');
+        await sleep(100);
+      }
+      assert.ok(head.closed(), 'the trickled head was cut off');
+      assert.ok(body.closed(), 'the trickled body was cut off');
+      assert.ok(Date.now() - t0 < 1500, `closed after ${Date.now() - t0} ms`);
+      // A pipelining client that keeps the connection busy with complete requests is not cut off.
+      const busy = await client(s.port);
+      for (let i = 0; i < 8; i++) {
+        busy.socket.write(leanPost('{}'));
+        await sleep(100);
+      }
+      assert.equal(busy.closed(), false);
+      assert.equal((busy.received().match(/HTTP\/1\.1 200/g) ?? []).length, 8);
+      busy.socket.destroy();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('answers what is in flight when the client half-closes, then ends; drops an unfinished request at once', async () => {
+    const s = await bare((body, _started, r) => void setTimeout(() => r.respond(200, `{"n":${body.length}}`), 100));
+    try {
+      const whole = await client(s.port);
+      const t0 = Date.now();
+      whole.socket.end(leanPost('abc') + leanPost('defg'));
+      while (!whole.ended() && Date.now() - t0 < 3000) await sleep(20);
+      assert.ok(whole.ended(), 'the server ended the connection');
+      assert.ok(Date.now() - t0 < 2000, `ended after ${Date.now() - t0} ms`);
+      assert.deepEqual(whole.received().match(/\{"n":\d+\}/g), ['{"n":3}', '{"n":4}']);
+
+      // More requests than are read ahead of their answers, then the end: every one is still answered.
+      const many = await client(s.port);
+      const count = MAX_PENDING_ANSWERS * 3 + 5;
+      const t2 = Date.now();
+      many.socket.end(leanPost('abc').repeat(count));
+      while (!many.ended() && Date.now() - t2 < 5000) await sleep(20);
+      assert.ok(many.ended(), 'the server ended the connection');
+      assert.equal((many.received().match(/\{"n":3\}/g) ?? []).length, count);
+
+      const partial = await client(s.port);
+      const t1 = Date.now();
+      partial.socket.end(leanPost('abcdef').slice(0, -2));
+      while (!partial.closed() && Date.now() - t1 < 3000) await sleep(20);
+      assert.ok(partial.closed(), 'the server closed the connection');
+      assert.ok(Date.now() - t1 < 2000, `closed after ${Date.now() - t1} ms`);
+      assert.equal(partial.received(), '');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('hands a head with bare LF line ends to node:http, which answers 400 at once', async () => {
+    const s = await bare((_body, _started, r) => r.respond(200, '{}'));
+    try {
+      const c = await client(s.port);
+      c.socket.write('POST /infer HTTP/1.1\nHost: x\nContent-Length: 2\n\nab');
+      const t0 = Date.now();
+      while (!c.closed() && Date.now() - t0 < 3000) await sleep(20);
+      assert.match(c.received(), /^HTTP\/1\.1 400 /);
+      assert.ok(Date.now() - t0 < 2000, `answered after ${Date.now() - t0} ms`);
+      // A bare LF after a CRLF line too.
+      const d = await client(s.port);
+      d.socket.write('POST /infer HTTP/1.1\r\nHost: x\nContent-Length: 2\n\nab');
+      const t1 = Date.now();
+      while (!d.closed() && Date.now() - t1 < 3000) await sleep(20);
+      assert.match(d.received(), /^HTTP\/1\.1 400 /);
+    } finally {
+      await s.close();
+    }
   });
 });

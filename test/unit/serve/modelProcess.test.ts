@@ -2,7 +2,8 @@
 // forked process over typed IPC; cancelling stops it, a crash of the process is an error here and nothing more,
 // stopping a deployment frees its port.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { ModelProcessError, runBenchmarkInModelProcess, startLocalDeployment, type ModelProcessOptions } from '../../../src/core/inference/modelProcess';
@@ -22,6 +23,22 @@ describe('model process (forked over IPC)', () => {
     assert.equal(result.latency.count, 40);
     assert.equal(result.runtime.name, 'onnxruntime-node');
     assert.deepEqual([...phases].sort(), ['measure', 'warmup']);
+  });
+
+  it('forwards the process\'s output in whole lines, however it is cut into reads', async () => {
+    // A process that writes a line in two parts (the second byte of "é" in the second) and a last line without its LF.
+    const dir = mkdtempSync(join(tmpdir(), 'mlship-process-'));
+    try {
+      const script = join(dir, 'child.cjs');
+      const bytes = Buffer.from('héllo world\nsecond line\r\nlast');
+      writeFileSync(script, `const b = Buffer.from(${JSON.stringify([...bytes])}); process.stdout.write(b.subarray(0, 2)); setTimeout(() => process.stdout.write(b.subarray(2), () => process.exit(3)), 100);`);
+      const lines: string[] = [];
+      await assert.rejects(runBenchmarkInModelProcess({ script, onLog: (level, line) => lines.push(`${level} ${line}`) }, { modelPath: CREDIT, runs: 1 }));
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(lines, ['info héllo world', 'info second line', 'info last']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports a model that cannot load as the InferenceError the process sent', async () => {

@@ -166,6 +166,12 @@ describe('local OIP v2 server', () => {
         // 64-bit values beyond 2^53 come back as strings, exactly.
         assert.deepEqual(o.data, i.data.flat(), i.name);
       }
+      // A 64-bit integer beyond ±2^53 sent as a JSON number has already lost digits: 400, asking for a string.
+      const all = (int64: unknown): unknown => ({ inputs: inputs.map((i) => ({ ...i, shape: [2, 2], ...(i.name === 'int64_in' ? { data: int64 } : {}) })) });
+      const raw = JSON.stringify(all([[1, 2], [3, 0]])).replace('[[1,2],[3,0]]', '[[1,2],[3,9007199254740993]]');
+      const lossy = await call(s.endpoint.url, '/v2/models/dtypes/infer', { raw });
+      assert.equal(lossy.status, 400);
+      assert.match(String(lossy.json.error), /input "int64_in": element 3 \(9007199254740992\) is not exact.*as strings/);
     } finally {
       await s.close();
     }
@@ -211,6 +217,61 @@ describe('local OIP v2 server', () => {
     assert.equal(wrong.status, 405);
     assert.equal(wrong.headers.get('allow'), 'POST');
     assert.equal(typeof wrong.json.error, 'string');
+  });
+
+  it('answers 400 to a requested output the protocol cannot carry, and to an output asked for twice', async () => {
+    const s = await startModelServer({ modelPath: join(ROOT, 'test', 'fixtures', 'serve', 'sequence.onnx'), modelName: 'seq', modelVersion: '1' });
+    try {
+      const ask = (outputs: string[]) => call(s.endpoint.url, '/v2/models/seq/infer', { body: { inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: [1, 2] }], outputs: outputs.map((name) => ({ name })) } });
+      const sequence = await ask(['rows']);
+      assert.equal(sequence.status, 400);
+      assert.match(String(sequence.json.error), /Output "rows" is a non-tensor the Open Inference Protocol cannot carry; ask for y/);
+      const twice = await ask(['y', 'y']);
+      assert.equal(twice.status, 400);
+      assert.match(String(twice.json.error), /Output "y" is asked for twice/);
+      const ok = await ask(['y']);
+      assert.equal(ok.status, 200);
+      assert.deepEqual(ok.json.outputs, [{ name: 'y', datatype: 'FP32', shape: [1, 2], data: [1, 2] }]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('answers a request head over 16 KiB with 431 and {"error"}, as node:http does, not a generic 400', async () => {
+    const answer = await new Promise<string>((done) => {
+      let text = '';
+      const socket = connect({ host: '127.0.0.1', port: server.endpoint.port }, () => {
+        socket.write(`POST /v2/models/credit-risk/infer HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\nContent-Length: 2\r\n\r\n{}`);
+      });
+      socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+      socket.on('close', () => done(text));
+      socket.on('error', () => undefined);
+    });
+    assert.match(answer, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    const json = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: string };
+    assert.match(json.error, /larger than 16 KiB/);
+  });
+
+  it('neither counts nor logs as a server error a client that goes away in the middle of its body', async () => {
+    const logs: string[] = [];
+    const s = await startModelServer({ modelPath: CREDIT, modelName: 'credit-risk', modelVersion: '2' }, (level, message) => logs.push(`${level}: ${message}`));
+    try {
+      // A chunked body (read by node:http), cut half way.
+      await new Promise<void>((done) => {
+        const socket = connect({ host: '127.0.0.1', port: s.endpoint.port }, () => {
+          socket.write('POST /v2/models/credit-risk/infer HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"inputs": [{"na\r\n');
+          setTimeout(() => socket.destroy(), 100);
+        });
+        socket.on('close', () => done());
+        socket.on('error', () => undefined);
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const metrics = parseExposition(await (await fetch(`${s.endpoint.url}/metrics`)).text());
+      assert.deepEqual(metrics.get('mlship_inference_requests_total')?.samples.filter((x) => x.value > 0) ?? [], []);
+      assert.deepEqual(logs.filter((l) => !l.startsWith('info:')), []);
+    } finally {
+      await s.close();
+    }
   });
 
   it('bounds the request body: 413 with {"error"} beyond the limit, whether declared or streamed', async () => {

@@ -620,12 +620,6 @@ export class Checker {
     return { values, indexes };
   }
 
-  /**
-   * no-confidence, one definition: a hard label (an argmax in any form, a label read from a classifier's result) that
-   * decides something here — a branch, a returned, sent, stored or displayed decision — with no score compared to a
-   * threshold fails; the label travelling with its score (returned, sent, shown, logged) passes; a label that is only
-   * printed decides nothing (n/a), and so does a greedy argmax that picks the next token of a generation loop.
-   */
   /** Whether `n` runs only when a condition about the value holds (`if (p[i] > 0.15) picked.push(i)`). */
   private underCondition(n: JNode, top: JNode | undefined, call: JNode, values: ReadonlySet<string>): boolean {
     for (let p = n.parent; p && p !== top; p = p.parent) {
@@ -654,6 +648,12 @@ export class Checker {
     if (pat) for (const x of this.boundNames(pat)) target.add(x);
   }
 
+  /**
+   * no-confidence, one definition: a hard label (an argmax in any form, a label read from a classifier's result) that
+   * decides something here — a branch, a returned, sent, stored or displayed decision — with no score compared to a
+   * threshold fails; the label travelling with its score (returned, sent, shown, logged) passes; a label that is only
+   * printed decides nothing (n/a), and so does a greedy argmax that picks the next token of a generation loop.
+   */
   private confidence(d: Detected): { state: CheckState; reason: string | undefined } {
     const ast = this.ast;
     const unit = this.unitOf(d.node);
@@ -1184,9 +1184,6 @@ function isDescendingComparator(ast: Ast, fn: JNode): boolean {
 const WINDOW = 150;
 const FLOW_TYPES = new Set(['variable_declarator', 'assignment_expression', 'for_in_statement', 'call_expression']);
 
-
-
-/** Index of the first node of a document-ordered list that starts at or after `from`. */
 /** Whether a call has a function among its arguments (`argsOf(call)`, read in place: this runs for every call). */
 function hasFunctionArgument(call: JNode): boolean {
   const a = child(call, 'arguments');
@@ -1205,6 +1202,7 @@ function containsArgmax(facts: UnitFacts, n: JNode): boolean {
   return first !== undefined && within(first, n);
 }
 
+/** Index of the first node of a document-ordered list that starts at or after `from`. */
 function lowerBound(list: JNode[], from: number): number {
   let lo = 0;
   let hi = list.length;

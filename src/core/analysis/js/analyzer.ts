@@ -67,7 +67,7 @@ export interface Snapshot {
   /** Where the pre-scan found candidates. */
   offsets: number[];
   /** The statements a fresh analysis copies (the pre-scan's selection), by start offset. */
-  kept: Set<number>;
+  kept: SelectedStarts;
   /**
    * The copy of each statement copied by this analysis or an earlier one (and unchanged since), by its start offset
    * in `source`.
@@ -94,11 +94,48 @@ interface StatementCopy {
   delta: number;
 }
 
-/** The start offsets of the statements at `indices`. */
-function startsOf(statements: readonly Statement[], indices: Iterable<number>): Set<number> {
-  const starts = new Set<number>();
-  for (const i of indices) starts.add((statements[i] as Statement).start);
-  return starts;
+/**
+ * The start offsets of the statements at `indices`: the set `{ statements[i].start | i in indices }`, answered from the
+ * statements (in document order) and the indices, where a set of the offsets takes a hash table entry per statement
+ * on every analysis.
+ */
+export class SelectedStarts implements Iterable<number> {
+  constructor(
+    private readonly statements: readonly Statement[],
+    /** Indices into `statements`: not changed once given. */
+    readonly indices: ReadonlySet<number>,
+  ) {}
+  /** Whether a statement starting at `start` is selected (several may start there: any of them). */
+  has(start: number): boolean {
+    const list = this.statements;
+    if (list.length === 0) return false;
+    for (let i = statementAt(list, start); i >= 0 && (list[i] as Statement).start === start; i--) if (this.indices.has(i)) return true;
+    return false;
+  }
+  /** The start offsets, each once, in document order. */
+  *[Symbol.iterator](): Iterator<number> {
+    let last = -1;
+    for (let i = 0; i < this.statements.length; i++) {
+      const start = (this.statements[i] as Statement).start;
+      if (start !== last && this.has(start)) yield start;
+      last = start;
+    }
+  }
+  /**
+   * The selected indices as a set of statement indices that `has` agrees with: the indices themselves, unless a
+   * statement left out starts where a selected one does (then it is selected by offset too).
+   */
+  byIndex(): ReadonlySet<number> {
+    const list = this.statements;
+    for (let i = 1; i < list.length; i++) {
+      if ((list[i] as Statement).start === (list[i - 1] as Statement).start && this.indices.has(i) !== this.indices.has(i - 1)) {
+        const out = new Set<number>();
+        for (let j = 0; j < list.length; j++) if (this.has((list[j] as Statement).start)) out.add(j);
+        return out;
+      }
+    }
+    return this.indices;
+  }
 }
 
 interface StatementResults {
@@ -122,7 +159,7 @@ function topLevel(tree: Tree): Statement[] {
 }
 
 /** The index of the statement holding `offset` (statements are in document order). */
-function statementAt(statements: Statement[], offset: number): number {
+function statementAt(statements: readonly Statement[], offset: number): number {
   let lo = 0;
   let hi = statements.length - 1;
   while (lo < hi) {
@@ -136,7 +173,7 @@ function statementAt(statements: Statement[], offset: number): number {
 /** The index of the statement starting at `start` (the last one, should several start there), if any. */
 function statementStartingAt(statements: readonly Statement[], start: number): number | undefined {
   if (statements.length === 0) return undefined;
-  const i = statementAt(statements as Statement[], start);
+  const i = statementAt(statements, start);
   return (statements[i] as Statement).start === start ? i : undefined;
 }
 
@@ -316,7 +353,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   let cleanCount = 0;
   const prev = options.previous?.key === key ? options.previous : undefined;
   let offsets: number[] = [];
-  let kept = new Set<number>();
+  let kept: ReadonlySet<number> = new Set<number>();
   /** Statements with a syntax error whose layout alone an edit changed, and their copies before it (see `layoutOnly`). */
   const reshaped: { start: number; copy: StatementCopy }[] = [];
   /** Statements outside the edited span: their index before the edit, and the shift of their offsets. */
@@ -410,10 +447,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     const inPlace = prev !== undefined && moved.size > 0 && statements.length === prev.statements.length && moved.inPlace();
     if (prev && inPlace) {
       carryIndex(prev.infos, infos, changed);
-      const keptBefore = new Set<number>();
-      prev.statements.forEach((old, i) => {
-        if (prev.kept.has(old.start)) keptBefore.add(i);
-      });
+      const keptBefore = prev.kept.byIndex();
       const selectedAsBefore = changed.every((i) => {
         const st = statements[i] as Statement;
         const old = prev.statements[i] as Statement;
@@ -429,8 +463,9 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       // function's closing brace parses as a statement of its own): no step of the selection leads to or from them,
       // so the others are selected as they were, and the name index is theirs renumbered.
       shiftIndex(prev.infos, infos, moved.newIndexOf());
-      kept = new Set<number>();
-      for (let i = 0; i < statements.length; i++) if (moved.has(i) && prev.kept.has(moved.oldStart(i))) kept.add(i);
+      const shifted = new Set<number>();
+      for (let i = 0; i < statements.length; i++) if (moved.has(i) && prev.kept.has(moved.oldStart(i))) shifted.add(i);
+      kept = shifted;
     } else kept = selectStatements(statements, infos, offsets);
     let copy = kept;
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {
@@ -526,7 +561,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       };
     }
     if (copy.size < statements.length) {
-      const starts = startsOf(statements, copy);
+      const starts = new SelectedStarts(statements, copy);
       keep = (_type, start) => starts.has(start);
     }
   }
@@ -548,18 +583,18 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   // statement left out of the copy holds no call, or is clean).
   const recorders = new Set<number>();
   /** The start offsets of the selected statements (the snapshot's `kept`). */
-  const keptStarts = options.selective ? startsOf(statements, kept) : new Set<number>();
+  const keptStarts = new SelectedStarts(statements, options.selective ? kept : new Set<number>());
   if (options.selective) {
-    const known = new Set<number>();
+    const known = new Uint8Array(statements.length);
     for (let i = 0; i < statements.length; i++) {
       if (!prev || !moved.has(i) || !kept.has(i) || !prev.kept.has(moved.oldStart(i))) continue;
-      known.add(i);
+      known[i] = 1;
       if (prev.recorders.has(moved.oldStart(i))) recorders.add((statements[i] as Statement).start);
     }
     for (const c of ast.root.children) {
       if (ast.skipped.has(c) || !keptStarts.has(c.start)) continue;
       const i = statementStartingAt(statements, c.start);
-      if (i !== undefined && !known.has(i) && checker.recordsVersion(c)) recorders.add(c.start);
+      if (i !== undefined && known[i] !== 1 && checker.recordsVersion(c)) recorders.add(c.start);
     }
   }
   const flags = `${env.ortImported}|${env.tfImported}|${env.buildsTensors}|${checker.axiosDefaultTimeout}|${env.unpickles}|${recorders.size > 0}`;

@@ -2,7 +2,7 @@
 // scopes, imports and bindings, then each call is matched against the predict-call catalogue and checked.
 import type { Tree } from 'web-tree-sitter';
 import type { LanguageAnalyzer, RawFinding } from '../engine';
-import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
+import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, Range, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, editedLineStarts, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
 import { affectedStatements, carryIndex, type EditScope, importScanFacts, info, isRoot, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
@@ -139,7 +139,9 @@ export class SelectedStarts implements Iterable<number> {
 }
 
 interface StatementResults {
-  calls: { call: PredictCall; start: number; end: number }[];
+  /** `range`: the call's range in the snapshot's text (`call.range` is the one it had when it was analyzed). */
+  calls: { call: PredictCall; start: number; end: number; range: Range }[];
+  /** `finding.range` is the finding's range in the snapshot's text. */
   findings: { finding: RawFinding; start: number; end: number; call?: number }[];
 }
 
@@ -360,6 +362,12 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   let moved = new Moved([], []);
   /** The line starts of `source`, from those before the edit. */
   let lines: number[] | undefined;
+  /**
+   * Whether the span [start, end) of a statement the edit moved by `delta` has the line and column it had before the
+   * edit: it lies before the edit, or the edit left the number of lines as it was and the span starts on a line after
+   * the edit's (then its line and its line's start moved by the same amount).
+   */
+  let unmoved = (_start: number, _end: number, _delta: number): boolean => false;
   if (options.selective) {
     statements = topLevel(tree);
     // After an edit: statements outside the edited span are the same text as before, moved by the edit's length;
@@ -373,6 +381,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       const span = textEdit(prev.source, source);
       edit = span;
       lines = editedLineStarts(prev.lineStarts, source, span);
+      const nextBreak = lines.length === prev.lineStarts.length ? source.indexOf('\n', span.newEnd) : -1;
+      unmoved = (start, end, delta) => (delta === 0 && end <= span.start) || (nextBreak >= 0 && start > nextBreak);
       const delta = span.newEnd - span.oldEnd;
       moved = new Moved(statements, prev.statements);
       const olds = prev.statements;
@@ -635,19 +645,23 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       for (const c of old.calls) {
         const start = c.start + delta;
         const end = c.end + delta;
+        // A range where the edit did not move it is the one before (ranges are not changed once made).
+        const same = unmoved(start, end, delta);
+        const rg = same ? c.range : range(start, end);
         // The caller may mark checks (suppressed, n/a in a test file): it gets its own copy, the snapshot keeps the
         // results as computed (unchanged entries as they were).
-        calls.push({ ...c.call, checks: { ...c.call.checks }, range: range(start, end) });
-        res.calls.push(delta === 0 ? c : { call: c.call, start, end });
+        calls.push({ ...c.call, checks: { ...c.call.checks }, range: rg });
+        res.calls.push(delta === 0 && same ? c : { call: c.call, start, end, range: rg });
       }
       for (const f of old.findings) {
         const start = f.start + delta;
         const end = f.end + delta;
         const local = f.call;
         const index = local !== undefined && local < old.calls.length ? base + local : undefined;
-        const finding: RawFinding = { ...f.finding, range: range(start, end), ...(index !== undefined ? { callIndex: index, fix: { call: index, start, end } } : {}) };
+        const rg = unmoved(start, end, delta) ? f.finding.range : range(start, end);
+        const finding: RawFinding = index !== undefined ? { ...f.finding, range: rg, callIndex: index, fix: { call: index, start, end } } : { ...f.finding, range: rg };
         findings.push(finding);
-        res.findings.push({ finding, start, end, ...(local !== undefined ? { call: local } : {}) });
+        res.findings.push(local !== undefined ? { finding, start, end, call: local } : { finding, start, end });
       }
     }
   };
@@ -685,7 +699,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       const pc: PredictCall = { kind: d.kind, label: d.label, range: rg, checks: { ...checks }, ...(confidenceReason ? { confidenceReason } : {}) };
       const local = res?.calls.length ?? 0;
       calls.push(pc);
-      res?.calls.push({ call: { ...pc, checks: { ...checks } }, start: call.start, end: call.end });
+      res?.calls.push({ call: { ...pc, checks: { ...checks } }, start: call.start, end: call.end, range: rg });
       const fix = { call: index, start: call.start, end: call.end };
       for (const [rule, state] of [['no-fallback', checks.fallback], ['no-confidence', checks.confidence], ['no-timeout', checks.timeout], ['untraced-prediction', checks.trace]] as const) {
         if (state !== 'fail') continue;

@@ -112,6 +112,15 @@ export class SelectedStarts implements Iterable<number> {
     for (let i = statementAt(list, start); i >= 0 && (list[i] as Statement).start === start; i--) if (this.indices.has(i)) return true;
     return false;
   }
+  /** Whether a statement starting where statement `j` does is selected: `has(statements[j].start)` without a search. */
+  hasStatement(j: number): boolean {
+    if (this.indices.has(j)) return true;
+    const list = this.statements;
+    const start = (list[j] as Statement).start;
+    for (let i = j - 1; i >= 0 && (list[i] as Statement).start === start; i--) if (this.indices.has(i)) return true;
+    for (let i = j + 1; i < list.length && (list[i] as Statement).start === start; i++) if (this.indices.has(i)) return true;
+    return false;
+  }
   /** The start offsets, each once, in document order. */
   *[Symbol.iterator](): Iterator<number> {
     let last = -1;
@@ -409,7 +418,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       });
       removed = prev.infos.filter((_inf, j) => matched[j] === 0);
       olds.forEach((st, j) => {
-        if (matched[j] === 0 && prev.kept.has(st.start)) lastRemoved = st.start;
+        if (matched[j] === 0 && prev.kept.hasStatement(j)) lastRemoved = st.start;
       });
       // Imports decide which names the pre-scan follows: a changed import means scanning everything again, unless the
       // edit left every statement in its place and each changed import still has the pre-scan facts it had (the tfjs
@@ -474,7 +483,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       // so the others are selected as they were, and the name index is theirs renumbered.
       shiftIndex(prev.infos, infos, moved.newIndexOf());
       const shifted = new Set<number>();
-      for (let i = 0; i < statements.length; i++) if (moved.has(i) && prev.kept.has(moved.oldStart(i))) shifted.add(i);
+      for (let i = 0; i < statements.length; i++) if (moved.has(i) && prev.kept.hasStatement(moved.old[i] as number)) shifted.add(i);
       kept = shifted;
     } else kept = selectStatements(statements, infos, offsets);
     let copy = kept;
@@ -525,15 +534,15 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       let lastChange = -1;
       for (const i of changed) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
       for (const i of kept) {
-        if (!moved.has(i) || !prev.kept.has(moved.oldStart(i))) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
+        if (!moved.has(i) || !prev.kept.hasStatement(moved.old[i] as number)) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
       }
-      for (let i = 0; i < statements.length; i++) if (moved.has(i) && !kept.has(i) && prev.kept.has(moved.oldStart(i))) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
+      for (let i = 0; i < statements.length; i++) if (moved.has(i) && !kept.has(i) && prev.kept.hasStatement(moved.old[i] as number)) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
       const factsChanged = (i: number, oldStart: number): boolean => prev.programReaders.has(oldStart) && (lastChange >= (statements[i] as Statement).start || lastRemoved >= oldStart);
       clean = new Uint8Array(statements.length);
       for (let i = 0; i < statements.length; i++) {
         if (!moved.has(i)) continue;
         const oldStart = moved.oldStart(i);
-        if ((!dirty.has(i) || quietCallee(i, oldStart)) && kept.has(i) && prev.kept.has(oldStart) && !factsChanged(i, oldStart)) {
+        if ((!dirty.has(i) || quietCallee(i, oldStart)) && kept.has(i) && prev.kept.hasStatement(moved.old[i] as number) && !factsChanged(i, oldStart)) {
           clean[i] = 1;
           cleanCount++;
         }
@@ -597,14 +606,14 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   if (options.selective) {
     const known = new Uint8Array(statements.length);
     for (let i = 0; i < statements.length; i++) {
-      if (!prev || !moved.has(i) || !kept.has(i) || !prev.kept.has(moved.oldStart(i))) continue;
+      if (!prev || !moved.has(i) || !kept.has(i) || !prev.kept.hasStatement(moved.old[i] as number)) continue;
       known[i] = 1;
       if (prev.recorders.has(moved.oldStart(i))) recorders.add((statements[i] as Statement).start);
     }
     for (const c of ast.root.children) {
-      if (ast.skipped.has(c) || !keptStarts.has(c.start)) continue;
+      if (ast.skipped.has(c)) continue;
       const i = statementStartingAt(statements, c.start);
-      if (i !== undefined && known[i] !== 1 && checker.recordsVersion(c)) recorders.add(c.start);
+      if (i !== undefined && keptStarts.hasStatement(i) && known[i] !== 1 && checker.recordsVersion(c)) recorders.add(c.start);
     }
   }
   const flags = `${env.ortImported}|${env.tfImported}|${env.buildsTensors}|${checker.axiosDefaultTimeout}|${env.unpickles}|${recorders.size > 0}`;

@@ -63,6 +63,7 @@ export function loadGrammars(): Promise<void> {
     const options: Record<string, unknown> = { locateFile: (name: string) => locateWasm('web-tree-sitter', name) };
     await Parser.init(options);
     if (options.HEAP32 instanceof Int32Array && CURSOR_FUNCTIONS.every((f) => typeof options[f] === 'function')) cursorModule = options as unknown as CursorModule;
+    if (options.HEAP32 instanceof Int32Array && NODE_FUNCTIONS.every((f) => typeof options[f] === 'function')) nodeModule = options as unknown as NodeModule;
     for (const [lang, g] of Object.entries(GRAMMARS) as [Language, { pkg: string; file: string }][]) {
       languages.set(lang, await TsLanguage.load(locateWasm(g.pkg, g.file)));
     }
@@ -95,22 +96,26 @@ export function parse(source: string, lang: Language, oldTree?: Tree | null): Tr
   // expected to hold one and are read anew in the first reparse (see `invalidatedBeforeReparse`); only an error
   // elsewhere (outside them) takes a second reparse.
   let old = oldTree.rootNode.hasError ? topLevel(oldTree) : undefined;
-  const prior = old ? invalidatedBeforeReparse(old, lang !== 'python') : undefined;
-  const base = prior ? oldTree.copy() : oldTree;
   try {
-    if (prior) base.edit(invalidation(prior));
-    const tree = parser.parse(source, base);
-    if (!tree) throw new Error(`tree-sitter could not parse the ${lang} source.`);
-    if (!tree.rootNode.hasError) return tree;
-    const span = erroneousEditedSpan((old ??= topLevel(oldTree)), oldTree, tree);
-    if (!span || (prior && prior.start.index <= span.start.index && span.end.index <= prior.end.index)) return tree;
-    tree.edit(invalidation(span));
-    const again = parser.parse(source, tree);
-    tree.delete();
-    if (!again) throw new Error(`tree-sitter could not parse the ${lang} source.`);
-    return again;
+    const prior = old ? invalidatedBeforeReparse(old, lang !== 'python') : undefined;
+    const base = prior ? oldTree.copy() : oldTree;
+    try {
+      if (prior) base.edit(invalidation(prior));
+      const tree = parser.parse(source, base);
+      if (!tree) throw new Error(`tree-sitter could not parse the ${lang} source.`);
+      if (!tree.rootNode.hasError) return tree;
+      const span = erroneousEditedSpan((old ??= topLevel(oldTree)), oldTree, tree);
+      if (!span || (prior && prior.start.index <= span.start.index && span.end.index <= prior.end.index)) return tree;
+      tree.edit(invalidation(span));
+      const again = parser.parse(source, tree);
+      tree.delete();
+      if (!again) throw new Error(`tree-sitter could not parse the ${lang} source.`);
+      return again;
+    } finally {
+      if (base !== oldTree) base.delete();
+    }
   } finally {
-    if (base !== oldTree) base.delete();
+    old?.statements.delete();
   }
 }
 
@@ -129,23 +134,165 @@ function invalidation(span: Span): Edit {
   return { startIndex: span.start.index, oldEndIndex: span.end.index, newEndIndex: span.end.index, startPosition: span.start.position, oldEndPosition: span.end.position, newEndPosition: span.end.position };
 }
 
+/** The top-level statements of a tree (the root's children), by index in document order. */
+interface Statements {
+  readonly count: number;
+  hasChanges(k: number): boolean;
+  hasError(k: number): boolean;
+  startIndex(k: number): number;
+  endIndex(k: number): number;
+  startPosition(k: number): { row: number; column: number };
+  endPosition(k: number): { row: number; column: number };
+  /** Frees what tree-sitter allocated for the list. */
+  delete(): void;
+}
+
+/** The functions of tree-sitter's wasm module that read a node from its transfer buffer (see `RawStatements`). */
+interface NodeModule {
+  HEAP32: Int32Array;
+  _ts_init(): number;
+  _free(address: number): void;
+  _ts_tree_root_node_wasm(tree: number): void;
+  _ts_node_children_wasm(tree: number): void;
+  _ts_node_has_changes_wasm(tree: number): number;
+  _ts_node_has_error_wasm(tree: number): number;
+  _ts_node_end_index_wasm(tree: number): number;
+  _ts_node_end_point_wasm(tree: number): void;
+}
+
+const NODE_FUNCTIONS = [
+  '_ts_init', '_free', '_ts_tree_root_node_wasm', '_ts_node_children_wasm', '_ts_node_has_changes_wasm', '_ts_node_has_error_wasm', '_ts_node_end_index_wasm',
+  '_ts_node_end_point_wasm',
+] as const;
+
+let nodeModule: NodeModule | undefined;
+/** Whether `parse` reads the top-level statements from tree-sitter's memory (set off by a test comparing both ways). */
+let rawStatements = true;
+
+/** Chooses how `parse` reads the top-level statements around an edit: from wasm memory (the default, when the module allows) or as Node objects. */
+export function setRawStatements(on: boolean): void {
+  rawStatements = on;
+}
+
+/** The words of a node in tree-sitter's transfer buffer (web-tree-sitter's `marshalNode`): id, start index, start row and column, and one more. */
+const NODE_WORDS = 5;
+
+/**
+ * The top-level statements as tree-sitter lists them (`ts_node_children_wasm`: the root's children, five words each,
+ * in wasm memory). web-tree-sitter's `rootNode.children` makes a Node object of each, thousands for a long file, where
+ * a reparse reads the few an edit touched; here a statement is read by copying its words into the transfer buffer and
+ * calling the function that reads it from there.
+ */
+class RawStatements implements Statements {
+  readonly count: number;
+  /** Word index in HEAP32 of the list, and of the transfer buffer. */
+  private readonly list: number;
+  private readonly transfer: number;
+  private address: number;
+  constructor(
+    private readonly m: NodeModule,
+    private readonly tree: number,
+  ) {
+    this.transfer = m._ts_init() >> 2;
+    m._ts_tree_root_node_wasm(tree);
+    m._ts_node_children_wasm(tree);
+    const heap = m.HEAP32;
+    this.count = heap[this.transfer] ?? 0;
+    this.address = heap[this.transfer + 1] ?? 0;
+    this.list = this.address >> 2;
+  }
+  /** Puts statement `k` in the transfer buffer (the heap may have grown since the list was made: a new view). */
+  private load(k: number): void {
+    const heap = this.m.HEAP32;
+    const from = this.list + k * NODE_WORDS;
+    for (let i = 0; i < NODE_WORDS; i++) heap[this.transfer + i] = heap[from + i] as number;
+  }
+  hasChanges(k: number): boolean {
+    this.load(k);
+    return this.m._ts_node_has_changes_wasm(this.tree) === 1;
+  }
+  hasError(k: number): boolean {
+    this.load(k);
+    return this.m._ts_node_has_error_wasm(this.tree) === 1;
+  }
+  startIndex(k: number): number {
+    return this.m.HEAP32[this.list + k * NODE_WORDS + 1] as number;
+  }
+  endIndex(k: number): number {
+    this.load(k);
+    return this.m._ts_node_end_index_wasm(this.tree);
+  }
+  startPosition(k: number): { row: number; column: number } {
+    const heap = this.m.HEAP32;
+    const at = this.list + k * NODE_WORDS;
+    return { row: heap[at + 2] as number, column: heap[at + 3] as number };
+  }
+  endPosition(k: number): { row: number; column: number } {
+    this.load(k);
+    this.m._ts_node_end_point_wasm(this.tree);
+    const heap = this.m.HEAP32;
+    return { row: (heap[this.transfer] as number) >>> 0, column: (heap[this.transfer + 1] as number) >>> 0 };
+  }
+  delete(): void {
+    if (this.address !== 0) this.m._free(this.address);
+    this.address = 0;
+  }
+}
+
+/** The top-level statements as web-tree-sitter's Node objects (when its module lacks a function `RawStatements` calls). */
+class NodeStatements implements Statements {
+  private readonly nodes: (Node | null)[];
+  readonly count: number;
+  constructor(tree: Tree) {
+    this.nodes = tree.rootNode.children;
+    this.count = this.nodes.length;
+  }
+  private at(k: number): Node {
+    return this.nodes[k] as Node;
+  }
+  hasChanges(k: number): boolean {
+    return this.nodes[k]?.hasChanges ?? false;
+  }
+  hasError(k: number): boolean {
+    return this.nodes[k]?.hasError ?? false;
+  }
+  startIndex(k: number): number {
+    return this.at(k).startIndex;
+  }
+  endIndex(k: number): number {
+    return this.at(k).endIndex;
+  }
+  startPosition(k: number): { row: number; column: number } {
+    return this.at(k).startPosition;
+  }
+  endPosition(k: number): { row: number; column: number } {
+    return this.at(k).endPosition;
+  }
+  delete(): void {}
+}
+
+function statementsOf(tree: Tree): Statements {
+  const address = (tree as unknown as Record<0, unknown>)[0];
+  return nodeModule && rawStatements && typeof address === 'number' ? new RawStatements(nodeModule, address) : new NodeStatements(tree);
+}
+
 /** The top-level statements of the edited old tree, and the first and last the edit touched (-1 when none). */
 interface TopLevel {
-  nodes: (Node | null)[];
+  statements: Statements;
   first: number;
   last: number;
 }
 
 function topLevel(oldTree: Tree): TopLevel {
-  const nodes = oldTree.rootNode.children;
+  const statements = statementsOf(oldTree);
   let first = -1;
   let last = -1;
-  for (let k = 0; k < nodes.length; k++) {
-    if (!nodes[k]?.hasChanges) continue;
+  for (let k = 0; k < statements.count; k++) {
+    if (!statements.hasChanges(k)) continue;
     if (first < 0) first = k;
     last = k;
   }
-  return { nodes, first, last };
+  return { statements, first, last };
 }
 
 /**
@@ -156,21 +303,30 @@ function topLevel(oldTree: Tree): TopLevel {
  * classes and functions, reading untouched-by-error statements anew costs more than the second reparses it spares.
  */
 function invalidatedBeforeReparse(old: TopLevel, clean: boolean): Span | undefined {
-  const { nodes } = old;
+  const { statements } = old;
   let first = -1;
   let last = -1;
   for (let k = old.first; k >= 0 && k <= old.last; k++) {
-    const n = nodes[k] as Node;
-    if (!n.hasChanges || (!clean && !n.hasError)) continue;
+    if (!statements.hasChanges(k) || (!clean && !statements.hasError(k))) continue;
     if (first < 0) first = k;
     last = k;
   }
   if (first < 0) return undefined;
-  if (first > 0 && nodes[first - 1]?.hasError) first--;
-  if (last < nodes.length - 1 && nodes[last + 1]?.hasError) last++;
-  const a = nodes[first] as Node;
-  const b = nodes[last] as Node;
-  return { start: { index: a.startIndex, position: a.startPosition }, end: { index: b.endIndex, position: b.endPosition } };
+  if (first > 0 && statements.hasError(first - 1)) first--;
+  if (last < statements.count - 1 && statements.hasError(last + 1)) last++;
+  return {
+    start: { index: statements.startIndex(first), position: statements.startPosition(first) },
+    end: { index: statements.endIndex(last), position: statements.endPosition(last) },
+  };
+}
+
+/** Whether [a, b] meets one of the spans. */
+function meets(spans: readonly { start: number; end: number }[], a: number, b: number): boolean {
+  for (let i = 0; i < spans.length; i++) {
+    const r = spans[i] as { start: number; end: number };
+    if (r.start <= b && a <= r.end) return true;
+  }
+  return false;
 }
 
 /**
@@ -181,28 +337,25 @@ function invalidatedBeforeReparse(old: TopLevel, clean: boolean): Span | undefin
 function erroneousEditedSpan(old: TopLevel, oldTree: Tree, tree: Tree): Span | undefined {
   const touched: { start: number; end: number }[] = oldTree.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }));
   for (let k = old.first; k >= 0 && k <= old.last; k++) {
-    const n = old.nodes[k] as Node;
-    if (n.hasChanges) touched.push({ start: n.startIndex, end: n.endIndex });
+    if (old.statements.hasChanges(k)) touched.push({ start: old.statements.startIndex(k), end: old.statements.endIndex(k) });
   }
-  let start: Place | undefined;
-  let end: Place | undefined;
-  const cursor = tree.walk();
+  let first = -1;
+  let last = -1;
+  const statements = statementsOf(tree);
   try {
-    if (cursor.gotoFirstChild()) {
-      do {
-        const a = cursor.startIndex;
-        const b = cursor.endIndex;
-        if (!touched.some((r) => r.start <= b && a <= r.end)) continue;
-        const n = cursor.currentNode;
-        if (!n.hasError) continue;
-        start ??= { index: a, position: n.startPosition };
-        end = { index: b, position: n.endPosition };
-      } while (cursor.gotoNextSibling());
+    for (let k = 0; k < statements.count; k++) {
+      if (!meets(touched, statements.startIndex(k), statements.endIndex(k)) || !statements.hasError(k)) continue;
+      if (first < 0) first = k;
+      last = k;
     }
+    if (first < 0) return undefined;
+    return {
+      start: { index: statements.startIndex(first), position: statements.startPosition(first) },
+      end: { index: statements.endIndex(last), position: statements.endPosition(last) },
+    };
   } finally {
-    cursor.delete();
+    statements.delete();
   }
-  return start && end ? { start, end } : undefined;
 }
 
 export function languageForPath(path: string): Language | undefined {

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Parser, type Tree } from 'web-tree-sitter';
-import { loadGrammars, parse } from '../../../src/core/analysis/parser';
+import { loadGrammars, parse, setRawStatements } from '../../../src/core/analysis/parser';
 import type { Language } from '../../../src/core/analysis/types';
+import { mulberry32 } from '../../../src/core/util/random';
 import { position } from './editTree';
 
 /** Every node of `tree`: type, byte range, field and whether tree-sitter inserted it (MISSING), in document order. */
@@ -89,5 +90,44 @@ describe('incremental reparse around syntax errors', () => {
     // The Python rule reads anew only statements that were broken: a clean `def` broken by the edit takes a second reparse.
     const text = "import os\n\ndef h(c):\n    return c * 2\n\n\ndef k():\n    pass\n\ny = {'a': 1\n";
     assert.deepEqual(reparse('python', text, 'return c * 2', 'return c *'), { parses: 2, same: true, broken: true });
+  });
+  test('reading the top-level statements from tree-sitter\'s memory reparses as reading them as Node objects does', () => {
+    // Random one-place edits of texts with syntax errors: the same tree and the same number of parses either way.
+    const rng = mulberry32(29);
+    const texts = [['typescript', TS], ['javascript', TS], ['tsx', TS], ['python', PY]] as const;
+    const pieces = ['', 'x', ' ', '#', ']', '{', '}', '(', ';', '\n', 'try {', 'return', ':'];
+    let broken = 0;
+    try {
+      for (let round = 0; round < 240; round++) {
+        const [lang, base] = texts[round % texts.length] as (typeof texts)[number];
+        // A second break somewhere else half the time, so the old tree's error is not always where the edit is.
+        const at0 = Math.floor(rng() * base.length);
+        const text = rng() < 0.5 ? base : base.slice(0, at0) + (pieces[Math.floor(rng() * pieces.length)] as string) + base.slice(at0);
+        const from = text.slice(Math.floor(rng() * text.length));
+        const cut = from.slice(0, Math.floor(rng() * 4));
+        if (cut.length === 0 && rng() < 0.5) continue;
+        const to = pieces[Math.floor(rng() * pieces.length)] as string;
+        const start = text.length - from.length;
+        const next = text.slice(0, start) + to + text.slice(start + cut.length);
+        const runs = [true, false].map((raw) => {
+          setRawStatements(raw);
+          const tree = parse(text, lang);
+          tree.edit({ startIndex: start, oldEndIndex: start + cut.length, newEndIndex: start + to.length, startPosition: position(text, start), oldEndPosition: position(text, start + cut.length), newEndPosition: position(next, start + to.length) });
+          parses = 0;
+          const incremental = parse(next, lang, tree);
+          try {
+            return { parses, shape: shape(incremental), broken: tree.rootNode.hasError || incremental.rootNode.hasError };
+          } finally {
+            tree.delete();
+            incremental.delete();
+          }
+        });
+        assert.deepEqual(runs[0], runs[1], JSON.stringify({ lang, text, start, cut, to }));
+        if (runs[0]?.broken) broken++;
+      }
+    } finally {
+      setRawStatements(true);
+    }
+    assert.ok(broken > 150, `${broken} reparses around a syntax error`);
   });
 });

@@ -2,7 +2,7 @@
 // scopes, imports and bindings, then each call is matched against the predict-call catalogue and checked.
 import type { Tree } from 'web-tree-sitter';
 import type { LanguageAnalyzer, RawFinding } from '../engine';
-import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, SourceContext } from '../types';
+import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, Range, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, editedLineStarts, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
 import { affectedStatements, carryIndex, type EditScope, importScanFacts, info, isRoot, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
@@ -67,7 +67,7 @@ export interface Snapshot {
   /** Where the pre-scan found candidates. */
   offsets: number[];
   /** The statements a fresh analysis copies (the pre-scan's selection), by start offset. */
-  kept: Set<number>;
+  kept: SelectedStarts;
   /**
    * The copy of each statement copied by this analysis or an earlier one (and unchanged since), by its start offset
    * in `source`.
@@ -94,15 +94,63 @@ interface StatementCopy {
   delta: number;
 }
 
-/** The start offsets of the statements at `indices`. */
-function startsOf(statements: readonly Statement[], indices: Iterable<number>): Set<number> {
-  const starts = new Set<number>();
-  for (const i of indices) starts.add((statements[i] as Statement).start);
-  return starts;
+/**
+ * The start offsets of the statements at `indices`: the set `{ statements[i].start | i in indices }`, answered from the
+ * statements (in document order) and the indices, where a set of the offsets takes a hash table entry per statement
+ * on every analysis.
+ */
+export class SelectedStarts implements Iterable<number> {
+  constructor(
+    private readonly statements: readonly Statement[],
+    /** Indices into `statements`: not changed once given. */
+    readonly indices: ReadonlySet<number>,
+  ) {}
+  /** Whether a statement starting at `start` is selected (several may start there: any of them). */
+  has(start: number): boolean {
+    const list = this.statements;
+    if (list.length === 0) return false;
+    for (let i = statementAt(list, start); i >= 0 && (list[i] as Statement).start === start; i--) if (this.indices.has(i)) return true;
+    return false;
+  }
+  /** Whether a statement starting where statement `j` does is selected: `has(statements[j].start)` without a search. */
+  hasStatement(j: number): boolean {
+    if (this.indices.has(j)) return true;
+    const list = this.statements;
+    const start = (list[j] as Statement).start;
+    for (let i = j - 1; i >= 0 && (list[i] as Statement).start === start; i--) if (this.indices.has(i)) return true;
+    for (let i = j + 1; i < list.length && (list[i] as Statement).start === start; i++) if (this.indices.has(i)) return true;
+    return false;
+  }
+  /** The start offsets, each once, in document order. */
+  *[Symbol.iterator](): Iterator<number> {
+    let last = -1;
+    for (let i = 0; i < this.statements.length; i++) {
+      const start = (this.statements[i] as Statement).start;
+      if (start !== last && this.has(start)) yield start;
+      last = start;
+    }
+  }
+  /**
+   * The selected indices as a set of statement indices that `has` agrees with: the indices themselves, unless a
+   * statement left out starts where a selected one does (then it is selected by offset too).
+   */
+  byIndex(): ReadonlySet<number> {
+    const list = this.statements;
+    for (let i = 1; i < list.length; i++) {
+      if ((list[i] as Statement).start === (list[i - 1] as Statement).start && this.indices.has(i) !== this.indices.has(i - 1)) {
+        const out = new Set<number>();
+        for (let j = 0; j < list.length; j++) if (this.has((list[j] as Statement).start)) out.add(j);
+        return out;
+      }
+    }
+    return this.indices;
+  }
 }
 
 interface StatementResults {
-  calls: { call: PredictCall; start: number; end: number }[];
+  /** `range`: the call's range in the snapshot's text (`call.range` is the one it had when it was analyzed). */
+  calls: { call: PredictCall; start: number; end: number; range: Range }[];
+  /** `finding.range` is the finding's range in the snapshot's text. */
   findings: { finding: RawFinding; start: number; end: number; call?: number }[];
 }
 
@@ -122,7 +170,7 @@ function topLevel(tree: Tree): Statement[] {
 }
 
 /** The index of the statement holding `offset` (statements are in document order). */
-function statementAt(statements: Statement[], offset: number): number {
+function statementAt(statements: readonly Statement[], offset: number): number {
   let lo = 0;
   let hi = statements.length - 1;
   while (lo < hi) {
@@ -136,7 +184,7 @@ function statementAt(statements: Statement[], offset: number): number {
 /** The index of the statement starting at `start` (the last one, should several start there), if any. */
 function statementStartingAt(statements: readonly Statement[], start: number): number | undefined {
   if (statements.length === 0) return undefined;
-  const i = statementAt(statements as Statement[], start);
+  const i = statementAt(statements, start);
   return (statements[i] as Statement).start === start ? i : undefined;
 }
 
@@ -316,13 +364,19 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   let cleanCount = 0;
   const prev = options.previous?.key === key ? options.previous : undefined;
   let offsets: number[] = [];
-  let kept = new Set<number>();
+  let kept: ReadonlySet<number> = new Set<number>();
   /** Statements with a syntax error whose layout alone an edit changed, and their copies before it (see `layoutOnly`). */
   const reshaped: { start: number; copy: StatementCopy }[] = [];
   /** Statements outside the edited span: their index before the edit, and the shift of their offsets. */
   let moved = new Moved([], []);
   /** The line starts of `source`, from those before the edit. */
   let lines: number[] | undefined;
+  /**
+   * Whether the span [start, end) of a statement the edit moved by `delta` has the line and column it had before the
+   * edit: it lies before the edit, or the edit left the number of lines as it was and the span starts on a line after
+   * the edit's (then its line and its line's start moved by the same amount).
+   */
+  let unmoved = (_start: number, _end: number, _delta: number): boolean => false;
   if (options.selective) {
     statements = topLevel(tree);
     // After an edit: statements outside the edited span are the same text as before, moved by the edit's length;
@@ -336,6 +390,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       const span = textEdit(prev.source, source);
       edit = span;
       lines = editedLineStarts(prev.lineStarts, source, span);
+      const nextBreak = lines.length === prev.lineStarts.length ? source.indexOf('\n', span.newEnd) : -1;
+      unmoved = (start, end, delta) => (delta === 0 && end <= span.start) || (nextBreak >= 0 && start > nextBreak);
       const delta = span.newEnd - span.oldEnd;
       moved = new Moved(statements, prev.statements);
       const olds = prev.statements;
@@ -362,7 +418,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       });
       removed = prev.infos.filter((_inf, j) => matched[j] === 0);
       olds.forEach((st, j) => {
-        if (matched[j] === 0 && prev.kept.has(st.start)) lastRemoved = st.start;
+        if (matched[j] === 0 && prev.kept.hasStatement(j)) lastRemoved = st.start;
       });
       // Imports decide which names the pre-scan follows: a changed import means scanning everything again, unless the
       // edit left every statement in its place and each changed import still has the pre-scan facts it had (the tfjs
@@ -410,10 +466,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     const inPlace = prev !== undefined && moved.size > 0 && statements.length === prev.statements.length && moved.inPlace();
     if (prev && inPlace) {
       carryIndex(prev.infos, infos, changed);
-      const keptBefore = new Set<number>();
-      prev.statements.forEach((old, i) => {
-        if (prev.kept.has(old.start)) keptBefore.add(i);
-      });
+      const keptBefore = prev.kept.byIndex();
       const selectedAsBefore = changed.every((i) => {
         const st = statements[i] as Statement;
         const old = prev.statements[i] as Statement;
@@ -429,8 +482,9 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       // function's closing brace parses as a statement of its own): no step of the selection leads to or from them,
       // so the others are selected as they were, and the name index is theirs renumbered.
       shiftIndex(prev.infos, infos, moved.newIndexOf());
-      kept = new Set<number>();
-      for (let i = 0; i < statements.length; i++) if (moved.has(i) && prev.kept.has(moved.oldStart(i))) kept.add(i);
+      const shifted = new Set<number>();
+      for (let i = 0; i < statements.length; i++) if (moved.has(i) && prev.kept.hasStatement(moved.old[i] as number)) shifted.add(i);
+      kept = shifted;
     } else kept = selectStatements(statements, infos, offsets);
     let copy = kept;
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {
@@ -480,15 +534,15 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       let lastChange = -1;
       for (const i of changed) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
       for (const i of kept) {
-        if (!moved.has(i) || !prev.kept.has(moved.oldStart(i))) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
+        if (!moved.has(i) || !prev.kept.hasStatement(moved.old[i] as number)) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
       }
-      for (let i = 0; i < statements.length; i++) if (moved.has(i) && !kept.has(i) && prev.kept.has(moved.oldStart(i))) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
+      for (let i = 0; i < statements.length; i++) if (moved.has(i) && !kept.has(i) && prev.kept.hasStatement(moved.old[i] as number)) lastChange = Math.max(lastChange, (statements[i] as Statement).start);
       const factsChanged = (i: number, oldStart: number): boolean => prev.programReaders.has(oldStart) && (lastChange >= (statements[i] as Statement).start || lastRemoved >= oldStart);
       clean = new Uint8Array(statements.length);
       for (let i = 0; i < statements.length; i++) {
         if (!moved.has(i)) continue;
         const oldStart = moved.oldStart(i);
-        if ((!dirty.has(i) || quietCallee(i, oldStart)) && kept.has(i) && prev.kept.has(oldStart) && !factsChanged(i, oldStart)) {
+        if ((!dirty.has(i) || quietCallee(i, oldStart)) && kept.has(i) && prev.kept.hasStatement(moved.old[i] as number) && !factsChanged(i, oldStart)) {
           clean[i] = 1;
           cleanCount++;
         }
@@ -526,7 +580,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       };
     }
     if (copy.size < statements.length) {
-      const starts = startsOf(statements, copy);
+      const starts = new SelectedStarts(statements, copy);
       keep = (_type, start) => starts.has(start);
     }
   }
@@ -548,18 +602,18 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   // statement left out of the copy holds no call, or is clean).
   const recorders = new Set<number>();
   /** The start offsets of the selected statements (the snapshot's `kept`). */
-  const keptStarts = options.selective ? startsOf(statements, kept) : new Set<number>();
+  const keptStarts = new SelectedStarts(statements, options.selective ? kept : new Set<number>());
   if (options.selective) {
-    const known = new Set<number>();
+    const known = new Uint8Array(statements.length);
     for (let i = 0; i < statements.length; i++) {
-      if (!prev || !moved.has(i) || !kept.has(i) || !prev.kept.has(moved.oldStart(i))) continue;
-      known.add(i);
+      if (!prev || !moved.has(i) || !kept.has(i) || !prev.kept.hasStatement(moved.old[i] as number)) continue;
+      known[i] = 1;
       if (prev.recorders.has(moved.oldStart(i))) recorders.add((statements[i] as Statement).start);
     }
     for (const c of ast.root.children) {
-      if (ast.skipped.has(c) || !keptStarts.has(c.start)) continue;
+      if (ast.skipped.has(c)) continue;
       const i = statementStartingAt(statements, c.start);
-      if (i !== undefined && !known.has(i) && checker.recordsVersion(c)) recorders.add(c.start);
+      if (i !== undefined && keptStarts.hasStatement(i) && known[i] !== 1 && checker.recordsVersion(c)) recorders.add(c.start);
     }
   }
   const flags = `${env.ortImported}|${env.tfImported}|${env.buildsTensors}|${checker.axiosDefaultTimeout}|${env.unpickles}|${recorders.size > 0}`;
@@ -600,19 +654,23 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       for (const c of old.calls) {
         const start = c.start + delta;
         const end = c.end + delta;
+        // A range where the edit did not move it is the one before (ranges are not changed once made).
+        const same = unmoved(start, end, delta);
+        const rg = same ? c.range : range(start, end);
         // The caller may mark checks (suppressed, n/a in a test file): it gets its own copy, the snapshot keeps the
         // results as computed (unchanged entries as they were).
-        calls.push({ ...c.call, checks: { ...c.call.checks }, range: range(start, end) });
-        res.calls.push(delta === 0 ? c : { call: c.call, start, end });
+        calls.push({ ...c.call, checks: { ...c.call.checks }, range: rg });
+        res.calls.push(delta === 0 && same ? c : { call: c.call, start, end, range: rg });
       }
       for (const f of old.findings) {
         const start = f.start + delta;
         const end = f.end + delta;
         const local = f.call;
         const index = local !== undefined && local < old.calls.length ? base + local : undefined;
-        const finding: RawFinding = { ...f.finding, range: range(start, end), ...(index !== undefined ? { callIndex: index, fix: { call: index, start, end } } : {}) };
+        const rg = unmoved(start, end, delta) ? f.finding.range : range(start, end);
+        const finding: RawFinding = index !== undefined ? { ...f.finding, range: rg, callIndex: index, fix: { call: index, start, end } } : { ...f.finding, range: rg };
         findings.push(finding);
-        res.findings.push({ finding, start, end, ...(local !== undefined ? { call: local } : {}) });
+        res.findings.push(local !== undefined ? { finding, start, end, call: local } : { finding, start, end });
       }
     }
   };
@@ -650,7 +708,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       const pc: PredictCall = { kind: d.kind, label: d.label, range: rg, checks: { ...checks }, ...(confidenceReason ? { confidenceReason } : {}) };
       const local = res?.calls.length ?? 0;
       calls.push(pc);
-      res?.calls.push({ call: { ...pc, checks: { ...checks } }, start: call.start, end: call.end });
+      res?.calls.push({ call: { ...pc, checks: { ...checks } }, start: call.start, end: call.end, range: rg });
       const fix = { call: index, start: call.start, end: call.end };
       for (const [rule, state] of [['no-fallback', checks.fallback], ['no-confidence', checks.confidence], ['no-timeout', checks.timeout], ['untraced-prediction', checks.trace]] as const) {
         if (state !== 'fail') continue;

@@ -263,11 +263,22 @@ export function lineStartsOf(source: string): number[] {
 export function editedLineStarts(before: readonly number[], source: string, edit: { start: number; oldEnd: number; newEnd: number }): number[] {
   let k = 0;
   while (k < before.length && (before[k] as number) <= edit.start) k++;
+  let after = k;
+  while (after < before.length && (before[after] as number) <= edit.oldEnd) after++;
+  let added = 0;
+  for (let i = source.indexOf('\n', edit.start); i >= 0 && i < edit.newEnd; i = source.indexOf('\n', i + 1)) added++;
+  const delta = edit.newEnd - edit.oldEnd;
+  if (after - k === added) {
+    // As many lines as before (the usual edit): a copy of the list the size it has, changed in place, where a list
+    // grown a push at a time is copied each time it fills.
+    const starts = before.slice();
+    for (let i = source.indexOf('\n', edit.start); i >= 0 && i < edit.newEnd; i = source.indexOf('\n', i + 1)) starts[k++] = i + 1;
+    for (; k < before.length; k++) starts[k] = (before[k] as number) + delta;
+    return starts;
+  }
   const starts = before.slice(0, k);
   for (let i = source.indexOf('\n', edit.start); i >= 0 && i < edit.newEnd; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
-  while (k < before.length && (before[k] as number) <= edit.oldEnd) k++;
-  const delta = edit.newEnd - edit.oldEnd;
-  for (; k < before.length; k++) starts.push((before[k] as number) + delta);
+  for (k = after; k < before.length; k++) starts.push((before[k] as number) + delta);
   return starts;
 }
 

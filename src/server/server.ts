@@ -19,7 +19,6 @@ import { RULES } from '../core/analysis/rules';
 import type { AnalysisConfig, AnalysisResult, CheckState, Finding, Language, PredictCall, Severity, SourceContext } from '../core/analysis/types';
 import { MANIFEST_FILE, parseManifest, type Manifest } from '../core/config/manifest';
 import { PredictCallsRequest, StatusNotification, type ServerSettings } from '../shared/lsp';
-import { collectYoungGenerationIfHalfFull } from '../core/util/idleCollection';
 import { analysisConfig } from '../core/analysis/settings';
 import { VERSION } from '../shared/version';
 
@@ -151,20 +150,7 @@ export function startServer(connection: Connection): void {
       connection.console.error(`MLShip could not analyze ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     } finally {
       if (old && old !== current.tree) old.delete();
-      collectWhenIdle();
     }
-  }
-
-  let idle: NodeJS.Immediate | undefined;
-  /**
-   * After an analysis, once the messages already received are handled: collect the young generation if it is half
-   * full, so that the next reanalysis (a keystroke away) does not stop for a scavenge (see core/util/idleCollection.ts).
-   */
-  function collectWhenIdle(): void {
-    idle ??= setImmediate(() => {
-      idle = undefined;
-      collectYoungGenerationIfHalfFull();
-    });
   }
 
   function schedule(uri: string, delayMs = 60): void {
@@ -242,7 +228,6 @@ export function startServer(connection: Connection): void {
       docs.set(r.id, { doc, lang: 'python', notebook: notebookUri, result: { language: 'python', calls: r.calls, findings: r.findings } });
       void connection.sendDiagnostics({ uri: r.id, version: doc.version, diagnostics: r.findings.map(toDiagnostic) });
     }
-    collectWhenIdle();
   }
   const openNotebooks = new Set<string>();
   notebooks.onDidOpen((nb) => {

@@ -3,12 +3,6 @@
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { PredictCall } from '../core/analysis/types';
 
-/**
- * Node options of the language server process: `--expose-gc` lets it collect the young generation while idle, between
- * edits, instead of inside the next reanalysis (see core/util/idleCollection.ts).
- */
-export const SERVER_EXEC_ARGV: readonly string[] = ['--expose-gc'];
-
 export interface PredictCallsParams {
   uri: string;
 }

@@ -1,13 +1,12 @@
 // e2e: predict-call diagnostics in a real VS Code (code-server): warnings in the Problems panel, the no-fallback quick
 // fix applied from the lightbulb, in a Python and a TypeScript file of the sample workspace.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
 import { e2eTest, row, startVsCode, type VsCodeSession } from './harness';
 import { PYTHON, runJs, runPython } from '../fixRuns';
-import { SERVER_EXEC_ARGV } from '../../src/shared/lsp';
 
 async function openFile(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+P');
@@ -31,21 +30,6 @@ function problems(page: Page) {
 
 async function problemTexts(page: Page): Promise<string[]> {
   return (await problems(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
-}
-
-/** The command lines (argv) of the running processes whose arguments include `needle`. */
-function processesWith(needle: string): string[][] {
-  const found: string[][] = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    let argv: string[];
-    try {
-      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    } catch {
-      continue; // exited meanwhile
-    }
-    if (argv.some((a) => a.includes(needle))) found.push(argv);
-  }
-  return found;
 }
 
 describe('MLShip diagnostics in code-server', () => {
@@ -83,10 +67,6 @@ describe('MLShip diagnostics in code-server', () => {
     assert.ok(before.some((t) => /mlship\/no-fallback.*Ln 20/.test(t)), before.join('\n'));
     assert.ok(before.some((t) => /mlship\/no-timeout.*Ln 26/.test(t)), before.join('\n'));
     await vs.screenshot('10-python-problems');
-    // The language server VS Code started runs with the options the extension gives it (idle collection on).
-    const servers = processesWith(join(dirname(vs.workspace), 'extensions')).filter((argv) => argv.some((a) => a.endsWith(join('dist', 'server.js'))));
-    assert.equal(servers.length, 1, JSON.stringify(servers));
-    for (const option of SERVER_EXEC_ARGV) assert.ok(servers[0]?.includes(option), JSON.stringify(servers));
     await goTo(page, 20, 35);
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');

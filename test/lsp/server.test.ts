@@ -15,7 +15,7 @@ import {
   type MarkupContent, type ProtocolConnection, type PublishDiagnosticsParams, type TextEdit,
 } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { PredictCallsRequest, SERVER_EXEC_ARGV, StatusNotification, type StatusParams } from '../../src/shared/lsp';
+import { PredictCallsRequest, StatusNotification, type StatusParams } from '../../src/shared/lsp';
 
 const serverJs = resolve(__dirname, '..', '..', 'dist', 'server.js');
 
@@ -55,7 +55,7 @@ describe('MLShip language server over a real connection', () => {
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'mlship-lsp-'));
     await writeFile(join(root, 'mlship.yaml'), 'version: 1\nanalysis:\n  fallbackWrappers: [with_fallback]\n');
-    child = spawn(process.execPath, [...SERVER_EXEC_ARGV, serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
       latest.set(p.uri, p);

@@ -2,8 +2,7 @@
 //  a. full analysis of a generated 10,000-line Python / TypeScript file vs a bare tree-sitter parse of it, and under the
 //     TypeScript figure its floors: a cursor walk over every node and a copy of every node, each vs the parse;
 //  b. incremental reanalysis after one-line edits of a 2,000-line Python / TypeScript file vs full reanalysis of the
-//     same texts, and tree-sitter's own incremental reparse of those edits (the floor; the rest is the analysis); as
-//     in the language server, the young generation is collected between edits when half full (and once without);
+//     same texts, and tree-sitter's own incremental reparse of those edits (the floor; the rest is the analysis);
 //  c. a `mlship check`-style scan (sequential read + analyze) of a generated 130k-line workspace, in lines/s;
 //  d. the same Python text checked by pyflakes (a subprocess, with and without interpreter start) and by Ruff's
 //     wasm build (in-process).
@@ -18,12 +17,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { PositionEncoding, Workspace } from '@astral-sh/ruff-wasm-nodejs';
 import type { Tree } from 'web-tree-sitter';
 import type { Language } from '../src/core/analysis/types';
-import { collectYoungGenerationIfHalfFull, type GcFunction } from '../src/core/util/idleCollection';
 import { mulberry32 } from '../src/core/util/random';
 import { corpusFiles } from '../test/corpusFiles';
 import { loadEngineBundle, SHIPPED_BUILD, type EngineBundle } from './engine-bundle';
@@ -466,30 +462,13 @@ export function oneLineEdit(text: string, rng: () => number, i: number): OneLine
 }
 
 /**
- * What the language server does once an analysis is done (see src/server/server.ts): collect the young generation if it
- * is half full. The server runs with `--expose-gc`; this process gets `gc` the same way at run time.
- */
-function serverIdle(): void {
-  collectYoungGenerationIfHalfFull(benchGc());
-}
-
-let gcFunction: GcFunction | undefined;
-function benchGc(): GcFunction {
-  if (!gcFunction) {
-    setFlagsFromString('--expose-gc');
-    gcFunction = runInNewContext('gc') as GcFunction;
-  }
-  return gcFunction;
-}
-
-/**
  * 200 one-line edits (rename an identifier or add a character), each reanalyzed incrementally and from scratch. `reparse`
  * is tree-sitter's own incremental reparse of the same edit (a copy of the same old tree, edited the same way): the
  * floor under the incremental reanalysis, which includes it. The edits pile up (a renamed keyword, or a `#` in
  * TypeScript, leaves a syntax error that stays), or, with `undo`, each is made to the clean file and then undone (the
  * undo is reanalyzed too, not timed): a one-line edit of a file that parses.
  */
-function incrementalEdits(source: string, edits: number, seed: number, lang: Language = 'python', undo = false, idle: (() => void) | undefined = serverIdle): { inc: number[]; full: number[]; reparse: number[] } {
+function incrementalEdits(source: string, edits: number, seed: number, lang: Language = 'python', undo = false): { inc: number[]; full: number[]; reparse: number[] } {
   const rng = mulberry32(seed);
   let text = source;
   // As the language server does: each analysis keeps what the reanalysis after the next edit reuses.
@@ -513,9 +492,6 @@ function incrementalEdits(source: string, edits: number, seed: number, lang: Lan
     };
     // Alternately before and after the analysis, so that neither profits from caches the other warmed.
     const trFirst = i % 2 === 0 ? reparseOnly() : undefined;
-    // The young generation as the language server leaves it after its previous analysis (this loop's other work,
-    // above all the full analysis timed as the peer, has no counterpart there).
-    idle?.();
     const t0 = performance.now();
     tree.edit(edit);
     const out = engine.analyzeSource(next, lang, engine.DEFAULT_CONFIG, tree, keep);
@@ -641,6 +617,15 @@ function medianOf(n: number, fn: () => number): number {
   return median(Array.from({ length: n }, fn));
 }
 
+/**
+ * The engine's own incremental reanalysis times of `edits` one-line edits of `source`, each undone (as
+ * `incrementalEdits`), in this process: the peer of the same edits sent to the language server (bench/lsp.ts).
+ */
+export async function engineReanalysis(source: string, edits: number, seed: number, lang: Language): Promise<number[]> {
+  engine = await loadEngineBundle();
+  return incrementalEdits(source, edits, seed, lang, true).inc;
+}
+
 async function ruffScan(ws: Workspace, files: readonly ScanFile[]): Promise<number> {
   const t = performance.now();
   for (const f of files) ws.check(await readFile(f.path, 'utf8'));
@@ -680,9 +665,6 @@ export async function runAnalysisBench(opts: { repetitions?: number; verbose?: b
   const ts2k = generateSource('typescript', 2_000, 5);
   figures.push(...reanalysisFigures('TypeScript', incrementalEdits(ts2k, 200, 6, 'typescript'), '≤ 10 ms'));
   figures.push(...reanalysisFigures('TypeScript', incrementalEdits(ts2k, 200, 6, 'typescript', true), '≤ 10 ms', ', each undone'));
-  // The same edits with no idle collection between them: what scavenges that land inside an analysis add.
-  const noIdle = incrementalEdits(ts2k, 200, 6, 'typescript', true, undefined);
-  figures.push({ name: 'incremental reanalysis (TypeScript, each undone) without the server\'s idle collection, p95', value: quantile(noIdle.inc, 0.95), unit: 'ms', peer: { name: 'full analyzeSource, p95', value: quantile(noIdle.full, 0.95) }, ratio: quantile(noIdle.inc, 0.95) / quantile(noIdle.full, 0.95) });
 
   if (opts.engineOnly) return figures;
 

@@ -4,44 +4,28 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { commonOptions, NODE, WASM } from './esbuild.options.mjs';
 
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-
-const WASM = [
-  'web-tree-sitter/tree-sitter.wasm',
-  'tree-sitter-python/tree-sitter-python.wasm',
-  'tree-sitter-typescript/tree-sitter-typescript.wasm',
-  'tree-sitter-typescript/tree-sitter-tsx.wasm',
-  'tree-sitter-javascript/tree-sitter-javascript.wasm',
-];
 
 function copyWasm() {
   mkdirSync('dist/grammars', { recursive: true });
   for (const w of WASM) copyFileSync(require.resolve(w), `dist/grammars/${w.split('/').pop()}`);
 }
 
-// web-tree-sitter's ESM build locates its wasm through import.meta.url, which a CJS bundle lacks: use its CJS build.
-// jsonc-parser's "main" is a UMD build whose internal requires esbuild cannot follow: bundle its ESM build.
-const node = {
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs', 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
-};
-
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
-  { ...node, entryPoints: { serve: 'src/serve/main.ts' }, external: ['onnxruntime-node'] },
-  { ...node, entryPoints: { server: 'src/server/server.ts' } },
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
-  { ...node, entryPoints: { profileWorker: 'src/cli/profileWorker.ts' } },
+  { ...NODE, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
+  { ...NODE, entryPoints: { serve: 'src/serve/main.ts' }, external: ['onnxruntime-node'] },
+  { ...NODE, entryPoints: { server: 'src/server/server.ts' } },
+  { ...NODE, entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  { ...NODE, entryPoints: { profileWorker: 'src/cli/profileWorker.ts' } },
   { entryPoints: { 'webview/details': 'webview/details/main.ts', 'webview/drift': 'webview/drift/main.ts', 'webview/dashboard': 'webview/dashboard/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
-const common = { bundle: true, outdir: 'dist', sourcemap: production ? false : 'linked', minify: production, logLevel: 'info' };
+const common = commonOptions(production);
 
 copyWasm();
 if (watch) {

@@ -8,7 +8,7 @@ const noVscode = { name: 'vscode', message: "'vscode' may be imported only under
 const noOnnxRuntime = { group: ['onnxruntime-node', 'onnxruntime-node/*', 'onnxruntime-common', 'onnxruntime-common/*'], message: 'onnxruntime is imported only under src/serve (the model process).' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'samples/**', 'test/fixtures/**', 'test/corpus/**', 'test-results/**', '.cache/**', '.vscode-test/**', 'scripts/**', 'bench/tree/**', 'test/electron/**', 'bench/*.cjs', 'test/**/*.cjs', 'esbuild.mjs', 'eslint.config.mjs'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'samples/**', 'test/fixtures/**', 'test/corpus/**', 'test-results/**', '.cache/**', '.vscode-test/**', 'scripts/**', 'bench/tree/**', 'test/electron/**', 'bench/*.cjs', 'test/**/*.cjs', 'esbuild.mjs', 'esbuild.options.mjs', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

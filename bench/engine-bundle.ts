@@ -13,34 +13,15 @@ import type * as Engine from '../src/core/analysis/engine';
 import type * as Ast from '../src/core/analysis/js/ast';
 import type * as Parser from '../src/core/analysis/parser';
 import type * as Types from '../src/core/analysis/types';
+import { commonOptions, NODE, WASM } from '../esbuild.options.mjs';
 
 const ROOT = resolve(__dirname, '..');
 
 /** What the benchmarks print and record as the build they measured. */
 export const SHIPPED_BUILD = 'esbuild bundle, as shipped (esbuild.mjs --production: minified, cjs, node20)';
 
-/**
- * esbuild.mjs's `node` options and its `--production` switches (scripts/package.mjs builds the VSIX with them). Keep
- * them in step with esbuild.mjs, which runs its builds when imported and so cannot be imported here.
- */
-const SHIPPED_OPTIONS: BuildOptions = {
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs', 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
-  bundle: true,
-  minify: true,
-  sourcemap: false,
-};
-
-/** The wasm files esbuild.mjs copies to dist/grammars, where the bundle's `locateWasm` looks first. */
-const WASM = [
-  'web-tree-sitter/tree-sitter.wasm',
-  'tree-sitter-python/tree-sitter-python.wasm',
-  'tree-sitter-typescript/tree-sitter-typescript.wasm',
-  'tree-sitter-typescript/tree-sitter-tsx.wasm',
-  'tree-sitter-javascript/tree-sitter-javascript.wasm',
-];
+/** esbuild.mjs's options as `--production` sets them (scripts/package.mjs builds the VSIX so), one bundle per call. */
+const SHIPPED_OPTIONS: BuildOptions = { ...NODE, ...commonOptions(true), outdir: undefined, logLevel: 'warning' };
 
 /** A directory laid out like dist/: bundles at its top, the grammars in `grammars/`. Removed by `dispose` (and at exit). */
 export interface ShippedDir {

@@ -314,6 +314,11 @@ function invalidatedBeforeReparse(old: TopLevel, clean: boolean): Span | undefin
   if (first < 0) return undefined;
   if (first > 0 && statements.hasError(first - 1)) first--;
   if (last < statements.count - 1 && statements.hasError(last + 1)) last++;
+  return spanOf(statements, first, last);
+}
+
+/** The span from the start of statement `first` to the end of statement `last`. */
+function spanOf(statements: Statements, first: number, last: number): Span {
   return {
     start: { index: statements.startIndex(first), position: statements.startPosition(first) },
     end: { index: statements.endIndex(last), position: statements.endPosition(last) },
@@ -348,11 +353,7 @@ function erroneousEditedSpan(old: TopLevel, oldTree: Tree, tree: Tree): Span | u
       if (first < 0) first = k;
       last = k;
     }
-    if (first < 0) return undefined;
-    return {
-      start: { index: statements.startIndex(first), position: statements.startPosition(first) },
-      end: { index: statements.endIndex(last), position: statements.endPosition(last) },
-    };
+    return first < 0 ? undefined : spanOf(statements, first, last);
   } finally {
     statements.delete();
   }

@@ -79,11 +79,13 @@ export class ServedModel {
       }
     }
     if (requestedOutputs) {
+      /** The outputs the protocol carries, named for an error message. */
+      const carried = (): string => this.outputs.filter((x) => x.datatype !== undefined).map((x) => x.name).join(', ');
       for (let i = 0; i < requestedOutputs.length; i++) {
         const name = requestedOutputs[i] as string;
         const o = this.outputs.find((x) => x.name === name);
-        if (!o) throw new OipRequestError(`Unknown output "${name}"; the model's outputs are ${this.outputs.filter((x) => x.datatype !== undefined).map((x) => x.name).join(', ')}.`);
-        if (o.datatype === undefined) throw new OipRequestError(`Output "${name}" is a ${o.dtype} the Open Inference Protocol cannot carry; ask for ${this.outputs.filter((x) => x.datatype !== undefined).map((x) => x.name).join(', ') || 'none of them'}.`);
+        if (!o) throw new OipRequestError(`Unknown output "${name}"; the model's outputs are ${carried()}.`);
+        if (o.datatype === undefined) throw new OipRequestError(`Output "${name}" is a ${o.dtype} the Open Inference Protocol cannot carry; ask for ${carried() || 'none of them'}.`);
         if (requestedOutputs.indexOf(name) !== i) throw new OipRequestError(`Output "${name}" is asked for twice.`);
       }
     }

@@ -180,14 +180,14 @@ export class DeploymentCommands {
   private async replay(node?: DeploymentsNode | string): Promise<void> {
     const e = await this.entryFor(node, 'replay snapshot traffic to', (x) => !!x.config.inference);
     if (!e?.config.inference) return;
+    // Once discovery is done: a pass in progress (the served model's logs just appeared) must not hide the version it
+    // serves.
     const snapshots = (await this.catalog.discoveredCatalogs()).flatMap((c) => c.datasets.flatMap((d) => d.snapshots.filter((s) => s.present && !s.error && dataFormatOf(s.path)).map((s) => ({ s, dataset: d.name, root: c.root }))));
     if (snapshots.length === 0) {
       void vscode.window.showInformationMessage('MLShip: no CSV, TSV, JSONL or Parquet snapshot in this workspace to replay.');
       return;
     }
     const baseline = e.config.baseline;
-    // A discovery pass in progress (the served model's logs just appeared) must not hide the version it serves.
-    await this.catalog.whenIdle();
     const version = this.versionOf(e);
     // The served version's own data first (its other snapshots, then its training one): rows the model can take.
     const training = new Set((version?.lineage ?? []).map((l) => l.snapshotId).filter((id): id is string => !!id));
@@ -205,8 +205,8 @@ export class DeploymentCommands {
     const client = new OipClient({ url: e.config.inference.url, model: e.config.inference.model ?? e.config.name }, { timeoutMs: 10_000, ...(token ? { token } : {}) });
     // Rows the model cannot take are refused now, not after every question about the replay has been answered (an
     // unreachable deployment is reported by the replay itself, as before).
-    const metadata = await client.modelMetadata().catch(() => undefined);
-    const misfit = metadata ? replayMisfit(metadata, rows, e.featureNames) : undefined;
+    const known = await client.modelMetadata().catch(() => undefined);
+    const misfit = known ? replayMisfit(known, rows, e.featureNames) : undefined;
     if (misfit) {
       void vscode.window.showErrorMessage(`MLShip: ${pick.label} cannot be replayed to ${e.config.name}: ${misfit}`);
       return;
@@ -256,7 +256,7 @@ export class DeploymentCommands {
     const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancel) => {
       const abort = new AbortController();
       cancel.onCancellationRequested(() => abort.abort());
-      const metadata = await client.modelMetadata();
+      const metadata = known ?? (await client.modelMetadata());
       let reported = 0;
       return replaySnapshot({
         client,

@@ -462,59 +462,82 @@ export function oneLineEdit(text: string, rng: () => number, i: number): OneLine
 }
 
 /**
- * 200 one-line edits (rename an identifier or add a character), each reanalyzed incrementally and from scratch. `reparse`
- * is tree-sitter's own incremental reparse of the same edit (a copy of the same old tree, edited the same way): the
- * floor under the incremental reanalysis, which includes it. The edits pile up (a renamed keyword, or a `#` in
- * TypeScript, leaves a syntax error that stays), or, with `undo`, each is made to the clean file and then undone (the
- * undo is reanalyzed too, not timed): a one-line edit of a file that parses.
+ * 200 one-line edits (rename an identifier or add a character), each reanalyzed incrementally; the edits pile up (a
+ * renamed keyword, or a `#` in TypeScript, leaves a syntax error that stays), or, with `undo`, each is made to the
+ * clean file and then undone (the undo is reanalyzed too, not timed): a one-line edit of a file that parses. Without
+ * `peers`, only the reanalyses are made.
+ *
+ * Two passes over the same edits. The first times the incremental reanalysis and runs nothing else, as the language
+ * server does between edits: its garbage collections are those of the reanalyses themselves. The second times the
+ * peers of each edit: the full analysis of the same text, and tree-sitter's own incremental reparse of the same edit
+ * (the floor under the reanalysis, which includes it). Timed in the first pass, a full analysis after each edit (some
+ * 35 MB of short-lived objects for the TypeScript file) made the young generation fill every few edits, and the
+ * reanalyses that a collection then landed in were timed with it.
  */
-function incrementalEdits(source: string, edits: number, seed: number, lang: Language = 'python', undo = false): { inc: number[]; full: number[]; reparse: number[] } {
+function incrementalEdits(source: string, edits: number, seed: number, lang: Language = 'python', undo = false, peers = true): { inc: number[]; full: number[]; reparse: number[] } {
   const rng = mulberry32(seed);
+  type Edit = Parameters<Tree['edit']>[0];
+  const made: { next: string; edit: Edit; back: Edit }[] = [];
   let text = source;
-  // As the language server does: each analysis keeps what the reanalysis after the next edit reuses.
-  const keep = { keepForEdits: true };
-  let tree: Tree = engine.analyzeSource(text, lang, engine.DEFAULT_CONFIG, undefined, keep).tree;
-  const inc: number[] = [];
-  const full: number[] = [];
-  const reparse: number[] = [];
   for (let i = 0; i < edits + 5; i++) {
     const { row, column, removed, inserted, startIndex, next } = oneLineEdit(text, rng, i);
-    const edit = {
-      startIndex, oldEndIndex: startIndex + removed, newEndIndex: startIndex + inserted.length,
-      startPosition: { row, column }, oldEndPosition: { row, column: column + removed }, newEndPosition: { row, column: column + inserted.length },
-    };
-    const old = tree.copy();
-    const reparseOnly = (): number => {
-      old.edit(edit);
-      const tr = time(() => engine.parse(next, lang, old).delete());
-      old.delete();
-      return tr;
-    };
-    // Alternately before and after the analysis, so that neither profits from caches the other warmed.
-    const trFirst = i % 2 === 0 ? reparseOnly() : undefined;
+    const end = startIndex + inserted.length;
+    made.push({
+      next,
+      edit: {
+        startIndex, oldEndIndex: startIndex + removed, newEndIndex: end,
+        startPosition: { row, column }, oldEndPosition: { row, column: column + removed }, newEndPosition: { row, column: column + inserted.length },
+      },
+      back: {
+        startIndex, oldEndIndex: end, newEndIndex: startIndex + removed,
+        startPosition: { row, column }, oldEndPosition: { row, column: column + inserted.length }, newEndPosition: { row, column: column + removed },
+      },
+    });
+    if (!undo) text = next;
+  }
+  // The first five edits of each pass warm up and are not recorded.
+  const recorded = <T>(xs: T[]): T[] => xs.slice(5);
+
+  // Pass 1: the reanalyses, as the language server makes them (each analysis keeps what the next one reuses).
+  const keep = { keepForEdits: true };
+  let tree: Tree = engine.analyzeSource(source, lang, engine.DEFAULT_CONFIG, undefined, keep).tree;
+  const inc: number[] = [];
+  for (const { next, edit, back } of made) {
     const t0 = performance.now();
     tree.edit(edit);
     const out = engine.analyzeSource(next, lang, engine.DEFAULT_CONFIG, tree, keep);
-    const ti = performance.now() - t0;
+    inc.push(performance.now() - t0);
     tree.delete();
     tree = out.tree;
-    const tr = trFirst ?? reparseOnly();
-    const tf = time(() => engine.analyzeSource(next, lang, engine.DEFAULT_CONFIG).tree.delete());
-    if (i >= 5) {
-      inc.push(ti);
-      full.push(tf);
-      reparse.push(tr);
-    }
     if (undo) {
-      const end = startIndex + inserted.length;
-      tree.edit({ startIndex, oldEndIndex: end, newEndIndex: startIndex + removed, startPosition: { row, column }, oldEndPosition: { row, column: column + inserted.length }, newEndPosition: { row, column: column + removed } });
-      const back = engine.analyzeSource(text, lang, engine.DEFAULT_CONFIG, tree, keep);
+      tree.edit(back);
+      const reverted = engine.analyzeSource(source, lang, engine.DEFAULT_CONFIG, tree, keep);
       tree.delete();
-      tree = back.tree;
-    } else text = next;
+      tree = reverted.tree;
+    }
   }
   tree.delete();
-  return { inc, full, reparse };
+  if (!peers) return { inc: recorded(inc), full: [], reparse: [] };
+
+  // Pass 2: the peers of the same edits.
+  const full: number[] = [];
+  const reparse: number[] = [];
+  let before: Tree = engine.parse(source, lang);
+  for (const { next, edit } of made) {
+    const old = before.copy();
+    old.edit(edit);
+    let parsed: Tree | undefined;
+    reparse.push(time(() => (parsed = engine.parse(next, lang, old))));
+    old.delete();
+    if (undo) parsed?.delete();
+    else if (parsed) {
+      before.delete();
+      before = parsed;
+    }
+    full.push(time(() => engine.analyzeSource(next, lang, engine.DEFAULT_CONFIG).tree.delete()));
+  }
+  before.delete();
+  return { inc: recorded(inc), full: recorded(full), reparse: recorded(reparse) };
 }
 
 /**
@@ -623,7 +646,7 @@ function medianOf(n: number, fn: () => number): number {
  */
 export async function engineReanalysis(source: string, edits: number, seed: number, lang: Language): Promise<number[]> {
   engine = await loadEngineBundle();
-  return incrementalEdits(source, edits, seed, lang, true).inc;
+  return incrementalEdits(source, edits, seed, lang, true, false).inc;
 }
 
 async function ruffScan(ws: Workspace, files: readonly ScanFile[]): Promise<number> {

@@ -724,12 +724,14 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   // A check read the facts of the whole program from a partial copy: they may lack what the rest holds. Analyzed again
   // with the whole selection copied; the clean statements' results still hold. The copies this attempt made of
   // statements outside the edited span go back to the earlier analysis's copies for the second attempt to take
-  // (their offsets already fit the text: `delta` undoes the shift the second attempt applies).
+  // (their offsets already fit the text: `delta` undoes the shift the second attempt applies). `0 - d`, not `-d`: the
+  // negation of 0 is -0, a heap number; added to the nodes' offsets it made them heap numbers too, and from then on
+  // every node V8 made held its offsets boxed, and the code reading them was deoptimized again and again.
   if (partial && programRead) {
     if (prev) {
       for (const c of ast.root.children) {
         const i = ast.skipped.has(c) ? undefined : statementStartingAt(statements, c.start);
-        if (i !== undefined && moved.has(i)) prev.copies.set(moved.oldStart(i), { top: c, list: ast.nodes, from: c.idx, delta: -moved.delta(i) });
+        if (i !== undefined && moved.has(i)) prev.copies.set(moved.oldStart(i), { top: c, list: ast.nodes, from: c.idx, delta: 0 - moved.delta(i) });
       }
     }
     return runAnalysis(tree, source, config, { ...options, wholeSelection: true }, context);

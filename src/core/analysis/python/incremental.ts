@@ -130,15 +130,17 @@ export function analyzePythonIncremental(source: string, tree: Tree, config: Ana
     fresh = reusable(ctx, prev.statements, statements, restructured, changedKeys(prev.scan.imports.aliases, ctx.scan.imports.aliases), same, factNames(prev.facts.named, facts.named));
   }
   const { records, unsafe } = ctx.visitSites(fresh ? (site) => fresh[statementAt(starts, site.start)] === true : undefined);
+  // Relative to each statement's first line: `0 - line`, not `-line`, which is -0 (a heap number) for line 0, and
+  // would make every line number added to it one.
   for (const r of records) {
     const s = statements[statementAt(starts, r.site.start)] as Statement;
-    s.calls.push(relative(outcomeOf(r), -s.line));
+    s.calls.push(relative(outcomeOf(r), 0 - s.line));
     if (r.scope < 0) s.moduleCode = true;
   }
   for (const u of unsafe) {
     const s = statements[statementAt(starts, u.start)] as Statement;
     const o = ctx.unsafeOutcome(u);
-    s.unsafe.push({ ...o, range: shiftRange(o.range, -s.line) });
+    s.unsafe.push({ ...o, range: shiftRange(o.range, 0 - s.line) });
   }
   const calls: CallOutcome[] = [];
   const loads: UnsafeOutcome[] = [];

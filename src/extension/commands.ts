@@ -20,6 +20,7 @@ import { log } from './log';
 import { modelProcess } from './modelProcess';
 import type { ModelsNode, ModelsTreeProvider } from './modelsTree';
 import { snapshotRows, type SnapshotsNode, type SnapshotsTreeProvider } from './snapshotsTree';
+import { showCommandError } from './notify';
 
 type AnyNode = ModelsNode | SnapshotsNode;
 
@@ -38,8 +39,7 @@ export class Commands implements DetailsHost {
       try {
         await fn(...args);
       } catch (err) {
-        log().error(`${id} failed: ${errorMessage(err)}`);
-        void vscode.window.showErrorMessage(`MLShip: ${errorMessage(err)}`, 'Show Log').then((a) => a && log().show());
+        showCommandError(id, err);
       }
     });
     return [

@@ -8,12 +8,12 @@ import { setBaselineInManifest } from '../../core/config/manifestEdit';
 import { defaultBaseline, modelsOfDataset, type BaselineChoice } from '../../core/drift/baseline';
 import { driftReportView, profileView } from '../../core/present/drift';
 import type { Catalog, DatasetEntry, SnapshotEntry } from '../../core/registry/types';
-import { errorMessage } from '../../core/util/concurrency';
 import type { CatalogService } from '../catalogService';
 import { log } from '../log';
 import type { SnapshotsNode } from '../snapshotsTree';
 import { DriftPanel } from './driftPanel';
 import { DriftWorker, JobCancelled } from './driftWorker';
+import { showCommandError } from '../notify';
 
 interface Target {
   catalog: Catalog;
@@ -41,8 +41,7 @@ export class DriftCommands {
           await fn(node);
         } catch (err) {
           if (err instanceof JobCancelled) return;
-          log().error(`${id} failed: ${errorMessage(err)}`);
-          void vscode.window.showErrorMessage(`MLShip: ${errorMessage(err)}`, 'Show Log').then((a) => a && log().show());
+          showCommandError(id, err);
         }
       });
     return [

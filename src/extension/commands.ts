@@ -59,7 +59,7 @@ export class Commands implements DetailsHost {
   }
 
   /** Resolves a command argument to a version or snapshot id, asking when nothing is selected. */
-  private async target(node: AnyNode | undefined, want: 'version' | 'any', placeHolder?: string): Promise<string | undefined> {
+  private async target(node: AnyNode | undefined, want: 'version' | 'any', ask: { title: string; placeHolder: string }): Promise<string | undefined> {
     let n = node ?? this.selected();
     while (n && n.kind !== 'version' && n.kind !== 'snapshot' && n.kind !== 'model' && n.kind !== 'folder' && n.kind !== 'dataset') n = n.parent;
     if (n?.kind === 'version') return n.version.id;
@@ -83,13 +83,13 @@ export class Commands implements DetailsHost {
       void vscode.window.showInformationMessage(want === 'version' ? 'MLShip: no ONNX model version in this workspace.' : 'MLShip: no models or data snapshots found.');
       return undefined;
     }
-    const pick = await vscode.window.showQuickPick(items, { placeHolder: placeHolder ?? (want === 'version' ? 'Model version to benchmark' : 'Model version or data snapshot'), matchOnDescription: true, matchOnDetail: true });
+    const pick = await vscode.window.showQuickPick(items, { ...ask, matchOnDescription: true, matchOnDetail: true });
     return pick?.id;
   }
 
   /** The ONNX model version a command was invoked on (tree node, selection, or a quick pick). */
-  async pickVersion(node: unknown, placeHolder: string): Promise<ModelVersionEntry | undefined> {
-    const id = await this.target(node as AnyNode | undefined, 'version', placeHolder);
+  async pickVersion(node: unknown, ask: { title: string; placeHolder: string }): Promise<ModelVersionEntry | undefined> {
+    const id = await this.target(node as AnyNode | undefined, 'version', ask);
     return id ? this.service.findVersion(id) : undefined;
   }
 
@@ -129,7 +129,7 @@ export class Commands implements DetailsHost {
   }
 
   async showDetails(node?: AnyNode): Promise<void> {
-    const id = await this.target(node, 'any');
+    const id = await this.target(node, 'any', { title: 'MLShip: Show Details', placeHolder: 'Model version or data snapshot to show the details of' });
     if (!id) return;
     const view = await this.render(id);
     if (view) DetailsPanel.show(this.extensionUri, this, view);
@@ -161,7 +161,7 @@ export class Commands implements DetailsHost {
       void vscode.window.showWarningMessage('MLShip: Benchmark Latency loads the model into onnxruntime, which Restricted Mode does not allow. Trust the workspace to benchmark.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
       return;
     }
-    const id = await this.target(node, 'version');
+    const id = await this.target(node, 'version', { title: 'MLShip: Benchmark Latency', placeHolder: 'ONNX model version to benchmark in onnxruntime' });
     const version = id ? this.service.findVersion(id) : undefined;
     if (version) await this.benchmarkVersion(version);
   }
@@ -241,7 +241,7 @@ export class Commands implements DetailsHost {
   private async copyReference(node?: AnyNode): Promise<void> {
     const n = node ?? this.selected();
     if (n?.kind === 'model') return this.copy(n.model.source === 'mlflow' ? `models:/${n.model.name}` : (n.model.versions[0]?.reference ?? n.model.path));
-    const id = await this.target(n, 'any');
+    const id = await this.target(n, 'any', { title: 'MLShip: Copy Reference', placeHolder: 'Model version or data snapshot whose reference to copy' });
     if (!id) return;
     await this.copy(this.service.findVersion(id)?.reference ?? this.service.findSnapshot(id)?.snapshot.relPath);
   }
@@ -255,7 +255,7 @@ export class Commands implements DetailsHost {
   private async revealInExplorer(node?: AnyNode): Promise<void> {
     const n = node ?? this.selected();
     if (n?.kind === 'model') return this.reveal(n.model.path);
-    const id = await this.target(n, 'any');
+    const id = await this.target(n, 'any', { title: 'MLShip: Reveal in Explorer', placeHolder: 'Model version or data snapshot to reveal in the Explorer' });
     if (id) await this.runAction('revealInExplorer', id);
   }
 

@@ -32,7 +32,7 @@ export class DeploymentCommands {
     private readonly service: DeploymentsService,
     private readonly tree: { provider: DeploymentsTreeProvider; view: vscode.TreeView<DeploymentsNode> },
     private readonly catalog: CatalogService,
-    private readonly pickVersion: (node: unknown, placeHolder: string) => Promise<ModelVersionEntry | undefined>,
+    private readonly pickVersion: (node: unknown, ask: { title: string; placeHolder: string }) => Promise<ModelVersionEntry | undefined>,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -60,7 +60,7 @@ export class DeploymentCommands {
   }
 
   /** The deployment a command is about: its node, the selection, or a quick pick. */
-  private async entryFor(node: DeploymentsNode | string | undefined, purpose: string, filter: (e: DeploymentEntry) => boolean = () => true): Promise<DeploymentEntry | undefined> {
+  private async entryFor(node: DeploymentsNode | string | undefined, command: string, purpose: string, filter: (e: DeploymentEntry) => boolean = () => true): Promise<DeploymentEntry | undefined> {
     if (typeof node === 'string') return this.service.get(node);
     let n = node ?? this.tree.view.selection[0];
     while (n && n.kind !== 'deployment') n = n.parent;
@@ -74,7 +74,7 @@ export class DeploymentCommands {
     if (candidates.length === 1) return candidates[0];
     const pick = await vscode.window.showQuickPick(
       candidates.map((e) => ({ label: e.config.name, description: e.monitor.status.state, detail: e.config.inference?.url ?? e.config.metrics?.scrape ?? e.config.predictions?.jsonl, e })),
-      { placeHolder: `Deployment to ${purpose}` },
+      { title: `MLShip: ${command}`, placeHolder: `Deployment to ${purpose}` },
     );
     return pick?.e;
   }
@@ -85,13 +85,13 @@ export class DeploymentCommands {
   }
 
   private async openDashboard(node?: DeploymentsNode | string): Promise<void> {
-    const e = await this.entryFor(node, 'open the dashboard of');
+    const e = await this.entryFor(node, 'Open Dashboard', 'open the dashboard of');
     if (!e) return;
     DashboardPanel.show(this.context.extensionUri, this.service, e);
   }
 
   private async probe(node?: DeploymentsNode): Promise<void> {
-    const e = await this.entryFor(node, 'probe');
+    const e = await this.entryFor(node, 'Probe Now', 'probe');
     if (!e) return;
     this.service.pollNow(e.id);
     if (!e.config.inference) {
@@ -110,10 +110,11 @@ export class DeploymentCommands {
   }
 
   private async setToken(node?: DeploymentsNode): Promise<void> {
-    const e = await this.entryFor(node, 'set the auth token of', (x) => !x.local);
+    const e = await this.entryFor(node, 'Set Auth Token', 'set the auth token of', (x) => !x.local);
     if (!e) return;
     const token = await vscode.window.showInputBox({
-      title: `Auth token for ${e.config.name}`,
+      title: `MLShip: Auth token for ${e.config.name}`,
+      placeHolder: 'Bearer token (leave empty to remove the stored one)',
       prompt: 'Sent as "Authorization: Bearer …" to its inference, metrics and log URLs. Stored in the editor\'s secret storage, never in settings or logs. Leave empty to remove it.',
       password: true,
       ignoreFocusOut: true,
@@ -124,7 +125,7 @@ export class DeploymentCommands {
   }
 
   private async edit(node?: DeploymentsNode): Promise<void> {
-    const e = await this.entryFor(node, 'edit', (x) => !x.local);
+    const e = await this.entryFor(node, 'Edit in mlship.yaml', 'edit', (x) => !x.local);
     if (!e) return;
     const file = join(e.root, MANIFEST_FILE);
     const text = await readFile(file, 'utf8');
@@ -147,7 +148,7 @@ export class DeploymentCommands {
       void vscode.window.showWarningMessage('MLShip: serving a model loads it into onnxruntime, which Restricted Mode does not allow. Trust the workspace first.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
       return;
     }
-    const v = await this.pickVersion(node, 'Model version to serve locally');
+    const v = await this.pickVersion(node, { title: 'MLShip: Serve Model Locally', placeHolder: 'ONNX model version to serve on this machine (Open Inference Protocol v2)' });
     if (!v) return;
     const servable = servableFromVersion(v);
     if ('problem' in servable) {
@@ -169,7 +170,7 @@ export class DeploymentCommands {
   }
 
   private async stopLocal(node?: DeploymentsNode): Promise<void> {
-    const e = await this.entryFor(node, 'stop', (x) => !!x.local);
+    const e = await this.entryFor(node, 'Stop Local Deployment', 'stop', (x) => !!x.local);
     if (!e?.local) return;
     const port = e.local.process.endpoint.port;
     await this.service.stopLocal(e.id);
@@ -262,7 +263,7 @@ export class DeploymentCommands {
   }
 
   private async replay(node?: DeploymentsNode | string): Promise<void> {
-    const e = await this.entryFor(node, 'replay snapshot traffic to', (x) => !!x.config.inference);
+    const e = await this.entryFor(node, 'Replay Snapshot Traffic', 'replay snapshot traffic to', (x) => !!x.config.inference);
     if (!e?.config.inference) return;
     // Once discovery is done: a pass in progress (the served model's logs just appeared) must not hide the version it
     // serves.
@@ -293,7 +294,8 @@ export class DeploymentCommands {
       const n = Number(text);
       return Number.isFinite(n) && n > 0 && (!integer || Number.isInteger(n)) ? undefined : `Enter ${integer ? 'a whole number' : 'a number'} above 0 (${what}).`;
     };
-    const ask = async (prompt: string, value: string, validate: (t: string) => string | undefined): Promise<string | undefined> => vscode.window.showInputBox({ title: `Replay to ${e.config.name}`, prompt, value, validateInput: validate, ignoreFocusOut: true });
+    const ask = async (prompt: string, value: string, validate: (t: string) => string | undefined, placeHolder = prompt): Promise<string | undefined> =>
+      vscode.window.showInputBox({ title: `Replay ${pick.name} to ${e.config.name}`, prompt, placeHolder, value, validateInput: validate, ignoreFocusOut: true });
     const rate = await ask('Requests per second', '10', positive('requests per second', false));
     if (rate === undefined) return;
     // By default enough requests for live drift to be measured once they are logged, and the time to send them.
@@ -308,7 +310,7 @@ export class DeploymentCommands {
       } catch (err) {
         return errorMessage(err);
       }
-    });
+    }, 'No shift (Enter), or e.g. income*1.3, age+10');
     if (shiftText === undefined) return;
     const shifts: ColumnShift[] = shiftText.split(',').filter((x) => x.trim() !== '').map(parseShift);
     // Looked up again now, as the catalog may have been refreshed while the questions were answered.
@@ -324,7 +326,7 @@ export class DeploymentCommands {
           { label: 'Feedback for 10 % of requests', share: 0.1 },
           { label: 'No feedback', share: 0 },
         ].map((c) => ({ ...c, description: c.share > 0 ? `true outcome from "${labelColumn}", 2 s after the prediction` : undefined })),
-        { title: `Replay to ${e.config.name}`, placeHolder: 'Post feedback from the snapshot\'s label column?' },
+        { title: `Replay ${pick.name} to ${e.config.name}`, placeHolder: 'Post feedback from the snapshot\'s label column?' },
       );
       if (!choice) return;
       feedbackShare = choice.share;

@@ -20,7 +20,7 @@ import { log } from './log';
 import { modelProcess } from './modelProcess';
 import type { ModelsNode, ModelsTreeProvider } from './modelsTree';
 import { snapshotRows, type SnapshotsNode, type SnapshotsTreeProvider } from './snapshotsTree';
-import { showCommandError } from './notify';
+import { showCommandError, showDetailed, showNotice } from './notify';
 
 type AnyNode = ModelsNode | SnapshotsNode;
 
@@ -158,7 +158,7 @@ export class Commands implements DetailsHost {
 
   async benchmark(node?: AnyNode): Promise<void> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('MLShip: Benchmark Latency loads the model into onnxruntime, which Restricted Mode does not allow. Trust the workspace to benchmark.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      void showDetailed('warning', 'MLShip: Benchmark Latency needs a trusted workspace. Trust it, then benchmark again.', 'Benchmarking loads the model into onnxruntime, which Restricted Mode does not allow.', { actions: ['Manage Workspace Trust'] }).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
       return;
     }
     const id = await this.target(node, 'version', { title: 'MLShip: Benchmark Latency', placeHolder: 'ONNX model version to benchmark in onnxruntime' });
@@ -168,7 +168,8 @@ export class Commands implements DetailsHost {
 
   private async benchmarkVersion(v: ModelVersionEntry): Promise<void> {
     if (v.format !== 'onnx' || !v.modelFile || v.error) {
-      void vscode.window.showWarningMessage(`MLShip: ${v.modelName} ${v.version} cannot be benchmarked: ${v.error ? v.error.message : 'only ONNX models run in onnxruntime.'}`);
+      if (v.error) void showDetailed('warning', `MLShip: ${v.modelName} ${v.version} cannot be benchmarked: its model file cannot be read.`, `${v.error.message}${v.error.detail ? ` ${v.error.detail}` : ''} (${v.error.file}${v.error.line ? `:${v.error.line}` : ''})`);
+      else void showNotice('warning', `MLShip: ${v.modelName} ${v.version} cannot be benchmarked: only ONNX models run in onnxruntime.`);
       return;
     }
     const modelFile = v.modelFile;
@@ -225,8 +226,10 @@ export class Commands implements DetailsHost {
       log().info(`Benchmark ${label}: ${summary}. ${cmp.message}${result.notes.length ? ` Notes: ${result.notes.join(' ')}` : ''}`);
       const view = await this.render(v.id);
       if (view) DetailsPanel.show(this.extensionUri, this, view);
-      const show = cmp.withinBudget ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-      void show(`MLShip: ${label} — ${summary}. ${cmp.message}`);
+      // The toast says what a reader looks for (the percentiles, or the budget exceeded); all of it is in the log.
+      const percentiles = `p50 ${formatMs(s.p50)} · p95 ${formatMs(s.p95)} · p99 ${formatMs(s.p99)} · ${Math.round(result.throughput).toLocaleString('en-US')} inferences/s`;
+      if (cmp.withinBudget) void showDetailed('info', `MLShip: ${label} — ${percentiles}.`, `Cold start ${formatMs(result.coldStartMs)}. ${cmp.message}`, { logged: true });
+      else void showDetailed('warning', `MLShip: ${label} — ${cmp.message}`, `${summary}.`, { logged: true });
     } catch (err) {
       if (isAbortError(err)) {
         log().info(`Benchmark ${label} cancelled.`);

@@ -7,16 +7,27 @@ import { log } from './log';
 
 export const SHOW_DETAILS = 'Show Details';
 
+export interface NoticeOptions {
+  /** Buttons before "Show Details". */
+  actions?: readonly string[];
+  /** The caller has written the full text to the log already. */
+  logged?: boolean;
+}
+
 /**
- * Shows `headline` (short: what failed, what to do) with `actions`, plus "Show Details" when there is `detail`; the
- * headline and detail go to the log either way. Resolves with the action chosen other than "Show Details".
+ * Shows `headline` (short: what failed, what to do) with the actions, plus "Show Details" when there is `detail`,
+ * which opens the log; the headline and detail are written to the log unless `logged`. Resolves with the action
+ * chosen other than "Show Details".
  */
-export async function showDetailed(severity: 'error' | 'warning', headline: string, detail?: string, ...actions: string[]): Promise<string | undefined> {
-  const full = detail ? `${headline} ${detail}` : headline;
-  if (severity === 'error') log().error(full.replace(/^MLShip: /, ''));
-  else log().warn(full.replace(/^MLShip: /, ''));
-  const show = severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-  const choice = await show(headline, ...actions, ...(detail ? [SHOW_DETAILS] : []));
+export async function showDetailed(severity: 'error' | 'warning' | 'info', headline: string, detail?: string, options: NoticeOptions = {}): Promise<string | undefined> {
+  if (!options.logged) {
+    const full = (detail ? `${headline} ${detail}` : headline).replace(/^MLShip: /, '');
+    if (severity === 'error') log().error(full);
+    else if (severity === 'warning') log().warn(full);
+    else log().info(full);
+  }
+  const show = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const choice = await show(headline, ...(options.actions ?? []), ...(detail ? [SHOW_DETAILS] : []));
   if (choice === SHOW_DETAILS) {
     log().show(true);
     return undefined;
@@ -25,9 +36,9 @@ export async function showDetailed(severity: 'error' | 'warning', headline: stri
 }
 
 /** A message that may run long, split by splitNotice(): its first sentence in the toast, the rest behind "Show Details". */
-export function showNotice(severity: 'error' | 'warning', message: string, ...actions: string[]): Promise<string | undefined> {
+export function showNotice(severity: 'error' | 'warning', message: string, options: NoticeOptions = {}): Promise<string | undefined> {
   const { headline, detail } = splitNotice(message);
-  return showDetailed(severity, headline, detail, ...actions);
+  return showDetailed(severity, headline, detail, options);
 }
 
 /** A command that failed: the whole reason in the log, its first sentence in the toast. */

@@ -145,7 +145,7 @@ export class DeploymentCommands {
 
   private async serveLocally(node?: unknown): Promise<void> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('MLShip: serving a model loads it into onnxruntime, which Restricted Mode does not allow. Trust the workspace first.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      void showDetailed('warning', 'MLShip: Serve Model Locally needs a trusted workspace. Trust it, then serve again.', 'Serving loads the model into onnxruntime, which Restricted Mode does not allow.', { actions: ['Manage Workspace Trust'] }).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
       return;
     }
     const v = await this.pickVersion(node, { title: 'MLShip: Serve Model Locally', placeHolder: 'ONNX model version to serve on this machine (Open Inference Protocol v2)' });
@@ -361,7 +361,7 @@ export class DeploymentCommands {
     const text = `MLShip: replay to ${e.config.name} ${summary.stoppedBy === 'cancelled' ? 'cancelled' : 'done'} — sent ${summary.sent}, answered ${summary.ok}, failed ${summary.failed}, feedback ${summary.feedback}.`;
     if (summary.failed > 0) {
       // The toast says what happened; the last error, which can be long, is behind Show Details (and in the log).
-      void showDetailed('warning', text, `Last error: ${summary.lastError ?? 'unknown'}`, 'Open Dashboard').then((a) => (a ? this.openDashboard(e.id) : undefined));
+      void showDetailed('warning', text, `Last error: ${summary.lastError ?? 'unknown'}`, { actions: ['Open Dashboard'] }).then((a) => (a ? this.openDashboard(e.id) : undefined));
     } else {
       log().info(text);
       void vscode.window.showInformationMessage(text, 'Open Dashboard').then((a) => a && this.openDashboard(e.id));

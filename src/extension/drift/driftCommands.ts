@@ -13,7 +13,7 @@ import { log } from '../log';
 import type { SnapshotsNode } from '../snapshotsTree';
 import { DriftPanel } from './driftPanel';
 import { DriftWorker, JobCancelled } from './driftWorker';
-import { showCommandError } from '../notify';
+import { showCommandError, showNotice } from '../notify';
 
 interface Target {
   catalog: Catalog;
@@ -79,7 +79,7 @@ export class DriftCommands {
     if (n?.kind === 'snapshot') {
       const t = this.locate(n.snapshot.id);
       if (t && !this.readable(t.snapshot)) {
-        void vscode.window.showWarningMessage(`MLShip: ${t.snapshot.relPath} is not in the workspace (${t.snapshot.dvc ? 'run dvc pull to fetch it' : 'not a data file'}).`);
+        void showNotice('warning', `MLShip: ${t.snapshot.relPath} is not in the workspace (${t.snapshot.dvc ? 'run dvc pull to fetch it' : 'not a data file'}).`);
         return undefined;
       }
       if (t) return t;

@@ -124,7 +124,7 @@ export function replayMisfitSummary(metadata: Pick<OipModelMetadata, 'inputs'>, 
   const first = rows[0];
   if (misfit === undefined || !first || !featureNames?.length || featureNames.some((f) => f in first)) return misfit;
   const names = featureNames.length > 4 ? `${featureNames.slice(0, 4).join(', ')} and ${featureNames.length - 4} more` : featureNames.join(', ');
-  return `None of the model's ${featureNames.length} input columns (${names}) is in the snapshot.`;
+  return `None of the model's ${featureNames.length} input columns is in the snapshot (${names}).`;
 }
 
 /** A snapshot offered by Replay Snapshot Traffic, as orderReplayChoices() sees it. */

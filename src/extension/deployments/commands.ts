@@ -220,8 +220,9 @@ export class DeploymentCommands {
         const roles = [relation === 'training' ? 'trained on' : undefined, relative(root, s.path) === baseline || relation === 'training' ? 'baseline' : undefined].filter(Boolean);
         return {
           label: `${misfit ? '$(circle-slash)' : known ? '$(pass)' : '$(database)'} ${dataset} ${s.label}`,
-          description: misfit ? `does not fit · ${s.format}` : [known ? 'fits' : undefined, ...roles, s.format].filter(Boolean).join(' · '),
-          detail: misfit ? `${s.relPath} — ${misfit}` : s.relPath,
+          description: misfit ? `does not fit · ${s.format}` : [...roles, s.format].filter(Boolean).join(' · '),
+          // What cannot be picked says why first; its path is in the label's dataset and file name.
+          detail: misfit ?? s.relPath,
           name: `${dataset} ${s.label}`,
           s,
           ...(misfit ? { misfit } : {}),
@@ -230,9 +231,9 @@ export class DeploymentCommands {
       const fits = fitting.map(item);
       const misfitItems = misfits.map(item);
       quick.items = [
-        ...(known && fits.length ? [{ label: `Fit the inputs of ${name}`, kind: vscode.QuickPickItemKind.Separator }] : []),
+        ...(known && fits.length ? [{ label: 'fit the model', kind: vscode.QuickPickItemKind.Separator }] : []),
         ...fits,
-        ...(misfitItems.length ? [{ label: `Do not fit ${name} (cannot be picked)`, kind: vscode.QuickPickItemKind.Separator }] : []),
+        ...(misfitItems.length ? [{ label: 'do not fit: cannot be picked', kind: vscode.QuickPickItemKind.Separator }] : []),
         ...misfitItems,
       ];
       quick.placeholder = !known
@@ -249,7 +250,7 @@ export class DeploymentCommands {
           // Rows that would be refused are not picked: the picker stays open and says why.
           if (chosen.misfit) {
             quick.value = '';
-            quick.placeholder = `${chosen.name} does not fit ${name}: ${chosen.misfit} Pick one that fits.`;
+            quick.placeholder = `${chosen.name} does not fit the model (see its second line): pick one above the line`;
             return;
           }
           resolve(chosen);

@@ -108,7 +108,7 @@ describe('the snapshots Replay Snapshot Traffic offers', () => {
 
   it('says in a line why rows do not fit: none of the model\'s input columns', () => {
     const deliveries = [{ order_id: 'D-100000', distance_km: 4.7, items: 3, prep_time_min: 16, hour_of_day: 11, is_raining: 0, eta_minutes: 34.5 }];
-    assert.equal(replayMisfitSummary(metadata, deliveries, FEATURES), "None of the model's 6 input columns (age, income, debt_ratio, credit_lines and 2 more) is in the snapshot.");
+    assert.equal(replayMisfitSummary(metadata, deliveries, FEATURES), "None of the model's 6 input columns is in the snapshot (age, income, debt_ratio, credit_lines and 2 more).");
     // Rows with some of the input columns fit (the others are sent as missing values).
     const noAgeNorIncome = Object.fromEntries(Object.entries(rows[0] as Record<string, unknown>).filter(([k]) => k !== 'age' && k !== 'income'));
     assert.equal(replayMisfitSummary(metadata, [noAgeNorIncome], FEATURES), undefined);

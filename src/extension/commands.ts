@@ -227,7 +227,7 @@ export class Commands implements DetailsHost {
       const view = await this.render(v.id);
       if (view) DetailsPanel.show(this.extensionUri, this, view);
       // The toast says what a reader looks for (the percentiles, or the budget exceeded); all of it is in the log.
-      const percentiles = `p50 ${formatMs(s.p50)} · p95 ${formatMs(s.p95)} · p99 ${formatMs(s.p99)} · ${Math.round(result.throughput).toLocaleString('en-US')} inferences/s`;
+      const percentiles = `p50 ${formatMs(s.p50)} · p95 ${formatMs(s.p95)} (within the ${formatMs(cmp.budgetMs)} budget) · p99 ${formatMs(s.p99)} · ${Math.round(result.throughput).toLocaleString('en-US')} inferences/s`;
       if (cmp.withinBudget) void showDetailed('info', `MLShip: ${label} — ${percentiles}.`, `Cold start ${formatMs(result.coldStartMs)}. ${cmp.message}`, { logged: true });
       else void showDetailed('warning', `MLShip: ${label} — ${cmp.message}`, `${summary}.`, { logged: true });
     } catch (err) {

@@ -152,7 +152,9 @@ export class DeploymentCommands {
     if (!v) return;
     const servable = servableFromVersion(v);
     if ('problem' in servable) {
-      void showNotice('warning', `MLShip: ${servable.problem}`);
+      // A broken model file: the toast says so and what to do; the reader's full reason is behind Show Details.
+      if (v.error) void showDetailed('warning', `MLShip: ${v.modelName} ${v.version} cannot be served: its model file cannot be read. Fix or replace it, then serve again.`, `${v.error.message}${v.error.detail ? ` ${v.error.detail}` : ''} (${v.error.file})`);
+      else void showNotice('warning', `MLShip: ${servable.problem}`);
       return;
     }
     const budget = vscode.workspace.getConfiguration('mlship', vscode.Uri.file(v.path)).get<number>('latencyBudgetMs') ?? 50;
@@ -192,7 +194,7 @@ export class DeploymentCommands {
   private async pickReplaySnapshot(e: DeploymentEntry, client: OipClient, snapshots: readonly ReplaySource[]): Promise<{ pick: ReplayItem; known: OipModelMetadata | undefined } | undefined> {
     const name = e.config.name;
     const quick = vscode.window.createQuickPick<ReplayItem | vscode.QuickPickItem>();
-    quick.title = `Replay Snapshot Traffic to ${name}`;
+    quick.title = `MLShip: Replay Snapshot Traffic to ${name}`;
     quick.placeholder = `Checking which snapshots fit the inputs of ${name}…`;
     quick.matchOnDescription = true;
     quick.matchOnDetail = true;
@@ -250,7 +252,7 @@ export class DeploymentCommands {
           // Rows that would be refused are not picked: the picker stays open and says why.
           if (chosen.misfit) {
             quick.value = '';
-            quick.placeholder = `${chosen.name} does not fit the model (see its second line): pick one above the line`;
+            quick.placeholder = `${chosen.name} does not fit the model: pick one above the line`;
             return;
           }
           resolve(chosen);

@@ -281,7 +281,9 @@ export class DeploymentCommands {
     // The picker waits for the model's metadata only briefly: a deployment that is down gets the snapshots unjudged.
     const picked = await this.pickReplaySnapshot(e, new OipClient(target, { timeoutMs: 3000, ...(token ? { token } : {}) }), snapshots);
     if (!picked) return;
-    const { pick, known } = picked;
+    const { pick } = picked;
+    // Asked again, with the replay's own timeout, when the picker could not wait for it.
+    const known = picked.known ?? (await client.modelMetadata().catch(() => undefined));
     const snapshot: SnapshotEntry = pick.s;
     const version = this.versionOf(e);
     const rows = await readSnapshotRows(snapshot.path, dataFormatOf(snapshot.path) ?? 'csv', 5000);

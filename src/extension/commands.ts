@@ -12,6 +12,7 @@ import { errorMessage, isAbortError } from '../core/util/concurrency';
 import { sha256File, sha256Path } from '../core/util/hash';
 import { readSnapshotRows } from '../core/formats/tabular';
 import { parseFeatureNames } from '../core/inference/inputs';
+import { problemDetail } from '../core/present/notice';
 import type { DetailsAction, DetailsView } from '../shared/detailsMessages';
 import type { LatencyBenchmarkResult } from '../shared/serve';
 import type { CatalogService } from './catalogService';
@@ -168,7 +169,7 @@ export class Commands implements DetailsHost {
 
   private async benchmarkVersion(v: ModelVersionEntry): Promise<void> {
     if (v.format !== 'onnx' || !v.modelFile || v.error) {
-      if (v.error) void showDetailed('warning', `MLShip: ${v.modelName} ${v.version} cannot be benchmarked: its model file cannot be read.`, `${v.error.message}${v.error.detail ? ` ${v.error.detail}` : ''} (${v.error.file}${v.error.line ? `:${v.error.line}` : ''})`);
+      if (v.error) void showDetailed('warning', `MLShip: ${v.modelName} ${v.version} cannot be benchmarked: its model file cannot be read.`, problemDetail(v.error));
       else void showNotice('warning', `MLShip: ${v.modelName} ${v.version} cannot be benchmarked: only ONNX models run in onnxruntime.`);
       return;
     }

@@ -1,6 +1,7 @@
 // Notifications for people: VS Code shows a toast's text on one or two lines and cuts the rest, so a long message is
 // split into a short first sentence for the toast (what failed, what to do) and the rest, which the extension puts
 // behind a "Show Details" action (the MLShip log holds the full text).
+import type { ProblemInfo } from '../registry/types';
 
 /** Most characters a toast's text should have to be read whole (a toast is about 450 px wide, two lines). */
 export const NOTICE_LIMIT = 110;
@@ -30,4 +31,9 @@ export function splitNotice(message: string, limit = NOTICE_LIMIT): Notice {
   const space = room.lastIndexOf(' ');
   const cut = (space > limit / 2 ? room.slice(0, space) : room).replace(/[\s,;:—-]+$/, '');
   return { headline: `${cut}…`, detail: text };
+}
+
+/** A file's problem in full, for the detail behind "Show Details": the message, its detail, the file and line. */
+export function problemDetail(p: ProblemInfo): string {
+  return `${p.message}${p.detail ? ` — ${p.detail}` : ''} (${p.file}${p.line ? `:${p.line}` : ''})`;
 }

@@ -9,6 +9,7 @@ import { servableFromVersion } from '../../core/deployments/local';
 import { OipClient, type OipModelMetadata } from '../../core/deployments/oip';
 import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, orderReplayChoices, parseShift, replayMisfit, replayMisfitSummary, replaySnapshot, type ColumnShift, type ReplayChoice } from '../../core/deployments/replay';
 import { readSnapshotRows } from '../../core/formats/tabular';
+import { problemDetail } from '../../core/present/notice';
 import { dataFormatOf } from '../../core/registry/catalog';
 import { findModelVersion, labelColumnOf } from '../../core/registry/resolve';
 import type { ModelVersionEntry, SnapshotEntry } from '../../core/registry/types';
@@ -153,7 +154,7 @@ export class DeploymentCommands {
     const servable = servableFromVersion(v);
     if ('problem' in servable) {
       // A broken model file: the toast says so and what to do; the reader's full reason is behind Show Details.
-      if (v.error) void showDetailed('warning', `MLShip: ${v.modelName} ${v.version} cannot be served: its model file cannot be read. Fix or replace it, then serve again.`, `${v.error.message}${v.error.detail ? ` ${v.error.detail}` : ''} (${v.error.file})`);
+      if (v.error) void showDetailed('warning', `MLShip: ${v.modelName} ${v.version} cannot be served: its model file cannot be read. Fix or replace it, then serve again.`, problemDetail(v.error));
       else void showNotice('warning', `MLShip: ${servable.problem}`);
       return;
     }

@@ -1,7 +1,7 @@
 // Toasts: a long message becomes a short first sentence plus the detail behind "Show Details", nothing lost.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NOTICE_LIMIT, splitNotice } from '../../../src/core/present/notice';
+import { NOTICE_LIMIT, problemDetail, splitNotice } from '../../../src/core/present/notice';
 
 describe('splitNotice', () => {
   it('leaves a short message whole', () => {
@@ -33,5 +33,12 @@ describe('splitNotice', () => {
       // Nothing is lost: the headline and the detail together hold every word of the message.
       assert.ok(n.detail === message.trim() || `${n.headline} ${n.detail}` === message.trim());
     }
+  });
+});
+
+describe('problemDetail', () => {
+  it('says the problem, its detail, the file and the line', () => {
+    assert.equal(problemDetail({ message: 'Truncated ONNX file', detail: 'field graph needs 437 bytes', file: '/w/m.onnx' }), 'Truncated ONNX file — field graph needs 437 bytes (/w/m.onnx)');
+    assert.equal(problemDetail({ message: 'Invalid YAML', file: '/w/mlship.yaml', line: 3 }), 'Invalid YAML (/w/mlship.yaml:3)');
   });
 });

@@ -110,7 +110,7 @@ describe('Deployments in code-server', () => {
     await deliveries.waitFor({ timeout: 15_000 });
     const rows = (await page.locator('.quick-input-list .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
     const at = (re: RegExp): number => rows.findIndex((t) => re.test(t));
-    assert.match(rows[0] ?? '', /applications 2025-10 .*trained on/, JSON.stringify(rows));
+    assert.match(rows[0] ?? '', /applications 2025-10.*trained on/, JSON.stringify(rows));
     assert.ok(at(/applications 2025-11/) > 0 && at(/applications 2025-11/) < at(/deliveries/), JSON.stringify(rows));
     assert.match(await deliveries.innerText(), /does not fit[\s\S]*None of the model's 6 input columns/);
     await deliveries.click();

@@ -10,6 +10,7 @@ import { ALWAYS_SKIPPED_DIRS, walkWorkspace } from '../core/registry/walk';
 import { WorkspaceWatcher } from '../core/registry/watcher';
 import { errorMessage, RerunnableJob } from '../core/util/concurrency';
 import { log } from './log';
+import { showDetailed, showNotice } from './notify';
 
 function enabledExcludes(folder: vscode.WorkspaceFolder): string[] {
   const filesExclude = vscode.workspace.getConfiguration('files', folder).get<Record<string, unknown>>('exclude') ?? {};
@@ -96,7 +97,7 @@ export class CatalogService implements vscode.Disposable {
         } catch (err) {
           if ((err as Error).name === 'AbortError') return;
           log().error(`Discovery failed in ${folder.name}: ${errorMessage(err)}`);
-          void vscode.window.showErrorMessage(`MLShip could not scan ${folder.name}: ${errorMessage(err)}`, 'Show Log').then((a) => a && log().show());
+          void showDetailed('error', `MLShip could not scan ${folder.name}. Run "MLShip: Refresh" to try again.`, errorMessage(err), { logged: true });
         }
       }
       for (const root of [...this.catalogs.keys()]) if (!folders.some((f) => f.uri.fsPath === root)) this.catalogs.delete(root);
@@ -147,7 +148,7 @@ export class CatalogService implements vscode.Disposable {
           log().error(`${problem.message} ${problem.advice}`);
           if (!this.watcherWarned) {
             this.watcherWarned = true;
-            void vscode.window.showWarningMessage(`MLShip: ${problem.message}. ${problem.advice}`, 'Show Log').then((a) => a && log().show());
+            void showNotice('warning', `MLShip: ${problem.message}. ${problem.advice}`, { logged: true });
           }
         },
         fingerprint: async () => {

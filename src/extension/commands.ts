@@ -12,6 +12,7 @@ import { errorMessage, isAbortError } from '../core/util/concurrency';
 import { sha256File, sha256Path } from '../core/util/hash';
 import { readSnapshotRows } from '../core/formats/tabular';
 import { parseFeatureNames } from '../core/inference/inputs';
+import { problemDetail } from '../core/present/notice';
 import type { DetailsAction, DetailsView } from '../shared/detailsMessages';
 import type { LatencyBenchmarkResult } from '../shared/serve';
 import type { CatalogService } from './catalogService';
@@ -20,6 +21,7 @@ import { log } from './log';
 import { modelProcess } from './modelProcess';
 import type { ModelsNode, ModelsTreeProvider } from './modelsTree';
 import { snapshotRows, type SnapshotsNode, type SnapshotsTreeProvider } from './snapshotsTree';
+import { showCommandError, showDetailed, showNotice } from './notify';
 
 type AnyNode = ModelsNode | SnapshotsNode;
 
@@ -38,8 +40,7 @@ export class Commands implements DetailsHost {
       try {
         await fn(...args);
       } catch (err) {
-        log().error(`${id} failed: ${errorMessage(err)}`);
-        void vscode.window.showErrorMessage(`MLShip: ${errorMessage(err)}`, 'Show Log').then((a) => a && log().show());
+        showCommandError(id, err);
       }
     });
     return [
@@ -59,7 +60,7 @@ export class Commands implements DetailsHost {
   }
 
   /** Resolves a command argument to a version or snapshot id, asking when nothing is selected. */
-  private async target(node: AnyNode | undefined, want: 'version' | 'any', placeHolder?: string): Promise<string | undefined> {
+  private async target(node: AnyNode | undefined, want: 'version' | 'any', ask: { title: string; placeHolder: string }): Promise<string | undefined> {
     let n = node ?? this.selected();
     while (n && n.kind !== 'version' && n.kind !== 'snapshot' && n.kind !== 'model' && n.kind !== 'folder' && n.kind !== 'dataset') n = n.parent;
     if (n?.kind === 'version') return n.version.id;
@@ -83,13 +84,13 @@ export class Commands implements DetailsHost {
       void vscode.window.showInformationMessage(want === 'version' ? 'MLShip: no ONNX model version in this workspace.' : 'MLShip: no models or data snapshots found.');
       return undefined;
     }
-    const pick = await vscode.window.showQuickPick(items, { placeHolder: placeHolder ?? (want === 'version' ? 'Model version to benchmark' : 'Model version or data snapshot'), matchOnDescription: true, matchOnDetail: true });
+    const pick = await vscode.window.showQuickPick(items, { ...ask, matchOnDescription: true, matchOnDetail: true });
     return pick?.id;
   }
 
   /** The ONNX model version a command was invoked on (tree node, selection, or a quick pick). */
-  async pickVersion(node: unknown, placeHolder: string): Promise<ModelVersionEntry | undefined> {
-    const id = await this.target(node as AnyNode | undefined, 'version', placeHolder);
+  async pickVersion(node: unknown, ask: { title: string; placeHolder: string }): Promise<ModelVersionEntry | undefined> {
+    const id = await this.target(node as AnyNode | undefined, 'version', ask);
     return id ? this.service.findVersion(id) : undefined;
   }
 
@@ -129,7 +130,7 @@ export class Commands implements DetailsHost {
   }
 
   async showDetails(node?: AnyNode): Promise<void> {
-    const id = await this.target(node, 'any');
+    const id = await this.target(node, 'any', { title: 'MLShip: Show Details', placeHolder: 'Model version or data snapshot to show the details of' });
     if (!id) return;
     const view = await this.render(id);
     if (view) DetailsPanel.show(this.extensionUri, this, view);
@@ -158,17 +159,18 @@ export class Commands implements DetailsHost {
 
   async benchmark(node?: AnyNode): Promise<void> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('MLShip: Benchmark Latency loads the model into onnxruntime, which Restricted Mode does not allow. Trust the workspace to benchmark.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      void showDetailed('warning', 'MLShip: Benchmark Latency needs a trusted workspace. Trust it, then benchmark again.', 'Benchmarking loads the model into onnxruntime, which Restricted Mode does not allow.', { actions: ['Manage Workspace Trust'] }).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
       return;
     }
-    const id = await this.target(node, 'version');
+    const id = await this.target(node, 'version', { title: 'MLShip: Benchmark Latency', placeHolder: 'ONNX model version to benchmark in onnxruntime' });
     const version = id ? this.service.findVersion(id) : undefined;
     if (version) await this.benchmarkVersion(version);
   }
 
   private async benchmarkVersion(v: ModelVersionEntry): Promise<void> {
     if (v.format !== 'onnx' || !v.modelFile || v.error) {
-      void vscode.window.showWarningMessage(`MLShip: ${v.modelName} ${v.version} cannot be benchmarked: ${v.error ? v.error.message : 'only ONNX models run in onnxruntime.'}`);
+      if (v.error) void showDetailed('warning', `MLShip: ${v.modelName} ${v.version} cannot be benchmarked: its model file cannot be read.`, problemDetail(v.error));
+      else void showNotice('warning', `MLShip: ${v.modelName} ${v.version} cannot be benchmarked: only ONNX models run in onnxruntime.`);
       return;
     }
     const modelFile = v.modelFile;
@@ -225,8 +227,10 @@ export class Commands implements DetailsHost {
       log().info(`Benchmark ${label}: ${summary}. ${cmp.message}${result.notes.length ? ` Notes: ${result.notes.join(' ')}` : ''}`);
       const view = await this.render(v.id);
       if (view) DetailsPanel.show(this.extensionUri, this, view);
-      const show = cmp.withinBudget ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-      void show(`MLShip: ${label} — ${summary}. ${cmp.message}`);
+      // The toast says what a reader looks for (the percentiles, or the budget exceeded); all of it is in the log.
+      const percentiles = `p50 ${formatMs(s.p50)} · p95 ${formatMs(s.p95)} (within the ${formatMs(cmp.budgetMs)} budget) · p99 ${formatMs(s.p99)} · ${Math.round(result.throughput).toLocaleString('en-US')} inferences/s`;
+      if (cmp.withinBudget) void showDetailed('info', `MLShip: ${label} — ${percentiles}.`, `Cold start ${formatMs(result.coldStartMs)}. ${cmp.message}`, { logged: true });
+      else void showDetailed('warning', `MLShip: ${label} — ${cmp.message}`, `${summary}.`, { logged: true });
     } catch (err) {
       if (isAbortError(err)) {
         log().info(`Benchmark ${label} cancelled.`);
@@ -241,7 +245,7 @@ export class Commands implements DetailsHost {
   private async copyReference(node?: AnyNode): Promise<void> {
     const n = node ?? this.selected();
     if (n?.kind === 'model') return this.copy(n.model.source === 'mlflow' ? `models:/${n.model.name}` : (n.model.versions[0]?.reference ?? n.model.path));
-    const id = await this.target(n, 'any');
+    const id = await this.target(n, 'any', { title: 'MLShip: Copy Reference', placeHolder: 'Model version or data snapshot whose reference to copy' });
     if (!id) return;
     await this.copy(this.service.findVersion(id)?.reference ?? this.service.findSnapshot(id)?.snapshot.relPath);
   }
@@ -255,7 +259,7 @@ export class Commands implements DetailsHost {
   private async revealInExplorer(node?: AnyNode): Promise<void> {
     const n = node ?? this.selected();
     if (n?.kind === 'model') return this.reveal(n.model.path);
-    const id = await this.target(n, 'any');
+    const id = await this.target(n, 'any', { title: 'MLShip: Reveal in Explorer', placeHolder: 'Model version or data snapshot to reveal in the Explorer' });
     if (id) await this.runAction('revealInExplorer', id);
   }
 

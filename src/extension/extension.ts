@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): MlshipApi {
   });
   const deploymentsProvider = new DeploymentsTreeProvider(deployments);
   const deploymentsView = vscode.window.createTreeView('mlship.deployments', { treeDataProvider: deploymentsProvider, showCollapseAll: true });
-  const deploymentCommands = new DeploymentCommands(context, deployments, { provider: deploymentsProvider, view: deploymentsView }, service, (node, placeHolder) => commands.pickVersion(node, placeHolder));
+  const deploymentCommands = new DeploymentCommands(context, deployments, { provider: deploymentsProvider, view: deploymentsView }, service, (node, ask) => commands.pickVersion(node, ask));
   context.subscriptions.push(
     deployments,
     deploymentsView,

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { StatusNotification } from '../shared/lsp';
 import { log } from './log';
+import { showNotice } from './notify';
 
 const LANGUAGES = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 
@@ -22,7 +23,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
   };
   const client = new LanguageClient('mlship', 'MLShip Diagnostics', serverOptions, clientOptions);
   client.onNotification(StatusNotification.type, ({ state, message }) => {
-    if (state === 'error') void vscode.window.showErrorMessage(message);
+    if (state === 'error') void showNotice('error', message);
     else log().info(message);
   });
   await client.start();

@@ -3,9 +3,10 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes, sha256Path, shortHash } from '../core/util/hash';
 import { compactCount, formatDate, formatNumber, formatTensor } from '../core/present/format';
+import { escapeMarkdown } from '../core/present/tooltip';
 import type { Catalog, ModelEntry, ModelVersionEntry } from '../core/registry/types';
 import type { CatalogService } from './catalogService';
-import { detailItem, detailNodes, groupChildren, groupItem, NodeCache, problemLeaf, problemTooltip, rootFolderItem, type DetailGroup, type DetailLeaf, type DetailNode, type GroupNode } from './treeParts';
+import { detailItem, detailNodes, groupChildren, groupItem, NodeCache, problemLeaf, problemTooltip, rootFolderItem, rowTooltipMarkdown, type DetailGroup, type DetailLeaf, type DetailNode, type GroupNode } from './treeParts';
 
 export type ModelsNode =
   | { kind: 'folder'; id: string; catalog: Catalog }
@@ -128,7 +129,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
   getTreeItem(node: ModelsNode): vscode.TreeItem {
     switch (node.kind) {
       case 'folder':
-        return rootFolderItem(node.id, basename(node.catalog.root), `${node.catalog.models.length} models`);
+        return rootFolderItem(node.id, basename(node.catalog.root), node.catalog.root, `${node.catalog.models.length} models`);
       case 'model': {
         const m = node.model;
         const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.Collapsed);
@@ -137,7 +138,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
         const broken = m.error ?? (m.versions.length === 1 ? m.versions[0]?.error : undefined);
         item.description = broken ? broken.message : m.source === 'file' ? sourceLabel : `${m.versions.length} version${m.versions.length === 1 ? '' : 's'} · ${sourceLabel}`;
         item.iconPath = broken ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon(m.source === 'mlflow' ? 'beaker' : m.source === 'folder' ? 'versions' : FORMAT_ICON[m.versions[0]?.format ?? ''] ?? 'symbol-file');
-        item.tooltip = broken ? problemTooltip(broken) : `${m.name}\n${m.path}`;
+        item.tooltip = broken ? problemTooltip(broken, m.name) : rowTooltipMarkdown({ label: m.name, description: item.description, lines: [m.path] });
         item.resourceUri = vscode.Uri.file(m.path);
         item.contextValue = 'mlship.model';
         return item;
@@ -154,9 +155,9 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
           : v.metadata?.unsafe
             ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
             : new vscode.ThemeIcon(v.aliases.length ? 'star-full' : 'tag');
-        if (v.error) item.tooltip = problemTooltip(v.error);
+        if (v.error) item.tooltip = problemTooltip(v.error, `${v.modelName} ${item.label as string}`);
         else {
-          const md = new vscode.MarkdownString(`**${v.modelName}** ${item.label as string}${tags.length ? ` — ${tags.join(', ')}` : ''}\n\n`);
+          const md = new vscode.MarkdownString(`**${escapeMarkdown(v.modelName)}** ${escapeMarkdown(item.label as string)} — ${escapeMarkdown(item.description)}\n\n`);
           md.appendText(`${v.reference}\n${v.path}`);
           if (v.metadata?.unsafe) md.appendMarkdown(`\n\n$(warning) ${v.metadata.unsafe}`);
           md.supportThemeIcons = true;

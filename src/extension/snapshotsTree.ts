@@ -7,7 +7,7 @@ import type { Catalog, DatasetEntry, SnapshotEntry } from '../core/registry/type
 import { formatBytes, sha256File, shortHash } from '../core/util/hash';
 import { errorMessage } from '../core/util/concurrency';
 import type { CatalogService } from './catalogService';
-import { detailItem, detailNodes, groupChildren, groupItem, NodeCache, problemLeaf, problemTooltip, rootFolderItem, type DetailGroup, type DetailLeaf, type DetailNode, type GroupNode } from './treeParts';
+import { detailItem, detailNodes, groupChildren, groupItem, NodeCache, problemLeaf, problemTooltip, rootFolderItem, rowTooltipMarkdown, type DetailGroup, type DetailLeaf, type DetailNode, type GroupNode } from './treeParts';
 
 export type SnapshotsNode =
   | { kind: 'folder'; id: string; catalog: Catalog }
@@ -140,13 +140,14 @@ export class SnapshotsTreeProvider implements vscode.TreeDataProvider<SnapshotsN
   getTreeItem(node: SnapshotsNode): vscode.TreeItem {
     switch (node.kind) {
       case 'folder':
-        return rootFolderItem(node.id, basename(node.catalog.root));
+        return rootFolderItem(node.id, basename(node.catalog.root), node.catalog.root, `${node.catalog.datasets.length} datasets`);
       case 'dataset': {
         const d = node.dataset;
         const item = new vscode.TreeItem(d.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = node.id;
         item.description = `${d.snapshots.length} snapshot${d.snapshots.length === 1 ? '' : 's'} · ${d.dir === '.' ? './' : `${d.dir}/`}`;
         item.iconPath = new vscode.ThemeIcon('database');
+        item.tooltip = rowTooltipMarkdown({ label: d.name, description: item.description, lines: d.snapshots.map((s) => s.relPath) });
         item.contextValue = 'mlship.dataset';
         return item;
       }
@@ -158,7 +159,7 @@ export class SnapshotsTreeProvider implements vscode.TreeDataProvider<SnapshotsN
         item.iconPath = s.error
           ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
           : new vscode.ThemeIcon(!s.present ? 'cloud' : s.format === 'parquet' ? 'table' : 'file-text');
-        item.tooltip = s.error ? problemTooltip(s.error) : `${s.relPath}${s.dvc ? `\nDVC md5:${s.dvc.md5}` : ''}`;
+        item.tooltip = s.error ? problemTooltip(s.error, s.label) : rowTooltipMarkdown({ label: s.label, description: item.description, lines: [s.relPath, ...(s.dvc ? [`DVC md5:${s.dvc.md5}`] : [])] });
         item.resourceUri = vscode.Uri.file(s.path);
         item.contextValue = `mlship.snapshot${s.present ? '.present' : ''}`;
         return item;

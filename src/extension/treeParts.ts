@@ -1,11 +1,14 @@
 // What the Models and Data Snapshots trees share: detail rows and groups under a node, a cache that keeps node
-// identity stable between refreshes (TreeView.reveal needs it), and tooltips for problems.
+// identity stable between refreshes (TreeView.reveal needs it), and tooltips: every row has one with its full text,
+// as a narrow sidebar cuts labels and descriptions.
 import * as vscode from 'vscode';
+import { escapeMarkdown, rowTooltip, type RowText } from '../core/present/tooltip';
 import type { ProblemInfo } from '../core/registry/types';
 
 export interface DetailLeaf {
   label: string;
   description?: string;
+  /** What the tooltip says after the label and description. */
   tooltip?: string;
   icon?: string;
   color?: string;
@@ -61,11 +64,22 @@ export function groupChildren<P extends { id: string }, T extends { id: string }
   return group.items.map((d, i) => cache.get({ kind: 'detail', id: `${group.id}|${i}`, parent: group, ...d } as unknown as T));
 }
 
+/** A row's tooltip: its label in bold, its description, then `lines`. */
+export function rowTooltipMarkdown(row: RowText): vscode.MarkdownString {
+  return new vscode.MarkdownString(rowTooltip(row));
+}
+
+/** Most rows of a group a tooltip lists. */
+const GROUP_TOOLTIP_ROWS = 12;
+
 export function groupItem(node: { id: string } & DetailGroup): vscode.TreeItem {
   const item = new vscode.TreeItem(node.label, node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   item.id = node.id;
   item.iconPath = new vscode.ThemeIcon(node.icon);
   item.description = String(node.items.length);
+  const shown = node.items.slice(0, GROUP_TOOLTIP_ROWS).map((d) => (d.description ? `${d.label}: ${d.description}` : d.label));
+  const more = node.items.length - shown.length;
+  item.tooltip = rowTooltipMarkdown({ label: node.label, description: `${node.items.length} ${node.items.length === 1 ? 'entry' : 'entries'}`, lines: more > 0 ? [...shown, `and ${more} more`] : shown });
   return item;
 }
 
@@ -73,16 +87,18 @@ export function detailItem(node: { id: string } & DetailLeaf): vscode.TreeItem {
   const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
   if (node.description) item.description = node.description;
-  if (node.tooltip) item.tooltip = node.tooltip;
+  item.tooltip = rowTooltipMarkdown({ label: node.label, ...(node.description ? { description: node.description } : {}), lines: node.tooltip ? [node.tooltip] : [] });
   if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
   if (node.command) item.command = node.command;
   item.contextValue = node.contextValue ?? 'mlship.detail';
   return item;
 }
 
-export function problemTooltip(p: ProblemInfo): vscode.MarkdownString {
+/** A broken row's tooltip: what it is (`subject`, when the row says more than the problem), the problem, the file. */
+export function problemTooltip(p: ProblemInfo, subject?: string): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${p.message.replace(/[*_`[\]\\]/g, '\\$&')}**\n\n`);
+  if (subject) md.appendMarkdown(`**${escapeMarkdown(subject)}**\n\n`);
+  md.appendMarkdown(`**${escapeMarkdown(p.message)}**\n\n`);
   if (p.detail) md.appendText(`${p.detail}\n\n`);
   md.appendText(`${p.file}${p.line ? `:${p.line}` : ''}`);
   return md;
@@ -92,10 +108,11 @@ export function problemLeaf(p: ProblemInfo): DetailLeaf {
   return { label: p.message, icon: 'error', color: 'errorForeground', tooltip: `${p.detail ?? ''}\n${p.file}${p.line ? `:${p.line}` : ''}`.trim(), contextValue: 'mlship.error' };
 }
 
-export function rootFolderItem(id: string, label: string, description?: string): vscode.TreeItem {
+export function rootFolderItem(id: string, label: string, path: string, description?: string): vscode.TreeItem {
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
   item.id = id;
   item.iconPath = new vscode.ThemeIcon('root-folder');
   if (description) item.description = description;
+  item.tooltip = rowTooltipMarkdown({ label, ...(description ? { description } : {}), lines: [path] });
   return item;
 }

@@ -104,6 +104,17 @@ describe('Deployments in code-server', () => {
 
   test('Replay Snapshot Traffic sends a drifted snapshot with feedback, and accuracy from feedback shows', async () => {
     await vs.runCommand('MLShip: Replay Snapshot Traffic');
+    // The snapshots that fit the served model first, its training snapshot first of all; another model's data apart,
+    // with the reason, and picking it keeps the picker open instead of failing.
+    const deliveries = page.locator('.quick-input-list .monaco-list-row', { hasText: /deliveries/ }).first();
+    await deliveries.waitFor({ timeout: 15_000 });
+    const rows = (await page.locator('.quick-input-list .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+    const at = (re: RegExp): number => rows.findIndex((t) => re.test(t));
+    assert.match(rows[0] ?? '', /applications 2025-10.*trained on/, JSON.stringify(rows));
+    assert.ok(at(/applications 2025-11/) > 0 && at(/applications 2025-11/) < at(/deliveries/), JSON.stringify(rows));
+    assert.match(await deliveries.innerText(), /does not fit[\s\S]*None of the model's 6 input columns/);
+    await deliveries.click();
+    await page.locator('.quick-input-widget input[placeholder*="does not fit the model"]').waitFor({ timeout: 10_000 });
     await pick(page, /applications 2025-11/);
     await answerInput(page, /^Requests per second/, '40');
     await answerInput(page, /^At most this many requests/, '120');

@@ -114,6 +114,55 @@ export function replayMisfit(metadata: Pick<OipModelMetadata, 'inputs'>, rows: r
   }
 }
 
+/**
+ * Why a snapshot cannot be replayed to the model, said short enough for a picker's line: that none of the model's
+ * feature columns is in the first row when that is the reason, else replayMisfit()'s reason. Undefined when the
+ * rows fit (rows with some of the feature columns fit: the others are sent as missing values).
+ */
+export function replayMisfitSummary(metadata: Pick<OipModelMetadata, 'inputs'>, rows: readonly Record<string, unknown>[], featureNames?: readonly string[]): string | undefined {
+  const misfit = replayMisfit(metadata, rows, featureNames);
+  const first = rows[0];
+  if (misfit === undefined || !first || !featureNames?.length || featureNames.some((f) => f in first)) return misfit;
+  const names = featureNames.length > 4 ? `${featureNames.slice(0, 4).join(', ')} and ${featureNames.length - 4} more` : featureNames.join(', ');
+  return `None of the model's ${featureNames.length} input columns is in the snapshot (${names}).`;
+}
+
+/** A snapshot offered by Replay Snapshot Traffic, as orderReplayChoices() sees it. */
+export interface ReplayCandidate<T> {
+  item: T;
+  snapshotId: string;
+  /** The dataset the snapshot belongs to (its name or id). */
+  dataset: string;
+  /** Why its rows cannot be replayed to the model; undefined when they fit, or when fit was not checked. */
+  misfit?: string;
+}
+
+export interface ReplayChoice<T> {
+  item: T;
+  /** training: the served version was trained on it (its lineage); sibling: another snapshot of that dataset. */
+  relation: 'training' | 'sibling' | 'other';
+  misfit?: string;
+}
+
+/**
+ * The snapshots Replay Snapshot Traffic offers, in the order a user wants them: those whose rows fit the model, the
+ * served version's training snapshot first, then the other snapshots of its dataset, then the rest (each group in
+ * the catalog's order, newest first within a dataset); and apart, those that do not fit, in the same order.
+ * `training` holds the snapshot ids of the served version's lineage (empty when the version is not known).
+ */
+export function orderReplayChoices<T>(candidates: readonly ReplayCandidate<T>[], training: ReadonlySet<string>): { fitting: ReplayChoice<T>[]; misfits: ReplayChoice<T>[] } {
+  const ownDatasets = new Set(candidates.filter((c) => training.has(c.snapshotId)).map((c) => c.dataset));
+  const RANK = { training: 0, sibling: 1, other: 2 } as const;
+  const choices = candidates
+    .map((c, index) => {
+      const relation: ReplayChoice<T>['relation'] = training.has(c.snapshotId) ? 'training' : ownDatasets.has(c.dataset) ? 'sibling' : 'other';
+      return { choice: { item: c.item, relation, ...(c.misfit !== undefined ? { misfit: c.misfit } : {}) }, index };
+    })
+    .sort((a, b) => RANK[a.choice.relation] - RANK[b.choice.relation] || a.index - b.index)
+    .map((x) => x.choice);
+  return { fitting: choices.filter((c) => c.misfit === undefined), misfits: choices.filter((c) => c.misfit !== undefined) };
+}
+
 /** Sends the rows (cycling through them) and resolves with what happened; throws only for invalid options. */
 export async function replaySnapshot(o: ReplayOptions): Promise<ReplaySummary> {
   if (!(o.rate > 0)) throw new RangeError(`The rate must be more than 0 requests per second (got ${o.rate}).`);

@@ -6,18 +6,26 @@ import * as vscode from 'vscode';
 import { MANIFEST_FILE } from '../../core/config/manifest';
 import { DEFAULT_MIN_RECORDS } from '../../core/deployments/driftSeries';
 import { servableFromVersion } from '../../core/deployments/local';
-import { OipClient } from '../../core/deployments/oip';
-import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, parseShift, replayMisfit, replaySnapshot, type ColumnShift } from '../../core/deployments/replay';
+import { OipClient, type OipModelMetadata } from '../../core/deployments/oip';
+import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, orderReplayChoices, parseShift, replayMisfit, replayMisfitSummary, replaySnapshot, type ColumnShift, type ReplayChoice } from '../../core/deployments/replay';
 import { readSnapshotRows } from '../../core/formats/tabular';
+import { problemDetail } from '../../core/present/notice';
 import { dataFormatOf } from '../../core/registry/catalog';
 import { findModelVersion, labelColumnOf } from '../../core/registry/resolve';
 import type { ModelVersionEntry, SnapshotEntry } from '../../core/registry/types';
-import { errorMessage } from '../../core/util/concurrency';
+import { errorMessage, mapLimit } from '../../core/util/concurrency';
 import type { CatalogService } from '../catalogService';
 import { log } from '../log';
 import type { DeploymentEntry, DeploymentsService } from './deploymentsService';
 import { DashboardPanel } from './dashboardPanel';
 import type { DeploymentsNode, DeploymentsTreeProvider } from './deploymentsTree';
+import { showCommandError, showDetailed, showNotice } from '../notify';
+
+/** A snapshot Replay Snapshot Traffic can send, with where it is. */
+type ReplaySource = { s: SnapshotEntry; dataset: string; root: string };
+/** Its picker item; `misfit` says why its rows do not fit the model (it cannot be picked then). */
+type ReplayItem = vscode.QuickPickItem & { name: string; s: SnapshotEntry; misfit?: string };
+const isReplayItem = (i: vscode.QuickPickItem): i is ReplayItem => 's' in i;
 
 export class DeploymentCommands {
   constructor(
@@ -25,7 +33,7 @@ export class DeploymentCommands {
     private readonly service: DeploymentsService,
     private readonly tree: { provider: DeploymentsTreeProvider; view: vscode.TreeView<DeploymentsNode> },
     private readonly catalog: CatalogService,
-    private readonly pickVersion: (node: unknown, placeHolder: string) => Promise<ModelVersionEntry | undefined>,
+    private readonly pickVersion: (node: unknown, ask: { title: string; placeHolder: string }) => Promise<ModelVersionEntry | undefined>,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -34,8 +42,7 @@ export class DeploymentCommands {
         try {
           await fn(...args);
         } catch (err) {
-          log().error(`${id} failed: ${errorMessage(err)}`);
-          void vscode.window.showErrorMessage(`MLShip: ${errorMessage(err)}`, 'Show Log').then((a) => a && log().show());
+          showCommandError(id, err);
         }
       });
     // Polling runs while a dashboard is open (or the view is shown).
@@ -54,7 +61,7 @@ export class DeploymentCommands {
   }
 
   /** The deployment a command is about: its node, the selection, or a quick pick. */
-  private async entryFor(node: DeploymentsNode | string | undefined, purpose: string, filter: (e: DeploymentEntry) => boolean = () => true): Promise<DeploymentEntry | undefined> {
+  private async entryFor(node: DeploymentsNode | string | undefined, command: string, purpose: string, filter: (e: DeploymentEntry) => boolean = () => true): Promise<DeploymentEntry | undefined> {
     if (typeof node === 'string') return this.service.get(node);
     let n = node ?? this.tree.view.selection[0];
     while (n && n.kind !== 'deployment') n = n.parent;
@@ -68,7 +75,7 @@ export class DeploymentCommands {
     if (candidates.length === 1) return candidates[0];
     const pick = await vscode.window.showQuickPick(
       candidates.map((e) => ({ label: e.config.name, description: e.monitor.status.state, detail: e.config.inference?.url ?? e.config.metrics?.scrape ?? e.config.predictions?.jsonl, e })),
-      { placeHolder: `Deployment to ${purpose}` },
+      { title: `MLShip: ${command}`, placeHolder: `Deployment to ${purpose}` },
     );
     return pick?.e;
   }
@@ -79,13 +86,13 @@ export class DeploymentCommands {
   }
 
   private async openDashboard(node?: DeploymentsNode | string): Promise<void> {
-    const e = await this.entryFor(node, 'open the dashboard of');
+    const e = await this.entryFor(node, 'Open Dashboard', 'open the dashboard of');
     if (!e) return;
     DashboardPanel.show(this.context.extensionUri, this.service, e);
   }
 
   private async probe(node?: DeploymentsNode): Promise<void> {
-    const e = await this.entryFor(node, 'probe');
+    const e = await this.entryFor(node, 'Probe Now', 'probe');
     if (!e) return;
     this.service.pollNow(e.id);
     if (!e.config.inference) {
@@ -99,16 +106,16 @@ export class DeploymentCommands {
     const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLShip: probing ${e.config.name} with baseline rows…` }, () => e.monitor.probe(8));
     if (r.ok) void vscode.window.showInformationMessage(`MLShip: ${e.config.name} answered ${r.rows} baseline rows in ${r.latencyMs.toFixed(1)} ms.`);
     else {
-      log().warn(`Probe of ${e.config.name} failed: ${r.error}`);
-      void vscode.window.showWarningMessage(`MLShip: the probe of ${e.config.name} failed: ${r.error}`);
+      void showDetailed('warning', `MLShip: the probe of ${e.config.name} failed. Check that it is up and answers, then probe again.`, r.error);
     }
   }
 
   private async setToken(node?: DeploymentsNode): Promise<void> {
-    const e = await this.entryFor(node, 'set the auth token of', (x) => !x.local);
+    const e = await this.entryFor(node, 'Set Auth Token', 'set the auth token of', (x) => !x.local);
     if (!e) return;
     const token = await vscode.window.showInputBox({
-      title: `Auth token for ${e.config.name}`,
+      title: `MLShip: Auth token for ${e.config.name}`,
+      placeHolder: 'Bearer token (leave empty to remove the stored one)',
       prompt: 'Sent as "Authorization: Bearer …" to its inference, metrics and log URLs. Stored in the editor\'s secret storage, never in settings or logs. Leave empty to remove it.',
       password: true,
       ignoreFocusOut: true,
@@ -119,7 +126,7 @@ export class DeploymentCommands {
   }
 
   private async edit(node?: DeploymentsNode): Promise<void> {
-    const e = await this.entryFor(node, 'edit', (x) => !x.local);
+    const e = await this.entryFor(node, 'Edit in mlship.yaml', 'edit', (x) => !x.local);
     if (!e) return;
     const file = join(e.root, MANIFEST_FILE);
     const text = await readFile(file, 'utf8');
@@ -139,14 +146,16 @@ export class DeploymentCommands {
 
   private async serveLocally(node?: unknown): Promise<void> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('MLShip: serving a model loads it into onnxruntime, which Restricted Mode does not allow. Trust the workspace first.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      void showDetailed('warning', 'MLShip: Serve Model Locally needs a trusted workspace. Trust it, then serve again.', 'Serving loads the model into onnxruntime, which Restricted Mode does not allow.', { actions: ['Manage Workspace Trust'] }).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
       return;
     }
-    const v = await this.pickVersion(node, 'Model version to serve locally');
+    const v = await this.pickVersion(node, { title: 'MLShip: Serve Model Locally', placeHolder: 'ONNX model version to serve on this machine (Open Inference Protocol v2)' });
     if (!v) return;
     const servable = servableFromVersion(v);
     if ('problem' in servable) {
-      void vscode.window.showWarningMessage(`MLShip: ${servable.problem}`);
+      // A broken model file: the toast says so and what to do; the reader's full reason is behind Show Details.
+      if (v.error) void showDetailed('warning', `MLShip: ${v.modelName} ${v.version} cannot be served: its model file cannot be read. Fix or replace it, then serve again.`, problemDetail(v.error));
+      else void showNotice('warning', `MLShip: ${servable.problem}`);
       return;
     }
     const budget = vscode.workspace.getConfiguration('mlship', vscode.Uri.file(v.path)).get<number>('latencyBudgetMs') ?? 50;
@@ -164,7 +173,7 @@ export class DeploymentCommands {
   }
 
   private async stopLocal(node?: DeploymentsNode): Promise<void> {
-    const e = await this.entryFor(node, 'stop', (x) => !!x.local);
+    const e = await this.entryFor(node, 'Stop Local Deployment', 'stop', (x) => !!x.local);
     if (!e?.local) return;
     const port = e.local.process.endpoint.port;
     await this.service.stopLocal(e.id);
@@ -177,8 +186,88 @@ export class DeploymentCommands {
     return e.config.model ? findModelVersion(this.catalog.all, e.config.model, e.root)?.version : undefined;
   }
 
+  /**
+   * The snapshot to replay, from a picker that lists first the snapshots whose rows fit the served model (its
+   * training snapshot first of all), and under a separator those that do not, each with the reason; picking one of
+   * those keeps the picker open. Fit is judged on each snapshot's first row against the model's metadata; when the
+   * deployment does not answer in time, the snapshots are listed unjudged (the replay reports the deployment).
+   */
+  private async pickReplaySnapshot(e: DeploymentEntry, client: OipClient, snapshots: readonly ReplaySource[]): Promise<{ pick: ReplayItem; known: OipModelMetadata | undefined } | undefined> {
+    const name = e.config.name;
+    const quick = vscode.window.createQuickPick<ReplayItem | vscode.QuickPickItem>();
+    quick.title = `MLShip: Replay Snapshot Traffic to ${name}`;
+    quick.placeholder = `Checking which snapshots fit the inputs of ${name}…`;
+    quick.matchOnDescription = true;
+    quick.matchOnDetail = true;
+    quick.ignoreFocusOut = true;
+    quick.busy = true;
+    quick.enabled = false;
+    quick.show();
+    let hidden = false;
+    const closed = new Promise<undefined>((resolve) => quick.onDidHide(() => ((hidden = true), resolve(undefined))));
+    try {
+      const known = await Promise.race([client.modelMetadata().catch(() => undefined), closed]);
+      if (hidden) return undefined;
+      const firstRows = known
+        ? await mapLimit(snapshots, 4, ({ s }) => readSnapshotRows(s.path, dataFormatOf(s.path) ?? 'csv', 1).then((rows) => replayMisfitSummary(known, rows, e.featureNames), (err: unknown) => `Could not read it: ${errorMessage(err)}`))
+        : [];
+      if (hidden) return undefined;
+      const version = this.versionOf(e);
+      const training = new Set((version?.lineage ?? []).map((l) => l.snapshotId).filter((id): id is string => !!id));
+      const { fitting, misfits } = orderReplayChoices(
+        snapshots.map((x, i) => ({ item: x, snapshotId: x.s.id, dataset: x.dataset, ...(firstRows[i] !== undefined ? { misfit: firstRows[i] } : {}) })),
+        training,
+      );
+      const baseline = e.config.baseline;
+      const item = ({ item: { s, dataset, root }, relation, misfit }: ReplayChoice<ReplaySource>): ReplayItem => {
+        const roles = [relation === 'training' ? 'trained on' : undefined, relative(root, s.path) === baseline || relation === 'training' ? 'baseline' : undefined].filter(Boolean);
+        return {
+          label: `${misfit ? '$(circle-slash)' : known ? '$(pass)' : '$(database)'} ${dataset} ${s.label}`,
+          description: misfit ? `does not fit · ${s.format}` : [...roles, s.format].filter(Boolean).join(' · '),
+          // What cannot be picked says why first; its path is in the label's dataset and file name.
+          detail: misfit ?? s.relPath,
+          name: `${dataset} ${s.label}`,
+          s,
+          ...(misfit ? { misfit } : {}),
+        };
+      };
+      const fits = fitting.map(item);
+      const misfitItems = misfits.map(item);
+      quick.items = [
+        ...(known && fits.length ? [{ label: 'fit the model', kind: vscode.QuickPickItemKind.Separator }] : []),
+        ...fits,
+        ...(misfitItems.length ? [{ label: 'do not fit: cannot be picked', kind: vscode.QuickPickItemKind.Separator }] : []),
+        ...misfitItems,
+      ];
+      quick.placeholder = !known
+        ? `Snapshot whose rows to send (${name} did not answer, so fit with its inputs is not checked)`
+        : fits.length
+          ? 'Snapshot whose rows to send (pick one other than the baseline to rehearse drift)'
+          : `No snapshot in this workspace fits the inputs of ${name}`;
+      quick.busy = false;
+      quick.enabled = true;
+      const pick = await new Promise<ReplayItem | undefined>((resolve) => {
+        quick.onDidAccept(() => {
+          const chosen = quick.selectedItems[0] ?? quick.activeItems[0];
+          if (!chosen || !isReplayItem(chosen)) return;
+          // Rows that would be refused are not picked: the picker stays open and says why.
+          if (chosen.misfit) {
+            quick.value = '';
+            quick.placeholder = `${chosen.name} does not fit the model: pick one above the line`;
+            return;
+          }
+          resolve(chosen);
+        });
+        void closed.then(resolve);
+      });
+      return pick ? { pick, known } : undefined;
+    } finally {
+      quick.dispose();
+    }
+  }
+
   private async replay(node?: DeploymentsNode | string): Promise<void> {
-    const e = await this.entryFor(node, 'replay snapshot traffic to', (x) => !!x.config.inference);
+    const e = await this.entryFor(node, 'Replay Snapshot Traffic', 'replay snapshot traffic to', (x) => !!x.config.inference);
     if (!e?.config.inference) return;
     // Once discovery is done: a pass in progress (the served model's logs just appeared) must not hide the version it
     // serves.
@@ -187,35 +276,32 @@ export class DeploymentCommands {
       void vscode.window.showInformationMessage('MLShip: no CSV, TSV, JSONL or Parquet snapshot in this workspace to replay.');
       return;
     }
-    const baseline = e.config.baseline;
-    const version = this.versionOf(e);
-    // The served version's own data first (its other snapshots, then its training one): rows the model can take.
-    const training = new Set((version?.lineage ?? []).map((l) => l.snapshotId).filter((id): id is string => !!id));
-    const ownDatasets = new Set(snapshots.filter(({ s }) => training.has(s.id)).map(({ dataset }) => dataset));
-    const rank = ({ s, dataset }: (typeof snapshots)[number]): number => (ownDatasets.has(dataset) ? (training.has(s.id) ? 1 : 0) : 2);
-    snapshots.sort((a, b) => rank(a) - rank(b));
-    const pick = await vscode.window.showQuickPick(
-      snapshots.map(({ s, dataset, root }) => ({ label: `${dataset} ${s.label}`, description: relative(root, s.path) === baseline || training.has(s.id) ? `${s.format} · baseline` : s.format, detail: s.relPath, s })),
-      { title: `Replay Snapshot Traffic to ${e.config.name}`, placeHolder: 'Snapshot whose rows to send (pick one other than the baseline to rehearse drift)' },
-    );
-    if (!pick) return;
-    const snapshot: SnapshotEntry = pick.s;
-    const rows = await readSnapshotRows(snapshot.path, dataFormatOf(snapshot.path) ?? 'csv', 5000);
     const token = (await this.context.secrets.get(`mlship.deployment.token:${e.id}`)) ?? undefined;
-    const client = new OipClient({ url: e.config.inference.url, model: e.config.inference.model ?? e.config.name }, { timeoutMs: 10_000, ...(token ? { token } : {}) });
-    // Rows the model cannot take are refused now, not after every question about the replay has been answered (an
-    // unreachable deployment is reported by the replay itself, as before).
-    const known = await client.modelMetadata().catch(() => undefined);
+    const target = { url: e.config.inference.url, model: e.config.inference.model ?? e.config.name };
+    const client = new OipClient(target, { timeoutMs: 10_000, ...(token ? { token } : {}) });
+    // The picker waits for the model's metadata only briefly: a deployment that is down gets the snapshots unjudged.
+    const picked = await this.pickReplaySnapshot(e, new OipClient(target, { timeoutMs: 3000, ...(token ? { token } : {}) }), snapshots);
+    if (!picked) return;
+    const { pick } = picked;
+    // Asked again, with the replay's own timeout, when the picker could not wait for it.
+    const known = picked.known ?? (await client.modelMetadata().catch(() => undefined));
+    const snapshot: SnapshotEntry = pick.s;
+    const version = this.versionOf(e);
+    const rows = await readSnapshotRows(snapshot.path, dataFormatOf(snapshot.path) ?? 'csv', 5000);
+    // The picker checked the first row when the model's metadata was known; a snapshot changed since is refused
+    // now, not after every question about the replay has been answered (an unreachable deployment is reported by
+    // the replay itself, as before).
     const misfit = known ? replayMisfit(known, rows, e.featureNames) : undefined;
     if (misfit) {
-      void vscode.window.showErrorMessage(`MLShip: ${pick.label} cannot be replayed to ${e.config.name}: ${misfit}`);
+      void showDetailed('error', `MLShip: ${pick.name} cannot be replayed to ${e.config.name}: its columns do not fit the model. Pick another snapshot.`, misfit);
       return;
     }
     const positive = (what: string, integer: boolean) => (text: string) => {
       const n = Number(text);
       return Number.isFinite(n) && n > 0 && (!integer || Number.isInteger(n)) ? undefined : `Enter ${integer ? 'a whole number' : 'a number'} above 0 (${what}).`;
     };
-    const ask = async (prompt: string, value: string, validate: (t: string) => string | undefined): Promise<string | undefined> => vscode.window.showInputBox({ title: `Replay to ${e.config.name}`, prompt, value, validateInput: validate, ignoreFocusOut: true });
+    const ask = async (prompt: string, value: string, validate: (t: string) => string | undefined, placeHolder = prompt): Promise<string | undefined> =>
+      vscode.window.showInputBox({ title: `Replay ${pick.name} to ${e.config.name}`, prompt, placeHolder, value, validateInput: validate, ignoreFocusOut: true });
     const rate = await ask('Requests per second', '10', positive('requests per second', false));
     if (rate === undefined) return;
     // By default enough requests for live drift to be measured once they are logged, and the time to send them.
@@ -230,7 +316,7 @@ export class DeploymentCommands {
       } catch (err) {
         return errorMessage(err);
       }
-    });
+    }, 'No shift (Enter), or e.g. income*1.3, age+10');
     if (shiftText === undefined) return;
     const shifts: ColumnShift[] = shiftText.split(',').filter((x) => x.trim() !== '').map(parseShift);
     // Looked up again now, as the catalog may have been refreshed while the questions were answered.
@@ -246,12 +332,12 @@ export class DeploymentCommands {
           { label: 'Feedback for 10 % of requests', share: 0.1 },
           { label: 'No feedback', share: 0 },
         ].map((c) => ({ ...c, description: c.share > 0 ? `true outcome from "${labelColumn}", 2 s after the prediction` : undefined })),
-        { title: `Replay to ${e.config.name}`, placeHolder: 'Post feedback from the snapshot\'s label column?' },
+        { title: `Replay ${pick.name} to ${e.config.name}`, placeHolder: 'Post feedback from the snapshot\'s label column?' },
       );
       if (!choice) return;
       feedbackShare = choice.share;
     }
-    const title = `MLShip: replaying ${pick.label} to ${e.config.name}${shifts.length ? ` (${shifts.map(describeShift).join(', ')})` : ''}`;
+    const title = `MLShip: replaying ${pick.name} to ${e.config.name}${shifts.length ? ` (${shifts.map(describeShift).join(', ')})` : ''}`;
     log().info(`${title}: ${rate}/s, at most ${count} requests in ${duration} s, feedback ${Math.round(feedbackShare * 100)} %.`);
     const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancel) => {
       const abort = new AbortController();
@@ -279,8 +365,12 @@ export class DeploymentCommands {
     });
     this.service.pollNow(e.id);
     const text = `MLShip: replay to ${e.config.name} ${summary.stoppedBy === 'cancelled' ? 'cancelled' : 'done'} — sent ${summary.sent}, answered ${summary.ok}, failed ${summary.failed}, feedback ${summary.feedback}.`;
-    log().info(`${text}${summary.lastError ? ` Last error: ${summary.lastError}` : ''}`);
-    if (summary.failed > 0) void vscode.window.showWarningMessage(`${text} Last error: ${summary.lastError ?? 'unknown'}`);
-    else void vscode.window.showInformationMessage(text, 'Open Dashboard').then((a) => a && this.openDashboard(e.id));
+    if (summary.failed > 0) {
+      // The toast says what happened; the last error, which can be long, is behind Show Details (and in the log).
+      void showDetailed('warning', text, `Last error: ${summary.lastError ?? 'unknown'}`, { actions: ['Open Dashboard'] }).then((a) => (a ? this.openDashboard(e.id) : undefined));
+    } else {
+      log().info(text);
+      void vscode.window.showInformationMessage(text, 'Open Dashboard').then((a) => a && this.openDashboard(e.id));
+    }
   }
 }

@@ -3,7 +3,7 @@
 // charts in place. Pause stops that; the window selector rebuilds for another window. The linked rollout flag is read
 // from the flagd file. The webview keeps { deployment, window, paused }, which the serializer reopens after a reload.
 import { readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST_FILE, parseManifest } from '../../core/config/manifest';
 import { chartView } from '../../core/present/drift';
@@ -14,6 +14,7 @@ import type { DashboardData, DeploymentStatus } from '../../shared/deployments';
 import { log } from '../log';
 import { PanelHost, registerPanelSerializer, type PanelSpec } from '../webview/panelHost';
 import type { DeploymentEntry, DeploymentsService } from './deploymentsService';
+import { showDetailed } from '../notify';
 
 export const DASHBOARD_VIEW_TYPE = 'mlship.dashboard';
 
@@ -234,7 +235,7 @@ export class DashboardPanel {
     try {
       await writeFile(target.fsPath, file.format === 'png' ? Buffer.from(file.base64, 'base64') : file.text);
     } catch (err) {
-      void vscode.window.showErrorMessage(`MLShip: could not write ${target.fsPath}: ${errorMessage(err)}`);
+      void showDetailed('error', `MLShip: could not write ${basename(target.fsPath)}. Choose a folder you can write to and export again.`, `${target.fsPath}: ${errorMessage(err)}`);
       return;
     }
     log().info(`Exported ${file.format.toUpperCase()} of the ${this.name} dashboard to ${target.fsPath}.`);

@@ -18,6 +18,7 @@ import { errorMessage } from '../../core/util/concurrency';
 import type { DeploymentStatus } from '../../shared/deployments';
 import { log } from '../log';
 import { modelProcess } from '../modelProcess';
+import { showDetailed } from '../notify';
 
 export interface DeploymentEntry {
   id: string;
@@ -230,7 +231,7 @@ export class DeploymentsService implements vscode.Disposable {
     void child.exited.then(async (how) => {
       if (!this.entries.has(id)) return;
       log().warn(`The local deployment of ${model.name} ${model.version} stopped: the model process ${how}.`);
-      void vscode.window.showWarningMessage(`MLShip: the local deployment of ${model.name} ${model.version} stopped (the model process ${how}).`, 'Show Log').then((a) => a && log().show());
+      void showDetailed('warning', `MLShip: the local deployment of ${model.name} ${model.version} stopped. Serve it again to restart it.`, `The model process ${how}.`, { logged: true });
       await this.remove(id);
       this.changed.fire(undefined);
     });

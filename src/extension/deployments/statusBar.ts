@@ -6,6 +6,7 @@ import { BreachNotifier } from '../../core/deployments/breachNotice';
 import { worstState } from '../../core/deployments/health';
 import { STATE_LABEL } from '../../shared/deployments';
 import type { DeploymentEntry, DeploymentsService } from './deploymentsService';
+import { showNotice } from '../notify';
 
 const MUTE_KEY = 'mlship.deployments.breachNotifications.off';
 
@@ -36,7 +37,7 @@ export function createDeploymentStatusBar(context: vscode.ExtensionContext, serv
   const notify = (e: DeploymentEntry): void => {
     const notice = notifier.observe(e.id, e.monitor.status, Date.now(), context.globalState.get<boolean>(MUTE_KEY) === true);
     if (!notice) return;
-    void vscode.window.showWarningMessage(`MLShip: ${notice.message}`, 'Open Dashboard', "Don't Show Again").then((a) => {
+    void showNotice('warning', `MLShip: ${notice.message}`, { actions: ['Open Dashboard', "Don't Show Again"] }).then((a) => {
       if (a === 'Open Dashboard') void vscode.commands.executeCommand('mlship.openDashboard', e.id);
       else if (a === "Don't Show Again") void context.globalState.update(MUTE_KEY, true);
     });

@@ -8,12 +8,12 @@ import { setBaselineInManifest } from '../../core/config/manifestEdit';
 import { defaultBaseline, modelsOfDataset, type BaselineChoice } from '../../core/drift/baseline';
 import { driftReportView, profileView } from '../../core/present/drift';
 import type { Catalog, DatasetEntry, SnapshotEntry } from '../../core/registry/types';
-import { errorMessage } from '../../core/util/concurrency';
 import type { CatalogService } from '../catalogService';
 import { log } from '../log';
 import type { SnapshotsNode } from '../snapshotsTree';
 import { DriftPanel } from './driftPanel';
 import { DriftWorker, JobCancelled } from './driftWorker';
+import { showCommandError, showNotice } from '../notify';
 
 interface Target {
   catalog: Catalog;
@@ -41,8 +41,7 @@ export class DriftCommands {
           await fn(node);
         } catch (err) {
           if (err instanceof JobCancelled) return;
-          log().error(`${id} failed: ${errorMessage(err)}`);
-          void vscode.window.showErrorMessage(`MLShip: ${errorMessage(err)}`, 'Show Log').then((a) => a && log().show());
+          showCommandError(id, err);
         }
       });
     return [
@@ -75,12 +74,12 @@ export class DriftCommands {
   }
 
   /** The snapshot a command is about: the node, the selection, or a pick. */
-  private async target(node: SnapshotsNode | undefined, placeHolder: string): Promise<Target | undefined> {
+  private async target(node: SnapshotsNode | undefined, title: string, placeHolder: string): Promise<Target | undefined> {
     const n = node ?? this.snapshotsView.selection[0];
     if (n?.kind === 'snapshot') {
       const t = this.locate(n.snapshot.id);
       if (t && !this.readable(t.snapshot)) {
-        void vscode.window.showWarningMessage(`MLShip: ${t.snapshot.relPath} is not in the workspace (${t.snapshot.dvc ? 'run dvc pull to fetch it' : 'not a data file'}).`);
+        void showNotice('warning', `MLShip: ${t.snapshot.relPath} is not in the workspace (${t.snapshot.dvc ? 'run dvc pull to fetch it' : 'not a data file'}).`);
         return undefined;
       }
       if (t) return t;
@@ -93,7 +92,7 @@ export class DriftCommands {
       void vscode.window.showInformationMessage('MLShip: no data snapshots in this workspace.');
       return undefined;
     }
-    const pick = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });
+    const pick = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, matchOnDetail: true });
     return pick ? this.locate(pick.id) : undefined;
   }
 
@@ -116,7 +115,7 @@ export class DriftCommands {
   // ---- commands -----------------------------------------------------------------------------------------------
 
   async compareWithBaseline(node?: SnapshotsNode): Promise<void> {
-    const t = await this.target(node, 'Data snapshot to compare with its baseline');
+    const t = await this.target(node, 'MLShip: Compare with Baseline', 'Data snapshot to compare with its drift baseline');
     if (!t) return;
     const choice = defaultBaseline(t.catalog, t.snapshot, await this.driftSettings(t.catalog.root));
     if (!choice) {
@@ -143,7 +142,7 @@ export class DriftCommands {
   }
 
   async compareWith(node?: SnapshotsNode): Promise<void> {
-    const t = await this.target(node, 'Data snapshot to compare');
+    const t = await this.target(node, 'MLShip: Compare with…', 'Data snapshot to compare (the baseline is asked next)');
     if (!t) return;
     const suggested = defaultBaseline(t.catalog, t.snapshot, await this.driftSettings(t.catalog.root));
     const items: (vscode.QuickPickItem & { path?: string; name?: string; reason?: string })[] = [];
@@ -155,7 +154,7 @@ export class DriftCommands {
       else items.push(item);
     }
     items.push({ label: '$(file) Choose a file…', description: 'a data file or a profile JSON from `mlship profile --out`' });
-    const pick = await vscode.window.showQuickPick(items, { placeHolder: `Baseline to compare ${this.label(t)} with`, matchOnDescription: true, matchOnDetail: true });
+    const pick = await vscode.window.showQuickPick(items, { title: `MLShip: Compare ${this.label(t)} with…`, placeHolder: `Baseline to compare ${this.label(t)} with`, matchOnDescription: true, matchOnDetail: true });
     if (!pick) return;
     let path = pick.path;
     let name = pick.name;
@@ -185,7 +184,7 @@ export class DriftCommands {
   }
 
   async profileSnapshot(node?: SnapshotsNode): Promise<void> {
-    const t = await this.target(node, 'Data snapshot to profile');
+    const t = await this.target(node, 'MLShip: Profile Snapshot', 'Data snapshot to profile');
     if (!t) return;
     const result = await this.worker.run({ type: 'profile', path: t.snapshot.path, name: this.label(t), manifestPath: join(t.catalog.root, MANIFEST_FILE) }, `Profiling ${this.label(t)}`);
     if (result.type !== 'profile') throw new Error('The profiling worker answered with something other than a profile.');
@@ -194,7 +193,7 @@ export class DriftCommands {
   }
 
   async setAsBaseline(node?: SnapshotsNode): Promise<void> {
-    const t = await this.target(node, 'Data snapshot to use as a drift baseline');
+    const t = await this.target(node, 'MLShip: Set as Baseline', 'Data snapshot to use as a drift baseline');
     if (!t) return;
     const linked = modelsOfDataset(t.catalog, t.snapshot).map((m) => m.model.name);
     const others = t.catalog.models.map((m) => m.name).filter((n, i, all) => !linked.includes(n) && all.indexOf(n) === i);
@@ -204,7 +203,7 @@ export class DriftCommands {
       ...(others.length ? [{ label: 'Other models', kind: vscode.QuickPickItemKind.Separator }] : []),
       ...others.map((m) => ({ label: `For model ${m}`, description: `drift.baselines.${m}`, model: m })),
     ];
-    const pick = await vscode.window.showQuickPick(items, { placeHolder: `Make ${t.snapshot.relPath} the drift baseline…` });
+    const pick = await vscode.window.showQuickPick(items, { title: `MLShip: Set ${this.label(t)} as Baseline`, placeHolder: `Whose drift baseline ${t.snapshot.relPath} becomes (written to mlship.yaml)` });
     if (!pick || (!pick.model && pick.scope !== 'workspace')) return;
     const root = t.catalog.root;
     const file = join(root, MANIFEST_FILE);

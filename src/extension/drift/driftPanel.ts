@@ -1,6 +1,7 @@
 // The drift report panel (also used for a snapshot's profile): the second client of the shared panel host. It keeps
 // the report for exports; the webview keeps its view and report in its state, which the serializer restores.
 import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { DriftReport } from '../../shared/drift';
 import { isDriftPanelState, isDriftWebviewToHost, type DriftPanelView, type DriftWebviewToHost, type ExportFormat, type HostToDriftWebview } from '../../shared/driftMessages';
@@ -9,6 +10,7 @@ import { reportToJson } from '../../core/drift/report';
 import { errorMessage } from '../../core/util/concurrency';
 import { log } from '../log';
 import { PanelHost, registerPanelSerializer, type PanelSpec } from '../webview/panelHost';
+import { showDetailed } from '../notify';
 
 export const DRIFT_VIEW_TYPE = 'mlship.driftReport';
 
@@ -73,7 +75,7 @@ export class DriftPanel {
     try {
       await writeFile(target.fsPath, format === 'html' ? reportToHtml(report) : reportToJson(report));
     } catch (err) {
-      void vscode.window.showErrorMessage(`MLShip: could not write ${target.fsPath}: ${errorMessage(err)}`);
+      void showDetailed('error', `MLShip: could not write ${basename(target.fsPath)}. Choose a folder you can write to and export again.`, `${target.fsPath}: ${errorMessage(err)}`);
       return;
     }
     log().info(`Exported the drift report to ${target.fsPath}.`);

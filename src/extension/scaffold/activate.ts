@@ -3,9 +3,8 @@
 import * as vscode from 'vscode';
 import type { CatalogService } from '../catalogService';
 import type { DeploymentsService } from '../deployments/deploymentsService';
-import { errorMessage } from '../../core/util/concurrency';
-import { log } from '../log';
 import type { ModelsNode } from '../modelsTree';
+import { showCommandError } from '../notify';
 import type { ScaffoldFeatures } from './features';
 
 export function activateScaffold(service: CatalogService, deployments: DeploymentsService): vscode.Disposable[] {
@@ -23,8 +22,7 @@ export function activateScaffold(service: CatalogService, deployments: Deploymen
       try {
         await fn(await load(), ...args);
       } catch (err) {
-        log().error(`${id} failed: ${errorMessage(err)}`);
-        void vscode.window.showErrorMessage(`MLShip: ${errorMessage(err)}`, 'Show Log').then((a) => a && log().show());
+        showCommandError(id, err);
       }
     });
   const lenses: vscode.CodeLensProvider = {

@@ -108,7 +108,7 @@ export class RolloutControls implements vscode.CodeLensProvider, vscode.Disposab
     if (!key) {
       const flags = flagLenses(document.getText()).filter((l) => l.rollout);
       if (flags.length === 0) throw new Error(`${file} has no rollout flag (variants on/off with a fractional rule).`);
-      const pick = flags.length === 1 ? flags[0] : await vscode.window.showQuickPick(flags.map((f) => ({ label: f.flagKey, description: f.title, flag: f })), { placeHolder: `Flag in ${file}` }).then((p) => p?.flag);
+      const pick = flags.length === 1 ? flags[0] : await vscode.window.showQuickPick(flags.map((f) => ({ label: f.flagKey, description: f.title, flag: f })), { title: `MLShip: rollout flag in ${file}`, placeHolder: `Flag in ${file} whose rollout to change` }).then((p) => p?.flag);
       if (!pick) return undefined;
       key = pick.flagKey;
     }
@@ -150,6 +150,7 @@ export class RolloutControls implements vscode.CodeLensProvider, vscode.Disposab
       const typed = await vscode.window.showInputBox({
         title: `Set Rollout Percentage: ${t.flagKey}`,
         prompt: 'Percentage of targeting keys that get the model (0–100)',
+        placeHolder: 'A whole number from 0 to 100, e.g. 25',
         value: String(current.percent),
         validateInput: (v) => (/^\s*\d{1,3}\s*%?\s*$/.test(v) && Number.parseInt(v, 10) <= 100 ? undefined : 'A whole number from 0 to 100'),
       });
@@ -188,6 +189,7 @@ export class RolloutControls implements vscode.CodeLensProvider, vscode.Disposab
       const reason = await vscode.window.showInputBox({
         title: `Override the rollout guard: ${t.flagKey}`,
         prompt: 'Why does the percentage go up despite the breach? (recorded in the rollout log)',
+        placeHolder: 'The reason, e.g. the breach is a known load test',
         validateInput: (v) => overrideProblem({ by, at: new Date().toISOString(), reason: v }),
         ignoreFocusOut: true,
       });

@@ -3,7 +3,7 @@
 // of the flag file and mlship.yaml, then one undoable WorkspaceEdit. Escape at any step writes nothing; existing files
 // are never overwritten (the user skips them or stops).
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST_FILE } from '../../core/config/manifest';
 import { baselineOf, choiceFromFile, choiceFromVersion, onnxFileOf, otherVersions, previousVersion } from '../../core/scaffold/modelChoice';
@@ -33,6 +33,7 @@ import { log } from '../log';
 import type { ModelsNode } from '../modelsTree';
 import { pickOne, runSteps, typeOne, type Step, type StepResult } from './steps';
 import { readText } from './workspaceFiles';
+import { showDetailed } from '../notify';
 
 export const PREVIEW_SCHEME = 'mlship-scaffold';
 const TITLE = 'Scaffold ML Feature';
@@ -278,7 +279,7 @@ export class ScaffoldCommand {
       if (!file) continue;
       const folder = vscode.workspace.getWorkspaceFolder(file);
       if (!folder) {
-        void vscode.window.showWarningMessage('MLShip: choose a model file inside the workspace (the generated code and mlship.yaml refer to it by a relative path).');
+        void showDetailed('warning', 'MLShip: choose a model file inside the workspace.', 'The generated code and mlship.yaml refer to the model by a path relative to the workspace folder.');
         continue;
       }
       s.source = 'file';
@@ -470,14 +471,14 @@ export class ScaffoldCommand {
       }
       const doc = await vscode.workspace.openTextDocument(uri);
       if (doc.getText() !== c.before) {
-        void vscode.window.showErrorMessage(`MLShip: ${c.path} changed since the preview (or has unsaved changes); nothing was written. Save it and scaffold again.`);
+        void showDetailed('error', `MLShip: nothing was written: ${basename(c.path)} changed since the preview. Save it and scaffold again.`, `${c.path} changed since the preview, or has unsaved changes.`);
         return;
       }
       for (const e of c.edits) edit.replace(uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.content, meta);
       edited.push(doc);
     }
     if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: false }))) {
-      void vscode.window.showErrorMessage('MLShip: the scaffold could not be written (a file may have appeared meanwhile); nothing was changed.');
+      void showDetailed('error', 'MLShip: the scaffold could not be written; nothing was changed. Scaffold again.', 'The editor refused the edit: a file to create may have appeared meanwhile.');
       return;
     }
     for (const doc of edited) await doc.save();

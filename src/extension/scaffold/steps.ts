@@ -80,7 +80,7 @@ export function typeOne(ui: StepUi, options: { prompt: string; value?: string; p
   box.title = ui.title;
   box.prompt = options.prompt;
   box.value = options.value ?? '';
-  if (options.placeholder) box.placeholder = options.placeholder;
+  box.placeholder = options.placeholder ?? options.prompt;
   box.ignoreFocusOut = true;
   if (ui.canBack) box.buttons = [vscode.QuickInputButtons.Back];
   const check = () => {

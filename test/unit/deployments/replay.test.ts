@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { OipClient, type OipModelMetadata } from '../../../src/core/deployments/oip';
-import { parseShift, replayMisfit, replaySnapshot, shiftRow } from '../../../src/core/deployments/replay';
+import { orderReplayChoices, parseShift, replayMisfit, replayMisfitSummary, replaySnapshot, shiftRow, type ReplayCandidate } from '../../../src/core/deployments/replay';
 import { startModelServer, type RunningServer } from '../../../src/serve/server';
 import { refusedUrl } from './faultServers';
 
@@ -69,5 +69,52 @@ describe('replaySnapshot', () => {
     await assert.rejects(replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 1, maxRequests: 1, maxDurationMs: 1000, feedbackShare: 0.5 }), /needs the label column/);
     await assert.rejects(replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 1, maxRequests: 1, maxDurationMs: 1000, shifts: [parseShift('salary*2')] }), /no column "salary"/);
     await assert.rejects(replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 1, maxRequests: 1, maxDurationMs: 1000, labelColumn: 'outcome' }), /no values in the label column "outcome"/);
+  });
+});
+
+describe('the snapshots Replay Snapshot Traffic offers', () => {
+  const metadata: Pick<OipModelMetadata, 'inputs'> = { inputs: [{ name: 'float_input', datatype: 'FP32', shape: [-1, 6] }] };
+  const candidate = (snapshotId: string, dataset: string, misfit?: string): ReplayCandidate<string> => ({ item: snapshotId, snapshotId, dataset, ...(misfit !== undefined ? { misfit } : {}) });
+
+  it('puts the training snapshot first, then its dataset, then the rest, and the ones that do not fit apart', () => {
+    // Catalog order: datasets as discovered, newest snapshot first.
+    const candidates = [
+      candidate('deliveries-v2', 'deliveries', 'None of the columns.'),
+      candidate('deliveries-v1', 'deliveries', 'None of the columns.'),
+      candidate('other-2025-12', 'other'),
+      candidate('applications-2025-11', 'applications'),
+      candidate('applications-2025-10', 'applications'),
+      candidate('applications-2025-09', 'applications', 'The snapshot has no rows to replay.'),
+    ];
+    const { fitting, misfits } = orderReplayChoices(candidates, new Set(['applications-2025-10']));
+    assert.deepEqual(fitting.map((c) => [c.item, c.relation]), [
+      ['applications-2025-10', 'training'],
+      ['applications-2025-11', 'sibling'],
+      ['other-2025-12', 'other'],
+    ]);
+    assert.deepEqual(misfits.map((c) => [c.item, c.relation, c.misfit]), [
+      ['applications-2025-09', 'sibling', 'The snapshot has no rows to replay.'],
+      ['deliveries-v2', 'other', 'None of the columns.'],
+      ['deliveries-v1', 'other', 'None of the columns.'],
+    ]);
+  });
+
+  it('keeps the catalog order when the served version (and so its training data) is not known', () => {
+    const { fitting, misfits } = orderReplayChoices([candidate('b', 'y'), candidate('a', 'x'), candidate('c', 'x')], new Set());
+    assert.deepEqual(fitting.map((c) => c.item), ['b', 'a', 'c']);
+    assert.ok(fitting.every((c) => c.relation === 'other'));
+    assert.deepEqual(misfits, []);
+  });
+
+  it('says in a line why rows do not fit: none of the model\'s input columns', () => {
+    const deliveries = [{ order_id: 'D-100000', distance_km: 4.7, items: 3, prep_time_min: 16, hour_of_day: 11, is_raining: 0, eta_minutes: 34.5 }];
+    assert.equal(replayMisfitSummary(metadata, deliveries, FEATURES), "None of the model's 6 input columns is in the snapshot (age, income, debt_ratio, credit_lines and 2 more).");
+    // Rows with some of the input columns fit (the others are sent as missing values).
+    const noAgeNorIncome = Object.fromEntries(Object.entries(rows[0] as Record<string, unknown>).filter(([k]) => k !== 'age' && k !== 'income'));
+    assert.equal(replayMisfitSummary(metadata, [noAgeNorIncome], FEATURES), undefined);
+    assert.equal(replayMisfitSummary(metadata, rows, FEATURES), undefined);
+    // Without feature names there is no column to name: replayMisfit()'s reason.
+    assert.equal(replayMisfitSummary(metadata, deliveries), replayMisfit(metadata, deliveries));
+    assert.equal(replayMisfitSummary(metadata, [], FEATURES), 'The snapshot has no rows to replay.');
   });
 });

@@ -9,9 +9,9 @@
 // Anything else is not this layer's to judge: another path, another method, HTTP/1.0, chunked bodies, `Expect`, a
 // body over the limit, anything unusual in the request head (obs-fold, a header without a colon, control characters,
 // duplicate or odd Content-Length, bare LF line ends, a head over 16 KiB). At such a request, once the connection's
-// earlier answers are written, the connection — with every byte not yet parsed — is handed to the node:http server,
-// which serves it from then on with the full parser: 400 on malformed requests, 413 on bodies over the limit, its
-// timeouts.
+// earlier answers are written, the connection — with every byte not yet parsed, and the client's end if it came in
+// the meantime — is handed to the node:http server, which serves it from then on with the full parser: 400 on
+// malformed requests, 413 on bodies over the limit, its timeouts.
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -405,11 +405,24 @@ class LeanConnection {
     socket.removeAllListeners('error');
     this.forget();
     socket.off('close', this.forget);
-    if (this.size > 0) socket.unshift(this.joined());
+    const bytes = this.size > 0 ? this.joined() : undefined;
     this.chunks = [];
     this.size = 0;
+    if (!socket.readableEnded) {
+      if (bytes) socket.unshift(bytes);
+      this.httpConnection(socket);
+      socket.resume();
+      return;
+    }
+    // The client ended its side before the hand-over (while the answers in flight were written): the socket emitted
+    // its 'end' to this layer and refuses an unshift after it. node:http gets the bytes and then the end as the socket
+    // gives them, the end at a later turn as a FIN read after the data would come, so it answers what was sent and
+    // closes, instead of dropping the connection with its request unanswered.
     this.httpConnection(socket);
-    socket.resume();
+    if (bytes) socket.emit('data', bytes);
+    setImmediate(() => {
+      if (!socket.destroyed) socket.emit('end');
+    });
   }
 
   private timeout(): void {

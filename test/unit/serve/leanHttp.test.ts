@@ -452,4 +452,30 @@ describe('lean HTTP layer on its own', () => {
       await s.close();
     }
   });
+
+  it('hands node:http the end of a client that half-closed while the answers before the hand-over were written', async () => {
+    // The lean request's answer takes 100 ms; the request after it goes to node:http once that answer is written. The
+    // client's end arrives in the meantime: node:http must still get the bytes and the end, answer, and close.
+    const s = await bare((body, _started, r) => void setTimeout(() => r.respond(200, `{"n":${body.length}}`), 100));
+    try {
+      for (const [next, want] of [
+        ['POST /infer HTTP/1.1\nHost: x\nContent-Length: 2\n\nab', /^HTTP\/1\.1 400 /],
+        ['GET /other HTTP/1.1\r\nHost: x\r\n\r\n', /^HTTP\/1\.1 200 OK[^]*\r\nnode GET \/other body=0\r\n/],
+      ] as const) {
+        const c = await client(s.port);
+        const t0 = Date.now();
+        c.socket.end(leanPost('abc') + next);
+        while (!c.closed() && Date.now() - t0 < 8000) await sleep(20);
+        assert.ok(c.closed(), `the connection was closed (${JSON.stringify(next)})`);
+        assert.ok(Date.now() - t0 < 2000, `closed after ${Date.now() - t0} ms`);
+        const received = c.received();
+        const second = received.indexOf('HTTP/1.1', 1);
+        assert.ok(second > 0, `node:http answered too: ${JSON.stringify(received)}`);
+        assert.match(received.slice(0, second), /^HTTP\/1\.1 200 OK[^]*\{"n":3\}$/, 'the lean answer first');
+        assert.match(received.slice(second), want);
+      }
+    } finally {
+      await s.close();
+    }
+  });
 });

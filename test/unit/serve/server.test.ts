@@ -252,6 +252,34 @@ describe('local OIP v2 server', () => {
     assert.match(json.error, /larger than 16 KiB/);
   });
 
+  it('answers a request not received within the request timeout with 408 and {"error"}, and closes the connection', async () => {
+    const logs: string[] = [];
+    const s = await startModelServer({ modelPath: CREDIT, modelName: 'credit-risk', modelVersion: '2' }, (level, message) => logs.push(`${level}: ${message}`), { requestMs: 400, keepAliveMs: 250 });
+    try {
+      // A chunked body (read by node:http): one chunk, then the client stalls.
+      const answer = await new Promise<{ text: string; ms: number }>((done) => {
+        let text = '';
+        const t0 = Date.now();
+        const socket = connect({ host: '127.0.0.1', port: s.endpoint.port }, () => {
+          socket.write('POST /v2/models/credit-risk/infer HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"inputs": [{"na\r\n');
+        });
+        socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+        socket.on('close', () => done({ text, ms: Date.now() - t0 }));
+        socket.on('error', () => undefined);
+      });
+      assert.match(answer.text, /^HTTP\/1\.1 408 Request Timeout\r\n/);
+      assert.match(answer.text, /\r\nConnection: close\r\n/);
+      const json = JSON.parse(answer.text.slice(answer.text.indexOf('\r\n\r\n') + 4)) as { error: string };
+      assert.equal(json.error, 'The request was not received within 0.4 s. Send it again.');
+      assert.ok(answer.ms >= 400, `answered after ${answer.ms} ms, before the request timeout`);
+      assert.deepEqual(logs.filter((l) => !l.startsWith('info:')), []);
+      // Still serving afterwards.
+      assert.equal((await fetch(`${s.endpoint.url}/v2/health/live`)).status, 200);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('neither counts nor logs as a server error a client that goes away in the middle of its body', async () => {
     const logs: string[] = [];
     const s = await startModelServer({ modelPath: CREDIT, modelName: 'credit-risk', modelVersion: '2' }, (level, message) => logs.push(`${level}: ${message}`));

@@ -31,8 +31,12 @@ export interface LeanHttpOptions {
   maxBodyBytes: number;
   /** Serves one request's body; must answer through `responder` once, also on failure. `started` is when its head was read. */
   handle(body: Buffer, started: bigint, responder: Responder): void;
-  /** A request still unfinished this long after its first byte closes the connection (at its next read or idle spell). */
+  /**
+   * A request still unfinished this long after its first byte is answered 408 with this JSON (after the answers in
+   * flight), and the connection closed; noticed at the request's next read or idle spell, as node:http's requestTimeout.
+   */
   requestTimeoutMs: number;
+  requestTimeoutJson: string;
   /** An idle connection closes after this long (node:http's keepAliveTimeout). */
   keepAliveTimeoutMs: number;
 }
@@ -235,7 +239,7 @@ class LeanConnection {
     // A request still unfinished this long after its first byte: the client is too slow (or trickles bytes to hold
     // the connection, which keeps the idle timer from firing), as node:http's requestTimeout.
     if (this.partialSince !== undefined && Date.now() - this.partialSince >= this.options.requestTimeoutMs) {
-      this.socket.destroy();
+      this.timedOut();
       return;
     }
     this.chunks.push(chunk);
@@ -426,15 +430,28 @@ class LeanConnection {
   }
 
   private timeout(): void {
-    // Answers still being made: wait for them. A request partly read: wait for the rest up to the request timeout.
-    // Idle: the keep-alive timeout is over.
+    // Answers still being made: wait for them. A request partly read: wait for the rest up to the request timeout,
+    // then 408. Idle: the keep-alive timeout is over.
     if (this.answers.length > 0) return;
     if (this.partialSince !== undefined && Date.now() - this.partialSince < this.options.requestTimeoutMs) {
       // The timer fires once per idle spell: arm it again.
       this.socket.setTimeout(this.options.keepAliveTimeoutMs);
       return;
     }
-    this.socket.destroy();
+    if (this.partialSince !== undefined) this.timedOut();
+    else this.socket.destroy();
+  }
+
+  /** The request partly read is over the request timeout: 408 after the answers in flight, then the connection ends. */
+  private timedOut(): void {
+    this.stopped = true;
+    this.chunks = [];
+    this.size = 0;
+    this.current = undefined;
+    this.partialSince = undefined;
+    const answer = new LeanAnswer(this, true);
+    this.answers.push(answer);
+    answer.respond(408, this.options.requestTimeoutJson);
   }
 }
 

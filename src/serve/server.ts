@@ -332,6 +332,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     return status;
   };
 
+  const requestTimeoutError = `The request was not received within ${timeouts.requestMs / 1000} s. Send it again.`;
   const httpOptions = {
     requestTimeout: timeouts.requestMs,
     headersTimeout: Math.min(HEADERS_TIMEOUT_MS, timeouts.requestMs),
@@ -362,6 +363,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     maxBodyBytes: limit,
     requestTimeoutMs: timeouts.requestMs,
     keepAliveTimeoutMs: timeouts.keepAliveMs,
+    requestTimeoutJson: JSON.stringify({ error: requestTimeoutError }),
     handle: (body, started, responder) => infer(body, started, responder, leanFailed),
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
@@ -375,7 +377,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
       err.code === 'HPE_HEADER_OVERFLOW'
         ? ['431 Request Header Fields Too Large', 'The request head is larger than 16 KiB, the most this server reads. Send fewer or shorter headers.']
         : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? ['408 Request Timeout', `The request was not received within ${timeouts.requestMs / 1000} s. Send it again.`]
+          ? ['408 Request Timeout', requestTimeoutError]
           : ['400 Bad Request', 'Malformed HTTP request.'];
     const json = JSON.stringify({ error: body });
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);

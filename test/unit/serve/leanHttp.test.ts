@@ -265,7 +265,7 @@ async function bare(handle: LeanHttpOptions['handle'], timeouts: { requestTimeou
       res.end(`node ${req.method} ${req.url} body=${n}`);
     });
   });
-  const lean = serveInferenceLean(server, { paths: new Set(['/infer']), maxBodyBytes: 1 << 20, requestTimeoutMs: timeouts.requestTimeoutMs ?? 60_000, keepAliveTimeoutMs: timeouts.keepAliveTimeoutMs ?? 5_000, handle });
+  const lean = serveInferenceLean(server, { paths: new Set(['/infer']), maxBodyBytes: 1 << 20, requestTimeoutMs: timeouts.requestTimeoutMs ?? 60_000, requestTimeoutJson: '{"error":"too slow"}', keepAliveTimeoutMs: timeouts.keepAliveTimeoutMs ?? 5_000, handle });
   const sockets: Socket[] = [];
   server.on('connection', (socket: Socket) => sockets.push(socket));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -370,7 +370,7 @@ describe('lean HTTP layer on its own', () => {
     }
   });
 
-  it('closes a connection whose request trickles in for longer than the request timeout', async () => {
+  it('answers 408 to a request that trickles in for longer than the request timeout, and closes its connection', async () => {
     const s = await bare((_body, _started, r) => r.respond(200, '{}'), { requestTimeoutMs: 400, keepAliveTimeoutMs: 250 });
     try {
       // A head fed a line every 100 ms (the idle timer never fires), and a body fed a byte every 100 ms.
@@ -386,6 +386,7 @@ describe('lean HTTP layer on its own', () => {
       }
       assert.ok(head.closed(), 'the trickled head was cut off');
       assert.ok(body.closed(), 'the trickled body was cut off');
+      for (const c of [head, body]) assert.match(c.received(), /^HTTP\/1\.1 408 Request Timeout\r\n[^]*\r\nConnection: close\r\n\r\n\{"error":"too slow"\}$/);
       assert.ok(Date.now() - t0 < 1500, `closed after ${Date.now() - t0} ms`);
       // A pipelining client that keeps the connection busy with complete requests is not cut off.
       const busy = await client(s.port);

@@ -475,7 +475,8 @@ describe('lean HTTP layer on its own', () => {
         c.socket.end(leanPost('abc') + next);
         while (!c.closed() && Date.now() - t0 < 8000) await sleep(20);
         assert.ok(c.closed(), `the connection was closed (${JSON.stringify(next)})`);
-        assert.ok(Date.now() - t0 < 2000, `closed after ${Date.now() - t0} ms`);
+        // Not held open until node:http's keep-alive timeout (5 s): the end reached it.
+        assert.ok(Date.now() - t0 < 4500, `closed after ${Date.now() - t0} ms`);
         const received = c.received();
         const second = received.indexOf('HTTP/1.1', 1);
         assert.ok(second > 0, `node:http answered too: ${JSON.stringify(received)}`);

@@ -13,7 +13,8 @@
 //
 // A model is batchable only when every input and output has the same named symbolic first dimension (isBatchable); a
 // request of more than `maxBatch` rows, or of none, runs on its own. When a shared run fails, its requests run again
-// one at a time, so only a request that fails on its own gets an error (the others their outputs).
+// one at a time, so only a request that fails on its own gets an error (the others their outputs); `stats` counts
+// those reruns among the runs.
 import type { DecodedTensor } from '../core/deployments/oipTensor';
 import type { InputData } from '../core/inference/inputs';
 import { commonRows, type TensorData } from '../core/deployments/predictionRows';
@@ -30,9 +31,14 @@ export const DEFAULT_MAX_BATCH = 32;
 export type ModelRun = (inputs: readonly DecodedTensor[], requestedOutputs?: readonly string[], atStart?: () => readonly DecodedTensor[]) => Promise<TensorData[]>;
 
 export interface BatchStats {
-  /** Model runs made. */
+  /** Model runs made, the reruns included. */
   runs: number;
-  /** Requests answered through those runs. */
+  /**
+   * Of those runs, the ones that ran a request again on its own because the shared run it was in failed, or its
+   * outputs could not be split by rows.
+   */
+  reruns: number;
+  /** Requests answered (each counted once, whether by a shared run or by a rerun). */
   requests: number;
   /** The most requests one run carried. */
   largestBatch: number;
@@ -126,7 +132,7 @@ export class DynamicBatcher {
   private draining = false;
   /** Cleared when a model's outputs turn out not to follow the batch dimension; it then runs one request at a time. */
   private splittable = true;
-  readonly stats: BatchStats = { runs: 0, requests: 0, largestBatch: 0 };
+  readonly stats: BatchStats = { runs: 0, reruns: 0, requests: 0, largestBatch: 0 };
 
   constructor(
     private readonly run: ModelRun,
@@ -246,6 +252,8 @@ export class DynamicBatcher {
   private async runEach(batch: readonly Pending[]): Promise<void> {
     for (const p of batch) {
       let own: TensorData[];
+      this.stats.runs++;
+      this.stats.reruns++;
       try {
         own = await this.run(p.inputs, p.outputs);
       } catch (err) {

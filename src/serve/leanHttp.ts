@@ -9,9 +9,9 @@
 // Anything else is not this layer's to judge: another path, another method, HTTP/1.0, chunked bodies, `Expect`, a
 // body over the limit, anything unusual in the request head (obs-fold, a header without a colon, control characters,
 // duplicate or odd Content-Length, bare LF line ends, a head over 16 KiB). At such a request, once the connection's
-// earlier answers are written, the connection — with every byte not yet parsed — is handed to the node:http server,
-// which serves it from then on with the full parser: 400 on malformed requests, 413 on bodies over the limit, its
-// timeouts.
+// earlier answers are written, the connection — with every byte not yet parsed, and the client's end if it came in
+// the meantime — is handed to the node:http server, which serves it from then on with the full parser: 400 on
+// malformed requests, 413 on bodies over the limit, its timeouts.
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -31,8 +31,12 @@ export interface LeanHttpOptions {
   maxBodyBytes: number;
   /** Serves one request's body; must answer through `responder` once, also on failure. `started` is when its head was read. */
   handle(body: Buffer, started: bigint, responder: Responder): void;
-  /** A request still unfinished this long after its first byte closes the connection (at its next read or idle spell). */
+  /**
+   * A request still unfinished this long after its first byte is answered 408 with this JSON (after the answers in
+   * flight), and the connection closed; noticed at the request's next read or idle spell, as node:http's requestTimeout.
+   */
   requestTimeoutMs: number;
+  requestTimeoutJson: string;
   /** An idle connection closes after this long (node:http's keepAliveTimeout). */
   keepAliveTimeoutMs: number;
 }
@@ -235,7 +239,7 @@ class LeanConnection {
     // A request still unfinished this long after its first byte: the client is too slow (or trickles bytes to hold
     // the connection, which keeps the idle timer from firing), as node:http's requestTimeout.
     if (this.partialSince !== undefined && Date.now() - this.partialSince >= this.options.requestTimeoutMs) {
-      this.socket.destroy();
+      this.timedOut();
       return;
     }
     this.chunks.push(chunk);
@@ -405,23 +409,49 @@ class LeanConnection {
     socket.removeAllListeners('error');
     this.forget();
     socket.off('close', this.forget);
-    if (this.size > 0) socket.unshift(this.joined());
+    const bytes = this.size > 0 ? this.joined() : undefined;
     this.chunks = [];
     this.size = 0;
+    if (!socket.readableEnded) {
+      if (bytes) socket.unshift(bytes);
+      this.httpConnection(socket);
+      socket.resume();
+      return;
+    }
+    // The client ended its side before the hand-over (while the answers in flight were written): the socket emitted
+    // its 'end' to this layer and refuses an unshift after it. node:http gets the bytes and then the end as the socket
+    // gives them, the end at a later turn as a FIN read after the data would come, so it answers what was sent and
+    // closes, instead of dropping the connection with its request unanswered.
     this.httpConnection(socket);
-    socket.resume();
+    if (bytes) socket.emit('data', bytes);
+    setImmediate(() => {
+      if (!socket.destroyed) socket.emit('end');
+    });
   }
 
   private timeout(): void {
-    // Answers still being made: wait for them. A request partly read: wait for the rest up to the request timeout.
-    // Idle: the keep-alive timeout is over.
+    // Answers still being made: wait for them. A request partly read: wait for the rest up to the request timeout,
+    // then 408. Idle: the keep-alive timeout is over.
     if (this.answers.length > 0) return;
     if (this.partialSince !== undefined && Date.now() - this.partialSince < this.options.requestTimeoutMs) {
       // The timer fires once per idle spell: arm it again.
       this.socket.setTimeout(this.options.keepAliveTimeoutMs);
       return;
     }
-    this.socket.destroy();
+    if (this.partialSince !== undefined) this.timedOut();
+    else this.socket.destroy();
+  }
+
+  /** The request partly read is over the request timeout: 408 after the answers in flight, then the connection ends. */
+  private timedOut(): void {
+    this.stopped = true;
+    this.chunks = [];
+    this.size = 0;
+    this.current = undefined;
+    this.partialSince = undefined;
+    const answer = new LeanAnswer(this, true);
+    this.answers.push(answer);
+    answer.respond(408, this.options.requestTimeoutJson);
   }
 }
 

@@ -20,8 +20,19 @@ import { ServedModel } from './model';
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 const DEFAULT_LOW_CONFIDENCE = 0.6;
-const REQUEST_TIMEOUT_MS = 60_000;
-const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+/** How long the server waits for its clients. */
+export interface ServerTimeouts {
+  /** A request not received in full this long after its first byte is answered 408, and its connection closed. */
+  requestMs: number;
+  /** An idle kept-alive connection is closed after this long. */
+  keepAliveMs: number;
+}
+
+/** The timeouts the server runs with (tests start servers with shorter ones). */
+export const DEFAULT_TIMEOUTS: Readonly<ServerTimeouts> = { requestMs: 60_000, keepAliveMs: 5_000 };
+/** node:http's limit for receiving a request head (never longer than the request timeout). */
+const HEADERS_TIMEOUT_MS = 30_000;
 
 export interface RunningServer {
   endpoint: ServeEndpoint;
@@ -108,7 +119,7 @@ function parseJson(body: Buffer): unknown {
 }
 
 /** Starts serving `options.modelPath`; resolves once the model is loaded and the port is listening. */
-export async function startModelServer(options: ServeOptions, log: ServerLog = () => undefined): Promise<RunningServer> {
+export async function startModelServer(options: ServeOptions, log: ServerLog = () => undefined, timeouts: Readonly<ServerTimeouts> = DEFAULT_TIMEOUTS): Promise<RunningServer> {
   const model = await ServedModel.load(options.modelPath, { intraOpNumThreads: 1 });
   const name = options.modelName;
   const version = options.modelVersion;
@@ -321,7 +332,15 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     return status;
   };
 
-  const server: Server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: 30_000, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, (req, res) => {
+  const requestTimeoutError = `The request was not received within ${timeouts.requestMs / 1000} s. Send it again.`;
+  const httpOptions = {
+    requestTimeout: timeouts.requestMs,
+    headersTimeout: Math.min(HEADERS_TIMEOUT_MS, timeouts.requestMs),
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // How often node:http looks for requests over their timeouts (its default, 30 s, with the default 60 s timeout).
+    connectionsCheckingInterval: Math.min(30_000, timeouts.requestMs / 2),
+  };
+  const server: Server = createServer(httpOptions, (req, res) => {
     route(req, res, process.hrtime.bigint()).catch((err: unknown) => {
       if (err instanceof ClientGone) {
         res.destroy();
@@ -342,8 +361,9 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   const lean = serveInferenceLean(server, {
     paths: inferPaths,
     maxBodyBytes: limit,
-    requestTimeoutMs: REQUEST_TIMEOUT_MS,
-    keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeoutMs: timeouts.requestMs,
+    keepAliveTimeoutMs: timeouts.keepAliveMs,
+    requestTimeoutJson: JSON.stringify({ error: requestTimeoutError }),
     handle: (body, started, responder) => infer(body, started, responder, leanFailed),
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
@@ -357,7 +377,7 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
       err.code === 'HPE_HEADER_OVERFLOW'
         ? ['431 Request Header Fields Too Large', 'The request head is larger than 16 KiB, the most this server reads. Send fewer or shorter headers.']
         : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? ['408 Request Timeout', `The request was not received within ${REQUEST_TIMEOUT_MS / 1000} s. Send it again.`]
+          ? ['408 Request Timeout', requestTimeoutError]
           : ['400 Bad Request', 'Malformed HTTP request.'];
     const json = JSON.stringify({ error: body });
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);

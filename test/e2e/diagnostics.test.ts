@@ -28,6 +28,24 @@ function problems(page: Page) {
   return page.locator('.markers-panel .monaco-list-row');
 }
 
+/**
+ * Waits until the built-in TypeScript extension has loaded the open file's project. VS Code shows a lightbulb only
+ * once every code action provider has answered, the TypeScript one too, and tsserver answers only after loading the
+ * project ("Analyzing '…' and its dependencies", the language status "Loading IntelliSense status"): on a loaded
+ * machine that takes longer than the lightbulb wait. The IntelliSense status then says which project the file is in.
+ */
+async function typescriptProjectLoaded(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const language = document.getElementById('status.languageStatus')?.getAttribute('aria-label') ?? '';
+      const progress = document.getElementById('status.progress')?.textContent ?? '';
+      return language.includes('TypeScript version') && !language.includes('Loading IntelliSense status') && !/Analyzing .* and its dependencies/.test(progress);
+    },
+    undefined,
+    { timeout: 180_000, polling: 250 },
+  );
+}
+
 async function problemTexts(page: Page): Promise<string[]> {
   return (await problems(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
 }
@@ -103,6 +121,7 @@ describe('MLShip diagnostics in code-server', () => {
     assert.ok(before.some((t) => /mlship\/no-fallback.*Ln 10/.test(t)), before.join('\n'));
     await vs.screenshot('13-typescript-problems');
     const fallbacksBefore = before.filter((t) => /mlship\/no-fallback/.test(t)).length;
+    await typescriptProjectLoaded(page);
     await applyLightbulbFix(10, 30, /try\/catch/);
     await page.waitForFunction(() => (document.querySelector('.editor-instance .view-lines')?.textContent ?? '').replace(/\s+/g, ' ').includes('catch (err)'), undefined, { timeout: 30_000 });
     // The server re-analyzes the edited file: the fetch moved into the try block (line 12) and keeps only its no-timeout warning.

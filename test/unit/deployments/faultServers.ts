@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer } from 'node:net';
 
-export type Fault = 'slow' | 'http500' | 'garbage' | 'truncated-json' | 'huge' | 'close-mid-response' | 'html';
+export type Fault = 'slow' | 'http500' | 'garbage' | 'truncated-json' | 'huge' | 'huge-declared' | 'close-mid-response' | 'html';
 
 export interface FaultServer {
   url: string;
@@ -37,8 +37,10 @@ export async function startFaultServer(fault: Fault): Promise<FaultServer> {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end('{"live": true, "outputs": [{"name": "label", "data": [1, 2');
         return;
-      case 'huge': {
-        res.writeHead(200, { 'Content-Type': 'application/json' });
+      case 'huge':
+      case 'huge-declared': {
+        // 64 MiB of JSON whitespace, streamed (chunked), or with its size declared in Content-Length up front.
+        res.writeHead(200, { 'Content-Type': 'application/json', ...(fault === 'huge-declared' ? { 'Content-Length': String(64 * 1024 * 1024) } : {}) });
         const chunk = Buffer.alloc(1024 * 1024, 0x20);
         let sent = 0;
         const pump = (): void => {

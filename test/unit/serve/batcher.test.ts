@@ -202,7 +202,7 @@ describe('dynamic batching', () => {
       await Promise.all([first, request(1), request(2)]);
       await late;
       assert.deepEqual(sizes, [2, 2], 'A and B in one run, C and D in the next');
-      assert.deepEqual(batcher.stats, { runs: 2, requests: 4, largestBatch: 2 });
+      assert.deepEqual(batcher.stats, { runs: 2, reruns: 0, requests: 4, largestBatch: 2 });
     } finally {
       await model.release();
     }
@@ -219,7 +219,8 @@ describe('dynamic batching', () => {
       const index = (k: number): DecodedTensor => decodeTensor({ name: 'index', shape: [1, 1], datatype: 'INT64', data: [k] }, 0);
       const settled = await Promise.allSettled([0, 1, 7, 2].map((k) => batcher.submit([index(k)])));
       assert.deepEqual(sizes, [1, 1, 1, 1, 1], 'one shared run (its batch taken at its start), then each request alone');
-      assert.equal(batcher.stats.runs, 1, 'the four requests shared one run');
+      // The shared run and the four runs again alone are all model runs; each request is answered once.
+      assert.deepEqual(batcher.stats, { runs: 5, reruns: 4, requests: 4, largestBatch: 4 }, 'one shared run of four, then four reruns');
       assert.deepEqual(
         settled.map((s) => (s.status === 'fulfilled' ? Array.from(s.value[0]?.data as Float32Array) : 'rejected')),
         [[1, 2], [3, 4], 'rejected', [5, 6]],
@@ -250,6 +251,7 @@ describe('dynamic batching', () => {
     const second = await Promise.all([4, 5].map((v) => batcher.submit(one(v))));
     assert.deepEqual(second.map((o) => Array.from(o[0]?.data as Float32Array)), [[4, 4], [5, 5]]);
     assert.deepEqual(calls, [3, 1, 1, 1, 1, 1], 'one shared run found unsplittable, then one run per request');
+    assert.deepEqual(batcher.stats, { runs: 6, reruns: 3, requests: 5, largestBatch: 3 });
   });
 
   it('runs the oldest request alone when the model run never calls back before it starts', async () => {
@@ -264,7 +266,7 @@ describe('dynamic batching', () => {
     const answers = await Promise.all([1, 2, 3].map((v) => batcher.submit(one(v))));
     assert.deepEqual(answers.map((o) => Array.from(o[0]?.data as Float32Array)), [[2], [4], [6]]);
     assert.deepEqual(calls, [1, 1, 1]);
-    assert.deepEqual(batcher.stats, { runs: 3, requests: 3, largestBatch: 1 });
+    assert.deepEqual(batcher.stats, { runs: 3, reruns: 0, requests: 3, largestBatch: 1 });
   });
 
   it('turns off with maxBatch 1: one request per run', async () => {
@@ -272,7 +274,7 @@ describe('dynamic batching', () => {
     try {
       const batcher = new DynamicBatcher((i, o, s) => model.run(i, o, s), 1);
       await Promise.all(Array.from({ length: 6 }, (_, r) => batcher.submit([fp32('features', rows(r, 1, 64))])));
-      assert.deepEqual(batcher.stats, { runs: 6, requests: 6, largestBatch: 1 });
+      assert.deepEqual(batcher.stats, { runs: 6, reruns: 0, requests: 6, largestBatch: 1 });
     } finally {
       await model.release();
     }

@@ -60,8 +60,13 @@ function parseAnswers(bytes: string): Answer[] {
   return answers;
 }
 
-/** Writes `parts` on one connection (with a pause between parts) and reads until `count` answers came or it closed. */
-function exchange(port: number, parts: readonly string[], count: number): Promise<{ answers: Answer[]; closed: boolean }> {
+/**
+ * Writes `parts` on one connection (with a pause between parts) and reads until `count` answers came or it closed.
+ * `until: 'closed'`: reads until the server ends the connection, whatever the time it takes (for a test that expects
+ * the close; a fixed wait after the answers would race the end on a loaded machine). Otherwise, once `count` answers
+ * came, an end within 50 ms is noted (`closed`), and the connection is dropped.
+ */
+function exchange(port: number, parts: readonly string[], count: number, until: 'answers' | 'closed' = 'answers'): Promise<{ answers: Answer[]; closed: boolean }> {
   return new Promise((done, fail) => {
     const socket = connect({ host: '127.0.0.1', port });
     let received = '';
@@ -72,7 +77,7 @@ function exchange(port: number, parts: readonly string[], count: number): Promis
     };
     socket.on('data', (c: Buffer) => {
       received += c.toString('latin1');
-      if (parseAnswers(received).length >= count) setTimeout(finish, 50);
+      if (until === 'answers' && parseAnswers(received).length >= count) setTimeout(finish, 50);
     });
     socket.on('end', () => {
       closed = true;
@@ -184,7 +189,7 @@ describe('lean HTTP layer of the local server', () => {
   });
 
   it('closes after answering a request with Connection: close, and reads nothing after it', async () => {
-    const { answers, closed } = await exchange(port, [post(inferBody('last'), 'Connection: close\r\n') + post(inferBody('never'))], 2);
+    const { answers, closed } = await exchange(port, [post(inferBody('last'), 'Connection: close\r\n') + post(inferBody('never'))], 2, 'closed');
     assert.equal(closed, true);
     assert.equal(answers.length, 1);
     assert.equal(answers[0]?.headers.connection, 'close');
@@ -204,8 +209,9 @@ describe('lean HTTP layer of the local server', () => {
     const chunked = `POST ${PATH} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${(20).toString(16)}\r\n${body.slice(0, 20)}\r\n${(body.length - 20).toString(16)}\r\n${body.slice(20)}\r\n0\r\n\r\n`;
     assert.equal((await exchange(port, [chunked], 1)).answers[0]?.status, 200);
     const old = `POST ${PATH} HTTP/1.0\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
-    const r10 = await exchange(port, [old], 1);
+    const r10 = await exchange(port, [old], 1, 'closed');
     assert.equal(r10.answers[0]?.status, 200);
+    assert.equal(r10.answers[0]?.headers.connection, 'close');
     assert.equal(r10.closed, true, 'HTTP/1.0 without keep-alive closes');
     const expect = await exchange(port, [post(body, 'Expect: 100-continue\r\n')], 1);
     assert.ok(expect.answers.some((a) => a.status === 200));
@@ -220,8 +226,9 @@ describe('lean HTTP layer of the local server', () => {
       `POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n folded\r\n\r\n{}`,
     ];
     for (const text of bad) {
-      const r = await exchange(port, [text], 1);
+      const r = await exchange(port, [text], 1, 'closed');
       assert.equal(r.answers[0]?.status, 400, JSON.stringify(text));
+      assert.equal(r.answers[0]?.headers.connection, 'close', JSON.stringify(text));
       assert.equal(r.closed, true, JSON.stringify(text));
     }
   });
@@ -265,7 +272,7 @@ async function bare(handle: LeanHttpOptions['handle'], timeouts: { requestTimeou
       res.end(`node ${req.method} ${req.url} body=${n}`);
     });
   });
-  const lean = serveInferenceLean(server, { paths: new Set(['/infer']), maxBodyBytes: 1 << 20, requestTimeoutMs: timeouts.requestTimeoutMs ?? 60_000, keepAliveTimeoutMs: timeouts.keepAliveTimeoutMs ?? 5_000, handle });
+  const lean = serveInferenceLean(server, { paths: new Set(['/infer']), maxBodyBytes: 1 << 20, requestTimeoutMs: timeouts.requestTimeoutMs ?? 60_000, requestTimeoutJson: '{"error":"too slow"}', keepAliveTimeoutMs: timeouts.keepAliveTimeoutMs ?? 5_000, handle });
   const sockets: Socket[] = [];
   server.on('connection', (socket: Socket) => sockets.push(socket));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -370,7 +377,7 @@ describe('lean HTTP layer on its own', () => {
     }
   });
 
-  it('closes a connection whose request trickles in for longer than the request timeout', async () => {
+  it('answers 408 to a request that trickles in for longer than the request timeout, and closes its connection', async () => {
     const s = await bare((_body, _started, r) => r.respond(200, '{}'), { requestTimeoutMs: 400, keepAliveTimeoutMs: 250 });
     try {
       // A head fed a line every 100 ms (the idle timer never fires), and a body fed a byte every 100 ms.
@@ -386,6 +393,7 @@ describe('lean HTTP layer on its own', () => {
       }
       assert.ok(head.closed(), 'the trickled head was cut off');
       assert.ok(body.closed(), 'the trickled body was cut off');
+      for (const c of [head, body]) assert.match(c.received(), /^HTTP\/1\.1 408 Request Timeout\r\n[^]*\r\nConnection: close\r\n\r\n\{"error":"too slow"\}$/);
       assert.ok(Date.now() - t0 < 1500, `closed after ${Date.now() - t0} ms`);
       // A pipelining client that keeps the connection busy with complete requests is not cut off.
       const busy = await client(s.port);
@@ -448,6 +456,33 @@ describe('lean HTTP layer on its own', () => {
       const t1 = Date.now();
       while (!d.closed() && Date.now() - t1 < 3000) await sleep(20);
       assert.match(d.received(), /^HTTP\/1\.1 400 /);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('hands node:http the end of a client that half-closed while the answers before the hand-over were written', async () => {
+    // The lean request's answer takes 100 ms; the request after it goes to node:http once that answer is written. The
+    // client's end arrives in the meantime: node:http must still get the bytes and the end, answer, and close.
+    const s = await bare((body, _started, r) => void setTimeout(() => r.respond(200, `{"n":${body.length}}`), 100));
+    try {
+      for (const [next, want] of [
+        ['POST /infer HTTP/1.1\nHost: x\nContent-Length: 2\n\nab', /^HTTP\/1\.1 400 /],
+        ['GET /other HTTP/1.1\r\nHost: x\r\n\r\n', /^HTTP\/1\.1 200 OK[^]*\r\nnode GET \/other body=0\r\n/],
+      ] as const) {
+        const c = await client(s.port);
+        const t0 = Date.now();
+        c.socket.end(leanPost('abc') + next);
+        while (!c.closed() && Date.now() - t0 < 8000) await sleep(20);
+        assert.ok(c.closed(), `the connection was closed (${JSON.stringify(next)})`);
+        // Not held open until node:http's keep-alive timeout (5 s): the end reached it.
+        assert.ok(Date.now() - t0 < 4500, `closed after ${Date.now() - t0} ms`);
+        const received = c.received();
+        const second = received.indexOf('HTTP/1.1', 1);
+        assert.ok(second > 0, `node:http answered too: ${JSON.stringify(received)}`);
+        assert.match(received.slice(0, second), /^HTTP\/1\.1 200 OK[^]*\{"n":3\}$/, 'the lean answer first');
+        assert.match(received.slice(second), want);
+      }
     } finally {
       await s.close();
     }

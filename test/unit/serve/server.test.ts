@@ -252,6 +252,45 @@ describe('local OIP v2 server', () => {
     assert.match(json.error, /larger than 16 KiB/);
   });
 
+  it('answers a request not received within the request timeout with 408 and {"error"}, and closes the connection', async () => {
+    const logs: string[] = [];
+    const s = await startModelServer({ modelPath: CREDIT, modelName: 'credit-risk', modelVersion: '2' }, (level, message) => logs.push(`${level}: ${message}`), { requestMs: 400, keepAliveMs: 250 });
+    try {
+      const stalled = (part: string): Promise<{ text: string; ms: number }> =>
+        new Promise((done) => {
+          let text = '';
+          const t0 = Date.now();
+          const socket = connect({ host: '127.0.0.1', port: s.endpoint.port }, () => socket.write(part));
+          socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+          socket.on('close', () => done({ text, ms: Date.now() - t0 }));
+          socket.on('error', () => undefined);
+        });
+      const body = JSON.stringify({ inputs: [{ name: 'float_input', shape: [1, 6], datatype: 'FP32', data: [30, 50000, 0.3, 2, 0, 24] }] });
+      const parts = {
+        // A chunked body (read by node:http): one chunk, then the client stalls.
+        'node:http': 'POST /v2/models/credit-risk/infer HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"inputs": [{"na\r\n',
+        // A request in the common form (read by the lean layer): its head and half its body.
+        lean: `POST /v2/models/credit-risk/infer HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 40)}`,
+        // Only part of the head.
+        head: 'POST /v2/models/credit-risk/infer HTTP/1.1\r\nHost: x\r\n',
+      };
+      const answers = await Promise.all(Object.values(parts).map(stalled));
+      for (const [i, reader] of Object.keys(parts).entries()) {
+        const answer = answers[i] as { text: string; ms: number };
+        assert.match(answer.text, /^HTTP\/1\.1 408 Request Timeout\r\n/, reader);
+        assert.match(answer.text, /\r\nConnection: close\r\n/, reader);
+        const json = JSON.parse(answer.text.slice(answer.text.indexOf('\r\n\r\n') + 4)) as { error: string };
+        assert.equal(json.error, 'The request was not received within 0.4 s. Send it again.', reader);
+        assert.ok(answer.ms >= 400, `${reader}: answered after ${answer.ms} ms, before the request timeout`);
+      }
+      assert.deepEqual(logs.filter((l) => !l.startsWith('info:')), []);
+      // Still serving afterwards.
+      assert.equal((await fetch(`${s.endpoint.url}/v2/health/live`)).status, 200);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('neither counts nor logs as a server error a client that goes away in the middle of its body', async () => {
     const logs: string[] = [];
     const s = await startModelServer({ modelPath: CREDIT, modelName: 'credit-risk', modelVersion: '2' }, (level, message) => logs.push(`${level}: ${message}`));

@@ -23,7 +23,7 @@ import type { Language } from '../src/core/analysis/types';
 import { mulberry32 } from '../src/core/util/random';
 import { corpusFiles } from '../test/corpusFiles';
 import { loadEngineBundle, SHIPPED_BUILD, type EngineBundle } from './engine-bundle';
-import { median, printFigures, type BenchFigure } from './figures';
+import { median, printFigures, quantile, type BenchFigure } from './figures';
 
 const ROOT = resolve(__dirname, '..');
 const PYTHON = '/usr/bin/python3';
@@ -354,11 +354,6 @@ export function generateSource(lang: 'python' | 'typescript', lines: number, see
 
 // ---------------------------------------------------------------------------------------------------------------
 // Measurements
-
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
-}
 
 function time(fn: () => void): number {
   const t = performance.now();

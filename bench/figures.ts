@@ -15,6 +15,12 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
+/** The `q` quantile of `xs` (nearest rank: the smallest value with at least `q` of them at or below it). */
+export function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
+}
+
 export function printFigures(title: string, figures: readonly BenchFigure[]): void {
   console.log(`\n${title}`);
   for (const f of figures) {

@@ -18,7 +18,7 @@ import { StatusNotification } from '../src/shared/lsp';
 import { mulberry32 } from '../src/core/util/random';
 import { engineReanalysis, generateSource, oneLineEdit } from './analysis';
 import { buildShipped, SHIPPED_BUILD } from './engine-bundle';
-import { median, printFigures, type BenchFigure } from './figures';
+import { median, printFigures, quantile, type BenchFigure } from './figures';
 
 const ROOT = resolve(__dirname, '..');
 /** The server's debounce after a change (src/server/server.ts `schedule`). */
@@ -72,11 +72,6 @@ async function change(s: Server, uri: string, version: number, row: number, colu
   });
   await done;
   return performance.now() - t;
-}
-
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
 }
 
 /** `edits` one-line edits of `source`, each undone, sent to the server: the time of each edit's round trip. */

@@ -12,7 +12,7 @@ import { FileWorkspaceResolver } from '../core/analysis/workspace';
 import { analyzeNotebook, notebookCodeCells } from '../core/analysis/notebook';
 import { languageForPath, loadGrammars } from '../core/analysis/parser';
 import type { Language } from '../core/analysis/types';
-import { type CheckProblem, type CheckSummary, type FileFindings, summaryLine, toJson, toSarif, toText } from '../core/analysis/report';
+import { type CheckProblem, type CheckSummary, type FileFindings, problemLine, summaryLine, toJson, toSarif, toText } from '../core/analysis/report';
 import { walkWorkspace } from '../core/registry/walk';
 import { analysisConfig } from '../core/analysis/settings';
 import { VERSION } from '../shared/version';
@@ -243,7 +243,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (opts.output) await writeFile(resolve(io.cwd, opts.output), report);
   else io.stdout(report);
   if (opts.format === 'text' && opts.output) io.stdout(`Report written to ${opts.output}.\n${summaryLine(summary)}\n`);
-  if (opts.format !== 'text') for (const p of problems) io.stderr(`${p.path}${p.line ? `:${p.line}` : ''}: ${p.notice ? 'notice' : 'error'}: ${p.message}\n`);
+  if (opts.format !== 'text') for (const p of problems) io.stderr(`${problemLine(p)}\n`);
   if (fatal) return 2;
   if (opts.failOn === 'never') return 0;
   const worst = Math.max(-1, ...results.flatMap((r) => r.findings.map((f) => RANK[f.severity])));

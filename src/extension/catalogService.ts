@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST_FILE, parseManifest, type Manifest } from '../core/config/manifest';
 import { discoverCatalog, isInterestingFile } from '../core/registry/catalog';
-import type { Catalog, DatasetEntry, ModelEntry, ModelVersionEntry, SnapshotEntry } from '../core/registry/types';
+import type { Catalog, DatasetEntry, ModelEntry, ModelVersionEntry, ProblemInfo, SnapshotEntry } from '../core/registry/types';
 import { ALWAYS_SKIPPED_DIRS, walkWorkspace } from '../core/registry/walk';
 import { WorkspaceWatcher } from '../core/registry/watcher';
 import { errorMessage, RerunnableJob } from '../core/util/concurrency';
 import { log } from './log';
+import { problemPlace } from '../core/present/notice';
 import { showDetailed, showNotice } from './notify';
 
 function enabledExcludes(folder: vscode.WorkspaceFolder): string[] {
@@ -88,10 +89,10 @@ export class CatalogService implements vscode.Disposable {
           const versions = catalog.models.reduce((n, m) => n + m.versions.length, 0);
           const snapshots = catalog.datasets.reduce((n, d) => n + d.snapshots.length, 0);
           log().info(`Discovered ${catalog.models.length} models (${versions} versions) and ${snapshots} snapshots in ${folder.name}: ${catalog.stats.filesSeen} files, ${catalog.stats.dirs} folders in ${(performance.now() - started).toFixed(0)} ms.`);
-          for (const p of catalog.problems) log().warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+          for (const p of catalog.problems) log().warn(`${problemPlace(p)}: ${p.message}`);
           for (const m of catalog.models) {
-            if (m.error) log().warn(`${m.error.file}${m.error.line ? `:${m.error.line}` : ''}: ${m.error.message}${m.error.detail ? ` — ${m.error.detail}` : ''}`);
-            for (const v of m.versions) if (v.error) log().warn(`${v.error.file}${v.error.line ? `:${v.error.line}` : ''}: ${v.error.message}${v.error.detail ? ` — ${v.error.detail}` : ''}`);
+            if (m.error) warnBroken(m.error);
+            for (const v of m.versions) if (v.error) warnBroken(v.error);
           }
           for (const d of catalog.datasets) for (const s of d.snapshots) if (s.error) log().warn(`${s.error.file}: ${s.error.message}`);
         } catch (err) {
@@ -181,4 +182,9 @@ export class CatalogService implements vscode.Disposable {
     for (const w of this.watchers.values()) w.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** A broken model or model version, in the log: where, what, and the reader's detail. */
+function warnBroken(p: ProblemInfo): void {
+  log().warn(`${problemPlace(p)}: ${p.message}${p.detail ? ` — ${p.detail}` : ''}`);
 }

@@ -2,6 +2,7 @@
 // identity stable between refreshes (TreeView.reveal needs it), and tooltips: every row has one with its full text,
 // as a narrow sidebar cuts labels and descriptions.
 import * as vscode from 'vscode';
+import { problemPlace } from '../core/present/notice';
 import { escapeMarkdown, rowTooltip, type RowText } from '../core/present/tooltip';
 import type { ProblemInfo } from '../core/registry/types';
 
@@ -100,12 +101,12 @@ export function problemTooltip(p: ProblemInfo, subject?: string): vscode.Markdow
   if (subject) md.appendMarkdown(`**${escapeMarkdown(subject)}**\n\n`);
   md.appendMarkdown(`**${escapeMarkdown(p.message)}**\n\n`);
   if (p.detail) md.appendText(`${p.detail}\n\n`);
-  md.appendText(`${p.file}${p.line ? `:${p.line}` : ''}`);
+  md.appendText(problemPlace(p));
   return md;
 }
 
 export function problemLeaf(p: ProblemInfo): DetailLeaf {
-  return { label: p.message, icon: 'error', color: 'errorForeground', tooltip: `${p.detail ?? ''}\n${p.file}${p.line ? `:${p.line}` : ''}`.trim(), contextValue: 'mlship.error' };
+  return { label: p.message, icon: 'error', color: 'errorForeground', tooltip: `${p.detail ?? ''}\n${problemPlace(p)}`.trim(), contextValue: 'mlship.error' };
 }
 
 export function rootFolderItem(id: string, label: string, path: string, description?: string): vscode.TreeItem {

@@ -44,6 +44,11 @@ export function summaryLine(s: CheckSummary): string {
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
+/** A problem as one line of text: `path[:line]: notice|error: message`. */
+export function problemLine(p: CheckProblem): string {
+  return `${p.path}${p.line ? `:${p.line}` : ''}: ${p.notice ? 'notice' : 'error'}: ${p.message}`;
+}
+
 export function toText(files: FileFindings[], problems: CheckProblem[], summary?: CheckSummary): string {
   const lines: string[] = [];
   let total = 0;
@@ -54,7 +59,7 @@ export function toText(files: FileFindings[], problems: CheckProblem[], summary?
       lines.push(`${f.path}:${x.range.start.line + 1}:${x.range.start.character + 1}${cell}: ${x.severity} ${RULES[x.rule].code}: ${x.message}`);
     });
   }
-  for (const p of problems) lines.push(`${p.path}${p.line ? `:${p.line}` : ''}: ${p.notice ? 'notice' : 'error'}: ${p.message}`);
+  for (const p of problems) lines.push(problemLine(p));
   const filesWith = files.filter((f) => f.findings.length > 0).length;
   lines.push(total === 0 ? 'No problems found.' : `${total} problem${total === 1 ? '' : 's'} in ${filesWith} file${filesWith === 1 ? '' : 's'}.`);
   if (summary) lines.push(summaryLine(summary));

@@ -5,6 +5,7 @@ import type { ModelEntry, ModelVersionEntry, SnapshotEntry } from '../registry/t
 import { compareToBudget, formatMs } from '../stats/latency';
 import { formatBytes } from '../util/hash';
 import { formatDate, formatNumber, formatShape } from './format';
+import { problemPlace } from './notice';
 
 export interface VersionExtras {
   sha256?: string;
@@ -17,7 +18,7 @@ export interface VersionExtras {
 export function describeVersion(model: ModelEntry, v: ModelVersionEntry, extras: VersionExtras): DetailsView {
   const md = v.metadata;
   const sections: DetailsSection[] = [];
-  if (v.error) sections.push({ kind: 'text', title: 'Problem', text: `${v.error.message}${v.error.detail ? `\n${v.error.detail}` : ''}\n${v.error.file}${v.error.line ? `:${v.error.line}` : ''}`, tone: 'error' });
+  if (v.error) sections.push({ kind: 'text', title: 'Problem', text: `${v.error.message}${v.error.detail ? `\n${v.error.detail}` : ''}\n${problemPlace(v.error)}`, tone: 'error' });
   if (md?.unsafe) sections.push({ kind: 'text', title: 'Unsafe to load', text: md.unsafe, tone: 'warning' });
   if (extras.benchmark) sections.push(...benchmarkSections(extras.benchmark, extras.latencyBudgetMs));
   const overview: [string, string][] = [

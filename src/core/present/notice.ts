@@ -33,7 +33,12 @@ export function splitNotice(message: string, limit = NOTICE_LIMIT): Notice {
   return { headline: `${cut}…`, detail: text };
 }
 
+/** Where a problem is: its file, and `:line` when it has one. */
+export function problemPlace(p: Pick<ProblemInfo, 'file' | 'line'>): string {
+  return `${p.file}${p.line ? `:${p.line}` : ''}`;
+}
+
 /** A file's problem in full, for the detail behind "Show Details": the message, its detail, the file and line. */
 export function problemDetail(p: ProblemInfo): string {
-  return `${p.message}${p.detail ? ` — ${p.detail}` : ''} (${p.file}${p.line ? `:${p.line}` : ''})`;
+  return `${p.message}${p.detail ? ` — ${p.detail}` : ''} (${problemPlace(p)})`;
 }

@@ -381,11 +381,7 @@ class LeanConnection {
     // A request read then that goes to node:http takes the rest of the bytes with it.
     if (this.blocked || this.handOver) return;
     const partial = this.size > 0;
-    this.stopped = true;
-    this.chunks = [];
-    this.size = 0;
-    this.current = undefined;
-    this.partialSince = undefined;
+    this.stopReading();
     if (this.answers.length > 0) return;
     if (partial) this.socket.destroy();
     else this.socket.end();
@@ -442,13 +438,18 @@ class LeanConnection {
     else this.socket.destroy();
   }
 
-  /** The request partly read is over the request timeout: 408 after the answers in flight, then the connection ends. */
-  private timedOut(): void {
+  /** No more requests are read on this connection: what was received and not yet read is dropped. */
+  private stopReading(): void {
     this.stopped = true;
     this.chunks = [];
     this.size = 0;
     this.current = undefined;
     this.partialSince = undefined;
+  }
+
+  /** The request partly read is over the request timeout: 408 after the answers in flight, then the connection ends. */
+  private timedOut(): void {
+    this.stopReading();
     const answer = new LeanAnswer(this, true);
     this.answers.push(answer);
     answer.respond(408, this.options.requestTimeoutJson);

@@ -278,9 +278,10 @@ export class DeploymentCommands {
     }
     const token = (await this.context.secrets.get(`mlship.deployment.token:${e.id}`)) ?? undefined;
     const target = { url: e.config.inference.url, model: e.config.inference.model ?? e.config.name };
-    const client = new OipClient(target, { timeoutMs: 10_000, ...(token ? { token } : {}) });
+    const clientWithin = (timeoutMs: number): OipClient => new OipClient(target, { timeoutMs, ...(token ? { token } : {}) });
+    const client = clientWithin(10_000);
     // The picker waits for the model's metadata only briefly: a deployment that is down gets the snapshots unjudged.
-    const picked = await this.pickReplaySnapshot(e, new OipClient(target, { timeoutMs: 3000, ...(token ? { token } : {}) }), snapshots);
+    const picked = await this.pickReplaySnapshot(e, clientWithin(3000), snapshots);
     if (!picked) return;
     const { pick } = picked;
     // Asked again, with the replay's own timeout, when the picker could not wait for it.

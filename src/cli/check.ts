@@ -5,7 +5,7 @@ import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Tree } from 'web-tree-sitter';
-import { analyzeSource, fixesFor, summarizeSource } from '../core/analysis/engine';
+import { analyzeSource, fixesFor, mayExportSymbols, needsAnalysis, summarizeSource } from '../core/analysis/engine';
 import { fixAllText } from '../core/analysis/fixAll';
 import { unifiedDiff } from '../core/util/diff';
 import { FileWorkspaceResolver } from '../core/analysis/workspace';
@@ -150,8 +150,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   await loadGrammars();
   const { files, problems, fatal } = await collectFiles(io.cwd, opts.paths, [...(manifest?.exclude ?? []), ...(manifest?.analysis?.exclude ?? [])]);
   const results: FileFindings[] = [];
-  const resolver = new FileWorkspaceResolver({ roots: [io.cwd, ...opts.paths.map((p) => resolve(io.cwd, p))], summarize: summarizeSource, snapshot: true });
-  const summary: CheckSummary = { checked: 0, binary: 0, syntaxErrors: 0, unreadable: 0 };
+  const resolver = new FileWorkspaceResolver({ roots: [io.cwd, ...opts.paths.map((p) => resolve(io.cwd, p))], summarize: summarizeSource, scan: mayExportSymbols, snapshot: true });
+  const summary: CheckSummary = { checked: 0, ruledOut: 0, binary: 0, syntaxErrors: 0, unreadable: 0 };
   const diffs: string[] = [];
   let fixedProblems = 0;
   let fixedFiles = 0;
@@ -202,6 +202,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
       }
       summary.checked++;
       const context = { path: file, resolver };
+      // No candidate for a predict call, an unsafe load or a fallback stub in the text: nothing to parse.
+      if (!needsAnalysis(text, lang, config, context)) {
+        summary.ruledOut++;
+        results.push({ path: rel, findings: [] });
+        continue;
+      }
       if (opts.fix || opts.diff) {
         const fixed = fixAllText(text, lang, config, context);
         if (fixed.count > 0) {

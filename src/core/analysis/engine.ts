@@ -27,6 +27,8 @@ export interface LanguageAnalyzer {
   mayHaveFindings?(source: string, config: AnalysisConfig, context: SourceContext): boolean;
   /** What the module's top-level names hold (models, sessions, clients, inference URLs), for files that import them. */
   summarize(tree: Tree, source: string): ModuleSummary;
+  /** Cheap text scan: false when `summarize` would find nothing in the module (it need not be parsed). */
+  mayExport?(source: string): boolean;
   /** Quick fixes for one finding of this file (produced by `analyze` on the same source). */
   fixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig, context: SourceContext): CodeFix[];
 }
@@ -101,6 +103,12 @@ export function summarizeSource(source: string, lang: Language): ModuleSummary {
   } finally {
     tree.delete();
   }
+}
+
+/** Whether the module's summary may hold anything (false: a text scan rules it out; see workspace.ts). */
+export function mayExportSymbols(source: string, lang: Language): boolean {
+  const analyzer = analyzerFor(lang);
+  return analyzer.mayExport ? analyzer.mayExport(source) : true;
 }
 
 /** From `offset` to the end of its line. */

@@ -24,6 +24,8 @@ export interface CheckProblem {
 /** What a check covered: files read and analyzed, and those skipped and why. */
 export interface CheckSummary {
   checked: number;
+  /** Of the files checked, those a text pre-scan found no candidate in (no predict call, unsafe load or stub): not parsed. */
+  ruledOut: number;
   binary: number;
   /** Files with a syntax error near a predict call (that call could not be analyzed). */
   syntaxErrors: number;
@@ -39,7 +41,8 @@ export function summaryLine(s: CheckSummary): string {
   if (s.unreadable) parts.push(`${s.unreadable} unreadable`);
   const fixed = s.fixed ? ` Fixed ${s.fixed.problems} problem${s.fixed.problems === 1 ? '' : 's'} in ${s.fixed.files} file${s.fixed.files === 1 ? '' : 's'}.` : '';
   const syntax = s.syntaxErrors ? `; ${s.syntaxErrors} with syntax errors near predict calls` : '';
-  return `Checked ${s.checked} file${s.checked === 1 ? '' : 's'}, ${skipped} skipped${parts.length ? ` (${parts.join(', ')})` : ''}${syntax}.${fixed}`;
+  const ruledOut = s.ruledOut ? ` (${s.ruledOut} with no predict-call candidate, not parsed)` : '';
+  return `Checked ${s.checked} file${s.checked === 1 ? '' : 's'}${ruledOut}, ${skipped} skipped${parts.length ? ` (${parts.join(', ')})` : ''}${syntax}.${fixed}`;
 }
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };

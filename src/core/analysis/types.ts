@@ -154,6 +154,12 @@ export type ModuleSummary = Map<string, ExternalSymbol>;
 export interface WorkspaceResolver {
   /** `name` imported from `specifier` (`app.model`, `.model`, `./model`, `@/lib/ml`) by the file at `fromPath`. */
   lookup(fromPath: string, specifier: string, name: string): ExternalSymbol | undefined;
+  /**
+   * False when the module `specifier` names (imported by the file at `fromPath`) cannot export anything `lookup` would
+   * return, as a text scan of it tells: then the pre-scan does not follow the names imported from it. Absent (or
+   * true): they are followed.
+   */
+  mayExport?(fromPath: string, specifier: string): boolean;
 }
 
 /** Where a source text comes from: its path (for imports and test-file rules) and the workspace around it. */

@@ -9,6 +9,8 @@ import type { Language, ModuleSummary, WorkspaceResolver } from './types';
 
 /** Summarizes one module's source (provided by the engine, so that this file needs no analyzer). */
 export type Summarizer = (source: string, lang: Language) => ModuleSummary;
+/** Whether a module's summary may hold anything, from its text alone (the engine's `mayExportSymbols`). */
+export type ExportScan = (source: string, lang: Language) => boolean;
 
 export interface WorkspaceResolverOptions {
   /** Folders imports may resolve into (the workspace folders); outside them nothing is read. */
@@ -24,6 +26,12 @@ export interface WorkspaceResolverOptions {
    * server, where files change under it) every lookup asks the disk again.
    */
   snapshot?: boolean;
+  /**
+   * With `snapshot`: `mayExport` scans a module's text with it instead of saying yes. Only then: the language server's
+   * reanalysis after an edit keeps the candidates of the statements the edit left, so a module that a scan ruled out
+   * and that gains a model later would stay ruled out in an open file.
+   */
+  scan?: ExportScan;
 }
 
 const JS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -56,6 +64,8 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
   /** With `snapshot`: what each path is on disk, and the file each folder + specifier resolved to. */
   private readonly stats = new Map<string, PathStat>();
   private readonly resolved = new Map<string, string | undefined>();
+  /** With `snapshot` and `scan`: each module's scan (see `mayExport`). */
+  private readonly scans = new Map<string, boolean>();
 
   constructor(private readonly options: WorkspaceResolverOptions) {
     this.roots = options.roots.map((r) => resolve(r));
@@ -67,11 +77,44 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
     return this.summaryOf(file)?.get(name);
   }
 
+  /**
+   * Whether the module `specifier` names may export anything `lookup` returns. Without `snapshot` and `scan`, true.
+   * With them: false for a module that is not found or not read (`lookup` finds nothing there either), or whose text
+   * `scan` rules out.
+   */
+  mayExport(fromPath: string, specifier: string): boolean {
+    const { snapshot, scan } = this.options;
+    if (!snapshot || !scan) return true;
+    const file = this.resolveModule(fromPath, specifier);
+    if (!file) return false;
+    let may = this.scans.get(file);
+    if (may === undefined) {
+      const summary = this.cache.get(file)?.summary;
+      const stat = this.isFile(file);
+      if (summary) may = summary.size > 0;
+      else if (!stat || stat.size > this.maxBytes) may = false;
+      else {
+        try {
+          may = scan(readFileSync(file, 'utf8'), languageOf(file) as Language);
+        } catch {
+          may = false;
+        }
+      }
+      this.scans.set(file, may);
+    }
+    return may;
+  }
+
   /** With `snapshot`: `path` was written during the run, so it is looked up on disk again. */
   forget(path: string): void {
     const abs = resolve(path);
     this.stats.delete(abs);
     this.cache.delete(abs);
+    this.scans.delete(abs);
+  }
+
+  private get maxBytes(): number {
+    return this.options.maxBytes ?? 2_000_000;
   }
 
   private stat(path: string): PathStat {
@@ -138,7 +181,7 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
 
   private summaryOf(file: string): ModuleSummary | undefined {
     const stat = this.isFile(file);
-    if (!stat || stat.size > (this.options.maxBytes ?? 2_000_000)) return undefined;
+    if (!stat || stat.size > this.maxBytes) return undefined;
     const cached = this.cache.get(file);
     if (cached && cached.mtimeMs === stat.mtimeMs) {
       this.cache.delete(file);

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { analyzeSource, summarizeSource } from '../../../src/core/analysis/engine';
+import { analyzeSource, mayExportSymbols, needsAnalysis, summarizeSource } from '../../../src/core/analysis/engine';
 import { loadGrammars } from '../../../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type PredictCall } from '../../../src/core/analysis/types';
 import { FileWorkspaceResolver } from '../../../src/core/analysis/workspace';
@@ -60,6 +60,20 @@ async function summarize(text) {
   return r.choices[0].message.content;
 }
 module.exports = { summarize };
+`,
+  'src/lib/format.ts': `export const PAGE_SIZE = 20;
+export function formatScore(score: number): string {
+  return score.toFixed(2);
+}
+export const predictLabel = (p: number) => (p > 0.5 ? 'yes' : 'no');
+`,
+  'src/config.ts': `export const SCORER = 'http://scorer:8080/v2/models/churn/infer';
+`,
+  'src/view.ts': `import { formatScore, predictLabel, PAGE_SIZE } from './lib/format';
+import { missing } from './nowhere';
+export function row(p: number) {
+  return { text: formatScore(p), label: predictLabel(p), size: PAGE_SIZE, missing };
+}
 `,
 };
 
@@ -134,5 +148,34 @@ describe('JS/TS light inter-file resolution', () => {
     const { result, tree } = analyzeSource(FILES['src/score.ts'] as string, 'typescript', DEFAULT_CONFIG);
     tree.delete();
     assert.deepEqual(result.calls.map((c) => c.label), ['fetch to SCORING_URL']);
+  });
+
+  test('a check run follows the names imported from a module only when a scan of its text may find something there', () => {
+    const scanning = new FileWorkspaceResolver({ roots: [root], summarize: summarizeSource, scan: mayExportSymbols, snapshot: true });
+    const from = join(root, 'src', 'view.ts');
+    const may = (fromRel: string, specifier: string) => scanning.mayExport(join(root, fromRel), specifier);
+    assert.equal(may('src/view.ts', './lib/format'), false, 'helpers and constants only');
+    assert.equal(may('src/view.ts', './nowhere'), false, 'no such module: lookup finds nothing either');
+    assert.equal(may('src/view.ts', './config'), true, 'an inference URL constant');
+    assert.equal(may('src/score.ts', './ml/session'), true);
+    assert.equal(may('src/services/chat.service.ts', '../lib/httpClient'), true);
+    assert.equal(may('src/app/api/feedback/route.ts', '@/lib/api-utils'), true);
+    assert.equal(may('src/summarize.js', './llm'), true);
+    assert.equal(resolver.mayExport(from, './lib/format'), true, 'the language server follows every import (files change under it)');
+    const text = FILES['src/view.ts'] as string;
+    assert.equal(needsAnalysis(text, 'typescript', DEFAULT_CONFIG, { path: from, resolver }), true);
+    assert.equal(needsAnalysis(text, 'typescript', DEFAULT_CONFIG, { path: from, resolver: scanning }), false, 'nothing to parse');
+    // What the scan keeps finds the same calls as following every import.
+    for (const rel of Object.keys(FILES).filter((f) => /\.[jt]s$/.test(f))) {
+      const lang = rel.endsWith('.js') ? 'javascript' : 'typescript';
+      const calls = (r: FileWorkspaceResolver) => {
+        const { result, tree } = analyzeSource(FILES[rel] as string, lang, DEFAULT_CONFIG, undefined, { path: join(root, rel), resolver: r });
+        tree.delete();
+        return result.calls.map((c) => `${c.kind} ${c.label} ${JSON.stringify(c.checks)}`);
+      };
+      assert.deepEqual(calls(scanning), calls(resolver), rel);
+    }
+    assert.equal(mayExportSymbols(FILES['src/lib/format.ts'] as string, 'typescript'), false);
+    assert.equal(mayExportSymbols('import joblib\n', 'python'), true, 'Python modules are not scanned');
   });
 });

@@ -99,6 +99,24 @@ describe('mlship check', () => {
     await writeFile(file, before);
   });
 
+  test('files with no predict-call candidate are not parsed, and the summary counts them; imports that lead to a model are followed', async () => {
+    const web = join(root, 'web');
+    await mkdir(web, { recursive: true });
+    await writeFile(join(web, 'ml.ts'), "import * as ort from 'onnxruntime-node';\nexport const getSession = () => ort.InferenceSession.create('m.onnx');\n");
+    await writeFile(join(web, 'format.ts'), 'export const fmt = (p: number) => p.toFixed(2);\n');
+    await writeFile(join(web, 'view.ts'), "import { fmt } from './format';\nexport const row = (p: number) => ({ text: fmt(p) });\n");
+    await writeFile(join(web, 'score.ts'), "import { getSession } from './ml';\nexport async function score(feeds: any) {\n  const s = await getSession();\n  return s.run(feeds);\n}\n");
+    try {
+      const r = await run(root, 'check', 'web', '--format', 'json', '--fail-on', 'never');
+      const json = JSON.parse(r.out) as { summary: { checked: number; ruledOut: number }; findings: { path: string; rule: string }[] };
+      assert.deepEqual([json.summary.checked, json.summary.ruledOut], [4, 2], 'format.ts and view.ts hold nothing to parse');
+      assert.ok(json.findings.some((f) => f.path === 'web/score.ts' && f.rule === 'mlship/no-fallback'), 'the session from ml.ts is followed');
+      assert.match((await run(root, 'check', 'web', '--fail-on', 'never')).out, /^Checked 4 files \(2 with no predict-call candidate, not parsed\), 0 skipped\.$/m);
+    } finally {
+      await rm(web, { recursive: true, force: true });
+    }
+  });
+
   test('mlship.yaml settings apply, and an invalid mlship.yaml is reported with its line', async () => {
     await writeFile(join(root, 'mlship.yaml'), 'version: 1\nanalysis:\n  severity: { no-timeout: error, no-fallback: off, untraced-prediction: off }\n');
     const r = await run(root, 'check', 'src', '--format', 'json');

@@ -5,7 +5,7 @@ import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, Range, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, editedLineStarts, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
-import { affectedStatements, carryIndex, type EditScope, importScanFacts, info, isRoot, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
+import { affectedStatements, carryIndex, type EditScope, type ImportFilter, importScanFacts, info, isRoot, mayExport, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
@@ -349,6 +349,14 @@ function classBodyEdited(tree: Tree, before: string, after: string, old: Stateme
   return body && edit.start > body.startIndex ? name : undefined;
 }
 
+/** Which workspace modules' imported names the pre-scan follows: none without a resolver; those it may find a symbol in. */
+function importFilter(context: SourceContext): ImportFilter | undefined {
+  const { resolver, path } = context;
+  if (!resolver) return undefined;
+  if (!resolver.mayExport || path === undefined) return () => true;
+  return (specifier) => resolver.mayExport?.(path, specifier) ?? true;
+}
+
 /** Analysis with the internals the quick fixes need. */
 export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, options: RunOptions = {}, context: SourceContext = {}): JsAnalysis | undefined {
   const only = options.only;
@@ -453,11 +461,11 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       }
       for (const i of changed) {
         const st = statements[i] as Statement;
-        offsets.push(...(prescan(source, config, context.resolver !== undefined, st.start, st.end)?.offsets ?? []));
+        offsets.push(...(prescan(source, config, importFilter(context), st.start, st.end)?.offsets ?? []));
       }
       offsets.sort((a, b) => a - b);
     } else {
-      offsets = prescan(source, config, context.resolver !== undefined)?.offsets ?? [];
+      offsets = prescan(source, config, importFilter(context))?.offsets ?? [];
       infos = statements.map((st) => info(source, st));
     }
     if (offsets.length === 0) return undefined;
@@ -776,8 +784,9 @@ export const jsAnalyzer: LanguageAnalyzer = {
     }
   },
   mayHaveFindings(source: string, config: AnalysisConfig, context: SourceContext): boolean {
-    return prescan(source, config, context.resolver !== undefined) !== undefined;
+    return prescan(source, config, importFilter(context)) !== undefined;
   },
+  mayExport,
   summarize(tree: Tree, source: string): ModuleSummary {
     try {
       return summarizeModule(tree, source);

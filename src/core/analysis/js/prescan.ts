@@ -2,7 +2,8 @@
 // regular expressions before anything is parsed or walked. Files with no candidate are not analyzed at all; in the
 // others only the top-level statements that hold candidates are copied out of the tree — with the statements that
 // declare or assign the names they use, and those that call the functions they declare (for fallbacks in callers).
-import type { AnalysisConfig } from '../types';
+import { type AnalysisConfig, DEFAULT_CONFIG } from '../types';
+import { inferenceUrlMatcher } from '../urls';
 import { SCRIPT_GLOBALS } from './libs';
 
 /**
@@ -29,16 +30,28 @@ const TF_METHOD_RE = /\.\s*(?:classify|detect|infer|embed|segment|recognize|find
 const ORT_SIGNAL_RE = /onnxruntime|onnxjs|\bort\s*\.|InferenceSession|Tensor\s*\(/;
 const ORT_METHOD_RE = /\.\s*run\s*\(/g;
 
-/** Names imported from modules of the workspace (their summaries may make calls through them predictions). */
-const WORKSPACE_IMPORT_RE = /\bimport\s+(?:type\s+)?([\w$\s{},*]+?)\s+from\s*['"](?:\.{1,2}\/|@\/|~\/)[^'"]*['"]|\b(?:const|let|var)\s+([\w$]+|\{[^}]*\})\s*=\s*(?:await\s+)?(?:require|import)\s*\(\s*['"](?:\.{1,2}\/|@\/|~\/)[^'"]*['"]/g;
+/**
+ * Names imported from modules of the workspace (their summaries may make calls through them predictions): the names
+ * (group 1 or 3) and the module specifier (group 2 or 4).
+ */
+const WORKSPACE_IMPORT_RE = /\bimport\s+(?:type\s+)?([\w$\s{},*]+?)\s+from\s*['"]((?:\.{1,2}\/|@\/|~\/)[^'"]*)['"]|\b(?:const|let|var)\s+([\w$]+|\{[^}]*\})\s*=\s*(?:await\s+)?(?:require|import)\s*\(\s*['"]((?:\.{1,2}\/|@\/|~\/)[^'"]*)['"]/g;
+
+/**
+ * Which workspace modules the pre-scan follows the imported names of: called with a module specifier (`./ml`), true
+ * when what that module exports may be a model, session, client or inference URL (see `mayExport`).
+ */
+export type ImportFilter = (specifier: string) => boolean;
 
 export interface Prescan {
   /** Offsets where a candidate starts, in document order. */
   offsets: number[];
 }
 
-/** The candidates of a file, or undefined when it has none (then it holds no predict call). */
-export function prescan(source: string, config: AnalysisConfig, withImports: boolean, from = 0, to = source.length): Prescan | undefined {
+/**
+ * The candidates of a file, or undefined when it has none (then it holds no predict call). With `imports`, the names
+ * imported from the workspace modules it accepts are candidates too (their summaries may make a call a prediction).
+ */
+export function prescan(source: string, config: AnalysisConfig, imports: ImportFilter | undefined, from = 0, to = source.length): Prescan | undefined {
   const offsets: number[] = [];
   CANDIDATE_RE.lastIndex = from;
   for (let m = CANDIDATE_RE.exec(source); m && m.index < to; m = CANDIDATE_RE.exec(source)) offsets.push(m.index);
@@ -53,10 +66,11 @@ export function prescan(source: string, config: AnalysisConfig, withImports: boo
     const last = p.callee.trim().split('.').pop();
     if (last && /^[\w$]+$/.test(last)) extra.push(last);
   }
-  if (withImports) {
+  if (imports) {
     WORKSPACE_IMPORT_RE.lastIndex = 0;
     for (let m = WORKSPACE_IMPORT_RE.exec(source); m; m = WORKSPACE_IMPORT_RE.exec(source)) {
-      for (const name of (m[1] ?? m[2] ?? '').replace(/\b(?:as|type)\b/g, ' ').split(/[^\w$]+/)) if (name) extra.push(name);
+      if (!imports(m[2] ?? m[4] ?? '')) continue;
+      for (const name of (m[1] ?? m[3] ?? '').replace(/\b(?:as|type)\b/g, ' ').split(/[^\w$]+/)) if (name) extra.push(name);
     }
   }
   if (extra.length > 0) {
@@ -69,13 +83,23 @@ export function prescan(source: string, config: AnalysisConfig, withImports: boo
 }
 
 /**
+ * Whether a module's summary (summary.ts) may hold anything, read from its text alone: what it can record (an ONNX
+ * Runtime session, a tfjs model, a transformers.js pipeline, an SDK or axios/got client, an inference URL) needs a
+ * candidate of the pre-scan, or a string an inference-URL pattern matches (tested on the whole text, which can only
+ * say yes too often). A summary does not follow the module's own imports, so neither does this.
+ */
+export function mayExport(source: string): boolean {
+  return prescan(source, DEFAULT_CONFIG, undefined) !== undefined || inferenceUrlMatcher().test(source);
+}
+
+/**
  * What an import's text tells the pre-scan beyond its names: whether it holds a tfjs or ONNX Runtime signal (their
- * model methods are followed in the whole file when one does) and what it imports from workspace modules.
+ * model methods are followed in the whole file when one does) and what it imports from which workspace modules.
  */
 export function importScanFacts(text: string): string {
   const imported: string[] = [];
   WORKSPACE_IMPORT_RE.lastIndex = 0;
-  for (let m = WORKSPACE_IMPORT_RE.exec(text); m; m = WORKSPACE_IMPORT_RE.exec(text)) imported.push(m[1] ?? m[2] ?? '');
+  for (let m = WORKSPACE_IMPORT_RE.exec(text); m; m = WORKSPACE_IMPORT_RE.exec(text)) imported.push(`${m[1] ?? m[3] ?? ''}\u0001${m[2] ?? m[4] ?? ''}`);
   return `${TF_SIGNAL_RE.test(text)}|${ORT_SIGNAL_RE.test(text)}|${imported.join('\u0000')}`;
 }
 

@@ -93,7 +93,8 @@ async function checkTrees(shippedCli: string): Promise<BenchFigure[]> {
     figures.push({ name: 'mlship check, TypeScript tree (wall, incl. startup)', value: mlship.ms, unit: 'ms', peer: { name: 'read + bare tree-sitter parse of every file (in-process)', value: median(parseMs) }, ratio: mlship.ms / median(parseMs) });
     figures.push({ name: 'mlship check, TypeScript tree, peak RSS', value: mb(mlship.maxRssKb), unit: 'MB' });
     const bytes = tsFiles.reduce((n, f) => n + statSync(f).size, 0);
-    console.log(`  TypeScript tree: ${(bytes / 1024 / 1024).toFixed(1)} MB, mlship found ${mlship.findings as number} findings`);
+    const s = mlship.summary as { checked: number; ruledOut: number } | null;
+    console.log(`  TypeScript tree: ${(bytes / 1024 / 1024).toFixed(1)} MB, mlship found ${mlship.findings as number} findings${s ? `; it parsed ${s.checked - s.ruledOut} of ${s.checked} files (the text pre-scan found no candidate in the rest)` : ''}`);
   }
   return figures;
 }

@@ -3,8 +3,8 @@
 // (relative to the importing file, or up its folders for absolute Python packages), parsed once and summarized by its
 // language's analyzer, and the summary is cached by path and modification time. Only one level deep: a summary does
 // not follow the imports of the module it summarizes.
-import { readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Language, ModuleSummary, WorkspaceResolver } from './types';
 
 /** Summarizes one module's source (provided by the engine, so that this file needs no analyzer). */
@@ -64,6 +64,8 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
   /** With `snapshot`: what each path is on disk, and the file each folder + specifier resolved to. */
   private readonly stats = new Map<string, PathStat>();
   private readonly resolved = new Map<string, string | undefined>();
+  /** With `snapshot`: what each folder holds, by name (a folder is listed once instead of a stat per candidate path). */
+  private readonly listings = new Map<string, Map<string, 'file' | 'dir' | 'other'>>();
   /** With `snapshot` and `scan`: each module's scan (see `mayExport`). */
   private readonly scans = new Map<string, boolean>();
 
@@ -128,6 +130,27 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
     return this.stat(path).file;
   }
 
+  /**
+   * Whether `path` is a file, for the candidates of a module specifier: with `snapshot`, from its folder's listing
+   * (a symbolic link is asked of the disk); without, from a stat.
+   */
+  private isCandidateFile(path: string): boolean {
+    if (!this.options.snapshot) return this.isFile(path) !== undefined;
+    const dir = dirname(path);
+    let listing = this.listings.get(dir);
+    if (!listing) {
+      listing = new Map();
+      try {
+        for (const e of readdirSync(dir, { withFileTypes: true })) listing.set(e.name, e.isFile() ? 'file' : e.isDirectory() ? 'dir' : 'other');
+      } catch {
+        // Not a folder, or not readable: nothing resolves into it.
+      }
+      this.listings.set(dir, listing);
+    }
+    const kind = listing.get(basename(path));
+    return kind === 'file' || (kind === 'other' && this.isFile(path) !== undefined);
+  }
+
   private inside(path: string): boolean {
     return this.roots.some((r) => path === r || path.startsWith(r + sep));
   }
@@ -176,7 +199,7 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
       // `./model.js` written for ESM output while the source is model.ts.
       if (/\.(?:m|c)?js$/.test(base)) candidates.push(...JS_EXTENSIONS.map((e) => base.replace(/\.(?:m|c)?js$/, e)));
     }
-    return candidates.find((c) => this.inside(c) && languageOf(c) !== undefined && this.isFile(c));
+    return candidates.find((c) => this.inside(c) && languageOf(c) !== undefined && this.isCandidateFile(c));
   }
 
   private summaryOf(file: string): ModuleSummary | undefined {

@@ -1,6 +1,7 @@
 // Light inter-file resolution for JavaScript/TypeScript: a module's summary (what its exported names and factories
 // hold) and the analysis of a file that imports them, on a temporary workspace of real files.
 import assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -151,6 +152,7 @@ describe('JS/TS light inter-file resolution', () => {
   });
 
   test('a check run follows the names imported from a module only when a scan of its text may find something there', () => {
+    symlinkSync(join(root, 'src', 'ml', 'session.ts'), join(root, 'src', 'linked.ts'));
     const scanning = new FileWorkspaceResolver({ roots: [root], summarize: summarizeSource, scan: mayExportSymbols, snapshot: true });
     const from = join(root, 'src', 'view.ts');
     const may = (fromRel: string, specifier: string) => scanning.mayExport(join(root, fromRel), specifier);
@@ -161,6 +163,7 @@ describe('JS/TS light inter-file resolution', () => {
     assert.equal(may('src/services/chat.service.ts', '../lib/httpClient'), true);
     assert.equal(may('src/app/api/feedback/route.ts', '@/lib/api-utils'), true);
     assert.equal(may('src/summarize.js', './llm'), true);
+    assert.equal(may('src/view.ts', './linked'), true, 'a symbolic link to a module resolves (the folder listing says "link")');
     assert.equal(resolver.mayExport(from, './lib/format'), true, 'the language server follows every import (files change under it)');
     const text = FILES['src/view.ts'] as string;
     assert.equal(needsAnalysis(text, 'typescript', DEFAULT_CONFIG, { path: from, resolver }), true);

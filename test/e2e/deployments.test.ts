@@ -1,7 +1,8 @@
 // e2e: connected deployments in a real VS Code (code-server). Serve a sample model locally from the Models tree, see
-// it in the Deployments view with live p95 against the budget as traffic arrives, replay a drifted snapshot with
-// feedback through the command, open the dashboard, watch a configured deployment that is down, stop the
-// local one and see its port freed.
+// it in the Deployments view (its tooltip stays open across polls; in a narrow sidebar a selected row keeps its name,
+// with one inline action and the rest in its context menu) with live p95 against the budget as traffic arrives, replay
+// a drifted snapshot with feedback through the command, open the dashboard, watch a configured deployment that is
+// down, stop the local one and see its port freed.
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,6 +36,17 @@ async function answerInput(page: Page, prompt: RegExp, value: string): Promise<v
   await page.locator('.quick-input-widget input').fill(value);
   await page.keyboard.press('Enter');
   await message.waitFor({ state: 'hidden', timeout: 15_000 });
+}
+
+/** Drags the sidebar's edge until it is `width` pixels wide; resolves with the width it had. */
+async function setSidebarWidth(page: Page, width: number): Promise<number> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) throw new Error('no sidebar');
+  await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width + 1, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  return box.width;
 }
 
 async function pick(page: Page, text: string | RegExp): Promise<void> {
@@ -85,6 +97,64 @@ describe('Deployments in code-server', () => {
     await vs.screenshot('20-deployments-local-served');
   });
 
+  test("a deployment row's tooltip stays open while polls update the rows under it", async () => {
+    const deployments = view(page, 'Deployments');
+    const node = row(deployments, /credit-risk 2 \(local\)/);
+    // Serve Model Locally reveals the new deployment expanded: the time of its last check is on the row under it.
+    const checked = row(deployments, /^Checked/);
+    await page.waitForFunction((el) => /\d{2}:\d{2}:\d{2}/.test(el?.textContent ?? ''), await checked.elementHandle(), { timeout: 15_000 });
+    // Throughput shows from the second scrape on; after that, with no traffic, the row shows the same at every poll.
+    await page.waitForFunction((el) => /req\/s/.test(el?.textContent ?? ''), await node.elementHandle(), { timeout: 15_000 });
+    const checkedBefore = await checked.innerText();
+    const rowBefore = await node.innerText();
+    await node.locator('.label-name').hover();
+    const hover = page.locator('.workbench-hover', { hasText: 'credit-risk 2 (local)' });
+    await hover.waitFor({ timeout: 10_000 });
+    const shown = await hover.elementHandle();
+    assert.match(await hover.innerText(), /credit-risk 2 \(local\) — Healthy[\s\S]*http:\/\/127\.0\.0\.1:\d+/);
+    // Four polls at the local deployment's 2 s interval: the Checked row is redrawn, the hovered row is not.
+    await page.waitForTimeout(8_500);
+    assert.notEqual(await checked.innerText(), checkedBefore, 'the deployment was polled while the tooltip was open');
+    assert.equal(await node.innerText(), rowBefore);
+    assert.ok(await shown?.evaluate((el) => el.isConnected), 'the tooltip shown at first is still open (not closed by a redraw of its row)');
+    assert.ok(await hover.isVisible());
+    await vs.screenshot('27-deployments-tooltip-across-polls');
+    await page.mouse.move(5, 500);
+  });
+
+  test('a selected deployment row in a narrow sidebar keeps its name: one inline action, the rest in its context menu', async () => {
+    const deployments = view(page, 'Deployments');
+    const node = row(deployments, /credit-risk 2 \(local\)/);
+    const wide = await setSidebarWidth(page, 250);
+    try {
+      await node.click();
+      await page.waitForFunction((el) => el?.classList.contains('selected') ?? false, await node.elementHandle(), { timeout: 5_000 });
+      const actions = node.locator('.actions .action-label');
+      assert.deepEqual(await actions.evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetWidth > 0).map((e) => e.getAttribute('aria-label'))), ['Open Dashboard']);
+      // The whole name is visible: it ends before the label's clipping box does.
+      const fits = await node.locator('.monaco-icon-label').first().evaluate((label) => {
+        const name = label.querySelector('.label-name')?.getBoundingClientRect();
+        const box = label.querySelector('.monaco-icon-label-container')?.getBoundingClientRect();
+        return !!name && !!box && name.right <= box.right + 0.5;
+      });
+      assert.ok(fits, 'the deployment name is not cut');
+      await node.hover();
+      await vs.screenshot('28-deployments-narrow-selected');
+      await node.click({ button: 'right' });
+      const menu = page.locator('.context-view .monaco-menu');
+      await menu.waitFor({ timeout: 10_000 });
+      const items = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+      for (const title of ['Open Dashboard', 'Probe Now', 'Replay Snapshot Traffic', 'Stop Local Deployment']) assert.ok(items.includes(title), JSON.stringify(items));
+      assert.equal(await menu.locator('.action-item.disabled .action-label:not(.separator)').count(), 0);
+      await page.waitForTimeout(400); // the menu fades in
+      await vs.screenshot('29-deployments-narrow-context-menu');
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+    } finally {
+      await setSidebarWidth(page, wide);
+    }
+  });
+
   test('shows live p95 against the budget as traffic arrives', async () => {
     const rows = Array.from({ length: 60 }, (_, i) => [25 + (i % 40), 30000 + 900 * i, 0.2 + (i % 5) / 10, 1 + (i % 4), i % 3, 6 + i]);
     for (const [i, r] of rows.entries()) {
@@ -105,7 +175,8 @@ describe('Deployments in code-server', () => {
   test('Replay Snapshot Traffic sends a drifted snapshot with feedback, and accuracy from feedback shows', async () => {
     await vs.runCommand('MLShip: Replay Snapshot Traffic');
     // The snapshots that fit the served model first, its training snapshot first of all; another model's data apart,
-    // with the reason, and picking it keeps the picker open instead of failing.
+    // with the reason, and DVC data that is not pulled last, with what to do; picking either keeps the picker open
+    // instead of failing.
     const deliveries = page.locator('.quick-input-list .monaco-list-row', { hasText: /deliveries/ }).first();
     await deliveries.waitFor({ timeout: 15_000 });
     const rows = (await page.locator('.quick-input-list .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
@@ -113,8 +184,12 @@ describe('Deployments in code-server', () => {
     assert.match(rows[0] ?? '', /applications 2025-10.*trained on/, JSON.stringify(rows));
     assert.ok(at(/applications 2025-11/) > 0 && at(/applications 2025-11/) < at(/deliveries/), JSON.stringify(rows));
     assert.match(await deliveries.innerText(), /does not fit[\s\S]*None of the model's 6 input columns/);
+    assert.ok(at(/transactions\.csv.*not pulled — run `dvc pull data\/transactions\.csv`/) > at(/deliveries/), JSON.stringify(rows));
+    await vs.screenshot('30-replay-picker-not-pulled');
     await deliveries.click();
     await page.locator('.quick-input-widget input[placeholder*="does not fit the model"]').waitFor({ timeout: 10_000 });
+    await row(page.locator('.quick-input-list'), /transactions\.csv/).click();
+    await page.locator('.quick-input-widget input[placeholder*="not pulled — run `dvc pull data/transactions.csv`"]').waitFor({ timeout: 10_000 });
     await pick(page, /applications 2025-11/);
     await answerInput(page, /^Requests per second/, '40');
     await answerInput(page, /^At most this many requests/, '120');

@@ -127,6 +127,41 @@ export function replayMisfitSummary(metadata: Pick<OipModelMetadata, 'inputs'>, 
   return `None of the model's ${featureNames.length} input columns is in the snapshot (${names}).`;
 }
 
+/** What Replay Snapshot Traffic knows of a snapshot before it reads a row (a catalog SnapshotEntry fits). */
+export interface ReplaySnapshotFacts {
+  /** Workspace-relative path (what `dvc pull` takes). */
+  relPath: string;
+  /** The data format, or 'directory' for a folder (a DVC-tracked directory). */
+  format: string;
+  /** False when only a DVC pointer is in the workspace (data not pulled). */
+  present: boolean;
+  dvc?: { isDir: boolean; nfiles?: number };
+  /** Why the catalog could not read it. */
+  error?: { message: string };
+}
+
+/** A path as `dvc pull` takes it in a shell: quoted when it holds spaces or quotes. */
+function shellPath(path: string): string {
+  return /^[\w./@+-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * Why a snapshot has no rows here to replay, and what to do, said short enough for a picker's line: data DVC tracks
+ * but that is not pulled ("not pulled — run `dvc pull data/x.csv`"), a folder (its files are snapshots of their own,
+ * once pulled), or a file the catalog could not read. Undefined when its rows can be read.
+ */
+export function replayUnavailable(s: ReplaySnapshotFacts): string | undefined {
+  const pull = `\`dvc pull ${shellPath(s.relPath)}\``;
+  if (s.format === 'directory' || s.dvc?.isDir) {
+    const n = s.dvc?.nfiles;
+    const folder = n === undefined ? 'a folder' : `a folder of ${n.toLocaleString('en-US')} file${n === 1 ? '' : 's'}`;
+    return s.present ? `${folder} — replay one of its files` : `${folder}, not pulled — run ${pull}, then replay one of its files`;
+  }
+  if (!s.present) return `not pulled — run ${pull}`;
+  if (s.error) return `cannot be read — ${s.error.message}`;
+  return undefined;
+}
+
 /** A snapshot offered by Replay Snapshot Traffic, as orderReplayChoices() sees it. */
 export interface ReplayCandidate<T> {
   item: T;
@@ -135,6 +170,8 @@ export interface ReplayCandidate<T> {
   dataset: string;
   /** Why its rows cannot be replayed to the model; undefined when they fit, or when fit was not checked. */
   misfit?: string;
+  /** Why it has no rows here to replay (replayUnavailable()); its fit is not checked then. */
+  unavailable?: string;
 }
 
 export interface ReplayChoice<T> {
@@ -142,25 +179,32 @@ export interface ReplayChoice<T> {
   /** training: the served version was trained on it (its lineage); sibling: another snapshot of that dataset. */
   relation: 'training' | 'sibling' | 'other';
   misfit?: string;
+  unavailable?: string;
 }
 
 /**
  * The snapshots Replay Snapshot Traffic offers, in the order a user wants them: those whose rows fit the model, the
  * served version's training snapshot first, then the other snapshots of its dataset, then the rest (each group in
- * the catalog's order, newest first within a dataset); and apart, those that do not fit, in the same order.
+ * the catalog's order, newest first within a dataset); apart, those that do not fit; and last, those with no rows
+ * here to replay (not pulled, folders, unreadable), each group in the same order.
  * `training` holds the snapshot ids of the served version's lineage (empty when the version is not known).
  */
-export function orderReplayChoices<T>(candidates: readonly ReplayCandidate<T>[], training: ReadonlySet<string>): { fitting: ReplayChoice<T>[]; misfits: ReplayChoice<T>[] } {
+export function orderReplayChoices<T>(candidates: readonly ReplayCandidate<T>[], training: ReadonlySet<string>): { fitting: ReplayChoice<T>[]; misfits: ReplayChoice<T>[]; unavailable: ReplayChoice<T>[] } {
   const ownDatasets = new Set(candidates.filter((c) => training.has(c.snapshotId)).map((c) => c.dataset));
   const RANK = { training: 0, sibling: 1, other: 2 } as const;
   const choices = candidates
     .map((c, index) => {
       const relation: ReplayChoice<T>['relation'] = training.has(c.snapshotId) ? 'training' : ownDatasets.has(c.dataset) ? 'sibling' : 'other';
-      return { choice: { item: c.item, relation, ...(c.misfit !== undefined ? { misfit: c.misfit } : {}) }, index };
+      const why = c.unavailable !== undefined ? { unavailable: c.unavailable } : c.misfit !== undefined ? { misfit: c.misfit } : {};
+      return { choice: { item: c.item, relation, ...why }, index };
     })
     .sort((a, b) => RANK[a.choice.relation] - RANK[b.choice.relation] || a.index - b.index)
     .map((x) => x.choice);
-  return { fitting: choices.filter((c) => c.misfit === undefined), misfits: choices.filter((c) => c.misfit !== undefined) };
+  return {
+    fitting: choices.filter((c) => c.misfit === undefined && c.unavailable === undefined),
+    misfits: choices.filter((c) => c.misfit !== undefined),
+    unavailable: choices.filter((c) => c.unavailable !== undefined),
+  };
 }
 
 /** Sends the rows (cycling through them) and resolves with what happened; throws only for invalid options. */

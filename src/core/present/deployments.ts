@@ -2,6 +2,7 @@
 // dashboard (the fallback where no webview is shown). Built from DeploymentStatus and DashboardData.
 import { NOT_CHECKED, qualityByPath, STATE_LABEL, type DashboardData, type DashboardDrift, type DeploymentStatus, type Series } from '../../shared/deployments';
 import { formatMs } from '../stats/latency';
+import { rowTooltip } from './tooltip';
 
 export const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(x !== 0 && Math.abs(x) < 0.1 ? 1 : 0)} %`);
 const ms = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : formatMs(x));
@@ -164,4 +165,60 @@ export function deploymentDetails(s: DeploymentStatus): DeploymentDetail[] {
   if (s.url) rows.push({ label: 'Endpoint', description: s.url, icon: 'link' });
   rows.push({ label: 'Checked', description: s.reason === NOT_CHECKED ? 'not yet' : s.checkedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), icon: 'history' });
   return rows;
+}
+
+/**
+ * Everything a deployment's row in the Deployments view shows: its label, description, icon, tooltip (Markdown),
+ * accessible label, context value (which commands its menus offer) and the rows under it. The view compares what it
+ * last rendered with this (deploymentRowChange) and redraws only what differs: a redrawn row closes its open hover.
+ */
+export interface DeploymentRowView {
+  label: string;
+  description: string;
+  icon: string;
+  color?: string;
+  tooltip: string;
+  accessibility: string;
+  contextValue: string;
+  details: DeploymentDetail[];
+}
+
+/** The row of a deployment whose status is `s`; `contextValue` says what kind of deployment it is. */
+export function deploymentRow(s: DeploymentStatus, contextValue: string): DeploymentRowView {
+  const icon = STATE_ICON[s.state];
+  return {
+    label: s.name,
+    // Unreachable or not checked: the reason says more than empty measurements.
+    description: `${STATE_LABEL[s.state]} · ${s.state === 'unreachable' || s.state === 'unknown' ? s.reason : statusFacts(s)}`,
+    icon: icon.icon,
+    ...(icon.color ? { color: icon.color } : {}),
+    tooltip: rowTooltip({ label: s.name, description: STATE_LABEL[s.state], lines: [...(s.reasons.length > 0 ? s.reasons : [s.reason]).map((r) => `• ${r}`), statusFacts(s), ...(s.url ? [s.url] : [])] }),
+    accessibility: `${s.name}: ${STATE_LABEL[s.state]}, ${s.reason}`,
+    contextValue,
+    details: deploymentDetails(s),
+  };
+}
+
+/**
+ * What to redraw when a deployment's row goes from `before` (last rendered; undefined: never) to `after`: nothing;
+ * the row itself, with the rows under it (what the row shows changed, or which rows are under it); or only the rows
+ * under it at these indices (each keeps its place and label, so only its text, icon or tooltip changed).
+ */
+export type DeploymentRowChange = { redraw: 'none' } | { redraw: 'row' } | { redraw: 'details'; indices: number[] };
+
+export function deploymentRowChange(before: DeploymentRowView | undefined, after: DeploymentRowView): DeploymentRowChange {
+  if (!before) return { redraw: 'row' };
+  const { details: beforeDetails, ...beforeRow } = before;
+  const { details: afterDetails, ...afterRow } = after;
+  if (!sameShown(beforeRow, afterRow)) return { redraw: 'row' };
+  if (beforeDetails.length !== afterDetails.length || beforeDetails.some((d, i) => d.label !== afterDetails[i]?.label)) return { redraw: 'row' };
+  const indices = afterDetails.flatMap((d, i) => (sameShown(d, beforeDetails[i]) ? [] : [i]));
+  return indices.length > 0 ? { redraw: 'details', indices } : { redraw: 'none' };
+}
+
+/** Whether two plain records of shown text hold the same fields with the same values. */
+function sameShown<T extends object>(a: T, b: T | undefined): boolean {
+  if (!b) return false;
+  const ka = Object.keys(a) as (keyof T)[];
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }

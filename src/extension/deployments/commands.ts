@@ -7,7 +7,7 @@ import { MANIFEST_FILE } from '../../core/config/manifest';
 import { DEFAULT_MIN_RECORDS } from '../../core/deployments/driftSeries';
 import { servableFromVersion } from '../../core/deployments/local';
 import { OipClient, type OipModelMetadata } from '../../core/deployments/oip';
-import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, orderReplayChoices, parseShift, replayMisfit, replayMisfitSummary, replaySnapshot, type ColumnShift, type ReplayChoice } from '../../core/deployments/replay';
+import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, orderReplayChoices, parseShift, replayMisfit, replayMisfitSummary, replaySnapshot, replayUnavailable, type ColumnShift, type ReplayChoice } from '../../core/deployments/replay';
 import { readSnapshotRows } from '../../core/formats/tabular';
 import { problemDetail } from '../../core/present/notice';
 import { dataFormatOf } from '../../core/registry/catalog';
@@ -21,10 +21,13 @@ import { DashboardPanel } from './dashboardPanel';
 import type { DeploymentsNode, DeploymentsTreeProvider } from './deploymentsTree';
 import { showCommandError, showDetailed, showNotice } from '../notify';
 
-/** A snapshot Replay Snapshot Traffic can send, with where it is. */
-type ReplaySource = { s: SnapshotEntry; dataset: string; root: string };
-/** Its picker item; `misfit` says why its rows do not fit the model (it cannot be picked then). */
-type ReplayItem = vscode.QuickPickItem & { name: string; s: SnapshotEntry; misfit?: string };
+/** A snapshot Replay Snapshot Traffic offers, with where it is; `unavailable` says why it has no rows here to send. */
+type ReplaySource = { s: SnapshotEntry; dataset: string; root: string; unavailable?: string };
+/**
+ * Its picker item; `blocked` says why it cannot be picked (its rows do not fit the model, or there are no rows here
+ * to send), and `blockedHint` what the picker's placeholder says when it is picked anyway.
+ */
+type ReplayItem = vscode.QuickPickItem & { name: string; s: SnapshotEntry; blocked?: string; blockedHint?: string };
 const isReplayItem = (i: vscode.QuickPickItem): i is ReplayItem => 's' in i;
 
 export class DeploymentCommands {
@@ -188,7 +191,8 @@ export class DeploymentCommands {
 
   /**
    * The snapshot to replay, from a picker that lists first the snapshots whose rows fit the served model (its
-   * training snapshot first of all), and under a separator those that do not, each with the reason; picking one of
+   * training snapshot first of all), under a separator those that do not, and under another those with no rows here
+   * to send (DVC data not pulled, folders, unreadable files), each with the reason and what to do; picking one of
    * those keeps the picker open. Fit is judged on each snapshot's first row against the model's metadata; when the
    * deployment does not answer in time, the snapshots are listed unjudged (the replay reports the deployment).
    */
@@ -209,51 +213,73 @@ export class DeploymentCommands {
       const known = await Promise.race([client.modelMetadata().catch(() => undefined), closed]);
       if (hidden) return undefined;
       const firstRows = known
-        ? await mapLimit(snapshots, 4, ({ s }) => readSnapshotRows(s.path, dataFormatOf(s.path) ?? 'csv', 1).then((rows) => replayMisfitSummary(known, rows, e.featureNames), (err: unknown) => `Could not read it: ${errorMessage(err)}`))
+        ? await mapLimit(snapshots, 4, ({ s, unavailable }) =>
+            unavailable !== undefined ? Promise.resolve(undefined) : readSnapshotRows(s.path, dataFormatOf(s.path) ?? 'csv', 1).then((rows) => replayMisfitSummary(known, rows, e.featureNames), (err: unknown) => `Could not read it: ${errorMessage(err)}`),
+          )
         : [];
       if (hidden) return undefined;
       const version = this.versionOf(e);
       const training = new Set((version?.lineage ?? []).map((l) => l.snapshotId).filter((id): id is string => !!id));
-      const { fitting, misfits } = orderReplayChoices(
-        snapshots.map((x, i) => ({ item: x, snapshotId: x.s.id, dataset: x.dataset, ...(firstRows[i] !== undefined ? { misfit: firstRows[i] } : {}) })),
+      const { fitting, misfits, unavailable } = orderReplayChoices(
+        snapshots.map((x, i) => ({ item: x, snapshotId: x.s.id, dataset: x.dataset, ...(firstRows[i] !== undefined ? { misfit: firstRows[i] } : {}), ...(x.unavailable !== undefined ? { unavailable: x.unavailable } : {}) })),
         training,
       );
       const baseline = e.config.baseline;
-      const item = ({ item: { s, dataset, root }, relation, misfit }: ReplayChoice<ReplaySource>): ReplayItem => {
+      const item = ({ item: { s, dataset, root }, relation, misfit, unavailable: none }: ReplayChoice<ReplaySource>): ReplayItem => {
         const roles = [relation === 'training' ? 'trained on' : undefined, relative(root, s.path) === baseline || relation === 'training' ? 'baseline' : undefined].filter(Boolean);
+        const folder = s.format === 'directory' || !!s.dvc?.isDir;
+        const itemName = `${dataset} ${s.label}`;
+        const label = (icon: string): string => `${icon} ${itemName}`;
+        // What cannot be picked says why first; its path is in the label's dataset and file name.
+        if (none !== undefined) {
+          return {
+            label: label(folder ? '$(folder)' : !s.present ? '$(cloud-download)' : '$(error)'),
+            description: [folder ? 'folder' : s.format, s.dvc ? 'DVC' : undefined, s.present ? undefined : 'not pulled'].filter(Boolean).join(' · '),
+            detail: none,
+            name: itemName,
+            s,
+            blocked: none,
+            blockedHint: `${itemName}: ${none}`,
+          };
+        }
         return {
-          label: `${misfit ? '$(circle-slash)' : known ? '$(pass)' : '$(database)'} ${dataset} ${s.label}`,
+          label: label(misfit ? '$(circle-slash)' : known ? '$(pass)' : '$(database)'),
           description: misfit ? `does not fit · ${s.format}` : [...roles, s.format].filter(Boolean).join(' · '),
-          // What cannot be picked says why first; its path is in the label's dataset and file name.
           detail: misfit ?? s.relPath,
-          name: `${dataset} ${s.label}`,
+          name: itemName,
           s,
-          ...(misfit ? { misfit } : {}),
+          ...(misfit ? { blocked: misfit, blockedHint: `${itemName} does not fit the model: pick one above the line` } : {}),
         };
       };
       const fits = fitting.map(item);
       const misfitItems = misfits.map(item);
+      const unavailableItems = unavailable.map(item);
       quick.items = [
         ...(known && fits.length ? [{ label: 'fit the model', kind: vscode.QuickPickItemKind.Separator }] : []),
         ...fits,
         ...(misfitItems.length ? [{ label: 'do not fit: cannot be picked', kind: vscode.QuickPickItemKind.Separator }] : []),
         ...misfitItems,
+        ...(unavailableItems.length ? [{ label: 'no rows here: cannot be picked', kind: vscode.QuickPickItemKind.Separator }] : []),
+        ...unavailableItems,
       ];
-      quick.placeholder = !known
-        ? `Snapshot whose rows to send (${name} did not answer, so fit with its inputs is not checked)`
-        : fits.length
-          ? 'Snapshot whose rows to send (pick one other than the baseline to rehearse drift)'
-          : `No snapshot in this workspace fits the inputs of ${name}`;
+      quick.placeholder =
+        fits.length === 0 && misfitItems.length === 0
+          ? 'No snapshot here has rows to send: each line below says what to do'
+          : !known
+            ? `Snapshot whose rows to send (${name} did not answer, so fit with its inputs is not checked)`
+            : fits.length
+              ? 'Snapshot whose rows to send (pick one other than the baseline to rehearse drift)'
+              : `No snapshot in this workspace fits the inputs of ${name}`;
       quick.busy = false;
       quick.enabled = true;
       const pick = await new Promise<ReplayItem | undefined>((resolve) => {
         quick.onDidAccept(() => {
           const chosen = quick.selectedItems[0] ?? quick.activeItems[0];
           if (!chosen || !isReplayItem(chosen)) return;
-          // Rows that would be refused are not picked: the picker stays open and says why.
-          if (chosen.misfit) {
+          // Rows that would be refused, or that are not here, are not picked: the picker stays open and says why.
+          if (chosen.blocked !== undefined) {
             quick.value = '';
-            quick.placeholder = `${chosen.name} does not fit the model: pick one above the line`;
+            quick.placeholder = chosen.blockedHint ?? chosen.blocked;
             return;
           }
           resolve(chosen);
@@ -271,7 +297,15 @@ export class DeploymentCommands {
     if (!e?.config.inference) return;
     // Once discovery is done: a pass in progress (the served model's logs just appeared) must not hide the version it
     // serves.
-    const snapshots = (await this.catalog.discoveredCatalogs()).flatMap((c) => c.datasets.flatMap((d) => d.snapshots.filter((s) => s.present && !s.error && dataFormatOf(s.path)).map((s) => ({ s, dataset: d.name, root: c.root }))));
+    // Every snapshot: those with no rows here to send (not pulled, folders, unreadable) are listed with what to do.
+    const snapshots = (await this.catalog.discoveredCatalogs()).flatMap((c) =>
+      c.datasets.flatMap((d) =>
+        d.snapshots.map((s): ReplaySource => {
+          const unavailable = replayUnavailable(s) ?? (dataFormatOf(s.path) ? undefined : 'not a CSV, TSV, JSONL or Parquet file');
+          return { s, dataset: d.name, root: c.root, ...(unavailable !== undefined ? { unavailable } : {}) };
+        }),
+      ),
+    );
     if (snapshots.length === 0) {
       void vscode.window.showInformationMessage('MLShip: no CSV, TSV, JSONL or Parquet snapshot in this workspace to replay.');
       return;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { OipClient, type OipModelMetadata } from '../../../src/core/deployments/oip';
-import { orderReplayChoices, parseShift, replayMisfit, replayMisfitSummary, replaySnapshot, shiftRow, type ReplayCandidate } from '../../../src/core/deployments/replay';
+import { orderReplayChoices, parseShift, replayMisfit, replayMisfitSummary, replaySnapshot, replayUnavailable, shiftRow, type ReplayCandidate } from '../../../src/core/deployments/replay';
 import { startModelServer, type RunningServer } from '../../../src/serve/server';
 import { refusedUrl } from './faultServers';
 
@@ -97,6 +97,41 @@ describe('the snapshots Replay Snapshot Traffic offers', () => {
       ['deliveries-v2', 'other', 'None of the columns.'],
       ['deliveries-v1', 'other', 'None of the columns.'],
     ]);
+  });
+
+  it('lists the snapshots with no rows here last, apart from those that do not fit, each saying what to do', () => {
+    const candidates: ReplayCandidate<string>[] = [
+      { ...candidate('features-train', 'features'), unavailable: 'not pulled — run `dvc pull data/features/train.parquet`' },
+      candidate('deliveries-v1', 'deliveries', 'None of the columns.'),
+      { ...candidate('applications-2025-12', 'applications'), unavailable: 'not pulled — run `dvc pull data/applications-2025-12.csv`' },
+      candidate('applications-2025-11', 'applications'),
+      candidate('applications-2025-10', 'applications'),
+      { ...candidate('images', 'images'), unavailable: 'a folder of 3 files — replay one of its files' },
+    ];
+    const { fitting, misfits, unavailable } = orderReplayChoices(candidates, new Set(['applications-2025-10']));
+    assert.deepEqual(fitting.map((c) => c.item), ['applications-2025-10', 'applications-2025-11']);
+    assert.deepEqual(misfits.map((c) => c.item), ['deliveries-v1']);
+    // The served model's dataset first here too; then the catalog's order.
+    assert.deepEqual(unavailable.map((c) => [c.item, c.relation, c.unavailable]), [
+      ['applications-2025-12', 'sibling', 'not pulled — run `dvc pull data/applications-2025-12.csv`'],
+      ['features-train', 'other', 'not pulled — run `dvc pull data/features/train.parquet`'],
+      ['images', 'other', 'a folder of 3 files — replay one of its files'],
+    ]);
+    // No rows here outranks a misfit judged on rows (there are none to judge).
+    const both = orderReplayChoices([{ ...candidate('x', 'x', 'Could not read it.'), unavailable: 'not pulled — run `dvc pull x.csv`' }], new Set());
+    assert.deepEqual([both.fitting.length, both.misfits.length, both.unavailable[0]?.unavailable], [0, 0, 'not pulled — run `dvc pull x.csv`']);
+  });
+
+  it('says why a snapshot has no rows here and what to do: pull it, replay a file of the folder, or fix the file', () => {
+    const dvc = { isDir: false };
+    assert.equal(replayUnavailable({ relPath: 'data/transactions.csv', format: 'csv', present: false, dvc }), 'not pulled — run `dvc pull data/transactions.csv`');
+    assert.equal(replayUnavailable({ relPath: 'data/raw files/x.csv', format: 'csv', present: false, dvc }), "not pulled — run `dvc pull 'data/raw files/x.csv'`");
+    assert.equal(replayUnavailable({ relPath: 'data/images', format: 'directory', present: false, dvc: { isDir: true, nfiles: 1200 } }), 'a folder of 1,200 files, not pulled — run `dvc pull data/images`, then replay one of its files');
+    assert.equal(replayUnavailable({ relPath: 'data/shards', format: 'directory', present: true, dvc: { isDir: true, nfiles: 1 } }), 'a folder of 1 file — replay one of its files');
+    assert.equal(replayUnavailable({ relPath: 'data/shards', format: 'directory', present: true, dvc: { isDir: true } }), 'a folder — replay one of its files');
+    assert.equal(replayUnavailable({ relPath: 'data/bad.parquet', format: 'parquet', present: true, error: { message: 'data/bad.parquet is not a Parquet file (no PAR1 footer).' } }), 'cannot be read — data/bad.parquet is not a Parquet file (no PAR1 footer).');
+    assert.equal(replayUnavailable({ relPath: 'data/transactions.csv', format: 'csv', present: true, dvc }), undefined);
+    assert.equal(replayUnavailable({ relPath: 'data/holdout.tsv', format: 'tsv', present: true }), undefined);
   });
 
   it('keeps the catalog order when the served version (and so its training data) is not known', () => {

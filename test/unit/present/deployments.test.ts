@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assessHealth } from '../../../src/core/deployments/health';
 import { buildDashboard } from '../../../src/core/deployments/series';
-import { dashboardText, deploymentDetails, statusFacts, statusReport } from '../../../src/core/present/deployments';
+import { dashboardText, deploymentDetails, deploymentRow, deploymentRowChange, statusFacts, statusReport } from '../../../src/core/present/deployments';
 import type { DeploymentStatus } from '../../../src/shared/deployments';
 
 function status(over: Partial<DeploymentStatus> & Pick<DeploymentStatus, 'name'>): DeploymentStatus {
@@ -69,5 +69,46 @@ describe('deployment presentation', () => {
     assert.match(text, /- drift against applications-2025-10\.parquet \(2,000 rows; training data of credit-risk 2\), 600 logged inputs in this window\n/);
     assert.match(text, / {2}- debt_ratio: DRIFT wasserstein 0\.574 \(drift at or above 0\.1\) · PSI 0\.412 \/ 0\.2 — debt_ratio: median 0\.267 → 0\.375 \(\+40 %\)\n/);
     assert.match(text, / {2}- age: ks – \(drift below 0\.05\) · PSI – \/ 0\.2\n/);
+  });
+
+  it("shows a deployment's row: state and facts, the icon of its state, every reason in the tooltip", () => {
+    const row = deploymentRow(status({ name: 'prod_eu', p95Ms: 62.1, fallbackRate: 0.01 }), 'mlship.deployment.configured.inference');
+    assert.equal(row.label, 'prod_eu');
+    assert.equal(row.description, 'Breaching budget · v2 · p95 62.1 ms / 50.0 ms · fallback 1.0 % / 5.0 % · 13 req/s');
+    assert.equal(row.icon, 'error');
+    assert.equal(row.color, 'list.errorForeground');
+    assert.equal(row.contextValue, 'mlship.deployment.configured.inference');
+    // Markdown: the name is not emphasis, the reason and the endpoint are plain text.
+    assert.equal(row.tooltip, '**prod\\_eu** — Breaching budget\n\n• p95 62\\.1 ms \\> 50\\.0 ms budget  \nv2 · p95 62\\.1 ms / 50\\.0 ms · fallback 1\\.0 % / 5\\.0 % · 13 req/s  \nhttp://127\\.0\\.0\\.1:8081');
+    assert.equal(row.accessibility, 'prod_eu: Breaching budget, p95 62.1 ms > 50.0 ms budget');
+    assert.deepEqual(row.details, deploymentDetails(status({ name: 'prod_eu', p95Ms: 62.1, fallbackRate: 0.01 })));
+    const down = deploymentRow(status({ name: 'prod', state: 'unreachable', reason: 'Connection refused by 127.0.0.1:9', reasons: ['Connection refused by 127.0.0.1:9'] }), 'x');
+    assert.equal(down.description, 'Unreachable · Connection refused by 127.0.0.1:9');
+    assert.equal(down.icon, 'debug-disconnect');
+  });
+
+  it('redraws a row only when what it shows changed, and otherwise only the rows under it that changed', () => {
+    const at = (over: Partial<DeploymentStatus>, kind = 'mlship.deployment.local.inference') => deploymentRow(status({ name: 'credit-risk 2 (local)', p95Ms: 12, ...over }), kind);
+    const first = at({});
+    assert.deepEqual(deploymentRowChange(undefined, first), { redraw: 'row' });
+    // Polled again, nothing new: nothing is redrawn, so an open hover stays.
+    assert.deepEqual(deploymentRowChange(first, at({})), { redraw: 'none' });
+    // Only the time of the check moved: only the Checked row under it.
+    const checked = first.details.findIndex((d) => d.label === 'Checked');
+    assert.deepEqual(deploymentRowChange(first, at({ checkedAt: '2026-01-05T10:00:02.000Z' })), { redraw: 'details', indices: [checked] });
+    // Error rate and low-confidence share are on the Traffic row only.
+    const traffic = first.details.findIndex((d) => d.label === 'Traffic');
+    assert.deepEqual(deploymentRowChange(first, at({ lowConfidenceShare: 0.2, checkedAt: '2026-01-05T10:00:02.000Z' })), { redraw: 'details', indices: [traffic, checked] });
+    // What the row itself shows: its facts, its state, its tooltip's reasons, its menus, the rows under it.
+    assert.deepEqual(deploymentRowChange(first, at({ p95Ms: 13 })), { redraw: 'row' });
+    assert.deepEqual(deploymentRowChange(first, at({ throughput: 20 })), { redraw: 'row' });
+    assert.deepEqual(deploymentRowChange(first, at({ reasons: [first.accessibility, 'prediction log: not found'] })), { redraw: 'row' });
+    assert.deepEqual(deploymentRowChange(first, at({}, 'mlship.deployment.local')), { redraw: 'row' });
+    assert.deepEqual(deploymentRowChange(first, at({ quality: null })), { redraw: 'row' });
+    // A detail row that gains a colour, or loses its tooltip, is redrawn.
+    const near = at({ p95Ms: 45 });
+    const latency = near.details.findIndex((d) => d.label === 'Latency');
+    assert.equal(near.details[latency]?.color, 'list.warningForeground');
+    assert.deepEqual(deploymentRowChange({ ...near, details: near.details.map((d, i) => (i === latency ? { label: d.label, description: d.description, icon: d.icon } : d)) }, near), { redraw: 'details', indices: [latency] });
   });
 });

@@ -184,7 +184,7 @@ describe('Deployments in code-server', () => {
     assert.match(rows[0] ?? '', /applications 2025-10.*trained on/, JSON.stringify(rows));
     assert.ok(at(/applications 2025-11/) > 0 && at(/applications 2025-11/) < at(/deliveries/), JSON.stringify(rows));
     assert.match(await deliveries.innerText(), /does not fit[\s\S]*None of the model's 6 input columns/);
-    assert.ok(at(/transactions\.csv.*not pulled — run `dvc pull data\/transactions\.csv`/) > at(/deliveries/), JSON.stringify(rows));
+    assert.ok(at(/transactions\.csv.*not pulled — run dvc pull data\/transactions\.csv/) > at(/deliveries/), JSON.stringify(rows));
     await vs.screenshot('30-replay-picker-not-pulled');
     await deliveries.click();
     await page.locator('.quick-input-widget input[placeholder*="does not fit the model"]').waitFor({ timeout: 10_000 });

@@ -146,12 +146,13 @@ function shellPath(path: string): string {
 }
 
 /**
- * Why a snapshot has no rows here to replay, and what to do, said short enough for a picker's line: data DVC tracks
- * but that is not pulled ("not pulled — run `dvc pull data/x.csv`"), a folder (its files are snapshots of their own,
- * once pulled), or a file the catalog could not read. Undefined when its rows can be read.
+ * Why a snapshot has no rows here to replay, and what to do, said short enough for a picker's line (plain text: a
+ * picker shows no Markdown): data DVC tracks but that is not pulled ("not pulled — run dvc pull data/x.csv"), a
+ * folder (its files are snapshots of their own, once pulled), or a file the catalog could not read. Undefined when its
+ * rows can be read.
  */
 export function replayUnavailable(s: ReplaySnapshotFacts): string | undefined {
-  const pull = `\`dvc pull ${shellPath(s.relPath)}\``;
+  const pull = `dvc pull ${shellPath(s.relPath)}`;
   if (s.format === 'directory' || s.dvc?.isDir) {
     const n = s.dvc?.nfiles;
     const folder = n === undefined ? 'a folder' : `a folder of ${n.toLocaleString('en-US')} file${n === 1 ? '' : 's'}`;

@@ -101,9 +101,9 @@ describe('the snapshots Replay Snapshot Traffic offers', () => {
 
   it('lists the snapshots with no rows here last, apart from those that do not fit, each saying what to do', () => {
     const candidates: ReplayCandidate<string>[] = [
-      { ...candidate('features-train', 'features'), unavailable: 'not pulled — run `dvc pull data/features/train.parquet`' },
+      { ...candidate('features-train', 'features'), unavailable: 'not pulled — run dvc pull data/features/train.parquet' },
       candidate('deliveries-v1', 'deliveries', 'None of the columns.'),
-      { ...candidate('applications-2025-12', 'applications'), unavailable: 'not pulled — run `dvc pull data/applications-2025-12.csv`' },
+      { ...candidate('applications-2025-12', 'applications'), unavailable: 'not pulled — run dvc pull data/applications-2025-12.csv' },
       candidate('applications-2025-11', 'applications'),
       candidate('applications-2025-10', 'applications'),
       { ...candidate('images', 'images'), unavailable: 'a folder of 3 files — replay one of its files' },
@@ -113,20 +113,20 @@ describe('the snapshots Replay Snapshot Traffic offers', () => {
     assert.deepEqual(misfits.map((c) => c.item), ['deliveries-v1']);
     // The served model's dataset first here too; then the catalog's order.
     assert.deepEqual(unavailable.map((c) => [c.item, c.relation, c.unavailable]), [
-      ['applications-2025-12', 'sibling', 'not pulled — run `dvc pull data/applications-2025-12.csv`'],
-      ['features-train', 'other', 'not pulled — run `dvc pull data/features/train.parquet`'],
+      ['applications-2025-12', 'sibling', 'not pulled — run dvc pull data/applications-2025-12.csv'],
+      ['features-train', 'other', 'not pulled — run dvc pull data/features/train.parquet'],
       ['images', 'other', 'a folder of 3 files — replay one of its files'],
     ]);
     // No rows here outranks a misfit judged on rows (there are none to judge).
-    const both = orderReplayChoices([{ ...candidate('x', 'x', 'Could not read it.'), unavailable: 'not pulled — run `dvc pull x.csv`' }], new Set());
-    assert.deepEqual([both.fitting.length, both.misfits.length, both.unavailable[0]?.unavailable], [0, 0, 'not pulled — run `dvc pull x.csv`']);
+    const both = orderReplayChoices([{ ...candidate('x', 'x', 'Could not read it.'), unavailable: 'not pulled — run dvc pull x.csv' }], new Set());
+    assert.deepEqual([both.fitting.length, both.misfits.length, both.unavailable[0]?.unavailable], [0, 0, 'not pulled — run dvc pull x.csv']);
   });
 
   it('says why a snapshot has no rows here and what to do: pull it, replay a file of the folder, or fix the file', () => {
     const dvc = { isDir: false };
-    assert.equal(replayUnavailable({ relPath: 'data/transactions.csv', format: 'csv', present: false, dvc }), 'not pulled — run `dvc pull data/transactions.csv`');
-    assert.equal(replayUnavailable({ relPath: 'data/raw files/x.csv', format: 'csv', present: false, dvc }), "not pulled — run `dvc pull 'data/raw files/x.csv'`");
-    assert.equal(replayUnavailable({ relPath: 'data/images', format: 'directory', present: false, dvc: { isDir: true, nfiles: 1200 } }), 'a folder of 1,200 files, not pulled — run `dvc pull data/images`, then replay one of its files');
+    assert.equal(replayUnavailable({ relPath: 'data/transactions.csv', format: 'csv', present: false, dvc }), 'not pulled — run dvc pull data/transactions.csv');
+    assert.equal(replayUnavailable({ relPath: 'data/raw files/x.csv', format: 'csv', present: false, dvc }), "not pulled — run dvc pull 'data/raw files/x.csv'");
+    assert.equal(replayUnavailable({ relPath: 'data/images', format: 'directory', present: false, dvc: { isDir: true, nfiles: 1200 } }), 'a folder of 1,200 files, not pulled — run dvc pull data/images, then replay one of its files');
     assert.equal(replayUnavailable({ relPath: 'data/shards', format: 'directory', present: true, dvc: { isDir: true, nfiles: 1 } }), 'a folder of 1 file — replay one of its files');
     assert.equal(replayUnavailable({ relPath: 'data/shards', format: 'directory', present: true, dvc: { isDir: true } }), 'a folder — replay one of its files');
     assert.equal(replayUnavailable({ relPath: 'data/bad.parquet', format: 'parquet', present: true, error: { message: 'data/bad.parquet is not a Parquet file (no PAR1 footer).' } }), 'cannot be read — data/bad.parquet is not a Parquet file (no PAR1 footer).');

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CodeAction, CodeActionKind, createConnection, Diagnostic, DiagnosticSeverity, NotebookCellKind, NotebookDocuments,
+  CodeAction, CodeActionKind, createConnection, Diagnostic, DiagnosticSeverity, FileChangeType, NotebookCellKind, NotebookDocuments,
   ProposedFeatures, TextDocumentSyncKind, type CodeActionParams, type Connection, type Hover, type InitializeParams, type InitializeResult,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
@@ -16,7 +16,7 @@ import { FileWorkspaceResolver } from '../core/analysis/workspace';
 import { analyzeNotebook } from '../core/analysis/notebook';
 import { languageForId, loadGrammars } from '../core/analysis/parser';
 import { RULES } from '../core/analysis/rules';
-import type { AnalysisConfig, AnalysisResult, CheckState, Finding, Language, PredictCall, Severity, SourceContext } from '../core/analysis/types';
+import type { AnalysisConfig, AnalysisResult, CheckState, Finding, Language, PredictCall, Severity, SourceContext, WorkspaceResolver } from '../core/analysis/types';
 import { MANIFEST_FILE, parseManifest, type Manifest } from '../core/config/manifest';
 import { PredictCallsRequest, StatusNotification, type ServerSettings } from '../shared/lsp';
 import { analysisConfig } from '../core/analysis/settings';
@@ -33,6 +33,12 @@ interface DocState {
   timer?: NodeJS.Timeout;
   /** Set for notebook cells: the notebook's URI. */
   notebook?: string;
+  /**
+   * The workspace modules the analyses of `doc` read names from (since its last analysis from scratch), and whether
+   * an import found no module in the workspace: when one of those files changes on disk, or a file appears, the
+   * document is analyzed again from scratch (see `onDidChangeWatchedFiles`).
+   */
+  imports?: { files: Set<string>; unresolved: boolean };
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
@@ -49,7 +55,24 @@ export function startServer(connection: Connection): void {
   let resolver: FileWorkspaceResolver | undefined;
   /** Imports of workspace modules are resolved within the workspace folders (see core/analysis/workspace.ts). */
   const workspaceResolver = (): FileWorkspaceResolver => (resolver ??= new FileWorkspaceResolver({ roots: folders.filter((f) => f.uri.startsWith('file:')).map((f) => fileURLToPath(f.uri)), summarize: summarizeSource }));
-  const contextFor = (uri: string): SourceContext => (uri.startsWith('file:') ? { path: fileURLToPath(uri), resolver: workspaceResolver() } : {});
+  /** A document's context: its path, and the workspace resolver, which notes in `imports` what the analysis read. */
+  const contextFor = (uri: string, imports?: DocState['imports']): SourceContext => {
+    if (!uri.startsWith('file:')) return {};
+    const base = workspaceResolver();
+    if (!imports) return { path: fileURLToPath(uri), resolver: base };
+    const resolver: WorkspaceResolver = {
+      lookup(fromPath, specifier, name) {
+        const file = base.resolveModule(fromPath, specifier);
+        if (!file) {
+          imports.unresolved = true;
+          return undefined;
+        }
+        imports.files.add(file);
+        return base.symbolIn(file, name);
+      },
+    };
+    return { path: fileURLToPath(uri), resolver };
+  };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
@@ -140,8 +163,10 @@ export function startServer(connection: Connection): void {
       return;
     }
     const old = current.tree;
+    // From scratch: what it imports is noted anew (after an edit, what the reanalysis reads is added).
+    if (!old || !current.imports) current.imports = { files: new Set(), unresolved: false };
     try {
-      const { result, tree } = analyzeSource(current.doc.getText(), current.lang, config, old, { ...contextFor(uri), keepForEdits: true });
+      const { result, tree } = analyzeSource(current.doc.getText(), current.lang, config, old, { ...contextFor(uri, current.imports), keepForEdits: true });
       current.tree = tree;
       current.result = result;
       void connection.sendDiagnostics({ uri, version, diagnostics: result.findings.map(toDiagnostic) });
@@ -249,10 +274,32 @@ export function startServer(connection: Connection): void {
     reanalyzeAll();
   });
 
+  /** Analyzes a document again from scratch (an incremental reanalysis keeps what the unedited statements read). */
+  function reanalyzeFresh(uri: string, state: DocState): void {
+    state.tree?.delete();
+    state.tree = undefined;
+    schedule(uri, 0);
+  }
+
   connection.onDidChangeWatchedFiles(({ changes }) => {
     if (changes.some((c) => c.uri.endsWith(`/${MANIFEST_FILE}`))) {
       manifestCache.clear();
       reanalyzeAll();
+    }
+    // A workspace module changed, appeared or went away: the open documents that read it (or whose imports found no
+    // module, for one that appeared) are analyzed again, so a summary they used is not kept past its module's change.
+    const changed = new Set<string>();
+    let created = false;
+    for (const c of changes) {
+      if (!c.uri.startsWith('file:') || c.uri.endsWith(`/${MANIFEST_FILE}`)) continue;
+      changed.add(fileURLToPath(c.uri));
+      if (c.type === FileChangeType.Created) created = true;
+    }
+    if (changed.size === 0) return;
+    for (const [uri, state] of docs) {
+      const imports = state.imports;
+      if (state.notebook || !imports) continue;
+      if ((created && imports.unresolved) || [...imports.files].some((f) => changed.has(f))) reanalyzeFresh(uri, state);
     }
   });
 

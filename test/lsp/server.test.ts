@@ -2,16 +2,16 @@
 // over stdio, as an editor would.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import {
-  CodeActionRequest, ConfigurationRequest, createProtocolConnection, DidChangeConfigurationNotification, DidChangeTextDocumentNotification,
+  CodeActionRequest, ConfigurationRequest, createProtocolConnection, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification, DidOpenNotebookDocumentNotification, DidOpenTextDocumentNotification, ExitNotification, HoverRequest,
-  InitializedNotification, InitializeRequest, NotebookCellKind, PublishDiagnosticsNotification, ShutdownRequest, type CodeAction, type Diagnostic,
+  FileChangeType, InitializedNotification, InitializeRequest, NotebookCellKind, PublishDiagnosticsNotification, ShutdownRequest, type CodeAction, type Diagnostic,
   type MarkupContent, type ProtocolConnection, type PublishDiagnosticsParams, type TextEdit,
 } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -173,6 +173,36 @@ describe('MLShip language server over a real connection', () => {
     assert.equal(untraced?.severity, 1, 'untraced-prediction raised to error');
     settings = {};
     await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  });
+
+  test('a workspace module changed or created on disk: the open files that import from it are analyzed again', { timeout: 60_000 }, async () => {
+    await mkdir(join(root, 'web'), { recursive: true });
+    const ml = join(root, 'web', 'ml.ts');
+    await writeFile(ml, "import axios from 'axios';\nexport const ml = axios.create({ baseURL: 'http://scorer:8080' });\n");
+    const uri = uriOf('web/app.ts');
+    const text = "import { ml } from './ml';\n\nexport async function score(x: number[]) {\n  const r = await ml.post('/predict', { x });\n  return r.data;\n}\n";
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+    const before = await diagnostics(uri, (p) => codes(p).includes('3:mlship/no-timeout'));
+    assert.ok(codes(before).includes('3:mlship/no-fallback'), codes(before).join(', '));
+    // The client gets a timeout in its module; the file that imports it is not edited.
+    await writeFile(ml, "import axios from 'axios';\nexport const ml = axios.create({ baseURL: 'http://scorer:8080', timeout: 2000 });\n");
+    const later = new Date(Date.now() + 5000);
+    await utimes(ml, later, later);
+    await conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(join(root, 'web', 'other.ts')).toString(), type: FileChangeType.Changed }, { uri: pathToFileURL(ml).toString(), type: FileChangeType.Changed }] });
+    const after = await diagnostics(uri, (p) => !codes(p).includes('3:mlship/no-timeout'));
+    assert.ok(codes(after).includes('3:mlship/no-fallback'), 'still no fallback');
+
+    // An import of a module that is not there yet finds nothing; once the module is created, it does.
+    const user = uriOf('web/late-user.ts');
+    const userText = "import { getSession } from './late';\n\nexport async function score(feeds: Record<string, unknown>) {\n  const session = await getSession();\n  return session.run(feeds);\n}\n";
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: user, languageId: 'typescript', version: 1, text: userText } });
+    assert.deepEqual(codes(await diagnostics(user)), []);
+    const late = join(root, 'web', 'late.ts');
+    await writeFile(late, "import * as ort from 'onnxruntime-node';\nexport const getSession = () => ort.InferenceSession.create('m.onnx');\n");
+    await conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(late).toString(), type: FileChangeType.Created }] });
+    const found = await diagnostics(user, (p) => codes(p).includes('4:mlship/no-fallback'));
+    assert.ok(found.diagnostics.length > 0);
+    for (const u of [uri, user]) await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
   });
 
   test('notebook cells are analyzed together and reported per cell', async () => {

@@ -76,6 +76,11 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
   lookup(fromPath: string, specifier: string, name: string): ReturnType<WorkspaceResolver['lookup']> {
     const file = this.resolveModule(fromPath, specifier);
     if (!file) return undefined;
+    return this.symbolIn(file, name);
+  }
+
+  /** What `name` holds in the module at `file` (a path `resolveModule` returned), from its summary. */
+  symbolIn(file: string, name: string): ReturnType<WorkspaceResolver['lookup']> {
     return this.summaryOf(file)?.get(name);
   }
 

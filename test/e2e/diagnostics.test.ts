@@ -2,11 +2,14 @@
 // fix applied from the lightbulb, in a Python and a TypeScript file of the sample workspace.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
 import { e2eTest, row, startVsCode, type VsCodeSession } from './harness';
 import { PYTHON, runJs, runPython } from '../fixRuns';
+
+const ML_CLIENT = "import axios from 'axios';\n\nexport const ml = axios.create({ baseURL: 'http://scorer:8080' });\n";
 
 async function openFile(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+P');
@@ -56,7 +59,13 @@ describe('MLShip diagnostics in code-server', () => {
   const test = (name: string, fn: () => Promise<void>): void => e2eTest(() => vs, name, fn);
 
   before(async () => {
-    vs = await startVsCode();
+    // A client module and a file that imports its client (for the last test).
+    vs = await startVsCode({
+      prepareWorkspace: async (dir) => {
+        await writeFile(join(dir, 'web', 'mlClient.ts'), ML_CLIENT);
+        await writeFile(join(dir, 'web', 'askModel.ts'), "import { ml } from './mlClient';\n\nexport async function ask(x: number[]) {\n  const r = await ml.post('/predict', { x });\n  return r.data;\n}\n");
+      },
+    });
     page = vs.page;
   });
 
@@ -134,5 +143,19 @@ describe('MLShip diagnostics in code-server', () => {
     await page.waitForFunction(() => !document.querySelector('.tab.dirty'), undefined, { timeout: 15_000 });
     const run = await runJs(join(vs.workspace, 'web', 'scoreClient.ts'), 'raise', 'requestDecisionFallback(');
     assert.ok(run.ok && run.fallbacks > 0, `the fixed client answers through its fallback: ${JSON.stringify(run)}`);
+  });
+
+  test('a module the open file imports from is changed on disk: the warning it caused goes', async () => {
+    await openFile(page, 'askModel.ts');
+    const timeoutRow = (t: string) => /mlship\/no-timeout/.test(t) && /Ln 4/.test(t);
+    await page.waitForFunction(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => /no-timeout.*Ln 4/.test(r.textContent?.replace(/\s+/g, ' ') ?? '')), undefined, { timeout: 30_000 });
+    const before = await problemTexts(page);
+    assert.ok(before.some(timeoutRow), before.join('\n'));
+    // Outside the editor (another tool, a git pull): the client gets its timeout.
+    await writeFile(join(vs.workspace, 'web', 'mlClient.ts'), ML_CLIENT.replace("'http://scorer:8080' }", "'http://scorer:8080', timeout: 2000 }"));
+    await page.waitForFunction(() => ![...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => /no-timeout.*Ln 4/.test(r.textContent?.replace(/\s+/g, ' ') ?? '')), undefined, { timeout: 30_000 });
+    const after = await problemTexts(page);
+    assert.ok(after.some((t) => /mlship\/no-fallback/.test(t) && /Ln 4/.test(t)), `the call still has no fallback: ${after.join('\n')}`);
+    await vs.screenshot('16-imported-module-changed');
   });
 });

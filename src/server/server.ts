@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
-import { analyzeSource, fixesFor, summarizeSource } from '../core/analysis/engine';
+import { analyzeSource, fixesFor, mayExportSymbols, summarizeSource } from '../core/analysis/engine';
 import { fixAll } from '../core/analysis/fixAll';
 import { FileWorkspaceResolver } from '../core/analysis/workspace';
 import { analyzeNotebook } from '../core/analysis/notebook';
@@ -54,21 +54,26 @@ export function startServer(connection: Connection): void {
   let grammars: Promise<void> | undefined;
   let resolver: FileWorkspaceResolver | undefined;
   /** Imports of workspace modules are resolved within the workspace folders (see core/analysis/workspace.ts). */
-  const workspaceResolver = (): FileWorkspaceResolver => (resolver ??= new FileWorkspaceResolver({ roots: folders.filter((f) => f.uri.startsWith('file:')).map((f) => fileURLToPath(f.uri)), summarize: summarizeSource }));
+  const workspaceResolver = (): FileWorkspaceResolver => (resolver ??= new FileWorkspaceResolver({ roots: folders.filter((f) => f.uri.startsWith('file:')).map((f) => fileURLToPath(f.uri)), summarize: summarizeSource, scan: mayExportSymbols }));
   /** A document's context: its path, and the workspace resolver, which notes in `imports` what the analysis read. */
   const contextFor = (uri: string, imports?: DocState['imports']): SourceContext => {
     if (!uri.startsWith('file:')) return {};
     const base = workspaceResolver();
     if (!imports) return { path: fileURLToPath(uri), resolver: base };
+    const moduleOf = (fromPath: string, specifier: string): string | undefined => {
+      const file = base.resolveModule(fromPath, specifier);
+      if (file) imports.files.add(file);
+      else imports.unresolved = true;
+      return file;
+    };
     const resolver: WorkspaceResolver = {
       lookup(fromPath, specifier, name) {
-        const file = base.resolveModule(fromPath, specifier);
-        if (!file) {
-          imports.unresolved = true;
-          return undefined;
-        }
-        imports.files.add(file);
-        return base.symbolIn(file, name);
+        const file = moduleOf(fromPath, specifier);
+        return file ? base.symbolIn(file, name) : undefined;
+      },
+      mayExport(fromPath, specifier) {
+        const file = moduleOf(fromPath, specifier);
+        return file !== undefined && base.mayExportFile(file);
       },
     };
     return { path: fileURLToPath(uri), resolver };

@@ -202,7 +202,18 @@ describe('MLShip language server over a real connection', () => {
     await conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(late).toString(), type: FileChangeType.Created }] });
     const found = await diagnostics(user, (p) => codes(p).includes('4:mlship/no-fallback'));
     assert.ok(found.diagnostics.length > 0);
-    for (const u of [uri, user]) await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
+
+    // A module that held nothing (so the names imported from it were not followed) gains a model.
+    const util = join(root, 'web', 'util.ts');
+    await writeFile(util, 'export const loadModel = () => null;\n');
+    const third = uriOf('web/util-user.ts');
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: third, languageId: 'typescript', version: 1, text: userText.replace("{ getSession } from './late'", "{ loadModel as getSession } from './util'") } });
+    assert.deepEqual(codes(await diagnostics(third)), []);
+    await writeFile(util, "import * as ort from 'onnxruntime-node';\nexport const loadModel = () => ort.InferenceSession.create('m.onnx');\n");
+    await utimes(util, later, later);
+    await conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(util).toString(), type: FileChangeType.Changed }] });
+    assert.ok(codes(await diagnostics(third, (p) => codes(p).includes('4:mlship/no-fallback'))).length > 0);
+    for (const u of [uri, user, third]) await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
   });
 
   test('notebook cells are analyzed together and reported per cell', async () => {

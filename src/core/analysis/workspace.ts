@@ -27,9 +27,10 @@ export interface WorkspaceResolverOptions {
    */
   snapshot?: boolean;
   /**
-   * With `snapshot`: `mayExport` scans a module's text with it instead of saying yes. Only then: the language server's
-   * reanalysis after an edit keeps the candidates of the statements the edit left, so a module that a scan ruled out
-   * and that gains a model later would stay ruled out in an open file.
+   * Scans a module's text before it is summarized: a module the scan rules out exports nothing `lookup` returns (it is
+   * not parsed), and the pre-scan does not follow the names imported from it (`mayExport`). Cached by path and
+   * modification time, as summaries are. A caller that keeps results across edits (the language server) analyzes the
+   * files that import a module again when it changes on disk, since what a scan ruled out is not asked again.
    */
   scan?: ExportScan;
 }
@@ -66,8 +67,8 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
   private readonly resolved = new Map<string, string | undefined>();
   /** With `snapshot`: what each folder holds, by name (a folder is listed once instead of a stat per candidate path). */
   private readonly listings = new Map<string, Map<string, 'file' | 'dir' | 'other'>>();
-  /** With `snapshot` and `scan`: each module's scan (see `mayExport`). */
-  private readonly scans = new Map<string, boolean>();
+  /** With `scan`: each module's scan (see `mayExport`), by path, with the modification time it was made for. */
+  private readonly scans = new Map<string, { mtimeMs: number; may: boolean }>();
 
   constructor(private readonly options: WorkspaceResolverOptions) {
     this.roots = options.roots.map((r) => resolve(r));
@@ -79,35 +80,47 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
     return this.symbolIn(file, name);
   }
 
-  /** What `name` holds in the module at `file` (a path `resolveModule` returned), from its summary. */
+  /**
+   * What `name` holds in the module at `file` (a path `resolveModule` returned), from its summary; nothing, without
+   * parsing it, when `scan` rules the module out.
+   */
   symbolIn(file: string, name: string): ReturnType<WorkspaceResolver['lookup']> {
+    if (!this.mayExportFile(file)) return undefined;
     return this.summaryOf(file)?.get(name);
   }
 
   /**
-   * Whether the module `specifier` names may export anything `lookup` returns. Without `snapshot` and `scan`, true.
-   * With them: false for a module that is not found or not read (`lookup` finds nothing there either), or whose text
-   * `scan` rules out.
+   * Whether the module `specifier` names may export anything `lookup` returns. Without `scan`, true. With it: false for
+   * a module that is not found or not read (`lookup` finds nothing there either), or whose text `scan` rules out.
    */
   mayExport(fromPath: string, specifier: string): boolean {
-    const { snapshot, scan } = this.options;
-    if (!snapshot || !scan) return true;
+    if (!this.options.scan) return true;
     const file = this.resolveModule(fromPath, specifier);
-    if (!file) return false;
-    let may = this.scans.get(file);
-    if (may === undefined) {
-      const summary = this.cache.get(file)?.summary;
-      const stat = this.isFile(file);
-      if (summary) may = summary.size > 0;
-      else if (!stat || stat.size > this.maxBytes) may = false;
-      else {
-        try {
-          may = scan(readFileSync(file, 'utf8'), languageOf(file) as Language);
-        } catch {
-          may = false;
-        }
-      }
-      this.scans.set(file, may);
+    return file !== undefined && this.mayExportFile(file);
+  }
+
+  /** With `scan`: whether the module at `file` may export anything (its summary's answer once it has one). */
+  mayExportFile(file: string): boolean {
+    const scan = this.options.scan;
+    if (!scan) return true;
+    const stat = this.isFile(file);
+    if (!stat || stat.size > this.maxBytes) return false;
+    const summarized = this.cache.get(file);
+    if (summarized && summarized.mtimeMs === stat.mtimeMs) return summarized.summary.size > 0;
+    const hit = this.scans.get(file);
+    if (hit && hit.mtimeMs === stat.mtimeMs) return hit.may;
+    let may: boolean;
+    try {
+      may = scan(readFileSync(file, 'utf8'), languageOf(file) as Language);
+    } catch {
+      may = false;
+    }
+    this.scans.delete(file);
+    this.scans.set(file, { mtimeMs: stat.mtimeMs, may });
+    while (this.scans.size > this.maxModules * 4) {
+      const oldest = this.scans.keys().next().value;
+      if (oldest === undefined) break;
+      this.scans.delete(oldest);
     }
     return may;
   }
@@ -122,6 +135,10 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
 
   private get maxBytes(): number {
     return this.options.maxBytes ?? 2_000_000;
+  }
+
+  private get maxModules(): number {
+    return this.options.maxModules ?? 500;
   }
 
   private stat(path: string): PathStat {
@@ -224,7 +241,7 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
       summary = new Map();
     }
     this.cache.set(file, { mtimeMs: stat.mtimeMs, summary });
-    while (this.cache.size > (this.options.maxModules ?? 500)) {
+    while (this.cache.size > this.maxModules) {
       const oldest = this.cache.keys().next().value;
       if (oldest === undefined) break;
       this.cache.delete(oldest);

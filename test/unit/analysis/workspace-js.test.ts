@@ -2,7 +2,7 @@
 // hold) and the analysis of a file that imports them, on a temporary workspace of real files.
 import assert from 'node:assert/strict';
 import { symlinkSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -180,5 +180,23 @@ describe('JS/TS light inter-file resolution', () => {
     }
     assert.equal(mayExportSymbols(FILES['src/lib/format.ts'] as string, 'typescript'), false);
     assert.equal(mayExportSymbols('import joblib\n', 'python'), true, 'Python modules are not scanned');
+  });
+
+  test('a scanned-out module is not parsed for a lookup, and is scanned again once it changes on disk', async () => {
+    let summaries = 0;
+    const counting = (source: string, lang: Parameters<typeof summarizeSource>[1]) => (summaries++, summarizeSource(source, lang));
+    const scanning = new FileWorkspaceResolver({ roots: [root], summarize: counting, scan: mayExportSymbols });
+    const util = join(root, 'src', 'util.ts');
+    await writeFile(util, 'export const getSession = () => null;\n');
+    const from = join(root, 'src', 'score.ts');
+    assert.equal(scanning.lookup(from, './util', 'getSession'), undefined);
+    assert.equal(scanning.mayExport(from, './util'), false);
+    assert.equal(summaries, 0, 'ruled out by its text: not parsed');
+    await writeFile(util, "import * as ort from 'onnxruntime-node';\nexport const getSession = () => ort.InferenceSession.create('m.onnx');\n");
+    const later = new Date(Date.now() + 5000);
+    await utimes(util, later, later);
+    assert.equal(scanning.mayExport(from, './util'), true);
+    assert.deepEqual(scanning.lookup(from, './util', 'getSession'), { kind: 'onnx-session', factory: true });
+    assert.equal(summaries, 1);
   });
 });

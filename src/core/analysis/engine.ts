@@ -25,8 +25,11 @@ export interface LanguageAnalyzer {
   analyze(tree: Tree, source: string, config: AnalysisConfig, context: SourceContext, previous?: Tree): { calls: PredictCall[]; findings: RawFinding[] };
   /** Cheap text pre-scan: false when the source cannot hold a predict call (it need not be parsed). */
   mayHaveFindings?(source: string, config: AnalysisConfig, context: SourceContext): boolean;
-  /** What the module's top-level names hold (models, sessions, clients, inference URLs), for files that import them. */
-  summarize(tree: Tree, source: string): ModuleSummary;
+  /**
+   * What the module's top-level names hold (models, sessions, clients, inference URLs), for files that import them.
+   * `tree` is a function that parses the source: an analyzer that summarizes from the text alone does not call it.
+   */
+  summarize(tree: Tree | (() => Tree), source: string): ModuleSummary;
   /** Cheap text scan: false when `summarize` would find nothing in the module (it need not be parsed). */
   mayExport?(source: string): boolean;
   /** Quick fixes for one finding of this file (produced by `analyze` on the same source). */
@@ -97,11 +100,11 @@ export function fixesFor(finding: Finding, source: string, lang: Language, confi
 
 /** The summary of a module for files that import it (see workspace.ts). */
 export function summarizeSource(source: string, lang: Language): ModuleSummary {
-  const tree = parse(source, lang);
+  let tree: Tree | undefined;
   try {
-    return analyzerFor(lang).summarize(tree, source);
+    return analyzerFor(lang).summarize(() => (tree ??= parse(source, lang)), source);
   } finally {
-    tree.delete();
+    tree?.delete();
   }
 }
 

@@ -2,12 +2,13 @@
 // where it is imported (a factory function, a module-level object, an endpoint constant), and nothing is read outside
 // the workspace folders.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyzeSource, summarizeSource } from '../../../src/core/analysis/engine';
 import { loadGrammars } from '../../../src/core/analysis/parser';
+import { summarizePython } from '../../../src/core/analysis/python/context';
 import { DEFAULT_CONFIG } from '../../../src/core/analysis/types';
 import { FileWorkspaceResolver } from '../../../src/core/analysis/workspace';
 
@@ -44,6 +45,17 @@ describe('workspace resolver (Python)', () => {
     const summary = summarizeSource(`import onnxruntime as ort\nURL = "http://x/predict"\ndef get():\n    s = ort.InferenceSession("m")\n    return s\n`, 'python');
     assert.deepEqual(summary.get('get'), { kind: 'onnx-session', factory: true });
     assert.equal(summary.get('URL')?.kind, 'inference-url');
+  });
+
+  test('a module is summarized from its text: the tree is never parsed for it', async () => {
+    const source = await readFile(join(root, 'app', 'ml', 'loader.py'), 'utf8');
+    const noParse = () => assert.fail('the summary asked for the tree');
+    const summary = summarizePython(source, noParse);
+    assert.deepEqual([...summary.keys()].sort(), ['SCORER_URL', 'get_session', 'sentiment']);
+    assert.deepEqual(summary, summarizeSource(source, 'python'));
+    const broken = 'x = = 1\nURL = "http://x/predict"\n';
+    assert.equal(summarizePython(broken, noParse).get('URL')?.kind, 'inference-url', 'with a syntax error elsewhere too');
+    assert.deepEqual(summarizePython(broken, noParse), summarizeSource(broken, 'python'));
   });
 
   test('an imported factory, pipeline and URL constant make predict calls', () => {

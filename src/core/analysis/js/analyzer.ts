@@ -787,9 +787,9 @@ export const jsAnalyzer: LanguageAnalyzer = {
     return prescan(source, config, importFilter(context)) !== undefined;
   },
   mayExport,
-  summarize(tree: Tree, source: string): ModuleSummary {
+  summarize(tree: Tree | (() => Tree), source: string): ModuleSummary {
     try {
-      return summarizeModule(tree, source);
+      return summarizeModule(typeof tree === 'function' ? tree() : tree, source);
     } catch {
       return new Map();
     }

@@ -41,7 +41,7 @@ function fixes(finding: Finding, source: string, tree: Tree, config: AnalysisCon
   }
 }
 
-function summarize(tree: Tree, source: string): ModuleSummary {
+function summarize(tree: Tree | (() => Tree), source: string): ModuleSummary {
   try {
     return summarizePython(source, tree);
   } catch {

@@ -214,7 +214,8 @@ export class PyContext {
 
   constructor(
     readonly source: string,
-    tree: Tree,
+    /** Or a function that parses the text, called when a question first needs the tree (see TreeIndex). */
+    tree: Tree | (() => Tree),
     readonly config: AnalysisConfig,
     readonly context: SourceContext = {},
     /** The scan of the text before an edit: the statements the edit did not touch keep their part of it. */
@@ -2197,6 +2198,7 @@ export function analyzePython(source: string, tree: Tree, config: AnalysisConfig
 }
 
 /** What the module's top-level names hold, for the files that import them. */
-export function summarizePython(source: string, tree: Tree): ModuleSummary {
+/** A module's summary; `tree` may be a function that parses the text (the summary reads the text scan only). */
+export function summarizePython(source: string, tree: Tree | (() => Tree)): ModuleSummary {
   return new PyContext(source, tree, DEFAULT_CONFIG).summarize();
 }

@@ -4,11 +4,15 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { Span } from './scan';
 
 export class TreeIndex {
-  private readonly root: Node;
+  private rootNode: Node | undefined;
   private top: (Node | null)[] | undefined;
 
-  constructor(tree: Tree) {
-    this.root = tree.rootNode;
+  /** `tree` may be a function that parses the text when a question first needs the tree (a module summary never does). */
+  constructor(private readonly tree: Tree | (() => Tree)) {}
+
+  private get root(): Node {
+    this.rootNode ??= (typeof this.tree === 'function' ? this.tree() : this.tree).rootNode;
+    return this.rootNode;
   }
 
   /**

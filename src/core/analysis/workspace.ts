@@ -1,8 +1,9 @@
 // Light inter-file resolution: when a file imports a name from another module of the workspace (`from app.model import
 // get_model`, `import { session } from './ml'`), the analyzers ask what that name holds. The module is found on disk
-// (relative to the importing file, or up its folders for absolute Python packages), parsed once and summarized by its
-// language's analyzer, and the summary is cached by path and modification time. Only one level deep: a summary does
-// not follow the imports of the module it summarizes.
+// (relative to the importing file, or up its folders for absolute Python packages), its text scanned (with `scan`: a
+// module that cannot export a model, client or inference URL stops there), then summarized once by its language's
+// analyzer; scans and summaries are cached by path and modification time. Only one level deep: a summary does not
+// follow the imports of the module it summarizes.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Language, ModuleSummary, WorkspaceResolver } from './types';

@@ -59,10 +59,24 @@ if (!isMainThread && isProfilePartJob(workerData)) {
   process.once('SIGINT', () => controller.abort());
   const io: CliIo = { cwd: process.cwd(), stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), signal: controller.signal, parallel: { script: profileWorkerScript(), workers: Math.min(4, availableParallelism()) } };
   runCli(process.argv.slice(2), io).then(
-    (code) => process.exit(code),
+    (code) => exitWhenWritten(code),
     (err: unknown) => {
       process.stderr.write(`mlship: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(2);
+      exitWhenWritten(2);
     },
   );
+}
+
+/**
+ * Exits once what was written to stdout and stderr has left the process. Into a pipe (`mlship check | jq`) Node writes
+ * asynchronously, a pipe's worth at a time: exiting at once would cut the report off after the first 64 KiB.
+ */
+function exitWhenWritten(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
 }

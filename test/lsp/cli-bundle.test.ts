@@ -17,6 +17,22 @@ test('dist/cli.js check reports the sample services and exits 1', () => {
   assert.match(r.stdout, /^web\/scoreClient\.ts:10:\d+: warning mlship\/no-timeout: /m);
 });
 
+test('dist/cli.js check writes its whole report into a pipe (`| jq`), more than the pipe holds at once', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mlship-cli-pipe-'));
+  try {
+    const call = (i: number) => `def score_${i}(x):\n    return model.predict(x)\n`;
+    await writeFile(join(dir, 'service.py'), `import joblib\nmodel = joblib.load("m.joblib")\n${Array.from({ length: 400 }, (_, i) => call(i)).join('')}`);
+    const cmd = `"${process.execPath}" "${resolve(repo, 'dist', 'cli.js')}" check . --format json --fail-on never | cat`;
+    const r = spawnSync('sh', ['-c', cmd], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.length > 65_536, `the report is larger than a pipe holds (${r.stdout.length} bytes)`);
+    const report = JSON.parse(r.stdout) as { findings: unknown[] };
+    assert.ok(report.findings.length >= 400);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('dist/cli.js --help documents the exit codes', () => {
   const r = spawnSync(process.execPath, [resolve(repo, 'dist', 'cli.js'), 'check', '--help'], { encoding: 'utf8' });
   assert.equal(r.status, 0);

@@ -5,12 +5,12 @@ import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Tree } from 'web-tree-sitter';
-import { analyzeSource, fixesFor, mayExportSymbols, needsAnalysis, summarizeSource } from '../core/analysis/engine';
+import { analyzeOnce, fixesFor, mayExportSymbols, needsAnalysis, summarizeSource } from '../core/analysis/engine';
 import { fixAllText } from '../core/analysis/fixAll';
 import { unifiedDiff } from '../core/util/diff';
 import { FileWorkspaceResolver } from '../core/analysis/workspace';
 import { analyzeNotebook, notebookCodeCells } from '../core/analysis/notebook';
-import { languageForPath, loadGrammars } from '../core/analysis/parser';
+import { languageForPath, loadGrammars, parse } from '../core/analysis/parser';
 import type { Language } from '../core/analysis/types';
 import { type CheckProblem, type CheckSummary, type FileFindings, problemLine, summaryLine, toJson, toSarif, toText } from '../core/analysis/report';
 import { walkWorkspace } from '../core/registry/walk';
@@ -221,17 +221,24 @@ async function run(args: string[], io: CliIo): Promise<number> {
           }
         }
       }
-      const { result, tree } = analyzeSource(text, lang, config, undefined, context);
+      // Parsed only if the analysis needs the tree (a Python file with no call that could be a prediction does not).
+      const analyzed = analyzeOnce(text, lang, config, context);
+      let tree = analyzed.tree;
+      const source = text;
+      const treeFor = (): Tree => (tree ??= parse(source, lang));
       try {
-        const errorLines = syntaxErrorsNearPredictions(tree, text);
+        const result = analyzed.result;
+        // A syntax error is reported near a line that looks like a prediction: with no such line, there is none.
+        const errorLines = tree || PREDICT_HINT.test(text) ? syntaxErrorsNearPredictions(treeFor(), text) : [];
         if (errorLines.length > 0) {
           summary.syntaxErrors++;
           for (const line of errorLines.slice(0, 3)) problems.push({ path: rel, line, message: 'A syntax error near a predict call: that call was not analyzed. Fix the syntax and run again.', notice: true });
         }
-        const fixes = opts.format === 'sarif' ? result.findings.map((f) => fixesFor(f, text, lang, config, tree, context).find((x) => x.fixAllSafe)) : undefined;
+        const fixes = opts.format === 'sarif' ? result.findings.map((f) => fixesFor(f, source, lang, config, treeFor(), context).find((x) => x.fixAllSafe)) : undefined;
         results.push({ path: rel, findings: result.findings, ...(fixes ? { fixes } : {}) });
+        if (!tree) summary.ruledOut++;
       } finally {
-        tree.delete();
+        tree?.delete();
       }
     } catch (err) {
       problems.push({ path: rel, message: err instanceof Error ? err.message : String(err) });

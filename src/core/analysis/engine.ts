@@ -23,6 +23,11 @@ export interface RawFinding {
 export interface LanguageAnalyzer {
   /** `previous` is the tree of the file's last analysis (edited to match `source`), when reanalyzing after an edit. */
   analyze(tree: Tree, source: string, config: AnalysisConfig, context: SourceContext, previous?: Tree): { calls: PredictCall[]; findings: RawFinding[] };
+  /**
+   * Analyzes a file from its text, parsing it with `parse` only if the analysis needs the tree (a one-shot analysis:
+   * nothing is kept for edits). Absent: the file is parsed first and `analyze` runs.
+   */
+  analyzeText?(source: string, parse: () => Tree, config: AnalysisConfig, context: SourceContext): { calls: PredictCall[]; findings: RawFinding[] };
   /** Cheap text pre-scan: false when the source cannot hold a predict call (it need not be parsed). */
   mayHaveFindings?(source: string, config: AnalysisConfig, context: SourceContext): boolean;
   /**
@@ -59,6 +64,39 @@ export interface AnalysisOutput {
 export function analyzeSource(source: string, lang: Language, config: AnalysisConfig, oldTree?: Tree | null, context: SourceContext = {}): AnalysisOutput {
   const tree = parse(source, lang, oldTree);
   const raw = analyzerFor(lang).analyze(tree, source, config, context, oldTree ?? undefined);
+  return { result: present(raw, source, lang, config, context), tree };
+}
+
+/**
+ * Analyzes one file once (`mlship check`), parsing it only if its analyzer needs the tree: a Python file none of whose
+ * calls could be a prediction or an unsafe load is never parsed. `tree` is the parse, when one was made (the caller
+ * deletes it).
+ */
+export function analyzeOnce(source: string, lang: Language, config: AnalysisConfig, context: SourceContext = {}): { result: AnalysisResult; tree?: Tree } {
+  const analyzer = analyzerFor(lang);
+  let tree: Tree | undefined;
+  /** A parse that failed, thrown again after the analyzer (which never lets its own errors out) returns. */
+  let failed: Error | undefined;
+  const treeOf = (): Tree => {
+    try {
+      return (tree ??= parse(source, lang));
+    } catch (err) {
+      failed = err instanceof Error ? err : new Error(String(err));
+      throw failed;
+    }
+  };
+  try {
+    const raw = analyzer.analyzeText ? analyzer.analyzeText(source, treeOf, config, context) : analyzer.analyze(treeOf(), source, config, context);
+    if (failed !== undefined) throw failed;
+    return { result: present(raw, source, lang, config, context), ...(tree ? { tree } : {}) };
+  } catch (err) {
+    tree?.delete();
+    throw err;
+  }
+}
+
+/** The analyzer's findings as the user sees them: test-file rule, fallback stubs, suppressions, severities, order. */
+function present(raw: { calls: PredictCall[]; findings: RawFinding[] }, source: string, lang: Language, config: AnalysisConfig, context: SourceContext): AnalysisResult {
   if (context.path && isTestFile(context.path)) {
     raw.findings = raw.findings.filter((f) => f.rule !== 'untraced-prediction');
     for (const c of raw.calls) if (c.checks.trace === 'fail') c.checks.trace = 'n/a';
@@ -78,7 +116,7 @@ export function analyzeSource(source: string, lang: Language, config: AnalysisCo
     findings.push({ rule: f.rule, severity, message: f.message ?? RULES[f.rule].message, range: f.range, ...(f.callIndex !== undefined ? { callIndex: f.callIndex } : {}), ...(f.fix ? { fix: f.fix } : {}) });
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (RULE_RANK.get(a.rule) ?? 0) - (RULE_RANK.get(b.rule) ?? 0));
-  return { result: { language: lang, calls: raw.calls, findings }, tree };
+  return { language: lang, calls: raw.calls, findings };
 }
 
 /**

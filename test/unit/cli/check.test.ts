@@ -70,7 +70,7 @@ describe('mlship check', () => {
     const r = await run(root, 'check', 'src', 'src/model.py');
     assert.match(r.out, /^src\/model\.py: notice: A binary file, not source code: skipped\./m);
     assert.match(r.out, /^src\/broken\.py:\d+: notice: A syntax error near a predict call/m);
-    assert.match(r.out, /^Checked 3 files, 1 skipped \(1 binary\); 1 with syntax errors near predict calls\.$/m);
+    assert.match(r.out, /^Checked 3 files \(1 with no predict-call candidate, not parsed\), 1 skipped \(1 binary\); 1 with syntax errors near predict calls\.$/m);
     assert.equal(r.code, 1, 'a predict call that could not be analyzed fails the check');
     if (process.getuid?.() !== 0) {
       await writeFile(join(root, 'secret.py'), 'x = 1\n', { mode: 0o000 });

@@ -33,6 +33,16 @@ function analyze(tree: Tree, source: string, config: AnalysisConfig, context: So
   }
 }
 
+/** A one-shot analysis from the text: `parse` is called only when a call site needs the tree (see TreeIndex). */
+function analyzeText(source: string, parse: () => Tree, config: AnalysisConfig, context: SourceContext): { calls: PredictCall[]; findings: RawFinding[] } {
+  try {
+    const { records, findings } = new PyContext(source, parse, config, context).analyze();
+    return { calls: records.map((r) => outcomeOf(r).call), findings };
+  } catch {
+    return { calls: [], findings: [] };
+  }
+}
+
 function fixes(finding: Finding, source: string, tree: Tree, config: AnalysisConfig, context: SourceContext): CodeFix[] {
   try {
     return pythonFixes(finding, source, tree, config, context);
@@ -49,4 +59,4 @@ function summarize(tree: Tree | (() => Tree), source: string): ModuleSummary {
   }
 }
 
-export const pythonAnalyzer: LanguageAnalyzer = { analyze, fixes, summarize };
+export const pythonAnalyzer: LanguageAnalyzer = { analyze, analyzeText, fixes, summarize };

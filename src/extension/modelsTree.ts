@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes, sha256Path, shortHash } from '../core/util/hash';
 import { compactCount, formatDate, formatNumber, formatTensor } from '../core/present/format';
+import { ROW_KIND, versionRowKind } from '../core/present/rowKinds';
 import { escapeMarkdown } from '../core/present/tooltip';
 import type { Catalog, ModelEntry, ModelVersionEntry } from '../core/registry/types';
 import type { CatalogService } from './catalogService';
@@ -115,7 +116,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
           description: l.relPath ?? l.digest ?? '',
           icon: l.snapshotId ? 'database' : 'question',
           tooltip: l.snapshotId ? `Trained on ${l.relPath}. Click to reveal the snapshot.` : `Recorded training data ${l.relPath ?? l.digest ?? ''} is not in this workspace.`,
-          ...(l.snapshotId ? { command: { command: 'mlship.revealSnapshot', title: 'Reveal Data Snapshot', arguments: [l.snapshotId] }, contextValue: 'mlship.lineage' } : {}),
+          ...(l.snapshotId ? { command: { command: 'mlship.revealSnapshot', title: 'Reveal Data Snapshot', arguments: [l.snapshotId] }, contextValue: ROW_KIND.lineage } : {}),
         })),
       });
     }
@@ -140,7 +141,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
         item.iconPath = broken ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon(m.source === 'mlflow' ? 'beaker' : m.source === 'folder' ? 'versions' : FORMAT_ICON[m.versions[0]?.format ?? ''] ?? 'symbol-file');
         item.tooltip = broken ? problemTooltip(broken, m.name) : rowTooltipMarkdown({ label: m.name, description: item.description, lines: [m.path] });
         item.resourceUri = vscode.Uri.file(m.path);
-        item.contextValue = 'mlship.model';
+        item.contextValue = ROW_KIND.model;
         return item;
       }
       case 'version': {
@@ -163,8 +164,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
           md.supportThemeIcons = true;
           item.tooltip = md;
         }
-        const benchmarkable = !v.error && v.format === 'onnx' && v.modelFile;
-        item.contextValue = `mlship.version${benchmarkable ? '.benchmarkable' : ''}`;
+        const benchmarkable = !v.error && v.format === 'onnx' && !!v.modelFile;
+        item.contextValue = versionRowKind(benchmarkable);
         item.resourceUri = vscode.Uri.file(v.modelFile ?? v.path);
         item.command = undefined;
         return item;

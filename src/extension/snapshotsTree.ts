@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { countCsvRows, countJsonlRows } from '../core/formats/tabular';
 import { formatDate } from '../core/present/format';
+import { ROW_KIND, snapshotRowKind } from '../core/present/rowKinds';
 import type { Catalog, DatasetEntry, SnapshotEntry } from '../core/registry/types';
 import { formatBytes, sha256File, shortHash } from '../core/util/hash';
 import { errorMessage } from '../core/util/concurrency';
@@ -148,7 +149,7 @@ export class SnapshotsTreeProvider implements vscode.TreeDataProvider<SnapshotsN
         item.description = `${d.snapshots.length} snapshot${d.snapshots.length === 1 ? '' : 's'} · ${d.dir === '.' ? './' : `${d.dir}/`}`;
         item.iconPath = new vscode.ThemeIcon('database');
         item.tooltip = rowTooltipMarkdown({ label: d.name, description: item.description, lines: d.snapshots.map((s) => s.relPath) });
-        item.contextValue = 'mlship.dataset';
+        item.contextValue = ROW_KIND.dataset;
         return item;
       }
       case 'snapshot': {
@@ -161,7 +162,7 @@ export class SnapshotsTreeProvider implements vscode.TreeDataProvider<SnapshotsN
           : new vscode.ThemeIcon(!s.present ? 'cloud' : s.format === 'parquet' ? 'table' : 'file-text');
         item.tooltip = s.error ? problemTooltip(s.error, s.label) : rowTooltipMarkdown({ label: s.label, description: item.description, lines: [s.relPath, ...(s.dvc ? [`DVC md5:${s.dvc.md5}`] : [])] });
         item.resourceUri = vscode.Uri.file(s.path);
-        item.contextValue = `mlship.snapshot${s.present ? '.present' : ''}`;
+        item.contextValue = snapshotRowKind(s.present);
         return item;
       }
       case 'group':

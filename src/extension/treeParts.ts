@@ -3,6 +3,7 @@
 // as a narrow sidebar cuts labels and descriptions.
 import * as vscode from 'vscode';
 import { problemPlace } from '../core/present/notice';
+import { ROW_KIND } from '../core/present/rowKinds';
 import { escapeMarkdown, rowTooltip, type RowText } from '../core/present/tooltip';
 import type { ProblemInfo } from '../core/registry/types';
 
@@ -91,7 +92,7 @@ export function detailItem(node: { id: string } & DetailLeaf): vscode.TreeItem {
   item.tooltip = rowTooltipMarkdown({ label: node.label, ...(node.description ? { description: node.description } : {}), lines: node.tooltip ? [node.tooltip] : [] });
   if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
   if (node.command) item.command = node.command;
-  item.contextValue = node.contextValue ?? 'mlship.detail';
+  item.contextValue = node.contextValue ?? ROW_KIND.detail;
   return item;
 }
 
@@ -106,7 +107,7 @@ export function problemTooltip(p: ProblemInfo, subject?: string): vscode.Markdow
 }
 
 export function problemLeaf(p: ProblemInfo): DetailLeaf {
-  return { label: p.message, icon: 'error', color: 'errorForeground', tooltip: `${p.detail ?? ''}\n${problemPlace(p)}`.trim(), contextValue: 'mlship.error' };
+  return { label: p.message, icon: 'error', color: 'errorForeground', tooltip: `${p.detail ?? ''}\n${problemPlace(p)}`.trim(), contextValue: ROW_KIND.error };
 }
 
 export function rootFolderItem(id: string, label: string, path: string, description?: string): vscode.TreeItem {

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { activeWebview, e2eTest, row, startVsCode, type VsCodeSession } from './harness';
+import { activeWebview, e2eTest, row, setSidebarWidth, startVsCode, type VsCodeSession } from './harness';
 
 function view(page: Page, title: string): Locator {
   return page.locator('.pane', { has: page.locator(`.pane-header[aria-label^="${title}"]`) });
@@ -36,17 +36,6 @@ async function answerInput(page: Page, prompt: RegExp, value: string): Promise<v
   await page.locator('.quick-input-widget input').fill(value);
   await page.keyboard.press('Enter');
   await message.waitFor({ state: 'hidden', timeout: 15_000 });
-}
-
-/** Drags the sidebar's edge until it is `width` pixels wide; resolves with the width it had. */
-async function setSidebarWidth(page: Page, width: number): Promise<number> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box) throw new Error('no sidebar');
-  await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width + 1, box.y + box.height / 2, { steps: 5 });
-  await page.mouse.up();
-  return box.width;
 }
 
 async function pick(page: Page, text: string | RegExp): Promise<void> {

@@ -179,6 +179,80 @@ export async function openMlshipSidebar(page: Page, widen = 0): Promise<void> {
 }
 
 /**
+ * Drags the sidebar's edge until it is `width` pixels wide (VS Code allows 170 at least) and waits for the layout;
+ * resolves with the width it had.
+ */
+export async function setSidebarWidth(page: Page, width: number): Promise<number> {
+  const sidebar = page.locator('.part.sidebar');
+  const box = await sidebar.boundingBox();
+  if (!box) throw new Error('no sidebar');
+  await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width + 1, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction(({ el, w }) => Math.abs(el.getBoundingClientRect().width - w) < 2, { el: await sidebar.elementHandle(), w: width }, { timeout: 5_000 });
+  return box.width;
+}
+
+/** Clicks a tree row and waits until it is selected. */
+export async function selectRow(r: Locator): Promise<void> {
+  await r.click();
+  await r.page().waitForFunction((el) => el?.classList.contains('selected') ?? false, await r.elementHandle(), { timeout: 5_000 });
+}
+
+/** The titles of the inline action buttons a tree row shows now (hidden ones left out). */
+export async function shownInlineActions(r: Locator): Promise<(string | null)[]> {
+  return r.locator('.actions .action-label').evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetWidth > 0).map((e) => e.getAttribute('aria-label')));
+}
+
+/**
+ * A tree row's name and the part of it left visible: the name's characters whose box ends inside the label's
+ * clipping box (a cut name ends in an ellipsis there). `shown === name` when nothing is cut.
+ */
+export async function rowNameShown(r: Locator): Promise<{ name: string; shown: string }> {
+  return r
+    .locator('.monaco-icon-label')
+    .first()
+    .evaluate((label) => {
+      const nameEl = label.querySelector('.label-name');
+      const clip = label.querySelector('.monaco-icon-label-container')?.getBoundingClientRect();
+      const name = nameEl?.textContent ?? '';
+      if (!nameEl || !clip) return { name, shown: '' };
+      const range = document.createRange();
+      let shown = '';
+      const walker = document.createTreeWalker(nameEl, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (let i = 0; i < text.length; i++) {
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          if (range.getBoundingClientRect().right > clip.right + 0.5) return { name, shown };
+          shown += text[i];
+        }
+      }
+      return { name, shown };
+    });
+}
+
+/** Right-clicks a tree row; resolves with its context menu and the titles of the menu's enabled and disabled items. */
+export async function openContextMenu(r: Locator): Promise<{ menu: Locator; enabled: string[]; disabled: string[] }> {
+  await r.click({ button: 'right' });
+  const menu = r.page().locator('.context-view .monaco-menu');
+  await menu.waitFor({ timeout: 10_000 });
+  const titles = async (selector: string): Promise<string[]> => (await menu.locator(selector).allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+  return { menu, enabled: await titles('.action-item:not(.disabled) .action-label:not(.separator)'), disabled: await titles('.action-item.disabled .action-label:not(.separator)') };
+}
+
+/** Runs the command titled `title` from a tree row's context menu. */
+export async function runFromContextMenu(r: Locator, title: string): Promise<void> {
+  const { menu } = await openContextMenu(r);
+  // The menu is laid out and focused before it takes a click; it closes once the command runs.
+  await r.page().waitForTimeout(300);
+  await menu.locator('.action-label', { hasText: title }).click();
+  await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/**
  * Scrolls an element of a live page into view. A live dashboard may rebuild between finding the element and
  * scrolling (a histogram came or went), which detaches it: find it again, up to three times.
  */

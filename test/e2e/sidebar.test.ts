@@ -4,7 +4,7 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
-import { collapseAll, e2eTest, expand, openMlshipSidebar, row, view, type VsCodeSession, startVsCode } from './harness';
+import { collapseAll, e2eTest, expand, openContextMenu, openMlshipSidebar, row, rowNameShown, runFromContextMenu, selectRow, setSidebarWidth, shownInlineActions, view, type VsCodeSession, startVsCode } from './harness';
 
 describe('MLShip sidebar in code-server', () => {
   let vs: VsCodeSession;
@@ -83,8 +83,8 @@ describe('MLShip sidebar in code-server', () => {
     const models = view(page, 'Models');
     await collapseAll(page, 'Models');
     await expand(models, /^credit-risk\s*2 versions/);
-    await row(models, /version 2.*@champion/).click();
-    await vs.runCommand('MLShip: Benchmark Latency');
+    // Benchmark Latency is in the version's context menu (not an inline button).
+    await runFromContextMenu(row(models, /version 2.*@champion/), 'Benchmark Latency');
     const toast = page.locator('.notification-toast', { hasText: /p50 .* p95 .* p99/ });
     await toast.waitFor({ timeout: 120_000 });
     const text = await toast.innerText();
@@ -110,6 +110,64 @@ describe('MLShip sidebar in code-server', () => {
     // Monaco renders spaces as no-break spaces.
     assert.match((await line.innerText()).replace(/\s+/g, ' '), /onnxruntime loaded: false/);
     await vs.screenshot('06-log');
+  });
+
+  test('a selected model version in a 250 px sidebar keeps its name: one inline action, the rest in its context menu', async () => {
+    const models = view(page, 'Models');
+    await collapseAll(page, 'Models');
+    await expand(models, /^credit-risk\s*2 versions/);
+    const version = row(models, /version 2.*@champion/);
+    const wide = await setSidebarWidth(page, 250);
+    try {
+      await selectRow(version);
+      assert.deepEqual(await rowNameShown(version), { name: 'version 2', shown: 'version 2' });
+      assert.deepEqual(await shownInlineActions(version), ['Show Details']);
+      // Even at the narrowest sidebar VS Code allows (with three inline actions the row showed "versi…" there).
+      await setSidebarWidth(page, 170);
+      assert.deepEqual(await rowNameShown(version), { name: 'version 2', shown: 'version 2' });
+      await vs.screenshot('08-models-narrowest-selected');
+      await setSidebarWidth(page, 250);
+      await version.hover();
+      await vs.screenshot('08-models-narrow-selected');
+      const { menu, enabled, disabled } = await openContextMenu(version);
+      assert.deepEqual(enabled, ['Show Details', 'Reveal in Explorer', 'Benchmark Latency', 'Serve Model Locally', 'Copy Reference', 'Scaffold ML Feature']);
+      assert.deepEqual(disabled, []);
+      await page.waitForTimeout(400); // the menu fades in
+      await vs.screenshot('08-models-narrow-context-menu');
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+    } finally {
+      await setSidebarWidth(page, wide);
+    }
+  });
+
+  test('a selected data snapshot in a 250 px sidebar: Compare with Baseline inline, the rest in its context menu', async () => {
+    const snapshots = view(page, 'Data Snapshots');
+    await collapseAll(page, 'Data Snapshots');
+    await expand(snapshots, /^applications/);
+    const snapshot = row(snapshots, /2025-11.*rows/);
+    const wide = await setSidebarWidth(page, 250);
+    try {
+      await selectRow(snapshot);
+      const { name, shown } = await rowNameShown(snapshot);
+      assert.equal(shown, name);
+      assert.match(name, /2025-11/);
+      assert.deepEqual(await shownInlineActions(snapshot), ['Compare with Baseline']);
+      await setSidebarWidth(page, 170);
+      assert.deepEqual(await rowNameShown(snapshot), { name, shown: name });
+      await setSidebarWidth(page, 250);
+      await snapshot.hover();
+      await vs.screenshot('09-snapshots-narrow-selected');
+      const { menu, enabled, disabled } = await openContextMenu(snapshot);
+      assert.deepEqual(enabled, ['Show Details', 'Reveal in Explorer', 'Compare with Baseline', 'Compare with…', 'Profile Snapshot', 'Copy Reference', 'Set as Baseline']);
+      assert.deepEqual(disabled, []);
+      await page.waitForTimeout(400);
+      await vs.screenshot('09-snapshots-narrow-context-menu');
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+    } finally {
+      await setSidebarWidth(page, wide);
+    }
   });
 
   test('refreshes by itself when a model is added, and reports an invalid mlship.yaml in Problems', async () => {

@@ -8,6 +8,7 @@
 // when deployments come, go or change places.
 import * as vscode from 'vscode';
 import { deploymentRow, deploymentRowChange, type DeploymentDetail, type DeploymentRowView } from '../../core/present/deployments';
+import { deploymentRowKind, ROW_KIND } from '../../core/present/rowKinds';
 import { detailItem, type DetailNode } from '../treeParts';
 import type { DeploymentEntry, DeploymentsService } from './deploymentsService';
 
@@ -23,7 +24,7 @@ interface Shown {
 
 /** The commands a deployment's menus offer depend on this (package.json `viewItem` clauses). */
 function contextValueOf(entry: DeploymentEntry): string {
-  return `mlship.deployment.${entry.local ? 'local' : 'configured'}${entry.config.inference ? '.inference' : ''}${entry.config.baseline ? '.baseline' : ''}`;
+  return deploymentRowKind({ local: !!entry.local, inference: !!entry.config.inference, baseline: !!entry.config.baseline });
 }
 
 /** Sets a detail node's shown fields to `d`'s, in place (VS Code knows the node by its identity). */
@@ -89,7 +90,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
   private detailNodes(parent: DeploymentNode, details: readonly DeploymentDetail[], previous: readonly DetailNode<DeploymentsNode>[]): DetailNode<DeploymentsNode>[] {
     const byLabel = new Map(previous.map((n) => [n.label, n]));
     return details.map((d) => {
-      const node = byLabel.get(d.label) ?? { kind: 'detail' as const, id: `${parent.id}|${d.label}`, parent, label: d.label, contextValue: 'mlship.deploymentDetail' };
+      const node = byLabel.get(d.label) ?? { kind: 'detail' as const, id: `${parent.id}|${d.label}`, parent, label: d.label, contextValue: ROW_KIND.deploymentDetail };
       showDetail(node, d);
       return node;
     });

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { activeWebview, e2eTest, row, setSidebarWidth, startVsCode, type VsCodeSession } from './harness';
+import { activeWebview, e2eTest, openContextMenu, row, screenshotContextMenu, setSidebarWidth, startVsCode, type VsCodeSession } from './harness';
 
 function view(page: Page, title: string): Locator {
   return page.locator('.pane', { has: page.locator(`.pane-header[aria-label^="${title}"]`) });
@@ -129,16 +129,10 @@ describe('Deployments in code-server', () => {
       assert.ok(fits, 'the deployment name is not cut');
       await node.hover();
       await vs.screenshot('28-deployments-narrow-selected');
-      await node.click({ button: 'right' });
-      const menu = page.locator('.context-view .monaco-menu');
-      await menu.waitFor({ timeout: 10_000 });
-      const items = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
-      for (const title of ['Open Dashboard', 'Probe Now', 'Replay Snapshot Traffic', 'Stop Local Deployment']) assert.ok(items.includes(title), JSON.stringify(items));
-      assert.equal(await menu.locator('.action-item.disabled .action-label:not(.separator)').count(), 0);
-      await page.waitForTimeout(400); // the menu fades in
-      await vs.screenshot('29-deployments-narrow-context-menu');
-      await page.keyboard.press('Escape');
-      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+      const { menu, enabled, disabled } = await openContextMenu(node);
+      for (const title of ['Open Dashboard', 'Probe Now', 'Replay Snapshot Traffic', 'Stop Local Deployment']) assert.ok(enabled.includes(title), JSON.stringify(enabled));
+      assert.deepEqual(disabled, []);
+      await screenshotContextMenu(vs, menu, '29-deployments-narrow-context-menu');
     } finally {
       await setSidebarWidth(page, wide);
     }

@@ -243,6 +243,14 @@ export async function openContextMenu(r: Locator): Promise<{ menu: Locator; enab
   return { menu, enabled: await titles('.action-item:not(.disabled) .action-label:not(.separator)'), disabled: await titles('.action-item.disabled .action-label:not(.separator)') };
 }
 
+/** Saves a screenshot of an open context menu once it has faded in, then closes it. */
+export async function screenshotContextMenu(vs: VsCodeSession, menu: Locator, name: string): Promise<void> {
+  await vs.page.waitForTimeout(400); // the menu fades in
+  await vs.screenshot(name);
+  await vs.page.keyboard.press('Escape');
+  await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+}
+
 /** Runs the command titled `title` from a tree row's context menu. */
 export async function runFromContextMenu(r: Locator, title: string): Promise<void> {
   const { menu } = await openContextMenu(r);

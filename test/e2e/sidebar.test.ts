@@ -4,7 +4,7 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
-import { collapseAll, e2eTest, expand, openContextMenu, openMlshipSidebar, row, rowNameShown, runFromContextMenu, selectRow, setSidebarWidth, shownInlineActions, view, type VsCodeSession, startVsCode } from './harness';
+import { collapseAll, e2eTest, expand, openContextMenu, openMlshipSidebar, row, rowNameShown, runFromContextMenu, screenshotContextMenu, selectRow, setSidebarWidth, shownInlineActions, view, type VsCodeSession, startVsCode } from './harness';
 
 describe('MLShip sidebar in code-server', () => {
   let vs: VsCodeSession;
@@ -132,10 +132,7 @@ describe('MLShip sidebar in code-server', () => {
       const { menu, enabled, disabled } = await openContextMenu(version);
       assert.deepEqual(enabled, ['Show Details', 'Reveal in Explorer', 'Benchmark Latency', 'Serve Model Locally', 'Copy Reference', 'Scaffold ML Feature']);
       assert.deepEqual(disabled, []);
-      await page.waitForTimeout(400); // the menu fades in
-      await vs.screenshot('08-models-narrow-context-menu');
-      await page.keyboard.press('Escape');
-      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+      await screenshotContextMenu(vs, menu, '08-models-narrow-context-menu');
     } finally {
       await setSidebarWidth(page, wide);
     }
@@ -161,10 +158,7 @@ describe('MLShip sidebar in code-server', () => {
       const { menu, enabled, disabled } = await openContextMenu(snapshot);
       assert.deepEqual(enabled, ['Show Details', 'Reveal in Explorer', 'Compare with Baseline', 'Compare with…', 'Profile Snapshot', 'Copy Reference', 'Set as Baseline']);
       assert.deepEqual(disabled, []);
-      await page.waitForTimeout(400);
-      await vs.screenshot('09-snapshots-narrow-context-menu');
-      await page.keyboard.press('Escape');
-      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+      await screenshotContextMenu(vs, menu, '09-snapshots-narrow-context-menu');
     } finally {
       await setSidebarWidth(page, wide);
     }

@@ -172,7 +172,7 @@ describe('Deployments in code-server', () => {
     await deliveries.click();
     await page.locator('.quick-input-widget input[placeholder*="does not fit the model"]').waitFor({ timeout: 10_000 });
     await row(page.locator('.quick-input-list'), /transactions\.csv/).click();
-    await page.locator('.quick-input-widget input[placeholder*="not pulled — run `dvc pull data/transactions.csv`"]').waitFor({ timeout: 10_000 });
+    await page.locator('.quick-input-widget input[placeholder*="not pulled — run dvc pull data/transactions.csv"]').waitFor({ timeout: 10_000 });
     await pick(page, /applications 2025-11/);
     await answerInput(page, /^Requests per second/, '40');
     await answerInput(page, /^At most this many requests/, '120');

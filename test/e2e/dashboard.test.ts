@@ -142,6 +142,13 @@ describe('Deployment dashboard in code-server', () => {
     assert.ok((await renders()) >= before + 2, 'updated after polls');
     assert.ok((await logged()) >= loggedBefore + 60, 'the drift section\'s count of logged inputs follows the polls');
     assert.equal(await f.locator('#chart-latency canvas').getAttribute('data-mark'), 'first', 'same canvas: updated in place, not re-created');
+    // When the most drifted features changed meanwhile, only the drift section was built again, with their charts.
+    const driftRebuilds = Number(await f.locator('#root').getAttribute('data-drift-rebuilds'));
+    if (driftRebuilds > 0) {
+      const rows = await f.locator('.feature-row').count();
+      assert.ok(rows > 0);
+      assert.equal(await f.locator('.feature-row .chart-card canvas').count(), rows, `after ${driftRebuilds} rebuilds of the drift section, each feature row has its chart`);
+    }
     assert.ok(Number(await f.locator('#root').getAttribute('data-update-ms')) > 0);
     await f.locator('#pause').click();
     assert.match(await f.locator('#status').innerText(), /Paused/);

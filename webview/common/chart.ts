@@ -113,6 +113,12 @@ export function destroyCharts(): void {
   charts.clear();
 }
 
+/** Destroys one chart made by shareChart (it is no longer recoloured with the theme). */
+export function destroyChart(chart: Chart<'bar'>): void {
+  chart.destroy();
+  charts.delete(chart);
+}
+
 // VS Code swaps the body's theme class (vscode-light / vscode-dark / vscode-high-contrast) and the variables with it.
 new MutationObserver(() => {
   const theme = chartTheme();

@@ -5,7 +5,7 @@
 // Render times are measured here with performance.now() and reported to the host (and kept on #root for the bench).
 import { DASHBOARD_WINDOWS, isDashboardPanelState, isHostToDashboard, type DashboardPanelState, type DashboardToHost, type DashboardView, type DashboardWindow, type HostToDashboard } from '../../src/shared/dashboardMessages';
 import { NOT_CHECKED, STATE_LABEL, type DashboardData, type FeatureHistogram } from '../../src/shared/deployments';
-import { destroyCharts, shareChart } from '../common/chart';
+import { destroyChart, destroyCharts, shareChart } from '../common/chart';
 import { button, el, table } from '../common/dom';
 import { connectHost } from '../common/host';
 import { allCsv, budgetsLine, chartCsv, driftCharts, exportName, headerCards, mainCharts, tableOf, type TimeChartSpec } from './shape';
@@ -27,7 +27,7 @@ const root = document.getElementById('root') as HTMLElement;
 let state: DashboardPanelState | undefined;
 let view: DashboardView | undefined;
 let paused = false;
-let layoutKey = '';
+let layoutKey = { main: '', drift: '' };
 const mounted = new Map<string, Mounted>();
 const bars = new Map<string, { chart: BarChart; hist: FeatureHistogram; tableBox: HTMLElement }>();
 const openTables = new Set<string>();
@@ -360,12 +360,35 @@ function specsOf(v: DashboardView): TimeChartSpec[] {
 }
 
 /** What decides the page's layout: charts, their series, empty states and histograms. */
-function layoutOf(v: DashboardView, specs: readonly TimeChartSpec[], texts: DriftTexts): string {
-  return JSON.stringify([
-    v.deploymentId, v.window, !!v.error, !!v.gone,
-    specs.map((s) => [s.id, s.series.map((x) => x.label), s.limits.length, !!s.empty, s.flagged !== undefined]),
-    v.data?.drift?.histograms.map((h) => h.feature), !!texts.intro, texts.verdict?.id, !!texts.note,
-  ]);
+/** What the page is made of: while it stays the same, a new view updates the page in place. */
+function layoutOf(v: DashboardView, specs: readonly TimeChartSpec[], texts: DriftTexts): { main: string; drift: string } {
+  const shape = (s: TimeChartSpec) => [s.id, s.series.map((x) => x.label), s.limits.length, !!s.empty, s.flagged !== undefined];
+  return {
+    main: JSON.stringify([v.deploymentId, v.window, !!v.error, !!v.gone, !!v.data, specs.filter((s) => !isDriftChart(s)).map(shape)]),
+    drift: JSON.stringify([specs.filter(isDriftChart).map(shape), v.data?.drift?.histograms.map((h) => h.feature), !!texts.intro, texts.verdict?.id, !!texts.note]),
+  };
+}
+
+const isDriftChart = (s: TimeChartSpec): boolean => s.id.startsWith('drift');
+
+/**
+ * Builds the drift section again (a feature's chart or histogram came or went: the most drifted features changed)
+ * and leaves the traffic and quality charts where they are, to be updated in place.
+ */
+function rebuildDrift(v: DashboardView, data: DashboardData, texts: DriftTexts): void {
+  for (const [id, m] of mounted) {
+    if (!id.startsWith('drift')) continue;
+    const box = m.chart?.canvas.parentElement;
+    if (box) onScreen.unobserve(box);
+    m.chart?.destroy();
+    mounted.delete(id);
+  }
+  for (const b of bars.values()) destroyChart(b.chart);
+  bars.clear();
+  const y = window.scrollY;
+  document.getElementById('drift')?.replaceWith(driftSection(v, data, texts));
+  window.scrollTo(0, y);
+  root.dataset['driftRebuilds'] = String(Number(root.dataset['driftRebuilds'] ?? '0') + 1);
 }
 
 function destroyAll(): void {
@@ -520,7 +543,12 @@ function onMessage(msg: HostToDashboard): void {
   const specs = specsOf(v);
   const texts = driftTexts(v.data?.drift);
   const key = layoutOf(v, specs, texts);
-  if (key === layoutKey && mounted.size > 0) {
+  const sameMain = key.main === layoutKey.main && mounted.size > 0;
+  if (sameMain && key.drift !== layoutKey.drift && v.data && document.getElementById('drift')) {
+    rebuildDrift(v, v.data, texts);
+    layoutKey = key;
+  }
+  if (sameMain && key.drift === layoutKey.drift) {
     updateInPlace(v, specs, texts);
     // The longest frame of this update: this synchronous part with the first charts, or a later frame's charts.
     frameStats ??= { t0, longest: 0, total: 0, frames: 0, points: pointsOf(v) };

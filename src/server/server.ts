@@ -12,7 +12,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
 import { analyzeSource, fixesFor, mayExportSymbols, summarizeSource } from '../core/analysis/engine';
 import { fixAll } from '../core/analysis/fixAll';
-import { FileWorkspaceResolver } from '../core/analysis/workspace';
+import { FileWorkspaceResolver, moduleNamesOf, specifierName } from '../core/analysis/workspace';
 import { analyzeNotebook } from '../core/analysis/notebook';
 import { languageForId, loadGrammars } from '../core/analysis/parser';
 import { RULES } from '../core/analysis/rules';
@@ -34,11 +34,11 @@ interface DocState {
   /** Set for notebook cells: the notebook's URI. */
   notebook?: string;
   /**
-   * The workspace modules the analyses of `doc` read names from (since its last analysis from scratch), and whether
-   * an import found no module in the workspace: when one of those files changes on disk, or a file appears, the
-   * document is analyzed again from scratch (see `onDidChangeWatchedFiles`).
+   * The workspace modules the analyses of `doc` read names from (since its last analysis from scratch), and the names
+   * of those its imports found no module for (`specifierName`): when one of those files changes on disk, or a file of
+   * such a name appears, the document is analyzed again from scratch (see `onDidChangeWatchedFiles`).
    */
-  imports?: { files: Set<string>; unresolved: boolean };
+  imports?: { files: Set<string>; unresolved: Set<string> };
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
@@ -63,7 +63,7 @@ export function startServer(connection: Connection): void {
     const moduleOf = (fromPath: string, specifier: string): string | undefined => {
       const file = base.resolveModule(fromPath, specifier);
       if (file) imports.files.add(file);
-      else imports.unresolved = true;
+      else imports.unresolved.add(specifierName(specifier));
       return file;
     };
     const resolver: WorkspaceResolver = {
@@ -169,7 +169,7 @@ export function startServer(connection: Connection): void {
     }
     const old = current.tree;
     // From scratch: what it imports is noted anew (after an edit, what the reanalysis reads is added).
-    if (!old || !current.imports) current.imports = { files: new Set(), unresolved: false };
+    if (!old || !current.imports) current.imports = { files: new Set(), unresolved: new Set() };
     try {
       const { result, tree } = analyzeSource(current.doc.getText(), current.lang, config, old, { ...contextFor(uri, current.imports), keepForEdits: true });
       current.tree = tree;
@@ -292,19 +292,20 @@ export function startServer(connection: Connection): void {
       reanalyzeAll();
     }
     // A workspace module changed, appeared or went away: the open documents that read it (or whose imports found no
-    // module, for one that appeared) are analyzed again, so a summary they used is not kept past its module's change.
+    // module of the name of one that appeared) are analyzed again, so a summary they used is not kept past its change.
     const changed = new Set<string>();
-    let created = false;
+    const createdNames = new Set<string>();
     for (const c of changes) {
       if (!c.uri.startsWith('file:') || c.uri.endsWith(`/${MANIFEST_FILE}`)) continue;
-      changed.add(fileURLToPath(c.uri));
-      if (c.type === FileChangeType.Created) created = true;
+      const path = fileURLToPath(c.uri);
+      changed.add(path);
+      if (c.type === FileChangeType.Created) for (const name of moduleNamesOf(path)) createdNames.add(name);
     }
     if (changed.size === 0) return;
     for (const [uri, state] of docs) {
       const imports = state.imports;
       if (state.notebook || !imports) continue;
-      if ((created && imports.unresolved) || [...imports.files].some((f) => changed.has(f))) reanalyzeFresh(uri, state);
+      if ([...imports.unresolved].some((n) => createdNames.has(n)) || [...imports.files].some((f) => changed.has(f))) reanalyzeFresh(uri, state);
     }
   });
 

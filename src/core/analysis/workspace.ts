@@ -60,6 +60,23 @@ function statOf(path: string): PathStat {
   }
 }
 
+/**
+ * The name a module specifier ends in (`./ml/session` → `session`, `app.ml.loader` → `loader`, `.model` → `model`):
+ * a file that appears later can be that module only if it is named so (or is the index / `__init__` of a folder so
+ * named; see `moduleNamesOf`).
+ */
+export function specifierName(specifier: string): string {
+  const python = !/[/@~]/.test(specifier) && !specifier.startsWith('./') && !specifier.startsWith('../');
+  const parts = (python ? specifier.split('.') : specifier.split('/')).filter((p) => p !== '' && p !== '.' && p !== '..');
+  return (parts[parts.length - 1] ?? '').replace(/\.(?:[mc]?[jt]sx?|py)$/, '');
+}
+
+/** The module names a file answers to: its name without the extension, and its folder's for an index or `__init__`. */
+export function moduleNamesOf(path: string): string[] {
+  const name = basename(path).replace(/\.[^.]*$/, '');
+  return name === 'index' || name === '__init__' ? [name, basename(dirname(path))] : [name];
+}
+
 export class FileWorkspaceResolver implements WorkspaceResolver {
   private readonly cache = new Map<string, { mtimeMs: number; summary: ModuleSummary }>();
   private readonly roots: string[];

@@ -10,7 +10,7 @@ import { analyzeSource, summarizeSource } from '../../../src/core/analysis/engin
 import { loadGrammars } from '../../../src/core/analysis/parser';
 import { summarizePython } from '../../../src/core/analysis/python/context';
 import { DEFAULT_CONFIG } from '../../../src/core/analysis/types';
-import { FileWorkspaceResolver } from '../../../src/core/analysis/workspace';
+import { FileWorkspaceResolver, moduleNamesOf, specifierName } from '../../../src/core/analysis/workspace';
 
 describe('workspace resolver (Python)', () => {
   let root: string;
@@ -124,5 +124,14 @@ describe('workspace resolver (Python)', () => {
     assert.equal(summaries, 2);
     // Without `snapshot`, the new module is found.
     assert.equal(new FileWorkspaceResolver({ roots: [root], summarize }).lookup(from, '.late', 'load')?.kind, 'onnx-session');
+  });
+
+  test('the name a module specifier ends in, and the names a file answers to (which new file an import may find)', () => {
+    const names = (specs: string[]) => specs.map(specifierName);
+    assert.deepEqual(names(['app.ml.loader', '.model', '..utils.io', './late', '../lib/ml.js', '@/lib/session', '~/ml/index']), ['loader', 'model', 'io', 'late', 'ml', 'session', 'index']);
+    assert.deepEqual(moduleNamesOf('/w/app/ml/loader.py'), ['loader']);
+    assert.deepEqual(moduleNamesOf('/w/app/ml/__init__.py'), ['__init__', 'ml']);
+    assert.deepEqual(moduleNamesOf('/w/web/lib/index.ts'), ['index', 'lib']);
+    assert.deepEqual(moduleNamesOf('/w/web/late.ts'), ['late']);
   });
 });

@@ -53,7 +53,9 @@ interface PathStat {
 
 function statOf(path: string): PathStat {
   try {
-    const s = statSync(path);
+    // Most candidate paths of a specifier do not exist: no exception for those (five times cheaper).
+    const s = statSync(path, { throwIfNoEntry: false });
+    if (!s) return { dir: false };
     return { ...(s.isFile() ? { file: { mtimeMs: s.mtimeMs, size: s.size } } : {}), dir: s.isDirectory() };
   } catch {
     return { dir: false };

@@ -8,7 +8,7 @@ import { NOT_CHECKED, STATE_LABEL, type DashboardData, type FeatureHistogram } f
 import { destroyChart, destroyCharts, shareChart } from '../common/chart';
 import { button, el, table } from '../common/dom';
 import { connectHost } from '../common/host';
-import { allCsv, budgetsLine, chartCsv, driftCharts, exportName, headerCards, mainCharts, tableOf, type TimeChartSpec } from './shape';
+import { allCsv, budgetsLine, chartCsv, driftCharts, exportName, headerCards, layoutOf, mainCharts, tableOf, type TimeChartSpec } from './shape';
 import { createTimeChart, legendItems, readPalette, recolor, toggleDataset, updateTimeChart, type TimeChart } from './timeChart';
 
 type BarChart = ReturnType<typeof shareChart>;
@@ -358,18 +358,6 @@ function specsOf(v: DashboardView): TimeChartSpec[] {
   const drift = driftCharts(v, v.data);
   return [...mainCharts(v, v.data), ...(drift.overview ? [drift.overview] : []), ...drift.features];
 }
-
-/** What decides the page's layout: charts, their series, empty states and histograms. */
-/** What the page is made of: while it stays the same, a new view updates the page in place. */
-function layoutOf(v: DashboardView, specs: readonly TimeChartSpec[], texts: DriftTexts): { main: string; drift: string } {
-  const shape = (s: TimeChartSpec) => [s.id, s.series.map((x) => x.label), s.limits.length, !!s.empty, s.flagged !== undefined];
-  return {
-    main: JSON.stringify([v.deploymentId, v.window, !!v.error, !!v.gone, !!v.data, specs.filter((s) => !isDriftChart(s)).map(shape)]),
-    drift: JSON.stringify([specs.filter(isDriftChart).map(shape), v.data?.drift?.histograms.map((h) => h.feature), !!texts.intro, texts.verdict?.id, !!texts.note]),
-  };
-}
-
-const isDriftChart = (s: TimeChartSpec): boolean => s.id.startsWith('drift');
 
 /**
  * Builds the drift section again (a feature's chart or histogram came or went: the most drifted features changed)

@@ -440,3 +440,15 @@ export function exportName(deployment: string, what: string, window: string, ext
   const clean = (s: string) => s.replace(/[^\w.-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
   return `${clean(deployment)}-${clean(what)}-${window}.${ext}`.slice(0, 180);
 }
+
+/** What the page is made of: while it stays the same, a new view updates the page in place. */
+export function layoutOf(v: DashboardView, specs: readonly TimeChartSpec[], texts: { intro?: string; verdict?: { id: string }; note?: string }): { main: string; drift: string } {
+  const shape = (s: TimeChartSpec) => [s.id, s.series.map((x) => x.label), s.limits.length, !!s.empty, s.flagged !== undefined];
+  const isDrift = (s: TimeChartSpec): boolean => s.id.startsWith('drift');
+  return {
+    // The traffic and quality charts.
+    main: JSON.stringify([v.deploymentId, v.window, !!v.error, !!v.gone, !!v.data, specs.filter((s) => !isDrift(s)).map(shape)]),
+    // The drift section: its charts (the most drifted features), histograms and texts.
+    drift: JSON.stringify([specs.filter(isDrift).map(shape), v.data?.drift?.histograms.map((h) => h.feature), !!texts.intro, texts.verdict?.id, !!texts.note]),
+  };
+}

@@ -6,7 +6,7 @@ import type { PredictionRecord, Timed } from '../../../src/core/deployments/reco
 import { buildDashboard } from '../../../src/core/deployments/series';
 import { isDashboardPanelState, isDashboardToHost, isHostToDashboard, type DashboardView } from '../../../src/shared/dashboardMessages';
 import type { DashboardData, DeploymentStatus, FeatureDriftSeries } from '../../../src/shared/deployments';
-import { allCsv, budgetsLine, chartCsv, decimate, driftCharts, exportName, formatTick, formatTime, formatValue, headerCards, isolatedRadii, mainCharts, roundTicks, tableOf, tickStep, topFeatures } from '../../../webview/dashboard/shape';
+import { allCsv, budgetsLine, chartCsv, decimate, driftCharts, exportName, formatTick, formatTime, formatValue, headerCards, isolatedRadii, layoutOf, mainCharts, roundTicks, tableOf, tickStep, topFeatures } from '../../../webview/dashboard/shape';
 
 const T = Date.parse('2026-01-05T10:00:00Z');
 
@@ -127,6 +127,31 @@ describe('dashboard charts from DashboardData', () => {
     assert.equal(d.features[0]?.xs, drift.timestamps, 'drift charts use the drift points');
     assert.equal(d.features[0]?.start, T, 'and the same window as the other charts');
     assert.deepEqual(topFeatures(drift.features, 1).map((f) => f.feature), ['income']);
+  });
+
+  test('layout: the most drifted features changing rebuilds only the drift section; a new window, the whole page', () => {
+    const data = logData();
+    const driftWith = (scores: Record<string, number>): DashboardData => ({
+      ...data,
+      drift: {
+        baseline: { name: 'applications 2025-10', rows: 1500, reason: 'the baseline of the deployment' },
+        timestamps: [T, T + 20_000], stepMs: 20_000, records: [50, 50], minRecords: 50,
+        features: Object.entries(scores).map(([f, score]) => ({ ...driftSeries(f, score > 0.1 ? 'drift' : 'stable', [score, score]), window: { score, psi: score * 2, status: score > 0.1 ? 'drift' : 'stable', explanation: f } })),
+        histograms: [], windowRecords: 100, mode: 'evidently', psiBudget: 0.2,
+      },
+    });
+    const layout = (d: DashboardData, over: Partial<DashboardView> = {}) => {
+      const v = viewOf(d, over);
+      const drift = driftCharts(v, d);
+      return layoutOf(v, [...mainCharts(v, d), ...(drift.overview ? [drift.overview] : []), ...drift.features], { intro: 'x', verdict: { id: 'drift-verdict' } });
+    };
+    const before = layout(driftWith({ debt_ratio: 0.5, income: 0.3, age: 0.09, late_payments: 0.08, credit_lines: 0.07 }));
+    // The drift engine lists the features most drifted first: credit_lines overtakes late_payments.
+    const swapped = layout(driftWith({ debt_ratio: 0.5, income: 0.3, age: 0.09, credit_lines: 0.08, late_payments: 0.07 }));
+    assert.equal(swapped.main, before.main, 'the traffic and quality charts stay');
+    assert.notEqual(swapped.drift, before.drift, 'the fourth most drifted feature changed: the drift section is built again');
+    assert.deepEqual(layout(driftWith({ debt_ratio: 0.6, income: 0.2, age: 0.09, late_payments: 0.08, credit_lines: 0.07 })), before, 'new scores only: updated in place');
+    assert.notEqual(layout(driftWith({ debt_ratio: 0.5 }), { window: '1h' }).main, before.main);
   });
 
   test('header cards carry values against budgets, tones, drifted features and the rollout', () => {

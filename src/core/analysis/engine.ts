@@ -125,9 +125,9 @@ function present(raw: { calls: PredictCall[]; findings: RawFinding[] }, source: 
  * those; `analyzeSource` on them returns no findings.
  */
 export function needsAnalysis(source: string, lang: Language, config: AnalysisConfig, context: SourceContext = {}): boolean {
-  if (findFallbackStubs(source).length > 0) return true;
   const analyzer = analyzerFor(lang);
-  return analyzer.mayHaveFindings ? analyzer.mayHaveFindings(source, config, context) : true;
+  if (!analyzer.mayHaveFindings) return true;
+  return findFallbackStubs(source).length > 0 || analyzer.mayHaveFindings(source, config, context);
 }
 
 /** Quick fixes for a finding of `source`. */

@@ -349,12 +349,21 @@ function classBodyEdited(tree: Tree, before: string, after: string, old: Stateme
   return body && edit.start > body.startIndex ? name : undefined;
 }
 
-/** Which workspace modules' imported names the pre-scan follows: none without a resolver; those it may find a symbol in. */
+/**
+ * Which workspace modules' imported names the pre-scan follows: none without a resolver; those it may find a symbol
+ * in. Each specifier is asked of the resolver once per filter (a reanalysis scans each changed statement with it).
+ */
 function importFilter(context: SourceContext): ImportFilter | undefined {
   const { resolver, path } = context;
   if (!resolver) return undefined;
-  if (!resolver.mayExport || path === undefined) return () => true;
-  return (specifier) => resolver.mayExport?.(path, specifier) ?? true;
+  const mayExport = resolver.mayExport?.bind(resolver);
+  if (!mayExport || path === undefined) return () => true;
+  const answers = new Map<string, boolean>();
+  return (specifier) => {
+    let may = answers.get(specifier);
+    if (may === undefined) answers.set(specifier, (may = mayExport(path, specifier)));
+    return may;
+  };
 }
 
 /** Analysis with the internals the quick fixes need. */
@@ -459,9 +468,10 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         const i = newIndexOf[j] as number;
         if (i >= 0) offsets.push(o + moved.delta(i));
       }
+      const imports = importFilter(context);
       for (const i of changed) {
         const st = statements[i] as Statement;
-        offsets.push(...(prescan(source, config, importFilter(context), st.start, st.end)?.offsets ?? []));
+        offsets.push(...(prescan(source, config, imports, st.start, st.end)?.offsets ?? []));
       }
       offsets.sort((a, b) => a - b);
     } else {

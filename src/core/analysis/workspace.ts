@@ -79,19 +79,51 @@ export function moduleNamesOf(path: string): string[] {
   return name === 'index' || name === '__init__' ? [name, basename(dirname(path))] : [name];
 }
 
+/** What was made of each module's text, kept while its modification time stays; the least recently used go past `max`. */
+class ModuleCache<T> {
+  private readonly entries = new Map<string, { mtimeMs: number; value: T }>();
+
+  constructor(private readonly max: number) {}
+
+  get(file: string, mtimeMs: number): T | undefined {
+    const hit = this.entries.get(file);
+    if (!hit || hit.mtimeMs !== mtimeMs) return undefined;
+    this.entries.delete(file);
+    this.entries.set(file, hit);
+    return hit.value;
+  }
+
+  set(file: string, mtimeMs: number, value: T): void {
+    this.entries.delete(file);
+    this.entries.set(file, { mtimeMs, value });
+    while (this.entries.size > this.max) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  delete(file: string): void {
+    this.entries.delete(file);
+  }
+}
+
 export class FileWorkspaceResolver implements WorkspaceResolver {
-  private readonly cache = new Map<string, { mtimeMs: number; summary: ModuleSummary }>();
+  private readonly summaries: ModuleCache<ModuleSummary>;
   private readonly roots: string[];
   /** With `snapshot`: what each path is on disk, and the file each folder + specifier resolved to. */
   private readonly stats = new Map<string, PathStat>();
   private readonly resolved = new Map<string, string | undefined>();
   /** With `snapshot`: what each folder holds, by name (a folder is listed once instead of a stat per candidate path). */
   private readonly listings = new Map<string, Map<string, 'file' | 'dir' | 'other'>>();
-  /** With `scan`: each module's scan (see `mayExport`), by path, with the modification time it was made for. */
-  private readonly scans = new Map<string, { mtimeMs: number; may: boolean }>();
+  /** With `scan`: each module's scan (see `mayExport`); scans are small, so four times as many are kept. */
+  private readonly scans: ModuleCache<boolean>;
 
   constructor(private readonly options: WorkspaceResolverOptions) {
     this.roots = options.roots.map((r) => resolve(r));
+    const maxModules = options.maxModules ?? 500;
+    this.summaries = new ModuleCache(maxModules);
+    this.scans = new ModuleCache(maxModules * 4);
   }
 
   lookup(fromPath: string, specifier: string, name: string): ReturnType<WorkspaceResolver['lookup']> {
@@ -125,22 +157,16 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
     if (!scan) return true;
     const stat = this.isFile(file);
     if (!stat || stat.size > this.maxBytes) return false;
-    const summarized = this.cache.get(file);
-    if (summarized && summarized.mtimeMs === stat.mtimeMs) return summarized.summary.size > 0;
-    const hit = this.scans.get(file);
-    if (hit && hit.mtimeMs === stat.mtimeMs) return hit.may;
-    let may: boolean;
-    try {
-      may = scan(readFileSync(file, 'utf8'), languageOf(file) as Language);
-    } catch {
-      may = false;
-    }
-    this.scans.delete(file);
-    this.scans.set(file, { mtimeMs: stat.mtimeMs, may });
-    while (this.scans.size > this.maxModules * 4) {
-      const oldest = this.scans.keys().next().value;
-      if (oldest === undefined) break;
-      this.scans.delete(oldest);
+    const summary = this.summaries.get(file, stat.mtimeMs);
+    if (summary) return summary.size > 0;
+    let may = this.scans.get(file, stat.mtimeMs);
+    if (may === undefined) {
+      try {
+        may = scan(readFileSync(file, 'utf8'), languageOf(file) as Language);
+      } catch {
+        may = false;
+      }
+      this.scans.set(file, stat.mtimeMs, may);
     }
     return may;
   }
@@ -149,7 +175,7 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
   forget(path: string): void {
     const abs = resolve(path);
     this.stats.delete(abs);
-    this.cache.delete(abs);
+    this.summaries.delete(abs);
     this.scans.delete(abs);
   }
 
@@ -157,9 +183,6 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
     return this.options.maxBytes ?? 2_000_000;
   }
 
-  private get maxModules(): number {
-    return this.options.maxModules ?? 500;
-  }
 
   private stat(path: string): PathStat {
     if (!this.options.snapshot) return statOf(path);
@@ -247,25 +270,15 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
   private summaryOf(file: string): ModuleSummary | undefined {
     const stat = this.isFile(file);
     if (!stat || stat.size > this.maxBytes) return undefined;
-    const cached = this.cache.get(file);
-    if (cached && cached.mtimeMs === stat.mtimeMs) {
-      this.cache.delete(file);
-      this.cache.set(file, cached);
-      return cached.summary;
-    }
-    const lang = languageOf(file) as Language;
+    const cached = this.summaries.get(file, stat.mtimeMs);
+    if (cached) return cached;
     let summary: ModuleSummary;
     try {
-      summary = this.options.summarize(readFileSync(file, 'utf8'), lang);
+      summary = this.options.summarize(readFileSync(file, 'utf8'), languageOf(file) as Language);
     } catch {
       summary = new Map();
     }
-    this.cache.set(file, { mtimeMs: stat.mtimeMs, summary });
-    while (this.cache.size > this.maxModules) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest === undefined) break;
-      this.cache.delete(oldest);
-    }
+    this.summaries.set(file, stat.mtimeMs, summary);
     return summary;
   }
 }

@@ -24,7 +24,10 @@ export interface CheckProblem {
 /** What a check covered: files read and analyzed, and those skipped and why. */
 export interface CheckSummary {
   checked: number;
-  /** Of the files checked, those a text pre-scan found no candidate in (no predict call, unsafe load or stub): not parsed. */
+  /**
+   * Of the files checked, those not parsed because they hold no predict-call candidate (no predict call, unsafe load
+   * or stub): ruled out by the text pre-scan, or a Python file whose analysis from the text never needed the tree.
+   */
   ruledOut: number;
   binary: number;
   /** Files with a syntax error near a predict call (that call could not be analyzed). */

@@ -2197,8 +2197,10 @@ export function analyzePython(source: string, tree: Tree, config: AnalysisConfig
   return { ctx, result: ctx.analyze() };
 }
 
-/** What the module's top-level names hold, for the files that import them. */
-/** A module's summary; `tree` may be a function that parses the text (the summary reads the text scan only). */
+/**
+ * What the module's top-level names hold, for the files that import them. `tree` may be a function that parses the
+ * text: the summary reads the text scan only, and never calls it.
+ */
 export function summarizePython(source: string, tree: Tree | (() => Tree)): ModuleSummary {
   return new PyContext(source, tree, DEFAULT_CONFIG).summarize();
 }

@@ -106,6 +106,10 @@ describe('Scaffold ML Feature and rollout controls in code-server', () => {
 
   test('runs from the palette through its steps, previews, and writes the files, the flag and the deployment', async () => {
     await vs.runCommand('MLShip: Scaffold ML Feature');
+    // The first step opens on its prompt, not on an error about the name nobody has typed yet.
+    await title().filter({ hasText: /\(1\/\d+\)/ }).waitFor({ timeout: 30_000 });
+    await widget().locator('.quick-input-message', { hasText: /Feature name/ }).waitFor({ timeout: 10_000 });
+    assert.doesNotMatch(await widget().locator('.quick-input-message').innerText(), /Give the feature a name/);
     await step(1, { type: 'Credit Risk' });
     // An invalid name is refused in place.
     await widget().locator('.quick-input-message', { hasText: /not a valid feature name/ }).waitFor({ timeout: 10_000 });

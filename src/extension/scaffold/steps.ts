@@ -83,8 +83,10 @@ export function typeOne(ui: StepUi, options: { prompt: string; value?: string; p
   box.placeholder = options.placeholder ?? options.prompt;
   box.ignoreFocusOut = true;
   if (ui.canBack) box.buttons = [vscode.QuickInputButtons.Back];
+  // An empty box that opened empty says nothing until something is typed or Enter is pressed: a step must not open
+  // on an error.
   const check = () => {
-    box.validationMessage = box.value === '' && options.value === undefined ? undefined : options.validate(box.value);
+    box.validationMessage = box.value === '' && !options.value ? undefined : options.validate(box.value);
   };
   return new Promise<Typed>((resolve) => {
     let done = false;

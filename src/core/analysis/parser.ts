@@ -104,9 +104,10 @@ export function parse(source: string, lang: Language, oldTree?: Tree | null): Tr
       const tree = parser.parse(source, base);
       if (!tree) throw new Error(`tree-sitter could not parse the ${lang} source.`);
       if (!tree.rootNode.hasError) return tree;
-      const span = erroneousEditedSpan((old ??= topLevel(oldTree)), oldTree, tree);
+      const spans = erroneousEditedSpan((old ??= topLevel(oldTree)), oldTree, tree, lang !== 'python');
+      const span = spans?.broken;
       if (!span || (prior && prior.start.index <= span.start.index && span.end.index <= prior.end.index)) return tree;
-      tree.edit(invalidation(span));
+      tree.edit(invalidation(spans.read));
       const again = parser.parse(source, tree);
       tree.delete();
       if (!again) throw new Error(`tree-sitter could not parse the ${lang} source.`);
@@ -337,9 +338,11 @@ function meets(spans: readonly { start: number; end: number }[], a: number, b: n
 /**
  * The span from the first to the last top-level statement of `tree` (the incremental reparse of the edited `oldTree`)
  * that holds a syntax error and overlaps a part the edit touched (an old statement with changes) or the reparse
- * changed (`getChangedRanges`); undefined when there is none.
+ * changed (`getChangedRanges`): `broken`; undefined when there is none. `read`, what a second reparse reads anew, is
+ * the same span, and with `next` the statement after it too (JavaScript/TypeScript; in Python, whose top-level
+ * statements are whole classes and functions, that would cost more).
  */
-function erroneousEditedSpan(old: TopLevel, oldTree: Tree, tree: Tree): Span | undefined {
+function erroneousEditedSpan(old: TopLevel, oldTree: Tree, tree: Tree, next: boolean): { broken: Span; read: Span } | undefined {
   const touched: { start: number; end: number }[] = oldTree.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }));
   for (let k = old.first; k >= 0 && k <= old.last; k++) {
     if (old.statements.hasChanges(k)) touched.push({ start: old.statements.startIndex(k), end: old.statements.endIndex(k) });
@@ -353,7 +356,10 @@ function erroneousEditedSpan(old: TopLevel, oldTree: Tree, tree: Tree): Span | u
       if (first < 0) first = k;
       last = k;
     }
-    return first < 0 ? undefined : spanOf(statements, first, last);
+    if (first < 0) return undefined;
+    // With `next`, the statement after those is read anew too: reused whole, it can stop a broken statement where a
+    // fresh parse lets it run on (`…with a per-batch fallback.` + `import * as ort …` recovered as two statements).
+    return { broken: spanOf(statements, first, last), read: spanOf(statements, first, next && last < statements.count - 1 ? last + 1 : last) };
   } finally {
     statements.delete();
   }

@@ -86,6 +86,29 @@ describe('incremental reparse around syntax errors', () => {
     assert.deepEqual(reparse('typescript', TS, 'function f(x)', 'functi]on f(x)'), { parses: 1, same: true, broken: true });
   });
 
+  test('JavaScript/TypeScript, a clean file broken by the edit: the statement after the broken ones is read anew too, the tree of a fresh parse', () => {
+    // A line break typed in the first comment makes its rest code, which runs on into the import below it in a fresh
+    // parse; reused whole, the import ended the broken statement before it (two statements instead of one).
+    const text = "// Node batch worker: scores a queue of jobs, with a per-batch fallback.\nimport * as ort from 'onnxruntime-node';\nimport { createLogger } from './logging.js';\n\nconst log = createLogger('batch');\n";
+    const from = '// Node batch';
+    const to = '// Node ba\ntch';
+    for (const lang of ['javascript', 'typescript'] as const) {
+      const tree = parse(text, lang);
+      assert.equal(tree.rootNode.hasError, false);
+      const start = text.indexOf(from);
+      const next = text.slice(0, start) + to + text.slice(start + from.length);
+      tree.edit({ startIndex: start, oldEndIndex: start + from.length, newEndIndex: start + to.length, startPosition: position(text, start), oldEndPosition: position(text, start + from.length), newEndPosition: position(next, start + to.length) });
+      const incremental = parse(next, lang, tree);
+      const fresh = parse(next, lang);
+      try {
+        assert.ok(fresh.rootNode.hasError);
+        assert.equal(shape(incremental), shape(fresh), lang);
+      } finally {
+        for (const t of [tree, incremental, fresh]) t.delete();
+      }
+    }
+  });
+
   test('an error the edit causes outside the statements read anew is parsed again: the tree of a fresh parse', () => {
     // The Python rule reads anew only statements that were broken: a clean `def` broken by the edit takes a second reparse.
     const text = "import os\n\ndef h(c):\n    return c * 2\n\n\ndef k():\n    pass\n\ny = {'a': 1\n";

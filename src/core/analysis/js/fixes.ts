@@ -231,6 +231,20 @@ function usesSemicolons(ast: Ast): boolean {
 
 type Place = { stmt: JNode } | { arrow: JNode } | { none: true };
 
+const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
+
+/** The last call of the promise chain `call` starts (`call.then(a).then(b)`), or `call` itself. */
+function promiseChainEnd(ast: Ast, call: JNode): JNode {
+  let cur = call;
+  for (;;) {
+    const member = cur.parent;
+    if (member?.type !== 'member_expression' || child(member, 'object') !== cur || !CHAIN_METHODS.has(propName(ast, child(member, 'property')) ?? '')) return cur;
+    const next = member.parent;
+    if (next?.type !== 'call_expression' || child(next, 'function') !== member) return cur;
+    cur = next;
+  }
+}
+
 /** The statement a call belongs to (within its own function), or the expression-bodied arrow it is the body of. */
 function placeOf(call: JNode): Place {
   let cur = call;
@@ -267,7 +281,13 @@ function fallbackFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   const { eol, unit, s } = w;
   const done = (title: string, edits: TextEdit[]): CodeFix => ({ title, rule: 'no-fallback', edits: [...edits, ...w.takeExtraEdits()], isPreferred: true, fixAllSafe: true });
   const failureValue = () => (fn && !fn.isGenerator ? `${w.functionFallback(fn)}(${fn.callArgs})` : `${w.moduleFallback()}(${w.simpleArgs(rec)})`);
-  const catchFix = (): CodeFix => done('Add .catch() that returns the fallback', [w.edit(call.end, call.end, `.catch((err) => { ${LOG_LINE}${s} return ${failureValue()}${s} })`)]);
+  // At the end of the promise chain the call starts (`call.then(…)`): a fallback handed to the chain's `.then`
+  // callbacks would be processed as if it were the model's answer, and what they throw would go uncaught. One line,
+  // so `;` between its two statements whatever the file's style (a file with none would not parse).
+  const catchFix = (): CodeFix => {
+    const end = promiseChainEnd(ast, call).end;
+    return done('Add .catch() that returns the fallback', [w.edit(end, end, `.catch((err) => { ${LOG_LINE}; return ${failureValue()}${s} })`)]);
+  };
 
   if ('arrow' in place) {
     if (rec.d.promise && !awaitedWithin(call, place.arrow)) return catchFix();

@@ -1,0 +1,133 @@
+// Runs `mlship check --fix` (the built CLI, dist/cli.js) on a copy of the real-code files and checks what the fixes
+// wrote: every file that parsed before still parses (Python and notebook cells with /usr/bin/python3's `ast`,
+// JavaScript/TypeScript with the TypeScript compiler's parser), and the findings left by rule. The copy is made in a
+// temporary folder; the local copy of the files is not changed. Fetches nothing (see test/realcode/README.md).
+//
+//   node --import tsx scripts/realcode-fix.ts [--dir DIR] [--keep]
+// Exit 1 when a fix broke the syntax of a file, 2 on a usage error or a missing build.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const PYTHON = '/usr/bin/python3';
+
+function usage(message?: string): never {
+  if (message) process.stderr.write(`${message}\n`);
+  process.stderr.write('usage: node --import tsx scripts/realcode-fix.ts [--dir DIR] [--keep]\n');
+  process.exit(2);
+}
+
+const args = process.argv.slice(2);
+let dir = join(ROOT, '.cache', 'realcode');
+let keep = false;
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--dir') dir = resolve(args[++i] ?? usage());
+  else if (args[i] === '--keep') keep = true;
+  else usage();
+}
+if (!existsSync(dir)) usage(`${dir} does not exist: fetch the files first (test/realcode/README.md).`);
+if (!existsSync(CLI)) usage(`${CLI} is missing: run node esbuild.mjs first.`);
+
+function filesUnder(d: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(d, { withFileTypes: true })) {
+    const p = join(d, e.name);
+    if (e.isDirectory()) out.push(...filesUnder(p));
+    else out.push(p);
+  }
+  return out.sort();
+}
+
+/** Python sources by name: the syntax error of each (`line: message`), from one python3 process. */
+function pythonErrors(sources: Map<string, string>): Map<string, string> {
+  const script = [
+    'import ast, json, sys',
+    'out = {}',
+    'for name, src in json.load(sys.stdin).items():',
+    '    try:',
+    '        ast.parse(src)',
+    '    except SyntaxError as e:',
+    '        out[name] = f"{e.lineno}: {e.msg}"',
+    'json.dump(out, sys.stdout)',
+  ].join('\n');
+  const r = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(Object.fromEntries(sources)), encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${PYTHON} failed: ${r.stderr}`);
+  return new Map(Object.entries(JSON.parse(r.stdout) as Record<string, string>));
+}
+
+/** The syntax error of each file (none: absent), by path. */
+function syntaxErrors(files: string[]): Map<string, string> {
+  const errors = new Map<string, string>();
+  const python = new Map<string, string>();
+  for (const f of files) {
+    const src = readFileSync(f, 'utf8');
+    if (f.endsWith('.py')) python.set(f, src);
+    else if (f.endsWith('.ipynb')) {
+      let nb: { cells?: { cell_type?: string; source?: string | string[] }[] };
+      try {
+        nb = JSON.parse(src) as typeof nb;
+      } catch (err) {
+        errors.set(f, `not JSON: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
+      (nb.cells ?? []).forEach((c, i) => {
+        if (c.cell_type !== 'code') return;
+        const text = Array.isArray(c.source) ? c.source.join('') : (c.source ?? '');
+        // IPython magics and shell lines are not Python.
+        python.set(`${f}\u0000${i}`, text.split('\n').map((l) => (/^\s*[%!]/.test(l) ? '' : l)).join('\n'));
+      });
+    } else if (/\.(?:[cm]?[jt]sx?)$/.test(f)) {
+      const kind = f.endsWith('.tsx') ? ts.ScriptKind.TSX : f.endsWith('.jsx') ? ts.ScriptKind.JSX : /\.[cm]?ts$/.test(f) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+      const sf = ts.createSourceFile(f, src, ts.ScriptTarget.Latest, true, kind) as ts.SourceFile & { parseDiagnostics?: ts.Diagnostic[] };
+      const d = sf.parseDiagnostics?.[0];
+      if (d) errors.set(f, `${sf.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    }
+  }
+  for (const [name, message] of pythonErrors(python)) {
+    const [file, cell] = name.split('\u0000');
+    errors.set(file as string, cell === undefined ? message : `cell ${cell}, line ${message}`);
+  }
+  return errors;
+}
+
+/** `mlship check` on `cwd`: findings by rule. */
+function findingsByRule(cwd: string): Map<string, number> {
+  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--fail-on', 'never', '.'], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`mlship check failed (${r.status}): ${r.stderr}`);
+  const report = JSON.parse(r.stdout) as { findings: { rule: string }[] };
+  const counts = new Map<string, number>();
+  for (const f of report.findings) counts.set(f.rule, (counts.get(f.rule) ?? 0) + 1);
+  return counts;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'mlship-realcode-fix-'));
+try {
+  cpSync(dir, work, { recursive: true });
+  const files = filesUnder(work);
+  const before = syntaxErrors(files);
+  const original = new Map(files.map((f) => [f, readFileSync(f, 'utf8')]));
+  const found = findingsByRule(work);
+  const fix = spawnSync(process.execPath, [CLI, 'check', '--fix', '--fail-on', 'never', '.'], { cwd: work, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (fix.status !== 0) throw new Error(`mlship check --fix failed (${fix.status}): ${fix.stderr}`);
+  const changed = files.filter((f) => readFileSync(f, 'utf8') !== original.get(f));
+  const after = syntaxErrors(files);
+  const left = findingsByRule(work);
+  const broken = changed.filter((f) => after.has(f) && !before.has(f));
+  const rules = [...new Set([...found.keys(), ...left.keys()])].sort();
+  console.log(`mlship check --fix on ${files.length} files of ${dir}: ${changed.length} changed; ${before.size} had a syntax error before (left out of the comparison).`);
+  console.log(`${(fix.stdout.trim().split('\n').pop() ?? '').trim()}`);
+  console.log('\nfindings by rule    before  after');
+  for (const r of rules) console.log(`${r.padEnd(32)}${String(found.get(r) ?? 0).padStart(6)}${String(left.get(r) ?? 0).padStart(7)}`);
+  if (broken.length > 0) {
+    console.log(`\n${broken.length} files the fixes left with a syntax error:`);
+    for (const f of broken) console.log(`  ${relative(work, f)}: ${after.get(f)}`);
+  } else console.log(`\nEvery changed file still parses.`);
+  if (keep) console.log(`\nThe fixed copy: ${work}`);
+  process.exitCode = broken.length > 0 ? 1 : 0;
+} finally {
+  if (!keep) rmSync(work, { recursive: true, force: true });
+}

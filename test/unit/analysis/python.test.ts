@@ -862,6 +862,21 @@ describe('python analyzer: quick fixes', () => {
     assert.match(out, /boto3\.client\("sagemaker-runtime", config=Config\(read_timeout=INFERENCE_TIMEOUT_S, connect_timeout=INFERENCE_TIMEOUT_S\)\)/);
   });
 
+  it('sets the timeout on an SDK client whose calls take none, in the unit its constructor takes', () => {
+    const call = (client: string, method: string) => py(['from huggingface_hub import InferenceClient', 'from mistralai import Mistral', 'import cohere', client, 'def go(x):', '    try:', `        return c.${method}`, '    except Exception:', '        return None']);
+    const hf = applyFix(call('c = InferenceClient("org/model", token="t")', 'text_classification(x)'), only(call('c = InferenceClient("org/model", token="t")', 'text_classification(x)'), 'no-timeout'));
+    assert.match(hf, /\nINFERENCE_TIMEOUT_S = 0\.05 {2}#[^\n]*\nc = InferenceClient\("org\/model", token="t", timeout=INFERENCE_TIMEOUT_S\)/);
+    // A timeout of None is replaced, not repeated.
+    const none = call('c = cohere.Client("key", timeout=None)', 'embed(texts=[x])');
+    assert.match(applyFix(none, only(none, 'no-timeout')), /cohere\.Client\("key", timeout=INFERENCE_TIMEOUT_S\)/);
+    const mistral = call('c = Mistral(api_key="k")', 'chat.complete(model="m", messages=x)');
+    assert.match(applyFix(mistral, only(mistral, 'no-timeout')), /Mistral\(api_key="k", timeout_ms=int\(INFERENCE_TIMEOUT_S \* 1000\)\)/);
+    // Built from a dict of options, or above the imports the constant would follow: no fix (it could not be checked).
+    for (const src of [call('c = InferenceClient(**OPTIONS)', 'text_classification(x)'), py(['from huggingface_hub import InferenceClient', 'c = InferenceClient("org/model")', 'import json', 'def go(x):', '    try:', '        return c.text_classification(x)', '    except Exception:', '        return None'])]) {
+      assert.deepEqual(fixesFor(only(src, 'no-timeout'), src, 'python', DEFAULT_CONFIG), [], src);
+    }
+  });
+
   it('offers weights_only=True for torch.load', () => {
     const src = py(['import torch', 'net = torch.load("m.pt", map_location="cpu")']);
     const out = applyFix(src, only(src, 'unsafe-model-load'));

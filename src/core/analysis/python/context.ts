@@ -42,7 +42,7 @@ export interface CallRecord {
   used: boolean;
   /** The assignment whose value contains the call, if any. */
   assign: Assign | undefined;
-  /** For SageMaker: the boto3.client assignment. */
+  /** For SageMaker: the boto3.client assignment; for an SDK client with no timeout: its constructor's assignment. */
   clientAssign: Assign | undefined;
   customKind?: PredictPattern['kind'];
   /** Estimator known to be a classifier (the no-confidence fix rewrites it with predict_proba). */
@@ -435,6 +435,7 @@ export class PyContext {
         if (lead?.[1]) {
           o = this.callOrigin(lead[1].replace(/\s+/g, ''), m, raw.replace(/^await\s+/, ''));
           if (o.t === 'sagemaker') o = { t: 'sagemaker', assign: i, ...(o.service ? { service: o.service } : {}) };
+          else if (o.t === 'llm') o = { ...o, assign: i };
         } else if (/^[rbufRBUF]*["']/.test(m) || /^None\b/.test(m)) o = { t: 'other' };
       }
     }
@@ -1508,6 +1509,7 @@ export class PyContext {
       if (!llm.local) {
         const args = this.parseArgs(site.paren, call.end);
         timeoutState = llm.timeout || args.keywords.has('timeout') || args.keywords.has('request_timeout') || args.splat || /\.with_options\s*\(\s*timeout\s*=/.test(this.scan.masked.slice(call.start, site.paren)) ? 'pass' : 'fail';
+        if (timeoutState === 'fail' && llm.assign !== undefined) clientAssign = this.scan.assigns[llm.assign];
       }
     } else if (PREDICT_METHODS.has(method) && (site.complex || recvText)) {
       call = this.callSpan(site);
@@ -1638,7 +1640,7 @@ export class PyContext {
   private llmTargetSet: Set<string> | undefined;
 
   /** A hosted-model SDK call (`client.chat.completions.create`, `openai.ChatCompletion.create`, `replicate.run`, `llm(prompt)`). */
-  private llmCall(site: CallSite): { lib: string; what: string; timeout: boolean; local: boolean } | undefined {
+  private llmCall(site: CallSite): { lib: string; what: string; timeout: boolean; local: boolean; assign?: number } | undefined {
     if (!LLM_LAST_NAMES.has(site.method) && site.method !== 'run' && !this.llmTargets().has(site.callee)) return undefined;
     const resolved = this.resolveDotted(site.callee);
     const fn = LLM_FUNCTIONS[resolved];
@@ -1647,13 +1649,13 @@ export class PyContext {
     if (parts.length === 1) {
       if (!this.llmTargets().has(site.callee)) return undefined;
       const o = this.origin(site.callee, site.start);
-      return o.t === 'llm' ? { lib: o.lib, what: 'call', timeout: o.timeout, local: o.local === true } : undefined;
+      return o.t === 'llm' ? { lib: o.lib, what: 'call', timeout: o.timeout, local: o.local === true, ...(o.assign !== undefined ? { assign: o.assign } : {}) } : undefined;
     }
     for (let k = parts.length - 1; k >= 1; k--) {
       const rest = parts.slice(k).join('.');
       if (!LLM_METHODS.test(rest)) continue;
       const o = this.origin(parts.slice(0, k).join('.'), site.start);
-      if (o.t === 'llm') return { lib: o.lib, what: rest, timeout: o.timeout, local: o.local === true };
+      if (o.t === 'llm') return { lib: o.lib, what: rest, timeout: o.timeout, local: o.local === true, ...(o.assign !== undefined ? { assign: o.assign } : {}) };
     }
     return undefined;
   }

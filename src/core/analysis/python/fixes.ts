@@ -537,7 +537,7 @@ class Fixer {
     const title = `Add a timeout (${PY_TIMEOUT_NAME} = ${pySeconds(this.config.timeoutMs)} s)`;
     if (rec.kind === 'sagemaker') return this.addBotoConfig(title);
     // SDKs whose calls take a `timeout=` (OpenAI-style clients, litellm); the others are configured on their client.
-    if (rec.kind === 'llm' && !/^(?:openai|anthropic|groq|together|litellm)$/.test(rec.lib)) return undefined;
+    if (rec.kind === 'llm' && !/^(?:openai|anthropic|groq|together|litellm)$/.test(rec.lib)) return this.addClientTimeout(title);
     const existing = rec.args().keywords.get('timeout');
     const secs = this.timeoutConstant();
     let value = secs;
@@ -556,6 +556,33 @@ class Fixer {
     if (existing) this.w.replace(existing.start, existing.end, value);
     else this.addArgument(rec.site.paren, rec.end, `timeout=${value}`);
     return { title, rule: 'no-timeout', edits: this.finish(), isPreferred: true, fixAllSafe: rec.kind !== 'custom' };
+  }
+
+  /**
+   * An SDK client whose calls take no timeout (Hugging Face InferenceClient, Cohere, Replicate, Mistral, Triton): the
+   * timeout goes on the constructor the file calls (`InferenceClient(model, timeout=INFERENCE_TIMEOUT_S)`).
+   */
+  addClientTimeout(title: string): CodeFix | undefined {
+    const a: Assign | undefined = this.rec.clientAssign;
+    const keys = CLIENT_TIMEOUT_ARGS[this.rec.lib];
+    // The constant goes after the imports: a client built above them would read it before it is set.
+    if (!a || !keys || a.start < this.afterImports().at) return undefined;
+    const masked = this.scan.masked;
+    const open = masked.indexOf('(', a.rhsStart);
+    if (open < 0 || open >= a.rhsEnd || !/^(?:await\s+)?[A-Za-z_][\w.]*\s*$/.test(masked.slice(a.rhsStart, open).trim())) return undefined;
+    const close = matchParen(masked, open, a.rhsEnd);
+    if (close < 0) return undefined;
+    const args = this.ctx.parseArgs(open, close + 1);
+    if (args.splat) return undefined;
+    const secs = this.timeoutConstant();
+    const added: string[] = [];
+    for (const [key, value] of keys.map((k) => [k, k.endsWith('_ms') ? `int(${secs} * 1000)` : secs] as const)) {
+      const existing = args.keywords.get(key);
+      if (existing) this.w.replace(existing.start, existing.end, value);
+      else added.push(`${key}=${value}`);
+    }
+    if (added.length > 0) this.addArgument(open, close + 1, added.join(', '));
+    return { title: title.replace('Add a timeout', 'Set a timeout on the client'), rule: 'no-timeout', edits: this.finish(), isPreferred: true, fixAllSafe: true };
   }
 
   /** SageMaker: `config=Config(read_timeout=…, connect_timeout=…)` on the boto3 client. */
@@ -594,6 +621,15 @@ class Fixer {
     return { title: title.replace('Add a timeout', 'Set boto3 read/connect timeouts'), rule: 'no-timeout', edits: this.finish(), isPreferred: true, fixAllSafe: true };
   }
 }
+
+/** The constructor arguments that bound every request of an SDK client, by library (seconds, or milliseconds for `_ms`). */
+const CLIENT_TIMEOUT_ARGS: Record<string, string[]> = {
+  huggingface_hub: ['timeout'],
+  cohere: ['timeout'],
+  replicate: ['timeout'],
+  mistralai: ['timeout_ms'],
+  tritonclient: ['connection_timeout', 'network_timeout'],
+};
 
 function matchParen(masked: string, open: number, limit: number): number {
   let depth = 0;

@@ -10,7 +10,8 @@ export type Origin =
   | { t: 'torch' }
   | { t: 'http'; lib: 'requests' | 'httpx' | 'aiohttp'; timeout: 'set' | 'none' | 'unset' }
   | { t: 'sagemaker'; assign: number; service?: 'sagemaker' | 'bedrock' }
-  | { t: 'llm'; lib: string; timeout: boolean; local?: boolean }
+  /** `assign`: the assignment that built the client, when this file has it (where a client timeout fix goes). */
+  | { t: 'llm'; lib: string; timeout: boolean; local?: boolean; assign?: number }
   | { t: 'vertex' }
   | { t: 'botocfg'; timeout: boolean }
   | { t: 'module'; name: string }
@@ -114,7 +115,8 @@ export function classifyCallee(info: CalleeInfo): Origin {
   if (/(?:^|\.)client$/.test(resolved) && /["'](?:sagemaker-runtime|runtime\.sagemaker)["']/.test(raw)) return { t: 'sagemaker', assign: -1, service: 'sagemaker' };
   if (/(?:^|\.)client$/.test(resolved) && /["']bedrock-runtime["']/.test(raw)) return { t: 'sagemaker', assign: -1, service: 'bedrock' };
   const llm = LLM_CLIENTS[resolved];
-  if (llm) return { t: 'llm', lib: llm.lib, timeout: llm.timeoutKeys.some((k) => new RegExp(`\\b${k}\\s*=`).test(masked)), ...(llm.local ? { local: true } : {}) };
+  // `timeout=None` is no timeout (as in a request).
+  if (llm) return { t: 'llm', lib: llm.lib, timeout: llm.timeoutKeys.some((k) => new RegExp(`\\b${k}\\s*=(?!\\s*None\\b)`).test(masked)), ...(llm.local ? { local: true } : {}) };
   if (r === 'transformers' && /Pipeline$/.test(last)) return { t: 'hf' };
   if (r === 'transformers' && /^(?:Seq2Seq)?Trainer$/.test(last)) return { t: 'estimator', lib: 'transformers', cls: 'unknown' };
   if (/(?:^|\.)aiplatform\.(?:Endpoint|PrivateEndpoint)$/.test(resolved) || /^google\.cloud\.aiplatform(?:\.\w+)*\.(?:Endpoint|PrivateEndpoint)$/.test(resolved)) return { t: 'vertex' };

@@ -4,25 +4,42 @@ import { applyEdits } from './edits';
 import { analyzeSource, fixesFor } from './engine';
 import type { AnalysisConfig, Language, SourceContext, TextEdit } from './types';
 
-/** Applies every fix-all-safe fix of the file, one at a time with re-analysis, and returns one whole-document edit. */
-export function fixAll(source: string, lang: Language, config: AnalysisConfig, context: SourceContext = {}): { edit: TextEdit; count: number } | undefined {
+/**
+ * Applies every fix-all-safe fix of the file, one at a time with re-analysis, and returns one whole-document edit.
+ * `accept` may refuse the text a fix would make (the fix is then left out, and the others still tried).
+ */
+export function fixAll(source: string, lang: Language, config: AnalysisConfig, context: SourceContext = {}, accept?: (text: string) => boolean): { edit: TextEdit; count: number } | undefined {
   let text = source;
   let count = 0;
   const skipped = new Set<string>();
+  /** The fix applied last: the text before it, its finding's key, and how many findings of its rule there were. */
+  let last: { before: string; key: string; rule: string; findings: number } | undefined;
   for (let round = 0; round < 50; round++) {
     const { result, tree } = analyzeSource(text, lang, config, undefined, context);
     let applied = false;
     try {
+      // A fix must resolve its finding: one that leaves as many findings of its rule (it wrote code that is flagged in
+      // turn, and would be wrapped again and again) is undone and not tried again.
+      if (last && result.findings.filter((f) => f.rule === last?.rule).length >= last.findings) {
+        text = last.before;
+        count--;
+        skipped.add(last.key);
+        last = undefined;
+        applied = true;
+        continue;
+      }
+      last = undefined;
       for (const f of result.findings) {
         const key = `${f.rule}:${text.split('\n')[f.range.start.line]?.trim() ?? ''}`;
         if (skipped.has(key)) continue;
         const fix = fixesFor(f, text, lang, config, tree, context).find((x) => x.fixAllSafe);
         if (!fix) continue;
         const next = applyAll(text, fix.edits);
-        if (next === text) {
+        if (next === text || (accept && !accept(next))) {
           skipped.add(key);
           continue;
         }
+        last = { before: text, key, rule: f.rule, findings: result.findings.filter((x) => x.rule === f.rule).length };
         text = next;
         count++;
         applied = true;
@@ -32,6 +49,15 @@ export function fixAll(source: string, lang: Language, config: AnalysisConfig, c
       tree.delete();
     }
     if (!applied) break;
+  }
+  // The last fix applied is checked as the others are.
+  if (last) {
+    const { result, tree } = analyzeSource(text, lang, config, undefined, context);
+    tree.delete();
+    if (result.findings.filter((f) => f.rule === last?.rule).length >= last.findings) {
+      text = last.before;
+      count--;
+    }
   }
   if (count === 0) return undefined;
   const lines = source.split('\n');
@@ -47,7 +73,7 @@ function applyAll(text: string, edits: TextEdit[]): string {
 }
 
 /** The text with every fix-all-safe fix applied, and how many were applied. */
-export function fixAllText(source: string, lang: Language, config: AnalysisConfig, context: SourceContext = {}): { text: string; count: number } {
-  const all = fixAll(source, lang, config, context);
+export function fixAllText(source: string, lang: Language, config: AnalysisConfig, context: SourceContext = {}, accept?: (text: string) => boolean): { text: string; count: number } {
+  const all = fixAll(source, lang, config, context, accept);
   return all ? { text: all.edit.newText, count: all.count } : { text: source, count: 0 };
 }

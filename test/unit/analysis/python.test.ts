@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { applyEdits, indentUnit } from '../../../src/core/analysis/edits';
 import { analyzeSource, fixesFor } from '../../../src/core/analysis/engine';
+import { fixAllText } from '../../../src/core/analysis/fixAll';
 import { loadGrammars, parse } from '../../../src/core/analysis/parser';
 import { pythonAnalyzer } from '../../../src/core/analysis/python/analyzer';
 import { type AnalysisConfig, type AnalysisResult, DEFAULT_CONFIG, type Finding, type PredictCall, type RuleId } from '../../../src/core/analysis/types';
@@ -875,6 +876,24 @@ describe('python analyzer: quick fixes', () => {
     for (const src of [call('c = InferenceClient(**OPTIONS)', 'text_classification(x)'), py(['from huggingface_hub import InferenceClient', 'c = InferenceClient("org/model")', 'import json', 'def go(x):', '    try:', '        return c.text_classification(x)', '    except Exception:', '        return None'])]) {
       assert.deepEqual(fixesFor(only(src, 'no-timeout'), src, 'python', DEFAULT_CONFIG), [], src);
     }
+  });
+
+  it('a call of a function this file defines is not a model call, whatever its name: the generated fallback is not wrapped again', () => {
+    // An evaluation function (its name says inference) in a file that imports torch: `fallback_evaluate_model()` in the
+    // handler ends like a model's name, and was taken for a forward pass; "fix all" then wrapped it 50 times.
+    const src = py(['import torch', 'import joblib', '', 'model = joblib.load("m.joblib")  # mlship: ignore', '', 'def evaluate_model(X):', '    y_pred = model.predict(X)', '    return {"accuracy": float((y_pred == 1).mean())}']);
+    const out = applyFix(src, only(src, 'no-fallback'));
+    assert.match(out, /return fallback_evaluate_model\(X\)/);
+    assert.deepEqual(found(out).filter((r) => r.endsWith(':no-fallback')), []);
+    assert.equal(fixAllText(src, 'python', DEFAULT_CONFIG).count, 1);
+  });
+
+  it('"fix all" undoes a fix that leaves as many findings of its rule, instead of applying it again and again', () => {
+    // The team's predict pattern names the generated fallback: the fallback call in the handler is flagged in turn.
+    const config = { ...DEFAULT_CONFIG, predictPatterns: [{ callee: '*.predict', kind: 'local' as const }, { callee: 'fallback_score', kind: 'local' as const }] };
+    const src = py(['import json', '', 'def score(x):', '    out = scorer.predict(x)', '    return json.dumps(out)']);
+    assert.equal(analyze(src, config).findings.filter((f) => f.rule === 'no-fallback').length, 1);
+    assert.deepEqual(fixAllText(src, 'python', config), { text: src, count: 0 });
   });
 
   it('offers weights_only=True for torch.load', () => {

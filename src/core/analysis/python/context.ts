@@ -1602,7 +1602,7 @@ export class PyContext {
       kind = 'hf-pipeline';
       label = 'transformers generate';
       confidenceMode = 'none';
-    } else if (simple && (method === 'forward' ? !!recvText : !/^(?:get|load|create|build|make|init|fetch|download|train|fit|save|compile|prepare|setup|run)_|^[A-Z]/.test(lastSeg(site.callee))) && (this.inNoGrad(site.start) || this.torchInferenceScope(functionAt(this.scan, site.start)) || this.torchModuleLevel(site))) {
+    } else if (simple && (method === 'forward' ? !!recvText : !/^(?:get|load|create|build|make|init|fetch|download|train|fit|save|compile|prepare|setup|run)_|^[A-Z]/.test(lastSeg(site.callee)) && !this.definedFunctions().has(site.callee)) && (this.inNoGrad(site.start) || this.torchInferenceScope(functionAt(this.scan, site.start)) || this.torchModuleLevel(site))) {
       const target = method === 'forward' ? (recvText as string) : site.callee;
       const o = this.origin(target, site.start);
       if (!(o.t === 'torch' || ((o.t === 'unknown' || o.t === 'estimator') && torchModelName(target)))) return this.visitCustom(site, records);
@@ -1681,6 +1681,17 @@ export class PyContext {
       f.torchInference = !training && inference;
     }
     return f.torchInference;
+  }
+
+  private defNames: Set<string> | undefined;
+
+  /**
+   * The names of the functions this file defines (`def evaluate_model():`): calling one runs this file's code, not a
+   * model, whatever its name says (`fallback_evaluate_model()`); the model calls inside it are analyzed where they are.
+   */
+  private definedFunctions(): Set<string> {
+    this.defNames ??= new Set(this.scan.defs.filter((d) => d.kind === 'def').map((d) => d.name));
+    return this.defNames;
   }
 
   /** A module-level call (a notebook cell, a script) of a module loaded as torch, in a file that trains nothing. */

@@ -9,7 +9,7 @@ import { analyzeOnce, fixesFor, mayExportSymbols, needsAnalysis, summarizeSource
 import { fixAllText } from '../core/analysis/fixAll';
 import { unifiedDiff } from '../core/util/diff';
 import { FileWorkspaceResolver } from '../core/analysis/workspace';
-import { analyzeNotebook, notebookCodeCells } from '../core/analysis/notebook';
+import { analyzeNotebook, fixNotebook, notebookCodeCells } from '../core/analysis/notebook';
 import { languageForPath, loadGrammars, parse } from '../core/analysis/parser';
 import type { Language } from '../core/analysis/types';
 import { type CheckProblem, type CheckSummary, type FileFindings, problemLine, summaryLine, toJson, toSarif, toText } from '../core/analysis/report';
@@ -195,6 +195,20 @@ async function run(args: string[], io: CliIo): Promise<number> {
           continue;
         }
         summary.checked++;
+        if ((opts.fix || opts.diff) && cells.length > 0) {
+          const fixed = fixNotebook(text, (program, accept) => fixAllText(program, 'python', config, { path: file, resolver }, accept));
+          if (fixed.refused) problems.push({ path: rel, message: 'Not every fix was applied: some would reach across cells or move an IPython magic into a block. Fix the calls still reported by hand.', notice: true });
+          if (fixed.count > 0) {
+            fixedProblems += fixed.count;
+            fixedFiles++;
+            if (opts.diff) diffs.push(unifiedDiff(text, fixed.text, `a/${rel}`, `b/${rel}`));
+            else {
+              await writeFile(file, fixed.text);
+              text = fixed.text;
+              cells = notebookCodeCells(text);
+            }
+          }
+        }
         const byCell = analyzeNotebook(cells, config, { path: file, resolver });
         const findings = byCell.flatMap((c) => c.findings);
         results.push({ path: rel, findings, cells: byCell.flatMap((c) => c.findings.map(() => Number(c.id))) });
@@ -247,6 +261,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (opts.fix || opts.diff) summary.fixed = { problems: fixedProblems, files: fixedFiles };
   if (opts.diff) {
     io.stdout(diffs.join(''));
+    for (const p of problems) io.stderr(`${problemLine(p)}\n`);
     io.stdout(`${fixedProblems} fix${fixedProblems === 1 ? '' : 'es'} in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'} (not written; run with --fix to apply).\n`);
     return fatal ? 2 : 0;
   }

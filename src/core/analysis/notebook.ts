@@ -1,5 +1,6 @@
 // Jupyter notebooks: the Python code cells are analyzed as one program (imports in one cell, predict calls in another)
 // and findings are mapped back to their cell.
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import type { AnalysisConfig, Finding, PredictCall, Range, SourceContext } from './types';
 import { analyzeSource } from './engine';
 
@@ -55,4 +56,108 @@ export function analyzeNotebook(cells: NotebookCell[], config: AnalysisConfig, c
     out[i]?.findings.push(moved);
   }
   return out;
+}
+
+/** Where each code cell starts in the text a notebook fix works on (a comment line of its own). */
+const CELL_MARK = '#mlship:cell:';
+/** Stands for an IPython magic or shell line (`%matplotlib inline`, `!pip install x`) in that text. */
+const MAGIC_MARK = '#mlship:magic:';
+const MARK_LINE = /^#mlship:cell:(\d+)$/;
+const MAGIC_LINE = /^(\s*)#mlship:magic:(\d+)$/;
+
+export interface NotebookFix {
+  /** The notebook with the fixes written into its cells' sources; every other byte as it was. */
+  text: string;
+  count: number;
+  /** Whether fixes were left out: they would reach across cells (a try around code of later cells) or move a magic. */
+  refused: boolean;
+}
+
+/** The file-level fix-all (`fixAllText`), given the cells as one program and a test each fix's text must pass. */
+export type ProgramFixer = (program: string, accept: (text: string) => boolean) => { text: string; count: number };
+
+/**
+ * Applies every fix-all-safe fix to a notebook's Python code cells (`fix`: the file-level fix-all, given the cells as one
+ * program), and writes the changed cells back into the notebook's JSON: only their `source` values change, as lists of
+ * lines as Jupyter writes them. Throws on a notebook that is not JSON.
+ */
+export function fixNotebook(ipynbText: string, fix: ProgramFixer): NotebookFix {
+  const cells = notebookCodeCells(ipynbText);
+  if (cells.length === 0) return { text: ipynbText, count: 0, refused: false };
+  const magics: string[] = [];
+  const program = cells
+    .map((c) => {
+      const lines = c.source.split('\n').map((l) => (/^\s*[%!]/.test(l) ? `${/^\s*/.exec(l)?.[0] ?? ''}${MAGIC_MARK}${magics.push(l.trimStart()) - 1}` : l));
+      return `${CELL_MARK}${c.id}\n${lines.join('\n')}`;
+    })
+    .join('\n');
+  let refused = false;
+  const fixed = fix(program, (text) => {
+    const ok = splitCells(text, magics, cells) !== undefined;
+    refused ||= !ok;
+    return ok;
+  });
+  const bodies = fixed.count > 0 ? splitCells(fixed.text, magics, cells) : undefined;
+  if (!bodies) return { text: ipynbText, count: 0, refused };
+  // The changed cells' `source` values, replaced last to first so that earlier offsets stay valid.
+  const tree = parseTree(ipynbText);
+  if (!tree) throw new Error('not a JSON document');
+  const edits: { offset: number; length: number; text: string }[] = [];
+  for (const c of cells) {
+    const body = (bodies.get(c.id) as string[]).join('\n');
+    if (body === c.source) continue;
+    const node = findNodeAtLocation(tree, ['cells', Number(c.id), 'source']);
+    if (!node) throw new Error(`cell ${c.id} has no source`);
+    edits.push({ offset: node.offset, length: node.length, text: node.type === 'string' ? JSON.stringify(body) : sourceList(ipynbText, node.offset, body) });
+  }
+  let text = ipynbText;
+  for (const e of edits.sort((a, b) => b.offset - a.offset)) text = text.slice(0, e.offset) + e.text + text.slice(e.offset + e.length);
+  return { text, count: fixed.count, refused };
+}
+
+/**
+ * The lines of each cell in a fixed program (what comes before the first mark, a block written above the first cell's
+ * code, joins that cell), magics put back; undefined when a mark or a magic is no longer where a cell can be cut.
+ */
+function splitCells(program: string, magics: readonly string[], cells: readonly NotebookCell[]): Map<string, string[]> | undefined {
+  const lines = program.split('\n');
+  const bodies = new Map<string, string[]>();
+  const order: string[] = [];
+  let current: string[] = [];
+  const lead = current;
+  for (const line of lines) {
+    const m = MARK_LINE.exec(line);
+    if (m) {
+      current = [];
+      bodies.set(m[1] as string, current);
+      order.push(m[1] as string);
+      continue;
+    }
+    if (line.includes(CELL_MARK)) return undefined;
+    const magic = MAGIC_LINE.exec(line);
+    if (magic) {
+      const original = magics[Number(magic[2])] ?? '';
+      // A magic moved into a block (a try the fix wrapped around it) would not run as it did.
+      if (!cells.some((c) => c.source.split('\n').some((l) => l.trimStart() === original && /^\s*/.exec(l)?.[0] === magic[1]))) return undefined;
+      current.push(`${magic[1] ?? ''}${original}`);
+      continue;
+    }
+    current.push(line);
+  }
+  if (order.join(',') !== cells.map((c) => c.id).join(',')) return undefined;
+  if (lead.length > 0) (bodies.get(order[0] as string) as string[]).unshift(...lead);
+  return bodies;
+}
+
+/** A cell source as Jupyter writes it: one string per line (each but the last ending in a line break), one per row. */
+function sourceList(ipynbText: string, offset: number, body: string): string {
+  const parts = body.split('\n').map((l, i, all) => (i < all.length - 1 ? `${l}\n` : l));
+  if (parts[parts.length - 1] === '') parts.pop();
+  if (parts.length === 0) return '[]';
+  const lineStart = ipynbText.lastIndexOf('\n', offset) + 1;
+  const keyIndent = /^[ \t]*/.exec(ipynbText.slice(lineStart))?.[0] ?? '';
+  // The notebook's indent unit: that of its first key (Jupyter writes one space).
+  const unit = /^\{\r?\n([ \t]+)"/.exec(ipynbText)?.[1] ?? ' ';
+  const eol = ipynbText.includes('\r\n') ? '\r\n' : '\n';
+  return `[${eol}${parts.map((p) => `${keyIndent}${unit}${JSON.stringify(p)}`).join(`,${eol}`)}${eol}${keyIndent}]`;
 }

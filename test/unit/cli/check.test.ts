@@ -99,6 +99,39 @@ describe('mlship check', () => {
     await writeFile(file, before);
   });
 
+  test('--diff and --fix work in notebooks: the cells\' sources are rewritten, a fix that would span cells is left out with a notice', async () => {
+    const nb = join(root, 'nb');
+    await mkdir(nb, { recursive: true });
+    const lines = (ls: string[]) => ls.map((l, i) => (i < ls.length - 1 ? `${l}\n` : l));
+    const cells = [
+      { cell_type: 'code', execution_count: 1, metadata: {}, outputs: [], source: lines(['import requests', 'URL = "http://localhost:8080/v2/models/churn/infer"']) },
+      { cell_type: 'code', execution_count: 2, metadata: {}, outputs: [{ output_type: 'stream', name: 'stdout', text: ['0.8\n'] }], source: lines(['r = requests.post(URL, json={"inputs": [[0.1]]})', 'print(r.json())']) },
+      { cell_type: 'code', execution_count: 3, metadata: {}, outputs: [], source: lines(['resp = requests.post(URL, json={"inputs": [[0.2]]})', 'scores = resp.json()["outputs"]']) },
+      { cell_type: 'code', execution_count: 4, metadata: {}, outputs: [], source: lines(['print(scores[0])']) },
+    ];
+    const file = join(nb, 'score.ipynb');
+    const text = `${JSON.stringify({ cells, metadata: { kernelspec: { language: 'python', name: 'python3' } }, nbformat: 4, nbformat_minor: 5 }, null, 1)}\n`;
+    await writeFile(file, text);
+    try {
+      const d = await run(root, 'check', 'nb', '--diff');
+      assert.match(d.out, /^--- a\/nb\/score\.ipynb$/m);
+      assert.match(d.out, /^\+ {4}" {4}r = requests\.post\(URL, json=\{\\"inputs\\": \[\[0\.1\]\]\}, timeout=INFERENCE_TIMEOUT_S\)\\n",$/m);
+      assert.match(d.err, /^nb\/score\.ipynb: notice: Not every fix was applied: some would reach across cells/m);
+      assert.equal(await readFile(file, 'utf8'), text, '--diff writes nothing');
+      const f = await run(root, 'check', 'nb', '--fix', '--format', 'json');
+      const json = JSON.parse(f.out) as { summary: { fixed: { problems: number; files: number } }; findings: { rule: string; cell?: number; line: number }[] };
+      // Both timeouts and the first cell's fallback; the fallback of cell 3 would take cell 4 into its try.
+      assert.deepEqual(json.summary.fixed, { problems: 3, files: 1 });
+      assert.deepEqual(json.findings.filter((x) => x.rule === 'mlship/no-fallback' || x.rule === 'mlship/no-timeout').map((x) => `${x.rule}@${x.cell}:${x.line}`), ['mlship/no-fallback@2:1']);
+      const written = JSON.parse(await readFile(file, 'utf8')) as { cells: { outputs: unknown; source: string[] }[] };
+      assert.deepEqual(written.cells.map((c) => c.outputs), cells.map((c) => c.outputs), 'outputs kept');
+      assert.deepEqual(written.cells[3]?.source, cells[3]?.source);
+      assert.match(written.cells[1]?.source.join('') ?? '', /^try:\n {4}r = requests\.post\(/);
+    } finally {
+      await rm(nb, { recursive: true, force: true });
+    }
+  });
+
   test('files with no predict-call candidate are not parsed, and the summary counts them; imports that lead to a model are followed', async () => {
     const web = join(root, 'web');
     await mkdir(web, { recursive: true });

@@ -155,6 +155,18 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const diffs: string[] = [];
   let fixedProblems = 0;
   let fixedFiles = 0;
+  /** Counts the fixes of a file, and prints them (--diff) or writes them (--fix); true when the file was rewritten. */
+  const applyFixed = async (file: string, rel: string, original: string, fixed: { text: string; count: number }): Promise<boolean> => {
+    if (fixed.count === 0) return false;
+    fixedProblems += fixed.count;
+    fixedFiles++;
+    if (opts.diff) {
+      diffs.push(unifiedDiff(original, fixed.text, `a/${rel}`, `b/${rel}`));
+      return false;
+    }
+    await writeFile(file, fixed.text);
+    return true;
+  };
   const sources = files.flatMap((file) => {
     const lang = languageForPath(file);
     return lang ? [{ file, lang }] : [];
@@ -198,15 +210,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
         if ((opts.fix || opts.diff) && cells.length > 0) {
           const fixed = fixNotebook(text, (program, accept) => fixAllText(program, 'python', config, { path: file, resolver }, accept));
           if (fixed.refused) problems.push({ path: rel, message: 'Not every fix was applied: some would reach across cells or move an IPython magic into a block. Fix the calls still reported by hand.', notice: true });
-          if (fixed.count > 0) {
-            fixedProblems += fixed.count;
-            fixedFiles++;
-            if (opts.diff) diffs.push(unifiedDiff(text, fixed.text, `a/${rel}`, `b/${rel}`));
-            else {
-              await writeFile(file, fixed.text);
-              text = fixed.text;
-              cells = notebookCodeCells(text);
-            }
+          if (await applyFixed(file, rel, text, fixed)) {
+            text = fixed.text;
+            cells = notebookCodeCells(text);
           }
         }
         const byCell = analyzeNotebook(cells, config, { path: file, resolver });
@@ -224,15 +230,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
       }
       if (opts.fix || opts.diff) {
         const fixed = fixAllText(text, lang, config, context);
-        if (fixed.count > 0) {
-          fixedProblems += fixed.count;
-          fixedFiles++;
-          if (opts.diff) diffs.push(unifiedDiff(text, fixed.text, `a/${rel}`, `b/${rel}`));
-          else {
-            await writeFile(file, fixed.text);
-            resolver.forget(file);
-            text = fixed.text;
-          }
+        if (await applyFixed(file, rel, text, fixed)) {
+          resolver.forget(file);
+          text = fixed.text;
         }
       }
       // Parsed only if the analysis needs the tree (a Python file with no call that could be a prediction does not).

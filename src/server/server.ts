@@ -11,9 +11,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
 import { analyzeSource, fixesFor, mayExportSymbols, summarizeSource } from '../core/analysis/engine';
-import { fixAll } from '../core/analysis/fixAll';
+import { fixAll, fixAllText } from '../core/analysis/fixAll';
 import { FileWorkspaceResolver, moduleNamesOf, specifierName } from '../core/analysis/workspace';
-import { analyzeNotebook } from '../core/analysis/notebook';
+import { analyzeNotebook, fixNotebookCells, notebookCellFixes } from '../core/analysis/notebook';
 import { languageForId, loadGrammars } from '../core/analysis/parser';
 import { RULES } from '../core/analysis/rules';
 import type { AnalysisConfig, AnalysisResult, CheckState, Finding, Language, PredictCall, Severity, SourceContext, WorkspaceResolver } from '../core/analysis/types';
@@ -241,15 +241,20 @@ export function startServer(connection: Connection): void {
     void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
   });
 
-  // Notebooks: the code cells are analyzed together (an import in one cell, a predict call in another).
-  async function analyzeNotebookUri(notebookUri: string): Promise<void> {
+  /** A notebook's Python code cells, in order. */
+  function notebookCells(notebookUri: string): TextDocument[] | undefined {
     const nb = notebooks.getNotebookDocument(notebookUri);
-    if (!nb) return;
-    await grammars;
-    const cells = nb.cells
+    return nb?.cells
       .filter((c) => c.kind === NotebookCellKind.Code)
       .map((c) => notebooks.getCellTextDocument(c))
       .filter((d): d is TextDocument => d !== undefined && d.languageId === 'python');
+  }
+
+  // Notebooks: the code cells are analyzed together (an import in one cell, a predict call in another).
+  async function analyzeNotebookUri(notebookUri: string): Promise<void> {
+    const cells = notebookCells(notebookUri);
+    if (!cells) return;
+    await grammars;
     const { config, enabled } = await configFor(notebookUri);
     const results = enabled ? analyzeNotebook(cells.map((d) => ({ id: d.uri, source: d.getText() })), config) : cells.map((d) => ({ id: d.uri, findings: [], calls: [] }));
     for (const r of results) {
@@ -322,6 +327,7 @@ export function startServer(connection: Connection): void {
     const text = state.doc.getText();
     const only = params.context.only;
     const actions: CodeAction[] = [];
+    if (state.notebook) return notebookActions(state.notebook, uri, params, config);
     if (!only || only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.QuickFix.split('.')[0])) {
       for (const d of params.context.diagnostics) {
         if (d.source !== 'MLShip') continue;
@@ -346,6 +352,50 @@ export function startServer(connection: Connection): void {
     }
     return actions;
   });
+
+  /**
+   * Quick fixes and "fix all" in a notebook cell, computed on the notebook's code cells as one program (the import
+   * in the first cell, the call in another): each edit replaces the text of the cells it changes.
+   */
+  function notebookActions(notebookUri: string, uri: string, params: CodeActionParams, config: AnalysisConfig): CodeAction[] {
+    const docsOfCells = notebookCells(notebookUri) ?? [];
+    const cells = docsOfCells.map((d) => ({ id: d.uri, source: d.getText() }));
+    const state = docs.get(uri);
+    // As the notebook was analyzed (see analyzeNotebookUri).
+    const context: SourceContext = {};
+    const edit = (changed: Map<string, string>) => ({
+      changes: Object.fromEntries([...changed].map(([cellUri, text]) => {
+        const doc = docsOfCells.find((d) => d.uri === cellUri) as TextDocument;
+        return [cellUri, [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(doc.getText().length) }, newText: text }]];
+      })),
+    });
+    const actions: CodeAction[] = [];
+    const only = params.context.only;
+    const fixAllIn = () => fixNotebookCells(cells, (program, accept) => fixAllText(program, 'python', config, context, accept));
+    if (!only || only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.QuickFix.split('.')[0])) {
+      for (const d of params.context.diagnostics) {
+        if (d.source !== 'MLShip' || !state) continue;
+        const finding = findingFor(state, d);
+        if (!finding) continue;
+        for (const fix of notebookCellFixes(cells, uri, finding, (program, f) => fixesFor(f, program, 'python', config, undefined, context))) {
+          const action = CodeAction.create(fix.title, edit(fix.cells), CodeActionKind.QuickFix);
+          action.diagnostics = [d];
+          if (fix.isPreferred !== undefined) action.isPreferred = fix.isPreferred;
+          actions.push(action);
+        }
+      }
+      const fixable = docsOfCells.flatMap((d) => docs.get(d.uri)?.result?.findings ?? []).filter((f) => f.rule === 'no-fallback' || f.rule === 'no-timeout');
+      if (fixable.length > 1 && params.context.diagnostics.some((d) => d.source === 'MLShip')) {
+        const all = fixAllIn();
+        if (all.count > 0) actions.push(CodeAction.create(`Fix all MLShip problems in this notebook (${all.count})`, edit(all.cells), CodeActionKind.QuickFix));
+      }
+    }
+    if (only?.some((k) => FIX_ALL_KIND.startsWith(k))) {
+      const all = fixAllIn();
+      if (all.count > 0) actions.push(CodeAction.create('Fix all MLShip problems', edit(all.cells), FIX_ALL_KIND));
+    }
+    return actions;
+  }
 
   connection.onHover(({ textDocument, position }): Hover | null => {
     const state = docs.get(textDocument.uri);

@@ -228,5 +228,18 @@ describe('MLShip language server over a real connection', () => {
     });
     const p = await diagnostics(cell(1));
     assert.ok(codes(p).includes('0:mlship/no-timeout'), codes(p).join(', '));
+    // Quick fixes see the import of the first cell: the timeout constant goes after it, the timeout into the call.
+    const d = p.diagnostics.find((x) => x.code === 'mlship/no-timeout') as Diagnostic;
+    const actions = (await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: cell(1) }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    const timeout = actions.find((a) => /timeout/i.test(a.title));
+    assert.ok(timeout, actions.map((a) => a.title).join(', '));
+    const changes = timeout.edit?.changes ?? {};
+    assert.deepEqual(Object.keys(changes).sort(), [cell(0), cell(1)].sort());
+    assert.match(changes[cell(0)]?.[0]?.newText ?? '', /^import requests\n[\s\S]*INFERENCE_TIMEOUT_S = 0\.05/);
+    assert.match(changes[cell(1)]?.[0]?.newText ?? '', /requests\.post\(URL, json=\{"x": 1\}, timeout=INFERENCE_TIMEOUT_S\)/);
+    // "Fix all" fixes both findings of the call, each cell replaced whole.
+    const all = (await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: cell(1) }, range: d.range, context: { diagnostics: [], only: ['source.fixAll'] } })) as CodeAction[];
+    const fixed = all[0]?.edit?.changes?.[cell(1)]?.[0]?.newText ?? '';
+    assert.match(fixed, /^try:\n {4}resp = requests\.post\(URL, json=\{"x": 1\}, timeout=INFERENCE_TIMEOUT_S\)/);
   });
 });

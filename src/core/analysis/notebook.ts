@@ -1,7 +1,8 @@
 // Jupyter notebooks: the Python code cells are analyzed as one program (imports in one cell, predict calls in another)
 // and findings are mapped back to their cell.
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
-import type { AnalysisConfig, Finding, PredictCall, Range, SourceContext } from './types';
+import { applyEdits } from './edits';
+import type { AnalysisConfig, CodeFix, Finding, PredictCall, Range, SourceContext } from './types';
 import { analyzeSource } from './engine';
 
 export interface NotebookCell {
@@ -58,7 +59,7 @@ export function analyzeNotebook(cells: NotebookCell[], config: AnalysisConfig, c
   return out;
 }
 
-/** Where each code cell starts in the text a notebook fix works on (a comment line of its own). */
+/** Where each code cell starts in the text a notebook fix works on (a comment line of its own, with the cell's place). */
 const CELL_MARK = '#mlship:cell:';
 /** Stands for an IPython magic or shell line (`%matplotlib inline`, `!pip install x`) in that text. */
 const MAGIC_MARK = '#mlship:magic:';
@@ -84,13 +85,85 @@ export type ProgramFixer = (program: string, accept: (text: string) => boolean) 
 export function fixNotebook(ipynbText: string, fix: ProgramFixer): NotebookFix {
   const cells = notebookCodeCells(ipynbText);
   if (cells.length === 0) return { text: ipynbText, count: 0, refused: false };
+  const { cells: changed, count, refused } = fixNotebookCells(cells, fix);
+  if (count === 0) return { text: ipynbText, count: 0, refused };
+  // The changed cells' `source` values, replaced last to first so that earlier offsets stay valid.
+  const tree = parseTree(ipynbText);
+  if (!tree) throw new Error('not a JSON document');
+  const edits: { offset: number; length: number; text: string }[] = [];
+  for (const [id, body] of changed) {
+    const node = findNodeAtLocation(tree, ['cells', Number(id), 'source']);
+    if (!node) throw new Error(`cell ${id} has no source`);
+    edits.push({ offset: node.offset, length: node.length, text: node.type === 'string' ? JSON.stringify(body) : sourceList(ipynbText, node.offset, body) });
+  }
+  let text = ipynbText;
+  for (const e of edits.sort((a, b) => b.offset - a.offset)) text = text.slice(0, e.offset) + e.text + text.slice(e.offset + e.length);
+  return { text, count, refused };
+}
+
+/**
+ * The code cells as one program to fix: each cell after a mark line of its own, IPython magics as placeholder comments
+ * (`magics`, by number); `starts`: the line of each cell's mark.
+ */
+function programOf(cells: readonly NotebookCell[]): { program: string; magics: string[]; starts: number[] } {
   const magics: string[] = [];
+  const starts: number[] = [];
+  let line = 0;
   const program = cells
-    .map((c) => {
+    .map((c, k) => {
       const lines = c.source.split('\n').map((l) => (/^\s*[%!]/.test(l) ? `${/^\s*/.exec(l)?.[0] ?? ''}${MAGIC_MARK}${magics.push(l.trimStart()) - 1}` : l));
-      return `${CELL_MARK}${c.id}\n${lines.join('\n')}`;
+      starts.push(line);
+      line += lines.length + 1;
+      return `${CELL_MARK}${k}\n${lines.join('\n')}`;
     })
     .join('\n');
+  return { program, magics, starts };
+}
+
+/** A quick fix in a notebook: the new text of each cell it changes. */
+export interface NotebookCellFix {
+  title: string;
+  rule: CodeFix['rule'];
+  isPreferred?: boolean;
+  fixAllSafe?: boolean;
+  cells: Map<string, string>;
+}
+
+/**
+ * The quick fixes of a finding in cell `id` (its range relative to that cell), computed on the code cells as one
+ * program, as the analysis sees them (an import in one cell, the call in another), and cut back into cells; a fix that
+ * would reach across cells or move a magic is left out. `fixesOf`: the file-level quick fixes of a finding.
+ */
+export function notebookCellFixes(cells: readonly NotebookCell[], id: string, finding: Finding, fixesOf: (program: string, finding: Finding) => CodeFix[]): NotebookCellFix[] {
+  const k = cells.findIndex((c) => c.id === id);
+  if (k < 0) return [];
+  const { program, magics, starts } = programOf(cells);
+  const by = (starts[k] as number) + 1;
+  // Found by its range: its call index counts the cell's calls, not the program's.
+  const shifted: Finding = { ...finding, callIndex: undefined, range: { start: { ...finding.range.start, line: finding.range.start.line + by }, end: { ...finding.range.end, line: finding.range.end.line + by } } };
+  const out: NotebookCellFix[] = [];
+  for (const fix of fixesOf(program, shifted)) {
+    let next: string;
+    try {
+      next = applyEdits(program, fix.edits);
+    } catch {
+      continue;
+    }
+    const bodies = splitCells(next, magics, cells);
+    if (!bodies) continue;
+    const changed = new Map<string, string>();
+    for (const c of cells) {
+      const body = (bodies.get(c.id) as string[]).join('\n');
+      if (body !== c.source) changed.set(c.id, body);
+    }
+    out.push({ title: fix.title, rule: fix.rule, ...(fix.isPreferred !== undefined ? { isPreferred: fix.isPreferred } : {}), ...(fix.fixAllSafe !== undefined ? { fixAllSafe: fix.fixAllSafe } : {}), cells: changed });
+  }
+  return out;
+}
+
+/** "Fix all" in a notebook: the new text of each code cell the fixes change (see `fixNotebook`). */
+export function fixNotebookCells(cells: readonly NotebookCell[], fix: ProgramFixer): { cells: Map<string, string>; count: number; refused: boolean } {
+  const { program, magics } = programOf(cells);
   let refused = false;
   const fixed = fix(program, (text) => {
     const ok = splitCells(text, magics, cells) !== undefined;
@@ -98,21 +171,14 @@ export function fixNotebook(ipynbText: string, fix: ProgramFixer): NotebookFix {
     return ok;
   });
   const bodies = fixed.count > 0 ? splitCells(fixed.text, magics, cells) : undefined;
-  if (!bodies) return { text: ipynbText, count: 0, refused };
-  // The changed cells' `source` values, replaced last to first so that earlier offsets stay valid.
-  const tree = parseTree(ipynbText);
-  if (!tree) throw new Error('not a JSON document');
-  const edits: { offset: number; length: number; text: string }[] = [];
-  for (const c of cells) {
-    const body = (bodies.get(c.id) as string[]).join('\n');
-    if (body === c.source) continue;
-    const node = findNodeAtLocation(tree, ['cells', Number(c.id), 'source']);
-    if (!node) throw new Error(`cell ${c.id} has no source`);
-    edits.push({ offset: node.offset, length: node.length, text: node.type === 'string' ? JSON.stringify(body) : sourceList(ipynbText, node.offset, body) });
+  const changed = new Map<string, string>();
+  if (bodies) {
+    for (const c of cells) {
+      const body = (bodies.get(c.id) as string[]).join('\n');
+      if (body !== c.source) changed.set(c.id, body);
+    }
   }
-  let text = ipynbText;
-  for (const e of edits.sort((a, b) => b.offset - a.offset)) text = text.slice(0, e.offset) + e.text + text.slice(e.offset + e.length);
-  return { text, count: fixed.count, refused };
+  return { cells: changed, count: bodies ? fixed.count : 0, refused };
 }
 
 /**
@@ -129,8 +195,10 @@ function splitCells(program: string, magics: readonly string[], cells: readonly 
     const m = MARK_LINE.exec(line);
     if (m) {
       current = [];
-      bodies.set(m[1] as string, current);
-      order.push(m[1] as string);
+      const id = cells[Number(m[1])]?.id;
+      if (id === undefined) return undefined;
+      bodies.set(id, current);
+      order.push(id);
       continue;
     }
     if (line.includes(CELL_MARK)) return undefined;

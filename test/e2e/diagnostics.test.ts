@@ -49,6 +49,21 @@ async function typescriptProjectLoaded(page: Page): Promise<void> {
   );
 }
 
+/**
+ * Runs in the page: the place, among the Problems panel's rows, of the notebook's first finding of `rule`, or false
+ * when the notebook has none (the rows of other files are told apart by the file rows above them).
+ */
+function notebookMarkers(rule: string): number | false {
+  const rows = [...document.querySelectorAll('.markers-panel .monaco-list-row')];
+  let inNotebook = false;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as Element;
+    if (r.getAttribute('aria-level') === '1') inNotebook = (r.textContent ?? '').includes('fraud_screen.ipynb');
+    else if (inNotebook && (r.textContent ?? '').includes(`mlship/${rule}`)) return i;
+  }
+  return false;
+}
+
 async function problemTexts(page: Page): Promise<string[]> {
   return (await problems(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
 }
@@ -160,5 +175,27 @@ describe('MLShip diagnostics in code-server', () => {
     const after = await problemTexts(page);
     assert.ok(after.some((t) => /mlship\/no-fallback/.test(t) && /Ln 4/.test(t)), `the call still has no fallback: ${after.join('\n')}`);
     await vs.screenshot('16-imported-module-changed');
+  });
+
+  test('in a notebook, the timeout quick fix on a call in one cell puts its constant after the imports of another', async () => {
+    await openFile(page, 'fraud_screen.ipynb');
+    await vs.runCommand('View: Focus Problems');
+    await page.waitForFunction(notebookMarkers, 'no-timeout', { timeout: 60_000 });
+    await vs.screenshot('17-notebook-problems');
+    // From the Problems panel to the call in its cell, then the quick fixes there.
+    await problems(page).nth((await page.evaluate(notebookMarkers, 'no-timeout')) as number).click();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.closest('.notebook-editor .cell-editor-container') !== null, undefined, { timeout: 15_000 });
+    await page.keyboard.press('Control+.');
+    const item = page.locator('.action-widget .monaco-list-row', { hasText: /Add a timeout/ }).first();
+    await item.waitFor({ timeout: 15_000 });
+    for (let i = 0; i < 10 && !((await item.getAttribute('class')) ?? '').includes('focused'); i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    // The timeout is gone from the notebook; its fallback is still missing.
+    await page.waitForFunction(`(${notebookMarkers.toString()})('no-timeout') === false && (${notebookMarkers.toString()})('no-fallback') !== false`, undefined, { timeout: 30_000 });
+    const cells = (await page.locator('.notebook-editor .cell-editor-container .view-lines').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+    assert.ok(cells.some((t) => /^import numpy as np .*import requests INFERENCE_TIMEOUT_S = 0\.05/.test(t)), cells.join('\n'));
+    assert.ok(cells.some((t) => /response = requests\.post\(FRAUD_URL, json=payload, timeout=INFERENCE_TIMEOUT_S\)/.test(t)), cells.join('\n'));
+    await vs.screenshot('18-notebook-quick-fix-applied');
   });
 });

@@ -29,8 +29,15 @@ export function fixAll(source: string, lang: Language, config: AnalysisConfig, c
         continue;
       }
       last = undefined;
+      // A finding is known by its rule, its line's text and how many findings before it have both: a refused fix does
+      // not take the same line copied elsewhere with it (the findings left above keep their text and order).
+      const lines = text.split('\n');
+      const seen = new Map<string, number>();
       for (const f of result.findings) {
-        const key = `${f.rule}:${text.split('\n')[f.range.start.line]?.trim() ?? ''}`;
+        const base = `${f.rule}:${lines[f.range.start.line]?.trim() ?? ''}`;
+        const n = seen.get(base) ?? 0;
+        seen.set(base, n + 1);
+        const key = `${base}#${n}`;
         if (skipped.has(key)) continue;
         const fix = fixesFor(f, text, lang, config, tree, context).find((x) => x.fixAllSafe);
         if (!fix) continue;

@@ -31,7 +31,7 @@ export function analyzeNotebook(cells: NotebookCell[], config: AnalysisConfig, c
   let line = 0;
   const parts = cells.map((c) => {
     starts.push(line);
-    const text = c.source.split('\n').map((l) => (/^\s*[%!]/.test(l) ? '' : l)).join('\n');
+    const text = c.source.split('\n').map((l, i, all) => (isMagic(l, i, all) ? '' : l)).join('\n');
     line += text.split('\n').length;
     return text;
   });
@@ -57,6 +57,19 @@ export function analyzeNotebook(cells: NotebookCell[], config: AnalysisConfig, c
     out[i]?.findings.push(moved);
   }
   return out;
+}
+
+/** Cell magics whose body the kernel runs as Python (`%%time`); the body of any other (`%%bash`, `%%writefile`) is not. */
+const PYTHON_CELL_MAGICS = /^%%(?:time|timeit|capture|prun)\b/;
+
+/**
+ * Whether line `i` of a cell (`lines`) is not kernel Python: an IPython line magic or shell escape (`%matplotlib`,
+ * `!pip install x`), or any line of a cell that starts with a cell magic other than those in PYTHON_CELL_MAGICS.
+ */
+function isMagic(line: string, i: number, lines: readonly string[]): boolean {
+  if (/^\s*[%!]/.test(line)) return true;
+  const first = lines.find((l) => l.trim() !== '') ?? '';
+  return i > 0 && /^\s*%%/.test(first) && !PYTHON_CELL_MAGICS.test(first.trim());
 }
 
 /** Where each code cell starts in the text a notebook fix works on (a comment line of its own, with the cell's place). */
@@ -105,13 +118,17 @@ export function fixNotebook(ipynbText: string, fix: ProgramFixer): NotebookFix {
  * The code cells as one program to fix: each cell after a mark line of its own, IPython magics as placeholder comments
  * (`magics`, by number); `starts`: the line of each cell's mark.
  */
-function programOf(cells: readonly NotebookCell[]): { program: string; magics: string[]; starts: number[] } {
-  const magics: string[] = [];
+function programOf(cells: readonly NotebookCell[]): { program: string; magics: Magic[]; starts: number[] } {
+  const magics: Magic[] = [];
   const starts: number[] = [];
   let line = 0;
   const program = cells
     .map((c, k) => {
-      const lines = c.source.split('\n').map((l) => (/^\s*[%!]/.test(l) ? `${/^\s*/.exec(l)?.[0] ?? ''}${MAGIC_MARK}${magics.push(l.trimStart()) - 1}` : l));
+      const lines = c.source.split('\n').map((l, i, all) => {
+        if (!isMagic(l, i, all)) return l;
+        const indent = /^\s*/.exec(l)?.[0] ?? '';
+        return `${indent}${MAGIC_MARK}${magics.push({ indent, text: l.slice(indent.length) }) - 1}`;
+      });
       starts.push(line);
       line += lines.length + 1;
       return `${CELL_MARK}${k}\n${lines.join('\n')}`;
@@ -185,7 +202,13 @@ export function fixNotebookCells(cells: readonly NotebookCell[], fix: ProgramFix
  * The lines of each cell in a fixed program (what comes before the first mark, a block written above the first cell's
  * code, joins that cell), magics put back; undefined when a mark or a magic is no longer where a cell can be cut.
  */
-function splitCells(program: string, magics: readonly string[], cells: readonly NotebookCell[]): Map<string, string[]> | undefined {
+/** A line the kernel does not run as Python, taken out of the program a notebook fix works on. */
+interface Magic {
+  indent: string;
+  text: string;
+}
+
+function splitCells(program: string, magics: readonly Magic[], cells: readonly NotebookCell[]): Map<string, string[]> | undefined {
   const lines = program.split('\n');
   const bodies = new Map<string, string[]>();
   const order: string[] = [];
@@ -204,10 +227,10 @@ function splitCells(program: string, magics: readonly string[], cells: readonly 
     if (line.includes(CELL_MARK)) return undefined;
     const magic = MAGIC_LINE.exec(line);
     if (magic) {
-      const original = magics[Number(magic[2])] ?? '';
+      const original = magics[Number(magic[2])];
       // A magic moved into a block (a try the fix wrapped around it) would not run as it did.
-      if (!cells.some((c) => c.source.split('\n').some((l) => l.trimStart() === original && /^\s*/.exec(l)?.[0] === magic[1]))) return undefined;
-      current.push(`${magic[1] ?? ''}${original}`);
+      if (!original || original.indent !== magic[1]) return undefined;
+      current.push(`${original.indent}${original.text}`);
       continue;
     }
     current.push(line);

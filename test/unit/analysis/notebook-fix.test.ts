@@ -96,6 +96,55 @@ describe('notebook fixes', () => {
     assert.deepEqual(after.cells[2], JSON.parse(across).cells[2], 'the later cell is untouched');
   });
 
+  test('definitions go after the imports above the call: an import in a later cell does not move them past it', async () => {
+    const late = notebook([
+      code(['import requests', 'URL = "http://localhost:8080/v2/models/churn/infer"']),
+      code(['r = requests.post(URL, json={"inputs": [[0.1]]})', 'print(r.json())']),
+      code(['import matplotlib.pyplot as plt', 'plt.show()']),
+    ]);
+    const fixed = fixNotebook(late, fixer);
+    assert.equal(fixed.count, 2);
+    const cells = (JSON.parse(fixed.text) as { cells: Cell[] }).cells.map((c) => (c.source as string[]).join(''));
+    assert.match(cells[0] ?? '', /INFERENCE_TIMEOUT_S = /);
+    assert.match(cells[0] ?? '', /def fallback_prediction/);
+    assert.equal(cells[2], 'import matplotlib.pyplot as plt\nplt.show()');
+    const file = join(dir, 'late.py');
+    await writeFile(file, script(fixed.text));
+    const r = await runPython(file, 'raise', 'module');
+    assert.ok(r.ok && r.fallbacks > 0, String(r.error));
+  });
+
+  test('a cell whose magic makes it something else than Python (%%writefile, %%bash) is neither analyzed nor changed', () => {
+    const nb = notebook([
+      code(['import requests']),
+      code(['%%writefile helper.py', 'import json', 'def dump(x):', '    return json.dumps(x)']),
+      code(['%%time', 'r = requests.post("http://localhost:8080/predict", json={})', 'print(r.json())']),
+      code(['%%bash', 'curl -s http://localhost:8080/predict']),
+    ]);
+    const fixed = fixNotebook(nb, fixer);
+    const before = JSON.parse(nb) as { cells: Cell[] };
+    const after = JSON.parse(fixed.text) as { cells: Cell[] };
+    assert.deepEqual([after.cells[1], after.cells[3]], [before.cells[1], before.cells[3]]);
+    assert.match((after.cells[0]?.source as string[]).join(''), /INFERENCE_TIMEOUT_S = /);
+    // The %%time cell is Python: its call is fixed, its magic kept first.
+    assert.match((after.cells[2]?.source as string[]).join(''), /^%%time\ntry:\n {4}r = requests\.post\([^\n]*timeout=INFERENCE_TIMEOUT_S\)/);
+    assert.deepEqual(rulesOf(nb).filter((r) => r.startsWith('1:') || r.startsWith('3:')), []);
+  });
+
+  test('a fix refused in one cell does not keep the same line in another from being fixed', () => {
+    // Cell 1's fallback would take cell 2 into its try; cell 3 holds the same line, used only there.
+    const same = notebook([
+      code(['import requests', 'URL = "http://localhost:8080/v2/models/churn/infer"']),
+      code(['r = requests.post(URL, json={})']),
+      code(['print(r.json())']),
+      code(['r = requests.post(URL, json={})', 'print(r.json())']),
+    ]);
+    const fixed = fixNotebook(same, fixer);
+    assert.equal(fixed.refused, true);
+    assert.equal(fixed.count, 3, 'both timeouts and the fallback of the last cell');
+    assert.deepEqual(rulesOf(fixed.text).filter((r) => r.endsWith('no-fallback')), ['1:1:no-fallback']);
+  });
+
   test('a notebook with nothing to fix is returned as it was', () => {
     const clean = notebook([code(['import numpy as np', 'print(np.arange(3))'])]);
     assert.deepEqual(fixNotebook(clean, fixer), { text: clean, count: 0, refused: false });

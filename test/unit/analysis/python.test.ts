@@ -878,6 +878,21 @@ describe('python analyzer: quick fixes', () => {
     }
   });
 
+  it('Triton: the HTTP client gets connection and network timeouts; the gRPC client has none to set (a call with client_timeout= has one)', () => {
+    const grpc = (call: string) => py(['import tritonclient.grpc as grpcclient', 'client = grpcclient.InferenceServerClient(url="localhost:8001")', 'def go(inputs):', '    try:', `        return ${call}`, '    except Exception:', '        return None']);
+    const without = grpc('client.infer("m", inputs)');
+    assert.deepEqual(fixesFor(only(without, 'no-timeout'), without, 'python', DEFAULT_CONFIG), []);
+    assert.ok(!found(grpc('client.infer("m", inputs, client_timeout=2.0)')).some((r) => r.endsWith(':no-timeout')));
+    const http = without.replace('tritonclient.grpc as grpcclient', 'tritonclient.http as httpclient').replace('grpcclient.', 'httpclient.');
+    assert.match(applyFix(http, only(http, 'no-timeout')), /httpclient\.InferenceServerClient\(url="localhost:8001", connection_timeout=INFERENCE_TIMEOUT_S, network_timeout=INFERENCE_TIMEOUT_S\)/);
+  });
+
+  it('module-level additions go after the imports above the call, not after an import further down the script', () => {
+    const src = py(['import requests', 'URL = "http://scorer/predict"', 'r = requests.post(URL, json={})', 'print(r.json())', 'import json', 'print(json.dumps({}))']);
+    const out = applyFix(src, only(src, 'no-timeout'));
+    assert.ok(out.indexOf('INFERENCE_TIMEOUT_S = ') < out.indexOf('requests.post('), out);
+  });
+
   it('a call of a function this file defines is not a model call, whatever its name: the generated fallback is not wrapped again', () => {
     // An evaluation function (its name says inference) in a file that imports torch: `fallback_evaluate_model()` in the
     // handler ends like a model's name, and was taken for a forward pass; "fix all" then wrapped it 50 times.

@@ -1508,7 +1508,7 @@ export class PyContext {
       confidenceMode = 'none';
       if (!llm.local) {
         const args = this.parseArgs(site.paren, call.end);
-        timeoutState = llm.timeout || args.keywords.has('timeout') || args.keywords.has('request_timeout') || args.splat || /\.with_options\s*\(\s*timeout\s*=/.test(this.scan.masked.slice(call.start, site.paren)) ? 'pass' : 'fail';
+        timeoutState = llm.timeout || args.keywords.has('timeout') || args.keywords.has('request_timeout') || args.keywords.has('client_timeout') || args.splat || /\.with_options\s*\(\s*timeout\s*=/.test(this.scan.masked.slice(call.start, site.paren)) ? 'pass' : 'fail';
         if (timeoutState === 'fail' && llm.assign !== undefined) clientAssign = this.scan.assigns[llm.assign];
       }
     } else if (PREDICT_METHODS.has(method) && (site.complex || recvText)) {

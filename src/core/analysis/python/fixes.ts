@@ -198,9 +198,13 @@ class Fixer {
     return scan.assigns.some((a) => a.targets.includes(name) && a.owner < 0);
   }
 
-  /** Where module-level additions go: after the last top-level import, else after the docstring/leading comments. */
+  /**
+   * Where module-level additions go: after the last top-level import above the predict call, else after the
+   * docstring/leading comments. An import below the call (later in a script, in a later notebook cell) would put
+   * them after code that runs first and reads them.
+   */
   afterImports(): { at: number; lead: boolean } {
-    const top = this.scan.imports.topLevel;
+    const top = this.scan.imports.topLevel.filter((l) => l.end <= this.rec.start);
     const last = top[top.length - 1];
     if (last) return { at: last.end, lead: true };
     let at = 0;
@@ -559,17 +563,22 @@ class Fixer {
   }
 
   /**
-   * An SDK client whose calls take no timeout (Hugging Face InferenceClient, Cohere, Replicate, Mistral, Triton): the
+   * An SDK client whose calls take no timeout (Hugging Face InferenceClient, Cohere, Replicate, Mistral, Triton HTTP): the
    * timeout goes on the constructor the file calls (`InferenceClient(model, timeout=INFERENCE_TIMEOUT_S)`).
    */
   addClientTimeout(title: string): CodeFix | undefined {
     const a: Assign | undefined = this.rec.clientAssign;
-    const keys = CLIENT_TIMEOUT_ARGS[this.rec.lib];
     // The constant goes after the imports: a client built above them would read it before it is set.
-    if (!a || !keys || a.start < this.afterImports().at) return undefined;
+    if (!a || a.start < this.afterImports().at) return undefined;
     const masked = this.scan.masked;
     const open = masked.indexOf('(', a.rhsStart);
-    if (open < 0 || open >= a.rhsEnd || !/^(?:await\s+)?[A-Za-z_][\w.]*\s*$/.test(masked.slice(a.rhsStart, open).trim())) return undefined;
+    const ctor = open < 0 || open >= a.rhsEnd ? undefined : /^(?:await\s+)?([A-Za-z_][\w.]*)\s*$/.exec(masked.slice(a.rhsStart, open).trim())?.[1];
+    if (!ctor) return undefined;
+    // Triton's HTTP client takes connection and network timeouts; its gRPC client none (each call takes one).
+    const head = ctor.split('.')[0] as string;
+    const resolved = `${this.scan.imports.aliases.get(head) ?? head}${ctor.slice(head.length)}`;
+    const keys = this.rec.lib === 'tritonclient' ? (/^tritonclient\.http\./.test(resolved) ? ['connection_timeout', 'network_timeout'] : undefined) : CLIENT_TIMEOUT_ARGS[this.rec.lib];
+    if (!keys) return undefined;
     const close = matchParen(masked, open, a.rhsEnd);
     if (close < 0) return undefined;
     const args = this.ctx.parseArgs(open, close + 1);
@@ -628,7 +637,6 @@ const CLIENT_TIMEOUT_ARGS: Record<string, string[]> = {
   cohere: ['timeout'],
   replicate: ['timeout'],
   mistralai: ['timeout_ms'],
-  tritonclient: ['connection_timeout', 'network_timeout'],
 };
 
 function matchParen(masked: string, open: number, limit: number): number {

@@ -153,7 +153,8 @@ export const LLM_CLIENTS: Record<string, { lib: string; timeoutKeys: string[]; l
   'cohere.AsyncClient': { lib: 'cohere', timeoutKeys: ['timeout'] },
   'replicate.Client': { lib: 'replicate', timeoutKeys: ['timeout'] },
   'tritonclient.http.InferenceServerClient': { lib: 'tritonclient', timeoutKeys: ['network_timeout', 'connection_timeout'] },
-  'tritonclient.grpc.InferenceServerClient': { lib: 'tritonclient', timeoutKeys: ['network_timeout', 'connection_timeout'] },
+  // The gRPC client takes no timeout; each call takes `client_timeout=`.
+  'tritonclient.grpc.InferenceServerClient': { lib: 'tritonclient', timeoutKeys: [] },
   'llama_cpp.Llama': { lib: 'llama_cpp', timeoutKeys: [], local: true },
 };
 

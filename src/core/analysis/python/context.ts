@@ -1649,13 +1649,13 @@ export class PyContext {
     if (parts.length === 1) {
       if (!this.llmTargets().has(site.callee)) return undefined;
       const o = this.origin(site.callee, site.start);
-      return o.t === 'llm' ? { lib: o.lib, what: 'call', timeout: o.timeout, local: o.local === true, ...(o.assign !== undefined ? { assign: o.assign } : {}) } : undefined;
+      return o.t === 'llm' ? clientCall(o, 'call') : undefined;
     }
     for (let k = parts.length - 1; k >= 1; k--) {
       const rest = parts.slice(k).join('.');
       if (!LLM_METHODS.test(rest)) continue;
       const o = this.origin(parts.slice(0, k).join('.'), site.start);
-      if (o.t === 'llm') return { lib: o.lib, what: rest, timeout: o.timeout, local: o.local === true, ...(o.assign !== undefined ? { assign: o.assign } : {}) };
+      if (o.t === 'llm') return clientCall(o, rest);
     }
     return undefined;
   }
@@ -2216,4 +2216,9 @@ export function analyzePython(source: string, tree: Tree, config: AnalysisConfig
  */
 export function summarizePython(source: string, tree: Tree | (() => Tree)): ModuleSummary {
   return new PyContext(source, tree, DEFAULT_CONFIG).summarize();
+}
+
+/** What `llmCall` tells of a call `what` of an SDK client (`o`). */
+function clientCall(o: Extract<Origin, { t: 'llm' }>, what: string): { lib: string; what: string; timeout: boolean; local: boolean; assign?: number } {
+  return { lib: o.lib, what, timeout: o.timeout, local: o.local === true, ...(o.assign !== undefined ? { assign: o.assign } : {}) };
 }

@@ -570,19 +570,13 @@ class Fixer {
     const a: Assign | undefined = this.rec.clientAssign;
     // The constant goes after the imports: a client built above them would read it before it is set.
     if (!a || a.start < this.afterImports().at) return undefined;
-    const masked = this.scan.masked;
-    const open = masked.indexOf('(', a.rhsStart);
-    const ctor = open < 0 || open >= a.rhsEnd ? undefined : /^(?:await\s+)?([A-Za-z_][\w.]*)\s*$/.exec(masked.slice(a.rhsStart, open).trim())?.[1];
-    if (!ctor) return undefined;
+    const call = this.callOfAssign(a);
+    const ctor = call && /^(?:await\s+)?([A-Za-z_][\w.]*)\s*$/.exec(this.scan.masked.slice(a.rhsStart, call.open).trim())?.[1];
+    if (!call || !ctor || call.args.splat) return undefined;
+    const { open, close, args } = call;
     // Triton's HTTP client takes connection and network timeouts; its gRPC client none (each call takes one).
-    const head = ctor.split('.')[0] as string;
-    const resolved = `${this.scan.imports.aliases.get(head) ?? head}${ctor.slice(head.length)}`;
-    const keys = this.rec.lib === 'tritonclient' ? (/^tritonclient\.http\./.test(resolved) ? ['connection_timeout', 'network_timeout'] : undefined) : CLIENT_TIMEOUT_ARGS[this.rec.lib];
+    const keys = this.rec.lib === 'tritonclient' ? (/^tritonclient\.http\./.test(this.ctx.resolveDotted(ctor)) ? ['connection_timeout', 'network_timeout'] : undefined) : CLIENT_TIMEOUT_ARGS[this.rec.lib];
     if (!keys) return undefined;
-    const close = matchParen(masked, open, a.rhsEnd);
-    if (close < 0) return undefined;
-    const args = this.ctx.parseArgs(open, close + 1);
-    if (args.splat) return undefined;
     const secs = this.timeoutConstant();
     const added: string[] = [];
     for (const [key, value] of keys.map((k) => [k, k.endsWith('_ms') ? `int(${secs} * 1000)` : secs] as const)) {
@@ -594,18 +588,25 @@ class Fixer {
     return { title: title.replace('Add a timeout', 'Set a timeout on the client'), rule: 'no-timeout', edits: this.finish(), isPreferred: true, fixAllSafe: true };
   }
 
+  /** The call an assignment's value starts with (`client = Ctor(…)`): its parentheses and arguments. */
+  private callOfAssign(a: Assign): { open: number; close: number; args: ReturnType<PyContext['parseArgs']> } | undefined {
+    const masked = this.scan.masked;
+    const open = masked.indexOf('(', a.rhsStart);
+    if (open < 0 || open >= a.rhsEnd) return undefined;
+    const close = matchParen(masked, open, a.rhsEnd);
+    return close < 0 ? undefined : { open, close, args: this.ctx.parseArgs(open, close + 1) };
+  }
+
   /** SageMaker: `config=Config(read_timeout=…, connect_timeout=…)` on the boto3 client. */
   addBotoConfig(title: string): CodeFix | undefined {
     const a: Assign | undefined = this.rec.clientAssign;
     if (!a) return undefined;
     const secs = this.timeoutConstant();
     const masked = this.scan.masked;
-    const open = masked.indexOf('(', a.rhsStart);
-    if (open < 0 || open >= a.rhsEnd) return undefined;
-    const close = matchParen(masked, open, a.rhsEnd);
-    if (close < 0) return undefined;
+    const call = this.callOfAssign(a);
+    if (!call) return undefined;
+    const { open, close, args } = call;
     const timeouts = `read_timeout=${secs}, connect_timeout=${secs}`;
-    const args = this.ctx.parseArgs(open, close + 1);
     const cfg = args.keywords.get('config');
     if (cfg) {
       const t = masked.slice(cfg.start, cfg.end);

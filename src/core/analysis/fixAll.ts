@@ -2,7 +2,7 @@
 // the lines the next one reads). Used by the language server's fix-all code action and by `mlship check --fix`.
 import { applyEdits } from './edits';
 import { analyzeSource, fixesFor } from './engine';
-import type { AnalysisConfig, Language, SourceContext, TextEdit } from './types';
+import type { AnalysisConfig, Finding, Language, SourceContext, TextEdit } from './types';
 
 /**
  * Applies every fix-all-safe fix of the file, one at a time with re-analysis, and returns one whole-document edit.
@@ -14,13 +14,14 @@ export function fixAll(source: string, lang: Language, config: AnalysisConfig, c
   const skipped = new Set<string>();
   /** The fix applied last: the text before it, its finding's key, and how many findings of its rule there were. */
   let last: { before: string; key: string; rule: string; findings: number } | undefined;
+  // A fix must resolve its finding: one that leaves as many findings of its rule (it wrote code that is flagged in
+  // turn, and would be wrapped again and again) is undone and not tried again.
+  const unresolved = (findings: readonly Finding[]): boolean => last !== undefined && findings.filter((f) => f.rule === last?.rule).length >= last.findings;
   for (let round = 0; round < 50; round++) {
     const { result, tree } = analyzeSource(text, lang, config, undefined, context);
     let applied = false;
     try {
-      // A fix must resolve its finding: one that leaves as many findings of its rule (it wrote code that is flagged in
-      // turn, and would be wrapped again and again) is undone and not tried again.
-      if (last && result.findings.filter((f) => f.rule === last?.rule).length >= last.findings) {
+      if (last && unresolved(result.findings)) {
         text = last.before;
         count--;
         skipped.add(last.key);
@@ -57,11 +58,11 @@ export function fixAll(source: string, lang: Language, config: AnalysisConfig, c
     }
     if (!applied) break;
   }
-  // The last fix applied is checked as the others are.
+  // The last fix applied (when the rounds ran out) is checked as the others are.
   if (last) {
     const { result, tree } = analyzeSource(text, lang, config, undefined, context);
     tree.delete();
-    if (result.findings.filter((f) => f.rule === last?.rule).length >= last.findings) {
+    if (unresolved(result.findings)) {
       text = last.before;
       count--;
     }

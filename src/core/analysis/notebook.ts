@@ -168,12 +168,7 @@ export function notebookCellFixes(cells: readonly NotebookCell[], id: string, fi
     }
     const bodies = splitCells(next, magics, cells);
     if (!bodies) continue;
-    const changed = new Map<string, string>();
-    for (const c of cells) {
-      const body = (bodies.get(c.id) as string[]).join('\n');
-      if (body !== c.source) changed.set(c.id, body);
-    }
-    out.push({ title: fix.title, rule: fix.rule, ...(fix.isPreferred !== undefined ? { isPreferred: fix.isPreferred } : {}), ...(fix.fixAllSafe !== undefined ? { fixAllSafe: fix.fixAllSafe } : {}), cells: changed });
+    out.push({ title: fix.title, rule: fix.rule, ...(fix.isPreferred !== undefined ? { isPreferred: fix.isPreferred } : {}), ...(fix.fixAllSafe !== undefined ? { fixAllSafe: fix.fixAllSafe } : {}), cells: changedCells(bodies, cells) });
   }
   return out;
 }
@@ -188,26 +183,29 @@ export function fixNotebookCells(cells: readonly NotebookCell[], fix: ProgramFix
     return ok;
   });
   const bodies = fixed.count > 0 ? splitCells(fixed.text, magics, cells) : undefined;
-  const changed = new Map<string, string>();
-  if (bodies) {
-    for (const c of cells) {
-      const body = (bodies.get(c.id) as string[]).join('\n');
-      if (body !== c.source) changed.set(c.id, body);
-    }
-  }
-  return { cells: changed, count: bodies ? fixed.count : 0, refused };
+  return bodies ? { cells: changedCells(bodies, cells), count: fixed.count, refused } : { cells: new Map(), count: 0, refused };
 }
 
-/**
- * The lines of each cell in a fixed program (what comes before the first mark, a block written above the first cell's
- * code, joins that cell), magics put back; undefined when a mark or a magic is no longer where a cell can be cut.
- */
+/** The new text of each cell whose lines (`bodies`, from `splitCells`) differ from its source. */
+function changedCells(bodies: ReadonlyMap<string, string[]>, cells: readonly NotebookCell[]): Map<string, string> {
+  const changed = new Map<string, string>();
+  for (const c of cells) {
+    const body = (bodies.get(c.id) as string[]).join('\n');
+    if (body !== c.source) changed.set(c.id, body);
+  }
+  return changed;
+}
+
 /** A line the kernel does not run as Python, taken out of the program a notebook fix works on. */
 interface Magic {
   indent: string;
   text: string;
 }
 
+/**
+ * The lines of each cell in a fixed program (what comes before the first mark, a block written above the first cell's
+ * code, joins that cell), magics put back; undefined when a mark or a magic is no longer where a cell can be cut.
+ */
 function splitCells(program: string, magics: readonly Magic[], cells: readonly NotebookCell[]): Map<string, string[]> | undefined {
   const lines = program.split('\n');
   const bodies = new Map<string, string[]>();

@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeAction, CodeActionKind, createConnection, Diagnostic, DiagnosticSeverity, FileChangeType, NotebookCellKind, NotebookDocuments,
   ProposedFeatures, TextDocumentSyncKind, type CodeActionParams, type Connection, type Hover, type InitializeParams, type InitializeResult,
-  type WorkspaceFolder,
+  type WorkspaceEdit, type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
@@ -318,84 +318,88 @@ export function startServer(connection: Connection): void {
     return state.result?.findings.find((f) => RULES[f.rule].code === d.code && f.range.start.line === d.range.start.line && f.range.start.character === d.range.start.character);
   }
 
+  /** Where quick fixes apply: a file, or a notebook's code cells fixed as one program (see `notebookScope`). */
+  interface FixScope {
+    /** For the "fix all" title: "file" or "notebook". */
+    noun: string;
+    /** Every finding of the scope (of all the notebook's cells). */
+    findings: Finding[];
+    fixes(finding: Finding): { title: string; isPreferred?: boolean; edit: WorkspaceEdit }[];
+    fixAll(): { edit: WorkspaceEdit; count: number } | undefined;
+  }
+
+  function fileScope(uri: string, state: DocState, config: AnalysisConfig): FixScope {
+    const text = state.doc.getText();
+    return {
+      noun: 'file',
+      findings: state.result?.findings ?? [],
+      fixes: (finding) => fixesFor(finding, text, state.lang, config, state.tree, contextFor(uri)).map((fix) => ({ title: fix.title, isPreferred: fix.isPreferred, edit: { changes: { [uri]: fix.edits } } })),
+      fixAll: () => {
+        const r = fixAll(text, state.lang, config, contextFor(uri));
+        return r && { edit: { changes: { [uri]: [r.edit] } }, count: r.count };
+      },
+    };
+  }
+
+  /**
+   * A notebook's code cells as one program (the import in the first cell, the call in another), analyzed as
+   * `analyzeNotebookUri` does: each edit replaces the text of the cells it changes.
+   */
+  function notebookScope(notebookUri: string, cellUri: string, config: AnalysisConfig): FixScope {
+    const docsOfCells = notebookCells(notebookUri) ?? [];
+    const cells = docsOfCells.map((d) => ({ id: d.uri, source: d.getText() }));
+    const context: SourceContext = {};
+    const edit = (changed: Map<string, string>): WorkspaceEdit => ({
+      changes: Object.fromEntries([...changed].map(([id, text]) => {
+        const doc = docsOfCells.find((d) => d.uri === id) as TextDocument;
+        return [id, [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(doc.getText().length) }, newText: text }]];
+      })),
+    });
+    return {
+      noun: 'notebook',
+      findings: docsOfCells.flatMap((d) => docs.get(d.uri)?.result?.findings ?? []),
+      fixes: (finding) =>
+        notebookCellFixes(cells, cellUri, finding, (program, f) => fixesFor(f, program, 'python', config, undefined, context)).map((fix) => ({ title: fix.title, ...(fix.isPreferred !== undefined ? { isPreferred: fix.isPreferred } : {}), edit: edit(fix.cells) })),
+      fixAll: () => {
+        const r = fixNotebookCells(cells, (program, accept) => fixAllText(program, 'python', config, context, accept));
+        return r.count > 0 ? { edit: edit(r.cells), count: r.count } : undefined;
+      },
+    };
+  }
+
   connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
     const state = docs.get(params.textDocument.uri);
     if (!state?.result) return [];
     await grammars;
     const { config } = await configFor(params.textDocument.uri);
     const uri = params.textDocument.uri;
-    const text = state.doc.getText();
+    const scope = state.notebook ? notebookScope(state.notebook, uri, config) : fileScope(uri, state, config);
     const only = params.context.only;
     const actions: CodeAction[] = [];
-    if (state.notebook) return notebookActions(state.notebook, uri, params, config);
     if (!only || only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.QuickFix.split('.')[0])) {
       for (const d of params.context.diagnostics) {
         if (d.source !== 'MLShip') continue;
         const finding = findingFor(state, d);
         if (!finding) continue;
-        for (const fix of fixesFor(finding, text, state.lang, config, state.notebook ? undefined : state.tree, contextFor(uri))) {
-          const action = CodeAction.create(fix.title, { changes: { [uri]: fix.edits } }, CodeActionKind.QuickFix);
-          action.diagnostics = [d];
-          action.isPreferred = fix.isPreferred;
-          actions.push(action);
-        }
-      }
-      const fixable = state.result.findings.filter((f) => f.rule !== 'no-confidence' && f.rule !== 'untraced-prediction' && f.rule !== 'unsafe-model-load');
-      if (fixable.length > 1 && params.context.diagnostics.some((d) => d.source === 'MLShip')) {
-        const all = fixAll(text, state.lang, config, contextFor(uri));
-        if (all) actions.push(CodeAction.create(`Fix all MLShip problems in this file (${all.count})`, { changes: { [uri]: [all.edit] } }, CodeActionKind.QuickFix));
-      }
-    }
-    if (only?.some((k) => FIX_ALL_KIND.startsWith(k))) {
-      const all = fixAll(text, state.lang, config, contextFor(uri));
-      if (all) actions.push(CodeAction.create('Fix all MLShip problems', { changes: { [uri]: [all.edit] } }, FIX_ALL_KIND));
-    }
-    return actions;
-  });
-
-  /**
-   * Quick fixes and "fix all" in a notebook cell, computed on the notebook's code cells as one program (the import
-   * in the first cell, the call in another): each edit replaces the text of the cells it changes.
-   */
-  function notebookActions(notebookUri: string, uri: string, params: CodeActionParams, config: AnalysisConfig): CodeAction[] {
-    const docsOfCells = notebookCells(notebookUri) ?? [];
-    const cells = docsOfCells.map((d) => ({ id: d.uri, source: d.getText() }));
-    const state = docs.get(uri);
-    // As the notebook was analyzed (see analyzeNotebookUri).
-    const context: SourceContext = {};
-    const edit = (changed: Map<string, string>) => ({
-      changes: Object.fromEntries([...changed].map(([cellUri, text]) => {
-        const doc = docsOfCells.find((d) => d.uri === cellUri) as TextDocument;
-        return [cellUri, [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(doc.getText().length) }, newText: text }]];
-      })),
-    });
-    const actions: CodeAction[] = [];
-    const only = params.context.only;
-    const fixAllIn = () => fixNotebookCells(cells, (program, accept) => fixAllText(program, 'python', config, context, accept));
-    if (!only || only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.QuickFix.split('.')[0])) {
-      for (const d of params.context.diagnostics) {
-        if (d.source !== 'MLShip' || !state) continue;
-        const finding = findingFor(state, d);
-        if (!finding) continue;
-        for (const fix of notebookCellFixes(cells, uri, finding, (program, f) => fixesFor(f, program, 'python', config, undefined, context))) {
-          const action = CodeAction.create(fix.title, edit(fix.cells), CodeActionKind.QuickFix);
+        for (const fix of scope.fixes(finding)) {
+          const action = CodeAction.create(fix.title, fix.edit, CodeActionKind.QuickFix);
           action.diagnostics = [d];
           if (fix.isPreferred !== undefined) action.isPreferred = fix.isPreferred;
           actions.push(action);
         }
       }
-      const fixable = docsOfCells.flatMap((d) => docs.get(d.uri)?.result?.findings ?? []).filter((f) => f.rule === 'no-fallback' || f.rule === 'no-timeout');
+      const fixable = scope.findings.filter((f) => f.rule !== 'no-confidence' && f.rule !== 'untraced-prediction' && f.rule !== 'unsafe-model-load');
       if (fixable.length > 1 && params.context.diagnostics.some((d) => d.source === 'MLShip')) {
-        const all = fixAllIn();
-        if (all.count > 0) actions.push(CodeAction.create(`Fix all MLShip problems in this notebook (${all.count})`, edit(all.cells), CodeActionKind.QuickFix));
+        const all = scope.fixAll();
+        if (all) actions.push(CodeAction.create(`Fix all MLShip problems in this ${scope.noun} (${all.count})`, all.edit, CodeActionKind.QuickFix));
       }
     }
     if (only?.some((k) => FIX_ALL_KIND.startsWith(k))) {
-      const all = fixAllIn();
-      if (all.count > 0) actions.push(CodeAction.create('Fix all MLShip problems', edit(all.cells), FIX_ALL_KIND));
+      const all = scope.fixAll();
+      if (all) actions.push(CodeAction.create('Fix all MLShip problems', all.edit, FIX_ALL_KIND));
     }
     return actions;
-  }
+  });
 
   connection.onHover(({ textDocument, position }): Hover | null => {
     const state = docs.get(textDocument.uri);

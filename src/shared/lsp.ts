@@ -34,6 +34,7 @@ export interface ServerSettings {
     predictPatterns?: { callee: string; kind: 'local' | 'remote' }[];
     confidenceThreshold?: number;
     timeoutMs?: number;
+    hostedModelTimeoutMs?: number;
     inferenceUrls?: string[];
   };
 }

@@ -42,5 +42,7 @@ export function analysisConfig(manifest: Manifest | undefined, settings: ServerS
   if (typeof budget === 'number' && budget > 0) config.latencyBudgetMs = budget;
   const timeout = d?.timeoutMs ?? a?.timeoutMs;
   config.timeoutMs = typeof timeout === 'number' && timeout > 0 ? timeout : config.latencyBudgetMs;
+  const hosted = d?.hostedModelTimeoutMs ?? a?.hostedModelTimeoutMs;
+  if (typeof hosted === 'number' && hosted > 0) config.hostedModelTimeoutMs = hosted;
   return config;
 }

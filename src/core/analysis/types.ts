@@ -83,6 +83,12 @@ export interface AnalysisConfig {
   latencyBudgetMs: number;
   /** Network timeout the no-timeout quick fix writes into its named constant, in ms (mlship.diagnostics.timeoutMs; default: the latency budget). */
   timeoutMs: number;
+  /**
+   * Timeout the no-timeout quick fix writes for calls to hosted model APIs and LLM servers (OpenAI-compatible,
+   * Anthropic, Hugging Face Inference, Replicate, Cohere, Mistral, Gemini, Bedrock, Ollama), in ms
+   * (mlship.diagnostics.hostedModelTimeoutMs): a generation takes seconds, far past a served model's latency budget.
+   */
+  hostedModelTimeoutMs: number;
   /** Threshold constant written by the no-confidence quick fix. */
   confidenceThreshold: number;
   /** Inference URL patterns added to DEFAULT_INFERENCE_URLS (urls.ts): substrings or `/regex/` strings. */
@@ -95,6 +101,7 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   predictPatterns: [],
   latencyBudgetMs: 50,
   timeoutMs: 50,
+  hostedModelTimeoutMs: 30_000,
   confidenceThreshold: 0.7,
 };
 

@@ -3,12 +3,21 @@
 // case-insensitive substring, or a regular expression written as `/…/` (flags after the closing slash). The settings
 // `analysis.inferenceUrls` (mlship.yaml) and `mlship.diagnostics.inferenceUrls` add entries to these defaults.
 
-export const DEFAULT_INFERENCE_URLS: readonly string[] = [
-  // Model servers: `/predict`-shaped paths, KServe v1/v2, TorchServe and Seldon `/predictions`, Vertex `:predict`.
+/** Model servers: `/predict`-shaped paths, KServe v1/v2, TorchServe and Seldon `/predictions`, Vertex `:predict`, SageMaker, Azure Custom Vision. */
+const MODEL_SERVER_URLS: readonly string[] = [
   '/\\/(predict|infer|inference|score|scoring|invocations)(?![\\w-])/i',
   '/(?<!\\/v1)\\/predictions(?![\\w-])/i',
   '/v2/models/',
   '/:(raw|stream|server_streaming_)?predict(?![\\w-])/i',
+  'runtime.sagemaker.',
+  '/customvision/',
+];
+
+/**
+ * Hosted model APIs and LLM servers: their answers (generations, above all) take seconds, so the no-timeout fix gives
+ * them their own timeout (`hostedModelTimeoutMs`) rather than a served model's latency budget.
+ */
+export const HOSTED_MODEL_URLS: readonly string[] = [
   // Replicate: creating a prediction (not polling `/v1/predictions/<id>`).
   '/\\/v1\\/predictions(?![\\w/-])/i',
   // Hugging Face Inference API (old and router URLs), Inference Endpoints.
@@ -22,11 +31,11 @@ export const DEFAULT_INFERENCE_URLS: readonly string[] = [
   '/\\/api\\/(generate|chat|embeddings|embed)(?![\\w/-])/i',
   // Vertex AI and Gemini.
   '/:(stream)?generateContent(?![\\w-])/i',
-  // SageMaker runtime, Cohere, Azure Custom Vision.
-  'runtime.sagemaker.',
+  // Cohere.
   '/api\\.cohere\\.(ai|com)\\/v\\d\\/(chat|generate|embed|classify|rerank)/i',
-  '/customvision/',
 ];
+
+export const DEFAULT_INFERENCE_URLS: readonly string[] = [...MODEL_SERVER_URLS, ...HOSTED_MODEL_URLS];
 
 /** A compiled list of URL patterns. */
 export interface InferenceUrlMatcher {
@@ -50,9 +59,14 @@ function compileEntry(entry: string): (url: string) => boolean {
   return (url) => url.toLowerCase().includes(needle);
 }
 
+/** Whether a URL (or the part of it a detector kept) is a hosted model API's or an LLM server's (`HOSTED_MODEL_URLS`). */
+export function isHostedModelUrl(url: string): boolean {
+  return inferenceUrlMatcher([], HOSTED_MODEL_URLS).test(url);
+}
+
 /** The defaults plus `extra` (user entries add to the defaults; blank entries are ignored). */
-export function inferenceUrlMatcher(extra: readonly string[] = []): InferenceUrlMatcher {
-  const entries = [...DEFAULT_INFERENCE_URLS, ...extra.filter((e) => typeof e === 'string' && e.trim() !== '')];
+export function inferenceUrlMatcher(extra: readonly string[] = [], defaults: readonly string[] = DEFAULT_INFERENCE_URLS): InferenceUrlMatcher {
+  const entries = [...defaults, ...extra.filter((e) => typeof e === 'string' && e.trim() !== '')];
   const key = entries.join('\u0000');
   let hit = cache.get(key);
   if (!hit) {

@@ -35,6 +35,7 @@ export interface AnalysisManifest {
   predictPatterns?: { callee: string; kind: 'local' | 'remote' }[];
   confidenceThreshold?: number;
   timeoutMs?: number;
+  hostedModelTimeoutMs?: number;
   inferenceUrls?: string[];
   exclude?: string[];
 }

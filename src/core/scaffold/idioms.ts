@@ -31,6 +31,14 @@ export const CONFIDENCE_THRESHOLD_NAME = 'CONFIDENCE_THRESHOLD';
 /** Python timeouts are in seconds (requests, httpx, aiohttp, botocore), JavaScript ones in milliseconds. */
 export const PY_TIMEOUT_NAME = 'INFERENCE_TIMEOUT_S';
 export const JS_TIMEOUT_NAME = 'INFERENCE_TIMEOUT_MS';
+/** The timeout of calls to hosted model APIs and LLM servers, whose answers take seconds (mlship.diagnostics.hostedModelTimeoutMs). */
+export const PY_HOSTED_TIMEOUT_NAME = 'HOSTED_MODEL_TIMEOUT_S';
+export const JS_HOSTED_TIMEOUT_NAME = 'HOSTED_MODEL_TIMEOUT_MS';
+
+/** What the comment beside a written timeout constant says its value comes from. */
+export function timeoutSource(hosted: boolean): string {
+  return hosted ? 'mlship.diagnostics.hostedModelTimeoutMs (hosted model APIs, LLM servers)' : 'mlship.diagnostics.timeoutMs (default: the latency budget)';
+}
 
 /** Seconds as Python writes them: 0.05, 1.5, 2.0. */
 export function pySeconds(ms: number): string {

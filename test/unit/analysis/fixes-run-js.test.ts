@@ -10,13 +10,18 @@ import { after, before, describe, test } from 'node:test';
 import { applyEdits } from '../../../src/core/analysis/edits';
 import { analyzeSource, fixesFor } from '../../../src/core/analysis/engine';
 import { loadGrammars, parse } from '../../../src/core/analysis/parser';
-import { DEFAULT_CONFIG, type Finding, type Language, type RuleId } from '../../../src/core/analysis/types';
+import { type AnalysisConfig, DEFAULT_CONFIG, type Finding, type Language, type RuleId } from '../../../src/core/analysis/types';
 import { countUnfixedEscapes, type FixCase, type Mode, runFixedCases, runJs as harness } from '../../fixRuns';
 import { corpusFiles } from '../../corpusFiles';
 
 const RULES: RuleId[] = ['no-fallback', 'no-confidence', 'no-timeout'];
+/**
+ * The harness waits out each timeout the fixed code sets; the hosted-model default (30 s) would make every hosted SDK
+ * run take that long, so hosted calls get 100 ms here. Model servers keep the default (the latency budget, 50 ms).
+ */
+const CONFIG: AnalysisConfig = { ...DEFAULT_CONFIG, hostedModelTimeoutMs: 100 };
 function apply(src: string, f: Finding, lang: Language): { text: string; title: string } | undefined {
-  const fix = fixesFor(f, src, lang, DEFAULT_CONFIG)[0];
+  const fix = fixesFor(f, src, lang, CONFIG)[0];
   return fix ? { text: applyEdits(src, fix.edits), title: fix.title } : undefined;
 }
 
@@ -25,7 +30,7 @@ function fixAll(src: string, lang: Language, rule: RuleId): { text: string; coun
   let text = src;
   let count = 0;
   for (let round = 0; round < 30; round++) {
-    const f = analyzeSource(text, lang, DEFAULT_CONFIG).result.findings.find((x) => x.rule === rule && fixesFor(x, text, lang, DEFAULT_CONFIG).length > 0);
+    const f = analyzeSource(text, lang, CONFIG).result.findings.find((x) => x.rule === rule && fixesFor(x, text, lang, CONFIG).length > 0);
     const next = f ? apply(text, f, lang) : undefined;
     if (!next || next.text === text) break;
     text = next.text;
@@ -94,7 +99,7 @@ describe('JavaScript/TypeScript quick fixes run on their failure paths', () => {
     for (const { path, lang } of corpusFiles()) {
       if (lang === 'python') continue;
       const src = readFileSync(path, 'utf8');
-      const { result } = analyzeSource(src, lang, DEFAULT_CONFIG);
+      const { result } = analyzeSource(src, lang, CONFIG);
       for (const f of result.findings) {
         if (!RULES.includes(f.rule)) continue;
         const name = `${basename(path)}:${f.range.start.line + 1} ${f.rule}`;
@@ -108,7 +113,7 @@ describe('JavaScript/TypeScript quick fixes run on their failure paths', () => {
         const rest = fixAll(timed.text, lang, 'no-fallback');
         // The call's own fallback fix (when it had none): its function is then found by the fallback it calls.
         const own = f.rule === 'no-fallback' ? f : result.findings.find((x) => x.rule === 'no-fallback' && sameRange(x, f));
-        const ownTitle = own ? (fixesFor(own, src, lang, DEFAULT_CONFIG)[0]?.title ?? '') : '';
+        const ownTitle = own ? (fixesFor(own, src, lang, CONFIG)[0]?.title ?? '') : '';
         const ourFallback = own !== undefined;
         const named = /fall back to (\w+)\(\)/.exec(ownTitle)?.[1];
         const marker = named ? `${named}(` : f.rule === 'no-confidence' ? 'CONFIDENCE_THRESHOLD)' : calleeOf(src, f);

@@ -306,13 +306,48 @@ export async function all(text: string) {
     const result = check(src);
     assert.deepEqual(result.calls.map((c) => c.label), ['Anthropic messages.create', 'Gemini model.generateContent', 'Bedrock InvokeModel', 'OpenAI-style createChatCompletion']);
     const fixed = applyFix(src, 'typescript', 'no-timeout');
-    assert.match(fixed, /generateContent\(text, \{ signal: AbortSignal\.timeout\(INFERENCE_TIMEOUT_MS\) \}\)/);
-    assert.match(fixed, /const INFERENCE_TIMEOUT_MS = 50;/);
+    // Hosted model APIs get the hosted-model constant (mlship.diagnostics.hostedModelTimeoutMs), not the latency budget.
+    assert.match(fixed, /generateContent\(text, \{ signal: AbortSignal\.timeout\(HOSTED_MODEL_TIMEOUT_MS\) \}\)/);
+    assert.match(fixed, /const HOSTED_MODEL_TIMEOUT_MS = 30000; \/\/ ms; mlship\.diagnostics\.hostedModelTimeoutMs/);
+    assert.doesNotMatch(fixed, /INFERENCE_TIMEOUT_MS/);
   });
 
   test('OpenAI request options: the fix adds { timeout } as the second argument', () => {
     const src = "import OpenAI from 'openai';\nconst client = new OpenAI();\nexport async function ask(q) {\n  try {\n    const r = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: q }] });\n    return { text: r.choices[0].message.content, model: r.model };\n  } catch { return null; }\n}\n";
-    assert.match(applyFix(src, 'javascript', 'no-timeout'), /content: q \}\] \}, \{ timeout: INFERENCE_TIMEOUT_MS \}\)/);
+    assert.match(applyFix(src, 'javascript', 'no-timeout'), /content: q \}\] \}, \{ timeout: HOSTED_MODEL_TIMEOUT_MS \}\)/);
+  });
+
+  test('no-timeout: hosted model APIs and LLM servers get their own constant, model servers the latency budget', () => {
+    const config = { ...DEFAULT_CONFIG, timeoutMs: 80, hostedModelTimeoutMs: 45_000 };
+    const fixAllOf = (src: string): string => {
+      let text = src;
+      for (let i = 0; i < 5; i++) {
+        const f = analyzeSource(text, 'javascript', config).result.findings.find((x) => x.rule === 'no-timeout');
+        const fix = f && fixesFor(f, text, 'javascript', config)[0];
+        if (!fix) break;
+        text = applyEdits(text, fix.edits);
+      }
+      return text;
+    };
+    const src = [
+      "import axios from 'axios';",
+      'export async function score(x) {',
+      "  try { return (await fetch('http://scorer:8080/v1/models/churn:predict', { method: 'POST', body: x })).json(); } catch { return null; }",
+      '}',
+      'export async function complete(q) {',
+      "  try { return (await fetch('https://api.openai.com/v1/chat/completions', { method: 'POST', body: q })).json(); } catch { return null; }",
+      '}',
+      'export async function local(q) {',
+      "  try { return (await axios.post('http://localhost:11434/api/generate', { prompt: q })).data; } catch { return null; }",
+      '}',
+      '',
+    ].join('\n');
+    const fixed = fixAllOf(src);
+    assert.match(fixed, /churn:predict', \{ method: 'POST', body: x, signal: AbortSignal\.timeout\(INFERENCE_TIMEOUT_MS\) \}/);
+    assert.match(fixed, /chat\/completions', \{ method: 'POST', body: q, signal: AbortSignal\.timeout\(HOSTED_MODEL_TIMEOUT_MS\) \}/);
+    assert.match(fixed, /api\/generate', \{ prompt: q \}, \{ timeout: HOSTED_MODEL_TIMEOUT_MS \}/);
+    assert.match(fixed, /const INFERENCE_TIMEOUT_MS = 80;/);
+    assert.equal(fixed.match(/const HOSTED_MODEL_TIMEOUT_MS = 45000;/g)?.length, 1, fixed);
   });
 });
 

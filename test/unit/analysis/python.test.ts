@@ -866,16 +866,52 @@ describe('python analyzer: quick fixes', () => {
   it('sets the timeout on an SDK client whose calls take none, in the unit its constructor takes', () => {
     const call = (client: string, method: string) => py(['from huggingface_hub import InferenceClient', 'from mistralai import Mistral', 'import cohere', client, 'def go(x):', '    try:', `        return c.${method}`, '    except Exception:', '        return None']);
     const hf = applyFix(call('c = InferenceClient("org/model", token="t")', 'text_classification(x)'), only(call('c = InferenceClient("org/model", token="t")', 'text_classification(x)'), 'no-timeout'));
-    assert.match(hf, /\nINFERENCE_TIMEOUT_S = 0\.05 {2}#[^\n]*\nc = InferenceClient\("org\/model", token="t", timeout=INFERENCE_TIMEOUT_S\)/);
+    // Hosted model APIs: the hosted-model constant (mlship.diagnostics.hostedModelTimeoutMs), not the latency budget.
+    assert.match(hf, /\nHOSTED_MODEL_TIMEOUT_S = 30\.0 {2}# seconds; mlship\.diagnostics\.hostedModelTimeoutMs[^\n]*\nc = InferenceClient\("org\/model", token="t", timeout=HOSTED_MODEL_TIMEOUT_S\)/);
     // A timeout of None is replaced, not repeated.
     const none = call('c = cohere.Client("key", timeout=None)', 'embed(texts=[x])');
-    assert.match(applyFix(none, only(none, 'no-timeout')), /cohere\.Client\("key", timeout=INFERENCE_TIMEOUT_S\)/);
+    assert.match(applyFix(none, only(none, 'no-timeout')), /cohere\.Client\("key", timeout=HOSTED_MODEL_TIMEOUT_S\)/);
     const mistral = call('c = Mistral(api_key="k")', 'chat.complete(model="m", messages=x)');
-    assert.match(applyFix(mistral, only(mistral, 'no-timeout')), /Mistral\(api_key="k", timeout_ms=int\(INFERENCE_TIMEOUT_S \* 1000\)\)/);
+    assert.match(applyFix(mistral, only(mistral, 'no-timeout')), /Mistral\(api_key="k", timeout_ms=int\(HOSTED_MODEL_TIMEOUT_S \* 1000\)\)/);
     // Built from a dict of options, or above the imports the constant would follow: no fix (it could not be checked).
     for (const src of [call('c = InferenceClient(**OPTIONS)', 'text_classification(x)'), py(['from huggingface_hub import InferenceClient', 'c = InferenceClient("org/model")', 'import json', 'def go(x):', '    try:', '        return c.text_classification(x)', '    except Exception:', '        return None'])]) {
       assert.deepEqual(fixesFor(only(src, 'no-timeout'), src, 'python', DEFAULT_CONFIG), [], src);
     }
+  });
+
+  it('hosted model APIs and LLM servers get their own timeout constant; model servers and Triton the latency budget', () => {
+    const config: AnalysisConfig = { ...DEFAULT_CONFIG, timeoutMs: 120, hostedModelTimeoutMs: 20_000 };
+    let src = py([
+      'import openai',
+      'import requests',
+      'client = openai.OpenAI()',
+      'def score(x):',
+      '    try:',
+      '        return requests.post("http://scorer:8080/predict", json=x).json()',
+      '    except Exception:',
+      '        return None',
+      'def ask(q):',
+      '    try:',
+      '        return client.chat.completions.create(model="m", messages=q)',
+      '    except Exception:',
+      '        return None',
+      'def local(q):',
+      '    try:',
+      '        return requests.post("http://localhost:11434/api/generate", json=q).json()',
+      '    except Exception:',
+      '        return None',
+    ]);
+    for (let i = 0; i < 5; i++) {
+      const f = analyzeSource(src, 'python', config).result.findings.find((x) => x.rule === 'no-timeout');
+      const fix = f && fixesFor(f, src, 'python', config)[0];
+      if (!fix) break;
+      src = applyEdits(src, fix.edits);
+    }
+    assert.match(src, /\nINFERENCE_TIMEOUT_S = 0\.12 {2}#/);
+    assert.equal(src.match(/\nHOSTED_MODEL_TIMEOUT_S = 20\.0 {2}#/g)?.length, 1, src);
+    assert.match(src, /scorer:8080\/predict", json=x, timeout=INFERENCE_TIMEOUT_S\)/);
+    assert.match(src, /create\(model="m", messages=q, timeout=HOSTED_MODEL_TIMEOUT_S\)/);
+    assert.match(src, /api\/generate", json=q, timeout=HOSTED_MODEL_TIMEOUT_S\)/);
   });
 
   it('Triton: the HTTP client gets connection and network timeouts; the gRPC client has none to set (a call with client_timeout= has one)', () => {

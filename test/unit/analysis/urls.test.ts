@@ -6,7 +6,7 @@ import { analyzeSource } from '../../../src/core/analysis/engine';
 import { loadGrammars } from '../../../src/core/analysis/parser';
 import { analysisConfig } from '../../../src/core/analysis/settings';
 import { DEFAULT_CONFIG } from '../../../src/core/analysis/types';
-import { DEFAULT_INFERENCE_URLS, inferenceUrlMatcher, isInferenceUrlName } from '../../../src/core/analysis/urls';
+import { DEFAULT_INFERENCE_URLS, inferenceUrlMatcher, isHostedModelUrl, isInferenceUrlName } from '../../../src/core/analysis/urls';
 import { parseManifest } from '../../../src/core/config/manifest';
 
 describe('inference URL patterns', () => {
@@ -58,6 +58,34 @@ describe('inference URL patterns', () => {
     const config = analysisConfig(manifest, { diagnostics: { inferenceUrls: ['/score-batch', 42 as unknown as string] } });
     assert.deepEqual(config.inferenceUrls, ['/v1/rank', '/score-batch']);
     assert.equal(analysisConfig(undefined, undefined).inferenceUrls, undefined);
+  });
+
+  test('hosted model APIs and LLM servers, told from model servers (their timeout is hostedModelTimeoutMs)', () => {
+    const hosted = [
+      'https://api-inference.huggingface.co/models/gpt2',
+      'https://router.huggingface.co/hf-inference/models/distilbert',
+      'https://x1.us-east-1.aws.endpoints.huggingface.cloud',
+      'https://api.openai.com/v1/chat/completions',
+      'http://vllm:8000/v1/completions',
+      'https://api.openai.com/v1/embeddings',
+      'http://localhost:11434/api/generate',
+      'https://api.replicate.com/v1/predictions',
+      'https://api.cohere.com/v2/chat',
+      'https://generativelanguage.googleapis.com/v1beta/models/gemini-pro:generateContent',
+    ];
+    const servers = ['http://scorer:8080/predict', 'http://kserve/v2/models/churn/infer', 'http://torchserve:8080/predictions/resnet', 'https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/e/invocations', 'https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/l/endpoints/1:predict'];
+    for (const u of hosted) assert.ok(isHostedModelUrl(u) && inferenceUrlMatcher().test(u), u);
+    for (const u of servers) assert.ok(!isHostedModelUrl(u) && inferenceUrlMatcher().test(u), u);
+  });
+
+  test('settings: hostedModelTimeoutMs from mlship.yaml, overridden by mlship.diagnostics; not a number above 0 keeps the default', () => {
+    const { manifest, issues } = parseManifest('version: 1\nanalysis:\n  timeoutMs: 200\n  hostedModelTimeoutMs: 60000\n');
+    assert.deepEqual(issues, []);
+    assert.deepEqual([analysisConfig(manifest, undefined).timeoutMs, analysisConfig(manifest, undefined).hostedModelTimeoutMs], [200, 60_000]);
+    assert.equal(analysisConfig(manifest, { diagnostics: { hostedModelTimeoutMs: 10_000 } }).hostedModelTimeoutMs, 10_000);
+    for (const bad of [0, -5, '9000' as unknown as number]) assert.equal(analysisConfig(undefined, { diagnostics: { hostedModelTimeoutMs: bad } }).hostedModelTimeoutMs, DEFAULT_CONFIG.hostedModelTimeoutMs);
+    // The latency budget drives the model-server timeout, never the hosted one.
+    assert.equal(analysisConfig(undefined, { latencyBudgetMs: 80 }).hostedModelTimeoutMs, 30_000);
   });
 
   test('a custom pattern makes a call an inference call', () => {

@@ -2,7 +2,7 @@
 // script-tag globals), hosted-model SDKs (OpenAI-compatible, Hugging Face Inference, Replicate, Cohere, Vertex AI,
 // Bedrock…), HTTP calls to inference URLs (fetch, axios, got, undici), SageMaker InvokeEndpoint, and user patterns.
 import type { PredictKind, PredictPattern } from '../types';
-import { inferenceUrlMatcher, type InferenceUrlMatcher, isInferenceUrlName } from '../urls';
+import { inferenceUrlMatcher, type InferenceUrlMatcher, isHostedModelUrl, isInferenceUrlName } from '../urls';
 import { type Ast, child, type JNode, outerValue, propName, text, unwrap } from './ast';
 import { AXIOS_METHODS, FACE_API_FUNCTIONS, FETCH_MODULES, GOT_METHODS, HF_RE, ORT_RE, type SdkName, SDKS, sdkOfModule, SCRIPT_GLOBALS, TF_METHODS, TF_MODELS_METHODS, TF_MODELS_RE, TFJS_RE } from './libs';
 import { argsOf, type Resolver, type Val } from './resolve';
@@ -25,6 +25,8 @@ export interface Detected {
   sdk?: SdkName;
   /** The result is a class decision with scores (pipeline labels, classify/detect results) or, false, never one. */
   labels?: boolean;
+  /** A hosted model API or an LLM server (an SDK call, a hosted URL): its answers take seconds. */
+  hosted?: boolean;
 }
 
 /** Paths that identify a model server's inference endpoint (the built-in patterns; see urls.ts for all). */
@@ -199,7 +201,8 @@ function remote(at: CallSite, client: RemoteClient, name: string, urlNode: JNode
     if (named !== undefined) shown = url !== undefined && url !== '${…}' ? urlPath(url).replace('${…}', named) : named;
   }
   if (shown === undefined) return undefined;
-  return { node: call, kind: 'remote', label: `${name} to ${shown}`, promise: true, client, ...(method !== undefined ? { method } : {}), ...(via ? { via } : {}) };
+  const hosted = url !== undefined && isHostedModelUrl(url);
+  return { node: call, kind: 'remote', label: `${name} to ${shown}`, promise: true, client, ...(method !== undefined ? { method } : {}), ...(via ? { via } : {}), ...(hosted ? { hosted } : {}) };
 }
 
 /** A property of an object literal the expression `cfg` holds, with its string value when known. */
@@ -319,7 +322,7 @@ export function detectCall(env: DetectEnv, call: JNode): Detected | undefined {
     if (prop === 'send' && args[0]) {
       const cmd = r.eval(args[0]);
       if (cmd.k === 'obj' && cmd.what === 'sm-command') return { node: call, kind: 'sagemaker', label: 'SageMaker InvokeEndpoint', promise: true, client: 'sagemaker', via: rv };
-      if (cmd.k === 'obj' && cmd.what === 'bedrock-command') return { node: call, kind: 'remote', label: `Bedrock ${cmd.task ?? 'InvokeModel'}`, promise: true, client: 'sdk', sdk: 'bedrock', via: rv, labels: false };
+      if (cmd.k === 'obj' && cmd.what === 'bedrock-command') return { node: call, kind: 'remote', label: `Bedrock ${cmd.task ?? 'InvokeModel'}`, promise: true, client: 'sdk', sdk: 'bedrock', via: rv, labels: false, hosted: true };
     }
     if (rv.k === 'unknown' || (rv.k === 'mod' && rv.mod !== '#global' && !ORT_RE.test(rv.mod) && !TFJS_RE.test(rv.mod) && !HF_RE.test(rv.mod) && !TF_MODELS_RE.test(rv.mod))) {
       const name = lastName(ast, objNode) ?? '';
@@ -374,7 +377,9 @@ function memberChain(ast: Ast, n: JNode | undefined): string[] {
 /** A hosted-model SDK call (`client.chat.completions.create`, `hf.textClassification`, `replicate.run`). */
 function sdkCall(call: JNode, sdk: SdkName, path: string[], via: Val | undefined): Detected {
   const info = SDKS[sdk];
-  return { node: call, kind: sdk === 'vertex' ? 'vertex' : 'remote', label: `${info.label} ${path.join('.')}`, promise: true, client: 'sdk', sdk, ...(via ? { via } : {}), labels: info.labels ? info.labels(path) : false };
+  // Vertex AI's prediction endpoints serve a deployed model; its generative calls are hosted like the other SDKs'.
+  const hosted = !(sdk === 'vertex' && /^(?:predict|rawPredict|streamRawPredict|explain)$/.test(path.join('.')));
+  return { node: call, kind: sdk === 'vertex' ? 'vertex' : 'remote', label: `${info.label} ${path.join('.')}`, promise: true, client: 'sdk', sdk, ...(via ? { via } : {}), labels: info.labels ? info.labels(path) : false, ...(hosted ? { hosted } : {}) };
 }
 
 /** Calls that unpickle model data in JS (jpickle, pickleparser). */

@@ -7,7 +7,7 @@ import { type Ast, child, FUNCTION_TYPES, type JNode, namedKids, posAt, propName
 import { SDKS } from './libs';
 import { argsOf } from './resolve';
 import { fallbackNameFor, type JsFunction, jsFunctionOf, jsReturnPlaceholder } from './fallback';
-import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, JS_TIMEOUT_NAME, jsFallbackName, LOW_CONFIDENCE_LOG_MESSAGE } from '../../scaffold/idioms';
+import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, JS_HOSTED_TIMEOUT_NAME, JS_TIMEOUT_NAME, jsFallbackName, LOW_CONFIDENCE_LOG_MESSAGE, timeoutSource } from '../../scaffold/idioms';
 
 const THRESHOLD_CONST = CONFIDENCE_THRESHOLD_NAME;
 const LOG_LINE = `console.error('${FALLBACK_LOG_MESSAGE}', err)`;
@@ -567,9 +567,10 @@ function isRequireDecl(ast: Ast, decl: JNode): boolean {
 // ------------------------------------------------------------------ no-timeout
 
 function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
-  const ms = Math.max(1, Math.round(w.config.timeoutMs));
-  const T = JS_TIMEOUT_NAME;
   const d = rec.d;
+  // Hosted model APIs and LLM servers answer in seconds: their own constant, not the served model's latency budget.
+  const ms = Math.max(1, Math.round(d.hosted ? w.config.hostedModelTimeoutMs : w.config.timeoutMs));
+  const T = d.hosted ? JS_HOSTED_TIMEOUT_NAME : JS_TIMEOUT_NAME;
   const call = d.node;
   const args = argsOf(call);
   const r = w.a.env.r;
@@ -642,6 +643,6 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
       return undefined;
   }
   if (edits.length === 0) return undefined;
-  if (!w.visible(T, call)) edits.push(...w.moduleConstEdit(`const ${T} = ${ms}${w.s} // ms; mlship.diagnostics.timeoutMs (default: the latency budget)`));
+  if (!w.visible(T, call)) edits.push(...w.moduleConstEdit(`const ${T} = ${ms}${w.s} // ms; ${timeoutSource(d.hosted === true)}`));
   return { title, rule: 'no-timeout', edits, isPreferred: true, fixAllSafe: true };
 }

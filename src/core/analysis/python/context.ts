@@ -9,6 +9,7 @@ import type { RawFinding } from '../engine';
 import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type PredictCall, type PredictKind, type PredictPattern, type Range, type RuleId, type SourceContext } from '../types';
 import { classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
 import { isTestFile } from '../paths';
+import { isHostedModelUrl } from '../urls';
 import { classifyCallees, DECIDES, type Flow, isMetricCallee, labelName, LEAVES, numericName, type Sink, useAround } from './flow';
 import { rescanPython } from './rescan';
 import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span, topLevelStarts } from './scan';
@@ -44,6 +45,8 @@ export interface CallRecord {
   assign: Assign | undefined;
   /** For SageMaker: the boto3.client assignment; for an SDK client with no timeout: its constructor's assignment. */
   clientAssign: Assign | undefined;
+  /** A hosted model API or an LLM server (an SDK client, Bedrock, a hosted URL): its answers take seconds. */
+  hosted?: boolean;
   customKind?: PredictPattern['kind'];
   /** Estimator known to be a classifier (the no-confidence fix rewrites it with predict_proba). */
   classifier: boolean;
@@ -1494,6 +1497,7 @@ export class PyContext {
     let label = '';
     let classifier = false;
     let clientAssign: Assign | undefined;
+    let hosted = false;
     let timeoutState: CheckState = 'n/a';
     let confidenceMode: ConfidenceMode = 'generic';
     let call: Span | undefined;
@@ -1504,6 +1508,7 @@ export class PyContext {
       if (!call) return;
       kind = llm.local ? 'llm-local' : 'llm';
       lib = llm.lib;
+      hosted = lib !== 'tritonclient';
       label = `${llm.lib} ${llm.what}`;
       confidenceMode = 'none';
       if (!llm.local) {
@@ -1572,6 +1577,7 @@ export class PyContext {
       if (!url) return this.visitCustom(site, records);
       kind = 'remote';
       lib = httpLib;
+      hosted = isHostedModelUrl(url);
       label = `${recvText && root !== httpLib ? `${httpLib} ${lastSeg(recvText)}` : httpLib}.${method} to ${url}`;
       const tk = args.keywords.get('timeout');
       const tv = tk ? this.scan.masked.slice(tk.start, tk.end).trim() : undefined;
@@ -1587,6 +1593,7 @@ export class PyContext {
       const bedrock = method.startsWith('invoke_model') || method.startsWith('converse');
       if (bedrock && !(o.t === 'sagemaker' && o.service === 'bedrock') && !/bedrock/i.test(this.receiverOf(site, call))) return this.visitCustom(site, records);
       kind = 'sagemaker';
+      hosted = bedrock;
       label = `${bedrock ? 'Bedrock' : 'SageMaker'} ${method}`;
       if (o.t === 'sagemaker' && o.assign >= 0) {
         clientAssign = this.scan.assigns[o.assign];
@@ -1615,6 +1622,7 @@ export class PyContext {
     const rec = this.finish(site, call, kind, label, method, lib, timeoutState, confidenceMode);
     rec.classifier = classifier;
     rec.clientAssign = clientAssign;
+    if (hosted) rec.hosted = true;
     records.push(rec);
   }
 

@@ -3,7 +3,7 @@
 // only. Every fix keeps the statement's indentation, the file's indent unit and line endings.
 import type { Node, Tree } from 'web-tree-sitter';
 import { eolOf, indentUnit } from '../edits';
-import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, LOW_CONFIDENCE_LOG_MESSAGE, PY_TIMEOUT_NAME, pyFallbackName, pySeconds } from '../../scaffold/idioms';
+import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, LOW_CONFIDENCE_LOG_MESSAGE, PY_HOSTED_TIMEOUT_NAME, PY_TIMEOUT_NAME, pyFallbackName, pySeconds, timeoutSource } from '../../scaffold/idioms';
 import { enclosingFunction, type PyFunction, returnPlaceholder } from './fallback';
 import type { AnalysisConfig, CodeFix, Finding, Position, Range, SourceContext, TextEdit } from '../types';
 import { analyzePython, type CallRecord, type PyContext } from './context';
@@ -526,19 +526,31 @@ class Fixer {
     else this.w.insert(e, `, ${text}`);
   }
 
-  /** The module's timeout constant (`INFERENCE_TIMEOUT_S = 0.05`), added after the imports when missing. */
+  /**
+   * The module's timeout constant, added after the imports when missing: `INFERENCE_TIMEOUT_S = 0.05` for a model
+   * server, `HOSTED_MODEL_TIMEOUT_S = 30.0` for a hosted model API or an LLM server (`CallRecord.hosted`).
+   */
   timeoutConstant(): string {
-    if (!this.moduleBinds(PY_TIMEOUT_NAME) && !this.planned.has(PY_TIMEOUT_NAME)) {
-      this.planned.add(PY_TIMEOUT_NAME);
-      this.addModuleBlocks([[`${PY_TIMEOUT_NAME} = ${pySeconds(this.config.timeoutMs)}  # seconds; mlship.diagnostics.timeoutMs (default: the latency budget)`]]);
+    const { name, secs, setting } = this.timeoutOf();
+    if (!this.moduleBinds(name) && !this.planned.has(name)) {
+      this.planned.add(name);
+      this.addModuleBlocks([[`${name} = ${secs}  # seconds; ${setting}`]]);
     }
-    return PY_TIMEOUT_NAME;
+    return name;
+  }
+
+  /** The constant this call's timeout comes from: its name, its value in seconds, and the setting behind the value. */
+  private timeoutOf(): { name: string; secs: string; setting: string } {
+    return this.rec.hosted
+      ? { name: PY_HOSTED_TIMEOUT_NAME, secs: pySeconds(this.config.hostedModelTimeoutMs), setting: timeoutSource(true) }
+      : { name: PY_TIMEOUT_NAME, secs: pySeconds(this.config.timeoutMs), setting: timeoutSource(false) };
   }
 
   /** no-timeout: a timeout from the module's timeout constant. */
   addTimeout(): CodeFix | undefined {
     const rec = this.rec;
-    const title = `Add a timeout (${PY_TIMEOUT_NAME} = ${pySeconds(this.config.timeoutMs)} s)`;
+    const constant = this.timeoutOf();
+    const title = `Add a timeout (${constant.name} = ${constant.secs} s)`;
     if (rec.kind === 'sagemaker') return this.addBotoConfig(title);
     // SDKs whose calls take a `timeout=` (OpenAI-style clients, litellm); the others are configured on their client.
     if (rec.kind === 'llm' && !/^(?:openai|anthropic|groq|together|litellm)$/.test(rec.lib)) return this.addClientTimeout(title);
@@ -564,7 +576,7 @@ class Fixer {
 
   /**
    * An SDK client whose calls take no timeout (Hugging Face InferenceClient, Cohere, Replicate, Mistral, Triton HTTP): the
-   * timeout goes on the constructor the file calls (`InferenceClient(model, timeout=INFERENCE_TIMEOUT_S)`).
+   * timeout goes on the constructor the file calls (`InferenceClient(model, timeout=HOSTED_MODEL_TIMEOUT_S)`).
    */
   addClientTimeout(title: string): CodeFix | undefined {
     const a: Assign | undefined = this.rec.clientAssign;

@@ -22,7 +22,7 @@ export const RULES: Record<RuleId, RuleInfo> = {
   'no-confidence': rule('no-confidence', 'Hard label used without a confidence threshold',
     "The hard label is used without checking the model's confidence: uncertain predictions act like certain ones; compare the probability to a threshold and abstain or fall back below it.", 'warning'),
   'no-timeout': rule('no-timeout', 'Remote inference without a timeout',
-    'This remote inference call has no timeout: a slow or hung model server blocks the request indefinitely; set a timeout within the latency budget.', 'warning'),
+    'This remote inference call has no timeout: a slow or hung model server or hosted model API blocks the request indefinitely; set one: the latency budget for a model you serve, seconds for a hosted API or an LLM.', 'warning'),
   'untraced-prediction': rule('untraced-prediction', 'Prediction not traced to a model version',
     'This prediction is used without recording the model version: a wrong prediction cannot be traced to the model that made it; log model_version with it.', 'hint'),
   'unsafe-model-load': rule('unsafe-model-load', 'Unsafe model loading',

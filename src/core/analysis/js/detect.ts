@@ -382,6 +382,9 @@ function sdkCall(call: JNode, sdk: SdkName, path: string[], via: Val | undefined
   return { node: call, kind: sdk === 'vertex' ? 'vertex' : 'remote', label: `${info.label} ${path.join('.')}`, promise: true, client: 'sdk', sdk, ...(via ? { via } : {}), labels: info.labels ? info.labels(path) : false, ...(hosted ? { hosted } : {}) };
 }
 
+/** What a jpickle function or a pickle parser's method that unpickles is called. */
+const UNPICKLE_NAMES = /^(?:loads?|parse|unpickle)$/;
+
 /** Calls that unpickle model data in JS (jpickle, pickleparser). */
 export function isUnsafeLoad(env: DetectEnv, call: JNode): boolean {
   if (!env.unpickles) return false;
@@ -389,10 +392,12 @@ export function isUnsafeLoad(env: DetectEnv, call: JNode): boolean {
   const callee = child(call, 'function');
   if (!callee) return false;
   const c = unwrap(callee);
+  // A method's name is the last step of the path either test reads: most calls are told apart by it, unevaluated.
+  const prop = c.type === 'member_expression' ? (propName(ast, child(c, 'property')) ?? '') : undefined;
+  if (prop !== undefined && !UNPICKLE_NAMES.test(prop)) return false;
   const cv = r.eval(c);
-  if (cv.k === 'mod' && cv.mod === 'jpickle' && cv.path.length === 1 && /^(loads?|parse|unpickle)$/.test(cv.path[0] ?? '')) return true;
-  if (c.type === 'member_expression') {
-    const prop = propName(ast, child(c, 'property')) ?? '';
+  if (cv.k === 'mod' && cv.mod === 'jpickle' && cv.path.length === 1 && UNPICKLE_NAMES.test(cv.path[0] ?? '')) return true;
+  if (prop !== undefined) {
     const rv = r.eval(child(c, 'object'));
     if (rv.k === 'obj' && rv.what === 'pickle-parser' && /^(parse|load|loads)$/.test(prop)) return true;
   }

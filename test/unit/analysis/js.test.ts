@@ -845,6 +845,15 @@ function f(x) {
     assert.ok(out4.includes('  if (probs[best] < CONFIDENCE_THRESHOLD) {\n'), out4);
   });
 
+  test('no-timeout: a call written one argument a line with a trailing comma gets its options on a line of their own', () => {
+    const axiosSrc = "import axios from 'axios';\nexport async function go(payload) {\n  try {\n    const r = await axios.post(\n      'http://scorer/predict',\n      payload,\n    );\n    return r.data;\n  } catch { return null; }\n}\n";
+    const a = applyFix(axiosSrc, 'javascript', 'no-timeout');
+    assert.ok(a.includes("      'http://scorer/predict',\n      payload,\n      { timeout: INFERENCE_TIMEOUT_MS },\n    );\n"), a);
+    const fetchSrc = "export async function go() {\n  try {\n    const r = await fetch(\n      'http://scorer/predict',\n    );\n    return r.json();\n  } catch { return null; }\n}\n";
+    const f = applyFix(fetchSrc, 'javascript', 'no-timeout');
+    assert.ok(f.includes("      'http://scorer/predict',\n      { signal: AbortSignal.timeout(INFERENCE_TIMEOUT_MS) },\n    );\n"), f);
+  });
+
   test('no-timeout: fetch options, with the INFERENCE_TIMEOUT_MS constant (mlship.diagnostics.timeoutMs)', () => {
     const fetchNoOpts = applyFix(`async function f() {\n  return fetch('/predict');\n}\n`, 'javascript', 'no-timeout');
     assert.ok(fetchNoOpts.includes(`fetch('/predict', { signal: AbortSignal.timeout(INFERENCE_TIMEOUT_MS) })`), fetchNoOpts);

@@ -914,6 +914,15 @@ describe('python analyzer: quick fixes', () => {
     assert.match(src, /api\/generate", json=q, timeout=HOSTED_MODEL_TIMEOUT_S\)/);
   });
 
+  it('a multi-line call with a trailing comma gets the timeout on a line of its own, indented as the arguments', () => {
+    const src = py(['import requests', 'def go(x):', '    try:', '        r = requests.post(', '            "http://scorer/predict",', '            json={', '                "x": x,', '            },', '        )', '        return r.json()', '    except Exception:', '        return None']);
+    const out = applyFix(src, only(src, 'no-timeout'));
+    assert.match(out, /\n {12}json=\{\n {16}"x": x,\n {12}\},\n {12}timeout=INFERENCE_TIMEOUT_S,\n {8}\)\n/, out);
+    // One line, or no trailing comma: the argument goes after the last one, on its line.
+    const flat = py(['import requests', 'def go(x):', '    try:', '        return requests.post(', '            "http://scorer/predict", json=x', '        ).json()', '    except Exception:', '        return None']);
+    assert.match(applyFix(flat, only(flat, 'no-timeout')), /json=x, timeout=INFERENCE_TIMEOUT_S\n {8}\)\.json\(\)/);
+  });
+
   it('Triton: the HTTP client gets connection and network timeouts; the gRPC client has none to set (a call with client_timeout= has one)', () => {
     const grpc = (call: string) => py(['import tritonclient.grpc as grpcclient', 'client = grpcclient.InferenceServerClient(url="localhost:8001")', 'def go(inputs):', '    try:', `        return ${call}`, '    except Exception:', '        return None']);
     const without = grpc('client.infer("m", inputs)');

@@ -179,7 +179,18 @@ class FixWriter {
 
   /** Inserts `, <text>` after argument `after` (or as the first argument). */
   addArgument(call: JNode, after: JNode | undefined, argText: string): TextEdit[] {
-    if (after) return [this.edit(after.end, after.end, `, ${argText}`)];
+    if (after) {
+      // A trailing comma and the closing parenthesis on a line of its own (Prettier's style): the new argument gets a
+      // line of its own, indented as the line of the argument before it, with its own trailing comma.
+      const trailing = /^[ \t]*,([ \t]*\r?\n\s*)\)/.exec(this.src.slice(after.end, after.end + 200));
+      if (trailing) {
+        const lineStart = this.src.lastIndexOf('\n', after.start - 1) + 1;
+        const indent = /^[ \t]*/.exec(this.src.slice(lineStart, after.start))?.[0] ?? '';
+        const comma = after.end + (trailing[0].indexOf(',') + 1);
+        return [this.edit(comma, comma, `${this.eol}${indent}${argText},`)];
+      }
+      return [this.edit(after.end, after.end, `, ${argText}`)];
+    }
     const a = child(call, 'arguments');
     if (!a || a.type !== 'arguments') return [];
     return [this.edit(a.start + 1, a.start + 1, argText)];

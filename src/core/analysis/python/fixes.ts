@@ -522,8 +522,17 @@ class Fixer {
       this.w.insert(paren + 1, text);
       return;
     }
-    if (masked[e - 1] === ',') this.w.insert(e, ` ${text}`);
-    else this.w.insert(e, `, ${text}`);
+    if (masked[e - 1] !== ',') {
+      this.w.insert(e, `, ${text}`);
+      return;
+    }
+    // A trailing comma before a closing parenthesis on a line of its own (`black` style): a line of its own, as indented
+    // as the line the comma ends, with its own trailing comma.
+    if (masked.slice(e, close - 1).includes('\n')) {
+      const lineStart = masked.lastIndexOf('\n', e - 1) + 1;
+      const indent = /^[ \t]*/.exec(this.source.slice(lineStart, e))?.[0] ?? '';
+      this.w.insert(e, `${this.w.eol}${indent}${text},`);
+    } else this.w.insert(e, ` ${text}`);
   }
 
   /**

@@ -35,9 +35,12 @@ export const JS_TIMEOUT_NAME = 'INFERENCE_TIMEOUT_MS';
 export const PY_HOSTED_TIMEOUT_NAME = 'HOSTED_MODEL_TIMEOUT_S';
 export const JS_HOSTED_TIMEOUT_NAME = 'HOSTED_MODEL_TIMEOUT_MS';
 
-/** What the comment beside a written timeout constant says its value comes from. */
+/**
+ * The setting the comment beside a written timeout constant names as its value's source: short, so that the line stays
+ * within the usual line lengths (black's 88, pylint's 100).
+ */
 export function timeoutSource(hosted: boolean): string {
-  return hosted ? 'mlship.diagnostics.hostedModelTimeoutMs (hosted model APIs, LLM servers)' : 'mlship.diagnostics.timeoutMs (default: the latency budget)';
+  return hosted ? 'mlship.diagnostics.hostedModelTimeoutMs' : 'mlship.diagnostics.timeoutMs';
 }
 
 /** Seconds as Python writes them: 0.05, 1.5, 2.0. */

@@ -140,7 +140,11 @@ class FixWriter {
   moduleConstEdit(decl: string): TextEdit[] {
     const ip = constInsertPoint(this.ast);
     const off = ip.after ? this.lineEndAfter(ip.offset) : ip.offset;
-    return [ip.after ? this.edit(off, off, `${this.eol}${this.eol}${decl}`) : this.edit(off, off, `${decl}${this.eol}${this.eol}`)];
+    if (!ip.after) return [this.edit(off, off, `${decl}${this.eol}${this.eol}`)];
+    // A blank line on both sides: one more after it when code follows the imports directly.
+    const next = this.src.slice(off).replace(/^\r?\n/, '');
+    const blankAfter = next === '' || /^[ \t]*(?:\r?\n|$)/.test(next);
+    return [this.edit(off, off, `${this.eol}${this.eol}${decl}${blankAfter ? '' : this.eol}`)];
   }
 
   /** The edits the fallback functions need, taken once. */

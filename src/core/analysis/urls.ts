@@ -37,6 +37,12 @@ export const HOSTED_MODEL_URLS: readonly string[] = [
 
 export const DEFAULT_INFERENCE_URLS: readonly string[] = [...MODEL_SERVER_URLS, ...HOSTED_MODEL_URLS];
 
+/**
+ * Request parameters only text generation takes (token limits, sampling, stop sequences): a call whose function sends
+ * them is an LLM's. (Not `temperature` alone: a feature of many a model.)
+ */
+export const GENERATION_PARAMS = /\b(?:max_new_tokens|max_tokens|maxTokens|max_output_tokens|maxOutputTokens|max_tokens_to_sample|maxNewTokens|stop_sequences|stopSequences|do_sample|top_p|topP|repetition_penalty|num_predict)\b/;
+
 /** A compiled list of URL patterns. */
 export interface InferenceUrlMatcher {
   test(url: string): boolean;

@@ -845,6 +845,12 @@ function f(x) {
     assert.ok(out4.includes('  if (probs[best] < CONFIDENCE_THRESHOLD) {\n'), out4);
   });
 
+  test('no-timeout: an LLM behind a model server (generation parameters in the request) gets the hosted timeout', () => {
+    const src = (body: string) => `export async function ask(prompt) {\n  try {\n    const r = await fetch('http://tgi:8080/v2/models/llm/infer', { method: 'POST', body: JSON.stringify(${body}) });\n    return r.json();\n  } catch { return null; }\n}\n`;
+    assert.match(applyFix(src('{ inputs: prompt, parameters: { max_new_tokens: 200 } }'), 'javascript', 'no-timeout'), /signal: AbortSignal\.timeout\(HOSTED_MODEL_TIMEOUT_MS\)/);
+    assert.match(applyFix(src('{ temperature: prompt }'), 'javascript', 'no-timeout'), /signal: AbortSignal\.timeout\(INFERENCE_TIMEOUT_MS\)/);
+  });
+
   test('no-timeout: a call written one argument a line with a trailing comma gets its options on a line of their own', () => {
     const axiosSrc = "import axios from 'axios';\nexport async function go(payload) {\n  try {\n    const r = await axios.post(\n      'http://scorer/predict',\n      payload,\n    );\n    return r.data;\n  } catch { return null; }\n}\n";
     const a = applyFix(axiosSrc, 'javascript', 'no-timeout');

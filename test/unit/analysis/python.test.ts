@@ -914,6 +914,14 @@ describe('python analyzer: quick fixes', () => {
     assert.match(src, /api\/generate", json=q, timeout=HOSTED_MODEL_TIMEOUT_S\)/);
   });
 
+  it('an LLM behind a model server (generation parameters in the request) gets the hosted timeout; a feature named temperature does not', () => {
+    const sm = (payload: string) => py(['import json', 'import boto3', 'runtime = boto3.client("sagemaker-runtime")', 'def ask(prompt):', `    payload = ${payload}`, '    try:', '        r = runtime.invoke_endpoint(EndpointName="e", ContentType="application/json", Body=json.dumps(payload))', '        return json.loads(r["Body"].read())', '    except Exception:', '        return None']);
+    const llm = sm('{"inputs": prompt, "parameters": {"max_new_tokens": 256, "top_p": 0.9}}');
+    assert.match(applyFix(llm, only(llm, 'no-timeout')), /Config\(read_timeout=HOSTED_MODEL_TIMEOUT_S, connect_timeout=HOSTED_MODEL_TIMEOUT_S\)/);
+    const weather = sm('{"temperature": prompt, "humidity": 0.4}');
+    assert.match(applyFix(weather, only(weather, 'no-timeout')), /Config\(read_timeout=INFERENCE_TIMEOUT_S, connect_timeout=INFERENCE_TIMEOUT_S\)/);
+  });
+
   it('a multi-line call with a trailing comma gets the timeout on a line of its own, indented as the arguments', () => {
     const src = py(['import requests', 'def go(x):', '    try:', '        r = requests.post(', '            "http://scorer/predict",', '            json={', '                "x": x,', '            },', '        )', '        return r.json()', '    except Exception:', '        return None']);
     const out = applyFix(src, only(src, 'no-timeout'));

@@ -2,7 +2,7 @@
 // script-tag globals), hosted-model SDKs (OpenAI-compatible, Hugging Face Inference, Replicate, Cohere, Vertex AI,
 // Bedrock…), HTTP calls to inference URLs (fetch, axios, got, undici), SageMaker InvokeEndpoint, and user patterns.
 import type { PredictKind, PredictPattern } from '../types';
-import { inferenceUrlMatcher, type InferenceUrlMatcher, isHostedModelUrl, isInferenceUrlName } from '../urls';
+import { GENERATION_PARAMS, inferenceUrlMatcher, type InferenceUrlMatcher, isHostedModelUrl, isInferenceUrlName } from '../urls';
 import { type Ast, child, type JNode, outerValue, propName, text, unwrap } from './ast';
 import { AXIOS_METHODS, FACE_API_FUNCTIONS, FETCH_MODULES, GOT_METHODS, HF_RE, ORT_RE, type SdkName, SDKS, sdkOfModule, SCRIPT_GLOBALS, TF_METHODS, TF_MODELS_METHODS, TF_MODELS_RE, TFJS_RE } from './libs';
 import { argsOf, type Resolver, type Val } from './resolve';
@@ -241,6 +241,17 @@ function viaInstance(at: CallSite, client: RemoteClient, name: string, urlNode: 
 }
 
 export function detectCall(env: DetectEnv, call: JNode): Detected | undefined {
+  const d = detectKind(env, call);
+  // A model server that generates text (an LLM behind SageMaker, Vertex or a URL of its own) answers in seconds too.
+  if (d && !d.hosted && (d.kind === 'remote' || d.kind === 'sagemaker' || d.kind === 'vertex') && d.client !== 'custom') {
+    const fn = call.fn;
+    const source = env.ast.source;
+    if (GENERATION_PARAMS.test(fn ? source.slice(fn.start, fn.end) : source)) d.hosted = true;
+  }
+  return d;
+}
+
+function detectKind(env: DetectEnv, call: JNode): Detected | undefined {
   const { ast, r } = env;
   const callee = child(call, 'function');
   if (!callee || callee.type === 'import') return undefined;

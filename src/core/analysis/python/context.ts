@@ -9,7 +9,7 @@ import type { RawFinding } from '../engine';
 import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type PredictCall, type PredictKind, type PredictPattern, type Range, type RuleId, type SourceContext } from '../types';
 import { classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
 import { isTestFile } from '../paths';
-import { isHostedModelUrl } from '../urls';
+import { GENERATION_PARAMS, isHostedModelUrl } from '../urls';
 import { classifyCallees, DECIDES, type Flow, isMetricCallee, labelName, LEAVES, numericName, type Sink, useAround } from './flow';
 import { rescanPython } from './rescan';
 import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span, topLevelStarts } from './scan';
@@ -1622,6 +1622,12 @@ export class PyContext {
     const rec = this.finish(site, call, kind, label, method, lib, timeoutState, confidenceMode);
     rec.classifier = classifier;
     rec.clientAssign = clientAssign;
+    // A model server that generates text (an LLM behind SageMaker, Vertex or a URL of its own) answers in seconds too.
+    if (!hosted && (kind === 'sagemaker' || kind === 'remote' || kind === 'vertex')) {
+      const fn = functionAt(this.scan, site.start);
+      const def = fn >= 0 ? (this.scan.defs[fn] as DefInfo) : undefined;
+      hosted = GENERATION_PARAMS.test(def ? this.source.slice(def.start, def.end) : this.source);
+    }
     if (hosted) rec.hosted = true;
     records.push(rec);
   }

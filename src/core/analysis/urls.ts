@@ -67,8 +67,10 @@ function compileEntry(entry: string): (url: string) => boolean {
 
 /** Whether a URL (or the part of it a detector kept) is a hosted model API's or an LLM server's (`HOSTED_MODEL_URLS`). */
 export function isHostedModelUrl(url: string): boolean {
-  return inferenceUrlMatcher([], HOSTED_MODEL_URLS).test(url);
+  hostedMatcher ??= inferenceUrlMatcher([], HOSTED_MODEL_URLS);
+  return hostedMatcher.test(url);
 }
+let hostedMatcher: InferenceUrlMatcher | undefined;
 
 /** The defaults plus `extra` (user entries add to the defaults; blank entries are ignored). */
 export function inferenceUrlMatcher(extra: readonly string[] = [], defaults: readonly string[] = DEFAULT_INFERENCE_URLS): InferenceUrlMatcher {

@@ -243,12 +243,19 @@ function viaInstance(at: CallSite, client: RemoteClient, name: string, urlNode: 
 export function detectCall(env: DetectEnv, call: JNode): Detected | undefined {
   const d = detectKind(env, call);
   // A model server that generates text (an LLM behind SageMaker, Vertex or a URL of its own) answers in seconds too.
-  if (d && !d.hosted && (d.kind === 'remote' || d.kind === 'sagemaker' || d.kind === 'vertex') && d.client !== 'custom') {
-    const fn = call.fn;
-    const source = env.ast.source;
-    if (GENERATION_PARAMS.test(fn ? source.slice(fn.start, fn.end) : source)) d.hosted = true;
-  }
+  if (d && !d.hosted && (d.kind === 'remote' || d.kind === 'sagemaker' || d.kind === 'vertex') && d.client !== 'custom' && sendsGenerationParams(env.ast, env.ast.root) && sendsGenerationParams(env.ast, call.fn ?? env.ast.root)) d.hosted = true;
   return d;
+}
+
+/** Whether the text of a function (or of the whole program) names a generation parameter; read once for each. */
+const generating = new WeakMap<JNode, boolean>();
+function sendsGenerationParams(ast: Ast, unit: JNode): boolean {
+  let yes = generating.get(unit);
+  if (yes === undefined) {
+    yes = GENERATION_PARAMS.test(ast.source.slice(unit.start, unit.end));
+    generating.set(unit, yes);
+  }
+  return yes;
 }
 
 function detectKind(env: DetectEnv, call: JNode): Detected | undefined {

@@ -209,6 +209,8 @@ export class PyContext {
   private readonly tryCache = new Map<number, boolean>();
   private readonly callerCache = new Map<number, boolean>();
   private readonly urlCache = new Map<number, string | undefined>();
+  /** `sendsGenerationParams` by def index (-1: the module). */
+  private readonly generating = new Map<number, boolean>();
   private probaReceivers: Set<string> | undefined;
   private torchClasses: Set<string> | undefined;
   private defByHeader: Map<number, number> | undefined;
@@ -1234,6 +1236,17 @@ export class PyContext {
   // ---------------------------------------------------------------- classification of call sites
 
   /** The inference path an URL expression names (`/predict`, `:predict`, …), following variables, or undefined. */
+  /** Whether the text of def `i` (or, -1, of the module) names a generation parameter; read once for each. */
+  private sendsGenerationParams(i: number): boolean {
+    let yes = this.generating.get(i);
+    if (yes === undefined) {
+      const def = i >= 0 ? (this.scan.defs[i] as DefInfo) : undefined;
+      yes = GENERATION_PARAMS.test(def ? this.source.slice(def.start, def.end) : this.source);
+      this.generating.set(i, yes);
+    }
+    return yes;
+  }
+
   private urlOf(expr: Span, at: number, depth = 0): string | undefined {
     const raw = this.source.slice(expr.start, expr.end);
     const masked = this.scan.masked;
@@ -1623,11 +1636,7 @@ export class PyContext {
     rec.classifier = classifier;
     rec.clientAssign = clientAssign;
     // A model server that generates text (an LLM behind SageMaker, Vertex or a URL of its own) answers in seconds too.
-    if (!hosted && (kind === 'sagemaker' || kind === 'remote' || kind === 'vertex')) {
-      const fn = functionAt(this.scan, site.start);
-      const def = fn >= 0 ? (this.scan.defs[fn] as DefInfo) : undefined;
-      hosted = GENERATION_PARAMS.test(def ? this.source.slice(def.start, def.end) : this.source);
-    }
+    if (!hosted && (kind === 'sagemaker' || kind === 'remote' || kind === 'vertex')) hosted = this.sendsGenerationParams(-1) && this.sendsGenerationParams(functionAt(this.scan, site.start));
     if (hosted) rec.hosted = true;
     records.push(rec);
   }

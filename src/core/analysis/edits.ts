@@ -33,14 +33,22 @@ export function indentOf(line: string): string {
   return /^[ \t]*/.exec(line)?.[0] ?? '';
 }
 
-/** The file's indentation unit: a tab, or the smallest non-zero run of leading spaces (default 4 for Python, 2 for JS). */
+/** The file's indentation unit: a tab when most indented lines start with one, else the smallest non-zero run of leading spaces (default 4 for Python, 2 for JS). */
 export function indentUnit(source: string, fallback: string): string {
   let min = Infinity;
+  // Lines of white space alone say nothing (an editor leaves a tab on a blank line of a file indented with spaces);
+  // tabs win only when more lines are indented with them than with spaces.
+  let tabbed = 0;
+  let spaced = 0;
   for (const line of source.split('\n')) {
-    if (/^\t/.test(line)) return '\t';
+    if (/^\t+[^\s]/.test(line)) tabbed++;
     const n = /^( +)\S/.exec(line)?.[1]?.length;
-    if (n && n < min) min = n;
+    if (n) {
+      spaced++;
+      if (n < min) min = n;
+    }
   }
+  if (tabbed > spaced) return '\t';
   return Number.isFinite(min) ? ' '.repeat(min) : fallback;
 }
 

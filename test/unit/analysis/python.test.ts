@@ -922,6 +922,14 @@ describe('python analyzer: quick fixes', () => {
     assert.match(applyFix(weather, only(weather, 'no-timeout')), /Config\(read_timeout=INFERENCE_TIMEOUT_S, connect_timeout=INFERENCE_TIMEOUT_S\)/);
   });
 
+  it('code moved into a try keeps its blank lines blank (no trailing white space)', () => {
+    const src = py(['import onnxruntime as ort', 'sess = ort.InferenceSession("m.onnx")', 'def go(x):', '    out = sess.run(None, {"x": x})', '', '    label = int(out[0][0])', '\t', '    return {"label": label, "score": float(out[1][0][label])}']);
+    const out = applyFix(src, only(src, 'no-fallback'));
+    assert.match(out, /\n {8}out = sess\.run\(None, \{"x": x\}\)\n\n {8}label = int/, out);
+    assert.match(out, /\n\t\n/, 'a line of white space stays as it was');
+    assert.doesNotMatch(out, /\n {4,}\n/, out);
+  });
+
   it('a multi-line call with a trailing comma gets the timeout on a line of its own, indented as the arguments', () => {
     const src = py(['import requests', 'def go(x):', '    try:', '        r = requests.post(', '            "http://scorer/predict",', '            json={', '                "x": x,', '            },', '        )', '        return r.json()', '    except Exception:', '        return None']);
     const out = applyFix(src, only(src, 'no-timeout'));

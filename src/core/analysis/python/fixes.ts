@@ -165,6 +165,8 @@ function reindent(text: string, unit: string): string {
     const at = i + 1;
     if (at >= text.length) break;
     if (inSpans(strings, at) && !strings.includes(at)) continue;
+    // A blank line stays blank: an indent there would be trailing white space (pycodestyle W293).
+    if (/^[ \t]*(?:\r?\n|$)/.test(text.slice(at, at + 200))) continue;
     out += text.slice(last, at) + unit;
     last = at;
   }

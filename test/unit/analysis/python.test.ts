@@ -930,6 +930,12 @@ describe('python analyzer: quick fixes', () => {
     assert.doesNotMatch(out, /\n {4,}\n/, out);
   });
 
+  it('a fallback def added after the imports has two blank lines after it, also where code followed the imports directly', () => {
+    const src = py(['import torch', 'model = torch.load("m.pt", weights_only=True)', 'model.eval()', 'x = torch.zeros(1, 3)', 'with torch.no_grad():', '    out = model(x)', 'print(out.argmax(1))']);
+    const out = applyFix(src, only(src, 'no-fallback'));
+    assert.match(out, /\n {4}return None\n\n\nmodel = torch\.load/, out);
+  });
+
   it('a multi-line call with a trailing comma gets the timeout on a line of its own, indented as the arguments', () => {
     const src = py(['import requests', 'def go(x):', '    try:', '        r = requests.post(', '            "http://scorer/predict",', '            json={', '                "x": x,', '            },', '        )', '        return r.json()', '    except Exception:', '        return None']);
     const out = applyFix(src, only(src, 'no-timeout'));

@@ -248,12 +248,33 @@ class Fixer {
     if (lead) {
       for (const b of imports) text += eol + b.join(eol);
       for (const b of rest) text += gap(b) + b.join(eol) + (b[0]?.startsWith('def ') ? eol : '');
+      // PEP 8 (pycodestyle E305): two blank lines between a def and the code after it (its text ends with one).
+      if (rest[rest.length - 1]?.[0]?.startsWith('def ') && this.blankLinesAfter(at) === 0) text += eol;
     } else {
       text = imports.map((b) => b.join(eol)).join(eol);
       for (const b of rest) text += (text ? gap(b) : '') + b.join(eol);
       text += rest.some((b) => b[0]?.startsWith('def ')) ? eol + eol + eol : eol + eol;
     }
     this.w.insert(at, text);
+  }
+
+  /**
+   * How many blank lines follow the line that ends at `at`; none counted before the end of the text or a notebook
+   * cell's mark (nothing to keep a distance from there).
+   */
+  private blankLinesAfter(at: number): number {
+    const src = this.source;
+    let i = src.indexOf('\n', at);
+    let blank = 0;
+    while (i >= 0) {
+      const next = src.indexOf('\n', i + 1);
+      const line = src.slice(i + 1, next < 0 ? src.length : next);
+      if (line.trim() !== '') return line.startsWith('#mlship:cell:') ? Infinity : blank;
+      if (next < 0) return Infinity;
+      blank++;
+      i = next;
+    }
+    return Infinity;
   }
 
   /** A call of fallback `name` with the model input of the predict call. */

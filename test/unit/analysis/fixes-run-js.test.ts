@@ -116,7 +116,9 @@ describe('JavaScript/TypeScript quick fixes run on their failure paths', () => {
         const ownTitle = own ? (fixesFor(own, src, lang, CONFIG)[0]?.title ?? '') : '';
         const ourFallback = own !== undefined;
         const named = /fall back to (\w+)\(\)/.exec(ownTitle)?.[1];
-        const marker = named ? `${named}(` : f.rule === 'no-confidence' ? 'CONFIDENCE_THRESHOLD)' : calleeOf(src, f);
+        // Top-level code (a script): its fix wraps statements of the program, and the harness runs the module itself.
+        const topLevel = ownTitle === 'Wrap in try/catch with a fallback';
+        const marker = named ? `${named}(` : f.rule === 'no-confidence' ? 'CONFIDENCE_THRESHOLD)' : topLevel ? 'module' : calleeOf(src, f);
         const modes: Mode[] = f.rule === 'no-confidence' ? (ourFallback ? ['lowconf', 'raise'] : ['lowconf']) : f.rule === 'no-timeout' ? ['timeout'] : ['raise'];
         cases.push({ name, rule: f.rule, ext: extensionFor(path, src), fixed: withScope(rest.text, lang), target: marker, modes, ourFallback, original: withScope(src, lang), originalTarget: calleeOf(src, f) });
       }

@@ -338,8 +338,13 @@ function fallbackFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
     return done(`Wrap in try/catch: fall back to ${w.functionFallback(fn)}()`, wrap(top, last, [w.fallbackReturn(fn)]));
   }
 
-  // Top-level code: the statement alone, its variable hoisted so that code after the try sees it.
   const moduleCall = `${w.moduleFallback()}(${w.simpleArgs(rec)})`;
+  // Top-level code whose prediction the top-level statements after it use: they go into the try with it (a fallback
+  // value they could not use would only move the crash), when nothing outside the try reads what it now scopes.
+  const uses = topLevelUses(ast, stmt);
+  if (uses) return done('Wrap in try/catch with a fallback', wrap(stmt, uses, [`${moduleCall}${s}`]));
+  // Otherwise the statement alone, its variable hoisted so that code after the try sees it.
+
   if (stmt.type === 'lexical_declaration' || stmt.type === 'variable_declaration') {
     const decls = namedKids(stmt).filter((c) => c.type === 'variable_declarator');
     const decl = decls[0];
@@ -504,6 +509,49 @@ function labelTarget(w: FixWriter, rec: JsRecord, tainted: Set<string>): { after
 }
 
 /** The ancestor of `n` (or `n`) whose parent is `block`. */
+/** Top-level statements the use of a prediction stops at: what they declare is visible before them, or to other files. */
+const TOP_LEVEL_STOPS = new Set(['function_declaration', 'generator_function_declaration', 'class_declaration', 'abstract_class_declaration', 'import_statement', 'export_statement']);
+
+/** The names a declaration statement declares (`const a = …`, `let { b, c: d } = …`). */
+function declaredNames(ast: Ast, st: JNode): string[] {
+  if (st.type !== 'lexical_declaration' && st.type !== 'variable_declaration') return [];
+  const out: string[] = [];
+  for (const d of namedKids(st)) {
+    const name = d.type === 'variable_declarator' ? child(d, 'name') : undefined;
+    if (name) for (const n of subtree(ast, name)) if (n.type === 'identifier' || n.type === 'shorthand_property_identifier_pattern') out.push(text(ast, n));
+  }
+  return out;
+}
+
+/**
+ * The last of the top-level statements after `stmt` (a declaration of the program holding a prediction) that use what
+ * it declares, or what those declare in turn; undefined when none does, or when code outside `stmt`…that statement
+ * reads a name declared in between (a `try` block would scope it away from there).
+ */
+function topLevelUses(ast: Ast, stmt: JNode): JNode | undefined {
+  if (stmt.parent?.type !== 'program') return undefined;
+  const names = new Set(declaredNames(ast, stmt));
+  if (names.size === 0) return undefined;
+  const siblings = namedKids(stmt.parent);
+  const at = siblings.indexOf(stmt);
+  let last = stmt;
+  for (const st of siblings.slice(at + 1)) {
+    if (TOP_LEVEL_STOPS.has(st.type)) break;
+    if (!subtree(ast, st).some((n) => (n.type === 'identifier' || n.type === 'shorthand_property_identifier') && names.has(text(ast, n)))) continue;
+    last = st;
+    for (const n of declaredNames(ast, st)) names.add(n);
+  }
+  if (last === stmt) return undefined;
+  const scoped = new Set(siblings.slice(at, siblings.indexOf(last) + 1).flatMap((st) => declaredNames(ast, st)));
+  for (const n of ast.nodes) {
+    if ((n.type === 'identifier' || n.type === 'shorthand_property_identifier') && scoped.has(text(ast, n)) && !within(n, stmt) && (n.idx < stmt.idx || n.idx > last.last)) return undefined;
+  }
+  // Statements the analysis did not copy are read as text.
+  const word = new RegExp(`(?<![\\w$.])(?:${[...scoped].map((x) => x.replace(/\$/g, '\\$')).join('|')})(?![\\w$])`);
+  for (const sk of ast.skipped) if (word.test(ast.source.slice(sk.start, sk.end))) return undefined;
+  return last;
+}
+
 function ancestorIn(n: JNode, block: JNode): JNode | undefined {
   for (let p: JNode | null = n; p; p = p.parent) {
     if (p.parent === block) return p;

@@ -845,6 +845,17 @@ function f(x) {
     assert.ok(out4.includes('  if (probs[best] < CONFIDENCE_THRESHOLD) {\n'), out4);
   });
 
+  test('no-fallback at the top level: the statements using the prediction join the try, unless code outside reads what it would scope', () => {
+    const head = "import { pipeline } from '@xenova/transformers';\nconst extractor = await pipeline('feature-extraction');\n";
+    const script = `${head}const out = await extractor('q');\nconst v = out.data[0];\nconsole.log(v);\n`;
+    const fixed = applyFix(script, 'javascript', 'no-fallback');
+    assert.ok(fixed.includes("try {\n  const out = await extractor('q');\n  const v = out.data[0];\n  console.log(v);\n} catch (err) {"), fixed);
+    // A function declared below reads `out`: scoped into a try, it would be out of its reach.
+    const shared = `${head}const out = await extractor('q');\nconsole.log(out.data[0]);\nexport function first() {\n  return out.data[0];\n}\n`;
+    const alone = applyFix(shared, 'javascript', 'no-fallback');
+    assert.ok(alone.includes("let out;\ntry {\n  out = await extractor('q');\n} catch (err) {"), alone);
+  });
+
   test('no-timeout: an LLM behind a model server (generation parameters in the request) gets the hosted timeout', () => {
     const src = (body: string) => `export async function ask(prompt) {\n  try {\n    const r = await fetch('http://tgi:8080/v2/models/llm/infer', { method: 'POST', body: JSON.stringify(${body}) });\n    return r.json();\n  } catch { return null; }\n}\n`;
     assert.match(applyFix(src('{ inputs: prompt, parameters: { max_new_tokens: 200 } }'), 'javascript', 'no-timeout'), /signal: AbortSignal\.timeout\(HOSTED_MODEL_TIMEOUT_MS\)/);

@@ -845,6 +845,12 @@ function f(x) {
     assert.ok(out4.includes('  if (probs[best] < CONFIDENCE_THRESHOLD) {\n'), out4);
   });
 
+  test("no-fallback in a callback nothing names: the fallback's doc comment says so", () => {
+    const src = "import * as ort from 'onnxruntime-web';\nconst session = await ort.InferenceSession.create('m.onnx');\nsetTimeout(async () => {\n  const out = await session.run({ x: new ort.Tensor('float32', [1], [1]) });\n  document.title = String(out.label.data[0]);\n}, 10);\n";
+    const fixed = applyFix(src, 'javascript', 'no-fallback');
+    assert.match(fixed, /\/\*\* What the callback that calls the model answers when the model fails[^\n]*\*\/\nfunction predictionFallback\(\)/, fixed);
+  });
+
   test('no-fallback at the top level: the statements using the prediction join the try, unless code outside reads what it would scope', () => {
     const head = "import { pipeline } from '@xenova/transformers';\nconst extractor = await pipeline('feature-extraction');\n";
     const script = `${head}const out = await extractor('q');\nconst v = out.data[0];\nconsole.log(v);\n`;

@@ -6,8 +6,10 @@ import { type Ast, child, enclosingFunction, type JNode, namedKids, propName, st
 
 export interface JsFunction {
   node: JNode;
-  /** The function's name, or one derived from where it is assigned or registered. */
+  /** The function's name, or one derived from where it is assigned or registered (`prediction` when nothing names it). */
   name: string;
+  /** Nothing names it (a callback passed inline): `name` is the default. */
+  anonymous: boolean;
   isAsync: boolean;
   isGenerator: boolean;
   /** statement_block, or the expression of an expression-bodied arrow. */
@@ -51,9 +53,11 @@ export function jsFunctionOf(ast: Ast, node: JNode): JsFunction | undefined {
   let isGenerator = fn.children.some((c) => c.type === '*');
   if (!isGenerator && body.type === 'statement_block') isGenerator = subtree(ast, body).some((n) => n.type === 'yield_expression' && enclosingFunction(n) === fn);
   const returnType = child(fn, 'return_type');
+  const name = nameOf(ast, fn);
   return {
     node: fn,
-    name: nameOf(ast, fn),
+    name: name ?? 'prediction',
+    anonymous: name === undefined,
     isAsync: fn.children.some((c) => c.type === 'async'),
     isGenerator,
     body,
@@ -111,19 +115,19 @@ function argumentFor(ast: Ast, p: JNode): string | undefined {
   }
 }
 
-function nameOf(ast: Ast, fn: JNode): string {
+function nameOf(ast: Ast, fn: JNode): string | undefined {
   const own = child(fn, 'name');
   if (own) return text(ast, own);
   const holder = fn.parent;
-  if (!holder) return 'prediction';
+  if (!holder) return undefined;
   if (holder.type === 'variable_declarator') {
     const n = child(holder, 'name');
     if (n?.type === 'identifier') return text(ast, n);
   }
-  if (holder.type === 'pair') return propName(ast, child(holder, 'key')) ?? 'prediction';
+  if (holder.type === 'pair') return propName(ast, child(holder, 'key'));
   if (holder.type === 'assignment_expression') {
     const left = child(holder, 'left');
-    if (left) return propName(ast, child(left, 'property')) ?? (left.type === 'identifier' ? text(ast, left) : 'prediction');
+    if (left) return propName(ast, child(left, 'property')) ?? (left.type === 'identifier' ? text(ast, left) : undefined);
   }
   if (holder.type === 'arguments') {
     // A route handler (`app.post('/predict', async (req, res) => …)`): named after its path.
@@ -131,7 +135,7 @@ function nameOf(ast: Ast, fn: JNode): string {
     const words = (route ?? '').split(/[^A-Za-z0-9]+/).filter(Boolean);
     if (words.length > 0) return `${words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]?.toUpperCase() + w.slice(1))).join('')}Handler`;
   }
-  return 'prediction';
+  return undefined;
 }
 
 /** A parameter the function answers through (`res.json(...)`, `res.status(500).send(...)`), with its last such call. */

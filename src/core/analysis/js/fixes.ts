@@ -109,7 +109,8 @@ class FixWriter {
     const { eol, unit, s } = this;
     const { value, type } = jsReturnPlaceholder(this.ast, fn, this.ts);
     const sig = `function ${name}(${fn.defParams})${this.ts && type ? `: ${type}` : ''} {`;
-    const lines = [`/** What ${fn.name}() answers when the model fails, times out or is not confident enough. */`, sig, `${unit}${fallbackStubComment('ts')}`, `${unit}return ${value}${s}`, '}'];
+    const what = fn.anonymous ? 'the callback that calls the model' : `${fn.name}()`;
+    const lines = [`/** What ${what} answers when the model fails, times out or is not confident enough. */`, sig, `${unit}${fallbackStubComment('ts')}`, `${unit}return ${value}${s}`, '}'];
     const at = this.lineEndAfter(fn.topLevel.end);
     this.extraEdits.push(this.edit(at, at, `${eol}${eol}${lines.join(eol)}`));
     return name;

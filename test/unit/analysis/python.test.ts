@@ -936,6 +936,12 @@ describe('python analyzer: quick fixes', () => {
     assert.match(out, /\n {4}return None\n\n\nmodel = torch\.load/, out);
   });
 
+  it("a function's fallback def gets two blank lines before the code after it, however many that code had", () => {
+    const src = py(['import joblib', 'model = joblib.load("m.joblib")', 'def predict(x):', '    return {"y": float(model.predict([x])[0])}', '', 'if __name__ == "__main__":', '    print(predict([1.0]))']);
+    const out = applyFix(src, only(src, 'no-fallback'));
+    assert.match(out, /\n {4}return \{"y": 0\.0\}\n\n\nif __name__/, out);
+  });
+
   it('a multi-line call with a trailing comma gets the timeout on a line of its own, indented as the arguments', () => {
     const src = py(['import requests', 'def go(x):', '    try:', '        r = requests.post(', '            "http://scorer/predict",', '            json={', '                "x": x,', '            },', '        )', '        return r.json()', '    except Exception:', '        return None']);
     const out = applyFix(src, only(src, 'no-timeout'));

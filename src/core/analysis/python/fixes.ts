@@ -361,7 +361,8 @@ class Fixer {
     const sig = `def ${name}(${fn.defParams})${fn.returns && !fn.isGenerator ? ` -> ${fn.returns.replace(/\s+/g, ' ')}` : ''}:`;
     const lines = [sig, `${unit}"""What ${fn.name}() answers when the model fails, times out or is not confident enough."""`, `${unit}${fallbackStubComment('python')}`, `${unit}return ${value}`];
     const at = lineEndOf(this.source, fn.topLevel.endIndex);
-    this.w.insert(at, eol + eol + eol + lines.join(eol));
+    // Two blank lines on each side (pycodestyle E302/E305), however many the code after it had.
+    this.w.insert(at, eol + eol + eol + lines.join(eol) + eol.repeat(Math.max(0, 2 - this.blankLinesAfter(at))));
     return (this.functionFallbackName = name);
   }
 

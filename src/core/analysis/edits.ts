@@ -33,23 +33,30 @@ export function indentOf(line: string): string {
   return /^[ \t]*/.exec(line)?.[0] ?? '';
 }
 
-/** The file's indentation unit: a tab when most indented lines start with one, else the smallest non-zero run of leading spaces (default 4 for Python, 2 for JS). */
-export function indentUnit(source: string, fallback: string): string {
-  let min = Infinity;
-  // Lines of white space alone say nothing (an editor leaves a tab on a blank line of a file indented with spaces);
-  // tabs win only when more lines are indented with them than with spaces.
-  let tabbed = 0;
-  let spaced = 0;
-  for (const line of source.split('\n')) {
-    if (/^\t+[^\s]/.test(line)) tabbed++;
-    const n = /^( +)\S/.exec(line)?.[1]?.length;
-    if (n) {
-      spaced++;
-      if (n < min) min = n;
-    }
+/**
+ * The file's indentation unit, read from its blocks: how much deeper than a line ending with `opener` (`:` in Python,
+ * `{` in JavaScript) the next line is, the most frequent of those (a tab or a run of spaces); a file with no block
+ * gets `fallback` (4 spaces for Python, 2 for JS), whatever its continuation lines are indented by.
+ */
+export function indentUnit(source: string, fallback: string, opener: string): string {
+  const lines = source.split('\n');
+  const counts = new Map<string, number>();
+  for (let i = 0; i < lines.length - 1; i++) {
+    const head = (lines[i] as string).trimEnd();
+    if (!head.endsWith(opener)) continue;
+    let j = i + 1;
+    while (j < lines.length && (lines[j] as string).trim() === '') j++;
+    if (j >= lines.length) break;
+    const outer = indentOf(head);
+    const inner = indentOf(lines[j] as string);
+    if (inner.length <= outer.length || !inner.startsWith(outer)) continue;
+    const unit = inner.slice(outer.length);
+    if (unit === '\t' || /^ +$/.test(unit)) counts.set(unit, (counts.get(unit) ?? 0) + 1);
   }
-  if (tabbed > spaced) return '\t';
-  return Number.isFinite(min) ? ' '.repeat(min) : fallback;
+  let best = fallback;
+  let most = 0;
+  for (const [unit, n] of counts) if (n > most || (n === most && unit.length < best.length)) [best, most] = [unit, n];
+  return best;
 }
 
 export function rangeOf(startLine: number, startChar: number, endLine: number, endChar: number): Range {

@@ -779,7 +779,7 @@ describe('python analyzer: quick fixes', () => {
     const outTabs = applyFix(tabs, only(tabs, 'no-fallback'));
     assert.match(outTabs, /\t\ttry:\n\t\t\tif x:\n\t\t\t\tr = m\.predict\(x\)\n\t\t\t\treturn r\n\t\texcept Exception:\n\t\t\tlogger\.exception/);
     assert.match(outTabs, /def fallback_f\(x\):\n\t"""/);
-    assert.equal(indentUnit(outTabs, '    '), '\t');
+    assert.equal(indentUnit(outTabs, '    ', ':'), '\t');
     const two = 'import joblib\nm = joblib.load("m")  # mlship: ignore\ndef f(x):\n  if x:\n    r = m.predict(\n      x,\n    )\n    return r\n';
     const outTwo = applyFix(two, only(two, 'no-fallback'));
     assert.match(outTwo, /\n {2}try:\n {4}if x:\n {6}r = m\.predict\(\n {8}x,\n {6}\)\n {6}return r\n {2}except Exception:\n {4}logger\.exception\("Prediction failed; using fallback"\)\n {4}return fallback_f\(x\)\n/);
@@ -940,6 +940,16 @@ describe('python analyzer: quick fixes', () => {
     const src = py(['import joblib', 'model = joblib.load("m.joblib")', 'def predict(x):', '    return {"y": float(model.predict([x])[0])}', '', 'if __name__ == "__main__":', '    print(predict([1.0]))']);
     const out = applyFix(src, only(src, 'no-fallback'));
     assert.match(out, /\n {4}return \{"y": 0\.0\}\n\n\nif __name__/, out);
+  });
+
+  it('the indent unit comes from blocks: continuation lines of a script with none do not make it 2', () => {
+    const src = py(['from openai import OpenAI', 'client = OpenAI()', 'response = client.chat.completions.create(', '  model="m",', '  messages=[],', ')', 'print(response)']);
+    const out = applyFix(src, only(src, 'no-fallback'));
+    assert.match(out, /\ntry:\n {4}response = client\.chat\.completions\.create\(\n {4}  model="m",/, out);
+    assert.match(out, /\nexcept Exception:\n {4}logger\.exception/, out);
+    // A blank line with a tab in a file indented with four spaces says nothing; most blocks decide.
+    assert.equal(indentUnit('if a:\n\t\n    b()\nif c:\n    d()\n', '  ', ':'), '    ');
+    assert.equal(indentUnit('x = f(\n  1,\n)\n', '    ', ':'), '    ');
   });
 
   it('a multi-line call with a trailing comma gets the timeout on a line of its own, indented as the arguments', () => {

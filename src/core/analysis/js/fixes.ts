@@ -28,7 +28,7 @@ class FixWriter {
     this.ast = a.ast;
     this.src = a.ast.source;
     this.eol = eolOf(this.src);
-    this.unit = indentUnit(this.src, '  ');
+    this.unit = indentUnit(this.src, '  ', '{');
     this.semi = usesSemicolons(a.ast);
   }
 

@@ -75,7 +75,7 @@ class Writer {
     readonly scan: Scan,
   ) {
     this.eol = eolOf(source);
-    this.unit = indentUnit(source, '    ');
+    this.unit = indentUnit(source, '    ', ':');
   }
 
   insert(at: number, text: string): void {
@@ -247,9 +247,12 @@ class Fixer {
     let text = '';
     if (lead) {
       for (const b of imports) text += eol + b.join(eol);
-      for (const b of rest) text += gap(b) + b.join(eol) + (b[0]?.startsWith('def ') ? eol : '');
-      // PEP 8 (pycodestyle E305): two blank lines between a def and the code after it (its text ends with one).
-      if (rest[rest.length - 1]?.[0]?.startsWith('def ') && this.blankLinesAfter(at) === 0) text += eol;
+      for (const b of rest) text += gap(b) + b.join(eol);
+      // PEP 8 (pycodestyle E303, E305): two blank lines between a def and the code after it, counting those it had.
+      if (rest[rest.length - 1]?.[0]?.startsWith('def ')) {
+        const had = this.blankLinesAfter(at);
+        text += eol.repeat(had === Infinity ? 1 : Math.max(0, 2 - had));
+      }
     } else {
       text = imports.map((b) => b.join(eol)).join(eol);
       for (const b of rest) text += (text ? gap(b) : '') + b.join(eol);

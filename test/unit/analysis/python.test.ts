@@ -945,7 +945,7 @@ describe('python analyzer: quick fixes', () => {
   it('the indent unit comes from blocks: continuation lines of a script with none do not make it 2', () => {
     const src = py(['from openai import OpenAI', 'client = OpenAI()', 'response = client.chat.completions.create(', '  model="m",', '  messages=[],', ')', 'print(response)']);
     const out = applyFix(src, only(src, 'no-fallback'));
-    assert.match(out, /\ntry:\n {4}response = client\.chat\.completions\.create\(\n {4}  model="m",/, out);
+    assert.match(out, /\ntry:\n {4}response = client\.chat\.completions\.create\(\n {6}model="m",/, out);
     assert.match(out, /\nexcept Exception:\n {4}logger\.exception/, out);
     // A blank line with a tab in a file indented with four spaces says nothing; most blocks decide.
     assert.equal(indentUnit('if a:\n\t\n    b()\nif c:\n    d()\n', '  ', ':'), '    ');

@@ -1,10 +1,12 @@
 // Runs `mlship check --fix` (the built CLI, dist/cli.js) on a copy of the real-code files and checks what the fixes
 // wrote: every file that parsed before still parses (Python and notebook cells with /usr/bin/python3's `ast`,
-// JavaScript/TypeScript with the TypeScript compiler's parser), and the findings left by rule. The copy is made in a
-// temporary folder; the local copy of the files is not changed. Fetches nothing (see test/realcode/README.md).
+// JavaScript/TypeScript with the TypeScript compiler's parser), the warnings pyflakes gives the changed Python files
+// (an undefined or unused name a fix wrote) and, when it is installed, pycodestyle's (layout: line length 120), each
+// compared with the same files before, and the findings left by rule. The copy is made in a temporary folder; the
+// local copy of the files is not changed. Fetches nothing (see test/realcode/README.md).
 //
 //   node --import tsx scripts/realcode-fix.ts [--dir DIR] [--keep]
-// Exit 1 when a fix broke the syntax of a file, 2 on a usage error or a missing build.
+// Exit 1 when a fix broke the syntax of a file or gave it a new pyflakes warning, 2 on a usage error or a missing build.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,6 +96,40 @@ function syntaxErrors(files: string[]): Map<string, string> {
   return errors;
 }
 
+/**
+ * What a Python checker run as `python3 -m <tool>` says of `files`, counted by file and kind (pyflakes: the message;
+ * pycodestyle: the code), line numbers left out; undefined when the tool is not installed.
+ */
+function pyWarnings(tool: 'pyflakes' | 'pycodestyle', files: string[]): Map<string, number> | undefined {
+  const counts = new Map<string, number>();
+  if (files.length === 0) return counts;
+  const r = spawnSync(PYTHON, ['-m', tool, ...(tool === 'pycodestyle' ? ['--max-line-length=120'] : []), ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error || /No module named/.test(r.stderr)) return undefined;
+  for (const line of r.stdout.split('\n')) {
+    const m = /^(.*?):\d+:(?:\d+:)? (.*)$/.exec(line);
+    if (!m) continue;
+    const kind = tool === 'pycodestyle' ? (m[2] as string).split(' ')[0] : m[2];
+    const key = `${m[1]}\u0000${kind}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** The warnings `after` has more of than `before`, as `kind → count` (and the files they are in). */
+function added(before: Map<string, number>, after: Map<string, number>): Map<string, { count: number; files: Set<string> }> {
+  const out = new Map<string, { count: number; files: Set<string> }>();
+  for (const [key, n] of after) {
+    const more = n - (before.get(key) ?? 0);
+    if (more <= 0) continue;
+    const [file, kind] = key.split('\u0000') as [string, string];
+    const entry = out.get(kind) ?? { count: 0, files: new Set<string>() };
+    entry.count += more;
+    entry.files.add(file);
+    out.set(kind, entry);
+  }
+  return out;
+}
+
 /** `mlship check` on `cwd`: findings by rule. */
 function findingsByRule(cwd: string): Map<string, number> {
   const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--fail-on', 'never', '.'], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -111,12 +147,19 @@ try {
   const before = syntaxErrors(files);
   const original = new Map(files.map((f) => [f, readFileSync(f, 'utf8')]));
   const found = findingsByRule(work);
+  const pyFiles = files.filter((f) => f.endsWith('.py') && !before.has(f));
+  const flakesBefore = pyWarnings('pyflakes', pyFiles);
+  const styleBefore = pyWarnings('pycodestyle', pyFiles);
   const fix = spawnSync(process.execPath, [CLI, 'check', '--fix', '--fail-on', 'never', '.'], { cwd: work, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (fix.status !== 0) throw new Error(`mlship check --fix failed (${fix.status}): ${fix.stderr}`);
   const changed = files.filter((f) => readFileSync(f, 'utf8') !== original.get(f));
   const after = syntaxErrors(files);
   const left = findingsByRule(work);
   const broken = changed.filter((f) => after.has(f) && !before.has(f));
+  const flakesAfter = pyWarnings('pyflakes', pyFiles);
+  const styleAfter = pyWarnings('pycodestyle', pyFiles);
+  const newFlakes = flakesBefore && flakesAfter ? added(flakesBefore, flakesAfter) : undefined;
+  const newStyle = styleBefore && styleAfter ? added(styleBefore, styleAfter) : undefined;
   const rules = [...new Set([...found.keys(), ...left.keys()])].sort();
   console.log(`mlship check --fix on ${files.length} files of ${dir}: ${changed.length} changed; ${before.size} had a syntax error before (left out of the comparison).`);
   console.log(`${(fix.stdout.trim().split('\n').pop() ?? '').trim()}`);
@@ -126,8 +169,17 @@ try {
     console.log(`\n${broken.length} files the fixes left with a syntax error:`);
     for (const f of broken) console.log(`  ${relative(work, f)}: ${after.get(f)}`);
   } else console.log(`\nEvery changed file still parses.`);
+  const show = (what: string, found: Map<string, { count: number; files: Set<string> }>): void => {
+    const total = [...found.values()].reduce((a, e) => a + e.count, 0);
+    console.log(`${what}: ${total} new warnings in the ${pyFiles.length} Python files${total > 0 ? ':' : ''}`);
+    for (const [kind, e] of [...found].sort((a, b) => b[1].count - a[1].count)) console.log(`  ${e.count}× ${kind} (${[...e.files].map((f) => relative(work, f)).slice(0, 3).join(', ')}${e.files.size > 3 ? ', …' : ''})`);
+  };
+  if (newFlakes) show('pyflakes', newFlakes);
+  else console.log('pyflakes is not installed for /usr/bin/python3 (apt-get install pyflakes3): not compared.');
+  if (newStyle) show('pycodestyle (line length 120)', newStyle);
+  else console.log('pycodestyle is not installed for /usr/bin/python3 (apt-get install python3-pycodestyle): layout not compared.');
   if (keep) console.log(`\nThe fixed copy: ${work}`);
-  process.exitCode = broken.length > 0 ? 1 : 0;
+  process.exitCode = broken.length > 0 || (newFlakes !== undefined && newFlakes.size > 0) ? 1 : 0;
 } finally {
   if (!keep) rmSync(work, { recursive: true, force: true });
 }

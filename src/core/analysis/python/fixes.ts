@@ -173,6 +173,9 @@ function reindent(text: string, unit: string): string {
   return out + text.slice(last);
 }
 
+/** Keyword arguments that hold a model call's input, in the order they are looked for. */
+const INPUT_KEYWORDS = ['messages', 'prompt', 'inputs', 'input', 'text', 'texts', 'X', 'x', 'data', 'images', 'image'];
+
 class Fixer {
   readonly w: Writer;
   readonly scan: Scan;
@@ -297,7 +300,9 @@ class Fixer {
     else if (kind === 'remote') a = kw('json') ?? kw('data') ?? kw('content') ?? kw('params');
     else if (kind === 'sagemaker') a = kw('Body');
     else if (kind === 'vertex') a = kw('instances') ?? pos(0);
-    else a = pos(0) ?? (args.all[0] ? this.text(args.all[0]) : undefined);
+    // The first positional argument, else the keyword that holds the input (`messages=`, `inputs=`): the fallback takes
+    // `*inputs`, no keywords (`create(model="m", messages=q)` falls back to `fallback_prediction(q)`).
+    else a = pos(0) ?? INPUT_KEYWORDS.map(kw).find((v) => v !== undefined);
     if (a && /\b(?:await|yield)\b/.test(a)) a = undefined;
     return `${name}(${a ?? ''})`;
   }

@@ -5,12 +5,18 @@
 // compared with the same files before, and the findings left by rule. The copy is made in a temporary folder; the
 // local copy of the files is not changed. Fetches nothing (see test/realcode/README.md).
 //
+// Then it runs the fixed Python code with the model raising (test/fixtures/run/pyharness.py: every third-party module a
+// stub): each function whose failure path now returns a generated fallback, or the module for a script's top-level
+// fix. A run that raises after the fallback was reached is a fix that crashes on the path it handles; a run that
+// raises before (a missing environment variable or data file of the project) could not be judged.
+//
 //   node --import tsx scripts/realcode-fix.ts [--dir DIR] [--keep]
-// Exit 1 when a fix broke the syntax of a file or gave it a new pyflakes warning, 2 on a usage error or a missing build.
+// Exit 1 when a fix broke the syntax of a file, gave it a new pyflakes warning or crashed on its failure path, 2 on a
+// usage error or a missing build.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -130,6 +136,50 @@ function added(before: Map<string, number>, after: Map<string, number>): Map<str
   return out;
 }
 
+/**
+ * What to run in a fixed Python file: each function whose failure path returns (or yields from) a generated fallback,
+ * as `name` or `Class.method`, and `module` for a fix of top-level code.
+ */
+function fallbackTargets(src: string): string[] {
+  const targets: string[] = [];
+  let cls: string | undefined;
+  const header = /^(?:class (\w+)|( *)(?:async +)?def (\w+)\s*\()/gm;
+  for (let m = header.exec(src); m; m = header.exec(src)) {
+    if (m[1]) {
+      cls = m[1];
+      continue;
+    }
+    const indent = m[2] ?? '';
+    const name = m[3] as string;
+    if (indent === '') cls = undefined;
+    if (name.startsWith('fallback_')) continue;
+    const next = new RegExp(`^ {0,${indent.length}}\\S`, 'm');
+    const rest = src.slice(m.index + m[0].length);
+    const body = rest.slice(0, (next.exec(rest.replace(/^[^\n]*\n/, (l) => ' '.repeat(l.length - 1) + '\n'))?.index ?? rest.length));
+    if (!/\b(?:return|yield from) fallback_\w+\(/.test(body)) continue;
+    if (indent === '') targets.push(name);
+    else if (cls && indent.length === 4) targets.push(`${cls}.${name}`);
+  }
+  if (/^except Exception:\r?\n[ \t]+\w+\.exception\("Prediction failed; using fallback"\)/m.test(src)) targets.push('module');
+  return targets;
+}
+
+/** pyharness.py's answer for one run. */
+interface HarnessRun {
+  ok: boolean;
+  error: string | null;
+  fallbacks: number;
+}
+
+function runFixed(file: string, target: string): HarnessRun {
+  const r = spawnSync(PYTHON, [join(ROOT, 'test', 'fixtures', 'run', 'pyharness.py'), file, 'raise', target], { encoding: 'utf8', timeout: 60_000, cwd: dirname(file) });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as HarnessRun;
+  } catch {
+    return { ok: false, error: `no result (it waited for input or hung): ${r.stderr.slice(-200)}`, fallbacks: 0 };
+  }
+}
+
 /** `mlship check` on `cwd`: findings by rule. */
 function findingsByRule(cwd: string): Map<string, number> {
   const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--fail-on', 'never', '.'], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -178,8 +228,22 @@ try {
   else console.log('pyflakes is not installed for /usr/bin/python3 (apt-get install pyflakes3): not compared.');
   if (newStyle) show('pycodestyle (line length 120)', newStyle);
   else console.log('pycodestyle is not installed for /usr/bin/python3 (apt-get install python3-pycodestyle): layout not compared.');
+  // The fixed Python code, run with the model raising.
+  const runs = { through: 0, notReached: 0, unjudged: 0, crashed: [] as string[] };
+  for (const f of changed.filter((x) => x.endsWith('.py') && !after.has(x))) {
+    for (const target of fallbackTargets(readFileSync(f, 'utf8'))) {
+      const r = runFixed(f, target);
+      const name = `${relative(work, f)} ${target}`;
+      if (r.ok) r.fallbacks > 0 ? runs.through++ : runs.notReached++;
+      else if (r.fallbacks > 0) runs.crashed.push(`${name}: ${r.error}`);
+      else runs.unjudged++;
+    }
+  }
+  const total = runs.through + runs.notReached + runs.unjudged + runs.crashed.length;
+  console.log(`\nfixed Python code run with the model raising: ${total} functions and scripts; ${runs.through} returned through the fallback, ${runs.notReached} returned without reaching the call (the stubs took another branch), ${runs.unjudged} could not be judged (they raised before the call: the project's own setup), ${runs.crashed.length} raised on the failure path${runs.crashed.length > 0 ? ':' : '.'}`);
+  for (const c of runs.crashed) console.log(`  ${c}`);
   if (keep) console.log(`\nThe fixed copy: ${work}`);
-  process.exitCode = broken.length > 0 || (newFlakes !== undefined && newFlakes.size > 0) ? 1 : 0;
+  process.exitCode = broken.length > 0 || (newFlakes !== undefined && newFlakes.size > 0) || runs.crashed.length > 0 ? 1 : 0;
 } finally {
   if (!keep) rmSync(work, { recursive: true, force: true });
 }

@@ -555,7 +555,15 @@ class Fixer {
       return;
     }
     if (masked[e - 1] !== ',') {
-      this.w.insert(e, `, ${text}`);
+      // A line that would grow past 99 characters (pycodestyle's E501 at the usual limits, black's 88 + a margin): the
+      // argument goes on a line of its own, aligned with the opening parenthesis (E127/E128).
+      const lineStart = this.source.lastIndexOf('\n', e - 1) + 1;
+      const lineEnd = this.source.indexOf('\n', e);
+      const length = (lineEnd < 0 ? this.source.length : lineEnd) - lineStart + 2 + text.length;
+      const prefix = this.source.slice(lineStart, paren);
+      if (length > 99 && paren >= lineStart && !prefix.includes('\t') && paren - lineStart + 1 + text.length <= 99) {
+        this.w.insert(e, `,${this.w.eol}${' '.repeat(paren - lineStart + 1)}${text}`);
+      } else this.w.insert(e, `, ${text}`);
       return;
     }
     // A trailing comma before a closing parenthesis on a line of its own (`black` style): a line of its own, as indented

@@ -545,7 +545,7 @@ function topLevelUses(ast: Ast, stmt: JNode): JNode | undefined {
   if (last === stmt) return undefined;
   const scoped = new Set(siblings.slice(at, siblings.indexOf(last) + 1).flatMap((st) => declaredNames(ast, st)));
   for (const n of ast.nodes) {
-    if ((n.type === 'identifier' || n.type === 'shorthand_property_identifier') && scoped.has(text(ast, n)) && !within(n, stmt) && (n.idx < stmt.idx || n.idx > last.last)) return undefined;
+    if ((n.type === 'identifier' || n.type === 'shorthand_property_identifier') && scoped.has(text(ast, n)) && (n.idx < stmt.idx || n.idx > last.last)) return undefined;
   }
   // Statements the analysis did not copy are read as text.
   const word = new RegExp(`(?<![\\w$.])(?:${[...scoped].map((x) => x.replace(/\$/g, '\\$')).join('|')})(?![\\w$])`);

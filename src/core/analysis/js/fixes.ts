@@ -509,7 +509,6 @@ function labelTarget(w: FixWriter, rec: JsRecord, tainted: Set<string>): { after
   return undefined;
 }
 
-/** The ancestor of `n` (or `n`) whose parent is `block`. */
 /** Top-level statements the use of a prediction stops at: what they declare is visible before them, or to other files. */
 const TOP_LEVEL_STOPS = new Set(['function_declaration', 'generator_function_declaration', 'class_declaration', 'abstract_class_declaration', 'import_statement', 'export_statement']);
 
@@ -553,6 +552,7 @@ function topLevelUses(ast: Ast, stmt: JNode): JNode | undefined {
   return last;
 }
 
+/** The ancestor of `n` (or `n`) whose parent is `block`. */
 function ancestorIn(n: JNode, block: JNode): JNode | undefined {
   for (let p: JNode | null = n; p; p = p.parent) {
     if (p.parent === block) return p;

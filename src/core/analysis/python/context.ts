@@ -1235,7 +1235,6 @@ export class PyContext {
 
   // ---------------------------------------------------------------- classification of call sites
 
-  /** The inference path an URL expression names (`/predict`, `:predict`, …), following variables, or undefined. */
   /** Whether the text of def `i` (or, -1, of the module) names a generation parameter; read once for each. */
   private sendsGenerationParams(i: number): boolean {
     let yes = this.generating.get(i);
@@ -1247,6 +1246,7 @@ export class PyContext {
     return yes;
   }
 
+  /** The inference path an URL expression names (`/predict`, `:predict`, …), following variables, or undefined. */
   private urlOf(expr: Span, at: number, depth = 0): string | undefined {
     const raw = this.source.slice(expr.start, expr.end);
     const masked = this.scan.masked;

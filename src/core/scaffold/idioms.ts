@@ -32,15 +32,19 @@ export const CONFIDENCE_THRESHOLD_NAME = 'CONFIDENCE_THRESHOLD';
 export const PY_TIMEOUT_NAME = 'INFERENCE_TIMEOUT_S';
 export const JS_TIMEOUT_NAME = 'INFERENCE_TIMEOUT_MS';
 /** The timeout of calls to hosted model APIs and LLM servers, whose answers take seconds (mlship.diagnostics.hostedModelTimeoutMs). */
-export const PY_HOSTED_TIMEOUT_NAME = 'HOSTED_MODEL_TIMEOUT_S';
-export const JS_HOSTED_TIMEOUT_NAME = 'HOSTED_MODEL_TIMEOUT_MS';
+const PY_HOSTED_TIMEOUT_NAME = 'HOSTED_MODEL_TIMEOUT_S';
+const JS_HOSTED_TIMEOUT_NAME = 'HOSTED_MODEL_TIMEOUT_MS';
 
 /**
- * The setting the comment beside a written timeout constant names as its value's source: short, so that the line stays
- * within the usual line lengths (black's 88, pylint's 100).
+ * The named constant a timeout fix writes: `HOSTED_MODEL_TIMEOUT_*` from `hostedModelTimeoutMs` for a hosted model API
+ * or an LLM server (`hosted`), else `INFERENCE_TIMEOUT_*` from `timeoutMs` (by default the latency budget); `ms` is its
+ * value, `setting` the setting the comment beside it names, short so that the line stays within the usual line lengths
+ * (black's 88, pylint's 100).
  */
-export function timeoutSource(hosted: boolean): string {
-  return hosted ? 'mlship.diagnostics.hostedModelTimeoutMs' : 'mlship.diagnostics.timeoutMs';
+export function timeoutConstant(lang: 'python' | 'js', hosted: boolean, config: { timeoutMs: number; hostedModelTimeoutMs: number }): { name: string; ms: number; setting: string } {
+  return hosted
+    ? { name: lang === 'python' ? PY_HOSTED_TIMEOUT_NAME : JS_HOSTED_TIMEOUT_NAME, ms: config.hostedModelTimeoutMs, setting: 'mlship.diagnostics.hostedModelTimeoutMs' }
+    : { name: lang === 'python' ? PY_TIMEOUT_NAME : JS_TIMEOUT_NAME, ms: config.timeoutMs, setting: 'mlship.diagnostics.timeoutMs' };
 }
 
 /** Seconds as Python writes them: 0.05, 1.5, 2.0. */

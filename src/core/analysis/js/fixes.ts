@@ -7,7 +7,7 @@ import { type Ast, child, FUNCTION_TYPES, type JNode, namedKids, posAt, propName
 import { SDKS } from './libs';
 import { argsOf } from './resolve';
 import { fallbackNameFor, type JsFunction, jsFunctionOf, jsReturnPlaceholder } from './fallback';
-import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, JS_HOSTED_TIMEOUT_NAME, JS_TIMEOUT_NAME, jsFallbackName, LOW_CONFIDENCE_LOG_MESSAGE, timeoutSource } from '../../scaffold/idioms';
+import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, jsFallbackName, LOW_CONFIDENCE_LOG_MESSAGE, timeoutConstant } from '../../scaffold/idioms';
 
 const THRESHOLD_CONST = CONFIDENCE_THRESHOLD_NAME;
 const LOG_LINE = `console.error('${FALLBACK_LOG_MESSAGE}', err)`;
@@ -633,8 +633,9 @@ function isRequireDecl(ast: Ast, decl: JNode): boolean {
 function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   const d = rec.d;
   // Hosted model APIs and LLM servers answer in seconds: their own constant, not the served model's latency budget.
-  const ms = Math.max(1, Math.round(d.hosted ? w.config.hostedModelTimeoutMs : w.config.timeoutMs));
-  const T = d.hosted ? JS_HOSTED_TIMEOUT_NAME : JS_TIMEOUT_NAME;
+  const constant = timeoutConstant('js', d.hosted === true, w.config);
+  const ms = Math.max(1, Math.round(constant.ms));
+  const T = constant.name;
   const call = d.node;
   const args = argsOf(call);
   const r = w.a.env.r;
@@ -707,6 +708,6 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
       return undefined;
   }
   if (edits.length === 0) return undefined;
-  if (!w.visible(T, call)) edits.push(...w.moduleConstEdit(`const ${T} = ${ms}${w.s} // ms; ${timeoutSource(d.hosted === true)}`));
+  if (!w.visible(T, call)) edits.push(...w.moduleConstEdit(`const ${T} = ${ms}${w.s} // ms; ${constant.setting}`));
   return { title, rule: 'no-timeout', edits, isPreferred: true, fixAllSafe: true };
 }

@@ -3,7 +3,7 @@
 // only. Every fix keeps the statement's indentation, the file's indent unit and line endings.
 import type { Node, Tree } from 'web-tree-sitter';
 import { eolOf, indentUnit } from '../edits';
-import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, LOW_CONFIDENCE_LOG_MESSAGE, PY_HOSTED_TIMEOUT_NAME, PY_TIMEOUT_NAME, pyFallbackName, pySeconds, timeoutSource } from '../../scaffold/idioms';
+import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, LOW_CONFIDENCE_LOG_MESSAGE, pyFallbackName, pySeconds, timeoutConstant } from '../../scaffold/idioms';
 import { enclosingFunction, type PyFunction, returnPlaceholder } from './fallback';
 import type { AnalysisConfig, CodeFix, Finding, Position, Range, SourceContext, TextEdit } from '../types';
 import { analyzePython, type CallRecord, type PyContext } from './context';
@@ -590,9 +590,8 @@ class Fixer {
 
   /** The constant this call's timeout comes from: its name, its value in seconds, and the setting behind the value. */
   private timeoutOf(): { name: string; secs: string; setting: string } {
-    return this.rec.hosted
-      ? { name: PY_HOSTED_TIMEOUT_NAME, secs: pySeconds(this.config.hostedModelTimeoutMs), setting: timeoutSource(true) }
-      : { name: PY_TIMEOUT_NAME, secs: pySeconds(this.config.timeoutMs), setting: timeoutSource(false) };
+    const { name, ms, setting } = timeoutConstant('python', this.rec.hosted === true, this.config);
+    return { name, secs: pySeconds(ms), setting };
   }
 
   /** no-timeout: a timeout from the module's timeout constant. */

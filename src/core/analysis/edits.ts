@@ -1,6 +1,12 @@
 // Text helpers shared by analyzers and quick fixes: offsets ↔ positions, applying edits, indentation.
 import type { Position, Range, TextEdit } from './types';
 
+/**
+ * Where each code cell starts in the text a notebook fix works on (a comment line of its own, with the cell's place;
+ * see notebook.ts): the Python fixes keep no distance from it.
+ */
+export const CELL_MARK = '#mlship:cell:';
+
 export function lineStarts(source: string): number[] {
   const starts = [0];
   for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) starts.push(i + 1);

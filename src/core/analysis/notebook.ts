@@ -1,7 +1,7 @@
 // Jupyter notebooks: the Python code cells are analyzed as one program (imports in one cell, predict calls in another)
 // and findings are mapped back to their cell.
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
-import { applyEdits } from './edits';
+import { applyEdits, CELL_MARK } from './edits';
 import type { AnalysisConfig, CodeFix, Finding, PredictCall, Range, SourceContext } from './types';
 import { analyzeSource } from './engine';
 
@@ -72,8 +72,6 @@ function isMagic(line: string, i: number, lines: readonly string[]): boolean {
   return i > 0 && /^\s*%%/.test(first) && !PYTHON_CELL_MAGICS.test(first.trim());
 }
 
-/** Where each code cell starts in the text a notebook fix works on (a comment line of its own, with the cell's place). */
-const CELL_MARK = '#mlship:cell:';
 /** Stands for an IPython magic or shell line (`%matplotlib inline`, `!pip install x`) in that text. */
 const MAGIC_MARK = '#mlship:magic:';
 const MARK_LINE = /^#mlship:cell:(\d+)$/;

@@ -2,7 +2,7 @@
 // label to predict_proba with a confidence threshold, add a timeout to remote inference, and load torch weights
 // only. Every fix keeps the statement's indentation, the file's indent unit and line endings.
 import type { Node, Tree } from 'web-tree-sitter';
-import { eolOf, indentUnit } from '../edits';
+import { CELL_MARK, eolOf, indentUnit } from '../edits';
 import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, LOW_CONFIDENCE_LOG_MESSAGE, pyFallbackName, pySeconds, timeoutConstant } from '../../scaffold/idioms';
 import { enclosingFunction, type PyFunction, returnPlaceholder } from './fallback';
 import type { AnalysisConfig, CodeFix, Finding, Position, Range, SourceContext, TextEdit } from '../types';
@@ -275,7 +275,7 @@ class Fixer {
     while (i >= 0) {
       const next = src.indexOf('\n', i + 1);
       const line = src.slice(i + 1, next < 0 ? src.length : next);
-      if (line.trim() !== '') return line.startsWith('#mlship:cell:') ? Infinity : blank;
+      if (line.trim() !== '') return line.startsWith(CELL_MARK) ? Infinity : blank;
       if (next < 0) return Infinity;
       blank++;
       i = next;

@@ -18,6 +18,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
+import { FALLBACK_LOG_MESSAGE } from '../src/core/scaffold/idioms';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -153,14 +154,16 @@ function fallbackTargets(src: string): string[] {
     const name = m[3] as string;
     if (indent === '') cls = undefined;
     if (name.startsWith('fallback_')) continue;
-    const next = new RegExp(`^ {0,${indent.length}}\\S`, 'm');
-    const rest = src.slice(m.index + m[0].length);
-    const body = rest.slice(0, (next.exec(rest.replace(/^[^\n]*\n/, (l) => ' '.repeat(l.length - 1) + '\n'))?.index ?? rest.length));
+    // The body: from the line after the header to the first line indented no deeper than it.
+    const from = src.indexOf('\n', m.index) + 1;
+    const rest = from > 0 ? src.slice(from) : '';
+    const end = rest.search(new RegExp(`^ {0,${indent.length}}\\S`, 'm'));
+    const body = end < 0 ? rest : rest.slice(0, end);
     if (!/\b(?:return|yield from) fallback_\w+\(/.test(body)) continue;
     if (indent === '') targets.push(name);
     else if (cls && indent.length === 4) targets.push(`${cls}.${name}`);
   }
-  if (/^except Exception:\r?\n[ \t]+\w+\.exception\("Prediction failed; using fallback"\)/m.test(src)) targets.push('module');
+  if (new RegExp(`^except Exception:\\r?\\n[ \\t]+\\w+\\.exception\\("${FALLBACK_LOG_MESSAGE}"\\)`, 'm').test(src)) targets.push('module');
   return targets;
 }
 

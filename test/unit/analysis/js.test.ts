@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { applyEdits } from '../../../src/core/analysis/edits';
 import { analyzeSource, fixesFor } from '../../../src/core/analysis/engine';
+import { fixAllText } from '../../../src/core/analysis/fixAll';
 import { languageForPath, loadGrammars, parse } from '../../../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type AnalysisConfig, type AnalysisResult, type Language, type PredictCall, type RuleId } from '../../../src/core/analysis/types';
 
@@ -319,16 +320,6 @@ export async function all(text: string) {
 
   test('no-timeout: hosted model APIs and LLM servers get their own constant, model servers the latency budget', () => {
     const config = { ...DEFAULT_CONFIG, timeoutMs: 80, hostedModelTimeoutMs: 45_000 };
-    const fixAllOf = (src: string): string => {
-      let text = src;
-      for (let i = 0; i < 5; i++) {
-        const f = analyzeSource(text, 'javascript', config).result.findings.find((x) => x.rule === 'no-timeout');
-        const fix = f && fixesFor(f, text, 'javascript', config)[0];
-        if (!fix) break;
-        text = applyEdits(text, fix.edits);
-      }
-      return text;
-    };
     const src = [
       "import axios from 'axios';",
       'export async function score(x) {',
@@ -342,7 +333,9 @@ export async function all(text: string) {
       '}',
       '',
     ].join('\n');
-    const fixed = fixAllOf(src);
+    // Fix all (every call is guarded already: the timeouts are the only fixes).
+    const { text: fixed, count } = fixAllText(src, 'javascript', config);
+    assert.equal(count, 3, fixed);
     assert.match(fixed, /churn:predict', \{ method: 'POST', body: x, signal: AbortSignal\.timeout\(INFERENCE_TIMEOUT_MS\) \}/);
     assert.match(fixed, /chat\/completions', \{ method: 'POST', body: q, signal: AbortSignal\.timeout\(HOSTED_MODEL_TIMEOUT_MS\) \}/);
     assert.match(fixed, /api\/generate', \{ prompt: q \}, \{ timeout: HOSTED_MODEL_TIMEOUT_MS \}/);

@@ -390,8 +390,8 @@ function analyzeVsParse(source: string, lang: Language, repetitions: number): { 
 }
 
 /**
- * What the JS/TS analysis cannot go below, on the same text as its full analysis: one TreeCursor walk over every node
- * reading type ids and offsets (nothing allocated), and the copy of the whole tree into the analysis's nodes (what the
+ * What the JS/TS analysis cannot go below, on the same text as its full analysis: one walk over every node as the
+ * copy walks it (`walkOf`: read from wasm memory, see treeMemory.ts) reading type ids and offsets (nothing allocated), and the copy of the whole tree into the analysis's nodes (what the
  * passes read), each next to the bare parse, alternating, medians after warm-up. The walk is the floor of any analysis
  * that visits every node; the copy, of one that copies them.
  */
@@ -671,7 +671,7 @@ export async function runAnalysisBench(opts: { repetitions?: number; verbose?: b
   }
   // a2. The floors under the TypeScript figure: a walk over every node, and a copy of every node.
   const floors = treeFloors(ts10k, reps);
-  figures.push({ name: 'TreeCursor walk of every node (type id, offsets), 10,000-line typescript file', value: floors.walk, unit: 'ms', peer: { name: 'bare tree-sitter parse', value: floors.parse }, ratio: floors.walk / floors.parse });
+  figures.push({ name: 'walk of every node as the copy walks it (wasm memory; type id, offsets), 10,000-line typescript file', value: floors.walk, unit: 'ms', peer: { name: 'bare tree-sitter parse', value: floors.parse }, ratio: floors.walk / floors.parse });
   figures.push({ name: 'copy of every node (buildAst, whole tree), 10,000-line typescript file', value: floors.copy, unit: 'ms', peer: { name: 'bare tree-sitter parse', value: floors.parse }, ratio: floors.copy / floors.parse });
 
   // b. Incremental reanalysis after one-line edits of a 2,000-line Python file.

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Edit, Language as TsLanguage, type Node, Parser, type Tree } from 'web-tree-sitter';
+import type { MemoryModule } from './treeMemory';
 import type { Language } from './types';
 
 const GRAMMARS: Record<Language, { pkg: string; file: string }> = {
@@ -51,6 +52,12 @@ const CURSOR_FUNCTIONS = [
 ] as const;
 
 let cursorModule: CursorModule | undefined;
+let memoryModule: MemoryModule | undefined;
+
+/** The heap views of tree-sitter's wasm module, for walks that read trees from memory (see treeMemory.ts). */
+export function treeSitterMemory(): MemoryModule | undefined {
+  return memoryModule;
+}
 
 /** tree-sitter's cursor functions, when this web-tree-sitter build exposes them (else the analysis uses TreeCursor). */
 export function treeSitterCursorModule(): CursorModule | undefined {
@@ -64,6 +71,7 @@ export function loadGrammars(): Promise<void> {
     await Parser.init(options);
     if (options.HEAP32 instanceof Int32Array && CURSOR_FUNCTIONS.every((f) => typeof options[f] === 'function')) cursorModule = options as unknown as CursorModule;
     if (options.HEAP32 instanceof Int32Array && NODE_FUNCTIONS.every((f) => typeof options[f] === 'function')) nodeModule = options as unknown as NodeModule;
+    if (options.HEAPU8 instanceof Uint8Array && options.HEAPU16 instanceof Uint16Array && options.HEAPU32 instanceof Uint32Array) memoryModule = options as unknown as MemoryModule;
     for (const [lang, g] of Object.entries(GRAMMARS) as [Language, { pkg: string; file: string }][]) {
       languages.set(lang, await TsLanguage.load(locateWasm(g.pkg, g.file)));
     }
@@ -74,6 +82,12 @@ export function loadGrammars(): Promise<void> {
 const parsers = new Map<Language, Parser>();
 
 /** Parses with the grammar of `lang`; `loadGrammars()` must have resolved. Pass the edited old tree to reparse incrementally. */
+/** A parse of `source` with a loaded grammar, given as web-tree-sitter's Language. */
+export function parseWith(language: TsLanguage, source: string): Tree {
+  for (const [lang, l] of languages) if (l === language) return parse(source, lang);
+  throw new Error('parseWith: the language is not one of the loaded grammars.');
+}
+
 export function parse(source: string, lang: Language, oldTree?: Tree | null): Tree {
   let parser = parsers.get(lang);
   if (!parser) {

@@ -9,8 +9,9 @@ import { generateSource } from '../../../bench/analysis';
 import { analyzeSource, needsAnalysis } from '../../../src/core/analysis/engine';
 import { runAnalysis, type Snapshot } from '../../../src/core/analysis/js/analyzer';
 import { isRoot, type NameIndex, nameIndex, sameSelection, selectStatements } from '../../../src/core/analysis/js/prescan';
-import { type Ast, buildAst, editedLineStarts, FUNCTION_TYPES, type JNode, lineStartsOf, setDirectWalk } from '../../../src/core/analysis/js/ast';
-import { loadGrammars, parse, treeSitterCursorModule } from '../../../src/core/analysis/parser';
+import { type Ast, buildAst, editedLineStarts, FUNCTION_TYPES, type JNode, lineStartsOf, setWalk, walkOf, type WalkKind } from '../../../src/core/analysis/js/ast';
+import { type LayoutChecks, MemoryWalk, memoryWalkOf, walkRecord } from '../../../src/core/analysis/treeMemory';
+import { loadGrammars, parse, treeSitterCursorModule, treeSitterMemory } from '../../../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type Language, type WorkspaceResolver } from '../../../src/core/analysis/types';
 import { mulberry32 } from '../../../src/core/util/random';
 import { corpusFiles } from '../../corpusFiles';
@@ -219,12 +220,24 @@ describe('JS/TS analysis shortcuts', () => {
     }
   });
 
-  test('the direct walk over tree-sitter copies the same tree as TreeCursor, also with syntax errors and left-out statements', () => {
+  test('the walks from wasm memory and through the cursor functions copy the same tree as TreeCursor, also with syntax errors and left-out statements', () => {
     assert.ok(treeSitterCursorModule(), 'web-tree-sitter no longer exposes its cursor functions: the copy falls back to TreeCursor (slower)');
     const rng = mulberry32(17);
     const flat = (ast: Ast): string[] =>
       ast.nodes.map((n) => [n.type, n.named, n.field, n.start, n.end, n.idx, n.last, ast.skipped.has(n), n.name, n.children.map((c) => c.idx).join(' '), n.parent?.idx, n.fn?.idx].join(','));
+    const record = (tree: Tree, kind: WalkKind): number[] => {
+      setWalk(kind);
+      const w = walkOf(tree);
+      try {
+        if (kind === 'memory') assert.ok(w instanceof MemoryWalk, `no memory walk for ${tree.language.name}: its layout was not confirmed (web-tree-sitter changed?)`);
+        return walkRecord(w);
+      } finally {
+        w.delete();
+      }
+    };
     let compared = 0;
+    let tokens = 0;
+    const languages = new Set<string>();
     for (const { name, text: clean, lang } of sources) {
       // The text as it is, and broken in two places (ERROR and MISSING nodes).
       for (const text of [clean, ...[0, 1].map(() => {
@@ -234,19 +247,62 @@ describe('JS/TS analysis shortcuts', () => {
         const tree = parse(text, lang);
         const keep = rng() < 0.5 ? undefined : (_type: string, start: number) => start % 3 !== 0;
         try {
-          setDirectWalk(false);
-          const viaCursor = flat(buildAst(tree, text, keep));
-          setDirectWalk(true);
-          const direct = flat(buildAst(tree, text, keep));
-          assert.deepEqual(direct, viaCursor, name);
-          compared += direct.length;
+          // Every node, punctuation included (the copy leaves that out): type, field, offsets, depth.
+          const viaCursor = record(tree, 'cursor');
+          assert.deepEqual(record(tree, 'direct'), viaCursor, name);
+          assert.deepEqual(record(tree, 'memory'), viaCursor, name);
+          tokens += viaCursor.length / 5;
+          languages.add(lang);
+          setWalk('cursor');
+          const copied = flat(buildAst(tree, text, keep));
+          for (const kind of ['direct', 'memory'] as const) {
+            setWalk(kind);
+            assert.deepEqual(flat(buildAst(tree, text, keep)), copied, `${name} (${kind})`);
+          }
+          compared += copied.length;
         } finally {
-          setDirectWalk(true);
+          setWalk('memory');
           tree.delete();
         }
       }
     }
-    assert.ok(compared > 10_000, `nodes compared: ${compared}`);
+    assert.deepEqual([...languages].sort(), ['javascript', 'tsx', 'typescript']);
+    assert.ok(compared > 10_000 && tokens > compared, `nodes compared: ${compared} copied, ${tokens} walked`);
+  });
+
+  test('a language whose sample walks differently from memory, or whose tables do not read as web-tree-sitter describes them, keeps the cursor walk', () => {
+    const m = treeSitterMemory();
+    assert.ok(m, 'web-tree-sitter no longer exposes its heap views');
+    const tree = parse('const a = f(b);\n', 'typescript');
+    const sample = (): Tree => parse('let x = { y: 1 };\n', 'typescript');
+    const viaCursor = (t: Tree): number[] => {
+      setWalk('direct');
+      const w = walkOf(t);
+      try {
+        return walkRecord(w);
+      } finally {
+        w.delete();
+        setWalk('memory');
+      }
+    };
+    try {
+      const agree: LayoutChecks = new WeakMap();
+      assert.ok(memoryWalkOf(m, tree, sample, viaCursor, agree) instanceof MemoryWalk);
+      // A walk that disagrees by one offset: rejected, and remembered (the sample is not walked again).
+      const disagree: LayoutChecks = new WeakMap();
+      let samples = 0;
+      const off = (t: Tree): number[] => viaCursor(t).map((v, i) => (i === 2 ? v + 1 : v));
+      const counted = (): Tree => (samples++, sample());
+      assert.equal(memoryWalkOf(m, tree, counted, off, disagree), undefined);
+      assert.equal(memoryWalkOf(m, tree, counted, viaCursor, disagree), undefined);
+      assert.equal(samples, 1);
+      // Heap views that do not hold the language's tables (all zeros): rejected before any sample is walked.
+      const blank = { HEAPU8: new Uint8Array(m.HEAPU8.length), HEAPU16: new Uint16Array(m.HEAPU16.length), HEAPU32: new Uint32Array(m.HEAPU32.length) };
+      assert.equal(memoryWalkOf(blank, tree, counted, viaCursor, new WeakMap()), undefined);
+      assert.equal(samples, 1);
+    } finally {
+      tree.delete();
+    }
   });
 
   test('copying only the statements the pre-scan selects gives the same calls and findings', () => {

@@ -1,7 +1,8 @@
 // A light, plain-object copy of the tree-sitter tree, built in one TreeCursor pass. Every later step (scopes,
 // bindings, predict calls, checks, fixes) walks these objects instead of calling into wasm for each property.
 import type { Language as TsLanguage, Tree, TreeCursor } from 'web-tree-sitter';
-import { type CursorModule, treeSitterCursorModule } from '../parser';
+import { type CursorModule, parseWith, treeSitterCursorModule, treeSitterMemory } from '../parser';
+import { memoryWalkOf, type Walk, walkRecord } from '../treeMemory';
 import type { Position, Range } from '../types';
 
 export interface JNode {
@@ -170,17 +171,7 @@ export type StatementFilter = (type: string, start: number, end: number) => bool
  */
 export type StatementReuse = (type: string, start: number, end: number) => { nodes: readonly JNode[]; from: number; to: number; delta: number } | undefined;
 
-/** A cursor over the tree: the node it is on, and moves (false when there is nowhere to go). */
-export interface Walk {
-  readonly nodeTypeId: number;
-  readonly currentFieldId: number;
-  readonly startIndex: number;
-  readonly endIndex: number;
-  gotoFirstChild(): boolean;
-  gotoNextSibling(): boolean;
-  gotoParent(): boolean;
-  delete(): void;
-}
+export type { Walk };
 
 /** The internal words of web-tree-sitter's objects: a tree's address, a cursor's four words. */
 type Words = Record<0 | 1 | 2 | 3, number>;
@@ -232,20 +223,55 @@ class DirectWalk implements Walk {
   }
 }
 
-/** Whether the copy calls tree-sitter's cursor functions directly (set off by a test comparing both walks). */
-let direct = true;
+/** How the copy walks the tree: from wasm memory, through tree-sitter's cursor functions, or through TreeCursor. */
+export type WalkKind = 'memory' | 'direct' | 'cursor';
+/** Set by tests comparing the walks; `memory` falls back to `direct` for a language whose layout was not confirmed. */
+let walkKind: WalkKind = 'memory';
 
-/** Chooses how `buildAst` walks the tree: directly (the default, when the module allows) or through TreeCursor. */
-export function setDirectWalk(on: boolean): void {
-  direct = on;
+/** Chooses how `buildAst` walks the tree (the default: memory, when the module and the language allow). */
+export function setWalk(kind: WalkKind): void {
+  walkKind = kind;
 }
 
-/** A cursor on the tree's root; `delete()` it when done, and call nothing else of tree-sitter meanwhile. */
-export function walkOf(tree: Tree): Walk {
+/**
+ * A text of every grammar the walks read (JavaScript, TypeScript, TSX: each parses part of it as an error), walked
+ * both from memory and by tree-sitter's cursor before a language's first memory walk: aliases (property and type
+ * names, labels), fields through hidden nodes, comments (extras), errors, missing tokens, JSX, templates, regular
+ * expressions and names outside the Basic Multilingual Plane (UTF-16 offsets).
+ */
+const WALK_SAMPLE = `// sample
+import def, { a as b, type C } from 'm';
+export default class K<T extends object> extends B implements I { #p = 1; static s?: number; constructor(private readonly x: T) { super(); }
+  async *gen(this: K<T>, { y = 2, ...r }: { y?: number }, [z]: number[] = []): AsyncGenerator<number> { label: for (const q of r as any) { yield* q!; continue label; } }
+  get v() { return this.#p ?? obj?.[k]?.(1) satisfies number; } }
+type U = { [key in keyof T]-?: T[key] extends () => infer R ? R : never } | \`t\${string}\`;
+interface J { m(a: number): void; readonly n: string }
+enum E { A = 1, B }
+const f = async <X,>(p: X): Promise<X> => { try { return await g(p, /re[g]+x/giu, 1e3, 0x1f, 'ß😀'); } catch { throw new Error(\`ouch \${p}\`); } finally {} };
+let 𝑥 = <div className="a" {...props}>{items.map((i) => <Item key={i} />)} text &amp; more</div>;
+switch (n) { case 1: break; default: { } }
+if (a) b(); else if (c) { d = e ? f : g, h++; } while (0) {}
+do { x += 1 } while (x < 3)
+var m = { a, 'b': 2, [c]: 3, d() {}, get e() { return 1 } }; new M<N>(
+function broken( { `;
+
+/** A memory walk of `tree` when the module and the tree's language allow one (the language's layout confirmed). */
+function memoryWalk(tree: Tree): Walk | undefined {
+  const m = treeSitterMemory();
+  return m ? memoryWalkOf(m, tree, () => parseWith(tree.language, WALK_SAMPLE), (t) => walkRecord(cursorWalk(t, 'direct'))) : undefined;
+}
+
+/** A walk through tree-sitter's cursor functions (`direct`, when the module allows) or through TreeCursor. */
+function cursorWalk(tree: Tree, kind: WalkKind): Walk {
   const cursor = tree.walk();
-  const m = direct ? treeSitterCursorModule() : undefined;
+  const m = kind !== 'cursor' ? treeSitterCursorModule() : undefined;
   const address = (tree as unknown as Words)[0];
   return m && typeof address === 'number' && typeof (cursor as unknown as Words)[3] === 'number' ? new DirectWalk(m, address, cursor) : cursor;
+}
+
+/** A walk on the tree's root; `delete()` it when done, and call nothing else of tree-sitter meanwhile. */
+export function walkOf(tree: Tree): Walk {
+  return (walkKind === 'memory' ? memoryWalk(tree) : undefined) ?? cursorWalk(tree, walkKind);
 }
 
 /** The offset where each line of `source` starts. */

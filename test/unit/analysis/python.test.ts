@@ -860,7 +860,8 @@ describe('python analyzer: quick fixes', () => {
     const out = applyFix(src, only(src, 'no-timeout'));
     assert.match(out, /import boto3\nfrom botocore\.config import Config\n/);
     assert.match(out, /\nINFERENCE_TIMEOUT_S = 0\.05 {2}#/);
-    assert.match(out, /boto3\.client\("sagemaker-runtime", config=Config\(read_timeout=INFERENCE_TIMEOUT_S, connect_timeout=INFERENCE_TIMEOUT_S\)\)/);
+    // The line would pass 99 characters: the argument on a line of its own, one timeout a line.
+    assert.match(out, /rt = boto3\.client\("sagemaker-runtime",\n {18}config=Config\(read_timeout=INFERENCE_TIMEOUT_S,\n {32}connect_timeout=INFERENCE_TIMEOUT_S\)\)\n/, out);
   });
 
   it('sets the timeout on an SDK client whose calls take none, in the unit its constructor takes', () => {
@@ -915,9 +916,16 @@ describe('python analyzer: quick fixes', () => {
   it('an LLM behind a model server (generation parameters in the request) gets the hosted timeout; a feature named temperature does not', () => {
     const sm = (payload: string) => py(['import json', 'import boto3', 'runtime = boto3.client("sagemaker-runtime")', 'def ask(prompt):', `    payload = ${payload}`, '    try:', '        r = runtime.invoke_endpoint(EndpointName="e", ContentType="application/json", Body=json.dumps(payload))', '        return json.loads(r["Body"].read())', '    except Exception:', '        return None']);
     const llm = sm('{"inputs": prompt, "parameters": {"max_new_tokens": 256, "top_p": 0.9}}');
-    assert.match(applyFix(llm, only(llm, 'no-timeout')), /Config\(read_timeout=HOSTED_MODEL_TIMEOUT_S, connect_timeout=HOSTED_MODEL_TIMEOUT_S\)/);
+    assert.match(applyFix(llm, only(llm, 'no-timeout')), /Config\(read_timeout=HOSTED_MODEL_TIMEOUT_S,\s+connect_timeout=HOSTED_MODEL_TIMEOUT_S\)/);
     const weather = sm('{"temperature": prompt, "humidity": 0.4}');
-    assert.match(applyFix(weather, only(weather, 'no-timeout')), /Config\(read_timeout=INFERENCE_TIMEOUT_S, connect_timeout=INFERENCE_TIMEOUT_S\)/);
+    assert.match(applyFix(weather, only(weather, 'no-timeout')), /Config\(read_timeout=INFERENCE_TIMEOUT_S,\s+connect_timeout=INFERENCE_TIMEOUT_S\)/);
+  });
+
+  it('boto3 timeouts too long for a line of their own go one a line, aligned inside Config(', () => {
+    const src = py(['import boto3', 'runtime = boto3.client("sagemaker-runtime", region_name="eu-west-1", endpoint_url=ENDPOINT)', 'def score(body):', '    try:', '        return runtime.invoke_endpoint(EndpointName="m", Body=body)["Body"].read()', '    except Exception:', '        return None']);
+    const out = applyFix(src, only(src, 'no-timeout'));
+    assert.match(out, /endpoint_url=ENDPOINT,\n {23}config=Config\(read_timeout=INFERENCE_TIMEOUT_S,\n {37}connect_timeout=INFERENCE_TIMEOUT_S\)\)\n/, out);
+    assert.ok(out.split('\n').every((l) => l.length <= 99), out);
   });
 
   it('code moved into a try keeps its blank lines blank (no trailing white space)', () => {

@@ -545,8 +545,12 @@ class Fixer {
     return { title: `Use predict_proba with a confidence threshold (${this.config.confidenceThreshold})`, rule: 'no-confidence', edits: this.finish(), isPreferred: true, fixAllSafe: false };
   }
 
-  /** Appends `text` as the last argument of the call whose `(` is at `paren` and `)` at `close - 1`. */
-  addArgument(paren: number, close: number, text: string): void {
+  /**
+   * Appends `text` as the last argument of the call whose `(` is at `paren` and `)` at `close - 1`. `wrapped`, when
+   * given, is the argument laid out over several lines for a line that it would take past the limit even on a line of
+   * its own; it is given the column where the argument starts.
+   */
+  addArgument(paren: number, close: number, text: string, wrapped?: (column: number) => string): void {
     const masked = this.scan.masked;
     let e = close - 1;
     while (e > paren + 1 && /\s/.test(masked[e - 1] as string)) e--;
@@ -561,9 +565,15 @@ class Fixer {
       const lineEnd = this.source.indexOf('\n', e);
       const length = (lineEnd < 0 ? this.source.length : lineEnd) - lineStart + 2 + text.length;
       const prefix = this.source.slice(lineStart, paren);
-      if (length > 99 && paren >= lineStart && !prefix.includes('\t') && paren - lineStart + 1 + text.length <= 99) {
-        this.w.insert(e, `,${this.w.eol}${' '.repeat(paren - lineStart + 1)}${text}`);
-      } else this.w.insert(e, `, ${text}`);
+      const column = paren - lineStart + 1;
+      if (length > 99 && paren >= lineStart && !prefix.includes('\t')) {
+        const own = column + text.length <= 99 ? text : wrapped?.(column);
+        if (own !== undefined) {
+          this.w.insert(e, `,${this.w.eol}${' '.repeat(column)}${own}`);
+          return;
+        }
+      }
+      this.w.insert(e, `, ${text}`);
       return;
     }
     // A trailing comma before a closing parenthesis on a line of its own (`black` style): a line of its own, as indented
@@ -686,7 +696,9 @@ class Fixer {
           if (aliases.get('botocore') !== 'botocore') this.addModuleBlocks([['import botocore.config']]);
         } else this.addModuleBlocks([['from botocore.config import Config']]);
       }
-      this.addArgument(open, close + 1, `config=${ctor}(${timeouts})`);
+      // Too long for a line of its own: one timeout a line, aligned inside `Config(`.
+      const head = `config=${ctor}(`;
+      this.addArgument(open, close + 1, `${head}${timeouts})`, (column) => `${head}read_timeout=${secs},${this.w.eol}${' '.repeat(column + head.length)}connect_timeout=${secs})`);
     }
     return { title: title.replace('Add a timeout', 'Set boto3 read/connect timeouts'), rule: 'no-timeout', edits: this.finish(), isPreferred: true, fixAllSafe: true };
   }

@@ -121,12 +121,15 @@ export async function startVsCode(options: { settings?: Record<string, unknown>;
 
 /** A node:test test that saves a screenshot of the workbench when it fails. */
 export function e2eTest(session: () => VsCodeSession | undefined, name: string, fn: () => Promise<void>): void {
+  const failed = `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`;
   void nodeTest(name, async () => {
     try {
       await fn();
+      // A screenshot of an earlier failure of this test would outlive the fix and mislead whoever reads test-results/.
+      await rm(join(resultsDir, `${failed}.png`), { force: true });
     } catch (err) {
       const vs = session();
-      await vs?.screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+      await vs?.screenshot(failed).catch(() => undefined);
       // What the workbench said (notifications), so a failure in CI explains itself without the screenshot.
       const said = await vs?.page
         .locator('.notification-toast .notification-list-item-message')

@@ -899,6 +899,19 @@ function f(x) {
     assert.ok(applyFix(v2, 'javascript', 'no-timeout').includes(`new AWS.SageMakerRuntime({ region: 'x', httpOptions: { timeout: ${T} } })`));
   });
 
+  test('an error-first callback is a fallback when it handles the error, not when it only throws it again', () => {
+    const sketch = (callback: string): string => [
+      "const classifier = ml5.imageClassifier('MobileNet');",
+      'function go(img) {',
+      `  classifier.classify(img, ${callback}); // expect: EXPECTED`,
+      '}',
+    ].join('\n');
+    const handled = ['(err, results) => { if (err) { show("try again"); return; } show(results); }', '(error, r) => { if (!error) console.log(r); }'];
+    for (const cb of handled) check(sketch(cb).replace(' // expect: EXPECTED', ''), 'javascript');
+    const rethrown = ['(error, results) => { if (error) throw error; console.log(results); }', '(err, results) => { if (err) { console.error(err); throw err; } console.log(results); }', '(results) => console.log(results)', '(err, results) => console.log(results)'];
+    for (const cb of rethrown) check(sketch(cb).replace('EXPECTED', 'no-fallback'), 'javascript');
+  });
+
   test('every fix of the corpus parses and removes its finding', () => {
     const dir = join(__dirname, '..', '..', 'corpus', 'js');
     let fixed = 0;

@@ -122,7 +122,7 @@ export class Checker {
 
   /** Whether an exception (or rejection) of `node` is handled by something other than a rethrow. */
   guarded(node: JNode, promise: boolean, depth: number): boolean {
-    if (this.chainCaught(node)) return true;
+    if (this.chainCaught(node) || this.errorFirstHandled(node)) return true;
     // `await x.post<T>(…)` parses with the await inside the callee in TypeScript.
     let awaited = child(node, 'function')?.type === 'await_expression';
     let prev = node;
@@ -225,6 +225,39 @@ export class Checker {
     if (!f) return false;
     const t = calleeText(this.ast, unwrap(f));
     return t === 'Promise.reject' || t === 'reject';
+  }
+
+  /**
+   * A call that answers through an error-first callback (ml5's `detect(video, gotResult)`, Node-style APIs): its last
+   * argument is a function of this file whose first parameter (`err`, `error`) its body reads in a test, and the
+   * branch taken on an error does not just throw it again.
+   */
+  private errorFirstHandled(call: JNode): boolean {
+    const args = argsOf(call);
+    if (args.length < 2) return false;
+    let fn = unwrap(args[args.length - 1] as JNode);
+    if (fn.type === 'identifier') {
+      const v = this.r.eval(fn);
+      if (v.k !== 'fn') return false;
+      fn = v.node;
+    }
+    if (!FUNCTION_TYPES.has(fn.type)) return false;
+    const params = child(fn, 'parameters');
+    const first = params ? namedKids(params)[0] : undefined;
+    const name = first ? unwrap(child(first, 'pattern') ?? first) : undefined;
+    if (!params || namedKids(params).length < 2 || !name || name.type !== 'identifier' || !/^(?:err|error|e|ex|exc)$/i.test(text(this.ast, name))) return false;
+    const errName = text(this.ast, name);
+    const body = child(fn, 'body');
+    if (!body) return false;
+    for (const n of subtree(this.ast, body)) {
+      if (n.type !== 'if_statement') continue;
+      const cond = child(n, 'condition');
+      if (!cond || !subtree(this.ast, cond).some((c) => c.type === 'identifier' && text(this.ast, c) === errName)) continue;
+      const then = child(n, 'consequence');
+      if (then && (then.type === 'statement_block' ? this.blockRethrows(then) : then.type === 'throw_statement')) continue;
+      return true;
+    }
+    return false;
   }
 
   catchRethrows(handler: JNode): boolean {

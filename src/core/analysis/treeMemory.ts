@@ -54,13 +54,15 @@ const L_FIELD_MAP_ENTRIES = 68;
 const L_PUBLIC_SYMBOL_MAP = 76;
 const L_ALIAS_SEQUENCES = 84;
 
-/** What the walk reads of a language: addresses of its tables. */
+/** What the walk reads of a language: where its tables are (byte addresses, or indices into HEAPU16 for the 16-bit ones). */
 interface Tables {
   maxAliasLength: number;
   fieldCount: number;
   fieldSlices: number;
   fieldEntries: number;
+  /** Index in HEAPU16 of the public symbol of each symbol. */
   publicSymbols: number;
+  /** Index in HEAPU16 of the alias sequences (`maxAliasLength` symbols per production). */
   aliasSequences: number;
 }
 
@@ -74,9 +76,6 @@ export class MemoryWalk implements Walk {
   private readonly u8: Uint8Array;
   private readonly u16: Uint16Array;
   private readonly u32: Uint32Array;
-  private readonly aliases: number;
-  private readonly aliasLength: number;
-  private readonly publicSymbols: number;
   private slot: Int32Array = new Int32Array(64);
   private pos: Int32Array = new Int32Array(64);
   private len: Int32Array = new Int32Array(64);
@@ -87,7 +86,7 @@ export class MemoryWalk implements Walk {
   private type: Int32Array = new Int32Array(64);
   /** The production of the entry's node, or -1 for a node with no children. */
   private production: Int32Array = new Int32Array(64);
-  private size = 1;
+  private size = 0;
 
   constructor(
     m: MemoryModule,
@@ -98,11 +97,7 @@ export class MemoryWalk implements Walk {
     this.u8 = m.HEAPU8;
     this.u16 = m.HEAPU16;
     this.u32 = m.HEAPU32;
-    this.aliases = t.aliasSequences >> 1;
-    this.aliasLength = t.maxAliasLength;
-    this.publicSymbols = t.publicSymbols >> 1;
     // The root: `tree->root`, starting after its padding (ts_tree_root_node), never aliased.
-    this.size = 0;
     this.push(tree, this.padding(tree), 0, 0, 0);
   }
 
@@ -138,7 +133,7 @@ export class MemoryWalk implements Walk {
     this.structural[n] = k;
     this.visible[n] = alias !== 0 || n === 0 ? 1 : flags & 1;
     this.extra[n] = (flags >> 2) & 1;
-    this.type[n] = symbol === SYM_ERROR ? symbol : (this.u16[this.publicSymbols + symbol] as number);
+    this.type[n] = symbol === SYM_ERROR ? symbol : (this.u16[this.t.publicSymbols + symbol] as number);
   }
 
   private grow(): void {
@@ -176,7 +171,7 @@ export class MemoryWalk implements Walk {
     const h = u32[(this.slot[e] as number) >> 2] as number;
     const count = u32[(h + H_CHILD_COUNT) >> 2] as number;
     const base = h - count * SUBTREE;
-    const aliasRow = production === 0 ? -1 : this.aliases + production * this.aliasLength;
+    const aliasRow = production === 0 ? -1 : this.t.aliasSequences + production * this.t.maxAliasLength;
     let position = at;
     for (let i = from; i < count; i++) {
       const c = base + i * SUBTREE;
@@ -318,8 +313,8 @@ function tablesOf(m: MemoryModule, language: TsLanguage, address: number): Table
     fieldCount,
     fieldSlices: word(L_FIELD_MAP_SLICES),
     fieldEntries: word(L_FIELD_MAP_ENTRIES),
-    publicSymbols: word(L_PUBLIC_SYMBOL_MAP),
-    aliasSequences: word(L_ALIAS_SEQUENCES),
+    publicSymbols: word(L_PUBLIC_SYMBOL_MAP) >> 1,
+    aliasSequences: word(L_ALIAS_SEQUENCES) >> 1,
   };
 }
 

@@ -258,7 +258,17 @@ function broken( { `;
 /** A memory walk of `tree` when the module and the tree's language allow one (the language's layout confirmed). */
 function memoryWalk(tree: Tree): Walk | undefined {
   const m = treeSitterMemory();
-  return m ? memoryWalkOf(m, tree, () => parseWith(tree.language, WALK_SAMPLE), (t) => walkRecord(cursorWalk(t, 'direct'))) : undefined;
+  return m ? memoryWalkOf(m, tree, () => parseWith(tree.language, WALK_SAMPLE), cursorRecord) : undefined;
+}
+
+/** Every node of `tree` as tree-sitter's cursor walks it (see `walkRecord`), for the check of a memory walk. */
+function cursorRecord(tree: Tree): number[] {
+  const w = cursorWalk(tree, 'direct');
+  try {
+    return walkRecord(w);
+  } finally {
+    w.delete();
+  }
 }
 
 /** A walk through tree-sitter's cursor functions (`direct`, when the module allows) or through TreeCursor. */

@@ -243,9 +243,10 @@ export class Checker {
     }
     if (!FUNCTION_TYPES.has(fn.type)) return false;
     const params = child(fn, 'parameters');
-    const first = params ? namedKids(params)[0] : undefined;
-    const name = first ? unwrap(child(first, 'pattern') ?? first) : undefined;
-    if (!params || namedKids(params).length < 2 || !name || name.type !== 'identifier' || !/^(?:err|error|e|ex|exc)$/i.test(text(this.ast, name))) return false;
+    const list = params ? namedKids(params) : [];
+    // A TypeScript parameter holds its name as `pattern`; a JavaScript one is the name.
+    const name = list.length >= 2 ? (child(list[0] as JNode, 'pattern') ?? list[0]) : undefined;
+    if (name?.type !== 'identifier' || !/^(?:err|error|e|ex|exc)$/i.test(text(this.ast, name))) return false;
     const errName = text(this.ast, name);
     const body = child(fn, 'body');
     if (!body) return false;

@@ -17,3 +17,28 @@ export function editTree(tree: Tree, before: string, after: string): void {
   const newEnd = after.length - tail;
   tree.edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition: position(before, start), oldEndPosition: position(before, oldEnd), newEndPosition: position(after, newEnd) });
 }
+
+/**
+ * The tree as text (every node, named or not, with its field, type, missing flag and span), walked by a cursor in
+ * JavaScript: `rootNode.toString()` recurses inside the wasm module and runs out of its stack on trees ~150 levels deep,
+ * which error recovery builds from ordinary edits.
+ */
+export function treeText(tree: Tree): string {
+  const cursor = tree.walk();
+  const out: string[] = [];
+  try {
+    for (let depth = 0; ; ) {
+      out.push(`${depth} ${cursor.currentFieldName ?? ''}:${cursor.nodeType}${cursor.nodeIsNamed ? '' : "'"}${cursor.nodeIsMissing ? '!' : ''} ${cursor.startIndex}-${cursor.endIndex}`);
+      if (cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return out.join('\n');
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}

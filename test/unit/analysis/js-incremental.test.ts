@@ -15,7 +15,7 @@ import { loadGrammars, parse, treeSitterCursorModule, treeSitterMemory } from '.
 import { DEFAULT_CONFIG, type Language, type WorkspaceResolver } from '../../../src/core/analysis/types';
 import { mulberry32 } from '../../../src/core/util/random';
 import { corpusFiles } from '../../corpusFiles';
-import { editTree, position } from './editTree';
+import { editTree, position, treeText } from './editTree';
 
 const same = (a: { calls: unknown[]; findings: unknown[] } | undefined, b: { calls: unknown[]; findings: unknown[] } | undefined): boolean =>
   JSON.stringify({ c: a?.calls ?? [], f: a?.findings ?? [] }) === JSON.stringify({ c: b?.calls ?? [], f: b?.findings ?? [] });
@@ -349,7 +349,7 @@ describe('JS/TS analysis shortcuts', () => {
         const incremental = analyzeSource(next, lang, DEFAULT_CONFIG, tree);
         const fresh = analyzeSource(next, lang, DEFAULT_CONFIG);
         // The incremental reparse gives the tree of a fresh parse (see parse), and the analysis the same results.
-        assert.equal(incremental.tree.rootNode.toString(), fresh.tree.rootNode.toString(), `${name}, edit ${e}: ${JSON.stringify(ins)} at ${at}: tree`);
+        assert.equal(treeText(incremental.tree), treeText(fresh.tree), `${name}, edit ${e}: ${JSON.stringify(ins)} at ${at}: tree`);
         compared++;
         assert.ok(same(incremental.result, fresh.result), `${name}, edit ${e}: ${JSON.stringify(ins)} at ${at}`);
         fresh.tree.delete();
@@ -374,7 +374,7 @@ describe('JS/TS analysis shortcuts', () => {
         const incremental = analyzeSource(next, lang, DEFAULT_CONFIG, tree);
         const fresh = analyzeSource(next, lang, DEFAULT_CONFIG);
         // The incremental reparse gives the tree of a fresh parse (see parse), and the analysis the same results.
-        assert.equal(incremental.tree.rootNode.toString(), fresh.tree.rootNode.toString(), `${lang}, edit ${e}: ${JSON.stringify(inserted)} at ${row + 1}:${column + 1}: tree`);
+        assert.equal(treeText(incremental.tree), treeText(fresh.tree), `${lang}, edit ${e}: ${JSON.stringify(inserted)} at ${row + 1}:${column + 1}: tree`);
         compared++;
         if (fresh.result.findings.length > 0) withFindings++;
         assert.ok(same(incremental.result, fresh.result), `${lang}, edit ${e}: ${JSON.stringify(inserted)} at ${row + 1}:${column + 1}`);
@@ -403,7 +403,7 @@ describe('JS/TS analysis shortcuts', () => {
       try {
         if (fresh.tree.rootNode.hasError) broken++;
         assert.deepEqual(incremental.result, fresh.result, `analysis after ${where}`);
-        assert.equal(incremental.tree.rootNode.toString(), fresh.tree.rootNode.toString(), `tree after ${where}`);
+        assert.equal(treeText(incremental.tree), treeText(fresh.tree), `tree after ${where}`);
       } finally {
         fresh.tree.delete();
         tree.delete();
@@ -734,7 +734,7 @@ describe('JS/TS analysis shortcuts', () => {
         const incremental = analyzeSource(next, lang, DEFAULT_CONFIG, tree);
         const fresh = analyzeSource(next, lang, DEFAULT_CONFIG);
         // The incremental reparse gives the tree of a fresh parse (see parse), and the analysis the same results.
-        assert.equal(incremental.tree.rootNode.toString(), fresh.tree.rootNode.toString(), `${name}, edit ${e} (${step.kind}): tree`);
+        assert.equal(treeText(incremental.tree), treeText(fresh.tree), `${name}, edit ${e} (${step.kind}): tree`);
         compared++;
         if (fresh.result.findings.length > 0) withFindings++;
         assert.ok(same(incremental.result, fresh.result), `${name}, edit ${e} (${step.kind})`);
@@ -790,7 +790,7 @@ describe('JS/TS analysis shortcuts', () => {
       exactSnapshot = exact?.snapshot;
       const freshTree = parse(next, 'typescript');
       // The incremental reparse gives the tree of a fresh parse (see parse), and the analysis the same results.
-      assert.equal(r.tree.rootNode.toString(), freshTree.rootNode.toString(), `edit ${e}: ${JSON.stringify(next.slice(at - 20, at + 20))}: tree`);
+      assert.equal(treeText(r.tree), treeText(freshTree), `edit ${e}: ${JSON.stringify(next.slice(at - 20, at + 20))}: tree`);
       compared++;
       assert.ok(same(r.incremental, r.fresh), `edit ${e}: ${JSON.stringify(next.slice(at - 20, at + 20))}`);
       freshTree.delete();

@@ -605,6 +605,18 @@ export async function e(t: string) {
 `);
     assert.deepEqual(r.calls.map((c) => c.checks.confidence), ['fail', 'pass', 'fail', 'pass', 'n/a']);
   });
+
+  test('a branch or a lookup that only maps the label decides nothing: the mapped value decides where it goes', () => {
+    const src = readFileSync(join(__dirname, '..', '..', 'corpus', 'js', 'label-mapping.js'), 'utf8');
+    const r = check(src, 'javascript');
+    // Mapped by if/else and returned with the score; looked up with find() and returned with it; a switch that returns;
+    // a switch that assigns, then returned alone; a ternary returned alone; a branch whose arms act.
+    assert.deepEqual(r.calls.map((c) => c.checks.confidence), ['pass', 'pass', 'fail', 'fail', 'fail', 'fail']);
+    assert.match(r.calls[4]?.confidenceReason ?? '', /returned as the decision \(`COMPOST\.includes/);
+    assert.match(r.calls[5]?.confidenceReason ?? '', /decides a branch/);
+    // What a mapping picks leaves the function: the answer is the model's, with no version recorded.
+    assert.deepEqual(r.calls.map((c) => c.checks.trace), ['fail', 'fail', 'fail', 'fail', 'fail', 'n/a']);
+  });
 });
 
 describe('JS analyzer: no-timeout', () => {
@@ -940,6 +952,13 @@ function f(x) {
 });
 
 describe('JS analyzer: robustness', () => {
+  test('a value nested thousands of levels deep is analyzed (the tree is read without recursion)', () => {
+    for (const depth of [150, 5000]) {
+      const src = `import * as ort from 'onnxruntime-node';\nconst s = await ort.InferenceSession.create('m.onnx');\nexport async function f(x) {\n  const o = await s.run(x); // expect: no-fallback untraced-prediction\n  const shape = ${'['.repeat(depth)}x${']'.repeat(depth)};\n  return { o, shape };\n}\n`;
+      check(src, 'typescript');
+    }
+  });
+
   const samples = [
     '',
     '\0\0\0',

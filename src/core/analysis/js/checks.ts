@@ -2,7 +2,7 @@
 // (argmax / hard labels without a threshold), timeout (remote calls) and trace (model version recorded).
 import type { AnalysisConfig, CheckState, PredictChecks } from '../types';
 import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, outerValue, propName, stringValue, subtree, text, unwrap, within } from './ast';
-import { type Sink, type SinkKind, sinkOf } from './sinks';
+import { mappingOf, pickedReturns, type Sink, type SinkKind, sinkOf } from './sinks';
 import { calleeText, type Detected, type DetectEnv } from './detect';
 import { SDKS, TIMEOUT_KEYS } from './libs';
 import { argsOf, type Resolver } from './resolve';
@@ -729,6 +729,8 @@ export class Checker {
     for (const pat of patterns) for (const c of pat.children) if (LABEL_KEY_RE.test(patternKey(ast, c) ?? '')) patternNames(ast, c.type === 'pair_pattern' ? child(c, 'value') : c, label);
     const sources = [...argmax, ...reads];
     const flows = this.window(facts.flows, from);
+    const unitFn = unit.type === 'program' ? undefined : unit;
+    const labelUses = (): JNode[] => [...sources, ...this.window(facts.idents, d.node.end).filter((id) => label.has(text(ast, id)) && !isBindingSite(id))];
     for (let round = 0; round < 3; round++) {
       const before = label.size;
       for (const f of flows) {
@@ -736,6 +738,12 @@ export class Checker {
         const target = f.type === 'variable_declarator' ? child(f, 'name') : f.type === 'assignment_expression' ? child(f, 'left') : undefined;
         if (!v || !target) continue;
         if (sources.some((x) => within(x, v)) || this.idsOf(v).some((x) => label.has(x))) for (const x of this.boundNames(target)) label.add(x);
+      }
+      // A branch that only maps the label to other values passes it on to the names it assigns.
+      for (const use of labelUses()) {
+        const sink = sinkOf(ast, use, unitFn);
+        const m = sink?.kind === 'branch' ? mappingOf(ast, sink.carrier) : undefined;
+        if (m && 'names' in m) for (const x of m.names) label.add(x);
       }
       if (label.size === before) break;
     }
@@ -745,8 +753,7 @@ export class Checker {
     if (this.generationLoop(d, facts, label)) return { state: 'n/a', reason: 'greedy decoding: the argmax picks the next token of a generation loop (not a class decision)' };
 
     // Where the label goes.
-    const uses: JNode[] = [...sources, ...this.window(facts.idents, d.node.end).filter((id) => label.has(text(ast, id)) && !isBindingSite(id))];
-    const unitFn = unit.type === 'program' ? undefined : unit;
+    const uses = labelUses();
     const hidden = [...argmax, ...reads];
     const scoreIn = (carrier: JNode): boolean => this.carriesScore(carrier, t.values, hidden, label);
     let decision: Sink | undefined;
@@ -768,7 +775,10 @@ export class Checker {
       return known;
     };
     for (const use of uses) {
-      const sink = sinkOf(ast, use, unitFn);
+      let sink = sinkOf(ast, use, unitFn);
+      // A mapping decides nothing itself; a mapped value (a ternary's) goes on to its own sink.
+      const m = sink?.kind === 'branch' ? mappingOf(ast, sink.carrier) : undefined;
+      if (m) sink = 'value' in m ? sinkOf(ast, m.value, unitFn) : undefined;
       if (!sink) continue;
       const withScore = sink.kind !== 'branch' && (scoreIn(sink.carrier) || shownWithScore(sink.kind));
       if (sink.kind === 'log') {
@@ -1054,10 +1064,20 @@ export class Checker {
     const t = this.taint(d ?? ({ node: call } as Detected), facts);
     const names = new Set([...t.values, ...t.indexes]);
     const unitFn = unit.type === 'program' ? undefined : unit;
-    const uses = [outerValue(call), ...this.window(facts.idents, call.end).filter((id) => names.has(text(ast, id)) && !isBindingSite(id))];
+    const idents = this.window(facts.idents, call.end);
+    const uses = [outerValue(call), ...idents.filter((id) => names.has(text(ast, id)) && !isBindingSite(id))];
     const out: Sink[] = [];
-    for (const use of uses) {
-      const sink = sinkOf(ast, use, unitFn);
+    for (let i = 0; i < uses.length; i++) {
+      let sink = sinkOf(ast, uses[i] as JNode, unitFn);
+      // A branch that maps the prediction to other values (`bin = 'red'`, `x ? 'a' : 'b'`): those values go on.
+      const m = sink?.kind === 'branch' ? mappingOf(ast, sink.carrier) : undefined;
+      if (m && 'value' in m) sink = sinkOf(ast, m.value, unitFn);
+      else if (sink?.kind === 'branch' && !m) for (const v of pickedReturns(ast, sink.carrier, unitFn)) out.push({ kind: 'return', carrier: v });
+      else if (m) {
+        const fresh = m.names.filter((x) => !names.has(x));
+        for (const x of fresh) names.add(x);
+        if (fresh.length > 0) uses.push(...idents.filter((id) => fresh.includes(text(ast, id)) && !isBindingSite(id)));
+      }
       if (sink && (sink.kind === 'return' || sink.kind === 'response' || sink.kind === 'store' || sink.kind === 'send')) out.push(sink);
     }
     return out;

@@ -101,9 +101,10 @@ export function sinkOf(ast: Ast, use: JNode, unitFn: JNode | undefined): Sink | 
         if (cur.field === 'condition') return { kind: 'branch', carrier: cur };
         break;
       case 'binary_expression': {
-        const op = text(ast, p).slice((child(p, 'left') ?? p).end - p.start, (child(p, 'right') ?? p).start - p.start).trim();
+        const op = binaryOp(ast, p);
         // `label === 'spam'` decides; `a && b` passes the decision up.
-        if (/^(?:===|!==|==|!=)$/.test(op)) return sinkOf(ast, p, unitFn) ?? { kind: 'branch', carrier: p };
+        // A lookup's predicate (`glyphs.find((g) => g.id === label)`) maps the label to a record: not a decision.
+        if (/^(?:===|!==|==|!=)$/.test(op)) return sinkOf(ast, p, unitFn) ?? (lookupPredicate(ast, p) ? undefined : { kind: 'branch', carrier: p });
         break;
       }
       case 'return_statement': {
@@ -184,6 +185,133 @@ export function sinkOf(ast: Ast, use: JNode, unitFn: JNode | undefined): Sink | 
     cur = p;
   }
   return undefined;
+}
+
+/**
+ * A branch on a value that only maps it to another value decides nothing by itself: `if (organik.includes(label))
+ * bin = 'green'; else bin = 'yellow'` (arms that assign plain values to local names, a `switch` of such cases) passes
+ * the label on to the names it assigns, and `label === 'cat' ? 'Cat' : 'Dog'` is a value that goes where the
+ * ternary goes. `carrier` is the branch's condition as `sinkOf` gives it; undefined when the branch does more.
+ */
+export function mappingOf(ast: Ast, carrier: JNode): { names: string[] } | { value: JNode } | undefined {
+  let cond = carrier;
+  while (cond.parent && (cond.parent.type === 'parenthesized_expression' || (cond.parent.type === 'binary_expression' && /^(?:&&|\|\||===|!==|==|!=)$/.test(binaryOp(ast, cond.parent))) || cond.parent.type === 'unary_expression')) cond = cond.parent;
+  const p = cond.parent;
+  if (!p) return undefined;
+  if (p.type === 'ternary_expression' && cond.field === 'condition') {
+    const arms = [child(p, 'consequence'), child(p, 'alternative')];
+    return arms.every((a) => a && !hasEffects(ast, a)) ? { value: p } : undefined;
+  }
+  const names: string[] = [];
+  if (p.type === 'if_statement' && cond.field === 'condition') return mappingArm(ast, child(p, 'consequence'), names) && mappingArm(ast, child(p, 'alternative'), names) && names.length > 0 ? { names } : undefined;
+  const sw = p.type === 'switch_statement' ? p : p.type === 'switch_case' ? p.parent?.parent : undefined;
+  const body = sw?.type === 'switch_statement' ? child(sw, 'body') : undefined;
+  if (!body) return undefined;
+  for (const c of body.children) {
+    if (c.type !== 'switch_case' && c.type !== 'switch_default') continue;
+    for (const st of c.children) if (st.named && st.field !== 'value' && !mappingArm(ast, st, names)) return undefined;
+  }
+  return names.length > 0 ? { names } : undefined;
+}
+
+/**
+ * The answers a branch on a label picks: the values its arms return from `unitFn` when the branch compares the value
+ * with a literal (`switch (label)` with literal cases, `label === 'spam'`, `HAZARDOUS.includes(label)`). A check of
+ * some other kind (`if (!out) return null`) picks no answer.
+ */
+export function pickedReturns(ast: Ast, carrier: JNode, unitFn: JNode | undefined): JNode[] {
+  let cond = carrier;
+  while (cond.parent && (cond.parent.type === 'parenthesized_expression' || (cond.parent.type === 'binary_expression' && /^(?:&&|\|\||===|!==|==|!=)$/.test(binaryOp(ast, cond.parent))))) cond = cond.parent;
+  const p = cond.parent;
+  if (!p || !unitFn) return [];
+  let arms: JNode[];
+  if (p.type === 'if_statement' && cond.field === 'condition') {
+    const literal = ast.nodes.slice(cond.idx, cond.last + 1).some((x) => (x.type === 'string' || x.type === 'number') && x.parent?.type === 'binary_expression') || /\.includes\s*\(/.test(text(ast, cond));
+    if (!literal) return [];
+    arms = [child(p, 'consequence'), child(p, 'alternative')].filter((a): a is JNode => !!a);
+  } else if (p.type === 'switch_statement' && cond.field === 'value') {
+    const body = child(p, 'body');
+    arms = body ? body.children.filter((c) => c.type === 'switch_case' || c.type === 'switch_default') : [];
+  } else return [];
+  const out: JNode[] = [];
+  for (const arm of arms) {
+    for (let i = arm.idx; i <= arm.last; i++) {
+      const r = ast.nodes[i] as JNode;
+      if (r.type !== 'return_statement' || enclosing(r) !== unitFn) continue;
+      const v = r.children.find((c) => c.named && c.type !== 'comment');
+      if (v && !/^(?:null|undefined)$/.test(v.type) && text(ast, v) !== 'undefined') out.push(v);
+    }
+  }
+  return out;
+}
+
+/** An arm of a mapping branch: assignments of plain values to names, nested mapping branches, `break`. */
+function mappingArm(ast: Ast, st: JNode | undefined, names: string[]): boolean {
+  if (!st) return true;
+  switch (st.type) {
+    case 'comment':
+    case 'empty_statement':
+    case 'break_statement':
+      return true;
+    case 'statement_block':
+    case 'else_clause':
+      return st.children.every((c) => !c.named || mappingArm(ast, c, names));
+    case 'if_statement': {
+      const c = child(st, 'condition');
+      return !!c && !hasEffects(ast, c) && mappingArm(ast, child(st, 'consequence'), names) && mappingArm(ast, child(st, 'alternative'), names);
+    }
+    case 'expression_statement': {
+      const e = st.children.find((c) => c.named);
+      const left = e?.type === 'assignment_expression' ? child(e, 'left') : undefined;
+      const right = e ? child(e, 'right') : undefined;
+      if (left?.type !== 'identifier' || !right || hasEffects(ast, right)) return false;
+      names.push(text(ast, left));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Calls that only read: a mapping's conditions may use them (`organik.includes(label)`). */
+const READ_ONLY_CALLS = /^(?:includes|has|get|startsWith|endsWith|indexOf|test|match|toLowerCase|toUpperCase|trim|toString|toFixed|String|Number|Boolean|isArray|round|floor|ceil|abs|min|max)$/;
+
+/** Whether building a value calls, assigns, awaits or defines a function (anything a plain mapping does not do). */
+function hasEffects(ast: Ast, n: JNode): boolean {
+  for (let i = n.idx; i <= n.last; i++) {
+    const x = ast.nodes[i] as JNode;
+    if (FUNCTION_TYPES.has(x.type) || EFFECTS.has(x.type)) return true;
+    if (x.type === 'call_expression' && !READ_ONLY_CALLS.test(calleeParts(ast, x).name)) return true;
+  }
+  return false;
+}
+
+const EFFECTS = new Set(['assignment_expression', 'augmented_assignment_expression', 'update_expression', 'await_expression', 'new_expression', 'yield_expression']);
+
+const LOOKUPS = /^(?:find|findIndex|findLast|findLastIndex|filter)$/;
+
+/** Whether a comparison is what a lookup's callback returns (through `&&`, `||` and parentheses). */
+function lookupPredicate(ast: Ast, cmp: JNode): boolean {
+  let cur = cmp;
+  while (cur.parent && (cur.parent.type === 'parenthesized_expression' || (cur.parent.type === 'binary_expression' && /^(?:&&|\|\|)$/.test(binaryOp(ast, cur.parent))))) cur = cur.parent;
+  let fn: JNode | undefined = cur.parent ?? undefined;
+  if (fn?.type === 'return_statement') fn = enclosing(fn);
+  else if (!(fn?.type === 'arrow_function' && cur.field === 'body')) return false;
+  const call = fn ? callbackCallOf(fn) : undefined;
+  if (!call || argsOfCall(call)[0] !== outermost(fn as JNode)) return false;
+  return LOOKUPS.test(calleeParts(ast, call).name);
+}
+
+function binaryOp(ast: Ast, b: JNode): string {
+  const l = child(b, 'left');
+  const r = child(b, 'right');
+  return l && r ? ast.source.slice(l.end, r.start).trim() : '';
+}
+
+function outermost(fn: JNode): JNode {
+  let cur = fn;
+  while (cur.parent?.type === 'parenthesized_expression') cur = cur.parent;
+  return cur;
 }
 
 function argsOfCall(call: JNode): JNode[] {

@@ -251,18 +251,22 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
         candidates.push(`${p}.py`, join(p, '__init__.py'));
       }
     } else {
-      let base: string | undefined;
-      if (specifier.startsWith('.')) base = resolve(dir, specifier);
+      const bases: string[] = [];
+      if (specifier.startsWith('.')) bases.push(resolve(dir, specifier));
       else if (specifier.startsWith('@/') || specifier.startsWith('~/')) {
-        // The common `@/…` alias: the nearest folder above with a package.json, then its src/.
-        for (let d = dir, i = 0; i < 8 && this.inside(d) && !base; d = dirname(d), i++) {
-          if (this.isFile(join(d, 'package.json'))) base = this.isFile(join(d, 'tsconfig.json')) && this.stat(join(d, 'src')).dir ? join(d, 'src', specifier.slice(2)) : join(d, specifier.slice(2));
+        // The common `@/…` alias: the nearest folder above with a package.json, then its src/; with no package.json
+        // inside the workspace, the workspace folder that holds the file and its src/.
+        for (let d = dir, i = 0; i < 8 && this.inside(d) && bases.length === 0; d = dirname(d), i++) {
+          if (this.isFile(join(d, 'package.json'))) bases.push(this.isFile(join(d, 'tsconfig.json')) && this.stat(join(d, 'src')).dir ? join(d, 'src', specifier.slice(2)) : join(d, specifier.slice(2)));
         }
+        const root = bases.length === 0 ? this.roots.find((r) => dir === r || dir.startsWith(r + sep)) : undefined;
+        if (root) bases.push(join(root, specifier.slice(2)), join(root, 'src', specifier.slice(2)));
       }
-      if (!base) return undefined;
-      candidates.push(base, ...JS_EXTENSIONS.map((e) => base + e), ...JS_EXTENSIONS.map((e) => join(base, `index${e}`)));
-      // `./model.js` written for ESM output while the source is model.ts.
-      if (/\.(?:m|c)?js$/.test(base)) candidates.push(...JS_EXTENSIONS.map((e) => base.replace(/\.(?:m|c)?js$/, e)));
+      for (const base of bases) {
+        candidates.push(base, ...JS_EXTENSIONS.map((e) => base + e), ...JS_EXTENSIONS.map((e) => join(base, `index${e}`)));
+        // `./model.js` written for ESM output while the source is model.ts.
+        if (/\.(?:m|c)?js$/.test(base)) candidates.push(...JS_EXTENSIONS.map((e) => base.replace(/\.(?:m|c)?js$/, e)));
+      }
     }
     return candidates.find((c) => this.inside(c) && languageOf(c) !== undefined && this.isCandidateFile(c));
   }

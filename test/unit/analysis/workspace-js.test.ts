@@ -133,6 +133,39 @@ describe('JS/TS light inter-file resolution', () => {
     assert.equal(call.checks.timeout, 'fail');
   });
 
+  test('the @/ alias in a workspace with no package.json: the workspace folder (then its src/) is where it starts', async () => {
+    const bare = await mkdtemp(join(tmpdir(), 'mlship-ws-bare-'));
+    try {
+      const files: Record<string, string> = {
+        'lib/aws.ts': `import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+export const bedrock = new BedrockRuntimeClient({ region: process.env.AWS_REGION });
+export const patientBedrock = new BedrockRuntimeClient({ requestHandler: new NodeHttpHandler({ requestTimeout: 20_000 }) });
+`,
+        'app/api/summary/route.ts': `import { InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
+import { bedrock, patientBedrock } from '@/lib/aws';
+export async function POST(req: Request) {
+  const { text } = await req.json();
+  const body = JSON.stringify({ prompt: text, max_tokens: 200 });
+  const quick = await bedrock.send(new InvokeModelCommand({ modelId: 'anthropic.claude-v2', body }));
+  const slow = await patientBedrock.send(new InvokeModelCommand({ modelId: 'anthropic.claude-v2', body }));
+  return Response.json({ quick: quick.body.transformToString(), slow: slow.body.transformToString() });
+}
+`,
+      };
+      for (const [rel, text] of Object.entries(files)) {
+        await mkdir(dirname(join(bare, rel)), { recursive: true });
+        await writeFile(join(bare, rel), text);
+      }
+      const r = new FileWorkspaceResolver({ roots: [bare], summarize: summarizeSource });
+      const { result, tree } = analyzeSource(files['app/api/summary/route.ts'] as string, 'typescript', DEFAULT_CONFIG, undefined, { path: join(bare, 'app/api/summary/route.ts'), resolver: r });
+      tree.delete();
+      assert.deepEqual(result.calls.map((c) => c.checks.timeout), ['fail', 'pass']);
+    } finally {
+      await rm(bare, { recursive: true, force: true });
+    }
+  });
+
   test('a session from an imported factory and an imported inference URL constant', () => {
     const calls = analyze('src/score.ts');
     assert.deepEqual(calls.map((c) => c.kind), ['onnxruntime', 'remote']);

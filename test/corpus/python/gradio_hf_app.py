@@ -6,7 +6,7 @@ clf = pipeline("text-classification", model="SamLowe/roberta-base-go_emotions")
 
 
 def emotion(text: str) -> str:
-    top = clf(text)[0]  # expect: no-fallback no-confidence untraced-prediction
+    top = clf(text)[0]  # expect: no-fallback untraced-prediction
     return f"{top['label']} ({top['score']:.0%})"
 
 

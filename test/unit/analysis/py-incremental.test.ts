@@ -332,7 +332,9 @@ describe('Python reanalysis after edits', () => {
     const mentions = text.split(/\n(?=\S)/).filter((s) => /\bthreshold\b/.test(s)).length;
     const big = edited(text, changed);
     assert.ok(mentions > 10, `${mentions} top-level statements mention threshold`);
-    assert.ok(big.second.snapshot.reanalyzed <= 2, `${big.second.snapshot.reanalyzed} statements analyzed again`);
+    // The class, and the module-level predictions (they are analyzed again on any edit of module-level code).
+    const moduleLevel = big.first.snapshot.statements.filter((s) => s.moduleCode).length;
+    assert.ok(big.second.snapshot.reanalyzed <= 2 + moduleLevel, `${big.second.snapshot.reanalyzed} statements analyzed again (${moduleLevel} with module-level predictions)`);
     assert.equal(json(big.second), json(big.fresh));
     big.done();
     // A class attribute becomes a Hugging Face pipeline (or stops being one): what calls it changes.

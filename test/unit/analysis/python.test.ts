@@ -33,6 +33,11 @@ function callAt(src: string, line: number, config: AnalysisConfig = DEFAULT_CONF
   return analyze(src, config).calls.find((c) => c.range.start.line + 1 === line);
 }
 
+/** `line:rule` for every `# expect:` comment of a snippet, sorted. */
+function expectedIn(src: string): string[] {
+  return src.split('\n').flatMap((line, i) => (/# expect: (.*)$/.exec(line)?.[1]?.trim().split(/\s+/) ?? []).map((rule) => `${i + 1}:${rule}`)).sort();
+}
+
 function py(lines: string[]): string {
   return lines.join('\n') + '\n';
 }
@@ -281,6 +286,56 @@ describe('python analyzer: detection', () => {
   });
 });
 
+describe('python analyzer: serving SDKs', () => {
+  it('a SavedModel signature, BentoML runners and SageMaker SDK predictors are predictions', () => {
+    const src = readFileSync(join(CORPUS, 'serving_sdk_shapes.py'), 'utf8');
+    const r = analyze(src);
+    assert.deepEqual(r.calls.map((c) => c.label), [
+      'TensorFlow SavedModel signature',
+      'TensorFlow SavedModel signature',
+      'BentoML runner predict_proba.async_run',
+      'BentoML runner predict.async_run',
+      'SageMaker Predictor.predict',
+      'SageMaker Predictor.predict',
+      'SageMaker Predictor.predict_async',
+    ]);
+    // A predictor's timeout is its session's; an asynchronous inference's answer is where its output will be.
+    assert.deepEqual(r.calls.map((c) => c.checks.timeout).slice(4), ['fail', 'pass', 'fail']);
+    assert.equal(r.calls[6]?.checks.trace, 'n/a');
+    assert.deepEqual(found(src).sort(), expectedIn(src));
+    // Without bentoml imported, `.predict.run(…)` is not a runner.
+    assert.deepEqual(found(py(['def f(x, runner):', '    return runner.predict.run(x)'])), []);
+  });
+
+  it('the model version in the answer (returned, or in a response) traces it', () => {
+    const src = py([
+      'import joblib',
+      'from flask import jsonify',
+      'model = joblib.load("m.joblib")  # mlship: ignore[unsafe-model-load]',
+      'def a(x):',
+      '    p = model.predict_proba(x)[0, 1]',
+      '    return jsonify({"p": float(p), "model_version": "churn-3"})',
+      'def b(x):',
+      '    p = model.predict_proba(x)[0, 1]',
+      '    answer = {"p": float(p), "model_version": "churn-3"}',
+      '    return answer',
+      'def c(x):',
+      '    p = model.predict_proba(x)[0, 1]',
+      '    return {"p": float(p)}',
+    ]);
+    assert.deepEqual(analyze(src).calls.map((c) => c.checks.trace), ['pass', 'pass', 'fail']);
+  });
+
+  it('a Streamlit page runs itself: what its own functions return is only shown', () => {
+    const src = readFileSync(join(CORPUS, 'streamlit_wrapper_page.py'), 'utf8');
+    assert.deepEqual(found(src).sort(), expectedIn(src));
+    assert.equal(analyze(src).calls[0]?.checks.trace, 'n/a');
+    // The same function in a module with no page code is returned to its importers.
+    const lib = src.slice(0, src.indexOf('st.title'));
+    assert.equal(analyze(lib).calls[0]?.checks.trace, 'fail');
+  });
+});
+
 describe('python analyzer: no-fallback', () => {
   const head = ['import logging', 'import joblib', 'logger = logging.getLogger(__name__)', 'model = joblib.load("m")  # mlship: ignore'];
 
@@ -489,6 +544,17 @@ describe('python analyzer: no-confidence', () => {
     assert.equal(callAt(src, 11)?.checks.confidence, 'fail');
     assert.equal(callAt(src, 14)?.checks.confidence, 'n/a');
   });
+
+  it('reads top-1 labels taken in less common ways, and scores returned where they are read', () => {
+    const src = readFileSync(join(CORPUS, 'top_label_shapes.py'), 'utf8');
+    const r = analyze(src);
+    // Zero-shot top label alone / with ranked["scores"][0]; torch.max over a forward pass written inside it, index
+    // alone / with its softmax score; a Keras network's outputs returned whole / its argmax picking the answer.
+    assert.deepEqual(r.calls.map((c) => c.checks.confidence), ['fail', 'pass', 'fail', 'pass', 'n/a', 'fail']);
+    assert.deepEqual(found(src).sort(), expectedIn(src));
+    const hf = py(['from transformers import pipeline', 'clf = pipeline("sentiment-analysis")', 'def f(t):', '    r = clf(t)[0]', '    return {"label": r["label"], "score": r["score"]}']);
+    assert.equal(callAt(hf, 4)?.checks.confidence, 'pass');
+  });
 });
 
 describe('python analyzer: no-timeout', () => {
@@ -586,10 +652,15 @@ describe('python analyzer: untraced-prediction', () => {
       '    y = model.predict(x)',
       '    logger.info("pred %s", y)',
       '    return {"y": y, "model_version": MODEL_VERSION}',
+      'def f(x):',
+      '    y = model.predict(x)',
+      '    logger.info("pred %s", y)',
+      '    return {"y": y}',
     ]);
+    // e: the version travels with the answer, as the rule's page says.
     assert.deepEqual(
       analyze(src).calls.map((c) => c.checks.trace),
-      ['pass', 'pass', 'pass', 'pass', 'fail'],
+      ['pass', 'pass', 'pass', 'pass', 'pass', 'fail'],
     );
   });
 

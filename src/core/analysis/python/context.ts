@@ -114,20 +114,26 @@ const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
 const LLM_LAST_NAMES = new Set(['create', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding']);
 /** Names a torch module is often held in (a cheap test before torchModelName's). */
 const TORCH_NAME_HINT = /(?:model|net|network|encoder|backbone|classifier|clf|module)\d*$/i;
-const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...HTTP_METHODS, 'run', 'load', 'loads', 'read_pickle', 'forward', 'load_model', 'generate', 'invoke_model', 'invoke_model_with_response_stream', 'converse', 'converse_stream']);
+const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...HTTP_METHODS, 'run', 'async_run', 'predict_async', 'load', 'loads', 'read_pickle', 'forward', 'load_model', 'generate', 'invoke_model', 'invoke_model_with_response_stream', 'converse', 'converse_stream']);
 /** Packages that serve requests or consume jobs: code importing them hands predictions on to someone. */
 const SERVING_ROOTS = new Set(['flask', 'fastapi', 'django', 'starlette', 'aiohttp', 'sanic', 'tornado', 'bottle', 'falcon', 'quart', 'celery', 'rq', 'dramatiq', 'gradio', 'grpc', 'kafka', 'confluent_kafka', 'pika', 'ray', 'bentoml', 'mlserver', 'kserve', 'ts', 'litserve', 'uvicorn', 'connexion', 'chalice', 'functions_framework', 'azure', 'pulsar', 'websockets', 'socketio', 'flask_socketio', 'telegram', 'discord', 'slack_bolt']);
 const STOP_WORDS = new Set(['and', 'or', 'not', 'if', 'elif', 'else', 'while', 'return', 'assert', 'lambda', 'yield', 'for', 'await', 'in', 'is']);
 const NAME_TOKEN = /(?<![\w.])(?:(?:self|cls)\.[A-Za-z_]\w*|[A-Za-z_]\w*)/g;
 /** What an assignment's value says, tested once per assignment (see rhsFlags). */
-const RHS_ARGMAX = /\bargmax\b|\btopk\s*\(|\btorch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)/;
-const RHS_MAX_PAIR = /\b(?:torch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)|topk\s*\()/;
+/** Maxima that give values and indices: `torch.max(softmax(model(x)), 1)` (calls nested two deep), `.max(1)`, `topk(`. */
+const MAX_PAIR = String.raw`\btorch\.max\s*\((?:[^()\n]|\((?:[^()\n]|\([^()\n]*\))*\))*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)|\btopk\s*\(`;
+const RHS_ARGMAX = new RegExp(String.raw`\bargmax\b|` + MAX_PAIR);
+const RHS_MAX_PAIR = new RegExp(MAX_PAIR);
 const RHS_PROBA_CALL = /\b(?:predict_proba|decision_function|predict_log_proba)\s*\(/;
 /** Needed for a `<receiver>.predict_proba(` of surfaced(): no word boundary asked. */
 const RHS_PROBA_ANY = /(?:predict_proba|decision_function|predict_log_proba)\s*\(/;
 /** Read in the source (a string key such as `["score"]`). */
 const RHS_SCORE_OF = /\b(?:softmax|sigmoid|amax)\s*\(|\.max\s*\(|\bnp\.max\s*\(|\[\s*["'](?:score|probability|confidence)["']\s*\]|\.score\b/;
 const RHS_ARGMAX_WORD = /\bargmax\b/;
+/** Calls that build an HTTP answer: the version in them travels with the prediction. */
+const RESPONDERS = /^(?:jsonify|make_response|JSONResponse|ORJSONResponse|UJSONResponse|JsonResponse|HttpResponse|Response)$/;
+/** A score read by key from a result (`r["score"]`, a zero-shot pipeline's `["scores"]`), in the source. */
+const SCORE_KEY = /\[\s*["'](?:score|scores|probability|probabilities|confidence)["']\s*\]/g;
 const Rhs = { Known: 1, Argmax: 2, MaxPair: 4, ProbaCall: 8, ProbaAny: 16, ScoreOf: 32, ArgmaxWord: 64 } as const;
 
 /** A module (or a name in one) of a web or serving framework. */
@@ -846,11 +852,16 @@ export class PyContext {
         const p = open[k] as number;
         if (this.scan.masked[p] !== '(') continue;
         const callee = this.calleeBefore(p);
-        if (isRecorder(callee)) {
+        if (isRecorder(callee) || RESPONDERS.test(lastSeg(callee))) {
           f.traced = true;
           return true;
         }
         if (k === open.length - 1 && /\.(?:update|setdefault|append)$/.test(callee)) carriers.add(callee.slice(0, callee.lastIndexOf('.')));
+      }
+      // It travels with the answer: `return {"label": y, "model_version": MODEL_VERSION}`.
+      if (/^(?:return|yield)\b/.test(this.scan.masked.slice(lineAt(this.scan, off)?.start ?? off, off))) {
+        f.traced = true;
+        return true;
       }
       const line = lineAt(this.scan, off);
       if (line) {
@@ -879,10 +890,17 @@ export class PyContext {
         for (let k = open.length - 1; k >= 0; k--) {
           const p = open[k] as number;
           if (masked[p] !== '(') continue;
-          if (isRecorder(this.calleeBefore(p))) {
+          if (isRecorder(this.calleeBefore(p)) || RESPONDERS.test(lastSeg(this.calleeBefore(p)))) {
             f.traced = true;
             return true;
           }
+        }
+        // `answer = {…, "model_version": V}` then `return answer` (the whole record, not a field read from it).
+        const line = lineAt(this.scan, at);
+        const whole = /^[\w.]+[ \t]*(?![[.(\w])/.test(masked.slice(at, at + 200));
+        if (line && whole && functionAt(this.scan, at) === scope && /^(?:return|yield)\b/.test(masked.slice(line.start, at))) {
+          f.traced = true;
+          return true;
         }
       }
     }
@@ -1012,6 +1030,26 @@ export class PyContext {
       this.pipelineTargetSet = set;
     }
     return this.pipelineTargetSet;
+  }
+
+  private signatureTargetSet: Set<string> | undefined;
+
+  /** Names bound to a TensorFlow SavedModel signature (`infer = model.signatures["serving_default"]`): a call runs the model. */
+  private signatureTargets(): Set<string> {
+    if (!this.signatureTargetSet) {
+      const set = new Set<string>();
+      for (const a of this.scan.assigns) if (a.kind !== 'for' && /\.signatures\s*\[/.test(this.scan.masked.slice(a.rhsStart, a.rhsEnd))) for (const t of a.targets) set.add(t);
+      this.signatureTargetSet = set;
+    }
+    return this.signatureTargetSet;
+  }
+
+  /** `runner.predict_proba.async_run(x)`, `runner.run(x)`: a BentoML runner's method run (a file importing bentoml). */
+  private bentomlRun(recvText: string): string | undefined {
+    if (![...this.scan.imports.aliases.values()].some((v) => v === 'bentoml' || v.startsWith('bentoml.'))) return undefined;
+    const last = lastSeg(recvText);
+    if (PREDICT_METHODS.has(last) || last === '__call__') return last;
+    return /runner/i.test(last) ? 'run' : undefined;
   }
 
   private torchTargetSet: Set<string> | undefined;
@@ -1421,6 +1459,7 @@ export class PyContext {
     };
     add('pipeline', this.pipelineTargets());
     add('torch', this.torchTargets());
+    add('signature', this.signatureTargets());
     add('llm', this.llmTargets());
     add('torch-class', this.getTorchClasses());
     add('proba', this.getProbaReceivers());
@@ -1455,7 +1494,9 @@ export class PyContext {
     if (handsOn) return false;
     // A script runs itself and prints what it gets (a library module's functions return to their importers).
     const masked = this.scan.masked;
-    const runsItself = /__name__\s*==/.test(masked) || this.scan.calls.some((c) => !c.complex && /^(?:print|pprint|display)$/.test(c.callee) && functionAt(this.scan, c.start) < 0);
+    // A Streamlit page is a script too: it runs top to bottom and shows what it gets (`st.write(…)` at module level).
+    const streamlit = [...this.scan.imports.aliases].filter(([, v]) => v === 'streamlit').map(([k]) => `${k}.`);
+    const runsItself = /__name__\s*==/.test(masked) || this.scan.calls.some((c) => !c.complex && functionAt(this.scan, c.start) < 0 && (/^(?:print|pprint|display)$/.test(c.callee) || streamlit.some((p) => c.callee.startsWith(p))));
     if (!runsItself) return false;
     for (const v of this.scan.imports.aliases.values()) if (servingModule(v)) return false;
     return !this.scan.defs.some((d) => d.kind === 'def' && /^(?:\w*handler|predict_fn|transform_fn|model_fn|output_fn|input_fn|init|run|score|invoke|main_handler)$/.test(d.name));
@@ -1467,7 +1508,7 @@ export class PyContext {
     if (INTERESTING_METHODS.has(method) || LLM_LAST_NAMES.has(method) || method.startsWith('invoke_endpoint')) return true;
     if (site.complex) return this.config.predictPatterns.length > 0;
     const callee = site.callee;
-    if (this.pipelineTargets().has(callee) || this.llmTargets().has(callee) || this.torchTargets().has(callee) || this.getTorchClasses().has(callee)) return true;
+    if (this.pipelineTargets().has(callee) || this.llmTargets().has(callee) || this.torchTargets().has(callee) || this.getTorchClasses().has(callee) || this.signatureTargets().has(callee)) return true;
     if (TORCH_NAME_HINT.test(method) && torchModelName(callee)) return true;
     if (this.scan.noGradRegions.length > 0 && this.inNoGrad(site.start)) return true;
     if (this.config.predictPatterns.length > 0) return true;
@@ -1529,13 +1570,24 @@ export class PyContext {
         timeoutState = llm.timeout || args.keywords.has('timeout') || args.keywords.has('request_timeout') || args.keywords.has('client_timeout') || args.splat || /\.with_options\s*\(\s*timeout\s*=/.test(this.scan.masked.slice(call.start, site.paren)) ? 'pass' : 'fail';
         if (timeoutState === 'fail' && llm.assign !== undefined) clientAssign = this.scan.assigns[llm.assign];
       }
-    } else if (PREDICT_METHODS.has(method) && (site.complex || recvText)) {
+    } else if ((method === 'run' || method === 'async_run') && recvText && this.bentomlRun(recvText)) {
+      const run = this.bentomlRun(recvText) as string;
+      kind = 'estimator';
+      lib = 'bentoml';
+      label = `BentoML runner ${run}.${method}`;
+      confidenceMode = run === 'predict' ? 'label' : 'generic';
+    } else if ((PREDICT_METHODS.has(method) || method === 'predict_async') && (site.complex || recvText)) {
       call = this.callSpan(site);
       if (!call) return;
       const recv = this.receiverOf(site, call);
       if (!recv) return;
       const o = this.origin(recv, site.start);
-      if (o.t === 'vertex' && method === 'predict') {
+      if (o.t === 'sagemaker-sdk') {
+        kind = 'sagemaker';
+        label = `SageMaker Predictor.${method}`;
+        timeoutState = o.timeout ? 'pass' : 'fail';
+      } else if (method === 'predict_async') return this.visitCustom(site, records);
+      else if (o.t === 'vertex' && method === 'predict') {
         kind = 'vertex';
         label = 'Vertex AI endpoint.predict';
         const call2 = call;
@@ -1622,6 +1674,10 @@ export class PyContext {
       kind = 'hf-pipeline';
       label = 'transformers generate';
       confidenceMode = 'none';
+    } else if (simple && this.signatureTargets().has(site.callee)) {
+      kind = 'estimator';
+      lib = 'tensorflow';
+      label = 'TensorFlow SavedModel signature';
     } else if (simple && (method === 'forward' ? !!recvText : !/^(?:get|load|create|build|make|init|fetch|download|train|fit|save|compile|prepare|setup|run)_|^[A-Z]/.test(lastSeg(site.callee)) && !this.definedFunctions().has(site.callee)) && (this.inNoGrad(site.start) || this.torchInferenceScope(functionAt(this.scan, site.start)) || this.torchModuleLevel(site))) {
       const target = method === 'forward' ? (recvText as string) : site.callee;
       const o = this.origin(target, site.start);
@@ -1633,6 +1689,12 @@ export class PyContext {
     call ??= this.callSpan(site);
     if (!call) return;
     const rec = this.finish(site, call, kind, label, method, lib, timeoutState, confidenceMode);
+    // An asynchronous SageMaker inference answers with where its output will be: no prediction here until
+    // `get_result()` reads it.
+    if (method === 'predict_async') {
+      const { start: s0, end: e0 } = this.scopeRange(rec.scope);
+      if (!/\.get_result\s*\(/.test(this.scan.masked.slice(s0, e0))) rec.call.checks = { ...rec.call.checks, confidence: 'n/a', trace: 'n/a' };
+    }
     rec.classifier = classifier;
     rec.clientAssign = clientAssign;
     // A model server that generates text (an LLM behind SageMaker, Vertex or a URL of its own) answers in seconds too.
@@ -1828,7 +1890,9 @@ export class PyContext {
         const fnName = scope >= 0 ? (this.scan.defs[scope] as DefInfo).name : '';
         const numeric = flow.numericUse || numericName(fnName) || this.numericTask();
         const label = flow.labelUse || /classif|categor|triage|label|spam|fraud|sentiment|intent|detect|diagnos|recogni|species|approve/i.test(fnName);
-        if (state === 'n/a' && !numeric && (label || decides)) state = this.probaThreshold(scope) ? 'pass' : 'fail';
+        // Keras `predict` gives the network's outputs (a classifier's probabilities): handed on whole they are scores,
+        // and only a use as a label (`== 1`, a class name) makes them one.
+        if (state === 'n/a' && !numeric && (label || (decides && lib !== 'keras'))) state = this.probaThreshold(scope) ? 'pass' : 'fail';
       }
       else if (confidenceMode === 'hf') state = this.hfConfidence(scope, start, end, assign);
       else state = this.argmaxConfidence(scope, start, end, assign);
@@ -2141,6 +2205,16 @@ export class PyContext {
     const out: Flow = { sinks: new Set(), labelUse: false, numericUse: false };
     this.followNames(out, seeded, scope, this.lineIndexAt(start), true);
     if (outputIsScore && !assign) this.visitMention(out, seeded, start, end - start, this.lineIndexAt(start), true);
+    // A score read from the prediction right where it goes (`return {"label": r["label"], "score": r["score"]}`).
+    if (own.size > 0) {
+      const { start: s0, end: e0 } = this.scopeRange(scope);
+      for (const m of this.occurrences('score-key', SCORE_KEY, false, s0, e0)) {
+        if (m < end || functionAt(this.scan, m) !== scope || (masked[m] === ' ' && this.source[m] !== ' ')) continue;
+        const line = lineAt(this.scan, m);
+        const base = line ? /([A-Za-z_]\w*)\s*(?:\[[^[\]\n]*\]\s*)*$/.exec(masked.slice(Math.max(line.start, m - 200), m))?.[1] : undefined;
+        if (base && own.has(base)) this.visitMention(out, seeded, m, 1, this.lineIndexAt(m), true);
+      }
+    }
     // A score computed right in the returned or logged expression (`return label, float(model.predict_proba(x)[0, 1])`).
     if (sameModel) {
       const { start: s0, end: e0 } = this.scopeRange(scope);
@@ -2172,7 +2246,7 @@ export class PyContext {
     const { start: s0, end: e0 } = this.scopeRange(scope);
     const f = this.facts(scope);
     // argmax in its forms: np.argmax / .argmax(), torch.max(x, dim) and .max(1) (values and indices), topk.
-    f.argmax ??= this.occurrences('argmax', /\bargmax\b|\btorch\.max\s*\([^()\n]*,|\.max\s*\(\s*(?:dim\s*=\s*)?-?\d\s*\)|\btopk\s*\(/g, true, s0, e0).filter((off) => functionAt(this.scan, off) === scope);
+    f.argmax ??= this.occurrences('argmax', new RegExp(String.raw`\bargmax\b|` + MAX_PAIR, 'g'), true, s0, e0).filter((off) => functionAt(this.scan, off) === scope);
     const callLine = lineAt(this.scan, start);
     const from0 = callLine ? callLine.lineStart : start;
     const firstHit = lastNumberAtOrBefore(f.argmax, from0 - 1) + 1;
@@ -2203,8 +2277,9 @@ export class PyContext {
     const { start: s0, end: e0 } = this.scopeRange(scope);
     const { names } = assign ? this.deriveFrom(scope, assign) : { names: new Set<string>() };
     const callLine = lineAt(this.scan, start);
-    const LABEL = /\[\s*(["'])(?:label|entity|entity_group)\1\s*\]|\.\s*label\b/g;
-    const SCORE = /\[\s*(["'])score\1\s*\]|\.\s*score\b/;
+    // A zero-shot pipeline ranks `labels` and `scores`: `['labels'][0]` is its top label.
+    const LABEL = /\[\s*(["'])(?:label|entity|entity_group)\1\s*\]|\[\s*(["'])labels\2\s*\]\s*\[\s*0\s*\]|\.\s*label\b/g;
+    const SCORE = /\[\s*(["'])scores?\1\s*\]|\.\s*score\b/;
     let labelUsed = false;
     for (const off of this.occurrences('label', LABEL, false, s0, e0)) {
       if (labelUsed) break;

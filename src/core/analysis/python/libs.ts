@@ -10,6 +10,8 @@ export type Origin =
   | { t: 'torch' }
   | { t: 'http'; lib: 'requests' | 'httpx' | 'aiohttp'; timeout: 'set' | 'none' | 'unset' }
   | { t: 'sagemaker'; assign: number; service?: 'sagemaker' | 'bedrock' }
+  /** A SageMaker Python SDK predictor: its timeout is its session's runtime client's (`sagemaker_session=`). */
+  | { t: 'sagemaker-sdk'; timeout: boolean }
   /** `assign`: the assignment that built the client, when this file has it (where a client timeout fix goes). */
   | { t: 'llm'; lib: string; timeout: boolean; local?: boolean; assign?: number }
   | { t: 'vertex' }
@@ -112,6 +114,7 @@ export function classifyCallee(info: CalleeInfo): Origin {
     return { t: 'http', lib: 'httpx', timeout: tm ? (tm[1] === 'None' ? 'none' : 'set') : 'unset' };
   }
   if (resolved === 'aiohttp.ClientSession') return { t: 'http', lib: 'aiohttp', timeout: /\btimeout\s*=/.test(masked) ? 'set' : 'unset' };
+  if (r === 'sagemaker' && /Predictor$/.test(last)) return { t: 'sagemaker-sdk', timeout: /\b(?:sagemaker_session|sagemaker_runtime_client)\s*=/.test(masked) };
   if (/(?:^|\.)client$/.test(resolved) && /["'](?:sagemaker-runtime|runtime\.sagemaker)["']/.test(raw)) return { t: 'sagemaker', assign: -1, service: 'sagemaker' };
   if (/(?:^|\.)client$/.test(resolved) && /["']bedrock-runtime["']/.test(raw)) return { t: 'sagemaker', assign: -1, service: 'bedrock' };
   const llm = LLM_CLIENTS[resolved];

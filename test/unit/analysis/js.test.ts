@@ -606,6 +606,15 @@ export async function e(t: string) {
     assert.deepEqual(r.calls.map((c) => c.checks.confidence), ['fail', 'pass', 'fail', 'pass', 'n/a']);
   });
 
+  test('an async function handed to a helper is caught where the helper is awaited; a box position compared is no score threshold', () => {
+    const src = readFileSync(join(__dirname, '..', '..', 'corpus', 'js', 'retry-wrapper-and-boxes.js'), 'utf8');
+    const r = check(src, 'javascript');
+    assert.deepEqual(r.calls.map((c) => c.checks.fallback), ['pass', 'fail', 'fail', 'pass']);
+    assert.deepEqual(r.calls.map((c) => c.checks.confidence), ['n/a', 'n/a', 'fail', 'pass']);
+    // Handed to a helper whose call is not awaited in the try (an event registration), nothing catches it.
+    check(`const OpenAI = require('openai');\nconst openai = new OpenAI({ timeout: 5000 });\nfunction listen(bus) {\n  try {\n    bus.on('text', async (t) => { await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: t }] }); }); // expect: no-fallback\n  } catch (e) {\n    console.error(e);\n  }\n}\n`, 'javascript');
+  });
+
   test('a branch or a lookup that only maps the label decides nothing: the mapped value decides where it goes', () => {
     const src = readFileSync(join(__dirname, '..', '..', 'corpus', 'js', 'label-mapping.js'), 'utf8');
     const r = check(src, 'javascript');

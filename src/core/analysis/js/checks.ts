@@ -125,13 +125,15 @@ export class Checker {
     if (this.chainCaught(node) || this.errorFirstHandled(node)) return true;
     // `await x.post<T>(…)` parses with the await inside the callee in TypeScript.
     let awaited = child(node, 'function')?.type === 'await_expression';
+    // Inside an async function handed to a wrapper (`await retry(async () => …)`): its rejection is the wrapper's.
+    let handedOn = false;
     let prev = node;
     for (let p = node.parent; p; prev = p, p = p.parent) {
       if (p.type === 'await_expression') awaited = true;
       else if (p.type === 'try_statement') {
         if (prev.field === 'body') {
           const h = child(p, 'handler');
-          if (h && !this.catchRethrows(h) && (awaited || !promise)) return true;
+          if (h && !this.catchRethrows(h) && (awaited || (!promise && !handedOn))) return true;
         }
       } else if (p.type === 'call_expression' && prev.type === 'arguments') {
         if (this.isWrapper(p) || this.chainCaught(p)) return true;
@@ -141,6 +143,12 @@ export class Checker {
         const method = cbCall ? this.calleeLast(cbCall) : undefined;
         if (cbCall && method !== undefined && CALLBACK_METHODS.has(method) && !(SYNC_ONLY_CALLBACKS.has(method) && isAsyncFn(this.ast, p))) {
           awaited = false;
+          continue;
+        }
+        // An async function passed to another call (a retry or a queue helper): caught where that call is awaited.
+        if (handedOnCall(this.ast, p)) {
+          awaited = false;
+          handedOn = true;
           continue;
         }
         if (depth >= 3) return false;
@@ -876,7 +884,8 @@ export class Checker {
       for (const x of subtree(ast, u)) {
         if (x.type !== 'identifier' && x.type !== 'property_identifier' && x.type !== 'shorthand_property_identifier') continue;
         const name = text(ast, x);
-        if (name === 'length' || name === 'size') info.length = true;
+        // A length, or where a box sits (`p.bbox[1] > 10`): not a score.
+        if (name === 'length' || name === 'size' || (x.type === 'property_identifier' && GEOMETRY.has(name))) info.length = true;
         else if (THRESH_RE.test(name)) info.thresh = true;
         else if (SCORE_RE.test(name) || (name === 'max' && x.type === 'property_identifier')) info.score = true;
         else info.names.push(name);
@@ -1145,6 +1154,7 @@ const ANSWER_KEY_RE = /^(?:label|class|class_?name|prediction|predicted(?:_?[a-z
 const VERSION_RE = /version|model_?id|modelId|model_name|modelName|\bmodel\s*:|\bmodel\b\s*[,}]/i;
 /** Methods that put a value into a collection. */
 /** `callFacts` bits: an argmax; a flow site (a member call with a callback, a mutator); a recorder given a version. */
+const GEOMETRY = new Set(['bbox', 'box', 'boundingBox', 'x', 'y', 'width', 'height', 'top', 'left', 'right', 'bottom', 'area', 'keypoints', 'landmarks']);
 const CALL_ARGMAX = 1;
 const CALL_FLOW = 2;
 const CALL_RECORDS_VERSION = 4;
@@ -1301,6 +1311,22 @@ export function callbackCall(fn: JNode): JNode | undefined {
   if (args?.type !== 'arguments') return undefined;
   const call = args.parent;
   return call?.type === 'call_expression' || call?.type === 'new_expression' ? call : undefined;
+}
+
+/**
+ * The call an async function is handed to when that call is not a known callback method and its promise is awaited
+ * (`await retry(async () => model.run(x))`): the function's rejection is that call's, in the function around it.
+ */
+export function handedOnCall(ast: Ast, fn: JNode): JNode | undefined {
+  if (!isAsyncFn(ast, fn)) return undefined;
+  const cb = callbackCall(fn);
+  const f = cb?.type === 'call_expression' ? child(cb, 'function') : undefined;
+  const u = f ? unwrap(f) : undefined;
+  const name = u?.type === 'identifier' ? text(ast, u) : u?.type === 'member_expression' ? propName(ast, child(u, 'property')) : undefined;
+  if (!cb || name === undefined || CALLBACK_METHODS.has(name)) return undefined;
+  let p = cb.parent;
+  while (p && (p.type === 'parenthesized_expression' || p.type === 'as_expression' || p.type === 'non_null_expression')) p = p.parent;
+  return p?.type === 'await_expression' ? cb : undefined;
 }
 
 export function isAsyncFn(ast: Ast, fn: JNode): boolean {

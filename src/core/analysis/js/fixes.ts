@@ -3,9 +3,10 @@
 import { eolOf, indentUnit } from '../edits';
 import type { AnalysisConfig, CodeFix, Finding, TextEdit } from '../types';
 import type { JsAnalysis, JsRecord } from './analyzer';
-import { type Ast, child, FUNCTION_TYPES, type JNode, namedKids, posAt, propName, rangeOfNode, stringValue, subtree, text, unwrap, within } from './ast';
+import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, posAt, propName, rangeOfNode, stringValue, subtree, text, unwrap, within } from './ast';
 import { SDKS } from './libs';
 import { argsOf } from './resolve';
+import { handedOnCall } from './checks';
 import { fallbackNameFor, type JsFunction, jsFunctionOf, jsReturnPlaceholder } from './fallback';
 import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, jsFallbackName, LOW_CONFIDENCE_LOG_MESSAGE, timeoutConstant } from '../../scaffold/idioms';
 
@@ -290,8 +291,11 @@ function awaitedWithin(call: JNode, top: JNode): boolean {
  * (a warm-up) is logged and the code goes on.
  */
 function fallbackFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
-  const call = rec.d.node;
   const ast = w.ast;
+  // In an async function handed to a helper (`await retry(async () => model.run(x))`), the answer is used where the
+  // helper is awaited: the guard goes there, and the function around it supplies the fallback.
+  const inner = enclosingFunction(rec.d.node);
+  const call = (inner && handedOnCall(ast, inner)) ?? rec.d.node;
   const fn = jsFunctionOf(ast, call);
   const place = placeOf(call);
   const { eol, unit, s } = w;

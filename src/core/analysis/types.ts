@@ -137,6 +137,7 @@ export type ExternalKind =
   | 'tfjs-model' // tfjs or tfjs-models objects (predict / classify / detect …)
   | 'llm-client' // OpenAI-compatible and hosted-model SDK clients
   | 'http-client' // a requests/httpx/axios/got client (or instance)
+  | 'aws-runtime' // a boto3 SageMaker runtime or Bedrock runtime client (`sdk`: sagemaker | bedrock)
   | 'inference-url'; // a string constant naming an inference endpoint
 
 export interface ExternalSymbol {

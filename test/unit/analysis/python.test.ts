@@ -307,6 +307,40 @@ describe('python analyzer: serving SDKs', () => {
     assert.deepEqual(found(py(['def f(x, runner):', '    return runner.predict.run(x)'])), []);
   });
 
+  it('a predictor handed in with `initial_args=`, a Booster given a DMatrix, a reply sent to a chat, a label rebinding its score name', () => {
+    const src = py([
+      'import json',
+      'import numpy as np',
+      'import onnxruntime as ort',
+      'import pickle',
+      'import xgboost as xgb',
+      'with open("model.bin", "rb") as f:',
+      '    model = pickle.load(f)  # mlship: ignore[unsafe-model-load]',
+      'def remote(row, predictor):',
+      '    return predictor.predict(row, initial_args={"ContentType": "text/csv"})',
+      'def fraud(features):',
+      '    dtest = xgb.DMatrix(np.array([features]))',
+      '    return float(model.predict(dtest)[0])',
+      'from openai import OpenAI',
+      'client = OpenAI(timeout=10)',
+      'async def on_text(update, context):',
+      '    r = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": update.message.text}])',
+      '    await update.message.reply_text(r.choices[0].message.content)',
+      'def top(x, labels):',
+      '    session = ort.InferenceSession("resnet.onnx")',
+      '    x = session.run([], {"input": x})[0]',
+      '    x = np.argmax(x)',
+      '    name = labels[str(x.item())]',
+      '    return json.dumps({"class": name})',
+    ]);
+    const r = analyze(src);
+    assert.equal(r.calls[0]?.label, 'SageMaker Predictor.predict');
+    assert.equal(r.calls[0]?.checks.timeout, 'n/a', 'the predictor was built elsewhere: its session is not seen');
+    assert.equal(r.calls[1]?.checks.confidence, 'n/a', 'a Booster gives a probability');
+    assert.equal(r.calls[2]?.checks.trace, 'fail', 'the reply leaves with no model name');
+    assert.equal(r.calls[3]?.checks.confidence, 'fail', 'x holds the label from the argmax on: what is read from it is the label');
+  });
+
   it('the model version in the answer (returned, or in a response) traces it', () => {
     const src = py([
       'import joblib',

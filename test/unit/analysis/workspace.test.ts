@@ -89,6 +89,35 @@ describe('workspace resolver (Python)', () => {
     assert.deepEqual(alone.calls.map((c) => c.range.start.line + 1), [7, 13]);
   });
 
+  test('a boto3 SageMaker or Bedrock runtime client built in another module: its timeout there counts', async () => {
+    const dir = await mkdtemp(join(root, 'aws-'));
+    await writeFile(join(dir, 'clients.py'), [
+      'import boto3',
+      'from botocore.config import Config',
+      'runtime = boto3.client("runtime.sagemaker", region_name="us-east-1")',
+      'bedrock = boto3.client("bedrock-runtime", config=Config(read_timeout=20, connect_timeout=2))',
+      '',
+    ].join('\n'));
+    const summary = summarizeSource(await readFile(join(dir, 'clients.py'), 'utf8'), 'python');
+    assert.deepEqual(summary.get('runtime'), { kind: 'aws-runtime', factory: false, sdk: 'sagemaker', timeout: false });
+    assert.deepEqual(summary.get('bedrock'), { kind: 'aws-runtime', factory: false, sdk: 'bedrock', timeout: true });
+    const resolver = new FileWorkspaceResolver({ roots: [root], summarize: summarizeSource });
+    const src = [
+      'from .clients import runtime, bedrock',
+      '',
+      'def score(body):',
+      '    r = runtime.invoke_endpoint(EndpointName="churn", Body=body)',
+      '    return r["Body"].read()',
+      '',
+      'def ask(body):',
+      '    r = bedrock.invoke_model(modelId="anthropic.claude-v2", body=body)',
+      '    return r["body"].read()',
+      '',
+    ].join('\n');
+    const { result } = analyzeSource(src, 'python', DEFAULT_CONFIG, undefined, { path: join(dir, 'api.py'), resolver });
+    assert.deepEqual(result.calls.map((c) => c.checks.timeout), ['fail', 'pass']);
+  });
+
   test('a changed module is summarized again; modules outside the workspace folders are not read', async () => {
     const resolver = new FileWorkspaceResolver({ roots: [root], summarize: summarizeSource });
     const loader = join(root, 'app', 'ml', 'loader.py');

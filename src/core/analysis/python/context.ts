@@ -795,7 +795,7 @@ export class PyContext {
     return derived;
   }
 
-  private derive(scope: number, seed: (a: Assign) => boolean, after?: Assign, stop?: (a: Assign) => boolean): { names: Set<string>; from: Map<string, Assign> } {
+  private derive(scope: number, seed: (a: Assign) => boolean, after?: Assign, stop?: (a: Assign) => boolean, dead?: (name: string, a: Assign) => boolean): { names: Set<string>; from: Map<string, Assign> } {
     const names = new Set<string>();
     const from = new Map<string, Assign>();
     let assigns = this.facts(scope).assigns;
@@ -811,7 +811,7 @@ export class PyContext {
         let all = true;
         for (const b of bases) if (!names.has(b)) all = false;
         if (all) continue;
-        if (seed(a) || (names.size > 0 && !stop?.(a) && this.tokensOf(a).some((t) => names.has(t)))) {
+        if (seed(a) || (names.size > 0 && !stop?.(a) && this.tokensOf(a).some((t) => names.has(t) && !dead?.(t, a)))) {
           for (const b of bases) {
             if (!names.has(b)) {
               names.add(b);
@@ -1042,6 +1042,19 @@ export class PyContext {
       this.signatureTargetSet = set;
     }
     return this.signatureTargetSet;
+  }
+
+  /** The first argument is an xgboost `DMatrix`, built there or bound to one before. */
+  private dmatrixArg(args: ArgInfo, at: number): boolean {
+    const first = args.positional[0];
+    if (!first) return false;
+    const text = this.scan.masked.slice(first.start, first.end).trim();
+    if (/\bDMatrix\s*\(/.test(text)) return true;
+    if (!/^[A-Za-z_]\w*$/.test(text)) return false;
+    return this.bindings(text, at).some((i) => {
+      const a = this.scan.assigns[i] as Assign;
+      return /\bDMatrix\s*\(/.test(this.scan.masked.slice(a.rhsStart, a.rhsEnd));
+    });
   }
 
   /** `runner.predict_proba.async_run(x)`, `runner.run(x)`: a BentoML runner's method run (a file importing bentoml). */
@@ -1369,7 +1382,8 @@ export class PyContext {
       if (this.assignFn[i] !== -1 || a.kind !== 'assign' || a.targets.length !== 1) return;
       const name = a.targets[0] as string;
       if (!/^[A-Za-z_]\w*$/.test(name) || out.has(name)) return;
-      const ext = externalOf(this.originOfAssign(i), false);
+      const o = this.originOfAssign(i);
+      const ext = o.t === 'sagemaker' ? { kind: 'aws-runtime' as const, factory: false, sdk: o.service ?? 'sagemaker', timeout: this.sagemakerTimeout(a) } : externalOf(o, false);
       if (ext) out.set(name, ext);
       else {
         const url = this.urlOf({ start: a.rhsStart, end: a.rhsEnd }, a.start);
@@ -1582,10 +1596,12 @@ export class PyContext {
       const recv = this.receiverOf(site, call);
       if (!recv) return;
       const o = this.origin(recv, site.start);
-      if (o.t === 'sagemaker-sdk') {
+      const args = this.parseArgs(site.paren, call.end);
+      if (o.t === 'sagemaker-sdk' || (o.t === 'unknown' && args.keywords.has('initial_args'))) {
+        // `initial_args=` is the SageMaker SDK's own: a predictor handed in from elsewhere (its session unseen).
         kind = 'sagemaker';
         label = `SageMaker Predictor.${method}`;
-        timeoutState = o.timeout ? 'pass' : 'fail';
+        timeoutState = o.t === 'sagemaker-sdk' ? (o.timeout ? 'pass' : 'fail') : 'n/a';
       } else if (method === 'predict_async') return this.visitCustom(site, records);
       else if (o.t === 'vertex' && method === 'predict') {
         kind = 'vertex';
@@ -1604,6 +1620,8 @@ export class PyContext {
         let cls = o.t === 'estimator' ? o.cls : 'unknown';
         if (cls === 'unknown') cls = this.getProbaReceivers().has(recv) || named === 'classifier' ? 'classifier' : named === 'regressor' ? 'regressor' : 'unknown';
         if (method === 'predict_classes') cls = 'classifier';
+        // An xgboost Booster (it is handed a DMatrix) predicts scores or probabilities, never labels.
+        if (cls === 'unknown' && this.dmatrixArg(args, site.start)) cls = 'regressor';
         classifier = cls === 'classifier';
         label = `${lib} ${method}`;
         // predict_proba and friends give scores: a label appears only where an argmax picks one.
@@ -1663,7 +1681,8 @@ export class PyContext {
       if (o.t === 'sagemaker' && o.assign >= 0) {
         clientAssign = this.scan.assigns[o.assign];
         timeoutState = this.sagemakerTimeout(clientAssign as Assign) ? 'pass' : 'fail';
-      } else timeoutState = 'n/a';
+      } else if (o.t === 'sagemaker' && o.timeout !== undefined) timeoutState = o.timeout ? 'pass' : 'fail';
+      else timeoutState = 'n/a';
     } else if (simple && (this.pipelineTargets().has(site.callee) || this.fromWorkspace(site.callee)) && this.origin(site.callee, site.start).t === 'hf') {
       kind = 'hf-pipeline';
       label = 'transformers pipeline';
@@ -2190,18 +2209,20 @@ export class PyContext {
     const sameModel = recv ? new RegExp(`(?:^|[^\\w.])${recv}\\s*\\.\\s*(?:predict_proba|decision_function|predict_log_proba)\\s*\\(`) : undefined;
     // An argmax turns a score into the label: what it assigns is not a score, and scores do not flow through it.
     const picksLabel = (a: Assign): boolean => a.targets.length < 2 && (this.rhsFlags(a) & Rhs.Argmax) !== 0;
+    // `x = np.argmax(x)` after the call: from there on `x` is the label, and what is computed from it is too.
+    const rebound = new Map<string, number>();
+    for (const a of this.facts(scope).assigns) if (a.start > end && a.targets.length === 1 && picksLabel(a)) rebound.set(baseTarget(a.targets[0] as string), Math.min(rebound.get(baseTarget(a.targets[0] as string)) ?? a.start, a.start));
+    const holdsLabel = (name: string, a: Assign): boolean => (rebound.get(name) ?? Infinity) < a.start;
     const seeded = this.derive(scope, (a) => {
       if (outputIsScore && a === assign) return !picksLabel(a);
       const flags = this.rhsFlags(a);
       if (sameModel && (flags & Rhs.ProbaAny) !== 0 && sameModel.test(masked.slice(a.rhsStart, a.rhsEnd))) return true;
       return (flags & Rhs.ScoreOf) !== 0 && !picksLabel(a) && this.mentions(masked.slice(a.rhsStart, a.rhsEnd), own);
-    }, undefined, picksLabel).names;
+    }, undefined, picksLabel, holdsLabel).names;
     // `values, indices = torch.max(x, 1)` / `score, idx = probs.max(1)`: the indices are the label, not a score.
     // `pred = model(x)` then `pred = np.argmax(pred)`: from there on the name holds the label, not the score.
-    for (const a of this.facts(scope).assigns) {
-      if (a.start > end && a.targets.length === 1 && picksLabel(a)) seeded.delete(baseTarget(a.targets[0] as string));
-      if (a.targets.length === 2 && (this.rhsFlags(a) & Rhs.MaxPair) !== 0) seeded.delete(baseTarget(a.targets[1] as string));
-    }
+    for (const name of rebound.keys()) seeded.delete(name);
+    for (const a of this.facts(scope).assigns) if (a.targets.length === 2 && (this.rhsFlags(a) & Rhs.MaxPair) !== 0) seeded.delete(baseTarget(a.targets[1] as string));
     const out: Flow = { sinks: new Set(), labelUse: false, numericUse: false };
     this.followNames(out, seeded, scope, this.lineIndexAt(start), true);
     if (outputIsScore && !assign) this.visitMention(out, seeded, start, end - start, this.lineIndexAt(start), true);

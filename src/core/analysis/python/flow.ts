@@ -19,7 +19,7 @@ export const LEAVES: readonly Sink[] = ['return', 'send', 'store'];
 /** Sinks where a hard label decides something: shown in an app (Streamlit, Gradio) it is the app's answer. */
 export const DECIDES: readonly Sink[] = ['return', 'send', 'store', 'branch', 'show'];
 
-const SEND = /(?:^|\.)(?:jsonify|JSONResponse|ORJSONResponse|UJSONResponse|PlainTextResponse|HTMLResponse|Response|make_response|render_template|render_template_string|render|HttpResponse|JsonResponse|StreamingResponse|emit|publish|send|send_json|send_text|send_message|sendall|produce|xadd|lpush|rpush|basic_publish|put_record|put_records|apply_async|delay)$/;
+const SEND = /(?:^|\.)(?:jsonify|JSONResponse|ORJSONResponse|UJSONResponse|PlainTextResponse|HTMLResponse|Response|make_response|render_template|render_template_string|render|HttpResponse|JsonResponse|StreamingResponse|emit|publish|send|send_json|send_text|send_message|reply_text|reply_markdown|reply_html|reply_photo|sendall|produce|xadd|lpush|rpush|basic_publish|put_record|put_records|apply_async|delay)$/;
 const HTTP_SEND = /^(?:requests|httpx|session|client|http)\.(?:post|put|patch)$/;
 const STORE = /(?:^|\.)(?:to_csv|to_parquet|to_sql|to_json|to_excel|to_pickle|to_feather|dump|write|writelines|writerow|writerows|insert|insert_one|insert_many|update_one|replace_one|bulk_write|add_all|save|savetxt|save_npz|setex|hset|hmset|execute|executemany|upload_file|upload_fileobj|put_object|put_item|batch_write_item|commit|log_table|log_predictions)$/;
 const STORE_RECEIVER = /(?:^|\.)(?:db|session|cache|redis|r|rds|store|table|collection|conn|cursor|cur|bucket|queue|producer)\.(?:add|set|update|put|append)$/;

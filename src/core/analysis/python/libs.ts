@@ -9,7 +9,8 @@ export type Origin =
   | { t: 'hf' }
   | { t: 'torch' }
   | { t: 'http'; lib: 'requests' | 'httpx' | 'aiohttp'; timeout: 'set' | 'none' | 'unset' }
-  | { t: 'sagemaker'; assign: number; service?: 'sagemaker' | 'bedrock' }
+  /** `timeout`: known for a client built in another module (`assign` is -1 then). */
+  | { t: 'sagemaker'; assign: number; service?: 'sagemaker' | 'bedrock'; timeout?: boolean }
   /** A SageMaker Python SDK predictor: its timeout is its session's runtime client's (`sagemaker_session=`). */
   | { t: 'sagemaker-sdk'; timeout: boolean }
   /** `assign`: the assignment that built the client, when this file has it (where a client timeout fix goes). */
@@ -222,6 +223,8 @@ export function originOf(e: ExternalSymbol): Origin {
       return { t: 'http', lib: e.lib === 'httpx' || e.lib === 'aiohttp' ? e.lib : 'requests', timeout: e.timeout ? 'set' : 'unset' };
     case 'llm-client':
       return { t: 'llm', lib: e.lib ?? 'llm', timeout: e.timeout === true, ...(e.local ? { local: true } : {}) };
+    case 'aws-runtime':
+      return { t: 'sagemaker', assign: -1, service: e.sdk === 'bedrock' ? 'bedrock' : 'sagemaker', timeout: e.timeout === true };
     default:
       return { t: 'other' };
   }

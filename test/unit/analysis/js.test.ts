@@ -606,6 +606,14 @@ export async function e(t: string) {
     assert.deepEqual(r.calls.map((c) => c.checks.confidence), ['fail', 'pass', 'fail', 'pass', 'n/a']);
   });
 
+  test('ofetch: Nuxt\'s auto-imported $fetch and an imported ofetch are HTTP calls whose `timeout` option bounds them', () => {
+    const src = readFileSync(join(__dirname, '..', '..', 'corpus', 'js', 'nuxt-ofetch.ts'), 'utf8');
+    const r = check(src, 'typescript');
+    assert.deepEqual(r.calls.map((c) => c.checks.timeout), ['pass', 'fail', 'fail']);
+    const fixed = applyFix(src, 'typescript', 'no-timeout');
+    assert.match(fixed, /\$fetch\(SPACE_URL, \{ method: 'POST', body: \{ data: \[image\] \}, timeout: INFERENCE_TIMEOUT_MS \}\)/);
+  });
+
   test('an async function handed to a helper is caught where the helper is awaited; a box position compared is no score threshold', () => {
     const src = readFileSync(join(__dirname, '..', '..', 'corpus', 'js', 'retry-wrapper-and-boxes.js'), 'utf8');
     const r = check(src, 'javascript');

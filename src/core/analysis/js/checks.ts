@@ -917,6 +917,8 @@ export class Checker {
     switch (d.client) {
       case 'fetch':
         return args[1] ? yes(this.hasKeys(args[1], ['signal'], false)) : 'fail';
+      case 'ofetch':
+        return args[1] ? yes(this.hasKeys(args[1], ['timeout', 'signal'], false)) : 'fail';
       case 'axios': {
         const cfg = this.axiosConfig(d, args);
         const own = cfg ? this.hasKeys(cfg, ['timeout', 'signal'], false) : 'no';

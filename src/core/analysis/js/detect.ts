@@ -7,7 +7,7 @@ import { type Ast, child, type JNode, outerValue, propName, text, unwrap } from 
 import { AXIOS_METHODS, FACE_API_FUNCTIONS, FETCH_MODULES, GOT_METHODS, HF_RE, ORT_RE, type SdkName, SDKS, sdkOfModule, SCRIPT_GLOBALS, TF_METHODS, TF_MODELS_METHODS, TF_MODELS_RE, TFJS_RE } from './libs';
 import { argsOf, type Resolver, type Val } from './resolve';
 
-export type RemoteClient = 'fetch' | 'axios' | 'got' | 'undici-request' | 'sagemaker' | 'sagemaker-v2' | 'sdk' | 'custom';
+export type RemoteClient = 'fetch' | 'ofetch' | 'axios' | 'got' | 'undici-request' | 'sagemaker' | 'sagemaker-v2' | 'sdk' | 'custom';
 
 export interface Detected {
   node: JNode;
@@ -91,6 +91,12 @@ export function makeEnv(ast: Ast, r: Resolver, patterns: PredictPattern[], infer
     buildsTensors: /\bnew\s+(?:[\w$]+\s*\.\s*)?Tensor\s*\(/.test(ast.source),
     unpickles: UNPICKLER_RE.test(ast.source),
   };
+}
+
+/** ofetch: Nuxt's auto-imported `$fetch`, or `ofetch`/`$fetch` imported from 'ofetch' (its option is `timeout`). */
+function isOfetch(v: Val): boolean {
+  if (v.k !== 'mod' || v.path.length !== 1) return false;
+  return (v.mod === '#global' && v.path[0] === '$fetch') || (v.mod === 'ofetch' && (v.path[0] === 'ofetch' || v.path[0] === '$fetch'));
 }
 
 function isFetchLike(v: Val): boolean {
@@ -276,6 +282,11 @@ function detectKind(env: DetectEnv, call: JNode): Detected | undefined {
     const req = first ? r.eval(first) : undefined;
     // fetch(new Request(url, …)) / fetch({ url }) are rare; the URL is the first argument.
     return remote(at, 'fetch', cv.k === 'mod' && cv.mod === 'undici' ? 'undici.fetch' : 'fetch', first, req?.k === 'str' ? req.s : undefined);
+  }
+  if (isOfetch(cv)) {
+    const first = args[0];
+    const req = first ? r.eval(first) : undefined;
+    return remote(at, 'ofetch', '$fetch', first, req?.k === 'str' ? req.s : undefined);
   }
   if ((cv.k === 'mod' && cv.mod === 'axios' && cv.path.length === 0) || (cv.k === 'obj' && cv.what === 'axios-instance')) {
     const first = args[0] ? r.eval(args[0]) : undefined;

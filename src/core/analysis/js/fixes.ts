@@ -659,6 +659,10 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
       title = `Add a timeout: AbortSignal.timeout(${T})`;
       edits = optionAt(1, `signal: AbortSignal.timeout(${T})`, []);
       break;
+    case 'ofetch':
+      title = `Add a $fetch timeout (${T})`;
+      edits = optionAt(1, `timeout: ${T}`, []);
+      break;
     case 'axios': {
       title = `Add an axios timeout (${T})`;
       const m = d.method ?? '';

@@ -17,7 +17,7 @@ const CANDIDATE_RE = new RegExp(
     'openai', 'OpenAI', 'groq', 'Groq', 'together-ai', 'anthropic', 'mistralai', 'cohere', 'Cohere', 'huggingface', 'HfInference', 'InferenceClient',
     'replicate', 'Replicate', 'aiplatform', 'predictionService', 'PredictionService', 'vertexai', 'bedrock', 'Bedrock', 'generative-ai', 'GoogleGenerativeAI',
     '@google\\/genai', 'sagemaker', 'SageMaker', 'pickle', 'completions', 'images\\s*\\.\\s*generate',
-    '\\bfetch\\s*\\(', '\\baxios\\b', '\\bgot\\s*[.(]', '[\'"]got[\'"]', 'undici',
+    '\\bfetch\\s*\\(', '\\bofetch\\b', '\\baxios\\b', '\\bgot\\s*[.(]', '[\'"]got[\'"]', 'undici',
     '\\.\\s*(?:predict|predictOnBatch|executeAsync|predictClass|estimatePoses|estimateHands|estimateFaces|estimateSinglePose|estimateMultiplePoses|segmentPeople|segmentPerson)\\s*[(<]',
     `\\b(?:${Object.keys(SCRIPT_GLOBALS).filter((g) => g.length > 3).join('|')})\\b`,
   ].join('|'),

@@ -84,7 +84,7 @@ interface ClassInfo {
   methods: Map<string, JNode>;
 }
 
-const GLOBAL_NAMES = new Set(['fetch', 'URL', 'AbortController', 'AbortSignal', 'Promise', 'Math', 'require', 'console', 'JSON', 'Array', 'Object']);
+const GLOBAL_NAMES = new Set(['fetch', '$fetch', 'URL', 'AbortController', 'AbortSignal', 'Promise', 'Math', 'require', 'console', 'JSON', 'Array', 'Object']);
 
 
 

@@ -341,6 +341,13 @@ describe('python analyzer: serving SDKs', () => {
     assert.equal(r.calls[3]?.checks.confidence, 'fail', 'x holds the label from the argmax on: what is read from it is the label');
   });
 
+  it("a model server's answer read by its label field is the hard label; with its score read too it travels with it", () => {
+    const src = readFileSync(join(CORPUS, 'model_server_answer_fields.py'), 'utf8');
+    const r = analyze(src);
+    assert.deepEqual(r.calls.map((c) => c.checks.confidence), ['fail', 'pass', 'fail', 'n/a']);
+    assert.deepEqual(found(src).sort(), expectedIn(src));
+  });
+
   it('the model version in the answer (returned, or in a response) traces it', () => {
     const src = py([
       'import joblib',

@@ -105,7 +105,7 @@ interface ScopeFacts {
 }
 
 /** classifier: a known classifier's hard label; label: a model's output used as a label (class unknown); generic: argmax outputs. */
-type ConfidenceMode = 'classifier' | 'label' | 'none' | 'generic' | 'hf';
+type ConfidenceMode = 'classifier' | 'label' | 'none' | 'generic' | 'hf' | 'answer';
 
 const PREDICT_METHODS = new Set(['predict', 'predict_proba', 'decision_function', 'predict_log_proba', 'predict_classes']);
 const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
@@ -132,6 +132,8 @@ const RHS_SCORE_OF = /\b(?:softmax|sigmoid|amax)\s*\(|\.max\s*\(|\bnp\.max\s*\(|
 const RHS_ARGMAX_WORD = /\bargmax\b/;
 /** Calls that build an HTTP answer: the version in them travels with the prediction. */
 const RESPONDERS = /^(?:jsonify|make_response|JSONResponse|ORJSONResponse|UJSONResponse|JsonResponse|HttpResponse|Response)$/;
+/** The field of a model server's answer that holds its label (`resp.json()["prediction"]`), in the source. */
+const ANSWER_KEY = /\[\s*(["'])(?:label|predicted_label|predicted_class|prediction|class|class_name|category|predicted)\1\s*\]/g;
 /** A score read by key from a result (`r["score"]`, a zero-shot pipeline's `["scores"]`), in the source. */
 const SCORE_KEY = /\[\s*["'](?:score|scores|probability|probabilities|confidence)["']\s*\]/g;
 const Rhs = { Known: 1, Argmax: 2, MaxPair: 4, ProbaCall: 8, ProbaAny: 16, ScoreOf: 32, ArgmaxWord: 64 } as const;
@@ -1661,6 +1663,8 @@ export class PyContext {
       kind = 'remote';
       lib = httpLib;
       hosted = isHostedModelUrl(url);
+      // A model server's answer read by its label field (`resp.json()["label"]`) is the hard label.
+      confidenceMode = 'answer';
       label = `${recvText && root !== httpLib ? `${httpLib} ${lastSeg(recvText)}` : httpLib}.${method} to ${url}`;
       const tk = args.keywords.get('timeout');
       const tv = tk ? this.scan.masked.slice(tk.start, tk.end).trim() : undefined;
@@ -1913,7 +1917,7 @@ export class PyContext {
         // and only a use as a label (`== 1`, a class name) makes them one.
         if (state === 'n/a' && !numeric && (label || (decides && lib !== 'keras'))) state = this.probaThreshold(scope) ? 'pass' : 'fail';
       }
-      else if (confidenceMode === 'hf') state = this.hfConfidence(scope, start, end, assign);
+      else if (confidenceMode === 'hf' || confidenceMode === 'answer') state = this.hfConfidence(scope, start, end, assign, confidenceMode === 'answer');
       else state = this.argmaxConfidence(scope, start, end, assign);
       if (state === 'pass') confidenceReason = 'a score is compared to a threshold';
       else if (state === 'n/a') confidenceReason = 'not a class decision (a regression, a score or no label used)';
@@ -2292,17 +2296,17 @@ export class PyContext {
   }
 
   /** no-confidence for Hugging Face pipeline results: the label is used while the score is never compared. */
-  private hfConfidence(scope: number, start: number, end: number, assign: Assign | undefined): CheckState {
+  private hfConfidence(scope: number, start: number, end: number, assign: Assign | undefined, answer = false): CheckState {
     const source = this.source;
     const masked = this.scan.masked;
     const { start: s0, end: e0 } = this.scopeRange(scope);
     const { names } = assign ? this.deriveFrom(scope, assign) : { names: new Set<string>() };
     const callLine = lineAt(this.scan, start);
     // A zero-shot pipeline ranks `labels` and `scores`: `['labels'][0]` is its top label.
-    const LABEL = /\[\s*(["'])(?:label|entity|entity_group)\1\s*\]|\[\s*(["'])labels\2\s*\]\s*\[\s*0\s*\]|\.\s*label\b/g;
-    const SCORE = /\[\s*(["'])scores?\1\s*\]|\.\s*score\b/;
+    const LABEL = answer ? ANSWER_KEY : /\[\s*(["'])(?:label|entity|entity_group)\1\s*\]|\[\s*(["'])labels\2\s*\]\s*\[\s*0\s*\]|\.\s*label\b/g;
+    const SCORE = /\[\s*(["'])(?:scores?|probability|probabilities|confidence|proba)\1\s*\]|\.\s*score\b/;
     let labelUsed = false;
-    for (const off of this.occurrences('label', LABEL, false, s0, e0)) {
+    for (const off of this.occurrences(answer ? 'answer-key' : 'label', LABEL, false, s0, e0)) {
       if (labelUsed) break;
       if (masked[off] === ' ' && source[off] !== ' ') continue;
       if (functionAt(this.scan, off) !== scope) continue;

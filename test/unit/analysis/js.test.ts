@@ -606,6 +606,11 @@ export async function e(t: string) {
     assert.deepEqual(r.calls.map((c) => c.checks.confidence), ['fail', 'pass', 'fail', 'pass', 'n/a']);
   });
 
+  test('tfjs topk: the indices read out of it are the label; returned with the values, the scores travel with them', () => {
+    const src = readFileSync(join(__dirname, '..', '..', 'corpus', 'js', 'tfjs-topk.js'), 'utf8');
+    assert.deepEqual(check(src, 'javascript').calls.map((c) => c.checks.confidence), ['pass', 'fail']);
+  });
+
   test('ofetch: Nuxt\'s auto-imported $fetch and an imported ofetch are HTTP calls whose `timeout` option bounds them', () => {
     const src = readFileSync(join(__dirname, '..', '..', 'corpus', 'js', 'nuxt-ofetch.ts'), 'utf8');
     const r = check(src, 'typescript');

@@ -481,6 +481,11 @@ export class Checker {
     const name = u.type === 'identifier' ? text(ast, u) : u.type === 'member_expression' ? propName(ast, child(u, 'property')) : undefined;
     if (name === undefined) return false;
     if (/^arg_?max$/i.test(name)) return true;
+    // tfjs topk: the indices read out of it (`topK.indices.dataSync()`) are the label.
+    if (/^(?:dataSync|data|array|arraySync)$/.test(name) && u.type === 'member_expression') {
+      const o = unwrap(child(u, 'object') ?? u);
+      if (o.type === 'member_expression' && propName(ast, child(o, 'property')) === 'indices') return true;
+    }
     // The arguments matter to two names only (a list made for every call of the program otherwise).
     const args = name === 'indexOf' || name === 'reduce' ? argsOf(call) : NO_ARGS;
     if (name === 'indexOf' && args[0]) {

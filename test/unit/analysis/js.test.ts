@@ -638,6 +638,9 @@ export async function e(t: string) {
     assert.match(r.calls[5]?.confidenceReason ?? '', /decides a branch/);
     // What a mapping picks leaves the function: the answer is the model's, with no version recorded.
     assert.deepEqual(r.calls.map((c) => c.checks.trace), ['fail', 'fail', 'fail', 'fail', 'fail', 'n/a']);
+    // A check of the output's size that returns an empty value picks no answer.
+    const sized = "const ort = require('onnxruntime-node');\nlet session;\nasync function a(feeds) {\n  const out = await session.run(feeds); // expect: no-fallback\n  const scores = Array.from(out.logits.data);\n  if (scores.length === 0) return [];\n  console.log(scores);\n}\nmodule.exports = { a };\n";
+    assert.equal(check(sized, 'javascript').calls[0]?.checks.trace, 'n/a');
   });
 });
 

@@ -226,8 +226,10 @@ export function pickedReturns(ast: Ast, carrier: JNode, unitFn: JNode | undefine
   if (!p || !unitFn) return [];
   let arms: JNode[];
   if (p.type === 'if_statement' && cond.field === 'condition') {
-    const literal = ast.nodes.slice(cond.idx, cond.last + 1).some((x) => (x.type === 'string' || x.type === 'number') && x.parent?.type === 'binary_expression') || /\.includes\s*\(/.test(text(ast, cond));
-    if (!literal) return [];
+    const nodes = ast.nodes.slice(cond.idx, cond.last + 1);
+    const literal = nodes.some((x) => (x.type === 'string' || x.type === 'number') && x.parent?.type === 'binary_expression') || /\.includes\s*\(/.test(text(ast, cond));
+    // A check of the output's size (`if (out.length === 0) return []`) picks no answer.
+    if (!literal || nodes.some((x) => x.type === 'property_identifier' && (text(ast, x) === 'length' || text(ast, x) === 'size'))) return [];
     arms = [child(p, 'consequence'), child(p, 'alternative')].filter((a): a is JNode => !!a);
   } else if (p.type === 'switch_statement' && cond.field === 'value') {
     const body = child(p, 'body');
@@ -239,7 +241,7 @@ export function pickedReturns(ast: Ast, carrier: JNode, unitFn: JNode | undefine
       const r = ast.nodes[i] as JNode;
       if (r.type !== 'return_statement' || enclosing(r) !== unitFn) continue;
       const v = r.children.find((c) => c.named && c.type !== 'comment');
-      if (v && !/^(?:null|undefined)$/.test(v.type) && text(ast, v) !== 'undefined') out.push(v);
+      if (v && !/^(?:null|undefined)$/.test(v.type) && !/^(?:undefined|\[\s*\]|\{\s*\})$/.test(text(ast, v))) out.push(v);
     }
   }
   return out;

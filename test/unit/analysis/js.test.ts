@@ -624,6 +624,8 @@ export async function e(t: string) {
     const r = check(src, 'javascript');
     assert.deepEqual(r.calls.map((c) => c.checks.fallback), ['pass', 'fail', 'fail', 'pass']);
     assert.deepEqual(r.calls.map((c) => c.checks.confidence), ['n/a', 'n/a', 'fail', 'pass']);
+    // A registration awaits the subscription, not the handler: a try around it catches nothing the handler throws.
+    check(`const ort = require('onnxruntime-node');\nlet session;\nasync function start(channel) {\n  try {\n    await channel.consume('jobs', async (msg) => { await session.run(msg.feeds); }); // expect: no-fallback\n  } catch (e) {\n    console.error(e);\n  }\n}\nmodule.exports = { start };\n`, 'javascript');
     // Handed to a helper whose call is not awaited in the try (an event registration), nothing catches it.
     check(`const OpenAI = require('openai');\nconst openai = new OpenAI({ timeout: 5000 });\nfunction listen(bus) {\n  try {\n    bus.on('text', async (t) => { await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: t }] }); }); // expect: no-fallback\n  } catch (e) {\n    console.error(e);\n  }\n}\n`, 'javascript');
   });
@@ -638,6 +640,9 @@ export async function e(t: string) {
     assert.match(r.calls[5]?.confidenceReason ?? '', /decides a branch/);
     // What a mapping picks leaves the function: the answer is the model's, with no version recorded.
     assert.deepEqual(r.calls.map((c) => c.checks.trace), ['fail', 'fail', 'fail', 'fail', 'fail', 'n/a']);
+    // An arm that assigns the score (`p = probs[0]`) keeps it a score: returned with the mapped label, it passes.
+    const withScore = "const tf = require('@tensorflow/tfjs-node');\nasync function f(model, x) {\n  const probs = Array.from(await model.predict(x).data()); // expect: no-fallback untraced-prediction\n  const idx = probs.indexOf(Math.max(...probs));\n  let name;\n  let p;\n  if (idx === 0) { name = 'cat'; p = probs[0]; } else { name = 'dog'; p = probs[1]; }\n  return { name, p };\n}\nmodule.exports = { f };\n";
+    assert.equal(check(withScore, 'javascript').calls[0]?.checks.confidence, 'pass');
     // A check of the output's size that returns an empty value picks no answer.
     const sized = "const ort = require('onnxruntime-node');\nlet session;\nasync function a(feeds) {\n  const out = await session.run(feeds); // expect: no-fallback\n  const scores = Array.from(out.logits.data);\n  if (scores.length === 0) return [];\n  console.log(scores);\n}\nmodule.exports = { a };\n";
     assert.equal(check(sized, 'javascript').calls[0]?.checks.trace, 'n/a');

@@ -299,8 +299,19 @@ describe('python analyzer: serving SDKs', () => {
       'SageMaker Predictor.predict',
       'SageMaker Predictor.predict_async',
     ]);
-    // A predictor's timeout is its session's; an asynchronous inference's answer is where its output will be.
-    assert.deepEqual(r.calls.map((c) => c.checks.timeout).slice(4), ['fail', 'pass', 'fail']);
+    // A predictor's timeout is its session's (one handed in is not seen); an asynchronous inference's answer is where
+    // its output will be.
+    assert.deepEqual(r.calls.map((c) => c.checks.timeout).slice(4), ['fail', 'n/a', 'fail']);
+    const patient = py([
+      'import boto3',
+      'from botocore.config import Config',
+      'from sagemaker.predictor import Predictor',
+      'from sagemaker.session import Session',
+      'def score(body):',
+      '    p = Predictor("churn", sagemaker_session=Session(sagemaker_runtime_client=boto3.client("sagemaker-runtime", config=Config(read_timeout=20))))',
+      '    return p.predict(body)',
+    ]);
+    assert.equal(analyze(patient).calls[0]?.checks.timeout, 'pass');
     assert.equal(r.calls[6]?.checks.trace, 'n/a');
     assert.deepEqual(found(src).sort(), expectedIn(src));
     // Without bentoml imported, `.predict.run(…)` is not a runner.
@@ -334,6 +345,21 @@ describe('python analyzer: serving SDKs', () => {
       '    return json.dumps({"class": name})',
     ]);
     const r = analyze(src);
+    // An argmax over a Booster's probabilities, and over a model server's scores, is still the label.
+    const argmaxed = py([
+      'import numpy as np',
+      'import requests',
+      'import xgboost as xgb',
+      'import joblib',
+      'bst = joblib.load("booster.joblib")  # mlship: ignore[unsafe-model-load]',
+      'LABELS = ["a", "b", "c"]',
+      'def local(x):',
+      '    return LABELS[int(np.argmax(bst.predict(xgb.DMatrix(x))))]',
+      'def served(x):',
+      '    probs = requests.post("http://tfserving:8501/v1/models/m:predict", json={"instances": [x]}, timeout=5).json()["predictions"][0]',
+      '    return LABELS[int(np.argmax(probs))]',
+    ]);
+    assert.deepEqual(analyze(argmaxed).calls.map((c) => c.checks.confidence), ['fail', 'fail']);
     assert.equal(r.calls[0]?.label, 'SageMaker Predictor.predict');
     assert.equal(r.calls[0]?.checks.timeout, 'n/a', 'the predictor was built elsewhere: its session is not seen');
     assert.equal(r.calls[1]?.checks.confidence, 'n/a', 'a Booster gives a probability');
@@ -698,6 +724,16 @@ describe('python analyzer: untraced-prediction', () => {
       '    logger.info("pred %s", y)',
       '    return {"y": y}',
     ]);
+    // A version word in a message or another name (`conversion_rate`) is no model version.
+    const words = py([
+      ...head,
+      'def g(x, bad):',
+      '    if bad:',
+      '        return {"error": "unsupported API version"}',
+      '    y = model.predict(x)',
+      '    return {"y": y, "conversion_rate": 0.1}',
+    ]);
+    assert.equal(analyze(words).calls[0]?.checks.trace, 'fail');
     // e: the version travels with the answer, as the rule's page says.
     assert.deepEqual(
       analyze(src).calls.map((c) => c.checks.trace),

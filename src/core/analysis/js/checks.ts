@@ -756,7 +756,8 @@ export class Checker {
       for (const use of labelUses()) {
         const sink = sinkOf(ast, use, unitFn);
         const m = sink?.kind === 'branch' ? mappingOf(ast, sink.carrier) : undefined;
-        if (m && 'names' in m) for (const x of m.names) label.add(x);
+        // What an arm assigns from the output itself (`p = probs[0]`) is the score, not the label.
+        if (m && 'names' in m) m.names.forEach((x, k) => !this.idsOf(m.values[k] as JNode).some((id) => t.values.has(id)) && label.add(x));
       }
       if (label.size === before) break;
     }
@@ -885,18 +886,21 @@ export class Checker {
     const ast = this.ast;
     const u = unwrap(n);
     info = { number: u.type === 'number' || (u.type === 'unary_expression' && namedKids(u)[0]?.type === 'number'), length: false, thresh: false, score: false, names: [], simple: u.type === 'identifier' || u.type === 'member_expression' };
+    // Where a box sits (`p.bbox[1] > 10`) is not a score, unless a score is read there too (`kp.keypoints[i].score`).
+    let geometry = false;
     if (!info.number) {
       for (const x of subtree(ast, u)) {
         if (x.type !== 'identifier' && x.type !== 'property_identifier' && x.type !== 'shorthand_property_identifier') continue;
         const name = text(ast, x);
-        // A length, or where a box sits (`p.bbox[1] > 10`): not a score.
-        if (name === 'length' || name === 'size' || (x.type === 'property_identifier' && GEOMETRY.has(name))) info.length = true;
+        if (name === 'length' || name === 'size') info.length = true;
+        else if (x.type === 'property_identifier' && GEOMETRY.has(name)) geometry = true;
         else if (THRESH_RE.test(name)) info.thresh = true;
         else if (SCORE_RE.test(name) || (name === 'max' && x.type === 'property_identifier')) info.score = true;
         else info.names.push(name);
         if (info.names.length > 50) break;
       }
     }
+    if (geometry && !info.score) info.length = true;
     this.sides.set(n, info);
     return info;
   }
@@ -1161,6 +1165,7 @@ const ANSWER_KEY_RE = /^(?:label|class|class_?name|prediction|predicted(?:_?[a-z
 const VERSION_RE = /version|model_?id|modelId|model_name|modelName|\bmodel\s*:|\bmodel\b\s*[,}]/i;
 /** Methods that put a value into a collection. */
 /** `callFacts` bits: an argmax; a flow site (a member call with a callback, a mutator); a recorder given a version. */
+const REGISTRATIONS = /^(?:on|once|off|addListener|addEventListener|prependListener|subscribe|psubscribe|consume|listen|register|handle|use|process|route|command|action|hears|event|get|post|put|patch|delete|all|setTimeout|setInterval|setImmediate|nextTick|queueMicrotask|requestAnimationFrame|worker|define|every|cron)$/;
 const GEOMETRY = new Set(['bbox', 'box', 'boundingBox', 'x', 'y', 'width', 'height', 'top', 'left', 'right', 'bottom', 'area', 'keypoints', 'landmarks']);
 const CALL_ARGMAX = 1;
 const CALL_FLOW = 2;
@@ -1330,7 +1335,8 @@ export function handedOnCall(ast: Ast, fn: JNode): JNode | undefined {
   const f = cb?.type === 'call_expression' ? child(cb, 'function') : undefined;
   const u = f ? unwrap(f) : undefined;
   const name = u?.type === 'identifier' ? text(ast, u) : u?.type === 'member_expression' ? propName(ast, child(u, 'property')) : undefined;
-  if (!cb || name === undefined || CALLBACK_METHODS.has(name)) return undefined;
+  // Registrations await the subscription, not the handler: its rejection never reaches them.
+  if (!cb || name === undefined || CALLBACK_METHODS.has(name) || REGISTRATIONS.test(name)) return undefined;
   let p = cb.parent;
   while (p && (p.type === 'parenthesized_expression' || p.type === 'as_expression' || p.type === 'non_null_expression')) p = p.parent;
   return p?.type === 'await_expression' ? cb : undefined;

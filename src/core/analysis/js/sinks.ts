@@ -193,7 +193,7 @@ export function sinkOf(ast: Ast, use: JNode, unitFn: JNode | undefined): Sink | 
  * the label on to the names it assigns, and `label === 'cat' ? 'Cat' : 'Dog'` is a value that goes where the
  * ternary goes. `carrier` is the branch's condition as `sinkOf` gives it; undefined when the branch does more.
  */
-export function mappingOf(ast: Ast, carrier: JNode): { names: string[] } | { value: JNode } | undefined {
+export function mappingOf(ast: Ast, carrier: JNode): { names: string[]; values: JNode[] } | { value: JNode } | undefined {
   let cond = carrier;
   while (cond.parent && (cond.parent.type === 'parenthesized_expression' || (cond.parent.type === 'binary_expression' && /^(?:&&|\|\||===|!==|==|!=)$/.test(binaryOp(ast, cond.parent))) || cond.parent.type === 'unary_expression')) cond = cond.parent;
   const p = cond.parent;
@@ -203,15 +203,16 @@ export function mappingOf(ast: Ast, carrier: JNode): { names: string[] } | { val
     return arms.every((a) => a && !hasEffects(ast, a)) ? { value: p } : undefined;
   }
   const names: string[] = [];
-  if (p.type === 'if_statement' && cond.field === 'condition') return mappingArm(ast, child(p, 'consequence'), names) && mappingArm(ast, child(p, 'alternative'), names) && names.length > 0 ? { names } : undefined;
+  const values: JNode[] = [];
+  if (p.type === 'if_statement' && cond.field === 'condition') return mappingArm(ast, child(p, 'consequence'), names, values) && mappingArm(ast, child(p, 'alternative'), names, values) && names.length > 0 ? { names, values } : undefined;
   const sw = p.type === 'switch_statement' ? p : p.type === 'switch_case' ? p.parent?.parent : undefined;
   const body = sw?.type === 'switch_statement' ? child(sw, 'body') : undefined;
   if (!body) return undefined;
   for (const c of body.children) {
     if (c.type !== 'switch_case' && c.type !== 'switch_default') continue;
-    for (const st of c.children) if (st.named && st.field !== 'value' && !mappingArm(ast, st, names)) return undefined;
+    for (const st of c.children) if (st.named && st.field !== 'value' && !mappingArm(ast, st, names, values)) return undefined;
   }
-  return names.length > 0 ? { names } : undefined;
+  return names.length > 0 ? { names, values } : undefined;
 }
 
 /**
@@ -248,7 +249,7 @@ export function pickedReturns(ast: Ast, carrier: JNode, unitFn: JNode | undefine
 }
 
 /** An arm of a mapping branch: assignments of plain values to names, nested mapping branches, `break`. */
-function mappingArm(ast: Ast, st: JNode | undefined, names: string[]): boolean {
+function mappingArm(ast: Ast, st: JNode | undefined, names: string[], values: JNode[]): boolean {
   if (!st) return true;
   switch (st.type) {
     case 'comment':
@@ -257,10 +258,10 @@ function mappingArm(ast: Ast, st: JNode | undefined, names: string[]): boolean {
       return true;
     case 'statement_block':
     case 'else_clause':
-      return st.children.every((c) => !c.named || mappingArm(ast, c, names));
+      return st.children.every((c) => !c.named || mappingArm(ast, c, names, values));
     case 'if_statement': {
       const c = child(st, 'condition');
-      return !!c && !hasEffects(ast, c) && mappingArm(ast, child(st, 'consequence'), names) && mappingArm(ast, child(st, 'alternative'), names);
+      return !!c && !hasEffects(ast, c) && mappingArm(ast, child(st, 'consequence'), names, values) && mappingArm(ast, child(st, 'alternative'), names, values);
     }
     case 'expression_statement': {
       const e = st.children.find((c) => c.named);
@@ -268,6 +269,7 @@ function mappingArm(ast: Ast, st: JNode | undefined, names: string[]): boolean {
       const right = e ? child(e, 'right') : undefined;
       if (left?.type !== 'identifier' || !right || hasEffects(ast, right)) return false;
       names.push(text(ast, left));
+      values.push(right);
       return true;
     }
     default:

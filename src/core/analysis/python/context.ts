@@ -839,6 +839,23 @@ export class PyContext {
     });
   }
 
+  /**
+   * The `version` at `offset` names a model version: a name or a string key that ends with it (`model_version`,
+   * `MODEL_VERSION`, `"version"`), not a word of a message (`"unsupported API version"`) or `conversion`.
+   */
+  private versionKey(offset: number): boolean {
+    const src = this.source;
+    let a = offset;
+    while (a > 0 && /\w/.test(src[a - 1] as string)) a--;
+    let b = offset;
+    while (b < src.length && /\w/.test(src[b] as string)) b++;
+    const word = src.slice(a, b);
+    if (!/^(?:\w*_)?version$|^\w*Version$/i.test(word) || /^(?:api|python|sdk|schema|app|protocol)_?version$/i.test(word)) return false;
+    // In a string, only as the whole string (a key).
+    if (this.scan.masked[offset] === ' ' && src[offset] !== ' ') return /["']/.test(src[a - 1] ?? '') && src[b] === src[a - 1];
+    return true;
+  }
+
   /** Whether the scope records the model version with a logging / recording call. */
   traced(scope: number): boolean {
     const f = this.facts(scope);
@@ -854,14 +871,14 @@ export class PyContext {
         const p = open[k] as number;
         if (this.scan.masked[p] !== '(') continue;
         const callee = this.calleeBefore(p);
-        if (isRecorder(callee) || RESPONDERS.test(lastSeg(callee))) {
+        if (isRecorder(callee) || (RESPONDERS.test(lastSeg(callee)) && this.versionKey(off))) {
           f.traced = true;
           return true;
         }
         if (k === open.length - 1 && /\.(?:update|setdefault|append)$/.test(callee)) carriers.add(callee.slice(0, callee.lastIndexOf('.')));
       }
       // It travels with the answer: `return {"label": y, "model_version": MODEL_VERSION}`.
-      if (/^(?:return|yield)\b/.test(this.scan.masked.slice(lineAt(this.scan, off)?.start ?? off, off))) {
+      if (this.versionKey(off) && /^(?:return|yield)\b/.test(this.scan.masked.slice(lineAt(this.scan, off)?.start ?? off, off))) {
         f.traced = true;
         return true;
       }
@@ -869,7 +886,7 @@ export class PyContext {
       if (line) {
         const ai = lastAtOrBefore(this.scan.assigns, line.start, (a) => a.start);
         const a = ai >= 0 ? this.scan.assigns[ai] : undefined;
-        if (a && a.start === line.start && a.kind === 'assign') for (const t of a.targets) carriers.add(baseTarget(t));
+        if (a && a.start === line.start && a.kind === 'assign' && this.versionKey(off)) for (const t of a.targets) carriers.add(baseTarget(t));
       }
     }
     if (carriers.size > 0) {
@@ -1057,6 +1074,14 @@ export class PyContext {
       const a = this.scan.assigns[i] as Assign;
       return /\bDMatrix\s*\(/.test(this.scan.masked.slice(a.rhsStart, a.rhsEnd));
     });
+  }
+
+  private asyncResults: boolean | undefined;
+
+  /** The file reads an asynchronous inference's output somewhere (`response.get_result()`): a file fact. */
+  private readsAsyncResults(): boolean {
+    this.asyncResults ??= /\.get_result\s*\(/.test(this.scan.masked);
+    return this.asyncResults;
   }
 
   /** `runner.predict_proba.async_run(x)`, `runner.run(x)`: a BentoML runner's method run (a file importing bentoml). */
@@ -1481,7 +1506,7 @@ export class PyContext {
     add('proba', this.getProbaReceivers());
     for (const [cls, names] of this.instances()) add(`instance\u0000${cls}`, names);
     return {
-      global: `${this.numericTask()} ${this.trains()} ${/__name__\s*==/.test(this.scan.masked)}\n${sorted([...this.scan.imports.aliases.values()].filter(servingModule))}`,
+      global: `${this.numericTask()} ${this.trains()} ${/__name__\s*==/.test(this.scan.masked)} ${this.readsAsyncResults()}\n${sorted([...this.scan.imports.aliases.values()].filter(servingModule))}`,
       named,
       instances: sorted([...this.instances()].map(([k, v]) => `${k}:${sorted(v)}`)),
     };
@@ -1603,7 +1628,7 @@ export class PyContext {
         // `initial_args=` is the SageMaker SDK's own: a predictor handed in from elsewhere (its session unseen).
         kind = 'sagemaker';
         label = `SageMaker Predictor.${method}`;
-        timeoutState = o.t === 'sagemaker-sdk' ? (o.timeout ? 'pass' : 'fail') : 'n/a';
+        timeoutState = o.t === 'sagemaker-sdk' ? (o.timeout === 'set' ? 'pass' : o.timeout === 'unset' ? 'fail' : 'n/a') : 'n/a';
       } else if (method === 'predict_async') return this.visitCustom(site, records);
       else if (o.t === 'vertex' && method === 'predict') {
         kind = 'vertex';
@@ -1622,12 +1647,12 @@ export class PyContext {
         let cls = o.t === 'estimator' ? o.cls : 'unknown';
         if (cls === 'unknown') cls = this.getProbaReceivers().has(recv) || named === 'classifier' ? 'classifier' : named === 'regressor' ? 'regressor' : 'unknown';
         if (method === 'predict_classes') cls = 'classifier';
-        // An xgboost Booster (it is handed a DMatrix) predicts scores or probabilities, never labels.
-        if (cls === 'unknown' && this.dmatrixArg(args, site.start)) cls = 'regressor';
+        // An xgboost Booster (it is handed a DMatrix) predicts scores or probabilities: a label only where an argmax picks one.
+        const booster = cls === 'unknown' && this.dmatrixArg(args, site.start);
         classifier = cls === 'classifier';
         label = `${lib} ${method}`;
         // predict_proba and friends give scores: a label appears only where an argmax picks one.
-        confidenceMode = method !== 'predict' && method !== 'predict_classes' ? (cls === 'regressor' ? 'none' : 'generic') : cls === 'classifier' ? 'classifier' : cls === 'regressor' ? 'none' : 'label';
+        confidenceMode = method !== 'predict' && method !== 'predict_classes' ? (cls === 'regressor' ? 'none' : 'generic') : cls === 'classifier' ? 'classifier' : cls === 'regressor' ? 'none' : booster ? 'generic' : 'label';
       } else return this.visitCustom(site, records);
     } else if (method === 'run' && (site.complex || recvText)) {
       call = this.callSpan(site);
@@ -1714,10 +1739,7 @@ export class PyContext {
     const rec = this.finish(site, call, kind, label, method, lib, timeoutState, confidenceMode);
     // An asynchronous SageMaker inference answers with where its output will be: no prediction here until
     // `get_result()` reads it.
-    if (method === 'predict_async') {
-      const { start: s0, end: e0 } = this.scopeRange(rec.scope);
-      if (!/\.get_result\s*\(/.test(this.scan.masked.slice(s0, e0))) rec.call.checks = { ...rec.call.checks, confidence: 'n/a', trace: 'n/a' };
-    }
+    if (method === 'predict_async' && !this.readsAsyncResults()) rec.call.checks = { ...rec.call.checks, confidence: 'n/a', trace: 'n/a' };
     rec.classifier = classifier;
     rec.clientAssign = clientAssign;
     // A model server that generates text (an LLM behind SageMaker, Vertex or a URL of its own) answers in seconds too.
@@ -1917,7 +1939,12 @@ export class PyContext {
         // and only a use as a label (`== 1`, a class name) makes them one.
         if (state === 'n/a' && !numeric && (label || (decides && lib !== 'keras'))) state = this.probaThreshold(scope) ? 'pass' : 'fail';
       }
-      else if (confidenceMode === 'hf' || confidenceMode === 'answer') state = this.hfConfidence(scope, start, end, assign, confidenceMode === 'answer');
+      else if (confidenceMode === 'hf') state = this.hfConfidence(scope, start, end, assign);
+      else if (confidenceMode === 'answer') {
+        // The label field of the answer, or an argmax over the scores it holds (`np.argmax(r.json()["predictions"][0])`).
+        state = this.hfConfidence(scope, start, end, assign, true);
+        if (state === 'n/a') state = this.argmaxConfidence(scope, start, end, assign);
+      }
       else state = this.argmaxConfidence(scope, start, end, assign);
       if (state === 'pass') confidenceReason = 'a score is compared to a threshold';
       else if (state === 'n/a') confidenceReason = 'not a class decision (a regression, a score or no label used)';

@@ -11,8 +11,8 @@ export type Origin =
   | { t: 'http'; lib: 'requests' | 'httpx' | 'aiohttp'; timeout: 'set' | 'none' | 'unset' }
   /** `timeout`: known for a client built in another module (`assign` is -1 then). */
   | { t: 'sagemaker'; assign: number; service?: 'sagemaker' | 'bedrock'; timeout?: boolean }
-  /** A SageMaker Python SDK predictor: its timeout is its session's runtime client's (`sagemaker_session=`). */
-  | { t: 'sagemaker-sdk'; timeout: boolean }
+  /** A SageMaker Python SDK predictor: its timeout is its session's runtime client's (`sagemaker_session=`, unseen). */
+  | { t: 'sagemaker-sdk'; timeout: 'set' | 'unknown' | 'unset' }
   /** `assign`: the assignment that built the client, when this file has it (where a client timeout fix goes). */
   | { t: 'llm'; lib: string; timeout: boolean; local?: boolean; assign?: number }
   | { t: 'vertex' }
@@ -115,7 +115,7 @@ export function classifyCallee(info: CalleeInfo): Origin {
     return { t: 'http', lib: 'httpx', timeout: tm ? (tm[1] === 'None' ? 'none' : 'set') : 'unset' };
   }
   if (resolved === 'aiohttp.ClientSession') return { t: 'http', lib: 'aiohttp', timeout: /\btimeout\s*=/.test(masked) ? 'set' : 'unset' };
-  if (r === 'sagemaker' && /Predictor$/.test(last)) return { t: 'sagemaker-sdk', timeout: /\b(?:sagemaker_session|sagemaker_runtime_client)\s*=/.test(masked) };
+  if (r === 'sagemaker' && /Predictor$/.test(last)) return { t: 'sagemaker-sdk', timeout: /\b(?:read_timeout|connect_timeout)\s*=/.test(masked) ? 'set' : /\b(?:sagemaker_session|sagemaker_runtime_client)\s*=/.test(masked) ? 'unknown' : 'unset' };
   if (/(?:^|\.)client$/.test(resolved) && /["'](?:sagemaker-runtime|runtime\.sagemaker)["']/.test(raw)) return { t: 'sagemaker', assign: -1, service: 'sagemaker' };
   if (/(?:^|\.)client$/.test(resolved) && /["']bedrock-runtime["']/.test(raw)) return { t: 'sagemaker', assign: -1, service: 'bedrock' };
   const llm = LLM_CLIENTS[resolved];

@@ -217,7 +217,12 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
   }
 
   private inside(path: string): boolean {
-    return this.roots.some((r) => path === r || path.startsWith(r + sep));
+    return this.rootOf(path) !== undefined;
+  }
+
+  /** The workspace folder that holds `path`. */
+  private rootOf(path: string): string | undefined {
+    return this.roots.find((r) => path === r || path.startsWith(r + sep));
   }
 
   /** The file a module specifier names, or undefined (packages from site-packages/node_modules are not read). */
@@ -259,7 +264,7 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
         for (let d = dir, i = 0; i < 8 && this.inside(d) && bases.length === 0; d = dirname(d), i++) {
           if (this.isFile(join(d, 'package.json'))) bases.push(this.isFile(join(d, 'tsconfig.json')) && this.stat(join(d, 'src')).dir ? join(d, 'src', specifier.slice(2)) : join(d, specifier.slice(2)));
         }
-        const root = bases.length === 0 ? this.roots.find((r) => dir === r || dir.startsWith(r + sep)) : undefined;
+        const root = bases.length === 0 ? this.rootOf(dir) : undefined;
         if (root) bases.push(join(root, specifier.slice(2)), join(root, 'src', specifier.slice(2)));
       }
       for (const base of bases) {

@@ -159,12 +159,7 @@ export class Checker {
   }
 
   private calleeLast(call: JNode): string | undefined {
-    const f = child(call, 'function');
-    if (!f) return undefined;
-    const u = unwrap(f);
-    if (u.type === 'identifier') return text(this.ast, u);
-    if (u.type === 'member_expression') return propName(this.ast, child(u, 'property'));
-    return undefined;
+    return calleeLastOf(this.ast, call);
   }
 
   isWrapper(call: JNode): boolean {
@@ -743,6 +738,12 @@ export class Checker {
     const sources = [...argmax, ...reads];
     const flows = this.window(facts.flows, from);
     const unitFn = unit.type === 'program' ? undefined : unit;
+    // Where each use goes, asked once: the rounds below and the final pass ask it of the same uses.
+    const sinks = new Map<JNode, Sink | undefined>();
+    const sinkAt = (use: JNode): Sink | undefined => {
+      if (!sinks.has(use)) sinks.set(use, sinkOf(ast, use, unitFn));
+      return sinks.get(use);
+    };
     const labelUses = (): JNode[] => [...sources, ...this.window(facts.idents, d.node.end).filter((id) => label.has(text(ast, id)) && !isBindingSite(id))];
     for (let round = 0; round < 3; round++) {
       const before = label.size;
@@ -754,7 +755,7 @@ export class Checker {
       }
       // A branch that only maps the label to other values passes it on to the names it assigns.
       for (const use of labelUses()) {
-        const sink = sinkOf(ast, use, unitFn);
+        const sink = sinkAt(use);
         const m = sink?.kind === 'branch' ? mappingOf(ast, sink.carrier) : undefined;
         // What an arm assigns from the output itself (`p = probs[0]`) is the score, not the label.
         if (m && 'names' in m) m.names.forEach((x, k) => !this.idsOf(m.values[k] as JNode).some((id) => t.values.has(id)) && label.add(x));
@@ -789,7 +790,7 @@ export class Checker {
       return known;
     };
     for (const use of uses) {
-      let sink = sinkOf(ast, use, unitFn);
+      let sink = sinkAt(use);
       // A mapping decides nothing itself; a mapped value (a ternary's) goes on to its own sink.
       const m = sink?.kind === 'branch' ? mappingOf(ast, sink.carrier) : undefined;
       if (m) sink = 'value' in m ? sinkOf(ast, m.value, unitFn) : undefined;
@@ -1332,14 +1333,22 @@ export function callbackCall(fn: JNode): JNode | undefined {
 export function handedOnCall(ast: Ast, fn: JNode): JNode | undefined {
   if (!isAsyncFn(ast, fn)) return undefined;
   const cb = callbackCall(fn);
-  const f = cb?.type === 'call_expression' ? child(cb, 'function') : undefined;
-  const u = f ? unwrap(f) : undefined;
-  const name = u?.type === 'identifier' ? text(ast, u) : u?.type === 'member_expression' ? propName(ast, child(u, 'property')) : undefined;
+  const name = cb?.type === 'call_expression' ? calleeLastOf(ast, cb) : undefined;
   // Registrations await the subscription, not the handler: its rejection never reaches them.
   if (!cb || name === undefined || CALLBACK_METHODS.has(name) || REGISTRATIONS.test(name)) return undefined;
   let p = cb.parent;
   while (p && (p.type === 'parenthesized_expression' || p.type === 'as_expression' || p.type === 'non_null_expression')) p = p.parent;
   return p?.type === 'await_expression' ? cb : undefined;
+}
+
+/** The last name of a call's callee: `f` of `f(x)`, `post` of `client.post(x)`. */
+function calleeLastOf(ast: Ast, call: JNode): string | undefined {
+  const f = child(call, 'function');
+  if (!f) return undefined;
+  const u = unwrap(f);
+  if (u.type === 'identifier') return text(ast, u);
+  if (u.type === 'member_expression') return propName(ast, child(u, 'property'));
+  return undefined;
 }
 
 export function isAsyncFn(ast: Ast, fn: JNode): boolean {

@@ -194,8 +194,7 @@ export function sinkOf(ast: Ast, use: JNode, unitFn: JNode | undefined): Sink | 
  * ternary goes. `carrier` is the branch's condition as `sinkOf` gives it; undefined when the branch does more.
  */
 export function mappingOf(ast: Ast, carrier: JNode): { names: string[]; values: JNode[] } | { value: JNode } | undefined {
-  let cond = carrier;
-  while (cond.parent && (cond.parent.type === 'parenthesized_expression' || (cond.parent.type === 'binary_expression' && /^(?:&&|\|\||===|!==|==|!=)$/.test(binaryOp(ast, cond.parent))) || cond.parent.type === 'unary_expression')) cond = cond.parent;
+  const cond = wholeCondition(ast, carrier, true);
   const p = cond.parent;
   if (!p) return undefined;
   if (p.type === 'ternary_expression' && cond.field === 'condition') {
@@ -221,8 +220,7 @@ export function mappingOf(ast: Ast, carrier: JNode): { names: string[]; values: 
  * some other kind (`if (!out) return null`) picks no answer.
  */
 export function pickedReturns(ast: Ast, carrier: JNode, unitFn: JNode | undefined): JNode[] {
-  let cond = carrier;
-  while (cond.parent && (cond.parent.type === 'parenthesized_expression' || (cond.parent.type === 'binary_expression' && /^(?:&&|\|\||===|!==|==|!=)$/.test(binaryOp(ast, cond.parent))))) cond = cond.parent;
+  const cond = wholeCondition(ast, carrier, false);
   const p = cond.parent;
   if (!p || !unitFn) return [];
   let arms: JNode[];
@@ -246,6 +244,16 @@ export function pickedReturns(ast: Ast, carrier: JNode, unitFn: JNode | undefine
     }
   }
   return out;
+}
+
+/** The whole condition around `carrier`: through parentheses, comparisons, `&&`/`||` and, with `negations`, `!`. */
+function wholeCondition(ast: Ast, carrier: JNode, negations: boolean): JNode {
+  let cond = carrier;
+  for (let p = cond.parent; p; p = cond.parent) {
+    if (p.type === 'parenthesized_expression' || (negations && p.type === 'unary_expression') || (p.type === 'binary_expression' && /^(?:&&|\|\||===|!==|==|!=)$/.test(binaryOp(ast, p)))) cond = p;
+    else break;
+  }
+  return cond;
 }
 
 /** An arm of a mapping branch: assignments of plain values to names, nested mapping branches, `break`. */
@@ -329,9 +337,7 @@ function enclosing(n: JNode): JNode | undefined {
 }
 
 function callbackCallOf(fn: JNode): JNode | undefined {
-  let cur = fn;
-  while (cur.parent?.type === 'parenthesized_expression') cur = cur.parent;
-  const args = cur.parent;
+  const args = outermost(fn).parent;
   if (args?.type !== 'arguments') return undefined;
   const call = args.parent;
   return call?.type === 'call_expression' ? call : undefined;

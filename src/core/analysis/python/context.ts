@@ -134,11 +134,20 @@ const RHS_ARGMAX_WORD = /\bargmax\b/;
 const RESPONDERS = /^(?:jsonify|make_response|JSONResponse|ORJSONResponse|UJSONResponse|JsonResponse|HttpResponse|Response)$/;
 /** The field of a model server's answer that holds its label (`resp.json()["prediction"]`), in the source. */
 const ANSWER_KEY = /\[\s*(["'])(?:label|predicted_label|predicted_class|prediction|class|class_name|category|predicted)\1\s*\]/g;
-/** A score read by key from a result (`r["score"]`, a zero-shot pipeline's `["scores"]`), in the source. */
-const SCORE_KEY = /\[\s*["'](?:score|scores|probability|probabilities|confidence)["']\s*\]/g;
+/** Keys a result keeps its score under (`r["score"]`, a zero-shot pipeline's `["scores"]`). */
+const SCORE_KEYS = 'score|scores|probability|probabilities|confidence';
+/** A score read by key from a result, in the source. */
+const SCORE_KEY = new RegExp(String.raw`\[\s*["'](?:${SCORE_KEYS})["']\s*\]`, 'g');
+/** A score read from a pipeline's or a model server's result: by key (also `["proba"]`) or as `.score`. */
+const RESULT_SCORE = new RegExp(String.raw`\[\s*(["'])(?:${SCORE_KEYS}|proba)\1\s*\]|\.\s*score\b`);
 const Rhs = { Known: 1, Argmax: 2, MaxPair: 4, ProbaCall: 8, ProbaAny: 16, ScoreOf: 32, ArgmaxWord: 64 } as const;
 
 /** A module (or a name in one) of a web or serving framework. */
+/** The logical line starting at `lineStart` returns (or yields) what follows up to `offset`. */
+function returnsAt(masked: string, lineStart: number, offset: number): boolean {
+  return /^(?:return|yield)\b/.test(masked.slice(lineStart, offset));
+}
+
 function servingModule(qualified: string): boolean {
   const dot = qualified.indexOf('.');
   return SERVING_ROOTS.has(dot < 0 ? qualified : qualified.slice(0, dot));
@@ -877,12 +886,12 @@ export class PyContext {
         }
         if (k === open.length - 1 && /\.(?:update|setdefault|append)$/.test(callee)) carriers.add(callee.slice(0, callee.lastIndexOf('.')));
       }
+      const line = lineAt(this.scan, off);
       // It travels with the answer: `return {"label": y, "model_version": MODEL_VERSION}`.
-      if (this.versionKey(off) && /^(?:return|yield)\b/.test(this.scan.masked.slice(lineAt(this.scan, off)?.start ?? off, off))) {
+      if (line && this.versionKey(off) && returnsAt(this.scan.masked, line.start, off)) {
         f.traced = true;
         return true;
       }
-      const line = lineAt(this.scan, off);
       if (line) {
         const ai = lastAtOrBefore(this.scan.assigns, line.start, (a) => a.start);
         const a = ai >= 0 ? this.scan.assigns[ai] : undefined;
@@ -909,7 +918,8 @@ export class PyContext {
         for (let k = open.length - 1; k >= 0; k--) {
           const p = open[k] as number;
           if (masked[p] !== '(') continue;
-          if (isRecorder(this.calleeBefore(p)) || RESPONDERS.test(lastSeg(this.calleeBefore(p)))) {
+          const callee = this.calleeBefore(p);
+          if (isRecorder(callee) || RESPONDERS.test(lastSeg(callee))) {
             f.traced = true;
             return true;
           }
@@ -917,7 +927,7 @@ export class PyContext {
         // `answer = {…, "model_version": V}` then `return answer` (the whole record, not a field read from it).
         const line = lineAt(this.scan, at);
         const whole = /^[\w.]+[ \t]*(?![[.(\w])/.test(masked.slice(at, at + 200));
-        if (line && whole && functionAt(this.scan, at) === scope && /^(?:return|yield)\b/.test(masked.slice(line.start, at))) {
+        if (line && whole && functionAt(this.scan, at) === scope && returnsAt(masked, line.start, at)) {
           f.traced = true;
           return true;
         }
@@ -1084,9 +1094,12 @@ export class PyContext {
     return this.asyncResults;
   }
 
+  private bentomlImported: boolean | undefined;
+
   /** `runner.predict_proba.async_run(x)`, `runner.run(x)`: a BentoML runner's method run (a file importing bentoml). */
   private bentomlRun(recvText: string): string | undefined {
-    if (![...this.scan.imports.aliases.values()].some((v) => v === 'bentoml' || v.startsWith('bentoml.'))) return undefined;
+    this.bentomlImported ??= [...this.scan.imports.aliases.values()].some((v) => v === 'bentoml' || v.startsWith('bentoml.'));
+    if (!this.bentomlImported) return undefined;
     const last = lastSeg(recvText);
     if (PREDICT_METHODS.has(last) || last === '__call__') return last;
     return /runner/i.test(last) ? 'run' : undefined;
@@ -1596,6 +1609,7 @@ export class PyContext {
     let timeoutState: CheckState = 'n/a';
     let confidenceMode: ConfidenceMode = 'generic';
     let call: Span | undefined;
+    let bentoml: string | undefined;
 
     const llm = simple ? this.llmCall(site) : undefined;
     if (llm) {
@@ -1611,8 +1625,8 @@ export class PyContext {
         timeoutState = llm.timeout || args.keywords.has('timeout') || args.keywords.has('request_timeout') || args.keywords.has('client_timeout') || args.splat || /\.with_options\s*\(\s*timeout\s*=/.test(this.scan.masked.slice(call.start, site.paren)) ? 'pass' : 'fail';
         if (timeoutState === 'fail' && llm.assign !== undefined) clientAssign = this.scan.assigns[llm.assign];
       }
-    } else if ((method === 'run' || method === 'async_run') && recvText && this.bentomlRun(recvText)) {
-      const run = this.bentomlRun(recvText) as string;
+    } else if ((method === 'run' || method === 'async_run') && recvText && (bentoml = this.bentomlRun(recvText)) !== undefined) {
+      const run = bentoml;
       kind = 'estimator';
       lib = 'bentoml';
       label = `BentoML runner ${run}.${method}`;
@@ -1623,8 +1637,11 @@ export class PyContext {
       const recv = this.receiverOf(site, call);
       if (!recv) return;
       const o = this.origin(recv, site.start);
-      const args = this.parseArgs(site.paren, call.end);
-      if (o.t === 'sagemaker-sdk' || (o.t === 'unknown' && args.keywords.has('initial_args'))) {
+      // Parsed only where a branch reads them (most predict calls need no argument).
+      const span = call;
+      let parsed: ArgInfo | undefined;
+      const args = (): ArgInfo => (parsed ??= this.parseArgs(site.paren, span.end));
+      if (o.t === 'sagemaker-sdk' || (o.t === 'unknown' && args().keywords.has('initial_args'))) {
         // `initial_args=` is the SageMaker SDK's own: a predictor handed in from elsewhere (its session unseen).
         kind = 'sagemaker';
         label = `SageMaker Predictor.${method}`;
@@ -1633,9 +1650,7 @@ export class PyContext {
       else if (o.t === 'vertex' && method === 'predict') {
         kind = 'vertex';
         label = 'Vertex AI endpoint.predict';
-        const call2 = call;
-        const args = this.parseArgs(site.paren, call2.end);
-        timeoutState = args.keywords.has('timeout') || args.splat ? 'pass' : 'fail';
+        timeoutState = args().keywords.has('timeout') || args().splat ? 'pass' : 'fail';
       } else if (o.t === 'hf') {
         kind = 'hf-pipeline';
         label = 'transformers pipeline';
@@ -1648,7 +1663,7 @@ export class PyContext {
         if (cls === 'unknown') cls = this.getProbaReceivers().has(recv) || named === 'classifier' ? 'classifier' : named === 'regressor' ? 'regressor' : 'unknown';
         if (method === 'predict_classes') cls = 'classifier';
         // An xgboost Booster (it is handed a DMatrix) predicts scores or probabilities: a label only where an argmax picks one.
-        const booster = cls === 'unknown' && this.dmatrixArg(args, site.start);
+        const booster = cls === 'unknown' && this.dmatrixArg(args(), site.start);
         classifier = cls === 'classifier';
         label = `${lib} ${method}`;
         // predict_proba and friends give scores: a label appears only where an argmax picks one.
@@ -2242,7 +2257,12 @@ export class PyContext {
     const picksLabel = (a: Assign): boolean => a.targets.length < 2 && (this.rhsFlags(a) & Rhs.Argmax) !== 0;
     // `x = np.argmax(x)` after the call: from there on `x` is the label, and what is computed from it is too.
     const rebound = new Map<string, number>();
-    for (const a of this.facts(scope).assigns) if (a.start > end && a.targets.length === 1 && picksLabel(a)) rebound.set(baseTarget(a.targets[0] as string), Math.min(rebound.get(baseTarget(a.targets[0] as string)) ?? a.start, a.start));
+    for (const a of this.facts(scope).assigns) {
+      if (a.start <= end || a.targets.length !== 1 || !picksLabel(a)) continue;
+      // Assignments come in file order: the first rebinding is where the name starts to hold the label.
+      const name = baseTarget(a.targets[0] as string);
+      if (!rebound.has(name)) rebound.set(name, a.start);
+    }
     const holdsLabel = (name: string, a: Assign): boolean => (rebound.get(name) ?? Infinity) < a.start;
     const seeded = this.derive(scope, (a) => {
       if (outputIsScore && a === assign) return !picksLabel(a);
@@ -2331,7 +2351,6 @@ export class PyContext {
     const callLine = lineAt(this.scan, start);
     // A zero-shot pipeline ranks `labels` and `scores`: `['labels'][0]` is its top label.
     const LABEL = answer ? ANSWER_KEY : /\[\s*(["'])(?:label|entity|entity_group)\1\s*\]|\[\s*(["'])labels\2\s*\]\s*\[\s*0\s*\]|\.\s*label\b/g;
-    const SCORE = /\[\s*(["'])(?:scores?|probability|probabilities|confidence|proba)\1\s*\]|\.\s*score\b/;
     let labelUsed = false;
     for (const off of this.occurrences(answer ? 'answer-key' : 'label', LABEL, false, s0, e0)) {
       if (labelUsed) break;
@@ -2344,12 +2363,12 @@ export class PyContext {
     const scoreNames = new Set<string>();
     for (const a of this.facts(scope).assigns) {
       const raw = source.slice(a.rhsStart, a.rhsEnd);
-      if (SCORE.test(raw) && (this.mentions(masked.slice(a.rhsStart, a.rhsEnd), names) || a === assign)) for (const t of a.targets) scoreNames.add(baseTarget(t));
+      if (RESULT_SCORE.test(raw) && (this.mentions(masked.slice(a.rhsStart, a.rhsEnd), names) || a === assign)) for (const t of a.targets) scoreNames.add(baseTarget(t));
     }
     const ok = this.comparisons(scope).some((c) => {
       const raw = source.slice(c.start, c.end);
       const m = masked.slice(c.start, c.end);
-      return (SCORE.test(raw) && (this.mentions(m, names) || (c.start <= start && c.end >= end))) || this.mentions(m, scoreNames);
+      return (RESULT_SCORE.test(raw) && (this.mentions(m, names) || (c.start <= start && c.end >= end))) || this.mentions(m, scoreNames);
     });
     return ok ? 'pass' : 'fail';
   }

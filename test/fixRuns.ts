@@ -12,9 +12,12 @@ const RUN_DIR = join(__dirname, 'fixtures', 'run');
 /** Debian's python3 (with numpy): the harness of fixed Python code. */
 export const PYTHON = '/usr/bin/python3';
 
-/** Runs a fixed Python file: `target` is `module`, a function name or `Class.method`. */
-export function runPython(file: string, mode: Mode, target: string): Promise<HarnessResult> {
-  return runHarness(PYTHON, [join(RUN_DIR, 'pyharness.py'), file, mode, target]);
+/**
+ * Runs a fixed Python file: `target` is `module`, a function name or `Class.method`. With `local`, the modules beside
+ * the file are imported for real (their third-party imports stubbed), not stubbed themselves.
+ */
+export function runPython(file: string, mode: Mode, target: string, local = false): Promise<HarnessResult> {
+  return runHarness(PYTHON, [join(RUN_DIR, 'pyharness.py'), file, mode, target, ...(local ? ['local'] : [])]);
 }
 
 /** Runs a fixed JavaScript/TypeScript file: `marker` is text the function to run contains. */

@@ -138,7 +138,18 @@ export type ExternalKind =
   | 'llm-client' // OpenAI-compatible and hosted-model SDK clients
   | 'http-client' // a requests/httpx/axios/got client (or instance)
   | 'aws-runtime' // a boto3 SageMaker runtime or Bedrock runtime client (`sdk`: sagemaker | bedrock)
-  | 'inference-url'; // a string constant naming an inference endpoint
+  | 'inference-url' // a string constant naming an inference endpoint
+  | 'predict-wrapper'; // a function that runs a model and hands its prediction back (or a class, an object with such methods)
+
+/** A function of another module that runs a model with no fallback of its own and returns the prediction. */
+export interface WrappedCall {
+  /** The call it makes (`scikit-learn predict`). */
+  label: string;
+  /** What it returns is the hard label, with no score (the call inside fails no-confidence so). */
+  returnsLabel: boolean;
+  /** What it returns carries the model version. */
+  traced: boolean;
+}
 
 export interface ExternalSymbol {
   kind: ExternalKind;
@@ -153,6 +164,9 @@ export interface ExternalSymbol {
   local?: boolean;
   /** llm-client: which SDK (`openai`, `hf-inference`, `replicate`…), so that its inference methods are known. */
   sdk?: string;
+  /** predict-wrapper: the function's call (a function), or the methods that make one (a class, or an object of one). */
+  wraps?: WrappedCall;
+  methods?: Record<string, WrappedCall>;
 }
 
 /** The exported names of one module that hold something an analyzer recognizes. */

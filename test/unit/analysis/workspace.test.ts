@@ -6,11 +6,14 @@ import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { analyzeSource, summarizeSource } from '../../../src/core/analysis/engine';
+import { existsSync } from 'node:fs';
+import { applyEdits } from '../../../src/core/analysis/edits';
+import { analyzeSource, fixesFor, summarizeSource } from '../../../src/core/analysis/engine';
 import { loadGrammars } from '../../../src/core/analysis/parser';
 import { summarizePython } from '../../../src/core/analysis/python/context';
 import { DEFAULT_CONFIG } from '../../../src/core/analysis/types';
 import { FileWorkspaceResolver, moduleNamesOf, specifierName } from '../../../src/core/analysis/workspace';
+import { PYTHON, runPython } from '../../fixRuns';
 
 describe('workspace resolver (Python)', () => {
   let root: string;
@@ -87,6 +90,89 @@ describe('workspace resolver (Python)', () => {
     // their shape and their name).
     const alone = analyzeSource(src, 'python', DEFAULT_CONFIG).result;
     assert.deepEqual(alone.calls.map((c) => c.range.start.line + 1), [7, 13]);
+  });
+
+  test('a function or predictor class of another module that runs a model: its calls are predict calls, and the fallback fix runs', async () => {
+    const dir = await mkdtemp(join(root, 'wrap-'));
+    await writeFile(join(dir, 'scoring.py'), [
+      'import joblib',
+      'import onnxruntime as ort',
+      '',
+      'model = joblib.load("model.joblib")',
+      '',
+      'def predict_label(rows):',
+      '    return model.predict(rows)',
+      '',
+      'def safe_label(rows):',
+      '    try:',
+      '        return model.predict(rows)',
+      '    except Exception:',
+      '        return None',
+      '',
+      'def warm_up():',
+      '    model.predict([[0.0]])',
+      '',
+      'class Scorer:',
+      '    def __init__(self, path):',
+      '        self.session = ort.InferenceSession(path)',
+      '',
+      '    def predict(self, text):',
+      '        out = self.session.run(None, {"x": text})',
+      '        return {"scores": out[0].tolist(), "model_version": "v3"}',
+      '',
+    ].join('\n'));
+    const summary = summarizeSource(await readFile(join(dir, 'scoring.py'), 'utf8'), 'python');
+    assert.deepEqual(summary.get('predict_label'), { kind: 'predict-wrapper', factory: false, wraps: { label: 'model predict', returnsLabel: true, traced: false } });
+    assert.deepEqual(summary.get('Scorer'), { kind: 'predict-wrapper', factory: true, methods: { predict: { label: 'onnxruntime session.run', returnsLabel: false, traced: true } } });
+    // One that catches its own errors, or hands back no prediction, is not one.
+    assert.equal(summary.get('safe_label'), undefined);
+    assert.equal(summary.get('warm_up'), undefined);
+    const app = [
+      'from flask import Flask, jsonify, request',
+      'from scoring import Scorer, predict_label, safe_label, warm_up',
+      '',
+      'app = Flask(__name__)',
+      'scorer = Scorer("model.onnx")',
+      '',
+      '@app.post("/label")',
+      'def label():',
+      '    y = predict_label([request.json["x"]])',
+      '    return jsonify({"label": int(y[0])})',
+      '',
+      '@app.post("/scores")',
+      'def scores():',
+      '    return jsonify(scorer.predict(request.json["text"]))',
+      '',
+      '@app.post("/safe")',
+      'def safe():',
+      '    warm_up()',
+      '    return jsonify({"label": safe_label([request.json["x"]])})',
+      '',
+    ].join('\n');
+    const resolver = new FileWorkspaceResolver({ roots: [root], summarize: summarizeSource });
+    const context = { path: join(dir, 'app.py'), resolver };
+    const { result, tree } = analyzeSource(app, 'python', DEFAULT_CONFIG, undefined, context);
+    tree.delete();
+    assert.deepEqual(result.calls.map((c) => `${c.range.start.line + 1} ${c.checks.fallback} ${c.checks.confidence} ${c.checks.timeout} ${c.checks.trace}`), [
+      '9 fail fail n/a fail', // the hard label it returns is sent as the answer, with no version
+      '14 fail n/a n/a pass', // scores, and the version the method puts with them
+    ]);
+    // A test calls the code it tests: not a predict call there.
+    const test = 'from scoring import predict_label\n\ndef test_label():\n    assert predict_label([[1.0]])[0] == 1\n';
+    assert.deepEqual(analyzeSource(test, 'python', DEFAULT_CONFIG, undefined, { path: join(dir, 'test_scoring.py'), resolver }).result.calls, []);
+    // The fallback fix, run with the model of scoring.py raising: the handler answers through its fallback.
+    if (!existsSync(PYTHON)) return;
+    const finding = result.findings.find((f) => f.rule === 'no-fallback' && f.range.start.line === 8);
+    assert.ok(finding);
+    const fix = fixesFor(finding, app, 'python', DEFAULT_CONFIG, undefined, context)[0];
+    assert.ok(fix);
+    const fixed = applyEdits(app, fix.edits);
+    await writeFile(join(dir, 'app.py'), fixed);
+    const run = await runPython(join(dir, 'app.py'), 'raise', 'label', true);
+    assert.ok(run.ok && run.fallbacks > 0, `${JSON.stringify(run)}\n${fixed}`);
+    await writeFile(join(dir, 'app.py'), app);
+    const unfixed = await runPython(join(dir, 'app.py'), 'raise', 'label', true);
+    assert.ok(!unfixed.ok, 'before the fix the model failure reaches the handler');
   });
 
   test('a boto3 SageMaker or Bedrock runtime client built in another module: its timeout there counts', async () => {

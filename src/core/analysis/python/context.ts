@@ -6,7 +6,7 @@
 // analysis is a third of it.
 import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
-import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type PredictCall, type PredictKind, type PredictPattern, type Range, type RuleId, type SourceContext } from '../types';
+import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type WrappedCall, type PredictCall, type PredictKind, type PredictPattern, type Range, type RuleId, type SourceContext } from '../types';
 import { classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
 import { isTestFile } from '../paths';
 import { GENERATION_PARAMS, isHostedModelUrl } from '../urls';
@@ -1003,8 +1003,11 @@ export class PyContext {
     return false;
   }
 
-  /** Whether code at `offset` runs under a fallback: try/except, suppress, a wrapper, or guarded callers. */
-  guarded(offset: number, depth = 0): boolean {
+  /**
+   * Whether code at `offset` runs under a fallback: try/except, suppress, a wrapper, or (with `callers`) guarded
+   * callers.
+   */
+  guarded(offset: number, depth = 0, callers = true): boolean {
     const lines = this.scan.lines;
     const masked = this.scan.masked;
     if (this.wrappers.length > 0 && this.insideCall(offset, (c) => this.isWrapper(c))) return true;
@@ -1029,7 +1032,7 @@ export class PyContext {
           if (d < 0) return false;
           const def = this.scan.defs[d] as DefInfo;
           if (def.decorators.some((x) => this.isWrapper(x.replace(/\(.*$/s, '')))) return true;
-          return depth < 3 && this.callersGuarded(d, depth + 1);
+          return callers && depth < 3 && this.callersGuarded(d, depth + 1);
         }
         case 'class':
           return false;
@@ -1446,7 +1449,64 @@ export class PyContext {
         }
       }
     });
+    this.summarizeWrappers(out);
     return out;
+  }
+
+  /**
+   * Functions and classes that run a model and hand the prediction back with no fallback of their own (a `predict`
+   * helper, a predictor class): called from another module, each call is a predict call there. Module-level objects of
+   * such a class too (`service = Predictor(...)`).
+   */
+  private summarizeWrappers(out: ModuleSummary): void {
+    const scan = this.scan;
+    const wrapped = new Map<number, WrappedCall>();
+    for (const r of this.visitSites().records) {
+      const d = r.scope;
+      if (d < 0 || wrapped.has(d) || r.kind === 'custom' || !r.flow?.sinks.has('return')) continue;
+      const def = scan.defs[d] as DefInfo;
+      if (def.kind !== 'def' || this.guarded(r.start, 0, false)) continue;
+      wrapped.set(d, { label: r.call.label, returnsLabel: r.call.checks.confidence === 'fail', traced: r.call.checks.trace === 'pass' });
+    }
+    if (wrapped.size === 0) return;
+    const classes = new Map<string, Record<string, WrappedCall>>();
+    for (const [d, w] of wrapped) {
+      const def = scan.defs[d] as DefInfo;
+      const parent = def.parent >= 0 ? (scan.defs[def.parent] as DefInfo) : undefined;
+      if (!parent) {
+        if (!out.has(def.name)) out.set(def.name, { kind: 'predict-wrapper', factory: false, wraps: w });
+      } else if (parent.kind === 'class' && parent.parent < 0 && (!def.name.startsWith('_') || def.name === '__call__')) {
+        const methods = classes.get(parent.name) ?? {};
+        methods[def.name] = w;
+        classes.set(parent.name, methods);
+      }
+    }
+    for (const [name, methods] of classes) if (!out.has(name)) out.set(name, { kind: 'predict-wrapper', factory: true, methods });
+    if (classes.size === 0) return;
+    scan.assigns.forEach((a, i) => {
+      if (this.assignFn[i] !== -1 || a.kind !== 'assign' || a.targets.length !== 1) return;
+      const name = a.targets[0] as string;
+      const lead = /^\s*([A-Za-z_]\w*)\s*\(/.exec(scan.masked.slice(a.rhsStart, a.rhsEnd));
+      const methods = lead?.[1] ? classes.get(lead[1]) : undefined;
+      if (methods && /^[A-Za-z_]\w*$/.test(name) && !out.has(name)) out.set(name, { kind: 'predict-wrapper', factory: false, methods });
+    });
+  }
+
+  /**
+   * The function of another workspace module this call runs (`predict(df)` imported from `prediction.py`, a method of an
+   * object of a predictor class imported from one), when it runs a model and hands the prediction back with no fallback
+   * of its own (see `summarizeWrappers`).
+   */
+  private workspaceWrapper(site: CallSite, recvText: string | undefined): WrappedCall | undefined {
+    // A test exercises the code it imports: its calls are not where a prediction is served.
+    if (!this.context.resolver || site.complex || isTestFile(this.context.path ?? '')) return undefined;
+    if (this.fromWorkspace(site.callee) && this.bindings(site.callee, site.start).length === 0) {
+      const ext = this.external(this.resolveDotted(site.callee));
+      if (ext?.kind === 'predict-wrapper' && ext.wraps) return ext.wraps;
+    }
+    if (!recvText) return undefined;
+    const o = this.origin(recvText, site.start);
+    return o.t === 'wrapper' ? o.methods[site.method] : undefined;
   }
 
   analyze(): PyAnalysis {
@@ -1600,6 +1660,18 @@ export class PyContext {
       return;
     }
     const recvText = simple ? site.callee.slice(0, Math.max(0, site.callee.length - method.length - 1)) : undefined;
+    const wrapped = this.workspaceWrapper(site, recvText);
+    if (wrapped) {
+      const call = this.callSpan(site);
+      if (!call) return;
+      // Its timeout, if it makes a remote call, is checked where that call is written.
+      const rec = this.finish(site, call, 'custom', `${site.callee}() from the workspace (runs ${wrapped.label})`, method, 'local', 'n/a', wrapped.returnsLabel ? 'classifier' : 'generic');
+      rec.customKind = 'local';
+      if (wrapped.traced && rec.call.checks.trace === 'fail') rec.call.checks = { ...rec.call.checks, trace: 'pass' };
+      if (rec.call.checks.confidence === 'fail') rec.call.confidenceReason = `the hard label decides here, and ${site.callee}() hands back no score to compare: return the score from it too`;
+      records.push(rec);
+      return;
+    }
     let kind: PredictKind | undefined;
     let lib = '';
     let label = '';

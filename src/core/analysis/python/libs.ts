@@ -1,6 +1,6 @@
 // What the analyzer knows about Python ML and HTTP libraries: which constructors and loaders yield a model,
 // a session or a client, which estimators are classifiers, which loaders unpickle, which calls record things.
-import type { ExternalSymbol } from '../types';
+import type { ExternalSymbol, WrappedCall } from '../types';
 
 /** What a receiver or a variable holds, as far as the file tells. */
 export type Origin =
@@ -18,6 +18,8 @@ export type Origin =
   | { t: 'vertex' }
   | { t: 'botocfg'; timeout: boolean }
   | { t: 'module'; name: string }
+  /** An object of a workspace class whose methods run a model and return the prediction (see `WrappedCall`). */
+  | { t: 'wrapper'; methods: Record<string, WrappedCall> }
   | { t: 'other' }
   | { t: 'unknown' };
 
@@ -225,6 +227,8 @@ export function originOf(e: ExternalSymbol): Origin {
       return { t: 'llm', lib: e.lib ?? 'llm', timeout: e.timeout === true, ...(e.local ? { local: true } : {}) };
     case 'aws-runtime':
       return { t: 'sagemaker', assign: -1, service: e.sdk === 'bedrock' ? 'bedrock' : 'sagemaker', timeout: e.timeout === true };
+    case 'predict-wrapper':
+      return e.methods ? { t: 'wrapper', methods: e.methods } : { t: 'other' };
     default:
       return { t: 'other' };
   }

@@ -269,7 +269,8 @@ describe('Python reanalysis after edits', () => {
   test('a syntax error inside one function of a 2,000-line file, then its repair: the other statements are reused', () => {
     const text = generateSource('python', 2000, 5);
     const lines = text.split('\n');
-    const row = lines.findIndex((l, i) => i > 1000 && /^\s+return\b/.test(l));
+    // `return x` → `retrn x`: two names in a row (a bare `retrn`, or `retrn [0.0] * n`, would be valid Python).
+    const row = lines.findIndex((l, i) => i > 1000 && /^\s+return\s+[A-Za-z_]/.test(l));
     lines[row] = (lines[row] as string).replace('return', 'retrn');
     const broken = lines.join('\n');
     const first = run(text);

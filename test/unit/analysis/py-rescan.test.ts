@@ -17,6 +17,13 @@ function plain(s: Scan): string {
 }
 
 describe('Python scan after edits', () => {
+  test('an edit running to the end of the text (its last line break deleted): one bracket depth per line break, as a fresh scan has', () => {
+    for (const before of ['x = 1\ny = 2\n', 'x = 1\nif y == "NE\r\nGATIVE":\n', 'x = (1,\n 2)\n']) {
+      const after = before.slice(0, -1);
+      assert.equal(plain(rescanPython(scanPython(before), after)), plain(scanPython(after)), JSON.stringify(before));
+    }
+  });
+
   test('random edits (inside strings, comments, decorators, imports, brackets, indentation, line breaks): the same scan as a fresh one, mostly spliced', () => {
     const sources = corpusFiles()
       .filter((f) => f.lang === 'python')

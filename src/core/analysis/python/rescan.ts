@@ -191,8 +191,10 @@ function splice(prev: Scan, mid: Scan, source: string, a: number, b: number, del
   replaceRange(lineStartOffsets, rowA, rowB, midRows);
   for (let i = 0; i < midRows; i++) lineStartOffsets[rowA + i] = (mid.lineStartOffsets[i] as number) + a;
   for (let i = rowA + midRows; i < lineStartOffsets.length; i++) lineStartOffsets[i] = (lineStartOffsets[i] as number) + delta;
+  // One depth per line break: an edit running to the end of the text replaces all of them from `rowA` on (`rowB` is
+  // then the row count, one more than there are line breaks).
   const lineDepth = prev.lineDepth;
-  replaceRange(lineDepth, rowA, rowB, mid.lineDepth.length);
+  replaceRange(lineDepth, rowA, Math.min(rowB, lineDepth.length), mid.lineDepth.length);
   for (let i = 0; i < mid.lineDepth.length; i++) lineDepth[rowA + i] = mid.lineDepth[i] as number;
 
   // The imports change only when an import line was taken out or put in; otherwise the old ones are kept (those

@@ -149,6 +149,8 @@ export interface WrappedCall {
   returnsLabel: boolean;
   /** What it returns carries the model version. */
   traced: boolean;
+  /** JavaScript/TypeScript: it returns a promise (a `try` guards a call of it only when the call is awaited). */
+  promise?: boolean;
 }
 
 export interface ExternalSymbol {

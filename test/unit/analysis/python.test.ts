@@ -414,6 +414,40 @@ describe('python analyzer: no-fallback', () => {
     assert.equal(callAt(src, 9)?.checks.fallback, 'pass');
   });
 
+  it('a handler whose last statement is a branch re-raising on every arm does not count; one arm that answers does', () => {
+    const src = py([
+      ...head,
+      'def a(X):',
+      '    try:',
+      '        return model.predict(X)',
+      '    except ValueError as e:',
+      '        if "shape" in str(e):',
+      '            raise RuntimeError("bad input") from e',
+      '        elif "dtype" in str(e):',
+      '            raise',
+      '        else:',
+      '            raise e',
+      'def b(X):',
+      '    try:',
+      '        return model.predict(X)',
+      '    except ValueError as e:',
+      '        if "shape" in str(e):',
+      '            raise',
+      '        else:',
+      '            return None',
+      'def c(X):',
+      '    try:',
+      '        return model.predict(X)',
+      '    except ValueError as e:',
+      '        if "shape" in str(e):',
+      '            raise',
+    ]);
+    assert.equal(callAt(src, 7)?.checks.fallback, 'fail');
+    assert.equal(callAt(src, 17)?.checks.fallback, 'pass');
+    // No `else`: the other path goes on past the handler.
+    assert.equal(callAt(src, 25)?.checks.fallback, 'pass');
+  });
+
   it('does not count handlers that only re-raise (also after logging), nor try/finally', () => {
     const src = py([
       ...head,
@@ -625,6 +659,24 @@ describe('python analyzer: no-confidence', () => {
 });
 
 describe('python analyzer: no-timeout', () => {
+  it('Gemini: a call with a timeout in its request options passes; the fix writes one there', () => {
+    const src = py([
+      'import google.generativeai as genai',
+      'from google import genai as gg',
+      'model = genai.GenerativeModel("gemini-1.5-flash")',
+      'client = gg.Client()',
+      'def a(p):',
+      '    return model.generate_content(p).text',
+      'def b(p):',
+      '    return model.generate_content(p, request_options={"timeout": 10}).text',
+      'def c(p):',
+      '    return client.models.generate_content(model="gemini-2.0-flash", contents=p).text',
+    ]);
+    assert.deepEqual([6, 8, 10].map((l) => callAt(src, l)?.checks.timeout), ['fail', 'pass', 'fail']);
+    const fixed = applyFix(src, only(src, 'no-timeout'));
+    assert.match(fixed, /generate_content\(p, request_options=\{"timeout": HOSTED_MODEL_TIMEOUT_S\}\)\.text/);
+  });
+
   it('fails requests without timeout, passes httpx by default, fails timeout=None', () => {
     const src = py([
       'import requests, httpx',
@@ -694,6 +746,26 @@ describe('python analyzer: no-timeout', () => {
 
 describe('python analyzer: untraced-prediction', () => {
   const head = ['import logging', 'import joblib', 'logger = logging.getLogger(__name__)', 'MODEL_VERSION = "1"', 'model = joblib.load("m")  # mlship: ignore'];
+
+  it('a hosted answer handed back whole names its model; a value read from it does not', () => {
+    const src = py([
+      'from openai import OpenAI',
+      'from google.cloud import aiplatform',
+      'client = OpenAI(timeout=10)',
+      'endpoint = aiplatform.Endpoint("projects/p/locations/l/endpoints/1")',
+      'def a(p):',
+      '    r = client.chat.completions.create(model="gpt-4o", messages=p)',
+      '    return r',
+      'def b(p):',
+      '    r = client.chat.completions.create(model="gpt-4o", messages=p).choices[0].message.content',
+      '    return r',
+      'def c(x):',
+      '    return endpoint.predict(x, timeout=5)',
+      'def d(x):',
+      '    return endpoint.predict(x, timeout=5).predictions',
+    ]);
+    assert.deepEqual([6, 9, 12, 14].map((l) => callAt(src, l)?.checks.trace), ['pass', 'fail', 'pass', 'fail']);
+  });
 
   it('passes when the function logs or records anything mentioning a version', () => {
     const src = py([

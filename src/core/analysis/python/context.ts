@@ -111,7 +111,7 @@ const PREDICT_METHODS = new Set(['predict', 'predict_proba', 'decision_function'
 const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
 /** Method names that can make a call site a predict call or an unsafe load by themselves. */
 /** Last names of hosted-model SDK calls (`create` in `client.chat.completions.create`); llmCall() checks the rest. */
-const LLM_LAST_NAMES = new Set(['create', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding']);
+const LLM_LAST_NAMES = new Set(['create', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding', 'generate_content', 'generate_content_async', 'generate_content_stream', 'embed_content']);
 /** Names a torch module is often held in (a cheap test before torchModelName's). */
 const TORCH_NAME_HINT = /(?:model|net|network|encoder|backbone|classifier|clf|module)\d*$/i;
 const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...HTTP_METHODS, 'run', 'async_run', 'predict_async', 'load', 'loads', 'read_pickle', 'forward', 'load_model', 'generate', 'invoke_model', 'invoke_model_with_response_stream', 'converse', 'converse_stream']);
@@ -413,6 +413,9 @@ export class PyContext {
     if (/^[A-Za-z_][\w.]*$/.test(e)) {
       const candidates = this.bindings(e, at);
       for (const i of candidates) {
+        // A name is bound once its value is made: inside that value (`pipeline = pipeline(...)`) it is the old one.
+        const a = this.scan.assigns[i] as Assign;
+        if (a.rhsStart <= at && at < a.rhsEnd) continue;
         const o = this.originOfAssign(i, depth + 1);
         if (o.t !== 'unknown') return o;
       }
@@ -959,7 +962,6 @@ export class PyContext {
     const cached = this.tryCache.get(li);
     if (cached !== undefined) return cached;
     const lines = this.scan.lines;
-    const masked = this.scan.masked;
     const indent = lines.indentOf(li);
     let ok = false;
     let i = li + 1;
@@ -967,21 +969,44 @@ export class PyContext {
     while (!ok && i < lines.count) {
       const kw = lines.kwOf(i);
       if (lines.indentOf(i) !== indent || (kw !== 'except' && kw !== 'else' && kw !== 'finally')) break;
-      let last = '';
-      const colon = this.headerColon(i);
-      if (colon >= 0) last = masked.slice(colon + 1, lines.endOf(i)).trim();
       let j = i + 1;
-      while (j < lines.count && lines.indentOf(j) > indent) {
-        if (lines.parentOf(j) === i) last = masked.slice(lines.startOf(j), lines.endOf(j)).trim();
-        j++;
-      }
-      // A handler that answers with an HTTP error (`raise HTTPException(503, …)`) handles the failure; a bare re-raise does not.
-      const end = last.split(';').pop()?.trim() ?? '';
-      if (kw === 'except' && last && (!/^raise\b/.test(end) || /^raise\s+(?:[\w.]*HTTPException|[\w.]*HTTP\w*(?:Error|Exception)|web\.HTTP\w+|[\w.]*(?:Http|HTTP)Response\w*)\b/.test(end))) ok = true;
+      while (j < lines.count && lines.indentOf(j) > indent) j++;
+      if (kw === 'except' && this.blockAnswers(i, 0)) ok = true;
       i = j;
     }
     this.tryCache.set(li, ok);
     return ok;
+  }
+
+  /**
+   * Whether the block under the header at line `h` (a handler) has a path that does not end in a re-raise: its last
+   * statement is not a `raise`, or is one that answers with an HTTP error (`raise HTTPException(503, …)`), or is a
+   * branch (`if … else …`) one of whose arms does not end in a raise. An empty block answers nothing.
+   */
+  private blockAnswers(h: number, depth: number): boolean {
+    const lines = this.scan.lines;
+    const masked = this.scan.masked;
+    const indent = lines.indentOf(h);
+    let last = -1;
+    for (let j = h + 1; j < lines.count && lines.indentOf(j) > indent; j++) if (lines.parentOf(j) === h) last = j;
+    if (last < 0) {
+      const colon = this.headerColon(h);
+      const inline = colon >= 0 ? masked.slice(colon + 1, lines.endOf(h)).trim() : '';
+      return inline !== '' && !plainRaise(inline);
+    }
+    const kw = lines.kwOf(last);
+    if (kw === 'else' && depth < 4) {
+      // Every arm of the branch (`if`, the `elif`s, the `else`) ends in a raise, or one of them answers.
+      for (let k = last; k > h; k--) {
+        if (lines.parentOf(k) !== h) continue;
+        const arm = lines.kwOf(k);
+        if (arm !== 'if' && arm !== 'elif' && arm !== 'else') break;
+        if (this.blockAnswers(k, depth + 1)) return true;
+        if (arm === 'if') return false;
+      }
+      return true;
+    }
+    return !plainRaise(masked.slice(lines.startOf(last), lines.endOf(last)).trim());
   }
 
   private defIndexAtLine(li: number): number {
@@ -1694,7 +1719,7 @@ export class PyContext {
       confidenceMode = 'none';
       if (!llm.local) {
         const args = this.parseArgs(site.paren, call.end);
-        timeoutState = llm.timeout || args.keywords.has('timeout') || args.keywords.has('request_timeout') || args.keywords.has('client_timeout') || args.splat || /\.with_options\s*\(\s*timeout\s*=/.test(this.scan.masked.slice(call.start, site.paren)) ? 'pass' : 'fail';
+        timeoutState = llm.timeout || args.keywords.has('timeout') || args.keywords.has('request_timeout') || args.keywords.has('client_timeout') || args.splat || this.optionsTimeout(args) || /\.with_options\s*\(\s*timeout\s*=/.test(this.scan.masked.slice(call.start, site.paren)) ? 'pass' : 'fail';
         if (timeoutState === 'fail' && llm.assign !== undefined) clientAssign = this.scan.assigns[llm.assign];
       }
     } else if ((method === 'run' || method === 'async_run') && recvText && (bentoml = this.bentomlRun(recvText)) !== undefined) {
@@ -1877,6 +1902,31 @@ export class PyContext {
     return undefined;
   }
 
+  /** The call's value is returned as it is: `return client.predict(…)`, or `r = client.predict(…)` … `return r`. */
+  private returnedWhole(scope: number, call: Span, assign: Assign | undefined): boolean {
+    const masked = this.scan.masked;
+    const line = lineAt(this.scan, call.start);
+    if (line && /^return\s+(?:await\s+)?$/.test(masked.slice(line.start, call.start)) && masked.slice(call.end, line.end).trim() === '') return true;
+    const target = assign?.kind === 'assign' && assign.targets.length === 1 ? (assign.targets[0] as string) : undefined;
+    if (!assign || !target || !/^[A-Za-z_]\w*$/.test(target)) return false;
+    // The value is the call itself (`r = await client.predict(…)`), not something read from it (`….choices[0]`).
+    if (!/^[\s(]*(?:await\s+)?[\s(]*$/.test(masked.slice(assign.rhsStart, call.start)) || !/^[\s)]*$/.test(masked.slice(call.end, assign.rhsEnd))) return false;
+    const { end } = this.scopeRange(scope);
+    const re = new RegExp(`^[ \\t]*return[ \\t]+${target}[ \\t]*$`, 'gm');
+    re.lastIndex = call.end;
+    for (let m = re.exec(masked); m && m.index < end; m = re.exec(masked)) if (functionAt(this.scan, m.index) === scope) return true;
+    return false;
+  }
+
+  /** Gemini's per-call options: `request_options={"timeout": 30}` (google.generativeai), `config=…(http_options=…(timeout=…))`. */
+  private optionsTimeout(args: ArgInfo): boolean {
+    for (const key of ['request_options', 'config']) {
+      const span = args.keywords.get(key);
+      if (span && /\btimeout\b/.test(this.source.slice(span.start, span.end))) return true;
+    }
+    return false;
+  }
+
   /** `x.run(None, {...})` / `x.run(["label"], feeds)`: onnxruntime's signature (output names, then the input feed). */
   private ortRunShape(site: CallSite, call: Span): boolean {
     const args = this.parseArgs(site.paren, call.end);
@@ -2046,7 +2096,10 @@ export class PyContext {
       if (state === 'fail') confidenceReason = 'the hard label decides (returned, sent, stored or branched on) with no score compared to a threshold';
       confidence = state;
     } else if (flow) confidenceReason = 'not a class decision (a regression, a score or generated text)';
-    const trace: CheckState = leaves ? (this.traced(scope) ? 'pass' : 'fail') : 'n/a';
+    let trace: CheckState = leaves ? (this.traced(scope) ? 'pass' : 'fail') : 'n/a';
+    // A hosted model's response object names the model that answered (`response.model`, Vertex's `model_version_id`):
+    // handed back whole, the version goes with it.
+    if (trace === 'fail' && scope >= 0 && carriesModel(kind, lib, method) && this.returnedWhole(scope, call, assign)) trace = 'pass';
     return {
       call: { kind, label, range: this.rangeOf(start, end), checks: { fallback, confidence, timeout, trace }, ...(confidenceReason ? { confidenceReason } : {}) },
       kind,
@@ -2462,4 +2515,22 @@ export function summarizePython(source: string, tree: Tree | (() => Tree)): Modu
 /** What `llmCall` tells of a call `what` of an SDK client (`o`). */
 function clientCall(o: Extract<Origin, { t: 'llm' }>, what: string): { lib: string; what: string; timeout: boolean; local: boolean; assign?: number } {
   return { lib: o.lib, what, timeout: o.timeout, local: o.local === true, ...(o.assign !== undefined ? { assign: o.assign } : {}) };
+}
+
+/** A statement that re-raises (the last of `a; raise e` counts), not one that answers with an HTTP error. */
+function plainRaise(statement: string): boolean {
+  const end = statement.split(';').pop()?.trim() ?? '';
+  return /^raise\b/.test(end) && !/^raise\s+(?:[\w.]*HTTPException|[\w.]*HTTP\w*(?:Error|Exception)|web\.HTTP\w+|[\w.]*(?:Http|HTTP)Response\w*)\b/.test(end);
+}
+
+/**
+ * Hosted-model answers that name the model that made them: OpenAI-style chat and completion responses (`model`),
+ * Anthropic messages (`model`), Gemini (`model_version`), Vertex AI predictions (`deployed_model_id`,
+ * `model_version_id`), Replicate prediction objects (`version`).
+ */
+function carriesModel(kind: PredictKind, lib: string, method: string): boolean {
+  if (kind === 'vertex') return true;
+  if (kind !== 'llm') return false;
+  if (lib === 'replicate') return method === 'create';
+  return /^(?:openai|anthropic|groq|together|mistralai|gemini|google-genai|litellm)$/.test(lib) && !/embed/.test(method);
 }

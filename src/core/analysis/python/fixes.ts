@@ -611,6 +611,7 @@ class Fixer {
     const title = `Add a timeout (${constant.name} = ${constant.secs} s)`;
     if (rec.kind === 'sagemaker') return this.addBotoConfig(title);
     // SDKs whose calls take a `timeout=` (OpenAI-style clients, litellm); the others are configured on their client.
+    if (rec.kind === 'llm' && rec.lib === 'gemini') return this.addRequestOptionsTimeout(title);
     if (rec.kind === 'llm' && !/^(?:openai|anthropic|groq|together|litellm)$/.test(rec.lib)) return this.addClientTimeout(title);
     const existing = rec.args().keywords.get('timeout');
     const secs = this.timeoutConstant();
@@ -630,6 +631,15 @@ class Fixer {
     if (existing) this.w.replace(existing.start, existing.end, value);
     else this.addArgument(rec.site.paren, rec.end, `timeout=${value}`);
     return { title, rule: 'no-timeout', edits: this.finish(), isPreferred: true, fixAllSafe: rec.kind !== 'custom' };
+  }
+
+  /** Gemini (google.generativeai): `generate_content(…, request_options={"timeout": HOSTED_MODEL_TIMEOUT_S})`. */
+  addRequestOptionsTimeout(title: string): CodeFix | undefined {
+    const rec = this.rec;
+    if (rec.args().keywords.has('request_options') || rec.args().splat) return undefined;
+    const secs = this.timeoutConstant();
+    this.addArgument(rec.site.paren, rec.end, `request_options={"timeout": ${secs}}`);
+    return { title, rule: 'no-timeout', edits: this.finish(), isPreferred: true, fixAllSafe: true };
   }
 
   /**

@@ -126,6 +126,8 @@ export function classifyCallee(info: CalleeInfo): Origin {
   if (r === 'transformers' && /Pipeline$/.test(last)) return { t: 'hf' };
   if (r === 'transformers' && /^(?:Seq2Seq)?Trainer$/.test(last)) return { t: 'estimator', lib: 'transformers', cls: 'unknown' };
   if (/(?:^|\.)aiplatform\.(?:Endpoint|PrivateEndpoint)$/.test(resolved) || /^google\.cloud\.aiplatform(?:\.\w+)*\.(?:Endpoint|PrivateEndpoint)$/.test(resolved)) return { t: 'vertex' };
+  // The low-level client (`aiplatform.gapic.PredictionServiceClient`, `aiplatform_v1.PredictionServiceClient`).
+  if (/(?:^|\.)aiplatform(?:_v1(?:beta1)?)?(?:\.gapic|\.services\.prediction_service)?\.PredictionService(?:Async)?Client$/.test(resolved)) return { t: 'vertex' };
   if (last === 'Config' && (r === 'botocore' || resolved === 'Config')) return { t: 'botocfg', timeout: /\b(?:read_timeout|connect_timeout)\s*=/.test(masked) };
   const lib = ESTIMATOR_ROOTS[r];
   if (lib && /^[A-Z]/.test(last)) return { t: 'estimator', lib, cls: estimatorClass(masked) };
@@ -158,6 +160,10 @@ export const LLM_CLIENTS: Record<string, { lib: string; timeoutKeys: string[]; l
   'cohere.ClientV2': { lib: 'cohere', timeoutKeys: ['timeout'] },
   'cohere.AsyncClient': { lib: 'cohere', timeoutKeys: ['timeout'] },
   'replicate.Client': { lib: 'replicate', timeoutKeys: ['timeout'] },
+  // Gemini: `genai.GenerativeModel(name).generate_content(…, request_options={"timeout": …})`; the newer SDK's
+  // `genai.Client(http_options=HttpOptions(timeout=…))` with `client.models.generate_content(…)`.
+  'google.generativeai.GenerativeModel': { lib: 'gemini', timeoutKeys: [] },
+  'google.genai.Client': { lib: 'google-genai', timeoutKeys: ['timeout'] },
   'tritonclient.http.InferenceServerClient': { lib: 'tritonclient', timeoutKeys: ['network_timeout', 'connection_timeout'] },
   // The gRPC client takes no timeout; each call takes `client_timeout=`.
   'tritonclient.grpc.InferenceServerClient': { lib: 'tritonclient', timeoutKeys: [] },
@@ -183,7 +189,7 @@ export const LLM_FUNCTIONS: Record<string, string> = {
 };
 
 /** Method chains of an LLM client that run the model (`client.chat.completions.create`). */
-export const LLM_METHODS = /^(?:chat\.completions\.create|completions\.create|embeddings\.create|images\.generate|images\.edit|responses\.create|moderations\.create|audio\.transcriptions\.create|messages\.create|chat\.complete|embeddings\.create|chat|embed|generate|classify|rerank|run|infer|async_infer|create_completion|create_chat_completion|create_embedding|text_generation|chat_completion|text_classification|token_classification|zero_shot_classification|feature_extraction|image_classification|object_detection|summarization|translation|question_answering|fill_mask|sentence_similarity|text_to_image|automatic_speech_recognition|image_to_text|predictions\.create)$/;
+export const LLM_METHODS = /^(?:chat\.completions\.create|completions\.create|embeddings\.create|images\.generate|images\.edit|responses\.create|moderations\.create|audio\.transcriptions\.create|messages\.create|chat\.complete|embeddings\.create|chat|embed|generate|classify|rerank|run|infer|async_infer|create_completion|create_chat_completion|create_embedding|text_generation|chat_completion|text_classification|token_classification|zero_shot_classification|feature_extraction|image_classification|object_detection|summarization|translation|question_answering|fill_mask|sentence_similarity|text_to_image|automatic_speech_recognition|image_to_text|predictions\.create|generate_content(?:_async)?|models\.generate_content(?:_stream)?|aio\.models\.generate_content(?:_stream)?|models\.embed_content)$/;
 
 /** Top-level packages that are libraries, never modules of the workspace (no file lookup for them). */
 export const LIBRARY_ROOTS = new Set([...Object.keys(ESTIMATOR_ROOTS), ...NOT_MODEL_ROOTS, 'torch', 'torchvision', 'timm', 'transformers', 'onnxruntime', 'openai', 'anthropic', 'huggingface_hub', 'cohere', 'replicate', 'boto3', 'botocore', 'google', 'mlflow', 'joblib', 'pickle', 'typing', 'dataclasses', 'sys', 'asyncio', 'tritonclient', 'llama_cpp', 'streamlit', 'gradio', 'django', 'starlette', 'uvicorn', 'sentence_transformers', 'spacy', 'nltk', 'cv2', 'PIL', 'scipy', 'statsmodels', 'prophet']);

@@ -20,9 +20,12 @@ export function runPython(file: string, mode: Mode, target: string, local = fals
   return runHarness(PYTHON, [join(RUN_DIR, 'pyharness.py'), file, mode, target, ...(local ? ['local'] : [])]);
 }
 
-/** Runs a fixed JavaScript/TypeScript file: `marker` is text the function to run contains. */
-export function runJs(file: string, mode: Mode, marker: string): Promise<HarnessResult> {
-  return runHarness(process.execPath, [join(RUN_DIR, 'jsharness.mjs'), file, mode, marker]);
+/**
+ * Runs a fixed JavaScript/TypeScript file: `marker` is text the function to run contains. With `local`, the file's own
+ * modules (relative imports) are loaded for real (their packages stubbed), not stubbed themselves.
+ */
+export function runJs(file: string, mode: Mode, marker: string, local = false): Promise<HarnessResult> {
+  return runHarness(process.execPath, [join(RUN_DIR, 'jsharness.mjs'), file, mode, marker, ...(local ? ['local'] : [])]);
 }
 
 export interface HarnessResult {

@@ -6,10 +6,12 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { analyzeSource, mayExportSymbols, needsAnalysis, summarizeSource } from '../../../src/core/analysis/engine';
+import { applyEdits } from '../../../src/core/analysis/edits';
+import { analyzeSource, fixesFor, mayExportSymbols, needsAnalysis, summarizeSource } from '../../../src/core/analysis/engine';
 import { loadGrammars } from '../../../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type PredictCall } from '../../../src/core/analysis/types';
 import { FileWorkspaceResolver } from '../../../src/core/analysis/workspace';
+import { runJs } from '../../fixRuns';
 
 const FILES: Record<string, string> = {
   'package.json': '{ "name": "app" }\n',
@@ -182,6 +184,81 @@ export async function POST(req: Request) {
     const { result, tree } = analyzeSource(FILES['src/score.ts'] as string, 'typescript', DEFAULT_CONFIG);
     tree.delete();
     assert.deepEqual(result.calls.map((c) => c.label), ['fetch to SCORING_URL']);
+  });
+
+  test('a function, class or object of another module that runs a model: its calls are predict calls, and the fallback fix runs', async () => {
+    const dir = await mkdtemp(join(root, 'wrap-'));
+    const model = `import * as ort from 'onnxruntime-node';
+import { pipeline } from '@huggingface/transformers';
+
+const session = await ort.InferenceSession.create('models/churn.onnx');
+const classifier = await pipeline('text-classification', 'Xenova/distilbert-sst2');
+
+export async function predictLabel(features: number[]): Promise<number> {
+  const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(features), [1, features.length]) });
+  const probs = Array.from(out.probabilities.data as Float32Array);
+  return probs.indexOf(Math.max(...probs));
+}
+
+export async function safeLabel(features: number[]): Promise<number | null> {
+  try {
+    const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(features), [1, features.length]) });
+    return (out.probabilities.data as Float32Array)[1] > 0.5 ? 1 : 0;
+  } catch {
+    return null;
+  }
+}
+
+export class Sentiment {
+  async score(text: string): Promise<{ label: string; score: number; modelVersion: string }> {
+    const [top] = (await classifier(text)) as { label: string; score: number }[];
+    return { label: top.label, score: top.score, modelVersion: 'sst2-v1' };
+  }
+}
+
+export const sentiment = new Sentiment();
+`;
+    const route = `import { predictLabel, safeLabel, Sentiment, sentiment } from './model';
+
+export async function POST(req: Request): Promise<Response> {
+  const { features, text } = (await req.json()) as { features: number[]; text: string };
+  const label = await predictLabel(features);
+  const safe = await safeLabel(features);
+  const mood = await sentiment.score(text);
+  const again = await new Sentiment().score(text);
+  return Response.json({ churn: label === 1, safe, mood, again });
+}
+`;
+    await writeFile(join(dir, 'model.ts'), model);
+    const summary = summarizeSource(model, 'typescript');
+    assert.deepEqual(summary.get('predictLabel'), { kind: 'predict-wrapper', factory: false, wraps: { label: 'onnxruntime session.run', returnsLabel: true, traced: false, promise: true } });
+    const score = { score: { label: "transformers.js pipeline('text-classification')", returnsLabel: false, traced: true, promise: true } };
+    assert.deepEqual(summary.get('Sentiment'), { kind: 'predict-wrapper', factory: true, methods: score });
+    assert.deepEqual(summary.get('sentiment'), { kind: 'predict-wrapper', factory: false, methods: score });
+    assert.equal(summary.get('safeLabel'), undefined, 'it catches its own errors');
+    const context = { path: join(dir, 'route.ts'), resolver };
+    const { result, tree } = analyzeSource(route, 'typescript', DEFAULT_CONFIG, undefined, context);
+    tree.delete();
+    assert.deepEqual(result.calls.map((c) => `${c.range.start.line + 1} ${c.checks.fallback} ${c.checks.confidence} ${c.checks.timeout} ${c.checks.trace}`), [
+      '5 fail fail n/a fail', // the bare label decides the answer, with no version
+      '7 fail n/a n/a pass', // label, score and version come back together
+      '8 fail n/a n/a pass',
+    ]);
+    // A test calls the code it tests.
+    const spec = "import { predictLabel } from './model';\ntest('label', async () => { expect(await predictLabel([1, 2])).toBe(1); });\n";
+    assert.deepEqual(analyzeSource(spec, 'typescript', DEFAULT_CONFIG, undefined, { path: join(dir, 'model.test.ts'), resolver }).result.calls, []);
+    // The fallback fix, run with the model of model.ts failing: the handler answers through its fallback.
+    const finding = result.findings.find((f) => f.rule === 'no-fallback' && f.range.start.line === 4);
+    assert.ok(finding);
+    const fix = fixesFor(finding, route, 'typescript', DEFAULT_CONFIG, undefined, context)[0];
+    assert.ok(fix);
+    const fixed = applyEdits(route, fix.edits);
+    const file = join(dir, 'route.ts');
+    await writeFile(file, `${fixed}\nglobalThis.__mlshipScope = { POST };\n`);
+    const run = await runJs(file, 'raise', 'POST', true);
+    assert.ok(run.ok && run.fallbacks > 0, `${JSON.stringify(run)}\n${fixed}`);
+    await writeFile(file, `${route}\nglobalThis.__mlshipScope = { POST };\n`);
+    assert.equal((await runJs(file, 'raise', 'POST', true)).ok, false, 'before the fix the model failure reaches the handler');
   });
 
   test('a check run follows the names imported from a module only when a scan of its text may find something there', () => {

@@ -107,6 +107,7 @@ export class Checker {
     } catch {
       confidence = { state: 'n/a', reason: undefined };
     }
+    if (confidence.state === 'fail' && d.wrapped?.returnsLabel) confidence = { state: 'fail', reason: `the hard label decides here, and ${calleeLastOf(this.ast, d.node) ?? 'the function'}() hands back no score to compare: return the score from it too` };
     return {
       checks: {
         fallback: this.guarded(d.node, d.promise, 0) ? 'pass' : 'fail',
@@ -704,6 +705,8 @@ export class Checker {
     const t = this.taint(d, facts);
     const mentionsCall = (n: JNode | undefined): boolean => !!n && (within(d.node, n) || this.idsOf(n).some((x) => t.values.has(x)));
     const argmax = this.window(facts.argmax, from).filter((a) => mentionsCall(a) || within(a, d.node) || within(d.node, a));
+    // A workspace function that hands back a bare label: its answer is the label itself.
+    if (d.wrapped?.returnsLabel) argmax.push(outerValue(d.node));
     const loops = facts.loopArgmax.filter((la) => la.loop.end >= d.node.start && this.idsOf(la.condition).some((x) => t.values.has(x)));
     const labels = d.labels !== false && (d.labels === true || d.kind === 'hf-pipeline' || d.kind === 'onnxruntime');
     // Scores ranked with a descending sort and then read by label (`ranked[0].label`) are a top-1 pick, whatever the model.
@@ -1068,6 +1071,8 @@ export class Checker {
     if (!resultUsed(this.ast, d.node)) return 'n/a';
     const exits = this.exits(d.node, d);
     if (exits.length === 0) return 'n/a';
+    // The workspace function it calls records the version, or hands it back with the prediction.
+    if (d.wrapped?.traced) return 'pass';
     const unit = this.unitOf(d.node);
     if (this.unitFacts(unit).versionRecorded || exits.some((e) => this.carriesVersion(e, unit))) return 'pass';
     if (exits.every((e) => e.kind === 'return') && unit.type !== 'program' && !this.exported(unit)) {

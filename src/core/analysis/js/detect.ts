@@ -1,7 +1,8 @@
 // Which calls are predictions: ONNX Runtime session.run, transformers.js pipelines, tfjs and tfjs-models (also
 // script-tag globals), hosted-model SDKs (OpenAI-compatible, Hugging Face Inference, Replicate, Cohere, Vertex AI,
 // Bedrock…), HTTP calls to inference URLs (fetch, axios, got, undici), SageMaker InvokeEndpoint, and user patterns.
-import type { PredictKind, PredictPattern } from '../types';
+import { isTestFile } from '../paths';
+import type { PredictKind, PredictPattern, WrappedCall } from '../types';
 import { GENERATION_PARAMS, inferenceUrlMatcher, type InferenceUrlMatcher, isHostedModelUrl, isInferenceUrlName } from '../urls';
 import { type Ast, child, type JNode, outerValue, propName, text, unwrap } from './ast';
 import { AXIOS_METHODS, FACE_API_FUNCTIONS, FETCH_MODULES, GOT_METHODS, HF_RE, ORT_RE, type SdkName, SDKS, sdkOfModule, SCRIPT_GLOBALS, TF_METHODS, TF_MODELS_METHODS, TF_MODELS_RE, TFJS_RE } from './libs';
@@ -27,6 +28,8 @@ export interface Detected {
   labels?: boolean;
   /** A hosted model API or an LLM server (an SDK call, a hosted URL): its answers take seconds. */
   hosted?: boolean;
+  /** A function of another workspace module that runs a model and returns the prediction (see summary.ts). */
+  wrapped?: WrappedCall;
 }
 
 /** Paths that identify a model server's inference endpoint (the built-in patterns; see urls.ts for all). */
@@ -91,6 +94,17 @@ export function makeEnv(ast: Ast, r: Resolver, patterns: PredictPattern[], infer
     buildsTensors: /\bnew\s+(?:[\w$]+\s*\.\s*)?Tensor\s*\(/.test(ast.source),
     unpickles: UNPICKLER_RE.test(ast.source),
   };
+}
+
+/**
+ * A call of a function (or a method of an object) of another workspace module that runs a model and hands the
+ * prediction back with no fallback of its own: a predict call where it is made, except in a test (which calls the code
+ * it tests).
+ */
+function wrapperCall(env: DetectEnv, call: JNode, callee: JNode, w: WrappedCall): Detected | undefined {
+  if (isTestFile(env.r.context.path ?? '')) return undefined;
+  const name = text(env.ast, callee).replace(/\s+/g, ' ');
+  return { node: call, kind: 'custom', label: `${name.length > 60 ? `…${name.slice(-59)}` : name}() from the workspace (runs ${w.label})`, promise: w.promise === true, labels: false, wrapped: w };
 }
 
 /** ofetch: Nuxt's auto-imported `$fetch`, or `ofetch`/`$fetch` imported from 'ofetch' (its option is `timeout`). */
@@ -272,6 +286,7 @@ function detectKind(env: DetectEnv, call: JNode): Detected | undefined {
   const args = argsOf(call);
   const cv = r.eval(c);
   const at: CallSite = { env, call };
+  if (cv.k === 'wrapper' && cv.wraps) return wrapperCall(env, call, c, cv.wraps);
 
   // The callee itself is a pipeline, fetch, axios, got or undici.request.
   if (cv.k === 'obj' && cv.what === 'hf-pipeline') {
@@ -315,6 +330,10 @@ function detectKind(env: DetectEnv, call: JNode): Detected | undefined {
     const prop = propName(ast, child(c, 'property')) ?? '';
     const objNode = child(c, 'object');
     const rv = r.eval(objNode);
+    if (rv.k === 'wrapper') {
+      const w = rv.methods && Object.prototype.hasOwnProperty.call(rv.methods, prop) ? rv.methods[prop] : undefined;
+      return w ? wrapperCall(env, call, c, w) : undefined;
+    }
     if (rv.k === 'obj') {
       switch (rv.what) {
         case 'ort-session':

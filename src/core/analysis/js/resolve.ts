@@ -1,7 +1,7 @@
 // Scopes, bindings and a small abstract evaluator: what an expression is (a module member, an inference session, an
 // axios instance, a string URL…), following in-file aliases, imports (ESM, require, dynamic import), destructuring,
 // assignments, class fields (`this.session = …`) and the return values of in-file functions.
-import type { ExternalSymbol, SourceContext } from '../types';
+import type { ExternalSymbol, SourceContext, WrappedCall } from '../types';
 import { type Ast, child, CLASS_TYPES, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, propName, stringValue, subtree, text, unwrap } from './ast';
 import { BEDROCK_COMMANDS, BEDROCK_RE, HF_RE, isTfModelsFactory, normalizeModule, ORT_RE, SCRIPT_GLOBALS, type SdkName, SDKS, sdkOfModule, SM_RE, TF_LOADERS, TF_MODELS_RE, TFJS_RE } from './libs';
 
@@ -48,6 +48,11 @@ export type Val =
   | { k: 'inst'; cls: JNode }
   /** A function exported by another workspace module whose return value is known (`getSession()`). */
   | { k: 'factory'; ext: ExternalSymbol }
+  /**
+   * A function of another workspace module that runs a model and returns the prediction (`wraps`), or an object whose
+   * methods do (`methods`: an instance of such a class).
+   */
+  | { k: 'wrapper'; wraps?: WrappedCall; methods?: Record<string, WrappedCall> }
   | { k: 'unknown' };
 
 export const UNKNOWN: Val = { k: 'unknown' };
@@ -903,6 +908,7 @@ export class Resolver {
     const args = argsOf(n);
     const cv = this.eval(ctor, depth + 1);
     if (cv.k === 'class') return { k: 'inst', cls: cv.node };
+    if (cv.k === 'factory' && cv.ext.kind === 'predict-wrapper') return externalVal(cv.ext);
     if (cv.k !== 'mod') return UNKNOWN;
     const last = cv.path[cv.path.length - 1];
     if (cv.mod === '#global') {
@@ -956,6 +962,8 @@ export function externalVal(sym: ExternalSymbol): Val {
       return { k: 'obj', what: 'axios-instance', ...ext };
     case 'inference-url':
       return sym.url !== undefined ? { k: 'str', s: sym.url } : UNKNOWN;
+    case 'predict-wrapper':
+      return { k: 'wrapper', ...(sym.wraps ? { wraps: sym.wraps } : {}), ...(sym.methods ? { methods: sym.methods } : {}) };
     default:
       return UNKNOWN;
   }

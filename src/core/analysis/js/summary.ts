@@ -3,30 +3,32 @@
 // and inference URL constants, held by an exported name or returned by an exported function (a factory). One level
 // deep: names the module itself imports from other workspace modules are not followed.
 import type { Tree } from 'web-tree-sitter';
-import { DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary } from '../types';
+import { DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type WrappedCall } from '../types';
 import { inferenceUrlMatcher } from '../urls';
-import { buildAst, child, type JNode, namedKids, propName, text, unwrap } from './ast';
-import { Checker } from './checks';
-import { makeEnv } from './detect';
+import { type Ast, buildAst, child, type JNode, namedKids, propName, text, unwrap } from './ast';
+import { Checker, isAsyncFn } from './checks';
+import { detectCall, type DetectEnv, makeEnv } from './detect';
 import { SDKS, TIMEOUT_KEYS } from './libs';
 import { Resolver, type Val } from './resolve';
 
 export function summarizeModule(tree: Tree, source: string): ModuleSummary {
   const ast = buildAst(tree, source);
   const r = new Resolver(ast);
-  const checker = new Checker(makeEnv(ast, r, []), DEFAULT_CONFIG);
+  const env = makeEnv(ast, r, []);
+  const checker = new Checker(env, DEFAULT_CONFIG);
   const urls = inferenceUrlMatcher();
+  const wrapped = wrappersOf(ast, env, checker);
   const out: ModuleSummary = new Map();
   const put = (name: string, value: JNode | undefined): void => {
     if (!value || out.has(name)) return;
-    const sym = symbolOf(checker, r.eval(value), urls);
+    const sym = symbolOf(checker, r.eval(value), urls, wrapped);
     if (sym) out.set(name, sym);
   };
   const putBinding = (name: string, at: JNode): void => {
     const b = r.lookup(name, at);
     if (!b) return;
     const v = r.evalBinding(b, 0);
-    const sym = symbolOf(checker, v, urls);
+    const sym = symbolOf(checker, v, urls, wrapped);
     if (sym) out.set(name, sym);
   };
   for (const stmt of ast.root.children) {
@@ -34,7 +36,12 @@ export function summarizeModule(tree: Tree, source: string): ModuleSummary {
       const decl = child(stmt, 'declaration');
       const isDefault = stmt.children.some((c) => !c.named && text(ast, c) === 'default') || /^export\s+default\b/.test(text(ast, stmt));
       if (decl) {
-        if (decl.type === 'function_declaration' || decl.type === 'generator_function_declaration') {
+        if (decl.type === 'class_declaration') {
+          const name = child(decl, 'name');
+          const key = isDefault ? 'default' : name ? text(ast, name) : undefined;
+          const sym = key !== undefined && !out.has(key) ? symbolOf(checker, { k: 'class', node: decl }, urls, wrapped) : undefined;
+          if (key !== undefined && sym) out.set(key, sym);
+        } else if (decl.type === 'function_declaration' || decl.type === 'generator_function_declaration') {
           const name = child(decl, 'name');
           if (name) put(isDefault ? 'default' : text(ast, name), name);
         } else if (decl.type === 'lexical_declaration' || decl.type === 'variable_declaration') {
@@ -60,7 +67,7 @@ export function summarizeModule(tree: Tree, source: string): ModuleSummary {
           if (name && alias) {
             const b = r.lookup(text(ast, name), name);
             if (b) {
-              const sym = symbolOf(checker, r.evalBinding(b, 0), urls);
+              const sym = symbolOf(checker, r.evalBinding(b, 0), urls, wrapped);
               if (sym) out.set(propName(ast, alias) ?? text(ast, alias), sym);
             }
           }
@@ -92,8 +99,10 @@ export function summarizeModule(tree: Tree, source: string): ModuleSummary {
         } else if (p.type === 'method_definition') {
           const key = propName(ast, child(p, 'name'));
           if (key !== undefined) {
-            const sym = symbolOf(checker, r.returnVal(p, 0), urls);
+            const sym = symbolOf(checker, r.returnVal(p, 0), urls, wrapped);
+            const wraps = wrapped.get(p);
             if (sym) out.set(key, { ...sym, factory: true });
+            else if (wraps) out.set(key, { kind: 'predict-wrapper', factory: false, wraps });
           }
         }
       }
@@ -102,12 +111,56 @@ export function summarizeModule(tree: Tree, source: string): ModuleSummary {
   return out;
 }
 
+/**
+ * The functions and methods of the module that run a model and hand the prediction back with no fallback of their own
+ * (`export async function classify(text) { return (await pipe(text))[0]; }`): called from another module, each call is
+ * a predict call there.
+ */
+function wrappersOf(ast: Ast, env: DetectEnv, checker: Checker): Map<JNode, WrappedCall> {
+  const out = new Map<JNode, WrappedCall>();
+  for (const call of ast.nodes) {
+    if (call.type !== 'call_expression') continue;
+    const d = detectCall(env, call);
+    if (!d || d.kind === 'custom') continue;
+    const fn = checker.unitOf(d.node);
+    if (fn.type === 'program' || out.has(fn)) continue;
+    // Guarded in the function itself (its callers in this module do not guard the other modules' calls).
+    if (checker.guarded(d.node, d.promise, 3)) continue;
+    if (!checker.exits(d.node, d).some((e) => e.kind === 'return')) continue;
+    const { checks } = checker.check(d);
+    out.set(fn, { label: d.label, returnsLabel: checks.confidence === 'fail', traced: checks.trace === 'pass', promise: isAsyncFn(ast, fn) || d.promise });
+  }
+  return out;
+}
+
+/** The methods of a class that run a model (see `wrappersOf`), by name; undefined when none does. */
+function wrappedMethods(checker: Checker, cls: JNode, wrapped: ReadonlyMap<JNode, WrappedCall>): Record<string, WrappedCall> | undefined {
+  const body = child(cls, 'body');
+  let methods: Record<string, WrappedCall> | undefined;
+  for (const m of body ? namedKids(body) : []) {
+    const w = m.type === 'method_definition' ? wrapped.get(m) : undefined;
+    const name = w ? propName(checker.r.ast, child(m, 'name')) : undefined;
+    if (!w || name === undefined || name === 'constructor' || name.startsWith('#')) continue;
+    (methods ??= {})[name] = w;
+  }
+  return methods;
+}
+
 /** What a value holds, as another module would see it (a function: what it returns, as a factory). */
-function symbolOf(checker: Checker, v: Val, urls: { test(url: string): boolean }, factory = false): ExternalSymbol | undefined {
+function symbolOf(checker: Checker, v: Val, urls: { test(url: string): boolean }, wrapped: ReadonlyMap<JNode, WrappedCall>, factory = false): ExternalSymbol | undefined {
   const r = checker.r;
   switch (v.k) {
-    case 'fn':
-      return factory ? undefined : symbolOf(checker, r.returnVal(v.node, 0), urls, true);
+    case 'fn': {
+      if (factory) return undefined;
+      const made = symbolOf(checker, r.returnVal(v.node, 0), urls, wrapped, true);
+      const wraps = made ? undefined : wrapped.get(v.node);
+      return made ?? (wraps ? { kind: 'predict-wrapper', factory: false, wraps } : undefined);
+    }
+    case 'class':
+    case 'inst': {
+      const methods = wrappedMethods(checker, v.k === 'class' ? v.node : v.cls, wrapped);
+      return methods ? { kind: 'predict-wrapper', factory: v.k === 'class', methods } : undefined;
+    }
     case 'str':
       return urls.test(v.s) ? { kind: 'inference-url', factory, url: v.s } : undefined;
     case 'factory':

@@ -266,6 +266,12 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
         }
         const root = bases.length === 0 ? this.rootOf(dir) : undefined;
         if (root) bases.push(join(root, specifier.slice(2)), join(root, 'src', specifier.slice(2)));
+      } else if (specifier.startsWith('$lib/')) {
+        // SvelteKit's `$lib` alias: src/lib of the nearest folder above with a package.json (else of the workspace folder).
+        const rest = specifier.slice('$lib/'.length);
+        for (let d = dir, i = 0; i < 8 && this.inside(d) && bases.length === 0; d = dirname(d), i++) if (this.isFile(join(d, 'package.json'))) bases.push(join(d, 'src', 'lib', rest));
+        const root = bases.length === 0 ? this.rootOf(dir) : undefined;
+        if (root) bases.push(join(root, 'src', 'lib', rest));
       }
       for (const base of bases) {
         candidates.push(base, ...JS_EXTENSIONS.map((e) => base + e), ...JS_EXTENSIONS.map((e) => join(base, `index${e}`)));

@@ -135,6 +135,16 @@ describe('JS/TS light inter-file resolution', () => {
     assert.equal(call.checks.timeout, 'fail');
   });
 
+  test("SvelteKit's $lib alias: src/lib of the project", async () => {
+    await mkdir(join(root, 'src', 'lib', 'util'), { recursive: true });
+    await writeFile(join(root, 'src', 'lib', 'util', 'openai.ts'), "import OpenAI from 'openai';\nexport const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });\n");
+    const route = "import { json } from '@sveltejs/kit';\nimport { openai } from '$lib/util/openai.js';\nexport const POST = async ({ request }) => {\n  const res = await openai.chat.completions.create(await request.json());\n  return json({ text: res.choices[0].message.content });\n};\n";
+    const path = join(root, 'src', 'routes', 'chat', '+server.ts');
+    const { result, tree } = analyzeSource(route, 'typescript', DEFAULT_CONFIG, undefined, { path, resolver });
+    tree.delete();
+    assert.deepEqual(result.calls.map((c) => c.checks.timeout), ['fail'], 'the client there has no timeout');
+  });
+
   test('the @/ alias in a workspace with no package.json: the workspace folder (then its src/) is where it starts', async () => {
     const bare = await mkdtemp(join(tmpdir(), 'mlship-ws-bare-'));
     try {

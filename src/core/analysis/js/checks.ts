@@ -274,7 +274,7 @@ export class Checker {
   private blockRethrows(block: JNode): boolean {
     const stmts = namedKids(block);
     const throws = stmts.some((s) => {
-      if (s.type === 'throw_statement') return true;
+      if (s.type === 'throw_statement') return !this.throwsHttpError(s);
       const e = namedKids(s)[0];
       if (s.type === 'return_statement' && e) return this.isRejectCall(unwrap(e));
       if (s.type === 'expression_statement' && e) return this.isRejectCall(unwrap(e));
@@ -289,6 +289,26 @@ export class Checker {
       return false;
     }
     return true;
+  }
+
+  /**
+   * A `throw` that answers with an HTTP error, the way these frameworks do (as FastAPI's `HTTPException`): SvelteKit's
+   * `error(500, …)`, h3/Nuxt's `createError(…)`, NestJS's `new …Exception(…)`, Hono's `new HTTPException(…)`,
+   * `http-errors`.
+   */
+  private throwsHttpError(t: JNode): boolean {
+    const e = namedKids(t)[0];
+    const u = e ? unwrap(e) : undefined;
+    const callee = u?.type === 'call_expression' ? child(u, 'function') : u?.type === 'new_expression' ? child(u, 'constructor') : undefined;
+    if (!callee) return false;
+    const v = this.r.eval(unwrap(callee));
+    if (v.k !== 'mod') return false;
+    const last = v.path[v.path.length - 1] ?? '';
+    if (v.mod === '@sveltejs/kit') return last === 'error';
+    if (v.mod === 'h3' || v.mod === '#imports' || v.mod === '#global') return last === 'createError';
+    if (v.mod === '@nestjs/common') return /Exception$/.test(last);
+    if (/^hono(?:\/|$)/.test(v.mod)) return last === 'HTTPException';
+    return v.mod === 'http-errors';
   }
 
   /** Every in-file caller of `fn` (at least one) is itself guarded. */
@@ -410,11 +430,23 @@ export class Checker {
     return cf;
   }
 
-  /** A recorder call (`logger.info(…)`, `span.setAttributes(…)`) with a model version among its arguments. */
+  /**
+   * A recorder call (`logger.info(…)`, `span.setAttributes(…)`) with a model version among its arguments: a name or
+   * property (`modelVersion`, `res.model`) or a key (`"model_version": v`), not a word of a message ("querying model:").
+   */
   private recordsVersionCall(n: JNode, callee: JNode): boolean {
     if (!this.isRecorder(callee)) return false;
     const a = child(n, 'arguments');
-    return a !== undefined && VERSION_RE.test(text(this.ast, a));
+    if (a === undefined || !VERSION_RE.test(text(this.ast, a))) return false;
+    const ast = this.ast;
+    const nodes = ast.nodes;
+    for (let i = a.idx + 1; i <= a.last; i++) {
+      const x = nodes[i] as JNode;
+      if (x.type === 'identifier' || x.type === 'property_identifier' || x.type === 'shorthand_property_identifier') {
+        if (versionName(text(ast, x))) return true;
+      } else if (x.type === 'string' && x.field === 'key' && versionName(stringValue(ast, x) ?? '')) return true;
+    }
+    return false;
   }
 
   /**
@@ -1073,6 +1105,11 @@ export class Checker {
     if (exits.length === 0) return 'n/a';
     // The workspace function it calls records the version, or hands it back with the prediction.
     if (d.wrapped?.traced) return 'pass';
+    // A hosted model's answer handed on whole names the model that made it (`model`, Vertex's `deployedModelId`).
+    if (carriesModel(d)) {
+      const names = this.answerNames(d);
+      if (exits.every((e) => this.wholeAnswer(e, d, names))) return 'pass';
+    }
     const unit = this.unitOf(d.node);
     if (this.unitFacts(unit).versionRecorded || exits.some((e) => this.carriesVersion(e, unit))) return 'pass';
     if (exits.every((e) => e.kind === 'return') && unit.type !== 'program' && !this.exported(unit)) {
@@ -1080,6 +1117,48 @@ export class Checker {
       if (sites && sites.length > 0 && !sites.some((s) => this.leaves(s, 1))) return 'n/a';
     }
     return 'fail';
+  }
+
+  /**
+   * The names that hold a hosted model's whole answer: the call's value (`const res = await client…create(…)`) and, for
+   * a request, its body read whole (`const data = await res.json()`).
+   */
+  private answerNames(d: Detected): Set<string> {
+    const ast = this.ast;
+    const out = new Set<string>();
+    const decl = outerValue(d.node).parent;
+    const name = decl?.type === 'variable_declarator' ? child(decl, 'name') : undefined;
+    if (!name || name.type !== 'identifier') return out;
+    out.add(text(ast, name));
+    if (d.kind !== 'remote' || d.client === 'sdk') return out;
+    const facts = this.unitFacts(this.unitOf(d.node));
+    for (const f of this.window(facts.flows, d.node.end)) {
+      if (f.type !== 'variable_declarator') continue;
+      const v = child(f, 'value');
+      const target = child(f, 'name');
+      const call = v ? unwrap(v) : undefined;
+      const fn = call?.type === 'call_expression' ? child(call, 'function') : undefined;
+      const fu = fn ? unwrap(fn) : undefined;
+      if (target?.type === 'identifier' && fu?.type === 'member_expression' && propName(ast, child(fu, 'property')) === 'json' && text(ast, child(fu, 'object') ?? fu) === text(ast, name)) out.add(text(ast, target));
+    }
+    return out;
+  }
+
+  /** The exit hands on the answer itself (or its JSON text), not something read from it. */
+  private wholeAnswer(e: Sink, d: Detected, names: ReadonlySet<string>): boolean {
+    const ast = this.ast;
+    let n: JNode | undefined = e.carrier.type === 'arguments' ? namedKids(e.carrier)[0] : e.carrier;
+    // Through `JSON.stringify(x)` and a responder's `json(x)` (SvelteKit, Hono) to what they are given.
+    for (let i = 0; n && i < 3; i++) {
+      const u: JNode = unwrap(n);
+      const fn = u.type === 'call_expression' ? child(u, 'function') : undefined;
+      const callee = fn ? text(ast, unwrap(fn)).replace(/\s+/g, '') : '';
+      if (callee !== 'JSON.stringify' && callee !== 'json' && !/^(?:c|ctx)\.json$/.test(callee)) break;
+      n = argsOf(u)[0];
+    }
+    if (!n) return false;
+    const u = unwrap(n);
+    return u === d.node || (u.type === 'identifier' && names.has(text(ast, u)));
   }
 
   /** Where the value of `call` (or what is derived from it) leaves its function: returns, responses, stores, messages. */
@@ -1169,6 +1248,14 @@ const LABEL_KEY_RE = /^(?:label|output_label|className|class|predictedLabel|pred
 const ANSWER_KEY_RE = /^(?:label|class|class_?name|prediction|predicted(?:_?[a-z]+)?|result|category|outcome|verdict)$/i;
 /** A version or model id travelling with the value (or recorded next to it). */
 const VERSION_RE = /version|model_?id|modelId|model_name|modelName|\bmodel\s*:|\bmodel\b\s*[,}]/i;
+/** A name or key that holds a model version or id (`modelVersion`, `MODEL_VERSION`, `model_id`, `res.model`). */
+const VERSION_NAME_RE = /version$|^model_?id$|^modelId$|^model_?name$|^modelName$|^model$/i;
+/** Versions of something else than the model. */
+const OTHER_VERSION_RE = /^(?:api|python|node|schema|protocol|http|app|sdk|client|package)_?version$/i;
+
+function versionName(name: string): boolean {
+  return VERSION_NAME_RE.test(name) && !OTHER_VERSION_RE.test(name);
+}
 /** Methods that put a value into a collection. */
 /** `callFacts` bits: an argmax; a flow site (a member call with a callback, a mutator); a recorder given a version. */
 const REGISTRATIONS = /^(?:on|once|off|addListener|addEventListener|prependListener|subscribe|psubscribe|consume|listen|register|handle|use|process|route|command|action|hears|event|get|post|put|patch|delete|all|setTimeout|setInterval|setImmediate|nextTick|queueMicrotask|requestAnimationFrame|worker|define|every|cron)$/;
@@ -1453,3 +1540,11 @@ function patternInCallbackOf(pat: JNode, test: (recv: JNode | undefined) => bool
   return u.type === 'member_expression' && test(child(u, 'object'));
 }
 
+
+/** Hosted chat and completion answers name their model (`model`); Vertex AI predictions their `deployedModelId`. */
+function carriesModel(d: Detected): boolean {
+  if (d.kind === 'vertex') return true;
+  if (d.kind !== 'remote') return false;
+  if (d.client === 'sdk') return /^(?:openai|anthropic|mistral|gemini)$/.test(d.sdk ?? '') && /(?:completions\.create|messages\.create|responses\.create|createCompletion|createChatCompletion|chat\.complete|generateContent)$/.test(d.label);
+  return d.hosted === true && /\/v1\/(?:chat\/)?completions|\/v1\/messages|\/v1\/responses|:generateContent/.test(d.label);
+}

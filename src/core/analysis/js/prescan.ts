@@ -34,7 +34,7 @@ const ORT_METHOD_RE = /\.\s*run\s*\(/g;
  * Names imported from modules of the workspace (their summaries may make calls through them predictions): the names
  * (group 1 or 3) and the module specifier (group 2 or 4).
  */
-const WORKSPACE_IMPORT_RE = /\bimport\s+(?:type\s+)?([\w$\s{},*]+?)\s+from\s*['"]((?:\.{1,2}\/|@\/|~\/)[^'"]*)['"]|\b(?:const|let|var)\s+([\w$]+|\{[^}]*\})\s*=\s*(?:await\s+)?(?:require|import)\s*\(\s*['"]((?:\.{1,2}\/|@\/|~\/)[^'"]*)['"]/g;
+const WORKSPACE_IMPORT_RE = /\bimport\s+(?:type\s+)?([\w$\s{},*]+?)\s+from\s*['"]((?:\.{1,2}\/|@\/|~\/|\$lib\/)[^'"]*)['"]|\b(?:const|let|var)\s+([\w$]+|\{[^}]*\})\s*=\s*(?:await\s+)?(?:require|import)\s*\(\s*['"]((?:\.{1,2}\/|@\/|~\/|\$lib\/)[^'"]*)['"]/g;
 
 /**
  * Which workspace modules the pre-scan follows the imported names of: called with a module specifier (`./ml`), true

@@ -89,7 +89,7 @@ interface ClassInfo {
   methods: Map<string, JNode>;
 }
 
-const GLOBAL_NAMES = new Set(['fetch', '$fetch', 'URL', 'AbortController', 'AbortSignal', 'Promise', 'Math', 'require', 'console', 'JSON', 'Array', 'Object']);
+const GLOBAL_NAMES = new Set(['fetch', '$fetch', 'URL', 'AbortController', 'AbortSignal', 'Promise', 'Math', 'require', 'console', 'JSON', 'Array', 'Object', 'createError']);
 
 
 
@@ -939,9 +939,9 @@ export class Resolver {
   }
 }
 
-/** A module of the workspace (relative, or the `@/` and `~/` aliases), not a package. */
+/** A module of the workspace (relative, or the `@/`, `~/` and SvelteKit's `$lib/` aliases), not a package. */
 export function isWorkspaceModule(mod: string): boolean {
-  return mod.startsWith('.') || mod.startsWith('/') || mod.startsWith('@/') || mod.startsWith('~/');
+  return mod.startsWith('.') || mod.startsWith('/') || mod.startsWith('@/') || mod.startsWith('~/') || mod.startsWith('$lib/');
 }
 
 /** What another module's summary says a name holds, as a value of the evaluator. */

@@ -24,6 +24,9 @@ const STORE_RECEIVERS = /(?:db|database|prisma|knex|pool|client|conn|connection|
 const BARE_STORES = /^(?:fetchMutation|runMutation|writeFile\w*|appendFile\w*|saveTo\w*|insertInto\w*|persist\w*|setDoc|addDoc|updateDoc|set|push|update)$/;
 /** Sending to another thread, page or process. */
 const SEND_METHODS = /^(?:postMessage|emit|send|broadcast|publish|dispatchEvent)$/;
+/** Chat bots answering (Telegraf/grammY `ctx.reply`, discord.js `message.reply`, `interaction.editReply`, `bot.telegram.sendMessage`). */
+const BOT_REPLIES = /^(?:reply|replyWith\w+|editReply|followUp|sendMessage|sendPhoto|editMessageText)$/;
+const BOT_RECEIVERS = /^(?:ctx|context|message|msg|interaction|bot|telegram|api|channel|thread)$/;
 const SENDERS = /^(?:self|globalThis|window|parent|port|parentPort|worker|ws|socket|io|channel|conn|client|peer|bc|broadcast\w*|sse|stream)$/i;
 const DOM_PROPS = /^(?:textContent|innerText|innerHTML|outerHTML|value|src|title|placeholder|nodeValue|data)$/;
 const DOM_METHODS = /^(?:alert|confirm|append|appendChild|prepend|insertAdjacentHTML|insertAdjacentText|createTextNode|html|text|write|writeln|setText|setState|setAttribute|replaceChildren|fillText|strokeText|render|speak|toast|notify|showMessage|showInformationMessage|showWarningMessage|showErrorMessage)$/;
@@ -67,6 +70,7 @@ export function callSink(ast: Ast, call: JNode): SinkKind | undefined {
   // AWS SDK v3: client.send(new PutItemCommand(…)), DynamoDB DocumentClient commands, SQS/SNS/Kinesis/S3 writes.
   if (name === 'send' && recv !== '' && /^new\s+(?:Put|Update|BatchWrite|TransactWrite|Insert|Create|SendMessage|Publish|PutRecords?|Upload)\w*Command\b/.test(text(ast, argsOfCall(call)[0] ?? call))) return 'store';
   if (SEND_METHODS.test(name) && (recv === '' ? name === 'postMessage' : SENDERS.test(recv))) return 'send';
+  if (BOT_REPLIES.test(name) && BOT_RECEIVERS.test(recv)) return 'send';
   if (DOM_METHODS.test(name) || (recv === '' && /^set[A-Z]/.test(name))) return 'display';
   if (STORE_METHODS.test(name) && recv !== '' && (STORE_RECEIVERS.test(recv) || /^[A-Z]/.test(recv) || /^(?:insert|save|create|update|upsert|persist|store|writeFile|appendFile|runMutation|mutation)/.test(name))) {
     // In-memory collections and DOM factories are not stores.

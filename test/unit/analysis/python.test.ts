@@ -659,6 +659,19 @@ describe('python analyzer: no-confidence', () => {
 });
 
 describe('python analyzer: no-timeout', () => {
+  it('a URL a parameter defaults to is the request\'s endpoint', () => {
+    const src = py([
+      'import requests',
+      'BACKEND = "http://fastapi:8000/predict"',
+      'def process(image, server_url: str = BACKEND, retries=3):',
+      '    return requests.post(server_url, data=image, timeout=10).json()',
+      'def other(image, server_url):',
+      '    return requests.post(server_url, data=image, timeout=10).json()',
+    ]);
+    assert.equal(callAt(src, 4)?.label, 'requests.post to /predict');
+    assert.equal(callAt(src, 6), undefined, 'a parameter with no default and no name saying so is any URL');
+  });
+
   it('Gemini: a call with a timeout in its request options passes; the fix writes one there', () => {
     const src = py([
       'import google.generativeai as genai',

@@ -12,7 +12,7 @@ import { isTestFile } from '../paths';
 import { GENERATION_PARAMS, isHostedModelUrl } from '../urls';
 import { classifyCallees, DECIDES, type Flow, isMetricCallee, labelName, LEAVES, numericName, type Sink, useAround } from './flow';
 import { rescanPython } from './rescan';
-import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span, topLevelStarts } from './scan';
+import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, matchParen, type Scan, scanPython, type Span, topLevelStarts } from './scan';
 import { TreeIndex } from './treeIndex';
 
 export interface ArgInfo {
@@ -1405,10 +1405,39 @@ export class PyContext {
         const ext = this.external(this.resolveDotted(t));
         if (ext?.kind === 'inference-url') return ext.url ?? t;
       }
+      // A parameter whose default is an endpoint (`def process(image, server_url=BACKEND)`).
+      if (found.length === 0 && !t.includes('.')) {
+        const d = this.paramDefault(functionAt(this.scan, at), t);
+        const url = d ? this.urlOf(d, d.start, depth + 1) : undefined;
+        if (url) return url;
+      }
       // A variable, attribute or parameter named for an inference endpoint (`self._prediction_url`, `scoring_api`).
       if (INFERENCE_URL_NAME.test(lastSeg(t))) return t;
     }
     return undefined;
+  }
+
+  /** The default value of parameter `name` of function `scope` (`server_url: str = backend`), if it has one. */
+  private paramDefault(scope: number, name: string): Span | undefined {
+    if (scope < 0) return undefined;
+    const d = this.scan.defs[scope] as DefInfo;
+    const masked = this.scan.masked;
+    const open = masked.indexOf('(', d.headerStart);
+    if (open < 0 || open > d.end) return undefined;
+    const close = matchParen(masked, open, d.end);
+    if (close < 0) return undefined;
+    const params = masked.slice(open + 1, close);
+    const m = new RegExp(`(?:^|,)\\s*${name}\\s*(?::[^=,]*)?=\\s*`).exec(params);
+    if (!m) return undefined;
+    const start = open + 1 + m.index + m[0].length;
+    let end = start;
+    for (let depth = 0; end < close; end++) {
+      const c = masked[end];
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') depth--;
+      else if (c === ',' && depth === 0) break;
+    }
+    return end > start ? { start, end } : undefined;
   }
 
   private receiverOf(site: CallSite, call: Span): string {

@@ -7,7 +7,7 @@ import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, L
 import { enclosingFunction, type PyFunction, returnPlaceholder } from './fallback';
 import type { AnalysisConfig, CodeFix, Finding, Position, Range, SourceContext, TextEdit } from '../types';
 import { analyzePython, type CallRecord, type PyContext } from './context';
-import { type Assign, inSpans, lastNumberAtOrBefore, maskPython, type Scan, type Span } from './scan';
+import { type Assign, inSpans, lastNumberAtOrBefore, maskPython, matchParen, type Scan, type Span } from './scan';
 
 const THRESHOLD = CONFIDENCE_THRESHOLD_NAME;
 
@@ -722,18 +722,6 @@ const CLIENT_TIMEOUT_ARGS: Record<string, string[]> = {
   mistralai: ['timeout_ms'],
 };
 
-function matchParen(masked: string, open: number, limit: number): number {
-  let depth = 0;
-  for (let i = open; i < Math.min(limit, masked.length); i++) {
-    const c = masked[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
-}
 
 function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;

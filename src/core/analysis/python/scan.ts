@@ -876,3 +876,17 @@ export function classAt(scan: Scan, offset: number): number {
   while (i >= 0 && (scan.defs[i] as DefInfo).kind !== 'class') i = (scan.defs[i] as DefInfo).parent;
   return i;
 }
+
+/** The bracket closing the one at `open` (any of `([{`), before `limit`; -1 when none does. */
+export function matchParen(masked: string, open: number, limit: number): number {
+  let depth = 0;
+  for (let i = open; i < Math.min(limit, masked.length); i++) {
+    const c = masked[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}

@@ -135,6 +135,23 @@ describe('JS/TS light inter-file resolution', () => {
     assert.equal(call.checks.timeout, 'fail');
   });
 
+  test('a singleton class of another module whose static getInstance() gives a transformers.js pipeline', async () => {
+    const dir = await mkdtemp(join(root, 'single-'));
+    await writeFile(join(dir, 'pipeline.ts'), `import { Pipeline, pipeline } from '@xenova/transformers';
+export class PipelineSingleton {
+  private static instance?: Pipeline;
+  static async getInstance(): Promise<Pipeline> {
+    if (!this.instance) this.instance = await pipeline('token-classification', 'Xenova/bert-base-NER');
+    return this.instance;
+  }
+}
+`);
+    const route = "import { PipelineSingleton } from './pipeline';\nexport async function GET(req: Request) {\n  const classifier = await PipelineSingleton.getInstance();\n  return Response.json(await classifier(new URL(req.url).searchParams.get('text')));\n}\n";
+    const { result, tree } = analyzeSource(route, 'typescript', DEFAULT_CONFIG, undefined, { path: join(dir, 'route.ts'), resolver });
+    tree.delete();
+    assert.deepEqual(result.calls.map((c) => `${c.range.start.line + 1} ${c.kind}`), ['4 hf-pipeline']);
+  });
+
   test("SvelteKit's $lib alias: src/lib of the project", async () => {
     await mkdir(join(root, 'src', 'lib', 'util'), { recursive: true });
     await writeFile(join(root, 'src', 'lib', 'util', 'openai.ts'), "import OpenAI from 'openai';\nexport const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });\n");

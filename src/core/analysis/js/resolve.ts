@@ -755,9 +755,10 @@ export class Resolver {
         case 'mod': {
           if (typeof el !== 'string') return UNKNOWN;
           if (el === 'default' && cur.path.length === 0) break;
-          // `import * as ml from './ml'; ml.session`: what that module exports.
-          if (cur.path.length === 0 && isWorkspaceModule(cur.mod)) {
-            const ext = this.external(cur.mod, el);
+          // `import * as ml from './ml'; ml.session`: what that module exports; `Singleton.getInstance`: a static factory
+          // of a class it exports.
+          if (cur.path.length <= 1 && isWorkspaceModule(cur.mod)) {
+            const ext = this.external(cur.mod, cur.path.length === 0 ? el : `${cur.path[0]}.${el}`);
             if (ext) {
               cur = ext;
               break;

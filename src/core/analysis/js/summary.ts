@@ -41,6 +41,8 @@ export function summarizeModule(tree: Tree, source: string): ModuleSummary {
           const key = isDefault ? 'default' : name ? text(ast, name) : undefined;
           const sym = key !== undefined && !out.has(key) ? symbolOf(checker, { k: 'class', node: decl }, urls, wrapped) : undefined;
           if (key !== undefined && sym) out.set(key, sym);
+          // Static factories (`PipelineSingleton.getInstance()` giving a pipeline), as `Class.method`.
+          if (key !== undefined) for (const [method, made] of staticFactories(checker, decl, urls, wrapped)) out.set(`${key}.${method}`, made);
         } else if (decl.type === 'function_declaration' || decl.type === 'generator_function_declaration') {
           const name = child(decl, 'name');
           if (name) put(isDefault ? 'default' : text(ast, name), name);
@@ -129,6 +131,21 @@ function wrappersOf(ast: Ast, env: DetectEnv, checker: Checker): Map<JNode, Wrap
     if (!checker.exits(d.node, d).some((e) => e.kind === 'return')) continue;
     const { checks } = checker.check(d);
     out.set(fn, { label: d.label, returnsLabel: checks.confidence === 'fail', traced: checks.trace === 'pass', promise: isAsyncFn(ast, fn) || d.promise });
+  }
+  return out;
+}
+
+/** The methods of a class that return a model, a session or a client (a singleton's static `getInstance`). */
+function staticFactories(checker: Checker, cls: JNode, urls: { test(url: string): boolean }, wrapped: ReadonlyMap<JNode, WrappedCall>): [string, ExternalSymbol][] {
+  const ast = checker.r.ast;
+  const body = child(cls, 'body');
+  const out: [string, ExternalSymbol][] = [];
+  for (const m of body ? namedKids(body) : []) {
+    // (The copy keeps no `static` keyword: an instance method so named is never reached as `Class.method`.)
+    if (m.type !== 'method_definition') continue;
+    const name = propName(ast, child(m, 'name'));
+    const made = name !== undefined ? symbolOf(checker, checker.r.returnVal(m, 0), urls, wrapped, true) : undefined;
+    if (name !== undefined && made) out.push([name, { ...made, factory: true }]);
   }
   return out;
 }

@@ -2535,7 +2535,8 @@ export function analyzePython(source: string, tree: Tree, config: AnalysisConfig
 
 /**
  * What the module's top-level names hold, for the files that import them. `tree` may be a function that parses the
- * text: the summary reads the text scan only, and never calls it.
+ * text: the summary reads the text scan, and calls it only where a predict call of a function that may wrap a model
+ * needs the tree (see `summarizeWrappers`), as an analysis of the module would.
  */
 export function summarizePython(source: string, tree: Tree | (() => Tree)): ModuleSummary {
   return new PyContext(source, tree, DEFAULT_CONFIG).summarize();

@@ -760,6 +760,22 @@ describe('python analyzer: no-timeout', () => {
 describe('python analyzer: untraced-prediction', () => {
   const head = ['import logging', 'import joblib', 'logger = logging.getLogger(__name__)', 'MODEL_VERSION = "1"', 'model = joblib.load("m")  # mlship: ignore'];
 
+  it('a streamed answer put together with `+=` goes where the accumulator goes', () => {
+    const src = py([
+      'import replicate',
+      'from flask import Flask, render_template',
+      'app = Flask(__name__)',
+      '@app.post("/predict")',
+      'def predict():',
+      '    result = ""',
+      '    output = replicate.run("meta/llama-2-7b-chat", input={"prompt": "hi"})',
+      '    for chunk in output:',
+      '        result += chunk',
+      '    return render_template("index.html", text=result)',
+    ]);
+    assert.equal(callAt(src, 7)?.checks.trace, 'fail');
+  });
+
   it('a hosted answer handed back whole names its model; a value read from it does not', () => {
     const src = py([
       'from openai import OpenAI',

@@ -2337,6 +2337,11 @@ export class PyContext {
     const { sink, carrier } = classifyCallees(callees, isRecorder);
     if (sink) m.sinks.push(sink);
     if (carrier) m.carrier = carrier;
+    else if (kw === '') {
+      // An accumulator: `text += chunk` (a streamed answer put together), `total += p`.
+      const aug = /^([A-Za-z_][\w.]*)\s*(?:[-+*/%@&|^]|\/\/|\*\*)=/.exec(text);
+      if (aug?.[1] && ls + aug[0].length <= offset) m.carrier = aug[1];
+    }
     const key = /["']([A-Za-z_]\w*)["']\s*:\s*(?:\w+\()?\s*$/.exec(this.source.slice(Math.max(ls, offset - 60), offset))?.[1];
     if (key && labelName(key)) m.label = true;
     const use = useAround(masked.slice(Math.max(ls, offset - 60), offset), masked.slice(offset + length, Math.min(le, offset + length + 60)));

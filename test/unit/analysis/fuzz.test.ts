@@ -585,7 +585,8 @@ function incrementalLanguage(lang: Language, seeds: readonly string[]): Incremen
     if (/\r(?!\n)/.test(a)) stats.loneCr++;
     const config = chance(rng, 0.5) ? DEFAULT_CONFIG : CUSTOM_CONFIG;
     let doc = TextDocument.create('file:///fuzz', lang, 1, a);
-    const { tree: old } = analyzeSource(a, lang, config);
+    // As the language server analyzes: keeping what the reanalysis after the edit reuses.
+    const { tree: old } = analyzeSource(a, lang, config, undefined, { keepForEdits: true });
     // The same edits with tree-sitter's own points (rows split at \n only): the reference incremental parse.
     const ref = parse(a, lang);
     // One to three changes in one didChange notification, each applied to the tree, then to the document.
@@ -602,7 +603,7 @@ function incrementalLanguage(lang: Language, seeds: readonly string[]): Incremen
       ref.edit(exact);
     }
     const b = doc.getText();
-    const inc = analyzeSource(b, lang, config, old);
+    const inc = analyzeSource(b, lang, config, old, { keepForEdits: true });
     const refTree = parse(b, lang, ref);
     const fresh = analyzeSource(b, lang, config);
     try {

@@ -17,6 +17,9 @@ import { mulberry32 } from '../../../src/core/util/random';
 import { corpusFiles } from '../../corpusFiles';
 import { editTree, position, treeText } from './editTree';
 
+/** Analyses that keep what the reanalysis after the next edit reuses, as the language server asks for. */
+const KEEP = { keepForEdits: true };
+
 const same = (a: { calls: unknown[]; findings: unknown[] } | undefined, b: { calls: unknown[]; findings: unknown[] } | undefined): boolean =>
   JSON.stringify({ c: a?.calls ?? [], f: a?.findings ?? [] }) === JSON.stringify({ c: b?.calls ?? [], f: b?.findings ?? [] });
 
@@ -339,14 +342,14 @@ describe('JS/TS analysis shortcuts', () => {
     let compared = 0;
     for (const { name, text: original, lang } of sources.filter((s) => s.name.startsWith('generated') || /argmax|untraced|openai|tfjs-detector/.test(s.name))) {
       let text = original;
-      let tree: Tree = analyzeSource(text, lang, DEFAULT_CONFIG).tree;
+      let tree: Tree = analyzeSource(text, lang, DEFAULT_CONFIG, undefined, KEEP).tree;
       for (let e = 0; e < 25; e++) {
         const at = Math.floor(rng() * text.length);
         const r = rng();
         const [del, ins] = r < 0.35 ? [0, ' '] : r < 0.5 ? [1, ''] : r < 0.65 ? [0, '\n'] : r < 0.8 ? [0, 'x'] : [0, `${text.split('\n')[Math.floor(rng() * 40)] ?? ''}\n`];
         const next = text.slice(0, at) + ins + text.slice(at + del);
         tree.edit({ startIndex: at, oldEndIndex: at + del, newEndIndex: at + ins.length, startPosition: position(text, at), oldEndPosition: position(text, at + del), newEndPosition: position(next, at + ins.length) });
-        const incremental = analyzeSource(next, lang, DEFAULT_CONFIG, tree);
+        const incremental = analyzeSource(next, lang, DEFAULT_CONFIG, tree, KEEP);
         const fresh = analyzeSource(next, lang, DEFAULT_CONFIG);
         // The incremental reparse gives the tree of a fresh parse (see parse), and the analysis the same results.
         assert.equal(treeText(incremental.tree), treeText(fresh.tree), `${name}, edit ${e}: ${JSON.stringify(ins)} at ${at}: tree`);
@@ -366,12 +369,12 @@ describe('JS/TS analysis shortcuts', () => {
     for (const [lang, seed] of [['typescript', 31], ['python', 32]] as const) {
       const rng = mulberry32(seed);
       let text = generateSource(lang, 2000, seed);
-      let tree: Tree = analyzeSource(text, lang, DEFAULT_CONFIG).tree;
+      let tree: Tree = analyzeSource(text, lang, DEFAULT_CONFIG, undefined, KEEP).tree;
       let compared = 0;
       let withFindings = 0;
       for (let e = 0; e < 40; e++) {
         const { next, row, column, inserted } = benchmarkEdit(rng, text, e, tree);
-        const incremental = analyzeSource(next, lang, DEFAULT_CONFIG, tree);
+        const incremental = analyzeSource(next, lang, DEFAULT_CONFIG, tree, KEEP);
         const fresh = analyzeSource(next, lang, DEFAULT_CONFIG);
         // The incremental reparse gives the tree of a fresh parse (see parse), and the analysis the same results.
         assert.equal(treeText(incremental.tree), treeText(fresh.tree), `${lang}, edit ${e}: ${JSON.stringify(inserted)} at ${row + 1}:${column + 1}: tree`);
@@ -393,11 +396,11 @@ describe('JS/TS analysis shortcuts', () => {
     // where tree-sitter's incremental reparse alone read the following `catch (err)` differently from a fresh parse.
     const rng = mulberry32(6);
     let text = generateSource('typescript', 2000, 5);
-    let tree: Tree = analyzeSource(text, 'typescript', DEFAULT_CONFIG).tree;
+    let tree: Tree = analyzeSource(text, 'typescript', DEFAULT_CONFIG, undefined, KEEP).tree;
     let broken = 0;
     for (let e = 0; e < 24; e++) {
       const { next, row, column, inserted } = benchmarkEdit(rng, text, e, tree);
-      const incremental = analyzeSource(next, 'typescript', DEFAULT_CONFIG, tree, { keepForEdits: true });
+      const incremental = analyzeSource(next, 'typescript', DEFAULT_CONFIG, tree, KEEP);
       const fresh = analyzeSource(next, 'typescript', DEFAULT_CONFIG);
       const where = `edit ${e}: ${JSON.stringify(inserted)} at ${row + 1}:${column + 1}`;
       try {
@@ -420,10 +423,10 @@ describe('JS/TS analysis shortcuts', () => {
     const call = 'const out = await s.run({ x });\nexport default out;\n';
     const texts = [`${header}// mlship-ignore no-fallback\n${call}`, `${header}// nothing to ignore\n${call}`, `${header}// mlship-ignore\n${call}`, `${header}// nothing to ignore\n${call}`];
     let text = texts[0] as string;
-    let tree: Tree = analyzeSource(text, 'typescript', DEFAULT_CONFIG).tree;
+    let tree: Tree = analyzeSource(text, 'typescript', DEFAULT_CONFIG, undefined, KEEP).tree;
     for (const next of texts.slice(1)) {
       editTree(tree, text, next);
-      const incremental = analyzeSource(next, 'typescript', DEFAULT_CONFIG, tree);
+      const incremental = analyzeSource(next, 'typescript', DEFAULT_CONFIG, tree, KEEP);
       const fresh = analyzeSource(next, 'typescript', DEFAULT_CONFIG);
       assert.deepEqual(incremental.result, fresh.result, next);
       fresh.tree.delete();
@@ -437,9 +440,9 @@ describe('JS/TS analysis shortcuts', () => {
   test('a name declared in a block at the top level (as a broken brace leaves it) is found after an edit of a function that uses it', () => {
     const text = "import * as ort from 'onnxruntime-node';\n{\n  console.log('loading');\n  const scorer = await ort.InferenceSession.create('m.onnx');\n}\nexport async function score(x) {\n  const out = await scorer.run({ x });\n  return out;\n}\n";
     const next = text.replace('return out;', 'return  out;');
-    const first = analyzeSource(text, 'typescript', DEFAULT_CONFIG);
+    const first = analyzeSource(text, 'typescript', DEFAULT_CONFIG, undefined, KEEP);
     editTree(first.tree, text, next);
-    const incremental = analyzeSource(next, 'typescript', DEFAULT_CONFIG, first.tree);
+    const incremental = analyzeSource(next, 'typescript', DEFAULT_CONFIG, first.tree, KEEP);
     const fresh = analyzeSource(next, 'typescript', DEFAULT_CONFIG);
     assert.equal(fresh.result.calls.length, 1);
     assert.deepEqual(incremental.result, fresh.result);
@@ -724,14 +727,14 @@ describe('JS/TS analysis shortcuts', () => {
     for (const { name, text: original, lang } of files) {
       const big = original.length > 20_000;
       let text = original;
-      let tree: Tree = analyzeSource(text, lang, DEFAULT_CONFIG).tree;
+      let tree: Tree = analyzeSource(text, lang, DEFAULT_CONFIG, undefined, KEEP).tree;
       let repair: string | undefined;
       for (let e = 0; e < (big ? 40 : 6); e++) {
         const step = repair !== undefined ? { next: repair, kind: 'repair', breaks: false } : edit(rng, text);
         repair = step.breaks ? text : undefined;
         const next = step.next;
         editTree(tree, text, next);
-        const incremental = analyzeSource(next, lang, DEFAULT_CONFIG, tree);
+        const incremental = analyzeSource(next, lang, DEFAULT_CONFIG, tree, KEEP);
         const fresh = analyzeSource(next, lang, DEFAULT_CONFIG);
         // The incremental reparse gives the tree of a fresh parse (see parse), and the analysis the same results.
         assert.equal(treeText(incremental.tree), treeText(fresh.tree), `${name}, edit ${e} (${step.kind}): tree`);

@@ -41,6 +41,12 @@ export interface RunOptions {
   only?: number;
   /** Copy only the top-level statements the pre-scan says may matter (the diagnostics; fixes copy everything). */
   selective?: boolean;
+  /**
+   * With `selective`: nothing is kept for a reanalysis after an edit (`mlship check`, one analysis of a file). Where
+   * most top-level statements hold candidates anyway, every statement is copied: the names each uses and declares,
+   * which the selection reads, cost more to find than copying the few others.
+   */
+  oneShot?: boolean;
   /** The analysis of the text before an edit: unchanged statements keep their copies and, when nothing they depend on changed, their results. */
   previous?: Snapshot;
   /**
@@ -244,6 +250,20 @@ function nameless(inf: StatementInfo): boolean {
 }
 
 /** Whether a sorted list of offsets has one inside the statement. */
+/** Whether at least half the statements (comments aside) hold a candidate offset (both lists ascend). */
+function denseCandidates(statements: readonly Statement[], offsets: readonly number[]): boolean {
+  let seeds = 0;
+  let code = 0;
+  let o = 0;
+  for (const st of statements) {
+    if (st.type === 'comment') continue;
+    code++;
+    while (o < offsets.length && (offsets[o] as number) < st.start) o++;
+    if (o < offsets.length && (offsets[o] as number) < st.end) seeds++;
+  }
+  return seeds * 2 >= code;
+}
+
 function hasOffsetIn(offsets: readonly number[], st: Statement): boolean {
   const first = partitionPoint(offsets.length, (i) => (offsets[i] as number) < st.start);
   return first < offsets.length && (offsets[first] as number) < st.end;
@@ -386,6 +406,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   const reshaped: { start: number; copy: StatementCopy }[] = [];
   /** Statements outside the edited span: their index before the edit, and the shift of their offsets. */
   let moved = new Moved([], []);
+  /** A one-shot analysis of a file most of whose statements hold candidates: everything is copied (see `oneShot`). */
+  let dense = false;
   /** The line starts of `source`, from those before the edit. */
   let lines: number[] | undefined;
   /**
@@ -476,7 +498,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       offsets.sort((a, b) => a - b);
     } else {
       offsets = prescan(source, config, importFilter(context))?.offsets ?? [];
-      infos = statements.map((st) => info(source, st));
+      dense = options.oneShot === true && denseCandidates(statements, offsets);
+      if (!dense) infos = statements.map((st) => info(source, st));
     }
     if (offsets.length === 0) return undefined;
     // An edit that left every statement in its place (the usual one-line edit): the name index is carried over, and
@@ -503,7 +526,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       const shifted = new Set<number>();
       for (let i = 0; i < statements.length; i++) if (moved.has(i) && prev.kept.hasStatement(moved.old[i] as number)) shifted.add(i);
       kept = shifted;
-    } else kept = selectStatements(statements, infos, offsets);
+    } else kept = dense ? new Set(statements.keys()) : selectStatements(statements, infos, offsets);
     let copy = kept;
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {
       // Statements whose results still hold: unchanged, unaffected by the edit, and copied by this analysis and the
@@ -620,8 +643,10 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   // statement left out of the copy holds no call, or is clean).
   const recorders = new Set<number>();
   /** The start offsets of the selected statements (the snapshot's `kept`). */
-  const keptStarts = new SelectedStarts(statements, options.selective ? kept : new Set<number>());
-  if (options.selective) {
+  // (Both are kept for the next edit: a one-shot analysis needs neither.)
+  const keeps = options.selective === true && options.oneShot !== true;
+  const keptStarts = new SelectedStarts(statements, keeps ? kept : new Set<number>());
+  if (keeps) {
     const known = new Uint8Array(statements.length);
     for (let i = 0; i < statements.length; i++) {
       if (!prev || !moved.has(i) || !kept.has(i) || !prev.kept.hasStatement(moved.old[i] as number)) continue;
@@ -756,7 +781,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   }
   const ts = tree.language.types.includes('type_annotation');
   let snapshot: Snapshot | undefined;
-  if (options.selective) {
+  if (options.selective && !options.oneShot) {
     const copies = new Map<number, StatementCopy>();
     for (const c of ast.root.children) if (!ast.skipped.has(c)) copies.set(c.start, { top: c, list: ast.nodes, from: c.idx, delta: 0 });
     // Copies made earlier of statements left out this time stay for the next edit, their offsets a further edit
@@ -786,7 +811,9 @@ export const jsAnalyzer: LanguageAnalyzer = {
       const prev = previous ? snapshots.get(previous) : undefined;
       if (previous) snapshots.delete(previous);
       const reparsed = prev && previous && (tree.rootNode.hasError || previous.rootNode.hasError) ? previous.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex })) : undefined;
-      const a = runAnalysis(tree, source, config, { selective: true, ...(prev ? { previous: prev } : {}), ...(reparsed ? { reparsed } : {}) }, context);
+      // A reanalysis after the next edit reuses this one's snapshot only when asked to keep one (the language server).
+      const oneShot = context.keepForEdits !== true && !prev;
+      const a = runAnalysis(tree, source, config, { selective: true, ...(oneShot ? { oneShot } : {}), ...(prev ? { previous: prev } : {}), ...(reparsed ? { reparsed } : {}) }, context);
       if (a?.snapshot) snapshots.set(tree, a.snapshot);
       return a ? { calls: a.calls, findings: a.findings } : { calls: [], findings: [] };
     } catch {

@@ -147,8 +147,13 @@ export interface WrappedCall {
   label: string;
   /** What it returns is the hard label, with no score (the call inside fails no-confidence so). */
   returnsLabel: boolean;
-  /** What it returns carries the model version. */
+  /** It records the model version (or hands it back with the prediction, beside what the model answered). */
   traced: boolean;
+  /**
+   * It hands back a hosted model's whole answer, which names the model: traced where the caller hands that on whole
+   * too, not where it reads the text out of it.
+   */
+  answer?: boolean;
   /** JavaScript/TypeScript: it returns a promise (a `try` guards a call of it only when the call is awaited). */
   promise?: boolean;
 }

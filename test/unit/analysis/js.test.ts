@@ -704,6 +704,33 @@ export async function all(x: unknown, ctrl: AbortController, init: RequestInit) 
 });
 
 describe('JS analyzer: untraced-prediction', () => {
+  test('a version named in a recorded string counts; a message mentioning a model, the runtime version and a reassigned answer do not', () => {
+    check(`import * as ort from 'onnxruntime-node';
+import OpenAI from 'openai';
+const s = await ort.InferenceSession.create('m');
+const openai = new OpenAI({ timeout: 1000 });
+export async function a(f: Record<string, ort.Tensor>) {
+  try { const o = await s.run(f); span.setAttribute('model.version', tag); return o; } catch { return null; }
+}
+export async function b(f: Record<string, ort.Tensor>) {
+  try { const o = await s.run(f); logger.info('model_version=%s', ver); return o; } catch { return null; }
+}
+export async function c(f: Record<string, ort.Tensor>) {
+  try { const o = await s.run(f); console.error('Error querying model:', f); return o; } catch { return null; } // expect: untraced-prediction
+}
+export async function d(f: Record<string, ort.Tensor>) {
+  try { const o = await s.run(f); console.log('node', process.version); return o; } catch { return null; } // expect: untraced-prediction
+}
+export async function e(p) {
+  try {
+    let res = await openai.chat.completions.create({ model: 'gpt-4o', messages: p }); // expect: untraced-prediction
+    res = res.choices[0].message.content;
+    return res;
+  } catch { return null; }
+}
+`);
+  });
+
   test('a logging or recording call that mentions the model version', () => {
     check(`import * as ort from 'onnxruntime-node';
 import { trace } from '@opentelemetry/api';

@@ -448,6 +448,23 @@ describe('python analyzer: no-fallback', () => {
     assert.equal(callAt(src, 25)?.checks.fallback, 'pass');
   });
 
+  it('a handler with an earlier path that returns answers, whatever its last statement', () => {
+    const src = py([
+      ...head,
+      'def a(X, quiet):',
+      '    try:',
+      '        return model.predict(X)',
+      '    except ValueError:',
+      '        if quiet:',
+      '            return None',
+      '        if X is None:',
+      '            raise',
+      '        else:',
+      '            raise',
+    ]);
+    assert.equal(callAt(src, 7)?.checks.fallback, 'pass');
+  });
+
   it('does not count handlers that only re-raise (also after logging), nor try/finally', () => {
     const src = py([
       ...head,
@@ -665,11 +682,14 @@ describe('python analyzer: no-timeout', () => {
       'BACKEND = "http://fastapi:8000/predict"',
       'def process(image, server_url: str = BACKEND, retries=3):',
       '    return requests.post(server_url, data=image, timeout=10).json()',
+      'def typed(image, server_url: Union[str, None] = BACKEND, opts=dict(server_url=None)):',
+      '    return requests.post(server_url, data=image, timeout=10).json()',
       'def other(image, server_url):',
       '    return requests.post(server_url, data=image, timeout=10).json()',
     ]);
     assert.equal(callAt(src, 4)?.label, 'requests.post to /predict');
-    assert.equal(callAt(src, 6), undefined, 'a parameter with no default and no name saying so is any URL');
+    assert.equal(callAt(src, 6)?.label, 'requests.post to /predict', 'an annotation with a comma, a keyword of the same name inside another default');
+    assert.equal(callAt(src, 8), undefined, 'a parameter with no default and no name saying so is any URL');
   });
 
   it('Gemini: a call with a timeout in its request options passes; the fix writes one there', () => {
@@ -774,6 +794,27 @@ describe('python analyzer: untraced-prediction', () => {
       '    return render_template("index.html", text=result)',
     ]);
     assert.equal(callAt(src, 7)?.checks.trace, 'fail');
+  });
+
+  it('a count made from predictions is not an accumulator of them; an answer read after it is handed back is not whole', () => {
+    const src = py([
+      'import joblib',
+      'from openai import OpenAI',
+      'model = joblib.load("m")  # mlship: ignore',
+      'client = OpenAI(timeout=10)',
+      'def accuracy_of(rows, labels):',
+      '    hits = 0',
+      '    for x, y in zip(rows, labels):',
+      '        hits += int(model.predict([x])[0] == y)',
+      '    return hits / len(rows)',
+      'def ask(p, raw=False):',
+      '    r = client.chat.completions.create(model="gpt-4o", messages=p)',
+      '    if raw:',
+      '        return r',
+      '    return r.choices[0].message.content',
+    ]);
+    assert.equal(callAt(src, 8)?.checks.trace, 'n/a');
+    assert.equal(callAt(src, 11)?.checks.trace, 'fail');
   });
 
   it('a hosted answer handed back whole names its model; a value read from it does not', () => {

@@ -135,6 +135,28 @@ describe('JS/TS light inter-file resolution', () => {
     assert.equal(call.checks.timeout, 'fail');
   });
 
+  test('a hosted answer handed back whole by another module: traced where it is handed on whole, not where its text is read; evaluation code is no model-running function', async () => {
+    const dir = await mkdtemp(join(root, 'answer-'));
+    const lib = `import OpenAI from 'openai';
+const openai = new OpenAI({ timeout: 10_000 });
+export async function ask(q: string) {
+  return await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: q }] });
+}
+export async function evaluateAnswers(qs: string[]) {
+  const out = await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: qs.join('\\n') }] });
+  return out.choices[0].message.content;
+}
+`;
+    await writeFile(join(dir, 'ask.ts'), lib);
+    const summary = summarizeSource(lib, 'typescript');
+    assert.deepEqual(summary.get('ask'), { kind: 'predict-wrapper', factory: false, wraps: { label: 'OpenAI-style chat.completions.create', returnsLabel: false, traced: false, answer: true, promise: true } });
+    assert.equal(summary.has('evaluateAnswers'), false);
+    const route = "import { ask } from './ask';\nexport async function POST(req: Request) {\n  const text = (await ask(await req.text())).choices[0].message.content;\n  return Response.json({ text });\n}\nexport async function PUT(req: Request) {\n  const r = await ask(await req.text());\n  return Response.json(r);\n}\n";
+    const { result, tree } = analyzeSource(route, 'typescript', DEFAULT_CONFIG, undefined, { path: join(dir, 'route.ts'), resolver });
+    tree.delete();
+    assert.deepEqual(result.calls.map((c) => `${c.range.start.line + 1} ${c.checks.trace}`), ['3 fail', '7 pass']);
+  });
+
   test('a singleton class of another module whose static getInstance() gives a transformers.js pipeline', async () => {
     const dir = await mkdtemp(join(root, 'single-'));
     await writeFile(join(dir, 'pipeline.ts'), `import { Pipeline, pipeline } from '@xenova/transformers';

@@ -175,6 +175,61 @@ describe('workspace resolver (Python)', () => {
     assert.ok(!unfixed.ok, 'before the fix the model failure reaches the handler');
   });
 
+  test('not a model-running function for the other modules: evaluation code, a function a decorator may guard, a name bound again, one hidden by a parameter', async () => {
+    const dir = await mkdtemp(join(root, 'notwrap-'));
+    await writeFile(join(dir, 'ev.py'), [
+      'import joblib',
+      'import openai',
+      'from resilience import with_retry',
+      '',
+      'model = joblib.load("model.joblib")',
+      'client = openai.OpenAI(timeout=10)',
+      '',
+      'def evaluate(rows, labels):',
+      '    correct = 0',
+      '    for x, y in zip(rows, labels):',
+      '        correct += int(model.predict([x])[0] == y)',
+      '    return correct / len(rows)',
+      '',
+      '@with_retry(attempts=3)',
+      'def guarded(x):',
+      '    return model.predict([x])[0]',
+      '',
+      'def rebound(x):',
+      '    return model.predict([x])[0]',
+      '',
+      'rebound = with_retry(rebound)',
+      '',
+      'def predict(x):',
+      '    return model.predict([x])[0]',
+      '',
+      'def ask(q):',
+      '    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])',
+      '',
+    ].join('\n'));
+    const summary = summarizeSource(await readFile(join(dir, 'ev.py'), 'utf8'), 'python');
+    assert.deepEqual([...summary].filter(([, v]) => v.kind === 'predict-wrapper').map(([k]) => k).sort(), ['ask', 'predict']);
+    assert.deepEqual(summary.get('ask')?.wraps, { label: 'openai chat.completions.create', returnsLabel: false, traced: false, answer: true });
+    const app = [
+      'from ev import ask, evaluate, predict',
+      '',
+      'def handler(x, predict=None):',
+      '    return {"label": predict(x)}',
+      '',
+      'def text(q):',
+      '    return ask(q).choices[0].message.content',
+      '',
+      'def whole(q):',
+      '    return ask(q)',
+      '',
+    ].join('\n');
+    const resolver = new FileWorkspaceResolver({ roots: [root], summarize: summarizeSource });
+    const { result, tree } = analyzeSource(app, 'python', DEFAULT_CONFIG, undefined, { path: join(dir, 'app.py'), resolver });
+    tree.delete();
+    // The parameter hides the import; the hosted answer read for its text has lost its model, handed on whole it has it.
+    assert.deepEqual(result.calls.map((c) => `${c.range.start.line + 1} ${c.checks.trace}`), ['7 fail', '10 pass']);
+  });
+
   test('a boto3 SageMaker or Bedrock runtime client built in another module: its timeout there counts', async () => {
     const dir = await mkdtemp(join(root, 'aws-'));
     await writeFile(join(dir, 'clients.py'), [

@@ -443,8 +443,11 @@ export class Checker {
     for (let i = a.idx + 1; i <= a.last; i++) {
       const x = nodes[i] as JNode;
       if (x.type === 'identifier' || x.type === 'property_identifier' || x.type === 'shorthand_property_identifier') {
-        if (versionName(text(ast, x))) return true;
-      } else if (x.type === 'string' && x.field === 'key' && versionName(stringValue(ast, x) ?? '')) return true;
+        // (`process.version` is the runtime's.)
+        if (versionName(text(ast, x)) && !(x.type === 'property_identifier' && /^process\./.test(text(ast, x.parent ?? x)))) return true;
+      } else if (x.type === 'string' && x.field === 'key') {
+        if (versionName(stringValue(ast, x) ?? '')) return true;
+      } else if ((x.type === 'string' || x.type === 'template_string') && VERSION_TEXT_RE.test(text(ast, x))) return true;
     }
     return false;
   }
@@ -1106,9 +1109,12 @@ export class Checker {
     // The workspace function it calls records the version, or hands it back with the prediction.
     if (d.wrapped?.traced) return 'pass';
     // A hosted model's answer handed on whole names the model that made it (`model`, Vertex's `deployedModelId`).
-    if (carriesModel(d)) {
+    if (carriesModel(d) || d.wrapped?.answer) {
       const names = this.answerNames(d);
-      if (exits.every((e) => this.wholeAnswer(e, d, names))) return 'pass';
+      if (exits.every((e) => this.wholeAnswer(e, d, names))) {
+        d.wholeAnswer = true;
+        return 'pass';
+      }
     }
     const unit = this.unitOf(d.node);
     if (this.unitFacts(unit).versionRecorded || exits.some((e) => this.carriesVersion(e, unit))) return 'pass';
@@ -1129,9 +1135,12 @@ export class Checker {
     const decl = outerValue(d.node).parent;
     const name = decl?.type === 'variable_declarator' ? child(decl, 'name') : undefined;
     if (!name || name.type !== 'identifier') return out;
-    out.add(text(ast, name));
-    if (d.kind !== 'remote' || d.client === 'sdk') return out;
     const facts = this.unitFacts(this.unitOf(d.node));
+    // A name assigned again later (`res = res.choices[0].message.content`) holds something else by then.
+    const reassigned = (n: string): boolean => this.window(facts.flows, d.node.end).some((f) => f.type === 'assignment_expression' && text(ast, child(f, 'left') ?? f) === n);
+    if (reassigned(text(ast, name))) return out;
+    out.add(text(ast, name));
+    if (d.kind !== 'remote' || d.client === 'sdk' || d.wrapped) return out;
     for (const f of this.window(facts.flows, d.node.end)) {
       if (f.type !== 'variable_declarator') continue;
       const v = child(f, 'value');
@@ -1139,7 +1148,7 @@ export class Checker {
       const call = v ? unwrap(v) : undefined;
       const fn = call?.type === 'call_expression' ? child(call, 'function') : undefined;
       const fu = fn ? unwrap(fn) : undefined;
-      if (target?.type === 'identifier' && fu?.type === 'member_expression' && propName(ast, child(fu, 'property')) === 'json' && text(ast, child(fu, 'object') ?? fu) === text(ast, name)) out.add(text(ast, target));
+      if (target?.type === 'identifier' && fu?.type === 'member_expression' && propName(ast, child(fu, 'property')) === 'json' && text(ast, child(fu, 'object') ?? fu) === text(ast, name) && !reassigned(text(ast, target))) out.add(text(ast, target));
     }
     return out;
   }
@@ -1250,6 +1259,11 @@ const ANSWER_KEY_RE = /^(?:label|class|class_?name|prediction|predicted(?:_?[a-z
 const VERSION_RE = /version|model_?id|modelId|model_name|modelName|\bmodel\s*:|\bmodel\b\s*[,}]/i;
 /** A name or key that holds a model version or id (`modelVersion`, `MODEL_VERSION`, `model_id`, `res.model`). */
 const VERSION_NAME_RE = /version$|^model_?id$|^modelId$|^model_?name$|^modelName$|^model$/i;
+/**
+ * A model version named in a string: an attribute or field name (`span.setAttribute('model.version', v)`,
+ * `'model_version=%s'`, `` `modelVersion=${v}` ``), not a word of a message (`'querying model:'`).
+ */
+const VERSION_TEXT_RE = /model[_.\- ]?(?:version|id|name)\b|modelVersion|modelId|\bversion\s*[=:]/i;
 /** Versions of something else than the model. */
 const OTHER_VERSION_RE = /^(?:api|python|node|schema|protocol|http|app|sdk|client|package)_?version$/i;
 

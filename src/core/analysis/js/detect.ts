@@ -30,6 +30,8 @@ export interface Detected {
   hosted?: boolean;
   /** A function of another workspace module that runs a model and returns the prediction (see summary.ts). */
   wrapped?: WrappedCall;
+  /** Set by the trace check: the hosted answer is handed on whole (it names its model). */
+  wholeAnswer?: boolean;
 }
 
 /** Paths that identify a model server's inference endpoint (the built-in patterns; see urls.ts for all). */

@@ -129,8 +129,11 @@ function wrappersOf(ast: Ast, env: DetectEnv, checker: Checker): Map<JNode, Wrap
     // Guarded in the function itself (its callers in this module do not guard the other modules' calls).
     if (checker.guarded(d.node, d.promise, 3)) continue;
     if (!checker.exits(d.node, d).some((e) => e.kind === 'return')) continue;
+    // Evaluation and training code hands back a metric, not a prediction.
+    if (NOT_SERVING_FN.test(snakeCase(functionName(ast, fn)))) continue;
     const { checks } = checker.check(d);
-    out.set(fn, { label: d.label, returnsLabel: checks.confidence === 'fail', traced: checks.trace === 'pass', promise: isAsyncFn(ast, fn) || d.promise });
+    const answer = d.wholeAnswer === true;
+    out.set(fn, { label: d.label, returnsLabel: checks.confidence === 'fail', traced: checks.trace === 'pass' && !answer, ...(answer ? { answer } : {}), promise: isAsyncFn(ast, fn) || d.promise });
   }
   return out;
 }
@@ -148,6 +151,21 @@ function staticFactories(checker: Checker, cls: JNode, urls: { test(url: string)
     if (name !== undefined && made) out.push([name, { ...made, factory: true }]);
   }
   return out;
+}
+
+/** Functions that evaluate, test or train a model (by their name's words). */
+const NOT_SERVING_FN = /(?:^|_)(?:eval|evaluate|evaluation|test|tests|train|training|fit|validate|validation|benchmark|accuracy|metrics?)(?:_|$)/;
+
+function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** The name a function is declared or bound with (`function f`, `const f = () => …`, a method), or ''. */
+function functionName(ast: Ast, fn: JNode): string {
+  const own = child(fn, 'name');
+  if (own) return propName(ast, own) ?? text(ast, own);
+  const decl = fn.parent?.type === 'variable_declarator' ? child(fn.parent, 'name') : undefined;
+  return decl ? text(ast, decl) : '';
 }
 
 /** The methods of a class that run a model (see `wrappersOf`), by name; undefined when none does. */

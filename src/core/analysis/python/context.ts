@@ -52,6 +52,8 @@ export interface CallRecord {
   classifier: boolean;
   /** Where the prediction goes (for used calls). */
   flow?: Flow;
+  /** A hosted answer handed back whole, which names its model (the trace passes so). */
+  wholeAnswer?: boolean;
 }
 
 export interface UnsafeLoad {
@@ -987,8 +989,13 @@ export class PyContext {
     const lines = this.scan.lines;
     const masked = this.scan.masked;
     const indent = lines.indentOf(h);
+    const fn = functionAt(this.scan, lines.startOf(h));
     let last = -1;
-    for (let j = h + 1; j < lines.count && lines.indentOf(j) > indent; j++) if (lines.parentOf(j) === h) last = j;
+    for (let j = h + 1; j < lines.count && lines.indentOf(j) > indent; j++) {
+      if (lines.parentOf(j) === h) last = j;
+      // A path that returns (`if a: return None`) answers, however the block ends (a `def` inside returns for itself).
+      if (lines.kwOf(j) === 'return' && functionAt(this.scan, lines.startOf(j)) === fn) return true;
+    }
     if (last < 0) {
       const colon = this.headerColon(h);
       const inline = colon >= 0 ? masked.slice(colon + 1, lines.endOf(h)).trim() : '';
@@ -1426,18 +1433,19 @@ export class PyContext {
     if (open < 0 || open > d.end) return undefined;
     const close = matchParen(masked, open, d.end);
     if (close < 0) return undefined;
-    const params = masked.slice(open + 1, close);
-    const m = new RegExp(`(?:^|,)\\s*${name}\\s*(?::[^=,]*)?=\\s*`).exec(params);
-    if (!m) return undefined;
-    const start = open + 1 + m.index + m[0].length;
-    let end = start;
-    for (let depth = 0; end < close; end++) {
-      const c = masked[end];
+    // The parameters, split at the commas between them (not those inside `Union[str, None]` or a default's call).
+    const head = new RegExp(`^\\s*${name}\\s*(?::[^=]*)?=\\s*`);
+    for (let from = open + 1, i = from, depth = 0; i <= close; i++) {
+      const c = masked[i];
       if (c === '(' || c === '[' || c === '{') depth++;
-      else if (c === ')' || c === ']' || c === '}') depth--;
-      else if (c === ',' && depth === 0) break;
+      else if ((c === ')' || c === ']' || c === '}') && i < close) depth--;
+      if (i === close || (c === ',' && depth === 0)) {
+        const m = head.exec(masked.slice(from, i));
+        if (m) return from + m[0].length < i ? { start: from + m[0].length, end: i } : undefined;
+        from = i + 1;
+      }
     }
-    return end > start ? { start, end } : undefined;
+    return undefined;
   }
 
   private receiverOf(site: CallSite, call: Span): string {
@@ -1515,12 +1523,21 @@ export class PyContext {
   private summarizeWrappers(out: ModuleSummary): void {
     const scan = this.scan;
     const wrapped = new Map<number, WrappedCall>();
+    // Module-level names bound again after their `def` (`predict = with_fallback(predict)`): not the function defined.
+    const rebound = new Set<string>();
+    scan.assigns.forEach((a, i) => {
+      if (this.assignFn[i] === -1 && a.kind === 'assign') for (const t of a.targets) rebound.add(t);
+    });
     for (const r of this.visitSites().records) {
       const d = r.scope;
       if (d < 0 || wrapped.has(d) || r.kind === 'custom' || !r.flow?.sinks.has('return')) continue;
       const def = scan.defs[d] as DefInfo;
       if (def.kind !== 'def' || this.guarded(r.start, 0, false)) continue;
-      wrapped.set(d, { label: r.call.label, returnsLabel: r.call.checks.confidence === 'fail', traced: r.call.checks.trace === 'pass' });
+      // Evaluation and training code hands back a metric, not a prediction; a decorator that may catch (a retry, a
+      // fallback wrapper the importing project configures) may answer for it; a rebound name is something else.
+      if (NOT_SERVING_FN.test(def.name) || def.decorators.some((x) => GUARDING_DECORATOR.test(x)) || (def.parent < 0 && rebound.has(def.name))) continue;
+      const answer = r.wholeAnswer === true;
+      wrapped.set(d, { label: r.call.label, returnsLabel: r.call.checks.confidence === 'fail', traced: r.call.checks.trace === 'pass' && !answer, ...(answer ? { answer } : {}) });
     }
     if (wrapped.size === 0) return;
     const classes = new Map<string, Record<string, WrappedCall>>();
@@ -1529,7 +1546,7 @@ export class PyContext {
       const parent = def.parent >= 0 ? (scan.defs[def.parent] as DefInfo) : undefined;
       if (!parent) {
         if (!out.has(def.name)) out.set(def.name, { kind: 'predict-wrapper', factory: false, wraps: w });
-      } else if (parent.kind === 'class' && parent.parent < 0 && (!def.name.startsWith('_') || def.name === '__call__')) {
+      } else if (parent.kind === 'class' && parent.parent < 0 && !def.name.startsWith('_')) {
         const methods = classes.get(parent.name) ?? {};
         methods[def.name] = w;
         classes.set(parent.name, methods);
@@ -1554,13 +1571,24 @@ export class PyContext {
   private workspaceWrapper(site: CallSite, recvText: string | undefined): WrappedCall | undefined {
     // A test exercises the code it imports: its calls are not where a prediction is served.
     if (!this.context.resolver || site.complex || isTestFile(this.context.path ?? '')) return undefined;
+    // A parameter or a function of this file of the same name hides the import.
+    const first = site.callee.split('.')[0] as string;
+    if (this.definedFunctions().has(first) || this.paramShadows(first, site.start)) return undefined;
     if (this.fromWorkspace(site.callee) && this.bindings(site.callee, site.start).length === 0) {
       const ext = this.external(this.resolveDotted(site.callee));
       if (ext?.kind === 'predict-wrapper' && ext.wraps) return ext.wraps;
     }
     if (!recvText) return undefined;
     const o = this.origin(recvText, site.start);
-    return o.t === 'wrapper' ? o.methods[site.method] : undefined;
+    return o.t === 'wrapper' && Object.prototype.hasOwnProperty.call(o.methods, site.method) ? o.methods[site.method] : undefined;
+  }
+
+  /** A parameter of a function around `at` is named `name`. */
+  private paramShadows(name: string, at: number): boolean {
+    for (let fn = functionAt(this.scan, at); fn >= 0; fn = (this.scan.defs[fn] as DefInfo).parent) {
+      if ((this.scan.defs[fn] as DefInfo).kind === 'def' && this.paramsOf(fn).has(name)) return true;
+    }
+    return false;
   }
 
   analyze(): PyAnalysis {
@@ -1721,7 +1749,9 @@ export class PyContext {
       // Its timeout, if it makes a remote call, is checked where that call is written.
       const rec = this.finish(site, call, 'custom', `${site.callee}() from the workspace (runs ${wrapped.label})`, method, 'local', 'n/a', wrapped.returnsLabel ? 'classifier' : 'generic');
       rec.customKind = 'local';
-      if (wrapped.traced && rec.call.checks.trace === 'fail') rec.call.checks = { ...rec.call.checks, trace: 'pass' };
+      // The version goes with what the function records, or with the hosted answer it hands back whole when this
+      // code hands that on whole too.
+      if ((wrapped.traced || (wrapped.answer && rec.scope >= 0 && this.returnedWhole(rec.scope, call, rec.assign))) && rec.call.checks.trace === 'fail') rec.call.checks = { ...rec.call.checks, trace: 'pass' };
       if (rec.call.checks.confidence === 'fail') rec.call.confidenceReason = `the hard label decides here, and ${site.callee}() hands back no score to compare: return the score from it too`;
       records.push(rec);
       return;
@@ -1940,11 +1970,15 @@ export class PyContext {
     if (!assign || !target || !/^[A-Za-z_]\w*$/.test(target)) return false;
     // The value is the call itself (`r = await client.predict(…)`), not something read from it (`….choices[0]`).
     if (!/^[\s(]*(?:await\s+)?[\s(]*$/.test(masked.slice(assign.rhsStart, call.start)) || !/^[\s)]*$/.test(masked.slice(call.end, assign.rhsEnd))) return false;
-    const { end } = this.scopeRange(scope);
-    const re = new RegExp(`^[ \\t]*return[ \\t]+${target}[ \\t]*$`, 'gm');
-    re.lastIndex = call.end;
-    for (let m = re.exec(masked); m && m.index < end; m = re.exec(masked)) if (functionAt(this.scan, m.index) === scope) return true;
-    return false;
+    // Each later mention of the name hands it back whole (`return r`): none reads something from it, none sends it.
+    let returned = false;
+    for (const at of this.nameTokens(scope, target)) {
+      if (at <= call.end) continue;
+      const line = lineAt(this.scan, at);
+      if (!line || !new RegExp(`^return[ \\t]+${target}[ \\t]*$`).test(masked.slice(line.start, line.end).trimEnd())) return false;
+      returned = true;
+    }
+    return returned;
   }
 
   /** Gemini's per-call options: `request_options={"timeout": 30}` (google.generativeai), `config=…(http_options=…(timeout=…))`. */
@@ -2128,7 +2162,8 @@ export class PyContext {
     let trace: CheckState = leaves ? (this.traced(scope) ? 'pass' : 'fail') : 'n/a';
     // A hosted model's response object names the model that answered (`response.model`, Vertex's `model_version_id`):
     // handed back whole, the version goes with it.
-    if (trace === 'fail' && scope >= 0 && carriesModel(kind, lib, method) && this.returnedWhole(scope, call, assign)) trace = 'pass';
+    const wholeAnswer = trace === 'fail' && scope >= 0 && carriesModel(kind, lib, label) && this.returnedWhole(scope, call, assign);
+    if (wholeAnswer) trace = 'pass';
     return {
       call: { kind, label, range: this.rangeOf(start, end), checks: { fallback, confidence, timeout, trace }, ...(confidenceReason ? { confidenceReason } : {}) },
       kind,
@@ -2145,6 +2180,7 @@ export class PyContext {
       clientAssign: undefined,
       classifier: false,
       ...(flow ? { flow } : {}),
+      ...(wholeAnswer ? { wholeAnswer } : {}),
     };
   }
 
@@ -2152,9 +2188,10 @@ export class PyContext {
   private flowOf(scope: number, start: number, end: number, assign: Assign | undefined): Flow {
     const names = assign ? new Set(this.deriveFrom(scope, assign).names) : new Set<string>();
     if (!assign) {
-      // `total += model.predict(x)`, `df["p"] -= …`: the augmented target carries the prediction.
+      // `total += model.predict(x)`, `df["p"] -= …`: the augmented target carries the prediction (not a count made
+      // from it: `hits += int(model.predict(x)[0] == y)`).
       const line = lineAt(this.scan, start);
-      const target = line ? /^([A-Za-z_][\w.]*)\s*(?:\[[^\]\n]*\]\s*)*(?:[-+*/%@&|^]|\/\/|\*\*)=/.exec(this.scan.masked.slice(line.start, start))?.[1] : undefined;
+      const target = line ? /^([A-Za-z_][\w.]*)\s*(?:\[[^\]\n]*\]\s*)*(?:[-+*/%@&|^]|\/\/|\*\*)=\s*(?:await\s+)?$/.exec(this.scan.masked.slice(line.start, start))?.[1] : undefined;
       if (target) names.add(target);
     }
     const augmented = !assign && /[-+*/%]=\s*$/.test(this.scan.masked.slice(lineAt(this.scan, start)?.start ?? start, start));
@@ -2339,8 +2376,10 @@ export class PyContext {
     if (carrier) m.carrier = carrier;
     else if (kw === '') {
       // An accumulator: `text += chunk` (a streamed answer put together), `total += p`.
-      const aug = /^([A-Za-z_][\w.]*)\s*(?:[-+*/%@&|^]|\/\/|\*\*)=/.exec(text);
-      if (aug?.[1] && ls + aug[0].length <= offset) m.carrier = aug[1];
+      // Only the value itself added (`text += chunk`, `text += chunk.text`), not a count or a sum made from it
+      // (`correct += (predicted == labels).sum()`, `hits += int(p == y)`).
+      const aug = /^([A-Za-z_][\w.]*)\s*(?:[-+*/%@&|^]|\/\/|\*\*)=\s*/.exec(text);
+      if (aug?.[1] && ls + aug[0].length === offset && /^(?:\.[A-Za-z_]\w*)*\s*$/.test(masked.slice(offset + length, le))) m.carrier = aug[1];
     }
     const key = /["']([A-Za-z_]\w*)["']\s*:\s*(?:\w+\()?\s*$/.exec(this.source.slice(Math.max(ls, offset - 60), offset))?.[1];
     if (key && labelName(key)) m.label = true;
@@ -2558,14 +2597,20 @@ function plainRaise(statement: string): boolean {
   return /^raise\b/.test(end) && !/^raise\s+(?:[\w.]*HTTPException|[\w.]*HTTP\w*(?:Error|Exception)|web\.HTTP\w+|[\w.]*(?:Http|HTTP)Response\w*)\b/.test(end);
 }
 
+/** Functions that evaluate, test or train a model: what they hand back is a metric, not a prediction. */
+const NOT_SERVING_FN = /(?:^|_)(?:eval|evaluate|evaluation|test|tests|train|training|fit|validate|validation|benchmark|accuracy|metrics?|score_model)(?:_|$)/i;
+/** Decorators that may catch a function's errors (retries, fallbacks, circuit breakers). */
+const GUARDING_DECORATOR = /fallback|retry|retries|safe|guard|catch|handle|circuit|breaker|resilien|backoff|tenacity|except|recover/i;
+
 /**
  * Hosted-model answers that name the model that made them: OpenAI-style chat and completion responses (`model`),
  * Anthropic messages (`model`), Gemini (`model_version`), Vertex AI predictions (`deployed_model_id`,
  * `model_version_id`), Replicate prediction objects (`version`).
  */
-function carriesModel(kind: PredictKind, lib: string, method: string): boolean {
+function carriesModel(kind: PredictKind, lib: string, label: string): boolean {
   if (kind === 'vertex') return true;
   if (kind !== 'llm') return false;
-  if (lib === 'replicate') return method === 'create';
-  return /^(?:openai|anthropic|groq|together|mistralai|gemini|google-genai|litellm)$/.test(lib) && !/embed/.test(method);
+  if (lib === 'replicate') return /predictions\.create$/.test(label);
+  // Chat, completion, message and content answers; not embeddings, images or transcriptions.
+  return /^(?:openai|anthropic|groq|together|mistralai|gemini|google-genai|litellm)$/.test(lib) && /(?:completions\.create|responses\.create|messages\.create|chat\.complete|generate_content(?:_async)?|litellm completion|acompletion)$/.test(label);
 }

@@ -172,6 +172,18 @@ export class PipelineSingleton {
     const { result, tree } = analyzeSource(route, 'typescript', DEFAULT_CONFIG, undefined, { path: join(dir, 'route.ts'), resolver });
     tree.delete();
     assert.deepEqual(result.calls.map((c) => `${c.range.start.line + 1} ${c.kind}`), ['4 hf-pipeline']);
+    // The same class exported as the module's default.
+    await writeFile(join(dir, 'defaultPipeline.js'), "import { pipeline } from '@xenova/transformers';\nexport default class P {\n  static instance = null;\n  static async getInstance() {\n    if (this.instance === null) this.instance = pipeline('text-classification', 'Xenova/sst2');\n    return this.instance;\n  }\n}\n");
+    const viaDefault = "import P from './defaultPipeline';\nexport async function GET(req) {\n  const classifier = await P.getInstance();\n  return Response.json(await classifier(await req.text()));\n}\n";
+    const d = analyzeSource(viaDefault, 'javascript', DEFAULT_CONFIG, undefined, { path: join(dir, 'route.js'), resolver });
+    d.tree.delete();
+    assert.deepEqual(d.result.calls.map((c) => `${c.range.start.line + 1} ${c.kind}`), ['4 hf-pipeline']);
+    // A function returning an object of a class whose method runs a model.
+    await writeFile(join(dir, 'scorer.ts'), "import * as ort from 'onnxruntime-node';\nconst session = await ort.InferenceSession.create('m.onnx');\nclass Scorer {\n  async score(x: Float32Array) {\n    const out = await session.run({ x: new ort.Tensor('float32', x, [1, x.length]) });\n    return Array.from(out.probabilities.data as Float32Array);\n  }\n}\nexport function getScorer() {\n  return new Scorer();\n}\n");
+    const viaFactory = "import { getScorer } from './scorer';\nexport async function POST(req: Request) {\n  const scores = await getScorer().score(new Float32Array(await req.arrayBuffer()));\n  return Response.json({ scores });\n}\n";
+    const f = analyzeSource(viaFactory, 'typescript', DEFAULT_CONFIG, undefined, { path: join(dir, 'use.ts'), resolver });
+    f.tree.delete();
+    assert.deepEqual(f.result.calls.map((c) => `${c.range.start.line + 1} ${c.kind} ${c.checks.fallback}`), ['3 custom fail']);
   });
 
   test("SvelteKit's $lib alias: src/lib of the project", async () => {

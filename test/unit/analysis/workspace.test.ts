@@ -157,6 +157,13 @@ describe('workspace resolver (Python)', () => {
       '9 fail fail n/a fail', // the hard label it returns is sent as the answer, with no version
       '14 fail n/a n/a pass', // scores, and the version the method puts with them
     ]);
+    // A function of the module that returns an object of the class.
+    await writeFile(join(dir, 'factory.py'), 'from scoring import Scorer\n\ndef get_scorer():\n    return Scorer("model.onnx")\n');
+    await writeFile(join(dir, 'factory2.py'), 'import onnxruntime as ort\n\nclass S:\n    def __init__(self):\n        self.s = ort.InferenceSession("m.onnx")\n    def predict(self, x):\n        return self.s.run(None, {"x": x})[0].tolist()\n\ndef get_scorer():\n    return S()\n');
+    const viaFactory = 'from factory2 import get_scorer\n\nscorer = get_scorer()\n\ndef handle(x):\n    return {"scores": scorer.predict(x)}\n';
+    const f = analyzeSource(viaFactory, 'python', DEFAULT_CONFIG, undefined, { path: join(dir, 'api.py'), resolver });
+    f.tree.delete();
+    assert.deepEqual(f.result.calls.map((c) => `${c.range.start.line + 1} ${c.checks.fallback}`), ['6 fail']);
     // A test calls the code it tests: not a predict call there.
     const test = 'from scoring import predict_label\n\ndef test_label():\n    assert predict_label([[1.0]])[0] == 1\n';
     assert.deepEqual(analyzeSource(test, 'python', DEFAULT_CONFIG, undefined, { path: join(dir, 'test_scoring.py'), resolver }).result.calls, []);

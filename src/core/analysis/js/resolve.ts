@@ -758,7 +758,8 @@ export class Resolver {
           // `import * as ml from './ml'; ml.session`: what that module exports; `Singleton.getInstance`: a static factory
           // of a class it exports.
           if (cur.path.length <= 1 && isWorkspaceModule(cur.mod)) {
-            const ext = this.external(cur.mod, cur.path.length === 0 ? el : `${cur.path[0]}.${el}`);
+            // (A default import's value has no path: `Singleton.getInstance` of `export default class Singleton`.)
+            const ext = this.external(cur.mod, cur.path.length === 0 ? el : `${cur.path[0]}.${el}`) ?? (cur.path.length === 0 ? this.external(cur.mod, `default.${el}`) : undefined);
             if (ext) {
               cur = ext;
               break;

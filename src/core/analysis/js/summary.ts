@@ -194,7 +194,8 @@ function symbolOf(checker: Checker, v: Val, urls: { test(url: string): boolean }
     case 'class':
     case 'inst': {
       const methods = wrappedMethods(checker, v.k === 'class' ? v.node : v.cls, wrapped);
-      return methods ? { kind: 'predict-wrapper', factory: v.k === 'class', methods } : undefined;
+      // A class, or a function returning an object of one (`getScorer()`), is called to get the object.
+      return methods ? { kind: 'predict-wrapper', factory: v.k === 'class' || factory, methods } : undefined;
     }
     case 'str':
       return urls.test(v.s) ? { kind: 'inference-url', factory, url: v.s } : undefined;

@@ -1561,6 +1561,20 @@ export class PyContext {
       const methods = lead?.[1] ? classes.get(lead[1]) : undefined;
       if (methods && /^[A-Za-z_]\w*$/.test(name) && !out.has(name)) out.set(name, { kind: 'predict-wrapper', factory: false, methods });
     });
+    // Functions that return an object of such a class (`def get_scorer(): return Scorer(PATH)`).
+    const masked = scan.masked;
+    scan.defs.forEach((d, di) => {
+      if (d.parent >= 0 || d.kind !== 'def' || out.has(d.name)) return;
+      const re = /\breturn\s+([A-Za-z_]\w*)\s*\(/g;
+      re.lastIndex = d.headerStart;
+      for (let m = re.exec(masked); m && m.index < d.end; m = re.exec(masked)) {
+        const methods = classes.get(m[1] as string);
+        if (methods && functionAt(scan, m.index) === di) {
+          out.set(d.name, { kind: 'predict-wrapper', factory: true, methods });
+          break;
+        }
+      }
+    });
   }
 
   /**

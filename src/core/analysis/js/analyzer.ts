@@ -5,7 +5,7 @@ import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, Range, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, editedLineStarts, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
-import { affectedStatements, carryIndex, type EditScope, type ImportFilter, importScanFacts, info, isRoot, mayExport, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
+import { affectedStatements, carryIndex, type EditScope, type ImportFilter, importScanFacts, info, isRoot, mayExport, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, seedStatements, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
 import { Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
@@ -249,21 +249,14 @@ function nameless(inf: StatementInfo): boolean {
   return inf.tokens.size === 0 && inf.assigns.size === 0 && inf.provides.size === 0;
 }
 
-/** Whether a sorted list of offsets has one inside the statement. */
-/** Whether at least half the statements (comments aside) hold a candidate offset (both lists ascend). */
+/** Whether at least half the statements (comments aside) hold a candidate offset. */
 function denseCandidates(statements: readonly Statement[], offsets: readonly number[]): boolean {
-  let seeds = 0;
-  let code = 0;
-  let o = 0;
-  for (const st of statements) {
-    if (st.type === 'comment') continue;
-    code++;
-    while (o < offsets.length && (offsets[o] as number) < st.start) o++;
-    if (o < offsets.length && (offsets[o] as number) < st.end) seeds++;
-  }
+  const code = statements.filter((st) => st.type !== 'comment').length;
+  const seeds = seedStatements(statements, offsets).filter((i) => (statements[i] as Statement).type !== 'comment').length;
   return seeds * 2 >= code;
 }
 
+/** Whether a sorted list of offsets has one inside the statement. */
 function hasOffsetIn(offsets: readonly number[], st: Statement): boolean {
   const first = partitionPoint(offsets.length, (i) => (offsets[i] as number) < st.start);
   return first < offsets.length && (offsets[first] as number) < st.end;

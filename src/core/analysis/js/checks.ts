@@ -1,5 +1,6 @@
 // The four checks of a predict call: fallback (try/catch, promise .catch, wrappers, guarded callers), confidence
 // (argmax / hard labels without a threshold), timeout (remote calls) and trace (model version recorded).
+import { OTHER_VERSION_RE } from '../names';
 import type { AnalysisConfig, CheckState, PredictChecks } from '../types';
 import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, outerValue, propName, stringValue, subtree, text, unwrap, within } from './ast';
 import { mappingOf, pickedReturns, type Sink, type SinkKind, sinkOf } from './sinks';
@@ -1264,8 +1265,6 @@ const VERSION_NAME_RE = /version$|^model_?id$|^modelId$|^model_?name$|^modelName
  * `'model_version=%s'`, `` `modelVersion=${v}` ``), not a word of a message (`'querying model:'`).
  */
 const VERSION_TEXT_RE = /model[_.\- ]?(?:version|id|name)\b|modelVersion|modelId|\bversion\s*[=:]/i;
-/** Versions of something else than the model. */
-const OTHER_VERSION_RE = /^(?:api|python|node|schema|protocol|http|app|sdk|client|package)_?version$/i;
 
 function versionName(name: string): boolean {
   return VERSION_NAME_RE.test(name) && !OTHER_VERSION_RE.test(name);

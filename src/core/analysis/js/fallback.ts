@@ -115,7 +115,8 @@ function argumentFor(ast: Ast, p: JNode): string | undefined {
   }
 }
 
-function nameOf(ast: Ast, fn: JNode): string | undefined {
+/** The name a function is declared or bound with (`function f`, `const f = …`, a method, an object key, a route's path). */
+export function nameOf(ast: Ast, fn: JNode): string | undefined {
   const own = child(fn, 'name');
   if (own) return text(ast, own);
   const holder = fn.parent;

@@ -286,13 +286,18 @@ export function info(source: string, s: Statement): StatementInfo {
  * `reachableStatements`).
  */
 export function selectStatements(statements: Statement[], infos: StatementInfo[], offsets: number[]): Set<number> {
+  return reachableStatements(statements, infos, seedStatements(statements, offsets));
+}
+
+/** The indexes of the statements that hold a candidate offset (both lists ascend). */
+export function seedStatements(statements: readonly Statement[], offsets: readonly number[]): number[] {
   const seeds: number[] = [];
   let o = 0;
   statements.forEach((s, i) => {
     while (o < offsets.length && (offsets[o] as number) < s.start) o++;
     if (o < offsets.length && (offsets[o] as number) < s.end) seeds.push(i);
   });
-  return reachableStatements(statements, infos, seeds);
+  return seeds;
 }
 
 /**

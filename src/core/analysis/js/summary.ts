@@ -3,11 +3,13 @@
 // and inference URL constants, held by an exported name or returned by an exported function (a factory). One level
 // deep: names the module itself imports from other workspace modules are not followed.
 import type { Tree } from 'web-tree-sitter';
+import { evaluationFunction } from '../names';
 import { DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type WrappedCall } from '../types';
 import { inferenceUrlMatcher } from '../urls';
 import { type Ast, buildAst, child, type JNode, namedKids, propName, text, unwrap } from './ast';
 import { Checker, isAsyncFn } from './checks';
 import { detectCall, type DetectEnv, makeEnv } from './detect';
+import { nameOf } from './fallback';
 import { SDKS, TIMEOUT_KEYS } from './libs';
 import { Resolver, type Val } from './resolve';
 
@@ -130,7 +132,7 @@ function wrappersOf(ast: Ast, env: DetectEnv, checker: Checker): Map<JNode, Wrap
     if (checker.guarded(d.node, d.promise, 3)) continue;
     if (!checker.exits(d.node, d).some((e) => e.kind === 'return')) continue;
     // Evaluation and training code hands back a metric, not a prediction.
-    if (NOT_SERVING_FN.test(snakeCase(functionName(ast, fn)))) continue;
+    if (evaluationFunction(nameOf(ast, fn) ?? '')) continue;
     const { checks } = checker.check(d);
     const answer = d.wholeAnswer === true;
     out.set(fn, { label: d.label, returnsLabel: checks.confidence === 'fail', traced: checks.trace === 'pass' && !answer, ...(answer ? { answer } : {}), promise: isAsyncFn(ast, fn) || d.promise });
@@ -140,43 +142,32 @@ function wrappersOf(ast: Ast, env: DetectEnv, checker: Checker): Map<JNode, Wrap
 
 /** The methods of a class that return a model, a session or a client (a singleton's static `getInstance`). */
 function staticFactories(checker: Checker, cls: JNode, urls: { test(url: string): boolean }, wrapped: ReadonlyMap<JNode, WrappedCall>): [string, ExternalSymbol][] {
-  const ast = checker.r.ast;
-  const body = child(cls, 'body');
   const out: [string, ExternalSymbol][] = [];
-  for (const m of body ? namedKids(body) : []) {
-    // (The copy keeps no `static` keyword: an instance method so named is never reached as `Class.method`.)
-    if (m.type !== 'method_definition') continue;
-    const name = propName(ast, child(m, 'name'));
-    const made = name !== undefined ? symbolOf(checker, checker.r.returnVal(m, 0), urls, wrapped, true) : undefined;
-    if (name !== undefined && made) out.push([name, { ...made, factory: true }]);
+  // (The copy keeps no `static` keyword: an instance method so named is never reached as `Class.method`.)
+  for (const [name, m] of classMethods(checker.r.ast, cls)) {
+    const made = symbolOf(checker, checker.r.returnVal(m, 0), urls, wrapped, true);
+    if (made) out.push([name, { ...made, factory: true }]);
   }
   return out;
 }
 
-/** Functions that evaluate, test or train a model (by their name's words). */
-const NOT_SERVING_FN = /(?:^|_)(?:eval|evaluate|evaluation|test|tests|train|training|fit|validate|validation|benchmark|accuracy|metrics?)(?:_|$)/;
-
-function snakeCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
-/** The name a function is declared or bound with (`function f`, `const f = () => …`, a method), or ''. */
-function functionName(ast: Ast, fn: JNode): string {
-  const own = child(fn, 'name');
-  if (own) return propName(ast, own) ?? text(ast, own);
-  const decl = fn.parent?.type === 'variable_declarator' ? child(fn.parent, 'name') : undefined;
-  return decl ? text(ast, decl) : '';
+/** The methods a class body defines, by name. */
+function classMethods(ast: Ast, cls: JNode): [string, JNode][] {
+  const body = child(cls, 'body');
+  const out: [string, JNode][] = [];
+  for (const m of body ? namedKids(body) : []) {
+    const name = m.type === 'method_definition' ? propName(ast, child(m, 'name')) : undefined;
+    if (name !== undefined) out.push([name, m]);
+  }
+  return out;
 }
 
 /** The methods of a class that run a model (see `wrappersOf`), by name; undefined when none does. */
 function wrappedMethods(checker: Checker, cls: JNode, wrapped: ReadonlyMap<JNode, WrappedCall>): Record<string, WrappedCall> | undefined {
-  const body = child(cls, 'body');
   let methods: Record<string, WrappedCall> | undefined;
-  for (const m of body ? namedKids(body) : []) {
-    const w = m.type === 'method_definition' ? wrapped.get(m) : undefined;
-    const name = w ? propName(checker.r.ast, child(m, 'name')) : undefined;
-    if (!w || name === undefined || name === 'constructor' || name.startsWith('#')) continue;
-    (methods ??= {})[name] = w;
+  for (const [name, m] of classMethods(checker.r.ast, cls)) {
+    const w = wrapped.get(m);
+    if (w && name !== 'constructor' && !name.startsWith('#')) (methods ??= {})[name] = w;
   }
   return methods;
 }

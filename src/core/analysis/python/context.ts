@@ -8,11 +8,12 @@ import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
 import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type WrappedCall, type PredictCall, type PredictKind, type PredictPattern, type Range, type RuleId, type SourceContext } from '../types';
 import { classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
+import { evaluationFunction, OTHER_VERSION_RE } from '../names';
 import { isTestFile } from '../paths';
 import { GENERATION_PARAMS, isHostedModelUrl } from '../urls';
 import { classifyCallees, DECIDES, type Flow, isMetricCallee, labelName, LEAVES, numericName, type Sink, useAround } from './flow';
 import { rescanPython } from './rescan';
-import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, matchParen, type Scan, scanPython, type Span, topLevelStarts } from './scan';
+import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span, topLevelStarts } from './scan';
 import { TreeIndex } from './treeIndex';
 
 export interface ArgInfo {
@@ -144,12 +145,12 @@ const SCORE_KEY = new RegExp(String.raw`\[\s*["'](?:${SCORE_KEYS})["']\s*\]`, 'g
 const RESULT_SCORE = new RegExp(String.raw`\[\s*(["'])(?:${SCORE_KEYS}|proba)\1\s*\]|\.\s*score\b`);
 const Rhs = { Known: 1, Argmax: 2, MaxPair: 4, ProbaCall: 8, ProbaAny: 16, ScoreOf: 32, ArgmaxWord: 64 } as const;
 
-/** A module (or a name in one) of a web or serving framework. */
 /** The logical line starting at `lineStart` returns (or yields) what follows up to `offset`. */
 function returnsAt(masked: string, lineStart: number, offset: number): boolean {
   return /^(?:return|yield)\b/.test(masked.slice(lineStart, offset));
 }
 
+/** A module (or a name in one) of a web or serving framework. */
 function servingModule(qualified: string): boolean {
   const dot = qualified.indexOf('.');
   return SERVING_ROOTS.has(dot < 0 ? qualified : qualified.slice(0, dot));
@@ -864,7 +865,7 @@ export class PyContext {
     let b = offset;
     while (b < src.length && /\w/.test(src[b] as string)) b++;
     const word = src.slice(a, b);
-    if (!/^(?:\w*_)?version$|^\w*Version$/i.test(word) || /^(?:api|python|sdk|schema|app|protocol)_?version$/i.test(word)) return false;
+    if (!/^(?:\w*_)?version$|^\w*Version$/i.test(word) || OTHER_VERSION_RE.test(word)) return false;
     // In a string, only as the whole string (a key).
     if (this.scan.masked[offset] === ' ' && src[offset] !== ' ') return /["']/.test(src[a - 1] ?? '') && src[b] === src[a - 1];
     return true;
@@ -1430,20 +1431,15 @@ export class PyContext {
     const d = this.scan.defs[scope] as DefInfo;
     const masked = this.scan.masked;
     const open = masked.indexOf('(', d.headerStart);
-    if (open < 0 || open > d.end) return undefined;
-    const close = matchParen(masked, open, d.end);
+    const close = open >= 0 && open < d.end ? this.matchingClose(open) : -1;
     if (close < 0) return undefined;
     // The parameters, split at the commas between them (not those inside `Union[str, None]` or a default's call).
     const head = new RegExp(`^\\s*${name}\\s*(?::[^=]*)?=\\s*`);
-    for (let from = open + 1, i = from, depth = 0; i <= close; i++) {
-      const c = masked[i];
-      if (c === '(' || c === '[' || c === '{') depth++;
-      else if ((c === ')' || c === ']' || c === '}') && i < close) depth--;
-      if (i === close || (c === ',' && depth === 0)) {
-        const m = head.exec(masked.slice(from, i));
-        if (m) return from + m[0].length < i ? { start: from + m[0].length, end: i } : undefined;
-        from = i + 1;
-      }
+    let from = open + 1;
+    for (const part of splitTopLevel(masked.slice(open + 1, close))) {
+      const m = head.exec(part);
+      if (m) return m[0].length < part.length ? { start: from + m[0].length, end: from + part.length } : undefined;
+      from += part.length + 1;
     }
     return undefined;
   }
@@ -1496,21 +1492,7 @@ export class PyContext {
       }
     });
     // Factories: module-level functions whose return value is a model, a session or a client.
-    const masked = scan.masked;
-    scan.defs.forEach((d, di) => {
-      if (d.parent >= 0 || d.kind !== 'def' || out.has(d.name)) return;
-      const re = /\breturn\s+([^\n;#]+)/g;
-      re.lastIndex = d.headerStart;
-      for (let m = re.exec(masked); m && m.index < d.end; m = re.exec(masked)) {
-        if (functionAt(scan, m.index) !== di) continue;
-        const expr = (m[1] as string).trim().replace(/\s+/g, '');
-        const ext = externalOf(this.origin(expr, m.index), true);
-        if (ext) {
-          out.set(d.name, ext);
-          break;
-        }
-      }
-    });
+    this.moduleFunctionReturns(out, (expr, at) => externalOf(this.origin(expr, at), true));
     this.summarizeWrappers(out);
     return out;
   }
@@ -1535,7 +1517,7 @@ export class PyContext {
       if (def.kind !== 'def' || this.guarded(r.start, 0, false)) continue;
       // Evaluation and training code hands back a metric, not a prediction; a decorator that may catch (a retry, a
       // fallback wrapper the importing project configures) may answer for it; a rebound name is something else.
-      if (NOT_SERVING_FN.test(def.name) || def.decorators.some((x) => GUARDING_DECORATOR.test(x)) || (def.parent < 0 && rebound.has(def.name))) continue;
+      if (evaluationFunction(def.name) || def.decorators.some((x) => GUARDING_DECORATOR.test(x)) || (def.parent < 0 && rebound.has(def.name))) continue;
       const answer = r.wholeAnswer === true;
       wrapped.set(d, { label: r.call.label, returnsLabel: r.call.checks.confidence === 'fail', traced: r.call.checks.trace === 'pass' && !answer, ...(answer ? { answer } : {}) });
     }
@@ -1562,15 +1544,28 @@ export class PyContext {
       if (methods && /^[A-Za-z_]\w*$/.test(name) && !out.has(name)) out.set(name, { kind: 'predict-wrapper', factory: false, methods });
     });
     // Functions that return an object of such a class (`def get_scorer(): return Scorer(PATH)`).
+    this.moduleFunctionReturns(out, (expr) => {
+      const methods = classes.get(/^([A-Za-z_]\w*)\(/.exec(expr)?.[1] ?? '');
+      return methods ? { kind: 'predict-wrapper', factory: true, methods } : undefined;
+    });
+  }
+
+  /**
+   * For each module-level function not yet in `out`: the first of its own `return` expressions (whitespace removed)
+   * that `symbolOf` makes a summary entry of, under the function's name.
+   */
+  private moduleFunctionReturns(out: ModuleSummary, symbolOf: (expr: string, at: number) => ExternalSymbol | undefined): void {
+    const scan = this.scan;
     const masked = scan.masked;
     scan.defs.forEach((d, di) => {
       if (d.parent >= 0 || d.kind !== 'def' || out.has(d.name)) return;
-      const re = /\breturn\s+([A-Za-z_]\w*)\s*\(/g;
+      const re = /\breturn\s+([^\n;#]+)/g;
       re.lastIndex = d.headerStart;
       for (let m = re.exec(masked); m && m.index < d.end; m = re.exec(masked)) {
-        const methods = classes.get(m[1] as string);
-        if (methods && functionAt(scan, m.index) === di) {
-          out.set(d.name, { kind: 'predict-wrapper', factory: true, methods });
+        if (functionAt(scan, m.index) !== di) continue;
+        const sym = symbolOf((m[1] as string).trim().replace(/\s+/g, ''), m.index);
+        if (sym) {
+          out.set(d.name, sym);
           break;
         }
       }
@@ -2611,8 +2606,6 @@ function plainRaise(statement: string): boolean {
   return /^raise\b/.test(end) && !/^raise\s+(?:[\w.]*HTTPException|[\w.]*HTTP\w*(?:Error|Exception)|web\.HTTP\w+|[\w.]*(?:Http|HTTP)Response\w*)\b/.test(end);
 }
 
-/** Functions that evaluate, test or train a model: what they hand back is a metric, not a prediction. */
-const NOT_SERVING_FN = /(?:^|_)(?:eval|evaluate|evaluation|test|tests|train|training|fit|validate|validation|benchmark|accuracy|metrics?|score_model)(?:_|$)/i;
 /** Decorators that may catch a function's errors (retries, fallbacks, circuit breakers). */
 const GUARDING_DECORATOR = /fallback|retry|retries|safe|guard|catch|handle|circuit|breaker|resilien|backoff|tenacity|except|recover/i;
 

@@ -731,6 +731,25 @@ export async function e(p) {
 `);
   });
 
+  test('what a ReadableStream controller enqueues is sent: a streamed answer leaves through it', () => {
+    check(`import OpenAI from 'openai';
+const openai = new OpenAI({ timeout: 1000 });
+export function answer(threadId: string) {
+  return new ReadableStream({
+    async pull(controller) {
+      try {
+        const run = await openai.beta.threads.runs.create(threadId, { assistant_id: 'asst_1', stream: true }); // expect: untraced-prediction
+        for await (const event of run) if (event.event === 'thread.message.delta') controller.enqueue(event.data.delta.content[0].text.value);
+      } catch {
+        controller.enqueue('The tutor is unavailable.');
+      }
+      controller.close();
+    },
+  });
+}
+`);
+  });
+
   test('a logging or recording call that mentions the model version', () => {
     check(`import * as ort from 'onnxruntime-node';
 import { trace } from '@opentelemetry/api';

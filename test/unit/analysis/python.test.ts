@@ -400,6 +400,18 @@ describe('python analyzer: serving SDKs', () => {
     // The same function in a module with no page code is returned to its importers.
     const lib = src.slice(0, src.indexOf('st.title'));
     assert.equal(analyze(lib).calls[0]?.checks.trace, 'fail');
+    // A page whose code sits in its own entry function, called at module level, runs it too.
+    const page = [
+      'import requests',
+      'import streamlit as st',
+      'def fetch_score(url, x):',
+      '    return requests.get(url, params={"x": x}, timeout=2).json()',
+      'def main():',
+      '    st.write(fetch_score("https://scoring.internal/predict", st.text_input("x")))',
+    ];
+    assert.equal(analyze(py([...page, 'main()'])).calls[0]?.checks.trace, 'n/a');
+    // Without that call the module's functions are for its importers. (The endpoint reaches `fetch_score` from its caller.)
+    assert.equal(analyze(py(page)).calls[0]?.checks.trace, 'fail');
   });
 });
 

@@ -1558,6 +1558,6 @@ function patternInCallbackOf(pat: JNode, test: (recv: JNode | undefined) => bool
 function carriesModel(d: Detected): boolean {
   if (d.kind === 'vertex') return true;
   if (d.kind !== 'remote') return false;
-  if (d.client === 'sdk') return /^(?:openai|anthropic|mistral|gemini)$/.test(d.sdk ?? '') && /(?:completions\.create|messages\.create|responses\.create|createCompletion|createChatCompletion|chat\.complete|generateContent)$/.test(d.label);
+  if (d.client === 'sdk') return /^(?:openai|anthropic|mistral|gemini)$/.test(d.sdk ?? '') && /(?:completions\.(?:create|parse)|messages\.create|responses\.(?:create|parse)|createCompletion|createChatCompletion|chat\.complete|generateContent)$/.test(d.label);
   return d.hosted === true && /\/v1\/(?:chat\/)?completions|\/v1\/messages|\/v1\/responses|:generateContent/.test(d.label);
 }

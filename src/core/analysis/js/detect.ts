@@ -22,8 +22,9 @@ export interface Detected {
   /** The instance or client the call goes through (axios.create / got.extend / SageMaker or SDK client / the model). */
   via?: Val;
   pattern?: PredictPattern;
-  /** Hosted-model SDK calls: which SDK. */
+  /** Hosted-model SDK calls: which SDK, and the method's path on the client (`chat.completions.create`). */
   sdk?: SdkName;
+  sdkPath?: string[];
   /** The result is a class decision with scores (pipeline labels, classify/detect results) or, false, never one. */
   labels?: boolean;
   /** A hosted model API or an LLM server (an SDK call, a hosted URL): its answers take seconds. */
@@ -384,7 +385,10 @@ function detectKind(env: DetectEnv, call: JNode): Detected | undefined {
       // An SDK client made where this file cannot see (an unresolved import, an injected service): the method path says it.
       const chain = [...memberChain(ast, objNode), prop];
       const tail = chain.slice(-4).join('.');
-      if (/(?:^|\.)(?:beta\.)?chat\.completions\.(?:create|parse|stream)$|(?:^|\.)images\.generate$/.test(tail)) return sdkCall(call, 'openai', chain.slice(chain.findIndex((x) => x === 'chat' || x === 'images' || x === 'beta')), rv);
+      if (/(?:^|\.)(?:beta\.)?chat\.completions\.(?:create|parse|stream)$|(?:^|\.)images\.generate$|(?:^|\.)beta\.threads\.(?:runs\.\w+|createAndRun\w*)$/.test(tail)) {
+        const path = chain.slice(chain.findIndex((x) => x === 'chat' || x === 'images' || x === 'beta'));
+        if (SDKS.openai.infers(path)) return sdkCall(call, 'openai', path, rv);
+      }
       if ((prop === 'predict' || prop === 'rawPredict') && /predictionService(?:Client)?$/i.test(name)) return sdkCall(call, 'vertex', [prop], rv);
       // A tfjs-models object that arrives as a parameter or lives in another module: a model method on a model holder.
       if (MODEL_HOLDER_RE.test(name) && (DISTINCT_MODEL_METHODS.has(prop) || (env.tfImported && TF_MODELS_METHODS.has(prop) && prop !== 'predict' && prop !== 'generate'))) {
@@ -429,7 +433,7 @@ function sdkCall(call: JNode, sdk: SdkName, path: string[], via: Val | undefined
   const info = SDKS[sdk];
   // Vertex AI's prediction endpoints serve a deployed model; its generative calls are hosted like the other SDKs'.
   const hosted = !(sdk === 'vertex' && /^(?:predict|rawPredict|streamRawPredict|explain)$/.test(path.join('.')));
-  return { node: call, kind: sdk === 'vertex' ? 'vertex' : 'remote', label: `${info.label} ${path.join('.')}`, promise: true, client: 'sdk', sdk, ...(via ? { via } : {}), labels: info.labels ? info.labels(path) : false, ...(hosted ? { hosted } : {}) };
+  return { node: call, kind: sdk === 'vertex' ? 'vertex' : 'remote', label: `${info.label} ${path.join('.')}`, promise: true, client: 'sdk', sdk, sdkPath: path, ...(via ? { via } : {}), labels: info.labels ? info.labels(path) : false, ...(hosted ? { hosted } : {}) };
 }
 
 /** What a jpickle function or a pickle parser's method that unpickles is called. */

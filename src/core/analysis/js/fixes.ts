@@ -695,7 +695,15 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
       const info = SDKS[d.sdk];
       const option = info.fixOption(T);
       title = `Add a request timeout: ${option.replace(/:.*$/, '')} (${T})`;
-      edits = optionAt(info.fixArg, option, []);
+      let at = info.fixArg;
+      // An Assistants run takes ids before its body (`runs.create(threadId, body, options)`, and as many ids as the
+      // SDK's version asks for `submitToolOutputs`): the options come right after the body, found as an object.
+      if (d.sdk === 'openai' && /^beta\.threads\.runs\./.test(d.sdkPath?.join('.') ?? '')) {
+        const body = args.findIndex((a) => unwrap(a).type === 'object');
+        if (body < 0) return undefined;
+        at = body + 1;
+      }
+      edits = optionAt(at, option, []);
       break;
     }
     case 'sagemaker-v2': {

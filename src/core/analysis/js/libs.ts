@@ -101,7 +101,7 @@ interface SdkInfo {
   ctorOptions?: number;
 }
 
-const OPENAI_METHODS = /^(?:(?:beta\.)?chat\.completions\.(?:create|parse|stream)|completions\.create|embeddings\.create|images\.(?:generate|edit|createVariation)|responses\.(?:create|stream|parse)|audio\.(?:transcriptions|translations|speech)\.create|moderations\.create|messages\.(?:create|stream)|beta\.messages\.create)$/;
+const OPENAI_METHODS = /^(?:(?:beta\.)?chat\.completions\.(?:create|parse|stream)|beta\.threads\.runs\.(?:create|createAndPoll|createAndStream|stream|submitToolOutputs|submitToolOutputsAndPoll|submitToolOutputsStream)|beta\.threads\.createAndRun(?:Poll|Stream)?|completions\.create|embeddings\.create|images\.(?:generate|edit|createVariation)|responses\.(?:create|stream|parse)|audio\.(?:transcriptions|translations|speech)\.create|moderations\.create|messages\.(?:create|stream)|beta\.messages\.create)$/;
 const HF_TASKS = /^(?:textClassification|textGeneration|textGenerationStream|chatCompletion|chatCompletionStream|featureExtraction|imageClassification|objectDetection|imageSegmentation|summarization|translation|questionAnswering|tableQuestionAnswering|tokenClassification|zeroShotClassification|zeroShotImageClassification|sentenceSimilarity|fillMask|automaticSpeechRecognition|audioClassification|textToSpeech|textToImage|imageToText|imageToImage|textToVideo|documentQuestionAnswering|visualQuestionAnswering|conversational|audioToAudio|tabularClassification|tabularRegression|request|streamingRequest)$/;
 const HF_LABEL_TASKS = /^(?:textClassification|imageClassification|audioClassification|zeroShotClassification|zeroShotImageClassification|tokenClassification|tabularClassification|objectDetection)$/;
 

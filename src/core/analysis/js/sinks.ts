@@ -71,6 +71,9 @@ export function callSink(ast: Ast, call: JNode): SinkKind | undefined {
   if (name === 'send' && recv !== '' && /^new\s+(?:Put|Update|BatchWrite|TransactWrite|Insert|Create|SendMessage|Publish|PutRecords?|Upload)\w*Command\b/.test(text(ast, argsOfCall(call)[0] ?? call))) return 'store';
   if (SEND_METHODS.test(name) && (recv === '' ? name === 'postMessage' : SENDERS.test(recv))) return 'send';
   if (BOT_REPLIES.test(name) && BOT_RECEIVERS.test(recv)) return 'send';
+  // A ReadableStream's controller (`new ReadableStream({ start(controller) {…} })`): what it enqueues is what the
+  // stream's reader gets, such as the body of a streamed HTTP response.
+  if (name === 'enqueue' && /^(?:controller|ctrl|streamController)$/.test(recv)) return 'send';
   if (DOM_METHODS.test(name) || (recv === '' && /^set[A-Z]/.test(name))) return 'display';
   if (STORE_METHODS.test(name) && recv !== '' && (STORE_RECEIVERS.test(recv) || /^[A-Z]/.test(recv) || /^(?:insert|save|create|update|upsert|persist|store|writeFile|appendFile|runMutation|mutation)/.test(name))) {
     // In-memory collections and DOM factories are not stores.

@@ -114,7 +114,7 @@ const PREDICT_METHODS = new Set(['predict', 'predict_proba', 'decision_function'
 const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
 /** Method names that can make a call site a predict call or an unsafe load by themselves. */
 /** Last names of hosted-model SDK calls (`create` in `client.chat.completions.create`); llmCall() checks the rest. */
-const LLM_LAST_NAMES = new Set(['create', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding', 'generate_content', 'generate_content_async', 'generate_content_stream', 'embed_content']);
+const LLM_LAST_NAMES = new Set(['create', 'parse', 'stream', 'create_and_poll', 'submit_tool_outputs', 'submit_tool_outputs_and_poll', 'submit_tool_outputs_stream', 'create_and_run', 'create_and_run_poll', 'create_and_run_stream', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding', 'generate_content', 'generate_content_async', 'generate_content_stream', 'embed_content']);
 /** Names a torch module is often held in (a cheap test before torchModelName's). */
 const TORCH_NAME_HINT = /(?:model|net|network|encoder|backbone|classifier|clf|module)\d*$/i;
 const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...HTTP_METHODS, 'run', 'async_run', 'predict_async', 'load', 'loads', 'read_pickle', 'forward', 'load_model', 'generate', 'invoke_model', 'invoke_model_with_response_stream', 'converse', 'converse_stream']);
@@ -133,6 +133,8 @@ const RHS_PROBA_ANY = /(?:predict_proba|decision_function|predict_log_proba)\s*\
 /** Read in the source (a string key such as `["score"]`). */
 const RHS_SCORE_OF = /\b(?:softmax|sigmoid|amax)\s*\(|\.max\s*\(|\bnp\.max\s*\(|\[\s*["'](?:score|probability|confidence)["']\s*\]|\.score\b/;
 const RHS_ARGMAX_WORD = /\bargmax\b/;
+/** A model file or registered model name that names a regressor: `gbr_model`, `linear_model.pkl`, `rf_regressor`, `svr.joblib`. */
+const REGRESSOR_FILE = /(?:^|[^a-z])(?:regress(?:or|ion)|gbr|rfr|xgbr|svr|linreg|linear_?model|linear_?regression|ridge|lasso|elastic_?net)(?:[^a-z]|$)/i;
 /** Calls that build an HTTP answer: the version in them travels with the prediction. */
 const RESPONDERS = /^(?:jsonify|make_response|JSONResponse|ORJSONResponse|UJSONResponse|JsonResponse|HttpResponse|Response)$/;
 /** The field of a model server's answer that holds its label (`resp.json()["prediction"]`), in the source. */
@@ -939,6 +941,18 @@ export class PyContext {
         }
       }
     }
+    // The model that answered, read from a hosted answer, goes back or into a record with it:
+    // `return {"text": t, "model": completion.model}` (not the service's own `self.model` object).
+    for (const off of this.occurrences('.model', /(?<!\bself|\bcls)\.model(?:_id)?\b(?![ \t]*[.([\w])/g, true, start, end)) {
+      if (functionAt(this.scan, off) !== scope) continue;
+      const line = lineAt(this.scan, off);
+      if (line && returnsAt(this.scan.masked, line.start, off)) return (f.traced = true);
+      for (const p of this.openBrackets(off)) {
+        if (this.scan.masked[p] !== '(') continue;
+        const callee = this.calleeBefore(p);
+        if (isRecorder(callee) || RESPONDERS.test(lastSeg(callee))) return (f.traced = true);
+      }
+    }
     return false;
   }
 
@@ -1419,10 +1433,47 @@ export class PyContext {
         const url = d ? this.urlOf(d, d.start, depth + 1) : undefined;
         if (url) return url;
       }
+      // A parameter of a module-level function that this file's callers pass an endpoint (`request(API_URL, data)`).
+      if (found.length === 0 && !t.includes('.')) {
+        const url = this.paramFromCallers(functionAt(this.scan, at), t, depth + 1);
+        if (url) return url;
+      }
       // A variable, attribute or parameter named for an inference endpoint (`self._prediction_url`, `scoring_api`).
       if (INFERENCE_URL_NAME.test(lastSeg(t))) return t;
     }
     return undefined;
+  }
+
+  /**
+   * The endpoint this file's calls of module-level function `scope` pass as its parameter `name` (by position or by
+   * keyword), from the first call that passes one.
+   */
+  private paramFromCallers(scope: number, name: string, depth: number): string | undefined {
+    const d = scope >= 0 ? (this.scan.defs[scope] as DefInfo) : undefined;
+    if (!d || d.parent >= 0) return undefined;
+    const params = this.paramNames(scope);
+    const index = params.indexOf(name);
+    if (index < 0) return undefined;
+    for (const c of this.scan.calls) {
+      if (c.complex || c.callee !== d.name || (c.start >= d.start && c.start < d.end)) continue;
+      const close = this.matchingClose(c.paren);
+      if (close < 0) continue;
+      const args = this.parseArgs(c.paren, close + 1);
+      const arg = args.keywords.get(name) ?? (args.splat ? undefined : args.positional[index]);
+      const url = arg ? this.urlOf(arg, c.start, depth) : undefined;
+      if (url) return url;
+    }
+    return undefined;
+  }
+
+  /** The names of function `scope`'s parameters, in order (`*args` and `**kwargs` with their stars). */
+  private paramNames(scope: number): string[] {
+    const d = this.scan.defs[scope] as DefInfo;
+    const masked = this.scan.masked;
+    const open = masked.indexOf('(', d.headerStart);
+    const close = open >= 0 && open < d.end ? this.matchingClose(open) : -1;
+    if (close < 0) return [];
+    return splitTopLevel(masked.slice(open + 1, close)).map((p) => /^\s*(\**[A-Za-z_]\w*|\/|\*)/.exec(p)?.[1] ?? '').filter((p) => p !== '' && p !== '/');
   }
 
   /** The default value of parameter `name` of function `scope` (`server_url: str = backend`), if it has one. */
@@ -1688,9 +1739,22 @@ export class PyContext {
 
   private numericTaskCache: boolean | undefined;
 
-  /** The file is about a quantity (housing prices, sales, demand): models of unknown kind here predict numbers. */
+  /**
+   * The file is about a quantity (housing prices, sales, demand; a logistic regression is a classifier), or a string
+   * names a regressor model (`"gbr_model"`, `"model/linear_model.pkl"`, `"xgb_regressor.json"`): models of unknown kind
+   * here predict numbers.
+   */
   private numericTask(): boolean {
-    this.numericTaskCache ??= /\b\w*(?:housing|price|regress|forecast|revenue|sales|demand|salary|rent|stock|temperature|consumption)\w*\b/i.test(this.scan.masked);
+    if (this.numericTaskCache === undefined) {
+      let numeric = /\b(?!\w*logistic)\w*(?:housing|price|regress|forecast|revenue|sales|demand|salary|rent|stock|temperature|consumption)\w*\b/i.test(this.scan.masked);
+      const { source, strings } = this.scan;
+      for (let i = 0; !numeric && i < strings.length; i += 2) {
+        const text = source.slice(strings[i], strings[i + 1]);
+        // A name or a path, not prose (a docstring that says "regression").
+        numeric = text.length < 200 && !/\s/.test(text) && REGRESSOR_FILE.test(text);
+      }
+      this.numericTaskCache = numeric;
+    }
     return this.numericTaskCache;
   }
 
@@ -1701,7 +1765,9 @@ export class PyContext {
     const masked = this.scan.masked;
     // A Streamlit page is a script too: it runs top to bottom and shows what it gets (`st.write(…)` at module level).
     const streamlit = [...this.scan.imports.aliases].filter(([, v]) => v === 'streamlit').map(([k]) => `${k}.`);
-    const runsItself = /__name__\s*==/.test(masked) || this.scan.calls.some((c) => !c.complex && functionAt(this.scan, c.start) < 0 && (/^(?:print|pprint|display)$/.test(c.callee) || streamlit.some((p) => c.callee.startsWith(p))));
+    // A Streamlit page that calls its own entry function (`main()`) at module level runs it too.
+    const entry = streamlit.length > 0 ? new Set(this.scan.defs.filter((d) => d.kind === 'def' && d.parent < 0).map((d) => d.name)) : undefined;
+    const runsItself = /__name__\s*==/.test(masked) || this.scan.calls.some((c) => !c.complex && functionAt(this.scan, c.start) < 0 && (/^(?:print|pprint|display)$/.test(c.callee) || streamlit.some((p) => c.callee.startsWith(p)) || entry?.has(c.callee) === true));
     if (!runsItself) return false;
     for (const v of this.scan.imports.aliases.values()) if (servingModule(v)) return false;
     return !this.scan.defs.some((d) => d.kind === 'def' && /^(?:\w*handler|predict_fn|transform_fn|model_fn|output_fn|input_fn|init|run|score|invoke|main_handler)$/.test(d.name));
@@ -2143,9 +2209,9 @@ export class PyContext {
         outputIsScore = state !== 'n/a';
         const fnName = scope >= 0 ? (this.scan.defs[scope] as DefInfo).name : '';
         const numeric = flow.numericUse || numericName(fnName) || this.numericTask();
-        const label = flow.labelUse || /classif|categor|triage|label|spam|fraud|sentiment|intent|detect|diagnos|recogni|species|approve/i.test(fnName);
         // Keras `predict` gives the network's outputs (a classifier's probabilities): handed on whole they are scores,
-        // and only a use as a label (`== 1`, a class name) makes them one.
+        // even in a function named for classifying, and only a use as a label (`== 1`, a class name) makes them one.
+        const label = flow.labelUse || (lib !== 'keras' && /classif|categor|triage|label|spam|fraud|sentiment|intent|detect|diagnos|recogni|species|approve/i.test(fnName));
         if (state === 'n/a' && !numeric && (label || (decides && lib !== 'keras'))) state = this.probaThreshold(scope) ? 'pass' : 'fail';
       }
       else if (confidenceMode === 'hf') state = this.hfConfidence(scope, start, end, assign);
@@ -2619,5 +2685,5 @@ function carriesModel(kind: PredictKind, lib: string, label: string): boolean {
   if (kind !== 'llm') return false;
   if (lib === 'replicate') return /predictions\.create$/.test(label);
   // Chat, completion, message and content answers; not embeddings, images or transcriptions.
-  return /^(?:openai|anthropic|groq|together|mistralai|gemini|google-genai|litellm)$/.test(lib) && /(?:completions\.create|responses\.create|messages\.create|chat\.complete|generate_content(?:_async)?|litellm completion|acompletion)$/.test(label);
+  return /^(?:openai|anthropic|groq|together|mistralai|gemini|google-genai|litellm)$/.test(lib) && /(?:completions\.(?:create|parse)|responses\.(?:create|parse)|messages\.create|chat\.complete|generate_content(?:_async)?|litellm completion|acompletion)$/.test(label);
 }

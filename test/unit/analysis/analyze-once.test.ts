@@ -16,7 +16,8 @@ describe('one-shot analysis', () => {
     let parsed = 0;
     for (const { path, lang } of corpusFiles()) {
       const source = readFileSync(path, 'utf8');
-      const full = analyzeSource(source, lang, DEFAULT_CONFIG, undefined, { path });
+      // The editor's analysis keeps what its next reanalysis reuses (and selects statements by name as it does).
+      const full = analyzeSource(source, lang, DEFAULT_CONFIG, undefined, { path, keepForEdits: true });
       full.tree.delete();
       const once = analyzeOnce(source, lang, DEFAULT_CONFIG, { path });
       if (once.tree) parsed++;

@@ -731,6 +731,26 @@ export async function e(p) {
 `);
   });
 
+  test("an answer returned from a function handed to an awaited helper goes where the helper's value goes", () => {
+    check(`import OpenAI from 'openai';
+const openai = new OpenAI({ timeout: 1000 });
+export async function text(prompt: string) {
+  try {
+    const completion = await retryWithBackoff(async () => {
+      return await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }); // expect: untraced-prediction
+    }, 3);
+    return completion.choices[0].message.content;
+  } catch { return null; }
+}
+export async function whole(prompt: string) {
+  try {
+    const completion = await retryWithBackoff(async () => openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }), 3);
+    return completion;
+  } catch { return null; }
+}
+`);
+  });
+
   test('what a ReadableStream controller enqueues is sent: a streamed answer leaves through it', () => {
     check(`import OpenAI from 'openai';
 const openai = new OpenAI({ timeout: 1000 });

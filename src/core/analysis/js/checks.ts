@@ -1105,19 +1105,28 @@ export class Checker {
    */
   private trace(d: Detected): CheckState {
     if (!resultUsed(this.ast, d.node)) return 'n/a';
-    const exits = this.exits(d.node, d);
+    let node = d.node;
+    let exits = this.exits(node, d);
     if (exits.length === 0) return 'n/a';
     // The workspace function it calls records the version, or hands it back with the prediction.
     if (d.wrapped?.traced) return 'pass';
+    // Returned from a function handed to a helper whose promise is awaited (`await retry(async () => client.create(…))`):
+    // the prediction goes where that call's value goes.
+    const handed = exits.every((e) => e.kind === 'return') ? handedOnCall(this.ast, this.unitOf(node)) : undefined;
+    if (handed && resultUsed(this.ast, handed)) {
+      node = handed;
+      exits = this.exits(node);
+      if (exits.length === 0) return 'n/a';
+    }
     // A hosted model's answer handed on whole names the model that made it (`model`, Vertex's `deployedModelId`).
     if (carriesModel(d) || d.wrapped?.answer) {
-      const names = this.answerNames(d);
-      if (exits.every((e) => this.wholeAnswer(e, d, names))) {
+      const names = this.answerNames(d, node);
+      if (exits.every((e) => this.wholeAnswer(e, node, names))) {
         d.wholeAnswer = true;
         return 'pass';
       }
     }
-    const unit = this.unitOf(d.node);
+    const unit = this.unitOf(node);
     if (this.unitFacts(unit).versionRecorded || exits.some((e) => this.carriesVersion(e, unit))) return 'pass';
     if (exits.every((e) => e.kind === 'return') && unit.type !== 'program' && !this.exported(unit)) {
       const sites = this.callSites(unit);
@@ -1130,19 +1139,19 @@ export class Checker {
    * The names that hold a hosted model's whole answer: the call's value (`const res = await client…create(…)`) and, for
    * a request, its body read whole (`const data = await res.json()`).
    */
-  private answerNames(d: Detected): Set<string> {
+  private answerNames(d: Detected, node: JNode): Set<string> {
     const ast = this.ast;
     const out = new Set<string>();
-    const decl = outerValue(d.node).parent;
+    const decl = outerValue(node).parent;
     const name = decl?.type === 'variable_declarator' ? child(decl, 'name') : undefined;
     if (!name || name.type !== 'identifier') return out;
-    const facts = this.unitFacts(this.unitOf(d.node));
+    const facts = this.unitFacts(this.unitOf(node));
     // A name assigned again later (`res = res.choices[0].message.content`) holds something else by then.
-    const reassigned = (n: string): boolean => this.window(facts.flows, d.node.end).some((f) => f.type === 'assignment_expression' && text(ast, child(f, 'left') ?? f) === n);
+    const reassigned = (n: string): boolean => this.window(facts.flows, node.end).some((f) => f.type === 'assignment_expression' && text(ast, child(f, 'left') ?? f) === n);
     if (reassigned(text(ast, name))) return out;
     out.add(text(ast, name));
     if (d.kind !== 'remote' || d.client === 'sdk' || d.wrapped) return out;
-    for (const f of this.window(facts.flows, d.node.end)) {
+    for (const f of this.window(facts.flows, node.end)) {
       if (f.type !== 'variable_declarator') continue;
       const v = child(f, 'value');
       const target = child(f, 'name');
@@ -1155,7 +1164,7 @@ export class Checker {
   }
 
   /** The exit hands on the answer itself (or its JSON text), not something read from it. */
-  private wholeAnswer(e: Sink, d: Detected, names: ReadonlySet<string>): boolean {
+  private wholeAnswer(e: Sink, node: JNode, names: ReadonlySet<string>): boolean {
     const ast = this.ast;
     let n: JNode | undefined = e.carrier.type === 'arguments' ? namedKids(e.carrier)[0] : e.carrier;
     // Through `JSON.stringify(x)` and a responder's `json(x)` (SvelteKit, Hono) to what they are given.
@@ -1168,7 +1177,7 @@ export class Checker {
     }
     if (!n) return false;
     const u = unwrap(n);
-    return u === d.node || (u.type === 'identifier' && names.has(text(ast, u)));
+    return u === node || (u.type === 'identifier' && names.has(text(ast, u)));
   }
 
   /** Where the value of `call` (or what is derived from it) leaves its function: returns, responses, stores, messages. */

@@ -2,6 +2,7 @@
 // function or an arrow) is the fallback.
 let detector;
 let classifier;
+let listener;
 let video;
 let boxes = [];
 
@@ -11,6 +12,18 @@ function setup() {
   video.hide();
   detector = ml5.objectDetector('cocossd', () => console.log('detector ready'));
   classifier = ml5.imageClassifier('MobileNet', () => console.log('classifier ready'));
+  // Commands below 95 % are not reported at all.
+  listener = ml5.soundClassifier('SpeechCommands18w', { probabilityThreshold: 0.95 });
+  listener.classify(onCommand);
+}
+
+// The callback is the classifier's only argument here, and handles the error.
+function onCommand(error, results) {
+  if (error) {
+    console.error(error);
+    return;
+  }
+  select('#command').html(results[0].label);
 }
 
 function onDetected(error, results) {

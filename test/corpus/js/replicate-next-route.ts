@@ -23,6 +23,13 @@ export async function PUT(req: Request) {
   }
 }
 
+// A prediction started and handed back whole: the object names the model version it runs.
+export async function PATCH(req: Request) {
+  const { prompt } = await req.json();
+  const prediction = await replicate.predictions.create({ version: SDXL.split(':')[1], input: { prompt } }); // expect: no-fallback no-timeout
+  return NextResponse.json(prediction, { status: 201 });
+}
+
 // Polling an existing prediction starts no inference.
 export async function GET(_req: Request, { params }: { params: { id: string } }) {
   const prediction = await replicate.predictions.get(params.id);

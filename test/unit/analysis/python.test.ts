@@ -393,6 +393,25 @@ describe('python analyzer: serving SDKs', () => {
     assert.deepEqual(analyze(src).calls.map((c) => c.checks.trace), ['pass', 'pass', 'fail']);
   });
 
+  it('a prediction stored on a local object goes where the object goes; a model key of the answer traces it, one of the request does not', () => {
+    const src = py([
+      'import requests',
+      'from openai import OpenAI',
+      'client = OpenAI(timeout=10)',
+      'def reply(chat, q):',
+      '    text = client.chat.completions.create(model="gpt-4o", messages=q).choices[0].message.content',
+      '    chat.reply = text',
+      '    chat.save()',
+      '    return chat',
+      'def named(q):',
+      '    text = client.chat.completions.create(model="gpt-4o", messages=q).choices[0].message.content',
+      '    return {"text": text, "model_used": "gpt-4o"}',
+      'def request_only(q):',
+      '    return requests.post("http://llm.internal/v1/chat/completions", json={"model": "llama3", "messages": q}, timeout=5).json()["choices"][0]["message"]["content"]',
+    ]);
+    assert.deepEqual(analyze(src).calls.map((c) => c.checks.trace), ['fail', 'pass', 'fail']);
+  });
+
   it('a Streamlit page runs itself: what its own functions return is only shown', () => {
     const src = readFileSync(join(CORPUS, 'streamlit_wrapper_page.py'), 'utf8');
     assert.deepEqual(found(src).sort(), expectedIn(src));
@@ -424,6 +443,23 @@ describe('python analyzer: no-fallback', () => {
     assert.deepEqual(rulesAt(src, 6), ['no-confidence', 'no-fallback', 'untraced-prediction']);
     assert.deepEqual(rulesAt(src, 9), ['no-confidence', 'untraced-prediction']);
     assert.equal(callAt(src, 9)?.checks.fallback, 'pass');
+  });
+
+  it('a decorator whose name says it catches guards the function and the calls it makes; one registering an error handler does not', () => {
+    const src = py([
+      ...head,
+      'from shared.wrappers import api_exception_handler',
+      '@api_exception_handler',
+      'def handler(event, context):',
+      '    return invoke(event)',
+      'def invoke(event):',
+      '    return model.predict([event["x"]])',
+      '@app.exception_handler(ValueError)',
+      'def on_error(request, exc):',
+      '    return model.predict([[0]])',
+    ]);
+    assert.equal(callAt(src, 10)?.checks.fallback, 'pass');
+    assert.equal(callAt(src, 13)?.checks.fallback, 'fail');
   });
 
   it('a handler whose last statement is a branch re-raising on every arm does not count; one arm that answers does', () => {

@@ -125,6 +125,10 @@ export class Checker {
   /** Whether an exception (or rejection) of `node` is handled by something other than a rethrow. */
   guarded(node: JNode, promise: boolean, depth: number): boolean {
     if (this.chainCaught(node) || this.errorFirstHandled(node)) return true;
+    // A promise kept in a name and awaited later (`const p = client.create(…)`, then `await Promise.race([p, timer])`):
+    // its rejection arrives there.
+    const later = promise ? this.awaitedLater(node) : undefined;
+    if (later) return this.guarded(later, true, depth);
     // `await x.post<T>(…)` parses with the await inside the callee in TypeScript.
     let awaited = child(node, 'function')?.type === 'await_expression';
     // Inside an async function handed to a wrapper (`await retry(async () => …)`): its rejection is the wrapper's.
@@ -158,6 +162,33 @@ export class Checker {
       } else if (p.type === 'class_body' || p.type === 'program') return false;
     }
     return false;
+  }
+
+  /**
+   * Where the promise a call gives, kept unawaited in a name (`const p = client.create(…)`), is awaited later in the same
+   * function: `await p`, or the `Promise.race` / `all` / `any` call it is in (`await Promise.race([p, timer])`).
+   */
+  awaitedLater(call: JNode): JNode | undefined {
+    const ast = this.ast;
+    let o = call;
+    while (o.parent && (o.parent.type === 'parenthesized_expression' || o.parent.type === 'as_expression' || o.parent.type === 'non_null_expression' || o.parent.type === 'satisfies_expression')) o = o.parent;
+    const decl = o.parent;
+    const nameNode = decl?.type === 'variable_declarator' && child(decl, 'value') === o ? child(decl, 'name') : undefined;
+    if (nameNode?.type !== 'identifier') return undefined;
+    const unit = this.unitOf(call);
+    for (const ref of this.r.idents.get(text(ast, nameNode)) ?? []) {
+      if (ref.start <= call.end || this.unitOf(ref) !== unit) continue;
+      let use: JNode = ref;
+      const arr = ref.parent?.type === 'array' ? ref.parent : undefined;
+      if (arr) {
+        const race = arr.parent?.type === 'arguments' ? arr.parent.parent : undefined;
+        const f = race?.type === 'call_expression' ? child(race, 'function') : undefined;
+        if (!race || !f || !/^Promise\.(?:race|all|any)$/.test(calleeText(ast, f))) continue;
+        use = race;
+      }
+      for (let p = use.parent; p && VALUE_PARENTS.has(p.type); p = p.parent) if (p.type === 'await_expression') return use;
+    }
+    return undefined;
   }
 
   private calleeLast(call: JNode): string | undefined {
@@ -239,7 +270,8 @@ export class Checker {
    */
   private errorFirstHandled(call: JNode): boolean {
     const args = argsOf(call);
-    if (args.length < 2) return false;
+    // The callback may be the only argument (ml5's `classifier.classify(gotResults)`).
+    if (args.length === 0) return false;
     let fn = unwrap(args[args.length - 1] as JNode);
     if (fn.type === 'identifier') {
       const v = this.r.eval(fn);
@@ -1150,6 +1182,11 @@ export class Checker {
     const reassigned = (n: string): boolean => this.window(facts.flows, node.end).some((f) => f.type === 'assignment_expression' && text(ast, child(f, 'left') ?? f) === n);
     if (reassigned(text(ast, name))) return out;
     out.add(text(ast, name));
+    // The answer of a promise kept in the name and awaited later (`const r = await Promise.race([p, timer])`).
+    const later = d.promise ? this.awaitedLater(node) : undefined;
+    const laterDecl = later && !/^Promise\.all$/.test(later.type === 'call_expression' ? calleeText(ast, child(later, 'function') ?? later) : '') ? outerValue(later).parent : undefined;
+    const laterName = laterDecl?.type === 'variable_declarator' ? child(laterDecl, 'name') : undefined;
+    if (laterName?.type === 'identifier' && !reassigned(text(ast, laterName))) out.add(text(ast, laterName));
     if (d.kind !== 'remote' || d.client === 'sdk' || d.wrapped) return out;
     for (const f of this.window(facts.flows, node.end)) {
       if (f.type !== 'variable_declarator') continue;
@@ -1250,6 +1287,9 @@ export class Checker {
 }
 
 type Tri = 'yes' | 'no' | 'unknown';
+
+/** Wrappers that keep a value as it is, `await` among them. */
+const VALUE_PARENTS = new Set(['parenthesized_expression', 'await_expression', 'as_expression', 'non_null_expression', 'satisfies_expression']);
 
 interface SideInfo {
   number: boolean;
@@ -1567,6 +1607,8 @@ function patternInCallbackOf(pat: JNode, test: (recv: JNode | undefined) => bool
 function carriesModel(d: Detected): boolean {
   if (d.kind === 'vertex') return true;
   if (d.kind !== 'remote') return false;
+  // A Replicate prediction object names the model version it ran.
+  if (d.client === 'sdk' && d.sdk === 'replicate') return /predictions\.(?:create|get)$/.test(d.label);
   if (d.client === 'sdk') return /^(?:openai|anthropic|mistral|gemini)$/.test(d.sdk ?? '') && /(?:completions\.(?:create|parse)|messages\.create|responses\.(?:create|parse)|createCompletion|createChatCompletion|chat\.complete|generateContent)$/.test(d.label);
   return d.hosted === true && /\/v1\/(?:chat\/)?completions|\/v1\/messages|\/v1\/responses|:generateContent/.test(d.label);
 }

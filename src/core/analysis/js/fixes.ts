@@ -293,9 +293,10 @@ function awaitedWithin(call: JNode, top: JNode): boolean {
 function fallbackFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   const ast = w.ast;
   // In an async function handed to a helper (`await retry(async () => model.run(x))`), the answer is used where the
-  // helper is awaited: the guard goes there, and the function around it supplies the fallback.
+  // helper is awaited: the guard goes there, and the function around it supplies the fallback. So it does for a
+  // promise kept in a name and awaited later (`const p = client.create(…)` … `await p`).
   const inner = enclosingFunction(rec.d.node);
-  const call = (inner && handedOnCall(ast, inner)) ?? rec.d.node;
+  const call = (inner && handedOnCall(ast, inner)) ?? (rec.d.promise ? w.a.checker.awaitedLater(rec.d.node) : undefined) ?? rec.d.node;
   const fn = jsFunctionOf(ast, call);
   const place = placeOf(call);
   const { eol, unit, s } = w;

@@ -114,7 +114,7 @@ const PREDICT_METHODS = new Set(['predict', 'predict_proba', 'decision_function'
 const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
 /** Method names that can make a call site a predict call or an unsafe load by themselves. */
 /** Last names of hosted-model SDK calls (`create` in `client.chat.completions.create`); llmCall() checks the rest. */
-const LLM_LAST_NAMES = new Set(['create', 'parse', 'stream', 'create_and_poll', 'submit_tool_outputs', 'submit_tool_outputs_and_poll', 'submit_tool_outputs_stream', 'create_and_run', 'create_and_run_poll', 'create_and_run_stream', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding', 'generate_content', 'generate_content_async', 'generate_content_stream', 'embed_content']);
+const LLM_LAST_NAMES = new Set(['create', 'encode', 'run_sync', 'parse', 'stream', 'create_and_poll', 'submit_tool_outputs', 'submit_tool_outputs_and_poll', 'submit_tool_outputs_stream', 'create_and_run', 'create_and_run_poll', 'create_and_run_stream', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding', 'generate_content', 'generate_content_async', 'generate_content_stream', 'embed_content']);
 /** Names a torch module is often held in (a cheap test before torchModelName's). */
 const TORCH_NAME_HINT = /(?:model|net|network|encoder|backbone|classifier|clf|module)\d*$/i;
 const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...HTTP_METHODS, 'run', 'async_run', 'predict_async', 'load', 'loads', 'read_pickle', 'forward', 'load_model', 'generate', 'invoke_model', 'invoke_model_with_response_stream', 'converse', 'converse_stream']);
@@ -761,6 +761,12 @@ export class PyContext {
     let b = this.baseCache.get(a);
     if (!b) {
       b = a.targets.map(baseTarget);
+      // A value stored on a local object (`chat.reply = text`) goes where the object goes (`chat.save()`, `return
+      // chat`); not on `self` / `cls`, whose other attributes are other things.
+      for (const t of b) {
+        const m = /^([A-Za-z_]\w*)\.[A-Za-z_]\w*$/.exec(t);
+        if (m && a.kind === 'assign' && m[1] !== 'self' && m[1] !== 'cls' && !b.includes(m[1] as string)) b = [...b, m[1] as string];
+      }
       this.baseCache.set(a, b);
     }
     return b;
@@ -941,10 +947,14 @@ export class PyContext {
         }
       }
     }
-    // The model that answered, read from a hosted answer, goes back or into a record with it:
-    // `return {"text": t, "model": completion.model}` (not the service's own `self.model` object).
-    for (const off of this.occurrences('.model', /(?<!\bself|\bcls)\.model(?:_id)?\b(?![ \t]*[.([\w])/g, true, start, end)) {
+    // The model that answered goes back or into a record with the answer: read from a hosted answer
+    // (`return {"text": t, "model": completion.model}`, not the service's own `self.model` object), or named under a
+    // model key (`{"text": t, "model_used": MODEL_NAME}`).
+    const modelKeys = new Set(this.occurrences('"model":', /["'](?:model(?:_id|_name|_used)?|modelId|modelName)["'][ \t]*:/g, false, start, end));
+    for (const off of [...this.occurrences('.model', /(?<!\bself|\bcls)\.model(?:_id)?\b(?![ \t]*[.([\w])/g, true, start, end), ...modelKeys]) {
       if (functionAt(this.scan, off) !== scope) continue;
+      // A model key in the arguments of another call is the request's (`requests.post(url, json={"model": m})`).
+      if (modelKeys.has(off) && this.openBrackets(off).some((p) => this.scan.masked[p] === '(' && !isRecorder(this.calleeBefore(p)) && !RESPONDERS.test(lastSeg(this.calleeBefore(p))))) continue;
       const line = lineAt(this.scan, off);
       if (line && returnsAt(this.scan.masked, line.start, off)) return (f.traced = true);
       for (const p of this.openBrackets(off)) {
@@ -1078,7 +1088,7 @@ export class PyContext {
           const d = this.defIndexAtLine(h);
           if (d < 0) return false;
           const def = this.scan.defs[d] as DefInfo;
-          if (def.decorators.some((x) => this.isWrapper(x.replace(/\(.*$/s, '')))) return true;
+          if (def.decorators.some((x) => this.isWrapper(x.replace(/\(.*$/s, '')) || catchingDecorator(x))) return true;
           return callers && depth < 3 && this.callersGuarded(d, depth + 1);
         }
         case 'class':
@@ -2006,7 +2016,7 @@ export class PyContext {
     if (!this.llmTargetSet) {
       const set = new Set<string>();
       for (const a of this.scan.assigns) {
-        if (a.kind !== 'for' && /\bLlama\s*\(/.test(this.scan.masked.slice(a.rhsStart, a.rhsEnd))) for (const t of a.targets) set.add(t);
+        if (a.kind !== 'for' && /\b(?:Llama|spacy\.load|load)\s*\(/.test(this.scan.masked.slice(a.rhsStart, a.rhsEnd))) for (const t of a.targets) set.add(t);
       }
       this.llmTargetSet = set;
     }
@@ -2015,7 +2025,10 @@ export class PyContext {
 
   private llmTargetSet: Set<string> | undefined;
 
-  /** A hosted-model SDK call (`client.chat.completions.create`, `openai.ChatCompletion.create`, `replicate.run`, `llm(prompt)`). */
+  /**
+   * A hosted-model SDK call (`client.chat.completions.create`, `openai.ChatCompletion.create`, `replicate.run`), or a
+   * local model called itself (`llm(prompt)` on a llama.cpp model, `nlp(text)` on a loaded spaCy pipeline).
+   */
   private llmCall(site: CallSite): { lib: string; what: string; timeout: boolean; local: boolean; assign?: number } | undefined {
     if (!LLM_LAST_NAMES.has(site.method) && site.method !== 'run' && !this.llmTargets().has(site.callee)) return undefined;
     const resolved = this.resolveDotted(site.callee);
@@ -2670,6 +2683,18 @@ function clientCall(o: Extract<Origin, { t: 'llm' }>, what: string): { lib: stri
 function plainRaise(statement: string): boolean {
   const end = statement.split(';').pop()?.trim() ?? '';
   return /^raise\b/.test(end) && !/^raise\s+(?:[\w.]*HTTPException|[\w.]*HTTP\w*(?:Error|Exception)|web\.HTTP\w+|[\w.]*(?:Http|HTTP)Response\w*)\b/.test(end);
+}
+
+/**
+ * A decorator whose name says it catches what the function raises (`@api_exception_handler`, `@handle_errors`,
+ * `@retry(…)`, `@backoff.on_exception(…)`, `@safe`), not one that registers a handler for errors raised elsewhere
+ * (`@app.exception_handler(ValueError)`, `@app.errorhandler(500)`).
+ */
+function catchingDecorator(decorator: string): boolean {
+  const name = decorator.replace(/\(.*$/s, '');
+  const last = name.slice(name.lastIndexOf('.') + 1);
+  if (name.includes('.') && /^(?:errorhandler|exception_handler|error_handler|add_exception_handler)$/.test(last)) return false;
+  return /^(?:\w*(?:exception|error)s?_?handl\w*|handle_?(?:exception|error)s?\w*|\w*catch\w*|safe(?:_\w+)?|\w*fallback\w*|retry\w*|with_retr\w*|on_exception|backoff\w*|suppress\w*|circuit\w*)$/i.test(last);
 }
 
 /** Decorators that may catch a function's errors (retries, fallbacks, circuit breakers). */

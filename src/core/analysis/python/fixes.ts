@@ -610,9 +610,9 @@ class Fixer {
     const constant = this.timeoutOf();
     const title = `Add a timeout (${constant.name} = ${constant.secs} s)`;
     if (rec.kind === 'sagemaker') return this.addBotoConfig(title);
-    // SDKs whose calls take a `timeout=` (OpenAI-style clients, litellm); the others are configured on their client.
+    // SDKs whose calls take a `timeout=` (OpenAI-style clients, litellm, RunPod); the others are configured on their client.
     if (rec.kind === 'llm' && rec.lib === 'gemini') return this.addRequestOptionsTimeout(title);
-    if (rec.kind === 'llm' && !/^(?:openai|anthropic|groq|together|litellm)$/.test(rec.lib)) return this.addClientTimeout(title);
+    if (rec.kind === 'llm' && !/^(?:openai|anthropic|groq|together|litellm|runpod)$/.test(rec.lib)) return this.addClientTimeout(title);
     const existing = rec.args().keywords.get('timeout');
     const secs = this.timeoutConstant();
     let value = secs;
@@ -720,6 +720,7 @@ const CLIENT_TIMEOUT_ARGS: Record<string, string[]> = {
   cohere: ['timeout'],
   replicate: ['timeout'],
   mistralai: ['timeout_ms'],
+  ollama: ['timeout'],
 };
 
 

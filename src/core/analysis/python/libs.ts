@@ -164,10 +164,24 @@ export const LLM_CLIENTS: Record<string, { lib: string; timeoutKeys: string[]; l
   // `genai.Client(http_options=HttpOptions(timeout=…))` with `client.models.generate_content(…)`.
   'google.generativeai.GenerativeModel': { lib: 'gemini', timeoutKeys: [] },
   'google.genai.Client': { lib: 'google-genai', timeoutKeys: ['timeout'] },
+  // Gemini on Vertex AI: `GenerativeModel(name).generate_content(…)` takes no timeout of its own.
+  'vertexai.generative_models.GenerativeModel': { lib: 'vertex-gemini', timeoutKeys: [] },
+  'vertexai.preview.generative_models.GenerativeModel': { lib: 'vertex-gemini', timeoutKeys: [] },
+  // Ollama: `Client(host=…, timeout=…)`, `client.chat(model=…, messages=…)`.
+  'ollama.Client': { lib: 'ollama', timeoutKeys: ['timeout'] },
+  'ollama.AsyncClient': { lib: 'ollama', timeoutKeys: ['timeout'] },
+  // RunPod serverless endpoints: `Endpoint(id).run_sync(input, timeout=…)`.
+  'runpod.Endpoint': { lib: 'runpod', timeoutKeys: [] },
+  'runpod.AsyncioEndpoint': { lib: 'runpod', timeoutKeys: [] },
   'tritonclient.http.InferenceServerClient': { lib: 'tritonclient', timeoutKeys: ['network_timeout', 'connection_timeout'] },
   // The gRPC client takes no timeout; each call takes `client_timeout=`.
   'tritonclient.grpc.InferenceServerClient': { lib: 'tritonclient', timeoutKeys: [] },
   'llama_cpp.Llama': { lib: 'llama_cpp', timeoutKeys: [], local: true },
+  // Local models run by calling them or their method: sentence-transformers' `model.encode(texts)`, a spaCy pipeline
+  // loaded with its trained components, `nlp(text)`.
+  'sentence_transformers.SentenceTransformer': { lib: 'sentence_transformers', timeoutKeys: [], local: true },
+  'sentence_transformers.CrossEncoder': { lib: 'sentence_transformers', timeoutKeys: [], local: true },
+  'spacy.load': { lib: 'spacy', timeoutKeys: [], local: true },
 };
 
 /** SDK functions that call a hosted model directly (no client object). */
@@ -186,16 +200,20 @@ export const LLM_FUNCTIONS: Record<string, string> = {
   'litellm.completion': 'litellm',
   'litellm.acompletion': 'litellm',
   'litellm.embedding': 'litellm',
+  'ollama.chat': 'ollama',
+  'ollama.generate': 'ollama',
+  'ollama.embed': 'ollama',
+  'ollama.embeddings': 'ollama',
 };
 
 /**
  * Method chains of an LLM client that run the model (`client.chat.completions.create`; an Assistants run, which runs the
  * assistant's model on the thread).
  */
-export const LLM_METHODS = /^(?:(?:beta\.)?chat\.completions\.(?:create|parse|stream)|completions\.create|embeddings\.create|images\.generate|images\.edit|responses\.(?:create|parse|stream)|beta\.threads\.runs\.(?:create|create_and_poll|stream|submit_tool_outputs|submit_tool_outputs_and_poll|submit_tool_outputs_stream)|beta\.threads\.create_and_run(?:_poll|_stream)?|moderations\.create|audio\.transcriptions\.create|(?:beta\.)?messages\.(?:create|stream)|chat\.complete|embeddings\.create|chat|embed|generate|classify|rerank|run|infer|async_infer|create_completion|create_chat_completion|create_embedding|text_generation|chat_completion|text_classification|token_classification|zero_shot_classification|feature_extraction|image_classification|object_detection|summarization|translation|question_answering|fill_mask|sentence_similarity|text_to_image|automatic_speech_recognition|image_to_text|predictions\.create|generate_content(?:_async)?|models\.generate_content(?:_stream)?|aio\.models\.generate_content(?:_stream)?|models\.embed_content)$/;
+export const LLM_METHODS = /^(?:(?:beta\.)?chat\.completions\.(?:create|parse|stream)|completions\.create|embeddings\.create|images\.generate|images\.edit|responses\.(?:create|parse|stream)|beta\.threads\.runs\.(?:create|create_and_poll|stream|submit_tool_outputs|submit_tool_outputs_and_poll|submit_tool_outputs_stream)|beta\.threads\.create_and_run(?:_poll|_stream)?|moderations\.create|audio\.transcriptions\.create|(?:beta\.)?messages\.(?:create|stream)|chat\.complete|embeddings\.create|chat|embed|generate|classify|rerank|run|infer|async_infer|create_completion|create_chat_completion|create_embedding|text_generation|chat_completion|text_classification|token_classification|zero_shot_classification|feature_extraction|image_classification|object_detection|summarization|translation|question_answering|fill_mask|sentence_similarity|text_to_image|automatic_speech_recognition|image_to_text|predictions\.create|generate_content(?:_async)?|models\.generate_content(?:_stream)?|aio\.models\.generate_content(?:_stream)?|models\.embed_content|encode|run_sync)$/;
 
 /** Top-level packages that are libraries, never modules of the workspace (no file lookup for them). */
-export const LIBRARY_ROOTS = new Set([...Object.keys(ESTIMATOR_ROOTS), ...NOT_MODEL_ROOTS, 'torch', 'torchvision', 'timm', 'transformers', 'onnxruntime', 'openai', 'anthropic', 'huggingface_hub', 'cohere', 'replicate', 'boto3', 'botocore', 'google', 'mlflow', 'joblib', 'pickle', 'typing', 'dataclasses', 'sys', 'asyncio', 'tritonclient', 'llama_cpp', 'streamlit', 'gradio', 'django', 'starlette', 'uvicorn', 'sentence_transformers', 'spacy', 'nltk', 'cv2', 'PIL', 'scipy', 'statsmodels', 'prophet']);
+export const LIBRARY_ROOTS = new Set([...Object.keys(ESTIMATOR_ROOTS), ...NOT_MODEL_ROOTS, 'torch', 'torchvision', 'timm', 'transformers', 'onnxruntime', 'openai', 'anthropic', 'huggingface_hub', 'cohere', 'replicate', 'boto3', 'botocore', 'google', 'mlflow', 'joblib', 'pickle', 'typing', 'dataclasses', 'sys', 'asyncio', 'tritonclient', 'llama_cpp', 'runpod', 'ollama', 'vertexai', 'streamlit', 'gradio', 'django', 'starlette', 'uvicorn', 'sentence_transformers', 'spacy', 'nltk', 'cv2', 'PIL', 'scipy', 'statsmodels', 'prophet']);
 
 /** What an origin is for other modules (a summary entry), or undefined when it is nothing an analyzer recognizes. */
 export function externalOf(o: Origin, factory: boolean): ExternalSymbol | undefined {

@@ -751,6 +751,34 @@ export async function whole(prompt: string) {
 `);
   });
 
+  test('a promise kept in a name is guarded where it is awaited, unless another await comes first; a field of the answer handed on through a helper is untraced', () => {
+    check(`import OpenAI from 'openai';
+const openai = new OpenAI({ timeout: 1000 });
+export async function raced(q: string) {
+  try {
+    const pending = openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: q }] });
+    return await Promise.race([pending, new Promise((_, reject) => setTimeout(() => reject(new Error('late')), 500))]);
+  } catch { return null; }
+}
+export async function early(q: string) {
+  const pending = openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: q }] }); // expect: no-fallback
+  await loadConfig();
+  try {
+    return await pending;
+  } catch { return null; }
+}
+export async function field(q: string) {
+  try {
+    const text = await retry(async () => {
+      const r = await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: q }] }); // expect: untraced-prediction
+      return r.choices[0].message.content;
+    });
+    return text;
+  } catch { return null; }
+}
+`);
+  });
+
   test('what a ReadableStream controller enqueues is sent: a streamed answer leaves through it', () => {
     check(`import OpenAI from 'openai';
 const openai = new OpenAI({ timeout: 1000 });

@@ -410,6 +410,24 @@ describe('python analyzer: serving SDKs', () => {
       '    return requests.post("http://llm.internal/v1/chat/completions", json={"model": "llama3", "messages": q}, timeout=5).json()["choices"][0]["message"]["content"]',
     ]);
     assert.deepEqual(analyze(src).calls.map((c) => c.checks.trace), ['fail', 'pass', 'fail']);
+    // The model a request names is not the one that answered.
+    const asked = py(['from openai import OpenAI', 'client = OpenAI(timeout=10)', 'def ask(cfg, q):', '    return client.chat.completions.create(model=cfg.model, messages=q).choices[0].message.content']);
+    assert.equal(analyze(asked).calls[0]?.checks.trace, 'fail');
+  });
+
+  it('an endpoint passed by in-file callers, by position or keyword; not into *args', () => {
+    const src = py([
+      'import requests',
+      'def fetch(url, x):',
+      '    return requests.post(url, json=x, timeout=2).json()',
+      'def fetch_star(*parts, url=None):',
+      '    return requests.post(url or parts[0], timeout=2).json()',
+      'def main():',
+      '    fetch("https://scoring.internal/predict", 1)',
+      '    fetch_star("https://scoring.internal/predict", "x")',
+      'main()',
+    ]);
+    assert.deepEqual(analyze(src).calls.map((c) => c.label), ['requests.post to /predict']);
   });
 
   it('a Streamlit page runs itself: what its own functions return is only shown', () => {

@@ -186,7 +186,12 @@ export class Checker {
         if (!race || !f || !/^Promise\.(?:race|all|any)$/.test(calleeText(ast, f))) continue;
         use = race;
       }
-      for (let p = use.parent; p && VALUE_PARENTS.has(p.type); p = p.parent) if (p.type === 'await_expression') return use;
+      let awaitAt: JNode | undefined;
+      for (let p = use.parent; p && VALUE_PARENTS.has(p.type); p = p.parent) if (p.type === 'await_expression') awaitAt = p;
+      if (!awaitAt) continue;
+      // Another await before it leaves the promise unwatched meanwhile: a rejection then is unhandled (Node exits).
+      if (/\bawait\b/.test(ast.source.slice(call.end, awaitAt.start))) return undefined;
+      return use;
     }
     return undefined;
   }
@@ -1145,13 +1150,17 @@ export class Checker {
     // Returned from a function handed to a helper whose promise is awaited (`await retry(async () => client.create(…))`):
     // the prediction goes where that call's value goes.
     const handed = exits.every((e) => e.kind === 'return') ? handedOnCall(this.ast, this.unitOf(node)) : undefined;
+    // Whether the answer the helper hands on is the whole answer (not `r.choices[0].message.content`).
+    let whole = true;
     if (handed && resultUsed(this.ast, handed)) {
+      const inner = this.answerNames(d, node);
+      whole = exits.every((e) => this.wholeAnswer(e, node, inner));
       node = handed;
       exits = this.exits(node);
       if (exits.length === 0) return 'n/a';
     }
     // A hosted model's answer handed on whole names the model that made it (`model`, Vertex's `deployedModelId`).
-    if (carriesModel(d) || d.wrapped?.answer) {
+    if (whole && (carriesModel(d) || d.wrapped?.answer)) {
       const names = this.answerNames(d, node);
       if (exits.every((e) => this.wholeAnswer(e, node, names))) {
         d.wholeAnswer = true;
@@ -1213,7 +1222,14 @@ export class Checker {
       n = argsOf(u)[0];
     }
     if (!n) return false;
-    const u = unwrap(n);
+    let u = unwrap(n);
+    // `Promise.race([pending, timer])` / `Promise.any([…])` gives the answer of the promise that settles first.
+    const rf = u.type === 'call_expression' ? child(u, 'function') : undefined;
+    const list = rf && /^Promise\.(?:race|any)$/.test(calleeText(ast, unwrap(rf))) ? argsOf(u)[0] : undefined;
+    if (list && unwrap(list).type === 'array') {
+      const hit = namedKids(unwrap(list)).find((x) => { const v = unwrap(x); return v === node || (v.type === 'identifier' && names.has(text(ast, v))); });
+      if (hit) u = unwrap(hit);
+    }
     return u === node || (u.type === 'identifier' && names.has(text(ast, u)));
   }
 

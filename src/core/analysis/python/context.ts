@@ -953,8 +953,9 @@ export class PyContext {
     const modelKeys = new Set(this.occurrences('"model":', /["'](?:model(?:_id|_name|_used)?|modelId|modelName)["'][ \t]*:/g, false, start, end));
     for (const off of [...this.occurrences('.model', /(?<!\bself|\bcls)\.model(?:_id)?\b(?![ \t]*[.([\w])/g, true, start, end), ...modelKeys]) {
       if (functionAt(this.scan, off) !== scope) continue;
-      // A model key in the arguments of another call is the request's (`requests.post(url, json={"model": m})`).
-      if (modelKeys.has(off) && this.openBrackets(off).some((p) => this.scan.masked[p] === '(' && !isRecorder(this.calleeBefore(p)) && !RESPONDERS.test(lastSeg(this.calleeBefore(p))))) continue;
+      // A model in the arguments of another call is the request's (`requests.post(url, json={"model": m})`,
+      // `create(model=cfg.model, …)`).
+      if (this.openBrackets(off).some((p) => this.scan.masked[p] === '(' && !isRecorder(this.calleeBefore(p)) && !RESPONDERS.test(lastSeg(this.calleeBefore(p))))) continue;
       const line = lineAt(this.scan, off);
       if (line && returnsAt(this.scan.masked, line.start, off)) return (f.traced = true);
       for (const p of this.openBrackets(off)) {
@@ -1461,20 +1462,31 @@ export class PyContext {
   private paramFromCallers(scope: number, name: string, depth: number): string | undefined {
     const d = scope >= 0 ? (this.scan.defs[scope] as DefInfo) : undefined;
     if (!d || d.parent >= 0) return undefined;
+    // Once per function and parameter (set before the search: a chain of helpers passing it on ends here).
+    const key = `${scope}:${name}`;
+    if (this.paramUrlCache.has(key)) return this.paramUrlCache.get(key);
+    this.paramUrlCache.set(key, undefined);
     const params = this.paramNames(scope);
     const index = params.indexOf(name);
-    if (index < 0) return undefined;
+    // After `*args` or a bare `*` a parameter is passed by keyword only.
+    const star = params.findIndex((p) => p.startsWith('*'));
+    if (index < 0 || params[index]?.startsWith('*')) return undefined;
+    const positional = star < 0 || index < star;
+    let url: string | undefined;
     for (const c of this.scan.calls) {
       if (c.complex || c.callee !== d.name || (c.start >= d.start && c.start < d.end)) continue;
       const close = this.matchingClose(c.paren);
       if (close < 0) continue;
       const args = this.parseArgs(c.paren, close + 1);
-      const arg = args.keywords.get(name) ?? (args.splat ? undefined : args.positional[index]);
-      const url = arg ? this.urlOf(arg, c.start, depth) : undefined;
-      if (url) return url;
+      const arg = args.keywords.get(name) ?? (args.splat || !positional ? undefined : args.positional[index]);
+      url = arg ? this.urlOf(arg, c.start, depth) : undefined;
+      if (url) break;
     }
-    return undefined;
+    this.paramUrlCache.set(key, url);
+    return url;
   }
+
+  private readonly paramUrlCache = new Map<string, string | undefined>();
 
   /** The names of function `scope`'s parameters, in order (`*args` and `**kwargs` with their stars). */
   private paramNames(scope: number): string[] {
@@ -1761,7 +1773,7 @@ export class PyContext {
       for (let i = 0; !numeric && i < strings.length; i += 2) {
         const text = source.slice(strings[i], strings[i + 1]);
         // A name or a path, not prose (a docstring that says "regression").
-        numeric = text.length < 200 && !/\s/.test(text) && REGRESSOR_FILE.test(text);
+        numeric = text.length < 200 && !/\s/.test(text) && REGRESSOR_FILE.test(text) && !/logistic|classif/i.test(text);
       }
       this.numericTaskCache = numeric;
     }
@@ -2693,7 +2705,7 @@ function plainRaise(statement: string): boolean {
 function catchingDecorator(decorator: string): boolean {
   const name = decorator.replace(/\(.*$/s, '');
   const last = name.slice(name.lastIndexOf('.') + 1);
-  if (name.includes('.') && /^(?:errorhandler|exception_handler|error_handler|add_exception_handler)$/.test(last)) return false;
+  if (name.includes('.') && /^(?:(?:app_)?errorhandler|exception_handler|error_handler|add_exception_handler)$/.test(last)) return false;
   return /^(?:\w*(?:exception|error)s?_?handl\w*|handle_?(?:exception|error)s?\w*|\w*catch\w*|safe(?:_\w+)?|\w*fallback\w*|retry\w*|with_retr\w*|on_exception|backoff\w*|suppress\w*|circuit\w*)$/i.test(last);
 }
 

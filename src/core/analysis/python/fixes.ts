@@ -612,6 +612,8 @@ class Fixer {
     if (rec.kind === 'sagemaker') return this.addBotoConfig(title);
     // SDKs whose calls take a `timeout=` (OpenAI-style clients, litellm, RunPod); the others are configured on their client.
     if (rec.kind === 'llm' && rec.lib === 'gemini') return this.addRequestOptionsTimeout(title);
+    // RunPod: `run_sync(input, timeout=…)`; `run` (which starts a job) takes none.
+    if (rec.kind === 'llm' && rec.lib === 'runpod' && rec.method !== 'run_sync') return undefined;
     if (rec.kind === 'llm' && !/^(?:openai|anthropic|groq|together|litellm|runpod)$/.test(rec.lib)) return this.addClientTimeout(title);
     const existing = rec.args().keywords.get('timeout');
     const secs = this.timeoutConstant();

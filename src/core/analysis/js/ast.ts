@@ -573,7 +573,8 @@ export function outerValue(n: JNode): JNode {
   return cur;
 }
 
-const VALUE_WRAPPERS = new Set(['parenthesized_expression', 'await_expression', 'as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion']);
+/** Wrappers that keep a value as it is: parentheses, `await`, TS `as` / `satisfies` / `!` / `<T>x`. */
+export const VALUE_WRAPPERS = new Set(['parenthesized_expression', 'await_expression', 'as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion']);
 
 export const FUNCTION_TYPES = new Set(['function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function']);
 export const CLASS_TYPES = new Set(['class_declaration', 'class', 'abstract_class_declaration']);

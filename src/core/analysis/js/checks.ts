@@ -2,7 +2,7 @@
 // (argmax / hard labels without a threshold), timeout (remote calls) and trace (model version recorded).
 import { OTHER_VERSION_RE } from '../names';
 import type { AnalysisConfig, CheckState, PredictChecks } from '../types';
-import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, outerValue, propName, stringValue, subtree, text, unwrap, within } from './ast';
+import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, outerValue, propName, stringValue, subtree, text, unwrap, VALUE_WRAPPERS, within } from './ast';
 import { mappingOf, pickedReturns, type Sink, type SinkKind, sinkOf } from './sinks';
 import { calleeText, type Detected, type DetectEnv } from './detect';
 import { SDKS, TIMEOUT_KEYS } from './libs';
@@ -187,7 +187,7 @@ export class Checker {
         use = race;
       }
       let awaitAt: JNode | undefined;
-      for (let p = use.parent; p && VALUE_PARENTS.has(p.type); p = p.parent) if (p.type === 'await_expression') awaitAt = p;
+      for (let p = use.parent; p && VALUE_WRAPPERS.has(p.type); p = p.parent) if (p.type === 'await_expression') awaitAt = p;
       if (!awaitAt) continue;
       // Another await before it leaves the promise unwatched meanwhile: a rejection then is unhandled (Node exits).
       if (/\bawait\b/.test(ast.source.slice(call.end, awaitAt.start))) return undefined;
@@ -1303,9 +1303,6 @@ export class Checker {
 }
 
 type Tri = 'yes' | 'no' | 'unknown';
-
-/** Wrappers that keep a value as it is, `await` among them. */
-const VALUE_PARENTS = new Set(['parenthesized_expression', 'await_expression', 'as_expression', 'non_null_expression', 'satisfies_expression']);
 
 interface SideInfo {
   number: boolean;

@@ -953,16 +953,12 @@ export class PyContext {
     const modelKeys = new Set(this.occurrences('"model":', /["'](?:model(?:_id|_name|_used)?|modelId|modelName)["'][ \t]*:/g, false, start, end));
     for (const off of [...this.occurrences('.model', /(?<!\bself|\bcls)\.model(?:_id)?\b(?![ \t]*[.([\w])/g, true, start, end), ...modelKeys]) {
       if (functionAt(this.scan, off) !== scope) continue;
-      // A model in the arguments of another call is the request's (`requests.post(url, json={"model": m})`,
-      // `create(model=cfg.model, …)`).
-      if (this.openBrackets(off).some((p) => this.scan.masked[p] === '(' && !isRecorder(this.calleeBefore(p)) && !RESPONDERS.test(lastSeg(this.calleeBefore(p))))) continue;
+      // Inside a recording or answering call it is traced; in the arguments of another call it is the request's
+      // (`requests.post(url, json={"model": m})`, `create(model=cfg.model, …)`).
+      const callees = this.openBrackets(off).filter((p) => this.scan.masked[p] === '(').map((p) => this.calleeBefore(p));
+      if (callees.some((c) => !isRecorder(c) && !RESPONDERS.test(lastSeg(c)))) continue;
       const line = lineAt(this.scan, off);
-      if (line && returnsAt(this.scan.masked, line.start, off)) return (f.traced = true);
-      for (const p of this.openBrackets(off)) {
-        if (this.scan.masked[p] !== '(') continue;
-        const callee = this.calleeBefore(p);
-        if (isRecorder(callee) || RESPONDERS.test(lastSeg(callee))) return (f.traced = true);
-      }
+      if (callees.length > 0 || (line && returnsAt(this.scan.masked, line.start, off))) return (f.traced = true);
     }
     return false;
   }
@@ -1490,29 +1486,40 @@ export class PyContext {
 
   /** The names of function `scope`'s parameters, in order (`*args` and `**kwargs` with their stars). */
   private paramNames(scope: number): string[] {
-    const d = this.scan.defs[scope] as DefInfo;
-    const masked = this.scan.masked;
-    const open = masked.indexOf('(', d.headerStart);
-    const close = open >= 0 && open < d.end ? this.matchingClose(open) : -1;
-    if (close < 0) return [];
-    return splitTopLevel(masked.slice(open + 1, close)).map((p) => /^\s*(\**[A-Za-z_]\w*|\/|\*)/.exec(p)?.[1] ?? '').filter((p) => p !== '' && p !== '/');
+    return this.paramParts(scope).map((p) => /^\s*(\**[A-Za-z_]\w*|\/|\*)/.exec(p.text)?.[1] ?? '').filter((p) => p !== '' && p !== '/');
   }
+
+  /**
+   * The parameters of function `scope` as written, split at the commas between them (not those inside
+   * `Union[str, None]` or a default's call), each with the offset it starts at.
+   */
+  private paramParts(scope: number): { text: string; from: number }[] {
+    let parts = this.paramPartCache.get(scope);
+    if (!parts) {
+      parts = [];
+      const d = this.scan.defs[scope] as DefInfo;
+      const masked = this.scan.masked;
+      const open = masked.indexOf('(', d.headerStart);
+      const close = open >= 0 && open < d.end ? this.matchingClose(open) : -1;
+      let from = open + 1;
+      if (close > open) for (const text of splitTopLevel(masked.slice(open + 1, close))) {
+        parts.push({ text, from });
+        from += text.length + 1;
+      }
+      this.paramPartCache.set(scope, parts);
+    }
+    return parts;
+  }
+
+  private readonly paramPartCache = new Map<number, { text: string; from: number }[]>();
 
   /** The default value of parameter `name` of function `scope` (`server_url: str = backend`), if it has one. */
   private paramDefault(scope: number, name: string): Span | undefined {
     if (scope < 0) return undefined;
-    const d = this.scan.defs[scope] as DefInfo;
-    const masked = this.scan.masked;
-    const open = masked.indexOf('(', d.headerStart);
-    const close = open >= 0 && open < d.end ? this.matchingClose(open) : -1;
-    if (close < 0) return undefined;
-    // The parameters, split at the commas between them (not those inside `Union[str, None]` or a default's call).
     const head = new RegExp(`^\\s*${name}\\s*(?::[^=]*)?=\\s*`);
-    let from = open + 1;
-    for (const part of splitTopLevel(masked.slice(open + 1, close))) {
-      const m = head.exec(part);
-      if (m) return m[0].length < part.length ? { start: from + m[0].length, end: from + part.length } : undefined;
-      from += part.length + 1;
+    for (const { text, from } of this.paramParts(scope)) {
+      const m = head.exec(text);
+      if (m) return m[0].length < text.length ? { start: from + m[0].length, end: from + text.length } : undefined;
     }
     return undefined;
   }
@@ -2495,13 +2502,9 @@ export class PyContext {
   private paramsOf(fn: number): Set<string> {
     let set = this.paramCache.get(fn);
     if (!set) {
-      const d = this.scan.defs[fn] as DefInfo;
-      const masked = this.scan.masked;
-      const open = masked.indexOf('(', d.headerStart);
-      const close = open >= 0 ? this.matchingClose(open) : -1;
       set = new Set<string>();
-      if (close > open) for (const part of splitTopLevel(masked.slice(open + 1, close))) {
-        const name = /^\s*\**\s*([A-Za-z_]\w*)/.exec(part)?.[1];
+      for (const { text } of this.paramParts(fn)) {
+        const name = /^\s*\**\s*([A-Za-z_]\w*)/.exec(text)?.[1];
         if (name && name !== 'self' && name !== 'cls') set.add(name);
       }
       this.paramCache.set(fn, set);

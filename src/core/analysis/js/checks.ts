@@ -4,7 +4,7 @@ import { OTHER_VERSION_RE } from '../names';
 import type { AnalysisConfig, CheckState, PredictChecks } from '../types';
 import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, outerValue, propName, stringValue, subtree, text, unwrap, VALUE_WRAPPERS, within } from './ast';
 import { mappingOf, pickedReturns, type Sink, type SinkKind, sinkOf } from './sinks';
-import { calleeText, type Detected, type DetectEnv } from './detect';
+import { calleeText, type Detected, type DetectEnv, sdkOptionsIndex } from './detect';
 import { SDKS, TIMEOUT_KEYS } from './libs';
 import { argsOf, type Resolver } from './resolve';
 
@@ -15,6 +15,8 @@ const SCORE_RE = /score|prob|confid|certain|likelihood|softmax|logit/i;
 const THRESH_RE = /thresh|cutoff|^min|_min|min_|minimum|floor|limit|margin|tolerance/i;
 const RECORDER_OBJ_RE = /^(console|logger|log|metrics|telemetry|span|activeSpan|tracer|analytics|statsd|monitor|audit)$|logger$/i;
 const RECORDER_FN_RE = /^(log|record|emit|track|setAttributes?$|addEvent$)/i;
+/** A helper that stops waiting for a promise after a deadline (`withTimeout`, `pTimeout`, `raceWithTimeout`, `withDeadline`). */
+const DEADLINE_HELPER_RE = /timeout|deadline/i;
 
 export interface UnitFacts {
   /** The function (or program) the facts are of: its subtree is `ast.nodes[unit.idx..unit.last]`. */
@@ -185,6 +187,9 @@ export class Checker {
         const f = race?.type === 'call_expression' ? child(race, 'function') : undefined;
         if (!race || !f || !/^Promise\.(?:race|all|any)$/.test(calleeText(ast, f))) continue;
         use = race;
+      } else if (ref.parent?.type === 'arguments' && ref.parent.parent?.type === 'call_expression' && this.stopsWaiting(ref.parent.parent)) {
+        // Handed to a deadline helper that is awaited (`await withTimeout(p, ms)`): settled, and rejected, through it.
+        use = ref.parent.parent;
       }
       let awaitAt: JNode | undefined;
       for (let p = use.parent; p && VALUE_WRAPPERS.has(p.type); p = p.parent) if (p.type === 'await_expression') awaitAt = p;
@@ -998,6 +1003,8 @@ export class Checker {
   private timeout(d: Detected): CheckState {
     if (d.kind !== 'remote' && d.kind !== 'sagemaker' && d.kind !== 'vertex' && !(d.kind === 'custom' && d.pattern?.kind === 'remote')) return 'n/a';
     if (this.inRace(d.node)) return 'pass';
+    const later = d.promise ? this.awaitedLater(d.node) : undefined;
+    if (later?.type === 'call_expression' && this.stopsWaiting(later)) return 'pass';
     const args = argsOf(d.node);
     const yes = (v: Tri): CheckState => (v === 'no' ? 'fail' : 'pass');
     switch (d.client) {
@@ -1036,7 +1043,8 @@ export class Checker {
       }
       case 'sdk': {
         // A request option on the call (`create(params, { timeout })`, `run(model, { input, signal })`), or one on the client.
-        if (args.some((a) => this.hasKeys(a, TIMEOUT_KEYS, false) === 'yes')) return 'pass';
+        // Not one in the request body: `create({ model, messages, timeout })` sends `timeout` to the API as a parameter.
+        if (args.slice(Math.max(0, sdkOptionsIndex(d, args))).some((a) => this.hasKeys(a, TIMEOUT_KEYS, false) === 'yes')) return 'pass';
         const via = d.via;
         // A client this file cannot see (imported from an unresolved module, injected): its options are unknown.
         if (via && via.k !== 'obj') return 'pass';
@@ -1053,20 +1061,29 @@ export class Checker {
     }
   }
 
-  /** `Promise.race([call, timeout(ms)])`: the caller stops waiting after a timer. */
+  /** `Promise.race([call, timeout(ms)])`, `withTimeout(call, ms)`: the caller stops waiting after a timer. */
   private inRace(call: JNode): boolean {
     let cur = call;
     for (let i = 0; i < 12 && cur.parent; i++) {
       const p: JNode = cur.parent;
-      if (p.type === 'call_expression' && cur.type === 'arguments') {
-        const f = child(p, 'function');
-        return !!f && calleeText(this.ast, f) === 'Promise.race';
-      }
+      if (p.type === 'call_expression' && cur.type === 'arguments') return this.stopsWaiting(p);
       if (!['arguments', 'array', 'await_expression', 'parenthesized_expression', 'member_expression', 'call_expression', 'as_expression', 'non_null_expression'].includes(p.type)) return false;
       if (p.type === 'member_expression' && cur.field !== 'object') return false;
       cur = p;
     }
     return false;
+  }
+
+  /**
+   * A call that stops waiting for the promise handed to it after a deadline: `Promise.race` (against a timer), or a
+   * helper named for it (`withTimeout(p, ms)`, p-timeout's `pTimeout(p, { milliseconds })`, `promiseWithDeadline`).
+   */
+  private stopsWaiting(call: JNode): boolean {
+    const f = child(call, 'function');
+    if (!f) return false;
+    if (calleeText(this.ast, f) === 'Promise.race') return true;
+    const last = this.calleeLast(call);
+    return last !== undefined && DEADLINE_HELPER_RE.test(last) && !/^(?:set|clear)Timeout$/.test(last);
   }
 
   axiosConfig(d: Detected, args: JNode[]): JNode | undefined {

@@ -457,3 +457,18 @@ export function isUnsafeLoad(env: DetectEnv, call: JNode): boolean {
   }
   return false;
 }
+
+/**
+ * Where an SDK call's request options start (`create(body, options)`: 1; Replicate's `run(model, { input, signal })`:
+ * the object at 1), or -1 when the call has no body to put them after. An Assistants run takes ids before its body
+ * (`runs.create(threadId, body, options)`, and as many ids as the SDK's version asks for `submitToolOutputs`): its
+ * options come right after the body, found as an object.
+ */
+export function sdkOptionsIndex(d: Detected, args: readonly JNode[]): number {
+  if (!d.sdk) return -1;
+  if (d.sdk === 'openai' && /^beta\.threads\.runs\./.test(d.sdkPath?.join('.') ?? '')) {
+    const body = args.findIndex((a) => unwrap(a).type === 'object');
+    return body < 0 ? -1 : body + 1;
+  }
+  return SDKS[d.sdk].fixArg;
+}

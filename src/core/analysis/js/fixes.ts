@@ -4,6 +4,7 @@ import { eolOf, indentUnit } from '../edits';
 import type { AnalysisConfig, CodeFix, Finding, TextEdit } from '../types';
 import type { JsAnalysis, JsRecord } from './analyzer';
 import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, posAt, propName, rangeOfNode, stringValue, subtree, text, unwrap, within } from './ast';
+import { sdkOptionsIndex } from './detect';
 import { SDKS } from './libs';
 import { argsOf } from './resolve';
 import { handedOnCall } from './checks';
@@ -181,6 +182,27 @@ class FixWriter {
     const multiLine = posAt(this.ast, obj.start).line !== posAt(this.ast, obj.end).line && posAt(this.ast, last.start).line !== posAt(this.ast, obj.start).line;
     if (multiLine) return [this.edit(last.end, last.end, `,${this.eol}${this.indentAt(last.start)}${prop}`)];
     return [this.edit(last.end, last.end, `, ${prop}`)];
+  }
+
+  /** Deletes a property of an object literal with the comma that separates it from the next (or the previous) one. */
+  removeProperty(prop: JNode): TextEdit[] {
+    const src = this.src;
+    let end = prop.end;
+    while (/[ \t]/.test(src[end] ?? '')) end++;
+    if (src[end] === ',') {
+      end++;
+      while (/[ \t]/.test(src[end] ?? '')) end++;
+      // The property had a line of its own: so does nothing now.
+      if (src[end] === '\n' || src.startsWith('\r\n', end)) {
+        const lineStart = src.lastIndexOf('\n', prop.start - 1) + 1;
+        if (/^[ \t]*$/.test(src.slice(lineStart, prop.start))) return [this.edit(lineStart, end + (src[end] === '\r' ? 2 : 1), '')];
+      }
+      return [this.edit(prop.start, end, '')];
+    }
+    let start = prop.start;
+    while (start > 0 && /\s/.test(src[start - 1] ?? '')) start--;
+    if (src[start - 1] === ',') return [this.edit(start - 1, prop.end, '')];
+    return [this.edit(prop.start, prop.end, '')];
   }
 
   /** Inserts `, <text>` after argument `after` (or as the first argument). */
@@ -696,13 +718,18 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
       const info = SDKS[d.sdk];
       const option = info.fixOption(T);
       title = `Add a request timeout: ${option.replace(/:.*$/, '')} (${T})`;
-      let at = info.fixArg;
-      // An Assistants run takes ids before its body (`runs.create(threadId, body, options)`, and as many ids as the
-      // SDK's version asks for `submitToolOutputs`): the options come right after the body, found as an object.
-      if (d.sdk === 'openai' && /^beta\.threads\.runs\./.test(d.sdkPath?.join('.') ?? '')) {
-        const body = args.findIndex((a) => unwrap(a).type === 'object');
-        if (body < 0) return undefined;
-        at = body + 1;
+      const at = sdkOptionsIndex(d, args);
+      if (at < 0) return undefined;
+      // A bound written into the request body (`create({ model, messages, timeout: MS })`) is sent to the API as a
+      // parameter: it moves to the request options, with its value.
+      const key = option.replace(/:.*$/, '');
+      const body = at > 0 && args[at - 1] ? unwrap(args[at - 1] as JNode) : undefined;
+      const misplaced = body?.type === 'object' ? namedKids(body).find((p) => p.type === 'pair' && propName(w.ast, child(p, 'key')) === key) : undefined;
+      const value = misplaced ? child(misplaced, 'value') : undefined;
+      if (misplaced && value) {
+        const moved = optionAt(at, `${key}: ${text(w.ast, value)}`, []);
+        if (moved.length === 0) return undefined;
+        return { title: `Move ${key} from the request body to the request options`, rule: 'no-timeout', edits: [...w.removeProperty(misplaced), ...moved], isPreferred: true, fixAllSafe: true };
       }
       edits = optionAt(at, option, []);
       break;

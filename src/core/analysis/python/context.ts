@@ -16,6 +16,13 @@ import { rescanPython } from './rescan';
 import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span, topLevelStarts } from './scan';
 import { TreeIndex } from './treeIndex';
 
+/** A call that puts a deadline on the call inside it (`asyncio.wait_for(coro, 5)`). */
+const DEADLINE_CALL_RE = /(?:^|\.)(?:wait_for|timeout)$/;
+/** A `with` whose context manager cancels its body after a deadline (asyncio, async_timeout, anyio, trio). */
+const DEADLINE_WITH_RE = /\b(?:timeout|timeout_at|fail_after|fail_at|move_on_after|move_on_at)\s*\(/;
+/** A decorator that stops the function after a deadline (`@timeout(5)`, `@timeout_decorator.timeout(5)`, `@func_set_timeout(5)`). */
+const DEADLINE_DECORATOR_RE = /^(?:[\w.]*\.)?(?:timeout|func_set_timeout|time_limit)\(/;
+
 export interface ArgInfo {
   positional: Span[];
   keywords: Map<string, Span>;
@@ -1055,6 +1062,41 @@ export class PyContext {
       if (masked[p] === '(' && test(this.calleeBefore(p))) return true;
     }
     return false;
+  }
+
+  /**
+   * Whether a call at `offset` runs under a deadline of the caller's own: inside `asyncio.wait_for(…)` (or a call named
+   * `timeout`), in the body of `async with asyncio.timeout(…)` / `anyio.fail_after(…)` / `async_timeout.timeout(…)`, in
+   * a function decorated with one (`@timeout(5)`), or kept as a coroutine or task that a `wait_for` of this function
+   * awaits (`coro = client.create(…)` … `await asyncio.wait_for(coro, 5)`).
+   */
+  private underDeadline(offset: number, scope: number, assign: Assign | undefined): boolean {
+    if (this.insideCall(offset, (c) => DEADLINE_CALL_RE.test(c))) return true;
+    const lines = this.scan.lines;
+    const masked = this.scan.masked;
+    const li = this.lineIndexAt(offset);
+    for (let h = li < 0 ? -1 : lines.parentOf(li), guard = 0; h >= 0 && guard < 200; h = lines.parentOf(h), guard++) {
+      const kw = lines.kwOf(h);
+      if (kw === 'with') {
+        const colon = this.headerColon(h);
+        if (DEADLINE_WITH_RE.test(masked.slice(lines.startOf(h), colon < 0 ? lines.endOf(h) : colon))) return true;
+      } else if (kw === 'def') {
+        const d = this.defIndexAtLine(h);
+        if (d >= 0 && (this.scan.defs[d] as DefInfo).decorators.some((x) => DEADLINE_DECORATOR_RE.test(x))) return true;
+        break;
+      } else if (kw === 'class') break;
+    }
+    // A coroutine or task kept in a name and awaited under a deadline later in the same function.
+    if (!assign || assign.kind !== 'assign' || assign.targets.length !== 1) return false;
+    const name = assign.targets[0] as string;
+    if (!/^[A-Za-z_]\w*$/.test(name)) return false;
+    const before = masked.slice(assign.rhsStart, offset).replace(/\s+/g, '');
+    if (before !== '' && !/^(?:asyncio\.)?(?:create_task|ensure_future)\($/.test(before)) return false;
+    const end = scope >= 0 ? (this.scan.defs[scope] as DefInfo).end : masked.length;
+    const re = new RegExp(`\\bwait_for\\s*\\(\\s*${name}\\b(?!\\s*[.(\\[])`, 'g');
+    re.lastIndex = assign.rhsEnd;
+    const m = re.exec(masked);
+    return !!m && m.index < end;
   }
 
   /**
@@ -2218,8 +2260,8 @@ export class PyContext {
     const { start, end } = call;
     const scope = functionAt(this.scan, start);
     const used = !this.discarded(call);
-    if ((kind === 'remote' || kind === 'custom') && timeout === 'fail' && this.insideCall(start, (c) => /(?:^|\.)(?:wait_for|timeout)$/.test(c))) timeout = 'pass';
     const assign = this.assignOf(start);
+    if (timeout === 'fail' && this.underDeadline(start, scope, assign)) timeout = 'pass';
     const fallback: CheckState = this.guarded(start) ? 'pass' : 'fail';
     let confidence: CheckState = 'n/a';
     let confidenceReason: string | undefined;

@@ -9,8 +9,8 @@ const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
 const MODEL = 'gpt-4o-mini';
 const REPLY_MS = 1_000;
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('reply timed out')), ms))]);
+function withTimeout<T>(p: Promise<T> | (() => Promise<T>), ms: number): Promise<T> {
+  return Promise.race([typeof p === 'function' ? p() : p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('reply timed out')), ms))]);
 }
 
 export async function replyKept(messages) {
@@ -27,6 +27,15 @@ export async function replyKept(messages) {
 export async function replyHelper(messages) {
   try {
     const completion = await withTimeout(openai.chat.completions.create({ model: MODEL, messages }), REPLY_MS);
+    return { text: completion.choices[0].message.content, model: completion.model };
+  } catch {
+    return { text: 'Sorry, try again.', model: null };
+  }
+}
+
+export async function replyLater(messages) {
+  try {
+    const completion = await withTimeout(() => openai.chat.completions.create({ model: MODEL, messages }), REPLY_MS);
     return { text: completion.choices[0].message.content, model: completion.model };
   } catch {
     return { text: 'Sorry, try again.', model: null };

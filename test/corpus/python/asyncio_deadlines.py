@@ -39,6 +39,14 @@ async def reply_block(messages):
         return {"text": "Sorry, try again.", "model": None}
 
 
+async def reply_line(messages):
+    try:
+        async with asyncio.timeout(8): answer = await aclient.chat.completions.create(model=MODEL, messages=messages)
+        return {"text": answer.choices[0].message.content, "model": answer.model}
+    except Exception:
+        return {"text": "Sorry, try again.", "model": None}
+
+
 @timeout_decorator.timeout(8)
 def reply_decorated(messages):
     try:

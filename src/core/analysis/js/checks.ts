@@ -1067,6 +1067,11 @@ export class Checker {
     for (let i = 0; i < 12 && cur.parent; i++) {
       const p: JNode = cur.parent;
       if (p.type === 'call_expression' && cur.type === 'arguments') return this.stopsWaiting(p);
+      // The body of an arrow function handed to a helper (`withTimeout(() => client.create(…), ms)`).
+      if (p.type === 'arrow_function' && cur.field === 'body') {
+        cur = p;
+        continue;
+      }
       if (!['arguments', 'array', 'await_expression', 'parenthesized_expression', 'member_expression', 'call_expression', 'as_expression', 'non_null_expression'].includes(p.type)) return false;
       if (p.type === 'member_expression' && cur.field !== 'object') return false;
       cur = p;
@@ -1511,11 +1516,13 @@ export function callbackCall(fn: JNode): JNode | undefined {
 }
 
 /**
- * The call an async function is handed to when that call is not a known callback method and its promise is awaited
- * (`await retry(async () => model.run(x))`): the function's rejection is that call's, in the function around it.
+ * The call an async function (or an arrow handing back the promise of its expression) is handed to when that call is
+ * not a known callback method and its promise is awaited (`await retry(async () => model.run(x))`, `await
+ * withTimeout(() => client.create(…), ms)`): the function's rejection is that call's, in the function around it.
  */
 export function handedOnCall(ast: Ast, fn: JNode): JNode | undefined {
-  if (!isAsyncFn(ast, fn)) return undefined;
+  // An async function, or an arrow that hands back the promise of its one expression (`() => client.create(…)`).
+  if (!isAsyncFn(ast, fn) && !(fn.type === 'arrow_function' && child(fn, 'body')?.type !== 'statement_block')) return undefined;
   const cb = callbackCall(fn);
   const name = cb?.type === 'call_expression' ? calleeLastOf(ast, cb) : undefined;
   // Registrations await the subscription, not the handler: its rejection never reaches them.

@@ -1075,7 +1075,9 @@ export class PyContext {
     const lines = this.scan.lines;
     const masked = this.scan.masked;
     const li = this.lineIndexAt(offset);
-    for (let h = li < 0 ? -1 : lines.parentOf(li), guard = 0; h >= 0 && guard < 200; h = lines.parentOf(h), guard++) {
+    // A one-line `with` (`async with asyncio.timeout(5): r = await …`) contains the code after its colon.
+    const oneLine = li >= 0 && lines.kwOf(li) === 'with' && this.headerColon(li) >= 0 && offset > this.headerColon(li);
+    for (let h = li < 0 ? -1 : oneLine ? li : lines.parentOf(li), guard = 0; h >= 0 && guard < 200; h = lines.parentOf(h), guard++) {
       const kw = lines.kwOf(h);
       if (kw === 'with') {
         const colon = this.headerColon(h);

@@ -3,7 +3,7 @@
 import { OTHER_VERSION_RE } from '../names';
 import type { AnalysisConfig, CheckState, PredictChecks } from '../types';
 import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, outerValue, propName, stringValue, subtree, text, unwrap, VALUE_WRAPPERS, within } from './ast';
-import { mappingOf, pickedReturns, type Sink, type SinkKind, sinkOf } from './sinks';
+import { mappingOf, pickedReturns, type Sink, type SinkKind, sinkOf, truthPick } from './sinks';
 import { calleeText, type Detected, type DetectEnv, sdkOptionsIndex } from './detect';
 import { SDKS, TIMEOUT_KEYS } from './libs';
 import { argsOf, type Resolver } from './resolve';
@@ -807,7 +807,21 @@ export class Checker {
         })
       : [];
     if (argmax.length === 0 && loops.length === 0 && reads.length === 0 && patterns.length === 0) {
-      return { state: 'n/a', reason: noLabelReason(d) };
+      // The output read as one-hot: an element branched on by its truth answers with a constant label.
+      const unitFn = unit.type === 'program' ? undefined : unit;
+      let pick: JNode | undefined;
+      for (const id of this.window(facts.idents, d.node.end)) {
+        if (!t.values.has(text(ast, id)) || isBindingSite(id)) continue;
+        const sink = sinkOf(ast, id, unitFn);
+        pick = sink?.kind === 'branch' ? truthPick(ast, sink.carrier, unitFn) : undefined;
+        if (pick) break;
+      }
+      const cond = pick ? child(pick, 'condition') : undefined;
+      if (!cond) return { state: 'n/a', reason: noLabelReason(d) };
+      if (this.hasThreshold(facts, t, from)) return { state: 'pass', reason: 'a score is compared to a threshold before the label is used' };
+      const answers = pickedReturns(ast, cond, unitFn);
+      if (answers.some((a) => this.idsOf(a).some((x) => t.values.has(x)))) return { state: 'pass', reason: 'the label is returned together with its score, so the caller can act on it' };
+      return { state: 'fail', reason: `an element of the output picks a label by its truth (\`if ${snippet(ast, cond)}\`): a hard label with no score compared to a threshold` };
     }
     const threshold = this.modelThreshold(d);
     if (threshold) return { state: 'pass', reason: `the model applies its own threshold (${threshold})` };

@@ -232,6 +232,7 @@ export function pickedReturns(ast: Ast, carrier: JNode, unitFn: JNode | undefine
   if (!p || !unitFn) return [];
   let arms: JNode[];
   if (p.type === 'if_statement' && cond.field === 'condition') {
+    if (truthPick(ast, carrier, unitFn)) return constantReturns(ast, child(p, 'consequence'), unitFn);
     const nodes = ast.nodes.slice(cond.idx, cond.last + 1);
     const literal = nodes.some((x) => (x.type === 'string' || x.type === 'number') && x.parent?.type === 'binary_expression') || /\.includes\s*\(/.test(text(ast, cond));
     // A check of the output's size (`if (out.length === 0) return []`) picks no answer.
@@ -248,6 +249,60 @@ export function pickedReturns(ast: Ast, carrier: JNode, unitFn: JNode | undefine
       if (r.type !== 'return_statement' || enclosing(r) !== unitFn) continue;
       const v = r.children.find((c) => c.named && c.type !== 'comment');
       if (v && !/^(?:null|undefined)$/.test(v.type) && !/^(?:undefined|\[\s*\]|\{\s*\})$/.test(text(ast, v))) out.push(v);
+    }
+  }
+  return out;
+}
+
+/**
+ * A branch on one element of a model's output by its truth (`const [paper, rock] = scores; if (paper) return { result:
+ * 'paper' }`, `if (out[1]) …`) whose arm answers with a constant label: the output read as one-hot, the element's
+ * class picked with no score compared to anything. The `if` statement, or undefined. A check of the whole output
+ * (`if (!out) return null`) or one that answers with something else is not one.
+ */
+export function truthPick(ast: Ast, carrier: JNode, unitFn: JNode | undefined): JNode | undefined {
+  let cond = carrier;
+  while (cond.parent?.type === 'parenthesized_expression' || (cond.parent?.type === 'unary_expression' && text(ast, cond.parent).startsWith('!'))) cond = cond.parent;
+  const p = cond.parent;
+  if (p?.type !== 'if_statement' || cond.field !== 'condition' || !unitFn) return undefined;
+  // The carrier is an element: a name an array pattern bound, or a subscript with a number.
+  const u = unwrap(carrier);
+  const element = u.type === 'subscript_expression' ? child(u, 'index')?.type === 'number' : u.type === 'identifier' && elementBinding(ast, u, unitFn);
+  if (!element) return undefined;
+  return constantReturns(ast, child(p, 'consequence'), unitFn).length > 0 ? p : undefined;
+}
+
+/** Whether a name is bound in `unitFn` to one element: by an array pattern (`const [paper, rock] = …`) or `= out[0]`. */
+function elementBinding(ast: Ast, id: JNode, unitFn: JNode): boolean {
+  const name = text(ast, id);
+  for (let i = unitFn.idx; i <= unitFn.last; i++) {
+    const n = ast.nodes[i] as JNode;
+    if (n.type !== 'identifier' || text(ast, n) !== name) continue;
+    if (n.parent?.type === 'array_pattern') return true;
+    const value = n.parent?.type === 'variable_declarator' && n.field === 'name' ? child(n.parent, 'value') : undefined;
+    if (value && unwrap(value).type === 'subscript_expression' && child(unwrap(value), 'index')?.type === 'number') return true;
+  }
+  return false;
+}
+
+/**
+ * The values `unitFn` returns in `arm` that answer with a constant label: a string, or an object with a string among
+ * plain values (literals, names, `config.version`).
+ */
+function constantReturns(ast: Ast, arm: JNode | undefined, unitFn: JNode | undefined): JNode[] {
+  if (!arm) return [];
+  const out: JNode[] = [];
+  for (let i = arm.idx; i <= arm.last; i++) {
+    const r = ast.nodes[i] as JNode;
+    if (r.type !== 'return_statement' || enclosing(r) !== unitFn) continue;
+    const v = r.children.find((c) => c.named && c.type !== 'comment');
+    const u = v ? unwrap(v) : undefined;
+    if (!v || !u) continue;
+    if (u.type === 'string') out.push(v);
+    else if (u.type === 'object') {
+      const pairs = u.children.filter((c) => c.named && c.type !== 'comment');
+      const plain = (c: JNode): boolean => (c.type === 'pair' && /^(?:string|number|identifier|member_expression|null|true|false)$/.test(child(c, 'value')?.type ?? '')) || c.type === 'shorthand_property_identifier';
+      if (pairs.length > 0 && pairs.every(plain) && pairs.some((c) => child(c, 'value')?.type === 'string')) out.push(v);
     }
   }
   return out;

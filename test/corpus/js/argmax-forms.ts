@@ -100,3 +100,18 @@ export async function generate(feed, maxTokens) {
   console.info('generated', { tokens: tokens.length, modelVersion: 'lm-1' });
   return tokens;
 }
+
+// The top key kept by a reduce that compares the scores of two keys.
+export async function topKey(feeds, render) {
+  const out = await session.run(feeds); // expect: no-fallback no-confidence
+  const scores = { cat: out.cat.data[0], dog: out.dog.data[0] };
+  const best = Object.keys(scores).reduce((a, b) => (scores[a] > scores[b] ? a : b));
+  render(best);
+}
+
+// The largest score itself (not which one): nothing is picked.
+export async function topScore(feeds) {
+  const out = await session.run(feeds); // expect: no-fallback
+  const best = Array.from(out.probs.data).reduce((a, b) => (a > b ? a : b));
+  console.info('top score', best);
+}

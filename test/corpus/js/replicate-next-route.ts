@@ -35,3 +35,15 @@ export async function GET(_req: Request, { params }: { params: { id: string } })
   const prediction = await replicate.predictions.get(params.id);
   return NextResponse.json(prediction);
 }
+
+// The REST API answers with the same prediction object: handed back whole, it names its version.
+export async function startPrediction(req: Request) {
+  const { version, input } = await req.json();
+  try {
+    const res = await fetch('https://api.replicate.com/v1/predictions', { method: 'POST', headers: { Authorization: `Bearer ${process.env.REPLICATE_API_TOKEN}` }, body: JSON.stringify({ version, input }) }); // expect: no-timeout
+    const prediction = await res.json();
+    return NextResponse.json(prediction, { status: 201 });
+  } catch (err) {
+    return NextResponse.json({ error: String(err) }, { status: 502 });
+  }
+}

@@ -3,6 +3,9 @@
 // Proficiency scoring on a Vertex AI endpoint and feedback text from Bedrock.
 import { v1 } from '@google-cloud/aiplatform';
 import { BedrockRuntimeClient, ConverseCommand, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+const tracer = new Tracer({ serviceName: 'feedback' });
 
 const prediction = new v1.PredictionServiceClient({ apiEndpoint: 'us-central1-aiplatform.googleapis.com' });
 const bedrock = new BedrockRuntimeClient({ region: 'us-east-1' });
@@ -35,5 +38,17 @@ export async function feedbackBounded(text: string) {
     return new TextDecoder().decode(out.body);
   } catch {
     return '';
+  }
+}
+
+// A client instrumented for tracing is the same client: its options (none here) are the call's.
+const traced = tracer.captureAWSv3Client(new BedrockRuntimeClient({ region: 'us-east-1' }));
+
+export async function feedbackTraced(text: string) {
+  try {
+    const out = await traced.send(new ConverseCommand({ modelId: 'anthropic.claude-3-haiku', messages: [{ role: 'user', content: [{ text }] }] })); // expect: no-timeout
+    console.info('feedback', { modelId: out.modelId ?? 'anthropic.claude-3-haiku', text: out.output.message.content[0].text });
+  } catch (err) {
+    console.warn('feedback failed', err);
   }
 }

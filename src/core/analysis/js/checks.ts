@@ -579,6 +579,8 @@ export class Checker {
       const v = this.r.eval(u);
       if (v.k === 'fn' && this.helperArgmax(v.node)) return true;
     }
+    // A reduce that keeps the larger of two (`Object.keys(p).reduce((a, b) => (p[a] > p[b] ? a : b))`): the top key or item.
+    if (name === 'reduce' && args[0] && keepsLarger(ast, unwrap(args[0]))) return true;
     if (name === 'reduce' && args.length >= 2) {
       const cb = unwrap(args[0] as JNode);
       const params = child(cb, 'parameters');
@@ -1232,7 +1234,9 @@ export class Checker {
     const laterDecl = later && !/^Promise\.all$/.test(later.type === 'call_expression' ? calleeText(ast, child(later, 'function') ?? later) : '') ? outerValue(later).parent : undefined;
     const laterName = laterDecl?.type === 'variable_declarator' ? child(laterDecl, 'name') : undefined;
     if (laterName?.type === 'identifier' && !reassigned(text(ast, laterName))) out.add(text(ast, laterName));
-    if (d.kind !== 'remote' || d.client === 'sdk' || d.wrapped) return out;
+    // The OpenAI v3 SDK (`OpenAIApi`) answers with the axios response: its `data` is the answer.
+    const v3 = d.client === 'sdk' && d.sdk === 'openai' && /\bcreate(?:Chat)?Completion$/.test(d.label);
+    if ((d.kind !== 'remote' || d.client === 'sdk' || d.wrapped) && !v3) return out;
     for (const f of this.window(facts.flows, node.end)) {
       if (f.type !== 'variable_declarator') continue;
       const v = child(f, 'value');
@@ -1240,6 +1244,11 @@ export class Checker {
       const call = v ? unwrap(v) : undefined;
       const fn = call?.type === 'call_expression' ? child(call, 'function') : undefined;
       const fu = fn ? unwrap(fn) : undefined;
+      if (v3) {
+        const vu = v ? unwrap(v) : undefined;
+        if (target?.type === 'identifier' && vu?.type === 'member_expression' && propName(ast, child(vu, 'property')) === 'data' && text(ast, child(vu, 'object') ?? vu) === text(ast, name) && !reassigned(text(ast, target))) out.add(text(ast, target));
+        continue;
+      }
       if (target?.type === 'identifier' && fu?.type === 'member_expression' && propName(ast, child(fu, 'property')) === 'json' && text(ast, child(fu, 'object') ?? fu) === text(ast, name) && !reassigned(text(ast, target))) out.add(text(ast, target));
     }
     return out;
@@ -1546,6 +1555,29 @@ export function handedOnCall(ast: Ast, fn: JNode): JNode | undefined {
   return p?.type === 'await_expression' ? cb : undefined;
 }
 
+/** A two-parameter callback that answers the one of its parameters a comparison prefers: `(a, b) => (x[a] > x[b] ? a : b)`. */
+function keepsLarger(ast: Ast, cb: JNode): boolean {
+  if (!FUNCTION_TYPES.has(cb.type)) return false;
+  const params = child(cb, 'parameters');
+  const names = params ? namedKids(params).map((p) => (p.type === 'identifier' ? text(ast, p) : p.type === 'required_parameter' ? text(ast, child(p, 'pattern') ?? p) : '')) : cb.type === 'arrow_function' && child(cb, 'parameter') ? [text(ast, child(cb, 'parameter') as JNode)] : [];
+  if (names.length < 2 || !names[0] || !names[1]) return false;
+  let body = child(cb, 'body');
+  if (body?.type === 'statement_block') {
+    const stmts = namedKids(body).filter((x) => x.type !== 'comment');
+    body = stmts.length === 1 && stmts[0]?.type === 'return_statement' ? namedKids(stmts[0]).find((x) => x.type !== 'comment') : undefined;
+  }
+  const t = body ? unwrap(body) : undefined;
+  if (t?.type !== 'ternary_expression') return false;
+  const cond = child(t, 'condition');
+  const c = cond ? unwrap(cond) : undefined;
+  if (c?.type !== 'binary_expression' || !RELATIONAL.has(text(ast, child(c, 'operator') ?? c))) return false;
+  // Values compared through the parameters (`p[a]`, `a.score`): comparing the parameters themselves is a maximum.
+  const side = (x: JNode | undefined): boolean => !!x && /^(?:subscript_expression|member_expression)$/.test(unwrap(x).type);
+  if (!side(child(c, 'left')) || !side(child(c, 'right'))) return false;
+  const arms = [child(t, 'consequence'), child(t, 'alternative')].map((a) => (a ? text(ast, unwrap(a)) : ''));
+  return arms.includes(names[0]) && arms.includes(names[1]);
+}
+
 /** The last name of a call's callee: `f` of `f(x)`, `post` of `client.post(x)`. */
 function calleeLastOf(ast: Ast, call: JNode): string | undefined {
   const f = child(call, 'function');
@@ -1661,5 +1693,6 @@ function carriesModel(d: Detected): boolean {
   // A Replicate prediction object names the model version it ran.
   if (d.client === 'sdk' && d.sdk === 'replicate') return /predictions\.(?:create|get)$/.test(d.label);
   if (d.client === 'sdk') return /^(?:openai|anthropic|mistral|gemini)$/.test(d.sdk ?? '') && /(?:completions\.(?:create|parse)|messages\.create|responses\.(?:create|parse)|createCompletion|createChatCompletion|chat\.complete|generateContent)$/.test(d.label);
-  return d.hosted === true && /\/v1\/(?:chat\/)?completions|\/v1\/messages|\/v1\/responses|:generateContent/.test(d.label);
+  // Replicate's REST API answers with the prediction object too (`/v1/predictions`, a model's or deployment's).
+  return d.hosted === true && /\/v1\/(?:chat\/)?completions|\/v1\/messages|\/v1\/responses|:generateContent|\/v1\/(?:(?:models|deployments)\/.*\/)?predictions\b/.test(d.label);
 }

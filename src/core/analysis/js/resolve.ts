@@ -862,6 +862,9 @@ export class Resolver {
     if (!callee) return UNKNOWN;
     if (callee.type === 'import') return this.moduleVal(args[0], depth);
     const c = unwrap(callee);
+    // Tracing instruments an AWS client and hands back the same client (AWS X-Ray's and Powertools' captureAWSv3Client).
+    const lastName = c.type === 'identifier' ? text(ast, c) : c.type === 'member_expression' ? propName(ast, child(c, 'property')) : undefined;
+    if (lastName !== undefined && /^captureAWS(?:v3)?Client$/.test(lastName) && args[0]) return this.eval(args[0], depth + 1);
     if (c.type === 'member_expression') {
       const prop = propName(ast, child(c, 'property'));
       const recv = this.eval(child(c, 'object'), depth + 1);

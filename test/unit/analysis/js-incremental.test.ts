@@ -905,6 +905,16 @@ describe('JS/TS analysis shortcuts', () => {
     assert.ok(compared > 200 && withFindings > 100, `${compared} edits compared, ${withFindings} with findings`);
   });
 
+  test('a model kept in a name no statement declares (an implicit global assigned in a handler): the statements that call it are selected too', () => {
+    const text = "import { pipeline } from '@xenova/transformers';\n\nself.onmessage = async (event) => {\n  classifier ??= await pipeline('sentiment-analysis');\n  self.postMessage({ output: await classifier(event.data.text) });\n};\n\nself.addEventListener('message', async (event) => {\n  const output = await classifier(event.data.text);\n  self.postMessage({ output });\n});\n";
+    const kept = analyzeSource(text, 'javascript', DEFAULT_CONFIG, undefined, KEEP);
+    const once = analyzeSource(text, 'javascript', DEFAULT_CONFIG);
+    assert.deepEqual(kept.result.calls.map((c) => c.range.start.line), [4, 8]);
+    assert.ok(same(kept.result, once.result));
+    kept.tree.delete();
+    once.tree.delete();
+  });
+
   test('an edit that changes how the parser recovers from a syntax error in a statement it did not touch reanalyzes that statement', () => {
     // Deleting `({ apiKey: p` on the last line makes the fresh parse recover from `consit` in `runEta_4` differently:
     // the `session_4.run` call becomes a statement of its own, though the text and range of `runEta_4` are unchanged.

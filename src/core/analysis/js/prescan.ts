@@ -17,7 +17,7 @@ const CANDIDATE_RE = new RegExp(
     'openai', 'OpenAI', 'groq', 'Groq', 'together-ai', 'anthropic', 'mistralai', 'cohere', 'Cohere', 'huggingface', 'HfInference', 'InferenceClient',
     'replicate', 'Replicate', 'aiplatform', 'predictionService', 'PredictionService', 'vertexai', 'bedrock', 'Bedrock', 'generative-ai', 'GoogleGenerativeAI',
     '@google\\/genai', 'sagemaker', 'SageMaker', 'pickle', 'completions', 'images\\s*\\.\\s*generate',
-    '\\bfetch\\s*\\(', '\\bofetch\\b', '\\baxios\\b', '\\bgot\\s*[.(]', '[\'"]got[\'"]', 'undici',
+    '\\bfetch\\s*\\(', '\\bofetch\\b', '\\baxios\\b', '\\bgot\\s*[.(]', '[\'"]got[\'"]', 'undici', 'request-promise',
     '\\.\\s*(?:predict|predictOnBatch|executeAsync|predictClass|estimatePoses|estimateHands|estimateFaces|estimateSinglePose|estimateMultiplePoses|segmentPeople|segmentPerson)\\s*[(<]',
     `\\b(?:${Object.keys(SCRIPT_GLOBALS).filter((g) => g.length > 3).join('|')})\\b`,
   ].join('|'),
@@ -198,6 +198,8 @@ export function info(source: string, s: Statement): StatementInfo {
   const provides = new Set<string>();
   /** Declared inside the statement (`let best = 0` … `best = x`): assignments to them concern no other statement. */
   const local = new Set<string>();
+  /** Names given a value by a plain assignment (`x = …`, `x ??= …`). */
+  const plain = new Set<string>();
   // A statement tree-sitter could not parse: its nesting is a guess that the next edit may undo (a function's body
   // becomes top-level code), so whatever it declares anywhere counts as declared at the top level. So does a block at
   // the top level (`{ const s = … }`, `if (…) { … }`, often what a broken brace leaves): the resolver gives what a block
@@ -250,7 +252,10 @@ export function info(source: string, s: Statement): StatementInfo {
       const c2 = source.charCodeAt(n + 1);
       // `x = …` (not `==` or `=>`), `x ??= …`, `x ||= …`, `x &&= …` — a local `let x = …` declares instead.
       const assigned = (c === 61 && c2 !== 61 && c2 !== 62) || ((c === 63 || c === 124 || c === 38) && c2 === c && source.charCodeAt(n + 2) === 61);
-      if (assigned && prev !== 'const' && prev !== 'let' && prev !== 'var') assigns.add(word);
+      if (assigned && prev !== 'const' && prev !== 'let' && prev !== 'var') {
+        assigns.add(word);
+        plain.add(word);
+      }
       // `x.y = …`: x gets a member.
       else if (c === 46 && mayAssignMember(source, n, s.end) && MEMBER_ASSIGN_RE.test(source.slice(n, Math.min(s.end, n + 80)))) assigns.add(word);
     }
@@ -262,6 +267,9 @@ export function info(source: string, s: Statement): StatementInfo {
     for (let m = PARAMS_RE.exec(text); m; m = PARAMS_RE.exec(text)) for (const p of (m[1] ?? m[2] ?? '').matchAll(IDENT_RE)) local.add(p[0]);
   }
   for (const l of local) if (!provides.has(l)) assigns.delete(l);
+  // A name assigned here and declared nowhere in it (`classifier ??= await pipeline(…)` in a handler): a top-level
+  // binding, or an implicit global, that other statements read; they use what it is given here.
+  for (const a of plain) if (!local.has(a)) provides.add(a);
   // const { a, b } = … / const [a, b] = …: the names it declares.
   const pattern = /^(?:export\s+)?(?:const|let|var)\s*([{[][^=]*)=/.exec(text.slice(0, 300));
   if (pattern?.[1]) for (const m of pattern[1].matchAll(IDENT_RE)) if (!KEYWORDS.has(m[0])) {

@@ -1046,6 +1046,12 @@ export class Checker {
         if (d.via?.k === 'obj' && d.via.cfg.some((c) => this.hasKeys(c, ['timeout'], false) !== 'no')) return 'pass';
         return 'fail';
       }
+      case 'request-promise': {
+        // rp(options) or rp(url, options): `timeout` (milliseconds) in the options.
+        const first = args[0] ? unwrap(args[0]) : undefined;
+        const opts = first && this.r.eval(first).k === 'objlit' ? first : args[1];
+        return opts && this.hasKeys(opts, ['timeout'], false) !== 'no' ? 'pass' : 'fail';
+      }
       case 'undici-request':
         return args[1] ? yes(this.hasKeys(args[1], ['headersTimeout', 'bodyTimeout', 'signal'], false)) : 'fail';
       case 'sagemaker':

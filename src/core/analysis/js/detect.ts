@@ -5,10 +5,10 @@ import { isTestFile } from '../paths';
 import type { PredictKind, PredictPattern, WrappedCall } from '../types';
 import { GENERATION_PARAMS, inferenceUrlMatcher, type InferenceUrlMatcher, isHostedModelUrl, isInferenceUrlName } from '../urls';
 import { type Ast, child, type JNode, outerValue, propName, text, unwrap } from './ast';
-import { AXIOS_METHODS, FACE_API_FUNCTIONS, FETCH_MODULES, GOT_METHODS, HF_RE, ORT_RE, type SdkName, SDKS, sdkOfModule, SCRIPT_GLOBALS, TF_METHODS, TF_MODELS_METHODS, TF_MODELS_RE, TFJS_RE } from './libs';
+import { AXIOS_METHODS, FACE_API_FUNCTIONS, FETCH_MODULES, GOT_METHODS, HF_RE, ORT_RE, REQUEST_PROMISE_RE, type SdkName, SDKS, sdkOfModule, SCRIPT_GLOBALS, TF_METHODS, TF_MODELS_METHODS, TF_MODELS_RE, TFJS_RE } from './libs';
 import { argsOf, type Resolver, type Val } from './resolve';
 
-export type RemoteClient = 'fetch' | 'ofetch' | 'axios' | 'got' | 'undici-request' | 'sagemaker' | 'sagemaker-v2' | 'sdk' | 'custom';
+export type RemoteClient = 'fetch' | 'ofetch' | 'axios' | 'got' | 'request-promise' | 'undici-request' | 'sagemaker' | 'sagemaker-v2' | 'sdk' | 'custom';
 
 export interface Detected {
   node: JNode;
@@ -320,6 +320,13 @@ function detectKind(env: DetectEnv, call: JNode): Detected | undefined {
     return viaInstance(at, 'got', 'got', urlNode, via, 'prefixUrl', '');
   }
   if (cv.k === 'mod' && cv.mod === 'undici' && cv.path.length === 1 && cv.path[0] === 'request') return remote(at, 'undici-request', 'undici.request', args[0], str(at, args[0]));
+  // request-promise: rp(options) with `uri` / `url`, rp(url, options), rp.post(…).
+  if (cv.k === 'mod' && REQUEST_PROMISE_RE.test(cv.mod) && (cv.path.length === 0 || (cv.path.length === 1 && GOT_METHODS.has(cv.path[0] as string)))) {
+    const method = cv.path[0];
+    const first = args[0] ? r.eval(args[0]) : undefined;
+    const opt = first?.k === 'str' ? undefined : (objUrl(at, args[0], 'uri') ?? objUrl(at, args[0], 'url'));
+    return remote(at, 'request-promise', method ? `rp.${method}` : 'rp', opt ? opt.node : args[0], opt ? opt.url : str(at, args[0]), method);
+  }
   if (cv.k === 'mod' && cv.path.length === 1) {
     const fn = cv.path[0] as string;
     // face-api.js: inference through module functions.

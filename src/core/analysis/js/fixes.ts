@@ -704,6 +704,13 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
       edits = first && first.type === 'object' ? w.addProperty(first, prop) : optionAt(1, prop, []);
       break;
     }
+    case 'request-promise': {
+      title = `Add a request timeout (${T})`;
+      const first = args[0] ? unwrap(args[0]) : undefined;
+      const opts = first && first.type !== 'string' && first.type !== 'template_string' && r.eval(first).k === 'objlit' ? first : undefined;
+      edits = opts ? w.addProperty(opts, `timeout: ${T}`) : optionAt(1, `timeout: ${T}`, []);
+      break;
+    }
     case 'undici-request':
       title = `Add undici timeouts (${T})`;
       edits = optionAt(1, `headersTimeout: ${T}, bodyTimeout: ${T}`, []);

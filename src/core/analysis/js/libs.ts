@@ -200,4 +200,6 @@ export const TIMEOUT_KEYS = ['timeout', 'timeoutMs', 'timeoutInSeconds', 'signal
 /** HTTP clients. */
 export const FETCH_MODULES = new Set(['node-fetch', 'cross-fetch', 'isomorphic-fetch', 'isomorphic-unfetch', 'unfetch']);
 export const AXIOS_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'postForm', 'putForm', 'patchForm']);
+/** request-promise and its variants (request's promise API): `rp(options)`, `rp.post(url, options)`. */
+export const REQUEST_PROMISE_RE = /^request-promise(?:-native|-any)?$/;
 export const GOT_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head']);

@@ -801,10 +801,16 @@ export class Resolver {
   }
 
   /** Value node of a property of an object literal (pair value, shorthand identifier or method). */
-  objProp(obj: JNode, name: string): JNode | undefined {
+  objProp(obj: JNode, name: string, depth = 0): JNode | undefined {
     let found: JNode | undefined;
     for (const c of obj.children) {
-      if (c.type === 'pair' && propName(this.ast, child(c, 'key')) === name) found = child(c, 'value');
+      if (c.type === 'spread_element' && depth < 4) {
+        // `{ ...options, timeout }`: what the spread object holds, unless a later property overrides it.
+        const arg = c.children.find((x) => x.named);
+        const v = arg ? this.eval(arg, depth + 1) : undefined;
+        const inner = v?.k === 'objlit' && v.node !== obj ? this.objProp(v.node, name, depth + 1) : undefined;
+        if (inner) found = inner;
+      } else if (c.type === 'pair' && propName(this.ast, child(c, 'key')) === name) found = child(c, 'value');
       else if (c.type === 'shorthand_property_identifier' && text(this.ast, c) === name) found = c;
       else if (c.type === 'method_definition' && propName(this.ast, child(c, 'name')) === name) found = c;
     }

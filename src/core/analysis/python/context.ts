@@ -62,6 +62,8 @@ export interface CallRecord {
   flow?: Flow;
   /** A hosted answer handed back whole, which names its model (the trace passes so). */
   wholeAnswer?: boolean;
+  /** In a public method of a class: other modules call it, whatever the file's own `__main__` demo does with it. */
+  api?: boolean;
 }
 
 export interface UnsafeLoad {
@@ -75,6 +77,8 @@ export interface CallOutcome {
   call: PredictCall;
   kind: PredictKind;
   handsOn: boolean;
+  /** See CallRecord.api. */
+  api?: boolean;
 }
 
 export interface UnsafeOutcome {
@@ -83,7 +87,7 @@ export interface UnsafeOutcome {
 }
 
 export function outcomeOf(r: CallRecord): CallOutcome {
-  return { call: r.call, kind: r.kind, handsOn: r.flow !== undefined && (r.flow.sinks.has('send') || r.flow.sinks.has('store')) };
+  return { call: r.call, kind: r.kind, handsOn: r.flow !== undefined && (r.flow.sinks.has('send') || r.flow.sinks.has('store')), ...(r.api ? { api: true } : {}) };
 }
 
 export interface PyAnalysis {
@@ -470,7 +474,9 @@ export class PyContext {
       else {
         const lead = /^([A-Za-z_][\w.]*)\s*\(/.exec(m);
         if (lead?.[1]) {
-          o = this.callOrigin(lead[1].replace(/\s+/g, ''), m, raw.replace(/^await\s+/, ''));
+          // `boto3.Session(…).client("sagemaker-runtime")`: a client as `boto3.client(…)` makes one.
+          const session = /^boto3\.(?:session\.)?Session$/.test(this.resolveDotted(lead[1].replace(/\s+/g, ''))) && /^[^(]*\([^()]*\)\s*\.\s*client\s*\(/.test(m);
+          o = this.callOrigin(session ? 'boto3.client' : lead[1].replace(/\s+/g, ''), m, raw.replace(/^await\s+/, ''));
           if (o.t === 'sagemaker') o = { t: 'sagemaker', assign: i, ...(o.service ? { service: o.service } : {}) };
           else if (o.t === 'llm') o = { ...o, assign: i };
         } else if (/^[rbufRBUF]*["']/.test(m) || /^None\b/.test(m)) o = { t: 'other' };
@@ -1754,7 +1760,7 @@ export class PyContext {
   findingsOf(calls: CallOutcome[], unsafe: UnsafeOutcome[]): RawFinding[] {
     // A print-only script (no server, no handler, nothing sent or stored): its functions return to code that prints.
     if (calls.some((r) => r.call.checks.trace === 'fail') && this.printOnlyScript(calls.some((r) => r.handsOn))) {
-      for (const r of calls) if (r.call.checks.trace === 'fail') r.call.checks.trace = 'n/a';
+      for (const r of calls) if (r.call.checks.trace === 'fail' && !r.api) r.call.checks.trace = 'n/a';
     }
     const findings: RawFinding[] = [];
     calls.forEach((r, i) => {
@@ -2315,6 +2321,9 @@ export class PyContext {
     // handed back whole, the version goes with it.
     const wholeAnswer = trace === 'fail' && scope >= 0 && carriesModel(kind, lib, label) && this.returnedWhole(scope, call, assign);
     if (wholeAnswer) trace = 'pass';
+    const def = scope >= 0 ? this.scan.defs[scope] : undefined;
+    const owner = def && def.parent >= 0 ? this.scan.defs[def.parent] : undefined;
+    const api = !!def && owner?.kind === 'class' && !def.name.startsWith('_');
     return {
       call: { kind, label, range: this.rangeOf(start, end), checks: { fallback, confidence, timeout, trace }, ...(confidenceReason ? { confidenceReason } : {}) },
       kind,
@@ -2332,6 +2341,7 @@ export class PyContext {
       classifier: false,
       ...(flow ? { flow } : {}),
       ...(wholeAnswer ? { wholeAnswer } : {}),
+      ...(api ? { api } : {}),
     };
   }
 

@@ -673,9 +673,14 @@ class Fixer {
   /** The call an assignment's value starts with (`client = Ctor(…)`): its parentheses and arguments. */
   private callOfAssign(a: Assign): { open: number; close: number; args: ReturnType<PyContext['parseArgs']> } | undefined {
     const masked = this.scan.masked;
-    const open = masked.indexOf('(', a.rhsStart);
+    let open = masked.indexOf('(', a.rhsStart);
     if (open < 0 || open >= a.rhsEnd) return undefined;
-    const close = matchParen(masked, open, a.rhsEnd);
+    let close = matchParen(masked, open, a.rhsEnd);
+    // The last call of a chain makes the client (`boto3.Session(…).client("sagemaker-runtime")`).
+    for (let m = close < 0 ? null : /^\s*\.\s*[A-Za-z_]\w*\s*\(/.exec(masked.slice(close + 1, a.rhsEnd)); m; m = close < 0 ? null : /^\s*\.\s*[A-Za-z_]\w*\s*\(/.exec(masked.slice(close + 1, a.rhsEnd))) {
+      open = close + m[0].length;
+      close = matchParen(masked, open, a.rhsEnd);
+    }
     return close < 0 ? undefined : { open, close, args: this.ctx.parseArgs(open, close + 1) };
   }
 

@@ -286,6 +286,28 @@ describe('python analyzer: detection', () => {
   });
 });
 
+describe('python analyzer: strings that span lines', () => {
+  it('a line of a string written flush left (a prompt ending in `}}"""`) does not end the function the string is in', () => {
+    const src = py([
+      'from anthropic import Anthropic',
+      'client = Anthropic(timeout=10)',
+      'class Replies:',
+      '    def classify(self, message):',
+      '        prompt = f"""Classify: {message}',
+      '{{"type": "question|comment"}}',
+      '}}"""',
+      '        try:',
+      '            response = client.messages.create(model="m", max_tokens=100, messages=[{"role": "user", "content": prompt}])',
+      '            return {"type": response.content[0].text}',
+      '        except Exception:',
+      '            return {"type": "comment"}',
+    ]);
+    const calls = analyze(src).calls;
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]?.checks.trace, 'fail');
+  });
+});
+
 describe('python analyzer: serving SDKs', () => {
   it('a SavedModel signature, BentoML runners and SageMaker SDK predictors are predictions', () => {
     const src = readFileSync(join(CORPUS, 'serving_sdk_shapes.py'), 'utf8');

@@ -1333,7 +1333,8 @@ export class PyContext {
     if (start < 0) return undefined;
     if (this.errorAt(site.start)) {
       const fromTree = this.idx.callAt(site.start, site.paren + 1);
-      if (!fromTree || fromTree.start > site.nameStart || fromTree.end <= site.paren) return undefined;
+      // The tree's call must be this one: not one that error recovery made of code on earlier lines as well.
+      if (!fromTree || fromTree.start > site.nameStart || fromTree.end <= site.paren || fromTree.start < (line ? line.start : 0)) return undefined;
       return fromTree;
     }
     return { start, end };

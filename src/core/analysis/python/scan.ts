@@ -211,7 +211,7 @@ export interface Masked {
   strings: number[];
   /** Comments, flattened [start, end, …]. */
   comments: number[];
-  /** Bracket depth at the start of physical line k + 1 (code brackets only, never below 0). */
+  /** Bracket depth at the start of physical line k + 1 (code brackets only, never below 0; one more inside a string). */
   lineDepth: number[];
 }
 
@@ -284,7 +284,9 @@ export function maskPython(src: string): Masked {
     const contentStart = i + qlen;
     const contentEnd = Math.max(contentStart, closed ? j - qlen : j);
     strings.push(p, j);
-    for (let q = src.indexOf('\n', i); q >= 0 && q < j; q = src.indexOf('\n', q + 1)) lineDepth.push(depth);
+    // A line that starts inside the string continues the statement the string is in (as if inside a bracket): its
+    // blanked text is no indentation (`}}"""` of a prompt flush left would otherwise close the function around it).
+    for (let q = src.indexOf('\n', i); q >= 0 && q < j; q = src.indexOf('\n', q + 1)) lineDepth.push(depth + 1);
     if (contentEnd > contentStart) {
       let fstring = false;
       for (let q = p; q < i; q++) if ((src.charCodeAt(q) | 32) === 102 /* f */ || (src.charCodeAt(q) | 32) === 116 /* t */) fstring = true;

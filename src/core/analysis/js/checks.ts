@@ -808,9 +808,9 @@ export class Checker {
           return patternInCallbackOf(pat, (recv) => mentionsCall(recv));
         })
       : [];
+    const unitFn = unit.type === 'program' ? undefined : unit;
     if (argmax.length === 0 && loops.length === 0 && reads.length === 0 && patterns.length === 0) {
       // The output read as one-hot: an element branched on by its truth answers with a constant label.
-      const unitFn = unit.type === 'program' ? undefined : unit;
       let pick: JNode | undefined;
       for (const id of this.window(facts.idents, d.node.end)) {
         if (!t.values.has(text(ast, id)) || isBindingSite(id)) continue;
@@ -834,7 +834,6 @@ export class Checker {
     for (const pat of patterns) for (const c of pat.children) if (LABEL_KEY_RE.test(patternKey(ast, c) ?? '')) patternNames(ast, c.type === 'pair_pattern' ? child(c, 'value') : c, label);
     const sources = [...argmax, ...reads];
     const flows = this.window(facts.flows, from);
-    const unitFn = unit.type === 'program' ? undefined : unit;
     // Where each use goes, asked once: the rounds below and the final pass ask it of the same uses.
     const sinks = new Map<JNode, Sink | undefined>();
     const sinkAt = (use: JNode): Sink | undefined => {
@@ -1040,16 +1039,14 @@ export class Checker {
         return this.defaultsTimeout ? 'pass' : 'fail';
       }
       case 'got': {
-        const first = args[0] ? unwrap(args[0]) : undefined;
-        const opts = first && this.r.eval(first).k === 'objlit' ? first : args[1];
+        const opts = this.optionsObject(args);
         if (opts && this.hasKeys(opts, ['timeout', 'signal'], false) !== 'no') return 'pass';
         if (d.via?.k === 'obj' && d.via.cfg.some((c) => this.hasKeys(c, ['timeout'], false) !== 'no')) return 'pass';
         return 'fail';
       }
       case 'request-promise': {
-        // rp(options) or rp(url, options): `timeout` (milliseconds) in the options.
-        const first = args[0] ? unwrap(args[0]) : undefined;
-        const opts = first && this.r.eval(first).k === 'objlit' ? first : args[1];
+        // `timeout` (milliseconds) in the options.
+        const opts = this.optionsObject(args);
         return opts && this.hasKeys(opts, ['timeout'], false) !== 'no' ? 'pass' : 'fail';
       }
       case 'undici-request':
@@ -1111,6 +1108,12 @@ export class Checker {
     if (calleeText(this.ast, f) === 'Promise.race') return true;
     const last = this.calleeLast(call);
     return last !== undefined && DEADLINE_HELPER_RE.test(last) && !/^(?:set|clear)Timeout$/.test(last);
+  }
+
+  /** The options of a client called as `f(options)` or `f(url, options)` (got, request-promise). */
+  private optionsObject(args: JNode[]): JNode | undefined {
+    const first = args[0] ? unwrap(args[0]) : undefined;
+    return first && this.r.eval(first).k === 'objlit' ? first : args[1];
   }
 
   axiosConfig(d: Detected, args: JNode[]): JNode | undefined {
@@ -1251,8 +1254,7 @@ export class Checker {
       const fn = call?.type === 'call_expression' ? child(call, 'function') : undefined;
       const fu = fn ? unwrap(fn) : undefined;
       if (v3) {
-        const vu = v ? unwrap(v) : undefined;
-        if (target?.type === 'identifier' && vu?.type === 'member_expression' && propName(ast, child(vu, 'property')) === 'data' && text(ast, child(vu, 'object') ?? vu) === text(ast, name) && !reassigned(text(ast, target))) out.add(text(ast, target));
+        if (target?.type === 'identifier' && call?.type === 'member_expression' && propName(ast, child(call, 'property')) === 'data' && text(ast, child(call, 'object') ?? call) === text(ast, name) && !reassigned(text(ast, target))) out.add(text(ast, target));
         continue;
       }
       if (target?.type === 'identifier' && fu?.type === 'member_expression' && propName(ast, child(fu, 'property')) === 'json' && text(ast, child(fu, 'object') ?? fu) === text(ast, name) && !reassigned(text(ast, target))) out.add(text(ast, target));

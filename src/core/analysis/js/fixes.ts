@@ -724,12 +724,12 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
       if (!d.sdk) return undefined;
       const info = SDKS[d.sdk];
       const option = info.fixOption(T);
-      title = `Add a request timeout: ${option.replace(/:.*$/, '')} (${T})`;
+      const key = option.replace(/:.*$/, '');
+      title = `Add a request timeout: ${key} (${T})`;
       const at = sdkOptionsIndex(d, args);
       if (at < 0) return undefined;
       // A bound written into the request body (`create({ model, messages, timeout: MS })`) is sent to the API as a
       // parameter: it moves to the request options, with its value.
-      const key = option.replace(/:.*$/, '');
       const body = at > 0 && args[at - 1] ? unwrap(args[at - 1] as JNode) : undefined;
       const misplaced = body?.type === 'object' ? namedKids(body).find((p) => p.type === 'pair' && propName(w.ast, child(p, 'key')) === key) : undefined;
       const value = misplaced ? child(misplaced, 'value') : undefined;

@@ -242,14 +242,17 @@ export function pickedReturns(ast: Ast, carrier: JNode, unitFn: JNode | undefine
     const body = child(p, 'body');
     arms = body ? body.children.filter((c) => c.type === 'switch_case' || c.type === 'switch_default') : [];
   } else return [];
+  return arms.flatMap((arm) => returnedValues(ast, arm, unitFn)).filter((v) => !/^(?:null|undefined)$/.test(v.type) && !/^(?:undefined|\[\s*\]|\{\s*\})$/.test(text(ast, v)));
+}
+
+/** The values `unitFn` returns in `arm` (its `return` statements there, not those of functions inside it). */
+function returnedValues(ast: Ast, arm: JNode, unitFn: JNode | undefined): JNode[] {
   const out: JNode[] = [];
-  for (const arm of arms) {
-    for (let i = arm.idx; i <= arm.last; i++) {
-      const r = ast.nodes[i] as JNode;
-      if (r.type !== 'return_statement' || enclosing(r) !== unitFn) continue;
-      const v = r.children.find((c) => c.named && c.type !== 'comment');
-      if (v && !/^(?:null|undefined)$/.test(v.type) && !/^(?:undefined|\[\s*\]|\{\s*\})$/.test(text(ast, v))) out.push(v);
-    }
+  for (let i = arm.idx; i <= arm.last; i++) {
+    const r = ast.nodes[i] as JNode;
+    if (r.type !== 'return_statement' || enclosing(r) !== unitFn) continue;
+    const v = r.children.find((c) => c.named && c.type !== 'comment');
+    if (v) out.push(v);
   }
   return out;
 }
@@ -261,10 +264,9 @@ export function pickedReturns(ast: Ast, carrier: JNode, unitFn: JNode | undefine
  * (`if (!out) return null`) or one that answers with something else is not one.
  */
 export function truthPick(ast: Ast, carrier: JNode, unitFn: JNode | undefined): JNode | undefined {
-  let cond = carrier;
-  while (cond.parent?.type === 'parenthesized_expression' || (cond.parent?.type === 'unary_expression' && text(ast, cond.parent).startsWith('!'))) cond = cond.parent;
-  const p = cond.parent;
-  if (p?.type !== 'if_statement' || cond.field !== 'condition' || !unitFn) return undefined;
+  // `carrier` is a branch's condition as `sinkOf` gives it: the `if`'s own condition node.
+  const p = carrier.parent;
+  if (p?.type !== 'if_statement' || carrier.field !== 'condition' || !unitFn) return undefined;
   // The carrier is an element: a name an array pattern bound, or a subscript with a number.
   const u = unwrap(carrier);
   const element = u.type === 'subscript_expression' ? child(u, 'index')?.type === 'number' : u.type === 'identifier' && elementBinding(ast, u, unitFn);
@@ -291,21 +293,14 @@ function elementBinding(ast: Ast, id: JNode, unitFn: JNode): boolean {
  */
 function constantReturns(ast: Ast, arm: JNode | undefined, unitFn: JNode | undefined): JNode[] {
   if (!arm) return [];
-  const out: JNode[] = [];
-  for (let i = arm.idx; i <= arm.last; i++) {
-    const r = ast.nodes[i] as JNode;
-    if (r.type !== 'return_statement' || enclosing(r) !== unitFn) continue;
-    const v = r.children.find((c) => c.named && c.type !== 'comment');
-    const u = v ? unwrap(v) : undefined;
-    if (!v || !u) continue;
-    if (u.type === 'string') out.push(v);
-    else if (u.type === 'object') {
-      const pairs = u.children.filter((c) => c.named && c.type !== 'comment');
-      const plain = (c: JNode): boolean => (c.type === 'pair' && /^(?:string|number|identifier|member_expression|null|true|false)$/.test(child(c, 'value')?.type ?? '')) || c.type === 'shorthand_property_identifier';
-      if (pairs.length > 0 && pairs.every(plain) && pairs.some((c) => child(c, 'value')?.type === 'string')) out.push(v);
-    }
-  }
-  return out;
+  const plain = (c: JNode): boolean => (c.type === 'pair' && /^(?:string|number|identifier|member_expression|null|true|false)$/.test(child(c, 'value')?.type ?? '')) || c.type === 'shorthand_property_identifier';
+  return returnedValues(ast, arm, unitFn).filter((v) => {
+    const u = unwrap(v);
+    if (u.type === 'string') return true;
+    if (u.type !== 'object') return false;
+    const pairs = u.children.filter((c) => c.named && c.type !== 'comment');
+    return pairs.length > 0 && pairs.every(plain) && pairs.some((c) => child(c, 'value')?.type === 'string');
+  });
 }
 
 /** The whole condition around `carrier`: through parentheses, comparisons, `&&`/`||` and, with `negations`, `!`. */

@@ -1071,6 +1071,26 @@ export class PyContext {
   }
 
   /**
+   * The header line of the innermost block holding `offset`, or -1. A one-line compound statement (`try: y =
+   * m.predict(x)`, `async with asyncio.timeout(5): r = await …`) holds the code after its colon.
+   */
+  private blockHeaderOf(offset: number): number {
+    const lines = this.scan.lines;
+    const li = this.lineIndexAt(offset);
+    if (li < 0) return -1;
+    const kw = lines.kwOf(li);
+    const colon = kw === 'try' || kw === 'with' || kw === 'def' ? this.headerColon(li) : -1;
+    return colon >= 0 && offset >= colon ? li : lines.parentOf(li);
+  }
+
+  /** A block header's text up to its colon (`with suppress(ValueError)`). */
+  private headerText(h: number): string {
+    const lines = this.scan.lines;
+    const colon = this.headerColon(h);
+    return this.scan.masked.slice(lines.startOf(h), colon < 0 ? lines.endOf(h) : colon);
+  }
+
+  /**
    * Whether a call at `offset` runs under a deadline of the caller's own: inside `asyncio.wait_for(…)` (or a call named
    * `timeout`), in the body of `async with asyncio.timeout(…)` / `anyio.fail_after(…)` / `async_timeout.timeout(…)`, in
    * a function decorated with one (`@timeout(5)`), or kept as a coroutine or task that a `wait_for` of this function
@@ -1080,14 +1100,10 @@ export class PyContext {
     if (this.insideCall(offset, (c) => DEADLINE_CALL_RE.test(c))) return true;
     const lines = this.scan.lines;
     const masked = this.scan.masked;
-    const li = this.lineIndexAt(offset);
-    // A one-line `with` (`async with asyncio.timeout(5): r = await …`) contains the code after its colon.
-    const oneLine = li >= 0 && lines.kwOf(li) === 'with' && this.headerColon(li) >= 0 && offset > this.headerColon(li);
-    for (let h = li < 0 ? -1 : oneLine ? li : lines.parentOf(li), guard = 0; h >= 0 && guard < 200; h = lines.parentOf(h), guard++) {
+    for (let h = this.blockHeaderOf(offset), guard = 0; h >= 0 && guard < 200; h = lines.parentOf(h), guard++) {
       const kw = lines.kwOf(h);
       if (kw === 'with') {
-        const colon = this.headerColon(h);
-        if (DEADLINE_WITH_RE.test(masked.slice(lines.startOf(h), colon < 0 ? lines.endOf(h) : colon))) return true;
+        if (DEADLINE_WITH_RE.test(this.headerText(h))) return true;
       } else if (kw === 'def') {
         const d = this.defIndexAtLine(h);
         if (d >= 0 && (this.scan.defs[d] as DefInfo).decorators.some((x) => DEADLINE_DECORATOR_RE.test(x))) return true;
@@ -1113,24 +1129,16 @@ export class PyContext {
    */
   guarded(offset: number, depth = 0, callers = true): boolean {
     const lines = this.scan.lines;
-    const masked = this.scan.masked;
     if (this.wrappers.length > 0 && this.insideCall(offset, (c) => this.isWrapper(c))) return true;
-    const li = this.lineIndexAt(offset);
-    if (li < 0) return false;
-    let h = li;
-    const kw0 = lines.kwOf(li);
-    // A one-line compound statement (`try: y = m.predict(x)`) contains the code after its colon.
-    if (!(kw0 === 'try' || kw0 === 'with' || kw0 === 'def') || this.headerColon(li) < 0 || offset < this.headerColon(li)) h = lines.parentOf(li);
+    let h = this.blockHeaderOf(offset);
     for (let guard = 0; h >= 0 && guard < 200; guard++) {
       switch (lines.kwOf(h)) {
         case 'try':
           if (this.tryHasFallback(h)) return true;
           break;
-        case 'with': {
-          const colon = this.headerColon(h);
-          if (/\bsuppress\s*\(/.test(masked.slice(lines.startOf(h), colon < 0 ? lines.endOf(h) : colon))) return true;
+        case 'with':
+          if (/\bsuppress\s*\(/.test(this.headerText(h))) return true;
           break;
-        }
         case 'def': {
           const d = this.defIndexAtLine(h);
           if (d < 0) return false;

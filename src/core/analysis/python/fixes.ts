@@ -677,8 +677,10 @@ class Fixer {
     if (open < 0 || open >= a.rhsEnd) return undefined;
     let close = matchParen(masked, open, a.rhsEnd);
     // The last call of a chain makes the client (`boto3.Session(…).client("sagemaker-runtime")`).
-    for (let m = close < 0 ? null : /^\s*\.\s*[A-Za-z_]\w*\s*\(/.exec(masked.slice(close + 1, a.rhsEnd)); m; m = close < 0 ? null : /^\s*\.\s*[A-Za-z_]\w*\s*\(/.exec(masked.slice(close + 1, a.rhsEnd))) {
-      open = close + m[0].length;
+    while (close >= 0) {
+      const chained = /^\s*\.\s*[A-Za-z_]\w*\s*\(/.exec(masked.slice(close + 1, a.rhsEnd));
+      if (!chained) break;
+      open = close + chained[0].length;
       close = matchParen(masked, open, a.rhsEnd);
     }
     return close < 0 ? undefined : { open, close, args: this.ctx.parseArgs(open, close + 1) };

@@ -171,6 +171,16 @@ export class Checker {
    * function: `await p`, or the `Promise.race` / `all` / `any` call it is in (`await Promise.race([p, timer])`).
    */
   awaitedLater(call: JNode): JNode | undefined {
+    // Asked of the same call by the fallback, timeout and trace checks and by the fixes.
+    if (this.laterMemo.has(call)) return this.laterMemo.get(call);
+    const later = this.awaitedLaterUncached(call);
+    this.laterMemo.set(call, later);
+    return later;
+  }
+
+  private readonly laterMemo = new Map<JNode, JNode | undefined>();
+
+  private awaitedLaterUncached(call: JNode): JNode | undefined {
     const ast = this.ast;
     let o = call;
     while (o.parent && (o.parent.type === 'parenthesized_expression' || o.parent.type === 'as_expression' || o.parent.type === 'non_null_expression' || o.parent.type === 'satisfies_expression')) o = o.parent;

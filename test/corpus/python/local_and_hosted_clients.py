@@ -70,7 +70,7 @@ def embed_traced(texts: list[str]):
 
 @app.post("/entities")
 def entities(sentence: str):
-    doc = nlp(sentence)  # expect: no-fallback untraced-prediction
+    doc = nlp(sentence)  # expect: no-fallback no-confidence untraced-prediction
     return [{"text": ent.text, "label": ent.label_} for ent in doc.ents]
 
 

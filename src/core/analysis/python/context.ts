@@ -11,7 +11,7 @@ import { classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, LIBRARY
 import { evaluationFunction, OTHER_VERSION_RE } from '../names';
 import { isTestFile } from '../paths';
 import { GENERATION_PARAMS, isHostedModelUrl } from '../urls';
-import { classifyCallees, DECIDES, type Flow, isMetricCallee, labelName, LEAVES, numericName, type Sink, useAround } from './flow';
+import { classifyCallees, DECIDES, type Flow, isMetricCallee, labelName, LEAVES, numericKey, numericName, type Sink, useAround } from './flow';
 import { rescanPython } from './rescan';
 import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span, topLevelStarts } from './scan';
 import { TreeIndex } from './treeIndex';
@@ -119,7 +119,7 @@ interface ScopeFacts {
 }
 
 /** classifier: a known classifier's hard label; label: a model's output used as a label (class unknown); generic: argmax outputs. */
-type ConfidenceMode = 'classifier' | 'label' | 'none' | 'generic' | 'hf' | 'answer';
+type ConfidenceMode = 'classifier' | 'label' | 'none' | 'generic' | 'hf' | 'answer' | 'spacy';
 
 const PREDICT_METHODS = new Set(['predict', 'predict_proba', 'decision_function', 'predict_log_proba', 'predict_classes']);
 const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
@@ -156,6 +156,17 @@ const SCORE_KEYS = 'score|scores|probability|probabilities|confidence';
 const SCORE_KEY = new RegExp(String.raw`\[\s*["'](?:${SCORE_KEYS})["']\s*\]`, 'g');
 /** A score read from a pipeline's or a model server's result: by key (also `["proba"]`) or as `.score`. */
 const RESULT_SCORE = new RegExp(String.raw`\[\s*(["'])(?:${SCORE_KEYS}|proba)\1\s*\]|\.\s*score\b`);
+/** A spaCy pipeline's scores: a category's (`doc.cats["POSITIVE"]`), or a span's from a scoring component (`span._.score`). */
+const SPACY_SCORE = /\.\s*cats\b|\.\s*_\s*\.\s*\w*(?:score|prob|confidence)\w*\b|\.\s*score\b/;
+/**
+ * Where a result's class label is read: a pipeline's `label` / `entity` key (a zero-shot pipeline's `['labels'][0]`
+ * is its top label), a hosted answer's label key, a spaCy entity's `label_` or the top of its `cats`.
+ */
+const HF_LABEL = {
+  pipeline: /\[\s*(["'])(?:label|entity|entity_group)\1\s*\]|\[\s*(["'])labels\2\s*\]\s*\[\s*0\s*\]|\.\s*label\b/g,
+  answer: ANSWER_KEY,
+  spacy: /\.\s*label_\b|\bmax\s*\([^)\n]*\.\s*cats\b/g,
+} as const;
 const Rhs = { Known: 1, Argmax: 2, MaxPair: 4, ProbaCall: 8, ProbaAny: 16, ScoreOf: 32, ArgmaxWord: 64 } as const;
 
 /** The logical line starting at `lineStart` returns (or yields) what follows up to `offset`. */
@@ -476,8 +487,15 @@ export class PyContext {
         if (lead?.[1]) {
           // `boto3.Session(…).client("sagemaker-runtime")`: a client as `boto3.client(…)` makes one.
           const session = /^boto3\.(?:session\.)?Session$/.test(this.resolveDotted(lead[1].replace(/\s+/g, ''))) && /^[^(]*\([^()]*\)\s*\.\s*client\s*\(/.test(m);
-          o = this.callOrigin(session ? 'boto3.client' : lead[1].replace(/\s+/g, ''), m, raw.replace(/^await\s+/, ''));
-          if (o.t === 'sagemaker') o = { t: 'sagemaker', assign: i, ...(o.service ? { service: o.service } : {}) };
+          const callee = lead[1].replace(/\s+/g, '');
+          o = this.callOrigin(session ? 'boto3.client' : callee, m, raw.replace(/^await\s+/, ''));
+          // Replicate's model and version objects (`client.models.get(…)`, `model.versions.get(…)`) call through the
+          // client they came from (the module's default client for `replicate.models.get`): its timeout is theirs.
+          const owner = /^(.+)\.(?:models|versions)\.get$/.exec(callee)?.[1];
+          if (owner && (o.t === 'unknown' || (o.t === 'llm' && o.lib === 'replicate'))) {
+            const from = o.t === 'unknown' ? this.origin(owner, a.start, depth + 1) : o;
+            if (from.t === 'llm' && from.lib === 'replicate') o = from;
+          } else if (o.t === 'sagemaker') o = { t: 'sagemaker', assign: i, ...(o.service ? { service: o.service } : {}) };
           else if (o.t === 'llm') o = { ...o, assign: i };
         } else if (/^[rbufRBUF]*["']/.test(m) || /^None\b/.test(m)) o = { t: 'other' };
       }
@@ -922,7 +940,8 @@ export class PyContext {
       if (line) {
         const ai = lastAtOrBefore(this.scan.assigns, line.start, (a) => a.start);
         const a = ai >= 0 ? this.scan.assigns[ai] : undefined;
-        if (a && a.start === line.start && a.kind === 'assign' && this.versionKey(off)) for (const t of a.targets) carriers.add(baseTarget(t));
+        // Not what a version object's method gives (`output = version.predict(…)` on a Replicate model version).
+        if (a && a.start === line.start && a.kind === 'assign' && this.versionKey(off) && !/^\w*\s*\.\s*\w+\s*\(/.test(this.scan.masked.slice(off, off + 80))) for (const t of a.targets) carriers.add(baseTarget(t));
       }
     }
     if (carriers.size > 0) {
@@ -1938,10 +1957,13 @@ export class PyContext {
       lib = llm.lib;
       hosted = lib !== 'tritonclient';
       label = `${llm.lib} ${llm.what}`;
-      confidenceMode = 'none';
+      // A spaCy pipeline's entities and categories are class labels (`ent.label_`, the top of `doc.cats`).
+      confidenceMode = lib === 'spacy' ? 'spacy' : 'none';
       if (!llm.local) {
         const args = this.parseArgs(site.paren, call.end);
-        timeoutState = llm.timeout || args.keywords.has('timeout') || args.keywords.has('request_timeout') || args.keywords.has('client_timeout') || args.splat || this.optionsTimeout(args) || /\.with_options\s*\(\s*timeout\s*=/.test(this.scan.masked.slice(call.start, site.paren)) ? 'pass' : 'fail';
+        // A Replicate version's `predict(**inputs)` takes the model's inputs only: its timeout is the client's.
+        const perCall = llm.what !== 'version predict' && (args.keywords.has('timeout') || args.keywords.has('request_timeout') || args.keywords.has('client_timeout') || args.splat || this.optionsTimeout(args) || /\.with_options\s*\(\s*timeout\s*=/.test(this.scan.masked.slice(call.start, site.paren)));
+        timeoutState = llm.timeout || perCall ? 'pass' : 'fail';
         if (timeoutState === 'fail' && llm.assign !== undefined) clientAssign = this.scan.assigns[llm.assign];
       }
     } else if ((method === 'run' || method === 'async_run') && recvText && (bentoml = this.bentomlRun(recvText)) !== undefined) {
@@ -2108,7 +2130,7 @@ export class PyContext {
    * local model called itself (`llm(prompt)` on a llama.cpp model, `nlp(text)` on a loaded spaCy pipeline).
    */
   private llmCall(site: CallSite): { lib: string; what: string; timeout: boolean; local: boolean; assign?: number } | undefined {
-    if (!LLM_LAST_NAMES.has(site.method) && site.method !== 'run' && !this.llmTargets().has(site.callee)) return undefined;
+    if (!LLM_LAST_NAMES.has(site.method) && site.method !== 'run' && site.method !== 'predict' && !this.llmTargets().has(site.callee)) return undefined;
     const resolved = this.resolveDotted(site.callee);
     const fn = LLM_FUNCTIONS[resolved];
     if (fn) return { lib: fn, what: resolved.slice(resolved.indexOf('.') + 1), timeout: false, local: false };
@@ -2120,6 +2142,12 @@ export class PyContext {
     }
     for (let k = parts.length - 1; k >= 1; k--) {
       const rest = parts.slice(k).join('.');
+      // A Replicate model version runs itself: `replicate.models.get(…).versions.get(…).predict(…)`.
+      if (rest === 'predict') {
+        const o = this.origin(parts.slice(0, k).join('.'), site.start);
+        if (o.t === 'llm' && o.lib === 'replicate') return clientCall(o, 'version predict');
+        return undefined;
+      }
       if (!LLM_METHODS.test(rest)) continue;
       const o = this.origin(parts.slice(0, k).join('.'), site.start);
       if (o.t === 'llm') return clientCall(o, rest);
@@ -2306,9 +2334,10 @@ export class PyContext {
         if (state === 'n/a' && !numeric && (label || (decides && lib !== 'keras'))) state = this.probaThreshold(scope) ? 'pass' : 'fail';
       }
       else if (confidenceMode === 'hf') state = this.hfConfidence(scope, start, end, assign);
+      else if (confidenceMode === 'spacy') state = this.hfConfidence(scope, start, end, assign, 'spacy');
       else if (confidenceMode === 'answer') {
         // The label field of the answer, or an argmax over the scores it holds (`np.argmax(r.json()["predictions"][0])`).
-        state = this.hfConfidence(scope, start, end, assign, true);
+        state = this.hfConfidence(scope, start, end, assign, 'answer');
         if (state === 'n/a') state = this.argmaxConfidence(scope, start, end, assign);
       }
       else state = this.argmaxConfidence(scope, start, end, assign);
@@ -2553,6 +2582,7 @@ export class PyContext {
     }
     const key = /["']([A-Za-z_]\w*)["']\s*:\s*(?:\w+\()?\s*$/.exec(this.source.slice(Math.max(ls, offset - 60), offset))?.[1];
     if (key && labelName(key)) m.label = true;
+    else if (key && numericKey(key)) m.numeric = true;
     const use = useAround(masked.slice(Math.max(ls, offset - 60), offset), masked.slice(offset + length, Math.min(le, offset + length + 60)));
     if (use.label) m.label = true;
     if (use.numeric) m.numeric = true;
@@ -2707,16 +2737,14 @@ export class PyContext {
   }
 
   /** no-confidence for Hugging Face pipeline results: the label is used while the score is never compared. */
-  private hfConfidence(scope: number, start: number, end: number, assign: Assign | undefined, answer = false): CheckState {
+  private hfConfidence(scope: number, start: number, end: number, assign: Assign | undefined, reads: 'pipeline' | 'answer' | 'spacy' = 'pipeline'): CheckState {
     const source = this.source;
     const masked = this.scan.masked;
     const { start: s0, end: e0 } = this.scopeRange(scope);
     const { names } = assign ? this.deriveFrom(scope, assign) : { names: new Set<string>() };
     const callLine = lineAt(this.scan, start);
-    // A zero-shot pipeline ranks `labels` and `scores`: `['labels'][0]` is its top label.
-    const LABEL = answer ? ANSWER_KEY : /\[\s*(["'])(?:label|entity|entity_group)\1\s*\]|\[\s*(["'])labels\2\s*\]\s*\[\s*0\s*\]|\.\s*label\b/g;
     let labelUsed = false;
-    for (const off of this.occurrences(answer ? 'answer-key' : 'label', LABEL, false, s0, e0)) {
+    for (const off of this.occurrences(reads, HF_LABEL[reads], false, s0, e0)) {
       if (labelUsed) break;
       if (masked[off] === ' ' && source[off] !== ' ') continue;
       if (functionAt(this.scan, off) !== scope) continue;
@@ -2724,15 +2752,16 @@ export class PyContext {
       if (line && (line.start === callLine?.start || this.mentions(masked.slice(Math.max(line.start, off - 2000), Math.min(line.end, off + 2000)), names))) labelUsed = true;
     }
     if (!labelUsed) return 'n/a';
+    const score = reads === 'spacy' ? SPACY_SCORE : RESULT_SCORE;
     const scoreNames = new Set<string>();
     for (const a of this.facts(scope).assigns) {
       const raw = source.slice(a.rhsStart, a.rhsEnd);
-      if (RESULT_SCORE.test(raw) && (this.mentions(masked.slice(a.rhsStart, a.rhsEnd), names) || a === assign)) for (const t of a.targets) scoreNames.add(baseTarget(t));
+      if (score.test(raw) && (this.mentions(masked.slice(a.rhsStart, a.rhsEnd), names) || a === assign)) for (const t of a.targets) scoreNames.add(baseTarget(t));
     }
     const ok = this.comparisons(scope).some((c) => {
       const raw = source.slice(c.start, c.end);
       const m = masked.slice(c.start, c.end);
-      return (RESULT_SCORE.test(raw) && (this.mentions(m, names) || (c.start <= start && c.end >= end))) || this.mentions(m, scoreNames);
+      return (score.test(raw) && (this.mentions(m, names) || (c.start <= start && c.end >= end))) || this.mentions(m, scoreNames);
     });
     return ok ? 'pass' : 'fail';
   }

@@ -160,6 +160,8 @@ export const LLM_CLIENTS: Record<string, { lib: string; timeoutKeys: string[]; l
   'cohere.ClientV2': { lib: 'cohere', timeoutKeys: ['timeout'] },
   'cohere.AsyncClient': { lib: 'cohere', timeoutKeys: ['timeout'] },
   'replicate.Client': { lib: 'replicate', timeoutKeys: ['timeout'] },
+  // The module's default client, through a model object (`replicate.models.get(name).versions.get(id).predict(…)`).
+  'replicate.models.get': { lib: 'replicate', timeoutKeys: [] },
   // Gemini: `genai.GenerativeModel(name).generate_content(…, request_options={"timeout": …})`; the newer SDK's
   // `genai.Client(http_options=HttpOptions(timeout=…))` with `client.models.generate_content(…)`.
   'google.generativeai.GenerativeModel': { lib: 'gemini', timeoutKeys: [] },

@@ -27,8 +27,9 @@ export const HOSTED_MODEL_URLS: readonly string[] = [
   // OpenAI-compatible APIs (OpenAI, Azure OpenAI, Groq, Together, Mistral, vLLM, llama.cpp, LM Studio).
   '/\\/(chat\\/)?completions(?![\\w-])/i',
   '/\\/v1\\/(embeddings|responses|images\\/generations|audio\\/(transcriptions|speech)|messages|moderations)(?![\\w-])/i',
-  // Ollama.
+  // Ollama, also behind a proxy that mounts it under `/ollama` (Open WebUI: `/ollama/api/generate`, `/api/v1/ollama/generate`).
   '/\\/api\\/(generate|chat|embeddings|embed)(?![\\w/-])/i',
+  '/\\/ollama\\/(api\\/)?(generate|chat|embeddings|embed)(?![\\w/-])/i',
   // Vertex AI and Gemini.
   '/:(stream)?generateContent(?![\\w-])/i',
   // Cohere.

@@ -28,11 +28,13 @@ describe('inference URL patterns', () => {
       'https://api.together.xyz/v1/completions',
       'http://localhost:8000/v1/embeddings',
       'http://localhost:11434/api/generate',
+      'http://localhost:3000/ollama/api/chat',
+      'http://localhost:11434/api/v1/ollama/generate',
       'https://api.replicate.com/v1/predictions',
       'https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/x/invocations',
       '${…}/v1/predictions',
     ];
-    const no = ['https://api.example.com/users/1', 'https://api.replicate.com/v1/predictions/abc123', 'http://x/v1/models', '/api/chat/history', 'https://example.com/scores'];
+    const no = ['https://api.example.com/users/1', 'https://api.replicate.com/v1/predictions/abc123', 'http://x/v1/models', '/api/chat/history', 'https://example.com/scores', 'http://x/ollama/models'];
     for (const u of yes) assert.equal(m.test(u), true, u);
     for (const u of no) assert.equal(m.test(u), false, u);
     assert.ok(DEFAULT_INFERENCE_URLS.length > 10);

@@ -321,8 +321,8 @@ export function isRecorder(callee: string): boolean {
   return /^(?:info|debug|warning|warn|error|exception|critical|log|log_\w+|record\w*|emit\w*|track\w*|set_attribute|set_attributes|set_tag|set_tags|add_event|observe|inc|increment|incr|gauge|histogram|timing|publish|put_metric_data|capture_\w+|add_breadcrumb)$/.test(last);
 }
 
-/** URL parts that name an inference endpoint: model servers, and hosted APIs (Hugging Face, OpenAI-compatible, Ollama, Replicate, Vertex, SageMaker). */
-export const INFERENCE_PATH = /\/predict|\/infer|\/v\d+\/models\/|:predict|\/invocations|\/score|api-inference\.huggingface\.co\/|router\.huggingface\.co\/|\/v1\/(?:chat\/)?completions|\/chat\/completions\b|\/v1\/embeddings|\/api\/(?:generate|chat|embed(?:dings)?)\b|\/v1\/predictions|aiplatform\.googleapis\.com|runtime\.sagemaker\./g;
+/** URL parts that name an inference endpoint: model servers, and hosted APIs (Hugging Face, OpenAI-compatible, Ollama also behind a proxy, Replicate, Vertex, SageMaker). */
+export const INFERENCE_PATH = /\/predict|\/infer|\/v\d+\/models\/|:predict|\/invocations|\/score|api-inference\.huggingface\.co\/|router\.huggingface\.co\/|\/v1\/(?:chat\/)?completions|\/chat\/completions\b|\/v1\/embeddings|\/api\/(?:generate|chat|embed(?:dings)?)(?![\w/-])|\/ollama\/(?:api\/)?(?:generate|chat|embed(?:dings)?)(?![\w/-])|\/v1\/predictions|aiplatform\.googleapis\.com|runtime\.sagemaker\./g;
 
 /** Names of variables, attributes and environment keys that hold an inference endpoint's URL (not a model download). */
 export const INFERENCE_URL_NAME = /(?:predict|infer|scor(?:e|ing)|classif|sentiment|embed|llm|completion)\w*?_?(?:url|uri|endpoint|host|api|server|service)$|^(?:url|endpoint)_?(?:predict|infer|scor(?:e|ing))|(?:^|_)(?:model|ml)_?(?:api|endpoint|server|service)(?:_?url)?$/i;

@@ -139,7 +139,8 @@ export type ExternalKind =
   | 'http-client' // a requests/httpx/axios/got client (or instance)
   | 'aws-runtime' // a boto3 SageMaker runtime or Bedrock runtime client (`sdk`: sagemaker | bedrock)
   | 'inference-url' // a string constant naming an inference endpoint
-  | 'predict-wrapper'; // a function that runs a model and hands its prediction back (or a class, an object with such methods)
+  | 'predict-wrapper' // a function that runs a model and hands its prediction back (or a class, an object with such methods)
+  | 'model-loader'; // Python: a function that loads a Keras model from the path it is given (`load_model(path)`)
 
 /** A function of another module that runs a model with no fallback of its own and returns the prediction. */
 export interface WrappedCall {
@@ -171,6 +172,11 @@ export interface ExternalSymbol {
   local?: boolean;
   /** llm-client: which SDK (`openai`, `hf-inference`, `replicate`…), so that its inference methods are known. */
   sdk?: string;
+  /**
+   * A function that hands its first parameter to Keras `load_model` as the path (whatever it returns): called with an
+   * HDF5 file, it loads one.
+   */
+  kerasLoader?: boolean;
   /** predict-wrapper: the function's call (a function), or the methods that make one (a class, or an object of one). */
   wraps?: WrappedCall;
   methods?: Record<string, WrappedCall>;

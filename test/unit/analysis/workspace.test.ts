@@ -266,6 +266,35 @@ describe('workspace resolver (Python)', () => {
     assert.deepEqual(result.calls.map((c) => c.checks.timeout), ['fail', 'pass']);
   });
 
+  test('a Keras loading helper of another module, given an HDF5 path, is an unsafe load where it is called', async () => {
+    const dir = await mkdtemp(join(root, 'keras-'));
+    await mkdir(join(dir, 'utils'));
+    await writeFile(join(dir, 'utils', '__init__.py'), [
+      'import tensorflow as tf',
+      '',
+      'def load_model(path):',
+      '    model = tf.keras.models.load_model(path, compile=False)',
+      '    return model.compile(optimizer="adam")',
+      '',
+      'def load_default():',
+      '    return tf.keras.models.load_model("models/default.keras")',
+      '',
+    ].join('\n'));
+    const summary = summarizeSource(await readFile(join(dir, 'utils', '__init__.py'), 'utf8'), 'python');
+    assert.equal(summary.get('load_model')?.kerasLoader, true);
+    assert.equal(summary.get('load_default')?.kerasLoader, undefined, 'its path is its own, not a parameter');
+    const resolver = new FileWorkspaceResolver({ roots: [dir], summarize: summarizeSource });
+    const src = [
+      'from utils import load_model',
+      '',
+      'legacy = load_model("./models/my_model.h5")',
+      'current = load_model("./models/my_model.keras")',
+      '',
+    ].join('\n');
+    const { result } = analyzeSource(src, 'python', DEFAULT_CONFIG, undefined, { path: join(dir, 'app.py'), resolver });
+    assert.deepEqual(result.findings.filter((f) => f.rule === 'unsafe-model-load').map((f) => f.range.start.line), [2]);
+  });
+
   test('a changed module is summarized again; modules outside the workspace folders are not read', async () => {
     const resolver = new FileWorkspaceResolver({ roots: [root], summarize: summarizeSource });
     const loader = join(root, 'app', 'ml', 'loader.py');

@@ -1219,7 +1219,10 @@ export class Checker {
     // A hosted model's answer handed on whole names the model that made it (`model`, Vertex's `deployedModelId`).
     if (whole && (carriesModel(d) || d.wrapped?.answer)) {
       const names = this.answerNames(d, node);
-      if (exits.every((e) => this.wholeAnswer(e, node, names))) {
+      // An error answer that reads only the answer's error or status (`res.status(r.status).json({ error: data.error })`)
+      // hands on no prediction.
+      const answers = exits.filter((e) => !this.errorOnly(e, names));
+      if (answers.length > 0 && answers.every((e) => this.wholeAnswer(e, node, names))) {
         d.wholeAnswer = true;
         return 'pass';
       }
@@ -1270,6 +1273,19 @@ export class Checker {
       if (target?.type === 'identifier' && fu?.type === 'member_expression' && propName(ast, child(fu, 'property')) === 'json' && text(ast, child(fu, 'object') ?? fu) === text(ast, name) && !reassigned(text(ast, target))) out.add(text(ast, target));
     }
     return out;
+  }
+
+  /** The exit reads the answer only for its error or HTTP status (`data.error`, `json.detail`, `r.status`), as an error response does. */
+  private errorOnly(e: Sink, names: ReadonlySet<string>): boolean {
+    const ast = this.ast;
+    let read = false;
+    for (const n of subtree(ast, e.carrier)) {
+      if (n.type !== 'identifier' || !names.has(text(ast, n))) continue;
+      const p = n.parent;
+      if (p?.type !== 'member_expression' || child(p, 'object') !== n || !/^(?:error|errors|detail|message|status|statusText|ok)$/.test(propName(ast, child(p, 'property')) ?? '')) return false;
+      read = true;
+    }
+    return read;
   }
 
   /** The exit hands on the answer itself (or its JSON text), not something read from it. */

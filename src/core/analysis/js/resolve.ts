@@ -3,7 +3,7 @@
 // assignments, class fields (`this.session = …`) and the return values of in-file functions.
 import type { ExternalSymbol, SourceContext, WrappedCall } from '../types';
 import { type Ast, child, CLASS_TYPES, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, propName, stringValue, subtree, text, unwrap } from './ast';
-import { BEDROCK_COMMANDS, BEDROCK_RE, HF_RE, isTfModelsFactory, normalizeModule, ORT_RE, SCRIPT_GLOBALS, type SdkName, SDKS, sdkOfModule, SM_RE, TF_LOADERS, TF_MODELS_RE, TFJS_RE } from './libs';
+import { BEDROCK_COMMANDS, BEDROCK_RE, FETCH_MODULES, HF_RE, isTfModelsFactory, normalizeModule, ORT_RE, SCRIPT_GLOBALS, type SdkName, SDKS, sdkOfModule, SM_RE, TF_LOADERS, TF_MODELS_RE, TFJS_RE } from './libs';
 
 export type ObjKind =
   | 'ort-session'
@@ -561,6 +561,7 @@ export class Resolver {
       case 'array':
         return { k: 'arrlit', node: n };
       case 'arrow_function':
+        return this.lazyFetch(n, depth) ?? { k: 'fn', node: n };
       case 'function_expression':
       case 'function':
       case 'generator_function':
@@ -859,6 +860,21 @@ export class Resolver {
     }
     this.returnsMemo.set(fn.idx, v);
     return v;
+  }
+
+  /**
+   * node-fetch loaded on first use from CommonJS, as its README writes it: `const fetch = (...args) =>
+   * import('node-fetch').then(({ default: fetch }) => fetch(...args))` is that module's fetch.
+   */
+  private lazyFetch(n: JNode, depth: number): Val | undefined {
+    const body = child(n, 'body');
+    if (body?.type !== 'call_expression') return undefined;
+    const then = child(body, 'function');
+    if (then?.type !== 'member_expression' || propName(this.ast, child(then, 'property')) !== 'then') return undefined;
+    const load = child(then, 'object');
+    if (load?.type !== 'call_expression' || child(load, 'function')?.type !== 'import') return undefined;
+    const v = this.moduleVal(argsOf(load)[0], depth);
+    return v.k === 'mod' && FETCH_MODULES.has(v.mod) && v.path.length === 0 ? v : undefined;
   }
 
   private evalCall(n: JNode, depth: number): Val {

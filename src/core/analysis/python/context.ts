@@ -1652,7 +1652,27 @@ export class PyContext {
     // Factories: module-level functions whose return value is a model, a session or a client.
     this.moduleFunctionReturns(out, (expr, at) => externalOf(this.origin(expr, at), true));
     this.summarizeWrappers(out);
+    this.summarizeKerasLoaders(out);
     return out;
+  }
+
+  /** Module-level functions that hand their first parameter to Keras `load_model` as the path (see `kerasLoader`). */
+  private summarizeKerasLoaders(out: ModuleSummary): void {
+    const scan = this.scan;
+    for (const site of scan.calls) {
+      if (site.complex || site.method !== 'load_model') continue;
+      const d = functionAt(scan, site.start);
+      const def = d >= 0 ? (scan.defs[d] as DefInfo) : undefined;
+      if (!def || def.kind !== 'def' || def.parent >= 0 || out.get(def.name)?.kerasLoader) continue;
+      if (!/(?:^|\.)keras(?:\.models|\.saving)?\.load_model$/.test(this.resolveDotted(site.callee))) continue;
+      const call = this.callSpan(site);
+      const args = call ? this.parseArgs(site.paren, call.end) : undefined;
+      const arg = args?.positional[0] ?? args?.keywords.get('filepath');
+      const first = /^\s*\**\s*([A-Za-z_]\w*)/.exec(this.paramParts(d)[0]?.text ?? '')?.[1];
+      if (!arg || !first || scan.masked.slice(arg.start, arg.end).trim() !== first) continue;
+      const known = out.get(def.name);
+      out.set(def.name, known ? { ...known, kerasLoader: true } : { kind: 'model-loader', factory: true, lib: 'keras', kerasLoader: true });
+    }
   }
 
   /**
@@ -2232,10 +2252,13 @@ export class PyContext {
     return this.trainsAnything;
   }
 
-  /** Keras/tf `load_model` of a legacy HDF5 file (`.h5`/`.hdf5`): its Lambda layers can run code while loading. */
+  /**
+   * Keras/tf `load_model` of a legacy HDF5 file (`.h5`/`.hdf5`): its Lambda layers can run code while loading. Also a
+   * workspace module's `load_model` helper that returns a Keras model (`utils.load_model("model.h5")`).
+   */
   private kerasH5Load(site: CallSite): UnsafeLoad | undefined {
     const resolved = this.resolveDotted(site.callee);
-    if (!/(?:^|\.)keras(?:\.models|\.saving)?\.load_model$/.test(resolved)) return undefined;
+    if (!/(?:^|\.)keras(?:\.models|\.saving)?\.load_model$/.test(resolved) && this.external(resolved)?.kerasLoader !== true) return undefined;
     const call = this.callSpan(site);
     if (!call) return undefined;
     const args = this.parseArgs(site.paren, call.end);

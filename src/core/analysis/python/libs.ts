@@ -258,6 +258,8 @@ export function originOf(e: ExternalSymbol): Origin {
       return { t: 'sagemaker', assign: -1, service: e.sdk === 'bedrock' ? 'bedrock' : 'sagemaker', timeout: e.timeout === true };
     case 'predict-wrapper':
       return e.methods ? { t: 'wrapper', methods: e.methods } : { t: 'other' };
+    case 'model-loader':
+      return { t: 'estimator', lib: 'keras', cls: 'unknown' };
     default:
       return { t: 'other' };
   }

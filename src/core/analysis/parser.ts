@@ -109,6 +109,10 @@ export function parse(source: string, lang: Language, oldTree?: Tree | null): Tr
   // none of their old tokens reused. When the old tree already has an error, the statements the edit touched are
   // expected to hold one and are read anew in the first reparse (see `invalidatedBeforeReparse`); only an error
   // elsewhere (outside them) takes a second reparse.
+  // A text with no program at all (error recovery made the root itself an ERROR) has no top-level statements to read
+  // anew: what the reparse reuses inside it can recover differently from a fresh parse, and nothing here can tell
+  // where. Such a text is parsed from scratch until it has a program again.
+  if (oldTree.rootNode.type === 'ERROR') return parse(source, lang);
   let old = oldTree.rootNode.hasError ? topLevel(oldTree) : undefined;
   try {
     const prior = old ? invalidatedBeforeReparse(old, lang !== 'python') : undefined;
@@ -118,6 +122,10 @@ export function parse(source: string, lang: Language, oldTree?: Tree | null): Tr
       const tree = parser.parse(source, base);
       if (!tree) throw new Error(`tree-sitter could not parse the ${lang} source.`);
       if (!tree.rootNode.hasError) return tree;
+      if (tree.rootNode.type === 'ERROR') {
+        tree.delete();
+        return parse(source, lang);
+      }
       const spans = erroneousEditedSpan((old ??= topLevel(oldTree)), oldTree, tree, lang !== 'python');
       const span = spans?.broken;
       if (!span || (prior && prior.start.index <= span.start.index && span.end.index <= prior.end.index)) return tree;

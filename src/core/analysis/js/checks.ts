@@ -107,6 +107,15 @@ export class Checker {
     let confidence: { state: CheckState; reason: string | undefined };
     try {
       confidence = this.confidence(d);
+      // An answer given to an error-first callback (ml5's `detect(video, gotResult)`): its label is read, and decides,
+      // where the callback reads its results.
+      const results = confidence.state === 'n/a' ? this.callbackResults(d.node) : undefined;
+      if (results) {
+        const threshold = this.modelThreshold(d);
+        const inCallback = this.confidence({ ...d, node: results });
+        if (inCallback.state === 'fail' && threshold) confidence = { state: 'pass', reason: `the model applies its own threshold (${threshold})` };
+        else if (inCallback.state !== 'n/a') confidence = inCallback;
+      }
     } catch {
       confidence = { state: 'n/a', reason: undefined };
     }
@@ -289,21 +298,9 @@ export class Checker {
    * branch taken on an error does not just throw it again.
    */
   private errorFirstHandled(call: JNode): boolean {
-    const args = argsOf(call);
-    // The callback may be the only argument (ml5's `classifier.classify(gotResults)`).
-    if (args.length === 0) return false;
-    let fn = unwrap(args[args.length - 1] as JNode);
-    if (fn.type === 'identifier') {
-      const v = this.r.eval(fn);
-      if (v.k !== 'fn') return false;
-      fn = v.node;
-    }
-    if (!FUNCTION_TYPES.has(fn.type)) return false;
-    const params = child(fn, 'parameters');
-    const list = params ? namedKids(params) : [];
-    // A TypeScript parameter holds its name as `pattern`; a JavaScript one is the name.
-    const name = list.length >= 2 ? (child(list[0] as JNode, 'pattern') ?? list[0]) : undefined;
-    if (name?.type !== 'identifier' || !/^(?:err|error|e|ex|exc)$/i.test(text(this.ast, name))) return false;
+    const cb = this.errorFirstCallback(call);
+    if (!cb) return false;
+    const { fn, error: name } = cb;
     const errName = text(this.ast, name);
     const body = child(fn, 'body');
     if (!body) return false;
@@ -316,6 +313,35 @@ export class Checker {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The error-first callback a call answers through: its last argument, a function of this file (inline or by name)
+   * whose first parameter is named for the error (`err`, `error`) and whose second holds the results.
+   */
+  private errorFirstCallback(call: JNode): { fn: JNode; error: JNode; results: JNode } | undefined {
+    const args = argsOf(call);
+    // The callback may be the only argument (ml5's `classifier.classify(gotResults)`).
+    if (args.length === 0) return undefined;
+    let fn = unwrap(args[args.length - 1] as JNode);
+    if (fn.type === 'identifier') {
+      const v = this.r.eval(fn);
+      if (v.k !== 'fn') return undefined;
+      fn = v.node;
+    }
+    if (!FUNCTION_TYPES.has(fn.type)) return undefined;
+    const params = child(fn, 'parameters');
+    const list = params ? namedKids(params) : [];
+    // A TypeScript parameter holds its name as `pattern`; a JavaScript one is the name.
+    const error = list.length >= 2 ? (child(list[0] as JNode, 'pattern') ?? list[0]) : undefined;
+    const results = list.length >= 2 ? (child(list[1] as JNode, 'pattern') ?? list[1]) : undefined;
+    if (error?.type !== 'identifier' || !/^(?:err|error|e|ex|exc)$/i.test(text(this.ast, error)) || results?.type !== 'identifier') return undefined;
+    return { fn, error, results };
+  }
+
+  /** The results parameter of the error-first callback the call answers through (see `errorFirstCallback`). */
+  private callbackResults(call: JNode): JNode | undefined {
+    return call.type === 'call_expression' ? this.errorFirstCallback(call)?.results : undefined;
   }
 
   catchRethrows(handler: JNode): boolean {
@@ -696,6 +722,8 @@ export class Checker {
     const ast = this.ast;
     const values = new Set<string>();
     const indexes = new Set<string>();
+    // The results parameter of an error-first callback stands for the answer (see `check`).
+    if (d.node.type === 'identifier' && /^(?:formal_parameters|required_parameter|optional_parameter)$/.test(d.node.parent?.type ?? '')) values.add(text(ast, d.node));
     const outer = outerValue(d.node);
     const p = outer.parent;
     if (p?.type === 'variable_declarator' && outer.field === 'value') patternNames(ast, child(p, 'name'), values);
@@ -935,8 +963,13 @@ export class Checker {
     const via = d.via;
     const args = [...argsOf(d.node).slice(1), ...(via?.k === 'obj' && via.what === 'tf-model' ? (via.loadArgs ?? []) : [])];
     for (const a of args) {
-      const u = unwrap(a);
+      let u = unwrap(a);
       if (u.type === 'number' && via?.k === 'obj' && via.loadArgs?.includes(a) && /toxicity/.test(via.pkg ?? '')) return `${text(ast, u)} at load`;
+      // Options kept in a name first (`const options = { probabilityThreshold: 0.95 }`).
+      if (u.type === 'identifier') {
+        const v = this.r.eval(u);
+        if (v.k === 'objlit') u = v.node;
+      }
       for (const n of subtree(ast, u)) {
         if ((n.type === 'identifier' || n.type === 'property_identifier' || n.type === 'shorthand_property_identifier') && /thresh|minScore|min_score|minConfidence|scoreThreshold|min_confidence/i.test(text(ast, n))) return text(ast, n);
       }

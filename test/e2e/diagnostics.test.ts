@@ -120,6 +120,8 @@ describe('MLShip diagnostics in code-server', () => {
     const hoverText = (await hover.innerText()).replace(/\s+/g, ' ');
     assert.match(hoverText, /✗ fallback missing/);
     assert.match(hoverText, /✓ trace ok/);
+    // The converted classifier's label leaves with its probability: confidence is surfaced, and the hover says so.
+    assert.match(hoverText, /✓ confidence ok: the score is returned, sent or logged with the label/);
     await vs.screenshot('11-python-hover');
     await page.keyboard.press('Escape');
     await applyLightbulbFix(20, 35, /try\/except/);

@@ -119,7 +119,7 @@ interface ScopeFacts {
 }
 
 /** classifier: a known classifier's hard label; label: a model's output used as a label (class unknown); generic: argmax outputs. */
-type ConfidenceMode = 'classifier' | 'label' | 'none' | 'generic' | 'hf' | 'answer' | 'spacy';
+type ConfidenceMode = 'classifier' | 'label' | 'none' | 'generic' | 'hf' | 'answer' | 'spacy' | 'onnx-label';
 
 const PREDICT_METHODS = new Set(['predict', 'predict_proba', 'decision_function', 'predict_log_proba', 'predict_classes']);
 const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
@@ -2038,6 +2038,9 @@ export class PyContext {
       if (o.t !== 'onnx' && !(o.t === 'unknown' && (/^_*(?:ort|onnx)|onnx/i.test(lastSeg(recv)) || this.ortRunShape(site, call)))) return this.visitCustom(site, records);
       kind = 'onnxruntime';
       label = 'onnxruntime session.run';
+      // A converted classifier answers with its label and its probabilities (skl2onnx: `label, probabilities =
+      // session.run(None, feeds)`, or those outputs asked by name).
+      if (this.onnxLabelOutputs(site, call)) confidenceMode = 'onnx-label';
     } else if (HTTP_METHODS.has(method) && simple) {
       let httpLib: 'requests' | 'httpx' | 'aiohttp' | undefined;
       let clientTimeout: 'set' | 'none' | 'unset' | 'module' = 'module';
@@ -2343,6 +2346,8 @@ export class PyContext {
       let state: CheckState;
       // Whether this call's output is a score (an argmax picks the label from it) rather than the label itself.
       let outputIsScore = confidenceMode === 'generic';
+      // The label leaves with its score (found by the mode's own check).
+      let withScore = false;
       if (confidenceMode === 'classifier') state = this.probaThreshold(scope) ? 'pass' : 'fail';
       else if (confidenceMode === 'label') {
         // A model of unknown kind: its output is a label when an argmax picks one, the code uses it as one, or it is
@@ -2358,13 +2363,18 @@ export class PyContext {
       }
       else if (confidenceMode === 'hf') state = this.hfConfidence(scope, start, end, assign);
       else if (confidenceMode === 'spacy') state = this.hfConfidence(scope, start, end, assign, 'spacy');
+      else if (confidenceMode === 'onnx-label') {
+        const r = this.onnxLabelConfidence(scope, end, assign as Assign);
+        state = r === 'surfaced' ? 'pass' : r;
+        withScore = r === 'surfaced';
+      }
       else if (confidenceMode === 'answer') {
         // The label field of the answer, or an argmax over the scores it holds (`np.argmax(r.json()["predictions"][0])`).
         state = this.hfConfidence(scope, start, end, assign, 'answer');
         if (state === 'n/a') state = this.argmaxConfidence(scope, start, end, assign);
       }
       else state = this.argmaxConfidence(scope, start, end, assign);
-      if (state === 'pass') confidenceReason = 'a score is compared to a threshold';
+      if (state === 'pass') confidenceReason = withScore ? 'the score is returned, sent or logged with the label, so the caller can act on it' : 'a score is compared to a threshold';
       else if (state === 'n/a') confidenceReason = 'not a class decision (a regression, a score or no label used)';
       if (state === 'fail' && !decides) {
         state = 'n/a';
@@ -2757,6 +2767,42 @@ export class PyContext {
     }
     const ok = this.comparisons(scope).some((c) => (c.start <= start && c.end >= end) || this.mentions(masked.slice(c.start, c.end), scores));
     return ok ? 'pass' : 'fail';
+  }
+
+  /**
+   * `label, probabilities = session.run(None, feeds)` (or the outputs asked by name, the label first): a converted
+   * classifier's two outputs unpacked into two plain names.
+   */
+  private onnxLabelOutputs(site: CallSite, call: Span): boolean {
+    const a = this.assignOf(call.start);
+    if (!a || a.kind !== 'assign' || a.targets.length !== 2 || !a.targets.every((t) => /^[A-Za-z_]\w*$/.test(t))) return false;
+    const first = this.parseArgs(site.paren, call.end).positional[0];
+    if (!first) return false;
+    const outputs = this.source.slice(first.start, first.end).trim();
+    return outputs === 'None' || /^\[\s*["'][^"']*label[^"']*["']\s*,/i.test(outputs);
+  }
+
+  /**
+   * A converted classifier's label output (see `onnxLabelOutputs`): n/a when the label is not used after the call,
+   * pass when its probabilities (or a value made from them) are compared to a threshold or leave with the label on
+   * the same line (returned, sent, logged together), fail otherwise.
+   */
+  private onnxLabelConfidence(scope: number, end: number, assign: Assign): CheckState | 'surfaced' {
+    const [labelName, scoresName] = assign.targets as [string, string];
+    if (!this.nameTokens(scope, labelName).some((at) => at > end)) return 'n/a';
+    const scores = this.derive(scope, (a) => a === assign || (a.start > end && this.tokensOf(a).includes(scoresName)), assign, (a) => this.tokensOf(a).includes(labelName)).names;
+    const masked = this.scan.masked;
+    if (this.comparisons(scope).some((c) => c.start > end && this.mentions(masked.slice(c.start, c.end), new Set([...scores].filter((n) => n !== labelName))))) return 'pass';
+    const withLabel = new Set([labelName]);
+    const scoreOnly = new Set([...scores].filter((n) => n !== labelName));
+    for (const at of this.nameTokens(scope, labelName)) {
+      if (at <= end) continue;
+      const line = lineAt(this.scan, at);
+      if (!line) continue;
+      const text = masked.slice(line.start, line.end);
+      if (this.mentions(text, withLabel) && this.mentions(text, scoreOnly) && (/^\s*return\b/.test(text) || /\b(?:jsonify|JSONResponse|json\.dumps|logger\.\w+|logging\.\w+|log\.\w+)\s*\(/.test(text))) return 'surfaced';
+    }
+    return 'fail';
   }
 
   /** no-confidence for Hugging Face pipeline results: the label is used while the score is never compared. */

@@ -938,7 +938,7 @@ export class Checker {
     }
     if (decision) {
       const why = `the label ${DECIDES[decision.kind]} (\`${snippet(ast, decision.carrier)}\`) with no score compared to a threshold`;
-      return { state: 'fail', reason: http && argmax.length === 0 ? `${why}; the model server's answer is read without a score: have it return the probability with the label` : why };
+      return { state: 'fail', reason: http && argmax.length === 0 && !d.hosted ? `${why}; the model server's answer is read without a score: have it return the probability with the label` : why };
     }
     if (surfaced) return { state: 'pass', reason: `the label is ${SURFACED[surfaced.kind]} together with its score, so the caller can act on it` };
     return { state: 'n/a', reason: logged ? 'the label is only printed: it decides nothing here' : 'the label is not used for a decision here' };
@@ -1427,7 +1427,7 @@ interface SideInfo {
 }
 
 /** Properties that hold a classifier's label: pipelines, ONNX label outputs, tfjs-models (mobilenet className, coco-ssd class). */
-const LABEL_KEY_RE = /^(?:label|output_label|className|class|predictedLabel|predicted_label|predicted_class|prediction|categoryName)$/;
+const LABEL_KEY_RE = /^(?:label|output_label|className|class|predictedLabel|predicted_label|predicted_class|prediction|categoryName|expression|flagged|categories)$/;
 /** Other spellings of a model server's answer field (`Prediction`, `result`, `predicted_species`): labels only in an HTTP response. */
 const ANSWER_KEY_RE = /^(?:label|class|class_?name|prediction|predicted(?:_?[a-z]+)?|result|category|outcome|verdict)$/i;
 /** A version or model id travelling with the value (or recorded next to it). */

@@ -330,7 +330,8 @@ function detectKind(env: DetectEnv, call: JNode): Detected | undefined {
   if (cv.k === 'mod' && cv.path.length === 1) {
     const fn = cv.path[0] as string;
     // face-api.js: inference through module functions.
-    if (/face-api/.test(cv.mod) && FACE_API_FUNCTIONS.has(fn)) return { node: call, kind: 'tfjs', label: `face-api ${fn}`, promise: true, method: fn, labels: /Expressions|AgeAndGender/.test(fn) };
+    // Expressions, age and gender classify: also asked for in the chain (`detectAllFaces(input).withFaceExpressions()`).
+    if (/face-api/.test(cv.mod) && FACE_API_FUNCTIONS.has(fn)) return { node: call, kind: 'tfjs', label: `face-api ${fn}`, promise: true, method: fn, labels: /Expressions|AgeAndGender/.test(fn) || chainAsks(ast, call, /^with(?:FaceExpressions|AgeAndGender)$/) };
     // @huggingface/inference's functions (`textClassification({ accessToken, model, inputs })`), legacy cohere.generate().
     const sdk = sdkOfModule(cv.mod);
     if ((sdk === 'hf-inference' || sdk === 'cohere') && SDKS[sdk].infers([fn])) return sdkCall(call, sdk, [fn], undefined);
@@ -419,6 +420,18 @@ function detectKind(env: DetectEnv, call: JNode): Detected | undefined {
 }
 
 /** Property names along a member chain, outermost last (`this.openai.chat.completions` → openai, chat, completions). */
+/** A method called on the call's result further along its chain matches `re` (`detectAllFaces(x).withFaceExpressions()`). */
+function chainAsks(ast: Ast, call: JNode, re: RegExp): boolean {
+  let cur = call;
+  for (let i = 0; i < 8; i++) {
+    const m = cur.parent;
+    if (m?.type !== 'member_expression' || cur.field !== 'object' || m.parent?.type !== 'call_expression') return false;
+    if (re.test(propName(ast, child(m, 'property')) ?? '')) return true;
+    cur = m.parent;
+  }
+  return false;
+}
+
 function memberChain(ast: Ast, n: JNode | undefined): string[] {
   const out: string[] = [];
   let cur = n ? unwrap(n) : undefined;

@@ -18,6 +18,9 @@ const CDN_RE = /^(?:https?:)?\/\/(?:cdn\.jsdelivr\.net\/npm|unpkg\.com|esm\.sh|e
  * become the package (`@xenova/transformers`), versions are dropped.
  */
 export function normalizeModule(spec: string): string {
+  // Deno's npm and JSR specifiers name a package with its version range (`npm:openai@^4.52.5`, `npm:@xenova/transformers`).
+  const deno = /^(?:npm|jsr):(@[^/@]+\/[^/@]+|[^/@]+)(?:@[^/]*)?(\/.*)?$/.exec(spec);
+  if (deno) return `${deno[1]}${deno[2] ?? ''}`;
   const m = CDN_RE.exec(spec);
   if (!m) return spec;
   const rest = spec.slice(m[0].length).replace(/^v\d+\//, '');
@@ -112,6 +115,8 @@ export const SDKS: Record<SdkName, SdkInfo> = {
     label: 'OpenAI-style',
     // Also Azure's OpenAIClient and the v3 SDK's OpenAIApi (`createChatCompletion`, request options as for axios).
     infers: (p) => OPENAI_METHODS.test(p.join('.')) || /^(?:getChatCompletions|getCompletions|getEmbeddings|streamChatCompletions|createChatCompletion|createCompletion|createEmbedding|createImage|createTranscription|createModeration)$/.test(p.join('.')),
+    // A moderation model classifies: its `flagged` and `categories` are hard labels, its `category_scores` the scores.
+    labels: (p) => /^(?:moderations\.create|createModeration)$/.test(p.join('.')),
     fixOption: (t) => `timeout: ${t}`,
     fixArg: 1,
   },

@@ -195,6 +195,11 @@ export interface WorkspaceResolver {
    * true): they are followed.
    */
   mayExport?(fromPath: string, specifier: string): boolean;
+  /**
+   * Python: what kind of estimator the training code beside the file at `fromPath` (its folder and the one above)
+   * saved to a model file named `fileName` (`joblib.dump(LGBMRegressor(…) fitted, "model.joblib")`), when it says.
+   */
+  savedModelKind?(fromPath: string, fileName: string): 'classifier' | 'regressor' | undefined;
 }
 
 /** Where a source text comes from: its path (for imports and test-file rules) and the workspace around it. */

@@ -6,6 +6,7 @@
 // follow the imports of the module it summarizes.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { estimatorClass } from './python/libs';
 import type { Language, ModuleSummary, WorkspaceResolver } from './types';
 
 /** Summarizes one module's source (provided by the engine, so that this file needs no analyzer). */
@@ -118,12 +119,15 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
   private readonly listings = new Map<string, Map<string, 'file' | 'dir' | 'other'>>();
   /** With `scan`: each module's scan (see `mayExport`); scans are small, so four times as many are kept. */
   private readonly scans: ModuleCache<boolean>;
+  /** Each Python file's saved model files and the kind of estimator in each (see `savedModelKind`). */
+  private readonly saves: ModuleCache<Map<string, 'classifier' | 'regressor'>>;
 
   constructor(private readonly options: WorkspaceResolverOptions) {
     this.roots = options.roots.map((r) => resolve(r));
     const maxModules = options.maxModules ?? 500;
     this.summaries = new ModuleCache(maxModules);
     this.scans = new ModuleCache(maxModules * 4);
+    this.saves = new ModuleCache(maxModules);
   }
 
   lookup(fromPath: string, specifier: string, name: string): ReturnType<WorkspaceResolver['lookup']> {
@@ -216,6 +220,38 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
     return kind === 'file' || (kind === 'other' && this.isFile(path) !== undefined);
   }
 
+  /** See `WorkspaceResolver.savedModelKind`: the Python files of the folder and its parent, inside the workspace. */
+  savedModelKind(fromPath: string, fileName: string): 'classifier' | 'regressor' | undefined {
+    const dir = dirname(resolve(fromPath));
+    for (const folder of [dir, dirname(dir)]) {
+      if (!this.inside(folder)) continue;
+      let names: string[];
+      try {
+        names = readdirSync(folder).filter((n) => n.endsWith('.py'));
+      } catch {
+        continue;
+      }
+      for (const n of names.slice(0, 200)) {
+        const file = join(folder, n);
+        if (file === resolve(fromPath)) continue;
+        const stat = this.isFile(file);
+        if (!stat || stat.size > this.maxBytes) continue;
+        let saved = this.saves.get(file, stat.mtimeMs);
+        if (!saved) {
+          try {
+            saved = savedModels(readFileSync(file, 'utf8'));
+          } catch {
+            saved = new Map();
+          }
+          this.saves.set(file, stat.mtimeMs, saved);
+        }
+        const kind = saved.get(fileName);
+        if (kind) return kind;
+      }
+    }
+    return undefined;
+  }
+
   private inside(path: string): boolean {
     return this.rootOf(path) !== undefined;
   }
@@ -296,4 +332,30 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
     this.summaries.set(file, stat.mtimeMs, summary);
     return summary;
   }
+}
+
+/**
+ * The model files a Python text saves with joblib or pickle (`joblib.dump(model, "model.joblib")`, `joblib.dump(value=model,
+ * filename="outputs/model.pkl")`, `pickle.dump(clf, open("models/clf.pkl", "wb"))`, a file opened `as f` first), by base name, and the kind of estimator the saved name was
+ * last built as before the dump (`model = LGBMRegressor()`); files whose estimator says neither are left out.
+ */
+export function savedModels(text: string): Map<string, 'classifier' | 'regressor'> {
+  const out = new Map<string, 'classifier' | 'regressor'>();
+  if (!/\bdump\s*\(/.test(text)) return out;
+  const dump = /\b(?:joblib|pickle|cloudpickle|dill)\s*\.\s*dump\s*\(\s*(?:(?:value|obj)\s*=\s*)?([A-Za-z_][\w.]*)\s*,\s*(?:(?:filename|file)\s*=\s*)?(?:open\s*\(\s*)?(?:[rbfRBF]?["']([^"'\n]+)["']|([A-Za-z_]\w*))/g;
+  for (const m of text.matchAll(dump)) {
+    const name = m[1] as string;
+    let path = m[2];
+    if (!path && m[3]) path = new RegExp(`open\\s*\\(\\s*[rbfRBF]?["']([^"'\\n]+)["'][^)\\n]*\\)\\s+as\\s+${m[3]}\\b`).exec(text.slice(0, m.index))?.[1];
+    if (!path) continue;
+    const before = text.slice(0, m.index);
+    let kind: 'classifier' | 'regressor' | 'unknown' = 'unknown';
+    const assign = new RegExp(`^[ \\t]*${name.replace(/\./g, '\\.')}\\s*=\\s*([^\\n]+)`, 'gm');
+    for (const a of before.matchAll(assign)) {
+      const k = estimatorClass(a[1] as string);
+      if (k !== 'unknown') kind = k;
+    }
+    if (kind !== 'unknown') out.set(basename(path.replace(/\\/g, '/')), kind);
+  }
+  return out;
 }

@@ -295,6 +295,56 @@ describe('workspace resolver (Python)', () => {
     assert.deepEqual(result.findings.filter((f) => f.rule === 'unsafe-model-load').map((f) => f.range.start.line), [2]);
   });
 
+  test('a model file the training code beside the service saved: its estimator says whether predictions are labels', async () => {
+    const dir = await mkdtemp(join(root, 'saved-'));
+    await mkdir(join(dir, 'src'));
+    await writeFile(join(dir, 'src', 'train_model.py'), [
+      'import joblib',
+      'from lightgbm import LGBMRegressor',
+      'model = LGBMRegressor()',
+      'model.fit(train_x, train_y)',
+      'joblib.dump(model, "model.joblib")',
+      '',
+    ].join('\n'));
+    await writeFile(join(dir, 'train_churn.py'), [
+      'import pickle',
+      'from sklearn.linear_model import LogisticRegression',
+      'clf = LogisticRegression(max_iter=500)',
+      'clf.fit(X, y)',
+      'with open("models/churn.pkl", "wb") as f:',
+      '    pickle.dump(clf, f)',
+      '',
+    ].join('\n'));
+    const resolver = new FileWorkspaceResolver({ roots: [dir], summarize: summarizeSource });
+    const src = [
+      'import joblib',
+      'import pickle',
+      'from fastapi import FastAPI',
+      'app = FastAPI()',
+      'size_model = joblib.load("model.joblib")',
+      'CHURN_PATH = "models/churn.pkl"',
+      'churn = pickle.load(open(CHURN_PATH, "rb"))',
+      'other = joblib.load("other.joblib")',
+      '',
+      '@app.get("/estimate")',
+      'def estimate(size: int):',
+      '    return {"y": size_model.predict([[size]])[0]}',
+      '',
+      '@app.get("/churn")',
+      'def will_churn(tenure: int):',
+      '    return {"churn": churn.predict([[tenure]])[0]}',
+      '',
+      '@app.get("/other")',
+      'def other_answer(x: int):',
+      '    return {"answer": other.predict([[x]])[0]}',
+      '',
+    ].join('\n');
+    const { result } = analyzeSource(src, 'python', DEFAULT_CONFIG, undefined, { path: join(dir, 'src', 'api.py'), resolver });
+    // The regressor's output is a number; the classifier's is a label (no score compared); an unknown model's answer, a label.
+    assert.deepEqual(result.calls.map((c) => c.checks.confidence), ['n/a', 'fail', 'fail']);
+    assert.equal(resolver.savedModelKind(join(dir, 'src', 'api.py'), 'churn.pkl'), 'classifier', 'from the folder above');
+  });
+
   test('a changed module is summarized again; modules outside the workspace folders are not read', async () => {
     const resolver = new FileWorkspaceResolver({ roots: [root], summarize: summarizeSource });
     const loader = join(root, 'app', 'ml', 'loader.py');

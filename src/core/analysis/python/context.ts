@@ -2022,6 +2022,7 @@ export class PyContext {
         lib = o.t === 'estimator' ? o.lib : 'model';
         let cls = o.t === 'estimator' ? o.cls : 'unknown';
         if (cls === 'unknown') cls = this.getProbaReceivers().has(recv) || named === 'classifier' ? 'classifier' : named === 'regressor' ? 'regressor' : 'unknown';
+        if (cls === 'unknown' && o.t === 'estimator') cls = this.savedKind(recv, site.start) ?? 'unknown';
         if (method === 'predict_classes') cls = 'classifier';
         // An xgboost Booster (it is handed a DMatrix) predicts scores or probabilities: a label only where an argmax picks one.
         const booster = cls === 'unknown' && this.dmatrixArg(args(), site.start);
@@ -2253,6 +2254,34 @@ export class PyContext {
   private trains(): boolean {
     this.trainsAnything ??= /\.backward\s*\(|\.zero_grad\s*\(|\boptim(?:izer)?\.step\s*\(|\bTrainer\s*\(/.test(this.scan.masked);
     return this.trainsAnything;
+  }
+
+  /**
+   * The kind of estimator a model loaded from a file (`model = joblib.load("model.joblib")`, also through a name
+   * holding the path) was saved as by the training code beside this file (see `WorkspaceResolver.savedModelKind`).
+   */
+  private savedKind(recv: string, at: number): 'classifier' | 'regressor' | undefined {
+    const { resolver, path } = this.context;
+    if (!resolver?.savedModelKind || !path) return undefined;
+    const MODEL_FILE = /["']([^"'\n]+\.(?:joblib|pkl|pickle|sav|model|bin))["']/i;
+    for (const i of this.bindings(recv, at)) {
+      const a = this.scan.assigns[i] as Assign;
+      if (a.kind !== 'assign') continue;
+      const raw = this.source.slice(a.rhsStart, a.rhsEnd);
+      const load = raw.search(/\b(?:load|loads)\s*\(/);
+      if (load < 0) continue;
+      let file = MODEL_FILE.exec(raw)?.[1];
+      // The path kept in a name first (`MODEL_PATH = "model.joblib"`).
+      const arg = file ? undefined : /\(\s*(?:open\s*\(\s*)?([A-Za-z_]\w*)\b/.exec(raw.slice(load))?.[1];
+      if (arg) {
+        for (const j of this.bindings(arg, a.start)) {
+          const b = this.scan.assigns[j] as Assign;
+          file ??= MODEL_FILE.exec(this.source.slice(b.rhsStart, b.rhsEnd))?.[1];
+        }
+      }
+      if (file) return resolver.savedModelKind(path, file.replace(/\\/g, '/').split('/').pop() as string);
+    }
+    return undefined;
   }
 
   /**

@@ -1,5 +1,5 @@
-"""A demo script: it scores a few examples and prints them. Nothing leaves it, so no trace is asked for; the timeout
-and the fallback still matter (a script hangs or crashes as well)."""
+"""A demo script: it scores a few examples and prints them. Nothing leaves it, so no trace is asked for, and a label it
+only prints decides nothing; the timeout and the fallback still matter (a script hangs or crashes as well)."""
 import joblib
 from transformers import TextClassificationPipeline, AutoModelForSequenceClassification, AutoTokenizer
 
@@ -14,7 +14,7 @@ def classify(text: str):
 
 
 def species(measurements):
-    return iris.predict([measurements])[0]  # expect: no-fallback no-confidence
+    return iris.predict([measurements])[0]  # expect: no-fallback
 
 
 if __name__ == "__main__":

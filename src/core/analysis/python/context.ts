@@ -79,6 +79,8 @@ export interface CallOutcome {
   handsOn: boolean;
   /** See CallRecord.api. */
   api?: boolean;
+  /** The label decides only by being returned (no branch, nothing shown, sent or stored). */
+  returnedOnly?: boolean;
 }
 
 export interface UnsafeOutcome {
@@ -87,7 +89,9 @@ export interface UnsafeOutcome {
 }
 
 export function outcomeOf(r: CallRecord): CallOutcome {
-  return { call: r.call, kind: r.kind, handsOn: r.flow !== undefined && (r.flow.sinks.has('send') || r.flow.sinks.has('store')), ...(r.api ? { api: true } : {}) };
+  const flow = r.flow;
+  const returnedOnly = flow !== undefined && flow.sinks.has('return') && DECIDES.every((s) => s === 'return' || !flow.sinks.has(s));
+  return { call: r.call, kind: r.kind, handsOn: flow !== undefined && (flow.sinks.has('send') || flow.sinks.has('store')), ...(r.api ? { api: true } : {}), ...(returnedOnly ? { returnedOnly } : {}) };
 }
 
 export interface PyAnalysis {
@@ -1807,8 +1811,18 @@ export class PyContext {
   /** The findings of the file's predict calls and unsafe loads (in file order); applies the print-only rule to `calls`. */
   findingsOf(calls: CallOutcome[], unsafe: UnsafeOutcome[]): RawFinding[] {
     // A print-only script (no server, no handler, nothing sent or stored): its functions return to code that prints.
-    if (calls.some((r) => r.call.checks.trace === 'fail') && this.printOnlyScript(calls.some((r) => r.handsOn))) {
-      for (const r of calls) if (r.call.checks.trace === 'fail' && !r.api) r.call.checks.trace = 'n/a';
+    // A label such a function returns is printed by its callers: it decides nothing either (on a Streamlit page it is
+    // shown as the app's answer, which decides).
+    if (calls.some((r) => r.call.checks.trace === 'fail' || (r.call.checks.confidence === 'fail' && r.returnedOnly)) && this.printOnlyScript(calls.some((r) => r.handsOn))) {
+      const page = [...this.scan.imports.aliases.values()].some((v) => v === 'streamlit' || v === 'gradio');
+      for (const r of calls) {
+        if (r.api) continue;
+        if (r.call.checks.trace === 'fail') r.call.checks.trace = 'n/a';
+        if (r.call.checks.confidence === 'fail' && r.returnedOnly && !page) {
+          r.call.checks.confidence = 'n/a';
+          r.call.confidenceReason = 'the label is returned to a script that only prints it: it decides nothing here';
+        }
+      }
     }
     const findings: RawFinding[] = [];
     calls.forEach((r, i) => {

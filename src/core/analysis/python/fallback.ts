@@ -177,8 +177,97 @@ export function returnPlaceholder(fn: PyFunction, tree: Tree): string {
   const typed = fn.returns ? pyDefaultForAnnotation(fn.returns, classes) : undefined;
   // `-> dict` says less than `return {"approve": …, "default_probability": …}`: the keys are kept.
   if (typed && !(shaped && (typed === '{}' || typed === '[]') && shaped[0] === typed[0] && shaped.length > 2)) return typed;
-  if (!lastReturn) return 'None';
-  return shaped ?? 'None';
+  const found = lastReturn ? shaped : undefined;
+  // Nothing in the function says: what its callers in this file read from the answer does (`output[0][0]["label"]`).
+  return found && found !== 'None' ? found : (callerShape(fn, tree) ?? found ?? 'None');
+}
+
+/**
+ * A placeholder shaped for how this file's callers of `fn` read its answer: unpacked into n names, a tuple of n;
+ * indexed (`out = query(x)` … `out[0][0]["label"]`, `out[0][0]["score"] > 0.5`), nested lists and dicts holding every
+ * item read, each `0.0` when it is compared or computed with, `""` when a string method is called on it, else `None`.
+ */
+export function callerShape(fn: PyFunction, tree: Tree): string | undefined {
+  const name = fn.name;
+  const root: Shape = { keys: new Map(), leaf: undefined };
+  let reads = 0;
+  for (const n of walk(tree.rootNode, false)) {
+    if (n.type !== 'call' || n.childForFieldName('function')?.text !== name || (n.startIndex >= fn.node.startIndex && n.endIndex <= fn.node.endIndex)) continue;
+    const parent = n.parent;
+    const left = parent?.type === 'assignment' && parent.childForFieldName('right')?.id === n.id ? parent.childForFieldName('left') : undefined;
+    if (left && (left.type === 'pattern_list' || left.type === 'tuple_pattern')) return `(${Array(left.namedChildCount).fill('None').join(', ')})`;
+    // The reads: of the call itself, or of the name it is assigned to, after it and in the same scope.
+    const heads: Node[] = [n];
+    if (left?.type === 'identifier') {
+      for (const m of walk(scopeOf(n), true)) if (m.type === 'identifier' && m.text === left.text && m.startIndex > n.endIndex) heads.push(m);
+    }
+    for (const h of heads) {
+      let at = root;
+      let cur: Node = h;
+      let depth = 0;
+      while (cur.parent?.type === 'subscript' && cur.parent.childForFieldName('value')?.id === cur.id) {
+        const key = cur.parent.childForFieldName('subscript');
+        if (!key || !/^(?:-?\d+|[rRuU]?(?:'[^'\\\n]*'|"[^"\\\n]*"))$/.test(key.text)) break;
+        const k = /^-?\d+$/.test(key.text) ? key.text : `"${key.text.replace(/^[rRuU]?["']|["']$/g, '')}"`;
+        let next = at.keys.get(k);
+        if (!next) at.keys.set(k, (next = { keys: new Map(), leaf: undefined }));
+        at = next;
+        cur = cur.parent;
+        depth++;
+      }
+      if (depth === 0) continue;
+      reads++;
+      const up = cur.parent;
+      const value = up && (up.type === 'comparison_operator' || up.type === 'binary_operator' || (up.type === 'call' && /^(?:float|int|round)$/.test(up.childForFieldName('function')?.text ?? ''))) ? '0.0'
+        : up?.type === 'attribute' && /^(?:lower|upper|strip|split|replace|startswith|endswith|title)$/.test(up.childForFieldName('attribute')?.text ?? '') ? '""' : undefined;
+      if (value && at.keys.size === 0) at.leaf = value;
+    }
+  }
+  return reads > 0 ? render(root) : undefined;
+}
+
+interface Shape {
+  keys: Map<string, Shape>;
+  leaf: string | undefined;
+}
+
+/** A shape as a Python literal: list indexes make a list (its items one merged shape), string keys a dict. */
+function render(s: Shape): string | undefined {
+  if (s.keys.size === 0) return s.leaf ?? 'None';
+  const keys = [...s.keys.keys()];
+  const indexes = keys.filter((k) => /^-?\d+$/.test(k));
+  if (indexes.length > 0 && indexes.length < keys.length) return undefined;
+  if (indexes.length === 0) {
+    const fields: string[] = [];
+    for (const [k, v] of s.keys) {
+      const r = render(v);
+      if (r === undefined) return undefined;
+      fields.push(`${k}: ${r}`);
+    }
+    return `{${fields.join(', ')}}`;
+  }
+  const item: Shape = { keys: new Map(), leaf: undefined };
+  for (const v of s.keys.values()) merge(item, v);
+  const r = render(item);
+  if (r === undefined) return undefined;
+  const length = Math.max(1, ...indexes.map((k) => Number(k) + 1));
+  return `[${Array(length).fill(r).join(', ')}]`;
+}
+
+function merge(into: Shape, from: Shape): void {
+  into.leaf ??= from.leaf;
+  for (const [k, v] of from.keys) {
+    let t = into.keys.get(k);
+    if (!t) into.keys.set(k, (t = { keys: new Map(), leaf: undefined }));
+    merge(t, v);
+  }
+}
+
+/** The function or module whose names a node reads. */
+function scopeOf(n: Node): Node {
+  let p: Node | null = n.parent;
+  while (p && p.type !== 'function_definition' && p.type !== 'module') p = p.parent;
+  return p ?? n;
 }
 
 /** The value of the function's last `return <value>` (nested functions excluded). */

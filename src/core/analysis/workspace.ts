@@ -222,7 +222,8 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
 
   /** See `WorkspaceResolver.savedModelKind`: the Python files of the folder and its parent, inside the workspace. */
   savedModelKind(fromPath: string, fileName: string): 'classifier' | 'regressor' | undefined {
-    const dir = dirname(resolve(fromPath));
+    const self = resolve(fromPath);
+    const dir = dirname(self);
     for (const folder of [dir, dirname(dir)]) {
       if (!this.inside(folder)) continue;
       let names: string[];
@@ -233,7 +234,7 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
       }
       for (const n of names.slice(0, 200)) {
         const file = join(folder, n);
-        if (file === resolve(fromPath)) continue;
+        if (file === self) continue;
         const stat = this.isFile(file);
         if (!stat || stat.size > this.maxBytes) continue;
         let saved = this.saves.get(file, stat.mtimeMs);
@@ -335,9 +336,10 @@ export class FileWorkspaceResolver implements WorkspaceResolver {
 }
 
 /**
- * The model files a Python text saves with joblib or pickle (`joblib.dump(model, "model.joblib")`, `joblib.dump(value=model,
- * filename="outputs/model.pkl")`, `pickle.dump(clf, open("models/clf.pkl", "wb"))`, a file opened `as f` first), by base name, and the kind of estimator the saved name was
- * last built as before the dump (`model = LGBMRegressor()`); files whose estimator says neither are left out.
+ * The model files a Python text saves with joblib or pickle (`joblib.dump(model, "model.joblib")`,
+ * `joblib.dump(value=model, filename="outputs/model.pkl")`, `pickle.dump(clf, open("models/clf.pkl", "wb"))`, a file
+ * opened `as f` first), by base name, and the kind of estimator the saved name was last built as before the dump
+ * (`model = LGBMRegressor()`); files whose estimator says neither are left out.
  */
 export function savedModels(text: string): Map<string, 'classifier' | 'regressor'> {
   const out = new Map<string, 'classifier' | 'regressor'>();
@@ -345,10 +347,10 @@ export function savedModels(text: string): Map<string, 'classifier' | 'regressor
   const dump = /\b(?:joblib|pickle|cloudpickle|dill)\s*\.\s*dump\s*\(\s*(?:(?:value|obj)\s*=\s*)?([A-Za-z_][\w.]*)\s*,\s*(?:(?:filename|file)\s*=\s*)?(?:open\s*\(\s*)?(?:[rbfRBF]?["']([^"'\n]+)["']|([A-Za-z_]\w*))/g;
   for (const m of text.matchAll(dump)) {
     const name = m[1] as string;
-    let path = m[2];
-    if (!path && m[3]) path = new RegExp(`open\\s*\\(\\s*[rbfRBF]?["']([^"'\\n]+)["'][^)\\n]*\\)\\s+as\\s+${m[3]}\\b`).exec(text.slice(0, m.index))?.[1];
-    if (!path) continue;
     const before = text.slice(0, m.index);
+    let path = m[2];
+    if (!path && m[3]) path = new RegExp(`open\\s*\\(\\s*[rbfRBF]?["']([^"'\\n]+)["'][^)\\n]*\\)\\s+as\\s+${m[3]}\\b`).exec(before)?.[1];
+    if (!path) continue;
     let kind: 'classifier' | 'regressor' | 'unknown' = 'unknown';
     const assign = new RegExp(`^[ \\t]*${name.replace(/\./g, '\\.')}\\s*=\\s*([^\\n]+)`, 'gm');
     for (const a of before.matchAll(assign)) {

@@ -419,7 +419,6 @@ function detectKind(env: DetectEnv, call: JNode): Detected | undefined {
   return undefined;
 }
 
-/** Property names along a member chain, outermost last (`this.openai.chat.completions` → openai, chat, completions). */
 /** A method called on the call's result further along its chain matches `re` (`detectAllFaces(x).withFaceExpressions()`). */
 function chainAsks(ast: Ast, call: JNode, re: RegExp): boolean {
   let cur = call;
@@ -432,6 +431,7 @@ function chainAsks(ast: Ast, call: JNode, re: RegExp): boolean {
   return false;
 }
 
+/** Property names along a member chain, outermost last (`this.openai.chat.completions` → openai, chat, completions). */
 function memberChain(ast: Ast, n: JNode | undefined): string[] {
   const out: string[] = [];
   let cur = n ? unwrap(n) : undefined;

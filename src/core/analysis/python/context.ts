@@ -7,7 +7,7 @@
 import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
 import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type WrappedCall, type PredictCall, type PredictKind, type PredictPattern, type Range, type RuleId, type SourceContext } from '../types';
-import { classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
+import { classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, KERAS_LOAD_MODEL, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
 import { evaluationFunction, OTHER_VERSION_RE } from '../names';
 import { isTestFile } from '../paths';
 import { GENERATION_PARAMS, isHostedModelUrl } from '../urls';
@@ -171,6 +171,8 @@ const HF_LABEL = {
   answer: ANSWER_KEY,
   spacy: /\.\s*label_\b|\bmax\s*\([^)\n]*\.\s*cats\b/g,
 } as const;
+/** A model file named in a string (`"model.joblib"`, `'models/clf.pkl'`): its path. */
+const MODEL_FILE = /["']([^"'\n]+\.(?:joblib|pkl|pickle|sav|model|bin))["']/i;
 const Rhs = { Known: 1, Argmax: 2, MaxPair: 4, ProbaCall: 8, ProbaAny: 16, ScoreOf: 32, ArgmaxWord: 64 } as const;
 
 /** The logical line starting at `lineStart` returns (or yields) what follows up to `offset`. */
@@ -1668,7 +1670,7 @@ export class PyContext {
       const d = functionAt(scan, site.start);
       const def = d >= 0 ? (scan.defs[d] as DefInfo) : undefined;
       if (!def || def.kind !== 'def' || def.parent >= 0 || out.get(def.name)?.kerasLoader) continue;
-      if (!/(?:^|\.)keras(?:\.models|\.saving)?\.load_model$/.test(this.resolveDotted(site.callee))) continue;
+      if (!KERAS_LOAD_MODEL.test(this.resolveDotted(site.callee))) continue;
       const call = this.callSpan(site);
       const args = call ? this.parseArgs(site.paren, call.end) : undefined;
       const arg = args?.positional[0] ?? args?.keywords.get('filepath');
@@ -2277,7 +2279,6 @@ export class PyContext {
   private savedKind(recv: string, at: number): 'classifier' | 'regressor' | undefined {
     const { resolver, path } = this.context;
     if (!resolver?.savedModelKind || !path) return undefined;
-    const MODEL_FILE = /["']([^"'\n]+\.(?:joblib|pkl|pickle|sav|model|bin))["']/i;
     for (const i of this.bindings(recv, at)) {
       const a = this.scan.assigns[i] as Assign;
       if (a.kind !== 'assign') continue;
@@ -2304,7 +2305,7 @@ export class PyContext {
    */
   private kerasH5Load(site: CallSite): UnsafeLoad | undefined {
     const resolved = this.resolveDotted(site.callee);
-    if (!/(?:^|\.)keras(?:\.models|\.saving)?\.load_model$/.test(resolved) && this.external(resolved)?.kerasLoader !== true) return undefined;
+    if (!KERAS_LOAD_MODEL.test(resolved) && this.external(resolved)?.kerasLoader !== true) return undefined;
     const call = this.callSpan(site);
     if (!call) return undefined;
     const args = this.parseArgs(site.paren, call.end);
@@ -2831,14 +2832,15 @@ export class PyContext {
    * the same line (returned, sent, logged together), fail otherwise.
    */
   private onnxLabelConfidence(scope: number, end: number, assign: Assign): CheckState | 'surfaced' {
-    const [labelName, scoresName] = assign.targets as [string, string];
-    if (!this.nameTokens(scope, labelName).some((at) => at > end)) return 'n/a';
-    const scores = this.derive(scope, (a) => a === assign || (a.start > end && this.tokensOf(a).includes(scoresName)), assign, (a) => this.tokensOf(a).includes(labelName)).names;
+    const [labelVar, scoresVar] = assign.targets as [string, string];
+    const labelTokens = this.nameTokens(scope, labelVar);
+    if (!labelTokens.some((at) => at > end)) return 'n/a';
+    const scores = this.derive(scope, (a) => a === assign || (a.start > end && this.tokensOf(a).includes(scoresVar)), assign, (a) => this.tokensOf(a).includes(labelVar)).names;
+    const scoreOnly = new Set([...scores].filter((n) => n !== labelVar));
     const masked = this.scan.masked;
-    if (this.comparisons(scope).some((c) => c.start > end && this.mentions(masked.slice(c.start, c.end), new Set([...scores].filter((n) => n !== labelName))))) return 'pass';
-    const withLabel = new Set([labelName]);
-    const scoreOnly = new Set([...scores].filter((n) => n !== labelName));
-    for (const at of this.nameTokens(scope, labelName)) {
+    if (this.comparisons(scope).some((c) => c.start > end && this.mentions(masked.slice(c.start, c.end), scoreOnly))) return 'pass';
+    const withLabel = new Set([labelVar]);
+    for (const at of labelTokens) {
       if (at <= end) continue;
       const line = lineAt(this.scan, at);
       if (!line) continue;

@@ -72,9 +72,14 @@ export function classifyCallees(callees: readonly string[], isRecorder: (callee:
 /** Names that say a value is a number (a price, a duration, a probability), not a class. */
 const NUMERIC_NAME = /^(?:price|value|amount|revenue|cost|eta|duration|forecast|demand|ltv|salary|rating|temperature|sales|count|quantity|time|minutes|hours|days|seconds|score|prob|proba|probability|risk|regress|estimate|yield|weight|height|distance|volume|rate|ctr|clv|income|load|usage|consumption|embedding|vector|features?)/i;
 
+/** The words of a name: split at `_`, `.` and lower-to-upper case changes (`self.etaMinutes` → self, eta, Minutes). */
+function words(name: string): string[] {
+  return name.split(/[_.]|(?<=[a-z])(?=[A-Z])/);
+}
+
 export function numericName(name: string): boolean {
   // A word of the name starts with one (`predict_prices`, `forecastDemand`): `screen_accounts` holds no count.
-  return name.replace(/^self\./, '').split(/[_.]|(?<=[a-z])(?=[A-Z])/).some((w) => NUMERIC_NAME.test(w));
+  return words(name.replace(/^self\./, '')).some((w) => NUMERIC_NAME.test(w));
 }
 
 /** Words that name a quantity when a whole word of a key (`rate_spread`, `predicted_price`, `etaMinutes`). */
@@ -82,7 +87,7 @@ const NUMERIC_WORD = /^(?:price|prices|value|amount|revenue|cost|eta|duration|fo
 
 /** Whether a dict key (or column name) names a quantity by one of its words and says nothing of a class. */
 export function numericKey(key: string): boolean {
-  return !labelName(key) && key.split(/_|(?<=[a-z])(?=[A-Z])/).some((w) => NUMERIC_WORD.test(w));
+  return !labelName(key) && words(key).some((w) => NUMERIC_WORD.test(w));
 }
 
 /** Whether a name or dict key reads like a class label. */

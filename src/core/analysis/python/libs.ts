@@ -91,6 +91,9 @@ export interface CalleeInfo {
   torchClasses: ReadonlySet<string>;
 }
 
+/** Keras's model loader, resolved (`tf.keras.models.load_model`, `keras.saving.load_model`, `keras.load_model`). */
+export const KERAS_LOAD_MODEL = /(?:^|\.)keras(?:\.models|\.saving)?\.load_model$/;
+
 /** Origin of a value produced by calling `resolved` (the leading call of an expression). */
 export function classifyCallee(info: CalleeInfo): Origin {
   const { resolved, masked, raw } = info;
@@ -110,7 +113,7 @@ export function classifyCallee(info: CalleeInfo): Origin {
   if (loader && /(?:Booster|train)$/.test(resolved) && /^(?:xgboost|lightgbm)\./.test(resolved)) return { t: 'estimator', lib: loader, cls: 'regressor' };
   if (loader) return { t: 'estimator', lib: loader, cls: estimatorClass(masked) };
   if (r === 'mlflow' && /load_model$/.test(last)) return { t: 'estimator', lib: 'mlflow', cls: estimatorClass(masked) };
-  if (/(?:^|\.)(?:keras\.models|keras\.saving|keras)\.load_model$/.test(resolved)) return { t: 'estimator', lib: 'keras', cls: 'unknown' };
+  if (KERAS_LOAD_MODEL.test(resolved)) return { t: 'estimator', lib: 'keras', cls: 'unknown' };
   if (resolved === 'requests.Session' || resolved === 'requests.session' || resolved === 'requests.sessions.Session') return { t: 'http', lib: 'requests', timeout: 'unset' };
   if (resolved === 'httpx.Client' || resolved === 'httpx.AsyncClient') {
     const tm = /\btimeout\s*=\s*([^,)\s]+)/.exec(masked);

@@ -32,6 +32,8 @@ export const HOSTED_MODEL_URLS: readonly string[] = [
   '/\\/ollama\\/(api\\/)?(generate|chat|embeddings|embed)(?![\\w/-])/i',
   // Vertex AI and Gemini.
   '/:(stream)?generateContent(?![\\w-])/i',
+  // Azure AI services (Cognitive Services: vision, face, language, speech; not the token service `/sts/`).
+  '/\\.(?:api\\.cognitive\\.microsoft\\.com|cognitiveservices\\.azure\\.com)\\/(?!sts\\/)/i',
   // Cohere.
   '/api\\.cohere\\.(ai|com)\\/v\\d\\/(chat|generate|embed|classify|rerank)/i',
 ];

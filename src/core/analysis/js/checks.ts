@@ -4,7 +4,7 @@ import { OTHER_VERSION_RE } from '../names';
 import type { AnalysisConfig, CheckState, PredictChecks } from '../types';
 import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, outerValue, propName, stringValue, subtree, text, unwrap, VALUE_WRAPPERS, within } from './ast';
 import { mappingOf, pickedReturns, type Sink, type SinkKind, sinkOf, truthPick } from './sinks';
-import { calleeText, type Detected, type DetectEnv, sdkOptionsIndex } from './detect';
+import { calleeText, type Detected, type DetectEnv, jquerySettings, sdkOptionsIndex } from './detect';
 import { SDKS, TIMEOUT_KEYS } from './libs';
 import { argsOf, type Resolver } from './resolve';
 
@@ -90,6 +90,13 @@ export class Checker {
     return this.env.ast;
   }
 
+  private ajaxSetupKnown: boolean | undefined;
+  /** `$.ajaxSetup({ timeout })` somewhere in the file: jQuery's requests are bounded by default. */
+  private get ajaxSetupTimeout(): boolean {
+    this.ajaxSetupKnown ??= (this.r.members.get('ajaxSetup') ?? []).some((m) => m.field === 'function' && m.parent?.type === 'call_expression' && argsOf(m.parent).some((a) => this.hasKeys(a, ['timeout'], false) === 'yes'));
+    return this.ajaxSetupKnown;
+  }
+
   /** `axios.defaults.timeout = …` somewhere in the file. */
   get axiosDefaultTimeout(): boolean {
     return this.defaultsTimeout;
@@ -135,7 +142,7 @@ export class Checker {
 
   /** Whether an exception (or rejection) of `node` is handled by something other than a rethrow. */
   guarded(node: JNode, promise: boolean, depth: number): boolean {
-    if (this.chainCaught(node) || this.errorFirstHandled(node)) return true;
+    if (this.chainCaught(node) || this.errorFirstHandled(node) || this.ajaxErrorHandled(node)) return true;
     // A promise kept in a name and awaited later (`const p = client.create(…)`, then `await Promise.race([p, timer])`):
     // its rejection arrives there.
     const later = promise ? this.awaitedLater(node) : undefined;
@@ -265,9 +272,10 @@ export class Checker {
       if (!call || call.type !== 'call_expression' || p.field !== 'function') return false;
       const name = propName(this.ast, child(p, 'property'));
       const args = argsOf(call);
-      if (name === 'catch' && args[0] && !this.handlerRethrows(args[0])) return true;
+      if ((name === 'catch' || name === 'fail') && args[0] && !this.handlerRethrows(args[0])) return true;
       if (name === 'then' && args[1] && !this.handlerRethrows(args[1])) return true;
-      if (name !== 'then' && name !== 'catch' && name !== 'finally') return false;
+      // jQuery's jqXHR: `.done(ok)`, `.fail(onError)`, `.always(…)` along the chain.
+      if (name !== 'then' && name !== 'catch' && name !== 'finally' && name !== 'done' && name !== 'always') return false;
       cur = call;
     }
     return false;
@@ -297,6 +305,17 @@ export class Checker {
    * argument is a function of this file whose first parameter (`err`, `error`) its body reads in a test, and the
    * branch taken on an error does not just throw it again.
    */
+  /** jQuery's `error` setting (`$.ajax({ url, error: (xhr) => … })`) with a handler that does not rethrow. */
+  private ajaxErrorHandled(call: JNode): boolean {
+    if (call.type !== 'call_expression' || !/^(?:ajax|post|get|getJSON)$/.test(this.calleeLast(call) ?? '')) return false;
+    for (const a of argsOf(call)) {
+      const o = unwrap(a);
+      const v = o.type === 'object' ? this.r.objProp(o, 'error') : undefined;
+      if (v && !this.handlerRethrows(v)) return true;
+    }
+    return false;
+  }
+
   private errorFirstHandled(call: JNode): boolean {
     const cb = this.errorFirstCallback(call);
     if (!cb) return false;
@@ -824,7 +843,8 @@ export class Checker {
     const mentionsCall = (n: JNode | undefined): boolean => !!n && (within(d.node, n) || this.idsOf(n).some((x) => t.values.has(x)));
     const argmax = this.window(facts.argmax, from).filter((a) => mentionsCall(a) || within(a, d.node) || within(d.node, a));
     // A workspace function that hands back a bare label: its answer is the label itself.
-    if (d.wrapped?.returnsLabel) argmax.push(outerValue(d.node));
+    // So does a library call that answers with the class label alone.
+    if (d.wrapped?.returnsLabel || d.hardLabel) argmax.push(outerValue(d.node));
     const loops = facts.loopArgmax.filter((la) => la.loop.end >= d.node.start && this.idsOf(la.condition).some((x) => t.values.has(x)));
     const labels = d.labels !== false && (d.labels === true || d.kind === 'hf-pipeline' || d.kind === 'onnxruntime');
     // Scores ranked with a descending sort and then read by label (`ranked[0].label`) are a top-1 pick, whatever the model.
@@ -1091,6 +1111,12 @@ export class Checker {
         // `timeout` (milliseconds) in the options.
         const opts = this.optionsObject(args);
         return opts && this.hasKeys(opts, ['timeout'], false) !== 'no' ? 'pass' : 'fail';
+      }
+      case 'jquery': {
+        // `timeout` (milliseconds) in the settings, or for every request of the page (`$.ajaxSetup({ timeout })`).
+        const settings = jquerySettings(this.r, d, args);
+        if (settings && this.hasKeys(settings, ['timeout'], false) !== 'no') return 'pass';
+        return this.ajaxSetupTimeout ? 'pass' : 'fail';
       }
       case 'undici-request':
         return args[1] ? yes(this.hasKeys(args[1], ['headersTimeout', 'bodyTimeout', 'signal'], false)) : 'fail';

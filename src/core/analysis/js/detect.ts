@@ -5,10 +5,10 @@ import { isTestFile } from '../paths';
 import type { PredictKind, PredictPattern, WrappedCall } from '../types';
 import { GENERATION_PARAMS, inferenceUrlMatcher, type InferenceUrlMatcher, isHostedModelUrl, isInferenceUrlName } from '../urls';
 import { type Ast, child, type JNode, outerValue, propName, text, unwrap } from './ast';
-import { AXIOS_METHODS, FACE_API_FUNCTIONS, FETCH_MODULES, GOT_METHODS, HF_RE, ORT_RE, REQUEST_PROMISE_RE, type SdkName, SDKS, sdkOfModule, SCRIPT_GLOBALS, TF_METHODS, TF_MODELS_METHODS, TF_MODELS_RE, TFJS_RE } from './libs';
+import { AXIOS_METHODS, FACE_API_FUNCTIONS, FETCH_MODULES, GOT_METHODS, HF_RE, localModelLib, ORT_RE, REQUEST_PROMISE_RE, type SdkName, SDKS, sdkOfModule, SCRIPT_GLOBALS, TF_METHODS, TF_MODELS_METHODS, TF_MODELS_RE, TFJS_RE } from './libs';
 import { argsOf, type Resolver, type Val } from './resolve';
 
-export type RemoteClient = 'fetch' | 'ofetch' | 'axios' | 'got' | 'request-promise' | 'undici-request' | 'sagemaker' | 'sagemaker-v2' | 'sdk' | 'custom';
+export type RemoteClient = 'fetch' | 'ofetch' | 'axios' | 'got' | 'request-promise' | 'jquery' | 'undici-request' | 'sagemaker' | 'sagemaker-v2' | 'sdk' | 'custom';
 
 export interface Detected {
   node: JNode;
@@ -27,6 +27,8 @@ export interface Detected {
   sdkPath?: string[];
   /** The result is a class decision with scores (pipeline labels, classify/detect results) or, false, never one. */
   labels?: boolean;
+  /** The answer is the class label alone, with no score to compare (natural's `classify`, an ml.js classifier's `predict`). */
+  hardLabel?: boolean;
   /** A hosted model API or an LLM server (an SDK call, a hosted URL): its answers take seconds. */
   hosted?: boolean;
   /** A function of another workspace module that runs a model and returns the prediction (see summary.ts). */
@@ -114,6 +116,22 @@ function wrapperCall(env: DetectEnv, call: JNode, callee: JNode, w: WrappedCall)
 function isOfetch(v: Val): boolean {
   if (v.k !== 'mod' || v.path.length !== 1) return false;
   return (v.mod === '#global' && v.path[0] === '$fetch') || (v.mod === 'ofetch' && (v.path[0] === 'ofetch' || v.path[0] === '$fetch'));
+}
+
+/** jQuery's requests: `$.ajax(settings)`, `$.ajax(url, settings)`, `$.post(url, data, success)`, `$.getJSON(url)` (the global or the module). */
+function isJqueryAjax(v: Val): boolean {
+  if (v.k !== 'mod' || !/^(?:ajax|post|get|getJSON)$/.test(v.path[v.path.length - 1] ?? '')) return false;
+  return (v.mod === 'jquery' && v.path.length === 1) || (v.mod === '#global' && v.path.length === 2 && (v.path[0] === '$' || v.path[0] === 'jQuery'));
+}
+
+/**
+ * A jQuery request's settings object: the first argument when it is one (`$.ajax(settings)`, `$.post(settings)`), the
+ * second of `$.ajax(url, settings)`; `$.post(url, data, success)` has none.
+ */
+export function jquerySettings(r: Resolver, d: Detected, args: readonly JNode[]): JNode | undefined {
+  const first = args[0] ? unwrap(args[0]) : undefined;
+  if (first && r.eval(first).k === 'objlit') return first;
+  return d.method === 'ajax' ? args[1] : undefined;
 }
 
 function isFetchLike(v: Val): boolean {
@@ -319,6 +337,12 @@ function detectKind(env: DetectEnv, call: JNode): Detected | undefined {
     const urlNode = first?.k === 'objlit' ? objUrl(at, args[0], 'url')?.node : args[0];
     return viaInstance(at, 'got', 'got', urlNode, via, 'prefixUrl', '');
   }
+  if (cv.k === 'mod' && isJqueryAjax(cv)) {
+    const method = cv.path[cv.path.length - 1] as string;
+    const first = args[0] ? r.eval(args[0]) : undefined;
+    const opt = first?.k === 'str' ? undefined : objUrl(at, args[0], 'url');
+    return remote(at, 'jquery', `$.${method}`, opt ? opt.node : args[0], opt ? opt.url : str(at, args[0]), method);
+  }
   if (cv.k === 'mod' && cv.mod === 'undici' && cv.path.length === 1 && cv.path[0] === 'request') return remote(at, 'undici-request', 'undici.request', args[0], str(at, args[0]));
   // request-promise: rp(options) with `uri` / `url`, rp(url, options), rp.post(…).
   if (cv.k === 'mod' && REQUEST_PROMISE_RE.test(cv.mod) && (cv.path.length === 0 || (cv.path.length === 1 && GOT_METHODS.has(cv.path[0] as string)))) {
@@ -332,6 +356,8 @@ function detectKind(env: DetectEnv, call: JNode): Detected | undefined {
     // face-api.js: inference through module functions.
     // Expressions, age and gender classify: also asked for in the chain (`detectAllFaces(input).withFaceExpressions()`).
     if (/face-api/.test(cv.mod) && FACE_API_FUNCTIONS.has(fn)) return { node: call, kind: 'tfjs', label: `face-api ${fn}`, promise: true, method: fn, labels: /Expressions|AgeAndGender/.test(fn) || chainAsks(ast, call, /^with(?:FaceExpressions|AgeAndGender)$/) };
+    // brain.js's `likely(input, net)`: the class whose output is highest, alone.
+    if (/^brain(?:\.js)?$/.test(cv.mod) && fn === 'likely') return { node: call, kind: 'estimator', label: 'brain.js likely', promise: false, method: fn, hardLabel: true };
     // @huggingface/inference's functions (`textClassification({ accessToken, model, inputs })`), legacy cohere.generate().
     const sdk = sdkOfModule(cv.mod);
     if ((sdk === 'hf-inference' || sdk === 'cohere') && SDKS[sdk].infers([fn])) return sdkCall(call, sdk, [fn], undefined);
@@ -355,6 +381,12 @@ function detectKind(env: DetectEnv, call: JNode): Detected | undefined {
           if (!(TF_METHODS.has(prop) || (models && TF_MODELS_METHODS.has(prop)))) break;
           const promised = models && rv.pkg !== undefined && /teachablemachine|ml5/.test(rv.pkg);
           return { node: call, kind: 'tfjs', label: `tfjs model.${prop}`, promise: !SYNC_MODEL_METHODS.has(prop) || (promised && prop === 'predict'), method: prop, via: rv, labels: models && (LABEL_METHODS.has(prop) || (promised && prop === 'predict')) };
+        }
+        case 'local-model': {
+          const lib = localModelLib(rv.pkg ?? '');
+          if (!lib?.infers.test(prop)) break;
+          const cls = rv.task ?? 'model';
+          return { node: call, kind: 'estimator', label: `${lib.label} ${cls}.${prop}`, promise: false, method: prop, via: rv, ...(lib.hardLabel(cls, prop) ? { hardLabel: true } : { labels: lib.scored?.test(prop) === true }) };
         }
         case 'axios-instance':
           if (AXIOS_METHODS.has(prop)) return viaInstance(at, 'axios', `axios.${prop}`, prop === 'request' ? objUrl(at, args[0], 'url')?.node : args[0], rv, 'baseURL', prop);

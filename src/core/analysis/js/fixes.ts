@@ -4,7 +4,7 @@ import { eolOf, indentUnit } from '../edits';
 import type { AnalysisConfig, CodeFix, Finding, TextEdit } from '../types';
 import type { JsAnalysis, JsRecord } from './analyzer';
 import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, posAt, propName, rangeOfNode, stringValue, subtree, text, unwrap, within } from './ast';
-import { sdkOptionsIndex } from './detect';
+import { jquerySettings, sdkOptionsIndex } from './detect';
 import { SDKS } from './libs';
 import { argsOf } from './resolve';
 import { handedOnCall } from './checks';
@@ -709,6 +709,13 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
       const first = args[0] ? unwrap(args[0]) : undefined;
       const opts = first && first.type !== 'string' && first.type !== 'template_string' && r.eval(first).k === 'objlit' ? first : undefined;
       edits = opts ? w.addProperty(opts, `timeout: ${T}`) : optionAt(1, `timeout: ${T}`, []);
+      break;
+    }
+    case 'jquery': {
+      // In the settings (`$.ajax(settings)`, `$.ajax(url, settings)`); `$.post(url, data, success)` takes none.
+      title = `Add a jQuery timeout (${T})`;
+      const settings = jquerySettings(r, d, args);
+      edits = settings ? w.addProperty(settings, `timeout: ${T}`) : d.method === 'ajax' && args.length === 1 ? optionAt(1, `timeout: ${T}`, []) : [];
       break;
     }
     case 'undici-request':

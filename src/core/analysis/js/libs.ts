@@ -59,6 +59,7 @@ export const SCRIPT_GLOBALS: Record<string, string> = {
   ml5: 'ml5',
   tmImage: '@teachablemachine/image',
   tmPose: '@teachablemachine/pose',
+  brain: 'brain.js',
 };
 
 /** tfjs loaders (`tf.loadLayersModel`, the legacy `tf.loadModel`). */
@@ -83,6 +84,57 @@ export const FACE_API_FUNCTIONS = new Set([
   'detectAllFaces', 'detectSingleFace', 'locateFaces', 'detectLandmarks', 'computeFaceDescriptor', 'recognizeFaceExpressions',
   'predictAgeAndGender', 'allFaces', 'allFacesSsdMobilenetv1', 'allFacesTinyYolov2', 'allFacesMtcnn', 'mtcnn', 'tinyFaceDetector', 'ssdMobilenetv1', 'tinyYolov2',
 ]);
+
+/**
+ * Local ML libraries of Node and the browser besides tfjs and ONNX Runtime: the classes whose instances are models
+ * (made with `new`, or restored by a static loader such as `BayesClassifier.load(path, stemmer, callback)` or
+ * `RandomForestClassifier.load(json)`), the methods that run inference, and which answers are the class label alone.
+ */
+export interface LocalModelLib {
+  module: RegExp;
+  label: string;
+  classes: RegExp;
+  /** Static methods of those classes that restore a model (its value, or the second argument of an error-first callback). */
+  loaders: RegExp;
+  infers: RegExp;
+  /** The answer of `method` on an instance of `cls` is a class label with no score. */
+  hardLabel: (cls: string, method: string) => boolean;
+  /** The answer holds every class with its score (`[{ label, value }]`). */
+  scored?: RegExp;
+}
+
+export const LOCAL_MODEL_LIBS: readonly LocalModelLib[] = [
+  {
+    module: /^natural$/,
+    label: 'natural',
+    classes: /^(?:BayesClassifier|LogisticRegressionClassifier|MaxEntClassifier)$/,
+    loaders: /^(?:load|restore)$/,
+    infers: /^(?:classify|getClassifications)$/,
+    hardLabel: (_cls, m) => m === 'classify',
+    scored: /^getClassifications$/,
+  },
+  {
+    module: /^brain(?:\.js)?$/,
+    label: 'brain.js',
+    classes: /^(?:NeuralNetwork|NeuralNetworkGPU|LSTM|RNN|GRU|LSTMTimeStep|RNNTimeStep|GRUTimeStep|FeedForward)$/,
+    loaders: /^$/,
+    infers: /^(?:run|forecast)$/,
+    hardLabel: () => false,
+  },
+  {
+    module: /^(?:ml-(?:random-forest|cart|naivebayes|knn|logistic-regression|svm)|libsvm-js(?:\/.*)?)$/,
+    label: 'ml.js',
+    classes: /^(?:RandomForestClassifier|RandomForestRegression|DecisionTreeClassifier|DecisionTreeRegression|GaussianNB|MultinomialNB|KNN|LogisticRegression|SVM)$/,
+    loaders: /^load$/,
+    infers: /^predict$/,
+    hardLabel: (cls) => !/Regression$/.test(cls),
+  },
+];
+
+/** The local ML library a module is, if any. */
+export function localModelLib(mod: string): LocalModelLib | undefined {
+  return LOCAL_MODEL_LIBS.find((l) => l.module.test(mod));
+}
 
 /** Hosted-model SDKs: how a client is made and which of its methods run inference. */
 export type SdkName = 'openai' | 'anthropic' | 'mistral' | 'cohere' | 'hf-inference' | 'replicate' | 'vertex' | 'bedrock' | 'gemini';

@@ -17,7 +17,8 @@ const CANDIDATE_RE = new RegExp(
     'openai', 'OpenAI', 'groq', 'Groq', 'together-ai', 'anthropic', 'mistralai', 'cohere', 'Cohere', 'huggingface', 'HfInference', 'InferenceClient',
     'replicate', 'Replicate', 'aiplatform', 'predictionService', 'PredictionService', 'vertexai', 'bedrock', 'Bedrock', 'generative-ai', 'GoogleGenerativeAI',
     '@google\\/genai', 'sagemaker', 'SageMaker', 'pickle', 'completions', 'images\\s*\\.\\s*generate',
-    '\\bfetch\\s*\\(', '\\bofetch\\b', '\\baxios\\b', '\\bgot\\s*[.(]', '[\'"]got[\'"]', 'undici', 'request-promise',
+    'BayesClassifier', 'LogisticRegressionClassifier', 'MaxEntClassifier', 'brain\\.js', '\\bbrain\\s*\\.\\s*likely\\b', 'ml-(?:random-forest|cart|naivebayes|knn|logistic-regression|svm)', 'libsvm-js',
+    '\\bfetch\\s*\\(', '\\bofetch\\b', '\\baxios\\b', '\\bgot\\s*[.(]', '[\'"]got[\'"]', 'undici', 'request-promise', '(?:\\$|\\bjQuery)\\s*\\.\\s*(?:ajax|post|get|getJSON)\\s*\\(',
     '\\.\\s*(?:predict|predictOnBatch|executeAsync|predictClass|estimatePoses|estimateHands|estimateFaces|estimateSinglePose|estimateMultiplePoses|segmentPeople|segmentPerson)\\s*[(<]',
     `\\b(?:${Object.keys(SCRIPT_GLOBALS).filter((g) => g.length > 3).join('|')})\\b`,
   ].join('|'),
@@ -29,6 +30,9 @@ const TF_SIGNAL_RE = /tensorflow|tfjs|\btf\s*\.|\bml5\b|faceapi|face-api|teachab
 const TF_METHOD_RE = /\.\s*(?:classify|detect|infer|embed|segment|recognize|findAnswers|execute|predictTopK|generate)\s*\(/g;
 const ORT_SIGNAL_RE = /onnxruntime|onnxjs|\bort\s*\.|InferenceSession|Tensor\s*\(/;
 const ORT_METHOD_RE = /\.\s*run\s*\(/g;
+/** In files that use a local ML library (natural, brain.js, ml.js): the inference methods of its models. */
+const LOCAL_SIGNAL_RE = /['"](?:natural|brain\.js|brain|ml-(?:random-forest|cart|naivebayes|knn|logistic-regression|svm)|libsvm-js)['"]/;
+const LOCAL_METHOD_RE = /\.\s*(?:classify|getClassifications|run|forecast)\s*\(/g;
 
 /**
  * Names imported from modules of the workspace (their summaries may make calls through them predictions): the names
@@ -55,7 +59,7 @@ export function prescan(source: string, config: AnalysisConfig, imports: ImportF
   const offsets: number[] = [];
   CANDIDATE_RE.lastIndex = from;
   for (let m = CANDIDATE_RE.exec(source); m && m.index < to; m = CANDIDATE_RE.exec(source)) offsets.push(m.index);
-  for (const [signal, methods] of [[TF_SIGNAL_RE, TF_METHOD_RE], [ORT_SIGNAL_RE, ORT_METHOD_RE]] as const) {
+  for (const [signal, methods] of [[TF_SIGNAL_RE, TF_METHOD_RE], [ORT_SIGNAL_RE, ORT_METHOD_RE], [LOCAL_SIGNAL_RE, LOCAL_METHOD_RE]] as const) {
     if (!signal.test(source)) continue;
     methods.lastIndex = from;
     for (let m = methods.exec(source); m && m.index < to; m = methods.exec(source)) offsets.push(m.index);

@@ -3,7 +3,7 @@
 // assignments, class fields (`this.session = …`) and the return values of in-file functions.
 import type { ExternalSymbol, SourceContext, WrappedCall } from '../types';
 import { type Ast, child, CLASS_TYPES, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, propName, stringValue, subtree, text, unwrap } from './ast';
-import { BEDROCK_COMMANDS, BEDROCK_RE, FETCH_MODULES, HF_RE, isTfModelsFactory, normalizeModule, ORT_RE, SCRIPT_GLOBALS, type SdkName, SDKS, sdkOfModule, SM_RE, TF_LOADERS, TF_MODELS_RE, TFJS_RE } from './libs';
+import { BEDROCK_COMMANDS, BEDROCK_RE, FETCH_MODULES, HF_RE, isTfModelsFactory, localModelLib, normalizeModule, ORT_RE, SCRIPT_GLOBALS, type SdkName, SDKS, sdkOfModule, SM_RE, TF_LOADERS, TF_MODELS_RE, TFJS_RE } from './libs';
 
 export type ObjKind =
   | 'ort-session'
@@ -18,7 +18,9 @@ export type ObjKind =
   | 'sm-runtime'
   | 'sm-v2'
   | 'abort-controller'
-  | 'pickle-parser';
+  | 'pickle-parser'
+  /** A model of a local ML library (natural, brain.js, ml.js; see LOCAL_MODEL_LIBS): `pkg` the module, `task` the class. */
+  | 'local-model';
 
 export type Val =
   | { k: 'mod'; mod: string; path: string[] }
@@ -89,7 +91,8 @@ interface ClassInfo {
   methods: Map<string, JNode>;
 }
 
-const GLOBAL_NAMES = new Set(['fetch', '$fetch', 'URL', 'AbortController', 'AbortSignal', 'Promise', 'Math', 'require', 'console', 'JSON', 'Array', 'Object', 'createError']);
+/** Globals the evaluator knows by name when nothing in the file binds them (jQuery's `$` from a script tag too). */
+const GLOBAL_NAMES = new Set(['$', 'jQuery', 'fetch', '$fetch', 'URL', 'AbortController', 'AbortSignal', 'Promise', 'Math', 'require', 'console', 'JSON', 'Array', 'Object', 'createError']);
 
 
 
@@ -170,7 +173,7 @@ export class Resolver {
           if (!fn) break;
           const thenDefs = this.thenParamDefs(fn);
           namedKids(n).forEach((p, i) => {
-            const expr = i === 0 ? thenDefs[0]?.expr : undefined;
+            const expr = i === 0 ? thenDefs[0]?.expr : i === 1 ? this.loaderOfCallback(fn) : undefined;
             if (p.type === 'required_parameter' || p.type === 'optional_parameter') {
               const pat = child(p, 'pattern') ?? child(p, 'name');
               if (pat && pat.type !== 'this') this.bindPattern(fn, pat, { path: [], type: child(p, 'type'), expr, param: i, owner: fn }, 'param');
@@ -253,6 +256,20 @@ export class Resolver {
     if (callee?.type !== 'member_expression' || propName(this.ast, child(callee, 'property')) !== 'then') return [];
     const recv = child(callee, 'object');
     return recv ? [{ expr: recv, path: [] }] : [];
+  }
+
+  /**
+   * The loader call whose error-first callback `fn` is (`BayesClassifier.load(path, stemmer, (err, classifier) => …)`):
+   * the callback's second parameter is what the loader restores.
+   */
+  private loaderOfCallback(fn: JNode): JNode | undefined {
+    let cur = fn;
+    while (cur.parent?.type === 'parenthesized_expression') cur = cur.parent;
+    const args = cur.parent;
+    const call = args?.parent;
+    if (args?.type !== 'arguments' || call?.type !== 'call_expression' || args.children[args.children.length - 1] !== cur) return undefined;
+    const callee = child(call, 'function');
+    return callee?.type === 'member_expression' && /^(?:load|restore)$/.test(propName(this.ast, child(callee, 'property')) ?? '') ? call : undefined;
   }
 
   private classInfo(cls: JNode): ClassInfo {
@@ -919,6 +936,10 @@ export class Resolver {
     }
     if (TFJS_RE.test(mod) && last !== undefined && TF_LOADERS.has(last)) return { k: 'obj', what: 'tf-model', cfg: [], pkg: mod };
     if (TF_MODELS_RE.test(mod) && last !== undefined && isTfModelsFactory(mod, last)) return { k: 'obj', what: 'tf-model', cfg: [], pkg: mod, loadArgs: args };
+    // A local library's model restored by its class's static loader: `BayesClassifier.load(…)`, `RandomForestClassifier.load(json)`.
+    const cls = path[path.length - 2];
+    const lib = cls !== undefined && last !== undefined ? localModelLib(mod) : undefined;
+    if (lib && lib.classes.test(cls as string) && lib.loaders.test(last as string)) return { k: 'obj', what: 'local-model', cfg: [], pkg: mod, task: cls as string };
     if (mod === 'axios' && path.length === 1 && last === 'create') return { k: 'obj', what: 'axios-instance', cfg: args.slice(0, 1) };
     if (mod === 'got' && path.length === 1 && last === 'extend') return { k: 'obj', what: 'got-instance', cfg: args };
     return UNKNOWN;
@@ -956,6 +977,8 @@ export class Resolver {
     }
     if ((cv.mod === 'aws-sdk' && last === 'SageMakerRuntime') || (cv.mod === 'aws-sdk/clients/sagemakerruntime' && cv.path.length === 0)) return { k: 'obj', what: 'sm-v2', cfg: args.slice(0, 1), node: n };
     if (cv.mod === 'pickleparser' && last === 'Parser') return { k: 'obj', what: 'pickle-parser', cfg: [] };
+    const lib = last !== undefined ? localModelLib(cv.mod) : undefined;
+    if (lib && lib.classes.test(last as string)) return { k: 'obj', what: 'local-model', cfg: args.slice(0, 1), pkg: cv.mod, task: last as string };
     if (BEDROCK_RE.test(cv.mod) && last !== undefined && BEDROCK_COMMANDS.test(last)) return { k: 'obj', what: 'bedrock-command', cfg: args.slice(0, 1), task: last.replace(/Command$/, '') };
     // onnxjs: `new onnx.InferenceSession()` then `session.loadModel(url)`.
     if (ORT_RE.test(cv.mod) && last === 'InferenceSession') return { k: 'obj', what: 'ort-session', cfg: [] };

@@ -126,13 +126,18 @@ interface ScopeFacts {
 type ConfidenceMode = 'classifier' | 'label' | 'none' | 'generic' | 'hf' | 'answer' | 'spacy' | 'onnx-label';
 
 const PREDICT_METHODS = new Set(['predict', 'predict_proba', 'decision_function', 'predict_log_proba', 'predict_classes']);
+/**
+ * The methods of NLTK's and TextBlob's classifiers (also unpickled): `classify` answers with the label alone,
+ * `prob_classify` with a distribution over the labels.
+ */
+const TEXT_CLASSIFIER_METHODS = new Set(['classify', 'classify_many', 'prob_classify']);
 const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
 /** Method names that can make a call site a predict call or an unsafe load by themselves. */
 /** Last names of hosted-model SDK calls (`create` in `client.chat.completions.create`); llmCall() checks the rest. */
 const LLM_LAST_NAMES = new Set(['create', 'encode', 'run_sync', 'parse', 'stream', 'create_and_poll', 'submit_tool_outputs', 'submit_tool_outputs_and_poll', 'submit_tool_outputs_stream', 'create_and_run', 'create_and_run_poll', 'create_and_run_stream', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding', 'generate_content', 'generate_content_async', 'generate_content_stream', 'embed_content']);
 /** Names a torch module is often held in (a cheap test before torchModelName's). */
 const TORCH_NAME_HINT = /(?:model|net|network|encoder|backbone|classifier|clf|module)\d*$/i;
-const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...HTTP_METHODS, 'run', 'async_run', 'predict_async', 'load', 'loads', 'read_pickle', 'forward', 'load_model', 'generate', 'invoke_model', 'invoke_model_with_response_stream', 'converse', 'converse_stream']);
+const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...TEXT_CLASSIFIER_METHODS, ...HTTP_METHODS, 'run', 'async_run', 'predict_async', 'load', 'loads', 'read_pickle', 'forward', 'load_model', 'generate', 'invoke_model', 'invoke_model_with_response_stream', 'converse', 'converse_stream']);
 /** Packages that serve requests or consume jobs: code importing them hands predictions on to someone. */
 const SERVING_ROOTS = new Set(['flask', 'fastapi', 'django', 'starlette', 'aiohttp', 'sanic', 'tornado', 'bottle', 'falcon', 'quart', 'celery', 'rq', 'dramatiq', 'gradio', 'grpc', 'kafka', 'confluent_kafka', 'pika', 'ray', 'bentoml', 'mlserver', 'kserve', 'ts', 'litserve', 'uvicorn', 'connexion', 'chalice', 'functions_framework', 'azure', 'pulsar', 'websockets', 'socketio', 'flask_socketio', 'telegram', 'discord', 'slack_bolt']);
 const STOP_WORDS = new Set(['and', 'or', 'not', 'if', 'elif', 'else', 'while', 'return', 'assert', 'lambda', 'yield', 'for', 'await', 'in', 'is']);
@@ -2047,6 +2052,20 @@ export class PyContext {
         // predict_proba and friends give scores: a label appears only where an argmax picks one.
         confidenceMode = method !== 'predict' && method !== 'predict_classes' ? (cls === 'regressor' ? 'none' : 'generic') : cls === 'classifier' ? 'classifier' : cls === 'regressor' ? 'none' : booster ? 'generic' : 'label';
       } else return this.visitCustom(site, records);
+    } else if (TEXT_CLASSIFIER_METHODS.has(method) && recvText) {
+      call = this.callSpan(site);
+      if (!call) return;
+      const recv = this.receiverOf(site, call);
+      if (!recv) return;
+      const o = this.origin(recv, site.start);
+      // A loaded model (pickle, joblib), a classifier NLTK or TextBlob trained, or one named so that comes from elsewhere.
+      const loaded = o.t === 'estimator' && (o.lib === 'model' || o.lib === 'nltk' || o.lib === 'textblob') && o.cls !== 'regressor';
+      if (!loaded && !(o.t === 'unknown' && modelName(recv) === 'classifier')) return this.visitCustom(site, records);
+      kind = 'estimator';
+      lib = o.t === 'estimator' ? o.lib : 'model';
+      classifier = true;
+      label = `${lib} ${method}`;
+      confidenceMode = method === 'prob_classify' ? 'none' : 'classifier';
     } else if (method === 'run' && (site.complex || recvText)) {
       call = this.callSpan(site);
       if (!call) return;

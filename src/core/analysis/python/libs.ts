@@ -112,6 +112,8 @@ export function classifyCallee(info: CalleeInfo): Origin {
   // Raw boosters (`lgb.Booster`, `xgb.train`) predict scores or probabilities, not labels: like regressors here.
   if (loader && /(?:Booster|train)$/.test(resolved) && /^(?:xgboost|lightgbm)\./.test(resolved)) return { t: 'estimator', lib: loader, cls: 'regressor' };
   if (loader) return { t: 'estimator', lib: loader, cls: estimatorClass(masked) };
+  // NLTK's and TextBlob's text classifiers (`nltk.NaiveBayesClassifier.train(…)`, `textblob.classifiers.NaiveBayesClassifier(…)`).
+  if ((r === 'nltk' || r === 'textblob') && /Classifier(?:\.train)?$/.test(resolved)) return { t: 'estimator', lib: r, cls: 'classifier' };
   if (r === 'mlflow' && /load_model$/.test(last)) return { t: 'estimator', lib: 'mlflow', cls: estimatorClass(masked) };
   if (KERAS_LOAD_MODEL.test(resolved)) return { t: 'estimator', lib: 'keras', cls: 'unknown' };
   if (resolved === 'requests.Session' || resolved === 'requests.session' || resolved === 'requests.sessions.Session') return { t: 'http', lib: 'requests', timeout: 'unset' };

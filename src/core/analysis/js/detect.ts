@@ -413,6 +413,8 @@ function detectKind(env: DetectEnv, call: JNode): Detected | undefined {
     if (prop === 'send' && args[0]) {
       const cmd = r.eval(args[0]);
       if (cmd.k === 'obj' && cmd.what === 'sm-command') return { node: call, kind: 'sagemaker', label: 'SageMaker InvokeEndpoint', promise: true, client: 'sagemaker', via: rv };
+      // Comprehend and Rekognition: hosted models behind an AWS runtime client, bounded as SageMaker's are.
+      if (cmd.k === 'obj' && cmd.what === 'aws-ai-command') return { node: call, kind: 'sagemaker', label: `${cmd.pkg === 'comprehend' ? 'Comprehend' : 'Rekognition'} ${cmd.task ?? ''}`, promise: true, client: 'sagemaker', via: rv, labels: false, hosted: true };
       if (cmd.k === 'obj' && cmd.what === 'bedrock-command') return { node: call, kind: 'remote', label: `Bedrock ${cmd.task ?? 'InvokeModel'}`, promise: true, client: 'sdk', sdk: 'bedrock', via: rv, labels: false, hosted: true };
     }
     if (rv.k === 'unknown' || (rv.k === 'mod' && rv.mod !== '#global' && !ORT_RE.test(rv.mod) && !TFJS_RE.test(rv.mod) && !HF_RE.test(rv.mod) && !TF_MODELS_RE.test(rv.mod))) {

@@ -10,6 +10,9 @@ export const TFJS_RE = /^@tensorflow\/tfjs(?:-node|-node-gpu|-layers|-converter|
 export const TF_MODELS_RE = /^(?:@tensorflow-models\/|face-api\.js$|@vladmandic\/face-api|ml5$|@teachablemachine\/)/;
 export const SM_RE = /^@aws-sdk\/client-sagemaker-runtime$/;
 export const BEDROCK_RE = /^@aws-sdk\/client-bedrock-runtime$/;
+/** AWS AI services (SDK v3): Comprehend's and Rekognition's clients, and the commands that run their models. */
+export const AWS_AI_RE = /^@aws-sdk\/client-(comprehend|rekognition)$/;
+export const AWS_AI_COMMANDS = /^(?:Detect(?:Sentiment|TargetedSentiment|Entities|KeyPhrases|DominantLanguage|PiiEntities|Syntax|ToxicContent|Labels|Faces|ModerationLabels|Text|CustomLabels|ProtectiveEquipment)|ClassifyDocument|RecognizeCelebrities|SearchFacesByImage|CompareFaces)Command$/;
 
 const CDN_RE = /^(?:https?:)?\/\/(?:cdn\.jsdelivr\.net\/npm|unpkg\.com|esm\.sh|esm\.run|cdn\.skypack\.dev|ga\.jspm\.io\/npm:|jspm\.dev|cdn\.esm\.sh)\/?/i;
 

@@ -3,7 +3,7 @@
 // assignments, class fields (`this.session = …`) and the return values of in-file functions.
 import type { ExternalSymbol, SourceContext, WrappedCall } from '../types';
 import { type Ast, child, CLASS_TYPES, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, propName, stringValue, subtree, text, unwrap } from './ast';
-import { BEDROCK_COMMANDS, BEDROCK_RE, FETCH_MODULES, HF_RE, isTfModelsFactory, localModelLib, normalizeModule, ORT_RE, SCRIPT_GLOBALS, type SdkName, SDKS, sdkOfModule, SM_RE, TF_LOADERS, TF_MODELS_RE, TFJS_RE } from './libs';
+import { AWS_AI_COMMANDS, AWS_AI_RE, BEDROCK_COMMANDS, BEDROCK_RE, FETCH_MODULES, HF_RE, isTfModelsFactory, localModelLib, normalizeModule, ORT_RE, SCRIPT_GLOBALS, type SdkName, SDKS, sdkOfModule, SM_RE, TF_LOADERS, TF_MODELS_RE, TFJS_RE } from './libs';
 
 export type ObjKind =
   | 'ort-session'
@@ -14,6 +14,8 @@ export type ObjKind =
   | 'sm-client'
   | 'sm-command'
   | 'bedrock-command'
+  /** An AWS AI service's inference command (`new DetectSentimentCommand(…)`): `task` the command, `pkg` the service. */
+  | 'aws-ai-command'
   | 'llm-client'
   | 'sm-runtime'
   | 'sm-v2'
@@ -979,6 +981,9 @@ export class Resolver {
     if (cv.mod === 'pickleparser' && last === 'Parser') return { k: 'obj', what: 'pickle-parser', cfg: [] };
     const lib = last !== undefined ? localModelLib(cv.mod) : undefined;
     if (lib && lib.classes.test(last as string)) return { k: 'obj', what: 'local-model', cfg: args.slice(0, 1), pkg: cv.mod, task: last as string };
+    const ai = AWS_AI_RE.exec(cv.mod)?.[1];
+    if (ai && last !== undefined && /^(?:Comprehend|Rekognition)(?:Client)?$/.test(last)) return { k: 'obj', what: 'sm-client', cfg: args.slice(0, 1) };
+    if (ai && last !== undefined && AWS_AI_COMMANDS.test(last)) return { k: 'obj', what: 'aws-ai-command', cfg: args.slice(0, 1), task: last.replace(/Command$/, ''), pkg: ai };
     if (BEDROCK_RE.test(cv.mod) && last !== undefined && BEDROCK_COMMANDS.test(last)) return { k: 'obj', what: 'bedrock-command', cfg: args.slice(0, 1), task: last.replace(/Command$/, '') };
     // onnxjs: `new onnx.InferenceSession()` then `session.loadModel(url)`.
     if (ORT_RE.test(cv.mod) && last === 'InferenceSession') return { k: 'obj', what: 'ort-session', cfg: [] };

@@ -7,7 +7,7 @@
 import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
 import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type WrappedCall, type PredictCall, type PredictKind, type PredictPattern, type Range, type RuleId, type SourceContext } from '../types';
-import { classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, KERAS_LOAD_MODEL, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
+import { AWS_AI_METHODS, classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, KERAS_LOAD_MODEL, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
 import { evaluationFunction, OTHER_VERSION_RE } from '../names';
 import { isTestFile } from '../paths';
 import { GENERATION_PARAMS, isHostedModelUrl } from '../urls';
@@ -1924,7 +1924,7 @@ export class PyContext {
   /** Whether a call site can be anything at all: most calls of a file (`len`, `np.array`, `logger.info`) cannot. */
   private interesting(site: CallSite): boolean {
     const method = site.method;
-    if (INTERESTING_METHODS.has(method) || LLM_LAST_NAMES.has(method) || method.startsWith('invoke_endpoint')) return true;
+    if (INTERESTING_METHODS.has(method) || LLM_LAST_NAMES.has(method) || method.startsWith('invoke_endpoint') || AWS_AI_METHODS.test(method)) return true;
     if (site.complex) return this.config.predictPatterns.length > 0;
     const callee = site.callee;
     if (this.pipelineTargets().has(callee) || this.llmTargets().has(callee) || this.torchTargets().has(callee) || this.getTorchClasses().has(callee) || this.signatureTargets().has(callee)) return true;
@@ -2127,6 +2127,20 @@ export class PyContext {
         timeoutState = this.sagemakerTimeout(clientAssign as Assign) ? 'pass' : 'fail';
       } else if (o.t === 'sagemaker' && o.timeout !== undefined) timeoutState = o.timeout ? 'pass' : 'fail';
       else timeoutState = 'n/a';
+    } else if (AWS_AI_METHODS.test(method) && recvText) {
+      call = this.callSpan(site);
+      if (!call) return;
+      const o = this.origin(this.receiverOf(site, call), site.start);
+      if (o.t !== 'sagemaker' || (o.service !== 'comprehend' && o.service !== 'rekognition')) return this.visitCustom(site, records);
+      // An AWS runtime client as SageMaker's is: its timeout is the client's botocore Config.
+      kind = 'sagemaker';
+      hosted = true;
+      label = `${o.service === 'comprehend' ? 'Comprehend' : 'Rekognition'} ${method}`;
+      confidenceMode = 'none';
+      if (o.assign >= 0) {
+        clientAssign = this.scan.assigns[o.assign];
+        timeoutState = this.sagemakerTimeout(clientAssign as Assign) ? 'pass' : 'fail';
+      } else timeoutState = o.timeout === undefined ? 'n/a' : o.timeout ? 'pass' : 'fail';
     } else if (simple && (this.pipelineTargets().has(site.callee) || this.fromWorkspace(site.callee)) && this.origin(site.callee, site.start).t === 'hf') {
       kind = 'hf-pipeline';
       label = 'transformers pipeline';

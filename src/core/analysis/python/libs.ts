@@ -10,7 +10,7 @@ export type Origin =
   | { t: 'torch' }
   | { t: 'http'; lib: 'requests' | 'httpx' | 'aiohttp'; timeout: 'set' | 'none' | 'unset' }
   /** `timeout`: known for a client built in another module (`assign` is -1 then). */
-  | { t: 'sagemaker'; assign: number; service?: 'sagemaker' | 'bedrock'; timeout?: boolean }
+  | { t: 'sagemaker'; assign: number; service?: AwsService; timeout?: boolean }
   /** A SageMaker Python SDK predictor: its timeout is its session's runtime client's (`sagemaker_session=`, unseen). */
   | { t: 'sagemaker-sdk'; timeout: 'set' | 'unknown' | 'unset' }
   /** `assign`: the assignment that built the client, when this file has it (where a client timeout fix goes). */
@@ -91,6 +91,12 @@ export interface CalleeInfo {
   torchClasses: ReadonlySet<string>;
 }
 
+/** boto3 clients that run models: SageMaker runtime endpoints, Bedrock, and the AI services Comprehend and Rekognition. */
+export const AWS_SERVICES = ['sagemaker', 'bedrock', 'comprehend', 'rekognition'] as const;
+export type AwsService = (typeof AWS_SERVICES)[number];
+/** The inference calls of Comprehend and Rekognition clients (not their training, job or collection management). */
+export const AWS_AI_METHODS = /^(?:detect_(?:sentiment|targeted_sentiment|entities|key_phrases|dominant_language|pii_entities|syntax|toxic_content|labels|faces|moderation_labels|text|custom_labels|protective_equipment)|classify_document|recognize_celebrities|search_faces_by_image|compare_faces)$/;
+
 /** Keras's model loader, resolved (`tf.keras.models.load_model`, `keras.saving.load_model`, `keras.load_model`). */
 export const KERAS_LOAD_MODEL = /(?:^|\.)keras(?:\.models|\.saving)?\.load_model$/;
 
@@ -125,6 +131,9 @@ export function classifyCallee(info: CalleeInfo): Origin {
   if (r === 'sagemaker' && /Predictor$/.test(last)) return { t: 'sagemaker-sdk', timeout: /\b(?:read_timeout|connect_timeout)\s*=/.test(masked) ? 'set' : /\b(?:sagemaker_session|sagemaker_runtime_client)\s*=/.test(masked) ? 'unknown' : 'unset' };
   if (/(?:^|\.)client$/.test(resolved) && /["'](?:sagemaker-runtime|runtime\.sagemaker)["']/.test(raw)) return { t: 'sagemaker', assign: -1, service: 'sagemaker' };
   if (/(?:^|\.)client$/.test(resolved) && /["']bedrock-runtime["']/.test(raw)) return { t: 'sagemaker', assign: -1, service: 'bedrock' };
+  // AWS AI services: Comprehend's and Rekognition's detectors and classifiers.
+  const ai = /(?:^|\.)client$/.test(resolved) ? /["'](comprehend|rekognition)["']/.exec(raw)?.[1] : undefined;
+  if (ai === 'comprehend' || ai === 'rekognition') return { t: 'sagemaker', assign: -1, service: ai };
   const llm = LLM_CLIENTS[resolved];
   // `timeout=None` is no timeout (as in a request).
   if (llm) return { t: 'llm', lib: llm.lib, timeout: llm.timeoutKeys.some((k) => new RegExp(`\\b${k}\\s*=(?!\\s*None\\b)`).test(masked)), ...(llm.local ? { local: true } : {}) };
@@ -260,7 +269,7 @@ export function originOf(e: ExternalSymbol): Origin {
     case 'llm-client':
       return { t: 'llm', lib: e.lib ?? 'llm', timeout: e.timeout === true, ...(e.local ? { local: true } : {}) };
     case 'aws-runtime':
-      return { t: 'sagemaker', assign: -1, service: e.sdk === 'bedrock' ? 'bedrock' : 'sagemaker', timeout: e.timeout === true };
+      return { t: 'sagemaker', assign: -1, service: AWS_SERVICES.find((x) => x === e.sdk) ?? 'sagemaker', timeout: e.timeout === true };
     case 'predict-wrapper':
       return e.methods ? { t: 'wrapper', methods: e.methods } : { t: 'other' };
     case 'model-loader':

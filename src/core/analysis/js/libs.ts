@@ -140,7 +140,7 @@ export function localModelLib(mod: string): LocalModelLib | undefined {
 }
 
 /** Hosted-model SDKs: how a client is made and which of its methods run inference. */
-export type SdkName = 'openai' | 'anthropic' | 'mistral' | 'cohere' | 'hf-inference' | 'replicate' | 'vertex' | 'bedrock' | 'gemini';
+export type SdkName = 'openai' | 'anthropic' | 'mistral' | 'cohere' | 'hf-inference' | 'replicate' | 'vertex' | 'bedrock' | 'gemini' | 'google-cloud-ai';
 
 interface SdkInfo {
   module: RegExp;
@@ -235,6 +235,15 @@ export const SDKS: Record<SdkName, SdkInfo> = {
     fixArg: 1,
     // new GoogleGenerativeAI(apiKey): no client options.
     ctorOptions: -1,
+  },
+  // Google Cloud Vision and Natural Language: call options (`{ timeout }`) follow the request.
+  'google-cloud-ai': {
+    module: /^@google-cloud\/(?:vision|language)$/,
+    ctors: /^(?:ImageAnnotatorClient|LanguageServiceClient)$/,
+    label: 'Google Cloud',
+    infers: (p) => /^(?:labelDetection|faceDetection|safeSearchDetection|textDetection|documentTextDetection|objectLocalization|logoDetection|landmarkDetection|annotateImage|batchAnnotateImages|analyzeSentiment|analyzeEntities|analyzeEntitySentiment|classifyText|moderateText|annotateText)$/.test(p.join('.')),
+    fixOption: (t) => `timeout: ${t}`,
+    fixArg: 1,
   },
   bedrock: {
     module: BEDROCK_RE,

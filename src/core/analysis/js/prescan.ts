@@ -16,7 +16,7 @@ const CANDIDATE_RE = new RegExp(
     'face-api', 'faceapi', '\\bml5\\b', 'teachablemachine', '\\buse\\s*\\.\\s*load\\b',
     'openai', 'OpenAI', 'groq', 'Groq', 'together-ai', 'anthropic', 'mistralai', 'cohere', 'Cohere', 'huggingface', 'HfInference', 'InferenceClient',
     'replicate', 'Replicate', 'aiplatform', 'predictionService', 'PredictionService', 'vertexai', 'bedrock', 'Bedrock', 'generative-ai', 'GoogleGenerativeAI',
-    '@google\\/genai', 'sagemaker', 'SageMaker', 'client-comprehend', 'client-rekognition', 'pickle', 'completions', 'images\\s*\\.\\s*generate',
+    '@google\\/genai', 'sagemaker', 'SageMaker', 'client-comprehend', 'client-rekognition', '@google-cloud\\/(?:vision|language)', 'pickle', 'completions', 'images\\s*\\.\\s*generate',
     'BayesClassifier', 'LogisticRegressionClassifier', 'MaxEntClassifier', 'brain\\.js', '\\bbrain\\s*\\.\\s*likely\\b', 'ml-(?:random-forest|cart|naivebayes|knn|logistic-regression|svm)', 'libsvm-js',
     '\\bfetch\\s*\\(', '\\bofetch\\b', '\\baxios\\b', '\\bgot\\s*[.(]', '[\'"]got[\'"]', 'undici', 'request-promise', '(?:\\$|\\bjQuery)\\s*\\.\\s*(?:ajax|post|get|getJSON)\\s*\\(',
     '\\.\\s*(?:predict|predictOnBatch|executeAsync|predictClass|estimatePoses|estimateHands|estimateFaces|estimateSinglePose|estimateMultiplePoses|segmentPeople|segmentPerson)\\s*[(<]',

@@ -7,7 +7,7 @@
 import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
 import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type WrappedCall, type PredictCall, type PredictKind, type PredictPattern, type Range, type RuleId, type SourceContext } from '../types';
-import { AWS_AI_METHODS, classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, KERAS_LOAD_MODEL, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
+import { AWS_AI_METHODS, classifyCallee, GOOGLE_CLOUD_AI_METHODS, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, KERAS_LOAD_MODEL, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
 import { evaluationFunction, OTHER_VERSION_RE } from '../names';
 import { isTestFile } from '../paths';
 import { GENERATION_PARAMS, isHostedModelUrl } from '../urls';
@@ -134,7 +134,7 @@ const TEXT_CLASSIFIER_METHODS = new Set(['classify', 'classify_many', 'prob_clas
 const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
 /** Method names that can make a call site a predict call or an unsafe load by themselves. */
 /** Last names of hosted-model SDK calls (`create` in `client.chat.completions.create`); llmCall() checks the rest. */
-const LLM_LAST_NAMES = new Set(['create', 'encode', 'run_sync', 'parse', 'stream', 'create_and_poll', 'submit_tool_outputs', 'submit_tool_outputs_and_poll', 'submit_tool_outputs_stream', 'create_and_run', 'create_and_run_poll', 'create_and_run_stream', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding', 'generate_content', 'generate_content_async', 'generate_content_stream', 'embed_content']);
+const LLM_LAST_NAMES = new Set(['create', 'encode', 'run_sync', 'parse', 'stream', 'create_and_poll', 'submit_tool_outputs', 'submit_tool_outputs_and_poll', 'submit_tool_outputs_stream', 'create_and_run', 'create_and_run_poll', 'create_and_run_stream', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding', 'generate_content', 'generate_content_async', 'generate_content_stream', 'embed_content', ...GOOGLE_CLOUD_AI_METHODS]);
 /** Names a torch module is often held in (a cheap test before torchModelName's). */
 const TORCH_NAME_HINT = /(?:model|net|network|encoder|backbone|classifier|clf|module)\d*$/i;
 const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...TEXT_CLASSIFIER_METHODS, ...HTTP_METHODS, 'run', 'async_run', 'predict_async', 'load', 'loads', 'read_pickle', 'forward', 'load_model', 'generate', 'invoke_model', 'invoke_model_with_response_stream', 'converse', 'converse_stream']);
@@ -2221,7 +2221,7 @@ export class PyContext {
         if (o.t === 'llm' && o.lib === 'replicate') return clientCall(o, 'version predict');
         return undefined;
       }
-      if (!LLM_METHODS.test(rest)) continue;
+      if (!LLM_METHODS.test(rest) && !GOOGLE_CLOUD_AI_METHODS.includes(rest)) continue;
       const o = this.origin(parts.slice(0, k).join('.'), site.start);
       if (o.t === 'llm') return clientCall(o, rest);
     }

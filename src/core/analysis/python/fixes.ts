@@ -610,11 +610,12 @@ class Fixer {
     const constant = this.timeoutOf();
     const title = `Add a timeout (${constant.name} = ${constant.secs} s)`;
     if (rec.kind === 'sagemaker') return this.addBotoConfig(title);
-    // SDKs whose calls take a `timeout=` (OpenAI-style clients, litellm, RunPod); the others are configured on their client.
+    // SDKs whose calls take a `timeout=` (OpenAI-style clients, litellm, RunPod, Google Cloud's Vision and Natural
+    // Language); the others are configured on their client.
     if (rec.kind === 'llm' && rec.lib === 'gemini') return this.addRequestOptionsTimeout(title);
     // RunPod: `run_sync(input, timeout=…)`; `run` (which starts a job) takes none.
     if (rec.kind === 'llm' && rec.lib === 'runpod' && rec.method !== 'run_sync') return undefined;
-    if (rec.kind === 'llm' && !/^(?:openai|anthropic|groq|together|litellm|runpod)$/.test(rec.lib)) return this.addClientTimeout(title);
+    if (rec.kind === 'llm' && !/^(?:openai|anthropic|groq|together|litellm|runpod|google-vision|google-language)$/.test(rec.lib)) return this.addClientTimeout(title);
     const existing = rec.args().keywords.get('timeout');
     const secs = this.timeoutConstant();
     let value = secs;

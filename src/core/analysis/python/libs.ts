@@ -97,6 +97,9 @@ export type AwsService = (typeof AWS_SERVICES)[number];
 /** The inference calls of Comprehend and Rekognition clients (not their training, job or collection management). */
 export const AWS_AI_METHODS = /^(?:detect_(?:sentiment|targeted_sentiment|entities|key_phrases|dominant_language|pii_entities|syntax|toxic_content|labels|faces|moderation_labels|text|custom_labels|protective_equipment)|classify_document|recognize_celebrities|search_faces_by_image|compare_faces)$/;
 
+/** The inference calls of Google Cloud Vision's and Natural Language's clients. */
+export const GOOGLE_CLOUD_AI_METHODS: readonly string[] = ['label_detection', 'face_detection', 'safe_search_detection', 'text_detection', 'document_text_detection', 'object_localization', 'logo_detection', 'landmark_detection', 'annotate_image', 'batch_annotate_images', 'analyze_sentiment', 'analyze_entities', 'analyze_entity_sentiment', 'classify_text', 'moderate_text', 'annotate_text'];
+
 /** Keras's model loader, resolved (`tf.keras.models.load_model`, `keras.saving.load_model`, `keras.load_model`). */
 export const KERAS_LOAD_MODEL = /(?:^|\.)keras(?:\.models|\.saving)?\.load_model$/;
 
@@ -179,6 +182,12 @@ export const LLM_CLIENTS: Record<string, { lib: string; timeoutKeys: string[]; l
   // Gemini: `genai.GenerativeModel(name).generate_content(…, request_options={"timeout": …})`; the newer SDK's
   // `genai.Client(http_options=HttpOptions(timeout=…))` with `client.models.generate_content(…)`.
   'google.generativeai.GenerativeModel': { lib: 'gemini', timeoutKeys: [] },
+  // Google Cloud Vision and Natural Language: hosted models whose calls take `timeout=` (the clients take none).
+  'google.cloud.vision.ImageAnnotatorClient': { lib: 'google-vision', timeoutKeys: [] },
+  'google.cloud.vision_v1.ImageAnnotatorClient': { lib: 'google-vision', timeoutKeys: [] },
+  'google.cloud.language.LanguageServiceClient': { lib: 'google-language', timeoutKeys: [] },
+  'google.cloud.language_v1.LanguageServiceClient': { lib: 'google-language', timeoutKeys: [] },
+  'google.cloud.language_v2.LanguageServiceClient': { lib: 'google-language', timeoutKeys: [] },
   'google.genai.Client': { lib: 'google-genai', timeoutKeys: ['timeout'] },
   // Gemini on Vertex AI: `GenerativeModel(name).generate_content(…)` takes no timeout of its own.
   'vertexai.generative_models.GenerativeModel': { lib: 'vertex-gemini', timeoutKeys: [] },

@@ -44,7 +44,7 @@ const MODEL_NAME_RE = /^(model|classifier|[a-z][A-Za-z0-9]*(Model|Classifier))$/
 /** Receivers a tfjs-models method is called on when the model comes from elsewhere (a parameter, another function). */
 const MODEL_HOLDER_RE = /(?:^|[a-z_])(?:model|models|detector|net|classifier|segmenter|estimator|predictor|recognizer|encoder)s?$/i;
 /** Methods only models have: enough on their own, whatever holds them. */
-const DISTINCT_MODEL_METHODS = new Set(['estimatePoses', 'estimateHands', 'estimateFaces', 'estimateSinglePose', 'estimateMultiplePoses', 'segmentPeople', 'segmentPerson', 'predictClass', 'executeAsync']);
+const DISTINCT_MODEL_METHODS = new Set(['estimatePose', 'estimatePoses', 'estimateHands', 'estimateFaces', 'estimateSinglePose', 'estimateMultiplePoses', 'segmentPeople', 'segmentPerson', 'predictClass', 'executeAsync']);
 /** tfjs calls that answer synchronously (a tensor); the others return promises. */
 const SYNC_MODEL_METHODS = new Set(['predict', 'execute', 'predictOnBatch', 'infer']);
 /** tfjs-models calls whose answer is a class decision with scores (mobilenet, coco-ssd, toxicity, knn-classifier, speech-commands). */

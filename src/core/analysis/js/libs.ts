@@ -6,8 +6,8 @@ export const ORT_RE = /^(?:onnxruntime-(?:node|web|common|react-native)|onnxjs(?
 /** transformers.js: the npm packages and forks published under another scope (`@scope/transformers`). */
 export const HF_RE = /^@(?:xenova|huggingface|[\w.-]+)\/transformers(?:\/.*)?$/;
 export const TFJS_RE = /^@tensorflow\/tfjs(?:-node|-node-gpu|-layers|-converter|-core|-backend-[a-z]+)?(?:\/.*)?$/;
-/** tfjs-models and libraries built the same way (face-api.js, ml5, Teachable Machine). */
-export const TF_MODELS_RE = /^(?:@tensorflow-models\/|face-api\.js$|@vladmandic\/face-api|ml5$|@teachablemachine\/)/;
+/** tfjs-models and libraries built the same way (face-api.js, ml5, Teachable Machine, nsfwjs). */
+export const TF_MODELS_RE = /^(?:@tensorflow-models\/|face-api\.js$|@vladmandic\/face-api|ml5$|@teachablemachine\/|nsfwjs$)/;
 export const SM_RE = /^@aws-sdk\/client-sagemaker-runtime$/;
 export const BEDROCK_RE = /^@aws-sdk\/client-bedrock-runtime$/;
 /** AWS AI services (SDK v3): Comprehend's and Rekognition's clients, and the commands that run their models. */
@@ -62,6 +62,7 @@ export const SCRIPT_GLOBALS: Record<string, string> = {
   ml5: 'ml5',
   tmImage: '@teachablemachine/image',
   tmPose: '@teachablemachine/pose',
+  nsfwjs: 'nsfwjs',
   brain: 'brain.js',
 };
 
@@ -78,7 +79,7 @@ export function isTfModelsFactory(mod: string, name: string): boolean {
 export const TF_METHODS = new Set(['predict', 'execute', 'executeAsync', 'predictOnBatch']);
 /** Methods of tfjs-models objects (and ml5 / Teachable Machine models) that run inference. */
 export const TF_MODELS_METHODS = new Set([
-  'predict', 'classify', 'detect', 'estimatePoses', 'estimateFaces', 'estimateHands', 'estimateSinglePose', 'estimateMultiplePoses',
+  'predict', 'classify', 'detect', 'estimatePose', 'estimatePoses', 'estimateFaces', 'estimateHands', 'estimateSinglePose', 'estimateMultiplePoses',
   'segmentPeople', 'segmentPerson', 'segmentPersonParts', 'segmentMultiPerson', 'segment', 'embed', 'findAnswers', 'infer',
   'predictClass', 'recognize', 'predictTopK', 'generate', 'executeAsync', 'execute',
 ]);

@@ -19,15 +19,15 @@ const CANDIDATE_RE = new RegExp(
     '@google\\/genai', 'sagemaker', 'SageMaker', 'client-comprehend', 'client-rekognition', '@google-cloud\\/(?:vision|language)', 'pickle', 'completions', 'images\\s*\\.\\s*generate',
     'BayesClassifier', 'LogisticRegressionClassifier', 'MaxEntClassifier', 'brain\\.js', '\\bbrain\\s*\\.\\s*likely\\b', 'ml-(?:random-forest|cart|naivebayes|knn|logistic-regression|svm)', 'libsvm-js',
     '\\bfetch\\s*\\(', '\\bofetch\\b', '\\baxios\\b', '\\bgot\\s*[.(]', '[\'"]got[\'"]', 'undici', 'request-promise', '(?:\\$|\\bjQuery)\\s*\\.\\s*(?:ajax|post|get|getJSON)\\s*\\(',
-    '\\.\\s*(?:predict|predictOnBatch|executeAsync|predictClass|estimatePoses|estimateHands|estimateFaces|estimateSinglePose|estimateMultiplePoses|segmentPeople|segmentPerson)\\s*[(<]',
+    '\\.\\s*(?:predict|predictOnBatch|executeAsync|predictClass|estimatePoses?|estimateHands|estimateFaces|estimateSinglePose|estimateMultiplePoses|segmentPeople|segmentPerson)\\s*[(<]',
     `\\b(?:${Object.keys(SCRIPT_GLOBALS).filter((g) => g.length > 3).join('|')})\\b`,
   ].join('|'),
   'g',
 );
 
 /** In files that use tfjs / tfjs-models or ONNX Runtime: the model methods those libraries' objects have. */
-const TF_SIGNAL_RE = /tensorflow|tfjs|\btf\s*\.|\bml5\b|faceapi|face-api|teachablemachine|\b(?:mobilenet|cocoSsd|posenet|handpose|knnClassifier|toxicity|poseDetection|speechCommands|bodyPix|blazeface)\b/;
-const TF_METHOD_RE = /\.\s*(?:classify|detect|infer|embed|segment|recognize|findAnswers|execute|predictTopK|generate)\s*\(/g;
+const TF_SIGNAL_RE = /tensorflow|tfjs|\btf\s*\.|\bml5\b|faceapi|face-api|teachablemachine|nsfwjs|\btmPose\b|\b(?:mobilenet|cocoSsd|posenet|handpose|knnClassifier|toxicity|poseDetection|speechCommands|bodyPix|blazeface)\b/;
+const TF_METHOD_RE = /\.\s*(?:classify|estimatePose|detect|infer|embed|segment|recognize|findAnswers|execute|predictTopK|generate)\s*\(/g;
 const ORT_SIGNAL_RE = /onnxruntime|onnxjs|\bort\s*\.|InferenceSession|Tensor\s*\(/;
 const ORT_METHOD_RE = /\.\s*run\s*\(/g;
 /** In files that use a local ML library (natural, brain.js, ml.js): the inference methods of its models. */

@@ -5,7 +5,7 @@ import type { AnalysisConfig, CheckState, PredictChecks } from '../types';
 import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, outerValue, propName, stringValue, subtree, text, unwrap, VALUE_WRAPPERS, within } from './ast';
 import { mappingOf, pickedReturns, type Sink, type SinkKind, sinkOf, truthPick } from './sinks';
 import { calleeText, type Detected, type DetectEnv, jquerySettings, sdkOptionsIndex } from './detect';
-import { SDKS, TIMEOUT_KEYS } from './libs';
+import { JQUERY_REQUESTS, SDKS, TIMEOUT_KEYS } from './libs';
 import { argsOf, type Resolver } from './resolve';
 
 const CALLBACK_METHODS = new Set(['map', 'flatMap', 'then', 'forEach', 'filter', 'reduce', 'some', 'every', 'find', 'findIndex', 'all', 'allSettled', 'race', 'any']);
@@ -300,14 +300,9 @@ export class Checker {
     return t === 'Promise.reject' || t === 'reject';
   }
 
-  /**
-   * A call that answers through an error-first callback (ml5's `detect(video, gotResult)`, Node-style APIs): its last
-   * argument is a function of this file whose first parameter (`err`, `error`) its body reads in a test, and the
-   * branch taken on an error does not just throw it again.
-   */
   /** jQuery's `error` setting (`$.ajax({ url, error: (xhr) => … })`) with a handler that does not rethrow. */
   private ajaxErrorHandled(call: JNode): boolean {
-    if (call.type !== 'call_expression' || !/^(?:ajax|post|get|getJSON)$/.test(this.calleeLast(call) ?? '')) return false;
+    if (call.type !== 'call_expression' || !JQUERY_REQUESTS.test(this.calleeLast(call) ?? '')) return false;
     for (const a of argsOf(call)) {
       const o = unwrap(a);
       const v = o.type === 'object' ? this.r.objProp(o, 'error') : undefined;
@@ -316,6 +311,11 @@ export class Checker {
     return false;
   }
 
+  /**
+   * A call that answers through an error-first callback (ml5's `detect(video, gotResult)`, Node-style APIs): its last
+   * argument is a function of this file whose first parameter (`err`, `error`) its body reads in a test, and the
+   * branch taken on an error does not just throw it again.
+   */
   private errorFirstHandled(call: JNode): boolean {
     const cb = this.errorFirstCallback(call);
     if (!cb) return false;

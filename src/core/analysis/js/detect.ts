@@ -5,7 +5,7 @@ import { isTestFile } from '../paths';
 import type { PredictKind, PredictPattern, WrappedCall } from '../types';
 import { GENERATION_PARAMS, inferenceUrlMatcher, type InferenceUrlMatcher, isHostedModelUrl, isInferenceUrlName } from '../urls';
 import { type Ast, child, type JNode, outerValue, propName, text, unwrap } from './ast';
-import { AXIOS_METHODS, FACE_API_FUNCTIONS, FETCH_MODULES, GOT_METHODS, HF_RE, localModelLib, ORT_RE, REQUEST_PROMISE_RE, type SdkName, SDKS, sdkOfModule, SCRIPT_GLOBALS, TF_METHODS, TF_MODELS_METHODS, TF_MODELS_RE, TFJS_RE } from './libs';
+import { AXIOS_METHODS, FACE_API_FUNCTIONS, FETCH_MODULES, GOT_METHODS, HF_RE, JQUERY_REQUESTS, localModelLib, ORT_RE, REQUEST_PROMISE_RE, type SdkName, SDKS, sdkOfModule, SCRIPT_GLOBALS, TF_METHODS, TF_MODELS_METHODS, TF_MODELS_RE, TFJS_RE } from './libs';
 import { argsOf, type Resolver, type Val } from './resolve';
 
 export type RemoteClient = 'fetch' | 'ofetch' | 'axios' | 'got' | 'request-promise' | 'jquery' | 'undici-request' | 'sagemaker' | 'sagemaker-v2' | 'sdk' | 'custom';
@@ -120,7 +120,7 @@ function isOfetch(v: Val): boolean {
 
 /** jQuery's requests: `$.ajax(settings)`, `$.ajax(url, settings)`, `$.post(url, data, success)`, `$.getJSON(url)` (the global or the module). */
 function isJqueryAjax(v: Val): boolean {
-  if (v.k !== 'mod' || !/^(?:ajax|post|get|getJSON)$/.test(v.path[v.path.length - 1] ?? '')) return false;
+  if (v.k !== 'mod' || !JQUERY_REQUESTS.test(v.path[v.path.length - 1] ?? '')) return false;
   return (v.mod === 'jquery' && v.path.length === 1) || (v.mod === '#global' && v.path.length === 2 && (v.path[0] === '$' || v.path[0] === 'jQuery'));
 }
 
@@ -356,8 +356,9 @@ function detectKind(env: DetectEnv, call: JNode): Detected | undefined {
     // face-api.js: inference through module functions.
     // Expressions, age and gender classify: also asked for in the chain (`detectAllFaces(input).withFaceExpressions()`).
     if (/face-api/.test(cv.mod) && FACE_API_FUNCTIONS.has(fn)) return { node: call, kind: 'tfjs', label: `face-api ${fn}`, promise: true, method: fn, labels: /Expressions|AgeAndGender/.test(fn) || chainAsks(ast, call, /^with(?:FaceExpressions|AgeAndGender)$/) };
-    // brain.js's `likely(input, net)`: the class whose output is highest, alone.
-    if (/^brain(?:\.js)?$/.test(cv.mod) && fn === 'likely') return { node: call, kind: 'estimator', label: 'brain.js likely', promise: false, method: fn, hardLabel: true };
+    // A local library's function that runs a model (brain.js's `likely(input, net)`): the class whose output is highest, alone.
+    const local = localModelLib(cv.mod);
+    if (local?.functions?.test(fn)) return { node: call, kind: 'estimator', label: `${local.label} ${fn}`, promise: false, method: fn, hardLabel: true };
     // @huggingface/inference's functions (`textClassification({ accessToken, model, inputs })`), legacy cohere.generate().
     const sdk = sdkOfModule(cv.mod);
     if ((sdk === 'hf-inference' || sdk === 'cohere') && SDKS[sdk].infers([fn])) return sdkCall(call, sdk, [fn], undefined);

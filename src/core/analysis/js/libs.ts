@@ -105,6 +105,8 @@ export interface LocalModelLib {
   hardLabel: (cls: string, method: string) => boolean;
   /** The answer holds every class with its score (`[{ label, value }]`). */
   scored?: RegExp;
+  /** Module functions that run a model and answer with the class alone (brain.js's `likely(input, net)`). */
+  functions?: RegExp;
 }
 
 export const LOCAL_MODEL_LIBS: readonly LocalModelLib[] = [
@@ -124,6 +126,7 @@ export const LOCAL_MODEL_LIBS: readonly LocalModelLib[] = [
     loaders: /^$/,
     infers: /^(?:run|forecast)$/,
     hardLabel: () => false,
+    functions: /^likely$/,
   },
   {
     module: /^(?:ml-(?:random-forest|cart|naivebayes|knn|logistic-regression|svm)|libsvm-js(?:\/.*)?)$/,
@@ -267,6 +270,8 @@ export const BEDROCK_COMMANDS = /^(?:InvokeModel|InvokeModelWithResponseStream|C
 /** Option keys that bound a request (on the call, or on the client that makes it). */
 export const TIMEOUT_KEYS = ['timeout', 'timeoutMs', 'timeoutInSeconds', 'signal', 'abortSignal', 'requestTimeout', 'socketTimeout'];
 
+/** jQuery's request functions (`$.ajax`, `$.post`, `$.get`, `$.getJSON`). */
+export const JQUERY_REQUESTS = /^(?:ajax|post|get|getJSON)$/;
 /** HTTP clients. */
 export const FETCH_MODULES = new Set(['node-fetch', 'cross-fetch', 'isomorphic-fetch', 'isomorphic-unfetch', 'unfetch']);
 export const AXIOS_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'postForm', 'putForm', 'patchForm']);

@@ -3,7 +3,7 @@
 import { OTHER_VERSION_RE } from '../names';
 import type { AnalysisConfig, CheckState, PredictChecks } from '../types';
 import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, outerValue, propName, stringValue, subtree, text, unwrap, VALUE_WRAPPERS, within } from './ast';
-import { mappingOf, pickedReturns, type Sink, type SinkKind, sinkOf, truthPick } from './sinks';
+import { isDisplayTarget, mappingOf, pickedReturns, type Sink, type SinkKind, sinkOf, truthPick } from './sinks';
 import { calleeText, type Detected, type DetectEnv, jquerySettings, sdkOptionsIndex } from './detect';
 import { JQUERY_REQUESTS, SDKS, TIMEOUT_KEYS } from './libs';
 import { argsOf, type Resolver } from './resolve';
@@ -775,7 +775,8 @@ export class Checker {
           if (v && this.mentions(v, call, values)) this.bind(child(f, 'name'), containsArgmax(facts, v) ? indexes : values);
         } else if (f.type === 'assignment_expression' || f.type === 'augmented_assignment_expression') {
           const v = child(f, 'right');
-          if (v && this.mentions(v, call, values)) this.bind(child(f, 'left'), containsArgmax(facts, v) ? indexes : values);
+          const left = child(f, 'left');
+          if (v && left && !isDisplayTarget(ast, unwrap(left)) && this.mentions(v, call, values)) this.bind(left, containsArgmax(facts, v) ? indexes : values);
         } else if (f.type === 'for_in_statement') {
           if (this.mentions(child(f, 'right'), call, values)) this.bind(child(f, 'left'), values);
         } else if (f.type === 'call_expression') {
@@ -904,7 +905,7 @@ export class Checker {
       for (const f of flows) {
         const v = f.type === 'variable_declarator' ? child(f, 'value') : f.type === 'assignment_expression' ? child(f, 'right') : undefined;
         const target = f.type === 'variable_declarator' ? child(f, 'name') : f.type === 'assignment_expression' ? child(f, 'left') : undefined;
-        if (!v || !target) continue;
+        if (!v || !target || isDisplayTarget(ast, unwrap(target))) continue;
         if (sources.some((x) => within(x, v)) || this.idsOf(v).some((x) => label.has(x))) for (const x of this.boundNames(target)) label.add(x);
       }
       // A branch that only maps the label to other values passes it on to the names it assigns.

@@ -85,6 +85,14 @@ export function callSink(ast: Ast, call: JNode): SinkKind | undefined {
 }
 
 /**
+ * Whether an assignment's target writes to the page (`el.innerText = …`, `img.src = …`): the element shows the value;
+ * it does not hold it for later code (`if (el.current)` tests the element, not the value).
+ */
+export function isDisplayTarget(ast: Ast, left: JNode): boolean {
+  return left.type === 'member_expression' && DOM_PROPS.test(propName(ast, child(left, 'property')) ?? '');
+}
+
+/**
  * The sink `use` reaches within its statement: climbing through expressions that carry it (objects, arrays,
  * templates, helper calls, await), to a branch, a return, a sink call or a display assignment. `unitFn` is the
  * function whose return counts (returns of callbacks inside it flow into the callback's call).
@@ -150,9 +158,9 @@ export function sinkOf(ast: Ast, use: JNode, unitFn: JNode | undefined): Sink | 
         if (cur.field !== 'right') return undefined;
         const left = child(p, 'left');
         const lu = left ? unwrap(left) : undefined;
+        if (lu && isDisplayTarget(ast, lu)) return { kind: 'display', carrier: cur };
         if (lu?.type === 'member_expression') {
           const prop = propName(ast, child(lu, 'property')) ?? '';
-          if (DOM_PROPS.test(prop)) return { kind: 'display', carrier: cur };
           if (prop === 'body' && /^(?:ctx|context|res|response)$/.test(text(ast, child(lu, 'object') ?? lu))) return { kind: 'response', carrier: cur };
           if (prop === 'onmessage' || prop === 'state') return { kind: 'display', carrier: cur };
         }

@@ -7,7 +7,7 @@
 import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
 import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type WrappedCall, type PredictCall, type PredictKind, type PredictPattern, type Range, type RuleId, type SourceContext } from '../types';
-import { AWS_AI_METHODS, classifyCallee, GOOGLE_CLOUD_AI_METHODS, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, KERAS_LOAD_MODEL, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
+import { AI_SERVICE_METHODS, AWS_AI_METHODS, classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, KERAS_LOAD_MODEL, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
 import { evaluationFunction, OTHER_VERSION_RE } from '../names';
 import { isTestFile } from '../paths';
 import { GENERATION_PARAMS, isHostedModelUrl } from '../urls';
@@ -123,7 +123,7 @@ interface ScopeFacts {
 }
 
 /** classifier: a known classifier's hard label; label: a model's output used as a label (class unknown); generic: argmax outputs. */
-type ConfidenceMode = 'classifier' | 'label' | 'none' | 'generic' | 'hf' | 'answer' | 'spacy' | 'onnx-label';
+type ConfidenceMode = 'classifier' | 'label' | 'none' | 'generic' | 'hf' | 'answer' | 'endpoint' | 'spacy' | 'tag' | 'onnx-label';
 
 const PREDICT_METHODS = new Set(['predict', 'predict_proba', 'decision_function', 'predict_log_proba', 'predict_classes']);
 /**
@@ -134,7 +134,7 @@ const TEXT_CLASSIFIER_METHODS = new Set(['classify', 'classify_many', 'prob_clas
 const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
 /** Method names that can make a call site a predict call or an unsafe load by themselves. */
 /** Last names of hosted-model SDK calls (`create` in `client.chat.completions.create`); llmCall() checks the rest. */
-const LLM_LAST_NAMES = new Set(['create', 'encode', 'run_sync', 'parse', 'stream', 'create_and_poll', 'submit_tool_outputs', 'submit_tool_outputs_and_poll', 'submit_tool_outputs_stream', 'create_and_run', 'create_and_run_poll', 'create_and_run_stream', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding', 'generate_content', 'generate_content_async', 'generate_content_stream', 'embed_content', ...GOOGLE_CLOUD_AI_METHODS]);
+const LLM_LAST_NAMES = new Set(['create', 'encode', 'run_sync', 'parse', 'stream', 'create_and_poll', 'submit_tool_outputs', 'submit_tool_outputs_and_poll', 'submit_tool_outputs_stream', 'create_and_run', 'create_and_run_poll', 'create_and_run_stream', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding', 'generate_content', 'generate_content_async', 'generate_content_stream', 'embed_content', ...AI_SERVICE_METHODS]);
 /** Names a torch module is often held in (a cheap test before torchModelName's). */
 const TORCH_NAME_HINT = /(?:model|net|network|encoder|backbone|classifier|clf|module)\d*$/i;
 const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...TEXT_CLASSIFIER_METHODS, ...HTTP_METHODS, 'run', 'async_run', 'predict_async', 'load', 'loads', 'read_pickle', 'forward', 'load_model', 'generate', 'invoke_model', 'invoke_model_with_response_stream', 'converse', 'converse_stream']);
@@ -165,6 +165,10 @@ const SCORE_KEYS = 'score|scores|probability|probabilities|confidence';
 const SCORE_KEY = new RegExp(String.raw`\[\s*["'](?:${SCORE_KEYS})["']\s*\]`, 'g');
 /** A score read from a pipeline's or a model server's result: by key (also `["proba"]`) or as `.score`. */
 const RESULT_SCORE = new RegExp(String.raw`\[\s*(["'])(?:${SCORE_KEYS}|proba)\1\s*\]|\.\s*score\b`);
+/** A list, tuple or int-keyed dict of two or more class names (`['setosa', 'versicolor', 'virginica']`, `{0: 'ham', 1: 'spam'}`). */
+const CLASS_NAMES_LITERAL = /^\s*(?:[[(]\s*(?:(?:[rbuf]?["'][^"'\n]*["'])\s*,\s*)+[rbuf]?["'][^"'\n]*["']\s*,?\s*[\])]|\{\s*(?:\d+\s*:\s*["'][^"'\n]*["']\s*,\s*)+\d+\s*:\s*["'][^"'\n]*["']\s*,?\s*\})\s*$/;
+/** A Custom Vision prediction's score. */
+const TAG_SCORE = /\.\s*probability\b/;
 /** A spaCy pipeline's scores: a category's (`doc.cats["POSITIVE"]`), or a span's from a scoring component (`span._.score`). */
 const SPACY_SCORE = /\.\s*cats\b|\.\s*_\s*\.\s*\w*(?:score|prob|confidence)\w*\b|\.\s*score\b/;
 /**
@@ -175,6 +179,7 @@ const HF_LABEL = {
   pipeline: /\[\s*(["'])(?:label|entity|entity_group)\1\s*\]|\[\s*(["'])labels\2\s*\]\s*\[\s*0\s*\]|\.\s*label\b/g,
   answer: ANSWER_KEY,
   spacy: /\.\s*label_\b|\bmax\s*\([^)\n]*\.\s*cats\b/g,
+  tag: /\.\s*tag_name\b/g,
 } as const;
 /** A model file named in a string (`"model.joblib"`, `'models/clf.pkl'`): its path. */
 const MODEL_FILE = /["']([^"'\n]+\.(?:joblib|pkl|pickle|sav|model|bin))["']/i;
@@ -1998,13 +2003,16 @@ export class PyContext {
       lib = llm.lib;
       hosted = lib !== 'tritonclient';
       label = `${llm.lib} ${llm.what}`;
-      // A spaCy pipeline's entities and categories are class labels (`ent.label_`, the top of `doc.cats`).
-      confidenceMode = lib === 'spacy' ? 'spacy' : 'none';
+      // A spaCy pipeline's entities and categories are class labels (`ent.label_`, the top of `doc.cats`); so are Custom
+      // Vision's tags (`tag_name`, each with its `probability`).
+      confidenceMode = lib === 'spacy' ? 'spacy' : lib === 'azure-custom-vision' ? 'tag' : 'none';
       if (!llm.local) {
         const args = this.parseArgs(site.paren, call.end);
         // A Replicate version's `predict(**inputs)` takes the model's inputs only: its timeout is the client's.
-        const perCall = llm.what !== 'version predict' && (args.keywords.has('timeout') || args.keywords.has('request_timeout') || args.keywords.has('client_timeout') || args.splat || this.optionsTimeout(args) || /\.with_options\s*\(\s*timeout\s*=/.test(this.scan.masked.slice(call.start, site.paren)));
-        timeoutState = llm.timeout || perCall ? 'pass' : 'fail';
+        const perCall = llm.what !== 'version predict' && (args.keywords.has('timeout') || args.keywords.has('request_timeout') || args.keywords.has('client_timeout') || args.keywords.has('connection_timeout') || args.splat || this.optionsTimeout(args) || /\.with_options\s*\(\s*timeout\s*=/.test(this.scan.masked.slice(call.start, site.paren)));
+        // An msrest client's own timeout, set after it is built (`predictor.config.connection.timeout = 10`).
+        const configured = lib === 'azure-custom-vision' && /\.config\.connection\.timeout\s*=[^=]/.test(this.scan.masked);
+        timeoutState = llm.timeout || perCall || configured ? 'pass' : 'fail';
         if (timeoutState === 'fail' && llm.assign !== undefined) clientAssign = this.scan.assigns[llm.assign];
       }
     } else if ((method === 'run' || method === 'async_run') && recvText && (bentoml = this.bentomlRun(recvText)) !== undefined) {
@@ -2122,6 +2130,9 @@ export class PyContext {
       kind = 'sagemaker';
       hosted = bedrock;
       label = `${bedrock ? 'Bedrock' : 'SageMaker'} ${method}`;
+      // An endpoint's answer read by its label field (`json.loads(r["Body"].read())[0]["label"]`) is the hard label; other
+      // answers are the model's outputs, as a local model's are.
+      if (!bedrock) confidenceMode = 'endpoint';
       if (o.t === 'sagemaker' && o.assign >= 0) {
         clientAssign = this.scan.assigns[o.assign];
         timeoutState = this.sagemakerTimeout(clientAssign as Assign) ? 'pass' : 'fail';
@@ -2221,7 +2232,7 @@ export class PyContext {
         if (o.t === 'llm' && o.lib === 'replicate') return clientCall(o, 'version predict');
         return undefined;
       }
-      if (!LLM_METHODS.test(rest) && !GOOGLE_CLOUD_AI_METHODS.includes(rest)) continue;
+      if (!LLM_METHODS.test(rest) && !AI_SERVICE_METHODS.includes(rest)) continue;
       const o = this.origin(parts.slice(0, k).join('.'), site.start);
       if (o.t === 'llm') return clientCall(o, rest);
     }
@@ -2422,7 +2433,7 @@ export class PyContext {
       // compared to a threshold; returning, sending or logging the score with it surfaces the confidence.
       let state: CheckState;
       // Whether this call's output is a score (an argmax picks the label from it) rather than the label itself.
-      let outputIsScore = confidenceMode === 'generic';
+      let outputIsScore = confidenceMode === 'generic' || confidenceMode === 'endpoint';
       // The label leaves with its score (found by the mode's own check).
       let withScore = false;
       if (confidenceMode === 'classifier') state = this.probaThreshold(scope) ? 'pass' : 'fail';
@@ -2440,6 +2451,13 @@ export class PyContext {
       }
       else if (confidenceMode === 'hf') state = this.hfConfidence(scope, start, end, assign);
       else if (confidenceMode === 'spacy') state = this.hfConfidence(scope, start, end, assign, 'spacy');
+      else if (confidenceMode === 'tag') {
+        state = this.hfConfidence(scope, start, end, assign, 'tag');
+        if (state === 'fail' && this.tagWithScore(scope, assign)) {
+          state = 'pass';
+          withScore = true;
+        }
+      }
       else if (confidenceMode === 'onnx-label') {
         const r = this.onnxLabelConfidence(scope, end, assign as Assign);
         state = r === 'surfaced' ? 'pass' : r;
@@ -2449,6 +2467,12 @@ export class PyContext {
         // The label field of the answer, or an argmax over the scores it holds (`np.argmax(r.json()["predictions"][0])`).
         state = this.hfConfidence(scope, start, end, assign, 'answer');
         if (state === 'n/a') state = this.argmaxConfidence(scope, start, end, assign);
+        if (state === 'n/a') state = this.classNameLookup(scope, assign);
+      }
+      else if (confidenceMode === 'endpoint') {
+        state = this.hfConfidence(scope, start, end, assign, 'answer');
+        if (state !== 'n/a') outputIsScore = false;
+        else state = this.argmaxConfidence(scope, start, end, assign);
       }
       else state = this.argmaxConfidence(scope, start, end, assign);
       if (state === 'pass') confidenceReason = withScore ? 'the score is returned, sent or logged with the label, so the caller can act on it' : 'a score is compared to a threshold';
@@ -2816,6 +2840,35 @@ export class PyContext {
     return undefined;
   }
 
+  /**
+   * A model server's answer used as an index into a list of class names (`label = int(r.text)` …
+   * `species[label]`): the answer is a class index, a hard label. Pass when a value of the answer is compared to a
+   * threshold, n/a when no such lookup is made.
+   */
+  private classNameLookup(scope: number, assign: Assign | undefined): CheckState {
+    if (!assign) return 'n/a';
+    const masked = this.scan.masked;
+    const { names } = this.deriveFrom(scope, assign);
+    const { start: s0, end: e0 } = this.scopeRange(scope);
+    const text = masked.slice(s0, e0);
+    let lookup = false;
+    for (const n of names) {
+      if (!/^[A-Za-z_]\w*$/.test(n)) continue;
+      const re = new RegExp(String.raw`([A-Za-z_][\w.]*)\s*\[\s*(?:int\s*\(\s*)?${n}\b(?:\s*\[\s*\d+\s*\])?\s*\)?\s*\]`, 'g');
+      for (let m = re.exec(text); m && !lookup; m = re.exec(text)) {
+        const at = s0 + m.index;
+        if (functionAt(this.scan, at) !== scope) continue;
+        lookup = this.bindings(m[1] as string, at).some((i) => {
+          const a = this.scan.assigns[i] as Assign;
+          return CLASS_NAMES_LITERAL.test(this.source.slice(a.rhsStart, a.rhsEnd));
+        });
+      }
+      if (lookup) break;
+    }
+    if (!lookup) return 'n/a';
+    return this.comparisons(scope).some((c) => this.mentions(masked.slice(c.start, c.end), names)) ? 'pass' : 'fail';
+  }
+
   /** no-confidence for outputs turned into a label with argmax: pass with a threshold on a score, n/a without argmax. */
   private argmaxConfidence(scope: number, start: number, end: number, assign: Assign | undefined): CheckState {
     const masked = this.scan.masked;
@@ -2884,7 +2937,26 @@ export class PyContext {
   }
 
   /** no-confidence for Hugging Face pipeline results: the label is used while the score is never compared. */
-  private hfConfidence(scope: number, start: number, end: number, assign: Assign | undefined, reads: 'pipeline' | 'answer' | 'spacy' = 'pipeline'): CheckState {
+  /**
+   * A Custom Vision tag that leaves with its probability on the same line (`return [{"tag": p.tag_name, "probability":
+   * p.probability} for p in found.predictions]`, logged or sent together).
+   */
+  private tagWithScore(scope: number, assign: Assign | undefined): boolean {
+    if (!assign) return false;
+    const masked = this.scan.masked;
+    const { names } = this.deriveFrom(scope, assign);
+    const { start: s0, end: e0 } = this.scopeRange(scope);
+    for (const off of this.occurrences('tag', HF_LABEL.tag, false, s0, e0)) {
+      if (functionAt(this.scan, off) !== scope) continue;
+      const line = lineAt(this.scan, off);
+      if (!line) continue;
+      const text = masked.slice(line.start, line.end);
+      if (this.mentions(text, names) && TAG_SCORE.test(text) && (/^\s*(?:return|yield)\b/.test(text) || /\b(?:jsonify|JSONResponse|json\.dumps|logger\.\w+|logging\.\w+|log\.\w+)\s*\(/.test(text))) return true;
+    }
+    return false;
+  }
+
+  private hfConfidence(scope: number, start: number, end: number, assign: Assign | undefined, reads: 'pipeline' | 'answer' | 'spacy' | 'tag' = 'pipeline'): CheckState {
     const source = this.source;
     const masked = this.scan.masked;
     const { start: s0, end: e0 } = this.scopeRange(scope);
@@ -2899,7 +2971,7 @@ export class PyContext {
       if (line && (line.start === callLine?.start || this.mentions(masked.slice(Math.max(line.start, off - 2000), Math.min(line.end, off + 2000)), names))) labelUsed = true;
     }
     if (!labelUsed) return 'n/a';
-    const score = reads === 'spacy' ? SPACY_SCORE : RESULT_SCORE;
+    const score = reads === 'spacy' ? SPACY_SCORE : reads === 'tag' ? TAG_SCORE : RESULT_SCORE;
     const scoreNames = new Set<string>();
     for (const a of this.facts(scope).assigns) {
       const raw = source.slice(a.rhsStart, a.rhsEnd);

@@ -611,12 +611,14 @@ class Fixer {
     const title = `Add a timeout (${constant.name} = ${constant.secs} s)`;
     if (rec.kind === 'sagemaker') return this.addBotoConfig(title);
     // SDKs whose calls take a `timeout=` (OpenAI-style clients, litellm, RunPod, Google Cloud's Vision and Natural
-    // Language); the others are configured on their client.
+    // Language) or a `connection_timeout=` (Azure Custom Vision); the others are configured on their client.
     if (rec.kind === 'llm' && rec.lib === 'gemini') return this.addRequestOptionsTimeout(title);
     // RunPod: `run_sync(input, timeout=…)`; `run` (which starts a job) takes none.
     if (rec.kind === 'llm' && rec.lib === 'runpod' && rec.method !== 'run_sync') return undefined;
-    if (rec.kind === 'llm' && !/^(?:openai|anthropic|groq|together|litellm|runpod|google-vision|google-language)$/.test(rec.lib)) return this.addClientTimeout(title);
-    const existing = rec.args().keywords.get('timeout');
+    if (rec.kind === 'llm' && !/^(?:openai|anthropic|groq|together|litellm|runpod|google-vision|google-language|azure-custom-vision)$/.test(rec.lib)) return this.addClientTimeout(title);
+    // msrest operations (Azure Custom Vision) take the request's timeout as `connection_timeout=`.
+    const key = rec.lib === 'azure-custom-vision' ? 'connection_timeout' : 'timeout';
+    const existing = rec.args().keywords.get(key);
     const secs = this.timeoutConstant();
     let value = secs;
     if (rec.kind === 'remote' && rec.lib === 'aiohttp') {
@@ -632,7 +634,7 @@ class Fixer {
       }
     }
     if (existing) this.w.replace(existing.start, existing.end, value);
-    else this.addArgument(rec.site.paren, rec.end, `timeout=${value}`);
+    else this.addArgument(rec.site.paren, rec.end, `${key}=${value}`);
     return { title, rule: 'no-timeout', edits: this.finish(), isPreferred: true, fixAllSafe: rec.kind !== 'custom' };
   }
 

@@ -107,7 +107,8 @@ export function useAround(before: string, after: string): { label: boolean; nume
   if (/(?:^|\b)(?:if|elif|while|not|and|or)\s*$/.test(b) && /^(?:\[[^\]]*\])*\s*(?::|and\b|or\b|$)/.test(a)) label = true;
   if (/[A-Za-z_\])]\s*\[\s*$/.test(b) && /^(?:\[[^\]]*\])*\s*\]/.test(a)) label = true;
   if (/\.get\s*\(\s*$/.test(b) || /\b(?:int|bool|str)\s*\(\s*$/.test(b)) label = true;
-  if (/\b(?:float|round)\s*\(\s*$/.test(b) || /^(?:\[[^\]]*\])*\s*(?:[*/%]|[+-]\s*[\d(])/.test(a) || /(?:[*/%]|[+-])\s*$/.test(b)) numeric = true;
+  // `'%s' % label` formats a string (the quote closes the masked literal): not arithmetic.
+  if (/\b(?:float|round)\s*\(\s*$/.test(b) || /^(?:\[[^\]]*\])*\s*(?:[*/%]|[+-]\s*[\d(])/.test(a) || /(?:[*/]|[+-])\s*$/.test(b) || (/%\s*$/.test(b) && !/["']\s*%\s*$/.test(b))) numeric = true;
   if (/^(?:\[[^\]]*\])*\s*(?:<|>|<=|>=)/.test(a) || /(?:<|>|<=|>=)\s*$/.test(b)) numeric = true;
   return { label, numeric };
 }

@@ -100,6 +100,12 @@ export const AWS_AI_METHODS = /^(?:detect_(?:sentiment|targeted_sentiment|entiti
 /** The inference calls of Google Cloud Vision's and Natural Language's clients. */
 export const GOOGLE_CLOUD_AI_METHODS: readonly string[] = ['label_detection', 'face_detection', 'safe_search_detection', 'text_detection', 'document_text_detection', 'object_localization', 'logo_detection', 'landmark_detection', 'annotate_image', 'batch_annotate_images', 'analyze_sentiment', 'analyze_entities', 'analyze_entity_sentiment', 'classify_text', 'moderate_text', 'annotate_text'];
 
+/** The prediction calls of Azure Custom Vision's prediction client (image classification and object detection). */
+export const AZURE_CUSTOM_VISION_METHODS: readonly string[] = ['classify_image', 'classify_image_url', 'classify_image_with_no_store', 'classify_image_url_with_no_store', 'detect_image', 'detect_image_url', 'detect_image_with_no_store', 'detect_image_url_with_no_store'];
+
+/** The inference calls of hosted AI services' SDK clients that are not LLM-shaped (Google Cloud, Azure Custom Vision). */
+export const AI_SERVICE_METHODS: readonly string[] = [...GOOGLE_CLOUD_AI_METHODS, ...AZURE_CUSTOM_VISION_METHODS];
+
 /** Keras's model loader, resolved (`tf.keras.models.load_model`, `keras.saving.load_model`, `keras.load_model`). */
 export const KERAS_LOAD_MODEL = /(?:^|\.)keras(?:\.models|\.saving)?\.load_model$/;
 
@@ -188,6 +194,9 @@ export const LLM_CLIENTS: Record<string, { lib: string; timeoutKeys: string[]; l
   'google.cloud.language.LanguageServiceClient': { lib: 'google-language', timeoutKeys: [] },
   'google.cloud.language_v1.LanguageServiceClient': { lib: 'google-language', timeoutKeys: [] },
   'google.cloud.language_v2.LanguageServiceClient': { lib: 'google-language', timeoutKeys: [] },
+  // Azure Custom Vision: msrest clients take no timeout; each call takes `connection_timeout=` (or the client's
+  // `config.connection.timeout` is set).
+  'azure.cognitiveservices.vision.customvision.prediction.CustomVisionPredictionClient': { lib: 'azure-custom-vision', timeoutKeys: [] },
   'google.genai.Client': { lib: 'google-genai', timeoutKeys: ['timeout'] },
   // Gemini on Vertex AI: `GenerativeModel(name).generate_content(…)` takes no timeout of its own.
   'vertexai.generative_models.GenerativeModel': { lib: 'vertex-gemini', timeoutKeys: [] },

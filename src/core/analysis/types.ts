@@ -165,6 +165,8 @@ export interface ExternalSymbol {
   factory: boolean;
   /** inference-url: the URL text; clients: whether a timeout is configured. */
   url?: string;
+  /** http-client: the name its base URL is read from, when that names an inference endpoint (`SCORING_API_URL`). */
+  urlName?: string;
   timeout?: boolean;
   /** The library behind it (`scikit-learn`, `httpx`, `openai`…), when known. */
   lib?: string;

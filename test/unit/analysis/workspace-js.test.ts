@@ -108,7 +108,7 @@ describe('JS/TS light inter-file resolution', () => {
 
   test('summaries: exported clients, instances, factories and URL constants', () => {
     const http = summarizeSource(FILES['src/lib/httpClient.ts'] as string, 'typescript');
-    assert.deepEqual(http.get('mlClient'), { kind: 'http-client', factory: false, timeout: true });
+    assert.deepEqual(http.get('mlClient'), { kind: 'http-client', factory: false, timeout: true, urlName: 'ML_SERVICE_URL' });
     assert.deepEqual(http.get('plainClient'), { kind: 'http-client', factory: false, timeout: false, url: 'http://ranker:9000' });
     assert.deepEqual(summarizeSource(FILES['src/lib/api-utils.ts'] as string, 'typescript').get('openai'), { kind: 'llm-client', factory: false, sdk: 'openai', timeout: false });
     const ml = summarizeSource(FILES['src/ml/session.ts'] as string, 'typescript');
@@ -126,6 +126,50 @@ describe('JS/TS light inter-file resolution', () => {
     assert.equal(call.checks.timeout, 'pass');
     assert.equal(call.checks.fallback, 'fail');
     assert.equal(call.checks.trace, 'fail');
+  });
+
+  test('an axios instance another module builds on an endpoint-named base URL: a relative path through it is a prediction, and its timeout fix holds when the server hangs', async () => {
+    const dir = await mkdtemp(join(root, 'instance-'));
+    await mkdir(join(dir, 'constants'));
+    await mkdir(join(dir, 'services'));
+    const client = `import axios from 'axios';
+const { SENTIMENT_ML_MODEL_URL } = process.env;
+export const sentimentClient = axios.create({ baseURL: SENTIMENT_ML_MODEL_URL, method: 'POST', responseType: 'json' });
+export const cmsClient = axios.create({ baseURL: process.env.CMS_BASE, timeout: 2000 });
+`;
+    await writeFile(join(dir, 'constants', 'clients.js'), client);
+    const summary = summarizeSource(client, 'javascript');
+    assert.deepEqual(summary.get('sentimentClient'), { kind: 'http-client', factory: false, timeout: false, urlName: 'SENTIMENT_ML_MODEL_URL' });
+    assert.deepEqual(summary.get('cmsClient'), { kind: 'http-client', factory: false, timeout: true }, 'a base URL that names no model server');
+    const service = `import { sentimentClient, cmsClient } from '../constants/clients.js';
+export async function sentimentOf(sentence) {
+  try {
+    const { data } = await sentimentClient.request({ url: '/model', params: { sentence } });
+    return data;
+  } catch (err) {
+    console.warn('sentiment model unavailable; using fallback', err);
+    return null;
+  }
+}
+export async function pageOf(slug) {
+  const { data } = await cmsClient.get(\`/pages/\${slug}\`);
+  return data;
+}
+`;
+    const file = join(dir, 'services', 'sentiment.js');
+    const context = { path: file, resolver };
+    const { result, tree } = analyzeSource(service, 'javascript', DEFAULT_CONFIG, undefined, context);
+    tree.delete();
+    assert.deepEqual(result.calls.map((c) => `${c.range.start.line + 1} ${c.kind} ${c.checks.fallback} ${c.checks.timeout}`), ['4 remote pass fail'], 'the CMS page is no prediction');
+    const finding = result.findings.find((f) => f.rule === 'no-timeout');
+    assert.ok(finding);
+    const fix = fixesFor(finding, service, 'javascript', DEFAULT_CONFIG, undefined, context)[0];
+    assert.ok(fix, 'a timeout fix is offered');
+    await writeFile(file, `${applyEdits(service, fix.edits)}\nglobalThis.__mlshipScope = { sentimentOf };\n`);
+    const run = await runJs(file, 'timeout', 'sentimentClient.request', true);
+    assert.ok(run.ok && run.fallbacks > 0, JSON.stringify(run));
+    await writeFile(file, `${service}\nglobalThis.__mlshipScope = { sentimentOf };\n`);
+    assert.equal((await runJs(file, 'timeout', 'sentimentClient.request', true)).ok, false, 'without a timeout the request waits for ever');
   });
 
   test('an OpenAI client imported through the @/ alias, built without a timeout', () => {

@@ -183,7 +183,7 @@ function urlPath(s: string): string {
  * The names an unknown URL expression is read from: `MODEL_URL`, `process.env.PREDICTION_ENDPOINT`,
  * `config.inferenceUrl`, `${SCORING_API}/v1`, following local variables (`const url = process.env.MODEL_URL`).
  */
-function urlNames(r: Resolver, n: JNode | undefined, depth = 0): string[] {
+export function urlNames(r: Resolver, n: JNode | undefined, depth = 0): string[] {
   if (!n || depth > 3) return [];
   const ast = r.ast;
   const u = unwrap(n);
@@ -276,7 +276,8 @@ function viaInstance(at: CallSite, client: RemoteClient, name: string, urlNode: 
   // An instance whose name or base URL says it talks to a model server (`mlClient.post('/api/v1/chat')`).
   const baseNode = via.cfg.map((cfg) => objUrl(at, cfg, baseKey)?.node).find((x) => x !== undefined);
   const holder = lastName(ast, child(unwrap(child(call, 'function') ?? call), 'object'));
-  const named = [...(baseNode ? urlNames(r, baseNode) : []), ...(holder ? [`${holder}Url`] : [])].find((x) => isInferenceUrlName(x));
+  // An instance another module built: the name its base URL is read from there (`baseURL: SENTIMENT_ML_MODEL_URL`).
+  const named = [...(baseNode ? urlNames(r, baseNode) : []), ...(via.ext?.urlName !== undefined ? [via.ext.urlName] : []), ...(holder ? [`${holder}Url`] : [])].find((x) => isInferenceUrlName(x));
   if (named === undefined) return undefined;
   return { node: call, kind: 'remote', label: `${name} to ${path ?? named}`, promise: true, client, method, via };
 }

@@ -5,10 +5,10 @@
 import type { Tree } from 'web-tree-sitter';
 import { evaluationFunction } from '../names';
 import { DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type WrappedCall } from '../types';
-import { inferenceUrlMatcher } from '../urls';
+import { inferenceUrlMatcher, isInferenceUrlName } from '../urls';
 import { type Ast, buildAst, child, type JNode, namedKids, propName, text, unwrap } from './ast';
 import { Checker, isAsyncFn } from './checks';
-import { detectCall, type DetectEnv, makeEnv } from './detect';
+import { detectCall, type DetectEnv, makeEnv, urlNames } from './detect';
 import { nameOf } from './fallback';
 import { SDKS, TIMEOUT_KEYS } from './libs';
 import { Resolver, type Val } from './resolve';
@@ -210,13 +210,15 @@ function symbolOf(checker: Checker, v: Val, urls: { test(url: string): boolean }
           const key = v.what === 'axios-instance' ? 'baseURL' : 'prefixUrl';
           const timeout = v.typed ? undefined : v.cfg.some((c) => checker.hasKeys(c, ['timeout'], false) !== 'no');
           let url: string | undefined;
+          let urlName: string | undefined;
           for (const c of v.cfg) {
             const cv = r.eval(c);
             const base = cv.k === 'objlit' ? r.objProp(cv.node, key) : undefined;
             const bv = base ? r.eval(base) : undefined;
             if (bv?.k === 'str') url = bv.s;
+            else if (base) urlName ??= urlNames(r, base).find((x) => isInferenceUrlName(x));
           }
-          return { kind: 'http-client', factory, ...(timeout !== undefined ? { timeout } : {}), ...(url !== undefined ? { url } : {}) };
+          return { kind: 'http-client', factory, ...(timeout !== undefined ? { timeout } : {}), ...(url !== undefined ? { url } : {}), ...(urlName !== undefined ? { urlName } : {}) };
         }
         default:
           return undefined;

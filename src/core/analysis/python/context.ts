@@ -948,16 +948,17 @@ export class PyContext {
         if (k === open.length - 1 && /\.(?:update|setdefault|append)$/.test(callee)) carriers.add(callee.slice(0, callee.lastIndexOf('.')));
       }
       const line = lineAt(this.scan, off);
+      // Not what a version object's method gives (`output = version.predict(…)` on a Replicate model version).
+      const versionCall = /^\w*\s*\.\s*\w+\s*\(/.test(this.scan.masked.slice(off, off + 80));
       // It travels with the answer: `return {"label": y, "model_version": MODEL_VERSION}`.
-      if (line && this.versionKey(off) && returnsAt(this.scan.masked, line.start, off)) {
+      if (line && this.versionKey(off) && !versionCall && returnsAt(this.scan.masked, line.start, off)) {
         f.traced = true;
         return true;
       }
       if (line) {
         const ai = lastAtOrBefore(this.scan.assigns, line.start, (a) => a.start);
         const a = ai >= 0 ? this.scan.assigns[ai] : undefined;
-        // Not what a version object's method gives (`output = version.predict(…)` on a Replicate model version).
-        if (a && a.start === line.start && a.kind === 'assign' && this.versionKey(off) && !/^\w*\s*\.\s*\w+\s*\(/.test(this.scan.masked.slice(off, off + 80))) for (const t of a.targets) carriers.add(baseTarget(t));
+        if (a && a.start === line.start && a.kind === 'assign' && this.versionKey(off) && !versionCall) for (const t of a.targets) carriers.add(baseTarget(t));
       }
     }
     if (carriers.size > 0) {

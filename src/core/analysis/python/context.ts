@@ -1025,36 +1025,6 @@ export class PyContext {
   }
 
   /** Offset of a header line's `:` (or -1). */
-  /** Every arm of the `if` statement whose header is line `li` (its `elif`/`else` arms too) only prints. */
-  private armsOnlyPrint(li: number): boolean {
-    const lines = this.scan.lines;
-    const masked = this.scan.masked;
-    const printOnly = (text: string): boolean => /^print\s*\(.*\)$/s.test(text.trim()) || text.trim() === 'pass';
-    const indent = lines.indentOf(li);
-    const inline = (h: number): string => {
-      const colon = this.headerColon(h);
-      return colon < 0 ? '' : masked.slice(colon + 1, lines.endOf(h)).trim();
-    };
-    let arm = inline(li);
-    if (arm !== '' && !printOnly(arm)) return false;
-    let body = arm !== '';
-    for (let j = li + 1; j < lines.count; j++) {
-      const text = masked.slice(lines.startOf(j), lines.endOf(j));
-      if (text.trim() === '') continue;
-      if (lines.indentOf(j) <= indent) {
-        const kw = lines.kwOf(j);
-        if (lines.indentOf(j) < indent || (kw !== 'elif' && kw !== 'else')) break;
-        arm = inline(j);
-        if (arm !== '' && !printOnly(arm)) return false;
-        body ||= arm !== '';
-        continue;
-      }
-      if (!printOnly(text)) return false;
-      body = true;
-    }
-    return body;
-  }
-
   private headerColon(li: number): number {
     const lines = this.scan.lines;
     return findTopLevel(this.scan.masked, lines.startOf(li), lines.endOf(li), ':');
@@ -2718,9 +2688,7 @@ export class PyContext {
     } else if (kw === 'if' || kw === 'elif' || kw === 'while' || kw === 'assert') {
       const colon = this.headerColon(li);
       if (colon < 0 || offset < colon) {
-        // A branch whose arms only print (`if pred == 1: print("churn") else: print("no churn")`) prints the label in
-        // words: it decides nothing more than printing it would.
-        m.sinks.push(kw !== 'while' && kw !== 'assert' && this.armsOnlyPrint(li) ? 'log' : 'branch');
+        m.sinks.push('branch');
         // What the function answers then depends on the prediction (`if label == "NEGATIVE": return "priority"`).
         if (this.returnsAfter(ls)) m.sinks.push('return');
       }

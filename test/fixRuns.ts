@@ -33,6 +33,8 @@ export interface HarnessResult {
   error: string | null;
   fallbacks: number;
   lowConfidence: number;
+  /** Error-first answers (`done(null, value)`) given to a continuation the run function was handed. */
+  answered: number;
   seconds: number;
 }
 
@@ -67,7 +69,7 @@ export function runHarness(command: string, args: string[]): Promise<HarnessResu
       try {
         resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as HarnessResult);
       } catch {
-        resolve({ ok: false, error: `no result (hung or crashed): ${err.slice(-800)}`, fallbacks: 0, lowConfidence: 0, seconds: -1 });
+        resolve({ ok: false, error: `no result (hung or crashed): ${err.slice(-800)}`, fallbacks: 0, lowConfidence: 0, answered: 0, seconds: -1 });
       }
     });
   });

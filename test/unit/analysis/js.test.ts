@@ -2,6 +2,8 @@
 // and robustness. Snippets mark expected findings with `// expect: rule …` on the line where the finding starts.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { applyEdits } from '../../../src/core/analysis/edits';
@@ -9,6 +11,9 @@ import { analyzeSource, fixesFor } from '../../../src/core/analysis/engine';
 import { fixAllText } from '../../../src/core/analysis/fixAll';
 import { languageForPath, loadGrammars, parse } from '../../../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type AnalysisConfig, type AnalysisResult, type Language, type PredictCall, type RuleId } from '../../../src/core/analysis/types';
+import { runJs } from '../../fixRuns';
+
+const CORPUS = join(__dirname, '..', '..', 'corpus', 'js');
 
 const EXPECT = /\/\/\s*expect:\s*([a-z- ]+)/;
 
@@ -400,6 +405,29 @@ export async function h(fs: Record<string, ort.Tensor>[]) {
   }
 }
 `, 'typescript', only('no-fallback'));
+  });
+
+  test('a fallback inside an error-first callback answers through the continuation the caller waits on', async () => {
+    const src = readFileSync(join(CORPUS, 'error-first-continuations.js'), 'utf8');
+    const { result } = analyzeSource(src, 'javascript', DEFAULT_CONFIG);
+    const finding = result.findings.find((f) => f.rule === 'no-fallback');
+    assert.ok(finding);
+    const fix = fixesFor(finding, src, 'javascript', DEFAULT_CONFIG)[0];
+    assert.ok(fix);
+    const fixed = applyEdits(src, fix.edits);
+    assert.match(fixed, /return done\(null, \w+Fallback\(/);
+    const dir = await mkdtemp(join(tmpdir(), 'mlship-continuation-'));
+    try {
+      const file = join(dir, 'service.cjs');
+      await writeFile(file, fixed);
+      const run = await runJs(file, 'raise', 'intentOf');
+      assert.ok(run.ok && run.fallbacks > 0 && run.answered > 0, `${JSON.stringify(run)}\n${fixed}`);
+      await writeFile(file, src);
+      const before = await runJs(file, 'raise', 'intentOf');
+      assert.equal(before.answered, 0, `before the fix the caller gets no answer and waits: ${JSON.stringify(before)}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('promise chains: .catch / .then(ok, err) guard unless the handler rethrows', () => {

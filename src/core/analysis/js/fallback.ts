@@ -24,6 +24,12 @@ export interface JsFunction {
   topLevel: JNode;
   /** A parameter used as an HTTP response (`res.json(…)`), with the call that answers. */
   response: { param: string; call: JNode } | undefined;
+  /**
+   * An error-first continuation the function answers through (`done(null, { label })`): a parameter of the function or,
+   * for a callback, of a function around it, with the answer it is given. A fallback that returns instead of calling
+   * it would leave the caller waiting.
+   */
+  continuation: { param: string; value: JNode } | undefined;
 }
 
 /** The innermost function around `node`, or undefined at the top level. */
@@ -66,7 +72,32 @@ export function jsFunctionOf(ast: Ast, node: JNode): JsFunction | undefined {
     returns: returnType ? text(ast, returnType).replace(/^:\s*/, '') : undefined,
     topLevel: top,
     response: responseOf(ast, fn, body, names),
+    continuation: continuationOf(ast, fn, body),
   };
+}
+
+/** The names of a function's plain parameters. */
+function paramNames(ast: Ast, fn: JNode): string[] {
+  const paramsNode = child(fn, 'parameters') ?? child(fn, 'parameter');
+  const params = paramsNode ? (paramsNode.type === 'formal_parameters' ? namedKids(paramsNode) : [paramsNode]) : [];
+  return params.map((p) => child(p, 'pattern') ?? p).filter((p) => p.type === 'identifier').map((p) => text(ast, p));
+}
+
+/** The last `k(null, value)` of the function's own code where `k` is a parameter of it or of a function around it. */
+function continuationOf(ast: Ast, fn: JNode, body: JNode): JsFunction['continuation'] {
+  if (body.type !== 'statement_block') return undefined;
+  const params = new Set<string>();
+  for (let f: JNode | undefined = fn; f; f = enclosingFunction(f)) for (const p of paramNames(ast, f)) params.add(p);
+  let found: JsFunction['continuation'];
+  for (const n of subtree(ast, body)) {
+    if (n.type !== 'call_expression' || enclosingFunction(n) !== fn) continue;
+    const f = child(n, 'function');
+    if (f?.type !== 'identifier' || !params.has(text(ast, f))) continue;
+    const [first, value] = namedKids(child(n, 'arguments') ?? n);
+    if (!first || !value || !/^(?:null|undefined)$/.test(text(ast, first))) continue;
+    found = { param: text(ast, f), value };
+  }
+  return found;
 }
 
 /** The expression that passes a parameter on: its name, or the object/array rebuilt from a destructuring pattern. */
@@ -196,6 +227,8 @@ export function jsReturnPlaceholder(ast: Ast, fn: JsFunction, ts: boolean): JsPl
     const value = jsDefaultForExpression(callText) ?? `${fn.response.param}.status(503).json({ error: 'prediction unavailable' })`;
     return { value, type: undefined };
   }
+  // Answered through a continuation: a value shaped like the one it is given (`done(null, { label })`).
+  if (fn.continuation) return { value: placeholderOf(ast, fn, fn.continuation.value, 0) ?? 'null', type: undefined };
   const last = lastReturn(ast, fn);
   const shaped = last ? placeholderOf(ast, fn, last, 0) : undefined;
   // `Promise<Record<string, number>>` says less than `return { score, label }`: the keys are kept.

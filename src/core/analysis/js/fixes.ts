@@ -118,9 +118,11 @@ class FixWriter {
     return name;
   }
 
-  /** `return <fn>Fallback(<args>)`, as a promise where the function returns one without being async. */
+  /** `return <fn>Fallback(<args>)`, as a promise where the function returns one without being async, or handed to its continuation. */
   fallbackReturn(fn: JsFunction): string {
     const call = `${this.functionFallback(fn)}(${fn.callArgs})`;
+    // Answered through an error-first continuation: the caller waits for it, so it gets the fallback.
+    if (fn.continuation && !fn.response) return `return ${fn.continuation.param}(null, ${call})${this.s}`;
     const promised = !fn.isAsync && fn.returns !== undefined && /^Promise\s*</.test(fn.returns);
     return `return ${promised ? `Promise.resolve(${call})` : call}${this.s}`;
   }

@@ -83,16 +83,23 @@ function paramNames(ast: Ast, fn: JNode): string[] {
   return params.map((p) => child(p, 'pattern') ?? p).filter((p) => p.type === 'identifier').map((p) => text(ast, p));
 }
 
-/** The last `k(null, value)` of the function's own code where `k` is a parameter of it or of a function around it. */
+/**
+ * The last `k(null, value)` in the function, also in the callbacks it hands on (`.then((body) => callback(null, …))`),
+ * where `k` is a parameter of it or of a function around it (and no callback in between names a parameter so).
+ */
 function continuationOf(ast: Ast, fn: JNode, body: JNode): JsFunction['continuation'] {
   if (body.type !== 'statement_block') return undefined;
   const params = new Set<string>();
   for (let f: JNode | undefined = fn; f; f = enclosingFunction(f)) for (const p of paramNames(ast, f)) params.add(p);
+  const shadows = (n: JNode, name: string): boolean => {
+    for (let f = enclosingFunction(n); f && f !== fn; f = enclosingFunction(f)) if (f.type === 'function_declaration' || paramNames(ast, f).includes(name)) return true;
+    return false;
+  };
   let found: JsFunction['continuation'];
   for (const n of subtree(ast, body)) {
-    if (n.type !== 'call_expression' || enclosingFunction(n) !== fn) continue;
+    if (n.type !== 'call_expression') continue;
     const f = child(n, 'function');
-    if (f?.type !== 'identifier' || !params.has(text(ast, f))) continue;
+    if (f?.type !== 'identifier' || !params.has(text(ast, f)) || shadows(n, text(ast, f))) continue;
     const [first, value] = namedKids(child(n, 'arguments') ?? n);
     if (!first || !value || !/^(?:null|undefined)$/.test(text(ast, first))) continue;
     found = { param: text(ast, f), value };

@@ -326,12 +326,14 @@ function fallbackFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   const { eol, unit, s } = w;
   const done = (title: string, edits: TextEdit[]): CodeFix => ({ title, rule: 'no-fallback', edits: [...edits, ...w.takeExtraEdits()], isPreferred: true, fixAllSafe: true });
   const failureValue = () => (fn && !fn.isGenerator ? `${w.functionFallback(fn)}(${fn.callArgs})` : `${w.moduleFallback()}(${w.simpleArgs(rec)})`);
+  // A function that answers through an error-first continuation hands the fallback to it.
+  const failureAnswer = () => (fn?.continuation && !fn.response ? `${fn.continuation.param}(null, ${failureValue()})` : failureValue());
   // At the end of the promise chain the call starts (`call.then(…)`): a fallback handed to the chain's `.then`
   // callbacks would be processed as if it were the model's answer, and what they throw would go uncaught. One line,
   // so `;` between its two statements whatever the file's style (a file with none would not parse).
   const catchFix = (): CodeFix => {
     const end = promiseChainEnd(ast, call).end;
-    return done('Add .catch() that returns the fallback', [w.edit(end, end, `.catch((err) => { ${LOG_LINE}; return ${failureValue()}${s} })`)]);
+    return done('Add .catch() that returns the fallback', [w.edit(end, end, `.catch((err) => { ${LOG_LINE}; return ${failureAnswer()}${s} })`)]);
   };
 
   if ('arrow' in place) {

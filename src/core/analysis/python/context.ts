@@ -2850,21 +2850,22 @@ export class PyContext {
     if (!assign) return 'n/a';
     const masked = this.scan.masked;
     const { names } = this.deriveFrom(scope, assign);
-    const { start: s0, end: e0 } = this.scopeRange(scope);
-    const text = masked.slice(s0, e0);
     let lookup = false;
     for (const n of names) {
+      if (lookup) break;
       if (!/^[A-Za-z_]\w*$/.test(n)) continue;
-      const re = new RegExp(String.raw`([A-Za-z_][\w.]*)\s*\[\s*(?:int\s*\(\s*)?${n}\b(?:\s*\[\s*\d+\s*\])?\s*\)?\s*\]`, 'g');
-      for (let m = re.exec(text); m && !lookup; m = re.exec(text)) {
-        const at = s0 + m.index;
-        if (functionAt(this.scan, at) !== scope) continue;
-        lookup = this.bindings(m[1] as string, at).some((i) => {
-          const a = this.scan.assigns[i] as Assign;
+      // Each mention of the name (found once per scope, see nameTokens) inside `TABLE[…]`: `TABLE[n]`, `TABLE[int(n)]`,
+      // `TABLE[n[0]]`.
+      for (const at of this.nameTokens(scope, n)) {
+        const before = /([A-Za-z_][\w.]*)\s*\[\s*(?:int\s*\(\s*)?$/.exec(masked.slice(Math.max(0, at - 80), at));
+        if (!before || !/^\s*(?:\[\s*\d+\s*\])?\s*\)?\s*\]/.test(masked.slice(at + n.length, at + n.length + 24))) continue;
+        const table = before[1] as string;
+        lookup = this.bindings(table, at).some((k) => {
+          const a = this.scan.assigns[k] as Assign;
           return CLASS_NAMES_LITERAL.test(this.source.slice(a.rhsStart, a.rhsEnd));
         });
+        if (lookup) break;
       }
-      if (lookup) break;
     }
     if (!lookup) return 'n/a';
     return this.comparisons(scope).some((c) => this.mentions(masked.slice(c.start, c.end), names)) ? 'pass' : 'fail';

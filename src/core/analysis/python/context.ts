@@ -2846,8 +2846,28 @@ export class PyContext {
    * `species[label]`): the answer is a class index, a hard label. Pass when a value of the answer is compared to a
    * threshold, n/a when no such lookup is made.
    */
+  private classTableNames: Set<string> | undefined;
+
+  /** The names the file binds to a literal table of class names (see CLASS_NAMES_LITERAL), found once. */
+  private classTables(): Set<string> {
+    if (!this.classTableNames) {
+      this.classTableNames = new Set();
+      for (const a of this.scan.assigns) {
+        if (a.kind !== 'assign' || a.rhsEnd - a.rhsStart > 4000) continue;
+        let i = a.rhsStart;
+        while (i < a.rhsEnd && (this.source.charCodeAt(i) === 32 || this.source.charCodeAt(i) === 9)) i++;
+        const c = this.source.charCodeAt(i);
+        // Only a literal that opens with [ ( { can be one.
+        if (c !== 91 && c !== 40 && c !== 123) continue;
+        if (CLASS_NAMES_LITERAL.test(this.source.slice(a.rhsStart, a.rhsEnd))) for (const t of a.targets) this.classTableNames.add(t);
+      }
+    }
+    return this.classTableNames;
+  }
+
   private classNameLookup(scope: number, assign: Assign | undefined): CheckState {
-    if (!assign) return 'n/a';
+    const tables = this.classTables();
+    if (!assign || tables.size === 0) return 'n/a';
     const masked = this.scan.masked;
     const { names } = this.deriveFrom(scope, assign);
     let lookup = false;
@@ -2860,6 +2880,7 @@ export class PyContext {
         const before = /([A-Za-z_][\w.]*)\s*\[\s*(?:int\s*\(\s*)?$/.exec(masked.slice(Math.max(0, at - 80), at));
         if (!before || !/^\s*(?:\[\s*\d+\s*\])?\s*\)?\s*\]/.test(masked.slice(at + n.length, at + n.length + 24))) continue;
         const table = before[1] as string;
+        if (!tables.has(table)) continue;
         lookup = this.bindings(table, at).some((k) => {
           const a = this.scan.assigns[k] as Assign;
           return CLASS_NAMES_LITERAL.test(this.source.slice(a.rhsStart, a.rhsEnd));

@@ -167,6 +167,8 @@ const SCORE_KEY = new RegExp(String.raw`\[\s*["'](?:${SCORE_KEYS})["']\s*\]`, 'g
 const RESULT_SCORE = new RegExp(String.raw`\[\s*(["'])(?:${SCORE_KEYS}|proba)\1\s*\]|\.\s*score\b`);
 /** A list, tuple or int-keyed dict of two or more class names (`['setosa', 'versicolor', 'virginica']`, `{0: 'ham', 1: 'spam'}`). */
 const CLASS_NAMES_LITERAL = /^\s*(?:[[(]\s*(?:(?:[rbuf]?["'][^"'\n]*["'])\s*,\s*)+[rbuf]?["'][^"'\n]*["']\s*,?\s*[\])]|\{\s*(?:\d+\s*:\s*["'][^"'\n]*["']\s*,\s*)+\d+\s*:\s*["'][^"'\n]*["']\s*,?\s*\})\s*$/;
+/** A call that hands a line's values on to a response or a log (`jsonify(…)`, `json.dumps(…)`, `logger.info(…)`). */
+const HANDED_ON = /\b(?:jsonify|JSONResponse|json\.dumps|logger\.\w+|logging\.\w+|log\.\w+)\s*\(/;
 /** A Custom Vision prediction's score. */
 const TAG_SCORE = /\.\s*probability\b/;
 /** A spaCy pipeline's scores: a category's (`doc.cats["POSITIVE"]`), or a span's from a scoring component (`span._.score`). */
@@ -2841,30 +2843,39 @@ export class PyContext {
     return undefined;
   }
 
+  private classTableAssigns: Map<string, Set<number>> | undefined;
+
+  /**
+   * The assignments that bind a literal table of class names (see CLASS_NAMES_LITERAL), by the name they bind, found
+   * once per file.
+   */
+  private classTables(): Map<string, Set<number>> {
+    if (!this.classTableAssigns) {
+      const tables = new Map<string, Set<number>>();
+      this.scan.assigns.forEach((a, k) => {
+        if (a.kind !== 'assign' || a.rhsEnd - a.rhsStart > 4000) return;
+        let i = a.rhsStart;
+        while (i < a.rhsEnd && (this.source.charCodeAt(i) === 32 || this.source.charCodeAt(i) === 9)) i++;
+        const c = this.source.charCodeAt(i);
+        // Only a literal that opens with [ ( { can be one.
+        if (c !== 91 && c !== 40 && c !== 123) return;
+        if (!CLASS_NAMES_LITERAL.test(this.source.slice(a.rhsStart, a.rhsEnd))) return;
+        for (const t of a.targets) {
+          let set = tables.get(t);
+          if (!set) tables.set(t, (set = new Set()));
+          set.add(k);
+        }
+      });
+      this.classTableAssigns = tables;
+    }
+    return this.classTableAssigns;
+  }
+
   /**
    * A model server's answer used as an index into a list of class names (`label = int(r.text)` …
    * `species[label]`): the answer is a class index, a hard label. Pass when a value of the answer is compared to a
    * threshold, n/a when no such lookup is made.
    */
-  private classTableNames: Set<string> | undefined;
-
-  /** The names the file binds to a literal table of class names (see CLASS_NAMES_LITERAL), found once. */
-  private classTables(): Set<string> {
-    if (!this.classTableNames) {
-      this.classTableNames = new Set();
-      for (const a of this.scan.assigns) {
-        if (a.kind !== 'assign' || a.rhsEnd - a.rhsStart > 4000) continue;
-        let i = a.rhsStart;
-        while (i < a.rhsEnd && (this.source.charCodeAt(i) === 32 || this.source.charCodeAt(i) === 9)) i++;
-        const c = this.source.charCodeAt(i);
-        // Only a literal that opens with [ ( { can be one.
-        if (c !== 91 && c !== 40 && c !== 123) continue;
-        if (CLASS_NAMES_LITERAL.test(this.source.slice(a.rhsStart, a.rhsEnd))) for (const t of a.targets) this.classTableNames.add(t);
-      }
-    }
-    return this.classTableNames;
-  }
-
   private classNameLookup(scope: number, assign: Assign | undefined): CheckState {
     const tables = this.classTables();
     if (!assign || tables.size === 0) return 'n/a';
@@ -2879,12 +2890,9 @@ export class PyContext {
       for (const at of this.nameTokens(scope, n)) {
         const before = /([A-Za-z_][\w.]*)\s*\[\s*(?:int\s*\(\s*)?$/.exec(masked.slice(Math.max(0, at - 80), at));
         if (!before || !/^\s*(?:\[\s*\d+\s*\])?\s*\)?\s*\]/.test(masked.slice(at + n.length, at + n.length + 24))) continue;
-        const table = before[1] as string;
-        if (!tables.has(table)) continue;
-        lookup = this.bindings(table, at).some((k) => {
-          const a = this.scan.assigns[k] as Assign;
-          return CLASS_NAMES_LITERAL.test(this.source.slice(a.rhsStart, a.rhsEnd));
-        });
+        // The binding of the table visible here is one of those literals.
+        const literals = tables.get(before[1] as string);
+        lookup = !!literals && this.bindings(before[1] as string, at).some((k) => literals.has(k));
         if (lookup) break;
       }
     }
@@ -2954,7 +2962,7 @@ export class PyContext {
       const line = lineAt(this.scan, at);
       if (!line) continue;
       const text = masked.slice(line.start, line.end);
-      if (this.mentions(text, withLabel) && this.mentions(text, scoreOnly) && (/^\s*return\b/.test(text) || /\b(?:jsonify|JSONResponse|json\.dumps|logger\.\w+|logging\.\w+|log\.\w+)\s*\(/.test(text))) return 'surfaced';
+      if (this.mentions(text, withLabel) && this.mentions(text, scoreOnly) && (/^\s*return\b/.test(text) || HANDED_ON.test(text))) return 'surfaced';
     }
     return 'fail';
   }
@@ -2974,7 +2982,7 @@ export class PyContext {
       const line = lineAt(this.scan, off);
       if (!line) continue;
       const text = masked.slice(line.start, line.end);
-      if (this.mentions(text, names) && TAG_SCORE.test(text) && (/^\s*(?:return|yield)\b/.test(text) || /\b(?:jsonify|JSONResponse|json\.dumps|logger\.\w+|logging\.\w+|log\.\w+)\s*\(/.test(text))) return true;
+      if (this.mentions(text, names) && TAG_SCORE.test(text) && (/^\s*(?:return|yield)\b/.test(text) || HANDED_ON.test(text))) return true;
     }
     return false;
   }

@@ -41,8 +41,7 @@ export function jsFunctionOf(ast: Ast, node: JNode): JsFunction | undefined {
   let top: JNode = fn;
   while (top.parent && top.parent.type !== 'program') top = top.parent;
   if (top.parent?.type !== 'program') return undefined;
-  const paramsNode = child(fn, 'parameters') ?? child(fn, 'parameter');
-  const params = paramsNode ? (paramsNode.type === 'formal_parameters' ? namedKids(paramsNode) : [paramsNode]) : [];
+  const params = paramNodes(fn);
   const defs: string[] = [];
   const calls: string[] = [];
   const names: string[] = [];
@@ -76,11 +75,15 @@ export function jsFunctionOf(ast: Ast, node: JNode): JsFunction | undefined {
   };
 }
 
+/** A function's parameter nodes (an arrow's single bare parameter too). */
+function paramNodes(fn: JNode): JNode[] {
+  const paramsNode = child(fn, 'parameters') ?? child(fn, 'parameter');
+  return paramsNode ? (paramsNode.type === 'formal_parameters' ? namedKids(paramsNode) : [paramsNode]) : [];
+}
+
 /** The names of a function's plain parameters. */
 function paramNames(ast: Ast, fn: JNode): string[] {
-  const paramsNode = child(fn, 'parameters') ?? child(fn, 'parameter');
-  const params = paramsNode ? (paramsNode.type === 'formal_parameters' ? namedKids(paramsNode) : [paramsNode]) : [];
-  return params.map((p) => child(p, 'pattern') ?? p).filter((p) => p.type === 'identifier').map((p) => text(ast, p));
+  return paramNodes(fn).map((p) => child(p, 'pattern') ?? p).filter((p) => p.type === 'identifier').map((p) => text(ast, p));
 }
 
 /**

@@ -121,8 +121,7 @@ class FixWriter {
   /** `return <fn>Fallback(<args>)`, as a promise where the function returns one without being async, or handed to its continuation. */
   fallbackReturn(fn: JsFunction): string {
     const call = `${this.functionFallback(fn)}(${fn.callArgs})`;
-    // Answered through an error-first continuation: the caller waits for it, so it gets the fallback.
-    if (fn.continuation && !fn.response) return `return ${fn.continuation.param}(null, ${call})${this.s}`;
+    if (fn.continuation && !fn.response) return `return ${answerThrough(fn, call)}${this.s}`;
     const promised = !fn.isAsync && fn.returns !== undefined && /^Promise\s*</.test(fn.returns);
     return `return ${promised ? `Promise.resolve(${call})` : call}${this.s}`;
   }
@@ -309,6 +308,14 @@ function awaitedWithin(call: JNode, top: JNode): boolean {
 // ------------------------------------------------------------------ no-fallback
 
 /**
+ * A function that answers through an error-first continuation (and not an HTTP response) hands its fallback `value`
+ * to it (`done(null, value)`): its caller waits for that call, not for what the function returns.
+ */
+function answerThrough(fn: JsFunction, value: string): string {
+  return fn.continuation && !fn.response ? `${fn.continuation.param}(null, ${value})` : value;
+}
+
+/**
  * no-fallback: inside a function, the statement with the call and the rest of the function go into a try whose
  * catch logs and returns the function's fallback (processing of the prediction is covered; callers get a value of the
  * type they expect, or the response is sent); a promise chain that is not awaited gets a `.catch`; a discarded call
@@ -326,8 +333,7 @@ function fallbackFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   const { eol, unit, s } = w;
   const done = (title: string, edits: TextEdit[]): CodeFix => ({ title, rule: 'no-fallback', edits: [...edits, ...w.takeExtraEdits()], isPreferred: true, fixAllSafe: true });
   const failureValue = () => (fn && !fn.isGenerator ? `${w.functionFallback(fn)}(${fn.callArgs})` : `${w.moduleFallback()}(${w.simpleArgs(rec)})`);
-  // A function that answers through an error-first continuation hands the fallback to it.
-  const failureAnswer = () => (fn?.continuation && !fn.response ? `${fn.continuation.param}(null, ${failureValue()})` : failureValue());
+  const failureAnswer = () => (fn ? answerThrough(fn, failureValue()) : failureValue());
   // At the end of the promise chain the call starts (`call.then(…)`): a fallback handed to the chain's `.then`
   // callbacks would be processed as if it were the model's answer, and what they throw would go uncaught. One line,
   // so `;` between its two statements whatever the file's style (a file with none would not parse).

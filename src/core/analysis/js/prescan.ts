@@ -4,7 +4,7 @@
 // declare or assign the names they use, and those that call the functions they declare (for fallbacks in callers).
 import { type AnalysisConfig, DEFAULT_CONFIG } from '../types';
 import { inferenceUrlMatcher } from '../urls';
-import { SCRIPT_GLOBALS } from './libs';
+import { JQUERY_REQUESTS, SCRIPT_GLOBALS } from './libs';
 
 /**
  * What a predict call (or an unsafe load) cannot do without: a library, SDK or client name, an HTTP call, or a method
@@ -18,7 +18,7 @@ const CANDIDATE_RE = new RegExp(
     'replicate', 'Replicate', 'aiplatform', 'predictionService', 'PredictionService', 'vertexai', 'bedrock', 'Bedrock', 'generative-ai', 'GoogleGenerativeAI',
     '@google\\/genai', 'sagemaker', 'SageMaker', 'client-comprehend', 'client-rekognition', '@google-cloud\\/(?:vision|language)', 'pickle', 'completions', 'images\\s*\\.\\s*generate',
     'BayesClassifier', 'LogisticRegressionClassifier', 'MaxEntClassifier', 'brain\\.js', '\\bbrain\\s*\\.\\s*likely\\b', 'ml-(?:random-forest|cart|naivebayes|knn|logistic-regression|svm)', 'libsvm-js',
-    '\\bfetch\\s*\\(', '\\bofetch\\b', '\\baxios\\b', '\\bgot\\s*[.(]', '[\'"]got[\'"]', 'undici', 'request-promise', '(?:\\$|\\bjQuery)\\s*\\.\\s*(?:ajax|post|get|getJSON)\\s*\\(',
+    '\\bfetch\\s*\\(', '\\bofetch\\b', '\\baxios\\b', '\\bgot\\s*[.(]', '[\'"]got[\'"]', 'undici', 'request-promise', `(?:\\$|\\bjQuery)\\s*\\.\\s*${JQUERY_REQUESTS.source.slice(1, -1)}\\s*\\(`,
     '\\.\\s*(?:predict|predictOnBatch|executeAsync|predictClass|estimatePoses?|estimateHands|estimateFaces|estimateSinglePose|estimateMultiplePoses|segmentPeople|segmentPerson)\\s*[(<]',
     `\\b(?:${Object.keys(SCRIPT_GLOBALS).filter((g) => g.length > 3).join('|')})\\b`,
   ].join('|'),

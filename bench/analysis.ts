@@ -24,7 +24,7 @@ import type { Language } from '../src/core/analysis/types';
 import { mulberry32 } from '../src/core/util/random';
 import { corpusFiles } from '../test/corpusFiles';
 import { loadEngineBundle, SHIPPED_BUILD, type EngineBundle } from './engine-bundle';
-import { median, printFigures, quantile, type BenchFigure } from './figures';
+import { median, printFigures, quantile, time, type BenchFigure } from './figures';
 
 const ROOT = resolve(__dirname, '..');
 const PYTHON = '/usr/bin/python3';
@@ -355,12 +355,6 @@ export function generateSource(lang: 'python' | 'typescript', lines: number, see
 
 // ---------------------------------------------------------------------------------------------------------------
 // Measurements
-
-function time(fn: () => void): number {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
-}
 
 /**
  * Warm-up: V8 compiles wasm (tree-sitter, Ruff) and JS in tiers, and the optimizing tier arrives only after a dozen

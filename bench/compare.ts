@@ -8,10 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Language } from '../src/core/analysis/types';
 import { generateSource } from './analysis';
 import { type EngineBundle, loadEngineBundle } from './engine-bundle';
-import { median } from './figures';
+import { median, time } from './figures';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -28,12 +27,6 @@ function parseArgs(argv: string[]): { commit: string; runs: number } {
   return { commit, runs };
 }
 
-const time = (fn: () => void): number => {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
-};
-
 async function main(): Promise<void> {
   const { commit, runs } = parseArgs(process.argv.slice(2));
   const sha = execFileSync('git', ['rev-parse', '--short', commit], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -47,8 +40,8 @@ async function main(): Promise<void> {
     const { loadEngineBundle: loadThen } = (await import(join(tree, 'bench', 'engine-bundle.ts'))) as { loadEngineBundle: () => Promise<EngineBundle> };
     const then = await loadThen();
     console.log(`analysis engine: this working tree vs ${sha}, ${runs} alternating runs each (medians of the last ${runs - 10})`);
-    for (const lang of ['python', 'typescript'] as Language[]) {
-      const src = generateSource(lang === 'python' ? 'python' : 'typescript', 10_000, 7);
+    for (const lang of ['python', 'typescript'] as const) {
+      const src = generateSource(lang, 10_000, 7);
       const t = { now: [] as number[], then: [] as number[], nowParse: [] as number[], thenParse: [] as number[] };
       const steps: [number[], () => void][] = [
         [t.now, () => current.analyzeSource(src, lang, current.DEFAULT_CONFIG).tree.delete()],

@@ -9,6 +9,13 @@ export interface BenchFigure {
   goal?: string;
 }
 
+/** Milliseconds one synchronous call of `fn` takes. */
+export function time(fn: () => void): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);

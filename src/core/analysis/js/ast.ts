@@ -584,6 +584,17 @@ export function enclosingFunction(n: JNode): JNode | undefined {
   return n.fn ?? undefined;
 }
 
+/** A function's parameter nodes (an arrow's single bare parameter too). */
+export function paramNodes(fn: JNode): JNode[] {
+  const paramsNode = child(fn, 'parameters') ?? child(fn, 'parameter');
+  return paramsNode ? (paramsNode.type === 'formal_parameters' ? namedKids(paramsNode) : [paramsNode]) : [];
+}
+
+/** The names of a function's plain parameters. */
+export function paramNames(ast: Ast, fn: JNode): string[] {
+  return paramNodes(fn).map((p) => child(p, 'pattern') ?? p).filter((p) => p.type === 'identifier').map((p) => text(ast, p));
+}
+
 /** Text of a string literal's contents (escape sequences kept raw), or undefined. */
 export function stringValue(ast: Ast, n: JNode): string | undefined {
   if (n.type !== 'string') return undefined;

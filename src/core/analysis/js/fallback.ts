@@ -2,7 +2,7 @@
 // parameters (to pass them on), whether it answers through a response object (Express/Next.js `res`), and a
 // placeholder of what it returns (from its declared type, else from what its return statements build).
 import { jsDefaultForExpression, jsDefaultForType, jsFallbackName, jsObjectTypeDefaults } from '../../scaffold/idioms';
-import { type Ast, child, enclosingFunction, type JNode, namedKids, propName, stringValue, subtree, text, unwrap } from './ast';
+import { type Ast, child, enclosingFunction, type JNode, namedKids, paramNames, paramNodes, propName, stringValue, subtree, text, unwrap } from './ast';
 
 export interface JsFunction {
   node: JNode;
@@ -73,17 +73,6 @@ export function jsFunctionOf(ast: Ast, node: JNode): JsFunction | undefined {
     response: responseOf(ast, fn, body, names),
     continuation: continuationOf(ast, fn, body),
   };
-}
-
-/** A function's parameter nodes (an arrow's single bare parameter too). */
-function paramNodes(fn: JNode): JNode[] {
-  const paramsNode = child(fn, 'parameters') ?? child(fn, 'parameter');
-  return paramsNode ? (paramsNode.type === 'formal_parameters' ? namedKids(paramsNode) : [paramsNode]) : [];
-}
-
-/** The names of a function's plain parameters. */
-function paramNames(ast: Ast, fn: JNode): string[] {
-  return paramNodes(fn).map((p) => child(p, 'pattern') ?? p).filter((p) => p.type === 'identifier').map((p) => text(ast, p));
 }
 
 /**
@@ -175,6 +164,11 @@ export function nameOf(ast: Ast, fn: JNode): string | undefined {
     // A route handler (`app.post('/predict', async (req, res) => …)`): named after its path.
     const route = namedKids(holder).map((a) => stringValue(ast, unwrap(a))).find((s) => s !== undefined);
     const words = (route ?? '').split(/[^A-Za-z0-9]+/).filter(Boolean);
+    // Another callback inside a named function (a loader's `(err, model) => …` in `intentOf`) answers for that
+    // function: named after it.
+    const outer = route?.startsWith('/') ? undefined : enclosingFunction(fn);
+    const outerName = outer ? nameOf(ast, outer) : undefined;
+    if (outerName !== undefined) return outerName;
     if (words.length > 0) return `${words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]?.toUpperCase() + w.slice(1))).join('')}Handler`;
   }
   return undefined;

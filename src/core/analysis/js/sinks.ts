@@ -2,7 +2,7 @@
 // response, a store (database, file, queue, cache, localStorage), a message to another thread or process, the page
 // (DOM, React state, alert), or a log. The confidence check asks this of a predicted label, the trace check of the
 // prediction itself.
-import { type Ast, child, FUNCTION_TYPES, type JNode, propName, text, unwrap } from './ast';
+import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, paramNames, propName, text, unwrap } from './ast';
 
 export type SinkKind = 'branch' | 'return' | 'response' | 'store' | 'send' | 'display' | 'log';
 
@@ -151,6 +151,8 @@ export function sinkOf(ast: Ast, use: JNode, unitFn: JNode | undefined): Sink | 
         }
         const kind = callSink(ast, call);
         if (kind) return { kind, carrier: p };
+        // `done(null, answer)`: the answer leaves through the continuation the caller handed in, as a return would.
+        if (answersThroughContinuation(ast, call, cur)) return { kind: 'return', carrier: cur };
         cur = call;
         continue;
       }
@@ -394,6 +396,20 @@ function outermost(fn: JNode): JNode {
 function argsOfCall(call: JNode): JNode[] {
   const a = child(call, 'arguments');
   return a ? a.children.filter((c) => c.named && c.type !== 'comment') : [];
+}
+
+/**
+ * Whether `call` answers through an error-first continuation with `arg`: `k(null, arg)`, where `k` is a parameter of a
+ * function around the call (the nearest one that declares the name).
+ */
+function answersThroughContinuation(ast: Ast, call: JNode, arg: JNode): boolean {
+  const f = child(call, 'function');
+  if (f?.type !== 'identifier') return false;
+  const first = (child(call, 'arguments')?.children ?? []).find((c) => c.named && c.type !== 'comment');
+  if (!first || first === arg || (first.type !== 'null' && first.type !== 'undefined')) return false;
+  const name = text(ast, f);
+  for (let fn = enclosingFunction(call); fn; fn = enclosingFunction(fn)) if (paramNames(ast, fn).includes(name)) return true;
+  return false;
 }
 
 function enclosing(n: JNode): JNode | undefined {

@@ -7,6 +7,7 @@ import { MANIFEST_FILE } from '../core/config/manifest';
 import { runBenchmarkInModelProcess } from '../core/inference/modelProcess';
 import { describeSnapshot, describeVersion } from '../core/present/details';
 import { compareToBudget, formatMs } from '../core/stats/latency';
+import { versionTitle } from '../core/registry/naming';
 import type { ModelVersionEntry } from '../core/registry/types';
 import { errorMessage, isAbortError } from '../core/util/concurrency';
 import { sha256File, sha256Path } from '../core/util/hash';
@@ -75,7 +76,7 @@ export class Commands implements DetailsHost {
         if (n?.kind === 'model' && n.model.id !== m.id) continue;
         for (const v of m.versions) {
           if (want === 'version' && (v.error || v.format !== 'onnx')) continue;
-          items.push({ id: v.id, label: `${m.name} ${m.source === 'mlflow' ? `version ${v.version}` : v.version}`, description: [...v.aliases.map((a) => `@${a}`), v.metadata?.formatLabel].filter(Boolean).join(' · '), detail: v.reference });
+          items.push({ id: v.id, label: versionTitle(v), description: [...v.aliases.map((a) => `@${a}`), v.metadata?.formatLabel].filter(Boolean).join(' · '), detail: v.reference });
         }
       }
       if (want === 'any' && n?.kind !== 'model') for (const d of c.datasets) for (const s of d.snapshots) items.push({ id: s.id, label: `${d.name} ${s.label}`, description: s.format, detail: s.relPath });
@@ -169,8 +170,8 @@ export class Commands implements DetailsHost {
 
   private async benchmarkVersion(v: ModelVersionEntry): Promise<void> {
     if (v.format !== 'onnx' || !v.modelFile || v.error) {
-      if (v.error) void showDetailed('warning', `MLShip: ${v.modelName} ${v.version} cannot be benchmarked: its model file cannot be read.`, problemDetail(v.error));
-      else void showNotice('warning', `MLShip: ${v.modelName} ${v.version} cannot be benchmarked: only ONNX models run in onnxruntime.`);
+      if (v.error) void showDetailed('warning', `MLShip: ${versionTitle(v)} cannot be benchmarked: its model file cannot be read.`, problemDetail(v.error));
+      else void showNotice('warning', `MLShip: ${versionTitle(v)} cannot be benchmarked: only ONNX models run in onnxruntime.`);
       return;
     }
     const modelFile = v.modelFile;
@@ -179,7 +180,7 @@ export class Commands implements DetailsHost {
     const warmupRuns = cfg.get<number>('benchmark.warmupRuns') ?? 20;
     const batchSize = cfg.get<number>('benchmark.batchSize') ?? 1;
     const budget = this.budgetFor(v);
-    const label = `${v.modelName} ${v.version}`;
+    const label = versionTitle(v);
     // Inputs from the linked training snapshot when there is one, otherwise from the signature.
     const linked = v.lineage.map((l) => (l.snapshotId ? this.service.findSnapshot(l.snapshotId)?.snapshot : undefined)).find((s) => s?.present && !s.error);
     let rows: Record<string, unknown>[] | undefined;

@@ -5,6 +5,7 @@ import { formatBytes, sha256Path, shortHash } from '../core/util/hash';
 import { compactCount, formatDate, formatNumber, formatTensor } from '../core/present/format';
 import { ROW_KIND, versionRowKind } from '../core/present/rowKinds';
 import { escapeMarkdown } from '../core/present/tooltip';
+import { versionLabel } from '../core/registry/naming';
 import type { Catalog, ModelEntry, ModelVersionEntry } from '../core/registry/types';
 import type { CatalogService } from './catalogService';
 import { detailItem, detailNodes, groupChildren, groupItem, NodeCache, problemLeaf, problemTooltip, rootFolderItem, rowTooltipMarkdown, type DetailGroup, type DetailLeaf, type DetailNode, type GroupNode } from './treeParts';
@@ -17,11 +18,6 @@ export type ModelsNode =
   | DetailNode<ModelsNode>;
 
 const FORMAT_ICON: Record<string, string> = { onnx: 'circuit-board', safetensors: 'package', gguf: 'hubot', savedmodel: 'layers', huggingface: 'hubot', pickle: 'warning' };
-
-export function versionLabel(v: ModelVersionEntry, source: ModelEntry['source']): string {
-  if (source === 'mlflow') return `version ${v.version}`;
-  return v.version;
-}
 
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
   private readonly changed = new vscode.EventEmitter<ModelsNode | undefined>();
@@ -146,8 +142,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
       }
       case 'version': {
         const v = node.version;
-        const model = node.parent.kind === 'model' ? node.parent.model : undefined;
-        const item = new vscode.TreeItem(versionLabel(v, model?.source ?? 'file'), vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(versionLabel(v), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = node.id;
         const tags = [...v.aliases.map((a) => `@${a}`), ...(v.stage ? [v.stage] : [])];
         item.description = v.error ? v.error.message : [...tags, v.metadata?.formatLabel ?? v.format].filter(Boolean).join(' · ');

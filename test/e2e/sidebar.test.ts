@@ -88,7 +88,7 @@ describe('MLShip sidebar in code-server', () => {
     const toast = page.locator('.notification-toast', { hasText: /p50 .* p95 .* p99/ });
     await toast.waitFor({ timeout: 120_000 });
     const text = await toast.innerText();
-    assert.match(text, /credit-risk 2/);
+    assert.match(text, /credit-risk version 2/);
     assert.match(text, /inferences\/s/);
     assert.match(text, /budget/);
     // The details panel shows the percentile table.

@@ -5,6 +5,7 @@ import type { DeploymentConfig } from '../config/manifest';
 import type { ModelMetadata } from '../formats/types';
 import { parseFeatureNames } from '../inference/inputs';
 import { baselineOf, classLabelsOf, featureNamesOf } from '../registry/resolve';
+import { versionTitle } from '../registry/naming';
 import type { ModelVersionEntry } from '../registry/types';
 import type { ServeEndpoint, ServeOptions } from '../../shared/serve';
 
@@ -12,6 +13,8 @@ import type { ServeEndpoint, ServeOptions } from '../../shared/serve';
 export interface ServableModel {
   name: string;
   version: string;
+  /** The model and version as people read them (`credit-risk version 2`, `churn-gbt`; see `versionTitle`). */
+  title: string;
   modelFile: string;
   featureNames?: string[];
   classLabels?: string[];
@@ -22,18 +25,18 @@ export interface ServableModel {
 }
 
 export function servableFromVersion(v: ModelVersionEntry): ServableModel | { problem: string } {
-  if (v.error) return { problem: `${v.modelName} ${v.version} cannot be served: ${v.error.message}` };
-  if (v.format !== 'onnx' || !v.modelFile) return { problem: `${v.modelName} ${v.version} is ${v.metadata?.formatLabel ?? v.format ?? 'not a model file'}; only ONNX models can be served locally (onnxruntime).` };
+  if (v.error) return { problem: `${versionTitle(v)} cannot be served: ${v.error.message}` };
+  if (v.format !== 'onnx' || !v.modelFile) return { problem: `${versionTitle(v)} is ${v.metadata?.formatLabel ?? v.format ?? 'not a model file'}; only ONNX models can be served locally (onnxruntime).` };
   const featureNames = featureNamesOf(v);
   const classLabels = classLabelsOf(v);
   const baseline = baselineOf(v);
-  return { name: v.modelName, version: v.version, modelFile: v.modelFile, reference: v.reference, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}), ...(baseline ? { baseline } : {}) };
+  return { name: v.modelName, version: v.version, title: versionTitle(v), modelFile: v.modelFile, reference: v.reference, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}), ...(baseline ? { baseline } : {}) };
 }
 
 export function servableFromOnnx(path: string, metadata: ModelMetadata, name: string): ServableModel {
   const featureNames = parseFeatureNames(metadata.metadata);
   const classLabels = parseFeatureNames(metadata.metadata.class_labels);
-  return { name, version: '1', modelFile: path, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}) };
+  return { name, version: '1', title: name, modelFile: path, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}) };
 }
 
 /** A file-name-safe slug. */
@@ -59,8 +62,8 @@ export function serveOptionsFor(m: ServableModel, options: { port?: number; logD
 }
 
 /** The name a local deployment is shown under. */
-export function localDeploymentName(m: Pick<ServableModel, 'name' | 'version'>): string {
-  return `${m.name} ${m.version} (local)`;
+export function localDeploymentName(m: Pick<ServableModel, 'title'>): string {
+  return `${m.title} (local)`;
 }
 
 /** The deployment config of a running local server, for the monitor and the view. */

@@ -6,6 +6,7 @@
 //   3. otherwise none: the editor asks ("Compare with…").
 import { posix } from 'node:path';
 import type { DeploymentConfig, DriftManifest } from '../config/manifest';
+import { versionTitle } from '../registry/naming';
 import type { Catalog, ModelEntry, ModelVersionEntry, SnapshotEntry } from '../registry/types';
 
 export interface BaselineChoice {
@@ -27,9 +28,8 @@ function versionRank(v: ModelVersionEntry): number {
 }
 
 function describeVersion(m: ModelEntry, v: ModelVersionEntry): string {
-  const version = m.source === 'mlflow' ? `version ${v.version}` : v.version;
   const tags = [...v.aliases.map((a) => `@${a}`), ...(v.stage ? [v.stage] : [])];
-  return `${m.name} ${version}${tags.length ? ` (${tags.join(', ')})` : ''}`;
+  return `${versionTitle({ ...v, modelName: m.name })}${tags.length ? ` (${tags.join(', ')})` : ''}`;
 }
 
 function normalize(rel: string): string {

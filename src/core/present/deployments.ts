@@ -1,6 +1,7 @@
 // Deployments in words: the one-liners of the tree and status bar, `mlship status` text, and the plain-text
 // dashboard (the fallback where no webview is shown). Built from DeploymentStatus and DashboardData.
 import { NOT_CHECKED, qualityByPath, STATE_LABEL, type DashboardData, type DashboardDrift, type DeploymentStatus, type Series } from '../../shared/deployments';
+import { versionNumber } from '../registry/naming';
 import { formatMs } from '../stats/latency';
 import { rowTooltip } from './tooltip';
 
@@ -38,9 +39,15 @@ export function fallbackText(s: DeploymentStatus): string {
   return `fallback ${pct(s.fallbackRate)}${limit !== undefined ? ` / ${pct(limit)}` : ''}`;
 }
 
+/** A version in a line of facts: `v2` for 2, v2 or version-2; a name that is not a version as it is (`churn-gbt.onnx`). */
+function shortVersion(v: string): string {
+  const n = versionNumber(v);
+  return n === undefined ? v : `v${n}`;
+}
+
 /** The facts of a status on one line (tree description, status lines). */
 export function statusFacts(s: DeploymentStatus): string {
-  const parts = [s.modelVersion ? `v${s.modelVersion.replace(/^v/i, '')}` : undefined, p95VsBudget(s), fallbackText(s), s.drift ? driftText(s) : undefined, s.throughput !== null ? `${s.throughput.toFixed(s.throughput < 10 ? 1 : 0)} req/s` : undefined];
+  const parts = [s.modelVersion ? shortVersion(s.modelVersion) : undefined, p95VsBudget(s), fallbackText(s), s.drift ? driftText(s) : undefined, s.throughput !== null ? `${s.throughput.toFixed(s.throughput < 10 ? 1 : 0)} req/s` : undefined];
   return parts.filter((p): p is string => p !== undefined).join(' · ');
 }
 

@@ -1,6 +1,7 @@
 // Builds the details panel's view of a model version or a data snapshot from catalog entries (pure, unit-tested).
 import type { DetailsSection, DetailsView } from '../../shared/detailsMessages';
 import type { LatencyBenchmarkResult } from '../../shared/serve';
+import { versionLabel } from '../registry/naming';
 import type { ModelEntry, ModelVersionEntry, SnapshotEntry } from '../registry/types';
 import { compareToBudget, formatMs } from '../stats/latency';
 import { formatBytes } from '../util/hash';
@@ -63,7 +64,7 @@ export function describeVersion(model: ModelEntry, v: ModelVersionEntry, extras:
   return {
     targetId: v.id,
     kind: 'model-version',
-    title: `${model.name} — ${model.source === 'mlflow' ? `version ${v.version}` : v.version}`,
+    title: `${model.name} — ${versionLabel(v)}`,
     subtitle: md?.formatLabel ?? v.format ?? '',
     badges,
     sections,

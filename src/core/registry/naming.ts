@@ -7,6 +7,26 @@ export function isVersionName(name: string): boolean {
   return VERSION_DIR.test(name);
 }
 
+/**
+ * How a model version is named to people, the same for every source: `version 2` for MLflow's 2 and for a folder's
+ * 2, v2, 1.4.0 or 2025-10-01; a folder named otherwise as it is (`latest`). A standalone model file is its model's
+ * only version, named by its file (`churn-gbt.onnx`): the catalog's ids of those start with `file:`.
+ */
+export function versionLabel(v: { version: string; modelId: string }): string {
+  const n = v.modelId.startsWith('file:') ? undefined : versionNumber(v.version);
+  return n === undefined ? v.version : `version ${n}`;
+}
+
+/** What a version name numbers: `2` for 2, v2 or version-2, `2025-10-01` for itself; undefined for other names. */
+export function versionNumber(name: string): string | undefined {
+  return isVersionName(name) ? name.replace(/^(?:v|version[-_]?)(?=\d)/i, '') : undefined;
+}
+
+/** A model version in a sentence: `credit-risk version 2`; a standalone file by its model's name alone (`churn-gbt`). */
+export function versionTitle(v: { modelName: string; version: string; modelId: string }): string {
+  return v.modelId.startsWith('file:') ? v.modelName : `${v.modelName} ${versionLabel(v)}`;
+}
+
 /** Compares version-ish strings naturally: v10 > v9, 1.10 > 1.9, 2025-11 > 2025-10. */
 export function compareVersions(a: string, b: string): number {
   const pa = a.match(/\d+|[^\d]+/g) ?? [];

@@ -11,6 +11,7 @@ import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, orderRepl
 import { readSnapshotRows } from '../../core/formats/tabular';
 import { problemDetail } from '../../core/present/notice';
 import { dataFormatOf } from '../../core/registry/catalog';
+import { versionTitle } from '../../core/registry/naming';
 import { findModelVersion, labelColumnOf } from '../../core/registry/resolve';
 import type { ModelVersionEntry, SnapshotEntry } from '../../core/registry/types';
 import { errorMessage, mapLimit } from '../../core/util/concurrency';
@@ -157,19 +158,19 @@ export class DeploymentCommands {
     const servable = servableFromVersion(v);
     if ('problem' in servable) {
       // A broken model file: the toast says so and what to do; the reader's full reason is behind Show Details.
-      if (v.error) void showDetailed('warning', `MLShip: ${v.modelName} ${v.version} cannot be served: its model file cannot be read. Fix or replace it, then serve again.`, problemDetail(v.error));
+      if (v.error) void showDetailed('warning', `MLShip: ${versionTitle(v)} cannot be served: its model file cannot be read. Fix or replace it, then serve again.`, problemDetail(v.error));
       else void showNotice('warning', `MLShip: ${servable.problem}`);
       return;
     }
     const budget = vscode.workspace.getConfiguration('mlship', vscode.Uri.file(v.path)).get<number>('latencyBudgetMs') ?? 50;
-    const entry = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLShip: starting ${v.modelName} ${v.version}…` }, () =>
+    const entry = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLShip: starting ${versionTitle(v)}…` }, () =>
       this.service.startLocal(servable, this.rootOf(v.path), { latency_p95_ms: budget, drift_psi: 0.2, fallback_rate: 0.05 }),
     );
     await vscode.commands.executeCommand('mlship.deployments.focus');
     const n = this.tree.provider.nodeFor(entry.id);
     if (n) await this.tree.view.reveal(n, { select: true, expand: true });
     const url = entry.local?.process.endpoint.url ?? '';
-    const action = await vscode.window.showInformationMessage(`MLShip: ${v.modelName} ${v.version} is served at ${url} (Open Inference Protocol v2, /metrics).`, 'Replay Snapshot Traffic', 'Copy URL', 'Stop');
+    const action = await vscode.window.showInformationMessage(`MLShip: ${versionTitle(v)} is served at ${url} (Open Inference Protocol v2, /metrics).`, 'Replay Snapshot Traffic', 'Copy URL', 'Stop');
     if (action === 'Copy URL') await vscode.env.clipboard.writeText(url);
     else if (action === 'Stop') await this.service.stopLocal(entry.id);
     else if (action === 'Replay Snapshot Traffic') await this.replay(entry.id);
@@ -180,7 +181,7 @@ export class DeploymentCommands {
     if (!e?.local) return;
     const port = e.local.process.endpoint.port;
     await this.service.stopLocal(e.id);
-    void vscode.window.setStatusBarMessage(`$(debug-stop) Stopped ${e.local.model.name} ${e.local.model.version}; port ${port} is free`, 5000);
+    void vscode.window.setStatusBarMessage(`$(debug-stop) Stopped ${e.local.model.title}; port ${port} is free`, 5000);
   }
 
   /** The version a deployment serves, when the workspace has it (for the label column). */

@@ -224,14 +224,14 @@ export class DeploymentsService implements vscode.Disposable {
     // A local deployment's baseline is the served version's training snapshot (lineage), when it names one.
     const source = model.baseline ? deploymentDriftSource({ baseline: model.baseline }, await manifestDrift(root), undefined, root) : undefined;
     const drift: DeploymentDriftSource =
-      source && 'baseline' in source ? { ...source, reason: `training data of ${model.name} ${model.version} (lineage)` } : { unavailable: `no baseline: the lineage of ${model.name} ${model.version} names no training snapshot` };
+      source && 'baseline' in source ? { ...source, reason: `training data of ${model.title} (lineage)` } : { unavailable: `no baseline: the lineage of ${model.title} names no training snapshot` };
     const entry: DeploymentEntry = { id, root, config, drift, monitor: this.monitorFor(id, root, config, model.featureNames, true, drift), local: { process: child, model }, ...(model.featureNames ? { featureNames: model.featureNames } : {}) };
     this.entries.set(id, entry);
-    log().info(`Serving ${model.name} ${model.version} locally on ${child.endpoint.url} (model process ${child.pid}); logs in ${logDir}.`);
+    log().info(`Serving ${model.title} locally on ${child.endpoint.url} (model process ${child.pid}); logs in ${logDir}.`);
     void child.exited.then(async (how) => {
       if (!this.entries.has(id)) return;
-      log().warn(`The local deployment of ${model.name} ${model.version} stopped: the model process ${how}.`);
-      void showDetailed('warning', `MLShip: the local deployment of ${model.name} ${model.version} stopped. Serve it again to restart it.`, `The model process ${how}.`, { logged: true });
+      log().warn(`The local deployment of ${model.title} stopped: the model process ${how}.`);
+      void showDetailed('warning', `MLShip: the local deployment of ${model.title} stopped. Serve it again to restart it.`, `The model process ${how}.`, { logged: true });
       await this.remove(id);
       this.changed.fire(undefined);
     });
@@ -247,7 +247,7 @@ export class DeploymentsService implements vscode.Disposable {
     if (!e?.local) return;
     await this.remove(id);
     await e.local.process.stop();
-    log().info(`Stopped the local deployment of ${e.local.model.name} ${e.local.model.version}; port ${e.local.process.endpoint.port} is free.`);
+    log().info(`Stopped the local deployment of ${e.local.model.title}; port ${e.local.process.endpoint.port} is free.`);
     this.changed.fire(undefined);
   }
 

@@ -26,6 +26,7 @@ import {
   type ScaffoldRequest,
 } from '../../core/scaffold/plan';
 import { isClassifier, type FallbackStrategy, type ScaffoldLanguage, type ScaffoldTask } from '../../core/scaffold/spec';
+import { versionTitle } from '../../core/registry/naming';
 import type { ModelEntry, ModelVersionEntry } from '../../core/registry/types';
 import { describeRollout, readRollout } from '../../core/scaffold/flagFile';
 import type { CatalogService } from '../catalogService';
@@ -139,7 +140,7 @@ export class ScaffoldCommand {
     let preset: CatalogVersion | undefined;
     if (node?.kind === 'version') preset = (await this.versions()).find((v) => v.version.id === node.version.id);
     if (node?.kind === 'version' && !preset) {
-      void vscode.window.showWarningMessage(`MLShip: ${node.version.modelName} ${node.version.version} is not an ONNX model: the scaffold runs ONNX models or an OIP v2 endpoint.`);
+      void vscode.window.showWarningMessage(`MLShip: ${versionTitle(node.version)} is not an ONNX model: the scaffold runs ONNX models or an OIP v2 endpoint.`);
       return;
     }
     const detected = await detectLanguage();

@@ -28,6 +28,8 @@ describe('deployment presentation', () => {
     assert.equal(split.find((r) => r.label === 'Accuracy')?.description, '75 % (feedback on 30 % of predictions; model 90 % · fallback 60 %)');
     assert.equal(byLabel.Endpoint?.description, 'http://127.0.0.1:8081');
     assert.equal(statusFacts(status({ name: 'x', p95Ms: 12 })), 'v2 · p95 12.0 ms / 50.0 ms · fallback – / 5.0 % · 13 req/s');
+    // A served standalone file reports its file name as its version: shown as it is, not as `vchurn-gbt.onnx`.
+    assert.match(statusFacts(status({ name: 'x', p95Ms: 12, modelVersion: 'churn-gbt.onnx' })), /^churn-gbt\.onnx · p95/);
   });
 
   it('prints mlship status with the reason and the facts of each deployment', () => {

@@ -1,11 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compareVersions, isVersionName, splitVersionedStem, stemOf } from '../../../src/core/registry/naming';
+import { compareVersions, isVersionName, splitVersionedStem, stemOf, versionLabel, versionTitle } from '../../../src/core/registry/naming';
 
 describe('version names', () => {
   test('recognises version folders and rejects ordinary names', () => {
     for (const v of ['1', 'v2', 'V10', '1.4.0', 'version-3', 'v2-rc1', '2025-10-01', '20251001']) assert.ok(isVersionName(v), v);
     for (const n of ['models', 'credit-risk', 'latest', 'v', 'train', 'abc1']) assert.ok(!isVersionName(n), n);
+  });
+
+  test('a version reads the same for every source; a standalone file is named by its file', () => {
+    const of = (modelId: string, version: string) => ({ modelId, version, modelName: 'credit-risk' });
+    for (const [id, v] of [['mlflow:/w/mlruns:credit-risk', '2'], ['folder:/w/models/credit-risk', 'v2'], ['folder:/w/models/credit-risk', '2'], ['folder:/w/models/credit-risk', 'version-2']]) {
+      assert.equal(versionLabel(of(id as string, v as string)), 'version 2', `${id} ${v}`);
+      assert.equal(versionTitle(of(id as string, v as string)), 'credit-risk version 2');
+    }
+    assert.equal(versionLabel(of('folder:/w/models/x', '2025-10-01')), 'version 2025-10-01');
+    assert.equal(versionLabel(of('folder:/w/models/x', 'latest')), 'latest');
+    const file = { modelId: 'file:/w/models/churn-gbt.onnx', version: 'churn-gbt.onnx', modelName: 'churn-gbt' };
+    assert.equal(versionLabel(file), 'churn-gbt.onnx');
+    assert.equal(versionTitle(file), 'churn-gbt');
   });
 
   test('compares naturally, newest last', () => {

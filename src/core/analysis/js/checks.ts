@@ -3,7 +3,7 @@
 import { OTHER_VERSION_RE } from '../names';
 import type { AnalysisConfig, CheckState, PredictChecks } from '../types';
 import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, outerValue, propName, stringValue, subtree, text, unwrap, VALUE_WRAPPERS, within } from './ast';
-import { isDisplayTarget, mappingOf, pickedReturns, type Sink, type SinkKind, sinkOf, truthPick } from './sinks';
+import { comparedWithString, isDisplayTarget, mappingOf, pickedReturns, type Sink, type SinkKind, sinkOf, truthPick } from './sinks';
 import { calleeText, type Detected, type DetectEnv, jquerySettings, sdkOptionsIndex } from './detect';
 import { JQUERY_REQUESTS, SDKS, TIMEOUT_KEYS } from './libs';
 import { argsOf, type Resolver } from './resolve';
@@ -859,6 +859,9 @@ export class Checker {
     const reads = [
       ...this.window(facts.labelReads, from).filter((m) => (labels || http ? mentionsCall(child(m, 'object')) : this.idsOf(child(m, 'object') ?? m).some((x) => ranked.has(x)))),
       ...(http ? this.window(facts.answerReads, from).filter((m) => mentionsCall(child(m, 'object'))) : []),
+      // An element of a classifier's or detector's answer compared with a class name (`results[0] != "person"`) is
+      // read as its label.
+      ...(labels ? this.elementsComparedWithString(facts, t.values, from) : []),
     ];
     const patterns = labels
       ? this.window(facts.labelPatterns, from).filter((pat) => {
@@ -963,6 +966,17 @@ export class Checker {
     }
     if (surfaced) return { state: 'pass', reason: `the label is ${SURFACED[surfaced.kind]} together with its score, so the caller can act on it` };
     return { state: 'n/a', reason: logged ? 'the label is only printed: it decides nothing here' : 'the label is not used for a decision here' };
+  }
+
+  /** Elements of the answer (`results[0]`, held in `values`) compared with a string literal after `from`. */
+  private elementsComparedWithString(facts: UnitFacts, values: ReadonlySet<string>, from: number): JNode[] {
+    const ast = this.ast;
+    const out: JNode[] = [];
+    for (const id of this.window(facts.idents, from)) {
+      const sub = id.parent;
+      if (sub?.type === 'subscript_expression' && id.field === 'object' && values.has(text(ast, id)) && comparedWithString(ast, sub)) out.push(sub);
+    }
+    return out;
   }
 
   /** Whether a carrier (the arguments of a response, a returned object…) also carries a score or the raw output. */

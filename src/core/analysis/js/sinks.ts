@@ -2,7 +2,7 @@
 // response, a store (database, file, queue, cache, localStorage), a message to another thread or process, the page
 // (DOM, React state, alert), or a log. The confidence check asks this of a predicted label, the trace check of the
 // prediction itself.
-import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, paramNames, propName, text, unwrap } from './ast';
+import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, paramNames, propName, stringValue, text, unwrap } from './ast';
 
 export type SinkKind = 'branch' | 'return' | 'response' | 'store' | 'send' | 'display' | 'log';
 
@@ -379,6 +379,15 @@ function lookupPredicate(ast: Ast, cmp: JNode): boolean {
   const call = fn ? callbackCallOf(fn) : undefined;
   if (!call || argsOfCall(call)[0] !== outermost(fn as JNode)) return false;
   return LOOKUPS.test(calleeParts(ast, call).name);
+}
+
+/** Whether `n` is one side of an equality test whose other side is a non-empty string literal (`x == "person"`). */
+export function comparedWithString(ast: Ast, n: JNode): boolean {
+  const b = n.parent;
+  if (b?.type !== 'binary_expression' || !/^(?:===|!==|==|!=)$/.test(binaryOp(ast, b))) return false;
+  const other = child(b, n.field === 'left' ? 'right' : 'left');
+  const value = other ? stringValue(ast, unwrap(other)) : undefined;
+  return value !== undefined && value !== '';
 }
 
 function binaryOp(ast: Ast, b: JNode): string {

@@ -85,7 +85,7 @@ export function localDeploymentConfig(m: ServableModel, endpoint: ServeEndpoint,
 export function manifestSnippet(config: DeploymentConfig): string {
   const lines = [
     'deployments:',
-    `  - name: ${JSON.stringify(config.name.replace(/ \(local\)$/, '-local'))}`,
+    `  - name: ${JSON.stringify(config.name.replace(/ \(local\)$/, ' local'))}`,
     ...(config.model ? [`    model: ${config.model}`] : []),
     ...(config.baseline ? [`    baseline: ${config.baseline}`] : []),
     `    inference: { protocol: oip-v2, url: ${config.inference?.url}, model: ${JSON.stringify(config.inference?.model)} }`,

@@ -47,7 +47,7 @@ describe('default baseline', () => {
       assert.equal(v?.metadata?.metadata['training_data'], 'data/credit-risk/applications-2025-10.parquet');
       assert.deepEqual(v?.lineage.map((l) => [l.label, l.relPath, Boolean(l.snapshotId)]), [['training data (model metadata)', 'data/credit-risk/applications-2025-10.parquet', true]]);
       const b = defaultBaseline(c, snapshot(c, 'data/credit-risk/applications-2025-11.parquet'), undefined);
-      assert.equal(b?.reason, 'training data of scorer scorer.onnx');
+      assert.equal(b?.reason, 'training data of scorer');
     });
   });
 });

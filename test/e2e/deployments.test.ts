@@ -79,7 +79,7 @@ describe('Deployments in code-server', () => {
     url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(await toast.innerText())?.[1] ?? '';
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
     const deployments = view(page, 'Deployments');
-    const node = row(deployments, /credit-risk version 2 \(local\)/);
+    const node = row(deployments, /credit-risk v2 \(local\)/);
     await node.waitFor({ timeout: 30_000 });
     await page.waitForFunction((el) => /Healthy/.test(el?.textContent ?? ''), await node.elementHandle(), { timeout: 30_000 });
     assert.match(await node.innerText(), /Healthy/);
@@ -88,7 +88,7 @@ describe('Deployments in code-server', () => {
 
   test("a deployment row's tooltip stays open while polls update the rows under it", async () => {
     const deployments = view(page, 'Deployments');
-    const node = row(deployments, /credit-risk version 2 \(local\)/);
+    const node = row(deployments, /credit-risk v2 \(local\)/);
     // Serve Model Locally reveals the new deployment expanded: the time of its last check is on the row under it.
     const checked = row(deployments, /^Checked/);
     await page.waitForFunction((el) => /\d{2}:\d{2}:\d{2}/.test(el?.textContent ?? ''), await checked.elementHandle(), { timeout: 15_000 });
@@ -97,10 +97,10 @@ describe('Deployments in code-server', () => {
     const checkedBefore = await checked.innerText();
     const rowBefore = await node.innerText();
     await node.locator('.label-name').hover();
-    const hover = page.locator('.workbench-hover', { hasText: 'credit-risk version 2 (local)' });
+    const hover = page.locator('.workbench-hover', { hasText: 'credit-risk v2 (local)' });
     await hover.waitFor({ timeout: 10_000 });
     const shown = await hover.elementHandle();
-    assert.match(await hover.innerText(), /credit-risk version 2 \(local\) — Healthy[\s\S]*http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(await hover.innerText(), /credit-risk v2 \(local\) — Healthy[\s\S]*http:\/\/127\.0\.0\.1:\d+/);
     // Four polls at the local deployment's 2 s interval: the Checked row is redrawn, the hovered row is not.
     await page.waitForTimeout(8_500);
     assert.notEqual(await checked.innerText(), checkedBefore, 'the deployment was polled while the tooltip was open');
@@ -113,7 +113,7 @@ describe('Deployments in code-server', () => {
 
   test('a selected deployment row in a narrow sidebar keeps its name: one inline action, the rest in its context menu', async () => {
     const deployments = view(page, 'Deployments');
-    const node = row(deployments, /credit-risk version 2 \(local\)/);
+    const node = row(deployments, /credit-risk v2 \(local\)/);
     const wide = await setSidebarWidth(page, 250);
     try {
       await node.click();
@@ -144,11 +144,11 @@ describe('Deployments in code-server', () => {
       const res = await fetch(`${url}/v2/models/credit-risk/infer`, { method: 'POST', body: JSON.stringify({ id: `e2e-${i}`, inputs: [{ name: 'float_input', shape: [1, 6], datatype: 'FP32', data: r }] }) });
       assert.equal(res.status, 200);
     }
-    const node = row(view(page, 'Deployments'), /credit-risk version 2 \(local\)/);
+    const node = row(view(page, 'Deployments'), /credit-risk v2 \(local\)/);
     await page.waitForFunction((el) => /p95 \d+(\.\d+)? ms \/ 50\.0 ms/.test(el?.textContent ?? ''), await node.elementHandle(), { timeout: 30_000 });
     const text = await node.innerText();
     assert.match(text, /Healthy · v2 · p95 [\d.]+ ms \/ 50\.0 ms/);
-    await expand(view(page, 'Deployments'), /credit-risk version 2 \(local\)/);
+    await expand(view(page, 'Deployments'), /credit-risk v2 \(local\)/);
     await row(view(page, 'Deployments'), /^Latency/).waitFor();
     assert.match(await row(view(page, 'Deployments'), /^Latency/).innerText(), /p95 [\d.]+ ms \/ 50\.0 ms/);
     assert.match(await row(view(page, 'Deployments'), /^Endpoint/).innerText(), new RegExp(url.replace(/[.]/g, '\\.')));
@@ -179,7 +179,7 @@ describe('Deployments in code-server', () => {
     await answerInput(page, /^And for at most this many seconds/, '20');
     await answerInput(page, /^Shift columns to rehearse drift/, 'income*1.4');
     await pick(page, /Feedback for 30 %/);
-    const done = page.locator('.notification-toast', { hasText: /replay to credit-risk version 2 \(local\) done — sent 120, answered 120, failed 0, feedback \d+/ });
+    const done = page.locator('.notification-toast', { hasText: /replay to credit-risk v2 \(local\) done — sent 120, answered 120, failed 0, feedback \d+/ });
     await done.waitFor({ timeout: 90_000 });
     const deployments = view(page, 'Deployments');
     const accuracy = row(deployments, /^Accuracy/);
@@ -190,10 +190,10 @@ describe('Deployments in code-server', () => {
 
   test('Open Dashboard opens the dashboard webview with live p95 against the budget and accuracy from feedback', async () => {
     const deployments = view(page, 'Deployments');
-    await row(deployments, /credit-risk version 2 \(local\)/).click();
+    await row(deployments, /credit-risk v2 \(local\)/).click();
     await vs.runCommand('MLShip: Open Dashboard');
     const dashboard = activeWebview(page);
-    await dashboard.locator('h1', { hasText: 'credit-risk version 2 (local)' }).waitFor({ timeout: 30_000 });
+    await dashboard.locator('h1', { hasText: 'credit-risk v2 (local)' }).waitFor({ timeout: 30_000 });
     await dashboard.locator('#chart-latency canvas').waitFor({ timeout: 30_000 });
     assert.match(await dashboard.locator('.card[data-card="p95 latency"] .card-value').innerText(), /^[\d.]+ ms \/ 50\.0 ms$/);
     assert.match(await dashboard.locator('.card[data-card="Accuracy (feedback)"] .card-value').innerText(), /^\d+ % · [\d.]+ % with feedback$/);
@@ -235,7 +235,7 @@ describe('Deployments in code-server', () => {
   });
 
   test('polling stops when the Deployments view is closed and starts again when it is shown', async () => {
-    await page.locator('.tab', { hasText: /credit-risk version 2 \(local\) dashboard/ }).locator('.codicon-close').click();
+    await page.locator('.tab', { hasText: /credit-risk v2 \(local\) dashboard/ }).locator('.codicon-close').click();
     // Another view container in the side bar: the Deployments view is no longer visible.
     await page.getByRole('tab', { name: /^Explorer/ }).click();
     await page.locator('.panel .view-line', { hasText: 'Deployment polling stopped (no Deployments view or dashboard open)' }).waitFor({ timeout: 15_000 });
@@ -262,7 +262,7 @@ describe('Deployments in code-server', () => {
     await vs.runCommand('MLShip: Stop Local Deployment');
     const deployments = view(page, 'Deployments');
     await row(deployments, /credit-risk-prod/).waitFor({ timeout: 15_000 });
-    await row(deployments, /credit-risk version 2 \(local\)/).waitFor({ state: 'detached', timeout: 30_000 });
+    await row(deployments, /credit-risk v2 \(local\)/).waitFor({ state: 'detached', timeout: 30_000 });
     await page.locator('.statusbar-item', { hasText: /Stopped credit-risk version 2; port \d+ is free/ }).waitFor({ timeout: 15_000 });
     await assert.rejects(fetch(`${url}/v2/health/live`));
     await vs.screenshot('25-deployments-local-stopped');

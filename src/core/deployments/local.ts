@@ -5,7 +5,7 @@ import type { DeploymentConfig } from '../config/manifest';
 import type { ModelMetadata } from '../formats/types';
 import { parseFeatureNames } from '../inference/inputs';
 import { baselineOf, classLabelsOf, featureNamesOf } from '../registry/resolve';
-import { versionTitle } from '../registry/naming';
+import { isStandalone, shortVersion, versionTitle } from '../registry/naming';
 import type { ModelVersionEntry } from '../registry/types';
 import type { ServeEndpoint, ServeOptions } from '../../shared/serve';
 
@@ -15,6 +15,8 @@ export interface ServableModel {
   version: string;
   /** The model and version as people read them (`credit-risk version 2`, `churn-gbt`; see `versionTitle`). */
   title: string;
+  /** A standalone model file, its model's only version (named by the model alone). */
+  standalone?: boolean;
   modelFile: string;
   featureNames?: string[];
   classLabels?: string[];
@@ -30,13 +32,13 @@ export function servableFromVersion(v: ModelVersionEntry): ServableModel | { pro
   const featureNames = featureNamesOf(v);
   const classLabels = classLabelsOf(v);
   const baseline = baselineOf(v);
-  return { name: v.modelName, version: v.version, title: versionTitle(v), modelFile: v.modelFile, reference: v.reference, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}), ...(baseline ? { baseline } : {}) };
+  return { name: v.modelName, version: v.version, title: versionTitle(v), ...(isStandalone(v) ? { standalone: true } : {}), modelFile: v.modelFile, reference: v.reference, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}), ...(baseline ? { baseline } : {}) };
 }
 
 export function servableFromOnnx(path: string, metadata: ModelMetadata, name: string): ServableModel {
   const featureNames = parseFeatureNames(metadata.metadata);
   const classLabels = parseFeatureNames(metadata.metadata.class_labels);
-  return { name, version: '1', title: name, modelFile: path, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}) };
+  return { name, version: '1', title: name, standalone: true, modelFile: path, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}) };
 }
 
 /** A file-name-safe slug. */
@@ -61,9 +63,9 @@ export function serveOptionsFor(m: ServableModel, options: { port?: number; logD
   };
 }
 
-/** The name a local deployment is shown under. */
-export function localDeploymentName(m: Pick<ServableModel, 'title'>): string {
-  return `${m.title} (local)`;
+/** The name a local deployment is shown under, short enough for a narrow sidebar's row: `credit-risk v2 (local)`. */
+export function localDeploymentName(m: Pick<ServableModel, 'name' | 'version' | 'standalone'>): string {
+  return `${m.name}${m.standalone ? '' : ` ${shortVersion(m.version)}`} (local)`;
 }
 
 /** The deployment config of a running local server, for the monitor and the view. */

@@ -1,7 +1,7 @@
 // Deployments in words: the one-liners of the tree and status bar, `mlship status` text, and the plain-text
 // dashboard (the fallback where no webview is shown). Built from DeploymentStatus and DashboardData.
 import { NOT_CHECKED, qualityByPath, STATE_LABEL, type DashboardData, type DashboardDrift, type DeploymentStatus, type Series } from '../../shared/deployments';
-import { versionNumber } from '../registry/naming';
+import { shortVersion } from '../registry/naming';
 import { formatMs } from '../stats/latency';
 import { rowTooltip } from './tooltip';
 
@@ -37,12 +37,6 @@ export function driftText(s: DeploymentStatus): string {
 export function fallbackText(s: DeploymentStatus): string {
   const limit = s.checks.find((c) => c.budget === 'fallback_rate')?.limit;
   return `fallback ${pct(s.fallbackRate)}${limit !== undefined ? ` / ${pct(limit)}` : ''}`;
-}
-
-/** A version in a line of facts: `v2` for 2, v2 or version-2; a name that is not a version as it is (`churn-gbt.onnx`). */
-function shortVersion(v: string): string {
-  const n = versionNumber(v);
-  return n === undefined ? v : `v${n}`;
 }
 
 /** The facts of a status on one line (tree description, status lines). */

@@ -10,11 +10,17 @@ export function isVersionName(name: string): boolean {
 /**
  * How a model version is named to people, the same for every source: `version 2` for MLflow's 2 and for a folder's
  * 2, v2, 1.4.0 or 2025-10-01; a folder named otherwise as it is (`latest`). A standalone model file is its model's
- * only version, named by its file (`churn-gbt.onnx`): the catalog's ids of those start with `file:`.
+ * only version, named by its file (`churn-gbt.onnx`).
  */
 export function versionLabel(v: { version: string; modelId: string }): string {
-  const n = v.modelId.startsWith('file:') ? undefined : versionNumber(v.version);
+  const n = isStandalone(v) ? undefined : versionNumber(v.version);
   return n === undefined ? v.version : `version ${n}`;
+}
+
+/** A version where room is short (a deployment's row, a line of facts): `v2` for 2, v2 or version-2; other names as they are. */
+export function shortVersion(name: string): string {
+  const n = versionNumber(name);
+  return n === undefined ? name : `v${n}`;
 }
 
 /** What a version name numbers: `2` for 2, v2 or version-2, `2025-10-01` for itself; undefined for other names. */
@@ -24,7 +30,12 @@ export function versionNumber(name: string): string | undefined {
 
 /** A model version in a sentence: `credit-risk version 2`; a standalone file by its model's name alone (`churn-gbt`). */
 export function versionTitle(v: { modelName: string; version: string; modelId: string }): string {
-  return v.modelId.startsWith('file:') ? v.modelName : `${v.modelName} ${versionLabel(v)}`;
+  return isStandalone(v) ? v.modelName : `${v.modelName} ${versionLabel(v)}`;
+}
+
+/** A version of a standalone model file (the catalog's ids of those start with `file:`), its model's only version. */
+export function isStandalone(v: { modelId: string }): boolean {
+  return v.modelId.startsWith('file:');
 }
 
 /** Compares version-ish strings naturally: v10 > v9, 1.10 > 1.9, 2025-11 > 2025-10. */

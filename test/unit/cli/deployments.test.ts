@@ -45,7 +45,7 @@ describe('mlship serve', () => {
     const r = await finished;
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /Serving credit-risk version 2 \(.*model\.onnx\) on http:\/\/127\.0\.0\.1:\d+/);
-    assert.match(r.out, /deployments:\n {2}- name: "credit-risk version 2 local"\n {4}model: models:\/credit-risk@champion\n/);
+    assert.match(r.out, /deployments:\n {2}- name: "credit-risk v2 local"\n {4}model: models:\/credit-risk@champion\n/);
     assert.match(r.out, /baseline: data\/credit-risk\/applications-2025-10\.parquet/);
     assert.match(r.out, /batching: {4}up to 4 rows per run/);
     assert.match(r.out, /Stopped; port \d+ is free/);

@@ -595,6 +595,19 @@ export function paramNames(ast: Ast, fn: JNode): string[] {
   return paramNodes(fn).map((p) => child(p, 'pattern') ?? p).filter((p) => p.type === 'identifier').map((p) => text(ast, p));
 }
 
+/**
+ * An error-first call that answers (`k(null, value)`, `k(undefined, value)`, `k` a plain name): the name it calls and
+ * its null error argument; undefined for any other call.
+ */
+export function errorFirstAnswer(ast: Ast, call: JNode): { param: string; error: JNode } | undefined {
+  const f = child(call, 'function');
+  if (f?.type !== 'identifier') return undefined;
+  const args = child(call, 'arguments');
+  const error = args ? firstNamed(args) : undefined;
+  if (!error || (error.type !== 'null' && error.type !== 'undefined')) return undefined;
+  return { param: text(ast, f), error };
+}
+
 /** Text of a string literal's contents (escape sequences kept raw), or undefined. */
 export function stringValue(ast: Ast, n: JNode): string | undefined {
   if (n.type !== 'string') return undefined;

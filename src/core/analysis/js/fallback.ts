@@ -2,7 +2,7 @@
 // parameters (to pass them on), whether it answers through a response object (Express/Next.js `res`), and a
 // placeholder of what it returns (from its declared type, else from what its return statements build).
 import { jsDefaultForExpression, jsDefaultForType, jsFallbackName, jsObjectTypeDefaults } from '../../scaffold/idioms';
-import { type Ast, child, enclosingFunction, type JNode, namedKids, paramNames, paramNodes, propName, stringValue, subtree, text, unwrap } from './ast';
+import { type Ast, child, enclosingFunction, errorFirstAnswer, type JNode, namedKids, paramNames, paramNodes, propName, stringValue, subtree, text, unwrap } from './ast';
 
 export interface JsFunction {
   node: JNode;
@@ -90,11 +90,10 @@ function continuationOf(ast: Ast, fn: JNode, body: JNode): JsFunction['continuat
   let found: JsFunction['continuation'];
   for (const n of subtree(ast, body)) {
     if (n.type !== 'call_expression') continue;
-    const f = child(n, 'function');
-    if (f?.type !== 'identifier' || !params.has(text(ast, f)) || shadows(n, text(ast, f))) continue;
-    const [first, value] = namedKids(child(n, 'arguments') ?? n);
-    if (!first || !value || !/^(?:null|undefined)$/.test(text(ast, first))) continue;
-    found = { param: text(ast, f), value };
+    const answer = errorFirstAnswer(ast, n);
+    if (!answer || !params.has(answer.param) || shadows(n, answer.param)) continue;
+    const value = namedKids(child(n, 'arguments') ?? n)[1];
+    if (value) found = { param: answer.param, value };
   }
   return found;
 }

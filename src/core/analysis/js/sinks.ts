@@ -2,7 +2,7 @@
 // response, a store (database, file, queue, cache, localStorage), a message to another thread or process, the page
 // (DOM, React state, alert), or a log. The confidence check asks this of a predicted label, the trace check of the
 // prediction itself.
-import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, paramNames, propName, stringValue, text, unwrap } from './ast';
+import { type Ast, child, enclosingFunction, errorFirstAnswer, FUNCTION_TYPES, type JNode, paramNames, propName, stringValue, text, unwrap } from './ast';
 
 export type SinkKind = 'branch' | 'return' | 'response' | 'store' | 'send' | 'display' | 'log';
 
@@ -412,12 +412,9 @@ function argsOfCall(call: JNode): JNode[] {
  * function around the call (the nearest one that declares the name).
  */
 function answersThroughContinuation(ast: Ast, call: JNode, arg: JNode): boolean {
-  const f = child(call, 'function');
-  if (f?.type !== 'identifier') return false;
-  const first = (child(call, 'arguments')?.children ?? []).find((c) => c.named && c.type !== 'comment');
-  if (!first || first === arg || (first.type !== 'null' && first.type !== 'undefined')) return false;
-  const name = text(ast, f);
-  for (let fn = enclosingFunction(call); fn; fn = enclosingFunction(fn)) if (paramNames(ast, fn).includes(name)) return true;
+  const answer = errorFirstAnswer(ast, call);
+  if (!answer || answer.error === arg) return false;
+  for (let fn = enclosingFunction(call); fn; fn = enclosingFunction(fn)) if (paramNames(ast, fn).includes(answer.param)) return true;
   return false;
 }
 

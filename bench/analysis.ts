@@ -480,13 +480,14 @@ function incrementalEdits(source: string, edits: number, seed: number, lang: Lan
   // Warm-up, as for every other figure here (see `warmUp`): V8 optimizes the reanalysis's code only after it has run a
   // while. Edits of another seed, of the same kind, are reanalyzed for at least `WARM_MS`; the first `edits` of them
   // are kept as the figure before warm-up.
-  const cold: number[] = [];
+  const warming: number[] = [];
   const t = performance.now();
-  for (let k = 1; cold.length < edits + 5 || performance.now() - t < WARM_MS; k++) cold.push(...reanalyses(source, editsOf(source, edits + 5, seed + 1000 * k, undo), lang, undo));
+  for (let k = 1; warming.length < edits + 5 || performance.now() - t < WARM_MS; k++) warming.push(...reanalyses(source, editsOf(source, edits + 5, seed + 1000 * k, undo), lang, undo));
+  const cold = recorded(warming.slice(0, edits + 5));
 
   // Pass 1: the reanalyses, as the language server makes them (each analysis keeps what the next one reuses).
   const inc = reanalyses(source, made, lang, undo);
-  if (!peers) return { inc: recorded(inc), cold: recorded(cold.slice(0, edits + 5)), full: [], reparse: [] };
+  if (!peers) return { inc: recorded(inc), cold, full: [], reparse: [] };
 
   // Pass 2: the peers of the same edits.
   const full: number[] = [];
@@ -506,7 +507,7 @@ function incrementalEdits(source: string, edits: number, seed: number, lang: Lan
     full.push(time(() => engine.analyzeSource(next, lang, engine.DEFAULT_CONFIG).tree.delete()));
   }
   before.delete();
-  return { inc: recorded(inc), cold: recorded(cold.slice(0, edits + 5)), full: recorded(full), reparse: recorded(reparse) };
+  return { inc: recorded(inc), cold, full: recorded(full), reparse: recorded(reparse) };
 }
 
 /** How long the reanalysis warms up before it is timed (as `warmUp`'s `ms`). */

@@ -482,6 +482,50 @@ describe('JS/TS analysis shortcuts', () => {
     assert.ok(readers.every((n) => n > 0), `statements reading the whole program: ${readers.join(' ')}`);
   });
 
+  test('a default timeout set in a statement no call reaches by name ($.ajaxSetup, axios.defaults): the selection, a one-shot and a reanalysis after an edit read it as the whole file does', () => {
+    const filler = Array.from({ length: 30 }, (_, i) => `export function helper${i}(a) {\n  return a + ${i};\n}\n`).join('');
+    const cases = [
+      { setup: '$.ajaxSetup({ timeout: 3000 });\n', unset: '$.ajaxSetup({ cache: false });\n', call: "const data = await $.post('/predict', { x });" },
+      { setup: "import axios from 'axios';\naxios.defaults.timeout = 3000;\n", unset: "import axios from 'axios';\naxios.defaults.baseURL = '/api';\n", call: "const { data } = await axios.post('/predict', { x });" },
+    ];
+    const score = (call: string, k: string): string =>
+      `export async function score(x) {\n  try {\n    ${call}\n    return { label: data.label, score: data.score${k} };\n  } catch {\n    return { label: null, score: 0 };\n  }\n}\n`;
+    for (const { setup, unset, call } of cases) {
+      for (const [head, timeout] of [[setup, 'pass'], [unset, 'fail']] as const) {
+        const text = `${head}${filler}${score(call, '')}`;
+        const next = `${head}${filler}${score(call, ' ')}`;
+        const tree = parse(text, 'typescript');
+        const whole = runAnalysis(tree, text, DEFAULT_CONFIG);
+        const selected = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
+        const oneShot = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true, oneShot: true });
+        assert.equal(whole?.calls[0]?.checks.timeout, timeout, `${head}: the whole file`);
+        assert.ok(same(selected, whole) && same(oneShot, whole), `${head}: the selection reads what the whole file says`);
+        const { incremental, fresh, tree: edited } = reanalyzed(tree, text, next, selected?.snapshot);
+        edited.delete();
+        assert.equal(fresh?.calls[0]?.checks.timeout, timeout);
+        assert.ok(same(incremental, fresh), `${head}: after an edit of the scoring function`);
+      }
+    }
+  });
+
+  test('a statement copied for a file-wide fact it holds (a response read as bytes) is copied alone after an edit elsewhere, not with what its names lead to', () => {
+    // The download reads helpers only it uses; the edit changes the scoring function, which reaches none of them.
+    const helpers = Array.from({ length: 20 }, (_, i) => `export function part${i}(a) {\n  return a + ${i};\n}\n`).join('');
+    const download = `export async function download(url) {\n  const bytes = await (await fetch(url)).arrayBuffer();\n  return [${Array.from({ length: 20 }, (_, i) => `part${i}(bytes)`).join(', ')}];\n}\n`;
+    const score = (k: string): string =>
+      `export async function score(x) {\n  try {\n    const res = await fetch('/predict', { method: 'POST', body: JSON.stringify({ x }), signal: AbortSignal.timeout(2000) });\n    const out = await res.json();\n    return { label: out.label, score: out.score${k} };\n  } catch {\n    return { label: null, score: 0 };\n  }\n}\n`;
+    const text = `${helpers}${download}${score('')}`;
+    const next = `${helpers}${download}${score(' ')}`;
+    const tree = parse(text, 'typescript');
+    const first = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
+    const { incremental, fresh, tree: edited } = reanalyzed(tree, text, next, first?.snapshot);
+    edited.delete();
+    assert.ok(same(incremental, fresh));
+    const copied = (a: typeof incremental): string[] => (a?.ast.root.children ?? []).filter((c) => !a?.ast.skipped.has(c)).map((c) => /(?:function|const|let)\s+(\w+)/.exec(a?.ast.source.slice(c.start, c.end) ?? '')?.[1] ?? c.type);
+    assert.ok(copied(fresh).includes('part7'), `a fresh analysis copies what the download reads: ${copied(fresh).join(' ')}`);
+    assert.deepEqual(copied(incremental), ['download', 'score']);
+  });
+
   test('a statement whose edit adds a prediction reads facts of the whole program held by a function it does not reach (a version recorded, a score compared to a threshold): equal to a fresh analysis', () => {
     // Before the edit the statement holds no prediction (it read nothing of the whole program); after it, its top-level
     // prediction's check reads the facts of the whole program, which a function the edited statement does not reach by

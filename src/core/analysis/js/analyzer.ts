@@ -507,7 +507,9 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         if (st.type !== old.type) return false;
         const seed = { before: hasOffsetIn(prev.offsets, old), after: hasOffsetIn(offsets, st) };
         if (sameInfo(infos[i] as StatementInfo, prev.infos[i] as StatementInfo) && seed.before === seed.after) return true;
-        // One statement's names changed (a rename): the selection is compared with the one before around it only.
+        // One statement's names changed (a rename): the selection is compared with the one before around it only
+        // (unless it came to hold a file-wide fact or lost one: those are selected whatever they reach).
+        if ((infos[i] as StatementInfo).fileWide !== (prev.infos[i] as StatementInfo).fileWide) return false;
         return changed.length === 1 && sameSelection(infos, prev.infos[i] as StatementInfo, i, keptBefore, seed, isRoot(st));
       });
       kept = selectedAsBefore ? keptBefore : selectStatements(statements, infos, offsets);
@@ -586,6 +588,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       // responses read as bytes).
       // A statement that holds no call (an import, `module.exports = …`, a constant) has nothing of its own to check.
       const seeds: number[] = [];
+      /** Clean statements copied for the file-wide facts they hold alone (read off their own nodes, see `readsFileWideFact`). */
+      const facts: number[] = [];
       // Checks of top-level code (and of calls made from it) read the facts of the whole program: a statement whose
       // last analysis read them is analyzed with the whole selection; the others with what they reach, and again with
       // the whole selection should a check read them after all (see `programFactsRead`).
@@ -597,10 +601,10 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
           seeds.push(i);
           const old = moved.has(i) ? moved.oldStart(i) : prev.statements[statementAt(prev.statements, (statements[i] as Statement).start)]?.start;
           whole ||= old !== undefined && prev.programReaders.has(old);
-        } else if (readsFileWideFact(inf)) seeds.push(i);
+        } else if (readsFileWideFact(inf)) facts.push(i);
       }
       if (!whole) {
-        copy = reachableStatements(statements, infos, seeds, true);
+        copy = reachableStatements(statements, infos, seeds, true, facts);
         partial = copy.size < kept.size;
       }
       reuse = (_type, start) => {

@@ -289,7 +289,7 @@ export function info(source: string, s: Statement): StatementInfo {
   }
   const callable = !isImport && (!/^(?:lexical|variable)_declaration$/.test(s.type) || CALLABLE_RE.test(text));
   const mayCall = !isImport && /[(`]/.test(text);
-  const fileWide = (tokens.has('defaults') && tokens.has('timeout')) || tokens.has('arrayBuffer') || tokens.has('blob');
+  const fileWide = (tokens.has('defaults') && tokens.has('timeout')) || tokens.has('ajaxSetup') || tokens.has('arrayBuffer') || tokens.has('blob');
   return { isImport, tokens, assigns, provides, callable, mayCall, fileWide };
 }
 
@@ -298,7 +298,9 @@ export function info(source: string, s: Statement): StatementInfo {
  * `reachableStatements`).
  */
 export function selectStatements(statements: Statement[], infos: StatementInfo[], offsets: number[]): Set<number> {
-  return reachableStatements(statements, infos, seedStatements(statements, offsets));
+  const facts: number[] = [];
+  for (let i = 0; i < infos.length; i++) if ((infos[i] as StatementInfo).fileWide) facts.push(i);
+  return reachableStatements(statements, infos, seedStatements(statements, offsets), false, facts);
 }
 
 /** The indexes of the statements that hold a candidate offset (both lists ascend). */
@@ -317,9 +319,9 @@ export function seedStatements(statements: readonly Statement[], offsets: readon
  * that assign names the kept ones use, and those that use names the kept ones provide. With `narrow`, a statement
  * taken in only because a kept one uses what it assigns passes on what it uses, but its own users only when it may
  * define a function (its callers decide its parameters' values): that is the analysis of the seeds alone (after an
- * edit), not of everything the kept statements hold.
+ * edit), not of everything the kept statements hold. The statements `alone` are kept too, without what they reach.
  */
-export function reachableStatements(statements: Statement[], infos: StatementInfo[], seeds: Iterable<number>, narrow = false): Set<number> {
+export function reachableStatements(statements: Statement[], infos: StatementInfo[], seeds: Iterable<number>, narrow = false, alone: Iterable<number> = NONE): Set<number> {
   const keep = new Set<number>(seeds);
   /** Kept statements whose users are kept too. */
   const full = narrow ? new Set<number>(keep) : keep;
@@ -362,6 +364,7 @@ export function reachableStatements(statements: Statement[], infos: StatementInf
     }
     absorb(i);
   }
+  for (const i of alone) keep.add(i);
   return keep;
 }
 
@@ -532,8 +535,10 @@ export function sameInfo(a: StatementInfo, b: StatementInfo): boolean {
 }
 
 /**
- * Whether a statement holds a fact some checks look up by name anywhere in the file: `x.defaults.timeout = …` (a
- * default timeout) or a response read as bytes (`res.arrayBuffer()`, a download, not a prediction).
+ * Whether a statement holds a fact some checks look up by name anywhere in the file: `x.defaults.timeout = …` or
+ * `$.ajaxSetup({ timeout })` (a default timeout), or a response read as bytes (`res.arrayBuffer()`, a download, not a
+ * prediction). Such a statement is selected wherever it is, and copied for its own nodes: the checks read them alone,
+ * not what its names lead to.
  */
 export function readsFileWideFact(inf: StatementInfo): boolean {
   // Read off the statement's names once, when its info is made (infos of unchanged statements carry over edits).

@@ -1,7 +1,8 @@
 // Reanalysis latency through the language server process (src/server/server.ts built as it ships, see
 // engine-bundle.ts; over stdio), as an editor sees it: the time from sending a one-line `didChange` of the benchmark's
 // 2,000-line TypeScript (and Python) file to receiving the `publishDiagnostics` of that version, minus the server's
-// 60 ms debounce. Each edit is undone (and that reanalysis awaited, not timed) before the next. The peer is the
+// 60 ms debounce. Each edit is undone (and that reanalysis awaited, not timed) before the next, after a warm-up as
+// long as the peer's (edits of another seed for `WARM_MS` of reanalysis, see `editsThrough`). The peer is the
 // engine's own incremental reanalysis of the same edits in this process (bench/analysis.ts, the same bundle): what
 // the server adds to it is the protocol (the document update, the diagnostics sent and read) and its event loop.
 // Run standalone: node --import tsx bench/lsp.ts  (writes bench/results/lsp.json)
@@ -16,13 +17,14 @@ import {
 } from 'vscode-languageserver-protocol';
 import { StatusNotification } from '../src/shared/lsp';
 import { mulberry32 } from '../src/core/util/random';
-import { engineReanalysis, generateSource, oneLineEdit } from './analysis';
+import { engineReanalysis, generateSource, oneLineEdit, WARM_MS } from './analysis';
 import { buildShipped, SHIPPED_BUILD } from './engine-bundle';
 import { median, printFigures, quantile, type BenchFigure } from './figures';
 
 const ROOT = resolve(__dirname, '..');
 /** The server's debounce after a change (src/server/server.ts `schedule`). */
 const DEBOUNCE_MS = 60;
+/** The fewest edits the server warms up with (see `editsThrough`). */
 const WARM_UP = 30;
 
 interface Server {
@@ -74,23 +76,33 @@ async function change(s: Server, uri: string, version: number, row: number, colu
   return performance.now() - t;
 }
 
-/** `edits` one-line edits of `source`, each undone, sent to the server: the time of each edit's round trip. */
+/**
+ * `edits` one-line edits of `source`, each undone, sent to the server: the time of each edit's round trip. The server
+ * warms up first as the engine's peer does (bench/analysis.ts `WARM_MS`): edits of another seed, not timed, until their
+ * round trips minus the debounce (edit and undo) add up to `WARM_MS`, and at least `WARM_UP` of them.
+ */
 export async function editsThrough(server: Server, source: string, languageId: string, edits: number, seed: number): Promise<number[]> {
   const uri = `file:///bench/edited.${languageId === 'python' ? 'py' : 'ts'}`;
   const open = server.published(uri, 1);
   await server.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text: source } });
   await open;
-  const rng = mulberry32(seed);
-  const times: number[] = [];
   let version = 1;
-  // The first WARM_UP edits let V8 compile the server's code in its optimizing tier; they are not timed.
-  for (let i = 0; i < edits + WARM_UP; i++) {
-    const e = oneLineEdit(source, rng, i);
+  /** One edit made and undone: the edit's round trip and the undo's, each minus the debounce. */
+  const editAndUndo = async (e: ReturnType<typeof oneLineEdit>): Promise<[number, number]> => {
     version += 2;
     const t = await change(server, uri, version - 1, e.row, e.column, e.removed, e.inserted);
-    await change(server, uri, version, e.row, e.column, e.inserted.length, source.slice(e.startIndex, e.startIndex + e.removed));
-    if (i >= WARM_UP) times.push(t - DEBOUNCE_MS);
+    const u = await change(server, uri, version, e.row, e.column, e.inserted.length, source.slice(e.startIndex, e.startIndex + e.removed));
+    return [t - DEBOUNCE_MS, u - DEBOUNCE_MS];
+  };
+  const warming = mulberry32(seed + 1000);
+  let warm = 0;
+  for (let i = 0; i < WARM_UP || warm < WARM_MS; i++) {
+    const [t, u] = await editAndUndo(oneLineEdit(source, warming, i));
+    warm += t + u;
   }
+  const rng = mulberry32(seed);
+  const times: number[] = [];
+  for (let i = 0; i < edits; i++) times.push((await editAndUndo(oneLineEdit(source, rng, i)))[0]);
   return times;
 }
 

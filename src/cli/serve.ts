@@ -87,7 +87,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     const rel = (p: string | undefined): string => (p ? relative(io.cwd, p) || p : 'off');
     io.stdout(
       [
-        `Serving ${name} version ${model.version} (${relative(io.cwd, model.modelFile)}) on ${e.url}`,
+        `Serving ${name === model.name ? model.title : `${model.title} as ${name}`} (${relative(io.cwd, model.modelFile)}) on ${e.url}`,
         `  infer:       POST ${e.url}/v2/models/${encodeURIComponent(name)}/infer`,
         `  metadata:    GET  ${e.url}/v2/models/${encodeURIComponent(name)}`,
         `  metrics:     GET  ${e.metricsUrl}`,

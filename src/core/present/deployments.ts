@@ -1,7 +1,7 @@
 // Deployments in words: the one-liners of the tree and status bar, `mlship status` text, and the plain-text
 // dashboard (the fallback where no webview is shown). Built from DeploymentStatus and DashboardData.
 import { NOT_CHECKED, qualityByPath, STATE_LABEL, type DashboardData, type DashboardDrift, type DeploymentStatus, type Series } from '../../shared/deployments';
-import { shortVersion } from '../registry/naming';
+import { namedVersion, shortVersion } from '../registry/naming';
 import { formatMs } from '../stats/latency';
 import { rowTooltip } from './tooltip';
 
@@ -53,7 +53,7 @@ export function statusReport(statuses: readonly DeploymentStatus[]): string {
   for (const s of statuses) {
     lines.push(`${s.name.padEnd(width)}  ${STATE_LABEL[s.state]} — ${s.reason}`);
     const facts = [
-      s.model ? `model ${s.model}${s.modelVersion ? ` (version ${s.modelVersion})` : ''}` : s.modelVersion ? `version ${s.modelVersion}` : undefined,
+      s.model ? `model ${s.model}${s.modelVersion ? ` (${namedVersion(s.modelVersion)})` : ''}` : s.modelVersion ? namedVersion(s.modelVersion) : undefined,
       p95VsBudget(s),
       fallbackText(s),
       driftText(s),
@@ -100,7 +100,7 @@ export function dashboardText(s: DeploymentStatus, d: DashboardData): string {
     `${STATE_LABEL[s.state]} — ${s.reason}`,
     ...s.reasons.slice(1).map((r) => `- also: ${r}`),
     '',
-    `Checked ${s.checkedAt}${s.url ? ` · ${s.url}` : ''}${s.model ? ` · model ${s.model}` : ''}${s.modelVersion ? ` (version ${s.modelVersion})` : ''}`,
+    `Checked ${s.checkedAt}${s.url ? ` · ${s.url}` : ''}${s.model ? ` · model ${s.model}` : ''}${s.modelVersion ? ` (${namedVersion(s.modelVersion)})` : ''}`,
     '',
     '## Budgets',
     ...s.checks.map((c) => `- ${c.budget}: ${c.status} — ${c.message}`),
@@ -156,7 +156,7 @@ export function deploymentDetails(s: DeploymentStatus): DeploymentDetail[] {
   };
   const rows: DeploymentDetail[] = [
     { label: 'Health', description: `${STATE_LABEL[s.state]} — ${s.reason}`, ...STATE_ICON[s.state], tooltip: [s.reason, ...s.reasons.slice(1)].join('\n') },
-    { label: 'Model', description: [s.model, s.modelVersion ? `version ${s.modelVersion}` : undefined].filter(Boolean).join(' · ') || 'unknown', icon: 'circuit-board' },
+    { label: 'Model', description: [s.model, s.modelVersion ? namedVersion(s.modelVersion) : undefined].filter(Boolean).join(' · ') || 'unknown', icon: 'circuit-board' },
     budgetRow('Latency', 'latency_p95_ms', p95VsBudget(s)),
     budgetRow('Drift', 'drift_psi', s.drift ? [psiText(s), driftedText(s)].filter(Boolean).join(' · ') : (s.driftNote ?? 'no data')),
     budgetRow('Fallback rate', 'fallback_rate', `${pct(s.fallbackRate)}${check('fallback_rate')?.limit !== undefined ? ` / ${pct(check('fallback_rate')?.limit)}` : ''}`),

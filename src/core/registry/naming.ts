@@ -13,8 +13,16 @@ export function isVersionName(name: string): boolean {
  * only version, named by its file (`churn-gbt.onnx`).
  */
 export function versionLabel(v: { version: string; modelId: string }): string {
-  const n = isStandalone(v) ? undefined : versionNumber(v.version);
-  return n === undefined ? v.version : `version ${n}`;
+  return isStandalone(v) ? v.version : namedVersion(v.version);
+}
+
+/**
+ * A version known by its name alone (what a server reports, with no catalog entry behind it): `version 2` for 2, v2
+ * or version-2; other names as they are (`churn-gbt.onnx`, `a1b2c3`).
+ */
+export function namedVersion(name: string): string {
+  const n = versionNumber(name);
+  return n === undefined ? name : `version ${n}`;
 }
 
 /** A version where room is short (a deployment's row, a line of facts): `v2` for 2, v2 or version-2; other names as they are. */

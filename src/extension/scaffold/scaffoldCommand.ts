@@ -254,7 +254,7 @@ export class ScaffoldCommand {
     type Item = vscode.QuickPickItem & { version?: CatalogVersion; source: 'catalog' | 'file' | 'oip' };
     for (;;) {
       const items: Item[] = (await this.versions()).map((v) => ({
-        label: `$(circuit-board) ${v.model.name} ${v.model.source === 'mlflow' ? `version ${v.version.version}` : v.version.version}`,
+        label: `$(circuit-board) ${versionTitle({ ...v.version, modelName: v.model.name })}`,
         description: [...v.version.aliases.map((a) => `@${a}`), v.version.stage].filter(Boolean).join(' · '),
         detail: v.version.reference,
         version: v,

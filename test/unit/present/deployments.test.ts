@@ -30,6 +30,11 @@ describe('deployment presentation', () => {
     assert.equal(statusFacts(status({ name: 'x', p95Ms: 12 })), 'v2 · p95 12.0 ms / 50.0 ms · fallback – / 5.0 % · 13 req/s');
     // A served standalone file reports its file name as its version: shown as it is, not as `vchurn-gbt.onnx`.
     assert.match(statusFacts(status({ name: 'x', p95Ms: 12, modelVersion: 'churn-gbt.onnx' })), /^churn-gbt\.onnx · p95/);
+    // The details, the status report and the dashboard name a reported version as the catalog does: `version 2` for
+    // v2, a file name as it is (not `version churn-gbt.onnx`).
+    assert.equal(deploymentDetails(status({ name: 'x', model: 'credit-risk', modelVersion: 'v2' })).find((r) => r.label === 'Model')?.description, 'credit-risk · version 2');
+    assert.equal(deploymentDetails(status({ name: 'x', model: 'churn-gbt', modelVersion: 'churn-gbt.onnx' })).find((r) => r.label === 'Model')?.description, 'churn-gbt · churn-gbt.onnx');
+    assert.match(statusReport([status({ name: 'x', model: 'churn-gbt', modelVersion: 'churn-gbt.onnx' })]), /model churn-gbt \(churn-gbt\.onnx\)/);
   });
 
   it('prints mlship status with the reason and the facts of each deployment', () => {

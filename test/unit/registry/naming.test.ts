@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compareVersions, isVersionName, splitVersionedStem, stemOf, versionLabel, versionTitle } from '../../../src/core/registry/naming';
+import { compareVersions, isVersionName, namedVersion, splitVersionedStem, stemOf, versionLabel, versionTitle } from '../../../src/core/registry/naming';
 
 describe('version names', () => {
   test('recognises version folders and rejects ordinary names', () => {
@@ -19,6 +19,9 @@ describe('version names', () => {
     const file = { modelId: 'file:/w/models/churn-gbt.onnx', version: 'churn-gbt.onnx', modelName: 'churn-gbt' };
     assert.equal(versionLabel(file), 'churn-gbt.onnx');
     assert.equal(versionTitle(file), 'churn-gbt');
+    // A version a server reports, with no catalog entry behind it: numbered versions read as the catalog's do.
+    for (const v of ['2', 'v2', 'version-2']) assert.equal(namedVersion(v), 'version 2');
+    assert.equal(namedVersion('churn-gbt.onnx'), 'churn-gbt.onnx');
   });
 
   test('compares naturally, newest last', () => {

@@ -526,6 +526,30 @@ describe('JS/TS analysis shortcuts', () => {
     assert.deepEqual(copied(incremental), ['download', 'score']);
   });
 
+  test('an edit that puts predictions in the program\'s own code (a function header broken, a callback of .map at the top level) copies the whole selection at once: equal to a fresh analysis, no second attempt', () => {
+    const head = "import * as ort from 'onnxruntime-node';\nconst session = await ort.InferenceSession.create('m.onnx');\n";
+    const filler = Array.from({ length: 30 }, (_, i) => `export function helper${i}(a) {\n  return a + ${i};\n}\n`).join('');
+    // Selected for a candidate of its own, out of the edited statement's reach: a partial copy lacks it.
+    const far = "export async function health() {\n  const r = await fetch('/healthz');\n  console.log({ modelVersion: 'v3', ok: r.ok });\n}\n";
+    const scorer = (header: string): string => `${header} {\n  const out = await session.run({ x: new Float32Array(4) });\n  return { label: out.label.data[0] };\n}\n`;
+    const cases = [
+      { before: scorer('export async function score(x)'), after: scorer('export async function_v1 score(x)') },
+      { before: 'const rows = [1, 2];\n', after: 'const rows = await Promise.all([1, 2].map(async () => session.run({ x: new Float32Array(4) })));\n' },
+    ];
+    for (const { before, after } of cases) {
+      const old = `${head}${before}${filler}${far}`;
+      const next = `${head}${after}${filler}${far}`;
+      const tree = parse(old, 'typescript');
+      const snap = runAnalysis(tree, old, DEFAULT_CONFIG, { selective: true })?.snapshot;
+      const { incremental, fresh, tree: edited } = reanalyzed(tree, old, next, snap);
+      edited.delete();
+      assert.ok((fresh?.calls.length ?? 0) > 0, after);
+      assert.ok(same(incremental, fresh), after);
+      assert.ok((incremental?.snapshot?.programReaders.size ?? 0) > 0, `the prediction's checks read the whole program: ${after}`);
+      assert.equal(incremental?.redone, false, `copied whole at once: ${after}`);
+    }
+  });
+
   test('a statement whose edit adds a prediction reads facts of the whole program held by a function it does not reach (a version recorded, a score compared to a threshold): equal to a fresh analysis', () => {
     // Before the edit the statement holds no prediction (it read nothing of the whole program); after it, its top-level
     // prediction's check reads the facts of the whole program, which a function the edited statement does not reach by

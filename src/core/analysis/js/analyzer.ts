@@ -4,9 +4,9 @@ import type { Tree } from 'web-tree-sitter';
 import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, Range, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
-import { type Ast, buildAst, editedLineStarts, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
+import { type Ast, buildAst, editedLineStarts, FUNCTION_TYPES, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
 import { affectedStatements, carryIndex, type EditScope, type ImportFilter, importScanFacts, info, isRoot, mayExport, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, seedStatements, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
-import { Checker } from './checks';
+import { CALLBACK_METHODS, Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
 import { Resolver } from './resolve';
@@ -31,6 +31,11 @@ export interface JsAnalysis {
   findings: RawFinding[];
   /** What this analysis did (how much of an earlier one it reused): the top-level statements and calls it analyzed. */
   work: { statements: number; calls: number };
+  /**
+   * Made a second time with the whole selection copied: a check read the facts of the whole program from a partial
+   * copy (see `RunOptions.wholeSelection`).
+   */
+  redone: boolean;
 }
 
 const UNSAFE_LOAD_MESSAGE =
@@ -260,6 +265,33 @@ function denseCandidates(statements: readonly Statement[], offsets: readonly num
 function hasOffsetIn(offsets: readonly number[], st: Statement): boolean {
   const first = partitionPoint(offsets.length, (i) => (offsets[i] as number) < st.start);
   return first < offsets.length && (offsets[first] as number) < st.end;
+}
+
+/** Statements whose candidates all sit in functions of their own: none is in the program's code. */
+const FUNCTION_STATEMENTS = new Set(['function_declaration', 'generator_function_declaration']);
+
+/**
+ * Whether a candidate of `st` sits in the program's own code, where its checks read the facts of the whole program
+ * (`Checker.unitOf` gives it the program): in no function of the statement, or only in callbacks of the methods whose
+ * callbacks count as their caller's code (`.then`, `.map`…). Read from the tree, a few nodes up from each candidate.
+ */
+function candidateAtProgramLevel(tree: Tree, st: Statement, offsets: readonly number[]): boolean {
+  if (FUNCTION_STATEMENTS.has(st.type)) return false;
+  for (let k = partitionPoint(offsets.length, (i) => (offsets[i] as number) < st.start); k < offsets.length && (offsets[k] as number) < st.end; k++) {
+    let inFunction = false;
+    for (let n = tree.rootNode.descendantForIndex(offsets[k] as number); n?.parent && !inFunction; n = n.parent) {
+      if (!FUNCTION_TYPES.has(n.type)) continue;
+      let outer = n;
+      while (outer.parent?.type === 'parenthesized_expression') outer = outer.parent;
+      const call = outer.parent?.type === 'arguments' ? outer.parent.parent : null;
+      const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+      const method = callee?.type === 'member_expression' ? callee.childForFieldName('property')?.text : undefined;
+      if (method === undefined || !CALLBACK_METHODS.has(method)) inFunction = true;
+      else n = outer;
+    }
+    if (!inFunction) return true;
+  }
+  return false;
 }
 
 /** How a text differs from the one before: the changed span [start, oldEnd) became [start, newEnd). */
@@ -601,6 +633,10 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
           seeds.push(i);
           const old = moved.has(i) ? moved.oldStart(i) : prev.statements[statementAt(prev.statements, (statements[i] as Statement).start)]?.start;
           whole ||= old !== undefined && prev.programReaders.has(old);
+          // A changed statement with a candidate in the program's own code (a function whose header the edit broke,
+          // a class field's initializer): its checks will read the facts of the whole program, so the whole selection
+          // is copied now rather than on a second attempt.
+          whole ||= !moved.has(i) && candidateAtProgramLevel(tree, statements[i] as Statement, offsets);
         } else if (readsFileWideFact(inf)) facts.push(i);
       }
       if (!whole) {
@@ -796,7 +832,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     }
     snapshot = { source, key, flags, statements, infos, offsets, kept: keptStarts, copies, results, programReaders, recorders, lineStarts: ast.lineStarts };
   }
-  return { ast, ts, env, checker, records, calls, findings, work, ...(snapshot ? { snapshot } : {}) };
+  return { ast, ts, env, checker, records, calls, findings, work, redone: options.wholeSelection === true, ...(snapshot ? { snapshot } : {}) };
 }
 
 /** The last analysis of each tree, for the reanalysis after the next edit (the language server passes the old tree). */

@@ -8,7 +8,7 @@ import { calleeText, type Detected, type DetectEnv, jquerySettings, sdkOptionsIn
 import { JQUERY_REQUESTS, SDKS, TIMEOUT_KEYS } from './libs';
 import { argsOf, type Resolver } from './resolve';
 
-const CALLBACK_METHODS = new Set(['map', 'flatMap', 'then', 'forEach', 'filter', 'reduce', 'some', 'every', 'find', 'findIndex', 'all', 'allSettled', 'race', 'any']);
+export const CALLBACK_METHODS = new Set(['map', 'flatMap', 'then', 'forEach', 'filter', 'reduce', 'some', 'every', 'find', 'findIndex', 'all', 'allSettled', 'race', 'any']);
 const SYNC_ONLY_CALLBACKS = new Set(['forEach', 'filter', 'reduce', 'some', 'every', 'find', 'findIndex']);
 const RELATIONAL = new Set(['<', '<=', '>', '>=']);
 const SCORE_RE = /score|prob|confid|certain|likelihood|softmax|logit/i;

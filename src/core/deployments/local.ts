@@ -2,10 +2,11 @@
 // the deployment config the monitor watches while it runs — the same view, status and dashboard as a remote one.
 import { join } from 'node:path';
 import type { DeploymentConfig } from '../config/manifest';
+import type { OnnxMetadata } from '../formats/onnx';
 import type { ModelMetadata } from '../formats/types';
 import { parseFeatureNames } from '../inference/inputs';
 import { baselineOf, classLabelsOf, featureNamesOf } from '../registry/resolve';
-import { isStandalone, shortVersion, versionTitle } from '../registry/naming';
+import { isStandalone, shortVersion, standaloneVersion, versionTitle } from '../registry/naming';
 import type { ModelVersionEntry } from '../registry/types';
 import type { ServeEndpoint, ServeOptions } from '../../shared/serve';
 
@@ -32,13 +33,16 @@ export function servableFromVersion(v: ModelVersionEntry): ServableModel | { pro
   const featureNames = featureNamesOf(v);
   const classLabels = classLabelsOf(v);
   const baseline = baselineOf(v);
-  return { name: v.modelName, version: v.version, title: versionTitle(v), ...(isStandalone(v) ? { standalone: true } : {}), modelFile: v.modelFile, reference: v.reference, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}), ...(baseline ? { baseline } : {}) };
+  // A standalone file reports the version the scaffold and `mlship serve <file>` give it, not its file name.
+  const header = v.metadata && 'onnx' in v.metadata ? (v.metadata as OnnxMetadata).onnx.modelVersion : undefined;
+  const version = isStandalone(v) ? standaloneVersion(v.modelFile, header) : v.version;
+  return { name: v.modelName, version, title: versionTitle(v), ...(isStandalone(v) ? { standalone: true } : {}), modelFile: v.modelFile, reference: v.reference, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}), ...(baseline ? { baseline } : {}) };
 }
 
-export function servableFromOnnx(path: string, metadata: ModelMetadata, name: string): ServableModel {
+export function servableFromOnnx(path: string, metadata: ModelMetadata & Partial<Pick<OnnxMetadata, 'onnx'>>, name: string): ServableModel {
   const featureNames = parseFeatureNames(metadata.metadata);
   const classLabels = parseFeatureNames(metadata.metadata.class_labels);
-  return { name, version: '1', title: name, standalone: true, modelFile: path, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}) };
+  return { name, version: standaloneVersion(path, metadata.onnx?.modelVersion), title: name, standalone: true, modelFile: path, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}) };
 }
 
 /** A file-name-safe slug. */

@@ -41,6 +41,15 @@ export function versionTitle(v: { modelName: string; version: string; modelId: s
   return isStandalone(v) ? v.modelName : `${v.modelName} ${versionLabel(v)}`;
 }
 
+/**
+ * The version of a model kept as one file outside a registry, the same wherever it is served, scaffolded or logged:
+ * the version its name ends with (`credit-risk-v2.onnx` → `2`), else the ONNX header's model_version, else `1`.
+ */
+export function standaloneVersion(file: string, headerVersion?: number): string {
+  const stem = (file.split(/[\\/]/).pop() ?? file).replace(/\.onnx$/i, '');
+  return splitVersionedStem(stem).version?.replace(/^v(?:ersion)?[-_]?/i, '') ?? (headerVersion ? String(headerVersion) : '1');
+}
+
 /** A version of a standalone model file (the catalog's ids of those start with `file:`), its model's only version. */
 export function isStandalone(v: { modelId: string }): boolean {
   return v.modelId.startsWith('file:');

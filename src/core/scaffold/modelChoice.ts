@@ -6,6 +6,7 @@ import { relative, sep } from 'node:path';
 import { readOnnxMetadata } from '../formats/onnx';
 import type { OnnxMetadata } from '../formats/onnx';
 import type { Catalog, ModelEntry, ModelVersionEntry } from '../registry/types';
+import { versionTitle } from '../registry/naming';
 import type { ModelChoice } from './plan';
 
 function workspacePath(root: string, abs: string): string {
@@ -49,7 +50,7 @@ export function previousVersion(model: ModelEntry, version: ModelVersionEntry): 
 /** A catalog version as a scaffold model choice (reads the ONNX header when the catalog has not). */
 export async function choiceFromVersion(root: string, model: ModelEntry, version: ModelVersionEntry): Promise<Extract<ModelChoice, { kind: 'onnx' }>> {
   const file = onnxFileOf(version);
-  if (!file) throw new Error(`${model.name} ${version.version} is not an ONNX model: the scaffold runs ONNX models (or an OIP v2 endpoint).`);
+  if (!file) throw new Error(`${versionTitle(version)} is not an ONNX model: the scaffold runs ONNX models (or an OIP v2 endpoint).`);
   const meta = (version.metadata?.format === 'onnx' && 'onnx' in version.metadata ? version.metadata : await readOnnxMetadata(file)) as OnnxMetadata;
   return {
     kind: 'onnx',

@@ -4,7 +4,7 @@
 // editor command write the same plan; a dry run prints it. Pure: the caller reads the workspace and passes what it
 // found (WorkspaceView), and writes the plan.
 import { parseFeatureNames } from '../inference/inputs';
-import { splitVersionedStem } from '../registry/naming';
+import { splitVersionedStem, standaloneVersion } from '../registry/naming';
 import type { DeploymentConfig } from '../config/manifest';
 import { addDeployment, ManifestEditError } from '../config/manifestEdit';
 import { parseManifest } from '../config/manifest';
@@ -321,7 +321,7 @@ function modelTarget(choice: ModelChoice, problems: string[], what: string): Mod
     }
     // A file outside a registry: credit-risk-v2.onnx is credit-risk version 2 (else the header's model_version, else 1).
     const stem = splitVersionedStem(fileStem(p));
-    const version = choice.version ?? stem.version?.replace(/^v(?:ersion)?[-_]?/i, '') ?? (choice.metadata?.modelVersion ? String(choice.metadata.modelVersion) : '1');
+    const version = choice.version ?? standaloneVersion(p, choice.metadata?.modelVersion);
     return { kind: 'onnx', path: p, name: choice.name ?? (stem.base || fileStem(p)), version };
   }
   const bad = endpointProblem(choice.url);

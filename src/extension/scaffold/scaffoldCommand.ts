@@ -298,7 +298,7 @@ export class ScaffoldCommand {
     for (;;) {
       const candidates = s.picked ? otherVersions(s.picked.model, s.picked.version) : [];
       const older = s.picked ? previousVersion(s.picked.model, s.picked.version) : undefined;
-      const items: Item[] = candidates.map((v) => ({ label: `${s.picked?.model.name ?? ''} ${v.version}`, description: [v === older ? 'previous' : '', ...v.aliases.map((a) => `@${a}`)].filter(Boolean).join(' · '), detail: v.reference, version: v }));
+      const items: Item[] = candidates.map((v) => ({ label: versionTitle(v), description: [v === older ? 'previous' : '', ...v.aliases.map((a) => `@${a}`)].filter(Boolean).join(' · '), detail: v.reference, version: v }));
       items.push({ label: '$(file) ONNX file…', detail: 'another .onnx file with the same inputs and outputs' });
       const active = items.find((i) => i.version && i.version === older);
       const r = await pickOne(ui, { placeholder: 'The previous model version: it answers when the new one does not', items, ...(active ? { active } : {}) });

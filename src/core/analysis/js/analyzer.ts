@@ -92,6 +92,8 @@ export interface Snapshot {
   recorders: Set<number>;
   /** Where the lines of `source` start. */
   lineStarts: number[];
+  /** How many nodes this analysis copied (what the next one's copy is sized for). */
+  size: number;
 }
 
 /**
@@ -658,7 +660,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       keep = (_type, start) => starts.has(start);
     }
   }
-  const ast = buildAst(tree, source, keep, reuse, lines);
+  const ast = buildAst(tree, source, keep, reuse, lines, prev?.size);
   // A statement with a syntax error whose layout alone changed was taken to mean what it meant: unless tree-sitter
   // recovered from the error differently, analyzed again with every edit counted in full.
   if (reshaped.length > 0) {
@@ -830,7 +832,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         copies.set(start, { top: old.top, list, from: 0, delta: old.delta + moved.delta(i) });
       }
     }
-    snapshot = { source, key, flags, statements, infos, offsets, kept: keptStarts, copies, results, programReaders, recorders, lineStarts: ast.lineStarts };
+    snapshot = { source, key, flags, statements, infos, offsets, kept: keptStarts, copies, results, programReaders, recorders, lineStarts: ast.lineStarts, size: ast.nodes.length };
   }
   return { ast, ts, env, checker, records, calls, findings, work, redone: options.wholeSelection === true, ...(snapshot ? { snapshot } : {}) };
 }

@@ -26,7 +26,7 @@ function parseArgs(argv: string[]): { commit: string; runs: number; reanalysis: 
     const a = argv[i] as string;
     if (a === '--runs') runs = Number(argv[++i]);
     else if (a === '--reanalysis') reanalysis = true;
-    else if (a.startsWith('-')) throw new Error(`unknown option ${a}: usage: bench/compare.ts [commit] [--runs N]`);
+    else if (a.startsWith('-')) throw new Error(`unknown option ${a}: usage: bench/compare.ts [commit] [--runs N] [--reanalysis]`);
     else commit = a;
   }
   if (reanalysis) {

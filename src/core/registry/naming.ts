@@ -33,7 +33,12 @@ export function shortVersion(name: string): string {
 
 /** What a version name numbers: `2` for 2, v2 or version-2, `2025-10-01` for itself; undefined for other names. */
 export function versionNumber(name: string): string | undefined {
-  return isVersionName(name) ? name.replace(/^(?:v|version[-_]?)(?=\d)/i, '') : undefined;
+  return isVersionName(name) ? withoutVersionPrefix(name) : undefined;
+}
+
+/** A version name without its `v` or `version-` before the number: `2` for v2 or version-2. */
+function withoutVersionPrefix(name: string): string {
+  return name.replace(/^(?:v|version[-_]?)(?=\d)/i, '');
 }
 
 /** A model version in a sentence: `credit-risk version 2`; a standalone file by its model's name alone (`churn-gbt`). */
@@ -46,8 +51,8 @@ export function versionTitle(v: { modelName: string; version: string; modelId: s
  * the version its name ends with (`credit-risk-v2.onnx` → `2`), else the ONNX header's model_version, else `1`.
  */
 export function standaloneVersion(file: string, headerVersion?: number): string {
-  const stem = (file.split(/[\\/]/).pop() ?? file).replace(/\.onnx$/i, '');
-  return splitVersionedStem(stem).version?.replace(/^v(?:ersion)?[-_]?/i, '') ?? (headerVersion ? String(headerVersion) : '1');
+  const version = splitVersionedStem(stemOf(file.split(/[\\/]/).pop() ?? file)).version;
+  return version !== undefined ? withoutVersionPrefix(version) : headerVersion ? String(headerVersion) : '1';
 }
 
 /** A version of a standalone model file (the catalog's ids of those start with `file:`), its model's only version. */

@@ -3,6 +3,7 @@
 // CSV. No DOM here, so it is unit-tested under node (test/unit/webview/dashboardShape.test.ts).
 import type { DashboardView } from '../../src/shared/dashboardMessages';
 import { qualityByPath, type BudgetCheck, type DashboardData, type FeatureDriftSeries, type Series } from '../../src/shared/deployments';
+import { namedVersion } from '../../src/shared/versionNames';
 
 export type Unit = 'ms' | 'rps' | 'share' | 'p-value' | 'distance' | 'value';
 export type Tone = 'ok' | 'warning' | 'error' | 'muted';
@@ -365,8 +366,10 @@ export function headerCards(view: DashboardView): Card[] {
     tone: 'muted',
     ...(q && q.value !== null ? { title: `${showQuality(q.value)} over all answers with feedback (${formatValue('share', q.coverage)} of predictions)` } : {}),
   });
+  // As the deployment's Model row reads: `credit-risk@champion · version 2`.
   const model = st.model?.replace(/^models:\//, '');
-  cards.push({ label: 'Model version', value: st.modelVersion ? `${st.modelVersion}${model ? ` · ${model}` : ''}` : 'unknown', tone: 'muted', ...(st.model ? { title: st.model } : {}) });
+  const modelText = [model, st.modelVersion ? namedVersion(st.modelVersion) : undefined].filter(Boolean).join(' · ');
+  cards.push({ label: 'Model', value: modelText || 'unknown', tone: 'muted', ...(st.model ? { title: st.model } : {}) });
   const r = view.rollout;
   cards.push(
     r.kind === 'linked'

@@ -1,11 +1,7 @@
 // How folder and file names carry versions: `models/<name>/<version>/…` and `<dataset>-<date or version>.<ext>`.
+import { namedVersion, withoutVersionPrefix } from '../../shared/versionNames';
 
-/** A folder name that is a version: 1, v2, 1.4.0, version-3, v2-rc1, 2025-10-01, 20251001. */
-const VERSION_DIR = /^(?:v|version[-_]?)?\d+(?:[._-]\d+)*(?:[-+][0-9A-Za-z.]+)?$/i;
-
-export function isVersionName(name: string): boolean {
-  return VERSION_DIR.test(name);
-}
+export { isVersionName, namedVersion, shortVersion, versionNumber } from '../../shared/versionNames';
 
 /**
  * How a model version is named to people, the same for every source: `version 2` for MLflow's 2 and for a folder's
@@ -14,31 +10,6 @@ export function isVersionName(name: string): boolean {
  */
 export function versionLabel(v: { version: string; modelId: string }): string {
   return isStandalone(v) ? v.version : namedVersion(v.version);
-}
-
-/**
- * A version known by its name alone (what a server reports, with no catalog entry behind it): `version 2` for 2, v2
- * or version-2; other names as they are (`churn-gbt.onnx`, `a1b2c3`).
- */
-export function namedVersion(name: string): string {
-  const n = versionNumber(name);
-  return n === undefined ? name : `version ${n}`;
-}
-
-/** A version where room is short (a deployment's row, a line of facts): `v2` for 2, v2 or version-2; other names as they are. */
-export function shortVersion(name: string): string {
-  const n = versionNumber(name);
-  return n === undefined ? name : `v${n}`;
-}
-
-/** What a version name numbers: `2` for 2, v2 or version-2, `2025-10-01` for itself; undefined for other names. */
-export function versionNumber(name: string): string | undefined {
-  return isVersionName(name) ? withoutVersionPrefix(name) : undefined;
-}
-
-/** A version name without its `v` or `version-` before the number: `2` for v2 or version-2. */
-function withoutVersionPrefix(name: string): string {
-  return name.replace(/^(?:v|version[-_]?)(?=\d)/i, '');
 }
 
 /** A model version in a sentence: `credit-risk version 2`; a standalone file by its model's name alone (`churn-gbt`). */

@@ -162,7 +162,12 @@ describe('dashboard charts from DashboardData', () => {
     assert.equal(card('Drift')?.value, 'income PSI 0.310 / 0.2');
     assert.equal(card('Drift')?.title, 'Drifted: income');
     assert.equal(card('Accuracy (feedback)')?.value, '80 % · 30 % with feedback');
-    assert.equal(card('Model version')?.value, '2 · credit-risk');
+    assert.equal(card('Model')?.value, 'credit-risk · version 2');
+    // The version reads as in the deployment's Model row whatever the server reported; a name that is no number as it is.
+    const modelCard = (over: Partial<DeploymentStatus>) => headerCards(viewOf(undefined, { status: status(over) })).find((c) => c.label === 'Model')?.value;
+    assert.equal(modelCard({ model: 'models:/credit-risk@champion', modelVersion: 'v3' }), 'credit-risk@champion · version 3');
+    assert.equal(modelCard({ model: undefined, modelVersion: 'churn-gbt.onnx' }), 'churn-gbt.onnx');
+    assert.equal(modelCard({ model: undefined, modelVersion: undefined }), 'unknown');
     assert.equal(card('Rollout')?.value, 'credit-risk: 25 %');
     const killed = headerCards(viewOf(undefined, { rollout: { kind: 'linked', flagKey: 'x', file: 'f', percent: 40, effectivePercent: 0, killSwitch: true } }));
     assert.equal(killed.find((c) => c.label === 'Rollout')?.value, 'x: off (kill switch; 40 % when on)');

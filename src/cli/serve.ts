@@ -2,7 +2,7 @@
 // REST on 127.0.0.1 in the model process (dist/serve.js, a child of this one), with /metrics and prediction and
 // feedback logs, until Ctrl+C.
 import { existsSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { readOnnxMetadata } from '../core/formats/onnx';
 import { localDeploymentConfig, manifestSnippet, servableFromOnnx, servableFromVersion, serveOptionsFor, type ServableModel } from '../core/deployments/local';
 import { startLocalDeployment } from '../core/inference/modelProcess';
@@ -46,7 +46,7 @@ async function resolveModel(io: CliIo, ref: string, config: string | undefined):
   }
   if (existsSync(abs) && abs.toLowerCase().endsWith('.onnx')) {
     try {
-      return servableFromOnnx(abs, await readOnnxMetadata(abs), basename(abs, '.onnx'));
+      return servableFromOnnx(abs, await readOnnxMetadata(abs));
     } catch (err) {
       return `${relative(io.cwd, abs)}: ${errorMessage(err)}`;
     }

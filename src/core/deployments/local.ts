@@ -6,7 +6,7 @@ import type { OnnxMetadata } from '../formats/onnx';
 import type { ModelMetadata } from '../formats/types';
 import { parseFeatureNames } from '../inference/inputs';
 import { baselineOf, classLabelsOf, featureNamesOf } from '../registry/resolve';
-import { isStandalone, shortVersion, standaloneVersion, versionTitle } from '../registry/naming';
+import { isStandalone, namedVersion, shortVersion, standaloneModel, versionTitle } from '../registry/naming';
 import type { ModelVersionEntry } from '../registry/types';
 import type { ServeEndpoint, ServeOptions } from '../../shared/serve';
 
@@ -16,7 +16,7 @@ export interface ServableModel {
   version: string;
   /** The model and version as people read them (`credit-risk version 2`, `churn-gbt`; see `versionTitle`). */
   title: string;
-  /** A standalone model file, its model's only version (named by the model alone). */
+  /** A standalone model file whose name carries no version (`churn-gbt.onnx`): named by the model alone. */
   standalone?: boolean;
   modelFile: string;
   featureNames?: string[];
@@ -33,16 +33,23 @@ export function servableFromVersion(v: ModelVersionEntry): ServableModel | { pro
   const featureNames = featureNamesOf(v);
   const classLabels = classLabelsOf(v);
   const baseline = baselineOf(v);
-  // A standalone file reports the version the scaffold and `mlship serve <file>` give it, not its file name.
+  const rest = { modelFile: v.modelFile, reference: v.reference, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}), ...(baseline ? { baseline } : {}) };
+  if (!isStandalone(v)) return { name: v.modelName, version: v.version, title: versionTitle(v), ...rest };
+  // A standalone file is served as the model and version the scaffold and `mlship serve <file>` make of it.
   const header = v.metadata && 'onnx' in v.metadata ? (v.metadata as OnnxMetadata).onnx.modelVersion : undefined;
-  const version = isStandalone(v) ? standaloneVersion(v.modelFile, header) : v.version;
-  return { name: v.modelName, version, title: versionTitle(v), ...(isStandalone(v) ? { standalone: true } : {}), modelFile: v.modelFile, reference: v.reference, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}), ...(baseline ? { baseline } : {}) };
+  return { ...standaloneServable(v.modelFile, header), ...rest };
 }
 
-export function servableFromOnnx(path: string, metadata: ModelMetadata & Partial<Pick<OnnxMetadata, 'onnx'>>, name: string): ServableModel {
+/** `credit-risk-v2.onnx` as `credit-risk` version 2, titled so; `churn-gbt.onnx` as `churn-gbt`, titled by that alone. */
+function standaloneServable(file: string, header: number | undefined): Pick<ServableModel, 'name' | 'version' | 'title' | 'standalone'> {
+  const m = standaloneModel(file, header);
+  return m.named ? { name: m.name, version: m.version, title: `${m.name} ${namedVersion(m.version)}` } : { name: m.name, version: m.version, title: m.name, standalone: true };
+}
+
+export function servableFromOnnx(path: string, metadata: ModelMetadata & Partial<Pick<OnnxMetadata, 'onnx'>>): ServableModel {
   const featureNames = parseFeatureNames(metadata.metadata);
   const classLabels = parseFeatureNames(metadata.metadata.class_labels);
-  return { name, version: standaloneVersion(path, metadata.onnx?.modelVersion), title: name, standalone: true, modelFile: path, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}) };
+  return { ...standaloneServable(path, metadata.onnx?.modelVersion), modelFile: path, ...(featureNames ? { featureNames } : {}), ...(classLabels ? { classLabels } : {}) };
 }
 
 /** A file-name-safe slug. */
@@ -67,7 +74,7 @@ export function serveOptionsFor(m: ServableModel, options: { port?: number; logD
   };
 }
 
-/** The name a local deployment is shown under, short enough for a narrow sidebar's row: `credit-risk v2 (local)`. */
+/** The name a local deployment is shown under, short enough for a narrow sidebar's row: `credit-risk v2 (local)`, `churn-gbt (local)`. */
 export function localDeploymentName(m: Pick<ServableModel, 'name' | 'version' | 'standalone'>): string {
   return `${m.name}${m.standalone ? '' : ` ${shortVersion(m.version)}`} (local)`;
 }

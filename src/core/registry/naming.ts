@@ -18,12 +18,15 @@ export function versionTitle(v: { modelName: string; version: string; modelId: s
 }
 
 /**
- * The version of a model kept as one file outside a registry, the same wherever it is served, scaffolded or logged:
- * the version its name ends with (`credit-risk-v2.onnx` → `2`), else the ONNX header's model_version, else `1`.
+ * The model and version a file outside a registry stands for, the same wherever it is served, scaffolded or logged:
+ * `credit-risk-v2.onnx` is `credit-risk` version 2 (`named`: its name carries the version); `churn-gbt.onnx` is
+ * `churn-gbt`, version the ONNX header's model_version, else 1.
  */
-export function standaloneVersion(file: string, headerVersion?: number): string {
-  const version = splitVersionedStem(stemOf(file.split(/[\\/]/).pop() ?? file)).version;
-  return version !== undefined ? withoutVersionPrefix(version) : headerVersion ? String(headerVersion) : '1';
+export function standaloneModel(file: string, headerVersion?: number): { name: string; version: string; named: boolean } {
+  const stem = stemOf(file.split(/[\\/]/).pop() ?? file);
+  const { base, version } = splitVersionedStem(stem);
+  if (version !== undefined && base) return { name: base, version: withoutVersionPrefix(version), named: true };
+  return { name: stem, version: headerVersion ? String(headerVersion) : '1', named: false };
 }
 
 /** A version of a standalone model file (the catalog's ids of those start with `file:`), its model's only version. */

@@ -4,7 +4,7 @@
 // editor command write the same plan; a dry run prints it. Pure: the caller reads the workspace and passes what it
 // found (WorkspaceView), and writes the plan.
 import { parseFeatureNames } from '../inference/inputs';
-import { splitVersionedStem, standaloneVersion } from '../registry/naming';
+import { standaloneModel } from '../registry/naming';
 import type { DeploymentConfig } from '../config/manifest';
 import { addDeployment, ManifestEditError } from '../config/manifestEdit';
 import { parseManifest } from '../config/manifest';
@@ -221,10 +221,6 @@ function parseLabels(values: readonly string[]): ClassLabel[] {
   return trimmed.every((v) => /^-?\d+$/.test(v)) ? trimmed.map(Number) : trimmed;
 }
 
-function fileStem(path: string): string {
-  return (path.split('/').pop() ?? path).replace(/\.onnx$/i, '');
-}
-
 function isFloat(dtype: string): boolean {
   return /^(?:float|float16|float32|float64|double|bfloat16)$/.test(dtype);
 }
@@ -320,9 +316,8 @@ function modelTarget(choice: ModelChoice, problems: string[], what: string): Mod
       return undefined;
     }
     // A file outside a registry: credit-risk-v2.onnx is credit-risk version 2 (else the header's model_version, else 1).
-    const stem = splitVersionedStem(fileStem(p));
-    const version = choice.version ?? standaloneVersion(p, choice.metadata?.modelVersion);
-    return { kind: 'onnx', path: p, name: choice.name ?? (stem.base || fileStem(p)), version };
+    const standalone = standaloneModel(p, choice.metadata?.modelVersion);
+    return { kind: 'onnx', path: p, name: choice.name ?? standalone.name, version: choice.version ?? standalone.version };
   }
   const bad = endpointProblem(choice.url);
   if (bad) {

@@ -649,6 +649,20 @@ export async function e(t: string) {
     assert.match(fixed, /\$fetch\(SPACE_URL, \{ method: 'POST', body: \{ data: \[image\] \}, timeout: INFERENCE_TIMEOUT_MS \}\)/);
   });
 
+  test('jQuery\'s $.post(url, data, success) takes no settings: the timeout fix writes it in its settings form, read as jQuery reads it', () => {
+    const withUrl = (call: string) => `const URL = '/api/predict';\nexport function f(text) {\n  ${call} // expect: no-fallback no-timeout untraced-prediction\n}\n`;
+    const fixed = (call: string) => /\$\.\w+\(.*\);/s.exec(applyFix(withUrl(call), 'javascript', 'no-timeout'))?.[0];
+    assert.equal(fixed("$.post(URL, JSON.stringify({ text }), (res) => show(res.score));"), '$.post({ url: URL, data: JSON.stringify({ text }), success: (res) => show(res.score), timeout: INFERENCE_TIMEOUT_MS });');
+    // A function where the data goes is the success callback, and what follows it the data type.
+    assert.equal(fixed("$.post(URL, function (res) { show(res.score); }, 'json');"), "$.post({ url: URL, success: function (res) { show(res.score); }, dataType: 'json', timeout: INFERENCE_TIMEOUT_MS });");
+    assert.equal(fixed('$.get(URL).done((res) => show(res.score));'), '$.get({ url: URL, timeout: INFERENCE_TIMEOUT_MS }).done((res) => show(res.score));');
+    // An argument that could be either (a parameter): no fix rather than a guess.
+    const unknown = `const URL = '/api/predict';\nexport function f(data, done) {\n  $.post(URL, data, done);\n}\n`;
+    const finding = analyzeSource(unknown, 'javascript', DEFAULT_CONFIG).result.findings.find((f) => f.rule === 'no-timeout');
+    assert.ok(finding);
+    assert.deepEqual(fixesFor(finding, unknown, 'javascript', DEFAULT_CONFIG), []);
+  });
+
   test('an async function handed to a helper is caught where the helper is awaited; a box position compared is no score threshold', () => {
     const src = readFileSync(join(__dirname, '..', '..', 'corpus', 'js', 'retry-wrapper-and-boxes.js'), 'utf8');
     const r = check(src, 'javascript');

@@ -6,7 +6,7 @@ import type { JsAnalysis, JsRecord } from './analyzer';
 import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKids, posAt, propName, rangeOfNode, stringValue, subtree, text, unwrap, within } from './ast';
 import { jquerySettings, sdkOptionsIndex } from './detect';
 import { SDKS } from './libs';
-import { argsOf } from './resolve';
+import { argsOf, type Resolver } from './resolve';
 import { handedOnCall } from './checks';
 import { fallbackNameFor, type JsFunction, jsFunctionOf, jsReturnPlaceholder } from './fallback';
 import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, jsFallbackName, LOW_CONFIDENCE_LOG_MESSAGE, timeoutConstant } from '../../scaffold/idioms';
@@ -667,6 +667,41 @@ function isRequireDecl(ast: Ast, decl: JNode): boolean {
 
 // ------------------------------------------------------------------ no-timeout
 
+/**
+ * The arguments of jQuery's `$.post(url, data, success, dataType)` (or `$.get`) as the properties of its settings form
+ * (`$.post({ url, data, success, dataType })`, jQuery 1.12 / 2.2 on), read as jQuery reads them: a function where the
+ * data goes is the success callback. Undefined when an argument could be either (a parameter) or is spread.
+ */
+function jqueryShorthandSettings(ast: Ast, r: Resolver, args: readonly JNode[]): string[] | undefined {
+  if (args.length === 0 || args.length > 4 || args.some((a) => a.type === 'spread_element')) return undefined;
+  const keys = ['url'];
+  const second = args[1] ? unwrap(args[1]) : undefined;
+  if (second) {
+    const kind = argumentKind(ast, r, second);
+    if (kind === undefined) return undefined;
+    keys.push(...(kind === 'function' ? ['success', 'dataType'] : ['data', 'success', 'dataType']));
+  }
+  return args.map((a, i) => {
+    const key = keys[i] ?? 'dataType';
+    const value = text(ast, a);
+    return value === key ? key : `${key}: ${value}`;
+  });
+}
+
+/** Whether an argument is a function or data, when its text or its value tells. */
+function argumentKind(ast: Ast, r: Resolver, n: JNode): 'function' | 'data' | undefined {
+  if (FUNCTION_TYPES.has(n.type)) return 'function';
+  if (/^(?:string|template_string|object|array|number|null|true|false|new_expression|binary_expression)$/.test(n.type)) return 'data';
+  // JSON.stringify(…), $(form).serialize(), new URLSearchParams(…).toString(): a call that makes the body.
+  if (n.type === 'call_expression') {
+    const fn = child(n, 'function');
+    const name = fn?.type === 'member_expression' ? propName(ast, child(fn, 'property')) : undefined;
+    if (name && /^(?:stringify|serialize|serializeArray|toString|param)$/.test(name)) return 'data';
+  }
+  const v = r.eval(n);
+  return v.k === 'fn' ? 'function' : v.k === 'str' || v.k === 'objlit' || v.k === 'arrlit' ? 'data' : undefined;
+}
+
 function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   const d = rec.d;
   // Hosted model APIs and LLM servers answer in seconds: their own constant, not the served model's latency budget.
@@ -722,10 +757,21 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
       break;
     }
     case 'jquery': {
-      // In the settings (`$.ajax(settings)`, `$.ajax(url, settings)`); `$.post(url, data, success)` takes none.
+      // In the settings (`$.ajax(settings)`, `$.ajax(url, settings)`). `$.post(url, data, success)` takes none: it is
+      // written in its settings form, which takes one.
       title = `Add a jQuery timeout (${T})`;
       const settings = jquerySettings(r, d, args);
-      edits = settings ? w.addProperty(settings, `timeout: ${T}`) : d.method === 'ajax' && args.length === 1 ? optionAt(1, `timeout: ${T}`, []) : [];
+      if (settings) edits = w.addProperty(settings, `timeout: ${T}`);
+      else if (d.method === 'ajax' && args.length === 1) edits = optionAt(1, `timeout: ${T}`, []);
+      else if (d.method === 'post' || d.method === 'get') {
+        const named = jqueryShorthandSettings(w.ast, r, args);
+        const first = args[0];
+        const last = args[args.length - 1];
+        if (named && first && last) {
+          title = `Pass the request as settings with a timeout (${T})`;
+          edits = [w.edit(first.start, last.end, `{ ${[...named, `timeout: ${T}`].join(', ')} }`)];
+        }
+      }
       break;
     }
     case 'undici-request':

@@ -97,9 +97,17 @@ export function analyzeOnce(source: string, lang: Language, config: AnalysisConf
 
 /** The analyzer's findings as the user sees them: test-file rule, fallback stubs, suppressions, severities, order. */
 function present(raw: { calls: PredictCall[]; findings: RawFinding[] }, source: string, lang: Language, config: AnalysisConfig, context: SourceContext): AnalysisResult {
+  // The analyzers may hand out the calls their snapshots keep for the next edit: a call whose checks change here is
+  // replaced by a copy, never changed in place.
+  const mark = (index: number, check: keyof PredictCall['checks'], state: PredictCall['checks'][typeof check]): void => {
+    const c = raw.calls[index];
+    if (c) raw.calls[index] = { ...c, checks: { ...c.checks, [check]: state } };
+  };
   if (context.path && isTestFile(context.path)) {
     raw.findings = raw.findings.filter((f) => f.rule !== 'untraced-prediction');
-    for (const c of raw.calls) if (c.checks.trace === 'fail') c.checks.trace = 'n/a';
+    raw.calls.forEach((c, i) => {
+      if (c.checks.trace === 'fail') mark(i, 'trace', 'n/a');
+    });
   }
   for (const at of findFallbackStubs(source)) raw.findings.push({ rule: 'fallback-stub', range: lineRangeAt(source, at) });
   const suppressions = readSuppressions(source, lang === 'python' ? 'python' : 'js');
@@ -107,9 +115,8 @@ function present(raw: { calls: PredictCall[]; findings: RawFinding[] }, source: 
   for (const f of raw.findings) {
     const severity = config.severity[f.rule];
     const check = CHECK_OF[f.rule];
-    const call = f.callIndex !== undefined ? raw.calls[f.callIndex] : undefined;
     if (isSuppressed(suppressions, f)) {
-      if (call && check) call.checks[check] = 'suppressed';
+      if (f.callIndex !== undefined && check) mark(f.callIndex, check, 'suppressed');
       continue;
     }
     if (severity === 'off') continue;

@@ -744,9 +744,9 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         // A range where the edit did not move it is the one before (ranges are not changed once made).
         const same = unmoved(start, end, delta);
         const rg = same ? c.range : range(start, end);
-        // The caller may mark checks (suppressed, n/a in a test file): it gets its own copy, the snapshot keeps the
-        // results as computed (unchanged entries as they were).
-        calls.push({ ...c.call, checks: { ...c.call.checks }, range: rg });
+        // The same call when its range is (`present` copies a call whose checks it marks, suppressed or n/a in a test
+        // file, and leaves the snapshot's as computed).
+        calls.push(rg === c.call.range ? c.call : { ...c.call, range: rg });
         res.calls.push(delta === 0 && same ? c : { call: c.call, start, end, range: rg });
       }
       for (const f of old.findings) {
@@ -755,7 +755,9 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         const local = f.call;
         const index = local !== undefined && local < old.calls.length ? base + local : undefined;
         const rg = unmoved(start, end, delta) ? f.finding.range : range(start, end);
-        const finding: RawFinding = index !== undefined ? { ...f.finding, range: rg, callIndex: index, fix: { call: index, start, end } } : { ...f.finding, range: rg };
+        const fix = f.finding.fix;
+        const same = rg === f.finding.range && f.finding.callIndex === index && (fix === undefined ? index === undefined : fix.call === index && fix.start === start && fix.end === end);
+        const finding: RawFinding = same ? f.finding : index !== undefined ? { ...f.finding, range: rg, callIndex: index, fix: { call: index, start, end } } : { ...f.finding, range: rg };
         findings.push(finding);
         res.findings.push(local !== undefined ? { finding, start, end, call: local } : { finding, start, end });
       }
@@ -795,7 +797,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       const pc: PredictCall = { kind: d.kind, label: d.label, range: rg, checks: { ...checks }, ...(confidenceReason ? { confidenceReason } : {}) };
       const local = res?.calls.length ?? 0;
       calls.push(pc);
-      res?.calls.push({ call: { ...pc, checks: { ...checks } }, start: call.start, end: call.end, range: rg });
+      res?.calls.push({ call: pc, start: call.start, end: call.end, range: rg });
       const fix = { call: index, start: call.start, end: call.end };
       for (const [rule, state] of [['no-fallback', checks.fallback], ['no-confidence', checks.confidence], ['no-timeout', checks.timeout], ['untraced-prediction', checks.trace]] as const) {
         if (state !== 'fail') continue;

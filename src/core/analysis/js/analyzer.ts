@@ -5,7 +5,7 @@ import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, Range, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
 import { type Ast, buildAst, editedLineStarts, FUNCTION_TYPES, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
-import { affectedStatements, carryIndex, type EditScope, type ImportFilter, importScanFacts, info, isRoot, mayExport, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, seedStatements, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
+import { affectedStatements, carryIndex, type EditScope, type ImportFilter, importScanFacts, info, isRoot, mayExport, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
 import { CALLBACK_METHODS, Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
@@ -47,9 +47,10 @@ export interface RunOptions {
   /** Copy only the top-level statements the pre-scan says may matter (the diagnostics; fixes copy everything). */
   selective?: boolean;
   /**
-   * With `selective`: nothing is kept for a reanalysis after an edit (`mlship check`, one analysis of a file). Where
-   * most top-level statements hold candidates anyway, every statement is copied: the names each uses and declares,
-   * which the selection reads, cost more to find than copying the few others.
+   * With `selective`: nothing is kept for a reanalysis after an edit (`mlship check`, one analysis of a file). A file
+   * the pre-scan finds a candidate in is copied whole: the selection follows names, and the names a prediction's code
+   * uses (`res`, `data`, `model`, `x`) are declared all over a real file, so it left out few statements (none in most
+   * files of the real-code sets) and finding the names each statement uses and declares cost more than copying them.
    */
   oneShot?: boolean;
   /** The analysis of the text before an edit: unchanged statements keep their copies and, when nothing they depend on changed, their results. */
@@ -256,13 +257,6 @@ function nameless(inf: StatementInfo): boolean {
   return inf.tokens.size === 0 && inf.assigns.size === 0 && inf.provides.size === 0;
 }
 
-/** Whether at least half the statements (comments aside) hold a candidate offset. */
-function denseCandidates(statements: readonly Statement[], offsets: readonly number[]): boolean {
-  const code = statements.filter((st) => st.type !== 'comment').length;
-  const seeds = seedStatements(statements, offsets).filter((i) => (statements[i] as Statement).type !== 'comment').length;
-  return seeds * 2 >= code;
-}
-
 /** Whether a sorted list of offsets has one inside the statement. */
 function hasOffsetIn(offsets: readonly number[], st: Statement): boolean {
   const first = partitionPoint(offsets.length, (i) => (offsets[i] as number) < st.start);
@@ -442,8 +436,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   const reshaped: { start: number; copy: StatementCopy }[] = [];
   /** Statements outside the edited span: their index before the edit, and the shift of their offsets. */
   let moved = new Moved([], []);
-  /** A one-shot analysis of a file most of whose statements hold candidates: everything is copied (see `oneShot`). */
-  let dense = false;
+  /** A one-shot analysis: everything is copied (see `oneShot`). */
+  const copyAll = options.oneShot === true && !options.previous;
   /** The line starts of `source`, from those before the edit. */
   let lines: number[] | undefined;
   /**
@@ -534,8 +528,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       offsets.sort((a, b) => a - b);
     } else {
       offsets = prescan(source, config, importFilter(context))?.offsets ?? [];
-      dense = options.oneShot === true && denseCandidates(statements, offsets);
-      if (!dense) infos = statements.map((st) => info(source, st));
+      if (!copyAll) infos = statements.map((st) => info(source, st));
     }
     if (offsets.length === 0) return undefined;
     // An edit that left every statement in its place (the usual one-line edit): the name index is carried over, and
@@ -564,7 +557,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       const shifted = new Set<number>();
       for (let i = 0; i < statements.length; i++) if (moved.has(i) && prev.kept.hasStatement(moved.old[i] as number)) shifted.add(i);
       kept = shifted;
-    } else kept = dense ? new Set(statements.keys()) : selectStatements(statements, infos, offsets);
+    } else kept = copyAll ? new Set(statements.keys()) : selectStatements(statements, infos, offsets);
     let copy = kept;
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {
       // Statements whose results still hold: unchanged, unaffected by the edit, and copied by this analysis and the

@@ -1016,6 +1016,12 @@ function f(x) {
     const idx = `const probsOf = (x) => x;\nasync function f(session, feeds) {\n  const out = await session.run(feeds);\n  const probs = probsOf(out.logits.data);\n  const best = probs.indexOf(Math.max(...probs));\n  return best;\n}\nrequire('onnxruntime-node');\n`;
     const out4 = applyFix(idx, 'javascript', 'no-confidence');
     assert.ok(out4.includes('  if (probs[best] < CONFIDENCE_THRESHOLD) {\n'), out4);
+    // A max-finding loop: after it, the value it kept, or the array read at the index it kept.
+    const loop = (body: string) => `import * as ort from 'onnxruntime-node';\nconst s = await ort.InferenceSession.create('m');\nexport async function f(feeds) {\n  const p = (await s.run(feeds)).probs.data;\n${body}  return ['a', 'b'][k];\n}\n`;
+    const out5 = applyFix(loop('  let k = 0;\n  let top = -1;\n  for (let i = 0; i < p.length; i++) {\n    if (p[i] > top) {\n      top = p[i];\n      k = i;\n    }\n  }\n'), 'javascript', 'no-confidence');
+    assert.ok(out5.includes('    }\n  }\n  if (top < CONFIDENCE_THRESHOLD) {\n'), out5);
+    const out6 = applyFix(loop('  let k = 0;\n  for (let i = 1; i < p.length; i++) if (p[i] > p[k]) k = i;\n'), 'javascript', 'no-confidence');
+    assert.ok(out6.includes('k = i;\n  if (p[k] < CONFIDENCE_THRESHOLD) {\n'), out6);
   });
 
   test("no-fallback in a callback nothing names: the fallback's doc comment says so", () => {

@@ -7,7 +7,7 @@ import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKi
 import { jquerySettings, sdkOptionsIndex } from './detect';
 import { SDKS } from './libs';
 import { argsOf, type Resolver } from './resolve';
-import { handedOnCall } from './checks';
+import { handedOnCall, type LoopArgmax } from './checks';
 import { fallbackNameFor, type JsFunction, jsFunctionOf, jsReturnPlaceholder } from './fallback';
 import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, jsFallbackName, LOW_CONFIDENCE_LOG_MESSAGE, timeoutConstant } from '../../scaffold/idioms';
 
@@ -423,6 +423,9 @@ function confidenceFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
 
   const argmax = facts.argmax.find((x) => x.end >= d.node.start);
   if (argmax) target = argmaxTarget(w, argmax, taint.values);
+  // A loop that keeps the largest value and its index: the value it kept, once the loop is done.
+  const loop = target ? undefined : facts.loopArgmax.find((la) => la.loop.end >= d.node.start && subtree(ast, la.condition).some((x) => x.type === 'identifier' && taint.values.has(text(ast, x))));
+  if (loop) target = loopArgmaxTarget(ast, loop);
   if (!target && (d.kind === 'hf-pipeline' || d.kind === 'onnxruntime' || d.labels)) target = labelTarget(w, rec, taint.values);
   if (!target) return undefined;
   const { after, score } = target;
@@ -497,6 +500,20 @@ function argmaxTarget(w: FixWriter, site: JNode, tainted: Set<string>): { after:
     return { after: stmt, score: replaced };
   }
   return undefined;
+}
+
+/**
+ * After a max-finding loop (`for (…) if (p[i] > best) { best = p[i]; bestIndex = i; }`): the value it kept (`best`), or
+ * the side of its comparison that reads the array at the kept index (`p[bestIndex]`).
+ */
+function loopArgmaxTarget(ast: Ast, la: LoopArgmax): { after: JNode; score: string } | undefined {
+  const after = blockStatement(la.loop);
+  if (!after || after !== la.loop) return undefined;
+  const kept = la.value[0];
+  if (kept !== undefined) return { after, score: kept };
+  const sides = [child(la.condition, 'left'), child(la.condition, 'right')].filter((x): x is JNode => x !== undefined);
+  const read = sides.find((x) => unwrap(x).type === 'subscript_expression' && subtree(ast, x).some((n) => n.type === 'identifier' && la.index.includes(text(ast, n))) && !subtree(ast, x).some((n) => n.type === 'call_expression'));
+  return read ? { after, score: text(ast, unwrap(read)) } : undefined;
 }
 
 function labelTarget(w: FixWriter, rec: JsRecord, tainted: Set<string>): { after: JNode; score: string } | undefined {

@@ -19,14 +19,19 @@ export function versionTitle(v: { modelName: string; version: string; modelId: s
 
 /**
  * The model and version a file outside a registry stands for, the same wherever it is served, scaffolded or logged:
- * `credit-risk-v2.onnx` is `credit-risk` version 2 (`named`: its name carries the version); `churn-gbt.onnx` is
- * `churn-gbt`, version the ONNX header's model_version, else 1.
+ * `credit-risk-v2.onnx` is `credit-risk` version 2 (`named`: its name carries the version after a `-`, `_`, `.` or
+ * `@`); `churn-gbt.onnx` is `churn-gbt`, version the ONNX header's model_version, else 1. A version run into the name
+ * is the model's architecture, not a version of it: `yolov8.onnx` is `yolov8`.
  */
 export function standaloneModel(file: string, headerVersion?: number): { name: string; version: string; named: boolean } {
   const stem = stemOf(file.split(/[\\/]/).pop() ?? file);
   const { base, version } = splitVersionedStem(stem);
-  if (version !== undefined && base) return { name: base, version: withoutVersionPrefix(version), named: true };
-  return { name: stem, version: headerVersion ? String(headerVersion) : '1', named: false };
+  const fallback = headerVersion ? String(headerVersion) : '1';
+  if (version === undefined) return { name: stem, version: fallback, named: false };
+  // A file named by its version alone (`v2.onnx`) keeps its name, and the version it names.
+  if (!base) return { name: stem, version: withoutVersionPrefix(version), named: false };
+  const separated = /[-_.@]/.test(stem.charAt(stem.length - version.length - 1));
+  return separated ? { name: base, version: withoutVersionPrefix(version), named: true } : { name: stem, version: fallback, named: false };
 }
 
 /** A version of a standalone model file (the catalog's ids of those start with `file:`), its model's only version. */

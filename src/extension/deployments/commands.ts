@@ -163,14 +163,14 @@ export class DeploymentCommands {
       return;
     }
     const budget = vscode.workspace.getConfiguration('mlship', vscode.Uri.file(v.path)).get<number>('latencyBudgetMs') ?? 50;
-    const entry = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLShip: starting ${versionTitle(v)}…` }, () =>
+    const entry = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLShip: starting ${servable.title}…` }, () =>
       this.service.startLocal(servable, this.rootOf(v.path), { latency_p95_ms: budget, drift_psi: 0.2, fallback_rate: 0.05 }),
     );
     await vscode.commands.executeCommand('mlship.deployments.focus');
     const n = this.tree.provider.nodeFor(entry.id);
     if (n) await this.tree.view.reveal(n, { select: true, expand: true });
     const url = entry.local?.process.endpoint.url ?? '';
-    const action = await vscode.window.showInformationMessage(`MLShip: ${versionTitle(v)} is served at ${url} (Open Inference Protocol v2, /metrics).`, 'Replay Snapshot Traffic', 'Copy URL', 'Stop');
+    const action = await vscode.window.showInformationMessage(`MLShip: ${servable.title} is served at ${url} (Open Inference Protocol v2, /metrics).`, 'Replay Snapshot Traffic', 'Copy URL', 'Stop');
     if (action === 'Copy URL') await vscode.env.clipboard.writeText(url);
     else if (action === 'Stop') await this.service.stopLocal(entry.id);
     else if (action === 'Replay Snapshot Traffic') await this.replay(entry.id);

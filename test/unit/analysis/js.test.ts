@@ -650,17 +650,31 @@ export async function e(t: string) {
   });
 
   test('jQuery\'s $.post(url, data, success) takes no settings: the timeout fix writes it in its settings form, read as jQuery reads it', () => {
-    const withUrl = (call: string) => `const URL = '/api/predict';\nexport function f(text) {\n  ${call} // expect: no-fallback no-timeout untraced-prediction\n}\n`;
-    const fixed = (call: string) => /\$\.\w+\(.*\);/s.exec(applyFix(withUrl(call), 'javascript', 'no-timeout'))?.[0];
+    const withUrl = (call: string) => `const URL = '/api/predict';\nexport function f(text, cb, handler) {\n  ${call}\n}\n`;
+    const fixOf = (call: string) => {
+      const src = withUrl(call);
+      const finding = analyzeSource(src, 'javascript', DEFAULT_CONFIG).result.findings.find((f) => f.rule === 'no-timeout');
+      assert.ok(finding, src);
+      return { src, fix: fixesFor(finding, src, 'javascript', DEFAULT_CONFIG)[0] };
+    };
+    const fixed = (call: string) => {
+      const { src, fix } = fixOf(call);
+      assert.ok(fix, `a fix for ${call}`);
+      // The settings form needs jQuery 1.12 / 2.2: offered, never applied by "Fix all".
+      assert.equal(fix.fixAllSafe, false);
+      assert.match(fix.title, /jQuery 1\.12/);
+      const out = applyEdits(src, fix.edits);
+      assert.equal(analyzeSource(out, 'javascript', DEFAULT_CONFIG).result.findings.filter((f) => f.rule === 'no-timeout').length, 0, out);
+      return /\$\.\w+\(.*\);/s.exec(out)?.[0];
+    };
     assert.equal(fixed("$.post(URL, JSON.stringify({ text }), (res) => show(res.score));"), '$.post({ url: URL, data: JSON.stringify({ text }), success: (res) => show(res.score), timeout: INFERENCE_TIMEOUT_MS });');
+    assert.equal(fixed("$.post(URL, 'q=' + text, (res) => show(res.score));"), "$.post({ url: URL, data: 'q=' + text, success: (res) => show(res.score), timeout: INFERENCE_TIMEOUT_MS });");
     // A function where the data goes is the success callback, and what follows it the data type.
     assert.equal(fixed("$.post(URL, function (res) { show(res.score); }, 'json');"), "$.post({ url: URL, success: function (res) { show(res.score); }, dataType: 'json', timeout: INFERENCE_TIMEOUT_MS });");
     assert.equal(fixed('$.get(URL).done((res) => show(res.score));'), '$.get({ url: URL, timeout: INFERENCE_TIMEOUT_MS }).done((res) => show(res.score));');
-    // An argument that could be either (a parameter): no fix rather than a guess.
-    const unknown = `const URL = '/api/predict';\nexport function f(data, done) {\n  $.post(URL, data, done);\n}\n`;
-    const finding = analyzeSource(unknown, 'javascript', DEFAULT_CONFIG).result.findings.find((f) => f.rule === 'no-timeout');
-    assert.ok(finding);
-    assert.deepEqual(fixesFor(finding, unknown, 'javascript', DEFAULT_CONFIG), []);
+    // No fix rather than a guess: an argument that could be either (a parameter, `cb || function`), a fourth argument
+    // jQuery ignores, a comment the rewrite would drop.
+    for (const call of ['$.post(URL, text, cb);', '$.post(URL, cb || function (r) { show(r); });', "$.post(URL, function (r) { show(r); }, 'json', undefined);", '$.post(URL, /* body */ JSON.stringify(text), (r) => show(r));']) assert.equal(fixOf(call).fix, undefined, call);
   });
 
   test('an async function handed to a helper is caught where the helper is awaited; a box position compared is no score threshold', () => {
@@ -1022,6 +1036,20 @@ function f(x) {
     assert.ok(out5.includes('    }\n  }\n  if (top < CONFIDENCE_THRESHOLD) {\n'), out5);
     const out6 = applyFix(loop('  let k = 0;\n  for (let i = 1; i < p.length; i++) if (p[i] > p[k]) k = i;\n'), 'javascript', 'no-confidence');
     assert.ok(out6.includes('k = i;\n  if (p[k] < CONFIDENCE_THRESHOLD) {\n'), out6);
+    // Nested in a loop over a batch: after the loop that keeps the maximum, inside the outer one.
+    const nested = `import * as ort from 'onnxruntime-node';\nconst s = await ort.InferenceSession.create('m');\nexport async function f(batch) {\n  for (const feeds of batch) {\n    const p = (await s.run(feeds)).probs.data;\n    let k = 0;\n    let top = -1;\n    for (let i = 0; i < p.length; i++) {\n      if (p[i] > top) {\n        top = p[i];\n        k = i;\n      }\n    }\n    if (k === 1) return 'b';\n  }\n  return 'a';\n}\n`;
+    assert.ok(applyFix(nested, 'javascript', 'no-confidence').includes('      }\n    }\n    if (top < CONFIDENCE_THRESHOLD) {\n'));
+    // No fix where it would be wrong: the kept value declared in the loop's header (out of scope after it), a loop
+    // that keeps the smallest value (a distance: the nearest is the surest), a loop in a closure of the function.
+    const noFix = (body: string): void => {
+      const src = loop(body);
+      const finding = analyzeSource(src, 'javascript', DEFAULT_CONFIG).result.findings.find((f) => f.rule === 'no-confidence');
+      assert.ok(finding, src);
+      assert.deepEqual(fixesFor(finding, src, 'javascript', DEFAULT_CONFIG), [], src);
+    };
+    noFix('  let k = 0;\n  for (let i = 0, top = -1; i < p.length; i++) {\n    if (p[i] > top) {\n      top = p[i];\n      k = i;\n    }\n  }\n');
+    noFix('  let k = 0;\n  let low = Infinity;\n  for (let i = 0; i < p.length; i++) if (p[i] < low) { low = p[i]; k = i; }\n');
+    noFix('  const pick = () => {\n    let b = 0;\n    for (let i = 0; i < p.length; i++) if (p[i] > p[b]) b = i;\n    return b;\n  };\n  const k = pick();\n');
   });
 
   test("no-fallback in a callback nothing names: the fallback's doc comment says so", () => {

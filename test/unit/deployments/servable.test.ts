@@ -21,6 +21,10 @@ describe('servable models', () => {
     assert.deepEqual(standaloneModel('C:\\models\\fraud-screen-2025-10-01.onnx', 7), { name: 'fraud-screen', version: '2025-10-01', named: true });
     assert.deepEqual(standaloneModel('/w/models/churn-gbt.onnx', 3), { name: 'churn-gbt', version: '3', named: false });
     assert.deepEqual(standaloneModel('/w/models/churn-gbt.onnx', 0), { name: 'churn-gbt', version: '1', named: false });
+    // A version run into the name is the architecture's (`yolov8`), not the model's; a name that is a version keeps it.
+    assert.deepEqual(standaloneModel('/w/models/yolov8.onnx', 4), { name: 'yolov8', version: '4', named: false });
+    assert.deepEqual(standaloneModel('/w/models/mobilenetv2.onnx'), { name: 'mobilenetv2', version: '1', named: false });
+    assert.deepEqual(standaloneModel('/w/models/v3.onnx'), { name: 'v3', version: '3', named: false });
   });
 
   it('a standalone file served from the catalog and by its path reports the same version, and logs under it', async () => {

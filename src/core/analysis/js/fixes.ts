@@ -423,9 +423,13 @@ function confidenceFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
 
   const argmax = facts.argmax.find((x) => x.end >= d.node.start);
   if (argmax) target = argmaxTarget(w, argmax, taint.values);
-  // A loop that keeps the largest value and its index: the value it kept, once the loop is done.
-  const loop = target ? undefined : facts.loopArgmax.find((la) => la.loop.end >= d.node.start && subtree(ast, la.condition).some((x) => x.type === 'identifier' && taint.values.has(text(ast, x))));
-  if (loop) target = loopArgmaxTarget(ast, loop);
+  // A loop that keeps the largest value and its index: the value it kept, once the loop is done. The loop whose own
+  // comparison it is (an outer loop holding it counts too), in this function, not a closure of it.
+  if (!target) {
+    const loops = facts.loopArgmax.filter((la) => la.loop.end >= d.node.start && la.loop.fn === scope && subtree(ast, la.condition).some((x) => x.type === 'identifier' && taint.values.has(text(ast, x))));
+    const innermost = loops.filter((la) => !loops.some((o) => o !== la && within(o.loop, la.loop)));
+    if (innermost.length === 1) target = loopArgmaxTarget(ast, innermost[0] as LoopArgmax);
+  }
   if (!target && (d.kind === 'hf-pipeline' || d.kind === 'onnxruntime' || d.labels)) target = labelTarget(w, rec, taint.values);
   if (!target) return undefined;
   const { after, score } = target;
@@ -504,16 +508,30 @@ function argmaxTarget(w: FixWriter, site: JNode, tainted: Set<string>): { after:
 
 /**
  * After a max-finding loop (`for (…) if (p[i] > best) { best = p[i]; bestIndex = i; }`): the value it kept (`best`), or
- * the side of its comparison that reads the array at the kept index (`p[bestIndex]`).
+ * the side of its comparison that reads the array at the kept index (`p[bestIndex]`). None for a loop that keeps the
+ * smallest value (a distance: the nearest is the surest), or whose kept name is declared in the loop itself.
  */
 function loopArgmaxTarget(ast: Ast, la: LoopArgmax): { after: JNode; score: string } | undefined {
   const after = blockStatement(la.loop);
   if (!after || after !== la.loop) return undefined;
-  const kept = la.value[0];
-  if (kept !== undefined) return { after, score: kept };
-  const sides = [child(la.condition, 'left'), child(la.condition, 'right')].filter((x): x is JNode => x !== undefined);
-  const read = sides.find((x) => unwrap(x).type === 'subscript_expression' && subtree(ast, x).some((n) => n.type === 'identifier' && la.index.includes(text(ast, n))) && !subtree(ast, x).some((n) => n.type === 'call_expression'));
-  return read ? { after, score: text(ast, unwrap(read)) } : undefined;
+  const l = child(la.condition, 'left');
+  const r = child(la.condition, 'right');
+  if (!l || !r) return undefined;
+  const op = ast.source.slice(l.end, r.start).trim();
+  const names = (n: JNode): string[] => subtree(ast, n).filter((x) => x.type === 'identifier').map((x) => text(ast, x));
+  // The side holding what was kept so far: the kept value, or the array read at the kept index.
+  const keptSide = (n: JNode): boolean => names(n).some((x) => la.value.includes(x) || la.index.includes(x));
+  const [kept, candidate] = keptSide(r) && !keptSide(l) ? [r, l] : keptSide(l) && !keptSide(r) ? [l, r] : [undefined, undefined];
+  if (!kept || !candidate) return undefined;
+  // `candidate > kept` (or `kept < candidate`) keeps the largest.
+  const largest = kept === r ? /^>=?$/.test(op) : /^<=?$/.test(op);
+  if (!largest) return undefined;
+  const declaredInLoop = (name: string): boolean => subtree(ast, la.loop).some((x) => x.type === 'variable_declarator' && names(child(x, 'name') ?? x).includes(name));
+  const value = la.value[0];
+  if (value !== undefined) return declaredInLoop(value) ? undefined : { after, score: value };
+  const read = unwrap(kept);
+  if (read.type !== 'subscript_expression' || subtree(ast, read).some((n) => n.type === 'call_expression') || names(read).some(declaredInLoop)) return undefined;
+  return { after, score: text(ast, read) };
 }
 
 function labelTarget(w: FixWriter, rec: JsRecord, tainted: Set<string>): { after: JNode; score: string } | undefined {
@@ -691,6 +709,8 @@ function isRequireDecl(ast: Ast, decl: JNode): boolean {
  */
 function jqueryShorthandSettings(ast: Ast, r: Resolver, args: readonly JNode[]): string[] | undefined {
   if (args.length === 0 || args.length > 4 || args.some((a) => a.type === 'spread_element')) return undefined;
+  // A comment between the arguments would be lost.
+  if ((args[0]?.parent?.children ?? []).some((c) => c.type === 'comment')) return undefined;
   const keys = ['url'];
   const second = args[1] ? unwrap(args[1]) : undefined;
   if (second) {
@@ -698,8 +718,10 @@ function jqueryShorthandSettings(ast: Ast, r: Resolver, args: readonly JNode[]):
     if (kind === undefined) return undefined;
     keys.push(...(kind === 'function' ? ['success', 'dataType'] : ['data', 'success', 'dataType']));
   }
+  // `$.post(url, success, dataType, x)`: jQuery reads the third as the data type, ignores the fourth.
+  if (args.length > keys.length) return undefined;
   return args.map((a, i) => {
-    const key = keys[i] ?? 'dataType';
+    const key = keys[i] as string;
     const value = text(ast, a);
     return value === key ? key : `${key}: ${value}`;
   });
@@ -708,7 +730,13 @@ function jqueryShorthandSettings(ast: Ast, r: Resolver, args: readonly JNode[]):
 /** Whether an argument is a function or data, when its text or its value tells. */
 function argumentKind(ast: Ast, r: Resolver, n: JNode): 'function' | 'data' | undefined {
   if (FUNCTION_TYPES.has(n.type)) return 'function';
-  if (/^(?:string|template_string|object|array|number|null|true|false|new_expression|binary_expression)$/.test(n.type)) return 'data';
+  if (/^(?:string|template_string|object|array|number|null|true|false|new_expression)$/.test(n.type)) return 'data';
+  // `'q=' + text`; not `cb || function …`, which may be the callback.
+  if (n.type === 'binary_expression') {
+    const l = child(n, 'left');
+    const rt = child(n, 'right');
+    return l && rt && ast.source.slice(l.end, rt.start).trim() === '+' ? 'data' : undefined;
+  }
   // JSON.stringify(…), $(form).serialize(), new URLSearchParams(…).toString(): a call that makes the body.
   if (n.type === 'call_expression') {
     const fn = child(n, 'function');
@@ -730,6 +758,8 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   const r = w.a.env.r;
   let edits: TextEdit[] = [];
   let title = '';
+  /** Whether "Fix all" (and `mlship check --fix`) may apply it unasked. */
+  let safe = true;
   const optionAt = (index: number, prop: string, fill: string[]): TextEdit[] => {
     const opt = args[index];
     if (opt) return w.addProperty(opt, prop);
@@ -785,8 +815,11 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
         const first = args[0];
         const last = args[args.length - 1];
         if (named && first && last) {
-          title = `Pass the request as settings with a timeout (${T})`;
+          // The settings form came with jQuery 1.12 / 2.2 (older ones send the request to "[object Object]"): a fix
+          // the user applies, not "Fix all".
+          title = `Pass the request as settings with a timeout (${T}; jQuery 1.12 / 2.2 or later)`;
           edits = [w.edit(first.start, last.end, `{ ${[...named, `timeout: ${T}`].join(', ')} }`)];
+          safe = false;
         }
       }
       break;
@@ -840,5 +873,5 @@ function timeoutFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   }
   if (edits.length === 0) return undefined;
   if (!w.visible(T, call)) edits.push(...w.moduleConstEdit(`const ${T} = ${ms}${w.s} // ms; ${constant.setting}`));
-  return { title, rule: 'no-timeout', edits, isPreferred: true, fixAllSafe: true };
+  return { title, rule: 'no-timeout', edits, isPreferred: true, fixAllSafe: safe };
 }

@@ -1664,7 +1664,7 @@ export function handedOnCall(ast: Ast, fn: JNode): JNode | undefined {
 }
 
 /** A two-parameter callback that answers the one of its parameters a comparison prefers: `(a, b) => (x[a] > x[b] ? a : b)`. */
-export function keepsLarger(ast: Ast, cb: JNode): boolean {
+function keepsLarger(ast: Ast, cb: JNode): boolean {
   if (!FUNCTION_TYPES.has(cb.type)) return false;
   const params = child(cb, 'parameters');
   const names = params ? namedKids(params).map((p) => (p.type === 'identifier' ? text(ast, p) : p.type === 'required_parameter' ? text(ast, child(p, 'pattern') ?? p) : '')) : cb.type === 'arrow_function' && child(cb, 'parameter') ? [text(ast, child(cb, 'parameter') as JNode)] : [];

@@ -7,7 +7,7 @@ import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKi
 import { jquerySettings, sdkOptionsIndex } from './detect';
 import { SDKS } from './libs';
 import { argsOf, type Resolver } from './resolve';
-import { handedOnCall, isDescendingComparator, keepsLarger, type LoopArgmax, type UnitFacts } from './checks';
+import { handedOnCall, isDescendingComparator, type LoopArgmax, type UnitFacts } from './checks';
 import { fallbackNameFor, type JsFunction, jsFunctionOf, jsReturnPlaceholder } from './fallback';
 import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, jsFallbackName, LOW_CONFIDENCE_LOG_MESSAGE, timeoutConstant } from '../../scaffold/idioms';
 
@@ -497,9 +497,6 @@ function argmaxTarget(w: FixWriter, site: JNode, tainted: Set<string>): { after:
   const value = decl ? child(decl, 'value') : undefined;
   if (!decl || !name || !value) return undefined;
   const isIndexVar = name.type === 'identifier' && unwrap(value) === site;
-  // The key of the largest score (`Object.keys(scores).reduce((a, b) => (scores[a] > scores[b] ? a : b))`): its score.
-  const keysOf = arr && unwrap(arr).type === 'call_expression' && text(ast, child(unwrap(arr), 'function') ?? arr).replace(/\s+/g, '') === 'Object.keys' ? argsOf(unwrap(arr))[0] : undefined;
-  if (prop === 'reduce' && isIndexVar && keysOf && isSimpleExpr(ast, keysOf) && args[0] && keepsLarger(ast, unwrap(args[0]))) return { after: stmt, score: `${text(ast, keysOf)}[${text(ast, name)}]` };
   if (arr && isSimpleExpr(ast, arr)) {
     const arrText = text(ast, arr);
     const names = subtree(ast, arr).filter((x) => x.type === 'identifier').map((x) => text(ast, x));

@@ -1554,7 +1554,7 @@ function statementOf(n: JNode): JNode | undefined {
 }
 
 /** `(a, b) => b.score - a.score` / `(a, b) => b - a`: a comparator that sorts the largest first. */
-export function isDescendingComparator(ast: Ast, fn: JNode): boolean {
+function isDescendingComparator(ast: Ast, fn: JNode): boolean {
   if (!FUNCTION_TYPES.has(fn.type)) return false;
   const params = child(fn, 'parameters');
   const names = params ? namedKids(params).map((p) => text(ast, child(p, 'pattern') ?? p)) : [];

@@ -7,7 +7,7 @@ import { type Ast, child, enclosingFunction, FUNCTION_TYPES, type JNode, namedKi
 import { jquerySettings, sdkOptionsIndex } from './detect';
 import { SDKS } from './libs';
 import { argsOf, type Resolver } from './resolve';
-import { handedOnCall, isDescendingComparator, type LoopArgmax, type UnitFacts } from './checks';
+import { handedOnCall, type LoopArgmax } from './checks';
 import { fallbackNameFor, type JsFunction, jsFunctionOf, jsReturnPlaceholder } from './fallback';
 import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, jsFallbackName, LOW_CONFIDENCE_LOG_MESSAGE, timeoutConstant } from '../../scaffold/idioms';
 
@@ -431,7 +431,6 @@ function confidenceFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
     const innermost = loops.filter((la) => !loops.some((o) => o !== la && within(o.loop, la.loop)));
     if (innermost.length === 1) target = loopArgmaxTarget(ast, innermost[0] as LoopArgmax);
   }
-  if (!target) target = rankedTarget(w, facts, taint.values);
   if (!target && (d.kind === 'hf-pipeline' || d.kind === 'onnxruntime' || d.labels)) target = labelTarget(w, rec, taint.values);
   if (!target) return undefined;
   const { after, score, before } = target;
@@ -544,45 +543,6 @@ function loopArgmaxTarget(ast: Ast, la: LoopArgmax): { after: JNode; score: stri
   const read = unwrap(kept);
   if (read.type !== 'subscript_expression' || subtree(ast, read).some((n) => n.type === 'call_expression') || names(read).some(declaredInLoop)) return undefined;
   return { after, score: text(ast, read) };
-}
-
-/**
- * Scores sorted best first and read by the top one's label (`const ranked = ….sort((a, b) => b.p - a.p)` …
- * `ranked[0].label`): after the sort, the top one's score (`ranked[0].p`).
- */
-function rankedTarget(w: FixWriter, facts: UnitFacts, tainted: Set<string>): { after: JNode; score: string } | undefined {
-  const ast = w.ast;
-  for (const read of facts.labelReads) {
-    const top = child(read, 'object');
-    const u = top ? unwrap(top) : undefined;
-    const list = u?.type === 'subscript_expression' ? child(u, 'object') : undefined;
-    const index = u?.type === 'subscript_expression' ? child(u, 'index') : undefined;
-    if (!list || list.type !== 'identifier' || index?.type !== 'number' || text(ast, index) !== '0') continue;
-    const b = w.a.env.r.lookup(text(ast, list), list);
-    const decl = b?.decl.parent;
-    const value = decl?.type === 'variable_declarator' && b?.decl.field === 'name' ? child(decl, 'value') : undefined;
-    const sort = value ? unwrap(value) : undefined;
-    const callee = sort?.type === 'call_expression' ? child(sort, 'function') : undefined;
-    if (!sort || callee?.type !== 'member_expression' || propName(ast, child(callee, 'property')) !== 'sort') continue;
-    if (!subtree(ast, sort).some((x) => x.type === 'identifier' && tainted.has(text(ast, x)))) continue;
-    const cmp = argsOf(sort)[0];
-    const fn = cmp ? unwrap(cmp) : undefined;
-    if (!fn || !isDescendingComparator(ast, fn)) continue;
-    // `b.p - a.p`: what the comparator reads of its second element, read of the top one.
-    let body = child(fn, 'body');
-    if (body?.type === 'statement_block') body = namedKids(namedKids(body).find((x) => x.type === 'return_statement') ?? body)[0];
-    const left = body ? child(unwrap(body), 'left') : undefined;
-    const params = child(fn, 'parameters');
-    const second = params ? namedKids(params)[1] : undefined;
-    const name = second ? text(ast, child(second, 'pattern') ?? second) : undefined;
-    const path = left && name ? text(ast, unwrap(left)) : undefined;
-    if (!path || !name || !path.startsWith(name) || /[()\s]/.test(path)) continue;
-    // Sorted and read in the same function (the check returns that function's fallback).
-    const stmt = decl && decl.fn === read.fn ? blockStatement(decl) : undefined;
-    if (!stmt) continue;
-    return { after: stmt, score: `${text(ast, list)}[0]${path.slice(name.length)}` };
-  }
-  return undefined;
 }
 
 function labelTarget(w: FixWriter, rec: JsRecord, tainted: Set<string>): { after: JNode; score: string } | undefined {

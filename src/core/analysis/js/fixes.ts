@@ -419,8 +419,7 @@ function confidenceFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   if (scope.type === 'program') return undefined;
   const facts = checker.unitFacts(scope);
   const taint = checker.taint(d, facts);
-  /** Where the check goes: after the statement `after`, or before it (`before`). */
-  let target: { after: JNode; score: string; before?: boolean } | undefined;
+  let target: { after: JNode; score: string } | undefined;
 
   const argmax = facts.argmax.find((x) => x.end >= d.node.start);
   if (argmax) target = argmaxTarget(w, argmax, taint.values);
@@ -433,15 +432,14 @@ function confidenceFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   }
   if (!target && (d.kind === 'hf-pipeline' || d.kind === 'onnxruntime' || d.labels)) target = labelTarget(w, rec, taint.values);
   if (!target) return undefined;
-  const { after, score, before } = target;
+  const { after, score } = target;
   const fn = jsFunctionOf(ast, after);
   if (!fn || fn.isGenerator) return undefined;
   const ind = w.indentAt(after.start);
   const { eol, s, unit } = w;
+  const at = w.lineEndAfter(after.end);
   const log = `console.info('${LOW_CONFIDENCE_LOG_MESSAGE}', { confidence: ${score} })${s}`;
-  const check = `if (${score} < ${THRESHOLD_CONST}) {${eol}${ind}${unit}${log}${eol}${ind}${unit}${w.fallbackReturn(fn)}${eol}${ind}}`;
-  const at = before ? after.start : w.lineEndAfter(after.end);
-  const edits: TextEdit[] = [w.edit(at, at, before ? `${check}${eol}${ind}` : `${eol}${ind}${check}`)];
+  const edits: TextEdit[] = [w.edit(at, at, `${eol}${ind}if (${score} < ${THRESHOLD_CONST}) {${eol}${ind}${unit}${log}${eol}${ind}${unit}${w.fallbackReturn(fn)}${eol}${ind}}`)];
   if (!w.visible(THRESHOLD_CONST, after)) edits.push(...w.moduleConstEdit(`const ${THRESHOLD_CONST} = ${w.config.confidenceThreshold}${s}`));
   edits.push(...w.takeExtraEdits());
   return {
@@ -470,32 +468,23 @@ function isSimpleExpr(ast: Ast, n: JNode): boolean {
   return !subtree(ast, u).some((x) => x.type === 'call_expression' || x.type === 'subscript_expression');
 }
 
-function argmaxTarget(w: FixWriter, site: JNode, tainted: Set<string>): { after: JNode; score: string; before?: boolean } | undefined {
+function argmaxTarget(w: FixWriter, site: JNode, tainted: Set<string>): { after: JNode; score: string } | undefined {
   const ast = w.ast;
   const stmt = blockStatement(site);
-  if (!stmt) return undefined;
-  const f = child(site, 'function');
-  const fu = f ? unwrap(f) : undefined;
-  const args = argsOf(site);
-  const prop = fu?.type === 'member_expression' ? propName(ast, child(fu, 'property')) : undefined;
-  // The array the argmax runs over.
-  let arr: JNode | undefined;
-  if (fu?.type === 'identifier') arr = args[0];
-  else if (fu?.type === 'member_expression' && (prop === 'indexOf' || prop === 'reduce')) arr = child(fu, 'object');
-  if (stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration') {
-    // The argmax used where it is made (`return topLabel(out.logits.data)`): the check goes before that statement,
-    // on the largest value of the array.
-    if (!arr || !isSimpleExpr(ast, arr) || (stmt.type !== 'return_statement' && stmt.type !== 'expression_statement')) return undefined;
-    const line = ast.lineStarts[posAt(ast, stmt.start).line] ?? 0;
-    if (!/^[ \t]*$/.test(ast.source.slice(line, stmt.start))) return undefined;
-    const a = unwrap(arr);
-    return { after: stmt, score: `Math.max(...${a === arr ? text(ast, arr) : `(${text(ast, arr)})`})`, before: true };
-  }
+  if (!stmt || (stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration')) return undefined;
   const decl = namedKids(stmt).find((c) => c.type === 'variable_declarator' && within(site, c));
   const name = decl ? child(decl, 'name') : undefined;
   const value = decl ? child(decl, 'value') : undefined;
   if (!decl || !name || !value) return undefined;
+  const f = child(site, 'function');
+  const fu = f ? unwrap(f) : undefined;
+  const args = argsOf(site);
+  const prop = fu?.type === 'member_expression' ? propName(ast, child(fu, 'property')) : undefined;
   const isIndexVar = name.type === 'identifier' && unwrap(value) === site;
+  // The array the argmax runs over.
+  let arr: JNode | undefined;
+  if (fu?.type === 'identifier') arr = args[0];
+  else if (fu?.type === 'member_expression' && (prop === 'indexOf' || prop === 'reduce')) arr = child(fu, 'object');
   if (arr && isSimpleExpr(ast, arr)) {
     const arrText = text(ast, arr);
     const names = subtree(ast, arr).filter((x) => x.type === 'identifier').map((x) => text(ast, x));

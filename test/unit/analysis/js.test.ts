@@ -1047,6 +1047,10 @@ function f(x) {
       assert.ok(finding, src);
       assert.deepEqual(fixesFor(finding, src, 'javascript', DEFAULT_CONFIG), [], src);
     };
+    // An argmax in a closure of the function is not where the check goes (its return would be the closure's): the
+    // closure's answer, kept in the function, is.
+    const closure = applyFix(loop('  const pick = (xs) => {\n    const i = xs.indexOf(Math.max(...xs));\n    return i;\n  };\n  const k = pick(p);\n'), 'javascript', 'no-confidence');
+    assert.ok(closure.includes('    return i;\n  };\n  const k = pick(p);\n  if (p[k] < CONFIDENCE_THRESHOLD) {\n') && closure.includes('    return fFallback(feeds);\n'), closure);
     noFix('  let k = 0;\n  for (let i = 0, top = -1; i < p.length; i++) {\n    if (p[i] > top) {\n      top = p[i];\n      k = i;\n    }\n  }\n');
     noFix('  let k = 0;\n  let low = Infinity;\n  for (let i = 0; i < p.length; i++) if (p[i] < low) { low = p[i]; k = i; }\n');
     noFix('  const pick = () => {\n    let b = 0;\n    for (let i = 0; i < p.length; i++) if (p[i] > p[b]) b = i;\n    return b;\n  };\n  const k = pick();\n');

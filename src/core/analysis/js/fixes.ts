@@ -421,7 +421,7 @@ function confidenceFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   const taint = checker.taint(d, facts);
   let target: { after: JNode; score: string } | undefined;
 
-  const argmax = facts.argmax.find((x) => x.end >= d.node.start);
+  const argmax = facts.argmax.find((x) => x.end >= d.node.start && x.fn === scope);
   if (argmax) target = argmaxTarget(w, argmax, taint.values);
   // A loop that keeps the largest value and its index: the value it kept, once the loop is done. The loop whose own
   // comparison it is (an outer loop holding it counts too), in this function, not a closure of it.

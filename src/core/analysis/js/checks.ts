@@ -736,6 +736,11 @@ export class Checker {
     return list.slice(lo, lo + WINDOW);
   }
 
+  /** The max-finding loops of a unit that end after the call and compare what comes of it (`values`, see `taint`). */
+  argmaxLoops(d: Detected, facts: UnitFacts, values: ReadonlySet<string>): LoopArgmax[] {
+    return facts.loopArgmax.filter((la) => la.loop.end >= d.node.start && this.idsOf(la.condition).some((x) => values.has(x)));
+  }
+
   /** Names bound to the call's result and to values derived from it, and which of them are argmax indexes. */
   taint(d: Detected, facts: UnitFacts): { values: Set<string>; indexes: Set<string> } {
     const ast = this.ast;
@@ -846,7 +851,7 @@ export class Checker {
     // A workspace function that hands back a bare label: its answer is the label itself.
     // So does a library call that answers with the class label alone.
     if (d.wrapped?.returnsLabel || d.hardLabel) argmax.push(outerValue(d.node));
-    const loops = facts.loopArgmax.filter((la) => la.loop.end >= d.node.start && this.idsOf(la.condition).some((x) => t.values.has(x)));
+    const loops = this.argmaxLoops(d, facts, t.values);
     const labels = d.labels !== false && (d.labels === true || d.kind === 'hf-pipeline' || d.kind === 'onnxruntime');
     // Scores ranked with a descending sort and then read by label (`ranked[0].label`) are a top-1 pick, whatever the model.
     const ranked = new Set<string>();

@@ -8,6 +8,7 @@ import { jquerySettings, sdkOptionsIndex } from './detect';
 import { SDKS } from './libs';
 import { argsOf, type Resolver } from './resolve';
 import { handedOnCall, type LoopArgmax } from './checks';
+import { binaryOp } from './sinks';
 import { fallbackNameFor, type JsFunction, jsFunctionOf, jsReturnPlaceholder } from './fallback';
 import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, fallbackStubComment, jsFallbackName, LOW_CONFIDENCE_LOG_MESSAGE, timeoutConstant } from '../../scaffold/idioms';
 
@@ -426,7 +427,7 @@ function confidenceFix(w: FixWriter, rec: JsRecord): CodeFix | undefined {
   // A loop that keeps the largest value and its index: the value it kept, once the loop is done. The loop whose own
   // comparison it is (an outer loop holding it counts too), in this function, not a closure of it.
   if (!target) {
-    const loops = facts.loopArgmax.filter((la) => la.loop.end >= d.node.start && la.loop.fn === scope && subtree(ast, la.condition).some((x) => x.type === 'identifier' && taint.values.has(text(ast, x))));
+    const loops = checker.argmaxLoops(d, facts, taint.values).filter((la) => la.loop.fn === scope);
     const innermost = loops.filter((la) => !loops.some((o) => o !== la && within(o.loop, la.loop)));
     if (innermost.length === 1) target = loopArgmaxTarget(ast, innermost[0] as LoopArgmax);
   }
@@ -517,7 +518,7 @@ function loopArgmaxTarget(ast: Ast, la: LoopArgmax): { after: JNode; score: stri
   const l = child(la.condition, 'left');
   const r = child(la.condition, 'right');
   if (!l || !r) return undefined;
-  const op = ast.source.slice(l.end, r.start).trim();
+  const op = binaryOp(ast, la.condition);
   const names = (n: JNode): string[] => subtree(ast, n).filter((x) => x.type === 'identifier').map((x) => text(ast, x));
   // The side holding what was kept so far: the kept value, or the array read at the kept index.
   const keptSide = (n: JNode): boolean => names(n).some((x) => la.value.includes(x) || la.index.includes(x));
@@ -732,11 +733,7 @@ function argumentKind(ast: Ast, r: Resolver, n: JNode): 'function' | 'data' | un
   if (FUNCTION_TYPES.has(n.type)) return 'function';
   if (/^(?:string|template_string|object|array|number|null|true|false|new_expression)$/.test(n.type)) return 'data';
   // `'q=' + text`; not `cb || function …`, which may be the callback.
-  if (n.type === 'binary_expression') {
-    const l = child(n, 'left');
-    const rt = child(n, 'right');
-    return l && rt && ast.source.slice(l.end, rt.start).trim() === '+' ? 'data' : undefined;
-  }
+  if (n.type === 'binary_expression') return binaryOp(ast, n) === '+' ? 'data' : undefined;
   // JSON.stringify(…), $(form).serialize(), new URLSearchParams(…).toString(): a call that makes the body.
   if (n.type === 'call_expression') {
     const fn = child(n, 'function');

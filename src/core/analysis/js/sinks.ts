@@ -390,7 +390,8 @@ export function comparedWithString(ast: Ast, n: JNode): boolean {
   return value !== undefined && value !== '';
 }
 
-function binaryOp(ast: Ast, b: JNode): string {
+/** The operator of a binary expression (`>`, `+`, `??`), or '' when a side is missing. */
+export function binaryOp(ast: Ast, b: JNode): string {
   const l = child(b, 'left');
   const r = child(b, 'right');
   return l && r ? ast.source.slice(l.end, r.start).trim() : '';

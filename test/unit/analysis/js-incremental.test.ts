@@ -906,6 +906,46 @@ describe('JS/TS analysis shortcuts', () => {
     c.tree.delete();
   });
 
+  test('a comment at the top level declares and uses no name: an edit elsewhere does not copy what its words would link', () => {
+    const text = [
+      "import * as ort from 'onnxruntime-node';",
+      "const session = await ort.InferenceSession.create('model.onnx');",
+      "// let label be the class the model picks, or 'unknown' when the model fails (see format).",
+      'export async function classify(x) {',
+      '  try {',
+      '    const out = await session.run({ x });',
+      '    return out.label;',
+      '  } catch {',
+      "    return 'unknown';",
+      '  }',
+      '}',
+      'export function format(label) {',
+      '  return `label: ${label}`;',
+      '}',
+      '',
+    ].join('\n');
+    const first = parse(text, 'typescript');
+    const a = runAnalysis(first, text, DEFAULT_CONFIG, { selective: true });
+    assert.equal(a?.calls.length, 1);
+    const copied = (r: ReturnType<typeof runAnalysis>, name: string): boolean => {
+      const top = r?.ast.root.children.find((c) => r.ast.source.slice(c.start, c.end).includes(`function ${name}(`));
+      return top !== undefined && !r?.ast.skipped.has(top);
+    };
+    // An edit inside `classify`: `format` uses `label`, which only the comment's words declare.
+    const edited = text.replace('return out.label;', 'return out.label ;');
+    const b = reanalyzed(first, text, edited, a?.snapshot);
+    assert.ok(same(b.incremental, b.fresh));
+    assert.equal(copied(b.incremental, 'format'), false);
+    // The comment itself edited, then turned into code: as a fresh analysis.
+    const reworded = edited.replace('the class the model picks', 'what the model picks');
+    const c = reanalyzed(b.tree, edited, reworded, b.incremental?.snapshot);
+    assert.ok(same(c.incremental, c.fresh));
+    const code = reworded.replace(/^\/\/ let label.*$/m, 'const label = classify;');
+    const d = reanalyzed(c.tree, reworded, code, c.incremental?.snapshot);
+    assert.ok(same(d.incremental, d.fresh), JSON.stringify(d.incremental?.calls));
+    d.tree.delete();
+  });
+
   test('text typed in a comment reanalyzes the edited statement alone, unless it changes the names the pre-scan reads', () => {
     const ask = (note: string) => `export async function ask(q) {\n  // ${note}\n  try {\n    const r = await axios.post('https://api.openai.com/v1/chat/completions', { q }, { timeout: 5000 });\n    return r.data;\n  } catch {\n    return null;\n  }\n}\n`;
     const caller = "export async function caller(q) {\n  const r = await axios.post('https://api.openai.com/v1/chat/completions', { q });\n  return ask(r.data);\n}\n";

@@ -120,6 +120,8 @@ const DECLARERS = new Set(['const', 'let', 'var', 'function', 'class', 'enum', '
 const HEAD_WORDS = new Set([...DECLARERS, 'export', 'default', 'async', 'declare', 'abstract']);
 /** Top-level statements whose inner declarations count as the program's (see `info`). */
 const LOOSE_TYPES = new Set(['ERROR', 'statement_block', 'if_statement', 'for_statement', 'for_in_statement', 'while_statement', 'do_statement', 'try_statement', 'switch_statement', 'labeled_statement', 'with_statement']);
+/** Top-level statements that are comments. */
+const COMMENT_TYPES = new Set(['comment', 'html_comment']);
 /** Text that may define a function or class. */
 const CALLABLE_RE = /=>|\bfunction\b|\bclass\b/;
 const MEMBER_ASSIGN_RE = /^\.\s*[\w$]+\s*=(?![=>])/;
@@ -197,6 +199,9 @@ function mayAssignMember(source: string, i: number, end: number): boolean {
 
 /** One pass over a statement's identifiers: its tokens, what it assigns, what it declares. */
 export function info(source: string, s: Statement): StatementInfo {
+  // A comment at the top level holds no code: its words (`// the class label …`, `/** returns the function's … */`)
+  // would otherwise read as names it declares and uses, and link it to every statement that uses them.
+  if (COMMENT_TYPES.has(s.type)) return { isImport: false, tokens: new Set(), assigns: new Set(), provides: new Set(), callable: false, mayCall: false, fileWide: false };
   const tokens = new Set<string>();
   const assigns = new Set<string>();
   const provides = new Set<string>();

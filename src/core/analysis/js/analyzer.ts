@@ -4,6 +4,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, Range, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
+import { changedRanges } from '../parser';
 import { type Ast, buildAst, editedLineStarts, FUNCTION_TYPES, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
 import { affectedStatements, carryIndex, type EditScope, type ImportFilter, importScanFacts, info, isRoot, mayExport, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
 import { CALLBACK_METHODS, Checker } from './checks';
@@ -66,7 +67,7 @@ export interface RunOptions {
    * With `previous`: where the new tree differs from the old one (`getChangedRanges`). Around a syntax error the parser
    * can recover differently in a statement whose text the edit did not touch; such a statement is analyzed again.
    */
-  reparsed?: { start: number; end: number }[];
+  reparsed?: readonly { start: number; end: number }[];
 }
 
 /** What one analysis leaves for the next one of the same document (after an edit). */
@@ -849,7 +850,7 @@ export const jsAnalyzer: LanguageAnalyzer = {
     try {
       const prev = previous ? snapshots.get(previous) : undefined;
       if (previous) snapshots.delete(previous);
-      const reparsed = prev && previous && (tree.rootNode.hasError || previous.rootNode.hasError) ? previous.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex })) : undefined;
+      const reparsed = prev && previous && (tree.rootNode.hasError || previous.rootNode.hasError) ? changedRanges(previous, tree) : undefined;
       // A reanalysis after the next edit reuses this one's snapshot only when asked to keep one (the language server).
       const oneShot = context.keepForEdits !== true && !prev;
       const a = runAnalysis(tree, source, config, { selective: true, ...(oneShot ? { oneShot } : {}), ...(prev ? { previous: prev } : {}), ...(reparsed ? { reparsed } : {}) }, context);

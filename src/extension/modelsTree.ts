@@ -131,10 +131,10 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
         const m = node.model;
         const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = node.id;
-        const sourceLabel = m.source === 'mlflow' ? 'MLflow registry' : m.source === 'folder' ? 'versioned folder' : (m.versions[0]?.metadata?.formatLabel ?? m.versions[0]?.format ?? 'file');
+        const sourceLabel = m.source === 'mlflow' ? 'MLflow registry' : m.source === 'folder' ? 'versioned folder' : m.source === 'files' ? 'versioned files' : (m.versions[0]?.metadata?.formatLabel ?? m.versions[0]?.format ?? 'file');
         const broken = m.error ?? (m.versions.length === 1 ? m.versions[0]?.error : undefined);
         item.description = broken ? broken.message : m.source === 'file' ? sourceLabel : `${m.versions.length} version${m.versions.length === 1 ? '' : 's'} · ${sourceLabel}`;
-        item.iconPath = broken ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon(m.source === 'mlflow' ? 'beaker' : m.source === 'folder' ? 'versions' : FORMAT_ICON[m.versions[0]?.format ?? ''] ?? 'symbol-file');
+        item.iconPath = broken ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon(m.source === 'mlflow' ? 'beaker' : m.source === 'folder' || m.source === 'files' ? 'versions' : FORMAT_ICON[m.versions[0]?.format ?? ''] ?? 'symbol-file');
         item.tooltip = broken ? problemTooltip(broken, m.name) : rowTooltipMarkdown({ label: m.name, description: item.description, lines: [m.path] });
         item.resourceUri = vscode.Uri.file(m.path);
         item.contextValue = ROW_KIND.model;

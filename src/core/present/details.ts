@@ -25,7 +25,7 @@ export function describeVersion(model: ModelEntry, v: ModelVersionEntry, extras:
   const overview: [string, string][] = [
     ['Model', model.name],
     ['Version', v.version],
-    ['Source', model.source === 'mlflow' ? 'MLflow registry' : model.source === 'folder' ? 'Versioned folder' : 'File'],
+    ['Source', model.source === 'mlflow' ? 'MLflow registry' : model.source === 'folder' ? 'Versioned folder' : model.source === 'files' ? 'Versioned files' : 'File'],
     ['Reference', v.reference],
     ['Format', md?.formatLabel ?? v.format ?? 'unknown'],
   ];

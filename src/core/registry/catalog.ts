@@ -15,7 +15,7 @@ import { readSavedModelMetadata } from '../formats/savedmodel';
 import { readCsvMetadata, readJsonlMetadata, readParquetMetadata } from '../formats/tabular';
 import { FormatError, LocatedFormatError, type DataFormat, type ModelFormat, type ModelMetadata } from '../formats/types';
 import { errorMessage, mapLimit } from '../util/concurrency';
-import { compareVersions, isVersionName, splitVersionedStem, stemOf } from './naming';
+import { compareVersions, isVersionName, splitVersionedStem, standaloneModel, stemOf } from './naming';
 import type { Catalog, DatasetEntry, LineageLink, ModelEntry, ModelVersionEntry, ProblemInfo, SnapshotEntry } from './types';
 import { fileStat, walkWorkspace, type WalkedFile } from './walk';
 
@@ -222,21 +222,54 @@ async function assembleFileModels(root: string, units: ModelUnit[], files: Walke
     out.push({ id: modelId, name, source: 'folder', path: join(root, modelDir), versions: entries });
   }
 
-  const singles = await mapLimit(standalone, 8, async (u) => {
+  // Files whose names end with a version (`credit-risk-v1.onnx`, `credit-risk-v2.onnx`): one model per name and folder,
+  // a version per file, named as serving and the scaffold name them (see `standaloneModel`).
+  const byName = new Map<string, { dir: string; name: string; versions: Map<string, ModelUnit[]> }>();
+  const loose: ModelUnit[] = [];
+  for (const u of standalone) {
+    const named = u.kind === 'savedmodel' || u.kind === 'huggingface' ? undefined : standaloneModel(u.relPath);
+    if (!named?.named) {
+      loose.push(u);
+      continue;
+    }
+    const dir = posix.dirname(u.relPath);
+    const key = `${dir}/${named.name}`;
+    const entry = byName.get(key) ?? { dir, name: named.name, versions: new Map<string, ModelUnit[]>() };
+    entry.versions.set(named.version, [...(entry.versions.get(named.version) ?? []), u]);
+    byName.set(key, entry);
+  }
+  for (const { dir, name, versions } of byName.values()) {
+    const modelId = `files:${join(root, dir, name)}`;
+    const entries = await mapLimit([...versions.entries()], 4, async ([version, vunits]) => {
+      vunits.sort((a, b) => FORMAT_RANK.indexOf(a.kind) - FORMAT_RANK.indexOf(b.kind));
+      const primary = vunits[0] as ModelUnit;
+      const v = await describeUnit(root, primary, { modelId, modelName: name, version, path: join(root, primary.relPath) });
+      v.otherFiles = vunits.slice(1).map((u) => join(root, u.relPath));
+      await applySiblingCard(root, primary, cards, v);
+      return v;
+    });
+    entries.sort((a, b) => compareVersions(b.version, a.version));
+    out.push({ id: modelId, name, source: 'files', path: (entries[0] as ModelVersionEntry).path, versions: entries });
+  }
+
+  const singles = await mapLimit(loose, 8, async (u) => {
     const name = u.kind === 'savedmodel' || u.kind === 'huggingface' ? posix.basename(u.relPath) : stemOf(posix.basename(u.relPath));
     const modelId = `file:${join(root, u.relPath)}`;
     const v = await describeUnit(root, u, { modelId, modelName: name, version: posix.basename(u.relPath), path: join(root, u.relPath) });
-    v.reference = u.relPath;
-    const cardRel = posix.join(posix.dirname(u.relPath), 'model_card.json');
-    if (u.kind !== 'pickle' && cards.has(cardRel) && u.kind !== 'onnx') {
-      const card = await readModelCard(join(root, cardRel)).catch(() => undefined);
-      if (card) applyCard(v, card);
-    }
+    await applySiblingCard(root, u, cards, v);
     const entry: ModelEntry = { id: modelId, name, source: 'file', path: join(root, u.relPath), versions: [v] };
     return entry;
   });
   out.push(...singles);
   return out;
+}
+
+/** A `model_card.json` beside a model file that is not ONNX or a pickle (whose own metadata says more) applies to it. */
+async function applySiblingCard(root: string, u: ModelUnit, cards: ReadonlySet<string>, v: ModelVersionEntry): Promise<void> {
+  const cardRel = posix.join(posix.dirname(u.relPath), 'model_card.json');
+  if (u.kind === 'pickle' || u.kind === 'onnx' || !cards.has(cardRel)) return;
+  const card = await readModelCard(join(root, cardRel)).catch(() => undefined);
+  if (card) applyCard(v, card);
 }
 
 function applyCard(v: ModelVersionEntry, card: ModelCard): void {

@@ -5,8 +5,8 @@ export { isVersionName, namedVersion, shortVersion, versionNumber } from '../../
 
 /**
  * How a model version is named to people, the same for every source: `version 2` for MLflow's 2 and for a folder's
- * 2, v2, 1.4.0 or 2025-10-01; a folder named otherwise as it is (`latest`). A standalone model file is its model's
- * only version, named by its file (`churn-gbt.onnx`).
+ * 2, v2, 1.4.0 or 2025-10-01; a folder named otherwise as it is (`latest`). A model file whose name carries no version
+ * is its model's only version, named by its file (`churn-gbt.onnx`).
  */
 export function versionLabel(v: { version: string; modelId: string }): string {
   return isStandalone(v) ? v.version : namedVersion(v.version);
@@ -18,8 +18,8 @@ export function versionTitle(v: { modelName: string; version: string; modelId: s
 }
 
 /**
- * The model and version a file outside a registry stands for, the same wherever it is served, scaffolded or logged:
- * `credit-risk-v2.onnx` is `credit-risk` version 2 (`named`: its name carries the version after a `-`, `_`, `.` or
+ * The model and version a file outside a registry stands for, the same wherever it is listed, served, scaffolded or
+ * logged: `credit-risk-v2.onnx` is `credit-risk` version 2 (`named`: its name carries the version after a `-`, `_`, `.` or
  * `@`); `churn-gbt.onnx` is `churn-gbt`, version the ONNX header's model_version, else 1. A version run into the name
  * is the model's architecture, not a version of it: `yolov8.onnx` is `yolov8`.
  */

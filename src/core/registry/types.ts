@@ -10,7 +10,11 @@ export interface ProblemInfo {
   line?: number;
 }
 
-export type ModelSource = 'mlflow' | 'folder' | 'file';
+/**
+ * Where a model was found: an MLflow registry, a versioned folder (`models/<name>/<version>/`), files whose names carry
+ * their versions (`credit-risk-v1.onnx`, `credit-risk-v2.onnx`: one model, `files`), or a file that is its own model.
+ */
+export type ModelSource = 'mlflow' | 'folder' | 'files' | 'file';
 
 export interface LineageLink {
   /** What the link is, e.g. "training data" or the MLflow dataset name. */
@@ -59,7 +63,7 @@ export interface ModelEntry {
   id: string;
   name: string;
   source: ModelSource;
-  /** Absolute path of the model (registry folder, versioned folder or file). */
+  /** Absolute path of the model (registry folder, versioned folder, file, or the newest of its versioned files). */
   path: string;
   /** Newest first. */
   versions: ModelVersionEntry[];

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseManifest } from '../../../src/core/config/manifest';
 import { discoverCatalog, metadataMetrics } from '../../../src/core/registry/catalog';
+import { versionLabel, versionTitle } from '../../../src/core/registry/naming';
+import { previousVersion } from '../../../src/core/scaffold/modelChoice';
 import type { Catalog, ModelEntry } from '../../../src/core/registry/types';
 
 const repo = join(__dirname, '..', '..', '..');
@@ -136,5 +138,42 @@ describe('discoverCatalog on damaged and unusual workspaces', () => {
     const c = await discoverCatalog(root, { manifest: { version: 1, models: ['models/*.safetensors'], data: ['nowhere/'] } });
     assert.deepEqual(c.models.filter((m) => m.source === 'file').map((m) => m.name), ['bad-json']);
     assert.equal(c.datasets.length, 0);
+  });
+});
+
+describe('discoverCatalog: files whose names carry their versions', () => {
+  let root: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'mlship-versioned-files-'));
+    const fixtures = join(repo, 'test', 'fixtures', 'models');
+    await mkdir(join(root, 'models', 'archive'), { recursive: true });
+    await copyFile(join(fixtures, 'credit-risk-v1.onnx'), join(root, 'models', 'credit-risk-v1.onnx'));
+    await copyFile(join(fixtures, 'credit-risk-v2.onnx'), join(root, 'models', 'credit-risk-v2.onnx'));
+    await copyFile(join(fixtures, 'credit-risk-v2.onnx'), join(root, 'models', 'credit-risk-v10.onnx'));
+    // The same name in another folder is another model; a version run into the name is no version; nor is a name alone.
+    await copyFile(join(fixtures, 'credit-risk-v1.onnx'), join(root, 'models', 'archive', 'credit-risk-v1.onnx'));
+    await copyFile(join(fixtures, 'churn-gbt.onnx'), join(root, 'models', 'yolov8.onnx'));
+    await copyFile(join(fixtures, 'churn-gbt.onnx'), join(root, 'models', 'churn-gbt.onnx'));
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  test('one model per name and folder, a version per file, newest first, named as serving names them', async () => {
+    const c = await discoverCatalog(root);
+    assert.deepEqual(c.models.map((m) => `${m.name}:${m.source}:${m.versions.map((v) => v.version).join(',')}`).sort(), [
+      'churn-gbt:file:churn-gbt.onnx', 'credit-risk:files:1', 'credit-risk:files:10,2,1', 'yolov8:file:yolov8.onnx',
+    ]);
+    const m = c.models.find((x) => x.source === 'files' && x.versions.length === 3) as ModelEntry;
+    assert.equal(m.path, join(root, 'models', 'credit-risk-v10.onnx'));
+    assert.deepEqual(m.versions.map((v) => [versionLabel(v), versionTitle(v), v.reference, v.modelFile]), [
+      ['version 10', 'credit-risk version 10', 'models/credit-risk-v10.onnx', join(root, 'models', 'credit-risk-v10.onnx')],
+      ['version 2', 'credit-risk version 2', 'models/credit-risk-v2.onnx', join(root, 'models', 'credit-risk-v2.onnx')],
+      ['version 1', 'credit-risk version 1', 'models/credit-risk-v1.onnx', join(root, 'models', 'credit-risk-v1.onnx')],
+    ]);
+    assert.ok(m.versions.every((v) => v.metadata?.format === 'onnx' && !v.error));
+    // The version before another is there to compare with or fall back to.
+    assert.equal(previousVersion(m, m.versions[1] as ModelEntry['versions'][number])?.version, '1');
+    const archived = c.models.find((x) => x.source === 'files' && x.versions.length === 1);
+    assert.notEqual(archived?.id, m.id);
+    assert.equal(archived?.versions[0]?.reference, 'models/archive/credit-risk-v1.onnx');
   });
 });

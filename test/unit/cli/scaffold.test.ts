@@ -81,6 +81,13 @@ describe('mlship scaffold', () => {
     assert.match(r.out, /\+ {4}model: models:\/credit-risk\/2\n\+ {4}baseline: data\/credit-risk\/applications-2025-10\.parquet\n/);
   });
 
+  test('files whose names carry their versions: the file before is the previous version', async () => {
+    const ws = workspace();
+    const r = await run(ws, '--name', 'credit-risk', '--lang', 'python', '--model', 'models/credit-risk-v2.onnx', '--fallback', 'previous-version', '--dry-run');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /model credit-risk 2 \(models\/credit-risk-v2\.onnx\); .* fallback previous-version → credit-risk 1 \(models\/credit-risk-v1\.onnx\)\./);
+  });
+
   test('an OIP v2 endpoint', async () => {
     const ws = workspace();
     const missing = await run(ws, '--name', 'eta', '--lang', 'python', '--task', 'regression', '--endpoint', 'http://127.0.0.1:8081', '--endpoint-model', 'delivery-eta', '--dry-run');
@@ -100,7 +107,8 @@ describe('mlship scaffold', () => {
       [['--name', 'credit-risk', '--lang', 'python', '--model', 'models/credit-risk-v2.onnx', '--folder', '../elsewhere/credit_risk'], /leaves the workspace/],
       [['--name', 'credit-risk', '--lang', 'python', '--model', 'models/nope.onnx'], /the model file models\/nope\.onnx does not exist/],
       [['--name', 'credit-risk', '--lang', 'python', '--model', 'models/credit-risk-v2.onnx', '--threshold', '2'], /threshold must be a number from 0 to 1/],
-      [['--name', 'credit-risk', '--lang', 'python', '--model', 'models/credit-risk-v2.onnx', '--fallback', 'previous-version'], /needs the previous model version/],
+      // credit-risk-v1.onnx is the oldest version of credit-risk in models/.
+      [['--name', 'credit-risk', '--lang', 'python', '--model', 'models/credit-risk-v1.onnx', '--fallback', 'previous-version'], /needs the previous model version/],
     ];
     for (const [args, want] of cases) {
       const r = await run(ws, ...args);

@@ -389,7 +389,8 @@ function meets(spans: readonly { start: number; end: number }[], a: number, b: n
  */
 function erroneousEditedSpan(old: TopLevel, oldTree: Tree, tree: Tree, next: boolean): { broken: Span; read: Span } | undefined {
   const changed = changedRanges(oldTree, tree);
-  knownRanges.set(tree, { old: oldTree, ranges: changed });
+  // Kept for the JavaScript/TypeScript analysis, which asks for them again (the Python one compares other trees).
+  lastRanges = next ? { tree, old: oldTree, ranges: changed } : undefined;
   const touched = [...changed];
   for (let k = old.first; k >= 0 && k <= old.last; k++) {
     if (old.statements.hasChanges(k)) touched.push({ start: old.statements.startIndex(k), end: old.statements.endIndex(k) });
@@ -412,8 +413,12 @@ function erroneousEditedSpan(old: TopLevel, oldTree: Tree, tree: Tree, next: boo
   }
 }
 
-/** Where a reparse of an edited tree differs from it, as `parse` found it (the analysis asks for the same again). */
-const knownRanges = new WeakMap<Tree, { old: Tree; ranges: readonly { start: number; end: number }[] }>();
+/**
+ * Where the last reparse `parse` made differs from the edited tree, as it found them (the analysis asks for the same
+ * again). One slot, taken by the first to ask: a map by tree would keep each old tree, and through it the one before,
+ * for as long as the file holds a syntax error.
+ */
+let lastRanges: { tree: Tree; old: Tree; ranges: readonly { start: number; end: number }[] } | undefined;
 
 /**
  * Where `tree`, a reparse of the edited `oldTree`, differs from it (`getChangedRanges`, as offsets). Around a syntax
@@ -421,8 +426,9 @@ const knownRanges = new WeakMap<Tree, { old: Tree; ranges: readonly { start: num
  * costs a few tenths of a millisecond on a 2,000-line file with errors in it.
  */
 export function changedRanges(oldTree: Tree, tree: Tree): readonly { start: number; end: number }[] {
-  const known = knownRanges.get(tree);
-  if (known?.old === oldTree) return known.ranges;
+  const known = lastRanges;
+  lastRanges = undefined;
+  if (known?.tree === tree && known.old === oldTree) return known.ranges;
   return oldTree.getChangedRanges(tree).map((r) => ({ start: r.startIndex, end: r.endIndex }));
 }
 

@@ -3,8 +3,10 @@
 // statements need it (the edit landed in a broken statement, or next to one).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Parser, type Tree } from 'web-tree-sitter';
-import { loadGrammars, parse, setRawStatements } from '../../../src/core/analysis/parser';
+import { changedRanges, loadGrammars, parse, setRawStatements } from '../../../src/core/analysis/parser';
 import type { Language } from '../../../src/core/analysis/types';
 import { mulberry32 } from '../../../src/core/util/random';
 import { position } from './editTree';
@@ -152,5 +154,51 @@ describe('incremental reparse around syntax errors', () => {
       setRawStatements(true);
     }
     assert.ok(broken > 150, `${broken} reparses around a syntax error`);
+  });
+
+  test('changedRanges: the ranges parse found for the tree it returned, once; getChangedRanges for any other pair', () => {
+    const ranges = (a: Tree, b: Tree) => a.getChangedRanges(b).map((r) => ({ start: r.startIndex, end: r.endIndex }));
+    const at = TS.indexOf('return x');
+    const next = `${TS.slice(0, at)}return_x ${TS.slice(at + 'return'.length)}`;
+    const old = parse(TS, 'typescript');
+    old.edit({ startIndex: at, oldEndIndex: at + 6, newEndIndex: at + 9, startPosition: position(TS, at), oldEndPosition: position(TS, at + 6), newEndPosition: position(next, at + 9) });
+    const tree = parse(next, 'typescript', old);
+    const other = parse(next, 'typescript');
+    try {
+      assert.ok(tree.rootNode.hasError);
+      const expected = ranges(old, tree);
+      assert.deepEqual(changedRanges(old, tree), expected);
+      assert.deepEqual(changedRanges(old, tree), expected);
+      assert.deepEqual(changedRanges(old, other), ranges(old, other));
+    } finally {
+      for (const t of [old, tree, other]) t.delete();
+    }
+  });
+
+  test('reparses of a file that keeps its syntax error, with the changed ranges read as the analysis reads them, leave no earlier tree reachable', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const earlier: WeakRef<Tree>[] = [];
+    for (const lang of ['typescript', 'python'] as const) {
+      let text = lang === 'python' ? PY : TS;
+      let tree = parse(text, lang);
+      for (let i = 0; i < 12; i++) {
+        const at = text.indexOf('return');
+        const next = `${text.slice(0, at)} ${text.slice(at)}`;
+        tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: position(text, at), oldEndPosition: position(text, at), newEndPosition: position(next, at + 1) });
+        const reparsed = parse(next, lang, tree);
+        assert.ok(reparsed.rootNode.hasError);
+        if (lang !== 'python') changedRanges(tree, reparsed);
+        earlier.push(new WeakRef(tree));
+        tree.delete();
+        tree = reparsed;
+        text = next;
+      }
+      tree.delete();
+    }
+    // (A WeakRef keeps its target until the job that made it ends.)
+    await new Promise((r) => setTimeout(r, 0));
+    gc();
+    assert.equal(earlier.filter((r) => r.deref() !== undefined).length, 0);
   });
 });

@@ -226,7 +226,8 @@ async function assembleFileModels(root: string, units: ModelUnit[], files: Walke
   // a version per file, named as serving and the scaffold name them (see `standaloneModel`).
   const byName = new Map<string, { dir: string; name: string; versions: Map<string, ModelUnit[]> }>();
   const loose: ModelUnit[] = [];
-  for (const u of standalone) {
+  // In path order, whatever order the walk found them in (which of two same-version files a version takes).
+  for (const u of [...standalone].sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0))) {
     const named = u.kind === 'savedmodel' || u.kind === 'huggingface' ? undefined : standaloneModel(u.relPath);
     if (!named?.named) {
       loose.push(u);
@@ -235,7 +236,14 @@ async function assembleFileModels(root: string, units: ModelUnit[], files: Walke
     const dir = posix.dirname(u.relPath);
     const key = `${dir}/${named.name}`;
     const entry = byName.get(key) ?? { dir, name: named.name, versions: new Map<string, ModelUnit[]>() };
-    entry.versions.set(named.version, [...(entry.versions.get(named.version) ?? []), u]);
+    const same = entry.versions.get(named.version) ?? [];
+    // Two files of one format for the same version (`churn-v3.onnx`, `churn_v3.onnx`): the second is a model of its
+    // own, as it was before, rather than hidden under the first's other files. (ONNX and a pickle of a version are one.)
+    if (same.some((x) => x.kind === u.kind)) {
+      loose.push(u);
+      continue;
+    }
+    entry.versions.set(named.version, [...same, u]);
     byName.set(key, entry);
   }
   for (const { dir, name, versions } of byName.values()) {
@@ -245,7 +253,8 @@ async function assembleFileModels(root: string, units: ModelUnit[], files: Walke
       const primary = vunits[0] as ModelUnit;
       const v = await describeUnit(root, primary, { modelId, modelName: name, version, path: join(root, primary.relPath) });
       v.otherFiles = vunits.slice(1).map((u) => join(root, u.relPath));
-      await applySiblingCard(root, primary, cards, v);
+      // A card beside several versions' files does not say which version it describes (its aliases name one).
+      if (versions.size === 1) await applySiblingCard(root, primary, cards, v);
       return v;
     });
     entries.sort((a, b) => compareVersions(b.version, a.version));

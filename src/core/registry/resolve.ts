@@ -2,7 +2,7 @@
 // what serving it needs to know from its metadata: feature order, class labels, the label column.
 import { isAbsolute, resolve } from 'node:path';
 import { parseFeatureNames } from '../inference/inputs';
-import type { Catalog, ModelEntry, ModelVersionEntry } from './types';
+import type { Catalog, ModelEntry, ModelSource, ModelVersionEntry } from './types';
 
 export interface ResolvedVersion {
   model: ModelEntry;
@@ -28,9 +28,12 @@ export function findModelVersion(catalogs: readonly Catalog[], reference: string
     }
   }
   const bare = ref.replace(/^models:\//, '');
+  // By name: a registry's or a versioned folder's model before files named with versions (`credit-risk-v2.onnx`),
+  // and those before a file that is its own model; the catalogs' order within each.
+  const byName = all.map(({ model }) => model).sort((a, b) => SOURCE_RANK[a.source] - SOURCE_RANK[b.source]);
   const at = /^([^@/]+)@(.+)$/.exec(bare);
   if (at) {
-    for (const { model } of all) {
+    for (const model of byName) {
       if (model.name !== at[1]) continue;
       const version = model.versions.find((v) => v.aliases.includes(at[2] as string));
       if (version) return { model, version };
@@ -39,15 +42,17 @@ export function findModelVersion(catalogs: readonly Catalog[], reference: string
   }
   const slash = /^([^/]+)\/([^/]+)$/.exec(bare);
   if (slash) {
-    for (const { model } of all) {
+    for (const model of byName) {
       if (model.name !== slash[1]) continue;
       const version = model.versions.find((v) => versionMatches(v, slash[2] as string));
       if (version) return { model, version };
     }
   }
-  const byName = all.find(({ model }) => model.name === bare && model.versions.length > 0);
-  return byName ? { model: byName.model, version: byName.model.versions[0] as ModelVersionEntry } : undefined;
+  const named = byName.find((model) => model.name === bare && model.versions.length > 0);
+  return named ? { model: named, version: named.versions[0] as ModelVersionEntry } : undefined;
 }
+
+const SOURCE_RANK: Record<ModelSource, number> = { mlflow: 0, folder: 1, files: 2, file: 3 };
 
 /** Column order of the model's single 2-D input: ONNX metadata `feature_names`, else the MLflow run's `features`. */
 export function featureNamesOf(v: ModelVersionEntry): string[] | undefined {

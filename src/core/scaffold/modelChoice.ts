@@ -33,6 +33,9 @@ export function baselineOf(version: ModelVersionEntry): string | undefined {
 
 /** The reference mlship.yaml uses for a version, pinned (an alias moves, the generated code does not): models:/name/version for registries, name/version otherwise. */
 function referenceOf(model: ModelEntry, version: ModelVersionEntry): string {
+  // A file named with its version by its path: `credit-risk/2` would name a registry's or a folder's model of that name
+  // first, or the same name's files in another folder.
+  if (model.source === 'files') return version.reference;
   return `${version.reference.startsWith('models:/') ? 'models:/' : ''}${model.name}/${version.version}`;
 }
 

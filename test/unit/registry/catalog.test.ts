@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { parseManifest } from '../../../src/core/config/manifest';
 import { discoverCatalog, metadataMetrics } from '../../../src/core/registry/catalog';
 import { versionLabel, versionTitle } from '../../../src/core/registry/naming';
-import { previousVersion } from '../../../src/core/scaffold/modelChoice';
+import { findModelVersion } from '../../../src/core/registry/resolve';
+import { choiceFromVersion, previousVersion } from '../../../src/core/scaffold/modelChoice';
 import type { Catalog, ModelEntry } from '../../../src/core/registry/types';
 
 const repo = join(__dirname, '..', '..', '..');
@@ -175,5 +176,50 @@ describe('discoverCatalog: files whose names carry their versions', () => {
     const archived = c.models.find((x) => x.source === 'files' && x.versions.length === 1);
     assert.notEqual(archived?.id, m.id);
     assert.equal(archived?.versions[0]?.reference, 'models/archive/credit-risk-v1.onnx');
+  });
+
+  test('beside a registry model of the same name: names resolve to the registry, paths and the scaffold to the files', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'mlship-versioned-files-mlflow-'));
+    try {
+      await cp(join(repo, 'test', 'fixtures', 'mlflow', 'mlruns'), join(ws, 'mlruns'), { recursive: true });
+      await mkdir(join(ws, 'exports'));
+      for (const v of ['v1', 'v2']) await copyFile(join(repo, 'test', 'fixtures', 'models', `credit-risk-${v}.onnx`), join(ws, 'exports', `credit-risk-${v}.onnx`));
+      const c = await discoverCatalog(ws);
+      for (const ref of ['models:/credit-risk/2', 'credit-risk/2', 'credit-risk', 'credit-risk@champion', 'models:/credit-risk']) {
+        assert.equal(findModelVersion([c], ref, ws)?.model.source, 'mlflow', ref);
+      }
+      const files = c.models.find((m) => m.source === 'files') as ModelEntry;
+      const v2 = files.versions[0] as ModelEntry['versions'][number];
+      assert.equal(findModelVersion([c], 'exports/credit-risk-v2.onnx', ws)?.version, v2);
+      // The scaffold names the version by its file, which resolves to it.
+      const choice = await choiceFromVersion(ws, files, v2);
+      assert.equal(choice.reference, 'exports/credit-risk-v2.onnx');
+      assert.equal(findModelVersion([c], choice.reference ?? '', ws)?.version, v2);
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  });
+
+  test('a model card beside several versions applies to none of them; two files of one format and version stay apart', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'mlship-versioned-files-card-'));
+    try {
+      await mkdir(join(ws, 'llm'));
+      await mkdir(join(ws, 'solo'));
+      await mkdir(join(ws, 'm'));
+      const gguf = join(repo, 'test', 'fixtures', 'gguf', 'ok.gguf');
+      const card = JSON.stringify({ aliases: ['champion'], metrics: { accuracy: 0.91 } });
+      for (const f of ['llm/tiny-v1.gguf', 'llm/tiny-v2.gguf', 'solo/small-v3.gguf']) await copyFile(gguf, join(ws, f));
+      for (const d of ['llm', 'solo']) await writeFile(join(ws, d, 'model_card.json'), card);
+      for (const f of ['m/churn-v3.onnx', 'm/churn_v3.onnx']) await copyFile(join(repo, 'test', 'fixtures', 'models', 'churn-gbt.onnx'), join(ws, f));
+      const c = await discoverCatalog(ws);
+      const tiny = c.models.find((m) => m.name === 'tiny') as ModelEntry;
+      assert.deepEqual(tiny.versions.map((v) => [v.version, v.aliases, v.metrics]), [['2', [], {}], ['1', [], {}]]);
+      const small = c.models.find((m) => m.name === 'small') as ModelEntry;
+      assert.deepEqual(small.versions.map((v) => [v.version, v.aliases, v.metrics.accuracy]), [['3', ['champion'], 0.91]]);
+      const churn = c.models.filter((m) => m.versions.some((v) => v.reference.startsWith('m/')));
+      assert.deepEqual(churn.map((m) => `${m.source}:${m.versions.map((v) => `${v.reference}+${v.otherFiles.length}`).join(',')}`).sort(), ['file:m/churn_v3.onnx+0', 'files:m/churn-v3.onnx+0']);
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
   });
 });

@@ -322,6 +322,19 @@ function statementsOf(tree: Tree): Statements {
   return nodeModule && rawStatements && typeof address === 'number' ? new RawStatements(nodeModule, address) : new NodeStatements(tree);
 }
 
+/** Which top-level statements of `tree` (the root's children, in order) hold a syntax error; undefined when none does. */
+export function brokenStatements(tree: Tree): Uint8Array | undefined {
+  if (!tree.rootNode.hasError) return undefined;
+  const statements = statementsOf(tree);
+  try {
+    const out = new Uint8Array(statements.count);
+    for (let k = 0; k < statements.count; k++) if (statements.hasError(k)) out[k] = 1;
+    return out;
+  } finally {
+    statements.delete();
+  }
+}
+
 /** The top-level statements of the edited old tree, and the first and last the edit touched (-1 when none). */
 interface TopLevel {
   statements: Statements;

@@ -906,19 +906,88 @@ describe('JS/TS analysis shortcuts', () => {
     c.tree.delete();
   });
 
+  /** The lines of `name(x)`, which predicts with `session` in a try/catch and returns `fallback` when it fails. */
+  const predicting = (name: string, session: string, fallback: string): string[] => [
+    `export async function ${name}(x) {`, '  try {', `    const out = await ${session}.run({ x });`, '    return out.label;', '  } catch {', `    return ${fallback};`, '  }', '}',
+  ];
+
+  test('a declaration inside a statement with a syntax error counts as the program\'s: an edit in its user still finds it', () => {
+    // `fetch(` left open: the declaration is parsed inside the call's arguments, and the resolver gives it to the
+    // program's scope; the pre-scan took it for a local one, and the reanalysis of `score` did not copy it.
+    const text = [
+      "import * as ort from 'onnxruntime-node';",
+      '',
+      'set fetch(',
+      "const scorer = await ort.InferenceSession.create('model.onnx');",
+      '',
+      ...predicting('score', 'scorer', 'null'),
+      '',
+    ].join('\n');
+    const first = parse(text, 'typescript');
+    const a = runAnalysis(first, text, DEFAULT_CONFIG, { selective: true });
+    assert.equal(a?.calls.length, 1);
+    const edited = text.replace('return out.label;', 'return out.label ;');
+    const b = reanalyzed(first, text, edited, a?.snapshot);
+    assert.equal(b.fresh?.calls.length, 1);
+    assert.ok(same(b.incremental, b.fresh), JSON.stringify(b.incremental?.calls));
+    b.tree.delete();
+  });
+
+  test('random comment edits that pile up (lines commented out and back, comments added, block comments opened and closed): reanalysis equals a fresh analysis of the same tree', () => {
+    let compared = 0;
+    let broken = 0;
+    for (let seed = 1; seed <= 24; seed++) {
+      const rng = mulberry32(seed * 101);
+      let text = generateSource('typescript', 250, seed);
+      const words = [...new Set(text.match(/[A-Za-z_$][\w$]*/g) ?? [])];
+      const word = (): string => pickOf(rng, words);
+      let tree = parse(text, 'typescript');
+      let snapshot = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true })?.snapshot;
+      for (let step = 0; step < 50; step++) {
+        const lines = text.split('\n');
+        const row = Math.floor(rng() * lines.length);
+        const r = rng();
+        const commented = lines.flatMap((l, i) => (/^\s*\/\/ ?/.test(l) ? [i] : []));
+        if (r < 0.25) lines[row] = `// ${lines[row] ?? ''}`;
+        else if (r < 0.45 && commented.length > 0) {
+          const k = pickOf(rng, commented);
+          lines[k] = (lines[k] ?? '').replace(/^(\s*)\/\/ ?/, '$1');
+        } else if (r < 0.6) lines.splice(row, 0, `// ${word()} ${word()}(${word()}) = ${word()}`);
+        else if (r < 0.7) {
+          const end = Math.min(lines.length - 1, row + Math.floor(rng() * 6));
+          lines[row] = `/* ${lines[row] ?? ''}`;
+          lines[end] = `${lines[end] ?? ''} */`;
+        } else if (r < 0.8) lines[row] = `${lines[row] ?? ''} // ${word()}(${word()})`;
+        else if (r < 0.9) lines[row] = (lines[row] ?? '').replace('/*', '').replace('*/', '');
+        else {
+          const at = Math.floor(rng() * lines[row]!.length);
+          lines[row] = `${lines[row]!.slice(0, at)}${pickOf(rng, ['/*', '*/', '//', '('])}${lines[row]!.slice(at)}`;
+        }
+        const next = lines.join('\n');
+        if (next === text) continue;
+        editTree(tree, text, next);
+        const reparsed = parse(next, 'typescript', tree);
+        tree.delete();
+        const incremental = runAnalysis(reparsed, next, DEFAULT_CONFIG, { selective: true, ...(snapshot ? { previous: snapshot } : {}) });
+        const fresh = runAnalysis(reparsed, next, DEFAULT_CONFIG, { selective: true });
+        assert.ok(same(incremental, fresh), `seed ${seed}, step ${step}: ${JSON.stringify({ incremental: incremental?.calls.map((c) => c.range.start.line), fresh: fresh?.calls.map((c) => c.range.start.line) })}`);
+        compared++;
+        if (reparsed.rootNode.hasError) broken++;
+        snapshot = incremental?.snapshot;
+        tree = reparsed;
+        text = next;
+      }
+      tree.delete();
+    }
+    assert.ok(compared > 1000 && broken > 500, `${compared} edits compared, ${broken} with a syntax error`);
+  });
+
   test('a comment at the top level declares and uses no name: an edit elsewhere does not copy what its words would link', () => {
     const text = [
       "import * as ort from 'onnxruntime-node';",
       "const session = await ort.InferenceSession.create('model.onnx');",
       "// let label be the class the model picks, or 'unknown' when the model fails (see format).",
-      'export async function classify(x) {',
-      '  try {',
-      '    const out = await session.run({ x });',
-      '    return out.label;',
-      '  } catch {',
-      "    return 'unknown';",
-      '  }',
-      '}',
+      ...predicting('classify', 'session', "'unknown'"),
       'export function format(label) {',
       '  return `label: ${label}`;',
       '}',

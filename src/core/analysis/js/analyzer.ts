@@ -4,7 +4,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { LanguageAnalyzer, RawFinding } from '../engine';
 import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, PredictChecks, Range, SourceContext } from '../types';
 import { lineStarts, offsetAt } from '../edits';
-import { changedRanges } from '../parser';
+import { brokenStatements, changedRanges } from '../parser';
 import { type Ast, buildAst, editedLineStarts, FUNCTION_TYPES, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
 import { affectedStatements, carryIndex, type EditScope, type ImportFilter, importScanFacts, info, isRoot, mayExport, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
 import { CALLBACK_METHODS, Checker } from './checks';
@@ -181,6 +181,12 @@ function topLevel(tree: Tree): Statement[] {
   } finally {
     cursor.delete();
   }
+  // Those with a syntax error inside (`fetch(` left open before `const s = …`): the pre-scan reads them as it reads an
+  // ERROR statement (see `info`).
+  const broken = brokenStatements(tree);
+  if (broken?.length === out.length) out.forEach((st, k) => {
+    if (broken[k] === 1) st.broken = true;
+  });
   return out;
 }
 

@@ -111,6 +111,8 @@ export interface Statement {
   type: string;
   start: number;
   end: number;
+  /** It holds a syntax error. */
+  broken?: boolean;
 }
 
 const IDENT_RE = /[A-Za-z_$][\w$]*/g;
@@ -209,11 +211,12 @@ export function info(source: string, s: Statement): StatementInfo {
   const local = new Set<string>();
   /** Names given a value by a plain assignment (`x = …`, `x ??= …`). */
   const plain = new Set<string>();
-  // A statement tree-sitter could not parse: its nesting is a guess that the next edit may undo (a function's body
-  // becomes top-level code), so whatever it declares anywhere counts as declared at the top level. So does a block at
-  // the top level (`{ const s = … }`, `if (…) { … }`, often what a broken brace leaves): the resolver gives what a block
-  // declares outside any function to the program's scope.
-  const loose = LOOSE_TYPES.has(s.type);
+  // A statement tree-sitter could not parse, or that holds a syntax error (`fetch(` left open before `const s = …`, the
+  // declaration then inside the call's arguments): its nesting is a guess that the next edit may undo (a function's
+  // body becomes top-level code), and the resolver gives what it declares outside any function to the program's scope,
+  // so whatever it declares anywhere counts as declared at the top level. So does a block at the top level
+  // (`{ const s = … }`, `if (…) { … }`, often what a broken brace leaves), for the same reason.
+  const loose = LOOSE_TYPES.has(s.type) || s.broken === true;
   let prev = '';
   /** Still in the statement's head (`export default async function f`): the next name after a declarer is declared. */
   let head = true;

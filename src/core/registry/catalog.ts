@@ -201,11 +201,8 @@ async function assembleFileModels(root: string, units: ModelUnit[], files: Walke
   for (const [modelDir, { name, versions }] of byModel) {
     const modelId = `folder:${join(root, modelDir)}`;
     const entries = await mapLimit([...versions.entries()], 4, async ([version, vunits]) => {
-      vunits.sort((a, b) => FORMAT_RANK.indexOf(a.kind) - FORMAT_RANK.indexOf(b.kind));
-      const primary = vunits[0] as ModelUnit;
       const versionDir = `${modelDir}/${version}`;
-      const v = await describeUnit(root, primary, { modelId, modelName: name, version, path: join(root, versionDir) });
-      v.otherFiles = vunits.slice(1).map((u) => join(root, u.relPath));
+      const { v } = await describeUnits(root, vunits, { modelId, modelName: name, version }, () => join(root, versionDir));
       v.reference = versionDir;
       const cardRel = `${versionDir}/model_card.json`;
       if (cards.has(cardRel)) {
@@ -249,10 +246,7 @@ async function assembleFileModels(root: string, units: ModelUnit[], files: Walke
   for (const { dir, name, versions } of byName.values()) {
     const modelId = `files:${join(root, dir, name)}`;
     const entries = await mapLimit([...versions.entries()], 4, async ([version, vunits]) => {
-      vunits.sort((a, b) => FORMAT_RANK.indexOf(a.kind) - FORMAT_RANK.indexOf(b.kind));
-      const primary = vunits[0] as ModelUnit;
-      const v = await describeUnit(root, primary, { modelId, modelName: name, version, path: join(root, primary.relPath) });
-      v.otherFiles = vunits.slice(1).map((u) => join(root, u.relPath));
+      const { v, primary } = await describeUnits(root, vunits, { modelId, modelName: name, version }, (u) => join(root, u.relPath));
       // A card beside several versions' files does not say which version it describes (its aliases name one).
       if (versions.size === 1) await applySiblingCard(root, primary, cards, v);
       return v;
@@ -271,6 +265,18 @@ async function assembleFileModels(root: string, units: ModelUnit[], files: Walke
   });
   out.push(...singles);
   return out;
+}
+
+/**
+ * A version made of several files: described by the one of the first format in `FORMAT_RANK` (the primary), the others
+ * listed as its other files; its path is `pathOf` the primary.
+ */
+async function describeUnits(root: string, vunits: ModelUnit[], base: { modelId: string; modelName: string; version: string }, pathOf: (primary: ModelUnit) => string): Promise<{ v: ModelVersionEntry; primary: ModelUnit }> {
+  vunits.sort((a, b) => FORMAT_RANK.indexOf(a.kind) - FORMAT_RANK.indexOf(b.kind));
+  const primary = vunits[0] as ModelUnit;
+  const v = await describeUnit(root, primary, { ...base, path: pathOf(primary) });
+  v.otherFiles = vunits.slice(1).map((u) => join(root, u.relPath));
+  return { v, primary };
 }
 
 /** A `model_card.json` beside a model file that is not ONNX or a pickle (whose own metadata says more) applies to it. */

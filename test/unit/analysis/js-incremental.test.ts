@@ -11,7 +11,7 @@ import { runAnalysis, type Snapshot } from '../../../src/core/analysis/js/analyz
 import { isRoot, type NameIndex, nameIndex, sameSelection, selectStatements } from '../../../src/core/analysis/js/prescan';
 import { type Ast, buildAst, editedLineStarts, FUNCTION_TYPES, type JNode, lineStartsOf, setWalk, walkOf, type WalkKind } from '../../../src/core/analysis/js/ast';
 import { type LayoutChecks, MemoryWalk, memoryWalkOf, walkRecord } from '../../../src/core/analysis/treeMemory';
-import { loadGrammars, parse, treeSitterCursorModule, treeSitterMemory } from '../../../src/core/analysis/parser';
+import { changedRanges, loadGrammars, parse, treeSitterCursorModule, treeSitterMemory } from '../../../src/core/analysis/parser';
 import { DEFAULT_CONFIG, type Language, type WorkspaceResolver } from '../../../src/core/analysis/types';
 import { mulberry32 } from '../../../src/core/util/random';
 import { corpusFiles } from '../../corpusFiles';
@@ -931,6 +931,153 @@ describe('JS/TS analysis shortcuts', () => {
     assert.equal(b.fresh?.calls.length, 1);
     assert.ok(same(b.incremental, b.fresh), JSON.stringify(b.incremental?.calls));
     b.tree.delete();
+  });
+
+  /**
+   * `reanalyzed` as the language server makes it: with the ranges tree-sitter reparsed, when either tree has a syntax
+   * error (`jsAnalyzer.analyze`).
+   */
+  const reanalyzedAsServer = (tree: Tree, text: string, next: string, previous: Snapshot | undefined) => {
+    editTree(tree, text, next);
+    const nextTree = parse(next, 'typescript', tree);
+    const reparsed = tree.rootNode.hasError || nextTree.rootNode.hasError ? changedRanges(tree, nextTree) : undefined;
+    tree.delete();
+    const incremental = runAnalysis(nextTree, next, DEFAULT_CONFIG, { selective: true, ...(previous ? { previous } : {}), ...(reparsed ? { reparsed } : {}) });
+    const fresh = runAnalysis(nextTree, next, DEFAULT_CONFIG, { selective: true });
+    return { tree: nextTree, incremental, fresh };
+  };
+
+  test('a syntax error typed in a function\'s body leaves what the body declares to the function: the selection is the one before, and equals a fresh analysis', () => {
+    const text = [
+      "import * as ort from 'onnxruntime-node';",
+      "const session = await ort.InferenceSession.create('model.onnx');",
+      '',
+      ...predicting('score', 'session', 'null'),
+      '',
+      'export function summary(rows) {',
+      '  const session = rows.length;',
+      '  const out = rows.map((r) => r.label);',
+      '  return `${session} rows: ${out.join()}`;',
+      '}',
+      '',
+      'export function other(rows) {',
+      '  return rows.map((r) => r.out);',
+      '}',
+      '',
+    ].join('\n');
+    const first = parse(text, 'typescript');
+    const a = runAnalysis(first, text, DEFAULT_CONFIG, { selective: true });
+    assert.ok(a?.snapshot);
+    const kept = (snap: Snapshot): number[] => snap.statements.flatMap((st, i) => (snap.kept.hasStatement(i) ? [st.start] : []));
+    const edited = text.replace('rows.map((r) => r.label)', 'rows.map((r) => r.label');
+    const b = reanalyzedAsServer(first, text, edited, a.snapshot);
+    const snap = b.incremental?.snapshot;
+    assert.ok(snap && b.fresh?.snapshot);
+    const i = snap.statements.findIndex((st) => edited.slice(st.start).startsWith('export function summary'));
+    assert.equal(snap.statements[i]?.broken, true, 'the edit left a syntax error in `summary`');
+    assert.deepEqual([...(snap.infos[i]?.provides ?? [])], ['summary'], 'its `session` and `out` are its own');
+    assert.deepEqual(kept(snap), kept(a.snapshot));
+    assert.deepEqual(kept(b.fresh.snapshot), kept(a.snapshot));
+    assert.ok(same(b.incremental, b.fresh));
+    b.tree.delete();
+  });
+
+  test('a name whose declarer the parser left in an ERROR node (`const` after a line of prose) is assigned where it stands: the statement is selected for its users', () => {
+    // Tree-sitter reads `const` into the ERROR node the prose line makes and `rp = require(…)` as an assignment in the
+    // body: to the resolver, a global that `score` reads.
+    const text = [
+      'function setup() {',
+      "  Fraud scoring through request-promise (request's promise API) to a model server.",
+      "  const rp = require('request-promise');",
+      '}',
+      '',
+      'export async function score(features) {',
+      '  const res = await rp({ method: \'POST\', uri: `${process.env.MODEL_URL}/predict`, body: features, json: true });',
+      '  return res.score;',
+      '}',
+      '',
+    ].join('\n');
+    const tree = parse(text, 'typescript');
+    const selective = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
+    const oneShot = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true, oneShot: true });
+    assert.equal(oneShot?.calls.length, 1);
+    assert.ok(same(selective, oneShot), JSON.stringify(selective?.calls));
+    const b = reanalyzedAsServer(tree, text, text.replace('return res.score;', 'return res.score ;'), selective?.snapshot);
+    assert.equal(b.fresh?.calls.length, 1);
+    assert.ok(same(b.incremental, b.fresh));
+    b.tree.delete();
+  });
+
+  test('a class a syntax error nests in a function body provides its methods: their callers elsewhere are copied after an edit near it', () => {
+    // The caller `model.predict(…)` in a try/catch guards the method (its receiver is unknown): copied with the class
+    // after the comment edit, as a fresh analysis copies it.
+    const text = [
+      'async function route(ticket) {',
+      '  try {',
+      '/* the queue',
+      '}',
+      'class DemandModel {',
+      '  async load(): Promise<void> {',
+      "    this.model = await tf.loadLayersModel('file://models/demand/model.json');",
+      '  }',
+      '  predict(input: number[][]): number[] {',
+      '    const y = this.model!.predict(input) as tf.Tensor;',
+      '  }',
+      '/* }',
+      '  }',
+      '}',
+      '      try {',
+      '        const [embedding] = await model.predict(tensor).array();',
+      '      } catch (err) {',
+      '',
+    ].join('\n');
+    const tree = parse(text, 'typescript');
+    const a = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
+    const b = reanalyzedAsServer(tree, text, text.replace('/* }', '/* urgent fetch( }'), a?.snapshot);
+    assert.equal(b.fresh?.calls.length, 2);
+    assert.ok(same(b.incremental, b.fresh), JSON.stringify(b.incremental?.findings));
+    b.tree.delete();
+  });
+
+  test('random syntax edits that pile up (brackets, semicolons and `=` typed or deleted, declarations half typed, lines deleted or repeated): reanalysis with the reparsed ranges equals a fresh analysis of the same tree', () => {
+    let compared = 0;
+    let broken = 0;
+    for (let seed = 1; seed <= 16; seed++) {
+      const rng = mulberry32(seed * 4241);
+      let text = generateSource('typescript', 250, seed);
+      const words = [...new Set(text.match(/[A-Za-z_$][\w$]*/g) ?? [])];
+      let tree = parse(text, 'typescript');
+      let snapshot = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true })?.snapshot;
+      for (let step = 0; step < 60; step++) {
+        const r = rng();
+        let next: string;
+        if (r < 0.3) {
+          const at = pickOf(rng, [...text.matchAll(/[(){}[\];,=]/g)]).index ?? 0;
+          next = text.slice(0, at) + text.slice(at + 1);
+        } else if (r < 0.55) {
+          const at = Math.floor(rng() * text.length);
+          next = text.slice(0, at) + pickOf(rng, ['(', ')', '{', '}', '[', ';', '=', ',', '`', "'"]) + text.slice(at);
+        } else {
+          const lines = text.split('\n');
+          const row = Math.floor(rng() * lines.length);
+          if (r < 0.7) lines.splice(row, 0, `  ${pickOf(rng, ['const', 'let', 'var', 'function', 'class'])} ${pickOf(rng, words)}${pickOf(rng, [' = ', '(', ' {', ''])}`);
+          else if (r < 0.8) lines.splice(row, 1);
+          else if (r < 0.9) lines.splice(row, 0, lines[row] ?? '');
+          else lines.splice(row, 0, `  ${pickOf(rng, words)} = ${pickOf(rng, words)}.${pickOf(rng, words)}(${pickOf(rng, words)});`);
+          next = lines.join('\n');
+        }
+        if (next === text) continue;
+        const { incremental, fresh, tree: after } = reanalyzedAsServer(tree, text, next, snapshot);
+        assert.ok(same(incremental, fresh), `seed ${seed}, step ${step}`);
+        compared++;
+        if (after.rootNode.hasError) broken++;
+        snapshot = incremental?.snapshot;
+        tree = after;
+        text = next;
+      }
+      tree.delete();
+    }
+    assert.ok(compared > 900 && broken > 800, `${compared} edits compared, ${broken} with a syntax error`);
   });
 
   test('random comment edits that pile up (lines commented out and back, comments added, block comments opened and closed): reanalysis equals a fresh analysis of the same tree', () => {

@@ -6,7 +6,7 @@ import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, Pred
 import { lineStarts, offsetAt } from '../edits';
 import { brokenStatements, changedRanges } from '../parser';
 import { type Ast, buildAst, editedLineStarts, FUNCTION_TYPES, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
-import { affectedStatements, carryIndex, type EditScope, type ImportFilter, importScanFacts, info, isRoot, mayExport, prescan, reachableStatements, readsFileWideFact, sameInfo, sameSelection, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
+import { affectedStatements, carryIndex, type EditScope, type ImportFilter, importScanFacts, info, isRoot, mayExport, prescan, reachableStatements, readsBodies, readsFileWideFact, sameInfo, sameSelection, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
 import { CALLBACK_METHODS, Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
@@ -181,13 +181,68 @@ function topLevel(tree: Tree): Statement[] {
   } finally {
     cursor.delete();
   }
-  // Those with a syntax error inside (`fetch(` left open before `const s = …`): the pre-scan reads them as it reads an
-  // ERROR statement (see `info`).
+  // Those with a syntax error inside (`fetch(` left open before `const s = …`): the pre-scan counts what they declare
+  // outside their function bodies as the program's (see `info`).
   const broken = brokenStatements(tree);
   if (broken?.length === out.length) out.forEach((st, k) => {
     if (broken[k] === 1) st.broken = true;
   });
   return out;
+}
+
+/**
+ * The function bodies (see `FunctionBodies`) of the top-level statement at `index`, less the ERROR nodes inside them
+ * (where a `let x` is no declaration to the resolver: an `x = …` beside it makes a global). A body with no syntax
+ * error is noted whole and not entered; one with an error is entered as far as its errors go. Adjacent pieces are
+ * joined.
+ */
+function functionBodies(tree: Tree, index: number): number[] {
+  const bodies: number[] = [];
+  const statement = tree.rootNode.child(index);
+  if (!statement || statement.type === 'ERROR') return bodies;
+  const bodyField = tree.language.fieldIdForName('body') ?? -1;
+  const cursor = statement.walk();
+  /** For each node the cursor is under, from the statement down: whether it is a function, and whether it is inside a body. */
+  const functions = [FUNCTION_TYPES.has(statement.type)];
+  const inside = [false];
+  /** The last piece of text seen was part of a body (a piece that follows it joins it). */
+  let joined = false;
+  try {
+    if (!cursor.gotoFirstChild()) return bodies;
+    for (;;) {
+      const type = cursor.nodeType;
+      const depth = functions.length - 1;
+      let enter = false;
+      let within = inside[depth] === true;
+      if (type !== 'ERROR') {
+        if (within || (functions[depth] === true && cursor.currentFieldId === bodyField)) {
+          within = true;
+          if (cursor.currentNode.hasError) enter = true;
+          else if (joined) bodies[bodies.length - 1] = cursor.endIndex;
+          else {
+            bodies.push(cursor.startIndex, cursor.endIndex);
+            joined = true;
+          }
+        } else enter = true;
+      }
+      if (enter && cursor.gotoFirstChild()) {
+        functions.push(FUNCTION_TYPES.has(type));
+        inside.push(within);
+        continue;
+      }
+      // A token, a node left empty or an ERROR node: text outside any body.
+      if (enter || type === 'ERROR') joined = false;
+      while (functions.length > 1 && !cursor.gotoNextSibling()) {
+        cursor.gotoParent();
+        functions.pop();
+        inside.pop();
+      }
+      if (functions.length === 1 && !cursor.gotoNextSibling()) break;
+    }
+  } finally {
+    cursor.delete();
+  }
+  return bodies;
 }
 
 /** The index of the statement holding `offset` (statements are in document order). */
@@ -517,7 +572,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       const newIndexOf = moved.newIndexOf();
       infos = statements.map((st, i) => {
         const j = moved.old[i] as number;
-        return j >= 0 ? (prev.infos[j] as StatementInfo) : info(source, st);
+        return j >= 0 ? (prev.infos[j] as StatementInfo) : info(source, st, readsBodies(st) ? functionBodies(tree, i) : undefined);
       });
       // Candidates: the earlier ones of unchanged statements (moved), and a scan of the changed ones.
       for (const o of prev.offsets) {
@@ -535,7 +590,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       offsets.sort((a, b) => a - b);
     } else {
       offsets = prescan(source, config, importFilter(context))?.offsets ?? [];
-      if (!copyAll) infos = statements.map((st) => info(source, st));
+      if (!copyAll) infos = statements.map((st, i) => info(source, st, readsBodies(st) ? functionBodies(tree, i) : undefined));
     }
     if (offsets.length === 0) return undefined;
     // An edit that left every statement in its place (the usual one-line edit): the name index is carried over, and

@@ -115,6 +115,13 @@ export interface Statement {
   broken?: boolean;
 }
 
+/**
+ * The function bodies of a statement that holds a syntax error, less the ERROR nodes in them, as [start, end) pairs in
+ * ascending order (a body inside an ERROR node is left out): what it declares there belongs to the function, as the
+ * resolver sees it.
+ */
+export type FunctionBodies = readonly number[];
+
 const IDENT_RE = /[A-Za-z_$][\w$]*/g;
 const KEYWORDS = new Set(['const', 'let', 'var', 'function', 'class', 'return', 'await', 'async', 'if', 'else', 'for', 'while', 'do', 'new', 'this', 'import', 'export', 'from', 'default', 'try', 'catch', 'finally', 'throw', 'typeof', 'instanceof', 'in', 'of', 'true', 'false', 'null', 'undefined', 'void', 'delete', 'switch', 'case', 'break', 'continue', 'extends', 'static', 'get', 'set', 'yield', 'super', 'type', 'interface', 'as', 'declare', 'abstract', 'enum']);
 const DECLARERS = new Set(['const', 'let', 'var', 'function', 'class', 'enum', 'interface', 'type']);
@@ -124,6 +131,11 @@ const HEAD_WORDS = new Set([...DECLARERS, 'export', 'default', 'async', 'declare
 const LOOSE_TYPES = new Set(['ERROR', 'statement_block', 'if_statement', 'for_statement', 'for_in_statement', 'while_statement', 'do_statement', 'try_statement', 'switch_statement', 'labeled_statement', 'with_statement']);
 /** Top-level statements that are comments. */
 const COMMENT_TYPES = new Set(['comment', 'html_comment']);
+/** Whether `info` reads a statement's function bodies: it holds a syntax error and is not read as loose anyway. */
+export function readsBodies(s: Statement): boolean {
+  return s.broken === true && !LOOSE_TYPES.has(s.type);
+}
+
 /** Text that may define a function or class. */
 const CALLABLE_RE = /=>|\bfunction\b|\bclass\b/;
 const MEMBER_ASSIGN_RE = /^\.\s*[\w$]+\s*=(?![=>])/;
@@ -200,7 +212,7 @@ function mayAssignMember(source: string, i: number, end: number): boolean {
 }
 
 /** One pass over a statement's identifiers: its tokens, what it assigns, what it declares. */
-export function info(source: string, s: Statement): StatementInfo {
+export function info(source: string, s: Statement, bodies?: FunctionBodies): StatementInfo {
   // A comment at the top level holds no code: its words (`// the class label …`, `/** returns the function's … */`)
   // would otherwise read as names it declares and uses, and link it to every statement that uses them.
   if (COMMENT_TYPES.has(s.type)) return { isImport: false, tokens: new Set(), assigns: new Set(), provides: new Set(), callable: false, mayCall: false, fileWide: false };
@@ -211,13 +223,28 @@ export function info(source: string, s: Statement): StatementInfo {
   const local = new Set<string>();
   /** Names given a value by a plain assignment (`x = …`, `x ??= …`). */
   const plain = new Set<string>();
-  // A statement tree-sitter could not parse, or that holds a syntax error (`fetch(` left open before `const s = …`, the
-  // declaration then inside the call's arguments): its nesting is a guess that the next edit may undo (a function's
-  // body becomes top-level code), and the resolver gives what it declares outside any function to the program's scope,
-  // so whatever it declares anywhere counts as declared at the top level. So does a block at the top level
-  // (`{ const s = … }`, `if (…) { … }`, often what a broken brace leaves), for the same reason.
-  const loose = LOOSE_TYPES.has(s.type) || s.broken === true;
+  // A statement tree-sitter could not parse: its nesting is a guess that the next edit may undo (a function's body
+  // becomes top-level code), so whatever it declares anywhere counts as declared at the top level. So does a block at
+  // the top level (`{ const s = … }`, `if (…) { … }`, often what a broken brace leaves), for the same reason.
+  const loose = LOOSE_TYPES.has(s.type);
+  // A statement that holds a syntax error (`fetch(` left open before `const s = …`, the declaration then inside the
+  // call's arguments): the resolver gives what it declares outside any function to the program's scope. What it
+  // declares in a function body (`bodies`, read from the tree) stays the function's; without them, all is top level.
+  const broken = !loose && s.broken === true;
+  /** The index in `bodies` of the first body that does not end before the current name (names come in order). */
+  let body = 0;
+  /**
+   * Whether the declaration of the name at `at` lies in a function body, its declarer too (`const` in an ERROR node
+   * before `x = …` in the body: the resolver sees an assignment there, which makes a global).
+   */
+  const inBody = (at: number, declarer: number): boolean => {
+    if (!bodies) return false;
+    while (body < bodies.length && (bodies[body + 1] as number) <= at) body += 2;
+    return body < bodies.length && (bodies[body] as number) <= declarer;
+  };
   let prev = '';
+  /** Where `prev` starts. */
+  let prevAt = -1;
   /** Still in the statement's head (`export default async function f`): the next name after a declarer is declared. */
   let head = true;
   // Searched in the statement's own text: from its start in the whole source, a statement with no name would scan on
@@ -243,6 +270,7 @@ export function info(source: string, s: Statement): StatementInfo {
     if (KEYWORDS.has(word)) {
       if (head && !HEAD_WORDS.has(word)) head = false;
       prev = word;
+      prevAt = at;
       continue;
     }
     tokens.add(word);
@@ -253,7 +281,7 @@ export function info(source: string, s: Statement): StatementInfo {
       }
       head = false;
     } else if (DECLARERS.has(prev) && !property) {
-      if (loose) {
+      if (loose || (broken && !inBody(at, prevAt))) {
         assigns.add(word);
         provides.add(word);
       } else local.add(word);
@@ -272,6 +300,7 @@ export function info(source: string, s: Statement): StatementInfo {
       else if (c === 46 && mayAssignMember(source, n, s.end) && MEMBER_ASSIGN_RE.test(source.slice(n, Math.min(s.end, n + 80)))) assigns.add(word);
     }
     prev = word;
+    prevAt = at;
   }
   // Parameters are local too (`function f(feed) { feed.x = … }`, `(a, b) => …`, `x => …`).
   if (assigns.size > 0) {
@@ -290,8 +319,9 @@ export function info(source: string, s: Statement): StatementInfo {
   }
   // An import provides what it imports: the statements that use those names may call a model through them.
   if (isImport) for (const t of tokens) provides.add(t);
-  // A class provides its methods (their callers elsewhere may hold the fallback).
-  if (/^(?:export\s+(?:default\s+)?)?(?:abstract\s+)?class\b/.test(text)) {
+  // A class provides its methods (their callers elsewhere may hold the fallback), and so does a statement with a syntax
+  // error that holds one anywhere (a class the error nested in a function body is called through its instances).
+  if (/^(?:export\s+(?:default\s+)?)?(?:abstract\s+)?class\b/.test(text) || (broken && /\bclass\b/.test(text))) {
     METHOD_RE.lastIndex = 0;
     for (let m = METHOD_RE.exec(text); m; m = METHOD_RE.exec(text)) if (m[1] && !KEYWORDS.has(m[1])) provides.add(m[1]);
   }

@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes, sha256Path, shortHash } from '../core/util/hash';
-import { compactCount, formatDate, formatNumber, formatTensor } from '../core/present/format';
+import { compactCount, formatDate, formatNumber, formatTensor, sourceLabel } from '../core/present/format';
 import { ROW_KIND, versionRowKind } from '../core/present/rowKinds';
 import { escapeMarkdown } from '../core/present/tooltip';
 import { versionLabel } from '../core/registry/naming';
@@ -131,9 +131,9 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
         const m = node.model;
         const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = node.id;
-        const sourceLabel = m.source === 'mlflow' ? 'MLflow registry' : m.source === 'folder' ? 'versioned folder' : m.source === 'files' ? 'versioned files' : (m.versions[0]?.metadata?.formatLabel ?? m.versions[0]?.format ?? 'file');
         const broken = m.error ?? (m.versions.length === 1 ? m.versions[0]?.error : undefined);
-        item.description = broken ? broken.message : m.source === 'file' ? sourceLabel : `${m.versions.length} version${m.versions.length === 1 ? '' : 's'} · ${sourceLabel}`;
+        // A single file reads as its format ("ONNX"), the others as where their versions come from.
+        item.description = broken ? broken.message : m.source === 'file' ? (m.versions[0]?.metadata?.formatLabel ?? m.versions[0]?.format ?? sourceLabel(m.source)) : `${m.versions.length} version${m.versions.length === 1 ? '' : 's'} · ${sourceLabel(m.source)}`;
         item.iconPath = broken ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon(m.source === 'mlflow' ? 'beaker' : m.source === 'folder' || m.source === 'files' ? 'versions' : FORMAT_ICON[m.versions[0]?.format ?? ''] ?? 'symbol-file');
         item.tooltip = broken ? problemTooltip(broken, m.name) : rowTooltipMarkdown({ label: m.name, description: item.description, lines: [m.path] });
         item.resourceUri = vscode.Uri.file(m.path);

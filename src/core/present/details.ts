@@ -5,7 +5,7 @@ import { versionLabel } from '../registry/naming';
 import type { ModelEntry, ModelVersionEntry, SnapshotEntry } from '../registry/types';
 import { compareToBudget, formatMs } from '../stats/latency';
 import { formatBytes } from '../util/hash';
-import { formatDate, formatNumber, formatShape } from './format';
+import { formatDate, formatNumber, formatShape, sourceLabel } from './format';
 import { problemPlace } from './notice';
 
 export interface VersionExtras {
@@ -25,7 +25,7 @@ export function describeVersion(model: ModelEntry, v: ModelVersionEntry, extras:
   const overview: [string, string][] = [
     ['Model', model.name],
     ['Version', v.version],
-    ['Source', model.source === 'mlflow' ? 'MLflow registry' : model.source === 'folder' ? 'Versioned folder' : model.source === 'files' ? 'Versioned files' : 'File'],
+    ['Source', sourceLabel(model.source, true)],
     ['Reference', v.reference],
     ['Format', md?.formatLabel ?? v.format ?? 'unknown'],
   ];

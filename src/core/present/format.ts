@@ -1,5 +1,18 @@
 // Short, consistent text for tree labels, tooltips and the details panel.
 import type { TensorSpec } from '../formats/types';
+import type { ModelSource } from '../registry/types';
+
+/** Where a model's versions come from, as the tree's description and the details panel name it. */
+const SOURCE_LABELS: Record<ModelSource, string> = { mlflow: 'MLflow registry', folder: 'versioned folder', files: 'versioned files', file: 'file' };
+
+/**
+ * The label of a model's source: lower case as a description reads it ("2 versions · versioned folder"), or with a
+ * capital first letter as a table's value ("Versioned folder").
+ */
+export function sourceLabel(source: ModelSource, capital = false): string {
+  const label = SOURCE_LABELS[source];
+  return capital ? label.charAt(0).toUpperCase() + label.slice(1) : label;
+}
 
 export function formatShape(shape: TensorSpec['shape']): string {
   if (shape === null) return '[?]';

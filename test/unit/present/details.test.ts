@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { LatencyBenchmarkResult } from '../../../src/shared/serve';
 import { describeSnapshot, describeVersion } from '../../../src/core/present/details';
+import { sourceLabel } from '../../../src/core/present/format';
 import { discoverCatalog } from '../../../src/core/registry/catalog';
 import type { Catalog } from '../../../src/core/registry/types';
 import { summarizeLatencies } from '../../../src/core/stats/latency';
@@ -40,6 +41,21 @@ describe('details views', () => {
     const overview = section(view.sections, 'Overview');
     assert.ok(overview.kind === 'properties');
     assert.ok(overview.rows.some(([k, val]) => k === 'SHA-256' && val === 'ab'.repeat(32)));
+  });
+
+  test('the overview names each source as the models tree does: MLflow registry, versioned folder, single file', () => {
+    const source = (name: string): string | undefined => {
+      const m = c.models.find((x) => x.name === name);
+      const v = m?.versions[0];
+      assert.ok(m && v, name);
+      const overview = section(describeVersion(m, v, { trusted: true }).sections, 'Overview');
+      assert.ok(overview.kind === 'properties');
+      return overview.rows.find(([k]) => k === 'Source')?.[1];
+    };
+    assert.equal(source('credit-risk'), 'MLflow registry');
+    assert.equal(source('delivery-eta'), 'Versioned folder');
+    assert.equal(source('churn-gbt'), 'File');
+    assert.deepEqual((['mlflow', 'folder', 'files', 'file'] as const).map((s) => sourceLabel(s)), ['MLflow registry', 'versioned folder', 'versioned files', 'file']);
   });
 
   test('Restricted Mode offers no benchmark; a broken version shows its problem first', () => {

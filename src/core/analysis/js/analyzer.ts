@@ -6,7 +6,7 @@ import type { AnalysisConfig, CodeFix, Finding, ModuleSummary, PredictCall, Pred
 import { lineStarts, offsetAt } from '../edits';
 import { brokenStatements, changedRanges } from '../parser';
 import { type Ast, buildAst, editedLineStarts, FUNCTION_TYPES, type JNode, posAt, rangeOfNode, type StatementFilter, type StatementReuse, walkOf } from './ast';
-import { affectedStatements, carryIndex, type EditScope, type ImportFilter, importScanFacts, info, isRoot, mayExport, prescan, reachableStatements, readsBodies, readsFileWideFact, sameInfo, sameSelection, selectStatements, shiftIndex, type Statement, type StatementInfo } from './prescan';
+import { affectedStatements, carryIndex, type EditScope, type ImportFilter, importScanFacts, info, isRoot, mayExport, prescan, reachableStatements, readsBodies, readsFileWideFact, sameInfo, sameSelection, selectStatements, spliceIndex, type Statement, type StatementInfo } from './prescan';
 import { CALLBACK_METHODS, Checker } from './checks';
 import { type Detected, type DetectEnv, detectCall, isUnsafeLoad, makeEnv } from './detect';
 import { fixesFor } from './fixes';
@@ -615,11 +615,16 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       // An edit that added or took out only statements that hold no name and are not selected (a `#` typed after a
       // function's closing brace parses as a statement of its own): no step of the selection leads to or from them,
       // so the others are selected as they were, and the name index is theirs renumbered.
-      shiftIndex(prev.infos, infos, moved.newIndexOf());
+      spliceIndex(prev.infos, infos, moved.newIndexOf(), changed);
       const shifted = new Set<number>();
       for (let i = 0; i < statements.length; i++) if (moved.has(i) && prev.kept.hasStatement(moved.old[i] as number)) shifted.add(i);
       kept = shifted;
-    } else kept = copyAll ? new Set(statements.keys()) : selectStatements(statements, infos, offsets);
+    } else {
+      // Statements added, taken out or moved (a keyword renamed splits a class): the selection is made again, with the
+      // name index of the statements that moved carried over.
+      if (prev && moved.size > 0) spliceIndex(prev.infos, infos, moved.newIndexOf(), changed);
+      kept = copyAll ? new Set(statements.keys()) : selectStatements(statements, infos, offsets);
+    }
     let copy = kept;
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {
       // Statements whose results still hold: unchanged, unaffected by the edit, and copied by this analysis and the

@@ -539,25 +539,21 @@ export function carryIndex(before: StatementInfo[], after: StatementInfo[], chan
 }
 
 /**
- * After an edit that added or took out only statements that hold no name (in no list of the index), the others the
- * same info objects moved to new indices (`newIndex`: each statement's index after the edit by its index before, in
- * the same order; -1 for those taken out): the name index of `before` becomes that of `after` by renumbering its
- * lists, instead of indexing the whole file again. `before`'s index is taken over (not kept).
+ * After an edit that kept some statements as they were (the same info objects, moved to new indices: `newIndex` is
+ * each statement's index after the edit by its index before, in the same order, -1 for those taken out or changed)
+ * and put in others (`changed`, their indices after it): the name index of `before` becomes that of `after` by taking
+ * out the names of the old statements, renumbering the lists and adding the names of the new ones, instead of
+ * indexing the whole file again. `before`'s index is taken over (not kept).
  */
-export function shiftIndex(before: StatementInfo[], after: StatementInfo[], newIndex: Int32Array): void {
+export function spliceIndex(before: StatementInfo[], after: StatementInfo[], newIndex: Int32Array, changed: readonly number[]): void {
   const index = indexes.get(before);
-  if (!index || indexes.has(after)) return;
+  if (!index || indexes.has(after) || newIndex.length !== before.length) return;
   indexes.delete(before);
+  for (let j = 0; j < before.length; j++) if ((newIndex[j] as number) < 0) indexNames(index, before[j] as StatementInfo, j, removeNames);
   for (const map of [index.users, index.assigners, index.providers]) {
-    for (const list of map.values()) {
-      for (let k = 0; k < list.length; k++) {
-        const i = newIndex[list[k] as number] ?? -1;
-        // A statement with names taken out: the index is built again from `after`.
-        if (i < 0) return;
-        list[k] = i;
-      }
-    }
+    for (const list of map.values()) for (let k = 0; k < list.length; k++) list[k] = newIndex[list[k] as number] as number;
   }
+  for (const i of changed) indexNames(index, after[i] as StatementInfo, i, addNames);
   indexes.set(after, index);
 }
 

@@ -1011,6 +1011,19 @@ describe('JS/TS analysis shortcuts', () => {
     b.tree.delete();
   });
 
+  test('a name a statement with a syntax error declares in a function body and assigns outside it: the assignment is the program\'s, its users see an edit of it', () => {
+    // `u = '…'` outside the arrow function is a global to the resolver, which `s` reads: the edit of the URL changes
+    // what `s` calls, though the statement also declares a `u` of its own in the function.
+    const text = ["const B = [() => { let u; }, u = 'http://h/v1/models/a:predict', fetch('http://h/p') %%];", 'export const s = () => fetch(u);', ''].join('\n');
+    const tree = parse(text, 'typescript');
+    const a = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
+    assert.equal(a?.calls.length, 1);
+    const b = reanalyzedAsServer(tree, text, text.replace('models/a:predict', 'health'), a?.snapshot);
+    assert.equal(b.fresh?.calls.length ?? 0, 0);
+    assert.ok(same(b.incremental, b.fresh), JSON.stringify(b.incremental?.calls));
+    b.tree.delete();
+  });
+
   test('a class a syntax error nests in a function body provides its methods: their callers elsewhere are copied after an edit near it', () => {
     // The caller `model.predict(…)` in a try/catch guards the method (its receiver is unknown): copied with the class
     // after the comment edit, as a fresh analysis copies it.

@@ -233,15 +233,27 @@ export function info(source: string, s: Statement, bodies?: FunctionBodies): Sta
   const broken = !loose && s.broken === true;
   /** The index in `bodies` of the first body that does not end before the current name (names come in order). */
   let body = 0;
+  /** The index in `bodies` of the piece holding `at`, or -1 (positions come in order). */
+  const pieceAt = (at: number): number => {
+    if (!bodies) return -1;
+    while (body < bodies.length && (bodies[body + 1] as number) <= at) body += 2;
+    return body < bodies.length && (bodies[body] as number) <= at ? body : -1;
+  };
   /**
    * Whether the declaration of the name at `at` lies in a function body, its declarer too (`const` in an ERROR node
    * before `x = …` in the body: the resolver sees an assignment there, which makes a global).
    */
   const inBody = (at: number, declarer: number): boolean => {
-    if (!bodies) return false;
-    while (body < bodies.length && (bodies[body + 1] as number) <= at) body += 2;
-    return body < bodies.length && (bodies[body] as number) <= declarer;
+    const piece = pieceAt(at);
+    return piece >= 0 && (bodies?.[piece] as number) <= declarer;
   };
+  /**
+   * In a statement with a syntax error: the body pieces where each local name is declared, and where each name is
+   * given a value by a plain assignment (-1 outside any body). An assignment in a piece where the name is not declared
+   * (`[() => { let u; }, u = '…']`) gives a value to another binding, which other statements may read.
+   */
+  const declaredIn = new Set<string>();
+  const assignedIn: [string, number][] = [];
   let prev = '';
   /** Where `prev` starts. */
   let prevAt = -1;
@@ -284,7 +296,10 @@ export function info(source: string, s: Statement, bodies?: FunctionBodies): Sta
       if (loose || (broken && !inBody(at, prevAt))) {
         assigns.add(word);
         provides.add(word);
-      } else local.add(word);
+      } else {
+        local.add(word);
+        if (broken) declaredIn.add(`${pieceAt(at)}\u0000${word}`);
+      }
     }
     if (!property) {
       const n = nextChar(source, at + word.length, s.end);
@@ -295,6 +310,7 @@ export function info(source: string, s: Statement, bodies?: FunctionBodies): Sta
       if (assigned && prev !== 'const' && prev !== 'let' && prev !== 'var') {
         assigns.add(word);
         plain.add(word);
+        if (broken) assignedIn.push([word, pieceAt(at)]);
       }
       // `x.y = …`: x gets a member.
       else if (c === 46 && mayAssignMember(source, n, s.end) && MEMBER_ASSIGN_RE.test(source.slice(n, Math.min(s.end, n + 80)))) assigns.add(word);
@@ -307,6 +323,7 @@ export function info(source: string, s: Statement, bodies?: FunctionBodies): Sta
     PARAMS_RE.lastIndex = 0;
     for (let m = PARAMS_RE.exec(text); m; m = PARAMS_RE.exec(text)) for (const p of (m[1] ?? m[2] ?? '').matchAll(IDENT_RE)) local.add(p[0]);
   }
+  for (const [name, piece] of assignedIn) if (!declaredIn.has(`${piece}\u0000${name}`)) provides.add(name);
   for (const l of local) if (!provides.has(l)) assigns.delete(l);
   // A name assigned here and declared nowhere in it (`classifier ??= await pipeline(…)` in a handler): a top-level
   // binding, or an implicit global, that other statements read; they use what it is given here.
@@ -541,17 +558,26 @@ export function carryIndex(before: StatementInfo[], after: StatementInfo[], chan
 /**
  * After an edit that kept some statements as they were (the same info objects, moved to new indices: `newIndex` is
  * each statement's index after the edit by its index before, in the same order, -1 for those taken out or changed)
- * and put in others (`changed`, their indices after it): the name index of `before` becomes that of `after` by taking
- * out the names of the old statements, renumbering the lists and adding the names of the new ones, instead of
- * indexing the whole file again. `before`'s index is taken over (not kept).
+ * and put in others (`changed`, their indices after it): the name index of `before` becomes that of `after` by
+ * renumbering the lists (the old statements dropped) and adding the names of the new ones, instead of indexing the
+ * whole file again. `before`'s index is taken over (not kept).
  */
 export function spliceIndex(before: StatementInfo[], after: StatementInfo[], newIndex: Int32Array, changed: readonly number[]): void {
   const index = indexes.get(before);
   if (!index || indexes.has(after) || newIndex.length !== before.length) return;
   indexes.delete(before);
-  for (let j = 0; j < before.length; j++) if ((newIndex[j] as number) < 0) indexNames(index, before[j] as StatementInfo, j, removeNames);
+  // Renumbered in one pass, the statements taken out dropped on the way (one at a time, a long run of them taken out
+  // behind a kept statement would cost a search of each list for each).
   for (const map of [index.users, index.assigners, index.providers]) {
-    for (const list of map.values()) for (let k = 0; k < list.length; k++) list[k] = newIndex[list[k] as number] as number;
+    for (const [name, list] of map) {
+      let n = 0;
+      for (let k = 0; k < list.length; k++) {
+        const i = newIndex[list[k] as number] as number;
+        if (i >= 0) list[n++] = i;
+      }
+      if (n === 0) map.delete(name);
+      else list.length = n;
+    }
   }
   for (const i of changed) indexNames(index, after[i] as StatementInfo, i, addNames);
   indexes.set(after, index);

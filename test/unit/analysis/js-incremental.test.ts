@@ -1055,36 +1055,25 @@ describe('JS/TS analysis shortcuts', () => {
     b.tree.delete();
   });
 
-  test('random syntax edits that pile up (brackets, semicolons and `=` typed or deleted, declarations half typed, lines deleted or repeated): reanalysis with the reparsed ranges equals a fresh analysis of the same tree', () => {
+  /**
+   * Edits that pile up on generated 250-line files (`seeds` of them, `steps` edits each, never undone), each made by
+   * `edit` from the text before it (`words`: the names of the file as generated): every reanalysis equals a fresh
+   * analysis of the same tree. With `asServer`, reanalyzed with the reparsed ranges, as the language server does.
+   */
+  const pileUp = (seeds: number, seedFactor: number, steps: number, asServer: boolean, edit: (rng: Rng, text: string, words: readonly string[]) => string): { compared: number; broken: number } => {
     let compared = 0;
     let broken = 0;
-    for (let seed = 1; seed <= 16; seed++) {
-      const rng = mulberry32(seed * 4241);
+    for (let seed = 1; seed <= seeds; seed++) {
+      const rng = mulberry32(seed * seedFactor);
       let text = generateSource('typescript', 250, seed);
       const words = [...new Set(text.match(/[A-Za-z_$][\w$]*/g) ?? [])];
       let tree = parse(text, 'typescript');
       let snapshot = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true })?.snapshot;
-      for (let step = 0; step < 60; step++) {
-        const r = rng();
-        let next: string;
-        if (r < 0.3) {
-          const at = pickOf(rng, [...text.matchAll(/[(){}[\];,=]/g)]).index ?? 0;
-          next = text.slice(0, at) + text.slice(at + 1);
-        } else if (r < 0.55) {
-          const at = Math.floor(rng() * text.length);
-          next = text.slice(0, at) + pickOf(rng, ['(', ')', '{', '}', '[', ';', '=', ',', '`', "'"]) + text.slice(at);
-        } else {
-          const lines = text.split('\n');
-          const row = Math.floor(rng() * lines.length);
-          if (r < 0.7) lines.splice(row, 0, `  ${pickOf(rng, ['const', 'let', 'var', 'function', 'class'])} ${pickOf(rng, words)}${pickOf(rng, [' = ', '(', ' {', ''])}`);
-          else if (r < 0.8) lines.splice(row, 1);
-          else if (r < 0.9) lines.splice(row, 0, lines[row] ?? '');
-          else lines.splice(row, 0, `  ${pickOf(rng, words)} = ${pickOf(rng, words)}.${pickOf(rng, words)}(${pickOf(rng, words)});`);
-          next = lines.join('\n');
-        }
+      for (let step = 0; step < steps; step++) {
+        const next = edit(rng, text, words);
         if (next === text) continue;
-        const { incremental, fresh, tree: after } = reanalyzedAsServer(tree, text, next, snapshot);
-        assert.ok(same(incremental, fresh), `seed ${seed}, step ${step}`);
+        const { incremental, fresh, tree: after } = (asServer ? reanalyzedAsServer : reanalyzed)(tree, text, next, snapshot);
+        assert.ok(same(incremental, fresh), `seed ${seed}, step ${step}: ${JSON.stringify({ incremental: incremental?.calls.map((c) => c.range.start.line), fresh: fresh?.calls.map((c) => c.range.start.line) })}`);
         compared++;
         if (after.rootNode.hasError) broken++;
         snapshot = incremental?.snapshot;
@@ -1093,55 +1082,55 @@ describe('JS/TS analysis shortcuts', () => {
       }
       tree.delete();
     }
+    return { compared, broken };
+  };
+
+  test('random syntax edits that pile up (brackets, semicolons and `=` typed or deleted, declarations half typed, lines deleted or repeated): reanalysis with the reparsed ranges equals a fresh analysis of the same tree', () => {
+    const { compared, broken } = pileUp(16, 4241, 60, true, (rng, text, words) => {
+      const r = rng();
+      if (r < 0.3) {
+        const at = pickOf(rng, [...text.matchAll(/[(){}[\];,=]/g)]).index ?? 0;
+        return text.slice(0, at) + text.slice(at + 1);
+      }
+      if (r < 0.55) {
+        const at = Math.floor(rng() * text.length);
+        return text.slice(0, at) + pickOf(rng, ['(', ')', '{', '}', '[', ';', '=', ',', '`', "'"]) + text.slice(at);
+      }
+      const lines = text.split('\n');
+      const row = Math.floor(rng() * lines.length);
+      if (r < 0.7) lines.splice(row, 0, `  ${pickOf(rng, ['const', 'let', 'var', 'function', 'class'])} ${pickOf(rng, words)}${pickOf(rng, [' = ', '(', ' {', ''])}`);
+      else if (r < 0.8) lines.splice(row, 1);
+      else if (r < 0.9) lines.splice(row, 0, lines[row] ?? '');
+      else lines.splice(row, 0, `  ${pickOf(rng, words)} = ${pickOf(rng, words)}.${pickOf(rng, words)}(${pickOf(rng, words)});`);
+      return lines.join('\n');
+    });
     assert.ok(compared > 900 && broken > 800, `${compared} edits compared, ${broken} with a syntax error`);
   });
 
   test('random comment edits that pile up (lines commented out and back, comments added, block comments opened and closed): reanalysis equals a fresh analysis of the same tree', () => {
-    let compared = 0;
-    let broken = 0;
-    for (let seed = 1; seed <= 24; seed++) {
-      const rng = mulberry32(seed * 101);
-      let text = generateSource('typescript', 250, seed);
-      const words = [...new Set(text.match(/[A-Za-z_$][\w$]*/g) ?? [])];
+    const { compared, broken } = pileUp(24, 101, 50, false, (rng, text, words) => {
       const word = (): string => pickOf(rng, words);
-      let tree = parse(text, 'typescript');
-      let snapshot = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true })?.snapshot;
-      for (let step = 0; step < 50; step++) {
-        const lines = text.split('\n');
-        const row = Math.floor(rng() * lines.length);
-        const r = rng();
-        const commented = lines.flatMap((l, i) => (/^\s*\/\/ ?/.test(l) ? [i] : []));
-        if (r < 0.25) lines[row] = `// ${lines[row] ?? ''}`;
-        else if (r < 0.45 && commented.length > 0) {
-          const k = pickOf(rng, commented);
-          lines[k] = (lines[k] ?? '').replace(/^(\s*)\/\/ ?/, '$1');
-        } else if (r < 0.6) lines.splice(row, 0, `// ${word()} ${word()}(${word()}) = ${word()}`);
-        else if (r < 0.7) {
-          const end = Math.min(lines.length - 1, row + Math.floor(rng() * 6));
-          lines[row] = `/* ${lines[row] ?? ''}`;
-          lines[end] = `${lines[end] ?? ''} */`;
-        } else if (r < 0.8) lines[row] = `${lines[row] ?? ''} // ${word()}(${word()})`;
-        else if (r < 0.9) lines[row] = (lines[row] ?? '').replace('/*', '').replace('*/', '');
-        else {
-          const at = Math.floor(rng() * lines[row]!.length);
-          lines[row] = `${lines[row]!.slice(0, at)}${pickOf(rng, ['/*', '*/', '//', '('])}${lines[row]!.slice(at)}`;
-        }
-        const next = lines.join('\n');
-        if (next === text) continue;
-        editTree(tree, text, next);
-        const reparsed = parse(next, 'typescript', tree);
-        tree.delete();
-        const incremental = runAnalysis(reparsed, next, DEFAULT_CONFIG, { selective: true, ...(snapshot ? { previous: snapshot } : {}) });
-        const fresh = runAnalysis(reparsed, next, DEFAULT_CONFIG, { selective: true });
-        assert.ok(same(incremental, fresh), `seed ${seed}, step ${step}: ${JSON.stringify({ incremental: incremental?.calls.map((c) => c.range.start.line), fresh: fresh?.calls.map((c) => c.range.start.line) })}`);
-        compared++;
-        if (reparsed.rootNode.hasError) broken++;
-        snapshot = incremental?.snapshot;
-        tree = reparsed;
-        text = next;
+      const lines = text.split('\n');
+      const row = Math.floor(rng() * lines.length);
+      const r = rng();
+      const commented = lines.flatMap((l, i) => (/^\s*\/\/ ?/.test(l) ? [i] : []));
+      if (r < 0.25) lines[row] = `// ${lines[row] ?? ''}`;
+      else if (r < 0.45 && commented.length > 0) {
+        const k = pickOf(rng, commented);
+        lines[k] = (lines[k] ?? '').replace(/^(\s*)\/\/ ?/, '$1');
+      } else if (r < 0.6) lines.splice(row, 0, `// ${word()} ${word()}(${word()}) = ${word()}`);
+      else if (r < 0.7) {
+        const end = Math.min(lines.length - 1, row + Math.floor(rng() * 6));
+        lines[row] = `/* ${lines[row] ?? ''}`;
+        lines[end] = `${lines[end] ?? ''} */`;
+      } else if (r < 0.8) lines[row] = `${lines[row] ?? ''} // ${word()}(${word()})`;
+      else if (r < 0.9) lines[row] = (lines[row] ?? '').replace('/*', '').replace('*/', '');
+      else {
+        const at = Math.floor(rng() * lines[row]!.length);
+        lines[row] = `${lines[row]!.slice(0, at)}${pickOf(rng, ['/*', '*/', '//', '('])}${lines[row]!.slice(at)}`;
       }
-      tree.delete();
-    }
+      return lines.join('\n');
+    });
     assert.ok(compared > 1000 && broken > 500, `${compared} edits compared, ${broken} with a syntax error`);
   });
 

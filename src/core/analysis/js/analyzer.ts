@@ -510,6 +510,8 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   let unmoved = (_start: number, _end: number, _delta: number): boolean => false;
   if (options.selective) {
     statements = topLevel(tree);
+    /** The pre-scan facts of statement `i`, read with its function bodies when it holds a syntax error. */
+    const infoAt = (st: Statement, i: number): StatementInfo => info(source, st, readsBodies(st) ? functionBodies(tree, i) : undefined);
     // After an edit: statements outside the edited span are the same text as before, moved by the edit's length;
     // their pre-scan facts (candidates, names) and copies carry over.
     const changed: number[] = [];
@@ -572,7 +574,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       const newIndexOf = moved.newIndexOf();
       infos = statements.map((st, i) => {
         const j = moved.old[i] as number;
-        return j >= 0 ? (prev.infos[j] as StatementInfo) : info(source, st, readsBodies(st) ? functionBodies(tree, i) : undefined);
+        return j >= 0 ? (prev.infos[j] as StatementInfo) : infoAt(st, i);
       });
       // Candidates: the earlier ones of unchanged statements (moved), and a scan of the changed ones.
       for (const o of prev.offsets) {
@@ -590,7 +592,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       offsets.sort((a, b) => a - b);
     } else {
       offsets = prescan(source, config, importFilter(context))?.offsets ?? [];
-      if (!copyAll) infos = statements.map((st, i) => info(source, st, readsBodies(st) ? functionBodies(tree, i) : undefined));
+      if (!copyAll) infos = statements.map(infoAt);
     }
     if (offsets.length === 0) return undefined;
     // An edit that left every statement in its place (the usual one-line edit): the name index is carried over, and
@@ -611,19 +613,18 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         return changed.length === 1 && sameSelection(infos, prev.infos[i] as StatementInfo, i, keptBefore, seed, isRoot(st));
       });
       kept = selectedAsBefore ? keptBefore : selectStatements(statements, infos, offsets);
-    } else if (prev && moved.size > 0 && lastRemoved < 0 && removed.every(nameless) && changed.every((i) => nameless(infos[i] as StatementInfo) && !isRoot(statements[i] as Statement) && !hasOffsetIn(offsets, statements[i] as Statement))) {
-      // An edit that added or took out only statements that hold no name and are not selected (a `#` typed after a
-      // function's closing brace parses as a statement of its own): no step of the selection leads to or from them,
-      // so the others are selected as they were, and the name index is theirs renumbered.
-      spliceIndex(prev.infos, infos, moved.newIndexOf(), changed);
-      const shifted = new Set<number>();
-      for (let i = 0; i < statements.length; i++) if (moved.has(i) && prev.kept.hasStatement(moved.old[i] as number)) shifted.add(i);
-      kept = shifted;
     } else {
-      // Statements added, taken out or moved (a keyword renamed splits a class): the selection is made again, with the
-      // name index of the statements that moved carried over.
+      // Statements added, taken out or moved (a keyword renamed splits a class): the name index of those that moved is
+      // carried over, renumbered.
       if (prev && moved.size > 0) spliceIndex(prev.infos, infos, moved.newIndexOf(), changed);
-      kept = copyAll ? new Set(statements.keys()) : selectStatements(statements, infos, offsets);
+      if (prev && moved.size > 0 && lastRemoved < 0 && removed.every(nameless) && changed.every((i) => nameless(infos[i] as StatementInfo) && !isRoot(statements[i] as Statement) && !hasOffsetIn(offsets, statements[i] as Statement))) {
+        // Only statements that hold no name and are not selected (a `#` typed after a function's closing brace parses
+        // as a statement of its own): no step of the selection leads to or from them, so the others are selected as
+        // they were.
+        const shifted = new Set<number>();
+        for (let i = 0; i < statements.length; i++) if (moved.has(i) && prev.kept.hasStatement(moved.old[i] as number)) shifted.add(i);
+        kept = shifted;
+      } else kept = copyAll ? new Set(statements.keys()) : selectStatements(statements, infos, offsets);
     }
     let copy = kept;
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {

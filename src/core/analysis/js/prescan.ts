@@ -225,7 +225,8 @@ export function info(source: string, s: Statement, bodies?: FunctionBodies): Sta
   const plain = new Set<string>();
   // A statement tree-sitter could not parse: its nesting is a guess that the next edit may undo (a function's body
   // becomes top-level code), so whatever it declares anywhere counts as declared at the top level. So does a block at
-  // the top level (`{ const s = … }`, `if (…) { … }`, often what a broken brace leaves), for the same reason.
+  // the top level (`{ const s = … }`, `if (…) { … }`, often what a broken brace leaves): the resolver gives what a block
+  // declares outside any function to the program's scope.
   const loose = LOOSE_TYPES.has(s.type);
   // A statement that holds a syntax error (`fetch(` left open before `const s = …`, the declaration then inside the
   // call's arguments): the resolver gives what it declares outside any function to the program's scope. What it

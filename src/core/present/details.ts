@@ -24,7 +24,9 @@ export function describeVersion(model: ModelEntry, v: ModelVersionEntry, extras:
   if (extras.benchmark) sections.push(...benchmarkSections(extras.benchmark, extras.latencyBudgetMs));
   const overview: [string, string][] = [
     ['Model', model.name],
-    ['Version', v.version],
+    // Named as the title and the models tree name it (`version 2` for MLflow's 2 and a folder's v2, a single file by
+    // its name); the reference row below names the folder or file as it is.
+    ['Version', versionLabel(v)],
     ['Source', sourceLabel(model.source, true)],
     ['Reference', v.reference],
     ['Format', md?.formatLabel ?? v.format ?? 'unknown'],

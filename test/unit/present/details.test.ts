@@ -43,18 +43,22 @@ describe('details views', () => {
     assert.ok(overview.rows.some(([k, val]) => k === 'SHA-256' && val === 'ab'.repeat(32)));
   });
 
-  test('the overview names each source as the models tree does: MLflow registry, versioned folder, single file', () => {
-    const source = (name: string): string | undefined => {
+  test('the overview names each source as the models tree does, and each version as the title does', () => {
+    const row = (name: string, key: string): string | undefined => {
       const m = c.models.find((x) => x.name === name);
       const v = m?.versions[0];
       assert.ok(m && v, name);
       const overview = section(describeVersion(m, v, { trusted: true }).sections, 'Overview');
       assert.ok(overview.kind === 'properties');
-      return overview.rows.find(([k]) => k === 'Source')?.[1];
+      return overview.rows.find(([k]) => k === key)?.[1];
     };
-    assert.equal(source('credit-risk'), 'MLflow registry');
-    assert.equal(source('delivery-eta'), 'Versioned folder');
-    assert.equal(source('churn-gbt'), 'File');
+    assert.equal(row('credit-risk', 'Source'), 'MLflow registry');
+    assert.equal(row('delivery-eta', 'Source'), 'Versioned folder');
+    assert.equal(row('churn-gbt', 'Source'), 'File');
+    // MLflow's numbers and the folder `v2` both read `version N`; a single file is named by its file.
+    assert.match(row('credit-risk', 'Version') ?? '', /^version \d+$/);
+    assert.equal(row('delivery-eta', 'Version'), 'version 2');
+    assert.equal(row('churn-gbt', 'Version'), 'churn-gbt.onnx');
     assert.deepEqual((['mlflow', 'folder', 'files', 'file'] as const).map((s) => sourceLabel(s)), ['MLflow registry', 'versioned folder', 'versioned files', 'file']);
   });
 

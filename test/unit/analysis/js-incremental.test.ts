@@ -1024,6 +1024,56 @@ describe('JS/TS analysis shortcuts', () => {
     b.tree.delete();
   });
 
+  test('a statement with no syntax error that declares a name in a function or block and assigns it outside: the assignment is the program\'s, its users see an edit of it', () => {
+    // Each `u = '…'` lies outside the function, block or loop that has a `u` of its own: to the resolver it gives
+    // the global `u` a value, which `s` reads, and the edit of the URL changes what `s` calls.
+    const shapes = [
+      "const B = [() => { let u; }, u = 'http://h/v1/models/a:predict', fetch('http://h/p')];",
+      "const B = [(u) => 0, u = 'http://h/v1/models/a:predict', fetch('http://h/p')];",
+      "const B = [u => 0, u = 'http://h/v1/models/a:predict', fetch('http://h/p')];",
+      "const B = [function (u) { return 0; }, u = 'http://h/v1/models/a:predict', fetch('http://h/p')];",
+      "const B = [{ m() { { let u = 1; } } }, u = 'http://h/v1/models/a:predict', fetch('http://h/p')];",
+      "const B = [(() => { for (let u = 0; u < 1; u++) {} })(), u = 'http://h/v1/models/a:predict', fetch('http://h/p')];",
+    ];
+    for (const shape of shapes) {
+      const text = [shape, 'export const s = () => fetch(u);', ''].join('\n');
+      const tree = parse(text, 'typescript');
+      const a = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
+      assert.equal(a?.calls.length, 1, shape);
+      const b = reanalyzedAsServer(tree, text, text.replace('models/a:predict', 'health'), a?.snapshot);
+      assert.equal(b.fresh?.calls.length ?? 0, 0, shape);
+      assert.ok(same(b.incremental, b.fresh), `${shape}: ${JSON.stringify(b.incremental?.calls)}`);
+      b.tree.delete();
+    }
+  });
+
+  test('a model loaded lazily into a global (`if (!model) { model = … }`): an edit of the load reanalyzes the functions that use the model', () => {
+    // The condition's `model` is no parameter: the assignment in its block gives the program's `model` its value.
+    const text = [
+      "import * as ort from 'onnxruntime-node';",
+      'let model = null;',
+      '',
+      'async function load(path) {',
+      '  if (!model) {',
+      '    model = await ort.InferenceSession.create(path);',
+      '  }',
+      '}',
+      '',
+      'export async function score(input) {',
+      '  const outputs = await model.run({ input });',
+      '  return outputs.output.data;',
+      '}',
+      '',
+    ].join('\n');
+    const tree = parse(text, 'typescript');
+    const a = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
+    assert.equal(a?.calls.length, 1);
+    const b = reanalyzedAsServer(tree, text, text.replace('await ort.InferenceSession.create(path)', 'JSON.parse(path)'), a?.snapshot);
+    assert.equal(b.fresh?.calls.length ?? 0, 0);
+    assert.ok(same(b.incremental, b.fresh), JSON.stringify(b.incremental?.calls));
+    b.tree.delete();
+  });
+
   test('a class a syntax error nests in a function body provides its methods: their callers elsewhere are copied after an edit near it', () => {
     // The caller `model.predict(…)` in a try/catch guards the method (its receiver is unknown): copied with the class
     // after the comment edit, as a fresh analysis copies it.
@@ -1105,6 +1155,43 @@ describe('JS/TS analysis shortcuts', () => {
       return lines.join('\n');
     });
     assert.ok(compared > 900 && broken > 800, `${compared} edits compared, ${broken} with a syntax error`);
+  });
+
+  test('random edits of scopes that pile up (declarations, parameters, conditions and assignments of the same names at different depths, URLs edited): reanalysis equals a fresh analysis of the same tree', () => {
+    const url = (rng: Rng, step: number): string => pickOf(rng, [`'http://h/v1/models/m${step}:predict'`, "'http://h/health'", "'https://api-inference.huggingface.co/models/x'"]);
+    let step = 0;
+    // Names only, no keywords: each edit keeps the statements parsing (but the last, the generated text's end).
+    const KEYWORD = /^(?:const|let|var|function|class|return|await|async|if|else|for|while|do|new|this|import|export|from|default|try|catch|finally|throw|typeof|instanceof|in|of|true|false|null|undefined|void|delete|switch|case|break|continue|extends|static|get|set|yield|super|type|interface|as|declare|abstract|enum|implements|private|public|protected|readonly)$/;
+    const { compared, broken } = pileUp(20, 104729, 40, true, (rng, text, words) => {
+      const word = (): string => pickOf(rng, [...words.filter((w) => !KEYWORD.test(w)).slice(0, 40), 'u', 'url', 'model']);
+      const lines = text.split('\n');
+      const r = rng();
+      step++;
+      if (r < 0.35) {
+        const rows = lines.flatMap((l, i) => (/^ {2,}\S.*[;{]\s*$/.test(l) ? [i] : []));
+        if (rows.length === 0) return text;
+        const w = word();
+        lines.splice(pickOf(rng, rows) + 1, 0, pickOf(rng, [`    ${w} = ${url(rng, step)};`, `    ${w}.url = ${word()};`, `    let ${w} = ${url(rng, step)};`, `    { let ${w} = 1; }`, `    for (let ${w} = 0; ${w} < 2; ${w}++) {}`, `    const f${step} = (${w}) => ${w};`, `    if (${w}) { ${w} = ${url(rng, step)}; }`, `    ${w} ??= fetch(${word()});`]));
+      } else if (r < 0.65) {
+        const rows = lines.flatMap((l, i) => (l === '' ? [i] : []));
+        if (rows.length === 0) return text;
+        const w = word();
+        lines.splice(pickOf(rng, rows), 0, pickOf(rng, [`const B${step} = [() => { let ${w}; }, ${w} = ${url(rng, step)}, fetch(${word()})];`, `const B${step} = [(${w}) => 0, ${w} = ${url(rng, step)}];`, `${w} = ${url(rng, step)};`, `export const s${step} = () => fetch(${w});`, `export async function h${step}(${w} = ${url(rng, step)}) { const r = await fetch(${w}); return r.json(); }`, `let ${w} = null;\nasync function load${step}() { if (!${w}) { ${w} = await fetch(${url(rng, step)}); } }`]));
+      } else if (r < 0.8) {
+        const ms = [...text.matchAll(/'http[^'\n]*'/g)];
+        if (ms.length === 0) return text;
+        const m = pickOf(rng, ms);
+        return text.slice(0, m.index) + url(rng, step) + text.slice((m.index ?? 0) + m[0].length);
+      } else {
+        const ms = [...text.matchAll(/\b[a-z][\w$]*\b/g)].filter((m) => !KEYWORD.test(m[0]));
+        const m = pickOf(rng, ms);
+        return text.slice(0, m.index) + word() + text.slice((m.index ?? 0) + m[0].length);
+      }
+      return lines.join('\n');
+    });
+    // (A text with a syntax error somewhere, the generated text's truncated end or a line put in an object literal,
+    // still has the edited statement parse as a rule.)
+    assert.ok(compared > 700, `${compared} edits compared, ${broken} with a syntax error`);
   });
 
   test('random comment edits that pile up (lines commented out and back, comments added, block comments opened and closed): reanalysis equals a fresh analysis of the same tree', () => {

@@ -3,6 +3,7 @@
 // others only the top-level statements that hold candidates are copied out of the tree — with the statements that
 // declare or assign the names they use, and those that call the functions they declare (for fallbacks in callers).
 import { type AnalysisConfig, DEFAULT_CONFIG } from '../types';
+import { bodyScope, type Brackets, bracketPairs, declarationScope } from './brackets';
 import { inferenceUrlMatcher } from '../urls';
 import { JQUERY_REQUESTS, SCRIPT_GLOBALS } from './libs';
 
@@ -211,6 +212,63 @@ function mayAssignMember(source: string, i: number, end: number): boolean {
   return c === 61 || c > 127;
 }
 
+/**
+ * Parameter lists as `PARAMS_RE` finds them, and with a return type between the list and the body (`(x: number):
+ * Promise<number[]> {`, `(x): number =>`; not a function type, which has parentheses of its own).
+ */
+const TYPED_PARAMS_RE = /\(([^()]*)\)\s*(?::[^(){};=]*)?(?:=>|\{)|(?<![\w$])([A-Za-z_$][\w$]*)\s*=>/g;
+/** Words before a parenthesis that make it a condition or loop head rather than a parameter list (`if (x) {`). */
+const CONTROL_WORDS = new Set(['if', 'while', 'for', 'switch', 'with']);
+
+/**
+ * The assignments of a statement that parses, each to its name's binding: a local one when a declaration of the name
+ * (or a parameter) has the assignment in its scope, else the program's (a top-level binding, or an implicit global),
+ * which the statement then assigns, and provides when the assignment is a plain one (`x = …`; `x.y = …` only adds to
+ * it). With brackets the scan cannot match, every assignment counts as the program's.
+ */
+function resolvePending(text: string, pending: readonly [string, number, boolean][], declaredAt: ReadonlyMap<string, number[]>, assigns: Set<string>, provides: Set<string>): void {
+  const brackets = bracketPairs(text);
+  /** The scopes of each parameter name, read once when an assignment needs them. */
+  let params: Map<string, [number, number][]> | undefined;
+  const paramScopes = (b: Brackets): Map<string, [number, number][]> => {
+    params = new Map();
+    TYPED_PARAMS_RE.lastIndex = 0;
+    for (let m = TYPED_PARAMS_RE.exec(text); m; m = TYPED_PARAMS_RE.exec(text)) {
+      if (m[1] !== undefined) {
+        let w = m.index - 1;
+        while (w >= 0 && isAsciiSpace(text.charCodeAt(w))) w--;
+        let v = w;
+        while (v >= 0 && isIdentPart(text.charCodeAt(v))) v--;
+        if (CONTROL_WORDS.has(text.slice(v + 1, w + 1))) continue;
+      }
+      const body = m[0].endsWith('{') ? m.index + m[0].length - 1 : m.index + m[0].length;
+      // From the parameter list on: a default value (`threshold = 0.5`) is no assignment of another binding.
+      const scope: [number, number] = [m.index, bodyScope(text, b, body)[1]];
+      for (const p of (m[1] ?? m[2] ?? '').matchAll(IDENT_RE)) {
+        const list = params.get(p[0]);
+        if (list) list.push(scope);
+        else params.set(p[0], [scope]);
+      }
+    }
+    return params;
+  };
+  const scopes = new Map<string, [number, number][]>();
+  for (const [name, at, plain] of pending) {
+    let local = false;
+    if (brackets) {
+      let list = scopes.get(name);
+      if (!list) {
+        list = [...(declaredAt.get(name) ?? []).map((d) => declarationScope(text, brackets, d)), ...((params ?? paramScopes(brackets)).get(name) ?? [])];
+        scopes.set(name, list);
+      }
+      local = list.some(([from, to]) => from < at && at < to);
+    }
+    if (local) continue;
+    assigns.add(name);
+    if (plain) provides.add(name);
+  }
+}
+
 /** One pass over a statement's identifiers: its tokens, what it assigns, what it declares. */
 export function info(source: string, s: Statement, bodies?: FunctionBodies): StatementInfo {
   // A comment at the top level holds no code: its words (`// the class label …`, `/** returns the function's … */`)
@@ -232,6 +290,15 @@ export function info(source: string, s: Statement, bodies?: FunctionBodies): Sta
   // call's arguments): the resolver gives what it declares outside any function to the program's scope. What it
   // declares in a function body (`bodies`, read from the tree) stays the function's; without them, all is top level.
   const broken = !loose && s.broken === true;
+  // A statement that parses: a name is local where a declaration of it is in scope (the block, function or parameter
+  // list around it, see brackets.ts). An assignment elsewhere in the statement (`[() => { let u; }, u = '…']`, `{ let
+  // u; } u = …`) gives a value to another binding, which other statements may read. The assignments wait for the end
+  // of the scan, where the declarations are all known.
+  const parses = !loose && !broken;
+  /** Offsets (in `text`) where each local name is declared (statements that parse). */
+  const declaredAt = new Map<string, number[]>();
+  /** Assignments to names in a statement that parses: the name, its offset in `text`, whether a plain one. */
+  const pending: [string, number, boolean][] = [];
   /** The index in `bodies` of the first body that does not end before the current name (names come in order). */
   let body = 0;
   /** The index in `bodies` of the piece holding `at`, or -1 (positions come in order). */
@@ -300,6 +367,11 @@ export function info(source: string, s: Statement, bodies?: FunctionBodies): Sta
       } else {
         local.add(word);
         if (broken) declaredIn.add(`${pieceAt(at)}\u0000${word}`);
+        if (parses) {
+          const list = declaredAt.get(word);
+          if (list) list.push(at - s.start);
+          else declaredAt.set(word, [at - s.start]);
+        }
       }
     }
     if (!property) {
@@ -309,26 +381,36 @@ export function info(source: string, s: Statement, bodies?: FunctionBodies): Sta
       // `x = …` (not `==` or `=>`), `x ??= …`, `x ||= …`, `x &&= …` — a local `let x = …` declares instead.
       const assigned = (c === 61 && c2 !== 61 && c2 !== 62) || ((c === 63 || c === 124 || c === 38) && c2 === c && source.charCodeAt(n + 2) === 61);
       if (assigned && prev !== 'const' && prev !== 'let' && prev !== 'var') {
-        assigns.add(word);
-        plain.add(word);
-        if (broken) assignedIn.push([word, pieceAt(at)]);
+        if (parses) pending.push([word, at - s.start, true]);
+        else {
+          assigns.add(word);
+          plain.add(word);
+          if (broken) assignedIn.push([word, pieceAt(at)]);
+        }
       }
       // `x.y = …`: x gets a member.
-      else if (c === 46 && mayAssignMember(source, n, s.end) && MEMBER_ASSIGN_RE.test(source.slice(n, Math.min(s.end, n + 80)))) assigns.add(word);
+      else if (c === 46 && mayAssignMember(source, n, s.end) && MEMBER_ASSIGN_RE.test(source.slice(n, Math.min(s.end, n + 80)))) {
+        if (parses) pending.push([word, at - s.start, false]);
+        else assigns.add(word);
+      }
     }
     prev = word;
     prevAt = at;
   }
-  // Parameters are local too (`function f(feed) { feed.x = … }`, `(a, b) => …`, `x => …`).
-  if (assigns.size > 0) {
-    PARAMS_RE.lastIndex = 0;
-    for (let m = PARAMS_RE.exec(text); m; m = PARAMS_RE.exec(text)) for (const p of (m[1] ?? m[2] ?? '').matchAll(IDENT_RE)) local.add(p[0]);
+  // Parameters are local too (`function f(feed) { feed.x = … }`, `(a, b) => …`, `x => …`), in the function's body.
+  if (parses) {
+    if (pending.length > 0) resolvePending(text, pending, declaredAt, assigns, provides);
+  } else {
+    if (assigns.size > 0) {
+      PARAMS_RE.lastIndex = 0;
+      for (let m = PARAMS_RE.exec(text); m; m = PARAMS_RE.exec(text)) for (const p of (m[1] ?? m[2] ?? '').matchAll(IDENT_RE)) local.add(p[0]);
+    }
+    for (const [name, piece] of assignedIn) if (!declaredIn.has(`${piece}\u0000${name}`)) provides.add(name);
+    for (const l of local) if (!provides.has(l)) assigns.delete(l);
+    // A name assigned here and declared nowhere in it (`classifier ??= await pipeline(…)` in a handler): a top-level
+    // binding, or an implicit global, that other statements read; they use what it is given here.
+    for (const a of plain) if (!local.has(a)) provides.add(a);
   }
-  for (const [name, piece] of assignedIn) if (!declaredIn.has(`${piece}\u0000${name}`)) provides.add(name);
-  for (const l of local) if (!provides.has(l)) assigns.delete(l);
-  // A name assigned here and declared nowhere in it (`classifier ??= await pipeline(…)` in a handler): a top-level
-  // binding, or an implicit global, that other statements read; they use what it is given here.
-  for (const a of plain) if (!local.has(a)) provides.add(a);
   // const { a, b } = … / const [a, b] = …: the names it declares.
   const pattern = /^(?:export\s+)?(?:const|let|var)\s*([{[][^=]*)=/.exec(text.slice(0, 300));
   if (pattern?.[1]) for (const m of pattern[1].matchAll(IDENT_RE)) if (!KEYWORDS.has(m[0])) {

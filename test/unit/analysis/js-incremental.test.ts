@@ -1074,6 +1074,25 @@ describe('JS/TS analysis shortcuts', () => {
     b.tree.delete();
   });
 
+  test('a declaration keyword mistyped in a statement with a syntax error (`tfjs batch = …`): the name before the declared one may be what is assigned', () => {
+    // tree-sitter recovers with `tfjs` as the target of the assignment: `s8` then fetches the URL, and is analyzed again.
+    const text = [
+      "    let batch = 'https://api-inference.huggingface.co/models/x';",
+      '  const res = await fetch(`${BASE_URL}/v1/models/eta:predict`, {',
+      "    if (inference) { inference = 'https://api-inference.huggingface.co/models/x'; }",
+      '    signal: AbortSignal.timeout(200),',
+      '  });',
+      'export const s8 = () => fetch(tfjs);',
+    ].join('\n');
+    const tree = parse(text, 'typescript');
+    const a = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
+    assert.equal(a?.calls.length, 1);
+    const b = reanalyzedAsServer(tree, text, text.replace('let batch', 'tfjs batch'), a?.snapshot);
+    assert.equal(b.fresh?.calls.length, 2);
+    assert.ok(same(b.incremental, b.fresh), JSON.stringify(b.incremental?.calls));
+    b.tree.delete();
+  });
+
   test('a class a syntax error nests in a function body provides its methods: their callers elsewhere are copied after an edit near it', () => {
     // The caller `model.predict(…)` in a try/catch guards the method (its receiver is unknown): copied with the class
     // after the comment edit, as a fresh analysis copies it.

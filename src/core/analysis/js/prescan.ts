@@ -379,7 +379,16 @@ export function info(source: string, s: Statement, bodies?: FunctionBodies): Sta
       const c = source.charCodeAt(n);
       const c2 = source.charCodeAt(n + 1);
       // `x = …` (not `==` or `=>`), `x ??= …`, `x ||= …`, `x &&= …` — a local `let x = …` declares instead.
-      const assigned = (c === 61 && c2 !== 61 && c2 !== 62) || ((c === 63 || c === 124 || c === 38) && c2 === c && source.charCodeAt(n + 2) === 61);
+      let assigned = (c === 61 && c2 !== 61 && c2 !== 62) || ((c === 63 || c === 124 || c === 38) && c2 === c && source.charCodeAt(n + 2) === 61);
+      // In a statement with a syntax error, `w1 w2 = …` (a declaration's keyword mistyped, `lett x = …`): tree-sitter
+      // may recover with `w1` as the assignment's target, `w2` skipped.
+      if (!assigned && !parses && isIdentStart(c)) {
+        let k = n + 1;
+        while (k < s.end && isIdentPart(source.charCodeAt(k))) k++;
+        const e = nextChar(source, k, s.end);
+        const d2 = source.charCodeAt(e + 1);
+        assigned = e < s.end && source.charCodeAt(e) === 61 && d2 !== 61 && d2 !== 62;
+      }
       if (assigned && prev !== 'const' && prev !== 'let' && prev !== 'var') {
         if (parses) pending.push([word, at - s.start, true]);
         else {

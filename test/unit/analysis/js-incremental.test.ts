@@ -1047,31 +1047,34 @@ describe('JS/TS analysis shortcuts', () => {
     }
   });
 
-  test('a model loaded lazily into a global (`if (!model) { model = … }`): an edit of the load reanalyzes the functions that use the model', () => {
-    // The condition's `model` is no parameter: the assignment in its block gives the program's `model` its value.
-    const text = [
-      "import * as ort from 'onnxruntime-node';",
-      'let model = null;',
-      '',
-      'async function load(path) {',
-      '  if (!model) {',
-      '    model = await ort.InferenceSession.create(path);',
-      '  }',
-      '}',
-      '',
-      'export async function score(input) {',
-      '  const outputs = await model.run({ input });',
-      '  return outputs.output.data;',
-      '}',
-      '',
-    ].join('\n');
-    const tree = parse(text, 'typescript');
-    const a = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
-    assert.equal(a?.calls.length, 1);
-    const b = reanalyzedAsServer(tree, text, text.replace('await ort.InferenceSession.create(path)', 'JSON.parse(path)'), a?.snapshot);
-    assert.equal(b.fresh?.calls.length ?? 0, 0);
-    assert.ok(same(b.incremental, b.fresh), JSON.stringify(b.incremental?.calls));
-    b.tree.delete();
+  test('a model loaded lazily into a global (`if (!model) { model = … }`, an anonymous handler): an edit of the load reanalyzes the functions that use the model', () => {
+    // The condition's `model` is no parameter, nor is the first name in an anonymous function's body its name: the
+    // assignment gives the program's `model` its value.
+    const loaders = [
+      ['async function load(path) {', '  if (!model) {', '    model = await ort.InferenceSession.create(path);', '  }', '}'],
+      ['window.onload = async function () {', "  model = await ort.InferenceSession.create('model.onnx');", '};'],
+    ];
+    for (const loader of loaders) {
+      const text = [
+        "import * as ort from 'onnxruntime-node';",
+        'let model = null;',
+        '',
+        ...loader,
+        '',
+        'export async function score(input) {',
+        '  const outputs = await model.run({ input });',
+        '  return outputs.output.data;',
+        '}',
+        '',
+      ].join('\n');
+      const tree = parse(text, 'typescript');
+      const a = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
+      assert.equal(a?.calls.length, 1);
+      const b = reanalyzedAsServer(tree, text, text.replace(/await ort\.InferenceSession\.create\(([^)]*)\)/, 'JSON.parse($1)'), a?.snapshot);
+      assert.equal(b.fresh?.calls.length ?? 0, 0);
+      assert.ok(same(b.incremental, b.fresh), `${loader[0]}: ${JSON.stringify(b.incremental?.calls)}`);
+      b.tree.delete();
+    }
   });
 
   test('a declaration keyword mistyped in a statement with a syntax error (`tfjs batch = …`): the name before the declared one may be what is assigned', () => {

@@ -3,7 +3,7 @@
 // others only the top-level statements that hold candidates are copied out of the tree — with the statements that
 // declare or assign the names they use, and those that call the functions they declare (for fallbacks in callers).
 import { type AnalysisConfig, DEFAULT_CONFIG } from '../types';
-import { bodyScope, type Brackets, bracketPairs, declarationScope } from './brackets';
+import { bodyEnd, type Brackets, bracketPairs, declarationScope, expressionStart, isInert, wordBefore } from './brackets';
 import { inferenceUrlMatcher } from '../urls';
 import { JQUERY_REQUESTS, SCRIPT_GLOBALS } from './libs';
 
@@ -214,59 +214,169 @@ function mayAssignMember(source: string, i: number, end: number): boolean {
 
 /**
  * Parameter lists as `PARAMS_RE` finds them, and with a return type between the list and the body (`(x: number):
- * Promise<number[]> {`, `(x): number =>`; not a function type, which has parentheses of its own).
+ * Promise<number[]> {`, `(x): number =>`; not a function type, which has parentheses of its own): the list, the
+ * return type, a lone parameter.
  */
-const TYPED_PARAMS_RE = /\(([^()]*)\)\s*(?::[^(){};=]*)?(?:=>|\{)|(?<![\w$])([A-Za-z_$][\w$]*)\s*=>/g;
+const TYPED_PARAMS_RE = /\(([^()]*)\)\s*(:[^(){};=]*)?(?:=>|\{)|(?<![\w$])([A-Za-z_$][\w$]*)\s*=>/g;
 /** Words before a parenthesis that make it a condition or loop head rather than a parameter list (`if (x) {`). */
-const CONTROL_WORDS = new Set(['if', 'while', 'for', 'switch', 'with']);
+const CONTROL_WORDS = new Set(['if', 'while', 'for', 'switch', 'with', 'await']);
+/** Words before a parameter that are not its name (`constructor(private readonly x)`). */
+const PARAM_MODIFIERS = new Set(['public', 'private', 'protected', 'readonly', 'override', 'this']);
+/** A `?` of a conditional expression (not `?.` or `??`). */
+const TERNARY_RE = /(?<!\?)\?(?![.?])/;
+
+/**
+ * The names a parameter list binds: not the names in default values and type annotations (`m = model`, `x:
+ * Map<string, T>`); in a destructured parameter, the names before any `:` or `=`.
+ */
+function paramNames(list: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  /** Skipping a default value or a type, up to the `,` at `skipDepth` or the bracket that closes around it. */
+  let skip = false;
+  let skipDepth = 0;
+  for (let i = 0; i < list.length; ) {
+    const c = list.charCodeAt(i);
+    if (c === 123 || c === 91 || c === 60) depth++;
+    else if (c === 125 || c === 93 || c === 62) {
+      depth--;
+      if (skip && depth < skipDepth) skip = false;
+    } else if (c === 44) {
+      if (skip && depth === skipDepth) skip = false;
+    } else if (!skip && (c === 61 || c === 58)) {
+      skip = true;
+      skipDepth = depth;
+    } else if (!skip && isIdentStart(c)) {
+      let j = i + 1;
+      while (j < list.length && isIdentPart(list.charCodeAt(j))) j++;
+      const word = list.slice(i, j);
+      if (!PARAM_MODIFIERS.has(word)) names.push(word);
+      i = j;
+      continue;
+    }
+    i++;
+  }
+  return names;
+}
+
+/** Intervals [from, to] merged into disjoint ones, in order (a flat list: from, to, from, to…). */
+function merged(intervals: [number, number][]): number[] {
+  intervals.sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  for (const [from, to] of intervals) {
+    const n = out.length;
+    if (n > 0 && from <= (out[n - 1] as number)) out[n - 1] = Math.max(out[n - 1] as number, to);
+    else out.push(from, to);
+  }
+  return out;
+}
+
+/** Whether offset `at` lies strictly inside one of the merged intervals. */
+function inside(intervals: readonly number[], at: number): boolean {
+  let lo = 0;
+  let hi = intervals.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const from = intervals[2 * mid] as number;
+    const to = intervals[2 * mid + 1] as number;
+    if (at <= from) hi = mid - 1;
+    else if (at >= to) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/** The scopes of each parameter name of a statement's functions: from the parameter list to the body's end. */
+function parameterScopes(text: string, b: Brackets): Map<string, [number, number][]> {
+  const params = new Map<string, [number, number][]>();
+  TYPED_PARAMS_RE.lastIndex = 0;
+  for (let m = TYPED_PARAMS_RE.exec(text); m; m = TYPED_PARAMS_RE.exec(text)) {
+    if (isInert(b, m.index)) continue;
+    if (m[1] !== undefined) {
+      const word = wordBefore(text, m.index);
+      if (CONTROL_WORDS.has(word)) continue;
+      // A return type, or the `:` of a conditional expression or a `case` (`c ? use(m) : async (p) => …`)?
+      if (m[2] !== undefined) {
+        if (word === 'case') continue;
+        if (TERNARY_RE.test(text.slice(expressionStart(b, m.index), m.index))) continue;
+      }
+    }
+    const body = m[0].endsWith('{') ? m.index + m[0].length - 1 : m.index + m[0].length;
+    // From the parameter list on: a default value (`threshold = 0.5`) is no assignment of another binding.
+    const scope: [number, number] = [m.index, bodyEnd(text, b, body)];
+    for (const p of m[1] !== undefined ? paramNames(m[1]) : [m[3] as string]) {
+      const list = params.get(p);
+      if (list) list.push(scope);
+      else params.set(p, [scope]);
+    }
+  }
+  return params;
+}
 
 /**
  * The assignments of a statement that parses, each to its name's binding: a local one when a declaration of the name
  * (or a parameter) has the assignment in its scope, else the program's (a top-level binding, or an implicit global),
  * which the statement then assigns, and provides when the assignment is a plain one (`x = …`; `x.y = …` only adds to
- * it). With brackets the scan cannot match, every assignment counts as the program's.
+ * it). Names in strings and comments neither declare nor assign. With brackets the scan cannot match (or JSX), every
+ * assignment counts as the program's.
  */
 function resolvePending(text: string, pending: readonly [string, number, boolean][], declaredAt: ReadonlyMap<string, number[]>, assigns: Set<string>, provides: Set<string>): void {
-  const brackets = bracketPairs(text);
-  /** The scopes of each parameter name, read once when an assignment needs them. */
+  const b = bracketPairs(text);
   let params: Map<string, [number, number][]> | undefined;
-  const paramScopes = (b: Brackets): Map<string, [number, number][]> => {
-    params = new Map();
-    TYPED_PARAMS_RE.lastIndex = 0;
-    for (let m = TYPED_PARAMS_RE.exec(text); m; m = TYPED_PARAMS_RE.exec(text)) {
-      if (m[1] !== undefined) {
-        let w = m.index - 1;
-        while (w >= 0 && isAsciiSpace(text.charCodeAt(w))) w--;
-        let v = w;
-        while (v >= 0 && isIdentPart(text.charCodeAt(v))) v--;
-        if (CONTROL_WORDS.has(text.slice(v + 1, w + 1))) continue;
-      }
-      const body = m[0].endsWith('{') ? m.index + m[0].length - 1 : m.index + m[0].length;
-      // From the parameter list on: a default value (`threshold = 0.5`) is no assignment of another binding.
-      const scope: [number, number] = [m.index, bodyScope(text, b, body)[1]];
-      for (const p of (m[1] ?? m[2] ?? '').matchAll(IDENT_RE)) {
-        const list = params.get(p[0]);
-        if (list) list.push(scope);
-        else params.set(p[0], [scope]);
-      }
-    }
-    return params;
-  };
-  const scopes = new Map<string, [number, number][]>();
+  /** The merged scopes of each name assigned. */
+  const scopes = new Map<string, number[]>();
   for (const [name, at, plain] of pending) {
-    let local = false;
-    if (brackets) {
+    if (b) {
+      if (isInert(b, at)) continue;
       let list = scopes.get(name);
       if (!list) {
-        list = [...(declaredAt.get(name) ?? []).map((d) => declarationScope(text, brackets, d)), ...((params ?? paramScopes(brackets)).get(name) ?? [])];
-        scopes.set(name, list);
+        const all: [number, number][] = [];
+        for (const d of declaredAt.get(name) ?? []) {
+          const scope = isInert(b, d) ? undefined : declarationScope(text, b, d);
+          if (scope) all.push(scope);
+        }
+        all.push(...((params ??= parameterScopes(text, b)).get(name) ?? []));
+        scopes.set(name, (list = merged(all)));
       }
-      local = list.some(([from, to]) => from < at && at < to);
+      if (inside(list, at)) continue;
     }
-    if (local) continue;
     assigns.add(name);
     if (plain) provides.add(name);
   }
+}
+
+/**
+ * Whether the `function` or `class` keyword at `i` starts an expression (`= function model() {}`, `(class {})`), whose
+ * name is its own, not a declaration in the scope around it.
+ */
+function startsExpression(text: string, i: number): boolean {
+  let word = wordBefore(text, i);
+  let j = i;
+  if (word === 'async') {
+    j = text.lastIndexOf('async', i);
+    word = wordBefore(text, j);
+  }
+  if (word !== '') return word === 'return' || word === 'await' || word === 'yield' || word === 'new' || word === 'case';
+  while (j > 0 && isAsciiSpace(text.charCodeAt(j - 1))) j--;
+  return j > 0 && '=(,:?[!&|>'.includes(text.charAt(j - 1));
+}
+
+/**
+ * Whether a name right after a declarer (`prevEnd` to `at`) is what it declares: only white space (or a generator's
+ * `*`) lies between them, or a destructuring `{`/`[` after `const`, `let` or `var` (`function () {` declares nothing).
+ */
+function declaredByPrev(source: string, prev: string, prevEnd: number, at: number): boolean {
+  let opened = false;
+  for (let i = prevEnd; i < at; i++) {
+    const c = source.charCodeAt(i);
+    if (isAsciiSpace(c) || c === 42) continue;
+    if ((c === 123 || c === 91) && !opened && (prev === 'const' || prev === 'let' || prev === 'var')) {
+      opened = true;
+      continue;
+    }
+    return false;
+  }
+  return true;
 }
 
 /** One pass over a statement's identifiers: its tokens, what it assigns, what it declares. */
@@ -323,8 +433,11 @@ export function info(source: string, s: Statement, bodies?: FunctionBodies): Sta
   const declaredIn = new Set<string>();
   const assignedIn: [string, number][] = [];
   let prev = '';
-  /** Where `prev` starts. */
+  /** Where `prev` starts and ends. */
   let prevAt = -1;
+  let prevEnd = -1;
+  /** In a statement that parses: the last `function` or `class` keyword starts an expression (its name is its own). */
+  let expression = false;
   /** Still in the statement's head (`export default async function f`): the next name after a declarer is declared. */
   let head = true;
   // Searched in the statement's own text: from its start in the whole source, a statement with no name would scan on
@@ -349,29 +462,34 @@ export function info(source: string, s: Statement, bodies?: FunctionBodies): Sta
     const property = before === 46; /* `.name` */
     if (KEYWORDS.has(word)) {
       if (head && !HEAD_WORDS.has(word)) head = false;
-      prev = word;
+      // A property named like a keyword (`msg.type`) declares nothing.
+      prev = property ? '' : word;
       prevAt = at;
+      prevEnd = at + word.length;
+      if (parses && (word === 'function' || word === 'class')) expression = startsExpression(text, i - word.length);
       continue;
     }
     tokens.add(word);
+    const declared = DECLARERS.has(prev) && declaredByPrev(source, prev, prevEnd, at);
     if (head) {
-      if (DECLARERS.has(prev)) {
+      if (declared) {
         assigns.add(word);
         provides.add(word);
       }
       head = false;
-    } else if (DECLARERS.has(prev) && !property) {
+    } else if (declared && !property) {
       if (loose || (broken && !inBody(at, prevAt))) {
         assigns.add(word);
         provides.add(word);
-      } else {
-        local.add(word);
-        if (broken) declaredIn.add(`${pieceAt(at)}\u0000${word}`);
-        if (parses) {
+      } else if (parses) {
+        if (!(expression && (prev === 'function' || prev === 'class'))) {
           const list = declaredAt.get(word);
           if (list) list.push(at - s.start);
           else declaredAt.set(word, [at - s.start]);
         }
+      } else {
+        local.add(word);
+        if (broken) declaredIn.add(`${pieceAt(at)}\u0000${word}`);
       }
     }
     if (!property) {
@@ -405,6 +523,7 @@ export function info(source: string, s: Statement, bodies?: FunctionBodies): Sta
     }
     prev = word;
     prevAt = at;
+    prevEnd = at + word.length;
   }
   // Parameters are local too (`function f(feed) { feed.x = … }`, `(a, b) => …`, `x => …`), in the function's body.
   if (parses) {

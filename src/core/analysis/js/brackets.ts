@@ -2,6 +2,8 @@
 // skipped), for the pre-scan's guess at which declaration a name in the statement refers to: the function, block or
 // parameter list around a declaration is where its name is local (see prescan.ts, `resolvePending`).
 
+import { isAsciiSpace, isIdentPart } from './chars';
+
 /** The bracket pairs of a text, in the order they open. */
 export interface Brackets {
   /** Offset of each pair's opening `(`, `[`, `{` or `${`. */
@@ -25,16 +27,6 @@ const OPEN_PAREN = 40;
 const OPEN_BRACKET = 91;
 const OPEN_BRACE = 123;
 const NEWLINE = 10;
-
-/** [\w$] */
-function isNamePart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
-}
-
-/** An ASCII white-space character. */
-function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13);
-}
 
 /** Characters after which a `/` starts a regular expression rather than a division (not `<`: `</p>` closes a tag). */
 const BEFORE_REGEX = new Set([...'(,=:[!&|?{};+-*%>~^'].map((c) => c.charCodeAt(0)));
@@ -63,7 +55,7 @@ function regexEnd(text: string, i: number): number {
     else if (c === 91) inClass = true;
     else if (c === 47) {
       let k = j + 1;
-      while (k < text.length && isNamePart(text.charCodeAt(k))) k++;
+      while (k < text.length && isIdentPart(text.charCodeAt(k))) k++;
       return k;
     }
   }
@@ -73,11 +65,11 @@ function regexEnd(text: string, i: number): number {
 /** Whether a `/` at `i` starts a regular expression: after an operator, an opening bracket, a keyword, or at the start. */
 function startsRegex(text: string, i: number): boolean {
   let j = i - 1;
-  while (j >= 0 && isSpace(text.charCodeAt(j))) j--;
+  while (j >= 0 && isAsciiSpace(text.charCodeAt(j))) j--;
   if (j < 0) return true;
   if (BEFORE_REGEX.has(text.charCodeAt(j))) return true;
   let k = j;
-  while (k >= 0 && isNamePart(text.charCodeAt(k))) k--;
+  while (k >= 0 && isIdentPart(text.charCodeAt(k))) k--;
   return k < j && REGEX_KEYWORDS.has(text.slice(k + 1, j + 1));
 }
 
@@ -209,16 +201,16 @@ export function isInert(b: Brackets, at: number): boolean {
 
 /** The first offset from `i` on that is not white space. */
 function skipSpace(text: string, i: number): number {
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  while (i < text.length && isAsciiSpace(text.charCodeAt(i))) i++;
   return i;
 }
 
 /** The word that ends right before offset `i` (white space skipped; '' when none does), and where it starts. */
-function wordEndingBefore(text: string, i: number): { word: string; start: number } {
+export function wordEndingBefore(text: string, i: number): { word: string; start: number } {
   let j = i - 1;
-  while (j >= 0 && isSpace(text.charCodeAt(j))) j--;
+  while (j >= 0 && isAsciiSpace(text.charCodeAt(j))) j--;
   let k = j;
-  while (k >= 0 && isNamePart(text.charCodeAt(k))) k--;
+  while (k >= 0 && isIdentPart(text.charCodeAt(k))) k--;
   return { word: text.slice(k + 1, j + 1), start: k + 1 };
 }
 

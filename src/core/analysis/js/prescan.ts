@@ -3,7 +3,8 @@
 // others only the top-level statements that hold candidates are copied out of the tree — with the statements that
 // declare or assign the names they use, and those that call the functions they declare (for fallbacks in callers).
 import { type AnalysisConfig, DEFAULT_CONFIG } from '../types';
-import { bodyEnd, type Brackets, bracketPairs, declarationScope, expressionStart, isInert, wordBefore } from './brackets';
+import { bodyEnd, type Brackets, bracketPairs, declarationScope, expressionStart, isInert, wordBefore, wordEndingBefore } from './brackets';
+import { isAsciiSpace, isIdentPart, isIdentStart } from './chars';
 import { inferenceUrlMatcher } from '../urls';
 import { JQUERY_REQUESTS, SCRIPT_GLOBALS } from './libs';
 
@@ -179,19 +180,10 @@ function nextChar(source: string, i: number, end: number): number {
   return end;
 }
 
-/** [A-Za-z_$] */
-function isIdentStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
-}
-
-/** [\w$] */
-function isIdentPart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
-}
-
-/** An ASCII white-space character (what `\s` matches below U+0080). */
-function isAsciiSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13);
+/** Whether an assignment's `=` is at `i` (not `==` or `=>`). */
+function plainEqualsAt(source: string, i: number): boolean {
+  const next = source.charCodeAt(i + 1);
+  return source.charCodeAt(i) === 61 && next !== 61 && next !== 62;
 }
 
 /**
@@ -350,15 +342,12 @@ function resolvePending(text: string, pending: readonly [string, number, boolean
  * name is its own, not a declaration in the scope around it.
  */
 function startsExpression(text: string, i: number): boolean {
-  let word = wordBefore(text, i);
-  let j = i;
-  if (word === 'async') {
-    j = text.lastIndexOf('async', i);
-    word = wordBefore(text, j);
-  }
+  let before = wordEndingBefore(text, i);
+  if (before.word === 'async') before = wordEndingBefore(text, before.start);
+  const { word, start } = before;
   if (word !== '') return word === 'return' || word === 'await' || word === 'yield' || word === 'new' || word === 'case';
-  while (j > 0 && isAsciiSpace(text.charCodeAt(j - 1))) j--;
-  return j > 0 && '=(,:?[!&|>'.includes(text.charAt(j - 1));
+  // No word before it: `start` is just past the character before it.
+  return start > 0 && '=(,:?[!&|>'.includes(text.charAt(start - 1));
 }
 
 /**
@@ -497,15 +486,14 @@ export function info(source: string, s: Statement, bodies?: FunctionBodies): Sta
       const c = source.charCodeAt(n);
       const c2 = source.charCodeAt(n + 1);
       // `x = …` (not `==` or `=>`), `x ??= …`, `x ||= …`, `x &&= …` — a local `let x = …` declares instead.
-      let assigned = (c === 61 && c2 !== 61 && c2 !== 62) || ((c === 63 || c === 124 || c === 38) && c2 === c && source.charCodeAt(n + 2) === 61);
+      let assigned = plainEqualsAt(source, n) || ((c === 63 || c === 124 || c === 38) && c2 === c && source.charCodeAt(n + 2) === 61);
       // In a statement with a syntax error, `w1 w2 = …` (a declaration's keyword mistyped, `lett x = …`): tree-sitter
       // may recover with `w1` as the assignment's target, `w2` skipped.
       if (!assigned && !parses && isIdentStart(c)) {
         let k = n + 1;
         while (k < s.end && isIdentPart(source.charCodeAt(k))) k++;
         const e = nextChar(source, k, s.end);
-        const d2 = source.charCodeAt(e + 1);
-        assigned = e < s.end && source.charCodeAt(e) === 61 && d2 !== 61 && d2 !== 62;
+        assigned = e < s.end && plainEqualsAt(source, e);
       }
       if (assigned && prev !== 'const' && prev !== 'let' && prev !== 'var') {
         if (parses) pending.push([word, at - s.start, true]);

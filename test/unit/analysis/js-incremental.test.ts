@@ -950,6 +950,20 @@ describe('JS/TS analysis shortcuts', () => {
     return { tree: nextTree, incremental, fresh };
   };
 
+  /**
+   * Analyzes `text`, then `next` after the edit as the language server does: `calls.before` calls before the edit (when
+   * given), `calls.after` in a fresh analysis after it, and the reanalysis equals the fresh analysis.
+   */
+  const editMatchesFresh = (text: string, next: string, calls: { before?: number; after: number }, label = ''): void => {
+    const tree = parse(text, 'typescript');
+    const a = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
+    if (calls.before !== undefined) assert.equal(a?.calls.length, calls.before, label);
+    const b = reanalyzedAsServer(tree, text, next, a?.snapshot);
+    assert.equal(b.fresh?.calls.length ?? 0, calls.after, label);
+    assert.ok(same(b.incremental, b.fresh), `${label} ${JSON.stringify({ calls: b.incremental?.calls, findings: b.incremental?.findings })}`);
+    b.tree.delete();
+  };
+
   test('a syntax error typed in a function\'s body leaves what the body declares to the function: the selection is the one before, and equals a fresh analysis', () => {
     const text = [
       "import * as ort from 'onnxruntime-node';",
@@ -1015,13 +1029,7 @@ describe('JS/TS analysis shortcuts', () => {
     // `u = '…'` outside the arrow function is a global to the resolver, which `s` reads: the edit of the URL changes
     // what `s` calls, though the statement also declares a `u` of its own in the function.
     const text = ["const B = [() => { let u; }, u = 'http://h/v1/models/a:predict', fetch('http://h/p') %%];", 'export const s = () => fetch(u);', ''].join('\n');
-    const tree = parse(text, 'typescript');
-    const a = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
-    assert.equal(a?.calls.length, 1);
-    const b = reanalyzedAsServer(tree, text, text.replace('models/a:predict', 'health'), a?.snapshot);
-    assert.equal(b.fresh?.calls.length ?? 0, 0);
-    assert.ok(same(b.incremental, b.fresh), JSON.stringify(b.incremental?.calls));
-    b.tree.delete();
+    editMatchesFresh(text, text.replace('models/a:predict', 'health'), { before: 1, after: 0 });
   });
 
   test('a statement with no syntax error that declares a name in a function or block and assigns it outside: the assignment is the program\'s, its users see an edit of it', () => {
@@ -1037,13 +1045,7 @@ describe('JS/TS analysis shortcuts', () => {
     ];
     for (const shape of shapes) {
       const text = [shape, 'export const s = () => fetch(u);', ''].join('\n');
-      const tree = parse(text, 'typescript');
-      const a = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
-      assert.equal(a?.calls.length, 1, shape);
-      const b = reanalyzedAsServer(tree, text, text.replace('models/a:predict', 'health'), a?.snapshot);
-      assert.equal(b.fresh?.calls.length ?? 0, 0, shape);
-      assert.ok(same(b.incremental, b.fresh), `${shape}: ${JSON.stringify(b.incremental?.calls)}`);
-      b.tree.delete();
+      editMatchesFresh(text, text.replace('models/a:predict', 'health'), { before: 1, after: 0 }, shape);
     }
   });
 
@@ -1067,13 +1069,7 @@ describe('JS/TS analysis shortcuts', () => {
         '}',
         '',
       ].join('\n');
-      const tree = parse(text, 'typescript');
-      const a = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
-      assert.equal(a?.calls.length, 1);
-      const b = reanalyzedAsServer(tree, text, text.replace(/await ort\.InferenceSession\.create\(([^)]*)\)/, 'JSON.parse($1)'), a?.snapshot);
-      assert.equal(b.fresh?.calls.length ?? 0, 0);
-      assert.ok(same(b.incremental, b.fresh), `${loader[0]}: ${JSON.stringify(b.incremental?.calls)}`);
-      b.tree.delete();
+      editMatchesFresh(text, text.replace(/await ort\.InferenceSession\.create\(([^)]*)\)/, 'JSON.parse($1)'), { before: 1, after: 0 }, loader[0]);
     }
   });
 
@@ -1087,13 +1083,7 @@ describe('JS/TS analysis shortcuts', () => {
       '  });',
       'export const s8 = () => fetch(tfjs);',
     ].join('\n');
-    const tree = parse(text, 'typescript');
-    const a = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
-    assert.equal(a?.calls.length, 1);
-    const b = reanalyzedAsServer(tree, text, text.replace('let batch', 'tfjs batch'), a?.snapshot);
-    assert.equal(b.fresh?.calls.length, 2);
-    assert.ok(same(b.incremental, b.fresh), JSON.stringify(b.incremental?.calls));
-    b.tree.delete();
+    editMatchesFresh(text, text.replace('let batch', 'tfjs batch'), { before: 1, after: 2 });
   });
 
   test('a class a syntax error nests in a function body provides its methods: their callers elsewhere are copied after an edit near it', () => {
@@ -1119,12 +1109,7 @@ describe('JS/TS analysis shortcuts', () => {
       '      } catch (err) {',
       '',
     ].join('\n');
-    const tree = parse(text, 'typescript');
-    const a = runAnalysis(tree, text, DEFAULT_CONFIG, { selective: true });
-    const b = reanalyzedAsServer(tree, text, text.replace('/* }', '/* urgent fetch( }'), a?.snapshot);
-    assert.equal(b.fresh?.calls.length, 2);
-    assert.ok(same(b.incremental, b.fresh), JSON.stringify(b.incremental?.findings));
-    b.tree.delete();
+    editMatchesFresh(text, text.replace('/* }', '/* urgent fetch( }'), { after: 2 });
   });
 
   /**

@@ -4,7 +4,7 @@
 import { relative, resolve } from 'node:path';
 import { DEFAULT_MIN_RECORDS } from '../core/deployments/driftSeries';
 import { OipClient } from '../core/deployments/oip';
-import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, parseShift, replaySnapshot, type ColumnShift } from '../core/deployments/replay';
+import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, parseShift, replayMissingInputs, replaySnapshot, type ColumnShift } from '../core/deployments/replay';
 import { readSnapshotRows } from '../core/formats/tabular';
 import { dataFormatOf } from '../core/registry/catalog';
 import { featureNamesOf, findModelVersion, labelColumnOf } from '../core/registry/resolve';
@@ -116,6 +116,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`mlship replay: ${errorMessage(err)}\n`);
     return 1;
   }
+  const partial = replayMissingInputs(rows, featureNames);
+  if (partial) io.stderr(`mlship replay: warning: ${partial}.\n`);
   io.stdout(`Replaying ${rows.length} rows of ${relative(io.cwd, snapshot) || snapshot} to ${url} (${model}) at ${rate}/s, at most ${count} requests in ${duration} s${shifts.length ? `, shifted: ${shifts.map(describeShift).join(', ')}` : ''}${share > 0 ? `, feedback for ${Math.round(share * 100)} % after ${delay} s from "${labelColumn}"` : ''}.\n`);
   let lastPrint = 0;
   try {

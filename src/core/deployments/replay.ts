@@ -123,8 +123,26 @@ export function replayMisfitSummary(metadata: Pick<OipModelMetadata, 'inputs'>, 
   const misfit = replayMisfit(metadata, rows, featureNames);
   const first = rows[0];
   if (misfit === undefined || !first || !featureNames?.length || featureNames.some((f) => f in first)) return misfit;
-  const names = featureNames.length > 4 ? `${featureNames.slice(0, 4).join(', ')} and ${featureNames.length - 4} more` : featureNames.join(', ');
-  return `None of the model's ${featureNames.length} input columns is in the snapshot (${names}).`;
+  return `None of the model's ${featureNames.length} input columns is in the snapshot (${someNames(featureNames)}).`;
+}
+
+/** Up to four names, then how many more. */
+function someNames(names: readonly string[]): string {
+  return names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
+}
+
+/**
+ * The model's input columns a snapshot that fits lacks (checked on its first row, as the fit is): they are sent as
+ * missing values (NaN), which many models cannot score, so every answer may be meaningless. Said short enough for a
+ * picker's line; undefined when every input column is there, or none is (then the snapshot does not fit), or the
+ * model's input names are not known.
+ */
+export function replayMissingInputs(rows: readonly Record<string, unknown>[], featureNames?: readonly string[]): string | undefined {
+  const first = rows[0];
+  if (!first || !featureNames?.length) return undefined;
+  const missing = featureNames.filter((f) => !(f in first));
+  if (missing.length === 0 || missing.length === featureNames.length) return undefined;
+  return `${missing.length} of the model's ${featureNames.length} inputs are not in the snapshot (${someNames(missing)}): every request sends them as missing values (NaN)`;
 }
 
 /** What Replay Snapshot Traffic knows of a snapshot before it reads a row (a catalog SnapshotEntry fits). */

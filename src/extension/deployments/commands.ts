@@ -7,7 +7,7 @@ import { MANIFEST_FILE } from '../../core/config/manifest';
 import { DEFAULT_MIN_RECORDS } from '../../core/deployments/driftSeries';
 import { servableFromVersion } from '../../core/deployments/local';
 import { OipClient, type OipModelMetadata } from '../../core/deployments/oip';
-import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, orderReplayChoices, parseShift, replayMisfit, replayMisfitSummary, replaySnapshot, replayUnavailable, type ColumnShift, type ReplayChoice } from '../../core/deployments/replay';
+import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, orderReplayChoices, parseShift, replayMisfit, replayMisfitSummary, replayMissingInputs, replaySnapshot, replayUnavailable, type ColumnShift, type ReplayChoice } from '../../core/deployments/replay';
 import { readSnapshotRows } from '../../core/formats/tabular';
 import { problemDetail } from '../../core/present/notice';
 import { dataFormatOf } from '../../core/registry/catalog';
@@ -215,14 +215,25 @@ export class DeploymentCommands {
       if (hidden) return undefined;
       const firstRows = known
         ? await mapLimit(snapshots, 4, ({ s, unavailable }) =>
-            unavailable !== undefined ? Promise.resolve(undefined) : readSnapshotRows(s.path, dataFormatOf(s.path) ?? 'csv', 1).then((rows) => replayMisfitSummary(known, rows, e.featureNames), (err: unknown) => `Could not read it: ${errorMessage(err)}`),
+            unavailable !== undefined
+              ? Promise.resolve(undefined)
+              : readSnapshotRows(s.path, dataFormatOf(s.path) ?? 'csv', 1).then(
+                  (rows) => ({ misfit: replayMisfitSummary(known, rows, e.featureNames), partial: replayMissingInputs(rows, e.featureNames) }),
+                  (err: unknown) => ({ misfit: `Could not read it: ${errorMessage(err)}`, partial: undefined }),
+                ),
           )
         : [];
       if (hidden) return undefined;
+      // Snapshots that fit with some of the model's inputs missing (sent as NaN): said on their line.
+      const partialOf = new Map<SnapshotEntry, string>();
+      snapshots.forEach((x, i) => {
+        const partial = firstRows[i]?.partial;
+        if (partial) partialOf.set(x.s, partial);
+      });
       const version = this.versionOf(e);
       const training = new Set((version?.lineage ?? []).map((l) => l.snapshotId).filter((id): id is string => !!id));
       const { fitting, misfits, unavailable } = orderReplayChoices(
-        snapshots.map((x, i) => ({ item: x, snapshotId: x.s.id, dataset: x.dataset, ...(firstRows[i] !== undefined ? { misfit: firstRows[i] } : {}), ...(x.unavailable !== undefined ? { unavailable: x.unavailable } : {}) })),
+        snapshots.map((x, i) => ({ item: x, snapshotId: x.s.id, dataset: x.dataset, ...(firstRows[i]?.misfit !== undefined ? { misfit: firstRows[i].misfit } : {}), ...(x.unavailable !== undefined ? { unavailable: x.unavailable } : {}) })),
         training,
       );
       const baseline = e.config.baseline;
@@ -243,10 +254,11 @@ export class DeploymentCommands {
             blockedHint: `${itemName}: ${none}`,
           };
         }
+        const partial = partialOf.get(s);
         return {
-          label: label(misfit ? '$(circle-slash)' : known ? '$(pass)' : '$(database)'),
-          description: misfit ? `does not fit · ${s.format}` : [...roles, s.format].filter(Boolean).join(' · '),
-          detail: misfit ?? s.relPath,
+          label: label(misfit ? '$(circle-slash)' : partial ? '$(warning)' : known ? '$(pass)' : '$(database)'),
+          description: misfit ? `does not fit · ${s.format}` : [...roles, partial ? 'inputs missing' : undefined, s.format].filter(Boolean).join(' · '),
+          detail: misfit ?? (partial ? `${partial} · ${s.relPath}` : s.relPath),
           name: itemName,
           s,
           ...(misfit ? { blocked: misfit, blockedHint: `${itemName} does not fit the model: pick one above the line` } : {}),

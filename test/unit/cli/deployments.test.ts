@@ -125,6 +125,16 @@ deployments:
     await eventually(async () => (await lines('feedback.jsonl')).length === feedback, `${feedback} feedback records`);
   });
 
+  it('warns when the snapshot lacks some of the model inputs (they are sent as missing values)', async () => {
+    const partial = join(dir, 'partial.csv');
+    await writeFile(partial, 'age,debt_ratio,credit_lines,late_payments\n41,0.3,2,0\n35,0.5,1,1\n');
+    const r = await run(dir, ['replay', partial, '--deployment', 'local', '--feature-names', FEATURES.join(','), '--rate', '200', '--count', '2']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /warning: 2 of the model's 6 inputs are not in the snapshot \(income, months_employed\): every request sends them as missing values \(NaN\)/);
+    const full = await run(dir, ['replay', join(SAMPLES, 'data', 'credit-risk', 'applications-2025-11.parquet'), '--deployment', 'local', '--feature-names', FEATURES.join(','), '--rate', '200', '--count', '1']);
+    assert.doesNotMatch(full.err, /warning/);
+  });
+
   it('refuses bad replay arguments with the reason', async () => {
     const snapshot = join(SAMPLES, 'data', 'credit-risk', 'applications-2025-11.parquet');
     assert.match((await run(dir, ['replay', snapshot, '--deployment', 'local', '--shift', 'income^2'])).err, /is not a column shift/);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { OipClient, type OipModelMetadata } from '../../../src/core/deployments/oip';
-import { orderReplayChoices, parseShift, replayMisfit, replayMisfitSummary, replaySnapshot, replayUnavailable, shiftRow, type ReplayCandidate } from '../../../src/core/deployments/replay';
+import { orderReplayChoices, parseShift, replayMisfit, replayMisfitSummary, replayMissingInputs, replaySnapshot, replayUnavailable, shiftRow, type ReplayCandidate } from '../../../src/core/deployments/replay';
 import { startModelServer, type RunningServer } from '../../../src/serve/server';
 import { refusedUrl } from './faultServers';
 
@@ -151,5 +151,16 @@ describe('the snapshots Replay Snapshot Traffic offers', () => {
     // Without feature names there is no column to name: replayMisfit()'s reason.
     assert.equal(replayMisfitSummary(metadata, deliveries), replayMisfit(metadata, deliveries));
     assert.equal(replayMisfitSummary(metadata, [], FEATURES), 'The snapshot has no rows to replay.');
+    // What fits with inputs missing says which, on its own line (the picker's and the CLI's warning).
+    assert.equal(
+      replayMissingInputs([noAgeNorIncome], FEATURES),
+      "2 of the model's 6 inputs are not in the snapshot (age, income): every request sends them as missing values (NaN)",
+    );
+    const onlyTwo = { age: 30, income: 1 };
+    assert.match(replayMissingInputs([onlyTwo], FEATURES) ?? '', /^4 of the model's 6 inputs are not in the snapshot \(debt_ratio, credit_lines, late_payments, months_employed\)/);
+    assert.equal(replayMissingInputs(rows, FEATURES), undefined);
+    assert.equal(replayMissingInputs(deliveries, FEATURES), undefined, 'none there: a misfit, not a partial fit');
+    assert.equal(replayMissingInputs([noAgeNorIncome]), undefined, 'input names unknown');
+    assert.equal(replayMissingInputs([], FEATURES), undefined);
   });
 });

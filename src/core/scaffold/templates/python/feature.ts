@@ -50,7 +50,7 @@ function pyImport(module: string, names: readonly string[]): string {
 
 // ---------------------------------------------------------------------------------------------------------------------
 
-function initPy(spec: FeatureSpec): string {
+function initPy(spec: FeatureSpec, n: Names): string {
   return lines(
     `"""${spec.feature}: the model behind the flagd flag "${spec.flagKey}", with its fallback, prediction log and feedback.`,
     '',
@@ -58,9 +58,9 @@ function initPy(spec: FeatureSpec): string {
     '"""',
     '',
     'from .feedback import flag_prediction, record_feedback, record_override',
-    'from .predictor import Prediction, Predictor, predict',
+    `from .predictor import Prediction, Predictor, predict${n.onnx ? ', warm_up' : ''}`,
     '',
-    '__all__ = ["Prediction", "Predictor", "flag_prediction", "predict", "record_feedback", "record_override"]',
+    `__all__ = ["Prediction", "Predictor", "flag_prediction", "predict", "record_feedback", "record_override"${n.onnx ? ', "warm_up"' : ''}]`,
   );
 }
 
@@ -267,6 +267,15 @@ function modelIoPy(spec: FeatureSpec, n: Names): string {
       '        with self._lock:',
       '            return self._busy',
       '',
+      '    def warm_up(self, timeout_s: float = 30.0) -> bool:',
+      '        """Loads the model now and waits until it is loaded: True once it is; False when it is not loaded within',
+      '        timeout_s (it goes on loading) or does not load (said once, as get() says it)."""',
+      '        try:',
+      '            self.get(timeout_s)',
+      '        except (TimeoutError, ModelUnavailable):',
+      '            return False',
+      '        return True',
+      '',
       '    def get(self, timeout_s: Optional[float] = None) -> Any:',
       '        """The session, loaded first if needed: TimeoutError when loading takes longer than timeout_s (it goes on, and a',
       '        later call gets the session),',
@@ -458,6 +467,8 @@ function predictionLogPy(spec: FeatureSpec): string {
 function predictorPy(spec: FeatureSpec, n: Names): string {
   const clf = n.clf;
   const onnx = n.onnx;
+  // warm_up() loads the previous version too when the default fallback runs it in-process.
+  const warmPrevious = onnx && spec.fallback === 'previous-version' && spec.previous?.kind === 'onnx';
   const answerField = clf ? 'label' : 'value';
   const configNames = ['FEATURE', 'FLAG_KEY', 'FLAG_FILE', TIMEOUT, 'LOG_INPUTS', 'MODEL_NAME', 'MODEL_VERSION', 'PREDICTION_LOG', clf ? T : 'VALUE_RANGE', onnx ? 'MODEL_PATH' : 'INFERENCE_URL'].sort();
   const ioNames = [
@@ -549,7 +560,7 @@ function predictorPy(spec: FeatureSpec, n: Names): string {
     'from typing import Any, Callable, Mapping, Optional',
     '',
     pyImport('.config', configNames),
-    `from .fallback import ${n.fallback}`,
+    `from .fallback import ${n.fallback}${warmPrevious ? ', warm_up_previous' : ''}`,
     'from .flagd_evaluator import EvaluationContext, FlagdFileClient',
     pyImport('.model_io', ioNames),
     'from .prediction_log import append_jsonl, input_hash, utc_now',
@@ -606,6 +617,7 @@ function predictorPy(spec: FeatureSpec, n: Names): string {
     '        self._timeout_s = timeout_s',
     clf ? '        self._confidence_threshold = confidence_threshold' : '        self._value_range = value_range',
     '        self._fallback_answer = fallback',
+    warmPrevious && `        self._warm_fallback: Optional[Callable[[float], bool]] = warm_up_previous if fallback is ${n.fallback} else None`,
     '',
     `    def predict(self, features: Mapping[str, float], *, request_id: Optional[str] = None, targeting_key: Optional[str] = None) -> Prediction:`,
     '        """The answer for one set of features (FEATURE_NAMES). targeting_key — a user or account id — decides whether',
@@ -624,6 +636,19 @@ function predictorPy(spec: FeatureSpec, n: Names): string {
     ...confidenceCheck,
     '',
     onnx && [
+      '    def warm_up(self, timeout_s: float = 30.0) -> bool:',
+      `        """Loads the model${warmPrevious ? ' and, with the default fallback, the previous version' : ''} now — call it at startup — so that the first`,
+      '        requests do not answer with the fallback while it loads. True once loaded; False when not loaded within',
+      '        timeout_s (loading goes on) or not loadable (said once, as predict says it)."""',
+      ...(warmPrevious
+        ? [
+            '        ready = self._model.warm_up(timeout_s)',
+            '        if self._warm_fallback is not None:',
+            '            ready = self._warm_fallback(timeout_s) and ready',
+            '        return ready',
+          ]
+        : ['        return self._model.warm_up(timeout_s)']),
+      '',
       '    def _time_left(self, started: float) -> float:',
       '        """What is left of the latency budget of a call that started at started (time.perf_counter())."""',
       '        return max(0.0, self._timeout_s - (time.perf_counter() - started))',
@@ -680,6 +705,17 @@ function predictorPy(spec: FeatureSpec, n: Names): string {
     '        if _default is None:',
     '            _default = Predictor()',
     '    return _default.predict(features, request_id=request_id, targeting_key=targeting_key)',
+    onnx && [
+      '',
+      '',
+      'def warm_up(timeout_s: float = 30.0) -> bool:',
+      '    """Predictor().warm_up(...) of the predictor predict() uses: loads the model at startup (see Predictor.warm_up)."""',
+      '    global _default',
+      '    with _default_lock:',
+      '        if _default is None:',
+      '            _default = Predictor()',
+      '    return _default.warm_up(timeout_s)',
+    ],
   );
 }
 
@@ -836,6 +872,11 @@ function fallbackPy(spec: FeatureSpec, n: Names): string {
       '',
       '',
       '_previous = previous_sessions()',
+      '',
+      '',
+      'def warm_up_previous(timeout_s: float = 30.0) -> bool:',
+      '    """Loads the previous version now (Predictor.warm_up calls it): see ModelSessions.warm_up."""',
+      '    return _previous.warm_up(timeout_s)',
     ],
     '',
     '',
@@ -1239,6 +1280,35 @@ function testPredictorPy(spec: FeatureSpec, n: Names): string {
       `        self.assertEqual(first.${clf ? 'label' : 'value'}, TEST_FALLBACK_ANSWER)`,
       '        self.assertEqual((prediction.path, prediction.reason), ("model", None))',
       '',
+      '    def test_warm_up_loads_the_model_before_the_first_request(self) -> None:',
+      '        loaded = threading.Event()',
+      `        session = ${modelAnswers(goodOut)}`,
+      '',
+      '        def slow_load(path: Any) -> Any:',
+      '            loaded.wait(30)',
+      '            return session',
+      '',
+      '        predictor = self.make(None, timeout_s=0.05)',
+      '        with mock.patch.object(predictor_module, "load_session", slow_load):',
+      '            # Not loaded within its timeout: False, and the load goes on.',
+      '            self.assertFalse(predictor.warm_up(0.05))',
+      '            loaded.set()',
+      '            self.assertTrue(predictor.warm_up(30))',
+      '            prediction = predictor.predict(SAMPLE)',
+      '        self.assertEqual((prediction.path, prediction.reason), ("model", None))',
+      '',
+      '    def test_warm_up_of_a_model_that_cannot_load_says_so_once(self) -> None:',
+      '        def cannot_load(path: Any) -> Any:',
+      '            raise ModuleNotFoundError("No module named \'onnxruntime\'")',
+      '',
+      '        predictor = self.make(None)',
+      '        with mock.patch.object(predictor_module, "load_session", cannot_load):',
+      '            with self.assertLogs(predictor_module.logger, level="ERROR") as logs:',
+      '                self.assertFalse(predictor.warm_up())',
+      '                prediction = predictor.predict(SAMPLE)',
+      '        self.assertEqual((prediction.path, prediction.reason), ("fallback", "error"))',
+      '        self.assertEqual(len(logs.output), 1, logs.output)',
+      '',
       '    def test_once_every_model_thread_holds_a_hung_call_callers_answer_at_once(self) -> None:',
       '        session = StubSession(hang=True)',
       '        self.addCleanup(session.release)',
@@ -1434,6 +1504,20 @@ function testFallbackPy(spec: FeatureSpec, n: Names): string {
     `        self.assertEqual(${call('session', ', timeout_s=0.05')}, DEFAULT_ANSWER)`,
     '',
     onnx && [
+      '    def test_warm_up_previous_loads_the_previous_version(self) -> None:',
+      '        loaded = []',
+      '',
+      '        def load(path: Any) -> Any:',
+      '            loaded.append(path)',
+      `            return StubSession(outputs=[[${good}]])`,
+      '',
+      '        with mock.patch.object(fallback_module, "load_session", load):',
+      '            with mock.patch.object(fallback_module, "_previous", fallback_module.previous_sessions()):',
+      '                self.assertTrue(fallback_module.warm_up_previous(10))',
+      '                self.assertEqual(len(loaded), 1)',
+      `                self.assertEqual(${n.fallback}(SAMPLE), ${clf ? label : '42.5'})`,
+      '        self.assertEqual(len(loaded), 1)',
+      '',
       '    def test_the_previous_version_answers_while_the_new_model_hangs(self) -> None:',
       '        hanging = StubSession(hang=True)',
       '        self.addCleanup(hanging.release)',
@@ -1553,8 +1637,9 @@ function readmePy(spec: FeatureSpec, n: Names): string {
     `\`${spec.flagKey}\`, with a ${spec.timeoutMs} ms timeout${n.clf ? `, a confidence threshold of ${spec.threshold}` : ''}, a fallback (${spec.fallback}), a prediction log and feedback capture.`,
     '',
     '```python',
-    `from ${importPath} import predict, record_override`,
+    `from ${importPath} import predict, record_override${n.onnx ? ', warm_up' : ''}`,
     '',
+    n.onnx && ['warm_up()  # at startup: loads the model, so that the first requests do not answer with the fallback meanwhile', ''],
     `prediction = predict({${spec.featureNames.slice(0, 3).map((f) => `${JSON.stringify(f)}: ...`).join(', ')}${spec.featureNames.length > 3 ? ', ...' : ''}}, targeting_key=user_id)`,
     `# prediction.${n.clf ? 'label' : 'value'}, .confidence, .path ("model" or "fallback"), .reason, .request_id`,
     `record_override(prediction.request_id, corrected_${n.clf ? 'label' : 'value'})  # when the user changes the answer`,
@@ -1623,7 +1708,7 @@ function readmePy(spec: FeatureSpec, n: Names): string {
 export function pythonFeatureFiles(spec: FeatureSpec): TemplateFile[] {
   const n = namesOf(spec);
   const files: TemplateFile[] = [
-    { path: '__init__.py', content: initPy(spec) },
+    { path: '__init__.py', content: initPy(spec, n) },
     { path: 'config.py', content: configPy(spec, n) },
     { path: 'model_io.py', content: modelIoPy(spec, n) },
     { path: 'prediction_log.py', content: predictionLogPy(spec) },

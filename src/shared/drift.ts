@@ -185,6 +185,14 @@ export interface DriftProblem {
   line?: number;
 }
 
+/** Why a report compares nothing, and the sentence that says so (naming the files and what to do). */
+export interface CannotCompare {
+  reason: 'unreadable' | 'no-rows' | 'no-common-column' | 'no-comparable-column';
+  message: string;
+}
+
+export const CANNOT_COMPARE_REASONS: readonly CannotCompare['reason'][] = ['unreadable', 'no-rows', 'no-common-column', 'no-comparable-column'];
+
 export interface DriftReport {
   schema: 1;
   kind: 'mlship-drift-report';
@@ -204,6 +212,8 @@ export interface DriftReport {
     threshold: number;
     datasetDrift: boolean;
     verdict: string;
+    /** Set when nothing could be compared: no verdict on drift can be drawn (`mlship drift` exits 2). */
+    cannotCompare?: CannotCompare;
   };
   problems: DriftProblem[];
   /** Sides that could not be read at all (the report then holds their problem and nothing else to compare). */
@@ -298,6 +308,7 @@ export function isDriftReport(x: unknown): x is DriftReport {
     Array.isArray(x.schemaChanges) && x.schemaChanges.every((s) => isRecord(s) && isStr(s.column) && ['added', 'removed', 'retyped'].includes(s.change as string)) &&
     isRecord(x.summary) && isNum(x.summary.compared) && isNum(x.summary.drifted) && isNum(x.summary.share) && isNum(x.summary.threshold) &&
     typeof x.summary.datasetDrift === 'boolean' && isStr(x.summary.verdict) &&
+    optional(x.summary.cannotCompare, (c) => isRecord(c) && CANNOT_COMPARE_REASONS.includes(c.reason as CannotCompare['reason']) && isStr(c.message)) &&
     Array.isArray(x.problems) && x.problems.every((p) => isRecord(p) && isStr(p.message) && ['baseline', 'current', 'config'].includes(p.side as string)) &&
     optional(x.unreadable, (u) => Array.isArray(u) && u.every((s) => s === 'baseline' || s === 'current'))
   );

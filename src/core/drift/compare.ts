@@ -9,7 +9,7 @@
 // requested KS reports its statistic D), so huge samples do not turn trivial shifts into drift.
 // Statistics are exact when both sides carry exact values (up to the row limit, or ≤ 256 distinct values), and
 // sketch estimates otherwise, marked `estimate` with the largest error the sketches allow (`bound`).
-import type { ColumnDrift, ColumnProfile, DriftChart, DriftMethod, DriftMode, DriftReport, DriftSide, NumericSummary, Profile, SchemaChange, SemanticType } from '../../shared/drift';
+import type { CannotCompare, ColumnDrift, ColumnProfile, DriftChart, DriftMethod, DriftMode, DriftReport, DriftSide, NumericSummary, Profile, SchemaChange, SemanticType } from '../../shared/drift';
 import { VERSION } from '../../shared/version';
 import { chiSquareAgainstBaseline, jensenShannonDistance, ksTwoSample, populationStabilityIndex, populationStd, proportionsZTest, wassersteinDistance, type ValueCounts } from './exact';
 import { ksTwoSamplePValue } from './kolmogorov';
@@ -312,6 +312,10 @@ export function compareColumn(base: ColumnProfile, cur: ColumnProfile, config: D
   const mb = missingShare(base);
   const mc = missingShare(cur);
   if (setting.skip) return skipped(name, type, base, cur, 'skipped in mlship.yaml');
+  // No rows at all is not "every value missing": there is no missing share to compare, so nothing flags the column.
+  if (base.count === 0 || cur.count === 0) {
+    return skipped(name, type, base, cur, base.count === 0 && cur.count === 0 ? 'neither side has rows' : `the ${base.count === 0 ? 'baseline' : 'current data'} has no rows`);
+  }
   if (base.type === 'empty' || cur.type === 'empty') {
     const which = base.type === 'empty' && cur.type === 'empty' ? 'both sides' : base.type === 'empty' ? 'the baseline' : 'the current data';
     const r = skipped(name, type, base, cur, `every value is missing in ${which}`);
@@ -586,9 +590,38 @@ export function compareProfiles(baseline: Profile, current: Profile, config: Dri
   const datasetDrift = compared.length > 0 && share >= config.driftShare;
   report.summary = {
     compared: compared.length, drifted, share, threshold: config.driftShare, datasetDrift,
-    verdict: verdictOf(compared.length, drifted, share, config.driftShare, datasetDrift, baseline.rows, current.rows, report.prediction),
+    verdict: verdictOf(compared.length, drifted, share, config.driftShare, datasetDrift, report.prediction),
   };
+  const predictionCompared = report.prediction !== undefined && report.prediction.status !== 'skipped';
+  const cannot = cannotCompareOf(baseline, current, common, compared.length + (predictionCompared ? 1 : 0));
+  if (cannot) {
+    report.summary.cannotCompare = cannot;
+    report.summary.verdict = cannot.message;
+  }
   return report;
+}
+
+/** "applications.parquet (the baseline)" */
+function named(p: Profile, side: 'baseline' | 'current'): string {
+  return `${p.source.name} (the ${side === 'baseline' ? 'baseline' : 'current data'})`;
+}
+
+/** Why nothing can be compared, when nothing can: no rows, no column in common, no column both sides can compare. */
+function cannotCompareOf(baseline: Profile, current: Profile, common: number, comparable: number): CannotCompare | undefined {
+  if (baseline.rows === 0 && current.rows === 0) {
+    return { reason: 'no-rows', message: `Cannot compare: neither ${named(baseline, 'baseline')} nor ${named(current, 'current')} has any rows; compare files with data rows.` };
+  }
+  if (baseline.rows === 0 || current.rows === 0) {
+    const empty = baseline.rows === 0 ? named(baseline, 'baseline') : named(current, 'current');
+    return { reason: 'no-rows', message: `Cannot compare: ${empty} has no rows; compare a file with data rows.` };
+  }
+  if (common === 0) {
+    return { reason: 'no-common-column', message: `Cannot compare: ${named(baseline, 'baseline')} and ${named(current, 'current')} have no column in common; check that this is the right baseline (see the problems).` };
+  }
+  if (comparable === 0) {
+    return { reason: 'no-comparable-column', message: `Cannot compare: none of the ${common} column${common === 1 ? '' : 's'} in both ${baseline.source.name} and ${current.source.name} can be compared (see why each was skipped, and the problems).` };
+  }
+  return undefined;
 }
 
 function isStringType(t: SemanticType): boolean {
@@ -599,10 +632,9 @@ function rank(c: ColumnDrift): number {
   return c.status === 'drift' ? 2 : c.status === 'stable' ? 1 : 0;
 }
 
-function verdictOf(compared: number, drifted: number, share: number, threshold: number, datasetDrift: boolean, baseRows: number, curRows: number, prediction: ColumnDrift | undefined): string {
-  if (baseRows === 0 || curRows === 0) return `Nothing to compare: the ${baseRows === 0 ? 'baseline' : 'current data'} has no rows.`;
-  if (compared === 0) return 'Nothing to compare: no column can be compared (see the problems and schema changes).';
+function verdictOf(compared: number, drifted: number, share: number, threshold: number, datasetDrift: boolean, prediction: ColumnDrift | undefined): string {
   const pred = prediction ? (prediction.status === 'drift' ? ` The prediction column "${prediction.column}" drifted.` : ` The prediction column "${prediction.column}" is stable.`) : '';
+  if (compared === 0) return `No feature column could be compared.${pred}`;
   const cols = `${drifted} of ${compared} column${compared === 1 ? '' : 's'} drifted (${percent(share)})`;
   return datasetDrift ? `Dataset drift: ${cols}, at or above the ${percent(threshold)} threshold.${pred}` : `No dataset drift: ${cols}, below the ${percent(threshold)} threshold.${pred}`;
 }

@@ -2,7 +2,7 @@
 // chart. Small on purpose: a 20-column report is well under 100 KB. Light and dark themes follow the reader's system.
 import type { ColumnDrift, DriftChart, DriftReport } from '../../shared/drift';
 import { groupDigits } from '../formats/randomAccess';
-import { formatScore, formatThreshold, methodLabel, statusLabel } from './report';
+import { formatScore, formatThreshold, methodLabel, missingText, statusLabel } from './report';
 import { describeNumber, percent } from './text';
 
 function esc(s: string): string {
@@ -50,7 +50,7 @@ function chartTable(chart: DriftChart, column: string): string {
   return `<details><summary>Data table</summary><table><caption>${esc(column)}: share of values per ${chart.kind === 'histogram' ? 'bin' : 'category'}</caption><thead><tr><th scope="col">${chart.kind === 'histogram' ? 'Range' : 'Category'}</th><th scope="col">Baseline</th><th scope="col">Current</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
 }
 
-function columnSection(c: ColumnDrift, prediction: boolean): string {
+function columnSection(c: ColumnDrift, r: DriftReport, prediction: boolean): string {
   const metrics: [string, string][] = [];
   const m = c.metrics;
   if (m.ksStatistic !== undefined) metrics.push(['KS statistic', describeNumber(m.ksStatistic)]);
@@ -60,7 +60,8 @@ function columnSection(c: ColumnDrift, prediction: boolean): string {
   if (m.psi !== undefined) metrics.push(['PSI', describeNumber(m.psi)]);
   if (m.chiSquarePValue !== undefined) metrics.push(['chi-square p-value', m.chiSquarePValue < 1e-4 ? m.chiSquarePValue.toExponential(1) : String(Number(m.chiSquarePValue.toPrecision(3)))]);
   if (m.unseenShare !== undefined) metrics.push(['unseen categories', `${m.newCategories ?? 0} (${percent(m.unseenShare)} of values)`]);
-  metrics.push(['missing', `${percent(m.missingBaseline)} → ${percent(m.missingCurrent)}`]);
+  const missing = missingText(c, r);
+  if (missing) metrics.push(['missing', missing]);
   const chart = c.chart ? `<div class="row">${chartSvg(c.chart, `${c.column}: baseline and current distributions`)}${chartTable(c.chart, c.column)}</div>` : '';
   return `<section class="col" id="col-${esc(c.column)}"><h3>${esc(c.column)}${prediction ? ' (prediction)' : ''}<span class="badge ${c.status === 'drift' ? 'drift' : c.status === 'stable' ? 'stable' : 'muted'}">${statusLabel(c)}</span></h3>
 <p>${esc(c.explanation)}</p><p class="muted">${esc(c.type)} · ${esc(methodLabel(c))} ${esc(formatScore(c))} (threshold ${esc(formatThreshold(c))})${c.note ? ` · ${esc(c.note)}` : ''} · ${metrics.map(([k, v]) => `${esc(k)} ${esc(v)}`).join(' · ')}</p>${chart}</section>`;
@@ -83,7 +84,7 @@ export function reportToHtml(r: DriftReport): string {
 <p class="verdict ${r.summary.datasetDrift ? 'drift' : ''}">${esc(r.summary.verdict)}</p>
 <p><span class="key" style="background:var(--base)"></span>baseline<span class="key" style="background:var(--cur)"></span>current</p>
 <table><caption>Columns, most drifted first</caption><thead><tr><th scope="col">Status</th><th scope="col">Column</th><th scope="col">Method</th><th scope="col">Score</th><th scope="col">Threshold</th><th scope="col">Explanation</th></tr></thead><tbody>${table}</tbody></table>
-${schema}${problems}<h2>Columns</h2>${all.map((c) => columnSection(c, c === r.prediction)).join('\n')}
+${schema}${problems}<h2>Columns</h2>${all.map((c) => columnSection(c, r, c === r.prediction)).join('\n')}
 </body></html>
 `;
 }

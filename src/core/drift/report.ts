@@ -28,13 +28,19 @@ export function statusLabel(c: ColumnDrift): string {
   return c.status === 'drift' ? 'DRIFT' : c.status === 'stable' ? 'stable' : 'skipped';
 }
 
+/** The missing-share line of a column, "0 % → 5.9 %"; none when a side has no rows (there is no share to show). */
+export function missingText(c: ColumnDrift, r: DriftReport): string | undefined {
+  if (r.baseline.rows === 0 || r.current.rows === 0) return undefined;
+  return `${percent(c.metrics.missingBaseline)} → ${percent(c.metrics.missingCurrent)}`;
+}
+
 function where(p: DriftProblem): string {
   const file = p.file ? p.file : p.side;
   return p.line !== undefined ? `${file}:${p.line}` : file;
 }
 
 function sideLine(label: string, r: DriftReport['baseline']): string {
-  return `${label}: ${r.name} — ${groupDigits(r.rows)} rows, ${r.columns} columns${r.fromProfile ? ' (from a saved profile)' : ''}`;
+  return `${label}: ${r.name} — ${groupDigits(r.rows)} row${r.rows === 1 ? '' : 's'}, ${r.columns} columns${r.fromProfile ? ' (from a saved profile)' : ''}`;
 }
 
 function pad(s: string, n: number): string {
@@ -71,7 +77,8 @@ function mdCell(s: string): string {
 export function reportToMarkdown(r: DriftReport): string {
   const out: string[] = [];
   out.push(`## Data drift: ${mdCell(r.current.name)} vs ${mdCell(r.baseline.name)}`, '');
-  out.push(`**${r.summary.datasetDrift ? '⚠️ ' : ''}${mdCell(r.summary.verdict)}**`, '');
+  const warn = r.summary.datasetDrift || r.summary.cannotCompare !== undefined || (r.unreadable?.length ?? 0) > 0;
+  out.push(`**${warn ? '⚠️ ' : ''}${mdCell(r.summary.verdict)}**`, '');
   out.push(`| | Baseline | Current |`, `| --- | --- | --- |`);
   out.push(`| Data | ${mdCell(r.baseline.name)}${r.baseline.fromProfile ? ' (profile)' : ''} | ${mdCell(r.current.name)} |`);
   out.push(`| Rows | ${groupDigits(r.baseline.rows)} | ${groupDigits(r.current.rows)} |`, `| Columns | ${r.baseline.columns} | ${r.current.columns} |`, '');

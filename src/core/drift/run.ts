@@ -141,8 +141,11 @@ export async function driftBetween(baselinePath: string, currentPath: string, op
   });
   if (b.error) report.problems.unshift({ side: 'baseline', message: b.error, file: baselinePath });
   if (c.error) report.problems.unshift({ side: 'current', message: c.error, file: currentPath });
-  if (b.error || c.error) report.unreadable = [...(b.error ? ['baseline' as const] : []), ...(c.error ? ['current' as const] : [])];
-  if (b.error || c.error) report.summary.verdict = `Cannot compare: the ${b.error ? 'baseline' : 'current data'} could not be read (see the problems below).`;
+  if (b.error || c.error) {
+    report.unreadable = [...(b.error ? ['baseline' as const] : []), ...(c.error ? ['current' as const] : [])];
+    report.summary.verdict = `Cannot compare: the ${b.error ? 'baseline' : 'current data'} could not be read (see the problems below).`;
+    report.summary.cannotCompare = { reason: 'unreadable', message: report.summary.verdict };
+  }
   return report;
 }
 

@@ -186,12 +186,37 @@ describe('methods and sample sizes', () => {
 });
 
 describe('bad input still gives a report', () => {
-  test('a baseline with no column in common', () => {
-    const r = compareProfiles(profileRecords([{ a: 1, b: 'x' }]), profileRecords([{ c: 1, d: 'y' }]));
+  test('a baseline with no column in common: cannot compare, and the verdict says why', () => {
+    const r = compareProfiles(profileRecords([{ a: 1, b: 'x' }], { name: 'base.csv' }), profileRecords([{ c: 1, d: 'y' }], { name: 'cur.csv' }));
     assert.equal(r.summary.compared, 0);
-    assert.match(r.summary.verdict, /Nothing to compare/);
+    assert.deepEqual(r.summary.cannotCompare?.reason, 'no-common-column');
+    assert.equal(r.summary.verdict, 'Cannot compare: base.csv (the baseline) and cur.csv (the current data) have no column in common; check that this is the right baseline (see the problems).');
+    assert.ok(isDriftReport(JSON.parse(JSON.stringify(r))));
     assert.match(r.problems.map((p) => p.message).join('\n'), /no column in common \(baseline: a, b; current: c, d\) — is this the right baseline\?/);
     assert.deepEqual(r.schemaChanges.map((s) => `${s.change} ${s.column}`), ['removed a', 'removed b', 'added c', 'added d']);
+  });
+
+  test('a header-only CSV: cannot compare (no rows), and no column reads as "every value missing" or drifts on missing shares', async () => {
+    await withTempDir(async (dir) => {
+      const base = await writeTemp(dir, 'base.csv', 'x,c\n' + Array.from({ length: 200 }, (_, i) => `${i % 5 ? i : ''},${i % 2 ? 'a' : 'b'}`).join('\n'));
+      const header = await writeTemp(dir, 'header.csv', 'x,c\n');
+      const r = await driftBetween(base, header);
+      assert.equal(r.summary.cannotCompare?.reason, 'no-rows');
+      assert.equal(r.summary.verdict, 'Cannot compare: header.csv (the current data) has no rows; compare a file with data rows.');
+      assert.deepEqual(r.columns.map((c) => [c.status, c.explanation]), [['skipped', 'c: the current data has no rows'], ['skipped', 'x: the current data has no rows']], 'x is 20 % missing in the baseline: no drift from a 0 % share of no rows');
+      const text = reportToText(r);
+      assert.doesNotMatch(text, /every value is missing|missing 20 % → 0 %/);
+      assert.doesNotMatch(reportToHtml(r), /missing 20 % → 0 %|missing 0 % → 0 %/);
+      const both = compareProfiles(profileRecords([], { name: 'a.csv' }), profileRecords([], { name: 'b.csv' }));
+      assert.equal(both.summary.verdict, 'Cannot compare: neither a.csv (the baseline) nor b.csv (the current data) has any rows; compare files with data rows.');
+    });
+  });
+
+  test('columns in common but none comparable (identifiers, skipped in mlship.yaml): cannot compare', () => {
+    const rows = Array.from({ length: 150 }, (_, i) => ({ id: `u${i}`, x: i }));
+    const r = compareProfiles(profileRecords(rows, { name: 'a.csv' }), profileRecords(rows, { name: 'b.csv' }), config({ columns: { x: { skip: true } } }));
+    assert.equal(r.summary.cannotCompare?.reason, 'no-comparable-column');
+    assert.match(r.summary.verdict, /^Cannot compare: none of the 2 columns in both a\.csv and b\.csv can be compared/);
   });
 
   test('a column whose type changed is a schema change, not a comparison', () => {

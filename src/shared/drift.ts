@@ -214,6 +214,8 @@ export interface DriftReport {
     verdict: string;
     /** Set when nothing could be compared: no verdict on drift can be drawn (`mlship drift` exits 2). */
     cannotCompare?: CannotCompare;
+    /** Set when a side has fewer rows than the tests need (`minRows`): the scores are shown, but mean little. */
+    tooFewRows?: { minRows: number; message: string };
   };
   problems: DriftProblem[];
   /** Sides that could not be read at all (the report then holds their problem and nothing else to compare). */
@@ -309,6 +311,7 @@ export function isDriftReport(x: unknown): x is DriftReport {
     isRecord(x.summary) && isNum(x.summary.compared) && isNum(x.summary.drifted) && isNum(x.summary.share) && isNum(x.summary.threshold) &&
     typeof x.summary.datasetDrift === 'boolean' && isStr(x.summary.verdict) &&
     optional(x.summary.cannotCompare, (c) => isRecord(c) && CANNOT_COMPARE_REASONS.includes(c.reason as CannotCompare['reason']) && isStr(c.message)) &&
+    optional(x.summary.tooFewRows, (t) => isRecord(t) && isNum(t.minRows) && isStr(t.message)) &&
     Array.isArray(x.problems) && x.problems.every((p) => isRecord(p) && isStr(p.message) && ['baseline', 'current', 'config'].includes(p.side as string)) &&
     optional(x.unreadable, (u) => Array.isArray(u) && u.every((s) => s === 'baseline' || s === 'current'))
   );

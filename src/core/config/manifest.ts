@@ -51,6 +51,7 @@ export interface DriftManifest {
   mode?: 'evidently' | 'effect-size';
   rowLimit?: number;
   driftShare?: number;
+  minRows?: number;
   missingChange?: number;
   unseenShare?: number;
   prediction?: string;

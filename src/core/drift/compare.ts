@@ -11,6 +11,7 @@
 // sketch estimates otherwise, marked `estimate` with the largest error the sketches allow (`bound`).
 import type { CannotCompare, ColumnDrift, ColumnProfile, DriftChart, DriftMethod, DriftMode, DriftReport, DriftSide, NumericSummary, Profile, SchemaChange, SemanticType } from '../../shared/drift';
 import { VERSION } from '../../shared/version';
+import { groupDigits } from '../formats/randomAccess';
 import { chiSquareAgainstBaseline, jensenShannonDistance, ksTwoSample, populationStabilityIndex, populationStd, proportionsZTest, wassersteinDistance, type ValueCounts } from './exact';
 import { ksTwoSamplePValue } from './kolmogorov';
 import { KllSketch, type KllCdf } from './sketch/kll';
@@ -33,6 +34,8 @@ export interface DriftConfig {
   rowLimit: number;
   /** Dataset drift when at least this share of compared columns drift. */
   driftShare: number;
+  /** Rows per side below which the report warns that its tests mean little (and `--fail-on-drift` cannot judge). */
+  minRows: number;
   /** A change of the missing share by at least this much (absolute) flags a column. */
   missingChange: number;
   /** A share of current values in categories the baseline never had of at least this much flags a column. */
@@ -45,10 +48,17 @@ export interface DriftConfig {
   prediction?: string;
 }
 
+/**
+ * Fewer rows than this on a side and a verdict means little: on 30 rows sampling noise alone moves a Jensen–Shannon
+ * distance of four categories or a normed Wasserstein distance past 0.1, and a p-value test has almost no power.
+ */
+export const DEFAULT_MIN_ROWS = 100;
+
 export const DEFAULT_DRIFT_CONFIG: DriftConfig = {
   mode: 'evidently',
   rowLimit: 100_000,
   driftShare: 0.5,
+  minRows: DEFAULT_MIN_ROWS,
   missingChange: 0.1,
   unseenShare: 0.1,
   types: {},
@@ -597,6 +607,12 @@ export function compareProfiles(baseline: Profile, current: Profile, config: Dri
   if (cannot) {
     report.summary.cannotCompare = cannot;
     report.summary.verdict = cannot.message;
+  } else {
+    const few = tooFewRowsOf(baseline, current, config.minRows);
+    if (few) {
+      report.summary.tooFewRows = { minRows: config.minRows, message: few };
+      report.summary.verdict = `Too few rows to judge drift: ${few} ${report.summary.verdict.replace(/^(No dataset drift|Dataset drift): /, 'On these rows, ')}`;
+    }
   }
   return report;
 }
@@ -622,6 +638,14 @@ function cannotCompareOf(baseline: Profile, current: Profile, common: number, co
     return { reason: 'no-comparable-column', message: `Cannot compare: none of the ${common} column${common === 1 ? '' : 's'} in both ${baseline.source.name} and ${current.source.name} can be compared (see why each was skipped, and the problems).` };
   }
   return undefined;
+}
+
+/** The small-sample warning, when a side has fewer rows than the tests need. */
+function tooFewRowsOf(baseline: Profile, current: Profile, minRows: number): string | undefined {
+  const small = ([[baseline, 'baseline'], [current, 'current']] as const).filter(([p]) => p.rows < minRows);
+  if (!small.length) return undefined;
+  const sides = small.map(([p, side]) => `${named(p, side)} has ${groupDigits(p.rows)} row${p.rows === 1 ? '' : 's'}`).join(' and ');
+  return `${sides}; drift tests need at least ${groupDigits(minRows)} rows per side to tell drift from chance. Compare more rows, or set drift.minRows in mlship.yaml.`;
 }
 
 function isStringType(t: SemanticType): boolean {

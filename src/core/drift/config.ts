@@ -9,6 +9,7 @@ export function driftConfigFrom(m: DriftManifest | undefined): DriftConfig {
   if (m.mode) config.mode = m.mode;
   if (m.rowLimit !== undefined) config.rowLimit = m.rowLimit;
   if (m.driftShare !== undefined) config.driftShare = m.driftShare;
+  if (m.minRows !== undefined) config.minRows = m.minRows;
   if (m.missingChange !== undefined) config.missingChange = m.missingChange;
   if (m.unseenShare !== undefined) config.unseenShare = m.unseenShare;
   if (m.prediction) config.prediction = m.prediction;

@@ -77,7 +77,7 @@ function mdCell(s: string): string {
 export function reportToMarkdown(r: DriftReport): string {
   const out: string[] = [];
   out.push(`## Data drift: ${mdCell(r.current.name)} vs ${mdCell(r.baseline.name)}`, '');
-  const warn = r.summary.datasetDrift || r.summary.cannotCompare !== undefined || (r.unreadable?.length ?? 0) > 0;
+  const warn = r.summary.datasetDrift || r.summary.cannotCompare !== undefined || r.summary.tooFewRows !== undefined || (r.unreadable?.length ?? 0) > 0;
   out.push(`**${warn ? '⚠️ ' : ''}${mdCell(r.summary.verdict)}**`, '');
   out.push(`| | Baseline | Current |`, `| --- | --- | --- |`);
   out.push(`| Data | ${mdCell(r.baseline.name)}${r.baseline.fromProfile ? ' (profile)' : ''} | ${mdCell(r.current.name)} |`);

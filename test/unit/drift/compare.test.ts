@@ -191,6 +191,7 @@ describe('bad input still gives a report', () => {
     assert.equal(r.summary.compared, 0);
     assert.deepEqual(r.summary.cannotCompare?.reason, 'no-common-column');
     assert.equal(r.summary.verdict, 'Cannot compare: base.csv (the baseline) and cur.csv (the current data) have no column in common; check that this is the right baseline (see the problems).');
+    assert.equal(r.summary.tooFewRows, undefined, 'nothing compared: no small-sample warning on top');
     assert.ok(isDriftReport(JSON.parse(JSON.stringify(r))));
     assert.match(r.problems.map((p) => p.message).join('\n'), /no column in common \(baseline: a, b; current: c, d\) — is this the right baseline\?/);
     assert.deepEqual(r.schemaChanges.map((s) => `${s.change} ${s.column}`), ['removed a', 'removed b', 'added c', 'added d']);
@@ -217,6 +218,24 @@ describe('bad input still gives a report', () => {
     const r = compareProfiles(profileRecords(rows, { name: 'a.csv' }), profileRecords(rows, { name: 'b.csv' }), config({ columns: { x: { skip: true } } }));
     assert.equal(r.summary.cannotCompare?.reason, 'no-comparable-column');
     assert.match(r.summary.verdict, /^Cannot compare: none of the 2 columns in both a\.csv and b\.csv can be compared/);
+  });
+
+  test('a verdict from too few rows carries a small-sample warning; drift.minRows sets the threshold', () => {
+    const normal = mulberry32(7);
+    const base = profileRecords(Array.from({ length: 2000 }, () => ({ x: normal() * 10, y: normal(), c: normal() < 0.5 ? 'a' : 'b' })), { name: 'base.csv' });
+    const one = profileRecords([{ x: 50, y: 3, c: 'b' }], { name: 'one.csv' });
+    const r = compareProfiles(base, one);
+    assert.equal(r.summary.datasetDrift, true, 'the tests still say what they say');
+    assert.equal(r.summary.tooFewRows?.minRows, 100);
+    assert.match(r.summary.tooFewRows?.message ?? '', /^one\.csv \(the current data\) has 1 row; drift tests need at least 100 rows per side to tell drift from chance\. Compare more rows, or set drift\.minRows in mlship\.yaml\.$/);
+    assert.match(r.summary.verdict, /^Too few rows to judge drift: one\.csv \(the current data\) has 1 row; .* On these rows, 3 of 3 columns drifted \(100 %\), at or above the 50 % threshold\.$/);
+    assert.match(reportToText(r), /Too few rows to judge drift/);
+    assert.ok(isDriftReport(JSON.parse(JSON.stringify(r))));
+    assert.equal(compareProfiles(base, one, config({ minRows: 1 })).summary.tooFewRows, undefined);
+    assert.equal(compareProfiles(base, base).summary.tooFewRows, undefined, '2,000 rows a side');
+    const m = parseManifest('version: 1\ndrift:\n  minRows: 30\n');
+    assert.deepEqual(m.issues, []);
+    assert.equal(driftConfigFrom(m.manifest?.drift).minRows, 30);
   });
 
   test('a column whose type changed is a schema change, not a comparison', () => {

@@ -35,6 +35,8 @@ export interface ReportView {
   subtitle: string;
   verdict: string;
   datasetDrift: boolean;
+  /** Nothing could be compared, or too few rows to judge: the verdict reads as a warning, never as "all well". */
+  cannotJudge?: boolean;
   /** Summary cards: rows, columns, drifted share, verdict. */
   cards: [label: string, value: string][];
   columns: ColumnView[];
@@ -102,7 +104,8 @@ function isColumnView(x: unknown): x is ColumnView {
 export function isDriftPanelView(x: unknown): x is DriftPanelView {
   if (!isRecord(x) || !isStr(x.title) || !isStr(x.subtitle) || !isFacts(x.cards) || !isStrs(x.problems) || !Array.isArray(x.columns)) return false;
   if (x.kind === 'report') {
-    return isStr(x.verdict) && typeof x.datasetDrift === 'boolean' && isStrs(x.schemaChanges) && x.columns.every(isColumnView) && (x.note === undefined || isStr(x.note));
+    return isStr(x.verdict) && typeof x.datasetDrift === 'boolean' && isStrs(x.schemaChanges) && x.columns.every(isColumnView) && (x.note === undefined || isStr(x.note)) &&
+      (x.cannotJudge === undefined || typeof x.cannotJudge === 'boolean');
   }
   if (x.kind === 'profile') {
     return x.columns.every((c) => isRecord(c) && isStr(c.column) && isStr(c.type) && isStr(c.summary) && isFacts(c.facts) && (c.chart === undefined || isChart(c.chart)));

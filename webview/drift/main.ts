@@ -49,7 +49,7 @@ function renderReport(view: ReportView): void {
   destroyCharts();
   const header = el('header', {}, el('h1', { text: view.title }), el('p', { className: 'muted', text: view.subtitle }));
   const someDrift = view.columns.some((c) => c.status === 'drift');
-  const verdict = el('p', { className: `verdict ${view.datasetDrift ? 'tone-error' : someDrift ? 'tone-drifted' : 'tone-ok'}`, text: view.verdict });
+  const verdict = el('p', { className: `verdict ${view.datasetDrift ? 'tone-error' : view.cannotJudge ? 'tone-warning' : someDrift ? 'tone-drifted' : 'tone-ok'}`, text: view.verdict });
   verdict.id = 'verdict';
   const cards = el('div', { className: 'cards' }, ...view.cards.map(([k, v]) => el('div', { className: 'card' }, el('div', { className: 'muted', text: k }), el('div', { className: 'card-value', text: v }))));
   const status = el('p', { className: 'status muted' });

@@ -1,8 +1,8 @@
 // The drift report panel's content, built from a DriftReport (or a Profile) and formatted here, so the webview only
 // renders it and the formatting is unit-tested.
-import type { ColumnDrift, ColumnProfile, DriftChart, DriftReport, Profile } from '../../shared/drift';
+import type { CannotCompare, ColumnDrift, ColumnProfile, DriftChart, DriftReport, Profile } from '../../shared/drift';
 import type { ChartView, ColumnView, ProfileView, ReportView } from '../../shared/driftMessages';
-import { formatScore, formatThreshold, methodLabel } from '../drift/report';
+import { formatScore, formatThreshold, methodLabel, missingText } from '../drift/report';
 import { describeNumber, percent } from '../drift/text';
 import { groupDigits } from '../formats/randomAccess';
 
@@ -18,7 +18,7 @@ export function chartView(chart: DriftChart | undefined): ChartView | undefined 
   return { kind: 'histogram', labels, baseline: chart.baseline, current: chart.current };
 }
 
-function columnFacts(c: ColumnDrift): [string, string][] {
+function columnFacts(c: ColumnDrift, r: DriftReport): [string, string][] {
   const m = c.metrics;
   const facts: [string, string][] = [];
   if (m.ksStatistic !== undefined) facts.push(['KS statistic', describeNumber(m.ksStatistic)]);
@@ -28,16 +28,17 @@ function columnFacts(c: ColumnDrift): [string, string][] {
   if (m.psi !== undefined) facts.push(['PSI', describeNumber(m.psi)]);
   if (m.chiSquarePValue !== undefined) facts.push(['chi-square p-value', pValueText(m.chiSquarePValue)]);
   if (m.unseenShare !== undefined) facts.push(['new categories', `${m.newCategories ?? 0} (${percent(m.unseenShare)} of values)`]);
-  facts.push(['missing', `${percent(m.missingBaseline)} → ${percent(m.missingCurrent)}`]);
+  const missing = missingText(c, r);
+  if (missing) facts.push(['missing', missing]);
   if (c.estimate) facts.push(['exactness', c.bound !== undefined ? `estimate from sketches, ±${describeNumber(c.bound)}` : 'estimate from sketches']);
   if (c.note) facts.push(['note', c.note]);
   return facts;
 }
 
-function columnView(c: ColumnDrift, prediction: boolean): ColumnView {
+function columnView(c: ColumnDrift, r: DriftReport, prediction: boolean): ColumnView {
   const v: ColumnView = {
     column: c.column, type: c.type, status: c.status, method: methodLabel(c), score: formatScore(c), threshold: formatThreshold(c),
-    explanation: c.explanation, severity: c.severity, facts: columnFacts(c),
+    explanation: c.explanation, severity: c.severity, facts: columnFacts(c, r),
   };
   const chart = chartView(c.chart);
   if (chart) v.chart = chart;
@@ -45,12 +46,31 @@ function columnView(c: ColumnDrift, prediction: boolean): ColumnView {
   return v;
 }
 
+const CANNOT_COMPARE_LABELS: Readonly<Record<CannotCompare['reason'], string>> = {
+  'unreadable': 'cannot compare: a file cannot be read',
+  'no-rows': 'cannot compare: no rows',
+  'no-common-column': 'cannot compare: no column in common',
+  'no-comparable-column': 'cannot compare: no comparable column',
+};
+
+/**
+ * The verdict in a few words (the report panel's Verdict card): "cannot compare" and why, "too few rows", or whether
+ * the dataset drifted. Reports saved before `cannotCompare` existed say "cannot compare" from `unreadable`.
+ */
+export function verdictLabel(r: DriftReport): string {
+  const cannot = r.summary.cannotCompare;
+  if (cannot) return CANNOT_COMPARE_LABELS[cannot.reason];
+  if (r.unreadable?.length) return CANNOT_COMPARE_LABELS.unreadable;
+  if (r.summary.tooFewRows) return `too few rows to judge (${r.summary.datasetDrift ? 'drift' : 'no drift'} on these)`;
+  return r.summary.datasetDrift ? 'dataset drift' : 'no dataset drift';
+}
+
 function sideText(s: DriftReport['baseline']): string {
   return `${s.name} (${groupDigits(s.rows)} rows${s.fromProfile ? ', saved profile' : ''})`;
 }
 
 export function driftReportView(r: DriftReport, baselineReason?: string): ReportView {
-  const columns = [...r.columns.map((c) => columnView(c, false)), ...(r.prediction ? [columnView(r.prediction, true)] : [])];
+  const columns = [...r.columns.map((c) => columnView(c, r, false)), ...(r.prediction ? [columnView(r.prediction, r, true)] : [])];
   const estimates = r.columns.filter((c) => c.estimate).length;
   const view: ReportView = {
     kind: 'report',
@@ -62,12 +82,13 @@ export function driftReportView(r: DriftReport, baselineReason?: string): Report
       ['Rows', `${groupDigits(r.baseline.rows)} → ${groupDigits(r.current.rows)}`],
       ['Columns', `${r.summary.compared} compared of ${r.current.columns}`],
       ['Drifted', `${r.summary.drifted} (${percent(r.summary.share)})`],
-      ['Verdict', r.unreadable?.length ? 'cannot compare' : r.summary.datasetDrift ? 'dataset drift' : 'no dataset drift'],
+      ['Verdict', verdictLabel(r)],
     ],
     columns,
     schemaChanges: r.schemaChanges.map((s) => `${s.change}: ${s.column}${s.change === 'retyped' ? ` (${s.from} → ${s.to})` : s.change === 'added' ? ` (${s.to})` : ` (${s.from})`}`),
     problems: r.problems.map((p) => `${p.side}: ${p.file ? `${p.file.split(/[\\/]/).pop()}${p.line !== undefined ? `:${p.line}` : ''}: ` : p.line !== undefined ? `line ${p.line}: ` : ''}${p.message}`),
   };
+  if (r.summary.cannotCompare || r.unreadable?.length || r.summary.tooFewRows) view.cannotJudge = true;
   if (estimates) view.note = `${estimates} score${estimates === 1 ? ' is an estimate' : 's are estimates'} from sketches (more than ${groupDigits(r.rowLimit)} rows); ± is the largest error the sketch allows.`;
   return view;
 }

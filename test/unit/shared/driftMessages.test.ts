@@ -1,13 +1,14 @@
 // The drift panel's messages, the worker's messages and the profile/report contracts are validated on receipt.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { driftBetween } from '../../../src/core/drift/run';
 import { profileRecords } from '../../../src/core/drift/profile';
 import { driftReportView, profileView } from '../../../src/core/present/drift';
-import { isDriftReport, isProfile, profileProblem } from '../../../src/shared/drift';
+import { isDriftReport, isProfile, profileProblem, type DriftReport } from '../../../src/shared/drift';
 import { isDriftPanelState, isDriftWebviewToHost, isHostToDriftWebview } from '../../../src/shared/driftMessages';
 import { isWorkerRequest, isWorkerResponse } from '../../../src/shared/driftWorker';
-import { SAMPLES } from '../formats/helpers';
+import { SAMPLES, withTempDir, writeTemp } from '../formats/helpers';
 
 describe('drift contracts', () => {
   test('a report and its panel view pass their validators; tampered ones do not', async () => {
@@ -34,6 +35,32 @@ describe('drift contracts', () => {
     assert.equal(income?.chart?.labels.length, 20);
     assert.match(income?.chart?.labels[0] ?? '', /^[\d.]+k? – [\d.]+k$/);
     assert.deepEqual(income?.facts.find(([k]) => k === 'missing'), ['missing', '0 % → 5.9 %']);
+  });
+
+  test('the Verdict card says when it cannot compare, and why; a header-only file shows no missing share', async () => {
+    await withTempDir(async (dir) => {
+      const deliveries = `${SAMPLES}/data/deliveries.csv`;
+      const card = (r: DriftReport) => driftReportView(r).cards.find(([k]) => k === 'Verdict')?.[1];
+      const unrelated = driftReportView(await driftBetween(`${SAMPLES}/data/credit-risk/applications-2025-10.parquet`, deliveries));
+      assert.deepEqual(unrelated.cards.find(([k]) => k === 'Verdict'), ['Verdict', 'cannot compare: no column in common']);
+      assert.equal(unrelated.cannotJudge, true);
+      assert.match(unrelated.verdict, /^Cannot compare: .* have no column in common/);
+      const header = await writeTemp(dir, 'header.csv', (await readFile(deliveries, 'utf8')).split('\n')[0] + '\n');
+      const headerOnly = driftReportView(await driftBetween(deliveries, header));
+      assert.deepEqual(headerOnly.cards.find(([k]) => k === 'Verdict'), ['Verdict', 'cannot compare: no rows']);
+      assert.ok(isHostToDriftWebview({ type: 'show', view: headerOnly }));
+      for (const c of headerOnly.columns) {
+        assert.equal(c.facts.find(([k]) => k === 'missing'), undefined, `${c.column}: no "missing 0 % → 0 %" for a file without rows`);
+        assert.doesNotMatch(c.explanation, /every value is missing/);
+      }
+      assert.equal(card(await driftBetween(deliveries, await writeTemp(dir, 'empty.csv', ''))), 'cannot compare: a file cannot be read');
+      const few = await driftBetween(deliveries, await writeTemp(dir, 'few.csv', (await readFile(deliveries, 'utf8')).split('\n').slice(0, 3).join('\n')));
+      assert.equal(card(few), 'too few rows to judge (no drift on these)');
+      assert.equal(driftReportView(few).cannotJudge, true);
+      const fine = await driftBetween(`${SAMPLES}/data/credit-risk/applications-2025-10.parquet`, `${SAMPLES}/data/credit-risk/applications-2025-11.parquet`);
+      assert.equal(card(fine), 'no dataset drift');
+      assert.equal(driftReportView(fine).cannotJudge, undefined);
+    });
   });
 
   test('a profile view has a chart for numeric and categorical columns', () => {

@@ -27,7 +27,9 @@ Options:
   -h, --help                   show this help
 
 Exit codes: 0 no dataset drift (or drift without --fail-on-drift); 1 dataset drift with --fail-on-drift; 2 usage or
-configuration error, or a file that cannot be read (the report still lists the problem).
+configuration error, or nothing could be compared (a file that cannot be read or has no rows, no column in common, no
+column both sides can compare; the report still lists why), or — with --fail-on-drift — too few rows on a side to
+judge (fewer than drift.minRows, 100 by default; without the flag that is a warning).
 `;
 
 async function run(args: string[], io: CliIo): Promise<number> {
@@ -49,12 +51,22 @@ async function run(args: string[], io: CliIo): Promise<number> {
     await writeFile(resolve(io.cwd, output), text);
     io.stdout(`${report.summary.verdict}\nReport written to ${output}.\n`);
   } else io.stdout(text);
-  if (report.unreadable?.length) {
+  // Nothing compared (a file unreadable or without rows, no column in common): a wrong input, not "no drift".
+  const cannot = report.summary.cannotCompare?.message ?? (report.unreadable?.length ? report.summary.verdict : undefined);
+  if (cannot) {
+    io.stderr(`mlship drift: ${cannot}\n`);
     if (format !== 'text' || output) for (const p of report.problems) io.stderr(`${p.file ?? p.side}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}\n`);
     return 2;
   }
+  const failOnDrift = parsed.flags.has('--fail-on-drift');
+  // Too few rows: the report shows its scores, but a gate cannot pass or fail on them.
+  const few = report.summary.tooFewRows;
+  if (few) {
+    io.stderr(failOnDrift ? `mlship drift: cannot judge drift: ${few.message}\n` : `mlship drift: warning: too few rows to judge drift: ${few.message}\n`);
+    if (failOnDrift) return 2;
+  }
   const drifted = report.summary.datasetDrift || report.prediction?.status === 'drift';
-  return parsed.flags.has('--fail-on-drift') && drifted ? 1 : 0;
+  return failOnDrift && drifted ? 1 : 0;
 }
 
 export const drift: Subcommand = {

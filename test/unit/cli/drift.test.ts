@@ -90,6 +90,44 @@ describe('mlship profile and mlship drift', () => {
     assert.equal(prof.code, 2);
     assert.match(prof.err, /^mlship profile: empty\.csv: Empty file/);
   });
+
+  test('exit 2 when nothing could be compared (no column in common, no rows), with or without --fail-on-drift', async () => {
+    await copyFile(join(SAMPLES, 'data/deliveries.csv'), join(dir, 'deliveries.csv'));
+    for (const flag of [['--fail-on-drift'], []]) {
+      const unrelated = await run(dir, 'drift', 'oct.parquet', 'deliveries.csv', ...flag);
+      assert.equal(unrelated.code, 2, `no column in common ${flag.join(' ')}`);
+      assert.match(unrelated.err, /^mlship drift: Cannot compare: oct\.parquet \(the baseline\) and deliveries\.csv \(the current data\) have no column in common; check that this is the right baseline/m);
+      const json = await run(dir, 'drift', 'oct.parquet', 'deliveries.csv', '--format', 'json', ...flag);
+      assert.equal(json.code, 2);
+      assert.match(json.err, /^config: the baseline and the current data have no column in common/m, 'the problems go to stderr when stdout is not the text report');
+    }
+    await writeFile(join(dir, 'header.csv'), (await readFile(join(dir, 'deliveries.csv'), 'utf8')).split('\n')[0] + '\n');
+    for (const flag of [['--fail-on-drift'], []]) {
+      const header = await run(dir, 'drift', 'deliveries.csv', 'header.csv', ...flag);
+      assert.equal(header.code, 2, `header-only current data ${flag.join(' ')}`);
+      assert.match(header.err, /^mlship drift: Cannot compare: header\.csv \(the current data\) has no rows; compare a file with data rows\.$/m);
+      assert.equal((await run(dir, 'drift', 'header.csv', 'deliveries.csv', ...flag)).code, 2, 'header-only baseline');
+    }
+  });
+
+  test('too few rows: a warning, and exit 2 with --fail-on-drift (cannot judge); drift.minRows lowers the threshold', async () => {
+    const lines = (await readFile(join(SAMPLES, 'data/deliveries.csv'), 'utf8')).split('\n');
+    await writeFile(join(dir, 'one.csv'), lines.slice(0, 2).join('\n') + '\n');
+    await copyFile(join(SAMPLES, 'data/deliveries.csv'), join(dir, 'deliveries.csv'));
+    const gate = await run(dir, 'drift', 'deliveries.csv', 'one.csv', '--fail-on-drift');
+    assert.equal(gate.code, 2);
+    assert.match(gate.err, /^mlship drift: cannot judge drift: one\.csv \(the current data\) has 1 row; drift tests need at least 100 rows per side to tell drift from chance\. Compare more rows, or set drift\.minRows in mlship\.yaml\.$/m);
+    assert.match(gate.out, /^Too few rows to judge drift: one\.csv \(the current data\) has 1 row;/m);
+    const plain = await run(dir, 'drift', 'deliveries.csv', 'one.csv');
+    assert.equal(plain.code, 0);
+    assert.match(plain.err, /^mlship drift: warning: too few rows to judge drift: one\.csv/m);
+    await writeFile(join(dir, 'mlship.yaml'), 'version: 1\ndrift:\n  minRows: 1\n');
+    const lowered = await run(dir, 'drift', 'deliveries.csv', 'one.csv', '--fail-on-drift');
+    await rm(join(dir, 'mlship.yaml'));
+    assert.equal(lowered.code, 0);
+    assert.equal(lowered.err, '');
+    assert.equal((await run(dir, 'drift', 'oct.parquet', 'nov.parquet', '--fail-on-drift')).err, '', '1,500 and 2,000 rows: no warning');
+  });
 });
 
 describe('mlship worker (the extension\'s profiling process)', () => {

@@ -85,13 +85,14 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (!url || !model) throw new UsageError('Say where to send the rows: --deployment NAME, or --url and --model.');
 
   let featureNames = v('--feature-names')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  let labelColumn = v('--label-column');
+  // The label column is read only to post feedback: with none asked for, a snapshot without it replays all the same.
+  let labelColumn = share > 0 ? v('--label-column') : undefined;
   if (ref && (!featureNames || (share > 0 && !labelColumn))) {
     const found = findModelVersion([await discover(read.root, read.manifest)], ref, io.cwd);
-    if (!found) io.stderr(`mlship replay: model version "${ref}" is not in this workspace; give --feature-names and --label-column if needed.\n`);
+    if (!found) io.stderr(`mlship replay: model version "${ref}" is not in this workspace; give --feature-names${share > 0 ? ' and --label-column' : ''} if needed.\n`);
     else {
       featureNames ??= featureNamesOf(found.version);
-      labelColumn ??= labelColumnOf(found.version);
+      if (share > 0) labelColumn ??= labelColumnOf(found.version);
     }
   }
 

@@ -235,7 +235,7 @@ export async function replaySnapshot(o: ReplayOptions): Promise<ReplaySummary> {
   const share = o.feedbackShare ?? 0;
   if (!(share >= 0 && share <= 1)) throw new RangeError(`The feedback share must be between 0 and 1 (got ${share}).`);
   if (share > 0 && o.labelColumn === undefined) throw new Error('Feedback needs the label column of the snapshot.');
-  if (o.labelColumn !== undefined && !o.rows.some((r) => o.labelColumn !== undefined && r[o.labelColumn] !== undefined && r[o.labelColumn] !== null)) {
+  if (share > 0 && o.labelColumn !== undefined && !o.rows.some((r) => o.labelColumn !== undefined && r[o.labelColumn] !== undefined && r[o.labelColumn] !== null)) {
     throw new Error(`The snapshot has no values in the label column "${o.labelColumn}".`);
   }
   const shifts = o.shifts ?? [];

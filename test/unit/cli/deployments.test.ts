@@ -135,6 +135,18 @@ deployments:
     assert.doesNotMatch(full.err, /warning/);
   });
 
+  it('replays a snapshot without the label column when no feedback is asked (--for gives the feature order)', async () => {
+    const rows = await readSnapshotRows(join(SAMPLES, 'data', 'credit-risk', 'applications-2025-11.parquet'), 'parquet', 5);
+    const subset = join(dir, 'apps-subset.csv');
+    await writeFile(subset, [FEATURES.join(','), ...rows.map((row) => FEATURES.map((f) => JSON.stringify(row[f] ?? '')).join(','))].join('\n') + '\n');
+    const r = await run(SAMPLES, ['replay', subset, '--url', server.endpoint.url, '--model', 'credit-risk', '--for', 'models:/credit-risk@champion', '--rate', '200', '--count', '3']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /sent 3, answered 3, failed 0, feedback 0/);
+    const feedback = await run(SAMPLES, ['replay', subset, '--url', server.endpoint.url, '--model', 'credit-risk', '--for', 'models:/credit-risk@champion', '--count', '1', '--feedback-share', '0.5']);
+    assert.equal(feedback.code, 2, 'feedback asked: the label column is needed');
+    assert.match(feedback.err, /no values in the label column "defaulted"/);
+  });
+
   it('refuses bad replay arguments with the reason', async () => {
     const snapshot = join(SAMPLES, 'data', 'credit-risk', 'applications-2025-11.parquet');
     assert.match((await run(dir, ['replay', snapshot, '--deployment', 'local', '--shift', 'income^2'])).err, /is not a column shift/);

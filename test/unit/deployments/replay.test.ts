@@ -68,7 +68,9 @@ describe('replaySnapshot', () => {
     await assert.rejects(replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 0, maxRequests: 1, maxDurationMs: 1 }), /rate must be more than 0/);
     await assert.rejects(replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 1, maxRequests: 1, maxDurationMs: 1000, feedbackShare: 0.5 }), /needs the label column/);
     await assert.rejects(replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 1, maxRequests: 1, maxDurationMs: 1000, shifts: [parseShift('salary*2')] }), /no column "salary"/);
-    await assert.rejects(replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 1, maxRequests: 1, maxDurationMs: 1000, labelColumn: 'outcome' }), /no values in the label column "outcome"/);
+    await assert.rejects(replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 1, maxRequests: 1, maxDurationMs: 1000, labelColumn: 'outcome', feedbackShare: 0.5 }), /no values in the label column "outcome"/);
+    const noFeedback = await replaySnapshot({ client, metadata, rows, featureNames: FEATURES, rate: 1000, maxRequests: 1, maxDurationMs: 10_000, labelColumn: 'outcome', feedbackShare: 0 });
+    assert.deepEqual([noFeedback.ok, noFeedback.feedback], [1, 0], 'no feedback asked: a label column without values does not matter');
   });
 });
 

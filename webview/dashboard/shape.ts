@@ -66,6 +66,21 @@ export function formatValue(unit: Unit, v: number | null | undefined): string {
   }
 }
 
+/**
+ * Notes as sentences, one after the other: each starts with a capital and ends with exactly one full stop (one already
+ * there is kept, not doubled; a note ending in ? or ! keeps that).
+ */
+export function sentences(...notes: string[]): string {
+  return notes
+    .map((n) => n.trim())
+    .filter((n) => n.length > 0)
+    .map((n) => {
+      const s = `${n[0]?.toUpperCase() ?? ''}${n.slice(1)}`.replace(/\.+$/, '');
+      return /[?!…]$/.test(s) ? s : `${s}.`;
+    })
+    .join(' ');
+}
+
 const two = (n: number): string => String(n).padStart(2, '0');
 
 const TICK_STEPS = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200].map((s) => s * 1000);
@@ -295,10 +310,12 @@ export function driftCharts(view: DashboardView, data: DashboardData, perFeature
   const d = data.drift;
   if (!d) {
     const why = data.driftNote ?? view.status.driftNote;
-    const what = view.sources.baseline
-      ? 'Drift shows once the prediction log has logged inputs (records with inputs) to compare with the baseline.'
-      : 'No baseline for drift: give the deployment baseline: <snapshot> in mlship.yaml, or use Set as Baseline on a data snapshot.';
-    return { features: [], empty: why ? `${why[0]?.toUpperCase() ?? ''}${why.slice(1)}. ${what}` : what };
+    const what = !view.sources.baseline
+      ? 'No baseline for drift: give the deployment baseline: <snapshot> in mlship.yaml, or use Set as Baseline on a data snapshot.'
+      : !view.sources.predictions
+        ? 'Give the deployment a prediction log (predictions: { jsonl: logs/<name>.jsonl } in mlship.yaml) to see drift.'
+        : 'Drift shows once the prediction log has logged inputs (records with inputs) to compare with the baseline.';
+    return { features: [], empty: why ? sentences(why, what) : what };
   }
   const { start, end } = windowOf(data);
   const base = { xs: d.timestamps, start, end };

@@ -1,12 +1,30 @@
 // Deployments in words: the one-liners of the tree and status bar, `mlship status` text, and the plain-text
 // dashboard (the fallback where no webview is shown). Built from DeploymentStatus and DashboardData.
+import type { DashboardSources } from '../../shared/dashboardMessages';
 import { NOT_CHECKED, qualityByPath, STATE_LABEL, type DashboardData, type DashboardDrift, type DeploymentStatus, type Series } from '../../shared/deployments';
+import type { DeploymentConfig } from '../config/manifest';
+import type { DeploymentDriftSource } from '../deployments/driftSource';
 import { namedVersion, shortVersion } from '../registry/naming';
 import { formatMs } from '../stats/latency';
 import { rowTooltip } from './tooltip';
 
 export const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(x !== 0 && Math.abs(x) < 0.1 ? 1 : 0)} %`);
 const ms = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : formatMs(x));
+
+/**
+ * Which sources a deployment's dashboard reads, so its empty charts say what to configure. The baseline is the one
+ * drift is measured against (`deploymentDriftSource`: the deployment's `baseline:`, `drift.baselines.<model>`, the
+ * served version's lineage, `drift.baseline`), not only the deployment's own `baseline:`.
+ */
+export function dashboardSources(config: DeploymentConfig, drift: DeploymentDriftSource, local: boolean): DashboardSources {
+  return {
+    inference: !!config.inference,
+    metrics: !!(config.metrics?.scrape ?? config.metrics?.prometheus),
+    predictions: !!(config.predictions?.jsonl ?? config.predictions?.url),
+    feedback: !!(config.feedback?.jsonl ?? config.feedback?.url) || local,
+    baseline: 'baseline' in drift,
+  };
+}
 
 /** "p95 12.3 ms / 50 ms" — a value against its budget, or the value alone. */
 export function p95VsBudget(s: DeploymentStatus): string {

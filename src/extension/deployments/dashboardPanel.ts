@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST_FILE, parseManifest } from '../../core/config/manifest';
+import { dashboardSources } from '../../core/present/deployments';
 import { chartView } from '../../core/present/drift';
 import { DEFAULT_FLAG_FILE, parseFlagFile, readRollout } from '../../core/scaffold/flagFile';
 import { errorMessage } from '../../core/util/concurrency';
@@ -182,13 +183,7 @@ export class DashboardPanel {
       return { ...base, status: placeholderStatus(this.name, 'not watched'), rollout: { kind: 'none', reason: 'no deployment' }, sources: { inference: false, metrics: false, predictions: false, feedback: false, baseline: false }, gone };
     }
     const c = e.config;
-    const sources = {
-      inference: !!c.inference,
-      metrics: !!(c.metrics?.scrape ?? c.metrics?.prometheus),
-      predictions: !!(c.predictions?.jsonl ?? c.predictions?.url),
-      feedback: !!(c.feedback?.jsonl ?? c.feedback?.url) || !!e.local,
-      baseline: !!c.baseline,
-    };
+    const sources = dashboardSources(c, e.drift, !!e.local);
     const w = DASHBOARD_WINDOWS[this.window];
     const end = Date.now();
     const [data, rollout] = await Promise.all([

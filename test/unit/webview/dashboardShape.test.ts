@@ -1,12 +1,22 @@
 // The dashboard's pure shaping: charts built from real DashboardData (core's buildDashboard), gaps kept, budget lines,
 // empty states that say what to do, min/max decimation, tables and CSV; and the panel's message validators.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { parseManifest } from '../../../src/core/config/manifest';
+import { deploymentDriftSource } from '../../../src/core/deployments/driftSource';
+import type { DriftScorer } from '../../../src/core/deployments/driftSeries';
+import { DeploymentMonitor } from '../../../src/core/deployments/monitor';
 import type { PredictionRecord, Timed } from '../../../src/core/deployments/records';
 import { buildDashboard } from '../../../src/core/deployments/series';
+import { dashboardSources } from '../../../src/core/present/deployments';
+import { discoverCatalog } from '../../../src/core/registry/catalog';
+import { findModelVersion } from '../../../src/core/registry/resolve';
 import { isDashboardPanelState, isDashboardToHost, isHostToDashboard, type DashboardView } from '../../../src/shared/dashboardMessages';
 import type { DashboardData, DeploymentStatus, FeatureDriftSeries } from '../../../src/shared/deployments';
-import { allCsv, budgetsLine, chartCsv, decimate, driftCharts, exportName, formatTick, formatTime, formatValue, headerCards, isolatedRadii, layoutOf, mainCharts, roundTicks, tableOf, tickStep, topFeatures } from '../../../webview/dashboard/shape';
+import { allCsv, budgetsLine, chartCsv, decimate, driftCharts, exportName, formatTick, formatTime, formatValue, headerCards, isolatedRadii, layoutOf, mainCharts, roundTicks, sentences, tableOf, tickStep, topFeatures } from '../../../webview/dashboard/shape';
+import { SAMPLES } from '../formats/helpers';
 
 const T = Date.parse('2026-01-05T10:00:00Z');
 
@@ -84,6 +94,30 @@ describe('dashboard charts from DashboardData', () => {
     const noDrift = driftCharts(viewOf(data, { sources: { ...sources, baseline: false } }), { ...data, driftNote: 'no baseline to compare with' });
     assert.equal(noDrift.overview, undefined);
     assert.match(noDrift.empty ?? '', /^No baseline to compare with\. No baseline for drift: give the deployment baseline:/);
+  });
+
+  test('a baseline from the lineage or drift.baseline counts as a baseline; the note and the advice read as one sentence each', async () => {
+    // The sample workspace with a deployment that names no baseline: and no predictions:, and a workspace drift.baseline.
+    const text = `${await readFile(join(SAMPLES, 'mlship.yaml'), 'utf8')}\ndrift: { baseline: data/holdout.tsv }\ndeployments:\n  - name: credit-risk-staging\n    model: credit-risk@champion\n`;
+    const manifest = parseManifest(text).manifest;
+    const config = manifest?.deployments?.[0];
+    assert.ok(manifest && config);
+    const catalog = await discoverCatalog(SAMPLES, { manifest });
+    const drift = deploymentDriftSource(config, manifest.drift, findModelVersion([catalog], config.model ?? '', SAMPLES), SAMPLES);
+    assert.ok('baseline' in drift, 'the lineage names the baseline');
+    const staging = dashboardSources(config, drift, false);
+    assert.equal(staging.baseline, true);
+    assert.equal(dashboardSources(config, { unavailable: 'no baseline' }, false).baseline, false);
+    // What the monitor says of drift without a prediction log, as the panel shows it.
+    const unused: DriftScorer = { baseline: () => Promise.reject(new Error('unused')), score: () => Promise.reject(new Error('unused')), detail: () => Promise.reject(new Error('unused')) };
+    const m = new DeploymentMonitor(config, { root: SAMPLES, drift: { scorer: unused, reason: 'reason' in drift ? drift.reason : '', mode: 'evidently' } });
+    const data = await m.dashboard({ start: T, end: T + 30_000, stepMs: 10_000 });
+    const shown = driftCharts(viewOf(data, { sources: staging }), data).empty ?? '';
+    assert.doesNotMatch(shown, /No baseline for drift/);
+    assert.doesNotMatch(shown, /\.\./);
+    assert.match(shown, /^No prediction log is configured, so there are no inputs to compare with the baseline\. Give the deployment a prediction log \(predictions: /);
+    await m.close();
+    assert.equal(sentences('no baseline to compare with', 'Done.', 'Really?', ' '), 'No baseline to compare with. Done. Really?');
   });
 
   test('during a rollout, quality from feedback shows the model and the fallback apart', () => {

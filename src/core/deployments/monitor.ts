@@ -591,7 +591,8 @@ export class DeploymentMonitor {
     if (!client) throw new Error(`${this.config.name} has no metrics.prometheus URL.`);
     const step = Math.max(1, Math.round(stepMs / 1000));
     const q = this.queries(`${Math.max(2 * step, 30)}s`);
-    const range = { start: Math.floor(start / 1000), end: Math.ceil(end / 1000), step };
+    // Evaluated at whole multiples of the step, as the dashboard's buckets are: the same instants at every rebuild.
+    const range = { start: Math.floor(start / 1000 / step) * step, end: Math.ceil(end / 1000), step };
     const timestamps: number[] = [];
     for (let t = range.start; t <= range.end; t += step) timestamps.push(t * 1000);
     const fetchSeries = async (query: string, scale = 1): Promise<(number | null)[]> => {

@@ -1,7 +1,8 @@
 // The dashboard's time series, built from what the monitor collected over a time window: scrapes of /metrics (or a
 // Prometheus server's range queries), prediction log records and joined feedback. Each series is aligned on the same
 // buckets; a bucket without data is null (a gap in the chart), never a zero. Long windows are decimated by widening
-// the buckets, so percentiles are recomputed over the merged data rather than thinned out.
+// the buckets, so percentiles are recomputed over the merged data rather than thinned out. Buckets start at whole
+// multiples of their width, so a past bucket's value stays as it was from one rebuild to the next.
 import type { DashboardData, DashboardDrift, Series } from '../../shared/deployments';
 import { percentile } from '../stats/latency';
 import { partitionPoint } from '../util/search';
@@ -29,7 +30,7 @@ export interface DashboardInput {
   end: number;
   /** Bucket width, ms. Default: the window / 120. */
   stepMs?: number;
-  /** Most buckets; the step widens to fit. Default 720. */
+  /** Most steps the window spans; the step widens to fit (one more bucket when the window starts inside one). Default 720. */
   maxPoints?: number;
   scrapes?: readonly ScrapePoint[];
   prometheus?: MetricsSeries;
@@ -52,12 +53,18 @@ export interface Buckets {
   count: number;
 }
 
-/** Bucket layout for a window: `stepMs` widened so there are at most `maxPoints` buckets. */
+/**
+ * Bucket layout for a window: `stepMs` widened so the window spans at most `maxPoints` steps. Buckets start at whole
+ * multiples of the step since the epoch (10 s: :00, :10, :20 …), as the drift points do, so a bucket covers the same
+ * time at every rebuild and a past bucket's value changes only with new data. The first bucket may start before
+ * `start` (one more bucket than the window's steps, then) and the last one is cut at `end`: it fills as time passes.
+ */
 export function bucketsFor(start: number, end: number, stepMs: number | undefined, maxPoints = 720): Buckets {
   const span = Math.max(1, end - start);
   let step = Math.max(1, Math.round(stepMs ?? span / 120));
   if (Math.ceil(span / step) > maxPoints) step = Math.ceil(span / maxPoints);
-  return { start, step, count: Math.max(1, Math.ceil(span / step)) };
+  const first = Math.floor(start / step) * step;
+  return { start: first, step, count: Math.max(1, Math.ceil((Math.max(end, start + 1) - first) / step)) };
 }
 
 function indexOf(b: Buckets, t: number): number {
@@ -255,7 +262,10 @@ export function buildDashboard(input: DashboardInput): DashboardData {
         latency.p95[i] = percentile(ms, 95);
         latency.p99[i] = percentile(ms, 99);
       }
-      throughput[i] = (to - from) / (b.step / 1000);
+      // Over the part of the bucket that has passed (the last one ends at the window's end), at least a second of it,
+      // so a record or two just after a bucket's start is not read as a burst.
+      const elapsed = Math.min(b.step, Math.max(1000, input.end - (b.start + i * b.step)));
+      throughput[i] = (to - from) / (elapsed / 1000);
       errorRate[i] = share(tally.errors, tally.records - tally.flagOff);
     }
   }

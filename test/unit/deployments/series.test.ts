@@ -45,6 +45,31 @@ describe('buildDashboard', () => {
     assert.equal(d.errorRate[3], 0);
   });
 
+  it('keeps buckets on whole multiples of the step, so a past bucket reads the same at the next rebuild', () => {
+    // Two records a second until T+124 s, each with feedback (right for some, wrong for others); then nothing.
+    const predictions = Array.from({ length: 249 }, (_, i) => pred(`r${i}`, T + i * 500, { output: { label: i % 2 }, latency_ms: 1 + (i % 13), confidence: i % 4 === 0 ? 0.5 : 0.9 }));
+    const feedback = feedbackByRequest(predictions.map((p, i): Timed<FeedbackRecord> => ({ t: p.t + 100, record: { ts: '', request_id: p.record.request_id, feature: 'f', label: i % 3 === 0 ? 1 : 0, source: 'review', note: null } })));
+    const at = (end: number) => buildDashboard({ deployment: 'd', start: end - 60_000, end, stepMs: 10_000, predictions, feedback, budgets: {} });
+    const first = at(T + 124_200);
+    const next = at(T + 128_300);
+    for (const d of [first, next]) assert.ok(d.timestamps.every((t) => t % 10_000 === 0), `${d.timestamps.map((t) => (t - T) / 1000).join(', ')} s`);
+    assert.equal(first.timestamps[first.timestamps.length - 1], T + 120_000, 'the last bucket is the one the window ends in');
+    const shared = first.timestamps.filter((t) => next.timestamps.includes(t));
+    assert.ok(shared.length >= 6);
+    const same = (a: typeof first, b: typeof first, pick: (d: typeof first) => readonly (number | null)[], last = true) => {
+      for (const t of shared.slice(0, last ? undefined : -1)) assert.equal(pick(b)[b.timestamps.indexOf(t)], pick(a)[a.timestamps.indexOf(t)], `${(t - T) / 1000} s`);
+    };
+    same(first, next, (d) => d.quality.values);
+    same(first, next, (d) => d.quality.withFeedback);
+    same(first, next, (d) => d.latency.p95);
+    same(first, next, (d) => d.lowConfidenceShare);
+    // Throughput is a rate over the part of a bucket that has passed: the last bucket's changes as it fills.
+    same(first, next, (d) => d.throughput, false);
+    const partial = first.throughput[first.throughput.length - 1] as number;
+    assert.ok(Math.abs(partial - 9 / 4.2) < 1e-9, `${partial} req/s: 9 records over the 4.2 s of the last bucket so far`);
+    assert.equal(first.throughput[first.throughput.length - 2], 2);
+  });
+
   it('decimates a long window by widening the buckets', () => {
     const b = bucketsFor(T, T + 86_400_000, 10_000, 720);
     assert.equal(b.count, 720);

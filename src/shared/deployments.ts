@@ -165,6 +165,14 @@ export interface DashboardDrift {
   note?: string;
 }
 
+/** Figures over a whole dashboard window (DashboardData.windowSummary). */
+export interface WindowFigures {
+  fallbackRate: number | null;
+  lowConfidenceShare: number | null;
+  /** Accuracy (or MAE) of the predictions with feedback, how many they are and their share; the model's and the fallback's apart. */
+  quality: { value: number | null; withFeedback: number; coverage: number | null; model: number | null; fallback: number | null };
+}
+
 export interface DashboardData {
   deployment: string;
   /** Bucket starts, ms since the epoch. */
@@ -186,6 +194,11 @@ export interface DashboardData {
    * `model` and `fallback`: the same of the model's answers and of the fallback's, when the window has feedback on both.
    */
   quality: { metric: 'accuracy' | 'mae'; values: Series; coverage: Series; withFeedback: number[]; model?: Series; fallback?: Series };
+  /**
+   * The whole window's figures (not its latest bucket, which may have just begun): the same counts over every bucket
+   * at once, for what the charts' subtitles say next to the window's totals. Null where there is no data.
+   */
+  windowSummary: WindowFigures;
   /** Per-feature drift over time against the baseline, when a baseline and logged inputs are there. */
   drift?: DashboardDrift;
   /** Why there is no drift, when there is none. */
@@ -253,6 +266,13 @@ function isPredictions(x: unknown, n: number): boolean {
   return false;
 }
 
+function isWindowFigures(x: unknown): x is WindowFigures {
+  const share = (v: unknown): boolean => v === null || isNum(v);
+  if (!isRecord(x) || !share(x.fallbackRate) || !share(x.lowConfidenceShare)) return false;
+  const q = x.quality;
+  return isRecord(q) && share(q.value) && isNum(q.withFeedback) && share(q.coverage) && share(q.model) && share(q.fallback);
+}
+
 /** Checks the whole shape, every series aligned with the timestamps. */
 export function isDashboardData(x: unknown): x is DashboardData {
   if (!isRecord(x) || !isStr(x.deployment) || !isNums(x.timestamps) || !isNum(x.stepMs)) return false;
@@ -263,7 +283,7 @@ export function isDashboardData(x: unknown): x is DashboardData {
     isRecord(l) && isSeries(l.p50, n) && isSeries(l.p95, n) && isSeries(l.p99, n) && opt(l.budgetMs, isNum) && ['metrics', 'prometheus', 'log', 'none'].includes(l.source as string) &&
     isSeries(x.throughput, n) && isSeries(x.errorRate, n) && isSeries(x.fallbackRate, n) && isSeries(x.lowConfidenceShare, n) && isPredictions(x.predictions, n) &&
     isRecord(q) && (q.metric === 'accuracy' || q.metric === 'mae') && isSeries(q.values, n) && isSeries(q.coverage, n) && isNums(q.withFeedback) && q.withFeedback.length === n && opt(q.model, (v) => isSeries(v, n)) && opt(q.fallback, (v) => isSeries(v, n)) &&
-    opt(x.drift, isDashboardDrift) && opt(x.driftNote, isStr) &&
+    isWindowFigures(x.windowSummary) && opt(x.drift, isDashboardDrift) && opt(x.driftNote, isStr) &&
     isRecord(x.budgets) && opt(x.budgets.latency_p95_ms, isNum) && opt(x.budgets.drift_psi, isNum) && opt(x.budgets.fallback_rate, isNum)
   );
 }

@@ -234,7 +234,8 @@ export function mainCharts(view: DashboardView, data: DashboardData): TimeChartS
     ...base,
     id: 'fallback',
     title: 'Fallback and low confidence',
-    subtitle: `fallback ${formatValue('share', latest(data.fallbackRate))}${fbBudget !== undefined ? ` · budget ${formatValue('share', fbBudget)}` : ''} · low confidence ${formatValue('share', latest(data.lowConfidenceShare))}`,
+    // Over the whole window, as the quality chart's figures: the latest bucket may have just begun.
+    subtitle: `fallback ${formatValue('share', data.windowSummary.fallbackRate)}${fbBudget !== undefined ? ` (budget ${formatValue('share', fbBudget)})` : ''} · low confidence ${formatValue('share', data.windowSummary.lowConfidenceShare)} in this window`,
     unit: 'share',
     series: [
       { label: 'fallback rate', values: data.fallbackRate },
@@ -265,13 +266,14 @@ export function mainCharts(view: DashboardView, data: DashboardData): TimeChartS
   charts.push(pred);
 
   const q = data.quality;
-  const withFeedback = q.withFeedback.reduce((a, b) => a + b, 0);
+  // The whole window's quality with the whole window's count (the latest bucket may hold a handful of answers).
+  const w = data.windowSummary.quality;
   const metricUnit: Unit = q.metric === 'accuracy' ? 'share' : 'value';
   const quality: TimeChartSpec = {
     ...base,
     id: 'quality',
     title: q.metric === 'accuracy' ? 'Accuracy from feedback' : 'MAE from feedback',
-    subtitle: `${q.metric === 'accuracy' ? 'accuracy' : 'MAE'} ${formatValue(metricUnit, latest(q.values))}${q.model && q.fallback ? ` (model ${formatValue(metricUnit, latest(q.model))}, fallback ${formatValue(metricUnit, latest(q.fallback))})` : ''} · ${withFeedback.toLocaleString('en-US')} predictions with feedback in this window`,
+    subtitle: `${q.metric === 'accuracy' ? 'accuracy' : 'MAE'} ${formatValue(metricUnit, w.value)}${q.model && q.fallback ? ` (model ${formatValue(metricUnit, w.model)}, fallback ${formatValue(metricUnit, w.fallback)})` : ''} over ${w.withFeedback.toLocaleString('en-US')} predictions with feedback in this window${w.coverage !== null ? ` (${formatValue('share', w.coverage)} of predictions)` : ''}`,
     unit: metricUnit,
     series: [
       // During a rollout the model's answers and the fallback's are shown apart: that comparison is what a raise rests on.

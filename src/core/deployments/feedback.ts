@@ -98,6 +98,16 @@ export function qualityOverTime(
   buckets: { start: number; step: number; count: number },
   metric: QualityMetric,
 ): QualityBucket[] {
+  return qualityOverTimeAndWindow(predictions, feedback, buckets, metric).buckets;
+}
+
+/** qualityOverTime, and the same over all the buckets at once (the window, not the mean of its buckets), in one pass. */
+export function qualityOverTimeAndWindow(
+  predictions: Predictions,
+  feedback: ReadonlyMap<string, Timed<FeedbackRecord>>,
+  buckets: { start: number; step: number; count: number },
+  metric: QualityMetric,
+): { buckets: QualityBucket[]; window: QualityBucket } {
   const store = asStore(predictions);
   const sums = new Float64Array(buckets.count);
   const scored = new Uint32Array(buckets.count);
@@ -123,19 +133,23 @@ export function qualityOverTime(
       modelScored[i] = (modelScored[i] as number) + 1;
     } else fallbackSums[i] = (fallbackSums[i] as number) + s;
   }
-  return Array.from({ length: buckets.count }, (_, i) => {
-    const n = totals[i] as number;
-    const k = scored[i] as number;
-    const km = modelScored[i] as number;
-    return {
-      value: k > 0 ? (sums[i] as number) / k : null,
-      coverage: n > 0 ? k / n : null,
-      predictions: n,
-      withFeedback: k,
-      model: km > 0 ? (modelSums[i] as number) / km : null,
-      fallback: k > km ? (fallbackSums[i] as number) / (k - km) : null,
-    };
+  const bucket = (n: number, k: number, km: number, sum: number, modelSum: number, fallbackSum: number): QualityBucket => ({
+    value: k > 0 ? sum / k : null,
+    coverage: n > 0 ? k / n : null,
+    predictions: n,
+    withFeedback: k,
+    model: km > 0 ? modelSum / km : null,
+    fallback: k > km ? fallbackSum / (k - km) : null,
   });
+  const total = (a: Float64Array | Uint32Array): number => {
+    let t = 0;
+    for (const v of a) t += v;
+    return t;
+  };
+  return {
+    buckets: Array.from({ length: buckets.count }, (_, i) => bucket(totals[i] as number, scored[i] as number, modelScored[i] as number, sums[i] as number, modelSums[i] as number, fallbackSums[i] as number)),
+    window: bucket(total(totals), total(scored), total(modelScored), total(sums), total(modelSums), total(fallbackSums)),
+  };
 }
 
 /** Quality over all the given predictions at once (for the view and `mlship status`). */

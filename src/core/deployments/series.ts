@@ -6,7 +6,7 @@
 import type { DashboardData, DashboardDrift, Series } from '../../shared/deployments';
 import { percentile } from '../stats/latency';
 import { partitionPoint } from '../util/search';
-import { detectMetric, qualityOverTime, type Predictions, type QualityBucket, type QualityMetric } from './feedback';
+import { detectMetric, qualityOverTimeAndWindow, type Predictions, type QualityBucket, type QualityMetric } from './feedback';
 import type { Budgets } from './health';
 import { histogramIncrease, histogramQuantile, sumBuckets, type Bucket } from './prometheus';
 import { asStore, type PredictionStore } from './recordStore';
@@ -211,6 +211,9 @@ export function buildDashboard(input: DashboardInput): DashboardData {
 
   const scrapes = input.scrapes ?? [];
   let covered: Uint8Array | undefined;
+  // Low-confidence counts of the scrapes over the window, for its share when the log has no confidences.
+  let scrapedLow = 0;
+  let scrapedPredictions = 0;
   if (input.prometheus) {
     const m = input.prometheus;
     latency.source = 'prometheus';
@@ -235,7 +238,11 @@ export function buildDashboard(input: DashboardInput): DashboardData {
       const secs = acc.seconds[i] as number;
       throughput[i] = secs > 0 ? (acc.requests[i] as number) / secs : null;
       errorRate[i] = share(acc.errors[i] as number, acc.requests[i] as number);
-      if (acc.hasPredictions[i]) lowShare[i] = share(acc.low[i] as number, acc.predictions[i] as number);
+      if (acc.hasPredictions[i]) {
+        lowShare[i] = share(acc.low[i] as number, acc.predictions[i] as number);
+        scrapedLow += acc.low[i] as number;
+        scrapedPredictions += acc.predictions[i] as number;
+      }
     }
   }
 
@@ -246,12 +253,14 @@ export function buildDashboard(input: DashboardInput): DashboardData {
   for (let k = 0; k < store.length && !logHasLatency; k++) logHasLatency = !Number.isNaN(store.latencyMs(k));
   if (logHasLatency && latency.source === 'none') latency.source = 'log';
   let logBuckets = 0;
+  const windowTally = emptyTally();
   for (let i = 0; i < b.count; i++) {
     const from = perBucket.offsets[i] as number;
     const to = perBucket.offsets[i + 1] as number;
     if (to === from) continue;
     const tally = emptyTally();
     for (let k = from; k < to; k++) tallyStored(tally, store, perBucket.index[k] as number, 1, low);
+    addTally(windowTally, tally);
     fallbackRate[i] = share(tally.fallback, tally.records - tally.flagOff);
     if (tally.withConfidence > 0) lowShare[i] = tally.low / tally.withConfidence;
     if (logHasLatency && (latency.source === 'log' || (latency.source === 'metrics' && !covered?.[i]))) {
@@ -272,7 +281,7 @@ export function buildDashboard(input: DashboardInput): DashboardData {
   if (logBuckets > 0) latency.logBuckets = logBuckets;
 
   const metric = input.metric ?? detectMetric(store);
-  const quality = qualityOverTime(store, input.feedback, b, metric);
+  const { buckets: quality, window: windowQuality } = qualityOverTimeAndWindow(store, input.feedback, b, metric);
 
   const out: DashboardData = {
     deployment: input.deployment,
@@ -285,6 +294,11 @@ export function buildDashboard(input: DashboardInput): DashboardData {
     lowConfidenceShare: lowShare,
     predictions: predictionDistribution(store, perBucket, b.count, metric, input.maxLabels ?? 8),
     quality: { metric, values: quality.map((q) => q.value), coverage: quality.map((q) => q.coverage), withFeedback: quality.map((q) => q.withFeedback), ...byPath(quality) },
+    windowSummary: {
+      fallbackRate: share(windowTally.fallback, windowTally.records - windowTally.flagOff),
+      lowConfidenceShare: windowTally.withConfidence > 0 ? windowTally.low / windowTally.withConfidence : share(scrapedLow, scrapedPredictions),
+      quality: { value: windowQuality.value, withFeedback: windowQuality.withFeedback, coverage: windowQuality.coverage, model: windowQuality.model, fallback: windowQuality.fallback },
+    },
     budgets: { ...input.budgets },
   };
   if (input.drift) out.drift = input.drift;
@@ -398,6 +412,15 @@ export const LOW_CONFIDENCE = 0.6;
 
 export function emptyTally(): RecordTally {
   return { records: 0, flagOff: 0, fallback: 0, withConfidence: 0, low: 0, errors: 0 };
+}
+
+function addTally(into: RecordTally, tally: RecordTally): void {
+  into.records += tally.records;
+  into.flagOff += tally.flagOff;
+  into.fallback += tally.fallback;
+  into.withConfidence += tally.withConfidence;
+  into.low += tally.low;
+  into.errors += tally.errors;
 }
 
 /** Adds one record to a tally (`sign` 1) or takes it out again (-1). */

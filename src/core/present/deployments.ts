@@ -130,8 +130,9 @@ export function dashboardText(s: DeploymentStatus, d: DashboardData): string {
   const p = d.predictions;
   if (p.kind === 'labels') out.push(`- predictions (latest shares): ${p.labels.map((l) => `${l} ${pct(last(p.shares[l] ?? []))}`).join(', ')}`);
   else if (p.kind === 'values') out.push(`- predictions p10 / p50 / p90: ${last(p.p10)?.toFixed(2) ?? '–'} / ${last(p.p50)?.toFixed(2) ?? '–'} / ${last(p.p90)?.toFixed(2) ?? '–'}`);
-  const withFeedback = d.quality.withFeedback.reduce((a, b) => a + b, 0);
-  out.push(`- ${d.quality.metric === 'accuracy' ? 'accuracy' : 'MAE'} from feedback: ${last(d.quality.values)?.toFixed(3) ?? '–'} (${withFeedback} predictions with feedback; latest coverage ${pct(last(d.quality.coverage))})`);
+  // The window's quality with the window's count and coverage, not the latest bucket's value beside the window's count.
+  const q = d.windowSummary.quality;
+  out.push(`- ${d.quality.metric === 'accuracy' ? 'accuracy' : 'MAE'} from feedback: ${q.value?.toFixed(3) ?? '–'} (${q.withFeedback} predictions with feedback in the window; coverage ${pct(q.coverage)})`);
   if (d.drift) out.push(...driftLines(d.drift));
   else out.push(`- drift: ${d.driftNote ?? s.driftNote ?? 'not available'}`);
   out.push('', 'This summary updates after every poll while it is open.', '');

@@ -51,6 +51,11 @@ describe('deployment presentation', () => {
     assert.match(none, /^# prod\n\nHealthy — /);
     assert.match(none, /latency p50 \/ p95 \/ p99: – \/ – \/ – \(budget 50\.0 ms\); p95 range no data over 0 points/);
     assert.match(none, /accuracy from feedback: – \(0 predictions with feedback/);
+    // The window's accuracy beside the window's count: 3 of 4 right over the minute, the latest bucket's one answer wrong.
+    const pred = (id: string, t: number, label: number) => ({ t, record: { ts: new Date(t).toISOString(), feature: 'f', model: 'm', model_version: '1', request_id: id, input_hash: '', output: { label }, confidence: 0.9, path: 'model' as const, reason: null, latency_ms: 5, variant: null } });
+    const predictions = [pred('a', 1000, 1), pred('b', 11_000, 1), pred('c', 21_000, 1), pred('d', 55_000, 0)];
+    const feedback = new Map(predictions.map((p) => [p.record.request_id, { t: 56_000, record: { ts: '', request_id: p.record.request_id, feature: 'f', label: 1, source: 'review' as const, note: null } }]));
+    assert.match(dashboardText(status({ name: 'prod' }), buildDashboard({ ...base, predictions, feedback })), /accuracy from feedback: 0\.750 \(4 predictions with feedback in the window; coverage 100 %\)/);
     assert.match(none, /- drift: no baseline: set baseline: on the deployment/);
     const text = dashboardText(
       status({ name: 'prod', p95Ms: 10 }),

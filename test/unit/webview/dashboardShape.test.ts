@@ -18,6 +18,8 @@ import type { DashboardData, DeploymentStatus, FeatureDriftSeries } from '../../
 import { allCsv, budgetsLine, chartCsv, decimate, driftCharts, exportName, formatTick, formatTime, formatValue, headerCards, isolatedRadii, layoutOf, mainCharts, roundTicks, sentences, tableOf, tickStep, topFeatures } from '../../../webview/dashboard/shape';
 import { SAMPLES } from '../formats/helpers';
 
+const latestOf = (values: readonly (number | null)[]): number | null => values.filter((v) => v !== null).pop() ?? null;
+
 const T = Date.parse('2026-01-05T10:00:00Z');
 
 const pred = (id: string, t: number, over: Partial<PredictionRecord> = {}): Timed<PredictionRecord> => ({
@@ -118,6 +120,21 @@ describe('dashboard charts from DashboardData', () => {
     assert.match(shown, /^No prediction log is configured, so there are no inputs to compare with the baseline\. Give the deployment a prediction log \(predictions: /);
     await m.close();
     assert.equal(sentences('no baseline to compare with', 'Done.', 'Really?', ' '), 'No baseline to compare with. Done. Really?');
+  });
+
+  test('the quality and fallback subtitles give the whole window, not its latest bucket beside the window\'s count', () => {
+    // Two whole buckets (4 right; 2 of 4 right), then the bucket the window ends in, 1 s old: one fallback answer, wrong.
+    const predictions = [
+      ...[0, 1, 2, 3].map((i) => pred(`a${i}`, T + i * 1000, { output: { label: 1 } })),
+      ...[0, 1, 2, 3].map((i) => pred(`b${i}`, T + 10_000 + i * 1000, { output: { label: i % 2 } })),
+      pred('c0', T + 20_200, { path: 'fallback', reason: 'timeout', output: { label: 0 }, confidence: null }),
+    ];
+    const fb = (id: string) => [id, { t: T + 20_500, record: { ts: '', request_id: id, feature: 'f', label: 1, source: 'review' as const, note: null } }] as const;
+    const data = buildDashboard({ deployment: 'd', start: T + 21_000 - 900_000, end: T + 21_000, stepMs: 10_000, predictions, feedback: new Map(predictions.map((p) => fb(p.record.request_id))), budgets: { fallback_rate: 0.05 } });
+    assert.equal(latestOf(data.quality.values), 0, 'the latest bucket alone reads 0 %');
+    const charts = mainCharts(viewOf(data), data);
+    assert.equal(charts.find((c) => c.id === 'quality')?.subtitle, 'accuracy 67 % (model 75 %, fallback 0 %) over 9 predictions with feedback in this window (100 % of predictions)');
+    assert.equal(charts.find((c) => c.id === 'fallback')?.subtitle, 'fallback 11 % (budget 5.0 %) · low confidence 0 % in this window');
   });
 
   test('during a rollout, quality from feedback shows the model and the fallback apart', () => {

@@ -186,11 +186,16 @@ function windowOf(data: DashboardData): { start: number; end: number } {
   return { start, end: last + data.stepMs };
 }
 
-/** What an empty traffic chart says: replay needs an endpoint; without one, predictions arrive only as the feature logs them. */
-const noTrafficText = (s: DashboardView['sources']): string =>
-  s.inference
-    ? 'No requests in this window yet. Send traffic (Replay Snapshot Traffic on the deployment) or pick a longer window.'
-    : 'No predictions logged in this window yet. They appear as the feature writes its prediction log; or pick a longer window.';
+/**
+ * What an empty traffic chart says: replay needs an endpoint that answers; without one, predictions arrive only as the
+ * feature logs them.
+ */
+const noTrafficText = (view: DashboardView): string =>
+  view.status.state === 'unreachable'
+    ? sentences(`No requests in this window: ${view.name} is unreachable (${view.status.reason})`, 'Traffic shows once it answers again; check that it is up and its URL in mlship.yaml')
+    : view.sources.inference
+      ? 'No requests in this window yet. Send traffic (Replay Snapshot Traffic on the deployment) or pick a longer window.'
+      : 'No predictions logged in this window yet. They appear as the feature writes its prediction log; or pick a longer window.';
 
 /** The time-series charts of traffic and quality, in the order the page shows them. */
 export function mainCharts(view: DashboardView, data: DashboardData): TimeChartSpec[] {
@@ -199,7 +204,7 @@ export function mainCharts(view: DashboardView, data: DashboardData): TimeChartS
   const base = { xs, start, end };
   const s = view.sources;
   const noSource = !s.metrics && !s.predictions && !s.inference;
-  const noTraffic = noTrafficText(s);
+  const noTraffic = noTrafficText(view);
   const charts: TimeChartSpec[] = [];
 
   const budgetMs = data.latency.budgetMs ?? data.budgets.latency_p95_ms;
@@ -290,11 +295,14 @@ export function mainCharts(view: DashboardView, data: DashboardData): TimeChartS
     ...(q.metric === 'accuracy' ? { yMax: 1 } : {}),
   };
   if (isEmpty(q.values)) {
-    quality.empty = s.inference
-      ? 'No feedback yet. Post outcomes to POST /v2/models/<model>/feedback ({"request_id": …, "label": …}), or replay a snapshot with feedback from its label column.'
-      : s.feedback
-        ? 'No feedback yet. It appears as outcomes are recorded in the feedback log (the scaffolded feature\'s record_feedback / recordFeedback writes them).'
-        : 'No feedback source: add feedback: { jsonl: logs/<name>-feedback.jsonl } to the deployment in mlship.yaml.';
+    quality.empty =
+      view.status.state === 'unreachable' && s.inference
+        ? noTraffic
+        : s.inference
+          ? 'No feedback yet. Post outcomes to POST /v2/models/<model>/feedback ({"request_id": …, "label": …}), or replay a snapshot with feedback from its label column.'
+          : s.feedback
+            ? 'No feedback yet. It appears as outcomes are recorded in the feedback log (the scaffolded feature\'s record_feedback / recordFeedback writes them).'
+            : 'No feedback source: add feedback: { jsonl: logs/<name>-feedback.jsonl } to the deployment in mlship.yaml.';
   }
   charts.push(quality);
   return charts;
@@ -404,6 +412,8 @@ function formatPercent(p: number): string {
 
 /** The budgets line of the header: "budgets: p95 50 ms · drift PSI 0.2 · fallback 5 %". */
 export function budgetsLine(data: DashboardData | undefined, view: DashboardView): string {
+  // A stopped or removed deployment is not watched: its budgets are not checked, whatever mlship.yaml sets.
+  if (view.gone) return view.deploymentId.startsWith('local:') ? 'Stopped: budgets are not checked while the local deployment is not running.' : 'Not watched: budgets are not checked.';
   const b = data?.budgets ?? Object.fromEntries(view.status.checks.filter((c) => c.limit !== undefined).map((c) => [c.budget, c.limit]));
   const parts = [
     b.latency_p95_ms !== undefined ? `p95 ${formatValue('ms', b.latency_p95_ms)}` : undefined,

@@ -137,6 +137,24 @@ describe('dashboard charts from DashboardData', () => {
     assert.equal(charts.find((c) => c.id === 'fallback')?.subtitle, 'fallback 11 % (budget 5.0 %) · low confidence 0 % in this window');
   });
 
+  test('an unreachable deployment\'s empty charts say it is unreachable, not to send traffic', () => {
+    const data = buildDashboard({ deployment: 'd', start: T, end: T + 30_000, stepMs: 10_000, predictions: [], feedback: new Map(), budgets: {} });
+    const down = viewOf(data, { status: status({ state: 'unreachable', reason: 'connection refused at http://127.0.0.1:8081' }) });
+    const charts = mainCharts(down, data);
+    for (const id of ['latency', 'throughput', 'quality']) {
+      const empty = charts.find((c) => c.id === id)?.empty ?? '';
+      assert.match(empty, /^No requests in this window: credit-risk-prod is unreachable \(connection refused at http:\/\/127\.0\.0\.1:8081\)\. Traffic shows once it answers again/, id);
+      assert.doesNotMatch(empty, /Replay|replay|Send traffic/, id);
+    }
+  });
+
+  test('a stopped local deployment\'s budgets line says it is stopped, not that no budgets are set', () => {
+    const gone = viewOf(undefined, { deploymentId: 'local:4242', status: status({ state: 'unknown', checks: [] }), gone: 'This local deployment is no longer running.' });
+    assert.equal(budgetsLine(undefined, gone), 'Stopped: budgets are not checked while the local deployment is not running.');
+    assert.equal(budgetsLine(undefined, { ...gone, deploymentId: 'root|credit-risk-prod' }), 'Not watched: budgets are not checked.');
+    assert.match(budgetsLine(undefined, viewOf(undefined, { status: status({ checks: [] }) })), /^No budgets set/);
+  });
+
   test('during a rollout, quality from feedback shows the model and the fallback apart', () => {
     // Two model answers (one right) and two fallback answers with the flag off (both wrong), all with feedback.
     const predictions = [

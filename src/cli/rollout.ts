@@ -21,6 +21,7 @@ import {
 import {
   budgetsOf,
   decideRollout,
+  DEFAULT_VERDICT_MAX_AGE_MS,
   healthFromStatus,
   parseHealthVerdict,
   rolloutLogLine,
@@ -48,7 +49,10 @@ Options:
   --flags FILE          the flag file (default: flags: in mlship.yaml, else ${DEFAULT_FLAG_FILE})
   --config FILE         the mlship.yaml to read (default: ./mlship.yaml when present)
   --health FILE         a health verdict (JSON, below) instead of polling the linked deployment; budgets it leaves
-                        out come from the deployment of that name in mlship.yaml
+                        out come from the deployment of that name in mlship.yaml. A raise is refused when the verdict
+                        is for another deployment than the flag's (flag: in mlship.yaml), does not say when it was
+                        measured, or is older than --max-age
+  --max-age MINUTES     the oldest health verdict used (default: ${DEFAULT_VERDICT_MAX_AGE_MS / 60_000})
   --require-healthy     refuse to raise unless a health verdict shows every budgeted metric measured and within budget
   --override "WHY"      raise despite the guard; recorded with who (--by) and when in the rollout log
   --by NAME             who makes the change (default: the OS user)
@@ -61,7 +65,8 @@ Health verdict: {"deployment": "credit-risk-prod", "measuredAt": "2026-05-01T12:
                  "budgets": {"latency_p95_ms": 50, "drift_psi": 0.2, "fallback_rate": 0.05}}
 
 Every change is appended to rollout-log.jsonl next to the flag file.
-Exit codes: 0 changed (or nothing to change); 1 refused by the guard; 2 usage, flag-file or health-file error.
+Exit codes: 0 changed (or nothing to change); 1 refused by the guard (a breach, or a verdict of another deployment,
+undated or too old); 2 usage, flag-file or health-file error.
 `;
 
 /** A problem with the command's inputs: printed as is, exit 2. */
@@ -108,7 +113,7 @@ function posix(p: string): string {
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseOptions(args, { values: ['--flags', '--config', '--health', '--override', '--by'], flags: ['--require-healthy', '--create', '--dry-run'] });
+  const parsed = parseOptions(args, { values: ['--flags', '--config', '--health', '--max-age', '--override', '--by'], flags: ['--require-healthy', '--create', '--dry-run'] });
   const [flagKey, targetArg, ...extra] = parsed.positionals;
   if (!flagKey) throw new UsageError('name the flag: mlship rollout <flag> [<percent>|off|on].');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}".`);
@@ -116,6 +121,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const override = parsed.values.get('--override');
   if (override !== undefined && override.trim().length < 3) throw new UsageError('--override needs a reason, e.g. --override "p95 spike is a known cold start; approved by on-call".');
   if (parsed.flags.has('--create') && target?.kind !== 'percent') throw new UsageError('--create needs the percentage to create the flag at.');
+  const maxAgeArg = parsed.values.get('--max-age');
+  const maxAgeMinutes = maxAgeArg === undefined ? DEFAULT_VERDICT_MAX_AGE_MS / 60_000 : Number(maxAgeArg.trim());
+  if (maxAgeArg !== undefined && (maxAgeArg.trim() === '' || !(maxAgeMinutes > 0) || !Number.isFinite(maxAgeMinutes))) {
+    throw new UsageError(`--max-age is the oldest health verdict used, in minutes: a number above 0, e.g. 15 (got "${maxAgeArg}").`);
+  }
 
   try {
     const manifest = await loadManifest(io, parsed.values.get('--config'));
@@ -142,6 +152,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
 
+    // The deployment mlship.yaml links to this flag (`flag:`): its health gates a raise.
+    const linked = manifest?.deployments?.find((d) => d.flag === flagKey);
     let health: DeploymentHealth | undefined;
     const healthArg = parsed.values.get('--health');
     if (healthArg) {
@@ -149,16 +161,18 @@ async function run(args: string[], io: CliIo): Promise<number> {
       const text = await readText(healthPath, 'the health verdict');
       const healthFile = posix(relative(io.cwd, healthPath));
       try {
-        // Budgets the verdict leaves out come from the deployment of the same name in mlship.yaml.
+        // Budgets the verdict leaves out come from the deployment it names in mlship.yaml (else the linked one); a
+        // verdict that names none is taken as the linked deployment's. Whether it is that deployment's, and recent
+        // enough, is the guard's to check.
         const name = parseHealthVerdict(text, healthFile).deployment;
-        const linked = manifest?.deployments?.find((d) => d.name === name);
-        health = parseHealthVerdict(text, healthFile, linked ? budgetsOf(linked) : {});
+        const named = name === undefined ? linked : manifest?.deployments?.find((d) => d.name === name);
+        health = parseHealthVerdict(text, healthFile, named ? budgetsOf(named) : {});
+        if (health.deployment === undefined && linked) health.deployment = linked.name;
       } catch (err) {
         throw new InputError(err instanceof Error ? err.message : String(err));
       }
     } else if (target.kind !== 'kill') {
-      // The deployment mlship.yaml links to this flag (`flag:`), polled once as `mlship status` does.
-      const linked = manifest?.deployments?.find((d) => d.flag === flagKey);
+      // Polled once, as `mlship status` does.
       if (linked) {
         const root = dirname(resolve(io.cwd, parsed.values.get('--config') ?? MANIFEST_FILE));
         const [status] = await pollDeployments([linked], manifest, root, io);
@@ -191,10 +205,14 @@ async function run(args: string[], io: CliIo): Promise<number> {
       ...(health ? { health } : {}),
       requireHealthy: parsed.flags.has('--require-healthy'),
       ...(overrideRecord ? { override: overrideRecord } : {}),
+      ...(linked ? { linkedDeployment: linked.name } : {}),
+      maxVerdictAgeMs: maxAgeMinutes * 60_000,
     });
     if (!decision.allowed) {
       io.stderr(`mlship rollout: ${flagKey}: ${decision.message}\n`);
-      const hint = health ? 'Re-run with --override "WHY" to raise anyway' : 'Link the deployment to the flag (flag: in mlship.yaml) or pass its health with --health FILE, or re-run with --override "WHY" to raise anyway';
+      const hint = decision.verdictProblem
+        ? `Pass a recent verdict of ${linked ? `deployment "${linked.name}"` : 'the flag\'s deployment'} with --health${linked ? ', or leave --health out to poll it' : ''}, or re-run with --override "WHY" to raise anyway`
+        : health ? 'Re-run with --override "WHY" to raise anyway' : 'Link the deployment to the flag (flag: in mlship.yaml) or pass its health with --health FILE, or re-run with --override "WHY" to raise anyway';
       io.stderr(`Nothing was written. ${hint} (an override is recorded in the rollout log).\n`);
       return 1;
     }

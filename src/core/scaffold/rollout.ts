@@ -29,7 +29,17 @@ export interface DeploymentHealth {
   metrics: Partial<Record<HealthMetric, number | null>>;
   /** Budgets; a metric without one is not checked. */
   budgets: Partial<Record<HealthMetric, number>>;
+  /**
+   * 'verdict' when read from a health verdict file (`--health`, `.mlship/health/<deployment>.json`): the guard then
+   * checks when it was measured. A live poll's status needs no such check.
+   */
+  source?: 'live' | 'verdict';
 }
+
+/** The oldest health verdict the guard uses by default: 15 minutes. */
+export const DEFAULT_VERDICT_MAX_AGE_MS = 15 * 60_000;
+/** A verdict dated further ahead than this is refused as from the future (clocks a little apart are tolerated). */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 export interface Breach {
   metric: HealthMetric;
@@ -55,6 +65,12 @@ export interface GuardInput {
   /** Refuse to raise unless every budgeted metric is measured and within budget. */
   requireHealthy?: boolean;
   override?: RolloutOverride;
+  /** The deployment whose `flag:` in mlship.yaml is this flag: health of another deployment refuses a raise. */
+  linkedDeployment?: string;
+  /** The time a verdict's age is measured from (ms since the epoch; default: now). */
+  now?: number;
+  /** The oldest verdict used (default DEFAULT_VERDICT_MAX_AGE_MS); an older one refuses a raise. */
+  maxVerdictAgeMs?: number;
 }
 
 export interface GuardDecision {
@@ -68,6 +84,8 @@ export interface GuardDecision {
   unknown: HealthMetric[];
   /** True when the override is what let the change through. */
   overridden: boolean;
+  /** Why the health cannot be used for this flag (another deployment's, stale, undated), when that refused a raise. */
+  verdictProblem?: VerdictProblem;
   /** One sentence for people: why it is allowed or refused, and what to do. */
   message: string;
 }
@@ -102,7 +120,7 @@ export function healthFromStatus(status: DeploymentStatus): DeploymentHealth | u
     metrics[c.budget] = c.value;
     if (c.limit !== undefined) budgets[c.budget] = c.limit;
   }
-  return { deployment: status.name, measuredAt: status.checkedAt, metrics, budgets };
+  return { deployment: status.name, measuredAt: status.checkedAt, metrics, budgets, source: 'live' };
 }
 
 /** What is wrong with an override, or undefined when it is complete. */
@@ -132,6 +150,50 @@ function assess(health: DeploymentHealth): { breaches: Breach[]; unknown: Health
   return { breaches, unknown };
 }
 
+/** An age for people: `40 s`, `12 min`, `5 h`, `3 days`, `6 years`. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 120) return `${min} min`;
+  const h = Math.round(min / 60);
+  if (h < 48) return `${h} h`;
+  const days = Math.round(h / 24);
+  if (days < 730) return `${days} days`;
+  return `${Math.floor(days / 365.25)} years`;
+}
+
+export interface VerdictCheck {
+  flagKey: string;
+  linkedDeployment?: string;
+  now: number;
+  maxAgeMs: number;
+}
+
+/** Why a health cannot gate a flag: another deployment's, or (a verdict file) undated, too old or dated ahead. */
+export interface VerdictProblem {
+  kind: 'other-deployment' | 'undated' | 'stale' | 'future';
+  /** A clause for people, e.g. `the health verdict is 7 years old (measured …); the oldest used is 15 min`. */
+  message: string;
+}
+
+/**
+ * Why a health cannot gate this flag, or undefined when it can: it is another deployment's than the one linked to the
+ * flag, or (a verdict file) it does not say when it was measured, is older than the maximum age, or is dated ahead.
+ */
+export function verdictProblem(health: DeploymentHealth, check: VerdictCheck): VerdictProblem | undefined {
+  const what = health.source === 'verdict' ? 'the health verdict' : 'the health';
+  if (check.linkedDeployment !== undefined && health.deployment !== undefined && health.deployment !== check.linkedDeployment) {
+    return { kind: 'other-deployment', message: `${what} is for deployment "${health.deployment}", but ${check.flagKey} is linked to deployment "${check.linkedDeployment}" (flag: in mlship.yaml)` };
+  }
+  if (health.source !== 'verdict') return undefined;
+  if (health.measuredAt === undefined) return { kind: 'undated', message: 'the health verdict does not say when it was measured ("measuredAt")' };
+  const age = check.now - Date.parse(health.measuredAt);
+  if (age > check.maxAgeMs) return { kind: 'stale', message: `the health verdict is ${formatAge(age)} old (measured ${health.measuredAt}); the oldest used is ${formatAge(check.maxAgeMs)}` };
+  if (age < -FUTURE_TOLERANCE_MS) return { kind: 'future', message: `the health verdict is dated ${formatAge(-age)} ahead (measured ${health.measuredAt}); check the clock that wrote it` };
+  return undefined;
+}
+
 /** Whether a change of a rollout flag may go ahead. */
 export function decideRollout(input: GuardInput): GuardDecision {
   const from = input.current.effectivePercent;
@@ -145,21 +207,33 @@ export function decideRollout(input: GuardInput): GuardDecision {
   }
   const who = input.health?.deployment ? `deployment "${input.health.deployment}"` : 'the linked deployment';
   const change = `${formatPercent(from)} → ${formatPercent(to)}`;
+  const now = input.now ?? Date.now();
+  const maxAgeMs = input.maxVerdictAgeMs ?? DEFAULT_VERDICT_MAX_AGE_MS;
+  const problem = input.health
+    ? verdictProblem(input.health, { flagKey: input.current.flagKey, ...(input.linkedDeployment !== undefined ? { linkedDeployment: input.linkedDeployment } : {}), now, maxAgeMs })
+    : undefined;
   let refusal: string | undefined;
   let advice = 'Provide the deployment\'s health, or override with a reason (it is recorded).';
   if (breaches.length > 0) advice = 'Lower it, fix the deployment, or override with a reason (it is recorded).';
-  if (breaches.length > 0) refusal = `${who} breaches its budget: ${breaches.map(formatBreach).join('; ')}`;
+  if (problem) {
+    const of = input.linkedDeployment ?? input.health?.deployment;
+    advice = `Measure ${of ? `deployment "${of}"` : 'the linked deployment'} again (a verdict of the last ${formatAge(maxAgeMs)}), or override with a reason (it is recorded).`;
+  }
+  if (problem) refusal = problem.message;
+  else if (breaches.length > 0) refusal = `${who} breaches its budget: ${breaches.map(formatBreach).join('; ')}`;
   else if (input.requireHealthy && !input.health) refusal = 'no health verdict is known for the linked deployment (health is required)';
   else if (input.requireHealthy && unknown.length > 0) refusal = `${who} has no measurement of ${unknown.map((m) => METRIC_LABEL[m]).join(', ')} (health is required)`;
   else if (input.requireHealthy && input.health && Object.keys(input.health.budgets).length === 0) refusal = `${who} has no budgets to check (health is required)`;
   if (!refusal) {
-    const note = input.health ? `${who} is within its budgets` : 'health was not checked';
+    const measured = input.health?.source === 'verdict' && input.health.measuredAt !== undefined ? ` (verdict measured ${formatAge(now - Date.parse(input.health.measuredAt))} ago)` : '';
+    const note = input.health ? `${who} is within its budgets${measured}` : 'health was not checked';
     return { ...base, allowed: true, message: `Raising ${change} is allowed: ${note}.` };
   }
+  const noted = problem ? { verdictProblem: problem } : {};
   if (input.override && !overrideProblem(input.override)) {
-    return { ...base, allowed: true, overridden: true, message: `Raising ${change} despite: ${refusal}. Overridden by ${input.override.by}: ${input.override.reason}` };
+    return { ...base, ...noted, allowed: true, overridden: true, message: `Raising ${change} despite: ${refusal}. Overridden by ${input.override.by}: ${input.override.reason}` };
   }
-  return { ...base, allowed: false, message: `Raising ${change} is refused: ${refusal}. ${advice}` };
+  return { ...base, ...noted, allowed: false, message: `Raising ${change} is refused: ${refusal}. ${advice}` };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -168,7 +242,8 @@ export function decideRollout(input: GuardInput): GuardDecision {
 /**
  * Reads a health verdict: {"deployment": "…", "measuredAt": "…", "metrics": {"latency_p95_ms": 42, "drift_psi": 0.05,
  * "fallback_rate": 0.01}, "budgets": {…}}. Budgets missing from the file come from `fallbackBudgets` (mlship.yaml).
- * Throws an Error naming the file and what is wrong.
+ * Throws an Error naming the file and what is wrong. Whether it is the right deployment's and recent enough is the
+ * guard's question (`verdictProblem`): a refusal, not a broken file.
  */
 export function parseHealthVerdict(text: string, file: string, fallbackBudgets: Partial<Record<HealthMetric, number>> = {}): DeploymentHealth {
   let value: unknown;
@@ -197,7 +272,7 @@ export function parseHealthVerdict(text: string, file: string, fallbackBudgets: 
   };
   const metrics = numbers('metrics', true);
   const budgets = { ...fallbackBudgets, ...(numbers('budgets', false) as Partial<Record<HealthMetric, number>>) };
-  const health: DeploymentHealth = { metrics, budgets };
+  const health: DeploymentHealth = { metrics, budgets, source: 'verdict' };
   if (v['deployment'] !== undefined) {
     if (typeof v['deployment'] !== 'string') fail('"deployment" must be a string.');
     health.deployment = v['deployment'] as string;

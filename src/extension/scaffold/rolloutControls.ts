@@ -7,8 +7,10 @@ import { appendFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
 import { describeRollout, FlagFileError, flagLenses, formatPercent, readRollout, setKillSwitch, setRolloutPercent, type FlagFileChange, type RolloutState } from '../../core/scaffold/flagFile';
+import type { DeploymentConfig } from '../../core/config/manifest';
 import {
   decideRollout,
+  DEFAULT_VERDICT_MAX_AGE_MS,
   formatBreach,
   overrideProblem,
   rolloutLogLine,
@@ -25,12 +27,20 @@ import { flagFileOf, folderRelative, isFlagFile, linkedDeployment } from './work
 
 export const ROLLOUT_STEPS = [5, 25, 50, 100] as const;
 
+/** The oldest health verdict file the guard uses (`mlship.rollout.verdictMaxAgeMinutes`). */
+function verdictMaxAgeMs(folder: vscode.WorkspaceFolder): number {
+  const minutes = vscode.workspace.getConfiguration('mlship', folder.uri).get<number>('rollout.verdictMaxAgeMinutes');
+  return typeof minutes === 'number' && minutes > 0 ? minutes * 60_000 : DEFAULT_VERDICT_MAX_AGE_MS;
+}
+
 /** One line about a deployment's health for a lens or a message. */
-export function healthLabel(name: string | undefined, health: DeploymentHealth | undefined): string {
+export function healthLabel(name: string | undefined, health: DeploymentHealth | undefined, maxVerdictAgeMs = DEFAULT_VERDICT_MAX_AGE_MS): string {
   if (!name) return 'no linked deployment';
   if (!health) return `${name}: health unknown`;
   const current: RolloutState = { flagKey: '', state: 'ENABLED', percent: 0, effectivePercent: 0, killSwitch: false };
-  const d = decideRollout({ current, target: { kind: 'percent', percent: 100 }, health });
+  const d = decideRollout({ current, target: { kind: 'percent', percent: 100 }, health, linkedDeployment: name, maxVerdictAgeMs });
+  if (d.verdictProblem?.kind === 'other-deployment') return `${name}: health verdict is ${health.deployment ?? 'another deployment'}'s`;
+  if (d.verdictProblem) return `${name}: health verdict ${d.verdictProblem.kind === 'stale' ? 'too old' : d.verdictProblem.kind === 'undated' ? 'undated' : 'dated ahead'}`;
   if (d.breaches.length > 0) return `${name}: breaching (${d.breaches.map(formatBreach).join('; ')})`;
   if (d.unknown.length > 0 && d.unknown.length === Object.keys(health.budgets).length) return `${name}: health unknown`;
   return `${name}: healthy`;
@@ -72,7 +82,8 @@ export class RolloutControls implements vscode.CodeLensProvider, vscode.Disposab
       const deployment = folder ? await linkedDeployment(folder, lens.flagKey) : undefined;
       const health = folder && deployment ? await this.healthSource.health(folder, deployment) : undefined;
       const args = [document.uri, lens.flagKey];
-      lenses.push(new vscode.CodeLens(range, { title: `$(rocket) ${lens.title} · ${healthLabel(deployment?.name, health)}`, command: 'mlship.setRolloutPercentage', arguments: args, tooltip: 'Set Rollout Percentage' }));
+      const label = healthLabel(deployment?.name, health, folder ? verdictMaxAgeMs(folder) : DEFAULT_VERDICT_MAX_AGE_MS);
+      lenses.push(new vscode.CodeLens(range, { title: `$(rocket) ${lens.title} · ${label}`, command: 'mlship.setRolloutPercentage', arguments: args, tooltip: 'Set Rollout Percentage' }));
       lenses.push(
         new vscode.CodeLens(range, lens.rollout.killSwitch
           ? { title: '$(debug-start) Release Kill Switch', command: 'mlship.killSwitch', arguments: args, tooltip: `Serve ${formatPercent(lens.rollout.percent)} again (guarded like a raise)` }
@@ -115,9 +126,11 @@ export class RolloutControls implements vscode.CodeLensProvider, vscode.Disposab
     return { folder, document, file, flagKey: key };
   }
 
-  private async healthOf(t: FlagTarget): Promise<DeploymentHealth | undefined> {
+  private async healthOf(t: FlagTarget): Promise<{ deployment?: DeploymentConfig; health?: DeploymentHealth }> {
     const deployment = await linkedDeployment(t.folder, t.flagKey);
-    return deployment ? this.healthSource.health(t.folder, deployment) : undefined;
+    if (!deployment) return {};
+    const health = await this.healthSource.health(t.folder, deployment);
+    return health ? { deployment, health } : { deployment };
   }
 
   async setPercentage(uri?: vscode.Uri, flagKey?: string): Promise<void> {
@@ -179,10 +192,12 @@ export class RolloutControls implements vscode.CodeLensProvider, vscode.Disposab
 
   /** Guards, applies and records one change of a flag. */
   private async change(t: FlagTarget, current: RolloutState, target: RolloutTarget, action: 'set' | 'kill' | 'release'): Promise<void> {
-    const health = await this.healthOf(t);
+    const { deployment, health } = await this.healthOf(t);
     const by = userInfo().username || 'unknown';
     let override: RolloutOverride | undefined;
-    let decision: GuardDecision = decideRollout({ current, target, ...(health ? { health } : {}) });
+    // A verdict file of another deployment, undated or older than the setting refuses a raise, as in `mlship rollout`.
+    const guard = { current, target, ...(health ? { health } : {}), ...(deployment ? { linkedDeployment: deployment.name } : {}), maxVerdictAgeMs: verdictMaxAgeMs(t.folder) };
+    let decision: GuardDecision = decideRollout(guard);
     if (!decision.allowed) {
       const choice = await vscode.window.showWarningMessage(decision.message, { modal: true, detail: 'An override is recorded in the rollout log with who, when and why.' }, 'Override…');
       if (choice !== 'Override…') return;
@@ -195,7 +210,7 @@ export class RolloutControls implements vscode.CodeLensProvider, vscode.Disposab
       });
       if (reason === undefined) return;
       override = { by, at: new Date().toISOString(), reason: reason.trim() };
-      decision = decideRollout({ current, target, ...(health ? { health } : {}), override });
+      decision = decideRollout({ ...guard, override });
       if (!decision.allowed) return;
     }
     if (t.document.isDirty) throw new Error(`${t.file} has unsaved changes: save or revert them first, then change the rollout.`);

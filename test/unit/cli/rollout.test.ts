@@ -42,8 +42,9 @@ describe('mlship rollout', () => {
 
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'mlship-rollout-'));
-    await writeFile(join(root, 'breach.json'), JSON.stringify({ deployment: 'credit-risk-prod', measuredAt: '2026-05-01T12:00:00Z', metrics: { latency_p95_ms: 72, drift_psi: 0.05, fallback_rate: 0.01 } }));
-    await writeFile(join(root, 'healthy.json'), JSON.stringify({ deployment: 'credit-risk-prod', metrics: { latency_p95_ms: 30, drift_psi: 0.05, fallback_rate: 0.01 } }));
+    const measuredAt = new Date().toISOString();
+    await writeFile(join(root, 'breach.json'), JSON.stringify({ deployment: 'credit-risk-prod', measuredAt, metrics: { latency_p95_ms: 72, drift_psi: 0.05, fallback_rate: 0.01 } }));
+    await writeFile(join(root, 'healthy.json'), JSON.stringify({ deployment: 'credit-risk-prod', measuredAt, metrics: { latency_p95_ms: 30, drift_psi: 0.05, fallback_rate: 0.01 } }));
     await writeFile(
       join(root, 'mlship.yaml'),
       'version: 1\ndeployments:\n  - name: credit-risk-prod\n    budgets: { latency_p95_ms: 50, drift_psi: 0.2, fallback_rate: 0.05 }\n',
@@ -72,7 +73,7 @@ describe('mlship rollout', () => {
     const r = await run(root, 'credit-risk-model', '25', '--health', 'healthy.json', '--require-healthy', '--by', 'alice');
     assert.equal(r.code, 0, r.err);
     assert.equal(
-      r.out.split('Recorded')[0],
+      r.out.split('Recorded')[0]?.replace(/measured \d+ s ago/, 'measured 0 s ago'),
       `--- a/flags/flags.flagd.json
 +++ b/flags/flags.flagd.json
 @@ -10,8 +10,8 @@
@@ -86,11 +87,13 @@ describe('mlship rollout', () => {
          ]
        }
      }
-credit-risk-model: 5 % on → 25 % on. Raising 5 % → 25 % is allowed: deployment "credit-risk-prod" is within its budgets.
+credit-risk-model: 5 % on → 25 % on. Raising 5 % → 25 % is allowed: deployment "credit-risk-prod" is within its budgets (verdict measured 0 s ago).
 `,
     );
     const last = (await logRecords()).at(-1);
-    assert.deepEqual(last?.['health'], { deployment: 'credit-risk-prod', metrics: { latency_p95_ms: 30, drift_psi: 0.05, fallback_rate: 0.01 }, budgets: { latency_p95_ms: 50, drift_psi: 0.2, fallback_rate: 0.05 }, breaches: [] });
+    const health = last?.['health'] as Record<string, unknown>;
+    assert.match(String(health['measuredAt']), /^\d{4}-\d{2}-\d{2}T/);
+    assert.deepEqual({ ...health, measuredAt: undefined }, { measuredAt: undefined, deployment: 'credit-risk-prod', metrics: { latency_p95_ms: 30, drift_psi: 0.05, fallback_rate: 0.01 }, budgets: { latency_p95_ms: 50, drift_psi: 0.2, fallback_rate: 0.05 }, breaches: [] });
   });
 
   test('a breaching deployment refuses the raise: exit 1, the file and the log unchanged', async () => {
@@ -174,6 +177,8 @@ credit-risk-model: 5 % on → 25 % on. Raising 5 % → 25 % is allowed: deployme
       [['credit-risk-model', 'off', '--create'], /--create needs the percentage/],
       [['nope', '5'], /Flag "nope" is not in flags\/flags\.flagd\.json\. Flags: credit-risk-model\./],
       [['credit-risk-model', '60', '--health', 'missing.json'], /cannot read the health verdict .*missing\.json: no such file/],
+      [['credit-risk-model', '60', '--health', 'healthy.json', '--max-age', 'soon'], /--max-age is the oldest health verdict used, in minutes: a number above 0, e\.g\. 15 \(got "soon"\)/],
+      [['credit-risk-model', '60', '--health', 'healthy.json', '--max-age', '0'], /--max-age is the oldest/],
     ];
     for (const [args, re] of cases) {
       const r = await run(root, ...args);
@@ -207,6 +212,63 @@ credit-risk-model: 5 % on → 25 % on. Raising 5 % → 25 % is allowed: deployme
     let out = '';
     await runCli(['--help'], { cwd: root, stdout: (s) => (out += s), stderr: () => undefined });
     assert.match(out, /rollout +show or change a flagd rollout flag/);
+  });
+});
+
+describe('mlship rollout --health checks the verdict is the flag\'s deployment\'s, and recent', () => {
+  let root: string;
+  const flags = () => readFile(join(root, 'flags', 'flags.flagd.json'), 'utf8');
+  const verdict = (name: string, deployment: string | undefined, measuredAt: string | undefined) =>
+    writeFile(join(root, name), JSON.stringify({ ...(deployment ? { deployment } : {}), ...(measuredAt ? { measuredAt } : {}), metrics: { latency_p95_ms: 20, drift_psi: 0.01, fallback_rate: 0.01 } }));
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'mlship-rollout-verdict-'));
+    await writeFile(
+      join(root, 'mlship.yaml'),
+      'version: 1\ndeployments:\n  - name: credit-risk\n    flag: credit-risk-model\n    budgets: { latency_p95_ms: 50 }\n  - name: churn\n    flag: churn-model\n    budgets: { latency_p95_ms: 40, fallback_rate: 0.05 }\n',
+    );
+    assert.equal((await run(root, 'churn-model', '5', '--create')).code, 0);
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  test('a verdict of another deployment refuses the raise (exit 1) naming both; nothing is written', async () => {
+    await verdict('h2.json', 'credit-risk', '2019-03-01T09:00:00Z');
+    const before = await flags();
+    const r = await run(root, 'churn-model', '25', '--health', 'h2.json');
+    assert.equal(r.code, 1, r.err);
+    assert.equal(r.out, '');
+    assert.match(r.err, /churn-model: Raising 5 % → 25 % is refused: the health verdict is for deployment "credit-risk", but churn-model is linked to deployment "churn" \(flag: in mlship\.yaml\)\./);
+    assert.match(r.err, /Nothing was written\. Pass a recent verdict of deployment "churn" with --health, or leave --health out to poll it, or re-run with --override "WHY"/);
+    assert.equal(await flags(), before);
+  });
+
+  test('a stale or undated verdict refuses the raise; --max-age widens the window; a recent one is accepted with its age', async () => {
+    const before = await flags();
+    const hourAgo = new Date(Date.now() - 60 * 60_000).toISOString();
+    await verdict('old.json', 'churn', hourAgo);
+    const stale = await run(root, 'churn-model', '25', '--health', 'old.json');
+    assert.equal(stale.code, 1, stale.err);
+    assert.match(stale.err, /refused: the health verdict is 60 min old \(measured .*\); the oldest used is 15 min\./);
+    await verdict('undated.json', 'churn', undefined);
+    const undated = await run(root, 'churn-model', '25', '--health', 'undated.json');
+    assert.equal(undated.code, 1, undated.err);
+    assert.match(undated.err, /does not say when it was measured \("measuredAt"\)/);
+    assert.equal(await flags(), before);
+    const widened = await run(root, 'churn-model', '25', '--health', 'old.json', '--max-age', '90', '--dry-run');
+    assert.equal(widened.code, 0, widened.err);
+    assert.match(widened.out, /allowed: deployment "churn" is within its budgets \(verdict measured 60 min ago\)/);
+    // A verdict that names no deployment is the linked one's, budgets from it.
+    await verdict('fresh.json', undefined, new Date().toISOString());
+    const fresh = await run(root, 'churn-model', '25', '--health', 'fresh.json');
+    assert.equal(fresh.code, 0, fresh.err);
+    assert.match(fresh.out, /Raising 5 % → 25 % is allowed: deployment "churn" is within its budgets \(verdict measured \d+ s ago\)\./);
+    const last = (await readFile(join(root, 'flags', 'rollout-log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { health: { deployment: string; budgets: Record<string, number> } | null }).at(-1);
+    assert.deepEqual([last?.health?.deployment, last?.health?.budgets], ['churn', { latency_p95_ms: 40, fallback_rate: 0.05 }]);
+  });
+
+  test('lowering and the kill switch go through whatever the verdict', async () => {
+    assert.equal((await run(root, 'churn-model', '10', '--health', 'h2.json')).code, 0);
+    assert.equal((await run(root, 'churn-model', 'off', '--health', 'old.json')).code, 0);
   });
 });
 

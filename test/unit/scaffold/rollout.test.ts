@@ -9,6 +9,7 @@ import {
   decideRollout,
   healthFromStatus,
   overrideProblem,
+  formatAge,
   parseHealthVerdict,
   rolloutLogLine,
   rolloutLogPath,
@@ -83,7 +84,46 @@ describe('decideRollout', () => {
 describe('health verdict files', () => {
   test('metrics, budgets, and budgets filled in from mlship.yaml', () => {
     const h = parseHealthVerdict('{"deployment": "credit-risk-prod", "measuredAt": "2026-05-01T12:00:00Z", "metrics": {"latency_p95_ms": 42, "drift_psi": null}, "budgets": {"latency_p95_ms": 40}}', 'h.json', { drift_psi: 0.2, latency_p95_ms: 50 });
-    assert.deepEqual(h, { deployment: 'credit-risk-prod', measuredAt: '2026-05-01T12:00:00Z', metrics: { latency_p95_ms: 42, drift_psi: null }, budgets: { latency_p95_ms: 40, drift_psi: 0.2 } });
+    assert.deepEqual(h, { deployment: 'credit-risk-prod', measuredAt: '2026-05-01T12:00:00Z', metrics: { latency_p95_ms: 42, drift_psi: null }, budgets: { latency_p95_ms: 40, drift_psi: 0.2 }, source: 'verdict' });
+  });
+
+  const churnAt = (percent: number): RolloutState => ({ ...at(percent), flagKey: 'churn-model' });
+  const verdict = (deployment: string, measuredAt?: string): DeploymentHealth => ({ ...healthy, deployment, source: 'verdict', ...(measuredAt ? { measuredAt } : {}) });
+  const now = Date.parse('2026-05-01T12:00:00Z');
+
+  test('a verdict for another deployment than the flag\'s is refused, naming both; an override can still let it through', () => {
+    const input = { current: churnAt(5), target: { kind: 'percent', percent: 25 } as const, health: verdict('credit-risk', '2026-05-01T11:58:00Z'), linkedDeployment: 'churn', now };
+    const d = decideRollout(input);
+    assert.equal(d.allowed, false);
+    assert.equal(
+      d.message,
+      'Raising 5 % → 25 % is refused: the health verdict is for deployment "credit-risk", but churn-model is linked to deployment "churn" (flag: in mlship.yaml). Measure deployment "churn" again (a verdict of the last 15 min), or override with a reason (it is recorded).',
+    );
+    assert.equal(d.verdictProblem?.kind, 'other-deployment');
+    assert.equal(decideRollout({ ...input, requireHealthy: true }).allowed, false);
+    assert.deepEqual([decideRollout({ ...input, override }).allowed, decideRollout({ ...input, override }).overridden], [true, true]);
+    assert.equal(decideRollout({ ...input, target: { kind: 'percent', percent: 0 } }).allowed, true, 'lowering is always allowed');
+    assert.equal(decideRollout({ ...input, health: verdict('churn', '2026-05-01T11:58:00Z') }).allowed, true);
+  });
+
+  test('a stale verdict, or one that does not say when it was measured, is refused; a fresh one is allowed and its age is said', () => {
+    const raise = { current: churnAt(5), target: { kind: 'percent', percent: 25 } as const, linkedDeployment: 'churn', now };
+    const old = decideRollout({ ...raise, health: verdict('churn', '2019-03-01T09:00:00Z') });
+    assert.deepEqual([old.allowed, old.verdictProblem?.kind], [false, 'stale']);
+    assert.match(old.message, /refused: the health verdict is 7 years old \(measured 2019-03-01T09:00:00Z\); the oldest used is 15 min\. Measure deployment "churn" again/);
+    assert.match(decideRollout({ ...raise, health: verdict('churn') }).message, /refused: the health verdict does not say when it was measured \("measuredAt"\)/);
+    assert.match(decideRollout({ ...raise, health: verdict('churn', '2026-05-01T13:00:00Z') }).message, /refused: the health verdict is dated 60 min ahead/);
+    const fresh = decideRollout({ ...raise, health: verdict('churn', '2026-05-01T11:48:00Z') });
+    assert.equal(fresh.message, 'Raising 5 % → 25 % is allowed: deployment "churn" is within its budgets (verdict measured 12 min ago).');
+    const tighter = decideRollout({ ...raise, health: verdict('churn', '2026-05-01T11:48:00Z'), maxVerdictAgeMs: 10 * 60_000 });
+    assert.match(tighter.message, /is 12 min old .*the oldest used is 10 min/);
+    // A live status is as recent as its last poll: no age check; but it too must be the flag's deployment.
+    assert.equal(decideRollout({ ...raise, health: { ...healthy, deployment: 'churn', source: 'live' } }).allowed, true);
+    assert.equal(decideRollout({ ...raise, health: { ...healthy, deployment: 'credit-risk', source: 'live' } }).allowed, false);
+  });
+
+  test('ages read as people say them', () => {
+    assert.deepEqual([40_000, 12 * 60_000, 5 * 3_600_000, 3 * 86_400_000, 7 * 365 * 86_400_000].map(formatAge), ['40 s', '12 min', '5 h', '3 days', '6 years']);
   });
 
   test('bad files name the file and what is wrong', () => {
@@ -133,7 +173,7 @@ describe('health from a live deployment status', () => {
 
   test('budgeted metrics carry their measured values; a metric without a budget is measured but not checked', () => {
     const h = healthFromStatus(status(83.5, 0.3, 0.05));
-    assert.deepEqual(h, { deployment: 'credit-risk', measuredAt: '2026-05-01T12:00:00.000Z', metrics: { latency_p95_ms: 83.5, drift_psi: 0.05, fallback_rate: 0.3 }, budgets: { latency_p95_ms: 50, drift_psi: 0.2 } });
+    assert.deepEqual(h, { deployment: 'credit-risk', measuredAt: '2026-05-01T12:00:00.000Z', metrics: { latency_p95_ms: 83.5, drift_psi: 0.05, fallback_rate: 0.3 }, budgets: { latency_p95_ms: 50, drift_psi: 0.2 }, source: 'live' });
     const d = decideRollout({ current: at(25), target: { kind: 'percent', percent: 50 }, health: h });
     assert.equal(d.allowed, false);
     assert.deepEqual(d.breaches.map((b) => b.metric), ['latency_p95_ms']);

@@ -356,6 +356,20 @@ export function flagKeyOf(feature: string): string {
   return `${feature}-model`;
 }
 
+/**
+ * Why a feature name is taken in the workspace, or undefined: its flag key is in the flag file, or mlship.yaml has a
+ * deployment of that name. For the name step, as the user types; the plan reports the same with the lines.
+ */
+export function existingNameProblem(name: string, ws: Pick<WorkspaceView, 'manifestText' | 'flagFileText'>): string | undefined {
+  const flagKey = flagKeyOf(name);
+  const flagPath = flagFilePath(ws.manifestText);
+  const flag = ws.flagFileText !== null && parseFlagFile(ws.flagFileText).flags.some((f) => f.key === flagKey);
+  const deployment = ws.manifestText !== null && (parseManifest(ws.manifestText).manifest?.deployments ?? []).some((d) => d.name === name);
+  if (!flag && !deployment) return undefined;
+  const taken = [flag ? `flag "${flagKey}" is in ${flagPath}` : '', deployment ? `mlship.yaml has a deployment "${name}"` : ''].filter(Boolean).join(' and ');
+  return `"${name}" exists: ${taken}. Choose another name${flag ? `, or change its rollout with mlship rollout ${flagKey} <percent>` : ''}.`;
+}
+
 /** The folder and files a request would create (for checking which exist before planning). Throws ScaffoldError. */
 export function plannedPaths(req: Pick<ScaffoldRequest, 'name' | 'language' | 'folder'>): { folder: string; paths: string[] } {
   const problems: string[] = [];

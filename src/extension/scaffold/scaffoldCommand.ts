@@ -11,6 +11,7 @@ import {
   defaultFolder,
   DEFAULT_INITIAL_PERCENT,
   endpointProblem,
+  existingNameProblem,
   featureNameProblem,
   flagFilePath,
   latencyBudgetProblem,
@@ -69,6 +70,8 @@ interface FlowState {
   latency: string;
   percent: string;
   targetFolder: string;
+  /** mlship.yaml and the flag file of the workspace folder, as the flow started: names they take are refused. */
+  workspace?: { manifestText: string | null; flagFileText: string | null };
 }
 
 /** Preview documents of planned files: read-only, served from memory. */
@@ -111,6 +114,12 @@ async function detectLanguage(): Promise<ScaffoldLanguage> {
 function list(text: string): string[] | undefined {
   const items = text.split(',').map((s) => s.trim()).filter(Boolean);
   return items.length > 0 ? items : undefined;
+}
+
+/** mlship.yaml and the flag file it names (or the default), as text; null where absent. */
+async function workspaceTexts(root: string): Promise<{ manifestText: string | null; flagFileText: string | null }> {
+  const manifestText = await readText(join(root, MANIFEST_FILE));
+  return { manifestText, flagFileText: await readText(join(root, flagFilePath(manifestText))) };
 }
 
 export class ScaffoldCommand {
@@ -165,6 +174,7 @@ export class ScaffoldCommand {
       targetFolder: '',
     };
     if (preset) await this.useVersion(state, preset);
+    if (state.folder) state.workspace = await workspaceTexts(state.folder.uri.fsPath);
     const completed = await runSteps(TITLE, this.steps(), state);
     if (!completed) {
       log().info('Scaffold ML Feature: cancelled; nothing was written.');
@@ -193,7 +203,14 @@ export class ScaffoldCommand {
       };
     const number = (problem: (n: number) => string | undefined) => (v: string) => (v.trim() === '' ? 'Enter a number.' : problem(Number(v)));
     return [
-      { run: text('name', 'Feature name: lower-case words joined by - or _ (used for the flag, the deployment and the logs)', (v) => featureNameProblem(v.trim()), 'credit-risk') },
+      {
+        run: text(
+          'name',
+          'Feature name: lower-case words joined by - or _ (used for the flag, the deployment and the logs)',
+          (v, st) => featureNameProblem(v.trim()) ?? (st.workspace ? existingNameProblem(v.trim(), st.workspace) : undefined),
+          'credit-risk',
+        ),
+      },
       {
         run: async (s, ui) => {
           const items = (['python', 'typescript'] as const).map((l) => ({ label: l === 'python' ? 'Python' : 'TypeScript', language: l, description: l === s.detectedLanguage ? 'detected in this workspace' : '' }));
@@ -357,20 +374,19 @@ export class ScaffoldCommand {
           /* absent */
         }
       }
-      const existing = paths.filter((p) => kinds.has(p));
-      let onExisting: 'error' | 'skip' = 'error';
-      if (existing.length > 0) {
+      const { manifestText, flagFileText } = await workspaceTexts(root);
+      const ws = { manifestText, flagFileText, kind: (p: string) => kinds.get(p) };
+      // Everything else first (a flag or deployment that exists, the model, the flag file): the question about
+      // existing files comes only for a plan that can be written.
+      plan = planScaffold(req, ws, { onExisting: 'skip' });
+      if (plan.skipped.length > 0) {
         const skip = await vscode.window.showWarningMessage(
-          `${existing.length} of the files to create already exist in ${target}. MLShip never overwrites a file.`,
-          { modal: true, detail: existing.join('\n') },
+          `${plan.skipped.length} of the files to create already exist in ${target}. MLShip never overwrites a file.`,
+          { modal: true, detail: plan.skipped.join('\n') },
           'Skip Existing Files',
         );
         if (skip !== 'Skip Existing Files') return;
-        onExisting = 'skip';
       }
-      const manifestText = await readText(join(root, MANIFEST_FILE));
-      const flagFileText = await readText(join(root, flagFilePath(manifestText)));
-      plan = planScaffold(req, { manifestText, flagFileText, kind: (p) => kinds.get(p) }, { onExisting });
     } catch (err) {
       if (err instanceof ScaffoldError) {
         log().warn(`Scaffold ML Feature: ${err.message}`);

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { readOnnxMetadata } from '../../../src/core/formats/onnx';
 import { readWorkspace, writePlan } from '../../../src/core/scaffold/apply';
 import { readRollout } from '../../../src/core/scaffold/flagFile';
-import { featureNameProblem, normalizeFolder, planScaffold, ScaffoldError, type ScaffoldRequest, type WorkspaceView } from '../../../src/core/scaffold/plan';
+import { existingNameProblem, featureNameProblem, normalizeFolder, planScaffold, ScaffoldError, type ScaffoldRequest, type WorkspaceView } from '../../../src/core/scaffold/plan';
 import { parseManifest } from '../../../src/core/config/manifest';
 import { REPO } from './combos';
 
@@ -141,6 +141,23 @@ describe('scaffold plan', () => {
     assert.match(problemsOf(() => planScaffold(request(), { ...EMPTY, flagFileText: invalid }))[0] ?? '', /"state" of flag "x" must be "ENABLED" or "DISABLED"/);
     const taken = '{"flags": {"credit-risk-model": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off"}}}';
     assert.match(problemsOf(() => planScaffold(request(), { ...EMPTY, flagFileText: taken }))[0] ?? '', /Flag "credit-risk-model" already exists in flags\/flags\.flagd\.json \(line 1\)/);
+  });
+
+  test('a name whose flag or deployment exists is refused as it is typed, naming both; the plan refuses it before existing files', () => {
+    const flags = '{"flags": {"credit-risk-model": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off"}}}';
+    const manifest = 'version: 1\ndeployments:\n  - name: credit-risk\n    flag: credit-risk-model\n';
+    assert.equal(
+      existingNameProblem('credit-risk', { manifestText: manifest, flagFileText: flags }),
+      '"credit-risk" exists: flag "credit-risk-model" is in flags/flags.flagd.json and mlship.yaml has a deployment "credit-risk". Choose another name, or change its rollout with mlship rollout credit-risk-model <percent>.',
+    );
+    assert.equal(existingNameProblem('credit-risk', { manifestText: manifest, flagFileText: null }), '"credit-risk" exists: mlship.yaml has a deployment "credit-risk". Choose another name.');
+    assert.match(existingNameProblem('credit-risk', { manifestText: 'version: 1\nflags: ops/f.flagd.json\n', flagFileText: flags }) ?? '', /flag "credit-risk-model" is in ops\/f\.flagd\.json\. Choose another name, or change/);
+    assert.equal(existingNameProblem('churn', { manifestText: manifest, flagFileText: flags }), undefined);
+    assert.equal(existingNameProblem('credit-risk', { manifestText: null, flagFileText: null }), undefined);
+    // With every file there too, skipping them is not what the plan asks about: the flag and the deployment are.
+    const all: WorkspaceView = { manifestText: manifest, flagFileText: flags, kind: (p) => (p.startsWith('features') ? (p.includes('.') ? 'file' : 'folder') : undefined) };
+    const problems = problemsOf(() => planScaffold(request(), all, { onExisting: 'skip' }));
+    assert.deepEqual(problems.map((p) => /already (?:exists|has a deployment)/.test(p)), [true, true]);
   });
 
   test('an invalid mlship.yaml or a deployment that exists is refused', () => {

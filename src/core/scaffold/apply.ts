@@ -30,6 +30,7 @@ export function readWorkspace(root: string): WorkspaceView {
         return undefined;
       }
     },
+    text: (path) => readOrNull(join(root, path)),
   };
 }
 

@@ -94,6 +94,8 @@ export interface WorkspaceView {
   flagFileText: string | null;
   /** What is at a workspace-relative path: a file, a folder, or nothing. */
   kind(path: string): 'file' | 'folder' | undefined;
+  /** The text of a workspace-relative file, or null (absent, unreadable). Without it, no file is read. */
+  text?(path: string): string | null;
 }
 
 export interface PlannedFile {
@@ -409,6 +411,38 @@ function exampleSpec(language: ScaffoldLanguage): FeatureSpec {
   };
 }
 
+/** The feature a generated settings file belongs to (`FEATURE = "credit-risk"`, `export const FEATURE = '…'`). */
+export function configFeature(text: string): string | undefined {
+  return /^(?:export\s+const\s+)?FEATURE(?:\s*:\s*string)?\s*=\s*(["'])([^"'\n]+)\1/m.exec(text)?.[2];
+}
+
+/** The files that make a feature's code its own: its settings (which name it) and its predictor. */
+function ownFiles(language: ScaffoldLanguage): string[] {
+  return language === 'python' ? ['config.py', 'predictor.py'] : ['config.ts', 'predictor.ts'];
+}
+
+/** The settings file of a feature folder (workspace-relative). */
+export function configPath(folder: string, language: ScaffoldLanguage): string {
+  return `${folder}/${ownFiles(language)[0]}`;
+}
+
+/**
+ * Why a folder cannot take the feature because it holds another's code, or undefined. `existing`: which of the
+ * feature's planned paths exist; `configText`: the folder's settings file, or null. A folder whose settings name this
+ * feature can take it (the missing files are written); one with another feature's settings, or with a predictor or
+ * settings that do not name it, cannot: skipping them would leave the feature with no code of its own.
+ */
+export function occupiedFolderProblem(name: string, language: ScaffoldLanguage, folder: string, existing: readonly string[], configText: string | null): string | undefined {
+  const owner = configText === null ? undefined : configFeature(configText);
+  if (owner === name) return undefined;
+  const own = ownFiles(language).filter((f) => existing.includes(`${folder}/${f}`));
+  if (owner === undefined && own.length === 0) return undefined;
+  const other = defaultFolder(name, language);
+  const suggestion = other !== folder ? `, e.g. ${other}` : '';
+  const what = owner !== undefined ? `the feature "${owner}" (${configPath(folder, language)})` : `${own.join(' and ')} of another feature`;
+  return `${folder} already holds ${what}: ${name} would have no code of its own there. Choose another folder${suggestion}.`;
+}
+
 export interface PlanOptions {
   /** What to do with files that exist: refuse (default) or leave them and write the rest. */
   onExisting?: 'error' | 'skip';
@@ -513,6 +547,14 @@ export function planScaffold(req: ScaffoldRequest, ws: WorkspaceView, options: P
   const parts = folder.split('/');
   const blocking = parts.map((_, i) => parts.slice(0, i + 1).join('/')).find((p) => ws.kind(p) === 'file');
   if (blocking) problems.push(`${blocking} is a file, so the folder ${folder} cannot be created: choose another folder.`);
+  if (existing.length > 0) {
+    const config = configPath(folder, req.language);
+    const occupied = occupiedFolderProblem(req.name, req.language, folder, existing, existing.includes(config) ? (ws.text?.(config) ?? null) : null);
+    if (occupied) problems.push(occupied);
+    else if (options.onExisting === 'skip' && existing.length === files.length) {
+      problems.push(`Every file of ${req.name} exists in ${folder}: skipping them leaves nothing to scaffold, so the flag and the deployment are not added either. Choose another folder or feature name.`);
+    }
+  }
   if (existing.length > 0 && options.onExisting !== 'skip') {
     problems.push(`${existing.length === 1 ? 'This file exists' : 'These files exist'} and would be overwritten: ${existing.join(', ')}. Choose another folder or feature name, or skip existing files.`);
   }

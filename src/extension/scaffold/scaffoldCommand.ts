@@ -16,6 +16,8 @@ import {
   flagFilePath,
   latencyBudgetProblem,
   normalizeFolder,
+  occupiedFolderProblem,
+  configPath,
   percentProblem,
   plannedPaths,
   planScaffold,
@@ -194,9 +196,15 @@ export class ScaffoldCommand {
   }
 
   private steps(): Step<FlowState>[] {
-    const text = (key: 'name' | 'oipUrl' | 'oipModel' | 'oipVersion' | 'features' | 'labels' | 'threshold' | 'latency' | 'percent' | 'previousVersion' | 'targetFolder', prompt: string, validate: (v: string, s: FlowState) => string | undefined, placeholder?: string) =>
+    const text = (
+      key: 'name' | 'oipUrl' | 'oipModel' | 'oipVersion' | 'features' | 'labels' | 'threshold' | 'latency' | 'percent' | 'previousVersion' | 'targetFolder',
+      prompt: string,
+      validate: (v: string, s: FlowState) => string | undefined,
+      placeholder?: string,
+      check?: (v: string, s: FlowState) => Promise<string | undefined>,
+    ) =>
       async (s: FlowState, ui: Parameters<Step<FlowState>['run']>[1]): Promise<StepResult> => {
-        const r = await typeOne(ui, { prompt, value: s[key], ...(placeholder ? { placeholder } : {}), validate: (v) => validate(v, s) });
+        const r = await typeOne(ui, { prompt, value: s[key], ...(placeholder ? { placeholder } : {}), validate: (v) => validate(v, s), ...(check ? { check: (v: string) => check(v, s) } : {}) });
         if (r.kind !== 'value') return r.kind;
         s[key] = r.value.trim();
         return 'next';
@@ -258,13 +266,32 @@ export class ScaffoldCommand {
       {
         run: async (s, ui) => {
           if (!s.targetFolder) s.targetFolder = defaultFolder(s.name, s.language);
-          return text('targetFolder', 'Folder for the files, relative to the workspace folder', (v, st) => {
-            const n = normalizeFolder(v, st.language);
-            return 'problem' in n ? n.problem : undefined;
-          })(s, ui);
+          return text(
+            'targetFolder',
+            'Folder for the files, relative to the workspace folder',
+            (v, st) => {
+              const n = normalizeFolder(v, st.language);
+              return 'problem' in n ? n.problem : undefined;
+            },
+            undefined,
+            (v, st) => this.occupiedProblem(v, st),
+          )(s, ui);
         },
       },
     ];
+  }
+
+  /** Whether the folder already holds another feature's code (its settings name another feature, or none). */
+  private async occupiedProblem(value: string, s: FlowState): Promise<string | undefined> {
+    const root = s.folder?.uri.fsPath;
+    const n = normalizeFolder(value, s.language);
+    if (!root || 'problem' in n) return undefined;
+    const { paths } = plannedPaths({ name: s.name, language: s.language, folder: n.folder });
+    const existing: string[] = [];
+    for (const p of paths) if (await stat(join(root, p)).then(() => true, () => false)) existing.push(p);
+    if (existing.length === 0) return undefined;
+    const config = configPath(n.folder, s.language);
+    return occupiedFolderProblem(s.name, s.language, n.folder, existing, existing.includes(config) ? await readText(join(root, config)) : null);
   }
 
   private async modelStep(s: FlowState, ui: Parameters<Step<FlowState>['run']>[1]): Promise<StepResult> {
@@ -375,7 +402,9 @@ export class ScaffoldCommand {
         }
       }
       const { manifestText, flagFileText } = await workspaceTexts(root);
-      const ws = { manifestText, flagFileText, kind: (p: string) => kinds.get(p) };
+      const config = configPath(target, req.language);
+      const configText = kinds.get(config) === 'file' ? await readText(join(root, config)) : null;
+      const ws = { manifestText, flagFileText, kind: (p: string) => kinds.get(p), text: (p: string) => (p === config ? configText : null) };
       // Everything else first (a flag or deployment that exists, the model, the flag file): the question about
       // existing files comes only for a plan that can be written.
       plan = planScaffold(req, ws, { onExisting: 'skip' });

@@ -74,8 +74,14 @@ export function pickOne<T extends vscode.QuickPickItem>(ui: StepUi, options: { p
 
 export type Typed = { kind: 'value'; value: string } | { kind: 'back' } | { kind: 'cancel' };
 
-/** One input box step; `validate` returns the problem shown under the box, or undefined. */
-export function typeOne(ui: StepUi, options: { prompt: string; value?: string; placeholder?: string; validate: (value: string) => string | undefined }): Promise<Typed> {
+/**
+ * One input box step; `validate` returns the problem shown under the box, or undefined. `check`, when given, looks
+ * further (the disk) for a value `validate` accepts: its problem is shown when it arrives, and Enter waits for it.
+ */
+export function typeOne(
+  ui: StepUi,
+  options: { prompt: string; value?: string; placeholder?: string; validate: (value: string) => string | undefined; check?: (value: string) => Promise<string | undefined> },
+): Promise<Typed> {
   const box = vscode.window.createInputBox();
   box.title = ui.title;
   box.prompt = options.prompt;
@@ -83,10 +89,21 @@ export function typeOne(ui: StepUi, options: { prompt: string; value?: string; p
   box.placeholder = options.placeholder ?? options.prompt;
   box.ignoreFocusOut = true;
   if (ui.canBack) box.buttons = [vscode.QuickInputButtons.Back];
+  const problemOf = async (value: string): Promise<string | undefined> => options.validate(value) ?? (options.check ? await options.check(value).catch(() => undefined) : undefined);
   // An empty box that opened empty says nothing until something is typed or Enter is pressed: a step must not open
   // on an error.
   const check = () => {
-    box.validationMessage = box.value === '' && !options.value ? undefined : options.validate(box.value);
+    const value = box.value;
+    if (value === '' && !options.value) {
+      box.validationMessage = undefined;
+      return;
+    }
+    box.validationMessage = options.validate(value);
+    if (!box.validationMessage && options.check) {
+      void problemOf(value).then((problem) => {
+        if (box.value === value) box.validationMessage = problem;
+      });
+    }
   };
   return new Promise<Typed>((resolve) => {
     let done = false;
@@ -99,9 +116,14 @@ export function typeOne(ui: StepUi, options: { prompt: string; value?: string; p
     box.onDidChangeValue(check);
     box.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish({ kind: 'back' }));
     box.onDidAccept(() => {
-      const problem = options.validate(box.value);
-      box.validationMessage = problem;
-      if (!problem) finish({ kind: 'value', value: box.value });
+      const value = box.value;
+      box.busy = true;
+      void problemOf(value).then((problem) => {
+        box.busy = false;
+        if (box.value !== value) return;
+        box.validationMessage = problem;
+        if (!problem) finish({ kind: 'value', value });
+      });
     });
     box.onDidHide(() => finish({ kind: 'cancel' }));
     box.show();

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { readOnnxMetadata } from '../../../src/core/formats/onnx';
 import { readWorkspace, writePlan } from '../../../src/core/scaffold/apply';
 import { readRollout } from '../../../src/core/scaffold/flagFile';
-import { existingNameProblem, featureNameProblem, normalizeFolder, planScaffold, ScaffoldError, type ScaffoldRequest, type WorkspaceView } from '../../../src/core/scaffold/plan';
+import { configFeature, existingNameProblem, featureNameProblem, normalizeFolder, planScaffold, ScaffoldError, type ScaffoldRequest, type WorkspaceView } from '../../../src/core/scaffold/plan';
 import { parseManifest } from '../../../src/core/config/manifest';
 import { REPO } from './combos';
 
@@ -133,6 +133,28 @@ describe('scaffold plan', () => {
     assert.match(problemsOf(() => planScaffold(request(), file))[0] ?? '', /features is a file/);
   });
 
+  test('a folder that holds another feature is refused, skipping or not; skipping every file scaffolds nothing', () => {
+    const folder = 'features/credit_risk';
+    const all = (config: string | null, except: string[] = []): WorkspaceView => ({
+      ...EMPTY,
+      kind: (p) => (p === 'features' || p === folder ? 'folder' : p.startsWith(`${folder}/`) && !except.some((e) => p.endsWith(`/${e}`)) ? (p.endsWith('config.py') && config === null ? undefined : 'file') : undefined),
+      text: (p) => (p === `${folder}/config.py` ? config : null),
+    });
+    const creditConfig = '"""Settings of credit-risk."""\nFEATURE = "credit-risk"\nFLAG_KEY = "credit-risk-model"\n';
+    const churn = request({ name: 'churn', folder, fallback: 'constant' });
+    for (const onExisting of ['skip', 'error'] as const) {
+      const problems = problemsOf(() => planScaffold(churn, all(creditConfig), { onExisting }));
+      assert.equal(problems[0], 'features/credit_risk already holds the feature "credit-risk" (features/credit_risk/config.py): churn would have no code of its own there. Choose another folder, e.g. features/churn.', onExisting);
+    }
+    // A predictor without settings naming the feature is someone else's code too.
+    assert.match(problemsOf(() => planScaffold(churn, all(null), { onExisting: 'skip' }))[0] ?? '', /already holds predictor\.py of another feature: churn would have no code/);
+    // The same feature's folder: its missing files are written; with none missing there is nothing to scaffold.
+    const again = planScaffold(request(), all(creditConfig, ['fallback.py', 'test_fallback.py']), { onExisting: 'skip' });
+    assert.deepEqual(again.files.map((f) => f.path), ['features/credit_risk/fallback.py', 'features/credit_risk/test_fallback.py']);
+    assert.match(problemsOf(() => planScaffold(request(), all(creditConfig), { onExisting: 'skip' }))[0] ?? '', /^Every file of credit-risk exists in features\/credit_risk: skipping them leaves nothing to scaffold, so the flag and the deployment are not added either\./);
+    assert.equal(configFeature("export const FEATURE = 'eta';\n"), 'eta');
+  });
+
   test('an invalid or hand-broken flag file, or a flag that exists, is refused with its line', () => {
     const broken = '{\n  "flags": {\n    "x": {"state": "ENABLED", "variants": {"on": true}, "defaultVariant": "on"},\n  }\n}\n';
     const problems = problemsOf(() => planScaffold(request(), { ...EMPTY, flagFileText: broken }));
@@ -157,7 +179,7 @@ describe('scaffold plan', () => {
     // With every file there too, skipping them is not what the plan asks about: the flag and the deployment are.
     const all: WorkspaceView = { manifestText: manifest, flagFileText: flags, kind: (p) => (p.startsWith('features') ? (p.includes('.') ? 'file' : 'folder') : undefined) };
     const problems = problemsOf(() => planScaffold(request(), all, { onExisting: 'skip' }));
-    assert.deepEqual(problems.map((p) => /already (?:exists|has a deployment)/.test(p)), [true, true]);
+    assert.equal(problems.filter((p) => /already (?:exists|has a deployment)/.test(p)).length, 2, problems.join('\n'));
   });
 
   test('an invalid mlship.yaml or a deployment that exists is refused', () => {
@@ -195,6 +217,14 @@ describe('scaffold plan', () => {
       const before = snapshot();
       assert.throws(() => planScaffold(request(), readWorkspace(ws)), ScaffoldError);
       assert.deepEqual(snapshot(), before);
+    });
+
+    test('the settings file on disk tells whose folder it is', () => {
+      const ws = join(root, 'c');
+      mkdirSync(ws);
+      writePlan(ws, planScaffold(request(), readWorkspace(ws)));
+      const problems = problemsOf(() => planScaffold(request({ name: 'churn', folder: 'features/credit_risk' }), readWorkspace(ws), { onExisting: 'skip' }));
+      assert.match(problems[0] ?? '', /features\/credit_risk already holds the feature "credit-risk"/);
     });
 
     test('a plan gone stale (the flag file changed meanwhile) is not written', () => {

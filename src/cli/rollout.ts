@@ -23,6 +23,7 @@ import {
   decideRollout,
   DEFAULT_VERDICT_MAX_AGE_MS,
   healthFromStatus,
+  MIN_OVERRIDE_REASON_LENGTH,
   parseHealthVerdict,
   rolloutLogLine,
   rolloutLogPath,
@@ -119,7 +120,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}".`);
   const target = parseTarget(targetArg);
   const override = parsed.values.get('--override');
-  if (override !== undefined && override.trim().length < 3) throw new UsageError('--override needs a reason, e.g. --override "p95 spike is a known cold start; approved by on-call".');
+  if (override !== undefined && override.trim().length < MIN_OVERRIDE_REASON_LENGTH) {
+    throw new UsageError(`--override needs a reason of at least ${MIN_OVERRIDE_REASON_LENGTH} characters (got "${override.trim()}"), e.g. --override "p95 spike is a known cold start; approved by on-call".`);
+  }
   if (parsed.flags.has('--create') && target?.kind !== 'percent') throw new UsageError('--create needs the percentage to create the flag at.');
   const maxAgeArg = parsed.values.get('--max-age');
   const maxAgeMinutes = maxAgeArg === undefined ? DEFAULT_VERDICT_MAX_AGE_MS / 60_000 : Number(maxAgeArg.trim());

@@ -149,11 +149,32 @@ const PY_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield match case type'.split(' '),
 );
 
-/** Why a feature name is not usable, or undefined. */
-export function featureNameProblem(name: string): string | undefined {
+/**
+ * Top-level modules a Python package must not be named after: the generated tests import the feature as a top-level
+ * package (`unittest discover -t` its parent folder), so a package named like a module the generated code imports, or
+ * like the standard library's `test`, would be imported in its place.
+ */
+const PY_SHADOWED = new Set(
+  'test tests unittest json os sys time re math uuid http urllib socket logging hashlib pathlib typing threading tempfile shutil datetime decimal dataclasses operator concurrent queue numpy onnxruntime openfeature features __future__'.split(' '),
+);
+
+/** Why a Python package (a folder's last part) cannot be imported as the generated code does, or undefined. */
+function pythonPackageProblem(pkg: string, what: string): string | undefined {
+  if (PY_KEYWORDS.has(pkg)) return `${what} "${pkg}" is a Python keyword: Python cannot import a package of that name.`;
+  if (PY_SHADOWED.has(pkg)) return `${what} "${pkg}" is the name of a Python module the generated code or its tests import${pkg === 'test' || pkg === 'tests' ? ' (the standard library\'s test package)' : ''}: the package would be imported in its place.`;
+  return undefined;
+}
+
+/** Why a feature name is not usable, or undefined. With the language, also names that would break its imports. */
+export function featureNameProblem(name: string, language?: ScaffoldLanguage): string | undefined {
   if (name.trim() === '') return 'Give the feature a name, e.g. credit-risk.';
   if (name.length > 48) return `The feature name "${name}" is longer than 48 characters.`;
   if (!NAME_RE.test(name)) return `"${name}" is not a valid feature name: use lower-case letters and digits, words joined by - or _, starting with a letter (e.g. credit-risk).`;
+  // TypeScript uses the name only inside identifiers (creditRiskFallback) and paths, where reserved words are fine.
+  if (language === 'python') {
+    const problem = pythonPackageProblem(snakeCase(name), 'In Python, the package');
+    if (problem) return `${problem} Choose another feature name, e.g. ${name}-model.`;
+  }
   return undefined;
 }
 
@@ -174,7 +195,11 @@ export function normalizeFolder(folder: string, language: ScaffoldLanguage): { f
   if (parts.some((p) => p === 'node_modules' || p === '.git')) return { problem: `The target folder "${folder}" is inside node_modules or .git: choose a source folder.` };
   const last = parts[parts.length - 1] as string;
   if (language === 'python' && (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(last) || PY_KEYWORDS.has(last))) {
-    return { problem: `The Python package folder "${last}" must be a Python identifier (letters, digits and _), e.g. ${snakeCase(last) || 'credit_risk'}.` };
+    return { problem: `The Python package folder "${last}" must be a Python identifier (letters, digits and _, not a keyword), e.g. ${snakeCase(last) && !PY_KEYWORDS.has(snakeCase(last)) ? snakeCase(last) : 'credit_risk'}.` };
+  }
+  if (language === 'python') {
+    const problem = pythonPackageProblem(last, 'The Python package folder');
+    if (problem) return { problem: `${problem} Choose another folder, e.g. ${parts.slice(0, -1).concat(`${last}_feature`).join('/')}.` };
   }
   return { folder: parts.join('/') };
 }
@@ -190,16 +215,30 @@ function relativePathProblem(path: string, what: string): string | undefined {
   return undefined;
 }
 
-export function thresholdProblem(value: number): string | undefined {
-  return Number.isFinite(value) && value >= 0 && value <= 1 ? undefined : `The confidence threshold must be a number from 0 to 1 (got ${value}).`;
+// `shown` is how the value reads in the message: the text the user typed, when there is one.
+export function thresholdProblem(value: number, shown = String(value)): string | undefined {
+  return Number.isFinite(value) && value >= 0 && value <= 1 ? undefined : `The confidence threshold must be a number from 0 to 1 (got ${shown}).`;
 }
 
-export function latencyBudgetProblem(value: number): string | undefined {
-  return Number.isInteger(value) && value > 0 && value <= 600_000 ? undefined : `The latency budget must be a whole number of milliseconds from 1 to 600000 (got ${value}).`;
+export function latencyBudgetProblem(value: number, shown = String(value)): string | undefined {
+  return Number.isInteger(value) && value > 0 && value <= 600_000 ? undefined : `The latency budget must be a whole number of milliseconds from 1 to 600000 (got ${shown}).`;
 }
 
-export function percentProblem(value: number): string | undefined {
-  return Number.isInteger(value) && value >= 0 && value <= 100 ? undefined : `The initial rollout must be a whole percentage from 0 to 100 (got ${value}).`;
+export function percentProblem(value: number, shown = String(value)): string | undefined {
+  return Number.isInteger(value) && value >= 0 && value <= 100 ? undefined : `The initial rollout must be a whole percentage from 0 to 100, e.g. 5 or 5% (got ${shown}).`;
+}
+
+/** A number typed into a box: "0.7", " 50 ", and for a percentage "5%" or "5 %". NaN when it is not one. */
+export function numberFromText(text: string, percent = false): number {
+  const t = text.trim();
+  const body = percent ? t.replace(/\s*%$/, '') : t;
+  return body === '' ? NaN : Number(body);
+}
+
+/** Why a typed number is not usable, the message echoing what was typed ("abc", not NaN). */
+export function typedNumberProblem(text: string, problem: (value: number, shown: string) => string | undefined, percent = false): string | undefined {
+  if (text.trim() === '') return 'Enter a number.';
+  return problem(numberFromText(text, percent), `"${text.trim()}"`);
 }
 
 export function endpointProblem(url: string): string | undefined {
@@ -375,7 +414,7 @@ export function existingNameProblem(name: string, ws: Pick<WorkspaceView, 'manif
 /** The folder and files a request would create (for checking which exist before planning). Throws ScaffoldError. */
 export function plannedPaths(req: Pick<ScaffoldRequest, 'name' | 'language' | 'folder'>): { folder: string; paths: string[] } {
   const problems: string[] = [];
-  const nameProblem = featureNameProblem(req.name);
+  const nameProblem = featureNameProblem(req.name, SCAFFOLD_LANGUAGES.includes(req.language) ? req.language : undefined);
   if (nameProblem) problems.push(nameProblem);
   if (!SCAFFOLD_LANGUAGES.includes(req.language)) problems.push(`The language must be ${SCAFFOLD_LANGUAGES.join(' or ')} (got "${String(req.language)}").`);
   if (problems.length > 0) throw new ScaffoldError(problems);

@@ -123,11 +123,14 @@ export function healthFromStatus(status: DeploymentStatus): DeploymentHealth | u
   return { deployment: status.name, measuredAt: status.checkedAt, metrics, budgets, source: 'live' };
 }
 
+/** The shortest reason an override is recorded with. */
+export const MIN_OVERRIDE_REASON_LENGTH = 3;
+
 /** What is wrong with an override, or undefined when it is complete. */
 export function overrideProblem(o: RolloutOverride): string | undefined {
   if (o.by.trim() === '') return 'An override needs who makes it.';
   if (Number.isNaN(Date.parse(o.at)) || !/^\d{4}-\d{2}-\d{2}T/.test(o.at)) return `An override needs when it is made as an ISO 8601 time (got "${o.at}").`;
-  if (o.reason.trim().length < 3) return 'An override needs a reason: say why the percentage goes up despite the breach.';
+  if (o.reason.trim().length < MIN_OVERRIDE_REASON_LENGTH) return `An override needs a reason of at least ${MIN_OVERRIDE_REASON_LENGTH} characters: say why the percentage goes up despite the guard.`;
   return undefined;
 }
 

@@ -16,6 +16,7 @@ import {
   flagFilePath,
   latencyBudgetProblem,
   normalizeFolder,
+  numberFromText,
   occupiedFolderProblem,
   configPath,
   percentProblem,
@@ -23,6 +24,7 @@ import {
   planScaffold,
   ScaffoldError,
   thresholdProblem,
+  typedNumberProblem,
   type ModelChoice,
   type PlannedChange,
   type ScaffoldPlan,
@@ -209,13 +211,13 @@ export class ScaffoldCommand {
         s[key] = r.value.trim();
         return 'next';
       };
-    const number = (problem: (n: number) => string | undefined) => (v: string) => (v.trim() === '' ? 'Enter a number.' : problem(Number(v)));
+    const number = (problem: (n: number, shown: string) => string | undefined, percent = false) => (v: string) => typedNumberProblem(v, problem, percent);
     return [
       {
         run: text(
           'name',
           'Feature name: lower-case words joined by - or _ (used for the flag, the deployment and the logs)',
-          (v, st) => featureNameProblem(v.trim()) ?? (st.workspace ? existingNameProblem(v.trim(), st.workspace) : undefined),
+          (v, st) => featureNameProblem(v.trim(), st.language) ?? (st.workspace ? existingNameProblem(v.trim(), st.workspace) : undefined),
           'credit-risk',
         ),
       },
@@ -226,6 +228,8 @@ export class ScaffoldCommand {
           if (r.kind !== 'item') return r.kind;
           if (r.item.language !== s.language) s.targetFolder = '';
           s.language = r.item.language;
+          // A name that would break this language's imports (a Python keyword): back to the name, which says why.
+          if (featureNameProblem(s.name, s.language)) return 'back';
           return 'next';
         },
       },
@@ -262,7 +266,7 @@ export class ScaffoldCommand {
       { when: (s) => s.fallback === 'previous-version' && s.source !== 'oip', run: (s, ui) => this.previousStep(s, ui) },
       { when: (s) => s.fallback === 'previous-version' && s.source === 'oip', run: text('previousVersion', 'The previous model version at the endpoint (the one that serves today)', (v, st) => (!v.trim() ? 'Enter the version.' : v.trim() === st.oipVersion ? 'The previous version must differ from the model\'s.' : undefined)) },
       { run: text('latency', 'Latency budget in ms: the model call\'s timeout and the deployment\'s p95 budget', number(latencyBudgetProblem)) },
-      { run: text('percent', 'Initial rollout: the percentage of users that get the model', number(percentProblem)) },
+      { run: text('percent', 'Initial rollout: the percentage of users that get the model (e.g. 5 or 5%)', number(percentProblem, true)) },
       {
         run: async (s, ui) => {
           if (!s.targetFolder) s.targetFolder = defaultFolder(s.name, s.language);
@@ -373,9 +377,9 @@ export class ScaffoldCommand {
       fallback: s.fallback,
       model,
       ...(previous ? { previous } : {}),
-      ...(isClassifier(s.task) ? { threshold: Number(s.threshold) } : {}),
-      latencyBudgetMs: Number(s.latency),
-      initialPercent: Number(s.percent),
+      ...(isClassifier(s.task) ? { threshold: numberFromText(s.threshold) } : {}),
+      latencyBudgetMs: numberFromText(s.latency),
+      initialPercent: numberFromText(s.percent, true),
       folder: s.targetFolder,
       ...(features ? { features } : {}),
       ...(labels ? { classLabels: labels } : {}),

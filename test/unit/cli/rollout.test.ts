@@ -174,6 +174,7 @@ credit-risk-model: 5 % on → 25 % on. Raising 5 % → 25 % is allowed: deployme
       [['credit-risk-model', '5', 'extra'], /unexpected argument "extra"/],
       [['credit-risk-model', '5', '--bogus'], /Unknown option --bogus/],
       [['credit-risk-model', '60', '--override', ''], /--override needs a reason/],
+      [['credit-risk-model', '60', '--override', 'ok'], /--override needs a reason of at least 3 characters \(got "ok"\)/],
       [['credit-risk-model', 'off', '--create'], /--create needs the percentage/],
       [['nope', '5'], /Flag "nope" is not in flags\/flags\.flagd\.json\. Flags: credit-risk-model\./],
       [['credit-risk-model', '60', '--health', 'missing.json'], /cannot read the health verdict .*missing\.json: no such file/],

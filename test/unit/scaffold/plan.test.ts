@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { readOnnxMetadata } from '../../../src/core/formats/onnx';
 import { readWorkspace, writePlan } from '../../../src/core/scaffold/apply';
 import { readRollout } from '../../../src/core/scaffold/flagFile';
-import { configFeature, existingNameProblem, featureNameProblem, normalizeFolder, planScaffold, ScaffoldError, type ScaffoldRequest, type WorkspaceView } from '../../../src/core/scaffold/plan';
+import { configFeature, existingNameProblem, featureNameProblem, normalizeFolder, numberFromText, percentProblem, thresholdProblem, typedNumberProblem, planScaffold, ScaffoldError, type ScaffoldRequest, type WorkspaceView } from '../../../src/core/scaffold/plan';
 import { parseManifest } from '../../../src/core/config/manifest';
 import { REPO } from './combos';
 
@@ -111,6 +111,30 @@ describe('scaffold plan', () => {
     assert.match(problemsOf(() => planScaffold(request({ task: 'multiclass' }), EMPTY))[0] ?? '', /2 classes: choose task "binary"/);
     assert.match(problemsOf(() => planScaffold(request({ defaultAnswer: '7' }), EMPTY))[0] ?? '', /not a class label/);
     assert.match(problemsOf(() => planScaffold(request({ model: { kind: 'onnx', path: 'models/m.pkl', metadata: credit } }), EMPTY))[0] ?? '', /not an \.onnx file/);
+  });
+
+  test('names that break Python imports are refused for Python with what to do; TypeScript takes them', () => {
+    assert.equal(featureNameProblem('class', 'python'), 'In Python, the package "class" is a Python keyword: Python cannot import a package of that name. Choose another feature name, e.g. class-model.');
+    assert.match(featureNameProblem('import', 'python') ?? '', /"import" is a Python keyword/);
+    assert.match(featureNameProblem('test', 'python') ?? '', /"test" is the name of a Python module .*standard library's test package.*Choose another feature name, e.g\. test-model\./);
+    assert.match(featureNameProblem('json', 'python') ?? '', /"json" is the name of a Python module/);
+    for (const ok of ['class', 'import', 'test']) assert.equal(featureNameProblem(ok, 'typescript'), undefined, ok);
+    assert.equal(featureNameProblem('class-model', 'python'), undefined);
+    assert.match(problemsOf(() => planScaffold(request({ name: 'class' }), EMPTY))[0] ?? '', /Python keyword/);
+    assert.equal(planScaffold(request({ name: 'class', language: 'typescript' }), EMPTY).spec.folder, 'src/features/class');
+    assert.match(problemsOf(() => planScaffold(request({ folder: 'features/test' }), EMPTY))[0] ?? '', /folder "test" is the name of a Python module .* e\.g\. features\/test_feature\./);
+    assert.match(problemsOf(() => planScaffold(request({ folder: 'features/class' }), EMPTY))[0] ?? '', /must be a Python identifier \(letters, digits and _, not a keyword\)/);
+  });
+
+  test('typed numbers: 5% is a percentage, and a message echoes what was typed', () => {
+    assert.equal(numberFromText('5%', true), 5);
+    assert.equal(numberFromText(' 25 % ', true), 25);
+    assert.ok(Number.isNaN(numberFromText('5%')));
+    assert.equal(typedNumberProblem('5%', percentProblem, true), undefined);
+    assert.equal(typedNumberProblem('abc', percentProblem, true), 'The initial rollout must be a whole percentage from 0 to 100, e.g. 5 or 5% (got "abc").');
+    assert.equal(typedNumberProblem('high', thresholdProblem), 'The confidence threshold must be a number from 0 to 1 (got "high").');
+    assert.equal(typedNumberProblem(' ', thresholdProblem), 'Enter a number.');
+    assert.equal(planScaffold(request({ initialPercent: numberFromText('10%', true) }), EMPTY).flagFile.after.includes('["on", 10]'), true);
   });
 
   test('path traversal and absolute or odd target folders are refused', () => {

@@ -78,6 +78,7 @@ describe('decideRollout', () => {
       assert.equal(decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: slow, override: bad }).allowed, false);
     }
     assert.equal(decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: healthy, override }).overridden, false, 'not needed, not used');
+    assert.equal(overrideProblem({ ...override, reason: 'ok' }), 'An override needs a reason of at least 3 characters: say why the percentage goes up despite the guard.');
   });
 });
 

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { MANIFEST_FILE, parseManifest } from '../core/config/manifest';
 import { readWorkspace, writePlan } from '../core/scaffold/apply';
 import { formatPercent, readRollout } from '../core/scaffold/flagFile';
-import { baselineOf, choiceFromFile, choiceFromVersion, findVersionByFile, previousVersion } from '../core/scaffold/modelChoice';
+import { baselineOf, choiceFromFile, choiceFromVersion, findVersionByFile, previousVersion, taskFromOutputs } from '../core/scaffold/modelChoice';
 import { DEFAULT_INITIAL_PERCENT, DEFAULT_LATENCY_BUDGET_MS, DEFAULT_THRESHOLD, planScaffold, ScaffoldError, type ModelChoice, type ScaffoldPlan, type ScaffoldRequest } from '../core/scaffold/plan';
 import { FALLBACK_STRATEGIES, SCAFFOLD_LANGUAGES, SCAFFOLD_TASKS, type FallbackStrategy, type ScaffoldLanguage, type ScaffoldTask } from '../core/scaffold/spec';
 import { discoverCatalog } from '../core/registry/catalog';
@@ -32,7 +32,8 @@ Model:
   --labels a,b,c             class labels of the probability columns (default: the model's class_labels metadata)
 
 Options:
-  --task binary|multiclass|regression      (default: binary)
+  --task binary|multiclass|regression      (default: from an ONNX model's outputs, as the editor does — a
+                             float [batch, classes] output is binary or multiclass, else regression; binary for an endpoint)
   --threshold P              confidence threshold of classifiers, 0–1 (default: ${DEFAULT_THRESHOLD})
   --fallback heuristic|constant|previous-version   (default: heuristic)
   --previous FILE.onnx       the previous-version fallback's model (default: the model's newest other version)
@@ -116,7 +117,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const lang = parsed.values.get('--lang');
   if (!lang) throw new UsageError('choose the language: --lang python or --lang typescript.');
   const language = choice<ScaffoldLanguage>(parsed, '--lang', SCAFFOLD_LANGUAGES, 'python');
-  const task = choice<ScaffoldTask>(parsed, '--task', SCAFFOLD_TASKS, 'binary');
+  const taskOption = parsed.values.has('--task') ? choice<ScaffoldTask>(parsed, '--task', SCAFFOLD_TASKS, 'binary') : undefined;
   const fallback = choice<FallbackStrategy>(parsed, '--fallback', FALLBACK_STRATEGIES, 'heuristic');
   const modelFile = parsed.values.get('--model');
   const endpoint = parsed.values.get('--endpoint');
@@ -156,6 +157,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     const threshold = numberOption(parsed.values.get('--threshold'), '--threshold');
     const budget = numberOption(parsed.values.get('--latency-budget'), '--latency-budget');
     const percent = numberOption(parsed.values.get('--percent'), '--percent');
+    // Without --task, the task the model's outputs suggest (the editor preselects the same).
+    const task = taskOption ?? taskFromOutputs(model);
     const req: ScaffoldRequest = {
       name,
       language,
@@ -173,6 +176,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       ...(baseline ? { baseline } : {}),
     };
     const plan = planScaffold(req, readWorkspace(io.cwd), { onExisting: parsed.flags.has('--skip-existing') ? 'skip' : 'error' });
+    if (!taskOption && model.kind === 'onnx') plan.notes.push(`The task is ${task}, from the model's outputs; --task changes it.`);
     if (!dryRun) {
       try {
         writePlan(io.cwd, plan);

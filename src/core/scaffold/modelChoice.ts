@@ -8,6 +8,7 @@ import type { OnnxMetadata } from '../formats/onnx';
 import type { Catalog, ModelEntry, ModelVersionEntry } from '../registry/types';
 import { versionTitle } from '../registry/naming';
 import type { ModelChoice } from './plan';
+import type { ScaffoldTask } from './spec';
 
 function workspacePath(root: string, abs: string): string {
   return relative(root, abs).split(sep).join('/');
@@ -68,4 +69,17 @@ export async function choiceFromVersion(root: string, model: ModelEntry, version
 export async function choiceFromFile(root: string, absPath: string): Promise<Extract<ModelChoice, { kind: 'onnx' }>> {
   const meta = await readOnnxMetadata(absPath);
   return { kind: 'onnx', path: workspacePath(root, absPath), metadata: { inputs: meta.inputs, outputs: meta.outputs, metadata: meta.metadata, modelVersion: meta.onnx.modelVersion } };
+}
+
+/**
+ * The task an ONNX model's outputs suggest: a float output of shape [batch, classes] is a classifier (binary for two
+ * classes, multiclass for more), anything else a regression. An endpoint does not tell: binary. The editor preselects
+ * it; `mlship scaffold` uses it without --task.
+ */
+export function taskFromOutputs(model: ModelChoice | undefined): ScaffoldTask {
+  if (model?.kind !== 'onnx') return 'binary';
+  const probs = model.metadata?.outputs.find((o) => /^(?:float|float32|float64|double)$/.test(o.dtype) && o.shape?.length === 2 && o.shape[1] !== 1);
+  if (!probs) return 'regression';
+  const classes = probs.shape?.[1];
+  return typeof classes === 'number' && classes > 2 ? 'multiclass' : 'binary';
 }

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST_FILE } from '../../core/config/manifest';
-import { baselineOf, choiceFromFile, choiceFromVersion, onnxFileOf, otherVersions, previousVersion } from '../../core/scaffold/modelChoice';
+import { baselineOf, choiceFromFile, choiceFromVersion, onnxFileOf, otherVersions, previousVersion, taskFromOutputs } from '../../core/scaffold/modelChoice';
 import {
   defaultFolder,
   DEFAULT_INITIAL_PERCENT,
@@ -101,14 +101,6 @@ export class ScaffoldPreviews implements vscode.TextDocumentContentProvider {
   }
 }
 
-function modelTask(model: ModelChoice | undefined): ScaffoldTask {
-  if (model?.kind !== 'onnx') return 'binary';
-  const probs = model.metadata?.outputs.find((o) => /^(?:float|float32|float64|double)$/.test(o.dtype) && o.shape?.length === 2 && o.shape[1] !== 1);
-  if (!probs) return 'regression';
-  const classes = probs.shape?.[1];
-  return typeof classes === 'number' && classes > 2 ? 'multiclass' : 'binary';
-}
-
 async function detectLanguage(): Promise<ScaffoldLanguage> {
   const exclude = '{**/node_modules/**,**/.venv/**,**/venv/**,**/.git/**}';
   const [py, ts] = await Promise.all([vscode.workspace.findFiles('**/*.py', exclude, 300), vscode.workspace.findFiles('**/*.{ts,tsx}', exclude, 300)]);
@@ -194,7 +186,7 @@ export class ScaffoldCommand {
     const baseline = baselineOf(v.version);
     if (baseline) state.baseline = baseline;
     else delete state.baseline;
-    state.task = modelTask(state.model);
+    state.task = taskFromOutputs(state.model);
   }
 
   private steps(): Step<FlowState>[] {
@@ -240,7 +232,7 @@ export class ScaffoldCommand {
       { when: (s) => s.source === 'oip', run: text('features', 'Feature names, in the order of the input\'s columns (comma-separated)', (v) => (list(v) ? undefined : 'Enter the feature names, e.g. age, income, debt_ratio.')) },
       {
         run: async (s, ui) => {
-          const detected = s.model ? modelTask(s.model) : undefined;
+          const detected = s.model ? taskFromOutputs(s.model) : undefined;
           const items = ([['binary', 'two classes; the confidence is the chosen class\'s probability'], ['multiclass', 'three or more classes'], ['regression', 'a number; answers out of range fall back']] as const).map(([task, detail]) => ({ label: task, task, detail, description: task === detected && s.source !== 'oip' ? 'from the model\'s outputs' : '' }));
           const r = await pickOne(ui, { placeholder: 'What the model predicts', items, active: items.find((i) => i.task === s.task) });
           if (r.kind !== 'item') return r.kind;
@@ -336,7 +328,7 @@ export class ScaffoldCommand {
       delete s.picked;
       delete s.baseline;
       s.model = await choiceFromFile(folder.uri.fsPath, file.fsPath);
-      s.task = modelTask(s.model);
+      s.task = taskFromOutputs(s.model);
       return 'next';
     }
   }

@@ -89,6 +89,20 @@ describe('mlship scaffold', () => {
     assert.match(r.out, /model credit-risk 2 \(models\/credit-risk-v2\.onnx\); .* fallback previous-version → credit-risk 1 \(models\/credit-risk-v1\.onnx\)\./);
   });
 
+  test('without --task the task comes from the model\'s outputs, as in the editor; --task overrides it', async () => {
+    const ws = workspace();
+    cpSync(join(REPO, 'test/fixtures/models/delivery-eta-v2.onnx'), join(ws, 'models/delivery-eta-v2.onnx'));
+    const eta = await run(ws, '--name', 'delivery-eta', '--lang', 'python', '--model', 'models/delivery-eta-v2.onnx', '--fallback', 'constant', '--dry-run');
+    assert.equal(eta.code, 0, eta.err);
+    assert.match(eta.out, /^Feature delivery-eta \(python, regression\)/);
+    assert.match(eta.out, /Note: The task is regression, from the model's outputs; --task changes it\./);
+    const credit = await run(ws, '--name', 'credit-risk', '--lang', 'python', '--model', 'models/credit-risk-v2.onnx', '--dry-run');
+    assert.match(credit.out, /^Feature credit-risk \(python, binary\)/);
+    const forced = await run(ws, '--name', 'delivery-eta', '--lang', 'python', '--model', 'models/delivery-eta-v2.onnx', '--task', 'binary', '--dry-run');
+    assert.equal(forced.code, 2);
+    assert.match(forced.err, /no class-probability output/);
+  });
+
   test('an OIP v2 endpoint', async () => {
     const ws = workspace();
     const missing = await run(ws, '--name', 'eta', '--lang', 'python', '--task', 'regression', '--endpoint', 'http://127.0.0.1:8081', '--endpoint-model', 'delivery-eta', '--dry-run');

@@ -21,7 +21,7 @@ import { histogramQuantile, PrometheusApiClient } from './prometheus';
 import { PredictionStore } from './recordStore';
 import type { FeedbackRecord, PredictionRecord, Timed } from './records';
 import { scrapeMetrics, unitToMs, type ScrapePoint } from './scrape';
-import { buildDashboard, logLatencies, SlidingTally, summarizeTally, type MetricsSeries } from './series';
+import { buildDashboard, logLatencies, recentThroughput, SlidingTally, summarizeTally, THROUGHPUT_WINDOW_MS, type MetricsSeries } from './series';
 
 export interface MonitorOptions {
   /** Folder that relative paths (logs, baseline) are resolved against: the workspace folder of mlship.yaml. */
@@ -37,6 +37,8 @@ export interface MonitorOptions {
   featureNames?: string[];
   /** The window the status (p95, rates, drift) is computed over, ms. Default 5 minutes. */
   statusWindowMs?: number;
+  /** How far back the current throughput looks, ms (at most the status window). Default 1 minute. */
+  throughputWindowMs?: number;
   /** How much history is kept for the dashboard, ms. Default 24 hours. */
   historyMs?: number;
   /** At most this many prediction records are kept. Default 200,000. */
@@ -285,7 +287,8 @@ export class DeploymentMonitor {
       p95 = Number.isFinite(v) ? v : null;
     }
     const errorRate = promSeries ? promSeries.errorRate : summary.errorRate;
-    const throughput = promSeries ? promSeries.throughput : summary.throughput;
+    // The requests of the last minute, not the status window's average: it falls to 0 soon after traffic stops.
+    const throughput = promSeries ? promSeries.throughput : summary.throughput === null ? null : recentThroughput(inWindow, this.records, now, this.throughputWindow());
     const fallbackRate = summary.fallbackRate;
     const lowConfidenceShare = summary.lowConfidenceShare;
 
@@ -558,21 +561,29 @@ export class DeploymentMonitor {
   }
 
   /** PromQL for the dashboard's latency and traffic over `range` (e.g. "5m"). */
-  queries(range: string): { quantile: (q: number) => string; throughput: string; errorRate: string; scale: number } {
+  queries(range: string): { quantile: (q: number) => string; throughput: string; lastThroughput: string; errorRate: string; scale: number } {
     const metric = this.latencyMetric();
     const sel = this.config.metrics?.selector;
     return {
       quantile: (q) => `histogram_quantile(${q}, sum by (le) (rate(${withSelector(`${metric}_bucket`, sel)}[${range}])))`,
       throughput: `sum(rate(${withSelector(`${metric}_count`, sel)}[${range}]))`,
+      // The rate between the last two samples in the range.
+      lastThroughput: `sum(irate(${withSelector(`${metric}_count`, sel)}[${range}]))`,
       // No error series at all means no errors: `or vector(0)` keeps the ratio defined.
       errorRate: `(sum(rate(${withSelector(METRIC.requests, sel, 'code=~"[45].."')}[${range}])) or vector(0)) / sum(rate(${withSelector(METRIC.requests, sel)}[${range}]))`,
       scale: unitToMs(metric),
     };
   }
 
+  /** How far back the current throughput looks, ms: a minute, or the status window when that is shorter. */
+  private throughputWindow(): number {
+    return Math.min(this.options.throughputWindowMs ?? THROUGHPUT_WINDOW_MS, this.options.statusWindowMs ?? DEFAULT_STATUS_WINDOW);
+  }
+
   private async prometheusNow(http: HttpOptions): Promise<{ p95: number | null; errorRate: number | null; throughput: number | null }> {
     const client = this.prometheusClient(http) as PrometheusApiClient;
-    const range = `${Math.max(1, Math.round((this.options.statusWindowMs ?? DEFAULT_STATUS_WINDOW) / 1000))}s`;
+    const seconds = (ms: number): string => `${Math.max(1, Math.round(ms / 1000))}s`;
+    const range = seconds(this.options.statusWindowMs ?? DEFAULT_STATUS_WINDOW);
     const q = this.queries(range);
     const first = async (query: string): Promise<number | null> => {
       const r = await client.query(query);
@@ -580,7 +591,9 @@ export class DeploymentMonitor {
       return v !== undefined && Number.isFinite(v) ? v : null;
     };
     const p95 = await first(q.quantile(0.95));
-    const throughput = await first(q.throughput);
+    // The rate over the last minute; when Prometheus scrapes less often than that (no two samples in it), the rate
+    // between the last two samples of the status window: the latest complete interval.
+    const throughput = (await first(this.queries(seconds(this.throughputWindow())).throughput)) ?? (await first(q.lastThroughput));
     const errorRate = await first(q.errorRate).catch(() => null);
     return { p95: p95 === null ? null : p95 * q.scale, errorRate, throughput };
   }

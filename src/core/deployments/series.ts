@@ -508,6 +508,33 @@ export function summarizeWindow(scrapes: readonly ScrapePoint[], records: Predic
   return summarizeTally(scrapes, tally, () => logLatencies(store), windowMs);
 }
 
+/** How far back the current throughput looks: a minute, so it falls to 0 a minute after the last request. */
+export const THROUGHPUT_WINDOW_MS = 60_000;
+
+/**
+ * The current throughput, req/s: the requests of the last `spanMs` before `now`, not an average over the whole status
+ * window (which kept showing traffic minutes after it stopped). From the scrapes when there are two or more (the steps
+ * between them that end in the span, and at least the last one: the latest complete interval between scrapes), else
+ * from the log records stamped in the span, over the span's seconds. 0 when no request arrived in it (with scrapes,
+ * once the step holding the last request ended before the span); null when the scrapes span no time.
+ */
+export function recentThroughput(scrapes: readonly ScrapePoint[], records: Predictions, now: number, spanMs = THROUGHPUT_WINDOW_MS): number | null {
+  if (scrapes.length > 1) {
+    let ordered = true;
+    for (let k = 1; k < scrapes.length && ordered; k++) ordered = (scrapes[k - 1] as ScrapePoint).t <= (scrapes[k] as ScrapePoint).t;
+    const sorted = ordered ? scrapes : [...scrapes].sort((a, b) => a.t - b.t);
+    // The steps that end in the span: from the last scrape at or before its start.
+    const before = partitionPoint(sorted.length, (k) => (sorted[k] as ScrapePoint).t <= now - spanMs);
+    const first = Math.max(0, Math.min(before - 1, sorted.length - 2));
+    let requests = 0;
+    for (let k = first + 1; k < sorted.length; k++) requests += stepOf(sorted[k - 1] as ScrapePoint, sorted[k] as ScrapePoint).requests;
+    const seconds = ((sorted[sorted.length - 1] as ScrapePoint).t - (sorted[first] as ScrapePoint).t) / 1000;
+    return seconds > 0 ? requests / seconds : null;
+  }
+  const store = asStore(records);
+  return (store.length - store.firstAfter(now - spanMs)) / (spanMs / 1000);
+}
+
 /** Quality of the model's answers and of the fallback's, when the window has feedback on both (else one line says it all). */
 function byPath(quality: readonly QualityBucket[]): { model?: Series; fallback?: Series } {
   const model = quality.map((q) => q.model);

@@ -310,3 +310,72 @@ describe('DeploymentMonitor on the local server', () => {
     assert.equal(withSelector('m', '', 'a="b"'), 'm{a="b"}');
   });
 });
+
+describe('DeploymentMonitor current throughput', () => {
+  let dir: string;
+  before(async () => (dir = await mkdtemp(join(tmpdir(), 'mlship-throughput-'))));
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  it('from /metrics: the last minute of scrapes, 0 a minute after traffic stops while the 5 min window still has it', async () => {
+    let total = 0;
+    const metrics = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+      res.end(
+        [
+          '# TYPE mlship_inference_request_duration_seconds histogram',
+          `mlship_inference_request_duration_seconds_bucket{le="0.01"} ${total}`,
+          `mlship_inference_request_duration_seconds_bucket{le="+Inf"} ${total}`,
+          `mlship_inference_request_duration_seconds_sum ${total * 0.005}`,
+          `mlship_inference_request_duration_seconds_count ${total}`,
+          '# TYPE mlship_inference_requests_total counter',
+          `mlship_inference_requests_total{code="200"} ${total}`,
+          '',
+        ].join('\n'),
+      );
+    });
+    await new Promise<void>((r) => metrics.listen(0, '127.0.0.1', r));
+    try {
+      let now = Date.parse('2026-01-05T10:00:00Z');
+      const scrape = `http://127.0.0.1:${(metrics.address() as AddressInfo).port}/metrics`;
+      const m = new DeploymentMonitor({ name: 'scraped', metrics: { scrape } }, { root: dir, now: () => now });
+      // Two minutes at 12 req/s, polled every 10 s.
+      let s = await m.poll();
+      for (let k = 0; k < 12; k++) {
+        total += 120;
+        now += 10_000;
+        s = await m.poll();
+      }
+      assert.equal(s.throughput, 12);
+      // Traffic stops: a minute later the status window still holds two minutes of it, the current throughput none.
+      for (let k = 0; k < 6; k++) {
+        now += 10_000;
+        s = await m.poll();
+      }
+      assert.ok(s.p95Ms !== null, 'the status window still has the requests');
+      assert.equal(s.throughput, 0);
+      await m.close();
+    } finally {
+      metrics.close();
+    }
+  });
+
+  it('from the prediction log: the records of the last minute, 0 a minute after the last one', async () => {
+    const T = Date.parse('2026-01-05T10:00:00Z');
+    const lines: string[] = [];
+    // 12 req/s for two minutes.
+    for (let i = 0; i < 12 * 120; i++) {
+      const t = T + Math.floor(i / 12) * 1000 + (i % 12) * 80 + 40;
+      lines.push(JSON.stringify({ ts: new Date(t).toISOString(), feature: 'f', model: 'm', model_version: '1', request_id: `r${i}`, input_hash: '', inputs: {}, output: { label: 1 }, confidence: 0.9, path: 'model', reason: null, latency_ms: 4, variant: null }));
+    }
+    await writeFile(join(dir, 'p.jsonl'), `${lines.join('\n')}\n`);
+    let now = T + 120_000;
+    const m = new DeploymentMonitor({ name: 'logged', predictions: { jsonl: 'p.jsonl' } }, { root: dir, now: () => now });
+    let s = await m.poll();
+    assert.equal(s.throughput, 12);
+    now += 61_000;
+    s = await m.poll();
+    assert.equal(s.p95Ms, 4, 'the status window still has the records');
+    assert.equal(s.throughput, 0);
+    await m.close();
+  });
+});

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { feedbackByRequest } from '../../../src/core/deployments/feedback';
 import type { FeedbackRecord, PredictionRecord, Timed } from '../../../src/core/deployments/records';
 import type { ScrapePoint } from '../../../src/core/deployments/scrape';
-import { bucketsFor, buildDashboard, summarizeWindow } from '../../../src/core/deployments/series';
+import { bucketsFor, buildDashboard, recentThroughput, summarizeWindow } from '../../../src/core/deployments/series';
 import { isDashboardData, type DashboardDrift } from '../../../src/shared/deployments';
 
 const T = Date.parse('2026-01-05T10:00:00Z');
@@ -115,6 +115,22 @@ describe('buildDashboard', () => {
     assert.equal(s.throughput, 0, 'traffic now: the scrapes');
     const busy: ScrapePoint[] = [idle[0] as ScrapePoint, { t: T + 25_000, latency: hist(20, 20, 20), requests: { total: 20, errors: 0 } }];
     assert.ok((summarizeWindow(busy, logged, 30_000).p95Ms as number) <= 10, 'the scrapes saw requests: their histogram');
+  });
+
+  it('current throughput: the last minute of scrapes (else the last interval between two), else of log records', () => {
+    const at = (s: number, total: number): ScrapePoint => ({ t: T + s * 1000, requests: { total, errors: 0 } });
+    // 10 req/s until 120 s, then nothing.
+    const scrapes = [at(0, 0), at(30, 300), at(60, 600), at(90, 900), at(120, 1200), at(150, 1200), at(180, 1200)];
+    assert.equal(recentThroughput(scrapes.slice(0, 5), [], T + 120_000), 10);
+    assert.equal(recentThroughput(scrapes.slice(0, 6), [], T + 150_000), 5, 'one step with traffic, one without');
+    assert.equal(recentThroughput(scrapes, [], T + 180_000), 0, 'a minute after the last request');
+    assert.equal(recentThroughput([at(0, 0), at(120, 600)], [], T + 130_000), 5, 'scrapes further apart than a minute: the last interval');
+    assert.equal(recentThroughput([scrapes[4] as ScrapePoint, scrapes[3] as ScrapePoint], [], T + 120_000), 10, 'out of order');
+    assert.equal(recentThroughput([at(10, 0), at(10, 5)], [], T + 20_000), null, 'no time between the scrapes');
+    const logged = Array.from({ length: 90 }, (_, i) => pred(`r${i}`, T + i * 1000 + 500));
+    assert.equal(recentThroughput([], logged, T + 90_000), 1);
+    assert.equal(recentThroughput([], logged, T + 120_000), 0.5);
+    assert.equal(recentThroughput([], logged, T + 150_000), 0);
   });
 
   it('takes latency, rates and distributions from the log when there are no metrics', () => {

@@ -1,7 +1,7 @@
 // Deployments in words: the one-liners of the tree and status bar, `mlship status` text, and the plain-text
 // dashboard (the fallback where no webview is shown). Built from DeploymentStatus and DashboardData.
 import type { DashboardSources } from '../../shared/dashboardMessages';
-import { NOT_CHECKED, qualityByPath, STATE_LABEL, type DashboardData, type DashboardDrift, type DeploymentStatus, type Series } from '../../shared/deployments';
+import { HEALTH_ORDER, NOT_CHECKED, qualityByPath, STATE_LABEL, type DashboardData, type DashboardDrift, type DeploymentStatus, type HealthState, type Series } from '../../shared/deployments';
 import type { DeploymentConfig } from '../config/manifest';
 import type { DeploymentDriftSource } from '../deployments/driftSource';
 import { namedVersion, shortVersion } from '../registry/naming';
@@ -61,6 +61,40 @@ export function fallbackText(s: DeploymentStatus): string {
 export function statusFacts(s: DeploymentStatus): string {
   const parts = [s.modelVersion ? shortVersion(s.modelVersion) : undefined, p95VsBudget(s), fallbackText(s), s.drift ? driftText(s) : undefined, s.throughput !== null ? `${s.throughput.toFixed(s.throughput < 10 ? 1 : 0)} req/s` : undefined];
   return parts.filter((p): p is string => p !== undefined).join(' · ');
+}
+
+export interface StatusBarSummary {
+  /** The worst state (it picks the item's background). */
+  worst: HealthState;
+  /** "$(error) 1 breaching budget, 1 unreachable": every state that is not healthy, worst first, or "$(pass) 3 healthy". */
+  text: string;
+  /** A count per state, worst first: "1 breaching budget · 1 unreachable · 2 healthy" (the tooltip's first line). */
+  counts: string;
+  /** One line per deployment, worst first: "credit-risk-prod: Unreachable — Connection refused by 127.0.0.1:8081". */
+  lines: string[];
+  /** What a screen reader says: "MLShip deployments: 1 breaching budget, 1 unreachable, 2 healthy". */
+  label: string;
+}
+
+const STATUS_BAR_ICON: Record<HealthState, string> = { breaching: '$(error)', unreachable: '$(warning)', degraded: '$(warning)', unknown: '$(circle-outline)', healthy: '$(pass)' };
+
+/**
+ * The status bar item: the worst state's icon, and a count of every state that is not healthy (worst first), so one
+ * breaching deployment does not hide another that is unreachable. Two states at most in the text, to keep it short;
+ * the others as "+N more" deployments, and every state's count in the tooltip. Undefined without deployments.
+ */
+export function statusBarSummary(statuses: readonly Pick<DeploymentStatus, 'name' | 'state' | 'reason'>[]): StatusBarSummary | undefined {
+  if (statuses.length === 0) return undefined;
+  const byState = HEALTH_ORDER.map((state) => ({ state, n: statuses.filter((s) => s.state === state).length })).filter((c) => c.n > 0);
+  const worst = (byState[0] as { state: HealthState }).state;
+  const part = (c: { state: HealthState; n: number }): string => `${c.n} ${STATE_LABEL[c.state].toLowerCase()}`;
+  const notHealthy = byState.filter((c) => c.state !== 'healthy');
+  const shown = notHealthy.slice(0, 2).map(part);
+  const rest = notHealthy.slice(2).reduce((n, c) => n + c.n, 0);
+  const text = notHealthy.length === 0 ? `${statuses.length} healthy` : `${shown.join(', ')}${rest > 0 ? `, +${rest} more` : ''}`;
+  const rank = (s: HealthState): number => HEALTH_ORDER.indexOf(s);
+  const lines = [...statuses].sort((a, b) => rank(a.state) - rank(b.state)).map((s) => `${s.name}: ${STATE_LABEL[s.state]} — ${s.reason}`);
+  return { worst, text: `${STATUS_BAR_ICON[worst]} ${text}`, counts: byState.map(part).join(' · '), lines, label: `MLShip deployments: ${byState.map(part).join(', ')}` };
 }
 
 /** `mlship status` text: one block per deployment, worst first. */

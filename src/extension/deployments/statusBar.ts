@@ -1,10 +1,10 @@
-// The status bar item with the worst deployment state, and the notification when a budget is first breached (when
-// to notify is decided in core, breachNotice.ts: two polls in a row, once per breach, a 10-minute cool-down), with
-// "Open Dashboard" and "Don't Show Again" (remembered in globalState).
+// The status bar item — the worst deployment state, with a count of every state that is not healthy (built in core,
+// statusBarSummary) — and the notification when a budget is first breached (when to notify is decided in core,
+// breachNotice.ts: two polls in a row, once per breach, a 10-minute cool-down), with "Open Dashboard" and
+// "Don't Show Again" (remembered in globalState).
 import * as vscode from 'vscode';
 import { BreachNotifier } from '../../core/deployments/breachNotice';
-import { worstState } from '../../core/deployments/health';
-import { STATE_LABEL } from '../../shared/deployments';
+import { statusBarSummary } from '../../core/present/deployments';
 import type { DeploymentEntry, DeploymentsService } from './deploymentsService';
 import { showNotice } from '../notify';
 
@@ -17,20 +17,19 @@ export function createDeploymentStatusBar(context: vscode.ExtensionContext, serv
   const notifier = new BreachNotifier();
 
   const update = (): void => {
-    const statuses = service.statuses();
-    if (statuses.length === 0) {
+    const summary = statusBarSummary(service.statuses());
+    if (!summary) {
       item.hide();
       return;
     }
-    const worst = worstState(statuses.map((s) => s.state)) ?? 'unknown';
-    const bad = statuses.filter((s) => s.state === worst).length;
-    const icon = worst === 'healthy' ? '$(pass)' : worst === 'breaching' ? '$(error)' : worst === 'unknown' ? '$(circle-outline)' : '$(warning)';
-    item.text = `${icon} ${worst === 'healthy' ? `${statuses.length} healthy` : `${bad} ${STATE_LABEL[worst].toLowerCase()}`}`;
-    const md = new vscode.MarkdownString('**MLShip deployments**\n\n');
-    for (const s of statuses) md.appendText(`${s.name}: ${STATE_LABEL[s.state]} — ${s.reason}\n`);
+    const { worst } = summary;
+    item.text = summary.text;
+    const md = new vscode.MarkdownString('**MLShip deployments**: ');
+    md.appendText(`${summary.counts}\n\n`);
+    for (const line of summary.lines) md.appendText(`${line}\n`);
     item.tooltip = md;
     item.backgroundColor = worst === 'breaching' ? new vscode.ThemeColor('statusBarItem.errorBackground') : worst === 'unreachable' || worst === 'degraded' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    item.accessibilityInformation = { label: `MLShip deployments: worst state ${STATE_LABEL[worst]}` };
+    item.accessibilityInformation = { label: summary.label };
     item.show();
   };
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assessHealth } from '../../../src/core/deployments/health';
 import { buildDashboard } from '../../../src/core/deployments/series';
-import { dashboardText, deploymentDetails, deploymentRow, deploymentRowChange, statusFacts, statusReport } from '../../../src/core/present/deployments';
+import { dashboardText, deploymentDetails, deploymentRow, deploymentRowChange, statusBarSummary, statusFacts, statusReport } from '../../../src/core/present/deployments';
 import type { DeploymentStatus } from '../../../src/shared/deployments';
 
 function status(over: Partial<DeploymentStatus> & Pick<DeploymentStatus, 'name'>): DeploymentStatus {
@@ -13,6 +13,22 @@ function status(over: Partial<DeploymentStatus> & Pick<DeploymentStatus, 'name'>
 }
 
 describe('deployment presentation', () => {
+  it('status bar: the worst state does not hide the other states that are not healthy', () => {
+    const st = (name: string, state: DeploymentStatus['state'], reason = 'why'): Pick<DeploymentStatus, 'name' | 'state' | 'reason'> => ({ name, state, reason });
+    assert.equal(statusBarSummary([]), undefined);
+    const two = statusBarSummary([st('a', 'healthy'), st('prod', 'breaching', 'p95 62.1 ms > 50.0 ms budget'), st('staging', 'unreachable', 'Connection refused')]);
+    assert.equal(two?.worst, 'breaching');
+    assert.equal(two?.text, '$(error) 1 breaching budget, 1 unreachable');
+    assert.equal(two?.counts, '1 breaching budget · 1 unreachable · 1 healthy');
+    assert.deepEqual(two?.lines, ['prod: Breaching budget — p95 62.1 ms > 50.0 ms budget', 'staging: Unreachable — Connection refused', 'a: Healthy — why']);
+    assert.equal(two?.label, 'MLShip deployments: 1 breaching budget, 1 unreachable, 1 healthy');
+    const many = statusBarSummary([st('a', 'unknown'), st('b', 'degraded'), st('c', 'degraded'), st('d', 'unreachable'), st('e', 'unreachable'), st('f', 'healthy')]);
+    assert.equal(many?.text, '$(warning) 2 unreachable, 2 degraded, +1 more', 'two states in the text, the rest counted');
+    assert.equal(many?.counts, '2 unreachable · 2 degraded · 1 unknown · 1 healthy');
+    assert.equal(statusBarSummary([st('a', 'healthy'), st('b', 'healthy')])?.text, '$(pass) 2 healthy');
+    assert.equal(statusBarSummary([st('a', 'unknown'), st('b', 'healthy')])?.text, '$(circle-outline) 1 unknown');
+  });
+
   it('describes a deployment in the view: health, model, p95 vs budget, drift, fallback, traffic, accuracy', () => {
     const rows = deploymentDetails(status({ name: 'prod', p95Ms: 62.1, fallbackRate: 0.01 }));
     const byLabel = Object.fromEntries(rows.map((r) => [r.label, r]));

@@ -35,6 +35,8 @@ export interface MonitorOptions {
   driftUnavailable?: string;
   /** Column order of the model's single 2-D input (for probes and KServe logs). */
   featureNames?: string[];
+  /** The snapshot Probe Now takes rows from (absolute): the drift baseline (probeRowsSource). Default: the deployment's `baseline:`. */
+  probeSnapshot?: string;
   /** The window the status (p95, rates, drift) is computed over, ms. Default 5 minutes. */
   statusWindowMs?: number;
   /** How far back the current throughput looks, ms (at most the status window). Default 1 minute. */
@@ -647,15 +649,15 @@ export class DeploymentMonitor {
     });
   }
 
-  /** Probe Now: sends `rows` rows of the baseline snapshot to the model and times the answer. */
+  /** Probe Now: sends `rows` rows of the baseline snapshot (`probeSnapshot`, else `baseline:`) to the model and times the answer. */
   async probe(rows = 8): Promise<ProbeResult> {
     const http = await this.http();
     const client = this.client(http);
     if (!client) return { ok: false, latencyMs: 0, rows: 0, error: `${this.config.name} has no inference URL to probe.` };
-    if (!this.config.baseline) return { ok: false, latencyMs: 0, rows: 0, error: `${this.config.name} has no baseline snapshot to take probe rows from.` };
-    const path = this.resolve(this.config.baseline);
+    const path = this.options.probeSnapshot ?? (this.config.baseline ? this.resolve(this.config.baseline) : undefined);
+    if (!path) return { ok: false, latencyMs: 0, rows: 0, error: `${this.config.name} has no baseline snapshot to take probe rows from.` };
     const format = dataFormatOf(path);
-    if (!format) return { ok: false, latencyMs: 0, rows: 0, error: `${this.config.baseline} is not a CSV, TSV, JSONL or Parquet snapshot.` };
+    if (!format) return { ok: false, latencyMs: 0, rows: 0, error: `${this.options.probeSnapshot ?? this.config.baseline} is not a CSV, TSV, JSONL or Parquet snapshot.` };
     try {
       const metadata = this.metadata ?? (await client.modelMetadata());
       this.metadata = metadata;

@@ -6,6 +6,7 @@ import type { DeploymentConfig } from '../config/manifest';
 import type { DeploymentDriftSource } from '../deployments/driftSource';
 import { namedVersion, shortVersion } from '../registry/naming';
 import { formatMs } from '../stats/latency';
+import type { DeploymentRowTraits } from './rowKinds';
 import { rowTooltip } from './tooltip';
 
 export const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(x !== 0 && Math.abs(x) < 0.1 ? 1 : 0)} %`);
@@ -24,6 +25,15 @@ export function dashboardSources(config: DeploymentConfig, drift: DeploymentDrif
     feedback: !!(config.feedback?.jsonl ?? config.feedback?.url) || local,
     baseline: 'baseline' in drift,
   };
+}
+
+/**
+ * What a deployment's row menus depend on (its `contextValue`, rowKinds.ts). It has a baseline when the drift rule
+ * finds one (`deploymentDriftSource`), as for the dashboard: the served version's lineage or drift.baselines count,
+ * not only the deployment's own `baseline:`.
+ */
+export function deploymentRowTraits(config: Pick<DeploymentConfig, 'inference'>, drift: DeploymentDriftSource, local: boolean): DeploymentRowTraits {
+  return { local, inference: !!config.inference, baseline: 'baseline' in drift };
 }
 
 /** "p95 12.3 ms / 50 ms" — a value against its budget, or the value alone. */

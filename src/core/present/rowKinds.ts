@@ -36,7 +36,7 @@ export interface DeploymentRowTraits {
   local: boolean;
   /** Has an inference endpoint (traffic can be sent to it). */
   inference: boolean;
-  /** Has a baseline snapshot. */
+  /** Has a drift baseline by the product's rule (deploymentDriftSource), not only its own `baseline:`. */
   baseline: boolean;
 }
 

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST_FILE } from '../../core/config/manifest';
+import { probeRowsSource } from '../../core/deployments/driftSource';
 import { DEFAULT_MIN_RECORDS } from '../../core/deployments/driftSeries';
 import { servableFromVersion } from '../../core/deployments/local';
 import { OipClient, type OipModelMetadata } from '../../core/deployments/oip';
@@ -103,8 +104,10 @@ export class DeploymentCommands {
       void vscode.window.setStatusBarMessage(`$(sync) Polled ${e.config.name}`, 3000);
       return;
     }
-    if (!e.config.baseline) {
-      void vscode.window.showInformationMessage(`MLShip: polled ${e.config.name}. To send it real rows too, give it a baseline snapshot in mlship.yaml.`);
+    // The baseline by the drift rule (deploymentDriftSource), as the dashboard and the row's menus find it.
+    const rows = probeRowsSource(e.drift);
+    if ('unavailable' in rows) {
+      void vscode.window.showInformationMessage(`MLShip: polled ${e.config.name}. ${rows.unavailable}`);
       return;
     }
     const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLShip: probing ${e.config.name} with baseline rows…` }, () => e.monitor.probe(8));

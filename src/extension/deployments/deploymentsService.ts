@@ -166,6 +166,8 @@ export class DeploymentsService implements vscode.Disposable {
       token: async () => (await this.context.secrets.get(TOKEN_KEY(id))) ?? undefined,
       ...(featureNames ? { featureNames } : {}),
       ...driftOptions,
+      // Probe Now sends rows of the same baseline drift is measured against.
+      ...('baseline' in drift ? { probeSnapshot: drift.baseline } : {}),
       onProblem: (m) => log().warn(m),
       local,
     });

@@ -7,7 +7,7 @@
 // or nothing. Nodes keep their identity for as long as their deployment is watched; the whole view is redrawn only
 // when deployments come, go or change places.
 import * as vscode from 'vscode';
-import { deploymentRow, deploymentRowChange, type DeploymentDetail, type DeploymentRowView } from '../../core/present/deployments';
+import { deploymentRow, deploymentRowChange, deploymentRowTraits, type DeploymentDetail, type DeploymentRowView } from '../../core/present/deployments';
 import { deploymentRowKind, ROW_KIND } from '../../core/present/rowKinds';
 import { detailItem, type DetailNode } from '../treeParts';
 import type { DeploymentEntry, DeploymentsService } from './deploymentsService';
@@ -24,7 +24,7 @@ interface Shown {
 
 /** The commands a deployment's menus offer depend on this (package.json `viewItem` clauses). */
 function contextValueOf(entry: DeploymentEntry): string {
-  return deploymentRowKind({ local: !!entry.local, inference: !!entry.config.inference, baseline: !!entry.config.baseline });
+  return deploymentRowKind(deploymentRowTraits(entry.config, entry.drift, !!entry.local));
 }
 
 /** Sets a detail node's shown fields to `d`'s, in place (VS Code knows the node by its identity). */

@@ -238,6 +238,12 @@ describe('DeploymentMonitor on the local server', () => {
     const noBaseline = await without.probe();
     await without.close();
     assert.match(noBaseline.error ?? '', /no baseline snapshot/);
+    // A baseline found by the drift rule (the served version's lineage here), not the deployment's own baseline:.
+    const fromLineage = new DeploymentMonitor({ ...config, baseline: undefined }, { root: dir, featureNames: FEATURES, probeSnapshot: BASELINE });
+    const lineageProbe = await fromLineage.probe(4);
+    await fromLineage.close();
+    assert.equal(lineageProbe.ok, true, lineageProbe.error);
+    assert.equal(lineageProbe.rows, 4);
     assert.throws(() => requestFromRows({ inputs: [{ name: 'float_input', datatype: 'FP32', shape: [-1, 6] }] }, []), /no rows/);
     await m.close();
   });

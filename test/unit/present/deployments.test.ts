@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assessHealth } from '../../../src/core/deployments/health';
 import { buildDashboard } from '../../../src/core/deployments/series';
-import { dashboardText, deploymentDetails, deploymentRow, deploymentRowChange, statusBarSummary, statusFacts, statusReport } from '../../../src/core/present/deployments';
+import { dashboardText, deploymentDetails, deploymentRow, deploymentRowChange, deploymentRowTraits, statusBarSummary, statusFacts, statusReport } from '../../../src/core/present/deployments';
+import { deploymentRowKind } from '../../../src/core/present/rowKinds';
 import type { DeploymentStatus } from '../../../src/shared/deployments';
 
 function status(over: Partial<DeploymentStatus> & Pick<DeploymentStatus, 'name'>): DeploymentStatus {
@@ -13,6 +14,14 @@ function status(over: Partial<DeploymentStatus> & Pick<DeploymentStatus, 'name'>
 }
 
 describe('deployment presentation', () => {
+  it("row menus: a baseline found by the drift rule counts, not only the deployment's own baseline:", () => {
+    const lineage = { baseline: '/ws/data/credit-risk/applications-2025-10.parquet', reason: 'training data of credit-risk version 2 (@champion)', mode: 'evidently' as const };
+    const inference = { url: 'http://127.0.0.1:8081', model: 'credit-risk' };
+    assert.deepEqual(deploymentRowTraits({ inference }, lineage, false), { local: false, inference: true, baseline: true });
+    assert.equal(deploymentRowKind(deploymentRowTraits({ inference }, lineage, false)), 'mlship.deployment.configured.inference.baseline');
+    assert.deepEqual(deploymentRowTraits({}, { unavailable: 'no baseline' }, true), { local: true, inference: false, baseline: false });
+  });
+
   it('status bar: the worst state does not hide the other states that are not healthy', () => {
     const st = (name: string, state: DeploymentStatus['state'], reason = 'why'): Pick<DeploymentStatus, 'name' | 'state' | 'reason'> => ({ name, state, reason });
     assert.equal(statusBarSummary([]), undefined);

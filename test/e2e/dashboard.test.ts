@@ -120,7 +120,16 @@ describe('Deployment dashboard in code-server', () => {
     assert.equal(await f.locator('.feature-row[data-feature="income"] .badge').first().innerText(), 'drift');
     assert.match(await f.locator('.feature-row[data-feature="income"] .hist h3').innerText(), /income: baseline vs live/);
     assert.match(await card('Accuracy (feedback)').innerText(), /^\d+ % · \d+(\.\d)? % with feedback$/);
-    assert.match(await f.locator('#chart-quality .sub').innerText(), /^accuracy \d+ % · \d{2,} predictions with feedback in this window$/);
+    // The window's accuracy beside the window's count (the card's figure), not the latest bucket's.
+    // (Read until both come from the same poll: feedback may still arrive between two reads.)
+    let same: [string | undefined, string | undefined] = [undefined, ''];
+    for (let i = 0; i < 20 && same[0] !== same[1]; i++) {
+      const sub = await f.locator('#chart-quality .sub').innerText();
+      assert.match(sub, /^accuracy \d+ % over \d{2,} predictions with feedback in this window \(\d+(\.\d)? % of predictions\)$/);
+      same = [/^accuracy (\d+) %/.exec(sub)?.[1], /^(\d+) %/.exec(await card('Accuracy (feedback)').innerText())?.[1]];
+      if (same[0] !== same[1]) await page.waitForTimeout(250);
+    }
+    assert.equal(same[0], same[1], 'the subtitle and the card give the window accuracy');
     assert.match(await f.locator('#health').innerText(), /Breaching budget|Degraded|Healthy/);
     await vs.screenshot('31-dashboard-live-dark');
     await scrollIntoView(f.locator('#drift'));

@@ -146,7 +146,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (summary.lastError) io.stderr(`Last error: ${summary.lastError}\n`);
     return summary.failed > 0 ? 1 : 0;
   } catch (err) {
-    io.stderr(`mlship replay: ${errorMessage(err)}\n`);
+    // The flags that change what was refused: which column feedback comes from, or none.
+    const hint = share > 0 && /label column/.test(errorMessage(err)) ? ` (--label-column COL, or --feedback-share 0)` : '';
+    io.stderr(`mlship replay: ${relative(io.cwd, snapshot) || snapshot}: ${errorMessage(err)}${hint}\n`);
     return 2;
   }
 }

@@ -236,7 +236,7 @@ export async function replaySnapshot(o: ReplayOptions): Promise<ReplaySummary> {
   if (!(share >= 0 && share <= 1)) throw new RangeError(`The feedback share must be between 0 and 1 (got ${share}).`);
   if (share > 0 && o.labelColumn === undefined) throw new Error('Feedback needs the label column of the snapshot.');
   if (share > 0 && o.labelColumn !== undefined && !o.rows.some((r) => o.labelColumn !== undefined && r[o.labelColumn] !== undefined && r[o.labelColumn] !== null)) {
-    throw new Error(`The snapshot has no values in the label column "${o.labelColumn}".`);
+    throw new Error(`The snapshot has no values in the label column "${o.labelColumn}", so no feedback can be sent: replay it without feedback, or name the column that holds the right answers.`);
   }
   const shifts = o.shifts ?? [];
   for (const s of shifts) if (!o.rows.some((r) => s.column in r)) throw new Error(`The snapshot has no column "${s.column}" to shift.`);

@@ -144,7 +144,7 @@ deployments:
     assert.match(r.out, /sent 3, answered 3, failed 0, feedback 0/);
     const feedback = await run(SAMPLES, ['replay', subset, '--url', server.endpoint.url, '--model', 'credit-risk', '--for', 'models:/credit-risk@champion', '--count', '1', '--feedback-share', '0.5']);
     assert.equal(feedback.code, 2, 'feedback asked: the label column is needed');
-    assert.match(feedback.err, /no values in the label column "defaulted"/);
+    assert.match(feedback.err, /apps-subset\.csv: The snapshot has no values in the label column "defaulted", so no feedback can be sent: .* \(--label-column COL, or --feedback-share 0\)/);
   });
 
   it('refuses bad replay arguments with the reason', async () => {

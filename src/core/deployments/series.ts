@@ -115,6 +115,12 @@ interface ScrapeStep {
  */
 const steps = new WeakMap<ScrapePoint, ScrapeStep>();
 
+/** The scrapes in time order: as they are when they arrive so (no copy), else a sorted copy. */
+function inTimeOrder(scrapes: readonly ScrapePoint[]): readonly ScrapePoint[] {
+  for (let k = 1; k < scrapes.length; k++) if ((scrapes[k - 1] as ScrapePoint).t > (scrapes[k] as ScrapePoint).t) return [...scrapes].sort((a, b) => a.t - b.t);
+  return scrapes;
+}
+
 function stepOf(prev: ScrapePoint, cur: ScrapePoint): ScrapeStep {
   const known = steps.get(cur);
   if (known?.prev === prev) return known;
@@ -157,9 +163,7 @@ function accumulateScrapes(scrapes: readonly ScrapePoint[], b: Buckets): ScrapeA
   };
   // Scrapes arrive in time order: then only the pairs that end in a bucket are visited (from the last scrape before
   // the first bucket on), with no copy; a copy is sorted only when they are not in order.
-  let ordered = true;
-  for (let k = 1; k < scrapes.length && ordered; k++) ordered = (scrapes[k - 1] as ScrapePoint).t <= (scrapes[k] as ScrapePoint).t;
-  const sorted = ordered ? scrapes : [...scrapes].sort((x, y) => x.t - y.t);
+  const sorted = inTimeOrder(scrapes);
   const first = partitionPoint(sorted.length, (k) => (sorted[k] as ScrapePoint).t < b.start);
   for (let k = Math.max(1, first); k < sorted.length; k++) {
     const prev = sorted[k - 1] as ScrapePoint;
@@ -520,9 +524,7 @@ export const THROUGHPUT_WINDOW_MS = 60_000;
  */
 export function recentThroughput(scrapes: readonly ScrapePoint[], records: Predictions, now: number, spanMs = THROUGHPUT_WINDOW_MS): number | null {
   if (scrapes.length > 1) {
-    let ordered = true;
-    for (let k = 1; k < scrapes.length && ordered; k++) ordered = (scrapes[k - 1] as ScrapePoint).t <= (scrapes[k] as ScrapePoint).t;
-    const sorted = ordered ? scrapes : [...scrapes].sort((a, b) => a.t - b.t);
+    const sorted = inTimeOrder(scrapes);
     // The steps that end in the span: from the last scrape at or before its start.
     const before = partitionPoint(sorted.length, (k) => (sorted[k] as ScrapePoint).t <= now - spanMs);
     const first = Math.max(0, Math.min(before - 1, sorted.length - 2));
@@ -571,10 +573,7 @@ export function summarizeTally(scrapes: readonly ScrapePoint[], tally: RecordTal
     return ms.length > 0 ? percentile(ms, 95) : null;
   };
   if (scrapes.length > 1) {
-    // Scrapes arrive in time order; sort only a copy that is not.
-    let ordered = true;
-    for (let k = 1; k < scrapes.length && ordered; k++) ordered = (scrapes[k - 1] as ScrapePoint).t <= (scrapes[k] as ScrapePoint).t;
-    const sorted = ordered ? scrapes : [...scrapes].sort((a, b) => a.t - b.t);
+    const sorted = inTimeOrder(scrapes);
     const latency: (Bucket[] | undefined)[] = [undefined];
     let requests = 0;
     let failed = 0;

@@ -52,7 +52,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout(`${report.summary.verdict}\nReport written to ${output}.\n`);
   } else io.stdout(text);
   // Nothing compared (a file unreadable or without rows, no column in common): a wrong input, not "no drift".
-  const cannot = report.summary.cannotCompare?.message ?? (report.unreadable?.length ? report.summary.verdict : undefined);
+  const cannot = report.summary.cannotCompare?.message;
   if (cannot) {
     io.stderr(`mlship drift: ${cannot}\n`);
     if (format !== 'text' || output) for (const p of report.problems) io.stderr(`${p.file ?? p.side}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}\n`);

@@ -112,6 +112,19 @@ function list(text: string): string[] | undefined {
   return items.length > 0 ? items : undefined;
 }
 
+/** What each workspace-relative path is on disk, a file or a folder; absent paths are left out. */
+async function kindsOf(root: string, paths: readonly string[]): Promise<Map<string, 'file' | 'folder'>> {
+  const kinds = new Map<string, 'file' | 'folder'>();
+  for (const p of paths) {
+    try {
+      kinds.set(p, (await stat(join(root, p))).isDirectory() ? 'folder' : 'file');
+    } catch {
+      /* absent */
+    }
+  }
+  return kinds;
+}
+
 /** mlship.yaml and the flag file it names (or the default), as text; null where absent. */
 async function workspaceTexts(root: string): Promise<{ manifestText: string | null; flagFileText: string | null }> {
   const manifestText = await readText(join(root, MANIFEST_FILE));
@@ -283,8 +296,8 @@ export class ScaffoldCommand {
     const n = normalizeFolder(value, s.language);
     if (!root || 'problem' in n) return undefined;
     const { paths } = plannedPaths({ name: s.name, language: s.language, folder: n.folder });
-    const existing: string[] = [];
-    for (const p of paths) if (await stat(join(root, p)).then(() => true, () => false)) existing.push(p);
+    const kinds = await kindsOf(root, paths);
+    const existing = paths.filter((p) => kinds.has(p));
     if (existing.length === 0) return undefined;
     const config = configPath(n.folder, s.language);
     return occupiedFolderProblem(s.name, s.language, n.folder, existing, existing.includes(config) ? await readText(join(root, config)) : null);
@@ -388,15 +401,8 @@ export class ScaffoldCommand {
     try {
       // What exists: the files the plan would create, and the folders on their way.
       const { paths, folder: target } = plannedPaths(req);
-      const kinds = new Map<string, 'file' | 'folder'>();
       const parts = target.split('/');
-      for (const p of [...paths, ...parts.map((_, i) => parts.slice(0, i + 1).join('/'))]) {
-        try {
-          kinds.set(p, (await stat(join(root, p))).isDirectory() ? 'folder' : 'file');
-        } catch {
-          /* absent */
-        }
-      }
+      const kinds = await kindsOf(root, [...paths, ...parts.map((_, i) => parts.slice(0, i + 1).join('/'))]);
       const { manifestText, flagFileText } = await workspaceTexts(root);
       const config = configPath(target, req.language);
       const configText = kinds.get(config) === 'file' ? await readText(join(root, config)) : null;

@@ -89,7 +89,8 @@ export function typeOne(
   box.placeholder = options.placeholder ?? options.prompt;
   box.ignoreFocusOut = true;
   if (ui.canBack) box.buttons = [vscode.QuickInputButtons.Back];
-  const problemOf = async (value: string): Promise<string | undefined> => options.validate(value) ?? (options.check ? await options.check(value).catch(() => undefined) : undefined);
+  const checked = async (value: string): Promise<string | undefined> => (options.check ? options.check(value).catch(() => undefined) : undefined);
+  const problemOf = async (value: string): Promise<string | undefined> => options.validate(value) ?? (await checked(value));
   // An empty box that opened empty says nothing until something is typed or Enter is pressed: a step must not open
   // on an error.
   const check = () => {
@@ -100,7 +101,7 @@ export function typeOne(
     }
     box.validationMessage = options.validate(value);
     if (!box.validationMessage && options.check) {
-      void problemOf(value).then((problem) => {
+      void checked(value).then((problem) => {
         if (box.value === value) box.validationMessage = problem;
       });
     }

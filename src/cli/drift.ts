@@ -7,7 +7,8 @@ import { reportToHtml } from '../core/drift/html';
 import { reportToJson, reportToMarkdown, reportToText } from '../core/drift/report';
 import { driftBetween } from '../core/drift/run';
 import { choice, parseOptions, UsageError, type CliIo, type Subcommand } from './io';
-import { loadCliManifest, rowLimitOption } from './manifest';
+import { rowLimitOption } from './manifest';
+import { readManifest } from './workspace';
 
 const USAGE = `Usage: mlship drift <baseline> <current> [options]
 
@@ -38,7 +39,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (!baseline || !current) throw new UsageError('Name the baseline and the current data.');
   if (extra.length) throw new UsageError(`Two inputs: a baseline and the current data (got ${parsed.positionals.length}).`);
   const format = choice(parsed, '--format', ['text', 'md', 'json', 'html'], 'text');
-  const loaded = await loadCliManifest(io, 'drift', parsed.values.get('--config'));
+  const loaded = await readManifest(io, 'drift', parsed.values.get('--config'));
   if (!loaded.ok) return 2;
   const config = driftConfigFrom(loaded.manifest?.drift);
   const mode = parsed.values.get('--mode');

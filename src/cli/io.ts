@@ -1,5 +1,6 @@
 // What every `mlship` subcommand shares: the I/O it writes to (so tests can capture it), usage errors, and the small
 // argument parser each subcommand configures with its own options.
+import { isAbsolute, relative, sep } from 'node:path';
 
 export interface CliIo {
   cwd: string;
@@ -9,6 +10,17 @@ export interface CliIo {
   signal?: AbortSignal;
   /** Worker threads for profiling large files: the script they run (this CLI) and how many. */
   parallel?: { script: string; workers: number };
+}
+
+/**
+ * A file's path as the CLI prints it: relative to the working directory, with `/`, when the file lies under it; its
+ * absolute path otherwise (`../../../../tmp/flags.json` reads worse than `/tmp/flags.json`); `.` for the directory itself.
+ */
+export function shownPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  if (rel === '') return '.';
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return path;
+  return rel.split(sep).join('/');
 }
 
 /** A subcommand: its one-line summary for `mlship --help`, its full usage text, and what it does. */

@@ -8,7 +8,7 @@ import { openLiveDrift, type LiveDrift } from '../core/deployments/liveDrift';
 import { errorMessage } from '../core/util/concurrency';
 import { isLiveDriftRequest, type LiveDriftRequest, type LiveDriftResponse } from '../shared/driftWorker';
 import type { CliIo } from './io';
-import { loadCliManifest } from './manifest';
+import { readManifest } from './workspace';
 
 function send(msg: LiveDriftResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -19,7 +19,7 @@ function send(msg: LiveDriftResponse): Promise<void> {
 
 async function answer(req: LiveDriftRequest, io: CliIo, open: Map<string, LiveDrift>): Promise<LiveDriftResponse> {
   if (req.type === 'live-open') {
-    const loaded = await loadCliManifest({ ...io, stderr: () => undefined }, 'worker', req.manifestPath);
+    const loaded = await readManifest({ ...io, stderr: () => undefined }, 'worker', req.manifestPath);
     const config = driftConfigFrom(loaded.ok ? loaded.manifest?.drift : undefined);
     const { live, cached } = await openLiveDrift(req.baseline, config, req.cacheDir);
     open.set(req.id, live);

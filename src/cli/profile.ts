@@ -8,7 +8,8 @@ import { profileToText } from '../core/drift/report';
 import { groupDigits } from '../core/formats/randomAccess';
 import { FormatError } from '../core/formats/types';
 import { choice, parseOptions, UsageError, type CliIo, type Subcommand } from './io';
-import { loadCliManifest, rowLimitOption } from './manifest';
+import { rowLimitOption } from './manifest';
+import { readManifest } from './workspace';
 
 const USAGE = `Usage: mlship profile <file> [options]
 
@@ -32,7 +33,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (!file) throw new UsageError('Name the data file to profile.');
   if (extra.length) throw new UsageError(`One file at a time (got ${parsed.positionals.length}).`);
   const format = choice(parsed, '--format', ['text', 'json'], 'text');
-  const loaded = await loadCliManifest(io, 'profile', parsed.values.get('--config'));
+  const loaded = await readManifest(io, 'profile', parsed.values.get('--config'));
   if (!loaded.ok) return 2;
   const config = driftConfigFrom(loaded.manifest?.drift);
   const rowLimit = rowLimitOption(parsed.values.get('--row-limit')) ?? config.rowLimit;

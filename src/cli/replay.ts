@@ -1,7 +1,7 @@
 // `mlship replay <snapshot>` sends a data snapshot's rows to a deployment at a chosen rate — bounded in count and
 // duration, optionally with shifted columns to rehearse drift — and posts feedback from its label column for a
 // share of the requests after a delay.
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { DEFAULT_MIN_RECORDS } from '../core/deployments/driftSeries';
 import { OipClient } from '../core/deployments/oip';
 import { DEFAULT_REPLAY_REQUESTS, defaultReplaySeconds, describeShift, parseShift, replayMissingInputs, replaySnapshot, type ColumnShift } from '../core/deployments/replay';
@@ -9,7 +9,7 @@ import { readSnapshotRows } from '../core/formats/tabular';
 import { dataFormatOf } from '../core/registry/catalog';
 import { featureNamesOf, findModelVersion, labelColumnOf } from '../core/registry/resolve';
 import { errorMessage } from '../core/util/concurrency';
-import { parseOptions, UsageError, type CliIo, type Subcommand } from './io';
+import { parseOptions, shownPath, UsageError, type CliIo, type Subcommand } from './io';
 import { discover, readManifest } from './workspace';
 
 const USAGE = `Usage: mlship replay <snapshot> (--deployment NAME | --url URL --model NAME) [options]
@@ -119,7 +119,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   const partial = replayMissingInputs(rows, featureNames);
   if (partial) io.stderr(`mlship replay: warning: ${partial}.\n`);
-  io.stdout(`Replaying ${rows.length} rows of ${relative(io.cwd, snapshot) || snapshot} to ${url} (${model}) at ${rate}/s, at most ${count} requests in ${duration} s${shifts.length ? `, shifted: ${shifts.map(describeShift).join(', ')}` : ''}${share > 0 ? `, feedback for ${Math.round(share * 100)} % after ${delay} s from "${labelColumn}"` : ''}.\n`);
+  io.stdout(`Replaying ${rows.length} rows of ${shownPath(io.cwd, snapshot)} to ${url} (${model}) at ${rate}/s, at most ${count} requests in ${duration} s${shifts.length ? `, shifted: ${shifts.map(describeShift).join(', ')}` : ''}${share > 0 ? `, feedback for ${Math.round(share * 100)} % after ${delay} s from "${labelColumn}"` : ''}.\n`);
   let lastPrint = 0;
   try {
     const summary = await replaySnapshot({
@@ -148,7 +148,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   } catch (err) {
     // The flags that change what was refused: which column feedback comes from, or none.
     const hint = share > 0 && /label column/.test(errorMessage(err)) ? ` (--label-column COL, or --feedback-share 0)` : '';
-    io.stderr(`mlship replay: ${relative(io.cwd, snapshot) || snapshot}: ${errorMessage(err)}${hint}\n`);
+    io.stderr(`mlship replay: ${shownPath(io.cwd, snapshot)}: ${errorMessage(err)}${hint}\n`);
     return 2;
   }
 }

@@ -2,8 +2,7 @@
 // rollout guard, printing the diff of what it changed and appending the change to the rollout log.
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { dirname, relative, resolve, sep } from 'node:path';
-import { MANIFEST_FILE, parseManifest, type Manifest } from '../core/config/manifest';
+import { dirname, resolve } from 'node:path';
 import {
   addRolloutFlag,
   createFlagFile,
@@ -33,8 +32,9 @@ import {
   type RolloutTarget,
 } from '../core/scaffold/rollout';
 import { unifiedDiff } from '../core/util/diff';
-import { parseOptions, UsageError, type CliIo, type Subcommand } from './io';
+import { parseOptions, shownPath, UsageError, type CliIo, type Subcommand } from './io';
 import { pollDeployments } from './status';
+import { readManifest } from './workspace';
 
 const USAGE = `Usage: mlship rollout <flag> [<percent>|off|on] [options]
 
@@ -82,23 +82,6 @@ async function readText(path: string, what: string): Promise<string> {
   }
 }
 
-async function loadManifest(io: CliIo, config: string | undefined): Promise<Manifest | undefined> {
-  const path = resolve(io.cwd, config ?? MANIFEST_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    if (config) throw new InputError(`cannot read ${config}.`);
-    return undefined;
-  }
-  const result = parseManifest(text);
-  if (!result.manifest) {
-    const lines = result.issues.map((i) => `${relative(io.cwd, path)}:${i.line}:${i.column}: ${i.severity}: ${i.message}`);
-    throw new InputError(`${lines.join('\n')}\nfix mlship.yaml (see above) and run again.`);
-  }
-  return result.manifest;
-}
-
 function parseTarget(arg: string | undefined): RolloutTarget | undefined {
   if (arg === undefined) return undefined;
   if (arg === 'off') return { kind: 'kill' };
@@ -107,10 +90,6 @@ function parseTarget(arg: string | undefined): RolloutTarget | undefined {
   const percent = m ? Number(m[1]) : NaN;
   if (!(percent >= 0 && percent <= 100)) throw new UsageError(`the rollout must be a whole percentage from 0 to 100, off or on (got "${arg}").`);
   return { kind: 'percent', percent };
-}
-
-function posix(p: string): string {
-  return p.split(sep).join('/');
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
@@ -131,10 +110,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
 
   try {
-    const manifest = await loadManifest(io, parsed.values.get('--config'));
+    const read = await readManifest(io, 'rollout', parsed.values.get('--config'));
+    if (!read.ok) return read.code;
+    const manifest = read.manifest;
     const flagsArg = parsed.values.get('--flags') ?? manifest?.flags ?? DEFAULT_FLAG_FILE;
     const flagPath = resolve(io.cwd, flagsArg);
-    const shown = posix(relative(io.cwd, flagPath)) || flagsArg;
+    const shown = shownPath(io.cwd, flagPath);
 
     let before: string | undefined;
     try {
@@ -162,7 +143,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (healthArg) {
       const healthPath = resolve(io.cwd, healthArg);
       const text = await readText(healthPath, 'the health verdict');
-      const healthFile = posix(relative(io.cwd, healthPath));
+      const healthFile = shownPath(io.cwd, healthPath);
       try {
         // Budgets the verdict leaves out come from the deployment it names in mlship.yaml (else the linked one); a
         // verdict that names none is taken as the linked deployment's. Whether it is that deployment's, and recent
@@ -177,7 +158,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     } else if (target.kind !== 'kill') {
       // Polled once, as `mlship status` does.
       if (linked) {
-        const root = dirname(resolve(io.cwd, parsed.values.get('--config') ?? MANIFEST_FILE));
+        const root = read.root;
         const [status] = await pollDeployments([linked], manifest, root, io);
         if (status) {
           io.stderr(`${linked.name}: ${status.state} — ${status.reason}\n`);
@@ -235,7 +216,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     const record = rolloutLogRecord({ ts, flag: flagKey, file: shown, action, from: current, to: next, by, ...(health ? { health } : {}), decision, ...(overrideRecord ? { override: overrideRecord } : {}) });
     const logPath = rolloutLogPath(flagPath);
     await appendFile(logPath, rolloutLogLine(record));
-    io.stdout(`${flagKey}: ${current ? describeRollout(current) : 'new'} → ${describeRollout(next)}. ${decision.message}\nRecorded in ${posix(relative(io.cwd, logPath))}.\n`);
+    io.stdout(`${flagKey}: ${current ? describeRollout(current) : 'new'} → ${describeRollout(next)}. ${decision.message}\nRecorded in ${shownPath(io.cwd, logPath)}.\n`);
     return 0;
   } catch (err) {
     if (err instanceof FlagFileError || err instanceof InputError) {

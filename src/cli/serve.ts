@@ -2,13 +2,13 @@
 // REST on 127.0.0.1 in the model process (dist/serve.js, a child of this one), with /metrics and prediction and
 // feedback logs, until Ctrl+C.
 import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readOnnxMetadata } from '../core/formats/onnx';
 import { localDeploymentConfig, manifestSnippet, servableFromOnnx, servableFromVersion, serveOptionsFor, type ServableModel } from '../core/deployments/local';
 import { startLocalDeployment } from '../core/inference/modelProcess';
 import { findModelVersion } from '../core/registry/resolve';
 import { errorMessage } from '../core/util/concurrency';
-import { parseOptions, UsageError, type CliIo, type Subcommand } from './io';
+import { parseOptions, shownPath, UsageError, type CliIo, type Subcommand } from './io';
 import { modelProcessFor } from './modelProcess';
 import { discover, readManifest } from './workspace';
 
@@ -48,7 +48,7 @@ async function resolveModel(io: CliIo, ref: string, config: string | undefined):
     try {
       return servableFromOnnx(abs, await readOnnxMetadata(abs));
     } catch (err) {
-      return `${relative(io.cwd, abs)}: ${errorMessage(err)}`;
+      return `${shownPath(io.cwd, abs)}: ${errorMessage(err)}`;
     }
   }
   const known = catalog.models.flatMap((m) => m.versions.filter((v) => v.format === 'onnx' && !v.error).map((v) => v.reference));
@@ -84,10 +84,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const e = deployment.endpoint;
   if (parsed.flags.has('--json')) io.stdout(`${JSON.stringify(e)}\n`);
   else {
-    const rel = (p: string | undefined): string => (p ? relative(io.cwd, p) || p : 'off');
+    const rel = (p: string | undefined): string => (p ? shownPath(io.cwd, p) : 'off');
     io.stdout(
       [
-        `Serving ${name === model.name ? model.title : `${model.title} as ${name}`} (${relative(io.cwd, model.modelFile)}) on ${e.url}`,
+        `Serving ${name === model.name ? model.title : `${model.title} as ${name}`} (${shownPath(io.cwd, model.modelFile)}) on ${e.url}`,
         `  infer:       POST ${e.url}/v2/models/${encodeURIComponent(name)}/infer`,
         `  metadata:    GET  ${e.url}/v2/models/${encodeURIComponent(name)}`,
         `  metrics:     GET  ${e.metricsUrl}`,

@@ -8,7 +8,7 @@ import { errorMessage } from '../core/util/concurrency';
 import { isLiveDriftRequest, isWorkerRequest, type WorkerRequest, type WorkerResponse } from '../shared/driftWorker';
 import type { CliIo, Subcommand } from './io';
 import { serveLiveDrift } from './liveDriftWorker';
-import { loadCliManifest } from './manifest';
+import { readManifest } from './workspace';
 
 function send(msg: WorkerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -18,7 +18,7 @@ function send(msg: WorkerResponse): Promise<void> {
 }
 
 async function handle(req: WorkerRequest, io: CliIo): Promise<WorkerResponse> {
-  const loaded = await loadCliManifest({ ...io, stderr: () => undefined }, 'worker', req.manifestPath);
+  const loaded = await readManifest({ ...io, stderr: () => undefined }, 'worker', req.manifestPath);
   const config = driftConfigFrom(loaded.ok ? loaded.manifest?.drift : undefined);
   let last = 0;
   const progress = (side: 'baseline' | 'current' | 'profile') => (p: { bytes: number; totalBytes: number; rows: number }) => {

@@ -81,6 +81,7 @@ describe('mlship profile and mlship drift', () => {
     const bad = await run(dir, 'drift', 'oct.parquet', 'nov.parquet', '--config', 'bad.yaml');
     assert.equal(bad.code, 2);
     assert.match(bad.err, /^bad\.yaml:3:9: error: 'drift\.mode' must be one of "evidently", "effect-size"/m);
+    assert.match(bad.err, /^mlship drift: fix bad\.yaml \(see the errors above\) and run again\.$/m);
     await writeFile(join(dir, 'empty.csv'), '');
     const empty = await run(dir, 'drift', 'oct.parquet', 'empty.csv');
     assert.equal(empty.code, 2);

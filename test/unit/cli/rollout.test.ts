@@ -188,7 +188,10 @@ credit-risk-model: 5 % on → 25 % on. Raising 5 % → 25 % is allowed: deployme
     }
     await writeFile(join(root, 'bad-health.json'), '{"metrics": {"p95": 3}}');
     const badHealth = await run(root, 'credit-risk-model', '60', '--health', 'bad-health.json');
-    assert.deepEqual([badHealth.code, badHealth.err], [2, 'mlship rollout: bad-health.json: unknown metric "metrics.p95"; known: latency_p95_ms, drift_psi, fallback_rate.\n']);
+    // mlship.yaml's warnings come first, as every command that reads it prints them.
+    assert.equal(badHealth.code, 2);
+    assert.match(badHealth.err, /^mlship\.yaml:3:11: warning: Deployment 'credit-risk-prod' has nothing to watch/);
+    assert.ok(badHealth.err.endsWith('\nmlship rollout: bad-health.json: unknown metric "metrics.p95"; known: latency_p95_ms, drift_psi, fallback_rate.\n'), badHealth.err);
     assert.equal(await readFile(flagsPath(), 'utf8'), before);
     assert.equal(await readFile(logPath(), 'utf8'), logBefore);
   });

@@ -2,6 +2,7 @@
 // duration, optionally with columns shifted (to rehearse drift), and feedback from the snapshot's label column for
 // a share of the requests after a delay (so accuracy from feedback has something to show). Used by the extension and
 // `mlship replay`; the caller shows progress.
+import { resolve } from 'node:path';
 import { mulberry32 } from '../util/random';
 import { errorMessage } from '../util/concurrency';
 import { DEFAULT_MIN_RECORDS } from './driftSeries';
@@ -191,33 +192,38 @@ export interface ReplayCandidate<T> {
   misfit?: string;
   /** Why it has no rows here to replay (replayUnavailable()); its fit is not checked then. */
   unavailable?: string;
+  /** Its file (absolute), to tell the deployment's drift baseline. */
+  path?: string;
 }
 
 export interface ReplayChoice<T> {
   item: T;
   /** training: the served version was trained on it (its lineage); sibling: another snapshot of that dataset. */
   relation: 'training' | 'sibling' | 'other';
+  /** The deployment's drift baseline, by the drift rule (deploymentDriftSource): what its live drift is measured against. */
+  baseline: boolean;
   misfit?: string;
   unavailable?: string;
 }
 
 /**
  * The snapshots Replay Snapshot Traffic offers, in the order a user wants them: those whose rows fit the model, the
- * served version's training snapshot first, then the other snapshots of its dataset, then the rest (each group in
+ * deployment's drift baseline first (`baseline`: its absolute path, when it has one), the served version's training snapshot next, then the other snapshots of its dataset, then the rest (each group in
  * the catalog's order, newest first within a dataset); apart, those that do not fit; and last, those with no rows
  * here to replay (not pulled, folders, unreadable), each group in the same order.
  * `training` holds the snapshot ids of the served version's lineage (empty when the version is not known).
  */
-export function orderReplayChoices<T>(candidates: readonly ReplayCandidate<T>[], training: ReadonlySet<string>): { fitting: ReplayChoice<T>[]; misfits: ReplayChoice<T>[]; unavailable: ReplayChoice<T>[] } {
+export function orderReplayChoices<T>(candidates: readonly ReplayCandidate<T>[], training: ReadonlySet<string>, baseline?: string): { fitting: ReplayChoice<T>[]; misfits: ReplayChoice<T>[]; unavailable: ReplayChoice<T>[] } {
   const ownDatasets = new Set(candidates.filter((c) => training.has(c.snapshotId)).map((c) => c.dataset));
   const RANK = { training: 0, sibling: 1, other: 2 } as const;
   const choices = candidates
     .map((c, index) => {
       const relation: ReplayChoice<T>['relation'] = training.has(c.snapshotId) ? 'training' : ownDatasets.has(c.dataset) ? 'sibling' : 'other';
       const why = c.unavailable !== undefined ? { unavailable: c.unavailable } : c.misfit !== undefined ? { misfit: c.misfit } : {};
-      return { choice: { item: c.item, relation, ...why }, index };
+      const isBaseline = baseline !== undefined && c.path !== undefined && resolve(c.path) === resolve(baseline);
+      return { choice: { item: c.item, relation, baseline: isBaseline, ...why }, index };
     })
-    .sort((a, b) => RANK[a.choice.relation] - RANK[b.choice.relation] || a.index - b.index)
+    .sort((a, b) => Number(b.choice.baseline) - Number(a.choice.baseline) || RANK[a.choice.relation] - RANK[b.choice.relation] || a.index - b.index)
     .map((x) => x.choice);
   return {
     fitting: choices.filter((c) => c.misfit === undefined && c.unavailable === undefined),

@@ -1,7 +1,7 @@
 // Commands of the Deployments view and of model versions: Open Dashboard (the dashboard webview), Probe Now, Set Auth Token, Edit in mlship.yaml, Serve Model Locally / Stop, Replay Snapshot
 // Traffic. The work happens in core and in the model process; these only ask, route and show progress.
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST_FILE } from '../../core/config/manifest';
 import { probeRowsSource } from '../../core/deployments/driftSource';
@@ -236,12 +236,13 @@ export class DeploymentCommands {
       const version = this.versionOf(e);
       const training = new Set((version?.lineage ?? []).map((l) => l.snapshotId).filter((id): id is string => !!id));
       const { fitting, misfits, unavailable } = orderReplayChoices(
-        snapshots.map((x, i) => ({ item: x, snapshotId: x.s.id, dataset: x.dataset, ...(firstRows[i]?.misfit !== undefined ? { misfit: firstRows[i].misfit } : {}), ...(x.unavailable !== undefined ? { unavailable: x.unavailable } : {}) })),
+        snapshots.map((x, i) => ({ item: x, snapshotId: x.s.id, dataset: x.dataset, path: x.s.path, ...(firstRows[i]?.misfit !== undefined ? { misfit: firstRows[i].misfit } : {}), ...(x.unavailable !== undefined ? { unavailable: x.unavailable } : {}) })),
         training,
+        // The snapshot its live drift is measured against, by the same rule as the dashboard and Probe Now.
+        'baseline' in e.drift ? e.drift.baseline : undefined,
       );
-      const baseline = e.config.baseline;
-      const item = ({ item: { s, dataset, root }, relation, misfit, unavailable: none }: ReplayChoice<ReplaySource>): ReplayItem => {
-        const roles = [relation === 'training' ? 'trained on' : undefined, relative(root, s.path) === baseline || relation === 'training' ? 'baseline' : undefined].filter(Boolean);
+      const item = ({ item: { s, dataset }, relation, baseline, misfit, unavailable: none }: ReplayChoice<ReplaySource>): ReplayItem => {
+        const roles = [relation === 'training' ? 'trained on' : undefined, baseline ? 'baseline' : undefined].filter(Boolean);
         const folder = s.format === 'directory' || !!s.dvc?.isDir;
         const itemName = `${dataset} ${s.label}`;
         const label = (icon: string): string => `${icon} ${itemName}`;

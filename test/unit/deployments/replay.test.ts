@@ -101,6 +101,27 @@ describe('the snapshots Replay Snapshot Traffic offers', () => {
     ]);
   });
 
+  it('tags the drift baseline found by the drift rule and puts it first; the training snapshot is no baseline when another is set', () => {
+    const at = (id: string, dataset: string): ReplayCandidate<string> => ({ ...candidate(id, dataset), path: `/ws/data/${id}.csv` });
+    const candidates = [at('applications-2025-11', 'applications'), at('applications-2025-10', 'applications'), at('reference-2025-06', 'reference')];
+    // drift.baselines (or the deployment's own baseline:) names a snapshot other than the training one.
+    const set = orderReplayChoices(candidates, new Set(['applications-2025-10']), '/ws/data/../data/reference-2025-06.csv');
+    assert.deepEqual(set.fitting.map((c) => [c.item, c.relation, c.baseline]), [
+      ['reference-2025-06', 'other', true],
+      ['applications-2025-10', 'training', false],
+      ['applications-2025-11', 'sibling', false],
+    ]);
+    // With the lineage as the rule's answer, the training snapshot is the baseline.
+    const lineage = orderReplayChoices(candidates, new Set(['applications-2025-10']), '/ws/data/applications-2025-10.csv');
+    assert.deepEqual(lineage.fitting.map((c) => [c.item, c.baseline]), [
+      ['applications-2025-10', true],
+      ['applications-2025-11', false],
+      ['reference-2025-06', false],
+    ]);
+    // No baseline: none is tagged.
+    assert.deepEqual(orderReplayChoices(candidates, new Set(['applications-2025-10'])).fitting.map((c) => c.baseline), [false, false, false]);
+  });
+
   it('lists the snapshots with no rows here last, apart from those that do not fit, each saying what to do', () => {
     const candidates: ReplayCandidate<string>[] = [
       { ...candidate('features-train', 'features'), unavailable: 'not pulled — run dvc pull data/features/train.parquet' },

@@ -184,7 +184,7 @@ function legendFor(spec: TimeChartSpec, chart: () => TimeChart | undefined): HTM
     }, `Show or hide ${item.label}`);
     b.className = 'legend-item';
     b.setAttribute('aria-pressed', 'true');
-    b.append(el('span', { className: `swatch ${item.kind === 'limit' ? 'limit' : `s${item.slot}`}` }), el('span', { text: item.label }));
+    b.append(el('span', { className: `swatch ${item.kind === 'limit' ? 'limit' : `s${item.slot}${item.dotted ? ' dotted' : ''}`}` }), el('span', { text: item.label }));
     box.append(b);
   }
   return box;

@@ -45,6 +45,17 @@ export interface Point {
 
 const MINUTE = 60_000;
 
+/** The theme's chart colours a chart's series take in turn (timeChart.ts's palette: blue, orange, green, purple, foreground). */
+export const SERIES_COLOURS = 5;
+
+/**
+ * How series `i` of a chart is drawn: the palette colour `slot`, and dotted once every colour is taken, so that the
+ * 6th to 8th features of the PSI chart do not read as the 1st to 3rd.
+ */
+export function seriesStyle(i: number): { slot: number; dotted: boolean } {
+  return { slot: i % SERIES_COLOURS, dotted: i >= SERIES_COLOURS };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Formatting
 

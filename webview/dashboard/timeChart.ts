@@ -3,7 +3,7 @@
 // lines are dashed two-point datasets across the window. Live updates replace the points in place and redraw with
 // `update('none')`: no new chart, no animation, no flicker. Colours come from the editor's --vscode-* variables.
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration, type ChartDataset, type Plugin } from 'chart.js';
-import { decimate, formatTick, formatTime, formatValue, isolatedRadii, roundTicks, tickStep, type Point, type TimeChartSpec } from './shape';
+import { decimate, formatTick, formatTime, formatValue, isolatedRadii, roundTicks, seriesStyle, tickStep, type Point, type TimeChartSpec } from './shape';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
 
@@ -33,7 +33,9 @@ export function readPalette(): Palette {
     grid: cssVar('--vscode-editorWidget-border', cssVar('--vscode-panel-border', 'rgba(128,128,128,0.35)')),
     background: cssVar('--vscode-editor-background', '#1e1e1e'),
     limit: cssVar('--vscode-charts-red', cssVar('--vscode-errorForeground', '#f14c4c')),
-    series: ['blue', 'orange', 'green', 'purple', 'yellow', 'foreground'].map((c, i) => cssVar(`--vscode-charts-${c}`, ['#3794ff', '#d18616', '#89d185', '#b180d7', '#cca700', '#cccccc'][i] as string)),
+    // SERIES_COLOURS (shape.ts) of them, in the order of the legend's swatch classes (dashboard.css). Not yellow: in
+    // light themes it is a dark gold beside orange; red is the limits'.
+    series: ['blue', 'orange', 'green', 'purple', 'foreground'].map((c, i) => cssVar(`--vscode-charts-${c}`, ['#3794ff', '#d18616', '#89d185', '#b180d7', '#cccccc'][i] as string)),
     font: cssVar('--vscode-font-family', 'sans-serif'),
   };
   return palette;
@@ -71,12 +73,16 @@ function limitPoints(spec: TimeChartSpec, value: number): Point[] {
   ];
 }
 
+/** The dots of a series drawn in a colour an earlier series of the chart already has (distinct from a limit's dashes). */
+const SECOND_ROUND_DASH = [2, 3];
+
 function datasets(spec: TimeChartSpec, maxPoints: number): ChartDataset<'line', Point[]>[] {
   const p = pal();
   const series = spec.series.map((s, i): ChartDataset<'line', Point[]> => {
-    const color = p.series[i % p.series.length] as string;
+    const style = seriesStyle(i);
+    const color = p.series[style.slot] as string;
     const data = decimate(spec.xs, s.values, maxPoints);
-    return { label: s.label, data, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: radii(data), pointHitRadius: 6, spanGaps: false, parsing: false, normalized: true };
+    return { label: s.label, data, borderColor: color, backgroundColor: color, borderWidth: 1.5, ...(style.dotted ? { borderDash: SECOND_ROUND_DASH } : {}), pointRadius: radii(data), pointHitRadius: 6, spanGaps: false, parsing: false, normalized: true };
   });
   const limits = spec.limits.map((l): ChartDataset<'line', Point[]> => ({
     label: `${l.label} ${formatValue(spec.unit, l.value)}`,
@@ -171,10 +177,10 @@ export function updateTimeChart(chart: TimeChart, spec: TimeChartSpec, maxPoints
 }
 
 /** The series a legend lists: data series by palette slot, then the dashed limits. */
-export function legendItems(spec: TimeChartSpec): { label: string; kind: 'series' | 'limit'; slot: number; dataset: number }[] {
+export function legendItems(spec: TimeChartSpec): { label: string; kind: 'series' | 'limit'; slot: number; dotted: boolean; dataset: number }[] {
   return [
-    ...spec.series.map((s, i) => ({ label: s.label, kind: 'series' as const, slot: i % 6, dataset: i })),
-    ...spec.limits.map((l, i) => ({ label: `${l.label} ${formatValue(spec.unit, l.value)}`, kind: 'limit' as const, slot: 0, dataset: spec.series.length + i })),
+    ...spec.series.map((s, i) => ({ label: s.label, kind: 'series' as const, ...seriesStyle(i), dataset: i })),
+    ...spec.limits.map((l, i) => ({ label: `${l.label} ${formatValue(spec.unit, l.value)}`, kind: 'limit' as const, slot: 0, dotted: false, dataset: spec.series.length + i })),
   ];
 }
 
@@ -188,7 +194,7 @@ export function toggleDataset(chart: TimeChart, index: number, visible: boolean)
 export function recolor(chart: TimeChart, seriesCount: number): void {
   const p = pal();
   chart.data.datasets.forEach((d, i) => {
-    const c = i < seriesCount ? (p.series[i % p.series.length] as string) : p.limit;
+    const c = i < seriesCount ? (p.series[seriesStyle(i).slot] as string) : p.limit;
     d.borderColor = c;
     d.backgroundColor = c;
   });

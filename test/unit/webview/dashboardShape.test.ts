@@ -15,7 +15,7 @@ import { discoverCatalog } from '../../../src/core/registry/catalog';
 import { findModelVersion } from '../../../src/core/registry/resolve';
 import { isDashboardPanelState, isDashboardToHost, isHostToDashboard, type DashboardView } from '../../../src/shared/dashboardMessages';
 import type { DashboardData, DeploymentStatus, FeatureDriftSeries } from '../../../src/shared/deployments';
-import { allCsv, budgetsLine, chartCsv, decimate, driftCharts, exportName, formatTick, formatTime, formatValue, headerCards, isolatedRadii, layoutOf, mainCharts, roundTicks, sentences, tableOf, tickStep, topFeatures } from '../../../webview/dashboard/shape';
+import { allCsv, budgetsLine, chartCsv, decimate, driftCharts, exportName, formatTick, formatTime, formatValue, headerCards, isolatedRadii, layoutOf, mainCharts, roundTicks, sentences, SERIES_COLOURS, seriesStyle, tableOf, tickStep, topFeatures } from '../../../webview/dashboard/shape';
 import { SAMPLES } from '../formats/helpers';
 
 const latestOf = (values: readonly (number | null)[]): number | null => values.filter((v) => v !== null).pop() ?? null;
@@ -338,6 +338,20 @@ describe('axis and points', () => {
   test('a value between two gaps gets a dot, others none', () => {
     assert.deepEqual(isolatedRadii([{ x: 0, y: null }, { x: 1, y: 5 }, { x: 2, y: null }, { x: 3, y: 1 }, { x: 4, y: 2 }]), [0, 2.5, 0, 0, 0]);
     assert.deepEqual(isolatedRadii([{ x: 0, y: 3 }]), [2.5]);
+  });
+});
+
+describe('series styles', () => {
+  test('the 8 series of the PSI chart are told apart: five colours that differ in every theme, then dotted; the legend has a swatch for each', async () => {
+    const styles = Array.from({ length: 8 }, (_, i) => seriesStyle(i));
+    assert.equal(new Set(styles.map((x) => `${x.slot}/${x.dotted}`)).size, 8);
+    assert.deepEqual(styles.slice(SERIES_COLOURS).map((x) => x.dotted), [true, true, true]);
+    assert.ok(styles.slice(0, SERIES_COLOURS).every((x) => !x.dotted));
+    const css = await readFile(join(__dirname, '..', '..', '..', 'media', 'dashboard.css'), 'utf8');
+    for (let slot = 0; slot < SERIES_COLOURS; slot++) assert.match(css, new RegExp(`\\.swatch\\.s${slot} \\{ color: var\\(--vscode-charts-`), `swatch s${slot}`);
+    assert.match(css, /\.swatch\.dotted \{ background: repeating-linear-gradient/);
+    // Not yellow, close to orange in light themes.
+    assert.doesNotMatch(css, /\.swatch\.s\d \{ color: var\(--vscode-charts-yellow/);
   });
 });
 

@@ -87,6 +87,11 @@ export class DeploymentMonitor {
   private statusDriftMemo: { at: number; lastT: number; result: StatusDrift } | undefined;
   private detailMemo: { key: string; detail: WindowDetail | null } | undefined;
   private readonly recordKeys = new Set<string>();
+  /**
+   * The model version of the newest record the model answered (path `model`): what the deployment serves when its server
+   * does not say. A fallback's record names the version that answered it (a previous version) or none, never the model's.
+   */
+  private loggedVersion: { version: string; t: number } | undefined;
   /** Counts over the status window's records, moved along as records arrive and age out. */
   private readonly statusTally = new SlidingTally();
   /**
@@ -275,7 +280,7 @@ export class DeploymentMonitor {
     // The status window ends now, after the reads (a scrape is stamped when it arrives).
     const now = this.now();
     this.trim(now);
-    if (!modelVersion && this.records.length > 0) modelVersion = this.records.modelVersion(this.records.length - 1) || undefined;
+    if (!modelVersion && this.loggedVersion) modelVersion = this.loggedVersion.version;
 
     const window = this.options.statusWindowMs ?? DEFAULT_STATUS_WINDOW;
     const from = this.firstAfter(now - window);
@@ -473,6 +478,7 @@ export class DeploymentMonitor {
         this.recordKeys.add(key);
       }
       unordered = this.records.push(r, false) || unordered;
+      if (r.record.path === 'model' && r.record.model_version !== '' && r.t >= (this.loggedVersion?.t ?? -Infinity)) this.loggedVersion = { version: r.record.model_version, t: r.t };
       if (hasInputs(r)) this.inputRecords.push(r);
       q.predictions++;
       q.byId.set(r.record.request_id, this.records.firstSeq + this.records.length - 1);

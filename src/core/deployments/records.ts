@@ -24,6 +24,10 @@ export interface PredictionRecord {
   ts: string;
   feature: string;
   model: string;
+  /**
+   * The version that gave the answer: the model's, or on the fallback path the previous version's when it answered; ''
+   * when the record names none (written as null when no model gave the answer: a fallback's rule or default).
+   */
   model_version: string;
   request_id: string;
   input_hash: string;

@@ -145,6 +145,22 @@ describe('DeploymentMonitor on the local server', () => {
     await m.close();
   });
 
+  it('takes the version it serves from the model\'s answers in the log, not from the fallback\'s', async () => {
+    const log = join(dir, 'versions.jsonl');
+    const now = Date.now();
+    // A scaffolded feature with the previous-version fallback: version 1 answers for the flag's "off" share and when
+    // version 2 fails; DEFAULT_ANSWER (no model version) when version 1 cannot either.
+    const line = (i: number, path: string, version: string | null) => JSON.stringify({ ts: new Date(now - 1000 + i).toISOString(), feature: 'f', model: 'm', model_version: version, request_id: `v${i}`, input_hash: '', output: { label: 0 }, confidence: null, path, reason: path === 'model' ? null : 'flag_off', latency_ms: 1, variant: 'off' });
+    await writeFile(log, `${line(0, 'fallback', '1')}\n${line(1, 'fallback', null)}\n`);
+    const m = new DeploymentMonitor({ name: 'versions', predictions: { jsonl: log } }, { root: dir, now: () => now });
+    let s = await m.poll();
+    assert.equal(s.modelVersion, undefined, 'no answer of the model yet');
+    await appendFile(log, `${line(2, 'model', '2')}\n${line(3, 'fallback', '1')}\n${line(4, 'fallback', null)}\n`);
+    s = await m.poll();
+    assert.equal(s.modelVersion, '2');
+    await m.close();
+  });
+
   it('reads a log that does not exist yet as Unknown, not as a fault, until it has been seen', async () => {
     const log = join(dir, 'later.jsonl');
     let now = Date.now();

@@ -12,7 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { CloudEventsAssembler, FeedbackSource, JsonlTail, parseCloudEvent, PredictionSource, KSERVE_REQUEST, KSERVE_RESPONSE } from '../../../src/core/deployments/predictionLog';
 import type { PredictionRecord } from '../../../src/core/deployments/records';
 
-const record = (id: string, extra: Partial<PredictionRecord> = {}): string =>
+/** A record as written: `model_version` is null when no model gave the answer. */
+const record = (id: string, extra: Partial<Omit<PredictionRecord, 'model_version'>> & { model_version?: string | null } = {}): string =>
   JSON.stringify({ ts: '2026-01-05T10:00:00Z', feature: 'f', model: 'm', model_version: '2', request_id: id, input_hash: 'h', inputs: { a: 1 }, output: { label: 1, scores: { '0': 0.2, '1': 0.8 } }, confidence: 0.8, path: 'model', reason: null, latency_ms: 3.5, variant: null, ...extra });
 
 describe('JsonlTail', () => {
@@ -143,11 +144,13 @@ describe('prediction and feedback sources', () => {
 
   it('parses design.md records and reports bad lines with their numbers', async () => {
     const file = join(dir, 'p.jsonl');
-    await writeFile(file, [record('r1'), '{not json', JSON.stringify({ ts: 'yesterday', request_id: 'x' }), record('r2', { path: 'fallback', reason: 'timeout', output: null, confidence: null }), JSON.stringify({ ts: '2026-01-05T10:00:00Z', request_id: 'r3', path: 'maybe' })].join('\n') + '\n');
+    // r2: a fallback's answer that no model gave (a rule or default) names no model version.
+    await writeFile(file, [record('r1'), '{not json', JSON.stringify({ ts: 'yesterday', request_id: 'x' }), record('r2', { path: 'fallback', reason: 'timeout', output: null, confidence: null, model_version: null }), JSON.stringify({ ts: '2026-01-05T10:00:00Z', request_id: 'r3', path: 'maybe' })].join('\n') + '\n');
     const source = new PredictionSource({ file });
     const r = await source.read();
     assert.deepEqual(r.records.map((x) => x.record.request_id), ['r1', 'r2']);
     assert.equal(r.records[1]?.record.path, 'fallback');
+    assert.equal(r.records[1]?.record.model_version, '');
     assert.equal(r.records[0]?.t, Date.parse('2026-01-05T10:00:00Z'));
     assert.deepEqual(r.problems.map((p) => [p.line, p.message]), [
       [2, 'not valid JSON'],

@@ -178,3 +178,10 @@ export function testScores(spec: FeatureSpec): TestScores {
     confidentLabel: spec.classLabels?.[k - 1] ?? k - 1,
   };
 }
+
+/** The generated README's lines on what `model_version` says in a prediction record (the same in both languages). */
+export function modelVersionNote(spec: FeatureSpec): string[] {
+  return spec.fallback === 'previous-version'
+    ? ['  `model_version` is the version that answered: the model\'s on the model path, `PREVIOUS_MODEL_VERSION` when the previous', '  version answered as the fallback, null when `DEFAULT_ANSWER` did (no model gave it).']
+    : ['  `model_version` is the model\'s on the model path, null on the fallback path (the fallback\'s answer is no model\'s).'];
+}

@@ -4,7 +4,7 @@
 // function's name, the timeout and threshold constants, the log messages — come from ../../idioms.ts, shared with the
 // diagnostics' quick fixes.
 import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, LOW_CONFIDENCE_LOG_MESSAGE, PY_TIMEOUT_NAME, pyFallbackName, pySeconds } from '../../idioms';
-import { constantCase, isClassifier, lines, pyFloat, pyLiteral, sampleValues, snakeCase, testScores, type FeatureSpec, type TemplateFile } from '../../spec';
+import { constantCase, isClassifier, lines, modelVersionNote, pyFloat, pyLiteral, sampleValues, snakeCase, testScores, type FeatureSpec, type TemplateFile } from '../../spec';
 import { PYTHON_FLAGD_EVALUATOR, PYTHON_FLAGD_EVALUATOR_FILE } from './flagdEvaluator';
 
 const T = CONFIDENCE_THRESHOLD_NAME;
@@ -469,6 +469,8 @@ function predictorPy(spec: FeatureSpec, n: Names): string {
   const onnx = n.onnx;
   // warm_up() loads the previous version too when the default fallback runs it in-process.
   const warmPrevious = onnx && spec.fallback === 'previous-version' && spec.previous?.kind === 'onnx';
+  // The previous-version fallback says which version answered, for the prediction log.
+  const versioned = spec.fallback === 'previous-version';
   const answerField = clf ? 'label' : 'value';
   const configNames = ['FEATURE', 'FLAG_KEY', 'FLAG_FILE', TIMEOUT, 'LOG_INPUTS', 'MODEL_NAME', 'MODEL_VERSION', 'PREDICTION_LOG', clf ? T : 'VALUE_RANGE', onnx ? 'MODEL_PATH' : 'INFERENCE_URL'].sort();
   const ioNames = [
@@ -560,7 +562,7 @@ function predictorPy(spec: FeatureSpec, n: Names): string {
     'from typing import Any, Callable, Mapping, Optional',
     '',
     pyImport('.config', configNames),
-    `from .fallback import ${n.fallback}${warmPrevious ? ', warm_up_previous' : ''}`,
+    `from .fallback import ${versioned ? 'answer_with_version, ' : ''}${n.fallback}${warmPrevious ? ', warm_up_previous' : ''}`,
     'from .flagd_evaluator import EvaluationContext, FlagdFileClient',
     pyImport('.model_io', ioNames),
     'from .prediction_log import append_jsonl, input_hash, utc_now',
@@ -580,7 +582,11 @@ function predictorPy(spec: FeatureSpec, n: Names): string {
     '    # Why the fallback answered: "flag_off", "error", "timeout" or "low_confidence"; None when the model did.',
     '    reason: Optional[str]',
     '    request_id: str',
-    '    model_version: str',
+    versioned
+      ? '    # The version that answered: the model\'s, or PREVIOUS_MODEL_VERSION when the previous version answered as the fallback;'
+      : '    # The version that answered: the model\'s; None when the fallback answered (a rule or a default, not a model).',
+    versioned && '    # None when DEFAULT_ANSWER (or a fallback passed to the Predictor) answered: not a model.',
+    '    model_version: Optional[str]',
     '    # The flag variant served ("on" or "off"); None when the flag is disabled (its kill switch) or cannot be read.',
     '    variant: Optional[str]',
     '',
@@ -597,6 +603,7 @@ function predictorPy(spec: FeatureSpec, n: Names): string {
     `        timeout_s: float = ${TIMEOUT},`,
     clf ? `        confidence_threshold: float = ${T},` : '        value_range: "tuple[Optional[float], Optional[float]]" = VALUE_RANGE,',
     `        fallback: Callable[[Mapping[str, float]], ${n.answerType}] = ${n.fallback},`,
+    versioned && '        previous: Optional[Mapping[str, Any]] = None,',
     '    ) -> None:',
     '        # An OpenFeature-shaped client: get_boolean_details(flag_key, default_value, evaluation_context).',
     '        self._flags = flags if flags is not None else FlagdFileClient(FLAG_FILE)',
@@ -617,6 +624,12 @@ function predictorPy(spec: FeatureSpec, n: Names): string {
     '        self._timeout_s = timeout_s',
     clf ? '        self._confidence_threshold = confidence_threshold' : '        self._value_range = value_range',
     '        self._fallback_answer = fallback',
+    versioned && [
+      '        # The default fallback, answer_with_version, says which version answered; `previous` are its keyword arguments',
+      `        # (the previous version's ${spec.previous?.kind === 'oip' ? 'inference_url=' : 'session='}, timeout_s=). A fallback passed in is logged with no model version.`,
+      `        self._default_fallback = fallback is ${n.fallback}`,
+      '        self._previous = dict(previous or {})',
+    ],
     warmPrevious && `        self._warm_fallback: Optional[Callable[[float], bool]] = warm_up_previous if fallback is ${n.fallback} else None`,
     '',
     `    def predict(self, features: Mapping[str, float], *, request_id: Optional[str] = None, targeting_key: Optional[str] = None) -> Prediction:`,
@@ -663,7 +676,18 @@ function predictorPy(spec: FeatureSpec, n: Names): string {
     '        started: float,',
     '        confidence: Optional[float] = None,',
     '    ) -> Prediction:',
-    '        answer = Prediction(self._fallback_answer(features), confidence, "fallback", reason, request_id, MODEL_VERSION, variant)',
+    ...(versioned
+      ? [
+          '        if self._default_fallback:',
+          '            given, model_version = answer_with_version(features, **self._previous)',
+          '        else:',
+          '            given, model_version = self._fallback_answer(features), None',
+          '        answer = Prediction(given, confidence, "fallback", reason, request_id, model_version, variant)',
+        ]
+      : [
+          '        # A rule or a default answered, not a model: the record names no model version.',
+          '        answer = Prediction(self._fallback_answer(features), confidence, "fallback", reason, request_id, None, variant)',
+        ]),
     '        self.record_prediction(answer, features, started)',
     '        return answer',
     '',
@@ -814,15 +838,17 @@ function fallbackPy(spec: FeatureSpec, n: Names): string {
     : [
         '        request = oip_request(inference_url, MODEL_NAME, PREVIOUS_MODEL_VERSION, feature_row(features), uuid.uuid4().hex)',
         '        with urllib.request.urlopen(request, timeout=timeout_s) as response:',
-        '            output, _ = oip_output(response.read())',
+        '            output, reported_version = oip_output(response.read())',
       ];
+  // The version that answered: the server's word for it when it gives one (as the predictor takes the model's).
+  const answered = onnx ? 'PREVIOUS_MODEL_VERSION' : 'reported_version or PREVIOUS_MODEL_VERSION';
   const judge = n.clf
     ? [
         '        scores = class_scores(output)',
         '        best = best_class(scores)',
         `        if scores[best] >= ${T}:`,
         '            logger.info("Fallback answered by %s version %s", MODEL_NAME, PREVIOUS_MODEL_VERSION, extra={"confidence": scores[best]})',
-        '            return class_label(best)',
+        `            return class_label(best), ${answered}`,
         `        logger.info("${LOW_CONFIDENCE_LOG_MESSAGE}", extra={"model_version": PREVIOUS_MODEL_VERSION, "confidence": scores[best]})`,
       ]
     : [
@@ -830,7 +856,7 @@ function fallbackPy(spec: FeatureSpec, n: Names): string {
         '        low, high = VALUE_RANGE',
         '        if (low is None or value >= low) and (high is None or value <= high):',
         '            logger.info("Fallback answered by %s version %s", MODEL_NAME, PREVIOUS_MODEL_VERSION, extra={"value": value})',
-        '            return value',
+        `            return value, ${answered}`,
         `        logger.info("${LOW_CONFIDENCE_LOG_MESSAGE}", extra={"model_version": PREVIOUS_MODEL_VERSION, "value": value})`,
       ];
   return lines(
@@ -845,7 +871,7 @@ function fallbackPy(spec: FeatureSpec, n: Names): string {
     !onnx && 'import urllib.request',
     !onnx && 'import uuid',
     onnx && 'from concurrent.futures import TimeoutError as FutureTimeoutError',
-    onnx ? 'from typing import Any, Mapping, Optional' : 'from typing import Mapping',
+    onnx ? 'from typing import Any, Mapping, Optional' : 'from typing import Mapping, Optional',
     '',
     pyImport('.config', configNames),
     pyImport('.model_io', ioNames),
@@ -881,9 +907,11 @@ function fallbackPy(spec: FeatureSpec, n: Names): string {
     '',
     '',
     onnx
-      ? `def ${n.fallback}(features: Mapping[str, float], *, session: Any = None, sessions: Optional[ModelSessions] = None, timeout_s: float = ${TIMEOUT}) -> ${n.answerType}:`
-      : `def ${n.fallback}(features: Mapping[str, float], *, inference_url: str = INFERENCE_URL, timeout_s: float = ${TIMEOUT}) -> ${n.answerType}:`,
-    `    """The previous version's answer when it gives one in time${n.clf ? ' and confidently enough' : ' and in range'}, else DEFAULT_ANSWER."""`,
+      ? `def answer_with_version(features: Mapping[str, float], *, session: Any = None, sessions: Optional[ModelSessions] = None, timeout_s: float = ${TIMEOUT}) -> tuple[${n.answerType}, Optional[str]]:`
+      : `def answer_with_version(features: Mapping[str, float], *, inference_url: str = INFERENCE_URL, timeout_s: float = ${TIMEOUT}) -> tuple[${n.answerType}, Optional[str]]:`,
+    `    """The previous version's answer when it gives one in time${n.clf ? ' and confidently enough' : ' and in range'}, with the version that gave it`,
+    `    (${onnx ? 'PREVIOUS_MODEL_VERSION' : "the one the server reports, else PREVIOUS_MODEL_VERSION"}); else DEFAULT_ANSWER and None, as no model gave it.`,
+    '    The predictor writes that version to the prediction log."""',
     '    try:',
     ...call,
     ...judge,
@@ -893,7 +921,16 @@ function fallbackPy(spec: FeatureSpec, n: Names): string {
     onnx && `        logger.warning("${FALLBACK_LOG_MESSAGE}", extra={"model_version": PREVIOUS_MODEL_VERSION, "reason": "timeout"})`,
     '    except Exception:',
     `        logger.exception("${FALLBACK_LOG_MESSAGE}")`,
-    '    return DEFAULT_ANSWER',
+    '    return DEFAULT_ANSWER, None',
+    '',
+    '',
+    onnx
+      ? `def ${n.fallback}(features: Mapping[str, float], *, session: Any = None, sessions: Optional[ModelSessions] = None, timeout_s: float = ${TIMEOUT}) -> ${n.answerType}:`
+      : `def ${n.fallback}(features: Mapping[str, float], *, inference_url: str = INFERENCE_URL, timeout_s: float = ${TIMEOUT}) -> ${n.answerType}:`,
+    `    """The previous version's answer when it gives one in time${n.clf ? ' and confidently enough' : ' and in range'}, else DEFAULT_ANSWER."""`,
+    onnx
+      ? '    return answer_with_version(features, session=session, sessions=sessions, timeout_s=timeout_s)[0]'
+      : '    return answer_with_version(features, inference_url=inference_url, timeout_s=timeout_s)[0]',
   );
 }
 
@@ -1111,6 +1148,12 @@ function testPredictorPy(spec: FeatureSpec, n: Names): string {
     ? (session: string, extra = '') => `self.make(${session}${extra})`
     : (_s: string, extra = '') => `self.make(${extra.replace(/^, /, '')})`;
   const realModel = onnx && spec.model.kind === 'onnx';
+  // The previous-version fallback: the default fallback answers with the previous version, whose version the log names.
+  const versioned = spec.fallback === 'previous-version';
+  const prevOnnx = spec.previous?.kind === 'onnx';
+  const answerField = clf ? 'label' : 'value';
+  const answer = clf ? confidentLabel : '42.5';
+  const viaPrevious = (extra: string) => `, fallback=${n.fallback}, previous=${extra}`;
   return lines(
     `"""Tests of ${spec.feature}'s predictor: every path a prediction can take, and what each writes to the prediction log."""`,
     '',
@@ -1123,8 +1166,8 @@ function testPredictorPy(spec: FeatureSpec, n: Names): string {
     'from typing import Any',
     onnx && 'from unittest import mock',
     '',
-    `from .config import FEATURE, MODEL_NAME, MODEL_VERSION${realModel ? ', MODEL_PATH' : ''}`,
-    `from .fallback import ${n.fallback}`,
+    `from .config import FEATURE, MODEL_NAME, MODEL_VERSION${realModel ? ', MODEL_PATH' : ''}${versioned ? ', PREVIOUS_MODEL_VERSION' : ''}`,
+    `from .fallback import ${versioned ? 'DEFAULT_ANSWER, ' : ''}${n.fallback}`,
     'from .flagd_evaluator import FlagdFileClient',
     onnx && 'from .model_io import MODEL_RETRY_S, MODEL_THREADS',
     'from .prediction_log import input_hash',
@@ -1164,6 +1207,25 @@ function testPredictorPy(spec: FeatureSpec, n: Names): string {
     '        return records[0]',
     '',
     !onnx && [`    def serve(self, data: Any) -> None:`, `        self.server.answer(data, name=${JSON.stringify(outName)})`, ''],
+    versioned && [
+      '    def previous(self, data: Any = None) -> dict:',
+      prevOnnx
+        ? '        """The default fallback\'s arguments: the previous version a stub session answering `data`, or raising without."""'
+        : '        """The default fallback\'s arguments: the previous version at a second loopback server answering `data`, or failing',
+      !prevOnnx && '        (HTTP 500) without."""',
+      ...(prevOnnx
+        ? ['        session = StubSession(outputs=[[data]]) if data is not None else StubSession(error=RuntimeError("the previous version crashed"))']
+        : [
+            '        server = InferenceServer()',
+            '        self.addCleanup(server.close)',
+            '        if data is None:',
+            '            server.mode = "error"',
+            '        else:',
+            `            server.answer(data, name=${JSON.stringify(outName)})`,
+          ]),
+      `        return {${prevOnnx ? '"session": session' : '"inference_url": server.url'}, "timeout_s": 10.0}`,
+      '',
+    ],
     '    def test_the_model_answers_when_the_flag_is_on(self) -> None:',
     !onnx && `        self.serve(${goodOut})`,
     `        prediction = ${make(modelAnswers(goodOut))}.predict(SAMPLE, request_id="req-1", targeting_key="user-1")`,
@@ -1212,6 +1274,12 @@ function testPredictorPy(spec: FeatureSpec, n: Names): string {
     '        prediction = predictor.predict(SAMPLE)',
     '        self.assertEqual((prediction.path, prediction.reason), ("fallback", "flag_off"))',
     `        self.assertIsInstance(prediction.${clf ? 'label' : 'value'}, type(${n.fallback}(SAMPLE)))`,
+    versioned
+      ? [
+          '        # The previous version answers, or DEFAULT_ANSWER when it cannot here (not a model: no version).',
+          '        self.assertIn(self.only_record()["model_version"], (PREVIOUS_MODEL_VERSION, None))',
+        ]
+      : ['        # A rule or a default answered, not a model: the record names no model version.', '        self.assertIsNone(self.only_record()["model_version"])'],
     '',
     '    def test_a_missing_flag_file_answers_with_the_fallback(self) -> None:',
     '        self.workspace.flag_file.unlink()',
@@ -1227,8 +1295,47 @@ function testPredictorPy(spec: FeatureSpec, n: Names): string {
     `        self.assertEqual(prediction.${clf ? 'label' : 'value'}, TEST_FALLBACK_ANSWER)`,
     '        record = self.only_record()',
     '        self.assertEqual((record["path"], record["reason"], record["variant"]), ("fallback", "error", "on"))',
-    '        self.assertEqual(record["model_version"], MODEL_VERSION)',
+    '        # TEST_FALLBACK_ANSWER is no model\'s answer: the record names no model version.',
+    '        self.assertIsNone(record["model_version"])',
     '',
+    versioned && [
+      '    def test_the_model_raising_the_previous_version_answers_and_the_log_names_its_version(self) -> None:',
+      !onnx && '        self.server.mode = "error"',
+      `        with self.assertLogs(predictor_module.logger, level="ERROR"):`,
+      `            prediction = ${make('StubSession(error=RuntimeError("model crashed"))', viaPrevious(`self.previous(${goodOut})`))}.predict(SAMPLE)`,
+      `        self.assertEqual((prediction.path, prediction.reason, prediction.${answerField}), ("fallback", "error", ${answer}))`,
+      '        self.assertEqual(prediction.model_version, PREVIOUS_MODEL_VERSION)',
+      '        record = self.only_record()',
+      '        self.assertEqual((record["path"], record["reason"], record["model_version"]), ("fallback", "error", PREVIOUS_MODEL_VERSION))',
+      '        self.assertNotEqual(record["model_version"], MODEL_VERSION)',
+      '',
+      '    def test_the_model_timing_out_the_previous_version_answers_and_the_log_names_its_version(self) -> None:',
+      onnx ? '        session = StubSession(hang=True)' : '        self.server.mode = "hang"',
+      onnx && '        self.addCleanup(session.release)',
+      `        prediction = ${make('session', `, timeout_s=0.05${viaPrevious(`self.previous(${goodOut})`)}`)}.predict(SAMPLE)`,
+      `        self.assertEqual((prediction.path, prediction.reason, prediction.${answerField}), ("fallback", "timeout", ${answer}))`,
+      '        record = self.only_record()',
+      '        self.assertEqual((record["path"], record["reason"], record["model_version"]), ("fallback", "timeout", PREVIOUS_MODEL_VERSION))',
+      '',
+      '    def test_the_previous_version_failing_too_the_default_answers_and_the_log_names_no_version(self) -> None:',
+      !onnx && '        self.server.mode = "error"',
+      `        with self.assertLogs(predictor_module.logger, level="ERROR"):`,
+      `            prediction = ${make('StubSession(error=RuntimeError("model crashed"))', viaPrevious('self.previous()'))}.predict(SAMPLE)`,
+      `        self.assertEqual((prediction.path, prediction.reason, prediction.${answerField}), ("fallback", "error", DEFAULT_ANSWER))`,
+      '        self.assertIsNone(prediction.model_version)',
+      '        record = self.only_record()',
+      '        self.assertEqual((record["path"], record["reason"], record["model_version"]), ("fallback", "error", None))',
+      '',
+      '    def test_flag_off_the_previous_version_answers_and_the_log_names_its_version(self) -> None:',
+      '        self.workspace.rollout(0)',
+      onnx && `        session = ${modelAnswers(goodOut)}`,
+      `        prediction = ${make('session', viaPrevious(`self.previous(${goodOut})`))}.predict(SAMPLE, targeting_key="user-1")`,
+      `        self.assertEqual((prediction.path, prediction.reason, prediction.${answerField}), ("fallback", "flag_off", ${answer}))`,
+      onnx ? '        self.assertEqual(session.calls, [])' : '        self.assertEqual(self.server.requests, [])',
+      '        record = self.only_record()',
+      '        self.assertEqual((record["path"], record["reason"], record["model_version"]), ("fallback", "flag_off", PREVIOUS_MODEL_VERSION))',
+      '',
+    ],
     onnx && [
       '    def test_a_model_that_cannot_load_answers_with_the_fallback_says_so_once_and_loads_later(self) -> None:',
       '        tries = []',
@@ -1470,17 +1577,17 @@ function testFallbackPy(spec: FeatureSpec, n: Names): string {
   const bad = clf ? `[${scores.flat.map(pyFloat).join(', ')}]` : '[1000000.0]';
   const label = pyLiteral(scores.confidentLabel);
   const outName = JSON.stringify(spec.outputName ?? 'out');
-  const call = (arg: string, extra = '') => {
+  const call = (arg: string, extra = '', fn = n.fallback) => {
     const timeout = extra.includes('timeout_s') ? extra : `${extra}, timeout_s=10.0`;
-    return onnx ? `${n.fallback}(SAMPLE, session=${arg}${timeout})` : `${n.fallback}(SAMPLE, inference_url=self.server.url${timeout})`;
+    return onnx ? `${fn}(SAMPLE, session=${arg}${timeout})` : `${fn}(SAMPLE, inference_url=self.server.url${timeout})`;
   };
   return lines(
     ...head,
     '',
     onnx && ['import time', 'from typing import Any', 'from unittest import mock', ''],
-    !onnx && 'from .config import PREVIOUS_MODEL_VERSION',
+    'from .config import PREVIOUS_MODEL_VERSION',
     onnx && 'from . import fallback as fallback_module',
-    `from .fallback import DEFAULT_ANSWER, ${n.fallback}`,
+    `from .fallback import DEFAULT_ANSWER, answer_with_version, ${n.fallback}`,
     onnx && 'from .model_io import MODEL_RETRY_S, MODEL_THREADS, ModelSessions',
     `from .test_support import SAMPLE, ${onnx ? 'StubSession' : 'InferenceServer'}`,
     '',
@@ -1496,6 +1603,17 @@ function testFallbackPy(spec: FeatureSpec, n: Names): string {
     '    def test_the_previous_version_raising_answers_the_default(self) -> None:',
     !onnx && '        self.server.mode = "error"',
     `        self.assertEqual(${call('StubSession(error=RuntimeError("model crashed"))')}, DEFAULT_ANSWER)`,
+    '',
+    '    def test_the_answer_comes_with_the_version_that_gave_it(self) -> None:',
+    !onnx && `        self.server.answer(${good}, name=${outName})`,
+    `        self.assertEqual(${call(`StubSession(outputs=[[${good}]])`, '', 'answer_with_version')}, (${clf ? label : '42.5'}, PREVIOUS_MODEL_VERSION))`,
+    !onnx && '        # The version the server says answered, when it says one.',
+    !onnx && '        self.server.model_version = "1-served"',
+    !onnx && `        self.assertEqual(${call('None', '', 'answer_with_version')}, (${clf ? label : '42.5'}, "1-served"))`,
+    '',
+    '    def test_the_default_answer_comes_with_no_model_version(self) -> None:',
+    !onnx && '        self.server.mode = "error"',
+    `        self.assertEqual(${call('StubSession(error=RuntimeError("model crashed"))', '', 'answer_with_version')}, (DEFAULT_ANSWER, None))`,
     '',
     '    def test_the_previous_version_timing_out_answers_the_default(self) -> None:',
     onnx ? '        session = StubSession(hang=True)' : '        self.server.mode = "hang"',
@@ -1668,6 +1786,7 @@ function readmePy(spec: FeatureSpec, n: Names): string {
     `- \`${spec.predictionLog}\`: one record per prediction — \`ts\`, \`feature\`, \`model\`, \`model_version\`, \`request_id\`,`,
     '  `input_hash`, `inputs`, `output`, `confidence`, `path` (model | fallback), `reason` (error | timeout | low_confidence |',
     '  flag_off | null), `latency_ms`, `variant`. MLShip\'s dashboard and rollout guard read it (mlship.yaml names it).',
+    modelVersionNote(spec),
     `- \`${spec.feedbackLog}\`: one record per feedback — \`ts\`, \`request_id\`, \`feature\`, \`label\`, \`source\``,
     '  (user_override | flag | review), `note`.',
     '',

@@ -5,7 +5,7 @@
 // function's name, the timeout and threshold constants, the log messages — come from ../../idioms.ts, shared with the
 // diagnostics' quick fixes.
 import { CONFIDENCE_THRESHOLD_NAME, FALLBACK_LOG_MESSAGE, JS_TIMEOUT_NAME, jsFallbackName, LOW_CONFIDENCE_LOG_MESSAGE } from '../../idioms';
-import { camelCase, constantCase, isClassifier, lines, pascalCase, sampleValues, testScores, tsKey, tsLiteral, type FeatureSpec, type TemplateFile } from '../../spec';
+import { camelCase, constantCase, isClassifier, lines, modelVersionNote, pascalCase, sampleValues, testScores, tsKey, tsLiteral, type FeatureSpec, type TemplateFile } from '../../spec';
 
 const T = CONFIDENCE_THRESHOLD_NAME;
 const TIMEOUT = JS_TIMEOUT_NAME;
@@ -510,6 +510,8 @@ function predictorTs(spec: FeatureSpec, n: Names): string {
   const onnx = n.onnx;
   // warmUp() loads the previous version too when the default fallback runs it in-process.
   const warmPrevious = onnx && spec.fallback === 'previous-version' && spec.previous?.kind === 'onnx';
+  // The previous-version fallback says which version answered, for the prediction log.
+  const versioned = spec.fallback === 'previous-version';
   const a = n.answerField;
   const configNames = ['FEATURE', 'FLAG_KEY', TIMEOUT, 'LOG_INPUTS', 'MODEL_NAME', 'MODEL_VERSION', 'PREDICTION_LOG', clf ? T : 'VALUE_RANGE', onnx ? 'MODEL_PATH' : 'INFERENCE_URL'].sort();
   const configTypes = [n.featuresType, ...(clf ? [n.answerType] : [])].map((s) => `type ${s}`);
@@ -571,7 +573,7 @@ function predictorTs(spec: FeatureSpec, n: Names): string {
     "import { randomUUID } from 'node:crypto';",
     "import type { Client } from '@openfeature/server-sdk';",
     tsImport('./config', [...configNames, ...configTypes]),
-    `import { ${n.fallback}${warmPrevious ? ', warmUpPrevious' : ''} } from './fallback';`,
+    tsImport('./fallback', [...(versioned ? ['answerWithVersion', `type ${n.pascal}FallbackAnswer`, `type ${n.pascal}FallbackOptions`] : [n.fallback]), ...(warmPrevious ? ['warmUpPrevious'] : [])]),
     "import { flagClient } from './flags';",
     tsImport('./modelIo', ioNames),
     "import { appendJsonl, inputHash } from './predictionLog';",
@@ -588,7 +590,10 @@ function predictorTs(spec: FeatureSpec, n: Names): string {
     '  /** Why the fallback answered; null when the model did. */',
     '  reason: FallbackReason | null;',
     '  requestId: string;',
-    '  modelVersion: string;',
+    versioned
+      ? "  /** The version that answered: the model's, or PREVIOUS_MODEL_VERSION when the previous version answered as the fallback; null when DEFAULT_ANSWER (or a fallback passed in the options) answered: not a model. */"
+      : "  /** The version that answered: the model's; null when the fallback answered (a rule or a default, not a model). */",
+    '  modelVersion: string | null;',
     '  /** The flag variant served ("on" or "off"); null when the flag is disabled (its kill switch) or cannot be read. */',
     '  variant: string | null;',
     '}',
@@ -611,6 +616,8 @@ function predictorTs(spec: FeatureSpec, n: Names): string {
     clf ? '  confidenceThreshold?: number;' : '  valueRange?: readonly [number | null, number | null];',
     `  /** What answers when the model does not (default: ${n.fallback} of fallback.ts). */`,
     `  fallback?: (features: ${n.featuresType}) => ${n.answerType} | Promise<${n.answerType}>;`,
+    versioned && "  /** The default fallback's options: the previous version's session or server, its timeout (default: those of fallback.ts). */",
+    versioned && `  previous?: ${n.pascal}FallbackOptions;`,
     '  logger?: PredictorLogger;',
     '}',
     '',
@@ -620,7 +627,9 @@ function predictorTs(spec: FeatureSpec, n: Names): string {
     '  private readonly predictionLog: string;',
     '  private readonly timeoutMs: number;',
     clf ? '  private readonly confidenceThreshold: number;' : '  private readonly valueRange: readonly [number | null, number | null];',
-    `  private readonly fallbackAnswer: (features: ${n.featuresType}) => ${n.answerType} | Promise<${n.answerType}>;`,
+    versioned
+      ? `  private readonly fallbackAnswer: (features: ${n.featuresType}) => Promise<${n.pascal}FallbackAnswer>;`
+      : `  private readonly fallbackAnswer: (features: ${n.featuresType}) => ${n.answerType} | Promise<${n.answerType}>;`,
     warmPrevious && '  /** Loads the previous version (the default fallback\'s model) in warmUp(). */',
     warmPrevious && '  private readonly warmFallback: ((timeoutMs: number) => Promise<boolean>) | undefined;',
     '  private readonly logger: PredictorLogger;',
@@ -643,7 +652,16 @@ function predictorTs(spec: FeatureSpec, n: Names): string {
     '    this.predictionLog = options.predictionLog ?? PREDICTION_LOG;',
     `    this.timeoutMs = options.timeoutMs ?? ${TIMEOUT};`,
     clf ? `    this.confidenceThreshold = options.confidenceThreshold ?? ${T};` : '    this.valueRange = options.valueRange ?? VALUE_RANGE;',
-    `    this.fallbackAnswer = options.fallback ?? ((features) => ${n.fallback}(features));`,
+    ...(versioned
+      ? [
+          '    // The default fallback, answerWithVersion, says which version answered (options.previous are its options); a',
+          '    // fallback passed in is logged with no model version.',
+          '    const fallback = options.fallback;',
+          '    this.fallbackAnswer = fallback',
+          '      ? async (features) => ({ answer: await fallback(features), modelVersion: null })',
+          '      : (features) => answerWithVersion(features, options.previous);',
+        ]
+      : [`    this.fallbackAnswer = options.fallback ?? ((features) => ${n.fallback}(features));`]),
     warmPrevious && '    this.warmFallback = options.fallback ? undefined : (ms) => warmUpPrevious(ms, this.logger);',
     '  }',
     '',
@@ -699,7 +717,15 @@ function predictorTs(spec: FeatureSpec, n: Names): string {
       '',
     ],
     `  private async fallback(features: ${n.featuresType}, requestId: string, reason: FallbackReason, variant: string | null, started: number, confidence: number | null = null): Promise<Prediction> {`,
-    `    const answer: Prediction = { ${a}: await this.fallbackAnswer(features), confidence, path: 'fallback', reason, requestId, modelVersion: MODEL_VERSION, variant };`,
+    ...(versioned
+      ? [
+          '    const given = await this.fallbackAnswer(features);',
+          `    const answer: Prediction = { ${a}: given.answer, confidence, path: 'fallback', reason, requestId, modelVersion: given.modelVersion, variant };`,
+        ]
+      : [
+          '    // A rule or a default answered, not a model: the record names no model version.',
+          `    const answer: Prediction = { ${a}: await this.fallbackAnswer(features), confidence, path: 'fallback', reason, requestId, modelVersion: null, variant };`,
+        ]),
     '    await this.recordPrediction(answer, features, started);',
     '    return answer;',
     '  }',
@@ -840,8 +866,11 @@ function fallbackTs(spec: FeatureSpec, n: Names): string {
         '      signal: AbortSignal.timeout(timeoutMs),',
         '    });',
         '    if (!response.ok) throw new Error(`the inference server answered HTTP ${response.status}`);',
-        '    const output = oipOutput(await response.json()).data;',
+        '    const served = oipOutput(await response.json());',
+        '    const output = served.data;',
       ];
+  // The version that answered: the server's word for it when it gives one (as the predictor takes the model's).
+  const answered = onnx ? 'PREVIOUS_MODEL_VERSION' : 'served.modelVersion ?? PREVIOUS_MODEL_VERSION';
   const judge = n.clf
     ? [
         '    const scores = classScores(output);',
@@ -849,7 +878,7 @@ function fallbackTs(spec: FeatureSpec, n: Names): string {
         '    const confidence = scores[best] as number;',
         `    if (confidence >= ${T}) {`,
         "      logger.info(`Fallback answered by ${MODEL_NAME} version ${PREVIOUS_MODEL_VERSION}`, { confidence });",
-        '      return classLabel(best);',
+        `      return { answer: classLabel(best), modelVersion: ${answered} };`,
         '    }',
         `    logger.info('${LOW_CONFIDENCE_LOG_MESSAGE}', { modelVersion: PREVIOUS_MODEL_VERSION, confidence });`,
       ]
@@ -858,7 +887,7 @@ function fallbackTs(spec: FeatureSpec, n: Names): string {
         '    const [low, high] = options.valueRange ?? VALUE_RANGE;',
         '    if ((low === null || value >= low) && (high === null || value <= high)) {',
         "      logger.info(`Fallback answered by ${MODEL_NAME} version ${PREVIOUS_MODEL_VERSION}`, { value });",
-        '      return value;',
+        `      return { answer: value, modelVersion: ${answered} };`,
         '    }',
         `    logger.info('${LOW_CONFIDENCE_LOG_MESSAGE}', { modelVersion: PREVIOUS_MODEL_VERSION, value });`,
       ];
@@ -881,6 +910,12 @@ function fallbackTs(spec: FeatureSpec, n: Names): string {
     '  timeoutMs?: number;',
     !n.clf && '  valueRange?: readonly [number | null, number | null];',
     "  logger?: Pick<Console, 'info' | 'warn' | 'error'>;",
+    '}',
+    '',
+    `/** An answer and the model version that gave it: ${onnx ? 'PREVIOUS_MODEL_VERSION' : "the one the server reports, else PREVIOUS_MODEL_VERSION"}; null when no model did (DEFAULT_ANSWER). */`,
+    `export interface ${n.pascal}FallbackAnswer {`,
+    `  answer: ${n.answerType};`,
+    '  modelVersion: string | null;',
     '}',
     onnx && [
       '',
@@ -905,8 +940,11 @@ function fallbackTs(spec: FeatureSpec, n: Names): string {
       '}',
     ],
     '',
-    `/** The previous version's answer when it gives one in time${n.clf ? ' and confidently enough' : ' and in range'}, else DEFAULT_ANSWER. */`,
-    `export async function ${n.fallback}(features: ${n.featuresType}, options: ${n.pascal}FallbackOptions = {}): Promise<${n.answerType}> {`,
+    '/**',
+    ` * The previous version's answer when it gives one in time${n.clf ? ' and confidently enough' : ' and in range'}, with the version that gave it; else DEFAULT_ANSWER`,
+    ' * with none. The predictor writes that version to the prediction log.',
+    ' */',
+    `export async function answerWithVersion(features: ${n.featuresType}, options: ${n.pascal}FallbackOptions = {}): Promise<${n.pascal}FallbackAnswer> {`,
     `  const timeoutMs = options.timeoutMs ?? ${TIMEOUT};`,
     '  const logger = options.logger ?? console;',
     onnx && '  const sessions = options.sessions ?? (previous ??= previousSessions(logger));',
@@ -920,7 +958,12 @@ function fallbackTs(spec: FeatureSpec, n: Names): string {
     `    ${onnx ? 'else ' : ''}if (isTimeout(err)) logger.warn('${FALLBACK_LOG_MESSAGE}', { modelVersion: PREVIOUS_MODEL_VERSION, reason: 'timeout' });`,
     `    else logger.error('${FALLBACK_LOG_MESSAGE}', err);`,
     '  }',
-    '  return DEFAULT_ANSWER;',
+    '  return { answer: DEFAULT_ANSWER, modelVersion: null };',
+    '}',
+    '',
+    `/** The previous version's answer when it gives one in time${n.clf ? ' and confidently enough' : ' and in range'}, else DEFAULT_ANSWER. */`,
+    `export async function ${n.fallback}(features: ${n.featuresType}, options: ${n.pascal}FallbackOptions = {}): Promise<${n.answerType}> {`,
+    '  return (await answerWithVersion(features, options)).answer;',
     '}',
   );
 }
@@ -1148,6 +1191,11 @@ function testPredictorTs(spec: FeatureSpec, n: Names): string {
   };
   const serve = (data: string) => (onnx ? false : `    server.answer(${data}, ${tsLiteral(outName)});`);
   const realModel = onnx && spec.model.kind === 'onnx';
+  // The previous-version fallback: the default fallback answers with the previous version, whose version the log names.
+  const versioned = spec.fallback === 'previous-version';
+  const prevOnnx = spec.previous?.kind === 'onnx';
+  const answer = clf ? confidentLabel : '42.5';
+  const failingModel = onnx ? "session: new StubSession({ error: new Error('model crashed') }), " : '';
   return lines(
     `// Tests of ${spec.feature}'s predictor: every path a prediction can take, and what each writes to the prediction log. The`,
     '// flag is evaluated by the real OpenFeature SDK with the flagd provider in-process on a flag file.',
@@ -1156,8 +1204,8 @@ function testPredictorTs(spec: FeatureSpec, n: Names): string {
     realModel && "import { join } from 'node:path';",
     "import { after, afterEach, beforeEach, describe, test } from 'node:test';",
     "import { OpenFeature } from '@openfeature/server-sdk';",
-    `import { FEATURE, MODEL_NAME, MODEL_VERSION${realModel ? ', MODEL_PATH' : ''}${clf ? `, type ${n.answerType}` : ''} } from './config';`,
-    `import { ${n.fallback} } from './fallback';`,
+    `import { FEATURE, MODEL_NAME, MODEL_VERSION${realModel ? ', MODEL_PATH' : ''}${versioned ? ', PREVIOUS_MODEL_VERSION' : ''}${clf ? `, type ${n.answerType}` : ''} } from './config';`,
+    versioned ? `import { DEFAULT_ANSWER, ${n.fallback}, type ${n.pascal}FallbackOptions } from './fallback';` : `import { ${n.fallback} } from './fallback';`,
     onnx && `import { ${[realModel && 'OnnxWorkerSession', 'type SessionLike'].filter(Boolean).join(', ')} } from './modelIo';`,
     "import { inputHash } from './predictionLog';",
     "import { Predictor, type PredictorOptions } from './predictor';",
@@ -1171,6 +1219,7 @@ function testPredictorTs(spec: FeatureSpec, n: Names): string {
     '  let logger: MemoryLogger;',
     !onnx && '  let server: InferenceServer;',
     onnx && '  const hanging: StubSession[] = [];',
+    versioned && !prevOnnx && '  const previousServers: InferenceServer[] = [];',
     '',
     '  beforeEach(async () => {',
     '    workspace = new Workspace().rollout(100);',
@@ -1181,6 +1230,7 @@ function testPredictorTs(spec: FeatureSpec, n: Names): string {
     '  afterEach(async () => {',
     onnx && '    for (const s of hanging.splice(0)) s.finish();',
     !onnx && '    await server.close();',
+    versioned && !prevOnnx && '    for (const s of previousServers.splice(0)) await s.close();',
     '    workspace.close();',
     '  });',
     '',
@@ -1200,6 +1250,28 @@ function testPredictorTs(spec: FeatureSpec, n: Names): string {
     '    return records[0] as Record<string, unknown>;',
     '  }',
     '',
+    versioned && [
+      "  /** A predictor whose fallback is fallback.ts's, the previous version, with `previous` as its options. */",
+      '  async function withPrevious(options: PredictorOptions): Promise<Predictor> {',
+      `    return new Predictor({ flags: await workspace.flags(), predictionLog: workspace.predictionLog, logger${onnx ? '' : ', inferenceUrl: server.url'}, timeoutMs: 10_000, ...options });`,
+      '  }',
+      '',
+      prevOnnx
+        ? "  /** The default fallback's options: the previous version a stand-in session answering `data`, or throwing without. */"
+        : "  /** The default fallback's options: the previous version at a second loopback server answering `data`, or failing (HTTP 500) without. */",
+      `  async function previous(data?: number[]): Promise<${n.pascal}FallbackOptions> {`,
+      ...(prevOnnx
+        ? ["    return { session: new StubSession(data ? { data } : { error: new Error('the previous version crashed') }), timeoutMs: 10_000, logger };"]
+        : [
+            '    const other = await new InferenceServer().start();',
+            '    previousServers.push(other);',
+            `    if (data) other.answer(data, ${tsLiteral(outName)});`,
+            "    else other.mode = 'error';",
+            '    return { inferenceUrl: other.url, timeoutMs: 10_000, logger };',
+          ]),
+      '  }',
+      '',
+    ],
     "  test('the model answers when the flag is on, and the answer is logged', async () => {",
     serve(good),
     `    const predictor = await make({${withModel(good).slice(2)}});`,
@@ -1255,6 +1327,12 @@ function testPredictorTs(spec: FeatureSpec, n: Names): string {
     '    const prediction = await predictor.predict(SAMPLE);',
     "    assert.deepEqual([prediction.path, prediction.reason], ['fallback', 'flag_off']);",
     `    assert.equal(typeof prediction.${a}, typeof (await ${n.fallback}(SAMPLE)));`,
+    versioned
+      ? [
+          '    // The previous version answers, or DEFAULT_ANSWER when it cannot here (not a model: no version).',
+          '    assert.ok([PREVIOUS_MODEL_VERSION, null].includes(onlyRecord().model_version as string | null));',
+        ]
+      : ['    // A rule or a default answered, not a model: the record names no model version.', '    assert.equal(onlyRecord().model_version, null);'],
     '  });',
     '',
     "  test('a missing flag file: the fallback answers', async () => {",
@@ -1270,9 +1348,48 @@ function testPredictorTs(spec: FeatureSpec, n: Names): string {
     `    assert.equal(prediction.${a}, TEST_FALLBACK_ANSWER);`,
     `    assert.ok(logger.messages.some((m) => m.level === 'error' && m.message === '${FALLBACK_LOG_MESSAGE}'));`,
     '    const record = onlyRecord();',
-    "    assert.deepEqual([record.path, record.reason, record.variant, record.model_version], ['fallback', 'error', 'on', MODEL_VERSION]);",
+    "    // TEST_FALLBACK_ANSWER is no model's answer: the record names no model version.",
+    "    assert.deepEqual([record.path, record.reason, record.variant, record.model_version], ['fallback', 'error', 'on', null]);",
     '  });',
     '',
+    versioned && [
+      "  test('the model throwing: the previous version answers, and the log names its version', async () => {",
+      !onnx && "    server.mode = 'error';",
+      `    const prediction = await (await withPrevious({ ${failingModel}previous: await previous(${good}) })).predict(SAMPLE);`,
+      `    assert.deepEqual([prediction.path, prediction.reason, prediction.${a}, prediction.modelVersion], ['fallback', 'error', ${answer}, PREVIOUS_MODEL_VERSION]);`,
+      '    const record = onlyRecord();',
+      "    assert.deepEqual([record.path, record.reason, record.model_version], ['fallback', 'error', PREVIOUS_MODEL_VERSION]);",
+      '    assert.notEqual(record.model_version, MODEL_VERSION);',
+      '  });',
+      '',
+      "  test('the model timing out: the previous version answers, and the log names its version', async () => {",
+      onnx ? '    const session = new StubSession({ hang: true });' : "    server.mode = 'hang';",
+      onnx && '    hanging.push(session);',
+      `    const prediction = await (await withPrevious({ ${onnx ? 'session, ' : ''}timeoutMs: 50, previous: await previous(${good}) })).predict(SAMPLE);`,
+      `    assert.deepEqual([prediction.path, prediction.reason, prediction.${a}], ['fallback', 'timeout', ${answer}]);`,
+      '    const record = onlyRecord();',
+      "    assert.deepEqual([record.path, record.reason, record.model_version], ['fallback', 'timeout', PREVIOUS_MODEL_VERSION]);",
+      '  });',
+      '',
+      "  test('the previous version failing too: DEFAULT_ANSWER answers, and the log names no version', async () => {",
+      !onnx && "    server.mode = 'error';",
+      `    const prediction = await (await withPrevious({ ${failingModel}previous: await previous() })).predict(SAMPLE);`,
+      `    assert.deepEqual([prediction.path, prediction.reason, prediction.${a}, prediction.modelVersion], ['fallback', 'error', DEFAULT_ANSWER, null]);`,
+      '    const record = onlyRecord();',
+      "    assert.deepEqual([record.path, record.reason, record.model_version], ['fallback', 'error', null]);",
+      '  });',
+      '',
+      "  test('flag off: the previous version answers, and the log names its version', async () => {",
+      '    workspace.rollout(0);',
+      onnx && `    const session = new StubSession({ data: ${good} });`,
+      `    const prediction = await (await withPrevious({ ${onnx ? 'session, ' : ''}previous: await previous(${good}) })).predict(SAMPLE, { targetingKey: 'user-1' });`,
+      `    assert.deepEqual([prediction.path, prediction.reason, prediction.${a}], ['fallback', 'flag_off', ${answer}]);`,
+      onnx ? '    assert.equal(session.calls.length, 0);' : '    assert.equal(server.requests.length, 0);',
+      '    const record = onlyRecord();',
+      "    assert.deepEqual([record.path, record.reason, record.model_version], ['fallback', 'flag_off', PREVIOUS_MODEL_VERSION]);",
+      '  });',
+      '',
+    ],
     onnx && [
       "  test('a model that cannot start: the fallback answers, said once, not retried before modelRetryMs', async () => {",
       '    let tries = 0;',
@@ -1468,7 +1585,7 @@ function testFallbackTs(spec: FeatureSpec, n: Names): string {
     `import { ${onnx ? 'afterEach, ' : 'afterEach, beforeEach, '}describe, test } from 'node:test';`,
     onnx && "import { existsSync } from 'node:fs';",
     onnx ? "import { PREVIOUS_MODEL_PATH, PREVIOUS_MODEL_VERSION } from './config';" : "import { PREVIOUS_MODEL_VERSION } from './config';",
-    `import { DEFAULT_ANSWER, ${n.fallback}${onnx ? ', warmUpPrevious' : ''} } from './fallback';`,
+    `import { answerWithVersion, DEFAULT_ANSWER, ${n.fallback}${onnx ? ', warmUpPrevious' : ''} } from './fallback';`,
     onnx && "import { ModelSessions, type SessionLike } from './modelIo';",
     `import { ${['MemoryLogger', 'SAMPLE', ...(onnx ? ['StubSession', 'stoppedSession'] : ['InferenceServer'])].join(', ')} } from './testSupport';`,
     '',
@@ -1489,6 +1606,19 @@ function testFallbackTs(spec: FeatureSpec, n: Names): string {
     `    assert.equal(await ${n.fallback}(SAMPLE, ${opts(`new StubSession({ data: ${good} })`)}), ${clf ? label : '42.5'});`,
     !onnx && "    if (PREVIOUS_MODEL_VERSION) assert.ok(server.paths[0]?.includes(`/versions/${PREVIOUS_MODEL_VERSION}/`), server.paths.join());",
     onnx && '    assert.ok(PREVIOUS_MODEL_VERSION.length > 0);',
+    '  });',
+    '',
+    "  test('the answer comes with the version that gave it', async () => {",
+    !onnx && `    server.answer(${good}, ${outName});`,
+    `    assert.deepEqual(await answerWithVersion(SAMPLE, ${opts(`new StubSession({ data: ${good} })`)}), { answer: ${clf ? label : '42.5'}, modelVersion: PREVIOUS_MODEL_VERSION });`,
+    !onnx && '    // The version the server says answered, when it says one.',
+    !onnx && "    server.modelVersion = '1-served';",
+    !onnx && `    assert.deepEqual(await answerWithVersion(SAMPLE, ${opts('')}), { answer: ${clf ? label : '42.5'}, modelVersion: '1-served' });`,
+    '  });',
+    '',
+    "  test('DEFAULT_ANSWER comes with no model version', async () => {",
+    !onnx && "    server.mode = 'error';",
+    `    assert.deepEqual(await answerWithVersion(SAMPLE, ${opts("new StubSession({ error: new Error('model crashed') })")}), { answer: DEFAULT_ANSWER, modelVersion: null });`,
     '  });',
     '',
     "  test('the previous version throwing: the default answers', async () => {",
@@ -1645,6 +1775,7 @@ function readmeTs(spec: FeatureSpec, n: Names): string {
     `- \`${spec.predictionLog}\`: one record per prediction — \`ts\`, \`feature\`, \`model\`, \`model_version\`, \`request_id\`,`,
     '  `input_hash`, `inputs`, `output`, `confidence`, `path` (model | fallback), `reason` (error | timeout | low_confidence |',
     "  flag_off | null), `latency_ms`, `variant`. MLShip's dashboard and rollout guard read it (mlship.yaml names it).",
+    modelVersionNote(spec),
     `- \`${spec.feedbackLog}\`: one record per feedback — \`ts\`, \`request_id\`, \`feature\`, \`label\`, \`source\``,
     '  (user_override | flag | review), `note`.',
     '',

@@ -25,6 +25,11 @@ export interface RecordContext {
   featureNames?: readonly string[];
   /** Class labels by score index (not changed in place once passed: predictionLogBytes keeps the scores' layout per array). */
   classLabels?: readonly string[];
+  /**
+   * The error the request was answered with instead of its outputs (NaN scores, say: nonFinite.ts). Every row's
+   * record is then an error record: no output or confidence, path `abstain`, reason `error`, and this as `error`.
+   */
+  error?: string;
 }
 
 /** Largest input row logged whole under its input name (larger tensors are left out of `inputs`). */
@@ -160,12 +165,34 @@ function rowCounts(inputs: readonly TensorData[], outputs: readonly TensorData[]
   return { rows, outRows: rowsOf(outputs) === rows ? rows : 1 };
 }
 
-/** One record per row of the batch (path `model`: the server itself never falls back). */
+/**
+ * One record per row of the batch: path `model` (the server itself never falls back), or, when the request was
+ * answered with an error (`ctx.error`), path `abstain` with reason `error` and no output.
+ */
 export function predictionRecords(inputs: readonly TensorData[], outputs: readonly TensorData[], ctx: RecordContext): PredictionRecord[] {
   const { rows, outRows } = rowCounts(inputs, outputs);
   const records: PredictionRecord[] = [];
   for (let r = 0; r < rows; r++) {
     const logged = rowInputs(inputs, rows, r, ctx.featureNames);
+    if (ctx.error !== undefined) {
+      records.push({
+        ts: ctx.ts,
+        feature: ctx.feature,
+        model: ctx.model,
+        model_version: ctx.modelVersion,
+        request_id: rows === 1 ? ctx.requestId : `${ctx.requestId}/${r}`,
+        input_hash: inputHash(logged),
+        inputs: logged,
+        output: null,
+        confidence: null,
+        path: 'abstain',
+        reason: 'error',
+        error: ctx.error,
+        latency_ms: ctx.latencyMs,
+        variant: null,
+      });
+      continue;
+    }
     const { output, confidence } = rowOutput(outputs, outRows, Math.min(r, outRows - 1), ctx.classLabels);
     records.push({
       ts: ctx.ts,
@@ -186,7 +213,10 @@ export function predictionRecords(inputs: readonly TensorData[], outputs: readon
   return records;
 }
 
-/** Called with each row's predicted label (its output's `label`) and confidence, as its record has them (the server counts them in its metrics). */
+/**
+ * Called with each row's predicted label (its output's `label`) and confidence, as its record has them (the server
+ * counts them in its metrics); not for the rows of a request answered with an error.
+ */
 export type RowPredictionSink = (label: PredictionOutput['label'], confidence: number | null) => void;
 
 /** Each row's output and confidence, as predictionRecords() puts them in the records, without writing records. */
@@ -298,12 +328,13 @@ const numberText = (x: number | null): string => (x !== null && Number.isFinite(
  */
 export function predictionLogText(inputs: readonly TensorData[], outputs: readonly TensorData[], ctx: RecordContext, sink?: RowPredictionSink): string {
   const { rows, outRows } = rowCounts(inputs, outputs);
-  const layout = layoutFor(inputs, rows, ctx.featureNames);
+  const layout = ctx.error === undefined ? layoutFor(inputs, rows, ctx.featureNames) : undefined;
   if (!layout) {
-    // Keys an object would reorder or drop (array indexes, __proto__, duplicates): the records themselves.
+    // Keys an object would reorder or drop (array indexes, __proto__, duplicates), and the rare error records: the
+    // records themselves.
     let text = '';
     for (const record of predictionRecords(inputs, outputs, ctx)) {
-      sink?.(record.output?.label, record.confidence);
+      if (ctx.error === undefined) sink?.(record.output?.label, record.confidence);
       text += `${JSON.stringify(record)}\n`;
     }
     return text;
@@ -508,11 +539,11 @@ function writeRowOutput(outputs: readonly TensorData[], rows: number, r: number,
  * predictionLogText() as UTF-8 bytes, written into a buffer this module reuses: the bytes returned are valid until
  * the next call. The inputs' text is written once as bytes, hashed as bytes (the same UTF-8 bytes as the canonical
  * text predictionLogText() hashes) and copied into the line; no string is made for the values. Keys an object would
- * reorder or drop fall back to the records' text.
+ * reorder or drop, and error records, fall back to the records' text.
  */
 export function predictionLogBytes(inputs: readonly TensorData[], outputs: readonly TensorData[], ctx: RecordContext, sink?: RowPredictionSink): Uint8Array {
   const { rows, outRows } = rowCounts(inputs, outputs);
-  const layout = layoutFor(inputs, rows, ctx.featureNames);
+  const layout = ctx.error === undefined ? layoutFor(inputs, rows, ctx.featureNames) : undefined;
   const out = lineBytes;
   out.used = 0;
   if (!layout) {

@@ -37,6 +37,11 @@ export interface PredictionRecord {
   confidence: number | null;
   path: PredictionPath;
   reason: PredictionReason | null;
+  /**
+   * What went wrong, for people, on a record with reason `error` (the local server writes it: a row of a request it
+   * answered with an error, e.g. NaN scores). Optional; readers need not keep it.
+   */
+  error?: string;
   latency_ms: number | null;
   variant: string | null;
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jsonValues } from '../../../src/core/deployments/oipTensor';
 import { eachRowOutput, predictionLogBytes, predictionLogText, predictionRecords, rowOutput, type RecordContext, type TensorData } from '../../../src/core/deployments/predictionRows';
-import type { PredictionOutput } from '../../../src/core/deployments/records';
+import { parsePredictionRecord, type PredictionOutput } from '../../../src/core/deployments/records';
 import { seeded } from './seeded';
 
 const ctx: RecordContext = { ts: '2026-11-26T05:30:00.123Z', feature: 'credit "risk"', model: 'credit-risk', modelVersion: '2', requestId: 'req-1', latencyMs: 1.234 };
@@ -149,6 +149,33 @@ describe('rowOutput', () => {
         assert.equal(text, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
         assert.deepEqual(labels, records.map((r) => [r.output?.label, r.confidence]));
       }
+    });
+  }
+});
+
+describe('error records (a request answered with an error instead of its outputs)', () => {
+  const error = 'Output "probabilities" holds NaN in 1 of 3 rows (row 1), although the inputs of row 1 are finite: the model is broken for these inputs.';
+  for (const c of cases) {
+    it(`writes one error record per row, as JSON.stringify of the records, and gives no row to the sink: ${c.name}`, () => {
+      const context: RecordContext = { ...ctx, ...c.ctx, error };
+      const records = predictionRecords(c.inputs, c.outputs, context);
+      const plain = predictionRecords(c.inputs, c.outputs, { ...ctx, ...c.ctx });
+      assert.equal(records.length, plain.length, 'a record for every row, the answered ones too');
+      records.forEach((r, i) => {
+        const p = plain[i] as (typeof plain)[number];
+        assert.deepEqual(Object.keys(r), ['ts', 'feature', 'model', 'model_version', 'request_id', 'input_hash', 'inputs', 'output', 'confidence', 'path', 'reason', 'error', 'latency_ms', 'variant']);
+        assert.deepEqual({ ...r, output: p.output, confidence: p.confidence, path: p.path, reason: p.reason, error: undefined }, { ...p, error: undefined }, 'the same request id, inputs and hash as the answer\'s record');
+        assert.deepEqual([r.output, r.confidence, r.path, r.reason, r.error], [null, null, 'abstain', 'error', error]);
+        const parsed = parsePredictionRecord(JSON.parse(JSON.stringify(r)));
+        assert.ok(parsed.ok && parsed.value.record.reason === 'error' && parsed.value.record.path === 'abstain');
+      });
+      const seen: unknown[] = [];
+      const text = predictionLogText(c.inputs, c.outputs, context, (...row) => seen.push(row));
+      assert.equal(text, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      assert.equal(Buffer.from(predictionLogBytes(c.inputs, c.outputs, context, (...row) => seen.push(row))).toString('utf8'), text);
+      assert.deepEqual(seen, []);
+      // And the next request, answered, is written as before (the layouts made for it are not the error's).
+      assert.equal(Buffer.from(predictionLogBytes(c.inputs, c.outputs, { ...ctx, ...c.ctx })).toString('utf8'), plain.map((r) => `${JSON.stringify(r)}\n`).join(''));
     });
   }
 });

@@ -12,6 +12,8 @@ export interface ServerMetrics {
   countRequest(code: number): void;
   /** One prediction (a row of a batch), its label for a classifier, and whether its confidence was low. */
   countPrediction(label: string | undefined, lowConfidence: boolean): void;
+  /** Rows of a request answered with an error instead of the model's outputs (NaN scores): predictions with path `abstain`. */
+  countAbstained(rows: number): void;
   countFeedback(): void;
   /** The exposition text of every metric, with the counts gathered since the last read. */
   metrics(): Promise<string>;
@@ -86,7 +88,10 @@ export function createMetrics(model: string, version: string): ServerMetrics {
   const labels = { model, version };
   const latency = new FixedLabelsHistogram(METRIC.latency, 'Time to answer an inference request, from arrival to the end of the response.', LATENCY_BUCKETS_SECONDS, labels, registry);
   const requests = new Counter({ name: METRIC.requests, help: 'Inference requests by HTTP status code.', labelNames: ['model', 'version', 'code'], registers: [registry] });
-  const predictions = new Counter({ name: METRIC.predictions, help: 'Predictions (rows) by path.', labelNames: ['model', 'version', 'path'], registers: [registry] }).labels({ ...labels, path: 'model' });
+  const byPath = new Counter({ name: METRIC.predictions, help: 'Predictions (rows) by path: model, or abstain for the rows of a request answered with an error instead of the model\'s outputs (non-finite scores).', labelNames: ['model', 'version', 'path'], registers: [registry] });
+  const predictions = byPath.labels({ ...labels, path: 'model' });
+  /** Made on the first abstained row: a server whose model never fails shows no abstain series. */
+  let abstained: { inc(n?: number): void } | undefined;
   const byLabel = new Counter({ name: METRIC.labels, help: 'Predictions of a classifier by predicted label.', labelNames: ['model', 'version', 'label'], registers: [registry] });
   const low = new Counter({ name: METRIC.lowConfidence, help: 'Predictions whose confidence was below the low-confidence threshold.', labelNames: ['model', 'version'], registers: [registry] }).labels(labels);
   const feedback = new Counter({ name: METRIC.feedback, help: 'Feedback records received.', labelNames: ['model', 'version'], registers: [registry] }).labels(labels);
@@ -96,6 +101,7 @@ export function createMetrics(model: string, version: string): ServerMetrics {
   // request. Children per status code and label are created on first use (a handful at most).
   let pendingPredictions = 0;
   let pendingLow = 0;
+  let pendingAbstained = 0;
   const pendingCodes = new Map<number, number>();
   const pendingLabels = new Map<string, number>();
   const codeChildren = new Map<number, { inc(n?: number): void }>();
@@ -112,8 +118,10 @@ export function createMetrics(model: string, version: string): ServerMetrics {
   const addPending = (): void => {
     if (pendingPredictions > 0) predictions.inc(pendingPredictions);
     if (pendingLow > 0) low.inc(pendingLow);
+    if (pendingAbstained > 0) (abstained ??= byPath.labels({ ...labels, path: 'abstain' })).inc(pendingAbstained);
     pendingPredictions = 0;
     pendingLow = 0;
+    pendingAbstained = 0;
     addCounts(pendingCodes, codeChildren, (code) => requests.labels({ ...labels, code: String(code) }));
     addCounts(pendingLabels, labelChildren, (label) => byLabel.labels({ ...labels, label }));
   };
@@ -126,6 +134,7 @@ export function createMetrics(model: string, version: string): ServerMetrics {
       if (lowConfidence) pendingLow++;
       if (label !== undefined) pendingLabels.set(label, (pendingLabels.get(label) ?? 0) + 1);
     },
+    countAbstained: (rows) => void (pendingAbstained += rows),
     countFeedback: () => feedback.inc(),
     metrics: async () => {
       addPending();

@@ -1,11 +1,14 @@
 // The local deployment: one ONNX model over Open Inference Protocol v2 REST on 127.0.0.1, with Prometheus /metrics,
 // a prediction log and feedback capture (`POST /v2/models/{m}/feedback`). Loopback only, bounded request bodies,
-// `{"error": "…"}` bodies with 400 for malformed requests and 404 for unknown models or paths.
+// `{"error": "…"}` bodies with 400 for malformed requests and 404 for unknown models or paths. A request whose outputs
+// hold NaN or ±Infinity is answered with an error too (422 when its inputs did, 500 when the model made them from
+// finite inputs: nonFinite.ts), and each of its rows is logged as an error record.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readSimpleInferenceRequest } from '../core/deployments/oipRequestBytes';
 import { ByteText } from '../core/deployments/byteText';
 import { oipShape, OipRequestError, parseInferenceRequest, writeTensorJson, type InferenceRequest } from '../core/deployments/oipTensor';
+import { nonFiniteAnswer, type NonFiniteAnswer } from '../core/deployments/nonFinite';
 import { eachRowOutput, predictionLogBytes, type RecordContext, type RowPredictionSink, type TensorData } from '../core/deployments/predictionRows';
 import { feedbackFromRequest } from '../core/deployments/records';
 import { errorMessage } from '../core/util/concurrency';
@@ -20,6 +23,8 @@ import { ServedModel } from './model';
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 const DEFAULT_LOW_CONFIDENCE = 0.6;
+/** After a request answered with an error for non-finite outputs is logged, the next such line waits this long (ms). */
+const NON_FINITE_LOG_MS = 10_000;
 
 /** How long the server waits for its clients. */
 export interface ServerTimeouts {
@@ -154,18 +159,43 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
    * in the prediction log's writer, which writes within 50 ms (JsonlWriter), so a read of the file may not find it
    * yet; close() writes everything.
    */
-  const unrecorded: { inputs: readonly TensorData[]; outputs: readonly TensorData[]; id: string; seconds: number; answeredAt: number }[] = [];
+  const unrecorded: { inputs: readonly TensorData[]; outputs: readonly TensorData[]; id: string; seconds: number; answeredAt: number; failure: NonFiniteAnswer | undefined }[] = [];
+  /**
+   * The server log's line for a request answered with an error for non-finite outputs: a warning when its inputs
+   * were (422), an error when the model made them (500). The first at once, then at most one every NON_FINITE_LOG_MS
+   * saying how many there were in between, so a model that fails every request under load does not flood the log
+   * (each request is in /metrics and each row in the prediction log).
+   */
+  const nonFiniteLog = { at: Number.NEGATIVE_INFINITY, unsaid: 0 };
+  const logNonFinite = (id: string, failure: NonFiniteAnswer, now: number): void => {
+    if (now - nonFiniteLog.at < NON_FINITE_LOG_MS) {
+      nonFiniteLog.unsaid++;
+      return;
+    }
+    const more = nonFiniteLog.unsaid > 0 ? ` (and ${nonFiniteLog.unsaid} more request${nonFiniteLog.unsaid === 1 ? '' : 's'} answered with an error for non-finite outputs since the last such line)` : '';
+    nonFiniteLog.at = now;
+    nonFiniteLog.unsaid = 0;
+    log(failure.status === 500 ? 'error' : 'warn', `Request ${id} answered ${failure.status}: ${failure.message}${more}`);
+  };
   const record = (): void => {
     for (let i = 0; i < unrecorded.length; i++) {
-      const { inputs, outputs, id, seconds, answeredAt } = unrecorded[i] as (typeof unrecorded)[number];
+      const { inputs, outputs, id, seconds, answeredAt, failure } = unrecorded[i] as (typeof unrecorded)[number];
       try {
-        metrics.observeLatency(seconds);
-        metrics.countRequest(200);
+        if (failure) {
+          // Not a good answer: counted by its status (the error rate), its rows as abstained, no latency observed.
+          metrics.countRequest(failure.status);
+          metrics.countAbstained(failure.rows);
+          logNonFinite(id, failure, answeredAt);
+        } else {
+          metrics.observeLatency(seconds);
+          metrics.countRequest(200);
+        }
         if (!predictions) {
-          eachRowOutput(inputs, outputs, options.classLabels, countPrediction);
+          if (!failure) eachRowOutput(inputs, outputs, options.classLabels, countPrediction);
           continue;
         }
         const context: RecordContext = { ts: isoAt(answeredAt), feature, model: name, modelVersion: version, requestId: id, latencyMs: Math.round(seconds * 1e6) / 1e3, featureNames: options.featureNames, classLabels: options.classLabels };
+        if (failure) context.error = failure.message;
         predictions.writeBytes(predictionLogBytes(inputs, outputs, context, countPrediction));
       } catch (err) {
         log('error', `Recording the prediction of request ${id}: ${errorMessage(err)}`);
@@ -188,26 +218,35 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
       private readonly fail: (err: unknown, responder: Responder) => void,
     ) {}
 
-    /** Writes the answer; its metrics and prediction log line follow (record). */
+    /**
+     * Writes the answer, or an error when an output holds NaN or ±Infinity (no answer: the request's rows are logged
+     * as errors); its metrics and prediction log lines follow (record).
+     */
     done(outputs: TensorData[]): void {
       const id = this.request.id ?? randomUuid();
+      let failure: NonFiniteAnswer | undefined;
       try {
-        answer.used = 0;
-        answer.bytes(answerHead, 0, answerHead.length);
-        answer.jsonString(id);
-        answer.text(',"outputs":[');
-        for (let i = 0; i < outputs.length; i++) {
-          const o = outputs[i] as (typeof outputs)[number];
-          if (i !== 0) answer.byte(0x2c); // ','
-          writeTensorJson(o.name, o.dtype, o.dims, o.data, answer);
+        failure = nonFiniteAnswer(this.request.inputs, outputs, options.featureNames);
+        if (failure) {
+          this.responder.respond(failure.status, JSON.stringify({ error: failure.message }));
+        } else {
+          answer.used = 0;
+          answer.bytes(answerHead, 0, answerHead.length);
+          answer.jsonString(id);
+          answer.text(',"outputs":[');
+          for (let i = 0; i < outputs.length; i++) {
+            const o = outputs[i] as (typeof outputs)[number];
+            if (i !== 0) answer.byte(0x2c); // ','
+            writeTensorJson(o.name, o.dtype, o.dims, o.data, answer);
+          }
+          answer.text(']}');
+          this.responder.respond(200, answer.buffer.subarray(0, answer.used));
         }
-        answer.text(']}');
-        this.responder.respond(200, answer.buffer.subarray(0, answer.used));
       } catch (err) {
         return this.failed(err);
       }
       const seconds = Number(process.hrtime.bigint() - this.started) / 1e9;
-      if (unrecorded.push({ inputs: this.request.inputs, outputs, id, seconds, answeredAt: Date.now() }) === 1) queueMicrotask(record);
+      if (unrecorded.push({ inputs: this.request.inputs, outputs, id, seconds, answeredAt: Date.now(), failure }) === 1) queueMicrotask(record);
     }
 
     failed(error: unknown): void {

@@ -12,6 +12,7 @@ export interface ScrapePoint {
   latency?: Bucket[];
   /** Cumulative requests and failed requests (status ≥ 400). */
   requests?: { total: number; errors: number };
+  /** Rows the model answered (the low-confidence share's whole): the local server's `path="abstain"` rows, answered with an error, are left out. */
   predictions?: number;
   lowConfidence?: number;
 }
@@ -61,7 +62,7 @@ export function scrapePoint(families: Map<string, MetricFamily>, t: number, sele
       point.requests = total !== undefined ? { total, errors: errors ?? 0 } : { total: count, errors: 0 };
     }
   }
-  const predictions = sumFamily(families.get(METRIC.predictions), match);
+  const predictions = sumFamily(families.get(METRIC.predictions), match, (l) => l.path !== 'abstain');
   if (predictions !== undefined) point.predictions = predictions;
   const low = sumFamily(families.get(METRIC.lowConfidence), match);
   if (low !== undefined) point.lowConfidence = low;

@@ -1,7 +1,8 @@
 // Conformance of the local server with the Open Inference Protocol v2 REST spec, on the fixture models: health and
 // metadata, infer with the spec's JSON shapes (flat and nested data, every datatype), `id` echoed, `{"error": …}` with
 // 400/404/405/413, loopback only, outputs equal to onnxruntime-node's in this process, /metrics, prediction and
-// feedback logs in design.md's record format.
+// feedback logs in design.md's record format; and answers holding NaN or ±Infinity refused with an error, counted as
+// errors and logged as error records.
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
@@ -11,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { parseExposition } from '../../../src/core/deployments/prometheus';
+import { scrapePoint } from '../../../src/core/deployments/scrape';
 import { parsePredictionRecord, parseFeedbackRecord } from '../../../src/core/deployments/records';
 import { startModelServer, type RunningServer } from '../../../src/serve/server';
 
@@ -427,5 +429,172 @@ describe('local OIP v2 server', () => {
     assert.ok(parseFeedbackRecord(feedback[0]).ok);
     // Closed: the port is free again.
     await assert.rejects(fetch(`${base}/v2/health/live`));
+  });
+});
+
+describe('local OIP v2 server: answers holding NaN or ±Infinity', () => {
+  const DIVIDE = join(ROOT, 'test', 'fixtures', 'serve', 'divide.onnx');
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mlship-serve-nan-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const rowsOf = (rows: number[][]) => ({ inputs: [{ name: 'x', shape: [rows.length, 2], datatype: 'FP32', data: rows }] });
+
+  it('answers a model that makes NaN or ±Infinity from finite inputs with a 500 {"error"} naming the output and rows, logs every row as an error, and keeps serving', async () => {
+    const logs: string[] = [];
+    const log = join(dir, 'divide.jsonl');
+    const s = await startModelServer({ modelPath: DIVIDE, modelName: 'divide', modelVersion: '1', predictionLog: log, classLabels: ['no', 'yes'] }, (level, message) => logs.push(`${level}: ${message}`));
+    try {
+      const infer = (id: string, rows: number[][]) => call(s.endpoint.url, '/v2/models/divide/infer', { body: { id, ...rowsOf(rows) } });
+      const nan = await infer('zeros', [[0, 0]]);
+      assert.equal(nan.status, 500, JSON.stringify(nan.json));
+      assert.deepEqual(Object.keys(nan.json), ['error']);
+      assert.equal(
+        nan.json.error,
+        'Output "probabilities" holds NaN in 1 of 1 row (row 0), although the inputs of row 0 are finite: the model is broken for these inputs (check how it was trained and exported, e.g. with onnxruntime on the same rows).',
+      );
+      const inf = await infer('opposite', [[1, -1]]);
+      assert.equal(inf.status, 500);
+      assert.match(String(inf.json.error), /^Output "probabilities" holds Infinity and -Infinity in 1 of 1 row/);
+      // A batch with one bad row: none of it is answered (a label next to NaN scores looks like an answer), and
+      // the message says which row to leave out.
+      const batch = await infer('batch', [[1, 3], [0, 0], [2, 2]]);
+      assert.equal(batch.status, 500);
+      assert.match(String(batch.json.error), /^Output "probabilities" holds NaN in 1 of 3 rows \(row 1\), .* None of the 3 rows was answered: send the others again without row 1\.$/);
+      // Still serving, and a finite answer is an answer.
+      const ok = await infer('fine', [[1, 3]]);
+      assert.equal(ok.status, 200);
+      assert.deepEqual(ok.json.outputs, [
+        { name: 'label', datatype: 'INT64', shape: [1], data: [1] },
+        { name: 'probabilities', datatype: 'FP32', shape: [1, 2], data: [0.25, 0.75] },
+      ]);
+      assert.equal((await call(s.endpoint.url, '/v2/health/ready')).status, 200);
+
+      // /metrics: the failed requests by their status, their rows as abstained predictions, no latency observed for them.
+      const families = parseExposition(await (await fetch(`${s.endpoint.url}/metrics`)).text());
+      const requests = families.get('mlship_inference_requests_total')?.samples ?? [];
+      assert.equal(requests.find((x) => x.labels.code === '500')?.value, 3);
+      assert.equal(requests.find((x) => x.labels.code === '200')?.value, 1);
+      const predictions = families.get('mlship_predictions_total')?.samples ?? [];
+      assert.equal(predictions.find((x) => x.labels.path === 'model')?.value, 1);
+      assert.equal(predictions.find((x) => x.labels.path === 'abstain')?.value, 5, 'the rows of the three failed requests');
+      assert.deepEqual((families.get('mlship_prediction_labels_total')?.samples ?? []).map((x) => [x.labels.label, x.value]), [['1', 1]], 'no label counted for a row without an answer');
+      assert.equal(families.get('mlship_inference_request_duration_seconds')?.samples.find((x) => x.name.endsWith('_count'))?.value, 1);
+      // As the dashboard reads it: 3 of 4 requests failed; the low-confidence share's whole is the answered row only.
+      const point = scrapePoint(families, Date.now());
+      assert.deepEqual(point.requests, { total: 4, errors: 3 });
+      assert.equal(point.predictions, 1);
+
+      // The server log: one line for the first such request (the later ones within 10 s are counted in the next).
+      assert.deepEqual(logs.filter((l) => !l.startsWith('info:')), [
+        'error: Request zeros answered 500: Output "probabilities" holds NaN in 1 of 1 row (row 0), although the inputs of row 0 are finite: the model is broken for these inputs (check how it was trained and exported, e.g. with onnxruntime on the same rows).',
+      ]);
+    } finally {
+      await s.close();
+    }
+    const records = (await readFile(log, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(records.map((r) => [r.request_id, r.path, r.reason]), [
+      ['zeros', 'abstain', 'error'],
+      ['opposite', 'abstain', 'error'],
+      ['batch/0', 'abstain', 'error'],
+      ['batch/1', 'abstain', 'error'],
+      ['batch/2', 'abstain', 'error'],
+      ['fine', 'model', null],
+    ]);
+    for (const r of records.slice(0, 5)) {
+      assert.equal(r.output, null);
+      assert.equal(r.confidence, null);
+      assert.match(String(r.error), /^Output "probabilities" holds /);
+      assert.ok(parsePredictionRecord(r).ok);
+    }
+    assert.deepEqual(records[0]?.inputs, { x: [0, 0] });
+    assert.equal(records[2]?.error, batch500(records));
+    assert.deepEqual(records[5]?.output, { label: 1, scores: { no: 0.25, yes: 0.75 } });
+    assert.equal(records[5]?.confidence, 0.75);
+  });
+
+  /** The error text the batch's records carry: the one its answer gave. */
+  function batch500(records: Record<string, unknown>[]): unknown {
+    const texts = new Set(records.filter((r) => String(r.request_id).startsWith('batch/')).map((r) => r.error));
+    assert.equal(texts.size, 1, 'every row of the batch carries the request\'s error');
+    return [...texts][0];
+  }
+
+  it('answers NaN scores from NaN inputs with a 422 that names the features sent as NaN, on both HTTP layers', async () => {
+    const logs: string[] = [];
+    const s = await startModelServer({ modelPath: CREDIT, modelName: 'credit-risk', modelVersion: '2', featureNames: CREDIT_FEATURES }, (level, message) => logs.push(`${level}: ${message}`));
+    try {
+      const body = JSON.stringify({ id: 'missing-income', inputs: [{ name: 'float_input', shape: [1, 6], datatype: 'FP32', data: [41, 'NaN', 0.3, 2, 0, 24] }] });
+      const r = await call(s.endpoint.url, '/v2/models/credit-risk/infer', { raw: body });
+      assert.equal(r.status, 422, JSON.stringify(r.json));
+      assert.equal(
+        r.json.error,
+        'Output "probabilities" holds NaN in 1 of 1 row (row 0): the model cannot score the NaN or infinite values it was sent (row 0: income is NaN). Send finite values (impute missing ones) or leave such rows out.',
+      );
+      // The status line as each layer writes it: the lean layer (Content-Length) and node:http (chunked).
+      const raw = (head: string, payload: string): Promise<string> =>
+        new Promise((done) => {
+          let text = '';
+          const socket = connect({ host: '127.0.0.1', port: s.endpoint.port }, () => socket.write(`${head}${payload}`));
+          socket.on('data', (c: Buffer) => {
+            text += c.toString('latin1');
+            if (text.includes('"}')) socket.destroy();
+          });
+          socket.on('close', () => done(text));
+          socket.on('error', () => undefined);
+        });
+      const lean = await raw(`POST /v2/models/credit-risk/infer HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`, body);
+      assert.match(lean, /^HTTP\/1\.1 422 Unprocessable Entity\r\n/);
+      const chunked = await raw('POST /v2/models/credit-risk/infer HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n', `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`);
+      assert.match(chunked, /^HTTP\/1\.1 422 Unprocessable Entity\r\n/);
+      assert.match(chunked, /"error":"Output \\"probabilities\\" holds NaN in 1 of 1 row/);
+      // The same row with income given is answered.
+      const ok = await call(s.endpoint.url, '/v2/models/credit-risk/infer', { body: { inputs: [{ name: 'float_input', shape: [1, 6], datatype: 'FP32', data: [41, 52000, 0.3, 2, 0, 24] }] } });
+      assert.equal(ok.status, 200);
+      const requests = parseExposition(await (await fetch(`${s.endpoint.url}/metrics`)).text()).get('mlship_inference_requests_total')?.samples ?? [];
+      assert.equal(requests.find((x) => x.labels.code === '422')?.value, 3);
+      assert.equal(logs.filter((l) => l.startsWith('warn:')).length, 1, 'a warning (the request sent NaN), once within 10 s');
+      assert.match(logs.find((l) => l.startsWith('warn:')) ?? '', /^warn: Request missing-income answered 422: /);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('counts the abstained rows without a prediction log too, and fails only the requests whose own rows are bad when runs are shared', async () => {
+    // The 256-layer MLP takes long enough per run that concurrent requests queue and share runs; a NaN in a row's
+    // features makes that row's scores NaN, and no other row's.
+    const s = await startModelServer({ modelPath: join(ROOT, 'test', 'fixtures', 'serve', 'mlp-deep.onnx'), modelName: 'deep', modelVersion: '1', maxBatch: 8 });
+    try {
+      assert.ok(s.batcher, 'the deep MLP is batchable');
+      const row = (bad: boolean): (number | string)[] => Array.from({ length: 64 }, (_, i) => (bad && i === 3 ? 'NaN' : ((i * 7) % 10) / 10));
+      const burst = (bad: (i: number) => boolean) => Promise.all(Array.from({ length: 24 }, (_, i) => call(s.endpoint.url, '/v2/models/deep/infer', { body: { id: `r${i}`, inputs: [{ name: 'features', shape: [1, 64], datatype: 'FP32', data: row(bad(i)) }] } })));
+      // A first burst opens the client's connections (requests on new connections arrive one handshake apart).
+      await burst(() => false);
+      const before = { ...s.batcher.stats };
+      const answers = await burst((i) => i % 4 === 1);
+      answers.forEach((a, i) => {
+        if (i % 4 === 1) {
+          assert.equal(a.status, 422, `r${i}: ${JSON.stringify(a.json)}`);
+          assert.match(String(a.json.error), /^Output "probabilities" holds NaN in 1 of 1 row \(row 0\): .* \(row 0: features holds NaN\)/);
+        } else {
+          assert.equal(a.status, 200, `r${i}: ${JSON.stringify(a.json)}`);
+          assert.equal(a.json.id, `r${i}`);
+        }
+      });
+      assert.ok(s.batcher.stats.runs - before.runs < 24, `the 24 requests shared runs (${JSON.stringify(before)} before, ${JSON.stringify(s.batcher.stats)} after)`);
+      const families = parseExposition(await (await fetch(`${s.endpoint.url}/metrics`)).text());
+      const predictions = families.get('mlship_predictions_total')?.samples ?? [];
+      assert.equal(predictions.find((x) => x.labels.path === 'model')?.value, 24 + 18);
+      assert.equal(predictions.find((x) => x.labels.path === 'abstain')?.value, 6);
+      const requests = families.get('mlship_inference_requests_total')?.samples ?? [];
+      assert.deepEqual([requests.find((x) => x.labels.code === '200')?.value, requests.find((x) => x.labels.code === '422')?.value], [24 + 18, 6]);
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -333,6 +333,55 @@ describe('DeploymentMonitor on the local server', () => {
   });
 });
 
+describe('DeploymentMonitor on a local server whose model answers NaN', () => {
+  let dir: string;
+  let server: RunningServer;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mlship-monitor-nan-'));
+    server = await startCreditServer(dir);
+  });
+  after(async () => {
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('counts the requests whose scores came back NaN as errors: the error rate from /metrics and from the log, Degraded', async () => {
+    const withMetrics = new DeploymentMonitor({ name: 'scraped', inference: { url: server.endpoint.url, model: 'credit-risk' }, metrics: { scrape: server.endpoint.metricsUrl }, predictions: { jsonl: 'predictions.jsonl' }, budgets: { latency_p95_ms: 1000 } }, { root: dir });
+    const logOnly = new DeploymentMonitor({ name: 'logged', predictions: { jsonl: 'predictions.jsonl' }, budgets: { latency_p95_ms: 1000 } }, { root: dir });
+    await withMetrics.poll();
+    await logOnly.poll();
+    const client = new OipClient({ url: server.endpoint.url, model: 'credit-risk' });
+    const failures: string[] = [];
+    // 18 answers, and two rows sent with a missing income (NaN): the model scores them NaN.
+    for (let i = 0; i < 20; i++) {
+      const income = i % 10 === 3 ? 'NaN' : 30000 + 1000 * i;
+      await client.infer({ id: `n-${i}`, inputs: [{ name: 'float_input', shape: [1, 6], datatype: 'FP32', data: [20 + i, income, 0.3, 2, i % 3, 12] }] }).catch((err: unknown) => failures.push(String(err)));
+    }
+    assert.equal(failures.length, 2);
+    assert.match(failures[0] ?? '', /income is NaN/);
+    const scraped = await eventually(async () => {
+      const polled = await withMetrics.poll();
+      return withMetrics.collected.predictions >= 20 ? polled : undefined;
+    }, 'the 20 records in the log');
+    assert.equal(scraped.errorRate, 2 / 20, 'from /metrics: 2 of 20 requests failed');
+    assert.equal(scraped.fallbackRate, 2 / 20, 'from the log: 2 of 20 rows got no answer from the model');
+    assert.equal(scraped.state, 'degraded', scraped.reason);
+    assert.match(scraped.reason, /^errors on 10 % of requests$/);
+    const logged = await logOnly.poll();
+    assert.equal(logged.errorRate, 2 / 20, 'from the log: 2 of 20 records are errors');
+    assert.equal(logged.state, 'degraded', logged.reason);
+    const end = Date.now() + 1;
+    for (const m of [withMetrics, logOnly]) {
+      const d = await m.dashboard({ start: end - 60_000, end, stepMs: 5000 });
+      assert.ok(d.errorRate.some((v) => v !== null && v > 0), 'the dashboard\'s error rate shows them');
+      assert.equal(d.windowSummary.fallbackRate, 2 / 20);
+    }
+    await withMetrics.close();
+    await logOnly.close();
+  });
+});
+
 describe('DeploymentMonitor current throughput', () => {
   let dir: string;
   before(async () => (dir = await mkdtemp(join(tmpdir(), 'mlship-throughput-'))));

@@ -60,6 +60,15 @@ describe('replaySnapshot', () => {
     assert.equal(replayMisfit(metadata, [], FEATURES), 'The snapshot has no rows to replay.');
   });
 
+  it('counts a request whose scores came back NaN (a missing value sent) as failed, with the server\'s reason', async () => {
+    // Row 3 lacks its income: it is sent as NaN, which this model cannot score.
+    const gappy = rows.map((r, i) => (i === 3 ? { ...r, income: null } : r));
+    const r = await replaySnapshot({ client, metadata, rows: gappy, featureNames: FEATURES, rate: 1000, maxRequests: 10, maxDurationMs: 10_000 });
+    assert.deepEqual([r.sent, r.ok, r.failed], [10, 9, 1]);
+    assert.ok(!r.ids.some((id) => id.endsWith('-3')), 'the failed request is not among the answered ones');
+    assert.match(r.lastError ?? '', /answered HTTP 422: Output "probabilities" holds NaN in 1 of 1 row \(row 0\): the model cannot score the NaN or infinite values it was sent/);
+  });
+
   it('counts failures with the reason instead of throwing, and refuses invalid options up front', async () => {
     const dead = new OipClient({ url: await refusedUrl(), model: 'credit-risk' });
     const r = await replaySnapshot({ client: dead, metadata, rows, featureNames: FEATURES, rate: 1000, maxRequests: 3, maxDurationMs: 10_000 });

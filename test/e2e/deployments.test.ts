@@ -179,7 +179,8 @@ describe('Deployments in code-server', () => {
     await answerInput(page, /^And for at most this many seconds/, '20');
     await answerInput(page, /^Shift columns to rehearse drift/, 'income*1.4');
     await pick(page, /Feedback for 30 %/);
-    const done = page.locator('.notification-toast', { hasText: /replay to credit-risk v2 \(local\) done — sent 120, answered 120, failed 0, feedback \d+/ });
+    // The first 120 rows of the snapshot lack 5 incomes, which the model cannot score: those requests fail (422).
+    const done = page.locator('.notification-toast', { hasText: /replay to credit-risk v2 \(local\) done — sent 120, answered 115, failed 5, feedback \d+/ });
     await done.waitFor({ timeout: 90_000 });
     const deployments = view(page, 'Deployments');
     const accuracy = row(deployments, /^Accuracy/);

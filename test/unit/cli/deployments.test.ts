@@ -114,24 +114,40 @@ deployments:
   it('replays a snapshot with shifted columns and feedback from its label column', async () => {
     const snapshot = join(SAMPLES, 'data', 'credit-risk', 'applications-2025-11.parquet');
     const r = await run(dir, ['replay', snapshot, '--deployment', 'local', '--feature-names', FEATURES.join(','), '--rate', '200', '--count', '40', '--shift', 'income*2,age+100', '--label-column', 'defaulted', '--feedback-share', '0.5', '--feedback-delay', '0.05']);
-    assert.equal(r.code, 0, r.err);
+    // The drifted November snapshot lacks some incomes (its 9th row among the first 40): sent as NaN, which the
+    // model cannot score, so the server answers that request with an error and the replay exits 1.
+    assert.equal(r.code, 1, r.err);
     assert.match(r.out, /shifted: income×2, age\+100/);
-    assert.match(r.out, /Done \(request count reached\) .*sent 40, answered 40, failed 0, feedback (\d+)/);
+    assert.match(r.out, /Done \(request count reached\) .*sent 40, answered 39, failed 1, feedback (\d+)/);
+    assert.match(r.err, /^Last error: .* answered HTTP 422: Output "probabilities" holds NaN in 1 of 1 row \(row 0\): the model cannot score the NaN or infinite values it was sent \(row 0: income is NaN\)/);
     const feedback = Number(/feedback (\d+)\.\n$/.exec(r.out)?.[1]);
     assert.ok(feedback > 5 && feedback < 35, `feedback ${feedback}`);
     const lines = async (file: string): Promise<string[]> => (await readFile(join(dir, file), 'utf8')).trim().split('\n').filter((l) => l !== '');
-    const records = (await eventually(async () => ((await lines('predictions.jsonl')).length >= 40 ? lines('predictions.jsonl') : undefined), '40 logged predictions')).map((l) => JSON.parse(l) as { inputs: { age: number } });
+    const records = (await eventually(async () => ((await lines('predictions.jsonl')).length >= 40 ? lines('predictions.jsonl') : undefined), '40 logged predictions')).map((l) => JSON.parse(l) as { inputs: { age: number }; reason: string | null });
     assert.ok(records.every((x) => x.inputs.age >= 100), 'ages shifted by +100');
+    assert.equal(records.filter((x) => x.reason === 'error').length, 1, 'the request without an answer is logged as an error');
     await eventually(async () => (await lines('feedback.jsonl')).length === feedback, `${feedback} feedback records`);
   });
 
-  it('warns when the snapshot lacks some of the model inputs (they are sent as missing values)', async () => {
+  it('warns when the snapshot lacks some of the model inputs (they are sent as missing values), and fails the requests the model cannot score', async () => {
     const partial = join(dir, 'partial.csv');
     await writeFile(partial, 'age,debt_ratio,credit_lines,late_payments\n41,0.3,2,0\n35,0.5,1,1\n');
-    const r = await run(dir, ['replay', partial, '--deployment', 'local', '--feature-names', FEATURES.join(','), '--rate', '200', '--count', '2']);
-    assert.equal(r.code, 0, r.err);
-    assert.match(r.err, /warning: 2 of the model's 6 inputs are not in the snapshot \(income, months_employed\): every request sends them as missing values \(NaN\)/);
+    // A server of its own: these failures would count in the error rate of the deployment `mlship status` reads below.
+    const own = await mkdtemp(join(tmpdir(), 'mlship-replay-partial-'));
+    const other = await startCreditServer(own);
+    try {
+      const r = await run(dir, ['replay', partial, '--url', other.endpoint.url, '--model', 'credit-risk', '--feature-names', FEATURES.join(','), '--rate', '200', '--count', '2']);
+      assert.match(r.err, /warning: 2 of the model's 6 inputs are not in the snapshot \(income, months_employed\): every request sends them as missing values \(NaN\)/);
+      // This model cannot score them: every request is answered with an error, and the replay says so (exit 1).
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.out, /sent 2, answered 0, failed 2/);
+      assert.match(r.err, /Last error: .* answered HTTP 422: .*\(row 0: income is NaN, months_employed is NaN\)/);
+    } finally {
+      await other.close();
+      await rm(own, { recursive: true, force: true });
+    }
     const full = await run(dir, ['replay', join(SAMPLES, 'data', 'credit-risk', 'applications-2025-11.parquet'), '--deployment', 'local', '--feature-names', FEATURES.join(','), '--rate', '200', '--count', '1']);
+    assert.equal(full.code, 0, full.err);
     assert.doesNotMatch(full.err, /warning/);
   });
 

@@ -168,17 +168,21 @@ export function httpFetch(method: 'GET' | 'POST', rawUrl: string, body: string |
   });
 }
 
-/** The `error` of a JSON error body, or the start of a text one. */
-function errorDetail(text: string): string {
+/**
+ * The `error` of a JSON error body, or the start of a text one, less a full stop of its own at the end (the message
+ * it goes into ends with one).
+ */
+export function errorDetail(text: string): string {
   const t = text.trim();
   if (t === '') return '';
+  let detail = t.replace(/\s+/g, ' ').slice(0, 160);
   try {
     const j = JSON.parse(t) as unknown;
-    if (typeof j === 'object' && j !== null && typeof (j as { error?: unknown }).error === 'string') return `: ${(j as { error: string }).error}`;
+    if (typeof j === 'object' && j !== null && typeof (j as { error?: unknown }).error === 'string') detail = (j as { error: string }).error.trim();
   } catch {
     // Not JSON.
   }
-  return `: ${t.replace(/\s+/g, ' ').slice(0, 160)}`;
+  return `: ${detail.replace(/\.+$/, '')}`;
 }
 
 export function httpGet(url: string, options: HttpOptions = {}): Promise<HttpResponse> {

@@ -3,7 +3,7 @@
 // state with a reason, back off and retry, leave gaps in the series, and never leak an unhandled rejection.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ConnectorError, DEFAULT_TIMEOUT_MS, httpGet } from '../../../src/core/deployments/http';
+import { ConnectorError, DEFAULT_TIMEOUT_MS, errorDetail, httpGet } from '../../../src/core/deployments/http';
 import { DeploymentMonitor } from '../../../src/core/deployments/monitor';
 import { OipClient } from '../../../src/core/deployments/oip';
 import { ExpositionError } from '../../../src/core/deployments/prometheus';
@@ -52,6 +52,13 @@ describe('connectors against fault servers', () => {
     assert.equal(await kind(url('close-mid-response')), 'closed');
     // A garbage or truncated body is a successful HTTP exchange; it is the reader that rejects it.
     assert.equal(await kind(url('garbage')), 'ok');
+  });
+
+  it('an error body that ends its sentence does not give the message two full stops', () => {
+    assert.equal(errorDetail('{"error": "Send finite values or leave such rows out."}'), ': Send finite values or leave such rows out');
+    assert.equal(errorDetail('model exploded.\n'), ': model exploded');
+    assert.equal(errorDetail('{"error": "no model"}'), ': no model');
+    assert.equal(errorDetail('  '), '');
   });
 
   it('says what went wrong in words, with the HTTP error body', async () => {

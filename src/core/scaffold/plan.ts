@@ -302,35 +302,65 @@ function onnxSignature(choice: Extract<ModelChoice, { kind: 'onnx' }>, req: Scaf
     problems.push(`${choice.path} takes ${width} features, but ${featureNames.length} feature names were given (${featureNames.join(', ')}).`);
   }
   const clf = isClassifier(req.task);
-  const floats = meta.outputs.filter((o) => isFloat(o.dtype) && o.shape !== null);
-  let output: TensorSpec | undefined;
-  if (clf) {
-    const probs = floats.filter((o) => o.shape?.length === 2 && o.shape[1] !== 1);
-    output = probs.find((o) => /prob/i.test(o.name)) ?? probs[0];
-    if (!output) {
-      problems.push(`${choice.path} has no class-probability output (a float output of shape [batch, classes]; outputs: ${meta.outputs.map((o) => `${o.name} ${o.dtype}`).join(', ')}). Choose task "regression", or export the classifier with its probabilities (for skl2onnx: options={"zipmap": False}).`);
-      return undefined;
-    }
-  } else {
-    output = floats[0];
-    if (!output) {
-      problems.push(`${choice.path} has no floating-point output to read a predicted value from (outputs: ${meta.outputs.map((o) => `${o.name} ${o.dtype}`).join(', ')}).`);
-      return undefined;
-    }
-  }
+  const output = readOutput(choice.path, meta, req.task, problems);
+  if (!output) return undefined;
   let classLabels: ClassLabel[] | null = null;
   if (clf) {
     const classes = output.shape?.[1];
-    const given = req.classLabels ?? (meta.metadata['class_labels'] ?? meta.metadata['classes'] ?? meta.metadata['labels'])?.split(',');
+    const given = req.classLabels ?? metadataLabels(meta.metadata);
     classLabels = given ? parseLabels(given) : null;
     if (classLabels && typeof classes === 'number' && classLabels.length !== classes) {
       problems.push(`${choice.path} gives ${classes} class probabilities, but ${classLabels.length} class labels were given (${classLabels.join(', ')}).`);
     }
     const count = classLabels?.length ?? (typeof classes === 'number' ? classes : undefined);
-    if (req.task === 'binary' && count !== undefined && count !== 2) problems.push(`${choice.path} has ${count} classes: choose task "multiclass" (binary is for two).`);
-    if (req.task === 'multiclass' && count !== undefined && count < 3) problems.push(`${choice.path} has ${count} classes: choose task "binary".`);
+    const problem = classCountProblem(choice.path, req.task, count);
+    if (problem) problems.push(problem);
   }
   return { inputName: input.name, featureNames, outputName: output.name, classLabels };
+}
+
+/** The class labels a model's metadata names (`class_labels`, `classes` or `labels`, comma-separated). */
+function metadataLabels(metadata: Record<string, string>): string[] | undefined {
+  return (metadata['class_labels'] ?? metadata['classes'] ?? metadata['labels'])?.split(',');
+}
+
+/**
+ * The output a task reads: a classifier's class probabilities (a float output of shape [batch, classes], one named
+ * like "prob" first), a regression's first floating-point output. Undefined, with the problem, when there is none.
+ */
+function readOutput(path: string, meta: NonNullable<Extract<ModelChoice, { kind: 'onnx' }>['metadata']>, task: ScaffoldTask, problems: string[]): TensorSpec | undefined {
+  const floats = meta.outputs.filter((o) => isFloat(o.dtype) && o.shape !== null);
+  const outputs = meta.outputs.map((o) => `${o.name} ${o.dtype}`).join(', ');
+  if (isClassifier(task)) {
+    const probs = floats.filter((o) => o.shape?.length === 2 && o.shape[1] !== 1);
+    const output = probs.find((o) => /prob/i.test(o.name)) ?? probs[0];
+    if (!output) problems.push(`${path} has no class-probability output (a float output of shape [batch, classes]; outputs: ${outputs}). Choose task "regression", or export the classifier with its probabilities (for skl2onnx: options={"zipmap": False}).`);
+    return output;
+  }
+  const output = floats[0];
+  if (!output) problems.push(`${path} has no floating-point output to read a predicted value from (outputs: ${outputs}).`);
+  return output;
+}
+
+function classCountProblem(path: string, task: ScaffoldTask, count: number | undefined): string | undefined {
+  if (task === 'binary' && count !== undefined && count !== 2) return `${path} has ${count} classes: choose task "multiclass" (binary is for two).`;
+  if (task === 'multiclass' && count !== undefined && count < 3) return `${path} has ${count} classes: choose task "binary".`;
+  return undefined;
+}
+
+/**
+ * Why a model's outputs cannot serve a task, as the plan would say it, or undefined. An endpoint, or a file whose
+ * header was not read, tells nothing against any task. For the editor's steps: a task answered for another model is
+ * kept only while it fits.
+ */
+export function taskProblem(model: ModelChoice, task: ScaffoldTask): string | undefined {
+  if (model.kind !== 'onnx' || !model.metadata) return undefined;
+  const problems: string[] = [];
+  const output = readOutput(model.path, model.metadata, task, problems);
+  if (!output || !isClassifier(task)) return problems[0];
+  const classes = output.shape?.[1];
+  const labels = metadataLabels(model.metadata.metadata);
+  return classCountProblem(model.path, task, labels ? parseLabels(labels).length : typeof classes === 'number' ? classes : undefined);
 }
 
 function oipSignature(choice: Extract<ModelChoice, { kind: 'oip' }>, req: ScaffoldRequest, problems: string[]): Signature | undefined {

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { readOnnxMetadata } from '../../../src/core/formats/onnx';
 import { readWorkspace, writePlan } from '../../../src/core/scaffold/apply';
 import { readRollout } from '../../../src/core/scaffold/flagFile';
-import { configFeature, existingNameProblem, featureNameProblem, normalizeFolder, numberFromText, percentProblem, thresholdProblem, typedNumberProblem, planScaffold, ScaffoldError, type ScaffoldRequest, type WorkspaceView } from '../../../src/core/scaffold/plan';
+import { configFeature, existingNameProblem, featureNameProblem, normalizeFolder, numberFromText, percentProblem, thresholdProblem, typedNumberProblem, planScaffold, ScaffoldError, taskProblem, type ScaffoldRequest, type WorkspaceView } from '../../../src/core/scaffold/plan';
 import { parseManifest } from '../../../src/core/config/manifest';
 import { REPO } from './combos';
 
@@ -221,6 +221,22 @@ describe('scaffold plan', () => {
     assert.match(problemsOf(() => planScaffold(request({ fallback: 'previous-version' }), EMPTY))[0] ?? '', /needs the previous model version/);
     const ok = planScaffold(request({ fallback: 'previous-version', previous: { kind: 'onnx', path: 'models/credit-risk-v1.onnx', name: 'credit-risk', version: '1', metadata: credit1 } }), EMPTY);
     assert.deepEqual(ok.spec.previous, { kind: 'onnx', path: 'models/credit-risk-v1.onnx', name: 'credit-risk', version: '1' });
+  });
+
+  test('taskProblem: what the plan says against a task for a model, for the steps that re-check a task when the model changes', () => {
+    const onnx = (metadata: Meta) => ({ kind: 'onnx' as const, path: 'm.onnx', metadata });
+    const planSays = (task: ScaffoldRequest['task'], metadata: Meta) => problemsOf(() => planScaffold(request({ task, fallback: 'constant', model: onnx(metadata) }), EMPTY))[0];
+    assert.equal(taskProblem(onnx(credit), 'binary'), undefined);
+    assert.equal(taskProblem(onnx(eta1), 'regression'), undefined);
+    assert.equal(taskProblem(onnx(credit), 'multiclass'), planSays('multiclass', credit));
+    assert.equal(taskProblem(onnx(eta1), 'binary'), planSays('binary', eta1));
+    const threeLabels = { ...(credit as NonNullable<Meta>), metadata: { ...credit?.metadata, class_labels: 'low,mid,high' } };
+    assert.match(taskProblem(onnx(threeLabels), 'binary') ?? '', /has 3 classes: choose task "multiclass"/);
+    const noFloats = { ...(credit as NonNullable<Meta>), outputs: [{ name: 'label', dtype: 'int64', shape: ['N'] }] };
+    assert.equal(taskProblem(onnx(noFloats), 'regression'), planSays('regression', noFloats));
+    // An endpoint, or a file whose header was not read, tells nothing against a task.
+    assert.equal(taskProblem({ kind: 'oip', url: 'http://127.0.0.1:8081', model: 'm' }, 'multiclass'), undefined);
+    assert.equal(taskProblem({ kind: 'onnx', path: 'm.onnx' }, 'multiclass'), undefined);
   });
 
   describe('on disk', () => {

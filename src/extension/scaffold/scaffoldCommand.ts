@@ -6,17 +6,17 @@ import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST_FILE } from '../../core/config/manifest';
-import { baselineOf, choiceFromFile, choiceFromVersion, onnxFileOf, otherVersions, previousVersion, taskFromOutputs } from '../../core/scaffold/modelChoice';
+import type { FlowState } from '../../core/scaffold/flowState';
+import { choiceFromFile, choiceFromVersion, onnxFileOf, otherVersions, previousVersion, taskFromOutputs } from '../../core/scaffold/modelChoice';
 import {
-  defaultFolder,
-  DEFAULT_INITIAL_PERCENT,
+  DEFAULT_LATENCY_BUDGET_MS,
+  DEFAULT_THRESHOLD,
   endpointProblem,
   existingNameProblem,
   featureNameProblem,
   flagFilePath,
   latencyBudgetProblem,
   normalizeFolder,
-  numberFromText,
   occupiedFolderProblem,
   configPath,
   percentProblem,
@@ -25,19 +25,18 @@ import {
   ScaffoldError,
   thresholdProblem,
   typedNumberProblem,
-  type ModelChoice,
   type PlannedChange,
   type ScaffoldPlan,
-  type ScaffoldRequest,
 } from '../../core/scaffold/plan';
-import { isClassifier, type FallbackStrategy, type ScaffoldLanguage, type ScaffoldTask } from '../../core/scaffold/spec';
+import { labelsFit, listOf, rootOf, scaffoldFlow, scaffoldRequest, type ModelAnswer, type ScaffoldAnswers, type ScaffoldStepId, type TypedAnswer } from '../../core/scaffold/scaffoldFlow';
+import type { ScaffoldLanguage } from '../../core/scaffold/spec';
 import { versionTitle } from '../../core/registry/naming';
 import type { ModelEntry, ModelVersionEntry } from '../../core/registry/types';
 import { describeRollout, readRollout } from '../../core/scaffold/flagFile';
 import type { CatalogService } from '../catalogService';
 import { log } from '../log';
 import type { ModelsNode } from '../modelsTree';
-import { pickOne, runSteps, typeOne, type Step, type StepResult } from './steps';
+import { pickOne, runSteps, typeOne, type StepResult, type StepUi } from './steps';
 import { readText } from './workspaceFiles';
 import { showDetailed } from '../notify';
 
@@ -50,30 +49,10 @@ interface CatalogVersion {
   version: ModelVersionEntry;
 }
 
-interface FlowState {
-  folder: vscode.WorkspaceFolder | undefined;
-  name: string;
-  language: ScaffoldLanguage;
+/** What the flow knows besides the answers. */
+interface FlowContext {
+  flow: FlowState<ScaffoldAnswers>;
   detectedLanguage: ScaffoldLanguage;
-  /** Set when the command was run on a model version of the Models view. */
-  preset?: CatalogVersion;
-  source?: 'catalog' | 'file' | 'oip';
-  picked?: CatalogVersion;
-  model?: ModelChoice;
-  baseline?: string;
-  oipUrl: string;
-  oipModel: string;
-  oipVersion: string;
-  features: string;
-  labels: string;
-  task: ScaffoldTask;
-  threshold: string;
-  fallback: FallbackStrategy;
-  previous?: ModelChoice;
-  previousVersion: string;
-  latency: string;
-  percent: string;
-  targetFolder: string;
   /** mlship.yaml and the flag file of the workspace folder, as the flow started: names they take are refused. */
   workspace?: { manifestText: string | null; flagFileText: string | null };
 }
@@ -107,11 +86,6 @@ async function detectLanguage(): Promise<ScaffoldLanguage> {
   return ts.length > py.length ? 'typescript' : 'python';
 }
 
-function list(text: string): string[] | undefined {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
-  return items.length > 0 ? items : undefined;
-}
-
 /** What each workspace-relative path is on disk, a file or a folder; absent paths are left out. */
 async function kindsOf(root: string, paths: readonly string[]): Promise<Map<string, 'file' | 'folder'>> {
   const kinds = new Map<string, 'file' | 'folder'>();
@@ -123,6 +97,11 @@ async function kindsOf(root: string, paths: readonly string[]): Promise<Map<stri
     }
   }
   return kinds;
+}
+
+/** A version of the Models view as the model step's answer (its ONNX header read when the catalog has not). */
+async function catalogAnswer(v: CatalogVersion): Promise<ModelAnswer> {
+  return { source: 'catalog', root: v.root, model: v.model, version: v.version, choice: await choiceFromVersion(v.root, v.model, v.version) };
 }
 
 /** mlship.yaml and the flag file it names (or the default), as text; null where absent. */
@@ -163,149 +142,115 @@ export class ScaffoldCommand {
     }
     const detected = await detectLanguage();
     const config = vscode.workspace.getConfiguration('mlship');
-    const state: FlowState = {
-      folder: this.folderOf(preset?.root),
-      name: '',
-      language: detected,
-      detectedLanguage: detected,
-      ...(preset ? { preset, picked: preset, source: 'catalog' as const } : {}),
-      oipUrl: 'http://127.0.0.1:8081',
-      oipModel: '',
-      oipVersion: '',
-      features: '',
-      labels: '',
-      task: 'binary',
-      threshold: String(config.get<number>('diagnostics.confidenceThreshold') ?? 0.7),
-      fallback: 'heuristic',
-      previousVersion: '',
-      latency: String(config.get<number>('latencyBudgetMs') ?? 50),
-      percent: String(DEFAULT_INITIAL_PERCENT),
-      targetFolder: '',
-    };
-    if (preset) await this.useVersion(state, preset);
-    if (state.folder) state.workspace = await workspaceTexts(state.folder.uri.fsPath);
-    const completed = await runSteps(TITLE, this.steps(), state);
+    const defaults = { language: detected, threshold: config.get<number>('diagnostics.confidenceThreshold') ?? DEFAULT_THRESHOLD, latencyMs: config.get<number>('latencyBudgetMs') ?? DEFAULT_LATENCY_BUDGET_MS };
+    const flow = scaffoldFlow(defaults, preset ? await catalogAnswer(preset) : undefined);
+    const folder = this.folderOf(rootOf(flow.get('model')));
+    const ctx: FlowContext = { flow, detectedLanguage: detected, ...(folder ? { workspace: await workspaceTexts(folder.uri.fsPath) } : {}) };
+    const steps = this.steps(ctx);
+    const completed = await runSteps(TITLE, flow, (id, ui) => steps[id as ScaffoldStepId](ui));
     if (!completed) {
       log().info('Scaffold ML Feature: cancelled; nothing was written.');
       return;
     }
-    await this.finish(state);
+    await this.finish(flow);
   }
 
-  private async useVersion(state: FlowState, v: CatalogVersion): Promise<void> {
-    state.picked = v;
-    state.folder = this.folderOf(v.root);
-    state.model = await choiceFromVersion(v.root, v.model, v.version);
-    const baseline = baselineOf(v.version);
-    if (baseline) state.baseline = baseline;
-    else delete state.baseline;
-    state.task = taskFromOutputs(state.model);
-  }
-
-  private steps(): Step<FlowState>[] {
-    const text = (
-      key: 'name' | 'oipUrl' | 'oipModel' | 'oipVersion' | 'features' | 'labels' | 'threshold' | 'latency' | 'percent' | 'previousVersion' | 'targetFolder',
-      prompt: string,
-      validate: (v: string, s: FlowState) => string | undefined,
-      placeholder?: string,
-      check?: (v: string, s: FlowState) => Promise<string | undefined>,
-    ) =>
-      async (s: FlowState, ui: Parameters<Step<FlowState>['run']>[1]): Promise<StepResult> => {
-        const r = await typeOne(ui, { prompt, value: s[key], ...(placeholder ? { placeholder } : {}), validate: (v) => validate(v, s), ...(check ? { check: (v: string) => check(v, s) } : {}) });
-        if (r.kind !== 'value') return r.kind;
-        s[key] = r.value.trim();
-        return 'next';
+  /** What each step shows, by the flow's step ids: every step opens on its answer so far, else on its default. */
+  private steps(ctx: FlowContext): Record<ScaffoldStepId, (ui: StepUi) => Promise<StepResult>> {
+    const { flow } = ctx;
+    const text =
+      (key: TypedAnswer, prompt: string, validate: (v: string) => string | undefined, placeholder?: string, check?: (v: string) => Promise<string | undefined>) =>
+      async (ui: StepUi): Promise<StepResult> => {
+        const r = await typeOne(ui, { prompt, value: flow.get(key) ?? '', ...(placeholder ? { placeholder } : {}), validate, ...(check ? { check } : {}) });
+        if (r.kind === 'cancel') return 'cancel';
+        // Back keeps what was typed when it is valid, as Enter would; anything else leaves the answer as it was.
+        if (r.kind === 'value' || !validate(r.value)) flow.set(key, r.value.trim());
+        return r.kind === 'value' ? 'next' : 'back';
       };
     const number = (problem: (n: number, shown: string) => string | undefined, percent = false) => (v: string) => typedNumberProblem(v, problem, percent);
-    return [
-      {
-        run: text(
-          'name',
-          'Feature name: lower-case words joined by - or _ (used for the flag, the deployment and the logs)',
-          (v, st) => featureNameProblem(v.trim(), st.language) ?? (st.workspace ? existingNameProblem(v.trim(), st.workspace) : undefined),
-          'credit-risk',
-        ),
+    const language = () => flow.get('language') ?? ctx.detectedLanguage;
+    return {
+      name: text(
+        'name',
+        'Feature name: lower-case words joined by - or _ (used for the flag, the deployment and the logs)',
+        (v) => featureNameProblem(v.trim(), language()) ?? (ctx.workspace ? existingNameProblem(v.trim(), ctx.workspace) : undefined),
+        'credit-risk',
+      ),
+      language: async (ui) => {
+        const items = (['python', 'typescript'] as const).map((l) => ({ label: l === 'python' ? 'Python' : 'TypeScript', language: l, description: l === ctx.detectedLanguage ? 'detected in this workspace' : '' }));
+        const r = await pickOne(ui, { placeholder: 'Language of the generated code', items, active: items.find((i) => i.language === language()) });
+        if (r.kind !== 'item') return r.kind;
+        flow.set('language', r.item.language);
+        // A name that would break this language's imports (a Python keyword): back to the name, which says why.
+        if (featureNameProblem(flow.get('name') ?? '', r.item.language)) return 'back';
+        return 'next';
       },
-      {
-        run: async (s, ui) => {
-          const items = (['python', 'typescript'] as const).map((l) => ({ label: l === 'python' ? 'Python' : 'TypeScript', language: l, description: l === s.detectedLanguage ? 'detected in this workspace' : '' }));
-          const r = await pickOne(ui, { placeholder: 'Language of the generated code', items, active: items.find((i) => i.language === s.language) });
-          if (r.kind !== 'item') return r.kind;
-          if (r.item.language !== s.language) s.targetFolder = '';
-          s.language = r.item.language;
-          // A name that would break this language's imports (a Python keyword): back to the name, which says why.
-          if (featureNameProblem(s.name, s.language)) return 'back';
-          return 'next';
+      model: (ui) => this.modelStep(flow, ui),
+      oipUrl: text('oipUrl', 'Base URL of the Open Inference Protocol v2 server (KServe, Triton, MLServer, mlship serve)', (v) => endpointProblem(v.trim())),
+      oipModel: text('oipModel', 'Model name at the endpoint (/v2/models/{name})', (v) => (v.trim() ? undefined : 'Enter the model name.')),
+      oipVersion: text('oipVersion', 'Model version at the endpoint (empty: the server\'s default)', () => undefined),
+      features: text('features', 'Feature names, in the order of the input\'s columns (comma-separated)', (v) => (listOf(v) ? undefined : 'Enter the feature names, e.g. age, income, debt_ratio.')),
+      task: async (ui) => {
+        const model = flow.get('model');
+        const detected = model && model.source !== 'oip' ? taskFromOutputs(model.choice) : undefined;
+        const items = ([['binary', 'two classes; the confidence is the chosen class\'s probability'], ['multiclass', 'three or more classes'], ['regression', 'a number; answers out of range fall back']] as const).map(([task, detail]) => ({ label: task, task, detail, description: task === detected ? 'from the model\'s outputs' : '' }));
+        const r = await pickOne(ui, { placeholder: 'What the model predicts', items, active: items.find((i) => i.task === flow.get('task')) });
+        if (r.kind !== 'item') return r.kind;
+        flow.set('task', r.item.task);
+        return 'next';
+      },
+      labels: text('labels', 'Class labels of the probability columns, comma-separated (empty: the column index)', (v) => {
+        const task = flow.get('task') ?? 'binary';
+        return labelsFit(v, task) ? undefined : `Task "${task}" needs ${task === 'binary' ? 'two class labels' : 'three or more class labels'} (or none: the column index).`;
+      }),
+      threshold: text('threshold', 'Confidence threshold (0–1): below it, the fallback answers', number(thresholdProblem)),
+      fallback: async (ui) => {
+        const items = ([
+          ['heuristic', 'Rule-based', "the team's rules (feature, comparison, threshold, answer), then a documented default"],
+          ['constant', 'Constant', 'one documented answer for everyone'],
+          ['previous-version', 'Previous model version', 'the version that serves today answers, then a documented default'],
+        ] as const).map(([fallback, label, detail]) => ({ label, fallback, detail }));
+        const r = await pickOne(ui, { placeholder: 'What answers when the model does not (flag off, error, timeout, low confidence)', items, active: items.find((i) => i.fallback === flow.get('fallback')) });
+        if (r.kind !== 'item') return r.kind;
+        flow.set('fallback', r.item.fallback);
+        return 'next';
+      },
+      previous: (ui) => this.previousStep(flow, ui),
+      previousVersion: text('previousVersion', 'The previous model version at the endpoint (the one that serves today)', (v) => (!v.trim() ? 'Enter the version.' : v.trim() === (flow.get('oipVersion') ?? '') ? 'The previous version must differ from the model\'s.' : undefined)),
+      latency: text('latency', 'Latency budget in ms: the model call\'s timeout and the deployment\'s p95 budget', number(latencyBudgetProblem)),
+      percent: text('percent', 'Initial rollout: the percentage of users that get the model (e.g. 5 or 5%)', number(percentProblem, true)),
+      targetFolder: text(
+        'targetFolder',
+        'Folder for the files, relative to the workspace folder',
+        (v) => {
+          const n = normalizeFolder(v, language());
+          return 'problem' in n ? n.problem : undefined;
         },
-      },
-      { when: (s) => !s.preset, run: (s, ui) => this.modelStep(s, ui) },
-      { when: (s) => s.source === 'oip', run: text('oipUrl', 'Base URL of the Open Inference Protocol v2 server (KServe, Triton, MLServer, mlship serve)', (v) => endpointProblem(v.trim())) },
-      { when: (s) => s.source === 'oip', run: text('oipModel', 'Model name at the endpoint (/v2/models/{name})', (v) => (v.trim() ? undefined : 'Enter the model name.')) },
-      { when: (s) => s.source === 'oip', run: text('oipVersion', 'Model version at the endpoint (empty: the server\'s default)', () => undefined) },
-      { when: (s) => s.source === 'oip', run: text('features', 'Feature names, in the order of the input\'s columns (comma-separated)', (v) => (list(v) ? undefined : 'Enter the feature names, e.g. age, income, debt_ratio.')) },
-      {
-        run: async (s, ui) => {
-          const detected = s.model ? taskFromOutputs(s.model) : undefined;
-          const items = ([['binary', 'two classes; the confidence is the chosen class\'s probability'], ['multiclass', 'three or more classes'], ['regression', 'a number; answers out of range fall back']] as const).map(([task, detail]) => ({ label: task, task, detail, description: task === detected && s.source !== 'oip' ? 'from the model\'s outputs' : '' }));
-          const r = await pickOne(ui, { placeholder: 'What the model predicts', items, active: items.find((i) => i.task === s.task) });
-          if (r.kind !== 'item') return r.kind;
-          s.task = r.item.task;
-          return 'next';
-        },
-      },
-      { when: (s) => s.source === 'oip' && isClassifier(s.task), run: text('labels', 'Class labels of the probability columns, comma-separated (empty: the column index)', () => undefined) },
-      { when: (s) => isClassifier(s.task), run: text('threshold', 'Confidence threshold (0–1): below it, the fallback answers', number(thresholdProblem)) },
-      {
-        run: async (s, ui) => {
-          const items = ([
-            ['heuristic', 'Rule-based', "the team's rules (feature, comparison, threshold, answer), then a documented default"],
-            ['constant', 'Constant', 'one documented answer for everyone'],
-            ['previous-version', 'Previous model version', 'the version that serves today answers, then a documented default'],
-          ] as const).map(([fallback, label, detail]) => ({ label, fallback, detail }));
-          const r = await pickOne(ui, { placeholder: 'What answers when the model does not (flag off, error, timeout, low confidence)', items, active: items.find((i) => i.fallback === s.fallback) });
-          if (r.kind !== 'item') return r.kind;
-          s.fallback = r.item.fallback;
-          return 'next';
-        },
-      },
-      { when: (s) => s.fallback === 'previous-version' && s.source !== 'oip', run: (s, ui) => this.previousStep(s, ui) },
-      { when: (s) => s.fallback === 'previous-version' && s.source === 'oip', run: text('previousVersion', 'The previous model version at the endpoint (the one that serves today)', (v, st) => (!v.trim() ? 'Enter the version.' : v.trim() === st.oipVersion ? 'The previous version must differ from the model\'s.' : undefined)) },
-      { run: text('latency', 'Latency budget in ms: the model call\'s timeout and the deployment\'s p95 budget', number(latencyBudgetProblem)) },
-      { run: text('percent', 'Initial rollout: the percentage of users that get the model (e.g. 5 or 5%)', number(percentProblem, true)) },
-      {
-        run: async (s, ui) => {
-          if (!s.targetFolder) s.targetFolder = defaultFolder(s.name, s.language);
-          return text(
-            'targetFolder',
-            'Folder for the files, relative to the workspace folder',
-            (v, st) => {
-              const n = normalizeFolder(v, st.language);
-              return 'problem' in n ? n.problem : undefined;
-            },
-            undefined,
-            (v, st) => this.occupiedProblem(v, st),
-          )(s, ui);
-        },
-      },
-    ];
+        undefined,
+        (v) => this.occupiedProblem(v, flow),
+      ),
+    };
   }
 
   /** Whether the folder already holds another feature's code (its settings name another feature, or none). */
-  private async occupiedProblem(value: string, s: FlowState): Promise<string | undefined> {
-    const root = s.folder?.uri.fsPath;
-    const n = normalizeFolder(value, s.language);
+  private async occupiedProblem(value: string, flow: FlowState<ScaffoldAnswers>): Promise<string | undefined> {
+    const root = this.folderOf(rootOf(flow.get('model')))?.uri.fsPath;
+    const name = flow.get('name') ?? '';
+    const language = flow.get('language') ?? 'python';
+    const n = normalizeFolder(value, language);
     if (!root || 'problem' in n) return undefined;
-    const { paths } = plannedPaths({ name: s.name, language: s.language, folder: n.folder });
+    const { paths } = plannedPaths({ name, language, folder: n.folder });
     const kinds = await kindsOf(root, paths);
     const existing = paths.filter((p) => kinds.has(p));
     if (existing.length === 0) return undefined;
-    const config = configPath(n.folder, s.language);
-    return occupiedFolderProblem(s.name, s.language, n.folder, existing, existing.includes(config) ? await readText(join(root, config)) : null);
+    const config = configPath(n.folder, language);
+    return occupiedFolderProblem(name, language, n.folder, existing, existing.includes(config) ? await readText(join(root, config)) : null);
   }
 
-  private async modelStep(s: FlowState, ui: Parameters<Step<FlowState>['run']>[1]): Promise<StepResult> {
-    type Item = vscode.QuickPickItem & { version?: CatalogVersion; source: 'catalog' | 'file' | 'oip' };
+  private async modelStep(flow: FlowState<ScaffoldAnswers>, ui: StepUi): Promise<StepResult> {
+    type Item = vscode.QuickPickItem & { version?: CatalogVersion; source: 'catalog' | 'file' | 'oip' | 'chosen' };
     for (;;) {
+      const answer = flow.get('model');
       const items: Item[] = (await this.versions()).map((v) => ({
         label: `$(circuit-board) ${versionTitle({ ...v.version, modelName: v.model.name })}`,
         description: [...v.version.aliases.map((a) => `@${a}`), v.version.stage].filter(Boolean).join(' · '),
@@ -313,22 +258,25 @@ export class ScaffoldCommand {
         version: v,
         source: 'catalog' as const,
       }));
+      // The file chosen before is offered as it is: Enter keeps it, "ONNX file…" chooses another.
+      if (answer?.source === 'file') items.push({ label: `$(file) ${answer.choice.path}`, description: 'the file chosen', source: 'chosen' });
       items.push({ label: '$(file) ONNX file…', detail: 'an .onnx file in the workspace', source: 'file' }, { label: '$(globe) OIP v2 endpoint…', detail: 'a model served over the Open Inference Protocol v2 (KServe, Triton, MLServer, mlship serve)', source: 'oip' });
-      const active = items.find((i) => (s.source === 'catalog' ? i.version?.version.id === s.picked?.version.id : i.source === s.source));
+      const active = items.find((i) => (answer?.source === 'catalog' ? i.version?.version.id === answer.version.id : answer?.source === 'file' ? i.source === 'chosen' : i.source === answer?.source));
       const r = await pickOne(ui, { placeholder: 'The model: a version from the Models view, an ONNX file, or an endpoint', items, ...(active ? { active } : {}) });
       if (r.kind !== 'item') return r.kind;
-      if (r.item.source === 'catalog' && r.item.version) {
-        s.source = 'catalog';
-        await this.useVersion(s, r.item.version);
+      if (r.item.source === 'chosen') return 'next';
+      if (r.item.version) {
+        // The same version again keeps the answer (and what was answered for it later) as it is.
+        if (answer?.source !== 'catalog' || answer.version.id !== r.item.version.version.id) flow.set('model', await catalogAnswer(r.item.version));
         return 'next';
       }
       if (r.item.source === 'oip') {
-        s.source = 'oip';
-        delete s.model;
-        delete s.picked;
+        flow.set('model', { source: 'oip' });
         return 'next';
       }
-      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX model': ['onnx'] }, ...(s.folder ? { defaultUri: s.folder.uri } : {}), openLabel: 'Use This Model' });
+      const root = this.folderOf(rootOf(answer));
+      ui.inputs.close();
+      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX model': ['onnx'] }, ...(root ? { defaultUri: root.uri } : {}), openLabel: 'Use This Model' });
       const file = files?.[0];
       if (!file) continue;
       const folder = vscode.workspace.getWorkspaceFolder(file);
@@ -336,67 +284,46 @@ export class ScaffoldCommand {
         void showDetailed('warning', 'MLShip: choose a model file inside the workspace.', 'The generated code and mlship.yaml refer to the model by a path relative to the workspace folder.');
         continue;
       }
-      s.source = 'file';
-      s.folder = folder;
-      delete s.picked;
-      delete s.baseline;
-      s.model = await choiceFromFile(folder.uri.fsPath, file.fsPath);
-      s.task = taskFromOutputs(s.model);
+      flow.set('model', { source: 'file', root: folder.uri.fsPath, choice: await choiceFromFile(folder.uri.fsPath, file.fsPath) });
       return 'next';
     }
   }
 
-  private async previousStep(s: FlowState, ui: Parameters<Step<FlowState>['run']>[1]): Promise<StepResult> {
-    type Item = vscode.QuickPickItem & { version?: ModelVersionEntry };
+  private async previousStep(flow: FlowState<ScaffoldAnswers>, ui: StepUi): Promise<StepResult> {
+    type Item = vscode.QuickPickItem & { version?: ModelVersionEntry; chosen?: boolean };
     for (;;) {
-      const candidates = s.picked ? otherVersions(s.picked.model, s.picked.version) : [];
-      const older = s.picked ? previousVersion(s.picked.model, s.picked.version) : undefined;
+      const model = flow.get('model');
+      const answer = flow.get('previous');
+      const picked = model?.source === 'catalog' ? model : undefined;
+      const candidates = picked ? otherVersions(picked.model, picked.version) : [];
+      const older = picked ? previousVersion(picked.model, picked.version) : undefined;
       const items: Item[] = candidates.map((v) => ({ label: versionTitle(v), description: [v === older ? 'previous' : '', ...v.aliases.map((a) => `@${a}`)].filter(Boolean).join(' · '), detail: v.reference, version: v }));
+      if (answer && answer.versionId === undefined) items.push({ label: `$(file) ${answer.choice.path}`, description: 'the file chosen', chosen: true });
       items.push({ label: '$(file) ONNX file…', detail: 'another .onnx file with the same inputs and outputs' });
-      const active = items.find((i) => i.version && i.version === older);
+      // The answer so far, else the version before the model's.
+      const active = answer ? items.find((i) => (answer.versionId === undefined ? i.chosen : i.version?.id === answer.versionId)) : items.find((i) => i.version && i.version === older);
       const r = await pickOne(ui, { placeholder: 'The previous model version: it answers when the new one does not', items, ...(active ? { active } : {}) });
       if (r.kind !== 'item') return r.kind;
-      if (r.item.version && s.picked) {
-        s.previous = await choiceFromVersion(s.picked.root, s.picked.model, r.item.version);
+      if (r.item.chosen) return 'next';
+      if (r.item.version && picked) {
+        if (answer?.versionId !== r.item.version.id) flow.set('previous', { choice: await choiceFromVersion(picked.root, picked.model, r.item.version), versionId: r.item.version.id });
         return 'next';
       }
-      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX model': ['onnx'] }, ...(s.folder ? { defaultUri: s.folder.uri } : {}), openLabel: 'Use as Previous Version' });
+      const root = this.folderOf(rootOf(model));
+      ui.inputs.close();
+      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX model': ['onnx'] }, ...(root ? { defaultUri: root.uri } : {}), openLabel: 'Use as Previous Version' });
       const file = files?.[0];
-      if (!file || !s.folder) continue;
-      s.previous = await choiceFromFile(s.folder.uri.fsPath, file.fsPath);
+      if (!file || !root) continue;
+      flow.set('previous', { choice: await choiceFromFile(root.uri.fsPath, file.fsPath) });
       return 'next';
     }
   }
 
-  private request(s: FlowState): ScaffoldRequest {
-    const model: ModelChoice =
-      s.source === 'oip' ? { kind: 'oip', url: s.oipUrl, model: s.oipModel, ...(s.oipVersion ? { version: s.oipVersion } : {}) } : (s.model as ModelChoice);
-    const features = s.source === 'oip' ? list(s.features) : undefined;
-    const labels = s.source === 'oip' && isClassifier(s.task) ? list(s.labels) : undefined;
-    const previous: ModelChoice | undefined =
-      s.fallback !== 'previous-version' ? undefined : s.source === 'oip' ? { kind: 'oip', url: s.oipUrl, model: s.oipModel, version: s.previousVersion } : s.previous;
-    return {
-      name: s.name,
-      language: s.language,
-      task: s.task,
-      fallback: s.fallback,
-      model,
-      ...(previous ? { previous } : {}),
-      ...(isClassifier(s.task) ? { threshold: numberFromText(s.threshold) } : {}),
-      latencyBudgetMs: numberFromText(s.latency),
-      initialPercent: numberFromText(s.percent, true),
-      folder: s.targetFolder,
-      ...(features ? { features } : {}),
-      ...(labels ? { classLabels: labels } : {}),
-      ...(s.baseline ? { baseline: s.baseline } : {}),
-    };
-  }
-
-  private async finish(s: FlowState): Promise<void> {
-    const folder = s.folder;
+  private async finish(flow: FlowState<ScaffoldAnswers>): Promise<void> {
+    const folder = this.folderOf(rootOf(flow.get('model')));
     if (!folder) return;
     const root = folder.uri.fsPath;
-    const req = this.request(s);
+    const req = scaffoldRequest(flow.get);
     let plan: ScaffoldPlan;
     try {
       // What exists: the files the plan would create, and the folders on their way.
@@ -421,7 +348,7 @@ export class ScaffoldCommand {
     } catch (err) {
       if (err instanceof ScaffoldError) {
         log().warn(`Scaffold ML Feature: ${err.message}`);
-        void vscode.window.showErrorMessage(`MLShip: ${s.name} cannot be scaffolded; nothing was written.`, { modal: true, detail: err.problems.join('\n\n') });
+        void vscode.window.showErrorMessage(`MLShip: ${req.name} cannot be scaffolded; nothing was written.`, { modal: true, detail: err.problems.join('\n\n') });
         return;
       }
       throw err;

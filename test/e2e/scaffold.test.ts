@@ -46,14 +46,19 @@ describe('Scaffold ML Feature and rollout controls in code-server', () => {
   const widget = () => page.locator('.quick-input-widget');
   const title = () => widget().locator('.quick-input-title');
 
-  /** Waits for a step of the flow (by the text of its title), then answers it. */
-  async function step(n: number, answer: { type?: string; pick?: string | RegExp }): Promise<void> {
+  /** Waits for a step of the flow, by the text of its title ("(3/9)"). */
+  async function shown(n: number): Promise<void> {
     await page
       .waitForFunction((n) => new RegExp(`\\(${n}/\\d+\\)`).test(document.querySelector('.quick-input-widget .quick-input-title')?.textContent ?? ''), n, { timeout: 30_000 })
       .catch(async (err: unknown) => {
         const shown = await title().innerText().catch(() => '(no quick input)');
         throw new Error(`step ${n} of the flow did not show; the quick input's title: ${JSON.stringify(shown)} (${String(err)})`);
       });
+  }
+
+  /** Waits for a step of the flow, then answers it. */
+  async function step(n: number, answer: { type?: string; pick?: string | RegExp }): Promise<void> {
+    await shown(n);
     const input = widget().locator('input');
     if (answer.type !== undefined) await input.fill(answer.type);
     if (answer.pick !== undefined) {
@@ -104,6 +109,47 @@ describe('Scaffold ML Feature and rollout controls in code-server', () => {
     assert.equal(readFileSync(join(vs.workspace, 'mlship.yaml'), 'utf8'), manifestBefore);
   });
 
+  test('Back shows each step with its earlier answer, and forward again keeps the later ones', async () => {
+    await vs.runCommand('MLShip: Scaffold ML Feature');
+    await step(1, { type: 'fraud-check' });
+    await step(2, { pick: /^TypeScript/ });
+    await step(3, { type: 'credit-risk version 1', pick: /credit-risk version 1/ });
+    await step(4, {});
+    await step(5, { type: '0.85' });
+    await shown(6);
+    const input = widget().locator('input');
+    const back = async (n: number) => {
+      await widget().locator('.quick-input-left-action-bar .codicon-quick-input-back').click();
+      // Away from the quick input: a pointer resting there shows the hover of the next one (Quick Open's), over its rows.
+      await page.mouse.move(1400, 900);
+      await shown(n);
+    };
+    /** The row a quick pick has active (Enter accepts it). */
+    const active = (text: RegExp) => widget().locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).waitFor({ timeout: 10_000 });
+    await back(5);
+    assert.equal(await input.inputValue(), '0.85');
+    await back(4);
+    await active(/^binary/);
+    await back(3);
+    await active(/credit-risk version 1/);
+    await back(2);
+    await active(/^TypeScript/);
+    await vs.screenshot('29-scaffold-back-keeps-answers');
+    await back(1);
+    assert.equal(await input.inputValue(), 'fraud-check');
+    // Forward again with Enter alone: every answer is where it was, and the folder follows the name and language.
+    for (const n of [1, 2, 3, 4]) await step(n, {});
+    await shown(5);
+    assert.equal(await input.inputValue(), '0.85');
+    for (const n of [5, 6, 7, 8]) await step(n, {});
+    await shown(9);
+    assert.match(await title().innerText(), /\(9\/9\)/);
+    assert.equal(await input.inputValue(), 'src/features/fraud-check');
+    await page.keyboard.press('Escape');
+    await widget().waitFor({ state: 'hidden', timeout: 10_000 });
+    assert.ok(!existsSync(join(vs.workspace, 'src/features/fraud-check')), 'nothing written');
+  });
+
   test('runs from the palette through its steps, previews, and writes the files, the flag and the deployment', async () => {
     await vs.runCommand('MLShip: Scaffold ML Feature');
     // The first step opens on its prompt, not on an error about the name nobody has typed yet.
@@ -120,6 +166,7 @@ describe('Scaffold ML Feature and rollout controls in code-server', () => {
     await step(3, { type: 'credit-risk version 2', pick: /credit-risk version 2/ });
     await step(4, { pick: /^binary/ });
     await step(5, {});
+    await shown(6);
     await vs.screenshot('31-scaffold-fallback-step');
     await step(6, { pick: /^Rule-based/ });
     await step(7, {});

@@ -147,8 +147,15 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return summary.failed > 0 ? 1 : 0;
   } catch (err) {
     // The flags that change what was refused: which column feedback comes from, or none.
-    const hint = share > 0 && /label column/.test(errorMessage(err)) ? ` (--label-column COL, or --feedback-share 0)` : '';
-    io.stderr(`mlship replay: ${shownPath(io.cwd, snapshot)}: ${errorMessage(err)}${hint}\n`);
+    // or the column order of the model's input.
+    const message = errorMessage(err);
+    const hint =
+      share > 0 && /label column/.test(message)
+        ? ' (--label-column COL, or --feedback-share 0)'
+        : !featureNames && /do not fit the model's inputs/.test(message)
+          ? ' (--for <model version>, e.g. models:/credit-risk@champion, reads them from the model; or --feature-names A,B,…)'
+          : '';
+    io.stderr(`mlship replay: ${shownPath(io.cwd, snapshot)}: ${message}${hint}\n`);
     return 2;
   }
 }

@@ -161,6 +161,10 @@ deployments:
     const feedback = await run(SAMPLES, ['replay', subset, '--url', server.endpoint.url, '--model', 'credit-risk', '--for', 'models:/credit-risk@champion', '--count', '1', '--feedback-share', '0.5']);
     assert.equal(feedback.code, 2, 'feedback asked: the label column is needed');
     assert.match(feedback.err, /apps-subset\.csv: The snapshot has no values in the label column "defaulted", so no feedback can be sent: .* \(--label-column COL, or --feedback-share 0\)/);
+    // Without --for, a single 2-D input needs the column order: the error names the two flags that give it.
+    const order = await run(SAMPLES, ['replay', subset, '--url', server.endpoint.url, '--model', 'credit-risk', '--count', '1']);
+    assert.equal(order.code, 2);
+    assert.match(order.err, /The snapshot's columns do not fit the model's inputs \(float_input: FP32 \[-1, 6\]\)\. Give the feature names .*\(--for <model version>, e\.g\. models:\/credit-risk@champion, reads them from the model; or --feature-names A,B,…\)/);
   });
 
   it('refuses bad replay arguments with the reason', async () => {

@@ -114,7 +114,14 @@ describe('Scaffold ML Feature and rollout controls in code-server', () => {
     await step(1, { type: 'fraud-check' });
     await step(2, { pick: /^TypeScript/ });
     await step(3, { type: 'credit-risk version 1', pick: /credit-risk version 1/ });
-    await step(4, {});
+    // A task the model's outputs cannot serve says why on its line, and picking it keeps the step open with the reason.
+    await shown(4);
+    await row(widget().locator('.quick-input-list'), /^multiclass/).filter({ hasText: /does not fit this model/ }).waitFor({ timeout: 10_000 });
+    await step(4, { pick: /^multiclass/ });
+    await page.waitForFunction(() => /^The model has 2 classes: choose task "binary"/.test(document.querySelector<HTMLInputElement>('.quick-input-widget input')?.placeholder ?? ''), undefined, { timeout: 10_000 });
+    await vs.screenshot('29-scaffold-task-refused');
+    await shown(4);
+    await step(4, { pick: /^binary/ });
     await step(5, { type: '0.85' });
     await shown(6);
     const input = widget().locator('input');

@@ -349,18 +349,20 @@ function classCountProblem(path: string, task: ScaffoldTask, count: number | und
 }
 
 /**
- * Why a model's outputs cannot serve a task, as the plan would say it, or undefined. An endpoint, or a file whose
- * header was not read, tells nothing against any task. For the editor's steps: a task answered for another model is
+ * Why a model's outputs cannot serve a task, as the plan would say it (of `subject`, default the model's file), or
+ * undefined. An endpoint, or a file whose header was not read, tells nothing against any task. For the editor's steps: a task answered for another model is
  * kept only while it fits.
  */
-export function taskProblem(model: ModelChoice, task: ScaffoldTask): string | undefined {
+export function taskProblem(model: ModelChoice, task: ScaffoldTask, subject?: string): string | undefined {
   if (model.kind !== 'onnx' || !model.metadata) return undefined;
+  /** What the sentence is about: the file, or (in a picker that has named the model already) `subject`. */
+  const what = subject ?? model.path;
   const problems: string[] = [];
-  const output = readOutput(model.path, model.metadata, task, problems);
+  const output = readOutput(what, model.metadata, task, problems);
   if (!output || !isClassifier(task)) return problems[0];
   const classes = output.shape?.[1];
   const labels = metadataLabels(model.metadata.metadata);
-  return classCountProblem(model.path, task, labels ? parseLabels(labels).length : typeof classes === 'number' ? classes : undefined);
+  return classCountProblem(what, task, labels ? parseLabels(labels).length : typeof classes === 'number' ? classes : undefined);
 }
 
 function oipSignature(choice: Extract<ModelChoice, { kind: 'oip' }>, req: ScaffoldRequest, problems: string[]): Signature | undefined {

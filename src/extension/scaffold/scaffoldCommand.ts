@@ -23,13 +23,14 @@ import {
   plannedPaths,
   planScaffold,
   ScaffoldError,
+  taskProblem,
   thresholdProblem,
   typedNumberProblem,
   type PlannedChange,
   type ScaffoldPlan,
 } from '../../core/scaffold/plan';
 import { labelsFit, listOf, rootOf, scaffoldFlow, scaffoldRequest, type ModelAnswer, type ScaffoldAnswers, type ScaffoldStepId, type TypedAnswer } from '../../core/scaffold/scaffoldFlow';
-import type { ScaffoldLanguage } from '../../core/scaffold/spec';
+import type { ScaffoldLanguage, ScaffoldTask } from '../../core/scaffold/spec';
 import { versionTitle } from '../../core/registry/naming';
 import type { ModelEntry, ModelVersionEntry } from '../../core/registry/types';
 import { describeRollout, readRollout } from '../../core/scaffold/flagFile';
@@ -193,8 +194,14 @@ export class ScaffoldCommand {
       task: async (ui) => {
         const model = flow.get('model');
         const detected = model && model.source !== 'oip' ? taskFromOutputs(model.choice) : undefined;
-        const items = ([['binary', 'two classes; the confidence is the chosen class\'s probability'], ['multiclass', 'three or more classes'], ['regression', 'a number; answers out of range fall back']] as const).map(([task, detail]) => ({ label: task, task, detail, description: task === detected ? 'from the model\'s outputs' : '' }));
-        const r = await pickOne(ui, { placeholder: 'What the model predicts', items, active: items.find((i) => i.task === flow.get('task')) });
+        // A task the model's outputs cannot serve says why on its line, and is refused here rather than after the last step.
+        const problemOf = (task: ScaffoldTask): string | undefined => (model && model.source !== 'oip' ? taskProblem(model.choice, task, 'The model') : undefined);
+        const items = ([['binary', 'two classes; the confidence is the chosen class\'s probability'], ['multiclass', 'three or more classes'], ['regression', 'a number; answers out of range fall back']] as const).map(([task, detail]) => {
+          const problem = problemOf(task);
+          return { label: task, task, detail: problem ?? detail, description: problem !== undefined ? 'does not fit this model' : task === detected ? 'from the model\'s outputs' : '', problem };
+        });
+        const active = items.find((i) => i.task === flow.get('task') && i.problem === undefined) ?? items.find((i) => i.problem === undefined);
+        const r = await pickOne(ui, { placeholder: 'What the model predicts', items, ...(active ? { active } : {}), blocked: (i) => i.problem });
         if (r.kind !== 'item') return r.kind;
         flow.set('task', r.item.task);
         return 'next';

@@ -92,7 +92,11 @@ function titled(input: vscode.QuickInput, ui: StepUi): void {
 export type Picked<T> = { kind: 'item'; item: T } | { kind: 'back' } | { kind: 'cancel' };
 
 /** One quick pick step; `active` is the item of the answer so far (or of the default), which Enter accepts. */
-export function pickOne<T extends vscode.QuickPickItem>(ui: StepUi, options: { placeholder: string; items: readonly T[]; active?: T }): Promise<Picked<T>> {
+/**
+ * One quick pick step. `blocked` says why an item cannot be taken (shown in place of the placeholder when it is
+ * picked anyway, the step staying open), or undefined.
+ */
+export function pickOne<T extends vscode.QuickPickItem>(ui: StepUi, options: { placeholder: string; items: readonly T[]; active?: T; blocked?: (item: T) => string | undefined }): Promise<Picked<T>> {
   const quick = vscode.window.createQuickPick<T>();
   titled(quick, ui);
   quick.placeholder = options.placeholder;
@@ -115,7 +119,9 @@ export function pickOne<T extends vscode.QuickPickItem>(ui: StepUi, options: { p
       quick.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish({ kind: 'back' })),
       quick.onDidAccept(() => {
         const item = quick.selectedItems[0] ?? quick.activeItems[0];
-        if (item) finish({ kind: 'item', item });
+        const why = item ? options.blocked?.(item) : undefined;
+        if (why !== undefined) quick.placeholder = why;
+        else if (item) finish({ kind: 'item', item });
       }),
       quick.onDidHide(() => finish({ kind: 'cancel' })),
     );

@@ -232,6 +232,8 @@ describe('scaffold plan', () => {
     assert.equal(taskProblem(onnx(eta1), 'binary'), planSays('binary', eta1));
     const threeLabels = { ...(credit as NonNullable<Meta>), metadata: { ...credit?.metadata, class_labels: 'low,mid,high' } };
     assert.match(taskProblem(onnx(threeLabels), 'binary') ?? '', /has 3 classes: choose task "multiclass"/);
+    // The editor's task step has named the model already: the sentence is about "The model", not its long path.
+    assert.equal(taskProblem(onnx(threeLabels), 'binary', 'The model'), 'The model has 3 classes: choose task "multiclass" (binary is for two).');
     const noFloats = { ...(credit as NonNullable<Meta>), outputs: [{ name: 'label', dtype: 'int64', shape: ['N'] }] };
     assert.equal(taskProblem(onnx(noFloats), 'regression'), planSays('regression', noFloats));
     // An endpoint, or a file whose header was not read, tells nothing against a task.

@@ -7,7 +7,7 @@ import { readOnnxMetadata } from '../formats/onnx';
 import type { OnnxMetadata } from '../formats/onnx';
 import type { Catalog, ModelEntry, ModelVersionEntry } from '../registry/types';
 import { versionTitle } from '../registry/naming';
-import type { ModelChoice } from './plan';
+import { taskProblem, type ModelChoice } from './plan';
 import type { ScaffoldTask } from './spec';
 
 function workspacePath(root: string, abs: string): string {
@@ -78,8 +78,8 @@ export async function choiceFromFile(root: string, absPath: string): Promise<Ext
  */
 export function taskFromOutputs(model: ModelChoice | undefined): ScaffoldTask {
   if (model?.kind !== 'onnx') return 'binary';
-  const probs = model.metadata?.outputs.find((o) => /^(?:float|float32|float64|double)$/.test(o.dtype) && o.shape?.length === 2 && o.shape[1] !== 1);
-  if (!probs) return 'regression';
-  const classes = probs.shape?.[1];
-  return typeof classes === 'number' && classes > 2 ? 'multiclass' : 'binary';
+  if (!model.metadata) return 'regression';
+  // The classifier task the plan accepts for these outputs (a class-probability output, of any float type, whose class
+  // count — from its shape or the class_labels metadata — fits), else regression.
+  return (['binary', 'multiclass'] as const).find((task) => taskProblem(model, task) === undefined) ?? 'regression';
 }

@@ -10,6 +10,7 @@ import { readOnnxMetadata } from '../../../src/core/formats/onnx';
 import { readWorkspace, writePlan } from '../../../src/core/scaffold/apply';
 import { readRollout } from '../../../src/core/scaffold/flagFile';
 import { configFeature, existingNameProblem, featureNameProblem, normalizeFolder, numberFromText, percentProblem, thresholdProblem, typedNumberProblem, planScaffold, ScaffoldError, taskProblem, type ScaffoldRequest, type WorkspaceView } from '../../../src/core/scaffold/plan';
+import { taskFromOutputs } from '../../../src/core/scaffold/modelChoice';
 import { parseManifest } from '../../../src/core/config/manifest';
 import { REPO } from './combos';
 
@@ -236,6 +237,14 @@ describe('scaffold plan', () => {
     assert.equal(taskProblem(onnx(threeLabels), 'binary', 'The model'), 'The model has 3 classes: choose task "multiclass" (binary is for two).');
     const noFloats = { ...(credit as NonNullable<Meta>), outputs: [{ name: 'label', dtype: 'int64', shape: ['N'] }] };
     assert.equal(taskProblem(onnx(noFloats), 'regression'), planSays('regression', noFloats));
+    // The task preselected from the outputs is one the plan accepts for them.
+    assert.equal(taskFromOutputs(onnx(credit)), 'binary');
+    assert.equal(taskFromOutputs(onnx(eta1)), 'regression');
+    assert.equal(taskFromOutputs(onnx(threeLabels)), 'multiclass', 'three class labels in the metadata, whatever the shape says');
+    const half = { ...(credit as NonNullable<Meta>), outputs: (credit as NonNullable<Meta>).outputs.map((o) => (o.dtype === 'float32' ? { ...o, dtype: 'float16' } : o)) };
+    assert.equal(taskFromOutputs(onnx(half)), 'binary', 'float16 probabilities are a classifier\'s, as the plan reads them');
+    assert.equal(taskProblem(onnx(half), 'binary'), undefined);
+    assert.equal(taskFromOutputs(onnx(noFloats)), 'regression');
     // An endpoint, or a file whose header was not read, tells nothing against a task.
     assert.equal(taskProblem({ kind: 'oip', url: 'http://127.0.0.1:8081', model: 'm' }, 'multiclass'), undefined);
     assert.equal(taskProblem({ kind: 'onnx', path: 'm.onnx' }, 'multiclass'), undefined);

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { readSimpleInferenceRequest } from '../core/deployments/oipRequestBytes';
 import { ByteText } from '../core/deployments/byteText';
 import { oipShape, OipRequestError, parseInferenceRequest, writeTensorJson, type InferenceRequest } from '../core/deployments/oipTensor';
-import { nonFiniteAnswer, type NonFiniteAnswer } from '../core/deployments/nonFinite';
+import { isFloat, nonFiniteAnswer, type NonFiniteAnswer } from '../core/deployments/nonFinite';
 import { eachRowOutput, predictionLogBytes, type RecordContext, type RowPredictionSink, type TensorData } from '../core/deployments/predictionRows';
 import { feedbackFromRequest } from '../core/deployments/records';
 import { errorMessage } from '../core/util/concurrency';
@@ -209,6 +209,15 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
     metrics.countRequest(status);
     responder.respond(status, JSON.stringify({ error: errorMessage(err) }), err instanceof HttpError ? err.headers : undefined);
   };
+  /** The model's floating-point outputs the protocol carries: the ones that can hold NaN or ±Infinity. */
+  const floatOutputs = model.outputs.filter((o) => o.datatype !== undefined && isFloat(o.dtype)).map((o) => o.name);
+  /**
+   * The outputs a request's run computes: every output when it asks for some but leaves out a float one (a label
+   * alone), so the non-finite check sees the scores its label comes from; the answer carries only those asked for, and
+   * the prediction log all of them. Otherwise what it asks for.
+   */
+  const runOutputs = (asked: readonly string[] | undefined): readonly string[] | undefined =>
+    asked && asked.length > 0 && floatOutputs.some((name) => !asked.includes(name)) ? undefined : asked;
   /** One inference request waiting for its run; answered when its outputs come (the batcher's waiter). */
   class Inference implements BatchWaiter {
     constructor(
@@ -216,6 +225,8 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
       private readonly started: bigint,
       private readonly responder: Responder,
       private readonly fail: (err: unknown, responder: Responder) => void,
+      /** The outputs the answer carries, in the request's order, when the run computes more (see `runOutputs`). */
+      private readonly answered?: readonly string[],
     ) {}
 
     /**
@@ -234,8 +245,9 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
           answer.bytes(answerHead, 0, answerHead.length);
           answer.jsonString(id);
           answer.text(',"outputs":[');
-          for (let i = 0; i < outputs.length; i++) {
-            const o = outputs[i] as (typeof outputs)[number];
+          const carried = this.answered ? this.answered.map((name) => outputs.find((o) => o.name === name) as TensorData) : outputs;
+          for (let i = 0; i < carried.length; i++) {
+            const o = carried[i] as TensorData;
             if (i !== 0) answer.byte(0x2c); // ','
             writeTensorJson(o.name, o.dtype, o.dims, o.data, answer);
           }
@@ -260,16 +272,18 @@ export async function startModelServer(options: ServeOptions, log: ServerLog = (
   const infer = (body: Buffer, started: bigint, responder: Responder, fail: (err: unknown, responder: Responder) => void): void => {
     let inference: Inference;
     let request: InferenceRequest;
+    let run: readonly string[] | undefined;
     try {
       // The common body read straight from its bytes; any other (or a malformed one) through JSON.parse.
       request = readSimpleInferenceRequest(body) ?? parseInferenceRequest(parseJson(body));
       model.check(request.inputs, request.outputs);
-      inference = new Inference(request, started, responder, fail);
+      run = runOutputs(request.outputs);
+      inference = new Inference(request, started, responder, fail, run === request.outputs ? undefined : request.outputs);
     } catch (err) {
       return fail(err, responder);
     }
-    if (batcher) batcher.wait(request.inputs, request.outputs, inference);
-    else model.run(request.inputs, request.outputs).then((outputs) => inference.done(outputs), (err: unknown) => inference.failed(err));
+    if (batcher) batcher.wait(request.inputs, run, inference);
+    else model.run(request.inputs, run).then((outputs) => inference.done(outputs), (err: unknown) => inference.failed(err));
   };
   /** A lean-layer request's failure. */
   const leanFailed = (err: unknown, responder: Responder): void => inferenceFailed(err, responder, 'POST /infer');

@@ -31,7 +31,7 @@ export interface NonFiniteAnswer {
 }
 
 /** Whether a runtime tensor type is a floating-point one (the only kind that can hold NaN or ±Infinity). */
-function isFloat(dtype: string): boolean {
+export function isFloat(dtype: string): boolean {
   switch (dtype) {
     case 'float32':
     case 'float64':

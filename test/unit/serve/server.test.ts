@@ -445,6 +445,33 @@ describe('local OIP v2 server: answers holding NaN or ±Infinity', () => {
 
   const rowsOf = (rows: number[][]) => ({ inputs: [{ name: 'x', shape: [rows.length, 2], datatype: 'FP32', data: rows }] });
 
+  it('a request that asks for the label alone is checked on the scores the label comes from, and answered with the label alone', async () => {
+    const log = join(dir, 'divide-label.jsonl');
+    const s = await startModelServer({ modelPath: DIVIDE, modelName: 'divide', modelVersion: '1', predictionLog: log, classLabels: ['no', 'yes'] }, () => undefined);
+    try {
+      const infer = (id: string, rows: number[][]) => call(s.endpoint.url, '/v2/models/divide/infer', { body: { id, ...rowsOf(rows), outputs: [{ name: 'label' }] } });
+      // The label next to NaN scores is made up: refused, as when every output is asked for.
+      const nan = await infer('zeros', [[0, 0]]);
+      assert.equal(nan.status, 500, JSON.stringify(nan.json));
+      assert.match(String(nan.json.error), /^Output "probabilities" holds NaN in 1 of 1 row \(row 0\)/);
+      const ok = await infer('fine', [[1, 3]]);
+      assert.equal(ok.status, 200);
+      assert.deepEqual(ok.json.outputs, [{ name: 'label', datatype: 'INT64', shape: [1], data: [1] }]);
+      // Asked in another order, both come back in that order.
+      const both = await call(s.endpoint.url, '/v2/models/divide/infer', { body: { ...rowsOf([[1, 3]]), outputs: [{ name: 'probabilities' }, { name: 'label' }] } });
+      assert.deepEqual((both.json.outputs as { name: string }[]).map((o) => o.name), ['probabilities', 'label']);
+    } finally {
+      await s.close();
+    }
+    const records = (await readFile(log, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(records.map((r) => [r.request_id, r.path, r.reason]).slice(0, 2), [
+      ['zeros', 'abstain', 'error'],
+      ['fine', 'model', null],
+    ]);
+    // The log has the scores the answer left out: the confidence is known.
+    assert.equal(records[1]?.confidence, 0.75);
+  });
+
   it('answers a model that makes NaN or ±Infinity from finite inputs with a 500 {"error"} naming the output and rows, logs every row as an error, and keeps serving', async () => {
     const logs: string[] = [];
     const log = join(dir, 'divide.jsonl');

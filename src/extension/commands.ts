@@ -76,7 +76,10 @@ export class Commands implements DetailsHost {
         if (n?.kind === 'model' && n.model.id !== m.id) continue;
         for (const v of m.versions) {
           if (want === 'version' && (v.error || v.format !== 'onnx')) continue;
-          items.push({ id: v.id, label: versionTitle(v), description: [...v.aliases.map((a) => `@${a}`), v.metadata?.formatLabel].filter(Boolean).join(' · '), detail: v.reference });
+          // The data it was trained on, when its lineage names a snapshot here: what a served version is replayed and
+          // compared with for drift.
+          const trainedOn = v.lineage.find((l) => l.snapshotId !== undefined && l.relPath !== undefined)?.relPath;
+          items.push({ id: v.id, label: versionTitle(v), description: [...v.aliases.map((a) => `@${a}`), v.metadata?.formatLabel].filter(Boolean).join(' · '), detail: trainedOn ? `${v.reference} · trained on ${trainedOn}` : v.reference });
         }
       }
       if (want === 'any' && n?.kind !== 'model') for (const d of c.datasets) for (const s of d.snapshots) items.push({ id: s.id, label: `${d.name} ${s.label}`, description: s.format, detail: s.relPath });

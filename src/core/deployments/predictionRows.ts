@@ -174,26 +174,11 @@ export function predictionRecords(inputs: readonly TensorData[], outputs: readon
   const records: PredictionRecord[] = [];
   for (let r = 0; r < rows; r++) {
     const logged = rowInputs(inputs, rows, r, ctx.featureNames);
-    if (ctx.error !== undefined) {
-      records.push({
-        ts: ctx.ts,
-        feature: ctx.feature,
-        model: ctx.model,
-        model_version: ctx.modelVersion,
-        request_id: rows === 1 ? ctx.requestId : `${ctx.requestId}/${r}`,
-        input_hash: inputHash(logged),
-        inputs: logged,
-        output: null,
-        confidence: null,
-        path: 'abstain',
-        reason: 'error',
-        error: ctx.error,
-        latency_ms: ctx.latencyMs,
-        variant: null,
-      });
-      continue;
-    }
-    const { output, confidence } = rowOutput(outputs, outRows, Math.min(r, outRows - 1), ctx.classLabels);
+    // A row of a request answered with an error has no output; the others their own (fields in the record's order).
+    const outcome =
+      ctx.error !== undefined
+        ? { output: null, confidence: null, path: 'abstain' as const, reason: 'error' as const, error: ctx.error }
+        : { ...rowOutput(outputs, outRows, Math.min(r, outRows - 1), ctx.classLabels), path: 'model' as const, reason: null };
     records.push({
       ts: ctx.ts,
       feature: ctx.feature,
@@ -202,10 +187,7 @@ export function predictionRecords(inputs: readonly TensorData[], outputs: readon
       request_id: rows === 1 ? ctx.requestId : `${ctx.requestId}/${r}`,
       input_hash: inputHash(logged),
       inputs: logged,
-      output,
-      confidence,
-      path: 'model',
-      reason: null,
+      ...outcome,
       latency_ms: ctx.latencyMs,
       variant: null,
     });

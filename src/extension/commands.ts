@@ -8,6 +8,7 @@ import { runBenchmarkInModelProcess } from '../core/inference/modelProcess';
 import { describeSnapshot, describeVersion } from '../core/present/details';
 import { compareToBudget, formatMs } from '../core/stats/latency';
 import { versionTitle } from '../core/registry/naming';
+import { baselineOf } from '../core/registry/resolve';
 import type { ModelVersionEntry } from '../core/registry/types';
 import { errorMessage, isAbortError } from '../core/util/concurrency';
 import { sha256File, sha256Path } from '../core/util/hash';
@@ -78,7 +79,7 @@ export class Commands implements DetailsHost {
           if (want === 'version' && (v.error || v.format !== 'onnx')) continue;
           // The data it was trained on, when its lineage names a snapshot here: what a served version is replayed and
           // compared with for drift.
-          const trainedOn = v.lineage.find((l) => l.snapshotId !== undefined && l.relPath !== undefined)?.relPath;
+          const trainedOn = baselineOf(v);
           items.push({ id: v.id, label: versionTitle(v), description: [...v.aliases.map((a) => `@${a}`), v.metadata?.formatLabel].filter(Boolean).join(' · '), detail: trainedOn ? `${v.reference} · trained on ${trainedOn}` : v.reference });
         }
       }

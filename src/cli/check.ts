@@ -2,7 +2,7 @@
 // diagnostics over files and folders, with the settings of mlship.yaml.
 import { constants } from 'node:fs';
 import { access, readFile, stat, writeFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Tree } from 'web-tree-sitter';
 import { analyzeOnce, fixesFor, mayExportSymbols, needsAnalysis, summarizeSource } from '../core/analysis/engine';
@@ -16,7 +16,7 @@ import { type CheckProblem, type CheckSummary, type FileFindings, problemLine, s
 import { walkWorkspace } from '../core/registry/walk';
 import { analysisConfig } from '../core/analysis/settings';
 import { VERSION } from '../shared/version';
-import { choice, parseOptions, UsageError, type CliIo, type Subcommand } from './io';
+import { choice, parseOptions, shownPath, UsageError, type CliIo, type Subcommand } from './io';
 import { readManifest } from './workspace';
 
 const USAGE = `Usage: mlship check [paths…] [options]
@@ -182,7 +182,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   for (let i = 0; i < sources.length; i++) {
     const { file, lang } = sources[i] as { file: string; lang: Language };
     for (let k = i; k < i + READ_AHEAD; k++) readAt(k);
-    const rel = relative(io.cwd, file).split(sep).join('/');
+    const rel = shownPath(io.cwd, file);
     let buf: Buffer;
     try {
       buf = await (reads[i] as Promise<Buffer>);

@@ -1,9 +1,11 @@
 // Reports of `mlship check`: text for people, JSON for scripts, SARIF 2.1.0 for code-scanning tools.
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { RULE_IDS, RULES } from './rules';
 import type { CodeFix, Finding, Severity } from './types';
 
 export interface FileFindings {
-  /** Path relative to the report root, with `/` separators. */
+  /** Path relative to the report root, with `/` separators; absolute for a file outside it. */
   path: string;
   /** For notebooks: the code cell index of each finding (findings' lines are cell lines). */
   cells?: number[];
@@ -84,12 +86,20 @@ export function toJson(files: FileFindings[], problems: CheckProblem[], summary?
   }, null, 2) + '\n';
 }
 
+/**
+ * Where a SARIF artifact is: relative to `%SRCROOT%` (the report root) for a file under it, a `file:` URI for one
+ * outside it (a `../` reference out of the source root is one code-scanning tools cannot place).
+ */
+function artifactLocation(path: string): { uri: string; uriBaseId?: string } {
+  return isAbsolute(path) ? { uri: pathToFileURL(path).href } : { uri: encodeURI(path), uriBaseId: '%SRCROOT%' };
+}
+
 /** A SARIF `fix`: the quick fix's edits as replacements in the finding's file (1-based lines and columns). */
 function sarifFix(path: string, fix: CodeFix): object {
   return {
     description: { text: fix.title },
     artifactChanges: [{
-      artifactLocation: { uri: encodeURI(path), uriBaseId: '%SRCROOT%' },
+      artifactLocation: artifactLocation(path),
       replacements: fix.edits.map((e) => ({
         deletedRegion: { startLine: e.range.start.line + 1, startColumn: e.range.start.character + 1, endLine: e.range.end.line + 1, endColumn: e.range.end.character + 1 },
         insertedContent: { text: e.newText },
@@ -118,7 +128,7 @@ export function toSarif(files: FileFindings[], problems: CheckProblem[], options
     message: { text: x.message },
     locations: [{
       physicalLocation: {
-        artifactLocation: { uri: encodeURI(f.path), uriBaseId: '%SRCROOT%' },
+        artifactLocation: artifactLocation(f.path),
         region: { startLine: x.range.start.line + 1, startColumn: x.range.start.character + 1, endLine: x.range.end.line + 1, endColumn: x.range.end.character + 1 },
       },
       ...(f.cells?.[i] !== undefined ? { properties: { notebookCell: f.cells[i] } } : {}),

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import { applyEdits } from '../../../src/core/analysis/edits';
@@ -183,5 +184,30 @@ describe('mlship check', () => {
     const patched = applyEdits(lines.join('\n'), edits.map((e) => ({ range: { start: { line: e.deletedRegion.startLine - 1, character: e.deletedRegion.startColumn - 1 }, end: { line: e.deletedRegion.endLine - 1, character: e.deletedRegion.endColumn - 1 } }, newText: e.insertedContent.text })));
     assert.match(patched, /requests\.post\(URL, json=payload, timeout=INFERENCE_TIMEOUT_S\)/);
     assert.match(patched, /^INFERENCE_TIMEOUT_S = 0\.05/m);
+  });
+
+  test('a file outside the working directory: absolute in the text report, a file: URI in SARIF', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'mlship-outside-'));
+    try {
+      const file = join(outside, 'score.py');
+      await writeFile(file, PY);
+      const text = await run(root, 'check', file);
+      assert.equal(text.code, 1);
+      assert.ok(text.out.split('\n').some((l) => l.startsWith(`${file}:7:12: warning mlship/no-timeout`)), text.out);
+      assert.doesNotMatch(text.out, /\.\.\//);
+      const r = await run(root, 'check', file, '--format', 'sarif');
+      const sarif = JSON.parse(r.out) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[]; fixes?: { artifactChanges: { artifactLocation: { uri: string; uriBaseId?: string } }[] }[] }[] }[] };
+      const schema = JSON.parse(await readFile(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+      const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
+      assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+      const results = sarif.runs[0]?.results ?? [];
+      assert.ok(results.length > 0);
+      for (const x of results) {
+        assert.deepEqual(x.locations[0]?.physicalLocation.artifactLocation, { uri: pathToFileURL(file).href });
+        for (const fix of x.fixes ?? []) assert.deepEqual(fix.artifactChanges[0]?.artifactLocation, { uri: pathToFileURL(file).href });
+      }
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -134,7 +134,7 @@ const TEXT_CLASSIFIER_METHODS = new Set(['classify', 'classify_many', 'prob_clas
 const HTTP_METHODS = new Set(['post', 'get', 'put', 'patch', 'request']);
 /** Method names that can make a call site a predict call or an unsafe load by themselves. */
 /** Last names of hosted-model SDK calls (`create` in `client.chat.completions.create`); llmCall() checks the rest. */
-const LLM_LAST_NAMES = new Set(['create', 'encode', 'run_sync', 'parse', 'stream', 'create_and_poll', 'submit_tool_outputs', 'submit_tool_outputs_and_poll', 'submit_tool_outputs_stream', 'create_and_run', 'create_and_run_poll', 'create_and_run_stream', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding', 'generate_content', 'generate_content_async', 'generate_content_stream', 'embed_content', ...AI_SERVICE_METHODS]);
+const LLM_LAST_NAMES = new Set(['create', 'encode', 'run_sync', 'parse', 'stream', 'create_and_poll', 'submit_tool_outputs', 'submit_tool_outputs_and_poll', 'submit_tool_outputs_stream', 'create_and_run', 'create_and_run_poll', 'create_and_run_stream', 'generate', 'embed', 'chat', 'classify', 'rerank', 'infer', 'async_infer', 'create_completion', 'create_chat_completion', 'create_embedding', 'text_generation', 'chat_completion', 'text_classification', 'token_classification', 'zero_shot_classification', 'feature_extraction', 'image_classification', 'object_detection', 'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'automatic_speech_recognition', 'image_to_text', 'complete', 'completion', 'acompletion', 'embedding', 'generate_content', 'generate_content_async', 'generate_content_stream', 'embed_content', 'invoke', 'ainvoke', 'astream', 'batch', 'abatch', ...AI_SERVICE_METHODS]);
 /** Names a torch module is often held in (a cheap test before torchModelName's). */
 const TORCH_NAME_HINT = /(?:model|net|network|encoder|backbone|classifier|clf|module)\d*$/i;
 const INTERESTING_METHODS = new Set([...PREDICT_METHODS, ...TEXT_CLASSIFIER_METHODS, ...HTTP_METHODS, 'run', 'async_run', 'predict_async', 'load', 'loads', 'read_pickle', 'forward', 'load_model', 'generate', 'invoke_model', 'invoke_model_with_response_stream', 'converse', 'converse_stream']);
@@ -516,10 +516,60 @@ export class PyContext {
           } else if (o.t === 'sagemaker') o = { t: 'sagemaker', assign: i, ...(o.service ? { service: o.service } : {}) };
           else if (o.t === 'llm') o = { ...o, assign: i };
         } else if (/^[rbufRBUF]*["']/.test(m) || /^None\b/.test(m)) o = { t: 'other' };
+        if (o.t === 'unknown') o = this.langchainChain(m, a.start, depth);
       }
     }
     this.originCache.set(i, o);
     return o;
+  }
+
+  /**
+   * A LangChain chain whose model is a LangChain chat model or LLM: a pipeline (`prompt | llm | parser`) with the model
+   * as one of its steps, or a chain built on it (`LLMChain(llm=llm, prompt=prompt)`). Invoking the chain calls the
+   * model, through the model's client and timeout.
+   */
+  private langchainChain(m: string, at: number, depth: number): Origin {
+    const isModel = (o: Origin): boolean => o.t === 'llm' && o.lib.startsWith('langchain');
+    const operand = (text: string): Origin => {
+      const e = text.trim();
+      if (/^[A-Za-z_][\w.]*$/.test(e)) return this.origin(e, at, depth + 1);
+      const lead = /^([A-Za-z_][\w.]*)\s*\(/.exec(e)?.[1];
+      // A model built in the pipeline itself: no assignment of its own to set a timeout on.
+      if (lead) return this.callOrigin(lead, e, e);
+      return { t: 'unknown' };
+    };
+    const steps: string[] = [];
+    let depthIn = 0;
+    let from = 0;
+    for (let k = 0; k < m.length; k++) {
+      const c = m[k];
+      if (c === '(' || c === '[' || c === '{') depthIn++;
+      else if (c === ')' || c === ']' || c === '}') depthIn--;
+      else if (c === '|' && depthIn === 0) {
+        steps.push(m.slice(from, k));
+        from = k + 1;
+      }
+    }
+    if (steps.length > 0) {
+      steps.push(m.slice(from));
+      for (const step of steps) {
+        const o = operand(step);
+        if (isModel(o)) return o;
+      }
+      return { t: 'unknown' };
+    }
+    const lead = /^([A-Za-z_][\w.]*)\s*\(/.exec(m);
+    const r = lead?.[1] ? this.resolveDotted(lead[1].replace(/\s+/g, '')).split('.')[0] : undefined;
+    if (!lead || !(r === 'langchain' || r?.startsWith('langchain_'))) return { t: 'unknown' };
+    const open = lead[0].length - 1;
+    let close = open;
+    for (let d = 0; close < m.length; close++) {
+      if (m[close] === '(') d++;
+      else if (m[close] === ')' && --d === 0) break;
+    }
+    const llm = /(?:^|[(,])\s*llm\s*=\s*([A-Za-z_][\w.]*)\s*(?=[,)])/.exec(m.slice(open, close + 1))?.[1];
+    const o = llm ? this.origin(llm, at, depth + 1) : { t: 'unknown' as const };
+    return isModel(o) ? o : { t: 'unknown' };
   }
 
   /** Receivers on which predict_proba or classes_ is used somewhere in the file. */

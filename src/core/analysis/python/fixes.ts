@@ -733,6 +733,8 @@ const CLIENT_TIMEOUT_ARGS: Record<string, string[]> = {
   replicate: ['timeout'],
   mistralai: ['timeout_ms'],
   ollama: ['timeout'],
+  // LangChain's chat models and LLMs (`ChatOpenAI`, `ChatAnthropic`, `Ollama`…) all take `timeout=` (a field or its alias).
+  langchain: ['timeout'],
 };
 
 

@@ -143,7 +143,7 @@ export function classifyCallee(info: CalleeInfo): Origin {
   // AWS AI services: Comprehend's and Rekognition's detectors and classifiers.
   const ai = /(?:^|\.)client$/.test(resolved) ? /["'](comprehend|rekognition)["']/.exec(raw)?.[1] : undefined;
   if (ai === 'comprehend' || ai === 'rekognition') return { t: 'sagemaker', assign: -1, service: ai };
-  const llm = LLM_CLIENTS[resolved];
+  const llm: { lib: string; timeoutKeys: string[]; local?: boolean } | undefined = LLM_CLIENTS[resolved] ?? langchainModel(r, last);
   // `timeout=None` is no timeout (as in a request).
   if (llm) return { t: 'llm', lib: llm.lib, timeout: llm.timeoutKeys.some((k) => new RegExp(`\\b${k}\\s*=(?!\\s*None\\b)`).test(masked)), ...(llm.local ? { local: true } : {}) };
   if (r === 'transformers' && /Pipeline$/.test(last)) return { t: 'hf' };
@@ -218,6 +218,27 @@ export const LLM_CLIENTS: Record<string, { lib: string; timeoutKeys: string[]; l
   'spacy.load': { lib: 'spacy', timeoutKeys: [], local: true },
 };
 
+/**
+ * LangChain's chat models and LLMs (`ChatOpenAI(…)`, `Ollama(…)`), from any of its packages (`langchain_openai`,
+ * `langchain_community.llms`, `langchain.chat_models`…), and the options that set their request timeout. Each answers
+ * `invoke`, `stream`, `batch` (and their `a…` forms), also as the model of a chain (`prompt | llm | parser`).
+ * langchain_ollama's models take their timeout in the HTTP client's options (`client_kwargs={"timeout": …}`): no fix
+ * writes one there.
+ */
+const LANGCHAIN_MODELS: Record<string, { lib: string; timeoutKeys: string[] }> = Object.fromEntries(
+  ['ChatOpenAI', 'AzureChatOpenAI', 'OpenAI', 'AzureOpenAI', 'ChatAnthropic', 'ChatGroq', 'ChatMistralAI', 'ChatGoogleGenerativeAI', 'GoogleGenerativeAI', 'ChatTogether', 'ChatFireworks', 'ChatDeepSeek', 'ChatXAI', 'HuggingFaceEndpoint', 'Ollama', 'ChatOllama'].map((c) => [c, { lib: 'langchain', timeoutKeys: ['timeout', 'request_timeout', 'default_request_timeout'] }]),
+);
+const LANGCHAIN_OLLAMA: Record<string, { lib: string; timeoutKeys: string[] }> = {
+  ChatOllama: { lib: 'langchain-ollama', timeoutKeys: ['client_kwargs', 'sync_client_kwargs', 'async_client_kwargs'] },
+  OllamaLLM: { lib: 'langchain-ollama', timeoutKeys: ['client_kwargs', 'sync_client_kwargs', 'async_client_kwargs'] },
+};
+
+/** A LangChain chat model or LLM class (see `LANGCHAIN_MODELS`), by the package it comes from and its name. */
+function langchainModel(root: string, name: string): { lib: string; timeoutKeys: string[] } | undefined {
+  if (root === 'langchain_ollama') return LANGCHAIN_OLLAMA[name];
+  return root === 'langchain' || root.startsWith('langchain_') ? LANGCHAIN_MODELS[name] : undefined;
+}
+
 /** SDK functions that call a hosted model directly (no client object). */
 export const LLM_FUNCTIONS: Record<string, string> = {
   'openai.ChatCompletion.create': 'openai',
@@ -244,10 +265,10 @@ export const LLM_FUNCTIONS: Record<string, string> = {
  * Method chains of an LLM client that run the model (`client.chat.completions.create`; an Assistants run, which runs the
  * assistant's model on the thread).
  */
-export const LLM_METHODS = /^(?:(?:beta\.)?chat\.completions\.(?:create|parse|stream)|completions\.create|embeddings\.create|images\.generate|images\.edit|responses\.(?:create|parse|stream)|beta\.threads\.runs\.(?:create|create_and_poll|stream|submit_tool_outputs|submit_tool_outputs_and_poll|submit_tool_outputs_stream)|beta\.threads\.create_and_run(?:_poll|_stream)?|moderations\.create|audio\.transcriptions\.create|(?:beta\.)?messages\.(?:create|stream)|chat\.complete|embeddings\.create|chat|embed|generate|classify|rerank|run|infer|async_infer|create_completion|create_chat_completion|create_embedding|text_generation|chat_completion|text_classification|token_classification|zero_shot_classification|feature_extraction|image_classification|object_detection|summarization|translation|question_answering|fill_mask|sentence_similarity|text_to_image|automatic_speech_recognition|image_to_text|predictions\.create|generate_content(?:_async)?|models\.generate_content(?:_stream)?|aio\.models\.generate_content(?:_stream)?|models\.embed_content|encode|run_sync)$/;
+export const LLM_METHODS = /^(?:(?:beta\.)?chat\.completions\.(?:create|parse|stream)|completions\.create|embeddings\.create|images\.generate|images\.edit|responses\.(?:create|parse|stream)|beta\.threads\.runs\.(?:create|create_and_poll|stream|submit_tool_outputs|submit_tool_outputs_and_poll|submit_tool_outputs_stream)|beta\.threads\.create_and_run(?:_poll|_stream)?|moderations\.create|audio\.transcriptions\.create|(?:beta\.)?messages\.(?:create|stream)|chat\.complete|embeddings\.create|chat|embed|generate|classify|rerank|run|infer|async_infer|create_completion|create_chat_completion|create_embedding|text_generation|chat_completion|text_classification|token_classification|zero_shot_classification|feature_extraction|image_classification|object_detection|summarization|translation|question_answering|fill_mask|sentence_similarity|text_to_image|automatic_speech_recognition|image_to_text|predictions\.create|generate_content(?:_async)?|models\.generate_content(?:_stream)?|aio\.models\.generate_content(?:_stream)?|models\.embed_content|encode|run_sync|invoke|ainvoke|stream|astream|batch|abatch)$/;
 
 /** Top-level packages that are libraries, never modules of the workspace (no file lookup for them). */
-export const LIBRARY_ROOTS = new Set([...Object.keys(ESTIMATOR_ROOTS), ...NOT_MODEL_ROOTS, 'torch', 'torchvision', 'timm', 'transformers', 'onnxruntime', 'openai', 'anthropic', 'huggingface_hub', 'cohere', 'replicate', 'boto3', 'botocore', 'google', 'mlflow', 'joblib', 'pickle', 'typing', 'dataclasses', 'sys', 'asyncio', 'tritonclient', 'llama_cpp', 'runpod', 'ollama', 'vertexai', 'streamlit', 'gradio', 'django', 'starlette', 'uvicorn', 'sentence_transformers', 'spacy', 'nltk', 'cv2', 'PIL', 'scipy', 'statsmodels', 'prophet']);
+export const LIBRARY_ROOTS = new Set([...Object.keys(ESTIMATOR_ROOTS), ...NOT_MODEL_ROOTS, 'torch', 'torchvision', 'timm', 'transformers', 'onnxruntime', 'openai', 'anthropic', 'huggingface_hub', 'cohere', 'replicate', 'boto3', 'botocore', 'google', 'mlflow', 'joblib', 'pickle', 'typing', 'dataclasses', 'sys', 'asyncio', 'tritonclient', 'llama_cpp', 'runpod', 'ollama', 'vertexai', 'langchain', 'langchain_core', 'langchain_community', 'langchain_openai', 'langchain_anthropic', 'langchain_ollama', 'langchain_groq', 'langchain_mistralai', 'langchain_google_genai', 'langchain_huggingface', 'streamlit', 'gradio', 'django', 'starlette', 'uvicorn', 'sentence_transformers', 'spacy', 'nltk', 'cv2', 'PIL', 'scipy', 'statsmodels', 'prophet']);
 
 /** What an origin is for other modules (a summary entry), or undefined when it is nothing an analyzer recognizes. */
 export function externalOf(o: Origin, factory: boolean): ExternalSymbol | undefined {

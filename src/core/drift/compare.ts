@@ -14,6 +14,7 @@ import { VERSION } from '../../shared/version';
 import { groupDigits } from '../formats/randomAccess';
 import { chiSquareAgainstBaseline, jensenShannonDistance, ksTwoSample, populationStabilityIndex, populationStd, proportionsZTest, wassersteinDistance, type ValueCounts } from './exact';
 import { ksTwoSamplePValue } from './kolmogorov';
+import { valueKindOf } from './problems';
 import { KllSketch, type KllCdf } from './sketch/kll';
 import { describeNumber, percent } from './text';
 
@@ -311,6 +312,31 @@ function skipped(column: string, type: SemanticType, base: ColumnProfile, cur: C
   };
 }
 
+function validCount(c: ColumnProfile): number {
+  return c.count - c.missing - c.invalid;
+}
+
+/**
+ * A column with no value of its type on a side (every present value invalid): skipped, and drifted when the share of
+ * invalid or of missing values moved by at least `missingChange`.
+ */
+function noValidValues(column: string, type: SemanticType, base: ColumnProfile, cur: ColumnProfile, config: DriftConfig): ColumnDrift {
+  const which = validCount(base) === 0 && validCount(cur) === 0 ? 'on either side' : validCount(base) === 0 ? 'in the baseline' : 'in the current data';
+  const what = valueKindOf(type);
+  const r = skipped(column, type, base, cur, `nothing to compare: no value ${which} is valid, they are not ${what} (see the problems; set drift.columns.${column}.type in mlship.yaml if the type is wrong)`);
+  const ib = base.invalid / base.count;
+  const ic = cur.invalid / cur.count;
+  const mb = missingShare(base);
+  const mc = missingShare(cur);
+  const worst = Math.max(Math.abs(ic - ib), Math.abs(mc - mb));
+  if (worst >= config.missingChange) {
+    r.status = 'drift';
+    r.severity = worst / config.missingChange;
+    r.explanation = `${column}: values that are not ${what} ${percent(ib)} → ${percent(ic)}${Math.abs(mc - mb) >= 0.01 ? `, missing ${percent(mb)} → ${percent(mc)}` : ''}`;
+  }
+  return r;
+}
+
 function missingNote(column: string, mb: number, mc: number): string {
   return `${column}: missing ${percent(mb)} → ${percent(mc)}`;
 }
@@ -341,6 +367,9 @@ export function compareColumn(base: ColumnProfile, cur: ColumnProfile, config: D
   }
   if (type === 'id') return skipped(name, type, base, cur, 'identifier, not compared');
   if (type === 'datetime' && !setting.method) return skipped(name, type, base, cur, 'date/time, not compared (set a method in mlship.yaml to compare it)');
+  // Values of the wrong type are left out of the statistics: a side left with none has nothing to test, which is
+  // neither "stable" nor a type change.
+  if (validCount(base) === 0 || validCount(cur) === 0) return noValidValues(name, type, base, cur, config);
 
   const textLengths = type === 'text';
   const numericKind = type === 'numeric' || type === 'datetime' || textLengths;

@@ -1,6 +1,6 @@
 // Problems found while reading data, kept as counts and first lines per kind until the end, so that the parts of a
 // file read in parallel can be added up before the messages are written.
-import type { ColumnProfile, ProfileProblem } from '../../shared/drift';
+import type { ColumnProfile, ProfileProblem, SemanticType } from '../../shared/drift';
 import { groupDigits } from '../formats/randomAccess';
 import { MAX_RECORD_BYTES } from '../formats/csvBytes';
 
@@ -101,6 +101,11 @@ export function renderReaderProblem(p: ReaderProblem, ctx: ProblemContext): Prof
   return out;
 }
 
+/** What the values of a column of this type must be: "numbers", "dates", "true/false". */
+export function valueKindOf(type: SemanticType): string {
+  return type === 'numeric' ? 'numbers' : type === 'datetime' ? 'dates' : type === 'boolean' ? 'true/false' : type;
+}
+
 /** What a finished column says about its own data: values of the wrong type, bad UTF-8, nothing but missing values. */
 export function columnProblems(c: ColumnProfile, rows: number): ProfileProblem[] {
   const out: ProfileProblem[] = [];
@@ -111,7 +116,7 @@ export function columnProblems(c: ColumnProfile, rows: number): ProfileProblem[]
   if (c.invalid) {
     const first = c.invalidExamples?.[0];
     const valid = c.count - c.missing - c.invalid;
-    const what = c.type === 'numeric' ? 'numbers' : c.type === 'datetime' ? 'dates' : c.type === 'boolean' ? 'true/false' : c.type;
+    const what = valueKindOf(c.type);
     const advice = c.invalid > valid ? ` — most values are not ${what}: set drift.columns.${c.name}.type in mlship.yaml` : '';
     const p: ProfileProblem = { count: c.invalid, message: `column "${c.name}": ${c.invalid} value${c.invalid === 1 ? ' is' : 's are'} not ${what} (first at line ${first?.line ?? '?'}: ${JSON.stringify(first?.value ?? '')}); left out of its statistics${advice}` };
     if (first) p.line = first.line;

@@ -270,6 +270,24 @@ describe('bad input still gives a report', () => {
       assert.match(problems, /current 22: column "x": 1 value is not numbers \(first at line 22: "oops"\)/);
     });
   });
+  test('a side where no value has the column\'s type: nothing to test, said so, and drifted when the invalid share moved', () => {
+    const base = profileRecords(Array.from({ length: 300 }, (_, i) => ({ x: i % 17, f: i % 2 === 0 })), { name: 'train.csv' });
+    // Logged as text and as 0/1: read with the baseline's types, every value is invalid.
+    const r = compareRecords(base, Array.from({ length: 200 }, (_, i) => ({ x: 'n/a?', f: i % 2 })));
+    for (const [name, what] of [['x', 'numbers'], ['f', 'true/false']] as const) {
+      const c = col(r, name);
+      assert.equal(c.status, 'drift', name);
+      assert.equal(c.score, undefined, `${name}: no score from a test that could not run`);
+      assert.equal(c.explanation, `${name}: values that are not ${what} 0 % → 100 %`);
+      assert.match(c.note ?? '', /^nothing to compare: no value in the current data is valid/);
+      assert.doesNotMatch(c.note ?? '', /cannot compare a numeric column with a numeric one/);
+    }
+    assert.equal(r.summary.datasetDrift, true);
+    // Invalid on both sides alike: skipped with the reason, not stable.
+    const same = compareProfiles(profileRecords([{ x: 'a' }, { x: 'b' }], { types: { x: 'numeric' } }), profileRecords([{ x: 'c' }], { types: { x: 'numeric' } }));
+    assert.equal(col(same, 'x').status, 'skipped');
+    assert.match(col(same, 'x').note ?? '', /^nothing to compare: no value on either side is valid, they are not numbers/);
+  });
 });
 
 describe('windows of records against a baseline profile (the Deployments dashboard)', () => {

@@ -128,6 +128,16 @@ export interface FeatureWindowScore {
   psi: number | null;
 }
 
+/**
+ * A feature the drift report flags with no test to score it: in the window every logged value of it is missing, or
+ * none has the baseline's type (text for a number), while the baseline has values.
+ */
+export interface UnscoredFeature {
+  feature: string;
+  /** The report's line for it, e.g. "income: missing 0 % → 100 %". */
+  explanation: string;
+}
+
 export interface WindowScore {
   /** Logged inputs in the window. */
   records: number;
@@ -135,6 +145,8 @@ export interface WindowScore {
   compared: number;
   /** Compared features, most drifted first. */
   features: FeatureWindowScore[];
+  /** Features flagged as drifted that no test could score (absent when there are none). */
+  unscored?: UnscoredFeature[];
 }
 
 export interface WindowDetail extends WindowScore {
@@ -163,6 +175,8 @@ export interface DashboardDrift {
   psiBudget?: number;
   /** Why some or all of it is empty, e.g. too few logged inputs yet. */
   note?: string;
+  /** Features drifted over the selected window that no test could score (every logged value missing or invalid). */
+  unscored?: UnscoredFeature[];
 }
 
 /** Figures over a whole dashboard window (DashboardData.windowSummary). */
@@ -231,8 +245,10 @@ function isFeatureWindowScore(x: unknown): x is FeatureWindowScore {
   return isRecord(x) && isStr(x.feature) && isMethod(x.method) && isScoreKind(x.scoreKind) && isNum(x.score) && isNum(x.threshold) && typeof x.drifted === 'boolean' && (x.psi === null || isNum(x.psi));
 }
 
+const isUnscored = (x: unknown): boolean => Array.isArray(x) && x.every((u) => isRecord(u) && isStr(u.feature) && isStr(u.explanation));
+
 export function isWindowScore(x: unknown): x is WindowScore {
-  return isRecord(x) && isNum(x.records) && isNum(x.compared) && Array.isArray(x.features) && x.features.every(isFeatureWindowScore);
+  return isRecord(x) && isNum(x.records) && isNum(x.compared) && Array.isArray(x.features) && x.features.every(isFeatureWindowScore) && opt(x.unscored, isUnscored);
 }
 
 function isFeatureHistogram(x: unknown): x is FeatureHistogram {
@@ -250,7 +266,7 @@ function isDashboardDrift(x: unknown): x is DashboardDrift {
   const n = x.timestamps.length;
   return (
     isRecord(x.baseline) && isStr(x.baseline.name) && isNum(x.baseline.rows) && isStr(x.baseline.reason) && isSeries(x.records, n) &&
-    (x.mode === 'evidently' || x.mode === 'effect-size') && opt(x.psiBudget, isNum) && opt(x.note, isStr) &&
+    (x.mode === 'evidently' || x.mode === 'effect-size') && opt(x.psiBudget, isNum) && opt(x.note, isStr) && opt(x.unscored, isUnscored) &&
     Array.isArray(x.histograms) && x.histograms.every(isFeatureHistogram) &&
     Array.isArray(x.features) && x.features.every((f) =>
       isRecord(f) && isStr(f.feature) && isMethod(f.method) && isScoreKind(f.scoreKind) && isNum(f.threshold) && isSeries(f.scores, n) && isSeries(f.psi, n) &&

@@ -322,11 +322,13 @@ interface DriftTexts {
 function driftTexts(d: DashboardData['drift']): DriftTexts {
   if (!d) return {};
   const intro = `Against ${d.baseline.name} (${d.baseline.rows.toLocaleString('en-US')} rows; ${d.baseline.reason}) · ${d.windowRecords.toLocaleString('en-US')} logged inputs in this window · ${d.mode === 'evidently' ? 'Evidently defaults' : 'effect sizes'}`;
-  const drifted = d.features.filter((f) => f.window?.status === 'drift').map((f) => f.feature);
-  const verdict: DriftTexts['verdict'] = d.features.some((f) => f.window)
+  // Features flagged with no score (every logged value missing or invalid) drifted too.
+  const drifted = [...d.features.filter((f) => f.window?.status === 'drift').map((f) => f.feature), ...(d.unscored ?? []).map((u) => u.feature)];
+  const verdict: DriftTexts['verdict'] = d.features.some((f) => f.window) || d.unscored?.length
     ? { id: 'drift-verdict', tone: drifted.length ? 'tone-drifted' : 'tone-ok', text: drifted.length ? `Drifted over this window: ${drifted.join(', ')}` : 'No feature drifted over this window.' }
     : { id: 'drift-pending', tone: 'muted', text: `Not compared yet: ${d.windowRecords.toLocaleString('en-US')} logged inputs in this window, at least ${d.minRecords.toLocaleString('en-US')} needed.` };
-  return { intro, verdict, ...(d.note ? { note: d.note } : {}) };
+  const notes = [...(d.note ? [d.note] : []), ...(d.unscored ?? []).map((u) => `${u.explanation} (no test could run on it)`)];
+  return { intro, verdict, ...(notes.length ? { note: notes.join(' · ') } : {}) };
 }
 
 /** Updates the drift section's texts and each feature's drift badge where they are, without rebuilding the page. */

@@ -244,6 +244,7 @@ export function driftSeries(input: DriftSeriesInput): DashboardDrift {
     windowRecords: plan.inWindow,
     mode: input.mode,
     ...(input.psiBudget !== undefined ? { psiBudget: input.psiBudget } : {}),
+    ...(detail?.unscored?.length ? { unscored: detail.unscored } : {}),
   };
   const scored = scores.filter((s) => s !== null).length;
   if (plan.inWindow === 0) out.note = 'No prediction in this window logged its inputs.';

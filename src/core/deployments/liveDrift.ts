@@ -3,7 +3,7 @@
 // feature's PSI, the statistic of the `drift_psi` budget. Pure and synchronous: the extension runs it in the
 // profiling worker process (`mlship worker`), `mlship status` in its own process.
 import type { Profile } from '../../shared/drift';
-import type { FeatureHistogram, FeatureWindowScore, WindowDetail, WindowScore } from '../../shared/deployments';
+import type { FeatureHistogram, FeatureWindowScore, UnscoredFeature, WindowDetail, WindowScore } from '../../shared/deployments';
 import { columnPsi, compareProfiles, DEFAULT_DRIFT_CONFIG, type DriftConfig } from '../drift/compare';
 import { typeOverrides } from '../drift/config';
 import { loadSide, profileWindow } from '../drift/run';
@@ -34,7 +34,7 @@ export class LiveDrift {
   /** Per-feature drift of one window; null when its records share no column with the baseline. */
   score(inputs: readonly Readonly<Record<string, unknown>>[]): WindowScore | null {
     const d = this.compare(inputs, 0);
-    return d && { records: d.records, compared: d.compared, features: d.features };
+    return d && { records: d.records, compared: d.compared, features: d.features, ...(d.unscored ? { unscored: d.unscored } : {}) };
   }
 
   /** Per-feature drift of one window with explanations, and the distributions of the `top` most drifted features. */
@@ -55,9 +55,18 @@ export class LiveDrift {
     const features: FeatureWindowScore[] = [];
     const explanations: Record<string, string> = {};
     const histograms: FeatureHistogram[] = [];
+    const unscored: UnscoredFeature[] = [];
     // The report lists columns drifted first, then by how far past their threshold.
     for (const c of report.columns) {
-      if (c.status === 'skipped' || c.method === undefined || c.score === undefined || c.threshold === undefined) continue;
+      if (c.status === 'skipped') continue;
+      if (c.method === undefined || c.score === undefined || c.threshold === undefined) {
+        // Flagged with no test (every logged value missing, or none of the baseline's type): drifted all the same.
+        if (c.status === 'drift') {
+          unscored.push({ feature: c.column, explanation: c.explanation });
+          explanations[c.column] = c.explanation;
+        }
+        continue;
+      }
       const base = this.byName.get(c.column);
       const cur = currentByName.get(c.column);
       const psi = base && cur ? columnPsi(base, cur) : undefined;
@@ -67,7 +76,7 @@ export class LiveDrift {
       explanations[c.column] = c.explanation;
       if (histograms.length < top && c.chart) histograms.push({ feature: c.column, status: drifted ? 'drift' : 'stable', method: c.method, scoreKind, score: c.score, threshold: c.threshold, explanation: c.explanation, chart: c.chart });
     }
-    return { records: inputs.length, compared: sample.length, features, explanations, histograms };
+    return { records: inputs.length, compared: sample.length, features, explanations, histograms, ...(unscored.length ? { unscored } : {}) };
   }
 }
 

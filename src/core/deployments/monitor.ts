@@ -395,7 +395,7 @@ export class DeploymentMonitor {
       else {
         let drift: FeatureDriftScore | null = null;
         for (const f of score.features) if (f.psi !== null && (!drift || f.psi > drift.score)) drift = { feature: f.feature, score: f.psi, statistic: 'psi' };
-        result = { drift, driftedFeatures: score.features.filter((f) => f.drifted).map((f) => f.feature), ...(drift ? {} : { note: 'no PSI for the logged inputs' }) };
+        result = { drift, driftedFeatures: [...score.features.filter((f) => f.drifted).map((f) => f.feature), ...(score.unscored ?? []).map((u) => u.feature)], ...(drift ? {} : { note: 'no PSI for the logged inputs' }) };
       }
       this.statusDriftMemo = { at: now, lastT: records.time(hi - 1), result };
       return result;

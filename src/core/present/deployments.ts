@@ -150,6 +150,7 @@ function driftLines(d: DashboardDrift): string[] {
     out.push(`  - ${f.feature}: ${score} (${f.scoreKind === 'p-value' ? 'drift below' : 'drift at or above'} ${f.threshold}) · PSI ${psi === null ? '–' : psi.toFixed(3)}${d.psiBudget !== undefined ? ` / ${d.psiBudget}` : ''}${w ? ` — ${w.explanation}` : ''}`);
   }
   if (d.features.length > 12) out.push(`  - and ${d.features.length - 12} more`);
+  for (const u of d.unscored ?? []) out.push(`  - ${u.feature}: DRIFT, no test could run — ${u.explanation}`);
   return out;
 }
 

@@ -10,11 +10,11 @@ import { columnPsi } from '../../../src/core/drift/compare';
 import { driftConfigFrom } from '../../../src/core/drift/config';
 import { profileRecords } from '../../../src/core/drift/profile';
 import { driftBetween, loadSide } from '../../../src/core/drift/run';
-import { evenSample, MAX_WINDOW_RECORDS } from '../../../src/core/deployments/driftSeries';
+import { driftSeries, evenSample, MAX_WINDOW_RECORDS } from '../../../src/core/deployments/driftSeries';
 import { columnsOf } from '../../../src/core/deployments/inputColumns';
 import { inProcessScorer, openLiveDrift, type LiveDrift } from '../../../src/core/deployments/liveDrift';
 import { readSnapshotRows } from '../../../src/core/formats/tabular';
-import type { FeatureWindowScore } from '../../../src/shared/deployments';
+import { isWindowDetail, isWindowScore, type FeatureWindowScore } from '../../../src/shared/deployments';
 import type { DriftReport } from '../../../src/shared/drift';
 
 const DATA = join(resolve(__dirname, '..', '..', '..'), 'samples', 'data', 'credit-risk');
@@ -130,6 +130,31 @@ describe('LiveDrift (the scorer of deployments\' logged inputs)', () => {
     assert.equal(live.score([{ unrelated: 1 }, { other: 'x' }]), null);
     const partial = live.score(november.map((r) => ({ income: r.income })));
     assert.deepEqual(partial?.features.map((f) => f.feature), ['income']);
+  });
+
+  it('a feature logged with no usable value (all null, or text for a number) is reported drifted, not left out', async () => {
+    // income stops being logged (null), age arrives as text; the rest are November's.
+    const rows = november.slice(0, 600).map((r) => ({ ...r, income: null, age: `${String(r.age)} years` }));
+    const report = await reportOn(dir, 'unusable', rows);
+    assert.equal(report.columns.find((c) => c.column === 'income')?.status, 'drift', 'the report flags income');
+    const scored = live.score(rows);
+    assert.ok(scored);
+    assert.equal(isWindowScore(scored), true);
+    assert.deepEqual(scored.features.map((f) => f.feature).filter((f) => f === 'income' || f === 'age'), [], 'no test score for them');
+    assert.deepEqual([...(scored.unscored ?? [])].sort((a, b) => a.feature.localeCompare(b.feature)), [
+      { feature: 'age', explanation: 'age: values that are not numbers 0 % → 100 %' },
+      { feature: 'income', explanation: 'income: missing 0 % → 100 %' },
+    ]);
+    const detail = live.detail(rows, 4);
+    assert.ok(detail && isWindowDetail(detail));
+    assert.deepEqual(detail.unscored, scored.unscored);
+    assert.equal(detail.explanations.income, 'income: missing 0 % → 100 %');
+    // The dashboard's drift section and its text form carry them.
+    const plan = { timestamps: [0], stepMs: 60_000, windows: [{ key: 'k', records: rows.length }], short: 0, all: { key: 'k', records: rows.length }, inWindow: rows.length };
+    const series = driftSeries({ plan, scores: [scored], detail, baseline: { name: 'october', rows: 1, reason: 'test' }, mode: 'evidently', minRecords: 500 });
+    assert.deepEqual(series.unscored, detail.unscored);
+    // A window where nothing is unscored says nothing about it.
+    assert.equal(live.score(november.slice(0, 600))?.unscored, undefined);
   });
 
   it('profiles a baseline snapshot once, cached by content hash; a saved profile is a baseline too', async () => {

@@ -141,14 +141,22 @@ interface CategorySide {
   offset: number;
 }
 
-function categorySide(c: ColumnProfile): CategorySide | undefined {
+/** A date/time (epoch milliseconds) as a category label: the day alone at midnight UTC, else the ISO date-time. */
+function dateLabel(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+}
+
+/** `type` is the column's compared type: date/time values are labelled as dates, not epoch milliseconds. */
+function categorySide(c: ColumnProfile, type?: SemanticType): CategorySide | undefined {
   if (c.frequent) {
     return { total: c.frequent.total, counts: new Map(c.frequent.items), exact: c.frequent.offset === 0, offset: c.frequent.offset };
   }
-  // Low-cardinality numeric columns compared as categories.
+  // Low-cardinality numeric (and date/time) columns compared as categories.
   if (c.numeric?.exact) {
     const counts = new Map<string, number>();
-    c.numeric.exact.values.forEach((v, i) => counts.set(String(v), c.numeric?.exact?.counts[i] as number));
+    const label = type === 'datetime' ? dateLabel : String;
+    c.numeric.exact.values.forEach((v, i) => counts.set(label(v), c.numeric?.exact?.counts[i] as number));
     return { total: c.numeric.exact.counts.reduce((a, b) => a + b, 0), counts, exact: true, offset: 0 };
   }
   return undefined;
@@ -391,7 +399,7 @@ export function compareColumn(base: ColumnProfile, cur: ColumnProfile, config: D
     let score: number;
     let bound: number | undefined;
     let estimate = stats.estimate;
-    const cats = choice.method === 'jensenshannon' || choice.method === 'chisquare' || choice.method === 'z' ? [categorySide(base), categorySide(cur)] : undefined;
+    const cats = choice.method === 'jensenshannon' || choice.method === 'chisquare' || choice.method === 'z' ? [categorySide(base, type), categorySide(cur, type)] : undefined;
     switch (choice.method) {
       case 'ks':
         score = choice.ksAsDistance ? stats.ksD : stats.ksP;

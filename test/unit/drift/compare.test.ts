@@ -130,6 +130,17 @@ drift:
     assert.match(r.summary.verdict, /The prediction column "defaulted" (drifted|is stable)\./);
   });
 
+  test('a date/time column with a method set and few distinct days is explained in dates, not epoch milliseconds', () => {
+    const days = (list: string[]) => profileRecords(Array.from({ length: 200 }, (_, i) => ({ d: list[i % list.length] })));
+    const r = compareProfiles(days(['2024-01-01', '2024-01-02', '2024-01-03']), days(['2024-01-01', '2024-01-02T06:30:00Z']), config({ columns: { d: { method: 'chisquare' } } }));
+    const d = col(r, 'd');
+    assert.equal(d.method, 'chisquare');
+    assert.equal(d.explanation, "d: '2024-01-02T06:30:00.000Z' 0 % → 50 %");
+    assert.doesNotMatch(d.explanation, /\d{13}/);
+    const times = compareProfiles(days(['2024-01-01']), days(['2024-01-01', '2024-01-02T06:30:00Z']), config({ columns: { d: { method: 'z' } } }));
+    assert.equal(col(times, 'd').explanation, "d: '2024-01-01' 100 % → 50 %");
+  });
+
   test('invalid drift settings are reported at their line', () => {
     const r = parseManifest('version: 1\ndrift:\n  mode: loose\n  columns:\n    income: { method: median }\n');
     assert.equal(r.manifest, undefined);

@@ -147,7 +147,8 @@ function assess(health: DeploymentHealth): { breaches: Breach[]; unknown: Health
     const budget = health.budgets[metric];
     if (budget === undefined) continue;
     const value = health.metrics[metric];
-    if (value === undefined || value === null) unknown.push(metric);
+    // NaN is no measurement: it compares as within any budget.
+    if (value === undefined || value === null || Number.isNaN(value)) unknown.push(metric);
     else if (value > budget) breaches.push({ metric, value, budget });
   }
   return { breaches, unknown };
@@ -197,6 +198,20 @@ export function verdictProblem(health: DeploymentHealth, check: VerdictCheck): V
   return undefined;
 }
 
+function metricList(metrics: readonly HealthMetric[]): string {
+  return metrics.map((m) => METRIC_LABEL[m]).join(', ');
+}
+
+/** What a health without breaches says: within which budgets, and which budgeted metrics were not measured. */
+function healthNote(who: string, health: DeploymentHealth, unknown: readonly HealthMetric[]): string {
+  const budgeted = HEALTH_METRICS.filter((m) => health.budgets[m] !== undefined);
+  if (budgeted.length === 0) return `${who} has no budgets to check`;
+  if (unknown.length === 0) return `${who} is within its budgets`;
+  const within = budgeted.filter((m) => !unknown.includes(m));
+  if (within.length === 0) return `${who} has no measurement of ${metricList(unknown)}, so no budget was checked`;
+  return `${who} is within its budgets of ${metricList(within)}; ${metricList(unknown)} not measured`;
+}
+
 /** Whether a change of a rollout flag may go ahead. */
 export function decideRollout(input: GuardInput): GuardDecision {
   const from = input.current.effectivePercent;
@@ -225,11 +240,11 @@ export function decideRollout(input: GuardInput): GuardDecision {
   if (problem) refusal = problem.message;
   else if (breaches.length > 0) refusal = `${who} breaches its budget: ${breaches.map(formatBreach).join('; ')}`;
   else if (input.requireHealthy && !input.health) refusal = 'no health verdict is known for the linked deployment (health is required)';
-  else if (input.requireHealthy && unknown.length > 0) refusal = `${who} has no measurement of ${unknown.map((m) => METRIC_LABEL[m]).join(', ')} (health is required)`;
+  else if (input.requireHealthy && unknown.length > 0) refusal = `${who} has no measurement of ${metricList(unknown)} (health is required)`;
   else if (input.requireHealthy && input.health && Object.keys(input.health.budgets).length === 0) refusal = `${who} has no budgets to check (health is required)`;
   if (!refusal) {
     const measured = input.health?.source === 'verdict' && input.health.measuredAt !== undefined ? ` (verdict measured ${formatAge(now - Date.parse(input.health.measuredAt))} ago)` : '';
-    const note = input.health ? `${who} is within its budgets${measured}` : 'health was not checked';
+    const note = input.health ? `${healthNote(who, input.health, unknown)}${measured}` : 'health was not checked';
     return { ...base, allowed: true, message: `Raising ${change} is allowed: ${note}.` };
   }
   const noted = problem ? { verdictProblem: problem } : {};
@@ -237,6 +252,23 @@ export function decideRollout(input: GuardInput): GuardDecision {
     return { ...base, ...noted, allowed: true, overridden: true, message: `Raising ${change} despite: ${refusal}. Overridden by ${input.override.by}: ${input.override.reason}` };
   }
   return { ...base, ...noted, allowed: false, message: `Raising ${change} is refused: ${refusal}. ${advice}` };
+}
+
+/**
+ * One line about the health of the deployment linked to a flag, as the flag file's CodeLens shows it: `healthy`,
+ * `healthy (drift (PSI) not measured)`, `breaching (…)`, `health unknown`, or why a verdict cannot be used.
+ */
+export function healthLabel(name: string | undefined, health: DeploymentHealth | undefined, maxVerdictAgeMs = DEFAULT_VERDICT_MAX_AGE_MS): string {
+  if (!name) return 'no linked deployment';
+  if (!health) return `${name}: health unknown`;
+  const current: RolloutState = { flagKey: '', state: 'ENABLED', percent: 0, effectivePercent: 0, killSwitch: false };
+  const d = decideRollout({ current, target: { kind: 'percent', percent: 100 }, health, linkedDeployment: name, maxVerdictAgeMs });
+  if (d.verdictProblem?.kind === 'other-deployment') return `${name}: health verdict is ${health.deployment ?? 'another deployment'}'s`;
+  if (d.verdictProblem) return `${name}: health verdict ${d.verdictProblem.kind === 'stale' ? 'too old' : d.verdictProblem.kind === 'undated' ? 'undated' : 'dated ahead'}`;
+  if (d.breaches.length > 0) return `${name}: breaching (${d.breaches.map(formatBreach).join('; ')})`;
+  if (d.unknown.length > 0 && d.unknown.length === Object.keys(health.budgets).length) return `${name}: health unknown`;
+  if (d.unknown.length > 0) return `${name}: healthy (${metricList(d.unknown)} not measured)`;
+  return `${name}: healthy`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import type { DeploymentConfig } from '../../core/config/manifest';
 import {
   decideRollout,
   DEFAULT_VERDICT_MAX_AGE_MS,
-  formatBreach,
+  healthLabel,
   overrideProblem,
   rolloutLogLine,
   rolloutLogPath,
@@ -31,19 +31,6 @@ export const ROLLOUT_STEPS = [5, 25, 50, 100] as const;
 function verdictMaxAgeMs(folder: vscode.WorkspaceFolder): number {
   const minutes = vscode.workspace.getConfiguration('mlship', folder.uri).get<number>('rollout.verdictMaxAgeMinutes');
   return typeof minutes === 'number' && minutes > 0 ? minutes * 60_000 : DEFAULT_VERDICT_MAX_AGE_MS;
-}
-
-/** One line about a deployment's health for a lens or a message. */
-export function healthLabel(name: string | undefined, health: DeploymentHealth | undefined, maxVerdictAgeMs = DEFAULT_VERDICT_MAX_AGE_MS): string {
-  if (!name) return 'no linked deployment';
-  if (!health) return `${name}: health unknown`;
-  const current: RolloutState = { flagKey: '', state: 'ENABLED', percent: 0, effectivePercent: 0, killSwitch: false };
-  const d = decideRollout({ current, target: { kind: 'percent', percent: 100 }, health, linkedDeployment: name, maxVerdictAgeMs });
-  if (d.verdictProblem?.kind === 'other-deployment') return `${name}: health verdict is ${health.deployment ?? 'another deployment'}'s`;
-  if (d.verdictProblem) return `${name}: health verdict ${d.verdictProblem.kind === 'stale' ? 'too old' : d.verdictProblem.kind === 'undated' ? 'undated' : 'dated ahead'}`;
-  if (d.breaches.length > 0) return `${name}: breaching (${d.breaches.map(formatBreach).join('; ')})`;
-  if (d.unknown.length > 0 && d.unknown.length === Object.keys(health.budgets).length) return `${name}: health unknown`;
-  return `${name}: healthy`;
 }
 
 interface FlagTarget {

@@ -10,6 +10,7 @@ import {
   healthFromStatus,
   overrideProblem,
   formatAge,
+  healthLabel,
   parseHealthVerdict,
   rolloutLogLine,
   rolloutLogPath,
@@ -67,6 +68,34 @@ describe('decideRollout', () => {
     assert.match(unknown.message, /has no measurement of drift \(PSI\), fallback rate/);
     const noBudgets = decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: { metrics: { latency_p95_ms: 10 }, budgets: {} }, requireHealthy: true });
     assert.match(noBudgets.message, /has no budgets to check/);
+  });
+
+  test('an allowed raise says which budgets were checked: never "within its budgets" when a budgeted metric was not measured', () => {
+    const raise = (health: DeploymentHealth) => decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health }).message;
+    assert.equal(
+      raise({ ...healthy, metrics: { latency_p95_ms: null, drift_psi: null, fallback_rate: null } }),
+      'Raising 5 % → 25 % is allowed: deployment "credit-risk-prod" has no measurement of latency p95, drift (PSI), fallback rate, so no budget was checked.',
+    );
+    assert.equal(
+      raise({ ...healthy, metrics: { latency_p95_ms: 20, drift_psi: null } }),
+      'Raising 5 % → 25 % is allowed: deployment "credit-risk-prod" is within its budgets of latency p95; drift (PSI), fallback rate not measured.',
+    );
+    assert.equal(raise({ ...healthy, budgets: {} }), 'Raising 5 % → 25 % is allowed: deployment "credit-risk-prod" has no budgets to check.');
+    assert.equal(raise(healthy), 'Raising 5 % → 25 % is allowed: deployment "credit-risk-prod" is within its budgets.');
+  });
+
+  test('a metric that is NaN is not measured: it neither passes its budget nor breaches it', () => {
+    const d = decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: { ...healthy, metrics: { ...healthy.metrics, latency_p95_ms: Number.NaN } }, requireHealthy: true });
+    assert.deepEqual([d.allowed, d.unknown], [false, ['latency_p95_ms']]);
+  });
+
+  test('the CodeLens health label: healthy only when every budgeted metric was measured within its budget', () => {
+    assert.equal(healthLabel('credit-risk-prod', healthy), 'credit-risk-prod: healthy');
+    assert.equal(healthLabel('credit-risk-prod', { ...healthy, metrics: { latency_p95_ms: 20, fallback_rate: 0.01, drift_psi: null } }), 'credit-risk-prod: healthy (drift (PSI) not measured)');
+    assert.equal(healthLabel('credit-risk-prod', { ...healthy, metrics: {} }), 'credit-risk-prod: health unknown');
+    assert.equal(healthLabel('credit-risk-prod', slow), 'credit-risk-prod: breaching (latency p95 72.5 ms > budget 50 ms; fallback rate 8.0 % > budget 5.0 %)');
+    assert.equal(healthLabel('credit-risk-prod', undefined), 'credit-risk-prod: health unknown');
+    assert.equal(healthLabel(undefined, healthy), 'no linked deployment');
   });
 
   test('an override with who, when and why lets a refused raise through; an incomplete one does not', () => {

@@ -27,10 +27,12 @@ import {
   rolloutLogLine,
   rolloutLogPath,
   rolloutLogRecord,
+  targetPercent,
   type DeploymentHealth,
   type RolloutOverride,
   type RolloutTarget,
 } from '../core/scaffold/rollout';
+import type { DeploymentConfig, Manifest } from '../core/config/manifest';
 import { unifiedDiff } from '../core/util/diff';
 import { parseOptions, shownPath, UsageError, type CliIo, type Subcommand } from './io';
 import { pollDeployments } from './status';
@@ -67,18 +69,19 @@ Health verdict: {"deployment": "credit-risk-prod", "measuredAt": "2026-05-01T12:
 
 Every change is appended to rollout-log.jsonl next to the flag file.
 Exit codes: 0 changed (or nothing to change); 1 refused by the guard (a breach, or a verdict of another deployment,
-undated or too old); 2 usage, flag-file or health-file error.
+undated or too old); 2 usage, flag-file or health-file error (a health file that cannot be read stops only a raise:
+lowering and the kill switch warn and go ahead).
 `;
 
 /** A problem with the command's inputs: printed as is, exit 2. */
 class InputError extends Error {}
 
-async function readText(path: string, what: string): Promise<string> {
+async function readText(path: string, shown: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read ${what} ${path}${code === 'ENOENT' ? ': no such file' : `: ${String(code ?? err)}`}.`);
+    throw new InputError(`cannot read ${what} ${shown}${code === 'ENOENT' ? ': no such file' : `: ${String(code ?? err)}`}.`);
   }
 }
 
@@ -90,6 +93,25 @@ function parseTarget(arg: string | undefined): RolloutTarget | undefined {
   const percent = m ? Number(m[1]) : NaN;
   if (!(percent >= 0 && percent <= 100)) throw new UsageError(`the rollout must be a whole percentage from 0 to 100, off or on (got "${arg}").`);
   return { kind: 'percent', percent };
+}
+
+/**
+ * A health verdict file. Budgets it leaves out come from the deployment it names in mlship.yaml (else the linked one);
+ * a verdict that names none is taken as the linked deployment's. Whether it is that deployment's, and recent enough,
+ * is the guard's to check. Throws InputError naming the file and what is wrong.
+ */
+async function readVerdict(path: string, cwd: string, manifest: Manifest | undefined, linked: DeploymentConfig | undefined): Promise<DeploymentHealth> {
+  const file = shownPath(cwd, path);
+  const text = await readText(path, file, 'the health verdict');
+  try {
+    const name = parseHealthVerdict(text, file).deployment;
+    const named = name === undefined ? linked : manifest?.deployments?.find((d) => d.name === name);
+    const health = parseHealthVerdict(text, file, named ? budgetsOf(named) : {});
+    if (health.deployment === undefined && linked) health.deployment = linked.name;
+    return health;
+  } catch (err) {
+    throw new InputError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
@@ -136,24 +158,30 @@ async function run(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
 
+    let current: RolloutState | null = null;
+    let result: FlagFileChange;
+    let action: 'create' | 'set' | 'kill' | 'release';
+    if (!exists && parsed.flags.has('--create') && target.kind === 'percent') {
+      action = 'create';
+      result = before === undefined ? { text: createFlagFile(flagKey, target.percent), edits: [] } : addRolloutFlag(before, shown, flagKey, target.percent);
+    } else {
+      current = readRollout(before ?? '', shown, flagKey);
+      action = target.kind === 'percent' ? 'set' : target.kind;
+      result = target.kind === 'percent' ? setRolloutPercent(before as string, shown, flagKey, target.percent) : setKillSwitch(before as string, shown, flagKey, target.kind === 'kill');
+    }
     // The deployment mlship.yaml links to this flag (`flag:`): its health gates a raise.
     const linked = manifest?.deployments?.find((d) => d.flag === flagKey);
+    const from = current ?? { flagKey, state: 'ENABLED' as const, percent: 0, effectivePercent: 0, killSwitch: false };
+    const raise = targetPercent(from, target) > from.effectivePercent;
     let health: DeploymentHealth | undefined;
     const healthArg = parsed.values.get('--health');
     if (healthArg) {
-      const healthPath = resolve(io.cwd, healthArg);
-      const text = await readText(healthPath, 'the health verdict');
-      const healthFile = shownPath(io.cwd, healthPath);
       try {
-        // Budgets the verdict leaves out come from the deployment it names in mlship.yaml (else the linked one); a
-        // verdict that names none is taken as the linked deployment's. Whether it is that deployment's, and recent
-        // enough, is the guard's to check.
-        const name = parseHealthVerdict(text, healthFile).deployment;
-        const named = name === undefined ? linked : manifest?.deployments?.find((d) => d.name === name);
-        health = parseHealthVerdict(text, healthFile, named ? budgetsOf(named) : {});
-        if (health.deployment === undefined && linked) health.deployment = linked.name;
+        health = await readVerdict(resolve(io.cwd, healthArg), io.cwd, manifest, linked);
       } catch (err) {
-        throw new InputError(err instanceof Error ? err.message : String(err));
+        // Lowering and the kill switch never wait on health: a verdict they cannot read is not a reason to refuse them.
+        if (raise || !(err instanceof InputError)) throw err;
+        io.stderr(`mlship rollout: ${err.message} Ignored: ${target.kind === 'kill' ? 'the kill switch' : 'lowering'} needs no health.\n`);
       }
     } else if (target.kind !== 'kill') {
       // Polled once, as `mlship status` does.
@@ -167,19 +195,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       }
     }
 
-    let current: RolloutState | null = null;
-    let result: FlagFileChange;
-    let action: 'create' | 'set' | 'kill' | 'release';
-    if (!exists && parsed.flags.has('--create') && target.kind === 'percent') {
-      action = 'create';
-      result = before === undefined ? { text: createFlagFile(flagKey, target.percent), edits: [] } : addRolloutFlag(before, shown, flagKey, target.percent);
-    } else {
-      current = readRollout(before ?? '', shown, flagKey);
-      action = target.kind === 'percent' ? 'set' : target.kind;
-      result = target.kind === 'percent' ? setRolloutPercent(before as string, shown, flagKey, target.percent) : setKillSwitch(before as string, shown, flagKey, target.kind === 'kill');
-    }
     const next = readRollout(result.text, shown, flagKey);
-    const from = current ?? { flagKey, state: 'ENABLED' as const, percent: 0, effectivePercent: 0, killSwitch: false };
     const ts = new Date().toISOString();
     const by = parsed.values.get('--by') ?? (userInfo().username || 'unknown');
     const overrideRecord: RolloutOverride | undefined = override !== undefined ? { by, at: ts, reason: override.trim() } : undefined;

@@ -274,6 +274,27 @@ describe('mlship rollout --health checks the verdict is the flag\'s deployment\'
     assert.equal((await run(root, 'churn-model', '10', '--health', 'h2.json')).code, 0);
     assert.equal((await run(root, 'churn-model', 'off', '--health', 'old.json')).code, 0);
   });
+
+  test('a verdict that cannot be read stops a raise (exit 2) but never the kill switch or a lowering', async () => {
+    await writeFile(join(root, 'broken.json'), '{"metrics": ');
+    const killed = await flags();
+    const release = await run(root, 'churn-model', 'on', '--health', 'broken.json');
+    assert.equal(release.code, 2, release.err);
+    assert.match(release.err, /broken\.json is not JSON/);
+    assert.equal(await flags(), killed);
+    await verdict('now.json', 'churn', new Date().toISOString());
+    assert.equal((await run(root, 'churn-model', 'on', '--health', 'now.json')).code, 0);
+    const lower = await run(root, 'churn-model', '5', '--health', 'broken.json');
+    assert.equal(lower.code, 0, lower.err);
+    assert.match(lower.err, /broken\.json is not JSON .* Ignored: lowering needs no health\.\n$/);
+    assert.match(await flags(), /\["on", 5\],\s*\["off", 95\]/);
+    const kill = await run(root, 'churn-model', 'off', '--health', 'missing.json');
+    assert.equal(kill.code, 0, kill.err);
+    assert.match(kill.err, /cannot read the health verdict missing\.json: no such file\. Ignored: the kill switch needs no health\.\n$/);
+    assert.match(await flags(), /"state": "DISABLED"/);
+    const last = (await readFile(join(root, 'flags', 'rollout-log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { action: string; health: unknown }).at(-1);
+    assert.deepEqual([last?.action, last?.health], ['kill', null]);
+  });
 });
 
 describe('mlship rollout polls the deployment linked to the flag', () => {

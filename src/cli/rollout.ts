@@ -21,9 +21,9 @@ import {
   budgetsOf,
   decideRollout,
   DEFAULT_VERDICT_MAX_AGE_MS,
-  healthFromStatus,
   MIN_OVERRIDE_REASON_LENGTH,
   parseHealthVerdict,
+  polledHealth,
   rolloutLogLine,
   rolloutLogPath,
   rolloutLogRecord,
@@ -190,7 +190,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         const [status] = await pollDeployments([linked], manifest, root, io);
         if (status) {
           io.stderr(`${linked.name}: ${status.state} — ${status.reason}\n`);
-          health = healthFromStatus(status);
+          health = polledHealth(status, linked);
         }
       }
     }

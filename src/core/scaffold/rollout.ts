@@ -123,6 +123,14 @@ export function healthFromStatus(status: DeploymentStatus): DeploymentHealth | u
   return { deployment: status.name, measuredAt: status.checkedAt, metrics, budgets, source: 'live' };
 }
 
+/**
+ * The health of a deployment polled for the question (`mlship rollout`): a poll that measured nothing is health whose
+ * budgeted metrics are all unknown — the guard then says what was not measured — not health that was never looked at.
+ */
+export function polledHealth(status: DeploymentStatus, deployment: DeploymentConfig): DeploymentHealth {
+  return healthFromStatus(status) ?? { deployment: status.name, measuredAt: status.checkedAt, metrics: {}, budgets: budgetsOf(deployment), source: 'live' };
+}
+
 /** The shortest reason an override is recorded with. */
 export const MIN_OVERRIDE_REASON_LENGTH = 3;
 

@@ -315,6 +315,19 @@ describe('mlship rollout polls the deployment linked to the flag', () => {
   });
   after(() => rm(root, { recursive: true, force: true }));
 
+  test('a poll that measures nothing says so: not "health was not checked", and no advice to link the linked deployment', async () => {
+    const before = await readFile(join(root, 'flags', 'flags.flagd.json'), 'utf8');
+    const required = await run(root, 'credit-risk-model', '25', '--require-healthy', '--dry-run');
+    assert.equal(required.code, 1, required.err);
+    assert.match(required.err, /credit-risk: unknown — no predictions logged yet/);
+    assert.match(required.err, /Raising 5 % → 25 % is refused: deployment "credit-risk" has no measurement of latency p95 \(health is required\)\./);
+    assert.doesNotMatch(required.err, /Link the deployment to the flag/);
+    const allowed = await run(root, 'credit-risk-model', '25', '--dry-run');
+    assert.equal(allowed.code, 0, allowed.err);
+    assert.match(allowed.out, /Raising 5 % → 25 % is allowed: deployment "credit-risk" has no measurement of latency p95, so no budget was checked\./);
+    assert.equal(await readFile(join(root, 'flags', 'flags.flagd.json'), 'utf8'), before);
+  });
+
   test('slow answers in its prediction log refuse a raise; the kill switch still goes through', async () => {
     await writeLog(83.5);
     const before = await readFile(join(root, 'flags', 'flags.flagd.json'), 'utf8');

@@ -12,12 +12,11 @@ import {
   formatIssue,
   parseFlagFile,
   readRollout,
-  setKillSwitch,
-  setRolloutPercent,
   type FlagFileChange,
   type RolloutState,
 } from '../core/scaffold/flagFile';
 import {
+  applyRolloutTarget,
   budgetsOf,
   decideRollout,
   DEFAULT_VERDICT_MAX_AGE_MS,
@@ -167,7 +166,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     } else {
       current = readRollout(before ?? '', shown, flagKey);
       action = target.kind === 'percent' ? 'set' : target.kind;
-      result = target.kind === 'percent' ? setRolloutPercent(before as string, shown, flagKey, target.percent) : setKillSwitch(before as string, shown, flagKey, target.kind === 'kill');
+      result = applyRolloutTarget(before as string, shown, flagKey, target);
     }
     // The deployment mlship.yaml links to this flag (`flag:`): its health gates a raise.
     const linked = manifest?.deployments?.find((d) => d.flag === flagKey);
@@ -227,8 +226,17 @@ async function run(args: string[], io: CliIo): Promise<number> {
       io.stdout(`${flagKey}: ${current ? describeRollout(current) : 'new'} → ${describeRollout(next)} (dry run, nothing written). ${decision.message}\n`);
       return 0;
     }
+    // The file may have changed since it was read — during the poll, say, the kill switch from the editor: writing the
+    // text made from what was read would undo that.
+    const changedMeanwhile = new InputError(`${shown} changed while mlship rollout was deciding; nothing was written. Run the command again.`);
+    if ((await readFile(flagPath, 'utf8').catch(() => undefined)) !== before) throw changedMeanwhile;
     await mkdir(dirname(flagPath), { recursive: true });
-    await writeFile(flagPath, result.text);
+    try {
+      await writeFile(flagPath, result.text, { flag: before === undefined ? 'wx' : 'w' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw changedMeanwhile;
+      throw err;
+    }
     const record = rolloutLogRecord({ ts, flag: flagKey, file: shown, action, from: current, to: next, by, ...(health ? { health } : {}), decision, ...(overrideRecord ? { override: overrideRecord } : {}) });
     const logPath = rolloutLogPath(flagPath);
     await appendFile(logPath, rolloutLogLine(record));

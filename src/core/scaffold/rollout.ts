@@ -6,7 +6,7 @@
 import { dirname, join } from 'node:path';
 import type { DeploymentStatus } from '../../shared/deployments';
 import type { DeploymentConfig } from '../config/manifest';
-import { formatPercent, type RolloutState } from './flagFile';
+import { describeRollout, FlagFileError, formatPercent, readRollout, setKillSwitch, setRolloutPercent, type FlagFileChange, type RolloutState } from './flagFile';
 
 /** The metrics the guard checks, named as in mlship.yaml `budgets:`. */
 export const HEALTH_METRICS = ['latency_p95_ms', 'drift_psi', 'fallback_rate'] as const;
@@ -88,6 +88,21 @@ export interface GuardDecision {
   verdictProblem?: VerdictProblem;
   /** One sentence for people: why it is allowed or refused, and what to do. */
   message: string;
+}
+
+/**
+ * The change a target makes to a rollout flag in a flag file. With `expected` — the rollout the guard decided on — it
+ * throws FlagFileError, changing nothing, when the flag's rollout in `text` is no longer that one: the file changed
+ * while the change was being decided (a kill switch turned on elsewhere must not be released by a stale decision).
+ */
+export function applyRolloutTarget(text: string, file: string, flagKey: string, target: RolloutTarget, expected?: RolloutState): FlagFileChange {
+  if (expected) {
+    const now = readRollout(text, file, flagKey);
+    if (now.state !== expected.state || now.percent !== expected.percent) {
+      throw new FlagFileError(`${flagKey} changed in ${file} while this change was being decided: it is now ${describeRollout(now)}, not ${describeRollout(expected)}. Nothing was changed; look at it again and repeat the change if it still applies.`);
+    }
+  }
+  return target.kind === 'percent' ? setRolloutPercent(text, file, flagKey, target.percent) : setKillSwitch(text, file, flagKey, target.kind === 'kill');
 }
 
 /** The effective percentage a target leads to, from the current state. */

@@ -6,9 +6,10 @@
 import { appendFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
-import { describeRollout, FlagFileError, flagLenses, formatPercent, readRollout, setKillSwitch, setRolloutPercent, type FlagFileChange, type RolloutState } from '../../core/scaffold/flagFile';
+import { describeRollout, FlagFileError, flagLenses, formatPercent, readRollout, type FlagFileChange, type RolloutState } from '../../core/scaffold/flagFile';
 import type { DeploymentConfig } from '../../core/config/manifest';
 import {
+  applyRolloutTarget,
   decideRollout,
   DEFAULT_VERDICT_MAX_AGE_MS,
   healthLabel,
@@ -204,7 +205,8 @@ export class RolloutControls implements vscode.CodeLensProvider, vscode.Disposab
     const text = t.document.getText();
     let result: FlagFileChange;
     try {
-      result = target.kind === 'percent' ? setRolloutPercent(text, t.file, t.flagKey, target.percent) : setKillSwitch(text, t.file, t.flagKey, target.kind === 'kill');
+      // The file may have changed during the dialogs (a kill switch from the CLI, a pull): the decision was about `current`.
+      result = applyRolloutTarget(text, t.file, t.flagKey, target, current);
     } catch (err) {
       if (err instanceof FlagFileError) throw new Error(err.message);
       throw err;

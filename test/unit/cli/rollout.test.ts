@@ -1,11 +1,13 @@
 // `mlship rollout`: creating, showing, raising, refusing (exit 1, nothing written), overriding (recorded), the kill
 // switch, the flag file from mlship.yaml, and bad inputs (exit 2, nothing written).
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FlagdCore, MemoryStorage } from '@openfeature/flagd-core';
+import { setKillSwitch } from '../../../src/core/scaffold/flagFile';
 import { runCli } from '../../../src/cli/main';
 
 async function run(cwd: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -351,5 +353,23 @@ describe('mlship rollout polls the deployment linked to the flag', () => {
     assert.equal(last?.to.percent, 25);
     assert.equal(last?.health?.deployment, 'credit-risk');
     assert.equal(last?.health?.metrics.latency_p95_ms, 20);
+  });
+
+  test('a flag file changed while the deployment was polled is not overwritten: exit 2, the other change kept', async () => {
+    await writeLog(20);
+    const path = join(root, 'flags', 'flags.flagd.json');
+    const killed = setKillSwitch(await readFile(path, 'utf8'), 'flags.flagd.json', 'credit-risk-model', true).text;
+    const logBefore = await readFile(join(root, 'flags', 'rollout-log.jsonl'), 'utf8');
+    let err = '';
+    // The poll's status line is printed after the file was read and before it is written: the kill switch lands then.
+    const stderr = (s: string) => {
+      err += s;
+      if (s.startsWith('credit-risk: ')) writeFileSync(path, killed);
+    };
+    const code = await runCli(['rollout', 'credit-risk-model', '50'], { cwd: root, stdout: () => undefined, stderr });
+    assert.equal(code, 2, err);
+    assert.match(err, /flags\/flags\.flagd\.json changed while mlship rollout was deciding; nothing was written\. Run the command again\./);
+    assert.equal(await readFile(path, 'utf8'), killed);
+    assert.equal(await readFile(join(root, 'flags', 'rollout-log.jsonl'), 'utf8'), logBefore);
   });
 });

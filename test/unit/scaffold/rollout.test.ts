@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assessHealth } from '../../../src/core/deployments/health';
-import type { RolloutState } from '../../../src/core/scaffold/flagFile';
+import { createFlagFile, FlagFileError, readRollout, setKillSwitch, type RolloutState } from '../../../src/core/scaffold/flagFile';
 import type { DeploymentStatus } from '../../../src/shared/deployments';
 import {
+  applyRolloutTarget,
   decideRollout,
   healthFromStatus,
   overrideProblem,
@@ -219,5 +220,30 @@ describe('health from a live deployment status', () => {
     assert.ok(h);
     assert.equal(decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: h }).allowed, true);
     assert.equal(decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: h, requireHealthy: true }).allowed, false);
+  });
+});
+
+describe('applying a decided change', () => {
+  const FILE = 'flags/flags.flagd.json';
+  const at25 = createFlagFile('credit-risk-model', 25);
+  const decidedOn = readRollout(at25, FILE, 'credit-risk-model');
+
+  test('the change the guard decided on applies while the flag is as it was read', () => {
+    const raised = applyRolloutTarget(at25, FILE, 'credit-risk-model', { kind: 'percent', percent: 50 }, decidedOn);
+    assert.equal(readRollout(raised.text, FILE, 'credit-risk-model').percent, 50);
+    const killed = applyRolloutTarget(at25, FILE, 'credit-risk-model', { kind: 'kill' }, decidedOn);
+    assert.equal(readRollout(killed.text, FILE, 'credit-risk-model').killSwitch, true);
+  });
+
+  test('a flag changed since it was read (the kill switch turned on elsewhere) is not changed by the stale decision', () => {
+    const killedElsewhere = setKillSwitch(at25, FILE, 'credit-risk-model', true).text;
+    assert.throws(
+      () => applyRolloutTarget(killedElsewhere, FILE, 'credit-risk-model', { kind: 'percent', percent: 50 }, decidedOn),
+      (e: unknown) =>
+        e instanceof FlagFileError &&
+        e.message === 'credit-risk-model changed in flags/flags.flagd.json while this change was being decided: it is now kill switch on (25 % when released), not 25 % on. Nothing was changed; look at it again and repeat the change if it still applies.',
+    );
+    const lowered = applyRolloutTarget(at25, FILE, 'credit-risk-model', { kind: 'percent', percent: 5 }).text;
+    assert.throws(() => applyRolloutTarget(lowered, FILE, 'credit-risk-model', { kind: 'release' }, decidedOn), /it is now 5 % on, not 25 % on/);
   });
 });

@@ -134,6 +134,7 @@ function syntaxMessage(text: string, err: ParseError): string {
   while (before >= 0 && /\s/.test(text[before] ?? '')) before--;
   if ((at === '}' || at === ']') && text[before] === ',') return `Trailing comma before "${at}": remove the comma (flag files are plain JSON).`;
   if (text.startsWith('//', err.offset) || text.startsWith('/*', err.offset)) return 'Comments are not allowed in a flag file (plain JSON): remove the comment.';
+  if (at === '\uFEFF') return 'The file starts with a byte order mark (BOM), which flagd, flagd-core and Python\'s json reject: save it as UTF-8 without BOM.';
   const what: Record<string, string> = {
     InvalidSymbol: `Unexpected "${at}"`,
     InvalidNumberFormat: 'Invalid number',

@@ -82,6 +82,12 @@ describe('parseFlagFile', () => {
     assert.equal(parseFlagFile('{ "flags": { "a": 1, }').definition, undefined);
   });
 
+  test('a byte order mark (as some Windows editors save UTF-8) is named, with what to do', () => {
+    assert.deepEqual(issuesOf('\uFEFF{\n  "flags": {}\n}\n'), [
+      "1:1 error The file starts with a byte order mark (BOM), which flagd, flagd-core and Python's json reject: save it as UTF-8 without BOM.",
+    ]);
+  });
+
   test("what flagd-core lets through: unknown properties, non-integer and negative weights, unknown fractional variants, missing $ref", () => {
     const text = `{
   "flags": {

@@ -297,6 +297,9 @@ export function healthLabel(name: string | undefined, health: DeploymentHealth |
 // ---------------------------------------------------------------------------------------------------------------------
 // the health verdict file (`mlship rollout --health FILE`)
 
+/** An ISO 8601 date and time that says its zone: `Z` or an offset. */
+const ZONED_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
 /**
  * Reads a health verdict: {"deployment": "…", "measuredAt": "…", "metrics": {"latency_p95_ms": 42, "drift_psi": 0.05,
  * "fallback_rate": 0.01}, "budgets": {…}}. Budgets missing from the file come from `fallbackBudgets` (mlship.yaml).
@@ -336,8 +339,12 @@ export function parseHealthVerdict(text: string, file: string, fallbackBudgets: 
     health.deployment = v['deployment'] as string;
   }
   if (v['measuredAt'] !== undefined) {
-    if (typeof v['measuredAt'] !== 'string' || Number.isNaN(Date.parse(v['measuredAt']))) fail('"measuredAt" must be an ISO 8601 time.');
-    health.measuredAt = v['measuredAt'] as string;
+    const at = v['measuredAt'];
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) fail('"measuredAt" must be an ISO 8601 time.');
+    // A time without its zone is read as local time: hours off on a machine in another zone than the writer's (Python's
+    // datetime.utcnow().isoformat() writes one), so an old verdict could pass for a fresh one.
+    if (!ZONED_TIME.test(at as string)) fail(`"measuredAt" must be an ISO 8601 time with its time zone, e.g. 2026-05-01T12:00:00Z or 2026-05-01T14:00:00+02:00 (got ${JSON.stringify(at)}: without one its age cannot be known).`);
+    health.measuredAt = at as string;
   }
   return health;
 }

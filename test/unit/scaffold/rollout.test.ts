@@ -169,6 +169,19 @@ describe('health verdict files', () => {
     ];
     for (const [text, re] of cases) assert.throws(() => parseHealthVerdict(text, 'h.json'), re, text);
   });
+
+  test('a measuredAt without its time zone is refused: read as local time its age could be hours off', () => {
+    for (const at of ['2026-05-01T12:00:00', '2026-05-01T12:00:00.123456', '2026-05-01']) {
+      assert.throws(
+        () => parseHealthVerdict(JSON.stringify({ measuredAt: at }), 'h.json'),
+        new RegExp(`^Error: h\\.json: "measuredAt" must be an ISO 8601 time with its time zone, e\\.g\\. 2026-05-01T12:00:00Z or 2026-05-01T14:00:00\\+02:00 \\(got "${at.replace(/\./g, '\\.')}": without one its age cannot be known\\)\\.$`),
+        at,
+      );
+    }
+    for (const at of ['2026-05-01T12:00:00Z', '2026-05-01T12:00:00.5z', '2026-05-01T14:00:00+02:00', '2026-05-01T07:00:00-0500', '2026-05-01 12:00Z']) {
+      assert.equal(parseHealthVerdict(JSON.stringify({ measuredAt: at }), 'h.json').measuredAt, at);
+    }
+  });
 });
 
 describe('rollout log', () => {

@@ -34,6 +34,16 @@ export interface DeploymentHealth {
    * checks when it was measured. A live poll's status needs no such check.
    */
   source?: 'live' | 'verdict';
+  /** Why a verdict file that exists cannot be read (see invalidVerdict): the guard refuses a raise on it. */
+  invalid?: string;
+}
+
+/**
+ * The health of a deployment whose verdict file exists but cannot be read: not unknown health (which lets a raise
+ * through), but a verdict the guard refuses a raise on, saying why.
+ */
+export function invalidVerdict(deployment: string, problem: string): DeploymentHealth {
+  return { deployment, metrics: {}, budgets: {}, source: 'verdict', invalid: problem };
 }
 
 /** The oldest health verdict the guard uses by default: 15 minutes. */
@@ -199,7 +209,7 @@ export interface VerdictCheck {
 
 /** Why a health cannot gate a flag: another deployment's, or (a verdict file) undated, too old or dated ahead. */
 export interface VerdictProblem {
-  kind: 'other-deployment' | 'undated' | 'stale' | 'future';
+  kind: 'invalid' | 'other-deployment' | 'undated' | 'stale' | 'future';
   /** A clause for people, e.g. `the health verdict is 7 years old (measured …); the oldest used is 15 min`. */
   message: string;
 }
@@ -210,6 +220,7 @@ export interface VerdictProblem {
  */
 export function verdictProblem(health: DeploymentHealth, check: VerdictCheck): VerdictProblem | undefined {
   const what = health.source === 'verdict' ? 'the health verdict' : 'the health';
+  if (health.invalid !== undefined) return { kind: 'invalid', message: `the health verdict cannot be read: ${health.invalid.replace(/\.\s*$/, '')}` };
   if (check.linkedDeployment !== undefined && health.deployment !== undefined && health.deployment !== check.linkedDeployment) {
     return { kind: 'other-deployment', message: `${what} is for deployment "${health.deployment}", but ${check.flagKey} is linked to deployment "${check.linkedDeployment}" (flag: in mlship.yaml)` };
   }
@@ -258,7 +269,10 @@ export function decideRollout(input: GuardInput): GuardDecision {
   if (breaches.length > 0) advice = 'Lower it, fix the deployment, or override with a reason (it is recorded).';
   if (problem) {
     const of = input.linkedDeployment ?? input.health?.deployment;
-    advice = `Measure ${of ? `deployment "${of}"` : 'the linked deployment'} again (a verdict of the last ${formatAge(maxAgeMs)}), or override with a reason (it is recorded).`;
+    advice =
+      problem.kind === 'invalid'
+        ? 'Fix or remove the verdict file, or override with a reason (it is recorded).'
+        : `Measure ${of ? `deployment "${of}"` : 'the linked deployment'} again (a verdict of the last ${formatAge(maxAgeMs)}), or override with a reason (it is recorded).`;
   }
   if (problem) refusal = problem.message;
   else if (breaches.length > 0) refusal = `${who} breaches its budget: ${breaches.map(formatBreach).join('; ')}`;
@@ -287,7 +301,8 @@ export function healthLabel(name: string | undefined, health: DeploymentHealth |
   const current: RolloutState = { flagKey: '', state: 'ENABLED', percent: 0, effectivePercent: 0, killSwitch: false };
   const d = decideRollout({ current, target: { kind: 'percent', percent: 100 }, health, linkedDeployment: name, maxVerdictAgeMs });
   if (d.verdictProblem?.kind === 'other-deployment') return `${name}: health verdict is ${health.deployment ?? 'another deployment'}'s`;
-  if (d.verdictProblem) return `${name}: health verdict ${d.verdictProblem.kind === 'stale' ? 'too old' : d.verdictProblem.kind === 'undated' ? 'undated' : 'dated ahead'}`;
+  const problemLabel = { invalid: 'invalid', stale: 'too old', undated: 'undated', future: 'dated ahead' } as const;
+  if (d.verdictProblem) return `${name}: health verdict ${problemLabel[d.verdictProblem.kind]}`;
   if (d.breaches.length > 0) return `${name}: breaching (${d.breaches.map(formatBreach).join('; ')})`;
   if (d.unknown.length > 0 && d.unknown.length === Object.keys(health.budgets).length) return `${name}: health unknown`;
   if (d.unknown.length > 0) return `${name}: healthy (${metricList(d.unknown)} not measured)`;

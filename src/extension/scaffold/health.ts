@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DeploymentConfig } from '../../core/config/manifest';
-import { budgetsOf, HEALTH_METRICS, healthFromStatus, parseHealthVerdict, type DeploymentHealth } from '../../core/scaffold/rollout';
+import { budgetsOf, HEALTH_METRICS, healthFromStatus, invalidVerdict, parseHealthVerdict, type DeploymentHealth } from '../../core/scaffold/rollout';
 import { errorMessage } from '../../core/util/concurrency';
 import type { DeploymentEntry, DeploymentsService } from '../deployments/deploymentsService';
 import { log } from '../log';
@@ -22,7 +22,7 @@ export interface DeploymentHealthSource extends vscode.Disposable {
 
 export const HEALTH_DIR = '.mlship/health';
 
-/** Health verdict files: `.mlship/health/<deployment>.json` (watched). An invalid file is logged and counts as unknown. */
+/** Health verdict files: `.mlship/health/<deployment>.json` (watched). An invalid file is logged and refuses a raise. */
 export class FileHealthSource implements DeploymentHealthSource {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -45,9 +45,9 @@ export class FileHealthSource implements DeploymentHealthSource {
       this.reported.delete(file);
       return { ...health, deployment: health.deployment ?? deployment.name };
     } catch (err) {
-      if (!this.reported.has(file)) log().warn(`${errorMessage(err)} The health of ${deployment.name} is unknown until it is fixed.`);
+      if (!this.reported.has(file)) log().warn(`${errorMessage(err)} Raising the rollout of ${deployment.name} is refused until it is fixed or removed.`);
       this.reported.add(file);
-      return undefined;
+      return invalidVerdict(deployment.name, errorMessage(err));
     }
   }
 

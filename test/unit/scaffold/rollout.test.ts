@@ -12,6 +12,7 @@ import {
   overrideProblem,
   formatAge,
   healthLabel,
+  invalidVerdict,
   parseHealthVerdict,
   rolloutLogLine,
   rolloutLogPath,
@@ -88,6 +89,19 @@ describe('decideRollout', () => {
   test('a metric that is NaN is not measured: it neither passes its budget nor breaches it', () => {
     const d = decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health: { ...healthy, metrics: { ...healthy.metrics, latency_p95_ms: Number.NaN } }, requireHealthy: true });
     assert.deepEqual([d.allowed, d.unknown], [false, ['latency_p95_ms']]);
+  });
+
+  test('a verdict file that cannot be read refuses a raise, saying why; lowering and the kill switch still go through', () => {
+    const health = invalidVerdict('churn', '.mlship/health/churn.json: "measuredAt" must be an ISO 8601 time.');
+    const d = decideRollout({ current: at(5), target: { kind: 'percent', percent: 25 }, health, linkedDeployment: 'churn' });
+    assert.deepEqual([d.allowed, d.verdictProblem?.kind], [false, 'invalid']);
+    assert.equal(
+      d.message,
+      'Raising 5 % → 25 % is refused: the health verdict cannot be read: .mlship/health/churn.json: "measuredAt" must be an ISO 8601 time. Fix or remove the verdict file, or override with a reason (it is recorded).',
+    );
+    assert.equal(decideRollout({ current: at(25), target: { kind: 'kill' }, health }).allowed, true);
+    assert.equal(decideRollout({ current: at(25), target: { kind: 'percent', percent: 5 }, health }).allowed, true);
+    assert.equal(healthLabel('churn', health), 'churn: health verdict invalid');
   });
 
   test('the CodeLens health label: healthy only when every budgeted metric was measured within its budget', () => {

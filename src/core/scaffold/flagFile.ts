@@ -461,8 +461,9 @@ function findFlagNode(root: Node, key: string): Node | undefined {
 }
 
 function rolloutFromNodes(key: string, nodes: RolloutNodes): RolloutState {
-  const on = Number(nodes.on.value);
-  const off = Number(nodes.off.value);
+  // flagd counts a negative weight as 0 (validation reports it as an error).
+  const on = Math.max(0, Number(nodes.on.value));
+  const off = Math.max(0, Number(nodes.off.value));
   const percent = on + off > 0 ? (100 * on) / (on + off) : 0;
   const killSwitch = nodes.state.value === 'DISABLED';
   return { flagKey: key, state: killSwitch ? 'DISABLED' : 'ENABLED', percent, effectivePercent: killSwitch ? 0 : percent, killSwitch };

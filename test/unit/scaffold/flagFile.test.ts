@@ -283,4 +283,9 @@ describe('flagLenses', () => {
     assert.equal(flagLenses(HAND.replace('["on",   5], ["off",95]', '["on", 1], ["off", 7]'))[0]?.title, '12.5 % on');
     assert.deepEqual(flagLenses('{ "flags": '), []);
   });
+
+  test('a negative weight counts as 0, as flagd counts it: never a share below 0 % or above 100 %', () => {
+    assert.equal(flagLenses(HAND.replace('["on",   5], ["off",95]', '["on", -5], ["off", 95]'))[0]?.title, '0 % on');
+    assert.equal(flagLenses(HAND.replace('["on",   5], ["off",95]', '["on", 105], ["off", -5]'))[0]?.title, '100 % on');
+  });
 });

@@ -627,3 +627,14 @@ export function flagLenses(text: string): FlagLens[] {
     return { flagKey: entry.key, range: entry.keyRange, rollout, title };
   });
 }
+
+/**
+ * The rollout flags of a flag file, to choose the one to change. Throws FlagFileError with the file's errors (file,
+ * line, what to do) when it is not valid — no rollout can be changed in it then — or when it has no rollout flag.
+ */
+export function rolloutFlagsOf(text: string, file: string): FlagLens[] {
+  requireValidFlagFile(text, file);
+  const flags = flagLenses(text).filter((l) => l.rollout);
+  if (flags.length === 0) throw new FlagFileError(`${file} has no rollout flag (variants "on": true and "off": false with a "fractional" rule). Add one with \`mlship rollout <flag> <percent> --create\`.`);
+  return flags;
+}

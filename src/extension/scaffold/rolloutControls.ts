@@ -6,7 +6,7 @@
 import { appendFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
-import { describeRollout, FlagFileError, flagLenses, formatPercent, readRollout, type FlagFileChange, type RolloutState } from '../../core/scaffold/flagFile';
+import { describeRollout, FlagFileError, flagLenses, formatPercent, readRollout, rolloutFlagsOf, type FlagFileChange, type RolloutState } from '../../core/scaffold/flagFile';
 import type { DeploymentConfig } from '../../core/config/manifest';
 import {
   applyRolloutTarget,
@@ -105,8 +105,7 @@ export class RolloutControls implements vscode.CodeLensProvider, vscode.Disposab
     const file = folderRelative(folder, fileUri.fsPath);
     let key = typeof flagKey === 'string' ? flagKey : undefined;
     if (!key) {
-      const flags = flagLenses(document.getText()).filter((l) => l.rollout);
-      if (flags.length === 0) throw new Error(`${file} has no rollout flag (variants on/off with a fractional rule).`);
+      const flags = rolloutFlagsOf(document.getText(), file);
       const pick = flags.length === 1 ? flags[0] : await vscode.window.showQuickPick(flags.map((f) => ({ label: f.flagKey, description: f.title, flag: f })), { title: `MLShip: rollout flag in ${file}`, placeHolder: `Flag in ${file} whose rollout to change` }).then((p) => p?.flag);
       if (!pick) return undefined;
       key = pick.flagKey;

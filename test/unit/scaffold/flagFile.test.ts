@@ -8,6 +8,7 @@ import {
   createFlagFile,
   FlagFileError,
   flagLenses,
+  rolloutFlagsOf,
   parseFlagFile,
   readRollout,
   setKillSwitch,
@@ -282,6 +283,16 @@ describe('flagLenses', () => {
     assert.equal(flagLenses(HAND)[0]?.title, '5 % on');
     assert.equal(flagLenses(HAND.replace('["on",   5], ["off",95]', '["on", 1], ["off", 7]'))[0]?.title, '12.5 % on');
     assert.deepEqual(flagLenses('{ "flags": '), []);
+  });
+
+  test('choosing a flag to change: a broken file names its errors and lines, not "no rollout flag"', () => {
+    assert.deepEqual(rolloutFlagsOf(HAND, FILE).map((f) => f.flagKey), ['credit-risk-model']);
+    assert.throws(
+      () => rolloutFlagsOf(HAND.replace('"defaultVariant": "off",', '"defaultVariant": "off",,'), FILE),
+      (e: unknown) => e instanceof FlagFileError && /^flags\/flags\.flagd\.json is not a valid flag file; nothing was changed:\n {2}flags\/flags\.flagd\.json:\d+:\d+: error: JSON syntax error/.test(e.message),
+    );
+    const onlyBanner = '{\n  "flags": {\n    "banner": { "state": "ENABLED", "variants": { "a": "x" }, "defaultVariant": "a" }\n  }\n}\n';
+    assert.throws(() => rolloutFlagsOf(onlyBanner, FILE), /^FlagFileError: flags\/flags\.flagd\.json has no rollout flag .* Add one with `mlship rollout <flag> <percent> --create`\.$/);
   });
 
   test('a negative weight counts as 0, as flagd counts it: never a share below 0 % or above 100 %', () => {

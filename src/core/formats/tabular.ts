@@ -407,16 +407,25 @@ export interface CountOptions {
 
 /**
  * Counts data rows (records after the header) of a CSV/TSV file by scanning bytes for newlines outside quotes. Blank
- * lines are not counted. `delimiter` does not affect counting (quotes and newlines do) and is accepted for symmetry.
+ * lines are not counted. As in the parser, a quote opens a quoted field only at the start of a field (after the
+ * delimiter, a newline, the BOM or the file start), or right after a closing quote (a "" escape); a quote inside an
+ * unquoted field (5" screen) is a literal character.
  */
 export async function countCsvRows(path: string, options: CountOptions = {}): Promise<number> {
   await fileSize(path);
+  const d = (options.delimiter ?? ',').charCodeAt(0);
   let inQuotes = false;
   let records = 0;
   let lineLen = 0;
-  let lastByte = -1;
+  // The byte before the current chunk; the file start counts as a line start.
+  let lastByte = 0x0a;
+  let offset = 0;
+  let bomEnd = -1;
+  // File offset just after the last closing quote: a quote there is the second half of a "" escape.
+  let afterClose = -1;
   for await (const buf of readChunks(path, options.signal)) {
     const n = buf.length;
+    if (offset === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) bomEnd = 3;
     let pos = 0;
     let nextQ = -2;
     let nextNL = -2;
@@ -431,6 +440,7 @@ export async function countCsvRows(path: string, options: CountOptions = {}): Pr
         lineLen += nextQ + 1 - pos;
         pos = nextQ + 1;
         inQuotes = false;
+        afterClose = offset + pos;
         continue;
       }
       if (nextNL !== -1 && nextNL < pos) nextNL = buf.indexOf(0x0a, pos);
@@ -443,15 +453,18 @@ export async function countCsvRows(path: string, options: CountOptions = {}): Pr
         continue;
       }
       if (nextQ >= 0) {
+        const at = offset + nextQ;
+        const before = nextQ > 0 ? (buf[nextQ - 1] as number) : lastByte;
+        if (before === d || before === 0x0a || at === bomEnd || at === afterClose) inQuotes = true;
         lineLen += nextQ + 1 - pos;
         pos = nextQ + 1;
-        inQuotes = true;
         continue;
       }
       lineLen += n - pos;
       pos = n;
     }
     if (n) lastByte = buf[n - 1] as number;
+    offset += n;
   }
   if (lineLen > 1 || (lineLen === 1 && lastByte !== 0x0d)) records++;
   return Math.max(0, records - 1);

@@ -150,6 +150,30 @@ describe('CSV', () => {
     });
   });
 
+  test('the row count agrees with the parser on quotes inside unquoted fields and "" escapes', async () => {
+    await withTempDir(async (dir) => {
+      const cases: [string, string, string][] = [
+        ['inches.csv', 'id,desc\n1,5" screen\n2,ok\n3,x\n', ','],
+        ['space.csv', 'id,desc\n1, "a\n2,b\n', ','],
+        ['escapes.csv', 'a,b\n"x""\ny",1\n"""",2\n3,ab""\n4,z\n', ','],
+        ['bom.csv', '\uFEFF"a\nb",c\n1,2\n3,4"\n5,6\n', ','],
+        ['tabs.tsv', 'a\tb\n1\t2" x\n2\t"q\nr"\n', '\t'],
+      ];
+      for (const [name, text, delimiter] of cases) {
+        const path = await writeTemp(dir, name, text);
+        const records = parseCsv(text, delimiter).length - 1;
+        assert.equal(await countCsvRows(path, { delimiter }), records, name);
+        assert.equal((await readCsvMetadata(path, { delimiter })).rows, records, name);
+      }
+      // A "" escape whose quotes straddle two 64 KiB read chunks, after a stray quote in an unquoted field.
+      const head = 'a,b\n1,5" x\n2,"';
+      const body = `${head}${'y'.repeat(64 * 1024 - head.length - 1)}""\nz"\n3,4\n`;
+      const path = await writeTemp(dir, 'boundary.csv', body);
+      assert.equal(await countCsvRows(path), 3);
+      assert.equal(parseCsv(body).length - 1, 3);
+    });
+  });
+
   test('ragged rows, mixed types and a probable wrong delimiter are warnings', async () => {
     await withTempDir(async (dir) => {
       const ragged = await writeTemp(dir, 'ragged.csv', 'a,b,c\n1,x,2025-01-01\n2,y\n3,z,4,extra\nfoo,w,2025-01-02T10:00:00\n');

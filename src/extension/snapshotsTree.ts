@@ -26,7 +26,7 @@ export async function snapshotRows(s: SnapshotEntry): Promise<number | undefined
   const key = `${s.size ?? ''}:${s.modified ?? ''}`;
   const hit = rowCounts.get(s.path);
   if (hit?.key === key) return hit.rows;
-  const rows = s.format === 'jsonl' ? await countJsonlRows(s.path) : await countCsvRows(s.path, { delimiter: s.format === 'tsv' ? '\t' : ',' });
+  const rows = s.format === 'jsonl' ? await countJsonlRows(s.path) : await countCsvRows(s.path, { format: s.format === 'tsv' ? 'tsv' : 'csv' });
   rowCounts.set(s.path, { key, rows });
   return rows;
 }

@@ -7,6 +7,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { parquetMetadataAsync, parquetRead, parquetReadObjects, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, Compressors, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
+import { sniffDelimiter } from './csvBytes';
 import { fileSystemError, groupDigits, openRandomAccess } from './randomAccess';
 import type { RandomAccessFile } from './randomAccess';
 import { FormatError } from './types';
@@ -269,14 +270,20 @@ export function combineTypes(types: Iterable<ColumnType>): { type: ColumnType; n
 // CSV / TSV
 
 export interface CsvOptions {
-  /** Field delimiter (default ','; '\t' for TSV). */
+  /**
+   * Field delimiter. When not given it is sniffed from the first 64 KiB (comma, tab, semicolon, pipe), as profiling
+   * does, falling back to ',' for CSV and '\t' for TSV.
+   */
   delimiter?: string;
+  /** Which of the two the file is (default 'tsv' when `delimiter` is a tab, else 'csv'). */
+  format?: 'csv' | 'tsv';
   /** Records to sample after the header (default 1,000). */
   sampleRows?: number;
   signal?: AbortSignal;
 }
 
 interface CsvSample {
+  delimiter: string;
   header: string[];
   /** The first `sampleRows` data records. */
   records: CsvRecord[];
@@ -289,20 +296,26 @@ interface CsvSample {
   bytesRead: number;
 }
 
-async function sampleCsv(path: string, delimiter: string, sampleRows: number, signal?: AbortSignal): Promise<CsvSample> {
+/** The file's delimiter: `delimiter` when given, else sniffed from its first chunk (64 KiB) with the format's default. */
+function csvDelimiter(format: 'csv' | 'tsv', delimiter: string | undefined, head: Buffer): string {
+  return delimiter ?? sniffDelimiter(head, format === 'tsv' ? '\t' : ',');
+}
+
+async function sampleCsv(path: string, format: 'csv' | 'tsv', given: string | undefined, sampleRows: number, signal?: AbortSignal): Promise<CsvSample> {
   const size = await fileSize(path);
-  const label = delimiter === '\t' ? 'TSV' : 'CSV';
+  const label = format === 'tsv' ? 'TSV' : 'CSV';
   if (size === 0) throw new FormatError(`Empty file: 0 bytes — no header row in this ${label} file`, path);
-  const parser = new CsvParser(delimiter);
+  let delimiter = given ?? (format === 'tsv' ? '\t' : ',');
+  let parser: CsvParser | undefined;
   const decoder = new StringDecoder('utf8');
   let bytesRead = 0;
   let eof = true;
   let bom = false;
-  let first = true;
   for await (const chunk of readChunks(path, signal)) {
-    if (first) {
+    if (!parser) {
       bom = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
-      first = false;
+      delimiter = csvDelimiter(format, given, chunk);
+      parser = new CsvParser(delimiter);
     }
     bytesRead += chunk.length;
     parser.push(decoder.write(chunk));
@@ -312,6 +325,7 @@ async function sampleCsv(path: string, delimiter: string, sampleRows: number, si
       break;
     }
   }
+  parser ??= new CsvParser(delimiter);
   if (eof) {
     parser.push(decoder.end());
     parser.end();
@@ -324,6 +338,7 @@ async function sampleCsv(path: string, delimiter: string, sampleRows: number, si
     );
   }
   const sample: CsvSample = {
+    delimiter,
     header: headerRec.fields,
     records: rest.slice(0, sampleRows),
     warnings: parser.warnings,
@@ -349,9 +364,10 @@ const DELIMITER_NAMES: Readonly<Record<string, string>> = { ',': 'comma', '\t': 
 
 /** Header and column types from the first records of a CSV/TSV file. `rows` is set only when the whole file fit. */
 export async function readCsvMetadata(path: string, options: CsvOptions = {}): Promise<TabularMetadata> {
-  const delimiter = options.delimiter ?? ',';
+  const format = options.format ?? (options.delimiter === '\t' ? 'tsv' : 'csv');
   const sampleRows = options.sampleRows ?? SAMPLE_RECORDS;
-  const sample = await sampleCsv(path, delimiter, sampleRows, options.signal);
+  const sample = await sampleCsv(path, format, options.delimiter, sampleRows, options.signal);
+  const delimiter = sample.delimiter;
   const warnings = [...sample.warnings];
 
   const width = Math.max(sample.header.length, ...sample.records.map((r) => r.fields.length));
@@ -395,13 +411,15 @@ export async function readCsvMetadata(path: string, options: CsvOptions = {}): P
   if (sample.bom) props.push({ label: 'Encoding', value: 'UTF-8 with BOM' });
   for (const w of warnings) props.push({ label: 'Warning', value: w });
 
-  const result: TabularMetadata = { format: delimiter === '\t' ? 'tsv' : 'csv', columns, properties: props };
+  const result: TabularMetadata = { format, columns, properties: props };
   if (sample.totalRecords !== undefined) result.rows = sample.totalRecords;
   return result;
 }
 
 export interface CountOptions {
+  /** As in CsvOptions: sniffed from the first 64 KiB when not given. */
   delimiter?: string;
+  format?: 'csv' | 'tsv';
   signal?: AbortSignal;
 }
 
@@ -413,7 +431,8 @@ export interface CountOptions {
  */
 export async function countCsvRows(path: string, options: CountOptions = {}): Promise<number> {
   await fileSize(path);
-  const d = (options.delimiter ?? ',').charCodeAt(0);
+  const format = options.format ?? (options.delimiter === '\t' ? 'tsv' : 'csv');
+  let d = -1;
   let inQuotes = false;
   let records = 0;
   let lineLen = 0;
@@ -425,7 +444,10 @@ export async function countCsvRows(path: string, options: CountOptions = {}): Pr
   let afterClose = -1;
   for await (const buf of readChunks(path, options.signal)) {
     const n = buf.length;
-    if (offset === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) bomEnd = 3;
+    if (offset === 0) {
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) bomEnd = 3;
+      d = csvDelimiter(format, options.delimiter, buf).charCodeAt(0);
+    }
     let pos = 0;
     let nextQ = -2;
     let nextNL = -2;
@@ -827,7 +849,8 @@ function plainValue(v: unknown): unknown {
 
 /**
  * The first `limit` data rows as objects keyed by column name. CSV/TSV numbers and booleans are converted using the
- * column types inferred from the sample; Parquet int64 values become numbers when exact.
+ * column types inferred from the sample, and the delimiter is sniffed (readCsvMetadata); Parquet int64 values become
+ * numbers when exact.
  */
 export async function readSnapshotRows(path: string, format: DataFormat, limit: number): Promise<Record<string, unknown>[]> {
   const n = Math.max(0, Math.floor(limit));
@@ -852,8 +875,7 @@ export async function readSnapshotRows(path: string, format: DataFormat, limit: 
     }
     return out;
   }
-  const delimiter = format === 'tsv' ? '\t' : ',';
-  const sample = await sampleCsv(path, delimiter, Math.max(n, 1));
+  const sample = await sampleCsv(path, format === 'tsv' ? 'tsv' : 'csv', undefined, Math.max(n, 1));
   const names = columnNames(sample.header, sample.header.length);
   const records = sample.records.slice(0, n);
   const types = names.map((_, i) => combineTypes(records.map((r) => inferValueType(r.fields[i] ?? ''))).type);

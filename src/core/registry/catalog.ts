@@ -419,7 +419,7 @@ async function discoverSnapshots(root: string, files: WalkedFile[], modelDirs: S
       s.modified = new Date(st.mtimeMs).toISOString();
     }
     try {
-      s.metadata = format === 'parquet' ? await readParquetMetadata(abs) : format === 'jsonl' ? await readJsonlMetadata(abs) : await readCsvMetadata(abs, { delimiter: format === 'tsv' ? '\t' : ',' });
+      s.metadata = format === 'parquet' ? await readParquetMetadata(abs) : format === 'jsonl' ? await readJsonlMetadata(abs) : await readCsvMetadata(abs, { format: format === 'tsv' ? 'tsv' : 'csv' });
     } catch (err) {
       s.error = toProblem(err, abs);
     }

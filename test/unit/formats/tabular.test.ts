@@ -189,10 +189,32 @@ describe('CSV', () => {
       );
       assert.equal(props(m, 'Warning')[0], '2 rows have a different number of fields than the header (3); first at line 3 with 2');
       const semi = await writeTemp(dir, 'semi.csv', 'a;b;c\n1;2;3\n');
-      const s = await readCsvMetadata(semi);
+      const s = await readCsvMetadata(semi, { delimiter: ',' });
       assert.deepEqual(props(s, 'Warning'), ['only one column found; the delimiter may be semicolon rather than comma']);
       const dates = await writeTemp(dir, 'dates.csv', 'd\n2025-01-01\n2025-02-03T04:05:06Z\nNA\n');
       assert.deepEqual((await readCsvMetadata(dates)).columns, [{ name: 'd', type: 'datetime', nullable: true }]);
+    });
+  });
+
+  test('a semicolon-delimited CSV is read with the delimiter sniffed, as profiling reads it', async () => {
+    await withTempDir(async (dir) => {
+      const path = await writeTemp(dir, 'eu.csv', '\uFEFFid;amount;note\r\n1;3,5;"a;b\r\nc"\r\n2;4,25;plain\r\n');
+      const m = await readCsvMetadata(path, { format: 'csv' });
+      assert.equal(m.format, 'csv');
+      assert.deepEqual(m.columns.map((c) => c.name), ['id', 'amount', 'note']);
+      assert.equal(prop(m, 'Delimiter'), 'semicolon');
+      assert.deepEqual(props(m, 'Warning'), []);
+      assert.equal(m.rows, 2);
+      assert.equal(await countCsvRows(path, { format: 'csv' }), 2);
+      assert.deepEqual(await readSnapshotRows(path, 'csv', 5), [
+        { id: 1, amount: '3,5', note: 'a;b\r\nc' },
+        { id: 2, amount: '4,25', note: 'plain' },
+      ]);
+      // A TSV whose tabs split every line stays a TSV; one with no delimiter at all keeps the format's default.
+      const tsv = await writeTemp(dir, 'x.tsv', 'a\tb,c\n1\t2,3\n');
+      assert.deepEqual((await readCsvMetadata(tsv, { format: 'tsv' })).columns.map((c) => c.name), ['a', 'b,c']);
+      const one = await writeTemp(dir, 'one.tsv', 'name\nx\n');
+      assert.equal(prop(await readCsvMetadata(one, { format: 'tsv' }), 'Delimiter'), 'tab');
     });
   });
 

@@ -5,6 +5,7 @@
 
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { isMap, isScalar } from 'yaml';
 import { readYamlFile } from './yamlFile';
 import type { YamlFile } from './yamlFile';
 import { FormatError, LocatedFormatError } from './types';
@@ -107,6 +108,24 @@ function str(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
+}
+
+/**
+ * The top-level fields of an MLflow meta.yaml, a plain scalar that YAML 1.2 reads as a number kept as its text. MLflow
+ * writes these files with PyYAML (YAML 1.1), which leaves text such as the dataset digests 12345e67 or 01234589
+ * unquoted because they are no numbers in YAML 1.1; read as numbers they would come back as 1.2345e+71 and 1234589.
+ * The numeric fields (timestamps, version) are read from their text just the same.
+ */
+function fieldsAsWritten(file: YamlFile): Record<string, unknown> | undefined {
+  if (!isRecord(file.value)) return undefined;
+  const out: Record<string, unknown> = { ...file.value };
+  const map = file.doc.contents;
+  if (isMap(map)) {
+    for (const { key, value } of map.items) {
+      if (isScalar(key) && isScalar(value) && value.type === 'PLAIN' && typeof value.value === 'number' && value.source) out[String(key.value)] = value.source;
+    }
+  }
+  return out;
 }
 
 function dateOf(v: unknown): Date | undefined {
@@ -352,8 +371,8 @@ async function loadRun(ctx: Context, runId: string): Promise<RunInfo | undefined
     const run: RunInfo = { runId, dir, experimentId: exp, metrics: {}, params: {}, tags: {}, datasets: [], warnings: [] };
     const metaPath = join(dir, 'meta.yaml');
     try {
-      const meta = (await readYamlFile(metaPath, display(ctx.mlrunsDir, metaPath))).value;
-      if (isRecord(meta)) {
+      const meta = fieldsAsWritten(await readYamlFile(metaPath, display(ctx.mlrunsDir, metaPath)));
+      if (meta) {
         const name = str(meta['run_name']);
         if (name) run.runName = name;
         const uri = str(meta['artifact_uri']);
@@ -402,8 +421,9 @@ async function readRunDatasets(ctx: Context, run: RunInfo): Promise<MlflowDatase
       run.warnings.push(problemOf(err, dsPath));
       continue;
     }
-    if (!isRecord(ds.value)) continue;
-    const rawSource = str(ds.value['source']) ?? '';
+    const fields = fieldsAsWritten(ds);
+    if (!fields) continue;
+    const rawSource = str(fields['source']) ?? '';
     let sourceUri = rawSource;
     try {
       const parsed: unknown = JSON.parse(rawSource);
@@ -411,8 +431,8 @@ async function readRunDatasets(ctx: Context, run: RunInfo): Promise<MlflowDatase
     } catch {
       // Older records store the source as a plain string.
     }
-    const dataset: MlflowDataset = { name: str(ds.value['name']) ?? '', digest: str(ds.value['digest']) ?? '', sourceUri };
-    const sourceType = str(ds.value['source_type']);
+    const dataset: MlflowDataset = { name: str(fields['name']) ?? '', digest: str(fields['digest']) ?? '', sourceUri };
+    const sourceType = str(fields['source_type']);
     if (sourceType) dataset.sourceType = sourceType;
     const tags = v['tags'];
     if (isRecord(tags)) {
@@ -576,8 +596,9 @@ async function readVersion(ctx: Context, modelDir: string, dirName: string, alia
   let meta: Record<string, unknown>;
   try {
     const file = await readYamlFile(metaPath, display(ctx.mlrunsDir, metaPath));
-    if (!isRecord(file.value)) throw new LocatedFormatError(`${file.display}: expected a mapping of model version fields`, metaPath);
-    meta = file.value;
+    const fields = fieldsAsWritten(file);
+    if (!fields) throw new LocatedFormatError(`${file.display}: expected a mapping of model version fields`, metaPath);
+    meta = fields;
   } catch (err) {
     v.error = problemOf(err, metaPath);
     v.aliases = aliasesByVersion.get(v.version) ?? [];
@@ -650,8 +671,8 @@ async function readModel(ctx: Context, name: string): Promise<MlflowRegisteredMo
   let metaAliases: Record<string, number> = {};
   try {
     const file = await readYamlFile(metaPath, display(ctx.mlrunsDir, metaPath));
-    if (!isRecord(file.value)) throw new LocatedFormatError(`${file.display}: expected a mapping of registered model fields`, metaPath);
-    const meta = file.value;
+    const meta = fieldsAsWritten(file);
+    if (!meta) throw new LocatedFormatError(`${file.display}: expected a mapping of registered model fields`, metaPath);
     const n = str(meta['name']);
     if (n) model.name = n;
     const description = str(meta['description']);

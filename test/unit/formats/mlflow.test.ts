@@ -229,6 +229,26 @@ describe('readMlflowRegistry on damaged or moved stores', () => {
   });
 });
 
+describe('MLflow meta.yaml text that YAML 1.2 would read as a number', () => {
+  test('a dataset digest such as 12345e67 or 01234589 (left unquoted by PyYAML) stays as written', async () => {
+    await withCopy(async (mlruns) => {
+      const dsMeta = join(mlruns, '1', 'datasets', '339042422a688a10a130cf7ac5e9f2ce', 'meta.yaml');
+      await editYaml(dsMeta, (t) => t.replace('digest: 6ac76800', 'digest: 12345e67').replace('name: applications-2025-10', 'name: 2025e10'));
+      const versionMeta = join(mlruns, 'models', 'credit-risk', 'version-2', 'meta.yaml');
+      await editYaml(versionMeta, (t) => t.replace(/^description: [\s\S]*?(?=^last_updated)/m, 'description: 0123456789\n'));
+      let v = version(model(await readMlflowRegistry(mlruns), 'credit-risk'), 2);
+      assert.equal(v.datasets[0]?.digest, '12345e67');
+      assert.equal(v.datasets[0]?.name, '2025e10');
+      assert.equal(v.description, '0123456789');
+      assert.equal(v.version, 2);
+      assert.equal(v.created?.getTime(), 1762353009117);
+      await editYaml(dsMeta, (t) => t.replace('digest: 12345e67', 'digest: 01234589'));
+      v = version(model(await readMlflowRegistry(mlruns), 'credit-risk'), 2);
+      assert.equal(v.datasets[0]?.digest, '01234589');
+    });
+  });
+});
+
 describe('parseMlflowSchema', () => {
   test('column-based and tensor-based specs', () => {
     assert.deepEqual(

@@ -524,32 +524,40 @@ async function sampleLines(path: string, maxLines: number, signal?: AbortSignal)
   if (size === 0) throw new FormatError('Empty file: 0 bytes — no JSON lines', path);
   const decoder = new StringDecoder('utf8');
   const lines: JsonlLine[] = [];
-  let pending = '';
+  // The text of the line being read, in the pieces it came in (joined once its newline arrives).
+  const open: string[] = [];
   let lineNo = 0;
   let bytesRead = 0;
-  let complete = true;
+  const take = (t: string): void => {
+    lineNo++;
+    const text = t.endsWith('\r') ? t.slice(0, -1) : t;
+    if (text.trim()) lines.push({ line: lineNo, text });
+  };
   for await (const chunk of readChunks(path, signal)) {
     bytesRead += chunk.length;
-    const text = pending + decoder.write(chunk);
+    const text = decoder.write(chunk);
     let start = 0;
-    let nl = text.indexOf('\n', start);
-    while (nl >= 0) {
-      lineNo++;
-      const t = text.slice(start, nl).replace(/\r$/, '');
-      if (t.trim()) lines.push({ line: lineNo, text: t });
+    let nl = text.indexOf('\n');
+    while (nl >= 0 && lines.length < maxLines) {
+      take(open.length ? open.splice(0).join('') + text.slice(start, nl) : text.slice(start, nl));
       start = nl + 1;
-      if (lines.length >= maxLines) break;
       nl = text.indexOf('\n', start);
     }
-    pending = text.slice(start);
+    if (start < text.length) open.push(text.slice(start));
     if (lines.length >= maxLines || bytesRead >= MAX_SAMPLE_BYTES) {
-      complete = bytesRead >= size && !pending.trim();
-      return { lines, complete, bytesRead };
+      const rest = open.join('');
+      if (lines.length === 0 && maxLines > 0 && rest.trim()) {
+        throw new FormatError(
+          `Line ${lineNo + 1} is longer than the ${groupDigits(MAX_SAMPLE_BYTES)} bytes read to sample the file (no line break in them) — JSON Lines holds one JSON value per line; a JSON array or document on one line is not JSON Lines`,
+          path,
+        );
+      }
+      return { lines, complete: bytesRead >= size && !rest.trim(), bytesRead };
     }
   }
-  pending += decoder.end();
-  if (pending.replace(/\r$/, '').trim()) lines.push({ line: lineNo + 1, text: pending.replace(/\r$/, '') });
-  return { lines, complete, bytesRead };
+  open.push(decoder.end());
+  take(open.join(''));
+  return { lines, complete: true, bytesRead };
 }
 
 /** Columns (union of keys) and types from the first lines of a JSON Lines file; bad lines become warnings. */

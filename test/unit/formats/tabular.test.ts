@@ -302,6 +302,21 @@ describe('JSON Lines', () => {
       await rejectsWith(readJsonlMetadata(await writeTemp(dir, 'blank.jsonl', '\n\n  \n')), /^Empty file: no JSON lines/);
     });
   });
+
+  test('a first line longer than the 16 MiB sample is reported as such, not as an empty file', async () => {
+    await withTempDir(async (dir) => {
+      const line = JSON.stringify({ a: 'x'.repeat(17 * 1024 * 1024) });
+      const path = await writeTemp(dir, 'long.jsonl', `\n${line}\n{"a":"y"}\n`);
+      const message = /^Line 2 is longer than the 16,777,216 bytes read to sample the file \(no line break in them\) — JSON Lines holds one JSON value per line/;
+      await rejectsWith(readJsonlMetadata(path), message);
+      await rejectsWith(readSnapshotRows(path, 'jsonl', 5), message);
+      // After complete lines, a long one ends the sample instead.
+      const later = await writeTemp(dir, 'later.jsonl', `{"a":"y"}\n${line}\n`);
+      const m = await readJsonlMetadata(later);
+      assert.equal(m.rows, undefined);
+      assert.match(prop(m, 'Sampled rows') ?? '', /^1 \(first /);
+    });
+  });
 });
 
 describe('Parquet', () => {

@@ -772,6 +772,8 @@ export async function readParquetMetadata(path: string): Promise<TabularMetadata
       { label: 'Row groups', value: groupDigits(meta.row_groups.length) },
     ];
     if (codecs.size) props.push({ label: 'Compression', value: [...codecs].join(', ') });
+    const unreadable = unreadableCodecs(meta);
+    if (unreadable.length) props.push({ label: 'Warning', value: `rows cannot be read (profiling, benchmarks): ${unreadable.join('; ')} is not ${READABLE_CODECS}` });
     if (meta.created_by) props.push({ label: 'Created by', value: meta.created_by });
     props.push({ label: 'Format version', value: String(meta.version) });
     if (uncompressed > 0n) props.push({ label: 'Data size', value: `${groupDigits(Number(compressed))} bytes compressed, ${groupDigits(Number(uncompressed))} uncompressed` });
@@ -803,6 +805,7 @@ export async function readParquetRowGroups(
 ): Promise<void> {
   await withParquet(path, async (file, meta) => {
     onMetadata?.(meta);
+    assertReadableCodecs(path, meta);
     const names = parquetSchema(meta).children.map((c) => c.element.name);
     let rowStart = 0;
     for (let g = 0; g < meta.row_groups.length; g++) {
@@ -841,6 +844,34 @@ export const COMPRESSORS: Compressors = {
   BROTLI: (input: Uint8Array) => new Uint8Array(brotliDecompressSync(input)),
 };
 
+/** Column chunks whose compression no decompressor here reads (ZSTD, LZ4…), as "CODEC (columns)" texts. */
+function unreadableCodecs(meta: FileMetaData): string[] {
+  const byCodec = new Map<string, Set<string>>();
+  for (const rg of meta.row_groups) {
+    for (const c of rg.columns) {
+      const codec = c.meta_data?.codec;
+      if (!codec || codec === 'UNCOMPRESSED' || codec === 'SNAPPY' || codec in COMPRESSORS) continue;
+      const columns = byCodec.get(codec) ?? new Set<string>();
+      columns.add(c.meta_data?.path_in_schema.join('.') ?? '?');
+      byCodec.set(codec, columns);
+    }
+  }
+  return [...byCodec].map(([codec, columns]) => `${codec} (${[...columns].slice(0, 5).join(', ')}${columns.size > 5 ? ', …' : ''})`);
+}
+
+const READABLE_CODECS = 'uncompressed, Snappy, gzip or Brotli';
+
+/** A FormatError before any row is read when some column chunks are compressed with a codec that cannot be read. */
+function assertReadableCodecs(path: string, meta: FileMetaData): void {
+  const unreadable = unreadableCodecs(meta);
+  if (unreadable.length) {
+    throw new FormatError(
+      `Unsupported Parquet compression: ${unreadable.join('; ')} — only ${READABLE_CODECS} column data can be read; write the file again with compression='snappy'`,
+      path,
+    );
+  }
+}
+
 function typedCell(value: string | undefined, type: ColumnType): unknown {
   if (value === undefined) return null;
   const t = inferValueType(value);
@@ -866,6 +897,7 @@ export async function readSnapshotRows(path: string, format: DataFormat, limit: 
     return withParquet(path, async (file, meta) => {
       const rowEnd = Math.min(n, Number(meta.num_rows));
       if (rowEnd === 0) return [];
+      assertReadableCodecs(path, meta);
       const rows = await parquetReadObjects({ file: asyncBufferOf(file), metadata: meta, rowStart: 0, rowEnd, compressors: COMPRESSORS });
       return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plainValue(v)])));
     });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import {
   CsvParser,
   combineTypes,
@@ -12,6 +14,7 @@ import {
   readChunksReused,
   readJsonlMetadata,
   readParquetMetadata,
+  readParquetRowGroups,
   readSnapshotRows,
 } from '../../../src/core/formats/tabular';
 import { FormatError } from '../../../src/core/formats/types';
@@ -345,6 +348,27 @@ describe('Parquet', () => {
       m.columns.map((c) => c.name),
       ['application_id', 'applied_at', 'age', 'income', 'debt_ratio', 'credit_lines', 'late_payments', 'months_employed', 'region', 'defaulted'],
     );
+  });
+
+  test('column data compressed with a codec that cannot be read (ZSTD) is a clear error before any row, and a warning in the metadata', async () => {
+    await withTempDir(async (dir) => {
+      const columnData = [
+        { name: 'id', data: [1, 2, 3], type: 'INT32' as const, nullable: false },
+        { name: 'note', data: ['a', 'b', null], type: 'STRING' as const },
+      ];
+      // The pages are left as they are; the footer records ZSTD, which is what the reader goes by.
+      const zstd = await writeTemp(dir, 'polars.parquet', Buffer.from(parquetWriteBuffer({ columnData, codec: 'ZSTD', compressors: { ZSTD: (b: Uint8Array) => b } })));
+      const m = await readParquetMetadata(zstd);
+      assert.equal(prop(m, 'Compression'), 'ZSTD');
+      assert.deepEqual(props(m, 'Warning'), ['rows cannot be read (profiling, benchmarks): ZSTD (id, note) is not uncompressed, Snappy, gzip or Brotli']);
+      const message = /^Unsupported Parquet compression: ZSTD \(id, note\) — only uncompressed, Snappy, gzip or Brotli column data can be read; write the file again with compression='snappy'$/;
+      await rejectsWith(readSnapshotRows(zstd, 'parquet', 2), message);
+      await rejectsWith(readParquetRowGroups(zstd, () => assert.fail('no row group is read')), message);
+      // gzip is read.
+      const gzip = await writeTemp(dir, 'gzip.parquet', Buffer.from(parquetWriteBuffer({ columnData, codec: 'GZIP', compressors: { GZIP: (b: Uint8Array) => new Uint8Array(gzipSync(b)) } })));
+      assert.deepEqual(props(await readParquetMetadata(gzip), 'Warning'), []);
+      assert.deepEqual(await readSnapshotRows(gzip, 'parquet', 5), [{ id: 1, note: 'a' }, { id: 2, note: 'b' }, { id: 3, note: null }]);
+    });
   });
 
   test('empty, non-Parquet, truncated and corrupt footers', async () => {

@@ -5,7 +5,7 @@ import { extname } from 'node:path';
 import type { ColumnProfile, Profile, ProfileFormat, ProfileOptions, ProfileProblem, SemanticType } from '../../shared/drift';
 import { VERSION } from '../../shared/version';
 import { CsvScanner, csvFieldText, MAX_RECORD_BYTES, sniffDelimiter, type CsvNumberQueues, type CsvRecordView, type CsvScanProblem } from '../formats/csvBytes';
-import { combineTypes, fileSize, inferValueType, jsonValueType, parquetColumnType, readChunks, readChunksReused, readParquetRowGroups, SAMPLE_RECORDS } from '../formats/tabular';
+import { assertNotUtf16, combineTypes, fileSize, inferValueType, jsonValueType, parquetColumnType, readChunks, readChunksReused, readParquetRowGroups, SAMPLE_RECORDS } from '../formats/tabular';
 import { FormatError, type ColumnType } from '../formats/types';
 import { groupDigits } from '../formats/randomAccess';
 import { parquetSchema } from 'hyparquet';
@@ -207,6 +207,7 @@ export async function profileFile(path: string, request: ProfileRequest = {}): P
   const source: Profile['source'] = { name: request.name ?? baseName(path), path, format, bytes: totalBytes };
   if (format === 'parquet') return profileParquet(path, source, request);
   if (totalBytes === 0) throw new FormatError(`Empty file: 0 bytes — ${format === 'jsonl' ? 'no JSON lines' : 'no header row'} in ${baseName(path)}`, path);
+  await assertNotUtf16(path, format === 'jsonl' ? 'JSON Lines' : format.toUpperCase());
   return format === 'jsonl' ? profileJsonl(path, source, totalBytes, request) : profileCsv(path, source, format, totalBytes, request);
 }
 

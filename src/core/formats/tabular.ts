@@ -90,6 +90,33 @@ export async function* readChunksReused(path: string, signal?: AbortSignal, chun
   }
 }
 
+/**
+ * A FormatError when a text data file starts with a UTF-16 byte order mark (Windows PowerShell's `>` and Out-File,
+ * Excel's Unicode Text): read as UTF-8, every other byte is a NUL and the column names and values come out garbled.
+ */
+export async function assertNotUtf16(path: string, label: string): Promise<void> {
+  let head: Buffer;
+  try {
+    const fh = await open(path, 'r');
+    try {
+      head = Buffer.alloc(2);
+      const { bytesRead } = await fh.read(head, 0, 2, 0);
+      head = head.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    throw fileSystemError(path, err);
+  }
+  const order = head[0] === 0xff && head[1] === 0xfe ? 'little-endian' : head[0] === 0xfe && head[1] === 0xff ? 'big-endian' : undefined;
+  if (order) {
+    throw new FormatError(
+      `This ${label} file is UTF-16 encoded (it starts with the UTF-16 ${order} byte order mark); text data is read as UTF-8 — save it as UTF-8 (Excel: "CSV UTF-8"; PowerShell: Out-File -Encoding utf8)`,
+      path,
+    );
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // CSV parsing (RFC 4180: quoted fields, "" escapes, CRLF/LF, newlines inside quotes, BOM)
 
@@ -305,6 +332,7 @@ async function sampleCsv(path: string, format: 'csv' | 'tsv', given: string | un
   const size = await fileSize(path);
   const label = format === 'tsv' ? 'TSV' : 'CSV';
   if (size === 0) throw new FormatError(`Empty file: 0 bytes — no header row in this ${label} file`, path);
+  await assertNotUtf16(path, label);
   let delimiter = given ?? (format === 'tsv' ? '\t' : ',');
   let parser: CsvParser | undefined;
   const decoder = new StringDecoder('utf8');
@@ -432,6 +460,7 @@ export interface CountOptions {
 export async function countCsvRows(path: string, options: CountOptions = {}): Promise<number> {
   await fileSize(path);
   const format = options.format ?? (options.delimiter === '\t' ? 'tsv' : 'csv');
+  await assertNotUtf16(path, format.toUpperCase());
   let d = -1;
   let inQuotes = false;
   let records = 0;
@@ -522,6 +551,7 @@ interface JsonlLine {
 async function sampleLines(path: string, maxLines: number, signal?: AbortSignal): Promise<{ lines: JsonlLine[]; complete: boolean; bytesRead: number }> {
   const size = await fileSize(path);
   if (size === 0) throw new FormatError('Empty file: 0 bytes — no JSON lines', path);
+  await assertNotUtf16(path, 'JSON Lines');
   const decoder = new StringDecoder('utf8');
   const lines: JsonlLine[] = [];
   // The text of the line being read, in the pieces it came in (joined once its newline arrives).
@@ -625,6 +655,7 @@ export async function readJsonlMetadata(path: string, options: JsonlOptions = {}
 /** Counts non-blank lines of a JSON Lines file with a streaming byte scan. */
 export async function countJsonlRows(path: string, options: { signal?: AbortSignal } = {}): Promise<number> {
   await fileSize(path);
+  await assertNotUtf16(path, 'JSON Lines');
   let rows = 0;
   let lineLen = 0;
   let lastByte = -1;

@@ -202,6 +202,12 @@ describe('bad input: clear messages with file and line, no crash', () => {
     assert.equal(col(after, 'n').invalid, 150);
   });
 
+  test('a UTF-16 CSV or JSON Lines file: an error naming the encoding, not columns with garbled names', async () => {
+    const utf16 = (text: string) => Buffer.from(`\uFEFF${text}`, 'utf16le');
+    await assert.rejects(profileText('u.csv', utf16('id,name\n1,x\n')), (err: unknown) => err instanceof FormatError && /^This CSV file is UTF-16 encoded/.test(err.message));
+    await assert.rejects(profileText('u.jsonl', utf16('{"a":1}\n')), (err: unknown) => err instanceof FormatError && /^This JSON Lines file is UTF-16 encoded/.test(err.message));
+  });
+
   test('corrupt Parquet: a clear error naming the problem', async () => {
     const good = await readFile(fixture('data', 'small.parquet'));
     const truncated = good.subarray(0, good.length - 9);

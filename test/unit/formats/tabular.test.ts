@@ -221,6 +221,23 @@ describe('CSV', () => {
     });
   });
 
+  test('a UTF-16 file (PowerShell > or Out-File) is an error that says so, not garbled columns', async () => {
+    await withTempDir(async (dir) => {
+      const le = await writeTemp(dir, 'ps.csv', Buffer.from('\uFEFFid,name\r\n1,x\r\n2,y\r\n', 'utf16le'));
+      const message = /^This CSV file is UTF-16 encoded \(it starts with the UTF-16 little-endian byte order mark\); text data is read as UTF-8 — save it as UTF-8/;
+      await rejectsWith(readCsvMetadata(le, { format: 'csv' }), message);
+      await rejectsWith(countCsvRows(le, { format: 'csv' }), message);
+      await rejectsWith(readSnapshotRows(le, 'csv', 5), message);
+      const be = await writeTemp(dir, 'be.jsonl', Buffer.from('\uFEFF{"a":1}\n', 'utf16le').swap16());
+      const jsonl = /^This JSON Lines file is UTF-16 encoded \(it starts with the UTF-16 big-endian byte order mark\)/;
+      await rejectsWith(readJsonlMetadata(be), jsonl);
+      await rejectsWith(countJsonlRows(be), jsonl);
+      // The UTF-8 byte order mark is read as before.
+      const utf8 = await writeTemp(dir, 'bom.csv', '\uFEFFid\n1\n');
+      assert.deepEqual((await readCsvMetadata(utf8)).columns.map((c) => c.name), ['id']);
+    });
+  });
+
   test('counting stops when aborted', async () => {
     const controller = new AbortController();
     controller.abort();

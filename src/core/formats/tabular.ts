@@ -912,8 +912,14 @@ function typedCell(value: string | undefined, type: ColumnType): unknown {
   return value;
 }
 
+/** A Parquet value with its int64s as numbers (strings when not exact), inside lists and structs too; null for none. */
 function plainValue(v: unknown): unknown {
+  if (v === undefined) return null;
   if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+  if (Array.isArray(v)) return v.map(plainValue);
+  if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainValue(x)]));
+  }
   return v;
 }
 

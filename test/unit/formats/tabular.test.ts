@@ -423,6 +423,26 @@ describe('readSnapshotRows', () => {
     assert.deepEqual(tsv[2], { id: 3, region: 'east', score: null, label: 0 });
     assert.deepEqual(await readSnapshotRows(fixture('data', 'small.csv'), 'csv', 0), []);
   });
+
+  test('Parquet int64s inside a list column become numbers too (JSON can carry the rows), and a null list is null', async () => {
+    await withTempDir(async (dir) => {
+      const schema = [
+        { name: 'root', num_children: 2 },
+        { name: 'id', type: 'INT64' as const, repetition_type: 'REQUIRED' as const },
+        { name: 'tokens', repetition_type: 'OPTIONAL' as const, converted_type: 'LIST' as const, num_children: 1 },
+        { name: 'list', repetition_type: 'REPEATED' as const, num_children: 1 },
+        { name: 'element', type: 'INT64' as const, repetition_type: 'OPTIONAL' as const },
+      ];
+      const columnData = [
+        { name: 'id', data: [1n, 2n] },
+        { name: 'tokens', data: [[101n, 2n ** 60n], null] },
+      ];
+      const path = await writeTemp(dir, 'tokens.parquet', Buffer.from(parquetWriteBuffer({ schema, columnData })));
+      const rows = await readSnapshotRows(path, 'parquet', 5);
+      assert.deepEqual(rows, [{ id: 1, tokens: [101, '1152921504606846976'] }, { id: 2, tokens: null }]);
+      assert.equal(JSON.stringify(rows), '[{"id":1,"tokens":[101,"1152921504606846976"]},{"id":2,"tokens":null}]');
+    });
+  });
 });
 
 describe('readChunksReused', () => {

@@ -44,5 +44,11 @@ export function compactCount(n: number): string {
     v /= 1000;
     i++;
   }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)}${units[i]}`;
+  let text = v >= 100 ? v.toFixed(0) : v.toFixed(1);
+  // Rounding can reach the next unit (999,950 → 1000K) or three digits (99,960 → 100.0K).
+  if (Number(text) >= 1000 && i < units.length - 1) {
+    i++;
+    text = (v / 1000).toFixed(1);
+  } else if (Number(text) >= 100) text = v.toFixed(0);
+  return `${text}${units[i]}`;
 }

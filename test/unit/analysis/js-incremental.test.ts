@@ -418,6 +418,27 @@ describe('JS/TS analysis shortcuts', () => {
     // Most of the edits, not a count tied to the generated text (built from the corpus, which grows).
     assert.ok(broken >= 16, `${broken} of 24 edits left a syntax error in the text`);
   });
+  test('top-level code whose checks read the facts of the whole program: keeping what the next edit reuses gives the one-shot analysis', () => {
+    // Code a syntax error left outside its function: the fetch is the program's own code, and so is the `return` of
+    // unrelated values after it, which the pre-scan's selection (by names) left out of the copy.
+    const text = [
+      "  const res = await fetch(`${BASE_URL}/v1/models/spam:predict`, {",
+      '  });',
+      '  return rows',
+      '    .map((r) => ({ ...r, values: r.values.map((v) => v / 34.5), tags: (r.tags ?? []).map((t) => t.toLowerCase()) }));',
+      "    success: (res) => $('#tags').text(res.tags.map((t) => `${t.name} ${Math.round(t.confidence * 100)}%`).join(', ')),",
+      '',
+    ].join('\n');
+    const kept = analyzeSource(text, 'typescript', DEFAULT_CONFIG, undefined, KEEP);
+    const once = analyzeSource(text, 'typescript', DEFAULT_CONFIG);
+    try {
+      assert.ok(kept.result.calls.length > 0);
+      assert.deepEqual(kept.result, once.result);
+    } finally {
+      kept.tree.delete();
+      once.tree.delete();
+    }
+  });
   test('a suppression comment removed or added above an unchanged top-level call: the reanalysis reports the call as a fresh analysis does', () => {
     const header = "import * as ort from 'onnxruntime-node';\nconst s = await ort.InferenceSession.create('m.onnx');\nexport const x = new Float32Array(4);\n";
     const call = 'const out = await s.run({ x });\nexport default out;\n';

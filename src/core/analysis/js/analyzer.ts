@@ -33,8 +33,8 @@ export interface JsAnalysis {
   /** What this analysis did (how much of an earlier one it reused): the top-level statements and calls it analyzed. */
   work: { statements: number; calls: number };
   /**
-   * Made a second time with the whole selection copied: a check read the facts of the whole program from a partial
-   * copy (see `RunOptions.wholeSelection`).
+   * Made a second time with every statement copied: a check read the facts of the whole program from a partial copy
+   * (see `RunOptions.wholeFile`).
    */
   redone: boolean;
 }
@@ -57,10 +57,12 @@ export interface RunOptions {
   /** The analysis of the text before an edit: unchanged statements keep their copies and, when nothing they depend on changed, their results. */
   previous?: Snapshot;
   /**
-   * With `previous`: copy the whole selection, as when a statement to analyze read the facts of the whole program last
-   * time (the second attempt after a partial copy's checks read them).
+   * Copy every top-level statement, selected or not (the second attempt after a partial copy's checks read the facts of
+   * the whole program, `Checker.unitFacts` of the program): statements the pre-scan's selection leaves out hold such
+   * facts too (a comparison, a `return` of code a syntax error left outside its function). The selection stays what
+   * the next edit compares with.
    */
-  wholeSelection?: boolean;
+  wholeFile?: boolean;
   /** With `previous`: an edit counts as changing all a changed statement declares and uses (see `EditScope`). */
   exactEdits?: boolean;
   /**
@@ -483,8 +485,6 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   const only = options.only;
   const key = `${JSON.stringify(config)}\u0000${context.path ?? ''}\u0000${context.resolver ? 'r' : ''}`;
   let keep: StatementFilter | undefined;
-  /** Top-level code to check, copied without the rest of the program (see below). */
-  let partial = false;
   let reuse: StatementReuse | undefined;
   let statements: Statement[] = [];
   let infos: StatementInfo[] = [];
@@ -626,7 +626,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         kept = shifted;
       } else kept = copyAll ? new Set(statements.keys()) : selectStatements(statements, infos, offsets);
     }
-    let copy = kept;
+    let copy: ReadonlySet<number> = options.wholeFile === true ? new Set(statements.keys()) : kept;
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {
       // Statements whose results still hold: unchanged, unaffected by the edit, and copied by this analysis and the
       // last one alike (a statement the selection takes in or leaves out now is analyzed again or dropped).
@@ -695,9 +695,9 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
       /** Clean statements copied for the file-wide facts they hold alone (read off their own nodes, see `readsFileWideFact`). */
       const facts: number[] = [];
       // Checks of top-level code (and of calls made from it) read the facts of the whole program: a statement whose
-      // last analysis read them is analyzed with the whole selection; the others with what they reach, and again with
-      // the whole selection should a check read them after all (see `programFactsRead`).
-      let whole = options.wholeSelection === true;
+      // last analysis read them is analyzed with every statement copied; the others with what they reach, and again
+      // with every statement should a check read them after all (see `programFactsRead`).
+      let whole = options.wholeFile === true;
       for (const i of kept) {
         const inf = infos[i] as StatementInfo;
         if (clean[i] !== 1) {
@@ -706,15 +706,13 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
           const old = moved.has(i) ? moved.oldStart(i) : prev.statements[statementAt(prev.statements, (statements[i] as Statement).start)]?.start;
           whole ||= old !== undefined && prev.programReaders.has(old);
           // A changed statement with a candidate in the program's own code (a function whose header the edit broke,
-          // a class field's initializer): its checks will read the facts of the whole program, so the whole selection
-          // is copied now rather than on a second attempt.
+          // a class field's initializer): its checks will read the facts of the whole program, so every statement is
+          // copied now rather than on a second attempt.
           whole ||= !moved.has(i) && candidateAtProgramLevel(tree, statements[i] as Statement, offsets);
         } else if (readsFileWideFact(inf)) facts.push(i);
       }
-      if (!whole) {
-        copy = reachableStatements(statements, infos, seeds, true, facts);
-        partial = copy.size < kept.size;
-      }
+      // Checks that read the facts of the whole program read them from every statement, selected or not.
+      copy = whole ? new Set(statements.keys()) : reachableStatements(statements, infos, seeds, true, facts);
       reuse = (_type, start) => {
         const i = statementStartingAt(statements, start);
         if (i === undefined || !moved.has(i)) return undefined;
@@ -872,19 +870,19 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
   }
   flushReused(Number.POSITIVE_INFINITY);
   // A check read the facts of the whole program from a partial copy: they may lack what the rest holds. Analyzed again
-  // with the whole selection copied; the clean statements' results still hold. The copies this attempt made of
+  // with every statement copied (`wholeFile`); the clean statements' results still hold. The copies this attempt made of
   // statements outside the edited span go back to the earlier analysis's copies for the second attempt to take
   // (their offsets already fit the text: `delta` undoes the shift the second attempt applies). `0 - d`, not `-d`: the
   // negation of 0 is -0, a heap number; added to the nodes' offsets it made them heap numbers too, and from then on
   // every node V8 made held its offsets boxed, and the code reading them was deoptimized again and again.
-  if (partial && programRead) {
+  if (programRead && ast.skipped.size > 0) {
     if (prev) {
       for (const c of ast.root.children) {
         const i = ast.skipped.has(c) ? undefined : statementStartingAt(statements, c.start);
         if (i !== undefined && moved.has(i)) prev.copies.set(moved.oldStart(i), { top: c, list: ast.nodes, from: c.idx, delta: 0 - moved.delta(i) });
       }
     }
-    return runAnalysis(tree, source, config, { ...options, wholeSelection: true }, context);
+    return runAnalysis(tree, source, config, { ...options, wholeFile: true }, context);
   }
   const ts = tree.language.types.includes('type_annotation');
   let snapshot: Snapshot | undefined;
@@ -906,7 +904,7 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
     }
     snapshot = { source, key, flags, statements, infos, offsets, kept: keptStarts, copies, results, programReaders, recorders, lineStarts: ast.lineStarts, size: ast.nodes.length };
   }
-  return { ast, ts, env, checker, records, calls, findings, work, redone: options.wholeSelection === true, ...(snapshot ? { snapshot } : {}) };
+  return { ast, ts, env, checker, records, calls, findings, work, redone: options.wholeFile === true, ...(snapshot ? { snapshot } : {}) };
 }
 
 /** The last analysis of each tree, for the reanalysis after the next edit (the language server passes the old tree). */

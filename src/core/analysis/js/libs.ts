@@ -144,7 +144,7 @@ export function localModelLib(mod: string): LocalModelLib | undefined {
 }
 
 /** Hosted-model SDKs: how a client is made and which of its methods run inference. */
-export type SdkName = 'openai' | 'anthropic' | 'mistral' | 'cohere' | 'hf-inference' | 'replicate' | 'vertex' | 'bedrock' | 'gemini' | 'google-cloud-ai';
+export type SdkName = 'openai' | 'anthropic' | 'mistral' | 'cohere' | 'hf-inference' | 'replicate' | 'vertex' | 'bedrock' | 'gemini' | 'google-cloud-ai' | 'langchain';
 
 interface SdkInfo {
   module: RegExp;
@@ -246,6 +246,17 @@ export const SDKS: Record<SdkName, SdkInfo> = {
     ctors: /^(?:ImageAnnotatorClient|LanguageServiceClient)$/,
     label: 'Google Cloud',
     infers: (p) => /^(?:labelDetection|faceDetection|safeSearchDetection|textDetection|documentTextDetection|objectLocalization|logoDetection|landmarkDetection|annotateImage|batchAnnotateImages|analyzeSentiment|analyzeEntities|analyzeEntitySentiment|classifyText|moderateText|annotateText)$/.test(p.join('.')),
+    fixOption: (t) => `timeout: ${t}`,
+    fixArg: 1,
+  },
+  // LangChain's chat models and LLMs (`new ChatOpenAI({ model, timeout })`), also as the model of a chain built on one
+  // (`prompt.pipe(model)`, `RunnableSequence.from([prompt, model, parser])`): each call takes run options after its
+  // input, a `timeout` (ms) or a `signal` among them.
+  langchain: {
+    module: /^@langchain\/(?:openai|anthropic|groq|mistralai|google-genai|google-vertexai|ollama|cohere|aws|community\/(?:chat_models|llms)\/[\w-]+)$|^langchain\/(?:chat_models|llms)\/[\w-]+$/,
+    ctors: /^(?:ChatOpenAI|AzureChatOpenAI|OpenAI|AzureOpenAI|ChatAnthropic|ChatGroq|ChatMistralAI|ChatGoogleGenerativeAI|ChatVertexAI|ChatOllama|Ollama|ChatCohere|ChatBedrockConverse)$/,
+    label: 'LangChain',
+    infers: (p) => /^(?:invoke|stream|batch|streamEvents)$/.test(p.join('.')),
     fixOption: (t) => `timeout: ${t}`,
     fixArg: 1,
   },

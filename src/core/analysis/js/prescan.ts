@@ -35,6 +35,9 @@ const ORT_METHOD_RE = /\.\s*run\s*\(/g;
 /** In files that use a local ML library (natural, brain.js, ml.js): the inference methods of its models. */
 const LOCAL_SIGNAL_RE = /['"](?:natural|brain\.js|brain|ml-(?:random-forest|cart|naivebayes|knn|logistic-regression|svm)|libsvm-js)['"]/;
 const LOCAL_METHOD_RE = /\.\s*(?:classify|getClassifications|run|forecast)\s*\(/g;
+/** In files that import LangChain: the methods that run a chat model or a chain built on one. */
+const LANGCHAIN_SIGNAL_RE = /['"](?:@langchain\/|langchain\/)/;
+const LANGCHAIN_METHOD_RE = /\.\s*(?:invoke|stream|batch|streamEvents)\s*\(/g;
 
 /**
  * Names imported from modules of the workspace (their summaries may make calls through them predictions): the names
@@ -61,7 +64,7 @@ export function prescan(source: string, config: AnalysisConfig, imports: ImportF
   const offsets: number[] = [];
   CANDIDATE_RE.lastIndex = from;
   for (let m = CANDIDATE_RE.exec(source); m && m.index < to; m = CANDIDATE_RE.exec(source)) offsets.push(m.index);
-  for (const [signal, methods] of [[TF_SIGNAL_RE, TF_METHOD_RE], [ORT_SIGNAL_RE, ORT_METHOD_RE], [LOCAL_SIGNAL_RE, LOCAL_METHOD_RE]] as const) {
+  for (const [signal, methods] of [[TF_SIGNAL_RE, TF_METHOD_RE], [ORT_SIGNAL_RE, ORT_METHOD_RE], [LOCAL_SIGNAL_RE, LOCAL_METHOD_RE], [LANGCHAIN_SIGNAL_RE, LANGCHAIN_METHOD_RE]] as const) {
     if (!signal.test(source)) continue;
     methods.lastIndex = from;
     for (let m = methods.exec(source); m && m.index < to; m = methods.exec(source)) offsets.push(m.index);
@@ -99,14 +102,14 @@ export function mayExport(source: string): boolean {
 }
 
 /**
- * What an import's text tells the pre-scan beyond its names: whether it holds a tfjs or ONNX Runtime signal (their
+ * What an import's text tells the pre-scan beyond its names: whether it holds a tfjs, ONNX Runtime, local-library or LangChain signal (their
  * model methods are followed in the whole file when one does) and what it imports from which workspace modules.
  */
 export function importScanFacts(text: string): string {
   const imported: string[] = [];
   WORKSPACE_IMPORT_RE.lastIndex = 0;
   for (let m = WORKSPACE_IMPORT_RE.exec(text); m; m = WORKSPACE_IMPORT_RE.exec(text)) imported.push(`${m[1] ?? m[3] ?? ''}\u0001${m[2] ?? m[4] ?? ''}`);
-  return `${TF_SIGNAL_RE.test(text)}|${ORT_SIGNAL_RE.test(text)}|${imported.join('\u0000')}`;
+  return `${TF_SIGNAL_RE.test(text)}|${ORT_SIGNAL_RE.test(text)}|${LOCAL_SIGNAL_RE.test(text)}|${LANGCHAIN_SIGNAL_RE.test(text)}|${imported.join('\u0000')}`;
 }
 
 export interface Statement {

@@ -911,6 +911,16 @@ export class Resolver {
       const recv = this.eval(child(c, 'object'), depth + 1);
       if (recv.k === 'obj' && recv.what === 'got-instance' && prop === 'extend') return { ...recv, cfg: [...recv.cfg, ...args] };
       if (recv.k === 'str' && (prop === 'toString' || prop === 'trim')) return recv;
+      // A LangChain chain runs the model it holds: `prompt.pipe(model)`, `model.pipe(parser)`, `model.bind(…)`.
+      const langchain = (v: Val): boolean => v.k === 'obj' && v.what === 'llm-client' && v.sdk === 'langchain' && (v.path?.length ?? 0) === 0;
+      if (prop === 'pipe') {
+        if (langchain(recv)) return recv;
+        for (const a of args) {
+          const v = this.eval(a, depth + 1);
+          if (langchain(v)) return v;
+        }
+      }
+      if (langchain(recv) && prop !== undefined && /^(?:bind|bindTools|withConfig|withRetry|withFallbacks|withStructuredOutput)$/.test(prop)) return recv;
       // A sub-client of an SDK client: genAI.getGenerativeModel(…), model.startChat().
       if (recv.k === 'obj' && recv.what === 'llm-client' && recv.sdk && prop !== undefined) {
         const next = [...(recv.path ?? []), prop === 'getGenerativeModel' ? 'model' : prop];
@@ -928,6 +938,15 @@ export class Resolver {
       if (path[0] === 'Promise' && (last === 'all' || last === 'allSettled') && args[0]) {
         const a = unwrap(args[0]);
         return a.type === 'array' ? { k: 'arrlit', node: a } : UNKNOWN;
+      }
+      return UNKNOWN;
+    }
+    // `RunnableSequence.from([prompt, model, parser])`: the chain runs the LangChain model among its steps.
+    if (/^@langchain\/core(?:\/runnables)?$|^langchain\/schema\/runnable$/.test(mod) && last === 'from' && path[path.length - 2] === 'RunnableSequence' && args[0]) {
+      const steps = unwrap(args[0]);
+      for (const step of steps.type === 'array' ? steps.children : []) {
+        const v = this.eval(step, depth + 1);
+        if (v.k === 'obj' && v.what === 'llm-client' && v.sdk === 'langchain') return v;
       }
       return UNKNOWN;
     }

@@ -626,7 +626,10 @@ export function runAnalysis(tree: Tree, source: string, config: AnalysisConfig, 
         kept = shifted;
       } else kept = copyAll ? new Set(statements.keys()) : selectStatements(statements, infos, offsets);
     }
-    let copy: ReadonlySet<number> = options.wholeFile === true ? new Set(statements.keys()) : kept;
+    // A first analysis copies every statement: the checks of top-level code read the facts of the whole program (a
+    // partial copy was made again whole), and the selection left out few statements of real files. The selection is
+    // what the next edit starts from (its copies are reused then).
+    let copy: ReadonlySet<number> = options.wholeFile === true || !prev ? new Set(statements.keys()) : kept;
     if (prev && moved.size > 0 && changed.length + removed.length <= Math.max(8, statements.length * 0.2)) {
       // Statements whose results still hold: unchanged, unaffected by the edit, and copied by this analysis and the
       // last one alike (a statement the selection takes in or leaves out now is analyzed again or dropped).

@@ -69,18 +69,26 @@ Health verdict: {"deployment": "credit-risk-prod", "measuredAt": "2026-05-01T12:
 Every change is appended to rollout-log.jsonl next to the flag file.
 Exit codes: 0 changed (or nothing to change); 1 refused by the guard (a breach, or a verdict of another deployment,
 undated or too old); 2 usage, flag-file or health-file error (a health file that cannot be read stops only a raise:
-lowering and the kill switch warn and go ahead).
+lowering and the kill switch warn and go ahead), a flag file that cannot be written (nothing changed), or a rollout
+log that cannot be written (the flag was changed: the line to add to the log is printed).
 `;
 
 /** A problem with the command's inputs: printed as is, exit 2. */
 class InputError extends Error {}
+
+/** A file system error's message without Node's `CODE: ` prefix and the call that failed. */
+function errorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const message = e instanceof Error ? e.message : String(err);
+  return e.code ? message.replace(new RegExp(`^${e.code}: `), '').replace(/, \w+ '[^']*'$/, '') : message;
+}
 
 async function readText(path: string, shown: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read ${what} ${shown}${code === 'ENOENT' ? ': no such file' : `: ${String(code ?? err)}`}.`);
+    throw new InputError(`cannot read ${what} ${shown}${code === 'ENOENT' ? ': no such file' : `: ${errorText(err)}`}.`);
   }
 }
 
@@ -143,7 +151,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       before = await readFile(flagPath, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !parsed.flags.has('--create')) {
-        throw new InputError(`cannot read the flag file ${shown}${(err as NodeJS.ErrnoException).code === 'ENOENT' ? ': no such file (set flags: in mlship.yaml, pass --flags, or --create it)' : ''}.`);
+        throw new InputError(`cannot read the flag file ${shown}${(err as NodeJS.ErrnoException).code === 'ENOENT' ? ': no such file (set flags: in mlship.yaml, pass --flags, or --create it)' : `: ${errorText(err)}`}.`);
       }
     }
     if (before !== undefined) {
@@ -230,17 +238,27 @@ async function run(args: string[], io: CliIo): Promise<number> {
     // text made from what was read would undo that.
     const changedMeanwhile = new InputError(`${shown} changed while mlship rollout was deciding; nothing was written. Run the command again.`);
     if ((await readFile(flagPath, 'utf8').catch(() => undefined)) !== before) throw changedMeanwhile;
-    await mkdir(dirname(flagPath), { recursive: true });
+    const unwritable = (err: unknown) => new InputError(`cannot write ${shown}: ${errorText(err)}. Nothing was changed; make the file and its folder writable and run the command again.`);
+    await mkdir(dirname(flagPath), { recursive: true }).catch((err: unknown) => {
+      throw unwritable(err);
+    });
     try {
       await writeFile(flagPath, result.text, { flag: before === undefined ? 'wx' : 'w' });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw changedMeanwhile;
-      throw err;
+      throw (err as NodeJS.ErrnoException).code === 'EEXIST' ? changedMeanwhile : unwritable(err);
     }
     const record = rolloutLogRecord({ ts, flag: flagKey, file: shown, action, from: current, to: next, by, ...(health ? { health } : {}), decision, ...(overrideRecord ? { override: overrideRecord } : {}) });
     const logPath = rolloutLogPath(flagPath);
-    await appendFile(logPath, rolloutLogLine(record));
-    io.stdout(`${flagKey}: ${current ? describeRollout(current) : 'new'} → ${describeRollout(next)}. ${decision.message}\nRecorded in ${shownPath(io.cwd, logPath)}.\n`);
+    const done = `${flagKey}: ${current ? describeRollout(current) : 'new'} → ${describeRollout(next)}. ${decision.message}`;
+    try {
+      await appendFile(logPath, rolloutLogLine(record));
+    } catch (err) {
+      // The flag changed: said first, then that the change is missing from the log (the audit trail of rollouts).
+      io.stdout(`${done}\n`);
+      io.stderr(`mlship rollout: ${shown} was changed, but the change could not be recorded in ${shownPath(io.cwd, logPath)}: ${errorText(err)}. Make the log writable and add this line to it:\n${rolloutLogLine(record)}`);
+      return 2;
+    }
+    io.stdout(`${done}\nRecorded in ${shownPath(io.cwd, logPath)}.\n`);
     return 0;
   } catch (err) {
     if (err instanceof FlagFileError || err instanceof InputError) {

@@ -2,7 +2,7 @@
 // switch, the flag file from mlship.yaml, and bad inputs (exit 2, nothing written).
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -209,6 +209,27 @@ credit-risk-model: 5 % on → 25 % on. Raising 5 % → 25 % is allowed: deployme
       assert.match(r.err, /flags\/flags\.flagd\.json is not a valid flag file; nothing was changed:\n {2}flags\/flags\.flagd\.json:3:99: error: Trailing comma before "}": remove the comma/);
       assert.equal(await readFile(join(dir, 'flags', 'flags.flagd.json'), 'utf8'), broken);
       assert.equal(await readIfExists(join(dir, 'flags', 'rollout-log.jsonl')), undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a flag file or rollout log that cannot be written: exit 2 with what to do; a change the log missed is printed with its line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlship-rollout-unwritable-'));
+    try {
+      // The flag file's folder is a link to nowhere: the file is new, and its folder cannot be made.
+      await symlink(join(dir, 'nowhere', 'flags'), join(dir, 'blocked'));
+      const folder = await run(dir, 'x', '5', '--create', '--flags', 'blocked/flags.json');
+      assert.equal(folder.code, 2, folder.err);
+      assert.match(folder.err, /^mlship rollout: cannot write blocked\/flags\.json: .+\. Nothing was changed; make the file and its folder writable and run the command again\.\n$/);
+      assert.doesNotMatch(folder.err, /\n\s+at /);
+      // A folder where the rollout log should be: the flag changes, the log cannot take the line.
+      await mkdir(join(dir, 'flags', 'rollout-log.jsonl'), { recursive: true });
+      const log = await run(dir, 'x', '5', '--create');
+      assert.equal(log.code, 2, log.err);
+      assert.match(log.out, /x: new → 5 % on\./);
+      assert.match(log.err, /^mlship rollout: flags\/flags\.flagd\.json was changed, but the change could not be recorded in flags\/rollout-log\.jsonl: .+\. Make the log writable and add this line to it:\n\{"ts":"[^"]+","flag":"x",.*\}\n$/);
+      assert.ok(Math.abs(share(await readFile(join(dir, 'flags', 'flags.flagd.json'), 'utf8'), 'x') - 5) < 1.5);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

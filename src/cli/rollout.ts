@@ -32,6 +32,7 @@ import {
   type RolloutTarget,
 } from '../core/scaffold/rollout';
 import type { DeploymentConfig, Manifest } from '../core/config/manifest';
+import { errorMessage } from '../core/util/concurrency';
 import { unifiedDiff } from '../core/util/diff';
 import { parseOptions, shownPath, UsageError, type CliIo, type Subcommand } from './io';
 import { pollDeployments } from './status';
@@ -78,9 +79,9 @@ class InputError extends Error {}
 
 /** A file system error's message without Node's `CODE: ` prefix and the call that failed. */
 function errorText(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  const message = e instanceof Error ? e.message : String(err);
-  return e.code ? message.replace(new RegExp(`^${e.code}: `), '').replace(/, \w+ '[^']*'$/, '') : message;
+  const code = (err as NodeJS.ErrnoException).code;
+  const message = errorMessage(err);
+  return code ? message.replace(new RegExp(`^${code}: `), '').replace(/, \w+ '[^']*'$/, '') : message;
 }
 
 async function readText(path: string, shown: string, what: string): Promise<string> {

@@ -912,15 +912,14 @@ export class Resolver {
       if (recv.k === 'obj' && recv.what === 'got-instance' && prop === 'extend') return { ...recv, cfg: [...recv.cfg, ...args] };
       if (recv.k === 'str' && (prop === 'toString' || prop === 'trim')) return recv;
       // A LangChain chain runs the model it holds: `prompt.pipe(model)`, `model.pipe(parser)`, `model.bind(…)`.
-      const langchain = (v: Val): boolean => v.k === 'obj' && v.what === 'llm-client' && v.sdk === 'langchain' && (v.path?.length ?? 0) === 0;
       if (prop === 'pipe') {
-        if (langchain(recv)) return recv;
+        if (isLangchainModel(recv)) return recv;
         for (const a of args) {
           const v = this.eval(a, depth + 1);
-          if (langchain(v)) return v;
+          if (isLangchainModel(v)) return v;
         }
       }
-      if (langchain(recv) && prop !== undefined && /^(?:bind|bindTools|withConfig|withRetry|withFallbacks|withStructuredOutput)$/.test(prop)) return recv;
+      if (isLangchainModel(recv) && prop !== undefined && /^(?:bind|bindTools|withConfig|withRetry|withFallbacks|withStructuredOutput)$/.test(prop)) return recv;
       // A sub-client of an SDK client: genAI.getGenerativeModel(…), model.startChat().
       if (recv.k === 'obj' && recv.what === 'llm-client' && recv.sdk && prop !== undefined) {
         const next = [...(recv.path ?? []), prop === 'getGenerativeModel' ? 'model' : prop];
@@ -946,7 +945,7 @@ export class Resolver {
       const steps = unwrap(args[0]);
       for (const step of steps.type === 'array' ? steps.children : []) {
         const v = this.eval(step, depth + 1);
-        if (v.k === 'obj' && v.what === 'llm-client' && v.sdk === 'langchain') return v;
+        if (isLangchainModel(v)) return v;
       }
       return UNKNOWN;
     }
@@ -1049,6 +1048,11 @@ export function argsOf(call: JNode): JNode[] {
   const a = child(call, 'arguments');
   if (!a || a.type !== 'arguments') return [];
   return namedKids(a);
+}
+
+/** A LangChain chat model (not a property of one): what a chain built on it runs. */
+function isLangchainModel(v: Val): boolean {
+  return v.k === 'obj' && v.what === 'llm-client' && v.sdk === 'langchain' && (v.path?.length ?? 0) === 0;
 }
 
 const SDK_OF_TYPE: Record<string, SdkName> = {

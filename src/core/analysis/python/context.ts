@@ -7,13 +7,13 @@
 import type { Tree } from 'web-tree-sitter';
 import type { RawFinding } from '../engine';
 import { type AnalysisConfig, type CheckState, DEFAULT_CONFIG, type ExternalSymbol, type ModuleSummary, type WrappedCall, type PredictCall, type PredictKind, type PredictPattern, type Range, type RuleId, type SourceContext } from '../types';
-import { AI_SERVICE_METHODS, AWS_AI_METHODS, classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, KERAS_LOAD_MODEL, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
+import { AI_SERVICE_METHODS, AWS_AI_METHODS, classifyCallee, externalOf, INFERENCE_PATH, INFERENCE_URL_NAME, isLangchainPackage, KERAS_LOAD_MODEL, LIBRARY_ROOTS, LLM_FUNCTIONS, LLM_METHODS, originOf, isRecorder, modelName, type Origin, torchModelName, TORCH_MODEL_BASES, UNSAFE_LOADERS } from './libs';
 import { evaluationFunction, OTHER_VERSION_RE } from '../names';
 import { isTestFile } from '../paths';
 import { GENERATION_PARAMS, isHostedModelUrl } from '../urls';
 import { classifyCallees, DECIDES, type Flow, isMetricCallee, labelName, LEAVES, numericKey, numericName, type Sink, useAround } from './flow';
 import { rescanPython } from './rescan';
-import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, type Scan, scanPython, type Span, topLevelStarts } from './scan';
+import { type Assign, type CallSite, classAt, splitTopLevel, type DefInfo, findTopLevel, functionAt, inSpans, isKeyword, lastAtOrBefore, lastNumberAtOrBefore, lineAt, lineIndexAt, matchParen, type Scan, scanPython, type Span, topLevelStarts } from './scan';
 import { TreeIndex } from './treeIndex';
 
 /** A call that puts a deadline on the call inside it (`asyncio.wait_for(coro, 5)`). */
@@ -538,20 +538,8 @@ export class PyContext {
       if (lead) return this.callOrigin(lead, e, e);
       return { t: 'unknown' };
     };
-    const steps: string[] = [];
-    let depthIn = 0;
-    let from = 0;
-    for (let k = 0; k < m.length; k++) {
-      const c = m[k];
-      if (c === '(' || c === '[' || c === '{') depthIn++;
-      else if (c === ')' || c === ']' || c === '}') depthIn--;
-      else if (c === '|' && depthIn === 0) {
-        steps.push(m.slice(from, k));
-        from = k + 1;
-      }
-    }
-    if (steps.length > 0) {
-      steps.push(m.slice(from));
+    const steps = splitTopLevel(m, '|');
+    if (steps.length > 1) {
       for (const step of steps) {
         const o = operand(step);
         if (isModel(o)) return o;
@@ -559,15 +547,10 @@ export class PyContext {
       return { t: 'unknown' };
     }
     const lead = /^([A-Za-z_][\w.]*)\s*\(/.exec(m);
-    const r = lead?.[1] ? this.resolveDotted(lead[1].replace(/\s+/g, '')).split('.')[0] : undefined;
-    if (!lead || !(r === 'langchain' || r?.startsWith('langchain_'))) return { t: 'unknown' };
+    if (!lead?.[1] || !isLangchainPackage(this.resolveDotted(lead[1].replace(/\s+/g, '')).split('.')[0] as string)) return { t: 'unknown' };
     const open = lead[0].length - 1;
-    let close = open;
-    for (let d = 0; close < m.length; close++) {
-      if (m[close] === '(') d++;
-      else if (m[close] === ')' && --d === 0) break;
-    }
-    const llm = /(?:^|[(,])\s*llm\s*=\s*([A-Za-z_][\w.]*)\s*(?=[,)])/.exec(m.slice(open, close + 1))?.[1];
+    const close = matchParen(m, open, m.length);
+    const llm = /(?:^|[(,])\s*llm\s*=\s*([A-Za-z_][\w.]*)\s*(?=[,)])/.exec(m.slice(open, close < 0 ? m.length : close + 1))?.[1];
     const o = llm ? this.origin(llm, at, depth + 1) : { t: 'unknown' as const };
     return isModel(o) ? o : { t: 'unknown' };
   }

@@ -233,10 +233,15 @@ const LANGCHAIN_OLLAMA: Record<string, { lib: string; timeoutKeys: string[] }> =
   OllamaLLM: { lib: 'langchain-ollama', timeoutKeys: ['client_kwargs', 'sync_client_kwargs', 'async_client_kwargs'] },
 };
 
+/** Whether a top-level package is one of LangChain's (`langchain`, `langchain_core`, `langchain_openai`…). */
+export function isLangchainPackage(root: string): boolean {
+  return root === 'langchain' || root.startsWith('langchain_');
+}
+
 /** A LangChain chat model or LLM class (see `LANGCHAIN_MODELS`), by the package it comes from and its name. */
 function langchainModel(root: string, name: string): { lib: string; timeoutKeys: string[] } | undefined {
   if (root === 'langchain_ollama') return LANGCHAIN_OLLAMA[name];
-  return root === 'langchain' || root.startsWith('langchain_') ? LANGCHAIN_MODELS[name] : undefined;
+  return isLangchainPackage(root) ? LANGCHAIN_MODELS[name] : undefined;
 }
 
 /** SDK functions that call a hosted model directly (no client object). */

@@ -326,27 +326,33 @@ function validCount(c: ColumnProfile): number {
 
 /**
  * A column with no value of its type on a side (every present value invalid): skipped, and drifted when the share of
- * invalid or of missing values moved by at least `missingChange`.
+ * invalid or of missing values (`mb`, `mc`) moved by at least `missingChange`.
  */
-function noValidValues(column: string, type: SemanticType, base: ColumnProfile, cur: ColumnProfile, config: DriftConfig): ColumnDrift {
+function noValidValues(column: string, type: SemanticType, base: ColumnProfile, cur: ColumnProfile, mb: number, mc: number, config: DriftConfig): ColumnDrift {
   const which = validCount(base) === 0 && validCount(cur) === 0 ? 'on either side' : validCount(base) === 0 ? 'in the baseline' : 'in the current data';
   const what = valueKindOf(type);
   const r = skipped(column, type, base, cur, `nothing to compare: no value ${which} is valid, they are not ${what} (see the problems; set drift.columns.${column}.type in mlship.yaml if the type is wrong)`);
   const ib = base.invalid / base.count;
   const ic = cur.invalid / cur.count;
-  const mb = missingShare(base);
-  const mc = missingShare(cur);
-  const worst = Math.max(Math.abs(ic - ib), Math.abs(mc - mb));
-  if (worst >= config.missingChange) {
+  return flagShareMove(r, Math.max(Math.abs(ic - ib), Math.abs(mc - mb)), config, () => `${column}: values that are not ${what} ${percent(ib)} → ${percent(ic)}${Math.abs(mc - mb) >= 0.01 ? `, ${missingChange(mb, mc)}` : ''}`);
+}
+
+/** A skipped column flagged as drift when a share of its values moved by at least `missingChange`, with `explain`'s text. */
+function flagShareMove(r: ColumnDrift, moved: number, config: DriftConfig, explain: () => string): ColumnDrift {
+  if (moved >= config.missingChange) {
     r.status = 'drift';
-    r.severity = worst / config.missingChange;
-    r.explanation = `${column}: values that are not ${what} ${percent(ib)} → ${percent(ic)}${Math.abs(mc - mb) >= 0.01 ? `, missing ${percent(mb)} → ${percent(mc)}` : ''}`;
+    r.severity = moved / config.missingChange;
+    r.explanation = explain();
   }
   return r;
 }
 
+function missingChange(mb: number, mc: number): string {
+  return `missing ${percent(mb)} → ${percent(mc)}`;
+}
+
 function missingNote(column: string, mb: number, mc: number): string {
-  return `${column}: missing ${percent(mb)} → ${percent(mc)}`;
+  return `${column}: ${missingChange(mb, mc)}`;
 }
 
 export function compareColumn(base: ColumnProfile, cur: ColumnProfile, config: DriftConfig): ColumnDrift {
@@ -362,13 +368,7 @@ export function compareColumn(base: ColumnProfile, cur: ColumnProfile, config: D
   }
   if (base.type === 'empty' || cur.type === 'empty') {
     const which = base.type === 'empty' && cur.type === 'empty' ? 'both sides' : base.type === 'empty' ? 'the baseline' : 'the current data';
-    const r = skipped(name, type, base, cur, `every value is missing in ${which}`);
-    if (Math.abs(mc - mb) >= config.missingChange) {
-      r.status = 'drift';
-      r.severity = Math.abs(mc - mb) / config.missingChange;
-      r.explanation = missingNote(name, mb, mc);
-    }
-    return r;
+    return flagShareMove(skipped(name, type, base, cur, `every value is missing in ${which}`), Math.abs(mc - mb), config, () => missingNote(name, mb, mc));
   }
   if (!setting.type && base.type !== cur.type && !(isStringType(base.type) && isStringType(cur.type))) {
     return skipped(name, type, base, cur, `type changed from ${base.type} to ${cur.type}, not compared (set drift.columns.${name}.type in mlship.yaml to compare it as one type)`);
@@ -377,7 +377,7 @@ export function compareColumn(base: ColumnProfile, cur: ColumnProfile, config: D
   if (type === 'datetime' && !setting.method) return skipped(name, type, base, cur, 'date/time, not compared (set a method in mlship.yaml to compare it)');
   // Values of the wrong type are left out of the statistics: a side left with none has nothing to test, which is
   // neither "stable" nor a type change.
-  if (validCount(base) === 0 || validCount(cur) === 0) return noValidValues(name, type, base, cur, config);
+  if (validCount(base) === 0 || validCount(cur) === 0) return noValidValues(name, type, base, cur, mb, mc, config);
 
   const textLengths = type === 'text';
   const numericKind = type === 'numeric' || type === 'datetime' || textLengths;
@@ -470,7 +470,7 @@ export function compareColumn(base: ColumnProfile, cur: ColumnProfile, config: D
 
   // Missing values and new categories flag a column on their own.
   const missingDelta = Math.abs(mc - mb);
-  if (missingDelta >= 0.01) out.explanation += `, missing ${percent(mb)} → ${percent(mc)}`;
+  if (missingDelta >= 0.01) out.explanation += `, ${missingChange(mb, mc)}`;
   if (missingDelta >= config.missingChange) {
     out.status = 'drift';
     out.severity = Math.max(out.severity, missingDelta / config.missingChange);
